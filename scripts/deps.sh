@@ -1,0 +1,37 @@
+#!/bin/sh
+# Install the Debian packages banyan needs, only when something is missing,
+# so `make demo` and `make test` work on a fresh Debian 12 machine and cost
+# nothing on a machine that has them.
+set -eu
+
+missing=""
+need_pkg() { # pkg-config name, Debian package
+	pkg-config --exists "$1" 2>/dev/null || missing="$missing $2"
+}
+need_cmd() { # command, Debian package
+	command -v "$1" >/dev/null 2>&1 || missing="$missing $2"
+}
+
+need_cmd pkg-config pkg-config
+need_cmd cc gcc
+need_cmd meson meson
+need_cmd ninja ninja-build
+need_pkg libmicrohttpd libmicrohttpd-dev
+need_pkg jansson libjansson-dev
+need_pkg libsodium libsodium-dev
+need_pkg sqlite3 libsqlite3-dev
+need_pkg cmocka libcmocka-dev
+need_pkg libcurl libcurl4-openssl-dev
+need_cmd sqlite3 sqlite3
+if [ "${1:-}" = "--bench" ]; then
+	need_cmd wrk wrk
+fi
+
+[ -z "$missing" ] && exit 0
+echo "installing Debian packages:$missing"
+SUDO=""
+[ "$(id -u)" -ne 0 ] && SUDO="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+# shellcheck disable=SC2086
+$SUDO apt-get install -y -qq --no-install-recommends $missing

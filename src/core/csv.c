@@ -1,0 +1,106 @@
+/*
+** CSV reader.  A record is parsed in two passes over the same bytes: the
+** first finds its end and field count, the second copies the fields, so no
+** field is ever limited by a fixed buffer.
+*/
+#include "core/csv.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "core/arena.h"
+
+void csv_init(struct csv_reader *c, const char *data, size_t len)
+{
+	c->p = data;
+	c->end = data + len;
+	c->line = 1;
+	if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0)
+		c->p += 3;
+}
+
+/* Parse one field starting at p; copy it to out (if not NULL).  Returns the
+** position after the field or NULL on a quoting error. */
+static const char *parse_field(struct csv_reader *c, const char *p, char *out, size_t *ret_len, int *lines)
+{
+	size_t n = 0;
+	if (p < c->end && *p == '"') {
+		p++;
+		for (;;) {
+			if (p >= c->end)
+				return NULL;
+			if (*p == '"') {
+				if (p + 1 < c->end && p[1] == '"') {
+					if (out)
+						out[n] = '"';
+					n++;
+					p += 2;
+					continue;
+				}
+				p++;
+				break;
+			}
+			if (*p == '\n')
+				(*lines)++;
+			if (out)
+				out[n] = *p;
+			n++;
+			p++;
+		}
+		if (p < c->end && *p != ',' && *p != '\n' && *p != '\r')
+			return NULL;
+	} else {
+		while (p < c->end && *p != ',' && *p != '\n' && *p != '\r') {
+			if (out)
+				out[n] = *p;
+			n++;
+			p++;
+		}
+	}
+	*ret_len = n;
+	return p;
+}
+
+int csv_read(struct csv_reader *c, struct arena *a, char **fields, int max_fields, int *ret_n)
+{
+	/* Skip blank lines. */
+	while (c->p < c->end && (*c->p == '\n' || *c->p == '\r')) {
+		if (*c->p == '\n')
+			c->line++;
+		c->p++;
+	}
+	if (c->p >= c->end)
+		return 0;
+	int n = 0, lines = 0;
+	const char *p = c->p;
+	for (;;) {
+		size_t len;
+		if (n == max_fields)
+			return -E2BIG;
+		const char *start = p;
+		p = parse_field(c, start, NULL, &len, &lines);
+		if (!p)
+			return -EINVAL;
+		char *copy = arena_alloc(a, len + 1);
+		if (!copy)
+			return -ENOMEM;
+		int ignored = 0;
+		parse_field(c, start, copy, &len, &ignored);
+		fields[n++] = copy;
+		if (p < c->end && *p == ',') {
+			p++;
+			continue;
+		}
+		break;
+	}
+	if (p < c->end && *p == '\r')
+		p++;
+	if (p < c->end && *p == '\n') {
+		p++;
+		lines++;
+	}
+	c->p = p;
+	c->line += lines;
+	*ret_n = n;
+	return 1;
+}

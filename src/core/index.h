@@ -1,0 +1,36 @@
+/*
+** The route and command tables that tools/mkindex.c generates from the
+** declaration comments beside each handler and subcommand.  Nothing else
+** lists routes or commands: the HTTP router, the OpenAPI document, the
+** access-control tests and `banyan help` all read these two tables.
+*/
+#ifndef BANYAN_CORE_INDEX_H
+#define BANYAN_CORE_INDEX_H
+
+#include <stddef.h>
+
+struct request;
+
+struct route_def {
+	const char *method;  /* "GET", "POST", ... */
+	const char *pattern; /* "/api/v1/users/{id}" */
+	const char *auth;    /* "public", "any", or a comma list of roles */
+	const char *summary; /* Chinese first, then English */
+	const char *name;    /* the handler's function name: the OpenAPI operationId */
+	void (*handler)(struct request *r);
+};
+
+struct command_def {
+	const char *name;
+	const char *usage;
+	const char *summary;
+	const char *help;
+	int (*run)(int argc, char **argv); /* argv[0] is the command name; returns the exit code */
+};
+
+extern const struct route_def route_table[];
+extern const size_t route_count;
+extern const struct command_def command_table[];
+extern const size_t command_count;
+
+#endif

@@ -1,0 +1,98 @@
+/*
+** The db interface: the only way banyan code talks to its database.
+**
+** It feels like Fossil's db.c: prepare a statement with bound values, step
+** through rows, finalize.  Transactions nest by counting; the outermost
+** begin records the file and line that opened it, so a transaction left open
+** is reported with its origin.  Keeping every SQL call behind this small
+** surface is what lets a PostgreSQL backend be added beside SQLite without
+** touching the domains.
+**
+** Errors are negative: DB_ERROR in general, DB_CONSTRAINT when a UNIQUE,
+** CHECK or FOREIGN KEY constraint refused a write (the caller usually
+** answers 409 or 422), DB_BUSY when the database stayed locked past the
+** busy timeout.  db_errmsg() describes the last error on that handle.
+** A handle is used by one thread at a time.
+*/
+#ifndef BANYAN_DB_DB_H
+#define BANYAN_DB_DB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct db;
+struct db_stmt;
+
+enum {
+	DB_OK = 0,
+	DB_ROW = 1,  /* db_step: a row is ready */
+	DB_DONE = 2, /* db_step: no more rows */
+	DB_ERROR = -1,
+	DB_CONSTRAINT = -2,
+	DB_BUSY = -3,
+};
+
+/*
+** Open (creating if needed) the database at path: WAL journal, foreign keys
+** on, synchronous=FULL so a commit is on disk when it returns, and a busy
+** timeout.  Does not migrate: see db_migrate().
+*/
+int db_open(const char *path, struct db **ret);
+void db_close(struct db *d); /* NULL is fine; finalizes any statement left open */
+
+/* Apply the embedded migrations (src/db/migrations/NNNN_*.sql) not yet applied,
+** each in its own transaction.  *ret_applied (may be NULL) counts them. */
+int db_migrate(struct db *d, int *ret_applied);
+int db_schema_version(struct db *d); /* highest applied migration, or negative error */
+
+/* Run SQL with no parameters and no rows (may hold several statements). */
+int db_exec(struct db *d, const char *sql);
+
+/*
+** Prepare a statement and bind its parameters from a format string: one
+** character per parameter, 'i' int64_t, 'I' int (widened), 'r' int64_t row
+** id where 0 binds NULL (an optional reference), 't' const char * (NULL binds
+** NULL), 'b' blob as (const void *, size_t).
+*/
+int db_prepare(struct db *d, struct db_stmt **ret, const char *sql, const char *fmt, ...);
+int db_step(struct db_stmt *s);      /* DB_ROW, DB_DONE or an error */
+int db_reset(struct db_stmt *s);     /* to step again with the same bindings */
+void db_finalize(struct db_stmt *s); /* NULL is fine */
+
+int64_t db_column_int64(struct db_stmt *s, int col);
+const char *db_column_text(struct db_stmt *s, int col); /* NULL for SQL NULL; valid until the next step */
+const void *db_column_blob(struct db_stmt *s, int col, size_t *ret_len);
+bool db_column_is_null(struct db_stmt *s, int col);
+int db_column_count(struct db_stmt *s);
+const char *db_column_name(struct db_stmt *s, int col);
+
+/* Prepare, bind, step once, finalize: for INSERT/UPDATE/DELETE. */
+int db_run(struct db *d, const char *sql, const char *fmt, ...);
+/* The int64 in the first column of the first row; DB_DONE if no row. */
+int db_query_int64(struct db *d, int64_t *ret, const char *sql, const char *fmt, ...);
+
+/*
+** Transactions.  db_begin() takes the write lock at once (BEGIN IMMEDIATE),
+** so two writers never deadlock upgrading a read lock.  Nested begins only
+** count; the outermost commit or rollback ends the transaction.  A rollback
+** inside a nested level makes the outer commit roll back too.
+*/
+#define db_begin(d) db_begin_at((d), __FILE__, __LINE__)
+int db_begin_at(struct db *d, const char *file, int line);
+int db_commit(struct db *d);
+void db_rollback(struct db *d);
+bool db_in_transaction(struct db *d);
+
+int64_t db_last_insert_id(struct db *d);
+int db_changes(struct db *d);
+const char *db_errmsg(struct db *d);
+const char *db_path(struct db *d);
+
+/* Copy the live database to path with SQLite's online backup (safe while serving). */
+int db_backup(struct db *d, const char *path);
+/* PRAGMA integrity_check and foreign_key_check; *ret_problem (arena-free static
+** buffer owned by the handle) describes the first problem or is NULL. */
+int db_integrity_check(struct db *d, const char **ret_problem);
+
+#endif

@@ -1,0 +1,429 @@
+/*
+** The SQLite backend of the db interface (db/db.h).
+**
+** Open statements are kept on a list per handle so db_close() can finalize
+** what a caller forgot (and say where it was prepared, for the log).
+*/
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "core/builtin.h"
+#include "core/log.h"
+#include "db/db.h"
+
+struct db_stmt {
+	sqlite3_stmt *stmt;
+	struct db *db;
+	struct db_stmt *prev, *next;
+};
+
+struct db {
+	sqlite3 *conn;
+	char *path;
+	struct db_stmt *open_stmts;
+	int tx_depth;
+	bool tx_failed; /* a nested level rolled back: the outermost commit must too */
+	const char *tx_file;
+	int tx_line;
+	char problem[512];
+};
+
+static int map_error(struct db *d, int rc)
+{
+	switch (rc & 0xff) {
+	case SQLITE_OK:
+		return DB_OK;
+	case SQLITE_CONSTRAINT:
+		return DB_CONSTRAINT;
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return DB_BUSY;
+	default:
+		(void)d;
+		return DB_ERROR;
+	}
+}
+
+int db_open(const char *path, struct db **ret)
+{
+	struct db *d = calloc(1, sizeof *d);
+	if (!d)
+		return DB_ERROR;
+	d->path = strdup(path);
+	if (!d->path)
+		goto fail;
+	int rc =
+	    sqlite3_open_v2(path, &d->conn, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc != SQLITE_OK)
+		goto fail;
+	sqlite3_busy_timeout(d->conn, 10000);
+	sqlite3_extended_result_codes(d->conn, 1);
+	/* synchronous=FULL: in WAL mode NORMAL may lose the last commits on power
+	** loss, and an acknowledged write (a voucher, an audit row) must survive. */
+	if (db_exec(d, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;") < 0)
+		goto fail;
+	*ret = d;
+	return DB_OK;
+fail:
+	db_close(d);
+	return DB_ERROR;
+}
+
+void db_close(struct db *d)
+{
+	if (!d)
+		return;
+	while (d->open_stmts) {
+		log_error("db: statement left open at close: %s", sqlite3_sql(d->open_stmts->stmt));
+		db_finalize(d->open_stmts);
+	}
+	if (d->tx_depth > 0) {
+		log_error("db: transaction begun at %s:%d left open at close", d->tx_file, d->tx_line);
+		sqlite3_exec(d->conn, "ROLLBACK", NULL, NULL, NULL);
+	}
+	sqlite3_close(d->conn);
+	free(d->path);
+	free(d);
+}
+
+int db_exec(struct db *d, const char *sql)
+{
+	return map_error(d, sqlite3_exec(d->conn, sql, NULL, NULL, NULL));
+}
+
+static int bind_args(struct db_stmt *s, const char *fmt, va_list ap)
+{
+	int idx = 1, rc = SQLITE_OK;
+	for (const char *f = fmt ? fmt : ""; *f && rc == SQLITE_OK; f++, idx++) {
+		switch (*f) {
+		case 'i':
+			rc = sqlite3_bind_int64(s->stmt, idx, va_arg(ap, int64_t));
+			break;
+		case 'I':
+			rc = sqlite3_bind_int64(s->stmt, idx, va_arg(ap, int));
+			break;
+		case 't': {
+			const char *t = va_arg(ap, const char *);
+			rc = t ? sqlite3_bind_text(s->stmt, idx, t, -1, SQLITE_TRANSIENT)
+			       : sqlite3_bind_null(s->stmt, idx);
+			break;
+		}
+		case 'b': {
+			const void *p = va_arg(ap, const void *);
+			size_t n = va_arg(ap, size_t);
+			rc = sqlite3_bind_blob64(s->stmt, idx, p, n, SQLITE_TRANSIENT);
+			break;
+		}
+		case 'r': {
+			int64_t id = va_arg(ap, int64_t);
+			rc = id ? sqlite3_bind_int64(s->stmt, idx, id) : sqlite3_bind_null(s->stmt, idx);
+			break;
+		}
+		default:
+			return DB_ERROR;
+		}
+	}
+	return map_error(s->db, rc);
+}
+
+static int prepare_v(struct db *d, struct db_stmt **ret, const char *sql, const char *fmt, va_list ap)
+{
+	struct db_stmt *s = calloc(1, sizeof *s);
+	if (!s)
+		return DB_ERROR;
+	int rc = sqlite3_prepare_v2(d->conn, sql, -1, &s->stmt, NULL);
+	if (rc != SQLITE_OK) {
+		log_error("db: prepare failed: %s: %s", sqlite3_errmsg(d->conn), sql);
+		free(s);
+		return map_error(d, rc);
+	}
+	s->db = d;
+	s->next = d->open_stmts;
+	if (d->open_stmts)
+		d->open_stmts->prev = s;
+	d->open_stmts = s;
+	int r = bind_args(s, fmt, ap);
+	if (r < 0) {
+		db_finalize(s);
+		return r;
+	}
+	*ret = s;
+	return DB_OK;
+}
+
+int db_prepare(struct db *d, struct db_stmt **ret, const char *sql, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int r = prepare_v(d, ret, sql, fmt, ap);
+	va_end(ap);
+	return r;
+}
+
+int db_step(struct db_stmt *s)
+{
+	int rc = sqlite3_step(s->stmt);
+	if (rc == SQLITE_ROW)
+		return DB_ROW;
+	if (rc == SQLITE_DONE)
+		return DB_DONE;
+	return map_error(s->db, rc);
+}
+
+int db_reset(struct db_stmt *s)
+{
+	return map_error(s->db, sqlite3_reset(s->stmt));
+}
+
+void db_finalize(struct db_stmt *s)
+{
+	if (!s)
+		return;
+	if (s->prev)
+		s->prev->next = s->next;
+	else
+		s->db->open_stmts = s->next;
+	if (s->next)
+		s->next->prev = s->prev;
+	sqlite3_finalize(s->stmt);
+	free(s);
+}
+
+int64_t db_column_int64(struct db_stmt *s, int col)
+{
+	return sqlite3_column_int64(s->stmt, col);
+}
+
+const char *db_column_text(struct db_stmt *s, int col)
+{
+	return (const char *)sqlite3_column_text(s->stmt, col);
+}
+
+const void *db_column_blob(struct db_stmt *s, int col, size_t *ret_len)
+{
+	const void *p = sqlite3_column_blob(s->stmt, col);
+	*ret_len = (size_t)sqlite3_column_bytes(s->stmt, col);
+	return p;
+}
+
+bool db_column_is_null(struct db_stmt *s, int col)
+{
+	return sqlite3_column_type(s->stmt, col) == SQLITE_NULL;
+}
+
+int db_column_count(struct db_stmt *s)
+{
+	return sqlite3_column_count(s->stmt);
+}
+
+const char *db_column_name(struct db_stmt *s, int col)
+{
+	return sqlite3_column_name(s->stmt, col);
+}
+
+int db_run(struct db *d, const char *sql, const char *fmt, ...)
+{
+	struct db_stmt *s;
+	va_list ap;
+	va_start(ap, fmt);
+	int r = prepare_v(d, &s, sql, fmt, ap);
+	va_end(ap);
+	if (r < 0)
+		return r;
+	r = db_step(s);
+	db_finalize(s);
+	return r < 0 ? r : DB_OK;
+}
+
+int db_query_int64(struct db *d, int64_t *ret, const char *sql, const char *fmt, ...)
+{
+	struct db_stmt *s;
+	va_list ap;
+	va_start(ap, fmt);
+	int r = prepare_v(d, &s, sql, fmt, ap);
+	va_end(ap);
+	if (r < 0)
+		return r;
+	r = db_step(s);
+	if (r == DB_ROW) {
+		*ret = db_column_int64(s, 0);
+		r = DB_OK;
+	}
+	db_finalize(s);
+	return r;
+}
+
+int db_begin_at(struct db *d, const char *file, int line)
+{
+	if (d->tx_depth++ > 0)
+		return DB_OK;
+	int r = db_exec(d, "BEGIN IMMEDIATE");
+	if (r < 0) {
+		d->tx_depth = 0;
+		return r;
+	}
+	d->tx_failed = false;
+	d->tx_file = file;
+	d->tx_line = line;
+	return DB_OK;
+}
+
+int db_commit(struct db *d)
+{
+	if (d->tx_depth <= 0)
+		return DB_ERROR;
+	if (--d->tx_depth > 0)
+		return DB_OK;
+	if (d->tx_failed) {
+		db_exec(d, "ROLLBACK");
+		return DB_ERROR;
+	}
+	int r = db_exec(d, "COMMIT");
+	if (r < 0)
+		db_exec(d, "ROLLBACK");
+	return r;
+}
+
+void db_rollback(struct db *d)
+{
+	if (d->tx_depth <= 0)
+		return;
+	if (--d->tx_depth > 0) {
+		d->tx_failed = true;
+		return;
+	}
+	db_exec(d, "ROLLBACK");
+}
+
+bool db_in_transaction(struct db *d)
+{
+	return d->tx_depth > 0;
+}
+
+int64_t db_last_insert_id(struct db *d)
+{
+	return sqlite3_last_insert_rowid(d->conn);
+}
+
+int db_changes(struct db *d)
+{
+	return sqlite3_changes(d->conn);
+}
+
+const char *db_errmsg(struct db *d)
+{
+	return sqlite3_errmsg(d->conn);
+}
+
+const char *db_path(struct db *d)
+{
+	return d->path;
+}
+
+int db_schema_version(struct db *d)
+{
+	int64_t v = 0;
+	int r = db_exec(d, "CREATE TABLE IF NOT EXISTS schema_migrations("
+	                   "version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)");
+	if (r < 0)
+		return r;
+	r = db_query_int64(d, &v, "SELECT coalesce(max(version), 0) FROM schema_migrations", NULL);
+	return r < 0 ? r : (int)v;
+}
+
+int db_migrate(struct db *d, int *ret_applied)
+{
+	const char *prefix = "src/db/migrations/";
+	int current = db_schema_version(d), applied = 0;
+	if (current < 0)
+		return current;
+	size_t end, i = builtin_prefix_range(prefix, &end);
+	for (; i < end; i++) {
+		const struct builtin_file *f = &builtin_files[i];
+		const char *base = f->name + strlen(prefix);
+		int version = atoi(base);
+		if (version <= 0) {
+			log_error("db: migration %s has no number", f->name);
+			return DB_ERROR;
+		}
+		if (version <= current)
+			continue;
+		int r = db_begin(d);
+		if (r < 0)
+			return r;
+		r = db_exec(d, f->data);
+		if (r == DB_OK)
+			r = db_run(d,
+			           "INSERT INTO schema_migrations(version, name, applied_at) VALUES (?, ?, "
+			           "strftime('%s','now'))",
+			           "It", version, base);
+		if (r < 0) {
+			log_error("db: migration %s failed: %s", f->name, db_errmsg(d));
+			db_rollback(d);
+			return r;
+		}
+		r = db_commit(d);
+		if (r < 0)
+			return r;
+		applied++;
+	}
+	if (ret_applied)
+		*ret_applied = applied;
+	return DB_OK;
+}
+
+int db_backup(struct db *d, const char *path)
+{
+	sqlite3 *dest;
+	int rc = sqlite3_open(path, &dest);
+	if (rc == SQLITE_OK) {
+		sqlite3_backup *b = sqlite3_backup_init(dest, "main", d->conn, "main");
+		if (b) {
+			/* Copy in steps so writers are not held off for the whole copy. */
+			do {
+				rc = sqlite3_backup_step(b, 256);
+				if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+					sqlite3_sleep(10);
+			} while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
+			int finish = sqlite3_backup_finish(b);
+			rc = rc == SQLITE_DONE ? finish : rc;
+		} else {
+			rc = sqlite3_errcode(dest);
+		}
+	}
+	sqlite3_close(dest);
+	return rc == SQLITE_OK ? DB_OK : DB_ERROR;
+}
+
+int db_integrity_check(struct db *d, const char **ret_problem)
+{
+	struct db_stmt *s;
+	*ret_problem = NULL;
+	int r = db_prepare(d, &s, "PRAGMA integrity_check", NULL);
+	if (r < 0)
+		return r;
+	r = db_step(s);
+	if (r == DB_ROW && strcmp(db_column_text(s, 0), "ok") != 0) {
+		snprintf(d->problem, sizeof d->problem, "%s", db_column_text(s, 0));
+		*ret_problem = d->problem;
+	}
+	db_finalize(s);
+	if (r < 0 || *ret_problem)
+		return r < 0 ? r : DB_OK;
+	r = db_prepare(d, &s, "PRAGMA foreign_key_check", NULL);
+	if (r < 0)
+		return r;
+	r = db_step(s);
+	if (r == DB_ROW) {
+		snprintf(d->problem, sizeof d->problem, "foreign key broken in table %s row %lld", db_column_text(s, 0),
+		         (long long)db_column_int64(s, 1));
+		*ret_problem = d->problem;
+	}
+	db_finalize(s);
+	return r < 0 ? r : DB_OK;
+}

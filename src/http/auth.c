@@ -1,0 +1,304 @@
+/*
+** Authentication: sessions, API-key signatures, roles, failed-login throttle.
+*/
+#include "http/auth.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "core/clock.h"
+
+static const struct {
+	const char *name, *label_zh;
+} roles[ROLE_COUNT] = {
+    [ROLE_NONE] = {"none", "未登录"},           [ROLE_ADMIN] = {"admin", "系统管理员"},
+    [ROLE_LEADER] = {"leader", "领导"},         [ROLE_OFFICER] = {"officer", "招商专员"},
+    [ROLE_AGENT] = {"agent", "代办员"},         [ROLE_DEPARTMENT] = {"department", "审批部门"},
+    [ROLE_ENTERPRISE] = {"enterprise", "企业"}, [ROLE_MERCHANT] = {"merchant", "商户"},
+    [ROLE_CHANNEL] = {"channel", "支付渠道"},
+};
+
+enum role role_from_name(const char *name)
+{
+	for (int i = ROLE_NONE + 1; name && i < ROLE_COUNT; i++)
+		if (strcmp(roles[i].name, name) == 0)
+			return (enum role)i;
+	return ROLE_NONE;
+}
+
+const char *role_name(enum role role)
+{
+	return role >= 0 && role < ROLE_COUNT ? roles[role].name : "none";
+}
+
+const char *role_label_zh(enum role role)
+{
+	return role >= 0 && role < ROLE_COUNT ? roles[role].label_zh : "";
+}
+
+void auth_random_hex(char *out, size_t n_bytes)
+{
+	unsigned char raw[64];
+	if (n_bytes > sizeof raw)
+		n_bytes = sizeof raw;
+	randombytes_buf(raw, n_bytes);
+	sodium_bin2hex(out, n_bytes * 2 + 1, raw, n_bytes);
+}
+
+static void token_hash(const char *token, unsigned char out[crypto_hash_sha256_BYTES])
+{
+	crypto_hash_sha256(out, (const unsigned char *)token, strlen(token));
+}
+
+int auth_session_create(struct db *d, int64_t user_id, char ret_token[65], char ret_csrf[65], int64_t *ret_session_id)
+{
+	char token[65], csrf[65];
+	unsigned char hash[crypto_hash_sha256_BYTES];
+	auth_random_hex(token, 32);
+	auth_random_hex(csrf, 32);
+	token_hash(token, hash);
+	int64_t now = clock_now();
+	int r = db_run(
+	    d, "INSERT INTO sessions(token_hash, user_id, csrf_token, created_at, expires_at) VALUES (?,?,?,?,?)",
+	    "bitii", hash, sizeof hash, user_id, csrf, now, now + SESSION_LIFETIME);
+	if (r < 0)
+		return r;
+	memcpy(ret_token, token, sizeof token);
+	memcpy(ret_csrf, csrf, sizeof csrf);
+	*ret_session_id = db_last_insert_id(d);
+	return 0;
+}
+
+int auth_session_delete(struct db *d, int64_t session_id)
+{
+	return db_run(d, "DELETE FROM sessions WHERE id = ?", "i", session_id);
+}
+
+int auth_apikey_create(struct db *d, int64_t org_id, const char *role, const char *name, char ret_key_id[32],
+                       char ret_secret[65], int64_t *ret_id)
+{
+	char key_id[32] = "bk_", secret[65];
+	auth_random_hex(key_id + 3, 12);
+	auth_random_hex(secret, 32);
+	int r = db_run(d, "INSERT INTO api_keys(key_id, secret, name, role, org_id, created_at) VALUES (?,?,?,?,?,?)",
+	               "ttttii", key_id, secret, name, role, org_id, clock_now());
+	if (r < 0)
+		return r;
+	memcpy(ret_key_id, key_id, sizeof key_id);
+	memcpy(ret_secret, secret, sizeof secret);
+	*ret_id = db_last_insert_id(d);
+	return 0;
+}
+
+void auth_signature(const char *secret, const char *method, const char *path, const char *timestamp, const char *nonce,
+                    const void *body, size_t body_len, char ret_hex[65])
+{
+	unsigned char body_hash[crypto_hash_sha256_BYTES], mac[crypto_auth_hmacsha256_BYTES];
+	char body_hex[crypto_hash_sha256_BYTES * 2 + 1];
+	crypto_hash_sha256(body_hash, body, body_len);
+	sodium_bin2hex(body_hex, sizeof body_hex, body_hash, sizeof body_hash);
+	crypto_auth_hmacsha256_state st;
+	crypto_auth_hmacsha256_init(&st, (const unsigned char *)secret, strlen(secret));
+	const char *parts[] = {method, path, timestamp, nonce, body_hex};
+	for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
+		if (i > 0)
+			crypto_auth_hmacsha256_update(&st, (const unsigned char *)"\n", 1);
+		crypto_auth_hmacsha256_update(&st, (const unsigned char *)parts[i], strlen(parts[i]));
+	}
+	crypto_auth_hmacsha256_final(&st, mac);
+	sodium_bin2hex(ret_hex, 65, mac, sizeof mac);
+}
+
+static int unauthorized(struct request *r, const char *code, const char *message)
+{
+	reply_error(r, 401, code, NULL, "%s", message);
+	return -1;
+}
+
+static int resolve_session(struct request *r, const char *token)
+{
+	unsigned char hash[crypto_hash_sha256_BYTES];
+	struct db_stmt *s;
+	token_hash(token, hash);
+	int rc = db_prepare(
+	    r->db, &s,
+	    "SELECT s.id, s.csrf_token, s.expires_at, u.id, u.username, u.role, u.disabled, o.id, o.code, o.path"
+	    " FROM sessions s JOIN users u ON u.id = s.user_id JOIN orgs o ON o.id = u.org_id"
+	    " WHERE s.token_hash = ?",
+	    "b", hash, sizeof hash);
+	if (rc < 0) {
+		reply_db_error(r, rc);
+		return -1;
+	}
+	rc = db_step(s);
+	/* An unknown, expired or disabled session is simply no session: the
+	** caller is anonymous and public routes still work (e.g. logging in again). */
+	if (rc == DB_ROW && db_column_int64(s, 2) > clock_now() && !db_column_int64(s, 6)) {
+		struct principal *p = &r->who;
+		p->session_id = db_column_int64(s, 0);
+		p->csrf_token = arena_strdup(r->arena, db_column_text(s, 1));
+		p->user_id = db_column_int64(s, 3);
+		p->name = arena_strdup(r->arena, db_column_text(s, 4));
+		p->role = role_from_name(db_column_text(s, 5));
+		p->org_id = db_column_int64(s, 7);
+		p->org_code = arena_strdup(r->arena, db_column_text(s, 8));
+		p->org_path = arena_strdup(r->arena, db_column_text(s, 9));
+	}
+	db_finalize(s);
+	if (rc < 0) {
+		reply_db_error(r, rc);
+		return -1;
+	}
+	return 0;
+}
+
+static int resolve_api_key(struct request *r, const char *key_id)
+{
+	const char *ts = request_header(r, "X-Banyan-Timestamp");
+	const char *nonce = request_header(r, "X-Banyan-Nonce");
+	const char *sig = request_header(r, "X-Banyan-Signature");
+	if (!ts || !nonce || !sig)
+		return unauthorized(r, "signature_missing",
+		                    "缺少签名头 X-Banyan-Timestamp/Nonce/Signature (signature headers missing)");
+	char *end;
+	errno = 0;
+	long long when = strtoll(ts, &end, 10);
+	if (errno || *end || !*ts || llabs(when - clock_now()) > SIGNATURE_WINDOW)
+		return unauthorized(r, "signature_expired",
+		                    "签名时间戳无效或已过期 (timestamp invalid or outside 300 s)");
+	size_t nonce_len = strlen(nonce);
+	if (nonce_len < 8 || nonce_len > 64)
+		return unauthorized(r, "signature_invalid",
+		                    "随机数长度应为 8 到 64 (nonce must be 8 to 64 characters)");
+
+	struct db_stmt *s;
+	int rc = db_prepare(r->db, &s,
+	                    "SELECT k.id, k.secret, k.role, k.disabled, o.id, o.code, o.path"
+	                    " FROM api_keys k JOIN orgs o ON o.id = k.org_id WHERE k.key_id = ?",
+	                    "t", key_id);
+	if (rc < 0) {
+		reply_db_error(r, rc);
+		return -1;
+	}
+	rc = db_step(s);
+	if (rc != DB_ROW || db_column_int64(s, 3)) {
+		db_finalize(s);
+		if (rc < 0) {
+			reply_db_error(r, rc);
+			return -1;
+		}
+		return unauthorized(r, "signature_invalid", "API 密钥无效 (unknown or disabled API key)");
+	}
+	char expected[65];
+	auth_signature(db_column_text(s, 1), r->method, r->path, ts, nonce, r->body ? r->body : "", r->body_len,
+	               expected);
+	if (strlen(sig) != 64 || sodium_memcmp(expected, sig, 64) != 0) {
+		db_finalize(s);
+		return unauthorized(r, "signature_invalid", "签名错误 (signature does not match)");
+	}
+	struct principal *p = &r->who;
+	p->api_key_id = db_column_int64(s, 0);
+	p->role = role_from_name(db_column_text(s, 2));
+	p->org_id = db_column_int64(s, 4);
+	p->org_code = arena_strdup(r->arena, db_column_text(s, 5));
+	p->org_path = arena_strdup(r->arena, db_column_text(s, 6));
+	p->name = arena_printf(r->arena, "apikey:%s", key_id);
+	db_finalize(s);
+
+	/* The nonce is remembered only after the signature holds, so nobody can
+	** burn a channel's nonces with unsigned requests. */
+	rc = db_run(r->db, "INSERT INTO api_nonces(api_key_id, nonce, seen_at) VALUES (?,?,?)", "iti", p->api_key_id,
+	            nonce, clock_now());
+	if (rc == DB_CONSTRAINT) {
+		memset(p, 0, sizeof *p);
+		return unauthorized(r, "signature_replayed", "请求已使用过 (nonce reused: replay refused)");
+	}
+	if (rc < 0) {
+		memset(p, 0, sizeof *p);
+		reply_db_error(r, rc);
+		return -1;
+	}
+	if (randombytes_uniform(64) == 0)
+		db_run(r->db, "DELETE FROM api_nonces WHERE seen_at < ?", "i", clock_now() - 2 * SIGNATURE_WINDOW);
+	return 0;
+}
+
+int auth_resolve(struct request *r)
+{
+	const char *key = request_header(r, "X-Banyan-Key");
+	if (key)
+		return resolve_api_key(r, key);
+	const char *token = request_cookie(r, SESSION_COOKIE);
+	if (token && strlen(token) == 64)
+		return resolve_session(r, token);
+	return 0;
+}
+
+/* ---- failed-login throttle -------------------------------------------- */
+
+enum { THROTTLE_SLOTS = 4096 };
+
+struct throttle_slot {
+	char key[96];
+	int failures;
+	int64_t first_at;
+};
+
+static struct throttle_slot throttle[THROTTLE_SLOTS];
+static pthread_mutex_t throttle_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* Open addressing would need deletion care; a direct-mapped table where a
+** colliding key takes over an expired slot is enough for a throttle. */
+static struct throttle_slot *throttle_slot(const char *key)
+{
+	unsigned char h[crypto_shorthash_BYTES];
+	static const unsigned char k[crypto_shorthash_KEYBYTES] = "banyan-throttle";
+	crypto_shorthash(h, (const unsigned char *)key, strlen(key), k);
+	uint32_t i = ((uint32_t)h[0] | (uint32_t)h[1] << 8 | (uint32_t)h[2] << 16) % THROTTLE_SLOTS;
+	return &throttle[i];
+}
+
+int64_t ratelimit_blocked(const char *key, int64_t now)
+{
+	int64_t wait = 0;
+	pthread_mutex_lock(&throttle_lock);
+	struct throttle_slot *s = throttle_slot(key);
+	if (strcmp(s->key, key) == 0 && s->failures >= LOGIN_MAX_FAILURES && now - s->first_at < LOGIN_FAILURE_WINDOW)
+		wait = LOGIN_FAILURE_WINDOW - (now - s->first_at);
+	pthread_mutex_unlock(&throttle_lock);
+	return wait;
+}
+
+void ratelimit_failure(const char *key, int64_t now)
+{
+	pthread_mutex_lock(&throttle_lock);
+	struct throttle_slot *s = throttle_slot(key);
+	if (strcmp(s->key, key) != 0 || now - s->first_at >= LOGIN_FAILURE_WINDOW) {
+		/* A different key or an expired window starts afresh; a live entry
+		** of another key is only evicted once it has expired. */
+		if (strcmp(s->key, key) != 0 && s->failures > 0 && now - s->first_at < LOGIN_FAILURE_WINDOW &&
+		    s->failures >= LOGIN_MAX_FAILURES) {
+			pthread_mutex_unlock(&throttle_lock);
+			return;
+		}
+		snprintf(s->key, sizeof s->key, "%s", key);
+		s->failures = 0;
+		s->first_at = now;
+	}
+	s->failures++;
+	pthread_mutex_unlock(&throttle_lock);
+}
+
+void ratelimit_clear(const char *key)
+{
+	pthread_mutex_lock(&throttle_lock);
+	struct throttle_slot *s = throttle_slot(key);
+	if (strcmp(s->key, key) == 0)
+		memset(s, 0, sizeof *s);
+	pthread_mutex_unlock(&throttle_lock);
+}

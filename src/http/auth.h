@@ -1,0 +1,62 @@
+/*
+** Authentication: who is calling.  Users hold a session (a random 256-bit
+** token in an HttpOnly, SameSite=Strict cookie, of which only a SHA-256 is
+** stored, plus a CSRF token that state-changing requests echo in
+** X-CSRF-Token).  Machine clients (payment channels) hold an API key and sign
+** each request with HMAC-SHA256:
+**
+**   X-Banyan-Signature = hex(HMAC-SHA256(secret,
+**       METHOD "\n" PATH "\n" TIMESTAMP "\n" NONCE "\n" hex(SHA-256(body))))
+**
+** PATH is the request path without the query string.  A timestamp more than
+** 300 s from the server's clock, or a nonce seen before, is refused.
+*/
+#ifndef BANYAN_HTTP_AUTH_H
+#define BANYAN_HTTP_AUTH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "http/http.h"
+
+enum {
+	SESSION_LIFETIME = 12 * 3600,
+	SIGNATURE_WINDOW = 300,
+	LOGIN_MAX_FAILURES = 5,
+	LOGIN_FAILURE_WINDOW = 15 * 60,
+};
+
+#define SESSION_COOKIE "banyan_session"
+
+/*
+** Set r->who from the session cookie or the API-key headers.  Returns 0 (the
+** caller may still be anonymous) or answers 401 and returns -1.  Needs the
+** whole body (for the signature).
+*/
+int auth_resolve(struct request *r);
+
+/* Create a session for user_id; ret_token (the cookie value) and ret_csrf are 64 hex chars. */
+int auth_session_create(struct db *d, int64_t user_id, char ret_token[65], char ret_csrf[65], int64_t *ret_session_id);
+int auth_session_delete(struct db *d, int64_t session_id);
+
+/* Issue an API key; ret_key_id ("bk_" + 24 hex) and ret_secret (64 hex) are shown once. */
+int auth_apikey_create(struct db *d, int64_t org_id, const char *role, const char *name, char ret_key_id[32],
+                       char ret_secret[65], int64_t *ret_id);
+
+/* The request signature as lowercase hex (65 bytes with NUL). */
+void auth_signature(const char *secret, const char *method, const char *path, const char *timestamp, const char *nonce,
+                    const void *body, size_t body_len, char ret_hex[65]);
+
+/* Random bytes as lowercase hex: n bytes give 2n characters plus NUL. */
+void auth_random_hex(char *out, size_t n_bytes);
+
+/*
+** Failed-login throttling, in memory: after LOGIN_MAX_FAILURES failures for a
+** key within LOGIN_FAILURE_WINDOW seconds, the key is blocked until the window
+** has passed.  ratelimit_blocked() returns the seconds to wait, or 0.
+*/
+int64_t ratelimit_blocked(const char *key, int64_t now);
+void ratelimit_failure(const char *key, int64_t now);
+void ratelimit_clear(const char *key);
+
+#endif

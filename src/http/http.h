@@ -1,0 +1,139 @@
+/*
+** What a handler sees of HTTP: the request, its caller (principal), and the
+** ways to answer.  Domain code includes this and db/db.h, never
+** libmicrohttpd or SQLite.
+**
+** A handler runs on one of the server's worker threads with r->db, that
+** thread's own database connection, and r->arena, freed when the response
+** has been sent.  It must answer exactly once, with reply_json() or
+** reply_error(); the helpers that read the body answer the error themselves
+** and return false (like Redis's lookupKeyReadOrReply), so handlers read
+** straight down:
+**
+**     const char *name;
+**     if (!body_string(r, "name", FIELD_REQUIRED, 64, &name))
+**         return;
+*/
+#ifndef BANYAN_HTTP_HTTP_H
+#define BANYAN_HTTP_HTTP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "core/arena.h"
+#include "core/index.h"
+#include "db/db.h"
+
+enum role {
+	ROLE_NONE = 0,
+	ROLE_ADMIN,
+	ROLE_LEADER,
+	ROLE_OFFICER,
+	ROLE_AGENT,
+	ROLE_DEPARTMENT,
+	ROLE_ENTERPRISE,
+	ROLE_MERCHANT,
+	ROLE_CHANNEL,
+	ROLE_COUNT
+};
+
+/* "admin" -> ROLE_ADMIN; ROLE_NONE for an unknown name. */
+enum role role_from_name(const char *name);
+const char *role_name(enum role role);
+const char *role_label_zh(enum role role);
+
+/* Who is calling: a user with a session, a machine client with an API key, or nobody. */
+struct principal {
+	enum role role;     /* ROLE_NONE: anonymous */
+	int64_t user_id;    /* 0 for an API key */
+	int64_t api_key_id; /* 0 for a user */
+	const char *name;   /* username, or "apikey:KEY_ID" */
+	int64_t org_id;
+	const char *org_code;
+	const char *org_path;   /* "/350100/350111/": the caller's scope is every org under it */
+	int64_t session_id;     /* 0 unless authenticated by session cookie */
+	const char *csrf_token; /* the session's CSRF token, when session_id != 0 */
+};
+
+enum { MAX_ROUTE_PARAMS = 8 };
+
+struct server;
+
+struct request {
+	struct arena *arena;
+	struct db *db;
+	struct server *server;
+	void *conn; /* the MHD connection; only src/http touches it */
+	const char *method;
+	const char *path;
+	const char *ip;
+	char id[17]; /* request id, also in the X-Request-Id response header */
+	const struct route_def *route;
+	int n_params;
+	const char *param_names[MAX_ROUTE_PARAMS];
+	const char *param_values[MAX_ROUTE_PARAMS];
+	char *body;
+	size_t body_len, body_cap;
+	bool body_too_large;
+	json_t *json; /* the parsed body, when the route received one */
+	struct principal who;
+	const char *set_cookie; /* a Set-Cookie header to add to the response */
+	int status;             /* 0 until answered */
+	int64_t start_us;
+};
+
+/* Answer with a JSON document (stolen: the reply owns it). */
+void reply_json(struct request *r, int status, json_t *body);
+
+/*
+** Answer {"error":{"code":code,"message":...,"field":field}} with status.
+** The message is for people: Chinese first, then English in parentheses.
+** field may be NULL.
+*/
+void reply_error(struct request *r, int status, const char *code, const char *field, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
+/* 500 for a database failure: logs the detail, tells the caller only the request id. */
+void reply_db_error(struct request *r, int db_result);
+
+/* A path parameter ("{id}" in the route pattern) by name; NULL if absent. */
+const char *route_param(struct request *r, const char *name);
+/* A path parameter that must be a positive integer; answers 404 and returns false otherwise. */
+bool route_param_id(struct request *r, const char *name, int64_t *ret);
+
+/* A query-string argument, or NULL. */
+const char *query_arg(struct request *r, const char *name);
+/* A header, or NULL. */
+const char *request_header(struct request *r, const char *name);
+/* A cookie, or NULL. */
+const char *request_cookie(struct request *r, const char *name);
+
+enum field_flags { FIELD_OPTIONAL = 0, FIELD_REQUIRED = 1 };
+
+/*
+** Read a field of the JSON body.  Each returns true with *ret set (to NULL /
+** untouched when an optional field is absent or null), or answers 422 naming
+** the field and returns false.  Strings are trimmed of nothing and must be
+** valid UTF-8 without NUL (jansson guarantees it), 1..max_len bytes when present.
+*/
+bool body_string(struct request *r, const char *field, int flags, size_t max_len, const char **ret);
+bool body_int64(struct request *r, const char *field, int flags, int64_t min, int64_t max, int64_t *ret,
+                bool *ret_present);
+bool body_bool(struct request *r, const char *field, int flags, bool *ret, bool *ret_present);
+/* Refuse any field of the body not in the NULL-terminated list (catches typos). */
+bool body_only(struct request *r, const char *const *allowed);
+
+/*
+** Pagination by cursor: ?limit=N (1..max, default def) and ?cursor=ID, where
+** items are returned in descending id order below the cursor.  Answers 422
+** for a bad value.
+*/
+bool page_args(struct request *r, int def, int max, int64_t *ret_limit, int64_t *ret_cursor);
+
+/* Is the organisation with this path inside the caller's scope? */
+bool principal_scope_contains(const struct principal *p, const char *org_path);
+
+#endif

@@ -1,0 +1,611 @@
+/*
+** The HTTP server: request life cycle, dispatch, replies, body helpers.
+**
+** libmicrohttpd calls access_handler() several times per request: first with
+** the headers, then with pieces of the body, then with no data.  The request
+** (struct request) is created on the first call with its own arena and freed
+** in request_completed(), which libmicrohttpd calls once the response has
+** been sent or the connection died: that is the one place a request's memory
+** is released.
+*/
+#include "http/server.h"
+
+#include <errno.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <microhttpd.h>
+#include <sodium.h>
+
+#include "core/clock.h"
+#include "core/log.h"
+#include "http/auth.h"
+#include "http/http.h"
+#include "http/router.h"
+
+struct server {
+	struct MHD_Daemon *daemon;
+	char *db_path;
+	size_t body_limit;
+	int quiet;
+	uint16_t port;
+	atomic_int in_flight;
+	pthread_mutex_t conns_lock;
+	struct db **conns;
+	size_t n_conns, cap_conns;
+};
+
+/* The worker thread's database connection, opened on its first request. */
+static _Thread_local struct db *thread_db;
+
+static int64_t now_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static struct db *worker_db(struct server *s)
+{
+	if (thread_db)
+		return thread_db;
+	struct db *d;
+	if (db_open(s->db_path, &d) < 0)
+		return NULL;
+	pthread_mutex_lock(&s->conns_lock);
+	if (s->n_conns == s->cap_conns) {
+		size_t cap = s->cap_conns ? s->cap_conns * 2 : 16;
+		struct db **grown = realloc(s->conns, cap * sizeof *grown);
+		if (!grown) {
+			pthread_mutex_unlock(&s->conns_lock);
+			db_close(d);
+			return NULL;
+		}
+		s->conns = grown;
+		s->cap_conns = cap;
+	}
+	s->conns[s->n_conns++] = d;
+	pthread_mutex_unlock(&s->conns_lock);
+	thread_db = d;
+	return d;
+}
+
+/* ---- replies ---------------------------------------------------------- */
+
+static void queue_text(struct request *r, int status, const char *content_type, const char *text, size_t len,
+                       const char *allow)
+{
+	struct MHD_Connection *conn = r->conn;
+	struct MHD_Response *resp = MHD_create_response_from_buffer(len, (void *)text, MHD_RESPMEM_MUST_COPY);
+	if (!resp)
+		return;
+	MHD_add_response_header(resp, "Content-Type", content_type);
+	MHD_add_response_header(resp, "X-Request-Id", r->id);
+	MHD_add_response_header(resp, "Cache-Control", "no-store");
+	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	if (r->set_cookie)
+		MHD_add_response_header(resp, "Set-Cookie", r->set_cookie);
+	if (allow)
+		MHD_add_response_header(resp, "Allow", allow);
+	if (status == 429)
+		MHD_add_response_header(resp, "Retry-After", "60");
+	MHD_queue_response(conn, (unsigned)status, resp);
+	MHD_destroy_response(resp);
+	r->status = status;
+}
+
+void reply_json(struct request *r, int status, json_t *body)
+{
+	if (r->status) {
+		json_decref(body);
+		return;
+	}
+	char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
+	json_decref(body);
+	if (!text) {
+		queue_text(r, 500, "application/json",
+		           "{\"error\":{\"code\":\"internal\",\"message\":\"out of memory\"}}", 56, NULL);
+		return;
+	}
+	queue_text(r, status, "application/json; charset=utf-8", text, strlen(text), NULL);
+	free(text);
+}
+
+static void reply_error_v(struct request *r, int status, const char *code, const char *field, const char *allow,
+                          const char *fmt, va_list ap)
+{
+	if (r->status)
+		return;
+	char message[512];
+	vsnprintf(message, sizeof message, fmt, ap);
+	json_t *err = json_pack("{s:s, s:s}", "code", code, "message", message);
+	if (field)
+		json_object_set_new(err, "field", json_string(field));
+	json_t *body = json_pack("{s:o, s:s}", "error", err, "request_id", r->id);
+	char *text = json_dumps(body, JSON_COMPACT);
+	json_decref(body);
+	if (text) {
+		queue_text(r, status, "application/json; charset=utf-8", text, strlen(text), allow);
+		free(text);
+	}
+}
+
+void reply_error(struct request *r, int status, const char *code, const char *field, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	reply_error_v(r, status, code, field, NULL, fmt, ap);
+	va_end(ap);
+}
+
+static void reply_error_allow(struct request *r, const char *allow, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void reply_error_allow(struct request *r, const char *allow, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	reply_error_v(r, 405, "method_not_allowed", NULL, allow, fmt, ap);
+	va_end(ap);
+}
+
+void reply_db_error(struct request *r, int db_result)
+{
+	if (db_result == DB_BUSY) {
+		reply_error(r, 503, "busy", NULL, "系统繁忙,请稍后重试 (database busy, retry)");
+		return;
+	}
+	log_error("request %s %s %s: database error %d: %s", r->id, r->method, r->path, db_result,
+	          r->db ? db_errmsg(r->db) : "no connection");
+	reply_error(r, 500, "internal", NULL, "内部错误,请求编号 %s (internal error, request %s)", r->id, r->id);
+}
+
+/* ---- request accessors ------------------------------------------------ */
+
+const char *route_param(struct request *r, const char *name)
+{
+	for (int i = 0; i < r->n_params; i++)
+		if (strcmp(r->param_names[i], name) == 0)
+			return r->param_values[i];
+	return NULL;
+}
+
+bool route_param_id(struct request *r, const char *name, int64_t *ret)
+{
+	const char *v = route_param(r, name);
+	char *end;
+	errno = 0;
+	long long id = v ? strtoll(v, &end, 10) : 0;
+	if (!v || errno || *end || id <= 0 || v[0] == '+') {
+		reply_error(r, 404, "not_found", NULL, "记录不存在 (not found)");
+		return false;
+	}
+	*ret = id;
+	return true;
+}
+
+const char *query_arg(struct request *r, const char *name)
+{
+	return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+const char *request_header(struct request *r, const char *name)
+{
+	return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
+}
+
+const char *request_cookie(struct request *r, const char *name)
+{
+	return MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, name);
+}
+
+static json_t *body_field(struct request *r, const char *field)
+{
+	json_t *v = r->json ? json_object_get(r->json, field) : NULL;
+	return json_is_null(v) ? NULL : v;
+}
+
+static bool missing(struct request *r, const char *field)
+{
+	reply_error(r, 422, "missing_field", field, "缺少字段 %s (field %s is required)", field, field);
+	return false;
+}
+
+bool body_string(struct request *r, const char *field, int flags, size_t max_len, const char **ret)
+{
+	json_t *v = body_field(r, field);
+	if (!v) {
+		*ret = NULL;
+		return (flags & FIELD_REQUIRED) ? missing(r, field) : true;
+	}
+	if (!json_is_string(v)) {
+		reply_error(r, 422, "invalid_type", field, "字段 %s 应为字符串 (field %s must be a string)", field,
+		            field);
+		return false;
+	}
+	size_t len = json_string_length(v);
+	const char *s = json_string_value(v);
+	if (len == 0 || len > max_len || strlen(s) != len) {
+		reply_error(r, 422, "invalid_length", field,
+		            "字段 %s 长度应为 1 到 %zu 字节 (field %s must be 1 to %zu bytes)", field, max_len, field,
+		            max_len);
+		return false;
+	}
+	*ret = s;
+	return true;
+}
+
+bool body_int64(struct request *r, const char *field, int flags, int64_t min, int64_t max, int64_t *ret,
+                bool *ret_present)
+{
+	json_t *v = body_field(r, field);
+	if (ret_present)
+		*ret_present = v != NULL;
+	if (!v)
+		return (flags & FIELD_REQUIRED) ? missing(r, field) : true;
+	if (!json_is_integer(v)) {
+		reply_error(r, 422, "invalid_type", field, "字段 %s 应为整数 (field %s must be an integer)", field,
+		            field);
+		return false;
+	}
+	json_int_t n = json_integer_value(v);
+	if (n < min || n > max) {
+		reply_error(r, 422, "out_of_range", field, "字段 %s 超出范围 %lld..%lld (field %s out of range)", field,
+		            (long long)min, (long long)max, field);
+		return false;
+	}
+	*ret = n;
+	return true;
+}
+
+bool body_bool(struct request *r, const char *field, int flags, bool *ret, bool *ret_present)
+{
+	json_t *v = body_field(r, field);
+	if (ret_present)
+		*ret_present = v != NULL;
+	if (!v)
+		return (flags & FIELD_REQUIRED) ? missing(r, field) : true;
+	if (!json_is_boolean(v)) {
+		reply_error(r, 422, "invalid_type", field, "字段 %s 应为 true 或 false (field %s must be a boolean)",
+		            field, field);
+		return false;
+	}
+	*ret = json_is_true(v);
+	return true;
+}
+
+bool body_only(struct request *r, const char *const *allowed)
+{
+	const char *key;
+	json_t *value;
+	if (!r->json)
+		return true;
+	json_object_foreach(r->json, key, value)
+	{
+		const char *const *a = allowed;
+		while (*a && strcmp(*a, key) != 0)
+			a++;
+		if (!*a) {
+			reply_error(r, 422, "unknown_field", key, "未知字段 %s (unknown field %s)", key, key);
+			return false;
+		}
+	}
+	return true;
+}
+
+bool page_args(struct request *r, int def, int max, int64_t *ret_limit, int64_t *ret_cursor)
+{
+	const char *limit = query_arg(r, "limit"), *cursor = query_arg(r, "cursor");
+	char *end;
+	int64_t l = def, c = INT64_MAX;
+	if (limit) {
+		errno = 0;
+		l = strtoll(limit, &end, 10);
+		if (errno || *end || !*limit || l < 1 || l > max) {
+			reply_error(r, 422, "invalid_query", "limit", "limit 应为 1 到 %d (limit must be 1 to %d)", max,
+			            max);
+			return false;
+		}
+	}
+	if (cursor) {
+		errno = 0;
+		c = strtoll(cursor, &end, 10);
+		if (errno || *end || !*cursor || c < 1) {
+			reply_error(r, 422, "invalid_query", "cursor", "cursor 无效 (invalid cursor)");
+			return false;
+		}
+	}
+	*ret_limit = l;
+	*ret_cursor = c;
+	return true;
+}
+
+bool principal_scope_contains(const struct principal *p, const char *org_path)
+{
+	if (!p->org_path || !org_path)
+		return false;
+	return strncmp(org_path, p->org_path, strlen(p->org_path)) == 0;
+}
+
+/* ---- dispatch --------------------------------------------------------- */
+
+static bool role_allowed(const char *auth, enum role role)
+{
+	const char *name = role_name(role);
+	size_t n = strlen(name);
+	for (const char *p = auth; *p;) {
+		size_t len = strcspn(p, ",");
+		if (len == n && memcmp(p, name, n) == 0)
+			return true;
+		p += len;
+		if (*p == ',')
+			p++;
+	}
+	return false;
+}
+
+static bool is_json_content_type(const char *ct)
+{
+	if (!ct)
+		return false;
+	size_t n = strlen("application/json");
+	return strncasecmp(ct, "application/json", n) == 0 && (ct[n] == 0 || ct[n] == ';' || ct[n] == ' ');
+}
+
+static bool method_has_body(const char *m)
+{
+	return strcmp(m, "POST") == 0 || strcmp(m, "PUT") == 0 || strcmp(m, "PATCH") == 0;
+}
+
+static void dispatch(struct request *r)
+{
+	struct route_match m;
+	if (router_match(route_table, route_count, r->method, r->path, r->arena, &m) < 0) {
+		reply_error(r, 503, "busy", NULL, "内存不足 (out of memory)");
+		return;
+	}
+	if (!m.route) {
+		if (m.path_known)
+			reply_error_allow(r, m.allow, "不支持的请求方法 %s (method not allowed; allowed: %s)",
+			                  r->method, m.allow);
+		else
+			reply_error(r, 404, "not_found", NULL, "没有这个接口 %s (no such route)", r->path);
+		return;
+	}
+	r->route = m.route;
+	r->n_params = m.n_params;
+	memcpy(r->param_names, m.names, sizeof m.names);
+	memcpy(r->param_values, m.values, sizeof m.values);
+	if (r->body_too_large) {
+		reply_error(r, 413, "body_too_large", NULL, "请求体超过 %zu 字节 (request body over %zu bytes)",
+		            r->server->body_limit, r->server->body_limit);
+		return;
+	}
+	r->db = worker_db(r->server);
+	if (!r->db) {
+		reply_error(r, 503, "busy", NULL, "数据库暂不可用 (database unavailable)");
+		return;
+	}
+	if (auth_resolve(r) < 0)
+		return;
+	const char *auth = m.route->auth;
+	if (strcmp(auth, "public") != 0) {
+		if (r->who.role == ROLE_NONE) {
+			reply_error(r, 401, "unauthenticated", NULL, "请先登录 (login required)");
+			return;
+		}
+		if (strcmp(auth, "any") != 0 && !role_allowed(auth, r->who.role)) {
+			reply_error(r, 403, "forbidden", NULL, "无权访问 (your role may not use this)");
+			return;
+		}
+		/* A cookie travels with every request the browser makes, so a state change
+		** also needs the token only our own pages can read. */
+		if (r->who.session_id && strcmp(r->method, "GET") != 0 && strcmp(r->method, "HEAD") != 0) {
+			const char *token = request_header(r, "X-CSRF-Token");
+			if (!token || strlen(token) != strlen(r->who.csrf_token) ||
+			    sodium_memcmp(token, r->who.csrf_token, strlen(token)) != 0) {
+				reply_error(r, 403, "csrf", NULL,
+				            "缺少或错误的 CSRF 令牌 (missing or wrong X-CSRF-Token)");
+				return;
+			}
+		}
+	}
+	if (r->body_len > 0) {
+		if (!method_has_body(r->method)) {
+			reply_error(r, 400, "unexpected_body", NULL, "%s 请求不应带请求体 (%s takes no body)",
+			            r->method, r->method);
+			return;
+		}
+		if (!is_json_content_type(request_header(r, "Content-Type"))) {
+			reply_error(r, 415, "unsupported_media_type", NULL,
+			            "请求体须为 application/json (Content-Type must be application/json)");
+			return;
+		}
+		json_error_t jerr;
+		r->json = json_loadb(r->body, r->body_len, JSON_REJECT_DUPLICATES, &jerr);
+		if (!r->json) {
+			reply_error(r, 400, "malformed_json", NULL, "JSON 格式错误,第 %d 行: %s (malformed JSON)",
+			            jerr.line, jerr.text);
+			return;
+		}
+		if (!json_is_object(r->json)) {
+			reply_error(r, 400, "malformed_json", NULL,
+			            "请求体须为 JSON 对象 (body must be a JSON object)");
+			return;
+		}
+	}
+	m.route->handler(r);
+	if (!r->status) {
+		log_error("handler for %s %s answered nothing", r->method, m.route->pattern);
+		reply_error(r, 500, "internal", NULL, "内部错误 (internal error)");
+	}
+}
+
+static enum MHD_Result access_handler(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
+                                      const char *version, const char *upload_data, size_t *upload_data_size,
+                                      void **con_cls)
+{
+	(void)version;
+	struct server *s = cls;
+	struct request *r = *con_cls;
+	if (!r) {
+		struct arena *a = arena_new();
+		r = a ? arena_alloc(a, sizeof *r) : NULL;
+		if (!r) {
+			arena_free(a);
+			return MHD_NO;
+		}
+		atomic_fetch_add(&s->in_flight, 1);
+		r->arena = a;
+		r->server = s;
+		r->conn = conn;
+		r->method = method;
+		r->path = url;
+		r->start_us = now_us();
+		unsigned char raw[8];
+		randombytes_buf(raw, sizeof raw);
+		sodium_bin2hex(r->id, sizeof r->id, raw, sizeof raw);
+		const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+		char ip[INET6_ADDRSTRLEN] = "-";
+		if (ci && ci->client_addr && ci->client_addr->sa_family == AF_INET)
+			inet_ntop(AF_INET, &((const struct sockaddr_in *)ci->client_addr)->sin_addr, ip, sizeof ip);
+		else if (ci && ci->client_addr && ci->client_addr->sa_family == AF_INET6)
+			inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)ci->client_addr)->sin6_addr, ip, sizeof ip);
+		r->ip = arena_strdup(a, ip);
+		*con_cls = r;
+		/* Declared too large: refuse before reading a byte of it. */
+		const char *length = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
+		if (length && strtoull(length, NULL, 10) > s->body_limit) {
+			r->body_too_large = true;
+			reply_error(r, 413, "body_too_large", NULL, "请求体超过 %zu 字节 (request body over %zu bytes)",
+			            s->body_limit, s->body_limit);
+		}
+		return MHD_YES;
+	}
+	if (*upload_data_size > 0) {
+		/* A body over the limit is read and dropped, then refused with 413. */
+		if (!r->body_too_large && r->body_len + *upload_data_size > s->body_limit)
+			r->body_too_large = true;
+		if (!r->body_too_large) {
+			if (r->body_len + *upload_data_size + 1 > r->body_cap) {
+				size_t cap = r->body_cap ? r->body_cap : 1024;
+				while (cap < r->body_len + *upload_data_size + 1)
+					cap *= 2;
+				char *grown = arena_alloc(r->arena, cap);
+				if (!grown)
+					return MHD_NO;
+				if (r->body_len)
+					memcpy(grown, r->body, r->body_len);
+				r->body = grown;
+				r->body_cap = cap;
+			}
+			memcpy(r->body + r->body_len, upload_data, *upload_data_size);
+			r->body_len += *upload_data_size;
+			r->body[r->body_len] = 0;
+		}
+		*upload_data_size = 0;
+		return MHD_YES;
+	}
+	if (!r->status)
+		dispatch(r);
+	return MHD_YES;
+}
+
+static void request_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+                              enum MHD_RequestTerminationCode toe)
+{
+	(void)conn;
+	struct server *s = cls;
+	struct request *r = *con_cls;
+	if (!r)
+		return;
+	if (!s->quiet)
+		log_info("http method=%s path=%s status=%d us=%lld who=%s id=%s%s", r->method, r->path, r->status,
+		         (long long)(now_us() - r->start_us), r->who.name ? r->who.name : "-", r->id,
+		         toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted=1");
+	json_decref(r->json);
+	arena_free(r->arena);
+	*con_cls = NULL;
+	atomic_fetch_sub(&s->in_flight, 1);
+}
+
+static int parse_listen(const char *listen, struct sockaddr_in *ret)
+{
+	char host[64];
+	const char *colon = strrchr(listen, ':');
+	if (!colon || (size_t)(colon - listen) >= sizeof host)
+		return -EINVAL;
+	memcpy(host, listen, (size_t)(colon - listen));
+	host[colon - listen] = 0;
+	char *end;
+	long port = strtol(colon + 1, &end, 10);
+	if (*end || port < 0 || port > 65535 || colon[1] == 0)
+		return -EINVAL;
+	memset(ret, 0, sizeof *ret);
+	ret->sin_family = AF_INET;
+	ret->sin_port = htons((uint16_t)port);
+	if (inet_pton(AF_INET, host[0] ? host : "127.0.0.1", &ret->sin_addr) != 1)
+		return -EINVAL;
+	return 0;
+}
+
+int server_start(const struct server_config *cfg, struct server **ret)
+{
+	struct sockaddr_in addr;
+	int r = parse_listen(cfg->listen, &addr);
+	if (r < 0)
+		return r;
+	struct server *s = calloc(1, sizeof *s);
+	if (!s)
+		return -ENOMEM;
+	s->db_path = strdup(cfg->db_path);
+	s->body_limit = cfg->body_limit;
+	s->quiet = cfg->quiet;
+	pthread_mutex_init(&s->conns_lock, NULL);
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	unsigned threads = (unsigned)(cfg->threads > 0 ? cfg->threads : (cores > 0 ? cores : 2));
+	s->daemon =
+	    MHD_start_daemon(MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG, 0, NULL, NULL,
+	                     access_handler, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
+	                     MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_NOTIFY_COMPLETED, request_completed, s,
+	                     MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30, MHD_OPTION_CONNECTION_LIMIT, (unsigned)4000,
+	                     MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024, MHD_OPTION_END);
+	if (!s->daemon) {
+		server_stop(s, 0);
+		return -EADDRINUSE;
+	}
+	const union MHD_DaemonInfo *info = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
+	s->port = info ? info->port : ntohs(addr.sin_port);
+	*ret = s;
+	return 0;
+}
+
+uint16_t server_port(const struct server *s)
+{
+	return s->port;
+}
+
+void server_stop(struct server *s, int grace_ms)
+{
+	if (!s)
+		return;
+	if (s->daemon) {
+		MHD_quiesce_daemon(s->daemon);
+		for (int waited = 0; atomic_load(&s->in_flight) > 0 && waited < grace_ms; waited += 10)
+			usleep(10000);
+		MHD_stop_daemon(s->daemon);
+	}
+	for (size_t i = 0; i < s->n_conns; i++)
+		db_close(s->conns[i]);
+	free(s->conns);
+	pthread_mutex_destroy(&s->conns_lock);
+	free(s->db_path);
+	free(s);
+}

@@ -1,0 +1,103 @@
+/*
+** Organisations, users and the audit log: who exists, where they sit in the
+** city's tree, and what everyone did.
+**
+** Organisations form a tree (city -> county-level units -> departments);
+** each has a materialised path of codes, "/350100/350111/350111-tcj/", so
+** "is X inside my scope" is a prefix test.  The Fuzhou tree ships as
+** data/orgs/fuzhou.csv and is loaded by `banyan init`.
+*/
+#ifndef BANYAN_ORG_ORG_H
+#define BANYAN_ORG_ORG_H
+
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "db/db.h"
+#include "http/http.h"
+
+struct arena;
+
+struct org {
+	int64_t id;
+	const char *code, *name, *kind, *path;
+	int64_t parent_id;
+};
+
+/* Look up an organisation; 0, DB_DONE (absent) or a db error.  Strings live in a. */
+int org_find_by_code(struct db *d, struct arena *a, const char *code, struct org *ret);
+int org_find_by_id(struct db *d, struct arena *a, int64_t id, struct org *ret);
+
+/*
+** Load organisations from CSV text with the header code,name,parent_code,kind.
+** New codes are added, existing ones renamed; a parent must come before its
+** children (or exist already) and may not change.  All or nothing: one
+** transaction; on error *ret_error says which line and why (static text in a)
+** and nothing is written.  *ret_added counts new organisations.
+*/
+int org_import_csv(struct db *d, struct arena *a, const char *csv, size_t len, const char *actor, int *ret_added,
+                   const char **ret_error);
+
+/* Create or migrate the database at path and load the built-in Fuzhou tree. */
+int org_init_database(const char *path, struct db **ret);
+
+/* A JSON object for an organisation as the API shows it. */
+json_t *org_to_json(const struct org *o);
+
+/* Answer 403 (and return false) unless the organisation is in the caller's scope. */
+bool org_require_scope(struct request *r, const struct org *o);
+
+/* ---- users ------------------------------------------------------------ */
+
+/* argon2id hash (libsodium, moderate limits unless BANYAN_PWHASH=interactive for tests). */
+int user_hash_password(const char *password, char ret_hash[128]);
+
+/* Username rule: 3..32 of [a-z0-9_.-], starting with a letter or digit. */
+bool user_name_valid(const char *username);
+
+struct audit_context;
+
+struct user_new {
+	const char *username, *display_name, *role, *password;
+	int64_t org_id;
+	const char *org_path; /* for the audit record */
+};
+
+/*
+** Create a user: hash the password (slow, so before taking the write lock),
+** then insert and audit in one transaction.  0 with *ret_id, DB_CONSTRAINT
+** when the username is taken, or a db error.  Inputs are validated by the
+** caller (user_name_valid, role_from_name, a password of 8..256 bytes).
+*/
+int user_create(struct db *d, const struct audit_context *ctx, const struct user_new *u, int64_t *ret_id);
+
+/* ---- audit log -------------------------------------------------------- */
+
+struct audit_context {
+	int64_t actor_id;  /* 0: none */
+	const char *actor; /* username, "apikey:..." or "system" */
+	const char *ip;    /* "-" from the shell */
+	const char *request_id;
+};
+
+/*
+** Append an audit record.  Must run inside a transaction (the chain reads the
+** last hash and appends under the same write lock).  detail is borrowed.
+** org_path places the event in a scope (the affected record's organisation).
+*/
+int audit_append(struct db *d, const struct audit_context *ctx, const char *action, const char *object_type,
+                 const char *object_id, const char *org_path, json_t *detail);
+
+/* The audit context of an HTTP request's caller. */
+struct audit_context audit_context_of(struct request *r);
+/* The context of a shell command run by the operator. */
+struct audit_context audit_context_shell(void);
+
+/*
+** Recompute the chain.  Returns 0 with *ret_bad_id == 0 when intact, or the id
+** of the first row whose hash does not match; *ret_rows counts rows checked.
+*/
+int audit_verify(struct db *d, int64_t *ret_bad_id, int64_t *ret_rows);
+
+#endif

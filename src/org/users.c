@@ -1,0 +1,461 @@
+/*
+** Users: accounts, their roles and organisations, passwords (argon2id), the
+** user routes and the `banyan user` command.
+*/
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "core/cli.h"
+#include "core/clock.h"
+#include "org/org.h"
+
+int user_hash_password(const char *password, char ret_hash[128])
+{
+	/* Tests may trade strength for speed; a hash records its own limits, so
+	** a server at full strength still verifies it. */
+	const char *mode = getenv("BANYAN_PWHASH");
+	bool fast = mode && strcmp(mode, "interactive") == 0;
+	char out[crypto_pwhash_STRBYTES];
+	if (crypto_pwhash_str(out, password, strlen(password),
+	                      fast ? crypto_pwhash_OPSLIMIT_INTERACTIVE : crypto_pwhash_OPSLIMIT_MODERATE,
+	                      fast ? crypto_pwhash_MEMLIMIT_INTERACTIVE : crypto_pwhash_MEMLIMIT_MODERATE) != 0)
+		return -1;
+	memcpy(ret_hash, out, sizeof out);
+	return 0;
+}
+
+bool user_name_valid(const char *u)
+{
+	size_t n = strlen(u);
+	if (n < 3 || n > 32 || !((u[0] >= 'a' && u[0] <= 'z') || (u[0] >= '0' && u[0] <= '9')))
+		return false;
+	for (; *u; u++)
+		if (!((*u >= 'a' && *u <= 'z') || (*u >= '0' && *u <= '9') || *u == '_' || *u == '.' || *u == '-'))
+			return false;
+	return true;
+}
+
+static bool password_valid(const char *p)
+{
+	size_t n = strlen(p);
+	return n >= 8 && n <= 256;
+}
+
+int user_create(struct db *d, const struct audit_context *ctx, const struct user_new *u, int64_t *ret_id)
+{
+	char hash[128];
+	if (user_hash_password(u->password, hash) < 0)
+		return DB_ERROR;
+	int64_t now = clock_now();
+	int r = db_begin(d);
+	if (r < 0)
+		return r;
+	r = db_run(d,
+	           "INSERT INTO users(username, display_name, role, org_id, password_hash, created_at, updated_at)"
+	           " VALUES (?,?,?,?,?,?,?)",
+	           "tttitii", u->username, u->display_name, u->role, u->org_id, hash, now, now);
+	int64_t id = db_last_insert_id(d);
+	if (r == 0) {
+		char object_id[24];
+		snprintf(object_id, sizeof object_id, "%lld", (long long)id);
+		json_t *detail = json_pack("{s:{s:s, s:s, s:s, s:s}}", "after", "username", u->username, "display_name",
+		                           u->display_name, "role", u->role, "org_path", u->org_path);
+		r = audit_append(d, ctx, "user.create", "user", object_id, u->org_path, detail);
+		json_decref(detail);
+	}
+	if (r < 0) {
+		db_rollback(d);
+		return r;
+	}
+	r = db_commit(d);
+	if (r == 0)
+		*ret_id = id;
+	return r;
+}
+
+/* ---- routes ----------------------------------------------------------- */
+
+static const char user_select[] =
+    "SELECT u.id, u.username, u.display_name, u.role, u.disabled, u.created_at, o.code, o.name, o.path"
+    " FROM users u JOIN orgs o ON o.id = u.org_id";
+
+static json_t *user_row_json(struct db_stmt *s)
+{
+	char when[32];
+	clock_format_iso(db_column_int64(s, 5), when);
+	const char *role = db_column_text(s, 3);
+	return json_pack("{s:I, s:s, s:s, s:s, s:s, s:b, s:s, s:{s:s, s:s}}", "id", (json_int_t)db_column_int64(s, 0),
+	                 "username", db_column_text(s, 1), "display_name", db_column_text(s, 2), "role", role,
+	                 "role_label", role_label_zh(role_from_name(role)), "disabled", (int)db_column_int64(s, 4),
+	                 "created_at", when, "org", "code", db_column_text(s, 6), "name", db_column_text(s, 7));
+}
+
+/*
+** Load user id as JSON, answering 404 when absent and 403 when outside the
+** caller's scope.  Returns NULL after answering.  *ret_path gets the user's org path.
+*/
+static json_t *user_load_or_reply(struct request *r, int64_t id, const char **ret_path)
+{
+	struct db_stmt *s;
+	char *sql = arena_printf(r->arena, "%s WHERE u.id = ?", user_select);
+	int rc = db_prepare(r->db, &s, sql, "i", id);
+	if (rc < 0) {
+		reply_db_error(r, rc);
+		return NULL;
+	}
+	rc = db_step(s);
+	json_t *user = NULL;
+	if (rc == DB_ROW) {
+		const char *path = db_column_text(s, 8);
+		if (principal_scope_contains(&r->who, path)) {
+			user = user_row_json(s);
+			if (ret_path)
+				*ret_path = arena_strdup(r->arena, path);
+		} else {
+			reply_error(r, 403, "out_of_scope", NULL,
+			            "该用户不在您的管辖范围内 (user outside your organisation)");
+		}
+	} else if (rc == DB_DONE) {
+		reply_error(r, 404, "not_found", NULL, "用户不存在 (no such user)");
+	} else {
+		reply_db_error(r, rc);
+	}
+	db_finalize(s);
+	return user;
+}
+
+/* Read {"org": CODE} as an organisation in the caller's scope; answers and returns false otherwise. */
+static bool body_org_in_scope(struct request *r, int flags, struct org *ret, bool *ret_present)
+{
+	const char *code;
+	*ret_present = false;
+	if (!body_string(r, "org", flags, 32, &code))
+		return false;
+	if (!code)
+		return true;
+	int rc = org_find_by_code(r->db, r->arena, code, ret);
+	if (rc == DB_DONE) {
+		reply_error(r, 422, "unknown_org", "org", "机构 %s 不存在 (no such organisation)", code);
+		return false;
+	}
+	if (rc < 0) {
+		reply_db_error(r, rc);
+		return false;
+	}
+	if (!principal_scope_contains(&r->who, ret->path)) {
+		reply_error(r, 403, "out_of_scope", "org",
+		            "机构 %s 不在您的管辖范围内 (organisation outside your scope)", code);
+		return false;
+	}
+	*ret_present = true;
+	return true;
+}
+
+static bool body_role(struct request *r, int flags, const char **ret)
+{
+	if (!body_string(r, "role", flags, 16, ret))
+		return false;
+	if (*ret && role_from_name(*ret) == ROLE_NONE) {
+		reply_error(
+		    r, 422, "invalid_value", "role",
+		    "角色应为 admin/leader/officer/agent/department/enterprise/merchant/channel (unknown role)");
+		return false;
+	}
+	return true;
+}
+
+/*
+** ROUTE: GET /api/v1/users
+** AUTH: admin,leader
+** SUMMARY: 用户列表 Users in the caller's scope
+** Filters: ?role=, ?org=CODE (with its subtree), ?q= (username or name
+** contains); ?limit= and ?cursor= paginate, newest first.
+*/
+void user_list(struct request *r)
+{
+	int64_t limit, cursor;
+	if (!page_args(r, 50, 500, &limit, &cursor))
+		return;
+	const char *role = query_arg(r, "role"), *org = query_arg(r, "org"), *q = query_arg(r, "q");
+	const char *scope = r->who.org_path;
+	if (org) {
+		struct org o;
+		int rc = org_find_by_code(r->db, r->arena, org, &o);
+		if (rc == DB_DONE) {
+			reply_error(r, 422, "invalid_query", "org", "机构 %s 不存在 (no such organisation)", org);
+			return;
+		}
+		if (rc < 0) {
+			reply_db_error(r, rc);
+			return;
+		}
+		if (!org_require_scope(r, &o))
+			return;
+		scope = o.path;
+	}
+	char *sql =
+	    arena_printf(r->arena,
+	                 "%s WHERE substr(o.path, 1, length(?1)) = ?1 AND u.id < ?2 AND (?3 IS NULL OR u.role = ?3)"
+	                 " AND (?4 IS NULL OR instr(u.username, ?4) > 0 OR instr(u.display_name, ?4) > 0)"
+	                 " ORDER BY u.id DESC LIMIT ?5",
+	                 user_select);
+	struct db_stmt *s;
+	int rc = db_prepare(r->db, &s, sql, "titti", scope, cursor, role, q, limit);
+	if (rc < 0) {
+		reply_db_error(r, rc);
+		return;
+	}
+	json_t *items = json_array();
+	int64_t last = 0, count = 0;
+	while ((rc = db_step(s)) == DB_ROW) {
+		last = db_column_int64(s, 0);
+		count++;
+		json_array_append_new(items, user_row_json(s));
+	}
+	db_finalize(s);
+	if (rc < 0) {
+		json_decref(items);
+		reply_db_error(r, rc);
+		return;
+	}
+	json_t *body = json_pack("{s:o}", "items", items);
+	json_object_set_new(body, "next_cursor", count == limit ? json_sprintf("%lld", (long long)last) : json_null());
+	reply_json(r, 200, body);
+}
+
+/*
+** ROUTE: POST /api/v1/users
+** AUTH: admin
+** SUMMARY: 新建用户 Create a user
+** Body: {"username","display_name","role","org","password"}; the organisation
+** must be inside the administrator's scope.  409 when the username is taken.
+*/
+void user_post(struct request *r)
+{
+	static const char *const fields[] = {"username", "display_name", "role", "org", "password", NULL};
+	struct user_new u;
+	struct org o;
+	bool present;
+	if (!body_only(r, fields) || !body_string(r, "username", FIELD_REQUIRED, 32, &u.username) ||
+	    !body_string(r, "display_name", FIELD_REQUIRED, 100, &u.display_name) ||
+	    !body_role(r, FIELD_REQUIRED, &u.role) || !body_string(r, "password", FIELD_REQUIRED, 256, &u.password))
+		return;
+	if (!user_name_valid(u.username)) {
+		reply_error(r, 422, "invalid_value", "username",
+		            "用户名应为 3-32 位小写字母、数字或 _.- (username: 3-32 of a-z 0-9 _ . -)");
+		return;
+	}
+	if (!password_valid(u.password)) {
+		reply_error(r, 422, "weak_password", "password",
+		            "密码至少 8 位 (password needs at least 8 characters)");
+		return;
+	}
+	if (!body_org_in_scope(r, FIELD_REQUIRED, &o, &present))
+		return;
+	u.org_id = o.id;
+	u.org_path = o.path;
+	struct audit_context ctx = audit_context_of(r);
+	int64_t id;
+	int rc = user_create(r->db, &ctx, &u, &id);
+	if (rc == DB_CONSTRAINT) {
+		reply_error(r, 409, "username_taken", "username", "用户名 %s 已被使用 (username taken)", u.username);
+		return;
+	}
+	if (rc < 0) {
+		reply_db_error(r, rc);
+		return;
+	}
+	json_t *user = user_load_or_reply(r, id, NULL);
+	if (user)
+		reply_json(r, 201, user);
+}
+
+/*
+** ROUTE: GET /api/v1/users/{id}
+** AUTH: admin,leader
+** SUMMARY: 用户详情 One user
+*/
+void user_get(struct request *r)
+{
+	int64_t id;
+	if (!route_param_id(r, "id", &id))
+		return;
+	json_t *user = user_load_or_reply(r, id, NULL);
+	if (user)
+		reply_json(r, 200, user);
+}
+
+/*
+** ROUTE: PATCH /api/v1/users/{id}
+** AUTH: admin
+** SUMMARY: 修改用户(姓名、角色、机构、停用) Change a user's name, role, organisation or disable them
+** Body: any of {"display_name","role","org","disabled"}.  Disabling ends the
+** user's sessions.  Administrators cannot disable or demote themselves.
+*/
+void user_patch(struct request *r)
+{
+	static const char *const fields[] = {"display_name", "role", "org", "disabled", NULL};
+	int64_t id;
+	const char *name, *role, *before_path;
+	bool disabled = false, has_disabled, has_org;
+	struct org o;
+	if (!route_param_id(r, "id", &id))
+		return;
+	json_t *before = user_load_or_reply(r, id, &before_path);
+	if (!before)
+		return;
+	if (!body_only(r, fields) || !body_string(r, "display_name", FIELD_OPTIONAL, 100, &name) ||
+	    !body_role(r, FIELD_OPTIONAL, &role) ||
+	    !body_bool(r, "disabled", FIELD_OPTIONAL, &disabled, &has_disabled) ||
+	    !body_org_in_scope(r, FIELD_OPTIONAL, &o, &has_org)) {
+		json_decref(before);
+		return;
+	}
+	if (id == r->who.user_id && ((has_disabled && disabled) || (role && strcmp(role, "admin") != 0))) {
+		json_decref(before);
+		reply_error(r, 422, "self_lockout", has_disabled ? "disabled" : "role",
+		            "不能停用自己或取消自己的管理员角色 (you cannot disable or demote yourself)");
+		return;
+	}
+	int rc = db_begin(r->db);
+	if (rc == 0)
+		rc = db_run(r->db,
+		            "UPDATE users SET display_name = coalesce(?, display_name), role = coalesce(?, role),"
+		            " org_id = coalesce(?, org_id), disabled = CASE WHEN ? THEN ? ELSE disabled END,"
+		            " updated_at = ? WHERE id = ?",
+		            "ttrIIii", name, role, has_org ? o.id : 0, (int)has_disabled, (int)disabled, clock_now(),
+		            id);
+	if (rc == 0 && ((has_disabled && disabled) || role || has_org))
+		rc = db_run(r->db, "DELETE FROM sessions WHERE user_id = ?", "i", id);
+	json_t *after = NULL;
+	if (rc == 0) {
+		after = user_load_or_reply(r, id, NULL);
+		json_t *detail = json_pack("{s:O, s:O*}", "before", before, "after", after);
+		const char *object_id = arena_printf(r->arena, "%lld", (long long)id);
+		struct audit_context ctx = audit_context_of(r);
+		rc =
+		    audit_append(r->db, &ctx, "user.update", "user", object_id, has_org ? o.path : before_path, detail);
+		json_decref(detail);
+	}
+	json_decref(before);
+	if (rc < 0 || !after) {
+		db_rollback(r->db);
+		json_decref(after);
+		if (!r->status)
+			reply_db_error(r, rc);
+		return;
+	}
+	rc = db_commit(r->db);
+	if (rc < 0) {
+		json_decref(after);
+		reply_db_error(r, rc);
+		return;
+	}
+	reply_json(r, 200, after);
+}
+
+/* Set a user's password and end their sessions, audited, in one transaction. */
+static int user_set_password(struct request *r, int64_t id, const char *org_path, const char *password,
+                             const char *action)
+{
+	char hash[128];
+	if (user_hash_password(password, hash) < 0)
+		return DB_ERROR;
+	int rc = db_begin(r->db);
+	if (rc < 0)
+		return rc;
+	rc = db_run(r->db, "UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?", "tii", hash, clock_now(),
+	            id);
+	if (rc == 0)
+		rc = db_run(r->db, "DELETE FROM sessions WHERE user_id = ? AND id != ?", "ii", id, r->who.session_id);
+	if (rc == 0) {
+		struct audit_context ctx = audit_context_of(r);
+		rc = audit_append(r->db, &ctx, action, "user", arena_printf(r->arena, "%lld", (long long)id), org_path,
+		                  NULL);
+	}
+	if (rc < 0) {
+		db_rollback(r->db);
+		return rc;
+	}
+	return db_commit(r->db);
+}
+
+/*
+** ROUTE: POST /api/v1/users/{id}/password
+** AUTH: admin
+** SUMMARY: 重置用户密码 Reset a user's password
+** Body: {"password"}.  Ends the user's sessions.
+*/
+void user_password_reset(struct request *r)
+{
+	static const char *const fields[] = {"password", NULL};
+	int64_t id;
+	const char *password, *path;
+	if (!route_param_id(r, "id", &id))
+		return;
+	json_t *user = user_load_or_reply(r, id, &path);
+	if (!user)
+		return;
+	json_decref(user);
+	if (!body_only(r, fields) || !body_string(r, "password", FIELD_REQUIRED, 256, &password))
+		return;
+	if (!password_valid(password)) {
+		reply_error(r, 422, "weak_password", "password",
+		            "密码至少 8 位 (password needs at least 8 characters)");
+		return;
+	}
+	int rc = user_set_password(r, id, path, password, "user.password_reset");
+	if (rc < 0) {
+		reply_db_error(r, rc);
+		return;
+	}
+	reply_json(r, 200, json_pack("{s:b}", "ok", 1));
+}
+
+/*
+** ROUTE: PUT /api/v1/me/password
+** AUTH: admin,leader,officer,agent,department,enterprise,merchant
+** SUMMARY: 修改本人密码 Change one's own password
+** Body: {"old_password","new_password"}.  Other sessions of the user end.
+*/
+void user_password_change(struct request *r)
+{
+	static const char *const fields[] = {"old_password", "new_password", NULL};
+	const char *old_pw, *new_pw;
+	if (!r->who.user_id) {
+		reply_error(r, 403, "forbidden", NULL, "仅限用户本人 (for users, not API keys)");
+		return;
+	}
+	if (!body_only(r, fields) || !body_string(r, "old_password", FIELD_REQUIRED, 256, &old_pw) ||
+	    !body_string(r, "new_password", FIELD_REQUIRED, 256, &new_pw))
+		return;
+	if (!password_valid(new_pw)) {
+		reply_error(r, 422, "weak_password", "new_password",
+		            "密码至少 8 位 (password needs at least 8 characters)");
+		return;
+	}
+	struct db_stmt *s;
+	int rc = db_prepare(r->db, &s, "SELECT password_hash FROM users WHERE id = ?", "i", r->who.user_id);
+	bool ok = false;
+	if (rc == 0 && (rc = db_step(s)) == DB_ROW)
+		ok = crypto_pwhash_str_verify(db_column_text(s, 0), old_pw, strlen(old_pw)) == 0;
+	db_finalize(s);
+	if (rc < 0) {
+		reply_db_error(r, rc);
+		return;
+	}
+	if (!ok) {
+		reply_error(r, 422, "wrong_password", "old_password", "原密码错误 (old password is wrong)");
+		return;
+	}
+	rc = user_set_password(r, r->who.user_id, r->who.org_path, new_pw, "user.password_change");
+	if (rc < 0) {
+		reply_db_error(r, rc);
+		return;
+	}
+	reply_json(r, 200, json_pack("{s:b}", "ok", 1));
+}

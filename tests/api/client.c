@@ -1,0 +1,341 @@
+/*
+** The black-box test harness (see client.h).  The server is the real binary
+** (BANYAN_BIN), started with port 0; the port is read from its first log line.
+*/
+#include "client.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <setjmp.h>
+#include <cmocka.h>
+#include <curl/curl.h>
+#include <sodium.h>
+#include <sqlite3.h>
+
+#include "http/auth.h"
+
+static const char *banyan_bin(void)
+{
+	const char *bin = getenv("BANYAN_BIN");
+	return bin ? bin : "build/banyan";
+}
+
+int run_banyan(const char *stdin_text, char *out, size_t out_size, const char *arg, ...)
+{
+	const char *argv[32];
+	int n = 0;
+	va_list ap;
+	argv[n++] = banyan_bin();
+	va_start(ap, arg);
+	for (const char *a = arg; a && n < 31; a = va_arg(ap, const char *))
+		argv[n++] = a;
+	va_end(ap);
+	argv[n] = NULL;
+	int in[2], outp[2];
+	assert_int_equal(pipe(in), 0);
+	assert_int_equal(pipe(outp), 0);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		dup2(in[0], 0);
+		dup2(outp[1], 1);
+		dup2(outp[1], 2);
+		close(in[1]);
+		close(outp[0]);
+		execv(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	close(in[0]);
+	close(outp[1]);
+	if (stdin_text) {
+		ssize_t w = write(in[1], stdin_text, strlen(stdin_text));
+		(void)w;
+	}
+	close(in[1]);
+	size_t used = 0;
+	char sink[4096];
+	for (;;) {
+		char *dst = out && used + 1 < out_size ? out + used : sink;
+		size_t room = out && used + 1 < out_size ? out_size - used - 1 : sizeof sink;
+		ssize_t got = read(outp[0], dst, room);
+		if (got <= 0)
+			break;
+		if (dst != sink)
+			used += (size_t)got;
+	}
+	if (out)
+		out[used] = 0;
+	close(outp[0]);
+	int status;
+	waitpid(pid, &status, 0);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+void add_user(struct test_server *s, const char *username, const char *role, const char *org)
+{
+	char password[128], out[1024];
+	snprintf(password, sizeof password, "%s-password\n", username);
+	int rc = run_banyan(password, out, sizeof out, "user", "add", "--db", s->db, "--username", username, "--role",
+	                    role, "--org", org, "--password-stdin", NULL);
+	if (rc != 0)
+		fprintf(stderr, "add_user %s: %s\n", username, out);
+	assert_int_equal(rc, 0);
+}
+
+void server_prepare(struct test_server *s)
+{
+	memset(s, 0, sizeof *s);
+	snprintf(s->dir, sizeof s->dir, "/tmp/banyan-api-XXXXXX");
+	assert_non_null(mkdtemp(s->dir));
+	snprintf(s->db, sizeof s->db, "%s/banyan.db", s->dir);
+	snprintf(s->log, sizeof s->log, "%s/serve.log", s->dir);
+	assert_int_equal(run_banyan(NULL, NULL, 0, "init", "--db", s->db, NULL), 0);
+	char out[512];
+	int rc = run_banyan("admin-password\n", out, sizeof out, "user", "add", "--db", s->db, "--username", "admin",
+	                    "--role", "admin", "--org", "350100", "--password-stdin", NULL);
+	assert_int_equal(rc, 0);
+}
+
+void server_start_process(struct test_server *s, const char *const *extra_args)
+{
+	const char *argv[24] = {banyan_bin(), "serve", "--db", s->db, "--listen", "127.0.0.1:0"};
+	int n = 6;
+	for (const char *const *a = extra_args; a && *a && n < 23; a++)
+		argv[n++] = *a;
+	argv[n] = NULL;
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		int fd = open(s->log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		dup2(fd, 2);
+		dup2(fd, 1);
+		execv(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	s->pid = pid;
+	/* Wait for the "serving ... on http://127.0.0.1:PORT/" line. */
+	for (int tries = 0; tries < 1000 && !s->port; tries++) {
+		char buf[4096] = "";
+		FILE *f = fopen(s->log, "r");
+		if (f) {
+			size_t got = fread(buf, 1, sizeof buf - 1, f);
+			buf[got] = 0;
+			fclose(f);
+		}
+		const char *p = strstr(buf, "on http://127.0.0.1:");
+		if (p)
+			s->port = (unsigned)atoi(p + strlen("on http://127.0.0.1:"));
+		else
+			usleep(10000);
+	}
+	assert_true(s->port > 0);
+}
+
+void server_up(struct test_server *s)
+{
+	server_prepare(s);
+	server_start_process(s, NULL);
+}
+
+int server_stop_process(struct test_server *s)
+{
+	int status = -1;
+	if (s->pid > 0) {
+		kill(s->pid, SIGTERM);
+		waitpid(s->pid, &status, 0);
+		s->pid = 0;
+		s->port = 0;
+	}
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+void server_down(struct test_server *s)
+{
+	server_stop_process(s);
+	char cmd[128];
+	snprintf(cmd, sizeof cmd, "rm -rf %s", s->dir);
+	assert_int_equal(system(cmd), 0);
+}
+
+struct buffer {
+	char *data;
+	size_t len;
+};
+
+static size_t collect(char *ptr, size_t size, size_t n, void *userdata)
+{
+	struct buffer *b = userdata;
+	size_t add = size * n;
+	char *grown = realloc(b->data, b->len + add + 1);
+	if (!grown)
+		return 0;
+	memcpy(grown + b->len, ptr, add);
+	b->data = grown;
+	b->len += add;
+	b->data[b->len] = 0;
+	return add;
+}
+
+static size_t collect_header(char *ptr, size_t size, size_t n, void *userdata)
+{
+	struct response *r = userdata;
+	size_t used = strlen(r->headers), add = size * n;
+	if (used + add + 1 < sizeof r->headers) {
+		memcpy(r->headers + used, ptr, add);
+		r->headers[used + add] = 0;
+	}
+	return add;
+}
+
+void client_init(struct client *c, struct test_server *s)
+{
+	memset(c, 0, sizeof *c);
+	c->server = s;
+	c->curl = curl_easy_init();
+	assert_non_null(c->curl);
+	curl_easy_setopt(c->curl, CURLOPT_COOKIEFILE, ""); /* in-memory cookie jar */
+}
+
+void client_free(struct client *c)
+{
+	curl_easy_cleanup(c->curl);
+	c->curl = NULL;
+}
+
+static void send_request(struct client *c, struct response *ret, const char *method, const char *path, const char *body,
+                         const char *content_type, const char *const *extra_headers)
+{
+	CURL *h = c->curl;
+	char url[1024], line[512];
+	struct buffer b = {0};
+	struct curl_slist *headers = NULL;
+	memset(ret, 0, sizeof *ret);
+	snprintf(url, sizeof url, "http://127.0.0.1:%u%s", c->server->port, path);
+	curl_easy_setopt(h, CURLOPT_URL, url);
+	curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method);
+	curl_easy_setopt(h, CURLOPT_NOBODY, strcmp(method, "HEAD") == 0 ? 1L : 0L);
+	if (body) {
+		curl_easy_setopt(h, CURLOPT_POSTFIELDS, body);
+		curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
+		snprintf(line, sizeof line, "Content-Type: %s", content_type ? content_type : "application/json");
+		headers = curl_slist_append(headers, line);
+	} else {
+		/* Back to a body-less request, then name the method. */
+		curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
+		curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method);
+	}
+	headers = curl_slist_append(headers, "Expect:");
+	if (c->csrf[0]) {
+		snprintf(line, sizeof line, "X-CSRF-Token: %s", c->csrf);
+		headers = curl_slist_append(headers, line);
+	}
+	for (const char *const *x = extra_headers; x && *x; x++)
+		headers = curl_slist_append(headers, *x);
+	curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
+	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, collect);
+	curl_easy_setopt(h, CURLOPT_WRITEDATA, &b);
+	curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, collect_header);
+	curl_easy_setopt(h, CURLOPT_HEADERDATA, ret);
+	curl_easy_setopt(h, CURLOPT_TIMEOUT, 60L);
+	CURLcode rc = curl_easy_perform(h);
+	curl_slist_free_all(headers);
+	if (rc != CURLE_OK)
+		fprintf(stderr, "%s %s: %s\n", method, path, curl_easy_strerror(rc));
+	assert_int_equal(rc, CURLE_OK);
+	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &ret->status);
+	ret->body = b.data ? b.data : strdup("");
+	ret->json = json_loads(ret->body, 0, NULL);
+}
+
+void client_request(struct client *c, struct response *ret, const char *method, const char *path, const char *body,
+                    const char *content_type, const char *const *extra_headers)
+{
+	send_request(c, ret, method, path, body, content_type, extra_headers);
+}
+
+long client_login(struct client *c, const char *username, const char *password)
+{
+	struct response r;
+	json_t *body = json_pack("{s:s, s:s}", "username", username, "password", password);
+	char *text = json_dumps(body, 0);
+	c->csrf[0] = 0;
+	send_request(c, &r, "POST", "/api/v1/session", text, NULL, NULL);
+	const char *csrf = json_string_value(json_object_get(r.json, "csrf_token"));
+	if (csrf)
+		snprintf(c->csrf, sizeof c->csrf, "%s", csrf);
+	long status = r.status;
+	response_free(&r);
+	free(text);
+	json_decref(body);
+	return status;
+}
+
+void client_signed(struct client *c, struct response *ret, const char *method, const char *path, const char *body,
+                   long long ts, const char *nonce)
+{
+	char ts_text[32], nonce_text[65], sig[65], h_key[128], h_ts[64], h_nonce[128], h_sig[128];
+	snprintf(ts_text, sizeof ts_text, "%lld", ts ? ts : (long long)time(NULL));
+	if (nonce)
+		snprintf(nonce_text, sizeof nonce_text, "%s", nonce);
+	else
+		auth_random_hex(nonce_text, 16);
+	/* The signature covers the path without its query string. */
+	char bare_path[512];
+	snprintf(bare_path, sizeof bare_path, "%.*s", (int)strcspn(path, "?"), path);
+	auth_signature(c->secret, method, bare_path, ts_text, nonce_text, body ? body : "", body ? strlen(body) : 0,
+	               sig);
+	snprintf(h_key, sizeof h_key, "X-Banyan-Key: %s", c->key_id);
+	snprintf(h_ts, sizeof h_ts, "X-Banyan-Timestamp: %s", ts_text);
+	snprintf(h_nonce, sizeof h_nonce, "X-Banyan-Nonce: %s", nonce_text);
+	snprintf(h_sig, sizeof h_sig, "X-Banyan-Signature: %s", sig);
+	const char *headers[] = {h_key, h_ts, h_nonce, h_sig, NULL};
+	send_request(c, ret, method, path, body, NULL, headers);
+}
+
+void response_free(struct response *r)
+{
+	free(r->body);
+	json_decref(r->json);
+	r->body = NULL;
+	r->json = NULL;
+}
+
+const char *error_code(const struct response *r)
+{
+	const char *code = json_string_value(json_object_get(json_object_get(r->json, "error"), "code"));
+	return code ? code : "";
+}
+
+bool has_header(const struct response *r, const char *prefix)
+{
+	size_t n = strlen(prefix);
+	for (const char *line = r->headers; *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : "")
+		if (strncasecmp(line, prefix, n) == 0)
+			return true;
+	return false;
+}
+
+long long db_count(struct test_server *s, const char *sql)
+{
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	long long n = -1;
+	assert_int_equal(sqlite3_open_v2(s->db, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	sqlite3_busy_timeout(db, 5000);
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return n;
+}

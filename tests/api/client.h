@@ -1,0 +1,77 @@
+/*
+** The black-box test harness: start the real `banyan serve` on a free
+** loopback port with a fresh database, and talk to it over HTTP with libcurl,
+** as a browser or a payment channel would.
+*/
+#ifndef BANYAN_TESTS_API_CLIENT_H
+#define BANYAN_TESTS_API_CLIENT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include <jansson.h>
+
+struct test_server {
+	char dir[64]; /* temporary directory holding the database and logs */
+	char db[128];
+	char log[128];
+	unsigned port;
+	pid_t pid;
+};
+
+/* Create dir + database (banyan init) and an admin user "admin" / "admin-password". */
+void server_prepare(struct test_server *s);
+/* Start banyan serve on the prepared database; extra_args may be NULL. */
+void server_start_process(struct test_server *s, const char *const *extra_args);
+/* server_prepare + server_start_process. */
+void server_up(struct test_server *s);
+/* SIGTERM and wait; returns the exit status (or -1). */
+int server_stop_process(struct test_server *s);
+/* Stop and remove the directory. */
+void server_down(struct test_server *s);
+
+/* Run `banyan ARGS...` (NULL-terminated) with stdin_text; output captured into out (may be NULL). */
+int run_banyan(const char *stdin_text, char *out, size_t out_size, const char *arg, ...);
+
+/* Add a user through the CLI: username, role, org code; password is username + "-password". */
+void add_user(struct test_server *s, const char *username, const char *role, const char *org);
+
+struct response {
+	long status;
+	char *body;
+	json_t *json; /* parsed body or NULL */
+	char headers[4096];
+};
+
+struct client {
+	void *curl;
+	struct test_server *server;
+	char csrf[128];
+	/* API-key signing, when key_id is set */
+	char key_id[64], secret[128];
+};
+
+void client_init(struct client *c, struct test_server *s);
+void client_free(struct client *c);
+
+/* Send a request; body may be NULL; content_type NULL means application/json when there is a body.
+** extra_headers is NULL or a NULL-terminated list of "Name: value". Sends X-CSRF-Token when known. */
+void client_request(struct client *c, struct response *ret, const char *method, const char *path, const char *body,
+                    const char *content_type, const char *const *extra_headers);
+/* Log in; returns the status; remembers the CSRF token. */
+long client_login(struct client *c, const char *username, const char *password);
+/* Sign with an API key: send as a channel would (timestamp now unless ts != 0, nonce random unless given). */
+void client_signed(struct client *c, struct response *ret, const char *method, const char *path, const char *body,
+                   long long ts, const char *nonce);
+void response_free(struct response *r);
+
+/* The error code of a JSON error response, or "". */
+const char *error_code(const struct response *r);
+/* Does the response carry a header line that starts with prefix (case-insensitive)? */
+bool has_header(const struct response *r, const char *prefix);
+
+/* Count rows of the test database: a number, via the sqlite3 API directly. */
+long long db_count(struct test_server *s, const char *sql);
+
+#endif
