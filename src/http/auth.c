@@ -252,23 +252,35 @@ struct throttle_slot {
 static struct throttle_slot throttle[THROTTLE_SLOTS];
 static pthread_mutex_t throttle_lock = PTHREAD_MUTEX_INITIALIZER;
 
-/* Open addressing would need deletion care; a direct-mapped table where a
-** colliding key takes over an expired slot is enough for a throttle. */
+static unsigned char throttle_key[crypto_shorthash_KEYBYTES];
+static bool throttle_key_set;
+
+/*
+** A direct-mapped table: a key's slot is a keyed hash of it, with a key drawn
+** at start, so nobody can choose usernames that collide with a victim's.  A
+** slot still counting another key's failures is not taken over until its
+** window ends; the newcomer is then not counted, which needs thousands of
+** live entries to matter, more than the per-address limit lets one client make.
+** Caller holds throttle_lock.
+*/
 static struct throttle_slot *throttle_slot(const char *key)
 {
 	unsigned char h[crypto_shorthash_BYTES];
-	static const unsigned char k[crypto_shorthash_KEYBYTES] = "banyan-throttle";
-	crypto_shorthash(h, (const unsigned char *)key, strlen(key), k);
+	if (!throttle_key_set) {
+		randombytes_buf(throttle_key, sizeof throttle_key);
+		throttle_key_set = true;
+	}
+	crypto_shorthash(h, (const unsigned char *)key, strlen(key), throttle_key);
 	uint32_t i = ((uint32_t)h[0] | (uint32_t)h[1] << 8 | (uint32_t)h[2] << 16) % THROTTLE_SLOTS;
 	return &throttle[i];
 }
 
-int64_t ratelimit_blocked(const char *key, int64_t now)
+int64_t ratelimit_blocked(const char *key, int max, int64_t now)
 {
 	int64_t wait = 0;
 	pthread_mutex_lock(&throttle_lock);
 	struct throttle_slot *s = throttle_slot(key);
-	if (strcmp(s->key, key) == 0 && s->failures >= LOGIN_MAX_FAILURES && now - s->first_at < LOGIN_FAILURE_WINDOW)
+	if (strcmp(s->key, key) == 0 && s->failures >= max && now - s->first_at < LOGIN_FAILURE_WINDOW)
 		wait = LOGIN_FAILURE_WINDOW - (now - s->first_at);
 	pthread_mutex_unlock(&throttle_lock);
 	return wait;
@@ -279,10 +291,7 @@ void ratelimit_failure(const char *key, int64_t now)
 	pthread_mutex_lock(&throttle_lock);
 	struct throttle_slot *s = throttle_slot(key);
 	if (strcmp(s->key, key) != 0 || now - s->first_at >= LOGIN_FAILURE_WINDOW) {
-		/* A different key or an expired window starts afresh; a live entry
-		** of another key is only evicted once it has expired. */
-		if (strcmp(s->key, key) != 0 && s->failures > 0 && now - s->first_at < LOGIN_FAILURE_WINDOW &&
-		    s->failures >= LOGIN_MAX_FAILURES) {
+		if (strcmp(s->key, key) != 0 && s->failures > 0 && now - s->first_at < LOGIN_FAILURE_WINDOW) {
 			pthread_mutex_unlock(&throttle_lock);
 			return;
 		}

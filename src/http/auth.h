@@ -22,7 +22,8 @@
 enum {
 	SESSION_LIFETIME = 12 * 3600,
 	SIGNATURE_WINDOW = 300,
-	LOGIN_MAX_FAILURES = 5,
+	LOGIN_MAX_FAILURES = 5,              /* per account */
+	LOGIN_MAX_FAILURES_PER_ADDRESS = 50, /* per client address: an office shares one behind NAT */
 	LOGIN_FAILURE_WINDOW = 15 * 60,
 };
 
@@ -51,11 +52,11 @@ void auth_signature(const char *secret, const char *method, const char *path, co
 void auth_random_hex(char *out, size_t n_bytes);
 
 /*
-** Failed-login throttling, in memory: after LOGIN_MAX_FAILURES failures for a
-** key within LOGIN_FAILURE_WINDOW seconds, the key is blocked until the window
-** has passed.  ratelimit_blocked() returns the seconds to wait, or 0.
+** Failed-login throttling, in memory: after max failures for a key within
+** LOGIN_FAILURE_WINDOW seconds of the first, the key is blocked until the
+** window has passed.  ratelimit_blocked() returns the seconds to wait, or 0.
 */
-int64_t ratelimit_blocked(const char *key, int64_t now);
+int64_t ratelimit_blocked(const char *key, int max, int64_t now);
 void ratelimit_failure(const char *key, int64_t now);
 void ratelimit_clear(const char *key);
 

@@ -2,9 +2,9 @@
 ** Logging in and out, and "who am I".
 **
 ** A failed login is audited and counted against both the username and the
-** client address; past LOGIN_MAX_FAILURES in the window either one answers
-** 429 without checking the password, so guessing is slow from one place and
-** for one account.
+** client address; past the limit in the window (5 for an account, 50 for an
+** address, which a whole office may share) either one answers 429 without
+** checking the password, so guessing is slow for one account and from one place.
 */
 #include <ctype.h>
 #include <pthread.h>
@@ -134,9 +134,9 @@ void session_login(struct request *r)
 		reply_db_error(r, rc);
 		return;
 	}
-	int64_t wait = ratelimit_blocked(user_key, now);
+	int64_t wait = ratelimit_blocked(user_key, LOGIN_MAX_FAILURES, now);
 	if (!wait)
-		wait = ratelimit_blocked(ip_key, now);
+		wait = ratelimit_blocked(ip_key, LOGIN_MAX_FAILURES_PER_ADDRESS, now);
 	if (wait) {
 		rc = login_audit(r, "session.login_blocked", username, u.id, u.org_path, "too many failures");
 		if (rc < 0) {

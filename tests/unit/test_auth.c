@@ -63,18 +63,18 @@ static void test_throttle_blocks_after_limit_then_expires(void **state)
 	const int64_t t0 = 1604448000;
 	for (int i = 0; i < LOGIN_MAX_FAILURES - 1; i++) {
 		ratelimit_failure("u:zhang", t0 + i);
-		assert_int_equal(ratelimit_blocked("u:zhang", t0 + i), 0);
+		assert_int_equal(ratelimit_blocked("u:zhang", LOGIN_MAX_FAILURES, t0 + i), 0);
 	}
 	ratelimit_failure("u:zhang", t0 + 10);
-	assert_true(ratelimit_blocked("u:zhang", t0 + 11) > 0);
-	assert_int_equal(ratelimit_blocked("u:li", t0 + 11), 0);
+	assert_true(ratelimit_blocked("u:zhang", LOGIN_MAX_FAILURES, t0 + 11) > 0);
+	assert_int_equal(ratelimit_blocked("u:li", LOGIN_MAX_FAILURES, t0 + 11), 0);
 	/* The window is counted from the first failure. */
-	assert_int_equal(ratelimit_blocked("u:zhang", t0 + LOGIN_FAILURE_WINDOW), 0);
+	assert_int_equal(ratelimit_blocked("u:zhang", LOGIN_MAX_FAILURES, t0 + LOGIN_FAILURE_WINDOW), 0);
 	ratelimit_failure("u:wang", t0);
 	ratelimit_clear("u:wang");
 	for (int i = 0; i < LOGIN_MAX_FAILURES - 1; i++)
 		ratelimit_failure("u:wang", t0);
-	assert_int_equal(ratelimit_blocked("u:wang", t0), 0);
+	assert_int_equal(ratelimit_blocked("u:wang", LOGIN_MAX_FAILURES, t0), 0);
 }
 
 static void test_random_hex(void **state)

@@ -1,0 +1,159 @@
+#!/usr/bin/env bash
+# banyan's HTTP figures, in one run, side by side with bench/bare_server
+# (a bare libmicrohttpd server answering a constant JSON body):
+#   1. start-up time of `banyan serve`: exec to first 200 from GET /api/v1/health
+#   2. idle resident memory (VmRSS) after start and after a warm-up
+#   3. GET /api/v1/health requests/s and latency p50/p99 under wrk
+# Usage: bench/http_health.sh BUILD_DIR     (what `make bench` runs)
+# Knobs (environment): BENCH_STARTS (11), BENCH_DURATION (10s),
+# BENCH_CONNECTIONS (100), BENCH_THREADS (2).
+# Every server listens on 127.0.0.1 only; every load run is bounded in time.
+set -eu
+export LC_ALL=C # EPOCHREALTIME with a dot, numbers without grouping
+
+[ $# -eq 1 ] || { echo "usage: $0 BUILD_DIR" >&2; exit 2; }
+build=$(cd "$1" && pwd)
+banyan=$build/banyan
+bare=$build/bench/bare_server
+for b in "$banyan" "$bare"; do
+	[ -x "$b" ] || { echo "$0: $b missing: build first (make build)" >&2; exit 1; }
+done
+command -v wrk >/dev/null || { echo "$0: wrk missing (scripts/deps.sh --bench)" >&2; exit 1; }
+
+starts=${BENCH_STARTS:-11}
+duration=${BENCH_DURATION:-10s}
+conns=${BENCH_CONNECTIONS:-100}
+wthreads=${BENCH_THREADS:-2}
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/banyan-bench.XXXXXX")
+pids=""
+cleanup() {
+	for p in $pids; do kill "$p" 2>/dev/null || true; done
+	for p in $pids; do wait "$p" 2>/dev/null || true; done
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+db=$tmp/bench.db
+"$banyan" init --db "$db" >"$tmp/init.log" 2>&1 || { cat "$tmp/init.log" >&2; exit 1; }
+
+# A port nobody listens on (other benchmarks may run on this machine).
+free_port() {
+	local p
+	while :; do
+		p=$((20000 + RANDOM % 40000))
+		if ! { exec 4<>"/dev/tcp/127.0.0.1/$p"; } 2>/dev/null; then
+			echo "$p"
+			return
+		fi
+		exec 4<&- 4>&-
+	done
+}
+
+# One GET /api/v1/health over bash's /dev/tcp (no fork); true on a 200.
+health_ok() {
+	local line=""
+	{ exec 3<>"/dev/tcp/127.0.0.1/$1"; } 2>/dev/null || return 1
+	printf 'GET /api/v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n' >&3 2>/dev/null || true
+	read -r -t 2 line <&3 || true
+	exec 3<&- 3>&-
+	[[ $line == "HTTP/1."?" 200 "* ]]
+}
+
+# start NAME CMD...: start a server in the background on a fresh port, wait
+# for its first 200 from /api/v1/health.  Sets $pid, $port and $start_ms:
+# time from just before the fork (bash's $EPOCHREALTIME, microseconds) to
+# the first 200, polling in a tight loop with no sleep.
+start() {
+	local name=$1 t0 t1
+	shift
+	port=$(free_port)
+	t0=$EPOCHREALTIME
+	"$@" "$port" >>"$tmp/$name.log" 2>&1 &
+	pid=$!
+	pids="$pids $pid"
+	until health_ok "$port"; do
+		kill -0 "$pid" 2>/dev/null || { echo "$0: $name exited:" >&2; cat "$tmp/$name.log" >&2; exit 1; }
+		if (( ${EPOCHREALTIME/./} - ${t0/./} > 10000000 )); then
+			echo "$0: $name not answering after 10 s" >&2; exit 1
+		fi
+	done
+	t1=$EPOCHREALTIME
+	start_ms=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", (b - a) * 1000 }')
+}
+
+stop() {
+	kill "$pid" 2>/dev/null || true
+	wait "$pid" 2>/dev/null || true
+	pids=${pids/ $pid/}
+}
+
+# exec: the background job's pid ($!) is the server's own pid.
+run_banyan() { exec "$banyan" serve --db "$db" --quiet --listen "127.0.0.1:$1"; }
+run_bare() { exec "$bare" "$1"; }
+
+rss_mb() { awk '/^VmRSS:/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"; }
+
+median() { sort -n | awk '{ v[NR] = $1 } END { m = int((NR + 1) / 2); printf "%.1f", NR % 2 ? v[m] : (v[m] + v[m + 1]) / 2 }'; }
+
+declare -A res # res[banyan.rps], res[bare.p99], ...
+
+# load NAME: measured wrk run against $port, figures into res[NAME.*]
+load() {
+	local out=$tmp/wrk-$1.txt
+	timeout 120 wrk -t"$wthreads" -c"$conns" -d"$duration" --latency "http://127.0.0.1:$port/api/v1/health" >"$out" 2>&1 ||
+		{ echo "$0: wrk failed against $1:" >&2; cat "$out" >&2; exit 1; }
+	res[$1.rps]=$(awk '/^Requests\/sec:/ { printf "%d", $2 }' "$out")
+	res[$1.p50]=$(awk '$1 == "50%" { print $2 }' "$out")
+	res[$1.p99]=$(awk '$1 == "99%" { print $2 }' "$out")
+	res[$1.errs]=$(awk '/Non-2xx|Socket errors/ { sub(/^ +/, ""); printf "%s%s", sep, $0; sep = "; " }' "$out")
+	[ -n "${res[$1.rps]}" ] || { echo "$0: no result from wrk against $1:" >&2; cat "$out" >&2; exit 1; }
+}
+
+echo "$("$banyan" version 2>/dev/null | head -1 || true): $(nproc) cores; wrk shares them with the server"
+echo
+
+# 1. start-up
+echo "start-up: $starts starts each (exec to first 200 from /api/v1/health)"
+for name in banyan bare; do
+	times=""
+	for _ in $(seq "$starts"); do
+		start "$name" "run_$name"
+		times="$times $start_ms"
+		stop
+	done
+	# shellcheck disable=SC2086 # $times: one number per word
+	printf '  %-6s ms: %s\n' "$name" "$(printf '%s\n' $times | sort -n | tr '\n' ' ')"
+	# shellcheck disable=SC2086
+	res[$name.start]=$(printf '%s\n' $times | median)
+done
+echo
+
+# 2 and 3 for each server: RSS after start, warm-up, RSS, measured wrk run.
+for name in banyan bare; do
+	start "$name" "run_$name"
+	res[$name.rss0]=$(rss_mb "$pid")
+	timeout 30 wrk -t"$wthreads" -c"$conns" -d2s "http://127.0.0.1:$port/api/v1/health" >/dev/null 2>&1 || true
+	sleep 1
+	res[$name.rss1]=$(rss_mb "$pid")
+	echo "wrk -t$wthreads -c$conns -d$duration --latency against $name..."
+	load "$name"
+	stop
+done
+echo
+
+row() { # LABEL KEY [EXTRA]
+	printf '%-22s banyan %-9s bare %-9s%s\n' "$1" "${res[banyan.$2]}" "${res[bare.$2]}" "${3:-}"
+}
+ratio=$(awk -v a="${res[banyan.rps]}" -v b="${res[bare.rps]}" 'BEGIN { printf "%d", b ? 100 * a / b + 0.5 : 0 }')
+echo "== results: $(nproc) cores shared by wrk and the server; targets: start < 100 ms, idle RSS < 30 MB =="
+row "start-up median ms:" start
+row "idle RSS MB (start):" rss0
+row "idle RSS MB (warm):" rss1
+row "health req/s:" rps " ratio $ratio%"
+row "health p50 latency:" p50
+row "health p99 latency:" p99
+for name in banyan bare; do
+	[ -z "${res[$name.errs]}" ] || echo "WARNING $name: ${res[$name.errs]}"
+done

@@ -1,0 +1,310 @@
+/*
+** test_users.c - managing users as an administrator does: create, list with
+** filters and pages, change, disable, reset and change passwords, within
+** one's own scope, with every change in the audit log.
+*/
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <curl/curl.h>
+
+#include "client.h"
+
+static struct test_server server;
+static struct client admin;
+
+static int setup(void **state)
+{
+	(void)state;
+	server_prepare(&server);
+	add_user(&server, "jinan.admin", "admin", "350111");
+	add_user(&server, "changle.officer", "officer", "350112-tcj");
+	server_start_process(&server, NULL);
+	client_init(&admin, &server);
+	return client_login(&admin, "admin", "admin-password") == 200 ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	client_free(&admin);
+	server_down(&server);
+	return 0;
+}
+
+/* Create a user as `as`; returns its id, or 0 when the status is not 201. */
+static long long create_user(struct client *as, const char *username, const char *role, const char *org,
+			     long expect_status)
+{
+	struct response r;
+	json_t *body = json_pack("{s:s, s:s, s:s, s:s, s:s}", "username", username, "display_name", "测试用户", "role",
+				 role, "org", org, "password", "long-enough");
+	char *text = json_dumps(body, 0);
+	client_request(as, &r, "POST", "/api/v1/users", text, NULL, NULL);
+	if (r.status != expect_status)
+		fprintf(stderr, "create %s: %ld %s\n", username, r.status, r.body);
+	assert_int_equal(r.status, expect_status);
+	long long id = r.status == 201 ? json_integer_value(json_object_get(r.json, "id")) : 0;
+	response_free(&r);
+	free(text);
+	json_decref(body);
+	return id;
+}
+
+static void request_json(struct client *c, struct response *r, const char *method, const char *path_fmt, long long id,
+			 const char *body)
+{
+	char path[200];
+	snprintf(path, sizeof path, path_fmt, id);
+	client_request(c, r, method, path, body, NULL, NULL);
+}
+
+static void test_create_and_read_back(void **state)
+{
+	(void)state;
+	long long id = create_user(&admin, "chen.jing", "agent", "350100-xzfw", 201);
+	struct response r;
+	request_json(&admin, &r, "GET", "/api/v1/users/%lld", id, NULL);
+	assert_int_equal(r.status, 200);
+	assert_string_equal(json_string_value(json_object_get(r.json, "role")), "agent");
+	assert_string_equal(json_string_value(json_object_get(r.json, "role_label")), "代办员");
+	assert_string_equal(json_string_value(json_object_get(json_object_get(r.json, "org"), "code")), "350100-xzfw");
+	assert_false(json_is_true(json_object_get(r.json, "disabled")));
+	response_free(&r);
+	/* The new user can log in with the password given. */
+	struct client c;
+	client_init(&c, &server);
+	assert_int_equal(client_login(&c, "chen.jing", "long-enough"), 200);
+	client_free(&c);
+	assert_int_equal(db_count(&server, "SELECT count(*) FROM audit_log WHERE action = 'user.create' AND actor = 'admin'"), 1);
+}
+
+static void test_duplicates_and_bad_values_are_refused(void **state)
+{
+	(void)state;
+	create_user(&admin, "dup.user", "officer", "350111", 201);
+	long long users = db_count(&server, "SELECT count(*) FROM users");
+	create_user(&admin, "dup.user", "leader", "350112", 409);
+	create_user(&admin, "Dup.User", "leader", "350112", 422); /* upper case is not a valid username */
+	create_user(&admin, "x", "officer", "350111", 422);
+	struct response r;
+	client_request(&admin, &r, "POST", "/api/v1/users",
+		       "{\"username\":\"short.pw\",\"display_name\":\"x\",\"role\":\"officer\",\"org\":\"350111\",\"password\":\"1234567\"}",
+		       NULL, NULL);
+	assert_int_equal(r.status, 422);
+	assert_string_equal(error_code(&r), "weak_password");
+	response_free(&r);
+	assert_int_equal(db_count(&server, "SELECT count(*) FROM users"), users);
+}
+
+static void test_district_admin_stays_in_district(void **state)
+{
+	(void)state;
+	struct client d;
+	struct response r;
+	client_init(&d, &server);
+	assert_int_equal(client_login(&d, "jinan.admin", "jinan.admin-password"), 200);
+	long long mine = create_user(&d, "jinan.clerk", "department", "350111-fgj", 201);
+	create_user(&d, "changle.clerk", "department", "350112-fgj", 403);
+	assert_int_equal(db_count(&server, "SELECT count(*) FROM users WHERE username = 'changle.clerk'"), 0);
+	/* The list holds only 晋安's people. */
+	client_request(&d, &r, "GET", "/api/v1/users?limit=500", NULL, NULL, NULL);
+	assert_int_equal(r.status, 200);
+	size_t i;
+	json_t *u;
+	json_array_foreach(json_object_get(r.json, "items"), i, u)
+	{
+		const char *code = json_string_value(json_object_get(json_object_get(u, "org"), "code"));
+		assert_int_equal(strncmp(code, "350111", 6), 0);
+	}
+	assert_true(json_array_size(json_object_get(r.json, "items")) >= 2);
+	response_free(&r);
+	/* Someone in 长乐 can be neither read nor changed. */
+	long long other = db_count(&server, "SELECT id FROM users WHERE username = 'changle.officer'");
+	request_json(&d, &r, "GET", "/api/v1/users/%lld", other, NULL);
+	assert_int_equal(r.status, 403);
+	response_free(&r);
+	request_json(&d, &r, "PATCH", "/api/v1/users/%lld", other, "{\"disabled\":true}");
+	assert_int_equal(r.status, 403);
+	response_free(&r);
+	/* Nor can one's own people be moved out of the district. */
+	request_json(&d, &r, "PATCH", "/api/v1/users/%lld", mine, "{\"org\":\"350112\"}");
+	assert_int_equal(r.status, 403);
+	response_free(&r);
+	assert_int_equal(db_count(&server, "SELECT disabled FROM users WHERE username = 'changle.officer'"), 0);
+	client_free(&d);
+}
+
+static void test_disable_ends_sessions_and_logins(void **state)
+{
+	(void)state;
+	long long id = create_user(&admin, "leaving.soon", "officer", "350111-tcj", 201);
+	struct client c;
+	struct response r;
+	client_init(&c, &server);
+	assert_int_equal(client_login(&c, "leaving.soon", "long-enough"), 200);
+	request_json(&admin, &r, "PATCH", "/api/v1/users/%lld", id, "{\"disabled\":true,\"display_name\":\"已调离\"}");
+	assert_int_equal(r.status, 200);
+	assert_true(json_is_true(json_object_get(r.json, "disabled")));
+	assert_string_equal(json_string_value(json_object_get(r.json, "display_name")), "已调离");
+	response_free(&r);
+	client_request(&c, &r, "GET", "/api/v1/me", NULL, NULL, NULL);
+	assert_int_equal(r.status, 401);
+	response_free(&r);
+	assert_int_equal(client_login(&c, "leaving.soon", "long-enough"), 403);
+	/* The audit record keeps before and after. */
+	assert_int_equal(db_count(&server, "SELECT count(*) FROM audit_log WHERE action = 'user.update'"
+					   " AND json_extract(detail, '$.before.disabled') = 0"
+					   " AND json_extract(detail, '$.after.disabled') = 1"),
+			 1);
+	request_json(&admin, &r, "PATCH", "/api/v1/users/%lld", id, "{\"disabled\":false}");
+	assert_int_equal(r.status, 200);
+	response_free(&r);
+	assert_int_equal(client_login(&c, "leaving.soon", "long-enough"), 200);
+	client_free(&c);
+}
+
+static void test_admin_cannot_lock_themselves_out(void **state)
+{
+	(void)state;
+	struct response r;
+	long long self = db_count(&server, "SELECT id FROM users WHERE username = 'admin'");
+	request_json(&admin, &r, "PATCH", "/api/v1/users/%lld", self, "{\"disabled\":true}");
+	assert_int_equal(r.status, 422);
+	assert_string_equal(error_code(&r), "self_lockout");
+	response_free(&r);
+	request_json(&admin, &r, "PATCH", "/api/v1/users/%lld", self, "{\"role\":\"leader\"}");
+	assert_int_equal(r.status, 422);
+	response_free(&r);
+	assert_int_equal(db_count(&server, "SELECT count(*) FROM users WHERE username = 'admin' AND role = 'admin' AND disabled = 0"), 1);
+}
+
+static void test_password_reset_and_change(void **state)
+{
+	(void)state;
+	long long id = create_user(&admin, "forgetful", "leader", "350100", 201);
+	struct client c, other;
+	struct response r;
+	client_init(&c, &server);
+	client_init(&other, &server);
+	assert_int_equal(client_login(&other, "forgetful", "long-enough"), 200);
+	request_json(&admin, &r, "POST", "/api/v1/users/%lld/password", id, "{\"password\":\"brand-new-pass\"}");
+	assert_int_equal(r.status, 200);
+	response_free(&r);
+	client_request(&other, &r, "GET", "/api/v1/me", NULL, NULL, NULL);
+	assert_int_equal(r.status, 401); /* the reset ended the old session */
+	response_free(&r);
+	assert_int_equal(client_login(&c, "forgetful", "long-enough"), 401);
+	assert_int_equal(client_login(&c, "forgetful", "brand-new-pass"), 200);
+	assert_int_equal(client_login(&other, "forgetful", "brand-new-pass"), 200);
+
+	client_request(&c, &r, "PUT", "/api/v1/me/password", "{\"old_password\":\"wrong-old-pass\",\"new_password\":\"mine-only-now\"}",
+		       NULL, NULL);
+	assert_int_equal(r.status, 422);
+	assert_string_equal(error_code(&r), "wrong_password");
+	response_free(&r);
+	client_request(&c, &r, "PUT", "/api/v1/me/password", "{\"old_password\":\"brand-new-pass\",\"new_password\":\"mine-only-now\"}",
+		       NULL, NULL);
+	assert_int_equal(r.status, 200);
+	response_free(&r);
+	/* This session goes on; the other one ended. */
+	client_request(&c, &r, "GET", "/api/v1/me", NULL, NULL, NULL);
+	assert_int_equal(r.status, 200);
+	response_free(&r);
+	client_request(&other, &r, "GET", "/api/v1/me", NULL, NULL, NULL);
+	assert_int_equal(r.status, 401);
+	response_free(&r);
+	assert_int_equal(client_login(&other, "forgetful", "mine-only-now"), 200);
+	client_free(&c);
+	client_free(&other);
+}
+
+static void test_pages_cover_every_user_once(void **state)
+{
+	(void)state;
+	char name[32];
+	for (int i = 0; i < 7; i++) {
+		snprintf(name, sizeof name, "page.user%d", i);
+		create_user(&admin, name, "officer", "350104-tcj", 201);
+	}
+	char path[200] = "/api/v1/users?org=350104&limit=3";
+	int seen = 0, pages = 0;
+	for (;;) {
+		struct response r;
+		client_request(&admin, &r, "GET", path, NULL, NULL, NULL);
+		assert_int_equal(r.status, 200);
+		pages++;
+		seen += (int)json_array_size(json_object_get(r.json, "items"));
+		const char *next = json_string_value(json_object_get(r.json, "next_cursor"));
+		if (!next) {
+			response_free(&r);
+			break;
+		}
+		snprintf(path, sizeof path, "/api/v1/users?org=350104&limit=3&cursor=%s", next);
+		response_free(&r);
+	}
+	assert_int_equal(seen, 7);
+	assert_int_equal(pages, 3);
+	struct response r;
+	client_request(&admin, &r, "GET", "/api/v1/users?role=officer&q=page.user3", NULL, NULL, NULL);
+	assert_int_equal(json_array_size(json_object_get(r.json, "items")), 1);
+	response_free(&r);
+}
+
+static void test_audit_filters(void **state)
+{
+	(void)state;
+	struct response r;
+	client_request(&admin, &r, "GET", "/api/v1/audit?action=user.&actor=admin&limit=1000", NULL, NULL, NULL);
+	assert_int_equal(r.status, 200);
+	size_t i, n = 0;
+	json_t *e;
+	json_array_foreach(json_object_get(r.json, "items"), i, e)
+	{
+		assert_int_equal(strncmp(json_string_value(json_object_get(e, "action")), "user.", 5), 0);
+		assert_string_equal(json_string_value(json_object_get(e, "actor")), "admin");
+		n++;
+	}
+	assert_int_equal((long long)n,
+			 db_count(&server, "SELECT count(*) FROM audit_log WHERE action LIKE 'user.%' AND actor = 'admin'"));
+	response_free(&r);
+	client_request(&admin, &r, "GET", "/api/v1/audit?from=2000-01-01&to=2000-12-31", NULL, NULL, NULL);
+	assert_int_equal(json_array_size(json_object_get(r.json, "items")), 0);
+	response_free(&r);
+	/* A district administrator sees only the district's events. */
+	struct client d;
+	client_init(&d, &server);
+	assert_int_equal(client_login(&d, "jinan.admin", "jinan.admin-password"), 200);
+	client_request(&d, &r, "GET", "/api/v1/audit?limit=1000", NULL, NULL, NULL);
+	assert_int_equal(r.status, 200);
+	assert_true(json_array_size(json_object_get(r.json, "items")) > 0);
+	assert_true((long long)json_array_size(json_object_get(r.json, "items")) <
+		    db_count(&server, "SELECT count(*) FROM audit_log"));
+	response_free(&r);
+	client_free(&d);
+}
+
+int main(void)
+{
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_create_and_read_back),
+		cmocka_unit_test(test_duplicates_and_bad_values_are_refused),
+		cmocka_unit_test(test_district_admin_stays_in_district),
+		cmocka_unit_test(test_disable_ends_sessions_and_logins),
+		cmocka_unit_test(test_admin_cannot_lock_themselves_out),
+		cmocka_unit_test(test_password_reset_and_change),
+		cmocka_unit_test(test_pages_cover_every_user_once),
+		cmocka_unit_test(test_audit_filters),
+	};
+	int failed = cmocka_run_group_tests(tests, setup, teardown);
+	curl_global_cleanup();
+	return failed;
+}
