@@ -21,7 +21,16 @@ static const char body[] = "{\"status\":\"ok\"}";
 static enum MHD_Result answer(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
                               const char *version, const char *upload_data, size_t *upload_data_size, void **con_cls)
 {
-	(void)cls, (void)url, (void)method, (void)version, (void)upload_data, (void)con_cls;
+	(void)cls, (void)url, (void)method, (void)version, (void)upload_data;
+	/* Answer on the second call, as banyan does: a response queued on the
+	** first (headers) call is an early reply, and libmicrohttpd then closes
+	** the connection (Connection: close), so every request would pay a new
+	** TCP connection. */
+	static int seen;
+	if (!*con_cls) {
+		*con_cls = &seen;
+		return MHD_YES;
+	}
 	if (*upload_data_size) {
 		*upload_data_size = 0;
 		return MHD_YES;

@@ -77,4 +77,12 @@ int calendar_working_days_between(const struct calendar *c, int32_t from, int32_
  */
 int32_t calendar_add_working_days(const struct calendar *c, int32_t day, int n);
 
+/*
+ * calendar_china - the calendar built into banyan (data/calendar/cn-holidays.txt,
+ * embedded at build time), parsed once on first use and kept for the life of
+ * the process. Thread-safe. NULL only if the embedded data is broken, which
+ * the unit tests rule out.
+ */
+const struct calendar *calendar_china(void);
+
 #endif /* BANYAN_CORE_CALENDAR_H */

@@ -1,5 +1,6 @@
 /*
-** Routes about the server itself: health and the OpenAPI document.
+** Routes about the platform itself: health, the OpenAPI document, and the
+** working-day calendar every module's deadlines are counted on.
 ** The document is built from the same route table the router uses, so it
 ** lists every route that exists and nothing else.
 */
@@ -7,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/calendar.h"
+#include "core/clock.h"
 #include "http/http.h"
 
 /*
@@ -83,4 +86,54 @@ void meta_openapi(struct request *r)
 {
 	pthread_once(&openapi_once, openapi_init);
 	reply_json(r, 200, json_incref(openapi_doc));
+}
+
+/*
+** ROUTE: GET /api/v1/calendar/working-days
+** AUTH: any
+** SUMMARY: 工作日计算(含法定节假日与调休) Working-day arithmetic on China's calendar
+** ?from=YYYY-MM-DD&to=YYYY-MM-DD counts the working days after from up to
+** and including to; ?from=YYYY-MM-DD&add=N gives the N-th working day after
+** from (before it when N is negative): a statutory time limit's last day.
+*/
+void meta_working_days(struct request *r)
+{
+	const struct calendar *cal = calendar_china();
+	const char *from_s = query_arg(r, "from"), *to_s = query_arg(r, "to"), *add_s = query_arg(r, "add");
+	int32_t from, to;
+	char date[11];
+	if (!cal) {
+		reply_db_error(r, DB_ERROR);
+		return;
+	}
+	if (!from_s || clock_parse_date(from_s, &from) < 0) {
+		reply_error(r, 422, "invalid_query", "from", "from 应为日期 YYYY-MM-DD (from must be a date)");
+		return;
+	}
+	if (!!to_s == !!add_s) {
+		reply_error(r, 422, "invalid_query", to_s ? "add" : "to", "须给出 to 或 add 之一 (give either to or add)");
+		return;
+	}
+	if (to_s) {
+		if (clock_parse_date(to_s, &to) < 0) {
+			reply_error(r, 422, "invalid_query", "to", "to 应为日期 YYYY-MM-DD (to must be a date)");
+			return;
+		}
+		reply_json(r, 200, json_pack("{s:s, s:s, s:i}", "from", from_s, "to", to_s, "working_days",
+					     calendar_working_days_between(cal, from, to)));
+		return;
+	}
+	char *end;
+	long n = strtol(add_s, &end, 10);
+	if (*end || !*add_s || n < -3660 || n > 3660) {
+		reply_error(r, 422, "invalid_query", "add", "add 应为 -3660 到 3660 的整数 (add must be -3660..3660)");
+		return;
+	}
+	int32_t day = calendar_add_working_days(cal, from, (int)n);
+	int y, m, d;
+	clock_civil_from_days(day, &y, &m, &d);
+	clock_format_date(day, date);
+	/* Outside the years whose notices banyan holds, only weekends count: say so. */
+	reply_json(r, 200, json_pack("{s:s, s:i, s:s, s:b}", "from", from_s, "add", (int)n, "date", date,
+				     "holidays_known", calendar_covers(cal, y)));
 }

@@ -183,6 +183,32 @@ static void test_good_request_after_bad_ones(void **state)
 	response_free(&r);
 }
 
+/* The calendar over HTTP: National Day 2020 with its adjusted working days. */
+static void test_working_days(void **state)
+{
+	(void)state;
+	struct response r;
+	client_request(&admin, &r, "GET", "/api/v1/calendar/working-days?from=2020-09-30&add=1", NULL, NULL, NULL);
+	assert_int_equal(r.status, 200);
+	assert_string_equal(json_string_value(json_object_get(r.json, "date")), "2020-10-09");
+	assert_true(json_is_true(json_object_get(r.json, "holidays_known")));
+	response_free(&r);
+	/* 9-27 (Sunday) and 10-10 (Saturday) were working days. */
+	client_request(&admin, &r, "GET", "/api/v1/calendar/working-days?from=2020-09-25&to=2020-10-12", NULL, NULL, NULL);
+	assert_int_equal(json_integer_value(json_object_get(r.json, "working_days")), 7);
+	response_free(&r);
+	client_request(&admin, &r, "GET", "/api/v1/calendar/working-days?from=2020-10-09&add=-1", NULL, NULL, NULL);
+	assert_string_equal(json_string_value(json_object_get(r.json, "date")), "2020-09-30");
+	response_free(&r);
+	client_request(&admin, &r, "GET", "/api/v1/calendar/working-days?from=2020-09-30", NULL, NULL, NULL);
+	assert_int_equal(r.status, 422);
+	response_free(&r);
+	client_request(&admin, &r, "GET", "/api/v1/calendar/working-days?from=2020-02-30&add=1", NULL, NULL, NULL);
+	assert_int_equal(r.status, 422);
+	assert_string_equal(error_code(&r), "invalid_query");
+	response_free(&r);
+}
+
 int main(void)
 {
 	curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -193,6 +219,7 @@ int main(void)
 	    cmocka_unit_test(test_method_not_allowed_names_allowed),
 	    cmocka_unit_test(test_oversized_body),
 	    cmocka_unit_test(test_good_request_after_bad_ones),
+	    cmocka_unit_test(test_working_days),
 	};
 	int failed = cmocka_run_group_tests(tests, setup, teardown);
 	curl_global_cleanup();

@@ -329,6 +329,19 @@ static void test_parse_format_details(void **state)
 	free(huge);
 }
 
+/* The copy embedded in the binary is the same data and parses. */
+static void test_embedded_calendar(void **state)
+{
+	(void)state;
+	const struct calendar *c = calendar_china();
+	assert_non_null(c);
+	assert_ptr_equal(c, calendar_china());
+	assert_true(calendar_covers(c, 2020));
+	assert_true(calendar_covers(c, 2026));
+	assert_false(calendar_is_working_day(c, clock_days_from_civil(2020, 10, 8)));
+	assert_true(calendar_is_working_day(c, clock_days_from_civil(2020, 10, 10)));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -341,6 +354,7 @@ int main(void)
 	    cmocka_unit_test(test_fast_counts_agree_with_day_by_day),
 	    cmocka_unit_test(test_parse_errors_name_the_line),
 	    cmocka_unit_test(test_parse_format_details),
+	    cmocka_unit_test(test_embedded_calendar),
 	};
 	return cmocka_run_group_tests(tests, load_calendar, free_calendar);
 }
