@@ -10,7 +10,13 @@ import sys
 
 passed = failed = 0
 for build in sys.argv[1:]:
-    with open(f"{build}/meson-logs/testlog.json", encoding="utf-8") as log:
+    try:
+        log = open(f"{build}/meson-logs/testlog.json", encoding="utf-8")
+    except OSError:
+        print(f"{build}: no test log (the build failed)", file=sys.stderr)
+        failed += 1
+        continue
+    with log:
         for line in log:
             test = json.loads(line)
             out = test.get("stdout") or ""

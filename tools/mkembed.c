@@ -100,8 +100,10 @@ int main(int argc, char **argv)
 		put_bytes(out, data, (size_t)size);
 		fprintf(out, ",\n\t %ld},\n", size);
 		free(data);
+		free((char *)items[i].path);
 	}
 	fprintf(out, "};\nconst size_t builtin_count = %d;\n", n);
 	free(items);
+	free(root);
 	return fclose(out) == 0 ? 0 : 1;
 }

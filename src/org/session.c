@@ -175,6 +175,9 @@ void session_login(struct request *r)
 	char token[65], csrf[65];
 	int64_t session_id;
 	rc = db_begin(r->db);
+	/* Expired sessions are swept here, where sessions are made, rather than by a timer. */
+	if (rc == 0)
+		rc = db_run(r->db, "DELETE FROM sessions WHERE expires_at <= ?", "i", now);
 	if (rc == 0)
 		rc = auth_session_create(r->db, u.id, token, csrf, &session_id);
 	if (rc == 0) {

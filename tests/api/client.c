@@ -161,7 +161,16 @@ int server_stop_process(struct test_server *s)
 
 void server_down(struct test_server *s)
 {
-	server_stop_process(s);
+	/* A clean exit: under the sanitizers a leak or an error in the server
+	** makes its exit status non-zero, and the log says why. */
+	int status = server_stop_process(s);
+	if (status != 0) {
+		char cmd[200];
+		snprintf(cmd, sizeof cmd, "tail -40 %s >&2", s->log);
+		if (system(cmd) != 0)
+			fprintf(stderr, "server exited %d\n", status);
+	}
+	assert_int_equal(status, 0);
 	char cmd[128];
 	snprintf(cmd, sizeof cmd, "rm -rf %s", s->dir);
 	assert_int_equal(system(cmd), 0);

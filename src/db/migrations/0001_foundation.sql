@@ -36,6 +36,7 @@ CREATE TABLE sessions (
   expires_at  INTEGER NOT NULL
 );
 CREATE INDEX sessions_user ON sessions(user_id);
+CREATE INDEX sessions_expiry ON sessions(expires_at);
 
 -- The secret is needed to check HMAC signatures, so it is stored as issued.
 CREATE TABLE api_keys (
