@@ -2,7 +2,7 @@
 # file only names what people type.
 BUILD := build
 
-.PHONY: all build demo test bench clean deps
+.PHONY: all build demo test bench fuzz clean deps
 
 all: build
 
@@ -26,5 +26,17 @@ bench: build
 	@scripts/deps.sh --bench
 	@bench/http_health.sh $(BUILD)
 
+# Coverage-guided fuzzing with clang's libFuzzer, FUZZ_SECONDS per target.
+# New inputs go to build-fuzz/found-NAME; copy the interesting ones into tests/fuzz/corpus/NAME.
+FUZZ_SECONDS := 60
+fuzz: deps
+	@test -f build-fuzz/build.ninja || CC=clang meson setup build-fuzz -Dfuzzing=true -Dbuildtype=debug \
+		-Db_sanitize=address,undefined -Db_lundef=false
+	@ninja -C build-fuzz
+	@for t in calendar codes csv router; do \
+		mkdir -p build-fuzz/found-$$t; \
+		build-fuzz/tests/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) build-fuzz/found-$$t tests/fuzz/corpus/$$t || exit 1; \
+	done
+
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-fuzz

@@ -111,7 +111,8 @@ void meta_working_days(struct request *r)
 		return;
 	}
 	if (!!to_s == !!add_s) {
-		reply_error(r, 422, "invalid_query", to_s ? "add" : "to", "须给出 to 或 add 之一 (give either to or add)");
+		reply_error(r, 422, "invalid_query", to_s ? "add" : "to",
+		            "须给出 to 或 add 之一 (give either to or add)");
 		return;
 	}
 	if (to_s) {
@@ -119,8 +120,9 @@ void meta_working_days(struct request *r)
 			reply_error(r, 422, "invalid_query", "to", "to 应为日期 YYYY-MM-DD (to must be a date)");
 			return;
 		}
-		reply_json(r, 200, json_pack("{s:s, s:s, s:i}", "from", from_s, "to", to_s, "working_days",
-					     calendar_working_days_between(cal, from, to)));
+		reply_json(r, 200,
+		           json_pack("{s:s, s:s, s:i}", "from", from_s, "to", to_s, "working_days",
+		                     calendar_working_days_between(cal, from, to)));
 		return;
 	}
 	char *end;
@@ -134,6 +136,7 @@ void meta_working_days(struct request *r)
 	clock_civil_from_days(day, &y, &m, &d);
 	clock_format_date(day, date);
 	/* Outside the years whose notices banyan holds, only weekends count: say so. */
-	reply_json(r, 200, json_pack("{s:s, s:i, s:s, s:b}", "from", from_s, "add", (int)n, "date", date,
-				     "holidays_known", calendar_covers(cal, y)));
+	reply_json(r, 200,
+	           json_pack("{s:s, s:i, s:s, s:b}", "from", from_s, "add", (int)n, "date", date, "holidays_known",
+	                     calendar_covers(cal, y)));
 }

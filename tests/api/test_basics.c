@@ -194,7 +194,8 @@ static void test_working_days(void **state)
 	assert_true(json_is_true(json_object_get(r.json, "holidays_known")));
 	response_free(&r);
 	/* 9-27 (Sunday) and 10-10 (Saturday) were working days. */
-	client_request(&admin, &r, "GET", "/api/v1/calendar/working-days?from=2020-09-25&to=2020-10-12", NULL, NULL, NULL);
+	client_request(&admin, &r, "GET", "/api/v1/calendar/working-days?from=2020-09-25&to=2020-10-12", NULL, NULL,
+	               NULL);
 	assert_int_equal(json_integer_value(json_object_get(r.json, "working_days")), 7);
 	response_free(&r);
 	client_request(&admin, &r, "GET", "/api/v1/calendar/working-days?from=2020-10-09&add=-1", NULL, NULL, NULL);

@@ -29,7 +29,7 @@ static int setup(void **state)
 	add_user(&server, "guess.target", "officer", "350112");
 	char out[1024];
 	if (run_banyan(NULL, out, sizeof out, "apikey", "add", "--db", server.db, "--org", "350100-swj", "--role",
-		       "channel", "--name", "支付宝", NULL) != 0)
+	               "channel", "--name", "支付宝", NULL) != 0)
 		return -1;
 	if (sscanf(strstr(out, "key_id: "), "key_id: %63s", key_id) != 1 ||
 	    sscanf(strstr(out, "secret: "), "secret: %127s", secret) != 1)
@@ -78,13 +78,14 @@ static void test_login_sets_a_safe_cookie(void **state)
 	snprintf(token, sizeof token, "%.64s", cookie);
 	char sql[200];
 	snprintf(sql, sizeof sql, "SELECT count(*) FROM sessions WHERE token_hash = '%s' OR csrf_token = '%s'", token,
-		 token);
+	         token);
 	assert_int_equal(db_count(&server, sql), 0);
 	response_free(&r);
 
 	client_request(&c, &r, "GET", "/api/v1/me", NULL, NULL, NULL);
 	assert_int_equal(r.status, 200);
-	assert_string_equal(json_string_value(json_object_get(json_object_get(r.json, "user"), "username")), "zhang.san");
+	assert_string_equal(json_string_value(json_object_get(json_object_get(r.json, "user"), "username")),
+	                    "zhang.san");
 	response_free(&r);
 	free(text);
 	json_decref(body);
@@ -117,8 +118,9 @@ static void test_state_change_needs_csrf_token(void **state)
 	assert_int_equal(client_login(&c, "admin", "admin-password"), 200);
 	char csrf[128];
 	snprintf(csrf, sizeof csrf, "%s", c.csrf);
-	const char body[] = "{\"username\":\"csrf.victim\",\"display_name\":\"x\",\"role\":\"officer\",\"org\":\"350111\","
-			    "\"password\":\"long-enough\"}";
+	const char body[] =
+	    "{\"username\":\"csrf.victim\",\"display_name\":\"x\",\"role\":\"officer\",\"org\":\"350111\","
+	    "\"password\":\"long-enough\"}";
 	c.csrf[0] = 0;
 	client_request(&c, &r, "POST", "/api/v1/users", body, NULL, NULL);
 	assert_int_equal(r.status, 403);
@@ -150,7 +152,7 @@ static void test_logout_ends_the_session_on_the_server(void **state)
 	snprintf(c.csrf, sizeof c.csrf, "%s", json_string_value(json_object_get(r.json, "csrf_token")));
 	char cookie[200];
 	snprintf(cookie, sizeof cookie, "Cookie: banyan_session=%.64s",
-		 strstr(r.headers, "banyan_session=") + strlen("banyan_session="));
+	         strstr(r.headers, "banyan_session=") + strlen("banyan_session="));
 	response_free(&r);
 	const char *stolen[] = {cookie, NULL};
 	client_request(&thief, &r, "GET", "/api/v1/me", NULL, NULL, stolen);
@@ -178,7 +180,8 @@ static void test_expired_session_is_no_session(void **state)
 	client_init(&c, &server);
 	assert_int_equal(client_login(&c, "zhang.san", "zhang.san-password"), 200);
 	char cmd[400];
-	snprintf(cmd, sizeof cmd, "sqlite3 %s \"UPDATE sessions SET expires_at = strftime('%%s','now') - 1\"", server.db);
+	snprintf(cmd, sizeof cmd, "sqlite3 %s \"UPDATE sessions SET expires_at = strftime('%%s','now') - 1\"",
+	         server.db);
 	assert_int_equal(system(cmd), 0);
 	client_request(&c, &r, "GET", "/api/v1/me", NULL, NULL, NULL);
 	assert_int_equal(r.status, 401);
@@ -272,14 +275,14 @@ int main(void)
 {
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_login_sets_a_safe_cookie),
-		cmocka_unit_test(test_wrong_password_and_unknown_user_look_alike),
-		cmocka_unit_test(test_state_change_needs_csrf_token),
-		cmocka_unit_test(test_logout_ends_the_session_on_the_server),
-		cmocka_unit_test(test_expired_session_is_no_session),
-		cmocka_unit_test(test_repeated_failures_are_throttled),
-		cmocka_unit_test(test_signed_request_is_accepted),
-		cmocka_unit_test(test_bad_signatures_are_refused),
+	    cmocka_unit_test(test_login_sets_a_safe_cookie),
+	    cmocka_unit_test(test_wrong_password_and_unknown_user_look_alike),
+	    cmocka_unit_test(test_state_change_needs_csrf_token),
+	    cmocka_unit_test(test_logout_ends_the_session_on_the_server),
+	    cmocka_unit_test(test_expired_session_is_no_session),
+	    cmocka_unit_test(test_repeated_failures_are_throttled),
+	    cmocka_unit_test(test_signed_request_is_accepted),
+	    cmocka_unit_test(test_bad_signatures_are_refused),
 	};
 	int failed = cmocka_run_group_tests(tests, setup, teardown);
 	curl_global_cleanup();

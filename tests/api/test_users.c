@@ -41,11 +41,11 @@ static int teardown(void **state)
 
 /* Create a user as `as`; returns its id, or 0 when the status is not 201. */
 static long long create_user(struct client *as, const char *username, const char *role, const char *org,
-			     long expect_status)
+                             long expect_status)
 {
 	struct response r;
 	json_t *body = json_pack("{s:s, s:s, s:s, s:s, s:s}", "username", username, "display_name", "测试用户", "role",
-				 role, "org", org, "password", "long-enough");
+	                         role, "org", org, "password", "long-enough");
 	char *text = json_dumps(body, 0);
 	client_request(as, &r, "POST", "/api/v1/users", text, NULL, NULL);
 	if (r.status != expect_status)
@@ -59,7 +59,7 @@ static long long create_user(struct client *as, const char *username, const char
 }
 
 static void request_json(struct client *c, struct response *r, const char *method, const char *path_fmt, long long id,
-			 const char *body)
+                         const char *body)
 {
 	char path[200];
 	snprintf(path, sizeof path, path_fmt, id);
@@ -83,7 +83,8 @@ static void test_create_and_read_back(void **state)
 	client_init(&c, &server);
 	assert_int_equal(client_login(&c, "chen.jing", "long-enough"), 200);
 	client_free(&c);
-	assert_int_equal(db_count(&server, "SELECT count(*) FROM audit_log WHERE action = 'user.create' AND actor = 'admin'"), 1);
+	assert_int_equal(
+	    db_count(&server, "SELECT count(*) FROM audit_log WHERE action = 'user.create' AND actor = 'admin'"), 1);
 }
 
 static void test_duplicates_and_bad_values_are_refused(void **state)
@@ -96,8 +97,9 @@ static void test_duplicates_and_bad_values_are_refused(void **state)
 	create_user(&admin, "x", "officer", "350111", 422);
 	struct response r;
 	client_request(&admin, &r, "POST", "/api/v1/users",
-		       "{\"username\":\"short.pw\",\"display_name\":\"x\",\"role\":\"officer\",\"org\":\"350111\",\"password\":\"1234567\"}",
-		       NULL, NULL);
+	               "{\"username\":\"short.pw\",\"display_name\":\"x\",\"role\":\"officer\",\"org\":\"350111\","
+	               "\"password\":\"1234567\"}",
+	               NULL, NULL);
 	assert_int_equal(r.status, 422);
 	assert_string_equal(error_code(&r), "weak_password");
 	response_free(&r);
@@ -161,9 +163,9 @@ static void test_disable_ends_sessions_and_logins(void **state)
 	assert_int_equal(client_login(&c, "leaving.soon", "long-enough"), 403);
 	/* The audit record keeps before and after. */
 	assert_int_equal(db_count(&server, "SELECT count(*) FROM audit_log WHERE action = 'user.update'"
-					   " AND json_extract(detail, '$.before.disabled') = 0"
-					   " AND json_extract(detail, '$.after.disabled') = 1"),
-			 1);
+	                                   " AND json_extract(detail, '$.before.disabled') = 0"
+	                                   " AND json_extract(detail, '$.after.disabled') = 1"),
+	                 1);
 	request_json(&admin, &r, "PATCH", "/api/v1/users/%lld", id, "{\"disabled\":false}");
 	assert_int_equal(r.status, 200);
 	response_free(&r);
@@ -183,7 +185,10 @@ static void test_admin_cannot_lock_themselves_out(void **state)
 	request_json(&admin, &r, "PATCH", "/api/v1/users/%lld", self, "{\"role\":\"leader\"}");
 	assert_int_equal(r.status, 422);
 	response_free(&r);
-	assert_int_equal(db_count(&server, "SELECT count(*) FROM users WHERE username = 'admin' AND role = 'admin' AND disabled = 0"), 1);
+	assert_int_equal(
+	    db_count(&server,
+	             "SELECT count(*) FROM users WHERE username = 'admin' AND role = 'admin' AND disabled = 0"),
+	    1);
 }
 
 static void test_password_reset_and_change(void **state)
@@ -205,13 +210,13 @@ static void test_password_reset_and_change(void **state)
 	assert_int_equal(client_login(&c, "forgetful", "brand-new-pass"), 200);
 	assert_int_equal(client_login(&other, "forgetful", "brand-new-pass"), 200);
 
-	client_request(&c, &r, "PUT", "/api/v1/me/password", "{\"old_password\":\"wrong-old-pass\",\"new_password\":\"mine-only-now\"}",
-		       NULL, NULL);
+	client_request(&c, &r, "PUT", "/api/v1/me/password",
+	               "{\"old_password\":\"wrong-old-pass\",\"new_password\":\"mine-only-now\"}", NULL, NULL);
 	assert_int_equal(r.status, 422);
 	assert_string_equal(error_code(&r), "wrong_password");
 	response_free(&r);
-	client_request(&c, &r, "PUT", "/api/v1/me/password", "{\"old_password\":\"brand-new-pass\",\"new_password\":\"mine-only-now\"}",
-		       NULL, NULL);
+	client_request(&c, &r, "PUT", "/api/v1/me/password",
+	               "{\"old_password\":\"brand-new-pass\",\"new_password\":\"mine-only-now\"}", NULL, NULL);
 	assert_int_equal(r.status, 200);
 	response_free(&r);
 	/* This session goes on; the other one ended. */
@@ -272,8 +277,9 @@ static void test_audit_filters(void **state)
 		assert_string_equal(json_string_value(json_object_get(e, "actor")), "admin");
 		n++;
 	}
-	assert_int_equal((long long)n,
-			 db_count(&server, "SELECT count(*) FROM audit_log WHERE action LIKE 'user.%' AND actor = 'admin'"));
+	assert_int_equal(
+	    (long long)n,
+	    db_count(&server, "SELECT count(*) FROM audit_log WHERE action LIKE 'user.%' AND actor = 'admin'"));
 	response_free(&r);
 	client_request(&admin, &r, "GET", "/api/v1/audit?from=2000-01-01&to=2000-12-31", NULL, NULL, NULL);
 	assert_int_equal(json_array_size(json_object_get(r.json, "items")), 0);
@@ -286,7 +292,7 @@ static void test_audit_filters(void **state)
 	assert_int_equal(r.status, 200);
 	assert_true(json_array_size(json_object_get(r.json, "items")) > 0);
 	assert_true((long long)json_array_size(json_object_get(r.json, "items")) <
-		    db_count(&server, "SELECT count(*) FROM audit_log"));
+	            db_count(&server, "SELECT count(*) FROM audit_log"));
 	response_free(&r);
 	client_free(&d);
 }
@@ -295,14 +301,14 @@ int main(void)
 {
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_create_and_read_back),
-		cmocka_unit_test(test_duplicates_and_bad_values_are_refused),
-		cmocka_unit_test(test_district_admin_stays_in_district),
-		cmocka_unit_test(test_disable_ends_sessions_and_logins),
-		cmocka_unit_test(test_admin_cannot_lock_themselves_out),
-		cmocka_unit_test(test_password_reset_and_change),
-		cmocka_unit_test(test_pages_cover_every_user_once),
-		cmocka_unit_test(test_audit_filters),
+	    cmocka_unit_test(test_create_and_read_back),
+	    cmocka_unit_test(test_duplicates_and_bad_values_are_refused),
+	    cmocka_unit_test(test_district_admin_stays_in_district),
+	    cmocka_unit_test(test_disable_ends_sessions_and_logins),
+	    cmocka_unit_test(test_admin_cannot_lock_themselves_out),
+	    cmocka_unit_test(test_password_reset_and_change),
+	    cmocka_unit_test(test_pages_cover_every_user_once),
+	    cmocka_unit_test(test_audit_filters),
 	};
 	int failed = cmocka_run_group_tests(tests, setup, teardown);
 	curl_global_cleanup();
