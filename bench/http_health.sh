@@ -5,8 +5,8 @@
 #   2. idle resident memory (VmRSS) after start and after a warm-up
 #   3. GET /api/v1/health requests/s and latency p50/p99 under wrk
 # Usage: bench/http_health.sh BUILD_DIR     (what `make bench` runs)
-# Knobs (environment): BENCH_STARTS (11), BENCH_DURATION (10s),
-# BENCH_CONNECTIONS (100), BENCH_THREADS (2).
+# Knobs (environment): BENCH_STARTS (11), BENCH_ROUNDS (3), BENCH_DURATION
+# (10s per wrk run), BENCH_CONNECTIONS (100), BENCH_THREADS (2).
 # Every server listens on 127.0.0.1 only; every load run is bounded in time.
 set -eu
 export LC_ALL=C # EPOCHREALTIME with a dot, numbers without grouping
@@ -21,6 +21,7 @@ done
 command -v wrk >/dev/null || { echo "$0: wrk missing (scripts/deps.sh --bench)" >&2; exit 1; }
 
 starts=${BENCH_STARTS:-11}
+rounds=${BENCH_ROUNDS:-3}
 duration=${BENCH_DURATION:-10s}
 conns=${BENCH_CONNECTIONS:-100}
 wthreads=${BENCH_THREADS:-2}
@@ -95,20 +96,38 @@ run_bare() { exec "$bare" "$1"; }
 
 rss_mb() { awk '/^VmRSS:/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"; }
 
-median() { sort -n | awk '{ v[NR] = $1 } END { m = int((NR + 1) / 2); printf "%.1f", NR % 2 ? v[m] : (v[m] + v[m + 1]) / 2 }'; }
+# median [PRINTF-FORMAT] of the numbers on stdin, one a line
+median() { sort -n | awk -v f="${1:-%.1f}" '{ v[NR] = $1 } END { m = int((NR + 1) / 2); printf f, NR % 2 ? v[m] : (v[m] + v[m + 1]) / 2 }'; }
 
 declare -A res # res[banyan.rps], res[bare.p99], ...
 
-# load NAME: measured wrk run against $port, figures into res[NAME.*]
+# wrk latency ("850.12us", "1.75ms", "1.02s") in ms
+to_ms() { awk -v v="$1" 'BEGIN { n = v + 0; u = v; sub(/^[0-9.]+/, "", u)
+	printf "%.2f", u == "us" ? n / 1000 : u == "s" ? n * 1000 : u == "m" ? n * 60000 : n }'; }
+
+# CPU time a process has used so far (user + system), in clock ticks
+cpu_ticks() { awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"; }
+hz=$(getconf CLK_TCK)
+
+# load NAME PORT ROUND: one measured wrk run, appended to res[NAME.rps] ...
+# Also the server's CPU time per request answered (less noisy than req/s
+# when wrk and the server fight over the same cores).
 load() {
-	local out=$tmp/wrk-$1.txt
-	timeout 120 wrk -t"$wthreads" -c"$conns" -d"$duration" --latency "http://127.0.0.1:$port/api/v1/health" >"$out" 2>&1 ||
+	local out=$tmp/wrk-$1-$3.txt rps p50 p99 errs c0 c1 us
+	c0=$(cpu_ticks "${res[$1.pid]}")
+	timeout 120 wrk -t"$wthreads" -c"$conns" -d"$duration" --latency "http://127.0.0.1:$2/api/v1/health" >"$out" 2>&1 ||
 		{ echo "$0: wrk failed against $1:" >&2; cat "$out" >&2; exit 1; }
-	res[$1.rps]=$(awk '/^Requests\/sec:/ { printf "%d", $2 }' "$out")
-	res[$1.p50]=$(awk '$1 == "50%" { print $2 }' "$out")
-	res[$1.p99]=$(awk '$1 == "99%" { print $2 }' "$out")
-	res[$1.errs]=$(awk '/Non-2xx|Socket errors/ { sub(/^ +/, ""); printf "%s%s", sep, $0; sep = "; " }' "$out")
-	[ -n "${res[$1.rps]}" ] || { echo "$0: no result from wrk against $1:" >&2; cat "$out" >&2; exit 1; }
+	c1=$(cpu_ticks "${res[$1.pid]}")
+	rps=$(awk '/^Requests\/sec:/ { printf "%d", $2 }' "$out")
+	us=$(awk -v t=$((c1 - c0)) -v hz="$hz" '/ requests in / { printf "%.1f", t * 1e6 / hz / $1 }' "$out")
+	[ -n "$rps" ] || { echo "$0: no result from wrk against $1:" >&2; cat "$out" >&2; exit 1; }
+	p50=$(to_ms "$(awk '$1 == "50%" { print $2 }' "$out")")
+	p99=$(to_ms "$(awk '$1 == "99%" { print $2 }' "$out")")
+	errs=$(awk '/Non-2xx|Socket errors/ { sub(/^ +/, ""); printf "%s%s", sep, $0; sep = "; " }' "$out")
+	printf '  round %d %-6s %7d req/s  p50 %6s ms  p99 %7s ms  server CPU %5s us/req%s\n' \
+		"$3" "$1" "$rps" "$p50" "$p99" "$us" "${errs:+  ($errs)}"
+	res[$1.rps]+=" $rps" res[$1.p50]+=" $p50" res[$1.p99]+=" $p99" res[$1.us]+=" $us" res[$1.last]=$rps
+	[ -z "$errs" ] || res[$1.errs]+="round $3: $errs; "
 }
 
 echo "$("$banyan" version 2>/dev/null | head -1 || true): $(nproc) cores; wrk shares them with the server"
@@ -130,30 +149,51 @@ for name in banyan bare; do
 done
 echo
 
-# 2 and 3 for each server: RSS after start, warm-up, RSS, measured wrk run.
+# 2. resident memory, each server alone: after start (one health request
+# answered), then after a 2 s wrk warm-up and 1 s of rest.
 for name in banyan bare; do
 	start "$name" "run_$name"
 	res[$name.rss0]=$(rss_mb "$pid")
 	timeout 30 wrk -t"$wthreads" -c"$conns" -d2s "http://127.0.0.1:$port/api/v1/health" >/dev/null 2>&1 || true
 	sleep 1
 	res[$name.rss1]=$(rss_mb "$pid")
-	echo "wrk -t$wthreads -c$conns -d$duration --latency against $name..."
-	load "$name"
-	stop
+	res[$name.pid]=$pid res[$name.port]=$port
 done
+
+# 3. throughput: both servers stay up (the idle one sleeps in epoll); the wrk
+# runs alternate so that drift of this machine hits both alike; medians.
+ratios=""
+echo "health: wrk -t$wthreads -c$conns -d$duration --latency, $rounds rounds, alternating"
+for round in $(seq "$rounds"); do
+	for name in banyan bare; do
+		load "$name" "${res[$name.port]}" "$round"
+	done
+	# the ratio within a round, where both runs saw the same machine
+	ratios+=" $(awk -v a="${res[banyan.last]}" -v b="${res[bare.last]}" 'BEGIN { printf "%.1f", 100 * a / b }')"
+done
+for name in banyan bare; do
+	# shellcheck disable=SC2086 # one number per word
+	res[$name.rps]=$(printf '%s\n' ${res[$name.rps]} | median %.0f)
+	for k in p50 p99 us; do
+		# shellcheck disable=SC2086
+		res[$name.$k]=$(printf '%s\n' ${res[$name.$k]} | median %.2f)
+	done
+done
+# shellcheck disable=SC2086
+ratio=$(printf '%s\n' $ratios | median %.0f)
 echo
 
 row() { # LABEL KEY [EXTRA]
-	printf '%-22s banyan %-9s bare %-9s%s\n' "$1" "${res[banyan.$2]}" "${res[bare.$2]}" "${3:-}"
+	printf '%-24s banyan %-9s bare %-9s%s\n' "$1" "${res[banyan.$2]}" "${res[bare.$2]}" "${3:-}"
 }
-ratio=$(awk -v a="${res[banyan.rps]}" -v b="${res[bare.rps]}" 'BEGIN { printf "%d", b ? 100 * a / b + 0.5 : 0 }')
-echo "== results: $(nproc) cores shared by wrk and the server; targets: start < 100 ms, idle RSS < 30 MB =="
+echo "== results ($(nproc) cores shared by wrk and the server; targets: start < 100 ms, idle RSS < 30 MB) =="
 row "start-up median ms:" start
-row "idle RSS MB (start):" rss0
+row "idle RSS MB (started):" rss0
 row "idle RSS MB (warm):" rss1
-row "health req/s:" rps " ratio $ratio%"
-row "health p50 latency:" p50
-row "health p99 latency:" p99
+row "health req/s (median):" rps " ratio $ratio% (median of per-round ratios:$ratios)"
+row "health p50 ms (median):" p50
+row "health p99 ms (median):" p99
+row "server CPU us/request:" us
 for name in banyan bare; do
-	[ -z "${res[$name.errs]}" ] || echo "WARNING $name: ${res[$name.errs]}"
+	[ -z "${res[$name.errs]:-}" ] || echo "WARNING $name: ${res[$name.errs]}"
 done

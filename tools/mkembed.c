@@ -1,14 +1,16 @@
 /*
 ** mkembed: embed files into the binary as a sorted {name, data, len} table.
 **
-** Usage: mkembed OUTPUT.c ROOT FILE...
-** Each FILE is named by its path relative to ROOT (e.g. "data/orgs/fuzhou.csv")
+** Usage: mkembed OUTPUT.c ROOT FILE... [--root ROOT FILE...]
+** Each FILE is named by its path relative to the ROOT before it (e.g.
+** "data/orgs/fuzhou.csv", or "web/index.html" for the built console)
 ** and stored as a string literal, so that the one banyan binary carries its
 ** migrations, reference data and web console.  core/builtin.c looks names up
 ** by binary search, hence the sort.
 */
 #define _DEFAULT_SOURCE /* realpath */
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,29 +50,38 @@ static void put_bytes(FILE *out, const unsigned char *data, size_t len)
 int main(int argc, char **argv)
 {
 	if (argc < 3) {
-		fprintf(stderr, "usage: mkembed OUTPUT.c ROOT FILE...\n");
+		fprintf(stderr, "usage: mkembed OUTPUT.c ROOT FILE... [--root ROOT FILE...]\n");
 		return 2;
 	}
-	char *root = realpath(argv[2], NULL);
-	if (!root) {
-		perror(argv[2]);
-		return 1;
-	}
-	size_t root_len = strlen(root);
-	int n = argc - 3;
-	struct item *items = calloc((size_t)(n > 0 ? n : 1), sizeof *items);
+	struct item *items = calloc((size_t)argc, sizeof *items);
+	char *roots[16];
+	int n = 0, n_roots = 0;
 	if (!items)
 		return 1;
-	for (int i = 0; i < n; i++) {
-		/* Build systems pass paths relative to the build directory; names are
-		** relative to the source root whatever the caller's directory. */
-		char *path = realpath(argv[i + 3], NULL);
+	/* Each FILE is named relative to the ROOT before it: the sources for
+	** data files, the console's build directory for its assets. */
+	for (int i = 2; i < argc; i++) {
+		bool new_root = i == 2 || strcmp(argv[i], "--root") == 0;
+		if (new_root) {
+			const char *dir = i == 2 ? argv[i] : (i + 1 < argc ? argv[++i] : "");
+			if (n_roots == 16 || !(roots[n_roots] = realpath(dir, NULL))) {
+				fprintf(stderr, "mkembed: bad root '%s'\n", dir);
+				return 1;
+			}
+			n_roots++;
+			continue;
+		}
+		/* Build systems pass paths relative to the build directory. */
+		const char *root = roots[n_roots - 1];
+		size_t root_len = strlen(root);
+		char *path = realpath(argv[i], NULL);
 		if (!path || strncmp(path, root, root_len) != 0 || path[root_len] != '/') {
-			fprintf(stderr, "mkembed: %s is not under %s\n", argv[i + 3], root);
+			fprintf(stderr, "mkembed: %s is not under %s\n", argv[i], root);
 			return 1;
 		}
-		items[i].path = path;
-		items[i].name = path + root_len + 1;
+		items[n].path = path;
+		items[n].name = path + root_len + 1;
+		n++;
 	}
 	qsort(items, (size_t)n, sizeof *items, compare_items);
 
@@ -104,6 +115,7 @@ int main(int argc, char **argv)
 	}
 	fprintf(out, "};\nconst size_t builtin_count = %d;\n", n);
 	free(items);
-	free(root);
+	for (int i = 0; i < n_roots; i++)
+		free(roots[i]);
 	return fclose(out) == 0 ? 0 : 1;
 }

@@ -69,7 +69,7 @@ struct request {
 	void *conn; /* the MHD connection; only src/http touches it */
 	const char *method;
 	const char *path;
-	const char *ip;
+	const char *ip; /* read it with request_ip(): formatted on first use */
 	char id[17]; /* request id, also in the X-Request-Id response header */
 	const struct route_def *route;
 	int n_params;
@@ -108,6 +108,8 @@ bool route_param_id(struct request *r, const char *name, int64_t *ret);
 const char *query_arg(struct request *r, const char *name);
 /* A header, or NULL. */
 const char *request_header(struct request *r, const char *name);
+/* The client's address as text ("127.0.0.1"). */
+const char *request_ip(struct request *r);
 /* A cookie, or NULL. */
 const char *request_cookie(struct request *r, const char *name);
 

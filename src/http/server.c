@@ -169,6 +169,32 @@ void reply_db_error(struct request *r, int db_result)
 
 /* ---- request accessors ------------------------------------------------ */
 
+/*
+** A request id: a random 64-bit base per worker thread plus a counter.
+** Unique without a getrandom() system call per request.
+*/
+static void request_id(char out[17])
+{
+	static _Thread_local uint64_t base, count;
+	if (!base)
+		randombytes_buf(&base, sizeof base);
+	snprintf(out, 17, "%016llx", (unsigned long long)(base + count++));
+}
+
+const char *request_ip(struct request *r)
+{
+	if (r->ip)
+		return r->ip;
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	char ip[INET6_ADDRSTRLEN] = "-";
+	if (ci && ci->client_addr && ci->client_addr->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)ci->client_addr)->sin_addr, ip, sizeof ip);
+	else if (ci && ci->client_addr && ci->client_addr->sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)ci->client_addr)->sin6_addr, ip, sizeof ip);
+	r->ip = arena_strdup(r->arena, ip);
+	return r->ip ? r->ip : "-";
+}
+
 const char *route_param(struct request *r, const char *name)
 {
 	for (int i = 0; i < r->n_params; i++)
@@ -469,16 +495,7 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *conn, co
 		r->method = method;
 		r->path = url;
 		r->start_us = now_us();
-		unsigned char raw[8];
-		randombytes_buf(raw, sizeof raw);
-		sodium_bin2hex(r->id, sizeof r->id, raw, sizeof raw);
-		const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-		char ip[INET6_ADDRSTRLEN] = "-";
-		if (ci && ci->client_addr && ci->client_addr->sa_family == AF_INET)
-			inet_ntop(AF_INET, &((const struct sockaddr_in *)ci->client_addr)->sin_addr, ip, sizeof ip);
-		else if (ci && ci->client_addr && ci->client_addr->sa_family == AF_INET6)
-			inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)ci->client_addr)->sin6_addr, ip, sizeof ip);
-		r->ip = arena_strdup(a, ip);
+		request_id(r->id);
 		*con_cls = r;
 		/* Declared too large: refuse before reading a byte of it. */
 		const char *length = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");

@@ -103,7 +103,7 @@ struct audit_context audit_context_of(struct request *r)
 	return (struct audit_context){
 	    .actor_id = r->who.user_id,
 	    .actor = r->who.name ? r->who.name : "anonymous",
-	    .ip = r->ip,
+	    .ip = request_ip(r),
 	    .request_id = r->id,
 	};
 }

@@ -126,7 +126,7 @@ void session_login(struct request *r)
 	snprintf(user_key, sizeof user_key, "u:%s", username);
 	for (char *p = user_key; *p; p++)
 		*p = (char)tolower((unsigned char)*p);
-	snprintf(ip_key, sizeof ip_key, "ip:%s", r->ip);
+	snprintf(ip_key, sizeof ip_key, "ip:%s", request_ip(r));
 	int64_t now = clock_now();
 	struct login_user u = {0};
 	int rc = login_lookup(r, username, &u);
