@@ -20,6 +20,7 @@ need_pkg libmicrohttpd libmicrohttpd-dev
 need_pkg jansson libjansson-dev
 need_pkg libsodium libsodium-dev
 need_pkg sqlite3 libsqlite3-dev
+need_pkg xlsxwriter libxlsxwriter-dev
 need_pkg cmocka libcmocka-dev
 need_pkg libcurl libcurl4-openssl-dev
 need_cmd sqlite3 sqlite3

@@ -135,6 +135,17 @@ bool body_only(struct request *r, const char *const *allowed);
 */
 bool page_args(struct request *r, int def, int max, int64_t *ret_limit, int64_t *ret_cursor);
 
+/*
+** Answer a table as a download: format "xlsx" (Excel) or "csv" (UTF-8 with a
+** byte-order mark, so Excel reads Chinese).  headers has n_cols titles; rows
+** (borrowed) is a JSON array of arrays of strings, numbers or nulls.
+** filename has no extension and may be Chinese ("审计日志").
+*/
+void reply_table(struct request *r, const char *format, const char *filename, const char *const *headers,
+                 size_t n_cols, json_t *rows);
+/* The ?format= of an export: "xlsx" (the default) or "csv"; answers 422 and returns NULL otherwise. */
+const char *export_format_arg(struct request *r);
+
 /* Is the organisation with this path inside the caller's scope? */
 bool principal_scope_contains(const struct principal *p, const char *org_path);
 

@@ -29,6 +29,7 @@
 #include "core/log.h"
 #include "http/auth.h"
 #include "http/http.h"
+#include "http/internal.h"
 #include "http/router.h"
 
 struct server {
@@ -80,26 +81,37 @@ static struct db *worker_db(struct server *s)
 
 /* ---- replies ---------------------------------------------------------- */
 
-static void queue_text(struct request *r, int status, const char *content_type, const char *text, size_t len,
-                       const char *allow)
+void http_queue(struct request *r, int status, const char *content_type, const void *data, size_t len,
+                bool persistent, const char *const *headers)
 {
-	struct MHD_Connection *conn = r->conn;
-	struct MHD_Response *resp = MHD_create_response_from_buffer(len, (void *)text, MHD_RESPMEM_MUST_COPY);
+	struct MHD_Response *resp = MHD_create_response_from_buffer(
+	    len, (void *)data, persistent ? MHD_RESPMEM_PERSISTENT : MHD_RESPMEM_MUST_COPY);
 	if (!resp)
 		return;
+	bool cache_set = false;
+	for (const char *const *h = headers; h && h[0]; h += 2) {
+		MHD_add_response_header(resp, h[0], h[1]);
+		cache_set |= strcasecmp(h[0], "Cache-Control") == 0;
+	}
 	MHD_add_response_header(resp, "Content-Type", content_type);
 	MHD_add_response_header(resp, "X-Request-Id", r->id);
-	MHD_add_response_header(resp, "Cache-Control", "no-store");
+	if (!cache_set)
+		MHD_add_response_header(resp, "Cache-Control", "no-store");
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
 	if (r->set_cookie)
 		MHD_add_response_header(resp, "Set-Cookie", r->set_cookie);
-	if (allow)
-		MHD_add_response_header(resp, "Allow", allow);
 	if (status == 429)
 		MHD_add_response_header(resp, "Retry-After", "60");
-	MHD_queue_response(conn, (unsigned)status, resp);
+	MHD_queue_response(r->conn, (unsigned)status, resp);
 	MHD_destroy_response(resp);
 	r->status = status;
+}
+
+static void queue_text(struct request *r, int status, const char *content_type, const char *text, size_t len,
+                       const char *allow)
+{
+	const char *headers[] = {"Allow", allow, NULL};
+	http_queue(r, status, content_type, text, len, false, allow ? headers : NULL);
 }
 
 void reply_json(struct request *r, int status, json_t *body)
@@ -393,6 +405,10 @@ static bool method_has_body(const char *m)
 static void dispatch(struct request *r)
 {
 	struct route_match m;
+	if (strncmp(r->path, "/api/", 5) != 0) {
+		static_serve(r);
+		return;
+	}
 	if (router_match(route_table, route_count, r->method, r->path, r->arena, &m) < 0) {
 		reply_error(r, 503, "busy", NULL, "内存不足 (out of memory)");
 		return;

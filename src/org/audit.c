@@ -160,6 +160,46 @@ int audit_verify(struct db *d, int64_t *ret_bad_id, int64_t *ret_rows)
 }
 
 /*
+** Parse the audit filters of a request and prepare the query for them,
+** newest first, below cursor, at most limit rows.  Answers 422 or 500 and
+** returns NULL on a bad filter or a database error.
+*/
+static struct db_stmt *audit_query(struct request *r, int64_t limit, int64_t cursor)
+{
+	int64_t from = INT64_MIN, to = INT64_MAX;
+	const char *actor = query_arg(r, "actor"), *action = query_arg(r, "action");
+	const char *from_s = query_arg(r, "from"), *to_s = query_arg(r, "to");
+	int32_t day;
+	if (from_s) {
+		if (clock_parse_date(from_s, &day) < 0) {
+			reply_error(r, 422, "invalid_query", "from", "日期格式应为 YYYY-MM-DD (from must be a date)");
+			return NULL;
+		}
+		from = clock_local_midnight(day);
+	}
+	if (to_s) {
+		if (clock_parse_date(to_s, &day) < 0) {
+			reply_error(r, 422, "invalid_query", "to", "日期格式应为 YYYY-MM-DD (to must be a date)");
+			return NULL;
+		}
+		to = clock_local_midnight(day + 1) - 1;
+	}
+	bool prefix = action && action[0] && action[strlen(action) - 1] == '.';
+	struct db_stmt *s;
+	int rc = db_prepare(r->db, &s,
+	                    "SELECT id, at, actor, action, object_type, object_id, detail, ip, request_id FROM audit_log"
+	                    " WHERE substr(org_path, 1, length(?1)) = ?1 AND id < ?2 AND (?3 IS NULL OR actor = ?3)"
+	                    " AND (?4 IS NULL OR (?5 AND substr(action, 1, length(?4)) = ?4) OR (NOT ?5 AND action = ?4))"
+	                    " AND at BETWEEN ?6 AND ?7 ORDER BY id DESC LIMIT ?8",
+	                    "tittIiii", r->who.org_path, cursor, actor, action, (int)prefix, from, to, limit);
+	if (rc < 0) {
+		reply_db_error(r, rc);
+		return NULL;
+	}
+	return s;
+}
+
+/*
 ** ROUTE: GET /api/v1/audit
 ** AUTH: admin,leader
 ** SUMMARY: 审计日志 The audit log of the caller's scope
@@ -169,52 +209,26 @@ int audit_verify(struct db *d, int64_t *ret_bad_id, int64_t *ret_rows)
 */
 void audit_list(struct request *r)
 {
-	int64_t limit, cursor, from = INT64_MIN, to = INT64_MAX;
+	int64_t limit, cursor;
 	if (!page_args(r, 50, 1000, &limit, &cursor))
 		return;
-	const char *actor = query_arg(r, "actor"), *action = query_arg(r, "action");
-	const char *from_s = query_arg(r, "from"), *to_s = query_arg(r, "to");
-	int32_t day;
-	if (from_s) {
-		if (clock_parse_date(from_s, &day) < 0) {
-			reply_error(r, 422, "invalid_query", "from", "日期格式应为 YYYY-MM-DD (from must be a date)");
-			return;
-		}
-		from = clock_local_midnight(day);
-	}
-	if (to_s) {
-		if (clock_parse_date(to_s, &day) < 0) {
-			reply_error(r, 422, "invalid_query", "to", "日期格式应为 YYYY-MM-DD (to must be a date)");
-			return;
-		}
-		to = clock_local_midnight(day + 1) - 1;
-	}
-	bool prefix = action && action[0] && action[strlen(action) - 1] == '.';
-	struct db_stmt *s;
-	int rc =
-	    db_prepare(r->db, &s,
-	               "SELECT id, at, actor, action, object_type, object_id, detail, ip, request_id FROM audit_log"
-	               " WHERE substr(org_path, 1, length(?1)) = ?1 AND id < ?2 AND (?3 IS NULL OR actor = ?3)"
-	               " AND (?4 IS NULL OR (?5 AND substr(action, 1, length(?4)) = ?4) OR (NOT ?5 AND action = ?4))"
-	               " AND at BETWEEN ?6 AND ?7 ORDER BY id DESC LIMIT ?8",
-	               "tittIiii", r->who.org_path, cursor, actor, action, (int)prefix, from, to, limit);
-	if (rc < 0) {
-		reply_db_error(r, rc);
+	struct db_stmt *s = audit_query(r, limit, cursor);
+	if (!s)
 		return;
-	}
 	json_t *items = json_array();
 	int64_t last = 0, count = 0;
+	int rc;
 	while ((rc = db_step(s)) == DB_ROW) {
 		char when[32];
 		last = db_column_int64(s, 0);
 		count++;
 		clock_format_iso(db_column_int64(s, 1), when);
 		json_t *detail = json_loads(db_column_text(s, 6), 0, NULL);
-		json_array_append_new(
-		    items, json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:o*, s:s, s:s}", "id", (json_int_t)last, "at",
-		                     when, "actor", db_column_text(s, 2), "action", db_column_text(s, 3), "object_type",
-		                     db_column_text(s, 4), "object_id", db_column_text(s, 5), "detail", detail, "ip",
-		                     db_column_text(s, 7), "request_id", db_column_text(s, 8)));
+		json_array_append_new(items, json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:o*, s:s, s:s}", "id",
+		                                       (json_int_t)last, "at", when, "actor", db_column_text(s, 2),
+		                                       "action", db_column_text(s, 3), "object_type", db_column_text(s, 4),
+		                                       "object_id", db_column_text(s, 5), "detail", detail, "ip",
+		                                       db_column_text(s, 7), "request_id", db_column_text(s, 8)));
 	}
 	db_finalize(s);
 	if (rc < 0) {
@@ -225,4 +239,88 @@ void audit_list(struct request *r)
 	json_t *body = json_pack("{s:o}", "items", items);
 	json_object_set_new(body, "next_cursor", count == limit ? json_sprintf("%lld", (long long)last) : json_null());
 	reply_json(r, 200, body);
+}
+
+enum { AUDIT_EXPORT_MAX = 100000 };
+
+/*
+** ROUTE: GET /api/v1/audit/export
+** AUTH: admin,leader
+** SUMMARY: 导出审计日志(Excel/CSV) Export the audit log as Excel or CSV
+** The filters of GET /api/v1/audit, and ?format=xlsx (default) or csv.
+** At most the newest 100,000 rows.
+*/
+void audit_export(struct request *r)
+{
+	static const char *const headers[] = {"编号", "时间", "操作人", "操作", "对象类型", "对象", "详情", "IP", "请求编号"};
+	const char *format = export_format_arg(r);
+	if (!format)
+		return;
+	struct db_stmt *s = audit_query(r, AUDIT_EXPORT_MAX, INT64_MAX);
+	if (!s)
+		return;
+	json_t *rows = json_array();
+	int rc;
+	while ((rc = db_step(s)) == DB_ROW) {
+		char when[32];
+		clock_format_iso(db_column_int64(s, 1), when);
+		json_array_append_new(rows, json_pack("[I, s, s, s, s, s, s, s, s]", (json_int_t)db_column_int64(s, 0), when,
+		                                      db_column_text(s, 2), db_column_text(s, 3), db_column_text(s, 4),
+		                                      db_column_text(s, 5), db_column_text(s, 6), db_column_text(s, 7),
+		                                      db_column_text(s, 8)));
+	}
+	db_finalize(s);
+	if (rc < 0)
+		reply_db_error(r, rc);
+	else
+		reply_table(r, format, "审计日志", headers, sizeof headers / sizeof headers[0], rows);
+	json_decref(rows);
+}
+
+/*
+** ROUTE: GET /api/v1/audit/daily
+** AUTH: admin,leader
+** SUMMARY: 每日审计事件数 Audit events per day
+** ?days=N (1..366, default 30): the last N days up to today (Beijing time),
+** every day listed, with zero where nothing happened.
+*/
+void audit_daily(struct request *r)
+{
+	const char *days_s = query_arg(r, "days");
+	char *end;
+	long days = days_s ? strtol(days_s, &end, 10) : 30;
+	if (days_s && (*end || !*days_s || days < 1 || days > 366)) {
+		reply_error(r, 422, "invalid_query", "days", "days 应为 1 到 366 (days must be 1 to 366)");
+		return;
+	}
+	int32_t today = clock_local_day(clock_now()), first = today - (int32_t)days + 1;
+	int64_t *counts = arena_alloc(r->arena, sizeof *counts * (size_t)days);
+	struct db_stmt *s;
+	/* Group by Beijing day: shift to +08:00 before dividing into days. */
+	int rc = counts ? db_prepare(r->db, &s,
+	                             "SELECT (at + 28800) / 86400 AS day, count(*) FROM audit_log"
+	                             " WHERE substr(org_path, 1, length(?1)) = ?1 AND at >= ?2 GROUP BY day",
+	                             "ti", r->who.org_path, clock_local_midnight(first))
+	                : DB_ERROR;
+	if (rc < 0) {
+		reply_db_error(r, rc);
+		return;
+	}
+	while ((rc = db_step(s)) == DB_ROW) {
+		int64_t day = db_column_int64(s, 0);
+		if (day >= first && day <= today)
+			counts[day - first] = db_column_int64(s, 1);
+	}
+	db_finalize(s);
+	if (rc < 0) {
+		reply_db_error(r, rc);
+		return;
+	}
+	json_t *items = json_array();
+	for (int32_t d = 0; d < days; d++) {
+		char date[11];
+		clock_format_date(first + d, date);
+		json_array_append_new(items, json_pack("{s:s, s:I}", "date", date, "count", (json_int_t)counts[d]));
+	}
+	reply_json(r, 200, json_pack("{s:o}", "items", items));
 }

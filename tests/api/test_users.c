@@ -297,6 +297,67 @@ static void test_audit_filters(void **state)
 	client_free(&d);
 }
 
+static void test_audit_exports_and_daily_counts(void **state)
+{
+	(void)state;
+	struct response r;
+	client_request(&admin, &r, "GET", "/api/v1/audit/export?format=csv&action=user.create", NULL, NULL, NULL);
+	assert_int_equal(r.status, 200);
+	assert_true(has_header(&r, "Content-Type: text/csv"));
+	assert_non_null(strstr(r.headers, "filename*=UTF-8''%E5%AE%A1%E8%AE%A1%E6%97%A5%E5%BF%97.csv"));
+	assert_memory_equal(r.body, "\xEF\xBB\xBF\xE7\xBC\x96\xE5\x8F\xB7,", 10); /* BOM, then 编号 */
+	long long lines = 0;
+	for (const char *p = r.body; *p; p++)
+		lines += *p == '\n';
+	assert_int_equal(lines - 1, db_count(&server, "SELECT count(*) FROM audit_log WHERE action = 'user.create'"));
+	response_free(&r);
+
+	client_request(&admin, &r, "GET", "/api/v1/audit/export", NULL, NULL, NULL);
+	assert_int_equal(r.status, 200);
+	assert_true(has_header(&r, "Content-Type: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"));
+	assert_memory_equal(r.body, "PK", 2); /* an .xlsx is a zip file */
+	response_free(&r);
+
+	client_request(&admin, &r, "GET", "/api/v1/audit/export?format=pdf", NULL, NULL, NULL);
+	assert_int_equal(r.status, 422);
+	response_free(&r);
+
+	client_request(&admin, &r, "GET", "/api/v1/audit/daily?days=7", NULL, NULL, NULL);
+	assert_int_equal(r.status, 200);
+	json_t *items = json_object_get(r.json, "items");
+	assert_int_equal(json_array_size(items), 7);
+	json_t *today = json_array_get(items, 6);
+	assert_int_equal(json_integer_value(json_object_get(today, "count")),
+	                 db_count(&server, "SELECT count(*) FROM audit_log WHERE at >= CAST(strftime('%s', date('now', '+8 hours')) AS INTEGER) - 28800"));
+	response_free(&r);
+	client_request(&admin, &r, "GET", "/api/v1/audit/daily?days=0", NULL, NULL, NULL);
+	assert_int_equal(r.status, 422);
+	response_free(&r);
+}
+
+static void test_overview_counts_scope(void **state)
+{
+	(void)state;
+	struct response r;
+	client_request(&admin, &r, "GET", "/api/v1/overview", NULL, NULL, NULL);
+	assert_int_equal(r.status, 200);
+	json_t *orgs = json_object_get(r.json, "orgs");
+	assert_int_equal(json_integer_value(json_object_get(orgs, "district")), 13);
+	assert_int_equal(json_integer_value(json_object_get(orgs, "total")), db_count(&server, "SELECT count(*) FROM orgs"));
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(r.json, "users"), "active")),
+	                 db_count(&server, "SELECT count(*) FROM users WHERE disabled = 0"));
+	response_free(&r);
+	struct client o;
+	client_init(&o, &server);
+	assert_int_equal(client_login(&o, "changle.officer", "changle.officer-password"), 200);
+	client_request(&o, &r, "GET", "/api/v1/overview", NULL, NULL, NULL);
+	assert_int_equal(r.status, 200);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(r.json, "orgs"), "total")), 1);
+	assert_null(json_object_get(r.json, "users"));
+	response_free(&r);
+	client_free(&o);
+}
+
 int main(void)
 {
 	curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -309,6 +370,8 @@ int main(void)
 	    cmocka_unit_test(test_password_reset_and_change),
 	    cmocka_unit_test(test_pages_cover_every_user_once),
 	    cmocka_unit_test(test_audit_filters),
+	    cmocka_unit_test(test_audit_exports_and_daily_counts),
+	    cmocka_unit_test(test_overview_counts_scope),
 	};
 	int failed = cmocka_run_group_tests(tests, setup, teardown);
 	curl_global_cleanup();

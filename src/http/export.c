@@ -1,0 +1,202 @@
+/*
+** Tables as downloads: Excel (.xlsx, through libxlsxwriter) and CSV.
+**
+** Every module exports its tables through reply_table(), so an export looks
+** the same everywhere: a bold header row, numbers as numbers, text as text.
+** CSV is UTF-8 with a byte-order mark, which Excel needs to read Chinese.
+** Cells that begin with = + - @ are written with a leading apostrophe in
+** CSV: a spreadsheet would otherwise run them as formulas, and the text may
+** come from outside (an enterprise's name, a username).
+*/
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <xlsxwriter.h>
+
+#include "core/arena.h"
+#include "core/log.h"
+#include "http/internal.h"
+
+const char *export_format_arg(struct request *r)
+{
+	const char *f = query_arg(r, "format");
+	if (!f || strcmp(f, "xlsx") == 0)
+		return "xlsx";
+	if (strcmp(f, "csv") == 0)
+		return "csv";
+	reply_error(r, 422, "invalid_query", "format", "format 应为 xlsx 或 csv (format must be xlsx or csv)");
+	return NULL;
+}
+
+struct text {
+	char *data;
+	size_t len, cap;
+	bool failed;
+};
+
+static void text_add(struct text *t, const char *s, size_t n)
+{
+	if (t->failed)
+		return;
+	if (t->len + n + 1 > t->cap) {
+		size_t cap = t->cap ? t->cap * 2 : 4096;
+		while (cap < t->len + n + 1)
+			cap *= 2;
+		char *grown = realloc(t->data, cap);
+		if (!grown) {
+			t->failed = true;
+			return;
+		}
+		t->data = grown;
+		t->cap = cap;
+	}
+	memcpy(t->data + t->len, s, n);
+	t->len += n;
+	t->data[t->len] = 0;
+}
+
+static void csv_cell(struct text *t, const char *s, bool from_text)
+{
+	bool quote = strpbrk(s, ",\"\r\n") != NULL;
+	if (quote)
+		text_add(t, "\"", 1);
+	if (from_text && s[0] && strchr("=+-@", s[0]))
+		text_add(t, "'", 1);
+	for (const char *p = s; *p; p++) {
+		text_add(t, p, 1);
+		if (*p == '"')
+			text_add(t, "\"", 1);
+	}
+	if (quote)
+		text_add(t, "\"", 1);
+}
+
+/* A JSON cell as text: strings as they are, numbers printed, null empty. */
+static const char *cell_text(json_t *v, char *buf, size_t size)
+{
+	if (json_is_string(v))
+		return json_string_value(v);
+	if (json_is_integer(v))
+		snprintf(buf, size, "%lld", (long long)json_integer_value(v));
+	else if (json_is_real(v))
+		snprintf(buf, size, "%.2f", json_real_value(v));
+	else if (json_is_boolean(v))
+		snprintf(buf, size, "%s", json_is_true(v) ? "是" : "否");
+	else
+		buf[0] = 0;
+	return buf;
+}
+
+static bool build_csv(const char *const *headers, size_t n_cols, json_t *rows, struct text *t)
+{
+	char buf[64];
+	size_t i;
+	json_t *row;
+	text_add(t, "\xEF\xBB\xBF", 3);
+	for (size_t c = 0; c < n_cols; c++) {
+		if (c)
+			text_add(t, ",", 1);
+		csv_cell(t, headers[c], true);
+	}
+	text_add(t, "\r\n", 2);
+	json_array_foreach(rows, i, row)
+	{
+		for (size_t c = 0; c < n_cols; c++) {
+			if (c)
+				text_add(t, ",", 1);
+			json_t *v = json_array_get(row, c);
+			csv_cell(t, cell_text(v, buf, sizeof buf), json_is_string(v));
+		}
+		text_add(t, "\r\n", 2);
+	}
+	return !t->failed;
+}
+
+/* libxlsxwriter writes to a file: write one in the temporary directory, read it back. */
+static bool build_xlsx(const char *sheet, const char *const *headers, size_t n_cols, json_t *rows, struct text *t)
+{
+	char path[] = "/tmp/banyan-export-XXXXXX";
+	int fd = mkstemp(path);
+	if (fd < 0)
+		return false;
+	close(fd);
+	lxw_workbook *wb = workbook_new(path);
+	lxw_worksheet *ws = wb ? workbook_add_worksheet(wb, sheet) : NULL;
+	if (!ws) {
+		if (wb)
+			workbook_close(wb);
+		unlink(path);
+		return false;
+	}
+	lxw_format *bold = workbook_add_format(wb);
+	format_set_bold(bold);
+	for (size_t c = 0; c < n_cols; c++) {
+		worksheet_write_string(ws, 0, (lxw_col_t)c, headers[c], bold);
+		worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c, 18, NULL);
+	}
+	size_t i;
+	json_t *row;
+	char buf[64];
+	json_array_foreach(rows, i, row)
+	{
+		lxw_row_t y = (lxw_row_t)(i + 1);
+		for (size_t c = 0; c < n_cols; c++) {
+			json_t *v = json_array_get(row, c);
+			if (json_is_number(v))
+				worksheet_write_number(ws, y, (lxw_col_t)c, json_number_value(v), NULL);
+			else if (!json_is_null(v) && v)
+				worksheet_write_string(ws, y, (lxw_col_t)c, cell_text(v, buf, sizeof buf), NULL);
+		}
+	}
+	worksheet_freeze_panes(ws, 1, 0);
+	bool ok = workbook_close(wb) == LXW_NO_ERROR;
+	FILE *f = ok ? fopen(path, "rb") : NULL;
+	if (f) {
+		char chunk[16384];
+		size_t got;
+		while ((got = fread(chunk, 1, sizeof chunk, f)) > 0)
+			text_add(t, chunk, got);
+		fclose(f);
+	}
+	unlink(path);
+	return f && !t->failed;
+}
+
+/* RFC 5987: filename*=UTF-8''percent-encoded, so Chinese names survive. */
+static char *content_disposition(struct arena *a, const char *filename, const char *ext)
+{
+	size_t n = strlen(filename);
+	char *enc = arena_alloc(a, n * 3 + 1), *p = enc;
+	if (!enc)
+		return NULL;
+	for (const unsigned char *s = (const unsigned char *)filename; *s; s++) {
+		if ((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') || strchr("-_.", *s))
+			*p++ = (char)*s;
+		else
+			p += sprintf(p, "%%%02X", *s);
+	}
+	*p = 0;
+	return arena_printf(a, "attachment; filename=\"export.%s\"; filename*=UTF-8''%s.%s", ext, enc, ext);
+}
+
+void reply_table(struct request *r, const char *format, const char *filename, const char *const *headers,
+                 size_t n_cols, json_t *rows)
+{
+	struct text t = {0};
+	bool xlsx = strcmp(format, "xlsx") == 0;
+	bool ok = xlsx ? build_xlsx("Sheet1", headers, n_cols, rows, &t) : build_csv(headers, n_cols, rows, &t);
+	char *disposition = ok ? content_disposition(r->arena, filename, format) : NULL;
+	if (!disposition) {
+		free(t.data);
+		log_error("export %s of %s failed", format, r->path);
+		reply_error(r, 500, "internal", NULL, "导出失败 (export failed)");
+		return;
+	}
+	const char *headers_out[] = {"Content-Disposition", disposition, NULL};
+	http_queue(r, 200,
+	           xlsx ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" : "text/csv; charset=utf-8",
+	           t.data, t.len, false, headers_out);
+	free(t.data);
+}
