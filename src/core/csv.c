@@ -69,6 +69,7 @@ int csv_read(struct csv_reader *c, struct arena *a, char **fields, int max_field
 			c->line++;
 		c->p++;
 	}
+	c->record_line = c->line;
 	if (c->p >= c->end)
 		return 0;
 	int n = 0, lines = 0;

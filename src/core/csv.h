@@ -12,7 +12,8 @@ struct arena;
 
 struct csv_reader {
 	const char *p, *end;
-	int line; /* 1-based line where the next record starts */
+	int line;        /* 1-based line where the next record starts */
+	int record_line; /* the line where the record just read (or refused) starts */
 };
 
 void csv_init(struct csv_reader *c, const char *data, size_t len);

@@ -168,8 +168,8 @@ int org_import_csv(struct db *d, struct arena *a, const char *csv, size_t len, c
 	if (r < 0)
 		return r;
 	for (;;) {
-		int line = c.line;
 		r = csv_read(&c, a, f, 8, &n);
+		int line = c.record_line;
 		if (r == 0)
 			break;
 		if (r < 0 || n != 4) {

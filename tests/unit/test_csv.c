@@ -32,6 +32,7 @@ static void test_excel_style_file(void **state)
 	assert_int_equal(c.line, 3);
 	assert_int_equal(csv_read(&c, a, f, 4, &n), 1);
 	assert_string_equal(f[1], "长乐\r\n区");
+	assert_int_equal(c.record_line, 4); /* the blank line 3 is not the record's */
 	assert_int_equal(csv_read(&c, a, f, 4, &n), 0);
 	arena_free(a);
 }

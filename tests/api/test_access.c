@@ -1,0 +1,628 @@
+/*
+** test_access.c - the access-control matrix: who may call which route, on
+** which organisation, with what answer.  Every route of route_table has rows
+** here for every kind of caller; a route without them fails
+** test_matrix_covers_every_route / test_matrix_covers_every_caller.
+**
+** HOW TO EXTEND (a new module adds its routes here, in the same commit):
+**   1. Add rows to matrix[] below: R(METHOD, PATH, BODY or NULL, CALLERS, STATUS)
+**      and, if needed, .flags = NO_CSRF|RELOGIN and .code = "error_code".  CALLERS is a set (B(ADMIN) | B(LEADER),
+**      or a group such as SIGNED_IN); every caller in the set must get STATUS.
+**      Write STATUS from the access rules, not from what the server answers:
+**        - anonymous gets 401 on every route that is not public;
+**        - a role not allowed on the route gets 403;
+**        - an allowed role acting on an organisation, user or record outside
+**          its own organisation's subtree gets 403 (scope is a path prefix);
+**        - a cookie session needs X-CSRF-Token on anything but GET (403 "csrf").
+**   2. PATH and BODY may hold {user:USERNAME} (that user's id) and {me} (the
+**      caller's username).  Targets that requests change (disable, reset, move)
+**      should be dedicated users created in setup(), never the callers.
+**   3. Rows run in order, once per caller in the set, in the order of enum caller.
+**      A row that ends the caller's session takes .flags = RELOGIN.
+**   4. New kinds of caller: add to enum caller and callers[] and create them
+**      in setup().
+** A row expecting 401/403 on a non-public route also asserts that nothing was
+** written (no audit record, user, session or organisation).
+*/
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <curl/curl.h>
+
+#include "client.h"
+#include "core/index.h"
+
+enum caller {
+	ANON,       /* no session, no key */
+	ADMIN,      /* admin at 福州市 350100 (the harness's "admin") */
+	ADMIN_JA,   /* admin at 晋安区 350111 */
+	LEADER,     /* leader at 福州市 350100 */
+	LEADER_CL,  /* leader at 长乐区 350112 */
+	OFFICER,    /* officer at 晋安区投资促进局 350111-tcj */
+	AGENT,      /* agent at 市行政服务中心 350100-xzfw */
+	DEPT,       /* department at 市发改委 350100-fgw */
+	ENTERPRISE, /* enterprise at 晋安区 350111 */
+	MERCHANT,   /* merchant at 晋安区 350111 */
+	CHANNEL,    /* channel API key at 市商务局 350100-swj, signed requests */
+	N_CALLERS
+};
+
+#define B(c)       (1u << (c))
+#define EVERYONE   ((1u << N_CALLERS) - 1)
+#define SIGNED_IN  (EVERYONE & ~B(ANON))
+#define USERS      (SIGNED_IN & ~B(CHANNEL)) /* callers with a cookie session */
+#define CITY_WIDE  (B(ADMIN) | B(LEADER))
+#define USER_ADMIN (B(ADMIN) | B(ADMIN_JA) | B(LEADER) | B(LEADER_CL)) /* may read users and the audit log */
+#define STAFF      (B(OFFICER) | B(AGENT) | B(DEPT))
+#define OUTSIDE    (B(ENTERPRISE) | B(MERCHANT) | B(CHANNEL))
+
+static const struct caller_def {
+	const char *label, *username, *role, *org;
+} callers[N_CALLERS] = {
+    [ANON] = {"anonymous", NULL, NULL, NULL},
+    [ADMIN] = {"admin@350100", "admin", "admin", "350100"},
+    [ADMIN_JA] = {"admin@350111", "ja-admin", "admin", "350111"},
+    [LEADER] = {"leader@350100", "city-leader", "leader", "350100"},
+    [LEADER_CL] = {"leader@350112", "cl-leader", "leader", "350112"},
+    [OFFICER] = {"officer@350111-tcj", "ja-officer", "officer", "350111-tcj"},
+    [AGENT] = {"agent@350100-xzfw", "city-agent", "agent", "350100-xzfw"},
+    [DEPT] = {"department@350100-fgw", "fgw-dept", "department", "350100-fgw"},
+    [ENTERPRISE] = {"enterprise@350111", "ja-enterprise", "enterprise", "350111"},
+    [MERCHANT] = {"merchant@350111", "ja-merchant", "merchant", "350111"},
+    [CHANNEL] = {"channel-key@350100-swj", "channel", "channel", "350100-swj"},
+};
+
+/* Users that rows act on, never callers: {username, role, org}. */
+static const char *const targets[][3] = {
+    {"t-ja", "officer", "350111-tcj"},       /* read, renamed, moved within 晋安, password reset */
+    {"t-cl", "officer", "350112-tcj"},       /* the same in 长乐: out of 晋安's reach */
+    {"t-disable", "officer", "350111-xzfw"}, /* disabled by the 晋安 admin */
+};
+
+enum { NO_CSRF = 1, RELOGIN = 2 };
+
+struct row {
+	const char *method, *path, *body;
+	unsigned callers;
+	long status;
+	unsigned flags;   /* NO_CSRF: send no X-CSRF-Token; RELOGIN: log the caller in again afterwards */
+	const char *code; /* also expect this error code, or NULL */
+};
+
+/* A row: R(METHOD, PATH, BODY, CALLERS, STATUS[, .flags = ..., .code = ...]) */
+#define R(method_, path_, body_, callers_, status_, ...)                                                               \
+	{                                                                                                              \
+		.method = method_, .path = path_, .body = body_, .callers = callers_, .status = status_, __VA_ARGS__   \
+	}
+
+#define NEW_USER(username, org)                                                                                        \
+	"{\"username\":\"" username "\",\"display_name\":\"测试\",\"role\":\"officer\",\"org\":\"" org "\","           \
+	"\"password\":\"long-enough\"}"
+#define RENAME     "{\"display_name\":\"改名\"}"
+#define RESET      "{\"password\":\"reset-password-1\"}"
+#define MY_PW_AWAY "{\"old_password\":\"{me}-password\",\"new_password\":\"{me}-password-2\"}"
+#define MY_PW_BACK "{\"old_password\":\"{me}-password-2\",\"new_password\":\"{me}-password\"}"
+
+static const struct row matrix[] = {
+    /* ---- public: anyone, signed in or not ---- */
+    R("GET", "/api/v1/health", NULL, EVERYONE, 200),
+    R("GET", "/api/v1/openapi.json", NULL, EVERYONE, 200),
+    /* Logging in is public: only the body decides (here: missing fields). */
+    R("POST", "/api/v1/session", "{}", EVERYONE, 422),
+    R("POST", "/api/v1/session", "{\"username\":\"t-disable\",\"password\":\"t-disable-password\"}", B(ANON), 200),
+
+    /* ---- who am I, and the organisation tree (any signed-in caller, own subtree) ---- */
+    R("GET", "/api/v1/me", NULL, B(ANON), 401),
+    R("GET", "/api/v1/me", NULL, SIGNED_IN, 200),
+    R("GET", "/api/v1/orgs", NULL, B(ANON), 401),
+    R("GET", "/api/v1/orgs", NULL, SIGNED_IN, 200),
+    R("GET", "/api/v1/orgs?kind=district", NULL, SIGNED_IN, 200),
+    R("GET", "/api/v1/orgs/350100", NULL, B(ANON), 401),
+    R("GET", "/api/v1/orgs/350100", NULL, CITY_WIDE, 200),
+    R("GET", "/api/v1/orgs/350100", NULL, SIGNED_IN & ~CITY_WIDE, 403), /* one's parent is outside one's subtree */
+    R("GET", "/api/v1/orgs/350111", NULL, CITY_WIDE | B(ADMIN_JA) | B(ENTERPRISE) | B(MERCHANT), 200),
+    R("GET", "/api/v1/orgs/350111", NULL, B(LEADER_CL) | STAFF | B(CHANNEL), 403),
+    R("GET", "/api/v1/orgs/350111-tcj", NULL, CITY_WIDE | B(ADMIN_JA) | B(OFFICER) | B(ENTERPRISE) | B(MERCHANT), 200),
+    R("GET", "/api/v1/orgs/350111-tcj", NULL, B(LEADER_CL) | B(AGENT) | B(DEPT) | B(CHANNEL), 403),
+    R("GET", "/api/v1/orgs/350112", NULL, CITY_WIDE | B(LEADER_CL), 200),
+    R("GET", "/api/v1/orgs/350112", NULL, SIGNED_IN & ~(CITY_WIDE | B(LEADER_CL)), 403),
+    R("GET", "/api/v1/orgs/350100-swj", NULL, CITY_WIDE | B(CHANNEL), 200),
+    R("GET", "/api/v1/orgs/350100-swj", NULL, B(ADMIN_JA) | B(AGENT) | B(DEPT), 403), /* a sibling department */
+    R("GET", "/api/v1/orgs/999999", NULL, B(ADMIN) | B(OFFICER), 404),
+
+    /* ---- the home page's figures: any signed-in caller, counted in its subtree ---- */
+    R("GET", "/api/v1/overview", NULL, B(ANON), 401),
+    R("GET", "/api/v1/overview", NULL, SIGNED_IN, 200),
+
+    /* ---- the working-day calendar: any signed-in caller ---- */
+    R("GET", "/api/v1/calendar/working-days?from=2026-09-30&to=2026-10-09", NULL, B(ANON), 401),
+    R("GET", "/api/v1/calendar/working-days?from=2026-09-30&to=2026-10-09", NULL, SIGNED_IN, 200),
+    R("GET", "/api/v1/calendar/working-days?from=2026-09-30&add=3", NULL, SIGNED_IN, 200),
+
+    /* ---- users: administrators and leaders read, within their subtree ---- */
+    R("GET", "/api/v1/users", NULL, B(ANON), 401),
+    R("GET", "/api/v1/users", NULL, USER_ADMIN, 200),
+    R("GET", "/api/v1/users", NULL, STAFF | OUTSIDE, 403),
+    R("GET", "/api/v1/users?org=350112", NULL, CITY_WIDE | B(LEADER_CL), 200),
+    R("GET", "/api/v1/users?org=350112", NULL, B(ADMIN_JA), 403),
+    R("GET", "/api/v1/users?org=350111-tcj", NULL, CITY_WIDE | B(ADMIN_JA), 200),
+    R("GET", "/api/v1/users?org=350111-tcj", NULL, B(LEADER_CL), 403),
+    R("GET", "/api/v1/users?org=350100", NULL, B(ADMIN_JA) | B(LEADER_CL), 403),
+    R("GET", "/api/v1/users/{user:t-ja}", NULL, B(ANON), 401),
+    R("GET", "/api/v1/users/{user:t-ja}", NULL, CITY_WIDE | B(ADMIN_JA), 200),
+    R("GET", "/api/v1/users/{user:t-ja}", NULL, B(LEADER_CL) | STAFF | OUTSIDE, 403),
+    R("GET", "/api/v1/users/{user:t-cl}", NULL, CITY_WIDE | B(LEADER_CL), 200),
+    R("GET", "/api/v1/users/{user:t-cl}", NULL, B(ADMIN_JA), 403),
+    R("GET", "/api/v1/users/{user:admin}", NULL, B(ADMIN_JA) | B(LEADER_CL), 403),
+    R("GET", "/api/v1/users/999999", NULL, B(ADMIN), 404),
+
+    /* ---- creating users: administrators only, inside their subtree ---- */
+    R("POST", "/api/v1/users", NEW_USER("cl-new", "350112-tcj"), B(ANON), 401),
+    R("POST", "/api/v1/users", NEW_USER("cl-new", "350112-tcj"), B(LEADER) | B(LEADER_CL) | STAFF | OUTSIDE, 403),
+    R("POST", "/api/v1/users", NEW_USER("cl-new", "350112-tcj"), B(ADMIN_JA), 403),
+    R("POST", "/api/v1/users", NEW_USER("cl-new", "350112-tcj"), B(ADMIN), 201),
+    R("POST", "/api/v1/users", NEW_USER("ja-up", "350100"), B(ADMIN_JA), 403),
+    R("POST", "/api/v1/users", NEW_USER("ja-new", "350111-tcj"), B(ADMIN_JA), 403, .flags = NO_CSRF, .code = "csrf"),
+    R("POST", "/api/v1/users", NEW_USER("ja-new", "350111-tcj"), B(ADMIN_JA), 201),
+
+    /* ---- changing users ---- */
+    R("PATCH", "/api/v1/users/{user:t-ja}", RENAME, B(ANON), 401),
+    R("PATCH", "/api/v1/users/{user:t-ja}", RENAME, B(LEADER) | B(LEADER_CL) | STAFF | OUTSIDE, 403),
+    R("PATCH", "/api/v1/users/{user:t-ja}", RENAME, B(ADMIN) | B(ADMIN_JA), 403, .flags = NO_CSRF, .code = "csrf"),
+    R("PATCH", "/api/v1/users/{user:t-ja}", RENAME, B(ADMIN) | B(ADMIN_JA), 200),
+    R("PATCH", "/api/v1/users/{user:t-cl}", RENAME, B(ADMIN_JA), 403),
+    R("PATCH", "/api/v1/users/{user:t-cl}", RENAME, B(ADMIN), 200),
+    R("PATCH", "/api/v1/users/{user:admin}", "{\"disabled\":true}", B(ADMIN_JA), 403),
+    R("PATCH", "/api/v1/users/{user:t-ja}", "{\"org\":\"350112-tcj\"}", B(ADMIN_JA), 403),  /* moving it out */
+    R("PATCH", "/api/v1/users/{user:t-ja}", "{\"org\":\"350111-xzfw\"}", B(ADMIN_JA), 200), /* moving it within */
+    R("PATCH", "/api/v1/users/{user:t-disable}", "{\"disabled\":true}", B(ADMIN_JA), 200),
+    R("POST", "/api/v1/session", "{\"username\":\"t-disable\",\"password\":\"t-disable-password\"}", B(ANON), 403,
+      .code = "account_disabled"),
+
+    /* ---- resetting someone's password ---- */
+    R("POST", "/api/v1/users/{user:t-ja}/password", RESET, B(ANON), 401),
+    R("POST", "/api/v1/users/{user:t-ja}/password", RESET, B(LEADER) | B(LEADER_CL) | STAFF | OUTSIDE, 403),
+    R("POST", "/api/v1/users/{user:t-ja}/password", RESET, B(ADMIN) | B(ADMIN_JA), 403, .flags = NO_CSRF,
+      .code = "csrf"),
+    R("POST", "/api/v1/users/{user:t-ja}/password", RESET, B(ADMIN) | B(ADMIN_JA), 200),
+    R("POST", "/api/v1/users/{user:t-cl}/password", RESET, B(ADMIN_JA), 403),
+    R("POST", "/api/v1/users/{user:admin}/password", RESET, B(ADMIN_JA), 403),
+    R("POST", "/api/v1/users/{user:t-cl}/password", RESET, B(ADMIN), 200),
+    R("POST", "/api/v1/session", "{\"username\":\"t-ja\",\"password\":\"reset-password-1\"}", B(ANON), 200),
+
+    /* ---- the audit log ---- */
+    R("GET", "/api/v1/audit", NULL, B(ANON), 401),
+    R("GET", "/api/v1/audit", NULL, USER_ADMIN, 200),
+    R("GET", "/api/v1/audit", NULL, STAFF | OUTSIDE, 403),
+    R("GET", "/api/v1/audit/daily", NULL, B(ANON), 401),
+    R("GET", "/api/v1/audit/daily?days=7", NULL, USER_ADMIN, 200),
+    R("GET", "/api/v1/audit/daily", NULL, STAFF | OUTSIDE, 403),
+    R("GET", "/api/v1/audit/export?format=csv", NULL, B(ANON), 401),
+    R("GET", "/api/v1/audit/export?format=csv", NULL, USER_ADMIN, 200),
+    R("GET", "/api/v1/audit/export", NULL, B(ADMIN) | B(LEADER_CL), 200), /* Excel */
+    R("GET", "/api/v1/audit/export?format=csv", NULL, STAFF | OUTSIDE, 403),
+
+    /* ---- one's own password: every user, not a machine key; away and back ---- */
+    R("PUT", "/api/v1/me/password", MY_PW_AWAY, B(ANON), 401),
+    R("PUT", "/api/v1/me/password", MY_PW_AWAY, B(CHANNEL), 403),
+    R("PUT", "/api/v1/me/password", MY_PW_AWAY, USERS, 403, .flags = NO_CSRF, .code = "csrf"),
+    R("PUT", "/api/v1/me/password", MY_PW_AWAY, USERS, 200),
+    R("PUT", "/api/v1/me/password", MY_PW_BACK, USERS, 200),
+
+    /* ---- logging out: last, and each session caller logs in again ---- */
+    R("DELETE", "/api/v1/session", NULL, B(ANON), 401),
+    R("DELETE", "/api/v1/session", NULL, B(CHANNEL), 400), /* signed in, but there is no session to end */
+    R("DELETE", "/api/v1/session", NULL, USERS, 403, .flags = NO_CSRF, .code = "csrf"),
+    R("GET", "/api/v1/me", NULL, USERS, 200), /* the refused logout left the session alone */
+    R("DELETE", "/api/v1/session", NULL, USERS, 200, .flags = RELOGIN),
+};
+
+static const size_t matrix_rows = sizeof matrix / sizeof matrix[0];
+
+static struct test_server server;
+static struct client clients[N_CALLERS];
+
+static long long user_id(const char *username)
+{
+	char sql[160];
+	snprintf(sql, sizeof sql, "SELECT id FROM users WHERE username = '%s'", username);
+	return db_count(&server, sql);
+}
+
+static int login(enum caller c)
+{
+	char password[96];
+	snprintf(password, sizeof password, "%s-password", callers[c].username);
+	long status = client_login(&clients[c], callers[c].username, password);
+	if (status != 200)
+		fprintf(stderr, "login %s: %ld\n", callers[c].username, status);
+	return status == 200 ? 0 : -1;
+}
+
+/* Callers with a cookie session (all but anonymous and the API key). */
+static bool has_session(int c)
+{
+	return c != ANON && c != CHANNEL;
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	server_prepare(&server); /* creates "admin" */
+	for (int c = 0; c < N_CALLERS; c++)
+		if (has_session(c) && c != ADMIN)
+			add_user(&server, callers[c].username, callers[c].role, callers[c].org);
+	for (size_t i = 0; i < sizeof targets / sizeof targets[0]; i++)
+		add_user(&server, targets[i][0], targets[i][1], targets[i][2]);
+	char out[1024];
+	if (run_banyan(NULL, out, sizeof out, "apikey", "add", "--db", server.db, "--org", callers[CHANNEL].org,
+	               "--role", "channel", "--name", "test", NULL) != 0)
+		return -1;
+	for (int c = 0; c < N_CALLERS; c++)
+		client_init(&clients[c], &server);
+	const char *k = strstr(out, "key_id: "), *s = strstr(out, "secret: ");
+	if (!k || !s || sscanf(k, "key_id: %63s", clients[CHANNEL].key_id) != 1 ||
+	    sscanf(s, "secret: %127s", clients[CHANNEL].secret) != 1)
+		return -1;
+	server_start_process(&server, NULL);
+	for (int c = 0; c < N_CALLERS; c++)
+		if (has_session(c) && login(c) < 0)
+			return -1;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	for (int c = 0; c < N_CALLERS; c++)
+		client_free(&clients[c]);
+	server_down(&server);
+	return 0;
+}
+
+/* ---- matching a row to its route ---- */
+
+/* Does the row's path (query string and placeholders aside) fit the route pattern? */
+static bool path_fits(const char *path, const char *pattern)
+{
+	size_t path_len = strcspn(path, "?");
+	const char *p = path, *end = path + path_len, *q = pattern;
+	while (p < end && *q) {
+		if (*p != '/' || *q != '/')
+			return false;
+		p++, q++;
+		size_t pn = strcspn(p, "/?"), qn = strcspn(q, "/");
+		if (p + pn > end)
+			pn = (size_t)(end - p);
+		bool param = qn > 2 && q[0] == '{' && q[qn - 1] == '}';
+		if (param ? pn == 0 : (pn != qn || memcmp(p, q, qn) != 0))
+			return false;
+		p += pn, q += qn;
+	}
+	return p == end && !*q;
+}
+
+static const struct route_def *row_route(const struct row *row)
+{
+	for (size_t i = 0; i < route_count; i++)
+		if (strcmp(route_table[i].method, row->method) == 0 && path_fits(row->path, route_table[i].pattern))
+			return &route_table[i];
+	return NULL;
+}
+
+/* ---- running the matrix ---- */
+
+/* Copy tmpl to out with {user:NAME} and {me} replaced. */
+static void expand(const char *tmpl, enum caller who, char *out, size_t size)
+{
+	size_t n = 0;
+	for (const char *p = tmpl; *p && n + 1 < size;) {
+		if (strncmp(p, "{me}", 4) == 0) {
+			n += (size_t)snprintf(out + n, size - n, "%s", callers[who].username);
+			p += 4;
+		} else if (strncmp(p, "{user:", 6) == 0) {
+			size_t len = strcspn(p + 6, "}");
+			char name[64];
+			snprintf(name, sizeof name, "%.*s", (int)len, p + 6);
+			long long id = user_id(name);
+			if (id <= 0)
+				fail_msg("matrix: no user '%s' for %s", name, tmpl);
+			n += (size_t)snprintf(out + n, size - n, "%lld", id);
+			p += 6 + len + 1;
+		} else {
+			out[n++] = *p++;
+		}
+	}
+	out[n < size ? n : size - 1] = 0;
+}
+
+struct footprint {
+	long long audit, users, sessions, orgs;
+};
+
+static struct footprint footprint(void)
+{
+	return (struct footprint){
+	    db_count(&server, "SELECT count(*) FROM audit_log"),
+	    db_count(&server, "SELECT count(*) FROM users"),
+	    db_count(&server, "SELECT count(*) FROM sessions"),
+	    db_count(&server, "SELECT count(*) FROM orgs"),
+	};
+}
+
+static void send_as(enum caller who, const struct row *row, const char *path, const char *body, struct response *r)
+{
+	struct client *c = &clients[who];
+	if (who == CHANNEL) {
+		client_signed(c, r, row->method, path, body, 0, NULL);
+		return;
+	}
+	if (who == ANON) /* forget any session a public login row left behind */
+		curl_easy_setopt(c->curl, CURLOPT_COOKIELIST, "ALL");
+	char csrf[sizeof c->csrf];
+	memcpy(csrf, c->csrf, sizeof csrf);
+	if (row->flags & NO_CSRF)
+		c->csrf[0] = 0;
+	client_request(c, r, row->method, path, body, NULL, NULL);
+	memcpy(c->csrf, csrf, sizeof csrf);
+}
+
+/* Run one row as one caller; returns 1 when the answer is not the expected one. */
+static int run_row(size_t i, enum caller who)
+{
+	const struct row *row = &matrix[i];
+	char path[512], body[2048];
+	expand(row->path, who, path, sizeof path);
+	if (row->body)
+		expand(row->body, who, body, sizeof body);
+	const struct route_def *route = row_route(row);
+	bool denied = (row->status == 401 || row->status == 403) && route && strcmp(route->auth, "public") != 0;
+	struct footprint before = denied ? footprint() : (struct footprint){0};
+	struct response r;
+	send_as(who, row, path, row->body ? body : NULL, &r);
+	int bad = 0;
+	if (r.status != row->status || (row->code && strcmp(error_code(&r), row->code) != 0)) {
+		fprintf(stderr, "matrix row %zu: %s %s as %s: expected %ld%s%s, got %ld %s\n", i, row->method, path,
+		        callers[who].label, row->status, row->code ? " " : "", row->code ? row->code : "", r.status,
+		        r.body);
+		bad = 1;
+	}
+	response_free(&r);
+	if (denied) {
+		struct footprint after = footprint();
+		if (memcmp(&before, &after, sizeof before) != 0) {
+			fprintf(stderr, "matrix row %zu: %s %s as %s was refused but wrote to the database\n", i,
+			        row->method, path, callers[who].label);
+			bad = 1;
+		}
+	}
+	if ((row->flags & RELOGIN) && has_session(who) && login(who) < 0)
+		bad = 1;
+	return bad;
+}
+
+/* Every row, for every caller in it, in order; reports every mismatch before failing. */
+static void test_matrix(void **state)
+{
+	(void)state;
+	int failures = 0, checks = 0;
+	for (size_t i = 0; i < matrix_rows; i++)
+		for (int c = 0; c < N_CALLERS; c++)
+			if (matrix[i].callers & B(c)) {
+				failures += run_row(i, (enum caller)c);
+				checks++;
+			}
+	if (failures)
+		fprintf(stderr, "%d of %d matrix checks failed\n", failures, checks);
+	assert_int_equal(failures, 0);
+}
+
+/* A module that adds a route without rows fails here.  Each route needs a row that
+** succeeds, and, unless public, one for anonymous (401) and, when only some roles
+** may use it, one refusing a role (403).  Each row must name a route that exists. */
+static void test_matrix_covers_every_route(void **state)
+{
+	(void)state;
+	int missing = 0;
+	for (size_t k = 0; k < matrix_rows; k++)
+		if (!row_route(&matrix[k])) {
+			fprintf(stderr, "matrix row %zu: %s %s matches no route\n", k, matrix[k].method,
+			        matrix[k].path);
+			missing++;
+		}
+	for (size_t i = 0; i < route_count; i++) {
+		const struct route_def *rt = &route_table[i];
+		bool any = false, ok = false, anon401 = false, refused = false;
+		for (size_t k = 0; k < matrix_rows; k++) {
+			if (row_route(&matrix[k]) != rt)
+				continue;
+			any = true;
+			ok |= matrix[k].status >= 200 && matrix[k].status < 300;
+			anon401 |= (matrix[k].callers & B(ANON)) && matrix[k].status == 401;
+			refused |= matrix[k].status == 403 && !(matrix[k].flags & NO_CSRF);
+		}
+		bool is_public = strcmp(rt->auth, "public") == 0, by_role = !is_public && strcmp(rt->auth, "any") != 0;
+		if (!any || !ok || (!is_public && !anon401) || (by_role && !refused)) {
+			fprintf(stderr, "route %s %s (auth %s) lacks matrix rows:%s%s%s%s\n", rt->method, rt->pattern,
+			        rt->auth, any ? "" : " any", ok ? "" : " success",
+			        is_public || anon401 ? "" : " anonymous-401", !by_role || refused ? "" : " role-403");
+			missing++;
+		}
+	}
+	assert_int_equal(missing, 0);
+}
+
+/* Each route is tried by every kind of caller, so a new route states its whole policy. */
+static void test_matrix_covers_every_caller(void **state)
+{
+	(void)state;
+	int missing = 0;
+	for (size_t i = 0; i < route_count; i++) {
+		unsigned seen = 0;
+		for (size_t k = 0; k < matrix_rows; k++)
+			if (row_route(&matrix[k]) == &route_table[i])
+				seen |= matrix[k].callers;
+		for (int c = 0; c < N_CALLERS; c++)
+			if (!(seen & B(c))) {
+				fprintf(stderr, "route %s %s: no matrix row for %s\n", route_table[i].method,
+				        route_table[i].pattern, callers[c].label);
+				missing++;
+			}
+	}
+	assert_int_equal(missing, 0);
+}
+
+/* ---- what lists show: only the caller's subtree ---- */
+
+static bool in_subtree(const char *code, const char *root)
+{
+	size_t n = strlen(root);
+	return code && strncmp(code, root, n) == 0 && (code[n] == 0 || code[n] == '-');
+}
+
+static json_t *get_items(enum caller who, const char *path, struct response *r)
+{
+	if (who == CHANNEL)
+		client_signed(&clients[who], r, "GET", path, NULL, 0, NULL);
+	else
+		client_request(&clients[who], r, "GET", path, NULL, NULL, NULL);
+	assert_int_equal(r->status, 200);
+	json_t *items = json_object_get(r->json, "items");
+	assert_true(json_is_array(items));
+	return items;
+}
+
+static void expect_users_within(enum caller who, const char *root, const char *must_include)
+{
+	struct response r;
+	json_t *items = get_items(who, "/api/v1/users?limit=500", &r), *u;
+	size_t i;
+	bool found = false;
+	json_array_foreach(items, i, u)
+	{
+		const char *code = json_string_value(json_object_get(json_object_get(u, "org"), "code"));
+		if (!in_subtree(code, root))
+			fail_msg("%s sees user %s at %s", callers[who].label,
+			         json_string_value(json_object_get(u, "username")), code ? code : "?");
+		found |= strcmp(json_string_value(json_object_get(u, "username")), must_include) == 0;
+	}
+	assert_true(found);
+	response_free(&r);
+}
+
+static void expect_orgs_within(enum caller who, const char *root_path, size_t at_least)
+{
+	struct response r;
+	json_t *items = get_items(who, "/api/v1/orgs", &r), *o;
+	size_t i;
+	json_array_foreach(items, i, o)
+	{
+		const char *path = json_string_value(json_object_get(o, "path"));
+		if (!path || strncmp(path, root_path, strlen(root_path)) != 0)
+			fail_msg("%s sees organisation %s", callers[who].label, path ? path : "?");
+	}
+	assert_true(json_array_size(items) >= at_least);
+	response_free(&r);
+}
+
+/* The audit items about user id (object_type user) that who can see. */
+static size_t audit_about_user(enum caller who, long long id)
+{
+	struct response r;
+	json_t *items = get_items(who, "/api/v1/audit?limit=1000", &r), *a;
+	size_t i, n = 0;
+	char object_id[24];
+	snprintf(object_id, sizeof object_id, "%lld", id);
+	json_array_foreach(items, i, a)
+	{
+		n += strcmp(json_string_value(json_object_get(a, "object_type")), "user") == 0 &&
+		     strcmp(json_string_value(json_object_get(a, "object_id")), object_id) == 0;
+	}
+	response_free(&r);
+	return n;
+}
+
+/* The CSV export of the audit log as who sees it. */
+static char *audit_csv(enum caller who)
+{
+	struct response r;
+	client_request(&clients[who], &r, "GET", "/api/v1/audit/export?format=csv", NULL, NULL, NULL);
+	assert_int_equal(r.status, 200);
+	char *text = r.body;
+	r.body = NULL;
+	response_free(&r);
+	return text;
+}
+
+/* The overview counts what the lists show. */
+static void expect_overview_matches_lists(enum caller who)
+{
+	struct response o, l;
+	client_request(&clients[who], &o, "GET", "/api/v1/overview", NULL, NULL, NULL);
+	assert_int_equal(o.status, 200);
+	json_t *orgs = get_items(who, "/api/v1/orgs", &l);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(o.json, "orgs"), "total")),
+	                 json_array_size(orgs));
+	response_free(&l);
+	json_t *users = json_object_get(o.json, "users");
+	if (users) {
+		json_t *items = get_items(who, "/api/v1/users?limit=500", &l);
+		assert_int_equal(json_integer_value(json_object_get(users, "active")) +
+		                     json_integer_value(json_object_get(users, "disabled")),
+		                 json_array_size(items));
+		response_free(&l);
+	}
+	response_free(&o);
+}
+
+static void test_lists_stay_in_scope(void **state)
+{
+	(void)state;
+	expect_users_within(ADMIN_JA, "350111", "ja-officer");
+	expect_users_within(LEADER_CL, "350112", "t-cl");
+	/* 晋安区 and its five departments; the officer's bureau alone; the key's bureau alone. */
+	expect_orgs_within(ADMIN_JA, "/350100/350111/", 6);
+	expect_orgs_within(OFFICER, "/350100/350111/350111-tcj/", 1);
+	expect_orgs_within(CHANNEL, "/350100/350100-swj/", 1);
+	expect_orgs_within(LEADER_CL, "/350100/350112/", 6);
+	/* 长乐's user is created and changed in the log, but only 长乐 and the city see it. */
+	long long cl = user_id("t-cl"), ja = user_id("t-ja");
+	assert_true(audit_about_user(LEADER_CL, cl) >= 1);
+	assert_true(audit_about_user(LEADER, cl) >= 1);
+	assert_int_equal(audit_about_user(ADMIN_JA, cl), 0);
+	assert_true(audit_about_user(ADMIN_JA, ja) >= 1);
+	assert_int_equal(audit_about_user(LEADER_CL, ja), 0);
+	/* The export holds the same scope: "cl-new" was created in 长乐, "ja-new" in 晋安. */
+	char *csv = audit_csv(ADMIN_JA);
+	assert_non_null(strstr(csv, "ja-new"));
+	assert_null(strstr(csv, "cl-new"));
+	free(csv);
+	csv = audit_csv(LEADER_CL);
+	assert_non_null(strstr(csv, "cl-new"));
+	assert_null(strstr(csv, "ja-new"));
+	free(csv);
+	expect_overview_matches_lists(ADMIN_JA);
+	expect_overview_matches_lists(LEADER_CL);
+	expect_overview_matches_lists(OFFICER);
+}
+
+int main(void)
+{
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_matrix_covers_every_route),
+	    cmocka_unit_test(test_matrix_covers_every_caller),
+	    cmocka_unit_test(test_matrix),
+	    cmocka_unit_test(test_lists_stay_in_scope),
+	};
+	int failed = cmocka_run_group_tests(tests, setup, teardown);
+	curl_global_cleanup();
+	return failed;
+}
