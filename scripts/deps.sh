@@ -24,15 +24,31 @@ need_pkg xlsxwriter libxlsxwriter-dev
 need_pkg cmocka libcmocka-dev
 need_pkg libcurl libcurl4-openssl-dev
 need_cmd sqlite3 sqlite3
-if [ "${1:-}" = "--bench" ]; then
+need_cmd gzip gzip
+# The console is built with Node.js (20 or newer: Vite 7) and npm.
+need_cmd node nodejs
+need_cmd npm npm
+case "${1:-}" in
+--bench)
 	need_cmd wrk wrk
-fi
+	;;
+--test)
+	# The browser tests drive Debian's Chromium; CJK fonts make the screenshots readable.
+	need_cmd chromium chromium
+	[ -d /usr/share/fonts/opentype/noto ] || missing="$missing fonts-noto-cjk"
+	;;
+esac
 
-[ -z "$missing" ] && exit 0
-echo "installing Debian packages:$missing"
-SUDO=""
-[ "$(id -u)" -ne 0 ] && SUDO="sudo"
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq
-# shellcheck disable=SC2086
-$SUDO apt-get install -y -qq --no-install-recommends $missing
+if [ -n "$missing" ]; then
+	echo "installing Debian packages:$missing"
+	SUDO=""
+	[ "$(id -u)" -ne 0 ] && SUDO="sudo"
+	export DEBIAN_FRONTEND=noninteractive
+	$SUDO apt-get update -qq
+	# shellcheck disable=SC2086
+	$SUDO apt-get install -y -qq --no-install-recommends $missing
+fi
+if ! node -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 20 ? 0 : 1)'; then
+	echo "banyan needs Node.js 20 or newer to build its console (found $(node --version))" >&2
+	exit 1
+fi

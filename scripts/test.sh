@@ -4,7 +4,7 @@
 # end with one line "N passed, N failed" counting test cases.
 set -u
 cd "$(dirname "$0")/.."
-scripts/deps.sh || exit 1
+scripts/deps.sh --test || exit 1
 [ -f build/build.ninja ] || meson setup build >/dev/null || exit 1
 [ -f build-asan/build.ninja ] || meson setup build-asan -Dbuildtype=debug -Db_sanitize=address,undefined \
 	-Db_lundef=false -Dc_args=-fno-sanitize-recover=all >/dev/null || exit 1

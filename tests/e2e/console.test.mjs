@@ -1,0 +1,132 @@
+// The console in a real browser against the real server: logging in (and
+// being refused), creating a user, a narrower menu for a narrower role,
+// English and back, the audit trail of what was done, and coming back to
+// the same page after a session ends.  Each step saves a screenshot.
+import { after, before, test } from 'node:test'
+import assert from 'node:assert/strict'
+import { join } from 'node:path'
+import { spawnSync } from 'node:child_process'
+import { launchBrowser, logIn, shots, startServer } from './harness.mjs'
+
+let server, browser, page
+
+before(async () => {
+  server = await startServer()
+  browser = await launchBrowser()
+  page = await browser.newPage({ viewport: { width: 1366, height: 768 } })
+  page.setDefaultTimeout(10000)
+})
+
+after(async () => {
+  await browser?.close()
+  const code = await server?.stop()
+  assert.equal(code, 0, 'the server stops cleanly')
+})
+
+const shot = (name) => page.screenshot({ path: join(shots, `${name}.png`), fullPage: true })
+
+test('a wrong password is refused with the reason shown', async () => {
+  await logIn(page, server.url, 'admin', 'not-the-password')
+  const error = page.locator('[data-test=login-error]')
+  await error.waitFor()
+  assert.match(await error.innerText(), /用户名或密码错误/)
+  assert.match(page.url(), /\/login/)
+  await shot('01-login-refused')
+})
+
+test('the administrator logs in and sees the home page with real figures', async () => {
+  await logIn(page, server.url, 'admin', 'admin-password')
+  await page.waitForURL(`${server.url}/`)
+  await page.locator('[data-test=card-districts]').waitFor()
+  assert.match(await page.locator('[data-test=card-districts]').innerText(), /13/)
+  await page.locator('[data-test=home-chart] canvas').waitFor()
+  // Time to first render: a fresh load of the home page until its data is on screen.
+  await page.reload()
+  await page.waitForFunction(() => window.__banyanHomeRendered !== undefined)
+  const ms = await page.evaluate(() => window.__banyanHomeRendered)
+  console.log(`# home page first render: ${Math.round(ms)} ms`)
+  assert.ok(ms < 5000, `home page rendered in ${ms} ms`)
+  for (const menu of ['home', 'orgs', 'users', 'audit', 'account'])
+    assert.ok(await page.locator(`[data-test=menu-${menu}]`).isVisible(), `menu ${menu}`)
+  await shot('02-home-admin-1366x768')
+  await page.setViewportSize({ width: 1920, height: 1080 })
+  await shot('03-home-admin-1920x1080')
+  await page.setViewportSize({ width: 1366, height: 768 })
+})
+
+test('a bad username is shown beside its field and nothing is saved', async () => {
+  await page.click('[data-test=menu-users]')
+  await page.click('[data-test=user-create]')
+  await page.fill('[data-test=new-username]', 'X Y')
+  await page.fill('[data-test=new-display-name]', '王伟')
+  await page.fill('[data-test=new-password]', 'long-enough')
+  await page.click('[data-test=save-user]')
+  const fieldError = page.locator('.el-form-item__error').first()
+  await fieldError.waitFor()
+  assert.match(await fieldError.innerText(), /用户名/)
+  await shot('04-user-field-error')
+  const count = spawnSync('sqlite3', [server.db, "SELECT count(*) FROM users"], { encoding: 'utf8' }).stdout.trim()
+  assert.equal(count, '1')
+})
+
+test('the administrator creates an officer', async () => {
+  await page.fill('[data-test=new-username]', 'wang.wei')
+  await page.click('[data-test=new-role]')
+  await page.click('[data-test=role-officer]')
+  await page.click('[data-test=save-user]')
+  await page.locator('[data-test=user-table] >> text=wang.wei').waitFor()
+  await shot('05-user-created')
+})
+
+test('the officer sees a narrower menu', async () => {
+  await page.click('[data-test=logout]')
+  await page.waitForURL(/\/login/)
+  await logIn(page, server.url, 'wang.wei', 'long-enough')
+  await page.waitForURL(`${server.url}/`)
+  await page.locator('[data-test=menu-home]').waitFor()
+  assert.ok(await page.locator('[data-test=menu-orgs]').isVisible())
+  assert.equal(await page.locator('[data-test=menu-users]').count(), 0)
+  assert.equal(await page.locator('[data-test=menu-audit]').count(), 0)
+  // Typing the address of a page the role may not use leads home.
+  await page.goto(`${server.url}/users`)
+  await page.waitForURL(`${server.url}/`)
+  await shot('06-officer-menu')
+})
+
+test('English can be chosen, is remembered, and Chinese comes back', async () => {
+  await page.click('[data-test=lang]')
+  await page.click('.el-select-dropdown__item >> text=English')
+  await page.locator('[data-test=menu-home] >> text=Home').waitFor()
+  await page.reload()
+  await page.locator('[data-test=menu-home] >> text=Home').waitFor()
+  await shot('07-english')
+  await page.click('[data-test=lang]')
+  await page.click('.el-select-dropdown__item >> text=中文')
+  await page.locator('[data-test=menu-home] >> text=首页').waitFor()
+})
+
+test('the creation is in the audit log', async () => {
+  await page.click('[data-test=logout]')
+  await logIn(page, server.url, 'admin', 'admin-password')
+  await page.waitForURL(`${server.url}/`)
+  await page.click('[data-test=menu-audit]')
+  await page.fill('[data-test=audit-action]', 'user.create')
+  await page.click('[data-test=audit-search]')
+  await page.locator('[data-test=audit-table] >> text=wang.wei').waitFor()
+  const rows = await page.locator('[data-test=audit-table] .el-table__body tr').count()
+  assert.equal(rows, 2) // the shell's admin and the console's wang.wei
+  await shot('08-audit')
+})
+
+test('after the session ends the user logs in again and returns to the same page', async () => {
+  // The page is open; the session ends on the server (expiry, or an administrator's reset).
+  spawnSync('sqlite3', [server.db, 'DELETE FROM sessions'])
+  await page.click('[data-test=audit-search]')
+  await page.waitForURL(/\/login\?redirect=(%2F|\/)audit/)
+  await page.fill('[data-test=username]', 'admin')
+  await page.fill('[data-test=password]', 'admin-password')
+  await page.click('[data-test=submit]')
+  await page.waitForURL(`${server.url}/audit`)
+  await page.locator('[data-test=audit-table]').waitFor()
+  await shot('09-back-after-login')
+})

@@ -1,0 +1,65 @@
+// The browser tests' harness: a real `banyan serve` on a free loopback port
+// with a fresh database, and Debian's Chromium driven by playwright-core.
+import { spawn, spawnSync } from 'node:child_process'
+import { mkdtempSync, mkdirSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
+
+const { chromium } = await import(new URL('../../web/node_modules/playwright-core/index.mjs', import.meta.url))
+
+export const bin = process.env.BANYAN_BIN || 'build/banyan'
+export const shots = process.env.BANYAN_E2E_SHOTS || join(tmpdir(), 'banyan-e2e-shots')
+mkdirSync(shots, { recursive: true })
+
+export function banyan(args, input) {
+  const r = spawnSync(bin, args, { input, encoding: 'utf8', env: { ...process.env, BANYAN_PWHASH: 'interactive' } })
+  if (r.status !== 0) throw new Error(`banyan ${args.join(' ')}: ${r.stdout}${r.stderr}`)
+  return r.stdout
+}
+
+export async function startServer() {
+  const dir = mkdtempSync(join(tmpdir(), 'banyan-e2e-'))
+  const db = join(dir, 'banyan.db')
+  const log = join(dir, 'serve.log')
+  banyan(['init', '--db', db])
+  banyan(['user', 'add', '--db', db, '--username', 'admin', '--name', '系统管理员', '--role', 'admin', '--org', '350100', '--password-stdin'], 'admin-password\n')
+  const { openSync } = await import('node:fs')
+  const out = openSync(log, 'w')
+  const proc = spawn(bin, ['serve', '--db', db, '--listen', '127.0.0.1:0'], {
+    stdio: ['ignore', out, out],
+    env: { ...process.env, BANYAN_PWHASH: 'interactive' },
+  })
+  let port = 0
+  for (let i = 0; i < 500 && !port; i++) {
+    const m = readFileSync(log, 'utf8').match(/on http:\/\/127\.0\.0\.1:(\d+)\//)
+    if (m) port = Number(m[1])
+    else await sleep(10)
+  }
+  if (!port) throw new Error(`server did not start: ${readFileSync(log, 'utf8')}`)
+  return {
+    dir, db, port, url: `http://127.0.0.1:${port}`,
+    async stop() {
+      proc.kill('SIGTERM')
+      const code = await new Promise((resolve) => proc.on('exit', resolve))
+      rmSync(dir, { recursive: true, force: true })
+      return code
+    },
+  }
+}
+
+export async function launchBrowser() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+      '--disable-sync', '--no-first-run', '--disable-quic'],
+  })
+}
+
+export async function logIn(page, url, username, password) {
+  await page.goto(`${url}/login`)
+  await page.fill('[data-test=username]', username)
+  await page.fill('[data-test=password]', password)
+  await page.click('[data-test=submit]')
+}

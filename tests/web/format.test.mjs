@@ -1,0 +1,30 @@
+// The console's shared money formatter shows the article's figures as a
+// finance bureau writes them.
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { formatMoney, formatTime } from '../../web/src/format.js'
+
+const yuan = (y) => BigInt(y) * 100n
+
+test('the article figures in 亿元 and 万元', () => {
+  assert.equal(formatMoney(yuan(19478000000)), '194.78亿元')
+  assert.equal(formatMoney(yuan(137000000)), '1.37亿元')
+  assert.equal(formatMoney(yuan(675934000000)), '6,759.34亿元')
+  assert.equal(formatMoney(yuan(30000000)), '3,000.00万元')
+  assert.equal(formatMoney(yuan(30000000), 'yi'), '0.30亿元')
+})
+
+test('small amounts in 元, rounding and signs', () => {
+  assert.equal(formatMoney(2000), '20.00元')
+  assert.equal(formatMoney(123456789, 'yuan'), '1,234,567.89元')
+  assert.equal(formatMoney(-1500000), '-1.50万元')
+  assert.equal(formatMoney(4999, 'wan'), '0.00万元')
+  assert.equal(formatMoney(5000, 'wan'), '0.01万元')
+  assert.equal(formatMoney(-4999, 'wan'), '0.00万元')
+  assert.equal(formatMoney(9223372036854775807n, 'yi'), '922,337,203.69亿元')
+})
+
+test('API times shown to the minute', () => {
+  assert.equal(formatTime('2020-03-05T10:00:00+08:00'), '2020-03-05 10:00')
+  assert.equal(formatTime(''), '')
+})

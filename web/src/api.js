@@ -1,0 +1,81 @@
+// The one way the console talks to banyan: the session cookie travels by
+// itself; every state-changing request carries the CSRF token; a 401 sends
+// the user to the login page and back to where they were afterwards.
+import { reactive } from 'vue'
+
+export const session = reactive({ user: null, csrf: '', checked: false })
+
+let onUnauthenticated = () => {}
+export function setUnauthenticatedHandler(fn) {
+  onUnauthenticated = fn
+}
+
+export class ApiError extends Error {
+  constructor(status, error) {
+    super(error?.message || `HTTP ${status}`)
+    this.status = status
+    this.code = error?.code || ''
+    this.field = error?.field || ''
+  }
+}
+
+export async function api(method, path, body) {
+  const headers = {}
+  const init = { method, credentials: 'same-origin', headers }
+  if (body !== undefined) {
+    headers['Content-Type'] = 'application/json'
+    init.body = JSON.stringify(body)
+  }
+  if (method !== 'GET' && session.csrf) headers['X-CSRF-Token'] = session.csrf
+  const res = await fetch(`/api/v1${path}`, init)
+  let data = null
+  try {
+    data = await res.json()
+  } catch {
+    data = null
+  }
+  if (res.status === 401 && path !== '/session') {
+    session.user = null
+    session.csrf = ''
+    onUnauthenticated()
+  }
+  if (!res.ok) throw new ApiError(res.status, data?.error)
+  return data
+}
+
+/** Load who is logged in (after a reload the cookie is there but not the token). */
+export async function loadSession() {
+  try {
+    const me = await fetch('/api/v1/me', { credentials: 'same-origin' })
+    if (me.ok) {
+      const data = await me.json()
+      session.user = data.user || null
+      session.csrf = data.csrf_token || ''
+    }
+  } finally {
+    session.checked = true
+  }
+}
+
+export async function login(username, password) {
+  const data = await api('POST', '/session', { username, password })
+  session.user = data.user
+  session.csrf = data.csrf_token
+}
+
+export async function logout() {
+  try {
+    await api('DELETE', '/session')
+  } finally {
+    session.user = null
+    session.csrf = ''
+  }
+}
+
+/** Build a query string from an object, leaving out empty values. */
+export function query(params) {
+  const q = new URLSearchParams()
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== '') q.set(k, v)
+  const s = q.toString()
+  return s ? `?${s}` : ''
+}

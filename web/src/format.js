@@ -1,0 +1,33 @@
+// Shared formatters: money arrives from the API as integer fen (分) and is
+// shown the way finance bureaus read it, in 元, 万元 or 亿元.
+
+const YI = 10000000000n // 1亿元 in fen
+const WAN = 1000000n // 1万元 in fen
+
+// Two decimals, rounded half away from zero, with thousands separators.
+function fixed2(fen, unitFen) {
+  const neg = fen < 0n
+  let abs = neg ? -fen : fen
+  const hundredths = (abs * 100n + unitFen / 2n) / unitFen
+  const whole = (hundredths / 100n).toLocaleString('en-US')
+  const frac = String(hundredths % 100n).padStart(2, '0')
+  return `${neg && hundredths !== 0n ? '-' : ''}${whole}.${frac}`
+}
+
+/**
+ * Format an amount of fen.  unit: 'yuan' | 'wan' | 'yi' | 'auto' (亿元 from
+ * 1亿, 万元 from 1万, else 元).  Accepts a number or a BigInt.
+ */
+export function formatMoney(fen, unit = 'auto') {
+  const v = BigInt(fen)
+  const abs = v < 0n ? -v : v
+  if (unit === 'auto') unit = abs >= YI ? 'yi' : abs >= WAN ? 'wan' : 'yuan'
+  if (unit === 'yi') return `${fixed2(v, YI)}亿元`
+  if (unit === 'wan') return `${fixed2(v, WAN)}万元`
+  return `${fixed2(v, 100n)}元`
+}
+
+/** "2020-03-05T10:00:00+08:00" -> "2020-03-05 10:00" (times from the API are already Beijing time). */
+export function formatTime(iso) {
+  return iso ? iso.slice(0, 16).replace('T', ' ') : ''
+}

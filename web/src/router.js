@@ -1,0 +1,39 @@
+// Pages, the roles that may open them (the side menu is built from the same
+// list), and the guard that sends a logged-out visitor to the login page and
+// back to where they were going.
+import { createRouter, createWebHistory } from 'vue-router'
+import { loadSession, session, setUnauthenticatedHandler } from './api.js'
+
+export const pages = [
+  { path: '/', name: 'home', component: () => import('./pages/HomePage.vue'), meta: { menu: 'home', icon: 'House' } },
+  { path: '/orgs', name: 'orgs', component: () => import('./pages/OrgsPage.vue'), meta: { menu: 'orgs', icon: 'OfficeBuilding' } },
+  { path: '/users', name: 'users', component: () => import('./pages/UsersPage.vue'), meta: { menu: 'users', icon: 'User', roles: ['admin', 'leader'] } },
+  { path: '/audit', name: 'audit', component: () => import('./pages/AuditPage.vue'), meta: { menu: 'audit', icon: 'Document', roles: ['admin', 'leader'] } },
+  { path: '/account', name: 'account', component: () => import('./pages/AccountPage.vue'), meta: { menu: 'account', icon: 'Setting' } },
+]
+
+export function allowed(route, role) {
+  return !route.meta?.roles || route.meta.roles.includes(role)
+}
+
+export const router = createRouter({
+  history: createWebHistory(),
+  routes: [
+    { path: '/login', name: 'login', component: () => import('./pages/LoginPage.vue'), meta: { public: true } },
+    { path: '/', component: () => import('./components/MainLayout.vue'), children: pages },
+    { path: '/:rest(.*)*', redirect: '/' },
+  ],
+})
+
+router.beforeEach(async (to) => {
+  if (!session.checked) await loadSession()
+  if (to.meta.public) return true
+  if (!session.user) return { name: 'login', query: { redirect: to.fullPath } }
+  if (!allowed(to, session.user.role)) return { name: 'home' }
+  return true
+})
+
+setUnauthenticatedHandler(() => {
+  const here = router.currentRoute.value
+  if (!here.meta.public) router.push({ name: 'login', query: { redirect: here.fullPath } })
+})
