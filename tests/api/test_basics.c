@@ -210,6 +210,54 @@ static void test_working_days(void **state)
 	response_free(&r);
 }
 
+/* The console is served from the binary: pages revalidated, hashed assets cached for good. */
+static void test_console_files(void **state)
+{
+	(void)state;
+	struct response r;
+	client_request(&admin, &r, "GET", "/", NULL, NULL, NULL);
+	assert_int_equal(r.status, 200);
+	assert_true(has_header(&r, "Content-Type: text/html"));
+	assert_true(has_header(&r, "Cache-Control: no-cache"));
+	assert_non_null(strstr(r.body, "<div id=\"app\">"));
+	const char *asset = strstr(r.body, "/assets/index-");
+	assert_non_null(asset);
+	char path[128];
+	snprintf(path, sizeof path, "%.*s", (int)strcspn(asset, "\""), asset);
+	response_free(&r);
+
+	/* A console route the browser may reload gets the same page. */
+	client_request(&admin, &r, "GET", "/users", NULL, NULL, NULL);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(r.body, "<div id=\"app\">"));
+	response_free(&r);
+
+	client_request(&admin, &r, "GET", path, NULL, NULL, NULL);
+	assert_int_equal(r.status, 200);
+	assert_true(has_header(&r, "Content-Type: text/javascript"));
+	assert_true(has_header(&r, "Cache-Control: public, max-age=31536000, immutable"));
+	size_t plain = strlen(r.body);
+	response_free(&r);
+
+	const char *gzip[] = {"Accept-Encoding: gzip, deflate", NULL};
+	client_request(&admin, &r, "GET", path, NULL, NULL, gzip);
+	assert_true(has_header(&r, "Content-Encoding: gzip"));
+	assert_memory_equal(r.body, "\x1f\x8b", 2);
+	assert_true(plain > 1000);
+	response_free(&r);
+
+	client_request(&admin, &r, "GET", "/assets/not-there.js", NULL, NULL, NULL);
+	assert_int_equal(r.status, 404);
+	response_free(&r);
+	/* Only embedded files are served, never the machine's. */
+	client_request(&admin, &r, "GET", "/etc/passwd", NULL, NULL, NULL);
+	assert_null(strstr(r.body, "root:"));
+	response_free(&r);
+	client_request(&admin, &r, "POST", "/users", "{}", NULL, NULL);
+	assert_int_equal(r.status, 405);
+	response_free(&r);
+}
+
 int main(void)
 {
 	curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -221,6 +269,7 @@ int main(void)
 	    cmocka_unit_test(test_oversized_body),
 	    cmocka_unit_test(test_good_request_after_bad_ones),
 	    cmocka_unit_test(test_working_days),
+	    cmocka_unit_test(test_console_files),
 	};
 	int failed = cmocka_run_group_tests(tests, setup, teardown);
 	curl_global_cleanup();
