@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -114,6 +115,15 @@ void auth_signature(const char *secret, const char *method, const char *path, co
 	sodium_bin2hex(ret_hex, 65, mac, sizeof mac);
 }
 
+/* Requests signed before this moment were signed for an earlier run of the
+** server, whose nonces are forgotten: refuse them. */
+static atomic_llong started_at;
+
+void auth_set_started(int64_t now)
+{
+	atomic_store(&started_at, now);
+}
+
 static int unauthorized(struct request *r, const char *code, const char *message)
 {
 	reply_error(r, 401, code, NULL, "%s", message);
@@ -168,7 +178,8 @@ static int resolve_api_key(struct request *r, const char *key_id)
 	char *end;
 	errno = 0;
 	long long when = strtoll(ts, &end, 10);
-	if (errno || *end || !*ts || llabs(when - clock_now()) > SIGNATURE_WINDOW)
+	if (errno || *end || !*ts || llabs(when - clock_now()) > SIGNATURE_WINDOW ||
+	    when < atomic_load(&started_at))
 		return unauthorized(r, "signature_expired",
 		                    "签名时间戳无效或已过期 (timestamp invalid or outside 300 s)");
 	size_t nonce_len = strlen(nonce);
@@ -212,19 +223,15 @@ static int resolve_api_key(struct request *r, const char *key_id)
 
 	/* The nonce is remembered only after the signature holds, so nobody can
 	** burn a channel's nonces with unsigned requests. */
-	rc = db_run(r->db, "INSERT INTO api_nonces(api_key_id, nonce, seen_at) VALUES (?,?,?)", "iti", p->api_key_id,
-	            nonce, clock_now());
-	if (rc == DB_CONSTRAINT) {
+	int seen = nonce_remember(p->api_key_id, nonce, clock_now());
+	if (seen != 0) {
 		memset(p, 0, sizeof *p);
+		if (seen < 0) {
+			reply_error(r, 503, "busy", NULL, "系统繁忙,请稍后重试 (out of memory, retry)");
+			return -1;
+		}
 		return unauthorized(r, "signature_replayed", "请求已使用过 (nonce reused: replay refused)");
 	}
-	if (rc < 0) {
-		memset(p, 0, sizeof *p);
-		reply_db_error(r, rc);
-		return -1;
-	}
-	if (randombytes_uniform(64) == 0)
-		db_run(r->db, "DELETE FROM api_nonces WHERE seen_at < ?", "i", clock_now() - 2 * SIGNATURE_WINDOW);
 	return 0;
 }
 

@@ -9,7 +9,8 @@
 **       METHOD "\n" PATH "\n" TIMESTAMP "\n" NONCE "\n" hex(SHA-256(body))))
 **
 ** PATH is the request path without the query string.  A timestamp more than
-** 300 s from the server's clock, or a nonce seen before, is refused.
+** 300 s from the server's clock or before the server started, or a nonce
+** seen before, is refused.
 */
 #ifndef BANYAN_HTTP_AUTH_H
 #define BANYAN_HTTP_AUTH_H
@@ -47,6 +48,15 @@ int auth_apikey_create(struct db *d, int64_t org_id, const char *role, const cha
 /* The request signature as lowercase hex (65 bytes with NUL). */
 void auth_signature(const char *secret, const char *method, const char *path, const char *timestamp, const char *nonce,
                     const void *body, size_t body_len, char ret_hex[65]);
+
+/*
+** Remember a signed request's nonce: 0 the first time, 1 when seen before
+** within the window (a replay), -1 when out of memory.
+*/
+int nonce_remember(int64_t api_key_id, const char *nonce, int64_t now);
+
+/* The moment the server started: requests signed earlier are refused. */
+void auth_set_started(int64_t now);
 
 /* Random bytes as lowercase hex: n bytes give 2n characters plus NUL. */
 void auth_random_hex(char *out, size_t n_bytes);

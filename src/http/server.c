@@ -614,6 +614,7 @@ int server_start(const struct server_config *cfg, struct server **ret)
 		server_stop(s, 0);
 		return -EADDRINUSE;
 	}
+	auth_set_started(clock_now());
 	const union MHD_DaemonInfo *info = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
 	s->port = info ? info->port : ntohs(addr.sin_port);
 	*ret = s;

@@ -244,6 +244,12 @@ static void test_bad_signatures_are_refused(void **state)
 	assert_string_equal(error_code(&r), "signature_expired");
 	response_free(&r);
 
+	/* Signed before the server started: a capture from an earlier run cannot be replayed. */
+	client_signed(&ch, &r, "GET", "/api/v1/me", NULL, (long long)time(NULL) - 120, NULL);
+	assert_int_equal(r.status, 401);
+	assert_string_equal(error_code(&r), "signature_expired");
+	response_free(&r);
+
 	client_signed(&ch, &r, "GET", "/api/v1/me", NULL, 0, "fixed-nonce-0001");
 	assert_int_equal(r.status, 200);
 	response_free(&r);

@@ -1,0 +1,121 @@
+/*
+** The nonces of signed requests, in memory.
+**
+** A signature is valid for 300 s either side of its timestamp, so a nonce
+** must be remembered for 600 s after first use to refuse every replay.  Two
+** generations of hash sets do that without per-entry times: new nonces go
+** into the current one, both are searched, and every 600 s the older is
+** dropped — an entry lives 600 to 1,200 s.  Sets are sharded by hash with a
+** lock each so the workers of a claim storm rarely wait for one another.
+**
+** Keeping them in memory means a restart forgets them; auth.c refuses any
+** request signed before the server started, so nothing signed before can be
+** replayed after.
+*/
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "http/auth.h"
+
+enum { SHARDS = 16, GENERATION_SECONDS = 2 * SIGNATURE_WINDOW };
+
+struct set {
+	uint64_t *slots; /* 0 is empty */
+	size_t cap, used;
+};
+
+struct shard {
+	pthread_mutex_t lock;
+	struct set gen[2];
+	int current;
+	int64_t started;
+};
+
+static struct shard shards[SHARDS];
+static unsigned char hash_key[crypto_shorthash_KEYBYTES];
+static pthread_once_t init_once = PTHREAD_ONCE_INIT;
+
+static void nonces_init(void)
+{
+	randombytes_buf(hash_key, sizeof hash_key);
+	for (int i = 0; i < SHARDS; i++)
+		pthread_mutex_init(&shards[i].lock, NULL);
+}
+
+static bool set_contains(const struct set *s, uint64_t h)
+{
+	if (!s->cap)
+		return false;
+	for (size_t i = h & (s->cap - 1);; i = (i + 1) & (s->cap - 1)) {
+		if (s->slots[i] == h)
+			return true;
+		if (!s->slots[i])
+			return false;
+	}
+}
+
+static void set_put(struct set *s, uint64_t h)
+{
+	size_t i = h & (s->cap - 1);
+	while (s->slots[i])
+		i = (i + 1) & (s->cap - 1);
+	s->slots[i] = h;
+	s->used++;
+}
+
+/* Keep the set at most half full.  False when memory ran out. */
+static bool set_reserve(struct set *s)
+{
+	if (s->cap && s->used * 2 < s->cap)
+		return true;
+	size_t cap = s->cap ? s->cap * 2 : 1024;
+	struct set grown = {calloc(cap, sizeof(uint64_t)), cap, 0};
+	if (!grown.slots)
+		return false;
+	for (size_t i = 0; i < s->cap; i++)
+		if (s->slots[i])
+			set_put(&grown, s->slots[i]);
+	free(s->slots);
+	*s = grown;
+	return true;
+}
+
+int nonce_remember(int64_t api_key_id, const char *nonce, int64_t now)
+{
+	pthread_once(&init_once, nonces_init);
+	unsigned char buf[8 + 64], out[crypto_shorthash_BYTES];
+	size_t n = strlen(nonce);
+	if (n > 64)
+		return -1;
+	memcpy(buf, &api_key_id, 8);
+	memcpy(buf + 8, nonce, n);
+	crypto_shorthash(out, buf, 8 + n, hash_key);
+	uint64_t h;
+	memcpy(&h, out, sizeof h);
+	h |= 1; /* never the empty marker */
+	struct shard *sh = &shards[(h >> 56) % SHARDS];
+	int result = 0;
+	pthread_mutex_lock(&sh->lock);
+	if (!sh->started)
+		sh->started = now;
+	if (now - sh->started >= GENERATION_SECONDS) {
+		struct set *old = &sh->gen[!sh->current];
+		free(old->slots);
+		memset(old, 0, sizeof *old);
+		sh->current = !sh->current;
+		sh->started = now;
+	}
+	if (set_contains(&sh->gen[0], h) || set_contains(&sh->gen[1], h))
+		result = 1;
+	else if (set_reserve(&sh->gen[sh->current]))
+		set_put(&sh->gen[sh->current], h);
+	else
+		result = -1;
+	pthread_mutex_unlock(&sh->lock);
+	return result;
+}
