@@ -28,9 +28,20 @@ struct command_def {
 	int (*run)(int argc, char **argv); /* argv[0] is the command name; returns the exit code */
 };
 
+enum service_phase { SERVICE_START, SERVICE_STOP };
+
+/* Something a domain runs beside the server: started (with the database path)
+** before the server listens, stopped after it has stopped. */
+struct service_def {
+	const char *name;
+	int (*run)(enum service_phase phase, const char *db_path); /* 0 or negative */
+};
+
 extern const struct route_def route_table[];
 extern const size_t route_count;
 extern const struct command_def command_table[];
 extern const size_t command_count;
+extern const struct service_def service_table[];
+extern const size_t service_count;
 
 #endif

@@ -57,6 +57,8 @@ int db_exec(struct db *d, const char *sql);
 */
 int db_prepare(struct db *d, struct db_stmt **ret, const char *sql, const char *fmt, ...);
 int db_step(struct db_stmt *s);      /* DB_ROW, DB_DONE or an error */
+/* Reset a prepared statement and bind new values (the format of db_prepare): for loops. */
+int db_rebind(struct db_stmt *s, const char *fmt, ...);
 int db_reset(struct db_stmt *s);     /* to step again with the same bindings */
 void db_finalize(struct db_stmt *s); /* NULL is fine */
 

@@ -175,6 +175,17 @@ int db_step(struct db_stmt *s)
 	return map_error(s->db, rc);
 }
 
+int db_rebind(struct db_stmt *s, const char *fmt, ...)
+{
+	sqlite3_reset(s->stmt);
+	sqlite3_clear_bindings(s->stmt);
+	va_list ap;
+	va_start(ap, fmt);
+	int r = bind_args(s, fmt, ap);
+	va_end(ap);
+	return r;
+}
+
 int db_reset(struct db_stmt *s)
 {
 	return map_error(s->db, sqlite3_reset(s->stmt));

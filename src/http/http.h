@@ -81,6 +81,9 @@ struct request {
 	json_t *json; /* the parsed body, when the route received one */
 	struct principal who;
 	const char *set_cookie; /* a Set-Cookie header to add to the response */
+	bool deferred;          /* the answer comes later from another thread (request_defer) */
+	int deferred_status;
+	json_t *deferred_body;
 	int status;             /* 0 until answered */
 	int64_t start_us;
 };
@@ -95,6 +98,15 @@ void reply_json(struct request *r, int status, json_t *body);
 */
 void reply_error(struct request *r, int status, const char *code, const char *field, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
+
+/*
+** Answer later: the handler returns without answering and the connection
+** waits, holding no worker thread, until another thread calls
+** request_finish_deferred() with the answer (exactly once).  Used where a
+** reply must wait for a group commit to reach the disk.
+*/
+void request_defer(struct request *r);
+void request_finish_deferred(struct request *r, int status, json_t *body);
 
 /* 500 for a database failure: logs the detail, tells the caller only the request id. */
 void reply_db_error(struct request *r, int db_result);

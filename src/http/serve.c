@@ -1,6 +1,7 @@
 /*
-** `banyan serve`: open (and migrate) the database, start the server, wait
-** for SIGINT/SIGTERM, stop cleanly.  The signals are blocked in every thread
+** `banyan serve`: open (and migrate) the database, start the domains'
+** services (see SERVICE: in tools/mkindex.c), start the server, wait for
+** SIGINT/SIGTERM, stop the server, then the services.  The signals are blocked in every thread
 ** and taken with sigwait() by the main thread alone, so no handler runs in
 ** a worker in the middle of a request.
 */
@@ -12,9 +13,17 @@
 #include <string.h>
 
 #include "core/cli.h"
+#include "core/index.h"
 #include "core/log.h"
 #include "http/serve.h"
 #include "org/org.h"
+
+/* Stop the first n services, last started first. */
+static void stop_services(size_t n, const char *db_path)
+{
+	while (n-- > 0)
+		service_table[n].run(SERVICE_STOP, db_path);
+}
 
 int serve_until_signal(const struct server_config *cfg, void (*on_ready)(uint16_t port))
 {
@@ -30,10 +39,19 @@ int serve_until_signal(const struct server_config *cfg, void (*on_ready)(uint16_
 	sigaddset(&signals, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &signals, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	size_t started = 0;
+	for (; started < service_count; started++) {
+		if (service_table[started].run(SERVICE_START, cfg->db_path) < 0) {
+			fprintf(stderr, "banyan: cannot start %s\n", service_table[started].name);
+			stop_services(started, cfg->db_path);
+			return 1;
+		}
+	}
 	struct server *s;
 	int r = server_start(cfg, &s);
 	if (r < 0) {
 		fprintf(stderr, "banyan: cannot listen on %s: %s\n", cfg->listen, strerror(-r));
+		stop_services(started, cfg->db_path);
 		return 1;
 	}
 	log_info("banyan serving %s on http://127.0.0.1:%u/", cfg->db_path, server_port(s));
@@ -43,6 +61,7 @@ int serve_until_signal(const struct server_config *cfg, void (*on_ready)(uint16_
 	sigwait(&signals, &sig);
 	log_info("signal %d: stopping", sig);
 	server_stop(s, 10000);
+	stop_services(started, cfg->db_path);
 	log_info("stopped");
 	return 0;
 }

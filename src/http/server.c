@@ -179,6 +179,19 @@ void reply_db_error(struct request *r, int db_result)
 	reply_error(r, 500, "internal", NULL, "内部错误,请求编号 %s (internal error, request %s)", r->id, r->id);
 }
 
+void request_defer(struct request *r)
+{
+	r->deferred = true;
+	MHD_suspend_connection(r->conn);
+}
+
+void request_finish_deferred(struct request *r, int status, json_t *body)
+{
+	r->deferred_status = status;
+	r->deferred_body = body;
+	MHD_resume_connection(r->conn);
+}
+
 /* ---- request accessors ------------------------------------------------ */
 
 /*
@@ -484,7 +497,7 @@ static void dispatch(struct request *r)
 		}
 	}
 	m.route->handler(r);
-	if (!r->status) {
+	if (!r->status && !r->deferred) {
 		log_error("handler for %s %s answered nothing", r->method, m.route->pattern);
 		reply_error(r, 500, "internal", NULL, "内部错误 (internal error)");
 	}
@@ -546,6 +559,15 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *conn, co
 		*upload_data_size = 0;
 		return MHD_YES;
 	}
+	if (r->deferred) {
+		/* Resumed: the answer is ready. */
+		if (!r->status && r->deferred_body) {
+			json_t *body = r->deferred_body;
+			r->deferred_body = NULL;
+			reply_json(r, r->deferred_status, body);
+		}
+		return MHD_YES;
+	}
 	if (!r->status)
 		dispatch(r);
 	return MHD_YES;
@@ -564,6 +586,7 @@ static void request_completed(void *cls, struct MHD_Connection *conn, void **con
 		         (long long)(now_us() - r->start_us), r->who.name ? r->who.name : "-", r->id,
 		         toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted=1");
 	json_decref(r->json);
+	json_decref(r->deferred_body);
 	arena_free(r->arena);
 	*con_cls = NULL;
 	atomic_fetch_sub(&s->in_flight, 1);
@@ -605,7 +628,7 @@ int server_start(const struct server_config *cfg, struct server **ret)
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 	unsigned threads = (unsigned)(cfg->threads > 0 ? cfg->threads : (cores > 0 ? cores : 2));
 	s->daemon =
-	    MHD_start_daemon(MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG, 0, NULL, NULL,
+	    MHD_start_daemon(MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG, 0, NULL, NULL,
 	                     access_handler, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
 	                     MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_NOTIFY_COMPLETED, request_completed, s,
 	                     MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30, MHD_OPTION_CONNECTION_LIMIT, (unsigned)4000,

@@ -113,15 +113,18 @@ void server_start_process(struct test_server *s, const char *const *extra_args)
 	for (const char *const *a = extra_args; a && *a && n < 23; a++)
 		argv[n++] = *a;
 	argv[n] = NULL;
+	/* Truncated here, not in the child: a restart must not read the last run's port. */
+	int fd = open(s->log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	assert_true(fd >= 0);
 	pid_t pid = fork();
 	assert_true(pid >= 0);
 	if (pid == 0) {
-		int fd = open(s->log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 		dup2(fd, 2);
 		dup2(fd, 1);
 		execv(argv[0], (char *const *)argv);
 		_exit(127);
 	}
+	close(fd);
 	s->pid = pid;
 	/* Wait for the "serving ... on http://127.0.0.1:PORT/" line. */
 	for (int tries = 0; tries < 1000 && !s->port; tries++) {

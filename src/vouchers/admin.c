@@ -1,0 +1,448 @@
+/*
+** Running voucher campaigns (the commerce bureau): campaigns, rounds and
+** their channels, kinds of voucher with their stock, and merchants.
+** Everything is created inside the caller's organisation scope and audited.
+*/
+#include <stdio.h>
+#include <string.h>
+
+#include "core/clock.h"
+#include "core/credit_code.h"
+#include "org/org.h"
+#include "vouchers/vouchers.h"
+
+static const char *const categories[] = {"catering", "retail", "car", "culture", "tourism", "sports", "other", NULL};
+
+static bool category_valid(const char *c)
+{
+	for (const char *const *k = categories; *k; k++)
+		if (strcmp(*k, c) == 0)
+			return true;
+	return false;
+}
+
+/*
+** Finish a creation begun in a transaction: rc is the result of its writes,
+** id the new row.  Audits it and commits, or rolls back and answers the error.
+*/
+static bool insert_audited(struct request *r, const char *action, const char *object_type, const char *org_path,
+                           json_t *after, int64_t id, int rc)
+{
+	if (rc == 0) {
+		struct audit_context ctx = audit_context_of(r);
+		json_t *detail = json_pack("{s:O}", "after", after);
+		rc = audit_append(r->db, &ctx, action, object_type, arena_printf(r->arena, "%lld", (long long)id),
+		                  org_path, detail);
+		json_decref(detail);
+	}
+	if (rc < 0) {
+		db_rollback(r->db);
+		if (rc == DB_CONSTRAINT)
+			reply_error(r, 409, "conflict", NULL, "与已有记录冲突 (conflicts with an existing record)");
+		else
+			reply_db_error(r, rc);
+		return false;
+	}
+	rc = db_commit(r->db);
+	if (rc < 0) {
+		reply_db_error(r, rc);
+		return false;
+	}
+	return true;
+}
+
+/* The org path of a campaign, answering 404/403 when absent or out of scope. */
+static const char *campaign_scope(struct request *r, int64_t campaign_id, const char *field)
+{
+	struct db_stmt *s;
+	int rc = db_prepare(r->db, &s,
+	                    "SELECT o.path FROM voucher_campaigns c JOIN orgs o ON o.id = c.org_id WHERE c.id = ?", "i",
+	                    campaign_id);
+	const char *path = NULL;
+	if (rc == 0 && (rc = db_step(s)) == DB_ROW)
+		path = arena_strdup(r->arena, db_column_text(s, 0));
+	db_finalize(s);
+	if (rc < 0) {
+		reply_db_error(r, rc);
+		return NULL;
+	}
+	if (!path) {
+		reply_error(r, 422, "unknown_campaign", field, "活动不存在 (no such campaign)");
+		return NULL;
+	}
+	if (!principal_scope_contains(&r->who, path)) {
+		reply_error(r, 403, "out_of_scope", field, "该活动不在您的管辖范围内 (campaign outside your scope)");
+		return NULL;
+	}
+	return path;
+}
+
+/*
+** ROUTE: POST /api/v1/vouchers/campaigns
+** AUTH: admin,department
+** SUMMARY: 新建消费券活动 Create a voucher campaign
+** Body: {"name","org"}: org is the bureau that runs it (in the caller's scope).
+*/
+void voucher_campaign_post(struct request *r)
+{
+	static const char *const fields[] = {"name", "org", NULL};
+	const char *name, *org_code;
+	struct org o;
+	if (!body_only(r, fields) || !body_string(r, "name", FIELD_REQUIRED, 100, &name) ||
+	    !body_string(r, "org", FIELD_REQUIRED, 32, &org_code))
+		return;
+	int rc = org_find_by_code(r->db, r->arena, org_code, &o);
+	if (rc == DB_DONE) {
+		reply_error(r, 422, "unknown_org", "org", "机构 %s 不存在 (no such organisation)", org_code);
+		return;
+	}
+	if (rc < 0) {
+		reply_db_error(r, rc);
+		return;
+	}
+	if (!org_require_scope(r, &o))
+		return;
+	json_t *after = json_pack("{s:s, s:s}", "name", name, "org", org_code);
+	rc = db_begin(r->db);
+	if (rc == 0)
+		rc = db_run(r->db, "INSERT INTO voucher_campaigns(name, org_id, created_at) VALUES (?,?,?)", "tii", name, o.id,
+		            clock_now());
+	int64_t id = db_last_insert_id(r->db);
+	bool ok = insert_audited(r, "voucher.campaign_create", "voucher_campaign", o.path, after, id, rc);
+	json_decref(after);
+	if (ok)
+		reply_json(r, 201, json_pack("{s:I, s:s, s:s}", "id", (json_int_t)id, "name", name, "org", org_code));
+}
+
+/* Read a list of channel key ids ("bk_...") into api_keys ids; answers and returns -1 on a bad one. */
+static int body_channels(struct request *r, int64_t *ids, int max)
+{
+	json_t *list = r->json ? json_object_get(r->json, "channels") : NULL;
+	if (!json_is_array(list) || json_array_size(list) == 0 || json_array_size(list) > (size_t)max) {
+		reply_error(r, 422, "invalid_value", "channels", "channels 应为 1 到 %d 个渠道密钥 (1 to %d channel keys)", max,
+		            max);
+		return -1;
+	}
+	size_t i;
+	json_t *v;
+	json_array_foreach(list, i, v)
+	{
+		int64_t id = 0;
+		int rc = json_is_string(v) ? db_query_int64(r->db, &id,
+		                                            "SELECT id FROM api_keys WHERE key_id = ? AND role = 'channel'"
+		                                            " AND disabled = 0",
+		                                            "t", json_string_value(v))
+		                           : DB_DONE;
+		if (rc < 0) {
+			reply_db_error(r, rc);
+			return -1;
+		}
+		if (rc == DB_DONE) {
+			reply_error(r, 422, "unknown_channel", "channels", "渠道 %s 不存在 (no such channel key)",
+			            json_is_string(v) ? json_string_value(v) : "?");
+			return -1;
+		}
+		ids[i] = id;
+	}
+	return (int)json_array_size(list);
+}
+
+static bool body_time(struct request *r, const char *field, int64_t *ret)
+{
+	const char *text;
+	if (!body_string(r, field, FIELD_REQUIRED, 40, &text))
+		return false;
+	if (clock_parse_iso(text, ret) < 0) {
+		reply_error(r, 422, "invalid_value", field, "%s 应为时间,如 2020-04-01T10:00:00+08:00 (must be a time)", field);
+		return false;
+	}
+	return true;
+}
+
+/*
+** ROUTE: POST /api/v1/vouchers/rounds
+** AUTH: admin,department
+** SUMMARY: 新建一期消费券 Create a round of a campaign
+** Body: {"campaign","name","starts_at","ends_at","channels":["bk_..."]}.
+*/
+void voucher_round_post(struct request *r)
+{
+	static const char *const fields[] = {"campaign", "name", "starts_at", "ends_at", "channels", NULL};
+	int64_t campaign, starts, ends, channels[VOUCHER_MAX_CHANNELS];
+	const char *name, *path;
+	if (!body_only(r, fields) || !body_int64(r, "campaign", FIELD_REQUIRED, 1, INT64_MAX, &campaign, NULL) ||
+	    !body_string(r, "name", FIELD_REQUIRED, 100, &name) || !body_time(r, "starts_at", &starts) ||
+	    !body_time(r, "ends_at", &ends) || !(path = campaign_scope(r, campaign, "campaign")))
+		return;
+	if (ends <= starts) {
+		reply_error(r, 422, "invalid_value", "ends_at", "结束时间应晚于开始时间 (ends_at must be after starts_at)");
+		return;
+	}
+	int n = body_channels(r, channels, VOUCHER_MAX_CHANNELS);
+	if (n < 0)
+		return;
+	json_t *after = json_pack("{s:I, s:s, s:I, s:I, s:O}", "campaign", (json_int_t)campaign, "name", name,
+	                          "starts_at", (json_int_t)starts, "ends_at", (json_int_t)ends, "channels",
+	                          json_object_get(r->json, "channels"));
+	int rc = db_begin(r->db);
+	if (rc == 0)
+		rc = db_run(r->db,
+		            "INSERT INTO voucher_rounds(campaign_id, name, starts_at, ends_at, created_at) VALUES (?,?,?,?,?)",
+		            "itiii", campaign, name, starts, ends, clock_now());
+	int64_t round_id = rc == 0 ? db_last_insert_id(r->db) : 0;
+	for (int i = 0; rc == 0 && i < n; i++)
+		rc = db_run(r->db, "INSERT INTO voucher_round_channels(round_id, api_key_id) VALUES (?,?)", "ii", round_id,
+		            channels[i]);
+	bool ok = insert_audited(r, "voucher.round_create", "voucher_round", path, after, round_id, rc);
+	json_decref(after);
+	if (ok)
+		reply_json(r, 201, json_pack("{s:I, s:s}", "id", (json_int_t)round_id, "name", name));
+}
+
+/* Read "categories": a list of known categories, as ",a,b," for the table. */
+static const char *body_categories(struct request *r)
+{
+	json_t *list = r->json ? json_object_get(r->json, "categories") : NULL;
+	if (!json_is_array(list) || json_array_size(list) == 0 || json_array_size(list) > 7) {
+		reply_error(r, 422, "invalid_value", "categories",
+		            "categories 应为 catering/retail/car/culture/tourism/sports/other 中的若干项 (1 to 7 categories)");
+		return NULL;
+	}
+	char *out = arena_strdup(r->arena, ",");
+	size_t i;
+	json_t *v;
+	json_array_foreach(list, i, v)
+	{
+		if (!json_is_string(v) || !category_valid(json_string_value(v))) {
+			reply_error(r, 422, "invalid_value", "categories", "未知的行业 (unknown category)");
+			return NULL;
+		}
+		out = arena_printf(r->arena, "%s%s,", out, json_string_value(v));
+	}
+	return out;
+}
+
+/*
+** ROUTE: POST /api/v1/vouchers/kinds
+** AUTH: admin,department
+** SUMMARY: 新建券种(面额、门槛、库存) Add a kind of voucher to a round
+** Body: {"round","name","face_fen","threshold_fen","stock","validity_days",
+** "per_person_limit","categories":["catering",...],"allocations":{"bk_...":N}}.
+** allocations (optional) split the stock between the round's channels and
+** must add up to it.  Claimable at once.
+*/
+void voucher_kind_post(struct request *r)
+{
+	static const char *const fields[] = {"round",		 "name",		"face_fen",   "threshold_fen",
+	                                     "stock",		 "validity_days",	"per_person_limit", "categories",
+	                                     "allocations", NULL};
+	int64_t round, face, threshold, stock, days, limit, campaign = 0;
+	const char *name, *path, *cats;
+	if (!body_only(r, fields) || !body_int64(r, "round", FIELD_REQUIRED, 1, INT64_MAX, &round, NULL) ||
+	    !body_string(r, "name", FIELD_REQUIRED, 100, &name) ||
+	    !body_int64(r, "face_fen", FIELD_REQUIRED, 1, 100000000, &face, NULL) ||
+	    !body_int64(r, "threshold_fen", FIELD_REQUIRED, 0, 10000000000, &threshold, NULL) ||
+	    !body_int64(r, "stock", FIELD_REQUIRED, 0, 100000000, &stock, NULL) ||
+	    !body_int64(r, "validity_days", FIELD_REQUIRED, 1, 366, &days, NULL) ||
+	    !body_int64(r, "per_person_limit", FIELD_REQUIRED, 1, 100, &limit, NULL) || !(cats = body_categories(r)))
+		return;
+	int rc = db_query_int64(r->db, &campaign, "SELECT campaign_id FROM voucher_rounds WHERE id = ?", "i", round);
+	if (rc == DB_DONE) {
+		reply_error(r, 422, "unknown_round", "round", "该期不存在 (no such round)");
+		return;
+	}
+	if (rc < 0) {
+		reply_db_error(r, rc);
+		return;
+	}
+	if (!(path = campaign_scope(r, campaign, "round")))
+		return;
+	/* Allocations: each key a channel of this round, the sum the stock. */
+	json_t *alloc = json_object_get(r->json, "allocations");
+	int64_t alloc_ids[VOUCHER_MAX_CHANNELS], alloc_stock[VOUCHER_MAX_CHANNELS], sum = 0;
+	int n_alloc = 0;
+	if (alloc && !json_is_null(alloc)) {
+		const char *key;
+		json_t *v;
+		if (!json_is_object(alloc) || json_object_size(alloc) > VOUCHER_MAX_CHANNELS) {
+			reply_error(r, 422, "invalid_value", "allocations", "allocations 应为 {渠道密钥: 数量} (must map channel keys to stock)");
+			return;
+		}
+		json_object_foreach(alloc, key, v)
+		{
+			int64_t id = 0;
+			rc = db_query_int64(r->db, &id,
+			                    "SELECT k.id FROM api_keys k JOIN voucher_round_channels c ON c.api_key_id = k.id"
+			                    " WHERE k.key_id = ? AND c.round_id = ?",
+			                    "ti", key, round);
+			if (rc < 0) {
+				reply_db_error(r, rc);
+				return;
+			}
+			if (rc == DB_DONE || !json_is_integer(v) || json_integer_value(v) < 0) {
+				reply_error(r, 422, "invalid_value", "allocations", "%s 不是本期的渠道,或数量无效 (not a channel of the round, or a bad number)", key);
+				return;
+			}
+			alloc_ids[n_alloc] = id;
+			alloc_stock[n_alloc++] = json_integer_value(v);
+			sum += json_integer_value(v);
+		}
+		if (sum != stock) {
+			reply_error(r, 422, "invalid_value", "allocations", "各渠道分配之和 %lld 应等于库存 %lld (allocations must add up to the stock)",
+			            (long long)sum, (long long)stock);
+			return;
+		}
+	}
+	json_t *after = json_pack("{s:I, s:s, s:I, s:I, s:I, s:I, s:I, s:s}", "round", (json_int_t)round, "name", name,
+	                          "face_fen", (json_int_t)face, "threshold_fen", (json_int_t)threshold, "stock",
+	                          (json_int_t)stock, "validity_days", (json_int_t)days, "per_person_limit",
+	                          (json_int_t)limit, "categories", cats);
+	rc = db_begin(r->db);
+	if (rc == 0)
+		rc = db_run(r->db,
+		            "INSERT INTO voucher_kinds(round_id, name, face_fen, threshold_fen, stock, validity_days,"
+		            " per_person_limit, categories, created_at) VALUES (?,?,?,?,?,?,?,?,?)",
+		            "itiiiiiti", round, name, face, threshold, stock, days, limit, cats, clock_now());
+	int64_t id = db_last_insert_id(r->db);
+	for (int i = 0; rc == 0 && i < n_alloc; i++)
+		rc = db_run(r->db, "INSERT INTO voucher_allocations(kind_id, api_key_id, stock) VALUES (?,?,?)", "iii", id,
+		            alloc_ids[i], alloc_stock[i]);
+	bool ok = insert_audited(r, "voucher.kind_create", "voucher_kind", path, after, id, rc);
+	json_decref(after);
+	if (!ok)
+		return;
+	struct voucher_kind_def def;
+	rc = voucher_kind_load(r->db, id, &def);
+	if (rc == 0)
+		rc = voucher_engine_add_kind(&def);
+	if (rc < 0) {
+		reply_db_error(r, rc);
+		return;
+	}
+	reply_json(r, 201, json_pack("{s:I, s:s, s:I}", "id", (json_int_t)id, "name", name, "stock", (json_int_t)stock));
+}
+
+/*
+** ROUTE: POST /api/v1/vouchers/merchants
+** AUTH: admin,department
+** SUMMARY: 登记商户 Register a merchant
+** Body: {"name","credit_code","district","category","channels":["bk_..."]}.
+** The unified social credit code is checked and must be new.
+*/
+void voucher_merchant_post(struct request *r)
+{
+	static const char *const fields[] = {"name", "credit_code", "district", "category", "channels", NULL};
+	const char *name, *credit, *district, *category;
+	int64_t channels[VOUCHER_MAX_CHANNELS];
+	struct org o;
+	if (!body_only(r, fields) || !body_string(r, "name", FIELD_REQUIRED, 200, &name) ||
+	    !body_string(r, "credit_code", FIELD_REQUIRED, 18, &credit) ||
+	    !body_string(r, "district", FIELD_REQUIRED, 32, &district) ||
+	    !body_string(r, "category", FIELD_REQUIRED, 16, &category))
+		return;
+	int err = credit_code_validate(credit);
+	if (err) {
+		reply_error(r, 422, "invalid_credit_code", "credit_code", "%s", credit_code_strerror(err));
+		return;
+	}
+	if (!category_valid(category)) {
+		reply_error(r, 422, "invalid_value", "category", "未知的行业 (unknown category)");
+		return;
+	}
+	int rc = org_find_by_code(r->db, r->arena, district, &o);
+	if (rc == DB_DONE) {
+		reply_error(r, 422, "unknown_org", "district", "机构 %s 不存在 (no such organisation)", district);
+		return;
+	}
+	if (rc < 0) {
+		reply_db_error(r, rc);
+		return;
+	}
+	if (!org_require_scope(r, &o))
+		return;
+	int n = body_channels(r, channels, VOUCHER_MAX_CHANNELS);
+	if (n < 0)
+		return;
+	char *list = arena_strdup(r->arena, ",");
+	for (int i = 0; i < n; i++)
+		list = arena_printf(r->arena, "%s%lld,", list, (long long)channels[i]);
+	json_t *after = json_pack("{s:s, s:s, s:s, s:s}", "name", name, "credit_code", credit, "district", district,
+	                          "category", category);
+	rc = db_begin(r->db);
+	if (rc == 0)
+		rc = db_run(r->db,
+		            "INSERT INTO merchants(name, credit_code, org_id, category, channels, created_at) VALUES (?,?,?,?,?,?)",
+		            "ttitti", name, credit, o.id, category, list, clock_now());
+	if (rc == DB_CONSTRAINT) {
+		db_rollback(r->db);
+		json_decref(after);
+		reply_error(r, 409, "credit_code_taken", "credit_code", "该统一社会信用代码的商户已登记 (a merchant with this credit code exists)");
+		return;
+	}
+	int64_t id = db_last_insert_id(r->db);
+	bool ok = insert_audited(r, "voucher.merchant_create", "merchant", o.path, after, id, rc);
+	json_decref(after);
+	if (ok)
+		reply_json(r, 201, json_pack("{s:I, s:s, s:s}", "id", (json_int_t)id, "name", name, "credit_code", credit));
+}
+
+/*
+** ROUTE: GET /api/v1/vouchers/campaigns
+** AUTH: admin,department,leader
+** SUMMARY: 消费券活动列表(含各期与券种) Campaigns with their rounds and kinds
+** Each kind shows its stock, vouchers claimed and remaining.
+*/
+void voucher_campaign_list(struct request *r)
+{
+	struct db_stmt *s;
+	int rc = db_prepare(r->db, &s,
+	                    "SELECT c.id, c.name, o.code, r.id, r.name, r.starts_at, r.ends_at, k.id, k.name, k.face_fen,"
+	                    " k.threshold_fen, k.stock, k.per_person_limit,"
+	                    " (SELECT count(*) FROM vouchers v WHERE v.kind_id = k.id)"
+	                    " FROM voucher_campaigns c JOIN orgs o ON o.id = c.org_id"
+	                    " LEFT JOIN voucher_rounds r ON r.campaign_id = c.id LEFT JOIN voucher_kinds k ON k.round_id = r.id"
+	                    " WHERE substr(o.path, 1, length(?1)) = ?1 ORDER BY c.id DESC, r.starts_at, k.id",
+	                    "t", r->who.org_path);
+	if (rc < 0) {
+		reply_db_error(r, rc);
+		return;
+	}
+	json_t *items = json_array(), *campaign = NULL, *round = NULL;
+	int64_t last_campaign = 0, last_round = 0;
+	while ((rc = db_step(s)) == DB_ROW) {
+		if (db_column_int64(s, 0) != last_campaign) {
+			last_campaign = db_column_int64(s, 0);
+			last_round = 0;
+			campaign = json_pack("{s:I, s:s, s:s, s:[]}", "id", (json_int_t)last_campaign, "name", db_column_text(s, 1),
+			                     "org", db_column_text(s, 2), "rounds");
+			json_array_append_new(items, campaign);
+		}
+		if (db_column_is_null(s, 3))
+			continue;
+		if (db_column_int64(s, 3) != last_round) {
+			char starts[32], ends[32];
+			last_round = db_column_int64(s, 3);
+			clock_format_iso(db_column_int64(s, 5), starts);
+			clock_format_iso(db_column_int64(s, 6), ends);
+			round = json_pack("{s:I, s:s, s:s, s:s, s:[]}", "id", (json_int_t)last_round, "name", db_column_text(s, 4),
+			                  "starts_at", starts, "ends_at", ends, "kinds");
+			json_array_append_new(json_object_get(campaign, "rounds"), round);
+		}
+		if (db_column_is_null(s, 7))
+			continue;
+		int64_t stock = db_column_int64(s, 11), claimed = db_column_int64(s, 13);
+		json_array_append_new(json_object_get(round, "kinds"),
+		                      json_pack("{s:I, s:s, s:I, s:I, s:I, s:I, s:I, s:I}", "id", (json_int_t)db_column_int64(s, 7),
+		                                "name", db_column_text(s, 8), "face_fen", (json_int_t)db_column_int64(s, 9),
+		                                "threshold_fen", (json_int_t)db_column_int64(s, 10), "stock", (json_int_t)stock,
+		                                "per_person_limit", (json_int_t)db_column_int64(s, 12), "claimed",
+		                                (json_int_t)claimed, "remaining", (json_int_t)(stock - claimed)));
+	}
+	db_finalize(s);
+	if (rc < 0) {
+		json_decref(items);
+		reply_db_error(r, rc);
+		return;
+	}
+	reply_json(r, 200, json_pack("{s:o}", "items", items));
+}

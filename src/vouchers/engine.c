@@ -1,0 +1,675 @@
+/*
+** The voucher claim engine (see vouchers.h): in-memory stock and limits, and
+** the group-commit writer.
+**
+** Locks: the kind table is read-mostly (rwlock); each kind has a mutex for
+** its stock and its people; request ids live in 16 shards with a mutex each;
+** the writer's queue has its own.  No lock is held while another is taken,
+** except a kind's mutex inside nothing else, so there is no order to get wrong.
+*/
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "core/clock.h"
+#include "core/log.h"
+#include "core/strmap.h"
+#include "db/db.h"
+#include "vouchers/vouchers.h"
+
+enum { SHARDS = 16, BATCH_MAX = 8192 };
+
+struct bucket {
+	int64_t api_key_id; /* 0: shared by all the round's channels */
+	int64_t remaining;
+};
+
+struct kind_state {
+	struct voucher_kind_def def;
+	pthread_mutex_t lock;
+	int n_buckets;
+	struct bucket buckets[VOUCHER_MAX_CHANNELS];
+	struct strmap *people; /* api_key_id (8 bytes) + person -> vouchers claimed */
+};
+
+enum claim_state { CLAIM_PENDING, CLAIM_DURABLE, CLAIM_FAILED };
+
+struct waiter {
+	struct request *r;
+	struct waiter *next;
+};
+
+/* An accepted claim.  Strings follow the struct. */
+struct claim {
+	struct claim *next; /* in the writer's queue */
+	struct kind_state *kind;
+	int64_t api_key_id, claimed_at, expires_at;
+	int person_seq;
+	enum claim_state state;
+	struct waiter *waiters; /* requests to answer when durable (the first is the claimant) */
+	char code[20];
+	const char *person, *request_id;
+};
+
+struct shard {
+	pthread_mutex_t lock;
+	struct strmap *ids; /* api_key_id (8 bytes) + request_id -> struct claim * */
+};
+
+static struct {
+	bool running;
+	pthread_rwlock_t kinds_lock;
+	struct kind_state **kinds; /* sorted by id */
+	size_t n_kinds, cap_kinds;
+	struct shard shards[SHARDS];
+	pthread_mutex_t queue_lock;
+	pthread_cond_t queue_ready;
+	struct claim *queue_head, **queue_tail;
+	bool stopping;
+	pthread_t writer;
+	struct db *db;
+	struct claim **all; /* every claim, to free at stop */
+	size_t n_all, cap_all;
+	pthread_mutex_t all_lock;
+} engine;
+
+/* ---- kinds ------------------------------------------------------------ */
+
+static struct kind_state *kind_find(int64_t id)
+{
+	struct kind_state *found = NULL;
+	pthread_rwlock_rdlock(&engine.kinds_lock);
+	size_t lo = 0, hi = engine.n_kinds;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (engine.kinds[mid]->def.id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < engine.n_kinds && engine.kinds[lo]->def.id == id)
+		found = engine.kinds[lo];
+	pthread_rwlock_unlock(&engine.kinds_lock);
+	return found;
+}
+
+int voucher_engine_add_kind(const struct voucher_kind_def *k)
+{
+	if (!engine.running || kind_find(k->id))
+		return 0;
+	struct kind_state *ks = calloc(1, sizeof *ks);
+	if (!ks || !(ks->people = strmap_new())) {
+		free(ks);
+		return -ENOMEM;
+	}
+	ks->def = *k;
+	pthread_mutex_init(&ks->lock, NULL);
+	if (k->n_allocations == 0) {
+		ks->n_buckets = 1;
+		ks->buckets[0] = (struct bucket){0, k->stock};
+	} else {
+		ks->n_buckets = k->n_allocations;
+		for (int i = 0; i < k->n_allocations; i++)
+			ks->buckets[i] = (struct bucket){k->allocation_channel[i], k->allocation_stock[i]};
+	}
+	pthread_rwlock_wrlock(&engine.kinds_lock);
+	if (engine.n_kinds == engine.cap_kinds) {
+		size_t cap = engine.cap_kinds ? engine.cap_kinds * 2 : 16;
+		struct kind_state **grown = realloc(engine.kinds, cap * sizeof *grown);
+		if (!grown) {
+			pthread_rwlock_unlock(&engine.kinds_lock);
+			strmap_free(ks->people);
+			free(ks);
+			return -ENOMEM;
+		}
+		engine.kinds = grown;
+		engine.cap_kinds = cap;
+	}
+	size_t at = engine.n_kinds;
+	while (at > 0 && engine.kinds[at - 1]->def.id > k->id) {
+		engine.kinds[at] = engine.kinds[at - 1];
+		at--;
+	}
+	engine.kinds[at] = ks;
+	engine.n_kinds++;
+	pthread_rwlock_unlock(&engine.kinds_lock);
+	return 0;
+}
+
+static struct bucket *bucket_of(struct kind_state *k, int64_t api_key_id)
+{
+	for (int i = 0; i < k->n_buckets; i++)
+		if (k->buckets[i].api_key_id == 0 || k->buckets[i].api_key_id == api_key_id)
+			return &k->buckets[i];
+	return NULL;
+}
+
+int64_t voucher_engine_remaining(int64_t kind_id)
+{
+	struct kind_state *k = kind_find(kind_id);
+	if (!k)
+		return -1;
+	int64_t sum = 0;
+	pthread_mutex_lock(&k->lock);
+	for (int i = 0; i < k->n_buckets; i++)
+		sum += k->buckets[i].remaining;
+	pthread_mutex_unlock(&k->lock);
+	return sum;
+}
+
+/* Key bytes: the channel's id then the string, so channels never share a person or a request id. */
+static size_t channel_key(unsigned char *buf, int64_t api_key_id, const char *s)
+{
+	size_t n = strlen(s);
+	memcpy(buf, &api_key_id, 8);
+	memcpy(buf + 8, s, n);
+	return 8 + n;
+}
+
+/* ---- answers ---------------------------------------------------------- */
+
+json_t *voucher_json(const char *code, int64_t kind_id, int64_t round_id, int64_t face_fen, int64_t threshold_fen,
+                     int64_t claimed_at, int64_t expires_at, const char *state)
+{
+	char claimed[32], expires[32];
+	clock_format_iso(claimed_at, claimed);
+	clock_format_iso(expires_at, expires);
+	return json_pack("{s:s, s:I, s:I, s:I, s:I, s:s, s:s, s:s}", "code", code, "kind", (json_int_t)kind_id, "round",
+	                 (json_int_t)round_id, "face_fen", (json_int_t)face_fen, "threshold_fen",
+	                 (json_int_t)threshold_fen, "claimed_at", claimed, "expires_at", expires, "state", state);
+}
+
+static json_t *claim_answer(const struct claim *c)
+{
+	const struct voucher_kind_def *k = &c->kind->def;
+	return json_pack("{s:o}", "voucher",
+	                 voucher_json(c->code, k->id, k->round_id, k->face_fen, k->threshold_fen, c->claimed_at,
+	                              c->expires_at, "claimed"));
+}
+
+/* Answer everyone waiting on a claim that reached its end. */
+static void claim_settle(struct claim *c, enum claim_state state)
+{
+	struct shard *sh = &engine.shards[c->api_key_id % SHARDS];
+	pthread_mutex_lock(&sh->lock);
+	c->state = state;
+	struct waiter *w = c->waiters;
+	c->waiters = NULL;
+	pthread_mutex_unlock(&sh->lock);
+	for (struct waiter *next; w; w = next) {
+		next = w->next;
+		if (state == CLAIM_DURABLE)
+			request_finish_deferred(w->r, 201, claim_answer(c));
+		else
+			request_finish_deferred(w->r, 503,
+			                        json_pack("{s:{s:s, s:s}}", "error", "code", "busy", "message",
+			                                  "系统繁忙,请重试 (could not be saved; retry)"));
+		free(w);
+	}
+}
+
+/* ---- the writer ------------------------------------------------------- */
+
+static int write_claim(struct db_stmt *insert, const struct claim *c)
+{
+	int r = db_rebind(insert, "tiittiii", c->code, c->kind->def.id, c->api_key_id, c->person, c->request_id,
+	                  (int64_t)c->person_seq, c->claimed_at, c->expires_at);
+	return r < 0 ? r : db_step(insert);
+}
+
+static const char insert_sql[] = "INSERT INTO vouchers(code, kind_id, api_key_id, person, request_id, person_seq,"
+                                 " claimed_at, expires_at) VALUES (?,?,?,?,?,?,?,?)";
+
+/* Give a reservation back: the stock and the person's count.  The count is
+** looked up again: the map may have grown since it was read. */
+static void reservation_undo(struct kind_state *k, int64_t api_key_id, const char *person)
+{
+	unsigned char key[8 + 65];
+	size_t n = channel_key(key, api_key_id, person);
+	pthread_mutex_lock(&k->lock);
+	bucket_of(k, api_key_id)->remaining++;
+	uintptr_t *count = strmap_get(k->people, key, n);
+	if (count && *count > 0)
+		(*count)--;
+	pthread_mutex_unlock(&k->lock);
+}
+
+static void claim_undo(struct claim *c)
+{
+	reservation_undo(c->kind, c->api_key_id, c->person);
+}
+
+/* Commit a batch in one transaction; if that fails, each claim on its own. */
+static void commit_batch(struct claim *batch)
+{
+	struct db_stmt *insert = NULL;
+	int r = db_begin(engine.db);
+	if (r == 0)
+		r = db_prepare(engine.db, &insert, insert_sql, NULL);
+	for (struct claim *c = batch; r >= 0 && c; c = c->next)
+		r = write_claim(insert, c);
+	db_finalize(insert);
+	insert = NULL;
+	if (r >= 0)
+		r = db_commit(engine.db);
+	else
+		db_rollback(engine.db);
+	if (r >= 0) {
+		for (struct claim *c = batch, *next; c; c = next) {
+			next = c->next;
+			claim_settle(c, CLAIM_DURABLE);
+		}
+		return;
+	}
+	log_error("vouchers: batch commit failed (%s); saving claims one by one", db_errmsg(engine.db));
+	for (struct claim *c = batch, *next; c; c = next) {
+		next = c->next;
+		c->next = NULL;
+		int one = db_prepare(engine.db, &insert, insert_sql, NULL);
+		if (one == 0)
+			one = write_claim(insert, c);
+		db_finalize(insert);
+		insert = NULL;
+		if (one >= 0) {
+			claim_settle(c, CLAIM_DURABLE);
+		} else {
+			log_error("vouchers: claim %s not saved: %s", c->code, db_errmsg(engine.db));
+			claim_undo(c);
+			claim_settle(c, CLAIM_FAILED);
+		}
+	}
+}
+
+static void *writer_main(void *unused)
+{
+	(void)unused;
+	for (;;) {
+		pthread_mutex_lock(&engine.queue_lock);
+		while (!engine.queue_head && !engine.stopping)
+			pthread_cond_wait(&engine.queue_ready, &engine.queue_lock);
+		struct claim *batch = engine.queue_head;
+		/* Take at most BATCH_MAX so one transaction stays short. */
+		struct claim *cut = batch;
+		for (int n = 1; cut && cut->next && n < BATCH_MAX; n++)
+			cut = cut->next;
+		if (cut) {
+			engine.queue_head = cut->next;
+			cut->next = NULL;
+			if (!engine.queue_head)
+				engine.queue_tail = &engine.queue_head;
+		}
+		bool done = !batch && engine.stopping;
+		pthread_mutex_unlock(&engine.queue_lock);
+		if (done)
+			return NULL;
+		if (batch)
+			commit_batch(batch);
+	}
+}
+
+static void enqueue(struct claim *c)
+{
+	pthread_mutex_lock(&engine.queue_lock);
+	c->next = NULL;
+	*engine.queue_tail = c;
+	engine.queue_tail = &c->next;
+	pthread_cond_signal(&engine.queue_ready);
+	pthread_mutex_unlock(&engine.queue_lock);
+}
+
+/* ---- claiming --------------------------------------------------------- */
+
+static bool channel_offered(const struct voucher_kind_def *k, int64_t api_key_id)
+{
+	for (int i = 0; i < k->n_channels; i++)
+		if (k->channels[i] == api_key_id)
+			return true;
+	return false;
+}
+
+static void voucher_code(char out[20])
+{
+	/* 16 characters of a 32-letter alphabet without look-alikes: 80 random bits. */
+	static const char alphabet[] = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
+	unsigned char raw[16];
+	randombytes_buf(raw, sizeof raw);
+	memcpy(out, "FZ", 2);
+	for (int i = 0; i < 16; i++)
+		out[2 + i] = alphabet[raw[i] & 31];
+	out[18] = 0;
+}
+
+static struct claim *claim_new(struct kind_state *k, int64_t api_key_id, const char *person, const char *request_id)
+{
+	size_t lp = strlen(person) + 1, lr = strlen(request_id) + 1;
+	struct claim *c = calloc(1, sizeof *c + lp + lr);
+	if (!c)
+		return NULL;
+	char *strings = (char *)(c + 1);
+	memcpy(strings, person, lp);
+	memcpy(strings + lp, request_id, lr);
+	c->person = strings;
+	c->request_id = strings + lp;
+	c->kind = k;
+	c->api_key_id = api_key_id;
+	c->claimed_at = clock_now();
+	c->expires_at = c->claimed_at + (int64_t)k->def.validity_days * 86400;
+	voucher_code(c->code);
+	pthread_mutex_lock(&engine.all_lock);
+	if (engine.n_all == engine.cap_all) {
+		size_t cap = engine.cap_all ? engine.cap_all * 2 : 1024;
+		struct claim **grown = realloc(engine.all, cap * sizeof *grown);
+		if (!grown) {
+			pthread_mutex_unlock(&engine.all_lock);
+			free(c);
+			return NULL;
+		}
+		engine.all = grown;
+		engine.cap_all = cap;
+	}
+	engine.all[engine.n_all++] = c;
+	pthread_mutex_unlock(&engine.all_lock);
+	return c;
+}
+
+/*
+** Answer a request whose id was seen before: with the first answer, now if
+** it is durable, or when it becomes so.  Returns false if the earlier claim
+** failed, so this one should be tried afresh.  Caller holds the shard lock.
+*/
+static bool answer_repeat(struct request *r, struct claim *c)
+{
+	if (c->state == CLAIM_FAILED)
+		return false;
+	if (c->state == CLAIM_DURABLE) {
+		reply_json(r, 201, claim_answer(c));
+		return true;
+	}
+	struct waiter *w = malloc(sizeof *w);
+	if (!w) {
+		reply_error(r, 503, "busy", NULL, "系统繁忙,请重试 (out of memory)");
+		return true;
+	}
+	w->r = r;
+	w->next = c->waiters;
+	c->waiters = w;
+	request_defer(r);
+	return true;
+}
+
+void voucher_engine_claim(struct request *r, int64_t round_id, int64_t kind_id, const char *person,
+                          const char *request_id)
+{
+	int64_t channel = r->who.api_key_id, now = clock_now();
+	unsigned char id_key[8 + 65], person_key[8 + 65];
+	size_t id_len = channel_key(id_key, channel, request_id), person_len = channel_key(person_key, channel, person);
+	struct shard *sh = &engine.shards[channel % SHARDS];
+
+	/* A request id seen before gets the first answer. */
+	pthread_mutex_lock(&sh->lock);
+	uintptr_t *seen = strmap_get(sh->ids, id_key, id_len);
+	if (seen && answer_repeat(r, (struct claim *)*seen)) {
+		pthread_mutex_unlock(&sh->lock);
+		return;
+	}
+	pthread_mutex_unlock(&sh->lock);
+
+	struct kind_state *k = engine.running ? kind_find(kind_id) : NULL;
+	if (!k || k->def.round_id != round_id) {
+		reply_error(r, 404, "unknown_kind", "kind", "该期没有这种消费券 (no such voucher kind in this round)");
+		return;
+	}
+	if (!channel_offered(&k->def, channel)) {
+		reply_error(r, 403, "foreign_round", "round", "该期消费券不在本渠道发放 (this round is not offered through your channel)");
+		return;
+	}
+	if (now < k->def.starts_at || now >= k->def.ends_at) {
+		reply_error(r, 422, "round_not_open", "round", "该期消费券%s (the round is %s)",
+		            now < k->def.starts_at ? "尚未开始" : "已结束", now < k->def.starts_at ? "not open yet" : "over");
+		return;
+	}
+
+	/* Reserve in memory: the answers "already claimed" and "sold out" need no disk. */
+	pthread_mutex_lock(&k->lock);
+	bool created;
+	uintptr_t *count = strmap_put(k->people, person_key, person_len, &created);
+	struct bucket *b = bucket_of(k, channel);
+	const char *refusal = !count ? "busy" : *count >= (uintptr_t)k->def.per_person_limit ? "already_claimed"
+	                                      : !b || b->remaining <= 0                     ? "sold_out"
+	                                                                                    : NULL;
+	int seq = 0;
+	if (!refusal) {
+		b->remaining--;
+		seq = (int)++*count;
+	}
+	pthread_mutex_unlock(&k->lock);
+	if (refusal) {
+		if (strcmp(refusal, "already_claimed") == 0)
+			reply_error(r, 409, refusal, NULL, "每人限领 %d 张,您已领取 (limit %d per person reached)",
+			            k->def.per_person_limit, k->def.per_person_limit);
+		else if (strcmp(refusal, "sold_out") == 0)
+			reply_error(r, 409, refusal, NULL, "消费券已领完 (sold out)");
+		else
+			reply_error(r, 503, refusal, NULL, "系统繁忙,请重试 (out of memory)");
+		return;
+	}
+
+	struct claim *c = claim_new(k, channel, person, request_id);
+	if (c) {
+		c->person_seq = seq;
+		struct waiter *w = malloc(sizeof *w);
+		c->waiters = w;
+		if (w)
+			*w = (struct waiter){r, NULL};
+	}
+	pthread_mutex_lock(&sh->lock);
+	seen = c && c->waiters ? strmap_put(sh->ids, id_key, id_len, &created) : NULL;
+	if (seen && !created && ((struct claim *)*seen)->state != CLAIM_FAILED) {
+		/* The same request id raced in from another connection: it won. */
+		struct claim *first = (struct claim *)*seen;
+		free(c->waiters);
+		c->waiters = NULL;
+		c->state = CLAIM_FAILED;
+		answer_repeat(r, first);
+		pthread_mutex_unlock(&sh->lock);
+		reservation_undo(k, channel, person);
+		return;
+	}
+	if (seen) {
+		*seen = (uintptr_t)c;
+		request_defer(r);
+	}
+	pthread_mutex_unlock(&sh->lock);
+	if (!seen) {
+		if (c) {
+			free(c->waiters);
+			c->waiters = NULL;
+			c->state = CLAIM_FAILED;
+		}
+		reservation_undo(k, channel, person);
+		reply_error(r, 503, "busy", NULL, "系统繁忙,请重试 (out of memory)");
+		return;
+	}
+	enqueue(c);
+}
+
+/* ---- start and stop --------------------------------------------------- */
+
+int voucher_kind_load(struct db *d, int64_t kind_id, struct voucher_kind_def *ret)
+{
+	struct db_stmt *s;
+	struct voucher_kind_def k = {0};
+	int r = db_prepare(d, &s,
+	                   "SELECT k.id, k.round_id, r.campaign_id, k.face_fen, k.threshold_fen, k.stock, k.validity_days,"
+	                   " k.per_person_limit, r.starts_at, r.ends_at FROM voucher_kinds k"
+	                   " JOIN voucher_rounds r ON r.id = k.round_id WHERE k.id = ?",
+	                   "i", kind_id);
+	if (r < 0)
+		return r;
+	r = db_step(s);
+	if (r == DB_ROW) {
+		k.id = db_column_int64(s, 0);
+		k.round_id = db_column_int64(s, 1);
+		k.campaign_id = db_column_int64(s, 2);
+		k.face_fen = db_column_int64(s, 3);
+		k.threshold_fen = db_column_int64(s, 4);
+		k.stock = db_column_int64(s, 5);
+		k.validity_days = (int)db_column_int64(s, 6);
+		k.per_person_limit = (int)db_column_int64(s, 7);
+		k.starts_at = db_column_int64(s, 8);
+		k.ends_at = db_column_int64(s, 9);
+	}
+	db_finalize(s);
+	if (r != DB_ROW)
+		return r;
+	r = db_prepare(d, &s, "SELECT api_key_id FROM voucher_round_channels WHERE round_id = ? ORDER BY api_key_id", "i",
+	               k.round_id);
+	while (r == 0 && db_step(s) == DB_ROW && k.n_channels < VOUCHER_MAX_CHANNELS)
+		k.channels[k.n_channels++] = db_column_int64(s, 0);
+	db_finalize(s);
+	if (r == 0)
+		r = db_prepare(d, &s, "SELECT api_key_id, stock FROM voucher_allocations WHERE kind_id = ? ORDER BY api_key_id",
+		               "i", kind_id);
+	while (r == 0 && db_step(s) == DB_ROW && k.n_allocations < VOUCHER_MAX_CHANNELS) {
+		k.allocation_channel[k.n_allocations] = db_column_int64(s, 0);
+		k.allocation_stock[k.n_allocations++] = db_column_int64(s, 1);
+	}
+	db_finalize(s);
+	if (r == 0)
+		*ret = k;
+	return r;
+}
+
+/* Rebuild memory from the database: every kind of a round not yet over, and its vouchers. */
+static int engine_load(struct db *d)
+{
+	struct db_stmt *s;
+	int64_t now = clock_now();
+	int r = db_prepare(d, &s,
+	                   "SELECT k.id FROM voucher_kinds k JOIN voucher_rounds r ON r.id = k.round_id WHERE r.ends_at > ?"
+	                   " ORDER BY k.id",
+	                   "i", now);
+	if (r < 0)
+		return r;
+	int64_t ids[4096];
+	size_t n = 0;
+	while (db_step(s) == DB_ROW && n < sizeof ids / sizeof ids[0])
+		ids[n++] = db_column_int64(s, 0);
+	db_finalize(s);
+	for (size_t i = 0; i < n; i++) {
+		struct voucher_kind_def k;
+		if ((r = voucher_kind_load(d, ids[i], &k)) < 0 || (r = voucher_engine_add_kind(&k)) < 0)
+			return r;
+	}
+	r = db_prepare(d, &s,
+	               "SELECT v.code, v.kind_id, v.api_key_id, v.person, v.person_seq, v.request_id, v.claimed_at,"
+	               " v.expires_at FROM vouchers v JOIN voucher_kinds k ON k.id = v.kind_id"
+	               " JOIN voucher_rounds r ON r.id = k.round_id WHERE r.ends_at > ?",
+	               "i", now);
+	if (r < 0)
+		return r;
+	size_t loaded = 0;
+	while ((r = db_step(s)) == DB_ROW) {
+		struct kind_state *k = kind_find(db_column_int64(s, 1));
+		if (!k)
+			continue;
+		int64_t channel = db_column_int64(s, 2);
+		const char *person = db_column_text(s, 3), *request_id = db_column_text(s, 5);
+		struct claim *c = claim_new(k, channel, person, request_id);
+		if (!c) {
+			r = -ENOMEM;
+			break;
+		}
+		snprintf(c->code, sizeof c->code, "%s", db_column_text(s, 0));
+		c->person_seq = (int)db_column_int64(s, 4);
+		c->claimed_at = db_column_int64(s, 6);
+		c->expires_at = db_column_int64(s, 7);
+		c->state = CLAIM_DURABLE;
+		unsigned char key[8 + 65];
+		bool created;
+		size_t len = channel_key(key, channel, person);
+		uintptr_t *count = strmap_put(k->people, key, len, &created);
+		struct bucket *b = bucket_of(k, channel);
+		len = channel_key(key, channel, request_id);
+		uintptr_t *slot = strmap_put(engine.shards[channel % SHARDS].ids, key, len, &created);
+		if (!count || !slot) {
+			r = -ENOMEM;
+			break;
+		}
+		(*count)++;
+		if (b)
+			b->remaining--;
+		*slot = (uintptr_t)c;
+		loaded++;
+	}
+	db_finalize(s);
+	if (r < 0 && r != DB_DONE)
+		return r;
+	log_info("vouchers: %zu open kinds, %zu vouchers loaded", n, loaded);
+	return 0;
+}
+
+static void engine_free(void)
+{
+	for (size_t i = 0; i < engine.n_kinds; i++) {
+		strmap_free(engine.kinds[i]->people);
+		pthread_mutex_destroy(&engine.kinds[i]->lock);
+		free(engine.kinds[i]);
+	}
+	free(engine.kinds);
+	for (size_t i = 0; i < engine.n_all; i++)
+		free(engine.all[i]);
+	free(engine.all);
+	for (int i = 0; i < SHARDS; i++)
+		strmap_free(engine.shards[i].ids);
+	db_close(engine.db);
+	memset(&engine, 0, sizeof engine);
+}
+
+/*
+** SERVICE: vouchers
+** SUMMARY: 消费券领取引擎 The voucher claim engine: memory rebuilt from the database, and its writer
+*/
+int voucher_service(enum service_phase phase, const char *db_path)
+{
+	if (phase == SERVICE_STOP) {
+		if (!engine.running)
+			return 0;
+		/* The server has stopped: nothing new arrives; the writer finishes the queue. */
+		pthread_mutex_lock(&engine.queue_lock);
+		engine.stopping = true;
+		pthread_cond_signal(&engine.queue_ready);
+		pthread_mutex_unlock(&engine.queue_lock);
+		pthread_join(engine.writer, NULL);
+		engine_free();
+		return 0;
+	}
+	memset(&engine, 0, sizeof engine);
+	pthread_rwlock_init(&engine.kinds_lock, NULL);
+	pthread_mutex_init(&engine.queue_lock, NULL);
+	pthread_mutex_init(&engine.all_lock, NULL);
+	pthread_cond_init(&engine.queue_ready, NULL);
+	engine.queue_tail = &engine.queue_head;
+	for (int i = 0; i < SHARDS; i++) {
+		pthread_mutex_init(&engine.shards[i].lock, NULL);
+		if (!(engine.shards[i].ids = strmap_new()))
+			goto fail;
+	}
+	if (db_open(db_path, &engine.db) < 0)
+		goto fail;
+	engine.running = true;
+	if (engine_load(engine.db) < 0) {
+		log_error("vouchers: cannot load the open rounds: %s", db_errmsg(engine.db));
+		goto fail;
+	}
+	if (pthread_create(&engine.writer, NULL, writer_main, NULL) != 0)
+		goto fail;
+	return 0;
+fail:
+	engine_free();
+	return -1;
+}

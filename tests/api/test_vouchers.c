@@ -1,0 +1,428 @@
+/*
+** test_vouchers.c - consumption vouchers through the channel API, as Alipay
+** and UnionPay would call it: claims and their limits, stock per channel,
+** idempotent repeats, many clients at once, redemption refusals, reversal,
+** and what survives a restart.
+*/
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <curl/curl.h>
+
+#include "client.h"
+#include "core/clock.h"
+
+static struct test_server server;
+static struct client admin, alipay, unionpay, outsider;
+static long long round_open, round_later, kind_shared, kind_split, kind_retail, kind_car, merchant_food, merchant_shop;
+
+static void make_key(struct client *c, const char *org, const char *name)
+{
+	char out[1024];
+	client_init(c, &server);
+	assert_int_equal(run_banyan(NULL, out, sizeof out, "apikey", "add", "--db", server.db, "--org", org, "--role",
+	                            "channel", "--name", name, NULL),
+	                 0);
+	assert_int_equal(sscanf(strstr(out, "key_id: "), "key_id: %63s", c->key_id), 1);
+	assert_int_equal(sscanf(strstr(out, "secret: "), "secret: %127s", c->secret), 1);
+}
+
+/* POST as the admin; returns the new id (asserting 201). */
+static long long create(const char *path, const char *fmt, ...)
+{
+	char body[2048];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(body, sizeof body, fmt, ap);
+	va_end(ap);
+	struct response r;
+	client_request(&admin, &r, "POST", path, body, NULL, NULL);
+	if (r.status != 201)
+		fprintf(stderr, "POST %s %s: %ld %s\n", path, body, r.status, r.body);
+	assert_int_equal(r.status, 201);
+	long long id = json_integer_value(json_object_get(r.json, "id"));
+	response_free(&r);
+	return id;
+}
+
+static void iso(long long t, char out[32])
+{
+	clock_format_iso(t, out);
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	server_prepare(&server);
+	make_key(&alipay, "350100-swj", "支付宝");
+	make_key(&unionpay, "350100-swj", "云闪付");
+	make_key(&outsider, "350100-swj", "其他渠道");
+	server_start_process(&server, NULL);
+	client_init(&admin, &server);
+	assert_int_equal(client_login(&admin, "admin", "admin-password"), 200);
+	long long campaign = create("/api/v1/vouchers/campaigns", "{\"name\":\"惠聚榕城消费季\",\"org\":\"350100-swj\"}");
+	char start[32], end[32], later[32], later_end[32];
+	long long now = time(NULL);
+	iso(now - 60, start);
+	iso(now + 3600, end);
+	iso(now + 86400, later);
+	iso(now + 2 * 86400, later_end);
+	round_open = create("/api/v1/vouchers/rounds",
+	                    "{\"campaign\":%lld,\"name\":\"第一期\",\"starts_at\":\"%s\",\"ends_at\":\"%s\",\"channels\":[\"%s\",\"%s\"]}",
+	                    campaign, start, end, alipay.key_id, unionpay.key_id);
+	round_later = create("/api/v1/vouchers/rounds",
+	                     "{\"campaign\":%lld,\"name\":\"第二期\",\"starts_at\":\"%s\",\"ends_at\":\"%s\",\"channels\":[\"%s\"]}",
+	                     campaign, later, later_end, alipay.key_id);
+	kind_shared = create("/api/v1/vouchers/kinds",
+	                     "{\"round\":%lld,\"name\":\"满100减20\",\"face_fen\":2000,\"threshold_fen\":10000,\"stock\":200,"
+	                     "\"validity_days\":7,\"per_person_limit\":2,\"categories\":[\"catering\",\"retail\"]}",
+	                     round_open);
+	kind_split = create("/api/v1/vouchers/kinds",
+	                    "{\"round\":%lld,\"name\":\"满50减10\",\"face_fen\":1000,\"threshold_fen\":5000,\"stock\":5,"
+	                    "\"validity_days\":7,\"per_person_limit\":1,\"categories\":[\"retail\"],"
+	                    "\"allocations\":{\"%s\":3,\"%s\":2}}",
+	                    round_open, alipay.key_id, unionpay.key_id);
+	kind_retail = create("/api/v1/vouchers/kinds",
+	                     "{\"round\":%lld,\"name\":\"零售券\",\"face_fen\":1000,\"threshold_fen\":0,\"stock\":10,"
+	                     "\"validity_days\":7,\"per_person_limit\":1,\"categories\":[\"retail\"]}",
+	                     round_open);
+	kind_car = create("/api/v1/vouchers/kinds",
+	                  "{\"round\":%lld,\"name\":\"购车券\",\"face_fen\":300000,\"threshold_fen\":10000000,\"stock\":10,"
+	                  "\"validity_days\":30,\"per_person_limit\":1,\"categories\":[\"car\"]}",
+	                  round_later);
+	merchant_food = create("/api/v1/vouchers/merchants",
+	                       "{\"name\":\"聚春园大酒店\",\"credit_code\":\"91350102MA2XY00014\",\"district\":\"350102\","
+	                       "\"category\":\"catering\",\"channels\":[\"%s\",\"%s\"]}",
+	                       alipay.key_id, unionpay.key_id);
+	merchant_shop = create("/api/v1/vouchers/merchants",
+	                       "{\"name\":\"晋安万达广场超市\",\"credit_code\":\"91350111MA2AB0123Y\",\"district\":\"350111\","
+	                       "\"category\":\"retail\",\"channels\":[\"%s\"]}",
+	                       alipay.key_id);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	client_free(&admin);
+	client_free(&alipay);
+	client_free(&unionpay);
+	client_free(&outsider);
+	server_down(&server);
+	return 0;
+}
+
+/* A signed claim; returns the status and copies the voucher code (if any) into code. */
+static long claim(struct client *c, long long round, long long kind, const char *user, const char *request_id,
+                  char code[32], char error[64])
+{
+	char body[512];
+	struct response r;
+	snprintf(body, sizeof body, "{\"round\":%lld,\"kind\":%lld,\"user\":\"%s\",\"request_id\":\"%s\"}", round, kind,
+	         user, request_id);
+	client_signed(c, &r, "POST", "/api/v1/vouchers/claims", body, 0, NULL);
+	const char *v = json_string_value(json_object_get(json_object_get(r.json, "voucher"), "code"));
+	if (code)
+		snprintf(code, 32, "%s", v ? v : "");
+	if (error)
+		snprintf(error, 64, "%s", error_code(&r));
+	long status = r.status;
+	response_free(&r);
+	return status;
+}
+
+static long long count(const char *fmt, ...)
+{
+	char sql[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(sql, sizeof sql, fmt, ap);
+	va_end(ap);
+	return db_count(&server, sql);
+}
+
+static void test_claim_repeat_and_limit(void **state)
+{
+	(void)state;
+	char first[32], again[32], err[64];
+	assert_int_equal(claim(&alipay, round_open, kind_shared, "alice", "req-a1", first, err), 201);
+	assert_int_equal(strlen(first), 18);
+	/* The same request again: the same voucher, not a second one. */
+	assert_int_equal(claim(&alipay, round_open, kind_shared, "alice", "req-a1", again, err), 201);
+	assert_string_equal(first, again);
+	assert_int_equal(claim(&alipay, round_open, kind_shared, "alice", "req-a2", again, err), 201);
+	assert_string_not_equal(first, again);
+	assert_int_equal(claim(&alipay, round_open, kind_shared, "alice", "req-a3", NULL, err), 409);
+	assert_string_equal(err, "already_claimed");
+	/* The same user id at another channel is another person. */
+	assert_int_equal(claim(&unionpay, round_open, kind_shared, "alice", "req-a1", NULL, err), 201);
+	assert_int_equal(count("SELECT count(*) FROM vouchers WHERE person = 'alice'"), 3);
+	assert_int_equal(count("SELECT count(*) FROM vouchers WHERE code = '%s' AND request_id = 'req-a1'", first), 1);
+}
+
+static void test_stock_split_between_channels(void **state)
+{
+	(void)state;
+	char err[64], user[32], req[32];
+	int ok = 0;
+	for (int i = 0; i < 5; i++) {
+		snprintf(user, sizeof user, "split-a%d", i);
+		snprintf(req, sizeof req, "split-a%d", i);
+		long st = claim(&alipay, round_open, kind_split, user, req, NULL, err);
+		if (st == 201)
+			ok++;
+		else
+			assert_string_equal(err, "sold_out");
+	}
+	assert_int_equal(ok, 3);
+	/* UnionPay's share is untouched by Alipay's users. */
+	assert_int_equal(claim(&unionpay, round_open, kind_split, "split-u0", "split-u0", NULL, err), 201);
+	assert_int_equal(claim(&unionpay, round_open, kind_split, "split-u1", "split-u1", NULL, err), 201);
+	assert_int_equal(claim(&unionpay, round_open, kind_split, "split-u2", "split-u2", NULL, err), 409);
+	assert_string_equal(err, "sold_out");
+	assert_int_equal(count("SELECT count(*) FROM vouchers WHERE kind_id = %lld", kind_split), 5);
+}
+
+static void test_claim_refusals(void **state)
+{
+	(void)state;
+	char err[64];
+	long long before = count("SELECT count(*) FROM vouchers");
+	assert_int_equal(claim(&outsider, round_open, kind_shared, "bob", "o1", NULL, err), 403);
+	assert_string_equal(err, "foreign_round");
+	assert_int_equal(claim(&alipay, round_later, kind_car, "bob", "c1", NULL, err), 422);
+	assert_string_equal(err, "round_not_open");
+	assert_int_equal(claim(&alipay, round_later, kind_shared, "bob", "c2", NULL, err), 404);
+	assert_int_equal(claim(&alipay, round_open, 999999, "bob", "c3", NULL, err), 404);
+	struct response r;
+	client_signed(&alipay, &r, "POST", "/api/v1/vouchers/claims", "{\"round\":1,\"kind\":\"x\",\"user\":\"b\",\"request_id\":\"r\"}", 0, NULL);
+	assert_int_equal(r.status, 422);
+	response_free(&r);
+	client_signed(&alipay, &r, "POST", "/api/v1/vouchers/claims", "{\"round\":1,", 0, NULL);
+	assert_int_equal(r.status, 400);
+	response_free(&r);
+	/* A person, not a channel, may not claim through the channel API. */
+	client_request(&admin, &r, "POST", "/api/v1/vouchers/claims", "{\"round\":1,\"kind\":1,\"user\":\"b\",\"request_id\":\"r\"}", NULL, NULL);
+	assert_int_equal(r.status, 403);
+	response_free(&r);
+	assert_int_equal(count("SELECT count(*) FROM vouchers"), before);
+}
+
+struct storm {
+	int thread, ok, limited, sold_out, other;
+	long long kind;
+};
+
+/* Many clients at once, users shared between them: never over the stock, never over the limit. */
+static void *storm_thread(void *arg)
+{
+	struct storm *st = arg;
+	struct client c;
+	client_init(&c, &server);
+	snprintf(c.key_id, sizeof c.key_id, "%s", alipay.key_id);
+	snprintf(c.secret, sizeof c.secret, "%s", alipay.secret);
+	char user[32], req[48], err[64];
+	for (int i = 0; i < 60; i++) {
+		snprintf(user, sizeof user, "storm-%d", i % 25);
+		snprintf(req, sizeof req, "storm-t%d-%d", st->thread, i);
+		long status = claim(&c, round_open, st->kind, user, req, NULL, err);
+		if (status == 201)
+			st->ok++;
+		else if (status == 409 && strcmp(err, "already_claimed") == 0)
+			st->limited++;
+		else if (status == 409 && strcmp(err, "sold_out") == 0)
+			st->sold_out++;
+		else
+			st->other++;
+	}
+	client_free(&c);
+	return NULL;
+}
+
+static void test_concurrent_claims_never_oversell(void **state)
+{
+	(void)state;
+	long long kind = create("/api/v1/vouchers/kinds",
+	                        "{\"round\":%lld,\"name\":\"抢购券\",\"face_fen\":500,\"threshold_fen\":0,\"stock\":40,"
+	                        "\"validity_days\":1,\"per_person_limit\":2,\"categories\":[\"retail\"]}",
+	                        round_open);
+	enum { THREADS = 8 };
+	pthread_t threads[THREADS];
+	struct storm results[THREADS];
+	for (int t = 0; t < THREADS; t++) {
+		results[t] = (struct storm){.thread = t, .kind = kind};
+		pthread_create(&threads[t], NULL, storm_thread, &results[t]);
+	}
+	int ok = 0, other = 0;
+	for (int t = 0; t < THREADS; t++) {
+		pthread_join(threads[t], NULL);
+		ok += results[t].ok;
+		other += results[t].other;
+	}
+	/* 25 people with a limit of 2 could take 50; the stock is 40, and all of it goes. */
+	assert_int_equal(other, 0);
+	assert_int_equal(ok, 40);
+	assert_int_equal(count("SELECT count(*) FROM vouchers WHERE kind_id = %lld", kind), 40);
+	assert_int_equal(count("SELECT count(*) FROM (SELECT person FROM vouchers WHERE kind_id = %lld GROUP BY person"
+	                       " HAVING count(*) > 2)", kind),
+	                 0);
+}
+
+/* Redeem as a channel; returns the status, the error code and the redemption id. */
+static long redeem(struct client *c, const char *code, long long merchant, const char *order, long long amount,
+                   char err[64], long long *ret_id, long long *ret_discount)
+{
+	char body[512];
+	struct response r;
+	snprintf(body, sizeof body, "{\"code\":\"%s\",\"merchant\":%lld,\"order_no\":\"%s\",\"amount_fen\":%lld}", code,
+	         merchant, order, amount);
+	client_signed(c, &r, "POST", "/api/v1/vouchers/redemptions", body, 0, NULL);
+	snprintf(err, 64, "%s", error_code(&r));
+	json_t *d = json_object_get(r.json, "redemption");
+	if (ret_id)
+		*ret_id = json_integer_value(json_object_get(d, "id"));
+	if (ret_discount)
+		*ret_discount = json_integer_value(json_object_get(d, "discount_fen"));
+	long status = r.status;
+	response_free(&r);
+	return status;
+}
+
+static const char *voucher_state(struct client *c, const char *code)
+{
+	static char state[32];
+	char path[128];
+	struct response r;
+	snprintf(path, sizeof path, "/api/v1/vouchers/%s", code);
+	client_signed(c, &r, "GET", path, NULL, 0, NULL);
+	const char *s = json_string_value(json_object_get(json_object_get(r.json, "voucher"), "state"));
+	snprintf(state, sizeof state, "%s", r.status == 200 && s ? s : "none");
+	response_free(&r);
+	return state;
+}
+
+static void test_redeem_refuse_and_reverse(void **state)
+{
+	(void)state;
+	char code[32], upcode[32], err[64];
+	long long id, again, discount;
+	assert_int_equal(claim(&alipay, round_open, kind_shared, "carol", "carol-1", code, err), 201);
+	assert_int_equal(claim(&unionpay, round_open, kind_shared, "carol", "carol-1", upcode, err), 201);
+	assert_string_equal(voucher_state(&alipay, code), "claimed");
+	assert_string_equal(voucher_state(&unionpay, code), "none"); /* another channel's voucher is not found */
+
+	assert_int_equal(redeem(&alipay, code, merchant_food, "JCY-1", 9999, err, NULL, NULL), 422);
+	assert_string_equal(err, "below_threshold");
+	assert_int_equal(redeem(&alipay, code, merchant_food + 100, "JCY-1", 12000, err, NULL, NULL), 422);
+	assert_string_equal(err, "unknown_merchant");
+	assert_int_equal(redeem(&alipay, "FZNOTAREALCODE0000", merchant_food, "JCY-1", 12000, err, NULL, NULL), 404);
+	assert_int_equal(redeem(&alipay, upcode, merchant_food, "JCY-1", 12000, err, NULL, NULL), 403);
+	assert_string_equal(err, "foreign_voucher");
+	assert_int_equal(redeem(&unionpay, upcode, merchant_shop, "WD-1", 12000, err, NULL, NULL), 422);
+	assert_string_equal(err, "merchant_channel"); /* the shop takes only Alipay */
+	char retail[32];
+	assert_int_equal(claim(&alipay, round_open, kind_retail, "carol", "carol-r", retail, err), 201);
+	assert_int_equal(redeem(&alipay, retail, merchant_food, "JCY-0", 12000, err, NULL, NULL), 422);
+	assert_string_equal(err, "merchant_category"); /* a retail voucher at a restaurant */
+	long long nothing = count("SELECT count(*) FROM voucher_redemptions");
+
+	assert_int_equal(redeem(&alipay, code, merchant_food, "JCY-1", 12800, err, &id, &discount), 201);
+	assert_int_equal(discount, 2000);
+	assert_int_equal(count("SELECT count(*) FROM voucher_redemptions"), nothing + 1);
+	/* The same order again: the first answer. */
+	assert_int_equal(redeem(&alipay, code, merchant_food, "JCY-1", 12800, err, &again, NULL), 200);
+	assert_int_equal(again, id);
+	assert_int_equal(redeem(&alipay, code, merchant_food, "JCY-2", 20000, err, NULL, NULL), 409);
+	assert_string_equal(err, "voucher_used");
+	assert_string_equal(voucher_state(&alipay, code), "redeemed");
+
+	/* The order is refunded: the voucher comes back, once. */
+	char path[128];
+	struct response r;
+	snprintf(path, sizeof path, "/api/v1/vouchers/redemptions/%lld/reversal", id);
+	client_signed(&alipay, &r, "POST", path, NULL, 0, NULL);
+	assert_int_equal(r.status, 200);
+	response_free(&r);
+	client_signed(&alipay, &r, "POST", path, NULL, 0, NULL);
+	assert_int_equal(r.status, 200);
+	response_free(&r);
+	client_signed(&unionpay, &r, "POST", path, NULL, 0, NULL);
+	assert_int_equal(r.status, 404);
+	response_free(&r);
+	assert_int_equal(count("SELECT count(*) FROM voucher_redemptions WHERE reversed_at IS NOT NULL"), 1);
+	assert_string_equal(voucher_state(&alipay, code), "claimed");
+	assert_int_equal(redeem(&alipay, code, merchant_food, "JCY-3", 15000, err, NULL, NULL), 201);
+}
+
+static void test_a_restart_keeps_every_claim(void **state)
+{
+	(void)state;
+	char before[32], after[32], err[64];
+	assert_int_equal(claim(&alipay, round_open, kind_shared, "dave", "dave-1", before, err), 201);
+	long long issued = count("SELECT count(*) FROM vouchers WHERE kind_id = %lld", kind_split);
+	assert_int_equal(server_stop_process(&server), 0);
+	server_start_process(&server, NULL);
+	assert_int_equal(client_login(&admin, "admin", "admin-password"), 200);
+	/* The same request after the restart: the same voucher. */
+	assert_int_equal(claim(&alipay, round_open, kind_shared, "dave", "dave-1", after, err), 201);
+	assert_string_equal(before, after);
+	assert_int_equal(claim(&alipay, round_open, kind_shared, "dave", "dave-2", NULL, err), 201);
+	assert_int_equal(claim(&alipay, round_open, kind_shared, "dave", "dave-3", NULL, err), 409);
+	/* The sold-out kind stays sold out. */
+	assert_int_equal(claim(&alipay, round_open, kind_split, "new-after-restart", "n1", NULL, err), 409);
+	assert_string_equal(err, "sold_out");
+	assert_int_equal(count("SELECT count(*) FROM vouchers WHERE kind_id = %lld", kind_split), issued);
+}
+
+static void test_campaign_list_and_admin_refusals(void **state)
+{
+	(void)state;
+	struct response r;
+	client_request(&admin, &r, "GET", "/api/v1/vouchers/campaigns", NULL, NULL, NULL);
+	assert_int_equal(r.status, 200);
+	json_t *round = json_array_get(json_object_get(json_array_get(json_object_get(r.json, "items"), 0), "rounds"), 0);
+	json_t *kind = json_array_get(json_object_get(round, "kinds"), 1); /* 满50减10, sold out */
+	assert_int_equal(json_integer_value(json_object_get(kind, "claimed")), 5);
+	assert_int_equal(json_integer_value(json_object_get(kind, "remaining")), 0);
+	response_free(&r);
+	long long merchants = count("SELECT count(*) FROM merchants");
+	client_request(&admin, &r, "POST", "/api/v1/vouchers/merchants",
+	               "{\"name\":\"x\",\"credit_code\":\"91350102MA2XY00015\",\"district\":\"350102\",\"category\":\"retail\",\"channels\":[]}",
+	               NULL, NULL);
+	assert_int_equal(r.status, 422);
+	assert_string_equal(error_code(&r), "invalid_credit_code");
+	response_free(&r);
+	client_request(&admin, &r, "POST", "/api/v1/vouchers/kinds",
+	               "{\"round\":1,\"name\":\"x\",\"face_fen\":100,\"threshold_fen\":0,\"stock\":10,\"validity_days\":1,"
+	               "\"per_person_limit\":1,\"categories\":[\"retail\"],\"allocations\":{\"bk_nope\":10}}",
+	               NULL, NULL);
+	assert_int_equal(r.status, 422);
+	response_free(&r);
+	assert_int_equal(count("SELECT count(*) FROM merchants"), merchants);
+}
+
+int main(void)
+{
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_claim_repeat_and_limit),
+	    cmocka_unit_test(test_stock_split_between_channels),
+	    cmocka_unit_test(test_claim_refusals),
+	    cmocka_unit_test(test_concurrent_claims_never_oversell),
+	    cmocka_unit_test(test_redeem_refuse_and_reverse),
+	    cmocka_unit_test(test_a_restart_keeps_every_claim),
+	    cmocka_unit_test(test_campaign_list_and_admin_refusals),
+	};
+	int failed = cmocka_run_group_tests(tests, setup, teardown);
+	curl_global_cleanup();
+	return failed;
+}
