@@ -410,6 +410,41 @@ static void test_campaign_list_and_admin_refusals(void **state)
 	assert_int_equal(count("SELECT count(*) FROM merchants"), merchants);
 }
 
+/* The bureau's figures: what was claimed, what it cost, what it drove. */
+static void test_stats(void **state)
+{
+	(void)state;
+	struct response r;
+	client_request(&admin, &r, "GET", "/api/v1/vouchers/stats", NULL, NULL, NULL);
+	assert_int_equal(r.status, 200);
+	json_t *t = json_object_get(r.json, "totals");
+	assert_int_equal(json_integer_value(json_object_get(t, "claimed")), count("SELECT count(*) FROM vouchers"));
+	assert_int_equal(json_integer_value(json_object_get(t, "issued")), count("SELECT sum(stock) FROM voucher_kinds"));
+	/* One live redemption: an order of 150元 with 20元 off; the earlier one was reversed. */
+	assert_int_equal(json_integer_value(json_object_get(t, "redeemed")), 1);
+	assert_int_equal(json_integer_value(json_object_get(t, "subsidy_fen")), 2000);
+	assert_int_equal(json_integer_value(json_object_get(t, "consumption_fen")), 15000);
+	assert_true(json_real_value(json_object_get(t, "leverage")) == 7.5);
+	assert_int_equal(json_integer_value(json_object_get(t, "reversed")), 1);
+	json_t *d = json_array_get(json_object_get(r.json, "by_district"), 0);
+	assert_string_equal(json_string_value(json_object_get(d, "district")), "350102");
+	json_t *m = json_array_get(json_object_get(r.json, "by_merchant"), 0);
+	assert_string_equal(json_string_value(json_object_get(m, "name")), "聚春园大酒店");
+	response_free(&r);
+	/* Filters: another district, another channel, a kind. */
+	client_request(&admin, &r, "GET", "/api/v1/vouchers/stats?district=350111", NULL, NULL, NULL);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(r.json, "totals"), "redeemed")), 0);
+	response_free(&r);
+	char path[200];
+	snprintf(path, sizeof path, "/api/v1/vouchers/stats?channel=%s&kind=%lld", unionpay.key_id, kind_split);
+	client_request(&admin, &r, "GET", path, NULL, NULL, NULL);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(r.json, "totals"), "claimed")), 2);
+	response_free(&r);
+	client_request(&admin, &r, "GET", "/api/v1/vouchers/stats?day=2020-13-01", NULL, NULL, NULL);
+	assert_int_equal(r.status, 422);
+	response_free(&r);
+}
+
 int main(void)
 {
 	curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -421,6 +456,7 @@ int main(void)
 	    cmocka_unit_test(test_redeem_refuse_and_reverse),
 	    cmocka_unit_test(test_a_restart_keeps_every_claim),
 	    cmocka_unit_test(test_campaign_list_and_admin_refusals),
+	    cmocka_unit_test(test_stats),
 	};
 	int failed = cmocka_run_group_tests(tests, setup, teardown);
 	curl_global_cleanup();
