@@ -28,10 +28,11 @@ struct command_def {
 	int (*run)(int argc, char **argv); /* argv[0] is the command name; returns the exit code */
 };
 
-enum service_phase { SERVICE_START, SERVICE_STOP };
+enum service_phase { SERVICE_START, SERVICE_STOP, SERVICE_DEMO /* add demo data to a new database */ };
 
 /* Something a domain runs beside the server: started (with the database path)
-** before the server listens, stopped after it has stopped. */
+** before the server listens, stopped after it has stopped; and asked for its
+** demo data when `banyan demo` creates a database. */
 struct service_def {
 	const char *name;
 	int (*run)(enum service_phase phase, const char *db_path); /* 0 or negative */

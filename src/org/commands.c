@@ -11,6 +11,7 @@
 
 #include "core/cli.h"
 #include "core/clock.h"
+#include "core/index.h"
 #include "http/auth.h"
 #include "http/serve.h"
 #include "org/org.h"
@@ -409,8 +410,15 @@ int cmd_demo(int argc, char **argv)
 		printf("creating demo data in %s ...\n", db_opt);
 		int r = a ? demo_seed(d, a) : -1;
 		arena_free(a);
+		/* Each domain with a service adds its own demo data. */
+		db_close(d);
+		d = NULL;
+		for (size_t i = 0; r >= 0 && i < service_count; i++)
+			r = service_table[i].run(SERVICE_DEMO, db_opt);
+		if (r >= 0 && db_open(db_opt, &d) < 0)
+			r = -1;
 		if (r < 0) {
-			fprintf(stderr, "banyan demo: could not create demo data: %s\n", db_errmsg(d));
+			fprintf(stderr, "banyan demo: could not create demo data\n");
 			db_close(d);
 			unlink(db_opt);
 			return 1;

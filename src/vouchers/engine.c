@@ -636,6 +636,8 @@ static void engine_free(void)
 */
 int voucher_service(enum service_phase phase, const char *db_path)
 {
+	if (phase == SERVICE_DEMO)
+		return voucher_demo(db_path);
 	if (phase == SERVICE_STOP) {
 		if (!engine.running)
 			return 0;

@@ -138,7 +138,7 @@ void voucher_stats(struct request *r)
 	};
 	for (int g = 0; g < 2 && rc >= 0; g++) {
 		rc = stats_query(r, &f, groups[g], &s);
-		while (rc == 0 && (rc = db_step(s)) == DB_ROW) {
+		while (rc >= 0 && (rc = db_step(s)) == DB_ROW) {
 			json_t *row = json_pack("{s:s, s:s, s:I, s:I, s:I}", "district", db_column_text(s, 3), "district_name",
 			                        db_column_text(s, 4), "redeemed", (json_int_t)db_column_int64(s, 5),
 			                        "subsidy_fen", (json_int_t)db_column_int64(s, 6), "consumption_fen",

@@ -46,6 +46,9 @@ int64_t voucher_engine_remaining(int64_t kind_id);
 /* Load a kind's definition from the database (with its round and channels). 0, DB_DONE or a db error. */
 int voucher_kind_load(struct db *d, int64_t kind_id, struct voucher_kind_def *ret);
 
+/* Add the demo campaign (five rounds of 2020 and one open now) to a new database. */
+int voucher_demo(const char *db_path);
+
 /* The JSON a channel sees of a voucher. */
 json_t *voucher_json(const char *code, int64_t kind_id, int64_t round_id, int64_t face_fen, int64_t threshold_fen,
                      int64_t claimed_at, int64_t expires_at, const char *state);

@@ -428,8 +428,10 @@ static void test_stats(void **state)
 	assert_int_equal(json_integer_value(json_object_get(t, "reversed")), 1);
 	json_t *d = json_array_get(json_object_get(r.json, "by_district"), 0);
 	assert_string_equal(json_string_value(json_object_get(d, "district")), "350102");
+	assert_int_equal(json_array_size(json_object_get(r.json, "by_district")), 1);
 	json_t *m = json_array_get(json_object_get(r.json, "by_merchant"), 0);
 	assert_string_equal(json_string_value(json_object_get(m, "name")), "聚春园大酒店");
+	assert_int_equal(json_array_size(json_object_get(r.json, "by_merchant")), 1);
 	response_free(&r);
 	/* Filters: another district, another channel, a kind. */
 	client_request(&admin, &r, "GET", "/api/v1/vouchers/stats?district=350111", NULL, NULL, NULL);
