@@ -158,6 +158,12 @@ void reply_table(struct request *r, const char *format, const char *filename, co
 /* The ?format= of an export: "xlsx" (the default) or "csv"; answers 422 and returns NULL otherwise. */
 const char *export_format_arg(struct request *r);
 
+/*
+** Send a live event (Server-Sent Events, GET /api/v1/events) to every open
+** console whose scope contains org_path.  data is borrowed.  Any thread.
+*/
+void events_publish(const char *type, const char *org_path, json_t *data);
+
 /* Is the organisation with this path inside the caller's scope? */
 bool principal_scope_contains(const struct principal *p, const char *org_path);
 

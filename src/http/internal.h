@@ -21,4 +21,9 @@ void http_queue(struct request *r, int status, const char *content_type, const v
 ** console's own routes.  Answers 404 itself when there is nothing to serve. */
 void static_serve(struct request *r);
 
+/* End every event stream (at shutdown: suspended connections must be resumed). */
+void events_close_all(void);
+/* Send a comment to every stream so idle proxies keep it open. */
+void events_keepalive(void);
+
 #endif

@@ -11,10 +11,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/cli.h"
 #include "core/index.h"
 #include "core/log.h"
+#include "http/internal.h"
 #include "http/serve.h"
 #include "org/org.h"
 
@@ -57,8 +59,11 @@ int serve_until_signal(const struct server_config *cfg, void (*on_ready)(uint16_
 	log_info("banyan serving %s on http://127.0.0.1:%u/", cfg->db_path, server_port(s));
 	if (on_ready)
 		on_ready(server_port(s));
+	/* Wait for a signal; meanwhile keep the consoles' event streams alive. */
 	int sig;
-	sigwait(&signals, &sig);
+	struct timespec keepalive = {15, 0};
+	while ((sig = sigtimedwait(&signals, NULL, &keepalive)) < 0)
+		events_keepalive();
 	log_info("signal %d: stopping", sig);
 	server_stop(s, 10000);
 	stop_services(started, cfg->db_path);

@@ -655,6 +655,7 @@ void server_stop(struct server *s, int grace_ms)
 		return;
 	if (s->daemon) {
 		MHD_quiesce_daemon(s->daemon);
+		events_close_all();
 		for (int waited = 0; atomic_load(&s->in_flight) > 0 && waited < grace_ms; waited += 10)
 			usleep(10000);
 		MHD_stop_daemon(s->daemon);

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <sodium.h>
 
@@ -68,10 +69,12 @@ static struct {
 	struct shard shards[SHARDS];
 	pthread_mutex_t queue_lock;
 	pthread_cond_t queue_ready;
+	pthread_cond_t ticker_wake; /* signalled at stop */
 	struct claim *queue_head, **queue_tail;
 	bool stopping;
 	pthread_t writer;
 	struct db *db;
+	pthread_t ticker;
 	struct claim **all; /* every claim, to free at stop */
 	size_t n_all, cap_all;
 	pthread_mutex_t all_lock;
@@ -497,6 +500,62 @@ void voucher_engine_claim(struct request *r, int64_t round_id, int64_t kind_id, 
 	enqueue(c);
 }
 
+/* ---- live counters ---------------------------------------------------- */
+
+/*
+** Once a second, publish the counters of every kind whose stock moved, for
+** the consoles watching a round.  Counting from memory costs nothing; a
+** storm of claims becomes one event a second per kind.
+*/
+static void *ticker_main(void *unused)
+{
+	(void)unused;
+	int64_t *last = NULL;
+	size_t n_last = 0;
+	pthread_mutex_lock(&engine.queue_lock);
+	while (!engine.stopping) {
+		struct timespec until;
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_sec += 1;
+		pthread_cond_timedwait(&engine.ticker_wake, &engine.queue_lock, &until);
+		if (engine.stopping)
+			break;
+		pthread_mutex_unlock(&engine.queue_lock);
+		pthread_rwlock_rdlock(&engine.kinds_lock);
+		if (n_last < engine.n_kinds) {
+			int64_t *grown = realloc(last, engine.n_kinds * sizeof *grown);
+			if (grown) {
+				for (size_t i = n_last; i < engine.n_kinds; i++)
+					grown[i] = -1;
+				last = grown;
+				n_last = engine.n_kinds;
+			}
+		}
+		for (size_t i = 0; i < engine.n_kinds && i < n_last; i++) {
+			struct kind_state *k = engine.kinds[i];
+			int64_t remaining = 0;
+			pthread_mutex_lock(&k->lock);
+			for (int b = 0; b < k->n_buckets; b++)
+				remaining += k->buckets[b].remaining;
+			pthread_mutex_unlock(&k->lock);
+			if (remaining == last[i])
+				continue;
+			last[i] = remaining;
+			json_t *data = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I}", "kind", (json_int_t)k->def.id, "round",
+			                         (json_int_t)k->def.round_id, "campaign", (json_int_t)k->def.campaign_id, "stock",
+			                         (json_int_t)k->def.stock, "claimed", (json_int_t)(k->def.stock - remaining),
+			                         "remaining", (json_int_t)remaining);
+			events_publish("voucher.counter", k->def.org_path, data);
+			json_decref(data);
+		}
+		pthread_rwlock_unlock(&engine.kinds_lock);
+		pthread_mutex_lock(&engine.queue_lock);
+	}
+	pthread_mutex_unlock(&engine.queue_lock);
+	free(last);
+	return NULL;
+}
+
 /* ---- start and stop --------------------------------------------------- */
 
 int voucher_kind_load(struct db *d, int64_t kind_id, struct voucher_kind_def *ret)
@@ -505,8 +564,9 @@ int voucher_kind_load(struct db *d, int64_t kind_id, struct voucher_kind_def *re
 	struct voucher_kind_def k = {0};
 	int r = db_prepare(d, &s,
 	                   "SELECT k.id, k.round_id, r.campaign_id, k.face_fen, k.threshold_fen, k.stock, k.validity_days,"
-	                   " k.per_person_limit, r.starts_at, r.ends_at FROM voucher_kinds k"
-	                   " JOIN voucher_rounds r ON r.id = k.round_id WHERE k.id = ?",
+	                   " k.per_person_limit, r.starts_at, r.ends_at, o.path FROM voucher_kinds k"
+	                   " JOIN voucher_rounds r ON r.id = k.round_id JOIN voucher_campaigns c ON c.id = r.campaign_id"
+	                   " JOIN orgs o ON o.id = c.org_id WHERE k.id = ?",
 	                   "i", kind_id);
 	if (r < 0)
 		return r;
@@ -522,6 +582,7 @@ int voucher_kind_load(struct db *d, int64_t kind_id, struct voucher_kind_def *re
 		k.per_person_limit = (int)db_column_int64(s, 7);
 		k.starts_at = db_column_int64(s, 8);
 		k.ends_at = db_column_int64(s, 9);
+		snprintf(k.org_path, sizeof k.org_path, "%s", db_column_text(s, 10));
 	}
 	db_finalize(s);
 	if (r != DB_ROW)
@@ -645,8 +706,10 @@ int voucher_service(enum service_phase phase, const char *db_path)
 		pthread_mutex_lock(&engine.queue_lock);
 		engine.stopping = true;
 		pthread_cond_signal(&engine.queue_ready);
+		pthread_cond_signal(&engine.ticker_wake);
 		pthread_mutex_unlock(&engine.queue_lock);
 		pthread_join(engine.writer, NULL);
+		pthread_join(engine.ticker, NULL);
 		engine_free();
 		return 0;
 	}
@@ -655,6 +718,7 @@ int voucher_service(enum service_phase phase, const char *db_path)
 	pthread_mutex_init(&engine.queue_lock, NULL);
 	pthread_mutex_init(&engine.all_lock, NULL);
 	pthread_cond_init(&engine.queue_ready, NULL);
+	pthread_cond_init(&engine.ticker_wake, NULL);
 	engine.queue_tail = &engine.queue_head;
 	for (int i = 0; i < SHARDS; i++) {
 		pthread_mutex_init(&engine.shards[i].lock, NULL);
@@ -670,6 +734,14 @@ int voucher_service(enum service_phase phase, const char *db_path)
 	}
 	if (pthread_create(&engine.writer, NULL, writer_main, NULL) != 0)
 		goto fail;
+	if (pthread_create(&engine.ticker, NULL, ticker_main, NULL) != 0) {
+		pthread_mutex_lock(&engine.queue_lock);
+		engine.stopping = true;
+		pthread_cond_signal(&engine.queue_ready);
+		pthread_mutex_unlock(&engine.queue_lock);
+		pthread_join(engine.writer, NULL);
+		goto fail;
+	}
 	return 0;
 fail:
 	engine_free();

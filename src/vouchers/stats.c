@@ -93,6 +93,14 @@ static int stats_query(struct request *r, const struct filters *f, const char *s
 	                  f->day_to);
 }
 
+/* The two tables, by merchant and by district: the same columns, so one row reader serves both. */
+static const char *const groups[] = {
+	"SELECT merchant_id, merchant_name, category, district, district_name, count(*), sum(discount_fen),"
+	" sum(amount_fen) FROM fd WHERE reversed_at IS NULL GROUP BY merchant_id ORDER BY sum(amount_fen) DESC LIMIT 100",
+	"SELECT 0, '', '', district, district_name, count(*), sum(discount_fen), sum(amount_fen) FROM fd"
+	" WHERE reversed_at IS NULL GROUP BY district ORDER BY sum(amount_fen) DESC",
+};
+
 /*
 ** ROUTE: GET /api/v1/vouchers/stats
 ** AUTH: admin,department,leader
@@ -130,12 +138,6 @@ void voucher_stats(struct request *r)
 	}
 	db_finalize(s);
 	json_t *by_merchant = json_array(), *by_district = json_array();
-	static const char *const groups[] = {
-		"SELECT merchant_id, merchant_name, category, district, district_name, count(*), sum(discount_fen),"
-		" sum(amount_fen) FROM fd WHERE reversed_at IS NULL GROUP BY merchant_id ORDER BY sum(amount_fen) DESC LIMIT 100",
-		"SELECT 0, '', '', district, district_name, count(*), sum(discount_fen), sum(amount_fen) FROM fd"
-		" WHERE reversed_at IS NULL GROUP BY district ORDER BY sum(amount_fen) DESC",
-	};
 	for (int g = 0; g < 2 && rc >= 0; g++) {
 		rc = stats_query(r, &f, groups[g], &s);
 		while (rc >= 0 && (rc = db_step(s)) == DB_ROW) {
@@ -161,4 +163,45 @@ void voucher_stats(struct request *r)
 	}
 	reply_json(r, 200, json_pack("{s:o, s:o, s:o}", "totals", totals, "by_merchant", by_merchant, "by_district",
 	                             by_district));
+}
+
+/*
+** ROUTE: GET /api/v1/vouchers/stats/export
+** AUTH: admin,department,leader
+** SUMMARY: 导出消费券统计表(Excel/CSV) Export the merchant or district table
+** ?table=merchants|districts, ?format=xlsx|csv, and the filters of /stats.
+** Amounts in 元.
+*/
+void voucher_stats_export(struct request *r)
+{
+	static const char *const merchant_headers[] = {"商户", "行业", "区县", "核销张数", "财政补贴(元)", "带动消费(元)"};
+	static const char *const district_headers[] = {"区县代码", "区县", "核销张数", "财政补贴(元)", "带动消费(元)"};
+	const char *table = query_arg(r, "table"), *format;
+	struct filters f;
+	bool merchants = table && strcmp(table, "merchants") == 0;
+	if (!table || (!merchants && strcmp(table, "districts") != 0)) {
+		reply_error(r, 422, "invalid_query", "table", "table 应为 merchants 或 districts (table must be merchants or districts)");
+		return;
+	}
+	if (!(format = export_format_arg(r)) || !filters_read(r, &f))
+		return;
+	struct db_stmt *s;
+	int rc = stats_query(r, &f, groups[merchants ? 0 : 1], &s);
+	json_t *rows = json_array();
+	while (rc >= 0 && (rc = db_step(s)) == DB_ROW) {
+		double subsidy = (double)db_column_int64(s, 6) / 100, consumption = (double)db_column_int64(s, 7) / 100;
+		json_array_append_new(rows, merchants ? json_pack("[s, s, s, I, f, f]", db_column_text(s, 1), db_column_text(s, 2),
+		                                                  db_column_text(s, 4), (json_int_t)db_column_int64(s, 5),
+		                                                  subsidy, consumption)
+		                                      : json_pack("[s, s, I, f, f]", db_column_text(s, 3), db_column_text(s, 4),
+		                                                  (json_int_t)db_column_int64(s, 5), subsidy, consumption));
+	}
+	db_finalize(s);
+	if (rc < 0)
+		reply_db_error(r, rc);
+	else if (merchants)
+		reply_table(r, format, "消费券核销-商户", merchant_headers, 6, rows);
+	else
+		reply_table(r, format, "消费券核销-区县", district_headers, 5, rows);
+	json_decref(rows);
 }

@@ -27,6 +27,7 @@ struct voucher_kind_def {
 	int64_t channels[VOUCHER_MAX_CHANNELS]; /* api_keys.id of the round's channels */
 	int n_allocations;                      /* 0: one shared pool */
 	int64_t allocation_channel[VOUCHER_MAX_CHANNELS], allocation_stock[VOUCHER_MAX_CHANNELS];
+	char org_path[256]; /* the campaign's organisation: who sees its live counters */
 };
 
 /* Make a kind claimable (after its row is committed).  0, or -ENOMEM. */

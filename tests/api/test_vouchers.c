@@ -23,7 +23,7 @@
 
 static struct test_server server;
 static struct client admin, alipay, unionpay, outsider;
-static long long round_open, round_later, kind_shared, kind_split, kind_retail, kind_car, merchant_food, merchant_shop;
+static long long round_open, round_later, kind_shared, kind_split, kind_retail, kind_car, kind_live, merchant_food, merchant_shop;
 
 static void make_key(struct client *c, const char *org, const char *name)
 {
@@ -447,6 +447,113 @@ static void test_stats(void **state)
 	response_free(&r);
 }
 
+static void test_merchants_channels_and_export(void **state)
+{
+	(void)state;
+	struct response r;
+	client_request(&admin, &r, "GET", "/api/v1/vouchers/merchants", NULL, NULL, NULL);
+	assert_int_equal(r.status, 200);
+	assert_int_equal(json_array_size(json_object_get(r.json, "items")), count("SELECT count(*) FROM merchants"));
+	json_t *shop = NULL, *m;
+	size_t i;
+	json_array_foreach(json_object_get(r.json, "items"), i, m) if (json_integer_value(json_object_get(m, "id")) == merchant_shop) shop = m;
+	assert_non_null(shop);
+	assert_int_equal(json_array_size(json_object_get(shop, "channels")), 1);
+	assert_string_equal(json_string_value(json_array_get(json_object_get(shop, "channels"), 0)), alipay.key_id);
+	response_free(&r);
+
+	client_request(&admin, &r, "GET", "/api/v1/vouchers/channels", NULL, NULL, NULL);
+	assert_int_equal(json_array_size(json_object_get(r.json, "items")), 3);
+	response_free(&r);
+
+	client_request(&admin, &r, "GET", "/api/v1/vouchers/stats/export?table=districts&format=csv", NULL, NULL, NULL);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(r.body, "350102,鼓楼区,1,20.00,150.00"));
+	response_free(&r);
+	client_request(&admin, &r, "GET", "/api/v1/vouchers/stats/export?table=merchants", NULL, NULL, NULL);
+	assert_int_equal(r.status, 200);
+	assert_memory_equal(r.body, "PK", 2);
+	response_free(&r);
+	client_request(&admin, &r, "GET", "/api/v1/vouchers/stats/export?table=nope", NULL, NULL, NULL);
+	assert_int_equal(r.status, 422);
+	response_free(&r);
+}
+
+struct stream {
+	char data[65536];
+	size_t len;
+};
+
+static size_t stream_collect(char *ptr, size_t size, size_t n, void *userdata)
+{
+	struct stream *st = userdata;
+	size_t add = size * n;
+	if (st->len + add >= sizeof st->data)
+		return 0;
+	memcpy(st->data + st->len, ptr, add);
+	st->len += add;
+	st->data[st->len] = 0;
+	/* Stop once the counter shows the claims made below. */
+	return strstr(st->data, "\"claimed\":3,") ? 0 : add;
+}
+
+static void *claim_later(void *arg)
+{
+	(void)arg;
+	struct timespec pause = {0, 300 * 1000 * 1000};
+	nanosleep(&pause, NULL);
+	char req[32], err[64];
+	for (int i = 0; i < 3; i++) {
+		snprintf(req, sizeof req, "live-%d", i);
+		claim(&alipay, round_open, kind_live, req, req, NULL, err);
+	}
+	return NULL;
+}
+
+/* A console watching a round sees the counters move as claims arrive, without asking. */
+static void test_live_counters_over_sse(void **state)
+{
+	(void)state;
+	kind_live = create("/api/v1/vouchers/kinds",
+	                   "{\"round\":%lld,\"name\":\"直播券\",\"face_fen\":100,\"threshold_fen\":0,\"stock\":9,"
+	                   "\"validity_days\":1,\"per_person_limit\":1,\"categories\":[\"retail\"]}",
+	                   round_open);
+	struct stream st = {.len = 0};
+	CURL *h = curl_easy_duphandle(admin.curl);
+	/* A duplicate handle has no cookies: give it the admin's session. */
+	struct curl_slist *cookies = NULL;
+	curl_easy_getinfo(admin.curl, CURLINFO_COOKIELIST, &cookies);
+	for (struct curl_slist *c = cookies; c; c = c->next)
+		curl_easy_setopt(h, CURLOPT_COOKIELIST, c->data);
+	curl_slist_free_all(cookies);
+	char url[128];
+	snprintf(url, sizeof url, "http://127.0.0.1:%u/api/v1/events", server.port);
+	curl_easy_setopt(h, CURLOPT_URL, url);
+	curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
+	curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, NULL);
+	curl_easy_setopt(h, CURLOPT_HTTPHEADER, NULL);
+	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, stream_collect);
+	curl_easy_setopt(h, CURLOPT_WRITEDATA, &st);
+	curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, NULL);
+	curl_easy_setopt(h, CURLOPT_TIMEOUT, 10L);
+	pthread_t t;
+	pthread_create(&t, NULL, claim_later, NULL);
+	CURLcode rc = curl_easy_perform(h);
+	pthread_join(t, NULL);
+	char *ctype = NULL;
+	curl_easy_getinfo(h, CURLINFO_CONTENT_TYPE, &ctype);
+	assert_non_null(ctype);
+	assert_non_null(strstr(ctype, "text/event-stream"));
+	curl_easy_cleanup(h);
+	/* Ended by us on seeing the event (a write error), not by the timeout. */
+	assert_int_equal(rc, CURLE_WRITE_ERROR);
+	assert_non_null(strstr(st.data, "event: voucher.counter"));
+	char expect[128];
+	snprintf(expect, sizeof expect, "{\"kind\":%lld,\"round\":%lld,", kind_live, round_open);
+	assert_non_null(strstr(st.data, expect));
+	assert_non_null(strstr(st.data, "\"claimed\":3,\"remaining\":6}"));
+}
+
 int main(void)
 {
 	curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -459,6 +566,8 @@ int main(void)
 	    cmocka_unit_test(test_a_restart_keeps_every_claim),
 	    cmocka_unit_test(test_campaign_list_and_admin_refusals),
 	    cmocka_unit_test(test_stats),
+	    cmocka_unit_test(test_merchants_channels_and_export),
+	    cmocka_unit_test(test_live_counters_over_sse),
 	};
 	int failed = cmocka_run_group_tests(tests, setup, teardown);
 	curl_global_cleanup();

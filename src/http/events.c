@@ -1,0 +1,183 @@
+/*
+** Live events to the console: Server-Sent Events on GET /api/v1/events.
+**
+** A subscriber is an open response whose content comes from
+** events_read(); when it has nothing to send it suspends its connection
+** (the pattern libmicrohttpd asks for: a reader that returns 0 must suspend,
+** or the server would spin), and events_publish() resumes it.  So a
+** thousand open consoles hold no worker thread.  Each subscriber sees only
+** events whose organisation path lies in its scope.  A subscriber that
+** falls too far behind is closed; the browser's EventSource reconnects.
+*/
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <microhttpd.h>
+
+#include "core/log.h"
+#include "http/internal.h"
+
+enum { SUBSCRIBER_BUFFER = 256 * 1024, KEEPALIVE_SECONDS = 15 };
+
+struct subscriber {
+	struct subscriber *prev, *next;
+	struct MHD_Connection *conn;
+	char *scope; /* org path */
+	char *buf;
+	size_t len;
+	bool suspended, closed;
+};
+
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static struct subscriber *subscribers;
+static bool closing; /* shutting down: streams opened now end at once */
+
+static void wake(struct subscriber *s)
+{
+	if (s->suspended) {
+		s->suspended = false;
+		MHD_resume_connection(s->conn);
+	}
+}
+
+static void append(struct subscriber *s, const char *text, size_t n)
+{
+	if (s->closed)
+		return;
+	if (s->len + n > SUBSCRIBER_BUFFER) {
+		s->closed = true; /* too slow: let it reconnect rather than grow without bound */
+	} else {
+		memcpy(s->buf + s->len, text, n);
+		s->len += n;
+	}
+	wake(s);
+}
+
+void events_publish(const char *type, const char *org_path, json_t *data)
+{
+	char *json = json_dumps(data, JSON_COMPACT);
+	if (!json)
+		return;
+	size_t size = strlen(type) + strlen(json) + 32;
+	char *text = malloc(size);
+	if (text) {
+		int n = snprintf(text, size, "event: %s\ndata: %s\n\n", type, json);
+		pthread_mutex_lock(&lock);
+		for (struct subscriber *s = subscribers; s; s = s->next)
+			if (strncmp(org_path, s->scope, strlen(s->scope)) == 0)
+				append(s, text, (size_t)n);
+		pthread_mutex_unlock(&lock);
+	}
+	free(text);
+	free(json);
+}
+
+void events_close_all(void)
+{
+	pthread_mutex_lock(&lock);
+	closing = true;
+	for (struct subscriber *s = subscribers; s; s = s->next) {
+		s->closed = true;
+		wake(s);
+	}
+	pthread_mutex_unlock(&lock);
+}
+
+static ssize_t events_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+	(void)pos;
+	struct subscriber *s = cls;
+	ssize_t n = 0;
+	pthread_mutex_lock(&lock);
+	if (s->len > 0) {
+		n = (ssize_t)(s->len < max ? s->len : max);
+		memcpy(buf, s->buf, (size_t)n);
+		memmove(s->buf, s->buf + n, s->len - (size_t)n);
+		s->len -= (size_t)n;
+	} else if (s->closed) {
+		n = MHD_CONTENT_READER_END_OF_STREAM;
+	} else {
+		s->suspended = true;
+		MHD_suspend_connection(s->conn);
+	}
+	pthread_mutex_unlock(&lock);
+	return n;
+}
+
+static void events_free(void *cls)
+{
+	struct subscriber *s = cls;
+	pthread_mutex_lock(&lock);
+	if (s->prev)
+		s->prev->next = s->next;
+	else
+		subscribers = s->next;
+	if (s->next)
+		s->next->prev = s->prev;
+	pthread_mutex_unlock(&lock);
+	free(s->scope);
+	free(s->buf);
+	free(s);
+}
+
+/*
+** ROUTE: GET /api/v1/events
+** AUTH: any
+** SUMMARY: 实时事件流(SSE) Live events for the console (Server-Sent Events)
+** text/event-stream of the events in the caller's scope, e.g.
+** "voucher.counter"; a comment line every 15 s keeps proxies from closing it.
+*/
+void events_get(struct request *r)
+{
+	struct subscriber *s = calloc(1, sizeof *s);
+	if (s) {
+		s->conn = r->conn;
+		s->scope = strdup(r->who.org_path);
+		s->buf = malloc(SUBSCRIBER_BUFFER);
+	}
+	if (!s || !s->scope || !s->buf) {
+		if (s) {
+			free(s->scope);
+			free(s->buf);
+		}
+		free(s);
+		reply_error(r, 503, "busy", NULL, "系统繁忙 (out of memory)");
+		return;
+	}
+	/* The first bytes tell the browser the stream is open. */
+	memcpy(s->buf, ": banyan events\nretry: 3000\n\n", 29);
+	s->len = 29;
+	struct MHD_Response *resp = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 4096, events_read, s, events_free);
+	if (!resp) {
+		free(s->scope);
+		free(s->buf);
+		free(s);
+		reply_error(r, 503, "busy", NULL, "系统繁忙 (out of memory)");
+		return;
+	}
+	pthread_mutex_lock(&lock);
+	s->closed = closing;
+	s->next = subscribers;
+	if (subscribers)
+		subscribers->prev = s;
+	subscribers = s;
+	pthread_mutex_unlock(&lock);
+	MHD_add_response_header(resp, "Content-Type", "text/event-stream; charset=utf-8");
+	MHD_add_response_header(resp, "Cache-Control", "no-cache");
+	MHD_add_response_header(resp, "X-Accel-Buffering", "no");
+	MHD_add_response_header(resp, "X-Request-Id", r->id);
+	MHD_queue_response(r->conn, 200, resp);
+	MHD_destroy_response(resp);
+	r->status = 200;
+}
+
+void events_keepalive(void)
+{
+	pthread_mutex_lock(&lock);
+	for (struct subscriber *s = subscribers; s; s = s->next)
+		append(s, ":\n\n", 3);
+	pthread_mutex_unlock(&lock);
+}
