@@ -33,7 +33,7 @@ fuzz: deps
 	@test -f build-fuzz/build.ninja || CC=clang meson setup build-fuzz -Dfuzzing=true -Dbuildtype=debug \
 		-Db_sanitize=address,undefined -Db_lundef=false
 	@ninja -C build-fuzz
-	@for t in calendar codes csv router; do \
+	@for t in calendar codes csv router vouchers; do \
 		mkdir -p build-fuzz/found-$$t; \
 		build-fuzz/tests/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) build-fuzz/found-$$t tests/fuzz/corpus/$$t || exit 1; \
 	done

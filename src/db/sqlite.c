@@ -20,6 +20,19 @@ struct db_stmt {
 	sqlite3_stmt *stmt;
 	struct db *db;
 	struct db_stmt *prev, *next;
+	uint64_t hash; /* of the SQL text: its place in the statement cache */
+};
+
+/*
+** Finished statements are kept, reset, in a small direct-mapped cache keyed
+** by their SQL text, so the statements a request runs every time are
+** prepared once per connection rather than once per request.
+*/
+enum { STMT_CACHE = 64 };
+
+struct cached_stmt {
+	uint64_t hash;
+	sqlite3_stmt *stmt;
 };
 
 struct db {
@@ -31,7 +44,16 @@ struct db {
 	const char *tx_file;
 	int tx_line;
 	char problem[512];
+	struct cached_stmt cache[STMT_CACHE];
 };
+
+static uint64_t sql_hash(const char *sql)
+{
+	uint64_t h = 1469598103934665603ULL; /* FNV-1a */
+	for (const unsigned char *p = (const unsigned char *)sql; *p; p++)
+		h = (h ^ *p) * 1099511628211ULL;
+	return h;
+}
 
 static int map_error(struct db *d, int rc)
 {
@@ -86,6 +108,8 @@ void db_close(struct db *d)
 		log_error("db: transaction begun at %s:%d left open at close", d->tx_file, d->tx_line);
 		sqlite3_exec(d->conn, "ROLLBACK", NULL, NULL, NULL);
 	}
+	for (int i = 0; i < STMT_CACHE; i++)
+		sqlite3_finalize(d->cache[i].stmt);
 	sqlite3_close(d->conn);
 	free(d->path);
 	free(d);
@@ -136,7 +160,15 @@ static int prepare_v(struct db *d, struct db_stmt **ret, const char *sql, const 
 	struct db_stmt *s = calloc(1, sizeof *s);
 	if (!s)
 		return DB_ERROR;
-	int rc = sqlite3_prepare_v2(d->conn, sql, -1, &s->stmt, NULL);
+	s->hash = sql_hash(sql);
+	struct cached_stmt *c = &d->cache[s->hash % STMT_CACHE];
+	int rc = SQLITE_OK;
+	if (c->stmt && c->hash == s->hash && strcmp(sqlite3_sql(c->stmt), sql) == 0) {
+		s->stmt = c->stmt;
+		c->stmt = NULL;
+	} else {
+		rc = sqlite3_prepare_v3(d->conn, sql, -1, SQLITE_PREPARE_PERSISTENT, &s->stmt, NULL);
+	}
 	if (rc != SQLITE_OK) {
 		log_error("db: prepare failed: %s: %s", sqlite3_errmsg(d->conn), sql);
 		free(s);
@@ -201,7 +233,13 @@ void db_finalize(struct db_stmt *s)
 		s->db->open_stmts = s->next;
 	if (s->next)
 		s->next->prev = s->prev;
-	sqlite3_finalize(s->stmt);
+	/* Back to the cache, reset, displacing whatever held its place. */
+	struct cached_stmt *c = &s->db->cache[s->hash % STMT_CACHE];
+	sqlite3_reset(s->stmt);
+	sqlite3_clear_bindings(s->stmt);
+	sqlite3_finalize(c->stmt);
+	c->hash = s->hash;
+	c->stmt = s->stmt;
 	free(s);
 }
 

@@ -37,6 +37,11 @@ const char *role_name(enum role role)
 	return role >= 0 && role < ROLE_COUNT ? roles[role].name : "none";
 }
 
+bool role_is_for_people(enum role role)
+{
+	return role != ROLE_NONE && role != ROLE_CHANNEL;
+}
+
 const char *role_label_zh(enum role role)
 {
 	return role >= 0 && role < ROLE_COUNT ? roles[role].label_zh : "";

@@ -44,6 +44,8 @@ enum role {
 enum role role_from_name(const char *name);
 const char *role_name(enum role role);
 const char *role_label_zh(enum role role);
+/* May a user account have this role?  Payment channels are machines: API keys only. */
+bool role_is_for_people(enum role role);
 
 /* Who is calling: a user with a session, a machine client with an API key, or nobody. */
 struct principal {
@@ -66,7 +68,7 @@ struct request {
 	struct arena *arena;
 	struct db *db;
 	struct server *server;
-	void *conn; /* the MHD connection; only src/http touches it */
+	void *conn; /* the MHD connection; only src/http touches it; NULL for a detached request */
 	const char *method;
 	const char *path;
 	const char *ip; /* read it with request_ip(): formatted on first use */
@@ -85,6 +87,8 @@ struct request {
 	int deferred_status;
 	json_t *deferred_body;
 	int status;             /* 0 until answered */
+	char *captured;         /* a detached request's answer (conn == NULL: fuzzing, tests) */
+	size_t captured_len;
 	int64_t start_us;
 };
 

@@ -84,6 +84,14 @@ static struct db *worker_db(struct server *s)
 void http_queue(struct request *r, int status, const char *content_type, const void *data, size_t len,
                 bool persistent, const char *const *headers)
 {
+	if (!r->conn) {
+		/* A detached request (fuzzing, in-process tests): keep the answer. */
+		(void)content_type, (void)persistent, (void)headers;
+		r->status = status;
+		r->captured = arena_strndup(r->arena, data, len);
+		r->captured_len = len;
+		return;
+	}
 	struct MHD_Response *resp = MHD_create_response_from_buffer(
 	    len, (void *)data, persistent ? MHD_RESPMEM_PERSISTENT : MHD_RESPMEM_MUST_COPY);
 	if (!resp)
@@ -208,8 +216,8 @@ static void request_id(char out[17])
 
 const char *request_ip(struct request *r)
 {
-	if (r->ip)
-		return r->ip;
+	if (r->ip || !r->conn)
+		return r->ip ? r->ip : "-";
 	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 	char ip[INET6_ADDRSTRLEN] = "-";
 	if (ci && ci->client_addr && ci->client_addr->sa_family == AF_INET)
@@ -244,17 +252,17 @@ bool route_param_id(struct request *r, const char *name, int64_t *ret)
 
 const char *query_arg(struct request *r, const char *name)
 {
-	return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
+	return r->conn ? MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name) : NULL;
 }
 
 const char *request_header(struct request *r, const char *name)
 {
-	return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
+	return r->conn ? MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name) : NULL;
 }
 
 const char *request_cookie(struct request *r, const char *name)
 {
-	return MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, name);
+	return r->conn ? MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, name) : NULL;
 }
 
 static json_t *body_field(struct request *r, const char *field)

@@ -48,8 +48,8 @@ static int user_add(struct db *d, struct arena *a, const char *username, const c
 		fprintf(stderr, "banyan user add: username must be 3-32 of a-z 0-9 _ . -\n");
 		return EXIT_USAGE;
 	}
-	if (role_from_name(role) == ROLE_NONE) {
-		fprintf(stderr, "banyan user add: unknown role '%s'\n", role);
+	if (!role_is_for_people(role_from_name(role))) {
+		fprintf(stderr, "banyan user add: unknown role '%s' (payment channels use `banyan apikey add`)\n", role);
 		return EXIT_USAGE;
 	}
 	if (org_find_by_code(d, a, org_code, &o) != 0) {
@@ -131,7 +131,8 @@ static int user_change(struct db *d, const char *username, const char *sql_set, 
 ** passwd   --username U --password-stdin      (ends the user's sessions)
 ** list     [--org CODE]
 ** disable  --username U                       (ends the user's sessions)
-** Roles: admin leader officer agent department enterprise merchant channel.
+** Roles: admin leader officer agent department enterprise merchant
+** (payment channels are machines: they get API keys, see banyan apikey).
 ** The password is read from standard input, never from the command line.
 */
 int cmd_user(int argc, char **argv)

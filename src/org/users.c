@@ -159,10 +159,10 @@ static bool body_role(struct request *r, int flags, const char **ret)
 {
 	if (!body_string(r, "role", flags, 16, ret))
 		return false;
-	if (*ret && role_from_name(*ret) == ROLE_NONE) {
-		reply_error(
-		    r, 422, "invalid_value", "role",
-		    "角色应为 admin/leader/officer/agent/department/enterprise/merchant/channel (unknown role)");
+	if (*ret && !role_is_for_people(role_from_name(*ret))) {
+		reply_error(r, 422, "invalid_value", "role",
+		            "角色应为 admin/leader/officer/agent/department/enterprise/merchant;支付渠道使用 API 密钥"
+		            " (unknown role; payment channels use API keys, not accounts)");
 		return false;
 	}
 	return true;

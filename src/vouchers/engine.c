@@ -407,6 +407,10 @@ static bool answer_repeat(struct request *r, struct claim *c)
 void voucher_engine_claim(struct request *r, int64_t round_id, int64_t kind_id, const char *person,
                           const char *request_id)
 {
+	if (!engine.running) {
+		reply_error(r, 503, "busy", NULL, "消费券服务未启动 (the voucher engine is not running)");
+		return;
+	}
 	int64_t channel = r->who.api_key_id, now = clock_now();
 	unsigned char id_key[8 + 65], person_key[8 + 65];
 	size_t id_len = channel_key(id_key, channel, request_id), person_len = channel_key(person_key, channel, person);
@@ -421,7 +425,7 @@ void voucher_engine_claim(struct request *r, int64_t round_id, int64_t kind_id, 
 	}
 	pthread_mutex_unlock(&sh->lock);
 
-	struct kind_state *k = engine.running ? kind_find(kind_id) : NULL;
+	struct kind_state *k = kind_find(kind_id);
 	if (!k || k->def.round_id != round_id) {
 		reply_error(r, 404, "unknown_kind", "kind", "该期没有这种消费券 (no such voucher kind in this round)");
 		return;

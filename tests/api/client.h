@@ -42,6 +42,7 @@ struct response {
 	char *body;
 	json_t *json; /* parsed body or NULL */
 	char headers[4096];
+	bool stream; /* text/event-stream: read up to the first bytes, then hung up */
 };
 
 struct client {

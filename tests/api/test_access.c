@@ -14,15 +14,19 @@
 **        - an allowed role acting on an organisation, user or record outside
 **          its own organisation's subtree gets 403 (scope is a path prefix);
 **        - a cookie session needs X-CSRF-Token on anything but GET (403 "csrf").
-**   2. PATH and BODY may hold {user:USERNAME} (that user's id) and {me} (the
-**      caller's username).  Targets that requests change (disable, reset, move)
-**      should be dedicated users created in setup(), never the callers.
+**   2. PATH and BODY may hold {user:USERNAME} (that user's id), {me} (the
+**      caller's username) and {FIXTURE}, a record setup() made through the API
+**      (see fixtures[]: {campaign}, {round}, {voucher}, {redemption}, {key}...).
+**      Targets that requests change (disable, reset, move) should be dedicated
+**      users or fixtures created in setup(), never the callers.  A row that
+**      creates something gives it a name or code of its own (use {me}).
 **   3. Rows run in order, once per caller in the set, in the order of enum caller.
 **      A row that ends the caller's session takes .flags = RELOGIN.
 **   4. New kinds of caller: add to enum caller and callers[] and create them
 **      in setup().
-** A row expecting 401/403 on a non-public route also asserts that nothing was
-** written (no audit record, user, session or organisation).
+** A row expecting 401/403/404 on a non-public route also asserts that nothing
+** was written (see footprint(): audit records, users, sessions, organisations,
+** voucher campaigns, rounds, kinds, merchants, vouchers and redemptions).
 */
 #include <stdarg.h>
 #include <stddef.h>
@@ -37,6 +41,7 @@
 #include <curl/curl.h>
 
 #include "client.h"
+#include "core/clock.h"
 #include "core/index.h"
 
 enum caller {
@@ -54,14 +59,17 @@ enum caller {
 	N_CALLERS
 };
 
-#define B(c)       (1u << (c))
-#define EVERYONE   ((1u << N_CALLERS) - 1)
-#define SIGNED_IN  (EVERYONE & ~B(ANON))
-#define USERS      (SIGNED_IN & ~B(CHANNEL)) /* callers with a cookie session */
-#define CITY_WIDE  (B(ADMIN) | B(LEADER))
-#define USER_ADMIN (B(ADMIN) | B(ADMIN_JA) | B(LEADER) | B(LEADER_CL)) /* may read users and the audit log */
-#define STAFF      (B(OFFICER) | B(AGENT) | B(DEPT))
-#define OUTSIDE    (B(ENTERPRISE) | B(MERCHANT) | B(CHANNEL))
+#define B(c)              (1u << (c))
+#define EVERYONE          ((1u << N_CALLERS) - 1)
+#define SIGNED_IN         (EVERYONE & ~B(ANON))
+#define USERS             (SIGNED_IN & ~B(CHANNEL)) /* callers with a cookie session */
+#define CITY_WIDE         (B(ADMIN) | B(LEADER))
+#define USER_ADMIN        (B(ADMIN) | B(ADMIN_JA) | B(LEADER) | B(LEADER_CL)) /* may read users and the audit log */
+#define STAFF             (B(OFFICER) | B(AGENT) | B(DEPT))
+#define OUTSIDE           (B(ENTERPRISE) | B(MERCHANT) | B(CHANNEL))
+#define VOUCHER_ADMIN     (B(ADMIN) | B(ADMIN_JA) | B(DEPT)) /* run voucher campaigns, within their subtree */
+#define NOT_VOUCHER_ADMIN (SIGNED_IN & ~VOUCHER_ADMIN)
+#define VOUCHER_READ      (VOUCHER_ADMIN | CITY_WIDE | B(LEADER_CL)) /* list campaigns */
 
 static const struct caller_def {
 	const char *label, *username, *role, *org;
@@ -109,6 +117,24 @@ struct row {
 #define RESET      "{\"password\":\"reset-password-1\"}"
 #define MY_PW_AWAY "{\"old_password\":\"{me}-password\",\"new_password\":\"{me}-password-2\"}"
 #define MY_PW_BACK "{\"old_password\":\"{me}-password-2\",\"new_password\":\"{me}-password\"}"
+
+/* Vouchers: bodies for setup()'s fixtures and for the rows. */
+#define CAMPAIGN(name, org) "{\"name\":\"" name "\",\"org\":\"" org "\"}"
+#define ROUND(campaign, name, from, until, channels)                                                                   \
+	"{\"campaign\":" campaign ",\"name\":\"" name "\",\"starts_at\":\"" from "\",\"ends_at\":\"" until "\","       \
+	"\"channels\":[" channels "]}"
+#define LATER_ROUND(campaign, name)                                                                                    \
+	ROUND(campaign, name, "2030-05-01T10:00:00+08:00", "2030-05-07T22:00:00+08:00", "\"{key}\"")
+#define KIND(round, name)                                                                                              \
+	"{\"round\":" round ",\"name\":\"" name "\",\"face_fen\":1000,\"threshold_fen\":0,\"stock\":100,"              \
+	"\"validity_days\":7,\"per_person_limit\":5,\"categories\":[\"catering\",\"retail\"]}"
+#define SHOP(name, credit_code, district, channels)                                                                    \
+	"{\"name\":\"" name "\",\"credit_code\":\"" credit_code "\",\"district\":\"" district "\","                    \
+	"\"category\":\"catering\",\"channels\":[" channels "]}"
+#define CLAIM(round, kind, person)                                                                                     \
+	"{\"round\":" round ",\"kind\":" kind ",\"user\":\"" person "\",\"request_id\":\"" person "\"}"
+#define REDEEM(code, order_no)                                                                                         \
+	"{\"code\":\"" code "\",\"merchant\":{merchant},\"order_no\":\"" order_no "\",\"amount_fen\":5000}"
 
 static const struct row matrix[] = {
     /* ---- public: anyone, signed in or not ---- */
@@ -209,6 +235,99 @@ static const struct row matrix[] = {
     R("GET", "/api/v1/audit/export", NULL, B(ADMIN) | B(LEADER_CL), 200), /* Excel */
     R("GET", "/api/v1/audit/export?format=csv", NULL, STAFF | OUTSIDE, 403),
 
+    /* ---- vouchers: running campaigns (admin, department), the body's organisation in the caller's subtree ---- */
+    R("POST", "/api/v1/vouchers/campaigns", CAMPAIGN("c-anon", "350100-swj"), B(ANON), 401),
+    R("POST", "/api/v1/vouchers/campaigns", CAMPAIGN("c-{me}", "350100-swj"), NOT_VOUCHER_ADMIN, 403,
+      .code = "forbidden"),
+    R("POST", "/api/v1/vouchers/campaigns", CAMPAIGN("c-{me}", "350100-swj"), B(ADMIN_JA) | B(DEPT), 403,
+      .code = "out_of_scope"), /* the city's commerce bureau: a district's parent, a department's sibling */
+    R("POST", "/api/v1/vouchers/campaigns", CAMPAIGN("c-{me}", "350100"), B(ADMIN_JA) | B(DEPT), 403,
+      .code = "out_of_scope"),
+    R("POST", "/api/v1/vouchers/campaigns", CAMPAIGN("c-{me}", "350112"), B(ADMIN_JA) | B(DEPT), 403,
+      .code = "out_of_scope"),
+    R("POST", "/api/v1/vouchers/campaigns", CAMPAIGN("c-{me}", "350100-swj"), B(ADMIN), 403, .flags = NO_CSRF,
+      .code = "csrf"),
+    R("POST", "/api/v1/vouchers/campaigns", CAMPAIGN("c-{me}", "350100-swj"), B(ADMIN), 201),
+    R("POST", "/api/v1/vouchers/campaigns", CAMPAIGN("c-{me}", "350111-fgj"), B(ADMIN_JA), 201),
+    R("POST", "/api/v1/vouchers/campaigns", CAMPAIGN("c-{me}", "350100-fgw"), B(DEPT), 201),
+    R("POST", "/api/v1/vouchers/rounds", LATER_ROUND("{campaign}", "r-anon"), B(ANON), 401),
+    R("POST", "/api/v1/vouchers/rounds", LATER_ROUND("{campaign}", "r-{me}"), NOT_VOUCHER_ADMIN, 403,
+      .code = "forbidden"),
+    R("POST", "/api/v1/vouchers/rounds", LATER_ROUND("{campaign}", "r-{me}"), B(ADMIN_JA) | B(DEPT), 403,
+      .code = "out_of_scope"),
+    R("POST", "/api/v1/vouchers/rounds", LATER_ROUND("{campaign_fgw}", "r-{me}"), B(ADMIN_JA), 403,
+      .code = "out_of_scope"),
+    R("POST", "/api/v1/vouchers/rounds", LATER_ROUND("{campaign_ja}", "r-{me}"), B(DEPT), 403, .code = "out_of_scope"),
+    R("POST", "/api/v1/vouchers/rounds", LATER_ROUND("{campaign}", "r-{me}"), B(ADMIN), 403, .flags = NO_CSRF,
+      .code = "csrf"),
+    R("POST", "/api/v1/vouchers/rounds", LATER_ROUND("{campaign}", "r-{me}"), B(ADMIN), 201),
+    R("POST", "/api/v1/vouchers/rounds", LATER_ROUND("{campaign_ja}", "r-{me}"), B(ADMIN_JA), 201),
+    R("POST", "/api/v1/vouchers/rounds", LATER_ROUND("{campaign_fgw}", "r-{me}"), B(DEPT), 201),
+    R("POST", "/api/v1/vouchers/kinds", KIND("{round_later}", "k-anon"), B(ANON), 401),
+    R("POST", "/api/v1/vouchers/kinds", KIND("{round_later}", "k-{me}"), NOT_VOUCHER_ADMIN, 403, .code = "forbidden"),
+    R("POST", "/api/v1/vouchers/kinds", KIND("{round_later}", "k-{me}"), B(ADMIN_JA) | B(DEPT), 403,
+      .code = "out_of_scope"),
+    R("POST", "/api/v1/vouchers/kinds", KIND("{round_fgw}", "k-{me}"), B(ADMIN_JA), 403, .code = "out_of_scope"),
+    R("POST", "/api/v1/vouchers/kinds", KIND("{round_ja}", "k-{me}"), B(DEPT), 403, .code = "out_of_scope"),
+    R("POST", "/api/v1/vouchers/kinds", KIND("{round_later}", "k-{me}"), B(ADMIN), 403, .flags = NO_CSRF,
+      .code = "csrf"),
+    R("POST", "/api/v1/vouchers/kinds", KIND("{round_later}", "k-{me}"), B(ADMIN), 201),
+    R("POST", "/api/v1/vouchers/kinds", KIND("{round_ja}", "k-{me}"), B(ADMIN_JA), 201),
+    R("POST", "/api/v1/vouchers/kinds", KIND("{round_fgw}", "k-{me}"), B(DEPT), 201),
+    R("POST", "/api/v1/vouchers/merchants", SHOP("m-anon", "91350104MA2CD0456W", "350102", "\"{key}\""), B(ANON), 401),
+    R("POST", "/api/v1/vouchers/merchants", SHOP("m-{me}", "91350104MA2CD0456W", "350102", "\"{key}\""),
+      NOT_VOUCHER_ADMIN, 403, .code = "forbidden"),
+    R("POST", "/api/v1/vouchers/merchants", SHOP("m-{me}", "91350104MA2CD0456W", "350112", "\"{key}\""),
+      B(ADMIN_JA) | B(DEPT), 403,
+      .code = "out_of_scope"), /* a sibling district; a district is not below a city department */
+    R("POST", "/api/v1/vouchers/merchants", SHOP("m-{me}", "91350104MA2CD0456W", "350100-swj", "\"{key}\""),
+      B(ADMIN_JA) | B(DEPT), 403, .code = "out_of_scope"),
+    R("POST", "/api/v1/vouchers/merchants", SHOP("m-{me}", "91350112MA2MX0003D", "350112", "\"{key}\""), B(ADMIN), 403,
+      .flags = NO_CSRF, .code = "csrf"),
+    R("POST", "/api/v1/vouchers/merchants", SHOP("m-{me}", "91350112MA2MX0003D", "350112", "\"{key}\""), B(ADMIN), 201),
+    R("POST", "/api/v1/vouchers/merchants", SHOP("m-{me}", "91350111MA2MX0001Q", "350111", "\"{key}\""), B(ADMIN_JA),
+      201),
+    /* Campaigns are listed to administrators, departments and leaders (in scope: test_lists_stay_in_scope). */
+    R("GET", "/api/v1/vouchers/campaigns", NULL, B(ANON), 401),
+    R("GET", "/api/v1/vouchers/campaigns", NULL, VOUCHER_READ, 200),
+    R("GET", "/api/v1/vouchers/campaigns", NULL, SIGNED_IN & ~VOUCHER_READ, 403, .code = "forbidden"),
+    R("GET", "/api/v1/vouchers/merchants", NULL, B(ANON), 401),
+    R("GET", "/api/v1/vouchers/merchants", NULL, VOUCHER_READ, 200),
+    R("GET", "/api/v1/vouchers/merchants", NULL, SIGNED_IN & ~VOUCHER_READ, 403, .code = "forbidden"),
+    R("GET", "/api/v1/vouchers/channels", NULL, B(ANON), 401),
+    R("GET", "/api/v1/vouchers/channels", NULL, VOUCHER_READ, 200),
+    R("GET", "/api/v1/vouchers/channels", NULL, SIGNED_IN & ~VOUCHER_READ, 403, .code = "forbidden"),
+    R("GET", "/api/v1/vouchers/stats", NULL, B(ANON), 401),
+    R("GET", "/api/v1/vouchers/stats", NULL, VOUCHER_READ, 200),
+    R("GET", "/api/v1/vouchers/stats", NULL, SIGNED_IN & ~VOUCHER_READ, 403, .code = "forbidden"),
+    R("GET", "/api/v1/vouchers/stats/export?table=districts&format=csv", NULL, B(ANON), 401),
+    R("GET", "/api/v1/vouchers/stats/export?table=districts&format=csv", NULL, VOUCHER_READ, 200),
+    R("GET", "/api/v1/vouchers/stats/export?table=merchants", NULL, SIGNED_IN & ~VOUCHER_READ, 403, .code = "forbidden"),
+
+    /* ---- live events: any caller, each seeing its own scope ---- */
+    R("GET", "/api/v1/events", NULL, B(ANON), 401),
+    R("GET", "/api/v1/events", NULL, SIGNED_IN, 200),
+
+    /* ---- vouchers: the channel API (signed channel keys only), on the channel's own rounds and vouchers ---- */
+    R("POST", "/api/v1/vouchers/claims", CLAIM("{round}", "{kind}", "p-anon"), B(ANON), 401),
+    R("POST", "/api/v1/vouchers/claims", CLAIM("{round}", "{kind}", "p-{me}"), USERS, 403, .code = "forbidden"),
+    R("POST", "/api/v1/vouchers/claims", CLAIM("{round_other}", "{kind_other}", "p-{me}"), B(CHANNEL), 403,
+      .code = "foreign_round"), /* offered through another channel only */
+    R("POST", "/api/v1/vouchers/claims", CLAIM("{round}", "{kind}", "p-{me}"), B(CHANNEL), 201),
+    R("GET", "/api/v1/vouchers/{voucher}", NULL, B(ANON), 401),
+    R("GET", "/api/v1/vouchers/{voucher}", NULL, USERS, 403, .code = "forbidden"),
+    R("GET", "/api/v1/vouchers/{voucher}", NULL, B(CHANNEL), 200),
+    R("GET", "/api/v1/vouchers/{voucher_other}", NULL, B(CHANNEL), 404, .code = "unknown_voucher"),
+    R("POST", "/api/v1/vouchers/redemptions", REDEEM("{voucher}", "o-anon"), B(ANON), 401),
+    R("POST", "/api/v1/vouchers/redemptions", REDEEM("{voucher}", "o-{me}"), USERS, 403, .code = "forbidden"),
+    R("POST", "/api/v1/vouchers/redemptions", REDEEM("{voucher_other}", "o-{me}-1"), B(CHANNEL), 403,
+      .code = "foreign_voucher"),
+    R("POST", "/api/v1/vouchers/redemptions", REDEEM("{voucher}", "o-{me}-2"), B(CHANNEL), 201),
+    R("POST", "/api/v1/vouchers/redemptions/{redemption}/reversal", NULL, B(ANON), 401),
+    R("POST", "/api/v1/vouchers/redemptions/{redemption}/reversal", NULL, USERS, 403, .code = "forbidden"),
+    R("POST", "/api/v1/vouchers/redemptions/{redemption_other}/reversal", NULL, B(CHANNEL), 404, .code = "not_found"),
+    R("POST", "/api/v1/vouchers/redemptions/{redemption}/reversal", NULL, B(CHANNEL), 200),
+
     /* ---- one's own password: every user, not a machine key; away and back ---- */
     R("PUT", "/api/v1/me/password", MY_PW_AWAY, B(ANON), 401),
     R("PUT", "/api/v1/me/password", MY_PW_AWAY, B(CHANNEL), 403),
@@ -228,6 +347,54 @@ static const size_t matrix_rows = sizeof matrix / sizeof matrix[0];
 
 static struct test_server server;
 static struct client clients[N_CALLERS];
+static struct client other_channel; /* a second channel key at 350100-swj: not a caller, it owns fixtures */
+
+/*
+** Records setup() makes through the API, for {NAME} in rows: ids, codes, keys.
+** The matrix's channel key is offered "round" (open now, kind "kind"); the
+** other key alone is offered "round_other".  "voucher" and "redemption" are
+** the matrix channel's, "voucher_other" and "redemption_other" the other's.
+*/
+static struct fixture {
+	const char *name;
+	char value[64];
+} fixtures[] = {
+    {.name = "key"},
+    {.name = "other_key"},
+    {.name = "open_from"},
+    {.name = "open_until"},
+    {.name = "campaign"},
+    {.name = "campaign_fgw"},
+    {.name = "campaign_ja"},
+    {.name = "round"},
+    {.name = "round_other"},
+    {.name = "round_later"},
+    {.name = "round_fgw"},
+    {.name = "round_ja"},
+    {.name = "kind"},
+    {.name = "kind_other"},
+    {.name = "merchant"},
+    {.name = "voucher"},
+    {.name = "voucher_other"},
+    {.name = "redemption"},
+    {.name = "redemption_other"},
+    {.name = "voucher_used"},
+    {.name = "voucher_used_other"},
+};
+
+static struct fixture *fixture_named(const char *name, size_t len)
+{
+	for (size_t i = 0; i < sizeof fixtures / sizeof fixtures[0]; i++)
+		if (strlen(fixtures[i].name) == len && memcmp(fixtures[i].name, name, len) == 0)
+			return &fixtures[i];
+	return NULL;
+}
+
+static void fixture_set(const char *name, const char *value)
+{
+	struct fixture *f = fixture_named(name, strlen(name));
+	snprintf(f->value, sizeof f->value, "%s", value);
+}
 
 static long long user_id(const char *username)
 {
@@ -252,6 +419,91 @@ static bool has_session(int c)
 	return c != ANON && c != CHANNEL;
 }
 
+static void expand(const char *tmpl, enum caller who, char *out, size_t size);
+
+/* `banyan apikey add` a channel key at 350100-swj into c. */
+static int add_channel_key(struct client *c, const char *name)
+{
+	char out[1024];
+	if (run_banyan(NULL, out, sizeof out, "apikey", "add", "--db", server.db, "--org", callers[CHANNEL].org,
+	               "--role", "channel", "--name", name, NULL) != 0)
+		return -1;
+	const char *k = strstr(out, "key_id: "), *s = strstr(out, "secret: ");
+	if (!k || !s || sscanf(k, "key_id: %63s", c->key_id) != 1 || sscanf(s, "secret: %127s", c->secret) != 1)
+		return -1;
+	return 0;
+}
+
+/*
+** POST body (with placeholders) as c, signed when c has a key; expect 201 and
+** store the answer's field (".id", "voucher.code", "redemption.id") as fixture name.
+*/
+static int make(struct client *c, const char *path, const char *tmpl, const char *name, const char *object)
+{
+	char body[2048];
+	expand(tmpl, ADMIN, body, sizeof body);
+	struct response r;
+	if (c->key_id[0])
+		client_signed(c, &r, "POST", path, body, 0, NULL);
+	else
+		client_request(c, &r, "POST", path, body, NULL, NULL);
+	json_t *o = object ? json_object_get(r.json, object) : r.json;
+	json_t *v = json_object_get(o, object && strcmp(object, "voucher") == 0 ? "code" : "id");
+	int ok = r.status == 201 && (json_is_string(v) || json_is_integer(v));
+	if (ok) {
+		char value[64];
+		if (json_is_string(v))
+			snprintf(value, sizeof value, "%s", json_string_value(v));
+		else
+			snprintf(value, sizeof value, "%lld", (long long)json_integer_value(v));
+		fixture_set(name, value);
+	} else {
+		fprintf(stderr, "setup: POST %s %s: %ld %s\n", path, body, r.status, r.body);
+	}
+	response_free(&r);
+	return ok ? 0 : -1;
+}
+
+/* The voucher fixtures, as the city admin (and the channels for claims and redemptions). */
+static int make_vouchers(void)
+{
+	struct client *admin = &clients[ADMIN], *channel = &clients[CHANNEL];
+	char from[32], until[32];
+	clock_format_iso(clock_now() - 60, from);
+	clock_format_iso(clock_now() + 3600, until);
+	fixture_set("open_from", from);
+	fixture_set("open_until", until);
+	fixture_set("key", channel->key_id);
+	fixture_set("other_key", other_channel.key_id);
+	const char *campaigns = "/api/v1/vouchers/campaigns", *rounds = "/api/v1/vouchers/rounds",
+	           *kinds = "/api/v1/vouchers/kinds", *claims = "/api/v1/vouchers/claims",
+	           *redemptions = "/api/v1/vouchers/redemptions";
+	return make(admin, campaigns, CAMPAIGN("惠聚榕城", "350100-swj"), "campaign", NULL) ||
+	       make(admin, campaigns, CAMPAIGN("发改委活动", "350100-fgw"), "campaign_fgw", NULL) ||
+	       make(admin, campaigns, CAMPAIGN("晋安活动", "350111"), "campaign_ja", NULL) ||
+	       make(admin, rounds, ROUND("{campaign}", "本渠道一期", "{open_from}", "{open_until}", "\"{key}\""),
+	            "round", NULL) ||
+	       make(admin, rounds, ROUND("{campaign}", "他渠道一期", "{open_from}", "{open_until}", "\"{other_key}\""),
+	            "round_other", NULL) ||
+	       make(admin, rounds, LATER_ROUND("{campaign}", "下一期"), "round_later", NULL) ||
+	       make(admin, rounds, LATER_ROUND("{campaign_fgw}", "发改委一期"), "round_fgw", NULL) ||
+	       make(admin, rounds, LATER_ROUND("{campaign_ja}", "晋安一期"), "round_ja", NULL) ||
+	       make(admin, kinds, KIND("{round}", "满0减10"), "kind", NULL) ||
+	       make(admin, kinds, KIND("{round_other}", "他渠道券"), "kind_other", NULL) ||
+	       make(admin, "/api/v1/vouchers/merchants",
+	            SHOP("聚春园大酒店", "91350102MA2XY00014", "350102", "\"{key}\",\"{other_key}\""), "merchant",
+	            NULL) ||
+	       make(channel, claims, CLAIM("{round}", "{kind}", "fixture-1"), "voucher", "voucher") ||
+	       make(channel, claims, CLAIM("{round}", "{kind}", "fixture-2"), "voucher_used", "voucher") ||
+	       make(channel, redemptions, REDEEM("{voucher_used}", "fixture-2"), "redemption", "redemption") ||
+	       make(&other_channel, claims, CLAIM("{round_other}", "{kind_other}", "fixture-3"), "voucher_other",
+	            "voucher") ||
+	       make(&other_channel, claims, CLAIM("{round_other}", "{kind_other}", "fixture-4"), "voucher_used_other",
+	            "voucher") ||
+	       make(&other_channel, redemptions, REDEEM("{voucher_used_other}", "fixture-4"), "redemption_other",
+	            "redemption");
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -261,21 +513,16 @@ static int setup(void **state)
 			add_user(&server, callers[c].username, callers[c].role, callers[c].org);
 	for (size_t i = 0; i < sizeof targets / sizeof targets[0]; i++)
 		add_user(&server, targets[i][0], targets[i][1], targets[i][2]);
-	char out[1024];
-	if (run_banyan(NULL, out, sizeof out, "apikey", "add", "--db", server.db, "--org", callers[CHANNEL].org,
-	               "--role", "channel", "--name", "test", NULL) != 0)
-		return -1;
 	for (int c = 0; c < N_CALLERS; c++)
 		client_init(&clients[c], &server);
-	const char *k = strstr(out, "key_id: "), *s = strstr(out, "secret: ");
-	if (!k || !s || sscanf(k, "key_id: %63s", clients[CHANNEL].key_id) != 1 ||
-	    sscanf(s, "secret: %127s", clients[CHANNEL].secret) != 1)
+	client_init(&other_channel, &server);
+	if (add_channel_key(&clients[CHANNEL], "test") < 0 || add_channel_key(&other_channel, "other") < 0)
 		return -1;
 	server_start_process(&server, NULL);
 	for (int c = 0; c < N_CALLERS; c++)
 		if (has_session(c) && login(c) < 0)
 			return -1;
-	return 0;
+	return make_vouchers();
 }
 
 static int teardown(void **state)
@@ -283,6 +530,7 @@ static int teardown(void **state)
 	(void)state;
 	for (int c = 0; c < N_CALLERS; c++)
 		client_free(&clients[c]);
+	client_free(&other_channel);
 	server_down(&server);
 	return 0;
 }
@@ -319,7 +567,7 @@ static const struct route_def *row_route(const struct row *row)
 
 /* ---- running the matrix ---- */
 
-/* Copy tmpl to out with {user:NAME} and {me} replaced. */
+/* Copy tmpl to out with {user:NAME}, {me} and {FIXTURE} replaced. */
 static void expand(const char *tmpl, enum caller who, char *out, size_t size)
 {
 	size_t n = 0;
@@ -327,6 +575,13 @@ static void expand(const char *tmpl, enum caller who, char *out, size_t size)
 		if (strncmp(p, "{me}", 4) == 0) {
 			n += (size_t)snprintf(out + n, size - n, "%s", callers[who].username);
 			p += 4;
+		} else if (*p == '{' && fixture_named(p + 1, strcspn(p + 1, "}"))) {
+			size_t len = strcspn(p + 1, "}");
+			struct fixture *f = fixture_named(p + 1, len);
+			if (!f->value[0])
+				fail_msg("matrix: fixture '%s' was not made for %s", f->name, tmpl);
+			n += (size_t)snprintf(out + n, size - n, "%s", f->value);
+			p += 1 + len + 1;
 		} else if (strncmp(p, "{user:", 6) == 0) {
 			size_t len = strcspn(p + 6, "}");
 			char name[64];
@@ -343,18 +598,31 @@ static void expand(const char *tmpl, enum caller who, char *out, size_t size)
 	out[n < size ? n : size - 1] = 0;
 }
 
+/* What a refused request must leave as it was. */
+static const char *const footprint_sql[] = {
+    "SELECT count(*) FROM audit_log",
+    "SELECT count(*) FROM users",
+    "SELECT count(*) FROM sessions",
+    "SELECT count(*) FROM orgs",
+    "SELECT count(*) FROM voucher_campaigns",
+    "SELECT count(*) FROM voucher_rounds",
+    "SELECT count(*) FROM voucher_kinds",
+    "SELECT count(*) FROM merchants",
+    "SELECT count(*) FROM vouchers",
+    "SELECT count(*) FROM voucher_redemptions",
+    "SELECT count(*) FROM voucher_redemptions WHERE reversed_at IS NOT NULL",
+};
+
 struct footprint {
-	long long audit, users, sessions, orgs;
+	long long count[sizeof footprint_sql / sizeof footprint_sql[0]];
 };
 
 static struct footprint footprint(void)
 {
-	return (struct footprint){
-	    db_count(&server, "SELECT count(*) FROM audit_log"),
-	    db_count(&server, "SELECT count(*) FROM users"),
-	    db_count(&server, "SELECT count(*) FROM sessions"),
-	    db_count(&server, "SELECT count(*) FROM orgs"),
-	};
+	struct footprint f;
+	for (size_t i = 0; i < sizeof footprint_sql / sizeof footprint_sql[0]; i++)
+		f.count[i] = db_count(&server, footprint_sql[i]);
+	return f;
 }
 
 static void send_as(enum caller who, const struct row *row, const char *path, const char *body, struct response *r)
@@ -383,7 +651,8 @@ static int run_row(size_t i, enum caller who)
 	if (row->body)
 		expand(row->body, who, body, sizeof body);
 	const struct route_def *route = row_route(row);
-	bool denied = (row->status == 401 || row->status == 403) && route && strcmp(route->auth, "public") != 0;
+	bool denied = (row->status == 401 || row->status == 403 || row->status == 404) && route &&
+	              strcmp(route->auth, "public") != 0;
 	struct footprint before = denied ? footprint() : (struct footprint){0};
 	struct response r;
 	send_as(who, row, path, row->body ? body : NULL, &r);
@@ -532,6 +801,29 @@ static void expect_orgs_within(enum caller who, const char *root_path, size_t at
 	response_free(&r);
 }
 
+/* The campaigns who lists: each run by an organisation under root (a code), with and without the given ids. */
+static void expect_campaigns_within(enum caller who, const char *root, const char *with, const char *without)
+{
+	struct response r;
+	json_t *items = get_items(who, "/api/v1/vouchers/campaigns", &r), *c;
+	size_t i;
+	bool found = !with;
+	json_array_foreach(items, i, c)
+	{
+		const char *org = json_string_value(json_object_get(c, "org"));
+		char id[24];
+		snprintf(id, sizeof id, "%lld", (long long)json_integer_value(json_object_get(c, "id")));
+		if (root && !in_subtree(org, root))
+			fail_msg("%s sees campaign %s of %s", callers[who].label, id, org ? org : "?");
+		if (without && strcmp(id, without) == 0)
+			fail_msg("%s sees campaign %s", callers[who].label, id);
+		found |= with && strcmp(id, with) == 0;
+	}
+	if (!found)
+		fail_msg("%s does not see campaign %s", callers[who].label, with);
+	response_free(&r);
+}
+
 /* The audit items about user id (object_type user) that who can see. */
 static size_t audit_about_user(enum caller who, long long id)
 {
@@ -608,6 +900,14 @@ static void test_lists_stay_in_scope(void **state)
 	assert_non_null(strstr(csv, "cl-new"));
 	assert_null(strstr(csv, "ja-new"));
 	free(csv);
+	/* Voucher campaigns: the city sees the commerce bureau's; 晋安 and 发改委 only their own. */
+	expect_campaigns_within(ADMIN, NULL, fixture_named("campaign", 8)->value, NULL);
+	expect_campaigns_within(LEADER, NULL, fixture_named("campaign_ja", 11)->value, NULL);
+	expect_campaigns_within(ADMIN_JA, "350111", fixture_named("campaign_ja", 11)->value,
+	                        fixture_named("campaign", 8)->value);
+	expect_campaigns_within(DEPT, "350100-fgw", fixture_named("campaign_fgw", 12)->value,
+	                        fixture_named("campaign", 8)->value);
+	expect_campaigns_within(LEADER_CL, "350112", NULL, fixture_named("campaign", 8)->value);
 	expect_overview_matches_lists(ADMIN_JA);
 	expect_overview_matches_lists(LEADER_CL);
 	expect_overview_matches_lists(OFFICER);

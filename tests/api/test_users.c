@@ -95,6 +95,7 @@ static void test_duplicates_and_bad_values_are_refused(void **state)
 	create_user(&admin, "dup.user", "leader", "350112", 409);
 	create_user(&admin, "Dup.User", "leader", "350112", 422); /* upper case is not a valid username */
 	create_user(&admin, "x", "officer", "350111", 422);
+	create_user(&admin, "alipay.user", "channel", "350100-swj", 422); /* channels are API keys */
 	struct response r;
 	client_request(&admin, &r, "POST", "/api/v1/users",
 	               "{\"username\":\"short.pw\",\"display_name\":\"x\",\"role\":\"officer\",\"org\":\"350111\","

@@ -1,0 +1,238 @@
+#!/usr/bin/env bash
+# The voucher-claim storm, in one run, side by side with bench/bare_server:
+#   1. a fresh database (banyan init), an admin, a channel API key;
+#   2. banyan serve --quiet; over HTTP (curl, admin session): a campaign, a
+#      round open now (started a minute ago, ends in an hour) offered through
+#      the key, a kind with STORM_STOCK vouchers, 1 per person;
+#   3. bench/claim_storm against banyan (signed POST /api/v1/vouchers/claims);
+#   4. the same storm against bench/bare_server (constant 200): the reference;
+#   5. a table, then checks on the database with sqlite3: vouchers issued <=
+#      stock, nobody above the per-person limit, and every 201 the tool
+#      received is a voucher in the database (and no voucher without one).
+# Usage: bench/claim_storm.sh BUILD_DIR
+# Knobs (environment): STORM_DURATION (10 s), STORM_CONNECTIONS (1000),
+# STORM_USERS (1000000), STORM_STOCK (200000), STORM_REPEAT (10 %),
+# STORM_REPLAY (1 %).
+# Every server listens on 127.0.0.1 only; every run is bounded in time.
+set -eu
+export LC_ALL=C
+
+[ $# -eq 1 ] || { echo "usage: $0 BUILD_DIR" >&2; exit 2; }
+build=$(cd "$1" && pwd)
+banyan=$build/banyan
+bare=$build/bench/bare_server
+storm=$build/bench/claim_storm
+for b in "$banyan" "$bare" "$storm"; do
+	[ -x "$b" ] || { echo "$0: $b missing: build first (make build)" >&2; exit 1; }
+done
+for t in curl sqlite3; do
+	command -v "$t" >/dev/null || { echo "$0: $t missing" >&2; exit 1; }
+done
+
+duration=${STORM_DURATION:-10}
+conns=${STORM_CONNECTIONS:-1000}
+users=${STORM_USERS:-1000000}
+stock=${STORM_STOCK:-200000}
+repeat=${STORM_REPEAT:-10}
+replay=${STORM_REPLAY:-1}
+limit=1
+drain=5
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/banyan-storm.XXXXXX")
+pids=""
+# shellcheck disable=SC2317 # run by the trap
+cleanup() {
+	for p in $pids; do kill "$p" 2>/dev/null || true; done
+	for p in $pids; do wait "$p" 2>/dev/null || true; done
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+die() { echo "$0: $*" >&2; exit 1; }
+
+# 1. the database, an admin, a channel key
+db=$tmp/storm.db
+"$banyan" init --db "$db" >"$tmp/init.log" 2>&1 || { cat "$tmp/init.log" >&2; die "banyan init failed"; }
+admin_password=storm-$RANDOM$RANDOM$RANDOM
+printf '%s\n' "$admin_password" | "$banyan" user add --db "$db" --username stormadmin --role admin --org 350100 \
+	--password-stdin >"$tmp/user.log" 2>&1 || { cat "$tmp/user.log" >&2; die "banyan user add failed"; }
+"$banyan" apikey add --db "$db" --org 350100-swj --role channel --name 支付宝 >"$tmp/key.txt" 2>&1 ||
+	{ cat "$tmp/key.txt" >&2; die "banyan apikey add failed"; }
+key_id=$(sed -n 's/^key_id: *//p' "$tmp/key.txt")
+secret=$(sed -n 's/^secret: *//p' "$tmp/key.txt")
+if [ -z "$key_id" ] || [ -z "$secret" ]; then
+	cat "$tmp/key.txt" >&2
+	die "no key_id/secret from banyan apikey add"
+fi
+
+free_port() {
+	local p
+	while :; do
+		p=$((20000 + RANDOM % 40000))
+		if ! { exec 4<>"/dev/tcp/127.0.0.1/$p"; } 2>/dev/null; then
+			echo "$p"
+			return
+		fi
+		exec 4<&- 4>&-
+	done
+}
+
+# start NAME CMD... : in the background on a fresh port ($port, $pid), up to
+# 10 s for the first 200 from /api/v1/health.
+start() {
+	local name=$1
+	shift
+	port=$(free_port)
+	"$@" "$port" >>"$tmp/$name.log" 2>&1 &
+	pid=$!
+	pids="$pids $pid"
+	for _ in $(seq 200); do
+		curl -fsS -m 1 -o /dev/null "http://127.0.0.1:$port/api/v1/health" 2>/dev/null && return
+		kill -0 "$pid" 2>/dev/null || { cat "$tmp/$name.log" >&2; die "$name exited"; }
+		sleep 0.05
+	done
+	die "$name not answering after 10 s"
+}
+
+stop() {
+	kill "$1" 2>/dev/null || true
+	wait "$1" 2>/dev/null || true
+	pids=${pids/ $1/}
+}
+
+# shellcheck disable=SC2317 # run by start
+run_banyan() { exec "$banyan" serve --db "$db" --quiet --listen "127.0.0.1:$1"; }
+# shellcheck disable=SC2317
+run_bare() { exec "$bare" "$1"; }
+
+# CPU time a process has used so far (user + system), in clock ticks
+cpu_ticks() { awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
+hz=$(getconf CLK_TCK)
+
+# 2. banyan and the set-up over HTTP
+start banyan run_banyan
+banyan_pid=$pid banyan_port=$port
+jar=$tmp/cookies
+csrf=""
+# api METHOD PATH JSON: the answer's body on stdout; dies unless 2xx.
+api() {
+	local code extra=()
+	[ -z "$csrf" ] || extra=(-H "X-CSRF-Token: $csrf")
+	code=$(curl -sS -m 10 -b "$jar" -c "$jar" -X "$1" -H 'Content-Type: application/json' \
+		"${extra[@]}" --data-binary "$3" -o "$tmp/answer" -w '%{http_code}' \
+		"http://127.0.0.1:$banyan_port$2") || die "$1 $2: curl failed"
+	case $code in
+	2??) cat "$tmp/answer" ;;
+	*) die "$1 $2 answered $code: $(cat "$tmp/answer")" ;;
+	esac
+}
+# the first "NAME": <number> or "NAME": "<text>" in a JSON text
+json_num() { grep -o "\"$1\": *[0-9][0-9]*" | head -1 | sed 's/.*: *//'; }
+json_str() { grep -o "\"$1\": *\"[^\"]*\"" | head -1 | sed 's/.*: *"//; s/"$//'; }
+
+login=$(api POST /api/v1/session "{\"username\":\"stormadmin\",\"password\":\"$admin_password\"}")
+csrf=$(printf '%s' "$login" | json_str csrf_token)
+[ -n "$csrf" ] || die "no csrf_token in the login answer: $login"
+
+# ISO 8601 in Beijing time (+08:00) for a Unix time
+beijing() { date -u -d "@$(($1 + 8 * 3600))" +%Y-%m-%dT%H:%M:%S+08:00; }
+now=$(date +%s)
+campaign=$(api POST /api/v1/vouchers/campaigns '{"name":"惠聚榕城消费季","org":"350100-swj"}' | json_num id)
+[ -n "$campaign" ] || die "no id in the campaign answer"
+round=$(api POST /api/v1/vouchers/rounds "{\"campaign\":$campaign,\"name\":\"第一期\",\"starts_at\":\"$(beijing $((now - 60)))\",\"ends_at\":\"$(beijing $((now + 3600)))\",\"channels\":[\"$key_id\"]}" | json_num id)
+[ -n "$round" ] || die "no id in the round answer"
+kind=$(api POST /api/v1/vouchers/kinds "{\"round\":$round,\"name\":\"满100减20\",\"face_fen\":2000,\"threshold_fen\":10000,\"stock\":$stock,\"validity_days\":7,\"per_person_limit\":$limit,\"categories\":[\"catering\",\"retail\"]}" | json_num id)
+[ -n "$kind" ] || die "no id in the kind answer"
+echo "$("$banyan" version 2>/dev/null | head -1 || true): $(nproc) cores, shared by claim_storm and the server"
+echo "campaign $campaign, round $round, kind $kind (stock $stock, $limit per person), channel key $key_id"
+echo
+
+declare -A res
+# storm NAME PORT PID: one bounded run; res[NAME.key] from its RESULT line.
+storm() {
+	local out=$tmp/storm-$1.txt c0 c1 kv
+	c0=$(cpu_ticks "$3")
+	timeout $((duration + drain + 60)) "$storm" --port "$2" --connections "$conns" --duration "$duration" \
+		--drain "$drain" --key "$key_id" --secret "$secret" --round "$round" --kind "$kind" --users "$users" \
+		--repeat-percent "$repeat" --replay-percent "$replay" >"$out" 2>&1 ||
+		{ cat "$out" >&2; die "claim_storm against $1 failed"; }
+	c1=$(cpu_ticks "$3")
+	kill -0 "$3" 2>/dev/null || { cat "$out" >&2; tail -20 "$tmp/$1.log" >&2; die "$1 died during the storm"; }
+	echo "== $1"
+	grep -v '^RESULT' "$out" | sed 's/^/  /'
+	# shellcheck disable=SC2013 # key=value words
+	for kv in $(sed -n 's/^RESULT //p' "$out"); do
+		res[$1.${kv%%=*}]=${kv#*=}
+	done
+	[ -n "${res[$1.rps]:-}" ] || die "no RESULT line from claim_storm against $1"
+	res[$1.us]=$(awk -v t=$((c1 - c0)) -v hz="$hz" -v n="${res[$1.answers]}" \
+		'BEGIN { printf "%.1f", n ? t * 1e6 / hz / n : 0 }')
+	echo "  server CPU ${res[$1.us]} us/request"
+	echo
+}
+
+# 3. the storm against banyan, then banyan stops (cleanly: the database closed)
+storm banyan "$banyan_port" "$banyan_pid"
+stop "$banyan_pid"
+
+# 4. the same storm against the reference
+start bare run_bare
+storm bare "$port" "$pid"
+stop "$pid"
+
+# 5. the figures and the checks
+q() { sqlite3 -batch -noheader "$db" "$1"; }
+issued=$(q "SELECT count(*) FROM vouchers WHERE kind_id = $kind")
+db_stock=$(q "SELECT stock FROM voucher_kinds WHERE id = $kind")
+db_limit=$(q "SELECT per_person_limit FROM voucher_kinds WHERE id = $kind")
+most=$(q "SELECT coalesce(max(n), 0) FROM (SELECT count(*) AS n FROM vouchers WHERE kind_id = $kind
+	GROUP BY api_key_id, person)")
+codes=$(q "SELECT count(DISTINCT code) FROM vouchers WHERE kind_id = $kind")
+
+ratio=$(awk -v a="${res[banyan.rps]}" -v b="${res[bare.rps]}" 'BEGIN { printf "%.1f", b ? 100 * a / b : 0 }')
+verdict() { awk -v v="$1" -v t="$3" "BEGIN { print (v $2 t) ? \"ok\" : \"MISSED\" }"; }
+echo "== results ($(nproc) cores shared by claim_storm and the server; $conns connections, ${duration} s)"
+printf '%-26s %12s %12s   %s\n' "" banyan bare "target"
+printf '%-26s %12s %12s   ratio %s%% (target >= 60%%: %s)\n' "claim requests/s" "${res[banyan.rps]}" \
+	"${res[bare.rps]}" "$ratio" "$(verdict "$ratio" '>=' 60)"
+printf '%-26s %12s %12s\n' "p50 ms" "${res[banyan.p50]}" "${res[bare.p50]}"
+printf '%-26s %12s %12s   banyan < 50 ms: %s\n' "p99 ms" "${res[banyan.p99]}" "${res[bare.p99]}" \
+	"$(verdict "${res[banyan.p99]}" '<' 50)"
+printf '%-26s %12s %12s\n' "max ms" "${res[banyan.max]}" "${res[bare.max]}"
+printf '%-26s %12s %12s\n' "server CPU us/request" "${res[banyan.us]}" "${res[bare.us]}"
+printf '%-26s %12s %12s\n' "answers" "${res[banyan.answers]}" "${res[bare.answers]}"
+for k in c201:201 c200:200 c409_claimed:"409 already_claimed" c409_sold:"409 sold_out" c409_other:"409 other" \
+	c422:422 c401:401 c4xx:"other 4xx" c5xx:5xx cother:other; do
+	a=${res[banyan.${k%%:*}]} b=${res[bare.${k%%:*}]}
+	[ "$a$b" = 00 ] || printf '%-26s %12s %12s\n' "  ${k#*:}" "$a" "$b"
+done
+# connection errors (connect, broken, protocol), timeouts
+errs() { echo "$((${res[$1.connect_errors]} + ${res[$1.broken]} + ${res[$1.protocol]})), ${res[$1.timeouts]}"; }
+printf '%-26s %12s %12s\n' "errors, timeouts" "$(errs banyan)" "$(errs bare)"
+echo
+
+failed=0
+# A <= B, both integers (an empty answer from sqlite3 fails)
+le() { [[ $1 =~ ^[0-9]+$ && $2 =~ ^[0-9]+$ ]] && [ "$1" -le "$2" ]; }
+check() { # OK? TEXT
+	if [ "$1" = 1 ]; then echo "  ok      $2"; else echo "  FAILED  $2"; failed=1; fi
+}
+acked=${res[banyan.acked]}
+unanswered=${res[banyan.unanswered]}
+echo "== checks on the banyan database"
+check "$(le "$issued" "$db_stock" && echo 1)" "vouchers issued <= stock: $issued <= $db_stock"
+check "$(le "$most" "$db_limit" && echo 1)" "per (kind, channel user) at most the limit: max $most <= $db_limit"
+check "$(le "$codes" "$issued" && le "$issued" "$codes" && echo 1)" "voucher codes distinct: $codes of $issued"
+if [ "$unanswered" -eq 0 ]; then
+	check "$(le "$acked" "$issued" && le "$issued" "$acked" && echo 1)" "every 201 durable, no voucher without a 201: $acked 201s = $issued in the database"
+else
+	# a claim whose answer never came may or may not have been made
+	check "$(le "$acked" "$issued" && le "$issued" $((acked + unanswered)) && echo 1)" \
+		"every 201 durable: $acked 201s <= $issued in the database <= 201s + $unanswered unanswered"
+fi
+check "$([ "${res[banyan.replay_mismatch]}" -eq 0 ] && echo 1)" \
+	"a repeated request_id gets the first answer (mismatches: ${res[banyan.replay_mismatch]})"
+check "$([ "${res[banyan.double]}" -eq 0 ] && echo 1)" "no second 201 for a user (seen by the tool: ${res[banyan.double]})"
+check "$([ "${res[banyan.c201]}" -gt 0 ] && echo 1)" "some claims succeeded (201: ${res[banyan.c201]})"
+exit "$failed"
