@@ -13,6 +13,8 @@ struct arena;
 
 struct arena *arena_new(void);
 void arena_free(struct arena *a); /* NULL is fine */
+/* Free everything allocated but keep the arena and one block, for reuse. */
+void arena_reset(struct arena *a);
 
 /* Zeroed memory aligned for any type, or NULL. */
 void *arena_alloc(struct arena *a, size_t size);

@@ -34,8 +34,16 @@ struct kind_state {
 	pthread_mutex_t lock;
 	int n_buckets;
 	struct bucket buckets[VOUCHER_MAX_CHANNELS];
-	struct strmap *people; /* api_key_id (8 bytes) + person -> vouchers claimed */
+	/* api_key_id (8 bytes) + person -> PERSON(count, last seq): the vouchers
+	** the person holds, and the highest number given to one of them.  Numbers
+	** only grow, so a claim lost in a crash or refused by the disk leaves a
+	** gap, never a second voucher with the same number. */
+	struct strmap *people;
 };
+
+#define PERSON(count, seq) ((uintptr_t)(seq) << 32 | (uintptr_t)(count))
+#define PERSON_COUNT(v) ((v) & 0xffffffffu)
+#define PERSON_SEQ(v) ((v) >> 32)
 
 enum claim_state { CLAIM_PENDING, CLAIM_DURABLE, CLAIM_FAILED };
 
@@ -227,7 +235,8 @@ static int write_claim(struct db_stmt *insert, const struct claim *c)
 static const char insert_sql[] = "INSERT INTO vouchers(code, kind_id, api_key_id, person, request_id, person_seq,"
                                  " claimed_at, expires_at) VALUES (?,?,?,?,?,?,?,?)";
 
-/* Give a reservation back: the stock and the person's count.  The count is
+/* Give a reservation back: the stock and the person's count (not the number:
+** numbers are never reused).  The count is
 ** looked up again: the map may have grown since it was read. */
 static void reservation_undo(struct kind_state *k, int64_t api_key_id, const char *person)
 {
@@ -235,9 +244,9 @@ static void reservation_undo(struct kind_state *k, int64_t api_key_id, const cha
 	size_t n = channel_key(key, api_key_id, person);
 	pthread_mutex_lock(&k->lock);
 	bucket_of(k, api_key_id)->remaining++;
-	uintptr_t *count = strmap_get(k->people, key, n);
-	if (count && *count > 0)
-		(*count)--;
+	uintptr_t *held = strmap_get(k->people, key, n);
+	if (held && PERSON_COUNT(*held) > 0)
+		*held = PERSON(PERSON_COUNT(*held) - 1, PERSON_SEQ(*held));
 	pthread_mutex_unlock(&k->lock);
 }
 
@@ -257,10 +266,13 @@ static void commit_batch(struct claim *batch)
 		r = write_claim(insert, c);
 	db_finalize(insert);
 	insert = NULL;
+	char why[256] = "";
 	if (r >= 0)
 		r = db_commit(engine.db);
-	else
+	if (r < 0) {
+		snprintf(why, sizeof why, "%s", db_errmsg(engine.db));
 		db_rollback(engine.db);
+	}
 	if (r >= 0) {
 		for (struct claim *c = batch, *next; c; c = next) {
 			next = c->next;
@@ -268,7 +280,7 @@ static void commit_batch(struct claim *batch)
 		}
 		return;
 	}
-	log_error("vouchers: batch commit failed (%s); saving claims one by one", db_errmsg(engine.db));
+	log_error("vouchers: batch commit failed (%s); saving claims one by one", why);
 	for (struct claim *c = batch, *next; c; c = next) {
 		next = c->next;
 		c->next = NULL;
@@ -443,15 +455,17 @@ void voucher_engine_claim(struct request *r, int64_t round_id, int64_t kind_id, 
 	/* Reserve in memory: the answers "already claimed" and "sold out" need no disk. */
 	pthread_mutex_lock(&k->lock);
 	bool created;
-	uintptr_t *count = strmap_put(k->people, person_key, person_len, &created);
+	uintptr_t *held = strmap_put(k->people, person_key, person_len, &created);
 	struct bucket *b = bucket_of(k, channel);
-	const char *refusal = !count ? "busy" : *count >= (uintptr_t)k->def.per_person_limit ? "already_claimed"
-	                                      : !b || b->remaining <= 0                     ? "sold_out"
+	const char *refusal = !held ? "busy"
+	                      : PERSON_COUNT(*held) >= (uintptr_t)k->def.per_person_limit ? "already_claimed"
+	                      : !b || b->remaining <= 0                                     ? "sold_out"
 	                                                                                    : NULL;
 	int seq = 0;
 	if (!refusal) {
 		b->remaining--;
-		seq = (int)++*count;
+		seq = (int)PERSON_SEQ(*held) + 1;
+		*held = PERSON(PERSON_COUNT(*held) + 1, seq);
 	}
 	pthread_mutex_unlock(&k->lock);
 	if (refusal) {
@@ -657,15 +671,17 @@ static int engine_load(struct db *d)
 		unsigned char key[8 + 65];
 		bool created;
 		size_t len = channel_key(key, channel, person);
-		uintptr_t *count = strmap_put(k->people, key, len, &created);
+		uintptr_t *person_slot = strmap_put(k->people, key, len, &created);
 		struct bucket *b = bucket_of(k, channel);
 		len = channel_key(key, channel, request_id);
 		uintptr_t *slot = strmap_put(engine.shards[channel % SHARDS].ids, key, len, &created);
-		if (!count || !slot) {
+		if (!person_slot || !slot) {
 			r = -ENOMEM;
 			break;
 		}
-		(*count)++;
+		uintptr_t seq = PERSON_SEQ(*person_slot) > (uintptr_t)c->person_seq ? PERSON_SEQ(*person_slot)
+		                                                                      : (uintptr_t)c->person_seq;
+		*person_slot = PERSON(PERSON_COUNT(*person_slot) + 1, seq);
 		if (b)
 			b->remaining--;
 		*slot = (uintptr_t)c;
