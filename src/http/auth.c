@@ -13,6 +13,7 @@
 #include <sodium.h>
 
 #include "core/clock.h"
+#include "core/strmap.h"
 
 static const struct {
 	const char *name, *label_zh;
@@ -172,6 +173,74 @@ static int resolve_session(struct request *r, const char *token)
 	return 0;
 }
 
+/*
+** API keys, cached in memory: a claim storm signs every request, and the
+** key behind it should not cost a query each time.  An entry is read again
+** from the database after KEY_CACHE_SECONDS, so a key disabled from the
+** shell stops working within that time.  Unknown keys are not cached: a
+** flood of made-up key ids cannot grow the cache.
+*/
+enum { KEY_CACHE_SECONDS = 5 };
+
+struct api_key {
+	int64_t id, org_id, loaded_at;
+	enum role role;
+	bool disabled;
+	char secret[65], org_code[33], org_path[256];
+};
+
+static pthread_mutex_t keys_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct strmap *keys; /* key_id -> struct api_key * */
+
+static int api_key_lookup(struct db *d, const char *key_id, struct api_key *ret)
+{
+	int64_t now = clock_now();
+	size_t n = strlen(key_id);
+	pthread_mutex_lock(&keys_lock);
+	uintptr_t *slot = keys ? strmap_get(keys, key_id, n) : NULL;
+	struct api_key *cached = slot ? (struct api_key *)*slot : NULL;
+	bool fresh = cached && now - cached->loaded_at < KEY_CACHE_SECONDS;
+	if (fresh)
+		*ret = *cached;
+	pthread_mutex_unlock(&keys_lock);
+	if (fresh)
+		return 0;
+
+	struct db_stmt *s;
+	struct api_key k = {.loaded_at = now};
+	int rc = db_prepare(d, &s,
+	                    "SELECT k.id, k.secret, k.role, k.disabled, o.id, o.code, o.path"
+	                    " FROM api_keys k JOIN orgs o ON o.id = k.org_id WHERE k.key_id = ?",
+	                    "t", key_id);
+	if (rc < 0)
+		return rc;
+	rc = db_step(s);
+	if (rc == DB_ROW) {
+		k.id = db_column_int64(s, 0);
+		snprintf(k.secret, sizeof k.secret, "%s", db_column_text(s, 1));
+		k.role = role_from_name(db_column_text(s, 2));
+		k.disabled = db_column_int64(s, 3) != 0;
+		k.org_id = db_column_int64(s, 4);
+		snprintf(k.org_code, sizeof k.org_code, "%s", db_column_text(s, 5));
+		snprintf(k.org_path, sizeof k.org_path, "%s", db_column_text(s, 6));
+	}
+	db_finalize(s);
+	if (rc != DB_ROW)
+		return rc < 0 ? rc : DB_DONE;
+	pthread_mutex_lock(&keys_lock);
+	bool created;
+	if (!keys)
+		keys = strmap_new();
+	slot = keys ? strmap_put(keys, key_id, n, &created) : NULL;
+	if (slot && !*slot)
+		*slot = (uintptr_t)malloc(sizeof k);
+	if (slot && *slot)
+		*(struct api_key *)*slot = k;
+	pthread_mutex_unlock(&keys_lock);
+	*ret = k;
+	return 0;
+}
+
 static int resolve_api_key(struct request *r, const char *key_id)
 {
 	const char *ts = request_header(r, "X-Banyan-Timestamp");
@@ -192,39 +261,25 @@ static int resolve_api_key(struct request *r, const char *key_id)
 		return unauthorized(r, "signature_invalid",
 		                    "随机数长度应为 8 到 64 (nonce must be 8 to 64 characters)");
 
-	struct db_stmt *s;
-	int rc = db_prepare(r->db, &s,
-	                    "SELECT k.id, k.secret, k.role, k.disabled, o.id, o.code, o.path"
-	                    " FROM api_keys k JOIN orgs o ON o.id = k.org_id WHERE k.key_id = ?",
-	                    "t", key_id);
-	if (rc < 0) {
+	struct api_key key;
+	int rc = api_key_lookup(r->db, key_id, &key);
+	if (rc < 0 && rc != DB_DONE) {
 		reply_db_error(r, rc);
 		return -1;
 	}
-	rc = db_step(s);
-	if (rc != DB_ROW || db_column_int64(s, 3)) {
-		db_finalize(s);
-		if (rc < 0) {
-			reply_db_error(r, rc);
-			return -1;
-		}
+	if (rc == DB_DONE || key.disabled)
 		return unauthorized(r, "signature_invalid", "API 密钥无效 (unknown or disabled API key)");
-	}
 	char expected[65];
-	auth_signature(db_column_text(s, 1), r->method, r->path, ts, nonce, r->body ? r->body : "", r->body_len,
-	               expected);
-	if (strlen(sig) != 64 || sodium_memcmp(expected, sig, 64) != 0) {
-		db_finalize(s);
+	auth_signature(key.secret, r->method, r->path, ts, nonce, r->body ? r->body : "", r->body_len, expected);
+	if (strlen(sig) != 64 || sodium_memcmp(expected, sig, 64) != 0)
 		return unauthorized(r, "signature_invalid", "签名错误 (signature does not match)");
-	}
 	struct principal *p = &r->who;
-	p->api_key_id = db_column_int64(s, 0);
-	p->role = role_from_name(db_column_text(s, 2));
-	p->org_id = db_column_int64(s, 4);
-	p->org_code = arena_strdup(r->arena, db_column_text(s, 5));
-	p->org_path = arena_strdup(r->arena, db_column_text(s, 6));
+	p->api_key_id = key.id;
+	p->role = key.role;
+	p->org_id = key.org_id;
+	p->org_code = arena_strdup(r->arena, key.org_code);
+	p->org_path = arena_strdup(r->arena, key.org_path);
 	p->name = arena_printf(r->arena, "apikey:%s", key_id);
-	db_finalize(s);
 
 	/* The nonce is remembered only after the signature holds, so nobody can
 	** burn a channel's nonces with unsigned requests. */

@@ -85,7 +85,7 @@ struct request {
 	const char *set_cookie; /* a Set-Cookie header to add to the response */
 	bool deferred;          /* the answer comes later from another thread (request_defer) */
 	int deferred_status;
-	json_t *deferred_body;
+	char *deferred_body;    /* JSON text (malloc'd) */
 	int status;             /* 0 until answered */
 	char *captured;         /* a detached request's answer (conn == NULL: fuzzing, tests) */
 	size_t captured_len;
@@ -94,6 +94,14 @@ struct request {
 
 /* Answer with a JSON document (stolen: the reply owns it). */
 void reply_json(struct request *r, int status, json_t *body);
+/* Answer with JSON text already formatted (hot paths that skip building a document). */
+void reply_json_text(struct request *r, int status, const char *text, size_t len);
+
+/*
+** Append s to buf (of size bytes, holding *len) as the contents of a JSON
+** string, escaped.  Returns false when it does not fit.
+*/
+bool json_escape_into(char *buf, size_t size, size_t *len, const char *s);
 
 /*
 ** Answer {"error":{"code":code,"message":...,"field":field}} with status.
@@ -110,7 +118,8 @@ void reply_error(struct request *r, int status, const char *code, const char *fi
 ** reply must wait for a group commit to reach the disk.
 */
 void request_defer(struct request *r);
-void request_finish_deferred(struct request *r, int status, json_t *body);
+/* body is JSON text from malloc(); the request owns it from here. */
+void request_finish_deferred(struct request *r, int status, char *body);
 
 /* 500 for a database failure: logs the detail, tells the caller only the request id. */
 void reply_db_error(struct request *r, int db_result);

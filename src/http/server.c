@@ -178,23 +178,72 @@ void reply_json(struct request *r, int status, json_t *body)
 	free(text);
 }
 
+void reply_json_text(struct request *r, int status, const char *text, size_t len)
+{
+	if (!r->status)
+		queue_text(r, status, "application/json; charset=utf-8", text, len, NULL);
+}
+
+bool json_escape_into(char *buf, size_t size, size_t *len, const char *s)
+{
+	size_t n = *len;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		char esc[8];
+		const char *out = esc;
+		size_t k = 1;
+		if (*p == '"' || *p == '\\') {
+			esc[0] = '\\', esc[1] = (char)*p, k = 2;
+		} else if (*p < 0x20) {
+			k = (size_t)snprintf(esc, sizeof esc, "\\u%04x", *p);
+		} else {
+			esc[0] = (char)*p;
+		}
+		if (n + k >= size)
+			return false;
+		memcpy(buf + n, out, k);
+		n += k;
+	}
+	buf[n] = 0;
+	*len = n;
+	return true;
+}
+
+/* Append raw text (JSON punctuation) to buf. */
+static bool raw_into(char *buf, size_t size, size_t *len, const char *s)
+{
+	size_t k = strlen(s);
+	if (*len + k >= size)
+		return false;
+	memcpy(buf + *len, s, k + 1);
+	*len += k;
+	return true;
+}
+
+/* Errors are written by hand, not through a JSON document: a claim storm
+** answers very many "sold out" and "already claimed". */
 static void reply_error_v(struct request *r, int status, const char *code, const char *field, const char *allow,
                           const char *fmt, va_list ap)
 {
 	if (r->status)
 		return;
-	char message[512];
+	char message[512], text[1400];
+	size_t len = 0;
 	vsnprintf(message, sizeof message, fmt, ap);
-	json_t *err = json_pack("{s:s, s:s}", "code", code, "message", message);
-	if (field)
-		json_object_set_new(err, "field", json_string(field));
-	json_t *body = json_pack("{s:o, s:s}", "error", err, "request_id", r->id);
-	char *text = json_dumps(body, JSON_COMPACT);
-	json_decref(body);
-	if (text) {
-		queue_text(r, status, "application/json; charset=utf-8", text, strlen(text), allow);
-		free(text);
+	bool ok = raw_into(text, sizeof text, &len, "{\"error\":{\"code\":\"") &&
+	          json_escape_into(text, sizeof text, &len, code) &&
+	          raw_into(text, sizeof text, &len, "\",\"message\":\"") &&
+	          json_escape_into(text, sizeof text, &len, message);
+	if (ok && field)
+		ok = raw_into(text, sizeof text, &len, "\",\"field\":\"") && json_escape_into(text, sizeof text, &len, field);
+	ok = ok && raw_into(text, sizeof text, &len, "\"},\"request_id\":\"") &&
+	     raw_into(text, sizeof text, &len, r->id) && raw_into(text, sizeof text, &len, "\"}");
+	if (!ok) {
+		len = (size_t)snprintf(text, sizeof text,
+		                       "{\"error\":{\"code\":\"internal\",\"message\":\"error too long\"},\"request_id\":\"%s\"}",
+		                       r->id);
+		status = 500;
 	}
+	queue_text(r, status, "application/json; charset=utf-8", text, len, allow);
 }
 
 void reply_error(struct request *r, int status, const char *code, const char *field, const char *fmt, ...)
@@ -232,7 +281,7 @@ void request_defer(struct request *r)
 	MHD_suspend_connection(r->conn);
 }
 
-void request_finish_deferred(struct request *r, int status, json_t *body)
+void request_finish_deferred(struct request *r, int status, char *body)
 {
 	r->deferred_status = status;
 	r->deferred_body = body;
@@ -608,11 +657,10 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *conn, co
 	}
 	if (r->deferred) {
 		/* Resumed: the answer is ready. */
-		if (!r->status && r->deferred_body) {
-			json_t *body = r->deferred_body;
-			r->deferred_body = NULL;
-			reply_json(r, r->deferred_status, body);
-		}
+		if (!r->status && r->deferred_body)
+			reply_json_text(r, r->deferred_status, r->deferred_body, strlen(r->deferred_body));
+		else if (!r->status)
+			reply_error(r, 503, "busy", NULL, "系统繁忙,请重试 (out of memory)");
 		return MHD_YES;
 	}
 	if (!r->status)
@@ -633,7 +681,7 @@ static void request_completed(void *cls, struct MHD_Connection *conn, void **con
 		         (long long)(now_us() - r->start_us), r->who.name ? r->who.name : "-", r->id,
 		         toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted=1");
 	json_decref(r->json);
-	json_decref(r->deferred_body);
+	free(r->deferred_body);
 	arena_give_back(r->arena);
 	*con_cls = NULL;
 	atomic_fetch_sub(&s->in_flight, 1);
