@@ -58,6 +58,14 @@ void arena_reset(struct arena *a)
 
 void *arena_alloc(struct arena *a, size_t size)
 {
+	void *p = arena_alloc_raw(a, size);
+	if (p)
+		memset(p, 0, size);
+	return p;
+}
+
+void *arena_alloc_raw(struct arena *a, size_t size)
+{
 	const size_t align = alignof(max_align_t);
 	if (size > SIZE_MAX / 2)
 		return NULL;
@@ -82,7 +90,6 @@ void *arena_alloc(struct arena *a, size_t size)
 	}
 	void *p = b->data + b->used;
 	b->used += size;
-	memset(p, 0, size);
 	return p;
 }
 

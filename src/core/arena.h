@@ -18,6 +18,8 @@ void arena_reset(struct arena *a);
 
 /* Zeroed memory aligned for any type, or NULL. */
 void *arena_alloc(struct arena *a, size_t size);
+/* The same, not zeroed: for buffers about to be overwritten (request bodies). */
+void *arena_alloc_raw(struct arena *a, size_t size);
 char *arena_strdup(struct arena *a, const char *s);
 char *arena_strndup(struct arena *a, const char *s, size_t n);
 char *arena_printf(struct arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -640,7 +640,7 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *conn, co
 				size_t cap = r->body_cap ? r->body_cap : 1024;
 				while (cap < r->body_len + *upload_data_size + 1)
 					cap *= 2;
-				char *grown = arena_alloc(r->arena, cap);
+				char *grown = arena_alloc_raw(r->arena, cap);
 				if (!grown)
 					return MHD_NO;
 				if (r->body_len)
