@@ -398,7 +398,9 @@ void voucher_campaign_list(struct request *r)
 	int rc = db_prepare(r->db, &s,
 	                    "SELECT c.id, c.name, o.code, r.id, r.name, r.starts_at, r.ends_at, k.id, k.name, k.face_fen,"
 	                    " k.threshold_fen, k.stock, k.per_person_limit,"
-	                    " (SELECT count(*) FROM vouchers v WHERE v.kind_id = k.id)"
+	                    " (SELECT count(*) FROM vouchers v WHERE v.kind_id = k.id),"
+	                    " (SELECT group_concat(a.key_id, ',') FROM voucher_round_channels rc"
+	                    "   JOIN api_keys a ON a.id = rc.api_key_id WHERE rc.round_id = r.id), k.carried_from"
 	                    " FROM voucher_campaigns c JOIN orgs o ON o.id = c.org_id"
 	                    " LEFT JOIN voucher_rounds r ON r.campaign_id = c.id LEFT JOIN voucher_kinds k ON k.round_id = r.id"
 	                    " WHERE substr(o.path, 1, length(?1)) = ?1 ORDER BY c.id DESC, r.starts_at, k.id",
@@ -424,8 +426,15 @@ void voucher_campaign_list(struct request *r)
 			last_round = db_column_int64(s, 3);
 			clock_format_iso(db_column_int64(s, 5), starts);
 			clock_format_iso(db_column_int64(s, 6), ends);
-			round = json_pack("{s:I, s:s, s:s, s:s, s:[]}", "id", (json_int_t)last_round, "name", db_column_text(s, 4),
-			                  "starts_at", starts, "ends_at", ends, "kinds");
+			json_t *channels = json_array();
+			const char *list = db_column_text(s, 14);
+			for (const char *p = list; p && *p;) {
+				size_t n = strcspn(p, ",");
+				json_array_append_new(channels, json_stringn(p, n));
+				p += n + (p[n] == ',');
+			}
+			round = json_pack("{s:I, s:s, s:s, s:s, s:o, s:[]}", "id", (json_int_t)last_round, "name",
+			                  db_column_text(s, 4), "starts_at", starts, "ends_at", ends, "channels", channels, "kinds");
 			json_array_append_new(json_object_get(campaign, "rounds"), round);
 		}
 		if (db_column_is_null(s, 7))
@@ -437,6 +446,10 @@ void voucher_campaign_list(struct request *r)
 		                                "threshold_fen", (json_int_t)db_column_int64(s, 10), "stock", (json_int_t)stock,
 		                                "per_person_limit", (json_int_t)db_column_int64(s, 12), "claimed",
 		                                (json_int_t)claimed, "remaining", (json_int_t)(stock - claimed)));
+		if (!db_column_is_null(s, 15))
+			json_object_set_new(json_array_get(json_object_get(round, "kinds"),
+			                                   json_array_size(json_object_get(round, "kinds")) - 1),
+			                    "carried_from", json_integer(db_column_int64(s, 15)));
 	}
 	db_finalize(s);
 	if (rc < 0) {
@@ -515,4 +528,98 @@ void voucher_channel_list(struct request *r)
 		return;
 	}
 	reply_json(r, 200, json_pack("{s:o}", "items", items));
+}
+
+/*
+** ROUTE: POST /api/v1/vouchers/kinds/{id}/carry
+** AUTH: admin,department
+** SUMMARY: 结转未领完及过期未用的券到后续一期 Carry a closed round's leftovers into a later round
+** Body: {"round": the later round}.  Makes a kind with the same terms whose
+** stock is what the closed kind left: its unclaimed stock plus the vouchers
+** that expired unused.  Once per kind; the source round must be over.
+*/
+void voucher_kind_carry(struct request *r)
+{
+	static const char *const fields[] = {"round", NULL};
+	int64_t source, target, now = clock_now();
+	if (!route_param_id(r, "id", &source) || !body_only(r, fields) ||
+	    !body_int64(r, "round", FIELD_REQUIRED, 1, INT64_MAX, &target, NULL))
+		return;
+	struct db_stmt *s;
+	int rc = db_prepare(r->db, &s,
+	                    "SELECT k.name, k.face_fen, k.threshold_fen, k.validity_days, k.per_person_limit, k.categories,"
+	                    " r.ends_at, r.campaign_id, k.stock - (SELECT count(*) FROM vouchers v WHERE v.kind_id = k.id),"
+	                    " (SELECT count(*) FROM vouchers v WHERE v.kind_id = k.id AND v.expires_at <= ?2 AND NOT EXISTS"
+	                    "   (SELECT 1 FROM voucher_redemptions d WHERE d.voucher_id = v.id AND d.reversed_at IS NULL)),"
+	                    " (SELECT id FROM voucher_kinds c WHERE c.carried_from = k.id)"
+	                    " FROM voucher_kinds k JOIN voucher_rounds r ON r.id = k.round_id WHERE k.id = ?1",
+	                    "ii", source, now);
+	if (rc < 0) {
+		reply_db_error(r, rc);
+		return;
+	}
+	rc = db_step(s);
+	if (rc != DB_ROW) {
+		db_finalize(s);
+		if (rc < 0)
+			reply_db_error(r, rc);
+		else
+			reply_error(r, 404, "not_found", NULL, "券种不存在 (no such voucher kind)");
+		return;
+	}
+	const char *name = arena_strdup(r->arena, db_column_text(s, 0)), *cats = arena_strdup(r->arena, db_column_text(s, 5));
+	int64_t face = db_column_int64(s, 1), threshold = db_column_int64(s, 2), days = db_column_int64(s, 3),
+	        limit = db_column_int64(s, 4), ends = db_column_int64(s, 6), campaign = db_column_int64(s, 7),
+	        unclaimed = db_column_int64(s, 8), expired = db_column_int64(s, 9);
+	bool carried = !db_column_is_null(s, 10);
+	db_finalize(s);
+	const char *path = campaign_scope(r, campaign, NULL);
+	if (!path)
+		return;
+	if (ends > now) {
+		reply_error(r, 409, "round_not_over", NULL, "该期尚未结束,不能结转 (the round is not over yet)");
+		return;
+	}
+	if (carried) {
+		reply_error(r, 409, "already_carried", NULL, "该券种已结转过 (already carried over)");
+		return;
+	}
+	int64_t target_campaign = 0, target_ends = 0;
+	rc = db_query_int64(r->db, &target_campaign, "SELECT campaign_id FROM voucher_rounds WHERE id = ?", "i", target);
+	if (rc == 0)
+		rc = db_query_int64(r->db, &target_ends, "SELECT ends_at FROM voucher_rounds WHERE id = ?", "i", target);
+	if (rc == DB_DONE || target_campaign != campaign || target_ends <= now) {
+		reply_error(r, 422, "invalid_value", "round", "应结转到同一活动中尚未结束的一期 (carry into a later round of the same campaign)");
+		return;
+	}
+	if (rc < 0) {
+		reply_db_error(r, rc);
+		return;
+	}
+	int64_t stock = unclaimed + expired;
+	char *carried_name = arena_printf(r->arena, "%s(结转)", name);
+	json_t *after = json_pack("{s:I, s:I, s:I, s:I, s:I}", "from_kind", (json_int_t)source, "round", (json_int_t)target,
+	                          "stock", (json_int_t)stock, "unclaimed", (json_int_t)unclaimed, "expired",
+	                          (json_int_t)expired);
+	rc = db_begin(r->db);
+	if (rc == 0)
+		rc = db_run(r->db,
+		            "INSERT INTO voucher_kinds(round_id, name, face_fen, threshold_fen, stock, validity_days,"
+		            " per_person_limit, categories, created_at, carried_from) VALUES (?,?,?,?,?,?,?,?,?,?)",
+		            "itiiiiitii", target, carried_name, face, threshold, stock, days, limit, cats, now, source);
+	int64_t id = db_last_insert_id(r->db);
+	bool ok = insert_audited(r, "voucher.kind_carry", "voucher_kind", path, after, id, rc);
+	json_decref(after);
+	if (!ok)
+		return;
+	struct voucher_kind_def def;
+	rc = voucher_kind_load(r->db, id, &def);
+	if (rc == 0)
+		rc = voucher_engine_add_kind(&def);
+	if (rc < 0) {
+		reply_db_error(r, rc);
+		return;
+	}
+	reply_json(r, 201, json_pack("{s:I, s:s, s:I, s:I, s:I}", "id", (json_int_t)id, "name", carried_name, "stock",
+	                             (json_int_t)stock, "unclaimed", (json_int_t)unclaimed, "expired", (json_int_t)expired));
 }

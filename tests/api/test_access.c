@@ -128,6 +128,7 @@ struct row {
 #define KIND(round, name)                                                                                              \
 	"{\"round\":" round ",\"name\":\"" name "\",\"face_fen\":1000,\"threshold_fen\":0,\"stock\":100,"              \
 	"\"validity_days\":7,\"per_person_limit\":5,\"categories\":[\"catering\",\"retail\"]}"
+#define CARRY(round) "{\"round\":" round "}"
 #define SHOP(name, credit_code, district, channels)                                                                    \
 	"{\"name\":\"" name "\",\"credit_code\":\"" credit_code "\",\"district\":\"" district "\","                    \
 	"\"category\":\"catering\",\"channels\":[" channels "]}"
@@ -288,6 +289,15 @@ static const struct row matrix[] = {
     R("POST", "/api/v1/vouchers/merchants", SHOP("m-{me}", "91350111MA2MX0001Q", "350111", "\"{key}\""), B(ADMIN_JA),
       201),
     /* Campaigns are listed to administrators, departments and leaders (in scope: test_lists_stay_in_scope). */
+    R("POST", "/api/v1/vouchers/kinds/{kind_past}/carry", CARRY("{round_later}"), B(ANON), 401),
+    R("POST", "/api/v1/vouchers/kinds/{kind_past}/carry", CARRY("{round_later}"), NOT_VOUCHER_ADMIN, 403,
+      .code = "forbidden"),
+    R("POST", "/api/v1/vouchers/kinds/{kind_past}/carry", CARRY("{round_later}"), B(ADMIN_JA) | B(DEPT), 403,
+      .code = "out_of_scope"),
+    R("POST", "/api/v1/vouchers/kinds/{kind_past}/carry", CARRY("{round_later}"), B(ADMIN), 403, .flags = NO_CSRF,
+      .code = "csrf"),
+    R("POST", "/api/v1/vouchers/kinds/{kind_past}/carry", CARRY("{round_later}"), B(ADMIN), 201),
+
     R("GET", "/api/v1/vouchers/campaigns", NULL, B(ANON), 401),
     R("GET", "/api/v1/vouchers/campaigns", NULL, VOUCHER_READ, 200),
     R("GET", "/api/v1/vouchers/campaigns", NULL, SIGNED_IN & ~VOUCHER_READ, 403, .code = "forbidden"),
@@ -369,6 +379,8 @@ static struct fixture {
     {.name = "round"},
     {.name = "round_other"},
     {.name = "round_later"},
+    {.name = "round_past"},
+    {.name = "kind_past"},
     {.name = "round_fgw"},
     {.name = "round_ja"},
     {.name = "kind"},
@@ -486,6 +498,10 @@ static int make_vouchers(void)
 	       make(admin, rounds, ROUND("{campaign}", "他渠道一期", "{open_from}", "{open_until}", "\"{other_key}\""),
 	            "round_other", NULL) ||
 	       make(admin, rounds, LATER_ROUND("{campaign}", "下一期"), "round_later", NULL) ||
+	       make(admin, rounds,
+	            ROUND("{campaign}", "上一期", "2020-04-10T10:00:00+08:00", "2020-04-30T22:00:00+08:00", "\"{key}\""),
+	            "round_past", NULL) ||
+	       make(admin, kinds, KIND("{round_past}", "上期券"), "kind_past", NULL) ||
 	       make(admin, rounds, LATER_ROUND("{campaign_fgw}", "发改委一期"), "round_fgw", NULL) ||
 	       make(admin, rounds, LATER_ROUND("{campaign_ja}", "晋安一期"), "round_ja", NULL) ||
 	       make(admin, kinds, KIND("{round}", "满0减10"), "kind", NULL) ||

@@ -400,6 +400,8 @@ static void test_campaign_list_and_admin_refusals(void **state)
 	client_request(&admin, &r, "GET", "/api/v1/vouchers/campaigns", NULL, NULL, NULL);
 	assert_int_equal(r.status, 200);
 	json_t *round = json_array_get(json_object_get(json_array_get(json_object_get(r.json, "items"), 0), "rounds"), 0);
+	assert_int_equal(json_array_size(json_object_get(round, "channels")), 2);
+	assert_string_equal(json_string_value(json_array_get(json_object_get(round, "channels"), 0)), alipay.key_id);
 	json_t *kind = json_array_get(json_object_get(round, "kinds"), 1); /* 满50减10, sold out */
 	assert_int_equal(json_integer_value(json_object_get(kind, "claimed")), 5);
 	assert_int_equal(json_integer_value(json_object_get(kind, "remaining")), 0);
@@ -564,6 +566,66 @@ static void test_live_counters_over_sse(void **state)
 	assert_non_null(strstr(st.data, "\"claimed\":3,\"remaining\":6}"));
 }
 
+/* A closed round's leftovers go into a later round, once. */
+static void test_carry_over(void **state)
+{
+	(void)state;
+	long long campaign = create("/api/v1/vouchers/campaigns", "{\"name\":\"结转测试\",\"org\":\"350100-swj\"}");
+	long long past = create("/api/v1/vouchers/rounds",
+	                        "{\"campaign\":%lld,\"name\":\"上一期\",\"starts_at\":\"2020-04-10T10:00:00+08:00\","
+	                        "\"ends_at\":\"2020-04-30T22:00:00+08:00\",\"channels\":[\"%s\"]}",
+	                        campaign, alipay.key_id);
+	char start[32], end[32];
+	iso(time(NULL) - 60, start);
+	iso(time(NULL) + 3600, end);
+	long long next = create("/api/v1/vouchers/rounds",
+	                        "{\"campaign\":%lld,\"name\":\"下一期\",\"starts_at\":\"%s\",\"ends_at\":\"%s\",\"channels\":[\"%s\"]}",
+	                        campaign, start, end, alipay.key_id);
+	long long old = create("/api/v1/vouchers/kinds",
+	                       "{\"round\":%lld,\"name\":\"满100减20\",\"face_fen\":2000,\"threshold_fen\":10000,\"stock\":30,"
+	                       "\"validity_days\":7,\"per_person_limit\":1,\"categories\":[\"retail\"]}",
+	                       past);
+	/* 4 claimed, 2 of them expired unused (a past round): put there by hand, as history. */
+	char cmd[1200];
+	snprintf(cmd, sizeof cmd,
+	         "sqlite3 %s \"WITH RECURSIVE n(value) AS (SELECT 1 UNION ALL SELECT value + 1 FROM n WHERE value < 4)"
+	         " INSERT INTO vouchers(code, kind_id, api_key_id, person, person_seq, request_id, claimed_at, expires_at)"
+	         " SELECT 'FZOLD' || value, %lld, 1, 'old' || value, 1, 'old' || value, 1587000000, 1587600000 FROM n\"",
+	         server.db, old);
+	assert_int_equal(system(cmd), 0);
+	snprintf(cmd, sizeof cmd,
+	         "sqlite3 %s \"INSERT INTO voucher_redemptions(voucher_id, merchant_id, order_no, amount_fen, discount_fen,"
+	         " redeemed_at) SELECT id, %lld, 'old-' || id, 12000, 2000, 1587100000 FROM vouchers WHERE code IN"
+	         " ('FZOLD1', 'FZOLD2')\"",
+	         server.db, merchant_food);
+	assert_int_equal(system(cmd), 0);
+
+	struct response r;
+	char path[128], body[64];
+	snprintf(path, sizeof path, "/api/v1/vouchers/kinds/%lld/carry", old);
+	snprintf(body, sizeof body, "{\"round\":%lld}", next);
+	client_request(&admin, &r, "POST", path, body, NULL, NULL);
+	assert_int_equal(r.status, 201);
+	/* 26 never claimed and 2 expired unused: 28 go on. */
+	assert_int_equal(json_integer_value(json_object_get(r.json, "unclaimed")), 26);
+	assert_int_equal(json_integer_value(json_object_get(r.json, "expired")), 2);
+	assert_int_equal(json_integer_value(json_object_get(r.json, "stock")), 28);
+	long long carried = json_integer_value(json_object_get(r.json, "id"));
+	response_free(&r);
+	char err[64];
+	assert_int_equal(claim(&alipay, next, carried, "erin", "erin-1", NULL, err), 201);
+	client_request(&admin, &r, "POST", path, body, NULL, NULL);
+	assert_int_equal(r.status, 409);
+	assert_string_equal(error_code(&r), "already_carried");
+	response_free(&r);
+	/* An open round's kind cannot be carried yet. */
+	snprintf(path, sizeof path, "/api/v1/vouchers/kinds/%lld/carry", carried);
+	client_request(&admin, &r, "POST", path, body, NULL, NULL);
+	assert_int_equal(r.status, 409);
+	assert_string_equal(error_code(&r), "round_not_over");
+	response_free(&r);
+}
+
 int main(void)
 {
 	curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -578,6 +640,7 @@ int main(void)
 	    cmocka_unit_test(test_stats),
 	    cmocka_unit_test(test_merchants_channels_and_export),
 	    cmocka_unit_test(test_live_counters_over_sse),
+	    cmocka_unit_test(test_carry_over),
 	};
 	int failed = cmocka_run_group_tests(tests, setup, teardown);
 	curl_global_cleanup();

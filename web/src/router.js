@@ -9,6 +9,9 @@ export const pages = [
   { path: '/orgs', name: 'orgs', component: () => import('./pages/OrgsPage.vue'), meta: { menu: 'orgs', icon: 'OfficeBuilding' } },
   { path: '/users', name: 'users', component: () => import('./pages/UsersPage.vue'), meta: { menu: 'users', icon: 'User', roles: ['admin', 'leader'] } },
   { path: '/audit', name: 'audit', component: () => import('./pages/AuditPage.vue'), meta: { menu: 'audit', icon: 'Document', roles: ['admin', 'leader'] } },
+  { path: '/vouchers/campaigns', name: 'voucherCampaigns', component: () => import('./pages/VoucherCampaignsPage.vue'), meta: { menu: 'voucherCampaigns', icon: 'Ticket', roles: ['admin', 'department', 'leader'] } },
+  { path: '/vouchers/stats', name: 'voucherStats', component: () => import('./pages/VoucherStatsPage.vue'), meta: { menu: 'voucherStats', icon: 'DataAnalysis', roles: ['admin', 'department', 'leader'] } },
+  { path: '/vouchers/merchants', name: 'voucherMerchants', component: () => import('./pages/VoucherMerchantsPage.vue'), meta: { menu: 'voucherMerchants', icon: 'Shop', roles: ['admin', 'department', 'leader'] } },
   { path: '/account', name: 'account', component: () => import('./pages/AccountPage.vue'), meta: { menu: 'account', icon: 'Setting' } },
 ]
 
