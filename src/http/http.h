@@ -121,6 +121,16 @@ void request_defer(struct request *r);
 /* body is JSON text from malloc(); the request owns it from here. */
 void request_finish_deferred(struct request *r, int status, char *body);
 
+/*
+** Answer a list: rc is db_prepare()'s result for s.  Steps s to the end,
+** turning each row into JSON with row(r, s), and answers 200
+** {"items":[...]}; with page_limit > 0 also "next_cursor", the first
+** column of the last row when the page is full (see page_args()).
+** Finalizes s; answers the database error if any.
+*/
+void reply_rows(struct request *r, int rc, struct db_stmt *s, json_t *(*row)(struct request *r, struct db_stmt *s),
+                int64_t page_limit);
+
 /* 500 for a database failure: logs the detail, tells the caller only the request id. */
 void reply_db_error(struct request *r, int db_result);
 

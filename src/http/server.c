@@ -288,6 +288,33 @@ void request_finish_deferred(struct request *r, int status, char *body)
 	MHD_resume_connection(r->conn);
 }
 
+void reply_rows(struct request *r, int rc, struct db_stmt *s, json_t *(*row)(struct request *r, struct db_stmt *s),
+                int64_t page_limit)
+{
+	if (rc < 0) {
+		reply_db_error(r, rc);
+		return;
+	}
+	json_t *items = json_array();
+	int64_t last = 0, count = 0;
+	while ((rc = db_step(s)) == DB_ROW) {
+		last = db_column_int64(s, 0);
+		count++;
+		json_array_append_new(items, row(r, s));
+	}
+	db_finalize(s);
+	if (rc < 0) {
+		json_decref(items);
+		reply_db_error(r, rc);
+		return;
+	}
+	json_t *body = json_pack("{s:o}", "items", items);
+	if (page_limit > 0)
+		json_object_set_new(body, "next_cursor",
+		                    count == page_limit ? json_sprintf("%lld", (long long)last) : json_null());
+	reply_json(r, 200, body);
+}
+
 /* ---- request accessors ------------------------------------------------ */
 
 /*

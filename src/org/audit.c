@@ -199,6 +199,18 @@ static struct db_stmt *audit_query(struct request *r, int64_t limit, int64_t cur
 	return s;
 }
 
+static json_t *audit_row_json(struct request *r, struct db_stmt *s)
+{
+	(void)r;
+	char when[32];
+	clock_format_iso(db_column_int64(s, 1), when);
+	json_t *detail = json_loads(db_column_text(s, 6), 0, NULL);
+	return json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:o*, s:s, s:s}", "id", (json_int_t)db_column_int64(s, 0), "at",
+	                 when, "actor", db_column_text(s, 2), "action", db_column_text(s, 3), "object_type",
+	                 db_column_text(s, 4), "object_id", db_column_text(s, 5), "detail", detail, "ip",
+	                 db_column_text(s, 7), "request_id", db_column_text(s, 8));
+}
+
 /*
 ** ROUTE: GET /api/v1/audit
 ** AUTH: admin,leader
@@ -213,32 +225,8 @@ void audit_list(struct request *r)
 	if (!page_args(r, 50, 1000, &limit, &cursor))
 		return;
 	struct db_stmt *s = audit_query(r, limit, cursor);
-	if (!s)
-		return;
-	json_t *items = json_array();
-	int64_t last = 0, count = 0;
-	int rc;
-	while ((rc = db_step(s)) == DB_ROW) {
-		char when[32];
-		last = db_column_int64(s, 0);
-		count++;
-		clock_format_iso(db_column_int64(s, 1), when);
-		json_t *detail = json_loads(db_column_text(s, 6), 0, NULL);
-		json_array_append_new(items, json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:o*, s:s, s:s}", "id",
-		                                       (json_int_t)last, "at", when, "actor", db_column_text(s, 2),
-		                                       "action", db_column_text(s, 3), "object_type", db_column_text(s, 4),
-		                                       "object_id", db_column_text(s, 5), "detail", detail, "ip",
-		                                       db_column_text(s, 7), "request_id", db_column_text(s, 8)));
-	}
-	db_finalize(s);
-	if (rc < 0) {
-		json_decref(items);
-		reply_db_error(r, rc);
-		return;
-	}
-	json_t *body = json_pack("{s:o}", "items", items);
-	json_object_set_new(body, "next_cursor", count == limit ? json_sprintf("%lld", (long long)last) : json_null());
-	reply_json(r, 200, body);
+	if (s)
+		reply_rows(r, 0, s, audit_row_json, limit);
 }
 
 enum { AUDIT_EXPORT_MAX = 100000 };

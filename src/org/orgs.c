@@ -217,6 +217,15 @@ int org_init_database(const char *path, struct db **ret)
 	return 0;
 }
 
+static json_t *org_row_json(struct request *r, struct db_stmt *s)
+{
+	struct org o;
+	org_from_row(s, r->arena, &o);
+	json_t *item = org_to_json(&o);
+	json_object_set_new(item, "parent_code", json_string(db_column_text(s, 6)));
+	return item;
+}
+
 /*
 ** ROUTE: GET /api/v1/orgs
 ** AUTH: any
@@ -231,31 +240,12 @@ void org_list(struct request *r)
 		return;
 	}
 	struct db_stmt *s;
-	int rc =
-	    db_prepare(r->db, &s,
-	               "SELECT o.id, o.code, o.name, o.kind, coalesce(o.parent_id, 0), o.path, coalesce(p.code, '')"
-	               " FROM orgs o LEFT JOIN orgs p ON p.id = o.parent_id"
-	               " WHERE substr(o.path, 1, length(?1)) = ?1 AND (?2 IS NULL OR o.kind = ?2) ORDER BY o.path",
-	               "tt", r->who.org_path, kind);
-	if (rc < 0) {
-		reply_db_error(r, rc);
-		return;
-	}
-	json_t *items = json_array();
-	while ((rc = db_step(s)) == DB_ROW) {
-		struct org o;
-		org_from_row(s, r->arena, &o);
-		json_t *item = org_to_json(&o);
-		json_object_set_new(item, "parent_code", json_string(db_column_text(s, 6)));
-		json_array_append_new(items, item);
-	}
-	db_finalize(s);
-	if (rc < 0) {
-		json_decref(items);
-		reply_db_error(r, rc);
-		return;
-	}
-	reply_json(r, 200, json_pack("{s:o}", "items", items));
+	int rc = db_prepare(r->db, &s,
+	                    "SELECT o.id, o.code, o.name, o.kind, coalesce(o.parent_id, 0), o.path, coalesce(p.code, '')"
+	                    " FROM orgs o LEFT JOIN orgs p ON p.id = o.parent_id"
+	                    " WHERE substr(o.path, 1, length(?1)) = ?1 AND (?2 IS NULL OR o.kind = ?2) ORDER BY o.path",
+	                    "tt", r->who.org_path, kind);
+	reply_rows(r, rc, s, org_row_json, 0);
 }
 
 /*

@@ -83,8 +83,9 @@ static const char user_select[] =
     "SELECT u.id, u.username, u.display_name, u.role, u.disabled, u.created_at, o.code, o.name, o.path"
     " FROM users u JOIN orgs o ON o.id = u.org_id";
 
-static json_t *user_row_json(struct db_stmt *s)
+static json_t *user_row_json(struct request *r, struct db_stmt *s)
 {
+	(void)r;
 	char when[32];
 	clock_format_iso(db_column_int64(s, 5), when);
 	const char *role = db_column_text(s, 3);
@@ -112,7 +113,7 @@ static json_t *user_load_or_reply(struct request *r, int64_t id, const char **re
 	if (rc == DB_ROW) {
 		const char *path = db_column_text(s, 8);
 		if (principal_scope_contains(&r->who, path)) {
-			user = user_row_json(s);
+			user = user_row_json(r, s);
 			if (ret_path)
 				*ret_path = arena_strdup(r->arena, path);
 		} else {
@@ -205,26 +206,7 @@ void user_list(struct request *r)
 	                 user_select);
 	struct db_stmt *s;
 	int rc = db_prepare(r->db, &s, sql, "titti", scope, cursor, role, q, limit);
-	if (rc < 0) {
-		reply_db_error(r, rc);
-		return;
-	}
-	json_t *items = json_array();
-	int64_t last = 0, count = 0;
-	while ((rc = db_step(s)) == DB_ROW) {
-		last = db_column_int64(s, 0);
-		count++;
-		json_array_append_new(items, user_row_json(s));
-	}
-	db_finalize(s);
-	if (rc < 0) {
-		json_decref(items);
-		reply_db_error(r, rc);
-		return;
-	}
-	json_t *body = json_pack("{s:o}", "items", items);
-	json_object_set_new(body, "next_cursor", count == limit ? json_sprintf("%lld", (long long)last) : json_null());
-	reply_json(r, 200, body);
+	reply_rows(r, rc, s, user_row_json, limit);
 }
 
 /*

@@ -460,6 +460,23 @@ void voucher_campaign_list(struct request *r)
 	reply_json(r, 200, json_pack("{s:o}", "items", items));
 }
 
+static json_t *merchant_row_json(struct request *r, struct db_stmt *s)
+{
+	/* channels holds ",id,id,": show the channels' key ids. */
+	json_t *channels = json_array();
+	struct db_stmt *k;
+	if (db_prepare(r->db, &k, "SELECT key_id FROM api_keys WHERE instr(?, ',' || id || ',') > 0 ORDER BY id", "t",
+	               db_column_text(s, 6)) == 0) {
+		while (db_step(k) == DB_ROW)
+			json_array_append_new(channels, json_string(db_column_text(k, 0)));
+		db_finalize(k);
+	}
+	return json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:o, s:b}", "id", (json_int_t)db_column_int64(s, 0), "name",
+	                 db_column_text(s, 1), "credit_code", db_column_text(s, 2), "district", db_column_text(s, 3),
+	                 "district_name", db_column_text(s, 4), "category", db_column_text(s, 5), "channels", channels,
+	                 "active", (int)db_column_int64(s, 7));
+}
+
 /*
 ** ROUTE: GET /api/v1/vouchers/merchants
 ** AUTH: admin,department,leader
@@ -473,34 +490,13 @@ void voucher_merchant_list(struct request *r)
 	                    " FROM merchants m JOIN orgs o ON o.id = m.org_id WHERE substr(o.path, 1, length(?1)) = ?1"
 	                    " ORDER BY o.code, m.name",
 	                    "t", r->who.org_path);
-	if (rc < 0) {
-		reply_db_error(r, rc);
-		return;
-	}
-	json_t *items = json_array();
-	while ((rc = db_step(s)) == DB_ROW) {
-		/* channels holds ",id,id,": show the channels' key ids. */
-		json_t *channels = json_array();
-		struct db_stmt *k;
-		if (db_prepare(r->db, &k, "SELECT key_id FROM api_keys WHERE instr(?, ',' || id || ',') > 0 ORDER BY id", "t",
-		               db_column_text(s, 6)) == 0) {
-			while (db_step(k) == DB_ROW)
-				json_array_append_new(channels, json_string(db_column_text(k, 0)));
-			db_finalize(k);
-		}
-		json_array_append_new(items, json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:o, s:b}", "id",
-		                                       (json_int_t)db_column_int64(s, 0), "name", db_column_text(s, 1),
-		                                       "credit_code", db_column_text(s, 2), "district", db_column_text(s, 3),
-		                                       "district_name", db_column_text(s, 4), "category", db_column_text(s, 5),
-		                                       "channels", channels, "active", (int)db_column_int64(s, 7)));
-	}
-	db_finalize(s);
-	if (rc < 0) {
-		json_decref(items);
-		reply_db_error(r, rc);
-		return;
-	}
-	reply_json(r, 200, json_pack("{s:o}", "items", items));
+	reply_rows(r, rc, s, merchant_row_json, 0);
+}
+
+static json_t *channel_row_json(struct request *r, struct db_stmt *s)
+{
+	(void)r;
+	return json_pack("{s:s, s:s}", "key_id", db_column_text(s, 1), "name", db_column_text(s, 2));
 }
 
 /*
@@ -512,22 +508,10 @@ void voucher_channel_list(struct request *r)
 {
 	struct db_stmt *s;
 	int rc = db_prepare(r->db, &s,
-	                    "SELECT k.key_id, k.name FROM api_keys k WHERE k.role = 'channel' AND k.disabled = 0 ORDER BY k.id",
+	                    "SELECT k.id, k.key_id, k.name FROM api_keys k WHERE k.role = 'channel' AND k.disabled = 0"
+	                    " ORDER BY k.id",
 	                    NULL);
-	if (rc < 0) {
-		reply_db_error(r, rc);
-		return;
-	}
-	json_t *items = json_array();
-	while ((rc = db_step(s)) == DB_ROW)
-		json_array_append_new(items, json_pack("{s:s, s:s}", "key_id", db_column_text(s, 0), "name", db_column_text(s, 1)));
-	db_finalize(s);
-	if (rc < 0) {
-		json_decref(items);
-		reply_db_error(r, rc);
-		return;
-	}
-	reply_json(r, 200, json_pack("{s:o}", "items", items));
+	reply_rows(r, rc, s, channel_row_json, 0);
 }
 
 /*
