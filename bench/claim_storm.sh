@@ -69,7 +69,7 @@ fi
 free_port() {
 	local p
 	while :; do
-		p=$((20000 + RANDOM % 40000))
+		p=$((20000 + RANDOM % 12000)) # below the ephemeral range: the storm's own client ports linger there
 		if ! { exec 4<>"/dev/tcp/127.0.0.1/$p"; } 2>/dev/null; then
 			echo "$p"
 			return
