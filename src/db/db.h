@@ -53,7 +53,9 @@ int db_exec(struct db *d, const char *sql);
 ** Prepare a statement and bind its parameters from a format string: one
 ** character per parameter, 'i' int64_t, 'I' int (widened), 'r' int64_t row
 ** id where 0 binds NULL (an optional reference), 't' const char * (NULL binds
-** NULL), 'b' blob as (const void *, size_t).
+** NULL), 'b' blob as (const void *, size_t).  The format must give every
+** parameter of the statement (a mismatch fails with DB_ERROR and a log line);
+** a NULL format binds nothing, for a statement bound later with db_rebind().
 */
 int db_prepare(struct db *d, struct db_stmt **ret, const char *sql, const char *fmt, ...);
 int db_step(struct db_stmt *s);      /* DB_ROW, DB_DONE or an error */

@@ -152,6 +152,13 @@ static int bind_args(struct db_stmt *s, const char *fmt, va_list ap)
 			return DB_ERROR;
 		}
 	}
+	/* A format that does not match the statement is a bug: say so at once.
+	** (No format at all means the values are bound later, with db_rebind.) */
+	if (rc == SQLITE_OK && fmt && idx - 1 != sqlite3_bind_parameter_count(s->stmt)) {
+		log_error("db: %d values bound but the statement has %d parameters: %s", idx - 1,
+		          sqlite3_bind_parameter_count(s->stmt), sqlite3_sql(s->stmt));
+		return DB_ERROR;
+	}
 	return map_error(s->db, rc);
 }
 
