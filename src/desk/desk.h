@@ -1,0 +1,36 @@
+/*
+** The problem desk (问题没解决,服务不停止): enterprises raise problems, or
+** officers and agents raise them on their behalf; each is routed to the
+** department that owns it, followed through its deadlines (working days),
+** escalated when late, and closed only by the enterprise, with a rating.
+*/
+#ifndef BANYAN_DESK_DESK_H
+#define BANYAN_DESK_DESK_H
+
+#include <stdint.h>
+
+#include "http/http.h"
+
+struct enterprise {
+	int64_t id, org_id;
+	const char *name, *credit_code, *org_code, *org_path;
+};
+
+/*
+** Load an enterprise the caller may act for: an enterprise account only its
+** own; staff when the enterprise's district and the caller's organisation
+** are on one branch of the tree (the 晋安 投促局 serves 晋安's enterprises,
+** the city serves all).  Answers 404/403 itself and returns false.
+*/
+bool enterprise_for_caller(struct request *r, int64_t id, struct enterprise *ret);
+
+/* May the caller see a problem of this district and department? */
+bool desk_problem_visible(struct request *r, const char *district_path, const char *department_path);
+
+/* The light of a problem: "red" past its deadline, "yellow" within a day of it, else "green". */
+const char *desk_light(const char *status, int64_t accept_due, int64_t answer_due, int64_t now);
+
+/* Run one escalation pass now (the desk service does every minute): returns how many problems moved up. */
+int desk_escalate(struct db *d, int64_t now);
+
+#endif

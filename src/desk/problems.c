@@ -1,0 +1,540 @@
+/*
+** Problems: raised, routed, accepted, answered, confirmed or reopened;
+** every step an event, every step audited, every step allowed only to the
+** role that owns it.  Deadlines are counted in working days on China's
+** calendar and become lights: red when late, yellow within a day of due.
+*/
+#include <string.h>
+
+#include "core/calendar.h"
+#include "core/clock.h"
+#include "desk/desk.h"
+#include "org/org.h"
+
+static bool path_within(const char *path, const char *scope)
+{
+	return strncmp(path, scope, strlen(scope)) == 0;
+}
+
+bool desk_problem_visible(struct request *r, const char *district_path, const char *department_path)
+{
+	const char *me = r->who.org_path;
+	return path_within(department_path, me) || path_within(district_path, me) || path_within(me, district_path);
+}
+
+/* The end of the n-th working day after the instant t (Beijing time). */
+static int64_t due_after(int64_t t, int n)
+{
+	int32_t day = calendar_add_working_days(calendar_china(), clock_local_day(t), n);
+	return clock_local_midnight(day + 1) - 1;
+}
+
+static int64_t current_due(const char *status, int64_t accept_due, int64_t answer_due)
+{
+	if (strcmp(status, "submitted") == 0)
+		return accept_due;
+	if (strcmp(status, "accepted") == 0 || strcmp(status, "in_progress") == 0)
+		return answer_due;
+	return 0;
+}
+
+const char *desk_light(const char *status, int64_t accept_due, int64_t answer_due, int64_t now)
+{
+	int64_t due = current_due(status, accept_due, answer_due);
+	if (!due)
+		return "green";
+	return now > due ? "red" : now > due - 86400 ? "yellow" : "green";
+}
+
+static const char problem_select[] =
+	"SELECT p.id, p.title, p.category, c.name, p.status, p.escalation, p.reopened, p.accept_due, p.answer_due,"
+	" p.solve_due, p.created_at, e.id, e.name, d.code, d.name, d.path, g.code, g.name, g.path, p.description,"
+	" p.project_ref, p.lead_ref, p.rating, p.rating_comment, p.raised_by, p.enterprise_id"
+	" FROM problems p JOIN problem_categories c ON c.code = p.category JOIN enterprises e ON e.id = p.enterprise_id"
+	" JOIN orgs d ON d.id = p.district_org_id JOIN orgs g ON g.id = p.department_org_id";
+
+static json_t *problem_row_json(struct request *r, struct db_stmt *s)
+{
+	(void)r;
+	char created[32], accept[32], answer[32], solve[32];
+	clock_format_iso(db_column_int64(s, 10), created);
+	clock_format_iso(db_column_int64(s, 7), accept);
+	clock_format_iso(db_column_int64(s, 8), answer);
+	clock_format_iso(db_column_int64(s, 9), solve);
+	const char *status = db_column_text(s, 4);
+	json_t *p = json_pack(
+		"{s:I, s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:{s:s, s:s, s:s}, s:s, s:{s:I, s:s}, s:{s:s, s:s}, s:{s:s, s:s}}",
+		"id", (json_int_t)db_column_int64(s, 0), "title", db_column_text(s, 1), "category", db_column_text(s, 2),
+		"category_name", db_column_text(s, 3), "status", status, "light",
+		desk_light(status, db_column_int64(s, 7), db_column_int64(s, 8), clock_now()), "escalation",
+		(json_int_t)db_column_int64(s, 5), "reopened", (json_int_t)db_column_int64(s, 6), "due", "accept", accept,
+		"answer", answer, "solve", solve, "created_at", created, "enterprise", "id",
+		(json_int_t)db_column_int64(s, 11), "name", db_column_text(s, 12), "district", "code", db_column_text(s, 13),
+		"name", db_column_text(s, 14), "department", "code", db_column_text(s, 16), "name", db_column_text(s, 17));
+	return p;
+}
+
+/* Load problem id for the caller: 404 when absent or not visible.  Fills the
+** paths and status; returns the JSON (or NULL after answering). */
+struct problem_ref {
+	int64_t id, enterprise_id, raised_by;
+	const char *status, *district_path, *department_path;
+	int64_t accept_due, answer_due;
+	int escalation;
+};
+
+static json_t *problem_load(struct request *r, int64_t id, struct problem_ref *ret)
+{
+	struct db_stmt *s;
+	char *sql = arena_printf(r->arena, "%s WHERE p.id = ?", problem_select);
+	int rc = db_prepare(r->db, &s, sql, "i", id);
+	if (rc < 0) {
+		reply_db_error(r, rc);
+		return NULL;
+	}
+	rc = db_step(s);
+	json_t *p = NULL;
+	if (rc == DB_ROW) {
+		struct problem_ref ref = {.id = id,
+		                          .enterprise_id = db_column_int64(s, 25),
+		                          .raised_by = db_column_int64(s, 24),
+		                          .status = arena_strdup(r->arena, db_column_text(s, 4)),
+		                          .district_path = arena_strdup(r->arena, db_column_text(s, 15)),
+		                          .department_path = arena_strdup(r->arena, db_column_text(s, 18)),
+		                          .accept_due = db_column_int64(s, 7),
+		                          .answer_due = db_column_int64(s, 8),
+		                          .escalation = (int)db_column_int64(s, 5)};
+		bool visible;
+		if (r->who.role == ROLE_ENTERPRISE) {
+			int64_t linked = 0;
+			visible = db_query_int64(r->db, &linked,
+			                         "SELECT 1 FROM enterprise_users WHERE user_id = ? AND enterprise_id = ?", "ii",
+			                         r->who.user_id, ref.enterprise_id) == 0;
+		} else {
+			visible = desk_problem_visible(r, ref.district_path, ref.department_path);
+		}
+		if (visible) {
+			p = problem_row_json(r, s);
+			json_object_set_new(p, "description", json_string(db_column_text(s, 19)));
+			if (!db_column_is_null(s, 20))
+				json_object_set_new(p, "project", json_string(db_column_text(s, 20)));
+			if (!db_column_is_null(s, 21))
+				json_object_set_new(p, "lead", json_string(db_column_text(s, 21)));
+			if (!db_column_is_null(s, 22))
+				json_object_set_new(p, "rating", json_integer(db_column_int64(s, 22)));
+			if (!db_column_is_null(s, 23))
+				json_object_set_new(p, "rating_comment", json_string(db_column_text(s, 23)));
+			if (ret)
+				*ret = ref;
+		}
+	}
+	db_finalize(s);
+	if (rc < 0)
+		reply_db_error(r, rc);
+	else if (!p)
+		reply_error(r, 404, "not_found", NULL, "问题不存在 (no such problem)");
+	return p;
+}
+
+/* Record an event (and its audit record) inside the caller's transaction. */
+static int problem_event(struct request *r, int64_t id, const char *kind, const char *from, const char *to,
+                         int64_t from_org, int64_t to_org, const char *text, const char *org_path)
+{
+	int rc = db_run(r->db,
+	                "INSERT INTO problem_events(problem_id, at, actor_id, actor, kind, from_status, to_status,"
+	                " from_org_id, to_org_id, text) VALUES (?,?,?,?,?,?,?,?,?,?)",
+	                "iiittttrrt", id, clock_now(), r->who.user_id, r->who.name, kind, from, to, from_org, to_org, text);
+	if (rc < 0)
+		return rc;
+	struct audit_context ctx = audit_context_of(r);
+	json_t *detail = json_pack("{s:s?, s:s?, s:s?}", "from", from, "to", to, "text", text);
+	rc = audit_append(r->db, &ctx, arena_printf(r->arena, "problem.%s", kind), "problem",
+	                  arena_printf(r->arena, "%lld", (long long)id), org_path, detail);
+	json_decref(detail);
+	return rc;
+}
+
+/* Publish a change to the consoles of the district and of the department. */
+static void problem_publish(struct request *r, struct problem_ref *p, const char *status)
+{
+	json_t *data = json_pack("{s:I, s:s}", "id", (json_int_t)p->id, "status", status);
+	events_publish("desk.problem", p->district_path, data);
+	if (!path_within(p->department_path, p->district_path))
+		events_publish("desk.problem", p->department_path, data);
+	json_decref(data);
+	(void)r;
+}
+
+/* Commit and answer with the problem as it now is. */
+static void finish(struct request *r, int rc, int64_t id, int status)
+{
+	if (rc < 0) {
+		db_rollback(r->db);
+		reply_db_error(r, rc);
+		return;
+	}
+	rc = db_commit(r->db);
+	if (rc < 0) {
+		reply_db_error(r, rc);
+		return;
+	}
+	struct problem_ref p;
+	json_t *body = problem_load(r, id, &p);
+	if (!body)
+		return;
+	problem_publish(r, &p, p.status);
+	reply_json(r, status, body);
+}
+
+/*
+** ROUTE: POST /api/v1/problems
+** AUTH: admin,officer,agent,enterprise
+** SUMMARY: 提交问题 Raise an enterprise's problem
+** Body: {"enterprise","category","title","description","project","lead"}
+** (project and lead optional).  An enterprise account raises its own; an
+** officer or agent raises one on an enterprise's behalf (e.g. on a visit).
+** The routing rules pick the department; deadlines follow the category.
+*/
+void problem_post(struct request *r)
+{
+	static const char *const fields[] = {"enterprise", "category", "title", "description", "project", "lead", NULL};
+	int64_t enterprise_id, accept_days = 0, answer_days = 0, solve_days = 0, department = 0;
+	const char *category, *title, *description, *project, *lead;
+	struct enterprise e;
+	if (!body_only(r, fields) || !body_int64(r, "enterprise", FIELD_REQUIRED, 1, INT64_MAX, &enterprise_id, NULL) ||
+	    !body_string(r, "category", FIELD_REQUIRED, 32, &category) ||
+	    !body_string(r, "title", FIELD_REQUIRED, 200, &title) ||
+	    !body_string(r, "description", FIELD_REQUIRED, 10000, &description) ||
+	    !body_string(r, "project", FIELD_OPTIONAL, 64, &project) || !body_string(r, "lead", FIELD_OPTIONAL, 64, &lead) ||
+	    !enterprise_for_caller(r, enterprise_id, &e))
+		return;
+	struct db_stmt *s;
+	int rc = db_prepare(r->db, &s, "SELECT accept_days, answer_days, solve_days FROM problem_categories WHERE code = ?",
+	                    "t", category);
+	if (rc == 0 && (rc = db_step(s)) == DB_ROW) {
+		accept_days = db_column_int64(s, 0);
+		answer_days = db_column_int64(s, 1);
+		solve_days = db_column_int64(s, 2);
+	}
+	db_finalize(s);
+	if (rc == DB_DONE) {
+		reply_error(r, 422, "unknown_category", "category", "未知的问题类别 %s (unknown category)", category);
+		return;
+	}
+	if (rc < 0) {
+		reply_db_error(r, rc);
+		return;
+	}
+	rc = db_query_int64(r->db, &department,
+	                    "SELECT department_org_id FROM problem_routes WHERE category = ?"
+	                    " AND (district_org_id = ? OR district_org_id IS NULL) ORDER BY district_org_id IS NULL LIMIT 1",
+	                    "ti", category, e.org_id);
+	if (rc == DB_DONE) {
+		reply_error(r, 422, "no_route", "category", "该类别尚未配置承办部门 (no department handles this category)");
+		return;
+	}
+	if (rc < 0) {
+		reply_db_error(r, rc);
+		return;
+	}
+	int64_t now = clock_now();
+	rc = db_begin(r->db);
+	if (rc == 0)
+		rc = db_run(r->db,
+		            "INSERT INTO problems(enterprise_id, category, title, description, project_ref, lead_ref, raised_by,"
+		            " district_org_id, department_org_id, status, accept_due, answer_due, solve_due, created_at, updated_at)"
+		            " VALUES (?,?,?,?,?,?,?,?,?,'submitted',?,?,?,?,?)",
+		            "itttttiiiiiiii", enterprise_id, category, title, description, project, lead, r->who.user_id,
+		            e.org_id, department, due_after(now, (int)accept_days), due_after(now, (int)answer_days),
+		            due_after(now, (int)solve_days), now, now);
+	int64_t id = db_last_insert_id(r->db);
+	if (rc == 0)
+		rc = problem_event(r, id, "submit", NULL, "submitted", 0, department, NULL, e.org_path);
+	finish(r, rc, id, 201);
+}
+
+/*
+** ROUTE: GET /api/v1/problems
+** AUTH: admin,leader,officer,agent,department,enterprise
+** SUMMARY: 问题列表与待办(按紧急程度) Problems, and the caller's inbox by urgency
+** ?waiting=1: only what waits on the caller (a department: its open problems;
+** an enterprise: answers to confirm; a leader: escalated ones), most urgent
+** first (at most ?limit=).  Otherwise every visible problem, newest first,
+** with ?status= and ?category=; ?limit= and ?cursor= paginate.
+*/
+void problem_list(struct request *r)
+{
+	int64_t limit, cursor;
+	if (!page_args(r, 50, 500, &limit, &cursor))
+		return;
+	const char *status = query_arg(r, "status"), *category = query_arg(r, "category"), *waiting = query_arg(r, "waiting");
+	bool inbox = waiting && strcmp(waiting, "1") == 0;
+	const char *who = r->who.role == ROLE_ENTERPRISE
+	                      ? "p.enterprise_id IN (SELECT enterprise_id FROM enterprise_users WHERE user_id = ?2)"
+	                      : "(substr(g.path, 1, length(?1)) = ?1 OR substr(d.path, 1, length(?1)) = ?1"
+	                        " OR substr(?1, 1, length(d.path)) = d.path)";
+	const char *waits = "";
+	if (inbox) {
+		switch (r->who.role) {
+		case ROLE_ENTERPRISE:
+			waits = " AND p.status = 'answered'";
+			break;
+		case ROLE_LEADER:
+			waits = " AND p.status != 'closed' AND p.escalation > 0";
+			break;
+		case ROLE_DEPARTMENT:
+			waits = " AND p.status IN ('submitted', 'accepted', 'in_progress') AND substr(g.path, 1, length(?1)) = ?1";
+			break;
+		default:
+			waits = " AND p.status != 'closed'";
+		}
+	}
+	/* Urgency: the deadline that applies now, earliest first; answered ones wait on nobody's clock. */
+	const char *order = inbox ? " AND p.id < ?5 ORDER BY CASE p.status WHEN 'submitted' THEN p.accept_due"
+	                            " WHEN 'answered' THEN p.updated_at ELSE p.answer_due END, p.id DESC LIMIT ?6"
+	                          : " AND p.id < ?5 ORDER BY p.id DESC LIMIT ?6";
+	char *sql = arena_printf(r->arena, "%s WHERE %s%s AND (?3 IS NULL OR p.status = ?3) AND (?4 IS NULL OR p.category = ?4)%s",
+	                         problem_select, who, waits, order);
+	struct db_stmt *s;
+	int rc = db_prepare(r->db, &s, sql, "tittii", r->who.org_path, r->who.user_id, status, category, cursor, limit);
+	reply_rows(r, rc, s, problem_row_json, inbox ? 0 : limit);
+}
+
+static json_t *event_row_json(struct request *r, struct db_stmt *s)
+{
+	(void)r;
+	char at[32];
+	clock_format_iso(db_column_int64(s, 1), at);
+	return json_pack("{s:I, s:s, s:s, s:s, s:s?, s:s?, s:s?, s:s?, s:s?}", "id", (json_int_t)db_column_int64(s, 0),
+	                 "at", at, "actor", db_column_text(s, 2), "kind", db_column_text(s, 3), "from_status",
+	                 db_column_text(s, 4), "to_status", db_column_text(s, 5), "from_org", db_column_text(s, 6), "to_org",
+	                 db_column_text(s, 7), "text", db_column_text(s, 8));
+}
+
+/*
+** ROUTE: GET /api/v1/problems/{id}
+** AUTH: admin,leader,officer,agent,department,enterprise
+** SUMMARY: 问题详情与全过程 A problem with everything that happened to it
+*/
+void problem_get(struct request *r)
+{
+	int64_t id;
+	if (!route_param_id(r, "id", &id))
+		return;
+	json_t *p = problem_load(r, id, NULL);
+	if (!p)
+		return;
+	struct db_stmt *s;
+	int rc = db_prepare(r->db, &s,
+	                    "SELECT e.id, e.at, e.actor, e.kind, e.from_status, e.to_status, f.name, t.name, e.text"
+	                    " FROM problem_events e LEFT JOIN orgs f ON f.id = e.from_org_id LEFT JOIN orgs t ON t.id = e.to_org_id"
+	                    " WHERE e.problem_id = ? ORDER BY e.id",
+	                    "i", id);
+	json_t *events = json_array();
+	while (rc == 0 && db_step(s) == DB_ROW)
+		json_array_append_new(events, event_row_json(r, s));
+	db_finalize(s);
+	if (rc < 0) {
+		json_decref(p);
+		json_decref(events);
+		reply_db_error(r, rc);
+		return;
+	}
+	json_object_set_new(p, "events", events);
+	reply_json(r, 200, p);
+}
+
+/* Who may move a problem on: the owning department (its staff, or an admin
+** above it); for confirm and reopen, the enterprise or whoever raised it. */
+static bool may_act(struct request *r, const struct problem_ref *p, bool enterprise_side)
+{
+	if (enterprise_side) {
+		if (r->who.user_id == p->raised_by)
+			return true;
+		int64_t linked = 0;
+		return r->who.role == ROLE_ENTERPRISE &&
+		       db_query_int64(r->db, &linked, "SELECT 1 FROM enterprise_users WHERE user_id = ? AND enterprise_id = ?",
+		                      "ii", r->who.user_id, p->enterprise_id) == 0;
+	}
+	return (r->who.role == ROLE_DEPARTMENT || r->who.role == ROLE_ADMIN) && path_within(p->department_path, r->who.org_path);
+}
+
+/*
+** ROUTE: POST /api/v1/problems/{id}/transitions
+** AUTH: admin,department,officer,agent,enterprise
+** SUMMARY: 办理问题(受理、办理中、答复、确认办结、重新办理) Move a problem on
+** Body: {"action": accept | start | answer | confirm | reopen, "text", "rating", "comment"}.
+** accept, start and answer belong to the owning department (answer needs
+** text); confirm (rating 1-5, optional comment) and reopen (text) to the
+** enterprise or whoever raised it.  Out of order: 409 invalid_transition.
+*/
+void problem_transition(struct request *r)
+{
+	static const char *const fields[] = {"action", "text", "rating", "comment", NULL};
+	static const struct {
+		const char *action, *from, *from2, *to;
+		bool enterprise_side, needs_text;
+	} moves[] = {
+		{"accept", "submitted", NULL, "accepted", false, false},
+		{"start", "accepted", NULL, "in_progress", false, false},
+		{"answer", "accepted", "in_progress", "answered", false, true},
+		{"confirm", "answered", NULL, "closed", true, false},
+		{"reopen", "answered", NULL, "in_progress", true, true},
+	};
+	int64_t id, rating = 0;
+	bool has_rating;
+	const char *action, *text, *comment;
+	struct problem_ref p;
+	if (!route_param_id(r, "id", &id) || !body_only(r, fields) ||
+	    !body_string(r, "action", FIELD_REQUIRED, 16, &action) || !body_string(r, "text", FIELD_OPTIONAL, 10000, &text) ||
+	    !body_int64(r, "rating", FIELD_OPTIONAL, 1, 5, &rating, &has_rating) ||
+	    !body_string(r, "comment", FIELD_OPTIONAL, 2000, &comment))
+		return;
+	size_t m = 0;
+	while (m < sizeof moves / sizeof moves[0] && strcmp(moves[m].action, action) != 0)
+		m++;
+	if (m == sizeof moves / sizeof moves[0]) {
+		reply_error(r, 422, "invalid_value", "action", "action 应为 accept/start/answer/confirm/reopen (unknown action)");
+		return;
+	}
+	json_t *before = problem_load(r, id, &p);
+	if (!before)
+		return;
+	json_decref(before);
+	if (!may_act(r, &p, moves[m].enterprise_side)) {
+		reply_error(r, 403, "forbidden", NULL, "此操作不属于您 (this step is not yours to take)");
+		return;
+	}
+	if (strcmp(p.status, moves[m].from) != 0 && !(moves[m].from2 && strcmp(p.status, moves[m].from2) == 0)) {
+		reply_error(r, 409, "invalid_transition", "action", "问题当前状态为 %s,不能 %s (cannot %s a problem that is %s)",
+		            p.status, action, action, p.status);
+		return;
+	}
+	if (moves[m].needs_text && !text) {
+		reply_error(r, 422, "missing_field", "text", "请填写说明 (text is required)");
+		return;
+	}
+	if (strcmp(action, "confirm") == 0 && !has_rating) {
+		reply_error(r, 422, "missing_field", "rating", "请为办理结果评分 1-5 (rating 1 to 5 is required)");
+		return;
+	}
+	int64_t now = clock_now();
+	int rc = db_begin(r->db);
+	if (rc == 0)
+		rc = db_run(r->db,
+		            "UPDATE problems SET status = ?2, updated_at = ?3,"
+		            " accepted_at = CASE WHEN ?1 = 'accept' THEN ?3 ELSE accepted_at END,"
+		            " answered_at = CASE WHEN ?1 = 'answer' THEN ?3 ELSE answered_at END,"
+		            " closed_at = CASE WHEN ?1 = 'confirm' THEN ?3 ELSE closed_at END,"
+		            " rating = CASE WHEN ?1 = 'confirm' THEN ?4 ELSE rating END,"
+		            " rating_comment = CASE WHEN ?1 = 'confirm' THEN ?5 ELSE rating_comment END,"
+		            " reopened = reopened + (?1 = 'reopen'),"
+		            " answer_due = CASE WHEN ?1 = 'reopen' THEN ?6 ELSE answer_due END WHERE id = ?7",
+		            "ttiitii", action, moves[m].to, now, rating, comment, due_after(now, 5), id);
+	if (rc == 0)
+		rc = problem_event(r, id, action, p.status, moves[m].to, 0, 0, text ? text : comment, p.district_path);
+	finish(r, rc, id, 200);
+}
+
+/*
+** ROUTE: POST /api/v1/problems/{id}/route
+** AUTH: admin,leader
+** SUMMARY: 转办(改派承办部门) Hand a problem to another department
+** Body: {"department": CODE, "reason"}.  The new department must accept it
+** again (a fresh acceptance deadline); the hand-over is kept with its reason.
+*/
+void problem_route(struct request *r)
+{
+	static const char *const fields[] = {"department", "reason", NULL};
+	int64_t id;
+	const char *code, *reason;
+	struct problem_ref p;
+	struct org to;
+	if (!route_param_id(r, "id", &id) || !body_only(r, fields) ||
+	    !body_string(r, "department", FIELD_REQUIRED, 32, &code) ||
+	    !body_string(r, "reason", FIELD_REQUIRED, 2000, &reason))
+		return;
+	json_t *before = problem_load(r, id, &p);
+	if (!before)
+		return;
+	json_decref(before);
+	if (!path_within(p.district_path, r->who.org_path) && !path_within(p.department_path, r->who.org_path)) {
+		reply_error(r, 403, "out_of_scope", NULL, "该问题不在您的调度范围内 (problem outside your scope)");
+		return;
+	}
+	if (strcmp(p.status, "closed") == 0) {
+		reply_error(r, 409, "invalid_transition", NULL, "问题已办结 (the problem is closed)");
+		return;
+	}
+	int rc = org_find_by_code(r->db, r->arena, code, &to);
+	if (rc == DB_DONE || (rc == 0 && strcmp(to.kind, "department") != 0)) {
+		reply_error(r, 422, "unknown_department", "department", "%s 不是部门 (not a department)", code);
+		return;
+	}
+	if (rc < 0) {
+		reply_db_error(r, rc);
+		return;
+	}
+	if (strcmp(to.path, p.department_path) == 0) {
+		reply_error(r, 422, "invalid_value", "department", "已由该部门承办 (already with that department)");
+		return;
+	}
+	int64_t now = clock_now(), from_org = 0;
+	rc = db_query_int64(r->db, &from_org, "SELECT department_org_id FROM problems WHERE id = ?", "i", id);
+	if (rc == 0)
+		rc = db_begin(r->db);
+	if (rc == 0)
+		rc = db_run(r->db,
+		            "UPDATE problems SET department_org_id = ?, status = 'submitted', accept_due = ?, updated_at = ?"
+		            " WHERE id = ?",
+		            "iiii", to.id, due_after(now, 1), now, id);
+	if (rc == 0)
+		rc = problem_event(r, id, "route", p.status, "submitted", from_org, to.id, reason, p.district_path);
+	finish(r, rc, id, 200);
+}
+
+/*
+** ROUTE: POST /api/v1/problems/{id}/comments
+** AUTH: admin,leader,officer,agent,department,enterprise
+** SUMMARY: 留言 Comment on a problem
+** Body: {"text"}.  Anyone who can see the problem may comment.
+*/
+void problem_comment(struct request *r)
+{
+	static const char *const fields[] = {"text", NULL};
+	int64_t id;
+	const char *text;
+	struct problem_ref p;
+	if (!route_param_id(r, "id", &id) || !body_only(r, fields) || !body_string(r, "text", FIELD_REQUIRED, 4000, &text))
+		return;
+	json_t *before = problem_load(r, id, &p);
+	if (!before)
+		return;
+	json_decref(before);
+	int rc = db_begin(r->db);
+	if (rc == 0)
+		rc = problem_event(r, id, "comment", NULL, NULL, 0, 0, text, p.district_path);
+	finish(r, rc, id, 201);
+}
+
+static json_t *category_row_json(struct request *r, struct db_stmt *s)
+{
+	(void)r;
+	return json_pack("{s:s, s:s, s:I, s:I, s:I}", "code", db_column_text(s, 1), "name", db_column_text(s, 2),
+	                 "accept_days", (json_int_t)db_column_int64(s, 3), "answer_days", (json_int_t)db_column_int64(s, 4),
+	                 "solve_days", (json_int_t)db_column_int64(s, 5));
+}
+
+/*
+** ROUTE: GET /api/v1/problems/categories
+** AUTH: any
+** SUMMARY: 问题类别与办理时限 Problem categories and their time limits
+*/
+void problem_categories(struct request *r)
+{
+	struct db_stmt *s;
+	int rc = db_prepare(r->db, &s,
+	                    "SELECT 0, code, name, accept_days, answer_days, solve_days FROM problem_categories ORDER BY sort",
+	                    NULL);
+	reply_rows(r, rc, s, category_row_json, 0);
+}

@@ -1,0 +1,213 @@
+/*
+** The desk's service: default routing rules for Fuzhou, and escalation
+** that happens by itself while the server runs — a late problem climbs
+** from its department to the district's leadership, and two working days
+** later to the city — not only when someone looks.
+*/
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/calendar.h"
+#include "core/clock.h"
+#include "core/log.h"
+#include "desk/desk.h"
+#include "org/org.h"
+
+/* City-wide departments by category, and what a district's own bureaus take. */
+static const struct {
+	const char *category, *city, *district_suffix;
+} default_routes[] = {
+	{"land", "350100-zrzy", NULL},     {"financing", "350100-fgw", "fgj"}, {"labour", "350100-rsj", "rsj"},
+	{"approvals", "350100-xzfw", "xzfw"}, {"utilities", "350100-fgw", "fgj"}, {"policy", "350100-fgw", "fgj"},
+	{"other", "350100-tcj", "tcj"},
+};
+
+/* In an empty routing table, put the defaults for whatever organisations exist. */
+static int seed_routes(struct db *d)
+{
+	int64_t n = 0;
+	int rc = db_query_int64(d, &n, "SELECT count(*) FROM problem_routes", NULL);
+	if (rc < 0 || n > 0)
+		return rc < 0 ? rc : 0;
+	rc = db_begin(d);
+	for (size_t i = 0; rc == 0 && i < sizeof default_routes / sizeof default_routes[0]; i++) {
+		rc = db_run(d,
+		            "INSERT INTO problem_routes(category, district_org_id, department_org_id)"
+		            " SELECT ?1, NULL, id FROM orgs WHERE code = ?2",
+		            "tt", default_routes[i].category, default_routes[i].city);
+		if (rc == 0 && default_routes[i].district_suffix)
+			rc = db_run(d,
+			            "INSERT INTO problem_routes(category, district_org_id, department_org_id)"
+			            " SELECT ?1, d.id, b.id FROM orgs d JOIN orgs b ON b.code = d.code || '-' || ?2"
+			            " WHERE d.kind = 'district'",
+			            "tt", default_routes[i].category, default_routes[i].district_suffix);
+	}
+	if (rc < 0) {
+		db_rollback(d);
+		return rc;
+	}
+	return db_commit(d);
+}
+
+int desk_escalate(struct db *d, int64_t now)
+{
+	/* Level 1 once the deadline that applies has passed; level 2 two working days later. */
+	struct db_stmt *s;
+	int rc = db_prepare(d, &s,
+	                    "SELECT p.id, p.escalation, CASE p.status WHEN 'submitted' THEN p.accept_due ELSE p.answer_due END,"
+	                    " o.path FROM problems p JOIN orgs o ON o.id = p.district_org_id"
+	                    " WHERE p.status IN ('submitted', 'accepted', 'in_progress') AND p.escalation < 2"
+	                    " AND CASE p.status WHEN 'submitted' THEN p.accept_due ELSE p.answer_due END < ?",
+	                    "i", now);
+	if (rc < 0)
+		return rc;
+	struct late {
+		int64_t id, level;
+		char path[256];
+	} *late = NULL;
+	size_t n = 0, cap = 0;
+	while ((rc = db_step(s)) == DB_ROW) {
+		int64_t due = db_column_int64(s, 2);
+		int32_t second = calendar_add_working_days(calendar_china(), clock_local_day(due), 2);
+		int64_t level = now > clock_local_midnight(second + 1) - 1 ? 2 : 1;
+		if (level <= db_column_int64(s, 1))
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 64;
+			struct late *grown = realloc(late, cap * sizeof *grown);
+			if (!grown) {
+				rc = DB_ERROR;
+				break;
+			}
+			late = grown;
+		}
+		late[n].id = db_column_int64(s, 0);
+		late[n].level = level;
+		snprintf(late[n].path, sizeof late[n].path, "%s", db_column_text(s, 3));
+		n++;
+	}
+	db_finalize(s);
+	if (rc < 0 && rc != DB_DONE) {
+		free(late);
+		return rc;
+	}
+	rc = n ? db_begin(d) : 0;
+	struct audit_context ctx = audit_context_shell();
+	ctx.actor = "system";
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		static const char *const to[] = {"", "区县领导", "市级"};
+		char id[24];
+		snprintf(id, sizeof id, "%lld", (long long)late[i].id);
+		rc = db_run(d, "UPDATE problems SET escalation = ?, updated_at = ? WHERE id = ?", "iii", late[i].level, now,
+		            late[i].id);
+		if (rc == 0)
+			rc = db_run(d,
+			            "INSERT INTO problem_events(problem_id, at, actor_id, actor, kind, text) VALUES (?,?,0,'system','escalate',?)",
+			            "iit", late[i].id, now, to[late[i].level]);
+		if (rc == 0) {
+			json_t *detail = json_pack("{s:I}", "level", (json_int_t)late[i].level);
+			rc = audit_append(d, &ctx, "problem.escalate", "problem", id, late[i].path, detail);
+			json_decref(detail);
+		}
+		if (rc == 0) {
+			json_t *data = json_pack("{s:I, s:s, s:I}", "id", (json_int_t)late[i].id, "status", "escalated", "level",
+			                         (json_int_t)late[i].level);
+			events_publish("desk.problem", late[i].path, data);
+			json_decref(data);
+		}
+	}
+	if (n && rc == 0)
+		rc = db_commit(d);
+	else if (n)
+		db_rollback(d);
+	free(late);
+	return rc < 0 ? rc : (int)n;
+}
+
+static struct {
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t wake;
+	bool stopping, running;
+	struct db *db;
+	int interval;
+} service;
+
+static void *escalation_main(void *unused)
+{
+	(void)unused;
+	pthread_mutex_lock(&service.lock);
+	while (!service.stopping) {
+		struct timespec until;
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_sec += service.interval;
+		pthread_cond_timedwait(&service.wake, &service.lock, &until);
+		if (service.stopping)
+			break;
+		pthread_mutex_unlock(&service.lock);
+		int n = desk_escalate(service.db, clock_now());
+		if (n > 0)
+			log_info("desk: %d problems escalated", n);
+		else if (n < 0)
+			log_error("desk: escalation failed: %s", db_errmsg(service.db));
+		pthread_mutex_lock(&service.lock);
+	}
+	pthread_mutex_unlock(&service.lock);
+	return NULL;
+}
+
+/*
+** SERVICE: desk
+** SUMMARY: 问题督办:默认分办规则与超时自动升级 Default routing, and escalation every minute
+** BANYAN_DESK_TICK (seconds, default 60) sets how often late problems are looked for.
+*/
+int desk_service(enum service_phase phase, const char *db_path)
+{
+	if (phase == SERVICE_DEMO)
+		return 0;
+	if (phase == SERVICE_STOP) {
+		if (!service.running)
+			return 0;
+		pthread_mutex_lock(&service.lock);
+		service.stopping = true;
+		pthread_cond_signal(&service.wake);
+		pthread_mutex_unlock(&service.lock);
+		pthread_join(service.thread, NULL);
+		db_close(service.db);
+		memset(&service, 0, sizeof service);
+		return 0;
+	}
+	memset(&service, 0, sizeof service);
+	const char *tick = getenv("BANYAN_DESK_TICK");
+	service.interval = tick && atoi(tick) > 0 ? atoi(tick) : 60;
+	pthread_mutex_init(&service.lock, NULL);
+	pthread_cond_init(&service.wake, NULL);
+	if (db_open(db_path, &service.db) < 0 || seed_routes(service.db) < 0 ||
+	    pthread_create(&service.thread, NULL, escalation_main, NULL) != 0) {
+		db_close(service.db);
+		service.db = NULL;
+		return -1;
+	}
+	service.running = true;
+	return 0;
+}
+
+/*
+** ROUTE: POST /api/v1/desk/escalations
+** AUTH: admin
+** SUMMARY: 立即执行超时升级 Run the escalation pass now
+** The service runs it every minute by itself; this is for an operator who
+** has just changed the calendar or the deadlines.
+*/
+void desk_escalate_now(struct request *r)
+{
+	int n = desk_escalate(r->db, clock_now());
+	if (n < 0) {
+		reply_db_error(r, n);
+		return;
+	}
+	reply_json(r, 200, json_pack("{s:i}", "escalated", n));
+}

@@ -1,0 +1,273 @@
+/*
+** test_desk.c - the problem desk as its people use it: an officer registers
+** an enterprise, the enterprise raises a problem, the district's bureau
+** accepts and answers, the enterprise reopens and then confirms with a
+** rating; a dispatcher hands a problem to another department; a late
+** problem escalates by itself; nobody outside the branch sees any of it.
+*/
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+
+#include "client.h"
+
+static struct test_server server;
+static struct client admin, officer, bureau, leader, firm, outsider;
+static long long enterprise;
+
+static void login_as(struct client *c, const char *username)
+{
+	char password[64];
+	client_init(c, &server);
+	snprintf(password, sizeof password, "%s-password", username);
+	assert_int_equal(client_login(c, username, password), 200);
+}
+
+static long post(struct client *c, const char *path, long long *ret_id, char *ret_status, const char *fmt, ...)
+{
+	char body[2048];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(body, sizeof body, fmt, ap);
+	va_end(ap);
+	struct response r;
+	client_request(c, &r, "POST", path, body, NULL, NULL);
+	if (ret_id)
+		*ret_id = json_integer_value(json_object_get(r.json, "id"));
+	if (ret_status)
+		snprintf(ret_status, 32, "%s",
+		         json_string_value(json_object_get(r.json, "status")) ? json_string_value(json_object_get(r.json, "status"))
+		                                                              : error_code(&r));
+	long status = r.status;
+	response_free(&r);
+	return status;
+}
+
+static long act(struct client *c, long long id, char *ret_status, const char *body)
+{
+	char path[96];
+	snprintf(path, sizeof path, "/api/v1/problems/%lld/transitions", id);
+	return post(c, path, NULL, ret_status, "%s", body);
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	server_prepare(&server);
+	add_user(&server, "ja-officer", "officer", "350111-tcj");
+	add_user(&server, "ja-rsj", "department", "350111-rsj");
+	add_user(&server, "ja-leader", "leader", "350111");
+	add_user(&server, "firm", "enterprise", "350111");
+	add_user(&server, "cl-officer", "officer", "350112-tcj");
+	setenv("BANYAN_DESK_TICK", "1", 1);
+	server_start_process(&server, NULL);
+	login_as(&admin, "admin");
+	login_as(&officer, "ja-officer");
+	login_as(&bureau, "ja-rsj");
+	login_as(&leader, "ja-leader");
+	login_as(&firm, "firm");
+	login_as(&outsider, "cl-officer");
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	struct client *all[] = {&admin, &officer, &bureau, &leader, &firm, &outsider};
+	for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+		client_free(all[i]);
+	server_down(&server);
+	return 0;
+}
+
+static const char firm_body[] = "{\"name\":\"福州源联盛医疗器械有限公司\",\"credit_code\":\"%s\",\"district\":\"%s\","
+                                "\"industry\":\"医疗器械\",\"contact_name\":\"林经理\",\"contact_phone\":\"0591-12345678\"}";
+
+static void test_register_enterprise(void **state)
+{
+	(void)state;
+	char status[32];
+	assert_int_equal(post(&officer, "/api/v1/enterprises", NULL, status, firm_body, "91350111MA2AB0124X", "350111"), 422);
+	assert_string_equal(status, "invalid_credit_code");
+	assert_int_equal(post(&outsider, "/api/v1/enterprises", NULL, status, firm_body, "91350111MA2AB0123Y", "350111"), 403);
+	assert_int_equal(post(&officer, "/api/v1/enterprises", &enterprise, NULL, firm_body, "91350111MA2AB0123Y", "350111"),
+	                 201);
+	assert_int_equal(post(&admin, "/api/v1/enterprises", NULL, status, firm_body, "91350111MA2AB0123Y", "350111"), 409);
+	assert_string_equal(status, "credit_code_taken");
+	assert_int_equal(db_count(&server, "SELECT count(*) FROM enterprises"), 1);
+	char path[64];
+	snprintf(path, sizeof path, "/api/v1/enterprises/%lld/accounts", enterprise);
+	assert_int_equal(post(&admin, path, NULL, NULL, "{\"username\":\"firm\"}"), 200);
+}
+
+static long long raise(struct client *c, const char *category, const char *title)
+{
+	long long id = 0;
+	assert_int_equal(post(c, "/api/v1/problems", &id, NULL,
+	                      "{\"enterprise\":%lld,\"category\":\"%s\",\"title\":\"%s\",\"description\":\"详见附件\"}",
+	                      enterprise, category, title),
+	                 201);
+	return id;
+}
+
+static void get_problem(struct client *c, long long id, struct response *r)
+{
+	char path[64];
+	snprintf(path, sizeof path, "/api/v1/problems/%lld", id);
+	client_request(c, r, "GET", path, NULL, NULL, NULL);
+}
+
+static void test_closed_loop(void **state)
+{
+	(void)state;
+	char status[32];
+	long long id = raise(&firm, "labour", "招工难,缺熟练工 200 人");
+	struct response r;
+	get_problem(&bureau, id, &r);
+	assert_int_equal(r.status, 200);
+	/* Labour goes to the district's own 人社局, by rule. */
+	assert_string_equal(json_string_value(json_object_get(json_object_get(r.json, "department"), "code")), "350111-rsj");
+	assert_string_equal(json_string_value(json_object_get(r.json, "light")), "green");
+	response_free(&r);
+	get_problem(&outsider, id, &r);
+	assert_int_equal(r.status, 404);
+	response_free(&r);
+
+	assert_int_equal(act(&firm, id, status, "{\"action\":\"accept\"}"), 403);
+	assert_int_equal(act(&bureau, id, status, "{\"action\":\"confirm\",\"rating\":5}"), 403);
+	assert_int_equal(act(&bureau, id, status, "{\"action\":\"answer\"}"), 409); /* not accepted yet */
+	assert_string_equal(status, "invalid_transition");
+	assert_int_equal(act(&bureau, id, status, "{\"action\":\"accept\"}"), 200);
+	assert_string_equal(status, "accepted");
+	assert_int_equal(act(&bureau, id, status, "{\"action\":\"answer\"}"), 422);
+	assert_int_equal(act(&bureau, id, status, "{\"action\":\"answer\",\"text\":\"已对接人力资源市场专场招聘\"}"), 200);
+	assert_string_equal(status, "answered");
+	/* The enterprise finds it in its inbox, reopens it, then confirms. */
+	client_request(&firm, &r, "GET", "/api/v1/problems?waiting=1", NULL, NULL, NULL);
+	assert_int_equal(json_array_size(json_object_get(r.json, "items")), 1);
+	response_free(&r);
+	assert_int_equal(act(&firm, id, status, "{\"action\":\"confirm\"}"), 422); /* a rating is needed */
+	assert_int_equal(act(&firm, id, status, "{\"action\":\"reopen\",\"text\":\"只到岗 50 人\"}"), 200);
+	assert_string_equal(status, "in_progress");
+	assert_int_equal(act(&bureau, id, status, "{\"action\":\"answer\",\"text\":\"第二场招聘到岗 160 人\"}"), 200);
+	assert_int_equal(act(&firm, id, status, "{\"action\":\"confirm\",\"rating\":5,\"comment\":\"满意\"}"), 200);
+	assert_string_equal(status, "closed");
+	assert_int_equal(act(&firm, id, status, "{\"action\":\"reopen\",\"text\":\"again\"}"), 409);
+
+	get_problem(&officer, id, &r);
+	assert_int_equal(json_integer_value(json_object_get(r.json, "rating")), 5);
+	assert_int_equal(json_integer_value(json_object_get(r.json, "reopened")), 1);
+	json_t *events = json_object_get(r.json, "events");
+	const char *kinds[] = {"submit", "accept", "answer", "reopen", "answer", "confirm"};
+	assert_int_equal(json_array_size(events), 6);
+	for (size_t i = 0; i < 6; i++)
+		assert_string_equal(json_string_value(json_object_get(json_array_get(events, i), "kind")), kinds[i]);
+	response_free(&r);
+	assert_int_equal(db_count(&server, "SELECT count(*) FROM audit_log WHERE action LIKE 'problem.%'"), 6);
+}
+
+static void test_hand_over_keeps_the_history(void **state)
+{
+	(void)state;
+	char status[32], path[96];
+	long long id = raise(&officer, "labour", "外地员工返岗包车");
+	snprintf(path, sizeof path, "/api/v1/problems/%lld/route", id);
+	assert_int_equal(post(&officer, path, NULL, status, "{\"department\":\"350111-fgj\",\"reason\":\"x\"}"), 403);
+	assert_int_equal(post(&leader, path, NULL, status, "{\"department\":\"350111\",\"reason\":\"x\"}"), 422);
+	assert_int_equal(post(&leader, path, NULL, status, "{\"department\":\"350111-fgj\",\"reason\":\"涉及交通补贴,发改局牵头\"}"),
+	                 200);
+	assert_string_equal(status, "submitted");
+	struct response r;
+	client_request(&bureau, &r, "GET", "/api/v1/problems?waiting=1", NULL, NULL, NULL);
+	size_t i;
+	json_t *p;
+	json_array_foreach(json_object_get(r.json, "items"), i, p) assert_int_not_equal(json_integer_value(json_object_get(p, "id")), id);
+	response_free(&r);
+	get_problem(&leader, id, &r);
+	json_t *last = json_array_get(json_object_get(r.json, "events"), 1);
+	assert_string_equal(json_string_value(json_object_get(last, "kind")), "route");
+	assert_string_equal(json_string_value(json_object_get(last, "from_org")), "晋安区人力资源和社会保障局");
+	assert_string_equal(json_string_value(json_object_get(last, "to_org")), "晋安区发展和改革局");
+	assert_string_equal(json_string_value(json_object_get(last, "text")), "涉及交通补贴,发改局牵头");
+	response_free(&r);
+	/* The old department can no longer act on it. */
+	assert_int_equal(act(&bureau, id, status, "{\"action\":\"accept\"}"), 403);
+}
+
+static void test_late_problems_escalate_by_themselves(void **state)
+{
+	(void)state;
+	long long id = raise(&firm, "approvals", "施工许可迟迟未批");
+	char cmd[300];
+	/* Its acceptance deadline passed a week ago. */
+	snprintf(cmd, sizeof cmd, "sqlite3 %s \"UPDATE problems SET accept_due = strftime('%%s','now') - 7 * 86400 WHERE id = %lld\"",
+	         server.db, id);
+	assert_int_equal(system(cmd), 0);
+	char sql[200];
+	snprintf(sql, sizeof sql, "SELECT escalation FROM problems WHERE id = %lld", id);
+	for (int tries = 0; tries < 50 && db_count(&server, sql) < 2; tries++)
+		usleep(100 * 1000);
+	assert_int_equal(db_count(&server, sql), 2); /* past the district, to the city */
+	struct response r;
+	get_problem(&leader, id, &r);
+	assert_string_equal(json_string_value(json_object_get(r.json, "light")), "red");
+	assert_int_equal(json_integer_value(json_object_get(r.json, "escalation")), 2);
+	response_free(&r);
+	client_request(&leader, &r, "GET", "/api/v1/problems?waiting=1", NULL, NULL, NULL);
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(json_object_get(r.json, "items"), 0), "id")), id);
+	response_free(&r);
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM problem_events WHERE problem_id = %lld AND kind = 'escalate'", id);
+	assert_int_equal(db_count(&server, sql), 1);
+}
+
+static void test_comments_and_bad_input(void **state)
+{
+	(void)state;
+	char status[32], path[96];
+	long long id = raise(&firm, "utilities", "工业用电增容");
+	snprintf(path, sizeof path, "/api/v1/problems/%lld/comments", id);
+	assert_int_equal(post(&officer, path, NULL, NULL, "{\"text\":\"已电话联系供电公司\"}"), 201);
+	assert_int_equal(post(&outsider, path, NULL, NULL, "{\"text\":\"x\"}"), 404);
+	long long before = db_count(&server, "SELECT count(*) FROM problems");
+	assert_int_equal(post(&firm, "/api/v1/problems", NULL, status,
+	                      "{\"enterprise\":%lld,\"category\":\"weather\",\"title\":\"x\",\"description\":\"y\"}", enterprise),
+	                 422);
+	assert_string_equal(status, "unknown_category");
+	assert_int_equal(post(&outsider, "/api/v1/problems", NULL, status,
+	                      "{\"enterprise\":%lld,\"category\":\"land\",\"title\":\"x\",\"description\":\"y\"}", enterprise),
+	                 403);
+	assert_int_equal(post(&firm, "/api/v1/problems", NULL, status,
+	                      "{\"enterprise\":99999,\"category\":\"land\",\"title\":\"x\",\"description\":\"y\"}"),
+	                 404);
+	assert_int_equal(act(&firm, id, status, "{\"action\":\"dance\"}"), 422);
+	assert_int_equal(db_count(&server, "SELECT count(*) FROM problems"), before);
+	struct response r;
+	client_request(&firm, &r, "GET", "/api/v1/problems/categories", NULL, NULL, NULL);
+	assert_int_equal(json_array_size(json_object_get(r.json, "items")), 7);
+	response_free(&r);
+}
+
+int main(void)
+{
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_register_enterprise),
+	    cmocka_unit_test(test_closed_loop),
+	    cmocka_unit_test(test_hand_over_keeps_the_history),
+	    cmocka_unit_test(test_late_problems_escalate_by_themselves),
+	    cmocka_unit_test(test_comments_and_bad_input),
+	};
+	int failed = cmocka_run_group_tests(tests, setup, teardown);
+	curl_global_cleanup();
+	return failed;
+}
