@@ -12,6 +12,7 @@
 
 #include "core/calendar.h"
 #include "core/clock.h"
+#include "core/credit_code.h"
 #include "core/log.h"
 #include "desk/desk.h"
 #include "org/org.h"
@@ -127,6 +128,85 @@ int desk_escalate(struct db *d, int64_t now)
 	return rc < 0 ? rc : (int)n;
 }
 
+/*
+** Demo data: enterprises in several districts and problems in every state,
+** some of them late, so the inboxes and lights have something true to show.
+*/
+static int desk_demo(const char *db_path)
+{
+	static const struct {
+		const char *name, *credit17, *district, *industry;
+	} firms[] = {
+		{"福建源联盛医疗器械有限公司", "91350123MA2YL0001", "350123", "医疗器械"},
+		{"福州京东方光电科技有限公司", "91350181MA2JD0001", "350181", "显示面板"},
+		{"福耀玻璃工业集团股份有限公司", "91350181MA2FY0001", "350181", "汽车玻璃"},
+		{"新大陆数字技术股份有限公司", "91350102MA2XD0001", "350102", "数字技术"},
+		{"福州万达广场商业管理有限公司", "91350104MA2WD0001", "350104", "商业"},
+		{"晋安东部水系运维有限公司", "91350111MA2DB0001", "350111", "水务"},
+	};
+	static const struct {
+		int firm;
+		const char *category, *title, *status;
+		int days_ago;
+	} problems[] = {
+		{0, "approvals", "口罩生产线设立登记与营业执照", "closed", 200},
+		{0, "labour", "复工复产缺熟练工 80 人", "answered", 6},
+		{1, "land", "二期项目用地报批", "in_progress", 12},
+		{1, "utilities", "工业用电增容", "submitted", 4},
+		{2, "financing", "技改贷款贴息申请", "accepted", 3},
+		{3, "policy", "数字经济扶持政策兑现", "submitted", 0},
+		{4, "other", "商场客流恢复与消费券核销对接", "in_progress", 2},
+		{5, "approvals", "东部水系 29 条河道移交运维手续", "submitted", 9},
+		{5, "utilities", "泵站供电线路改造", "closed", 60},
+	};
+	struct db *d;
+	if (db_open(db_path, &d) < 0)
+		return -1;
+	int rc = seed_routes(d);
+	int64_t now = clock_now(), user = 0;
+	if (rc == 0)
+		rc = db_query_int64(d, &user, "SELECT id FROM users WHERE username = 'jinan-officer'", NULL);
+	if (rc == 0)
+		rc = db_begin(d);
+	int64_t ids[sizeof firms / sizeof firms[0]];
+	for (size_t i = 0; rc == 0 && i < sizeof firms / sizeof firms[0]; i++) {
+		char code[19];
+		snprintf(code, sizeof code, "%s", firms[i].credit17);
+		code[17] = credit_code_check_char(code);
+		code[18] = 0;
+		rc = db_run(d,
+		            "INSERT INTO enterprises(name, credit_code, org_id, industry, contact_name, contact_phone, created_at)"
+		            " SELECT ?, ?, id, ?, '联系人', '0591-00000000', ? FROM orgs WHERE code = ?",
+		            "tttit", firms[i].name, code, firms[i].industry, now, firms[i].district);
+		ids[i] = db_last_insert_id(d);
+	}
+	for (size_t i = 0; rc == 0 && i < sizeof problems / sizeof problems[0]; i++) {
+		int64_t at = now - (int64_t)problems[i].days_ago * 86400;
+		rc = db_run(d,
+		            "INSERT INTO problems(enterprise_id, category, title, description, raised_by, district_org_id,"
+		            " department_org_id, status, escalation, accept_due, answer_due, solve_due, rating, created_at, updated_at)"
+		            " SELECT e.id, ?2, ?3, '企业走访中收集', ?4, e.org_id, r.department_org_id, ?5,"
+		            " CASE WHEN ?6 > 5 AND ?5 IN ('submitted', 'accepted', 'in_progress') THEN 1 ELSE 0 END,"
+		            " ?7 + 86400, ?7 + 5 * 86400, ?7 + 15 * 86400, CASE ?5 WHEN 'closed' THEN 5 END, ?7, ?7"
+		            " FROM enterprises e JOIN problem_routes r ON r.category = ?2"
+		            " AND (r.district_org_id = e.org_id OR r.district_org_id IS NULL)"
+		            " WHERE e.id = ?1 ORDER BY r.district_org_id IS NULL LIMIT 1",
+		            "ittitii", ids[problems[i].firm], problems[i].category, problems[i].title, user, problems[i].status,
+		            (int64_t)problems[i].days_ago, at);
+		if (rc == 0)
+			rc = db_run(d,
+			            "INSERT INTO problem_events(problem_id, at, actor_id, actor, kind, to_status)"
+			            " VALUES (?, ?, ?, 'jinan-officer', 'submit', 'submitted')",
+			            "iii", db_last_insert_id(d), at, user);
+	}
+	if (rc == 0)
+		rc = db_commit(d);
+	else
+		db_rollback(d);
+	db_close(d);
+	return rc < 0 ? -1 : 0;
+}
+
 static struct {
 	pthread_t thread;
 	pthread_mutex_t lock;
@@ -167,7 +247,7 @@ static void *escalation_main(void *unused)
 int desk_service(enum service_phase phase, const char *db_path)
 {
 	if (phase == SERVICE_DEMO)
-		return 0;
+		return desk_demo(db_path);
 	if (phase == SERVICE_STOP) {
 		if (!service.running)
 			return 0;
