@@ -65,6 +65,7 @@ int db_reset(struct db_stmt *s);     /* to step again with the same bindings */
 void db_finalize(struct db_stmt *s); /* NULL is fine */
 
 int64_t db_column_int64(struct db_stmt *s, int col);
+double db_column_double(struct db_stmt *s, int col);
 const char *db_column_text(struct db_stmt *s, int col); /* NULL for SQL NULL; valid until the next step */
 const void *db_column_blob(struct db_stmt *s, int col, size_t *ret_len);
 bool db_column_is_null(struct db_stmt *s, int col);

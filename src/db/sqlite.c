@@ -255,6 +255,11 @@ int64_t db_column_int64(struct db_stmt *s, int col)
 	return sqlite3_column_int64(s->stmt, col);
 }
 
+double db_column_double(struct db_stmt *s, int col)
+{
+	return sqlite3_column_double(s->stmt, col);
+}
+
 const char *db_column_text(struct db_stmt *s, int col)
 {
 	return (const char *)sqlite3_column_text(s->stmt, col);

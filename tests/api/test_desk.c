@@ -257,6 +257,36 @@ static void test_comments_and_bad_input(void **state)
 	response_free(&r);
 }
 
+static void test_statistics(void **state)
+{
+	(void)state;
+	struct response r;
+	client_request(&leader, &r, "GET", "/api/v1/problems/stats", NULL, NULL, NULL);
+	assert_int_equal(r.status, 200);
+	json_t *t = json_object_get(r.json, "totals");
+	assert_int_equal(json_integer_value(json_object_get(t, "total")), db_count(&server, "SELECT count(*) FROM problems"));
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(t, "by_status"), "closed")), 1);
+	assert_int_equal(json_integer_value(json_object_get(t, "escalated")), 1);
+	assert_true(json_real_value(json_object_get(t, "satisfaction")) == 5.0);
+	assert_true(json_real_value(json_object_get(t, "on_time_rate")) == 1.0);
+	assert_true(json_is_real(json_object_get(t, "median_hours_to_accept")));
+	/* The late approvals problem puts 行政服务中心 first among departments by overdue. */
+	json_t *first = json_array_get(json_object_get(r.json, "by_department"), 0);
+	assert_string_equal(json_string_value(json_object_get(first, "key")), "350111-xzfw");
+	assert_int_equal(json_integer_value(json_object_get(first, "overdue")), 1);
+	response_free(&r);
+	client_request(&outsider, &r, "GET", "/api/v1/problems/stats", NULL, NULL, NULL);
+	assert_int_equal(r.status, 403); /* officers raise problems; statistics are for leaders and departments */
+	response_free(&r);
+	client_request(&leader, &r, "GET", "/api/v1/problems/stats/export?table=category&format=csv", NULL, NULL, NULL);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(r.body, "labour,用工,2,"));
+	response_free(&r);
+	client_request(&leader, &r, "GET", "/api/v1/problems/stats?from=2020-02-30", NULL, NULL, NULL);
+	assert_int_equal(r.status, 422);
+	response_free(&r);
+}
+
 int main(void)
 {
 	curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -266,6 +296,7 @@ int main(void)
 	    cmocka_unit_test(test_hand_over_keeps_the_history),
 	    cmocka_unit_test(test_late_problems_escalate_by_themselves),
 	    cmocka_unit_test(test_comments_and_bad_input),
+	    cmocka_unit_test(test_statistics),
 	};
 	int failed = cmocka_run_group_tests(tests, setup, teardown);
 	curl_global_cleanup();
