@@ -24,7 +24,8 @@ struct enterprise {
 */
 bool enterprise_for_caller(struct request *r, int64_t id, struct enterprise *ret);
 
-/* May the caller see a problem of this district and department? */
+/* May the caller see a problem of this district and department?  A department
+** sees the problems it owns; other staff those on their branch of the tree. */
 bool desk_problem_visible(struct request *r, const char *district_path, const char *department_path);
 
 /* The light of a problem: "red" past its deadline, "yellow" within a day of it, else "green". */

@@ -19,6 +19,8 @@ static bool path_within(const char *path, const char *scope)
 bool desk_problem_visible(struct request *r, const char *district_path, const char *department_path)
 {
 	const char *me = r->who.org_path;
+	if (r->who.role == ROLE_DEPARTMENT)
+		return path_within(department_path, me); /* a department sees what it owns */
 	return path_within(department_path, me) || path_within(district_path, me) || path_within(me, district_path);
 }
 
@@ -271,6 +273,8 @@ void problem_list(struct request *r)
 	bool inbox = waiting && strcmp(waiting, "1") == 0;
 	const char *who = r->who.role == ROLE_ENTERPRISE
 	                      ? "p.enterprise_id IN (SELECT enterprise_id FROM enterprise_users WHERE user_id = ?2)"
+	                  : r->who.role == ROLE_DEPARTMENT
+	                      ? "substr(g.path, 1, length(?1)) = ?1"
 	                      : "(substr(g.path, 1, length(?1)) = ?1 OR substr(d.path, 1, length(?1)) = ?1"
 	                        " OR substr(?1, 1, length(d.path)) = d.path)";
 	const char *waits = "";
@@ -341,6 +345,20 @@ void problem_get(struct request *r)
 		return;
 	}
 	json_object_set_new(p, "events", events);
+	json_t *files = json_array();
+	rc = db_prepare(r->db, &s, "SELECT id, name, content_type, size FROM problem_attachments WHERE problem_id = ? ORDER BY id",
+	                "i", id);
+	while (rc == 0 && db_step(s) == DB_ROW)
+		json_array_append_new(files, json_pack("{s:I, s:s, s:s, s:I}", "id", (json_int_t)db_column_int64(s, 0), "name",
+		                                       db_column_text(s, 1), "content_type", db_column_text(s, 2), "size",
+		                                       (json_int_t)db_column_int64(s, 3)));
+	db_finalize(s);
+	json_object_set_new(p, "attachments", files);
+	if (rc < 0) {
+		json_decref(p);
+		reply_db_error(r, rc);
+		return;
+	}
 	reply_json(r, 200, p);
 }
 

@@ -39,7 +39,7 @@ static bool range_args(struct request *r, struct range *ret)
 	return true;
 }
 
-/* The problems in scope and range: ?1 scope, ?2 from, ?3 to, ?4 now. */
+/* The problems in scope and range: ?1 scope, ?2 from, ?3 to, ?4 now, ?5 department only. */
 static const char scoped[] =
 	"WITH sp AS (SELECT p.*, d.code AS district_code, d.name AS district_name, g.code AS department_code,"
 	"   g.name AS department_name, c.name AS category_name,"
@@ -47,13 +47,14 @@ static const char scoped[] =
 	"        WHEN p.status IN ('accepted', 'in_progress') AND p.answer_due < ?4 THEN 1 ELSE 0 END AS overdue"
 	" FROM problems p JOIN orgs d ON d.id = p.district_org_id JOIN orgs g ON g.id = p.department_org_id"
 	" JOIN problem_categories c ON c.code = p.category"
-	" WHERE (substr(g.path, 1, length(?1)) = ?1 OR substr(d.path, 1, length(?1)) = ?1"
-	"        OR substr(?1, 1, length(d.path)) = d.path) AND p.created_at BETWEEN ?2 AND ?3) ";
+	" WHERE (substr(g.path, 1, length(?1)) = ?1 OR (NOT ?5 AND (substr(d.path, 1, length(?1)) = ?1"
+	"        OR substr(?1, 1, length(d.path)) = d.path))) AND p.created_at BETWEEN ?2 AND ?3) ";
 
 static int query(struct request *r, const struct range *g, const char *select, struct db_stmt **ret)
 {
-	return db_prepare(r->db, ret, arena_printf(r->arena, "%s%s", scoped, select), "tiii", r->who.org_path, g->from, g->to,
-	                  clock_now());
+	/* ?5: a department counts only the problems it owns. */
+	return db_prepare(r->db, ret, arena_printf(r->arena, "%s%s", scoped, select), "tiiiI", r->who.org_path, g->from, g->to,
+	                  clock_now(), (int)(r->who.role == ROLE_DEPARTMENT));
 }
 
 /* The median of a column of durations (seconds), in hours; -1 when there are none. */

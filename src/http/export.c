@@ -164,8 +164,9 @@ static bool build_xlsx(const char *sheet, const char *const *headers, size_t n_c
 	return f && !t->failed;
 }
 
-/* RFC 5987: filename*=UTF-8''percent-encoded, so Chinese names survive. */
-static char *content_disposition(struct arena *a, const char *filename, const char *ext)
+/* RFC 5987: filename*=UTF-8''percent-encoded, so Chinese names survive; the
+** plain filename= fallback keeps only the extension. */
+static char *content_disposition(struct arena *a, const char *filename)
 {
 	size_t n = strlen(filename);
 	char *enc = arena_alloc(a, n * 3 + 1), *p = enc;
@@ -178,7 +179,20 @@ static char *content_disposition(struct arena *a, const char *filename, const ch
 			p += sprintf(p, "%%%02X", *s);
 	}
 	*p = 0;
-	return arena_printf(a, "attachment; filename=\"export.%s\"; filename*=UTF-8''%s.%s", ext, enc, ext);
+	const char *dot = strrchr(filename, '.');
+	return arena_printf(a, "attachment; filename=\"download%s\"; filename*=UTF-8''%s", dot && strlen(dot) < 8 ? dot : "",
+	                    enc);
+}
+
+void reply_file(struct request *r, const char *content_type, const char *filename, const void *data, size_t len)
+{
+	char *disposition = content_disposition(r->arena, filename);
+	if (!disposition) {
+		reply_error(r, 503, "busy", NULL, "内存不足 (out of memory)");
+		return;
+	}
+	const char *headers[] = {"Content-Disposition", disposition, NULL};
+	http_queue(r, 200, content_type, data, len, false, headers);
 }
 
 void reply_table(struct request *r, const char *format, const char *filename, const char *const *headers,
@@ -187,16 +201,13 @@ void reply_table(struct request *r, const char *format, const char *filename, co
 	struct text t = {0};
 	bool xlsx = strcmp(format, "xlsx") == 0;
 	bool ok = xlsx ? build_xlsx("Sheet1", headers, n_cols, rows, &t) : build_csv(headers, n_cols, rows, &t);
-	char *disposition = ok ? content_disposition(r->arena, filename, format) : NULL;
-	if (!disposition) {
+	if (!ok) {
 		free(t.data);
 		log_error("export %s of %s failed", format, r->path);
 		reply_error(r, 500, "internal", NULL, "导出失败 (export failed)");
 		return;
 	}
-	const char *headers_out[] = {"Content-Disposition", disposition, NULL};
-	http_queue(r, 200,
-	           xlsx ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" : "text/csv; charset=utf-8",
-	           t.data, t.len, false, headers_out);
+	reply_file(r, xlsx ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" : "text/csv; charset=utf-8",
+	           arena_printf(r->arena, "%s.%s", filename, format), t.data, t.len);
 	free(t.data);
 }

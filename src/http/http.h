@@ -178,6 +178,9 @@ bool page_args(struct request *r, int def, int max, int64_t *ret_limit, int64_t 
 */
 void reply_table(struct request *r, const char *format, const char *filename, const char *const *headers,
                  size_t n_cols, json_t *rows);
+/* Answer a download: data (copied) named filename (may be Chinese, with its extension). */
+void reply_file(struct request *r, const char *content_type, const char *filename, const void *data, size_t len);
+
 /* The ?format= of an export: "xlsx" (the default) or "csv"; answers 422 and returns NULL otherwise. */
 const char *export_format_arg(struct request *r);
 

@@ -79,8 +79,8 @@ int serve_until_signal(const struct server_config *cfg, void (*on_ready)(uint16_
 ** --body-limit   largest request body in bytes, default 1048576 (1 MiB)
 ** --threads      worker threads, default one per core
 ** --quiet        no log line per request
-** Stops cleanly on SIGINT or SIGTERM: no new connections, requests in
-** flight finish (up to 10 s), the database is closed.
+** Stops cleanly on SIGINT or SIGTERM: requests in flight finish (up to
+** 10 s), event streams end, the database is closed.
 */
 int cmd_serve(int argc, char **argv)
 {

@@ -776,7 +776,10 @@ void server_stop(struct server *s, int grace_ms)
 	if (!s)
 		return;
 	if (s->daemon) {
-		MHD_quiesce_daemon(s->daemon);
+		/* No MHD_quiesce_daemon(): with a thread pool and epoll, libmicrohttpd
+		** 0.9.75 races its own workers removing the listening socket and
+		** panics.  Requests keep being accepted during the grace period and
+		** are finished like the rest. */
 		events_close_all();
 		for (int waited = 0; atomic_load(&s->in_flight) > 0 && waited < grace_ms; waited += 10)
 			usleep(10000);

@@ -24,8 +24,8 @@ int server_start(const struct server_config *cfg, struct server **ret);
 /* The port actually bound (useful with port 0). */
 uint16_t server_port(const struct server *s);
 /*
-** Stop accepting, wait up to grace_ms for requests in flight to finish, stop
-** the workers and close every database connection.  NULL is fine.
+** End the event streams, wait up to grace_ms for requests in flight to
+** finish, stop the workers and close every database connection.  NULL is fine.
 */
 void server_stop(struct server *s, int grace_ms);
 

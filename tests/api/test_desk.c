@@ -200,8 +200,8 @@ static void test_hand_over_keeps_the_history(void **state)
 	assert_string_equal(json_string_value(json_object_get(last, "to_org")), "晋安区发展和改革局");
 	assert_string_equal(json_string_value(json_object_get(last, "text")), "涉及交通补贴,发改局牵头");
 	response_free(&r);
-	/* The old department can no longer act on it. */
-	assert_int_equal(act(&bureau, id, status, "{\"action\":\"accept\"}"), 403);
+	/* The old department no longer sees it, let alone acts on it. */
+	assert_int_equal(act(&bureau, id, status, "{\"action\":\"accept\"}"), 404);
 }
 
 static void test_late_problems_escalate_by_themselves(void **state)
@@ -287,6 +287,49 @@ static void test_statistics(void **state)
 	response_free(&r);
 }
 
+/* A photo of the site: stored, typed by its content, returned as sent. */
+static void test_attachments(void **state)
+{
+	(void)state;
+	long long id = raise(&firm, "land", "厂房周边道路未通");
+	char path[128], status[32];
+	snprintf(path, sizeof path, "/api/v1/problems/%lld/attachments", id);
+	/* "\x89PNG\r\n\x1a\n" followed by "banyan": a PNG signature, in base64. */
+	const char png[] = "iVBORw0KGgpiYW55YW4=";
+	long long aid = 0;
+	assert_int_equal(post(&firm, path, &aid, NULL, "{\"name\":\"现场.png\",\"content_type\":\"image/png\",\"data\":\"%s\"}", png),
+	                 201);
+	assert_int_equal(post(&firm, path, NULL, status, "{\"name\":\"x.pdf\",\"content_type\":\"application/pdf\",\"data\":\"%s\"}",
+	                      png),
+	                 415);
+	assert_int_equal(post(&firm, path, NULL, status, "{\"name\":\"x\",\"content_type\":\"image/png\",\"data\":\"**\"}"), 422);
+	assert_int_equal(post(&outsider, path, NULL, status, "{\"name\":\"x.txt\",\"content_type\":\"text/plain\",\"data\":\"aGk=\"}"),
+	                 404);
+	/* Over 512 KiB. */
+	size_t big = 700 * 1024 * 4 / 3;
+	char *text = malloc(big + 200);
+	int n = snprintf(text, 200, "{\"name\":\"big.txt\",\"content_type\":\"text/plain\",\"data\":\"");
+	memset(text + n, 'A', big);
+	strcpy(text + n + big, "\"}");
+	struct response r;
+	client_request(&firm, &r, "POST", path, text, NULL, NULL);
+	assert_int_equal(r.status, 413);
+	assert_string_equal(error_code(&r), "attachment_too_large");
+	response_free(&r);
+	free(text);
+	snprintf(path, sizeof path, "/api/v1/problems/%lld/attachments/%lld", id, aid);
+	client_request(&bureau, &r, "GET", path, NULL, NULL, NULL);
+	assert_int_equal(r.status, 404); /* land goes to the city's 自然资源和规划局: not this bureau's */
+	response_free(&r);
+	client_request(&officer, &r, "GET", path, NULL, NULL, NULL);
+	assert_int_equal(r.status, 200);
+	assert_true(has_header(&r, "Content-Type: image/png"));
+	assert_memory_equal(r.body, "\x89PNG\r\n\x1a\nbanyan", 14);
+	assert_non_null(strstr(r.headers, "filename*=UTF-8''%E7%8E%B0%E5%9C%BA.png"));
+	response_free(&r);
+	assert_int_equal(db_count(&server, "SELECT count(*) FROM problem_attachments"), 1);
+}
+
 int main(void)
 {
 	curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -296,6 +339,7 @@ int main(void)
 	    cmocka_unit_test(test_hand_over_keeps_the_history),
 	    cmocka_unit_test(test_late_problems_escalate_by_themselves),
 	    cmocka_unit_test(test_comments_and_bad_input),
+	    cmocka_unit_test(test_attachments),
 	    cmocka_unit_test(test_statistics),
 	};
 	int failed = cmocka_run_group_tests(tests, setup, teardown);
