@@ -21,7 +21,8 @@ bool desk_problem_visible(struct request *r, const char *district_path, const ch
 	const char *me = r->who.org_path;
 	if (r->who.role == ROLE_DEPARTMENT)
 		return path_within(department_path, me); /* a department sees what it owns */
-	return path_within(department_path, me) || path_within(district_path, me) || path_within(me, district_path);
+	const char *area = desk_service_area(r);
+	return path_within(department_path, me) || path_within(district_path, area) || path_within(area, district_path);
 }
 
 /* The end of the n-th working day after the instant t (Beijing time). */
@@ -156,15 +157,18 @@ static int problem_event(struct request *r, int64_t id, const char *kind, const 
 	return rc;
 }
 
-/* Publish a change to the consoles of the district and of the department. */
-static void problem_publish(struct request *r, struct problem_ref *p, const char *status)
+/*
+** Publish a change: on the department's path it reaches the department, the
+** district above it and the city; a city department's problem is also
+** published on the district's path, so the district's consoles see it too.
+*/
+static void problem_publish(struct problem_ref *p, const char *status)
 {
 	json_t *data = json_pack("{s:I, s:s}", "id", (json_int_t)p->id, "status", status);
-	events_publish("desk.problem", p->district_path, data);
+	events_publish("desk.problem", p->department_path, data);
 	if (!path_within(p->department_path, p->district_path))
-		events_publish("desk.problem", p->department_path, data);
+		events_publish("desk.problem", p->district_path, data);
 	json_decref(data);
-	(void)r;
 }
 
 /* Commit and answer with the problem as it now is. */
@@ -184,7 +188,7 @@ static void finish(struct request *r, int rc, int64_t id, int status)
 	json_t *body = problem_load(r, id, &p);
 	if (!body)
 		return;
-	problem_publish(r, &p, p.status);
+	problem_publish(&p, p.status);
 	reply_json(r, status, body);
 }
 
@@ -300,7 +304,8 @@ void problem_list(struct request *r)
 	char *sql = arena_printf(r->arena, "%s WHERE %s%s AND (?3 IS NULL OR p.status = ?3) AND (?4 IS NULL OR p.category = ?4)%s",
 	                         problem_select, who, waits, order);
 	struct db_stmt *s;
-	int rc = db_prepare(r->db, &s, sql, "tittii", r->who.org_path, r->who.user_id, status, category, cursor, limit);
+	const char *scope = r->who.role == ROLE_DEPARTMENT ? r->who.org_path : desk_service_area(r);
+	int rc = db_prepare(r->db, &s, sql, "tittii", scope, r->who.user_id, status, category, cursor, limit);
 	reply_rows(r, rc, s, problem_row_json, inbox ? 0 : limit);
 }
 

@@ -53,8 +53,9 @@ static const char scoped[] =
 static int query(struct request *r, const struct range *g, const char *select, struct db_stmt **ret)
 {
 	/* ?5: a department counts only the problems it owns. */
-	return db_prepare(r->db, ret, arena_printf(r->arena, "%s%s", scoped, select), "tiiiI", r->who.org_path, g->from, g->to,
-	                  clock_now(), (int)(r->who.role == ROLE_DEPARTMENT));
+	bool department = r->who.role == ROLE_DEPARTMENT;
+	return db_prepare(r->db, ret, arena_printf(r->arena, "%s%s", scoped, select), "tiiiI",
+	                  department ? r->who.org_path : desk_service_area(r), g->from, g->to, clock_now(), (int)department);
 }
 
 /* The median of a column of durations (seconds), in hours; -1 when there are none. */

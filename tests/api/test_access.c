@@ -92,6 +92,7 @@ static const char *const targets[][3] = {
     {"t-ja", "officer", "350111-tcj"},       /* read, renamed, moved within 晋安, password reset */
     {"t-cl", "officer", "350112-tcj"},       /* the same in 长乐: out of 晋安's reach */
     {"t-disable", "officer", "350111-xzfw"}, /* disabled by the 晋安 admin */
+    {"t-firm", "enterprise", "350111"},      /* linked to enterprises by admins */
 };
 
 enum { NO_CSRF = 1, RELOGIN = 2 };
@@ -136,6 +137,24 @@ struct row {
 	"{\"round\":" round ",\"kind\":" kind ",\"user\":\"" person "\",\"request_id\":\"" person "\"}"
 #define REDEEM(code, order_no)                                                                                         \
 	"{\"code\":\"" code "\",\"merchant\":{merchant},\"order_no\":\"" order_no "\",\"amount_fen\":5000}"
+
+/* The problem desk: bodies for setup()'s fixtures and for the rows. */
+#define FIRM(credit_code, district)                                                                                    \
+	"{\"name\":\"{me}企业\",\"credit_code\":\"" credit_code "\",\"district\":\"" district "\","                      \
+	"\"industry\":\"制造\",\"contact_name\":\"林经理\",\"contact_phone\":\"0591-12345678\"}"
+#define ENT_CODE "91350111MA2DK0001N" /* the fixture {ent}'s credit code */
+#define LINK(username) "{\"username\":\"" username "\"}"
+#define PROBLEM(enterprise, category)                                                                                  \
+	"{\"enterprise\":" enterprise ",\"category\":\"" category "\",\"title\":\"{me}的问题\",\"description\":\"详见附件\"}"
+#define ACTION(action) "{\"action\":\"" action "\"}"
+#define ANSWER         "{\"action\":\"answer\",\"text\":\"已答复\"}"
+#define CONFIRM        "{\"action\":\"confirm\",\"rating\":5}"
+#define REOPEN         "{\"action\":\"reopen\",\"text\":\"未解决\"}"
+#define HAND_TO(department) "{\"department\":\"" department "\",\"reason\":\"改派\"}"
+#define NOTE                "{\"text\":\"{me}留言\"}"
+#define ATTACH              "{\"name\":\"{me}.txt\",\"content_type\":\"text/plain\",\"data\":\"54mp5Lia\"}"
+#define DESK_READ (B(ADMIN) | B(ADMIN_JA) | B(LEADER) | B(LEADER_CL) | STAFF | B(ENTERPRISE)) /* problems' roles */
+#define DESK_STATS (B(ADMIN) | B(ADMIN_JA) | B(LEADER) | B(LEADER_CL) | B(DEPT))
 
 static const struct row matrix[] = {
     /* ---- public: anyone, signed in or not ---- */
@@ -314,6 +333,154 @@ static const struct row matrix[] = {
     R("GET", "/api/v1/vouchers/stats/export?table=districts&format=csv", NULL, VOUCHER_READ, 200),
     R("GET", "/api/v1/vouchers/stats/export?table=merchants", NULL, SIGNED_IN & ~VOUCHER_READ, 403, .code = "forbidden"),
 
+    /*
+    ** ---- the problem desk ----
+    ** Fixtures (setup(), as the city admin unless noted): {ent} in 晋安 (the enterprise caller's account acts for
+    ** it), {ent_cl} in 长乐; problems of {ent} routed by default to 350111-tcj ({problem}, {p_accept},
+    ** {p_accept_ja}, {p_route}), handed to 350100-fgw ({p_fgw}) and to 350100-xzfw ({p_xzfw}); {p_answered}
+    ** (raised by the city admin) and {p_raised} (raised by the 晋安 officer) accepted and answered;
+    ** {problem_cl}: {ent_cl}'s, at 350112-tcj.  A problem is seen by whoever has its district or department in
+    ** its subtree, or sits inside its district; by the enterprise's own account; by nobody else (404).
+    */
+    /* Registering enterprises: admin, officer, agent; the district on the caller's branch of the tree. */
+    R("POST", "/api/v1/enterprises", FIRM("91350112MA2DK00103", "350112"), B(ANON), 401),
+    R("POST", "/api/v1/enterprises", FIRM("91350112MA2DK00103", "350112"),
+      B(LEADER) | B(LEADER_CL) | B(DEPT) | OUTSIDE, 403, .code = "forbidden"),
+    R("POST", "/api/v1/enterprises", FIRM("91350112MA2DK00103", "350112"), B(ADMIN_JA) | B(OFFICER), 403,
+      .code = "out_of_scope"),
+    R("POST", "/api/v1/enterprises", FIRM("91350111MA2DK0013X", "350111"), B(AGENT),
+      201), /* a city department's staff serve the whole city (its parent's subtree) */
+    R("POST", "/api/v1/enterprises", FIRM("91350112MA2DK00103", "350112"), B(ADMIN), 403, .flags = NO_CSRF,
+      .code = "csrf"),
+    R("POST", "/api/v1/enterprises", FIRM("91350112MA2DK00103", "350112"), B(ADMIN), 201),
+    R("POST", "/api/v1/enterprises", FIRM("91350111MA2DK0011P", "350111"), B(ADMIN_JA), 201),
+    R("POST", "/api/v1/enterprises", FIRM("91350111MA2DK0012T", "350111"), B(OFFICER), 201),
+    R("POST", "/api/v1/enterprises", FIRM(ENT_CODE, "350111"), B(OFFICER), 409, .code = "credit_code_taken"),
+    R("GET", "/api/v1/enterprises", NULL, B(ANON), 401),
+    R("GET", "/api/v1/enterprises", NULL, B(ADMIN) | B(ADMIN_JA) | B(LEADER) | B(LEADER_CL) | STAFF | B(ENTERPRISE), 200),
+    R("GET", "/api/v1/enterprises", NULL, B(MERCHANT) | B(CHANNEL), 403, .code = "forbidden"),
+    /* Enterprise accounts: admins, for enterprises on their branch; the target is "t-firm", never a caller. */
+    R("POST", "/api/v1/enterprises/{ent}/accounts", LINK("t-firm"), B(ANON), 401),
+    R("POST", "/api/v1/enterprises/{ent}/accounts", LINK("t-firm"), SIGNED_IN & ~(B(ADMIN) | B(ADMIN_JA)), 403,
+      .code = "forbidden"),
+    R("POST", "/api/v1/enterprises/{ent_cl}/accounts", LINK("t-firm"), B(ADMIN_JA), 403, .code = "out_of_scope"),
+    R("POST", "/api/v1/enterprises/999999/accounts", LINK("t-firm"), B(ADMIN), 404, .code = "unknown_enterprise"),
+    R("POST", "/api/v1/enterprises/{ent_cl}/accounts", LINK("t-firm"), B(ADMIN), 403, .flags = NO_CSRF,
+      .code = "csrf"),
+    R("POST", "/api/v1/enterprises/{ent_cl}/accounts", LINK("t-firm"), B(ADMIN), 200),
+    R("POST", "/api/v1/enterprises/{ent}/accounts", LINK("t-firm"), B(ADMIN_JA), 200),
+    /* Raising problems: staff for enterprises on their branch, an enterprise account for its own. */
+    R("POST", "/api/v1/problems", PROBLEM("{ent}", "other"), B(ANON), 401),
+    R("POST", "/api/v1/problems", PROBLEM("{ent}", "other"), B(LEADER) | B(LEADER_CL) | B(DEPT) | B(MERCHANT) | B(CHANNEL),
+      403, .code = "forbidden"),
+    R("POST", "/api/v1/problems", PROBLEM("{ent}", "other"), B(AGENT), 201),
+    R("POST", "/api/v1/problems", PROBLEM("{ent_cl}", "other"), B(ADMIN_JA) | B(OFFICER) | B(ENTERPRISE), 403,
+      .code = "out_of_scope"),
+    R("POST", "/api/v1/problems", PROBLEM("999999", "other"), B(ADMIN) | B(OFFICER) | B(ENTERPRISE), 404,
+      .code = "unknown_enterprise"),
+    R("POST", "/api/v1/problems", PROBLEM("{ent}", "other"), B(ENTERPRISE), 403, .flags = NO_CSRF, .code = "csrf"),
+    R("POST", "/api/v1/problems", PROBLEM("{ent}", "other"), B(ADMIN) | B(ADMIN_JA) | B(OFFICER) | B(ENTERPRISE), 201),
+    R("POST", "/api/v1/problems", PROBLEM("{ent_cl}", "other"), B(ADMIN), 201),
+    /* Reading problems (lists in scope: test_lists_stay_in_scope). */
+    R("GET", "/api/v1/problems", NULL, B(ANON), 401),
+    R("GET", "/api/v1/problems", NULL, DESK_READ, 200),
+    R("GET", "/api/v1/problems?waiting=1", NULL, DESK_READ, 200),
+    R("GET", "/api/v1/problems", NULL, B(MERCHANT) | B(CHANNEL), 403, .code = "forbidden"),
+    R("GET", "/api/v1/problems/{problem}", NULL, B(ANON), 401),
+    R("GET", "/api/v1/problems/{problem}", NULL, B(MERCHANT) | B(CHANNEL), 403, .code = "forbidden"),
+    R("GET", "/api/v1/problems/{problem}", NULL,
+      B(ADMIN) | B(ADMIN_JA) | B(LEADER) | B(OFFICER) | B(AGENT) | B(ENTERPRISE), 200),
+    R("GET", "/api/v1/problems/{problem}", NULL, B(LEADER_CL) | B(DEPT), 404,
+      .code = "not_found"), /* a department sees only what it owns */
+    R("GET", "/api/v1/problems/{problem_cl}", NULL, B(ADMIN) | B(LEADER) | B(LEADER_CL), 200),
+    R("GET", "/api/v1/problems/{problem_cl}", NULL, B(ADMIN_JA) | B(OFFICER) | B(ENTERPRISE), 404, .code = "not_found"),
+    R("GET", "/api/v1/problems/{p_fgw}", NULL, B(DEPT) | B(OFFICER), 200), /* its department; inside its district */
+    R("GET", "/api/v1/problems/{p_xzfw}", NULL, B(AGENT), 200),
+    R("GET", "/api/v1/problems/999999", NULL, B(ADMIN), 404, .code = "not_found"),
+    /* Comments: whoever sees the problem. */
+    R("POST", "/api/v1/problems/{problem}/comments", NOTE, B(ANON), 401),
+    R("POST", "/api/v1/problems/{problem}/comments", NOTE, B(MERCHANT) | B(CHANNEL), 403, .code = "forbidden"),
+    R("POST", "/api/v1/problems/{problem}/comments", NOTE, B(LEADER_CL) | B(DEPT), 404, .code = "not_found"),
+    R("POST", "/api/v1/problems/{problem_cl}/comments", NOTE, B(ENTERPRISE), 404, .code = "not_found"),
+    R("POST", "/api/v1/problems/{problem}/comments", NOTE, B(ENTERPRISE), 403, .flags = NO_CSRF, .code = "csrf"),
+    R("POST", "/api/v1/problems/{problem}/comments", NOTE,
+      B(ADMIN) | B(ADMIN_JA) | B(LEADER) | B(OFFICER) | B(AGENT) | B(ENTERPRISE), 201),
+    R("POST", "/api/v1/problems/{problem_cl}/comments", NOTE, B(LEADER_CL), 201),
+    R("POST", "/api/v1/problems/{p_fgw}/comments", NOTE, B(DEPT), 201),
+    R("POST", "/api/v1/problems/{p_xzfw}/comments", NOTE, B(AGENT), 201),
+    /* Transitions: accept/start/answer by the owning department (or an admin above it); confirm/reopen by the
+    ** raiser or the enterprise's account; otherwise 403; out of order 409. */
+    R("POST", "/api/v1/problems/{problem}/transitions", ACTION("accept"), B(ANON), 401),
+    R("POST", "/api/v1/problems/{problem}/transitions", ACTION("accept"),
+      B(LEADER) | B(LEADER_CL) | B(MERCHANT) | B(CHANNEL), 403, .code = "forbidden"),
+    R("POST", "/api/v1/problems/{problem}/transitions", ACTION("accept"), B(OFFICER) | B(ENTERPRISE), 403,
+      .code = "forbidden"), /* they see it, but accepting is the department's */
+    R("POST", "/api/v1/problems/{p_xzfw}/transitions", ACTION("accept"), B(AGENT), 403,
+      .code = "forbidden"), /* 350100-xzfw's agent sees it; accepting is for its department users */
+    R("POST", "/api/v1/problems/{problem}/transitions", ACTION("accept"), B(DEPT), 404,
+      .code = "not_found"), /* 350100-fgw does not own it: to that department it does not exist */
+    R("POST", "/api/v1/problems/{problem_cl}/transitions", ACTION("accept"), B(ADMIN_JA), 404,
+      .code = "not_found"), /* 350112's problem is outside 晋安 */
+    R("POST", "/api/v1/problems/{problem}/transitions", ANSWER, B(ADMIN), 409, .code = "invalid_transition"),
+    R("POST", "/api/v1/problems/{p_accept}/transitions", ACTION("accept"), B(ADMIN), 403, .flags = NO_CSRF,
+      .code = "csrf"),
+    R("POST", "/api/v1/problems/{p_accept}/transitions", ACTION("accept"), B(ADMIN), 200),
+    R("POST", "/api/v1/problems/{p_accept_ja}/transitions", ACTION("accept"), B(ADMIN_JA), 200),
+    R("POST", "/api/v1/problems/{p_fgw}/transitions", ACTION("accept"), B(DEPT), 200),
+    R("POST", "/api/v1/problems/{p_fgw}/transitions", ACTION("start"), B(DEPT), 200),
+    R("POST", "/api/v1/problems/{p_fgw}/transitions", ANSWER, B(DEPT), 200),
+    R("POST", "/api/v1/problems/{p_fgw}/transitions", CONFIRM, B(DEPT), 403, .code = "forbidden"),
+    R("POST", "/api/v1/problems/{p_answered}/transitions", CONFIRM, B(ADMIN_JA) | B(OFFICER), 403,
+      .code = "forbidden"), /* neither raised it nor acts for the enterprise */
+    R("POST", "/api/v1/problems/{p_answered}/transitions", REOPEN, B(ENTERPRISE), 200),
+    R("POST", "/api/v1/problems/{p_answered}/transitions", ANSWER, B(ADMIN_JA), 200),
+    R("POST", "/api/v1/problems/{p_answered}/transitions", CONFIRM, B(ENTERPRISE), 200),
+    R("POST", "/api/v1/problems/{p_answered}/transitions", REOPEN, B(ENTERPRISE), 409, .code = "invalid_transition"),
+    R("POST", "/api/v1/problems/{p_raised}/transitions", CONFIRM, B(ADMIN) | B(ADMIN_JA), 403,
+      .code = "forbidden"), /* the officer raised it */
+    R("POST", "/api/v1/problems/{p_raised}/transitions", CONFIRM, B(OFFICER), 200),
+    /* Handing over: admins and leaders, the problem's district or department in their subtree. */
+    R("POST", "/api/v1/problems/{p_route}/route", HAND_TO("350111-fgj"), B(ANON), 401),
+    R("POST", "/api/v1/problems/{p_route}/route", HAND_TO("350111-fgj"), STAFF | OUTSIDE, 403, .code = "forbidden"),
+    R("POST", "/api/v1/problems/{problem}/route", HAND_TO("350111-fgj"), B(LEADER_CL), 404,
+      .code = "not_found"), /* outside one's scope a problem is not found, as when reading it */
+    R("POST", "/api/v1/problems/{problem_cl}/route", HAND_TO("350112-fgj"), B(ADMIN_JA), 404, .code = "not_found"),
+    R("POST", "/api/v1/problems/{p_route}/route", HAND_TO("350111-fgj"), B(LEADER), 403, .flags = NO_CSRF,
+      .code = "csrf"),
+    R("POST", "/api/v1/problems/{p_route}/route", HAND_TO("350111-fgj"), B(ADMIN), 200),
+    R("POST", "/api/v1/problems/{p_route}/route", HAND_TO("350111-rsj"), B(ADMIN_JA), 200),
+    R("POST", "/api/v1/problems/{p_route}/route", HAND_TO("350111-xzfw"), B(LEADER), 200),
+    R("POST", "/api/v1/problems/{problem_cl}/route", HAND_TO("350112-fgj"), B(LEADER_CL), 200),
+    R("POST", "/api/v1/problems/{p_answered}/route", HAND_TO("350111-fgj"), B(ADMIN), 409,
+      .code = "invalid_transition"), /* closed above */
+    /* Categories: any signed-in caller; statistics: admins, leaders, departments; escalation now: admins. */
+    /* Attachments: whoever sees the problem. */
+    R("POST", "/api/v1/problems/{problem}/attachments", ATTACH, B(ANON), 401),
+    R("POST", "/api/v1/problems/{problem}/attachments", ATTACH, B(MERCHANT) | B(CHANNEL), 403, .code = "forbidden"),
+    R("POST", "/api/v1/problems/{problem}/attachments", ATTACH, B(LEADER_CL) | B(DEPT), 404, .code = "not_found"),
+    R("POST", "/api/v1/problems/{problem}/attachments", ATTACH, B(ENTERPRISE), 403, .flags = NO_CSRF, .code = "csrf"),
+    R("POST", "/api/v1/problems/{problem}/attachments", ATTACH,
+      B(ADMIN) | B(ADMIN_JA) | B(LEADER) | B(OFFICER) | B(AGENT) | B(ENTERPRISE), 201),
+    R("GET", "/api/v1/problems/{problem}/attachments/{attachment}", NULL, B(ANON), 401),
+    R("GET", "/api/v1/problems/{problem}/attachments/{attachment}", NULL, B(MERCHANT) | B(CHANNEL), 403,
+      .code = "forbidden"),
+    R("GET", "/api/v1/problems/{problem}/attachments/{attachment}", NULL, B(LEADER_CL) | B(DEPT), 404,
+      .code = "not_found"),
+    R("GET", "/api/v1/problems/{problem}/attachments/{attachment}", NULL,
+      B(ADMIN) | B(ADMIN_JA) | B(LEADER) | B(OFFICER) | B(AGENT) | B(ENTERPRISE), 200),
+    R("GET", "/api/v1/problems/categories", NULL, B(ANON), 401),
+    R("GET", "/api/v1/problems/categories", NULL, SIGNED_IN, 200),
+    R("GET", "/api/v1/problems/stats", NULL, B(ANON), 401),
+    R("GET", "/api/v1/problems/stats", NULL, DESK_STATS, 200),
+    R("GET", "/api/v1/problems/stats", NULL, SIGNED_IN & ~DESK_STATS, 403, .code = "forbidden"),
+    R("GET", "/api/v1/problems/stats/export?table=category&format=csv", NULL, B(ANON), 401),
+    R("GET", "/api/v1/problems/stats/export?table=category&format=csv", NULL, DESK_STATS, 200),
+    R("GET", "/api/v1/problems/stats/export?table=district", NULL, SIGNED_IN & ~DESK_STATS, 403, .code = "forbidden"),
+    R("POST", "/api/v1/desk/escalations", NULL, B(ANON), 401),
+    R("POST", "/api/v1/desk/escalations", NULL, SIGNED_IN & ~(B(ADMIN) | B(ADMIN_JA)), 403, .code = "forbidden"),
+    R("POST", "/api/v1/desk/escalations", NULL, B(ADMIN), 403, .flags = NO_CSRF, .code = "csrf"),
+    R("POST", "/api/v1/desk/escalations", NULL, B(ADMIN) | B(ADMIN_JA), 200),
+
     /* ---- live events: any caller, each seeing its own scope ---- */
     R("GET", "/api/v1/events", NULL, B(ANON), 401),
     R("GET", "/api/v1/events", NULL, SIGNED_IN, 200),
@@ -392,6 +559,18 @@ static struct fixture {
     {.name = "redemption_other"},
     {.name = "voucher_used"},
     {.name = "voucher_used_other"},
+    {.name = "ent"},
+    {.name = "ent_cl"},
+    {.name = "problem"},
+    {.name = "problem_cl"},
+    {.name = "attachment"},
+    {.name = "p_accept"},
+    {.name = "p_accept_ja"},
+    {.name = "p_route"},
+    {.name = "p_fgw"},
+    {.name = "p_xzfw"},
+    {.name = "p_answered"},
+    {.name = "p_raised"},
 };
 
 static struct fixture *fixture_named(const char *name, size_t len)
@@ -450,10 +629,11 @@ static int add_channel_key(struct client *c, const char *name)
 ** POST body (with placeholders) as c, signed when c has a key; expect 201 and
 ** store the answer's field (".id", "voucher.code", "redemption.id") as fixture name.
 */
-static int make(struct client *c, const char *path, const char *tmpl, const char *name, const char *object)
+static int make(struct client *c, const char *path_tmpl, const char *tmpl, const char *name, const char *object)
 {
-	char body[2048];
+	char body[2048], path[512];
 	expand(tmpl, ADMIN, body, sizeof body);
+	expand(path_tmpl, ADMIN, path, sizeof path); /* paths may name fixtures made before */
 	struct response r;
 	if (c->key_id[0])
 		client_signed(c, &r, "POST", path, body, 0, NULL);
@@ -520,6 +700,47 @@ static int make_vouchers(void)
 	            "redemption");
 }
 
+/* POST (with placeholders, as the city admin) as c and expect 200: links, hand-overs, transitions. */
+static int step(struct client *c, const char *path_tmpl, const char *tmpl)
+{
+	char path[256], body[1024];
+	expand(path_tmpl, ADMIN, path, sizeof path);
+	expand(tmpl, ADMIN, body, sizeof body);
+	struct response r;
+	client_request(c, &r, "POST", path, body, NULL, NULL);
+	int ok = r.status == 200;
+	if (!ok)
+		fprintf(stderr, "setup: POST %s %s: %ld %s\n", path, body, r.status, r.body);
+	response_free(&r);
+	return ok ? 0 : -1;
+}
+
+/* The desk's fixtures (see the rows), as the city admin; {p_raised} is raised by the 晋安 officer. */
+static int make_desk(void)
+{
+	struct client *admin = &clients[ADMIN];
+	const char *problems = "/api/v1/problems";
+	return make(admin, "/api/v1/enterprises", FIRM(ENT_CODE, "350111"), "ent", NULL) ||
+	       make(admin, "/api/v1/enterprises", FIRM("91350112MA2DK00028", "350112"), "ent_cl", NULL) ||
+	       step(admin, "/api/v1/enterprises/{ent}/accounts", LINK("ja-enterprise")) ||
+	       make(admin, problems, PROBLEM("{ent}", "other"), "problem", NULL) ||
+	       make(admin, "/api/v1/problems/{problem}/attachments", ATTACH, "attachment", NULL) ||
+	       make(admin, problems, PROBLEM("{ent_cl}", "other"), "problem_cl", NULL) ||
+	       make(admin, problems, PROBLEM("{ent}", "other"), "p_accept", NULL) ||
+	       make(admin, problems, PROBLEM("{ent}", "other"), "p_accept_ja", NULL) ||
+	       make(admin, problems, PROBLEM("{ent}", "other"), "p_route", NULL) ||
+	       make(admin, problems, PROBLEM("{ent}", "financing"), "p_fgw", NULL) ||
+	       step(admin, "/api/v1/problems/{p_fgw}/route", HAND_TO("350100-fgw")) ||
+	       make(admin, problems, PROBLEM("{ent}", "approvals"), "p_xzfw", NULL) ||
+	       step(admin, "/api/v1/problems/{p_xzfw}/route", HAND_TO("350100-xzfw")) ||
+	       make(admin, problems, PROBLEM("{ent}", "other"), "p_answered", NULL) ||
+	       step(admin, "/api/v1/problems/{p_answered}/transitions", ACTION("accept")) ||
+	       step(admin, "/api/v1/problems/{p_answered}/transitions", ANSWER) ||
+	       make(&clients[OFFICER], problems, PROBLEM("{ent}", "other"), "p_raised", NULL) ||
+	       step(admin, "/api/v1/problems/{p_raised}/transitions", ACTION("accept")) ||
+	       step(admin, "/api/v1/problems/{p_raised}/transitions", ANSWER);
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -538,7 +759,7 @@ static int setup(void **state)
 	for (int c = 0; c < N_CALLERS; c++)
 		if (has_session(c) && login(c) < 0)
 			return -1;
-	return make_vouchers();
+	return make_vouchers() || make_desk();
 }
 
 static int teardown(void **state)
@@ -627,6 +848,10 @@ static const char *const footprint_sql[] = {
     "SELECT count(*) FROM vouchers",
     "SELECT count(*) FROM voucher_redemptions",
     "SELECT count(*) FROM voucher_redemptions WHERE reversed_at IS NOT NULL",
+    "SELECT count(*) FROM enterprises",
+    "SELECT count(*) FROM enterprise_users",
+    "SELECT count(*) FROM problems",
+    "SELECT count(*) FROM problem_events",
 };
 
 struct footprint {
@@ -840,6 +1065,30 @@ static void expect_campaigns_within(enum caller who, const char *root, const cha
 	response_free(&r);
 }
 
+/* The ids of path's items as who sees them: with those fixtures listed, without those not (NULL-terminated lists). */
+static void expect_listed(enum caller who, const char *path, const char *const *with, const char *const *without)
+{
+	struct response r;
+	json_t *items = get_items(who, path, &r), *it;
+	for (int pass = 0; pass < 2; pass++)
+		for (const char *const *f = pass ? without : with; f && *f; f++) {
+			const char *want = fixture_named(*f, strlen(*f))->value;
+			bool found = false;
+			size_t i;
+			json_array_foreach(items, i, it)
+			{
+				char id[24];
+				snprintf(id, sizeof id, "%lld", (long long)json_integer_value(json_object_get(it, "id")));
+				found |= strcmp(id, want) == 0;
+			}
+			if (found == (pass == 1))
+				fail_msg("%s %s %s {%s}", callers[who].label, pass ? "sees" : "does not see", path, *f);
+		}
+	response_free(&r);
+}
+
+#define NAMES(...) ((const char *const[]){__VA_ARGS__, NULL})
+
 /* The audit items about user id (object_type user) that who can see. */
 static size_t audit_about_user(enum caller who, long long id)
 {
@@ -924,6 +1173,18 @@ static void test_lists_stay_in_scope(void **state)
 	expect_campaigns_within(DEPT, "350100-fgw", fixture_named("campaign_fgw", 12)->value,
 	                        fixture_named("campaign", 8)->value);
 	expect_campaigns_within(LEADER_CL, "350112", NULL, fixture_named("campaign", 8)->value);
+	/* The desk: enterprises on the caller's branch; problems it can see. */
+	expect_listed(ADMIN_JA, "/api/v1/enterprises?limit=500", NAMES("ent"), NAMES("ent_cl"));
+	expect_listed(LEADER_CL, "/api/v1/enterprises?limit=500", NAMES("ent_cl"), NAMES("ent"));
+	expect_listed(LEADER, "/api/v1/enterprises?limit=500", NAMES("ent", "ent_cl"), NULL);
+	expect_listed(ENTERPRISE, "/api/v1/enterprises?limit=500", NAMES("ent"), NAMES("ent_cl")); /* its own only */
+	expect_listed(ENTERPRISE, "/api/v1/problems?limit=500", NAMES("problem", "p_fgw"), NAMES("problem_cl"));
+	expect_listed(LEADER_CL, "/api/v1/problems?limit=500", NAMES("problem_cl"), NAMES("problem", "p_fgw"));
+	expect_listed(OFFICER, "/api/v1/problems?limit=500", NAMES("problem", "p_fgw", "p_xzfw"), NAMES("problem_cl"));
+	expect_listed(DEPT, "/api/v1/problems?limit=500", NAMES("p_fgw"), NAMES("problem", "p_xzfw", "problem_cl"));
+	/* The city's 行政服务中心 serves every district. */
+	expect_listed(AGENT, "/api/v1/problems?limit=500", NAMES("p_xzfw", "problem", "p_fgw", "problem_cl"), NULL);
+	expect_listed(ADMIN_JA, "/api/v1/problems?limit=500", NAMES("problem", "p_fgw", "p_xzfw"), NAMES("problem_cl"));
 	expect_overview_matches_lists(ADMIN_JA);
 	expect_overview_matches_lists(LEADER_CL);
 	expect_overview_matches_lists(OFFICER);

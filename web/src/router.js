@@ -12,7 +12,15 @@ export const pages = [
   { path: '/vouchers/campaigns', name: 'voucherCampaigns', component: () => import('./pages/VoucherCampaignsPage.vue'), meta: { menu: 'voucherCampaigns', icon: 'Ticket', roles: ['admin', 'department', 'leader'] } },
   { path: '/vouchers/stats', name: 'voucherStats', component: () => import('./pages/VoucherStatsPage.vue'), meta: { menu: 'voucherStats', icon: 'DataAnalysis', roles: ['admin', 'department', 'leader'] } },
   { path: '/vouchers/merchants', name: 'voucherMerchants', component: () => import('./pages/VoucherMerchantsPage.vue'), meta: { menu: 'voucherMerchants', icon: 'Shop', roles: ['admin', 'department', 'leader'] } },
+  { path: '/desk/problems', name: 'deskProblems', component: () => import('./pages/DeskProblemsPage.vue'), meta: { menu: 'deskProblems', icon: 'Bell', roles: ['admin', 'leader', 'officer', 'agent', 'department', 'enterprise'] } },
+  { path: '/desk/enterprises', name: 'deskEnterprises', component: () => import('./pages/DeskEnterprisesPage.vue'), meta: { menu: 'deskEnterprises', icon: 'Briefcase', roles: ['admin', 'leader', 'officer', 'agent', 'department'] } },
+  { path: '/desk/stats', name: 'deskStats', component: () => import('./pages/DeskStatsPage.vue'), meta: { menu: 'deskStats', icon: 'PieChart', roles: ['admin', 'leader', 'department'] } },
   { path: '/account', name: 'account', component: () => import('./pages/AccountPage.vue'), meta: { menu: 'account', icon: 'Setting' } },
+]
+
+// Pages reached from another page, not from the menu.
+export const hidden = [
+  { path: '/desk/problems/:id(\\d+)', name: 'deskProblem', component: () => import('./pages/DeskProblemPage.vue'), meta: { roles: ['admin', 'leader', 'officer', 'agent', 'department', 'enterprise'] } },
 ]
 
 export function allowed(route, role) {
@@ -23,7 +31,7 @@ export const router = createRouter({
   history: createWebHistory(),
   routes: [
     { path: '/login', name: 'login', component: () => import('./pages/LoginPage.vue'), meta: { public: true } },
-    { path: '/', component: () => import('./components/MainLayout.vue'), children: pages },
+    { path: '/', component: () => import('./components/MainLayout.vue'), children: [...pages, ...hidden] },
     { path: '/:rest(.*)*', redirect: '/' },
   ],
 })
