@@ -281,26 +281,23 @@ void problem_list(struct request *r)
 	                      ? "substr(g.path, 1, length(?1)) = ?1"
 	                      : "(substr(g.path, 1, length(?1)) = ?1 OR substr(d.path, 1, length(?1)) = ?1"
 	                        " OR substr(?1, 1, length(d.path)) = d.path)";
-	const char *waits = "";
+	/* The inbox: what waits on the caller, the nearest deadline first.  current_due
+	** is a generated, indexed column (migration 0005): ordering needs no sort. */
+	const char *waits = "", *order = " AND p.id < ?5 ORDER BY p.id DESC LIMIT ?6";
 	if (inbox) {
+		order = " AND p.id < ?5 ORDER BY p.current_due, p.id DESC LIMIT ?6";
 		switch (r->who.role) {
 		case ROLE_ENTERPRISE:
 			waits = " AND p.status = 'answered'";
+			order = " AND p.id < ?5 ORDER BY p.updated_at, p.id DESC LIMIT ?6";
 			break;
 		case ROLE_LEADER:
-			waits = " AND p.status != 'closed' AND p.escalation > 0";
-			break;
-		case ROLE_DEPARTMENT:
-			waits = " AND p.status IN ('submitted', 'accepted', 'in_progress') AND substr(g.path, 1, length(?1)) = ?1";
+			waits = " AND p.current_due IS NOT NULL AND p.escalation > 0";
 			break;
 		default:
-			waits = " AND p.status != 'closed'";
+			waits = " AND p.current_due IS NOT NULL";
 		}
 	}
-	/* Urgency: the deadline that applies now, earliest first; answered ones wait on nobody's clock. */
-	const char *order = inbox ? " AND p.id < ?5 ORDER BY CASE p.status WHEN 'submitted' THEN p.accept_due"
-	                            " WHEN 'answered' THEN p.updated_at ELSE p.answer_due END, p.id DESC LIMIT ?6"
-	                          : " AND p.id < ?5 ORDER BY p.id DESC LIMIT ?6";
 	char *sql = arena_printf(r->arena, "%s WHERE %s%s AND (?3 IS NULL OR p.status = ?3) AND (?4 IS NULL OR p.category = ?4)%s",
 	                         problem_select, who, waits, order);
 	struct db_stmt *s;
