@@ -15,6 +15,7 @@
 #include "core/credit_code.h"
 #include "core/log.h"
 #include "desk/desk.h"
+#include "desk/snapshot.h"
 #include "org/org.h"
 
 /* City-wide departments by category, and what a district's own bureaus take. */
@@ -211,29 +212,43 @@ static struct {
 	pthread_t thread;
 	pthread_mutex_t lock;
 	pthread_cond_t wake;
-	bool stopping, running;
+	bool stopping, running, snapshots;
 	struct db *db;
 	int interval;
 } service;
 
+/*
+** Every tick: escalate, and rebuild the statistics snapshot when it is due.
+** A rebuild reads every problem (seconds, for a million), so it waits at
+** least ten times as long as the last one took: at most a tenth of a core.
+*/
 static void *escalation_main(void *unused)
 {
 	(void)unused;
+	int64_t next_snapshot = 0;
 	pthread_mutex_lock(&service.lock);
 	while (!service.stopping) {
-		struct timespec until;
-		clock_gettime(CLOCK_REALTIME, &until);
-		until.tv_sec += service.interval;
-		pthread_cond_timedwait(&service.wake, &service.lock, &until);
-		if (service.stopping)
-			break;
 		pthread_mutex_unlock(&service.lock);
 		int n = desk_escalate(service.db, clock_now());
 		if (n > 0)
 			log_info("desk: %d problems escalated", n);
 		else if (n < 0)
 			log_error("desk: escalation failed: %s", db_errmsg(service.db));
+		if (service.snapshots && clock_now() >= next_snapshot) {
+			struct timespec t0, t1;
+			clock_gettime(CLOCK_MONOTONIC, &t0);
+			if (desk_snapshot_build(service.db) < 0)
+				log_error("desk: statistics snapshot failed: %s", db_errmsg(service.db));
+			clock_gettime(CLOCK_MONOTONIC, &t1);
+			next_snapshot = clock_now() + 10 * (t1.tv_sec - t0.tv_sec + 1);
+		}
 		pthread_mutex_lock(&service.lock);
+		if (service.stopping)
+			break;
+		struct timespec until;
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_sec += service.interval;
+		pthread_cond_timedwait(&service.wake, &service.lock, &until);
 	}
 	pthread_mutex_unlock(&service.lock);
 	return NULL;
@@ -242,7 +257,9 @@ static void *escalation_main(void *unused)
 /*
 ** SERVICE: desk
 ** SUMMARY: 问题督办:默认分办规则与超时自动升级 Default routing, and escalation every minute
-** BANYAN_DESK_TICK (seconds, default 60) sets how often late problems are looked for.
+** BANYAN_DESK_TICK (seconds, default 60) sets how often late problems are looked for
+** and the statistics snapshot is rebuilt; BANYAN_DESK_STATS_AGE (seconds, default
+** 120) how old its figures may be when served (0: no snapshot, always live).
 */
 int desk_service(enum service_phase phase, const char *db_path)
 {
@@ -256,6 +273,7 @@ int desk_service(enum service_phase phase, const char *db_path)
 		pthread_cond_signal(&service.wake);
 		pthread_mutex_unlock(&service.lock);
 		pthread_join(service.thread, NULL);
+		desk_snapshot_drop();
 		db_close(service.db);
 		memset(&service, 0, sizeof service);
 		return 0;
@@ -263,8 +281,11 @@ int desk_service(enum service_phase phase, const char *db_path)
 	memset(&service, 0, sizeof service);
 	const char *tick = getenv("BANYAN_DESK_TICK");
 	service.interval = tick && atoi(tick) > 0 ? atoi(tick) : 60;
+	const char *age = getenv("BANYAN_DESK_STATS_AGE");
+	service.snapshots = !age || atoi(age) > 0;
 	pthread_mutex_init(&service.lock, NULL);
 	pthread_cond_init(&service.wake, NULL);
+	/* The first pass runs at once, in the service's thread: the server does not wait for it. */
 	if (db_open(db_path, &service.db) < 0 || seed_routes(service.db) < 0 ||
 	    pthread_create(&service.thread, NULL, escalation_main, NULL) != 0) {
 		db_close(service.db);

@@ -11,6 +11,7 @@
 
 #include "core/clock.h"
 #include "desk/desk.h"
+#include "desk/snapshot.h"
 
 struct range {
 	int64_t from, to;
@@ -91,7 +92,7 @@ static const char *const groups[][2] = {
 };
 static const char group_tail[] =
 	" count(*), sum(overdue), sum(status = 'closed'),"
-	" sum(answered_at IS NOT NULL AND answered_at <= answer_due), round(avg(rating), 2) FROM sp GROUP BY 1"
+	" sum(answered_at IS NOT NULL AND answered_at <= answer_due), avg(rating) FROM sp GROUP BY 1"
 	" ORDER BY sum(overdue) DESC, count(*) DESC";
 
 static json_t *group_table(struct request *r, const struct range *g, int which, int *rc)
@@ -113,6 +114,162 @@ static json_t *group_table(struct request *r, const struct range *g, int which, 
 	return rows;
 }
 
+/* How old snapshot figures may be, in seconds; 0: always count live. */
+static int stats_max_age(void)
+{
+	const char *v = getenv("BANYAN_DESK_STATS_AGE");
+	return v ? atoi(v) : 120;
+}
+
+/*
+** The snapshot, when it should answer: no date range, fresh enough, and a
+** city with so many problems that counting them live would be slow (below
+** BANYAN_DESK_SNAPSHOT_FROM problems, default 50,000, figures are exact).
+*/
+static struct desk_snapshot *snapshot_for(const struct range *g)
+{
+	if (g->from != INT64_MIN || g->to != INT64_MAX)
+		return NULL;
+	struct desk_snapshot *snap = desk_snapshot_get(stats_max_age());
+	const char *from = getenv("BANYAN_DESK_SNAPSHOT_FROM");
+	int64_t threshold = from ? atoll(from) : 50000;
+	if (snap && snap->problems < threshold) {
+		desk_snapshot_put(snap);
+		snap = NULL;
+	}
+	return snap;
+}
+
+static bool path_within(const char *path, const char *scope)
+{
+	return strncmp(path, scope, strlen(scope)) == 0;
+}
+
+/* Is a snapshot group in the caller's scope?  The rule of desk_problem_visible(). */
+static bool group_in_scope(struct request *r, const char *area, const struct snapshot_org *district,
+                           const struct snapshot_org *department)
+{
+	if (!district || !department)
+		return false;
+	if (r->who.role == ROLE_DEPARTMENT)
+		return path_within(department->path, r->who.org_path);
+	return path_within(department->path, r->who.org_path) || path_within(district->path, area) ||
+	       path_within(area, district->path);
+}
+
+struct table_row {
+	const char *key, *name;
+	int64_t n[SNAPSHOT_FIELDS];
+};
+
+static int compare_rows(const void *a, const void *b)
+{
+	const struct table_row *x = a, *y = b;
+	if (x->n[SF_OVERDUE] != y->n[SF_OVERDUE])
+		return x->n[SF_OVERDUE] < y->n[SF_OVERDUE] ? 1 : -1;
+	if (x->n[SF_COUNT] != y->n[SF_COUNT])
+		return x->n[SF_COUNT] < y->n[SF_COUNT] ? 1 : -1;
+	return strcmp(x->key, y->key);
+}
+
+static json_t *row_json(const struct table_row *t)
+{
+	json_t *row = json_pack("{s:s, s:s, s:I, s:I, s:I, s:I}", "key", t->key, "name", t->name, "count",
+	                        (json_int_t)t->n[SF_COUNT], "overdue", (json_int_t)t->n[SF_OVERDUE], "closed",
+	                        (json_int_t)t->n[SF_CLOSED], "answered_on_time", (json_int_t)t->n[SF_ON_TIME]);
+	json_object_set_new(row, "satisfaction",
+	                    t->n[SF_RATING_N] ? json_real((double)t->n[SF_RATING_SUM] / (double)t->n[SF_RATING_N]) : json_null());
+	return row;
+}
+
+/*
+** The statistics from the snapshot, in the shape the live query gives:
+** totals (when totals is not NULL) and the three tables, or one table when
+** only is 0..2.  Category names come from the table of categories.
+*/
+static json_t *snapshot_stats(struct request *r, const struct desk_snapshot *snap, int only)
+{
+	const char *area = desk_service_area(r);
+	struct table_row *rows[3] = {NULL, NULL, NULL};
+	size_t n_rows[3] = {0, 0, 0};
+	int64_t totals[SNAPSHOT_FIELDS] = {0}, accept[SNAPSHOT_BUCKETS] = {0}, solve[SNAPSHOT_BUCKETS] = {0};
+	for (size_t i = 0; i < snap->n_groups; i++) {
+		const struct snapshot_group *g = &snap->groups[i];
+		const struct snapshot_org *district = desk_snapshot_org(snap, g->district),
+		                          *department = desk_snapshot_org(snap, g->department);
+		if (!group_in_scope(r, area, district, department))
+			continue;
+		for (int f = 0; f < SNAPSHOT_FIELDS; f++)
+			totals[f] += g->n[f];
+		for (int b = 0; b < SNAPSHOT_BUCKETS; b++) {
+			accept[b] += g->hist_accept[b];
+			solve[b] += g->hist_solve[b];
+		}
+		const char *keys[3] = {g->category, department->code, district->code};
+		const char *names[3] = {g->category, department->name, district->name};
+		for (int t = 0; t < 3; t++) {
+			size_t k = 0;
+			while (k < n_rows[t] && strcmp(rows[t][k].key, keys[t]) != 0)
+				k++;
+			if (k == n_rows[t]) {
+				struct table_row *grown = arena_alloc(r->arena, (n_rows[t] + 1) * sizeof *grown);
+				if (!grown)
+					return NULL;
+				if (n_rows[t])
+					memcpy(grown, rows[t], n_rows[t] * sizeof *grown);
+				rows[t] = grown;
+				memset(&rows[t][k], 0, sizeof rows[t][k]);
+				rows[t][k].key = keys[t];
+				rows[t][k].name = names[t];
+				n_rows[t]++;
+			}
+			for (int f = 0; f < SNAPSHOT_FIELDS; f++)
+				rows[t][k].n[f] += g->n[f];
+		}
+	}
+	/* Category names, from their table. */
+	struct db_stmt *s;
+	if (db_prepare(r->db, &s, "SELECT code, name FROM problem_categories", NULL) == 0) {
+		while (db_step(s) == DB_ROW)
+			for (size_t k = 0; k < n_rows[0]; k++)
+				if (strcmp(rows[0][k].key, db_column_text(s, 0)) == 0)
+					rows[0][k].name = arena_strdup(r->arena, db_column_text(s, 1));
+		db_finalize(s);
+	}
+	json_t *body = json_object();
+	for (int t = 0; t < 3; t++) {
+		if (only >= 0 && t != only)
+			continue;
+		qsort(rows[t], n_rows[t], sizeof rows[t][0], compare_rows);
+		json_t *list = json_array();
+		for (size_t k = 0; k < n_rows[t]; k++)
+			json_array_append_new(list, row_json(&rows[t][k]));
+		json_object_set_new(body, arena_printf(r->arena, "by_%s", groups[t][0]), list);
+	}
+	if (only >= 0)
+		return body;
+	double med_accept = desk_histogram_median(accept), med_solve = desk_histogram_median(solve);
+	json_t *t = json_pack("{s:I, s:{s:I, s:I, s:I, s:I, s:I}, s:I, s:I, s:I}", "total", (json_int_t)totals[SF_COUNT],
+	                      "by_status", "submitted", (json_int_t)totals[SF_SUBMITTED], "accepted",
+	                      (json_int_t)totals[SF_ACCEPTED], "in_progress", (json_int_t)totals[SF_IN_PROGRESS], "answered",
+	                      (json_int_t)totals[SF_ANSWERED], "closed", (json_int_t)totals[SF_CLOSED], "overdue",
+	                      (json_int_t)totals[SF_OVERDUE], "escalated", (json_int_t)totals[SF_ESCALATED], "rated",
+	                      (json_int_t)totals[SF_RATING_N]);
+	json_object_set_new(t, "on_time_rate", totals[SF_ANSWERED_N] ? json_real((double)totals[SF_ON_TIME] /
+	                                                                         (double)totals[SF_ANSWERED_N])
+	                                                             : json_null());
+	json_object_set_new(t, "satisfaction", totals[SF_RATING_N] ? json_real((double)totals[SF_RATING_SUM] /
+	                                                                       (double)totals[SF_RATING_N])
+	                                                           : json_null());
+	json_object_set_new(t, "median_hours_to_accept", med_accept < 0 ? json_null() : json_real(med_accept));
+	json_object_set_new(t, "median_hours_to_solve", med_solve < 0 ? json_null() : json_real(med_solve));
+	char as_of[32];
+	clock_format_iso(snap->taken_at, as_of);
+	json_object_set_new(t, "as_of", json_string(as_of));
+	json_object_set_new(body, "totals", t);
+	return body;
+}
+
 /*
 ** ROUTE: GET /api/v1/problems/stats
 ** AUTH: admin,leader,department
@@ -126,6 +283,17 @@ void problem_stats(struct request *r)
 	struct range g;
 	if (!range_args(r, &g))
 		return;
+	/* Without a date range, the background snapshot answers (see snapshot.c). */
+	struct desk_snapshot *snap = snapshot_for(&g);
+	if (snap) {
+		json_t *body = snapshot_stats(r, snap, -1);
+		desk_snapshot_put(snap);
+		if (body)
+			reply_json(r, 200, body);
+		else
+			reply_error(r, 503, "busy", NULL, "内存不足 (out of memory)");
+		return;
+	}
 	struct db_stmt *s;
 	int rc = query(r, &g,
 	               "SELECT count(*), sum(status = 'submitted'), sum(status = 'accepted'), sum(status = 'in_progress'),"
@@ -187,8 +355,17 @@ void problem_stats_export(struct request *r)
 	struct range g;
 	if (!(format = export_format_arg(r)) || !range_args(r, &g))
 		return;
-	int rc;
-	json_t *rows = group_table(r, &g, which, &rc), *out = json_array(), *row;
+	int rc = 0;
+	json_t *rows = NULL, *out = json_array(), *row;
+	struct desk_snapshot *snap = snapshot_for(&g);
+	if (snap) {
+		json_t *body = snapshot_stats(r, snap, which);
+		desk_snapshot_put(snap);
+		rows = json_incref(json_object_get(body, arena_printf(r->arena, "by_%s", groups[which][0])));
+		json_decref(body);
+	}
+	if (!rows)
+		rows = group_table(r, &g, which, &rc);
 	size_t i;
 	json_array_foreach(rows, i, row)
 	{

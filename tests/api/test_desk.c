@@ -330,6 +330,48 @@ static void test_attachments(void **state)
 	assert_int_equal(db_count(&server, "SELECT count(*) FROM problem_attachments"), 1);
 }
 
+/* Where a city has very many problems, statistics come from a snapshot the
+** server rebuilds in the background: the same figures as counting live. */
+static void test_snapshot_matches_live(void **state)
+{
+	(void)state;
+	assert_int_equal(server_stop_process(&server), 0);
+	setenv("BANYAN_DESK_SNAPSHOT_FROM", "1", 1);
+	setenv("BANYAN_DESK_STATS_AGE", "3600", 1);
+	server_start_process(&server, NULL);
+	unsetenv("BANYAN_DESK_SNAPSHOT_FROM");
+	unsetenv("BANYAN_DESK_STATS_AGE");
+	struct client *who[] = {&admin, &leader, &bureau};
+	const char *names[] = {"admin", "ja-leader", "ja-rsj"};
+	for (size_t i = 0; i < 3; i++) {
+		char password[64];
+		snprintf(password, sizeof password, "%s-password", names[i]);
+		assert_int_equal(client_login(who[i], names[i], password), 200);
+		struct response snap, live;
+		/* The snapshot is built in the background just after the start: wait for it. */
+		for (int tries = 0;; tries++) {
+			client_request(who[i], &snap, "GET", "/api/v1/problems/stats", NULL, NULL, NULL);
+			if (json_object_get(json_object_get(snap.json, "totals"), "as_of") || tries == 50)
+				break;
+			response_free(&snap);
+			usleep(100 * 1000);
+		}
+		client_request(who[i], &live, "GET", "/api/v1/problems/stats?from=2000-01-01", NULL, NULL, NULL);
+		assert_int_equal(snap.status, 200);
+		json_t *st = json_object_get(snap.json, "totals"), *lt = json_object_get(live.json, "totals");
+		assert_true(json_is_string(json_object_get(st, "as_of"))); /* it did come from the snapshot */
+		const char *fields[] = {"total", "overdue", "escalated", "rated"};
+		for (size_t f = 0; f < 4; f++)
+			assert_int_equal(json_integer_value(json_object_get(st, fields[f])),
+			                 json_integer_value(json_object_get(lt, fields[f])));
+		assert_true(json_equal(json_object_get(st, "by_status"), json_object_get(lt, "by_status")));
+		assert_true(json_equal(json_object_get(snap.json, "by_department"), json_object_get(live.json, "by_department")));
+		assert_true(json_equal(json_object_get(snap.json, "by_category"), json_object_get(live.json, "by_category")));
+		response_free(&snap);
+		response_free(&live);
+	}
+}
+
 int main(void)
 {
 	curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -341,6 +383,7 @@ int main(void)
 	    cmocka_unit_test(test_comments_and_bad_input),
 	    cmocka_unit_test(test_attachments),
 	    cmocka_unit_test(test_statistics),
+	    cmocka_unit_test(test_snapshot_matches_live),
 	};
 	int failed = cmocka_run_group_tests(tests, setup, teardown);
 	curl_global_cleanup();
