@@ -277,15 +277,16 @@ void problem_list(struct request *r)
 	bool inbox = waiting && strcmp(waiting, "1") == 0;
 	const char *who = r->who.role == ROLE_ENTERPRISE
 	                      ? "p.enterprise_id IN (SELECT enterprise_id FROM enterprise_users WHERE user_id = ?2)"
-	                  : r->who.role == ROLE_DEPARTMENT
-	                      ? "substr(g.path, 1, length(?1)) = ?1"
+	                  : r->who.role == ROLE_DEPARTMENT /* its own: the (department, current_due) index orders it */
+	                      ? "p.department_org_id = ?7"
 	                      : "(substr(g.path, 1, length(?1)) = ?1 OR substr(d.path, 1, length(?1)) = ?1"
 	                        " OR substr(?1, 1, length(d.path)) = d.path)";
 	/* The inbox: what waits on the caller, the nearest deadline first.  current_due
 	** is a generated, indexed column (migration 0005): ordering needs no sort. */
 	const char *waits = "", *order = " AND p.id < ?5 ORDER BY p.id DESC LIMIT ?6";
 	if (inbox) {
-		order = " AND p.id < ?5 ORDER BY p.current_due, p.id DESC LIMIT ?6";
+		/* Deadlines are ends of days, so many tie: the oldest first, in index order (no sort). */
+		order = " AND p.id < ?5 ORDER BY p.current_due, p.id LIMIT ?6";
 		switch (r->who.role) {
 		case ROLE_ENTERPRISE:
 			waits = " AND p.status = 'answered'";
@@ -302,7 +303,10 @@ void problem_list(struct request *r)
 	                         problem_select, who, waits, order);
 	struct db_stmt *s;
 	const char *scope = r->who.role == ROLE_DEPARTMENT ? r->who.org_path : desk_service_area(r);
-	int rc = db_prepare(r->db, &s, sql, "tittii", scope, r->who.user_id, status, category, cursor, limit);
+	/* ?7, the caller's own organisation, is in the statement only for a department. */
+	int rc = r->who.role == ROLE_DEPARTMENT
+	             ? db_prepare(r->db, &s, sql, "tittiii", scope, r->who.user_id, status, category, cursor, limit, r->who.org_id)
+	             : db_prepare(r->db, &s, sql, "tittii", scope, r->who.user_id, status, category, cursor, limit);
 	reply_rows(r, rc, s, problem_row_json, inbox ? 0 : limit);
 }
 

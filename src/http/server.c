@@ -750,7 +750,7 @@ int server_start(const struct server_config *cfg, struct server **ret)
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 	unsigned threads = (unsigned)(cfg->threads > 0 ? cfg->threads : (cores > 0 ? cores : 2));
 	s->daemon =
-	    MHD_start_daemon(MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG, 0, NULL, NULL,
+	    MHD_start_daemon(MHD_USE_POLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG, 0, NULL, NULL,
 	                     access_handler, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
 	                     MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_NOTIFY_COMPLETED, request_completed, s,
 	                     MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30, MHD_OPTION_CONNECTION_LIMIT, (unsigned)4000,
@@ -776,10 +776,10 @@ void server_stop(struct server *s, int grace_ms)
 	if (!s)
 		return;
 	if (s->daemon) {
-		/* No MHD_quiesce_daemon(): with a thread pool and epoll, libmicrohttpd
-		** 0.9.75 races its own workers removing the listening socket and
-		** panics.  Requests keep being accepted during the grace period and
-		** are finished like the rest. */
+		/* No MHD_quiesce_daemon(): requests keep being accepted during the
+		** grace period and are finished like the rest.  (With epoll,
+		** libmicrohttpd 0.9.75 races its own workers removing the listening
+		** socket when quiescing or stopping, and panics: hence poll().) */
 		events_close_all();
 		for (int waited = 0; atomic_load(&s->in_flight) > 0 && waited < grace_ms; waited += 10)
 			usleep(10000);

@@ -1,5 +1,7 @@
 /*
-** The HTTP server: libmicrohttpd with its internal epoll thread pool.
+** The HTTP server: libmicrohttpd with an internal thread pool, one poll() loop
+** per thread (its epoll mode can panic at shutdown in 0.9.75; poll measured
+** the same under the claim storm).
 ** Each worker thread opens its own database connection on first use (SQLite
 ** handles are not shared between threads); all are closed at shutdown.
 */
