@@ -113,17 +113,8 @@ void problem_attachment_post(struct request *r)
 		                  district, detail);
 		json_decref(detail);
 	}
-	if (rc < 0) {
-		if (db_in_transaction(r->db))
-			db_rollback(r->db);
-		reply_db_error(r, rc);
+	if (!db_finish_or_reply(r, rc))
 		return;
-	}
-	rc = db_commit(r->db);
-	if (rc < 0) {
-		reply_db_error(r, rc);
-		return;
-	}
 	reply_json(r, 201, json_pack("{s:I, s:s, s:s, s:I}", "id", (json_int_t)aid, "name", name, "content_type", type,
 	                             "size", (json_int_t)len));
 }

@@ -210,16 +210,7 @@ void enterprise_account_post(struct request *r)
 		                  e.org_path, detail);
 		json_decref(detail);
 	}
-	if (rc < 0) {
-		if (db_in_transaction(r->db))
-			db_rollback(r->db);
-		reply_db_error(r, rc);
+	if (!db_finish_or_reply(r, rc))
 		return;
-	}
-	rc = db_commit(r->db);
-	if (rc < 0) {
-		reply_db_error(r, rc);
-		return;
-	}
 	reply_json(r, 200, json_pack("{s:I, s:s}", "enterprise", (json_int_t)id, "username", username));
 }

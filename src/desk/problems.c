@@ -174,16 +174,8 @@ static void problem_publish(struct problem_ref *p, const char *status)
 /* Commit and answer with the problem as it now is. */
 static void finish(struct request *r, int rc, int64_t id, int status)
 {
-	if (rc < 0) {
-		db_rollback(r->db);
-		reply_db_error(r, rc);
+	if (!db_finish_or_reply(r, rc))
 		return;
-	}
-	rc = db_commit(r->db);
-	if (rc < 0) {
-		reply_db_error(r, rc);
-		return;
-	}
 	struct problem_ref p;
 	json_t *body = problem_load(r, id, &p);
 	if (!body)

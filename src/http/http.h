@@ -131,6 +131,13 @@ void request_finish_deferred(struct request *r, int status, char *body);
 void reply_rows(struct request *r, int rc, struct db_stmt *s, json_t *(*row)(struct request *r, struct db_stmt *s),
                 int64_t page_limit);
 
+/*
+** End the request's transaction: commit when rc is 0 (the writes went
+** well), roll back otherwise.  Returns true once committed; otherwise
+** answers the database error and returns false.
+*/
+bool db_finish_or_reply(struct request *r, int rc);
+
 /* 500 for a database failure: logs the detail, tells the caller only the request id. */
 void reply_db_error(struct request *r, int db_result);
 

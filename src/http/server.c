@@ -264,6 +264,19 @@ static void reply_error_allow(struct request *r, const char *allow, const char *
 	va_end(ap);
 }
 
+bool db_finish_or_reply(struct request *r, int rc)
+{
+	if (rc == 0)
+		rc = db_commit(r->db);
+	else if (db_in_transaction(r->db))
+		db_rollback(r->db);
+	if (rc < 0) {
+		reply_db_error(r, rc);
+		return false;
+	}
+	return true;
+}
+
 void reply_db_error(struct request *r, int db_result)
 {
 	if (db_result == DB_BUSY) {

@@ -187,16 +187,8 @@ void session_login(struct request *r)
 		rc = audit_append(r->db, &ctx, "session.login", "user", arena_printf(r->arena, "%lld", (long long)u.id),
 		                  u.org_path, NULL);
 	}
-	if (rc < 0) {
-		db_rollback(r->db);
-		reply_db_error(r, rc);
+	if (!db_finish_or_reply(r, rc))
 		return;
-	}
-	rc = db_commit(r->db);
-	if (rc < 0) {
-		reply_db_error(r, rc);
-		return;
-	}
 	r->who.user_id = u.id;
 	r->who.org_path = u.org_path;
 	json_t *user = me_json(r);
@@ -228,16 +220,8 @@ void session_logout(struct request *r)
 		rc = audit_append(r->db, &ctx, "session.logout", "user",
 		                  arena_printf(r->arena, "%lld", (long long)r->who.user_id), r->who.org_path, NULL);
 	}
-	if (rc < 0) {
-		db_rollback(r->db);
-		reply_db_error(r, rc);
+	if (!db_finish_or_reply(r, rc))
 		return;
-	}
-	rc = db_commit(r->db);
-	if (rc < 0) {
-		reply_db_error(r, rc);
-		return;
-	}
 	r->set_cookie = arena_printf(r->arena, "%s=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0", SESSION_COOKIE);
 	reply_json(r, 200, json_pack("{s:b}", "ok", 1));
 }
