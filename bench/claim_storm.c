@@ -54,22 +54,21 @@ enum { OUT_CAP = 2048, IN_CAP0 = 4096, IN_MAX = 1 << 20, MAX_TRIES = 5 };
 enum { T_FRESH, T_REPEAT, T_REPLAY, NTYPES };
 enum { C_201, C_200, C_409_CLAIMED, C_409_SOLD, C_409_OTHER, C_422, C_401, C_4XX, C_5XX, C_OTHER, NCLASSES };
 static const char *const class_names[NCLASSES] = {
-    "201",     "200", "409 already_claimed", "409 sold_out", "409 other", "422", "401", "other 4xx",
-    "5xx",     "other",
+    "201", "200", "409 already_claimed", "409 sold_out", "409 other", "422", "401", "other 4xx", "5xx", "other",
 };
 static const char *const class_keys[NCLASSES] = {"c201", "c200", "c409_claimed", "c409_sold", "c409_other",
-                                                 "c422", "c401", "c4xx", "c5xx", "cother"};
+                                                 "c422", "c401", "c4xx",         "c5xx",      "cother"};
 
 enum conn_state { S_CLOSED, S_CONNECTING, S_OPEN };
 
 struct conn {
 	int fd;
 	enum conn_state state;
-	bool want_out;  /* EPOLLOUT registered */
-	bool active;    /* a request is in flight (or waiting for a reconnect) */
-	uint8_t type;   /* of the active request */
+	bool want_out; /* EPOLLOUT registered */
+	bool active;   /* a request is in flight (or waiting for a reconnect) */
+	uint8_t type;  /* of the active request */
 	uint8_t tries;
-	uint32_t seq;   /* the request's number (its request_id), an index into recs */
+	uint32_t seq; /* the request's number (its request_id), an index into recs */
 	uint32_t user;
 	uint64_t sent_ns, retry_at_ns;
 	char out[OUT_CAP];
@@ -112,10 +111,10 @@ static int ep;
 static struct conn *conns;
 static struct sockaddr_in addr;
 static uint64_t rng;
-static char run_id[17];      /* random, per run: nonces and request_ids */
-static char head[512];       /* the constant part of every request */
+static char run_id[17]; /* random, per run: nonces and request_ids */
+static char head[512];  /* the constant part of every request */
 static size_t head_len;
-static char body_head[128];  /* and of every body */
+static char body_head[128]; /* and of every body */
 static size_t body_head_len;
 static char ts_text[24];
 static time_t ts_now;
@@ -124,9 +123,9 @@ static crypto_auth_hmacsha256_state sig_base; /* keyed, "POST\n" PATH "\n" absor
 
 static struct rec *recs;
 static uint32_t n_recs, cap_recs;
-static uint32_t *answered;   /* seqs of answered fresh/repeat requests */
+static uint32_t *answered; /* seqs of answered fresh/repeat requests */
 static uint32_t n_answered;
-static uint32_t *winners;    /* users with a 201 */
+static uint32_t *winners; /* users with a 201 */
 static uint32_t n_winners;
 static uint8_t *has_voucher; /* per user */
 static uint32_t next_user;
@@ -421,7 +420,8 @@ static void record(struct conn *c, int status, const char *body, size_t body_len
 		cls = C_OTHER;
 	counts[c->type][cls]++;
 	if (cls != C_201 && cls != C_200 && !sample[cls][0])
-		snprintf(sample[cls], sizeof sample[cls], "%d %.*s", status, (int)(body_len < 200 ? body_len : 200), body);
+		snprintf(sample[cls], sizeof sample[cls], "%d %.*s", status, (int)(body_len < 200 ? body_len : 200),
+		         body);
 
 	uint64_t code = 0;
 	if (status == 201) {
@@ -484,7 +484,8 @@ static int parse(struct conn *c, uint64_t now, bool *close_after)
 		int status = atoi(buf + 9);
 		long long clen = -1;
 		bool chunked = false, close_hdr = buf[7] == '0';
-		for (char *line = memchr(buf, '\n', hlen); line && line < eoh; line = memchr(line, '\n', (size_t)(eoh - line))) {
+		for (char *line = memchr(buf, '\n', hlen); line && line < eoh;
+		     line = memchr(line, '\n', (size_t)(eoh - line))) {
 			line++;
 			size_t ll = (size_t)(eoh - line);
 			if (ll > 15 && strncasecmp(line, "content-length:", 15) == 0)
@@ -514,7 +515,8 @@ static int parse(struct conn *c, uint64_t now, bool *close_after)
 				unsigned long long sz = strtoull(buf + p, NULL, 16);
 				p = (size_t)(nl - buf) + 2;
 				if (sz == 0) {
-					char *end = memmem(buf + p, c->in_len - p, "\r\n", 2); /* trailers end with an empty line */
+					char *end = memmem(buf + p, c->in_len - p, "\r\n",
+					                   2); /* trailers end with an empty line */
 					while (end && end != buf + p) {
 						p = (size_t)(end - buf) + 2;
 						end = memmem(buf + p, c->in_len - p, "\r\n", 2);
@@ -677,11 +679,10 @@ static double pct(double p)
 
 static void usage(void)
 {
-	fprintf(stderr,
-	        "usage: claim_storm --port P [--host 127.0.0.1] [--connections 1000] [--duration 10]\n"
-	        "       [--key KEY_ID] [--secret SECRET] [--round ID] [--kind ID] [--users 1000000]\n"
-	        "       [--repeat-percent 10] [--replay-percent 1] [--path /api/v1/vouchers/claims]\n"
-	        "       [--timeout 5] [--drain 5] [--seed N]\n");
+	fprintf(stderr, "usage: claim_storm --port P [--host 127.0.0.1] [--connections 1000] [--duration 10]\n"
+	                "       [--key KEY_ID] [--secret SECRET] [--round ID] [--kind ID] [--users 1000000]\n"
+	                "       [--repeat-percent 10] [--replay-percent 1] [--path /api/v1/vouchers/claims]\n"
+	                "       [--timeout 5] [--drain 5] [--seed N]\n");
 	exit(2);
 }
 
@@ -698,41 +699,81 @@ static bool digits(const char *s)
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-	    {"host", required_argument, 0, 'h'},     {"port", required_argument, 0, 'p'},
-	    {"connections", required_argument, 0, 'c'}, {"duration", required_argument, 0, 'd'},
-	    {"key", required_argument, 0, 'k'},      {"secret", required_argument, 0, 's'},
-	    {"round", required_argument, 0, 'r'},    {"kind", required_argument, 0, 'K'},
-	    {"users", required_argument, 0, 'u'},    {"repeat-percent", required_argument, 0, 'R'},
-	    {"replay-percent", required_argument, 0, 'P'}, {"path", required_argument, 0, 'a'},
-	    {"timeout", required_argument, 0, 't'},  {"drain", required_argument, 0, 'D'},
-	    {"seed", required_argument, 0, 'S'},     {"help", no_argument, 0, '?'},
+	    {"host", required_argument, 0, 'h'},
+	    {"port", required_argument, 0, 'p'},
+	    {"connections", required_argument, 0, 'c'},
+	    {"duration", required_argument, 0, 'd'},
+	    {"key", required_argument, 0, 'k'},
+	    {"secret", required_argument, 0, 's'},
+	    {"round", required_argument, 0, 'r'},
+	    {"kind", required_argument, 0, 'K'},
+	    {"users", required_argument, 0, 'u'},
+	    {"repeat-percent", required_argument, 0, 'R'},
+	    {"replay-percent", required_argument, 0, 'P'},
+	    {"path", required_argument, 0, 'a'},
+	    {"timeout", required_argument, 0, 't'},
+	    {"drain", required_argument, 0, 'D'},
+	    {"seed", required_argument, 0, 'S'},
+	    {"help", no_argument, 0, '?'},
 	    {0, 0, 0, 0},
 	};
 	int ch;
 	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		switch (ch) {
-		case 'h': opt.host = optarg; break;
-		case 'p': opt.port = atoi(optarg); break;
-		case 'c': opt.connections = atoi(optarg); break;
-		case 'd': opt.duration = atof(optarg); break;
-		case 'k': opt.key = optarg; break;
-		case 's': opt.secret = optarg; break;
-		case 'r': opt.round = optarg; break;
-		case 'K': opt.kind = optarg; break;
-		case 'u': opt.users = (uint32_t)strtoul(optarg, NULL, 10); break;
-		case 'R': opt.repeat_pct = atof(optarg); break;
-		case 'P': opt.replay_pct = atof(optarg); break;
-		case 'a': opt.path = optarg; break;
-		case 't': opt.timeout = atof(optarg); break;
-		case 'D': opt.drain = atof(optarg); break;
-		case 'S': opt.seed = strtoull(optarg, NULL, 10); break;
-		default: usage();
+		case 'h':
+			opt.host = optarg;
+			break;
+		case 'p':
+			opt.port = atoi(optarg);
+			break;
+		case 'c':
+			opt.connections = atoi(optarg);
+			break;
+		case 'd':
+			opt.duration = atof(optarg);
+			break;
+		case 'k':
+			opt.key = optarg;
+			break;
+		case 's':
+			opt.secret = optarg;
+			break;
+		case 'r':
+			opt.round = optarg;
+			break;
+		case 'K':
+			opt.kind = optarg;
+			break;
+		case 'u':
+			opt.users = (uint32_t)strtoul(optarg, NULL, 10);
+			break;
+		case 'R':
+			opt.repeat_pct = atof(optarg);
+			break;
+		case 'P':
+			opt.replay_pct = atof(optarg);
+			break;
+		case 'a':
+			opt.path = optarg;
+			break;
+		case 't':
+			opt.timeout = atof(optarg);
+			break;
+		case 'D':
+			opt.drain = atof(optarg);
+			break;
+		case 'S':
+			opt.seed = strtoull(optarg, NULL, 10);
+			break;
+		default:
+			usage();
 		}
 	}
 	if (optind != argc || opt.port <= 0 || opt.port > 65535 || opt.connections <= 0 || opt.duration <= 0 ||
 	    opt.timeout <= 0 || opt.drain < 0 || opt.users == 0 || opt.users > 1000000000u || opt.repeat_pct < 0 ||
 	    opt.replay_pct < 0 || opt.repeat_pct + opt.replay_pct > 100 || !digits(opt.round) || !digits(opt.kind) ||
-	    strlen(opt.key) > 100 || strlen(opt.path) > 200 || strlen(opt.round) > 18 || strlen(opt.kind) > 18 || opt.path[0] != '/')
+	    strlen(opt.key) > 100 || strlen(opt.path) > 200 || strlen(opt.round) > 18 || strlen(opt.kind) > 18 ||
+	    opt.path[0] != '/')
 		usage();
 	addr = (struct sockaddr_in){.sin_family = AF_INET, .sin_port = htons((uint16_t)opt.port)};
 	if (inet_pton(AF_INET, opt.host, &addr.sin_addr) != 1) {

@@ -58,7 +58,7 @@ int db_exec(struct db *d, const char *sql);
 ** a NULL format binds nothing, for a statement bound later with db_rebind().
 */
 int db_prepare(struct db *d, struct db_stmt **ret, const char *sql, const char *fmt, ...);
-int db_step(struct db_stmt *s);      /* DB_ROW, DB_DONE or an error */
+int db_step(struct db_stmt *s); /* DB_ROW, DB_DONE or an error */
 /* Reset a prepared statement and bind new values (the format of db_prepare): for loops. */
 int db_rebind(struct db_stmt *s, const char *fmt, ...);
 int db_reset(struct db_stmt *s);     /* to step again with the same bindings */

@@ -33,17 +33,19 @@ static bool visible_problem(struct request *r, int64_t *ret_id, const char **ret
 	struct db_stmt *s;
 	if (!route_param_id(r, "id", ret_id))
 		return false;
-	int rc = db_prepare(r->db, &s,
-	                    "SELECT d.path, g.path, p.enterprise_id,"
-	                    " EXISTS (SELECT 1 FROM enterprise_users u WHERE u.user_id = ?2 AND u.enterprise_id = p.enterprise_id)"
-	                    " FROM problems p JOIN orgs d ON d.id = p.district_org_id JOIN orgs g ON g.id = p.department_org_id"
-	                    " WHERE p.id = ?1",
-	                    "ii", *ret_id, r->who.user_id);
+	int rc = db_prepare(
+	    r->db, &s,
+	    "SELECT d.path, g.path, p.enterprise_id,"
+	    " EXISTS (SELECT 1 FROM enterprise_users u WHERE u.user_id = ?2 AND u.enterprise_id = p.enterprise_id)"
+	    " FROM problems p JOIN orgs d ON d.id = p.district_org_id JOIN orgs g ON g.id = p.department_org_id"
+	    " WHERE p.id = ?1",
+	    "ii", *ret_id, r->who.user_id);
 	bool ok = false;
 	if (rc == 0 && (rc = db_step(s)) == DB_ROW) {
 		*ret_district = arena_strdup(r->arena, db_column_text(s, 0));
-		ok = r->who.role == ROLE_ENTERPRISE ? db_column_int64(s, 3) != 0
-		                                    : desk_problem_visible(r, db_column_text(s, 0), db_column_text(s, 1));
+		ok = r->who.role == ROLE_ENTERPRISE
+		         ? db_column_int64(s, 3) != 0
+		         : desk_problem_visible(r, db_column_text(s, 0), db_column_text(s, 1));
 	}
 	db_finalize(s);
 	if (rc < 0 && rc != DB_DONE)
@@ -88,13 +90,16 @@ void problem_attachment_post(struct request *r)
 		return;
 	}
 	if (!content_matches(type, bytes, len)) {
-		reply_error(r, 415, "unsupported_attachment", "content_type",
-		            "附件应为 PNG、JPEG、PDF 或文本,且内容与类型一致 (PNG, JPEG, PDF or text, matching its content)");
+		reply_error(
+		    r, 415, "unsupported_attachment", "content_type",
+		    "附件应为 PNG、JPEG、PDF 或文本,且内容与类型一致 (PNG, JPEG, PDF or text, matching its content)");
 		return;
 	}
-	int rc = db_query_int64(r->db, &count, "SELECT count(*) FROM problem_attachments WHERE problem_id = ?", "i", id);
+	int rc =
+	    db_query_int64(r->db, &count, "SELECT count(*) FROM problem_attachments WHERE problem_id = ?", "i", id);
 	if (rc == 0 && count >= ATTACHMENTS_PER_PROBLEM) {
-		reply_error(r, 409, "too_many_attachments", NULL, "每个问题最多 20 个附件 (at most 20 files a problem)");
+		reply_error(r, 409, "too_many_attachments", NULL,
+		            "每个问题最多 20 个附件 (at most 20 files a problem)");
 		return;
 	}
 	if (rc == 0)
@@ -109,14 +114,15 @@ void problem_attachment_post(struct request *r)
 		struct audit_context ctx = audit_context_of(r);
 		json_t *detail = json_pack("{s:{s:s, s:s, s:I}}", "after", "name", name, "content_type", type, "size",
 		                           (json_int_t)len);
-		rc = audit_append(r->db, &ctx, "problem.attach", "problem", arena_printf(r->arena, "%lld", (long long)id),
-		                  district, detail);
+		rc = audit_append(r->db, &ctx, "problem.attach", "problem",
+		                  arena_printf(r->arena, "%lld", (long long)id), district, detail);
 		json_decref(detail);
 	}
 	if (!db_finish_or_reply(r, rc))
 		return;
-	reply_json(r, 201, json_pack("{s:I, s:s, s:s, s:I}", "id", (json_int_t)aid, "name", name, "content_type", type,
-	                             "size", (json_int_t)len));
+	reply_json(r, 201,
+	           json_pack("{s:I, s:s, s:s, s:I}", "id", (json_int_t)aid, "name", name, "content_type", type, "size",
+	                     (json_int_t)len));
 }
 
 /*
@@ -132,8 +138,8 @@ void problem_attachment_get(struct request *r)
 		return;
 	struct db_stmt *s;
 	int rc = db_prepare(r->db, &s,
-	                    "SELECT name, content_type, data FROM problem_attachments WHERE id = ? AND problem_id = ?", "ii",
-	                    aid, id);
+	                    "SELECT name, content_type, data FROM problem_attachments WHERE id = ? AND problem_id = ?",
+	                    "ii", aid, id);
 	if (rc == 0 && (rc = db_step(s)) == DB_ROW) {
 		size_t len;
 		const void *data = db_column_blob(s, 2, &len);

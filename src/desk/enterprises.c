@@ -18,9 +18,10 @@ const char *desk_service_area(struct request *r)
 {
 	const char *area = r->who.org_path;
 	struct db_stmt *s;
-	if (db_prepare(r->db, &s,
-	               "SELECT p.path FROM orgs o JOIN orgs p ON p.id = o.parent_id WHERE o.id = ? AND o.kind = 'department'",
-	               "i", r->who.org_id) == 0) {
+	if (db_prepare(
+	        r->db, &s,
+	        "SELECT p.path FROM orgs o JOIN orgs p ON p.id = o.parent_id WHERE o.id = ? AND o.kind = 'department'",
+	        "i", r->who.org_id) == 0) {
 		if (db_step(s) == DB_ROW)
 			area = arena_strdup(r->arena, db_column_text(s, 0));
 		db_finalize(s);
@@ -52,7 +53,8 @@ bool enterprise_for_caller(struct request *r, int64_t id, struct enterprise *ret
 		bool own = db_column_int64(s, 6) != 0;
 		ok = r->who.role == ROLE_ENTERPRISE ? own : same_branch(ret->org_path, desk_service_area(r));
 		if (!ok)
-			reply_error(r, 403, "out_of_scope", "enterprise", "该企业不在您的服务范围内 (enterprise outside your scope)");
+			reply_error(r, 403, "out_of_scope", "enterprise",
+			            "该企业不在您的服务范围内 (enterprise outside your scope)");
 	} else if (rc == DB_DONE) {
 		reply_error(r, 404, "unknown_enterprise", "enterprise", "企业不存在 (no such enterprise)");
 	} else {
@@ -81,8 +83,8 @@ static json_t *enterprise_row_json(struct request *r, struct db_stmt *s)
 */
 void enterprise_post(struct request *r)
 {
-	static const char *const fields[] = {"name", "credit_code", "district", "industry", "contact_name",
-	                                     "contact_phone", NULL};
+	static const char *const fields[] = {"name",         "credit_code",   "district", "industry",
+	                                     "contact_name", "contact_phone", NULL};
 	const char *name, *credit, *district, *industry, *contact, *phone;
 	struct org o;
 	if (!body_only(r, fields) || !body_string(r, "name", FIELD_REQUIRED, 200, &name) ||
@@ -107,28 +109,32 @@ void enterprise_post(struct request *r)
 		return;
 	}
 	if (!same_branch(o.path, desk_service_area(r))) {
-		reply_error(r, 403, "out_of_scope", "district", "该区县不在您的服务范围内 (district outside your scope)");
+		reply_error(r, 403, "out_of_scope", "district",
+		            "该区县不在您的服务范围内 (district outside your scope)");
 		return;
 	}
 	int64_t existing = 0;
 	rc = db_query_int64(r->db, &existing, "SELECT id FROM enterprises WHERE credit_code = ?", "t", credit);
 	if (rc == 0) {
-		reply_error(r, 409, "credit_code_taken", "credit_code", "该企业已登记,编号 %lld (already registered as %lld)",
-		            (long long)existing, (long long)existing);
+		reply_error(r, 409, "credit_code_taken", "credit_code",
+		            "该企业已登记,编号 %lld (already registered as %lld)", (long long)existing,
+		            (long long)existing);
 		return;
 	}
 	rc = db_begin(r->db);
 	if (rc == 0)
 		rc = db_run(r->db,
-		            "INSERT INTO enterprises(name, credit_code, org_id, industry, contact_name, contact_phone, created_at)"
+		            "INSERT INTO enterprises(name, credit_code, org_id, industry, contact_name, contact_phone, "
+		            "created_at)"
 		            " VALUES (?,?,?,?,?,?,?)",
 		            "ttittti", name, credit, o.id, industry, contact, phone, clock_now());
 	int64_t id = db_last_insert_id(r->db);
 	if (rc == 0) {
 		struct audit_context ctx = audit_context_of(r);
-		json_t *detail = json_pack("{s:{s:s, s:s, s:s}}", "after", "name", name, "credit_code", credit, "district", district);
-		rc = audit_append(r->db, &ctx, "enterprise.create", "enterprise", arena_printf(r->arena, "%lld", (long long)id),
-		                  o.path, detail);
+		json_t *detail = json_pack("{s:{s:s, s:s, s:s}}", "after", "name", name, "credit_code", credit,
+		                           "district", district);
+		rc = audit_append(r->db, &ctx, "enterprise.create", "enterprise",
+		                  arena_printf(r->arena, "%lld", (long long)id), o.path, detail);
 		json_decref(detail);
 	}
 	if (rc < 0) {
@@ -144,13 +150,14 @@ void enterprise_post(struct request *r)
 		reply_db_error(r, rc);
 		return;
 	}
-	reply_json(r, 201, json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)id, "name", name, "credit_code", credit,
-	                             "district", district));
+	reply_json(r, 201,
+	           json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)id, "name", name, "credit_code", credit,
+	                     "district", district));
 }
 
 static const char enterprise_select[] =
-	"SELECT e.id, e.name, e.credit_code, o.code, o.name, e.industry, e.contact_name, e.contact_phone"
-	" FROM enterprises e JOIN orgs o ON o.id = e.org_id";
+    "SELECT e.id, e.name, e.credit_code, o.code, o.name, e.industry, e.contact_name, e.contact_phone"
+    " FROM enterprises e JOIN orgs o ON o.id = e.org_id";
 
 /*
 ** ROUTE: GET /api/v1/enterprises
@@ -169,11 +176,12 @@ void enterprise_list(struct request *r)
 	bool own = r->who.role == ROLE_ENTERPRISE;
 	const char *who = own ? "e.id IN (SELECT enterprise_id FROM enterprise_users WHERE user_id = ?1)"
 	                      : "(substr(o.path, 1, length(?1)) = ?1 OR substr(?1, 1, length(o.path)) = o.path)";
-	char *sql = arena_printf(r->arena,
-	                         "%s WHERE %s"
-	                         " AND e.id < ?2 AND (?3 IS NULL OR instr(e.name, ?3) > 0 OR instr(e.credit_code, ?3) > 0)"
-	                         " AND (?4 IS NULL OR o.code = ?4) ORDER BY e.id DESC LIMIT ?5",
-	                         enterprise_select, who);
+	char *sql =
+	    arena_printf(r->arena,
+	                 "%s WHERE %s"
+	                 " AND e.id < ?2 AND (?3 IS NULL OR instr(e.name, ?3) > 0 OR instr(e.credit_code, ?3) > 0)"
+	                 " AND (?4 IS NULL OR o.code = ?4) ORDER BY e.id DESC LIMIT ?5",
+	                 enterprise_select, who);
 	int rc = own ? db_prepare(r->db, &s, sql, "iitti", r->who.user_id, cursor, q, district, limit)
 	             : db_prepare(r->db, &s, sql, "titti", desk_service_area(r), cursor, q, district, limit);
 	reply_rows(r, rc, s, enterprise_row_json, limit);
@@ -197,17 +205,20 @@ void enterprise_account_post(struct request *r)
 	int rc = db_query_int64(r->db, &user, "SELECT id FROM users WHERE username = ? AND role = 'enterprise'", "t",
 	                        username);
 	if (rc == DB_DONE) {
-		reply_error(r, 422, "invalid_value", "username", "没有这个企业角色的账号 (no enterprise account %s)", username);
+		reply_error(r, 422, "invalid_value", "username", "没有这个企业角色的账号 (no enterprise account %s)",
+		            username);
 		return;
 	}
 	rc = rc < 0 ? rc : db_begin(r->db);
 	if (rc == 0)
-		rc = db_run(r->db, "INSERT OR REPLACE INTO enterprise_users(user_id, enterprise_id) VALUES (?,?)", "ii", user, id);
+		rc = db_run(r->db, "INSERT OR REPLACE INTO enterprise_users(user_id, enterprise_id) VALUES (?,?)", "ii",
+		            user, id);
 	if (rc == 0) {
 		struct audit_context ctx = audit_context_of(r);
-		json_t *detail = json_pack("{s:{s:s, s:I}}", "after", "username", username, "enterprise", (json_int_t)id);
-		rc = audit_append(r->db, &ctx, "enterprise.account", "enterprise", arena_printf(r->arena, "%lld", (long long)id),
-		                  e.org_path, detail);
+		json_t *detail =
+		    json_pack("{s:{s:s, s:I}}", "after", "username", username, "enterprise", (json_int_t)id);
+		rc = audit_append(r->db, &ctx, "enterprise.account", "enterprise",
+		                  arena_printf(r->arena, "%lld", (long long)id), e.org_path, detail);
 		json_decref(detail);
 	}
 	if (!db_finish_or_reply(r, rc))

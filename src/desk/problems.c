@@ -50,11 +50,11 @@ const char *desk_light(const char *status, int64_t accept_due, int64_t answer_du
 }
 
 static const char problem_select[] =
-	"SELECT p.id, p.title, p.category, c.name, p.status, p.escalation, p.reopened, p.accept_due, p.answer_due,"
-	" p.solve_due, p.created_at, e.id, e.name, d.code, d.name, d.path, g.code, g.name, g.path, p.description,"
-	" p.project_ref, p.lead_ref, p.rating, p.rating_comment, p.raised_by, p.enterprise_id"
-	" FROM problems p JOIN problem_categories c ON c.code = p.category JOIN enterprises e ON e.id = p.enterprise_id"
-	" JOIN orgs d ON d.id = p.district_org_id JOIN orgs g ON g.id = p.department_org_id";
+    "SELECT p.id, p.title, p.category, c.name, p.status, p.escalation, p.reopened, p.accept_due, p.answer_due,"
+    " p.solve_due, p.created_at, e.id, e.name, d.code, d.name, d.path, g.code, g.name, g.path, p.description,"
+    " p.project_ref, p.lead_ref, p.rating, p.rating_comment, p.raised_by, p.enterprise_id"
+    " FROM problems p JOIN problem_categories c ON c.code = p.category JOIN enterprises e ON e.id = p.enterprise_id"
+    " JOIN orgs d ON d.id = p.district_org_id JOIN orgs g ON g.id = p.department_org_id";
 
 static json_t *problem_row_json(struct request *r, struct db_stmt *s)
 {
@@ -65,15 +65,17 @@ static json_t *problem_row_json(struct request *r, struct db_stmt *s)
 	clock_format_iso(db_column_int64(s, 8), answer);
 	clock_format_iso(db_column_int64(s, 9), solve);
 	const char *status = db_column_text(s, 4);
-	json_t *p = json_pack(
-		"{s:I, s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:{s:s, s:s, s:s}, s:s, s:{s:I, s:s}, s:{s:s, s:s}, s:{s:s, s:s}}",
-		"id", (json_int_t)db_column_int64(s, 0), "title", db_column_text(s, 1), "category", db_column_text(s, 2),
-		"category_name", db_column_text(s, 3), "status", status, "light",
-		desk_light(status, db_column_int64(s, 7), db_column_int64(s, 8), clock_now()), "escalation",
-		(json_int_t)db_column_int64(s, 5), "reopened", (json_int_t)db_column_int64(s, 6), "due", "accept", accept,
-		"answer", answer, "solve", solve, "created_at", created, "enterprise", "id",
-		(json_int_t)db_column_int64(s, 11), "name", db_column_text(s, 12), "district", "code", db_column_text(s, 13),
-		"name", db_column_text(s, 14), "department", "code", db_column_text(s, 16), "name", db_column_text(s, 17));
+	json_t *p =
+	    json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:{s:s, s:s, s:s}, s:s, s:{s:I, s:s}, s:{s:s, s:s}, "
+	              "s:{s:s, s:s}}",
+	              "id", (json_int_t)db_column_int64(s, 0), "title", db_column_text(s, 1), "category",
+	              db_column_text(s, 2), "category_name", db_column_text(s, 3), "status", status, "light",
+	              desk_light(status, db_column_int64(s, 7), db_column_int64(s, 8), clock_now()), "escalation",
+	              (json_int_t)db_column_int64(s, 5), "reopened", (json_int_t)db_column_int64(s, 6), "due", "accept",
+	              accept, "answer", answer, "solve", solve, "created_at", created, "enterprise", "id",
+	              (json_int_t)db_column_int64(s, 11), "name", db_column_text(s, 12), "district", "code",
+	              db_column_text(s, 13), "name", db_column_text(s, 14), "department", "code", db_column_text(s, 16),
+	              "name", db_column_text(s, 17));
 	return p;
 }
 
@@ -110,9 +112,10 @@ static json_t *problem_load(struct request *r, int64_t id, struct problem_ref *r
 		bool visible;
 		if (r->who.role == ROLE_ENTERPRISE) {
 			int64_t linked = 0;
-			visible = db_query_int64(r->db, &linked,
-			                         "SELECT 1 FROM enterprise_users WHERE user_id = ? AND enterprise_id = ?", "ii",
-			                         r->who.user_id, ref.enterprise_id) == 0;
+			visible =
+			    db_query_int64(r->db, &linked,
+			                   "SELECT 1 FROM enterprise_users WHERE user_id = ? AND enterprise_id = ?",
+			                   "ii", r->who.user_id, ref.enterprise_id) == 0;
 		} else {
 			visible = desk_problem_visible(r, ref.district_path, ref.department_path);
 		}
@@ -143,10 +146,11 @@ static json_t *problem_load(struct request *r, int64_t id, struct problem_ref *r
 static int problem_event(struct request *r, int64_t id, const char *kind, const char *from, const char *to,
                          int64_t from_org, int64_t to_org, const char *text, const char *org_path)
 {
-	int rc = db_run(r->db,
-	                "INSERT INTO problem_events(problem_id, at, actor_id, actor, kind, from_status, to_status,"
-	                " from_org_id, to_org_id, text) VALUES (?,?,?,?,?,?,?,?,?,?)",
-	                "iiittttrrt", id, clock_now(), r->who.user_id, r->who.name, kind, from, to, from_org, to_org, text);
+	int rc =
+	    db_run(r->db,
+	           "INSERT INTO problem_events(problem_id, at, actor_id, actor, kind, from_status, to_status,"
+	           " from_org_id, to_org_id, text) VALUES (?,?,?,?,?,?,?,?,?,?)",
+	           "iiittttrrt", id, clock_now(), r->who.user_id, r->who.name, kind, from, to, from_org, to_org, text);
 	if (rc < 0)
 		return rc;
 	struct audit_context ctx = audit_context_of(r);
@@ -203,12 +207,13 @@ void problem_post(struct request *r)
 	    !body_string(r, "category", FIELD_REQUIRED, 32, &category) ||
 	    !body_string(r, "title", FIELD_REQUIRED, 200, &title) ||
 	    !body_string(r, "description", FIELD_REQUIRED, 10000, &description) ||
-	    !body_string(r, "project", FIELD_OPTIONAL, 64, &project) || !body_string(r, "lead", FIELD_OPTIONAL, 64, &lead) ||
-	    !enterprise_for_caller(r, enterprise_id, &e))
+	    !body_string(r, "project", FIELD_OPTIONAL, 64, &project) ||
+	    !body_string(r, "lead", FIELD_OPTIONAL, 64, &lead) || !enterprise_for_caller(r, enterprise_id, &e))
 		return;
 	struct db_stmt *s;
-	int rc = db_prepare(r->db, &s, "SELECT accept_days, answer_days, solve_days FROM problem_categories WHERE code = ?",
-	                    "t", category);
+	int rc =
+	    db_prepare(r->db, &s, "SELECT accept_days, answer_days, solve_days FROM problem_categories WHERE code = ?",
+	               "t", category);
 	if (rc == 0 && (rc = db_step(s)) == DB_ROW) {
 		accept_days = db_column_int64(s, 0);
 		answer_days = db_column_int64(s, 1);
@@ -223,12 +228,14 @@ void problem_post(struct request *r)
 		reply_db_error(r, rc);
 		return;
 	}
-	rc = db_query_int64(r->db, &department,
-	                    "SELECT department_org_id FROM problem_routes WHERE category = ?"
-	                    " AND (district_org_id = ? OR district_org_id IS NULL) ORDER BY district_org_id IS NULL LIMIT 1",
-	                    "ti", category, e.org_id);
+	rc = db_query_int64(
+	    r->db, &department,
+	    "SELECT department_org_id FROM problem_routes WHERE category = ?"
+	    " AND (district_org_id = ? OR district_org_id IS NULL) ORDER BY district_org_id IS NULL LIMIT 1",
+	    "ti", category, e.org_id);
 	if (rc == DB_DONE) {
-		reply_error(r, 422, "no_route", "category", "该类别尚未配置承办部门 (no department handles this category)");
+		reply_error(r, 422, "no_route", "category",
+		            "该类别尚未配置承办部门 (no department handles this category)");
 		return;
 	}
 	if (rc < 0) {
@@ -239,12 +246,14 @@ void problem_post(struct request *r)
 	rc = db_begin(r->db);
 	if (rc == 0)
 		rc = db_run(r->db,
-		            "INSERT INTO problems(enterprise_id, category, title, description, project_ref, lead_ref, raised_by,"
-		            " district_org_id, department_org_id, status, accept_due, answer_due, solve_due, created_at, updated_at)"
+		            "INSERT INTO problems(enterprise_id, category, title, description, project_ref, lead_ref, "
+		            "raised_by,"
+		            " district_org_id, department_org_id, status, accept_due, answer_due, solve_due, "
+		            "created_at, updated_at)"
 		            " VALUES (?,?,?,?,?,?,?,?,?,'submitted',?,?,?,?,?)",
-		            "itttttiiiiiiii", enterprise_id, category, title, description, project, lead, r->who.user_id,
-		            e.org_id, department, due_after(now, (int)accept_days), due_after(now, (int)answer_days),
-		            due_after(now, (int)solve_days), now, now);
+		            "itttttiiiiiiii", enterprise_id, category, title, description, project, lead,
+		            r->who.user_id, e.org_id, department, due_after(now, (int)accept_days),
+		            due_after(now, (int)answer_days), due_after(now, (int)solve_days), now, now);
 	int64_t id = db_last_insert_id(r->db);
 	if (rc == 0)
 		rc = problem_event(r, id, "submit", NULL, "submitted", 0, department, NULL, e.org_path);
@@ -265,7 +274,8 @@ void problem_list(struct request *r)
 	int64_t limit, cursor;
 	if (!page_args(r, 50, 500, &limit, &cursor))
 		return;
-	const char *status = query_arg(r, "status"), *category = query_arg(r, "category"), *waiting = query_arg(r, "waiting");
+	const char *status = query_arg(r, "status"), *category = query_arg(r, "category"),
+	           *waiting = query_arg(r, "waiting");
 	bool inbox = waiting && strcmp(waiting, "1") == 0;
 	const char *who = r->who.role == ROLE_ENTERPRISE
 	                      ? "p.enterprise_id IN (SELECT enterprise_id FROM enterprise_users WHERE user_id = ?2)"
@@ -291,13 +301,15 @@ void problem_list(struct request *r)
 			waits = " AND p.current_due IS NOT NULL";
 		}
 	}
-	char *sql = arena_printf(r->arena, "%s WHERE %s%s AND (?3 IS NULL OR p.status = ?3) AND (?4 IS NULL OR p.category = ?4)%s",
-	                         problem_select, who, waits, order);
+	char *sql = arena_printf(
+	    r->arena, "%s WHERE %s%s AND (?3 IS NULL OR p.status = ?3) AND (?4 IS NULL OR p.category = ?4)%s",
+	    problem_select, who, waits, order);
 	struct db_stmt *s;
 	const char *scope = r->who.role == ROLE_DEPARTMENT ? r->who.org_path : desk_service_area(r);
 	/* ?7, the caller's own organisation, is in the statement only for a department. */
 	int rc = r->who.role == ROLE_DEPARTMENT
-	             ? db_prepare(r->db, &s, sql, "tittiii", scope, r->who.user_id, status, category, cursor, limit, r->who.org_id)
+	             ? db_prepare(r->db, &s, sql, "tittiii", scope, r->who.user_id, status, category, cursor, limit,
+	                          r->who.org_id)
 	             : db_prepare(r->db, &s, sql, "tittii", scope, r->who.user_id, status, category, cursor, limit);
 	reply_rows(r, rc, s, problem_row_json, inbox ? 0 : limit);
 }
@@ -309,8 +321,8 @@ static json_t *event_row_json(struct request *r, struct db_stmt *s)
 	clock_format_iso(db_column_int64(s, 1), at);
 	return json_pack("{s:I, s:s, s:s, s:s, s:s?, s:s?, s:s?, s:s?, s:s?}", "id", (json_int_t)db_column_int64(s, 0),
 	                 "at", at, "actor", db_column_text(s, 2), "kind", db_column_text(s, 3), "from_status",
-	                 db_column_text(s, 4), "to_status", db_column_text(s, 5), "from_org", db_column_text(s, 6), "to_org",
-	                 db_column_text(s, 7), "text", db_column_text(s, 8));
+	                 db_column_text(s, 4), "to_status", db_column_text(s, 5), "from_org", db_column_text(s, 6),
+	                 "to_org", db_column_text(s, 7), "text", db_column_text(s, 8));
 }
 
 /*
@@ -327,11 +339,12 @@ void problem_get(struct request *r)
 	if (!p)
 		return;
 	struct db_stmt *s;
-	int rc = db_prepare(r->db, &s,
-	                    "SELECT e.id, e.at, e.actor, e.kind, e.from_status, e.to_status, f.name, t.name, e.text"
-	                    " FROM problem_events e LEFT JOIN orgs f ON f.id = e.from_org_id LEFT JOIN orgs t ON t.id = e.to_org_id"
-	                    " WHERE e.problem_id = ? ORDER BY e.id",
-	                    "i", id);
+	int rc = db_prepare(
+	    r->db, &s,
+	    "SELECT e.id, e.at, e.actor, e.kind, e.from_status, e.to_status, f.name, t.name, e.text"
+	    " FROM problem_events e LEFT JOIN orgs f ON f.id = e.from_org_id LEFT JOIN orgs t ON t.id = e.to_org_id"
+	    " WHERE e.problem_id = ? ORDER BY e.id",
+	    "i", id);
 	json_t *events = json_array();
 	while (rc == 0 && db_step(s) == DB_ROW)
 		json_array_append_new(events, event_row_json(r, s));
@@ -344,12 +357,14 @@ void problem_get(struct request *r)
 	}
 	json_object_set_new(p, "events", events);
 	json_t *files = json_array();
-	rc = db_prepare(r->db, &s, "SELECT id, name, content_type, size FROM problem_attachments WHERE problem_id = ? ORDER BY id",
+	rc = db_prepare(r->db, &s,
+	                "SELECT id, name, content_type, size FROM problem_attachments WHERE problem_id = ? ORDER BY id",
 	                "i", id);
 	while (rc == 0 && db_step(s) == DB_ROW)
-		json_array_append_new(files, json_pack("{s:I, s:s, s:s, s:I}", "id", (json_int_t)db_column_int64(s, 0), "name",
-		                                       db_column_text(s, 1), "content_type", db_column_text(s, 2), "size",
-		                                       (json_int_t)db_column_int64(s, 3)));
+		json_array_append_new(files,
+		                      json_pack("{s:I, s:s, s:s, s:I}", "id", (json_int_t)db_column_int64(s, 0), "name",
+		                                db_column_text(s, 1), "content_type", db_column_text(s, 2), "size",
+		                                (json_int_t)db_column_int64(s, 3)));
 	db_finalize(s);
 	json_object_set_new(p, "attachments", files);
 	if (rc < 0) {
@@ -369,10 +384,12 @@ static bool may_act(struct request *r, const struct problem_ref *p, bool enterpr
 			return true;
 		int64_t linked = 0;
 		return r->who.role == ROLE_ENTERPRISE &&
-		       db_query_int64(r->db, &linked, "SELECT 1 FROM enterprise_users WHERE user_id = ? AND enterprise_id = ?",
-		                      "ii", r->who.user_id, p->enterprise_id) == 0;
+		       db_query_int64(r->db, &linked,
+		                      "SELECT 1 FROM enterprise_users WHERE user_id = ? AND enterprise_id = ?", "ii",
+		                      r->who.user_id, p->enterprise_id) == 0;
 	}
-	return (r->who.role == ROLE_DEPARTMENT || r->who.role == ROLE_ADMIN) && path_within(p->department_path, r->who.org_path);
+	return (r->who.role == ROLE_DEPARTMENT || r->who.role == ROLE_ADMIN) &&
+	       path_within(p->department_path, r->who.org_path);
 }
 
 /*
@@ -391,18 +408,19 @@ void problem_transition(struct request *r)
 		const char *action, *from, *from2, *to;
 		bool enterprise_side, needs_text;
 	} moves[] = {
-		{"accept", "submitted", NULL, "accepted", false, false},
-		{"start", "accepted", NULL, "in_progress", false, false},
-		{"answer", "accepted", "in_progress", "answered", false, true},
-		{"confirm", "answered", NULL, "closed", true, false},
-		{"reopen", "answered", NULL, "in_progress", true, true},
+	    {"accept", "submitted", NULL, "accepted", false, false},
+	    {"start", "accepted", NULL, "in_progress", false, false},
+	    {"answer", "accepted", "in_progress", "answered", false, true},
+	    {"confirm", "answered", NULL, "closed", true, false},
+	    {"reopen", "answered", NULL, "in_progress", true, true},
 	};
 	int64_t id, rating = 0;
 	bool has_rating;
 	const char *action, *text, *comment;
 	struct problem_ref p;
 	if (!route_param_id(r, "id", &id) || !body_only(r, fields) ||
-	    !body_string(r, "action", FIELD_REQUIRED, 16, &action) || !body_string(r, "text", FIELD_OPTIONAL, 10000, &text) ||
+	    !body_string(r, "action", FIELD_REQUIRED, 16, &action) ||
+	    !body_string(r, "text", FIELD_OPTIONAL, 10000, &text) ||
 	    !body_int64(r, "rating", FIELD_OPTIONAL, 1, 5, &rating, &has_rating) ||
 	    !body_string(r, "comment", FIELD_OPTIONAL, 2000, &comment))
 		return;
@@ -410,7 +428,8 @@ void problem_transition(struct request *r)
 	while (m < sizeof moves / sizeof moves[0] && strcmp(moves[m].action, action) != 0)
 		m++;
 	if (m == sizeof moves / sizeof moves[0]) {
-		reply_error(r, 422, "invalid_value", "action", "action 应为 accept/start/answer/confirm/reopen (unknown action)");
+		reply_error(r, 422, "invalid_value", "action",
+		            "action 应为 accept/start/answer/confirm/reopen (unknown action)");
 		return;
 	}
 	json_t *before = problem_load(r, id, &p);
@@ -422,8 +441,9 @@ void problem_transition(struct request *r)
 		return;
 	}
 	if (strcmp(p.status, moves[m].from) != 0 && !(moves[m].from2 && strcmp(p.status, moves[m].from2) == 0)) {
-		reply_error(r, 409, "invalid_transition", "action", "问题当前状态为 %s,不能 %s (cannot %s a problem that is %s)",
-		            p.status, action, action, p.status);
+		reply_error(r, 409, "invalid_transition", "action",
+		            "问题当前状态为 %s,不能 %s (cannot %s a problem that is %s)", p.status, action, action,
+		            p.status);
 		return;
 	}
 	if (moves[m].needs_text && !text) {
@@ -500,10 +520,11 @@ void problem_route(struct request *r)
 	if (rc == 0)
 		rc = db_begin(r->db);
 	if (rc == 0)
-		rc = db_run(r->db,
-		            "UPDATE problems SET department_org_id = ?, status = 'submitted', accept_due = ?, updated_at = ?"
-		            " WHERE id = ?",
-		            "iiii", to.id, due_after(now, 1), now, id);
+		rc = db_run(
+		    r->db,
+		    "UPDATE problems SET department_org_id = ?, status = 'submitted', accept_due = ?, updated_at = ?"
+		    " WHERE id = ?",
+		    "iiii", to.id, due_after(now, 1), now, id);
 	if (rc == 0)
 		rc = problem_event(r, id, "route", p.status, "submitted", from_org, to.id, reason, p.district_path);
 	finish(r, rc, id, 200);
@@ -521,7 +542,8 @@ void problem_comment(struct request *r)
 	int64_t id;
 	const char *text;
 	struct problem_ref p;
-	if (!route_param_id(r, "id", &id) || !body_only(r, fields) || !body_string(r, "text", FIELD_REQUIRED, 4000, &text))
+	if (!route_param_id(r, "id", &id) || !body_only(r, fields) ||
+	    !body_string(r, "text", FIELD_REQUIRED, 4000, &text))
 		return;
 	json_t *before = problem_load(r, id, &p);
 	if (!before)
@@ -537,8 +559,8 @@ static json_t *category_row_json(struct request *r, struct db_stmt *s)
 {
 	(void)r;
 	return json_pack("{s:s, s:s, s:I, s:I, s:I}", "code", db_column_text(s, 1), "name", db_column_text(s, 2),
-	                 "accept_days", (json_int_t)db_column_int64(s, 3), "answer_days", (json_int_t)db_column_int64(s, 4),
-	                 "solve_days", (json_int_t)db_column_int64(s, 5));
+	                 "accept_days", (json_int_t)db_column_int64(s, 3), "answer_days",
+	                 (json_int_t)db_column_int64(s, 4), "solve_days", (json_int_t)db_column_int64(s, 5));
 }
 
 /*
@@ -549,8 +571,8 @@ static json_t *category_row_json(struct request *r, struct db_stmt *s)
 void problem_categories(struct request *r)
 {
 	struct db_stmt *s;
-	int rc = db_prepare(r->db, &s,
-	                    "SELECT 0, code, name, accept_days, answer_days, solve_days FROM problem_categories ORDER BY sort",
-	                    NULL);
+	int rc = db_prepare(
+	    r->db, &s,
+	    "SELECT 0, code, name, accept_days, answer_days, solve_days FROM problem_categories ORDER BY sort", NULL);
 	reply_rows(r, rc, s, category_row_json, 0);
 }

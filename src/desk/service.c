@@ -22,9 +22,9 @@
 static const struct {
 	const char *category, *city, *district_suffix;
 } default_routes[] = {
-	{"land", "350100-zrzy", NULL},     {"financing", "350100-fgw", "fgj"}, {"labour", "350100-rsj", "rsj"},
-	{"approvals", "350100-xzfw", "xzfw"}, {"utilities", "350100-fgw", "fgj"}, {"policy", "350100-fgw", "fgj"},
-	{"other", "350100-tcj", "tcj"},
+    {"land", "350100-zrzy", NULL},        {"financing", "350100-fgw", "fgj"}, {"labour", "350100-rsj", "rsj"},
+    {"approvals", "350100-xzfw", "xzfw"}, {"utilities", "350100-fgw", "fgj"}, {"policy", "350100-fgw", "fgj"},
+    {"other", "350100-tcj", "tcj"},
 };
 
 /* In an empty routing table, put the defaults for whatever organisations exist. */
@@ -58,12 +58,13 @@ int desk_escalate(struct db *d, int64_t now)
 {
 	/* Level 1 once the deadline that applies has passed; level 2 two working days later. */
 	struct db_stmt *s;
-	int rc = db_prepare(d, &s,
-	                    "SELECT p.id, p.escalation, CASE p.status WHEN 'submitted' THEN p.accept_due ELSE p.answer_due END,"
-	                    " o.path FROM problems p JOIN orgs o ON o.id = p.district_org_id"
-	                    " WHERE p.status IN ('submitted', 'accepted', 'in_progress') AND p.escalation < 2"
-	                    " AND CASE p.status WHEN 'submitted' THEN p.accept_due ELSE p.answer_due END < ?",
-	                    "i", now);
+	int rc = db_prepare(
+	    d, &s,
+	    "SELECT p.id, p.escalation, CASE p.status WHEN 'submitted' THEN p.accept_due ELSE p.answer_due END,"
+	    " o.path FROM problems p JOIN orgs o ON o.id = p.district_org_id"
+	    " WHERE p.status IN ('submitted', 'accepted', 'in_progress') AND p.escalation < 2"
+	    " AND CASE p.status WHEN 'submitted' THEN p.accept_due ELSE p.answer_due END < ?",
+	    "i", now);
 	if (rc < 0)
 		return rc;
 	struct late {
@@ -103,11 +104,12 @@ int desk_escalate(struct db *d, int64_t now)
 		static const char *const to[] = {"", "区县领导", "市级"};
 		char id[24];
 		snprintf(id, sizeof id, "%lld", (long long)late[i].id);
-		rc = db_run(d, "UPDATE problems SET escalation = ?, updated_at = ? WHERE id = ?", "iii", late[i].level, now,
-		            late[i].id);
+		rc = db_run(d, "UPDATE problems SET escalation = ?, updated_at = ? WHERE id = ?", "iii", late[i].level,
+		            now, late[i].id);
 		if (rc == 0)
 			rc = db_run(d,
-			            "INSERT INTO problem_events(problem_id, at, actor_id, actor, kind, text) VALUES (?,?,0,'system','escalate',?)",
+			            "INSERT INTO problem_events(problem_id, at, actor_id, actor, kind, text) VALUES "
+			            "(?,?,0,'system','escalate',?)",
 			            "iit", late[i].id, now, to[late[i].level]);
 		if (rc == 0) {
 			json_t *detail = json_pack("{s:I}", "level", (json_int_t)late[i].level);
@@ -115,8 +117,8 @@ int desk_escalate(struct db *d, int64_t now)
 			json_decref(detail);
 		}
 		if (rc == 0) {
-			json_t *data = json_pack("{s:I, s:s, s:I}", "id", (json_int_t)late[i].id, "status", "escalated", "level",
-			                         (json_int_t)late[i].level);
+			json_t *data = json_pack("{s:I, s:s, s:I}", "id", (json_int_t)late[i].id, "status", "escalated",
+			                         "level", (json_int_t)late[i].level);
 			events_publish("desk.problem", late[i].path, data);
 			json_decref(data);
 		}
@@ -138,27 +140,27 @@ static int desk_demo(const char *db_path)
 	static const struct {
 		const char *name, *credit17, *district, *industry;
 	} firms[] = {
-		{"福建源联盛医疗器械有限公司", "91350123MA2YL0001", "350123", "医疗器械"},
-		{"福州京东方光电科技有限公司", "91350181MA2JD0001", "350181", "显示面板"},
-		{"福耀玻璃工业集团股份有限公司", "91350181MA2FY0001", "350181", "汽车玻璃"},
-		{"新大陆数字技术股份有限公司", "91350102MA2XD0001", "350102", "数字技术"},
-		{"福州万达广场商业管理有限公司", "91350104MA2WD0001", "350104", "商业"},
-		{"晋安东部水系运维有限公司", "91350111MA2DB0001", "350111", "水务"},
+	    {"福建源联盛医疗器械有限公司", "91350123MA2YL0001", "350123", "医疗器械"},
+	    {"福州京东方光电科技有限公司", "91350181MA2JD0001", "350181", "显示面板"},
+	    {"福耀玻璃工业集团股份有限公司", "91350181MA2FY0001", "350181", "汽车玻璃"},
+	    {"新大陆数字技术股份有限公司", "91350102MA2XD0001", "350102", "数字技术"},
+	    {"福州万达广场商业管理有限公司", "91350104MA2WD0001", "350104", "商业"},
+	    {"晋安东部水系运维有限公司", "91350111MA2DB0001", "350111", "水务"},
 	};
 	static const struct {
 		int firm;
 		const char *category, *title, *status;
 		int days_ago;
 	} problems[] = {
-		{0, "approvals", "口罩生产线设立登记与营业执照", "closed", 200},
-		{0, "labour", "复工复产缺熟练工 80 人", "answered", 6},
-		{1, "land", "二期项目用地报批", "in_progress", 12},
-		{1, "utilities", "工业用电增容", "submitted", 4},
-		{2, "financing", "技改贷款贴息申请", "accepted", 3},
-		{3, "policy", "数字经济扶持政策兑现", "submitted", 0},
-		{4, "other", "商场客流恢复与消费券核销对接", "in_progress", 2},
-		{5, "approvals", "东部水系 29 条河道移交运维手续", "submitted", 9},
-		{5, "utilities", "泵站供电线路改造", "closed", 60},
+	    {0, "approvals", "口罩生产线设立登记与营业执照", "closed", 200},
+	    {0, "labour", "复工复产缺熟练工 80 人", "answered", 6},
+	    {1, "land", "二期项目用地报批", "in_progress", 12},
+	    {1, "utilities", "工业用电增容", "submitted", 4},
+	    {2, "financing", "技改贷款贴息申请", "accepted", 3},
+	    {3, "policy", "数字经济扶持政策兑现", "submitted", 0},
+	    {4, "other", "商场客流恢复与消费券核销对接", "in_progress", 2},
+	    {5, "approvals", "东部水系 29 条河道移交运维手续", "submitted", 9},
+	    {5, "utilities", "泵站供电线路改造", "closed", 60},
 	};
 	struct db *d;
 	if (db_open(db_path, &d) < 0)
@@ -176,24 +178,27 @@ static int desk_demo(const char *db_path)
 		code[17] = credit_code_check_char(code);
 		code[18] = 0;
 		rc = db_run(d,
-		            "INSERT INTO enterprises(name, credit_code, org_id, industry, contact_name, contact_phone, created_at)"
+		            "INSERT INTO enterprises(name, credit_code, org_id, industry, contact_name, contact_phone, "
+		            "created_at)"
 		            " SELECT ?, ?, id, ?, '联系人', '0591-00000000', ? FROM orgs WHERE code = ?",
 		            "tttit", firms[i].name, code, firms[i].industry, now, firms[i].district);
 		ids[i] = db_last_insert_id(d);
 	}
 	for (size_t i = 0; rc == 0 && i < sizeof problems / sizeof problems[0]; i++) {
 		int64_t at = now - (int64_t)problems[i].days_ago * 86400;
-		rc = db_run(d,
-		            "INSERT INTO problems(enterprise_id, category, title, description, raised_by, district_org_id,"
-		            " department_org_id, status, escalation, accept_due, answer_due, solve_due, rating, created_at, updated_at)"
-		            " SELECT e.id, ?2, ?3, '企业走访中收集', ?4, e.org_id, r.department_org_id, ?5,"
-		            " CASE WHEN ?6 > 5 AND ?5 IN ('submitted', 'accepted', 'in_progress') THEN 1 ELSE 0 END,"
-		            " ?7 + 86400, ?7 + 5 * 86400, ?7 + 15 * 86400, CASE ?5 WHEN 'closed' THEN 5 END, ?7, ?7"
-		            " FROM enterprises e JOIN problem_routes r ON r.category = ?2"
-		            " AND (r.district_org_id = e.org_id OR r.district_org_id IS NULL)"
-		            " WHERE e.id = ?1 ORDER BY r.district_org_id IS NULL LIMIT 1",
-		            "ittitii", ids[problems[i].firm], problems[i].category, problems[i].title, user, problems[i].status,
-		            (int64_t)problems[i].days_ago, at);
+		rc = db_run(
+		    d,
+		    "INSERT INTO problems(enterprise_id, category, title, description, raised_by, district_org_id,"
+		    " department_org_id, status, escalation, accept_due, answer_due, solve_due, rating, created_at, "
+		    "updated_at)"
+		    " SELECT e.id, ?2, ?3, '企业走访中收集', ?4, e.org_id, r.department_org_id, ?5,"
+		    " CASE WHEN ?6 > 5 AND ?5 IN ('submitted', 'accepted', 'in_progress') THEN 1 ELSE 0 END,"
+		    " ?7 + 86400, ?7 + 5 * 86400, ?7 + 15 * 86400, CASE ?5 WHEN 'closed' THEN 5 END, ?7, ?7"
+		    " FROM enterprises e JOIN problem_routes r ON r.category = ?2"
+		    " AND (r.district_org_id = e.org_id OR r.district_org_id IS NULL)"
+		    " WHERE e.id = ?1 ORDER BY r.district_org_id IS NULL LIMIT 1",
+		    "ittitii", ids[problems[i].firm], problems[i].category, problems[i].title, user, problems[i].status,
+		    (int64_t)problems[i].days_ago, at);
 		if (rc == 0)
 			rc = db_run(d,
 			            "INSERT INTO problem_events(problem_id, at, actor_id, actor, kind, to_status)"

@@ -20,7 +20,8 @@
 #include "desk/snapshot.h"
 
 /* Histogram bucket upper bounds, in hours. */
-static const double bucket_hours[SNAPSHOT_BUCKETS] = {1, 2, 4, 8, 16, 24, 48, 72, 120, 168, 240, 336, 504, 720, 1440, 1e9};
+static const double bucket_hours[SNAPSHOT_BUCKETS] = {1,   2,   4,   8,   16,  24,  48,   72,
+                                                      120, 168, 240, 336, 504, 720, 1440, 1e9};
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static struct desk_snapshot *current; /* shared, reference counted */
@@ -63,7 +64,8 @@ static struct snapshot_group *group_for(struct desk_snapshot *s, int64_t distric
 	/* Rows come ordered by the group key: the group is the last one or a new one. */
 	if (s->n_groups) {
 		struct snapshot_group *last = &s->groups[s->n_groups - 1];
-		if (last->district == district && last->department == department && strcmp(last->category, category) == 0)
+		if (last->district == district && last->department == department &&
+		    strcmp(last->category, category) == 0)
 			return last;
 	}
 	if (s->n_groups == *cap) {
@@ -83,10 +85,10 @@ static struct snapshot_group *group_for(struct desk_snapshot *s, int64_t distric
 
 /* The bucket of an hours value, in SQL: the same bounds as bucket_hours. */
 static const char bucket_sql[] =
-	"CASE WHEN %1$s < 3600 THEN 0 WHEN %1$s < 7200 THEN 1 WHEN %1$s < 14400 THEN 2 WHEN %1$s < 28800 THEN 3"
-	" WHEN %1$s < 57600 THEN 4 WHEN %1$s < 86400 THEN 5 WHEN %1$s < 172800 THEN 6 WHEN %1$s < 259200 THEN 7"
-	" WHEN %1$s < 432000 THEN 8 WHEN %1$s < 604800 THEN 9 WHEN %1$s < 864000 THEN 10 WHEN %1$s < 1209600 THEN 11"
-	" WHEN %1$s < 1814400 THEN 12 WHEN %1$s < 2592000 THEN 13 WHEN %1$s < 5184000 THEN 14 ELSE 15 END";
+    "CASE WHEN %1$s < 3600 THEN 0 WHEN %1$s < 7200 THEN 1 WHEN %1$s < 14400 THEN 2 WHEN %1$s < 28800 THEN 3"
+    " WHEN %1$s < 57600 THEN 4 WHEN %1$s < 86400 THEN 5 WHEN %1$s < 172800 THEN 6 WHEN %1$s < 259200 THEN 7"
+    " WHEN %1$s < 432000 THEN 8 WHEN %1$s < 604800 THEN 9 WHEN %1$s < 864000 THEN 10 WHEN %1$s < 1209600 THEN 11"
+    " WHEN %1$s < 1814400 THEN 12 WHEN %1$s < 2592000 THEN 13 WHEN %1$s < 5184000 THEN 14 ELSE 15 END";
 
 int desk_snapshot_build(struct db *d)
 {
@@ -116,16 +118,18 @@ int desk_snapshot_build(struct db *d)
 	}
 	db_finalize(st);
 	if (rc == 0)
-		rc = db_prepare(d, &st,
-		                "SELECT district_org_id, department_org_id, category, count(*), sum(status = 'submitted'),"
-		                " sum(status = 'accepted'), sum(status = 'in_progress'), sum(status = 'answered'),"
-		                " sum(status = 'closed'), sum(current_due IS NOT NULL AND current_due < ?), sum(escalation > 0),"
-		                " sum(answered_at IS NOT NULL), sum(answered_at IS NOT NULL AND answered_at <= answer_due),"
-		                " coalesce(sum(rating), 0), count(rating)"
-		                " FROM problems GROUP BY 1, 2, 3 ORDER BY 1, 2, 3",
-		                "i", s->taken_at);
+		rc = db_prepare(
+		    d, &st,
+		    "SELECT district_org_id, department_org_id, category, count(*), sum(status = 'submitted'),"
+		    " sum(status = 'accepted'), sum(status = 'in_progress'), sum(status = 'answered'),"
+		    " sum(status = 'closed'), sum(current_due IS NOT NULL AND current_due < ?), sum(escalation > 0),"
+		    " sum(answered_at IS NOT NULL), sum(answered_at IS NOT NULL AND answered_at <= answer_due),"
+		    " coalesce(sum(rating), 0), count(rating)"
+		    " FROM problems GROUP BY 1, 2, 3 ORDER BY 1, 2, 3",
+		    "i", s->taken_at);
 	while (rc == 0 && (rc = db_step(st)) == DB_ROW) {
-		struct snapshot_group *g = group_for(s, db_column_int64(st, 0), db_column_int64(st, 1), db_column_text(st, 2), &cap);
+		struct snapshot_group *g =
+		    group_for(s, db_column_int64(st, 0), db_column_int64(st, 1), db_column_text(st, 2), &cap);
 		if (!g) {
 			rc = DB_ERROR;
 			break;
@@ -151,8 +155,9 @@ int desk_snapshot_build(struct db *d)
 			int64_t district = db_column_int64(st, 0), department = db_column_int64(st, 1);
 			const char *category = db_column_text(st, 2);
 			/* Both queries are ordered alike: walk the groups forward. */
-			while (at < s->n_groups && !(s->groups[at].district == district && s->groups[at].department == department &&
-			                             strcmp(s->groups[at].category, category) == 0))
+			while (at < s->n_groups &&
+			       !(s->groups[at].district == district && s->groups[at].department == department &&
+			         strcmp(s->groups[at].category, category) == 0))
 				at++;
 			if (at == s->n_groups)
 				break;
@@ -209,7 +214,8 @@ double desk_histogram_median(const int64_t hist[SNAPSHOT_BUCKETS])
 	double half = (double)total / 2;
 	for (int b = 0; b < SNAPSHOT_BUCKETS; b++) {
 		if ((double)(seen + hist[b]) >= half) {
-			double low = b ? bucket_hours[b - 1] : 0, high = b == SNAPSHOT_BUCKETS - 1 ? low * 2 : bucket_hours[b];
+			double low = b ? bucket_hours[b - 1] : 0,
+			       high = b == SNAPSHOT_BUCKETS - 1 ? low * 2 : bucket_hours[b];
 			return low + (high - low) * (half - (double)seen) / (double)hist[b];
 		}
 		seen += hist[b];

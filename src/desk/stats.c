@@ -42,21 +42,22 @@ static bool range_args(struct request *r, struct range *ret)
 
 /* The problems in scope and range: ?1 scope, ?2 from, ?3 to, ?4 now, ?5 department only. */
 static const char scoped[] =
-	"WITH sp AS (SELECT p.*, d.code AS district_code, d.name AS district_name, g.code AS department_code,"
-	"   g.name AS department_name, c.name AS category_name,"
-	"   CASE WHEN p.status = 'submitted' AND p.accept_due < ?4 THEN 1"
-	"        WHEN p.status IN ('accepted', 'in_progress') AND p.answer_due < ?4 THEN 1 ELSE 0 END AS overdue"
-	" FROM problems p JOIN orgs d ON d.id = p.district_org_id JOIN orgs g ON g.id = p.department_org_id"
-	" JOIN problem_categories c ON c.code = p.category"
-	" WHERE (substr(g.path, 1, length(?1)) = ?1 OR (NOT ?5 AND (substr(d.path, 1, length(?1)) = ?1"
-	"        OR substr(?1, 1, length(d.path)) = d.path))) AND p.created_at BETWEEN ?2 AND ?3) ";
+    "WITH sp AS (SELECT p.*, d.code AS district_code, d.name AS district_name, g.code AS department_code,"
+    "   g.name AS department_name, c.name AS category_name,"
+    "   CASE WHEN p.status = 'submitted' AND p.accept_due < ?4 THEN 1"
+    "        WHEN p.status IN ('accepted', 'in_progress') AND p.answer_due < ?4 THEN 1 ELSE 0 END AS overdue"
+    " FROM problems p JOIN orgs d ON d.id = p.district_org_id JOIN orgs g ON g.id = p.department_org_id"
+    " JOIN problem_categories c ON c.code = p.category"
+    " WHERE (substr(g.path, 1, length(?1)) = ?1 OR (NOT ?5 AND (substr(d.path, 1, length(?1)) = ?1"
+    "        OR substr(?1, 1, length(d.path)) = d.path))) AND p.created_at BETWEEN ?2 AND ?3) ";
 
 static int query(struct request *r, const struct range *g, const char *select, struct db_stmt **ret)
 {
 	/* ?5: a department counts only the problems it owns. */
 	bool department = r->who.role == ROLE_DEPARTMENT;
 	return db_prepare(r->db, ret, arena_printf(r->arena, "%s%s", scoped, select), "tiiiI",
-	                  department ? r->who.org_path : desk_service_area(r), g->from, g->to, clock_now(), (int)department);
+	                  department ? r->who.org_path : desk_service_area(r), g->from, g->to, clock_now(),
+	                  (int)department);
 }
 
 /* The median of a column of durations (seconds), in hours; -1 when there are none. */
@@ -86,14 +87,14 @@ static double median_hours(struct request *r, const struct range *g, const char 
 
 /* One grouped table: key, name, count, overdue, closed, on time, rating. */
 static const char *const groups[][2] = {
-	{"category", "SELECT category, category_name,"},
-	{"department", "SELECT department_code, department_name,"},
-	{"district", "SELECT district_code, district_name,"},
+    {"category", "SELECT category, category_name,"},
+    {"department", "SELECT department_code, department_name,"},
+    {"district", "SELECT district_code, district_name,"},
 };
 static const char group_tail[] =
-	" count(*), sum(overdue), sum(status = 'closed'),"
-	" sum(answered_at IS NOT NULL AND answered_at <= answer_due), avg(rating) FROM sp GROUP BY 1"
-	" ORDER BY sum(overdue) DESC, count(*) DESC";
+    " count(*), sum(overdue), sum(status = 'closed'),"
+    " sum(answered_at IS NOT NULL AND answered_at <= answer_due), avg(rating) FROM sp GROUP BY 1"
+    " ORDER BY sum(overdue) DESC, count(*) DESC";
 
 static json_t *group_table(struct request *r, const struct range *g, int which, int *rc)
 {
@@ -105,7 +106,8 @@ static json_t *group_table(struct request *r, const struct range *g, int which, 
 		                        db_column_text(s, 1), "count", (json_int_t)db_column_int64(s, 2), "overdue",
 		                        (json_int_t)db_column_int64(s, 3), "closed", (json_int_t)db_column_int64(s, 4),
 		                        "answered_on_time", (json_int_t)db_column_int64(s, 5));
-		json_object_set_new(row, "satisfaction", db_column_is_null(s, 6) ? json_null() : json_real(db_column_double(s, 6)));
+		json_object_set_new(row, "satisfaction",
+		                    db_column_is_null(s, 6) ? json_null() : json_real(db_column_double(s, 6)));
 		json_array_append_new(rows, row);
 	}
 	db_finalize(s);
@@ -178,7 +180,8 @@ static json_t *row_json(const struct table_row *t)
 	                        (json_int_t)t->n[SF_COUNT], "overdue", (json_int_t)t->n[SF_OVERDUE], "closed",
 	                        (json_int_t)t->n[SF_CLOSED], "answered_on_time", (json_int_t)t->n[SF_ON_TIME]);
 	json_object_set_new(row, "satisfaction",
-	                    t->n[SF_RATING_N] ? json_real((double)t->n[SF_RATING_SUM] / (double)t->n[SF_RATING_N]) : json_null());
+	                    t->n[SF_RATING_N] ? json_real((double)t->n[SF_RATING_SUM] / (double)t->n[SF_RATING_N])
+	                                      : json_null());
 	return row;
 }
 
@@ -249,18 +252,19 @@ static json_t *snapshot_stats(struct request *r, const struct desk_snapshot *sna
 	if (only >= 0)
 		return body;
 	double med_accept = desk_histogram_median(accept), med_solve = desk_histogram_median(solve);
-	json_t *t = json_pack("{s:I, s:{s:I, s:I, s:I, s:I, s:I}, s:I, s:I, s:I}", "total", (json_int_t)totals[SF_COUNT],
-	                      "by_status", "submitted", (json_int_t)totals[SF_SUBMITTED], "accepted",
-	                      (json_int_t)totals[SF_ACCEPTED], "in_progress", (json_int_t)totals[SF_IN_PROGRESS], "answered",
-	                      (json_int_t)totals[SF_ANSWERED], "closed", (json_int_t)totals[SF_CLOSED], "overdue",
-	                      (json_int_t)totals[SF_OVERDUE], "escalated", (json_int_t)totals[SF_ESCALATED], "rated",
-	                      (json_int_t)totals[SF_RATING_N]);
-	json_object_set_new(t, "on_time_rate", totals[SF_ANSWERED_N] ? json_real((double)totals[SF_ON_TIME] /
-	                                                                         (double)totals[SF_ANSWERED_N])
-	                                                             : json_null());
-	json_object_set_new(t, "satisfaction", totals[SF_RATING_N] ? json_real((double)totals[SF_RATING_SUM] /
-	                                                                       (double)totals[SF_RATING_N])
-	                                                           : json_null());
+	json_t *t = json_pack("{s:I, s:{s:I, s:I, s:I, s:I, s:I}, s:I, s:I, s:I}", "total",
+	                      (json_int_t)totals[SF_COUNT], "by_status", "submitted", (json_int_t)totals[SF_SUBMITTED],
+	                      "accepted", (json_int_t)totals[SF_ACCEPTED], "in_progress",
+	                      (json_int_t)totals[SF_IN_PROGRESS], "answered", (json_int_t)totals[SF_ANSWERED], "closed",
+	                      (json_int_t)totals[SF_CLOSED], "overdue", (json_int_t)totals[SF_OVERDUE], "escalated",
+	                      (json_int_t)totals[SF_ESCALATED], "rated", (json_int_t)totals[SF_RATING_N]);
+	json_object_set_new(t, "on_time_rate",
+	                    totals[SF_ANSWERED_N]
+	                        ? json_real((double)totals[SF_ON_TIME] / (double)totals[SF_ANSWERED_N])
+	                        : json_null());
+	json_object_set_new(t, "satisfaction",
+	                    totals[SF_RATING_N] ? json_real((double)totals[SF_RATING_SUM] / (double)totals[SF_RATING_N])
+	                                        : json_null());
 	json_object_set_new(t, "median_hours_to_accept", med_accept < 0 ? json_null() : json_real(med_accept));
 	json_object_set_new(t, "median_hours_to_solve", med_solve < 0 ? json_null() : json_real(med_solve));
 	char as_of[32];
@@ -295,24 +299,25 @@ void problem_stats(struct request *r)
 		return;
 	}
 	struct db_stmt *s;
-	int rc = query(r, &g,
-	               "SELECT count(*), sum(status = 'submitted'), sum(status = 'accepted'), sum(status = 'in_progress'),"
-	               " sum(status = 'answered'), sum(status = 'closed'), sum(overdue), sum(escalation > 0),"
-	               " sum(answered_at IS NOT NULL), sum(answered_at IS NOT NULL AND answered_at <= answer_due),"
-	               " avg(rating), count(rating) FROM sp",
-	               &s);
+	int rc =
+	    query(r, &g,
+	          "SELECT count(*), sum(status = 'submitted'), sum(status = 'accepted'), sum(status = 'in_progress'),"
+	          " sum(status = 'answered'), sum(status = 'closed'), sum(overdue), sum(escalation > 0),"
+	          " sum(answered_at IS NOT NULL), sum(answered_at IS NOT NULL AND answered_at <= answer_due),"
+	          " avg(rating), count(rating) FROM sp",
+	          &s);
 	json_t *totals = NULL;
 	if (rc == 0 && (rc = db_step(s)) == DB_ROW) {
 		int64_t answered = db_column_int64(s, 8), on_time = db_column_int64(s, 9);
-		totals = json_pack("{s:I, s:{s:I, s:I, s:I, s:I, s:I}, s:I, s:I, s:o, s:o, s:I}", "total",
-		                   (json_int_t)db_column_int64(s, 0), "by_status", "submitted", (json_int_t)db_column_int64(s, 1),
-		                   "accepted", (json_int_t)db_column_int64(s, 2), "in_progress",
-		                   (json_int_t)db_column_int64(s, 3), "answered", (json_int_t)db_column_int64(s, 4), "closed",
-		                   (json_int_t)db_column_int64(s, 5), "overdue", (json_int_t)db_column_int64(s, 6), "escalated",
-		                   (json_int_t)db_column_int64(s, 7), "on_time_rate",
-		                   answered ? json_real((double)on_time / (double)answered) : json_null(), "satisfaction",
-		                   db_column_is_null(s, 10) ? json_null() : json_real(db_column_double(s, 10)), "rated",
-		                   (json_int_t)db_column_int64(s, 11));
+		totals = json_pack(
+		    "{s:I, s:{s:I, s:I, s:I, s:I, s:I}, s:I, s:I, s:o, s:o, s:I}", "total",
+		    (json_int_t)db_column_int64(s, 0), "by_status", "submitted", (json_int_t)db_column_int64(s, 1),
+		    "accepted", (json_int_t)db_column_int64(s, 2), "in_progress", (json_int_t)db_column_int64(s, 3),
+		    "answered", (json_int_t)db_column_int64(s, 4), "closed", (json_int_t)db_column_int64(s, 5),
+		    "overdue", (json_int_t)db_column_int64(s, 6), "escalated", (json_int_t)db_column_int64(s, 7),
+		    "on_time_rate", answered ? json_real((double)on_time / (double)answered) : json_null(),
+		    "satisfaction", db_column_is_null(s, 10) ? json_null() : json_real(db_column_double(s, 10)),
+		    "rated", (json_int_t)db_column_int64(s, 11));
 	}
 	db_finalize(s);
 	if (rc < 0 || !totals) {
@@ -320,7 +325,8 @@ void problem_stats(struct request *r)
 		reply_db_error(r, rc < 0 ? rc : DB_ERROR);
 		return;
 	}
-	double accept = median_hours(r, &g, "accepted_at - created_at"), solve = median_hours(r, &g, "closed_at - created_at");
+	double accept = median_hours(r, &g, "accepted_at - created_at"),
+	       solve = median_hours(r, &g, "closed_at - created_at");
 	json_object_set_new(totals, "median_hours_to_accept", accept < 0 ? json_null() : json_real(accept));
 	json_object_set_new(totals, "median_hours_to_solve", solve < 0 ? json_null() : json_real(solve));
 	json_t *body = json_pack("{s:o}", "totals", totals);
@@ -349,7 +355,8 @@ void problem_stats_export(struct request *r)
 		if (strcmp(table, groups[i][0]) == 0)
 			which = i;
 	if (which < 0) {
-		reply_error(r, 422, "invalid_query", "table", "table 应为 category/department/district (unknown table)");
+		reply_error(r, 422, "invalid_query", "table",
+		            "table 应为 category/department/district (unknown table)");
 		return;
 	}
 	struct range g;

@@ -252,8 +252,7 @@ static int resolve_api_key(struct request *r, const char *key_id)
 	char *end;
 	errno = 0;
 	long long when = strtoll(ts, &end, 10);
-	if (errno || *end || !*ts || llabs(when - clock_now()) > SIGNATURE_WINDOW ||
-	    when < atomic_load(&started_at))
+	if (errno || *end || !*ts || llabs(when - clock_now()) > SIGNATURE_WINDOW || when < atomic_load(&started_at))
 		return unauthorized(r, "signature_expired",
 		                    "签名时间戳无效或已过期 (timestamp invalid or outside 300 s)");
 	size_t nonce_len = strlen(nonce);

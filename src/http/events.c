@@ -150,7 +150,8 @@ void events_get(struct request *r)
 	/* The first bytes tell the browser the stream is open. */
 	memcpy(s->buf, ": banyan events\nretry: 3000\n\n", 29);
 	s->len = 29;
-	struct MHD_Response *resp = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 4096, events_read, s, events_free);
+	struct MHD_Response *resp =
+	    MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 4096, events_read, s, events_free);
 	if (!resp) {
 		free(s->scope);
 		free(s->buf);

@@ -173,15 +173,16 @@ static char *content_disposition(struct arena *a, const char *filename)
 	if (!enc)
 		return NULL;
 	for (const unsigned char *s = (const unsigned char *)filename; *s; s++) {
-		if ((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') || strchr("-_.", *s))
+		if ((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
+		    strchr("-_.", *s))
 			*p++ = (char)*s;
 		else
 			p += sprintf(p, "%%%02X", *s);
 	}
 	*p = 0;
 	const char *dot = strrchr(filename, '.');
-	return arena_printf(a, "attachment; filename=\"download%s\"; filename*=UTF-8''%s", dot && strlen(dot) < 8 ? dot : "",
-	                    enc);
+	return arena_printf(a, "attachment; filename=\"download%s\"; filename*=UTF-8''%s",
+	                    dot && strlen(dot) < 8 ? dot : "", enc);
 }
 
 void reply_file(struct request *r, const char *content_type, const char *filename, const void *data, size_t len)
@@ -195,8 +196,8 @@ void reply_file(struct request *r, const char *content_type, const char *filenam
 	http_queue(r, 200, content_type, data, len, false, headers);
 }
 
-void reply_table(struct request *r, const char *format, const char *filename, const char *const *headers,
-                 size_t n_cols, json_t *rows)
+void reply_table(struct request *r, const char *format, const char *filename, const char *const *headers, size_t n_cols,
+                 json_t *rows)
 {
 	struct text t = {0};
 	bool xlsx = strcmp(format, "xlsx") == 0;
@@ -207,7 +208,8 @@ void reply_table(struct request *r, const char *format, const char *filename, co
 		reply_error(r, 500, "internal", NULL, "导出失败 (export failed)");
 		return;
 	}
-	reply_file(r, xlsx ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" : "text/csv; charset=utf-8",
-	           arena_printf(r->arena, "%s.%s", filename, format), t.data, t.len);
+	reply_file(
+	    r, xlsx ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" : "text/csv; charset=utf-8",
+	    arena_printf(r->arena, "%s.%s", filename, format), t.data, t.len);
 	free(t.data);
 }

@@ -72,7 +72,7 @@ struct request {
 	const char *method;
 	const char *path;
 	const char *ip; /* read it with request_ip(): formatted on first use */
-	char id[17]; /* request id, also in the X-Request-Id response header */
+	char id[17];    /* request id, also in the X-Request-Id response header */
 	const struct route_def *route;
 	int n_params;
 	const char *param_names[MAX_ROUTE_PARAMS];
@@ -85,9 +85,9 @@ struct request {
 	const char *set_cookie; /* a Set-Cookie header to add to the response */
 	bool deferred;          /* the answer comes later from another thread (request_defer) */
 	int deferred_status;
-	char *deferred_body;    /* JSON text (malloc'd) */
-	int status;             /* 0 until answered */
-	char *captured;         /* a detached request's answer (conn == NULL: fuzzing, tests) */
+	char *deferred_body; /* JSON text (malloc'd) */
+	int status;          /* 0 until answered */
+	char *captured;      /* a detached request's answer (conn == NULL: fuzzing, tests) */
 	size_t captured_len;
 	int64_t start_us;
 };
@@ -183,8 +183,8 @@ bool page_args(struct request *r, int def, int max, int64_t *ret_limit, int64_t 
 ** (borrowed) is a JSON array of arrays of strings, numbers or nulls.
 ** filename has no extension and may be Chinese ("审计日志").
 */
-void reply_table(struct request *r, const char *format, const char *filename, const char *const *headers,
-                 size_t n_cols, json_t *rows);
+void reply_table(struct request *r, const char *format, const char *filename, const char *const *headers, size_t n_cols,
+                 json_t *rows);
 /* Answer a download: data (copied) named filename (may be Chinese, with its extension). */
 void reply_file(struct request *r, const char *content_type, const char *filename, const void *data, size_t len);
 

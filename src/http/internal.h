@@ -14,8 +14,8 @@
 ** headers is NULL or a NULL-terminated list of name, value pairs; without a
 ** Cache-Control among them the response is "no-store".
 */
-void http_queue(struct request *r, int status, const char *content_type, const void *data, size_t len,
-                bool persistent, const char *const *headers);
+void http_queue(struct request *r, int status, const char *content_type, const void *data, size_t len, bool persistent,
+                const char *const *headers);
 
 /* Serve the embedded console for a non-API GET: a file, or index.html for the
 ** console's own routes.  Answers 404 itself when there is nothing to serve. */

@@ -120,8 +120,8 @@ static void arena_give_back(struct arena *a)
 
 /* ---- replies ---------------------------------------------------------- */
 
-void http_queue(struct request *r, int status, const char *content_type, const void *data, size_t len,
-                bool persistent, const char *const *headers)
+void http_queue(struct request *r, int status, const char *content_type, const void *data, size_t len, bool persistent,
+                const char *const *headers)
 {
 	if (!r->conn) {
 		/* A detached request (fuzzing, in-process tests): keep the answer. */
@@ -234,13 +234,14 @@ static void reply_error_v(struct request *r, int status, const char *code, const
 	          raw_into(text, sizeof text, &len, "\",\"message\":\"") &&
 	          json_escape_into(text, sizeof text, &len, message);
 	if (ok && field)
-		ok = raw_into(text, sizeof text, &len, "\",\"field\":\"") && json_escape_into(text, sizeof text, &len, field);
+		ok = raw_into(text, sizeof text, &len, "\",\"field\":\"") &&
+		     json_escape_into(text, sizeof text, &len, field);
 	ok = ok && raw_into(text, sizeof text, &len, "\"},\"request_id\":\"") &&
 	     raw_into(text, sizeof text, &len, r->id) && raw_into(text, sizeof text, &len, "\"}");
 	if (!ok) {
-		len = (size_t)snprintf(text, sizeof text,
-		                       "{\"error\":{\"code\":\"internal\",\"message\":\"error too long\"},\"request_id\":\"%s\"}",
-		                       r->id);
+		len = (size_t)snprintf(
+		    text, sizeof text,
+		    "{\"error\":{\"code\":\"internal\",\"message\":\"error too long\"},\"request_id\":\"%s\"}", r->id);
 		status = 500;
 	}
 	queue_text(r, status, "application/json; charset=utf-8", text, len, allow);
@@ -763,8 +764,8 @@ int server_start(const struct server_config *cfg, struct server **ret)
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 	unsigned threads = (unsigned)(cfg->threads > 0 ? cfg->threads : (cores > 0 ? cores : 2));
 	s->daemon =
-	    MHD_start_daemon(MHD_USE_POLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG, 0, NULL, NULL,
-	                     access_handler, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
+	    MHD_start_daemon(MHD_USE_POLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG,
+	                     0, NULL, NULL, access_handler, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
 	                     MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_NOTIFY_COMPLETED, request_completed, s,
 	                     MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30, MHD_OPTION_CONNECTION_LIMIT, (unsigned)4000,
 	                     MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024, MHD_OPTION_END);

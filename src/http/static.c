@@ -15,19 +15,19 @@
 static const struct {
 	const char *ext, *type;
 } content_types[] = {
-	{".html", "text/html; charset=utf-8"},
-	{".js", "text/javascript; charset=utf-8"},
-	{".mjs", "text/javascript; charset=utf-8"},
-	{".css", "text/css; charset=utf-8"},
-	{".json", "application/json"},
-	{".svg", "image/svg+xml"},
-	{".png", "image/png"},
-	{".ico", "image/x-icon"},
-	{".woff2", "font/woff2"},
-	{".woff", "font/woff"},
-	{".ttf", "font/ttf"},
-	{".txt", "text/plain; charset=utf-8"},
-	{".map", "application/json"},
+    {".html", "text/html; charset=utf-8"},
+    {".js", "text/javascript; charset=utf-8"},
+    {".mjs", "text/javascript; charset=utf-8"},
+    {".css", "text/css; charset=utf-8"},
+    {".json", "application/json"},
+    {".svg", "image/svg+xml"},
+    {".png", "image/png"},
+    {".ico", "image/x-icon"},
+    {".woff2", "font/woff2"},
+    {".woff", "font/woff"},
+    {".ttf", "font/ttf"},
+    {".txt", "text/plain; charset=utf-8"},
+    {".map", "application/json"},
 };
 
 static const char *content_type_of(const char *name)
@@ -68,8 +68,13 @@ void static_serve(struct request *r)
 		snprintf(gz, sizeof gz, "%s.gz", f->name);
 		const struct builtin_file *z = builtin_find(gz);
 		if (z) {
-			const char *const headers[] = {"Cache-Control", (asset ? immutable : revalidate)[1],
-			                               "Content-Encoding", "gzip", "Vary", "Accept-Encoding", NULL};
+			const char *const headers[] = {"Cache-Control",
+			                               (asset ? immutable : revalidate)[1],
+			                               "Content-Encoding",
+			                               "gzip",
+			                               "Vary",
+			                               "Accept-Encoding",
+			                               NULL};
 			http_queue(r, 200, content_type_of(f->name), z->data, z->len, true, headers);
 			return;
 		}

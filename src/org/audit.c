@@ -186,12 +186,13 @@ static struct db_stmt *audit_query(struct request *r, int64_t limit, int64_t cur
 	}
 	bool prefix = action && action[0] && action[strlen(action) - 1] == '.';
 	struct db_stmt *s;
-	int rc = db_prepare(r->db, &s,
-	                    "SELECT id, at, actor, action, object_type, object_id, detail, ip, request_id FROM audit_log"
-	                    " WHERE substr(org_path, 1, length(?1)) = ?1 AND id < ?2 AND (?3 IS NULL OR actor = ?3)"
-	                    " AND (?4 IS NULL OR (?5 AND substr(action, 1, length(?4)) = ?4) OR (NOT ?5 AND action = ?4))"
-	                    " AND at BETWEEN ?6 AND ?7 ORDER BY id DESC LIMIT ?8",
-	                    "tittIiii", r->who.org_path, cursor, actor, action, (int)prefix, from, to, limit);
+	int rc =
+	    db_prepare(r->db, &s,
+	               "SELECT id, at, actor, action, object_type, object_id, detail, ip, request_id FROM audit_log"
+	               " WHERE substr(org_path, 1, length(?1)) = ?1 AND id < ?2 AND (?3 IS NULL OR actor = ?3)"
+	               " AND (?4 IS NULL OR (?5 AND substr(action, 1, length(?4)) = ?4) OR (NOT ?5 AND action = ?4))"
+	               " AND at BETWEEN ?6 AND ?7 ORDER BY id DESC LIMIT ?8",
+	               "tittIiii", r->who.org_path, cursor, actor, action, (int)prefix, from, to, limit);
 	if (rc < 0) {
 		reply_db_error(r, rc);
 		return NULL;
@@ -205,8 +206,8 @@ static json_t *audit_row_json(struct request *r, struct db_stmt *s)
 	char when[32];
 	clock_format_iso(db_column_int64(s, 1), when);
 	json_t *detail = json_loads(db_column_text(s, 6), 0, NULL);
-	return json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:o*, s:s, s:s}", "id", (json_int_t)db_column_int64(s, 0), "at",
-	                 when, "actor", db_column_text(s, 2), "action", db_column_text(s, 3), "object_type",
+	return json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:o*, s:s, s:s}", "id", (json_int_t)db_column_int64(s, 0),
+	                 "at", when, "actor", db_column_text(s, 2), "action", db_column_text(s, 3), "object_type",
 	                 db_column_text(s, 4), "object_id", db_column_text(s, 5), "detail", detail, "ip",
 	                 db_column_text(s, 7), "request_id", db_column_text(s, 8));
 }
@@ -240,7 +241,8 @@ enum { AUDIT_EXPORT_MAX = 100000 };
 */
 void audit_export(struct request *r)
 {
-	static const char *const headers[] = {"编号", "时间", "操作人", "操作", "对象类型", "对象", "详情", "IP", "请求编号"};
+	static const char *const headers[] = {"编号", "时间", "操作人", "操作",    "对象类型",
+	                                      "对象", "详情", "IP",     "请求编号"};
 	const char *format = export_format_arg(r);
 	if (!format)
 		return;
@@ -252,10 +254,10 @@ void audit_export(struct request *r)
 	while ((rc = db_step(s)) == DB_ROW) {
 		char when[32];
 		clock_format_iso(db_column_int64(s, 1), when);
-		json_array_append_new(rows, json_pack("[I, s, s, s, s, s, s, s, s]", (json_int_t)db_column_int64(s, 0), when,
-		                                      db_column_text(s, 2), db_column_text(s, 3), db_column_text(s, 4),
-		                                      db_column_text(s, 5), db_column_text(s, 6), db_column_text(s, 7),
-		                                      db_column_text(s, 8)));
+		json_array_append_new(rows, json_pack("[I, s, s, s, s, s, s, s, s]", (json_int_t)db_column_int64(s, 0),
+		                                      when, db_column_text(s, 2), db_column_text(s, 3),
+		                                      db_column_text(s, 4), db_column_text(s, 5), db_column_text(s, 6),
+		                                      db_column_text(s, 7), db_column_text(s, 8)));
 	}
 	db_finalize(s);
 	if (rc < 0)

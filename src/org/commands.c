@@ -49,7 +49,8 @@ static int user_add(struct db *d, struct arena *a, const char *username, const c
 		return EXIT_USAGE;
 	}
 	if (!role_is_for_people(role_from_name(role))) {
-		fprintf(stderr, "banyan user add: unknown role '%s' (payment channels use `banyan apikey add`)\n", role);
+		fprintf(stderr, "banyan user add: unknown role '%s' (payment channels use `banyan apikey add`)\n",
+		        role);
 		return EXIT_USAGE;
 	}
 	if (org_find_by_code(d, a, org_code, &o) != 0) {

@@ -240,11 +240,12 @@ void org_list(struct request *r)
 		return;
 	}
 	struct db_stmt *s;
-	int rc = db_prepare(r->db, &s,
-	                    "SELECT o.id, o.code, o.name, o.kind, coalesce(o.parent_id, 0), o.path, coalesce(p.code, '')"
-	                    " FROM orgs o LEFT JOIN orgs p ON p.id = o.parent_id"
-	                    " WHERE substr(o.path, 1, length(?1)) = ?1 AND (?2 IS NULL OR o.kind = ?2) ORDER BY o.path",
-	                    "tt", r->who.org_path, kind);
+	int rc =
+	    db_prepare(r->db, &s,
+	               "SELECT o.id, o.code, o.name, o.kind, coalesce(o.parent_id, 0), o.path, coalesce(p.code, '')"
+	               " FROM orgs o LEFT JOIN orgs p ON p.id = o.parent_id"
+	               " WHERE substr(o.path, 1, length(?1)) = ?1 AND (?2 IS NULL OR o.kind = ?2) ORDER BY o.path",
+	               "tt", r->who.org_path, kind);
 	reply_rows(r, rc, s, org_row_json, 0);
 }
 

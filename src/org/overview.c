@@ -21,9 +21,10 @@ static int count_in_scope(struct request *r, const char *sql, int64_t since, int
 void overview_get(struct request *r)
 {
 	struct db_stmt *s;
-	int rc = db_prepare(r->db, &s,
-	                    "SELECT kind, count(*) FROM orgs WHERE substr(path, 1, length(?1)) = ?1 GROUP BY kind ORDER BY kind",
-	                    "t", r->who.org_path);
+	int rc = db_prepare(
+	    r->db, &s,
+	    "SELECT kind, count(*) FROM orgs WHERE substr(path, 1, length(?1)) = ?1 GROUP BY kind ORDER BY kind", "t",
+	    r->who.org_path);
 	if (rc < 0) {
 		reply_db_error(r, rc);
 		return;
@@ -49,11 +50,12 @@ void overview_get(struct request *r)
 			                    " WHERE substr(o.path, 1, length(?1)) = ?1 AND u.disabled = 1",
 			                    0, &disabled);
 		if (rc >= 0)
-			rc = count_in_scope(r,
-			                    "SELECT count(*) FROM audit_log WHERE substr(org_path, 1, length(?1)) = ?1 AND at >= ?2",
-			                    clock_local_midnight(clock_local_day(clock_now())), &today);
-		json_object_set_new(body, "users", json_pack("{s:I, s:I}", "active", (json_int_t)active, "disabled",
-		                                             (json_int_t)disabled));
+			rc = count_in_scope(
+			    r, "SELECT count(*) FROM audit_log WHERE substr(org_path, 1, length(?1)) = ?1 AND at >= ?2",
+			    clock_local_midnight(clock_local_day(clock_now())), &today);
+		json_object_set_new(
+		    body, "users",
+		    json_pack("{s:I, s:I}", "active", (json_int_t)active, "disabled", (json_int_t)disabled));
 		json_object_set_new(body, "audit_today", json_integer(today));
 	}
 	if (rc < 0) {

@@ -105,8 +105,8 @@ void voucher_campaign_post(struct request *r)
 	json_t *after = json_pack("{s:s, s:s}", "name", name, "org", org_code);
 	rc = db_begin(r->db);
 	if (rc == 0)
-		rc = db_run(r->db, "INSERT INTO voucher_campaigns(name, org_id, created_at) VALUES (?,?,?)", "tii", name, o.id,
-		            clock_now());
+		rc = db_run(r->db, "INSERT INTO voucher_campaigns(name, org_id, created_at) VALUES (?,?,?)", "tii",
+		            name, o.id, clock_now());
 	int64_t id = db_last_insert_id(r->db);
 	bool ok = insert_audited(r, "voucher.campaign_create", "voucher_campaign", o.path, after, id, rc);
 	json_decref(after);
@@ -119,8 +119,8 @@ static int body_channels(struct request *r, int64_t *ids, int max)
 {
 	json_t *list = r->json ? json_object_get(r->json, "channels") : NULL;
 	if (!json_is_array(list) || json_array_size(list) == 0 || json_array_size(list) > (size_t)max) {
-		reply_error(r, 422, "invalid_value", "channels", "channels 应为 1 到 %d 个渠道密钥 (1 to %d channel keys)", max,
-		            max);
+		reply_error(r, 422, "invalid_value", "channels",
+		            "channels 应为 1 到 %d 个渠道密钥 (1 to %d channel keys)", max, max);
 		return -1;
 	}
 	size_t i;
@@ -128,11 +128,12 @@ static int body_channels(struct request *r, int64_t *ids, int max)
 	json_array_foreach(list, i, v)
 	{
 		int64_t id = 0;
-		int rc = json_is_string(v) ? db_query_int64(r->db, &id,
-		                                            "SELECT id FROM api_keys WHERE key_id = ? AND role = 'channel'"
-		                                            " AND disabled = 0",
-		                                            "t", json_string_value(v))
-		                           : DB_DONE;
+		int rc = json_is_string(v)
+		             ? db_query_int64(r->db, &id,
+		                              "SELECT id FROM api_keys WHERE key_id = ? AND role = 'channel'"
+		                              " AND disabled = 0",
+		                              "t", json_string_value(v))
+		             : DB_DONE;
 		if (rc < 0) {
 			reply_db_error(r, rc);
 			return -1;
@@ -153,7 +154,8 @@ static bool body_time(struct request *r, const char *field, int64_t *ret)
 	if (!body_string(r, field, FIELD_REQUIRED, 40, &text))
 		return false;
 	if (clock_parse_iso(text, ret) < 0) {
-		reply_error(r, 422, "invalid_value", field, "%s 应为时间,如 2020-04-01T10:00:00+08:00 (must be a time)", field);
+		reply_error(r, 422, "invalid_value", field, "%s 应为时间,如 2020-04-01T10:00:00+08:00 (must be a time)",
+		            field);
 		return false;
 	}
 	return true;
@@ -175,7 +177,8 @@ void voucher_round_post(struct request *r)
 	    !body_time(r, "ends_at", &ends) || !(path = campaign_scope(r, campaign, "campaign")))
 		return;
 	if (ends <= starts) {
-		reply_error(r, 422, "invalid_value", "ends_at", "结束时间应晚于开始时间 (ends_at must be after starts_at)");
+		reply_error(r, 422, "invalid_value", "ends_at",
+		            "结束时间应晚于开始时间 (ends_at must be after starts_at)");
 		return;
 	}
 	int n = body_channels(r, channels, VOUCHER_MAX_CHANNELS);
@@ -186,13 +189,14 @@ void voucher_round_post(struct request *r)
 	                          json_object_get(r->json, "channels"));
 	int rc = db_begin(r->db);
 	if (rc == 0)
-		rc = db_run(r->db,
-		            "INSERT INTO voucher_rounds(campaign_id, name, starts_at, ends_at, created_at) VALUES (?,?,?,?,?)",
-		            "itiii", campaign, name, starts, ends, clock_now());
+		rc = db_run(
+		    r->db,
+		    "INSERT INTO voucher_rounds(campaign_id, name, starts_at, ends_at, created_at) VALUES (?,?,?,?,?)",
+		    "itiii", campaign, name, starts, ends, clock_now());
 	int64_t round_id = rc == 0 ? db_last_insert_id(r->db) : 0;
 	for (int i = 0; rc == 0 && i < n; i++)
-		rc = db_run(r->db, "INSERT INTO voucher_round_channels(round_id, api_key_id) VALUES (?,?)", "ii", round_id,
-		            channels[i]);
+		rc = db_run(r->db, "INSERT INTO voucher_round_channels(round_id, api_key_id) VALUES (?,?)", "ii",
+		            round_id, channels[i]);
 	bool ok = insert_audited(r, "voucher.round_create", "voucher_round", path, after, round_id, rc);
 	json_decref(after);
 	if (ok)
@@ -204,8 +208,9 @@ static const char *body_categories(struct request *r)
 {
 	json_t *list = r->json ? json_object_get(r->json, "categories") : NULL;
 	if (!json_is_array(list) || json_array_size(list) == 0 || json_array_size(list) > 7) {
-		reply_error(r, 422, "invalid_value", "categories",
-		            "categories 应为 catering/retail/car/culture/tourism/sports/other 中的若干项 (1 to 7 categories)");
+		reply_error(
+		    r, 422, "invalid_value", "categories",
+		    "categories 应为 catering/retail/car/culture/tourism/sports/other 中的若干项 (1 to 7 categories)");
 		return NULL;
 	}
 	char *out = arena_strdup(r->arena, ",");
@@ -233,9 +238,9 @@ static const char *body_categories(struct request *r)
 */
 void voucher_kind_post(struct request *r)
 {
-	static const char *const fields[] = {"round",		 "name",		"face_fen",   "threshold_fen",
-	                                     "stock",		 "validity_days",	"per_person_limit", "categories",
-	                                     "allocations", NULL};
+	static const char *const fields[] = {
+	    "round",      "name",        "face_fen", "threshold_fen", "stock", "validity_days", "per_person_limit",
+	    "categories", "allocations", NULL};
 	int64_t round, face, threshold, stock, days, limit, campaign = 0;
 	const char *name, *path, *cats;
 	if (!body_only(r, fields) || !body_int64(r, "round", FIELD_REQUIRED, 1, INT64_MAX, &round, NULL) ||
@@ -265,22 +270,26 @@ void voucher_kind_post(struct request *r)
 		const char *key;
 		json_t *v;
 		if (!json_is_object(alloc) || json_object_size(alloc) > VOUCHER_MAX_CHANNELS) {
-			reply_error(r, 422, "invalid_value", "allocations", "allocations 应为 {渠道密钥: 数量} (must map channel keys to stock)");
+			reply_error(r, 422, "invalid_value", "allocations",
+			            "allocations 应为 {渠道密钥: 数量} (must map channel keys to stock)");
 			return;
 		}
 		json_object_foreach(alloc, key, v)
 		{
 			int64_t id = 0;
-			rc = db_query_int64(r->db, &id,
-			                    "SELECT k.id FROM api_keys k JOIN voucher_round_channels c ON c.api_key_id = k.id"
-			                    " WHERE k.key_id = ? AND c.round_id = ?",
-			                    "ti", key, round);
+			rc = db_query_int64(
+			    r->db, &id,
+			    "SELECT k.id FROM api_keys k JOIN voucher_round_channels c ON c.api_key_id = k.id"
+			    " WHERE k.key_id = ? AND c.round_id = ?",
+			    "ti", key, round);
 			if (rc < 0) {
 				reply_db_error(r, rc);
 				return;
 			}
 			if (rc == DB_DONE || !json_is_integer(v) || json_integer_value(v) < 0) {
-				reply_error(r, 422, "invalid_value", "allocations", "%s 不是本期的渠道,或数量无效 (not a channel of the round, or a bad number)", key);
+				reply_error(
+				    r, 422, "invalid_value", "allocations",
+				    "%s 不是本期的渠道,或数量无效 (not a channel of the round, or a bad number)", key);
 				return;
 			}
 			alloc_ids[n_alloc] = id;
@@ -288,15 +297,16 @@ void voucher_kind_post(struct request *r)
 			sum += json_integer_value(v);
 		}
 		if (sum != stock) {
-			reply_error(r, 422, "invalid_value", "allocations", "各渠道分配之和 %lld 应等于库存 %lld (allocations must add up to the stock)",
+			reply_error(r, 422, "invalid_value", "allocations",
+			            "各渠道分配之和 %lld 应等于库存 %lld (allocations must add up to the stock)",
 			            (long long)sum, (long long)stock);
 			return;
 		}
 	}
-	json_t *after = json_pack("{s:I, s:s, s:I, s:I, s:I, s:I, s:I, s:s}", "round", (json_int_t)round, "name", name,
-	                          "face_fen", (json_int_t)face, "threshold_fen", (json_int_t)threshold, "stock",
-	                          (json_int_t)stock, "validity_days", (json_int_t)days, "per_person_limit",
-	                          (json_int_t)limit, "categories", cats);
+	json_t *after =
+	    json_pack("{s:I, s:s, s:I, s:I, s:I, s:I, s:I, s:s}", "round", (json_int_t)round, "name", name, "face_fen",
+	              (json_int_t)face, "threshold_fen", (json_int_t)threshold, "stock", (json_int_t)stock,
+	              "validity_days", (json_int_t)days, "per_person_limit", (json_int_t)limit, "categories", cats);
 	rc = db_begin(r->db);
 	if (rc == 0)
 		rc = db_run(r->db,
@@ -305,8 +315,8 @@ void voucher_kind_post(struct request *r)
 		            "itiiiiiti", round, name, face, threshold, stock, days, limit, cats, clock_now());
 	int64_t id = db_last_insert_id(r->db);
 	for (int i = 0; rc == 0 && i < n_alloc; i++)
-		rc = db_run(r->db, "INSERT INTO voucher_allocations(kind_id, api_key_id, stock) VALUES (?,?,?)", "iii", id,
-		            alloc_ids[i], alloc_stock[i]);
+		rc = db_run(r->db, "INSERT INTO voucher_allocations(kind_id, api_key_id, stock) VALUES (?,?,?)", "iii",
+		            id, alloc_ids[i], alloc_stock[i]);
 	bool ok = insert_audited(r, "voucher.kind_create", "voucher_kind", path, after, id, rc);
 	json_decref(after);
 	if (!ok)
@@ -319,7 +329,8 @@ void voucher_kind_post(struct request *r)
 		reply_db_error(r, rc);
 		return;
 	}
-	reply_json(r, 201, json_pack("{s:I, s:s, s:I}", "id", (json_int_t)id, "name", name, "stock", (json_int_t)stock));
+	reply_json(r, 201,
+	           json_pack("{s:I, s:s, s:I}", "id", (json_int_t)id, "name", name, "stock", (json_int_t)stock));
 }
 
 /*
@@ -371,19 +382,22 @@ void voucher_merchant_post(struct request *r)
 	rc = db_begin(r->db);
 	if (rc == 0)
 		rc = db_run(r->db,
-		            "INSERT INTO merchants(name, credit_code, org_id, category, channels, created_at) VALUES (?,?,?,?,?,?)",
+		            "INSERT INTO merchants(name, credit_code, org_id, category, channels, created_at) VALUES "
+		            "(?,?,?,?,?,?)",
 		            "ttitti", name, credit, o.id, category, list, clock_now());
 	if (rc == DB_CONSTRAINT) {
 		db_rollback(r->db);
 		json_decref(after);
-		reply_error(r, 409, "credit_code_taken", "credit_code", "该统一社会信用代码的商户已登记 (a merchant with this credit code exists)");
+		reply_error(r, 409, "credit_code_taken", "credit_code",
+		            "该统一社会信用代码的商户已登记 (a merchant with this credit code exists)");
 		return;
 	}
 	int64_t id = db_last_insert_id(r->db);
 	bool ok = insert_audited(r, "voucher.merchant_create", "merchant", o.path, after, id, rc);
 	json_decref(after);
 	if (ok)
-		reply_json(r, 201, json_pack("{s:I, s:s, s:s}", "id", (json_int_t)id, "name", name, "credit_code", credit));
+		reply_json(r, 201,
+		           json_pack("{s:I, s:s, s:s}", "id", (json_int_t)id, "name", name, "credit_code", credit));
 }
 
 /*
@@ -395,16 +409,17 @@ void voucher_merchant_post(struct request *r)
 void voucher_campaign_list(struct request *r)
 {
 	struct db_stmt *s;
-	int rc = db_prepare(r->db, &s,
-	                    "SELECT c.id, c.name, o.code, r.id, r.name, r.starts_at, r.ends_at, k.id, k.name, k.face_fen,"
-	                    " k.threshold_fen, k.stock, k.per_person_limit,"
-	                    " (SELECT count(*) FROM vouchers v WHERE v.kind_id = k.id),"
-	                    " (SELECT group_concat(a.key_id, ',') FROM voucher_round_channels rc"
-	                    "   JOIN api_keys a ON a.id = rc.api_key_id WHERE rc.round_id = r.id), k.carried_from"
-	                    " FROM voucher_campaigns c JOIN orgs o ON o.id = c.org_id"
-	                    " LEFT JOIN voucher_rounds r ON r.campaign_id = c.id LEFT JOIN voucher_kinds k ON k.round_id = r.id"
-	                    " WHERE substr(o.path, 1, length(?1)) = ?1 ORDER BY c.id DESC, r.starts_at, k.id",
-	                    "t", r->who.org_path);
+	int rc = db_prepare(
+	    r->db, &s,
+	    "SELECT c.id, c.name, o.code, r.id, r.name, r.starts_at, r.ends_at, k.id, k.name, k.face_fen,"
+	    " k.threshold_fen, k.stock, k.per_person_limit,"
+	    " (SELECT count(*) FROM vouchers v WHERE v.kind_id = k.id),"
+	    " (SELECT group_concat(a.key_id, ',') FROM voucher_round_channels rc"
+	    "   JOIN api_keys a ON a.id = rc.api_key_id WHERE rc.round_id = r.id), k.carried_from"
+	    " FROM voucher_campaigns c JOIN orgs o ON o.id = c.org_id"
+	    " LEFT JOIN voucher_rounds r ON r.campaign_id = c.id LEFT JOIN voucher_kinds k ON k.round_id = r.id"
+	    " WHERE substr(o.path, 1, length(?1)) = ?1 ORDER BY c.id DESC, r.starts_at, k.id",
+	    "t", r->who.org_path);
 	if (rc < 0) {
 		reply_db_error(r, rc);
 		return;
@@ -415,8 +430,8 @@ void voucher_campaign_list(struct request *r)
 		if (db_column_int64(s, 0) != last_campaign) {
 			last_campaign = db_column_int64(s, 0);
 			last_round = 0;
-			campaign = json_pack("{s:I, s:s, s:s, s:[]}", "id", (json_int_t)last_campaign, "name", db_column_text(s, 1),
-			                     "org", db_column_text(s, 2), "rounds");
+			campaign = json_pack("{s:I, s:s, s:s, s:[]}", "id", (json_int_t)last_campaign, "name",
+			                     db_column_text(s, 1), "org", db_column_text(s, 2), "rounds");
 			json_array_append_new(items, campaign);
 		}
 		if (db_column_is_null(s, 3))
@@ -434,16 +449,18 @@ void voucher_campaign_list(struct request *r)
 				p += n + (p[n] == ',');
 			}
 			round = json_pack("{s:I, s:s, s:s, s:s, s:o, s:[]}", "id", (json_int_t)last_round, "name",
-			                  db_column_text(s, 4), "starts_at", starts, "ends_at", ends, "channels", channels, "kinds");
+			                  db_column_text(s, 4), "starts_at", starts, "ends_at", ends, "channels",
+			                  channels, "kinds");
 			json_array_append_new(json_object_get(campaign, "rounds"), round);
 		}
 		if (db_column_is_null(s, 7))
 			continue;
 		int64_t stock = db_column_int64(s, 11), claimed = db_column_int64(s, 13);
 		json_array_append_new(json_object_get(round, "kinds"),
-		                      json_pack("{s:I, s:s, s:I, s:I, s:I, s:I, s:I, s:I}", "id", (json_int_t)db_column_int64(s, 7),
-		                                "name", db_column_text(s, 8), "face_fen", (json_int_t)db_column_int64(s, 9),
-		                                "threshold_fen", (json_int_t)db_column_int64(s, 10), "stock", (json_int_t)stock,
+		                      json_pack("{s:I, s:s, s:I, s:I, s:I, s:I, s:I, s:I}", "id",
+		                                (json_int_t)db_column_int64(s, 7), "name", db_column_text(s, 8),
+		                                "face_fen", (json_int_t)db_column_int64(s, 9), "threshold_fen",
+		                                (json_int_t)db_column_int64(s, 10), "stock", (json_int_t)stock,
 		                                "per_person_limit", (json_int_t)db_column_int64(s, 12), "claimed",
 		                                (json_int_t)claimed, "remaining", (json_int_t)(stock - claimed)));
 		if (!db_column_is_null(s, 15))
@@ -530,14 +547,15 @@ void voucher_kind_carry(struct request *r)
 	    !body_int64(r, "round", FIELD_REQUIRED, 1, INT64_MAX, &target, NULL))
 		return;
 	struct db_stmt *s;
-	int rc = db_prepare(r->db, &s,
-	                    "SELECT k.name, k.face_fen, k.threshold_fen, k.validity_days, k.per_person_limit, k.categories,"
-	                    " r.ends_at, r.campaign_id, k.stock - (SELECT count(*) FROM vouchers v WHERE v.kind_id = k.id),"
-	                    " (SELECT count(*) FROM vouchers v WHERE v.kind_id = k.id AND v.expires_at <= ?2 AND NOT EXISTS"
-	                    "   (SELECT 1 FROM voucher_redemptions d WHERE d.voucher_id = v.id AND d.reversed_at IS NULL)),"
-	                    " (SELECT id FROM voucher_kinds c WHERE c.carried_from = k.id)"
-	                    " FROM voucher_kinds k JOIN voucher_rounds r ON r.id = k.round_id WHERE k.id = ?1",
-	                    "ii", source, now);
+	int rc =
+	    db_prepare(r->db, &s,
+	               "SELECT k.name, k.face_fen, k.threshold_fen, k.validity_days, k.per_person_limit, k.categories,"
+	               " r.ends_at, r.campaign_id, k.stock - (SELECT count(*) FROM vouchers v WHERE v.kind_id = k.id),"
+	               " (SELECT count(*) FROM vouchers v WHERE v.kind_id = k.id AND v.expires_at <= ?2 AND NOT EXISTS"
+	               "   (SELECT 1 FROM voucher_redemptions d WHERE d.voucher_id = v.id AND d.reversed_at IS NULL)),"
+	               " (SELECT id FROM voucher_kinds c WHERE c.carried_from = k.id)"
+	               " FROM voucher_kinds k JOIN voucher_rounds r ON r.id = k.round_id WHERE k.id = ?1",
+	               "ii", source, now);
 	if (rc < 0) {
 		reply_db_error(r, rc);
 		return;
@@ -551,7 +569,8 @@ void voucher_kind_carry(struct request *r)
 			reply_error(r, 404, "not_found", NULL, "券种不存在 (no such voucher kind)");
 		return;
 	}
-	const char *name = arena_strdup(r->arena, db_column_text(s, 0)), *cats = arena_strdup(r->arena, db_column_text(s, 5));
+	const char *name = arena_strdup(r->arena, db_column_text(s, 0)),
+	           *cats = arena_strdup(r->arena, db_column_text(s, 5));
 	int64_t face = db_column_int64(s, 1), threshold = db_column_int64(s, 2), days = db_column_int64(s, 3),
 	        limit = db_column_int64(s, 4), ends = db_column_int64(s, 6), campaign = db_column_int64(s, 7),
 	        unclaimed = db_column_int64(s, 8), expired = db_column_int64(s, 9);
@@ -569,11 +588,14 @@ void voucher_kind_carry(struct request *r)
 		return;
 	}
 	int64_t target_campaign = 0, target_ends = 0;
-	rc = db_query_int64(r->db, &target_campaign, "SELECT campaign_id FROM voucher_rounds WHERE id = ?", "i", target);
+	rc =
+	    db_query_int64(r->db, &target_campaign, "SELECT campaign_id FROM voucher_rounds WHERE id = ?", "i", target);
 	if (rc == 0)
-		rc = db_query_int64(r->db, &target_ends, "SELECT ends_at FROM voucher_rounds WHERE id = ?", "i", target);
+		rc =
+		    db_query_int64(r->db, &target_ends, "SELECT ends_at FROM voucher_rounds WHERE id = ?", "i", target);
 	if (rc == DB_DONE || target_campaign != campaign || target_ends <= now) {
-		reply_error(r, 422, "invalid_value", "round", "应结转到同一活动中尚未结束的一期 (carry into a later round of the same campaign)");
+		reply_error(r, 422, "invalid_value", "round",
+		            "应结转到同一活动中尚未结束的一期 (carry into a later round of the same campaign)");
 		return;
 	}
 	if (rc < 0) {
@@ -582,9 +604,9 @@ void voucher_kind_carry(struct request *r)
 	}
 	int64_t stock = unclaimed + expired;
 	char *carried_name = arena_printf(r->arena, "%s(结转)", name);
-	json_t *after = json_pack("{s:I, s:I, s:I, s:I, s:I}", "from_kind", (json_int_t)source, "round", (json_int_t)target,
-	                          "stock", (json_int_t)stock, "unclaimed", (json_int_t)unclaimed, "expired",
-	                          (json_int_t)expired);
+	json_t *after =
+	    json_pack("{s:I, s:I, s:I, s:I, s:I}", "from_kind", (json_int_t)source, "round", (json_int_t)target,
+	              "stock", (json_int_t)stock, "unclaimed", (json_int_t)unclaimed, "expired", (json_int_t)expired);
 	rc = db_begin(r->db);
 	if (rc == 0)
 		rc = db_run(r->db,
@@ -604,6 +626,7 @@ void voucher_kind_carry(struct request *r)
 		reply_db_error(r, rc);
 		return;
 	}
-	reply_json(r, 201, json_pack("{s:I, s:s, s:I, s:I, s:I}", "id", (json_int_t)id, "name", carried_name, "stock",
-	                             (json_int_t)stock, "unclaimed", (json_int_t)unclaimed, "expired", (json_int_t)expired));
+	reply_json(r, 201,
+	           json_pack("{s:I, s:s, s:I, s:I, s:I}", "id", (json_int_t)id, "name", carried_name, "stock",
+	                     (json_int_t)stock, "unclaimed", (json_int_t)unclaimed, "expired", (json_int_t)expired));
 }

@@ -39,11 +39,12 @@ void voucher_claim_post(struct request *r)
 void voucher_get(struct request *r)
 {
 	struct db_stmt *s;
-	int rc = db_prepare(r->db, &s,
-	                    "SELECT v.code, v.kind_id, k.round_id, k.face_fen, k.threshold_fen, v.claimed_at, v.expires_at,"
-	                    " EXISTS (SELECT 1 FROM voucher_redemptions d WHERE d.voucher_id = v.id AND d.reversed_at IS NULL)"
-	                    " FROM vouchers v JOIN voucher_kinds k ON k.id = v.kind_id WHERE v.code = ? AND v.api_key_id = ?",
-	                    "ti", route_param(r, "code"), r->who.api_key_id);
+	int rc = db_prepare(
+	    r->db, &s,
+	    "SELECT v.code, v.kind_id, k.round_id, k.face_fen, k.threshold_fen, v.claimed_at, v.expires_at,"
+	    " EXISTS (SELECT 1 FROM voucher_redemptions d WHERE d.voucher_id = v.id AND d.reversed_at IS NULL)"
+	    " FROM vouchers v JOIN voucher_kinds k ON k.id = v.kind_id WHERE v.code = ? AND v.api_key_id = ?",
+	    "ti", route_param(r, "code"), r->who.api_key_id);
 	if (rc < 0) {
 		reply_db_error(r, rc);
 		return;

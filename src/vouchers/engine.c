@@ -42,8 +42,8 @@ struct kind_state {
 };
 
 #define PERSON(count, seq) ((uintptr_t)(seq) << 32 | (uintptr_t)(count))
-#define PERSON_COUNT(v) ((v) & 0xffffffffu)
-#define PERSON_SEQ(v) ((v) >> 32)
+#define PERSON_COUNT(v)    ((v)&0xffffffffu)
+#define PERSON_SEQ(v)      ((v) >> 32)
 
 enum claim_state { CLAIM_PENDING, CLAIM_DURABLE, CLAIM_FAILED };
 
@@ -205,7 +205,8 @@ static char *claim_answer(const struct claim *c)
 	char *text = malloc(384);
 	if (text)
 		snprintf(text, 384,
-		         "{\"voucher\":{\"code\":\"%s\",\"kind\":%lld,\"round\":%lld,\"face_fen\":%lld,\"threshold_fen\":%lld,"
+		         "{\"voucher\":{\"code\":\"%s\",\"kind\":%lld,\"round\":%lld,\"face_fen\":%lld,\"threshold_"
+		         "fen\":%lld,"
 		         "\"claimed_at\":\"%s\",\"expires_at\":\"%s\",\"state\":\"claimed\"}}",
 		         c->code, (long long)k->id, (long long)k->round_id, (long long)k->face_fen,
 		         (long long)k->threshold_fen, claimed, expires);
@@ -227,9 +228,10 @@ static void claim_settle(struct claim *c, enum claim_state state)
 		if (answer)
 			request_finish_deferred(w->r, 201, answer);
 		else
-			request_finish_deferred(w->r, 503,
-			                        strdup("{\"error\":{\"code\":\"busy\",\"message\":\"系统繁忙,请重试 (could not be "
-			                               "saved; retry)\"}}"));
+			request_finish_deferred(
+			    w->r, 503,
+			    strdup("{\"error\":{\"code\":\"busy\",\"message\":\"系统繁忙,请重试 (could not be "
+			           "saved; retry)\"}}"));
 		free(w);
 	}
 }
@@ -459,12 +461,14 @@ void voucher_engine_claim(struct request *r, int64_t round_id, int64_t kind_id, 
 		return;
 	}
 	if (!channel_offered(&k->def, channel)) {
-		reply_error(r, 403, "foreign_round", "round", "该期消费券不在本渠道发放 (this round is not offered through your channel)");
+		reply_error(r, 403, "foreign_round", "round",
+		            "该期消费券不在本渠道发放 (this round is not offered through your channel)");
 		return;
 	}
 	if (now < k->def.starts_at || now >= k->def.ends_at) {
 		reply_error(r, 422, "round_not_open", "round", "该期消费券%s (the round is %s)",
-		            now < k->def.starts_at ? "尚未开始" : "已结束", now < k->def.starts_at ? "not open yet" : "over");
+		            now < k->def.starts_at ? "尚未开始" : "已结束",
+		            now < k->def.starts_at ? "not open yet" : "over");
 		return;
 	}
 
@@ -473,10 +477,10 @@ void voucher_engine_claim(struct request *r, int64_t round_id, int64_t kind_id, 
 	bool created;
 	uintptr_t *held = strmap_put(k->people, person_key, person_len, &created);
 	struct bucket *b = bucket_of(k, channel);
-	const char *refusal = !held ? "busy"
+	const char *refusal = !held                                                       ? "busy"
 	                      : PERSON_COUNT(*held) >= (uintptr_t)k->def.per_person_limit ? "already_claimed"
-	                      : !b || b->remaining <= 0                                     ? "sold_out"
-	                                                                                    : NULL;
+	                      : !b || b->remaining <= 0                                   ? "sold_out"
+	                                                                                  : NULL;
 	int seq = 0;
 	if (!refusal) {
 		b->remaining--;
@@ -575,10 +579,11 @@ static void *ticker_main(void *unused)
 			if (remaining == last[i])
 				continue;
 			last[i] = remaining;
-			json_t *data = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I}", "kind", (json_int_t)k->def.id, "round",
-			                         (json_int_t)k->def.round_id, "campaign", (json_int_t)k->def.campaign_id, "stock",
-			                         (json_int_t)k->def.stock, "claimed", (json_int_t)(k->def.stock - remaining),
-			                         "remaining", (json_int_t)remaining);
+			json_t *data =
+			    json_pack("{s:I, s:I, s:I, s:I, s:I, s:I}", "kind", (json_int_t)k->def.id, "round",
+			              (json_int_t)k->def.round_id, "campaign", (json_int_t)k->def.campaign_id, "stock",
+			              (json_int_t)k->def.stock, "claimed", (json_int_t)(k->def.stock - remaining),
+			              "remaining", (json_int_t)remaining);
 			events_publish("voucher.counter", k->def.org_path, data);
 			json_decref(data);
 		}
@@ -596,12 +601,13 @@ int voucher_kind_load(struct db *d, int64_t kind_id, struct voucher_kind_def *re
 {
 	struct db_stmt *s;
 	struct voucher_kind_def k = {0};
-	int r = db_prepare(d, &s,
-	                   "SELECT k.id, k.round_id, r.campaign_id, k.face_fen, k.threshold_fen, k.stock, k.validity_days,"
-	                   " k.per_person_limit, r.starts_at, r.ends_at, o.path FROM voucher_kinds k"
-	                   " JOIN voucher_rounds r ON r.id = k.round_id JOIN voucher_campaigns c ON c.id = r.campaign_id"
-	                   " JOIN orgs o ON o.id = c.org_id WHERE k.id = ?",
-	                   "i", kind_id);
+	int r =
+	    db_prepare(d, &s,
+	               "SELECT k.id, k.round_id, r.campaign_id, k.face_fen, k.threshold_fen, k.stock, k.validity_days,"
+	               " k.per_person_limit, r.starts_at, r.ends_at, o.path FROM voucher_kinds k"
+	               " JOIN voucher_rounds r ON r.id = k.round_id JOIN voucher_campaigns c ON c.id = r.campaign_id"
+	               " JOIN orgs o ON o.id = c.org_id WHERE k.id = ?",
+	               "i", kind_id);
 	if (r < 0)
 		return r;
 	r = db_step(s);
@@ -621,14 +627,15 @@ int voucher_kind_load(struct db *d, int64_t kind_id, struct voucher_kind_def *re
 	db_finalize(s);
 	if (r != DB_ROW)
 		return r;
-	r = db_prepare(d, &s, "SELECT api_key_id FROM voucher_round_channels WHERE round_id = ? ORDER BY api_key_id", "i",
-	               k.round_id);
+	r = db_prepare(d, &s, "SELECT api_key_id FROM voucher_round_channels WHERE round_id = ? ORDER BY api_key_id",
+	               "i", k.round_id);
 	while (r == 0 && db_step(s) == DB_ROW && k.n_channels < VOUCHER_MAX_CHANNELS)
 		k.channels[k.n_channels++] = db_column_int64(s, 0);
 	db_finalize(s);
 	if (r == 0)
-		r = db_prepare(d, &s, "SELECT api_key_id, stock FROM voucher_allocations WHERE kind_id = ? ORDER BY api_key_id",
-		               "i", kind_id);
+		r = db_prepare(
+		    d, &s, "SELECT api_key_id, stock FROM voucher_allocations WHERE kind_id = ? ORDER BY api_key_id",
+		    "i", kind_id);
 	while (r == 0 && db_step(s) == DB_ROW && k.n_allocations < VOUCHER_MAX_CHANNELS) {
 		k.allocation_channel[k.n_allocations] = db_column_int64(s, 0);
 		k.allocation_stock[k.n_allocations++] = db_column_int64(s, 1);
@@ -644,10 +651,11 @@ static int engine_load(struct db *d)
 {
 	struct db_stmt *s;
 	int64_t now = clock_now();
-	int r = db_prepare(d, &s,
-	                   "SELECT k.id FROM voucher_kinds k JOIN voucher_rounds r ON r.id = k.round_id WHERE r.ends_at > ?"
-	                   " ORDER BY k.id",
-	                   "i", now);
+	int r =
+	    db_prepare(d, &s,
+	               "SELECT k.id FROM voucher_kinds k JOIN voucher_rounds r ON r.id = k.round_id WHERE r.ends_at > ?"
+	               " ORDER BY k.id",
+	               "i", now);
 	if (r < 0)
 		return r;
 	int64_t ids[4096];
@@ -696,7 +704,7 @@ static int engine_load(struct db *d)
 			break;
 		}
 		uintptr_t seq = PERSON_SEQ(*person_slot) > (uintptr_t)c->person_seq ? PERSON_SEQ(*person_slot)
-		                                                                      : (uintptr_t)c->person_seq;
+		                                                                    : (uintptr_t)c->person_seq;
 		*person_slot = PERSON(PERSON_COUNT(*person_slot) + 1, seq);
 		if (b)
 			b->remaining--;

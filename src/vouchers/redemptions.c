@@ -29,12 +29,11 @@ static json_t *redemption_json(struct db_stmt *s)
 }
 
 static const char redemption_select[] =
-	"SELECT d.id, v.code, d.merchant_id, d.order_no, d.amount_fen, d.redeemed_at, d.reversed_at, d.discount_fen,"
-	" v.api_key_id FROM voucher_redemptions d JOIN vouchers v ON v.id = d.voucher_id";
+    "SELECT d.id, v.code, d.merchant_id, d.order_no, d.amount_fen, d.redeemed_at, d.reversed_at, d.discount_fen,"
+    " v.api_key_id FROM voucher_redemptions d JOIN vouchers v ON v.id = d.voucher_id";
 
 /* Answer with redemption id (or merchant+order) when it exists; false when it does not. */
-static bool reply_existing(struct request *r, int status, const char *where, const char *fmt, int64_t a,
-                           const char *b)
+static bool reply_existing(struct request *r, int status, const char *where, const char *fmt, int64_t a, const char *b)
 {
 	struct db_stmt *s;
 	char *sql = arena_printf(r->arena, "%s WHERE %s", redemption_select, where);
@@ -56,15 +55,15 @@ static bool reply_existing(struct request *r, int status, const char *where, con
 }
 
 /* Check a voucher can be redeemed by this merchant for this amount; answers and returns false if not. */
-static bool redeemable(struct request *r, const char *code, int64_t merchant_id, int64_t amount,
-                       struct voucher_row *v)
+static bool redeemable(struct request *r, const char *code, int64_t merchant_id, int64_t amount, struct voucher_row *v)
 {
 	struct db_stmt *s;
-	int rc = db_prepare(r->db, &s,
-	                    "SELECT v.id, v.kind_id, v.api_key_id, k.face_fen, k.threshold_fen, v.expires_at, k.categories,"
-	                    " EXISTS (SELECT 1 FROM voucher_redemptions d WHERE d.voucher_id = v.id AND d.reversed_at IS NULL)"
-	                    " FROM vouchers v JOIN voucher_kinds k ON k.id = v.kind_id WHERE v.code = ?",
-	                    "t", code);
+	int rc = db_prepare(
+	    r->db, &s,
+	    "SELECT v.id, v.kind_id, v.api_key_id, k.face_fen, k.threshold_fen, v.expires_at, k.categories,"
+	    " EXISTS (SELECT 1 FROM voucher_redemptions d WHERE d.voucher_id = v.id AND d.reversed_at IS NULL)"
+	    " FROM vouchers v JOIN voucher_kinds k ON k.id = v.kind_id WHERE v.code = ?",
+	    "t", code);
 	if (rc < 0) {
 		reply_db_error(r, rc);
 		return false;
@@ -72,8 +71,12 @@ static bool redeemable(struct request *r, const char *code, int64_t merchant_id,
 	rc = db_step(s);
 	bool used = false;
 	if (rc == DB_ROW) {
-		*v = (struct voucher_row){db_column_int64(s, 0), db_column_int64(s, 1), db_column_int64(s, 2),
-		                          db_column_int64(s, 3), db_column_int64(s, 4), db_column_int64(s, 5),
+		*v = (struct voucher_row){db_column_int64(s, 0),
+		                          db_column_int64(s, 1),
+		                          db_column_int64(s, 2),
+		                          db_column_int64(s, 3),
+		                          db_column_int64(s, 4),
+		                          db_column_int64(s, 5),
 		                          arena_strdup(r->arena, db_column_text(s, 6))};
 		used = db_column_int64(s, 7) != 0;
 	}
@@ -87,7 +90,8 @@ static bool redeemable(struct request *r, const char *code, int64_t merchant_id,
 		return false;
 	}
 	if (v->api_key_id != r->who.api_key_id) {
-		reply_error(r, 403, "foreign_voucher", "code", "该券不是本渠道发放的 (the voucher was issued through another channel)");
+		reply_error(r, 403, "foreign_voucher", "code",
+		            "该券不是本渠道发放的 (the voucher was issued through another channel)");
 		return false;
 	}
 	if (used) {
@@ -99,7 +103,8 @@ static bool redeemable(struct request *r, const char *code, int64_t merchant_id,
 		return false;
 	}
 	if (amount < v->threshold_fen) {
-		reply_error(r, 422, "below_threshold", "amount_fen", "订单金额未达到使用门槛 %lld 元 (order below the threshold)",
+		reply_error(r, 422, "below_threshold", "amount_fen",
+		            "订单金额未达到使用门槛 %lld 元 (order below the threshold)",
 		            (long long)(v->threshold_fen / 100));
 		return false;
 	}
@@ -160,10 +165,11 @@ void voucher_redeem(struct request *r)
 	if (!redeemable(r, code, merchant, amount, &v))
 		return;
 	int64_t discount = v.face_fen < amount ? v.face_fen : amount;
-	int rc = db_run(r->db,
-	                "INSERT INTO voucher_redemptions(voucher_id, merchant_id, order_no, amount_fen, discount_fen, redeemed_at)"
-	                " VALUES (?,?,?,?,?,?)",
-	                "iitiii", v.id, merchant, order_no, amount, discount, clock_now());
+	int rc = db_run(
+	    r->db,
+	    "INSERT INTO voucher_redemptions(voucher_id, merchant_id, order_no, amount_fen, discount_fen, redeemed_at)"
+	    " VALUES (?,?,?,?,?,?)",
+	    "iitiii", v.id, merchant, order_no, amount, discount, clock_now());
 	if (rc == DB_CONSTRAINT) {
 		/* A race: the same order, or the same voucher at once.  Say which. */
 		if (!reply_existing(r, 200, "d.merchant_id = ? AND d.order_no = ?", "it", merchant, order_no))
@@ -211,12 +217,14 @@ void voucher_reverse(struct request *r)
 		return;
 	}
 	if (!reversed && expires <= clock_now()) {
-		reply_error(r, 409, "voucher_expired", NULL, "该券已过期,不能退回 (the voucher has expired and is not given back)");
+		reply_error(r, 409, "voucher_expired", NULL,
+		            "该券已过期,不能退回 (the voucher has expired and is not given back)");
 		return;
 	}
 	if (!reversed) {
-		rc = db_run(r->db, "UPDATE voucher_redemptions SET reversed_at = ? WHERE id = ? AND reversed_at IS NULL", "ii",
-		            clock_now(), id);
+		rc =
+		    db_run(r->db, "UPDATE voucher_redemptions SET reversed_at = ? WHERE id = ? AND reversed_at IS NULL",
+		           "ii", clock_now(), id);
 		if (rc < 0) {
 			reply_db_error(r, rc);
 			return;

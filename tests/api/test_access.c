@@ -140,21 +140,22 @@ struct row {
 
 /* The problem desk: bodies for setup()'s fixtures and for the rows. */
 #define FIRM(credit_code, district)                                                                                    \
-	"{\"name\":\"{me}企业\",\"credit_code\":\"" credit_code "\",\"district\":\"" district "\","                      \
+	"{\"name\":\"{me}企业\",\"credit_code\":\"" credit_code "\",\"district\":\"" district "\","                    \
 	"\"industry\":\"制造\",\"contact_name\":\"林经理\",\"contact_phone\":\"0591-12345678\"}"
-#define ENT_CODE "91350111MA2DK0001N" /* the fixture {ent}'s credit code */
+#define ENT_CODE       "91350111MA2DK0001N" /* the fixture {ent}'s credit code */
 #define LINK(username) "{\"username\":\"" username "\"}"
 #define PROBLEM(enterprise, category)                                                                                  \
-	"{\"enterprise\":" enterprise ",\"category\":\"" category "\",\"title\":\"{me}的问题\",\"description\":\"详见附件\"}"
-#define ACTION(action) "{\"action\":\"" action "\"}"
-#define ANSWER         "{\"action\":\"answer\",\"text\":\"已答复\"}"
-#define CONFIRM        "{\"action\":\"confirm\",\"rating\":5}"
-#define REOPEN         "{\"action\":\"reopen\",\"text\":\"未解决\"}"
+	"{\"enterprise\":" enterprise ",\"category\":\"" category                                                      \
+	"\",\"title\":\"{me}的问题\",\"description\":\"详见附件\"}"
+#define ACTION(action)      "{\"action\":\"" action "\"}"
+#define ANSWER              "{\"action\":\"answer\",\"text\":\"已答复\"}"
+#define CONFIRM             "{\"action\":\"confirm\",\"rating\":5}"
+#define REOPEN              "{\"action\":\"reopen\",\"text\":\"未解决\"}"
 #define HAND_TO(department) "{\"department\":\"" department "\",\"reason\":\"改派\"}"
 #define NOTE                "{\"text\":\"{me}留言\"}"
 #define ATTACH              "{\"name\":\"{me}.txt\",\"content_type\":\"text/plain\",\"data\":\"54mp5Lia\"}"
-#define DESK_READ (B(ADMIN) | B(ADMIN_JA) | B(LEADER) | B(LEADER_CL) | STAFF | B(ENTERPRISE)) /* problems' roles */
-#define DESK_STATS (B(ADMIN) | B(ADMIN_JA) | B(LEADER) | B(LEADER_CL) | B(DEPT))
+#define DESK_READ           (B(ADMIN) | B(ADMIN_JA) | B(LEADER) | B(LEADER_CL) | STAFF | B(ENTERPRISE)) /* problems' roles */
+#define DESK_STATS          (B(ADMIN) | B(ADMIN_JA) | B(LEADER) | B(LEADER_CL) | B(DEPT))
 
 static const struct row matrix[] = {
     /* ---- public: anyone, signed in or not ---- */
@@ -331,7 +332,8 @@ static const struct row matrix[] = {
     R("GET", "/api/v1/vouchers/stats", NULL, SIGNED_IN & ~VOUCHER_READ, 403, .code = "forbidden"),
     R("GET", "/api/v1/vouchers/stats/export?table=districts&format=csv", NULL, B(ANON), 401),
     R("GET", "/api/v1/vouchers/stats/export?table=districts&format=csv", NULL, VOUCHER_READ, 200),
-    R("GET", "/api/v1/vouchers/stats/export?table=merchants", NULL, SIGNED_IN & ~VOUCHER_READ, 403, .code = "forbidden"),
+    R("GET", "/api/v1/vouchers/stats/export?table=merchants", NULL, SIGNED_IN & ~VOUCHER_READ, 403,
+      .code = "forbidden"),
 
     /*
     ** ---- the problem desk ----
@@ -344,8 +346,8 @@ static const struct row matrix[] = {
     */
     /* Registering enterprises: admin, officer, agent; the district on the caller's branch of the tree. */
     R("POST", "/api/v1/enterprises", FIRM("91350112MA2DK00103", "350112"), B(ANON), 401),
-    R("POST", "/api/v1/enterprises", FIRM("91350112MA2DK00103", "350112"),
-      B(LEADER) | B(LEADER_CL) | B(DEPT) | OUTSIDE, 403, .code = "forbidden"),
+    R("POST", "/api/v1/enterprises", FIRM("91350112MA2DK00103", "350112"), B(LEADER) | B(LEADER_CL) | B(DEPT) | OUTSIDE,
+      403, .code = "forbidden"),
     R("POST", "/api/v1/enterprises", FIRM("91350112MA2DK00103", "350112"), B(ADMIN_JA) | B(OFFICER), 403,
       .code = "out_of_scope"),
     R("POST", "/api/v1/enterprises", FIRM("91350111MA2DK0013X", "350111"), B(AGENT),
@@ -357,7 +359,8 @@ static const struct row matrix[] = {
     R("POST", "/api/v1/enterprises", FIRM("91350111MA2DK0012T", "350111"), B(OFFICER), 201),
     R("POST", "/api/v1/enterprises", FIRM(ENT_CODE, "350111"), B(OFFICER), 409, .code = "credit_code_taken"),
     R("GET", "/api/v1/enterprises", NULL, B(ANON), 401),
-    R("GET", "/api/v1/enterprises", NULL, B(ADMIN) | B(ADMIN_JA) | B(LEADER) | B(LEADER_CL) | STAFF | B(ENTERPRISE), 200),
+    R("GET", "/api/v1/enterprises", NULL, B(ADMIN) | B(ADMIN_JA) | B(LEADER) | B(LEADER_CL) | STAFF | B(ENTERPRISE),
+      200),
     R("GET", "/api/v1/enterprises", NULL, B(MERCHANT) | B(CHANNEL), 403, .code = "forbidden"),
     /* Enterprise accounts: admins, for enterprises on their branch; the target is "t-firm", never a caller. */
     R("POST", "/api/v1/enterprises/{ent}/accounts", LINK("t-firm"), B(ANON), 401),
@@ -365,14 +368,13 @@ static const struct row matrix[] = {
       .code = "forbidden"),
     R("POST", "/api/v1/enterprises/{ent_cl}/accounts", LINK("t-firm"), B(ADMIN_JA), 403, .code = "out_of_scope"),
     R("POST", "/api/v1/enterprises/999999/accounts", LINK("t-firm"), B(ADMIN), 404, .code = "unknown_enterprise"),
-    R("POST", "/api/v1/enterprises/{ent_cl}/accounts", LINK("t-firm"), B(ADMIN), 403, .flags = NO_CSRF,
-      .code = "csrf"),
+    R("POST", "/api/v1/enterprises/{ent_cl}/accounts", LINK("t-firm"), B(ADMIN), 403, .flags = NO_CSRF, .code = "csrf"),
     R("POST", "/api/v1/enterprises/{ent_cl}/accounts", LINK("t-firm"), B(ADMIN), 200),
     R("POST", "/api/v1/enterprises/{ent}/accounts", LINK("t-firm"), B(ADMIN_JA), 200),
     /* Raising problems: staff for enterprises on their branch, an enterprise account for its own. */
     R("POST", "/api/v1/problems", PROBLEM("{ent}", "other"), B(ANON), 401),
-    R("POST", "/api/v1/problems", PROBLEM("{ent}", "other"), B(LEADER) | B(LEADER_CL) | B(DEPT) | B(MERCHANT) | B(CHANNEL),
-      403, .code = "forbidden"),
+    R("POST", "/api/v1/problems", PROBLEM("{ent}", "other"),
+      B(LEADER) | B(LEADER_CL) | B(DEPT) | B(MERCHANT) | B(CHANNEL), 403, .code = "forbidden"),
     R("POST", "/api/v1/problems", PROBLEM("{ent}", "other"), B(AGENT), 201),
     R("POST", "/api/v1/problems", PROBLEM("{ent_cl}", "other"), B(ADMIN_JA) | B(OFFICER) | B(ENTERPRISE), 403,
       .code = "out_of_scope"),
@@ -678,9 +680,10 @@ static int make_vouchers(void)
 	       make(admin, rounds, ROUND("{campaign}", "他渠道一期", "{open_from}", "{open_until}", "\"{other_key}\""),
 	            "round_other", NULL) ||
 	       make(admin, rounds, LATER_ROUND("{campaign}", "下一期"), "round_later", NULL) ||
-	       make(admin, rounds,
-	            ROUND("{campaign}", "上一期", "2020-04-10T10:00:00+08:00", "2020-04-30T22:00:00+08:00", "\"{key}\""),
-	            "round_past", NULL) ||
+	       make(
+	           admin, rounds,
+	           ROUND("{campaign}", "上一期", "2020-04-10T10:00:00+08:00", "2020-04-30T22:00:00+08:00", "\"{key}\""),
+	           "round_past", NULL) ||
 	       make(admin, kinds, KIND("{round_past}", "上期券"), "kind_past", NULL) ||
 	       make(admin, rounds, LATER_ROUND("{campaign_fgw}", "发改委一期"), "round_fgw", NULL) ||
 	       make(admin, rounds, LATER_ROUND("{campaign_ja}", "晋安一期"), "round_ja", NULL) ||
@@ -1078,7 +1081,8 @@ static void expect_listed(enum caller who, const char *path, const char *const *
 			json_array_foreach(items, i, it)
 			{
 				char id[24];
-				snprintf(id, sizeof id, "%lld", (long long)json_integer_value(json_object_get(it, "id")));
+				snprintf(id, sizeof id, "%lld",
+				         (long long)json_integer_value(json_object_get(it, "id")));
 				found |= strcmp(id, want) == 0;
 			}
 			if (found == (pass == 1))

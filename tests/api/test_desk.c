@@ -46,8 +46,9 @@ static long post(struct client *c, const char *path, long long *ret_id, char *re
 		*ret_id = json_integer_value(json_object_get(r.json, "id"));
 	if (ret_status)
 		snprintf(ret_status, 32, "%s",
-		         json_string_value(json_object_get(r.json, "status")) ? json_string_value(json_object_get(r.json, "status"))
-		                                                              : error_code(&r));
+		         json_string_value(json_object_get(r.json, "status"))
+		             ? json_string_value(json_object_get(r.json, "status"))
+		             : error_code(&r));
 	long status = r.status;
 	response_free(&r);
 	return status;
@@ -90,19 +91,23 @@ static int teardown(void **state)
 	return 0;
 }
 
-static const char firm_body[] = "{\"name\":\"福州源联盛医疗器械有限公司\",\"credit_code\":\"%s\",\"district\":\"%s\","
-                                "\"industry\":\"医疗器械\",\"contact_name\":\"林经理\",\"contact_phone\":\"0591-12345678\"}";
+static const char firm_body[] =
+    "{\"name\":\"福州源联盛医疗器械有限公司\",\"credit_code\":\"%s\",\"district\":\"%s\","
+    "\"industry\":\"医疗器械\",\"contact_name\":\"林经理\",\"contact_phone\":\"0591-12345678\"}";
 
 static void test_register_enterprise(void **state)
 {
 	(void)state;
 	char status[32];
-	assert_int_equal(post(&officer, "/api/v1/enterprises", NULL, status, firm_body, "91350111MA2AB0124X", "350111"), 422);
+	assert_int_equal(post(&officer, "/api/v1/enterprises", NULL, status, firm_body, "91350111MA2AB0124X", "350111"),
+	                 422);
 	assert_string_equal(status, "invalid_credit_code");
-	assert_int_equal(post(&outsider, "/api/v1/enterprises", NULL, status, firm_body, "91350111MA2AB0123Y", "350111"), 403);
-	assert_int_equal(post(&officer, "/api/v1/enterprises", &enterprise, NULL, firm_body, "91350111MA2AB0123Y", "350111"),
-	                 201);
-	assert_int_equal(post(&admin, "/api/v1/enterprises", NULL, status, firm_body, "91350111MA2AB0123Y", "350111"), 409);
+	assert_int_equal(
+	    post(&outsider, "/api/v1/enterprises", NULL, status, firm_body, "91350111MA2AB0123Y", "350111"), 403);
+	assert_int_equal(
+	    post(&officer, "/api/v1/enterprises", &enterprise, NULL, firm_body, "91350111MA2AB0123Y", "350111"), 201);
+	assert_int_equal(post(&admin, "/api/v1/enterprises", NULL, status, firm_body, "91350111MA2AB0123Y", "350111"),
+	                 409);
 	assert_string_equal(status, "credit_code_taken");
 	assert_int_equal(db_count(&server, "SELECT count(*) FROM enterprises"), 1);
 	char path[64];
@@ -136,7 +141,8 @@ static void test_closed_loop(void **state)
 	get_problem(&bureau, id, &r);
 	assert_int_equal(r.status, 200);
 	/* Labour goes to the district's own 人社局, by rule. */
-	assert_string_equal(json_string_value(json_object_get(json_object_get(r.json, "department"), "code")), "350111-rsj");
+	assert_string_equal(json_string_value(json_object_get(json_object_get(r.json, "department"), "code")),
+	                    "350111-rsj");
 	assert_string_equal(json_string_value(json_object_get(r.json, "light")), "green");
 	response_free(&r);
 	get_problem(&outsider, id, &r);
@@ -150,7 +156,8 @@ static void test_closed_loop(void **state)
 	assert_int_equal(act(&bureau, id, status, "{\"action\":\"accept\"}"), 200);
 	assert_string_equal(status, "accepted");
 	assert_int_equal(act(&bureau, id, status, "{\"action\":\"answer\"}"), 422);
-	assert_int_equal(act(&bureau, id, status, "{\"action\":\"answer\",\"text\":\"已对接人力资源市场专场招聘\"}"), 200);
+	assert_int_equal(act(&bureau, id, status, "{\"action\":\"answer\",\"text\":\"已对接人力资源市场专场招聘\"}"),
+	                 200);
 	assert_string_equal(status, "answered");
 	/* The enterprise finds it in its inbox, reopens it, then confirms. */
 	client_request(&firm, &r, "GET", "/api/v1/problems?waiting=1", NULL, NULL, NULL);
@@ -184,14 +191,16 @@ static void test_hand_over_keeps_the_history(void **state)
 	snprintf(path, sizeof path, "/api/v1/problems/%lld/route", id);
 	assert_int_equal(post(&officer, path, NULL, status, "{\"department\":\"350111-fgj\",\"reason\":\"x\"}"), 403);
 	assert_int_equal(post(&leader, path, NULL, status, "{\"department\":\"350111\",\"reason\":\"x\"}"), 422);
-	assert_int_equal(post(&leader, path, NULL, status, "{\"department\":\"350111-fgj\",\"reason\":\"涉及交通补贴,发改局牵头\"}"),
-	                 200);
+	assert_int_equal(
+	    post(&leader, path, NULL, status, "{\"department\":\"350111-fgj\",\"reason\":\"涉及交通补贴,发改局牵头\"}"),
+	    200);
 	assert_string_equal(status, "submitted");
 	struct response r;
 	client_request(&bureau, &r, "GET", "/api/v1/problems?waiting=1", NULL, NULL, NULL);
 	size_t i;
 	json_t *p;
-	json_array_foreach(json_object_get(r.json, "items"), i, p) assert_int_not_equal(json_integer_value(json_object_get(p, "id")), id);
+	json_array_foreach(json_object_get(r.json, "items"), i, p)
+	    assert_int_not_equal(json_integer_value(json_object_get(p, "id")), id);
 	response_free(&r);
 	get_problem(&leader, id, &r);
 	json_t *last = json_array_get(json_object_get(r.json, "events"), 1);
@@ -210,7 +219,8 @@ static void test_late_problems_escalate_by_themselves(void **state)
 	long long id = raise(&firm, "approvals", "施工许可迟迟未批");
 	char cmd[300];
 	/* Its acceptance deadline passed a week ago. */
-	snprintf(cmd, sizeof cmd, "sqlite3 %s \"UPDATE problems SET accept_due = strftime('%%s','now') - 7 * 86400 WHERE id = %lld\"",
+	snprintf(cmd, sizeof cmd,
+	         "sqlite3 %s \"UPDATE problems SET accept_due = strftime('%%s','now') - 7 * 86400 WHERE id = %lld\"",
 	         server.db, id);
 	assert_int_equal(system(cmd), 0);
 	char sql[200];
@@ -224,9 +234,11 @@ static void test_late_problems_escalate_by_themselves(void **state)
 	assert_int_equal(json_integer_value(json_object_get(r.json, "escalation")), 2);
 	response_free(&r);
 	client_request(&leader, &r, "GET", "/api/v1/problems?waiting=1", NULL, NULL, NULL);
-	assert_int_equal(json_integer_value(json_object_get(json_array_get(json_object_get(r.json, "items"), 0), "id")), id);
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(json_object_get(r.json, "items"), 0), "id")),
+	                 id);
 	response_free(&r);
-	snprintf(sql, sizeof sql, "SELECT count(*) FROM problem_events WHERE problem_id = %lld AND kind = 'escalate'", id);
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM problem_events WHERE problem_id = %lld AND kind = 'escalate'",
+	         id);
 	assert_int_equal(db_count(&server, sql), 1);
 }
 
@@ -240,11 +252,13 @@ static void test_comments_and_bad_input(void **state)
 	assert_int_equal(post(&outsider, path, NULL, NULL, "{\"text\":\"x\"}"), 404);
 	long long before = db_count(&server, "SELECT count(*) FROM problems");
 	assert_int_equal(post(&firm, "/api/v1/problems", NULL, status,
-	                      "{\"enterprise\":%lld,\"category\":\"weather\",\"title\":\"x\",\"description\":\"y\"}", enterprise),
+	                      "{\"enterprise\":%lld,\"category\":\"weather\",\"title\":\"x\",\"description\":\"y\"}",
+	                      enterprise),
 	                 422);
 	assert_string_equal(status, "unknown_category");
 	assert_int_equal(post(&outsider, "/api/v1/problems", NULL, status,
-	                      "{\"enterprise\":%lld,\"category\":\"land\",\"title\":\"x\",\"description\":\"y\"}", enterprise),
+	                      "{\"enterprise\":%lld,\"category\":\"land\",\"title\":\"x\",\"description\":\"y\"}",
+	                      enterprise),
 	                 403);
 	assert_int_equal(post(&firm, "/api/v1/problems", NULL, status,
 	                      "{\"enterprise\":99999,\"category\":\"land\",\"title\":\"x\",\"description\":\"y\"}"),
@@ -264,7 +278,8 @@ static void test_statistics(void **state)
 	client_request(&leader, &r, "GET", "/api/v1/problems/stats", NULL, NULL, NULL);
 	assert_int_equal(r.status, 200);
 	json_t *t = json_object_get(r.json, "totals");
-	assert_int_equal(json_integer_value(json_object_get(t, "total")), db_count(&server, "SELECT count(*) FROM problems"));
+	assert_int_equal(json_integer_value(json_object_get(t, "total")),
+	                 db_count(&server, "SELECT count(*) FROM problems"));
 	assert_int_equal(json_integer_value(json_object_get(json_object_get(t, "by_status"), "closed")), 1);
 	assert_int_equal(json_integer_value(json_object_get(t, "escalated")), 1);
 	assert_true(json_real_value(json_object_get(t, "satisfaction")) == 5.0);
@@ -297,13 +312,16 @@ static void test_attachments(void **state)
 	/* "\x89PNG\r\n\x1a\n" followed by "banyan": a PNG signature, in base64. */
 	const char png[] = "iVBORw0KGgpiYW55YW4=";
 	long long aid = 0;
-	assert_int_equal(post(&firm, path, &aid, NULL, "{\"name\":\"现场.png\",\"content_type\":\"image/png\",\"data\":\"%s\"}", png),
+	assert_int_equal(post(&firm, path, &aid, NULL,
+	                      "{\"name\":\"现场.png\",\"content_type\":\"image/png\",\"data\":\"%s\"}", png),
 	                 201);
-	assert_int_equal(post(&firm, path, NULL, status, "{\"name\":\"x.pdf\",\"content_type\":\"application/pdf\",\"data\":\"%s\"}",
-	                      png),
+	assert_int_equal(post(&firm, path, NULL, status,
+	                      "{\"name\":\"x.pdf\",\"content_type\":\"application/pdf\",\"data\":\"%s\"}", png),
 	                 415);
-	assert_int_equal(post(&firm, path, NULL, status, "{\"name\":\"x\",\"content_type\":\"image/png\",\"data\":\"**\"}"), 422);
-	assert_int_equal(post(&outsider, path, NULL, status, "{\"name\":\"x.txt\",\"content_type\":\"text/plain\",\"data\":\"aGk=\"}"),
+	assert_int_equal(
+	    post(&firm, path, NULL, status, "{\"name\":\"x\",\"content_type\":\"image/png\",\"data\":\"**\"}"), 422);
+	assert_int_equal(post(&outsider, path, NULL, status,
+	                      "{\"name\":\"x.txt\",\"content_type\":\"text/plain\",\"data\":\"aGk=\"}"),
 	                 404);
 	/* Over 512 KiB. */
 	size_t big = 700 * 1024 * 4 / 3;
@@ -365,8 +383,10 @@ static void test_snapshot_matches_live(void **state)
 			assert_int_equal(json_integer_value(json_object_get(st, fields[f])),
 			                 json_integer_value(json_object_get(lt, fields[f])));
 		assert_true(json_equal(json_object_get(st, "by_status"), json_object_get(lt, "by_status")));
-		assert_true(json_equal(json_object_get(snap.json, "by_department"), json_object_get(live.json, "by_department")));
-		assert_true(json_equal(json_object_get(snap.json, "by_category"), json_object_get(live.json, "by_category")));
+		assert_true(json_equal(json_object_get(snap.json, "by_department"),
+		                       json_object_get(live.json, "by_department")));
+		assert_true(
+		    json_equal(json_object_get(snap.json, "by_category"), json_object_get(live.json, "by_category")));
 		response_free(&snap);
 		response_free(&live);
 	}

@@ -329,7 +329,8 @@ static void test_audit_exports_and_daily_counts(void **state)
 	assert_int_equal(json_array_size(items), 7);
 	json_t *today = json_array_get(items, 6);
 	assert_int_equal(json_integer_value(json_object_get(today, "count")),
-	                 db_count(&server, "SELECT count(*) FROM audit_log WHERE at >= CAST(strftime('%s', date('now', '+8 hours')) AS INTEGER) - 28800"));
+	                 db_count(&server, "SELECT count(*) FROM audit_log WHERE at >= CAST(strftime('%s', date('now', "
+	                                   "'+8 hours')) AS INTEGER) - 28800"));
 	response_free(&r);
 	client_request(&admin, &r, "GET", "/api/v1/audit/daily?days=0", NULL, NULL, NULL);
 	assert_int_equal(r.status, 422);
@@ -344,7 +345,8 @@ static void test_overview_counts_scope(void **state)
 	assert_int_equal(r.status, 200);
 	json_t *orgs = json_object_get(r.json, "orgs");
 	assert_int_equal(json_integer_value(json_object_get(orgs, "district")), 13);
-	assert_int_equal(json_integer_value(json_object_get(orgs, "total")), db_count(&server, "SELECT count(*) FROM orgs"));
+	assert_int_equal(json_integer_value(json_object_get(orgs, "total")),
+	                 db_count(&server, "SELECT count(*) FROM orgs"));
 	assert_int_equal(json_integer_value(json_object_get(json_object_get(r.json, "users"), "active")),
 	                 db_count(&server, "SELECT count(*) FROM users WHERE disabled = 0"));
 	response_free(&r);

@@ -23,7 +23,8 @@
 
 static struct test_server server;
 static struct client admin, alipay, unionpay, outsider;
-static long long round_open, round_later, kind_shared, kind_split, kind_retail, kind_car, kind_live, merchant_food, merchant_shop;
+static long long round_open, round_later, kind_shared, kind_split, kind_retail, kind_car, kind_live, merchant_food,
+    merchant_shop;
 
 static void make_key(struct client *c, const char *org, const char *name)
 {
@@ -69,7 +70,8 @@ static int setup(void **state)
 	server_start_process(&server, NULL);
 	client_init(&admin, &server);
 	assert_int_equal(client_login(&admin, "admin", "admin-password"), 200);
-	long long campaign = create("/api/v1/vouchers/campaigns", "{\"name\":\"惠聚榕城消费季\",\"org\":\"350100-swj\"}");
+	long long campaign =
+	    create("/api/v1/vouchers/campaigns", "{\"name\":\"惠聚榕城消费季\",\"org\":\"350100-swj\"}");
 	char start[32], end[32], later[32], later_end[32];
 	long long now = time(NULL);
 	iso(now - 60, start);
@@ -77,36 +79,43 @@ static int setup(void **state)
 	iso(now + 86400, later);
 	iso(now + 2 * 86400, later_end);
 	round_open = create("/api/v1/vouchers/rounds",
-	                    "{\"campaign\":%lld,\"name\":\"第一期\",\"starts_at\":\"%s\",\"ends_at\":\"%s\",\"channels\":[\"%s\",\"%s\"]}",
+	                    "{\"campaign\":%lld,\"name\":\"第一期\",\"starts_at\":\"%s\",\"ends_at\":\"%s\","
+	                    "\"channels\":[\"%s\",\"%s\"]}",
 	                    campaign, start, end, alipay.key_id, unionpay.key_id);
-	round_later = create("/api/v1/vouchers/rounds",
-	                     "{\"campaign\":%lld,\"name\":\"第二期\",\"starts_at\":\"%s\",\"ends_at\":\"%s\",\"channels\":[\"%s\"]}",
-	                     campaign, later, later_end, alipay.key_id);
-	kind_shared = create("/api/v1/vouchers/kinds",
-	                     "{\"round\":%lld,\"name\":\"满100减20\",\"face_fen\":2000,\"threshold_fen\":10000,\"stock\":200,"
-	                     "\"validity_days\":7,\"per_person_limit\":2,\"categories\":[\"catering\",\"retail\"]}",
-	                     round_open);
-	kind_split = create("/api/v1/vouchers/kinds",
-	                    "{\"round\":%lld,\"name\":\"满50减10\",\"face_fen\":1000,\"threshold_fen\":5000,\"stock\":5,"
-	                    "\"validity_days\":7,\"per_person_limit\":1,\"categories\":[\"retail\"],"
-	                    "\"allocations\":{\"%s\":3,\"%s\":2}}",
-	                    round_open, alipay.key_id, unionpay.key_id);
+	round_later = create(
+	    "/api/v1/vouchers/rounds",
+	    "{\"campaign\":%lld,\"name\":\"第二期\",\"starts_at\":\"%s\",\"ends_at\":\"%s\",\"channels\":[\"%s\"]}",
+	    campaign, later, later_end, alipay.key_id);
+	kind_shared =
+	    create("/api/v1/vouchers/kinds",
+	           "{\"round\":%lld,\"name\":\"满100减20\",\"face_fen\":2000,\"threshold_fen\":10000,\"stock\":200,"
+	           "\"validity_days\":7,\"per_person_limit\":2,\"categories\":[\"catering\",\"retail\"]}",
+	           round_open);
+	kind_split =
+	    create("/api/v1/vouchers/kinds",
+	           "{\"round\":%lld,\"name\":\"满50减10\",\"face_fen\":1000,\"threshold_fen\":5000,\"stock\":5,"
+	           "\"validity_days\":7,\"per_person_limit\":1,\"categories\":[\"retail\"],"
+	           "\"allocations\":{\"%s\":3,\"%s\":2}}",
+	           round_open, alipay.key_id, unionpay.key_id);
 	kind_retail = create("/api/v1/vouchers/kinds",
 	                     "{\"round\":%lld,\"name\":\"零售券\",\"face_fen\":1000,\"threshold_fen\":0,\"stock\":10,"
 	                     "\"validity_days\":7,\"per_person_limit\":1,\"categories\":[\"retail\"]}",
 	                     round_open);
-	kind_car = create("/api/v1/vouchers/kinds",
-	                  "{\"round\":%lld,\"name\":\"购车券\",\"face_fen\":300000,\"threshold_fen\":10000000,\"stock\":10,"
-	                  "\"validity_days\":30,\"per_person_limit\":1,\"categories\":[\"car\"]}",
-	                  round_later);
-	merchant_food = create("/api/v1/vouchers/merchants",
-	                       "{\"name\":\"聚春园大酒店\",\"credit_code\":\"91350102MA2XY00014\",\"district\":\"350102\","
-	                       "\"category\":\"catering\",\"channels\":[\"%s\",\"%s\"]}",
-	                       alipay.key_id, unionpay.key_id);
-	merchant_shop = create("/api/v1/vouchers/merchants",
-	                       "{\"name\":\"晋安万达广场超市\",\"credit_code\":\"91350111MA2AB0123Y\",\"district\":\"350111\","
-	                       "\"category\":\"retail\",\"channels\":[\"%s\"]}",
-	                       alipay.key_id);
+	kind_car =
+	    create("/api/v1/vouchers/kinds",
+	           "{\"round\":%lld,\"name\":\"购车券\",\"face_fen\":300000,\"threshold_fen\":10000000,\"stock\":10,"
+	           "\"validity_days\":30,\"per_person_limit\":1,\"categories\":[\"car\"]}",
+	           round_later);
+	merchant_food =
+	    create("/api/v1/vouchers/merchants",
+	           "{\"name\":\"聚春园大酒店\",\"credit_code\":\"91350102MA2XY00014\",\"district\":\"350102\","
+	           "\"category\":\"catering\",\"channels\":[\"%s\",\"%s\"]}",
+	           alipay.key_id, unionpay.key_id);
+	merchant_shop =
+	    create("/api/v1/vouchers/merchants",
+	           "{\"name\":\"晋安万达广场超市\",\"credit_code\":\"91350111MA2AB0123Y\",\"district\":\"350111\","
+	           "\"category\":\"retail\",\"channels\":[\"%s\"]}",
+	           alipay.key_id);
 	return 0;
 }
 
@@ -204,14 +213,16 @@ static void test_claim_refusals(void **state)
 	assert_int_equal(claim(&alipay, round_later, kind_shared, "bob", "c2", NULL, err), 404);
 	assert_int_equal(claim(&alipay, round_open, 999999, "bob", "c3", NULL, err), 404);
 	struct response r;
-	client_signed(&alipay, &r, "POST", "/api/v1/vouchers/claims", "{\"round\":1,\"kind\":\"x\",\"user\":\"b\",\"request_id\":\"r\"}", 0, NULL);
+	client_signed(&alipay, &r, "POST", "/api/v1/vouchers/claims",
+	              "{\"round\":1,\"kind\":\"x\",\"user\":\"b\",\"request_id\":\"r\"}", 0, NULL);
 	assert_int_equal(r.status, 422);
 	response_free(&r);
 	client_signed(&alipay, &r, "POST", "/api/v1/vouchers/claims", "{\"round\":1,", 0, NULL);
 	assert_int_equal(r.status, 400);
 	response_free(&r);
 	/* A person, not a channel, may not claim through the channel API. */
-	client_request(&admin, &r, "POST", "/api/v1/vouchers/claims", "{\"round\":1,\"kind\":1,\"user\":\"b\",\"request_id\":\"r\"}", NULL, NULL);
+	client_request(&admin, &r, "POST", "/api/v1/vouchers/claims",
+	               "{\"round\":1,\"kind\":1,\"user\":\"b\",\"request_id\":\"r\"}", NULL, NULL);
 	assert_int_equal(r.status, 403);
 	response_free(&r);
 	assert_int_equal(count("SELECT count(*) FROM vouchers"), before);
@@ -273,7 +284,8 @@ static void test_concurrent_claims_never_oversell(void **state)
 	assert_int_equal(ok, 40);
 	assert_int_equal(count("SELECT count(*) FROM vouchers WHERE kind_id = %lld", kind), 40);
 	assert_int_equal(count("SELECT count(*) FROM (SELECT person FROM vouchers WHERE kind_id = %lld GROUP BY person"
-	                       " HAVING count(*) > 2)", kind),
+	                       " HAVING count(*) > 2)",
+	                       kind),
 	                 0);
 }
 
@@ -375,7 +387,8 @@ static void test_a_restart_keeps_every_claim(void **state)
 	assert_int_equal(claim(&alipay, round_open, kind_shared, "gap", "gap-2", NULL, err), 201);
 	assert_int_equal(server_stop_process(&server), 0);
 	char cmd[300];
-	snprintf(cmd, sizeof cmd, "sqlite3 %s \"DELETE FROM vouchers WHERE person = 'gap' AND person_seq = 1\"", server.db);
+	snprintf(cmd, sizeof cmd, "sqlite3 %s \"DELETE FROM vouchers WHERE person = 'gap' AND person_seq = 1\"",
+	         server.db);
 	assert_int_equal(system(cmd), 0);
 	server_start_process(&server, NULL);
 	assert_int_equal(claim(&alipay, round_open, kind_shared, "gap", "gap-3", NULL, err), 201);
@@ -399,7 +412,8 @@ static void test_campaign_list_and_admin_refusals(void **state)
 	struct response r;
 	client_request(&admin, &r, "GET", "/api/v1/vouchers/campaigns", NULL, NULL, NULL);
 	assert_int_equal(r.status, 200);
-	json_t *round = json_array_get(json_object_get(json_array_get(json_object_get(r.json, "items"), 0), "rounds"), 0);
+	json_t *round =
+	    json_array_get(json_object_get(json_array_get(json_object_get(r.json, "items"), 0), "rounds"), 0);
 	assert_int_equal(json_array_size(json_object_get(round, "channels")), 2);
 	assert_string_equal(json_string_value(json_array_get(json_object_get(round, "channels"), 0)), alipay.key_id);
 	json_t *kind = json_array_get(json_object_get(round, "kinds"), 1); /* 满50减10, sold out */
@@ -408,15 +422,17 @@ static void test_campaign_list_and_admin_refusals(void **state)
 	response_free(&r);
 	long long merchants = count("SELECT count(*) FROM merchants");
 	client_request(&admin, &r, "POST", "/api/v1/vouchers/merchants",
-	               "{\"name\":\"x\",\"credit_code\":\"91350102MA2XY00015\",\"district\":\"350102\",\"category\":\"retail\",\"channels\":[]}",
+	               "{\"name\":\"x\",\"credit_code\":\"91350102MA2XY00015\",\"district\":\"350102\",\"category\":"
+	               "\"retail\",\"channels\":[]}",
 	               NULL, NULL);
 	assert_int_equal(r.status, 422);
 	assert_string_equal(error_code(&r), "invalid_credit_code");
 	response_free(&r);
-	client_request(&admin, &r, "POST", "/api/v1/vouchers/kinds",
-	               "{\"round\":1,\"name\":\"x\",\"face_fen\":100,\"threshold_fen\":0,\"stock\":10,\"validity_days\":1,"
-	               "\"per_person_limit\":1,\"categories\":[\"retail\"],\"allocations\":{\"bk_nope\":10}}",
-	               NULL, NULL);
+	client_request(
+	    &admin, &r, "POST", "/api/v1/vouchers/kinds",
+	    "{\"round\":1,\"name\":\"x\",\"face_fen\":100,\"threshold_fen\":0,\"stock\":10,\"validity_days\":1,"
+	    "\"per_person_limit\":1,\"categories\":[\"retail\"],\"allocations\":{\"bk_nope\":10}}",
+	    NULL, NULL);
 	assert_int_equal(r.status, 422);
 	response_free(&r);
 	assert_int_equal(count("SELECT count(*) FROM merchants"), merchants);
@@ -431,7 +447,8 @@ static void test_stats(void **state)
 	assert_int_equal(r.status, 200);
 	json_t *t = json_object_get(r.json, "totals");
 	assert_int_equal(json_integer_value(json_object_get(t, "claimed")), count("SELECT count(*) FROM vouchers"));
-	assert_int_equal(json_integer_value(json_object_get(t, "issued")), count("SELECT sum(stock) FROM voucher_kinds"));
+	assert_int_equal(json_integer_value(json_object_get(t, "issued")),
+	                 count("SELECT sum(stock) FROM voucher_kinds"));
 	/* One live redemption: an order of 150元 with 20元 off; the earlier one was reversed. */
 	assert_int_equal(json_integer_value(json_object_get(t, "redeemed")), 1);
 	assert_int_equal(json_integer_value(json_object_get(t, "subsidy_fen")), 2000);
@@ -468,7 +485,8 @@ static void test_merchants_channels_and_export(void **state)
 	assert_int_equal(json_array_size(json_object_get(r.json, "items")), count("SELECT count(*) FROM merchants"));
 	json_t *shop = NULL, *m;
 	size_t i;
-	json_array_foreach(json_object_get(r.json, "items"), i, m) if (json_integer_value(json_object_get(m, "id")) == merchant_shop) shop = m;
+	json_array_foreach(json_object_get(r.json, "items"), i,
+	                   m) if (json_integer_value(json_object_get(m, "id")) == merchant_shop) shop = m;
 	assert_non_null(shop);
 	assert_int_equal(json_array_size(json_object_get(shop, "channels")), 1);
 	assert_string_equal(json_string_value(json_array_get(json_object_get(shop, "channels"), 0)), alipay.key_id);
@@ -578,26 +596,30 @@ static void test_carry_over(void **state)
 	char start[32], end[32];
 	iso(time(NULL) - 60, start);
 	iso(time(NULL) + 3600, end);
-	long long next = create("/api/v1/vouchers/rounds",
-	                        "{\"campaign\":%lld,\"name\":\"下一期\",\"starts_at\":\"%s\",\"ends_at\":\"%s\",\"channels\":[\"%s\"]}",
-	                        campaign, start, end, alipay.key_id);
-	long long old = create("/api/v1/vouchers/kinds",
-	                       "{\"round\":%lld,\"name\":\"满100减20\",\"face_fen\":2000,\"threshold_fen\":10000,\"stock\":30,"
-	                       "\"validity_days\":7,\"per_person_limit\":1,\"categories\":[\"retail\"]}",
-	                       past);
+	long long next = create(
+	    "/api/v1/vouchers/rounds",
+	    "{\"campaign\":%lld,\"name\":\"下一期\",\"starts_at\":\"%s\",\"ends_at\":\"%s\",\"channels\":[\"%s\"]}",
+	    campaign, start, end, alipay.key_id);
+	long long old =
+	    create("/api/v1/vouchers/kinds",
+	           "{\"round\":%lld,\"name\":\"满100减20\",\"face_fen\":2000,\"threshold_fen\":10000,\"stock\":30,"
+	           "\"validity_days\":7,\"per_person_limit\":1,\"categories\":[\"retail\"]}",
+	           past);
 	/* 4 claimed, 2 of them expired unused (a past round): put there by hand, as history. */
 	char cmd[1200];
-	snprintf(cmd, sizeof cmd,
-	         "sqlite3 %s \"WITH RECURSIVE n(value) AS (SELECT 1 UNION ALL SELECT value + 1 FROM n WHERE value < 4)"
-	         " INSERT INTO vouchers(code, kind_id, api_key_id, person, person_seq, request_id, claimed_at, expires_at)"
-	         " SELECT 'FZOLD' || value, %lld, 1, 'old' || value, 1, 'old' || value, 1587000000, 1587600000 FROM n\"",
-	         server.db, old);
+	snprintf(
+	    cmd, sizeof cmd,
+	    "sqlite3 %s \"WITH RECURSIVE n(value) AS (SELECT 1 UNION ALL SELECT value + 1 FROM n WHERE value < 4)"
+	    " INSERT INTO vouchers(code, kind_id, api_key_id, person, person_seq, request_id, claimed_at, expires_at)"
+	    " SELECT 'FZOLD' || value, %lld, 1, 'old' || value, 1, 'old' || value, 1587000000, 1587600000 FROM n\"",
+	    server.db, old);
 	assert_int_equal(system(cmd), 0);
-	snprintf(cmd, sizeof cmd,
-	         "sqlite3 %s \"INSERT INTO voucher_redemptions(voucher_id, merchant_id, order_no, amount_fen, discount_fen,"
-	         " redeemed_at) SELECT id, %lld, 'old-' || id, 12000, 2000, 1587100000 FROM vouchers WHERE code IN"
-	         " ('FZOLD1', 'FZOLD2')\"",
-	         server.db, merchant_food);
+	snprintf(
+	    cmd, sizeof cmd,
+	    "sqlite3 %s \"INSERT INTO voucher_redemptions(voucher_id, merchant_id, order_no, amount_fen, discount_fen,"
+	    " redeemed_at) SELECT id, %lld, 'old-' || id, 12000, 2000, 1587100000 FROM vouchers WHERE code IN"
+	    " ('FZOLD1', 'FZOLD2')\"",
+	    server.db, merchant_food);
 	assert_int_equal(system(cmd), 0);
 
 	struct response r;

@@ -218,7 +218,8 @@ static void *storm_main(void *arg)
 		known[0] = 0;
 		if (pick < 12 && st->n_history > 0) {
 			/* The same request again (a retry by the channel). */
-			struct sent *h = &st->history[rand_r(&st->rng) % (unsigned)(st->n_history < HISTORY ? st->n_history : HISTORY)];
+			struct sent *h = &st->history[rand_r(&st->rng) %
+			                              (unsigned)(st->n_history < HISTORY ? st->n_history : HISTORY)];
 			snprintf(user, sizeof user, "%s", h->user);
 			snprintf(req, sizeof req, "%s", h->req);
 			snprintf(known, sizeof known, "%s", h->code);
@@ -271,11 +272,12 @@ static void *storm_main(void *arg)
 			st->ok++;
 			ack_add(st->chan, st->cycle, user, req, a.code);
 			if (known[0] && strcmp(known, a.code) != 0)
-				violation("channel %d request %s acknowledged %s, repeated got %s", st->chan, req, known, a.code);
+				violation("channel %d request %s acknowledged %s, repeated got %s", st->chan, req,
+				          known, a.code);
 		} else {
 			if (known[0])
-				violation("channel %d request %s acknowledged %s, repeated got %ld %s", st->chan, req, known,
-				          a.status, a.error);
+				violation("channel %d request %s acknowledged %s, repeated got %ld %s", st->chan, req,
+				          known, a.status, a.error);
 			if (a.status == 409 && strcmp(a.error, "already_claimed") == 0)
 				st->limited++;
 			else if (a.status == 409 && strcmp(a.error, "sold_out") == 0)
@@ -321,7 +323,8 @@ static void load_rows(void)
 	assert_int_equal(sqlite3_open_v2(server.db, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
 	sqlite3_busy_timeout(db, 5000);
 	char sql[200];
-	snprintf(sql, sizeof sql, "SELECT code, person, request_id, api_key_id FROM vouchers WHERE kind_id = %lld", kind_id);
+	snprintf(sql, sizeof sql, "SELECT code, person, request_id, api_key_id FROM vouchers WHERE kind_id = %lld",
+	         kind_id);
 	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &s, NULL), SQLITE_OK);
 	while (sqlite3_step(s) == SQLITE_ROW) {
 		if (n_rows == cap) {
@@ -416,11 +419,11 @@ static void check_database(void)
 		const struct ack *a = &acks.v[i];
 		const struct row *r = find_code(a->code);
 		if (!r)
-			violation("acknowledged %s (channel %d, %s, %s, cycle %d) is not in the database", a->code, a->chan,
-			          a->user, a->req, a->cycle);
+			violation("acknowledged %s (channel %d, %s, %s, cycle %d) is not in the database", a->code,
+			          a->chan, a->user, a->req, a->cycle);
 		else if (r->key != key_db_id[a->chan] || strcmp(r->person, a->user) != 0 || strcmp(r->req, a->req) != 0)
-			violation("acknowledged %s as channel %d %s/%s, database has key %lld %s/%s", a->code, a->chan, a->user,
-			          a->req, r->key, r->person, r->req);
+			violation("acknowledged %s as channel %d %s/%s, database has key %lld %s/%s", a->code, a->chan,
+			          a->user, a->req, r->key, r->person, r->req);
 	}
 	/* 4: one request id, one code, whatever the number of answers. */
 	for (size_t i = 0; i < acks.n; i++) {
@@ -450,7 +453,8 @@ static void check_database(void)
 	/* 4: the unique indexes hold. */
 	assert_int_equal(count("SELECT count(*) FROM (SELECT 1 FROM vouchers GROUP BY code HAVING count(*) > 1)"), 0);
 	assert_int_equal(
-	    count("SELECT count(*) FROM (SELECT 1 FROM vouchers GROUP BY api_key_id, request_id HAVING count(*) > 1)"), 0);
+	    count("SELECT count(*) FROM (SELECT 1 FROM vouchers GROUP BY api_key_id, request_id HAVING count(*) > 1)"),
+	    0);
 	assert_int_equal(count("SELECT count(*) FROM vouchers WHERE length(code) != 18 OR code NOT LIKE 'FZ%%'"), 0);
 }
 
@@ -545,19 +549,22 @@ static int setup(void **state)
 	server_start_process(&server, NULL);
 	client_init(&admin, &server);
 	assert_int_equal(client_login(&admin, "admin", "admin-password"), 200);
-	long long campaign = create("/api/v1/vouchers/campaigns", "{\"name\":\"惠聚榕城消费季\",\"org\":\"350100-swj\"}");
+	long long campaign =
+	    create("/api/v1/vouchers/campaigns", "{\"name\":\"惠聚榕城消费季\",\"org\":\"350100-swj\"}");
 	char start[32], end[32];
 	long long now = time(NULL);
 	clock_format_iso(now - 60, start);
 	clock_format_iso(now + 3600, end);
 	round_id = create("/api/v1/vouchers/rounds",
-	                  "{\"campaign\":%lld,\"name\":\"第一期\",\"starts_at\":\"%s\",\"ends_at\":\"%s\",\"channels\":[\"%s\",\"%s\"]}",
+	                  "{\"campaign\":%lld,\"name\":\"第一期\",\"starts_at\":\"%s\",\"ends_at\":\"%s\",\"channels\":"
+	                  "[\"%s\",\"%s\"]}",
 	                  campaign, start, end, channel[0].key_id, channel[1].key_id);
-	kind_id = create("/api/v1/vouchers/kinds",
-	                 "{\"round\":%lld,\"name\":\"满100减20\",\"face_fen\":2000,\"threshold_fen\":10000,\"stock\":%d,"
-	                 "\"validity_days\":7,\"per_person_limit\":%d,\"categories\":[\"retail\"],"
-	                 "\"allocations\":{\"%s\":%d,\"%s\":%d}}",
-	                 round_id, STOCK, LIMIT, channel[0].key_id, allocation[0], channel[1].key_id, allocation[1]);
+	kind_id =
+	    create("/api/v1/vouchers/kinds",
+	           "{\"round\":%lld,\"name\":\"满100减20\",\"face_fen\":2000,\"threshold_fen\":10000,\"stock\":%d,"
+	           "\"validity_days\":7,\"per_person_limit\":%d,\"categories\":[\"retail\"],"
+	           "\"allocations\":{\"%s\":%d,\"%s\":%d}}",
+	           round_id, STOCK, LIMIT, channel[0].key_id, allocation[0], channel[1].key_id, allocation[1]);
 	return 0;
 }
 
@@ -642,8 +649,8 @@ static void test_sigkill_during_claim_storm(void **state)
 			char code[24], err[64];
 			long got = sync_claim(a.chan, a.user, a.req, code, err);
 			if (got != 201 || strcmp(code, a.code) != 0)
-				violation("after restart %d: request %s (channel %d) acknowledged %s, now %ld %s %s", cycle, a.req,
-				          a.chan, a.code, got, code, err);
+				violation("after restart %d: request %s (channel %d) acknowledged %s, now %ld %s %s",
+				          cycle, a.req, a.chan, a.code, got, code, err);
 			resent++;
 		}
 		/* In flight at the kill but committed: the retry gets the committed voucher. */
@@ -656,9 +663,11 @@ static void test_sigkill_during_claim_storm(void **state)
 					continue;
 				committed++;
 				char code[24], err[64];
-				long got = sync_claim(st[t].chan, st[t].inflight[i].user, st[t].inflight[i].req, code, err);
+				long got =
+				    sync_claim(st[t].chan, st[t].inflight[i].user, st[t].inflight[i].req, code, err);
 				if (got != 201 || strcmp(code, r->code) != 0)
-					violation("after restart %d: in-flight request %s (channel %d) committed as %s, retry got %ld %s %s",
+					violation("after restart %d: in-flight request %s (channel %d) committed as "
+					          "%s, retry got %ld %s %s",
 					          cycle, st[t].inflight[i].req, st[t].chan, r->code, got, code, err);
 			}
 		/* A person at the limit before the crash is still at it. */
@@ -666,7 +675,8 @@ static void test_sigkill_during_claim_storm(void **state)
 			int chan = v % 2;
 			char person[48], req[64], err[64];
 			snprintf(person, sizeof person, "vip-%d", v / 2);
-			if (count("SELECT count(*) FROM vouchers WHERE kind_id = %lld AND api_key_id = %lld AND person = '%s'",
+			if (count("SELECT count(*) FROM vouchers WHERE kind_id = %lld AND api_key_id = %lld AND person "
+			          "= '%s'",
 			          kind_id, key_db_id[chan], person) < LIMIT)
 				continue;
 			snprintf(req, sizeof req, "c%d-after-restart-%d", cycle, v);
@@ -683,9 +693,10 @@ static void test_sigkill_during_claim_storm(void **state)
 			snprintf(req, sizeof req, "c%d-gap-%d", cycle, g);
 			long got = sync_claim(gap_chan[g], gap_person[g], req, code, err);
 			if (got != 201 && !(got == 409 && strcmp(err, "sold_out") == 0))
-				violation("after restart %d: %s (channel %d) has fewer than %d vouchers, numbered with a gap;"
-				          " a new claim answered %ld %s",
-				          cycle, gap_person[g], gap_chan[g], LIMIT, got, err);
+				violation(
+				    "after restart %d: %s (channel %d) has fewer than %d vouchers, numbered with a gap;"
+				    " a new claim answered %ld %s",
+				    cycle, gap_person[g], gap_chan[g], LIMIT, got, err);
 			else if (got == 201)
 				ack_add(gap_chan[g], cycle, gap_person[g], req, code);
 		}
@@ -699,10 +710,11 @@ static void test_sigkill_during_claim_storm(void **state)
 			distinct += first;
 		}
 		printf("# cycle %d: killed after %d ms; sent %d, acknowledged %d (%zu new vouchers), in db %zu of %d,"
-		       " in flight at kill %d (of them committed %d), already_claimed %d, sold_out %d, busy %d, re-sent %d ok,"
+		       " in flight at kill %d (of them committed %d), already_claimed %d, sold_out %d, busy %d, "
+		       "re-sent %d ok,"
 		       " person_seq gaps %d\n",
-		       cycle, delay_ms, sent, ok, distinct, n_rows, STOCK, inflight, committed, limited, sold_out, busy, resent,
-		       gaps);
+		       cycle, delay_ms, sent, ok, distinct, n_rows, STOCK, inflight, committed, limited, sold_out, busy,
+		       resent, gaps);
 		fflush(stdout);
 		assert_true(ok > 0); /* the storm did claim something before the kill */
 	}
@@ -745,8 +757,8 @@ static void assert_sold_out(void)
 	}
 	assert_int_equal(count("SELECT count(*) FROM vouchers WHERE kind_id = %lld", kind_id), STOCK);
 	for (int c = 0; c < 2; c++)
-		assert_int_equal(count("SELECT count(*) FROM vouchers WHERE kind_id = %lld AND api_key_id = %lld", kind_id,
-		                       key_db_id[c]),
+		assert_int_equal(count("SELECT count(*) FROM vouchers WHERE kind_id = %lld AND api_key_id = %lld",
+		                       kind_id, key_db_id[c]),
 		                 allocation[c]);
 }
 

@@ -33,15 +33,19 @@ static void setup(void)
 	int64_t org = 0;
 	int r = db_query_int64(db, &org, "SELECT id FROM orgs WHERE code = '350100-swj'", NULL);
 	r |= auth_apikey_create(db, org, "channel", "fuzz", key_id, secret, &channel);
-	r |= db_exec(db, "INSERT INTO voucher_campaigns(name, org_id, created_at) SELECT 'c', id, 0 FROM orgs WHERE code = '350100-swj';"
-	                 "INSERT INTO voucher_rounds(campaign_id, name, starts_at, ends_at, created_at) VALUES (1, 'r', 0, 4102444800, 0);"
-	                 "INSERT INTO voucher_round_channels VALUES (1, 1);"
-	                 "INSERT INTO voucher_kinds(round_id, name, face_fen, threshold_fen, stock, validity_days, per_person_limit,"
-	                 " categories, created_at) VALUES (1, 'k', 2000, 10000, 100, 7, 1, ',catering,', 0);"
-	                 "INSERT INTO vouchers(code, kind_id, api_key_id, person, person_seq, request_id, claimed_at, expires_at)"
-	                 " VALUES ('FZ0000000000000001', 1, 1, 'p', 1, 'q', 0, 4102444800);"
-	                 "INSERT INTO merchants(name, credit_code, org_id, category, channels, created_at)"
-	                 " VALUES ('m', '91350102MA2XY00014', 2, 'catering', ',1,', 0);");
+	r |= db_exec(
+	    db,
+	    "INSERT INTO voucher_campaigns(name, org_id, created_at) SELECT 'c', id, 0 FROM orgs WHERE code = "
+	    "'350100-swj';"
+	    "INSERT INTO voucher_rounds(campaign_id, name, starts_at, ends_at, created_at) VALUES (1, 'r', 0, "
+	    "4102444800, 0);"
+	    "INSERT INTO voucher_round_channels VALUES (1, 1);"
+	    "INSERT INTO voucher_kinds(round_id, name, face_fen, threshold_fen, stock, validity_days, per_person_limit,"
+	    " categories, created_at) VALUES (1, 'k', 2000, 10000, 100, 7, 1, ',catering,', 0);"
+	    "INSERT INTO vouchers(code, kind_id, api_key_id, person, person_seq, request_id, claimed_at, expires_at)"
+	    " VALUES ('FZ0000000000000001', 1, 1, 'p', 1, 'q', 0, 4102444800);"
+	    "INSERT INTO merchants(name, credit_code, org_id, category, channels, created_at)"
+	    " VALUES ('m', '91350102MA2XY00014', 2, 'catering', ',1,', 0);");
 	if (r != 0)
 		abort();
 }
@@ -65,8 +69,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	r->method = "POST";
 	r->path = "/api/v1/vouchers/fuzz";
 	r->json = body;
-	r->who = (struct principal){.role = ROLE_CHANNEL, .api_key_id = channel, .name = "apikey:fuzz",
-	                            .org_code = "350100-swj", .org_path = "/350100/350100-swj/"};
+	r->who = (struct principal){.role = ROLE_CHANNEL,
+	                            .api_key_id = channel,
+	                            .name = "apikey:fuzz",
+	                            .org_code = "350100-swj",
+	                            .org_path = "/350100/350100-swj/"};
 	memcpy(r->id, "fuzz", 5);
 	switch (data[0] % 3) {
 	case 0:
