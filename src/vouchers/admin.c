@@ -227,6 +227,20 @@ static const char *body_categories(struct request *r)
 	return out;
 }
 
+/* A kind just committed becomes claimable: the engine learns it.  Answers the error itself. */
+static bool kind_go_live(struct request *r, int64_t id)
+{
+	struct voucher_kind_def def;
+	int rc = voucher_kind_load(r->db, id, &def);
+	if (rc == 0)
+		rc = voucher_engine_add_kind(&def);
+	if (rc < 0) {
+		reply_db_error(r, rc);
+		return false;
+	}
+	return true;
+}
+
 /*
 ** ROUTE: POST /api/v1/vouchers/kinds
 ** AUTH: admin,department
@@ -321,14 +335,8 @@ void voucher_kind_post(struct request *r)
 	json_decref(after);
 	if (!ok)
 		return;
-	struct voucher_kind_def def;
-	rc = voucher_kind_load(r->db, id, &def);
-	if (rc == 0)
-		rc = voucher_engine_add_kind(&def);
-	if (rc < 0) {
-		reply_db_error(r, rc);
+	if (!kind_go_live(r, id))
 		return;
-	}
 	reply_json(r, 201,
 	           json_pack("{s:I, s:s, s:I}", "id", (json_int_t)id, "name", name, "stock", (json_int_t)stock));
 }
@@ -618,14 +626,8 @@ void voucher_kind_carry(struct request *r)
 	json_decref(after);
 	if (!ok)
 		return;
-	struct voucher_kind_def def;
-	rc = voucher_kind_load(r->db, id, &def);
-	if (rc == 0)
-		rc = voucher_engine_add_kind(&def);
-	if (rc < 0) {
-		reply_db_error(r, rc);
+	if (!kind_go_live(r, id))
 		return;
-	}
 	reply_json(r, 201,
 	           json_pack("{s:I, s:s, s:I, s:I, s:I}", "id", (json_int_t)id, "name", carried_name, "stock",
 	                     (json_int_t)stock, "unclaimed", (json_int_t)unclaimed, "expired", (json_int_t)expired));
