@@ -45,6 +45,14 @@ int org_init_database(const char *path, struct db **ret);
 /* A JSON object for an organisation as the API shows it. */
 json_t *org_to_json(const struct org *o);
 
+/*
+** Read an organisation code from the body's field and load it; it must lie
+** in the caller's scope.  Answers 422 unknown_org, 403 out_of_scope or the
+** database error and returns false.  An optional field that is absent
+** returns true with *ret_present false.
+*/
+bool org_from_body(struct request *r, const char *field, int flags, struct org *ret, bool *ret_present);
+
 /* Answer 403 (and return false) unless the organisation is in the caller's scope. */
 bool org_require_scope(struct request *r, const struct org *o);
 

@@ -69,6 +69,32 @@ bool org_require_scope(struct request *r, const struct org *o)
 	return false;
 }
 
+bool org_from_body(struct request *r, const char *field, int flags, struct org *ret, bool *ret_present)
+{
+	const char *code;
+	*ret_present = false;
+	if (!body_string(r, field, flags, 32, &code))
+		return false;
+	if (!code)
+		return true;
+	int rc = org_find_by_code(r->db, r->arena, code, ret);
+	if (rc == DB_DONE) {
+		reply_error(r, 422, "unknown_org", field, "机构 %s 不存在 (no such organisation)", code);
+		return false;
+	}
+	if (rc < 0) {
+		reply_db_error(r, rc);
+		return false;
+	}
+	if (!principal_scope_contains(&r->who, ret->path)) {
+		reply_error(r, 403, "out_of_scope", field,
+		            "机构 %s 不在您的管辖范围内 (organisation outside your scope)", code);
+		return false;
+	}
+	*ret_present = true;
+	return true;
+}
+
 /* Codes become path segments, so they may not hold '/' or anything odd. */
 static bool org_code_valid(const char *code)
 {

@@ -129,33 +129,6 @@ static json_t *user_load_or_reply(struct request *r, int64_t id, const char **re
 	return user;
 }
 
-/* Read {"org": CODE} as an organisation in the caller's scope; answers and returns false otherwise. */
-static bool body_org_in_scope(struct request *r, int flags, struct org *ret, bool *ret_present)
-{
-	const char *code;
-	*ret_present = false;
-	if (!body_string(r, "org", flags, 32, &code))
-		return false;
-	if (!code)
-		return true;
-	int rc = org_find_by_code(r->db, r->arena, code, ret);
-	if (rc == DB_DONE) {
-		reply_error(r, 422, "unknown_org", "org", "机构 %s 不存在 (no such organisation)", code);
-		return false;
-	}
-	if (rc < 0) {
-		reply_db_error(r, rc);
-		return false;
-	}
-	if (!principal_scope_contains(&r->who, ret->path)) {
-		reply_error(r, 403, "out_of_scope", "org",
-		            "机构 %s 不在您的管辖范围内 (organisation outside your scope)", code);
-		return false;
-	}
-	*ret_present = true;
-	return true;
-}
-
 static bool body_role(struct request *r, int flags, const char **ret)
 {
 	if (!body_string(r, "role", flags, 16, ret))
@@ -236,7 +209,7 @@ void user_post(struct request *r)
 		            "密码至少 8 位 (password needs at least 8 characters)");
 		return;
 	}
-	if (!body_org_in_scope(r, FIELD_REQUIRED, &o, &present))
+	if (!org_from_body(r, "org", FIELD_REQUIRED, &o, &present))
 		return;
 	u.org_id = o.id;
 	u.org_path = o.path;
@@ -293,7 +266,7 @@ void user_patch(struct request *r)
 	if (!body_only(r, fields) || !body_string(r, "display_name", FIELD_OPTIONAL, 100, &name) ||
 	    !body_role(r, FIELD_OPTIONAL, &role) ||
 	    !body_bool(r, "disabled", FIELD_OPTIONAL, &disabled, &has_disabled) ||
-	    !body_org_in_scope(r, FIELD_OPTIONAL, &o, &has_org)) {
+	    !org_from_body(r, "org", FIELD_OPTIONAL, &o, &has_org)) {
 		json_decref(before);
 		return;
 	}

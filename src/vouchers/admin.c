@@ -86,24 +86,15 @@ static const char *campaign_scope(struct request *r, int64_t campaign_id, const 
 void voucher_campaign_post(struct request *r)
 {
 	static const char *const fields[] = {"name", "org", NULL};
-	const char *name, *org_code;
+	const char *name;
 	struct org o;
+	bool present;
 	if (!body_only(r, fields) || !body_string(r, "name", FIELD_REQUIRED, 100, &name) ||
-	    !body_string(r, "org", FIELD_REQUIRED, 32, &org_code))
+	    !org_from_body(r, "org", FIELD_REQUIRED, &o, &present))
 		return;
-	int rc = org_find_by_code(r->db, r->arena, org_code, &o);
-	if (rc == DB_DONE) {
-		reply_error(r, 422, "unknown_org", "org", "机构 %s 不存在 (no such organisation)", org_code);
-		return;
-	}
-	if (rc < 0) {
-		reply_db_error(r, rc);
-		return;
-	}
-	if (!org_require_scope(r, &o))
-		return;
+	const char *org_code = o.code;
 	json_t *after = json_pack("{s:s, s:s}", "name", name, "org", org_code);
-	rc = db_begin(r->db);
+	int rc = db_begin(r->db);
 	if (rc == 0)
 		rc = db_run(r->db, "INSERT INTO voucher_campaigns(name, org_id, created_at) VALUES (?,?,?)", "tii",
 		            name, o.id, clock_now());
@@ -368,16 +359,8 @@ void voucher_merchant_post(struct request *r)
 		reply_error(r, 422, "invalid_value", "category", "未知的行业 (unknown category)");
 		return;
 	}
-	int rc = org_find_by_code(r->db, r->arena, district, &o);
-	if (rc == DB_DONE) {
-		reply_error(r, 422, "unknown_org", "district", "机构 %s 不存在 (no such organisation)", district);
-		return;
-	}
-	if (rc < 0) {
-		reply_db_error(r, rc);
-		return;
-	}
-	if (!org_require_scope(r, &o))
+	bool present;
+	if (!org_from_body(r, "district", FIELD_REQUIRED, &o, &present))
 		return;
 	int n = body_channels(r, channels, VOUCHER_MAX_CHANNELS);
 	if (n < 0)
@@ -387,7 +370,7 @@ void voucher_merchant_post(struct request *r)
 		list = arena_printf(r->arena, "%s%lld,", list, (long long)channels[i]);
 	json_t *after = json_pack("{s:s, s:s, s:s, s:s}", "name", name, "credit_code", credit, "district", district,
 	                          "category", category);
-	rc = db_begin(r->db);
+	int rc = db_begin(r->db);
 	if (rc == 0)
 		rc = db_run(r->db,
 		            "INSERT INTO merchants(name, credit_code, org_id, category, channels, created_at) VALUES "
