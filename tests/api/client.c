@@ -81,6 +81,18 @@ int run_banyan(const char *stdin_text, char *out, size_t out_size, const char *a
 	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
+int issue_channel_key(struct test_server *s, const char *org, const char *name, char key_id[64], char secret[128])
+{
+	char out[1024];
+	if (run_banyan(NULL, out, sizeof out, "apikey", "add", "--db", s->db, "--org", org, "--role", "channel",
+	               "--name", name, NULL) != 0)
+		return -1;
+	const char *k = strstr(out, "key_id: "), *v = strstr(out, "secret: ");
+	if (!k || !v || sscanf(k, "key_id: %63s", key_id) != 1 || sscanf(v, "secret: %127s", secret) != 1)
+		return -1;
+	return 0;
+}
+
 void add_user(struct test_server *s, const char *username, const char *role, const char *org)
 {
 	char password[128], out[1024];

@@ -34,6 +34,9 @@ void server_down(struct test_server *s);
 /* Run `banyan ARGS...` (NULL-terminated) with stdin_text; output captured into out (may be NULL). */
 int run_banyan(const char *stdin_text, char *out, size_t out_size, const char *arg, ...);
 
+/* Issue a channel API key through the CLI (banyan apikey add) and read its id and secret: 0 or -1. */
+int issue_channel_key(struct test_server *s, const char *org, const char *name, char key_id[64], char secret[128]);
+
 /* Add a user through the CLI: username, role, org code; password is username + "-password". */
 void add_user(struct test_server *s, const char *username, const char *role, const char *org);
 

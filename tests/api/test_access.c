@@ -617,14 +617,7 @@ static void expand(const char *tmpl, enum caller who, char *out, size_t size);
 /* `banyan apikey add` a channel key at 350100-swj into c. */
 static int add_channel_key(struct client *c, const char *name)
 {
-	char out[1024];
-	if (run_banyan(NULL, out, sizeof out, "apikey", "add", "--db", server.db, "--org", callers[CHANNEL].org,
-	               "--role", "channel", "--name", name, NULL) != 0)
-		return -1;
-	const char *k = strstr(out, "key_id: "), *s = strstr(out, "secret: ");
-	if (!k || !s || sscanf(k, "key_id: %63s", c->key_id) != 1 || sscanf(s, "secret: %127s", c->secret) != 1)
-		return -1;
-	return 0;
+	return issue_channel_key(&server, callers[CHANNEL].org, name, c->key_id, c->secret);
 }
 
 /*

@@ -27,12 +27,7 @@ static int setup(void **state)
 	add_user(&server, "zhang.san", "officer", "350111-tcj");
 	add_user(&server, "li.si", "officer", "350111-tcj");
 	add_user(&server, "guess.target", "officer", "350112");
-	char out[1024];
-	if (run_banyan(NULL, out, sizeof out, "apikey", "add", "--db", server.db, "--org", "350100-swj", "--role",
-	               "channel", "--name", "支付宝", NULL) != 0)
-		return -1;
-	if (sscanf(strstr(out, "key_id: "), "key_id: %63s", key_id) != 1 ||
-	    sscanf(strstr(out, "secret: "), "secret: %127s", secret) != 1)
+	if (issue_channel_key(&server, "350100-swj", "支付宝", key_id, secret) < 0)
 		return -1;
 	server_start_process(&server, NULL);
 	return 0;

@@ -28,13 +28,8 @@ static long long round_open, round_later, kind_shared, kind_split, kind_retail, 
 
 static void make_key(struct client *c, const char *org, const char *name)
 {
-	char out[1024];
 	client_init(c, &server);
-	assert_int_equal(run_banyan(NULL, out, sizeof out, "apikey", "add", "--db", server.db, "--org", org, "--role",
-	                            "channel", "--name", name, NULL),
-	                 0);
-	assert_int_equal(sscanf(strstr(out, "key_id: "), "key_id: %63s", c->key_id), 1);
-	assert_int_equal(sscanf(strstr(out, "secret: "), "secret: %127s", c->secret), 1);
+	assert_int_equal(issue_channel_key(&server, org, name, c->key_id, c->secret), 0);
 }
 
 /* POST as the admin; returns the new id (asserting 201). */

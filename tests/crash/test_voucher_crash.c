@@ -509,13 +509,8 @@ static void restart(void)
 
 static void make_key(struct client *c, const char *name)
 {
-	char out[1024];
 	client_init(c, &server);
-	assert_int_equal(run_banyan(NULL, out, sizeof out, "apikey", "add", "--db", server.db, "--org", "350100-swj",
-	                            "--role", "channel", "--name", name, NULL),
-	                 0);
-	assert_int_equal(sscanf(strstr(out, "key_id: "), "key_id: %63s", c->key_id), 1);
-	assert_int_equal(sscanf(strstr(out, "secret: "), "secret: %127s", c->secret), 1);
+	assert_int_equal(issue_channel_key(&server, "350100-swj", name, c->key_id, c->secret), 0);
 }
 
 static long long create(const char *path, const char *fmt, ...)
