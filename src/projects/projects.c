@@ -1,0 +1,742 @@
+/*
+** Projects: registered with their investment project code, owner
+** enterprise, district, investment and the people answerable for them;
+** listed with their lights, exported to Excel, imported from CSV.
+*/
+#include <stdio.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "core/calendar.h"
+#include "core/clock.h"
+#include "core/csv.h"
+#include "core/project_code.h"
+#include "desk/desk.h"
+#include "org/org.h"
+#include "projects/projects.h"
+
+const char *const milestone_names[MILESTONE_COUNT] = {"start", "structure", "complete", "produce"};
+const char *const milestone_labels[MILESTONE_COUNT] = {"开工", "主体完工", "竣工", "投产"};
+
+int milestone_from_name(const char *name)
+{
+	for (int g = 0; name && g < MILESTONE_COUNT; g++)
+		if (strcmp(name, milestone_names[g]) == 0)
+			return g;
+	return -1;
+}
+
+const char *projects_scope_sql(struct request *r, int param, const char **ret_bind)
+{
+	if (r->who.role == ROLE_DEPARTMENT) {
+		*ret_bind = r->who.org_path;
+		return arena_printf(r->arena,
+		                    "p.id IN (SELECT project_id FROM project_items"
+		                    " WHERE department_org_id = (SELECT id FROM orgs WHERE path = ?%d))",
+		                    param);
+	}
+	*ret_bind = desk_service_area(r);
+	return arena_printf(r->arena, "(substr(o.path, 1, length(?%d)) = ?%d OR substr(?%d, 1, length(o.path)) = o.path)",
+	                    param, param, param);
+}
+
+bool project_from_route(struct request *r, struct project *ret)
+{
+	int64_t id;
+	if (!route_param_id(r, "id", &id))
+		return false;
+	const char *bind;
+	const char *scope = projects_scope_sql(r, 2, &bind);
+	struct db_stmt *s;
+	int rc = db_prepare(r->db, &s,
+	                    arena_printf(r->arena,
+	                                 "SELECT p.id, p.district_org_id, p.enterprise_id, p.created_on, p.code, p.name,"
+	                                 " p.stage, o.path FROM projects p JOIN orgs o ON o.id = p.district_org_id"
+	                                 " WHERE p.id = ?1 AND %s",
+	                                 scope),
+	                    "it", id, bind);
+	if (rc == 0 && (rc = db_step(s)) == DB_ROW)
+		*ret = (struct project){.id = db_column_int64(s, 0),
+		                        .district_org_id = db_column_int64(s, 1),
+		                        .enterprise_id = db_column_int64(s, 2),
+		                        .created_on = (int32_t)db_column_int64(s, 3),
+		                        .code = arena_strdup(r->arena, db_column_text(s, 4)),
+		                        .name = arena_strdup(r->arena, db_column_text(s, 5)),
+		                        .stage = arena_strdup(r->arena, db_column_text(s, 6)),
+		                        .district_path = arena_strdup(r->arena, db_column_text(s, 7))};
+	db_finalize(s);
+	if (rc == DB_DONE)
+		reply_error(r, 404, "unknown_project", NULL, "项目不存在 (no such project)");
+	else if (rc < 0)
+		reply_db_error(r, rc);
+	return rc == DB_ROW;
+}
+
+int projects_yellow_days(struct db *d)
+{
+	int64_t n = 3;
+	db_query_int64(d, &n, "SELECT value FROM project_settings WHERE key = 'yellow_days'", NULL);
+	return (int)n;
+}
+
+void project_publish(struct request *r, const struct project *p, const char *what)
+{
+	json_t *data = json_pack("{s:I, s:s, s:s}", "id", (json_int_t)p->id, "code", p->code, "change", what);
+	events_publish("projects.project", p->district_path, data);
+	/* Departments of the city see their items of every district. */
+	struct db_stmt *s;
+	if (db_prepare(r->db, &s,
+	               "SELECT DISTINCT o.path FROM project_items i JOIN orgs o ON o.id = i.department_org_id"
+	               " WHERE i.project_id = ?",
+	               "i", p->id) == 0) {
+		while (db_step(s) == DB_ROW)
+			if (strncmp(db_column_text(s, 0), p->district_path, strlen(p->district_path)) != 0)
+				events_publish("projects.project", db_column_text(s, 0), data);
+		db_finalize(s);
+	}
+	json_decref(data);
+}
+
+int project_event(struct request *r, int64_t project_id, int64_t item_id, const char *kind, const char *from,
+                  const char *to, const char *text)
+{
+	return db_run(r->db,
+	              "INSERT INTO project_events(project_id, item_id, at, actor_id, actor, kind, from_status,"
+	              " to_status, text) VALUES (?,?,?,?,?,?,?,?,?)",
+	              "iriittttt", project_id, item_id, clock_now(), r->who.user_id, r->who.name,
+	              kind, from, to, text);
+}
+
+const char *project_day_text(struct request *r, struct db_stmt *s, int col)
+{
+	if (db_column_is_null(s, col))
+		return NULL;
+	char buf[11];
+	return clock_format_date((int32_t)db_column_int64(s, col), buf) < 0 ? NULL : arena_strdup(r->arena, buf);
+}
+
+const char *project_time_text(struct request *r, struct db_stmt *s, int col)
+{
+	if (db_column_is_null(s, col))
+		return NULL;
+	char buf[32];
+	return clock_format_iso(db_column_int64(s, col), buf) < 0 ? NULL : arena_strdup(r->arena, buf);
+}
+
+const char *project_row_light(struct db_stmt *s, int col, int64_t now)
+{
+	struct light l = LIGHT_NEVER;
+	if (!db_column_is_null(s, col))
+		l.red_at = db_column_int64(s, col);
+	if (!db_column_is_null(s, col + 1))
+		l.yellow_at = db_column_int64(s, col + 1);
+	return light_at(l, now);
+}
+
+int64_t light_column(int64_t at)
+{
+	return at == INT64_MAX ? 0 : at;
+}
+
+bool project_body_day(struct request *r, const char *field, int flags, const struct project *p, bool not_future,
+                      int32_t *ret, bool *ret_present)
+{
+	const char *text;
+	if (!body_string(r, field, flags, 10, &text))
+		return false;
+	if (ret_present)
+		*ret_present = text != NULL;
+	if (!text)
+		return true;
+	int32_t day;
+	if (clock_parse_date(text, &day) < 0) {
+		reply_error(r, 422, "invalid_date", field, "日期应为 YYYY-MM-DD (date must be YYYY-MM-DD)");
+		return false;
+	}
+	if (p && day < p->created_on) {
+		char since[11];
+		clock_format_date(p->created_on, since);
+		reply_error(r, 422, "date_before_project", field, "日期早于项目登记日 %s (before the project existed)",
+		            since);
+		return false;
+	}
+	if (not_future && day > clock_local_day(clock_now())) {
+		reply_error(r, 422, "date_in_future", field, "日期不能晚于今天 (date is in the future)");
+		return false;
+	}
+	*ret = day;
+	return true;
+}
+
+/* ---- registering ------------------------------------------------------ */
+
+struct project_input {
+	const char *code, *name, *credit_code, *district, *industry, *level, *agent, *official, *created_on, *lead;
+	int64_t enterprise_id, investment_wan;
+};
+
+/* Why a project could not be registered: the answer to give, or a line of an import. */
+struct project_refusal {
+	int status;
+	const char *code, *field, *message;
+};
+
+static bool refuse(struct project_refusal *why, int status, const char *code, const char *field, const char *message)
+{
+	*why = (struct project_refusal){status, code, field, message};
+	return false;
+}
+
+/* A user of one of the roles (comma-separated) by username: 0 if none. */
+static int64_t user_with_role(struct request *r, const char *username, const char *roles)
+{
+	int64_t id = 0;
+	db_query_int64(r->db, &id,
+	               "SELECT id FROM users WHERE username = ? AND disabled = 0"
+	               " AND instr(',' || ? || ',', ',' || role || ',') > 0",
+	               "tt", username, roles);
+	return id;
+}
+
+static void query_code_new(char ret[9])
+{
+	static const char alphabet[] = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"; /* no 0/O, 1/I */
+	for (int i = 0; i < 8; i++)
+		ret[i] = alphabet[randombytes_uniform(sizeof alphabet - 1)];
+	ret[8] = 0;
+}
+
+/*
+** Check a project and insert it with its audit row, inside the caller's
+** transaction.  On refusal nothing is written and *why says what to answer.
+*/
+static bool project_insert(struct request *r, const struct project_input *in, int64_t *ret_id,
+                           struct project_refusal *why)
+{
+	struct project_code pc;
+	if (project_code_parse(in->code, &pc) < 0)
+		return refuse(why, 422, "invalid_project_code", "code",
+		              "项目代码应为 YYYY-DDDDDD-II-TT-SSSSSS (project code must be YYYY-DDDDDD-II-TT-SSSSSS)");
+	static const char *const levels[] = {"provincial", "municipal", "ordinary"};
+	bool level_ok = false;
+	for (size_t i = 0; i < 3; i++)
+		level_ok |= strcmp(in->level, levels[i]) == 0;
+	if (!level_ok)
+		return refuse(why, 422, "invalid_level", "level",
+		              "级别应为 provincial、municipal 或 ordinary (level: provincial, municipal or ordinary)");
+	/* The enterprise: by id from the console, by credit code from a spreadsheet. */
+	struct db_stmt *s;
+	int rc = db_prepare(r->db, &s,
+	                    "SELECT e.id, o.id, o.code, o.path FROM enterprises e JOIN orgs o ON o.id = e.org_id"
+	                    " WHERE e.id = ? OR e.credit_code = ?",
+	                    "it", in->enterprise_id, in->credit_code);
+	int64_t enterprise = 0, district_id = 0;
+	const char *district_path = NULL;
+	if (rc == 0 && (rc = db_step(s)) == DB_ROW) {
+		enterprise = db_column_int64(s, 0);
+		district_id = db_column_int64(s, 1);
+		district_path = arena_strdup(r->arena, db_column_text(s, 3));
+	}
+	db_finalize(s);
+	if (rc < 0)
+		return refuse(why, 500, NULL, NULL, NULL);
+	if (!enterprise)
+		return refuse(why, 422, "unknown_enterprise", in->credit_code ? "credit_code" : "enterprise",
+		              "业主企业未登记,请先在问题督办中登记企业 (owner enterprise not registered)");
+	if (in->district) {
+		struct org o;
+		rc = org_find_by_code(r->db, r->arena, in->district, &o);
+		if (rc < 0 && rc != DB_DONE)
+			return refuse(why, 500, NULL, NULL, NULL);
+		if (rc == DB_DONE || strcmp(o.kind, "district") != 0)
+			return refuse(why, 422, "unknown_district", "district", "不是县(市)区 (not a district)");
+		district_id = o.id;
+		district_path = o.path;
+	}
+	const char *area = desk_service_area(r);
+	if (strncmp(district_path, area, strlen(area)) != 0 && strncmp(area, district_path, strlen(district_path)) != 0)
+		return refuse(why, 403, "out_of_scope", "district", "该区县不在您的服务范围内 (district outside your scope)");
+	int64_t agent = 0, official = 0;
+	if (in->agent)
+		agent = user_with_role(r, in->agent, "agent,officer");
+	else if (r->who.role == ROLE_AGENT || r->who.role == ROLE_OFFICER)
+		agent = r->who.user_id;
+	if (!agent)
+		return refuse(why, 422, "unknown_agent", "agent", "代办员应为代办员或招商专员账号 (agent must be an agent or officer)");
+	if (in->official && !(official = user_with_role(r, in->official, "leader,officer,agent,admin")))
+		return refuse(why, 422, "unknown_official", "official", "责任领导账号不存在 (no such official)");
+	int32_t created_on = clock_local_day(clock_now());
+	if (in->created_on && (clock_parse_date(in->created_on, &created_on) < 0 || created_on > clock_local_day(clock_now())))
+		return refuse(why, 422, "invalid_date", "created_on", "登记日期应为今天或以前的 YYYY-MM-DD (a past YYYY-MM-DD)");
+	int64_t existing = 0;
+	if (db_query_int64(r->db, &existing, "SELECT id FROM projects WHERE code = ?", "t", in->code) == 0)
+		return refuse(why, 409, "project_code_taken", "code",
+		              arena_printf(r->arena, "项目代码已登记,项目编号 %lld (already registered as %lld)",
+		                           (long long)existing, (long long)existing));
+	char query_code[9];
+	query_code_new(query_code);
+	int64_t now = clock_now();
+	rc = db_run(r->db,
+	            "INSERT INTO projects(code, name, enterprise_id, district_org_id, industry, investment_wan, level,"
+	            " agent_id, official_id, query_code, created_on, lead_ref, created_at, updated_at)"
+	            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+	            "ttiititirtitii", in->code, in->name, enterprise, district_id, in->industry, in->investment_wan,
+	            in->level, agent, official, query_code, (int64_t)created_on, in->lead, now, now);
+	if (rc < 0)
+		return refuse(why, 500, NULL, NULL, NULL);
+	*ret_id = db_last_insert_id(r->db);
+	struct audit_context ctx = audit_context_of(r);
+	json_t *detail = json_pack("{s:{s:s, s:s, s:I}}", "after", "code", in->code, "name", in->name,
+	                           "investment_wan", (json_int_t)in->investment_wan);
+	rc = audit_append(r->db, &ctx, "project.create", "project", arena_printf(r->arena, "%lld", (long long)*ret_id),
+	                  district_path, detail);
+	json_decref(detail);
+	if (rc == 0)
+		rc = db_run(r->db,
+		            "INSERT INTO project_events(project_id, at, actor_id, actor, kind, text) VALUES (?,?,?,?,'create',?)",
+		            "iiitt", *ret_id, now, r->who.user_id, r->who.name, in->name);
+	if (rc < 0)
+		return refuse(why, 500, NULL, NULL, NULL);
+	return true;
+}
+
+static void reply_refusal(struct request *r, int rc, const struct project_refusal *why)
+{
+	if (why->status == 500)
+		reply_db_error(r, rc ? rc : DB_ERROR);
+	else
+		reply_error(r, why->status, why->code, why->field, "%s", why->message);
+}
+
+/*
+** ROUTE: POST /api/v1/projects
+** AUTH: admin,officer,agent
+** SUMMARY: 登记重大项目 Register a major project
+** Body: {"code","name","enterprise","district","industry","investment_wan","level",
+** "agent","official","created_on","lead"}: the investment project code (checked,
+** unique), the owner enterprise's id (registered on the desk), its district
+** (default the enterprise's), total investment in 万元, level provincial /
+** municipal / ordinary, the agent's and the responsible official's usernames
+** (the agent defaults to the caller), the day it was registered (default
+** today; earlier for a project already under way) and an investment lead.
+** Answers 201 with the id and the query code the owner uses on the public page.
+*/
+void project_post(struct request *r)
+{
+	static const char *const fields[] = {"code",  "name",     "enterprise", "district",   "industry", "investment_wan",
+	                                     "level", "agent",    "official",   "created_on", "lead",     NULL};
+	struct project_input in = {0};
+	if (!body_only(r, fields) || !body_string(r, "code", FIELD_REQUIRED, 32, &in.code) ||
+	    !body_string(r, "name", FIELD_REQUIRED, 200, &in.name) ||
+	    !body_int64(r, "enterprise", FIELD_REQUIRED, 1, INT64_MAX, &in.enterprise_id, NULL) ||
+	    !body_string(r, "district", FIELD_OPTIONAL, 32, &in.district) ||
+	    !body_string(r, "industry", FIELD_REQUIRED, 100, &in.industry) ||
+	    !body_int64(r, "investment_wan", FIELD_REQUIRED, 0, 100000000000LL, &in.investment_wan, NULL) ||
+	    !body_string(r, "level", FIELD_REQUIRED, 16, &in.level) ||
+	    !body_string(r, "agent", FIELD_OPTIONAL, 64, &in.agent) ||
+	    !body_string(r, "official", FIELD_OPTIONAL, 64, &in.official) ||
+	    !body_string(r, "created_on", FIELD_OPTIONAL, 10, &in.created_on) ||
+	    !body_string(r, "lead", FIELD_OPTIONAL, 64, &in.lead))
+		return;
+	struct project_refusal why;
+	int64_t id = 0;
+	int rc = db_begin(r->db);
+	if (rc < 0) {
+		reply_db_error(r, rc);
+		return;
+	}
+	if (!project_insert(r, &in, &id, &why)) {
+		db_rollback(r->db);
+		reply_refusal(r, 0, &why);
+		return;
+	}
+	if (!db_finish_or_reply(r, 0))
+		return;
+	char query_code[16] = "";
+	struct db_stmt *s;
+	if (db_prepare(r->db, &s, "SELECT query_code FROM projects WHERE id = ?", "i", id) == 0 && db_step(s) == DB_ROW)
+		snprintf(query_code, sizeof query_code, "%s", db_column_text(s, 0));
+	db_finalize(s);
+	reply_json(r, 201, json_pack("{s:I, s:s, s:s}", "id", (json_int_t)id, "code", in.code, "query_code", query_code));
+}
+
+/*
+** ROUTE: POST /api/v1/projects/import
+** AUTH: admin,officer,agent
+** SUMMARY: 批量导入项目 Import projects from a spreadsheet (CSV text)
+** Body: {"csv"}: the header 项目代码,项目名称,业主统一社会信用代码,县(市)区,行业,
+** 总投资(万元),级别,代办员,责任领导,登记日期 and a line a project (Excel's
+** "CSV UTF-8"; the console turns an .xlsx into this).  All or nothing: the first
+** bad line is named and nothing is imported.
+*/
+void project_import(struct request *r)
+{
+	static const char *const fields[] = {"csv", NULL};
+	static const char *const header[] = {"项目代码", "项目名称", "业主统一社会信用代码", "县(市)区", "行业",
+	                                     "总投资(万元)", "级别", "代办员", "责任领导", "登记日期"};
+	enum { N_COLS = sizeof header / sizeof header[0] };
+	const char *csv;
+	if (!body_only(r, fields) || !body_string(r, "csv", FIELD_REQUIRED, 8 << 20, &csv))
+		return;
+	struct csv_reader c;
+	char *f[N_COLS + 1];
+	int n;
+	csv_init(&c, csv, strlen(csv));
+	bool header_ok = csv_read(&c, r->arena, f, N_COLS + 1, &n) == 1 && n == N_COLS;
+	for (int i = 0; header_ok && i < N_COLS; i++)
+		header_ok = strcmp(f[i], header[i]) == 0;
+	if (!header_ok) {
+		reply_error(r, 422, "bad_header", "csv",
+		            "第 1 行应为表头 项目代码,项目名称,业主统一社会信用代码,县(市)区,行业,总投资(万元),级别,代办员,"
+		            "责任领导,登记日期 (line 1 must be the header)");
+		return;
+	}
+	int rc = db_begin(r->db), imported = 0;
+	if (rc < 0) {
+		reply_db_error(r, rc);
+		return;
+	}
+	int got;
+	while ((got = csv_read(&c, r->arena, f, N_COLS + 1, &n)) != 0) {
+		struct project_refusal why = {422, "bad_line", "csv", "每行应有 10 列 (each line needs 10 fields)"};
+		struct project_input in = {0};
+		char *end = NULL;
+		bool ok = got == 1 && n == N_COLS;
+		if (ok) {
+			in = (struct project_input){.code = f[0], .name = f[1], .credit_code = f[2], .district = f[3],
+			                            .industry = f[4], .level = f[6], .agent = *f[7] ? f[7] : NULL,
+			                            .official = *f[8] ? f[8] : NULL, .created_on = *f[9] ? f[9] : NULL};
+			in.investment_wan = strtoll(f[5], &end, 10);
+			if (!*f[0] || !*f[1] || !*f[4] || !*f[5] || *end || in.investment_wan < 0)
+				ok = refuse(&why, 422, "bad_line", "csv",
+				            "项目代码、名称、行业必填,总投资为非负整数万元 (code, name, industry required; investment a "
+				            "whole number of 万元)");
+		}
+		int64_t id;
+		if (ok)
+			ok = project_insert(r, &in, &id, &why);
+		if (!ok) {
+			db_rollback(r->db);
+			if (why.status == 500)
+				reply_db_error(r, DB_ERROR);
+			else
+				reply_error(r, why.status, why.code, "csv", "第 %d 行: %s (line %d, %s)", c.record_line,
+				            why.message, c.record_line, why.field ? why.field : "");
+			return;
+		}
+		imported++;
+	}
+	if (db_finish_or_reply(r, 0))
+		reply_json(r, 200, json_pack("{s:i}", "imported", imported));
+}
+
+/* ---- lists ------------------------------------------------------------ */
+
+static const char project_select[] =
+    "SELECT p.id, p.code, p.name, e.name, o.code, o.name, p.industry, p.investment_wan, p.level, p.stage,"
+    " p.red_at, p.yellow_at, p.feasible, p.shortfall_days, u.username, u.display_name, p.plan_version,"
+    " p.created_on, e.id, e.credit_code, p.query_code, p.official_id, p.lead_ref"
+    " FROM projects p JOIN orgs o ON o.id = p.district_org_id JOIN enterprises e ON e.id = p.enterprise_id"
+    " JOIN users u ON u.id = p.agent_id";
+
+static json_t *project_row_json(struct request *r, struct db_stmt *s)
+{
+	json_t *p = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:s, s:s, s:s, s:{s:s, s:s}, s:i, s:s?}", "id",
+	                      (json_int_t)db_column_int64(s, 0), "code", db_column_text(s, 1), "name",
+	                      db_column_text(s, 2), "enterprise_name", db_column_text(s, 3), "district",
+	                      db_column_text(s, 4), "district_name", db_column_text(s, 5), "industry",
+	                      db_column_text(s, 6), "investment_wan", (json_int_t)db_column_int64(s, 7), "level",
+	                      db_column_text(s, 8), "stage", db_column_text(s, 9), "light",
+	                      project_row_light(s, 10, clock_now()), "agent", "username", db_column_text(s, 14), "name",
+	                      db_column_text(s, 15), "plan_version", (int)db_column_int64(s, 16), "created_on",
+	                      project_day_text(r, s, 17));
+	if (!db_column_is_null(s, 12)) {
+		json_object_set_new(p, "feasible", json_boolean(db_column_int64(s, 12)));
+		json_object_set_new(p, "shortfall_days", json_integer(db_column_int64(s, 13)));
+	}
+	return p;
+}
+
+static bool one_of(struct request *r, const char *arg, const char *value, const char *const *allowed)
+{
+	if (!value)
+		return true;
+	for (size_t i = 0; allowed[i]; i++)
+		if (strcmp(value, allowed[i]) == 0)
+			return true;
+	reply_error(r, 422, "invalid_filter", arg, "筛选条件 %s 的值无效 (bad value for %s)", arg, arg);
+	return false;
+}
+
+/* Prepare the project list for the caller's filters (?district ?level ?stage ?industry ?light ?q ?mine). */
+static int project_query(struct request *r, struct db_stmt **s, int64_t cursor, int64_t limit, bool *ret_bad)
+{
+	static const char *const levels[] = {"provincial", "municipal", "ordinary", NULL};
+	static const char *const stages[] = {"approvals", "construction", "completed", "operating", NULL};
+	static const char *const lights[] = {"red", "yellow", "green", NULL};
+	const char *level = query_arg(r, "level"), *stage = query_arg(r, "stage"), *light = query_arg(r, "light");
+	*ret_bad = !one_of(r, "level", level, levels) || !one_of(r, "stage", stage, stages) ||
+	           !one_of(r, "light", light, lights);
+	if (*ret_bad)
+		return 0;
+	const char *bind, *scope = projects_scope_sql(r, 1, &bind);
+	const char *mine = query_arg(r, "mine");
+	char *sql = arena_printf(
+	    r->arena,
+	    "%s WHERE %s AND p.id < ?2 AND (?3 IS NULL OR o.code = ?3) AND (?4 IS NULL OR p.level = ?4)"
+	    " AND (?5 IS NULL OR p.stage = ?5) AND (?6 IS NULL OR p.industry = ?6)"
+	    " AND (?7 IS NULL OR instr(p.name, ?7) > 0 OR instr(p.code, ?7) > 0) AND (?8 = 0 OR p.agent_id = ?8)"
+	    " AND (?9 IS NULL OR (?9 = 'red' AND p.red_at <= ?10)"
+	    "  OR (?9 = 'yellow' AND p.yellow_at <= ?10 AND NOT coalesce(p.red_at <= ?10, 0))"
+	    "  OR (?9 = 'green' AND NOT coalesce(p.yellow_at <= ?10, 0) AND NOT coalesce(p.red_at <= ?10, 0)))"
+	    " ORDER BY p.id DESC LIMIT ?11",
+	    project_select, scope);
+	return db_prepare(r->db, s, sql, "titttttitii", bind, cursor, query_arg(r, "district"), level, stage,
+	                  query_arg(r, "industry"), query_arg(r, "q"),
+	                  mine && strcmp(mine, "1") == 0 ? r->who.user_id : (int64_t)0, light, clock_now(), limit);
+}
+
+/*
+** ROUTE: GET /api/v1/projects
+** AUTH: admin,leader,officer,agent,department
+** SUMMARY: 项目列表(含红黄绿灯) Projects with their lights
+** ?district=CODE ?level= ?stage= ?industry= ?light=red|yellow|green ?q= (name or
+** code contains) ?mine=1 (the caller's own as agent); ?limit= and ?cursor= paginate.
+** Staff see their branch of the tree; a department the projects it has items in.
+*/
+void project_list(struct request *r)
+{
+	int64_t limit, cursor;
+	bool bad;
+	if (!page_args(r, 50, 500, &limit, &cursor))
+		return;
+	struct db_stmt *s;
+	int rc = project_query(r, &s, cursor, limit, &bad);
+	if (!bad)
+		reply_rows(r, rc, s, project_row_json, limit);
+}
+
+/* The Chinese of an English value in a table of pairs, for exports people read. */
+static const char *label_zh(const char *const (*table)[2], size_t n, const char *key)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(table[i][0], key) == 0)
+			return table[i][1];
+	return key;
+}
+
+/*
+** ROUTE: GET /api/v1/projects/export
+** AUTH: admin,leader,officer,agent,department
+** SUMMARY: 导出项目表 Export the project list to Excel (or ?format=csv)
+** Takes the list's filters; at most 100,000 rows.
+*/
+void project_export(struct request *r)
+{
+	static const char *const headers[] = {"项目代码", "项目名称", "业主", "县(市)区", "行业", "总投资(万元)",
+	                                      "级别",     "阶段",     "灯",   "代办员",   "登记日期"};
+	static const char *const level_zh[][2] = {{"provincial", "省重点"}, {"municipal", "市重点"}, {"ordinary", "一般"}};
+	static const char *const stage_zh[][2] = {
+	    {"approvals", "审批"}, {"construction", "在建"}, {"completed", "竣工"}, {"operating", "投运"}};
+	static const char *const light_zh[][2] = {{"red", "红"}, {"yellow", "黄"}, {"green", "绿"}};
+	const char *format = export_format_arg(r);
+	if (!format)
+		return;
+	struct db_stmt *s;
+	bool bad;
+	int rc = project_query(r, &s, INT64_MAX, 100000, &bad);
+	if (bad)
+		return;
+	if (rc < 0) {
+		reply_db_error(r, rc);
+		return;
+	}
+	json_t *rows = json_array();
+	int64_t now = clock_now();
+while ((rc = db_step(s)) == DB_ROW)
+		json_array_append_new(
+		    rows, json_pack("[s, s, s, s, s, I, s, s, s, s, s?]", db_column_text(s, 1), db_column_text(s, 2),
+		                    db_column_text(s, 3), db_column_text(s, 5), db_column_text(s, 6),
+		                    (json_int_t)db_column_int64(s, 7), label_zh(level_zh, 3, db_column_text(s, 8)),
+		                    label_zh(stage_zh, 4, db_column_text(s, 9)), label_zh(light_zh, 3, project_row_light(s, 10, now)),
+		                    db_column_text(s, 15), project_day_text(r, s, 17)));
+	db_finalize(s);
+	if (rc != DB_DONE) {
+		json_decref(rows);
+		reply_db_error(r, rc);
+		return;
+	}
+	reply_table(r, format, "重大项目", headers, sizeof headers / sizeof headers[0], rows);
+	json_decref(rows);
+}
+
+/* ---- one project ------------------------------------------------------ */
+
+/* Append the rows of a query to an array under key, each made by row(). */
+static int append_rows(struct request *r, json_t *obj, const char *key, int rc, struct db_stmt *s,
+                       json_t *(*row)(struct request *r, struct db_stmt *s))
+{
+	json_t *list = json_array();
+	while (rc >= 0 && (rc = db_step(s)) == DB_ROW)
+		json_array_append_new(list, row(r, s));
+	db_finalize(s);
+	json_object_set_new(obj, key, list);
+	return rc == DB_DONE ? 0 : rc;
+}
+
+const char project_item_select[] =
+    "SELECT i.id, i.item_code, a.name, g.code, g.name, i.limit_days, i.limit_hours, i.status, i.latest_start,"
+    " i.latest_finish, i.earliest_finish, i.critical, i.accepted_at, i.due_at, i.done_at, i.working_days,"
+    " i.on_time, i.red_at, i.yellow_at, a.gate,"
+    " (SELECT group_concat(q.item_code) FROM project_item_prereqs x JOIN project_items q ON q.id = x.requires_id"
+    "  WHERE x.item_id = i.id), i.project_id, pr.code, pr.name"
+    " FROM project_items i JOIN approval_items a ON a.code = i.item_code JOIN orgs g ON g.id = i.department_org_id"
+    " JOIN projects pr ON pr.id = i.project_id";
+
+json_t *project_item_json(struct request *r, struct db_stmt *s)
+{
+	const char *status = db_column_text(s, 7);
+	bool open = strcmp(status, "done") != 0;
+	json_t *it = json_pack(
+	    "{s:I, s:s, s:s, s:{s:s, s:s}, s:i, s:i, s:s, s:s?, s:s?, s:s?, s:b, s:s?, s:s?, s:s?, s:s, s:s, "
+	    "s:{s:I, s:s, s:s}}",
+	    "id", (json_int_t)db_column_int64(s, 0), "code", db_column_text(s, 1), "name", db_column_text(s, 2),
+	    "department", "code", db_column_text(s, 3), "name", db_column_text(s, 4), "limit_days",
+	    (int)db_column_int64(s, 5), "limit_hours", (int)db_column_int64(s, 6), "status", status, "latest_start",
+	    project_day_text(r, s, 8), "latest_finish", project_day_text(r, s, 9), "earliest_finish",
+	    project_day_text(r, s, 10), "critical", (int)db_column_int64(s, 11), "accepted_at",
+	    project_time_text(r, s, 12), "due_at", project_time_text(r, s, 13), "done_at", project_time_text(r, s, 14),
+	    "light", open ? project_row_light(s, 17, clock_now()) : "done", "gate", db_column_text(s, 19), "project",
+	    "id", (json_int_t)db_column_int64(s, 21), "code", db_column_text(s, 22), "name", db_column_text(s, 23));
+	if (!db_column_is_null(s, 15))
+		json_object_set_new(it, "working_days", json_integer(db_column_int64(s, 15)));
+	if (!db_column_is_null(s, 16))
+		json_object_set_new(it, "on_time", json_boolean(db_column_int64(s, 16)));
+	json_t *requires = json_array();
+	const char *list = db_column_text(s, 20);
+	for (const char *p = list; p && *p;) {
+		size_t n = strcspn(p, ",");
+		json_array_append_new(requires, json_stringn(p, n));
+		p += n + (p[n] == ',');
+	}
+	json_object_set_new(it, "requires", requires);
+	return it;
+}
+
+static json_t *milestone_json(struct request *r, struct db_stmt *s)
+{
+	int g = milestone_from_name(db_column_text(s, 0));
+	struct light l = db_column_is_null(s, 2) ? light_of_day(calendar_china(),
+	                                                         db_column_is_null(s, 1) ? PLAN_NO_DAY
+	                                                                                 : (int32_t)db_column_int64(s, 1),
+	                                                         projects_yellow_days(r->db))
+	                                         : LIGHT_NEVER;
+	return json_pack("{s:s, s:s, s:s?, s:s?, s:s}", "kind", db_column_text(s, 0), "name",
+	                 g >= 0 ? milestone_labels[g] : "", "target", project_day_text(r, s, 1), "actual",
+	                 project_day_text(r, s, 2), "light", db_column_is_null(s, 2) ? light_at(l, clock_now()) : "done");
+}
+
+static json_t *linked_problem_json(struct request *r, struct db_stmt *s)
+{
+	return json_pack("{s:I, s:s, s:s, s:s, s:s, s:s?}", "id", (json_int_t)db_column_int64(s, 0), "title",
+	                 db_column_text(s, 1), "category", db_column_text(s, 2), "status", db_column_text(s, 3),
+	                 "department", db_column_text(s, 4), "created_at", project_time_text(r, s, 5));
+}
+
+static json_t *event_json(struct request *r, struct db_stmt *s)
+{
+	return json_pack("{s:s?, s:s, s:s, s:s?, s:s?, s:s?, s:s?}", "at", project_time_text(r, s, 0), "actor",
+	                 db_column_text(s, 1), "kind", db_column_text(s, 2), "item", db_column_text(s, 3), "from",
+	                 db_column_text(s, 4), "to", db_column_text(s, 5), "text", db_column_text(s, 6));
+}
+
+/*
+** ROUTE: GET /api/v1/projects/{id}
+** AUTH: admin,leader,officer,agent,department
+** SUMMARY: 项目详情 A project: plan, items with lights, milestones, problems, follow-ups
+** A department sees only its own items, and none of the follow-ups or timeline.
+*/
+void project_get(struct request *r)
+{
+	struct project p;
+	if (!project_from_route(r, &p))
+		return;
+	struct db_stmt *s;
+	int rc = db_prepare(r->db, &s, arena_printf(r->arena, "%s WHERE p.id = ?", project_select), "i", p.id);
+	if (rc == 0 && (rc = db_step(s)) != DB_ROW)
+		rc = rc == DB_DONE ? DB_ERROR : rc;
+	if (rc < 0) {
+		db_finalize(s);
+		reply_db_error(r, rc);
+		return;
+	}
+	json_t *out = project_row_json(r, s);
+	bool department = r->who.role == ROLE_DEPARTMENT;
+	json_object_set_new(out, "enterprise",
+	                    json_pack("{s:I, s:s, s:s}", "id", (json_int_t)db_column_int64(s, 18), "name",
+	                              db_column_text(s, 3), "credit_code", db_column_text(s, 19)));
+	if (!department)
+		json_object_set_new(out, "query_code", json_string(db_column_text(s, 20)));
+	if (!db_column_is_null(s, 22))
+		json_object_set_new(out, "lead", json_string(db_column_text(s, 22)));
+	int64_t official = db_column_int64(s, 21);
+	db_finalize(s);
+	if (official && db_prepare(r->db, &s, "SELECT username, display_name FROM users WHERE id = ?", "i", official) == 0) {
+		if (db_step(s) == DB_ROW)
+			json_object_set_new(out, "official",
+			                    json_pack("{s:s, s:s}", "username", db_column_text(s, 0), "name", db_column_text(s, 1)));
+		db_finalize(s);
+	}
+	rc = db_prepare(r->db, &s,
+	                arena_printf(r->arena,
+	                             "%s WHERE i.project_id = ?1 AND (?2 = 0 OR i.department_org_id = ?2)"
+	                             " ORDER BY coalesce(i.latest_start, 1e9), a.sort",
+	                             project_item_select),
+	                "ii", p.id, department ? r->who.org_id : (int64_t)0);
+	rc = append_rows(r, out, "items", rc, s, project_item_json);
+	if (rc == 0) {
+		rc = db_prepare(r->db, &s,
+		                "SELECT m.kind, t.target, t.actual FROM (SELECT 'start' AS kind, 0 AS n UNION ALL"
+		                " SELECT 'structure', 1 UNION ALL SELECT 'complete', 2 UNION ALL SELECT 'produce', 3) m"
+		                " LEFT JOIN project_milestones t ON t.project_id = ? AND t.kind = m.kind ORDER BY m.n",
+		                "i", p.id);
+		rc = append_rows(r, out, "milestones", rc, s, milestone_json);
+	}
+	if (rc == 0) {
+		rc = db_prepare(r->db, &s,
+		                "SELECT p.id, p.title, c.name, p.status, g.name, p.created_at FROM problems p"
+		                " JOIN problem_categories c ON c.code = p.category JOIN orgs g ON g.id = p.department_org_id"
+		                " WHERE p.project_ref = ? ORDER BY p.id DESC",
+		                "t", p.code);
+		rc = append_rows(r, out, "problems", rc, s, linked_problem_json);
+	}
+	if (rc == 0 && !department) {
+		rc = db_prepare(r->db, &s,
+		                arena_printf(r->arena, "%s WHERE f.project_id = ? ORDER BY f.id DESC LIMIT 50",
+		                             project_followup_select),
+		                "i", p.id);
+		rc = append_rows(r, out, "followups", rc, s, project_followup_json);
+	}
+	if (rc == 0 && !department) {
+		rc = db_prepare(r->db, &s,
+		                arena_printf(r->arena, "%s WHERE n.project_id = ? ORDER BY n.due DESC, n.id DESC LIMIT 50",
+		                             project_inspection_select),
+		                "i", p.id);
+		rc = append_rows(r, out, "inspections", rc, s, project_inspection_json);
+	}
+	if (rc == 0 && !department) {
+		rc = db_prepare(r->db, &s,
+		                "SELECT e.at, e.actor, e.kind, a.name, e.from_status, e.to_status, e.text FROM project_events e"
+		                " LEFT JOIN project_items i ON i.id = e.item_id LEFT JOIN approval_items a ON a.code = i.item_code"
+		                " WHERE e.project_id = ? ORDER BY e.id DESC LIMIT 100",
+		                "i", p.id);
+		rc = append_rows(r, out, "events", rc, s, event_json);
+	}
+	if (rc < 0) {
+		json_decref(out);
+		reply_db_error(r, rc);
+		return;
+	}
+	reply_json(r, 200, out);
+}

@@ -1,0 +1,99 @@
+/*
+** Major projects under the cloud agency (重大项目"云代办"): the approval
+** catalogue, projects and their plans made backwards from target dates,
+** approval items moved by departments, milestones, lights, follow-ups,
+** inspections, statistics and the owner's public progress query.
+*/
+#ifndef BANYAN_PROJECTS_PROJECTS_H
+#define BANYAN_PROJECTS_PROJECTS_H
+
+#include <stdint.h>
+
+#include "http/http.h"
+#include "projects/plan.h"
+
+/* Milestones by name, in enum milestone order: "start", "structure", "complete", "produce". */
+extern const char *const milestone_names[MILESTONE_COUNT];
+extern const char *const milestone_labels[MILESTONE_COUNT]; /* 开工, 主体完工, 竣工, 投产 */
+int milestone_from_name(const char *name);                  /* -1 if unknown */
+
+/* A project as its handlers need it, loaded for a caller who may see it. */
+struct project {
+	int64_t id, district_org_id, enterprise_id;
+	int32_t created_on;
+	const char *code, *name, *stage, *district_path;
+};
+
+/*
+** Load the project of the route's {id} for a caller who may see it: staff
+** whose service area (desk.h) is on the branch of its district, a
+** department that owns one of its items.  Anything else is 404, as if it
+** did not exist.  Answers and returns false.
+*/
+bool project_from_route(struct request *r, struct project *ret);
+
+/*
+** The SQL condition that a project row `p` (joined to its district as `o`)
+** is visible to the caller, reading the text bound at parameter ?N; *ret_bind
+** gets that text.
+*/
+const char *projects_scope_sql(struct request *r, int param, const char **ret_bind);
+
+/* The working days within which a due date turns a light yellow (project_settings). */
+int projects_yellow_days(struct db *d);
+
+/*
+** Work a project's plan out again from its stored items, prerequisites,
+** targets and progress as of `now`: every item's dates, slack, critical
+** flag and light, and the project's feasibility and light.  Call inside the
+** transaction that changed something, so lights are never stale.
+*/
+int project_recompute(struct db *d, int64_t project_id, int64_t now, struct plan_result *ret);
+
+/*
+** Give a project the approval items of the catalogue named in codes (a JSON
+** array text; NULL keeps the current set, and on the first plan takes every
+** active item), dropping pending items no longer named, with the
+** prerequisites the catalogue has between them.  Inside a transaction.
+*/
+int project_items_set(struct db *d, int64_t project_id, int64_t district_org_id, const char *codes, bool first);
+
+/* Set a project's milestone targets (PLAN_NO_DAY: none), keeping the actual dates. */
+int project_targets_set(struct db *d, int64_t project_id, const int32_t targets[MILESTONE_COUNT]);
+
+/* Tell open consoles in the project's district, and its departments, that it changed. */
+void project_publish(struct request *r, const struct project *p, const char *what);
+
+/* Append to the project's timeline (inside the caller's transaction). */
+int project_event(struct request *r, int64_t project_id, int64_t item_id, const char *kind, const char *from,
+                  const char *to, const char *text);
+
+/* A day-number column as "YYYY-MM-DD" in the request's arena; NULL for SQL NULL. */
+const char *project_day_text(struct request *r, struct db_stmt *s, int col);
+
+/* An instant column as ISO 8601 in the request's arena; NULL for SQL NULL. */
+const char *project_time_text(struct request *r, struct db_stmt *s, int col);
+
+/* The light at now of a row whose columns col and col + 1 are red_at and yellow_at. */
+const char *project_row_light(struct db_stmt *s, int col, int64_t now);
+
+/* Store a light in a row's red_at and yellow_at (NULL for never). */
+int64_t light_column(int64_t at);
+
+/*
+** Read a "YYYY-MM-DD" field: not before the project was registered, and not
+** after today when not_future.  Answers 422 and returns false otherwise.
+*/
+bool project_body_day(struct request *r, const char *field, int flags, const struct project *p, bool not_future,
+                      int32_t *ret, bool *ret_present);
+
+/* Rows as the API shows them: an approval item of a project, a follow-up, an inspection. */
+extern const char project_item_select[], project_followup_select[], project_inspection_select[];
+json_t *project_item_json(struct request *r, struct db_stmt *s);
+json_t *project_followup_json(struct request *r, struct db_stmt *s);
+json_t *project_inspection_json(struct request *r, struct db_stmt *s);
+
+/* Put Fuzhou's approval catalogue (data/projects/approval-items.csv) into an empty table. */
+int projects_seed_catalogue(struct db *d);
+
+#endif /* BANYAN_PROJECTS_PROJECTS_H */

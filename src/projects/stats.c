@@ -1,0 +1,254 @@
+/*
+** Statistics (数据统计) and problem analysis (问题分析) of major projects,
+** on the caller's branch of the tree: counts, investment, lights and
+** approval speed by district, level, industry, stage and department;
+** which approval items, departments and problem categories hold projects
+** back.  Every table can be downloaded for Excel.
+*/
+#include <string.h>
+
+#include "core/clock.h"
+#include "desk/desk.h"
+#include "projects/projects.h"
+
+/* A dimension: the key and label of a project row (p, joined to district o), or of an item's department (g). */
+static const struct dimension {
+	const char *name, *title, *key, *label;
+} dimensions[] = {
+    {"district", "县(市)区", "o.code", "o.name"},
+    {"level", "级别", "p.level", "p.level"},
+    {"industry", "行业", "p.industry", "p.industry"},
+    {"stage", "阶段", "p.stage", "p.stage"},
+    {"department", "部门", "g.code", "g.name"},
+};
+
+static const struct dimension *dimension_arg(struct request *r)
+{
+	const char *by = query_arg(r, "by");
+	for (size_t i = 0; i < sizeof dimensions / sizeof dimensions[0]; i++)
+		if (strcmp(by ? by : "district", dimensions[i].name) == 0)
+			return &dimensions[i];
+	reply_error(r, 422, "invalid_filter", "by",
+	            "by 应为 district、level、industry、stage 或 department (by: district, level, industry, stage or department)");
+	return NULL;
+}
+
+/*
+** One table: a row per key with projects, investment (万元), red and yellow
+** projects, approval items done, done within their limit, and average
+** working days.  The department table counts items, not projects.
+*/
+static json_t *stats_table(struct request *r, const struct dimension *dim, int *ret_rc)
+{
+	const char *bind, *scope = projects_scope_sql(r, 1, &bind);
+	bool by_department = strcmp(dim->name, "department") == 0;
+	json_t *rows = json_array();
+	struct db_stmt *s;
+	int64_t now = clock_now();
+	int rc;
+	if (!by_department)
+		rc = db_prepare(r->db, &s,
+		                arena_printf(r->arena,
+		                             "SELECT %s, %s, count(*), sum(p.investment_wan), sum(p.red_at <= ?2),"
+		                             " sum(p.yellow_at <= ?2 AND NOT coalesce(p.red_at <= ?2, 0)),"
+		                             " sum(i.done), sum(i.on_time), sum(i.days), sum(i.open)"
+		                             " FROM projects p JOIN orgs o ON o.id = p.district_org_id"
+		                             " LEFT JOIN (SELECT project_id, count(*) FILTER (WHERE status = 'done') AS done,"
+		                             "  sum(on_time) AS on_time, sum(working_days) AS days,"
+		                             "  count(*) FILTER (WHERE status <> 'done') AS open"
+		                             "  FROM project_items GROUP BY project_id) i ON i.project_id = p.id"
+		                             " WHERE %s GROUP BY 1 ORDER BY 4 DESC",
+		                             dim->key, dim->label, scope),
+		                "ti", bind, now);
+	else
+		rc = db_prepare(r->db, &s,
+		                arena_printf(r->arena,
+		                             "SELECT g.code, g.name, count(DISTINCT i.project_id), 0, sum(i.red_at <= ?2),"
+		                             " sum(i.yellow_at <= ?2 AND NOT coalesce(i.red_at <= ?2, 0)),"
+		                             " count(*) FILTER (WHERE i.status = 'done'), sum(i.on_time), sum(i.working_days),"
+		                             " count(*) FILTER (WHERE i.status <> 'done')"
+		                             " FROM project_items i JOIN orgs g ON g.id = i.department_org_id"
+		                             " JOIN projects p ON p.id = i.project_id JOIN orgs o ON o.id = p.district_org_id"
+		                             " WHERE %s GROUP BY g.id ORDER BY 5 DESC, 10 DESC",
+		                             scope),
+		                "ti", bind, now);
+	while (rc >= 0 && (rc = db_step(s)) == DB_ROW) {
+		int64_t done = db_column_int64(s, 6);
+		json_t *row = json_pack("{s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "key", db_column_text(s, 0), "label",
+		                        db_column_text(s, 1), "projects", (json_int_t)db_column_int64(s, 2), "investment_wan",
+		                        (json_int_t)db_column_int64(s, 3), "red", (json_int_t)db_column_int64(s, 4), "yellow",
+		                        (json_int_t)db_column_int64(s, 5), "items_done", (json_int_t)done, "items_on_time",
+		                        (json_int_t)db_column_int64(s, 7), "items_open", (json_int_t)db_column_int64(s, 9));
+		json_object_set_new(row, "avg_working_days",
+		                    done ? json_real((double)db_column_int64(s, 8) / (double)done) : json_null());
+		json_array_append_new(rows, row);
+	}
+	db_finalize(s);
+	*ret_rc = rc == DB_DONE ? 0 : rc;
+	return rows;
+}
+
+/*
+** ROUTE: GET /api/v1/projects/stats
+** AUTH: admin,leader,officer,agent
+** SUMMARY: 项目统计 Projects by district, level, industry, stage or department (?by=)
+** Each row: projects, investment_wan, red, yellow, items_done, items_on_time,
+** items_open, avg_working_days; with totals over all rows.  ?format=xlsx|csv
+** downloads the table.
+*/
+void project_stats(struct request *r)
+{
+	const struct dimension *dim = dimension_arg(r);
+	if (!dim)
+		return;
+	int rc;
+	json_t *rows = stats_table(r, dim, &rc);
+	if (rc < 0) {
+		json_decref(rows);
+		reply_db_error(r, rc);
+		return;
+	}
+	if (query_arg(r, "format")) {
+		const char *format = export_format_arg(r);
+		const char *headers[] = {dim->title, "项目数", "总投资(万元)", "红灯", "黄灯", "已办结事项", "按时办结", "在办事项", "平均办理工作日"};
+		json_t *table = json_array();
+		size_t i;
+		json_t *row;
+		json_array_foreach(rows, i, row)
+		    json_array_append_new(table, json_pack("[O, O, O, O, O, O, O, O, O]", json_object_get(row, "label"),
+		                                           json_object_get(row, "projects"), json_object_get(row, "investment_wan"),
+		                                           json_object_get(row, "red"), json_object_get(row, "yellow"),
+		                                           json_object_get(row, "items_done"), json_object_get(row, "items_on_time"),
+		                                           json_object_get(row, "items_open"),
+		                                           json_object_get(row, "avg_working_days")));
+		if (format)
+			reply_table(r, format, arena_printf(r->arena, "重大项目统计-%s", dim->title), headers,
+			            sizeof headers / sizeof headers[0], table);
+		json_decref(table);
+		json_decref(rows);
+		return;
+	}
+	json_int_t totals[6] = {0};
+	static const char *const summed[] = {"projects", "investment_wan", "red", "yellow", "items_done", "items_on_time"};
+	size_t i;
+	json_t *row;
+	json_array_foreach(rows, i, row) for (size_t k = 0; k < 6; k++) totals[k] +=
+	    json_integer_value(json_object_get(row, summed[k]));
+	json_t *total = json_object();
+	for (size_t k = 0; k < 6; k++)
+		json_object_set_new(total, summed[k], json_integer(totals[k]));
+	reply_json(r, 200, json_pack("{s:s, s:o, s:o}", "by", dim->name, "rows", rows, "totals", total));
+}
+
+/*
+** ROUTE: GET /api/v1/projects/analysis
+** AUTH: admin,leader,officer,agent
+** SUMMARY: 问题分析 What holds projects back: approval items, departments, problem categories
+** items: per approval item, statutory limit against average and longest working
+** days taken, on-time share and late items now; departments: late items and
+** problems raised on their projects; categories: problems on projects by
+** category.  ?table=items|departments|categories&format=xlsx downloads one.
+*/
+void project_analysis(struct request *r)
+{
+	const char *bind, *scope = projects_scope_sql(r, 1, &bind);
+	int64_t now = clock_now();
+	struct db_stmt *s;
+	json_t *items = json_array(), *departments = json_array(), *categories = json_array();
+	int rc = db_prepare(r->db, &s,
+	                    arena_printf(r->arena,
+	                                 "SELECT a.code, a.name, a.limit_days, a.limit_hours,"
+	                                 " count(*) FILTER (WHERE i.status = 'done'), avg(i.working_days), max(i.working_days),"
+	                                 " sum(i.on_time), sum(i.red_at <= ?2), count(*) FILTER (WHERE i.status <> 'done')"
+	                                 " FROM project_items i JOIN approval_items a ON a.code = i.item_code"
+	                                 " JOIN projects p ON p.id = i.project_id JOIN orgs o ON o.id = p.district_org_id"
+	                                 " WHERE %s GROUP BY a.code"
+	                                 " ORDER BY coalesce(avg(i.working_days) / max(a.limit_days, 1), 0) DESC, 9 DESC",
+	                                 scope),
+	                    "ti", bind, now);
+	while (rc >= 0 && (rc = db_step(s)) == DB_ROW) {
+		int64_t done = db_column_int64(s, 4);
+		json_t *row = json_pack("{s:s, s:s, s:i, s:i, s:I, s:I, s:I, s:I}", "code", db_column_text(s, 0), "name",
+		                        db_column_text(s, 1), "limit_days", (int)db_column_int64(s, 2), "limit_hours",
+		                        (int)db_column_int64(s, 3), "done", (json_int_t)done, "late_now",
+		                        (json_int_t)db_column_int64(s, 8), "open", (json_int_t)db_column_int64(s, 9),
+		                        "max_working_days", (json_int_t)db_column_int64(s, 6));
+		json_object_set_new(row, "avg_working_days", done ? json_real(db_column_double(s, 5)) : json_null());
+		json_object_set_new(row, "on_time_rate",
+		                    done ? json_real((double)db_column_int64(s, 7) / (double)done) : json_null());
+		json_array_append_new(items, row);
+	}
+	db_finalize(s);
+	if (rc == DB_DONE)
+		rc = db_prepare(r->db, &s,
+		                arena_printf(r->arena,
+		                             "SELECT g.code, g.name, sum(x.late), sum(x.open), sum(x.problems) FROM ("
+		                             " SELECT i.department_org_id AS dept, (i.red_at <= ?2) AS late, (i.status <> 'done') AS open,"
+		                             "  0 AS problems FROM project_items i JOIN projects p ON p.id = i.project_id"
+		                             "  JOIN orgs o ON o.id = p.district_org_id WHERE %s"
+		                             " UNION ALL SELECT q.department_org_id, 0, 0, 1 FROM problems q"
+		                             "  JOIN projects p ON p.code = q.project_ref JOIN orgs o ON o.id = p.district_org_id"
+		                             "  WHERE %s) x JOIN orgs g ON g.id = x.dept GROUP BY g.id ORDER BY 3 DESC, 5 DESC",
+		                             scope, scope),
+		                "ti", bind, now);
+	while (rc >= 0 && (rc = db_step(s)) == DB_ROW)
+		json_array_append_new(departments,
+		                      json_pack("{s:s, s:s, s:I, s:I, s:I}", "code", db_column_text(s, 0), "name",
+		                                db_column_text(s, 1), "late_now", (json_int_t)db_column_int64(s, 2), "open",
+		                                (json_int_t)db_column_int64(s, 3), "problems", (json_int_t)db_column_int64(s, 4)));
+	db_finalize(s);
+	if (rc == DB_DONE)
+		rc = db_prepare(r->db, &s,
+		                arena_printf(r->arena,
+		                             "SELECT c.code, c.name, count(*), count(*) FILTER (WHERE q.status <> 'closed')"
+		                             " FROM problems q JOIN problem_categories c ON c.code = q.category"
+		                             " JOIN projects p ON p.code = q.project_ref JOIN orgs o ON o.id = p.district_org_id"
+		                             " WHERE %s AND ?2 = ?2 GROUP BY c.code ORDER BY 3 DESC",
+		                             scope),
+		                "ti", bind, now);
+	while (rc >= 0 && (rc = db_step(s)) == DB_ROW)
+		json_array_append_new(categories, json_pack("{s:s, s:s, s:I, s:I}", "code", db_column_text(s, 0), "name",
+		                                            db_column_text(s, 1), "problems", (json_int_t)db_column_int64(s, 2),
+		                                            "unsolved", (json_int_t)db_column_int64(s, 3)));
+	db_finalize(s);
+	if (rc != DB_DONE) {
+		json_decref(items), json_decref(departments), json_decref(categories);
+		reply_db_error(r, rc);
+		return;
+	}
+	const char *table = query_arg(r, "table");
+	if (table) {
+		const char *format = export_format_arg(r);
+		json_t *rows = json_array();
+		size_t i;
+		json_t *row;
+		if (format && strcmp(table, "items") == 0) {
+			static const char *const headers[] = {"审批事项", "法定时限(工作日)", "法定时限(小时)", "已办结", "平均工作日", "最长工作日", "按时率", "在办", "超期在办"};
+			json_array_foreach(items, i, row) json_array_append_new(
+			    rows, json_pack("[O, O, O, O, O, O, O, O, O]", json_object_get(row, "name"), json_object_get(row, "limit_days"),
+			                    json_object_get(row, "limit_hours"), json_object_get(row, "done"),
+			                    json_object_get(row, "avg_working_days"), json_object_get(row, "max_working_days"),
+			                    json_object_get(row, "on_time_rate"), json_object_get(row, "open"),
+			                    json_object_get(row, "late_now")));
+			reply_table(r, format, "审批事项办理分析", headers, 9, rows);
+		} else if (format && strcmp(table, "departments") == 0) {
+			static const char *const headers[] = {"部门", "超期在办事项", "在办事项", "项目问题"};
+			json_array_foreach(departments, i, row) json_array_append_new(
+			    rows, json_pack("[O, O, O, O]", json_object_get(row, "name"), json_object_get(row, "late_now"),
+			                    json_object_get(row, "open"), json_object_get(row, "problems")));
+			reply_table(r, format, "部门问题分析", headers, 4, rows);
+		} else if (format && strcmp(table, "categories") == 0) {
+			static const char *const headers[] = {"问题类别", "问题数", "未解决"};
+			json_array_foreach(categories, i, row) json_array_append_new(
+			    rows, json_pack("[O, O, O]", json_object_get(row, "name"), json_object_get(row, "problems"),
+			                    json_object_get(row, "unsolved")));
+			reply_table(r, format, "项目问题类别分析", headers, 3, rows);
+		} else if (format) {
+			reply_error(r, 422, "invalid_filter", "table", "table 应为 items、departments 或 categories (unknown table)");
+		}
+		json_decref(rows);
+		json_decref(items), json_decref(departments), json_decref(categories);
+		return;
+	}
+	reply_json(r, 200, json_pack("{s:o, s:o, s:o}", "items", items, "departments", departments, "categories", categories));
+}
