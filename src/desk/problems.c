@@ -193,7 +193,8 @@ static void finish(struct request *r, int rc, int64_t id, int status)
 ** AUTH: admin,officer,agent,enterprise
 ** SUMMARY: 提交问题 Raise an enterprise's problem
 ** Body: {"enterprise","category","title","description","project","lead"}
-** (project and lead optional).  An enterprise account raises its own; an
+** (project and lead optional; project is the code of a major project of this
+** enterprise, and the problem then shows on the project's page).  An enterprise account raises its own; an
 ** officer or agent raises one on an enterprise's behalf (e.g. on a visit).
 ** The routing rules pick the department; deadlines follow the category.
 */
@@ -210,6 +211,13 @@ void problem_post(struct request *r)
 	    !body_string(r, "project", FIELD_OPTIONAL, 64, &project) ||
 	    !body_string(r, "lead", FIELD_OPTIONAL, 64, &lead) || !enterprise_for_caller(r, enterprise_id, &e))
 		return;
+	int64_t known = 0;
+	if (project && db_query_int64(r->db, &known, "SELECT 1 FROM projects WHERE code = ? AND enterprise_id = ?", "ti",
+	                              project, enterprise_id) != 0) {
+		reply_error(r, 422, "unknown_project", "project", "该企业没有代码为 %s 的重大项目 (no such project of this enterprise)",
+		            project);
+		return;
+	}
 	struct db_stmt *s;
 	int rc =
 	    db_prepare(r->db, &s, "SELECT accept_days, answer_days, solve_days FROM problem_categories WHERE code = ?",

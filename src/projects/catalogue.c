@@ -33,6 +33,16 @@ static json_t *catalogue_row_json(struct request *r, struct db_stmt *s)
 	                 "requires", requires);
 }
 
+/* The catalogue and the light rule are the city's: only an administrator of the whole tree changes them. */
+static bool require_city_admin(struct request *r)
+{
+	int64_t root = 0;
+	db_query_int64(r->db, &root, "SELECT parent_id IS NULL FROM orgs WHERE id = ?", "i", r->who.org_id);
+	if (!root)
+		reply_error(r, 403, "out_of_scope", NULL, "仅市级管理员可修改 (only the city's administrators may change this)");
+	return root != 0;
+}
+
 /*
 ** ROUTE: GET /api/v1/projects/catalogue
 ** AUTH: admin,leader,officer,agent,department
@@ -80,14 +90,16 @@ void project_catalogue_put(struct request *r)
 	                                     "gate",  "requires",   "sort",             "active",     NULL};
 	const char *code = route_param(r, "code"), *name, *local, *gate;
 	int64_t days = 0, hours = 0, sort = 1000;
-	bool active = true;
+	bool active = true, present;
 	struct org dept;
+	if (!require_city_admin(r))
+		return;
 	if (!code || strlen(code) > 40 || strspn(code, "abcdefghijklmnopqrstuvwxyz0123456789_") != strlen(code)) {
 		reply_error(r, 422, "invalid_code", "code", "事项代码只能含小写字母、数字和下划线 (code: a-z, 0-9, _)");
 		return;
 	}
 	if (!body_only(r, fields) || !body_string(r, "name", FIELD_REQUIRED, 100, &name) ||
-	    !org_from_body(r, "department", FIELD_REQUIRED, &dept, NULL) ||
+	    !org_from_body(r, "department", FIELD_REQUIRED, &dept, &present) ||
 	    !body_string(r, "local_department", FIELD_OPTIONAL, 16, &local) ||
 	    !body_int64(r, "limit_days", FIELD_OPTIONAL, 1, 365, &days, NULL) ||
 	    !body_int64(r, "limit_hours", FIELD_OPTIONAL, 1, 72, &hours, NULL) ||
@@ -178,7 +190,8 @@ void project_settings_put(struct request *r)
 {
 	static const char *const fields[] = {"yellow_days", NULL};
 	int64_t days;
-	if (!body_only(r, fields) || !body_int64(r, "yellow_days", FIELD_REQUIRED, 0, 30, &days, NULL))
+	if (!require_city_admin(r) || !body_only(r, fields) ||
+	    !body_int64(r, "yellow_days", FIELD_REQUIRED, 0, 30, &days, NULL))
 		return;
 	int64_t now = clock_now();
 	int rc = db_begin(r->db);

@@ -26,7 +26,7 @@
 **      in setup().
 ** A row expecting 401/403/404 on a non-public route also asserts that nothing
 ** was written (see footprint(): audit records, users, sessions, organisations,
-** voucher campaigns, rounds, kinds, merchants, vouchers and redemptions).
+** voucher campaigns, rounds, kinds, merchants, vouchers and redemptions, the desk, projects).
 */
 #include <stdarg.h>
 #include <stddef.h>
@@ -156,6 +156,23 @@ struct row {
 #define ATTACH              "{\"name\":\"{me}.txt\",\"content_type\":\"text/plain\",\"data\":\"54mp5Lia\"}"
 #define DESK_READ           (B(ADMIN) | B(ADMIN_JA) | B(LEADER) | B(LEADER_CL) | STAFF | B(ENTERPRISE)) /* problems' roles */
 #define DESK_STATS          (B(ADMIN) | B(ADMIN_JA) | B(LEADER) | B(LEADER_CL) | B(DEPT))
+
+/* Major projects: bodies for setup()'s fixtures and for the rows. */
+#define PROJECT(code, enterprise, district)                                                                            \
+	"{\"code\":\"" code "\",\"name\":\"{me}的项目\",\"enterprise\":" enterprise ",\"district\":\"" district  \
+	"\",\"industry\":\"制造\",\"investment_wan\":50000,\"level\":\"municipal\",\"agent\":\"city-agent\"}"
+#define PLAN           "{\"targets\":{\"start\":\"2031-06-30\",\"complete\":\"2032-12-31\"},\"reason\":\"{me}调整\"}"
+#define MILESTONE      "{\"actual\":\"{today}\"}"
+#define FOLLOW_UP      "{\"kind\":\"visit\",\"summary\":\"{me}走访\",\"next_action\":\"协调用地\",\"next_due\":\"2031-01-10\"}"
+#define INSPECT        "{\"title\":\"{me}巡查\",\"due\":\"2031-01-10\",\"every_days\":30}"
+#define INSPECTED      "{\"findings\":\"河道畅通\"}"
+#define APPROVAL_ITEM  "{\"name\":\"{me}审批\",\"department\":\"350100-zjj\",\"limit_days\":5,\"gate\":\"start\"}"
+#define PROJECT_CSV(code, credit_code, district)                                                                       \
+	"{\"csv\":\"项目代码,项目名称,业主统一社会信用代码,县(市)区,行业,总投资(万元),级别,代办员,责任领导,登记日期\\n" code \
+	",导入项目," credit_code "," district ",制造,1000,ordinary,city-agent,,\\n\"}"
+#define PROJECT_READ  (B(ADMIN) | B(ADMIN_JA) | B(LEADER) | B(OFFICER) | B(AGENT)) /* staff whose branch has 晋安 */
+#define PROJECT_ROLES (B(ADMIN) | B(ADMIN_JA) | B(LEADER) | B(LEADER_CL) | B(OFFICER) | B(AGENT))
+#define PROJECT_WRITE (B(ADMIN) | B(ADMIN_JA) | B(OFFICER) | B(AGENT)) /* register, follow up, milestones */
 
 static const struct row matrix[] = {
     /* ---- public: anyone, signed in or not ---- */
@@ -483,6 +500,138 @@ static const struct row matrix[] = {
     R("POST", "/api/v1/desk/escalations", NULL, B(ADMIN), 403, .flags = NO_CSRF, .code = "csrf"),
     R("POST", "/api/v1/desk/escalations", NULL, B(ADMIN) | B(ADMIN_JA), 200),
 
+    /* ---- major projects (云代办) ----
+    ** Fixtures: {proj} in 晋安 for {ent} with a plan (the whole catalogue), {proj_cl} in 长乐 for {ent_cl};
+    ** {item} is {proj}'s 立项备案 (晋安区发改局's, no prerequisites), {inspection} one of {proj}'s inspections.
+    ** Staff see projects on their branch of the tree, a department the projects it has items in (the 发改委
+    ** caller has none: 晋安's filing goes to 晋安区发改局), nobody else; outside, a project is not found. */
+    R("POST", "/api/v1/projects", PROJECT("2021-350112-39-03-000101", "{ent_cl}", "350112"), B(ANON), 401),
+    R("POST", "/api/v1/projects", PROJECT("2021-350112-39-03-000101", "{ent_cl}", "350112"),
+      B(LEADER) | B(LEADER_CL) | B(DEPT) | OUTSIDE, 403, .code = "forbidden"),
+    R("POST", "/api/v1/projects", PROJECT("2021-350112-39-03-000101", "{ent_cl}", "350112"), B(ADMIN_JA) | B(OFFICER),
+      403, .code = "out_of_scope"),
+    R("POST", "/api/v1/projects", PROJECT("2021-350112-39-03-000101", "{ent_cl}", "350112"), B(AGENT), 403,
+      .flags = NO_CSRF, .code = "csrf"),
+    R("POST", "/api/v1/projects", PROJECT("2021-350112-39-03-000101", "{ent_cl}", "350112"), B(AGENT), 201),
+    R("POST", "/api/v1/projects", PROJECT("2021-350111-39-03-000102", "{ent}", "350111"), B(OFFICER), 201),
+    R("POST", "/api/v1/projects", PROJECT("2021-350111-39-03-000103", "{ent}", "350111"), B(ADMIN_JA), 201),
+    R("POST", "/api/v1/projects", PROJECT("2021-350111-39-03-000103", "{ent}", "350111"), B(ADMIN), 409,
+      .code = "project_code_taken"),
+    R("POST", "/api/v1/projects/import", PROJECT_CSV("2021-350112-39-03-000104", "91350112MA2DK00028", "350112"),
+      B(ANON), 401),
+    R("POST", "/api/v1/projects/import", PROJECT_CSV("2021-350112-39-03-000104", "91350112MA2DK00028", "350112"),
+      B(LEADER) | B(LEADER_CL) | B(DEPT) | OUTSIDE, 403, .code = "forbidden"),
+    R("POST", "/api/v1/projects/import", PROJECT_CSV("2021-350112-39-03-000104", "91350112MA2DK00028", "350112"),
+      B(ADMIN_JA) | B(OFFICER), 403, .code = "out_of_scope"),
+    R("POST", "/api/v1/projects/import", PROJECT_CSV("2021-350112-39-03-000104", "91350112MA2DK00028", "350112"),
+      B(ADMIN), 200),
+    R("POST", "/api/v1/projects/import", PROJECT_CSV("2021-350112-39-03-000105", "91350112MA2DK00028", "350112"),
+      B(AGENT), 200),
+    R("GET", "/api/v1/projects", NULL, B(ANON), 401),
+    R("GET", "/api/v1/projects", NULL, PROJECT_ROLES | B(DEPT), 200),
+    R("GET", "/api/v1/projects?light=red&stage=approvals", NULL, PROJECT_ROLES | B(DEPT), 200),
+    R("GET", "/api/v1/projects", NULL, OUTSIDE, 403, .code = "forbidden"),
+    R("GET", "/api/v1/projects/export?format=csv", NULL, B(ANON), 401),
+    R("GET", "/api/v1/projects/export?format=csv", NULL, PROJECT_ROLES | B(DEPT), 200),
+    R("GET", "/api/v1/projects/export", NULL, OUTSIDE, 403, .code = "forbidden"),
+    R("GET", "/api/v1/projects/{proj}", NULL, B(ANON), 401),
+    R("GET", "/api/v1/projects/{proj}", NULL, OUTSIDE, 403, .code = "forbidden"),
+    R("GET", "/api/v1/projects/{proj}", NULL, PROJECT_READ, 200),
+    R("GET", "/api/v1/projects/{proj}", NULL, B(LEADER_CL) | B(DEPT), 404, .code = "unknown_project"),
+    R("GET", "/api/v1/projects/{proj_cl}", NULL, B(ADMIN_JA) | B(OFFICER), 404, .code = "unknown_project"),
+    R("GET", "/api/v1/projects/{proj_cl}", NULL, B(LEADER_CL), 200),
+    R("GET", "/api/v1/projects/999999", NULL, B(ADMIN), 404, .code = "unknown_project"),
+    /* Plans: administrators and agents. */
+    R("POST", "/api/v1/projects/{proj}/plan", PLAN, B(ANON), 401),
+    R("POST", "/api/v1/projects/{proj}/plan", PLAN, B(LEADER) | B(LEADER_CL) | B(OFFICER) | B(DEPT) | OUTSIDE, 403,
+      .code = "forbidden"),
+    R("POST", "/api/v1/projects/{proj_cl}/plan", PLAN, B(ADMIN_JA), 404, .code = "unknown_project"),
+    R("POST", "/api/v1/projects/{proj}/plan", PLAN, B(AGENT), 403, .flags = NO_CSRF, .code = "csrf"),
+    R("POST", "/api/v1/projects/{proj}/plan", PLAN, B(ADMIN) | B(ADMIN_JA) | B(AGENT), 201),
+    R("GET", "/api/v1/projects/{proj}/plans", NULL, B(ANON), 401),
+    R("GET", "/api/v1/projects/{proj}/plans", NULL, B(DEPT) | OUTSIDE, 403, .code = "forbidden"),
+    R("GET", "/api/v1/projects/{proj}/plans", NULL, B(LEADER_CL), 404, .code = "unknown_project"),
+    R("GET", "/api/v1/projects/{proj}/plans", NULL, PROJECT_READ, 200),
+    /* Approval items: administrators and departments (their own items only). */
+    R("GET", "/api/v1/projects/items", NULL, B(ANON), 401),
+    R("GET", "/api/v1/projects/items", NULL, B(ADMIN) | B(ADMIN_JA) | B(DEPT), 200),
+    R("GET", "/api/v1/projects/items", NULL, SIGNED_IN & ~(B(ADMIN) | B(ADMIN_JA) | B(DEPT)), 403, .code = "forbidden"),
+    R("POST", "/api/v1/projects/{proj}/items/{item}/transitions", ACTION("accept"), B(ANON), 401),
+    R("POST", "/api/v1/projects/{proj}/items/{item}/transitions", ACTION("accept"),
+      B(LEADER) | B(LEADER_CL) | B(OFFICER) | B(AGENT) | OUTSIDE, 403, .code = "forbidden"),
+    R("POST", "/api/v1/projects/{proj}/items/{item}/transitions", ACTION("accept"), B(DEPT), 404,
+      .code = "unknown_project"),
+    R("POST", "/api/v1/projects/{proj}/items/{item}/transitions", ACTION("done"), B(ADMIN), 409,
+      .code = "invalid_transition"),
+    R("POST", "/api/v1/projects/{proj}/items/{item}/transitions", ACTION("accept"), B(ADMIN_JA), 403,
+      .flags = NO_CSRF, .code = "csrf"),
+    R("POST", "/api/v1/projects/{proj}/items/{item}/transitions", ACTION("accept"), B(ADMIN_JA), 200),
+    R("POST", "/api/v1/projects/{proj}/items/{item}/transitions", ACTION("done"), B(ADMIN), 200),
+    /* Milestones, follow-ups and inspections: administrators, officers and agents on their branch. */
+    R("POST", "/api/v1/projects/{proj}/milestones/start", MILESTONE, B(ANON), 401),
+    R("POST", "/api/v1/projects/{proj}/milestones/start", MILESTONE, B(LEADER) | B(LEADER_CL) | B(DEPT) | OUTSIDE, 403,
+      .code = "forbidden"),
+    R("POST", "/api/v1/projects/{proj_cl}/milestones/start", MILESTONE, B(ADMIN_JA) | B(OFFICER), 404,
+      .code = "unknown_project"),
+    R("POST", "/api/v1/projects/{proj}/milestones/start", MILESTONE, B(OFFICER), 200),
+    R("POST", "/api/v1/projects/{proj}/milestones/start", MILESTONE, B(ADMIN) | B(AGENT), 409,
+      .code = "milestone_recorded"),
+    R("POST", "/api/v1/projects/{proj}/followups", FOLLOW_UP, B(ANON), 401),
+    R("POST", "/api/v1/projects/{proj}/followups", FOLLOW_UP, B(LEADER) | B(LEADER_CL) | B(DEPT) | OUTSIDE, 403,
+      .code = "forbidden"),
+    R("POST", "/api/v1/projects/{proj_cl}/followups", FOLLOW_UP, B(ADMIN_JA) | B(OFFICER), 404,
+      .code = "unknown_project"),
+    R("POST", "/api/v1/projects/{proj}/followups", FOLLOW_UP, PROJECT_WRITE, 201),
+    R("GET", "/api/v1/projects/followups", NULL, B(ANON), 401),
+    R("GET", "/api/v1/projects/followups", NULL, PROJECT_WRITE, 200),
+    R("GET", "/api/v1/projects/followups?all=1", NULL, PROJECT_WRITE, 200),
+    R("GET", "/api/v1/projects/followups", NULL, SIGNED_IN & ~PROJECT_WRITE, 403, .code = "forbidden"),
+    R("POST", "/api/v1/projects/{proj}/inspections", INSPECT, B(ANON), 401),
+    R("POST", "/api/v1/projects/{proj}/inspections", INSPECT, B(LEADER) | B(LEADER_CL) | B(DEPT) | OUTSIDE, 403,
+      .code = "forbidden"),
+    R("POST", "/api/v1/projects/{proj_cl}/inspections", INSPECT, B(ADMIN_JA) | B(OFFICER), 404,
+      .code = "unknown_project"),
+    R("POST", "/api/v1/projects/{proj}/inspections", INSPECT, PROJECT_WRITE, 201),
+    R("POST", "/api/v1/projects/{proj}/inspections/{inspection}/log", INSPECTED, B(ANON), 401),
+    R("POST", "/api/v1/projects/{proj}/inspections/{inspection}/log", INSPECTED,
+      B(LEADER) | B(LEADER_CL) | B(DEPT) | OUTSIDE, 403, .code = "forbidden"),
+    R("POST", "/api/v1/projects/{proj_cl}/inspections/{inspection}/log", INSPECTED, B(OFFICER), 404,
+      .code = "unknown_project"),
+    R("POST", "/api/v1/projects/{proj}/inspections/{inspection}/log", INSPECTED, B(AGENT), 200),
+    R("POST", "/api/v1/projects/{proj}/inspections/{inspection}/log", INSPECTED, B(ADMIN) | B(ADMIN_JA) | B(OFFICER), 409,
+      .code = "already_logged"),
+    /* Statistics and analysis: administrators, leaders, officers, agents, each over their branch. */
+    R("GET", "/api/v1/projects/stats", NULL, B(ANON), 401),
+    R("GET", "/api/v1/projects/stats?by=department", NULL, PROJECT_ROLES, 200),
+    R("GET", "/api/v1/projects/stats?by=industry&format=csv", NULL, PROJECT_ROLES, 200),
+    R("GET", "/api/v1/projects/stats", NULL, B(DEPT) | OUTSIDE, 403, .code = "forbidden"),
+    R("GET", "/api/v1/projects/analysis", NULL, B(ANON), 401),
+    R("GET", "/api/v1/projects/analysis", NULL, PROJECT_ROLES, 200),
+    R("GET", "/api/v1/projects/analysis?table=items&format=csv", NULL, PROJECT_ROLES, 200),
+    R("GET", "/api/v1/projects/analysis", NULL, B(DEPT) | OUTSIDE, 403, .code = "forbidden"),
+    /* The catalogue and the light rule: read by staff, changed by the city's administrators only. */
+    R("GET", "/api/v1/projects/catalogue", NULL, B(ANON), 401),
+    R("GET", "/api/v1/projects/catalogue", NULL, PROJECT_ROLES | B(DEPT), 200),
+    R("GET", "/api/v1/projects/catalogue", NULL, OUTSIDE, 403, .code = "forbidden"),
+    R("PUT", "/api/v1/projects/catalogue/test_item", APPROVAL_ITEM, B(ANON), 401),
+    R("PUT", "/api/v1/projects/catalogue/test_item", APPROVAL_ITEM, SIGNED_IN & ~(B(ADMIN) | B(ADMIN_JA)), 403,
+      .code = "forbidden"),
+    R("PUT", "/api/v1/projects/catalogue/test_item", APPROVAL_ITEM, B(ADMIN_JA), 403, .code = "out_of_scope"),
+    R("PUT", "/api/v1/projects/catalogue/test_item", APPROVAL_ITEM, B(ADMIN), 200),
+    R("GET", "/api/v1/projects/settings", NULL, B(ANON), 401),
+    R("GET", "/api/v1/projects/settings", NULL, PROJECT_ROLES | B(DEPT), 200),
+    R("GET", "/api/v1/projects/settings", NULL, OUTSIDE, 403, .code = "forbidden"),
+    R("PUT", "/api/v1/projects/settings", "{\"yellow_days\":3}", B(ANON), 401),
+    R("PUT", "/api/v1/projects/settings", "{\"yellow_days\":3}", SIGNED_IN & ~(B(ADMIN) | B(ADMIN_JA)), 403,
+      .code = "forbidden"),
+    R("PUT", "/api/v1/projects/settings", "{\"yellow_days\":3}", B(ADMIN_JA), 403, .code = "out_of_scope"),
+    R("PUT", "/api/v1/projects/settings", "{\"yellow_days\":3}", B(ADMIN), 200),
+    /* The owner's progress query: anyone with the code and the query code; a wrong one is not found. */
+    R("GET", "/api/v1/public/projects/{proj_code}?query_code={query_code}", NULL, EVERYONE, 200),
+    R("GET", "/api/v1/public/projects/{proj_code}?query_code=WRONG000", NULL, EVERYONE, 404, .code = "not_found"),
+    R("GET", "/api/v1/public/projects/2099-350111-39-03-000000?query_code={query_code}", NULL, B(ANON), 404,
+      .code = "not_found"),
+
     /* ---- live events: any caller, each seeing its own scope ---- */
     R("GET", "/api/v1/events", NULL, B(ANON), 401),
     R("GET", "/api/v1/events", NULL, SIGNED_IN, 200),
@@ -573,6 +722,13 @@ static struct fixture {
     {.name = "p_xzfw"},
     {.name = "p_answered"},
     {.name = "p_raised"},
+    {.name = "today"},
+    {.name = "proj"},
+    {.name = "proj_cl"},
+    {.name = "proj_code"},
+    {.name = "query_code"},
+    {.name = "item"},
+    {.name = "inspection"},
 };
 
 static struct fixture *fixture_named(const char *name, size_t len)
@@ -696,19 +852,25 @@ static int make_vouchers(void)
 	            "redemption");
 }
 
-/* POST (with placeholders, as the city admin) as c and expect 200: links, hand-overs, transitions. */
-static int step(struct client *c, const char *path_tmpl, const char *tmpl)
+/* POST (with placeholders, as the city admin) as c and expect a status. */
+static int step_expect(struct client *c, const char *path_tmpl, const char *tmpl, long status)
 {
 	char path[256], body[1024];
 	expand(path_tmpl, ADMIN, path, sizeof path);
 	expand(tmpl, ADMIN, body, sizeof body);
 	struct response r;
 	client_request(c, &r, "POST", path, body, NULL, NULL);
-	int ok = r.status == 200;
+	int ok = r.status == status;
 	if (!ok)
 		fprintf(stderr, "setup: POST %s %s: %ld %s\n", path, body, r.status, r.body);
 	response_free(&r);
 	return ok ? 0 : -1;
+}
+
+/* The same expecting 200: links, hand-overs, transitions. */
+static int step(struct client *c, const char *path_tmpl, const char *tmpl)
+{
+	return step_expect(c, path_tmpl, tmpl, 200);
 }
 
 /* The desk's fixtures (see the rows), as the city admin; {p_raised} is raised by the 晋安 officer. */
@@ -737,6 +899,34 @@ static int make_desk(void)
 	       step(admin, "/api/v1/problems/{p_raised}/transitions", ANSWER);
 }
 
+/* The projects' fixtures (see the rows), as the city admin. */
+static int make_projects(void)
+{
+	struct client *admin = &clients[ADMIN];
+	char today[11], sql[160], value[32];
+	clock_format_date(clock_local_day(clock_now()), today);
+	fixture_set("today", today);
+	if (make(admin, "/api/v1/projects", PROJECT("2021-350111-39-03-000001", "{ent}", "350111"), "proj", NULL) ||
+	    make(admin, "/api/v1/projects", PROJECT("2021-350112-39-03-000002", "{ent_cl}", "350112"), "proj_cl", NULL) ||
+	    step_expect(admin, "/api/v1/projects/{proj}/plan", PLAN, 201) ||
+	    make(admin, "/api/v1/projects/{proj}/inspections", INSPECT, "inspection", NULL))
+		return -1;
+	fixture_set("proj_code", "2021-350111-39-03-000001");
+	long long proj = atoll(fixture_named("proj", 4)->value);
+	snprintf(sql, sizeof sql, "SELECT id FROM project_items WHERE project_id = %lld AND item_code = 'filing'", proj);
+	snprintf(value, sizeof value, "%lld", db_count(&server, sql));
+	fixture_set("item", value);
+	/* The owner's query code, as the agency's page shows it. */
+	struct response r;
+	snprintf(sql, sizeof sql, "/api/v1/projects/%lld", proj);
+	client_request(admin, &r, "GET", sql, NULL, NULL, NULL);
+	const char *code = json_string_value(json_object_get(r.json, "query_code"));
+	if (code)
+		fixture_set("query_code", code);
+	response_free(&r);
+	return code ? 0 : -1;
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -755,7 +945,7 @@ static int setup(void **state)
 	for (int c = 0; c < N_CALLERS; c++)
 		if (has_session(c) && login(c) < 0)
 			return -1;
-	return make_vouchers() || make_desk();
+	return make_vouchers() || make_desk() || make_projects();
 }
 
 static int teardown(void **state)
@@ -848,6 +1038,15 @@ static const char *const footprint_sql[] = {
     "SELECT count(*) FROM enterprise_users",
     "SELECT count(*) FROM problems",
     "SELECT count(*) FROM problem_events",
+    "SELECT count(*) FROM projects",
+    "SELECT count(*) FROM project_plans",
+    "SELECT count(*) FROM project_events",
+    "SELECT count(*) FROM project_followups",
+    "SELECT count(*) FROM project_inspections WHERE done_on IS NOT NULL",
+    "SELECT count(*) FROM project_milestones WHERE actual IS NOT NULL",
+    "SELECT count(*) FROM project_items WHERE status <> 'pending'",
+    "SELECT count(*) FROM approval_items",
+    "SELECT sum(value) FROM project_settings",
 };
 
 struct footprint {
