@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "core/cli.h"
+#include "core/clock.h"
 #include "core/index.h"
 #include "core/log.h"
 #include "http/internal.h"
@@ -29,6 +30,16 @@ static void stop_services(size_t n, const char *db_path)
 
 int serve_until_signal(const struct server_config *cfg, void (*on_ready)(uint16_t port))
 {
+	/* Tests of what time does (lights turning red, deadlines passing) stop the clock at an instant. */
+	const char *frozen = getenv("BANYAN_CLOCK");
+	int64_t at;
+	if (frozen && clock_parse_iso(frozen, &at) == 0) {
+		clock_set_fake(at);
+		log_info("clock stopped at %s (BANYAN_CLOCK)", frozen);
+	} else if (frozen) {
+		fprintf(stderr, "banyan: BANYAN_CLOCK must be an ISO 8601 instant\n");
+		return 1;
+	}
 	struct db *d;
 	if (org_init_database(cfg->db_path, &d) < 0) {
 		fprintf(stderr, "banyan: cannot open or migrate %s\n", cfg->db_path);

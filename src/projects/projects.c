@@ -218,6 +218,11 @@ static bool project_insert(struct request *r, const struct project_input *in, in
 	if (project_code_parse(in->code, &pc) < 0)
 		return refuse(why, 422, "invalid_project_code", "code",
 		              "项目代码应为 YYYY-DDDDDD-II-TT-SSSSSS (project code must be YYYY-DDDDDD-II-TT-SSSSSS)");
+	int64_t existing = 0;
+	if (db_query_int64(r->db, &existing, "SELECT id FROM projects WHERE code = ?", "t", in->code) == 0)
+		return refuse(why, 409, "project_code_taken", "code",
+		              arena_printf(r->arena, "项目代码已登记,项目编号 %lld (already registered as %lld)",
+		                           (long long)existing, (long long)existing));
 	static const char *const levels[] = {"provincial", "municipal", "ordinary"};
 	bool level_ok = false;
 	for (size_t i = 0; i < 3; i++)
@@ -269,11 +274,6 @@ static bool project_insert(struct request *r, const struct project_input *in, in
 	int32_t created_on = clock_local_day(clock_now());
 	if (in->created_on && (clock_parse_date(in->created_on, &created_on) < 0 || created_on > clock_local_day(clock_now())))
 		return refuse(why, 422, "invalid_date", "created_on", "登记日期应为今天或以前的 YYYY-MM-DD (a past YYYY-MM-DD)");
-	int64_t existing = 0;
-	if (db_query_int64(r->db, &existing, "SELECT id FROM projects WHERE code = ?", "t", in->code) == 0)
-		return refuse(why, 409, "project_code_taken", "code",
-		              arena_printf(r->arena, "项目代码已登记,项目编号 %lld (already registered as %lld)",
-		                           (long long)existing, (long long)existing));
 	char query_code[9];
 	query_code_new(query_code);
 	int64_t now = clock_now();
