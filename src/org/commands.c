@@ -352,12 +352,12 @@ static const char demo_password[] = "banyan-demo";
 
 static void demo_ready(uint16_t port)
 {
-	printf("\n  banyan demo: http://127.0.0.1:%u/\n  登录 login: admin / %s  (also jinan-officer, city-leader)\n\n",
+	printf("\n  banyan demo: http://127.0.0.1:%u/\n  登录 login: admin / %s  (also city-leader, city-agent, jinan-officer, city-zjj)\n\n",
 	       port, demo_password);
 	fflush(stdout);
 }
 
-/* The demo's people: one per role that the foundation has pages for. */
+/* The demo's people: one per role with pages, and the bureaus that approve the demo's projects. */
 static int demo_seed(struct db *d, struct arena *a)
 {
 	static const struct {
@@ -367,6 +367,9 @@ static int demo_seed(struct db *d, struct arena *a)
 	    {"city-leader", "市领导", "leader", "350100"},
 	    {"jinan-officer", "晋安区投促局专员", "officer", "350111-tcj"},
 	    {"city-agent", "市行政服务中心代办员", "agent", "350100-xzfw"},
+	    {"city-zjj", "市城乡建设局审批科", "department", "350100-zjj"},
+	    {"city-zrzy", "市自然资源和规划局审批科", "department", "350100-zrzy"},
+	    {"jinan-fgj", "晋安区发改局审批科", "department", "350111-fgj"},
 	};
 	struct audit_context ctx = audit_context_shell();
 	ctx.actor = "demo";

@@ -18,19 +18,12 @@
 static json_t *catalogue_row_json(struct request *r, struct db_stmt *s)
 {
 	(void)r;
-	json_t *requires = json_array();
-	const char *list = db_column_text(s, 9);
-	for (const char *p = list; p && *p;) {
-		size_t n = strcspn(p, ",");
-		json_array_append_new(requires, json_stringn(p, n));
-		p += n + (p[n] == ',');
-	}
 	return json_pack("{s:s, s:s, s:{s:s, s:s}, s:s?, s:i, s:i, s:s, s:i, s:b, s:o}", "code", db_column_text(s, 0),
 	                 "name", db_column_text(s, 1), "department", "code", db_column_text(s, 2), "name",
 	                 db_column_text(s, 3), "local_department", db_column_text(s, 4), "limit_days",
 	                 (int)db_column_int64(s, 5), "limit_hours", (int)db_column_int64(s, 6), "gate",
 	                 db_column_text(s, 7), "sort", (int)db_column_int64(s, 8), "active", (int)db_column_int64(s, 10),
-	                 "requires", requires);
+	                 "requires", json_list_of(db_column_text(s, 9)));
 }
 
 /* The catalogue and the light rule are the city's: only an administrator of the whole tree changes them. */

@@ -134,6 +134,17 @@ const char *project_row_light(struct db_stmt *s, int col, int64_t now)
 	return light_at(l, now);
 }
 
+json_t *json_list_of(const char *list)
+{
+	json_t *a = json_array();
+	for (const char *p = list; p && *p;) {
+		size_t n = strcspn(p, ",");
+		json_array_append_new(a, json_stringn(p, n));
+		p += n + (p[n] == ',');
+	}
+	return a;
+}
+
 int64_t light_column(int64_t at)
 {
 	return at == INT64_MAX ? 0 : at;
@@ -613,14 +624,7 @@ json_t *project_item_json(struct request *r, struct db_stmt *s)
 		json_object_set_new(it, "working_days", json_integer(db_column_int64(s, 15)));
 	if (!db_column_is_null(s, 16))
 		json_object_set_new(it, "on_time", json_boolean(db_column_int64(s, 16)));
-	json_t *requires = json_array();
-	const char *list = db_column_text(s, 20);
-	for (const char *p = list; p && *p;) {
-		size_t n = strcspn(p, ",");
-		json_array_append_new(requires, json_stringn(p, n));
-		p += n + (p[n] == ',');
-	}
-	json_object_set_new(it, "requires", requires);
+	json_object_set_new(it, "requires", json_list_of(db_column_text(s, 20)));
 	return it;
 }
 

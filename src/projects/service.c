@@ -79,30 +79,6 @@ static int demo_reached(const char *stage)
 	       : strcmp(stage, "completed") == 0 ? 3 : 4;
 }
 
-static int demo_people(struct db *d, struct arena *a)
-{
-	static const struct {
-		const char *username, *name, *role, *org;
-	} people[] = {
-	    {"city-zjj", "市城乡建设局审批科", "department", "350100-zjj"},
-	    {"city-zrzy", "市自然资源和规划局审批科", "department", "350100-zrzy"},
-	    {"jinan-fgj", "晋安区发改局审批科", "department", "350111-fgj"},
-	};
-	struct audit_context ctx = audit_context_shell();
-	ctx.actor = "demo";
-	for (size_t i = 0; i < sizeof people / sizeof people[0]; i++) {
-		struct org o;
-		int64_t id;
-		if (org_find_by_code(d, a, people[i].org, &o) != 0)
-			return DB_ERROR;
-		struct user_new u = {.username = people[i].username, .display_name = people[i].name,
-		                     .role = people[i].role, .password = "banyan-demo", .org_id = o.id, .org_path = o.path};
-		if (user_create(d, &ctx, &u, &id) < 0)
-			return DB_ERROR;
-	}
-	return 0;
-}
-
 /* Mark the first `done` items (catalogue order) done, the next accepted, as an agency would have seen them. */
 static int demo_progress(struct db *d, int64_t project, int64_t since, int done, int64_t now, bool slow)
 {
@@ -160,8 +136,6 @@ static int projects_demo(const char *db_path)
 	int rc = a ? projects_seed_catalogue(d) : DB_ERROR;
 	if (rc == 0)
 		rc = db_begin(d);
-	if (rc == 0)
-		rc = demo_people(d, a);
 	if (rc == 0)
 		rc = db_query_int64(d, &agent, "SELECT id FROM users WHERE username = 'city-agent'", NULL);
 	if (rc == 0)
