@@ -15,6 +15,8 @@ import { join } from 'node:path'
 import { spawnSync } from 'node:child_process'
 import { banyan, launchBrowser, logIn, shots, startServer } from './harness.mjs'
 
+const { zipSync, strToU8 } = await import(new URL('../../web/node_modules/fflate/esm/index.mjs', import.meta.url))
+
 let server, browser
 const pages = {} // agent, bureau, owner
 const ids = {} // enterprise, project, filing, energy
@@ -253,4 +255,55 @@ test('the owner looks the project up with its query code; a wrong code is refuse
   for (const who of ['林代办', 'gz-agent', '陈责任领导', 'ja-leader', '代办员', '责任领导', '郑经理'])
     assert.ok(!text.includes(who), `the public page names no one: found ${who}`)
   await shot('owner', 'p11-query-result')
+})
+
+/** A one-sheet .xlsx of rows of strings and numbers, as Excel would save it (inline strings). */
+function xlsx(rows) {
+  const esc = (v) => String(v).replace(/&/g, '&amp;').replace(/</g, '&lt;')
+  const col = (i) => String.fromCharCode(65 + i)
+  const cells = rows.map((row, r) => `<row r="${r + 1}">${row.map((v, i) => (typeof v === 'number'
+    ? `<c r="${col(i)}${r + 1}"><v>${v}</v></c>`
+    : v === '' ? '' : `<c r="${col(i)}${r + 1}" t="inlineStr"><is><t>${esc(v)}</t></is></c>`)).join('')}</row>`).join('')
+  const ns = 'http://schemas.openxmlformats.org'
+  return Buffer.from(zipSync({
+    '[Content_Types].xml': strToU8(`<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Types xmlns="${ns}/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>`),
+    '_rels/.rels': strToU8(`<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="${ns}/package/2006/relationships"><Relationship Id="rId1" Type="${ns}/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>`),
+    'xl/workbook.xml': strToU8(`<?xml version="1.0" encoding="UTF-8" standalone="yes"?><workbook xmlns="${ns}/spreadsheetml/2006/main" xmlns:r="${ns}/officeDocument/2006/relationships"><sheets><sheet name="项目" sheetId="1" r:id="rId1"/></sheets></workbook>`),
+    'xl/_rels/workbook.xml.rels': strToU8(`<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="${ns}/package/2006/relationships"><Relationship Id="rId1" Type="${ns}/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>`),
+    'xl/worksheets/sheet1.xml': strToU8(`<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="${ns}/spreadsheetml/2006/main"><sheetData>${cells}</sheetData></worksheet>`),
+  }))
+}
+
+test('the agent imports projects: a bad CSV line is named and nothing is imported; an .xlsx imports', async () => {
+  const page = pages.agent
+  const header = ['项目代码', '项目名称', '业主统一社会信用代码', '县(市)区', '行业', '总投资(万元)', '级别', '代办员', '责任领导', '登记日期']
+  await page.click('[data-test=menu-projects]')
+  await page.locator('[data-test=projects-table]').waitFor()
+  await page.click('[data-test=projects-import]')
+  const csv = [header.join(','),
+    '2024-350111-30-01-000101,晋安智能装备产业园,91350111MA2AB0123Y,350111,装备制造,80000,municipal,,,',
+    '2024-350111-30-01-000102,未登记业主的项目,91350111MA2AB0999X,350111,物流,5000,ordinary,,,'].join('\r\n')
+  await page.setInputFiles('[data-test=import-file]', { name: '项目.csv', mimeType: 'text/csv', buffer: Buffer.from(`\uFEFF${csv}\r\n`) })
+  await waitText(page, '[data-test=import-rows]', '共 3 行(含表头)')
+  await page.click('[data-test=import-submit]')
+  const error = page.locator('[data-test=import-error]')
+  await error.waitFor()
+  assert.match(await error.innerText(), /第 3 行: 业主企业未登记/)
+  assert.equal(sql('SELECT count(*) FROM projects'), '1', 'all or nothing')
+  await shot('agent', 'p12-import-line-error')
+
+  const book = xlsx([header,
+    ['2024-350111-30-01-000101', '晋安智能装备产业园', '91350111MA2AB0123Y', '350111', '装备制造', 80000, 'municipal', '', '', ''],
+    ['2024-350111-30-01-000103', '晋安冷链物流中心', '91350111MA2AB0123Y', '350111', '物流', 6500, 'ordinary', '', 'ja-leader', '']])
+  await page.setInputFiles('[data-test=import-file]', { name: '项目.xlsx', mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', buffer: book })
+  await waitText(page, '[data-test=import-rows]', '共 3 行(含表头)')
+  assert.equal(await page.locator('[data-test=import-error]').count(), 0)
+  await page.click('[data-test=import-submit]')
+  await page.locator('[data-test=import-submit]').waitFor({ state: 'hidden' })
+  assert.equal(sql("SELECT name || '|' || investment_wan || '|' || level FROM projects WHERE code = '2024-350111-30-01-000103'"), '晋安冷链物流中心|6500|ordinary')
+  const row = page.locator('[data-test=projects-table] .el-table__row', { hasText: '晋安智能装备产业园' })
+  await row.waitFor()
+  assert.match(await row.innerText(), /8\.00亿元/)
+  assert.match(await page.locator('[data-test=projects-table] .el-table__row', { hasText: '晋安冷链物流中心' }).innerText(), /6,500\.00万元/)
+  await shot('agent', 'p13-imported')
 })

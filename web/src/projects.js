@@ -12,7 +12,9 @@ export const milestoneKinds = ['start', 'structure', 'complete', 'produce']
 /** Investment, given by the API in whole 万元: "3,000.00万元", from 1亿 "1.37亿元". */
 export function formatWan(wan, unit = 'auto') {
   if (wan === null || wan === undefined || wan === '') return ''
-  return formatMoney(BigInt(Math.round(Number(wan))) * 1000000n, unit)
+  const n = Math.round(Number(wan))
+  if (unit === 'auto') unit = Math.abs(n) >= 10000 ? 'yi' : 'wan'
+  return formatMoney(BigInt(n) * 1000000n, unit)
 }
 
 /** A cell of a spreadsheet as CSV text: dates as YYYY-MM-DD, whole numbers without ".0". */
@@ -23,7 +25,7 @@ function cellText(v) {
     const p = (n) => String(n).padStart(2, '0')
     return `${v.getUTCFullYear()}-${p(v.getUTCMonth() + 1)}-${p(v.getUTCDate())}`
   }
-  if (typeof v === 'number' && Number.isFinite(v)) return Number.isInteger(v) ? String(v) : String(v)
+  if (typeof v === 'number') return String(v)
   return String(v).trim()
 }
 
@@ -110,7 +112,8 @@ export function ganttOption(items, milestones, labels, now = Date.now()) {
       formatter: (p) => `${d.names[p.value[0]]}<br/>${p.seriesName}: ${fmt(p.value[1])} → ${fmt(p.value[2] - (p.seriesIndex === 0 ? DAY : 0))}`,
     },
     grid: { left: 190, right: 30, top: 36, bottom: 30 },
-    xAxis: { type: 'time', min, max, axisLabel: { formatter: (v) => fmt(v).slice(5) } },
+    // Short spans by day (MM-DD), long ones by month (YYYY-MM).
+    xAxis: { type: 'time', min, max, axisLabel: { formatter: (v) => (max - min > 120 * DAY ? fmt(v).slice(0, 7) : fmt(v).slice(5)) } },
     yAxis: { type: 'category', data: d.names, inverse: true, axisLabel: { width: 180, overflow: 'truncate' } },
     series: [
       {
