@@ -307,3 +307,26 @@ test('the agent imports projects: a bad CSV line is named and nothing is importe
   assert.match(await page.locator('[data-test=projects-table] .el-table__row', { hasText: '晋安冷链物流中心' }).innerText(), /6,500\.00万元/)
   await shot('agent', 'p13-imported')
 })
+
+test('the statistics page adds up the district, lists the departments and exports to Excel', async () => {
+  const page = pages.agent
+  await page.click('[data-test=menu-projectStats]')
+  const district = page.locator('[data-test=stats-table] .el-table__row', { hasText: '晋安区' })
+  await district.waitFor()
+  // Three projects: 350,000 + 80,000 + 6,500 万元.
+  assert.match(await district.innerText(), /^晋安区\s+3\s+43\.65亿元\s+0\s+0\s+1\s+1\s/)
+  await page.locator('[data-test=investment-chart] canvas').waitFor()
+  await page.click('[data-test=stats-by]')
+  await page.click('[data-test=stats-by-department]:visible')
+  const fgj = page.locator('[data-test=stats-table] .el-table__row', { hasText: '晋安区发展和改革局' })
+  await fgj.waitFor()
+  // One project has its items (the imported ones have no plan yet): the filing done on time, the energy review open.
+  assert.match(await fgj.innerText(), /^晋安区发展和改革局\s+1\s+0\s+0\s+1\s+1\s+1\s/)
+  await page.locator('[data-test=analysis-items] .el-table__row', { hasText: '项目立项备案(核准)' }).waitFor()
+  await page.waitForTimeout(800) // the charts grow in
+  await shot('agent', 'p14-stats')
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-test=stats-export]')])
+  assert.ok(download.suggestedFilename().endsWith('.xlsx'), download.suggestedFilename())
+  const { readFileSync } = await import('node:fs')
+  assert.equal(readFileSync(await download.path()).subarray(0, 2).toString(), 'PK')
+})
