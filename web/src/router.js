@@ -15,12 +15,17 @@ export const pages = [
   { path: '/desk/problems', name: 'deskProblems', component: () => import('./pages/DeskProblemsPage.vue'), meta: { menu: 'deskProblems', icon: 'Bell', roles: ['admin', 'leader', 'officer', 'agent', 'department', 'enterprise'] } },
   { path: '/desk/enterprises', name: 'deskEnterprises', component: () => import('./pages/DeskEnterprisesPage.vue'), meta: { menu: 'deskEnterprises', icon: 'Briefcase', roles: ['admin', 'leader', 'officer', 'agent', 'department'] } },
   { path: '/desk/stats', name: 'deskStats', component: () => import('./pages/DeskStatsPage.vue'), meta: { menu: 'deskStats', icon: 'PieChart', roles: ['admin', 'leader', 'department'] } },
+  { path: '/projects', name: 'projects', component: () => import('./pages/ProjectsPage.vue'), meta: { menu: 'projects', icon: 'Flag', roles: ['admin', 'leader', 'officer', 'agent', 'department'] } },
+  { path: '/projects/items', name: 'projectItems', component: () => import('./pages/ProjectItemsPage.vue'), meta: { menu: 'projectItems', icon: 'Stamp', roles: ['admin', 'department'] } },
+  { path: '/projects/followups', name: 'projectFollowups', component: () => import('./pages/ProjectFollowupsPage.vue'), meta: { menu: 'projectFollowups', icon: 'Phone', roles: ['admin', 'officer', 'agent'] } },
+  { path: '/projects/stats', name: 'projectStats', component: () => import('./pages/ProjectStatsPage.vue'), meta: { menu: 'projectStats', icon: 'Histogram', roles: ['admin', 'leader', 'officer', 'agent'] } },
   { path: '/account', name: 'account', component: () => import('./pages/AccountPage.vue'), meta: { menu: 'account', icon: 'Setting' } },
 ]
 
 // Pages reached from another page, not from the menu.
 export const hidden = [
   { path: '/desk/problems/:id(\\d+)', name: 'deskProblem', component: () => import('./pages/DeskProblemPage.vue'), meta: { roles: ['admin', 'leader', 'officer', 'agent', 'department', 'enterprise'] } },
+  { path: '/projects/:id(\\d+)', name: 'project', component: () => import('./pages/ProjectPage.vue'), meta: { roles: ['admin', 'leader', 'officer', 'agent', 'department'] } },
 ]
 
 export function allowed(route, role) {
@@ -31,6 +36,8 @@ export const router = createRouter({
   history: createWebHistory(),
   routes: [
     { path: '/login', name: 'login', component: () => import('./pages/LoginPage.vue'), meta: { public: true } },
+    // The owner's progress query (项目进度查询): no login, outside the frame.
+    { path: '/query', name: 'projectQuery', component: () => import('./pages/ProjectQueryPage.vue'), meta: { public: true } },
     { path: '/', component: () => import('./components/MainLayout.vue'), children: [...pages, ...hidden] },
     { path: '/:rest(.*)*', redirect: '/' },
   ],

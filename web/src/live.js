@@ -1,0 +1,46 @@
+// Live events from GET /api/v1/events for one page: call onEvent(data) for
+// each event of the given type, reconnect after the connection is lost, and
+// close when the page goes.  `live` tells whether the connection is up.
+import { onBeforeUnmount, onMounted, ref } from 'vue'
+
+export function useLive(type, onEvent) {
+  const live = ref(false)
+  let source = null
+  let retry = null
+  function connect() {
+    source = new EventSource('/api/v1/events')
+    source.addEventListener(type, (ev) => {
+      let data = null
+      try {
+        data = JSON.parse(ev.data)
+      } catch {
+        return
+      }
+      onEvent(data)
+    })
+    source.onopen = () => { live.value = true }
+    source.onerror = () => {
+      live.value = false
+      if (source.readyState === EventSource.CLOSED) {
+        source.close()
+        retry = setTimeout(connect, 5000)
+      }
+    }
+  }
+  onMounted(connect)
+  onBeforeUnmount(() => {
+    source?.close()
+    clearTimeout(retry)
+  })
+  return live
+}
+
+/** fn, called at most once per `ms` however often it is asked for. */
+export function debounced(fn, ms) {
+  let timer = null
+  const call = () => {
+    if (!timer) timer = setTimeout(() => { timer = null; fn() }, ms)
+  }
+  onBeforeUnmount(() => clearTimeout(timer))
+  return call
+}
