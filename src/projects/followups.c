@@ -79,6 +79,7 @@ void project_followup_post(struct request *r)
 		rc = project_event(r, p.id, 0, "followup", NULL, NULL, summary);
 	if (!db_finish_or_reply(r, rc))
 		return;
+	project_publish(r, &p, "followup");
 	reply_json(r, 201, json_pack("{s:I, s:s}", "id", (json_int_t)id, "kind", kind));
 }
 
@@ -142,8 +143,10 @@ void project_inspection_post(struct request *r)
 	int64_t id = db_last_insert_id(r->db);
 	if (rc == 0)
 		rc = project_event(r, p.id, 0, "inspection", NULL, NULL, title);
-	if (db_finish_or_reply(r, rc))
-		reply_json(r, 201, json_pack("{s:I, s:s}", "id", (json_int_t)id, "title", title));
+	if (!db_finish_or_reply(r, rc))
+		return;
+	project_publish(r, &p, "inspection");
+	reply_json(r, 201, json_pack("{s:I, s:s}", "id", (json_int_t)id, "title", title));
 }
 
 /*
@@ -202,6 +205,7 @@ void project_inspection_log(struct request *r)
 		rc = project_event(r, p.id, 0, "inspection_done", NULL, NULL, arena_printf(r->arena, "%s: %s", title, findings));
 	if (!db_finish_or_reply(r, rc))
 		return;
+	project_publish(r, &p, "inspection");
 	json_t *out = json_pack("{s:I, s:s}", "id", (json_int_t)id, "status", "done");
 	if (next)
 		json_object_set_new(out, "next", json_integer(next));
