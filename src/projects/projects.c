@@ -182,17 +182,6 @@ bool project_body_day(struct request *r, const char *field, int flags, const str
 
 /* ---- registering ------------------------------------------------------ */
 
-struct project_input {
-	const char *code, *name, *credit_code, *district, *industry, *level, *agent, *official, *created_on, *lead;
-	int64_t enterprise_id, investment_wan;
-};
-
-/* Why a project could not be registered: the answer to give, or a line of an import. */
-struct project_refusal {
-	int status;
-	const char *code, *field, *message;
-};
-
 static bool refuse(struct project_refusal *why, int status, const char *code, const char *field, const char *message)
 {
 	*why = (struct project_refusal){status, code, field, message};
@@ -218,11 +207,7 @@ static void query_code_new(char ret[9])
 	ret[8] = 0;
 }
 
-/*
-** Check a project and insert it with its audit row, inside the caller's
-** transaction.  On refusal nothing is written and *why says what to answer.
-*/
-static bool project_insert(struct request *r, const struct project_input *in, int64_t *ret_id,
+bool project_insert(struct request *r, const struct project_input *in, int64_t *ret_id,
                            struct project_refusal *why)
 {
 	struct project_code pc;
@@ -312,7 +297,7 @@ static bool project_insert(struct request *r, const struct project_input *in, in
 	return true;
 }
 
-static void reply_refusal(struct request *r, int rc, const struct project_refusal *why)
+void project_reply_refusal(struct request *r, int rc, const struct project_refusal *why)
 {
 	if (why->status == 500)
 		reply_db_error(r, rc ? rc : DB_ERROR);
@@ -359,7 +344,7 @@ void project_post(struct request *r)
 	}
 	if (!project_insert(r, &in, &id, &why)) {
 		db_rollback(r->db);
-		reply_refusal(r, 0, &why);
+		project_reply_refusal(r, 0, &why);
 		return;
 	}
 	if (!db_finish_or_reply(r, 0))

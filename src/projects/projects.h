@@ -39,6 +39,26 @@ bool project_from_route(struct request *r, struct project *ret);
 */
 const char *projects_scope_sql(struct request *r, int param, const char **ret_bind);
 
+/* A project to register: from the console, a spreadsheet line or a signed investment lead. */
+struct project_input {
+	const char *code, *name, *credit_code, *district, *industry, *level, *agent, *official, *created_on, *lead;
+	int64_t enterprise_id, investment_wan;
+};
+
+/* Why a project could not be registered: the answer to give, or a line of an import. */
+struct project_refusal {
+	int status; /* 500: a database error */
+	const char *code, *field, *message;
+};
+
+/*
+** Check a project and insert it with its audit row and timeline, inside the
+** caller's transaction.  On refusal nothing is written and *why says what to
+** answer (project_reply_refusal()).
+*/
+bool project_insert(struct request *r, const struct project_input *in, int64_t *ret_id, struct project_refusal *why);
+void project_reply_refusal(struct request *r, int rc, const struct project_refusal *why);
+
 /* The working days within which a due date turns a light yellow (project_settings). */
 int projects_yellow_days(struct db *d);
 
