@@ -193,8 +193,8 @@ static void finish(struct request *r, int rc, int64_t id, int status)
 ** AUTH: admin,officer,agent,enterprise
 ** SUMMARY: 提交问题 Raise an enterprise's problem
 ** Body: {"enterprise","category","title","description","project","lead"}
-** (project and lead optional; project is the code of a major project of this
-** enterprise, and the problem then shows on the project's page).  An enterprise account raises its own; an
+** (project and lead optional: the code of a major project, or the id of an
+** investment lead, of this enterprise; the problem then shows on its page).  An enterprise account raises its own; an
 ** officer or agent raises one on an enterprise's behalf (e.g. on a visit).
 ** The routing rules pick the department; deadlines follow the category.
 */
@@ -216,6 +216,12 @@ void problem_post(struct request *r)
 	                              project, enterprise_id) != 0) {
 		reply_error(r, 422, "unknown_project", "project", "该企业没有代码为 %s 的重大项目 (no such project of this enterprise)",
 		            project);
+		return;
+	}
+	if (lead && db_query_int64(r->db, &known, "SELECT 1 FROM leads WHERE id = ? AND enterprise_id = ?", "ti", lead,
+	                           enterprise_id) != 0) {
+		reply_error(r, 422, "unknown_lead", "lead", "该企业没有编号为 %s 的招商线索 (no such lead of this enterprise)",
+		            lead);
 		return;
 	}
 	struct db_stmt *s;

@@ -1,0 +1,526 @@
+/*
+** Investment leads (招商线索): who brought them, which investor, how much,
+** which district owns them and which officer follows them, through the
+** stages from first contact to a producing factory, or dropped with a
+** reason.  The investor is a desk enterprise: a new one is checked against
+** existing ones by credit code and by name, so nobody is entered twice.
+*/
+#include <string.h>
+
+#include "core/clock.h"
+#include "core/credit_code.h"
+#include "desk/desk.h"
+#include "invest/invest.h"
+#include "org/org.h"
+
+const char *const lead_stages[] = {"lead", "negotiating", "signed", "registered", "started", "producing", NULL};
+
+int lead_stage_index(const char *stage)
+{
+	for (int i = 0; stage && lead_stages[i]; i++)
+		if (strcmp(stage, lead_stages[i]) == 0)
+			return i;
+	return -1;
+}
+
+/* Is one path on the other's branch: one a prefix of the other? */
+static bool on_branch(const char *a, const char *b)
+{
+	return strncmp(a, b, strlen(a)) == 0 || strncmp(b, a, strlen(b)) == 0;
+}
+
+const char *leads_scope_sql(struct request *r, int param)
+{
+	/* Owned on the caller's branch, or shared with / offered to an organisation on it. */
+	return arena_printf(
+	    r->arena,
+	    "(substr(o.path, 1, length(?%1$d)) = ?%1$d OR substr(?%1$d, 1, length(o.path)) = o.path"
+	    " OR EXISTS (SELECT 1 FROM lead_shares s JOIN orgs so ON so.id = s.org_id WHERE s.lead_id = l.id"
+	    "  AND (substr(so.path, 1, length(?%1$d)) = ?%1$d OR substr(?%1$d, 1, length(so.path)) = so.path))"
+	    " OR EXISTS (SELECT 1 FROM lead_transfers t JOIN lead_transfer_targets tt ON tt.transfer_id = t.id"
+	    "  JOIN orgs tg ON tg.id = tt.org_id WHERE t.lead_id = l.id AND t.status = 'offered'"
+	    "  AND (substr(tg.path, 1, length(?%1$d)) = ?%1$d OR substr(?%1$d, 1, length(tg.path)) = tg.path)))",
+	    param);
+}
+
+bool lead_for_caller(struct request *r, int64_t id, bool for_change, struct lead *ret)
+{
+	if (!id && !route_param_id(r, "id", &id))
+		return false;
+	const char *area = desk_service_area(r);
+	struct db_stmt *s;
+	int rc = db_prepare(r->db, &s,
+	                    arena_printf(r->arena,
+	                                 "SELECT l.id, l.enterprise_id, l.owner_org_id, l.officer_id, l.investment_wan,"
+	                                 " coalesce(l.project_id, 0), l.title, l.stage, o.path, o.code, l.industry"
+	                                 " FROM leads l JOIN orgs o ON o.id = l.owner_org_id WHERE l.id = ?1 AND %s",
+	                                 leads_scope_sql(r, 2)),
+	                    "it", id, area);
+	if (rc == 0 && (rc = db_step(s)) == DB_ROW) {
+		*ret = (struct lead){.id = db_column_int64(s, 0),
+		                     .enterprise_id = db_column_int64(s, 1),
+		                     .owner_org_id = db_column_int64(s, 2),
+		                     .officer_id = db_column_int64(s, 3),
+		                     .investment_wan = db_column_int64(s, 4),
+		                     .project_id = db_column_int64(s, 5),
+		                     .title = arena_strdup(r->arena, db_column_text(s, 6)),
+		                     .stage = arena_strdup(r->arena, db_column_text(s, 7)),
+		                     .owner_path = arena_strdup(r->arena, db_column_text(s, 8)),
+		                     .owner_code = arena_strdup(r->arena, db_column_text(s, 9)),
+		                     .industry = arena_strdup(r->arena, db_column_text(s, 10))};
+		ret->owned = on_branch(ret->owner_path, area);
+	}
+	db_finalize(s);
+	if (rc == DB_DONE) {
+		reply_error(r, 404, "unknown_lead", NULL, "招商线索不存在 (no such lead)");
+		return false;
+	}
+	if (rc < 0) {
+		reply_db_error(r, rc);
+		return false;
+	}
+	if (for_change && !ret->owned) {
+		reply_error(r, 403, "lead_not_yours", NULL,
+		            "该线索由 %s 负责,共享方只能查看 (the owner's side changes a lead; shared sides read it)",
+		            ret->owner_code);
+		return false;
+	}
+	return true;
+}
+
+int lead_event(struct request *r, int64_t lead_id, const char *kind, const char *from_stage, const char *to_stage,
+               int64_t from_org, int64_t to_org, const char *text)
+{
+	return db_run(r->db,
+	              "INSERT INTO lead_events(lead_id, at, actor_id, actor, kind, from_stage, to_stage, from_org_id,"
+	              " to_org_id, text) VALUES (?,?,?,?,?,?,?,?,?,?)",
+	              "iiittttrrt", lead_id, clock_now(), r->who.user_id, r->who.name, kind, from_stage, to_stage, from_org,
+	              to_org, text);
+}
+
+void lead_publish(struct request *r, const struct lead *l, const char *what)
+{
+	json_t *data = json_pack("{s:I, s:s}", "id", (json_int_t)l->id, "change", what);
+	events_publish("invest.lead", l->owner_path, data);
+	struct db_stmt *s;
+	if (db_prepare(r->db, &s, "SELECT o.path FROM lead_shares s JOIN orgs o ON o.id = s.org_id WHERE s.lead_id = ?",
+	               "i", l->id) == 0) {
+		while (db_step(s) == DB_ROW)
+			events_publish("invest.lead", db_column_text(s, 0), data);
+		db_finalize(s);
+	}
+	json_decref(data);
+}
+
+/* An organisation a lead can belong to or be shared with: a district or the city. */
+static bool lead_org(struct request *r, const char *field, const char *code, struct org *ret)
+{
+	int rc = org_find_by_code(r->db, r->arena, code, ret);
+	if (rc < 0 && rc != DB_DONE) {
+		reply_db_error(r, rc);
+		return false;
+	}
+	if (rc == DB_DONE || (strcmp(ret->kind, "district") != 0 && strcmp(ret->kind, "city") != 0)) {
+		reply_error(r, 422, "unknown_district", field, "%s 不是县(市)区或市 (not a district or the city)", code);
+		return false;
+	}
+	return true;
+}
+
+/* Names compare without the words every company name has, so 福州京东方光电 and 福州京东方光电有限公司 meet. */
+static const char name_key_sql[] =
+    "replace(replace(replace(replace(replace(?, '有限责任公司', ''), '股份有限公司', ''), '有限公司', ''), ' ', ''), '集团', '')";
+
+/*
+** The investor of a new lead: an existing enterprise by id, or a new one,
+** refused when its credit code or its name is already registered (409 names
+** the record to use instead).  Inside the caller's transaction.
+*/
+static bool lead_enterprise(struct request *r, int64_t *ret_id)
+{
+	json_t *given = json_object_get(r->json, "enterprise"), *fresh = json_object_get(r->json, "new_enterprise");
+	if (json_is_integer(given) && !fresh) {
+		struct enterprise e;
+		if (!enterprise_for_caller(r, json_integer_value(given), &e))
+			return false;
+		*ret_id = e.id;
+		return true;
+	}
+	if (!json_is_object(fresh) || given) {
+		reply_error(r, 422, "missing_field", "enterprise",
+		            "请选择已登记企业(enterprise)或填写新企业(new_enterprise)之一 (give enterprise or new_enterprise)");
+		return false;
+	}
+	const char *name = json_string_value(json_object_get(fresh, "name")),
+	           *credit = json_string_value(json_object_get(fresh, "credit_code")),
+	           *contact = json_string_value(json_object_get(fresh, "contact_name")),
+	           *phone = json_string_value(json_object_get(fresh, "contact_phone"));
+	if (!name || !*name || strlen(name) > 200 || !credit || !contact || !phone || strlen(contact) > 100 ||
+	    strlen(phone) > 32) {
+		reply_error(r, 422, "invalid_field", "new_enterprise",
+		            "新企业须有名称、统一社会信用代码、联系人和电话 (name, credit_code, contact_name, contact_phone)");
+		return false;
+	}
+	int err = credit_code_validate(credit);
+	if (err) {
+		reply_error(r, 422, "invalid_credit_code", "new_enterprise", "%s", credit_code_strerror(err));
+		return false;
+	}
+	int64_t existing = 0;
+	if (db_query_int64(r->db, &existing, "SELECT id FROM enterprises WHERE credit_code = ?", "t", credit) == 0) {
+		reply_error(r, 409, "enterprise_exists", "new_enterprise",
+		            "该信用代码的企业已登记,编号 %lld,请直接选用 (already registered as %lld)", (long long)existing,
+		            (long long)existing);
+		return false;
+	}
+	bool confirm = json_is_true(json_object_get(fresh, "confirm_new_name"));
+	if (!confirm && db_query_int64(r->db, &existing,
+	                               arena_printf(r->arena, "SELECT id FROM enterprises WHERE %s = %s LIMIT 1",
+	                                            "replace(replace(replace(replace(replace(name, '有限责任公司', ''),"
+	                                            " '股份有限公司', ''), '有限公司', ''), ' ', ''), '集团', '')",
+	                                            name_key_sql),
+	                               "t", name) == 0) {
+		reply_error(r, 409, "enterprise_name_exists", "new_enterprise",
+		            "已有同名企业(编号 %lld);确属不同企业请勾选 confirm_new_name (an enterprise of this name exists as %lld)",
+		            (long long)existing, (long long)existing);
+		return false;
+	}
+	const char *district = json_string_value(json_object_get(r->json, "owner"));
+	struct org o;
+	int rc = org_find_by_code(r->db, r->arena, district ? district : r->who.org_code, &o);
+	if (rc < 0) {
+		reply_db_error(r, rc == DB_DONE ? DB_ERROR : rc);
+		return false;
+	}
+	rc = db_run(r->db,
+	            "INSERT INTO enterprises(name, credit_code, org_id, industry, contact_name, contact_phone, created_at)"
+	            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+	            "ttittti", name, credit, o.id,
+	            json_string_value(json_object_get(r->json, "industry")) ? json_string_value(json_object_get(r->json, "industry"))
+	                                                                    : "未分类",
+	            contact, phone, clock_now());
+	if (rc < 0) {
+		reply_db_error(r, rc);
+		return false;
+	}
+	*ret_id = db_last_insert_id(r->db);
+	return true;
+}
+
+/*
+** ROUTE: POST /api/v1/invest/leads
+** AUTH: admin,officer
+** SUMMARY: 登记招商线索 Register an investment lead
+** Body: {"title","source","enterprise" or "new_enterprise":{"name","credit_code",
+** "contact_name","contact_phone","confirm_new_name"},"industry","investment_wan",
+** "owner","officer"}: owner is the district (or the city) that owns it, by
+** default the caller's; officer a username, by default the caller.  A new
+** enterprise whose credit code or name is registered already is 409.
+*/
+void lead_post(struct request *r)
+{
+	static const char *const fields[] = {"title",    "source",         "enterprise", "new_enterprise",
+	                                     "industry", "investment_wan", "owner",      "officer",
+	                                     NULL};
+	const char *title, *source, *industry, *owner_code, *officer_name;
+	int64_t investment, officer = r->who.user_id, enterprise = 0;
+	if (!body_only(r, fields) || !body_string(r, "title", FIELD_REQUIRED, 200, &title) ||
+	    !body_string(r, "source", FIELD_REQUIRED, 100, &source) ||
+	    !body_string(r, "industry", FIELD_REQUIRED, 100, &industry) ||
+	    !body_int64(r, "investment_wan", FIELD_REQUIRED, 0, 100000000000LL, &investment, NULL) ||
+	    !body_string(r, "owner", FIELD_OPTIONAL, 32, &owner_code) ||
+	    !body_string(r, "officer", FIELD_OPTIONAL, 64, &officer_name))
+		return;
+	struct org owner;
+	const char *area = desk_service_area(r);
+	if (owner_code) {
+		if (!lead_org(r, "owner", owner_code, &owner))
+			return;
+	} else {
+		/* By default the district the caller serves (a 投促局 officer: its district). */
+		struct db_stmt *s;
+		int rc = db_prepare(r->db, &s, "SELECT code FROM orgs WHERE path = ?", "t", area);
+		if (rc == 0 && (rc = db_step(s)) == DB_ROW)
+			owner_code = arena_strdup(r->arena, db_column_text(s, 0));
+		db_finalize(s);
+		if (!owner_code || !lead_org(r, "owner", owner_code, &owner))
+			return;
+	}
+	if (strncmp(owner.path, area, strlen(area)) != 0) {
+		reply_error(r, 403, "out_of_scope", "owner", "不能为本辖区以外登记线索 (owner outside your area)");
+		return;
+	}
+	if (officer_name) {
+		officer = 0;
+		db_query_int64(r->db, &officer,
+		               "SELECT id FROM users WHERE username = ? AND role IN ('officer', 'admin') AND disabled = 0", "t",
+		               officer_name);
+		if (!officer) {
+			reply_error(r, 422, "unknown_officer", "officer", "招商专员账号不存在 (no such officer)");
+			return;
+		}
+	}
+	int rc = db_begin(r->db);
+	if (rc < 0) {
+		reply_db_error(r, rc);
+		return;
+	}
+	if (!lead_enterprise(r, &enterprise)) {
+		db_rollback(r->db);
+		return;
+	}
+	int64_t now = clock_now();
+	rc = db_run(r->db,
+	            "INSERT INTO leads(title, source, enterprise_id, industry, investment_wan, owner_org_id, officer_id,"
+	            " created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?)",
+	            "ttitiiiii", title, source, enterprise, industry, investment, owner.id, officer, now, now);
+	int64_t id = db_last_insert_id(r->db);
+	if (rc == 0)
+		rc = lead_event(r, id, "create", NULL, "lead", 0, owner.id, title);
+	if (rc == 0) {
+		struct audit_context ctx = audit_context_of(r);
+		json_t *detail = json_pack("{s:{s:s, s:I, s:s}}", "after", "title", title, "investment_wan",
+		                           (json_int_t)investment, "owner", owner.code);
+		rc = audit_append(r->db, &ctx, "lead.create", "lead", arena_printf(r->arena, "%lld", (long long)id), owner.path,
+		                  detail);
+		json_decref(detail);
+	}
+	if (db_finish_or_reply(r, rc))
+		reply_json(r, 201, json_pack("{s:I, s:s, s:I}", "id", (json_int_t)id, "stage", "lead", "enterprise",
+		                             (json_int_t)enterprise));
+}
+
+static const char lead_select[] =
+    "SELECT l.id, l.title, l.source, e.id, e.name, l.industry, l.investment_wan, o.code, o.name, u.username,"
+    " u.display_name, l.stage, l.drop_reason, l.project_id, l.created_at, l.updated_at, e.credit_code"
+    " FROM leads l JOIN orgs o ON o.id = l.owner_org_id JOIN enterprises e ON e.id = l.enterprise_id"
+    " JOIN users u ON u.id = l.officer_id";
+
+static json_t *lead_row_json(struct request *r, struct db_stmt *s)
+{
+	char created[32], updated[32];
+	clock_format_iso(db_column_int64(s, 14), created);
+	clock_format_iso(db_column_int64(s, 15), updated);
+	(void)r;
+	json_t *l = json_pack("{s:I, s:s, s:s, s:{s:I, s:s, s:s}, s:s, s:I, s:{s:s, s:s}, s:{s:s, s:s}, s:s, s:s?, s:s, s:s}",
+	                      "id", (json_int_t)db_column_int64(s, 0), "title", db_column_text(s, 1), "source",
+	                      db_column_text(s, 2), "enterprise", "id", (json_int_t)db_column_int64(s, 3), "name",
+	                      db_column_text(s, 4), "credit_code", db_column_text(s, 16), "industry", db_column_text(s, 5),
+	                      "investment_wan", (json_int_t)db_column_int64(s, 6), "owner", "code", db_column_text(s, 7),
+	                      "name", db_column_text(s, 8), "officer", "username", db_column_text(s, 9), "name",
+	                      db_column_text(s, 10), "stage", db_column_text(s, 11), "drop_reason", db_column_text(s, 12),
+	                      "created_at", created, "updated_at", updated);
+	if (!db_column_is_null(s, 13))
+		json_object_set_new(l, "project", json_integer(db_column_int64(s, 13)));
+	return l;
+}
+
+/*
+** ROUTE: GET /api/v1/invest/leads
+** AUTH: admin,leader,officer
+** SUMMARY: 招商线索列表 Leads the caller's side owns, shares or is offered
+** ?stage= ?owner=CODE ?industry= ?q= (title or enterprise) ?mine=1 (the caller's
+** own as officer); ?limit= and ?cursor= paginate.
+*/
+void lead_list(struct request *r)
+{
+	int64_t limit, cursor;
+	if (!page_args(r, 50, 500, &limit, &cursor))
+		return;
+	const char *stage = query_arg(r, "stage"), *mine = query_arg(r, "mine");
+	if (stage && lead_stage_index(stage) < 0 && strcmp(stage, "dropped") != 0) {
+		reply_error(r, 422, "invalid_filter", "stage", "未知的阶段 %s (unknown stage)", stage);
+		return;
+	}
+	char *sql = arena_printf(
+	    r->arena,
+	    "%s WHERE %s AND l.id < ?2 AND (?3 IS NULL OR l.stage = ?3) AND (?4 IS NULL OR o.code = ?4)"
+	    " AND (?5 IS NULL OR l.industry = ?5) AND (?6 IS NULL OR instr(l.title, ?6) > 0 OR instr(e.name, ?6) > 0)"
+	    " AND (?7 = 0 OR l.officer_id = ?7) ORDER BY l.id DESC LIMIT ?8",
+	    lead_select, leads_scope_sql(r, 1));
+	struct db_stmt *s;
+	int rc = db_prepare(r->db, &s, sql, "tittttii", desk_service_area(r), cursor, stage, query_arg(r, "owner"),
+	                    query_arg(r, "industry"), query_arg(r, "q"),
+	                    mine && strcmp(mine, "1") == 0 ? r->who.user_id : (int64_t)0, limit);
+	reply_rows(r, rc, s, lead_row_json, limit);
+}
+
+static json_t *lead_event_json(struct request *r, struct db_stmt *s)
+{
+	(void)r;
+	char at[32];
+	clock_format_iso(db_column_int64(s, 0), at);
+	return json_pack("{s:s, s:s, s:s, s:s?, s:s?, s:s?, s:s?, s:s?}", "at", at, "actor", db_column_text(s, 1), "kind",
+	                 db_column_text(s, 2), "from_stage", db_column_text(s, 3), "to_stage", db_column_text(s, 4), "from",
+	                 db_column_text(s, 5), "to", db_column_text(s, 6), "text", db_column_text(s, 7));
+}
+
+static json_t *code_name_json(struct request *r, struct db_stmt *s)
+{
+	(void)r;
+	return json_pack("{s:s, s:s}", "code", db_column_text(s, 0), "name", db_column_text(s, 1));
+}
+
+static json_t *visit_brief_json(struct request *r, struct db_stmt *s)
+{
+	(void)r;
+	char day[11];
+	clock_format_date((int32_t)db_column_int64(s, 1), day);
+	return json_pack("{s:I, s:s, s:s, s:s, s:s}", "id", (json_int_t)db_column_int64(s, 0), "happened_on", day, "mode",
+	                 db_column_text(s, 2), "discussed", db_column_text(s, 3), "officer", db_column_text(s, 4));
+}
+
+static json_t *agreement_brief_json(struct request *r, struct db_stmt *s)
+{
+	(void)r;
+	return json_pack("{s:I, s:s, s:I, s:b, s:I}", "id", (json_int_t)db_column_int64(s, 0), "title",
+	                 db_column_text(s, 1), "amount_wan", (json_int_t)db_column_int64(s, 2), "signed",
+	                 !db_column_is_null(s, 3), "ceremony", (json_int_t)db_column_int64(s, 4));
+}
+
+static json_t *problem_brief_json(struct request *r, struct db_stmt *s)
+{
+	(void)r;
+	return json_pack("{s:I, s:s, s:s}", "id", (json_int_t)db_column_int64(s, 0), "title", db_column_text(s, 1), "status",
+	                 db_column_text(s, 2));
+}
+
+/* Append a query's rows under key. */
+static int add_rows(struct request *r, json_t *out, const char *key, int rc, struct db_stmt *s,
+                    json_t *(*row)(struct request *, struct db_stmt *))
+{
+	json_t *list = json_array();
+	while (rc >= 0 && (rc = db_step(s)) == DB_ROW)
+		json_array_append_new(list, row(r, s));
+	db_finalize(s);
+	json_object_set_new(out, key, list);
+	return rc == DB_DONE ? 0 : rc;
+}
+
+/*
+** ROUTE: GET /api/v1/invest/leads/{id}
+** AUTH: admin,leader,officer
+** SUMMARY: 线索详情 A lead with its whole history, shares, transfer, visits, agreements and problems
+*/
+void lead_get(struct request *r)
+{
+	struct lead l;
+	if (!lead_for_caller(r, 0, false, &l))
+		return;
+	struct db_stmt *s;
+	int rc = db_prepare(r->db, &s, arena_printf(r->arena, "%s WHERE l.id = ?", lead_select), "i", l.id);
+	if (rc == 0 && (rc = db_step(s)) != DB_ROW)
+		rc = rc == DB_DONE ? DB_ERROR : rc;
+	if (rc < 0) {
+		db_finalize(s);
+		reply_db_error(r, rc);
+		return;
+	}
+	json_t *out = lead_row_json(r, s);
+	db_finalize(s);
+	json_object_set_new(out, "owned", json_boolean(l.owned));
+	rc = db_prepare(r->db, &s,
+	                "SELECT e.at, e.actor, e.kind, e.from_stage, e.to_stage, f.name, t.name, e.text FROM lead_events e"
+	                " LEFT JOIN orgs f ON f.id = e.from_org_id LEFT JOIN orgs t ON t.id = e.to_org_id"
+	                " WHERE e.lead_id = ? ORDER BY e.id",
+	                "i", l.id);
+	rc = add_rows(r, out, "events", rc, s, lead_event_json);
+	if (rc == 0) {
+		rc = db_prepare(r->db, &s,
+		                "SELECT o.code, o.name FROM lead_shares s JOIN orgs o ON o.id = s.org_id WHERE s.lead_id = ?",
+		                "i", l.id);
+		rc = add_rows(r, out, "shared_with", rc, s, code_name_json);
+	}
+	if (rc == 0) {
+		rc = db_prepare(r->db, &s,
+		                "SELECT o.code, o.name FROM lead_transfers t JOIN lead_transfer_targets x ON x.transfer_id = t.id"
+		                " JOIN orgs o ON o.id = x.org_id WHERE t.lead_id = ? AND t.status = 'offered'",
+		                "i", l.id);
+		rc = add_rows(r, out, "offered_to", rc, s, code_name_json);
+	}
+	int64_t transfer = 0;
+	if (rc == 0 && db_query_int64(r->db, &transfer, "SELECT id FROM lead_transfers WHERE lead_id = ? AND status = 'offered'",
+	                              "i", l.id) == 0)
+		json_object_set_new(out, "open_transfer", json_integer(transfer));
+	if (rc == 0) {
+		rc = db_prepare(r->db, &s,
+		                "SELECT v.id, v.happened_on, v.mode, v.discussed, u.username FROM visits v"
+		                " JOIN users u ON u.id = v.officer_id WHERE v.lead_id = ? ORDER BY v.happened_on DESC, v.id DESC",
+		                "i", l.id);
+		rc = add_rows(r, out, "visits", rc, s, visit_brief_json);
+	}
+	if (rc == 0) {
+		rc = db_prepare(r->db, &s,
+		                "SELECT id, title, amount_wan, signed_at, ceremony_id FROM agreements WHERE lead_id = ? ORDER BY id",
+		                "i", l.id);
+		rc = add_rows(r, out, "agreements", rc, s, agreement_brief_json);
+	}
+	if (rc == 0) {
+		rc = db_prepare(r->db, &s, "SELECT id, title, status FROM problems WHERE lead_ref = ? ORDER BY id DESC", "t",
+		                arena_printf(r->arena, "%lld", (long long)l.id));
+		rc = add_rows(r, out, "problems", rc, s, problem_brief_json);
+	}
+	if (rc < 0) {
+		json_decref(out);
+		reply_db_error(r, rc);
+		return;
+	}
+	reply_json(r, 200, out);
+}
+
+/*
+** ROUTE: POST /api/v1/invest/leads/{id}/stage
+** AUTH: admin,officer
+** SUMMARY: 推进或终止线索 Move a lead one stage on, or drop it with a reason
+** Body: {"stage","reason"}: the next stage only (线索 → 洽谈 → 签约 → 注册 → 开工 →
+** 投产; no jumps, no going back: 409 invalid_stage), or "dropped" with a reason
+** from any stage before producing.  The owner's side only.
+*/
+void lead_stage_post(struct request *r)
+{
+	static const char *const fields[] = {"stage", "reason", NULL};
+	const char *stage, *reason;
+	struct lead l;
+	if (!body_only(r, fields) || !body_string(r, "stage", FIELD_REQUIRED, 16, &stage) ||
+	    !body_string(r, "reason", FIELD_OPTIONAL, 2000, &reason) || !lead_for_caller(r, 0, true, &l))
+		return;
+	int from = lead_stage_index(l.stage), to = lead_stage_index(stage);
+	bool drop = strcmp(stage, "dropped") == 0;
+	if (!drop && to < 0) {
+		reply_error(r, 422, "unknown_stage", "stage", "未知的阶段 %s (unknown stage)", stage);
+		return;
+	}
+	if (drop && !reason) {
+		reply_error(r, 422, "missing_field", "reason", "终止线索须说明原因 (dropping a lead needs a reason)");
+		return;
+	}
+	if (from < 0 || (drop ? from == 5 : to != from + 1)) {
+		reply_error(r, 409, "invalid_stage", "stage", "线索当前为 %s,不能转为 %s (a lead moves one stage at a time)",
+		            l.stage, stage);
+		return;
+	}
+	int rc = db_begin(r->db);
+	if (rc == 0)
+		rc = db_run(r->db,
+		            "UPDATE leads SET stage = ?1, drop_reason = CASE ?1 WHEN 'dropped' THEN ?2 END, updated_at = ?3"
+		            " WHERE id = ?4 AND stage = ?5",
+		            "ttiit", stage, reason, clock_now(), l.id, l.stage);
+	if (rc == 0 && db_changes(r->db) != 1) { /* moved meanwhile by someone else */
+		db_rollback(r->db);
+		reply_error(r, 409, "invalid_stage", "stage", "线索阶段已被他人更改,请刷新 (the lead changed meanwhile)");
+		return;
+	}
+	if (rc == 0)
+		rc = lead_event(r, l.id, drop ? "drop" : "stage", l.stage, stage, 0, 0, reason);
+	if (rc == 0) {
+		struct audit_context ctx = audit_context_of(r);
+		json_t *detail = json_pack("{s:s, s:s}", "from", l.stage, "to", stage);
+		rc = audit_append(r->db, &ctx, "lead.stage", "lead", arena_printf(r->arena, "%lld", (long long)l.id),
+		                  l.owner_path, detail);
+		json_decref(detail);
+	}
+	if (!db_finish_or_reply(r, rc))
+		return;
+	lead_publish(r, &l, "stage");
+	reply_json(r, 200, json_pack("{s:I, s:s}", "id", (json_int_t)l.id, "stage", stage));
+}
