@@ -26,6 +26,9 @@ struct lead {
 */
 bool lead_for_caller(struct request *r, int64_t id, bool for_change, struct lead *ret);
 
+/* Load a lead whoever may see it (for the side answering an offer): 0, DB_DONE or a db error. */
+int lead_by_id(struct request *r, int64_t id, struct lead *ret);
+
 /* The SQL condition that lead row `l` (owner joined as `o`) is visible, the area bound at ?N. */
 const char *leads_scope_sql(struct request *r, int param);
 

@@ -43,19 +43,18 @@ const char *leads_scope_sql(struct request *r, int param)
 	    param);
 }
 
-bool lead_for_caller(struct request *r, int64_t id, bool for_change, struct lead *ret)
+/* Load lead id, only if visible to the caller when `scoped`; DB_DONE when there is none. */
+static int lead_load(struct request *r, int64_t id, bool scoped, struct lead *ret)
 {
-	if (!id && !route_param_id(r, "id", &id))
-		return false;
 	const char *area = desk_service_area(r);
 	struct db_stmt *s;
 	int rc = db_prepare(r->db, &s,
 	                    arena_printf(r->arena,
 	                                 "SELECT l.id, l.enterprise_id, l.owner_org_id, l.officer_id, l.investment_wan,"
 	                                 " coalesce(l.project_id, 0), l.title, l.stage, o.path, o.code, l.industry"
-	                                 " FROM leads l JOIN orgs o ON o.id = l.owner_org_id WHERE l.id = ?1 AND %s",
+	                                 " FROM leads l JOIN orgs o ON o.id = l.owner_org_id WHERE l.id = ?1 AND (?3 = 0 OR %s)",
 	                                 leads_scope_sql(r, 2)),
-	                    "it", id, area);
+	                    "iti", id, area, (int64_t)scoped);
 	if (rc == 0 && (rc = db_step(s)) == DB_ROW) {
 		*ret = (struct lead){.id = db_column_int64(s, 0),
 		                     .enterprise_id = db_column_int64(s, 1),
@@ -71,6 +70,19 @@ bool lead_for_caller(struct request *r, int64_t id, bool for_change, struct lead
 		ret->owned = on_branch(ret->owner_path, area);
 	}
 	db_finalize(s);
+	return rc == DB_ROW ? 0 : rc;
+}
+
+int lead_by_id(struct request *r, int64_t id, struct lead *ret)
+{
+	return lead_load(r, id, false, ret);
+}
+
+bool lead_for_caller(struct request *r, int64_t id, bool for_change, struct lead *ret)
+{
+	if (!id && !route_param_id(r, "id", &id))
+		return false;
+	int rc = lead_load(r, id, true, ret);
 	if (rc == DB_DONE) {
 		reply_error(r, 404, "unknown_lead", NULL, "招商线索不存在 (no such lead)");
 		return false;

@@ -181,11 +181,16 @@ static void transfer_decide(struct request *r, const char *decision)
 		return;
 	bool withdraw = strcmp(decision, "withdrawn") == 0;
 	struct lead l;
-	/* A target answers an offer; the owner's side withdraws it. */
-	if (withdraw ? !lead_for_caller(r, t.lead_id, true, &l) : !lead_for_caller(r, t.lead_id, false, &l))
+	/* The owner's side withdraws an offer; a target answers it, seeing the lead through the offer. */
+	if (withdraw && !lead_for_caller(r, t.lead_id, true, &l))
 		return;
 	if (!withdraw && !t.target_org_id) {
 		reply_error(r, 403, "not_offered_to_you", NULL, "该移交不是给本单位的 (this transfer was not offered to you)");
+		return;
+	}
+	int found = withdraw ? 0 : lead_by_id(r, t.lead_id, &l);
+	if (found < 0 || found == DB_DONE) {
+		reply_db_error(r, found < 0 ? found : DB_ERROR);
 		return;
 	}
 	if (strcmp(t.status, "offered") != 0) {

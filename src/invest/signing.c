@@ -192,12 +192,25 @@ void ceremony_post(struct request *r)
 	static const char *const fields[] = {"title", "host", "held_on", NULL};
 	const char *title, *held_text;
 	int32_t held_on;
+	const char *host_code, *area = desk_service_area(r);
 	struct org host;
-	bool present;
 	if (!body_only(r, fields) || !body_string(r, "title", FIELD_REQUIRED, 200, &title) ||
-	    !org_from_body(r, "host", FIELD_REQUIRED, &host, &present) ||
+	    !body_string(r, "host", FIELD_REQUIRED, 32, &host_code) ||
 	    !body_string(r, "held_on", FIELD_REQUIRED, 10, &held_text))
 		return;
+	int found = org_find_by_code(r->db, r->arena, host_code, &host);
+	if (found == DB_DONE || (found == 0 && strcmp(host.kind, "district") != 0 && strcmp(host.kind, "city") != 0)) {
+		reply_error(r, 422, "unknown_district", "host", "%s 不是县(市)区或市 (not a district or the city)", host_code);
+		return;
+	}
+	if (found < 0) {
+		reply_db_error(r, found);
+		return;
+	}
+	if (strncmp(host.path, area, strlen(area)) != 0) { /* a district's officer hosts for the district */
+		reply_error(r, 403, "out_of_scope", "host", "主办单位不在您的服务范围内 (host outside your area)");
+		return;
+	}
 	if (clock_parse_date(held_text, &held_on) < 0) {
 		reply_error(r, 422, "invalid_date", "held_on", "日期应为 YYYY-MM-DD (date must be YYYY-MM-DD)");
 		return;

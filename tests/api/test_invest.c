@@ -1,0 +1,552 @@
+/*
+** test_invest.c - investment promotion and cloud signing as their people
+** use them: a 晋安 officer registers a lead (the same investor cannot come in
+** twice), moves it stage by stage, shares it, and offers it to two districts
+** whose officers race to accept — one wins, the lead is never lost or owned
+** twice; a ceremony's parties sign remotely with Ed25519, forged signatures
+** are refused, the ledger chains, `banyan verify` checks an agreement offline
+** and catches a changed document; a signed lead becomes a major project.
+*/
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <curl/curl.h>
+#include <sodium.h>
+
+#include "client.h"
+
+static struct test_server server;
+static struct client admin, officer, cl_officer, mw_officer, leader;
+static long long enterprise, lead;
+
+static void login_as(struct client *c, const char *username)
+{
+	char password[64];
+	client_init(c, &server);
+	snprintf(password, sizeof password, "%s-password", username);
+	assert_int_equal(client_login(c, username, password), 200);
+}
+
+static long call(struct client *c, struct response *r, const char *method, const char *path, const char *fmt, ...)
+{
+	char body[8192];
+	if (fmt) {
+		va_list ap;
+		va_start(ap, fmt);
+		vsnprintf(body, sizeof body, fmt, ap);
+		va_end(ap);
+	}
+	client_request(c, r, method, path, fmt ? body : NULL, NULL, NULL);
+	return r->status;
+}
+
+/* Status and error code (or "") of a request whose answer is not otherwise needed. */
+static long send_body(struct client *c, const char *method, const char *path, char code[48], const char *fmt, ...)
+{
+	char body[8192];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(body, sizeof body, fmt, ap);
+	va_end(ap);
+	struct response r;
+	client_request(c, &r, method, path, body, NULL, NULL);
+	if (code)
+		snprintf(code, 48, "%s", r.status >= 400 ? error_code(&r) : "");
+	long status = r.status;
+	response_free(&r);
+	return status;
+}
+
+static const char *str(json_t *o, const char *key)
+{
+	const char *v = json_string_value(json_object_get(o, key));
+	return v ? v : "(null)";
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	if (sodium_init() < 0)
+		return -1;
+	server_prepare(&server);
+	add_user(&server, "ja-officer", "officer", "350111-tcj");
+	add_user(&server, "cl-officer", "officer", "350112-tcj");
+	add_user(&server, "mw-officer", "officer", "350105-tcj");
+	add_user(&server, "city-leader", "leader", "350100");
+	add_user(&server, "city-agent", "agent", "350100-xzfw");
+	server_start_process(&server, NULL);
+	login_as(&admin, "admin");
+	login_as(&officer, "ja-officer");
+	login_as(&cl_officer, "cl-officer");
+	login_as(&mw_officer, "mw-officer");
+	login_as(&leader, "city-leader");
+	struct response r;
+	assert_int_equal(call(&admin, &r, "POST", "/api/v1/enterprises",
+	                      "{\"name\":\"福建海风重工有限公司\",\"credit_code\":\"91350111MA2AB0123Y\",\"district\":\"350111\","
+	                      "\"industry\":\"新能源\",\"contact_name\":\"陈总\",\"contact_phone\":\"0591-12345678\"}"),
+	                 201);
+	enterprise = json_integer_value(json_object_get(r.json, "id"));
+	response_free(&r);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	struct client *all[] = {&admin, &officer, &cl_officer, &mw_officer, &leader};
+	for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+		client_free(all[i]);
+	server_down(&server);
+	return 0;
+}
+
+static const char new_lead[] =
+    "{\"title\":\"海上风电装备制造基地\",\"source\":\"以商招商\",\"industry\":\"新能源\",\"investment_wan\":600000,"
+    "\"new_enterprise\":{\"name\":\"%s\",\"credit_code\":\"%s\",\"contact_name\":\"陈总\",\"contact_phone\":\"0591-1\"%s}}";
+
+static void test_same_investor_not_entered_twice(void **state)
+{
+	(void)state;
+	char code[48];
+	long long before = db_count(&server, "SELECT count(*) FROM enterprises");
+	assert_int_equal(send_body(&officer, "POST", "/api/v1/invest/leads", code, new_lead, "海风重工", "91350111MA2AB0124X", ""),
+	                 422);
+	assert_string_equal(code, "invalid_credit_code");
+	assert_int_equal(send_body(&officer, "POST", "/api/v1/invest/leads", code, new_lead, "另一个名字",
+	                           "91350111MA2AB0123Y", ""),
+	                 409);
+	assert_string_equal(code, "enterprise_exists"); /* the credit code is registered */
+	/* The same name without 有限公司 is the same investor, unless the officer says otherwise. */
+	assert_int_equal(send_body(&officer, "POST", "/api/v1/invest/leads", code, new_lead, "福建海风重工",
+	                           "91350111MA2AB0132W", ""),
+	                 409);
+	assert_string_equal(code, "enterprise_name_exists");
+	assert_int_equal(db_count(&server, "SELECT count(*) FROM enterprises"), before);
+	assert_int_equal(db_count(&server, "SELECT count(*) FROM leads"), 0);
+	assert_int_equal(send_body(&officer, "POST", "/api/v1/invest/leads", code, new_lead, "福建海风重工",
+	                           "91350111MA2AB0132W", ",\"confirm_new_name\":true"),
+	                 201);
+	assert_int_equal(db_count(&server, "SELECT count(*) FROM enterprises"), before + 1);
+	/* A lead for the registered enterprise. */
+	struct response r;
+	assert_int_equal(call(&officer, &r, "POST", "/api/v1/invest/leads",
+	                      "{\"title\":\"海上风电运维中心\",\"source\":\"展会\",\"industry\":\"新能源\",\"investment_wan\":"
+	                      "300000,\"enterprise\":%lld}",
+	                      enterprise),
+	                 201);
+	lead = json_integer_value(json_object_get(r.json, "id"));
+	response_free(&r);
+	assert_int_equal(db_count(&server, "SELECT count(*) FROM leads WHERE owner_org_id = (SELECT id FROM orgs WHERE code = '350111')"), 2);
+}
+
+static char lead_path[64];
+
+static long stage(struct client *c, const char *body, char code[48])
+{
+	return send_body(c, "POST", lead_path, code, "%s", body);
+}
+
+static void test_stages_one_at_a_time(void **state)
+{
+	(void)state;
+	char code[48];
+	snprintf(lead_path, sizeof lead_path, "/api/v1/invest/leads/%lld/stage", lead);
+	assert_int_equal(stage(&officer, "{\"stage\":\"producing\"}", code), 409);
+	assert_string_equal(code, "invalid_stage");
+	assert_int_equal(stage(&officer, "{\"stage\":\"opened\"}", code), 422);
+	assert_int_equal(stage(&officer, "{\"stage\":\"dropped\"}", code), 422); /* a reason is needed */
+	assert_int_equal(stage(&cl_officer, "{\"stage\":\"negotiating\"}", code), 404); /* not 长乐's to see */
+	assert_int_equal(stage(&officer, "{\"stage\":\"negotiating\"}", code), 200);
+	assert_int_equal(stage(&officer, "{\"stage\":\"lead\"}", code), 409); /* no going back */
+	assert_int_equal(db_count(&server, "SELECT count(*) FROM lead_events WHERE kind = 'stage'"), 1);
+	struct response r;
+	char path[64];
+	snprintf(path, sizeof path, "/api/v1/invest/leads/%lld", lead);
+	assert_int_equal(call(&officer, &r, "GET", path, NULL), 200);
+	assert_string_equal(str(r.json, "stage"), "negotiating");
+	json_t *events = json_object_get(r.json, "events");
+	assert_int_equal(json_array_size(events), 2);
+	assert_string_equal(str(json_array_get(events, 1), "to_stage"), "negotiating");
+	response_free(&r);
+}
+
+/* Racers: officers of two districts accept the same offer at the same moment. */
+struct racer {
+	const char *username;
+	char path[96];
+	pthread_barrier_t *start;
+	long status;
+};
+
+static void *race(void *arg)
+{
+	struct racer *x = arg;
+	struct client c;
+	login_as(&c, x->username);
+	pthread_barrier_wait(x->start);
+	struct response r;
+	x->status = call(&c, &r, "POST", x->path, "{}");
+	response_free(&r);
+	client_free(&c);
+	return NULL;
+}
+
+static void test_share_and_transfer(void **state)
+{
+	(void)state;
+	char code[48], path[96];
+	struct response r;
+	snprintf(path, sizeof path, "/api/v1/invest/leads/%lld/shares", lead);
+	assert_int_equal(send_body(&cl_officer, "POST", path, code, "{\"org\":\"350105\"}"), 404);
+	assert_int_equal(send_body(&officer, "POST", path, code, "{\"org\":\"350111\"}"), 422); /* its own */
+	assert_int_equal(send_body(&officer, "POST", path, code, "{\"org\":\"350112\"}"), 201);
+	assert_int_equal(send_body(&officer, "POST", path, code, "{\"org\":\"350112\"}"), 409);
+	assert_string_equal(code, "already_shared");
+	/* 长乐 now sees it and its history, but the owner's side changes it. */
+	snprintf(path, sizeof path, "/api/v1/invest/leads/%lld", lead);
+	assert_int_equal(call(&cl_officer, &r, "GET", path, NULL), 200);
+	assert_false(json_is_true(json_object_get(r.json, "owned")));
+	response_free(&r);
+	assert_int_equal(stage(&cl_officer, "{\"stage\":\"signed\"}", code), 403);
+	assert_string_equal(code, "lead_not_yours");
+	assert_int_equal(call(&mw_officer, &r, "GET", path, NULL), 404);
+	response_free(&r);
+
+	/* Offered to 长乐 and 马尾 at once: both districts see it, one offer at a time. */
+	snprintf(path, sizeof path, "/api/v1/invest/leads/%lld/transfers", lead);
+	assert_int_equal(send_body(&officer, "POST", path, code, "{\"to\":[\"350112\",\"350105\"]}"), 422); /* why? */
+	assert_int_equal(call(&officer, &r, "POST", path, "{\"to\":[\"350112\",\"350105\"],\"reason\":\"用地需求大,滨海片区更合适\"}"),
+	                 201);
+	long long transfer = json_integer_value(json_object_get(r.json, "id"));
+	response_free(&r);
+	assert_int_equal(send_body(&officer, "POST", path, code, "{\"to\":[\"350128\"],\"reason\":\"再试\"}"), 409);
+	assert_string_equal(code, "transfer_pending");
+	assert_int_equal(call(&mw_officer, &r, "GET", "/api/v1/invest/transfers", NULL), 200);
+	assert_int_equal(json_array_size(json_object_get(r.json, "items")), 1);
+	response_free(&r);
+	char accept[96];
+	snprintf(accept, sizeof accept, "/api/v1/invest/transfers/%lld/accept", transfer);
+	assert_int_equal(send_body(&leader, "POST", accept, code, "{}"), 403); /* a leader reads, does not take */
+
+	/* Eight officers, four of each district, accept at the same instant: exactly one wins. */
+	enum { RACERS = 8 };
+	pthread_barrier_t start;
+	pthread_barrier_init(&start, NULL, RACERS);
+	struct racer racers[RACERS];
+	pthread_t threads[RACERS];
+	for (int i = 0; i < RACERS; i++) {
+		racers[i] = (struct racer){.username = i % 2 ? "mw-officer" : "cl-officer", .start = &start};
+		snprintf(racers[i].path, sizeof racers[i].path, "%s", accept);
+		assert_int_equal(pthread_create(&threads[i], NULL, race, &racers[i]), 0);
+	}
+	int won = 0, lost = 0;
+	for (int i = 0; i < RACERS; i++) {
+		pthread_join(threads[i], NULL);
+		won += racers[i].status == 200;
+		lost += racers[i].status == 409;
+	}
+	pthread_barrier_destroy(&start);
+	assert_int_equal(won, 1);
+	assert_int_equal(lost, RACERS - 1);
+	assert_int_equal(db_count(&server, "SELECT count(*) FROM lead_transfers WHERE status = 'accepted'"), 1);
+	assert_int_equal(db_count(&server, "SELECT count(*) FROM lead_events WHERE kind = 'accept'"), 1);
+	/* One owner, the winner's district; 晋安 keeps seeing it (and its history), no longer changes it. */
+	assert_int_equal(db_count(&server, "SELECT count(*) FROM leads l JOIN lead_transfers t ON t.lead_id = l.id"
+	                                   " WHERE t.status = 'accepted' AND l.owner_org_id = t.to_org_id"),
+	                 1);
+	snprintf(path, sizeof path, "/api/v1/invest/leads/%lld", lead);
+	assert_int_equal(call(&officer, &r, "GET", path, NULL), 200);
+	assert_false(json_is_true(json_object_get(r.json, "owned")));
+	assert_true(json_array_size(json_object_get(r.json, "events")) >= 5); /* create, stage, share, offer, accept */
+	response_free(&r);
+	assert_int_equal(send_body(&officer, "POST", accept, code, "{}"), 403); /* never offered to 晋安 */
+	assert_string_equal(code, "not_offered_to_you");
+	assert_int_equal(send_body(&cl_officer, "POST", accept, code, "{}"), 409); /* over, whoever won */
+	assert_string_equal(code, "transfer_closed");
+}
+
+/* Issue a signer; keep its secret key. */
+static long long issue_signer(const char *name, unsigned char sk[64])
+{
+	struct response r;
+	assert_int_equal(call(&officer, &r, "POST", "/api/v1/invest/signers", "{\"name\":\"%s\",\"organisation\":\"%s\"}", name,
+	                      name),
+	                 201);
+	size_t len = 0;
+	const char *hex = str(r.json, "secret_key");
+	assert_int_equal(sodium_hex2bin(sk, 64, hex, strlen(hex), NULL, &len, NULL), 0);
+	assert_int_equal(len, 64);
+	long long id = json_integer_value(json_object_get(r.json, "id"));
+	response_free(&r);
+	/* banyan keeps only the public half. */
+	char sql[128];
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM signers WHERE id = %lld AND length(public_key) = 64", id);
+	assert_int_equal(db_count(&server, sql), 1);
+	return id;
+}
+
+static void sign_hex(const unsigned char sk[64], const unsigned char *doc, size_t len, char out[129])
+{
+	unsigned char digest[32], sig[64];
+	crypto_hash_sha256(digest, doc, len);
+	crypto_sign_detached(sig, NULL, digest, sizeof digest, sk);
+	sodium_bin2hex(out, 129, sig, sizeof sig);
+}
+
+static void write_file(const char *path, const void *data, size_t len)
+{
+	FILE *f = fopen(path, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(data, 1, len, f), len);
+	fclose(f);
+}
+
+static long long signed_lead;
+
+static void test_cloud_signing(void **state)
+{
+	(void)state;
+	static const char document[] = "晋安区海上风电运维中心投资合作协议\n甲方:福州市晋安区人民政府\n乙方:福建海风重工有限公司\n投资额:20 亿元\n";
+	unsigned char gov_sk[64], firm_sk[64], stranger_sk[64];
+	long long gov = issue_signer("晋安区人民政府", gov_sk), firm = issue_signer("福建海风重工", firm_sk),
+	          stranger = issue_signer("无关人员", stranger_sk);
+	/* A lead of 晋安's in negotiation, for the agreement. */
+	struct response r;
+	assert_int_equal(call(&officer, &r, "POST", "/api/v1/invest/leads",
+	                      "{\"title\":\"风电运维基地\",\"source\":\"展会\",\"industry\":\"新能源\",\"investment_wan\":200000,"
+	                      "\"enterprise\":%lld}",
+	                      enterprise),
+	                 201);
+	signed_lead = json_integer_value(json_object_get(r.json, "id"));
+	response_free(&r);
+	snprintf(lead_path, sizeof lead_path, "/api/v1/invest/leads/%lld/stage", signed_lead);
+	assert_int_equal(stage(&officer, "{\"stage\":\"negotiating\"}", NULL), 200);
+
+	assert_int_equal(call(&officer, &r, "POST", "/api/v1/invest/ceremonies",
+	                      "{\"title\":\"晋安区重点项目云签约\",\"host\":\"350111\",\"held_on\":\"2020-03-05\"}"),
+	                 201);
+	long long ceremony = json_integer_value(json_object_get(r.json, "id"));
+	response_free(&r);
+	char b64[1024], path[128];
+	sodium_bin2base64(b64, sizeof b64, (const unsigned char *)document, strlen(document), sodium_base64_VARIANT_ORIGINAL);
+	snprintf(path, sizeof path, "/api/v1/invest/ceremonies/%lld/agreements", ceremony);
+	assert_int_equal(send_body(&officer, "POST", path, NULL,
+	                           "{\"title\":\"风电运维基地\",\"amount_wan\":200000,\"document_name\":\"协议.txt\","
+	                           "\"document\":\"%s\",\"parties\":[{\"signer\":%lld,\"role\":\"甲方\"}]}",
+	                           b64, gov),
+	                 422); /* two parties at least */
+	assert_int_equal(call(&officer, &r, "POST", path,
+	                      "{\"title\":\"风电运维基地\",\"amount_wan\":200000,\"lead\":%lld,\"document_name\":\"协议.txt\","
+	                      "\"document\":\"%s\",\"parties\":[{\"signer\":%lld,\"role\":\"甲方\"},{\"signer\":%lld,\"role\":"
+	                      "\"乙方\"}]}",
+	                      signed_lead, b64, gov, firm),
+	                 201);
+	long long agreement = json_integer_value(json_object_get(r.json, "id"));
+	unsigned char digest[32];
+	char sha[65];
+	crypto_hash_sha256(digest, (const unsigned char *)document, strlen(document));
+	sodium_bin2hex(sha, sizeof sha, digest, sizeof digest);
+	assert_string_equal(str(r.json, "document_sha256"), sha);
+	response_free(&r);
+
+	/* Remote signing: the signature is the credential.  Anyone may post it; only a true one counts. */
+	struct client anonymous;
+	client_init(&anonymous, &server);
+	char sign_path[96], sig[129], code[48];
+	snprintf(sign_path, sizeof sign_path, "/api/v1/public/agreements/%lld/signatures", agreement);
+	sign_hex(stranger_sk, (const unsigned char *)document, strlen(document), sig);
+	assert_int_equal(send_body(&anonymous, "POST", sign_path, code, "{\"signer\":%lld,\"signature\":\"%s\"}", firm, sig), 422);
+	assert_string_equal(code, "bad_signature"); /* someone else's key */
+	assert_int_equal(send_body(&anonymous, "POST", sign_path, code, "{\"signer\":%lld,\"signature\":\"%s\"}", stranger, sig),
+	                 404);
+	assert_string_equal(code, "not_a_party");
+	sign_hex(firm_sk, (const unsigned char *)"另一份文件", strlen("另一份文件"), sig);
+	assert_int_equal(send_body(&anonymous, "POST", sign_path, code, "{\"signer\":%lld,\"signature\":\"%s\"}", firm, sig), 422);
+	assert_int_equal(db_count(&server, "SELECT count(*) FROM signing_ledger"), 0);
+	sign_hex(firm_sk, (const unsigned char *)document, strlen(document), sig);
+	assert_int_equal(send_body(&anonymous, "POST", sign_path, code, "{\"signer\":%lld,\"signature\":\"%s\"}", firm, sig), 201);
+	assert_int_equal(send_body(&anonymous, "POST", sign_path, code, "{\"signer\":%lld,\"signature\":\"%s\"}", firm, sig), 409);
+	assert_string_equal(code, "already_signed");
+	/* `banyan sign` makes the same signature offline from the issued key. */
+	char dir[96], key_file[128], doc_file[128], json_file[128], out[1024];
+	snprintf(dir, sizeof dir, "%s", server.dir);
+	snprintf(key_file, sizeof key_file, "%s/gov.key", dir);
+	snprintf(doc_file, sizeof doc_file, "%s/协议.txt", dir);
+	snprintf(json_file, sizeof json_file, "%s/agreement.json", dir);
+	char gov_hex[129];
+	sodium_bin2hex(gov_hex, sizeof gov_hex, gov_sk, 64);
+	write_file(key_file, gov_hex, strlen(gov_hex));
+	write_file(doc_file, document, strlen(document));
+	assert_int_equal(run_banyan(NULL, out, sizeof out, "sign", "--key", key_file, doc_file, NULL), 0);
+	char *line = strstr(out, "signature: ");
+	assert_non_null(line);
+	char gov_sig[129];
+	snprintf(gov_sig, sizeof gov_sig, "%s", line + strlen("signature: "));
+	sign_hex(gov_sk, (const unsigned char *)document, strlen(document), sig);
+	assert_string_equal(gov_sig, sig);
+	assert_int_equal(call(&anonymous, &r, "POST", sign_path, "{\"signer\":%lld,\"signature\":\"%s\"}", gov, gov_sig), 201);
+	assert_true(json_is_true(json_object_get(r.json, "agreement_signed")));
+	response_free(&r);
+	/* The last signature signs the agreement and the lead. */
+	char sql[160];
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM leads WHERE id = %lld AND stage = 'signed'", signed_lead);
+	assert_int_equal(db_count(&server, sql), 1);
+	assert_int_equal(db_count(&server, "SELECT count(*) FROM signing_ledger"), 2);
+	assert_int_equal(run_banyan(NULL, out, sizeof out, "verify", "--ledger", "--db", server.db, NULL), 0);
+	assert_non_null(strstr(out, "ok (2 signatures)"));
+
+	/* Offline verification from the export. */
+	snprintf(path, sizeof path, "/api/v1/invest/agreements/%lld/export", agreement);
+	assert_int_equal(call(&officer, &r, "GET", path, NULL), 200);
+	write_file(json_file, r.body, strlen(r.body));
+	response_free(&r);
+	assert_int_equal(run_banyan(NULL, out, sizeof out, "verify", json_file, doc_file, NULL), 0);
+	assert_non_null(strstr(out, "OK"));
+	static const char changed[] = "晋安区海上风电运维中心投资合作协议\n甲方:福州市晋安区人民政府\n乙方:福建海风重工有限公司\n投资额:2 亿元\n";
+	write_file(doc_file, changed, strlen(changed));
+	assert_int_equal(run_banyan(NULL, out, sizeof out, "verify", json_file, doc_file, NULL), 1);
+	assert_non_null(strstr(out, "文件已被改动"));
+	/* A forged signature in the file is caught too. */
+	write_file(doc_file, document, strlen(document));
+	json_error_t err;
+	json_t *exported = json_load_file(json_file, 0, &err);
+	assert_non_null(exported);
+	json_t *party = json_array_get(json_object_get(exported, "parties"), 1);
+	sign_hex(stranger_sk, (const unsigned char *)document, strlen(document), sig);
+	json_object_set_new(party, "signature", json_string(sig));
+	assert_int_equal(json_dump_file(exported, json_file, 0), 0);
+	json_decref(exported);
+	assert_int_equal(run_banyan(NULL, out, sizeof out, "verify", json_file, doc_file, NULL), 1);
+	assert_non_null(strstr(out, "签名无效"));
+
+	/* The public verification page: the right document's hash shows the agreement; another is not found. */
+	snprintf(path, sizeof path, "/api/v1/public/agreements/%lld/verification?sha256=%s", agreement, sha);
+	assert_int_equal(call(&anonymous, &r, "GET", path, NULL), 200);
+	assert_true(json_is_true(json_object_get(r.json, "valid")));
+	assert_int_equal(json_array_size(json_object_get(r.json, "parties")), 2);
+	response_free(&r);
+	crypto_hash_sha256(digest, (const unsigned char *)changed, strlen(changed));
+	sodium_bin2hex(sha, sizeof sha, digest, sizeof digest);
+	snprintf(path, sizeof path, "/api/v1/public/agreements/%lld/verification?sha256=%s", agreement, sha);
+	assert_int_equal(call(&anonymous, &r, "GET", path, NULL), 404);
+	response_free(&r);
+	client_free(&anonymous);
+}
+
+static void test_signed_lead_becomes_project(void **state)
+{
+	(void)state;
+	char code[48], path[96];
+	snprintf(path, sizeof path, "/api/v1/invest/leads/%lld/project", lead); /* 长乐's or 马尾's now, negotiating */
+	assert_int_equal(send_body(&officer, "POST", path, code, "{\"code\":\"2020-350111-38-03-000001\",\"level\":\"municipal\"}"),
+	                 403);
+	snprintf(path, sizeof path, "/api/v1/invest/leads/%lld/project", signed_lead);
+	assert_int_equal(send_body(&officer, "POST", path, code, "{\"code\":\"2020-35011-38-03-000001\",\"level\":\"municipal\"}"),
+	                 422);
+	assert_int_equal(db_count(&server, "SELECT count(*) FROM projects"), 0);
+	struct response r;
+	assert_int_equal(call(&officer, &r, "POST", path,
+	                      "{\"code\":\"2020-350111-38-03-000001\",\"level\":\"municipal\",\"agent\":\"city-agent\"}"),
+	                 201);
+	long long project = json_integer_value(json_object_get(r.json, "project"));
+	response_free(&r);
+	assert_int_equal(send_body(&officer, "POST", path, code, "{\"code\":\"2020-350111-38-03-000002\",\"level\":\"municipal\"}"),
+	                 409);
+	assert_string_equal(code, "already_project");
+	/* Each points at the other, and the project carries the lead's investor, district and money. */
+	char sql[400];
+	snprintf(sql, sizeof sql,
+	         "SELECT count(*) FROM projects p JOIN leads l ON l.project_id = p.id AND p.lead_ref = CAST(l.id AS TEXT)"
+	         " WHERE p.id = %lld AND p.enterprise_id = l.enterprise_id AND p.investment_wan = 200000"
+	         " AND p.district_org_id = l.owner_org_id",
+	         project);
+	assert_int_equal(db_count(&server, sql), 1);
+}
+
+static void test_visits_and_problems(void **state)
+{
+	(void)state;
+	char code[48];
+	struct response r;
+	assert_int_equal(send_body(&officer, "POST", "/api/v1/invest/key-enterprises", code,
+	                           "{\"enterprise\":%lld,\"officer\":\"ja-officer\",\"every_days\":14}", enterprise),
+	                 200);
+	assert_int_equal(send_body(&officer, "POST", "/api/v1/invest/visits", code,
+	                           "{\"enterprise\":%lld,\"mode\":\"video\",\"discussed\":\"用地\"}", enterprise),
+	                 422);
+	assert_int_equal(send_body(&officer, "POST", "/api/v1/invest/visits", code,
+	                           "{\"enterprise\":%lld,\"mode\":\"online\",\"happened_on\":\"2099-01-01\",\"discussed\":\"用地\"}",
+	                           enterprise),
+	                 422);
+	assert_int_equal(send_body(&officer, "POST", "/api/v1/invest/visits", code,
+	                           "{\"enterprise\":%lld,\"lead\":%lld,\"mode\":\"online\",\"discussed\":\"线上大走访:用地与用电\"}",
+	                           enterprise, signed_lead),
+	                 201);
+	assert_int_equal(call(&officer, &r, "GET", "/api/v1/invest/key-enterprises?mine=1", NULL), 200);
+	json_t *k = json_array_get(json_object_get(r.json, "items"), 0);
+	assert_non_null(k);
+	assert_false(json_is_true(json_object_get(k, "overdue"))); /* visited today, next in 14 days */
+	response_free(&r);
+	/* A problem raised on the visit goes to the desk with its lead. */
+	assert_int_equal(send_body(&officer, "POST", "/api/v1/problems", code,
+	                           "{\"enterprise\":%lld,\"category\":\"land\",\"title\":\"用地指标\",\"description\":\"走访收集\","
+	                           "\"lead\":\"999999\"}",
+	                           enterprise),
+	                 422);
+	assert_string_equal(code, "unknown_lead");
+	assert_int_equal(send_body(&officer, "POST", "/api/v1/problems", code,
+	                           "{\"enterprise\":%lld,\"category\":\"land\",\"title\":\"用地指标\",\"description\":\"走访收集\","
+	                           "\"lead\":\"%lld\"}",
+	                           enterprise, signed_lead),
+	                 201);
+	char path[64];
+	snprintf(path, sizeof path, "/api/v1/invest/leads/%lld", signed_lead);
+	assert_int_equal(call(&officer, &r, "GET", path, NULL), 200);
+	assert_int_equal(json_array_size(json_object_get(r.json, "problems")), 1);
+	assert_int_equal(json_array_size(json_object_get(r.json, "visits")), 1);
+	response_free(&r);
+}
+
+static void test_statistics(void **state)
+{
+	(void)state;
+	struct response r;
+	assert_int_equal(call(&leader, &r, "GET", "/api/v1/invest/stats", NULL), 200);
+	json_t *funnel = json_object_get(r.json, "funnel");
+	assert_int_equal(json_array_size(funnel), 6);
+	/* Three leads in all; two reached negotiation; one was signed (and became a project). */
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(funnel, 0), "leads")), 3);
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(funnel, 1), "leads")), 2);
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(funnel, 2), "leads")), 1);
+	json_t *signing = json_object_get(r.json, "signing");
+	assert_int_equal(json_array_size(signing), 1);
+	assert_string_equal(str(json_array_get(signing, 0), "key"), "350111");
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(signing, 0), "amount_wan")), 200000);
+	assert_int_equal(json_integer_value(json_object_get(r.json, "landed")), 1);
+	response_free(&r);
+	assert_int_equal(call(&leader, &r, "GET", "/api/v1/invest/stats?table=signing&format=xlsx", NULL), 200);
+	assert_true(has_header(&r, "Content-Type: application/vnd.openxmlformats"));
+	response_free(&r);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_same_investor_not_entered_twice),
+	    cmocka_unit_test(test_stages_one_at_a_time),
+	    cmocka_unit_test(test_share_and_transfer),
+	    cmocka_unit_test(test_cloud_signing),
+	    cmocka_unit_test(test_signed_lead_becomes_project),
+	    cmocka_unit_test(test_visits_and_problems),
+	    cmocka_unit_test(test_statistics),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
