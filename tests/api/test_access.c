@@ -39,6 +39,7 @@
 #include <string.h>
 
 #include <curl/curl.h>
+#include <sodium.h>
 
 #include "client.h"
 #include "core/clock.h"
@@ -173,6 +174,31 @@ struct row {
 #define PROJECT_READ  (B(ADMIN) | B(ADMIN_JA) | B(LEADER) | B(OFFICER) | B(AGENT)) /* staff whose branch has 晋安 */
 #define PROJECT_ROLES (B(ADMIN) | B(ADMIN_JA) | B(LEADER) | B(LEADER_CL) | B(OFFICER) | B(AGENT))
 #define PROJECT_WRITE (B(ADMIN) | B(ADMIN_JA) | B(OFFICER) | B(AGENT)) /* register, follow up, milestones */
+
+/* Investment promotion and cloud signing: bodies for setup()'s fixtures and for the rows. */
+#define LEAD(enterprise, owner)                                                                                        \
+	"{\"title\":\"{me}的线索\",\"source\":\"以商招商\",\"enterprise\":" enterprise ",\"industry\":\"制造\","       \
+	"\"investment_wan\":10000,\"owner\":\"" owner "\"}"
+#define LEAD_HERE     "{\"title\":\"{me}的线索\",\"source\":\"展会\",\"enterprise\":{ent},\"industry\":\"制造\",\"investment_wan\":10000}"
+#define STAGE(stage)  "{\"stage\":\"" stage "\"}"
+#define SHARE(org)    "{\"org\":\"" org "\"}"
+#define OFFER(org)    "{\"to\":[\"" org "\"],\"reason\":\"{me}移交\"}"
+#define SIGNER        "{\"name\":\"{me}\",\"organisation\":\"{me}公司\"}"
+#define CEREMONY(org) "{\"title\":\"{me}云签约\",\"host\":\"" org "\",\"held_on\":\"2020-03-05\"}"
+#define AGREEMENT                                                                                                      \
+	"{\"title\":\"{me}协议\",\"amount_wan\":10000,\"document_name\":\"协议.txt\",\"document\":\"5Y2P6K6u\","       \
+	"\"parties\":[{\"signer\":{signer_a},\"role\":\"甲方\"},{\"signer\":{signer_b},\"role\":\"乙方\"}]}"
+#define FORGED                                                                                                         \
+	"{\"signer\":{signer_a},\"signature\":\"00000000000000000000000000000000000000000000000000000000000000000000"  \
+	"000000000000000000000000000000000000000000000000000000000000\"}"
+#define SIGNED_BY_A   "{\"signer\":{signer_a},\"signature\":\"{signature_a}\"}"
+#define KEY_FIRM(enterprise) "{\"enterprise\":" enterprise ",\"officer\":\"ja-officer\",\"every_days\":30}"
+#define VISIT(enterprise)    "{\"enterprise\":" enterprise ",\"mode\":\"online\",\"discussed\":\"{me}走访\"}"
+#define LEAD_PROJECT(code)   "{\"code\":\"" code "\",\"level\":\"municipal\",\"agent\":\"city-agent\"}"
+#define INVEST_READ          (B(ADMIN) | B(ADMIN_JA) | B(LEADER) | B(LEADER_CL) | B(OFFICER))
+#define INVEST_WRITE         (B(ADMIN) | B(ADMIN_JA) | B(OFFICER))
+#define NOT_INVEST_READ      (SIGNED_IN & ~INVEST_READ)
+#define NOT_INVEST_WRITE     (SIGNED_IN & ~INVEST_WRITE)
 
 static const struct row matrix[] = {
     /* ---- public: anyone, signed in or not ---- */
@@ -632,6 +658,129 @@ static const struct row matrix[] = {
     R("GET", "/api/v1/public/projects/2099-350111-39-03-000000?query_code={query_code}", NULL, B(ANON), 404,
       .code = "not_found"),
 
+    /* ---- investment promotion and cloud signing ----
+    ** Fixtures: {lead} owned by 晋安 for {ent}; {lead_cl} owned by 长乐, shared with 晋安; {transfer}: 长乐's
+    ** {lead_offer} offered to 晋安, {transfer_d} another to decline, {transfer_w} 晋安's {lead_w} offered to 长乐;
+    ** signers {signer_a}, {signer_b}; {ceremony} hosted by 晋安 with {agreement} (document "协议", {agreement_sha}).
+    ** Reads: admins, leaders, officers on the owner's branch or one it is shared with / offered to; writes:
+    ** admins and officers on the owner's side. */
+    R("POST", "/api/v1/invest/leads", LEAD("{ent_cl}", "350112"), B(ANON), 401),
+    R("POST", "/api/v1/invest/leads", LEAD("{ent_cl}", "350112"), NOT_INVEST_WRITE, 403, .code = "forbidden"),
+    R("POST", "/api/v1/invest/leads", LEAD("{ent_cl}", "350112"), B(ADMIN_JA) | B(OFFICER), 403,
+      .code = "out_of_scope"),
+    R("POST", "/api/v1/invest/leads", LEAD("{ent_cl}", "350112"), B(ADMIN), 403, .flags = NO_CSRF, .code = "csrf"),
+    R("POST", "/api/v1/invest/leads", LEAD("{ent_cl}", "350112"), B(ADMIN), 201),
+    R("POST", "/api/v1/invest/leads", LEAD_HERE, B(ADMIN_JA) | B(OFFICER), 201),
+    R("GET", "/api/v1/invest/leads", NULL, B(ANON), 401),
+    R("GET", "/api/v1/invest/leads?stage=lead", NULL, INVEST_READ, 200),
+    R("GET", "/api/v1/invest/leads", NULL, NOT_INVEST_READ, 403, .code = "forbidden"),
+    R("GET", "/api/v1/invest/leads/{lead}", NULL, B(ANON), 401),
+    R("GET", "/api/v1/invest/leads/{lead}", NULL, NOT_INVEST_READ, 403, .code = "forbidden"),
+    R("GET", "/api/v1/invest/leads/{lead}", NULL, B(LEADER_CL), 404, .code = "unknown_lead"),
+    R("GET", "/api/v1/invest/leads/{lead}", NULL, B(ADMIN) | B(ADMIN_JA) | B(LEADER) | B(OFFICER), 200),
+    R("GET", "/api/v1/invest/leads/{lead_cl}", NULL, INVEST_READ, 200), /* 长乐's, shared with 晋安 */
+    R("POST", "/api/v1/invest/leads/{lead}/stage", STAGE("negotiating"), B(ANON), 401),
+    R("POST", "/api/v1/invest/leads/{lead}/stage", STAGE("negotiating"), NOT_INVEST_WRITE, 403, .code = "forbidden"),
+    R("POST", "/api/v1/invest/leads/{lead_cl}/stage", STAGE("negotiating"), B(ADMIN_JA) | B(OFFICER), 403,
+      .code = "lead_not_yours"), /* shared with 晋安: read, not changed */
+    R("POST", "/api/v1/invest/leads/{lead}/stage", STAGE("negotiating"), B(ADMIN), 200),
+    R("POST", "/api/v1/invest/leads/{lead}/stage", STAGE("signed"), B(ADMIN_JA), 200),
+    R("POST", "/api/v1/invest/leads/{lead}/stage", STAGE("signed"), B(OFFICER), 409, .code = "invalid_stage"),
+    R("POST", "/api/v1/invest/leads/{lead}/shares", SHARE("350112"), B(ANON), 401),
+    R("POST", "/api/v1/invest/leads/{lead}/shares", SHARE("350112"), NOT_INVEST_WRITE, 403, .code = "forbidden"),
+    R("POST", "/api/v1/invest/leads/{lead_cl}/shares", SHARE("350105"), B(ADMIN_JA) | B(OFFICER), 403,
+      .code = "lead_not_yours"),
+    R("POST", "/api/v1/invest/leads/{lead}/shares", SHARE("350112"), B(OFFICER), 201),
+    R("POST", "/api/v1/invest/leads/{lead}/shares", SHARE("350112"), B(ADMIN), 409, .code = "already_shared"),
+    R("POST", "/api/v1/invest/leads/{lead}/transfers", OFFER("350105"), B(ANON), 401),
+    R("POST", "/api/v1/invest/leads/{lead}/transfers", OFFER("350105"), NOT_INVEST_WRITE, 403, .code = "forbidden"),
+    R("POST", "/api/v1/invest/leads/{lead_cl}/transfers", OFFER("350105"), B(OFFICER), 403, .code = "lead_not_yours"),
+    R("POST", "/api/v1/invest/leads/{lead}/transfers", OFFER("350105"), B(OFFICER), 201),
+    R("POST", "/api/v1/invest/leads/{lead}/transfers", OFFER("350105"), B(ADMIN) | B(ADMIN_JA), 409,
+      .code = "transfer_pending"),
+    R("GET", "/api/v1/invest/transfers", NULL, B(ANON), 401),
+    R("GET", "/api/v1/invest/transfers", NULL, INVEST_WRITE, 200),
+    R("GET", "/api/v1/invest/transfers", NULL, NOT_INVEST_WRITE, 403, .code = "forbidden"),
+    R("POST", "/api/v1/invest/transfers/{transfer}/accept", NULL, B(ANON), 401),
+    R("POST", "/api/v1/invest/transfers/{transfer}/accept", NULL, NOT_INVEST_WRITE, 403, .code = "forbidden"),
+    R("POST", "/api/v1/invest/transfers/{transfer}/accept", NULL, B(ADMIN), 403, .code = "not_offered_to_you"),
+    R("POST", "/api/v1/invest/transfers/{transfer}/accept", NULL, B(OFFICER), 200),
+    R("POST", "/api/v1/invest/transfers/{transfer}/accept", NULL, B(ADMIN_JA), 409, .code = "transfer_closed"),
+    R("POST", "/api/v1/invest/transfers/{transfer_d}/decline", NULL, B(ANON), 401),
+    R("POST", "/api/v1/invest/transfers/{transfer_d}/decline", NULL, NOT_INVEST_WRITE, 403, .code = "forbidden"),
+    R("POST", "/api/v1/invest/transfers/{transfer_d}/decline", NULL, B(ADMIN), 403, .code = "not_offered_to_you"),
+    R("POST", "/api/v1/invest/transfers/{transfer_d}/decline", NULL, B(ADMIN_JA), 200),
+    R("POST", "/api/v1/invest/transfers/{transfer_d}/decline", NULL, B(OFFICER), 409, .code = "transfer_closed"),
+    R("POST", "/api/v1/invest/transfers/{transfer_w}/withdraw", NULL, B(ANON), 401),
+    R("POST", "/api/v1/invest/transfers/{transfer_w}/withdraw", NULL, NOT_INVEST_WRITE, 403, .code = "forbidden"),
+    R("POST", "/api/v1/invest/transfers/{transfer_w}/withdraw", NULL, B(OFFICER), 200),
+    R("POST", "/api/v1/invest/transfers/{transfer_w}/withdraw", NULL, B(ADMIN) | B(ADMIN_JA), 409,
+      .code = "transfer_closed"),
+    R("POST", "/api/v1/invest/leads/{lead}/project", LEAD_PROJECT("2021-350111-39-03-000301"), B(ANON), 401),
+    R("POST", "/api/v1/invest/leads/{lead}/project", LEAD_PROJECT("2021-350111-39-03-000301"), NOT_INVEST_WRITE, 403,
+      .code = "forbidden"),
+    R("POST", "/api/v1/invest/leads/{lead_cl}/project", LEAD_PROJECT("2021-350111-39-03-000301"), B(OFFICER), 403,
+      .code = "lead_not_yours"),
+    R("POST", "/api/v1/invest/leads/{lead}/project", LEAD_PROJECT("2021-350111-39-03-000301"), B(OFFICER), 201),
+    R("POST", "/api/v1/invest/leads/{lead}/project", LEAD_PROJECT("2021-350111-39-03-000302"), B(ADMIN) | B(ADMIN_JA), 409,
+      .code = "already_project"),
+    /* One-to-one service and visits: enterprises on the caller's branch. */
+    R("POST", "/api/v1/invest/key-enterprises", KEY_FIRM("{ent}"), B(ANON), 401),
+    R("POST", "/api/v1/invest/key-enterprises", KEY_FIRM("{ent}"), NOT_INVEST_WRITE, 403, .code = "forbidden"),
+    R("POST", "/api/v1/invest/key-enterprises", KEY_FIRM("{ent_cl}"), B(ADMIN_JA) | B(OFFICER), 403,
+      .code = "out_of_scope"),
+    R("POST", "/api/v1/invest/key-enterprises", KEY_FIRM("{ent}"), INVEST_WRITE, 200),
+    R("GET", "/api/v1/invest/key-enterprises", NULL, B(ANON), 401),
+    R("GET", "/api/v1/invest/key-enterprises?mine=1", NULL, INVEST_READ, 200),
+    R("GET", "/api/v1/invest/key-enterprises", NULL, NOT_INVEST_READ, 403, .code = "forbidden"),
+    R("POST", "/api/v1/invest/visits", VISIT("{ent}"), B(ANON), 401),
+    R("POST", "/api/v1/invest/visits", VISIT("{ent}"), NOT_INVEST_WRITE, 403, .code = "forbidden"),
+    R("POST", "/api/v1/invest/visits", VISIT("{ent_cl}"), B(ADMIN_JA) | B(OFFICER), 403, .code = "out_of_scope"),
+    R("POST", "/api/v1/invest/visits", VISIT("{ent}"), INVEST_WRITE, 201),
+    R("GET", "/api/v1/invest/visits", NULL, B(ANON), 401),
+    R("GET", "/api/v1/invest/visits", NULL, INVEST_READ, 200),
+    R("GET", "/api/v1/invest/visits", NULL, NOT_INVEST_READ, 403, .code = "forbidden"),
+    /* Signing: signers and ceremonies by admins and officers; the ceremony's host on the caller's branch. */
+    R("POST", "/api/v1/invest/signers", SIGNER, B(ANON), 401),
+    R("POST", "/api/v1/invest/signers", SIGNER, NOT_INVEST_WRITE, 403, .code = "forbidden"),
+    R("POST", "/api/v1/invest/signers", SIGNER, INVEST_WRITE, 201),
+    R("GET", "/api/v1/invest/signers", NULL, B(ANON), 401),
+    R("GET", "/api/v1/invest/signers", NULL, INVEST_READ, 200),
+    R("GET", "/api/v1/invest/signers", NULL, NOT_INVEST_READ, 403, .code = "forbidden"),
+    R("POST", "/api/v1/invest/ceremonies", CEREMONY("350112"), B(ANON), 401),
+    R("POST", "/api/v1/invest/ceremonies", CEREMONY("350112"), NOT_INVEST_WRITE, 403, .code = "forbidden"),
+    R("POST", "/api/v1/invest/ceremonies", CEREMONY("350112"), B(ADMIN_JA) | B(OFFICER), 403, .code = "out_of_scope"),
+    R("POST", "/api/v1/invest/ceremonies", CEREMONY("350111"), INVEST_WRITE, 201),
+    R("GET", "/api/v1/invest/ceremonies", NULL, B(ANON), 401),
+    R("GET", "/api/v1/invest/ceremonies", NULL, INVEST_READ, 200),
+    R("GET", "/api/v1/invest/ceremonies", NULL, NOT_INVEST_READ, 403, .code = "forbidden"),
+    R("GET", "/api/v1/invest/ceremonies/{ceremony}", NULL, B(ANON), 401),
+    R("GET", "/api/v1/invest/ceremonies/{ceremony}", NULL, NOT_INVEST_READ, 403, .code = "forbidden"),
+    R("GET", "/api/v1/invest/ceremonies/{ceremony}", NULL, B(LEADER_CL), 404, .code = "unknown_ceremony"),
+    R("GET", "/api/v1/invest/ceremonies/{ceremony}", NULL, B(ADMIN) | B(ADMIN_JA) | B(LEADER) | B(OFFICER), 200),
+    R("POST", "/api/v1/invest/ceremonies/{ceremony}/agreements", AGREEMENT, B(ANON), 401),
+    R("POST", "/api/v1/invest/ceremonies/{ceremony}/agreements", AGREEMENT, NOT_INVEST_WRITE, 403, .code = "forbidden"),
+    R("POST", "/api/v1/invest/ceremonies/{ceremony}/agreements", AGREEMENT, INVEST_WRITE, 201),
+    R("GET", "/api/v1/invest/agreements/{agreement}/document", NULL, B(ANON), 401),
+    R("GET", "/api/v1/invest/agreements/{agreement}/document", NULL, NOT_INVEST_READ, 403, .code = "forbidden"),
+    R("GET", "/api/v1/invest/agreements/{agreement}/document", NULL, B(LEADER_CL), 404, .code = "unknown_agreement"),
+    R("GET", "/api/v1/invest/agreements/{agreement}/document", NULL, B(ADMIN) | B(ADMIN_JA) | B(LEADER) | B(OFFICER), 200),
+    R("GET", "/api/v1/invest/agreements/{agreement}/export", NULL, B(ANON), 401),
+    R("GET", "/api/v1/invest/agreements/{agreement}/export", NULL, NOT_INVEST_READ, 403, .code = "forbidden"),
+    R("GET", "/api/v1/invest/agreements/{agreement}/export", NULL, B(LEADER_CL), 404, .code = "unknown_agreement"),
+    R("GET", "/api/v1/invest/agreements/{agreement}/export", NULL, B(ADMIN) | B(ADMIN_JA) | B(LEADER) | B(OFFICER), 200),
+    /* Remote signing and verification are public: the signature, or the document's hash, is the credential. */
+    R("POST", "/api/v1/public/agreements/{agreement}/signatures", FORGED, EVERYONE, 422, .code = "bad_signature"),
+    R("POST", "/api/v1/public/agreements/{agreement}/signatures", SIGNED_BY_A, B(ANON), 201),
+    R("POST", "/api/v1/public/agreements/{agreement}/signatures", SIGNED_BY_A, SIGNED_IN, 409, .code = "already_signed"),
+    R("GET", "/api/v1/public/agreements/{agreement}/verification?sha256={agreement_sha}", NULL, EVERYONE, 200),
+    R("GET", "/api/v1/public/agreements/{agreement}/verification?sha256=0000000000000000000000000000000000000000000000"
+      "000000000000000000", NULL, EVERYONE, 404, .code = "not_found"),
+    R("GET", "/api/v1/invest/stats", NULL, B(ANON), 401),
+    R("GET", "/api/v1/invest/stats", NULL, INVEST_READ, 200),
+    R("GET", "/api/v1/invest/stats?table=funnel&format=csv", NULL, INVEST_READ, 200),
+    R("GET", "/api/v1/invest/stats", NULL, NOT_INVEST_READ, 403, .code = "forbidden"),
+
     /* ---- live events: any caller, each seeing its own scope ---- */
     R("GET", "/api/v1/events", NULL, B(ANON), 401),
     R("GET", "/api/v1/events", NULL, SIGNED_IN, 200),
@@ -685,7 +834,7 @@ static struct client other_channel; /* a second channel key at 350100-swj: not a
 */
 static struct fixture {
 	const char *name;
-	char value[64];
+	char value[160]; /* ids, codes, keys, a SHA-256, a signature */
 } fixtures[] = {
     {.name = "key"},
     {.name = "other_key"},
@@ -729,6 +878,20 @@ static struct fixture {
     {.name = "query_code"},
     {.name = "item"},
     {.name = "inspection"},
+    {.name = "lead"},
+    {.name = "lead_cl"},
+    {.name = "lead_offer"},
+    {.name = "lead_decline"},
+    {.name = "lead_w"},
+    {.name = "transfer"},
+    {.name = "transfer_d"},
+    {.name = "transfer_w"},
+    {.name = "signer_a"},
+    {.name = "signer_b"},
+    {.name = "ceremony"},
+    {.name = "agreement"},
+    {.name = "agreement_sha"},
+    {.name = "signature_a"},
 };
 
 static struct fixture *fixture_named(const char *name, size_t len)
@@ -794,7 +957,7 @@ static int make(struct client *c, const char *path_tmpl, const char *tmpl, const
 	json_t *v = json_object_get(o, object && strcmp(object, "voucher") == 0 ? "code" : "id");
 	int ok = r.status == 201 && (json_is_string(v) || json_is_integer(v));
 	if (ok) {
-		char value[64];
+		char value[160];
 		if (json_is_string(v))
 			snprintf(value, sizeof value, "%s", json_string_value(v));
 		else
@@ -927,6 +1090,51 @@ static int make_projects(void)
 	return code ? 0 : -1;
 }
 
+/* The investment fixtures (see the rows), as the city admin. */
+static int make_invest(void)
+{
+	struct client *admin = &clients[ADMIN];
+	/* Signer a's secret key, kept to sign the agreement's document ("协议") the way a party would. */
+	struct response r;
+	client_request(admin, &r, "POST", "/api/v1/invest/signers", "{\"name\":\"甲方代表\",\"organisation\":\"晋安区\"}",
+	               NULL, NULL);
+	const char *secret = json_string_value(json_object_get(r.json, "secret_key"));
+	unsigned char sk[crypto_sign_SECRETKEYBYTES], digest[crypto_hash_sha256_BYTES], sig[crypto_sign_BYTES];
+	size_t sk_len = 0;
+	int ok = r.status == 201 && secret &&
+	         sodium_hex2bin(sk, sizeof sk, secret, strlen(secret), NULL, &sk_len, NULL) == 0 && sk_len == sizeof sk;
+	char id[32], sig_hex[2 * sizeof sig + 1];
+	snprintf(id, sizeof id, "%lld", (long long)json_integer_value(json_object_get(r.json, "id")));
+	response_free(&r);
+	if (!ok)
+		return -1;
+	fixture_set("signer_a", id);
+	crypto_hash_sha256(digest, (const unsigned char *)"协议", strlen("协议"));
+	crypto_sign_detached(sig, NULL, digest, sizeof digest, sk);
+	sodium_bin2hex(sig_hex, sizeof sig_hex, sig, sizeof sig);
+	fixture_set("signature_a", sig_hex);
+	const char *leads = "/api/v1/invest/leads";
+	if (make(admin, leads, LEAD("{ent}", "350111"), "lead", NULL) ||
+	    make(admin, leads, LEAD("{ent_cl}", "350112"), "lead_cl", NULL) ||
+	    step_expect(admin, "/api/v1/invest/leads/{lead_cl}/shares", SHARE("350111"), 201) ||
+	    make(admin, leads, LEAD("{ent_cl}", "350112"), "lead_offer", NULL) ||
+	    make(admin, "/api/v1/invest/leads/{lead_offer}/transfers", OFFER("350111"), "transfer", NULL) ||
+	    make(admin, leads, LEAD("{ent_cl}", "350112"), "lead_decline", NULL) ||
+	    make(admin, "/api/v1/invest/leads/{lead_decline}/transfers", OFFER("350111"), "transfer_d", NULL) ||
+	    make(admin, leads, LEAD("{ent}", "350111"), "lead_w", NULL) ||
+	    make(admin, "/api/v1/invest/leads/{lead_w}/transfers", OFFER("350112"), "transfer_w", NULL) ||
+	    make(admin, "/api/v1/invest/signers", SIGNER, "signer_b", NULL) ||
+	    make(admin, "/api/v1/invest/ceremonies", CEREMONY("350111"), "ceremony", NULL) ||
+	    make(admin, "/api/v1/invest/ceremonies/{ceremony}/agreements", AGREEMENT, "agreement", NULL))
+		return -1;
+	/* What the verification page is given: the SHA-256 of the document ("协议", base64 5Y2P6K6u). */
+	char sha[65];
+	crypto_hash_sha256(digest, (const unsigned char *)"协议", strlen("协议"));
+	sodium_bin2hex(sha, sizeof sha, digest, sizeof digest);
+	fixture_set("agreement_sha", sha);
+	return 0;
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -945,7 +1153,7 @@ static int setup(void **state)
 	for (int c = 0; c < N_CALLERS; c++)
 		if (has_session(c) && login(c) < 0)
 			return -1;
-	return make_vouchers() || make_desk() || make_projects();
+	return make_vouchers() || make_desk() || make_projects() || make_invest();
 }
 
 static int teardown(void **state)
@@ -1047,6 +1255,17 @@ static const char *const footprint_sql[] = {
     "SELECT count(*) FROM project_items WHERE status <> 'pending'",
     "SELECT count(*) FROM approval_items",
     "SELECT sum(value) FROM project_settings",
+    "SELECT count(*) FROM leads",
+    "SELECT count(*) FROM leads WHERE stage <> 'lead' OR project_id IS NOT NULL",
+    "SELECT count(*) FROM lead_events",
+    "SELECT count(*) FROM lead_shares",
+    "SELECT count(*) FROM lead_transfers WHERE status <> 'offered'",
+    "SELECT count(*) FROM key_enterprises",
+    "SELECT count(*) FROM visits",
+    "SELECT count(*) FROM signers",
+    "SELECT count(*) FROM ceremonies",
+    "SELECT count(*) FROM agreements",
+    "SELECT count(*) FROM signing_ledger",
 };
 
 struct footprint {
