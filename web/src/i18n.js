@@ -197,7 +197,7 @@ const messages = {
       statsFunnel: '招商漏斗', statsDistrict: '各县(市)区线索', statsIndustry: '各行业线索', statsMonth: '每月新增线索',
       statsSigning: '签约排行', statsOfficers: '招商专员工作量', leads: '线索数', landed: '已转为重大项目',
       visits30: '近30天走访', advances30: '近30天推进', rank: '名次', month: '月份', name: '名称', totalLeads: '线索总数',
-      totalInvestment: '意向投资总额',
+      totalInvestment: '意向投资总额', orgHint: '选择或输入县(市)区代码,如 350112',
     },
     account: {
       title: '我的账号', oldPassword: '原密码', newPassword: '新密码', confirmPassword: '确认新密码',
@@ -400,7 +400,7 @@ const messages = {
       statsFunnel: 'Funnel', statsDistrict: 'Leads by district', statsIndustry: 'Leads by industry', statsMonth: 'New leads by month',
       statsSigning: 'Signing ranking', statsOfficers: 'Officers\' activity', leads: 'Leads', landed: 'Became major projects',
       visits30: 'Visits, 30 days', advances30: 'Advances, 30 days', rank: 'Rank', month: 'Month', name: 'Name', totalLeads: 'Leads',
-      totalInvestment: 'Intended investment',
+      totalInvestment: 'Intended investment', orgHint: 'Choose or type a district code, e.g. 350112',
     },
     account: {
       title: 'My account', oldPassword: 'Current password', newPassword: 'New password',
