@@ -261,6 +261,8 @@ test('the live ceremony: the room screen follows each signature without a reload
   await waitText(admin, '[data-test=screen-total]', '12.00')
   assert.equal(await admin.locator(`[data-test=tile-${ids.agreement}]`).getAttribute('data-signed'), '1')
   assert.ok(await admin.evaluate(() => window.__noReload), 'the screen was not reloaded')
+  // Each party's tick follows too.
+  await admin.waitForFunction((sel) => /已签/.test(document.querySelector(sel)?.textContent || ''), `[data-test=party-${ids.agreement}-${keys.gov.id}]`)
   await shot('admin', 'i09-ceremony-screen-signed')
 })
 
