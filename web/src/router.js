@@ -19,6 +19,11 @@ export const pages = [
   { path: '/projects/items', name: 'projectItems', component: () => import('./pages/ProjectItemsPage.vue'), meta: { menu: 'projectItems', icon: 'Stamp', roles: ['admin', 'department'] } },
   { path: '/projects/followups', name: 'projectFollowups', component: () => import('./pages/ProjectFollowupsPage.vue'), meta: { menu: 'projectFollowups', icon: 'Phone', roles: ['admin', 'officer', 'agent'] } },
   { path: '/projects/stats', name: 'projectStats', component: () => import('./pages/ProjectStatsPage.vue'), meta: { menu: 'projectStats', icon: 'Histogram', roles: ['admin', 'leader', 'officer', 'agent'] } },
+  { path: '/invest/leads', name: 'investLeads', component: () => import('./pages/InvestLeadsPage.vue'), meta: { menu: 'investLeads', icon: 'Promotion', roles: ['admin', 'leader', 'officer'] } },
+  { path: '/invest/transfers', name: 'investTransfers', component: () => import('./pages/InvestTransfersPage.vue'), meta: { menu: 'investTransfers', icon: 'Switch', roles: ['admin', 'officer'] } },
+  { path: '/invest/service', name: 'investService', component: () => import('./pages/InvestServicePage.vue'), meta: { menu: 'investService', icon: 'Avatar', roles: ['admin', 'leader', 'officer'] } },
+  { path: '/invest/ceremonies', name: 'investCeremonies', component: () => import('./pages/InvestCeremoniesPage.vue'), meta: { menu: 'investCeremonies', icon: 'EditPen', roles: ['admin', 'leader', 'officer'] } },
+  { path: '/invest/stats', name: 'investStats', component: () => import('./pages/InvestStatsPage.vue'), meta: { menu: 'investStats', icon: 'TrendCharts', roles: ['admin', 'leader', 'officer'] } },
   { path: '/account', name: 'account', component: () => import('./pages/AccountPage.vue'), meta: { menu: 'account', icon: 'Setting' } },
 ]
 
@@ -26,6 +31,8 @@ export const pages = [
 export const hidden = [
   { path: '/desk/problems/:id(\\d+)', name: 'deskProblem', component: () => import('./pages/DeskProblemPage.vue'), meta: { roles: ['admin', 'leader', 'officer', 'agent', 'department', 'enterprise'] } },
   { path: '/projects/:id(\\d+)', name: 'project', component: () => import('./pages/ProjectPage.vue'), meta: { roles: ['admin', 'leader', 'officer', 'agent', 'department'] } },
+  { path: '/invest/leads/:id(\\d+)', name: 'investLead', component: () => import('./pages/InvestLeadPage.vue'), meta: { roles: ['admin', 'leader', 'officer'] } },
+  { path: '/invest/ceremonies/:id(\\d+)', name: 'investCeremony', component: () => import('./pages/InvestCeremonyPage.vue'), meta: { roles: ['admin', 'leader', 'officer'] } },
 ]
 
 export function allowed(route, role) {
@@ -38,6 +45,9 @@ export const router = createRouter({
     { path: '/login', name: 'login', component: () => import('./pages/LoginPage.vue'), meta: { public: true } },
     // The owner's progress query (项目进度查询): no login, outside the frame.
     { path: '/query', name: 'projectQuery', component: () => import('./pages/ProjectQueryPage.vue'), meta: { public: true } },
+    // A signing party signs remotely, and anyone holding a document verifies it: no login.
+    { path: '/sign/:agreement(\\d+)?', name: 'investSign', component: () => import('./pages/InvestSignPage.vue'), meta: { public: true } },
+    { path: '/verify', name: 'investVerify', component: () => import('./pages/InvestVerifyPage.vue'), meta: { public: true } },
     { path: '/', component: () => import('./components/MainLayout.vue'), children: [...pages, ...hidden] },
     { path: '/:rest(.*)*', redirect: '/' },
   ],
