@@ -374,3 +374,25 @@ void lead_project_post(struct request *r)
 	lead_publish(r, &l, "project");
 	reply_json(r, 201, json_pack("{s:I, s:I, s:s}", "lead", (json_int_t)l.id, "project", (json_int_t)project, "code", in.code));
 }
+
+static json_t *district_json(struct request *r, struct db_stmt *s)
+{
+	(void)r;
+	return json_pack("{s:s, s:s, s:s}", "code", db_column_text(s, 0), "name", db_column_text(s, 1), "kind",
+	                 db_column_text(s, 2));
+}
+
+/*
+** ROUTE: GET /api/v1/invest/districts
+** AUTH: admin,leader,officer
+** SUMMARY: 联动对象 The city and its districts, whom a lead may be shared with or offered to
+** Every district, whatever the caller's branch: linkage crosses branches.
+*/
+void invest_districts(struct request *r)
+{
+	struct db_stmt *s;
+	int rc = db_prepare(r->db, &s,
+	                    "SELECT code, name, kind FROM orgs WHERE kind IN ('city', 'district') ORDER BY kind = 'district', code",
+	                    NULL);
+	reply_rows(r, rc, s, district_json, 0);
+}

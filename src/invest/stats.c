@@ -10,6 +10,11 @@
 #include "desk/desk.h"
 #include "invest/invest.h"
 
+/* The Chinese name of a stage, for tables people read. */
+#define STAGE_LABEL(column)                                                                                            \
+	"CASE " column " WHEN 'lead' THEN '线索' WHEN 'negotiating' THEN '洽谈' WHEN 'signed' THEN '签约'"                \
+	" WHEN 'registered' THEN '注册' WHEN 'started' THEN '开工' WHEN 'producing' THEN '投产' ELSE '终止' END"
+
 /* Leads owned on the caller's branch (shares and offers are someone else's figures). */
 static const char owned[] = "(substr(o.path, 1, length(?1)) = ?1 OR substr(?1, 1, length(o.path)) = o.path)";
 
@@ -49,7 +54,7 @@ void invest_stats(struct request *r)
 	static const struct {
 		const char *name, *title, *sql;
 	} groups[] = {
-	    {"stage", "阶段", "l.stage, l.stage"},
+	    {"stage", "阶段", "l.stage, " STAGE_LABEL("l.stage")},
 	    {"district", "县(市)区", "o.code, o.name"},
 	    {"industry", "行业", "l.industry, l.industry"},
 	    {"month", "月份", "strftime('%Y-%m', l.created_at + 28800, 'unixepoch'), ''"},
@@ -66,7 +71,7 @@ void invest_stats(struct request *r)
 	/* The funnel: how many reached each stage (a dropped lead counts up to where it got, by its history). */
 	char *funnel = arena_printf(
 	    r->arena,
-	    "SELECT s.stage, s.stage, (SELECT count(*) FROM leads l JOIN orgs o ON o.id = l.owner_org_id WHERE %s AND"
+	    "SELECT s.stage, " STAGE_LABEL("s.stage") ", (SELECT count(*) FROM leads l JOIN orgs o ON o.id = l.owner_org_id WHERE %s AND"
 	    " (l.stage = s.stage OR EXISTS (SELECT 1 FROM lead_events e WHERE e.lead_id = l.id AND e.to_stage = s.stage)"
 	    "  OR (s.n <= CASE l.stage WHEN 'lead' THEN 0 WHEN 'negotiating' THEN 1 WHEN 'signed' THEN 2"
 	    "   WHEN 'registered' THEN 3 WHEN 'started' THEN 4 WHEN 'producing' THEN 5 ELSE -1 END))), ?2"
@@ -123,7 +128,7 @@ void invest_stats(struct request *r)
 	static const struct {
 		const char *table, *headers[4], *keys[4];
 	} columns[] = {
-	    {"funnel", {"阶段", "线索数"}, {"key", "leads"}},
+	    {"funnel", {"阶段", "线索数"}, {"label", "leads"}},
 	    {"signing", {"县(市)区", "签约数", "签约额(万元)"}, {"label", "agreements", "amount_wan"}},
 	    {"officers", {"招商专员", "线索数", "近30天走访", "近30天推进"}, {"label", "leads", "visits_30d", "advances_30d"}},
 	    {NULL, {"名称", "线索数", "意向投资(万元)"}, {"label", "leads", "investment_wan"}},

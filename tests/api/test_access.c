@@ -776,6 +776,9 @@ static const struct row matrix[] = {
     R("GET", "/api/v1/public/agreements/{agreement}/verification?sha256={agreement_sha}", NULL, EVERYONE, 200),
     R("GET", "/api/v1/public/agreements/{agreement}/verification?sha256=0000000000000000000000000000000000000000000000"
       "000000000000000000", NULL, EVERYONE, 404, .code = "not_found"),
+    R("GET", "/api/v1/invest/districts", NULL, B(ANON), 401),
+    R("GET", "/api/v1/invest/districts", NULL, INVEST_READ, 200),
+    R("GET", "/api/v1/invest/districts", NULL, NOT_INVEST_READ, 403, .code = "forbidden"),
     R("GET", "/api/v1/invest/stats", NULL, B(ANON), 401),
     R("GET", "/api/v1/invest/stats", NULL, INVEST_READ, 200),
     R("GET", "/api/v1/invest/stats?table=funnel&format=csv", NULL, INVEST_READ, 200),

@@ -220,6 +220,10 @@ static void test_share_and_transfer(void **state)
 	assert_int_equal(call(&mw_officer, &r, "GET", path, NULL), 404);
 	response_free(&r);
 
+	/* Whom a lead can go to: the city and its 13 districts, seen from a district bureau too. */
+	assert_int_equal(call(&officer, &r, "GET", "/api/v1/invest/districts", NULL), 200);
+	assert_int_equal(json_array_size(json_object_get(r.json, "items")), 14);
+	response_free(&r);
 	/* Offered to 长乐 and 马尾 at once: both districts see it, one offer at a time. */
 	snprintf(path, sizeof path, "/api/v1/invest/leads/%lld/transfers", lead);
 	assert_int_equal(send_body(&officer, "POST", path, code, "{\"to\":[\"350112\",\"350105\"]}"), 422); /* why? */
