@@ -6,6 +6,7 @@
 ** ceremony still to sign, for the live screen.
 */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <sodium.h>
@@ -223,6 +224,12 @@ static int invest_demo(const char *db_path)
 		            " SELECT '晋安区重点项目云签约(第二批)', id, ?, ?, ? FROM orgs WHERE code = '350111'",
 		            "iii", (int64_t)clock_local_day(now) + 1, officer, now);
 	upcoming = db_last_insert_id(d);
+	/* Their parties' secret keys go to a file beside the demo database, so the remote signing page can be tried. */
+	char *keys_path = NULL;
+	FILE *keys_file = asprintf(&keys_path, "%s.signing-keys.txt", db_path) > 0 ? fopen(keys_path, "w") : NULL;
+	if (keys_file)
+		fprintf(keys_file, "# banyan demo: secret keys of the parties of ceremony %lld (paste one into /sign/AGREEMENT)\n",
+		        (long long)upcoming);
 	for (int i = 0; rc == 0 && i < 3; i++) {
 		int64_t firm;
 		static const char *const titles[] = {"晋安智慧园区二期", "福州东部物流港", "鼓岭文旅小镇"};
@@ -232,7 +239,21 @@ static int invest_demo(const char *db_path)
 		unsigned char *keys[2] = {gov_sk, firm_sk};
 		if (rc == 0)
 			rc = demo_agreement(d, upcoming, 0, titles[i], amounts[i], signers, keys, false, now);
+		char hex[2 * crypto_sign_SECRETKEYBYTES + 1];
+		int64_t agreement = 0;
+		if (rc == 0 && keys_file && db_query_int64(d, &agreement, "SELECT max(id) FROM agreements", NULL) == 0) {
+			sodium_bin2hex(hex, sizeof hex, firm_sk, crypto_sign_SECRETKEYBYTES);
+			fprintf(keys_file, "agreement %lld 乙方 %s signer %lld: %s\n", (long long)agreement, titles[i],
+			        (long long)firm, hex);
+		}
 	}
+	if (keys_file) {
+		char hex[2 * crypto_sign_SECRETKEYBYTES + 1];
+		sodium_bin2hex(hex, sizeof hex, gov_sk, crypto_sign_SECRETKEYBYTES);
+		fprintf(keys_file, "every agreement 甲方 晋安区人民政府 signer %lld: %s\n", (long long)gov, hex);
+		fclose(keys_file);
+	}
+	free(keys_path);
 	sodium_memzero(gov_sk, sizeof gov_sk);
 	sodium_memzero(firm_sk, sizeof firm_sk);
 	if (rc == 0)
