@@ -633,6 +633,14 @@ static json_t *linked_problem_json(struct request *r, struct db_stmt *s)
 	                 "department", db_column_text(s, 4), "created_at", project_time_text(r, s, 5));
 }
 
+static json_t *project_agreement_json(struct request *r, struct db_stmt *s)
+{
+	return json_pack("{s:I, s:s, s:I, s:s, s:s, s:s?}", "id", (json_int_t)db_column_int64(s, 0), "title",
+	                 db_column_text(s, 1), "amount_wan", (json_int_t)db_column_int64(s, 2), "document_name",
+	                 db_column_text(s, 3), "document_sha256", db_column_text(s, 4), "signed_at",
+	                 project_time_text(r, s, 5));
+}
+
 static json_t *event_json(struct request *r, struct db_stmt *s)
 {
 	return json_pack("{s:s?, s:s, s:s, s:s?, s:s?, s:s?, s:s?}", "at", project_time_text(r, s, 0), "actor",
@@ -714,6 +722,13 @@ void project_get(struct request *r)
 		                "i", p.id);
 		rc = append_rows(r, out, "inspections", rc, s, project_inspection_json);
 	}
+	if (rc == 0 && !department) { /* a project that came from a signed lead carries its agreements */
+		rc = db_prepare(r->db, &s,
+		                "SELECT a.id, a.title, a.amount_wan, a.document_name, a.document_sha256, a.signed_at FROM agreements a"
+		                " WHERE a.lead_id = (SELECT CAST(lead_ref AS INTEGER) FROM projects WHERE id = ?) ORDER BY a.id",
+		                "i", p.id);
+		rc = append_rows(r, out, "agreements", rc, s, project_agreement_json);
+	}
 	if (rc == 0 && !department) {
 		rc = db_prepare(r->db, &s,
 		                "SELECT e.at, e.actor, e.kind, a.name, e.from_status, e.to_status, e.text FROM project_events e"
@@ -728,4 +743,32 @@ void project_get(struct request *r)
 		return;
 	}
 	reply_json(r, 200, out);
+}
+
+/*
+** ROUTE: GET /api/v1/projects/{id}/agreements/{agreement}/document
+** AUTH: admin,leader,officer,agent
+** SUMMARY: 项目协议文件 The document of an agreement signed for the lead the project came from
+*/
+void project_agreement_document(struct request *r)
+{
+	struct project p;
+	int64_t agreement;
+	if (!project_from_route(r, &p) || !route_param_id(r, "agreement", &agreement))
+		return;
+	struct db_stmt *s;
+	int rc = db_prepare(r->db, &s,
+	                    "SELECT a.document_name, a.document FROM agreements a JOIN projects p ON p.id = ?1"
+	                    " WHERE a.id = ?2 AND a.lead_id = CAST(p.lead_ref AS INTEGER)",
+	                    "ii", p.id, agreement);
+	if (rc == 0 && (rc = db_step(s)) == DB_ROW) {
+		size_t len;
+		const void *data = db_column_blob(s, 1, &len);
+		reply_file(r, "application/octet-stream", db_column_text(s, 0), data, len);
+	} else if (rc == DB_DONE) {
+		reply_error(r, 404, "unknown_agreement", NULL, "该项目没有此协议 (no such agreement for this project)");
+	} else {
+		reply_db_error(r, rc);
+	}
+	db_finalize(s);
 }

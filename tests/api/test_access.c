@@ -188,6 +188,10 @@ struct row {
 #define AGREEMENT                                                                                                      \
 	"{\"title\":\"{me}协议\",\"amount_wan\":10000,\"document_name\":\"协议.txt\",\"document\":\"5Y2P6K6u\","       \
 	"\"parties\":[{\"signer\":{signer_a},\"role\":\"甲方\"},{\"signer\":{signer_b},\"role\":\"乙方\"}]}"
+#define AGREEMENT_FOR(lead)                                                                                            \
+	"{\"title\":\"线索协议\",\"amount_wan\":10000,\"lead\":" lead ",\"document_name\":\"协议.txt\","                  \
+	"\"document\":\"5Y2P6K6u\",\"parties\":[{\"signer\":{signer_a},\"role\":\"甲方\"},{\"signer\":{signer_b},"       \
+	"\"role\":\"乙方\"}]}"
 #define FORGED                                                                                                         \
 	"{\"signer\":{signer_a},\"signature\":\"00000000000000000000000000000000000000000000000000000000000000000000"  \
 	"000000000000000000000000000000000000000000000000000000000000\"}"
@@ -567,6 +571,15 @@ static const struct row matrix[] = {
     R("GET", "/api/v1/projects/{proj_cl}", NULL, B(ADMIN_JA) | B(OFFICER), 404, .code = "unknown_project"),
     R("GET", "/api/v1/projects/{proj_cl}", NULL, B(LEADER_CL), 200),
     R("GET", "/api/v1/projects/999999", NULL, B(ADMIN), 404, .code = "unknown_project"),
+    /* A project from a signed lead carries its agreements' documents. */
+    R("GET", "/api/v1/projects/{proj_lead}/agreements/{agreement_p}/document", NULL, B(ANON), 401),
+    R("GET", "/api/v1/projects/{proj_lead}/agreements/{agreement_p}/document", NULL, B(DEPT) | OUTSIDE, 403,
+      .code = "forbidden"),
+    R("GET", "/api/v1/projects/{proj_lead}/agreements/{agreement_p}/document", NULL, B(LEADER_CL), 404,
+      .code = "unknown_project"),
+    R("GET", "/api/v1/projects/{proj_lead}/agreements/{agreement_p}/document", NULL, PROJECT_READ, 200),
+    R("GET", "/api/v1/projects/{proj_lead}/agreements/{agreement}/document", NULL, B(ADMIN), 404,
+      .code = "unknown_agreement"),
     /* Plans: administrators and agents. */
     R("POST", "/api/v1/projects/{proj}/plan", PLAN, B(ANON), 401),
     R("POST", "/api/v1/projects/{proj}/plan", PLAN, B(LEADER) | B(LEADER_CL) | B(OFFICER) | B(DEPT) | OUTSIDE, 403,
@@ -895,6 +908,9 @@ static struct fixture {
     {.name = "agreement"},
     {.name = "agreement_sha"},
     {.name = "signature_a"},
+    {.name = "lead_p"},
+    {.name = "agreement_p"},
+    {.name = "proj_lead"},
 };
 
 static struct fixture *fixture_named(const char *name, size_t len)
@@ -1130,6 +1146,17 @@ static int make_invest(void)
 	    make(admin, "/api/v1/invest/ceremonies", CEREMONY("350111"), "ceremony", NULL) ||
 	    make(admin, "/api/v1/invest/ceremonies/{ceremony}/agreements", AGREEMENT, "agreement", NULL))
 		return -1;
+	/* A signed lead with an agreement, become a project: the project carries the agreement's document. */
+	if (make(admin, leads, LEAD("{ent}", "350111"), "lead_p", NULL) ||
+	    make(admin, "/api/v1/invest/ceremonies/{ceremony}/agreements", AGREEMENT_FOR("{lead_p}"), "agreement_p", NULL) ||
+	    step(admin, "/api/v1/invest/leads/{lead_p}/stage", STAGE("negotiating")) ||
+	    step(admin, "/api/v1/invest/leads/{lead_p}/stage", STAGE("signed")) ||
+	    step_expect(admin, "/api/v1/invest/leads/{lead_p}/project", LEAD_PROJECT("2021-350111-39-03-000401"), 201))
+		return -1;
+	char sql[256], value[32];
+	snprintf(sql, sizeof sql, "SELECT project_id FROM leads WHERE id = %s", fixture_named("lead_p", 6)->value);
+	snprintf(value, sizeof value, "%lld", db_count(&server, sql));
+	fixture_set("proj_lead", value);
 	/* What the verification page is given: the SHA-256 of the document ("协议", base64 5Y2P6K6u). */
 	char sha[65];
 	crypto_hash_sha256(digest, (const unsigned char *)"协议", strlen("协议"));

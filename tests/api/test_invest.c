@@ -473,6 +473,18 @@ static void test_signed_lead_becomes_project(void **state)
 	         " AND p.district_org_id = l.owner_org_id",
 	         project);
 	assert_int_equal(db_count(&server, sql), 1);
+	/* It carries the lead's signed agreement and its document. */
+	snprintf(path, sizeof path, "/api/v1/projects/%lld", project);
+	assert_int_equal(call(&officer, &r, "GET", path, NULL), 200);
+	json_t *agreements = json_object_get(r.json, "agreements");
+	assert_int_equal(json_array_size(agreements), 1);
+	long long agreement = json_integer_value(json_object_get(json_array_get(agreements, 0), "id"));
+	assert_non_null(json_string_value(json_object_get(json_array_get(agreements, 0), "signed_at")));
+	response_free(&r);
+	snprintf(path, sizeof path, "/api/v1/projects/%lld/agreements/%lld/document", project, agreement);
+	assert_int_equal(call(&officer, &r, "GET", path, NULL), 200);
+	assert_non_null(strstr(r.body, "晋安区海上风电运维中心投资合作协议"));
+	response_free(&r);
 }
 
 static void test_visits_and_problems(void **state)
