@@ -132,6 +132,14 @@ void reply_rows(struct request *r, int rc, struct db_stmt *s, json_t *(*row)(str
                 int64_t page_limit);
 
 /*
+** Put a list into obj under key: rc is db_prepare()'s result for s, each row
+** made by row(r, s).  Finalizes s; returns 0 or the database error (the
+** caller answers it), for pages that gather several lists into one answer.
+*/
+int rows_into(struct request *r, json_t *obj, const char *key, int rc, struct db_stmt *s,
+              json_t *(*row)(struct request *r, struct db_stmt *s));
+
+/*
 ** End the request's transaction: commit when rc is 0 (the writes went
 ** well), roll back otherwise.  Returns true once committed; otherwise
 ** answers the database error and returns false.

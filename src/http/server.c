@@ -329,6 +329,17 @@ void reply_rows(struct request *r, int rc, struct db_stmt *s, json_t *(*row)(str
 	reply_json(r, 200, body);
 }
 
+int rows_into(struct request *r, json_t *obj, const char *key, int rc, struct db_stmt *s,
+              json_t *(*row)(struct request *r, struct db_stmt *s))
+{
+	json_t *list = json_array();
+	while (rc >= 0 && (rc = db_step(s)) == DB_ROW)
+		json_array_append_new(list, row(r, s));
+	db_finalize(s);
+	json_object_set_new(obj, key, list);
+	return rc == DB_DONE ? 0 : rc;
+}
+
 /* ---- request accessors ------------------------------------------------ */
 
 /*

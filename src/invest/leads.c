@@ -397,18 +397,6 @@ static json_t *problem_brief_json(struct request *r, struct db_stmt *s)
 	                 db_column_text(s, 2));
 }
 
-/* Append a query's rows under key. */
-static int add_rows(struct request *r, json_t *out, const char *key, int rc, struct db_stmt *s,
-                    json_t *(*row)(struct request *, struct db_stmt *))
-{
-	json_t *list = json_array();
-	while (rc >= 0 && (rc = db_step(s)) == DB_ROW)
-		json_array_append_new(list, row(r, s));
-	db_finalize(s);
-	json_object_set_new(out, key, list);
-	return rc == DB_DONE ? 0 : rc;
-}
-
 /*
 ** ROUTE: GET /api/v1/invest/leads/{id}
 ** AUTH: admin,leader,officer
@@ -436,19 +424,19 @@ void lead_get(struct request *r)
 	                " LEFT JOIN orgs f ON f.id = e.from_org_id LEFT JOIN orgs t ON t.id = e.to_org_id"
 	                " WHERE e.lead_id = ? ORDER BY e.id",
 	                "i", l.id);
-	rc = add_rows(r, out, "events", rc, s, lead_event_json);
+	rc = rows_into(r, out, "events", rc, s, lead_event_json);
 	if (rc == 0) {
 		rc = db_prepare(r->db, &s,
 		                "SELECT o.code, o.name FROM lead_shares s JOIN orgs o ON o.id = s.org_id WHERE s.lead_id = ?",
 		                "i", l.id);
-		rc = add_rows(r, out, "shared_with", rc, s, code_name_json);
+		rc = rows_into(r, out, "shared_with", rc, s, code_name_json);
 	}
 	if (rc == 0) {
 		rc = db_prepare(r->db, &s,
 		                "SELECT o.code, o.name FROM lead_transfers t JOIN lead_transfer_targets x ON x.transfer_id = t.id"
 		                " JOIN orgs o ON o.id = x.org_id WHERE t.lead_id = ? AND t.status = 'offered'",
 		                "i", l.id);
-		rc = add_rows(r, out, "offered_to", rc, s, code_name_json);
+		rc = rows_into(r, out, "offered_to", rc, s, code_name_json);
 	}
 	int64_t transfer = 0;
 	if (rc == 0 && db_query_int64(r->db, &transfer, "SELECT id FROM lead_transfers WHERE lead_id = ? AND status = 'offered'",
@@ -459,18 +447,18 @@ void lead_get(struct request *r)
 		                "SELECT v.id, v.happened_on, v.mode, v.discussed, u.username FROM visits v"
 		                " JOIN users u ON u.id = v.officer_id WHERE v.lead_id = ? ORDER BY v.happened_on DESC, v.id DESC",
 		                "i", l.id);
-		rc = add_rows(r, out, "visits", rc, s, visit_brief_json);
+		rc = rows_into(r, out, "visits", rc, s, visit_brief_json);
 	}
 	if (rc == 0) {
 		rc = db_prepare(r->db, &s,
 		                "SELECT id, title, amount_wan, signed_at, ceremony_id FROM agreements WHERE lead_id = ? ORDER BY id",
 		                "i", l.id);
-		rc = add_rows(r, out, "agreements", rc, s, agreement_brief_json);
+		rc = rows_into(r, out, "agreements", rc, s, agreement_brief_json);
 	}
 	if (rc == 0) {
 		rc = db_prepare(r->db, &s, "SELECT id, title, status FROM problems WHERE lead_ref = ? ORDER BY id DESC", "t",
 		                arena_printf(r->arena, "%lld", (long long)l.id));
-		rc = add_rows(r, out, "problems", rc, s, problem_brief_json);
+		rc = rows_into(r, out, "problems", rc, s, problem_brief_json);
 	}
 	if (rc < 0) {
 		json_decref(out);

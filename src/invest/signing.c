@@ -157,27 +157,39 @@ void signer_list(struct request *r)
 	reply_rows(r, rc, s, signer_json, 0);
 }
 
-/* A ceremony the caller may see: its host on the caller's branch of the tree. */
-static bool ceremony_for_caller(struct request *r, int64_t *ret_id, const char **ret_host_path)
+/*
+** The ceremony (or agreement) of the route's {id}, if its ceremony's host is
+** on the caller's branch of the tree: `from` joins the host as `o` given the
+** id as ?1.  Answers 404 `missing` (or the database error) otherwise.
+*/
+static bool hosted_for_caller(struct request *r, const char *from, const char *missing, const char *message,
+                              int64_t *ret_id, const char **ret_host_path)
 {
 	int64_t id;
 	if (!route_param_id(r, "id", &id))
 		return false;
-	const char *area = desk_service_area(r);
 	struct db_stmt *s;
 	int rc = db_prepare(r->db, &s,
-	                    "SELECT o.path FROM ceremonies c JOIN orgs o ON o.id = c.host_org_id WHERE c.id = ?1"
-	                    " AND (substr(o.path, 1, length(?2)) = ?2 OR substr(?2, 1, length(o.path)) = o.path)",
-	                    "it", id, area);
+	                    arena_printf(r->arena,
+	                                 "SELECT o.path FROM %s"
+	                                 " AND (substr(o.path, 1, length(?2)) = ?2 OR substr(?2, 1, length(o.path)) = o.path)",
+	                                 from),
+	                    "it", id, desk_service_area(r));
 	if (rc == 0 && (rc = db_step(s)) == DB_ROW)
 		*ret_host_path = arena_strdup(r->arena, db_column_text(s, 0));
 	db_finalize(s);
 	if (rc == DB_DONE)
-		reply_error(r, 404, "unknown_ceremony", NULL, "签约仪式不存在 (no such ceremony)");
+		reply_error(r, 404, missing, NULL, "%s", message);
 	else if (rc < 0)
 		reply_db_error(r, rc);
 	*ret_id = id;
 	return rc == DB_ROW;
+}
+
+static bool ceremony_for_caller(struct request *r, int64_t *ret_id, const char **ret_host_path)
+{
+	return hosted_for_caller(r, "ceremonies c JOIN orgs o ON o.id = c.host_org_id WHERE c.id = ?1", "unknown_ceremony",
+	                         "签约仪式不存在 (no such ceremony)", ret_id, ret_host_path);
 }
 
 /*
@@ -450,28 +462,12 @@ void agreement_post(struct request *r)
 		reply_json(r, 201, json_pack("{s:I, s:s, s:s}", "id", (json_int_t)id, "title", title, "document_sha256", sha));
 }
 
-/* An agreement the caller may see (its ceremony's host on the caller's branch); fills the host path. */
 static bool agreement_for_caller(struct request *r, int64_t *ret_id, const char **ret_host_path)
 {
-	int64_t id;
-	if (!route_param_id(r, "id", &id))
-		return false;
-	const char *area = desk_service_area(r);
-	struct db_stmt *s;
-	int rc = db_prepare(r->db, &s,
-	                    "SELECT o.path FROM agreements a JOIN ceremonies c ON c.id = a.ceremony_id"
-	                    " JOIN orgs o ON o.id = c.host_org_id WHERE a.id = ?1"
-	                    " AND (substr(o.path, 1, length(?2)) = ?2 OR substr(?2, 1, length(o.path)) = o.path)",
-	                    "it", id, area);
-	if (rc == 0 && (rc = db_step(s)) == DB_ROW)
-		*ret_host_path = arena_strdup(r->arena, db_column_text(s, 0));
-	db_finalize(s);
-	if (rc == DB_DONE)
-		reply_error(r, 404, "unknown_agreement", NULL, "签约协议不存在 (no such agreement)");
-	else if (rc < 0)
-		reply_db_error(r, rc);
-	*ret_id = id;
-	return rc == DB_ROW;
+	return hosted_for_caller(r,
+	                         "agreements a JOIN ceremonies c ON c.id = a.ceremony_id JOIN orgs o ON o.id = c.host_org_id"
+	                         " WHERE a.id = ?1",
+	                         "unknown_agreement", "签约协议不存在 (no such agreement)", ret_id, ret_host_path);
 }
 
 /*

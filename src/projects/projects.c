@@ -569,18 +569,6 @@ while ((rc = db_step(s)) == DB_ROW)
 
 /* ---- one project ------------------------------------------------------ */
 
-/* Append the rows of a query to an array under key, each made by row(). */
-static int append_rows(struct request *r, json_t *obj, const char *key, int rc, struct db_stmt *s,
-                       json_t *(*row)(struct request *r, struct db_stmt *s))
-{
-	json_t *list = json_array();
-	while (rc >= 0 && (rc = db_step(s)) == DB_ROW)
-		json_array_append_new(list, row(r, s));
-	db_finalize(s);
-	json_object_set_new(obj, key, list);
-	return rc == DB_DONE ? 0 : rc;
-}
-
 const char project_item_select[] =
     "SELECT i.id, i.item_code, a.name, g.code, g.name, i.limit_days, i.limit_hours, i.status, i.latest_start,"
     " i.latest_finish, i.earliest_finish, i.critical, i.accepted_at, i.due_at, i.done_at, i.working_days,"
@@ -691,14 +679,14 @@ void project_get(struct request *r)
 	                             " ORDER BY coalesce(i.latest_start, 1e9), a.sort",
 	                             project_item_select),
 	                "ii", p.id, department ? r->who.org_id : (int64_t)0);
-	rc = append_rows(r, out, "items", rc, s, project_item_json);
+	rc = rows_into(r, out, "items", rc, s, project_item_json);
 	if (rc == 0) {
 		rc = db_prepare(r->db, &s,
 		                "SELECT m.kind, t.target, t.actual FROM (SELECT 'start' AS kind, 0 AS n UNION ALL"
 		                " SELECT 'structure', 1 UNION ALL SELECT 'complete', 2 UNION ALL SELECT 'produce', 3) m"
 		                " LEFT JOIN project_milestones t ON t.project_id = ? AND t.kind = m.kind ORDER BY m.n",
 		                "i", p.id);
-		rc = append_rows(r, out, "milestones", rc, s, milestone_json);
+		rc = rows_into(r, out, "milestones", rc, s, milestone_json);
 	}
 	if (rc == 0) {
 		rc = db_prepare(r->db, &s,
@@ -706,28 +694,28 @@ void project_get(struct request *r)
 		                " JOIN problem_categories c ON c.code = p.category JOIN orgs g ON g.id = p.department_org_id"
 		                " WHERE p.project_ref = ? ORDER BY p.id DESC",
 		                "t", p.code);
-		rc = append_rows(r, out, "problems", rc, s, linked_problem_json);
+		rc = rows_into(r, out, "problems", rc, s, linked_problem_json);
 	}
 	if (rc == 0 && !department) {
 		rc = db_prepare(r->db, &s,
 		                arena_printf(r->arena, "%s WHERE f.project_id = ? ORDER BY f.id DESC LIMIT 50",
 		                             project_followup_select),
 		                "i", p.id);
-		rc = append_rows(r, out, "followups", rc, s, project_followup_json);
+		rc = rows_into(r, out, "followups", rc, s, project_followup_json);
 	}
 	if (rc == 0 && !department) {
 		rc = db_prepare(r->db, &s,
 		                arena_printf(r->arena, "%s WHERE n.project_id = ? ORDER BY n.due DESC, n.id DESC LIMIT 50",
 		                             project_inspection_select),
 		                "i", p.id);
-		rc = append_rows(r, out, "inspections", rc, s, project_inspection_json);
+		rc = rows_into(r, out, "inspections", rc, s, project_inspection_json);
 	}
 	if (rc == 0 && !department) { /* a project that came from a signed lead carries its agreements */
 		rc = db_prepare(r->db, &s,
 		                "SELECT a.id, a.title, a.amount_wan, a.document_name, a.document_sha256, a.signed_at FROM agreements a"
 		                " WHERE a.lead_id = (SELECT CAST(lead_ref AS INTEGER) FROM projects WHERE id = ?) ORDER BY a.id",
 		                "i", p.id);
-		rc = append_rows(r, out, "agreements", rc, s, project_agreement_json);
+		rc = rows_into(r, out, "agreements", rc, s, project_agreement_json);
 	}
 	if (rc == 0 && !department) {
 		rc = db_prepare(r->db, &s,
@@ -735,7 +723,7 @@ void project_get(struct request *r)
 		                " LEFT JOIN project_items i ON i.id = e.item_id LEFT JOIN approval_items a ON a.code = i.item_code"
 		                " WHERE e.project_id = ? ORDER BY e.id DESC LIMIT 100",
 		                "i", p.id);
-		rc = append_rows(r, out, "events", rc, s, event_json);
+		rc = rows_into(r, out, "events", rc, s, event_json);
 	}
 	if (rc < 0) {
 		json_decref(out);

@@ -374,3 +374,43 @@ long long db_count(struct test_server *s, const char *sql)
 	sqlite3_close(db);
 	return n;
 }
+
+void client_login_as(struct client *c, struct test_server *s, const char *username)
+{
+	char password[128];
+	client_init(c, s);
+	snprintf(password, sizeof password, "%s-password", username);
+	assert_int_equal(client_login(c, username, password), 200);
+}
+
+static long client_vcall(struct client *c, struct response *ret, const char *method, const char *path,
+                         const char *fmt, va_list ap)
+{
+	char body[8192];
+	if (fmt)
+		vsnprintf(body, sizeof body, fmt, ap);
+	client_request(c, ret, method, path, fmt ? body : NULL, NULL, NULL);
+	return ret->status;
+}
+
+long client_callf(struct client *c, struct response *ret, const char *method, const char *path, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	long status = client_vcall(c, ret, method, path, fmt, ap);
+	va_end(ap);
+	return status;
+}
+
+long client_statusf(struct client *c, const char *method, const char *path, char code[48], const char *fmt, ...)
+{
+	struct response r;
+	va_list ap;
+	va_start(ap, fmt);
+	long status = client_vcall(c, &r, method, path, fmt, ap);
+	va_end(ap);
+	if (code)
+		snprintf(code, 48, "%s", status >= 400 ? error_code(&r) : "");
+	response_free(&r);
+	return status;
+}

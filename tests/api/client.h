@@ -65,6 +65,14 @@ void client_request(struct client *c, struct response *ret, const char *method, 
                     const char *content_type, const char *const *extra_headers);
 /* Log in; returns the status; remembers the CSRF token. */
 long client_login(struct client *c, const char *username, const char *password);
+/* client_init and log in as a user made by add_user() (password username + "-password"); asserts 200. */
+void client_login_as(struct client *c, struct test_server *s, const char *username);
+/* client_request with a printf-formatted JSON body (NULL fmt: no body); returns the status. */
+long client_callf(struct client *c, struct response *ret, const char *method, const char *path, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+/* The same keeping only the status, and the error code (or "" on success) in code[48] if not NULL. */
+long client_statusf(struct client *c, const char *method, const char *path, char code[48], const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
 /* Sign with an API key: send as a channel would (timestamp now unless ts != 0, nonce random unless given). */
 void client_signed(struct client *c, struct response *ret, const char *method, const char *path, const char *body,
                    long long ts, const char *nonce);

@@ -27,43 +27,8 @@ static struct test_server server;
 static struct client admin, officer, cl_officer, mw_officer, leader;
 static long long enterprise, lead;
 
-static void login_as(struct client *c, const char *username)
-{
-	char password[64];
-	client_init(c, &server);
-	snprintf(password, sizeof password, "%s-password", username);
-	assert_int_equal(client_login(c, username, password), 200);
-}
 
-static long call(struct client *c, struct response *r, const char *method, const char *path, const char *fmt, ...)
-{
-	char body[8192];
-	if (fmt) {
-		va_list ap;
-		va_start(ap, fmt);
-		vsnprintf(body, sizeof body, fmt, ap);
-		va_end(ap);
-	}
-	client_request(c, r, method, path, fmt ? body : NULL, NULL, NULL);
-	return r->status;
-}
 
-/* Status and error code (or "") of a request whose answer is not otherwise needed. */
-static long send_body(struct client *c, const char *method, const char *path, char code[48], const char *fmt, ...)
-{
-	char body[8192];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(body, sizeof body, fmt, ap);
-	va_end(ap);
-	struct response r;
-	client_request(c, &r, method, path, body, NULL, NULL);
-	if (code)
-		snprintf(code, 48, "%s", r.status >= 400 ? error_code(&r) : "");
-	long status = r.status;
-	response_free(&r);
-	return status;
-}
 
 static const char *str(json_t *o, const char *key)
 {
@@ -83,13 +48,13 @@ static int setup(void **state)
 	add_user(&server, "city-leader", "leader", "350100");
 	add_user(&server, "city-agent", "agent", "350100-xzfw");
 	server_start_process(&server, NULL);
-	login_as(&admin, "admin");
-	login_as(&officer, "ja-officer");
-	login_as(&cl_officer, "cl-officer");
-	login_as(&mw_officer, "mw-officer");
-	login_as(&leader, "city-leader");
+	client_login_as(&admin, &server, "admin");
+	client_login_as(&officer, &server, "ja-officer");
+	client_login_as(&cl_officer, &server, "cl-officer");
+	client_login_as(&mw_officer, &server, "mw-officer");
+	client_login_as(&leader, &server, "city-leader");
 	struct response r;
-	assert_int_equal(call(&admin, &r, "POST", "/api/v1/enterprises",
+	assert_int_equal(client_callf(&admin, &r, "POST", "/api/v1/enterprises",
 	                      "{\"name\":\"福建海风重工有限公司\",\"credit_code\":\"91350111MA2AB0123Y\",\"district\":\"350111\","
 	                      "\"industry\":\"新能源\",\"contact_name\":\"陈总\",\"contact_phone\":\"0591-12345678\"}"),
 	                 201);
@@ -117,27 +82,27 @@ static void test_same_investor_not_entered_twice(void **state)
 	(void)state;
 	char code[48];
 	long long before = db_count(&server, "SELECT count(*) FROM enterprises");
-	assert_int_equal(send_body(&officer, "POST", "/api/v1/invest/leads", code, new_lead, "海风重工", "91350111MA2AB0124X", ""),
+	assert_int_equal(client_statusf(&officer, "POST", "/api/v1/invest/leads", code, new_lead, "海风重工", "91350111MA2AB0124X", ""),
 	                 422);
 	assert_string_equal(code, "invalid_credit_code");
-	assert_int_equal(send_body(&officer, "POST", "/api/v1/invest/leads", code, new_lead, "另一个名字",
+	assert_int_equal(client_statusf(&officer, "POST", "/api/v1/invest/leads", code, new_lead, "另一个名字",
 	                           "91350111MA2AB0123Y", ""),
 	                 409);
 	assert_string_equal(code, "enterprise_exists"); /* the credit code is registered */
 	/* The same name without 有限公司 is the same investor, unless the officer says otherwise. */
-	assert_int_equal(send_body(&officer, "POST", "/api/v1/invest/leads", code, new_lead, "福建海风重工",
+	assert_int_equal(client_statusf(&officer, "POST", "/api/v1/invest/leads", code, new_lead, "福建海风重工",
 	                           "91350111MA2AB0132W", ""),
 	                 409);
 	assert_string_equal(code, "enterprise_name_exists");
 	assert_int_equal(db_count(&server, "SELECT count(*) FROM enterprises"), before);
 	assert_int_equal(db_count(&server, "SELECT count(*) FROM leads"), 0);
-	assert_int_equal(send_body(&officer, "POST", "/api/v1/invest/leads", code, new_lead, "福建海风重工",
+	assert_int_equal(client_statusf(&officer, "POST", "/api/v1/invest/leads", code, new_lead, "福建海风重工",
 	                           "91350111MA2AB0132W", ",\"confirm_new_name\":true"),
 	                 201);
 	assert_int_equal(db_count(&server, "SELECT count(*) FROM enterprises"), before + 1);
 	/* A lead for the registered enterprise. */
 	struct response r;
-	assert_int_equal(call(&officer, &r, "POST", "/api/v1/invest/leads",
+	assert_int_equal(client_callf(&officer, &r, "POST", "/api/v1/invest/leads",
 	                      "{\"title\":\"海上风电运维中心\",\"source\":\"展会\",\"industry\":\"新能源\",\"investment_wan\":"
 	                      "300000,\"enterprise\":%lld}",
 	                      enterprise),
@@ -151,7 +116,7 @@ static char lead_path[64];
 
 static long stage(struct client *c, const char *body, char code[48])
 {
-	return send_body(c, "POST", lead_path, code, "%s", body);
+	return client_statusf(c, "POST", lead_path, code, "%s", body);
 }
 
 static void test_stages_one_at_a_time(void **state)
@@ -170,7 +135,7 @@ static void test_stages_one_at_a_time(void **state)
 	struct response r;
 	char path[64];
 	snprintf(path, sizeof path, "/api/v1/invest/leads/%lld", lead);
-	assert_int_equal(call(&officer, &r, "GET", path, NULL), 200);
+	assert_int_equal(client_callf(&officer, &r, "GET", path, NULL), 200);
 	assert_string_equal(str(r.json, "stage"), "negotiating");
 	json_t *events = json_object_get(r.json, "events");
 	assert_int_equal(json_array_size(events), 2);
@@ -190,10 +155,10 @@ static void *race(void *arg)
 {
 	struct racer *x = arg;
 	struct client c;
-	login_as(&c, x->username);
+	client_login_as(&c, &server, x->username);
 	pthread_barrier_wait(x->start);
 	struct response r;
-	x->status = call(&c, &r, "POST", x->path, "{}");
+	x->status = client_callf(&c, &r, "POST", x->path, "{}");
 	response_free(&r);
 	client_free(&c);
 	return NULL;
@@ -205,40 +170,40 @@ static void test_share_and_transfer(void **state)
 	char code[48], path[96];
 	struct response r;
 	snprintf(path, sizeof path, "/api/v1/invest/leads/%lld/shares", lead);
-	assert_int_equal(send_body(&cl_officer, "POST", path, code, "{\"org\":\"350105\"}"), 404);
-	assert_int_equal(send_body(&officer, "POST", path, code, "{\"org\":\"350111\"}"), 422); /* its own */
-	assert_int_equal(send_body(&officer, "POST", path, code, "{\"org\":\"350112\"}"), 201);
-	assert_int_equal(send_body(&officer, "POST", path, code, "{\"org\":\"350112\"}"), 409);
+	assert_int_equal(client_statusf(&cl_officer, "POST", path, code, "{\"org\":\"350105\"}"), 404);
+	assert_int_equal(client_statusf(&officer, "POST", path, code, "{\"org\":\"350111\"}"), 422); /* its own */
+	assert_int_equal(client_statusf(&officer, "POST", path, code, "{\"org\":\"350112\"}"), 201);
+	assert_int_equal(client_statusf(&officer, "POST", path, code, "{\"org\":\"350112\"}"), 409);
 	assert_string_equal(code, "already_shared");
 	/* 长乐 now sees it and its history, but the owner's side changes it. */
 	snprintf(path, sizeof path, "/api/v1/invest/leads/%lld", lead);
-	assert_int_equal(call(&cl_officer, &r, "GET", path, NULL), 200);
+	assert_int_equal(client_callf(&cl_officer, &r, "GET", path, NULL), 200);
 	assert_false(json_is_true(json_object_get(r.json, "owned")));
 	response_free(&r);
 	assert_int_equal(stage(&cl_officer, "{\"stage\":\"signed\"}", code), 403);
 	assert_string_equal(code, "lead_not_yours");
-	assert_int_equal(call(&mw_officer, &r, "GET", path, NULL), 404);
+	assert_int_equal(client_callf(&mw_officer, &r, "GET", path, NULL), 404);
 	response_free(&r);
 
 	/* Whom a lead can go to: the city and its 13 districts, seen from a district bureau too. */
-	assert_int_equal(call(&officer, &r, "GET", "/api/v1/invest/districts", NULL), 200);
+	assert_int_equal(client_callf(&officer, &r, "GET", "/api/v1/invest/districts", NULL), 200);
 	assert_int_equal(json_array_size(json_object_get(r.json, "items")), 14);
 	response_free(&r);
 	/* Offered to 长乐 and 马尾 at once: both districts see it, one offer at a time. */
 	snprintf(path, sizeof path, "/api/v1/invest/leads/%lld/transfers", lead);
-	assert_int_equal(send_body(&officer, "POST", path, code, "{\"to\":[\"350112\",\"350105\"]}"), 422); /* why? */
-	assert_int_equal(call(&officer, &r, "POST", path, "{\"to\":[\"350112\",\"350105\"],\"reason\":\"用地需求大,滨海片区更合适\"}"),
+	assert_int_equal(client_statusf(&officer, "POST", path, code, "{\"to\":[\"350112\",\"350105\"]}"), 422); /* why? */
+	assert_int_equal(client_callf(&officer, &r, "POST", path, "{\"to\":[\"350112\",\"350105\"],\"reason\":\"用地需求大,滨海片区更合适\"}"),
 	                 201);
 	long long transfer = json_integer_value(json_object_get(r.json, "id"));
 	response_free(&r);
-	assert_int_equal(send_body(&officer, "POST", path, code, "{\"to\":[\"350128\"],\"reason\":\"再试\"}"), 409);
+	assert_int_equal(client_statusf(&officer, "POST", path, code, "{\"to\":[\"350128\"],\"reason\":\"再试\"}"), 409);
 	assert_string_equal(code, "transfer_pending");
-	assert_int_equal(call(&mw_officer, &r, "GET", "/api/v1/invest/transfers", NULL), 200);
+	assert_int_equal(client_callf(&mw_officer, &r, "GET", "/api/v1/invest/transfers", NULL), 200);
 	assert_int_equal(json_array_size(json_object_get(r.json, "items")), 1);
 	response_free(&r);
 	char accept[96];
 	snprintf(accept, sizeof accept, "/api/v1/invest/transfers/%lld/accept", transfer);
-	assert_int_equal(send_body(&leader, "POST", accept, code, "{}"), 403); /* a leader reads, does not take */
+	assert_int_equal(client_statusf(&leader, "POST", accept, code, "{}"), 403); /* a leader reads, does not take */
 
 	/* Eight officers, four of each district, accept at the same instant: exactly one wins. */
 	enum { RACERS = 8 };
@@ -267,13 +232,13 @@ static void test_share_and_transfer(void **state)
 	                                   " WHERE t.status = 'accepted' AND l.owner_org_id = t.to_org_id"),
 	                 1);
 	snprintf(path, sizeof path, "/api/v1/invest/leads/%lld", lead);
-	assert_int_equal(call(&officer, &r, "GET", path, NULL), 200);
+	assert_int_equal(client_callf(&officer, &r, "GET", path, NULL), 200);
 	assert_false(json_is_true(json_object_get(r.json, "owned")));
 	assert_true(json_array_size(json_object_get(r.json, "events")) >= 5); /* create, stage, share, offer, accept */
 	response_free(&r);
-	assert_int_equal(send_body(&officer, "POST", accept, code, "{}"), 403); /* never offered to 晋安 */
+	assert_int_equal(client_statusf(&officer, "POST", accept, code, "{}"), 403); /* never offered to 晋安 */
 	assert_string_equal(code, "not_offered_to_you");
-	assert_int_equal(send_body(&cl_officer, "POST", accept, code, "{}"), 409); /* over, whoever won */
+	assert_int_equal(client_statusf(&cl_officer, "POST", accept, code, "{}"), 409); /* over, whoever won */
 	assert_string_equal(code, "transfer_closed");
 }
 
@@ -281,7 +246,7 @@ static void test_share_and_transfer(void **state)
 static long long issue_signer(const char *name, unsigned char sk[64])
 {
 	struct response r;
-	assert_int_equal(call(&officer, &r, "POST", "/api/v1/invest/signers", "{\"name\":\"%s\",\"organisation\":\"%s\"}", name,
+	assert_int_equal(client_callf(&officer, &r, "POST", "/api/v1/invest/signers", "{\"name\":\"%s\",\"organisation\":\"%s\"}", name,
 	                      name),
 	                 201);
 	size_t len = 0;
@@ -324,7 +289,7 @@ static void test_cloud_signing(void **state)
 	          stranger = issue_signer("无关人员", stranger_sk);
 	/* A lead of 晋安's in negotiation, for the agreement. */
 	struct response r;
-	assert_int_equal(call(&officer, &r, "POST", "/api/v1/invest/leads",
+	assert_int_equal(client_callf(&officer, &r, "POST", "/api/v1/invest/leads",
 	                      "{\"title\":\"风电运维基地\",\"source\":\"展会\",\"industry\":\"新能源\",\"investment_wan\":200000,"
 	                      "\"enterprise\":%lld}",
 	                      enterprise),
@@ -334,7 +299,7 @@ static void test_cloud_signing(void **state)
 	snprintf(lead_path, sizeof lead_path, "/api/v1/invest/leads/%lld/stage", signed_lead);
 	assert_int_equal(stage(&officer, "{\"stage\":\"negotiating\"}", NULL), 200);
 
-	assert_int_equal(call(&officer, &r, "POST", "/api/v1/invest/ceremonies",
+	assert_int_equal(client_callf(&officer, &r, "POST", "/api/v1/invest/ceremonies",
 	                      "{\"title\":\"晋安区重点项目云签约\",\"host\":\"350111\",\"held_on\":\"2020-03-05\"}"),
 	                 201);
 	long long ceremony = json_integer_value(json_object_get(r.json, "id"));
@@ -342,12 +307,12 @@ static void test_cloud_signing(void **state)
 	char b64[1024], path[128];
 	sodium_bin2base64(b64, sizeof b64, (const unsigned char *)document, strlen(document), sodium_base64_VARIANT_ORIGINAL);
 	snprintf(path, sizeof path, "/api/v1/invest/ceremonies/%lld/agreements", ceremony);
-	assert_int_equal(send_body(&officer, "POST", path, NULL,
+	assert_int_equal(client_statusf(&officer, "POST", path, NULL,
 	                           "{\"title\":\"风电运维基地\",\"amount_wan\":200000,\"document_name\":\"协议.txt\","
 	                           "\"document\":\"%s\",\"parties\":[{\"signer\":%lld,\"role\":\"甲方\"}]}",
 	                           b64, gov),
 	                 422); /* two parties at least */
-	assert_int_equal(call(&officer, &r, "POST", path,
+	assert_int_equal(client_callf(&officer, &r, "POST", path,
 	                      "{\"title\":\"风电运维基地\",\"amount_wan\":200000,\"lead\":%lld,\"document_name\":\"协议.txt\","
 	                      "\"document\":\"%s\",\"parties\":[{\"signer\":%lld,\"role\":\"甲方\"},{\"signer\":%lld,\"role\":"
 	                      "\"乙方\"}]}",
@@ -367,17 +332,17 @@ static void test_cloud_signing(void **state)
 	char sign_path[96], sig[129], code[48];
 	snprintf(sign_path, sizeof sign_path, "/api/v1/public/agreements/%lld/signatures", agreement);
 	sign_hex(stranger_sk, (const unsigned char *)document, strlen(document), sig);
-	assert_int_equal(send_body(&anonymous, "POST", sign_path, code, "{\"signer\":%lld,\"signature\":\"%s\"}", firm, sig), 422);
+	assert_int_equal(client_statusf(&anonymous, "POST", sign_path, code, "{\"signer\":%lld,\"signature\":\"%s\"}", firm, sig), 422);
 	assert_string_equal(code, "bad_signature"); /* someone else's key */
-	assert_int_equal(send_body(&anonymous, "POST", sign_path, code, "{\"signer\":%lld,\"signature\":\"%s\"}", stranger, sig),
+	assert_int_equal(client_statusf(&anonymous, "POST", sign_path, code, "{\"signer\":%lld,\"signature\":\"%s\"}", stranger, sig),
 	                 404);
 	assert_string_equal(code, "not_a_party");
 	sign_hex(firm_sk, (const unsigned char *)"另一份文件", strlen("另一份文件"), sig);
-	assert_int_equal(send_body(&anonymous, "POST", sign_path, code, "{\"signer\":%lld,\"signature\":\"%s\"}", firm, sig), 422);
+	assert_int_equal(client_statusf(&anonymous, "POST", sign_path, code, "{\"signer\":%lld,\"signature\":\"%s\"}", firm, sig), 422);
 	assert_int_equal(db_count(&server, "SELECT count(*) FROM signing_ledger"), 0);
 	sign_hex(firm_sk, (const unsigned char *)document, strlen(document), sig);
-	assert_int_equal(send_body(&anonymous, "POST", sign_path, code, "{\"signer\":%lld,\"signature\":\"%s\"}", firm, sig), 201);
-	assert_int_equal(send_body(&anonymous, "POST", sign_path, code, "{\"signer\":%lld,\"signature\":\"%s\"}", firm, sig), 409);
+	assert_int_equal(client_statusf(&anonymous, "POST", sign_path, code, "{\"signer\":%lld,\"signature\":\"%s\"}", firm, sig), 201);
+	assert_int_equal(client_statusf(&anonymous, "POST", sign_path, code, "{\"signer\":%lld,\"signature\":\"%s\"}", firm, sig), 409);
 	assert_string_equal(code, "already_signed");
 	/* `banyan sign` makes the same signature offline from the issued key. */
 	char dir[96], key_file[128], doc_file[128], json_file[128], out[1024];
@@ -396,7 +361,7 @@ static void test_cloud_signing(void **state)
 	snprintf(gov_sig, sizeof gov_sig, "%s", line + strlen("signature: "));
 	sign_hex(gov_sk, (const unsigned char *)document, strlen(document), sig);
 	assert_string_equal(gov_sig, sig);
-	assert_int_equal(call(&anonymous, &r, "POST", sign_path, "{\"signer\":%lld,\"signature\":\"%s\"}", gov, gov_sig), 201);
+	assert_int_equal(client_callf(&anonymous, &r, "POST", sign_path, "{\"signer\":%lld,\"signature\":\"%s\"}", gov, gov_sig), 201);
 	assert_true(json_is_true(json_object_get(r.json, "agreement_signed")));
 	response_free(&r);
 	/* The last signature signs the agreement and the lead. */
@@ -409,7 +374,7 @@ static void test_cloud_signing(void **state)
 
 	/* Offline verification from the export. */
 	snprintf(path, sizeof path, "/api/v1/invest/agreements/%lld/export", agreement);
-	assert_int_equal(call(&officer, &r, "GET", path, NULL), 200);
+	assert_int_equal(client_callf(&officer, &r, "GET", path, NULL), 200);
 	write_file(json_file, r.body, strlen(r.body));
 	response_free(&r);
 	assert_int_equal(run_banyan(NULL, out, sizeof out, "verify", json_file, doc_file, NULL), 0);
@@ -433,14 +398,14 @@ static void test_cloud_signing(void **state)
 
 	/* The public verification page: the right document's hash shows the agreement; another is not found. */
 	snprintf(path, sizeof path, "/api/v1/public/agreements/%lld/verification?sha256=%s", agreement, sha);
-	assert_int_equal(call(&anonymous, &r, "GET", path, NULL), 200);
+	assert_int_equal(client_callf(&anonymous, &r, "GET", path, NULL), 200);
 	assert_true(json_is_true(json_object_get(r.json, "valid")));
 	assert_int_equal(json_array_size(json_object_get(r.json, "parties")), 2);
 	response_free(&r);
 	crypto_hash_sha256(digest, (const unsigned char *)changed, strlen(changed));
 	sodium_bin2hex(sha, sizeof sha, digest, sizeof digest);
 	snprintf(path, sizeof path, "/api/v1/public/agreements/%lld/verification?sha256=%s", agreement, sha);
-	assert_int_equal(call(&anonymous, &r, "GET", path, NULL), 404);
+	assert_int_equal(client_callf(&anonymous, &r, "GET", path, NULL), 404);
 	response_free(&r);
 	client_free(&anonymous);
 }
@@ -450,19 +415,19 @@ static void test_signed_lead_becomes_project(void **state)
 	(void)state;
 	char code[48], path[96];
 	snprintf(path, sizeof path, "/api/v1/invest/leads/%lld/project", lead); /* 长乐's or 马尾's now, negotiating */
-	assert_int_equal(send_body(&officer, "POST", path, code, "{\"code\":\"2020-350111-38-03-000001\",\"level\":\"municipal\"}"),
+	assert_int_equal(client_statusf(&officer, "POST", path, code, "{\"code\":\"2020-350111-38-03-000001\",\"level\":\"municipal\"}"),
 	                 403);
 	snprintf(path, sizeof path, "/api/v1/invest/leads/%lld/project", signed_lead);
-	assert_int_equal(send_body(&officer, "POST", path, code, "{\"code\":\"2020-35011-38-03-000001\",\"level\":\"municipal\"}"),
+	assert_int_equal(client_statusf(&officer, "POST", path, code, "{\"code\":\"2020-35011-38-03-000001\",\"level\":\"municipal\"}"),
 	                 422);
 	assert_int_equal(db_count(&server, "SELECT count(*) FROM projects"), 0);
 	struct response r;
-	assert_int_equal(call(&officer, &r, "POST", path,
+	assert_int_equal(client_callf(&officer, &r, "POST", path,
 	                      "{\"code\":\"2020-350111-38-03-000001\",\"level\":\"municipal\",\"agent\":\"city-agent\"}"),
 	                 201);
 	long long project = json_integer_value(json_object_get(r.json, "project"));
 	response_free(&r);
-	assert_int_equal(send_body(&officer, "POST", path, code, "{\"code\":\"2020-350111-38-03-000002\",\"level\":\"municipal\"}"),
+	assert_int_equal(client_statusf(&officer, "POST", path, code, "{\"code\":\"2020-350111-38-03-000002\",\"level\":\"municipal\"}"),
 	                 409);
 	assert_string_equal(code, "already_project");
 	/* Each points at the other, and the project carries the lead's investor, district and money. */
@@ -475,14 +440,14 @@ static void test_signed_lead_becomes_project(void **state)
 	assert_int_equal(db_count(&server, sql), 1);
 	/* It carries the lead's signed agreement and its document. */
 	snprintf(path, sizeof path, "/api/v1/projects/%lld", project);
-	assert_int_equal(call(&officer, &r, "GET", path, NULL), 200);
+	assert_int_equal(client_callf(&officer, &r, "GET", path, NULL), 200);
 	json_t *agreements = json_object_get(r.json, "agreements");
 	assert_int_equal(json_array_size(agreements), 1);
 	long long agreement = json_integer_value(json_object_get(json_array_get(agreements, 0), "id"));
 	assert_non_null(json_string_value(json_object_get(json_array_get(agreements, 0), "signed_at")));
 	response_free(&r);
 	snprintf(path, sizeof path, "/api/v1/projects/%lld/agreements/%lld/document", project, agreement);
-	assert_int_equal(call(&officer, &r, "GET", path, NULL), 200);
+	assert_int_equal(client_callf(&officer, &r, "GET", path, NULL), 200);
 	assert_non_null(strstr(r.body, "晋安区海上风电运维中心投资合作协议"));
 	response_free(&r);
 }
@@ -492,40 +457,40 @@ static void test_visits_and_problems(void **state)
 	(void)state;
 	char code[48];
 	struct response r;
-	assert_int_equal(send_body(&officer, "POST", "/api/v1/invest/key-enterprises", code,
+	assert_int_equal(client_statusf(&officer, "POST", "/api/v1/invest/key-enterprises", code,
 	                           "{\"enterprise\":%lld,\"officer\":\"ja-officer\",\"every_days\":14}", enterprise),
 	                 200);
-	assert_int_equal(send_body(&officer, "POST", "/api/v1/invest/visits", code,
+	assert_int_equal(client_statusf(&officer, "POST", "/api/v1/invest/visits", code,
 	                           "{\"enterprise\":%lld,\"mode\":\"video\",\"discussed\":\"用地\"}", enterprise),
 	                 422);
-	assert_int_equal(send_body(&officer, "POST", "/api/v1/invest/visits", code,
+	assert_int_equal(client_statusf(&officer, "POST", "/api/v1/invest/visits", code,
 	                           "{\"enterprise\":%lld,\"mode\":\"online\",\"happened_on\":\"2099-01-01\",\"discussed\":\"用地\"}",
 	                           enterprise),
 	                 422);
-	assert_int_equal(send_body(&officer, "POST", "/api/v1/invest/visits", code,
+	assert_int_equal(client_statusf(&officer, "POST", "/api/v1/invest/visits", code,
 	                           "{\"enterprise\":%lld,\"lead\":%lld,\"mode\":\"online\",\"discussed\":\"线上大走访:用地与用电\"}",
 	                           enterprise, signed_lead),
 	                 201);
-	assert_int_equal(call(&officer, &r, "GET", "/api/v1/invest/key-enterprises?mine=1", NULL), 200);
+	assert_int_equal(client_callf(&officer, &r, "GET", "/api/v1/invest/key-enterprises?mine=1", NULL), 200);
 	json_t *k = json_array_get(json_object_get(r.json, "items"), 0);
 	assert_non_null(k);
 	assert_false(json_is_true(json_object_get(k, "overdue"))); /* visited today, next in 14 days */
 	response_free(&r);
 	/* A problem raised on the visit goes to the desk with its lead. */
-	assert_int_equal(send_body(&officer, "POST", "/api/v1/problems", code,
+	assert_int_equal(client_statusf(&officer, "POST", "/api/v1/problems", code,
 	                           "{\"enterprise\":%lld,\"category\":\"land\",\"title\":\"用地指标\",\"description\":\"走访收集\","
 	                           "\"lead\":\"999999\"}",
 	                           enterprise),
 	                 422);
 	assert_string_equal(code, "unknown_lead");
-	assert_int_equal(send_body(&officer, "POST", "/api/v1/problems", code,
+	assert_int_equal(client_statusf(&officer, "POST", "/api/v1/problems", code,
 	                           "{\"enterprise\":%lld,\"category\":\"land\",\"title\":\"用地指标\",\"description\":\"走访收集\","
 	                           "\"lead\":\"%lld\"}",
 	                           enterprise, signed_lead),
 	                 201);
 	char path[64];
 	snprintf(path, sizeof path, "/api/v1/invest/leads/%lld", signed_lead);
-	assert_int_equal(call(&officer, &r, "GET", path, NULL), 200);
+	assert_int_equal(client_callf(&officer, &r, "GET", path, NULL), 200);
 	assert_int_equal(json_array_size(json_object_get(r.json, "problems")), 1);
 	assert_int_equal(json_array_size(json_object_get(r.json, "visits")), 1);
 	response_free(&r);
@@ -535,7 +500,7 @@ static void test_statistics(void **state)
 {
 	(void)state;
 	struct response r;
-	assert_int_equal(call(&leader, &r, "GET", "/api/v1/invest/stats", NULL), 200);
+	assert_int_equal(client_callf(&leader, &r, "GET", "/api/v1/invest/stats", NULL), 200);
 	json_t *funnel = json_object_get(r.json, "funnel");
 	assert_int_equal(json_array_size(funnel), 6);
 	/* Three leads in all; two reached negotiation; one was signed (and became a project). */
@@ -548,7 +513,7 @@ static void test_statistics(void **state)
 	assert_int_equal(json_integer_value(json_object_get(json_array_get(signing, 0), "amount_wan")), 200000);
 	assert_int_equal(json_integer_value(json_object_get(r.json, "landed")), 1);
 	response_free(&r);
-	assert_int_equal(call(&leader, &r, "GET", "/api/v1/invest/stats?table=signing&format=xlsx", NULL), 200);
+	assert_int_equal(client_callf(&leader, &r, "GET", "/api/v1/invest/stats?table=signing&format=xlsx", NULL), 200);
 	assert_true(has_header(&r, "Content-Type: application/vnd.openxmlformats"));
 	response_free(&r);
 }

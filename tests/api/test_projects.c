@@ -32,38 +32,8 @@ static char query_code[16];
 
 #define CODE "2020-350111-39-03-000001"
 
-static void login_as(struct client *c, const char *username)
-{
-	char password[64];
-	client_init(c, &server);
-	snprintf(password, sizeof password, "%s-password", username);
-	assert_int_equal(client_login(c, username, password), 200);
-}
 
-/* Send a request with a printf-formatted body (NULL fmt: none); the caller frees r. */
-static long call(struct client *c, struct response *r, const char *method, const char *path, const char *fmt, ...)
-{
-	char body[4096];
-	if (fmt) {
-		va_list ap;
-		va_start(ap, fmt);
-		vsnprintf(body, sizeof body, fmt, ap);
-		va_end(ap);
-	}
-	client_request(c, r, method, path, fmt ? body : NULL, NULL, NULL);
-	return r->status;
-}
 
-/* The same, keeping only the status and the error code (or "" on success). */
-static long send_body(struct client *c, const char *method, const char *path, char code[48], const char *body)
-{
-	struct response r;
-	long status = call(c, &r, method, path, "%s", body);
-	if (code)
-		snprintf(code, 48, "%s", status >= 400 ? error_code(&r) : "");
-	response_free(&r);
-	return status;
-}
 
 static const char *str(json_t *o, const char *key)
 {
@@ -87,7 +57,7 @@ static void start_at(const char *instant)
 	struct client *all[] = {&admin, &agent, &fgj, &zrzy, &zjj, &outsider};
 	static const char *const names[] = {"admin", "agent", "ja-fgj", "zrzy", "zjj", "cl-officer"};
 	for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
-		login_as(all[i], names[i]);
+		client_login_as(all[i], &server, names[i]);
 }
 
 static void forget_sessions(void)
@@ -114,7 +84,7 @@ static int setup(void **state)
 	add_user(&server, "cl-officer", "officer", "350112-tcj");
 	start_at("2020-09-18T10:00:00+08:00");
 	struct response r;
-	assert_int_equal(call(&admin, &r, "POST", "/api/v1/enterprises",
+	assert_int_equal(client_callf(&admin, &r, "POST", "/api/v1/enterprises",
 	                      "{\"name\":\"福州新材料有限公司\",\"credit_code\":\"91350111MA2AB0123Y\",\"district\":\"350111\","
 	                      "\"industry\":\"新材料\",\"contact_name\":\"林经理\",\"contact_phone\":\"0591-12345678\"}"),
 	                 201);
@@ -141,40 +111,40 @@ static void test_register(void **state)
 	char code[48], body[512];
 	struct response r;
 	snprintf(body, sizeof body, project_body, "2020-35011-39-03-000001", enterprise, "120000", "2020-09-01");
-	assert_int_equal(send_body(&agent, "POST", "/api/v1/projects", code, body), 422);
+	assert_int_equal(client_statusf(&agent, "POST", "/api/v1/projects", code, "%s", body), 422);
 	assert_string_equal(code, "invalid_project_code");
 	snprintf(body, sizeof body, project_body, CODE, 999999LL, "120000", "2020-09-01");
-	assert_int_equal(send_body(&agent, "POST", "/api/v1/projects", code, body), 422);
+	assert_int_equal(client_statusf(&agent, "POST", "/api/v1/projects", code, "%s", body), 422);
 	assert_string_equal(code, "unknown_enterprise");
 	snprintf(body, sizeof body, project_body, CODE, enterprise, "\"很多\"", "2020-09-01");
-	assert_int_equal(send_body(&agent, "POST", "/api/v1/projects", code, body), 422);
+	assert_int_equal(client_statusf(&agent, "POST", "/api/v1/projects", code, "%s", body), 422);
 	snprintf(body, sizeof body, project_body, CODE, enterprise, "120000", "2020-09-19"); /* tomorrow */
-	assert_int_equal(send_body(&agent, "POST", "/api/v1/projects", code, body), 422);
+	assert_int_equal(client_statusf(&agent, "POST", "/api/v1/projects", code, "%s", body), 422);
 	assert_string_equal(code, "invalid_date");
 	snprintf(body, sizeof body, project_body, CODE, enterprise, "120000", "2020-09-01");
-	assert_int_equal(send_body(&outsider, "POST", "/api/v1/projects", code, body), 403); /* 长乐's officer, 晋安's firm */
-	assert_int_equal(send_body(&agent, "POST", "/api/v1/projects", code, "{\"code\":"), 400);
+	assert_int_equal(client_statusf(&outsider, "POST", "/api/v1/projects", code, "%s", body), 403); /* 长乐's officer, 晋安's firm */
+	assert_int_equal(client_statusf(&agent, "POST", "/api/v1/projects", code, "{\"code\":"), 400);
 	assert_int_equal(db_count(&server, "SELECT count(*) FROM projects"), 0);
 
-	assert_int_equal(call(&agent, &r, "POST", "/api/v1/projects", "%s", body), 201);
+	assert_int_equal(client_callf(&agent, &r, "POST", "/api/v1/projects", "%s", body), 201);
 	project = json_integer_value(json_object_get(r.json, "id"));
 	snprintf(query_code, sizeof query_code, "%s", str(r.json, "query_code"));
 	assert_int_equal(strlen(query_code), 8);
 	response_free(&r);
-	assert_int_equal(send_body(&admin, "POST", "/api/v1/projects", code, body), 409);
+	assert_int_equal(client_statusf(&admin, "POST", "/api/v1/projects", code, "%s", body), 409);
 	assert_string_equal(code, "project_code_taken");
 	assert_int_equal(db_count(&server, "SELECT count(*) FROM projects"), 1);
 
 	/* The agent (the caller) answers for it; its district is the enterprise's; it waits for a plan. */
 	char path[64];
 	snprintf(path, sizeof path, "/api/v1/projects/%lld", project);
-	assert_int_equal(call(&admin, &r, "GET", path, NULL), 200);
+	assert_int_equal(client_callf(&admin, &r, "GET", path, NULL), 200);
 	assert_string_equal(str(json_object_get(r.json, "agent"), "username"), "agent");
 	assert_string_equal(str(r.json, "district"), "350111");
 	assert_string_equal(str(r.json, "stage"), "approvals");
 	assert_int_equal(json_array_size(json_object_get(r.json, "items")), 0);
 	response_free(&r);
-	assert_int_equal(call(&outsider, &r, "GET", path, NULL), 404);
+	assert_int_equal(client_callf(&outsider, &r, "GET", path, NULL), 404);
 	response_free(&r);
 }
 
@@ -188,7 +158,7 @@ static void test_plan_backwards(void **state)
 	snprintf(plan_path, sizeof plan_path, "/api/v1/projects/%lld/plan", project);
 	/* 立项备案 (3) → 建设用地规划许可 (5) → 不动产权证书 (5) before 开工 on Monday 12 October: from Friday
 	** 18 September the first is done on the 23rd, a day after its latest finish on the 22nd. */
-	assert_int_equal(call(&agent, &r, "POST", plan_path,
+	assert_int_equal(client_callf(&agent, &r, "POST", plan_path,
 	                      "{\"targets\":{\"start\":\"2020-10-12\"},\"items\":[\"filing\",\"land_use_permit\","
 	                      "\"land_title\"],\"dry_run\":true}"),
 	                 200);
@@ -204,24 +174,24 @@ static void test_plan_backwards(void **state)
 	assert_int_equal(db_count(&server, "SELECT count(*) FROM project_items"), 0);
 
 	/* Bad plans are refused and change nothing. */
-	assert_int_equal(send_body(&agent, "POST", plan_path, code, "{\"targets\":{}}"), 422);
+	assert_int_equal(client_statusf(&agent, "POST", plan_path, code, "{\"targets\":{}}"), 422);
 	assert_int_equal(
-	    send_body(&agent, "POST", plan_path, code, "{\"targets\":{\"start\":\"2020-10-14\",\"complete\":\"2020-10-01\"}}"),
+	    client_statusf(&agent, "POST", plan_path, code, "{\"targets\":{\"start\":\"2020-10-14\",\"complete\":\"2020-10-01\"}}"),
 	    422);
 	assert_string_equal(code, "targets_out_of_order");
-	assert_int_equal(send_body(&agent, "POST", plan_path, code, "{\"targets\":{\"start\":\"2020-08-31\"}}"), 422);
+	assert_int_equal(client_statusf(&agent, "POST", plan_path, code, "{\"targets\":{\"start\":\"2020-08-31\"}}"), 422);
 	assert_string_equal(code, "date_before_project");
-	assert_int_equal(send_body(&agent, "POST", plan_path, code, "{\"targets\":{\"begin\":\"2020-10-14\"}}"), 422);
+	assert_int_equal(client_statusf(&agent, "POST", plan_path, code, "{\"targets\":{\"begin\":\"2020-10-14\"}}"), 422);
 	assert_string_equal(code, "unknown_milestone");
 	assert_int_equal(
-	    send_body(&agent, "POST", plan_path, code, "{\"targets\":{\"start\":\"2020-10-14\"},\"items\":[\"filing\",\"x\"]}"),
+	    client_statusf(&agent, "POST", plan_path, code, "{\"targets\":{\"start\":\"2020-10-14\"},\"items\":[\"filing\",\"x\"]}"),
 	    422);
 	assert_string_equal(code, "unknown_item");
 	assert_int_equal(db_count(&server, "SELECT count(*) FROM project_plans"), 0);
 	assert_int_equal(db_count(&server, "SELECT count(*) FROM project_milestones"), 0);
 
 	/* Two days later, Wednesday 14 October, it can be done with a working day to spare on every item. */
-	assert_int_equal(call(&agent, &r, "POST", plan_path,
+	assert_int_equal(client_callf(&agent, &r, "POST", plan_path,
 	                      "{\"targets\":{\"start\":\"2020-10-14\"},\"items\":[\"filing\",\"land_use_permit\","
 	                      "\"land_title\"],\"reason\":\"首次计划\"}"),
 	                 201);
@@ -255,24 +225,24 @@ static void test_catalogue_refuses_cycles(void **state)
 	(void)state;
 	char code[48];
 	/* 不动产权证书 needs 建设用地规划许可, which needs 立项备案: 立项备案 cannot need 不动产权证书. */
-	assert_int_equal(send_body(&admin, "PUT", "/api/v1/projects/catalogue/filing", code,
+	assert_int_equal(client_statusf(&admin, "PUT", "/api/v1/projects/catalogue/filing", code,
 	                           "{\"name\":\"项目立项备案(核准)\",\"department\":\"350100-fgw\",\"local_department\":\"fgj\","
 	                           "\"limit_days\":3,\"gate\":\"start\",\"requires\":[\"land_title\"]}"),
 	                 422);
 	assert_string_equal(code, "prerequisite_cycle");
 	assert_int_equal(db_count(&server, "SELECT count(*) FROM approval_prereqs WHERE item = 'filing'"), 0);
-	assert_int_equal(send_body(&admin, "PUT", "/api/v1/projects/catalogue/green_licence", code,
+	assert_int_equal(client_statusf(&admin, "PUT", "/api/v1/projects/catalogue/green_licence", code,
 	                           "{\"name\":\"绿色通道许可\",\"department\":\"350100-scjg\",\"limit_days\":2,\"limit_hours\":2,"
 	                           "\"gate\":\"start\"}"),
 	                 422);
 	assert_string_equal(code, "invalid_limit");
-	assert_int_equal(send_body(&admin, "PUT", "/api/v1/projects/catalogue/green_licence", code,
+	assert_int_equal(client_statusf(&admin, "PUT", "/api/v1/projects/catalogue/green_licence", code,
 	                           "{\"name\":\"绿色通道许可\",\"department\":\"350100-scjg\",\"limit_hours\":2,"
 	                           "\"gate\":\"start\",\"requires\":[\"nothing_like_it\"]}"),
 	                 422);
 	assert_string_equal(code, "unknown_item");
 	assert_int_equal(db_count(&server, "SELECT count(*) FROM approval_items WHERE code = 'green_licence'"), 0);
-	assert_int_equal(send_body(&admin, "PUT", "/api/v1/projects/catalogue/green_licence", code,
+	assert_int_equal(client_statusf(&admin, "PUT", "/api/v1/projects/catalogue/green_licence", code,
 	                           "{\"name\":\"绿色通道许可\",\"department\":\"350100-scjg\",\"limit_hours\":2,"
 	                           "\"gate\":\"start\",\"requires\":[\"business_license\"]}"),
 	                 200);
@@ -287,7 +257,7 @@ static long move(struct client *c, const char *item_code, const char *body, char
 	         item_code);
 	snprintf(path, sizeof path, "/api/v1/projects/%lld/items/%lld/transitions", project, db_count(&server, sql));
 	struct response r;
-	long status = call(c, &r, "POST", path, "%s", body);
+	long status = client_callf(c, &r, "POST", path, "%s", body);
 	snprintf(out, 48, "%s", status == 200 ? str(r.json, "status") : error_code(&r));
 	response_free(&r);
 	return status;
@@ -309,11 +279,11 @@ static void test_departments_move_their_items(void **state)
 
 	/* 晋安区发改局 sees this project with its one item, and its inbox. */
 	snprintf(path, sizeof path, "/api/v1/projects/%lld", project);
-	assert_int_equal(call(&fgj, &r, "GET", path, NULL), 200);
+	assert_int_equal(client_callf(&fgj, &r, "GET", path, NULL), 200);
 	assert_int_equal(json_array_size(json_object_get(r.json, "items")), 1);
 	assert_null(json_object_get(r.json, "query_code"));
 	response_free(&r);
-	assert_int_equal(call(&fgj, &r, "GET", "/api/v1/projects/items", NULL), 200);
+	assert_int_equal(client_callf(&fgj, &r, "GET", "/api/v1/projects/items", NULL), 200);
 	assert_int_equal(json_array_size(json_object_get(r.json, "items")), 1);
 	response_free(&r);
 
@@ -338,7 +308,7 @@ static void test_departments_move_their_items(void **state)
 	assert_int_equal(db_count(&server, "SELECT count(*) FROM audit_log WHERE action = 'project.item'"), 5);
 
 	/* The timeline keeps every step, with the department's note. */
-	assert_int_equal(call(&agent, &r, "GET", path, NULL), 200);
+	assert_int_equal(client_callf(&agent, &r, "GET", path, NULL), 200);
 	json_t *events = json_object_get(r.json, "events");
 	const char *kinds[] = {"accept", "done", "resubmit", "return", "accept"}; /* newest first */
 	for (size_t i = 0; i < 5; i++)
@@ -352,16 +322,16 @@ static void test_milestones_in_order(void **state)
 	(void)state;
 	char code[48], path[96];
 	snprintf(path, sizeof path, "/api/v1/projects/%lld/milestones/complete", project);
-	assert_int_equal(send_body(&agent, "POST", path, code, "{\"actual\":\"2020-09-18\"}"), 409);
+	assert_int_equal(client_statusf(&agent, "POST", path, code, "{\"actual\":\"2020-09-18\"}"), 409);
 	assert_string_equal(code, "milestone_out_of_order");
 	snprintf(path, sizeof path, "/api/v1/projects/%lld/milestones/start", project);
-	assert_int_equal(send_body(&agent, "POST", path, code, "{\"actual\":\"2020-08-31\"}"), 422);
+	assert_int_equal(client_statusf(&agent, "POST", path, code, "{\"actual\":\"2020-08-31\"}"), 422);
 	assert_string_equal(code, "date_before_project");
-	assert_int_equal(send_body(&agent, "POST", path, code, "{\"actual\":\"2020-09-19\"}"), 422);
+	assert_int_equal(client_statusf(&agent, "POST", path, code, "{\"actual\":\"2020-09-19\"}"), 422);
 	assert_string_equal(code, "date_in_future");
-	assert_int_equal(send_body(&agent, "POST", path, code, "{\"actual\":\"18/09/2020\"}"), 422);
+	assert_int_equal(client_statusf(&agent, "POST", path, code, "{\"actual\":\"18/09/2020\"}"), 422);
 	snprintf(path, sizeof path, "/api/v1/projects/%lld/milestones/opening", project);
-	assert_int_equal(send_body(&agent, "POST", path, code, "{\"actual\":\"2020-09-18\"}"), 404);
+	assert_int_equal(client_statusf(&agent, "POST", path, code, "{\"actual\":\"2020-09-18\"}"), 404);
 	assert_int_equal(db_count(&server, "SELECT count(*) FROM project_milestones WHERE actual IS NOT NULL"), 0);
 	assert_int_equal(db_count(&server, "SELECT count(*) FROM projects WHERE stage = 'approvals'"), 1);
 }
@@ -372,27 +342,27 @@ static void test_follow_ups(void **state)
 	char code[48], path[96];
 	struct response r;
 	snprintf(path, sizeof path, "/api/v1/projects/%lld/followups", project);
-	assert_int_equal(send_body(&agent, "POST", path, code,
+	assert_int_equal(client_statusf(&agent, "POST", path, code,
 	                           "{\"kind\":\"visit\",\"summary\":\"走访\",\"next_action\":\"协调用地\"}"),
 	                 422); /* a next action needs its day */
-	assert_int_equal(send_body(&agent, "POST", path, code,
+	assert_int_equal(client_statusf(&agent, "POST", path, code,
 	                           "{\"kind\":\"letter\",\"summary\":\"走访\"}"),
 	                 422);
-	assert_int_equal(send_body(&agent, "POST", path, code,
+	assert_int_equal(client_statusf(&agent, "POST", path, code,
 	                           "{\"kind\":\"visit\",\"happened_on\":\"2020-09-10\",\"summary\":\"现场走访,了解用地报批\","
 	                           "\"next_action\":\"约自然资源局会商红线\",\"next_due\":\"2020-09-15\"}"),
 	                 201);
-	assert_int_equal(call(&agent, &r, "GET", "/api/v1/projects/followups", NULL), 200);
+	assert_int_equal(client_callf(&agent, &r, "GET", "/api/v1/projects/followups", NULL), 200);
 	json_t *items = json_object_get(r.json, "items");
 	assert_int_equal(json_array_size(items), 1);
 	assert_true(json_is_true(json_object_get(json_array_get(items, 0), "overdue")));
 	response_free(&r);
 	/* The next contact closes the promise and makes a new one. */
-	assert_int_equal(send_body(&agent, "POST", path, code,
+	assert_int_equal(client_statusf(&agent, "POST", path, code,
 	                           "{\"kind\":\"online\",\"summary\":\"线上会商用地红线\",\"next_action\":\"跟踪施工图审查\","
 	                           "\"next_due\":\"2020-09-30\"}"),
 	                 201);
-	assert_int_equal(call(&agent, &r, "GET", "/api/v1/projects/followups", NULL), 200);
+	assert_int_equal(client_callf(&agent, &r, "GET", "/api/v1/projects/followups", NULL), 200);
 	items = json_object_get(r.json, "items");
 	assert_int_equal(json_array_size(items), 1);
 	assert_string_equal(str(json_array_get(items, 0), "next_due"), "2020-09-30");
@@ -408,7 +378,7 @@ static void test_public_query_shows_progress_only(void **state)
 	snprintf(path, sizeof path, "/api/v1/public/projects/%s?query_code=%s", CODE, query_code);
 	struct client anonymous;
 	client_init(&anonymous, &server);
-	assert_int_equal(call(&anonymous, &r, "GET", path, NULL), 200);
+	assert_int_equal(client_callf(&anonymous, &r, "GET", path, NULL), 200);
 	assert_string_equal(str(r.json, "stage"), "approvals");
 	json_t *items = json_object_get(r.json, "items");
 	assert_int_equal(json_array_size(items), 3);
@@ -424,10 +394,10 @@ static void test_public_query_shows_progress_only(void **state)
 	}
 	response_free(&r);
 	snprintf(path, sizeof path, "/api/v1/public/projects/%s?query_code=%s", CODE, "ZZZZZZZZ");
-	assert_int_equal(call(&anonymous, &r, "GET", path, NULL), 404);
+	assert_int_equal(client_callf(&anonymous, &r, "GET", path, NULL), 404);
 	response_free(&r);
 	snprintf(path, sizeof path, "/api/v1/public/projects/%s", CODE);
-	assert_int_equal(call(&anonymous, &r, "GET", path, NULL), 404);
+	assert_int_equal(client_callf(&anonymous, &r, "GET", path, NULL), 404);
 	response_free(&r);
 	client_free(&anonymous);
 }
@@ -441,21 +411,21 @@ static void test_problems_reach_the_desk(void **state)
 	         "{\"enterprise\":%lld,\"category\":\"land\",\"title\":\"用地红线调整\",\"description\":\"代办中发现\","
 	         "\"project\":\"%s\"}",
 	         enterprise, "2020-350111-39-03-999999");
-	assert_int_equal(send_body(&agent, "POST", "/api/v1/problems", code, body), 422);
+	assert_int_equal(client_statusf(&agent, "POST", "/api/v1/problems", code, "%s", body), 422);
 	assert_string_equal(code, "unknown_project");
 	snprintf(body, sizeof body,
 	         "{\"enterprise\":%lld,\"category\":\"land\",\"title\":\"用地红线调整\",\"description\":\"代办中发现\","
 	         "\"project\":\"%s\"}",
 	         enterprise, CODE);
-	assert_int_equal(send_body(&agent, "POST", "/api/v1/problems", code, body), 201);
+	assert_int_equal(client_statusf(&agent, "POST", "/api/v1/problems", code, "%s", body), 201);
 	snprintf(path, sizeof path, "/api/v1/projects/%lld", project);
-	assert_int_equal(call(&agent, &r, "GET", path, NULL), 200);
+	assert_int_equal(client_callf(&agent, &r, "GET", path, NULL), 200);
 	json_t *problems = json_object_get(r.json, "problems");
 	assert_int_equal(json_array_size(problems), 1);
 	assert_string_equal(str(json_array_get(problems, 0), "title"), "用地红线调整");
 	response_free(&r);
 	/* The analysis counts it against the department that owns it. */
-	assert_int_equal(call(&admin, &r, "GET", "/api/v1/projects/analysis", NULL), 200);
+	assert_int_equal(client_callf(&admin, &r, "GET", "/api/v1/projects/analysis", NULL), 200);
 	json_t *categories = json_object_get(r.json, "categories");
 	assert_int_equal(json_array_size(categories), 1);
 	assert_int_equal(json_integer_value(json_object_get(json_array_get(categories, 0), "problems")), 1);
@@ -466,7 +436,7 @@ static void test_statistics(void **state)
 {
 	(void)state;
 	struct response r;
-	assert_int_equal(call(&admin, &r, "GET", "/api/v1/projects/stats?by=district", NULL), 200);
+	assert_int_equal(client_callf(&admin, &r, "GET", "/api/v1/projects/stats?by=district", NULL), 200);
 	json_t *rows = json_object_get(r.json, "rows");
 	assert_int_equal(json_array_size(rows), 1);
 	json_t *jinan = json_array_get(rows, 0);
@@ -476,15 +446,15 @@ static void test_statistics(void **state)
 	assert_int_equal(json_integer_value(json_object_get(jinan, "items_done")), 1);
 	assert_int_equal(json_integer_value(json_object_get(jinan, "items_on_time")), 1);
 	response_free(&r);
-	assert_int_equal(call(&admin, &r, "GET", "/api/v1/projects/stats?by=department", NULL), 200);
+	assert_int_equal(client_callf(&admin, &r, "GET", "/api/v1/projects/stats?by=department", NULL), 200);
 	assert_int_equal(json_array_size(json_object_get(r.json, "rows")), 2); /* 晋安区发改局, 市自然资源和规划局 */
 	response_free(&r);
-	assert_int_equal(call(&outsider, &r, "GET", "/api/v1/projects/stats?by=district", NULL), 200);
+	assert_int_equal(client_callf(&outsider, &r, "GET", "/api/v1/projects/stats?by=district", NULL), 200);
 	assert_int_equal(json_array_size(json_object_get(r.json, "rows")), 0); /* 长乐 has none */
 	response_free(&r);
-	assert_int_equal(call(&admin, &r, "GET", "/api/v1/projects/stats?by=colour", NULL), 422);
+	assert_int_equal(client_callf(&admin, &r, "GET", "/api/v1/projects/stats?by=colour", NULL), 422);
 	response_free(&r);
-	assert_int_equal(call(&admin, &r, "GET", "/api/v1/projects/stats?by=district&format=xlsx", NULL), 200);
+	assert_int_equal(client_callf(&admin, &r, "GET", "/api/v1/projects/stats?by=district&format=xlsx", NULL), 200);
 	assert_true(has_header(&r, "Content-Type: application/vnd.openxmlformats"));
 	response_free(&r);
 }
@@ -493,7 +463,7 @@ static void test_replan_keeps_history(void **state)
 {
 	(void)state;
 	struct response r;
-	assert_int_equal(call(&agent, &r, "POST", plan_path,
+	assert_int_equal(client_callf(&agent, &r, "POST", plan_path,
 	                      "{\"targets\":{\"start\":\"2020-10-30\"},\"items\":[\"land_use_permit\",\"land_title\","
 	                      "\"site_selection\"],\"reason\":\"用地红线调整,开工推迟\"}"),
 	                 201);
@@ -507,7 +477,7 @@ static void test_replan_keeps_history(void **state)
 	response_free(&r);
 	char path[64];
 	snprintf(path, sizeof path, "/api/v1/projects/%lld/plans", project);
-	assert_int_equal(call(&admin, &r, "GET", path, NULL), 200);
+	assert_int_equal(client_callf(&admin, &r, "GET", path, NULL), 200);
 	json_t *plans = json_object_get(r.json, "items");
 	assert_int_equal(json_array_size(plans), 2);
 	assert_string_equal(str(json_array_get(plans, 0), "reason"), "用地红线调整,开工推迟");
@@ -521,7 +491,7 @@ static const char *light_of(long long id, char out[16])
 	struct response r;
 	char path[64];
 	snprintf(path, sizeof path, "/api/v1/projects/%lld", id);
-	assert_int_equal(call(&admin, &r, "GET", path, NULL), 200);
+	assert_int_equal(client_callf(&admin, &r, "GET", path, NULL), 200);
 	snprintf(out, 16, "%s", str(r.json, "light"));
 	response_free(&r);
 	return out;
@@ -533,7 +503,7 @@ static bool listed_as(const char *light, long long id)
 	struct response r;
 	char path[64];
 	snprintf(path, sizeof path, "/api/v1/projects?light=%s", light);
-	assert_int_equal(call(&admin, &r, "GET", path, NULL), 200);
+	assert_int_equal(client_callf(&admin, &r, "GET", path, NULL), 200);
 	bool found = false;
 	size_t i;
 	json_t *p;
@@ -549,11 +519,11 @@ static void test_lights_follow_the_clock(void **state)
 	struct response r;
 	/* A second project whose filing (3 working days) must start by 30 September for 开工 on 12 October. */
 	snprintf(body, sizeof body, project_body, "2020-350111-39-03-000002", enterprise, "30000", "2020-09-01");
-	assert_int_equal(call(&agent, &r, "POST", "/api/v1/projects", "%s", body), 201);
+	assert_int_equal(client_callf(&agent, &r, "POST", "/api/v1/projects", "%s", body), 201);
 	long long second = json_integer_value(json_object_get(r.json, "id"));
 	response_free(&r);
 	snprintf(path, sizeof path, "/api/v1/projects/%lld/plan", second);
-	assert_int_equal(call(&agent, &r, "POST", path, "{\"targets\":{\"start\":\"2020-10-12\"},\"items\":[\"filing\"]}"),
+	assert_int_equal(client_callf(&agent, &r, "POST", path, "{\"targets\":{\"start\":\"2020-10-12\"},\"items\":[\"filing\"]}"),
 	                 201);
 	assert_string_equal(str(item_named(json_object_get(r.json, "items"), "filing"), "latest_start"), "2020-09-30");
 	response_free(&r);
