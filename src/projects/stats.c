@@ -46,30 +46,45 @@ static json_t *stats_table(struct request *r, const struct dimension *dim, int *
 	struct db_stmt *s;
 	int64_t now = clock_now();
 	int rc;
+	/*
+	 * Counts and sums come from the running totals (0006_projects.sql), the
+	 * lights from the red_at/yellow_at indexes: the rows lit at `now`.  The
+	 * scope's `o` is the district of a totals row or of an item (an item's
+	 * district is its project's).
+	 */
 	if (!by_department)
 		rc = db_prepare(r->db, &s,
 		                arena_printf(r->arena,
-		                             "SELECT %s, %s, count(*), sum(p.investment_wan), sum(p.red_at <= ?2),"
-		                             " sum(p.yellow_at <= ?2 AND NOT coalesce(p.red_at <= ?2, 0)),"
-		                             " sum(i.done), sum(i.on_time), sum(i.days), sum(i.open)"
-		                             " FROM projects p JOIN orgs o ON o.id = p.district_org_id"
-		                             " LEFT JOIN (SELECT project_id, count(*) FILTER (WHERE status = 'done') AS done,"
-		                             "  sum(on_time) AS on_time, sum(working_days) AS days,"
-		                             "  count(*) FILTER (WHERE status <> 'done') AS open"
-		                             "  FROM project_items GROUP BY project_id) i ON i.project_id = p.id"
-		                             " WHERE %s GROUP BY 1 ORDER BY 4 DESC",
+		                             "SELECT k, l, sum(n), sum(inv), sum(red), sum(yellow), sum(done), sum(on_time),"
+		                             " sum(days), sum(open) FROM ("
+		                             " SELECT %1$s AS k, %2$s AS l, p.projects AS n, p.investment_wan AS inv, 0 AS red,"
+		                             "  0 AS yellow, p.items_done AS done, p.items_on_time AS on_time, p.items_days AS days,"
+		                             "  p.items_open AS open FROM project_totals p JOIN orgs o ON o.id = p.district_org_id"
+		                             "  WHERE %3$s"
+		                             " UNION ALL SELECT %1$s, %2$s, 0, 0, 1, 0, 0, 0, 0, 0 FROM projects p"
+		                             "  JOIN orgs o ON o.id = p.district_org_id WHERE p.red_at <= ?2 AND %3$s"
+		                             " UNION ALL SELECT %1$s, %2$s, 0, 0, 0, 1, 0, 0, 0, 0 FROM projects p"
+		                             "  JOIN orgs o ON o.id = p.district_org_id"
+		                             "  WHERE p.yellow_at <= ?2 AND NOT coalesce(p.red_at <= ?2, 0) AND %3$s"
+		                             ") GROUP BY k HAVING sum(n) > 0 ORDER BY 4 DESC",
 		                             dim->key, dim->label, scope),
 		                "ti", bind, now);
 	else
 		rc = db_prepare(r->db, &s,
 		                arena_printf(r->arena,
-		                             "SELECT g.code, g.name, count(DISTINCT i.project_id), 0, sum(i.red_at <= ?2),"
-		                             " sum(i.yellow_at <= ?2 AND NOT coalesce(i.red_at <= ?2, 0)),"
-		                             " count(*) FILTER (WHERE i.status = 'done'), sum(i.on_time), sum(i.working_days),"
-		                             " count(*) FILTER (WHERE i.status <> 'done')"
-		                             " FROM project_items i JOIN orgs g ON g.id = i.department_org_id"
-		                             " JOIN projects p ON p.id = i.project_id JOIN orgs o ON o.id = p.district_org_id"
-		                             " WHERE %s GROUP BY g.id ORDER BY 5 DESC, 10 DESC",
+		                             "SELECT g.code, g.name, sum(x.n), 0, sum(x.red), sum(x.yellow), sum(x.done),"
+		                             " sum(x.on_time), sum(x.days), sum(x.open) FROM ("
+		                             " SELECT t.department_org_id AS dept, 0 AS n, 0 AS red, 0 AS yellow, t.items_done AS done,"
+		                             "  t.items_on_time AS on_time, t.items_days AS days, t.items_open AS open"
+		                             "  FROM project_item_totals t JOIN orgs o ON o.id = t.district_org_id WHERE %1$s"
+		                             " UNION ALL SELECT d.department_org_id, d.projects, 0, 0, 0, 0, 0, 0"
+		                             "  FROM project_department_totals d JOIN orgs o ON o.id = d.district_org_id WHERE %1$s"
+		                             " UNION ALL SELECT i.department_org_id, 0, 1, 0, 0, 0, 0, 0 FROM project_items i"
+		                             "  JOIN orgs o ON o.id = i.district_org_id WHERE i.red_at <= ?2 AND %1$s"
+		                             " UNION ALL SELECT i.department_org_id, 0, 0, 1, 0, 0, 0, 0 FROM project_items i"
+		                             "  JOIN orgs o ON o.id = i.district_org_id"
+		                             "  WHERE i.yellow_at <= ?2 AND NOT coalesce(i.red_at <= ?2, 0) AND %1$s"
+		                             ") x JOIN orgs g ON g.id = x.dept GROUP BY g.id HAVING sum(x.n) > 0 ORDER BY 5 DESC, 10 DESC",
 		                             scope),
 		                "ti", bind, now);
 	while (rc >= 0 && (rc = db_step(s)) == DB_ROW) {
@@ -155,15 +170,22 @@ void project_analysis(struct request *r)
 	int64_t now = clock_now();
 	struct db_stmt *s;
 	json_t *items = json_array(), *departments = json_array(), *categories = json_array();
+	/* Totals and indexes as in stats_table(); the longest time is one index step per district and item. */
 	int rc = db_prepare(r->db, &s,
 	                    arena_printf(r->arena,
-	                                 "SELECT a.code, a.name, a.limit_days, a.limit_hours,"
-	                                 " count(*) FILTER (WHERE i.status = 'done'), avg(i.working_days), max(i.working_days),"
-	                                 " sum(i.on_time), sum(i.red_at <= ?2), count(*) FILTER (WHERE i.status <> 'done')"
-	                                 " FROM project_items i JOIN approval_items a ON a.code = i.item_code"
-	                                 " JOIN projects p ON p.id = i.project_id JOIN orgs o ON o.id = p.district_org_id"
-	                                 " WHERE %s GROUP BY a.code"
-	                                 " ORDER BY coalesce(avg(i.working_days) / max(a.limit_days, 1), 0) DESC, 9 DESC",
+	                                 "SELECT a.code, a.name, a.limit_days, a.limit_hours, sum(x.done),"
+	                                 " CAST(sum(x.days) AS REAL) / nullif(sum(x.days_n), 0) AS average, max(x.longest),"
+	                                 " sum(x.on_time), sum(x.late), sum(x.open) FROM ("
+	                                 " SELECT t.item_code AS code, t.items_done AS done, t.items_days AS days,"
+	                                 "  t.items_days_n AS days_n, t.items_on_time AS on_time, 0 AS late, t.items_open AS open,"
+	                                 "  (SELECT max(m.working_days) FROM project_items m WHERE m.item_code = t.item_code"
+	                                 "   AND m.district_org_id = t.district_org_id) AS longest"
+	                                 "  FROM project_item_totals t JOIN orgs o ON o.id = t.district_org_id WHERE %1$s"
+	                                 " UNION ALL SELECT i.item_code, 0, 0, 0, 0, 1, 0, NULL FROM project_items i"
+	                                 "  JOIN orgs o ON o.id = i.district_org_id WHERE i.red_at <= ?2 AND %1$s"
+	                                 ") x JOIN approval_items a ON a.code = x.code GROUP BY a.code"
+	                                 " HAVING sum(x.done) + sum(x.open) > 0"
+	                                 " ORDER BY coalesce(average / max(a.limit_days, 1), 0) DESC, 9 DESC",
 	                                 scope),
 	                    "ti", bind, now);
 	while (rc >= 0 && (rc = db_step(s)) == DB_ROW) {
@@ -183,13 +205,16 @@ void project_analysis(struct request *r)
 		rc = db_prepare(r->db, &s,
 		                arena_printf(r->arena,
 		                             "SELECT g.code, g.name, sum(x.late), sum(x.open), sum(x.problems) FROM ("
-		                             " SELECT i.department_org_id AS dept, (i.red_at <= ?2) AS late, (i.status <> 'done') AS open,"
-		                             "  0 AS problems FROM project_items i JOIN projects p ON p.id = i.project_id"
-		                             "  JOIN orgs o ON o.id = p.district_org_id WHERE %s"
-		                             " UNION ALL SELECT q.department_org_id, 0, 0, 1 FROM problems q"
+		                             " SELECT t.department_org_id AS dept, 0 AS late, t.items_open AS open, 0 AS problems,"
+		                             "  t.items_done + t.items_open AS items"
+		                             "  FROM project_item_totals t JOIN orgs o ON o.id = t.district_org_id WHERE %1$s"
+		                             " UNION ALL SELECT i.department_org_id, 1, 0, 0, 0 FROM project_items i"
+		                             "  JOIN orgs o ON o.id = i.district_org_id WHERE i.red_at <= ?2 AND %1$s"
+		                             " UNION ALL SELECT q.department_org_id, 0, 0, 1, 0 FROM problems q"
 		                             "  JOIN projects p ON p.code = q.project_ref JOIN orgs o ON o.id = p.district_org_id"
-		                             "  WHERE %s) x JOIN orgs g ON g.id = x.dept GROUP BY g.id ORDER BY 3 DESC, 5 DESC",
-		                             scope, scope),
+		                             "  WHERE %1$s) x JOIN orgs g ON g.id = x.dept GROUP BY g.id"
+		                             " HAVING sum(x.items) + sum(x.problems) > 0 ORDER BY 3 DESC, 5 DESC",
+		                             scope),
 		                "ti", bind, now);
 	while (rc >= 0 && (rc = db_step(s)) == DB_ROW)
 		json_array_append_new(departments,
