@@ -201,6 +201,8 @@ void project_analysis(struct request *r)
 		json_array_append_new(items, row);
 	}
 	db_finalize(s);
+	/* Problems on projects are few: walk them (problems_project) and find each project by code;
+	 * the unary + keeps the planner from walking every project instead. */
 	if (rc == DB_DONE)
 		rc = db_prepare(r->db, &s,
 		                arena_printf(r->arena,
@@ -211,8 +213,8 @@ void project_analysis(struct request *r)
 		                             " UNION ALL SELECT i.department_org_id, 1, 0, 0, 0 FROM project_items i"
 		                             "  JOIN orgs o ON o.id = i.district_org_id WHERE i.red_at <= ?2 AND %1$s"
 		                             " UNION ALL SELECT q.department_org_id, 0, 0, 1, 0 FROM problems q"
-		                             "  JOIN projects p ON p.code = q.project_ref JOIN orgs o ON o.id = p.district_org_id"
-		                             "  WHERE %1$s) x JOIN orgs g ON g.id = x.dept GROUP BY g.id"
+		                             "  JOIN projects p ON p.code = +q.project_ref JOIN orgs o ON o.id = p.district_org_id"
+		                             "  WHERE q.project_ref IS NOT NULL AND %1$s) x JOIN orgs g ON g.id = x.dept GROUP BY g.id"
 		                             " HAVING sum(x.items) + sum(x.problems) > 0 ORDER BY 3 DESC, 5 DESC",
 		                             scope),
 		                "ti", bind, now);
@@ -227,8 +229,8 @@ void project_analysis(struct request *r)
 		                arena_printf(r->arena,
 		                             "SELECT c.code, c.name, count(*), count(*) FILTER (WHERE q.status <> 'closed')"
 		                             " FROM problems q JOIN problem_categories c ON c.code = q.category"
-		                             " JOIN projects p ON p.code = q.project_ref JOIN orgs o ON o.id = p.district_org_id"
-		                             " WHERE %s AND ?2 = ?2 GROUP BY c.code ORDER BY 3 DESC",
+		                             " JOIN projects p ON p.code = +q.project_ref JOIN orgs o ON o.id = p.district_org_id"
+		                             " WHERE q.project_ref IS NOT NULL AND %s AND ?2 = ?2 GROUP BY c.code ORDER BY 3 DESC",
 		                             scope),
 		                "ti", bind, now);
 	while (rc >= 0 && (rc = db_step(s)) == DB_ROW)

@@ -58,8 +58,12 @@ CREATE TABLE projects (
 );
 CREATE INDEX projects_district ON projects(district_org_id);
 CREATE INDEX projects_agent ON projects(agent_id);
-CREATE INDEX projects_red ON projects(red_at);
-CREATE INDEX projects_yellow ON projects(yellow_at);
+-- The statistics count red and yellow projects by district, level, industry
+-- and stage within these indexes (covering: no step into the table a project).
+CREATE INDEX projects_red ON projects(red_at, district_org_id, level, industry, stage);
+CREATE INDEX projects_yellow ON projects(yellow_at, red_at, district_org_id, level, industry, stage);
+-- A problem's project by code, and its district, within the index.
+CREATE INDEX projects_code_district ON projects(code, district_org_id);
 
 -- Every plan ever made for a project; the items carry the current one's dates.
 CREATE TABLE project_plans (
@@ -328,4 +332,5 @@ CREATE TABLE project_inspections (
 CREATE INDEX project_inspections_project ON project_inspections(project_id, due);
 
 -- Problems raised on a project live on the desk; find them by project code.
-CREATE INDEX problems_project ON problems(project_ref) WHERE project_ref IS NOT NULL;
+-- Covering for the problem analysis (department, category, status).
+CREATE INDEX problems_project ON problems(project_ref, department_org_id, category, status) WHERE project_ref IS NOT NULL;
