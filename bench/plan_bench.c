@@ -120,10 +120,10 @@ static void plan_sixty(struct plan *p, int32_t today)
 			p->items[i].paused = i == 18;
 		}
 	}
-	p->targets[MILESTONE_START] = today + 120;
-	p->targets[MILESTONE_STRUCTURE] = today + 300;
-	p->targets[MILESTONE_COMPLETE] = today + 500;
-	p->targets[MILESTONE_PRODUCE] = today + 560;
+	p->targets[MILESTONE_START] = today + 240;
+	p->targets[MILESTONE_STRUCTURE] = today + 420;
+	p->targets[MILESTONE_COMPLETE] = today + 620;
+	p->targets[MILESTONE_PRODUCE] = today + 680;
 }
 
 static int cmp_double(const void *a, const void *b)

@@ -8,7 +8,8 @@
 # Usage: bench/projects.sh BUILD_DIR
 # Knobs: PROJECTS_N (100000), PROJECTS_SECONDS (8), PROJECTS_CONNECTIONS (4),
 #        PROJECTS_ONLY (a regular expression: run only the endpoints whose label matches),
-#        PROJECTS_KEEP (a path: keep a copy of the loaded database there)
+#        PROJECTS_KEEP (a path: keep a copy of the loaded database there),
+#        PROJECTS_FROM (a database kept so: measure it again instead of loading; lights move with the clock)
 # The server listens on 127.0.0.1 only; every run is bounded in time.
 set -eu
 export LC_ALL=C
@@ -27,6 +28,10 @@ trap cleanup EXIT
 db=$tmp/projects.db
 port=$((20000 + RANDOM % 12000)) # below the ephemeral range
 
+if [ -n "${PROJECTS_FROM:-}" ]; then
+	cp "$PROJECTS_FROM" "$db"
+	start=$(date +%s.%N)
+else
 "$banyan" init --db "$db" >/dev/null
 adduser() { # username role org
 	echo bench-password | BANYAN_PWHASH=interactive "$banyan" user add --db "$db" --username "$1" --role "$2" --org "$3" --password-stdin >/dev/null
@@ -128,6 +133,7 @@ INSERT INTO problems(enterprise_id, category, title, description, project_ref, r
   JOIN (SELECT row_number() OVER (ORDER BY sort) - 1 AS k, code FROM problem_categories) c ON c.k = p.id % 7
   WHERE p.id % 10 = 3;
 SQL
+fi
 load=$(printf %.1f "$(echo "$(date +%s.%N) - $start" | bc)")
 sizes=$(sqlite3 "$db" "SELECT (SELECT count(*) FROM projects), (SELECT count(*) FROM project_items),
   (SELECT count(*) FROM project_item_prereqs), (SELECT count(*) FROM problems WHERE project_ref IS NOT NULL),

@@ -58,10 +58,10 @@ CREATE TABLE projects (
 );
 CREATE INDEX projects_district ON projects(district_org_id);
 CREATE INDEX projects_agent ON projects(agent_id);
--- The statistics count red and yellow projects by district, level, industry
--- and stage within these indexes (covering: no step into the table a project).
-CREATE INDEX projects_red ON projects(red_at, district_org_id, level, industry, stage);
-CREATE INDEX projects_yellow ON projects(yellow_at, red_at, district_org_id, level, industry, stage);
+-- The statistics count a group's red and yellow projects (by district,
+-- level, industry and stage, as in project_totals) in a range of these.
+CREATE INDEX projects_red ON projects(district_org_id, level, industry, stage, red_at);
+CREATE INDEX projects_yellow ON projects(district_org_id, level, industry, stage, yellow_at, red_at);
 -- A problem's project by code, and its district, within the index.
 CREATE INDEX projects_code_district ON projects(code, district_org_id);
 
@@ -108,11 +108,11 @@ CREATE TABLE project_items (
   UNIQUE (project_id, item_code)
 );
 CREATE INDEX project_items_department ON project_items(department_org_id, status);
--- Late and nearly late items for the statistics, counted within the index
--- (covering: the lights, the district for the caller's scope, who and what).
-CREATE INDEX project_items_red ON project_items(red_at, district_org_id, department_org_id, item_code)
+-- Late and nearly late items, counted for the statistics in a range of
+-- these by district, department and catalogue item (as in project_item_totals).
+CREATE INDEX project_items_red ON project_items(district_org_id, department_org_id, item_code, red_at)
   WHERE red_at IS NOT NULL;
-CREATE INDEX project_items_yellow ON project_items(yellow_at, red_at, district_org_id, department_org_id)
+CREATE INDEX project_items_yellow ON project_items(district_org_id, department_org_id, item_code, yellow_at, red_at)
   WHERE yellow_at IS NOT NULL;
 -- The longest an item took in a district is one step into this index.
 CREATE INDEX project_items_code ON project_items(item_code, district_org_id, working_days);
@@ -122,7 +122,7 @@ CREATE INDEX project_items_code ON project_items(item_code, district_org_id, wor
 -- project or an item, so they are exact and never stale: with 100,000
 -- projects and 2,000,000 items, adding the items up for each request takes
 -- seconds.  What depends on the hour (lights) is not here: the statistics
--- count it from the red_at/yellow_at indexes.
+-- count it, for each totals row, in a range of the red_at/yellow_at indexes.
 --   project_totals: projects and their items by district, level, industry
 --     and stage (every dimension the statistics group projects by).
 --   project_item_totals: items by district, department and catalogue item.
