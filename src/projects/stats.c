@@ -201,8 +201,7 @@ void project_analysis(struct request *r)
 		json_array_append_new(items, row);
 	}
 	db_finalize(s);
-	/* Problems on projects are few: walk them (problems_project) and find each project by code;
-	 * the unary + keeps the planner from walking every project instead. */
+	/* Problems on projects from project_problem_totals (0006_projects.sql), by the project's district. */
 	if (rc == DB_DONE)
 		rc = db_prepare(r->db, &s,
 		                arena_printf(r->arena,
@@ -211,9 +210,9 @@ void project_analysis(struct request *r)
 		                             "  (SELECT count(*) FROM project_items i WHERE %1$s AND i.red_at <= ?2) AS late,"
 		                             "  t.items_open AS open, 0 AS problems, t.items_done + t.items_open AS items"
 		                             "  FROM project_item_totals t JOIN orgs o ON o.id = t.district_org_id WHERE %2$s"
-		                             " UNION ALL SELECT q.department_org_id, 0, 0, 1, 0 FROM problems q"
-		                             "  JOIN projects p ON p.code = +q.project_ref JOIN orgs o ON o.id = p.district_org_id"
-		                             "  WHERE q.project_ref IS NOT NULL AND %2$s) x JOIN orgs g ON g.id = x.dept GROUP BY g.id"
+		                             " UNION ALL SELECT q.department_org_id, 0, 0, q.problems, 0 FROM project_problem_totals q"
+		                             "  JOIN orgs o ON o.id = q.district_org_id WHERE %2$s"
+		                             ") x JOIN orgs g ON g.id = x.dept GROUP BY g.id"
 		                             " HAVING sum(x.items) + sum(x.problems) > 0 ORDER BY 3 DESC, 5 DESC",
 		                             same_items, scope),
 		                "ti", bind, now);
@@ -226,10 +225,10 @@ void project_analysis(struct request *r)
 	if (rc == DB_DONE)
 		rc = db_prepare(r->db, &s,
 		                arena_printf(r->arena,
-		                             "SELECT c.code, c.name, count(*), count(*) FILTER (WHERE q.status <> 'closed')"
-		                             " FROM problems q JOIN problem_categories c ON c.code = q.category"
-		                             " JOIN projects p ON p.code = +q.project_ref JOIN orgs o ON o.id = p.district_org_id"
-		                             " WHERE q.project_ref IS NOT NULL AND %s AND ?2 = ?2 GROUP BY c.code ORDER BY 3 DESC",
+		                             "SELECT c.code, c.name, sum(q.problems), sum(q.unsolved)"
+		                             " FROM project_problem_totals q JOIN problem_categories c ON c.code = q.category"
+		                             " JOIN orgs o ON o.id = q.district_org_id"
+		                             " WHERE %s AND ?2 = ?2 GROUP BY c.code HAVING sum(q.problems) > 0 ORDER BY 3 DESC",
 		                             scope),
 		                "ti", bind, now);
 	while (rc >= 0 && (rc = db_step(s)) == DB_ROW)

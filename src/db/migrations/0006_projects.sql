@@ -62,8 +62,6 @@ CREATE INDEX projects_agent ON projects(agent_id);
 -- level, industry and stage, as in project_totals) in a range of these.
 CREATE INDEX projects_red ON projects(district_org_id, level, industry, stage, red_at);
 CREATE INDEX projects_yellow ON projects(district_org_id, level, industry, stage, yellow_at, red_at);
--- A problem's project by code, and its district, within the index.
-CREATE INDEX projects_code_district ON projects(code, district_org_id);
 
 -- Every plan ever made for a project; the items carry the current one's dates.
 CREATE TABLE project_plans (
@@ -332,5 +330,69 @@ CREATE TABLE project_inspections (
 CREATE INDEX project_inspections_project ON project_inspections(project_id, due);
 
 -- Problems raised on a project live on the desk; find them by project code.
--- Covering for the problem analysis (department, category, status).
-CREATE INDEX problems_project ON problems(project_ref, department_org_id, category, status) WHERE project_ref IS NOT NULL;
+CREATE INDEX problems_project ON problems(project_ref) WHERE project_ref IS NOT NULL;
+
+-- Problems on projects by the project's district, the department that owns
+-- them and category, for the problem analysis: kept like project_totals, by
+-- triggers on problems (a problem counts once its project_ref names a
+-- registered project) and on projects (registered after its problems, or
+-- moved to another district).
+CREATE TABLE project_problem_totals (
+  district_org_id    INTEGER NOT NULL,  -- the project's
+  department_org_id  INTEGER NOT NULL,
+  category           TEXT NOT NULL,
+  problems           INTEGER NOT NULL DEFAULT 0,
+  unsolved           INTEGER NOT NULL DEFAULT 0,  -- status <> 'closed'
+  PRIMARY KEY (district_org_id, department_org_id, category)
+) WITHOUT ROWID;
+
+CREATE TRIGGER problems_project_totals_insert AFTER INSERT ON problems WHEN NEW.project_ref IS NOT NULL BEGIN
+  INSERT INTO project_problem_totals SELECT p.district_org_id, NEW.department_org_id, NEW.category, 1, NEW.status <> 'closed'
+    FROM projects p WHERE p.code = NEW.project_ref
+    ON CONFLICT DO UPDATE SET problems = problems + 1, unsolved = unsolved + excluded.unsolved;
+END;
+
+CREATE TRIGGER problems_project_totals_delete AFTER DELETE ON problems WHEN OLD.project_ref IS NOT NULL BEGIN
+  UPDATE project_problem_totals SET problems = problems - 1, unsolved = unsolved - (OLD.status <> 'closed')
+    WHERE district_org_id = (SELECT district_org_id FROM projects WHERE code = OLD.project_ref)
+    AND department_org_id = OLD.department_org_id AND category = OLD.category;
+END;
+
+CREATE TRIGGER problems_project_totals_update AFTER UPDATE OF project_ref, department_org_id, category, status ON problems
+WHEN OLD.project_ref IS NOT NULL OR NEW.project_ref IS NOT NULL BEGIN
+  UPDATE project_problem_totals SET problems = problems - 1, unsolved = unsolved - (OLD.status <> 'closed')
+    WHERE district_org_id = (SELECT district_org_id FROM projects WHERE code = OLD.project_ref)
+    AND department_org_id = OLD.department_org_id AND category = OLD.category;
+  INSERT INTO project_problem_totals SELECT p.district_org_id, NEW.department_org_id, NEW.category, 1, NEW.status <> 'closed'
+    FROM projects p WHERE p.code = NEW.project_ref
+    ON CONFLICT DO UPDATE SET problems = problems + 1, unsolved = unsolved + excluded.unsolved;
+END;
+
+CREATE TRIGGER projects_problem_totals_insert AFTER INSERT ON projects BEGIN
+  INSERT INTO project_problem_totals
+    SELECT NEW.district_org_id, q.department_org_id, q.category, count(*), count(*) FILTER (WHERE q.status <> 'closed')
+    FROM problems q WHERE q.project_ref = NEW.code GROUP BY q.department_org_id, q.category
+    ON CONFLICT DO UPDATE SET problems = problems + excluded.problems, unsolved = unsolved + excluded.unsolved;
+END;
+
+CREATE TRIGGER projects_problem_totals_update AFTER UPDATE OF code, district_org_id ON projects BEGIN
+  UPDATE project_problem_totals SET
+    problems = problems - (SELECT count(*) FROM problems q WHERE q.project_ref = OLD.code
+      AND q.department_org_id = project_problem_totals.department_org_id AND q.category = project_problem_totals.category),
+    unsolved = unsolved - (SELECT count(*) FROM problems q WHERE q.project_ref = OLD.code AND q.status <> 'closed'
+      AND q.department_org_id = project_problem_totals.department_org_id AND q.category = project_problem_totals.category)
+    WHERE district_org_id = OLD.district_org_id;
+  INSERT INTO project_problem_totals
+    SELECT NEW.district_org_id, q.department_org_id, q.category, count(*), count(*) FILTER (WHERE q.status <> 'closed')
+    FROM problems q WHERE q.project_ref = NEW.code GROUP BY q.department_org_id, q.category
+    ON CONFLICT DO UPDATE SET problems = problems + excluded.problems, unsolved = unsolved + excluded.unsolved;
+END;
+
+CREATE TRIGGER projects_problem_totals_delete AFTER DELETE ON projects BEGIN
+  UPDATE project_problem_totals SET
+    problems = problems - (SELECT count(*) FROM problems q WHERE q.project_ref = OLD.code
+      AND q.department_org_id = project_problem_totals.department_org_id AND q.category = project_problem_totals.category),
+    unsolved = unsolved - (SELECT count(*) FROM problems q WHERE q.project_ref = OLD.code AND q.status <> 'closed'
+      AND q.department_org_id = project_problem_totals.department_org_id AND q.category = project_problem_totals.category)
+    WHERE district_org_id = OLD.district_org_id;
+END;
