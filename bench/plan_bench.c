@@ -89,8 +89,8 @@ static int plan_catalogue(struct plan *p, int32_t today)
 /*
 ** A 60-item plan shaped like a big project's: three quarters gate the start
 ** of construction, the rest structure, completion and production; each item
-** needs one to three earlier items of the same or an earlier gate (a DAG
-** some fifteen levels deep); the first 15 are done, the next 6 under way
+** needs one to three of the eight items before it (so chains are long);
+** the first 15 are done, the next 6 under way
 ** (one returned for more material), the rest not started.
 */
 static void plan_sixty(struct plan *p, int32_t today)

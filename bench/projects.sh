@@ -29,6 +29,7 @@ db=$tmp/projects.db
 port=$((20000 + RANDOM % 12000)) # below the ephemeral range
 
 if [ -n "${PROJECTS_FROM:-}" ]; then
+	echo "copying $PROJECTS_FROM ..."
 	cp "$PROJECTS_FROM" "$db"
 	start=$(date +%s.%N)
 else
@@ -135,6 +136,7 @@ INSERT INTO problems(enterprise_id, category, title, description, project_ref, r
 SQL
 fi
 load=$(printf %.1f "$(echo "$(date +%s.%N) - $start" | bc)")
+[ -n "${PROJECTS_FROM:-}" ] && load="(copied, not)"
 sizes=$(sqlite3 "$db" "SELECT (SELECT count(*) FROM projects), (SELECT count(*) FROM project_items),
   (SELECT count(*) FROM project_item_prereqs), (SELECT count(*) FROM problems WHERE project_ref IS NOT NULL),
   (SELECT sum(red_at <= strftime('%s', 'now')) FROM projects),
@@ -158,19 +160,25 @@ officer=$(cookie jinan)
 dept=$(cookie jinan-fgj)
 
 results=$tmp/results
+server_cpu() { awk '{print $14 + $15}' "/proc/$pid/stat"; } # clock ticks
 measure() { # label cookie path
 	echo "$1" | grep -Eq -- "$only" || return 0
-	local out rps p50 p99 status bytes
+	local out rps p50 p99 status bytes cpu0 cpu1 n cpu
 	# One request first: its status and size, and the page cache warmed as a user would.
 	read -r status bytes < <(curl -s -o /dev/null -w '%{http_code} %{size_download}\n' -H "Cookie: $2" "http://127.0.0.1:$port$3")
+	cpu0=$(server_cpu)
 	out=$(timeout $((seconds + 30)) wrk -t2 -c"$connections" -d"${seconds}s" --timeout 10s --latency -H "Cookie: $2" "http://127.0.0.1:$port$3")
+	cpu1=$(server_cpu)
+	# The server's CPU time (user + system) per request: steadier than latency on a shared machine.
+	n=$(echo "$out" | awk '/requests in/ {print $1}')
+	cpu=$(awk -v a="$cpu0" -v b="$cpu1" -v n="$n" -v hz="$(getconf CLK_TCK)" 'BEGIN { if (n > 0) printf "%.2f", (b - a) * 1000 / hz / n; else printf "-" }')
 	rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
 	p50=$(echo "$out" | awk '$1 == "50%" {print $2}')
 	p99=$(echo "$out" | awk '$1 == "99%" {print $2}')
 	echo "$out" | grep -q 'Non-2xx' && status="$status+non-2xx"
 	# wrk counts only the requests that finished within the run.
-	[ "$(echo "$out" | awk '/requests in/ {print $1}')" = 0 ] && p50="none" p99="> ${seconds}s"
-	printf '%-44s %9s req/s   p50 %9s   p99 %9s   (%s, %s bytes)\n' "$1" "$rps" "$p50" "$p99" "$status" "$bytes" | tee -a "$results"
+	[ "$n" = 0 ] && p50="none" p99="> ${seconds}s"
+	printf '%-44s %9s req/s   p50 %9s   p99 %9s   cpu %6s ms/req   (%s, %s bytes)\n' "$1" "$rps" "$p50" "$p99" "$cpu" "$status" "$bytes" | tee -a "$results"
 }
 echo "== measuring: wrk -t2 -c$connections -d${seconds}s per endpoint"
 : >"$results"
