@@ -136,13 +136,14 @@ INSERT INTO problems(enterprise_id, category, title, description, project_ref, r
 SQL
 fi
 load=$(printf %.1f "$(echo "$(date +%s.%N) - $start" | bc)")
-[ -n "${PROJECTS_FROM:-}" ] && load="(copied, not)"
+loaded="loaded in $load s"
+[ -n "${PROJECTS_FROM:-}" ] && loaded="copied from $PROJECTS_FROM"
 sizes=$(sqlite3 "$db" "SELECT (SELECT count(*) FROM projects), (SELECT count(*) FROM project_items),
   (SELECT count(*) FROM project_item_prereqs), (SELECT count(*) FROM problems WHERE project_ref IS NOT NULL),
   (SELECT sum(red_at <= strftime('%s', 'now')) FROM projects),
   (SELECT sum(yellow_at <= strftime('%s', 'now') AND NOT coalesce(red_at <= strftime('%s', 'now'), 0)) FROM projects)" | tr '|' ' ')
 read -r n_projects n_items n_prereqs n_problems n_red n_yellow <<<"$sizes"
-echo "  loaded in $load s: $n_projects projects ($n_red red, $n_yellow yellow now), $n_items approval items," \
+echo "  $loaded: $n_projects projects ($n_red red, $n_yellow yellow now), $n_items approval items," \
 	"$n_prereqs prerequisites, $n_problems problems on projects; database $(du -m "$db" | cut -f1) MB"
 sqlite3 "$db" 'PRAGMA wal_checkpoint(TRUNCATE)' >/dev/null
 [ -n "${PROJECTS_KEEP:-}" ] && cp "$db" "$PROJECTS_KEEP"
@@ -202,6 +203,6 @@ measure "analysis, admin" "$admin" "/api/v1/projects/analysis"
 measure "analysis, district officer" "$officer" "/api/v1/projects/analysis"
 
 echo
-echo "== results: $n_projects projects, $n_items approval items ($n_red red, $n_yellow yellow), loaded in $load s;"
+echo "== results: $n_projects projects, $n_items approval items ($n_red red, $n_yellow yellow), $loaded;"
 echo "   wrk -t2 -c$connections -d${seconds}s, 2 cores shared with wrk; target p99 < 100 ms"
 cat "$results"
