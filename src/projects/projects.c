@@ -31,9 +31,11 @@ const char *projects_scope_sql(struct request *r, int param, const char **ret_bi
 {
 	if (r->who.role == ROLE_DEPARTMENT) {
 		*ret_bind = r->who.org_path;
+		/* One primary-key step a project (project_departments is kept by triggers): a list
+		 * walking projects newest first stops after a page, and one project costs one step. */
 		return arena_printf(r->arena,
-		                    "p.id IN (SELECT project_id FROM project_items"
-		                    " WHERE department_org_id = (SELECT id FROM orgs WHERE path = ?%d))",
+		                    "EXISTS (SELECT 1 FROM project_departments WHERE project_id = p.id"
+		                    " AND department_org_id = (SELECT id FROM orgs WHERE path = ?%d))",
 		                    param);
 	}
 	*ret_bind = desk_service_area(r);

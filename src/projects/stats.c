@@ -33,6 +33,12 @@ static const struct dimension *dimension_arg(struct request *r)
 	return NULL;
 }
 
+/* The projects (x) and items (i) of a row p of project_totals, t of project_item_totals. */
+static const char same_group[] = "x.district_org_id = p.district_org_id AND x.level = p.level"
+                                 " AND x.industry = p.industry AND x.stage = p.stage";
+static const char same_items[] = "i.district_org_id = t.district_org_id AND i.department_org_id = t.department_org_id"
+                                 " AND i.item_code = t.item_code";
+
 /*
 ** One table: a row per key with projects, investment (万元), red and yellow
 ** projects, approval items done, done within their limit, and average
@@ -46,31 +52,43 @@ static json_t *stats_table(struct request *r, const struct dimension *dim, int *
 	struct db_stmt *s;
 	int64_t now = clock_now();
 	int rc;
+	/*
+	 * Counts and sums come from the running totals (0006_projects.sql), one
+	 * row per group in the caller's scope; the lights at `now` are counted
+	 * for each row in a range of projects_red/_yellow or project_items_red/
+	 * _yellow, so a district's statistics cost what its own late projects do.
+	 */
 	if (!by_department)
 		rc = db_prepare(r->db, &s,
 		                arena_printf(r->arena,
-		                             "SELECT %s, %s, count(*), sum(p.investment_wan), sum(p.red_at <= ?2),"
-		                             " sum(p.yellow_at <= ?2 AND NOT coalesce(p.red_at <= ?2, 0)),"
-		                             " sum(i.done), sum(i.on_time), sum(i.days), sum(i.open)"
-		                             " FROM projects p JOIN orgs o ON o.id = p.district_org_id"
-		                             " LEFT JOIN (SELECT project_id, count(*) FILTER (WHERE status = 'done') AS done,"
-		                             "  sum(on_time) AS on_time, sum(working_days) AS days,"
-		                             "  count(*) FILTER (WHERE status <> 'done') AS open"
-		                             "  FROM project_items GROUP BY project_id) i ON i.project_id = p.id"
-		                             " WHERE %s GROUP BY 1 ORDER BY 4 DESC",
-		                             dim->key, dim->label, scope),
+		                             "SELECT k, l, sum(n), sum(inv), sum(red), sum(yellow), sum(done), sum(on_time),"
+		                             " sum(days), sum(open) FROM ("
+		                             " SELECT %s AS k, %s AS l, p.projects AS n, p.investment_wan AS inv,"
+		                             "  (SELECT count(*) FROM projects x WHERE %s AND x.red_at <= ?2) AS red,"
+		                             "  (SELECT count(*) FROM projects x WHERE %s AND x.yellow_at <= ?2"
+		                             "   AND NOT coalesce(x.red_at <= ?2, 0)) AS yellow,"
+		                             "  p.items_done AS done, p.items_on_time AS on_time, p.items_days AS days,"
+		                             "  p.items_open AS open FROM project_totals p JOIN orgs o ON o.id = p.district_org_id"
+		                             "  WHERE p.projects > 0 AND %s"
+		                             ") GROUP BY k ORDER BY 4 DESC",
+		                             dim->key, dim->label, same_group, same_group, scope),
 		                "ti", bind, now);
 	else
 		rc = db_prepare(r->db, &s,
 		                arena_printf(r->arena,
-		                             "SELECT g.code, g.name, count(DISTINCT i.project_id), 0, sum(i.red_at <= ?2),"
-		                             " sum(i.yellow_at <= ?2 AND NOT coalesce(i.red_at <= ?2, 0)),"
-		                             " count(*) FILTER (WHERE i.status = 'done'), sum(i.on_time), sum(i.working_days),"
-		                             " count(*) FILTER (WHERE i.status <> 'done')"
-		                             " FROM project_items i JOIN orgs g ON g.id = i.department_org_id"
-		                             " JOIN projects p ON p.id = i.project_id JOIN orgs o ON o.id = p.district_org_id"
-		                             " WHERE %s GROUP BY g.id ORDER BY 5 DESC, 10 DESC",
-		                             scope),
+		                             "SELECT g.code, g.name, sum(x.n), 0, sum(x.red), sum(x.yellow), sum(x.done),"
+		                             " sum(x.on_time), sum(x.days), sum(x.open) FROM ("
+		                             " SELECT t.department_org_id AS dept, 0 AS n,"
+		                             "  (SELECT count(*) FROM project_items i WHERE %s AND i.red_at <= ?2) AS red,"
+		                             "  (SELECT count(*) FROM project_items i WHERE %s AND i.yellow_at <= ?2"
+		                             "   AND NOT coalesce(i.red_at <= ?2, 0)) AS yellow,"
+		                             "  t.items_done AS done, t.items_on_time AS on_time, t.items_days AS days,"
+		                             "  t.items_open AS open"
+		                             "  FROM project_item_totals t JOIN orgs o ON o.id = t.district_org_id WHERE %s"
+		                             " UNION ALL SELECT d.department_org_id, d.projects, 0, 0, 0, 0, 0, 0"
+		                             "  FROM project_department_totals d JOIN orgs o ON o.id = d.district_org_id WHERE %s"
+		                             ") x JOIN orgs g ON g.id = x.dept GROUP BY g.id HAVING sum(x.n) > 0 ORDER BY 5 DESC, 10 DESC",
+		                             same_items, same_items, scope, scope),
 		                "ti", bind, now);
 	while (rc >= 0 && (rc = db_step(s)) == DB_ROW) {
 		int64_t done = db_column_int64(s, 6);
@@ -155,16 +173,20 @@ void project_analysis(struct request *r)
 	int64_t now = clock_now();
 	struct db_stmt *s;
 	json_t *items = json_array(), *departments = json_array(), *categories = json_array();
+	/* Totals and indexes as in stats_table(); the longest time is one index step per district and item. */
 	int rc = db_prepare(r->db, &s,
 	                    arena_printf(r->arena,
-	                                 "SELECT a.code, a.name, a.limit_days, a.limit_hours,"
-	                                 " count(*) FILTER (WHERE i.status = 'done'), avg(i.working_days), max(i.working_days),"
-	                                 " sum(i.on_time), sum(i.red_at <= ?2), count(*) FILTER (WHERE i.status <> 'done')"
-	                                 " FROM project_items i JOIN approval_items a ON a.code = i.item_code"
-	                                 " JOIN projects p ON p.id = i.project_id JOIN orgs o ON o.id = p.district_org_id"
-	                                 " WHERE %s GROUP BY a.code"
-	                                 " ORDER BY coalesce(avg(i.working_days) / max(a.limit_days, 1), 0) DESC, 9 DESC",
-	                                 scope),
+	                                 "SELECT a.code, a.name, a.limit_days, a.limit_hours, sum(t.items_done),"
+	                                 " CAST(sum(t.items_days) AS REAL) / nullif(sum(t.items_days_n), 0) AS average,"
+	                                 " max((SELECT max(m.working_days) FROM project_items m WHERE m.item_code = t.item_code"
+	                                 "  AND m.district_org_id = t.district_org_id)),"
+	                                 " sum(t.items_on_time), sum((SELECT count(*) FROM project_items i WHERE %s AND i.red_at <= ?2)),"
+	                                 " sum(t.items_open)"
+	                                 " FROM project_item_totals t JOIN orgs o ON o.id = t.district_org_id"
+	                                 " JOIN approval_items a ON a.code = t.item_code WHERE %s GROUP BY a.code"
+	                                 " HAVING sum(t.items_done) + sum(t.items_open) > 0"
+	                                 " ORDER BY coalesce(average / max(a.limit_days, 1), 0) DESC, 9 DESC",
+	                                 same_items, scope),
 	                    "ti", bind, now);
 	while (rc >= 0 && (rc = db_step(s)) == DB_ROW) {
 		int64_t done = db_column_int64(s, 4);
@@ -179,17 +201,20 @@ void project_analysis(struct request *r)
 		json_array_append_new(items, row);
 	}
 	db_finalize(s);
+	/* Problems on projects from project_problem_totals (0006_projects.sql), by the project's district. */
 	if (rc == DB_DONE)
 		rc = db_prepare(r->db, &s,
 		                arena_printf(r->arena,
 		                             "SELECT g.code, g.name, sum(x.late), sum(x.open), sum(x.problems) FROM ("
-		                             " SELECT i.department_org_id AS dept, (i.red_at <= ?2) AS late, (i.status <> 'done') AS open,"
-		                             "  0 AS problems FROM project_items i JOIN projects p ON p.id = i.project_id"
-		                             "  JOIN orgs o ON o.id = p.district_org_id WHERE %s"
-		                             " UNION ALL SELECT q.department_org_id, 0, 0, 1 FROM problems q"
-		                             "  JOIN projects p ON p.code = q.project_ref JOIN orgs o ON o.id = p.district_org_id"
-		                             "  WHERE %s) x JOIN orgs g ON g.id = x.dept GROUP BY g.id ORDER BY 3 DESC, 5 DESC",
-		                             scope, scope),
+		                             " SELECT t.department_org_id AS dept,"
+		                             "  (SELECT count(*) FROM project_items i WHERE %1$s AND i.red_at <= ?2) AS late,"
+		                             "  t.items_open AS open, 0 AS problems, t.items_done + t.items_open AS items"
+		                             "  FROM project_item_totals t JOIN orgs o ON o.id = t.district_org_id WHERE %2$s"
+		                             " UNION ALL SELECT q.department_org_id, 0, 0, q.problems, 0 FROM project_problem_totals q"
+		                             "  JOIN orgs o ON o.id = q.district_org_id WHERE %2$s"
+		                             ") x JOIN orgs g ON g.id = x.dept GROUP BY g.id"
+		                             " HAVING sum(x.items) + sum(x.problems) > 0 ORDER BY 3 DESC, 5 DESC",
+		                             same_items, scope),
 		                "ti", bind, now);
 	while (rc >= 0 && (rc = db_step(s)) == DB_ROW)
 		json_array_append_new(departments,
@@ -200,10 +225,10 @@ void project_analysis(struct request *r)
 	if (rc == DB_DONE)
 		rc = db_prepare(r->db, &s,
 		                arena_printf(r->arena,
-		                             "SELECT c.code, c.name, count(*), count(*) FILTER (WHERE q.status <> 'closed')"
-		                             " FROM problems q JOIN problem_categories c ON c.code = q.category"
-		                             " JOIN projects p ON p.code = q.project_ref JOIN orgs o ON o.id = p.district_org_id"
-		                             " WHERE %s AND ?2 = ?2 GROUP BY c.code ORDER BY 3 DESC",
+		                             "SELECT c.code, c.name, sum(q.problems), sum(q.unsolved)"
+		                             " FROM project_problem_totals q JOIN problem_categories c ON c.code = q.category"
+		                             " JOIN orgs o ON o.id = q.district_org_id"
+		                             " WHERE %s AND ?2 = ?2 GROUP BY c.code HAVING sum(q.problems) > 0 ORDER BY 3 DESC",
 		                             scope),
 		                "ti", bind, now);
 	while (rc >= 0 && (rc = db_step(s)) == DB_ROW)
