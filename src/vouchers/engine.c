@@ -315,6 +315,7 @@ static void commit_batch(struct claim *batch)
 static void *writer_main(void *unused)
 {
 	(void)unused;
+	pthread_setname_np(pthread_self(), "voucher-writer");
 	for (;;) {
 		pthread_mutex_lock(&engine.queue_lock);
 		while (!engine.queue_head && !engine.stopping)
@@ -361,10 +362,18 @@ static bool channel_offered(const struct voucher_kind_def *k, int64_t api_key_id
 
 static void voucher_code(char out[20])
 {
-	/* 16 characters of a 32-letter alphabet without look-alikes: 80 random bits. */
+	/* 16 characters of a 32-letter alphabet without look-alikes: 80 random
+	** bits.  randombytes_buf() costs a getrandom() system call each time, so
+	** each thread draws 4 KiB at once: one call per 256 codes. */
 	static const char alphabet[] = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
-	unsigned char raw[16];
-	randombytes_buf(raw, sizeof raw);
+	static _Thread_local unsigned char pool[4096];
+	static _Thread_local size_t left;
+	if (left < 16) {
+		randombytes_buf(pool, sizeof pool);
+		left = sizeof pool;
+	}
+	left -= 16;
+	const unsigned char *raw = pool + left;
 	memcpy(out, "FZ", 2);
 	for (int i = 0; i < 16; i++)
 		out[2 + i] = alphabet[raw[i] & 31];
@@ -548,6 +557,7 @@ void voucher_engine_claim(struct request *r, int64_t round_id, int64_t kind_id, 
 static void *ticker_main(void *unused)
 {
 	(void)unused;
+	pthread_setname_np(pthread_self(), "voucher-ticker");
 	int64_t *last = NULL;
 	size_t n_last = 0;
 	pthread_mutex_lock(&engine.queue_lock);
