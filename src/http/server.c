@@ -522,6 +522,26 @@ bool principal_scope_contains(const struct principal *p, const char *org_path)
 	return strncmp(org_path, p->org_path, strlen(p->org_path)) == 0;
 }
 
+bool request_json(struct request *r)
+{
+	if (r->json || r->body_len == 0)
+		return true;
+	json_error_t jerr;
+	r->json = json_loadb(r->body, r->body_len, JSON_REJECT_DUPLICATES, &jerr);
+	if (!r->json) {
+		reply_error(r, 400, "malformed_json", NULL, "JSON 格式错误,第 %d 行: %s (malformed JSON)", jerr.line,
+		            jerr.text);
+		return false;
+	}
+	if (!json_is_object(r->json)) {
+		json_decref(r->json);
+		r->json = NULL;
+		reply_error(r, 400, "malformed_json", NULL, "请求体须为 JSON 对象 (body must be a JSON object)");
+		return false;
+	}
+	return true;
+}
+
 /* ---- dispatch --------------------------------------------------------- */
 
 static bool role_allowed(const char *auth, enum role role)
@@ -620,18 +640,8 @@ static void dispatch(struct request *r)
 			            "请求体须为 application/json (Content-Type must be application/json)");
 			return;
 		}
-		json_error_t jerr;
-		r->json = json_loadb(r->body, r->body_len, JSON_REJECT_DUPLICATES, &jerr);
-		if (!r->json) {
-			reply_error(r, 400, "malformed_json", NULL, "JSON 格式错误,第 %d 行: %s (malformed JSON)",
-			            jerr.line, jerr.text);
+		if (!m.route->raw_body && !request_json(r))
 			return;
-		}
-		if (!json_is_object(r->json)) {
-			reply_error(r, 400, "malformed_json", NULL,
-			            "请求体须为 JSON 对象 (body must be a JSON object)");
-			return;
-		}
 	}
 	m.route->handler(r);
 	if (!r->status && !r->deferred) {
