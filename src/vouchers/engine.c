@@ -60,7 +60,7 @@ struct claim {
 	int person_seq;
 	enum claim_state state;
 	struct waiter *waiters; /* requests to answer when durable (the first is the claimant) */
-	char code[20];
+	char code[20]; /* made by the writer (voucher_code()); read once durable */
 	const char *person, *request_id;
 };
 
@@ -238,6 +238,34 @@ static void claim_settle(struct claim *c, enum claim_state state)
 
 /* ---- the writer ------------------------------------------------------- */
 
+/*
+** A voucher's code: "FZ", two letters from the batch number, then 14 random
+** letters, from a 32-letter alphabet without look-alikes (70 random bits).
+** The batch letters are why the writer, not the worker, makes the code:
+** fully random codes put every claim of a batch on a different page of the
+** code index, so each commit wrote (and fsync'd) about one 4 KiB page per
+** claim; with a shared prefix a batch lands on one or two pages.  The prefix
+** comes round again every 1,024 batches, among few codes of its own.
+** randombytes_buf() is a getrandom() system call, so draw 4 KiB at a time.
+*/
+static void voucher_code(char out[20], unsigned batch)
+{
+	static const char alphabet[] = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
+	static unsigned char pool[4096]; /* the writer thread's alone */
+	static size_t left;
+	if (left < 14) {
+		randombytes_buf(pool, sizeof pool);
+		left = sizeof pool;
+	}
+	left -= 14;
+	memcpy(out, "FZ", 2);
+	out[2] = alphabet[batch >> 5 & 31];
+	out[3] = alphabet[batch & 31];
+	for (int i = 0; i < 14; i++)
+		out[4 + i] = alphabet[pool[left + i] & 31];
+	out[18] = 0;
+}
+
 static int write_claim(struct db_stmt *insert, const struct claim *c)
 {
 	int r = db_rebind(insert, "tiittiii", c->code, c->kind->def.id, c->api_key_id, c->person, c->request_id,
@@ -271,6 +299,10 @@ static void claim_undo(struct claim *c)
 /* Commit a batch in one transaction; if that fails, each claim on its own. */
 static void commit_batch(struct claim *batch)
 {
+	static unsigned batches; /* the writer thread's alone */
+	batches++;
+	for (struct claim *c = batch; c; c = c->next)
+		voucher_code(c->code, batches);
 	struct db_stmt *insert = NULL;
 	int r = db_begin(engine.db);
 	if (r == 0)
@@ -360,26 +392,6 @@ static bool channel_offered(const struct voucher_kind_def *k, int64_t api_key_id
 	return false;
 }
 
-static void voucher_code(char out[20])
-{
-	/* 16 characters of a 32-letter alphabet without look-alikes: 80 random
-	** bits.  randombytes_buf() costs a getrandom() system call each time, so
-	** each thread draws 4 KiB at once: one call per 256 codes. */
-	static const char alphabet[] = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
-	static _Thread_local unsigned char pool[4096];
-	static _Thread_local size_t left;
-	if (left < 16) {
-		randombytes_buf(pool, sizeof pool);
-		left = sizeof pool;
-	}
-	left -= 16;
-	const unsigned char *raw = pool + left;
-	memcpy(out, "FZ", 2);
-	for (int i = 0; i < 16; i++)
-		out[2 + i] = alphabet[raw[i] & 31];
-	out[18] = 0;
-}
-
 static struct claim *claim_new(struct kind_state *k, int64_t api_key_id, const char *person, const char *request_id)
 {
 	size_t lp = strlen(person) + 1, lr = strlen(request_id) + 1;
@@ -395,7 +407,6 @@ static struct claim *claim_new(struct kind_state *k, int64_t api_key_id, const c
 	c->api_key_id = api_key_id;
 	c->claimed_at = clock_now();
 	c->expires_at = c->claimed_at + (int64_t)k->def.validity_days * 86400;
-	voucher_code(c->code);
 	pthread_mutex_lock(&engine.all_lock);
 	if (engine.n_all == engine.cap_all) {
 		size_t cap = engine.cap_all ? engine.cap_all * 2 : 1024;
