@@ -22,7 +22,7 @@
 #include "db/db.h"
 #include "vouchers/vouchers.h"
 
-enum { SHARDS = 16, BATCH_MAX = 8192 };
+enum { SHARDS = 16, BATCH_MAX = 8192, CHECKPOINT_RESTART_PAGES = 8192 /* 32 MiB of log */ };
 
 struct bucket {
 	int64_t api_key_id; /* 0: shared by all the round's channels */
@@ -60,7 +60,7 @@ struct claim {
 	int person_seq;
 	enum claim_state state;
 	struct waiter *waiters; /* requests to answer when durable (the first is the claimant) */
-	char code[20]; /* made by the writer (voucher_code()); read once durable */
+	char code[20];          /* made by the writer (voucher_code()); read once durable */
 	const char *person, *request_id;
 };
 
@@ -81,9 +81,10 @@ static struct {
 	struct claim *queue_head, **queue_tail;
 	bool stopping;
 	pthread_t writer;
-	struct db *db;
+	struct db *db; /* the writer's */
 	pthread_t ticker;
-	struct claim **all; /* every claim, to free at stop */
+	struct db *checkpoint_db; /* the ticker's, for checkpoints */
+	struct claim **all;       /* every claim, to free at stop */
 	size_t n_all, cap_all;
 	pthread_mutex_t all_lock;
 } engine;
@@ -558,12 +559,28 @@ void voucher_engine_claim(struct request *r, int64_t round_id, int64_t kind_id, 
 	enqueue(c);
 }
 
-/* ---- live counters ---------------------------------------------------- */
+/* ---- live counters and checkpoints ------------------------------------ */
+
+/*
+** The writer's commits do not checkpoint (db_checkpoints_by_hand()): a
+** checkpoint copies pages into the database file and fsyncs it, and on the
+** writer that held up every claim queued behind it.  The ticker does it once
+** a second on its own connection, passively, beside the writer's commits.
+** A passive checkpoint cannot empty a log that is written all the time, so
+** once the log is past CHECKPOINT_RESTART_PAGES the ticker waits for the
+** writer between two commits and has the log start afresh.
+*/
+static void checkpoint(void)
+{
+	int log_pages = 0;
+	if (db_checkpoint(engine.checkpoint_db, false, &log_pages) == 0 && log_pages > CHECKPOINT_RESTART_PAGES)
+		db_checkpoint(engine.checkpoint_db, true, NULL);
+}
 
 /*
 ** Once a second, publish the counters of every kind whose stock moved, for
-** the consoles watching a round.  Counting from memory costs nothing; a
-** storm of claims becomes one event a second per kind.
+** the consoles watching a round (counting from memory costs nothing; a storm
+** of claims becomes one event a second per kind), and checkpoint.
 */
 static void *ticker_main(void *unused)
 {
@@ -609,6 +626,7 @@ static void *ticker_main(void *unused)
 			json_decref(data);
 		}
 		pthread_rwlock_unlock(&engine.kinds_lock);
+		checkpoint();
 		pthread_mutex_lock(&engine.queue_lock);
 	}
 	pthread_mutex_unlock(&engine.queue_lock);
@@ -753,6 +771,7 @@ static void engine_free(void)
 	for (int i = 0; i < SHARDS; i++)
 		strmap_free(engine.shards[i].ids);
 	db_close(engine.db);
+	db_close(engine.checkpoint_db);
 	memset(&engine, 0, sizeof engine);
 }
 
@@ -790,7 +809,8 @@ int voucher_service(enum service_phase phase, const char *db_path)
 		if (!(engine.shards[i].ids = strmap_new()))
 			goto fail;
 	}
-	if (db_open(db_path, &engine.db) < 0)
+	if (db_open(db_path, &engine.db) < 0 || db_checkpoints_by_hand(engine.db) < 0 ||
+	    db_open(db_path, &engine.checkpoint_db) < 0)
 		goto fail;
 	engine.running = true;
 	if (engine_load(engine.db) < 0) {
