@@ -170,12 +170,11 @@ static void scan_file(const char *file)
 			if (strcmp(value, "raw") != 0)
 				die(file, lineno, "BODY must be raw");
 			cur->raw_body = 1;
-		}
-		else if (strncmp(text, " USAGE:", 7) == 0)
+		} else if (strncmp(text, " USAGE:", 7) == 0) {
 			copy_value(cur->usage, sizeof cur->usage, text + 7);
-		else if (strncmp(text, " SUMMARY:", 9) == 0)
+		} else if (strncmp(text, " SUMMARY:", 9) == 0) {
 			copy_value(cur->summary, sizeof cur->summary, text + 9);
-		else {
+		} else {
 			char value[MAX_TEXT];
 			copy_value(value, sizeof value, text);
 			size_t used = strlen(cur->help);

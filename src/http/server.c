@@ -799,13 +799,12 @@ int server_start(const struct server_config *cfg, struct server **ret)
 	** default of 32 KiB cost several microseconds a request in a claim storm;
 	** 16 KiB still leaves room for any sane set of headers. */
 	const unsigned pool_bytes = 16 * 1024;
-	s->daemon =
-	    MHD_start_daemon(MHD_USE_POLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG,
-	                     0, NULL, NULL, access_handler, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
-	                     MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_NOTIFY_COMPLETED, request_completed, s,
-	                     MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30, MHD_OPTION_CONNECTION_LIMIT, (unsigned)4000,
-	                     MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024,
-	                     MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)pool_bytes, MHD_OPTION_END);
+	s->daemon = MHD_start_daemon(
+	    MHD_USE_POLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG, 0, NULL, NULL,
+	    access_handler, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr, MHD_OPTION_THREAD_POOL_SIZE, threads,
+	    MHD_OPTION_NOTIFY_COMPLETED, request_completed, s, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
+	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)4000, MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024,
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)pool_bytes, MHD_OPTION_END);
 	if (!s->daemon) {
 		server_stop(s, 0);
 		return -EADDRINUSE;

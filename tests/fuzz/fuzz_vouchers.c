@@ -61,7 +61,8 @@ static void check_claim_parse(const char *text, size_t len)
 		return;
 	json_t *j = json_loadb(text, len, JSON_REJECT_DUPLICATES, NULL);
 	assert(json_is_object(j) && json_object_size(j) == 4);
-	assert(json_is_integer(json_object_get(j, "round")) && json_integer_value(json_object_get(j, "round")) == b.round);
+	assert(json_is_integer(json_object_get(j, "round")) &&
+	       json_integer_value(json_object_get(j, "round")) == b.round);
 	assert(json_is_integer(json_object_get(j, "kind")) && json_integer_value(json_object_get(j, "kind")) == b.kind);
 	assert(b.round >= 1 && b.kind >= 1);
 	const char *user = json_string_value(json_object_get(j, "user"));
