@@ -99,13 +99,14 @@ const char *db_path(struct db *d);
 ** By default a commit that grows the log past 1,000 pages does it, on the
 ** committing thread.  db_checkpoints_by_hand() turns that off for d (a busy
 ** writer that should not stall); someone must then call db_checkpoint(),
-** from any connection: passive copies what no reader still needs without
-** waiting; restart waits for the writer and the readers so the next commit
-** starts the log afresh.  *ret_log_pages: the log's length in pages (-1 if
-** the checkpoint could not run).  Backends without such a log do nothing.
+** from any connection.  It is passive: it copies what no reader still needs
+** and waits for nobody.  The log starts afresh at the first commit after a
+** checkpoint that copied all of it.  *ret_log_pages: the log's length in
+** pages (-1 if the checkpoint could not run).  Backends without such a log
+** do nothing.
 */
 int db_checkpoints_by_hand(struct db *d);
-int db_checkpoint(struct db *d, bool restart, int *ret_log_pages);
+int db_checkpoint(struct db *d, int *ret_log_pages);
 
 /* Copy the live database to path with SQLite's online backup (safe while serving). */
 int db_backup(struct db *d, const char *path);

@@ -9,6 +9,7 @@
 */
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,7 +23,7 @@
 #include "db/db.h"
 #include "vouchers/vouchers.h"
 
-enum { SHARDS = 16, BATCH_MAX = 8192, CHECKPOINT_RESTART_PAGES = 8192 /* 32 MiB of log */ };
+enum { SHARDS = 16, BATCH_MAX = 8192, LOG_RESTART_PAGES = 8192 /* 32 MiB */ };
 
 struct bucket {
 	int64_t api_key_id; /* 0: shared by all the round's channels */
@@ -84,6 +85,7 @@ static struct {
 	struct db *db; /* the writer's */
 	pthread_t ticker;
 	struct db *checkpoint_db; /* the ticker's, for checkpoints */
+	atomic_bool log_long;     /* the ticker asks the writer to let the log start afresh */
 	struct claim **all;       /* every claim, to free at stop */
 	size_t n_all, cap_all;
 	pthread_mutex_t all_lock;
@@ -324,6 +326,8 @@ static void commit_batch(struct claim *batch)
 			next = c->next;
 			claim_settle(c, CLAIM_DURABLE);
 		}
+		if (atomic_exchange(&engine.log_long, false))
+			db_checkpoint(engine.db, NULL);
 		return;
 	}
 	log_error("vouchers: batch commit failed (%s); saving claims one by one", why);
@@ -565,16 +569,22 @@ void voucher_engine_claim(struct request *r, int64_t round_id, int64_t kind_id, 
 ** The writer's commits do not checkpoint (db_checkpoints_by_hand()): a
 ** checkpoint copies pages into the database file and fsyncs it, and on the
 ** writer that held up every claim queued behind it.  The ticker does it once
-** a second on its own connection, passively, beside the writer's commits.
-** A passive checkpoint cannot empty a log that is written all the time, so
-** once the log is past CHECKPOINT_RESTART_PAGES the ticker waits for the
-** writer between two commits and has the log start afresh.
+** a second on its own connection, beside the writer's commits.
+**
+** That alone never empties a log written to all the time: the log starts
+** afresh only at a commit that finds all of it copied, and the writer
+** commits again before the ticker is done.  So once the log is past
+** LOG_RESTART_PAGES the ticker asks the writer to checkpoint once itself,
+** right after a commit, when nothing new can be in the log: it copies only
+** what came since the ticker's last checkpoint, and its next commit starts
+** the log afresh.  All checkpoints are passive: a reader holding old pages
+** delays the restart, never a claim.
 */
 static void checkpoint(void)
 {
 	int log_pages = 0;
-	if (db_checkpoint(engine.checkpoint_db, false, &log_pages) == 0 && log_pages > CHECKPOINT_RESTART_PAGES)
-		db_checkpoint(engine.checkpoint_db, true, NULL);
+	if (db_checkpoint(engine.checkpoint_db, &log_pages) == 0 && log_pages > LOG_RESTART_PAGES)
+		atomic_store(&engine.log_long, true);
 }
 
 /*
