@@ -1,7 +1,8 @@
 /*
 ** bare_server: the reference for banyan's HTTP benchmarks.  A libmicrohttpd
 ** server, configured as banyan's is (poll, internal thread pool of one
-** thread per core), answering every request with a constant JSON body.
+** thread per core, the same connection limit, backlog and per-connection
+** memory), answering every request with a constant JSON body.
 ** Whatever banyan does beyond this is what a benchmark against it measures.
 **
 ** Usage: bare_server PORT   (runs until killed)
@@ -52,11 +53,11 @@ int main(int argc, char **argv)
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 	struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((uint16_t)atoi(argv[1]))};
 	inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
-	struct MHD_Daemon *d =
-	    MHD_start_daemon(MHD_USE_POLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG, 0, NULL, NULL, answer, NULL,
-	                     MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr, MHD_OPTION_THREAD_POOL_SIZE,
-	                     (unsigned)(cores > 0 ? cores : 2), MHD_OPTION_CONNECTION_LIMIT, (unsigned)4000,
-	                     MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024, MHD_OPTION_END);
+	struct MHD_Daemon *d = MHD_start_daemon(
+	    MHD_USE_POLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG, 0, NULL, NULL, answer, NULL, MHD_OPTION_SOCK_ADDR,
+	    (struct sockaddr *)&addr, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(cores > 0 ? cores : 2),
+	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)4000, MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024,
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(16 * 1024), MHD_OPTION_END);
 	if (!d) {
 		fprintf(stderr, "bare_server: cannot listen on %s\n", argv[1]);
 		return 1;

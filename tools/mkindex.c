@@ -11,6 +11,9 @@
 **   (comment ends)
 **   void health_get(struct request *r)
 **
+** A route may add "** BODY: raw": the dispatcher then leaves a JSON body
+** unparsed for the handler to read itself (see request_json() in http.h).
+**
 **   ** COMMAND: init
 **   ** USAGE: banyan init --db PATH
 **   ** SUMMARY: 创建或升级数据库 Create or migrate a database
@@ -49,6 +52,7 @@ struct entry {
 	char summary[256];
 	char help[MAX_TEXT];
 	char func[128];
+	int raw_body; /* BODY: raw */
 	const char *file;
 	int line;
 };
@@ -158,13 +162,19 @@ static void scan_file(const char *file)
 		if (strncmp(line, "**", 2) != 0)
 			die(file, lineno, "declaration comment lines must start with **");
 		const char *text = line + 2;
-		if (strncmp(text, " AUTH:", 6) == 0)
+		if (strncmp(text, " AUTH:", 6) == 0) {
 			copy_value(cur->auth, sizeof cur->auth, text + 6);
-		else if (strncmp(text, " USAGE:", 7) == 0)
+		} else if (cur->is_route == ROUTE && strncmp(text, " BODY:", 6) == 0) {
+			char value[16];
+			copy_value(value, sizeof value, text + 6);
+			if (strcmp(value, "raw") != 0)
+				die(file, lineno, "BODY must be raw");
+			cur->raw_body = 1;
+		} else if (strncmp(text, " USAGE:", 7) == 0) {
 			copy_value(cur->usage, sizeof cur->usage, text + 7);
-		else if (strncmp(text, " SUMMARY:", 9) == 0)
+		} else if (strncmp(text, " SUMMARY:", 9) == 0) {
 			copy_value(cur->summary, sizeof cur->summary, text + 9);
-		else {
+		} else {
 			char value[MAX_TEXT];
 			copy_value(value, sizeof value, text);
 			size_t used = strlen(cur->help);
@@ -240,7 +250,8 @@ int main(int argc, char **argv)
 		put_literal(out, entries[i].auth);
 		fputs(", ", out);
 		put_literal(out, entries[i].summary);
-		fprintf(out, ", \"%s\", %s},\n", entries[i].func, entries[i].func);
+		fprintf(out, ", \"%s\", %s, %s},\n", entries[i].func, entries[i].func,
+		        entries[i].raw_body ? "true" : "false");
 	}
 	fprintf(out, "};\nconst size_t route_count = %d;\n\n", n_routes);
 	fputs("const struct command_def command_table[] = {\n", out);

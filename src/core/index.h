@@ -7,6 +7,7 @@
 #ifndef BANYAN_CORE_INDEX_H
 #define BANYAN_CORE_INDEX_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct request;
@@ -18,6 +19,7 @@ struct route_def {
 	const char *summary; /* Chinese first, then English */
 	const char *name;    /* the handler's function name: the OpenAPI operationId */
 	void (*handler)(struct request *r);
+	bool raw_body; /* BODY: raw: the handler reads the body itself (request_json()) */
 };
 
 struct command_def {

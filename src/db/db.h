@@ -94,6 +94,20 @@ int db_changes(struct db *d);
 const char *db_errmsg(struct db *d);
 const char *db_path(struct db *d);
 
+/*
+** Checkpoints: copying what the write-ahead log holds into the database file.
+** By default a commit that grows the log past 1,000 pages does it, on the
+** committing thread.  db_checkpoints_by_hand() turns that off for d (a busy
+** writer that should not stall); someone must then call db_checkpoint(),
+** from any connection.  It is passive: it copies what no reader still needs
+** and waits for nobody.  The log starts afresh at the first commit after a
+** checkpoint that copied all of it.  *ret_log_pages: the log's length in
+** pages (-1 if the checkpoint could not run).  Backends without such a log
+** do nothing.
+*/
+int db_checkpoints_by_hand(struct db *d);
+int db_checkpoint(struct db *d, int *ret_log_pages);
+
 /* Copy the live database to path with SQLite's online backup (safe while serving). */
 int db_backup(struct db *d, const char *path);
 /* PRAGMA integrity_check and foreign_key_check; *ret_problem (arena-free static

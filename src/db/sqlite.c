@@ -371,6 +371,20 @@ int64_t db_last_insert_id(struct db *d)
 	return sqlite3_last_insert_rowid(d->conn);
 }
 
+int db_checkpoints_by_hand(struct db *d)
+{
+	return map_error(d, sqlite3_wal_autocheckpoint(d->conn, 0));
+}
+
+int db_checkpoint(struct db *d, int *ret_log_pages)
+{
+	int log = 0, done = 0;
+	int rc = sqlite3_wal_checkpoint_v2(d->conn, NULL, SQLITE_CHECKPOINT_PASSIVE, &log, &done);
+	if (ret_log_pages)
+		*ret_log_pages = log;
+	return map_error(d, rc);
+}
+
 int db_changes(struct db *d)
 {
 	return sqlite3_changes(d->conn);

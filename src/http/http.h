@@ -92,6 +92,15 @@ struct request {
 	int64_t start_us;
 };
 
+/*
+** Parse the body into r->json, once.  The dispatcher does this before every
+** handler except those whose route says BODY: raw, which read a simple body
+** their own way on a hot path and call this for anything else.  Answers 400
+** itself and returns false when the body is not a JSON object; without a
+** body, r->json stays NULL and the answer is true.
+*/
+bool request_json(struct request *r);
+
 /* Answer with a JSON document (stolen: the reply owns it). */
 void reply_json(struct request *r, int status, json_t *body);
 /* Answer with JSON text already formatted (hot paths that skip building a document). */

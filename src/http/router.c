@@ -17,6 +17,11 @@ static int match_one(const char *pattern, const char *path, struct arena *a, str
 	int n = 0;
 	const char *p = pattern, *s = path;
 	*ret_ok = false;
+	/* Most routes part from the path before their first parameter: compare
+	** that literal head byte by byte before splitting anything into segments. */
+	for (size_t i = 0; pattern[i] && pattern[i] != '{'; i++)
+		if (pattern[i] != path[i])
+			return 0;
 	while (*p && *s) {
 		if (*p != '/' || *s != '/')
 			return 0;

@@ -9,6 +9,7 @@
 */
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,7 +23,7 @@
 #include "db/db.h"
 #include "vouchers/vouchers.h"
 
-enum { SHARDS = 16, BATCH_MAX = 8192 };
+enum { SHARDS = 16, BATCH_MAX = 8192, LOG_RESTART_PAGES = 8192 /* 32 MiB */ };
 
 struct bucket {
 	int64_t api_key_id; /* 0: shared by all the round's channels */
@@ -60,7 +61,7 @@ struct claim {
 	int person_seq;
 	enum claim_state state;
 	struct waiter *waiters; /* requests to answer when durable (the first is the claimant) */
-	char code[20];
+	char code[20];          /* made by the writer (voucher_code()); read once durable */
 	const char *person, *request_id;
 };
 
@@ -81,9 +82,11 @@ static struct {
 	struct claim *queue_head, **queue_tail;
 	bool stopping;
 	pthread_t writer;
-	struct db *db;
+	struct db *db; /* the writer's */
 	pthread_t ticker;
-	struct claim **all; /* every claim, to free at stop */
+	struct db *checkpoint_db; /* the ticker's, for checkpoints */
+	atomic_bool log_long;     /* the ticker asks the writer to let the log start afresh */
+	struct claim **all;       /* every claim, to free at stop */
 	size_t n_all, cap_all;
 	pthread_mutex_t all_lock;
 } engine;
@@ -238,6 +241,34 @@ static void claim_settle(struct claim *c, enum claim_state state)
 
 /* ---- the writer ------------------------------------------------------- */
 
+/*
+** A voucher's code: "FZ", two letters from the batch number, then 14 random
+** letters, from a 32-letter alphabet without look-alikes (70 random bits).
+** The batch letters are why the writer, not the worker, makes the code:
+** fully random codes put every claim of a batch on a different page of the
+** code index, so each commit wrote (and fsync'd) about one 4 KiB page per
+** claim; with a shared prefix a batch lands on one or two pages.  The prefix
+** comes round again every 1,024 batches, among few codes of its own.
+** randombytes_buf() is a getrandom() system call, so draw 4 KiB at a time.
+*/
+static void voucher_code(char out[20], unsigned batch)
+{
+	static const char alphabet[] = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
+	static unsigned char pool[4096]; /* the writer thread's alone */
+	static size_t left;
+	if (left < 14) {
+		randombytes_buf(pool, sizeof pool);
+		left = sizeof pool;
+	}
+	left -= 14;
+	memcpy(out, "FZ", 2);
+	out[2] = alphabet[batch >> 5 & 31];
+	out[3] = alphabet[batch & 31];
+	for (int i = 0; i < 14; i++)
+		out[4 + i] = alphabet[pool[left + i] & 31];
+	out[18] = 0;
+}
+
 static int write_claim(struct db_stmt *insert, const struct claim *c)
 {
 	int r = db_rebind(insert, "tiittiii", c->code, c->kind->def.id, c->api_key_id, c->person, c->request_id,
@@ -271,6 +302,10 @@ static void claim_undo(struct claim *c)
 /* Commit a batch in one transaction; if that fails, each claim on its own. */
 static void commit_batch(struct claim *batch)
 {
+	static unsigned batches; /* the writer thread's alone */
+	batches++;
+	for (struct claim *c = batch; c; c = c->next)
+		voucher_code(c->code, batches);
 	struct db_stmt *insert = NULL;
 	int r = db_begin(engine.db);
 	if (r == 0)
@@ -291,6 +326,8 @@ static void commit_batch(struct claim *batch)
 			next = c->next;
 			claim_settle(c, CLAIM_DURABLE);
 		}
+		if (atomic_exchange(&engine.log_long, false))
+			db_checkpoint(engine.db, NULL);
 		return;
 	}
 	log_error("vouchers: batch commit failed (%s); saving claims one by one", why);
@@ -315,6 +352,7 @@ static void commit_batch(struct claim *batch)
 static void *writer_main(void *unused)
 {
 	(void)unused;
+	pthread_setname_np(pthread_self(), "voucher-writer");
 	for (;;) {
 		pthread_mutex_lock(&engine.queue_lock);
 		while (!engine.queue_head && !engine.stopping)
@@ -359,18 +397,6 @@ static bool channel_offered(const struct voucher_kind_def *k, int64_t api_key_id
 	return false;
 }
 
-static void voucher_code(char out[20])
-{
-	/* 16 characters of a 32-letter alphabet without look-alikes: 80 random bits. */
-	static const char alphabet[] = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
-	unsigned char raw[16];
-	randombytes_buf(raw, sizeof raw);
-	memcpy(out, "FZ", 2);
-	for (int i = 0; i < 16; i++)
-		out[2 + i] = alphabet[raw[i] & 31];
-	out[18] = 0;
-}
-
 static struct claim *claim_new(struct kind_state *k, int64_t api_key_id, const char *person, const char *request_id)
 {
 	size_t lp = strlen(person) + 1, lr = strlen(request_id) + 1;
@@ -386,7 +412,6 @@ static struct claim *claim_new(struct kind_state *k, int64_t api_key_id, const c
 	c->api_key_id = api_key_id;
 	c->claimed_at = clock_now();
 	c->expires_at = c->claimed_at + (int64_t)k->def.validity_days * 86400;
-	voucher_code(c->code);
 	pthread_mutex_lock(&engine.all_lock);
 	if (engine.n_all == engine.cap_all) {
 		size_t cap = engine.cap_all ? engine.cap_all * 2 : 1024;
@@ -538,16 +563,39 @@ void voucher_engine_claim(struct request *r, int64_t round_id, int64_t kind_id, 
 	enqueue(c);
 }
 
-/* ---- live counters ---------------------------------------------------- */
+/* ---- live counters and checkpoints ------------------------------------ */
+
+/*
+** The writer's commits do not checkpoint (db_checkpoints_by_hand()): a
+** checkpoint copies pages into the database file and fsyncs it, and on the
+** writer that held up every claim queued behind it.  The ticker does it once
+** a second on its own connection, beside the writer's commits.
+**
+** That alone never empties a log written to all the time: the log starts
+** afresh only at a commit that finds all of it copied, and the writer
+** commits again before the ticker is done.  So once the log is past
+** LOG_RESTART_PAGES the ticker asks the writer to checkpoint once itself,
+** right after a commit, when nothing new can be in the log: it copies only
+** what came since the ticker's last checkpoint, and its next commit starts
+** the log afresh.  All checkpoints are passive: a reader holding old pages
+** delays the restart, never a claim.
+*/
+static void checkpoint(void)
+{
+	int log_pages = 0;
+	if (db_checkpoint(engine.checkpoint_db, &log_pages) == 0 && log_pages > LOG_RESTART_PAGES)
+		atomic_store(&engine.log_long, true);
+}
 
 /*
 ** Once a second, publish the counters of every kind whose stock moved, for
-** the consoles watching a round.  Counting from memory costs nothing; a
-** storm of claims becomes one event a second per kind.
+** the consoles watching a round (counting from memory costs nothing; a storm
+** of claims becomes one event a second per kind), and checkpoint.
 */
 static void *ticker_main(void *unused)
 {
 	(void)unused;
+	pthread_setname_np(pthread_self(), "voucher-ticker");
 	int64_t *last = NULL;
 	size_t n_last = 0;
 	pthread_mutex_lock(&engine.queue_lock);
@@ -588,6 +636,7 @@ static void *ticker_main(void *unused)
 			json_decref(data);
 		}
 		pthread_rwlock_unlock(&engine.kinds_lock);
+		checkpoint();
 		pthread_mutex_lock(&engine.queue_lock);
 	}
 	pthread_mutex_unlock(&engine.queue_lock);
@@ -732,6 +781,7 @@ static void engine_free(void)
 	for (int i = 0; i < SHARDS; i++)
 		strmap_free(engine.shards[i].ids);
 	db_close(engine.db);
+	db_close(engine.checkpoint_db);
 	memset(&engine, 0, sizeof engine);
 }
 
@@ -769,7 +819,8 @@ int voucher_service(enum service_phase phase, const char *db_path)
 		if (!(engine.shards[i].ids = strmap_new()))
 			goto fail;
 	}
-	if (db_open(db_path, &engine.db) < 0)
+	if (db_open(db_path, &engine.db) < 0 || db_checkpoints_by_hand(engine.db) < 0 ||
+	    db_open(db_path, &engine.checkpoint_db) < 0)
 		goto fail;
 	engine.running = true;
 	if (engine_load(engine.db) < 0) {

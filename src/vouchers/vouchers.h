@@ -41,6 +41,23 @@ int voucher_engine_add_kind(const struct voucher_kind_def *k);
 void voucher_engine_claim(struct request *r, int64_t round_id, int64_t kind_id, const char *person,
                           const char *request_id);
 
+/* A claim's body, as the channel API takes it. */
+struct voucher_claim_body {
+	int64_t round, kind;
+	char user[65], request_id[65];
+};
+
+/*
+** Read a claim body without building a JSON document (the storm's hot path).
+** Takes only the plain shape: one object holding each of the four fields
+** once, the numbers as digits from 1 (no sign, fraction, exponent or leading
+** zero, at most 18 digits), the strings 1 to 64 printable ASCII characters
+** without escapes.  Returns false for anything else, which the caller reads
+** through the general JSON path instead; so whatever this accepts, jansson
+** reads the same values from it (the fuzz target checks).
+*/
+bool voucher_claim_body_parse(const char *text, size_t len, struct voucher_claim_body *ret);
+
 /* Remaining stock of a kind in memory (all channels), or -1 if not loaded. */
 int64_t voucher_engine_remaining(int64_t kind_id);
 

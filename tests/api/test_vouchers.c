@@ -223,6 +223,72 @@ static void test_claim_refusals(void **state)
 	assert_int_equal(count("SELECT count(*) FROM vouchers"), before);
 }
 
+/* A signed claim with the body as given; like claim(). */
+static long claim_body(const char *body, char code[32], char error[64])
+{
+	struct response r;
+	client_signed(&alipay, &r, "POST", "/api/v1/vouchers/claims", body, 0, NULL);
+	const char *v = json_string_value(json_object_get(json_object_get(r.json, "voucher"), "code"));
+	snprintf(code, 32, "%s", v ? v : "");
+	snprintf(error, 64, "%s", error_code(&r));
+	long status = r.status;
+	response_free(&r);
+	return status;
+}
+
+/*
+** The claim route reads the plain body shape itself and gives every other
+** shape to the JSON path: the two must agree on the person, the request id
+** and every refusal.
+*/
+static void test_claim_body_shapes(void **state)
+{
+	(void)state;
+	char body[256], code[32], first[32], err[64];
+	long long rd = round_open, k = kind_shared;
+	/* An escape takes the JSON path; the same person by the fast path, in another order, with spaces. */
+	snprintf(body, sizeof body, "{\"round\":%lld,\"kind\":%lld,\"user\":\"shape\\u0041\",\"request_id\":\"s1\"}",
+	         rd, k);
+	assert_int_equal(claim_body(body, first, err), 201);
+	snprintf(body, sizeof body,
+	         " {\"request_id\" : \"s2\",\n\"user\":\"shapeA\", \"kind\":%lld,\"round\":%lld}\r\n", k, rd);
+	assert_int_equal(claim_body(body, code, err), 201);
+	assert_string_not_equal(code, first);
+	snprintf(body, sizeof body, "{\"round\":%lld,\"kind\":%lld,\"user\":\"shapeA\",\"request_id\":\"s\\u0033\"}",
+	         rd, k);
+	assert_int_equal(claim_body(body, code, err), 409);
+	assert_string_equal(err, "already_claimed");
+	/* The request id the JSON path saw, repeated on the fast path: the first answer. */
+	snprintf(body, sizeof body, "{\"round\":%lld,\"kind\":%lld,\"user\":\"shapeA\",\"request_id\":\"s1\"}", rd, k);
+	assert_int_equal(claim_body(body, code, err), 201);
+	assert_string_equal(code, first);
+
+	static const struct {
+		const char *format; /* round and kind as %lld */
+		long status;
+		const char *error;
+	} refusals[] = {
+	    {"{\"round\":%lld.0,\"kind\":%lld,\"user\":\"x\",\"request_id\":\"s4\"}", 422, "invalid_type"},
+	    {"{\"round\":%lld,\"kind\":%lld,\"user\":\"x\",\"request_id\":\"s5\",\"x\":1}", 422, "unknown_field"},
+	    {"{\"round\":%lld,\"kind\":%lld,\"user\":\"x\",\"request_id\":\"s6\",\"kind\":1}", 400, "malformed_json"},
+	    {"{\"round\":0%lld,\"kind\":%lld,\"user\":\"x\",\"request_id\":\"s7\"}", 400, "malformed_json"},
+	    {"{\"round\":-%lld,\"kind\":%lld,\"user\":\"x\",\"request_id\":\"s8\"}", 422, "out_of_range"},
+	    {"{\"round\":%lld,\"kind\":%lld,\"user\":\"\",\"request_id\":\"s9\"}", 422, "invalid_length"},
+	    {"{\"round\":%lld,\"kind\":%lld,\"user\":\"x\"}", 422, "missing_field"},
+	    {"[%lld,%lld]", 400, "malformed_json"},
+	};
+	for (size_t i = 0; i < sizeof refusals / sizeof refusals[0]; i++) {
+		snprintf(body, sizeof body, refusals[i].format, rd, k);
+		assert_int_equal(claim_body(body, code, err), refusals[i].status);
+		assert_string_equal(err, refusals[i].error);
+	}
+	snprintf(body, sizeof body, "{\"round\":%lld,\"kind\":%lld,\"user\":\"%065d\",\"request_id\":\"s10\"}", rd, k,
+	         0);
+	assert_int_equal(claim_body(body, code, err), 422);
+	assert_string_equal(err, "invalid_length");
+	assert_int_equal(count("SELECT count(*) FROM vouchers WHERE person = 'shapeA'"), 2);
+}
+
 struct storm {
 	int thread, ok, limited, sold_out, other;
 	long long kind;
@@ -650,6 +716,7 @@ int main(void)
 	    cmocka_unit_test(test_claim_repeat_and_limit),
 	    cmocka_unit_test(test_stock_split_between_channels),
 	    cmocka_unit_test(test_claim_refusals),
+	    cmocka_unit_test(test_claim_body_shapes),
 	    cmocka_unit_test(test_concurrent_claims_never_oversell),
 	    cmocka_unit_test(test_redeem_refuse_and_reverse),
 	    cmocka_unit_test(test_a_restart_keeps_every_claim),

@@ -180,6 +180,34 @@ static void test_backup_is_a_usable_copy(void **state)
 	db_close(d);
 }
 
+/* A connection that checkpoints by hand lets its log grow past the 1,000
+** pages where a commit would checkpoint; after a checkpoint has copied the
+** whole log, the next commit starts it afresh. */
+static void test_checkpoints_by_hand(void **state)
+{
+	(void)state;
+	struct db *d = fresh_db(), *other;
+	assert_int_equal(db_checkpoints_by_hand(d), 0);
+	assert_int_equal(db_open(path, &other), 0);
+	const char *insert = "INSERT INTO t SELECT randomblob(3000) FROM"
+	                     " (WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1500)"
+	                     " SELECT i FROM n)";
+	assert_int_equal(db_exec(d, "CREATE TABLE t(x)"), 0);
+	assert_int_equal(db_exec(d, insert), 0);
+	assert_int_equal(db_exec(d, insert), 0);
+	int log_pages = 0;
+	assert_int_equal(db_checkpoint(other, &log_pages), 0);
+	assert_true(log_pages > 3000);
+	assert_int_equal(db_exec(d, "INSERT INTO t VALUES (1)"), 0);
+	assert_int_equal(db_checkpoint(d, &log_pages), 0);
+	assert_true(log_pages >= 1 && log_pages < 10);
+	int64_t rows = 0;
+	assert_int_equal(db_query_int64(other, &rows, "SELECT count(*) FROM t", NULL), 0);
+	assert_int_equal(rows, 3001);
+	db_close(other);
+	db_close(d);
+}
+
 int main(void)
 {
 	if (sodium_init() < 0)
@@ -188,7 +216,7 @@ int main(void)
 	    cmocka_unit_test(test_migrations_apply_once),        cmocka_unit_test(test_nested_rollback_undoes_outer),
 	    cmocka_unit_test(test_constraint_is_reported),       cmocka_unit_test(test_audit_chain_detects_tampering),
 	    cmocka_unit_test(test_audit_chain_detects_deletion), cmocka_unit_test(test_audit_needs_a_transaction),
-	    cmocka_unit_test(test_backup_is_a_usable_copy),
+	    cmocka_unit_test(test_backup_is_a_usable_copy),      cmocka_unit_test(test_checkpoints_by_hand),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
