@@ -360,18 +360,26 @@ bool has_header(const struct response *r, const char *prefix)
 	return false;
 }
 
-long long db_count(struct test_server *s, const char *sql)
+void db_counts(struct test_server *s, const char *const *sql, size_t n, long long *ret)
 {
 	sqlite3 *db;
-	sqlite3_stmt *st;
-	long long n = -1;
 	assert_int_equal(sqlite3_open_v2(s->db, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
 	sqlite3_busy_timeout(db, 5000);
-	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		n = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
+	for (size_t i = 0; i < n; i++) {
+		sqlite3_stmt *st;
+		ret[i] = -1;
+		assert_int_equal(sqlite3_prepare_v2(db, sql[i], -1, &st, NULL), SQLITE_OK);
+		if (sqlite3_step(st) == SQLITE_ROW)
+			ret[i] = sqlite3_column_int64(st, 0);
+		sqlite3_finalize(st);
+	}
 	sqlite3_close(db);
+}
+
+long long db_count(struct test_server *s, const char *sql)
+{
+	long long n;
+	db_counts(s, &sql, 1, &n);
 	return n;
 }
 

@@ -85,5 +85,7 @@ bool has_header(const struct response *r, const char *prefix);
 
 /* Count rows of the test database: a number, via the sqlite3 API directly. */
 long long db_count(struct test_server *s, const char *sql);
+/* Several counts on one connection: ret[i] for sql[i]. */
+void db_counts(struct test_server *s, const char *const *sql, size_t n, long long *ret);
 
 #endif

@@ -1305,8 +1305,7 @@ struct footprint {
 static struct footprint footprint(void)
 {
 	struct footprint f;
-	for (size_t i = 0; i < sizeof footprint_sql / sizeof footprint_sql[0]; i++)
-		f.count[i] = db_count(&server, footprint_sql[i]);
+	db_counts(&server, footprint_sql, sizeof footprint_sql / sizeof footprint_sql[0], f.count);
 	return f;
 }
 
