@@ -552,6 +552,52 @@ static void test_lights_follow_the_clock(void **state)
 	assert_string_equal(light_of(second, light), "red");
 }
 
+/* The statistics come from totals kept by triggers: after everything above they must equal counting afresh. */
+static void test_totals_agree_with_counting(void **state)
+{
+	(void)state;
+	struct response r;
+	/* The server's clock stands at 2020-10-13T10:00+08:00 (the last test). */
+	static const char now[] = "strftime('%s', '2020-10-13 02:00:00')";
+	assert_int_equal(client_callf(&admin, &r, "GET", "/api/v1/projects/stats?by=department", NULL), 200);
+	size_t i;
+	json_t *row;
+	int checked = 0;
+	json_array_foreach(json_object_get(r.json, "rows"), i, row)
+	{
+		static const struct {
+			const char *field, *where;
+		} figures[] = {
+		    {"items_done", "i.status = 'done'"},
+		    {"items_open", "i.status <> 'done'"},
+		    {"items_on_time", "i.on_time = 1"},
+		    {"red", "i.red_at <= %s"},
+		    {"yellow", "i.yellow_at <= %s AND NOT coalesce(i.red_at <= %s, 0)"},
+		};
+		for (size_t f = 0; f < sizeof figures / sizeof figures[0]; f++) {
+			char where[256], sql[512];
+			snprintf(where, sizeof where, figures[f].where, now, now);
+			snprintf(sql, sizeof sql,
+			         "SELECT count(*) FROM project_items i JOIN orgs g ON g.id = i.department_org_id"
+			         " WHERE g.code = '%s' AND %s",
+			         str(row, "key"), where);
+			if (json_integer_value(json_object_get(row, figures[f].field)) != db_count(&server, sql))
+				fprintf(stderr, "%s %s: statistics %lld, counted %lld\n", str(row, "key"), figures[f].field,
+				        (long long)json_integer_value(json_object_get(row, figures[f].field)), db_count(&server, sql));
+			assert_int_equal(json_integer_value(json_object_get(row, figures[f].field)), db_count(&server, sql));
+			checked++;
+		}
+	}
+	response_free(&r);
+	assert_true(checked >= 10);
+	assert_int_equal(client_callf(&admin, &r, "GET", "/api/v1/projects/stats?by=district", NULL), 200);
+	json_t *jinan = json_array_get(json_object_get(r.json, "rows"), 0);
+	assert_int_equal(json_integer_value(json_object_get(jinan, "projects")), db_count(&server, "SELECT count(*) FROM projects"));
+	assert_int_equal(json_integer_value(json_object_get(jinan, "investment_wan")),
+	                 db_count(&server, "SELECT sum(investment_wan) FROM projects"));
+	response_free(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -566,6 +612,7 @@ int main(void)
 	    cmocka_unit_test(test_statistics),
 	    cmocka_unit_test(test_replan_keeps_history),
 	    cmocka_unit_test(test_lights_follow_the_clock),
+	    cmocka_unit_test(test_totals_agree_with_counting),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
