@@ -24,14 +24,6 @@ struct enterprise {
 */
 bool enterprise_for_caller(struct request *r, int64_t id, struct enterprise *ret);
 
-/*
-** The part of the tree a member of staff serves: a department's staff serve
-** what their department's parent covers (the city's 行政服务中心 serves every
-** district, a district's 投促局 its district); anyone else their own
-** organisation.
-*/
-const char *desk_service_area(struct request *r);
-
 /* May the caller see a problem of this district and department?  A department
 ** sees the problems it owns; other staff those on their branch of the tree. */
 bool desk_problem_visible(struct request *r, const char *district_path, const char *department_path);

@@ -9,26 +9,6 @@
 #include "desk/desk.h"
 #include "org/org.h"
 
-static bool same_branch(const char *a, const char *b)
-{
-	return strncmp(a, b, strlen(a)) == 0 || strncmp(b, a, strlen(b)) == 0;
-}
-
-const char *desk_service_area(struct request *r)
-{
-	const char *area = r->who.org_path;
-	struct db_stmt *s;
-	if (db_prepare(
-	        r->db, &s,
-	        "SELECT p.path FROM orgs o JOIN orgs p ON p.id = o.parent_id WHERE o.id = ? AND o.kind = 'department'",
-	        "i", r->who.org_id) == 0) {
-		if (db_step(s) == DB_ROW)
-			area = arena_strdup(r->arena, db_column_text(s, 0));
-		db_finalize(s);
-	}
-	return area;
-}
-
 bool enterprise_for_caller(struct request *r, int64_t id, struct enterprise *ret)
 {
 	struct db_stmt *s;
@@ -51,7 +31,7 @@ bool enterprise_for_caller(struct request *r, int64_t id, struct enterprise *ret
 		                           .org_code = arena_strdup(r->arena, db_column_text(s, 4)),
 		                           .org_path = arena_strdup(r->arena, db_column_text(s, 5))};
 		bool own = db_column_int64(s, 6) != 0;
-		ok = r->who.role == ROLE_ENTERPRISE ? own : same_branch(ret->org_path, desk_service_area(r));
+		ok = r->who.role == ROLE_ENTERPRISE ? own : path_on_branch(ret->org_path, request_area(r));
 		if (!ok)
 			reply_error(r, 403, "out_of_scope", "enterprise",
 			            "该企业不在您的服务范围内 (enterprise outside your scope)");
@@ -108,7 +88,7 @@ void enterprise_post(struct request *r)
 		reply_db_error(r, rc);
 		return;
 	}
-	if (!same_branch(o.path, desk_service_area(r))) {
+	if (!path_on_branch(o.path, request_area(r))) {
 		reply_error(r, 403, "out_of_scope", "district",
 		            "该区县不在您的服务范围内 (district outside your scope)");
 		return;
@@ -175,7 +155,7 @@ void enterprise_list(struct request *r)
 	/* ?1 is the account for an enterprise, the service area for staff. */
 	bool own = r->who.role == ROLE_ENTERPRISE;
 	const char *who = own ? "e.id IN (SELECT enterprise_id FROM enterprise_users WHERE user_id = ?1)"
-	                      : "(substr(o.path, 1, length(?1)) = ?1 OR substr(?1, 1, length(o.path)) = o.path)";
+	                      : SQL_ON_BRANCH("o.path", "?1");
 	char *sql =
 	    arena_printf(r->arena,
 	                 "%s WHERE %s"
@@ -183,7 +163,7 @@ void enterprise_list(struct request *r)
 	                 " AND (?4 IS NULL OR o.code = ?4) ORDER BY e.id DESC LIMIT ?5",
 	                 enterprise_select, who);
 	int rc = own ? db_prepare(r->db, &s, sql, "iitti", r->who.user_id, cursor, q, district, limit)
-	             : db_prepare(r->db, &s, sql, "titti", desk_service_area(r), cursor, q, district, limit);
+	             : db_prepare(r->db, &s, sql, "titti", request_area(r), cursor, q, district, limit);
 	reply_rows(r, rc, s, enterprise_row_json, limit);
 }
 

@@ -21,7 +21,7 @@ bool desk_problem_visible(struct request *r, const char *district_path, const ch
 	const char *me = r->who.org_path;
 	if (r->who.role == ROLE_DEPARTMENT)
 		return path_within(department_path, me); /* a department sees what it owns */
-	const char *area = desk_service_area(r);
+	const char *area = request_area(r);
 	return path_within(department_path, me) || path_within(district_path, area) || path_within(area, district_path);
 }
 
@@ -319,7 +319,7 @@ void problem_list(struct request *r)
 	    r->arena, "%s WHERE %s%s AND (?3 IS NULL OR p.status = ?3) AND (?4 IS NULL OR p.category = ?4)%s",
 	    problem_select, who, waits, order);
 	struct db_stmt *s;
-	const char *scope = r->who.role == ROLE_DEPARTMENT ? r->who.org_path : desk_service_area(r);
+	const char *scope = r->who.role == ROLE_DEPARTMENT ? r->who.org_path : request_area(r);
 	/* ?7, the caller's own organisation, is in the statement only for a department. */
 	int rc = r->who.role == ROLE_DEPARTMENT
 	             ? db_prepare(r->db, &s, sql, "tittiii", scope, r->who.user_id, status, category, cursor, limit,

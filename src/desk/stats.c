@@ -56,7 +56,7 @@ static int query(struct request *r, const struct range *g, const char *select, s
 	/* ?5: a department counts only the problems it owns. */
 	bool department = r->who.role == ROLE_DEPARTMENT;
 	return db_prepare(r->db, ret, arena_printf(r->arena, "%s%s", scoped, select), "tiiiI",
-	                  department ? r->who.org_path : desk_service_area(r), g->from, g->to, clock_now(),
+	                  department ? r->who.org_path : request_area(r), g->from, g->to, clock_now(),
 	                  (int)department);
 }
 
@@ -192,7 +192,7 @@ static json_t *row_json(const struct table_row *t)
 */
 static json_t *snapshot_stats(struct request *r, const struct desk_snapshot *snap, int only)
 {
-	const char *area = desk_service_area(r);
+	const char *area = request_area(r);
 	struct table_row *rows[3] = {NULL, NULL, NULL};
 	size_t n_rows[3] = {0, 0, 0};
 	int64_t totals[SNAPSHOT_FIELDS] = {0}, accept[SNAPSHOT_BUCKETS] = {0}, solve[SNAPSHOT_BUCKETS] = {0};

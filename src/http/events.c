@@ -132,19 +132,9 @@ static void events_free(void *cls)
 */
 void events_get(struct request *r)
 {
-	/* Staff sitting in a bureau follow what the bureau's parent covers, as they are served
-	** everywhere else (desk_service_area()): a district 投促局's officer, its district's
-	** leads, problems and ceremonies.  A department's own role follows only its own. */
-	const char *scope = r->who.org_path;
-	struct db_stmt *q;
-	if (r->who.role != ROLE_DEPARTMENT && r->who.org_id &&
-	    db_prepare(r->db, &q,
-	               "SELECT p.path FROM orgs o JOIN orgs p ON p.id = o.parent_id WHERE o.id = ? AND o.kind = 'department'",
-	               "i", r->who.org_id) == 0) {
-		if (db_step(q) == DB_ROW)
-			scope = arena_strdup(r->arena, db_column_text(q, 0));
-		db_finalize(q);
-	}
+	/* Staff follow their service area, as they are served everywhere else (a district 投促局's
+	** officer: its district's leads, problems and ceremonies); a department only its own. */
+	const char *scope = r->who.role == ROLE_DEPARTMENT ? r->who.org_path : request_area(r);
 	struct subscriber *s = calloc(1, sizeof *s);
 	if (s) {
 		s->conn = r->conn;

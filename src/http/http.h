@@ -90,6 +90,7 @@ struct request {
 	char *captured;      /* a detached request's answer (conn == NULL: fuzzing, tests) */
 	size_t captured_len;
 	int64_t start_us;
+	const char *area; /* the caller's service area, once request_area() has looked it up */
 };
 
 /*
@@ -213,6 +214,21 @@ const char *export_format_arg(struct request *r);
 ** console whose scope contains org_path.  data is borrowed.  Any thread.
 */
 void events_publish(const char *type, const char *org_path, json_t *data);
+
+/*
+** The part of the tree a member of staff serves: staff sitting in a
+** department serve what its parent covers (the city's 行政服务中心 every
+** district, a district's 投促局 its district); anyone else their own
+** organisation.  Looked up once a request.
+*/
+const char *request_area(struct request *r);
+
+/* Are two organisation paths on one branch of the tree (one a prefix of the other)? */
+bool path_on_branch(const char *a, const char *b);
+
+/* The same as an SQL condition on a path expression and a parameter: SQL_ON_BRANCH("o.path", "?1"). */
+#define SQL_ON_BRANCH(path, param)                                                                                     \
+	"(substr(" path ", 1, length(" param ")) = " param " OR substr(" param ", 1, length(" path ")) = " path ")"
 
 /* Is the organisation with this path inside the caller's scope? */
 bool principal_scope_contains(const struct principal *p, const char *org_path);

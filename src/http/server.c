@@ -546,6 +546,28 @@ bool page_args(struct request *r, int def, int max, int64_t *ret_limit, int64_t 
 	return true;
 }
 
+const char *request_area(struct request *r)
+{
+	if (r->area)
+		return r->area;
+	r->area = r->who.org_path;
+	struct db_stmt *s;
+	if (r->who.org_id &&
+	    db_prepare(r->db, &s,
+	               "SELECT p.path FROM orgs o JOIN orgs p ON p.id = o.parent_id WHERE o.id = ? AND o.kind = 'department'",
+	               "i", r->who.org_id) == 0) {
+		if (db_step(s) == DB_ROW)
+			r->area = arena_strdup(r->arena, db_column_text(s, 0));
+		db_finalize(s);
+	}
+	return r->area;
+}
+
+bool path_on_branch(const char *a, const char *b)
+{
+	return strncmp(a, b, strlen(a)) == 0 || strncmp(b, a, strlen(b)) == 0;
+}
+
 bool principal_scope_contains(const struct principal *p, const char *org_path)
 {
 	if (!p->org_path || !org_path)

@@ -23,30 +23,24 @@ int lead_stage_index(const char *stage)
 	return -1;
 }
 
-/* Is one path on the other's branch: one a prefix of the other? */
-static bool on_branch(const char *a, const char *b)
-{
-	return strncmp(a, b, strlen(a)) == 0 || strncmp(b, a, strlen(b)) == 0;
-}
-
 const char *leads_scope_sql(struct request *r, int param)
 {
 	/* Owned on the caller's branch, or shared with / offered to an organisation on it. */
 	return arena_printf(
 	    r->arena,
-	    "(substr(o.path, 1, length(?%1$d)) = ?%1$d OR substr(?%1$d, 1, length(o.path)) = o.path"
+	    "(" SQL_ON_BRANCH("o.path", "?%1$d")
 	    " OR EXISTS (SELECT 1 FROM lead_shares s JOIN orgs so ON so.id = s.org_id WHERE s.lead_id = l.id"
-	    "  AND (substr(so.path, 1, length(?%1$d)) = ?%1$d OR substr(?%1$d, 1, length(so.path)) = so.path))"
+	    "  AND " SQL_ON_BRANCH("so.path", "?%1$d") ")"
 	    " OR EXISTS (SELECT 1 FROM lead_transfers t JOIN lead_transfer_targets tt ON tt.transfer_id = t.id"
 	    "  JOIN orgs tg ON tg.id = tt.org_id WHERE t.lead_id = l.id AND t.status = 'offered'"
-	    "  AND (substr(tg.path, 1, length(?%1$d)) = ?%1$d OR substr(?%1$d, 1, length(tg.path)) = tg.path)))",
+	    "  AND " SQL_ON_BRANCH("tg.path", "?%1$d") "))",
 	    param);
 }
 
 /* Load lead id, only if visible to the caller when `scoped`; DB_DONE when there is none. */
 static int lead_load(struct request *r, int64_t id, bool scoped, struct lead *ret)
 {
-	const char *area = desk_service_area(r);
+	const char *area = request_area(r);
 	struct db_stmt *s;
 	int rc = db_prepare(r->db, &s,
 	                    arena_printf(r->arena,
@@ -67,7 +61,7 @@ static int lead_load(struct request *r, int64_t id, bool scoped, struct lead *re
 		                     .owner_path = arena_strdup(r->arena, db_column_text(s, 8)),
 		                     .owner_code = arena_strdup(r->arena, db_column_text(s, 9)),
 		                     .industry = arena_strdup(r->arena, db_column_text(s, 10))};
-		ret->owned = on_branch(ret->owner_path, area);
+		ret->owned = path_on_branch(ret->owner_path, area);
 	}
 	db_finalize(s);
 	return rc == DB_ROW ? 0 : rc;
@@ -244,7 +238,7 @@ void lead_post(struct request *r)
 	    !body_string(r, "officer", FIELD_OPTIONAL, 64, &officer_name))
 		return;
 	struct org owner;
-	const char *area = desk_service_area(r);
+	const char *area = request_area(r);
 	if (owner_code) {
 		if (!lead_org(r, "owner", owner_code, &owner))
 			return;
@@ -351,7 +345,7 @@ void lead_list(struct request *r)
 	    " AND (?7 = 0 OR l.officer_id = ?7) ORDER BY l.id DESC LIMIT ?8",
 	    lead_select, leads_scope_sql(r, 1));
 	struct db_stmt *s;
-	int rc = db_prepare(r->db, &s, sql, "tittttii", desk_service_area(r), cursor, stage, query_arg(r, "owner"),
+	int rc = db_prepare(r->db, &s, sql, "tittttii", request_area(r), cursor, stage, query_arg(r, "owner"),
 	                    query_arg(r, "industry"), query_arg(r, "q"),
 	                    mine && strcmp(mine, "1") == 0 ? r->who.user_id : (int64_t)0, limit);
 	reply_rows(r, rc, s, lead_row_json, limit);

@@ -146,7 +146,7 @@ static bool transfer_for_caller(struct request *r, struct transfer *ret)
 	int64_t id;
 	if (!route_param_id(r, "id", &id))
 		return false;
-	const char *area = desk_service_area(r);
+	const char *area = request_area(r);
 	struct db_stmt *s;
 	/* The target the caller answers for: the deepest target organisation on the caller's branch. */
 	int rc = db_prepare(r->db, &s,
@@ -304,7 +304,7 @@ void lead_transfers_incoming(struct request *r)
 	                    " FROM lead_transfers t JOIN lead_transfer_targets x ON x.transfer_id = t.id"
 	                    " JOIN orgs o ON o.id = x.org_id JOIN leads l ON l.id = t.lead_id JOIN orgs f ON f.id = t.from_org_id"
 	                    " WHERE t.status = 'offered' AND substr(?1, 1, length(o.path)) = o.path ORDER BY t.id",
-	                    "t", desk_service_area(r));
+	                    "t", request_area(r));
 	reply_rows(r, rc, s, offer_json, 0);
 }
 

@@ -172,9 +172,9 @@ static bool hosted_for_caller(struct request *r, const char *from, const char *m
 	int rc = db_prepare(r->db, &s,
 	                    arena_printf(r->arena,
 	                                 "SELECT o.path FROM %s"
-	                                 " AND (substr(o.path, 1, length(?2)) = ?2 OR substr(?2, 1, length(o.path)) = o.path)",
+	                                 " AND " SQL_ON_BRANCH("o.path", "?2"),
 	                                 from),
-	                    "it", id, desk_service_area(r));
+	                    "it", id, request_area(r));
 	if (rc == 0 && (rc = db_step(s)) == DB_ROW)
 		*ret_host_path = arena_strdup(r->arena, db_column_text(s, 0));
 	db_finalize(s);
@@ -204,7 +204,7 @@ void ceremony_post(struct request *r)
 	static const char *const fields[] = {"title", "host", "held_on", NULL};
 	const char *title, *held_text;
 	int32_t held_on;
-	const char *host_code, *area = desk_service_area(r);
+	const char *host_code, *area = request_area(r);
 	struct org host;
 	if (!body_only(r, fields) || !body_string(r, "title", FIELD_REQUIRED, 200, &title) ||
 	    !body_string(r, "host", FIELD_REQUIRED, 32, &host_code) ||
@@ -270,10 +270,10 @@ void ceremony_list(struct request *r)
 	struct db_stmt *s;
 	int rc = db_prepare(r->db, &s,
 	                    arena_printf(r->arena,
-	                                 "%s WHERE (substr(o.path, 1, length(?1)) = ?1 OR substr(?1, 1, length(o.path)) = o.path)"
+	                                 "%s WHERE " SQL_ON_BRANCH("o.path", "?1")
 	                                 " GROUP BY c.id ORDER BY c.held_on DESC, c.id DESC LIMIT 500",
 	                                 ceremony_select),
-	                    "t", desk_service_area(r));
+	                    "t", request_area(r));
 	reply_rows(r, rc, s, ceremony_json, 0);
 }
 

@@ -16,7 +16,7 @@
 	" WHEN 'registered' THEN '注册' WHEN 'started' THEN '开工' WHEN 'producing' THEN '投产' ELSE '终止' END"
 
 /* Leads owned on the caller's branch (shares and offers are someone else's figures). */
-static const char owned[] = "(substr(o.path, 1, length(?1)) = ?1 OR substr(?1, 1, length(o.path)) = o.path)";
+static const char owned[] = SQL_ON_BRANCH("o.path", "?1");
 
 static json_t *rows_of(struct request *r, const char *sql, int *rc, const char *const *keys, int n_keys)
 {
@@ -24,7 +24,7 @@ static json_t *rows_of(struct request *r, const char *sql, int *rc, const char *
 	json_t *rows = json_array();
 	if (*rc < 0)
 		return rows;
-	*rc = db_prepare(r->db, &s, sql, "ti", desk_service_area(r), clock_now() - 30 * 86400);
+	*rc = db_prepare(r->db, &s, sql, "ti", request_area(r), clock_now() - 30 * 86400);
 	while (*rc >= 0 && (*rc = db_step(s)) == DB_ROW) {
 		json_t *row = json_object();
 		for (int k = 0; k < n_keys; k++)
@@ -104,7 +104,7 @@ void invest_stats(struct request *r)
 		                                 "SELECT count(*) + 0 * ?2 FROM leads l JOIN orgs o ON o.id = l.owner_org_id"
 		                                 " WHERE l.project_id IS NOT NULL AND %s",
 		                                 owned),
-		                    "ti", desk_service_area(r), (int64_t)0);
+		                    "ti", request_area(r), (int64_t)0);
 	json_object_set_new(out, "landed", json_integer(landed));
 	if (rc < 0) {
 		json_decref(out);

@@ -92,9 +92,9 @@ void key_enterprise_list(struct request *r)
 	    " JOIN users u ON u.id = k.officer_id"
 	    " LEFT JOIN (SELECT enterprise_id, max(happened_on) AS last FROM visits GROUP BY enterprise_id) v"
 	    "  ON v.enterprise_id = e.id"
-	    " WHERE (substr(o.path, 1, length(?1)) = ?1 OR substr(?1, 1, length(o.path)) = o.path)"
+	    " WHERE " SQL_ON_BRANCH("o.path", "?1")
 	    " AND (?2 = 0 OR k.officer_id = ?2) ORDER BY due, e.id LIMIT 1000",
-	    "ti", desk_service_area(r), mine && strcmp(mine, "1") == 0 ? r->who.user_id : (int64_t)0);
+	    "ti", request_area(r), mine && strcmp(mine, "1") == 0 ? r->who.user_id : (int64_t)0);
 	reply_rows(r, rc, s, key_enterprise_json, 0);
 }
 
@@ -181,10 +181,10 @@ void visit_list(struct request *r)
 	                    "SELECT v.id, v.happened_on, v.mode, v.discussed, e.id, e.name, u.username, u.display_name,"
 	                    " v.lead_id FROM visits v JOIN enterprises e ON e.id = v.enterprise_id"
 	                    " JOIN orgs o ON o.id = e.org_id JOIN users u ON u.id = v.officer_id"
-	                    " WHERE (substr(o.path, 1, length(?1)) = ?1 OR substr(?1, 1, length(o.path)) = o.path)"
+	                    " WHERE " SQL_ON_BRANCH("o.path", "?1")
 	                    " AND v.id < ?2 AND (?3 IS NULL OR e.id = CAST(?3 AS INTEGER)) AND (?4 = 0 OR v.officer_id = ?4)"
 	                    " ORDER BY v.id DESC LIMIT ?5",
-	                    "titii", desk_service_area(r), cursor, enterprise,
+	                    "titii", request_area(r), cursor, enterprise,
 	                    mine && strcmp(mine, "1") == 0 ? r->who.user_id : (int64_t)0, limit);
 	reply_rows(r, rc, s, visit_json, limit);
 }

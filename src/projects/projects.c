@@ -38,9 +38,8 @@ const char *projects_scope_sql(struct request *r, int param, const char **ret_bi
 		                    " AND department_org_id = (SELECT id FROM orgs WHERE path = ?%d))",
 		                    param);
 	}
-	*ret_bind = desk_service_area(r);
-	return arena_printf(r->arena, "(substr(o.path, 1, length(?%d)) = ?%d OR substr(?%d, 1, length(o.path)) = o.path)",
-	                    param, param, param);
+	*ret_bind = request_area(r);
+	return arena_printf(r->arena, SQL_ON_BRANCH("o.path", "?%1$d"), param);
 }
 
 bool project_from_route(struct request *r, struct project *ret)
@@ -257,8 +256,8 @@ bool project_insert(struct request *r, const struct project_input *in, int64_t *
 		district_id = o.id;
 		district_path = o.path;
 	}
-	const char *area = desk_service_area(r);
-	if (strncmp(district_path, area, strlen(area)) != 0 && strncmp(area, district_path, strlen(district_path)) != 0)
+	const char *area = request_area(r);
+	if (!path_on_branch(district_path, area))
 		return refuse(why, 403, "out_of_scope", "district", "该区县不在您的服务范围内 (district outside your scope)");
 	int64_t agent = 0, official = 0;
 	if (in->agent)

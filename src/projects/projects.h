@@ -26,7 +26,7 @@ struct project {
 
 /*
 ** Load the project of the route's {id} for a caller who may see it: staff
-** whose service area (desk.h) is on the branch of its district, a
+** whose service area (request_area()) is on the branch of its district, a
 ** department that owns one of its items.  Anything else is 404, as if it
 ** did not exist.  Answers and returns false.
 */
