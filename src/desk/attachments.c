@@ -138,16 +138,7 @@ void problem_attachment_get(struct request *r)
 		return;
 	struct db_stmt *s;
 	int rc = db_prepare(r->db, &s,
-	                    "SELECT name, content_type, data FROM problem_attachments WHERE id = ? AND problem_id = ?",
+	                    "SELECT name, data, content_type FROM problem_attachments WHERE id = ? AND problem_id = ?",
 	                    "ii", aid, id);
-	if (rc == 0 && (rc = db_step(s)) == DB_ROW) {
-		size_t len;
-		const void *data = db_column_blob(s, 2, &len);
-		reply_file(r, db_column_text(s, 1), db_column_text(s, 0), data, len);
-	} else if (rc >= 0) {
-		reply_error(r, 404, "not_found", NULL, "附件不存在 (no such attachment)");
-	} else {
-		reply_db_error(r, rc);
-	}
-	db_finalize(s);
+	reply_file_row(r, rc, s, "not_found", "附件不存在 (no such attachment)");
 }

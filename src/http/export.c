@@ -185,6 +185,21 @@ static char *content_disposition(struct arena *a, const char *filename)
 	                    dot && strlen(dot) < 8 ? dot : "", enc);
 }
 
+void reply_file_row(struct request *r, int rc, struct db_stmt *s, const char *missing_code, const char *missing_message)
+{
+	if (rc == 0 && (rc = db_step(s)) == DB_ROW) {
+		size_t len;
+		const void *data = db_column_blob(s, 1, &len);
+		const char *type = db_column_count(s) > 2 ? db_column_text(s, 2) : "application/octet-stream";
+		reply_file(r, type, db_column_text(s, 0), data, len);
+	} else if (rc == DB_DONE) {
+		reply_error(r, 404, missing_code, NULL, "%s", missing_message);
+	} else {
+		reply_db_error(r, rc);
+	}
+	db_finalize(s);
+}
+
 void reply_file(struct request *r, const char *content_type, const char *filename, const void *data, size_t len)
 {
 	char *disposition = content_disposition(r->arena, filename);

@@ -206,6 +206,14 @@ void reply_table(struct request *r, const char *format, const char *filename, co
 /* Answer a download: data (copied) named filename (may be Chinese, with its extension). */
 void reply_file(struct request *r, const char *content_type, const char *filename, const void *data, size_t len);
 
+/*
+** Answer a download from a row: s (rc is db_prepare()'s result) selects the
+** file name, its data and, if there is a third column, its content type
+** (else application/octet-stream).  No row: 404 missing_code with the
+** message.  Finalizes s.
+*/
+void reply_file_row(struct request *r, int rc, struct db_stmt *s, const char *missing_code, const char *missing_message);
+
 /* The ?format= of an export: "xlsx" (the default) or "csv"; answers 422 and returns NULL otherwise. */
 const char *export_format_arg(struct request *r);
 

@@ -483,14 +483,7 @@ void agreement_document_get(struct request *r)
 		return;
 	struct db_stmt *s;
 	int rc = db_prepare(r->db, &s, "SELECT document_name, document FROM agreements WHERE id = ?", "i", id);
-	if (rc == 0 && (rc = db_step(s)) == DB_ROW) {
-		size_t len;
-		const void *data = db_column_blob(s, 1, &len);
-		reply_file(r, "application/octet-stream", db_column_text(s, 0), data, len);
-	} else {
-		reply_db_error(r, rc == DB_DONE ? DB_ERROR : rc);
-	}
-	db_finalize(s);
+	reply_file_row(r, rc, s, "unknown_agreement", "签约协议不存在 (no such agreement)");
 }
 
 /*

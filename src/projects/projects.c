@@ -750,14 +750,5 @@ void project_agreement_document(struct request *r)
 	                    "SELECT a.document_name, a.document FROM agreements a JOIN projects p ON p.id = ?1"
 	                    " WHERE a.id = ?2 AND a.lead_id = CAST(p.lead_ref AS INTEGER)",
 	                    "ii", p.id, agreement);
-	if (rc == 0 && (rc = db_step(s)) == DB_ROW) {
-		size_t len;
-		const void *data = db_column_blob(s, 1, &len);
-		reply_file(r, "application/octet-stream", db_column_text(s, 0), data, len);
-	} else if (rc == DB_DONE) {
-		reply_error(r, 404, "unknown_agreement", NULL, "该项目没有此协议 (no such agreement for this project)");
-	} else {
-		reply_db_error(r, rc);
-	}
-	db_finalize(s);
+	reply_file_row(r, rc, s, "unknown_agreement", "该项目没有此协议 (no such agreement for this project)");
 }
