@@ -173,8 +173,11 @@ static bool transfer_for_caller(struct request *r, struct transfer *ret)
 	return true;
 }
 
-/* Close an open transfer as accepted, declined or withdrawn; the conditional UPDATE picks one winner. */
-static void transfer_decide(struct request *r, const char *decision)
+/*
+** Close an open transfer as accepted, declined or withdrawn (the history's
+** kind: accept, decline, withdraw); the conditional UPDATE picks one winner.
+*/
+static void transfer_decide(struct request *r, const char *decision, const char *kind)
 {
 	struct transfer t = {0};
 	if (!transfer_for_caller(r, &t))
@@ -223,13 +226,6 @@ static void transfer_decide(struct request *r, const char *decision)
 		if (rc == 0)
 			rc = db_run(r->db, "DELETE FROM lead_shares WHERE lead_id = ? AND org_id = ?", "ii", l.id, t.target_org_id);
 	}
-	static const struct {
-		const char *decision, *kind;
-	} kinds[] = {{"accepted", "accept"}, {"declined", "decline"}, {"withdrawn", "withdraw"}};
-	const char *kind = "";
-	for (size_t i = 0; i < 3; i++)
-		if (strcmp(kinds[i].decision, decision) == 0)
-			kind = kinds[i].kind;
 	if (rc == 0)
 		rc = lead_event(r, l.id, kind, NULL, NULL, t.from_org_id, withdraw ? 0 : t.target_org_id, NULL);
 	if (rc == 0) {
@@ -257,7 +253,7 @@ static void transfer_decide(struct request *r, const char *decision)
 */
 void lead_transfer_accept(struct request *r)
 {
-	transfer_decide(r, "accepted");
+	transfer_decide(r, "accepted", "accept");
 }
 
 /*
@@ -267,7 +263,7 @@ void lead_transfer_accept(struct request *r)
 */
 void lead_transfer_decline(struct request *r)
 {
-	transfer_decide(r, "declined");
+	transfer_decide(r, "declined", "decline");
 }
 
 /*
@@ -277,7 +273,7 @@ void lead_transfer_decline(struct request *r)
 */
 void lead_transfer_withdraw(struct request *r)
 {
-	transfer_decide(r, "withdrawn");
+	transfer_decide(r, "withdrawn", "withdraw");
 }
 
 static json_t *offer_json(struct request *r, struct db_stmt *s)

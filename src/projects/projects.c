@@ -602,13 +602,14 @@ json_t *project_item_json(struct request *r, struct db_stmt *s)
 	return it;
 }
 
+/* A milestone row: kind, target, actual, and the yellow rule's working days (read once by the query). */
 static json_t *milestone_json(struct request *r, struct db_stmt *s)
 {
 	int g = milestone_from_name(db_column_text(s, 0));
 	struct light l = db_column_is_null(s, 2) ? light_of_day(calendar_china(),
 	                                                         db_column_is_null(s, 1) ? PLAN_NO_DAY
 	                                                                                 : (int32_t)db_column_int64(s, 1),
-	                                                         projects_yellow_days(r->db))
+	                                                         (int)db_column_int64(s, 3))
 	                                         : LIGHT_NEVER;
 	return json_pack("{s:s, s:s, s:s?, s:s?, s:s}", "kind", db_column_text(s, 0), "name",
 	                 g >= 0 ? milestone_labels[g] : "", "target", project_day_text(r, s, 1), "actual",
@@ -683,7 +684,8 @@ void project_get(struct request *r)
 	rc = rows_into(r, out, "items", rc, s, project_item_json);
 	if (rc == 0) {
 		rc = db_prepare(r->db, &s,
-		                "SELECT m.kind, t.target, t.actual FROM (SELECT 'start' AS kind, 0 AS n UNION ALL"
+		                "SELECT m.kind, t.target, t.actual, (SELECT value FROM project_settings WHERE key = 'yellow_days')"
+		                " FROM (SELECT 'start' AS kind, 0 AS n UNION ALL"
 		                " SELECT 'structure', 1 UNION ALL SELECT 'complete', 2 UNION ALL SELECT 'produce', 3) m"
 		                " LEFT JOIN project_milestones t ON t.project_id = ? AND t.kind = m.kind ORDER BY m.n",
 		                "i", p.id);
