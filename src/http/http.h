@@ -83,10 +83,10 @@ struct request {
 	json_t *json; /* the parsed body, when the route received one */
 	struct principal who;
 	const char *set_cookie; /* a Set-Cookie header to add to the response */
-	bool deferred;          /* the answer comes later from another thread (request_defer) */
-	int deferred_status;
-	char *deferred_body; /* JSON text (malloc'd) */
-	int status;          /* 0 until answered */
+	/* Set by request_defer(): the answer comes later, written by this on a worker thread. */
+	void (*deferred_answer)(struct request *r, void *arg);
+	void *deferred_arg;
+	int status;     /* 0 until answered */
 	char *captured;      /* a detached request's answer (conn == NULL: fuzzing, tests) */
 	size_t captured_len;
 	int64_t start_us;
@@ -124,12 +124,13 @@ void reply_error(struct request *r, int status, const char *code, const char *fi
 /*
 ** Answer later: the handler returns without answering and the connection
 ** waits, holding no worker thread, until another thread calls
-** request_finish_deferred() with the answer (exactly once).  Used where a
-** reply must wait for a group commit to reach the disk.
+** request_resume() (exactly once).  A worker thread then calls
+** answer(r, arg), which replies as a handler does.  Used where a reply must
+** wait for a group commit to reach the disk; the thread that commits only
+** wakes the request, and the answer is written where the connection lives.
 */
-void request_defer(struct request *r);
-/* body is JSON text from malloc(); the request owns it from here. */
-void request_finish_deferred(struct request *r, int status, char *body);
+void request_defer(struct request *r, void (*answer)(struct request *r, void *arg), void *arg);
+void request_resume(struct request *r);
 
 /*
 ** Answer a list: rc is db_prepare()'s result for s.  Steps s to the end,

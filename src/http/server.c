@@ -151,6 +151,14 @@ void http_queue(struct request *r, int status, const char *content_type, const v
 		r->captured_len = len;
 		return;
 	}
+	/* A copy in the request's arena lives until request_completed(), after
+	** the last byte is sent: no malloc() and free() an answer. */
+	void *copy = persistent ? NULL : arena_alloc_raw(r->arena, len ? len : 1);
+	if (copy) {
+		memcpy(copy, data, len);
+		data = copy;
+		persistent = true;
+	}
 	struct MHD_Response *resp = MHD_create_response_from_buffer(
 	    len, (void *)data, persistent ? MHD_RESPMEM_PERSISTENT : MHD_RESPMEM_MUST_COPY);
 	if (!resp)
@@ -309,16 +317,15 @@ void reply_db_error(struct request *r, int db_result)
 	reply_error(r, 500, "internal", NULL, "内部错误,请求编号 %s (internal error, request %s)", r->id, r->id);
 }
 
-void request_defer(struct request *r)
+void request_defer(struct request *r, void (*answer)(struct request *r, void *arg), void *arg)
 {
-	r->deferred = true;
+	r->deferred_answer = answer;
+	r->deferred_arg = arg;
 	MHD_suspend_connection(r->conn);
 }
 
-void request_finish_deferred(struct request *r, int status, char *body)
+void request_resume(struct request *r)
 {
-	r->deferred_status = status;
-	r->deferred_body = body;
 	MHD_resume_connection(r->conn);
 }
 
@@ -697,7 +704,7 @@ static void dispatch(struct request *r)
 			return;
 	}
 	m.route->handler(r);
-	if (!r->status && !r->deferred) {
+	if (!r->status && !r->deferred_answer) {
 		log_error("handler for %s %s answered nothing", r->method, m.route->pattern);
 		reply_error(r, 500, "internal", NULL, "内部错误 (internal error)");
 	}
@@ -759,12 +766,12 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *conn, co
 		*upload_data_size = 0;
 		return MHD_YES;
 	}
-	if (r->deferred) {
-		/* Resumed: the answer is ready. */
-		if (!r->status && r->deferred_body)
-			reply_json_text(r, r->deferred_status, r->deferred_body, strlen(r->deferred_body));
-		else if (!r->status)
-			reply_error(r, 503, "busy", NULL, "系统繁忙,请重试 (out of memory)");
+	if (r->deferred_answer) {
+		/* Resumed: the answer can be written now. */
+		if (!r->status)
+			r->deferred_answer(r, r->deferred_arg);
+		if (!r->status)
+			reply_error(r, 500, "internal", NULL, "内部错误 (internal error)");
 		return MHD_YES;
 	}
 	if (!r->status)
@@ -785,7 +792,6 @@ static void request_completed(void *cls, struct MHD_Connection *conn, void **con
 		         (long long)(now_us() - r->start_us), r->who.name ? r->who.name : "-", r->id,
 		         toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted=1");
 	json_decref(r->json);
-	free(r->deferred_body);
 	arena_give_back(r->arena);
 	*con_cls = NULL;
 	atomic_fetch_sub(&s->in_flight, 1);
