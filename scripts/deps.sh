@@ -19,8 +19,10 @@ need_cmd ninja ninja-build
 need_pkg libmicrohttpd libmicrohttpd-dev
 need_pkg jansson libjansson-dev
 need_pkg libsodium libsodium-dev
+need_pkg nettle nettle-dev
 need_pkg sqlite3 libsqlite3-dev
 need_pkg xlsxwriter libxlsxwriter-dev
+need_pkg jemalloc libjemalloc-dev
 need_pkg cmocka libcmocka-dev
 need_pkg libcurl libcurl4-openssl-dev
 need_cmd sqlite3 sqlite3

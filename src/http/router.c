@@ -18,10 +18,9 @@ static int match_one(const char *pattern, const char *path, struct arena *a, str
 	const char *p = pattern, *s = path;
 	*ret_ok = false;
 	/* Most routes part from the path before their first parameter: compare
-	** that literal head byte by byte before splitting anything into segments. */
-	for (size_t i = 0; pattern[i] && pattern[i] != '{'; i++)
-		if (pattern[i] != path[i])
-			return 0;
+	** that literal head before splitting anything into segments. */
+	if (strncmp(pattern, path, strcspn(pattern, "{")) != 0)
+		return 0;
 	while (*p && *s) {
 		if (*p != '/' || *s != '/')
 			return 0;
