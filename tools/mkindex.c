@@ -250,8 +250,8 @@ int main(int argc, char **argv)
 		put_literal(out, entries[i].auth);
 		fputs(", ", out);
 		put_literal(out, entries[i].summary);
-		fprintf(out, ", \"%s\", %s, %s},\n", entries[i].func, entries[i].func,
-		        entries[i].raw_body ? "true" : "false");
+		fprintf(out, ", \"%s\", %s, %s, %zu},\n", entries[i].func, entries[i].func,
+		        entries[i].raw_body ? "true" : "false", strcspn(entries[i].path, "{"));
 	}
 	fprintf(out, "};\nconst size_t route_count = %d;\n\n", n_routes);
 	fputs("const struct command_def command_table[] = {\n", out);

@@ -19,7 +19,8 @@ struct route_def {
 	const char *summary; /* Chinese first, then English */
 	const char *name;    /* the handler's function name: the OpenAPI operationId */
 	void (*handler)(struct request *r);
-	bool raw_body; /* BODY: raw: the handler reads the body itself (request_json()) */
+	bool raw_body;   /* BODY: raw: the handler reads the body itself (request_json()) */
+	size_t head_len; /* the pattern's bytes before its first parameter: the router compares these first */
 };
 
 struct command_def {

@@ -24,10 +24,10 @@ static void handler_b(struct request *r)
 }
 
 static const struct route_def routes[] = {
-    {"GET", "/api/v1/users", "admin", "list", "a", handler_a, false},
-    {"POST", "/api/v1/users", "admin", "create", "b", handler_b, false},
-    {"GET", "/api/v1/users/{id}", "admin", "get", "a", handler_a, false},
-    {"POST", "/api/v1/users/{id}/password", "admin", "reset", "b", handler_b, false},
+    {"GET", "/api/v1/users", "admin", "list", "a", handler_a, false, 13},
+    {"POST", "/api/v1/users", "admin", "create", "b", handler_b, false, 13},
+    {"GET", "/api/v1/users/{id}", "admin", "get", "a", handler_a, false, 14},
+    {"POST", "/api/v1/users/{id}/password", "admin", "reset", "b", handler_b, false, 14},
 };
 
 static void test_literal_and_parameter_paths(void **state)
@@ -68,7 +68,8 @@ static void test_unknown_path_and_wrong_method(void **state)
 }
 
 /* Every route in the real table is well formed: known method, /api/v1/ prefix,
-** a valid auth word, and no two routes answer the same method and path. */
+** the length of its literal head, a valid auth word, and no two routes answer
+** the same method and path. */
 static void test_real_route_table(void **state)
 {
 	(void)state;
@@ -81,6 +82,7 @@ static void test_real_route_table(void **state)
 			known |= strcmp(r->method, methods[k]) == 0;
 		assert_true(known);
 		assert_int_equal(strncmp(r->pattern, "/api/v1/", 8), 0);
+		assert_int_equal(r->head_len, strcspn(r->pattern, "{"));
 		if (strcmp(r->auth, "public") && strcmp(r->auth, "any")) {
 			char copy[128];
 			strcpy(copy, r->auth);
