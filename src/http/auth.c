@@ -272,7 +272,8 @@ static int resolve_api_key(struct request *r, const char *key_id)
 	char *end;
 	errno = 0;
 	long long when = strtoll(ts, &end, 10);
-	if (errno || *end || !*ts || llabs(when - clock_now()) > SIGNATURE_WINDOW || when < atomic_load(&started_at))
+	int64_t now = clock_now();
+	if (errno || *end || !*ts || llabs(when - now) > SIGNATURE_WINDOW || when < atomic_load(&started_at))
 		return unauthorized(r, "signature_expired",
 		                    "签名时间戳无效或已过期 (timestamp invalid or outside 300 s)");
 	size_t nonce_len = strlen(nonce);
@@ -302,7 +303,7 @@ static int resolve_api_key(struct request *r, const char *key_id)
 
 	/* The nonce is remembered only after the signature holds, so nobody can
 	** burn a channel's nonces with unsigned requests. */
-	int seen = nonce_remember(p->api_key_id, nonce, clock_now());
+	int seen = nonce_remember(p->api_key_id, nonce, now);
 	if (seen != 0) {
 		memset(p, 0, sizeof *p);
 		if (seen < 0) {

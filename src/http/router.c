@@ -12,15 +12,15 @@
 #include "core/arena.h"
 
 /* Match path against pattern; on success store parameters in m. */
-static int match_one(const struct route_def *route, const char *path, struct arena *a, struct route_match *m,
-                     bool *ret_ok)
+static int match_one(const struct route_def *route, const char *path, size_t path_len, struct arena *a,
+                     struct route_match *m, bool *ret_ok)
 {
 	int n = 0;
 	const char *p = route->pattern, *s = path;
 	*ret_ok = false;
 	/* Most routes part from the path before their first parameter: compare
 	** that literal head before splitting anything into segments. */
-	if (strncmp(p, path, route->head_len) != 0)
+	if (route->head_len > path_len || memcmp(p, path, route->head_len) != 0)
 		return 0;
 	while (*p && *s) {
 		if (*p != '/' || *s != '/')
@@ -53,9 +53,10 @@ int router_match(const struct route_def *routes, size_t n, const char *method, c
                  struct route_match *ret)
 {
 	memset(ret, 0, sizeof *ret);
+	size_t path_len = strlen(path);
 	for (size_t i = 0; i < n; i++) {
 		bool ok;
-		int r = match_one(&routes[i], path, a, ret, &ok);
+		int r = match_one(&routes[i], path, path_len, a, ret, &ok);
 		if (r < 0)
 			return r;
 		if (!ok)

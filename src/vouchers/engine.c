@@ -449,7 +449,8 @@ static bool channel_offered(const struct voucher_kind_def *k, int64_t api_key_id
 	return false;
 }
 
-static struct claim *claim_new(struct kind_state *k, int64_t api_key_id, const char *person, const char *request_id)
+static struct claim *claim_new(struct kind_state *k, int64_t api_key_id, const char *person, const char *request_id,
+                               int64_t claimed_at)
 {
 	size_t lp = strlen(person) + 1, lr = strlen(request_id) + 1;
 	struct claim *c = calloc(1, sizeof *c + lp + lr);
@@ -462,8 +463,8 @@ static struct claim *claim_new(struct kind_state *k, int64_t api_key_id, const c
 	c->request_id = strings + lp;
 	c->kind = k;
 	c->api_key_id = api_key_id;
-	c->claimed_at = clock_now();
-	c->expires_at = c->claimed_at + (int64_t)k->def.validity_days * 86400;
+	c->claimed_at = claimed_at;
+	c->expires_at = claimed_at + (int64_t)k->def.validity_days * 86400;
 	pthread_mutex_lock(&engine.all_lock);
 	if (engine.n_all == engine.cap_all) {
 		size_t cap = engine.cap_all ? engine.cap_all * 2 : 1024;
@@ -573,7 +574,7 @@ void voucher_engine_claim(struct request *r, int64_t round_id, int64_t kind_id, 
 		return;
 	}
 
-	struct claim *c = claim_new(k, channel, person, request_id);
+	struct claim *c = claim_new(k, channel, person, request_id, now);
 	if (c)
 		c->person_seq = seq;
 	pthread_mutex_lock(&sh->lock);
@@ -772,14 +773,13 @@ static int engine_load(struct db *d)
 			continue;
 		int64_t channel = db_column_int64(s, 2);
 		const char *person = db_column_text(s, 3), *request_id = db_column_text(s, 5);
-		struct claim *c = claim_new(k, channel, person, request_id);
+		struct claim *c = claim_new(k, channel, person, request_id, db_column_int64(s, 6));
 		if (!c) {
 			r = -ENOMEM;
 			break;
 		}
 		snprintf(c->code, sizeof c->code, "%s", db_column_text(s, 0));
 		c->person_seq = (int)db_column_int64(s, 4);
-		c->claimed_at = db_column_int64(s, 6);
 		c->expires_at = db_column_int64(s, 7);
 		c->state = CLAIM_DURABLE;
 		unsigned char key[8 + 65];
