@@ -26,8 +26,8 @@
 enum {
 	SHARDS = 16,
 	BATCH_MAX = 8192,
-	BATCH_GATHER = 256,   /* a smaller batch waits GATHER_US for more claims */
-	GATHER_US = 2000,
+	BATCH_GATHER = 1024, /* a smaller batch waits GATHER_US for more claims */
+	GATHER_US = 5000,
 	LOG_RESTART_PAGES = 8192 /* 32 MiB */
 };
 
