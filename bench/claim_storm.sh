@@ -16,7 +16,7 @@
 #      voucher without one).
 # Usage: bench/claim_storm.sh BUILD_DIR
 # Knobs (environment): STORM_ROUNDS (3), STORM_DURATION (10 s),
-# STORM_CONNECTIONS (1000), STORM_USERS (1000000), STORM_STOCK (200000),
+# STORM_CONNECTIONS (1000), STORM_USERS (1000000), STORM_STOCK (1000000: more than a round can claim, so every round measures durable claims),
 # STORM_REPEAT (10 %), STORM_REPLAY (1 %).
 # Every server listens on 127.0.0.1 only; every run is bounded in time.
 set -eu
@@ -38,7 +38,7 @@ rounds=${STORM_ROUNDS:-3}
 duration=${STORM_DURATION:-10}
 conns=${STORM_CONNECTIONS:-1000}
 users=${STORM_USERS:-1000000}
-stock=${STORM_STOCK:-200000}
+stock=${STORM_STOCK:-1000000}
 repeat=${STORM_REPEAT:-10}
 replay=${STORM_REPLAY:-1}
 limit=1
