@@ -45,6 +45,9 @@ static void test_health(void **state)
 	assert_string_equal(json_string_value(json_object_get(r.json, "status")), "ok");
 	assert_true(has_header(&r, "X-Request-Id: "));
 	assert_true(has_header(&r, "Content-Type: application/json"));
+	/* What protects a browser from misreading or keeping an answer. */
+	assert_true(has_header(&r, "Cache-Control: no-store"));
+	assert_true(has_header(&r, "X-Content-Type-Options: nosniff"));
 	response_free(&r);
 }
 

@@ -167,6 +167,16 @@ static void test_claim_repeat_and_limit(void **state)
 	assert_string_not_equal(first, again);
 	assert_int_equal(claim(&alipay, round_open, kind_shared, "alice", "req-a3", NULL, err), 409);
 	assert_string_equal(err, "already_claimed");
+	/* A channel's answers carry the request id; the browser-only headers are left out. */
+	struct response r;
+	char path[64];
+	snprintf(path, sizeof path, "/api/v1/vouchers/%s", first);
+	client_signed(&alipay, &r, "GET", path, NULL, 0, NULL);
+	assert_int_equal(r.status, 200);
+	assert_true(has_header(&r, "X-Request-Id: "));
+	assert_true(has_header(&r, "Content-Type: application/json"));
+	assert_false(has_header(&r, "X-Content-Type-Options:"));
+	response_free(&r);
 	/* The same user id at another channel is another person. */
 	assert_int_equal(claim(&unionpay, round_open, kind_shared, "alice", "req-a1", NULL, err), 201);
 	assert_int_equal(count("SELECT count(*) FROM vouchers WHERE person = 'alice'"), 3);
