@@ -26,8 +26,8 @@
 enum {
 	SHARDS = 16,
 	BATCH_MAX = 8192,
-	BATCH_GATHER = 1024, /* a smaller batch waits GATHER_US for more claims */
-	GATHER_US = 5000,
+	BATCH_GATHER = 1024,   /* a batch this large is committed at once; */
+	COMMIT_GAP_US = 5000,  /* a smaller one no sooner than this after the last commit began */
 	LOG_RESTART_PAGES = 8192 /* 32 MiB */
 };
 
@@ -388,24 +388,37 @@ static void commit_batch(struct claim *batch)
 	}
 }
 
+static int64_t now_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
 static void *writer_main(void *unused)
 {
 	(void)unused;
+	int64_t last_commit_us = 0;
 	pthread_setname_np(pthread_self(), "voucher-writer");
 	for (;;) {
 		pthread_mutex_lock(&engine.queue_lock);
 		while (!engine.queue_head && !engine.stopping)
 			pthread_cond_wait(&engine.queue_ready, &engine.queue_lock);
 		/* Much of a commit's cost is the same for one claim or hundreds (the
-		** fsync's write-back, the index pages rewritten), so a small batch
-		** waits a moment for company.  During a storm connections wait for
-		** the disk either way; a lone claim waits GATHER_US more. */
-		if (engine.queued < BATCH_GATHER && !engine.stopping) {
+		** fsync's write-back, the index pages rewritten), and the connections
+		** it resumes go back to the workers in one burst.  So commits begin
+		** at most every COMMIT_GAP_US unless the batch is large: in a storm
+		** each batch gathers what comes in meanwhile (the connections wait
+		** for the disk either way), and a lone claim, long after the last
+		** commit, is committed at once. */
+		int64_t since = now_us() - last_commit_us;
+		if (since < COMMIT_GAP_US && engine.queued < BATCH_GATHER && !engine.stopping) {
 			pthread_mutex_unlock(&engine.queue_lock);
-			struct timespec pause = {0, GATHER_US * 1000L};
-			nanosleep(&pause, NULL);
+			struct timespec gap = {0, (COMMIT_GAP_US - since) * 1000L};
+			nanosleep(&gap, NULL);
 			pthread_mutex_lock(&engine.queue_lock);
 		}
+		last_commit_us = now_us();
 		struct claim *batch = engine.queue_head;
 		/* Take at most BATCH_MAX so one transaction stays short. */
 		struct claim *cut = batch;
