@@ -2,9 +2,11 @@
 ** strmap: a hash map from byte strings to a pointer-sized value, for the
 ** in-memory state that hot paths consult instead of the database (who has
 ** claimed a voucher, which request ids were answered).  Open addressing with
-** linear probing, grown at half full; keys are copied into blocks the map
-** owns.  There is no removal: these maps only grow for the life of a
-** process.  Not thread-safe: callers hold their own lock.
+** linear probing, grown at half full a little at a time (no call stalls to
+** move every key); keys are copied into blocks the map owns.  There is no
+** removal: these maps only grow for the life of a process.  Not
+** thread-safe: callers hold their own lock.  A value slot returned by
+** strmap_get() or strmap_put() is valid until the next call on the same map.
 */
 #ifndef BANYAN_CORE_STRMAP_H
 #define BANYAN_CORE_STRMAP_H

@@ -6,7 +6,9 @@
 ** generations of hash sets do that without per-entry times: new nonces go
 ** into the current one, both are searched, and every 600 s the older is
 ** dropped — an entry lives 600 to 1,200 s.  Sets are sharded by hash with a
-** lock each so the workers of a claim storm rarely wait for one another.
+** lock each so the workers of a claim storm rarely wait for one another;
+** there are many shards because a set grows by rehashing every entry it has
+** (a storm remembers millions of nonces), which holds up that shard alone.
 **
 ** Keeping them in memory means a restart forgets them; auth.c refuses any
 ** request signed before the server started, so nothing signed before can be
@@ -22,7 +24,7 @@
 
 #include "http/auth.h"
 
-enum { SHARDS = 16, GENERATION_SECONDS = 2 * SIGNATURE_WINDOW };
+enum { SHARDS = 256, GENERATION_SECONDS = 2 * SIGNATURE_WINDOW };
 
 struct set {
 	uint64_t *slots; /* 0 is empty */

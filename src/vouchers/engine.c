@@ -3,7 +3,8 @@
 ** the group-commit writer.
 **
 ** Locks: the kind table is read-mostly (rwlock); each kind has a mutex for
-** its stock and its people; request ids live in 16 shards with a mutex each;
+** its stock and its people; request ids live in 64 shards (by a hash of the
+** channel and the id, so one busy channel spreads over all) with a mutex each;
 ** the writer's queue has its own.  No lock is held while another is taken,
 ** except a kind's mutex inside nothing else, so there is no order to get wrong.
 */
@@ -24,7 +25,7 @@
 #include "vouchers/vouchers.h"
 
 enum {
-	SHARDS = 16,
+	SHARDS = 64,
 	BATCH_MAX = 8192,
 	BATCH_GATHER = 1024,   /* a batch this large is committed at once; */
 	COMMIT_GAP_US = 5000,  /* a smaller one no sooner than this after the last commit began */
@@ -68,6 +69,7 @@ struct claim {
 	enum claim_state state;
 	struct waiter *waiters; /* requests to answer when durable (the last is the claimant) */
 	struct waiter claimant; /* the claimant's place in that list, allocated with the claim */
+	struct shard *shard;    /* where its request id is kept */
 	char code[20];          /* made by the writer (voucher_code()); read once durable */
 	const char *person, *request_id;
 };
@@ -192,6 +194,15 @@ static size_t channel_key(unsigned char *buf, int64_t api_key_id, const char *s)
 	return 8 + n;
 }
 
+/* The shard of a request id's key (FNV-1a: spreading, not secrecy; the map inside is keyed). */
+static struct shard *shard_of(const unsigned char *key, size_t len)
+{
+	uint64_t h = 14695981039346656037u;
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ key[i]) * 1099511628211u;
+	return &engine.shards[h % SHARDS];
+}
+
 /* ---- answers ---------------------------------------------------------- */
 
 json_t *voucher_json(const char *code, int64_t kind_id, int64_t round_id, int64_t face_fen, int64_t threshold_fen,
@@ -264,7 +275,7 @@ static void claim_answer_deferred(struct request *r, void *arg)
 /* Wake everyone waiting on a claim that reached its end; each is answered on its own worker thread. */
 static void claim_settle(struct claim *c, enum claim_state state)
 {
-	struct shard *sh = &engine.shards[c->api_key_id % SHARDS];
+	struct shard *sh = c->shard;
 	pthread_mutex_lock(&sh->lock);
 	c->state = state;
 	struct waiter *w = c->waiters;
@@ -530,7 +541,7 @@ void voucher_engine_claim(struct request *r, int64_t round_id, int64_t kind_id, 
 	int64_t channel = r->who.api_key_id, now = clock_now();
 	unsigned char id_key[8 + 65], person_key[8 + 65];
 	size_t id_len = channel_key(id_key, channel, request_id), person_len = channel_key(person_key, channel, person);
-	struct shard *sh = &engine.shards[channel % SHARDS];
+	struct shard *sh = shard_of(id_key, id_len);
 
 	/* A request id seen before gets the first answer. */
 	pthread_mutex_lock(&sh->lock);
@@ -588,8 +599,10 @@ void voucher_engine_claim(struct request *r, int64_t round_id, int64_t kind_id, 
 	}
 
 	struct claim *c = claim_new(k, channel, person, request_id, now);
-	if (c)
+	if (c) {
 		c->person_seq = seq;
+		c->shard = sh;
+	}
 	pthread_mutex_lock(&sh->lock);
 	seen = c ? strmap_put(sh->ids, id_key, id_len, &created) : NULL;
 	if (seen && !created && ((struct claim *)*seen)->state != CLAIM_FAILED) {
@@ -801,7 +814,8 @@ static int engine_load(struct db *d)
 		uintptr_t *person_slot = strmap_put(k->people, key, len, &created);
 		struct bucket *b = bucket_of(k, channel);
 		len = channel_key(key, channel, request_id);
-		uintptr_t *slot = strmap_put(engine.shards[channel % SHARDS].ids, key, len, &created);
+		c->shard = shard_of(key, len);
+		uintptr_t *slot = strmap_put(c->shard->ids, key, len, &created);
 		if (!person_slot || !slot) {
 			r = -ENOMEM;
 			break;
