@@ -33,7 +33,7 @@ struct key_block {
 	unsigned char data[];
 };
 
-enum { MOVE_STEP = 64 };
+enum { MOVE_STEP = 8 };
 
 struct strmap {
 	struct slot *slots;
