@@ -5,7 +5,8 @@
 ** linear probing, grown at half full a little at a time (no call stalls to
 ** move every key); keys are copied into blocks the map owns.  There is no
 ** removal: these maps only grow for the life of a process.  Not
-** thread-safe: callers hold their own lock.  A value slot returned by
+** thread-safe: callers hold their own lock, an exclusive one even to read
+** (strmap_get() moves entries while the map grows).  A value slot returned by
 ** strmap_get() or strmap_put() is valid until the next call on the same map.
 */
 #ifndef BANYAN_CORE_STRMAP_H
