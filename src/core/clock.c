@@ -35,6 +35,13 @@ int64_t clock_now(void)
 	return (int64_t)ts.tv_sec;
 }
 
+int64_t clock_monotonic_us(void)
+{
+	struct timespec ts;
+	(void)clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
 void clock_set_fake(int64_t t)
 {
 	atomic_store(&fake_now, t);

@@ -22,6 +22,12 @@
 int64_t clock_now(void);
 
 /*
+ * clock_monotonic_us - microseconds on a clock that never jumps (not the
+ * fake time): for measuring durations and spacing work out.
+ */
+int64_t clock_monotonic_us(void);
+
+/*
  * clock_set_fake - make clock_now() return t until clock_clear_fake().
  * For tests only. INT64_MIN is reserved to mean "no fake time" and so acts
  * like clock_clear_fake(). Thread-safe.

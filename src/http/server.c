@@ -19,7 +19,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <microhttpd.h>
@@ -46,13 +45,6 @@ struct server {
 
 /* The worker thread's database connection, opened on its first request. */
 static _Thread_local struct db *thread_db;
-
-static int64_t now_us(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
 
 static struct db *worker_db(struct server *s)
 {
@@ -738,7 +730,7 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *conn, co
 		r->conn = conn;
 		r->method = method;
 		r->path = url;
-		r->start_us = now_us();
+		r->start_us = clock_monotonic_us();
 		request_id(r->id);
 		*con_cls = r;
 		/* Declared too large: refuse before reading a byte of it. */
@@ -797,7 +789,7 @@ static void request_completed(void *cls, struct MHD_Connection *conn, void **con
 		return;
 	if (!s->quiet)
 		log_info("http method=%s path=%s status=%d us=%lld who=%s id=%s%s", r->method, r->path, r->status,
-		         (long long)(now_us() - r->start_us), r->who.name ? r->who.name : "-", r->id,
+		         (long long)(clock_monotonic_us() - r->start_us), r->who.name ? r->who.name : "-", r->id,
 		         toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted=1");
 	json_decref(r->json);
 	arena_give_back(r->arena);

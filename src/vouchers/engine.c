@@ -404,13 +404,6 @@ static void commit_batch(struct claim *batch)
 	}
 }
 
-static int64_t now_us(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
 static void *writer_main(void *unused)
 {
 	(void)unused;
@@ -427,14 +420,14 @@ static void *writer_main(void *unused)
 		** each batch gathers what comes in meanwhile (the connections wait
 		** for the disk either way), and a lone claim, long after the last
 		** commit, is committed at once. */
-		int64_t since = now_us() - last_commit_us;
+		int64_t since = clock_monotonic_us() - last_commit_us;
 		if (since < COMMIT_GAP_US && engine.queued < BATCH_GATHER && !engine.stopping) {
 			pthread_mutex_unlock(&engine.queue_lock);
 			struct timespec gap = {0, (COMMIT_GAP_US - since) * 1000L};
 			nanosleep(&gap, NULL);
 			pthread_mutex_lock(&engine.queue_lock);
 		}
-		last_commit_us = now_us();
+		last_commit_us = clock_monotonic_us();
 		struct claim *batch = engine.queue_head;
 		/* Take at most BATCH_MAX so one transaction stays short. */
 		struct claim *cut = batch;
