@@ -332,12 +332,7 @@ void problem_stats(struct request *r)
 	json_t *body = json_pack("{s:o}", "totals", totals);
 	for (int i = 0; i < 3 && rc >= 0; i++)
 		json_object_set_new(body, arena_printf(r->arena, "by_%s", groups[i][0]), group_table(r, &g, i, &rc));
-	if (rc < 0) {
-		json_decref(body);
-		reply_db_error(r, rc);
-		return;
-	}
-	reply_json(r, 200, body);
+	reply_json_or_db_error(r, rc, body);
 }
 
 /*

@@ -104,6 +104,8 @@ bool request_json(struct request *r);
 
 /* Answer with a JSON document (stolen: the reply owns it). */
 void reply_json(struct request *r, int status, json_t *body);
+/* Answer 200 with body (stolen), or, when rc < 0, the database error rc (body dropped). */
+void reply_json_or_db_error(struct request *r, int rc, json_t *body);
 /* Answer with JSON text already formatted (hot paths that skip building a document). */
 void reply_json_text(struct request *r, int status, const char *text, size_t len);
 

@@ -203,6 +203,16 @@ void reply_json(struct request *r, int status, json_t *body)
 	free(text);
 }
 
+void reply_json_or_db_error(struct request *r, int rc, json_t *body)
+{
+	if (rc < 0) {
+		json_decref(body);
+		reply_db_error(r, rc);
+		return;
+	}
+	reply_json(r, 200, body);
+}
+
 void reply_json_text(struct request *r, int status, const char *text, size_t len)
 {
 	if (!r->status)

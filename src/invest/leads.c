@@ -454,12 +454,7 @@ void lead_get(struct request *r)
 		                arena_printf(r->arena, "%lld", (long long)l.id));
 		rc = rows_into(r, out, "problems", rc, s, problem_brief_json);
 	}
-	if (rc < 0) {
-		json_decref(out);
-		reply_db_error(r, rc);
-		return;
-	}
-	reply_json(r, 200, out);
+	reply_json_or_db_error(r, rc, out);
 }
 
 /*

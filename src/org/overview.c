@@ -58,10 +58,5 @@ void overview_get(struct request *r)
 		    json_pack("{s:I, s:I}", "active", (json_int_t)active, "disabled", (json_int_t)disabled));
 		json_object_set_new(body, "audit_today", json_integer(today));
 	}
-	if (rc < 0) {
-		json_decref(body);
-		reply_db_error(r, rc);
-		return;
-	}
-	reply_json(r, 200, body);
+	reply_json_or_db_error(r, rc, body);
 }

@@ -728,12 +728,7 @@ void project_get(struct request *r)
 		                "i", p.id);
 		rc = rows_into(r, out, "events", rc, s, event_json);
 	}
-	if (rc < 0) {
-		json_decref(out);
-		reply_db_error(r, rc);
-		return;
-	}
-	reply_json(r, 200, out);
+	reply_json_or_db_error(r, rc, out);
 }
 
 /*

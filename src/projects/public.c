@@ -87,10 +87,5 @@ void project_public_get(struct request *r)
 	db_finalize(s);
 	json_object_set_new(out, "items", items);
 	json_object_set_new(out, "milestones", milestones);
-	if (rc != DB_DONE) {
-		json_decref(out);
-		reply_db_error(r, rc);
-		return;
-	}
-	reply_json(r, 200, out);
+	reply_json_or_db_error(r, rc, out); /* rc: DB_DONE, or the first error */
 }
