@@ -159,6 +159,13 @@ int rows_into(struct request *r, json_t *obj, const char *key, int rc, struct db
 */
 bool db_finish_or_reply(struct request *r, int rc);
 
+/*
+** Step s (rc is db_prepare()'s result for it) to its one row.  Returns true
+** with s on that row; otherwise finalizes s, answers 404 with code and
+** message when there is no row (or the database error), and returns false.
+*/
+bool db_row_or_reply(struct request *r, int rc, struct db_stmt *s, const char *code, const char *message);
+
 /* 500 for a database failure: logs the detail, tells the caller only the request id. */
 void reply_db_error(struct request *r, int db_result);
 

@@ -313,6 +313,20 @@ bool db_finish_or_reply(struct request *r, int rc)
 	return true;
 }
 
+bool db_row_or_reply(struct request *r, int rc, struct db_stmt *s, const char *code, const char *message)
+{
+	if (rc == 0) {
+		if ((rc = db_step(s)) == DB_ROW)
+			return true;
+		db_finalize(s);
+	}
+	if (rc == DB_DONE)
+		reply_error(r, 404, code, NULL, "%s", message);
+	else
+		reply_db_error(r, rc);
+	return false;
+}
+
 void reply_db_error(struct request *r, int db_result)
 {
 	if (db_result == DB_BUSY) {

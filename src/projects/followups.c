@@ -171,18 +171,8 @@ void project_inspection_log(struct request *r)
 	                    "SELECT title, due, every_days, done_on IS NOT NULL FROM project_inspections"
 	                    " WHERE id = ? AND project_id = ?",
 	                    "ii", id, p.id);
-	if (rc == 0 && (rc = db_step(s)) != DB_ROW) {
-		db_finalize(s);
-		if (rc == DB_DONE)
-			reply_error(r, 404, "unknown_inspection", NULL, "巡查不存在 (no such inspection)");
-		else
-			reply_db_error(r, rc);
+	if (!db_row_or_reply(r, rc, s, "unknown_inspection", "巡查不存在 (no such inspection)"))
 		return;
-	}
-	if (rc < 0) {
-		reply_db_error(r, rc);
-		return;
-	}
 	const char *title = arena_strdup(r->arena, db_column_text(s, 0));
 	int64_t due = db_column_int64(s, 1), every = db_column_int64(s, 2), logged = db_column_int64(s, 3);
 	db_finalize(s);

@@ -545,18 +545,8 @@ void project_item_transition(struct request *r)
 	                    " FROM project_items i JOIN approval_items a ON a.code = i.item_code"
 	                    " WHERE i.id = ? AND i.project_id = ?",
 	                    "ii", item_id, p.id);
-	if (rc == 0 && (rc = db_step(s)) != DB_ROW) {
-		db_finalize(s);
-		if (rc == DB_DONE)
-			reply_error(r, 404, "unknown_item", NULL, "该项目没有此审批事项 (no such item in this project)");
-		else
-			reply_db_error(r, rc);
+	if (!db_row_or_reply(r, rc, s, "unknown_item", "该项目没有此审批事项 (no such item in this project)"))
 		return;
-	}
-	if (rc < 0) {
-		reply_db_error(r, rc);
-		return;
-	}
 	const char *status = arena_strdup(r->arena, db_column_text(s, 0)), *name = arena_strdup(r->arena, db_column_text(s, 5));
 	int64_t department = db_column_int64(s, 1), clock_from = db_column_int64(s, 4), waiting = db_column_int64(s, 6);
 	int limit_days = (int)db_column_int64(s, 2), limit_hours = (int)db_column_int64(s, 3);
