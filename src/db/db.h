@@ -56,6 +56,8 @@ int db_exec(struct db *d, const char *sql);
 ** NULL), 'b' blob as (const void *, size_t).  The format must give every
 ** parameter of the statement (a mismatch fails with DB_ERROR and a log line);
 ** a NULL format binds nothing, for a statement bound later with db_rebind().
+** On failure *ret is NULL, which db_finalize() takes: callers step while the
+** result is not an error and finalize whatever they got.
 */
 int db_prepare(struct db *d, struct db_stmt **ret, const char *sql, const char *fmt, ...);
 int db_step(struct db_stmt *s); /* DB_ROW, DB_DONE or an error */

@@ -178,6 +178,7 @@ static int bind_args(struct db_stmt *s, const char *fmt, va_list ap)
 
 static int prepare_v(struct db *d, struct db_stmt **ret, const char *sql, const char *fmt, va_list ap)
 {
+	*ret = NULL;
 	struct db_stmt *s = calloc(1, sizeof *s);
 	if (!s)
 		return DB_ERROR;
