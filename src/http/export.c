@@ -187,16 +187,12 @@ static char *content_disposition(struct arena *a, const char *filename)
 
 void reply_file_row(struct request *r, int rc, struct db_stmt *s, const char *missing_code, const char *missing_message)
 {
-	if (rc == 0 && (rc = db_step(s)) == DB_ROW) {
-		size_t len;
-		const void *data = db_column_blob(s, 1, &len);
-		const char *type = db_column_count(s) > 2 ? db_column_text(s, 2) : "application/octet-stream";
-		reply_file(r, type, db_column_text(s, 0), data, len);
-	} else if (rc == DB_DONE) {
-		reply_error(r, 404, missing_code, NULL, "%s", missing_message);
-	} else {
-		reply_db_error(r, rc);
-	}
+	if (!db_row_or_reply(r, rc, s, missing_code, missing_message))
+		return;
+	size_t len;
+	const void *data = db_column_blob(s, 1, &len);
+	const char *type = db_column_count(s) > 2 ? db_column_text(s, 2) : "application/octet-stream";
+	reply_file(r, type, db_column_text(s, 0), data, len);
 	db_finalize(s);
 }
 
