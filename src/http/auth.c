@@ -211,9 +211,8 @@ struct api_key {
 static pthread_mutex_t keys_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct strmap *keys; /* key_id -> struct api_key * */
 
-static int api_key_lookup(struct db *d, const char *key_id, struct api_key *ret)
+static int api_key_lookup(struct db *d, const char *key_id, int64_t now, struct api_key *ret)
 {
-	int64_t now = clock_now();
 	size_t n = strlen(key_id);
 	pthread_mutex_lock(&keys_lock);
 	uintptr_t *slot = keys ? strmap_get(keys, key_id, n) : NULL;
@@ -282,7 +281,7 @@ static int resolve_api_key(struct request *r, const char *key_id)
 		                    "随机数长度应为 8 到 64 (nonce must be 8 to 64 characters)");
 
 	struct api_key key;
-	int rc = api_key_lookup(r->db, key_id, &key);
+	int rc = api_key_lookup(r->db, key_id, now, &key);
 	if (rc < 0 && rc != DB_DONE) {
 		reply_db_error(r, rc);
 		return -1;
