@@ -108,7 +108,7 @@ stop() {
 }
 
 # shellcheck disable=SC2317 # run by start
-run_banyan() { exec "$banyan" serve --db "$db" --quiet --listen "127.0.0.1:$1"; }
+run_banyan() { exec "$banyan" serve --db "$db" --quiet --second-factor none --listen "127.0.0.1:$1"; }
 # shellcheck disable=SC2317
 run_bare() { exec "$bare" "$1"; }
 

@@ -84,22 +84,27 @@ int serve_until_signal(const struct server_config *cfg, void (*on_ready)(uint16_
 
 /*
 ** COMMAND: serve
-** USAGE: banyan serve [--db PATH] [--listen ADDR:PORT] [--body-limit BYTES] [--threads N] [--quiet]
+** USAGE: banyan serve [--db PATH] [--listen ADDR:PORT] [--body-limit BYTES] [--threads N] [--quiet] [--second-factor ROLES]
 ** SUMMARY: 启动服务 Serve the API (and console) over HTTP
 ** --listen       address and port, default 127.0.0.1:8080 (port 0: any free port)
 ** --body-limit   largest request body in bytes, default 1048576 (1 MiB)
 ** --threads      worker threads, default one per core
 ** --quiet        no log line per request
+** --second-factor  roles that must log in with a one-time code (TOTP), comma-separated,
+**                or none; default admin,security,auditor,leader
 ** Stops cleanly on SIGINT or SIGTERM: requests in flight finish (up to
 ** 10 s), event streams end, the database is closed.
 */
 int cmd_serve(int argc, char **argv)
 {
 	const char *db_opt = NULL, *listen = "127.0.0.1:8080", *limit = NULL, *threads = NULL, *words[1];
+	const char *second_factor = "admin,security,auditor,leader";
 	bool quiet = false;
 	int n;
-	struct cli_opt opts[] = {{"db", &db_opt, NULL},       {"listen", &listen, NULL}, {"body-limit", &limit, NULL},
-	                         {"threads", &threads, NULL}, {"quiet", NULL, &quiet},   {NULL, NULL, NULL}};
+	struct cli_opt opts[] = {
+	    {"db", &db_opt, NULL},       {"listen", &listen, NULL}, {"body-limit", &limit, NULL},
+	    {"threads", &threads, NULL}, {"quiet", NULL, &quiet},   {"second-factor", &second_factor, NULL},
+	    {NULL, NULL, NULL}};
 	if (cli_parse(argc, argv, opts, words, 0, &n))
 		return EXIT_USAGE;
 	struct server_config cfg = {.db_path = cli_db_path(db_opt), .listen = listen, .body_limit = 1 << 20};
@@ -120,6 +125,10 @@ int cmd_serve(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 		cfg.threads = (int)v;
+	}
+	if (totp_require_roles(second_factor) < 0) {
+		fprintf(stderr, "banyan serve: --second-factor takes roles of people (admin,security,...) or none\n");
+		return EXIT_USAGE;
 	}
 	cfg.quiet = quiet;
 	log_set_quiet(quiet);

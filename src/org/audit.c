@@ -7,6 +7,11 @@
 ** anywhere breaks every hash after it; `banyan check` finds the first one.
 ** Triggers refuse UPDATE and DELETE so only someone who edits the file
 ** itself can try.
+**
+** Who reads it (三员分立, GB/T 22239-2019 8.1.4.3, 8.1.5.3): the audit
+** administrator, and leaders, who answer for their organisations; not the
+** system administrator, whose own actions it records, nor the security
+** administrator.  Nobody deletes or changes a row through the API.
 */
 #include <inttypes.h>
 #include <stdio.h>
@@ -214,7 +219,7 @@ static json_t *audit_row_json(struct request *r, struct db_stmt *s)
 
 /*
 ** ROUTE: GET /api/v1/audit
-** AUTH: admin,leader
+** AUTH: auditor,leader
 ** SUMMARY: 审计日志 The audit log of the caller's scope
 ** Filters: ?actor=USERNAME, ?action= (exact, or a prefix ending in '.' such
 ** as "user."), ?from=YYYY-MM-DD, ?to=YYYY-MM-DD (inclusive, Beijing time);
@@ -234,7 +239,7 @@ enum { AUDIT_EXPORT_MAX = 100000 };
 
 /*
 ** ROUTE: GET /api/v1/audit/export
-** AUTH: admin,leader
+** AUTH: auditor,leader
 ** SUMMARY: 导出审计日志(Excel/CSV) Export the audit log as Excel or CSV
 ** The filters of GET /api/v1/audit, and ?format=xlsx (default) or csv.
 ** At most the newest 100,000 rows.
@@ -269,7 +274,7 @@ void audit_export(struct request *r)
 
 /*
 ** ROUTE: GET /api/v1/audit/daily
-** AUTH: admin,leader
+** AUTH: auditor,leader
 ** SUMMARY: 每日审计事件数 Audit events per day
 ** ?days=N (1..366, default 30): the last N days up to today (Beijing time),
 ** every day listed, with zero where nothing happened.

@@ -132,8 +132,10 @@ static int user_change(struct db *d, const char *username, const char *sql_set, 
 ** passwd   --username U --password-stdin      (ends the user's sessions)
 ** list     [--org CODE]
 ** disable  --username U                       (ends the user's sessions)
-** Roles: admin leader officer agent department enterprise merchant
+** Roles: admin security auditor leader officer agent department enterprise merchant
 ** (payment channels are machines: they get API keys, see banyan apikey).
+** The security and audit administrators (三员分立) are made only here, by the
+** operator: no one can grant those roles through the API.
 ** The password is read from standard input, never from the command line.
 */
 int cmd_user(int argc, char **argv)
@@ -352,7 +354,8 @@ static const char demo_password[] = "banyan-demo";
 
 static void demo_ready(uint16_t port)
 {
-	printf("\n  banyan demo: http://127.0.0.1:%u/\n  登录 login: admin / %s  (also city-leader, city-agent, jinan-officer, city-zjj)\n\n",
+	printf("\n  banyan demo: http://127.0.0.1:%u/\n  登录 login: admin / %s  (also city-leader, city-agent, "
+	       "jinan-officer, city-zjj,\n  city-security, city-auditor)\n\n",
 	       port, demo_password);
 	fflush(stdout);
 }
@@ -364,6 +367,8 @@ static int demo_seed(struct db *d, struct arena *a)
 		const char *username, *name, *role, *org;
 	} people[] = {
 	    {"admin", "系统管理员", "admin", "350100"},
+	    {"city-security", "安全管理员", "security", "350100"},
+	    {"city-auditor", "审计管理员", "auditor", "350100"},
 	    {"city-leader", "市领导", "leader", "350100"},
 	    {"jinan-officer", "晋安区投促局专员", "officer", "350111-tcj"},
 	    {"city-agent", "市行政服务中心代办员", "agent", "350100-xzfw"},

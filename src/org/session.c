@@ -58,9 +58,8 @@ static int login_lookup(struct request *r, const char *username, struct login_us
 	return rc;
 }
 
-/* Audit a login event in a transaction of its own. */
-static int login_audit(struct request *r, const char *action, const char *username, int64_t user_id,
-                       const char *org_path, const char *reason)
+int login_audit(struct request *r, const char *action, const char *username, int64_t user_id, const char *org_path,
+                const char *reason)
 {
 	const char *root = "/";
 	struct db_stmt *s;
@@ -172,33 +171,54 @@ void session_login(struct request *r)
 		return;
 	}
 	ratelimit_clear(user_key);
+	/* Second step (src/org/totp.c): a user who must or chose to use a second
+	** factor is answered a challenge instead of a session. */
+	if (totp_challenge_or_pass(r, u.id, username, u.org_path))
+		return;
 	char token[65], csrf[65];
-	int64_t session_id;
 	rc = db_begin(r->db);
+	if (rc == 0)
+		rc = session_open(r, u.id, username, u.org_path, NULL, token, csrf);
+	if (db_finish_or_reply(r, rc))
+		session_reply(r, u.id, u.org_path, token, csrf, NULL);
+}
+
+int session_open(struct request *r, int64_t user_id, const char *username, const char *org_path, json_t *detail,
+                 char ret_token[65], char ret_csrf[65])
+{
+	int64_t session_id;
 	/* Expired sessions are swept here, where sessions are made, rather than by a timer. */
+	int rc = db_run(r->db, "DELETE FROM sessions WHERE expires_at <= ?", "i", clock_now());
 	if (rc == 0)
-		rc = db_run(r->db, "DELETE FROM sessions WHERE expires_at <= ?", "i", now);
-	if (rc == 0)
-		rc = auth_session_create(r->db, u.id, token, csrf, &session_id);
+		rc = auth_session_create(r->db, user_id, ret_token, ret_csrf, &session_id);
 	if (rc == 0) {
 		struct audit_context ctx = audit_context_of(r);
 		ctx.actor = username;
-		ctx.actor_id = u.id;
-		rc = audit_append(r->db, &ctx, "session.login", "user", arena_printf(r->arena, "%lld", (long long)u.id),
-		                  u.org_path, NULL);
+		ctx.actor_id = user_id;
+		rc = audit_append(r->db, &ctx, "session.login", "user",
+		                  arena_printf(r->arena, "%lld", (long long)user_id), org_path, detail);
 	}
-	if (!db_finish_or_reply(r, rc))
-		return;
-	r->who.user_id = u.id;
-	r->who.org_path = u.org_path;
+	return rc;
+}
+
+void session_reply(struct request *r, int64_t user_id, const char *org_path, const char *token, const char *csrf,
+                   json_t *extra)
+{
+	r->who.user_id = user_id;
+	r->who.org_path = org_path;
 	json_t *user = me_json(r);
 	if (!user) {
+		json_decref(extra);
 		reply_db_error(r, DB_ERROR);
 		return;
 	}
 	r->set_cookie = arena_printf(r->arena, "%s=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d", SESSION_COOKIE,
 	                             token, SESSION_LIFETIME);
-	reply_json(r, 200, json_pack("{s:o, s:s}", "user", user, "csrf_token", csrf));
+	json_t *body = json_pack("{s:o, s:s}", "user", user, "csrf_token", csrf);
+	if (extra)
+		json_object_update(body, extra);
+	json_decref(extra);
+	reply_json(r, 200, body);
 }
 
 /*

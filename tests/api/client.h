@@ -88,4 +88,7 @@ long long db_count(struct test_server *s, const char *sql);
 /* Several counts on one connection: ret[i] for sql[i]. */
 void db_counts(struct test_server *s, const char *const *sql, size_t n, long long *ret);
 
+/* The code a user's authenticator shows now (the second factor's key read from the database). */
+void totp_code_now(struct test_server *s, const char *username, char out[7]);
+
 #endif
