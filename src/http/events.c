@@ -125,10 +125,11 @@ static void events_free(void *cls)
 
 /*
 ** ROUTE: GET /api/v1/events
-** AUTH: any
+** AUTH: admin,leader,officer,agent,department,enterprise,merchant,channel
 ** SUMMARY: 实时事件流(SSE) Live events for the console (Server-Sent Events)
 ** text/event-stream of the events in the caller's scope, e.g.
 ** "voucher.counter"; a comment line every 15 s keeps proxies from closing it.
+** Not for the security and audit administrators: the events are the business's.
 */
 void events_get(struct request *r)
 {

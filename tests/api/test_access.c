@@ -819,9 +819,10 @@ static const struct row matrix[] = {
     R("GET", "/api/v1/invest/stats?table=funnel&format=csv", NULL, INVEST_READ, 200),
     R("GET", "/api/v1/invest/stats", NULL, NOT_INVEST_READ, 403, .code = "forbidden"),
 
-    /* ---- live events: any caller, each seeing its own scope ---- */
+    /* ---- live events: any caller of the business, each seeing its own scope ---- */
     R("GET", "/api/v1/events", NULL, B(ANON), 401),
-    R("GET", "/api/v1/events", NULL, SIGNED_IN, 200),
+    R("GET", "/api/v1/events", NULL, SIGNED_IN & ~OVERSIGHT, 200),
+    R("GET", "/api/v1/events", NULL, OVERSIGHT, 403, .code = "forbidden"),
 
     /* ---- vouchers: the channel API (signed channel keys only), on the channel's own rounds and vouchers ---- */
     R("POST", "/api/v1/vouchers/claims", CLAIM("{round}", "{kind}", "p-anon"), B(ANON), 401),
