@@ -81,19 +81,12 @@ struct user_new {
 int user_create(struct db *d, const struct audit_context *ctx, const struct user_new *u, int64_t *ret_id);
 
 /*
-** Load user id as JSON ({"id","username","role",...}), answering 404 when
-** absent and 403 when outside the caller's scope; NULL after answering.
-** *ret_path (may be NULL) gets the user's organisation path.
+** The user a route's {id} names, for a change by the caller: it must be in
+** the caller's scope (else 404 or 403), and not a security or audit
+** administrator, whose accounts are the operator's, changed from the shell
+** only (三员分立; 403 shell_only).  Returns false after answering.
 */
-json_t *user_load_or_reply(struct request *r, int64_t id, const char **ret_path);
-
-/*
-** 三员分立: the security and audit administrators' accounts are the
-** operator's, made and changed from the shell; no one changes them through
-** the API.  Answers 403 and returns false for such a user (as JSON from
-** user_load_or_reply).
-*/
-bool user_manageable_or_reply(struct request *r, json_t *user);
+bool user_target_or_reply(struct request *r, int64_t *ret_id, const char **ret_path);
 
 /* ---- sessions and the second factor (session.c, totp.c) ---------------- */
 

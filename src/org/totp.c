@@ -227,6 +227,12 @@ static void throttle_key(int64_t user_id, char out[32])
 	snprintf(out, 32, "2fa:%lld", (long long)user_id);
 }
 
+/* Count a wrong code: they share the wrong passwords' limit, under a key of their own. */
+static void count_wrong_code(const char *key)
+{
+	ratelimit_failure(key, clock_now());
+}
+
 /* Answer 429 and return true while the account's wrong codes are over the limit. */
 static bool throttled(struct request *r, const char *key)
 {
@@ -322,7 +328,7 @@ static int challenge_load(struct request *r, const char *token, struct challenge
 /* Count a wrong code against the account, audit it and answer 401. */
 static void wrong_code(struct request *r, const char *key, const struct challenge *c, const char *reason, bool used)
 {
-	ratelimit_failure(key, clock_now());
+	count_wrong_code(key);
 	int rc = login_audit(r, "session.second_factor_failed", c->username, c->user_id, c->org_path, reason);
 	if (rc < 0)
 		reply_db_error(r, rc);
@@ -527,7 +533,7 @@ void totp_confirm(struct request *r)
 	}
 	int64_t step = factor_match(&f, code, clock_now());
 	if (step <= 0) {
-		ratelimit_failure(key, clock_now());
+		count_wrong_code(key);
 		reply_error(r, 422, "wrong_code", "code", "验证码错误 (wrong code)");
 		return;
 	}
@@ -555,14 +561,8 @@ void totp_reset(struct request *r)
 {
 	int64_t id;
 	const char *path;
-	if (!route_param_id(r, "id", &id))
+	if (!user_target_or_reply(r, &id, &path))
 		return;
-	json_t *user = user_load_or_reply(r, id, &path);
-	if (!user || !user_manageable_or_reply(r, user)) {
-		json_decref(user);
-		return;
-	}
-	json_decref(user);
 	int rc = db_begin(r->db);
 	if (rc == 0)
 		rc = db_run(r->db, "DELETE FROM second_factors WHERE user_id = ?", "i", id);

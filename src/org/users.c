@@ -95,7 +95,11 @@ static json_t *user_row_json(struct request *r, struct db_stmt *s)
 	                 "created_at", when, "org", "code", db_column_text(s, 6), "name", db_column_text(s, 7));
 }
 
-json_t *user_load_or_reply(struct request *r, int64_t id, const char **ret_path)
+/*
+** Load user id as JSON, answering 404 when absent and 403 when outside the
+** caller's scope.  Returns NULL after answering.  *ret_path gets the user's org path.
+*/
+static json_t *user_load_or_reply(struct request *r, int64_t id, const char **ret_path)
 {
 	struct db_stmt *s;
 	char *sql = arena_printf(r->arena, "%s WHERE u.id = ?", user_select);
@@ -125,13 +129,16 @@ json_t *user_load_or_reply(struct request *r, int64_t id, const char **ret_path)
 	return user;
 }
 
-/* The roles only the operator grants, from the shell: see user_manageable_or_reply(). */
+/* The roles only the operator grants, from the shell (三员分立): no one can
+** grant them through the API, so an administrator cannot make an auditor to
+** read the log, nor a security administrator take over the auditor's account. */
 static bool role_from_shell(const char *role)
 {
 	return !strcmp(role, "security") || !strcmp(role, "auditor");
 }
 
-bool user_manageable_or_reply(struct request *r, json_t *user)
+/* Answer 403 shell_only (and return false) for such an account, as JSON from user_load_or_reply(). */
+static bool user_manageable_or_reply(struct request *r, json_t *user)
 {
 	if (!role_from_shell(json_string_value(json_object_get(user, "role"))))
 		return true;
@@ -139,6 +146,16 @@ bool user_manageable_or_reply(struct request *r, json_t *user)
 	            "安全管理员和审计管理员的账号只能由运维人员在服务器上用 banyan user 管理"
 	            " (security and audit administrators' accounts are managed from the shell)");
 	return false;
+}
+
+bool user_target_or_reply(struct request *r, int64_t *ret_id, const char **ret_path)
+{
+	if (!route_param_id(r, "id", ret_id))
+		return false;
+	json_t *user = user_load_or_reply(r, *ret_id, ret_path);
+	bool ok = user && user_manageable_or_reply(r, user);
+	json_decref(user);
+	return ok;
 }
 
 static bool body_role(struct request *r, int flags, const char **ret)
@@ -381,14 +398,8 @@ void user_password_reset(struct request *r)
 	static const char *const fields[] = {"password", NULL};
 	int64_t id;
 	const char *password, *path;
-	if (!route_param_id(r, "id", &id))
+	if (!user_target_or_reply(r, &id, &path))
 		return;
-	json_t *user = user_load_or_reply(r, id, &path);
-	if (!user || !user_manageable_or_reply(r, user)) {
-		json_decref(user);
-		return;
-	}
-	json_decref(user);
 	if (!body_only(r, fields) || !body_string(r, "password", FIELD_REQUIRED, 256, &password))
 		return;
 	if (!password_valid(password)) {
