@@ -112,6 +112,9 @@ void session_reply(struct request *r, int64_t user_id, const char *org_path, con
 */
 bool totp_challenge_or_pass(struct request *r, int64_t user_id, const char *username, const char *org_path);
 
+/* Inside a transaction: remove a user's second factor, recovery codes and pending logins (a reset). */
+int second_factor_remove(struct db *d, int64_t user_id);
+
 /* The roles that must use a second factor: "admin,leader" or "none".  -1 for an unknown role. */
 int totp_require_roles(const char *list);
 

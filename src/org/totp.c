@@ -548,6 +548,16 @@ void totp_confirm(struct request *r)
 		json_decref(codes);
 }
 
+int second_factor_remove(struct db *d, int64_t user_id)
+{
+	int rc = db_run(d, "DELETE FROM second_factors WHERE user_id = ?", "i", user_id);
+	if (rc == 0)
+		rc = db_run(d, "DELETE FROM recovery_codes WHERE user_id = ?", "i", user_id);
+	if (rc == 0)
+		rc = db_run(d, "DELETE FROM login_challenges WHERE user_id = ?", "i", user_id);
+	return rc;
+}
+
 /*
 ** ROUTE: DELETE /api/v1/users/{id}/second-factor
 ** AUTH: security
@@ -565,11 +575,7 @@ void totp_reset(struct request *r)
 		return;
 	int rc = db_begin(r->db);
 	if (rc == 0)
-		rc = db_run(r->db, "DELETE FROM second_factors WHERE user_id = ?", "i", id);
-	if (rc == 0)
-		rc = db_run(r->db, "DELETE FROM recovery_codes WHERE user_id = ?", "i", id);
-	if (rc == 0)
-		rc = db_run(r->db, "DELETE FROM login_challenges WHERE user_id = ?", "i", id);
+		rc = second_factor_remove(r->db, id);
 	if (rc == 0) {
 		struct audit_context ctx = audit_context_of(r);
 		rc = audit_append(r->db, &ctx, "user.second_factor_reset", "user",

@@ -32,6 +32,7 @@ static int setup(void **state)
 	add_user(&server, "wu.leader", "leader", "350111");
 	add_user(&server, "ja.officer", "officer", "350111-tcj");
 	add_user(&server, "ja.security", "security", "350111");
+	add_user(&server, "ja.auditor", "auditor", "350111");
 	static const char *const args[] = {"--second-factor", "leader", NULL};
 	server_start_process(&server, args);
 	return 0;
@@ -352,6 +353,48 @@ static void test_serve_refuses_an_unknown_role(void **state)
 	assert_non_null(strstr(out, "--second-factor"));
 }
 
+/* The security and audit administrators' accounts are the operator's: the shell resets, disables and enables them. */
+static void test_the_shell_manages_the_administrators_accounts(void **state)
+{
+	(void)state;
+	struct client c, security;
+	struct response r;
+	char out[512], path[80];
+	client_login_as(&security, &server, "ja.security");
+	long long auditor = db_count(&server, "SELECT id FROM users WHERE username = 'ja.auditor'");
+	snprintf(path, sizeof path, "/api/v1/users/%lld/second-factor", auditor);
+	client_request(&security, &r, "DELETE", path, NULL, NULL, NULL);
+	assert_int_equal(r.status, 403);
+	assert_string_equal(error_code(&r), "shell_only");
+	response_free(&r);
+	client_free(&security);
+
+	/* lin.leader enrolled in the first test: the shell's reset makes the next login enrol again. */
+	assert_int_equal(run_banyan(NULL, out, sizeof out, "user", "second-factor-reset", "--db", server.db,
+	                            "--username", "lin.leader", NULL),
+	                 0);
+	assert_int_equal(db_count(&server, "SELECT count(*) FROM audit_log WHERE action = 'user.second_factor_reset'"
+	                                   " AND actor = 'shell'"),
+	                 1);
+	client_init(&c, &server);
+	password_step(&c, "lin.leader", &r);
+	assert_false(json_is_true(json_object_get(r.json, "enrolled")));
+	assert_non_null(json_object_get(r.json, "enrolment"));
+	response_free(&r);
+	client_free(&c);
+
+	assert_int_equal(
+	    run_banyan(NULL, out, sizeof out, "user", "disable", "--db", server.db, "--username", "ja.auditor", NULL),
+	    0);
+	client_init(&c, &server);
+	assert_int_equal(client_login(&c, "ja.auditor", "ja.auditor-password"), 403);
+	assert_int_equal(
+	    run_banyan(NULL, out, sizeof out, "user", "enable", "--db", server.db, "--username", "ja.auditor", NULL),
+	    0);
+	assert_int_equal(client_login(&c, "ja.auditor", "ja.auditor-password"), 200);
+	client_free(&c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -360,6 +403,7 @@ int main(void)
 	    cmocka_unit_test(test_wrong_codes_are_throttled),
 	    cmocka_unit_test(test_role_decides_and_a_reset_means_enrolling_again),
 	    cmocka_unit_test(test_serve_refuses_an_unknown_role),
+	    cmocka_unit_test(test_the_shell_manages_the_administrators_accounts),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
