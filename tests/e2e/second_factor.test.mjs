@@ -1,7 +1,8 @@
 // Two-factor login in a real browser: a leader, whose role must use a second
 // factor (serve --second-factor leader), enrols an authenticator at the first
 // login (QR code and key), keeps the recovery codes, and logs in again with a
-// code; a code already used is refused.  The codes are computed here as an
+// code; a code already used is refused.  A security administrator resets the
+// factor of the leader who lost a phone, and the leader enrols again.  The codes are computed here as an
 // authenticator app would (RFC 6238 with node's crypto), from the key shown.
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
@@ -15,6 +16,7 @@ let server, browser, page, secret, enrolStep
 before(async () => {
   server = await startServer(['--second-factor', 'leader'])
   banyan(['user', 'add', '--db', server.db, '--username', 'lin.leader', '--name', '林领导', '--role', 'leader', '--org', '350100', '--password-stdin'], 'lin-password\n')
+  banyan(['user', 'add', '--db', server.db, '--username', 'city.security', '--name', '安全管理员', '--role', 'security', '--org', '350100', '--password-stdin'], 'security-password\n')
   browser = await launchBrowser()
   page = await browser.newPage({ viewport: { width: 1366, height: 768 } })
   page.setDefaultTimeout(10000)
@@ -91,4 +93,22 @@ test('the leader logs in again with a code; a code already used is refused', asy
   await page.click('[data-test=menu-account]')
   await page.locator('[data-test=factor-state] >> text=已绑定').waitFor()
   await shot('sf-04-account-security')
+})
+
+test('a security administrator resets the lost factor and the leader enrols again', async () => {
+  await page.click('[data-test=logout]')
+  await page.waitForURL(/\/login/)
+  await logIn(page, server.url, 'city.security', 'security-password') // security is not required here
+  await page.waitForURL(`${server.url}/`)
+  assert.equal(await page.locator('[data-test=menu-audit]').count(), 0)
+  await page.click('[data-test=menu-users]')
+  await page.click('[data-test="reset-factor-lin.leader"]')
+  await page.click('.el-message-box__btns .el-button--primary')
+  await page.locator('.el-message--success').waitFor()
+  await shot('sf-05-security-reset')
+  await page.click('[data-test=logout]')
+  await page.waitForURL(/\/login/)
+  await logIn(page, server.url, 'lin.leader', 'lin-password')
+  await page.locator('[data-test=qr]').waitFor()
+  assert.notEqual((await page.locator('[data-test=totp-secret]').innerText()).trim(), secret) // a new key
 })
