@@ -347,8 +347,8 @@ static void test_serve_refuses_an_unknown_role(void **state)
 {
 	(void)state;
 	char out[512];
-	assert_int_equal(run_banyan(NULL, out, sizeof out, "serve", "--db", server.db, "--listen", "127.0.0.1:0",
-	                            "--second-factor", "admin,boss", NULL),
+	assert_int_equal(run_banyan(NULL, out, sizeof out, "serve", "--db", "/nonexistent/never.db", "--listen",
+	                            "127.0.0.1:0", "--second-factor", "admin,boss", NULL),
 	                 2);
 	assert_non_null(strstr(out, "--second-factor"));
 }
