@@ -83,6 +83,7 @@ struct request {
 	json_t *json; /* the parsed body, when the route received one */
 	struct principal who;
 	const char *set_cookie; /* a Set-Cookie header to add to the response */
+	int64_t retry_after;    /* seconds, for a Retry-After header (429, 503) when > 0 */
 	/* Set by request_defer(): the answer comes later, written by this on a worker thread. */
 	void (*deferred_answer)(struct request *r, void *arg);
 	void *deferred_arg;

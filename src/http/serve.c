@@ -17,6 +17,7 @@
 #include "core/clock.h"
 #include "core/index.h"
 #include "core/log.h"
+#include "http/auth.h"
 #include "http/internal.h"
 #include "http/serve.h"
 #include "org/org.h"
@@ -84,22 +85,25 @@ int serve_until_signal(const struct server_config *cfg, void (*on_ready)(uint16_
 
 /*
 ** COMMAND: serve
-** USAGE: banyan serve [--db PATH] [--listen ADDR:PORT] [--body-limit BYTES] [--threads N] [--quiet]
+** USAGE: banyan serve [--db PATH] [--listen ADDR:PORT] [--body-limit BYTES] [--threads N] [--quiet] [--secure-cookies]
 ** SUMMARY: 启动服务 Serve the API (and console) over HTTP
 ** --listen       address and port, default 127.0.0.1:8080 (port 0: any free port)
 ** --body-limit   largest request body in bytes, default 1048576 (1 MiB)
 ** --threads      worker threads, default one per core
 ** --quiet        no log line per request
+** --secure-cookies  the session cookie is Secure and named __Host-banyan_session
+**                (set it when a proxy in front serves the console over TLS)
 ** Stops cleanly on SIGINT or SIGTERM: requests in flight finish (up to
 ** 10 s), event streams end, the database is closed.
 */
 int cmd_serve(int argc, char **argv)
 {
 	const char *db_opt = NULL, *listen = "127.0.0.1:8080", *limit = NULL, *threads = NULL, *words[1];
-	bool quiet = false;
+	bool quiet = false, secure_cookies = false;
 	int n;
 	struct cli_opt opts[] = {{"db", &db_opt, NULL},       {"listen", &listen, NULL}, {"body-limit", &limit, NULL},
-	                         {"threads", &threads, NULL}, {"quiet", NULL, &quiet},   {NULL, NULL, NULL}};
+	                         {"threads", &threads, NULL}, {"quiet", NULL, &quiet},
+	                         {"secure-cookies", NULL, &secure_cookies}, {NULL, NULL, NULL}};
 	if (cli_parse(argc, argv, opts, words, 0, &n))
 		return EXIT_USAGE;
 	struct server_config cfg = {.db_path = cli_db_path(db_opt), .listen = listen, .body_limit = 1 << 20};
@@ -122,6 +126,7 @@ int cmd_serve(int argc, char **argv)
 		cfg.threads = (int)v;
 	}
 	cfg.quiet = quiet;
+	auth_set_secure_cookies(secure_cookies);
 	log_set_quiet(quiet);
 	return serve_until_signal(&cfg, NULL);
 }

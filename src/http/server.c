@@ -172,8 +172,11 @@ void http_queue(struct request *r, int status, const char *content_type, const v
 	}
 	if (r->set_cookie)
 		MHD_add_response_header(resp, "Set-Cookie", r->set_cookie);
-	if (status == 429)
-		MHD_add_response_header(resp, "Retry-After", "60");
+	if (r->retry_after > 0) {
+		char seconds[24];
+		snprintf(seconds, sizeof seconds, "%lld", (long long)r->retry_after);
+		MHD_add_response_header(resp, "Retry-After", seconds);
+	}
 	MHD_queue_response(r->conn, (unsigned)status, resp);
 	MHD_destroy_response(resp);
 	r->status = status;

@@ -16,13 +16,18 @@
 #include "http/serve.h"
 #include "org/org.h"
 
-/* Read a password from standard input: one line, newline stripped. */
-static int read_password_stdin(char *buf, size_t size)
+/* Read a new password from standard input: one line, newline stripped; -1 (said why) when it may not be set. */
+static int read_password_stdin(const char *cmd, char *buf, size_t size)
 {
-	if (!fgets(buf, (int)size, stdin))
+	if (!fgets(buf, (int)size, stdin)) {
+		fprintf(stderr, "banyan %s: give the password on standard input\n", cmd);
 		return -1;
+	}
 	buf[strcspn(buf, "\r\n")] = 0;
-	return strlen(buf) >= 8 ? 0 : -1;
+	const char *problem = password_problem(buf);
+	if (problem)
+		fprintf(stderr, "banyan %s: %s\n", cmd, problem);
+	return problem ? -1 : 0;
 }
 
 static int open_or_fail(const char *db_opt, struct db **ret, const char *cmd)
@@ -57,10 +62,8 @@ static int user_add(struct db *d, struct arena *a, const char *username, const c
 		fprintf(stderr, "banyan user add: no organisation with code '%s'\n", org_code);
 		return 1;
 	}
-	if (read_password_stdin(password, sizeof password) < 0) {
-		fprintf(stderr, "banyan user add: give a password of at least 8 characters on standard input\n");
+	if (read_password_stdin("user add", password, sizeof password) < 0)
 		return 1;
-	}
 	struct audit_context ctx = audit_context_shell();
 	struct user_new u = {.username = username,
 	                     .display_name = name ? name : username,
@@ -164,9 +167,10 @@ int cmd_user(int argc, char **argv)
 		rc = user_add(d, a, username, role, org, name);
 	} else if (!strcmp(verb, "passwd")) {
 		char password[300], hash[128];
-		if (read_password_stdin(password, sizeof password) < 0 || user_hash_password(password, hash) < 0) {
-			fprintf(stderr,
-			        "banyan user passwd: give a password of at least 8 characters on standard input\n");
+		if (read_password_stdin("user passwd", password, sizeof password) < 0) {
+			rc = 1;
+		} else if (user_hash_password(password, hash) < 0) {
+			fprintf(stderr, "banyan user passwd: out of memory\n");
 			rc = 1;
 		} else {
 			rc = user_change(d, username, "password_hash = ?", hash, "user.password_reset");
@@ -348,7 +352,7 @@ int cmd_version(int argc, char **argv)
 	return 0;
 }
 
-static const char demo_password[] = "banyan-demo";
+static const char demo_password[] = "banyan-demo-2020";
 
 static void demo_ready(uint16_t port)
 {

@@ -58,8 +58,49 @@ bool org_require_scope(struct request *r, const struct org *o);
 
 /* ---- users ------------------------------------------------------------ */
 
-/* argon2id hash (libsodium, moderate limits unless BANYAN_PWHASH=interactive for tests). */
+/* argon2id hash (OWASP's limits: 19 MiB, 2 passes; BANYAN_PWHASH=interactive: the minimum, for tests). */
 int user_hash_password(const char *password, char ret_hash[128]);
+
+/*
+** The rule for a new password (ASVS 2.1): at least PASSWORD_MIN_CHARS
+** characters and not one of the 10,000 most common passwords (in any case);
+** no rules on its composition.  Returns NULL, or why not (Chinese, then
+** English in parentheses).
+*/
+enum { PASSWORD_MIN_CHARS = 12 };
+const char *password_problem(const char *password);
+
+/*
+** Password work for a request, done on the hashing threads (see passwords.c):
+** check `password` against `stored` (NULL stored: a made-up hash, for an
+** unknown user, so it takes as long), then hash `new_password`, or with
+** `rehash` the checked password again when `stored` was made with other
+** limits.  Nothing is hashed after a failed check.
+*/
+struct pwhash_job {
+	const char *stored, *password, *new_password;
+	bool rehash;
+	bool verified, hashed, failed; /* results: the check held; new_hash was made; out of memory */
+	char new_hash[128];
+	struct request *r;
+	struct pwhash_job *next;
+};
+
+/*
+** The login throttle (session.c), for every check of a user's password:
+** answer 429 and return true when username may not be tried from the
+** caller's address now (logging_in: also when it logged in too often);
+** count a wrong password.
+*/
+bool login_refuse_if_throttled(struct request *r, const char *username, int64_t user_id, const char *org_path,
+                               bool logging_in);
+void login_count_failure(struct request *r, const char *username);
+
+/*
+** Queue job and answer r later with answer(r, arg) on a worker thread.  When
+** too many are waiting, answers 503 with Retry-After itself and returns false.
+*/
+bool pwhash_run(struct request *r, struct pwhash_job *job, void (*answer)(struct request *r, void *arg), void *arg);
 
 /* Username rule: 3..32 of [a-z0-9_.-], starting with a letter or digit. */
 bool user_name_valid(const char *username);
@@ -68,6 +109,7 @@ struct audit_context;
 
 struct user_new {
 	const char *username, *display_name, *role, *password;
+	const char *password_hash; /* made already (on the hashing threads), or NULL */
 	int64_t org_id;
 	const char *org_path; /* for the audit record */
 };
@@ -76,7 +118,8 @@ struct user_new {
 ** Create a user: hash the password (slow, so before taking the write lock),
 ** then insert and audit in one transaction.  0 with *ret_id, DB_CONSTRAINT
 ** when the username is taken, or a db error.  Inputs are validated by the
-** caller (user_name_valid, role_from_name, a password of 8..256 bytes).
+** caller (user_name_valid, role_from_name, password_problem).  With
+** password_hash set, that hash is stored and password is not used.
 */
 int user_create(struct db *d, const struct audit_context *ctx, const struct user_new *u, int64_t *ret_id);
 

@@ -114,7 +114,7 @@ struct row {
 
 #define NEW_USER(username, org)                                                                                        \
 	"{\"username\":\"" username "\",\"display_name\":\"测试\",\"role\":\"officer\",\"org\":\"" org "\","           \
-	"\"password\":\"long-enough\"}"
+	"\"password\":\"long-enough-pw\"}"
 #define RENAME     "{\"display_name\":\"改名\"}"
 #define RESET      "{\"password\":\"reset-password-1\"}"
 #define MY_PW_AWAY "{\"old_password\":\"{me}-password\",\"new_password\":\"{me}-password-2\"}"

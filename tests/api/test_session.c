@@ -115,7 +115,7 @@ static void test_state_change_needs_csrf_token(void **state)
 	snprintf(csrf, sizeof csrf, "%s", c.csrf);
 	const char body[] =
 	    "{\"username\":\"csrf.victim\",\"display_name\":\"x\",\"role\":\"officer\",\"org\":\"350111\","
-	    "\"password\":\"long-enough\"}";
+	    "\"password\":\"long-enough-pw\"}";
 	c.csrf[0] = 0;
 	client_request(&c, &r, "POST", "/api/v1/users", body, NULL, NULL);
 	assert_int_equal(r.status, 403);

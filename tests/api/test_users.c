@@ -45,7 +45,7 @@ static long long create_user(struct client *as, const char *username, const char
 {
 	struct response r;
 	json_t *body = json_pack("{s:s, s:s, s:s, s:s, s:s}", "username", username, "display_name", "测试用户", "role",
-	                         role, "org", org, "password", "long-enough");
+	                         role, "org", org, "password", "long-enough-pw");
 	char *text = json_dumps(body, 0);
 	client_request(as, &r, "POST", "/api/v1/users", text, NULL, NULL);
 	if (r.status != expect_status)
@@ -81,7 +81,7 @@ static void test_create_and_read_back(void **state)
 	/* The new user can log in with the password given. */
 	struct client c;
 	client_init(&c, &server);
-	assert_int_equal(client_login(&c, "chen.jing", "long-enough"), 200);
+	assert_int_equal(client_login(&c, "chen.jing", "long-enough-pw"), 200);
 	client_free(&c);
 	assert_int_equal(
 	    db_count(&server, "SELECT count(*) FROM audit_log WHERE action = 'user.create' AND actor = 'admin'"), 1);
@@ -152,7 +152,7 @@ static void test_disable_ends_sessions_and_logins(void **state)
 	struct client c;
 	struct response r;
 	client_init(&c, &server);
-	assert_int_equal(client_login(&c, "leaving.soon", "long-enough"), 200);
+	assert_int_equal(client_login(&c, "leaving.soon", "long-enough-pw"), 200);
 	request_json(&admin, &r, "PATCH", "/api/v1/users/%lld", id, "{\"disabled\":true,\"display_name\":\"已调离\"}");
 	assert_int_equal(r.status, 200);
 	assert_true(json_is_true(json_object_get(r.json, "disabled")));
@@ -161,7 +161,7 @@ static void test_disable_ends_sessions_and_logins(void **state)
 	client_request(&c, &r, "GET", "/api/v1/me", NULL, NULL, NULL);
 	assert_int_equal(r.status, 401);
 	response_free(&r);
-	assert_int_equal(client_login(&c, "leaving.soon", "long-enough"), 403);
+	assert_int_equal(client_login(&c, "leaving.soon", "long-enough-pw"), 403);
 	/* The audit record keeps before and after. */
 	assert_int_equal(db_count(&server, "SELECT count(*) FROM audit_log WHERE action = 'user.update'"
 	                                   " AND json_extract(detail, '$.before.disabled') = 0"
@@ -170,7 +170,7 @@ static void test_disable_ends_sessions_and_logins(void **state)
 	request_json(&admin, &r, "PATCH", "/api/v1/users/%lld", id, "{\"disabled\":false}");
 	assert_int_equal(r.status, 200);
 	response_free(&r);
-	assert_int_equal(client_login(&c, "leaving.soon", "long-enough"), 200);
+	assert_int_equal(client_login(&c, "leaving.soon", "long-enough-pw"), 200);
 	client_free(&c);
 }
 
@@ -200,14 +200,14 @@ static void test_password_reset_and_change(void **state)
 	struct response r;
 	client_init(&c, &server);
 	client_init(&other, &server);
-	assert_int_equal(client_login(&other, "forgetful", "long-enough"), 200);
+	assert_int_equal(client_login(&other, "forgetful", "long-enough-pw"), 200);
 	request_json(&admin, &r, "POST", "/api/v1/users/%lld/password", id, "{\"password\":\"brand-new-pass\"}");
 	assert_int_equal(r.status, 200);
 	response_free(&r);
 	client_request(&other, &r, "GET", "/api/v1/me", NULL, NULL, NULL);
 	assert_int_equal(r.status, 401); /* the reset ended the old session */
 	response_free(&r);
-	assert_int_equal(client_login(&c, "forgetful", "long-enough"), 401);
+	assert_int_equal(client_login(&c, "forgetful", "long-enough-pw"), 401);
 	assert_int_equal(client_login(&c, "forgetful", "brand-new-pass"), 200);
 	assert_int_equal(client_login(&other, "forgetful", "brand-new-pass"), 200);
 
