@@ -232,6 +232,57 @@ static void test_password_reset_and_change(void **state)
 	client_free(&other);
 }
 
+/*
+** New passwords (creation, reset, change): at least 12 characters, counted as
+** characters, and not one of the 10,000 most common in any case; refused with
+** 422 weak_password naming the field, the message in Chinese first, and
+** nothing changed.
+*/
+static void test_new_passwords_follow_the_rule(void **state)
+{
+	(void)state;
+	struct response r;
+	const char *refused[] = {"elevenchars", "qwerty123456", "QWERTY123456", "1Qaz2Wsx3Edc"};
+	long long users = db_count(&server, "SELECT count(*) FROM users");
+	for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+		json_t *body = json_pack("{s:s, s:s, s:s, s:s, s:s}", "username", "rule.check", "display_name", "测试",
+		                         "role", "officer", "org", "350111", "password", refused[i]);
+		char *text = json_dumps(body, 0);
+		client_request(&admin, &r, "POST", "/api/v1/users", text, NULL, NULL);
+		assert_int_equal(r.status, 422);
+		assert_string_equal(error_code(&r), "weak_password");
+		json_t *error = json_object_get(r.json, "error");
+		assert_string_equal(json_string_value(json_object_get(error, "field")), "password");
+		const char *message = json_string_value(json_object_get(error, "message"));
+		assert_non_null(strstr(message, i == 0 ? "至少 12 个字符" : "最常见的密码"));
+		assert_true((unsigned char)message[0] >= 0x80); /* Chinese first */
+		response_free(&r);
+		free(text);
+		json_decref(body);
+	}
+	assert_int_equal(db_count(&server, "SELECT count(*) FROM users"), users);
+	/* Twelve characters of any kind will do: twelve Chinese characters are 36 bytes, eleven are too few. */
+	long long id = create_user(&admin, "rule.ok", "officer", "350111", 201);
+	request_json(&admin, &r, "POST", "/api/v1/users/%lld/password", id, "{\"password\":\"福州榕城经济服务平台好\"}");
+	assert_int_equal(r.status, 422);
+	assert_string_equal(error_code(&r), "weak_password");
+	response_free(&r);
+	request_json(&admin, &r, "POST", "/api/v1/users/%lld/password", id, "{\"password\":\"福州市榕城经济服务平台好\"}");
+	assert_int_equal(r.status, 200);
+	response_free(&r);
+	struct client c;
+	client_init(&c, &server);
+	assert_int_equal(client_login(&c, "rule.ok", "福州市榕城经济服务平台好"), 200);
+	client_request(&c, &r, "PUT", "/api/v1/me/password",
+	               "{\"old_password\":\"福州市榕城经济服务平台好\",\"new_password\":\"123456Qwerty\"}", NULL, NULL);
+	assert_int_equal(r.status, 422);
+	assert_string_equal(error_code(&r), "weak_password");
+	assert_string_equal(json_string_value(json_object_get(json_object_get(r.json, "error"), "field")),
+	                    "new_password");
+	response_free(&r);
+	client_free(&c);
+}
+
 static void test_pages_cover_every_user_once(void **state)
 {
 	(void)state;
@@ -371,6 +422,7 @@ int main(void)
 	    cmocka_unit_test(test_disable_ends_sessions_and_logins),
 	    cmocka_unit_test(test_admin_cannot_lock_themselves_out),
 	    cmocka_unit_test(test_password_reset_and_change),
+	    cmocka_unit_test(test_new_passwords_follow_the_rule),
 	    cmocka_unit_test(test_pages_cover_every_user_once),
 	    cmocka_unit_test(test_audit_filters),
 	    cmocka_unit_test(test_audit_exports_and_daily_counts),
