@@ -83,6 +83,8 @@ struct pwhash_job {
 	bool verified, hashed, failed; /* results: the check held; new_hash was made; out of memory */
 	char new_hash[128];
 	struct request *r;
+	void (*answer)(struct request *r, void *arg);
+	void *arg;
 	struct pwhash_job *next;
 };
 
@@ -97,8 +99,9 @@ bool login_refuse_if_throttled(struct request *r, const char *username, int64_t 
 void login_count_failure(struct request *r, const char *username);
 
 /*
-** Queue job and answer r later with answer(r, arg) on a worker thread.  When
-** too many are waiting, answers 503 with Retry-After itself and returns false.
+** Queue job and answer r later with answer(r, arg) on a worker thread (or
+** 503 when hashing ran out of memory).  When too many are waiting, answers
+** 503 with Retry-After itself and returns false.
 */
 bool pwhash_run(struct request *r, struct pwhash_job *job, void (*answer)(struct request *r, void *arg), void *arg);
 

@@ -9,7 +9,9 @@
 ** over and wait for nothing, so health checks and every other request stay
 ** answered while logins pile up.
 */
+#include <errno.h>
 #include <pthread.h>
+#include <sys/resource.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -78,7 +80,7 @@ const char *password_problem(const char *password)
 
 /* ---- the hashing threads ---------------------------------------------- */
 
-enum { QUEUE_PER_THREAD = 4, MAX_THREADS = 16 };
+enum { QUEUE_PER_THREAD = 4, MAX_THREADS = 16, HASHER_NICE = 10 };
 
 static struct {
 	pthread_mutex_t lock;
@@ -117,6 +119,10 @@ static void job_run(struct pwhash_job *job)
 static void *hasher_main(void *arg)
 {
 	(void)arg;
+	/* Below the server's workers: a health check or any other request
+	** takes a core before a login's hash does. */
+	if (setpriority(PRIO_PROCESS, (id_t)gettid(), HASHER_NICE) != 0)
+		log_info("password hashing runs at normal priority: %s", strerror(errno));
 	pthread_mutex_lock(&pool.lock);
 	for (;;) {
 		while (!pool.head && !pool.stopping)
@@ -137,16 +143,28 @@ static void *hasher_main(void *arg)
 	return NULL;
 }
 
+/* The job is done: answer, unless hashing ran out of memory. */
+static void job_answer(struct request *r, void *arg)
+{
+	struct pwhash_job *job = arg;
+	if (job->failed)
+		reply_error(r, 503, "busy", NULL, "系统繁忙,请稍后重试 (out of memory, retry)");
+	else
+		job->answer(r, job->arg);
+}
+
 bool pwhash_run(struct request *r, struct pwhash_job *job, void (*answer)(struct request *r, void *arg), void *arg)
 {
 	job->r = r;
 	job->next = NULL;
+	job->answer = answer;
+	job->arg = arg;
 	pthread_mutex_lock(&pool.lock);
 	if (!pool.running || !r->conn) {
 		/* No hashing threads (a request outside the server): hash here. */
 		pthread_mutex_unlock(&pool.lock);
 		job_run(job);
-		answer(r, arg);
+		job_answer(r, job);
 		return true;
 	}
 	if (pool.queued >= pool.n_threads * QUEUE_PER_THREAD) {
@@ -156,7 +174,7 @@ bool pwhash_run(struct request *r, struct pwhash_job *job, void (*answer)(struct
 		            "登录人数过多,请稍后重试 (too many password checks at once; retry in a second)");
 		return false;
 	}
-	request_defer(r, answer, arg);
+	request_defer(r, job_answer, job);
 	if (pool.tail)
 		pool.tail->next = job;
 	else

@@ -258,10 +258,6 @@ static void login_open_session(struct request *r, struct login *l)
 static void login_checked(struct request *r, void *arg)
 {
 	struct login *l = arg;
-	if (l->check.failed) {
-		reply_error(r, 503, "busy", NULL, "系统繁忙,请稍后重试 (out of memory, retry)");
-		return;
-	}
 	int rc;
 	if (!l->check.verified) {
 		login_count_failure(r, l->username);

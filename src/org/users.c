@@ -178,10 +178,6 @@ struct user_post_state {
 static void user_post_hashed(struct request *r, void *arg)
 {
 	struct user_post_state *st = arg;
-	if (st->hash.failed) {
-		reply_error(r, 503, "busy", NULL, "系统繁忙,请稍后重试 (out of memory, retry)");
-		return;
-	}
 	st->u.password_hash = st->hash.new_hash;
 	struct audit_context ctx = audit_context_of(r);
 	int64_t id;
@@ -351,10 +347,6 @@ struct password_state {
 static void password_hashed(struct request *r, void *arg)
 {
 	struct password_state *st = arg;
-	if (st->hash.failed) {
-		reply_error(r, 503, "busy", NULL, "系统繁忙,请稍后重试 (out of memory, retry)");
-		return;
-	}
 	if (st->hash.password && !st->hash.verified) {
 		login_count_failure(r, r->who.name);
 		reply_error(r, 422, "wrong_password", "old_password", "原密码错误 (old password is wrong)");

