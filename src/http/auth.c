@@ -162,9 +162,9 @@ const char *auth_session_cookie_name(void)
 
 void auth_set_session_cookie(struct request *r, const char *token, int max_age)
 {
-	r->set_cookie = arena_printf(r->arena, "%s=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d%s",
-	                             auth_session_cookie_name(), token, max_age,
-	                             atomic_load(&secure_cookies) ? "; Secure" : "");
+	r->set_cookie =
+	    arena_printf(r->arena, "%s=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d%s", auth_session_cookie_name(),
+	                 token, max_age, atomic_load(&secure_cookies) ? "; Secure" : "");
 }
 
 static int unauthorized(struct request *r, const char *code, const char *message)

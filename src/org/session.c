@@ -15,9 +15,9 @@
 **     their own computer (OWASP's authentication cheat sheet: lockout must
 **     not become a denial of service);
 **   - an account logs in successfully at most 10 times a minute (setting
-**     BANYAN_LOGINS_PER_MINUTE): each login
-**     costs a password hash (see passwords.c), and a script looping on one
-**     valid account must not have the server's cores.
+**     BANYAN_LOGINS_PER_MINUTE): each login costs a password hash (see
+**     passwords.c), and a script looping on one valid account must not have
+**     the server's cores.
 **
 ** A refused attempt answers 429 with the real wait in Retry-After, without
 ** checking the password.  The first refusal of a block is audited
@@ -235,7 +235,8 @@ static void login_open_session(struct request *r, struct login *l)
 		rc = db_run(r->db, "UPDATE users SET password_hash = ? WHERE id = ?", "ti", l->check.new_hash,
 		            l->user.id);
 		if (rc == 0)
-			rc = audit_append(r->db, &ctx, "user.password_rehash", "user", object_id, l->user.org_path, NULL);
+			rc = audit_append(r->db, &ctx, "user.password_rehash", "user", object_id, l->user.org_path,
+			                  NULL);
 	}
 	if (rc == 0)
 		rc = auth_session_create(r->db, l->user.id, token, csrf, &session_id);
@@ -389,7 +390,8 @@ static int refusals_write(struct db *d, bool all)
 			char from[32], to[32];
 			clock_format_iso(batch[i].first_at, from);
 			clock_format_iso(batch[i].last_at, to);
-			json_t *detail = json_pack("{s:i, s:s, s:s}", "refused", batch[i].count, "from", from, "to", to);
+			json_t *detail =
+			    json_pack("{s:i, s:s, s:s}", "refused", batch[i].count, "from", from, "to", to);
 			rc = audit_append(d, &ctx, "session.login_refused", "throttle", batch[i].key, root, detail);
 			json_decref(detail);
 		}

@@ -183,7 +183,8 @@ static void user_post_hashed(struct request *r, void *arg)
 	int64_t id;
 	int rc = user_create(r->db, &ctx, &st->u, &id);
 	if (rc == DB_CONSTRAINT) {
-		reply_error(r, 409, "username_taken", "username", "用户名 %s 已被使用 (username taken)", st->u.username);
+		reply_error(r, 409, "username_taken", "username", "用户名 %s 已被使用 (username taken)",
+		            st->u.username);
 		return;
 	}
 	if (rc < 0) {
@@ -315,8 +316,7 @@ void user_patch(struct request *r)
 }
 
 /* Set a user's password hash and end their (other) sessions, audited, in one transaction. */
-static int user_set_password(struct request *r, int64_t id, const char *org_path, const char *hash,
-                             const char *action)
+static int user_set_password(struct request *r, int64_t id, const char *org_path, const char *hash, const char *action)
 {
 	int rc = db_begin(r->db);
 	if (rc < 0)
@@ -348,8 +348,15 @@ static void password_hashed(struct request *r, void *arg)
 {
 	struct password_state *st = arg;
 	if (st->hash.password && !st->hash.verified) {
+		/* A failed password check, audited as a failed login is. */
 		login_count_failure(r, r->who.name);
-		reply_error(r, 422, "wrong_password", "old_password", "原密码错误 (old password is wrong)");
+		struct audit_context ctx = audit_context_of(r);
+		int rc = db_begin(r->db);
+		if (rc == 0)
+			rc = audit_append(r->db, &ctx, "user.password_change_failed", "user",
+			                  arena_printf(r->arena, "%lld", (long long)st->id), st->org_path, NULL);
+		if (db_finish_or_reply(r, rc))
+			reply_error(r, 422, "wrong_password", "old_password", "原密码错误 (old password is wrong)");
 		return;
 	}
 	int rc = user_set_password(r, st->id, st->org_path, st->hash.new_hash, st->action);

@@ -242,8 +242,8 @@ static void test_user_add_refusals_create_nothing(void **state)
 	assert_int_equal(count("SELECT count(*) FROM users"), users);
 	assert_int_equal(count("SELECT count(*) FROM audit_log"), audit);
 	/* The same command with good values works. */
-	assert_int_equal(run_banyan("long-enough-pw\n", out, sizeof out, "user", "add", "--db", db, "--username", "li.na",
-	                            "--role", "officer", "--org", "350111-tcj", "--password-stdin", NULL),
+	assert_int_equal(run_banyan("long-enough-pw\n", out, sizeof out, "user", "add", "--db", db, "--username",
+	                            "li.na", "--role", "officer", "--org", "350111-tcj", "--password-stdin", NULL),
 	                 0);
 	assert_int_equal(count("SELECT count(*) FROM users u JOIN orgs o ON o.id = u.org_id"
 	                       " WHERE u.username = 'li.na' AND u.role = 'officer' AND o.code = '350111-tcj'"),

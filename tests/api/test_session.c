@@ -313,14 +313,17 @@ static void test_wrong_old_passwords_are_throttled(void **state)
 	struct client c;
 	struct response r;
 	client_from(&c, &server, "127.0.0.51");
+	long long audited = audit_count("user.password_change_failed");
 	assert_int_equal(client_login(&c, "careless.user", "careless.user-password"), 200);
 	for (int i = 0; i < LOGIN_MAX_FAILURES; i++) {
 		char code[48];
-		assert_int_equal(client_statusf(&c, "PUT", "/api/v1/me/password", code,
-		                                "{\"old_password\":\"guess-%d\",\"new_password\":\"a-new-long-password\"}", i),
-		                 422);
+		assert_int_equal(
+		    client_statusf(&c, "PUT", "/api/v1/me/password", code,
+		                   "{\"old_password\":\"guess-%d\",\"new_password\":\"a-new-long-password\"}", i),
+		    422);
 		assert_string_equal(code, "wrong_password");
 	}
+	assert_int_equal(audit_count("user.password_change_failed"), audited + LOGIN_MAX_FAILURES);
 	client_callf(&c, &r, "PUT", "/api/v1/me/password",
 	             "{\"old_password\":\"careless.user-password\",\"new_password\":\"a-new-long-password\"}");
 	assert_int_equal(r.status, 429);
@@ -344,7 +347,8 @@ static void test_login_rehashes_an_old_hash(void **state)
 	struct client c;
 	client_from(&c, &server, "127.0.0.61");
 	assert_int_equal(client_login(&c, "old.hash", "old.hash-password"), 200);
-	snprintf(sql, sizeof sql, "SELECT count(*) FROM users WHERE username = 'old.hash' AND password_hash = '%s'", old);
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM users WHERE username = 'old.hash' AND password_hash = '%s'",
+	         old);
 	assert_int_equal(db_count(&server, sql), 0);
 	/* The tests' server hashes at argon2id's minimum (BANYAN_PWHASH=interactive). */
 	assert_int_equal(db_count(&server, "SELECT count(*) FROM users WHERE username = 'old.hash'"
@@ -395,7 +399,8 @@ static void test_secure_cookies(void **state)
 	snprintf(plain.csrf, sizeof plain.csrf, "%s", c.csrf);
 	client_request(&plain, &r, "DELETE", "/api/v1/session", NULL, NULL, with_host);
 	assert_int_equal(r.status, 200);
-	assert_non_null(strcasestr(r.headers, "\nSet-Cookie: __Host-banyan_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0; Secure"));
+	assert_non_null(strcasestr(
+	    r.headers, "\nSet-Cookie: __Host-banyan_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0; Secure"));
 	response_free(&r);
 	client_free(&c);
 	client_free(&plain);
@@ -551,8 +556,9 @@ static void test_health_answers_while_logins_loop(void **state)
 	}
 	qsort(took, (size_t)checks, sizeof took[0], by_value);
 	double median = took[checks / 2], p90 = took[checks * 9 / 10], worst = took[checks - 1];
-	print_message("# %d logins in 3 s; %d health checks: median %.1f ms, 90%% within %.1f ms, the slowest %.1f ms\n",
-	              ok, checks, median, p90, worst);
+	print_message(
+	    "# %d logins in 3 s; %d health checks: median %.1f ms, 90%% within %.1f ms, the slowest %.1f ms\n", ok,
+	    checks, median, p90, worst);
 	assert_true(ok >= 20); /* the load was real */
 	assert_true(checks >= 10);
 	assert_true(p90 < 100);

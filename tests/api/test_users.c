@@ -263,11 +263,13 @@ static void test_new_passwords_follow_the_rule(void **state)
 	assert_int_equal(db_count(&server, "SELECT count(*) FROM users"), users);
 	/* Twelve characters of any kind will do: twelve Chinese characters are 36 bytes, eleven are too few. */
 	long long id = create_user(&admin, "rule.ok", "officer", "350111", 201);
-	request_json(&admin, &r, "POST", "/api/v1/users/%lld/password", id, "{\"password\":\"福州榕城经济服务平台好\"}");
+	request_json(&admin, &r, "POST", "/api/v1/users/%lld/password", id,
+	             "{\"password\":\"福州榕城经济服务平台好\"}");
 	assert_int_equal(r.status, 422);
 	assert_string_equal(error_code(&r), "weak_password");
 	response_free(&r);
-	request_json(&admin, &r, "POST", "/api/v1/users/%lld/password", id, "{\"password\":\"福州市榕城经济服务平台好\"}");
+	request_json(&admin, &r, "POST", "/api/v1/users/%lld/password", id,
+	             "{\"password\":\"福州市榕城经济服务平台好\"}");
 	assert_int_equal(r.status, 200);
 	response_free(&r);
 	struct client c;
