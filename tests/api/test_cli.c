@@ -221,6 +221,15 @@ static void test_user_add_refusals_create_nothing(void **state)
 	assert_int_not_equal(run_banyan("", out, sizeof out, "user", "add", "--db", db, "--username", "li.na", "--role",
 	                                "officer", "--org", "350111-tcj", "--password-stdin", NULL),
 	                     0);
+	/* New passwords: 12 characters at least, and not a common one. */
+	assert_int_not_equal(run_banyan("elevenchars\n", out, sizeof out, "user", "add", "--db", db, "--username", "li.na",
+	                                "--role", "officer", "--org", "350111-tcj", "--password-stdin", NULL),
+	                     0);
+	assert_non_null(strstr(out, "12"));
+	assert_int_not_equal(run_banyan("Qwerty123456\n", out, sizeof out, "user", "add", "--db", db, "--username",
+	                                "li.na", "--role", "officer", "--org", "350111-tcj", "--password-stdin", NULL),
+	                     0);
+	assert_non_null(strstr(out, "common"));
 	assert_int_not_equal(run_banyan("long-enough-pw\n", out, sizeof out, "user", "add", "--db", db, "--username",
 	                                "li.na", "--role", "mayor", "--org", "350111-tcj", "--password-stdin", NULL),
 	                     0);
