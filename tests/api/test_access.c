@@ -496,6 +496,9 @@ static const struct row matrix[] = {
     R("POST", "/api/v1/problems/{problem_cl}/route", HAND_TO("350112-fgj"), B(ADMIN_JA), 404, .code = "not_found"),
     R("POST", "/api/v1/problems/{p_route}/route", HAND_TO("350111-fgj"), B(LEADER), 403, .flags = NO_CSRF,
       .code = "csrf"),
+    R("POST", "/api/v1/problems/{p_route}/route", HAND_TO("350112-fgj"), B(ADMIN_JA), 403,
+      .code = "out_of_scope"), /* a 晋安 problem to 长乐's bureau: only departments in one's own area */
+    R("POST", "/api/v1/problems/{p_route}/route", HAND_TO("350100-fgw"), B(ADMIN_JA), 403, .code = "out_of_scope"),
     R("POST", "/api/v1/problems/{p_route}/route", HAND_TO("350111-fgj"), B(ADMIN), 200),
     R("POST", "/api/v1/problems/{p_route}/route", HAND_TO("350111-rsj"), B(ADMIN_JA), 200),
     R("POST", "/api/v1/problems/{p_route}/route", HAND_TO("350111-xzfw"), B(LEADER), 200),
