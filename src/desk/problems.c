@@ -11,11 +11,6 @@
 #include "desk/desk.h"
 #include "org/org.h"
 
-static bool path_within(const char *path, const char *scope)
-{
-	return strncmp(path, scope, strlen(scope)) == 0;
-}
-
 bool desk_problem_visible(struct request *r, const char *district_path, const char *department_path)
 {
 	const char *me = r->who.org_path;

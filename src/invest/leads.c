@@ -61,7 +61,8 @@ static int lead_load(struct request *r, int64_t id, bool scoped, struct lead *re
 		                     .owner_path = arena_strdup(r->arena, db_column_text(s, 8)),
 		                     .owner_code = arena_strdup(r->arena, db_column_text(s, 9)),
 		                     .industry = arena_strdup(r->arena, db_column_text(s, 10))};
-		ret->owned = path_on_branch(ret->owner_path, area);
+		/* The owner's side: a district reads the city's leads but acts only for itself. */
+		ret->owned = path_within(ret->owner_path, area);
 	}
 	db_finalize(s);
 	return rc == DB_ROW ? 0 : rc;
@@ -138,11 +139,12 @@ static const char name_key_sql[] =
     "replace(replace(replace(replace(replace(?, '有限责任公司', ''), '股份有限公司', ''), '有限公司', ''), ' ', ''), '集团', '')";
 
 /*
-** The investor of a new lead: an existing enterprise by id, or a new one,
-** refused when its credit code or its name is already registered (409 names
-** the record to use instead).  Inside the caller's transaction.
+** The investor of a new lead: an existing enterprise by id, or a new one in
+** the lead's district (owner), refused when its credit code or its name is
+** already registered (409 names the record to use instead).  Inside the
+** caller's transaction.
 */
-static bool lead_enterprise(struct request *r, int64_t *ret_id)
+static bool lead_enterprise(struct request *r, const struct org *owner, int64_t *ret_id)
 {
 	json_t *given = json_object_get(r->json, "enterprise"), *fresh = json_object_get(r->json, "new_enterprise");
 	if (json_is_integer(given) && !fresh) {
@@ -191,17 +193,10 @@ static bool lead_enterprise(struct request *r, int64_t *ret_id)
 		            (long long)existing, (long long)existing);
 		return false;
 	}
-	const char *district = json_string_value(json_object_get(r->json, "owner"));
-	struct org o;
-	int rc = org_find_by_code(r->db, r->arena, district ? district : r->who.org_code, &o);
-	if (rc < 0) {
-		reply_db_error(r, rc == DB_DONE ? DB_ERROR : rc);
-		return false;
-	}
-	rc = db_run(r->db,
+	int rc = db_run(r->db,
 	            "INSERT INTO enterprises(name, credit_code, org_id, industry, contact_name, contact_phone, created_at)"
 	            " VALUES (?, ?, ?, ?, ?, ?, ?)",
-	            "ttittti", name, credit, o.id,
+	            "ttittti", name, credit, owner->id,
 	            json_string_value(json_object_get(r->json, "industry")) ? json_string_value(json_object_get(r->json, "industry"))
 	                                                                    : "未分类",
 	            contact, phone, clock_now());
@@ -271,7 +266,7 @@ void lead_post(struct request *r)
 		reply_db_error(r, rc);
 		return;
 	}
-	if (!lead_enterprise(r, &enterprise)) {
+	if (!lead_enterprise(r, &owner, &enterprise)) {
 		db_rollback(r->db);
 		return;
 	}

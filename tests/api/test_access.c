@@ -677,6 +677,7 @@ static const struct row matrix[] = {
     /* ---- investment promotion and cloud signing ----
     ** Fixtures: {lead} owned by 晋安 for {ent}; {lead_cl} owned by 长乐, shared with 晋安; {transfer}: 长乐's
     ** {lead_offer} offered to 晋安, {transfer_d} another to decline, {transfer_w} 晋安's {lead_w} offered to 长乐;
+    ** {lead_city} owned by the city; {transfer_up}: 晋安's {lead_up} offered to the city;
     ** signers {signer_a}, {signer_b}; {ceremony} hosted by 晋安 with {agreement} (document "协议", {agreement_sha}).
     ** Reads: admins, leaders, officers on the owner's branch or one it is shared with / offered to; writes:
     ** admins and officers on the owner's side. */
@@ -706,11 +707,15 @@ static const struct row matrix[] = {
     R("POST", "/api/v1/invest/leads/{lead}/shares", SHARE("350112"), NOT_INVEST_WRITE, 403, .code = "forbidden"),
     R("POST", "/api/v1/invest/leads/{lead_cl}/shares", SHARE("350105"), B(ADMIN_JA) | B(OFFICER), 403,
       .code = "lead_not_yours"),
+    R("POST", "/api/v1/invest/leads/{lead_city}/shares", SHARE("350112"), B(ADMIN_JA) | B(OFFICER), 403,
+      .code = "lead_not_yours"), /* the city's lead: 晋安 reads it, the city's side shares it */
     R("POST", "/api/v1/invest/leads/{lead}/shares", SHARE("350112"), B(OFFICER), 201),
     R("POST", "/api/v1/invest/leads/{lead}/shares", SHARE("350112"), B(ADMIN), 409, .code = "already_shared"),
     R("POST", "/api/v1/invest/leads/{lead}/transfers", OFFER("350105"), B(ANON), 401),
     R("POST", "/api/v1/invest/leads/{lead}/transfers", OFFER("350105"), NOT_INVEST_WRITE, 403, .code = "forbidden"),
     R("POST", "/api/v1/invest/leads/{lead_cl}/transfers", OFFER("350105"), B(OFFICER), 403, .code = "lead_not_yours"),
+    R("POST", "/api/v1/invest/leads/{lead_city}/transfers", OFFER("350112"), B(ADMIN_JA) | B(OFFICER), 403,
+      .code = "lead_not_yours"),
     R("POST", "/api/v1/invest/leads/{lead}/transfers", OFFER("350105"), B(OFFICER), 201),
     R("POST", "/api/v1/invest/leads/{lead}/transfers", OFFER("350105"), B(ADMIN) | B(ADMIN_JA), 409,
       .code = "transfer_pending"),
@@ -720,6 +725,10 @@ static const struct row matrix[] = {
     R("POST", "/api/v1/invest/transfers/{transfer}/accept", NULL, B(ANON), 401),
     R("POST", "/api/v1/invest/transfers/{transfer}/accept", NULL, NOT_INVEST_WRITE, 403, .code = "forbidden"),
     R("POST", "/api/v1/invest/transfers/{transfer}/accept", NULL, B(ADMIN), 403, .code = "not_offered_to_you"),
+    R("POST", "/api/v1/invest/transfers/{transfer_up}/accept", NULL, B(ADMIN_JA) | B(OFFICER), 403,
+      .code = "not_offered_to_you"), /* offered to the city: a district below it does not answer for it */
+    R("POST", "/api/v1/invest/transfers/{transfer_up}/decline", NULL, B(ADMIN_JA) | B(OFFICER), 403,
+      .code = "not_offered_to_you"),
     R("POST", "/api/v1/invest/transfers/{transfer}/accept", NULL, B(OFFICER), 200),
     R("POST", "/api/v1/invest/transfers/{transfer}/accept", NULL, B(ADMIN_JA), 409, .code = "transfer_closed"),
     R("POST", "/api/v1/invest/transfers/{transfer_d}/decline", NULL, B(ANON), 401),
@@ -905,6 +914,9 @@ static struct fixture {
     {.name = "transfer"},
     {.name = "transfer_d"},
     {.name = "transfer_w"},
+    {.name = "lead_city"},
+    {.name = "lead_up"},
+    {.name = "transfer_up"},
     {.name = "signer_a"},
     {.name = "signer_b"},
     {.name = "ceremony"},
@@ -1145,6 +1157,9 @@ static int make_invest(void)
 	    make(admin, "/api/v1/invest/leads/{lead_decline}/transfers", OFFER("350111"), "transfer_d", NULL) ||
 	    make(admin, leads, LEAD("{ent}", "350111"), "lead_w", NULL) ||
 	    make(admin, "/api/v1/invest/leads/{lead_w}/transfers", OFFER("350112"), "transfer_w", NULL) ||
+	    make(admin, leads, LEAD("{ent}", "350100"), "lead_city", NULL) ||
+	    make(admin, leads, LEAD("{ent}", "350111"), "lead_up", NULL) ||
+	    make(admin, "/api/v1/invest/leads/{lead_up}/transfers", OFFER("350100"), "transfer_up", NULL) ||
 	    make(admin, "/api/v1/invest/signers", SIGNER, "signer_b", NULL) ||
 	    make(admin, "/api/v1/invest/ceremonies", CEREMONY("350111"), "ceremony", NULL) ||
 	    make(admin, "/api/v1/invest/ceremonies/{ceremony}/agreements", AGREEMENT, "agreement", NULL))
