@@ -246,6 +246,11 @@ bool project_insert(struct request *r, const struct project_input *in, int64_t *
 	if (!enterprise)
 		return refuse(why, 422, "unknown_enterprise", in->credit_code ? "credit_code" : "enterprise",
 		              "业主企业未登记,请先在问题督办中登记企业 (owner enterprise not registered)");
+	/* Only an enterprise the caller may see: naming another district would hand it over. */
+	const char *area = request_area(r);
+	if (!path_on_branch(district_path, area))
+		return refuse(why, 403, "out_of_scope", in->credit_code ? "credit_code" : "enterprise",
+		              "该企业不在您的服务范围内 (enterprise outside your scope)");
 	if (in->district) {
 		struct org o;
 		rc = org_find_by_code(r->db, r->arena, in->district, &o);
@@ -256,7 +261,6 @@ bool project_insert(struct request *r, const struct project_input *in, int64_t *
 		district_id = o.id;
 		district_path = o.path;
 	}
-	const char *area = request_area(r);
 	if (!path_on_branch(district_path, area))
 		return refuse(why, 403, "out_of_scope", "district", "该区县不在您的服务范围内 (district outside your scope)");
 	int64_t agent = 0, official = 0;

@@ -94,6 +94,7 @@ static const char *const targets[][3] = {
     {"t-cl", "officer", "350112-tcj"},       /* the same in 长乐: out of 晋安's reach */
     {"t-disable", "officer", "350111-xzfw"}, /* disabled by the 晋安 admin */
     {"t-firm", "enterprise", "350111"},      /* linked to enterprises by admins */
+    {"t-firm-cl", "enterprise", "350112"},   /* 长乐's: not 晋安's to link */
 };
 
 enum { NO_CSRF = 1, RELOGIN = 2 };
@@ -417,6 +418,7 @@ static const struct row matrix[] = {
     R("POST", "/api/v1/enterprises/999999/accounts", LINK("t-firm"), B(ADMIN), 404, .code = "unknown_enterprise"),
     R("POST", "/api/v1/enterprises/{ent_cl}/accounts", LINK("t-firm"), B(ADMIN), 403, .flags = NO_CSRF, .code = "csrf"),
     R("POST", "/api/v1/enterprises/{ent_cl}/accounts", LINK("t-firm"), B(ADMIN), 200),
+    R("POST", "/api/v1/enterprises/{ent}/accounts", LINK("t-firm-cl"), B(ADMIN_JA), 403, .code = "out_of_scope"),
     R("POST", "/api/v1/enterprises/{ent}/accounts", LINK("t-firm"), B(ADMIN_JA), 200),
     /* Raising problems: staff for enterprises on their branch, an enterprise account for its own. */
     R("POST", "/api/v1/problems", PROBLEM("{ent}", "other"), B(ANON), 401),
@@ -546,6 +548,8 @@ static const struct row matrix[] = {
     R("POST", "/api/v1/projects", PROJECT("2021-350112-39-03-000101", "{ent_cl}", "350112"), B(AGENT), 403,
       .flags = NO_CSRF, .code = "csrf"),
     R("POST", "/api/v1/projects", PROJECT("2021-350112-39-03-000101", "{ent_cl}", "350112"), B(AGENT), 201),
+    R("POST", "/api/v1/projects", PROJECT("2021-350111-39-03-000106", "{ent_cl}", "350111"), B(ADMIN_JA) | B(OFFICER),
+      403, .code = "out_of_scope"), /* 长乐's enterprise put under 晋安 */
     R("POST", "/api/v1/projects", PROJECT("2021-350111-39-03-000102", "{ent}", "350111"), B(OFFICER), 201),
     R("POST", "/api/v1/projects", PROJECT("2021-350111-39-03-000103", "{ent}", "350111"), B(ADMIN_JA), 201),
     R("POST", "/api/v1/projects", PROJECT("2021-350111-39-03-000103", "{ent}", "350111"), B(ADMIN), 409,

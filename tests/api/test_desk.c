@@ -72,6 +72,7 @@ static int setup(void **state)
 	add_user(&server, "cl-officer", "officer", "350112-tcj");
 	add_user(&server, "ja-admin", "admin", "350111");
 	add_user(&server, "cl-leader", "leader", "350112");
+	add_user(&server, "cl-firm", "enterprise", "350112");
 	setenv("BANYAN_DESK_TICK", "1", 1);
 	server_start_process(&server, NULL);
 	login_as(&admin, "admin");
@@ -117,6 +118,10 @@ static void test_register_enterprise(void **state)
 	char path[64];
 	snprintf(path, sizeof path, "/api/v1/enterprises/%lld/accounts", enterprise);
 	assert_int_equal(post(&admin, path, NULL, NULL, "{\"username\":\"firm\"}"), 200);
+	/* A district links accounts of its own: 长乐's enterprise account is not 晋安's to give. */
+	assert_int_equal(post(&ja_admin, path, NULL, status, "{\"username\":\"cl-firm\"}"), 403);
+	assert_string_equal(status, "out_of_scope");
+	assert_int_equal(db_count(&server, "SELECT count(*) FROM enterprise_users"), 1);
 }
 
 static long long raise(struct client *c, const char *category, const char *title)

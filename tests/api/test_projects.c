@@ -123,6 +123,14 @@ static void test_register(void **state)
 	assert_string_equal(code, "invalid_date");
 	snprintf(body, sizeof body, project_body, CODE, enterprise, "120000", "2020-09-01");
 	assert_int_equal(client_statusf(&outsider, "POST", "/api/v1/projects", code, "%s", body), 403); /* 长乐's officer, 晋安's firm */
+	/* Naming its own district does not let 长乐 take 晋安's enterprise (nor learn of it). */
+	assert_int_equal(client_statusf(&outsider, "POST", "/api/v1/projects", code,
+	                                "{\"code\":\"2020-350112-39-03-000001\",\"name\":\"长乐新材料产业园\",\"enterprise\":%lld,"
+	                                "\"district\":\"350112\",\"industry\":\"新材料\",\"investment_wan\":1000,"
+	                                "\"level\":\"ordinary\"}",
+	                                enterprise),
+	                 403);
+	assert_string_equal(code, "out_of_scope");
 	assert_int_equal(client_statusf(&agent, "POST", "/api/v1/projects", code, "{\"code\":"), 400);
 	assert_int_equal(db_count(&server, "SELECT count(*) FROM projects"), 0);
 
