@@ -132,6 +132,20 @@ static void test_register(void **state)
 	                 403);
 	assert_string_equal(code, "out_of_scope");
 	assert_int_equal(client_statusf(&agent, "POST", "/api/v1/projects", code, "{\"code\":"), 400);
+	/* The code's division: a real one, and this project's (晋安 350111, 福州 350100; 福建 350000 if provincial). */
+	snprintf(body, sizeof body, project_body, "2020-359999-39-03-000001", enterprise, "120000", "2020-09-01");
+	assert_int_equal(client_statusf(&agent, "POST", "/api/v1/projects", code, "%s", body), 422);
+	assert_string_equal(code, "unknown_division");
+	snprintf(body, sizeof body, project_body, "2020-350112-39-03-000001", enterprise, "120000", "2020-09-01");
+	assert_int_equal(client_callf(&agent, &r, "POST", "/api/v1/projects", "%s", body), 422);
+	assert_string_equal(error_code(&r), "division_mismatch");
+	assert_string_equal(json_string_value(json_object_get(json_object_get(r.json, "error"), "field")), "code");
+	assert_non_null(strstr(json_string_value(json_object_get(json_object_get(r.json, "error"), "message")), "长乐区"));
+	response_free(&r);
+	snprintf(body, sizeof body, project_body, "2020-350000-39-03-000001", enterprise, "120000", "2020-09-01");
+	assert_int_equal(client_statusf(&agent, "POST", "/api/v1/projects", code, "%s", body), 422); /* municipal */
+	assert_string_equal(code, "division_mismatch");
+	snprintf(body, sizeof body, project_body, CODE, enterprise, "120000", "2020-09-01");
 	assert_int_equal(db_count(&server, "SELECT count(*) FROM projects"), 0);
 
 	assert_int_equal(client_callf(&agent, &r, "POST", "/api/v1/projects", "%s", body), 201);
