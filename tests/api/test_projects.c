@@ -620,6 +620,34 @@ static void test_totals_agree_with_counting(void **state)
 	response_free(&r);
 }
 
+/*
+** A name that begins with a tab or a carriage return is a formula to a
+** spreadsheet as much as one that begins with = + - @ (OWASP: CSV injection):
+** the CSV export writes each such cell with a leading apostrophe.
+*/
+static void test_csv_export_neutralises_formulas(void **state)
+{
+	(void)state;
+	static const char body[] = "{\"code\":\"%s\",\"name\":\"%s\",\"enterprise\":%lld,\"industry\":\"新材料\","
+	                           "\"investment_wan\":1,\"level\":\"ordinary\",\"created_on\":\"2020-09-01\"}";
+	assert_int_equal(client_statusf(&agent, "POST", "/api/v1/projects", NULL, body, "2020-350111-39-03-000003",
+	                                "\\t=1+2", enterprise),
+	                 201);
+	assert_int_equal(client_statusf(&agent, "POST", "/api/v1/projects", NULL, body, "2020-350111-39-03-000004",
+	                                "\\r@SUM(1)", enterprise),
+	                 201);
+	assert_int_equal(client_statusf(&agent, "POST", "/api/v1/projects", NULL, body, "2020-350111-39-03-000005",
+	                                "-3+4", enterprise),
+	                 201);
+	struct response r;
+	assert_int_equal(client_callf(&admin, &r, "GET", "/api/v1/projects/export?format=csv", NULL), 200);
+	assert_non_null(strstr(r.body, "2020-350111-39-03-000003,'\t=1+2,"));
+	assert_non_null(strstr(r.body, "2020-350111-39-03-000004,\"'\r@SUM(1)\","));
+	assert_non_null(strstr(r.body, "2020-350111-39-03-000005,'-3+4,"));
+	assert_null(strstr(r.body, ",\t=")); /* no cell starts with the tab itself */
+	response_free(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -635,6 +663,7 @@ int main(void)
 	    cmocka_unit_test(test_replan_keeps_history),
 	    cmocka_unit_test(test_lights_follow_the_clock),
 	    cmocka_unit_test(test_totals_agree_with_counting),
+	    cmocka_unit_test(test_csv_export_neutralises_formulas),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
