@@ -129,7 +129,7 @@ struct row {
 #define LATER_ROUND(campaign, name)                                                                                    \
 	ROUND(campaign, name, "2030-05-01T10:00:00+08:00", "2030-05-07T22:00:00+08:00", "\"{key}\"")
 #define KIND(round, name)                                                                                              \
-	"{\"round\":" round ",\"name\":\"" name "\",\"face_fen\":1000,\"threshold_fen\":0,\"stock\":100,"              \
+	"{\"round\":" round ",\"name\":\"" name "\",\"face_fen\":1000,\"threshold_fen\":0,\"no_threshold\":true,\"stock\":100,"              \
 	"\"validity_days\":7,\"per_person_limit\":5,\"categories\":[\"catering\",\"retail\"]}"
 #define CARRY(round) "{\"round\":" round "}"
 #define SHOP(name, credit_code, district, channels)                                                                    \
