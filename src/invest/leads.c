@@ -119,6 +119,27 @@ void lead_publish(struct request *r, const struct lead *l, const char *what)
 	json_decref(data);
 }
 
+bool invest_officer(struct request *r, const char *username, const char *roles, int64_t *ret_id,
+                    const char **ret_area)
+{
+	struct db_stmt *s;
+	int rc = db_prepare(r->db, &s,
+	                    "SELECT u.id, coalesce(p.path, o.path) FROM users u JOIN orgs o ON o.id = u.org_id"
+	                    " LEFT JOIN orgs p ON o.kind = 'department' AND p.id = o.parent_id"
+	                    " WHERE u.username = ?1 AND u.disabled = 0 AND instr(',' || ?2 || ',', ',' || u.role || ',') > 0",
+	                    "tt", username, roles);
+	if (rc == 0 && (rc = db_step(s)) == DB_ROW) {
+		*ret_id = db_column_int64(s, 0);
+		*ret_area = arena_strdup(r->arena, db_column_text(s, 1));
+	}
+	db_finalize(s);
+	if (rc == DB_DONE)
+		reply_error(r, 422, "unknown_officer", "officer", "招商专员账号不存在 (no such officer)");
+	else if (rc < 0)
+		reply_db_error(r, rc);
+	return rc == DB_ROW;
+}
+
 /* An organisation a lead can belong to or be shared with: a district or the city. */
 static bool lead_org(struct request *r, const char *field, const char *code, struct org *ret)
 {
@@ -251,13 +272,14 @@ void lead_post(struct request *r)
 		reply_error(r, 403, "out_of_scope", "owner", "不能为本辖区以外登记线索 (owner outside your area)");
 		return;
 	}
+	const char *officer_area;
 	if (officer_name) {
-		officer = 0;
-		db_query_int64(r->db, &officer,
-		               "SELECT id FROM users WHERE username = ? AND role IN ('officer', 'admin') AND disabled = 0", "t",
-		               officer_name);
-		if (!officer) {
-			reply_error(r, 422, "unknown_officer", "officer", "招商专员账号不存在 (no such officer)");
+		if (!invest_officer(r, officer_name, "officer,admin", &officer, &officer_area))
+			return;
+		/* Whoever follows the lead is on its owner's side, as a change to it needs. */
+		if (!path_within(owner.path, officer_area)) {
+			reply_error(r, 403, "out_of_scope", "officer",
+			            "%s 不属于线索所属的 %s (the officer is not on the owner's side)", officer_name, owner.name);
 			return;
 		}
 	}

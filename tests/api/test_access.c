@@ -691,6 +691,10 @@ static const struct row matrix[] = {
       .code = "out_of_scope"),
     R("POST", "/api/v1/invest/leads", LEAD("{ent_cl}", "350112"), B(ADMIN), 403, .flags = NO_CSRF, .code = "csrf"),
     R("POST", "/api/v1/invest/leads", LEAD("{ent_cl}", "350112"), B(ADMIN), 201),
+    R("POST", "/api/v1/invest/leads",
+      "{\"title\":\"{me}的线索\",\"source\":\"展会\",\"enterprise\":{ent},\"industry\":\"制造\","
+      "\"investment_wan\":1,\"owner\":\"350111\",\"officer\":\"t-cl\"}",
+      INVEST_WRITE, 403, .code = "out_of_scope"), /* 长乐's officer following 晋安's lead */
     R("POST", "/api/v1/invest/leads", LEAD_HERE, B(ADMIN_JA) | B(OFFICER), 201),
     R("GET", "/api/v1/invest/leads", NULL, B(ANON), 401),
     R("GET", "/api/v1/invest/leads?stage=lead", NULL, INVEST_READ, 200),
@@ -758,6 +762,8 @@ static const struct row matrix[] = {
     R("POST", "/api/v1/invest/key-enterprises", KEY_FIRM("{ent}"), NOT_INVEST_WRITE, 403, .code = "forbidden"),
     R("POST", "/api/v1/invest/key-enterprises", KEY_FIRM("{ent_cl}"), B(ADMIN_JA) | B(OFFICER), 403,
       .code = "out_of_scope"),
+    R("POST", "/api/v1/invest/key-enterprises", "{\"enterprise\":{ent},\"officer\":\"t-cl\"}", INVEST_WRITE, 403,
+      .code = "out_of_scope"), /* 长乐's officer for 晋安's enterprise */
     R("POST", "/api/v1/invest/key-enterprises", KEY_FIRM("{ent}"), INVEST_WRITE, 200),
     R("GET", "/api/v1/invest/key-enterprises", NULL, B(ANON), 401),
     R("GET", "/api/v1/invest/key-enterprises?mine=1", NULL, INVEST_READ, 200),

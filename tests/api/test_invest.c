@@ -457,6 +457,12 @@ static void test_visits_and_problems(void **state)
 	(void)state;
 	char code[48];
 	struct response r;
+	/* The one-to-one officer serves the enterprise's branch: 长乐's would not even see it. */
+	assert_int_equal(client_statusf(&officer, "POST", "/api/v1/invest/key-enterprises", code,
+	                                "{\"enterprise\":%lld,\"officer\":\"cl-officer\",\"every_days\":14}", enterprise),
+	                 403);
+	assert_string_equal(code, "out_of_scope");
+	assert_int_equal(db_count(&server, "SELECT count(*) FROM key_enterprises"), 0);
 	assert_int_equal(client_statusf(&officer, "POST", "/api/v1/invest/key-enterprises", code,
 	                           "{\"enterprise\":%lld,\"officer\":\"ja-officer\",\"every_days\":14}", enterprise),
 	                 200);
@@ -536,6 +542,13 @@ static void test_linkage_stays_with_its_owners(void **state)
 	                 201);
 	long long city_lead = json_integer_value(json_object_get(r.json, "id"));
 	response_free(&r);
+	/* A lead's officer is one of its owner's side: 长乐's officer does not follow 晋安's lead. */
+	assert_int_equal(client_statusf(&officer, "POST", "/api/v1/invest/leads", code,
+	                                "{\"title\":\"跨区专员\",\"source\":\"展会\",\"industry\":\"商务\","
+	                                "\"investment_wan\":1,\"enterprise\":%lld,\"officer\":\"cl-officer\"}",
+	                                enterprise),
+	                 403);
+	assert_string_equal(code, "out_of_scope");
 	snprintf(path, sizeof path, "/api/v1/invest/leads/%lld", city_lead);
 	assert_int_equal(client_callf(&officer, &r, "GET", path, NULL), 200); /* on 晋安's branch: read */
 	assert_false(json_is_true(json_object_get(r.json, "owned")));
