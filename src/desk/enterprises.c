@@ -201,7 +201,8 @@ void enterprise_account_post(struct request *r)
 	}
 	/* The account is a user like any other: only an administrator over it hands it an enterprise. */
 	if (rc == DB_ROW && !principal_scope_contains(&r->who, user_path)) {
-		reply_error(r, 403, "out_of_scope", "username", "该账号不在您的管辖范围内 (account outside your organisation)");
+		reply_error(r, 403, "out_of_scope", "username",
+		            "该账号不在您的管辖范围内 (account outside your organisation)");
 		return;
 	}
 	rc = rc < 0 ? rc : db_begin(r->db);

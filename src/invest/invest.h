@@ -50,8 +50,7 @@ int lead_stage_index(const char *stage); /* -1 for dropped or unknown */
 ** branch.  Answers 422 unknown_officer (field "officer") and returns false
 ** when there is none.
 */
-bool invest_officer(struct request *r, const char *username, const char *roles, int64_t *ret_id,
-                    const char **ret_area);
+bool invest_officer(struct request *r, const char *username, const char *roles, int64_t *ret_id, const char **ret_area);
 
 /*
 ** Does signature_hex (128 hex digits) verify as public_key_hex's (64 hex

@@ -119,15 +119,15 @@ void lead_publish(struct request *r, const struct lead *l, const char *what)
 	json_decref(data);
 }
 
-bool invest_officer(struct request *r, const char *username, const char *roles, int64_t *ret_id,
-                    const char **ret_area)
+bool invest_officer(struct request *r, const char *username, const char *roles, int64_t *ret_id, const char **ret_area)
 {
 	struct db_stmt *s;
-	int rc = db_prepare(r->db, &s,
-	                    "SELECT u.id, coalesce(p.path, o.path) FROM users u JOIN orgs o ON o.id = u.org_id"
-	                    " LEFT JOIN orgs p ON o.kind = 'department' AND p.id = o.parent_id"
-	                    " WHERE u.username = ?1 AND u.disabled = 0 AND instr(',' || ?2 || ',', ',' || u.role || ',') > 0",
-	                    "tt", username, roles);
+	int rc = db_prepare(
+	    r->db, &s,
+	    "SELECT u.id, coalesce(p.path, o.path) FROM users u JOIN orgs o ON o.id = u.org_id"
+	    " LEFT JOIN orgs p ON o.kind = 'department' AND p.id = o.parent_id"
+	    " WHERE u.username = ?1 AND u.disabled = 0 AND instr(',' || ?2 || ',', ',' || u.role || ',') > 0",
+	    "tt", username, roles);
 	if (rc == 0 && (rc = db_step(s)) == DB_ROW) {
 		*ret_id = db_column_int64(s, 0);
 		*ret_area = arena_strdup(r->arena, db_column_text(s, 1));
@@ -214,13 +214,15 @@ static bool lead_enterprise(struct request *r, const struct org *owner, int64_t 
 		            (long long)existing, (long long)existing);
 		return false;
 	}
-	int rc = db_run(r->db,
-	            "INSERT INTO enterprises(name, credit_code, org_id, industry, contact_name, contact_phone, created_at)"
-	            " VALUES (?, ?, ?, ?, ?, ?, ?)",
-	            "ttittti", name, credit, owner->id,
-	            json_string_value(json_object_get(r->json, "industry")) ? json_string_value(json_object_get(r->json, "industry"))
-	                                                                    : "未分类",
-	            contact, phone, clock_now());
+	int rc = db_run(
+	    r->db,
+	    "INSERT INTO enterprises(name, credit_code, org_id, industry, contact_name, contact_phone, created_at)"
+	    " VALUES (?, ?, ?, ?, ?, ?, ?)",
+	    "ttittti", name, credit, owner->id,
+	    json_string_value(json_object_get(r->json, "industry"))
+	        ? json_string_value(json_object_get(r->json, "industry"))
+	        : "未分类",
+	    contact, phone, clock_now());
 	if (rc < 0) {
 		reply_db_error(r, rc);
 		return false;
@@ -279,7 +281,8 @@ void lead_post(struct request *r)
 		/* Whoever follows the lead is on its owner's side, as a change to it needs. */
 		if (!path_within(owner.path, officer_area)) {
 			reply_error(r, 403, "out_of_scope", "officer",
-			            "%s 不属于线索所属的 %s (the officer is not on the owner's side)", officer_name, owner.name);
+			            "%s 不属于线索所属的 %s (the officer is not on the owner's side)", officer_name,
+			            owner.name);
 			return;
 		}
 	}

@@ -35,7 +35,8 @@ void key_enterprise_post(struct request *r)
 	/* The one-to-one officer must see the enterprise to visit it. */
 	if (!path_on_branch(e.org_path, officer_area)) {
 		reply_error(r, 403, "out_of_scope", "officer",
-		            "%s 不服务该企业所在区县 (the officer does not serve the enterprise's district)", officer_name);
+		            "%s 不服务该企业所在区县 (the officer does not serve the enterprise's district)",
+		            officer_name);
 		return;
 	}
 	int rc = db_begin(r->db);

@@ -225,11 +225,12 @@ static bool project_division_fits(struct request *r, const struct project_code *
 	if (rc < 0 && rc != DB_DONE)
 		return refuse(why, 500, NULL, NULL, NULL);
 	if (!project_code_division_fits(pc->division, district_code, city.code, provincial))
-		return refuse(why, 422, "division_mismatch", "code",
-		              arena_printf(r->arena,
-		                           "项目代码的行政区划 %s(%s)不是项目所在区县、所在市%s (the code's division is not the "
-		                           "project's district, city%s)",
-		                           pc->division, name, provincial ? "或所在省" : "", provincial ? " or province" : ""));
+		return refuse(
+		    why, 422, "division_mismatch", "code",
+		    arena_printf(r->arena,
+		                 "项目代码的行政区划 %s(%s)不是项目所在区县、所在市%s (the code's division is not the "
+		                 "project's district, city%s)",
+		                 pc->division, name, provincial ? "或所在省" : "", provincial ? " or province" : ""));
 	return true;
 }
 
@@ -254,10 +255,11 @@ bool project_insert(struct request *r, const struct project_input *in, int64_t *
 		              "级别应为 provincial、municipal 或 ordinary (level: provincial, municipal or ordinary)");
 	/* The enterprise: by id from the console, by credit code from a spreadsheet. */
 	struct db_stmt *s;
-	int rc = db_prepare(r->db, &s,
-	                    "SELECT e.id, o.id, o.code, o.path, o.parent_id FROM enterprises e JOIN orgs o ON o.id = e.org_id"
-	                    " WHERE e.id = ? OR e.credit_code = ?",
-	                    "it", in->enterprise_id, in->credit_code);
+	int rc = db_prepare(
+	    r->db, &s,
+	    "SELECT e.id, o.id, o.code, o.path, o.parent_id FROM enterprises e JOIN orgs o ON o.id = e.org_id"
+	    " WHERE e.id = ? OR e.credit_code = ?",
+	    "it", in->enterprise_id, in->credit_code);
 	int64_t enterprise = 0, district_id = 0, parent_id = 0;
 	const char *district_path = NULL, *district_code = NULL;
 	if (rc == 0 && (rc = db_step(s)) == DB_ROW) {

@@ -245,9 +245,10 @@ static bool kind_go_live(struct request *r, int64_t id)
 */
 void voucher_kind_post(struct request *r)
 {
-	static const char *const fields[] = {"round",         "name",         "face_fen",         "threshold_fen",
-	                                     "no_threshold",  "stock",        "validity_days",    "per_person_limit",
-	                                     "categories",    "allocations",  NULL};
+	static const char *const fields[] = {
+	    "round", "name",          "face_fen",         "threshold_fen", "no_threshold",
+	    "stock", "validity_days", "per_person_limit", "categories",    "allocations",
+	    NULL};
 	int64_t round, face, threshold = 0, stock, days, limit, campaign = 0;
 	bool no_threshold = false, has_threshold;
 	const char *name, *path, *cats;
@@ -266,14 +267,16 @@ void voucher_kind_post(struct request *r)
 		return;
 	}
 	if (!no_threshold && !has_threshold) {
-		reply_error(r, 422, "missing_field", "threshold_fen",
-		            "请填写使用门槛,或声明为无门槛券 no_threshold (give threshold_fen, or declare no_threshold)");
+		reply_error(
+		    r, 422, "missing_field", "threshold_fen",
+		    "请填写使用门槛,或声明为无门槛券 no_threshold (give threshold_fen, or declare no_threshold)");
 		return;
 	}
 	if (!no_threshold && face >= threshold) {
-		reply_error(r, 422, "invalid_value", "face_fen",
-		            "满减券的面额应低于使用门槛;不设门槛请声明为无门槛券 no_threshold (the face value must be below "
-		            "the threshold, or declare no_threshold)");
+		reply_error(
+		    r, 422, "invalid_value", "face_fen",
+		    "满减券的面额应低于使用门槛;不设门槛请声明为无门槛券 no_threshold (the face value must be below "
+		    "the threshold, or declare no_threshold)");
 		return;
 	}
 	int rc = db_query_int64(r->db, &campaign, "SELECT campaign_id FROM voucher_rounds WHERE id = ?", "i", round);
@@ -627,8 +630,8 @@ void voucher_kind_carry(struct request *r)
 		            "INSERT INTO voucher_kinds(round_id, name, face_fen, threshold_fen, no_threshold, stock,"
 		            " validity_days, per_person_limit, categories, created_at, carried_from)"
 		            " VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-		            "itiiiiiitii", target, carried_name, face, threshold, no_threshold, stock, days, limit, cats, now,
-		            source);
+		            "itiiiiiitii", target, carried_name, face, threshold, no_threshold, stock, days, limit,
+		            cats, now, source);
 	int64_t id = db_last_insert_id(r->db);
 	bool ok = insert_audited(r, "voucher.kind_carry", "voucher_kind", path, after, id, rc);
 	json_decref(after);

@@ -87,10 +87,10 @@ static void test_divisions_are_real(void **state)
 static void test_division_fits_the_project(void **state)
 {
 	(void)state;
-	assert_true(project_code_division_fits("350111", "350111", "350100", false)); /* its district */
-	assert_true(project_code_division_fits("350100", "350111", "350100", false)); /* its city */
+	assert_true(project_code_division_fits("350111", "350111", "350100", false));  /* its district */
+	assert_true(project_code_division_fits("350100", "350111", "350100", false));  /* its city */
 	assert_false(project_code_division_fits("350000", "350111", "350100", false)); /* the province: only ... */
-	assert_true(project_code_division_fits("350000", "350111", "350100", true));  /* ... for a provincial one */
+	assert_true(project_code_division_fits("350000", "350111", "350100", true));   /* ... for a provincial one */
 	assert_false(project_code_division_fits("350112", "350111", "350100", false)); /* real, another district */
 	assert_false(project_code_division_fits("350112", "350111", "350100", true));
 	assert_false(project_code_division_fits("440000", "350111", "350100", true)); /* another province */
