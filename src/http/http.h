@@ -245,6 +245,9 @@ const char *request_area(struct request *r);
 /* Are two organisation paths on one branch of the tree (one a prefix of the other)? */
 bool path_on_branch(const char *a, const char *b);
 
+/* Is the organisation at path inside the subtree at scope (scope a prefix of path)? */
+bool path_within(const char *path, const char *scope);
+
 /* The same as an SQL condition on a path expression and a parameter: SQL_ON_BRANCH("o.path", "?1"). */
 #define SQL_ON_BRANCH(path, param)                                                                                     \
 	"(substr(" path ", 1, length(" param ")) = " param " OR substr(" param ", 1, length(" path ")) = " path ")"

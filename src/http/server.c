@@ -602,6 +602,11 @@ bool path_on_branch(const char *a, const char *b)
 	return strncmp(a, b, strlen(a)) == 0 || strncmp(b, a, strlen(b)) == 0;
 }
 
+bool path_within(const char *path, const char *scope)
+{
+	return strncmp(path, scope, strlen(scope)) == 0;
+}
+
 bool principal_scope_contains(const struct principal *p, const char *org_path)
 {
 	if (!p->org_path || !org_path)
