@@ -379,15 +379,14 @@ struct chain_walk {
 	int64_t current, next_id, last_key, keyed_from;
 };
 
-static const char *chain_step(struct chain_walk *w, const struct audit_row *row, const char *prev_hash,
-                              const char *hash)
+static const char *chain_step(struct chain_walk *w, const struct audit_row *row, const char *hash)
 {
 	char expect[65];
 	w->current = row->id;
 	/* A gap in ids is a deleted row, even if the rest were re-hashed to match. */
 	if (w->next_id && row->id != w->next_id)
 		return "a row is missing before it";
-	if (strcmp(prev_hash, w->prev) != 0)
+	if (strcmp(row->prev_hash, w->prev) != 0)
 		return "its prev_hash is not the previous row's hash";
 	if (row->key_id && !key_by_id(row->key_id))
 		return audit_keys.n ? "it is signed with an audit key the key file does not hold"
@@ -438,7 +437,7 @@ int audit_verify(struct db *d, struct audit_verdict *ret)
 		};
 		ret->rows++;
 		last_id = row.id;
-		const char *why = chain_step(&w, &row, row.prev_hash, db_column_text(s, 12));
+		const char *why = chain_step(&w, &row, db_column_text(s, 12));
 		if (why) {
 			ret->bad_id = row.id;
 			ret->why = why;
@@ -541,24 +540,24 @@ int audit_export_archive(struct db *d, int32_t from_day, int32_t to_day, FILE *f
 /* One row line of an archive, checked against the chain so far. */
 static const char *archive_row(struct chain_walk *w, const char *line)
 {
-	struct audit_row row;
-	const char *prev_hash, *hash;
+	struct audit_row row = {0};
+	const char *hash;
 	json_int_t id, at, actor_id, key_id;
 	json_t *j = json_loads(line, 0, NULL);
 	const char *why = NULL;
 	if (json_unpack(j, "{s:I, s:I, s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:I}", "id", &id, "at",
 	                &at, "actor_id", &actor_id, "actor", &row.actor, "action", &row.action, "object_type",
 	                &row.object_type, "object_id", &row.object_id, "detail", &row.detail, "ip", &row.ip,
-	                "request_id", &row.request_id, "org_path", &row.org_path, "prev_hash", &prev_hash, "hash",
+	                "request_id", &row.request_id, "org_path", &row.org_path, "prev_hash", &row.prev_hash, "hash",
 	                &hash, "key_id", &key_id) < 0 ||
-	    strlen(prev_hash) != 64) {
+	    strlen(row.prev_hash) != 64) {
 		json_decref(j);
 		return "a line is not an audit row";
 	}
 	row.id = id, row.at = at, row.actor_id = actor_id, row.key_id = key_id;
 	if (!w->next_id) /* the archive's first row: the chain is followed from its prev_hash */
-		memcpy(w->prev, prev_hash, sizeof w->prev);
-	why = chain_step(w, &row, prev_hash, hash);
+		memcpy(w->prev, row.prev_hash, sizeof w->prev);
+	why = chain_step(w, &row, hash);
 	json_decref(j);
 	return why;
 }
