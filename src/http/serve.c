@@ -34,10 +34,10 @@
 ** stock again.  The server holds an flock() on this file for its whole life;
 ** the kernel drops it however the process ends (kill -9 too), so a file left
 ** behind never blocks a restart.  The file holds the server's PID on its
-** first line, for the operator and for the shell commands that tell the
-** server something: after it, at a fixed place, the API keys' generation,
-** which `banyan apikey disable|rotate` bumps so the server's key cache drops
-** the key before the command returns (no signal, nothing to race).
+** first line, for the operator (and the second server's message); after it,
+** at a fixed place, the API keys' generation, which `banyan apikey
+** disable|rotate` bumps in the shared mapping so the server's key cache drops
+** the key before the command returns (no signal to wait for, nothing to race).
 */
 struct lock_file {
 	char pid[32]; /* "12345\n", NUL-padded */
@@ -61,16 +61,17 @@ static int lock_take(const char *db_path, struct lock_file **ret_map)
 		return -1;
 	}
 	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		int held = errno == EWOULDBLOCK;
 		char holder[32] = "";
 		ssize_t n = pread(fd, holder, sizeof holder - 1, 0);
 		holder[n > 0 ? strcspn(holder, "\n") : 0] = 0;
-		if (errno == EWOULDBLOCK)
+		if (held)
 			fprintf(stderr,
 			        "banyan: %s is already being served by process %s (it holds %s); two servers on one"
 			        " database would each sell the same voucher stock: stop the other one first\n",
 			        db_path, holder[0] ? holder : "?", path);
 		else
-			fprintf(stderr, "banyan: cannot lock %s: %s\n", path, strerror(errno));
+			fprintf(stderr, "banyan: cannot lock %s\n", path);
 		close(fd);
 		return -1;
 	}

@@ -273,7 +273,8 @@ static int apikey_change(struct db *d, int64_t id, bool rotate)
 		return 1;
 	}
 	struct audit_context ctx = audit_context_shell();
-	auth_random_hex(secret, 32);
+	if (rotate)
+		auth_random_hex(secret, 32);
 	int r = db_begin(d);
 	if (r == 0)
 		r = rotate ? db_run(d, "UPDATE api_keys SET secret = ? WHERE id = ?", "ti", secret, id)
