@@ -93,11 +93,8 @@ static void expect_in(const char *text, const char *needle)
 static long health(void)
 {
 	struct client c;
-	struct response r;
 	client_init(&c, &s);
-	client_request(&c, &r, "GET", "/api/v1/health", NULL, NULL, NULL);
-	long status = r.status;
-	response_free(&r);
+	long status = client_statusf(&c, "GET", "/api/v1/health", NULL, NULL);
 	client_free(&c);
 	return status;
 }
@@ -486,10 +483,7 @@ static long claim(struct client *c, long long round, long long kind, int person,
 static long long created_id(struct client *c, const char *path, const char *body)
 {
 	struct response r;
-	client_request(c, &r, "POST", path, body, NULL, NULL);
-	if (r.status != 201)
-		fprintf(stderr, "POST %s: %ld %s\n", path, r.status, r.body);
-	assert_int_equal(r.status, 201);
+	assert_int_equal(client_callf(c, &r, "POST", path, "%s", body), 201);
 	long long id = json_integer_value(json_object_get(r.json, "id"));
 	response_free(&r);
 	return id;
