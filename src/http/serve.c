@@ -114,16 +114,19 @@ static int quick_check(const char *db_path)
 	const char *problem = NULL;
 	if (access(db_path, F_OK) != 0)
 		return 0; /* a new database */
-	int r = db_open(db_path, &d);
-	if (r == 0)
-		r = db_integrity_check(d, true, &problem);
-	if (r < 0 || problem)
+	if (db_open(db_path, &d) < 0) {
+		fprintf(stderr, "banyan: cannot open %s\n", db_path);
+		return -1;
+	}
+	if (db_integrity_check(d, true, &problem) < 0 && !problem)
+		problem = db_errmsg(d); /* e.g. "database disk image is malformed" */
+	if (problem)
 		fprintf(stderr,
 		        "banyan: %s is damaged and will not be served: %s\n"
 		        "  (restore the last good backup: see docs/operations.md)\n",
-		        db_path, problem ? problem : d ? db_errmsg(d) : "cannot be opened");
+		        db_path, problem);
 	db_close(d);
-	return r < 0 || problem ? -1 : 0;
+	return problem ? -1 : 0;
 }
 
 /* Stop the first n services, last started first. */
@@ -216,9 +219,10 @@ int cmd_serve(int argc, char **argv)
 	           *words[1];
 	bool quiet = false;
 	int n;
-	struct cli_opt opts[] = {{"db", &db_opt, NULL},       {"listen", &listen, NULL}, {"body-limit", &limit, NULL},
-	                         {"threads", &threads, NULL}, {"quiet", NULL, &quiet},   {"audit-key", &audit_key, NULL},
-	                         {NULL, NULL, NULL}};
+	struct cli_opt opts[] = {
+	    {"db", &db_opt, NULL},       {"listen", &listen, NULL}, {"body-limit", &limit, NULL},
+	    {"threads", &threads, NULL}, {"quiet", NULL, &quiet},   {"audit-key", &audit_key, NULL},
+	    {NULL, NULL, NULL}};
 	if (cli_parse(argc, argv, opts, words, 0, &n))
 		return EXIT_USAGE;
 	struct server_config cfg = {.db_path = cli_db_path(db_opt), .listen = listen, .body_limit = 1 << 20};

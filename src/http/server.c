@@ -336,7 +336,8 @@ void reply_db_error(struct request *r, int db_result)
 	if (db_result == DB_FULL) {
 		log_error("request %s %s %s: disk full: the database cannot grow (%s); nothing was saved", r->id,
 		          r->method, r->path, db_errmsg(r->db));
-		reply_error(r, 503, "storage_full", NULL, "存储空间已满,未保存,请稍后重试 (disk full: nothing saved, retry later)");
+		reply_error(r, 503, "storage_full", NULL,
+		            "存储空间已满,未保存,请稍后重试 (disk full: nothing saved, retry later)");
 		return;
 	}
 	log_error("request %s %s %s: database error %d: %s", r->id, r->method, r->path, db_result,

@@ -240,8 +240,8 @@ static int chain_tail(struct db *d, int64_t *ret_id, char ret_hash[65], int64_t 
 	if (ret_at)
 		*ret_at = 0;
 	memcpy(ret_hash, genesis, 65);
-	int r = db_prepare(d, &s, "SELECT id, hash, coalesce(key_id, 0), at FROM audit_log ORDER BY id DESC LIMIT 1",
-	                   NULL);
+	int r =
+	    db_prepare(d, &s, "SELECT id, hash, coalesce(key_id, 0), at FROM audit_log ORDER BY id DESC LIMIT 1", NULL);
 	if (r < 0)
 		return r;
 	r = db_step(s);
@@ -499,8 +499,9 @@ int audit_export_archive(struct db *d, int32_t from_day, int32_t to_day, FILE *f
 	char from[11], to[11];
 	clock_format_date(from_day, from);
 	clock_format_date(to_day, to);
-	if (archive_line(f, &mac, json_pack("{s:i, s:s, s:s, s:I}", "banyan_audit_archive", 1, "from", from, "to", to,
-	                                     "key_id", (json_int_t)key)) < 0)
+	if (archive_line(f, &mac,
+	                 json_pack("{s:i, s:s, s:s, s:I}", "banyan_audit_archive", 1, "from", from, "to", to, "key_id",
+	                           (json_int_t)key)) < 0)
 		return DB_ERROR;
 	/* Every row by id between the first of the first day and the last of the last day: the chain has no gap. */
 	struct db_stmt *s;
@@ -511,14 +512,14 @@ int audit_export_archive(struct db *d, int32_t from_day, int32_t to_day, FILE *f
 	                   " AND (SELECT max(id) FROM audit_log WHERE at <= ?2) ORDER BY id",
 	                   "ii", clock_local_midnight(from_day), clock_local_midnight(to_day + 1) - 1);
 	while (r >= 0 && (r = db_step(s)) == DB_ROW) {
-		json_t *row = json_pack(
-		    "{s:I, s:I, s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:I}", "id",
-		    (json_int_t)db_column_int64(s, 0), "at", (json_int_t)db_column_int64(s, 1), "actor_id",
-		    (json_int_t)db_column_int64(s, 2), "actor", db_column_text(s, 3), "action", db_column_text(s, 4),
-		    "object_type", db_column_text(s, 5), "object_id", db_column_text(s, 6), "detail", db_column_text(s, 7),
-		    "ip", db_column_text(s, 8), "request_id", db_column_text(s, 9), "org_path", db_column_text(s, 10),
-		    "prev_hash", db_column_text(s, 11), "hash", db_column_text(s, 12), "key_id",
-		    (json_int_t)db_column_int64(s, 13));
+		json_t *row = json_pack("{s:I, s:I, s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:I}", "id",
+		                        (json_int_t)db_column_int64(s, 0), "at", (json_int_t)db_column_int64(s, 1),
+		                        "actor_id", (json_int_t)db_column_int64(s, 2), "actor", db_column_text(s, 3),
+		                        "action", db_column_text(s, 4), "object_type", db_column_text(s, 5),
+		                        "object_id", db_column_text(s, 6), "detail", db_column_text(s, 7), "ip",
+		                        db_column_text(s, 8), "request_id", db_column_text(s, 9), "org_path",
+		                        db_column_text(s, 10), "prev_hash", db_column_text(s, 11), "hash",
+		                        db_column_text(s, 12), "key_id", (json_int_t)db_column_int64(s, 13));
 		if (archive_line(f, &mac, row) < 0)
 			r = DB_ERROR;
 		rows++;
@@ -530,11 +531,27 @@ int audit_export_archive(struct db *d, int32_t from_day, int32_t to_day, FILE *f
 	char hex[2 * sizeof out + 1];
 	crypto_auth_hmacsha256_final(&mac, out);
 	sodium_bin2hex(hex, sizeof hex, out, sizeof out);
-	if (archive_line(f, NULL, json_pack("{s:I, s:I, s:s}", "rows", (json_int_t)rows, "key_id", (json_int_t)key,
-	                                    "hmac", hex)) < 0)
+	if (archive_line(
+	        f, NULL,
+	        json_pack("{s:I, s:I, s:s}", "rows", (json_int_t)rows, "key_id", (json_int_t)key, "hmac", hex)) < 0)
 		return DB_ERROR;
 	*ret_rows = rows;
 	return 0;
+}
+
+/* The archive's first line: its version and the key that signed it, whose MAC then begins. */
+static const char *archive_header(const char *line, crypto_auth_hmacsha256_state *mac)
+{
+	json_int_t version = 0, key = 0;
+	json_t *h = json_loads(line, 0, NULL);
+	int r = json_unpack(h, "{s:I, s:I}", "banyan_audit_archive", &version, "key_id", &key);
+	json_decref(h);
+	if (r < 0 || version != 1)
+		return "not a banyan audit archive";
+	if (!key_by_id(key))
+		return "signed with an audit key the key file does not hold";
+	archive_mac_init(mac, key);
+	return NULL;
 }
 
 /* One row line of an archive, checked against the chain so far. */
@@ -576,16 +593,7 @@ int audit_verify_archive(FILE *f, int64_t *ret_rows, const char **ret_why)
 	while (!why && (len = getline(&line, &cap, f)) >= 0) {
 		if (held) {
 			if (lines == 0) {
-				json_int_t version = 0, key = 0;
-				json_t *h = json_loads(held, 0, NULL);
-				if (json_unpack(h, "{s:I, s:I}", "banyan_audit_archive", &version, "key_id", &key) < 0 ||
-				    version != 1)
-					why = "not a banyan audit archive";
-				else if (!key_by_id(key))
-					why = "signed with an audit key the key file does not hold";
-				else
-					archive_mac_init(&mac, key);
-				json_decref(h);
+				why = archive_header(held, &mac);
 			} else {
 				why = archive_row(&w, held);
 				rows++;
@@ -605,7 +613,8 @@ int audit_verify_archive(FILE *f, int64_t *ret_rows, const char **ret_why)
 		unsigned char out[crypto_auth_hmacsha256_BYTES], given[sizeof out];
 		size_t bin_len = 0;
 		if (json_unpack(last, "{s:I, s:s}", "rows", &counted, "hmac", &hex) < 0 ||
-		    sodium_hex2bin(given, sizeof given, hex, strlen(hex), NULL, &bin_len, NULL) < 0 || bin_len != sizeof given)
+		    sodium_hex2bin(given, sizeof given, hex, strlen(hex), NULL, &bin_len, NULL) < 0 ||
+		    bin_len != sizeof given)
 			why = "the archive's last line (its signature) is missing: cut short?";
 		else if (crypto_auth_hmacsha256_final(&mac, out), sodium_memcmp(out, given, sizeof out) != 0)
 			why = "its signature does not match: the archive was changed (or another key signed it)";

@@ -151,10 +151,10 @@ int cmd_user(int argc, char **argv)
 	           *words[1];
 	bool from_stdin = false;
 	int n, rc = EXIT_USAGE;
-	struct cli_opt opts[] = {
-	    {"db", &db_opt, NULL}, {"username", &username, NULL},         {"role", &role, NULL}, {"org", &org, NULL},
-	    {"name", &name, NULL}, {"password-stdin", NULL, &from_stdin}, {"audit-key", &key_opt, NULL},
-	    {NULL, NULL, NULL}};
+	struct cli_opt opts[] = {{"db", &db_opt, NULL},         {"username", &username, NULL},
+	                         {"role", &role, NULL},         {"org", &org, NULL},
+	                         {"name", &name, NULL},         {"password-stdin", NULL, &from_stdin},
+	                         {"audit-key", &key_opt, NULL}, {NULL, NULL, NULL}};
 	if (cli_parse(argc, argv, opts, words, 1, &n))
 		return EXIT_USAGE;
 	const char *verb = n == 1 ? words[0] : "";
@@ -311,8 +311,8 @@ int cmd_apikey(int argc, char **argv)
 {
 	const char *db_opt = NULL, *key_opt = NULL, *org = NULL, *role = NULL, *name = NULL, *id_s = NULL, *words[1];
 	int n;
-	struct cli_opt opts[] = {{"db", &db_opt, NULL},     {"org", &org, NULL},   {"role", &role, NULL},
-	                         {"name", &name, NULL},     {"id", &id_s, NULL},   {"audit-key", &key_opt, NULL},
+	struct cli_opt opts[] = {{"db", &db_opt, NULL}, {"org", &org, NULL}, {"role", &role, NULL},
+	                         {"name", &name, NULL}, {"id", &id_s, NULL}, {"audit-key", &key_opt, NULL},
 	                         {NULL, NULL, NULL}};
 	if (cli_parse(argc, argv, opts, words, 1, &n))
 		return EXIT_USAGE;
@@ -320,8 +320,10 @@ int cmd_apikey(int argc, char **argv)
 	char *end = NULL;
 	long long id = id_s ? strtoll(id_s, &end, 10) : 0;
 	bool add = !strcmp(verb, "add"), change = !strcmp(verb, "disable") || !strcmp(verb, "rotate");
-	if (add ? !org || !role || (strcmp(role, "channel") && strcmp(role, "merchant"))
-	        : change ? !id_s || *end || id <= 0 : strcmp(verb, "list") != 0) {
+	bool usable = add      ? org && role && (!strcmp(role, "channel") || !strcmp(role, "merchant"))
+	              : change ? id_s && !*end && id > 0
+	                       : !strcmp(verb, "list");
+	if (!usable) {
 		fprintf(stderr, "usage: banyan apikey add --org CODE --role channel|merchant [--name NAME]\n"
 		                "       banyan apikey list | disable --id N | rotate --id N\n");
 		return EXIT_USAGE;
@@ -332,8 +334,13 @@ int cmd_apikey(int argc, char **argv)
 		arena_free(a);
 		return 1;
 	}
-	int rc = add ? apikey_add(d, a, org, role, name) : change ? apikey_change(d, id, !strcmp(verb, "rotate"))
-	                                                         : apikey_list(d);
+	int rc;
+	if (add)
+		rc = apikey_add(d, a, org, role, name);
+	else if (change)
+		rc = apikey_change(d, id, !strcmp(verb, "rotate"));
+	else
+		rc = apikey_list(d);
 	db_close(d);
 	arena_free(a);
 	return rc;
@@ -393,7 +400,8 @@ static int check_audit_chain(struct db *d)
 		return 1;
 	}
 	if (v.keyed_from)
-		printf("audit chain: ok (%lld rows, keyed from row %lld)\n", (long long)v.rows, (long long)v.keyed_from);
+		printf("audit chain: ok (%lld rows, keyed from row %lld)\n", (long long)v.rows,
+		       (long long)v.keyed_from);
 	else
 		printf("audit chain: ok (%lld rows, not keyed: see banyan audit keygen)\n", (long long)v.rows);
 	return 0;
@@ -419,7 +427,8 @@ static int check_anchors(struct db *d, const char *file)
 		if (line[strspn(line, " \t\r\n")] == 0 || line[0] == '#')
 			continue;
 		if (sscanf(line, "audit-anchor %lld %64s", &id, hash) != 2 || strlen(hash) != 64) {
-			printf("anchors: FAILED: %s line %d is not an anchor (audit-anchor ID HASH TIME)\n", file, line_no);
+			printf("anchors: FAILED: %s line %d is not an anchor (audit-anchor ID HASH TIME)\n", file,
+			       line_no);
 			rc = 1;
 			break;
 		}
@@ -512,7 +521,8 @@ static int audit_export_file(struct db *d, const char *from_s, const char *to_s,
 	int fd = open(out, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
 	if (!f) {
-		fprintf(stderr, "banyan audit export: cannot create %s (%s); choose a new file\n", out, strerror(errno));
+		fprintf(stderr, "banyan audit export: cannot create %s (%s); choose a new file\n", out,
+		        strerror(errno));
 		if (fd >= 0)
 			close(fd);
 		return 1;

@@ -120,10 +120,10 @@ int64_t audit_signing_key_id(void);
 int audit_keygen(const char *path, int64_t *ret_key_id);
 
 struct audit_verdict {
-	int64_t rows;     /* rows checked */
-	int64_t bad_id;   /* the first row that does not hold, or 0 */
+	int64_t rows;       /* rows checked */
+	int64_t bad_id;     /* the first row that does not hold, or 0 */
 	int64_t keyed_from; /* the first keyed row, or 0 */
-	const char *why;  /* for bad_id */
+	const char *why;    /* for bad_id */
 };
 
 /*

@@ -132,20 +132,23 @@ static long long voucher_kind(long long *ret_channel)
 	char key_id[64], secret[128];
 	assert_int_equal(issue_channel_key(&s, "350100-swj", "支付宝", key_id, secret), 0);
 	*ret_channel = count("SELECT id FROM api_keys WHERE key_id = '%s'", key_id);
-	sql(s.db, "INSERT INTO voucher_campaigns(name, org_id, created_at) VALUES ('消费季', 1, 0);"
-	          "INSERT INTO voucher_rounds(campaign_id, name, starts_at, ends_at, created_at) VALUES (1, '第一期', 0, 1, 0);"
-	          "INSERT INTO voucher_kinds(round_id, name, face_fen, threshold_fen, stock, validity_days,"
-	          " per_person_limit, categories, created_at) VALUES (1, '满100减20', 2000, 10000, 3, 7, 1, ',retail,', 0);");
+	sql(s.db,
+	    "INSERT INTO voucher_campaigns(name, org_id, created_at) VALUES ('消费季', 1, 0);"
+	    "INSERT INTO voucher_rounds(campaign_id, name, starts_at, ends_at, created_at) VALUES (1, '第一期', 0, 1, "
+	    "0);"
+	    "INSERT INTO voucher_kinds(round_id, name, face_fen, threshold_fen, stock, validity_days,"
+	    " per_person_limit, categories, created_at) VALUES (1, '满100减20', 2000, 10000, 3, 7, 1, ',retail,', 0);");
 	return count("SELECT id FROM voucher_kinds WHERE name = '满100减20'");
 }
 
 static void add_voucher(long long kind, long long channel, const char *code, const char *person, int seq)
 {
 	char text[512];
-	snprintf(text, sizeof text,
-	         "INSERT INTO vouchers(code, kind_id, api_key_id, person, person_seq, request_id, claimed_at, expires_at)"
-	         " VALUES ('%s', %lld, %lld, '%s', %d, 'r-%s', 0, 1)",
-	         code, kind, channel, person, seq, code);
+	snprintf(
+	    text, sizeof text,
+	    "INSERT INTO vouchers(code, kind_id, api_key_id, person, person_seq, request_id, claimed_at, expires_at)"
+	    " VALUES ('%s', %lld, %lld, '%s', %d, 'r-%s', 0, 1)",
+	    code, kind, channel, person, seq, code);
 	sql(s.db, text);
 }
 
@@ -187,9 +190,9 @@ static void keyed_changes(int n)
 	for (int i = 0; i < n; i++) {
 		char name[32];
 		snprintf(name, sizeof name, "clerk%lld", count("SELECT count(*) FROM users"));
-		assert_int_equal(run_banyan("clerk-password\n", out, sizeof out, "user", "add", "--db", s.db, "--audit-key",
-		                            key_file, "--username", name, "--role", "officer", "--org", "350111-tcj",
-		                            "--password-stdin", NULL),
+		assert_int_equal(run_banyan("clerk-password\n", out, sizeof out, "user", "add", "--db", s.db,
+		                            "--audit-key", key_file, "--username", name, "--role", "officer", "--org",
+		                            "350111-tcj", "--password-stdin", NULL),
 		                 0);
 	}
 }
@@ -217,11 +220,12 @@ static void rewrite_chain_with_sha256(void)
 	                              " UPDATE audit_log SET detail = '{\"edited\":true}' WHERE id = 2;",
 	                              NULL, NULL, NULL),
 	                 SQLITE_OK);
-	assert_int_equal(sqlite3_prepare_v2(conn,
-	                                    "SELECT id, at, actor_id, actor, action, object_type, object_id, detail, ip,"
-	                                    " request_id, org_path FROM audit_log ORDER BY id",
-	                                    -1, &st, NULL),
-	                 SQLITE_OK);
+	assert_int_equal(
+	    sqlite3_prepare_v2(conn,
+	                       "SELECT id, at, actor_id, actor, action, object_type, object_id, detail, ip,"
+	                       " request_id, org_path FROM audit_log ORDER BY id",
+	                       -1, &st, NULL),
+	    SQLITE_OK);
 	char prev[65] = "0000000000000000000000000000000000000000000000000000000000000000";
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		crypto_hash_sha256_state h;
@@ -274,8 +278,8 @@ static void test_keyed_row_edited_and_rehashed_without_key_fails(void **state)
 	/* Edit the keyed row and give it a SHA-256 hash as an attacker without the key could: caught at that row. */
 	sql(s.db, "DROP TRIGGER audit_log_no_update;");
 	char text[256];
-	snprintf(text, sizeof text, "UPDATE audit_log SET actor = 'nobody', hash = lower(hex(randomblob(32))) WHERE id = %lld",
-	         last);
+	snprintf(text, sizeof text,
+	         "UPDATE audit_log SET actor = 'nobody', hash = lower(hex(randomblob(32))) WHERE id = %lld", last);
 	sql(s.db, text);
 	assert_int_equal(run_banyan(NULL, out, sizeof out, "check", "--db", s.db, "--audit-key", key_file, NULL), 1);
 	char expect[64];
@@ -322,8 +326,8 @@ static void test_anchor_catches_truncation(void **state)
 	keyed_changes(2);
 	char anchors[160], line[256];
 	snprintf(anchors, sizeof anchors, "%s/anchors.txt", s.dir);
-	assert_int_equal(run_banyan(NULL, out, sizeof out, "audit", "anchor", "--db", s.db, "--audit-key", key_file, NULL),
-	                 0);
+	assert_int_equal(
+	    run_banyan(NULL, out, sizeof out, "audit", "anchor", "--db", s.db, "--audit-key", key_file, NULL), 0);
 	long long head = count("SELECT max(id) FROM audit_log");
 	char hash[65];
 	assert_int_equal(sscanf(out, "audit-anchor %*d %64s", hash), 1);
@@ -335,18 +339,18 @@ static void test_anchor_catches_truncation(void **state)
 	fclose(f);
 	/* The log grows: it still extends the anchor. */
 	keyed_changes(1);
-	assert_int_equal(
-	    run_banyan(NULL, out, sizeof out, "check", "--db", s.db, "--audit-key", key_file, "--anchor", anchors, NULL),
-	    0);
+	assert_int_equal(run_banyan(NULL, out, sizeof out, "check", "--db", s.db, "--audit-key", key_file, "--anchor",
+	                            anchors, NULL),
+	                 0);
 	expect_in(out, "anchors: ok");
 	/* Cut back to before the anchor: the chain alone still holds, the anchor does not. */
 	char cut[160];
 	snprintf(cut, sizeof cut, "DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE id >= %lld;", head);
 	sql(s.db, cut);
 	assert_int_equal(run_banyan(NULL, out, sizeof out, "check", "--db", s.db, "--audit-key", key_file, NULL), 0);
-	assert_int_equal(
-	    run_banyan(NULL, out, sizeof out, "check", "--db", s.db, "--audit-key", key_file, "--anchor", anchors, NULL),
-	    1);
+	assert_int_equal(run_banyan(NULL, out, sizeof out, "check", "--db", s.db, "--audit-key", key_file, "--anchor",
+	                            anchors, NULL),
+	                 1);
 	snprintf(line, sizeof line, "anchored row %lld is gone", head);
 	expect_in(out, line);
 }
@@ -393,8 +397,8 @@ static void test_export_archive_verifies_and_tampering_fails(void **state)
 	char rows[64];
 	snprintf(rows, sizeof rows, "%lld audit rows", count("SELECT count(*) FROM audit_log"));
 	expect_in(out, rows);
-	assert_int_equal(run_banyan(NULL, out, sizeof out, "audit", "verify-export", archive, "--audit-key", key_file, NULL),
-	                 0);
+	assert_int_equal(
+	    run_banyan(NULL, out, sizeof out, "audit", "verify-export", archive, "--audit-key", key_file, NULL), 0);
 	expect_in(out, "ok");
 	/* An existing archive is never overwritten. */
 	assert_int_equal(run_banyan(NULL, out, sizeof out, "audit", "export", "--db", s.db, "--audit-key", key_file,
@@ -402,8 +406,8 @@ static void test_export_archive_verifies_and_tampering_fails(void **state)
 	                 1);
 	/* One changed byte in a row: refused. */
 	replace_in_file(archive, "\"action\":\"user.create\"", "\"action\":\"user.crEate\"");
-	assert_int_equal(run_banyan(NULL, out, sizeof out, "audit", "verify-export", archive, "--audit-key", key_file, NULL),
-	                 1);
+	assert_int_equal(
+	    run_banyan(NULL, out, sizeof out, "audit", "verify-export", archive, "--audit-key", key_file, NULL), 1);
 	expect_in(out, "FAILED");
 	/* Days without rows give an empty archive that still verifies. */
 	char empty[160];
@@ -411,8 +415,8 @@ static void test_export_archive_verifies_and_tampering_fails(void **state)
 	assert_int_equal(run_banyan(NULL, out, sizeof out, "audit", "export", "--db", s.db, "--audit-key", key_file,
 	                            "--from", "2020-01-01", "--to", "2020-01-31", "--out", empty, NULL),
 	                 0);
-	assert_int_equal(run_banyan(NULL, out, sizeof out, "audit", "verify-export", empty, "--audit-key", key_file, NULL),
-	                 0);
+	assert_int_equal(
+	    run_banyan(NULL, out, sizeof out, "audit", "verify-export", empty, "--audit-key", key_file, NULL), 0);
 }
 
 static void test_export_archive_cut_short_fails(void **state)
@@ -438,8 +442,8 @@ static void test_export_archive_cut_short_fails(void **state)
 	char *last = strrchr(text, '\n');
 	assert_non_null(last);
 	assert_int_equal(truncate(archive, last + 1 - text), 0);
-	assert_int_equal(run_banyan(NULL, out, sizeof out, "audit", "verify-export", archive, "--audit-key", key_file, NULL),
-	                 1);
+	assert_int_equal(
+	    run_banyan(NULL, out, sizeof out, "audit", "verify-export", archive, "--audit-key", key_file, NULL), 1);
 	expect_in(out, "FAILED");
 }
 
@@ -506,10 +510,12 @@ static void test_full_disk_answers_503_and_acknowledges_nothing_lost(void **stat
 	char body[512], start[32], end[32];
 	clock_format_iso(time(NULL) - 60, start);
 	clock_format_iso(time(NULL) + 3600, end);
-	long long campaign = created_id(&admin, "/api/v1/vouchers/campaigns", "{\"name\":\"消费季\",\"org\":\"350100-swj\"}");
-	snprintf(body, sizeof body,
-	         "{\"campaign\":%lld,\"name\":\"第一期\",\"starts_at\":\"%s\",\"ends_at\":\"%s\",\"channels\":[\"%s\"]}",
-	         campaign, start, end, channel.key_id);
+	long long campaign =
+	    created_id(&admin, "/api/v1/vouchers/campaigns", "{\"name\":\"消费季\",\"org\":\"350100-swj\"}");
+	snprintf(
+	    body, sizeof body,
+	    "{\"campaign\":%lld,\"name\":\"第一期\",\"starts_at\":\"%s\",\"ends_at\":\"%s\",\"channels\":[\"%s\"]}",
+	    campaign, start, end, channel.key_id);
 	long long round = created_id(&admin, "/api/v1/vouchers/rounds", body);
 	snprintf(body, sizeof body,
 	         "{\"round\":%lld,\"name\":\"满100减20\",\"face_fen\":2000,\"threshold_fen\":10000,\"stock\":100000,"
@@ -517,8 +523,9 @@ static void test_full_disk_answers_503_and_acknowledges_nothing_lost(void **stat
 	         round);
 	long long kind = created_id(&admin, "/api/v1/vouchers/kinds", body);
 	/* Fill the disk, as another program on it would. */
-	sql(s.db, "CREATE TABLE filler(b BLOB); WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 300)"
-	          " INSERT INTO filler SELECT zeroblob(4000) FROM n;");
+	sql(s.db,
+	    "CREATE TABLE filler(b BLOB); WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 300)"
+	    " INSERT INTO filler SELECT zeroblob(4000) FROM n;");
 	/* Claims go on until the disk refuses one; that one is answered 503, and nothing acknowledged is missing. */
 	int acknowledged = 0, person = 0;
 	long status = 0;
@@ -593,7 +600,8 @@ static void test_apikey_list_disable_rotate_on_running_server(void **state)
 	assert_int_equal(signed_status(&c), 401);
 	assert_int_equal(run_banyan(NULL, out, sizeof out, "apikey", "list", "--db", s.db, NULL), 0);
 	expect_in(out, "disabled");
-	assert_int_equal(count("SELECT count(*) FROM audit_log WHERE action IN ('apikey.rotate', 'apikey.disable')"), 2);
+	assert_int_equal(count("SELECT count(*) FROM audit_log WHERE action IN ('apikey.rotate', 'apikey.disable')"),
+	                 2);
 	assert_int_equal(run_banyan(NULL, out, sizeof out, "apikey", "disable", "--db", s.db, "--id", "9999", NULL), 1);
 	expect_in(out, "no API key with id 9999");
 	client_free(&c);
