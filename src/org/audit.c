@@ -437,7 +437,10 @@ int audit_verify(struct db *d, struct audit_verdict *ret)
 		};
 		ret->rows++;
 		last_id = row.id;
-		const char *why = chain_step(&w, &row, db_column_text(s, 12));
+		bool null_field = false; /* the columns are NOT NULL, unless someone rebuilt the table */
+		for (int i = 3; i <= 12; i++)
+			null_field |= db_column_is_null(s, i);
+		const char *why = null_field ? "a field is NULL" : chain_step(&w, &row, db_column_text(s, 12));
 		if (why) {
 			ret->bad_id = row.id;
 			ret->why = why;
