@@ -213,14 +213,17 @@ static int resolve_session(struct request *r, const char *token)
 /*
 ** API keys, cached in memory: a claim storm signs every request, and the
 ** key behind it should not cost a query each time.  An entry is read again
-** from the database after KEY_CACHE_SECONDS, so a key disabled from the
-** shell stops working within that time.  Unknown keys are not cached: a
-** flood of made-up key ids cannot grow the cache.
+** from the database when the keys' generation changed (`banyan apikey
+** disable|rotate` bumps it in the server's lock file: the very next request
+** sees the change) and, for changes made some other way, after
+** KEY_CACHE_SECONDS.  Unknown keys are not cached: a flood of made-up key ids
+** cannot grow the cache.
 */
 enum { KEY_CACHE_SECONDS = 5 };
 
 struct api_key {
 	int64_t id, org_id, loaded_at;
+	uint64_t generation;
 	enum role role;
 	bool disabled;
 	struct hmac_sha256_ctx keyed; /* the secret absorbed, for signature_keyed() */
@@ -229,14 +232,21 @@ struct api_key {
 
 static pthread_mutex_t keys_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct strmap *keys; /* key_id -> struct api_key * */
+static const _Atomic uint64_t *keys_generation;
+
+void auth_apikey_watch(const _Atomic uint64_t *generation)
+{
+	keys_generation = generation;
+}
 
 static int api_key_lookup(struct db *d, const char *key_id, int64_t now, struct api_key *ret)
 {
 	size_t n = strlen(key_id);
+	uint64_t generation = keys_generation ? atomic_load(keys_generation) : 0;
 	pthread_mutex_lock(&keys_lock);
 	uintptr_t *slot = keys ? strmap_get(keys, key_id, n) : NULL;
 	struct api_key *cached = slot ? (struct api_key *)*slot : NULL;
-	bool fresh = cached && now - cached->loaded_at < KEY_CACHE_SECONDS;
+	bool fresh = cached && cached->generation == generation && now - cached->loaded_at < KEY_CACHE_SECONDS;
 	if (fresh)
 		*ret = *cached;
 	pthread_mutex_unlock(&keys_lock);
@@ -244,7 +254,7 @@ static int api_key_lookup(struct db *d, const char *key_id, int64_t now, struct 
 		return 0;
 
 	struct db_stmt *s;
-	struct api_key k = {.loaded_at = now};
+	struct api_key k = {.loaded_at = now, .generation = generation};
 	int rc = db_prepare(d, &s,
 	                    "SELECT k.id, k.secret, k.role, k.disabled, o.id, o.code, o.path"
 	                    " FROM api_keys k JOIN orgs o ON o.id = k.org_id WHERE k.key_id = ?",

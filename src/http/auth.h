@@ -70,6 +70,10 @@ void auth_signature(const char *secret, const char *method, const char *path, co
 */
 int nonce_remember(int64_t api_key_id, const char *nonce, int64_t now);
 
+/* The API keys' generation to watch (in the server's lock file): when it
+** changes, every cached key is read again from the database. */
+void auth_apikey_watch(const _Atomic uint64_t *generation);
+
 /* The moment the server started: requests signed earlier are refused. */
 void auth_set_started(int64_t now);
 

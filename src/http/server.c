@@ -336,6 +336,13 @@ void reply_db_error(struct request *r, int db_result)
 		reply_error(r, 503, "busy", NULL, "系统繁忙,请稍后重试 (database busy, retry)");
 		return;
 	}
+	if (db_result == DB_FULL) {
+		log_error("request %s %s %s: disk full: the database cannot grow (%s); nothing was saved", r->id,
+		          r->method, r->path, db_errmsg(r->db));
+		reply_error(r, 503, "storage_full", NULL,
+		            "存储空间已满,未保存,请稍后重试 (disk full: nothing saved, retry later)");
+		return;
+	}
 	log_error("request %s %s %s: database error %d: %s", r->id, r->method, r->path, db_result,
 	          r->db ? db_errmsg(r->db) : "no connection");
 	reply_error(r, 500, "internal", NULL, "内部错误,请求编号 %s (internal error, request %s)", r->id, r->id);

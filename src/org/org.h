@@ -11,6 +11,7 @@
 #define BANYAN_ORG_ORG_H
 
 #include <stdint.h>
+#include <stdio.h>
 
 #include <jansson.h>
 
@@ -149,9 +150,43 @@ struct audit_context audit_context_of(struct request *r);
 struct audit_context audit_context_shell(void);
 
 /*
-** Recompute the chain.  Returns 0 with *ret_bad_id == 0 when intact, or the id
-** of the first row whose hash does not match; *ret_rows counts rows checked.
+** The audit key (see audit.c): load it once per process, from file, else
+** $BANYAN_AUDIT_KEY, else DB.audit-key beside the database if there is one.
+** Without any the log stays (or is) unkeyed.  Later calls do nothing.
+** -1 after printing why to stderr (a key file others can read, a bad line).
 */
-int audit_verify(struct db *d, int64_t *ret_bad_id, int64_t *ret_rows);
+int audit_key_load(const char *file, const char *db_path);
+/* At a server's start: refuse (-1, said on stderr) a keyed log without its
+** key; warn loudly about an unkeyed one; record (one audit row) that a new
+** key signs from now on. */
+int audit_key_begin(struct db *d);
+/* The id of the key that signs new rows; 0 without a key. */
+int64_t audit_signing_key_id(void);
+/* Write a new key to path (0600), or add a newer one to an existing key file. */
+int audit_keygen(const char *path, int64_t *ret_key_id);
+
+struct audit_verdict {
+	int64_t rows;       /* rows checked */
+	int64_t bad_id;     /* the first row that does not hold, or 0 */
+	int64_t keyed_from; /* the first keyed row, or 0 */
+	const char *why;    /* for bad_id */
+};
+
+/*
+** Recompute the chain.  Returns 0 with the verdict, or a database error.  With
+** a key loaded, every row from the first keyed one on must be keyed with
+** non-decreasing key ids, and the last row must be keyed (a log rewritten
+** with plain SHA-256 fails).  Without a key, keyed rows cannot be checked
+** and fail.
+*/
+int audit_verify(struct db *d, struct audit_verdict *ret);
+
+/* The newest row: its id, hash and time (0 rows: *ret_id 0). */
+int audit_head(struct db *d, int64_t *ret_id, char ret_hash[65], int64_t *ret_at);
+
+/* Write the rows of the days [from_day, to_day] (Beijing) as a signed JSON Lines archive to f. */
+int audit_export_archive(struct db *d, int32_t from_day, int32_t to_day, FILE *f, int64_t *ret_rows);
+/* Check an archive: its signature and its rows' chain.  0 ok; -1 with *ret_why. */
+int audit_verify_archive(FILE *f, int64_t *ret_rows, const char **ret_why);
 
 #endif
