@@ -6,6 +6,8 @@
 #ifndef BANYAN_CORE_PROJECT_CODE_H
 #define BANYAN_CORE_PROJECT_CODE_H
 
+#include <stdbool.h>
+
 /* Length of a code, not counting a terminating NUL. */
 #define PROJECT_CODE_LEN 24
 
@@ -26,5 +28,23 @@ struct project_code {
  * and fills *ret, or -EINVAL (including NULL s) leaving *ret untouched.
  */
 int project_code_parse(const char *s, struct project_code *ret);
+
+/*
+ * division_name - the name of a division of China at county level or above
+ * (GB/T 2260, as data/divisions/gb2260.csv holds it: "350111" -> "晋安区"), or
+ * NULL when there is no such division.  The embedded table is read once, on
+ * first use, by whichever thread comes first; the name lives as long as the
+ * program.
+ */
+const char *division_name(const char *code);
+
+/*
+ * project_code_division_fits - may a project carry a code issued for this
+ * division?  The code is issued where the project is approved or filed: its
+ * district (e.g. 350111), the city above it (350100) or, for a provincial
+ * project, the province (the city's first two digits and 0000: 350000).
+ * district and city are those organisations' codes; city may be NULL.
+ */
+bool project_code_division_fits(const char *division, const char *district, const char *city, bool provincial);
 
 #endif /* BANYAN_CORE_PROJECT_CODE_H */

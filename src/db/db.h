@@ -11,7 +11,9 @@
 ** Errors are negative: DB_ERROR in general, DB_CONSTRAINT when a UNIQUE,
 ** CHECK or FOREIGN KEY constraint refused a write (the caller usually
 ** answers 409 or 422), DB_BUSY when the database stayed locked past the
-** busy timeout.  db_errmsg() describes the last error on that handle.
+** busy timeout, DB_FULL when the disk (or the database's size limit) has no
+** room for the write (the caller answers 503: nothing was saved).
+** db_errmsg() describes the last error on that handle.
 ** A handle is used by one thread at a time.
 */
 #ifndef BANYAN_DB_DB_H
@@ -31,6 +33,7 @@ enum {
 	DB_ERROR = -1,
 	DB_CONSTRAINT = -2,
 	DB_BUSY = -3,
+	DB_FULL = -4,
 };
 
 /*
@@ -112,8 +115,9 @@ int db_checkpoint(struct db *d, int *ret_log_pages);
 
 /* Copy the live database to path with SQLite's online backup (safe while serving). */
 int db_backup(struct db *d, const char *path);
-/* PRAGMA integrity_check and foreign_key_check; *ret_problem (arena-free static
-** buffer owned by the handle) describes the first problem or is NULL. */
-int db_integrity_check(struct db *d, const char **ret_problem);
+/* PRAGMA integrity_check and foreign_key_check, or with quick only PRAGMA
+** quick_check (no index contents, no foreign keys: for every start); *ret_problem
+** (arena-free static buffer owned by the handle) describes the first problem or is NULL. */
+int db_integrity_check(struct db *d, bool quick, const char **ret_problem);
 
 #endif

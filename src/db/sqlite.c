@@ -66,8 +66,14 @@ static int map_error(struct db *d, int rc)
 	case SQLITE_BUSY:
 	case SQLITE_LOCKED:
 		return DB_BUSY;
+	case SQLITE_FULL:
+		return DB_FULL;
+	case SQLITE_IOERR:
+		/* A write or fsync the file system refused for want of space. */
+		return d && (sqlite3_system_errno(d->conn) == ENOSPC || sqlite3_system_errno(d->conn) == EDQUOT)
+		           ? DB_FULL
+		           : DB_ERROR;
 	default:
-		(void)d;
 		return DB_ERROR;
 	}
 }
@@ -103,6 +109,14 @@ int db_open(const char *path, struct db **ret)
 	** loss, and an acknowledged write (a voucher, an audit row) must survive. */
 	if (db_exec(d, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;") < 0)
 		goto fail;
+	/* For tests of a full disk only: SQLite then answers SQLITE_FULL past this many pages. */
+	const char *max_pages = getenv("BANYAN_DB_MAX_PAGES");
+	if (max_pages) {
+		char pragma[64];
+		snprintf(pragma, sizeof pragma, "PRAGMA max_page_count=%lld", atoll(max_pages));
+		if (db_exec(d, pragma) < 0)
+			goto fail;
+	}
 	*ret = d;
 	return DB_OK;
 fail:
@@ -490,11 +504,11 @@ int db_backup(struct db *d, const char *path)
 	return rc == SQLITE_OK ? DB_OK : DB_ERROR;
 }
 
-int db_integrity_check(struct db *d, const char **ret_problem)
+int db_integrity_check(struct db *d, bool quick, const char **ret_problem)
 {
 	struct db_stmt *s;
 	*ret_problem = NULL;
-	int r = db_prepare(d, &s, "PRAGMA integrity_check", NULL);
+	int r = db_prepare(d, &s, quick ? "PRAGMA quick_check" : "PRAGMA integrity_check", NULL);
 	if (r < 0)
 		return r;
 	r = db_step(s);
@@ -503,7 +517,7 @@ int db_integrity_check(struct db *d, const char **ret_problem)
 		*ret_problem = d->problem;
 	}
 	db_finalize(s);
-	if (r < 0 || *ret_problem)
+	if (r < 0 || *ret_problem || quick)
 		return r < 0 ? r : DB_OK;
 	r = db_prepare(d, &s, "PRAGMA foreign_key_check", NULL);
 	if (r < 0)

@@ -171,7 +171,8 @@ void enterprise_list(struct request *r)
 ** ROUTE: POST /api/v1/enterprises/{id}/accounts
 ** AUTH: admin
 ** SUMMARY: 关联企业账号 Let an enterprise account act for an enterprise
-** Body: {"username"} of a user with the role enterprise.
+** Body: {"username"} of a user with the role enterprise, in the
+** administrator's subtree (403 out_of_scope otherwise).
 */
 void enterprise_account_post(struct request *r)
 {
@@ -182,11 +183,26 @@ void enterprise_account_post(struct request *r)
 	if (!route_param_id(r, "id", &id) || !enterprise_for_caller(r, id, &e) || !body_only(r, fields) ||
 	    !body_string(r, "username", FIELD_REQUIRED, 32, &username))
 		return;
-	int rc = db_query_int64(r->db, &user, "SELECT id FROM users WHERE username = ? AND role = 'enterprise'", "t",
-	                        username);
+	struct db_stmt *s;
+	const char *user_path = NULL;
+	int rc = db_prepare(r->db, &s,
+	                    "SELECT u.id, o.path FROM users u JOIN orgs o ON o.id = u.org_id"
+	                    " WHERE u.username = ? AND u.role = 'enterprise'",
+	                    "t", username);
+	if (rc == 0 && (rc = db_step(s)) == DB_ROW) {
+		user = db_column_int64(s, 0);
+		user_path = arena_strdup(r->arena, db_column_text(s, 1));
+	}
+	db_finalize(s);
 	if (rc == DB_DONE) {
 		reply_error(r, 422, "invalid_value", "username", "没有这个企业角色的账号 (no enterprise account %s)",
 		            username);
+		return;
+	}
+	/* The account is a user like any other: only an administrator over it hands it an enterprise. */
+	if (rc == DB_ROW && !principal_scope_contains(&r->who, user_path)) {
+		reply_error(r, 403, "out_of_scope", "username",
+		            "该账号不在您的管辖范围内 (account outside your organisation)");
 		return;
 	}
 	rc = rc < 0 ? rc : db_begin(r->db);

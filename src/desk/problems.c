@@ -11,11 +11,6 @@
 #include "desk/desk.h"
 #include "org/org.h"
 
-static bool path_within(const char *path, const char *scope)
-{
-	return strncmp(path, scope, strlen(scope)) == 0;
-}
-
 bool desk_problem_visible(struct request *r, const char *district_path, const char *department_path)
 {
 	const char *me = r->who.org_path;
@@ -492,6 +487,8 @@ void problem_transition(struct request *r)
 ** SUMMARY: 转办(改派承办部门) Hand a problem to another department
 ** Body: {"department": CODE, "reason"}.  The new department must accept it
 ** again (a fresh acceptance deadline); the hand-over is kept with its reason.
+** The department must be in the caller's area (a district's own departments,
+** every department for the city): 403 out_of_scope otherwise.
 */
 void problem_route(struct request *r)
 {
@@ -527,6 +524,13 @@ void problem_route(struct request *r)
 	}
 	if (strcmp(to.path, p.department_path) == 0) {
 		reply_error(r, 422, "invalid_value", "department", "已由该部门承办 (already with that department)");
+		return;
+	}
+	/* A hand-over stays where the caller could route: a district's departments for the
+	** district, any for the city.  Handing it elsewhere would show it to another branch. */
+	if (!path_within(to.path, request_area(r))) {
+		reply_error(r, 403, "out_of_scope", "department",
+		            "%s 不在您的调度范围内 (department outside your area)", to.name);
 		return;
 	}
 	int64_t now = clock_now(), from_org = 0;

@@ -142,11 +142,6 @@ static struct desk_snapshot *snapshot_for(const struct range *g)
 	return snap;
 }
 
-static bool path_within(const char *path, const char *scope)
-{
-	return strncmp(path, scope, strlen(scope)) == 0;
-}
-
 /* Is a snapshot group in the caller's scope?  The rule of desk_problem_visible(). */
 static bool group_in_scope(struct request *r, const char *area, const struct snapshot_org *district,
                            const struct snapshot_org *department)

@@ -149,6 +149,25 @@ void auth_set_started(int64_t now)
 	atomic_store(&started_at, now);
 }
 
+static atomic_bool secure_cookies;
+
+void auth_set_secure_cookies(bool on)
+{
+	atomic_store(&secure_cookies, on);
+}
+
+const char *auth_session_cookie_name(void)
+{
+	return atomic_load(&secure_cookies) ? SESSION_COOKIE_SECURE : SESSION_COOKIE;
+}
+
+void auth_set_session_cookie(struct request *r, const char *token, int max_age)
+{
+	r->set_cookie =
+	    arena_printf(r->arena, "%s=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d%s", auth_session_cookie_name(),
+	                 token, max_age, atomic_load(&secure_cookies) ? "; Secure" : "");
+}
+
 static int unauthorized(struct request *r, const char *code, const char *message)
 {
 	reply_error(r, 401, code, NULL, "%s", message);
@@ -195,14 +214,17 @@ static int resolve_session(struct request *r, const char *token)
 /*
 ** API keys, cached in memory: a claim storm signs every request, and the
 ** key behind it should not cost a query each time.  An entry is read again
-** from the database after KEY_CACHE_SECONDS, so a key disabled from the
-** shell stops working within that time.  Unknown keys are not cached: a
-** flood of made-up key ids cannot grow the cache.
+** from the database when the keys' generation changed (`banyan apikey
+** disable|rotate` bumps it in the server's lock file: the very next request
+** sees the change) and, for changes made some other way, after
+** KEY_CACHE_SECONDS.  Unknown keys are not cached: a flood of made-up key ids
+** cannot grow the cache.
 */
 enum { KEY_CACHE_SECONDS = 5 };
 
 struct api_key {
 	int64_t id, org_id, loaded_at;
+	uint64_t generation;
 	enum role role;
 	bool disabled;
 	struct hmac_sha256_ctx keyed; /* the secret absorbed, for signature_keyed() */
@@ -211,14 +233,21 @@ struct api_key {
 
 static pthread_mutex_t keys_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct strmap *keys; /* key_id -> struct api_key * */
+static const _Atomic uint64_t *keys_generation;
+
+void auth_apikey_watch(const _Atomic uint64_t *generation)
+{
+	keys_generation = generation;
+}
 
 static int api_key_lookup(struct db *d, const char *key_id, int64_t now, struct api_key *ret)
 {
 	size_t n = strlen(key_id);
+	uint64_t generation = keys_generation ? atomic_load(keys_generation) : 0;
 	pthread_mutex_lock(&keys_lock);
 	uintptr_t *slot = keys ? strmap_get(keys, key_id, n) : NULL;
 	struct api_key *cached = slot ? (struct api_key *)*slot : NULL;
-	bool fresh = cached && now - cached->loaded_at < KEY_CACHE_SECONDS;
+	bool fresh = cached && cached->generation == generation && now - cached->loaded_at < KEY_CACHE_SECONDS;
 	if (fresh)
 		*ret = *cached;
 	pthread_mutex_unlock(&keys_lock);
@@ -226,7 +255,7 @@ static int api_key_lookup(struct db *d, const char *key_id, int64_t now, struct 
 		return 0;
 
 	struct db_stmt *s;
-	struct api_key k = {.loaded_at = now};
+	struct api_key k = {.loaded_at = now, .generation = generation};
 	int rc = db_prepare(d, &s,
 	                    "SELECT k.id, k.secret, k.role, k.disabled, o.id, o.code, o.path"
 	                    " FROM api_keys k JOIN orgs o ON o.id = k.org_id WHERE k.key_id = ?",
@@ -320,20 +349,23 @@ int auth_resolve(struct request *r)
 	const char *key = request_header(r, "X-Banyan-Key");
 	if (key)
 		return resolve_api_key(r, key);
-	const char *token = request_cookie(r, SESSION_COOKIE);
+	const char *token = request_cookie(r, auth_session_cookie_name());
 	if (token && strlen(token) == 64)
 		return resolve_session(r, token);
 	return 0;
 }
 
-/* ---- failed-login throttle -------------------------------------------- */
+/* ---- login throttle --------------------------------------------------- */
 
-enum { THROTTLE_SLOTS = 4096 };
+enum { THROTTLE_SLOTS = 16384 };
 
 struct throttle_slot {
-	char key[96];
-	int failures;
-	int64_t first_at;
+	char key[128];
+	int count;
+	int64_t first_at, window;
+	/* Refused attempts not yet taken by ratelimit_refusals_take(). */
+	int refused;
+	int64_t refused_first, refused_last, refused_until;
 };
 
 static struct throttle_slot throttle[THROTTLE_SLOTS];
@@ -345,10 +377,10 @@ static bool throttle_key_set;
 /*
 ** A direct-mapped table: a key's slot is a keyed hash of it, with a key drawn
 ** at start, so nobody can choose usernames that collide with a victim's.  A
-** slot still counting another key's failures is not taken over until its
-** window ends; the newcomer is then not counted, which needs thousands of
-** live entries to matter, more than the per-address limit lets one client make.
-** Caller holds throttle_lock.
+** slot still counting another key's events (or holding refusals not yet
+** reported) is not taken over; the newcomer is then not counted, which needs
+** thousands of live entries to matter, more than the per-address limit lets
+** one client make.  Caller holds throttle_lock.
 */
 static struct throttle_slot *throttle_slot(const char *key)
 {
@@ -362,31 +394,41 @@ static struct throttle_slot *throttle_slot(const char *key)
 	return &throttle[i];
 }
 
+static bool slot_live(const struct throttle_slot *s, int64_t now)
+{
+	return (s->count > 0 && now - s->first_at < s->window) || s->refused > 0;
+}
+
 int64_t ratelimit_blocked(const char *key, int max, int64_t now)
 {
 	int64_t wait = 0;
 	pthread_mutex_lock(&throttle_lock);
 	struct throttle_slot *s = throttle_slot(key);
-	if (strcmp(s->key, key) == 0 && s->failures >= max && now - s->first_at < LOGIN_FAILURE_WINDOW)
-		wait = LOGIN_FAILURE_WINDOW - (now - s->first_at);
+	if (strcmp(s->key, key) == 0 && s->count >= max && now - s->first_at < s->window)
+		wait = s->window - (now - s->first_at);
 	pthread_mutex_unlock(&throttle_lock);
 	return wait;
 }
 
-void ratelimit_failure(const char *key, int64_t now)
+void ratelimit_count(const char *key, int64_t window, int64_t now)
 {
 	pthread_mutex_lock(&throttle_lock);
 	struct throttle_slot *s = throttle_slot(key);
-	if (strcmp(s->key, key) != 0 || now - s->first_at >= LOGIN_FAILURE_WINDOW) {
-		if (strcmp(s->key, key) != 0 && s->failures > 0 && now - s->first_at < LOGIN_FAILURE_WINDOW) {
-			pthread_mutex_unlock(&throttle_lock);
-			return;
-		}
-		snprintf(s->key, sizeof s->key, "%s", key);
-		s->failures = 0;
-		s->first_at = now;
+	bool mine = strcmp(s->key, key) == 0;
+	if (!mine && slot_live(s, now)) {
+		pthread_mutex_unlock(&throttle_lock);
+		return;
 	}
-	s->failures++;
+	if (!mine) {
+		memset(s, 0, sizeof *s);
+		snprintf(s->key, sizeof s->key, "%s", key);
+	}
+	if (s->count == 0 || now - s->first_at >= s->window) {
+		s->count = 0;
+		s->first_at = now;
+		s->window = window;
+	}
+	s->count++;
 	pthread_mutex_unlock(&throttle_lock);
 }
 
@@ -395,6 +437,43 @@ void ratelimit_clear(const char *key)
 	pthread_mutex_lock(&throttle_lock);
 	struct throttle_slot *s = throttle_slot(key);
 	if (strcmp(s->key, key) == 0)
-		memset(s, 0, sizeof *s);
+		s->count = 0;
 	pthread_mutex_unlock(&throttle_lock);
+}
+
+int ratelimit_refused(const char *key, int64_t until, int64_t now)
+{
+	int n = 1;
+	pthread_mutex_lock(&throttle_lock);
+	struct throttle_slot *s = throttle_slot(key);
+	if (strcmp(s->key, key) == 0) {
+		if (s->refused++ == 0)
+			s->refused_first = now;
+		s->refused_last = now;
+		if (until > s->refused_until)
+			s->refused_until = until;
+		n = s->refused;
+	}
+	pthread_mutex_unlock(&throttle_lock);
+	return n;
+}
+
+size_t ratelimit_refusals_take(int64_t now, bool all, struct ratelimit_refusals *out, size_t max)
+{
+	size_t n = 0;
+	pthread_mutex_lock(&throttle_lock);
+	for (size_t i = 0; i < THROTTLE_SLOTS && n < max; i++) {
+		struct throttle_slot *s = &throttle[i];
+		if (s->refused == 0 || (!all && now < s->refused_until))
+			continue;
+		memcpy(out[n].key, s->key, sizeof out[n].key);
+		out[n].count = s->refused;
+		out[n].first_at = s->refused_first;
+		out[n].last_at = s->refused_last;
+		n++;
+		s->refused = 0;
+		s->refused_until = 0;
+	}
+	pthread_mutex_unlock(&throttle_lock);
+	return n;
 }

@@ -23,12 +23,16 @@
 enum {
 	SESSION_LIFETIME = 12 * 3600,
 	SIGNATURE_WINDOW = 300,
-	LOGIN_MAX_FAILURES = 5,              /* per account */
+	LOGIN_MAX_FAILURES = 5,              /* per account, from all addresses */
 	LOGIN_MAX_FAILURES_PER_ADDRESS = 50, /* per client address: an office shares one behind NAT */
 	LOGIN_FAILURE_WINDOW = 15 * 60,
+	LOGIN_MAX_PER_MINUTE = 10, /* successful logins per account: each costs a password hash */
 };
 
 #define SESSION_COOKIE "banyan_session"
+/* The name under `serve --secure-cookies`: the browser then keeps it only if
+** it was set with Secure, Path=/ and no Domain, by this very host. */
+#define SESSION_COOKIE_SECURE "__Host-banyan_session"
 
 /*
 ** Set r->who from the session cookie or the API-key headers.  Returns 0 (the
@@ -36,6 +40,17 @@ enum {
 ** whole body (for the signature).
 */
 int auth_resolve(struct request *r);
+
+/*
+** The session cookie: under `serve --secure-cookies` (TLS in front) it is
+** named SESSION_COOKIE_SECURE and marked Secure, else SESSION_COOKIE.  Only
+** the current mode's name is read: a __Host- cookie cannot be planted by a
+** neighbouring subdomain, the plain one could.
+*/
+void auth_set_secure_cookies(bool on);
+const char *auth_session_cookie_name(void);
+/* Set the session cookie on r's answer (max_age 0 with an empty token ends it). */
+void auth_set_session_cookie(struct request *r, const char *token, int max_age);
 
 /* Create a session for user_id; ret_token (the cookie value) and ret_csrf are 64 hex chars. */
 int auth_session_create(struct db *d, int64_t user_id, char ret_token[65], char ret_csrf[65], int64_t *ret_session_id);
@@ -55,6 +70,10 @@ void auth_signature(const char *secret, const char *method, const char *path, co
 */
 int nonce_remember(int64_t api_key_id, const char *nonce, int64_t now);
 
+/* The API keys' generation to watch (in the server's lock file): when it
+** changes, every cached key is read again from the database. */
+void auth_apikey_watch(const _Atomic uint64_t *generation);
+
 /* The moment the server started: requests signed earlier are refused. */
 void auth_set_started(int64_t now);
 
@@ -62,12 +81,29 @@ void auth_set_started(int64_t now);
 void auth_random_hex(char *out, size_t n_bytes);
 
 /*
-** Failed-login throttling, in memory: after max failures for a key within
-** LOGIN_FAILURE_WINDOW seconds of the first, the key is blocked until the
-** window has passed.  ratelimit_blocked() returns the seconds to wait, or 0.
+** Login throttling, in memory: events (failed or successful logins) are
+** counted per key in a window of `window` seconds from the key's first event;
+** ratelimit_blocked() returns the seconds left in the window once max events
+** are counted, or 0.
 */
+void ratelimit_count(const char *key, int64_t window, int64_t now);
 int64_t ratelimit_blocked(const char *key, int max, int64_t now);
-void ratelimit_failure(const char *key, int64_t now);
+/* Forget key's events (attempts refused before stay to be reported). */
 void ratelimit_clear(const char *key);
+
+/*
+** Attempts refused because key is blocked are counted, not each written down:
+** ratelimit_refused() counts one and returns how many the key has had since
+** its refusals were last taken (1: the first, worth a record of its own).
+** ratelimit_refusals_take() moves up to max keys' counts into out, those whose
+** last block has ended (or all of them when `all`), and forgets them.
+*/
+struct ratelimit_refusals {
+	char key[128];
+	int count;
+	int64_t first_at, last_at;
+};
+int ratelimit_refused(const char *key, int64_t until, int64_t now);
+size_t ratelimit_refusals_take(int64_t now, bool all, struct ratelimit_refusals *out, size_t max);
 
 #endif

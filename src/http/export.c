@@ -4,9 +4,10 @@
 ** Every module exports its tables through reply_table(), so an export looks
 ** the same everywhere: a bold header row, numbers as numbers, text as text.
 ** CSV is UTF-8 with a byte-order mark, which Excel needs to read Chinese.
-** Cells that begin with = + - @ are written with a leading apostrophe in
-** CSV: a spreadsheet would otherwise run them as formulas, and the text may
-** come from outside (an enterprise's name, a username).
+** Cells that begin with = + - @, a tab or a carriage return are written
+** with a leading apostrophe in CSV (OWASP's advice on CSV injection): a
+** spreadsheet would otherwise run them as formulas, and the text may come
+** from outside (an enterprise's name, a username).
 */
 #include <stdio.h>
 #include <stdlib.h>
@@ -62,7 +63,7 @@ static void csv_cell(struct text *t, const char *s, bool from_text)
 	bool quote = strpbrk(s, ",\"\r\n") != NULL;
 	if (quote)
 		text_add(t, "\"", 1);
-	if (from_text && s[0] && strchr("=+-@", s[0]))
+	if (from_text && s[0] && strchr("=+-@\t\r", s[0]))
 		text_add(t, "'", 1);
 	for (const char *p = s; *p; p++) {
 		text_add(t, p, 1);

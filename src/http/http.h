@@ -87,6 +87,7 @@ struct request {
 	json_t *json; /* the parsed body, when the route received one */
 	struct principal who;
 	const char *set_cookie; /* a Set-Cookie header to add to the response */
+	int64_t retry_after;    /* seconds, for a Retry-After header (429, 503) when > 0 */
 	/* Set by request_defer(): the answer comes later, written by this on a worker thread. */
 	void (*deferred_answer)(struct request *r, void *arg);
 	void *deferred_arg;
@@ -247,6 +248,9 @@ const char *request_area(struct request *r);
 
 /* Are two organisation paths on one branch of the tree (one a prefix of the other)? */
 bool path_on_branch(const char *a, const char *b);
+
+/* Is the organisation at path inside the subtree at scope (scope a prefix of path)? */
+bool path_within(const char *path, const char *scope);
 
 /* The same as an SQL condition on a path expression and a parameter: SQL_ON_BRANCH("o.path", "?1"). */
 #define SQL_ON_BRANCH(path, param)                                                                                     \

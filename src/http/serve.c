@@ -6,20 +6,128 @@
 ** a worker in the middle of a request.
 */
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "core/cli.h"
 #include "core/clock.h"
 #include "core/index.h"
 #include "core/log.h"
+#include "http/auth.h"
 #include "http/internal.h"
 #include "http/serve.h"
 #include "org/org.h"
+
+/*
+** DB.lock: one server per database.  The voucher engine holds stock and
+** limits in memory, so a second server on the same file would sell the same
+** stock again.  The server holds an flock() on this file for its whole life;
+** the kernel drops it however the process ends (kill -9 too), so a file left
+** behind never blocks a restart.  The file holds the server's PID on its
+** first line, for the operator (and the second server's message); after it,
+** at a fixed place, the API keys' generation, which `banyan apikey
+** disable|rotate` bumps in the shared mapping so the server's key cache drops
+** the key before the command returns (no signal to wait for, nothing to race).
+*/
+struct lock_file {
+	char pid[32]; /* "12345\n", NUL-padded */
+	_Atomic uint64_t keys_generation;
+};
+
+static void lock_path(const char *db_path, char *buf, size_t size)
+{
+	snprintf(buf, size, "%s.lock", db_path);
+}
+
+/* Take the lock or say who holds it: 0, or -1 after saying why.  The
+** descriptor stays open till exit; *ret_map: the file mapped, for auth_apikey_watch(). */
+static int lock_take(const char *db_path, struct lock_file **ret_map)
+{
+	char path[4096];
+	lock_path(db_path, path, sizeof path);
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		fprintf(stderr, "banyan: cannot open the lock file %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		int held = errno == EWOULDBLOCK;
+		char holder[32] = "";
+		ssize_t n = pread(fd, holder, sizeof holder - 1, 0);
+		holder[n > 0 ? strcspn(holder, "\n") : 0] = 0;
+		if (held)
+			fprintf(stderr,
+			        "banyan: %s is already being served by process %s (it holds %s); two servers on one"
+			        " database would each sell the same voucher stock: stop the other one first\n",
+			        db_path, holder[0] ? holder : "?", path);
+		else
+			fprintf(stderr, "banyan: cannot lock %s\n", path);
+		close(fd);
+		return -1;
+	}
+	struct lock_file *map = NULL;
+	if (ftruncate(fd, sizeof *map) == 0)
+		map = mmap(NULL, sizeof *map, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (map == MAP_FAILED || !map) {
+		fprintf(stderr, "banyan: cannot write the lock file %s: %s\n", path, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	memset(map->pid, 0, sizeof map->pid);
+	snprintf(map->pid, sizeof map->pid, "%ld\n", (long)getpid());
+	*ret_map = map;
+	return 0;
+}
+
+void serve_keys_changed(const char *db_path)
+{
+	char path[4096];
+	struct stat st;
+	lock_path(db_path, path, sizeof path);
+	int fd = open(path, O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return; /* never served: no cache to tell */
+	struct lock_file *map = MAP_FAILED;
+	if (fstat(fd, &st) == 0 && st.st_size >= (off_t)sizeof *map)
+		map = mmap(NULL, sizeof *map, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (map != MAP_FAILED) {
+		atomic_fetch_add(&map->keys_generation, 1);
+		munmap(map, sizeof *map);
+	}
+	close(fd);
+}
+
+/* Refuse a damaged file at start, with SQLite's reason, before anything writes to it. */
+static int quick_check(const char *db_path)
+{
+	struct db *d;
+	const char *problem = NULL;
+	if (access(db_path, F_OK) != 0)
+		return 0; /* a new database */
+	if (db_open(db_path, &d) < 0) {
+		fprintf(stderr, "banyan: cannot open %s\n", db_path);
+		return -1;
+	}
+	if (db_integrity_check(d, true, &problem) < 0 && !problem)
+		problem = db_errmsg(d); /* e.g. "database disk image is malformed" */
+	if (problem)
+		fprintf(stderr,
+		        "banyan: %s is damaged and will not be served: %s\n"
+		        "  (restore the last good backup: see docs/operations.md)\n",
+		        db_path, problem);
+	db_close(d);
+	return problem ? -1 : 0;
+}
 
 /* Stop the first n services, last started first. */
 static void stop_services(size_t n, const char *db_path)
@@ -40,12 +148,21 @@ int serve_until_signal(const struct server_config *cfg, void (*on_ready)(uint16_
 		fprintf(stderr, "banyan: BANYAN_CLOCK must be an ISO 8601 instant\n");
 		return 1;
 	}
+	/* The lock is held until the process exits, however it exits. */
+	struct lock_file *lock_map;
+	if (lock_take(cfg->db_path, &lock_map) < 0 || quick_check(cfg->db_path) < 0)
+		return 1;
 	struct db *d;
 	if (org_init_database(cfg->db_path, &d) < 0) {
 		fprintf(stderr, "banyan: cannot open or migrate %s\n", cfg->db_path);
 		return 1;
 	}
+	int keyed = audit_key_begin(d);
 	db_close(d);
+	if (keyed < 0)
+		return 1;
+	auth_apikey_watch(&lock_map->keys_generation);
+	auth_apikey_watch(&lock_map->keys_generation);
 	sigset_t signals;
 	sigemptyset(&signals);
 	sigaddset(&signals, SIGINT);
@@ -84,12 +201,17 @@ int serve_until_signal(const struct server_config *cfg, void (*on_ready)(uint16_
 
 /*
 ** COMMAND: serve
-** USAGE: banyan serve [--db PATH] [--listen ADDR:PORT] [--body-limit BYTES] [--threads N] [--quiet] [--second-factor ROLES]
+** USAGE: banyan serve [--db PATH] [--listen ADDR:PORT] [--body-limit BYTES] [--threads N] [--quiet] [--secure-cookies] [--audit-key FILE] [--second-factor ROLES]
 ** SUMMARY: 启动服务 Serve the API (and console) over HTTP
 ** --listen       address and port, default 127.0.0.1:8080 (port 0: any free port)
 ** --body-limit   largest request body in bytes, default 1048576 (1 MiB)
 ** --threads      worker threads, default one per core
 ** --quiet        no log line per request
+** --secure-cookies  the session cookie is Secure and named __Host-banyan_session
+**                (set it when a proxy in front serves the console over TLS)
+** --audit-key    the audit key file (else $BANYAN_AUDIT_KEY, else DB.audit-key
+**                if it exists; see banyan audit keygen): without one the audit
+**                chain is plain SHA-256, with a warning; a keyed log needs it
 ** --second-factor  roles that must log in with a one-time code (TOTP), comma-separated,
 **                or none; default admin,security,auditor,leader
 ** Stops cleanly on SIGINT or SIGTERM: requests in flight finish (up to
@@ -97,14 +219,20 @@ int serve_until_signal(const struct server_config *cfg, void (*on_ready)(uint16_
 */
 int cmd_serve(int argc, char **argv)
 {
-	const char *db_opt = NULL, *listen = "127.0.0.1:8080", *limit = NULL, *threads = NULL, *words[1];
+	const char *db_opt = NULL, *listen = "127.0.0.1:8080", *limit = NULL, *threads = NULL, *audit_key = NULL,
+	           *words[1];
 	const char *second_factor = "admin,security,auditor,leader";
-	bool quiet = false;
+	bool quiet = false, secure_cookies = false;
 	int n;
-	struct cli_opt opts[] = {
-	    {"db", &db_opt, NULL},       {"listen", &listen, NULL}, {"body-limit", &limit, NULL},
-	    {"threads", &threads, NULL}, {"quiet", NULL, &quiet},   {"second-factor", &second_factor, NULL},
-	    {NULL, NULL, NULL}};
+	struct cli_opt opts[] = {{"db", &db_opt, NULL},
+	                         {"listen", &listen, NULL},
+	                         {"body-limit", &limit, NULL},
+	                         {"threads", &threads, NULL},
+	                         {"quiet", NULL, &quiet},
+	                         {"secure-cookies", NULL, &secure_cookies},
+	                         {"audit-key", &audit_key, NULL},
+	                         {"second-factor", &second_factor, NULL},
+	                         {NULL, NULL, NULL}};
 	if (cli_parse(argc, argv, opts, words, 0, &n))
 		return EXIT_USAGE;
 	struct server_config cfg = {.db_path = cli_db_path(db_opt), .listen = listen, .body_limit = 1 << 20};
@@ -131,6 +259,9 @@ int cmd_serve(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	cfg.quiet = quiet;
+	auth_set_secure_cookies(secure_cookies);
 	log_set_quiet(quiet);
+	if (audit_key_load(audit_key, cfg.db_path) < 0)
+		return 1;
 	return serve_until_signal(&cfg, NULL);
 }

@@ -172,8 +172,11 @@ void http_queue(struct request *r, int status, const char *content_type, const v
 	}
 	if (r->set_cookie)
 		MHD_add_response_header(resp, "Set-Cookie", r->set_cookie);
-	if (status == 429)
-		MHD_add_response_header(resp, "Retry-After", "60");
+	if (r->retry_after > 0) {
+		char seconds[24];
+		snprintf(seconds, sizeof seconds, "%lld", (long long)r->retry_after);
+		MHD_add_response_header(resp, "Retry-After", seconds);
+	}
 	MHD_queue_response(r->conn, (unsigned)status, resp);
 	MHD_destroy_response(resp);
 	r->status = status;
@@ -331,6 +334,13 @@ void reply_db_error(struct request *r, int db_result)
 {
 	if (db_result == DB_BUSY) {
 		reply_error(r, 503, "busy", NULL, "系统繁忙,请稍后重试 (database busy, retry)");
+		return;
+	}
+	if (db_result == DB_FULL) {
+		log_error("request %s %s %s: disk full: the database cannot grow (%s); nothing was saved", r->id,
+		          r->method, r->path, db_errmsg(r->db));
+		reply_error(r, 503, "storage_full", NULL,
+		            "存储空间已满,未保存,请稍后重试 (disk full: nothing saved, retry later)");
 		return;
 	}
 	log_error("request %s %s %s: database error %d: %s", r->id, r->method, r->path, db_result,
@@ -597,6 +607,11 @@ const char *request_area(struct request *r)
 bool path_on_branch(const char *a, const char *b)
 {
 	return strncmp(a, b, strlen(a)) == 0 || strncmp(b, a, strlen(b)) == 0;
+}
+
+bool path_within(const char *path, const char *scope)
+{
+	return strncmp(path, scope, strlen(scope)) == 0;
 }
 
 bool principal_scope_contains(const struct principal *p, const char *org_path)

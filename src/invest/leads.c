@@ -61,7 +61,8 @@ static int lead_load(struct request *r, int64_t id, bool scoped, struct lead *re
 		                     .owner_path = arena_strdup(r->arena, db_column_text(s, 8)),
 		                     .owner_code = arena_strdup(r->arena, db_column_text(s, 9)),
 		                     .industry = arena_strdup(r->arena, db_column_text(s, 10))};
-		ret->owned = path_on_branch(ret->owner_path, area);
+		/* The owner's side: a district reads the city's leads but acts only for itself. */
+		ret->owned = path_within(ret->owner_path, area);
 	}
 	db_finalize(s);
 	return rc == DB_ROW ? 0 : rc;
@@ -118,6 +119,27 @@ void lead_publish(struct request *r, const struct lead *l, const char *what)
 	json_decref(data);
 }
 
+bool invest_officer(struct request *r, const char *username, const char *roles, int64_t *ret_id, const char **ret_area)
+{
+	struct db_stmt *s;
+	int rc = db_prepare(
+	    r->db, &s,
+	    "SELECT u.id, coalesce(p.path, o.path) FROM users u JOIN orgs o ON o.id = u.org_id"
+	    " LEFT JOIN orgs p ON o.kind = 'department' AND p.id = o.parent_id"
+	    " WHERE u.username = ?1 AND u.disabled = 0 AND instr(',' || ?2 || ',', ',' || u.role || ',') > 0",
+	    "tt", username, roles);
+	if (rc == 0 && (rc = db_step(s)) == DB_ROW) {
+		*ret_id = db_column_int64(s, 0);
+		*ret_area = arena_strdup(r->arena, db_column_text(s, 1));
+	}
+	db_finalize(s);
+	if (rc == DB_DONE)
+		reply_error(r, 422, "unknown_officer", "officer", "招商专员账号不存在 (no such officer)");
+	else if (rc < 0)
+		reply_db_error(r, rc);
+	return rc == DB_ROW;
+}
+
 /* An organisation a lead can belong to or be shared with: a district or the city. */
 static bool lead_org(struct request *r, const char *field, const char *code, struct org *ret)
 {
@@ -138,11 +160,12 @@ static const char name_key_sql[] =
     "replace(replace(replace(replace(replace(?, '有限责任公司', ''), '股份有限公司', ''), '有限公司', ''), ' ', ''), '集团', '')";
 
 /*
-** The investor of a new lead: an existing enterprise by id, or a new one,
-** refused when its credit code or its name is already registered (409 names
-** the record to use instead).  Inside the caller's transaction.
+** The investor of a new lead: an existing enterprise by id, or a new one in
+** the lead's district (owner), refused when its credit code or its name is
+** already registered (409 names the record to use instead).  Inside the
+** caller's transaction.
 */
-static bool lead_enterprise(struct request *r, int64_t *ret_id)
+static bool lead_enterprise(struct request *r, const struct org *owner, int64_t *ret_id)
 {
 	json_t *given = json_object_get(r->json, "enterprise"), *fresh = json_object_get(r->json, "new_enterprise");
 	if (json_is_integer(given) && !fresh) {
@@ -191,20 +214,15 @@ static bool lead_enterprise(struct request *r, int64_t *ret_id)
 		            (long long)existing, (long long)existing);
 		return false;
 	}
-	const char *district = json_string_value(json_object_get(r->json, "owner"));
-	struct org o;
-	int rc = org_find_by_code(r->db, r->arena, district ? district : r->who.org_code, &o);
-	if (rc < 0) {
-		reply_db_error(r, rc == DB_DONE ? DB_ERROR : rc);
-		return false;
-	}
-	rc = db_run(r->db,
-	            "INSERT INTO enterprises(name, credit_code, org_id, industry, contact_name, contact_phone, created_at)"
-	            " VALUES (?, ?, ?, ?, ?, ?, ?)",
-	            "ttittti", name, credit, o.id,
-	            json_string_value(json_object_get(r->json, "industry")) ? json_string_value(json_object_get(r->json, "industry"))
-	                                                                    : "未分类",
-	            contact, phone, clock_now());
+	int rc = db_run(
+	    r->db,
+	    "INSERT INTO enterprises(name, credit_code, org_id, industry, contact_name, contact_phone, created_at)"
+	    " VALUES (?, ?, ?, ?, ?, ?, ?)",
+	    "ttittti", name, credit, owner->id,
+	    json_string_value(json_object_get(r->json, "industry"))
+	        ? json_string_value(json_object_get(r->json, "industry"))
+	        : "未分类",
+	    contact, phone, clock_now());
 	if (rc < 0) {
 		reply_db_error(r, rc);
 		return false;
@@ -256,13 +274,15 @@ void lead_post(struct request *r)
 		reply_error(r, 403, "out_of_scope", "owner", "不能为本辖区以外登记线索 (owner outside your area)");
 		return;
 	}
+	const char *officer_area;
 	if (officer_name) {
-		officer = 0;
-		db_query_int64(r->db, &officer,
-		               "SELECT id FROM users WHERE username = ? AND role IN ('officer', 'admin') AND disabled = 0", "t",
-		               officer_name);
-		if (!officer) {
-			reply_error(r, 422, "unknown_officer", "officer", "招商专员账号不存在 (no such officer)");
+		if (!invest_officer(r, officer_name, "officer,admin", &officer, &officer_area))
+			return;
+		/* Whoever follows the lead is on its owner's side, as a change to it needs. */
+		if (!path_within(owner.path, officer_area)) {
+			reply_error(r, 403, "out_of_scope", "officer",
+			            "%s 不属于线索所属的 %s (the officer is not on the owner's side)", officer_name,
+			            owner.name);
 			return;
 		}
 	}
@@ -271,7 +291,7 @@ void lead_post(struct request *r)
 		reply_db_error(r, rc);
 		return;
 	}
-	if (!lead_enterprise(r, &enterprise)) {
+	if (!lead_enterprise(r, &owner, &enterprise)) {
 		db_rollback(r->db);
 		return;
 	}

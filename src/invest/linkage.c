@@ -148,13 +148,14 @@ static bool transfer_for_caller(struct request *r, struct transfer *ret)
 		return false;
 	const char *area = request_area(r);
 	struct db_stmt *s;
-	/* The target the caller answers for: the deepest target organisation on the caller's branch. */
-	int rc = db_prepare(r->db, &s,
-	                    "SELECT t.id, t.lead_id, t.from_org_id, t.status, coalesce((SELECT o.id FROM lead_transfer_targets x"
-	                    "  JOIN orgs o ON o.id = x.org_id WHERE x.transfer_id = t.id"
-	                    "  AND substr(?2, 1, length(o.path)) = o.path ORDER BY length(o.path) DESC LIMIT 1), 0)"
-	                    " FROM lead_transfers t WHERE t.id = ?1",
-	                    "it", id, area);
+	/* The target the caller answers for: the organisation it serves, itself a target.  A
+	** district below a targeted city does not answer for the city. */
+	int rc = db_prepare(
+	    r->db, &s,
+	    "SELECT t.id, t.lead_id, t.from_org_id, t.status, coalesce((SELECT o.id FROM lead_transfer_targets x"
+	    "  JOIN orgs o ON o.id = x.org_id WHERE x.transfer_id = t.id AND o.path = ?2), 0)"
+	    " FROM lead_transfers t WHERE t.id = ?1",
+	    "it", id, area);
 	if (rc == 0 && (rc = db_step(s)) == DB_ROW)
 		*ret = (struct transfer){.id = db_column_int64(s, 0),
 		                         .lead_id = db_column_int64(s, 1),
@@ -295,12 +296,13 @@ static json_t *offer_json(struct request *r, struct db_stmt *s)
 void lead_transfers_incoming(struct request *r)
 {
 	struct db_stmt *s;
-	int rc = db_prepare(r->db, &s,
-	                    "SELECT DISTINCT t.id, l.id, l.title, t.reason, t.offered_at, l.investment_wan, f.code, f.name"
-	                    " FROM lead_transfers t JOIN lead_transfer_targets x ON x.transfer_id = t.id"
-	                    " JOIN orgs o ON o.id = x.org_id JOIN leads l ON l.id = t.lead_id JOIN orgs f ON f.id = t.from_org_id"
-	                    " WHERE t.status = 'offered' AND substr(?1, 1, length(o.path)) = o.path ORDER BY t.id",
-	                    "t", request_area(r));
+	int rc = db_prepare(
+	    r->db, &s,
+	    "SELECT DISTINCT t.id, l.id, l.title, t.reason, t.offered_at, l.investment_wan, f.code, f.name"
+	    " FROM lead_transfers t JOIN lead_transfer_targets x ON x.transfer_id = t.id"
+	    " JOIN orgs o ON o.id = x.org_id JOIN leads l ON l.id = t.lead_id JOIN orgs f ON f.id = t.from_org_id"
+	    " WHERE t.status = 'offered' AND o.path = ?1 ORDER BY t.id",
+	    "t", request_area(r));
 	reply_rows(r, rc, s, offer_json, 0);
 }
 

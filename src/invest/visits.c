@@ -29,10 +29,14 @@ void key_enterprise_post(struct request *r)
 	    !body_string(r, "officer", FIELD_REQUIRED, 64, &officer_name) ||
 	    !body_int64(r, "every_days", FIELD_OPTIONAL, 1, 365, &every, NULL) || !enterprise_for_caller(r, enterprise_id, &e))
 		return;
-	db_query_int64(r->db, &officer, "SELECT id FROM users WHERE username = ? AND role = 'officer' AND disabled = 0", "t",
-	               officer_name);
-	if (!officer) {
-		reply_error(r, 422, "unknown_officer", "officer", "招商专员账号不存在 (no such officer)");
+	const char *officer_area;
+	if (!invest_officer(r, officer_name, "officer", &officer, &officer_area))
+		return;
+	/* The one-to-one officer must see the enterprise to visit it. */
+	if (!path_on_branch(e.org_path, officer_area)) {
+		reply_error(r, 403, "out_of_scope", "officer",
+		            "%s 不服务该企业所在区县 (the officer does not serve the enterprise's district)",
+		            officer_name);
 		return;
 	}
 	int rc = db_begin(r->db);

@@ -1,33 +1,47 @@
 /*
 ** Shell commands for operators: users, API keys, integrity check, backup,
-** version, and the demo.  They work on the same database file as the
-** server, and may run while it serves (SQLite WAL lets them).
+** the audit log's key, anchors and archives, version, and the demo.  They
+** work on the same database file as the server, and may run while it serves
+** (SQLite WAL lets them).
 */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <sodium.h>
+
 #include "core/cli.h"
 #include "core/clock.h"
 #include "core/index.h"
 #include "http/auth.h"
 #include "http/serve.h"
+#include "invest/invest.h"
 #include "org/org.h"
 
-/* Read a password from standard input: one line, newline stripped. */
-static int read_password_stdin(char *buf, size_t size)
+/* Read a new password from standard input: one line, newline stripped; -1 (said why) when it may not be set. */
+static int read_password_stdin(const char *cmd, char *buf, size_t size)
 {
-	if (!fgets(buf, (int)size, stdin))
+	if (!fgets(buf, (int)size, stdin)) {
+		fprintf(stderr, "banyan %s: give the password on standard input\n", cmd);
 		return -1;
+	}
 	buf[strcspn(buf, "\r\n")] = 0;
-	return strlen(buf) >= 8 ? 0 : -1;
+	const char *problem = password_problem(buf);
+	if (problem)
+		fprintf(stderr, "banyan %s: %s\n", cmd, problem);
+	return problem ? -1 : 0;
 }
 
-static int open_or_fail(const char *db_opt, struct db **ret, const char *cmd)
+/* Open (and migrate) the database, with the audit key that signs what the command records. */
+static int open_or_fail(const char *db_opt, const char *key_opt, struct db **ret, const char *cmd)
 {
 	const char *path = cli_db_path(db_opt);
+	if (audit_key_load(key_opt, path) < 0)
+		return -1;
 	if (org_init_database(path, ret) < 0) {
 		fprintf(stderr, "banyan %s: cannot open %s\n", cmd, path);
 		return -1;
@@ -57,10 +71,8 @@ static int user_add(struct db *d, struct arena *a, const char *username, const c
 		fprintf(stderr, "banyan user add: no organisation with code '%s'\n", org_code);
 		return 1;
 	}
-	if (read_password_stdin(password, sizeof password) < 0) {
-		fprintf(stderr, "banyan user add: give a password of at least 8 characters on standard input\n");
+	if (read_password_stdin("user add", password, sizeof password) < 0)
 		return 1;
-	}
 	struct audit_context ctx = audit_context_shell();
 	struct user_new u = {.username = username,
 	                     .display_name = name ? name : username,
@@ -134,7 +146,7 @@ static int user_change(struct db *d, const char *username, const char *sql_set, 
 
 /*
 ** COMMAND: user
-** USAGE: banyan user add|passwd|list|disable|enable|second-factor-reset [--db PATH] [OPTIONS]
+** USAGE: banyan user add|passwd|list|disable|enable|second-factor-reset [--db PATH] [--audit-key FILE] [OPTIONS]
 ** SUMMARY: 用户管理 Manage users
 ** add      --username U --role ROLE --org CODE [--name 姓名] --password-stdin
 ** passwd   --username U --password-stdin      (ends the user's sessions)
@@ -150,12 +162,14 @@ static int user_change(struct db *d, const char *username, const char *sql_set, 
 */
 int cmd_user(int argc, char **argv)
 {
-	const char *db_opt = NULL, *username = NULL, *role = NULL, *org = NULL, *name = NULL, *words[1];
+	const char *db_opt = NULL, *key_opt = NULL, *username = NULL, *role = NULL, *org = NULL, *name = NULL,
+	           *words[1];
 	bool from_stdin = false;
 	int n, rc = EXIT_USAGE;
-	struct cli_opt opts[] = {
-	    {"db", &db_opt, NULL}, {"username", &username, NULL},         {"role", &role, NULL}, {"org", &org, NULL},
-	    {"name", &name, NULL}, {"password-stdin", NULL, &from_stdin}, {NULL, NULL, NULL}};
+	struct cli_opt opts[] = {{"db", &db_opt, NULL},         {"username", &username, NULL},
+	                         {"role", &role, NULL},         {"org", &org, NULL},
+	                         {"name", &name, NULL},         {"password-stdin", NULL, &from_stdin},
+	                         {"audit-key", &key_opt, NULL}, {NULL, NULL, NULL}};
 	if (cli_parse(argc, argv, opts, words, 1, &n))
 		return EXIT_USAGE;
 	const char *verb = n == 1 ? words[0] : "";
@@ -169,7 +183,7 @@ int cmd_user(int argc, char **argv)
 	}
 	struct db *d;
 	struct arena *a = arena_new();
-	if (!a || open_or_fail(db_opt, &d, "user") < 0) {
+	if (!a || open_or_fail(db_opt, key_opt, &d, "user") < 0) {
 		arena_free(a);
 		return 1;
 	}
@@ -177,9 +191,10 @@ int cmd_user(int argc, char **argv)
 		rc = user_add(d, a, username, role, org, name);
 	} else if (!strcmp(verb, "passwd")) {
 		char password[300], hash[128];
-		if (read_password_stdin(password, sizeof password) < 0 || user_hash_password(password, hash) < 0) {
-			fprintf(stderr,
-			        "banyan user passwd: give a password of at least 8 characters on standard input\n");
+		if (read_password_stdin("user passwd", password, sizeof password) < 0) {
+			rc = 1;
+		} else if (user_hash_password(password, hash) < 0) {
+			fprintf(stderr, "banyan user passwd: out of memory\n");
 			rc = 1;
 		} else {
 			rc = user_change(d, username, "password_hash = ?", hash, "user.password_reset", NULL);
@@ -211,104 +226,429 @@ int cmd_user(int argc, char **argv)
 	return rc;
 }
 
+/* Issue a key: prints its id and secret. */
+static int apikey_add(struct db *d, struct arena *a, const char *org, const char *role, const char *name)
+{
+	struct org o;
+	if (org_find_by_code(d, a, org, &o) != 0) {
+		fprintf(stderr, "banyan apikey: no organisation with code '%s'\n", org);
+		return 1;
+	}
+	char key_id[32], secret[65];
+	int64_t id;
+	struct audit_context ctx = audit_context_shell();
+	int r = db_begin(d);
+	if (r == 0)
+		r = auth_apikey_create(d, o.id, role, name ? name : role, key_id, secret, &id);
+	if (r == 0) {
+		json_t *detail = json_pack("{s:{s:s, s:s, s:s}}", "after", "key_id", key_id, "role", role, "name",
+		                           name ? name : role);
+		r = audit_append(d, &ctx, "apikey.create", "api_key", key_id, o.path, detail);
+		json_decref(detail);
+	}
+	if (r == 0 && db_commit(d) == 0) {
+		printf("id: %lld\nkey_id: %s\nsecret: %s\n", (long long)id, key_id, secret);
+		return 0;
+	}
+	if (r < 0)
+		db_rollback(d);
+	fprintf(stderr, "banyan apikey: %s\n", db_errmsg(d));
+	return 1;
+}
+
+static int apikey_list(struct db *d)
+{
+	struct db_stmt *s;
+	if (db_prepare(d, &s,
+	               "SELECT k.id, k.key_id, k.name, k.role, o.code, k.created_at, k.disabled FROM api_keys k"
+	               " JOIN orgs o ON o.id = k.org_id ORDER BY k.id",
+	               NULL) < 0)
+		return 1;
+	printf("%-5s %-28s %-9s %-14s %-25s %s\n", "id", "key_id", "role", "org", "created", "name");
+	int r;
+	while ((r = db_step(s)) == DB_ROW) {
+		char created[32];
+		clock_format_iso(db_column_int64(s, 5), created);
+		printf("%-5lld %-28s %-9s %-14s %-25s %s%s\n", (long long)db_column_int64(s, 0), db_column_text(s, 1),
+		       db_column_text(s, 3), db_column_text(s, 4), created, db_column_text(s, 2),
+		       db_column_int64(s, 6) ? " (停用 disabled)" : "");
+	}
+	db_finalize(s);
+	return r < 0 ? 1 : 0;
+}
+
+/* Disable or rotate key id, with its audit record; then the running server drops it from its cache. */
+static int apikey_change(struct db *d, int64_t id, bool rotate)
+{
+	char key_id[32] = "", path[600] = "/", secret[65];
+	struct db_stmt *s;
+	if (db_prepare(d, &s, "SELECT k.key_id, o.path FROM api_keys k JOIN orgs o ON o.id = k.org_id WHERE k.id = ?",
+	               "i", id) == 0 &&
+	    db_step(s) == DB_ROW) {
+		snprintf(key_id, sizeof key_id, "%s", db_column_text(s, 0));
+		snprintf(path, sizeof path, "%s", db_column_text(s, 1));
+	}
+	db_finalize(s);
+	if (!key_id[0]) {
+		fprintf(stderr, "banyan apikey: no API key with id %lld (see banyan apikey list)\n", (long long)id);
+		return 1;
+	}
+	struct audit_context ctx = audit_context_shell();
+	if (rotate)
+		auth_random_hex(secret, 32);
+	int r = db_begin(d);
+	if (r == 0)
+		r = rotate ? db_run(d, "UPDATE api_keys SET secret = ? WHERE id = ?", "ti", secret, id)
+		           : db_run(d, "UPDATE api_keys SET disabled = 1 WHERE id = ?", "i", id);
+	if (r == 0)
+		r = audit_append(d, &ctx, rotate ? "apikey.rotate" : "apikey.disable", "api_key", key_id, path, NULL);
+	if (r < 0 || db_commit(d) < 0) {
+		if (r < 0)
+			db_rollback(d);
+		fprintf(stderr, "banyan apikey: %s\n", db_errmsg(d));
+		return 1;
+	}
+	serve_keys_changed(db_path(d));
+	if (rotate)
+		printf("key_id: %s\nsecret: %s\n(the old secret no longer works)\n", key_id, secret);
+	else
+		printf("API key %s disabled\n", key_id);
+	sodium_memzero(secret, sizeof secret);
+	return 0;
+}
+
 /*
 ** COMMAND: apikey
-** USAGE: banyan apikey add --org CODE --role channel|merchant --name NAME [--db PATH]
-** SUMMARY: 签发 API 密钥 Issue an API key for a machine client
-** Prints the key id and the secret once; banyan cannot show the secret again.
-** The client signs each request with it (see docs/api.md).
+** USAGE: banyan apikey add|list|disable|rotate [--db PATH] [--audit-key FILE] [OPTIONS]
+** SUMMARY: API 密钥:签发、列出、停用、更换 Issue, list, disable or rotate API keys of machine clients
+** add      --org CODE --role channel|merchant [--name NAME]
+**          prints the key's id, key_id and secret once; banyan cannot show the secret again
+** list     id, key_id, role, organisation, created, name, disabled (never the secret)
+** disable  --id N    the key stops working at once, on a running server too
+** rotate   --id N    prints a new secret once; the old one stops working at once
+** The client signs each request with the secret (see docs/api.md).
 */
 int cmd_apikey(int argc, char **argv)
 {
-	const char *db_opt = NULL, *org = NULL, *role = NULL, *name = NULL, *words[1];
+	const char *db_opt = NULL, *key_opt = NULL, *org = NULL, *role = NULL, *name = NULL, *id_s = NULL, *words[1];
 	int n;
-	struct cli_opt opts[] = {{"db", &db_opt, NULL},
-	                         {"org", &org, NULL},
-	                         {"role", &role, NULL},
-	                         {"name", &name, NULL},
+	struct cli_opt opts[] = {{"db", &db_opt, NULL}, {"org", &org, NULL}, {"role", &role, NULL},
+	                         {"name", &name, NULL}, {"id", &id_s, NULL}, {"audit-key", &key_opt, NULL},
 	                         {NULL, NULL, NULL}};
 	if (cli_parse(argc, argv, opts, words, 1, &n))
 		return EXIT_USAGE;
-	if (n != 1 || strcmp(words[0], "add") || !org || !role ||
-	    (strcmp(role, "channel") && strcmp(role, "merchant"))) {
-		fprintf(stderr, "usage: banyan apikey add --org CODE --role channel|merchant [--name NAME]\n");
+	const char *verb = n == 1 ? words[0] : "";
+	char *end = NULL;
+	long long id = id_s ? strtoll(id_s, &end, 10) : 0;
+	bool add = !strcmp(verb, "add"), change = !strcmp(verb, "disable") || !strcmp(verb, "rotate");
+	bool usable = add      ? org && role && (!strcmp(role, "channel") || !strcmp(role, "merchant"))
+	              : change ? id_s && !*end && id > 0
+	                       : !strcmp(verb, "list");
+	if (!usable) {
+		fprintf(stderr, "usage: banyan apikey add --org CODE --role channel|merchant [--name NAME]\n"
+		                "       banyan apikey list | disable --id N | rotate --id N\n");
 		return EXIT_USAGE;
 	}
 	struct db *d;
 	struct arena *a = arena_new();
-	struct org o;
-	int rc = 1;
-	if (!a || open_or_fail(db_opt, &d, "apikey") < 0) {
+	if (!a || open_or_fail(db_opt, key_opt, &d, "apikey") < 0) {
 		arena_free(a);
 		return 1;
 	}
-	if (org_find_by_code(d, a, org, &o) != 0) {
-		fprintf(stderr, "banyan apikey: no organisation with code '%s'\n", org);
-	} else {
-		char key_id[32], secret[65];
-		int64_t id;
-		struct audit_context ctx = audit_context_shell();
-		int r = db_begin(d);
-		if (r == 0)
-			r = auth_apikey_create(d, o.id, role, name ? name : role, key_id, secret, &id);
-		if (r == 0) {
-			json_t *detail = json_pack("{s:{s:s, s:s, s:s}}", "after", "key_id", key_id, "role", role,
-			                           "name", name ? name : role);
-			r = audit_append(d, &ctx, "apikey.create", "api_key", key_id, o.path, detail);
-			json_decref(detail);
-		}
-		if (r == 0 && db_commit(d) == 0) {
-			printf("key_id: %s\nsecret: %s\n", key_id, secret);
-			rc = 0;
-		} else {
-			if (r < 0)
-				db_rollback(d);
-			fprintf(stderr, "banyan apikey: %s\n", db_errmsg(d));
-		}
-	}
+	int rc;
+	if (add)
+		rc = apikey_add(d, a, org, role, name);
+	else if (change)
+		rc = apikey_change(d, id, !strcmp(verb, "rotate"));
+	else
+		rc = apikey_list(d);
 	db_close(d);
 	arena_free(a);
 	return rc;
 }
 
 /*
+** What must hold in the vouchers whatever wrote them (a second server, a
+** hand edit): each query names the first breach, or returns no row.  The
+** engine keeps stock and limits in memory; these recount from the rows.
+*/
+static const char *const voucher_invariants[] = {
+    "SELECT 'kind ' || k.id || ' ' || k.name || ': ' || count(v.id) || ' vouchers issued, stock ' || k.stock"
+    " FROM voucher_kinds k JOIN vouchers v ON v.kind_id = k.id GROUP BY k.id, k.name, k.stock"
+    " HAVING count(v.id) > k.stock ORDER BY k.id LIMIT 1",
+    /* A kind split between channels: each channel within its share. */
+    "SELECT 'kind ' || k.id || ' ' || k.name || ', channel ' || a.key_id || ': ' || count(v.id)"
+    " || ' vouchers issued, its allocation ' || coalesce(al.stock, 0) FROM vouchers v"
+    " JOIN voucher_kinds k ON k.id = v.kind_id JOIN api_keys a ON a.id = v.api_key_id"
+    " LEFT JOIN voucher_allocations al ON al.kind_id = v.kind_id AND al.api_key_id = v.api_key_id"
+    " WHERE EXISTS (SELECT 1 FROM voucher_allocations x WHERE x.kind_id = k.id)"
+    " GROUP BY k.id, k.name, a.key_id, al.stock HAVING count(v.id) > coalesce(al.stock, 0) ORDER BY k.id LIMIT 1",
+    "SELECT 'kind ' || k.id || ' ' || k.name || ': person ' || v.person || ' holds ' || count(*)"
+    " || ' vouchers, the limit is ' || k.per_person_limit FROM vouchers v JOIN voucher_kinds k ON k.id = v.kind_id"
+    " GROUP BY k.id, k.name, v.api_key_id, v.person, k.per_person_limit HAVING count(*) > k.per_person_limit"
+    " ORDER BY k.id LIMIT 1",
+    "SELECT 'code ' || code || ' is on ' || count(*) || ' vouchers' FROM vouchers GROUP BY code"
+    " HAVING count(*) > 1 LIMIT 1",
+};
+
+/* Print "vouchers: ok" or the first breach; 0 or 1. */
+static int check_vouchers(struct db *d)
+{
+	for (size_t i = 0; i < sizeof voucher_invariants / sizeof voucher_invariants[0]; i++) {
+		struct db_stmt *s;
+		int r = db_prepare(d, &s, voucher_invariants[i], NULL);
+		if (r == 0 && (r = db_step(s)) == DB_ROW)
+			printf("vouchers: FAILED: %s\n", db_column_text(s, 0));
+		else if (r < 0)
+			printf("vouchers: FAILED: %s\n", db_errmsg(d));
+		db_finalize(s);
+		if (r != DB_DONE)
+			return 1;
+	}
+	printf("vouchers: ok (issued within stock and limits, codes distinct)\n");
+	return 0;
+}
+
+static int check_audit_chain(struct db *d)
+{
+	struct audit_verdict v;
+	if (audit_verify(d, &v) < 0) {
+		printf("audit chain: FAILED: %s\n", db_errmsg(d));
+		return 1;
+	}
+	if (v.bad_id) {
+		printf("audit chain: BROKEN at row %lld: %s\n", (long long)v.bad_id, v.why);
+		return 1;
+	}
+	if (v.keyed_from)
+		printf("audit chain: ok (%lld rows, keyed from row %lld)\n", (long long)v.rows,
+		       (long long)v.keyed_from);
+	else
+		printf("audit chain: ok (%lld rows, not keyed: see banyan audit keygen)\n", (long long)v.rows);
+	return 0;
+}
+
+/*
+** Every anchor in the file (lines "audit-anchor ID HASH TIME", as `banyan
+** audit anchor` prints them) must name a row that is still there with that
+** hash: with the chain intact, the log then still extends what was anchored.
+*/
+static int check_anchors(struct db *d, const char *file)
+{
+	FILE *f = fopen(file, "r");
+	if (!f) {
+		printf("anchors: FAILED: cannot read %s\n", file);
+		return 1;
+	}
+	char line[512], hash[65];
+	long long id;
+	int kept = 0, rc = 0, line_no = 0;
+	while (rc == 0 && fgets(line, sizeof line, f)) {
+		line_no++;
+		if (line[strspn(line, " \t\r\n")] == 0 || line[0] == '#')
+			continue;
+		if (sscanf(line, "audit-anchor %lld %64s", &id, hash) != 2 || strlen(hash) != 64) {
+			printf("anchors: FAILED: %s line %d is not an anchor (audit-anchor ID HASH TIME)\n", file,
+			       line_no);
+			rc = 1;
+			break;
+		}
+		struct db_stmt *s;
+		int r = db_prepare(d, &s, "SELECT hash FROM audit_log WHERE id = ?", "i", (int64_t)id);
+		if (r == 0)
+			r = db_step(s);
+		if (r < 0)
+			printf("anchors: FAILED: %s\n", db_errmsg(d));
+		else if (r != DB_ROW)
+			printf("anchors: FAILED: anchored row %lld is gone: the log was cut back\n", id);
+		else if (strcmp(db_column_text(s, 0), hash) != 0)
+			printf("anchors: FAILED: anchored row %lld has another hash: the log was rewritten\n", id);
+		rc = r != DB_ROW || strcmp(db_column_text(s, 0), hash) != 0;
+		db_finalize(s);
+		kept++;
+	}
+	fclose(f);
+	if (rc == 0)
+		printf("anchors: ok (the log extends all %d kept)\n", kept);
+	return rc;
+}
+
+/*
 ** COMMAND: check
-** USAGE: banyan check [--db PATH]
-** SUMMARY: 校验数据库与审计链 Check the database and the audit chain
-** Runs SQLite's integrity and foreign-key checks and recomputes the audit
-** log's hash chain.  Exit 0 when all is well; 1 naming the first problem
-** (for the chain: the id of the first row that does not match).
+** USAGE: banyan check [--db PATH] [--audit-key FILE] [--anchor FILE]
+** SUMMARY: 校验数据库、审计链与业务不变量 Check the database, the audit chain and the invariants
+** Runs SQLite's integrity and foreign-key checks, recomputes the audit log's
+** chain (keyed with the audit key: see banyan audit) and the signing ledger's,
+** and recounts the vouchers: issued within stock per kind and channel, nobody
+** above the per-person limit, codes distinct.  --anchor FILE: the log must
+** still extend every anchor kept in FILE (lines of banyan audit anchor).
+** Exit 0 when all is well; 1 naming the first problem of each check.
 */
 int cmd_check(int argc, char **argv)
 {
-	const char *db_opt = NULL, *words[1], *problem;
+	const char *db_opt = NULL, *key_opt = NULL, *anchors = NULL, *words[1], *problem;
 	int n;
-	struct cli_opt opts[] = {{"db", &db_opt, NULL}, {NULL, NULL, NULL}};
+	struct cli_opt opts[] = {
+	    {"db", &db_opt, NULL}, {"audit-key", &key_opt, NULL}, {"anchor", &anchors, NULL}, {NULL, NULL, NULL}};
 	if (cli_parse(argc, argv, opts, words, 0, &n))
 		return EXIT_USAGE;
 	const char *path = cli_db_path(db_opt);
 	struct db *d;
+	if (audit_key_load(key_opt, path) < 0)
+		return 1;
 	if (access(path, F_OK) != 0 || db_open(path, &d) < 0) {
 		fprintf(stderr, "banyan check: cannot open %s\n", path);
 		return 1;
 	}
-	int64_t bad = 0, rows = 0;
 	int rc = 0;
-	if (db_integrity_check(d, &problem) < 0 || problem) {
+	if (db_integrity_check(d, false, &problem) < 0 || problem) {
 		printf("database: FAILED: %s\n", problem ? problem : db_errmsg(d));
 		rc = 1;
 	} else {
 		printf("database: ok\n");
 	}
-	if (audit_verify(d, &bad, &rows) < 0) {
-		printf("audit chain: FAILED: %s\n", db_errmsg(d));
-		rc = 1;
-	} else if (bad) {
-		printf("audit chain: BROKEN at row %lld (first row whose hash does not match)\n", (long long)bad);
+	rc |= check_audit_chain(d);
+	if (anchors)
+		rc |= check_anchors(d, anchors);
+	int64_t bad = 0, rows = 0;
+	if (signing_ledger_verify(d, &bad, &rows) < 0 || bad) {
+		printf("signing ledger: BROKEN at row %lld\n", (long long)bad);
 		rc = 1;
 	} else {
-		printf("audit chain: ok (%lld rows)\n", (long long)rows);
+		printf("signing ledger: ok (%lld signatures)\n", (long long)rows);
 	}
+	rc |= check_vouchers(d);
+	db_close(d);
+	return rc;
+}
+
+/* The day of a --from/--to option; -1 after saying what is wrong. */
+static int day_option(const char *name, const char *value, int32_t *ret)
+{
+	if (!value || clock_parse_date(value, ret) < 0) {
+		fprintf(stderr, "banyan audit export: --%s YYYY-MM-DD is required (a Beijing day)\n", name);
+		return -1;
+	}
+	return 0;
+}
+
+static int audit_export_file(struct db *d, const char *from_s, const char *to_s, const char *out)
+{
+	int32_t from, to;
+	if (day_option("from", from_s, &from) < 0 || day_option("to", to_s, &to) < 0 || !out) {
+		fprintf(stderr, "usage: banyan audit export --from YYYY-MM-DD --to YYYY-MM-DD --out FILE\n");
+		return EXIT_USAGE;
+	}
+	int fd = open(out, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+	if (!f) {
+		fprintf(stderr, "banyan audit export: cannot create %s (%s); choose a new file\n", out,
+		        strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return 1;
+	}
+	int64_t rows = 0;
+	int r = audit_export_archive(d, from, to, f, &rows);
+	if ((fflush(f) != 0 || fsync(fileno(f)) != 0) && r == 0)
+		r = -1;
+	if (fclose(f) != 0 || r < 0) {
+		fprintf(stderr, "banyan audit export: writing %s failed\n", out);
+		unlink(out);
+		return 1;
+	}
+	printf("%lld audit rows of %s to %s written to %s, signed with the audit key\n", (long long)rows, from_s, to_s,
+	       out);
+	return 0;
+}
+
+static int audit_anchor(struct db *d)
+{
+	struct audit_verdict v;
+	int64_t id, at;
+	char hash[65], when[32];
+	if (audit_verify(d, &v) < 0 || v.bad_id) {
+		fprintf(stderr, "banyan audit anchor: the chain does not hold (%s): run banyan check\n",
+		        v.bad_id ? v.why : db_errmsg(d));
+		return 1;
+	}
+	if (audit_head(d, &id, hash, &at) < 0 || !id) {
+		fprintf(stderr, "banyan audit anchor: the audit log is empty\n");
+		return 1;
+	}
+	clock_format_iso(at, when);
+	printf("audit-anchor %lld %s %s\n", (long long)id, hash, when);
+	return 0;
+}
+
+/*
+** COMMAND: audit
+** USAGE: banyan audit keygen FILE | anchor | export --from DAY --to DAY --out FILE | verify-export FILE [--db PATH] [--audit-key FILE]
+** SUMMARY: 审计日志:密钥、锚点、归档 The audit log's key, anchors and signed archives
+** keygen FILE      write a new audit key to FILE (mode 0600); if FILE holds
+**                  keys already, add a newer one (rotation: restart serve)
+** anchor           verify the chain, then print its head as one line
+**                  "audit-anchor ID HASH TIME": keep it somewhere else, and
+**                  give the file of kept lines to banyan check --anchor
+** export           write the rows of the days --from to --to (Beijing days,
+**                  inclusive) to --out as JSON Lines with their chain hashes,
+**                  signed (HMAC-SHA256) with the audit key, for off-site keeping
+** verify-export F  check an archive's signature and chain (needs the audit key)
+** The audit key: --audit-key FILE, else $BANYAN_AUDIT_KEY, else DB.audit-key.
+** Nothing deletes audit rows: keep them (and archives) at least 180 days.
+*/
+int cmd_audit(int argc, char **argv)
+{
+	const char *db_opt = NULL, *key_opt = NULL, *from = NULL, *to = NULL, *out = NULL, *words[2];
+	int n;
+	struct cli_opt opts[] = {{"db", &db_opt, NULL}, {"audit-key", &key_opt, NULL}, {"from", &from, NULL},
+	                         {"to", &to, NULL},     {"out", &out, NULL},           {NULL, NULL, NULL}};
+	if (cli_parse(argc, argv, opts, words, 2, &n))
+		return EXIT_USAGE;
+	const char *verb = n >= 1 ? words[0] : "";
+	bool with_file = !strcmp(verb, "keygen") || !strcmp(verb, "verify-export");
+	if ((with_file ? n != 2 : n != 1) || (!with_file && strcmp(verb, "anchor") && strcmp(verb, "export"))) {
+		fprintf(stderr, "usage: banyan audit keygen FILE | anchor | export --from DAY --to DAY --out FILE |"
+		                " verify-export FILE\n");
+		return EXIT_USAGE;
+	}
+	if (!strcmp(verb, "keygen")) {
+		int64_t id;
+		if (audit_keygen(words[1], &id) < 0)
+			return 1;
+		printf("audit key %lld written to %s (mode 0600)\n", (long long)id, words[1]);
+		return 0;
+	}
+	const char *path = cli_db_path(db_opt);
+	if (audit_key_load(key_opt, path) < 0)
+		return 1;
+	if (strcmp(verb, "anchor") && !audit_signing_key_id()) {
+		fprintf(stderr, "banyan audit %s: needs the audit key that signs archives (--audit-key FILE)\n", verb);
+		return 1;
+	}
+	if (!strcmp(verb, "verify-export")) {
+		FILE *f = fopen(words[1], "r");
+		if (!f) {
+			fprintf(stderr, "banyan audit verify-export: cannot read %s\n", words[1]);
+			return 1;
+		}
+		int64_t rows;
+		const char *why;
+		int r = audit_verify_archive(f, &rows, &why);
+		fclose(f);
+		if (r < 0) {
+			printf("archive %s: FAILED: %s\n", words[1], why);
+			return 1;
+		}
+		printf("archive %s: ok (%lld rows, signature and chain hold)\n", words[1], (long long)rows);
+		return 0;
+	}
+	struct db *d;
+	if (access(path, F_OK) != 0 || db_open(path, &d) < 0) {
+		fprintf(stderr, "banyan audit: cannot open %s\n", path);
+		return 1;
+	}
+	int rc = !strcmp(verb, "anchor") ? audit_anchor(d) : audit_export_file(d, from, to, out);
 	db_close(d);
 	return rc;
 }
@@ -365,7 +705,7 @@ int cmd_version(int argc, char **argv)
 	return 0;
 }
 
-static const char demo_password[] = "banyan-demo";
+static const char demo_password[] = "banyan-demo-2020";
 
 static void demo_ready(uint16_t port)
 {
@@ -415,7 +755,8 @@ static int demo_seed(struct db *d, struct arena *a)
 ** USAGE: banyan demo [--db PATH] [--listen ADDR:PORT]
 ** SUMMARY: 演示:创建演示数据并启动服务 Create a demo database and serve it
 ** Creates banyan-demo.db (or --db) with the Fuzhou organisation tree and demo
-** users if it does not exist yet, then serves it on 127.0.0.1:8080.
+** users if it does not exist yet, then serves it on 127.0.0.1:8080.  A new
+** demo database gets its audit key in DB.audit-key, beside it.
 */
 int cmd_demo(int argc, char **argv)
 {
@@ -425,6 +766,15 @@ int cmd_demo(int argc, char **argv)
 	if (cli_parse(argc, argv, opts, words, 0, &n))
 		return EXIT_USAGE;
 	bool fresh = access(db_opt, F_OK) != 0;
+	/* A new demo database is keyed from its first row, with DB.audit-key beside it
+	** (where every command finds it); a real deployment keeps its key elsewhere. */
+	char key_file[4096];
+	int64_t key_id;
+	snprintf(key_file, sizeof key_file, "%s.audit-key", db_opt);
+	if (fresh && access(key_file, F_OK) != 0 && audit_keygen(key_file, &key_id) < 0)
+		return 1;
+	if (audit_key_load(NULL, db_opt) < 0)
+		return 1;
 	struct db *d;
 	if (org_init_database(db_opt, &d) < 0) {
 		fprintf(stderr, "banyan demo: cannot create %s\n", db_opt);

@@ -11,6 +11,7 @@
 #define BANYAN_ORG_ORG_H
 
 #include <stdint.h>
+#include <stdio.h>
 
 #include <jansson.h>
 
@@ -58,8 +59,52 @@ bool org_require_scope(struct request *r, const struct org *o);
 
 /* ---- users ------------------------------------------------------------ */
 
-/* argon2id hash (libsodium, moderate limits unless BANYAN_PWHASH=interactive for tests). */
+/* argon2id hash (OWASP's limits: 19 MiB, 2 passes; BANYAN_PWHASH=interactive: the minimum, for tests). */
 int user_hash_password(const char *password, char ret_hash[128]);
+
+/*
+** The rule for a new password (ASVS 2.1): at least PASSWORD_MIN_CHARS
+** characters and not one of the 10,000 most common passwords (in any case);
+** no rules on its composition.  Returns NULL, or why not (Chinese, then
+** English in parentheses).
+*/
+enum { PASSWORD_MIN_CHARS = 12 };
+const char *password_problem(const char *password);
+
+/*
+** Password work for a request, done on the hashing threads (see passwords.c):
+** check `password` against `stored` (NULL stored: a made-up hash, for an
+** unknown user, so it takes as long), then hash `new_password`, or with
+** `rehash` the checked password again when `stored` was made with other
+** limits.  Nothing is hashed after a failed check.
+*/
+struct pwhash_job {
+	const char *stored, *password, *new_password;
+	bool rehash;
+	bool verified, hashed, failed; /* results: the check held; new_hash was made; out of memory */
+	char new_hash[128];
+	struct request *r;
+	void (*answer)(struct request *r, void *arg);
+	void *arg;
+	struct pwhash_job *next;
+};
+
+/*
+** The login throttle (session.c), for every check of a user's password:
+** answer 429 and return true when username may not be tried from the
+** caller's address now (logging_in: also when it logged in too often);
+** count a wrong password.
+*/
+bool login_refuse_if_throttled(struct request *r, const char *username, int64_t user_id, const char *org_path,
+                               bool logging_in);
+void login_count_failure(struct request *r, const char *username);
+
+/*
+** Queue job and answer r later with answer(r, arg) on a worker thread (or
+** 503 when hashing ran out of memory).  When too many are waiting, answers
+** 503 with Retry-After itself and returns false.
+*/
+bool pwhash_run(struct request *r, struct pwhash_job *job, void (*answer)(struct request *r, void *arg), void *arg);
 
 /* Username rule: 3..32 of [a-z0-9_.-], starting with a letter or digit. */
 bool user_name_valid(const char *username);
@@ -68,6 +113,7 @@ struct audit_context;
 
 struct user_new {
 	const char *username, *display_name, *role, *password;
+	const char *password_hash; /* made already (on the hashing threads), or NULL */
 	int64_t org_id;
 	const char *org_path; /* for the audit record */
 };
@@ -76,7 +122,8 @@ struct user_new {
 ** Create a user: hash the password (slow, so before taking the write lock),
 ** then insert and audit in one transaction.  0 with *ret_id, DB_CONSTRAINT
 ** when the username is taken, or a db error.  Inputs are validated by the
-** caller (user_name_valid, role_from_name, a password of 8..256 bytes).
+** caller (user_name_valid, role_from_name, password_problem).  With
+** password_hash set, that hash is stored and password is not used.
 */
 int user_create(struct db *d, const struct audit_context *ctx, const struct user_new *u, int64_t *ret_id);
 
@@ -147,9 +194,43 @@ struct audit_context audit_context_of(struct request *r);
 struct audit_context audit_context_shell(void);
 
 /*
-** Recompute the chain.  Returns 0 with *ret_bad_id == 0 when intact, or the id
-** of the first row whose hash does not match; *ret_rows counts rows checked.
+** The audit key (see audit.c): load it once per process, from file, else
+** $BANYAN_AUDIT_KEY, else DB.audit-key beside the database if there is one.
+** Without any the log stays (or is) unkeyed.  Later calls do nothing.
+** -1 after printing why to stderr (a key file others can read, a bad line).
 */
-int audit_verify(struct db *d, int64_t *ret_bad_id, int64_t *ret_rows);
+int audit_key_load(const char *file, const char *db_path);
+/* At a server's start: refuse (-1, said on stderr) a keyed log without its
+** key; warn loudly about an unkeyed one; record (one audit row) that a new
+** key signs from now on. */
+int audit_key_begin(struct db *d);
+/* The id of the key that signs new rows; 0 without a key. */
+int64_t audit_signing_key_id(void);
+/* Write a new key to path (0600), or add a newer one to an existing key file. */
+int audit_keygen(const char *path, int64_t *ret_key_id);
+
+struct audit_verdict {
+	int64_t rows;       /* rows checked */
+	int64_t bad_id;     /* the first row that does not hold, or 0 */
+	int64_t keyed_from; /* the first keyed row, or 0 */
+	const char *why;    /* for bad_id */
+};
+
+/*
+** Recompute the chain.  Returns 0 with the verdict, or a database error.  With
+** a key loaded, every row from the first keyed one on must be keyed with
+** non-decreasing key ids, and the last row must be keyed (a log rewritten
+** with plain SHA-256 fails).  Without a key, keyed rows cannot be checked
+** and fail.
+*/
+int audit_verify(struct db *d, struct audit_verdict *ret);
+
+/* The newest row: its id, hash and time (0 rows: *ret_id 0). */
+int audit_head(struct db *d, int64_t *ret_id, char ret_hash[65], int64_t *ret_at);
+
+/* Write the rows of the days [from_day, to_day] (Beijing) as a signed JSON Lines archive to f. */
+int audit_export_archive(struct db *d, int32_t from_day, int32_t to_day, FILE *f, int64_t *ret_rows);
+/* Check an archive: its signature and its rows' chain.  0 ok; -1 with *ret_why. */
+int audit_verify_archive(FILE *f, int64_t *ret_rows, const char **ret_why);
 
 #endif

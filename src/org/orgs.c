@@ -218,6 +218,9 @@ int org_import_csv(struct db *d, struct arena *a, const char *csv, size_t len, c
 int org_init_database(const char *path, struct db **ret)
 {
 	struct db *d;
+	/* The audit key, if no command has chosen one: $BANYAN_AUDIT_KEY or DB.audit-key. */
+	if (audit_key_load(NULL, path) < 0)
+		return DB_ERROR;
 	int r = db_open(path, &d);
 	if (r < 0)
 		return r;

@@ -230,18 +230,20 @@ static void throttle_key(int64_t user_id, char out[32])
 /* Count a wrong code: they share the wrong passwords' limit, under a key of their own. */
 static void count_wrong_code(const char *key)
 {
-	ratelimit_failure(key, clock_now());
+	ratelimit_count(key, LOGIN_FAILURE_WINDOW, clock_now());
 }
 
 /* Answer 429 and return true while the account's wrong codes are over the limit. */
 static bool throttled(struct request *r, const char *key)
 {
 	int64_t wait = ratelimit_blocked(key, LOGIN_MAX_FAILURES, clock_now());
-	if (wait)
-		reply_error(r, 429, "too_many_attempts", NULL,
-		            "验证码错误次数过多,请 %lld 分钟后再试 (too many wrong codes; try again in %lld minutes)",
-		            (long long)(wait + 59) / 60, (long long)(wait + 59) / 60);
-	return wait != 0;
+	if (!wait)
+		return false;
+	r->retry_after = wait;
+	reply_error(r, 429, "too_many_attempts", NULL,
+	            "验证码错误次数过多,请 %lld 分钟后再试 (too many wrong codes; try again in %lld minutes)",
+	            (long long)(wait + 59) / 60, (long long)(wait + 59) / 60);
+	return true;
 }
 
 /* ---- the login's second step ------------------------------------------ */

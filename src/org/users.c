@@ -5,28 +5,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
-
-#include <sodium.h>
 
 #include "core/cli.h"
 #include "core/clock.h"
 #include "org/org.h"
-
-int user_hash_password(const char *password, char ret_hash[128])
-{
-	/* Tests may trade strength for speed; a hash records its own limits, so
-	** a server at full strength still verifies it. */
-	const char *mode = getenv("BANYAN_PWHASH");
-	bool fast = mode && strcmp(mode, "interactive") == 0;
-	char out[crypto_pwhash_STRBYTES];
-	if (crypto_pwhash_str(out, password, strlen(password),
-	                      fast ? crypto_pwhash_OPSLIMIT_INTERACTIVE : crypto_pwhash_OPSLIMIT_MODERATE,
-	                      fast ? crypto_pwhash_MEMLIMIT_INTERACTIVE : crypto_pwhash_MEMLIMIT_MODERATE) != 0)
-		return -1;
-	memcpy(ret_hash, out, sizeof out);
-	return 0;
-}
 
 bool user_name_valid(const char *u)
 {
@@ -39,17 +21,23 @@ bool user_name_valid(const char *u)
 	return true;
 }
 
-static bool password_valid(const char *p)
+/* Answer 422 naming field (and return false) when password may not be set. */
+static bool password_acceptable(struct request *r, const char *field, const char *password)
 {
-	size_t n = strlen(p);
-	return n >= 8 && n <= 256;
+	const char *problem = password_problem(password);
+	if (problem)
+		reply_error(r, 422, "weak_password", field, "%s", problem);
+	return !problem;
 }
 
 int user_create(struct db *d, const struct audit_context *ctx, const struct user_new *u, int64_t *ret_id)
 {
-	char hash[128];
-	if (user_hash_password(u->password, hash) < 0)
+	char made[128];
+	const char *hash = u->password_hash;
+	if (!hash && user_hash_password(u->password, made) < 0)
 		return DB_ERROR;
+	if (!hash)
+		hash = made;
 	int64_t now = clock_now();
 	int r = db_begin(d);
 	if (r < 0)
@@ -217,6 +205,32 @@ void user_list(struct request *r)
 	reply_rows(r, rc, s, user_row_json, limit);
 }
 
+struct user_post_state {
+	struct user_new u;
+	struct pwhash_job hash;
+};
+
+static void user_post_hashed(struct request *r, void *arg)
+{
+	struct user_post_state *st = arg;
+	st->u.password_hash = st->hash.new_hash;
+	struct audit_context ctx = audit_context_of(r);
+	int64_t id;
+	int rc = user_create(r->db, &ctx, &st->u, &id);
+	if (rc == DB_CONSTRAINT) {
+		reply_error(r, 409, "username_taken", "username", "用户名 %s 已被使用 (username taken)",
+		            st->u.username);
+		return;
+	}
+	if (rc < 0) {
+		reply_db_error(r, rc);
+		return;
+	}
+	json_t *user = user_load_or_reply(r, id, NULL);
+	if (user)
+		reply_json(r, 201, user);
+}
+
 /*
 ** ROUTE: POST /api/v1/users
 ** AUTH: admin
@@ -227,41 +241,29 @@ void user_list(struct request *r)
 void user_post(struct request *r)
 {
 	static const char *const fields[] = {"username", "display_name", "role", "org", "password", NULL};
-	struct user_new u;
+	struct user_post_state *st = arena_alloc(r->arena, sizeof *st);
+	if (!st) {
+		reply_error(r, 503, "busy", NULL, "内存不足 (out of memory)");
+		return;
+	}
+	struct user_new *u = &st->u;
 	struct org o;
 	bool present;
-	if (!body_only(r, fields) || !body_string(r, "username", FIELD_REQUIRED, 32, &u.username) ||
-	    !body_string(r, "display_name", FIELD_REQUIRED, 100, &u.display_name) ||
-	    !body_role(r, FIELD_REQUIRED, &u.role) || !body_string(r, "password", FIELD_REQUIRED, 256, &u.password))
+	if (!body_only(r, fields) || !body_string(r, "username", FIELD_REQUIRED, 32, &u->username) ||
+	    !body_string(r, "display_name", FIELD_REQUIRED, 100, &u->display_name) ||
+	    !body_role(r, FIELD_REQUIRED, &u->role) || !body_string(r, "password", FIELD_REQUIRED, 256, &u->password))
 		return;
-	if (!user_name_valid(u.username)) {
+	if (!user_name_valid(u->username)) {
 		reply_error(r, 422, "invalid_value", "username",
 		            "用户名应为 3-32 位小写字母、数字或 _.- (username: 3-32 of a-z 0-9 _ . -)");
 		return;
 	}
-	if (!password_valid(u.password)) {
-		reply_error(r, 422, "weak_password", "password",
-		            "密码至少 8 位 (password needs at least 8 characters)");
+	if (!password_acceptable(r, "password", u->password) || !org_from_body(r, "org", FIELD_REQUIRED, &o, &present))
 		return;
-	}
-	if (!org_from_body(r, "org", FIELD_REQUIRED, &o, &present))
-		return;
-	u.org_id = o.id;
-	u.org_path = o.path;
-	struct audit_context ctx = audit_context_of(r);
-	int64_t id;
-	int rc = user_create(r->db, &ctx, &u, &id);
-	if (rc == DB_CONSTRAINT) {
-		reply_error(r, 409, "username_taken", "username", "用户名 %s 已被使用 (username taken)", u.username);
-		return;
-	}
-	if (rc < 0) {
-		reply_db_error(r, rc);
-		return;
-	}
-	json_t *user = user_load_or_reply(r, id, NULL);
-	if (user)
-		reply_json(r, 201, user);
+	u->org_id = o.id;
+	u->org_path = o.path;
+	st->hash = (struct pwhash_job){.new_password = u->password};
+	pwhash_run(r, &st->hash, user_post_hashed, st);
 }
 
 /*
@@ -361,13 +363,9 @@ void user_patch(struct request *r)
 	reply_json(r, 200, after);
 }
 
-/* Set a user's password and end their sessions, audited, in one transaction. */
-static int user_set_password(struct request *r, int64_t id, const char *org_path, const char *password,
-                             const char *action)
+/* Set a user's password hash and end their (other) sessions, audited, in one transaction. */
+static int user_set_password(struct request *r, int64_t id, const char *org_path, const char *hash, const char *action)
 {
-	char hash[128];
-	if (user_hash_password(password, hash) < 0)
-		return DB_ERROR;
 	int rc = db_begin(r->db);
 	if (rc < 0)
 		return rc;
@@ -387,6 +385,44 @@ static int user_set_password(struct request *r, int64_t id, const char *org_path
 	return db_commit(r->db);
 }
 
+/* A password being set: whose, and the hashing (with the check of the old one on a change). */
+struct password_state {
+	int64_t id;
+	const char *org_path, *action;
+	struct pwhash_job hash;
+};
+
+static void password_hashed(struct request *r, void *arg)
+{
+	struct password_state *st = arg;
+	if (st->hash.password && !st->hash.verified) {
+		/* A failed password check, audited as a failed login is. */
+		login_count_failure(r, r->who.name);
+		struct audit_context ctx = audit_context_of(r);
+		int rc = db_begin(r->db);
+		if (rc == 0)
+			rc = audit_append(r->db, &ctx, "user.password_change_failed", "user",
+			                  arena_printf(r->arena, "%lld", (long long)st->id), st->org_path, NULL);
+		if (db_finish_or_reply(r, rc))
+			reply_error(r, 422, "wrong_password", "old_password", "原密码错误 (old password is wrong)");
+		return;
+	}
+	int rc = user_set_password(r, st->id, st->org_path, st->hash.new_hash, st->action);
+	if (rc < 0) {
+		reply_db_error(r, rc);
+		return;
+	}
+	reply_json(r, 200, json_pack("{s:b}", "ok", 1));
+}
+
+static struct password_state *password_state_new(struct request *r)
+{
+	struct password_state *st = arena_alloc(r->arena, sizeof *st);
+	if (!st)
+		reply_error(r, 503, "busy", NULL, "内存不足 (out of memory)");
+	return st;
+}
+
 /*
 ** ROUTE: POST /api/v1/users/{id}/password
 ** AUTH: security
@@ -396,30 +432,24 @@ static int user_set_password(struct request *r, int64_t id, const char *org_path
 void user_password_reset(struct request *r)
 {
 	static const char *const fields[] = {"password", NULL};
-	int64_t id;
-	const char *password, *path;
-	if (!user_target_or_reply(r, &id, &path))
+	const char *password;
+	struct password_state *st = password_state_new(r);
+	if (!st || !user_target_or_reply(r, &st->id, &st->org_path))
 		return;
-	if (!body_only(r, fields) || !body_string(r, "password", FIELD_REQUIRED, 256, &password))
+	if (!body_only(r, fields) || !body_string(r, "password", FIELD_REQUIRED, 256, &password) ||
+	    !password_acceptable(r, "password", password))
 		return;
-	if (!password_valid(password)) {
-		reply_error(r, 422, "weak_password", "password",
-		            "密码至少 8 位 (password needs at least 8 characters)");
-		return;
-	}
-	int rc = user_set_password(r, id, path, password, "user.password_reset");
-	if (rc < 0) {
-		reply_db_error(r, rc);
-		return;
-	}
-	reply_json(r, 200, json_pack("{s:b}", "ok", 1));
+	st->action = "user.password_reset";
+	st->hash = (struct pwhash_job){.new_password = password};
+	pwhash_run(r, &st->hash, password_hashed, st);
 }
 
 /*
 ** ROUTE: PUT /api/v1/me/password
 ** AUTH: admin,security,auditor,leader,officer,agent,department,enterprise,merchant
 ** SUMMARY: 修改本人密码 Change one's own password
-** Body: {"old_password","new_password"}.  Other sessions of the user end.
+** Body: {"old_password","new_password"}.  Other sessions of the user end.  A
+** wrong old password counts as a failed login (and is throttled like one).
 */
 void user_password_change(struct request *r)
 {
@@ -430,31 +460,27 @@ void user_password_change(struct request *r)
 		return;
 	}
 	if (!body_only(r, fields) || !body_string(r, "old_password", FIELD_REQUIRED, 256, &old_pw) ||
-	    !body_string(r, "new_password", FIELD_REQUIRED, 256, &new_pw))
+	    !body_string(r, "new_password", FIELD_REQUIRED, 256, &new_pw) ||
+	    !password_acceptable(r, "new_password", new_pw))
 		return;
-	if (!password_valid(new_pw)) {
-		reply_error(r, 422, "weak_password", "new_password",
-		            "密码至少 8 位 (password needs at least 8 characters)");
+	if (login_refuse_if_throttled(r, r->who.name, r->who.user_id, r->who.org_path, false))
 		return;
-	}
+	struct password_state *st = password_state_new(r);
+	if (!st)
+		return;
 	struct db_stmt *s;
 	int rc = db_prepare(r->db, &s, "SELECT password_hash FROM users WHERE id = ?", "i", r->who.user_id);
-	bool ok = false;
 	if (rc == 0 && (rc = db_step(s)) == DB_ROW)
-		ok = crypto_pwhash_str_verify(db_column_text(s, 0), old_pw, strlen(old_pw)) == 0;
+		st->hash.stored = arena_strdup(r->arena, db_column_text(s, 0));
 	db_finalize(s);
 	if (rc < 0) {
 		reply_db_error(r, rc);
 		return;
 	}
-	if (!ok) {
-		reply_error(r, 422, "wrong_password", "old_password", "原密码错误 (old password is wrong)");
-		return;
-	}
-	rc = user_set_password(r, r->who.user_id, r->who.org_path, new_pw, "user.password_change");
-	if (rc < 0) {
-		reply_db_error(r, rc);
-		return;
-	}
-	reply_json(r, 200, json_pack("{s:b}", "ok", 1));
+	st->id = r->who.user_id;
+	st->org_path = r->who.org_path;
+	st->action = "user.password_change";
+	st->hash.password = old_pw;
+	st->hash.new_password = new_pw;
+	pwhash_run(r, &st->hash, password_hashed, st);
 }

@@ -208,6 +208,32 @@ static void query_code_new(char ret[9])
 	ret[8] = 0;
 }
 
+/*
+** The code's division must be a real one (GB/T 2260) and the project's: its
+** district's, its city's, or for a provincial project its province's.
+*/
+static bool project_division_fits(struct request *r, const struct project_code *pc, const char *district_code,
+                                  int64_t city_id, bool provincial, struct project_refusal *why)
+{
+	const char *name = division_name(pc->division);
+	if (!name)
+		return refuse(why, 422, "unknown_division", "code",
+		              arena_printf(r->arena, "项目代码中的行政区划代码 %s 不存在 (no division %s in GB/T 2260)",
+		                           pc->division, pc->division));
+	struct org city = {.code = NULL};
+	int rc = city_id ? org_find_by_id(r->db, r->arena, city_id, &city) : 0;
+	if (rc < 0 && rc != DB_DONE)
+		return refuse(why, 500, NULL, NULL, NULL);
+	if (!project_code_division_fits(pc->division, district_code, city.code, provincial))
+		return refuse(
+		    why, 422, "division_mismatch", "code",
+		    arena_printf(r->arena,
+		                 "项目代码的行政区划 %s(%s)不是项目所在区县、所在市%s (the code's division is not the "
+		                 "project's district, city%s)",
+		                 pc->division, name, provincial ? "或所在省" : "", provincial ? " or province" : ""));
+	return true;
+}
+
 bool project_insert(struct request *r, const struct project_input *in, int64_t *ret_id,
                            struct project_refusal *why)
 {
@@ -229,16 +255,19 @@ bool project_insert(struct request *r, const struct project_input *in, int64_t *
 		              "级别应为 provincial、municipal 或 ordinary (level: provincial, municipal or ordinary)");
 	/* The enterprise: by id from the console, by credit code from a spreadsheet. */
 	struct db_stmt *s;
-	int rc = db_prepare(r->db, &s,
-	                    "SELECT e.id, o.id, o.code, o.path FROM enterprises e JOIN orgs o ON o.id = e.org_id"
-	                    " WHERE e.id = ? OR e.credit_code = ?",
-	                    "it", in->enterprise_id, in->credit_code);
-	int64_t enterprise = 0, district_id = 0;
-	const char *district_path = NULL;
+	int rc = db_prepare(
+	    r->db, &s,
+	    "SELECT e.id, o.id, o.code, o.path, o.parent_id FROM enterprises e JOIN orgs o ON o.id = e.org_id"
+	    " WHERE e.id = ? OR e.credit_code = ?",
+	    "it", in->enterprise_id, in->credit_code);
+	int64_t enterprise = 0, district_id = 0, parent_id = 0;
+	const char *district_path = NULL, *district_code = NULL;
 	if (rc == 0 && (rc = db_step(s)) == DB_ROW) {
 		enterprise = db_column_int64(s, 0);
 		district_id = db_column_int64(s, 1);
+		district_code = arena_strdup(r->arena, db_column_text(s, 2));
 		district_path = arena_strdup(r->arena, db_column_text(s, 3));
+		parent_id = db_column_int64(s, 4);
 	}
 	db_finalize(s);
 	if (rc < 0)
@@ -246,6 +275,11 @@ bool project_insert(struct request *r, const struct project_input *in, int64_t *
 	if (!enterprise)
 		return refuse(why, 422, "unknown_enterprise", in->credit_code ? "credit_code" : "enterprise",
 		              "业主企业未登记,请先在问题督办中登记企业 (owner enterprise not registered)");
+	/* Only an enterprise the caller may see: naming another district would hand it over. */
+	const char *area = request_area(r);
+	if (!path_on_branch(district_path, area))
+		return refuse(why, 403, "out_of_scope", in->credit_code ? "credit_code" : "enterprise",
+		              "该企业不在您的服务范围内 (enterprise outside your scope)");
 	if (in->district) {
 		struct org o;
 		rc = org_find_by_code(r->db, r->arena, in->district, &o);
@@ -255,10 +289,13 @@ bool project_insert(struct request *r, const struct project_input *in, int64_t *
 			return refuse(why, 422, "unknown_district", "district", "不是县(市)区 (not a district)");
 		district_id = o.id;
 		district_path = o.path;
+		district_code = o.code;
+		parent_id = o.parent_id;
 	}
-	const char *area = request_area(r);
 	if (!path_on_branch(district_path, area))
 		return refuse(why, 403, "out_of_scope", "district", "该区县不在您的服务范围内 (district outside your scope)");
+	if (!project_division_fits(r, &pc, district_code, parent_id, strcmp(in->level, "provincial") == 0, why))
+		return false;
 	int64_t agent = 0, official = 0;
 	if (in->agent)
 		agent = user_with_role(r, in->agent, "agent,officer");

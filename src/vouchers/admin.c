@@ -236,26 +236,49 @@ static bool kind_go_live(struct request *r, int64_t id)
 ** ROUTE: POST /api/v1/vouchers/kinds
 ** AUTH: admin,department
 ** SUMMARY: 新建券种(面额、门槛、库存) Add a kind of voucher to a round
-** Body: {"round","name","face_fen","threshold_fen","stock","validity_days",
-** "per_person_limit","categories":["catering",...],"allocations":{"bk_...":N}}.
+** Body: {"round","name","face_fen","threshold_fen","no_threshold","stock",
+** "validity_days","per_person_limit","categories":["catering",...],
+** "allocations":{"bk_...":N}}.  A 满减 kind's face value is below its
+** threshold (满100减20); a no_threshold kind (无门槛) has threshold 0 or none.
 ** allocations (optional) split the stock between the round's channels and
 ** must add up to it.  Claimable at once.
 */
 void voucher_kind_post(struct request *r)
 {
 	static const char *const fields[] = {
-	    "round",      "name",        "face_fen", "threshold_fen", "stock", "validity_days", "per_person_limit",
-	    "categories", "allocations", NULL};
-	int64_t round, face, threshold, stock, days, limit, campaign = 0;
+	    "round", "name",          "face_fen",         "threshold_fen", "no_threshold",
+	    "stock", "validity_days", "per_person_limit", "categories",    "allocations",
+	    NULL};
+	int64_t round, face, threshold = 0, stock, days, limit, campaign = 0;
+	bool no_threshold = false, has_threshold;
 	const char *name, *path, *cats;
 	if (!body_only(r, fields) || !body_int64(r, "round", FIELD_REQUIRED, 1, INT64_MAX, &round, NULL) ||
 	    !body_string(r, "name", FIELD_REQUIRED, 100, &name) ||
 	    !body_int64(r, "face_fen", FIELD_REQUIRED, 1, 100000000, &face, NULL) ||
-	    !body_int64(r, "threshold_fen", FIELD_REQUIRED, 0, 10000000000, &threshold, NULL) ||
+	    !body_int64(r, "threshold_fen", FIELD_OPTIONAL, 0, 10000000000, &threshold, &has_threshold) ||
+	    !body_bool(r, "no_threshold", FIELD_OPTIONAL, &no_threshold, NULL) ||
 	    !body_int64(r, "stock", FIELD_REQUIRED, 0, 100000000, &stock, NULL) ||
 	    !body_int64(r, "validity_days", FIELD_REQUIRED, 1, 366, &days, NULL) ||
 	    !body_int64(r, "per_person_limit", FIELD_REQUIRED, 1, 100, &limit, NULL) || !(cats = body_categories(r)))
 		return;
+	if (no_threshold && threshold > 0) {
+		reply_error(r, 422, "invalid_value", "threshold_fen",
+		            "无门槛券的使用门槛应为 0 或不填 (a no-threshold kind has no threshold)");
+		return;
+	}
+	if (!no_threshold && !has_threshold) {
+		reply_error(
+		    r, 422, "missing_field", "threshold_fen",
+		    "请填写使用门槛,或声明为无门槛券 no_threshold (give threshold_fen, or declare no_threshold)");
+		return;
+	}
+	if (!no_threshold && face >= threshold) {
+		reply_error(
+		    r, 422, "invalid_value", "face_fen",
+		    "满减券的面额应低于使用门槛;不设门槛请声明为无门槛券 no_threshold (the face value must be below "
+		    "the threshold, or declare no_threshold)");
+		return;
+	}
 	int rc = db_query_int64(r->db, &campaign, "SELECT campaign_id FROM voucher_rounds WHERE id = ?", "i", round);
 	if (rc == DB_DONE) {
 		reply_error(r, 422, "unknown_round", "round", "该期不存在 (no such round)");
@@ -308,16 +331,17 @@ void voucher_kind_post(struct request *r)
 			return;
 		}
 	}
-	json_t *after =
-	    json_pack("{s:I, s:s, s:I, s:I, s:I, s:I, s:I, s:s}", "round", (json_int_t)round, "name", name, "face_fen",
-	              (json_int_t)face, "threshold_fen", (json_int_t)threshold, "stock", (json_int_t)stock,
-	              "validity_days", (json_int_t)days, "per_person_limit", (json_int_t)limit, "categories", cats);
+	json_t *after = json_pack("{s:I, s:s, s:I, s:I, s:b, s:I, s:I, s:I, s:s}", "round", (json_int_t)round, "name",
+	                          name, "face_fen", (json_int_t)face, "threshold_fen", (json_int_t)threshold,
+	                          "no_threshold", no_threshold, "stock", (json_int_t)stock, "validity_days",
+	                          (json_int_t)days, "per_person_limit", (json_int_t)limit, "categories", cats);
 	rc = db_begin(r->db);
 	if (rc == 0)
 		rc = db_run(r->db,
-		            "INSERT INTO voucher_kinds(round_id, name, face_fen, threshold_fen, stock, validity_days,"
-		            " per_person_limit, categories, created_at) VALUES (?,?,?,?,?,?,?,?,?)",
-		            "itiiiiiti", round, name, face, threshold, stock, days, limit, cats, clock_now());
+		            "INSERT INTO voucher_kinds(round_id, name, face_fen, threshold_fen, no_threshold, stock,"
+		            " validity_days, per_person_limit, categories, created_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
+		            "itiiiiiiti", round, name, face, threshold, (int64_t)no_threshold, stock, days, limit, cats,
+		            clock_now());
 	int64_t id = db_last_insert_id(r->db);
 	for (int i = 0; rc == 0 && i < n_alloc; i++)
 		rc = db_run(r->db, "INSERT INTO voucher_allocations(kind_id, api_key_id, stock) VALUES (?,?,?)", "iii",
@@ -406,7 +430,7 @@ void voucher_campaign_list(struct request *r)
 	    " k.threshold_fen, k.stock, k.per_person_limit,"
 	    " (SELECT count(*) FROM vouchers v WHERE v.kind_id = k.id),"
 	    " (SELECT group_concat(a.key_id, ',') FROM voucher_round_channels rc"
-	    "   JOIN api_keys a ON a.id = rc.api_key_id WHERE rc.round_id = r.id), k.carried_from"
+	    "   JOIN api_keys a ON a.id = rc.api_key_id WHERE rc.round_id = r.id), k.carried_from, k.no_threshold"
 	    " FROM voucher_campaigns c JOIN orgs o ON o.id = c.org_id"
 	    " LEFT JOIN voucher_rounds r ON r.campaign_id = c.id LEFT JOIN voucher_kinds k ON k.round_id = r.id"
 	    " WHERE substr(o.path, 1, length(?1)) = ?1 ORDER BY c.id DESC, r.starts_at, k.id",
@@ -448,10 +472,11 @@ void voucher_campaign_list(struct request *r)
 			continue;
 		int64_t stock = db_column_int64(s, 11), claimed = db_column_int64(s, 13);
 		json_array_append_new(json_object_get(round, "kinds"),
-		                      json_pack("{s:I, s:s, s:I, s:I, s:I, s:I, s:I, s:I}", "id",
+		                      json_pack("{s:I, s:s, s:I, s:I, s:b, s:I, s:I, s:I, s:I}", "id",
 		                                (json_int_t)db_column_int64(s, 7), "name", db_column_text(s, 8),
 		                                "face_fen", (json_int_t)db_column_int64(s, 9), "threshold_fen",
-		                                (json_int_t)db_column_int64(s, 10), "stock", (json_int_t)stock,
+		                                (json_int_t)db_column_int64(s, 10), "no_threshold",
+		                                (int)db_column_int64(s, 16), "stock", (json_int_t)stock,
 		                                "per_person_limit", (json_int_t)db_column_int64(s, 12), "claimed",
 		                                (json_int_t)claimed, "remaining", (json_int_t)(stock - claimed)));
 		if (!db_column_is_null(s, 15))
@@ -544,7 +569,7 @@ void voucher_kind_carry(struct request *r)
 	               " r.ends_at, r.campaign_id, k.stock - (SELECT count(*) FROM vouchers v WHERE v.kind_id = k.id),"
 	               " (SELECT count(*) FROM vouchers v WHERE v.kind_id = k.id AND v.expires_at <= ?2 AND NOT EXISTS"
 	               "   (SELECT 1 FROM voucher_redemptions d WHERE d.voucher_id = v.id AND d.reversed_at IS NULL)),"
-	               " (SELECT id FROM voucher_kinds c WHERE c.carried_from = k.id)"
+	               " (SELECT id FROM voucher_kinds c WHERE c.carried_from = k.id), k.no_threshold"
 	               " FROM voucher_kinds k JOIN voucher_rounds r ON r.id = k.round_id WHERE k.id = ?1",
 	               "ii", source, now);
 	if (rc < 0) {
@@ -566,6 +591,7 @@ void voucher_kind_carry(struct request *r)
 	        limit = db_column_int64(s, 4), ends = db_column_int64(s, 6), campaign = db_column_int64(s, 7),
 	        unclaimed = db_column_int64(s, 8), expired = db_column_int64(s, 9);
 	bool carried = !db_column_is_null(s, 10);
+	int64_t no_threshold = db_column_int64(s, 11);
 	db_finalize(s);
 	const char *path = campaign_scope(r, campaign, NULL);
 	if (!path)
@@ -601,9 +627,11 @@ void voucher_kind_carry(struct request *r)
 	rc = db_begin(r->db);
 	if (rc == 0)
 		rc = db_run(r->db,
-		            "INSERT INTO voucher_kinds(round_id, name, face_fen, threshold_fen, stock, validity_days,"
-		            " per_person_limit, categories, created_at, carried_from) VALUES (?,?,?,?,?,?,?,?,?,?)",
-		            "itiiiiitii", target, carried_name, face, threshold, stock, days, limit, cats, now, source);
+		            "INSERT INTO voucher_kinds(round_id, name, face_fen, threshold_fen, no_threshold, stock,"
+		            " validity_days, per_person_limit, categories, created_at, carried_from)"
+		            " VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+		            "itiiiiiitii", target, carried_name, face, threshold, no_threshold, stock, days, limit,
+		            cats, now, source);
 	int64_t id = db_last_insert_id(r->db);
 	bool ok = insert_audited(r, "voucher.kind_carry", "voucher_kind", path, after, id, rc);
 	json_decref(after);

@@ -385,7 +385,9 @@ static void commit_batch(struct claim *batch)
 			db_checkpoint(engine.db, NULL);
 		return;
 	}
-	log_error("vouchers: batch commit failed (%s); saving claims one by one", why);
+	/* A full disk is named: the operator must free space; the claims are answered 503, never acknowledged. */
+	log_error("vouchers: batch commit failed (%s%s); saving claims one by one", r == DB_FULL ? "disk full: " : "",
+	          why);
 	for (struct claim *c = batch, *next; c; c = next) {
 		next = c->next;
 		c->next = NULL;

@@ -379,6 +379,15 @@ void db_counts(struct test_server *s, const char *const *sql, size_t n, long lon
 	sqlite3_close(db);
 }
 
+void db_run_sql(struct test_server *s, const char *sql)
+{
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open(s->db, &db), SQLITE_OK);
+	sqlite3_busy_timeout(db, 5000);
+	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+}
+
 long long db_count(struct test_server *s, const char *sql)
 {
 	long long n;

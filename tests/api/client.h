@@ -85,6 +85,8 @@ bool has_header(const struct response *r, const char *prefix);
 
 /* Count rows of the test database: a number, via the sqlite3 API directly. */
 long long db_count(struct test_server *s, const char *sql);
+/* Run one SQL statement on the test database (setting up what no route may, e.g. an old password hash). */
+void db_run_sql(struct test_server *s, const char *sql);
 /* Several counts on one connection: ret[i] for sql[i]. */
 void db_counts(struct test_server *s, const char *const *sql, size_t n, long long *ret);
 

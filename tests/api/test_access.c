@@ -101,6 +101,7 @@ static const char *const targets[][3] = {
     {"t-disable", "officer", "350111-xzfw"}, /* disabled by the 晋安 admin */
     {"t-firm", "enterprise", "350111"},      /* linked to enterprises by admins */
     {"t-2fa", "leader", "350111"},           /* enrolled in setup(): {challenge} and {recovery} are its */
+    {"t-firm-cl", "enterprise", "350112"},   /* 长乐's: not 晋安's to link */
 };
 
 enum { NO_CSRF = 1, RELOGIN = 2 };
@@ -121,7 +122,7 @@ struct row {
 
 #define NEW_USER(username, org)                                                                                        \
 	"{\"username\":\"" username "\",\"display_name\":\"测试\",\"role\":\"officer\",\"org\":\"" org "\","           \
-	"\"password\":\"long-enough\"}"
+	"\"password\":\"long-enough-pw\"}"
 #define RENAME     "{\"display_name\":\"改名\"}"
 #define RESET      "{\"password\":\"reset-password-1\"}"
 #define MY_PW_AWAY "{\"old_password\":\"{me}-password\",\"new_password\":\"{me}-password-2\"}"
@@ -135,7 +136,7 @@ struct row {
 #define LATER_ROUND(campaign, name)                                                                                    \
 	ROUND(campaign, name, "2030-05-01T10:00:00+08:00", "2030-05-07T22:00:00+08:00", "\"{key}\"")
 #define KIND(round, name)                                                                                              \
-	"{\"round\":" round ",\"name\":\"" name "\",\"face_fen\":1000,\"threshold_fen\":0,\"stock\":100,"              \
+	"{\"round\":" round ",\"name\":\"" name "\",\"face_fen\":1000,\"threshold_fen\":0,\"no_threshold\":true,\"stock\":100,"              \
 	"\"validity_days\":7,\"per_person_limit\":5,\"categories\":[\"catering\",\"retail\"]}"
 #define CARRY(round) "{\"round\":" round "}"
 #define SHOP(name, credit_code, district, channels)                                                                    \
@@ -439,6 +440,7 @@ static const struct row matrix[] = {
     R("POST", "/api/v1/enterprises/999999/accounts", LINK("t-firm"), B(ADMIN), 404, .code = "unknown_enterprise"),
     R("POST", "/api/v1/enterprises/{ent_cl}/accounts", LINK("t-firm"), B(ADMIN), 403, .flags = NO_CSRF, .code = "csrf"),
     R("POST", "/api/v1/enterprises/{ent_cl}/accounts", LINK("t-firm"), B(ADMIN), 200),
+    R("POST", "/api/v1/enterprises/{ent}/accounts", LINK("t-firm-cl"), B(ADMIN_JA), 403, .code = "out_of_scope"),
     R("POST", "/api/v1/enterprises/{ent}/accounts", LINK("t-firm"), B(ADMIN_JA), 200),
     /* Raising problems: staff for enterprises on their branch, an enterprise account for its own. */
     R("POST", "/api/v1/problems", PROBLEM("{ent}", "other"), B(ANON), 401),
@@ -518,6 +520,9 @@ static const struct row matrix[] = {
     R("POST", "/api/v1/problems/{problem_cl}/route", HAND_TO("350112-fgj"), B(ADMIN_JA), 404, .code = "not_found"),
     R("POST", "/api/v1/problems/{p_route}/route", HAND_TO("350111-fgj"), B(LEADER), 403, .flags = NO_CSRF,
       .code = "csrf"),
+    R("POST", "/api/v1/problems/{p_route}/route", HAND_TO("350112-fgj"), B(ADMIN_JA), 403,
+      .code = "out_of_scope"), /* a 晋安 problem to 长乐's bureau: only departments in one's own area */
+    R("POST", "/api/v1/problems/{p_route}/route", HAND_TO("350100-fgw"), B(ADMIN_JA), 403, .code = "out_of_scope"),
     R("POST", "/api/v1/problems/{p_route}/route", HAND_TO("350111-fgj"), B(ADMIN), 200),
     R("POST", "/api/v1/problems/{p_route}/route", HAND_TO("350111-rsj"), B(ADMIN_JA), 200),
     R("POST", "/api/v1/problems/{p_route}/route", HAND_TO("350111-xzfw"), B(LEADER), 200),
@@ -565,6 +570,8 @@ static const struct row matrix[] = {
     R("POST", "/api/v1/projects", PROJECT("2021-350112-39-03-000101", "{ent_cl}", "350112"), B(AGENT), 403,
       .flags = NO_CSRF, .code = "csrf"),
     R("POST", "/api/v1/projects", PROJECT("2021-350112-39-03-000101", "{ent_cl}", "350112"), B(AGENT), 201),
+    R("POST", "/api/v1/projects", PROJECT("2021-350111-39-03-000106", "{ent_cl}", "350111"), B(ADMIN_JA) | B(OFFICER),
+      403, .code = "out_of_scope"), /* 长乐's enterprise put under 晋安 */
     R("POST", "/api/v1/projects", PROJECT("2021-350111-39-03-000102", "{ent}", "350111"), B(OFFICER), 201),
     R("POST", "/api/v1/projects", PROJECT("2021-350111-39-03-000103", "{ent}", "350111"), B(ADMIN_JA), 201),
     R("POST", "/api/v1/projects", PROJECT("2021-350111-39-03-000103", "{ent}", "350111"), B(ADMIN), 409,
@@ -696,6 +703,7 @@ static const struct row matrix[] = {
     /* ---- investment promotion and cloud signing ----
     ** Fixtures: {lead} owned by 晋安 for {ent}; {lead_cl} owned by 长乐, shared with 晋安; {transfer}: 长乐's
     ** {lead_offer} offered to 晋安, {transfer_d} another to decline, {transfer_w} 晋安's {lead_w} offered to 长乐;
+    ** {lead_city} owned by the city; {transfer_up}: 晋安's {lead_up} offered to the city;
     ** signers {signer_a}, {signer_b}; {ceremony} hosted by 晋安 with {agreement} (document "协议", {agreement_sha}).
     ** Reads: admins, leaders, officers on the owner's branch or one it is shared with / offered to; writes:
     ** admins and officers on the owner's side. */
@@ -705,6 +713,10 @@ static const struct row matrix[] = {
       .code = "out_of_scope"),
     R("POST", "/api/v1/invest/leads", LEAD("{ent_cl}", "350112"), B(ADMIN), 403, .flags = NO_CSRF, .code = "csrf"),
     R("POST", "/api/v1/invest/leads", LEAD("{ent_cl}", "350112"), B(ADMIN), 201),
+    R("POST", "/api/v1/invest/leads",
+      "{\"title\":\"{me}的线索\",\"source\":\"展会\",\"enterprise\":{ent},\"industry\":\"制造\","
+      "\"investment_wan\":1,\"owner\":\"350111\",\"officer\":\"t-cl\"}",
+      INVEST_WRITE, 403, .code = "out_of_scope"), /* 长乐's officer following 晋安's lead */
     R("POST", "/api/v1/invest/leads", LEAD_HERE, B(ADMIN_JA) | B(OFFICER), 201),
     R("GET", "/api/v1/invest/leads", NULL, B(ANON), 401),
     R("GET", "/api/v1/invest/leads?stage=lead", NULL, INVEST_READ, 200),
@@ -725,11 +737,15 @@ static const struct row matrix[] = {
     R("POST", "/api/v1/invest/leads/{lead}/shares", SHARE("350112"), NOT_INVEST_WRITE, 403, .code = "forbidden"),
     R("POST", "/api/v1/invest/leads/{lead_cl}/shares", SHARE("350105"), B(ADMIN_JA) | B(OFFICER), 403,
       .code = "lead_not_yours"),
+    R("POST", "/api/v1/invest/leads/{lead_city}/shares", SHARE("350112"), B(ADMIN_JA) | B(OFFICER), 403,
+      .code = "lead_not_yours"), /* the city's lead: 晋安 reads it, the city's side shares it */
     R("POST", "/api/v1/invest/leads/{lead}/shares", SHARE("350112"), B(OFFICER), 201),
     R("POST", "/api/v1/invest/leads/{lead}/shares", SHARE("350112"), B(ADMIN), 409, .code = "already_shared"),
     R("POST", "/api/v1/invest/leads/{lead}/transfers", OFFER("350105"), B(ANON), 401),
     R("POST", "/api/v1/invest/leads/{lead}/transfers", OFFER("350105"), NOT_INVEST_WRITE, 403, .code = "forbidden"),
     R("POST", "/api/v1/invest/leads/{lead_cl}/transfers", OFFER("350105"), B(OFFICER), 403, .code = "lead_not_yours"),
+    R("POST", "/api/v1/invest/leads/{lead_city}/transfers", OFFER("350112"), B(ADMIN_JA) | B(OFFICER), 403,
+      .code = "lead_not_yours"),
     R("POST", "/api/v1/invest/leads/{lead}/transfers", OFFER("350105"), B(OFFICER), 201),
     R("POST", "/api/v1/invest/leads/{lead}/transfers", OFFER("350105"), B(ADMIN) | B(ADMIN_JA), 409,
       .code = "transfer_pending"),
@@ -739,6 +755,10 @@ static const struct row matrix[] = {
     R("POST", "/api/v1/invest/transfers/{transfer}/accept", NULL, B(ANON), 401),
     R("POST", "/api/v1/invest/transfers/{transfer}/accept", NULL, NOT_INVEST_WRITE, 403, .code = "forbidden"),
     R("POST", "/api/v1/invest/transfers/{transfer}/accept", NULL, B(ADMIN), 403, .code = "not_offered_to_you"),
+    R("POST", "/api/v1/invest/transfers/{transfer_up}/accept", NULL, B(ADMIN_JA) | B(OFFICER), 403,
+      .code = "not_offered_to_you"), /* offered to the city: a district below it does not answer for it */
+    R("POST", "/api/v1/invest/transfers/{transfer_up}/decline", NULL, B(ADMIN_JA) | B(OFFICER), 403,
+      .code = "not_offered_to_you"),
     R("POST", "/api/v1/invest/transfers/{transfer}/accept", NULL, B(OFFICER), 200),
     R("POST", "/api/v1/invest/transfers/{transfer}/accept", NULL, B(ADMIN_JA), 409, .code = "transfer_closed"),
     R("POST", "/api/v1/invest/transfers/{transfer_d}/decline", NULL, B(ANON), 401),
@@ -764,6 +784,8 @@ static const struct row matrix[] = {
     R("POST", "/api/v1/invest/key-enterprises", KEY_FIRM("{ent}"), NOT_INVEST_WRITE, 403, .code = "forbidden"),
     R("POST", "/api/v1/invest/key-enterprises", KEY_FIRM("{ent_cl}"), B(ADMIN_JA) | B(OFFICER), 403,
       .code = "out_of_scope"),
+    R("POST", "/api/v1/invest/key-enterprises", "{\"enterprise\":{ent},\"officer\":\"t-cl\"}", INVEST_WRITE, 403,
+      .code = "out_of_scope"), /* 长乐's officer for 晋安's enterprise */
     R("POST", "/api/v1/invest/key-enterprises", KEY_FIRM("{ent}"), INVEST_WRITE, 200),
     R("GET", "/api/v1/invest/key-enterprises", NULL, B(ANON), 401),
     R("GET", "/api/v1/invest/key-enterprises?mine=1", NULL, INVEST_READ, 200),
@@ -946,6 +968,9 @@ static struct fixture {
     {.name = "transfer"},
     {.name = "transfer_d"},
     {.name = "transfer_w"},
+    {.name = "lead_city"},
+    {.name = "lead_up"},
+    {.name = "transfer_up"},
     {.name = "signer_a"},
     {.name = "signer_b"},
     {.name = "ceremony"},
@@ -1188,6 +1213,9 @@ static int make_invest(void)
 	    make(admin, "/api/v1/invest/leads/{lead_decline}/transfers", OFFER("350111"), "transfer_d", NULL) ||
 	    make(admin, leads, LEAD("{ent}", "350111"), "lead_w", NULL) ||
 	    make(admin, "/api/v1/invest/leads/{lead_w}/transfers", OFFER("350112"), "transfer_w", NULL) ||
+	    make(admin, leads, LEAD("{ent}", "350100"), "lead_city", NULL) ||
+	    make(admin, leads, LEAD("{ent}", "350111"), "lead_up", NULL) ||
+	    make(admin, "/api/v1/invest/leads/{lead_up}/transfers", OFFER("350100"), "transfer_up", NULL) ||
 	    make(admin, "/api/v1/invest/signers", SIGNER, "signer_b", NULL) ||
 	    make(admin, "/api/v1/invest/ceremonies", CEREMONY("350111"), "ceremony", NULL) ||
 	    make(admin, "/api/v1/invest/ceremonies/{ceremony}/agreements", AGREEMENT, "agreement", NULL))

@@ -113,7 +113,7 @@ static void expect_refused(const char *method, const char *path, const char *bod
 }
 
 static const char good_user[] = "{\"username\":\"wang.wei\",\"display_name\":\"王伟\",\"role\":\"officer\",\"org\":"
-                                "\"350111-tcj\",\"password\":\"long-enough\"}";
+                                "\"350111-tcj\",\"password\":\"long-enough-pw\"}";
 
 static void test_bad_input_each_kind(void **state)
 {
@@ -126,19 +126,19 @@ static void test_bad_input_each_kind(void **state)
 	               "unsupported_media_type", NULL);
 	expect_refused(
 	    "POST", "/api/v1/users",
-	    "{\"display_name\":\"王伟\",\"role\":\"officer\",\"org\":\"350111\",\"password\":\"long-enough\"}", NULL,
+	    "{\"display_name\":\"王伟\",\"role\":\"officer\",\"org\":\"350111\",\"password\":\"long-enough-pw\"}", NULL,
 	    422, "missing_field", "username");
 	expect_refused("POST", "/api/v1/users",
 	               "{\"username\":42,\"display_name\":\"王伟\",\"role\":\"officer\",\"org\":\"350111\","
-	               "\"password\":\"long-enough\"}",
+	               "\"password\":\"long-enough-pw\"}",
 	               NULL, 422, "invalid_type", "username");
 	expect_refused("POST", "/api/v1/users",
 	               "{\"username\":\"wang.wei\",\"display_name\":\"王伟\",\"role\":\"king\",\"org\":\"350111\","
-	               "\"password\":\"long-enough\"}",
+	               "\"password\":\"long-enough-pw\"}",
 	               NULL, 422, "invalid_value", "role");
 	expect_refused("POST", "/api/v1/users",
 	               "{\"username\":\"wang.wei\",\"display_name\":\"王伟\",\"role\":\"officer\",\"org\":\"999999\","
-	               "\"password\":\"long-enough\"}",
+	               "\"password\":\"long-enough-pw\"}",
 	               NULL, 422, "unknown_org", "org");
 	expect_refused("POST", "/api/v1/users", "{\"usrname\":\"wang.wei\"}", NULL, 422, "unknown_field", "usrname");
 	expect_refused("GET", "/api/v1/nowhere", NULL, NULL, 404, "not_found", NULL);

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include <curl/curl.h>
+#include <sodium.h>
 #include <sqlite3.h>
 
 #include "client.h"
@@ -39,6 +40,16 @@ static int serving(void **state)
 {
 	(void)state;
 	server_up(&s);
+	return 0;
+}
+
+/* Serving, with no limit on how often an account logs in: a test's load logs in as admin again and again. */
+static int serving_logins_unlimited(void **state)
+{
+	(void)state;
+	setenv("BANYAN_LOGINS_PER_MINUTE", "1000000", 1);
+	server_up(&s);
+	unsetenv("BANYAN_LOGINS_PER_MINUTE");
 	return 0;
 }
 
@@ -210,29 +221,38 @@ static void test_user_add_refusals_create_nothing(void **state)
 	assert_int_not_equal(run_banyan("", out, sizeof out, "user", "add", "--db", db, "--username", "li.na", "--role",
 	                                "officer", "--org", "350111-tcj", "--password-stdin", NULL),
 	                     0);
-	assert_int_not_equal(run_banyan("long-enough\n", out, sizeof out, "user", "add", "--db", db, "--username",
+	/* New passwords: 12 characters at least, and not a common one. */
+	assert_int_not_equal(run_banyan("elevenchars\n", out, sizeof out, "user", "add", "--db", db, "--username", "li.na",
+	                                "--role", "officer", "--org", "350111-tcj", "--password-stdin", NULL),
+	                     0);
+	assert_non_null(strstr(out, "12"));
+	assert_int_not_equal(run_banyan("Qwerty123456\n", out, sizeof out, "user", "add", "--db", db, "--username",
+	                                "li.na", "--role", "officer", "--org", "350111-tcj", "--password-stdin", NULL),
+	                     0);
+	assert_non_null(strstr(out, "common"));
+	assert_int_not_equal(run_banyan("long-enough-pw\n", out, sizeof out, "user", "add", "--db", db, "--username",
 	                                "li.na", "--role", "mayor", "--org", "350111-tcj", "--password-stdin", NULL),
 	                     0);
 	assert_non_null(strstr(out, "mayor"));
-	assert_int_not_equal(run_banyan("long-enough\n", out, sizeof out, "user", "add", "--db", db, "--username",
+	assert_int_not_equal(run_banyan("long-enough-pw\n", out, sizeof out, "user", "add", "--db", db, "--username",
 	                                "li.na", "--role", "officer", "--org", "350199", "--password-stdin", NULL),
 	                     0);
 	assert_non_null(strstr(out, "350199"));
-	assert_int_not_equal(run_banyan("long-enough\n", out, sizeof out, "user", "add", "--db", db, "--username",
+	assert_int_not_equal(run_banyan("long-enough-pw\n", out, sizeof out, "user", "add", "--db", db, "--username",
 	                                "Li Na", "--role", "officer", "--org", "350111-tcj", "--password-stdin", NULL),
 	                     0);
 	/* The password is never taken from the command line. */
-	assert_int_not_equal(run_banyan("long-enough\n", out, sizeof out, "user", "add", "--db", db, "--username",
+	assert_int_not_equal(run_banyan("long-enough-pw\n", out, sizeof out, "user", "add", "--db", db, "--username",
 	                                "li.na", "--role", "officer", "--org", "350111-tcj", NULL),
 	                     0);
-	assert_int_not_equal(run_banyan("long-enough\n", out, sizeof out, "user", "add", "--db", db, "--username",
+	assert_int_not_equal(run_banyan("long-enough-pw\n", out, sizeof out, "user", "add", "--db", db, "--username",
 	                                "admin", "--role", "officer", "--org", "350111-tcj", "--password-stdin", NULL),
 	                     0); /* taken */
 	assert_int_equal(count("SELECT count(*) FROM users"), users);
 	assert_int_equal(count("SELECT count(*) FROM audit_log"), audit);
 	/* The same command with good values works. */
-	assert_int_equal(run_banyan("long-enough\n", out, sizeof out, "user", "add", "--db", db, "--username", "li.na",
-	                            "--role", "officer", "--org", "350111-tcj", "--password-stdin", NULL),
+	assert_int_equal(run_banyan("long-enough-pw\n", out, sizeof out, "user", "add", "--db", db, "--username",
+	                            "li.na", "--role", "officer", "--org", "350111-tcj", "--password-stdin", NULL),
 	                 0);
 	assert_int_equal(count("SELECT count(*) FROM users u JOIN orgs o ON o.id = u.org_id"
 	                       " WHERE u.username = 'li.na' AND u.role = 'officer' AND o.code = '350111-tcj'"),
@@ -244,7 +264,7 @@ static void test_user_list_shows_user(void **state)
 {
 	(void)state;
 	char line[512];
-	assert_int_equal(run_banyan("long-enough\n", out, sizeof out, "user", "add", "--db", s.db, "--username",
+	assert_int_equal(run_banyan("long-enough-pw\n", out, sizeof out, "user", "add", "--db", s.db, "--username",
 	                            "li.na", "--name", "李娜", "--role", "officer", "--org", "350111-tcj",
 	                            "--password-stdin", NULL),
 	                 0);
@@ -598,16 +618,19 @@ static void *slow_login_run(void *arg)
 	return NULL;
 }
 
-/* A login is being verified (a full-strength hash takes about a second) when
-** SIGTERM comes: it still gets its answer, and the server then exits 0. */
+/* A login is being verified against a hash made at libsodium's moderate
+** limits (about half a second) when SIGTERM comes: it still gets its answer,
+** and the server then exits 0. */
 static void test_sigterm_lets_request_in_flight_finish(void **state)
 {
 	(void)state;
-	const char *mode = getenv("BANYAN_PWHASH");
-	unsetenv("BANYAN_PWHASH");
 	add_user(&s, "slow.login", "officer", "350111-tcj");
-	if (mode)
-		setenv("BANYAN_PWHASH", mode, 1);
+	char slow[crypto_pwhash_STRBYTES], sql[300];
+	assert_int_equal(crypto_pwhash_str(slow, "slow.login-password", strlen("slow.login-password"),
+	                                   crypto_pwhash_OPSLIMIT_MODERATE, crypto_pwhash_MEMLIMIT_MODERATE),
+	                 0);
+	snprintf(sql, sizeof sql, "UPDATE users SET password_hash = '%s' WHERE username = 'slow.login'", slow);
+	db_run_sql(&s, sql);
 	server_start_process(&s, NULL);
 	struct slow_login j = {.port = s.port};
 	pthread_t t;
@@ -656,7 +679,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_org_import_bad_line_adds_nothing, prepared, down),
 	    cmocka_unit_test_setup_teardown(test_org_import_names_line_after_blank_line, prepared, down),
 	    cmocka_unit_test_setup_teardown(test_check_finds_tampering, prepared, down),
-	    cmocka_unit_test_setup_teardown(test_backup_while_serving, serving, down),
+	    cmocka_unit_test_setup_teardown(test_backup_while_serving, serving_logins_unlimited, down),
 	    cmocka_unit_test_setup_teardown(test_backup_refuses_existing_target, prepared, down),
 	    cmocka_unit_test_setup_teardown(test_sigterm_when_idle_exits_0, serving, down),
 	    cmocka_unit_test_setup_teardown(test_sigterm_lets_request_in_flight_finish, prepared, down),

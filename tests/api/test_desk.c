@@ -22,7 +22,7 @@
 #include "client.h"
 
 static struct test_server server;
-static struct client admin, officer, bureau, leader, firm, outsider;
+static struct client admin, officer, bureau, leader, firm, outsider, ja_admin, cl_leader;
 static long long enterprise;
 
 static void login_as(struct client *c, const char *username)
@@ -70,6 +70,9 @@ static int setup(void **state)
 	add_user(&server, "ja-leader", "leader", "350111");
 	add_user(&server, "firm", "enterprise", "350111");
 	add_user(&server, "cl-officer", "officer", "350112-tcj");
+	add_user(&server, "ja-admin", "admin", "350111");
+	add_user(&server, "cl-leader", "leader", "350112");
+	add_user(&server, "cl-firm", "enterprise", "350112");
 	setenv("BANYAN_DESK_TICK", "1", 1);
 	server_start_process(&server, NULL);
 	login_as(&admin, "admin");
@@ -78,13 +81,15 @@ static int setup(void **state)
 	login_as(&leader, "ja-leader");
 	login_as(&firm, "firm");
 	login_as(&outsider, "cl-officer");
+	login_as(&ja_admin, "ja-admin");
+	login_as(&cl_leader, "cl-leader");
 	return 0;
 }
 
 static int teardown(void **state)
 {
 	(void)state;
-	struct client *all[] = {&admin, &officer, &bureau, &leader, &firm, &outsider};
+	struct client *all[] = {&admin, &officer, &bureau, &leader, &firm, &outsider, &ja_admin, &cl_leader};
 	for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
 		client_free(all[i]);
 	server_down(&server);
@@ -113,6 +118,10 @@ static void test_register_enterprise(void **state)
 	char path[64];
 	snprintf(path, sizeof path, "/api/v1/enterprises/%lld/accounts", enterprise);
 	assert_int_equal(post(&admin, path, NULL, NULL, "{\"username\":\"firm\"}"), 200);
+	/* A district links accounts of its own: 长乐's enterprise account is not 晋安's to give. */
+	assert_int_equal(post(&ja_admin, path, NULL, status, "{\"username\":\"cl-firm\"}"), 403);
+	assert_string_equal(status, "out_of_scope");
+	assert_int_equal(db_count(&server, "SELECT count(*) FROM enterprise_users"), 1);
 }
 
 static long long raise(struct client *c, const char *category, const char *title)
@@ -211,6 +220,40 @@ static void test_hand_over_keeps_the_history(void **state)
 	response_free(&r);
 	/* The old department no longer sees it, let alone acts on it. */
 	assert_int_equal(act(&bureau, id, status, "{\"action\":\"accept\"}"), 404);
+}
+
+/*
+** A district hands a problem only to departments on its own branch: 晋安's
+** administrator cannot push a 晋安 enterprise's problem to 长乐's bureau (403,
+** nothing changes, 长乐 still cannot read it); the city can, being above both.
+*/
+static void test_hand_over_stays_in_scope(void **state)
+{
+	(void)state;
+	char status[32], path[96];
+	long long id = raise(&officer, "labour", "用工缺口,拟跨区调剂");
+	snprintf(path, sizeof path, "/api/v1/problems/%lld/route", id);
+	const char *const to_changle = "{\"department\":\"350112-fgj\",\"reason\":\"转长乐\"}";
+	assert_int_equal(post(&ja_admin, path, NULL, status, "%s", to_changle), 403);
+	assert_string_equal(status, "out_of_scope");
+	assert_int_equal(post(&leader, path, NULL, status, "{\"department\":\"350100-fgw\",\"reason\":\"转市级\"}"),
+	                 403); /* the city's departments are the city's to route to */
+	struct response r;
+	get_problem(&cl_leader, id, &r);
+	assert_int_equal(r.status, 404);
+	response_free(&r);
+	get_problem(&ja_admin, id, &r);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(r.json, "department"), "code")),
+	                    "350111-rsj");
+	assert_int_equal(json_array_size(json_object_get(r.json, "events")), 1);
+	response_free(&r);
+	/* Within 晋安 the district routes freely; the city reaches every branch. */
+	assert_int_equal(post(&ja_admin, path, NULL, status, "{\"department\":\"350111-fgj\",\"reason\":\"发改牵头\"}"),
+	                 200);
+	assert_int_equal(post(&admin, path, NULL, status, "%s", to_changle), 200);
+	get_problem(&cl_leader, id, &r);
+	assert_int_equal(r.status, 200);
+	response_free(&r);
 }
 
 static void test_late_problems_escalate_by_themselves(void **state)
@@ -404,6 +447,7 @@ int main(void)
 	    cmocka_unit_test(test_attachments),
 	    cmocka_unit_test(test_statistics),
 	    cmocka_unit_test(test_snapshot_matches_live),
+	    cmocka_unit_test(test_hand_over_stays_in_scope), /* last: it adds to the statistics */
 	};
 	int failed = cmocka_run_group_tests(tests, setup, teardown);
 	curl_global_cleanup();

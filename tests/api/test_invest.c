@@ -457,6 +457,12 @@ static void test_visits_and_problems(void **state)
 	(void)state;
 	char code[48];
 	struct response r;
+	/* The one-to-one officer serves the enterprise's branch: 长乐's would not even see it. */
+	assert_int_equal(client_statusf(&officer, "POST", "/api/v1/invest/key-enterprises", code,
+	                                "{\"enterprise\":%lld,\"officer\":\"cl-officer\",\"every_days\":14}", enterprise),
+	                 403);
+	assert_string_equal(code, "out_of_scope");
+	assert_int_equal(db_count(&server, "SELECT count(*) FROM key_enterprises"), 0);
 	assert_int_equal(client_statusf(&officer, "POST", "/api/v1/invest/key-enterprises", code,
 	                           "{\"enterprise\":%lld,\"officer\":\"ja-officer\",\"every_days\":14}", enterprise),
 	                 200);
@@ -518,6 +524,93 @@ static void test_statistics(void **state)
 	response_free(&r);
 }
 
+/*
+** Linkage crosses districts, but each side acts only for itself: a district
+** reads the city's leads and does not share, offer or move them (the city's
+** side does); an offer to the city is answered by the city, not by a
+** district below it; a lead's new investor belongs to the lead's district.
+*/
+static void test_linkage_stays_with_its_owners(void **state)
+{
+	(void)state;
+	char code[48], path[96];
+	struct response r;
+	assert_int_equal(client_callf(&admin, &r, "POST", "/api/v1/invest/leads",
+	                              "{\"title\":\"市级储备项目\",\"source\":\"市招商会\",\"industry\":\"新能源\","
+	                              "\"investment_wan\":100000,\"enterprise\":%lld,\"owner\":\"350100\"}",
+	                              enterprise),
+	                 201);
+	long long city_lead = json_integer_value(json_object_get(r.json, "id"));
+	response_free(&r);
+	/* A lead's officer is one of its owner's side: 长乐's officer does not follow 晋安's lead. */
+	assert_int_equal(client_statusf(&officer, "POST", "/api/v1/invest/leads", code,
+	                                "{\"title\":\"跨区专员\",\"source\":\"展会\",\"industry\":\"商务\","
+	                                "\"investment_wan\":1,\"enterprise\":%lld,\"officer\":\"cl-officer\"}",
+	                                enterprise),
+	                 403);
+	assert_string_equal(code, "out_of_scope");
+	snprintf(path, sizeof path, "/api/v1/invest/leads/%lld", city_lead);
+	assert_int_equal(client_callf(&officer, &r, "GET", path, NULL), 200); /* on 晋安's branch: read */
+	assert_false(json_is_true(json_object_get(r.json, "owned")));
+	response_free(&r);
+	snprintf(path, sizeof path, "/api/v1/invest/leads/%lld/transfers", city_lead);
+	assert_int_equal(client_statusf(&officer, "POST", path, code, "{\"to\":[\"350112\"],\"reason\":\"转长乐\"}"), 403);
+	assert_string_equal(code, "lead_not_yours");
+	snprintf(path, sizeof path, "/api/v1/invest/leads/%lld/shares", city_lead);
+	assert_int_equal(client_statusf(&officer, "POST", path, code, "{\"org\":\"350112\"}"), 403);
+	snprintf(path, sizeof path, "/api/v1/invest/leads/%lld/stage", city_lead);
+	assert_int_equal(client_statusf(&officer, "POST", path, code, "{\"stage\":\"dropped\",\"reason\":\"x\"}"), 403);
+	char sql[160];
+	snprintf(sql, sizeof sql,
+	         "SELECT count(*) FROM leads WHERE id = %lld AND stage = 'lead' AND owner_org_id = (SELECT id FROM orgs"
+	         " WHERE code = '350100')",
+	         city_lead);
+	assert_int_equal(db_count(&server, sql), 1);
+	assert_int_equal(db_count(&server, "SELECT count(*) FROM lead_transfers t JOIN leads l ON l.id = t.lead_id"
+	                                   " WHERE l.title = '市级储备项目'"),
+	                 0);
+
+	/* 晋安 offers a lead of its own to the city: 长乐, below the city, neither sees the offer nor takes it. */
+	assert_int_equal(client_callf(&officer, &r, "POST", "/api/v1/invest/leads",
+	                              "{\"title\":\"总部经济项目\",\"source\":\"展会\",\"industry\":\"商务\","
+	                              "\"investment_wan\":50000,\"enterprise\":%lld}",
+	                              enterprise),
+	                 201);
+	long long ja_lead = json_integer_value(json_object_get(r.json, "id"));
+	response_free(&r);
+	snprintf(path, sizeof path, "/api/v1/invest/leads/%lld/transfers", ja_lead);
+	assert_int_equal(client_callf(&officer, &r, "POST", path, "{\"to\":[\"350100\"],\"reason\":\"市级统筹\"}"), 201);
+	long long transfer = json_integer_value(json_object_get(r.json, "id"));
+	response_free(&r);
+	assert_int_equal(client_callf(&cl_officer, &r, "GET", "/api/v1/invest/transfers", NULL), 200);
+	size_t i;
+	json_t *o;
+	json_array_foreach(json_object_get(r.json, "items"), i, o)
+	    assert_int_not_equal(json_integer_value(json_object_get(o, "id")), transfer);
+	response_free(&r);
+	snprintf(path, sizeof path, "/api/v1/invest/transfers/%lld/accept", transfer);
+	assert_int_equal(client_statusf(&cl_officer, "POST", path, code, "{}"), 403);
+	assert_string_equal(code, "not_offered_to_you");
+	snprintf(path, sizeof path, "/api/v1/invest/transfers/%lld/decline", transfer);
+	assert_int_equal(client_statusf(&mw_officer, "POST", path, code, "{}"), 403);
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM lead_transfers WHERE id = %lld AND status = 'offered'", transfer);
+	assert_int_equal(db_count(&server, sql), 1);
+	snprintf(path, sizeof path, "/api/v1/invest/transfers/%lld/accept", transfer);
+	assert_int_equal(client_statusf(&admin, "POST", path, code, "{}"), 200); /* the city takes what is offered to it */
+	snprintf(sql, sizeof sql,
+	         "SELECT count(*) FROM leads WHERE id = %lld AND owner_org_id = (SELECT id FROM orgs WHERE code = '350100')",
+	         ja_lead);
+	assert_int_equal(db_count(&server, sql), 1);
+
+	/* A new investor registered with a bureau's lead is an enterprise of the district, not of the bureau. */
+	assert_int_equal(client_statusf(&officer, "POST", "/api/v1/invest/leads", code, new_lead, "福州链接科技有限公司",
+	                                "91350111MA2AB0140P", ""),
+	                 201);
+	assert_int_equal(db_count(&server, "SELECT count(*) FROM enterprises e JOIN orgs o ON o.id = e.org_id"
+	                                   " WHERE e.credit_code = '91350111MA2AB0140P' AND o.code = '350111'"),
+	                 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -528,6 +621,7 @@ int main(void)
 	    cmocka_unit_test(test_signed_lead_becomes_project),
 	    cmocka_unit_test(test_visits_and_problems),
 	    cmocka_unit_test(test_statistics),
+	    cmocka_unit_test(test_linkage_stays_with_its_owners), /* last: it adds leads */
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

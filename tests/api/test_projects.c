@@ -123,7 +123,29 @@ static void test_register(void **state)
 	assert_string_equal(code, "invalid_date");
 	snprintf(body, sizeof body, project_body, CODE, enterprise, "120000", "2020-09-01");
 	assert_int_equal(client_statusf(&outsider, "POST", "/api/v1/projects", code, "%s", body), 403); /* 长乐's officer, 晋安's firm */
+	/* Naming its own district does not let 长乐 take 晋安's enterprise (nor learn of it). */
+	assert_int_equal(client_statusf(&outsider, "POST", "/api/v1/projects", code,
+	                                "{\"code\":\"2020-350112-39-03-000001\",\"name\":\"长乐新材料产业园\",\"enterprise\":%lld,"
+	                                "\"district\":\"350112\",\"industry\":\"新材料\",\"investment_wan\":1000,"
+	                                "\"level\":\"ordinary\"}",
+	                                enterprise),
+	                 403);
+	assert_string_equal(code, "out_of_scope");
 	assert_int_equal(client_statusf(&agent, "POST", "/api/v1/projects", code, "{\"code\":"), 400);
+	/* The code's division: a real one, and this project's (晋安 350111, 福州 350100; 福建 350000 if provincial). */
+	snprintf(body, sizeof body, project_body, "2020-359999-39-03-000001", enterprise, "120000", "2020-09-01");
+	assert_int_equal(client_statusf(&agent, "POST", "/api/v1/projects", code, "%s", body), 422);
+	assert_string_equal(code, "unknown_division");
+	snprintf(body, sizeof body, project_body, "2020-350112-39-03-000001", enterprise, "120000", "2020-09-01");
+	assert_int_equal(client_callf(&agent, &r, "POST", "/api/v1/projects", "%s", body), 422);
+	assert_string_equal(error_code(&r), "division_mismatch");
+	assert_string_equal(json_string_value(json_object_get(json_object_get(r.json, "error"), "field")), "code");
+	assert_non_null(strstr(json_string_value(json_object_get(json_object_get(r.json, "error"), "message")), "长乐区"));
+	response_free(&r);
+	snprintf(body, sizeof body, project_body, "2020-350000-39-03-000001", enterprise, "120000", "2020-09-01");
+	assert_int_equal(client_statusf(&agent, "POST", "/api/v1/projects", code, "%s", body), 422); /* municipal */
+	assert_string_equal(code, "division_mismatch");
+	snprintf(body, sizeof body, project_body, CODE, enterprise, "120000", "2020-09-01");
 	assert_int_equal(db_count(&server, "SELECT count(*) FROM projects"), 0);
 
 	assert_int_equal(client_callf(&agent, &r, "POST", "/api/v1/projects", "%s", body), 201);
@@ -598,6 +620,34 @@ static void test_totals_agree_with_counting(void **state)
 	response_free(&r);
 }
 
+/*
+** A name that begins with a tab or a carriage return is a formula to a
+** spreadsheet as much as one that begins with = + - @ (OWASP: CSV injection):
+** the CSV export writes each such cell with a leading apostrophe.
+*/
+static void test_csv_export_neutralises_formulas(void **state)
+{
+	(void)state;
+	static const char body[] = "{\"code\":\"%s\",\"name\":\"%s\",\"enterprise\":%lld,\"industry\":\"新材料\","
+	                           "\"investment_wan\":1,\"level\":\"ordinary\",\"created_on\":\"2020-09-01\"}";
+	assert_int_equal(client_statusf(&agent, "POST", "/api/v1/projects", NULL, body, "2020-350111-39-03-000003",
+	                                "\\t=1+2", enterprise),
+	                 201);
+	assert_int_equal(client_statusf(&agent, "POST", "/api/v1/projects", NULL, body, "2020-350111-39-03-000004",
+	                                "\\r@SUM(1)", enterprise),
+	                 201);
+	assert_int_equal(client_statusf(&agent, "POST", "/api/v1/projects", NULL, body, "2020-350111-39-03-000005",
+	                                "-3+4", enterprise),
+	                 201);
+	struct response r;
+	assert_int_equal(client_callf(&admin, &r, "GET", "/api/v1/projects/export?format=csv", NULL), 200);
+	assert_non_null(strstr(r.body, "2020-350111-39-03-000003,'\t=1+2,"));
+	assert_non_null(strstr(r.body, "2020-350111-39-03-000004,\"'\r@SUM(1)\","));
+	assert_non_null(strstr(r.body, "2020-350111-39-03-000005,'-3+4,"));
+	assert_null(strstr(r.body, ",\t=")); /* no cell starts with the tab itself */
+	response_free(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -613,6 +663,7 @@ int main(void)
 	    cmocka_unit_test(test_replan_keeps_history),
 	    cmocka_unit_test(test_lights_follow_the_clock),
 	    cmocka_unit_test(test_totals_agree_with_counting),
+	    cmocka_unit_test(test_csv_export_neutralises_formulas),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

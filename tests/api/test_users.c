@@ -56,7 +56,7 @@ static long long create_user(struct client *as, const char *username, const char
 {
 	struct response r;
 	json_t *body = json_pack("{s:s, s:s, s:s, s:s, s:s}", "username", username, "display_name", "测试用户", "role",
-	                         role, "org", org, "password", "long-enough");
+	                         role, "org", org, "password", "long-enough-pw");
 	char *text = json_dumps(body, 0);
 	client_request(as, &r, "POST", "/api/v1/users", text, NULL, NULL);
 	if (r.status != expect_status)
@@ -92,7 +92,7 @@ static void test_create_and_read_back(void **state)
 	/* The new user can log in with the password given. */
 	struct client c;
 	client_init(&c, &server);
-	assert_int_equal(client_login(&c, "chen.jing", "long-enough"), 200);
+	assert_int_equal(client_login(&c, "chen.jing", "long-enough-pw"), 200);
 	client_free(&c);
 	assert_int_equal(
 	    db_count(&server, "SELECT count(*) FROM audit_log WHERE action = 'user.create' AND actor = 'admin'"), 1);
@@ -163,7 +163,7 @@ static void test_disable_ends_sessions_and_logins(void **state)
 	struct client c;
 	struct response r;
 	client_init(&c, &server);
-	assert_int_equal(client_login(&c, "leaving.soon", "long-enough"), 200);
+	assert_int_equal(client_login(&c, "leaving.soon", "long-enough-pw"), 200);
 	/* 三员分立: the security administrator disables accounts, the system administrator does not. */
 	request_json(&admin, &r, "PATCH", "/api/v1/users/%lld", id, "{\"disabled\":true}");
 	assert_int_equal(r.status, 403);
@@ -179,7 +179,7 @@ static void test_disable_ends_sessions_and_logins(void **state)
 	client_request(&c, &r, "GET", "/api/v1/me", NULL, NULL, NULL);
 	assert_int_equal(r.status, 401);
 	response_free(&r);
-	assert_int_equal(client_login(&c, "leaving.soon", "long-enough"), 403);
+	assert_int_equal(client_login(&c, "leaving.soon", "long-enough-pw"), 403);
 	/* The audit record keeps before and after. */
 	assert_int_equal(db_count(&server, "SELECT count(*) FROM audit_log WHERE action = 'user.update'"
 	                                   " AND json_extract(detail, '$.before.disabled') = 0"
@@ -188,7 +188,7 @@ static void test_disable_ends_sessions_and_logins(void **state)
 	request_json(&security, &r, "PATCH", "/api/v1/users/%lld", id, "{\"disabled\":false}");
 	assert_int_equal(r.status, 200);
 	response_free(&r);
-	assert_int_equal(client_login(&c, "leaving.soon", "long-enough"), 200);
+	assert_int_equal(client_login(&c, "leaving.soon", "long-enough-pw"), 200);
 	client_free(&c);
 }
 
@@ -246,7 +246,7 @@ static void test_three_administrators_are_separate(void **state)
 	response_free(&r);
 	client_request(&security, &r, "POST", "/api/v1/users",
 	               "{\"username\":\"sec.made\",\"display_name\":\"某\",\"role\":\"officer\",\"org\":\"350100\","
-	               "\"password\":\"long-enough\"}",
+	               "\"password\":\"long-enough-pw\"}",
 	               NULL, NULL);
 	assert_int_equal(r.status, 403);
 	response_free(&r);
@@ -279,7 +279,7 @@ static void test_password_reset_and_change(void **state)
 	struct response r;
 	client_init(&c, &server);
 	client_init(&other, &server);
-	assert_int_equal(client_login(&other, "forgetful", "long-enough"), 200);
+	assert_int_equal(client_login(&other, "forgetful", "long-enough-pw"), 200);
 	request_json(&admin, &r, "POST", "/api/v1/users/%lld/password", id, "{\"password\":\"brand-new-pass\"}");
 	assert_int_equal(r.status, 403); /* resetting passwords is the security administrator's */
 	response_free(&r);
@@ -289,7 +289,7 @@ static void test_password_reset_and_change(void **state)
 	client_request(&other, &r, "GET", "/api/v1/me", NULL, NULL, NULL);
 	assert_int_equal(r.status, 401); /* the reset ended the old session */
 	response_free(&r);
-	assert_int_equal(client_login(&c, "forgetful", "long-enough"), 401);
+	assert_int_equal(client_login(&c, "forgetful", "long-enough-pw"), 401);
 	assert_int_equal(client_login(&c, "forgetful", "brand-new-pass"), 200);
 	assert_int_equal(client_login(&other, "forgetful", "brand-new-pass"), 200);
 
@@ -312,6 +312,60 @@ static void test_password_reset_and_change(void **state)
 	assert_int_equal(client_login(&other, "forgetful", "mine-only-now"), 200);
 	client_free(&c);
 	client_free(&other);
+}
+
+/*
+** New passwords (creation, reset, change): at least 12 characters, counted as
+** characters, and not one of the 10,000 most common in any case; refused with
+** 422 weak_password naming the field, the message in Chinese first, and
+** nothing changed.
+*/
+static void test_new_passwords_follow_the_rule(void **state)
+{
+	(void)state;
+	struct response r;
+	const char *refused[] = {"elevenchars", "qwerty123456", "QWERTY123456", "1Qaz2Wsx3Edc"};
+	long long users = db_count(&server, "SELECT count(*) FROM users");
+	for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+		json_t *body = json_pack("{s:s, s:s, s:s, s:s, s:s}", "username", "rule.check", "display_name", "测试",
+		                         "role", "officer", "org", "350111", "password", refused[i]);
+		char *text = json_dumps(body, 0);
+		client_request(&admin, &r, "POST", "/api/v1/users", text, NULL, NULL);
+		assert_int_equal(r.status, 422);
+		assert_string_equal(error_code(&r), "weak_password");
+		json_t *error = json_object_get(r.json, "error");
+		assert_string_equal(json_string_value(json_object_get(error, "field")), "password");
+		const char *message = json_string_value(json_object_get(error, "message"));
+		assert_non_null(strstr(message, i == 0 ? "至少 12 个字符" : "最常见的密码"));
+		assert_true((unsigned char)message[0] >= 0x80); /* Chinese first */
+		response_free(&r);
+		free(text);
+		json_decref(body);
+	}
+	assert_int_equal(db_count(&server, "SELECT count(*) FROM users"), users);
+	/* Twelve characters of any kind will do: twelve Chinese characters are 36 bytes, eleven are too few.
+	** (Resetting passwords is the security administrator's.) */
+	long long id = create_user(&admin, "rule.ok", "officer", "350111", 201);
+	request_json(&security, &r, "POST", "/api/v1/users/%lld/password", id,
+	             "{\"password\":\"福州榕城经济服务平台好\"}");
+	assert_int_equal(r.status, 422);
+	assert_string_equal(error_code(&r), "weak_password");
+	response_free(&r);
+	request_json(&security, &r, "POST", "/api/v1/users/%lld/password", id,
+	             "{\"password\":\"福州市榕城经济服务平台好\"}");
+	assert_int_equal(r.status, 200);
+	response_free(&r);
+	struct client c;
+	client_init(&c, &server);
+	assert_int_equal(client_login(&c, "rule.ok", "福州市榕城经济服务平台好"), 200);
+	client_request(&c, &r, "PUT", "/api/v1/me/password",
+	               "{\"old_password\":\"福州市榕城经济服务平台好\",\"new_password\":\"123456Qwerty\"}", NULL, NULL);
+	assert_int_equal(r.status, 422);
+	assert_string_equal(error_code(&r), "weak_password");
+	assert_string_equal(json_string_value(json_object_get(json_object_get(r.json, "error"), "field")),
+	                    "new_password");
+	response_free(&r);
+	client_free(&c);
 }
 
 static void test_pages_cover_every_user_once(void **state)
@@ -454,6 +508,7 @@ int main(void)
 	    cmocka_unit_test(test_admin_cannot_lock_themselves_out),
 	    cmocka_unit_test(test_three_administrators_are_separate),
 	    cmocka_unit_test(test_password_reset_and_change),
+	    cmocka_unit_test(test_new_passwords_follow_the_rule),
 	    cmocka_unit_test(test_pages_cover_every_user_once),
 	    cmocka_unit_test(test_audit_filters),
 	    cmocka_unit_test(test_audit_exports_and_daily_counts),

@@ -93,7 +93,7 @@ static int setup(void **state)
 	           "\"allocations\":{\"%s\":3,\"%s\":2}}",
 	           round_open, alipay.key_id, unionpay.key_id);
 	kind_retail = create("/api/v1/vouchers/kinds",
-	                     "{\"round\":%lld,\"name\":\"零售券\",\"face_fen\":1000,\"threshold_fen\":0,\"stock\":10,"
+	                     "{\"round\":%lld,\"name\":\"零售券\",\"face_fen\":1000,\"threshold_fen\":0,\"no_threshold\":true,\"stock\":10,"
 	                     "\"validity_days\":7,\"per_person_limit\":1,\"categories\":[\"retail\"]}",
 	                     round_open);
 	kind_car =
@@ -334,7 +334,7 @@ static void test_concurrent_claims_never_oversell(void **state)
 {
 	(void)state;
 	long long kind = create("/api/v1/vouchers/kinds",
-	                        "{\"round\":%lld,\"name\":\"抢购券\",\"face_fen\":500,\"threshold_fen\":0,\"stock\":40,"
+	                        "{\"round\":%lld,\"name\":\"抢购券\",\"face_fen\":500,\"threshold_fen\":0,\"no_threshold\":true,\"stock\":40,"
 	                        "\"validity_days\":1,\"per_person_limit\":2,\"categories\":[\"retail\"]}",
 	                        round_open);
 	enum { THREADS = 8 };
@@ -501,7 +501,7 @@ static void test_campaign_list_and_admin_refusals(void **state)
 	response_free(&r);
 	client_request(
 	    &admin, &r, "POST", "/api/v1/vouchers/kinds",
-	    "{\"round\":1,\"name\":\"x\",\"face_fen\":100,\"threshold_fen\":0,\"stock\":10,\"validity_days\":1,"
+	    "{\"round\":1,\"name\":\"x\",\"face_fen\":100,\"threshold_fen\":0,\"no_threshold\":true,\"stock\":10,\"validity_days\":1,"
 	    "\"per_person_limit\":1,\"categories\":[\"retail\"],\"allocations\":{\"bk_nope\":10}}",
 	    NULL, NULL);
 	assert_int_equal(r.status, 422);
@@ -616,7 +616,7 @@ static void test_live_counters_over_sse(void **state)
 {
 	(void)state;
 	kind_live = create("/api/v1/vouchers/kinds",
-	                   "{\"round\":%lld,\"name\":\"直播券\",\"face_fen\":100,\"threshold_fen\":0,\"stock\":9,"
+	                   "{\"round\":%lld,\"name\":\"直播券\",\"face_fen\":100,\"threshold_fen\":0,\"no_threshold\":true,\"stock\":9,"
 	                   "\"validity_days\":1,\"per_person_limit\":1,\"categories\":[\"retail\"]}",
 	                   round_open);
 	struct stream st = {.len = 0};
@@ -719,6 +719,60 @@ static void test_carry_over(void **state)
 	response_free(&r);
 }
 
+/*
+** 满减: a kind's face value is below its threshold (满100减20), unless the kind
+** is declared 无门槛 (no_threshold), whose threshold is 0 or left out.
+*/
+static void test_kind_face_below_threshold(void **state)
+{
+	(void)state;
+	static const char kind[] = "{\"round\":%lld,\"name\":\"%s\",\"face_fen\":%d%s,\"stock\":5,\"validity_days\":7,"
+	                           "\"per_person_limit\":1,\"categories\":[\"retail\"]}";
+	long long kinds = count("SELECT count(*) FROM voucher_kinds");
+	static const struct {
+		int face;
+		const char *rest, *field;
+	} refused[] = {
+	    {2000, ",\"threshold_fen\":1000", "face_fen"},                         /* 满10减20 */
+	    {2000, ",\"threshold_fen\":2000", "face_fen"},                         /* 满20减20: free goods */
+	    {1000, ",\"threshold_fen\":0", "face_fen"},                            /* no threshold, not declared */
+	    {1000, "", "threshold_fen"},                                           /* neither */
+	    {1000, ",\"threshold_fen\":5000,\"no_threshold\":true", "threshold_fen"}, /* 无门槛 with a threshold */
+	    {1000, ",\"no_threshold\":1", "no_threshold"},
+	};
+	for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+		struct response r;
+		assert_int_equal(client_callf(&admin, &r, "POST", "/api/v1/vouchers/kinds", kind, round_open, "错券",
+		                              refused[i].face, refused[i].rest),
+		                 422);
+		assert_string_equal(json_string_value(json_object_get(json_object_get(r.json, "error"), "field")),
+		                    refused[i].field);
+		response_free(&r);
+	}
+	assert_int_equal(count("SELECT count(*) FROM voucher_kinds"), kinds);
+	long long free_kind = create("/api/v1/vouchers/kinds", kind, round_open, "无门槛5元券", 500, ",\"no_threshold\":true");
+	long long zero_kind =
+	    create("/api/v1/vouchers/kinds", kind, round_open, "无门槛1元券", 100, ",\"threshold_fen\":0,\"no_threshold\":true");
+	create("/api/v1/vouchers/kinds", kind, round_open, "满30减5", 500, ",\"threshold_fen\":3000,\"no_threshold\":false");
+	struct response r;
+	assert_int_equal(client_callf(&admin, &r, "GET", "/api/v1/vouchers/campaigns", NULL), 200);
+	int seen = 0;
+	size_t i, j, k;
+	json_t *c, *round, *kd;
+	json_array_foreach(json_object_get(r.json, "items"), i, c) json_array_foreach(json_object_get(c, "rounds"), j, round)
+	    json_array_foreach(json_object_get(round, "kinds"), k, kd)
+	{
+		long long id = json_integer_value(json_object_get(kd, "id"));
+		if (id == free_kind || id == zero_kind) {
+			assert_true(json_is_true(json_object_get(kd, "no_threshold")));
+			assert_int_equal(json_integer_value(json_object_get(kd, "threshold_fen")), 0);
+			seen++;
+		}
+	}
+	assert_int_equal(seen, 2);
+	response_free(&r);
+}
+
 int main(void)
 {
 	curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -735,6 +789,7 @@ int main(void)
 	    cmocka_unit_test(test_merchants_channels_and_export),
 	    cmocka_unit_test(test_live_counters_over_sse),
 	    cmocka_unit_test(test_carry_over),
+	    cmocka_unit_test(test_kind_face_below_threshold),
 	};
 	int failed = cmocka_run_group_tests(tests, setup, teardown);
 	curl_global_cleanup();

@@ -62,7 +62,7 @@ test('a bad username is shown beside its field and nothing is saved', async () =
   await page.click('[data-test=user-create]')
   await page.fill('[data-test=new-username]', 'X Y')
   await page.fill('[data-test=new-display-name]', '王伟')
-  await page.fill('[data-test=new-password]', 'long-enough')
+  await page.fill('[data-test=new-password]', 'long-enough-pw')
   await page.click('[data-test=save-user]')
   const fieldError = page.locator('.el-form-item__error').first()
   await fieldError.waitFor()
@@ -84,7 +84,7 @@ test('the administrator creates an officer', async () => {
 test('the officer sees a narrower menu', async () => {
   await page.click('[data-test=logout]')
   await page.waitForURL(/\/login/)
-  await logIn(page, server.url, 'wang.wei', 'long-enough')
+  await logIn(page, server.url, 'wang.wei', 'long-enough-pw')
   await page.waitForURL(`${server.url}/`)
   await page.locator('[data-test=menu-home]').waitFor()
   assert.ok(await page.locator('[data-test=menu-orgs]').isVisible())

@@ -124,6 +124,25 @@ test('the administrator creates a campaign, a round open now and a kind through 
   await page.locator('[data-test=save-kind]').waitFor({ state: 'hidden' })
   assert.equal(sql("SELECT a.stock FROM voucher_allocations a JOIN voucher_kinds k ON k.id = a.kind_id WHERE k.name = '满100减30'"), '20')
   await page.locator('text=满100元减30元').waitFor()
+
+  // 满减 needs the face value below the threshold; a 无门槛 kind says so with its switch.
+  await page.click(`[data-test=kind-create-${ids.round}]`)
+  await page.fill('[data-test=kind-name]', '无门槛10元')
+  for (const [field, value] of [['face', '10'], ['stock', '5']]) {
+    await page.fill(`[data-test=kind-${field}] input`, value)
+    await page.locator(`[data-test=kind-${field}] input`).press('Tab')
+  }
+  await page.click('[data-test=kind-categories]')
+  await page.click('[data-test=category-retail]:visible')
+  await page.click('[data-test=kind-name]')
+  await page.click('[data-test=save-kind]')
+  await page.locator('text=满减券的面额应低于使用门槛').waitFor() // threshold 0, not declared: refused
+  assert.equal(sql("SELECT count(*) FROM voucher_kinds WHERE name = '无门槛10元'"), '0')
+  await page.click('[data-test=kind-no-threshold]')
+  assert.equal(await page.locator('[data-test=kind-threshold]').count(), 0)
+  await page.click('[data-test=save-kind]')
+  await page.locator('[data-test=save-kind]').waitFor({ state: 'hidden' })
+  assert.equal(sql("SELECT threshold_fen || '|' || no_threshold FROM voucher_kinds WHERE name = '无门槛10元'"), '0|1')
   await shot('v04-campaign-created')
 })
 
@@ -180,7 +199,7 @@ test('the statistics page shows what was claimed, redeemed and driven, and expor
   await page.click('[data-test=menu-voucherStats]')
   await waitText('[data-test=stat-redeemed] .value', '2')
   const value = (key) => text(`[data-test=stat-${key}] .value`)
-  assert.equal(await value('issued'), '70') // 50 + 20
+  assert.equal(await value('issued'), '75') // 50 + 20 + 5 (无门槛)
   assert.equal(await value('claimed'), '12')
   assert.equal(await value('subsidy'), '200.00元')
   assert.equal(await value('consumption'), '1,360.00元')

@@ -23,8 +23,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		assert(strlen(s) == 18 && credit_code_check_char(s) == s[17]);
 
 	struct project_code pc;
-	if (project_code_parse(s, &pc) == 0)
+	if (project_code_parse(s, &pc) == 0) {
 		assert(pc.year >= 2000 && pc.year <= 2099 && strlen(pc.division) == 6);
+		/* A known division has a name, and a project in it may carry the code. */
+		const char *name = division_name(pc.division);
+		assert(!name || (*name && project_code_division_fits(pc.division, pc.division, NULL, false)));
+	}
+	/* Any text looks up without harm; only six digits can name a division. */
+	assert(!division_name(s) || (strlen(s) == 6 && strspn(s, "0123456789") == 6));
 
 	int64_t t, t2;
 	char text[32];

@@ -62,19 +62,54 @@ static void test_throttle_blocks_after_limit_then_expires(void **state)
 	(void)state;
 	const int64_t t0 = 1604448000;
 	for (int i = 0; i < LOGIN_MAX_FAILURES - 1; i++) {
-		ratelimit_failure("u:zhang", t0 + i);
+		ratelimit_count("u:zhang", LOGIN_FAILURE_WINDOW, t0 + i);
 		assert_int_equal(ratelimit_blocked("u:zhang", LOGIN_MAX_FAILURES, t0 + i), 0);
 	}
-	ratelimit_failure("u:zhang", t0 + 10);
+	ratelimit_count("u:zhang", LOGIN_FAILURE_WINDOW, t0 + 10);
 	assert_true(ratelimit_blocked("u:zhang", LOGIN_MAX_FAILURES, t0 + 11) > 0);
 	assert_int_equal(ratelimit_blocked("u:li", LOGIN_MAX_FAILURES, t0 + 11), 0);
 	/* The window is counted from the first failure. */
 	assert_int_equal(ratelimit_blocked("u:zhang", LOGIN_MAX_FAILURES, t0 + LOGIN_FAILURE_WINDOW), 0);
-	ratelimit_failure("u:wang", t0);
+	ratelimit_count("u:wang", LOGIN_FAILURE_WINDOW, t0);
 	ratelimit_clear("u:wang");
 	for (int i = 0; i < LOGIN_MAX_FAILURES - 1; i++)
-		ratelimit_failure("u:wang", t0);
+		ratelimit_count("u:wang", LOGIN_FAILURE_WINDOW, t0);
 	assert_int_equal(ratelimit_blocked("u:wang", LOGIN_MAX_FAILURES, t0), 0);
+}
+
+/* Each key keeps the window it was counted with: a minute for successful logins. */
+static void test_throttle_window_is_the_keys_own(void **state)
+{
+	(void)state;
+	const int64_t t0 = 1604448000;
+	for (int i = 0; i < LOGIN_MAX_PER_MINUTE; i++)
+		ratelimit_count("ok:zhang", 60, t0);
+	assert_int_equal(ratelimit_blocked("ok:zhang", LOGIN_MAX_PER_MINUTE, t0 + 20), 40);
+	assert_int_equal(ratelimit_blocked("ok:zhang", LOGIN_MAX_PER_MINUTE, t0 + 60), 0);
+}
+
+/* Refusals are counted while the block lasts and handed over once, after it ends. */
+static void test_refusals_are_summed_once_the_block_ends(void **state)
+{
+	(void)state;
+	const int64_t t0 = 1604448000, until = t0 + LOGIN_FAILURE_WINDOW;
+	for (int i = 0; i < LOGIN_MAX_FAILURES_PER_ADDRESS; i++)
+		ratelimit_count("ip:10.0.0.9", LOGIN_FAILURE_WINDOW, t0);
+	assert_int_equal(ratelimit_refused("ip:10.0.0.9", until, t0 + 1), 1);
+	for (int i = 2; i <= 1000; i++)
+		assert_int_equal(ratelimit_refused("ip:10.0.0.9", until, t0 + 2), i);
+	struct ratelimit_refusals out[4];
+	assert_int_equal(ratelimit_refusals_take(t0 + 3, false, out, 4), 0);
+	assert_int_equal(ratelimit_refusals_take(until, false, out, 4), 1);
+	assert_string_equal(out[0].key, "ip:10.0.0.9");
+	assert_int_equal(out[0].count, 1000);
+	assert_int_equal(out[0].first_at, t0 + 1);
+	assert_int_equal(out[0].last_at, t0 + 2);
+	assert_int_equal(ratelimit_refusals_take(until, true, out, 4), 0);
+	/* At a stop, counts of blocks still running are handed over too. */
+	ratelimit_refused("ip:10.0.0.9", until, t0 + 5);
+	assert_int_equal(ratelimit_refusals_take(t0 + 6, true, out, 4), 1);
+	assert_int_equal(out[0].count, 1);
 }
 
 static void test_random_hex(void **state)
@@ -97,6 +132,8 @@ int main(void)
 	    cmocka_unit_test(test_signature_covers_every_part),
 	    cmocka_unit_test(test_roles_round_trip),
 	    cmocka_unit_test(test_throttle_blocks_after_limit_then_expires),
+	    cmocka_unit_test(test_throttle_window_is_the_keys_own),
+	    cmocka_unit_test(test_refusals_are_summed_once_the_block_ends),
 	    cmocka_unit_test(test_random_hex),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

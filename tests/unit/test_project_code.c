@@ -64,11 +64,47 @@ static void test_rejects(void **state)
 	assert_int_equal(project_code_parse(NULL, &pc), -EINVAL);
 }
 
+/* The divisions are GB/T 2260's, county level and above, all of China's: not a list of Fuzhou's. */
+static void test_divisions_are_real(void **state)
+{
+	(void)state;
+	assert_string_equal(division_name("350111"), "晋安区");
+	assert_string_equal(division_name("350112"), "长乐区"); /* since 2017; 长乐市 was 350182 */
+	assert_string_equal(division_name("350100"), "福州市");
+	assert_string_equal(division_name("350000"), "福建省");
+	assert_string_equal(division_name("110101"), "东城区");
+	assert_string_equal(division_name("650000"), "新疆维吾尔自治区");
+	assert_null(division_name("359999")); /* made up */
+	assert_null(division_name("350182")); /* retired in 2017 */
+	assert_null(division_name("000000"));
+	assert_null(division_name("35011"));
+	assert_null(division_name("3501111"));
+	assert_null(division_name("code,n"));
+	assert_null(division_name(""));
+	assert_null(division_name(NULL));
+}
+
+static void test_division_fits_the_project(void **state)
+{
+	(void)state;
+	assert_true(project_code_division_fits("350111", "350111", "350100", false));  /* its district */
+	assert_true(project_code_division_fits("350100", "350111", "350100", false));  /* its city */
+	assert_false(project_code_division_fits("350000", "350111", "350100", false)); /* the province: only ... */
+	assert_true(project_code_division_fits("350000", "350111", "350100", true));   /* ... for a provincial one */
+	assert_false(project_code_division_fits("350112", "350111", "350100", false)); /* real, another district */
+	assert_false(project_code_division_fits("350112", "350111", "350100", true));
+	assert_false(project_code_division_fits("440000", "350111", "350100", true)); /* another province */
+	assert_false(project_code_division_fits("350200", "350111", "350100", true)); /* another city */
+	assert_false(project_code_division_fits("350111", "350112", NULL, true));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_parse_parts),
 	    cmocka_unit_test(test_rejects),
+	    cmocka_unit_test(test_divisions_are_real),
+	    cmocka_unit_test(test_division_fits_the_project),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
