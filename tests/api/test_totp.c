@@ -4,8 +4,10 @@
 ** with a code; a code is accepted once; a recovery code works once; wrong
 ** codes are throttled like wrong passwords; the role decides who must, an
 ** enrolled user of any role is asked too, and a security administrator's
-** reset makes the user enrol again.  Codes are computed as an authenticator
-** would, from the base32 key the enrolment shows.
+** reset makes the user enrol again; an old password hash is replaced at the
+** password step; the second step sets the cookie --secure-cookies asks for.
+** Codes are computed as an authenticator would, from the base32 key the
+** enrolment shows.
 */
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,6 +19,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+#include <sodium.h>
 
 #include "client.h"
 #include "org/org.h"
@@ -30,6 +34,7 @@ static int setup(void **state)
 	add_user(&server, "lin.leader", "leader", "350100");
 	add_user(&server, "chen.leader", "leader", "350100");
 	add_user(&server, "wu.leader", "leader", "350111");
+	add_user(&server, "old.leader", "leader", "350100");
 	add_user(&server, "ja.officer", "officer", "350111-tcj");
 	add_user(&server, "ja.security", "security", "350111");
 	add_user(&server, "ja.auditor", "auditor", "350111");
@@ -267,6 +272,7 @@ static void test_wrong_codes_are_throttled(void **state)
 	/* Past the limit even the right code waits, and says for how long. */
 	assert_int_equal(second_step(&c, challenge, "code", code_at(&a, step_now() + 1, code), &r), 429);
 	assert_string_equal(error_code(&r), "too_many_attempts");
+	assert_true(has_header(&r, "Retry-After: "));
 	response_free(&r);
 	assert_int_equal(me_status(&c), 401);
 	assert_true(db_count(&server, "SELECT count(*) FROM audit_log WHERE action = 'session.second_factor_failed'"
@@ -395,6 +401,66 @@ static void test_the_shell_manages_the_administrators_accounts(void **state)
 	client_free(&c);
 }
 
+/*
+** A hash made with other limits than the server's is replaced as soon as the
+** password holds, before the second step: users with a second factor are
+** rehashed too, and the new hash still holds.
+*/
+static void test_password_step_rehashes_an_old_hash(void **state)
+{
+	(void)state;
+	char old[crypto_pwhash_STRBYTES], sql[400], challenge[80];
+	assert_int_equal(crypto_pwhash_str_alg(old, "old.leader-password", strlen("old.leader-password"), 3, 1 << 20,
+	                                       crypto_pwhash_ALG_ARGON2ID13),
+	                 0);
+	snprintf(sql, sizeof sql, "UPDATE users SET password_hash = '%s' WHERE username = 'old.leader'", old);
+	db_run_sql(&server, sql);
+	struct client c;
+	struct response r;
+	client_init(&c, &server);
+	challenge_of(&c, "old.leader", challenge, &r);
+	response_free(&r);
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM users WHERE username = 'old.leader' AND password_hash = '%s'",
+	         old);
+	assert_int_equal(db_count(&server, sql), 0);
+	assert_int_equal(db_count(&server, "SELECT count(*) FROM audit_log WHERE action = 'user.password_rehash'"
+	                                   " AND actor = 'old.leader'"),
+	                 1);
+	challenge_of(&c, "old.leader", challenge, &r);
+	response_free(&r);
+	client_free(&c);
+}
+
+/* The second step sets the session cookie as the password login does: under --secure-cookies, Secure and __Host-. */
+static void test_second_step_sets_the_secure_cookie(void **state)
+{
+	(void)state;
+	struct test_server secure;
+	static const char *const args[] = {"--second-factor", "leader", "--secure-cookies", NULL};
+	server_prepare(&secure);
+	add_user(&secure, "he.leader", "leader", "350100");
+	server_start_process(&secure, args);
+	struct client c;
+	struct response r;
+	struct authenticator a;
+	char challenge[80], code[7], line[300];
+	client_init(&c, &secure);
+	challenge_of(&c, "he.leader", challenge, &r);
+	assert_null(strcasestr(r.headers, "\nSet-Cookie:")); /* no session before the code */
+	a.len =
+	    base32_decode(json_string_value(json_object_get(json_object_get(r.json, "enrolment"), "secret")), a.key);
+	response_free(&r);
+	assert_int_equal(second_step(&c, challenge, "code", code_at(&a, step_now(), code), &r), 200);
+	const char *set = strcasestr(r.headers, "\nSet-Cookie: __Host-banyan_session=");
+	assert_non_null(set);
+	snprintf(line, sizeof line, "%.*s", (int)strcspn(set + 1, "\r\n"), set + 1);
+	assert_non_null(strstr(line, "; Secure"));
+	assert_non_null(strstr(line, "; HttpOnly"));
+	response_free(&r);
+	client_free(&c);
+	server_down(&secure);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -404,6 +470,8 @@ int main(void)
 	    cmocka_unit_test(test_role_decides_and_a_reset_means_enrolling_again),
 	    cmocka_unit_test(test_serve_refuses_an_unknown_role),
 	    cmocka_unit_test(test_the_shell_manages_the_administrators_accounts),
+	    cmocka_unit_test(test_password_step_rehashes_an_old_hash),
+	    cmocka_unit_test(test_second_step_sets_the_secure_cookie),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
