@@ -220,7 +220,8 @@ static int login_rehash(struct request *r, const struct login *l)
 	ctx.actor_id = l->user.id;
 	int rc = db_begin(r->db);
 	if (rc == 0)
-		rc = db_run(r->db, "UPDATE users SET password_hash = ? WHERE id = ?", "ti", l->check.new_hash, l->user.id);
+		rc = db_run(r->db, "UPDATE users SET password_hash = ? WHERE id = ?", "ti", l->check.new_hash,
+		            l->user.id);
 	if (rc == 0)
 		rc = audit_append(r->db, &ctx, "user.password_rehash", "user",
 		                  arena_printf(r->arena, "%lld", (long long)l->user.id), l->user.org_path, NULL);
