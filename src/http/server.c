@@ -512,11 +512,12 @@ static void *reaper_run(void *arg)
 ** The console's scripts, styles, fonts and calls all come from this server,
 ** and no page may frame it (clickjacking).  Vite's build has no inline script
 ** and nothing evaluates strings, so script-src is 'self' alone.  style-src
-** needs 'unsafe-inline': Element Plus and ECharts set style attributes on the
-** elements they place (popups, tooltips, table widths), which CSP counts as
-** inline style; styles cannot run script.  img-src takes data: for an
-** image inlined in Element Plus's CSS.  API answers carry it too: harmless,
-** and a JSON answer opened in a tab then runs nothing.
+** needs 'unsafe-inline': ECharts writes its tooltips as HTML with style
+** attributes, which CSP counts as inline style (without it Chromium refuses
+** them when a chart is hovered); Vue and Element Plus set styles through the
+** DOM, which CSP allows.  A style cannot run script.  img-src takes data: for
+** an image inlined in Element Plus's CSS.  API answers carry the policy too:
+** a JSON answer opened in a tab then runs nothing.
 */
 static const char content_security_policy[] =
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
