@@ -138,12 +138,10 @@ static int parse_trusted(int argc, char **argv, struct cidr *ret, size_t *ret_n)
 ** --body-limit   largest request body in bytes, default 1048576 (1 MiB)
 ** --threads      worker threads, default one per core
 ** --quiet        no log line per request
-** --trusted-proxy  a reverse proxy's address range (repeatable, or comma-separated):
-**                only from these is X-Forwarded-For believed; default none
-** --max-connections  open connections in all, default 4000
-** --max-connections-per-address  connections from one address (trusted proxies
-**                excepted), and requests in flight per client behind them, default 256
-** --timeout      seconds a connection may stay idle, default 30
+** --trusted-proxy     reverse proxies' ranges, repeatable or comma-separated: only their X-Forwarded-For is believed
+** --max-connections   open connections in all, default 4000
+** --max-connections-per-address  from one address (not a trusted proxy's), and a forwarded client's requests, default 256
+** --timeout           seconds a connection may stay idle, default 30
 ** --request-deadline  seconds a connection has to send a whole request, default 60
 ** Stops cleanly on SIGINT or SIGTERM: requests in flight finish (up to
 ** 10 s), event streams end, the database is closed.
