@@ -40,6 +40,7 @@ struct addr_count {
 	struct addr_count *next;
 	uint8_t addr[16];
 	unsigned n[2]; /* [CONNECTIONS], [REQUESTS] */
+	bool refusing; /* its connections are being refused (logged once, when it starts) */
 };
 
 /* What the server knows of one TCP connection (libmicrohttpd's socket context). */
@@ -344,6 +345,7 @@ static void counts_release(struct server *s, const uint8_t a[16], int kind)
 		if (memcmp(c->addr, a, 16) != 0)
 			continue;
 		c->n[kind]--;
+		c->refusing &= c->n[CONNECTIONS] >= s->max_per_address;
 		if (!c->n[CONNECTIONS] && !c->n[REQUESTS]) {
 			*p = c->next;
 			free(c);
@@ -370,9 +372,17 @@ static enum MHD_Result accept_policy(void *cls, const struct sockaddr *sa, sockl
 	if (!addr_of(sa, a) || is_trusted(s, a))
 		return MHD_YES;
 	pthread_mutex_lock(&s->edge_lock);
-	const struct addr_count *c = counts_find(s, a, false);
-	bool ok = !c || c->n[CONNECTIONS] < s->max_per_address;
+	struct addr_count *c = counts_find(s, a, false);
+	bool ok = !c || c->n[CONNECTIONS] < s->max_per_address, first = !ok && !c->refusing;
+	if (!ok)
+		c->refusing = true;
 	pthread_mutex_unlock(&s->edge_lock);
+	if (first) {
+		char text[INET6_ADDRSTRLEN];
+		addr_format(a, text);
+		log_info("connections from %s refused: it holds %u (--max-connections-per-address)", text,
+		         s->max_per_address);
+	}
 	return ok ? MHD_YES : MHD_NO;
 }
 

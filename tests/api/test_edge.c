@@ -115,6 +115,18 @@ static void health_within_100ms(const struct test_server *s, const char *from)
 	assert_true(ms <= 100);
 }
 
+/* Does the server's log have a line containing text? */
+static bool log_has(const struct test_server *s, const char *text)
+{
+	char buf[1 << 16];
+	FILE *f = fopen(s->log, "r");
+	size_t got = f ? fread(buf, 1, sizeof buf - 1, f) : 0;
+	if (f)
+		fclose(f);
+	buf[got] = 0;
+	return strstr(buf, text) != NULL;
+}
+
 static void start_with(struct test_server *s, const char *const *args)
 {
 	server_prepare(s);
@@ -278,6 +290,7 @@ static void test_one_address_cannot_take_every_connection(void **state)
 	if (refused < HELD - 22 || refused > HELD - 20)
 		fprintf(stderr, "%d of %d connections refused\n", refused, HELD);
 	assert_true(refused >= HELD - 22 && refused <= HELD - 20);
+	assert_true(log_has(&s, "connections from 127.0.0.2 refused"));
 	/* Another address is served at once; the held connections still work. */
 	health_within_100ms(&s, "127.0.0.1");
 	int kept = 0;
@@ -353,6 +366,7 @@ static void trickle_until_cut(const struct test_server *s, const char *start, in
 	}
 	close_all(fds, n);
 	assert_int_equal(open, 0);
+	assert_true(log_has(s, "connection from 127.0.0.2 cut: no whole request within 2 s"));
 }
 
 static const char *const deadline_args[] = {"--timeout", "2", "--request-deadline", "2", NULL};
