@@ -256,7 +256,7 @@ static int parse_trusted(int argc, char **argv, struct cidr *ret, size_t *ret_n)
 ** --threads      worker threads, default one per core
 ** --quiet        no log line per request
 ** --secure-cookies  the session cookie is Secure and named __Host-banyan_session
-**                (set it when a proxy in front serves the console over TLS)
+**                (implied by --trusted-proxy: the proxy in front serves the console over TLS)
 ** --audit-key    the audit key file (else $BANYAN_AUDIT_KEY, else DB.audit-key
 **                if it exists; see banyan audit keygen): without one the audit
 **                chain is plain SHA-256, with a warning; a keyed log needs it
@@ -314,7 +314,8 @@ int cmd_serve(int argc, char **argv)
 	cfg.threads = (int)n_threads;
 	cfg.trusted = ranges;
 	cfg.quiet = quiet;
-	auth_set_secure_cookies(secure_cookies);
+	/* TLS ends at the proxy (docs/operations.md): behind one, the browser talks HTTPS. */
+	auth_set_secure_cookies(secure_cookies || cfg.n_trusted > 0);
 	log_set_quiet(quiet);
 	if (audit_key_load(audit_key, cfg.db_path) < 0)
 		return 1;

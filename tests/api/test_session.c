@@ -361,11 +361,10 @@ static void test_login_rehashes_an_old_hash(void **state)
 }
 
 /* Under `serve --secure-cookies` the session cookie is Secure and named __Host-; only that name is read. */
-static void test_secure_cookies(void **state)
+/* A server started with args sets and reads only the Secure __Host- cookie. */
+static void expect_secure_cookies(const char *const *args)
 {
-	(void)state;
 	struct test_server secure;
-	const char *const args[] = {"--secure-cookies", NULL};
 	server_prepare(&secure);
 	server_start_process(&secure, args);
 	struct client c, plain;
@@ -405,12 +404,25 @@ static void test_secure_cookies(void **state)
 	client_free(&c);
 	client_free(&plain);
 	server_down(&secure);
+}
 
-	/* Without the option: the plain name, and no Secure (the browser would drop it over plain HTTP). */
+static void test_secure_cookies(void **state)
+{
+	(void)state;
+	const char *const asked[] = {"--secure-cookies", NULL};
+	expect_secure_cookies(asked);
+	/* Behind a trusted proxy TLS ends at the proxy: the cookie is Secure without being asked. */
+	const char *const proxied[] = {"--trusted-proxy", "127.0.0.1/32", NULL};
+	expect_secure_cookies(proxied);
+
+	/* Without either option: the plain name, and no Secure (the browser would drop it over plain HTTP). */
+	struct client c;
+	struct response r;
+	char line[300];
 	client_init(&c, &server);
 	login_request(&c, &r, "zhang.san", "zhang.san-password");
 	assert_int_equal(r.status, 200);
-	set = strcasestr(r.headers, "\nSet-Cookie: banyan_session=");
+	const char *set = strcasestr(r.headers, "\nSet-Cookie: banyan_session=");
 	assert_non_null(set);
 	snprintf(line, sizeof line, "%.*s", (int)strcspn(set + 1, "\r\n"), set + 1);
 	assert_null(strstr(line, "Secure"));
