@@ -8,11 +8,15 @@
 ** thousand open consoles hold no worker thread.  Each subscriber sees only
 ** events whose organisation path lies in its scope.  A subscriber that
 ** falls too far behind is closed; the browser's EventSource reconnects.
+** A user (or an API key) holds at most STREAMS_PER_CALLER streams at once:
+** each holds a connection and a 256 KiB buffer.
 */
+#include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <microhttpd.h>
@@ -20,11 +24,13 @@
 #include "core/log.h"
 #include "http/internal.h"
 
-enum { SUBSCRIBER_BUFFER = 256 * 1024, KEEPALIVE_SECONDS = 15 };
+enum { SUBSCRIBER_BUFFER = 256 * 1024, KEEPALIVE_SECONDS = 15, STREAMS_PER_CALLER = 8 };
 
 struct subscriber {
 	struct subscriber *prev, *next;
 	struct MHD_Connection *conn;
+	int fd;                      /* the connection's socket, to see whether the browser left */
+	int64_t user_id, api_key_id; /* whose stream it is */
 	char *scope; /* org path */
 	char *buf;
 	size_t len;
@@ -124,12 +130,39 @@ static void events_free(void *cls)
 }
 
 /*
+** The live streams of s's caller.  A suspended stream does not notice that
+** its browser went (closed the tab, reloaded) until the next write, up to 15 s
+** later: a stream whose socket the browser has closed (a peek reads the end
+** of the stream, or a reset) is ended now and not counted.  The socket is still
+** open while the subscriber is listed: events_free() unlists it, under lock,
+** before libmicrohttpd closes it.  Hold lock.
+*/
+static int streams_of(const struct subscriber *s)
+{
+	int n = 0;
+	for (struct subscriber *o = subscribers; o; o = o->next) {
+		if (o->user_id != s->user_id || o->api_key_id != s->api_key_id || o->closed)
+			continue;
+		char c;
+		ssize_t peek = o->fd >= 0 ? recv(o->fd, &c, 1, MSG_PEEK | MSG_DONTWAIT) : 1;
+		if (peek == 0 || (peek < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) {
+			o->closed = true;
+			wake(o);
+			continue;
+		}
+		n++;
+	}
+	return n;
+}
+
+/*
 ** ROUTE: GET /api/v1/events
 ** AUTH: admin,leader,officer,agent,department,enterprise,merchant,channel
 ** SUMMARY: 实时事件流(SSE) Live events for the console (Server-Sent Events)
 ** text/event-stream of the events in the caller's scope, e.g.
 ** "voucher.counter"; a comment line every 15 s keeps proxies from closing it.
 ** Not for the security and audit administrators: the events are the business's.
+** At most 8 streams per account at once: 429 too_many_streams beyond.
 */
 void events_get(struct request *r)
 {
@@ -154,22 +187,36 @@ void events_get(struct request *r)
 	/* The first bytes tell the browser the stream is open. */
 	memcpy(s->buf, ": banyan events\nretry: 3000\n\n", 29);
 	s->len = 29;
-	struct MHD_Response *resp =
-	    MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 4096, events_read, s, events_free);
-	if (!resp) {
+	const union MHD_ConnectionInfo *fd = MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+	s->fd = fd ? fd->connect_fd : -1;
+	s->user_id = r->who.user_id;
+	s->api_key_id = r->who.api_key_id;
+	pthread_mutex_lock(&lock);
+	if (streams_of(s) >= STREAMS_PER_CALLER) {
+		pthread_mutex_unlock(&lock);
 		free(s->scope);
 		free(s->buf);
 		free(s);
-		reply_error(r, 503, "busy", NULL, "系统繁忙 (out of memory)");
+		r->retry_after = 5; /* a closed tab's stream is let go at once: the wait is the person's */
+		reply_error(r, 429, "too_many_streams", NULL,
+		            "实时事件流过多:每个账号最多同时打开 %d 个,请关闭多余的页面 "
+		            "(too many live event streams: at most %d per account; close other tabs)",
+		            STREAMS_PER_CALLER, STREAMS_PER_CALLER);
 		return;
 	}
-	pthread_mutex_lock(&lock);
 	s->closed = closing;
 	s->next = subscribers;
 	if (subscribers)
 		subscribers->prev = s;
 	subscribers = s;
 	pthread_mutex_unlock(&lock);
+	struct MHD_Response *resp =
+	    MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 4096, events_read, s, events_free);
+	if (!resp) {
+		events_free(s);
+		reply_error(r, 503, "busy", NULL, "系统繁忙 (out of memory)");
+		return;
+	}
 	MHD_add_response_header(resp, "Content-Type", "text/event-stream; charset=utf-8");
 	MHD_add_response_header(resp, "Cache-Control", "no-cache");
 	MHD_add_response_header(resp, "X-Accel-Buffering", "no");

@@ -183,7 +183,11 @@ bool route_param_id(struct request *r, const char *name, int64_t *ret);
 const char *query_arg(struct request *r, const char *name);
 /* A header, or NULL. */
 const char *request_header(struct request *r, const char *name);
-/* The client's address as text ("127.0.0.1"). */
+/*
+** The client's address as text ("127.0.0.1", "2001:db8::1"): the socket's
+** peer, or when the peer is a trusted proxy (serve --trusted-proxy) the
+** rightmost X-Forwarded-For address that is not itself a trusted proxy.
+*/
 const char *request_ip(struct request *r);
 /* A cookie, or NULL. */
 const char *request_cookie(struct request *r, const char *name);

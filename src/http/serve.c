@@ -199,21 +199,73 @@ int serve_until_signal(const struct server_config *cfg, void (*on_ready)(uint16_
 	return 0;
 }
 
+/* A whole number in [min, max] for option name: 0, or -1 after saying why. */
+static int parse_count(const char *name, const char *text, long min, long max, unsigned *ret)
+{
+	char *end;
+	errno = 0;
+	long v = strtol(text, &end, 10);
+	if (errno || *end || !*text || v < min || v > max) {
+		fprintf(stderr, "banyan serve: --%s must be %ld to %ld\n", name, min, max);
+		return -1;
+	}
+	*ret = (unsigned)v;
+	return 0;
+}
+
+enum { MAX_TRUSTED = 64 };
+
+/*
+** Every --trusted-proxy given (cli_parse() keeps only the last), each a
+** comma-separated list of ranges: 0, or -1 after naming the malformed one.
+*/
+static int parse_trusted(int argc, char **argv, struct cidr *ret, size_t *ret_n)
+{
+	static const char opt[] = "--trusted-proxy";
+	for (int i = 1; i < argc; i++) {
+		const char *list = NULL;
+		if (strcmp(argv[i], opt) == 0 && i + 1 < argc)
+			list = argv[++i];
+		else if (strncmp(argv[i], opt, sizeof opt - 1) == 0 && argv[i][sizeof opt - 1] == '=')
+			list = argv[i] + sizeof opt;
+		for (const char *p = list; p;) {
+			size_t len = strcspn(p, ",");
+			char one[128];
+			snprintf(one, sizeof one, "%.*s", (int)(len < sizeof one ? len : sizeof one - 1), p);
+			if (len >= sizeof one || *ret_n == MAX_TRUSTED || cidr_parse(one, &ret[*ret_n]) < 0) {
+				fprintf(
+				    stderr,
+				    "banyan serve: --trusted-proxy takes address ranges such as 10.0.0.0/8 or fd00::/8 "
+				    "(at most %d); not \"%.*s\"\n",
+				    MAX_TRUSTED, (int)len, p);
+				return -1;
+			}
+			++*ret_n;
+			p = p[len] == ',' ? p + len + 1 : NULL;
+		}
+	}
+	return 0;
+}
+
 /*
 ** COMMAND: serve
-** USAGE: banyan serve [--db PATH] [--listen ADDR:PORT] [--body-limit BYTES] [--threads N] [--quiet] [--secure-cookies] [--audit-key FILE] [--second-factor ROLES]
+** USAGE: banyan serve [--db PATH] [--listen ADDR:PORT] [--body-limit BYTES] [--threads N] [--quiet] [--secure-cookies] [--audit-key FILE] [--trusted-proxy CIDR[,CIDR...]] [--max-connections N] [--max-connections-per-address N] [--timeout SECONDS] [--request-deadline SECONDS] [--second-factor ROLES]
 ** SUMMARY: 启动服务 Serve the API (and console) over HTTP
 ** --listen       address and port, default 127.0.0.1:8080 (port 0: any free port)
 ** --body-limit   largest request body in bytes, default 1048576 (1 MiB)
 ** --threads      worker threads, default one per core
 ** --quiet        no log line per request
 ** --secure-cookies  the session cookie is Secure and named __Host-banyan_session
-**                (set it when a proxy in front serves the console over TLS)
+**                (implied by --trusted-proxy: the proxy in front serves the console over TLS)
 ** --audit-key    the audit key file (else $BANYAN_AUDIT_KEY, else DB.audit-key
 **                if it exists; see banyan audit keygen): without one the audit
 **                chain is plain SHA-256, with a warning; a keyed log needs it
-** --second-factor  roles that must log in with a one-time code (TOTP), comma-separated,
-**                or none; default admin,security,auditor,leader
+** --trusted-proxy     reverse proxies' ranges, repeatable or comma-separated: only their X-Forwarded-For is believed
+** --max-connections   open connections in all, default 4000
+** --max-connections-per-address  from one address (not a trusted proxy's), and a forwarded client's requests, default 256
+** --timeout           seconds a connection may stay idle, default 30
+** --request-deadline  seconds a connection has to send a whole request, default 60
+** --second-factor     roles that must log in with a one-time code (TOTP), comma-separated, or none; default admin,security,auditor,leader
 ** Stops cleanly on SIGINT or SIGTERM: requests in flight finish (up to
 ** 10 s), event streams end, the database is closed.
 */
@@ -222,6 +274,7 @@ int cmd_serve(int argc, char **argv)
 	const char *db_opt = NULL, *listen = "127.0.0.1:8080", *limit = NULL, *threads = NULL, *audit_key = NULL,
 	           *words[1];
 	const char *second_factor = "admin,security,auditor,leader";
+	const char *trusted = NULL, *max_conns = NULL, *per_address = NULL, *timeout = NULL, *deadline = NULL;
 	bool quiet = false, secure_cookies = false;
 	int n;
 	struct cli_opt opts[] = {{"db", &db_opt, NULL},
@@ -231,6 +284,11 @@ int cmd_serve(int argc, char **argv)
 	                         {"quiet", NULL, &quiet},
 	                         {"secure-cookies", NULL, &secure_cookies},
 	                         {"audit-key", &audit_key, NULL},
+	                         {"trusted-proxy", &trusted, NULL},
+	                         {"max-connections", &max_conns, NULL},
+	                         {"max-connections-per-address", &per_address, NULL},
+	                         {"timeout", &timeout, NULL},
+	                         {"request-deadline", &deadline, NULL},
 	                         {"second-factor", &second_factor, NULL},
 	                         {NULL, NULL, NULL}};
 	if (cli_parse(argc, argv, opts, words, 0, &n))
@@ -246,20 +304,25 @@ int cmd_serve(int argc, char **argv)
 		}
 		cfg.body_limit = (size_t)v;
 	}
-	if (threads) {
-		long v = strtol(threads, &end, 10);
-		if (*end || v < 1 || v > 256) {
-			fprintf(stderr, "banyan serve: --threads must be 1 to 256\n");
-			return EXIT_USAGE;
-		}
-		cfg.threads = (int)v;
-	}
+	unsigned n_threads = 0;
+	struct cidr ranges[MAX_TRUSTED];
+	if ((threads && parse_count("threads", threads, 1, 256, &n_threads) < 0) ||
+	    (max_conns && parse_count("max-connections", max_conns, 16, 1000000, &cfg.max_connections) < 0) ||
+	    (per_address &&
+	     parse_count("max-connections-per-address", per_address, 1, 1000000, &cfg.max_per_address) < 0) ||
+	    (timeout && parse_count("timeout", timeout, 1, 86400, &cfg.timeout_s) < 0) ||
+	    (deadline && parse_count("request-deadline", deadline, 1, 86400, &cfg.request_deadline_s) < 0) ||
+	    (trusted && parse_trusted(argc, argv, ranges, &cfg.n_trusted) < 0))
+		return EXIT_USAGE;
+	cfg.threads = (int)n_threads;
+	cfg.trusted = ranges;
 	if (totp_require_roles(second_factor) < 0) {
 		fprintf(stderr, "banyan serve: --second-factor takes roles of people (admin,security,...) or none\n");
 		return EXIT_USAGE;
 	}
 	cfg.quiet = quiet;
-	auth_set_secure_cookies(secure_cookies);
+	/* TLS ends at the proxy (docs/operations.md): behind one, the browser talks HTTPS. */
+	auth_set_secure_cookies(secure_cookies || cfg.n_trusted > 0);
 	log_set_quiet(quiet);
 	if (audit_key_load(audit_key, cfg.db_path) < 0)
 		return 1;

@@ -11,6 +11,7 @@
 #include "http/server.h"
 
 #include <errno.h>
+#include <sys/socket.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
 #include <pthread.h>
@@ -19,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <microhttpd.h>
@@ -31,6 +33,29 @@
 #include "http/internal.h"
 #include "http/router.h"
 
+enum { COUNT_BUCKETS = 1024, CONNECTIONS = 0, REQUESTS = 1 };
+
+/* How many connections one socket address holds, and how many requests one forwarded client has in flight. */
+struct addr_count {
+	struct addr_count *next;
+	uint8_t addr[16];
+	unsigned n[2]; /* [CONNECTIONS], [REQUESTS] */
+	bool refusing; /* its connections are being refused (logged once, when it starts) */
+};
+
+/* What the server knows of one TCP connection (libmicrohttpd's socket context). */
+struct conn_state {
+	struct conn_state *prev, *next;
+	uint8_t addr[16];
+	int fd;
+	bool trusted;                  /* the peer is a trusted proxy: not counted against its address */
+	bool counted;                  /* counted in its address's CONNECTIONS */
+	bool cut;                      /* shut down by the deadline */
+	bool client_counted;           /* its request counted in client's REQUESTS */
+	uint8_t client[16];            /* the forwarded client of its request */
+	_Atomic int64_t reading_since; /* monotonic us since it has been waiting for a whole request; 0: not */
+};
+
 struct server {
 	struct MHD_Daemon *daemon;
 	char *db_path;
@@ -41,6 +66,16 @@ struct server {
 	pthread_mutex_t conns_lock;
 	struct db **conns;
 	size_t n_conns, cap_conns;
+	struct cidr *trusted;
+	size_t n_trusted;
+	unsigned max_per_address, request_deadline_s;
+	/* edge_lock guards the counts, the connection list and stopping; reaper_wake ends the reaper's wait. */
+	pthread_mutex_t edge_lock;
+	pthread_cond_t reaper_wake;
+	pthread_t reaper;
+	bool reaper_started, stopping;
+	struct addr_count *counts[COUNT_BUCKETS];
+	struct conn_state *connections;
 };
 
 /* The worker thread's database connection, opened on its first request. */
@@ -130,7 +165,374 @@ static void arena_give_back(struct arena *a)
 	}
 }
 
+/* ---- the network edge: addresses, trusted proxies, limits, deadline ----- */
+
+static const uint8_t v4_mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+
+/* An address as 16 bytes (IPv4 mapped into IPv6), or false for another family. */
+static bool addr_of(const struct sockaddr *sa, uint8_t out[16])
+{
+	if (sa && sa->sa_family == AF_INET) {
+		memcpy(out, v4_mapped, 12);
+		memcpy(out + 12, &((const struct sockaddr_in *)sa)->sin_addr, 4);
+		return true;
+	}
+	if (sa && sa->sa_family == AF_INET6) {
+		memcpy(out, &((const struct sockaddr_in6 *)sa)->sin6_addr, 16);
+		return true;
+	}
+	return false;
+}
+
+/* Parse len bytes of text as an address: 4 (IPv4), 6 (IPv6) or 0 (malformed). */
+static int addr_parse(const char *text, size_t len, uint8_t out[16])
+{
+	char buf[INET6_ADDRSTRLEN];
+	if (len == 0 || len >= sizeof buf)
+		return 0;
+	memcpy(buf, text, len);
+	buf[len] = 0;
+	if (inet_pton(AF_INET, buf, out + 12) == 1) {
+		memcpy(out, v4_mapped, 12);
+		return 4;
+	}
+	return inet_pton(AF_INET6, buf, out) == 1 ? 6 : 0;
+}
+
+static void addr_format(const uint8_t a[16], char out[INET6_ADDRSTRLEN])
+{
+	if (memcmp(a, v4_mapped, 12) == 0)
+		inet_ntop(AF_INET, a + 12, out, INET6_ADDRSTRLEN);
+	else
+		inet_ntop(AF_INET6, a, out, INET6_ADDRSTRLEN);
+}
+
+int cidr_parse(const char *text, struct cidr *ret)
+{
+	const char *slash = strchr(text, '/');
+	int family = addr_parse(text, slash ? (size_t)(slash - text) : strlen(text), ret->addr);
+	if (!family)
+		return -1;
+	int max = family == 4 ? 32 : 128, bits = max;
+	if (slash) {
+		char *end;
+		errno = 0;
+		long n = strtol(slash + 1, &end, 10);
+		if (slash[1] < '0' || slash[1] > '9' || errno || *end || n > max)
+			return -1;
+		bits = (int)n;
+	}
+	ret->bits = family == 4 ? bits + 96 : bits;
+	/* "10.1.2.3/8" means 10.0.0.0/8: the bits below the prefix do not matter. */
+	for (int i = 0; i < 16; i++) {
+		int keep = ret->bits - 8 * i;
+		if (keep <= 0)
+			ret->addr[i] = 0;
+		else if (keep < 8)
+			ret->addr[i] &= (uint8_t)(0xff << (8 - keep));
+	}
+	return 0;
+}
+
+static bool cidr_contains(const struct cidr *c, const uint8_t a[16])
+{
+	int whole = c->bits / 8, rest = c->bits % 8;
+	if (memcmp(c->addr, a, (size_t)whole) != 0)
+		return false;
+	return rest == 0 || ((c->addr[whole] ^ a[whole]) & (0xff << (8 - rest)) & 0xff) == 0;
+}
+
+static bool is_trusted(const struct server *s, const uint8_t a[16])
+{
+	for (size_t i = 0; i < s->n_trusted; i++)
+		if (cidr_contains(&s->trusted[i], a))
+			return true;
+	return false;
+}
+
+/* The X-Forwarded-For headers of a request, the last MAX_FORWARDED of them (a proxy appends to the last). */
+enum { MAX_FORWARDED = 8 };
+
+struct forwarded {
+	const char *values[MAX_FORWARDED];
+	int n;
+};
+
+static enum MHD_Result forwarded_collect(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	(void)kind;
+	struct forwarded *f = cls;
+	if (!value || strcasecmp(key, "X-Forwarded-For") != 0)
+		return MHD_YES;
+	if (f->n == MAX_FORWARDED) {
+		memmove(f->values, f->values + 1, (MAX_FORWARDED - 1) * sizeof f->values[0]);
+		f->n--;
+	}
+	f->values[f->n++] = value;
+	return MHD_YES;
+}
+
+/*
+** The client's address: the socket peer, unless the peer is a trusted proxy.
+** Then X-Forwarded-For is walked from the right (each proxy appends the
+** address it saw): the first hop that is not itself a trusted proxy is the
+** client.  Entries left of it were written by the client and may be anything.
+** A malformed entry ends the walk at the last good address.
+*/
+static bool client_addr(struct request *r, uint8_t out[16])
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	if (!ci || !addr_of(ci->client_addr, out))
+		return false;
+	if (!is_trusted(r->server, out))
+		return true;
+	struct forwarded f = {0};
+	MHD_get_connection_values(r->conn, MHD_HEADER_KIND, forwarded_collect, &f);
+	for (int i = f.n - 1; i >= 0; i--) {
+		const char *v = f.values[i], *end = v + strlen(v);
+		for (;;) {
+			const char *start = end;
+			while (start > v && start[-1] != ',')
+				start--;
+			const char *a = start, *b = end;
+			while (a < b && (*a == ' ' || *a == '\t'))
+				a++;
+			while (b > a && (b[-1] == ' ' || b[-1] == '\t'))
+				b--;
+			uint8_t hop[16];
+			if (!addr_parse(a, (size_t)(b - a), hop))
+				return true;
+			memcpy(out, hop, 16);
+			if (!is_trusted(r->server, hop))
+				return true;
+			if (start == v)
+				break;
+			end = start - 1;
+		}
+	}
+	return true;
+}
+
+static unsigned addr_hash(const uint8_t a[16])
+{
+	uint32_t h = 2166136261u;
+	for (int i = 0; i < 16; i++)
+		h = (h ^ a[i]) * 16777619u;
+	return h % COUNT_BUCKETS;
+}
+
+/* The counts of address a, made when create is set: NULL when absent (or out of memory).  Hold edge_lock. */
+static struct addr_count *counts_find(struct server *s, const uint8_t a[16], bool create)
+{
+	struct addr_count **head = &s->counts[addr_hash(a)];
+	for (struct addr_count *c = *head; c; c = c->next)
+		if (memcmp(c->addr, a, 16) == 0)
+			return c;
+	struct addr_count *c = create ? calloc(1, sizeof *c) : NULL;
+	if (c) {
+		memcpy(c->addr, a, 16);
+		c->next = *head;
+		*head = c;
+	}
+	return c;
+}
+
+/* One less of kind for address a; an address counting nothing is forgotten.  Hold edge_lock. */
+static void counts_release(struct server *s, const uint8_t a[16], int kind)
+{
+	for (struct addr_count **p = &s->counts[addr_hash(a)]; *p; p = &(*p)->next) {
+		struct addr_count *c = *p;
+		if (memcmp(c->addr, a, 16) != 0)
+			continue;
+		c->n[kind]--;
+		c->refusing &= c->n[CONNECTIONS] >= s->max_per_address;
+		if (!c->n[CONNECTIONS] && !c->n[REQUESTS]) {
+			*p = c->next;
+			free(c);
+		}
+		return;
+	}
+}
+
+/*
+** Connections are counted per socket address here rather than by
+** libmicrohttpd's MHD_OPTION_PER_IP_CONNECTION_LIMIT, which would count a
+** trusted proxy too: behind one, every client arrives from the proxy's
+** address.  A trusted proxy's connections are bounded by the global limit and
+** its clients by their requests in flight (forwarded_admit()).  The count is
+** checked here and taken when the connection starts, so a connection that
+** libmicrohttpd fails to set up is never counted; threads accepting at the
+** same instant may pass the limit by a connection or two each.
+*/
+static enum MHD_Result accept_policy(void *cls, const struct sockaddr *sa, socklen_t len)
+{
+	(void)len;
+	struct server *s = cls;
+	uint8_t a[16];
+	if (!addr_of(sa, a) || is_trusted(s, a))
+		return MHD_YES;
+	pthread_mutex_lock(&s->edge_lock);
+	struct addr_count *c = counts_find(s, a, false);
+	bool ok = !c || c->n[CONNECTIONS] < s->max_per_address, first = !ok && !c->refusing;
+	if (!ok)
+		c->refusing = true;
+	pthread_mutex_unlock(&s->edge_lock);
+	if (first) {
+		char text[INET6_ADDRSTRLEN];
+		addr_format(a, text);
+		log_info("connections from %s refused: it holds %u (--max-connections-per-address)", text,
+		         s->max_per_address);
+	}
+	return ok ? MHD_YES : MHD_NO;
+}
+
+static void connection_notify(void *cls, struct MHD_Connection *conn, void **socket_context,
+                              enum MHD_ConnectionNotificationCode code)
+{
+	struct server *s = cls;
+	struct conn_state *c = *socket_context;
+	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+		const union MHD_ConnectionInfo *peer =
+		    MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+		const union MHD_ConnectionInfo *fd = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+		if (!peer || !fd || !(c = calloc(1, sizeof *c)))
+			return;
+		c->fd = fd->connect_fd;
+		bool known = addr_of(peer->client_addr, c->addr);
+		c->trusted = known && is_trusted(s, c->addr);
+		atomic_store(&c->reading_since, clock_monotonic_us());
+		pthread_mutex_lock(&s->edge_lock);
+		struct addr_count *n = known && !c->trusted ? counts_find(s, c->addr, true) : NULL;
+		if (n) {
+			n->n[CONNECTIONS]++;
+			c->counted = true;
+		}
+		c->next = s->connections;
+		if (c->next)
+			c->next->prev = c;
+		s->connections = c;
+		pthread_mutex_unlock(&s->edge_lock);
+		*socket_context = c;
+		return;
+	}
+	if (!c)
+		return;
+	/* libmicrohttpd closes the socket after this: the reaper, holding edge_lock, never sees a closed one. */
+	pthread_mutex_lock(&s->edge_lock);
+	if (c->prev)
+		c->prev->next = c->next;
+	else
+		s->connections = c->next;
+	if (c->next)
+		c->next->prev = c->prev;
+	if (c->counted)
+		counts_release(s, c->addr, CONNECTIONS);
+	pthread_mutex_unlock(&s->edge_lock);
+	free(c);
+	*socket_context = NULL;
+}
+
+static struct conn_state *conn_state(struct MHD_Connection *conn)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	return ci ? ci->socket_context : NULL;
+}
+
+/*
+** Behind a trusted proxy all clients share the proxy's connections, so a
+** client is bounded by its requests in flight instead: false (and the
+** request is refused) when its forwarded address has max_per_address already.
+*/
+static bool forwarded_admit(struct request *r, struct conn_state *c)
+{
+	struct server *s = r->server;
+	uint8_t a[16];
+	if (!client_addr(r, a) || is_trusted(s, a))
+		return true;
+	pthread_mutex_lock(&s->edge_lock);
+	struct addr_count *n = counts_find(s, a, true);
+	bool ok = !n || n->n[REQUESTS] < s->max_per_address;
+	if (n && ok) {
+		n->n[REQUESTS]++;
+		memcpy(c->client, a, 16);
+		c->client_counted = true;
+	}
+	pthread_mutex_unlock(&s->edge_lock);
+	return ok;
+}
+
+/* The connection's request has been answered: release its client's count; it waits for the next one. */
+static void connection_request_done(struct server *s, struct conn_state *c)
+{
+	if (c->client_counted) {
+		pthread_mutex_lock(&s->edge_lock);
+		counts_release(s, c->client, REQUESTS);
+		c->client_counted = false;
+		pthread_mutex_unlock(&s->edge_lock);
+	}
+	atomic_store(&c->reading_since, clock_monotonic_us());
+}
+
+/*
+** The request deadline.  libmicrohttpd's connection timeout counts idle time,
+** so a client sending a byte every few seconds (slowloris) would hold its
+** connection forever, and libmicrohttpd 0.9.75 has no limit on the time a
+** whole request may take.  So this thread looks four times a second for
+** connections that have been waiting for a whole request (line, headers and
+** body) longer than the deadline, counted from when the connection became
+** ready for it (accepted, or its previous answer sent), and shuts their socket
+** down: libmicrohttpd then reads the end of the stream and closes the
+** connection as usual.  shutdown(), not close(): the descriptor stays
+** libmicrohttpd's, and it is closed only after connection_notify() has taken
+** the connection off the list under edge_lock, which the reaper holds.
+*/
+static void *reaper_run(void *arg)
+{
+	struct server *s = arg;
+	pthread_mutex_lock(&s->edge_lock);
+	while (!s->stopping) {
+		int64_t now = clock_monotonic_us(), limit = (int64_t)s->request_deadline_s * 1000000;
+		for (struct conn_state *c = s->connections; c; c = c->next) {
+			int64_t since = atomic_load(&c->reading_since);
+			if (since && !c->cut && now - since > limit) {
+				char text[INET6_ADDRSTRLEN];
+				addr_format(c->addr, text);
+				log_info("connection from %s cut: no whole request within %u s", text,
+				         s->request_deadline_s);
+				shutdown(c->fd, SHUT_RDWR);
+				c->cut = true;
+			}
+		}
+		struct timespec at;
+		clock_gettime(CLOCK_MONOTONIC, &at);
+		at.tv_nsec += 250000000;
+		if (at.tv_nsec >= 1000000000) {
+			at.tv_sec++;
+			at.tv_nsec -= 1000000000;
+		}
+		pthread_cond_timedwait(&s->reaper_wake, &s->edge_lock, &at);
+	}
+	pthread_mutex_unlock(&s->edge_lock);
+	return NULL;
+}
+
 /* ---- replies ---------------------------------------------------------- */
+
+/*
+** The console's scripts, styles, fonts and calls all come from this server,
+** and no page may frame it (clickjacking).  Vite's build has no inline script
+** and nothing evaluates strings, so script-src is 'self' alone.  style-src
+** needs 'unsafe-inline': ECharts writes its tooltips as HTML with style
+** attributes, which CSP counts as inline style (without it Chromium refuses
+** them when a chart is hovered); Vue and Element Plus set styles through the
+** DOM, which CSP allows.  A style cannot run script.  img-src takes data: for
+** an image inlined in Element Plus's CSS.  API answers carry the policy too:
+** a JSON answer opened in a tab then runs nothing.
+*/
+static const char content_security_policy[] =
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+    "frame-ancestors 'none'";
 
 void http_queue(struct request *r, int status, const char *content_type, const void *data, size_t len, bool persistent,
                 const char *const *headers)
@@ -169,6 +571,8 @@ void http_queue(struct request *r, int status, const char *content_type, const v
 		if (!cache_set)
 			MHD_add_response_header(resp, "Cache-Control", "no-store");
 		MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+		MHD_add_response_header(resp, "Content-Security-Policy", content_security_policy);
+		MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
 	}
 	if (r->set_cookie)
 		MHD_add_response_header(resp, "Set-Cookie", r->set_cookie);
@@ -419,13 +823,11 @@ const char *request_ip(struct request *r)
 {
 	if (r->ip || !r->conn)
 		return r->ip ? r->ip : "-";
-	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-	char ip[INET6_ADDRSTRLEN] = "-";
-	if (ci && ci->client_addr && ci->client_addr->sa_family == AF_INET)
-		inet_ntop(AF_INET, &((const struct sockaddr_in *)ci->client_addr)->sin_addr, ip, sizeof ip);
-	else if (ci && ci->client_addr && ci->client_addr->sa_family == AF_INET6)
-		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)ci->client_addr)->sin6_addr, ip, sizeof ip);
-	r->ip = arena_strdup(r->arena, ip);
+	uint8_t a[16];
+	char text[INET6_ADDRSTRLEN] = "-";
+	if (client_addr(r, a))
+		addr_format(a, text);
+	r->ip = arena_strdup(r->arena, text);
 	return r->ip ? r->ip : "-";
 }
 
@@ -772,6 +1174,14 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *conn, co
 		r->start_us = clock_monotonic_us();
 		request_id(r->id);
 		*con_cls = r;
+		struct conn_state *c = s->n_trusted ? conn_state(conn) : NULL;
+		if (c && c->trusted && !forwarded_admit(r, c)) {
+			r->retry_after = 1; /* a request in flight ends within a moment */
+			reply_error(
+			    r, 429, "too_many_requests", NULL,
+			    "来自您地址的并发请求过多,请稍后再试 (too many requests in flight from your address)");
+			return MHD_YES;
+		}
 		/* Declared too large: refuse before reading a byte of it. */
 		const char *length = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
 		if (length && strtoull(length, NULL, 10) > s->body_limit) {
@@ -813,6 +1223,10 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *conn, co
 			reply_error(r, 500, "internal", NULL, "内部错误 (internal error)");
 		return MHD_YES;
 	}
+	/* The whole request is in: the deadline no longer applies. */
+	struct conn_state *c = conn_state(conn);
+	if (c)
+		atomic_store(&c->reading_since, 0);
 	if (!r->status)
 		dispatch(r);
 	return MHD_YES;
@@ -821,15 +1235,17 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *conn, co
 static void request_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
                               enum MHD_RequestTerminationCode toe)
 {
-	(void)conn;
 	struct server *s = cls;
 	struct request *r = *con_cls;
 	if (!r)
 		return;
 	if (!s->quiet)
-		log_info("http method=%s path=%s status=%d us=%lld who=%s id=%s%s", r->method, r->path, r->status,
-		         (long long)(clock_monotonic_us() - r->start_us), r->who.name ? r->who.name : "-", r->id,
-		         toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted=1");
+		log_info("http method=%s path=%s status=%d us=%lld who=%s ip=%s id=%s%s", r->method, r->path, r->status,
+		         (long long)(clock_monotonic_us() - r->start_us), r->who.name ? r->who.name : "-",
+		         request_ip(r), r->id, toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted=1");
+	struct conn_state *c = conn_state(conn);
+	if (c)
+		connection_request_done(s, c);
 	json_decref(r->json);
 	arena_give_back(r->arena);
 	*con_cls = NULL;
@@ -869,6 +1285,22 @@ int server_start(const struct server_config *cfg, struct server **ret)
 	s->body_limit = cfg->body_limit;
 	s->quiet = cfg->quiet;
 	pthread_mutex_init(&s->conns_lock, NULL);
+	pthread_mutex_init(&s->edge_lock, NULL);
+	pthread_condattr_t monotonic;
+	pthread_condattr_init(&monotonic);
+	pthread_condattr_setclock(&monotonic, CLOCK_MONOTONIC);
+	pthread_cond_init(&s->reaper_wake, &monotonic);
+	pthread_condattr_destroy(&monotonic);
+	s->max_per_address = cfg->max_per_address ? cfg->max_per_address : 256;
+	s->request_deadline_s = cfg->request_deadline_s ? cfg->request_deadline_s : 60;
+	s->n_trusted = cfg->n_trusted;
+	s->trusted = cfg->n_trusted ? malloc(cfg->n_trusted * sizeof *s->trusted) : NULL;
+	if (cfg->n_trusted && !s->trusted) {
+		server_stop(s, 0);
+		return -ENOMEM;
+	}
+	if (cfg->n_trusted)
+		memcpy(s->trusted, cfg->trusted, cfg->n_trusted * sizeof *s->trusted);
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 	unsigned threads = (unsigned)(cfg->threads > 0 ? cfg->threads : (cores > 0 ? cores : 2));
 	/* A connection's memory pool holds its request headers, the read buffer
@@ -878,15 +1310,21 @@ int server_start(const struct server_config *cfg, struct server **ret)
 	** 16 KiB still leaves room for any sane set of headers. */
 	const unsigned pool_bytes = 16 * 1024;
 	s->daemon = MHD_start_daemon(
-	    MHD_USE_POLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG, 0, NULL, NULL,
-	    access_handler, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr, MHD_OPTION_THREAD_POOL_SIZE, threads,
-	    MHD_OPTION_NOTIFY_COMPLETED, request_completed, s, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
-	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)4000, MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024,
+	    MHD_USE_POLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG, 0, accept_policy,
+	    s, access_handler, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr, MHD_OPTION_THREAD_POOL_SIZE, threads,
+	    MHD_OPTION_NOTIFY_COMPLETED, request_completed, s, MHD_OPTION_NOTIFY_CONNECTION, connection_notify, s,
+	    MHD_OPTION_CONNECTION_TIMEOUT, cfg->timeout_s ? cfg->timeout_s : 30u, MHD_OPTION_CONNECTION_LIMIT,
+	    cfg->max_connections ? cfg->max_connections : 4000u, MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024,
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)pool_bytes, MHD_OPTION_END);
 	if (!s->daemon) {
 		server_stop(s, 0);
 		return -EADDRINUSE;
 	}
+	if (pthread_create(&s->reaper, NULL, reaper_run, s) != 0) {
+		server_stop(s, 0);
+		return -EAGAIN;
+	}
+	s->reaper_started = true;
 	auth_set_started(clock_now());
 	const union MHD_DaemonInfo *info = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
 	s->port = info ? info->port : ntohs(addr.sin_port);
@@ -903,6 +1341,13 @@ void server_stop(struct server *s, int grace_ms)
 {
 	if (!s)
 		return;
+	if (s->reaper_started) {
+		pthread_mutex_lock(&s->edge_lock);
+		s->stopping = true;
+		pthread_cond_signal(&s->reaper_wake);
+		pthread_mutex_unlock(&s->edge_lock);
+		pthread_join(s->reaper, NULL);
+	}
 	if (s->daemon) {
 		/* No MHD_quiesce_daemon(): requests keep being accepted during the
 		** grace period and are finished like the rest.  (With epoll,
@@ -917,6 +1362,9 @@ void server_stop(struct server *s, int grace_ms)
 		db_close(s->conns[i]);
 	free(s->conns);
 	pthread_mutex_destroy(&s->conns_lock);
+	pthread_mutex_destroy(&s->edge_lock);
+	pthread_cond_destroy(&s->reaper_wake);
+	free(s->trusted);
 	free(s->db_path);
 	free(s);
 }

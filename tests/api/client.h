@@ -28,7 +28,7 @@ void server_start_process(struct test_server *s, const char *const *extra_args);
 void server_up(struct test_server *s);
 /* SIGTERM and wait; returns the exit status (or -1). */
 int server_stop_process(struct test_server *s);
-/* Stop and remove the directory. */
+/* Stop (unless stopped already) and remove the directory. */
 void server_down(struct test_server *s);
 
 /* Run `banyan ARGS...` (NULL-terminated) with stdin_text; output captured into out (may be NULL). */

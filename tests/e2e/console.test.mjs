@@ -57,6 +57,16 @@ test('the administrator logs in and sees the home page with real figures', async
   await page.setViewportSize({ width: 1366, height: 768 })
 })
 
+test('a chart shows its tooltip under the Content-Security-Policy', async () => {
+  // ECharts writes the tooltip as HTML with style attributes: the policy must let them through.
+  const box = await page.locator('[data-test=home-chart] canvas').first().boundingBox()
+  for (let x = 0.1; x < 0.95; x += 0.1)
+    await page.mouse.move(box.x + box.width * x, box.y + box.height * 0.6)
+  const tooltip = page.locator('[data-test=home-chart] div[style*="z-index: 9999999"]')
+  await tooltip.waitFor()
+  assert.ok((await tooltip.innerText()).trim().length > 0)
+})
+
 test('a bad username is shown beside its field and nothing is saved', async () => {
   await page.click('[data-test=menu-users]')
   await page.click('[data-test=user-create]')

@@ -1,6 +1,10 @@
 // The browser tests' harness: a real `banyan serve` on a free loopback port
 // with a fresh database, and Debian's Chromium driven by playwright-core.
+// A test fails when the browser reports a Content-Security-Policy violation
+// (the console must work under the policy the server sends).
+import assert from 'node:assert/strict'
 import { spawn, spawnSync } from 'node:child_process'
+import { afterEach } from 'node:test'
 import { mkdtempSync, mkdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -49,13 +53,39 @@ export async function startServer(serveArgs = ['--second-factor', 'none']) {
   }
 }
 
+// Chromium reports what the policy refused on the page's console ("Refused to
+// ... because it violates the following Content Security Policy directive").
+const cspViolations = []
+const watched = new WeakSet()
+function watchCsp(page) {
+  if (watched.has(page)) return // browser.newPage() makes its context through newContext()
+  watched.add(page)
+  page.on('console', (msg) => {
+    if (/Content Security Policy/i.test(msg.text())) cspViolations.push(`${page.url()}: ${msg.text()}`)
+  })
+}
+afterEach(() => assert.deepEqual(cspViolations.splice(0), [], 'Content-Security-Policy violations'))
+
 export async function launchBrowser() {
-  return chromium.launch({
+  const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
     headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
       '--disable-sync', '--no-first-run', '--disable-quic'],
   })
+  const newContext = browser.newContext.bind(browser)
+  browser.newContext = async (...args) => {
+    const context = await newContext(...args)
+    context.on('page', watchCsp)
+    return context
+  }
+  const newPage = browser.newPage.bind(browser)
+  browser.newPage = async (...args) => {
+    const page = await newPage(...args)
+    watchCsp(page)
+    return page
+  }
+  return browser
 }
 
 export async function logIn(page, url, username, password) {

@@ -31,3 +31,14 @@ export function formatMoney(fen, unit = 'auto') {
 export function formatTime(iso) {
   return iso ? iso.slice(0, 16).replace('T', ' ') : ''
 }
+
+const HTML_ESCAPES = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }
+
+/**
+ * Text made safe to put into HTML.  ECharts shows the string a tooltip
+ * formatter function returns as HTML, so every name from the data (projects,
+ * districts: staff edit them) goes through this before it is put there.
+ */
+export function escapeHtml(text) {
+  return String(text ?? '').replace(/[&<>"']/g, (c) => HTML_ESCAPES[c])
+}

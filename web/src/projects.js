@@ -2,7 +2,7 @@
 // checked without a browser: investment in 万元 shown as finance bureaus
 // read it, a spreadsheet's rows turned into the CSV the import takes, and
 // the Gantt chart of an approval plan against what actually happened.
-import { formatMoney } from './format.js'
+import { escapeHtml, formatMoney } from './format.js'
 
 export const levels = ['provincial', 'municipal', 'ordinary']
 export const stages = ['approvals', 'construction', 'completed', 'operating']
@@ -109,7 +109,7 @@ export function ganttOption(items, milestones, labels, now = Date.now()) {
     animation: false,
     legend: { top: 0, data: [labels.planned, labels.actual] },
     tooltip: {
-      formatter: (p) => `${d.names[p.value[0]]}<br/>${p.seriesName}: ${fmt(p.value[1])} → ${fmt(p.value[2] - (p.seriesIndex === 0 ? DAY : 0))}`,
+      formatter: (p) => `${escapeHtml(d.names[p.value[0]])}<br/>${escapeHtml(p.seriesName)}: ${fmt(p.value[1])} → ${fmt(p.value[2] - (p.seriesIndex === 0 ? DAY : 0))}`,
     },
     grid: { left: 190, right: 30, top: 36, bottom: 30 },
     // Short spans by day (MM-DD), long ones by month (YYYY-MM).
