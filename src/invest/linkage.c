@@ -216,8 +216,10 @@ static void transfer_decide(struct request *r, const char *decision, const char 
 		return;
 	}
 	if (rc == 0 && strcmp(decision, "accepted") == 0) {
-		rc = db_run(r->db, "UPDATE leads SET owner_org_id = ?, updated_at = ? WHERE id = ? AND owner_org_id = ?", "iiii",
-		            t.target_org_id, now, l.id, t.from_org_id);
+		/* The one who accepts serves it from now on: an officer of the old owner could no longer act on it. */
+		rc = db_run(r->db,
+		            "UPDATE leads SET owner_org_id = ?, officer_id = ?, updated_at = ? WHERE id = ? AND owner_org_id = ?",
+		            "iiiii", t.target_org_id, r->who.user_id, now, l.id, t.from_org_id);
 		if (rc == 0 && db_changes(r->db) != 1)
 			rc = DB_CONSTRAINT; /* the owner changed under the offer: refuse rather than own twice */
 		/* The side that gave it keeps seeing it; the new owner needs no share of its own. */

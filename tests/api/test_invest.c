@@ -231,6 +231,10 @@ static void test_share_and_transfer(void **state)
 	assert_int_equal(db_count(&server, "SELECT count(*) FROM leads l JOIN lead_transfers t ON t.lead_id = l.id"
 	                                   " WHERE t.status = 'accepted' AND l.owner_org_id = t.to_org_id"),
 	                 1);
+	/* Its officer is now the winner, on the new owner's side, not 晋安's officer who can no longer act on it. */
+	assert_int_equal(db_count(&server, "SELECT count(*) FROM leads l JOIN lead_transfers t ON t.lead_id = l.id"
+	                                   " WHERE t.status = 'accepted' AND l.officer_id = t.decided_by"),
+	                 1);
 	snprintf(path, sizeof path, "/api/v1/invest/leads/%lld", lead);
 	assert_int_equal(client_callf(&officer, &r, "GET", path, NULL), 200);
 	assert_false(json_is_true(json_object_get(r.json, "owned")));
