@@ -73,7 +73,7 @@ void events_publish(const char *type, const char *org_path, json_t *data)
 		int n = snprintf(text, size, "event: %s\ndata: %s\n\n", type, json);
 		pthread_mutex_lock(&lock);
 		for (struct subscriber *s = subscribers; s; s = s->next)
-			if (strncmp(org_path, s->scope, strlen(s->scope)) == 0)
+			if (path_within(org_path, s->scope))
 				append(s, text, (size_t)n);
 		pthread_mutex_unlock(&lock);
 	}

@@ -1020,7 +1020,7 @@ bool principal_scope_contains(const struct principal *p, const char *org_path)
 {
 	if (!p->org_path || !org_path)
 		return false;
-	return strncmp(org_path, p->org_path, strlen(p->org_path)) == 0;
+	return path_within(org_path, p->org_path);
 }
 
 bool request_json(struct request *r)

@@ -270,7 +270,7 @@ void lead_post(struct request *r)
 		if (!owner_code || !lead_org(r, "owner", owner_code, &owner))
 			return;
 	}
-	if (strncmp(owner.path, area, strlen(area)) != 0) {
+	if (!path_within(owner.path, area)) {
 		reply_error(r, 403, "out_of_scope", "owner", "不能为本辖区以外登记线索 (owner outside your area)");
 		return;
 	}

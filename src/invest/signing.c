@@ -219,7 +219,7 @@ void ceremony_post(struct request *r)
 		reply_db_error(r, found);
 		return;
 	}
-	if (strncmp(host.path, area, strlen(area)) != 0) { /* a district's officer hosts for the district */
+	if (!path_within(host.path, area)) { /* a district's officer hosts for the district */
 		reply_error(r, 403, "out_of_scope", "host", "主办单位不在您的服务范围内 (host outside your area)");
 		return;
 	}
