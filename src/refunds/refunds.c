@@ -117,6 +117,22 @@ static int import_record(const struct import_place *at, const char *kind, int ye
 	return rc;
 }
 
+/* End an import's transaction: commit when rc is 0 (then *ret holds the import), roll back otherwise. */
+static int import_finish(const struct import_place *at, int rc, int64_t import_id, int64_t rows,
+                         struct import_result *ret)
+{
+	if (rc != 0) {
+		db_rollback(at->db);
+		return rc;
+	}
+	rc = db_commit(at->db);
+	if (rc == 0) {
+		ret->id = import_id;
+		ret->rows = rows;
+	}
+	return rc;
+}
+
 /*
 ** Import the rolls of policy year `year`: all or nothing.  0 with *ret (also
 ** when the file was imported before: ret->already, nothing written); -EINVAL
@@ -181,15 +197,7 @@ static int rolls_import(const struct import_place *at, int year, const char *csv
 	}
 	db_finalize(roll);
 	db_finalize(firm);
-	if (rc == 0)
-		rc = db_commit(at->db);
-	else
-		db_rollback(at->db);
-	if (rc == 0) {
-		ret->id = import_id;
-		ret->rows = (int64_t)n;
-	}
-	return rc;
+	return import_finish(at, rc, import_id, (int64_t)n, ret);
 }
 
 static const char *const list_header[] = {"统一社会信用代码", "企业名称"};
@@ -236,15 +244,7 @@ static int list_import(const struct import_place *at, const char *list, const ch
 	}
 	if (rc == 0)
 		rc = db_run(at->db, "UPDATE refund_imports SET rows = ? WHERE id = ?", "ii", rows, import_id);
-	if (rc == 0)
-		rc = db_commit(at->db);
-	else
-		db_rollback(at->db);
-	if (rc == 0) {
-		ret->id = import_id;
-		ret->rows = rows;
-	}
-	return rc;
+	return import_finish(at, rc, import_id, rows, ret);
 }
 
 static struct import_place import_place_of(struct request *r)

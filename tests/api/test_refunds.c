@@ -150,6 +150,22 @@ static void test_other_bureaus_lack_the_duty(void **state)
 	assert_int_equal(client_statusf(&hr, "GET", "/api/v1/refunds/policies", code, NULL), 200);
 	assert_int_equal(count("SELECT count(*) FROM refund_imports"), 0);
 	assert_int_equal(count("SELECT count(*) FROM audit_log"), audit);
+	/* Who am I says what my organisation runs (the console's menus follow it); so does the OpenAPI document. */
+	struct response r;
+	assert_int_equal(client_callf(&hr, &r, "GET", "/api/v1/me", NULL), 200);
+	json_t *duties = json_object_get(json_object_get(json_object_get(r.json, "user"), "org"), "duties");
+	assert_int_equal(json_array_size(duties), 1);
+	assert_string_equal(json_string_value(json_array_get(duties, 0)), "refunds");
+	response_free(&r);
+	assert_int_equal(client_callf(&fgw, &r, "GET", "/api/v1/me", NULL), 200);
+	duties = json_object_get(json_object_get(json_object_get(r.json, "user"), "org"), "duties");
+	assert_true(json_is_array(duties) && json_array_size(duties) == 0);
+	response_free(&r);
+	assert_int_equal(client_callf(&hr, &r, "GET", "/api/v1/openapi.json", NULL), 200);
+	json_t *op = json_object_get(json_object_get(json_object_get(r.json, "paths"), "/api/v1/refunds/rolls/import"),
+	                             "post");
+	assert_string_equal(json_string_value(json_object_get(op, "x-banyan-duty")), "refunds");
+	response_free(&r);
 }
 
 static void test_rolls_import_all_or_nothing_and_once(void **state)
