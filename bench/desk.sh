@@ -24,7 +24,7 @@ port=$((20000 + RANDOM % 12000)) # below the ephemeral range
 echo bench-password | BANYAN_PWHASH=interactive "$banyan" user add --db "$db" --username admin --role admin --org 350100 --password-stdin >/dev/null
 echo bench-password | BANYAN_PWHASH=interactive "$banyan" user add --db "$db" --username rsj --role department --org 350111-rsj --password-stdin >/dev/null
 # A first start seeds the routing rules.
-"$banyan" serve --db "$db" --listen "127.0.0.1:$port" --quiet 2>/dev/null & pid=$!
+"$banyan" serve --db "$db" --listen "127.0.0.1:$port" --quiet --second-factor none 2>/dev/null & pid=$!
 for _ in $(seq 100); do curl -fs -o /dev/null "http://127.0.0.1:$port/api/v1/health" && break; sleep 0.05; done
 kill "$pid"; wait "$pid" 2>/dev/null || true; pid=
 
@@ -53,7 +53,7 @@ INSERT INTO problems(enterprise_id, category, title, description, raised_by, dis
 SQL
 echo "  done in $(echo "$(date +%s.%N) - $start" | bc) s: $(sqlite3 "$db" 'SELECT count(*) FROM problems') problems"
 
-"$banyan" serve --db "$db" --listen "127.0.0.1:$port" --quiet 2>"$tmp/serve.log" & pid=$!
+"$banyan" serve --db "$db" --listen "127.0.0.1:$port" --quiet --second-factor none 2>"$tmp/serve.log" & pid=$!
 for _ in $(seq 600); do curl -fs -o /dev/null "http://127.0.0.1:$port/api/v1/health" && break; sleep 0.05; done
 
 cookie() { # username -> the session cookie

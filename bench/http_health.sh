@@ -91,7 +91,7 @@ stop() {
 }
 
 # exec: the background job's pid ($!) is the server's own pid.
-run_banyan() { exec "$banyan" serve --db "$db" --quiet --listen "127.0.0.1:$1"; }
+run_banyan() { exec "$banyan" serve --db "$db" --quiet --second-factor none --listen "127.0.0.1:$1"; }
 run_bare() { exec "$bare" "$1"; }
 
 rss_mb() { awk '/^VmRSS:/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"; }

@@ -43,7 +43,7 @@ adduser jinan-fgj department 350111-fgj # a district department: 晋安区发展
 adduser agent1 agent 350100-tcj
 adduser agent2 agent 350111-tcj
 # A first start seeds the approval catalogue.
-"$banyan" serve --db "$db" --listen "127.0.0.1:$port" --quiet 2>/dev/null & pid=$!
+"$banyan" serve --db "$db" --listen "127.0.0.1:$port" --quiet --second-factor none 2>/dev/null & pid=$!
 for _ in $(seq 100); do curl -fs -o /dev/null "http://127.0.0.1:$port/api/v1/health" && break; sleep 0.05; done
 kill "$pid"; wait "$pid" 2>/dev/null || true; pid=
 
@@ -148,7 +148,7 @@ echo "  $loaded: $n_projects projects ($n_red red, $n_yellow yellow now), $n_ite
 sqlite3 "$db" 'PRAGMA wal_checkpoint(TRUNCATE)' >/dev/null
 [ -n "${PROJECTS_KEEP:-}" ] && cp "$db" "$PROJECTS_KEEP"
 
-"$banyan" serve --db "$db" --listen "127.0.0.1:$port" --quiet 2>"$tmp/serve.log" & pid=$!
+"$banyan" serve --db "$db" --listen "127.0.0.1:$port" --quiet --second-factor none 2>"$tmp/serve.log" & pid=$!
 for _ in $(seq 600); do curl -fs -o /dev/null "http://127.0.0.1:$port/api/v1/health" && break; sleep 0.05; done
 
 cookie() { # username -> the session cookie

@@ -109,6 +109,11 @@ int db_open(const char *path, struct db **ret)
 	** loss, and an acknowledged write (a voucher, an audit row) must survive. */
 	if (db_exec(d, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;") < 0)
 		goto fail;
+	/* Residual information (等保): a deleted row's bytes (an ended session's
+	** tokens) are overwritten, not left in the page's free space.  Debian's
+	** SQLite is built this way; other builds are not.  banyan seldom deletes. */
+	if (db_exec(d, "PRAGMA secure_delete=ON;") < 0)
+		goto fail;
 	/* For tests of a full disk only: SQLite then answers SQLITE_FULL past this many pages. */
 	const char *max_pages = getenv("BANYAN_DB_MAX_PAGES");
 	if (max_pages) {

@@ -21,6 +21,7 @@ static const struct {
 	const char *name, *label_zh;
 } roles[ROLE_COUNT] = {
     [ROLE_NONE] = {"none", "未登录"},           [ROLE_ADMIN] = {"admin", "系统管理员"},
+    [ROLE_SECURITY] = {"security", "安全管理员"}, [ROLE_AUDITOR] = {"auditor", "审计管理员"},
     [ROLE_LEADER] = {"leader", "领导"},         [ROLE_OFFICER] = {"officer", "招商专员"},
     [ROLE_AGENT] = {"agent", "代办员"},         [ROLE_DEPARTMENT] = {"department", "审批部门"},
     [ROLE_ENTERPRISE] = {"enterprise", "企业"}, [ROLE_MERCHANT] = {"merchant", "商户"},

@@ -157,10 +157,11 @@ static int streams_of(const struct subscriber *s)
 
 /*
 ** ROUTE: GET /api/v1/events
-** AUTH: any
+** AUTH: admin,leader,officer,agent,department,enterprise,merchant,channel
 ** SUMMARY: 实时事件流(SSE) Live events for the console (Server-Sent Events)
 ** text/event-stream of the events in the caller's scope, e.g.
 ** "voucher.counter"; a comment line every 15 s keeps proxies from closing it.
+** Not for the security and audit administrators: the events are the business's.
 ** At most 8 streams per account at once: 429 too_many_streams beyond.
 */
 void events_get(struct request *r)

@@ -29,7 +29,11 @@
 
 enum role {
 	ROLE_NONE = 0,
-	ROLE_ADMIN,
+	ROLE_ADMIN, /* 系统管理员: organisations, users' identities, configuration; not the audit log */
+	/* 三员分立 (GB/T 22239-2019 8.1.4.2 d, 8.1.5): the two other administrators, whose accounts
+	** only the operator makes (`banyan user add`), and who see none of the business. */
+	ROLE_SECURITY, /* 安全管理员: disables and enables accounts, resets passwords and second factors */
+	ROLE_AUDITOR,  /* 审计管理员: reads the audit log, nothing else */
 	ROLE_LEADER,
 	ROLE_OFFICER,
 	ROLE_AGENT,

@@ -249,7 +249,7 @@ static int parse_trusted(int argc, char **argv, struct cidr *ret, size_t *ret_n)
 
 /*
 ** COMMAND: serve
-** USAGE: banyan serve [--db PATH] [--listen ADDR:PORT] [--body-limit BYTES] [--threads N] [--quiet] [--secure-cookies] [--audit-key FILE] [--trusted-proxy CIDR[,CIDR...]] [--max-connections N] [--max-connections-per-address N] [--timeout SECONDS] [--request-deadline SECONDS]
+** USAGE: banyan serve [--db PATH] [--listen ADDR:PORT] [--body-limit BYTES] [--threads N] [--quiet] [--secure-cookies] [--audit-key FILE] [--trusted-proxy CIDR[,CIDR...]] [--max-connections N] [--max-connections-per-address N] [--timeout SECONDS] [--request-deadline SECONDS] [--second-factor ROLES]
 ** SUMMARY: 启动服务 Serve the API (and console) over HTTP
 ** --listen       address and port, default 127.0.0.1:8080 (port 0: any free port)
 ** --body-limit   largest request body in bytes, default 1048576 (1 MiB)
@@ -265,6 +265,7 @@ static int parse_trusted(int argc, char **argv, struct cidr *ret, size_t *ret_n)
 ** --max-connections-per-address  from one address (not a trusted proxy's), and a forwarded client's requests, default 256
 ** --timeout           seconds a connection may stay idle, default 30
 ** --request-deadline  seconds a connection has to send a whole request, default 60
+** --second-factor     roles that must log in with a one-time code (TOTP), comma-separated, or none; default admin,security,auditor,leader
 ** Stops cleanly on SIGINT or SIGTERM: requests in flight finish (up to
 ** 10 s), event streams end, the database is closed.
 */
@@ -272,6 +273,7 @@ int cmd_serve(int argc, char **argv)
 {
 	const char *db_opt = NULL, *listen = "127.0.0.1:8080", *limit = NULL, *threads = NULL, *audit_key = NULL,
 	           *words[1];
+	const char *second_factor = "admin,security,auditor,leader";
 	const char *trusted = NULL, *max_conns = NULL, *per_address = NULL, *timeout = NULL, *deadline = NULL;
 	bool quiet = false, secure_cookies = false;
 	int n;
@@ -287,6 +289,7 @@ int cmd_serve(int argc, char **argv)
 	                         {"max-connections-per-address", &per_address, NULL},
 	                         {"timeout", &timeout, NULL},
 	                         {"request-deadline", &deadline, NULL},
+	                         {"second-factor", &second_factor, NULL},
 	                         {NULL, NULL, NULL}};
 	if (cli_parse(argc, argv, opts, words, 0, &n))
 		return EXIT_USAGE;
@@ -313,6 +316,10 @@ int cmd_serve(int argc, char **argv)
 		return EXIT_USAGE;
 	cfg.threads = (int)n_threads;
 	cfg.trusted = ranges;
+	if (totp_require_roles(second_factor) < 0) {
+		fprintf(stderr, "banyan serve: --second-factor takes roles of people (admin,security,...) or none\n");
+		return EXIT_USAGE;
+	}
 	cfg.quiet = quiet;
 	/* TLS ends at the proxy (docs/operations.md): behind one, the browser talks HTTPS. */
 	auth_set_secure_cookies(secure_cookies || cfg.n_trusted > 0);

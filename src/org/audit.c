@@ -17,6 +17,11 @@
 ** row must be keyed, with ids that never go back, so a log re-hashed with
 ** SHA-256 (or with an older, leaked key) fails the check.  Truncating the
 ** newest rows is caught by anchors kept elsewhere (`banyan audit anchor`).
+**
+** Who reads it (三员分立, GB/T 22239-2019 8.1.4.3, 8.1.5.3): the audit
+** administrator, and leaders, who answer for their organisations; not the
+** system administrator, whose own actions it records, nor the security
+** administrator.  Nobody deletes or changes a row through the API.
 */
 #include <errno.h>
 #include <fcntl.h>
@@ -689,7 +694,7 @@ static json_t *audit_row_json(struct request *r, struct db_stmt *s)
 
 /*
 ** ROUTE: GET /api/v1/audit
-** AUTH: admin,leader
+** AUTH: auditor,leader
 ** SUMMARY: 审计日志 The audit log of the caller's scope
 ** Filters: ?actor=USERNAME, ?action= (exact, or a prefix ending in '.' such
 ** as "user."), ?from=YYYY-MM-DD, ?to=YYYY-MM-DD (inclusive, Beijing time);
@@ -709,7 +714,7 @@ enum { AUDIT_EXPORT_MAX = 100000 };
 
 /*
 ** ROUTE: GET /api/v1/audit/export
-** AUTH: admin,leader
+** AUTH: auditor,leader
 ** SUMMARY: 导出审计日志(Excel/CSV) Export the audit log as Excel or CSV
 ** The filters of GET /api/v1/audit, and ?format=xlsx (default) or csv.
 ** At most the newest 100,000 rows.
@@ -744,7 +749,7 @@ void audit_export(struct request *r)
 
 /*
 ** ROUTE: GET /api/v1/audit/daily
-** AUTH: admin,leader
+** AUTH: auditor,leader
 ** SUMMARY: 每日审计事件数 Audit events per day
 ** ?days=N (1..366, default 30): the last N days up to today (Beijing time),
 ** every day listed, with zero where nothing happened.

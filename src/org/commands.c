@@ -94,8 +94,13 @@ static int user_add(struct db *d, struct arena *a, const char *username, const c
 	return 0;
 }
 
-/* Change one user inside a transaction with its audit record. */
-static int user_change(struct db *d, const char *username, const char *sql_set, const char *hash, const char *action)
+/*
+** Change one user inside a transaction with its audit record: sql_set (may
+** be NULL) on the row, then also (may be NULL) on the user's id; the user's
+** sessions end.
+*/
+static int user_change(struct db *d, const char *username, const char *sql_set, const char *hash, const char *action,
+                       int (*also)(struct db *d, int64_t user_id))
 {
 	struct audit_context ctx = audit_context_shell();
 	struct db_stmt *s;
@@ -114,13 +119,16 @@ static int user_change(struct db *d, const char *username, const char *sql_set, 
 		return 1;
 	}
 	char sql[200], object_id[24];
-	snprintf(sql, sizeof sql, "UPDATE users SET %s, updated_at = ? WHERE id = ?", sql_set);
+	snprintf(sql, sizeof sql, "UPDATE users SET %s%supdated_at = ? WHERE id = ?", sql_set ? sql_set : "",
+	         sql_set ? ", " : "");
 	snprintf(object_id, sizeof object_id, "%lld", (long long)id);
 	int r = db_begin(d);
 	if (r == 0)
 		r = hash ? db_run(d, sql, "tii", hash, clock_now(), id) : db_run(d, sql, "ii", clock_now(), id);
 	if (r == 0)
 		r = db_run(d, "DELETE FROM sessions WHERE user_id = ?", "i", id);
+	if (r == 0 && also)
+		r = also(d, id);
 	if (r == 0)
 		r = audit_append(d, &ctx, action, "user", object_id, path, NULL);
 	if (r < 0) {
@@ -138,14 +146,18 @@ static int user_change(struct db *d, const char *username, const char *sql_set, 
 
 /*
 ** COMMAND: user
-** USAGE: banyan user add|passwd|list|disable [--db PATH] [--audit-key FILE] [OPTIONS]
+** USAGE: banyan user add|passwd|list|disable|enable|second-factor-reset [--db PATH] [--audit-key FILE] [OPTIONS]
 ** SUMMARY: 用户管理 Manage users
 ** add      --username U --role ROLE --org CODE [--name 姓名] --password-stdin
 ** passwd   --username U --password-stdin      (ends the user's sessions)
 ** list     [--org CODE]
 ** disable  --username U                       (ends the user's sessions)
-** Roles: admin leader officer agent department enterprise merchant
+** enable   --username U
+** second-factor-reset --username U            (a lost phone: enrol again at the next login)
+** Roles: admin security auditor leader officer agent department enterprise merchant
 ** (payment channels are machines: they get API keys, see banyan apikey).
+** The security and audit administrators (三员分立) are made only here, by the
+** operator: no one can grant those roles through the API.
 ** The password is read from standard input, never from the command line.
 */
 int cmd_user(int argc, char **argv)
@@ -161,11 +173,12 @@ int cmd_user(int argc, char **argv)
 	if (cli_parse(argc, argv, opts, words, 1, &n))
 		return EXIT_USAGE;
 	const char *verb = n == 1 ? words[0] : "";
-	bool known =
-	    !strcmp(verb, "add") || !strcmp(verb, "passwd") || !strcmp(verb, "list") || !strcmp(verb, "disable");
+	bool known = !strcmp(verb, "add") || !strcmp(verb, "passwd") || !strcmp(verb, "list") ||
+	             !strcmp(verb, "disable") || !strcmp(verb, "enable") || !strcmp(verb, "second-factor-reset");
 	if (!known || ((!strcmp(verb, "add") || !strcmp(verb, "passwd")) && !from_stdin) ||
 	    (strcmp(verb, "list") && strcmp(verb, "add") && !username)) {
-		fprintf(stderr, "usage: banyan user add|passwd|list|disable (see banyan user --help)\n");
+		fprintf(stderr, "usage: banyan user add|passwd|list|disable|enable|second-factor-reset"
+		                " (see banyan user --help)\n");
 		return EXIT_USAGE;
 	}
 	struct db *d;
@@ -184,10 +197,14 @@ int cmd_user(int argc, char **argv)
 			fprintf(stderr, "banyan user passwd: out of memory\n");
 			rc = 1;
 		} else {
-			rc = user_change(d, username, "password_hash = ?", hash, "user.password_reset");
+			rc = user_change(d, username, "password_hash = ?", hash, "user.password_reset", NULL);
 		}
 	} else if (!strcmp(verb, "disable")) {
-		rc = user_change(d, username, "disabled = 1", NULL, "user.disable");
+		rc = user_change(d, username, "disabled = 1", NULL, "user.disable", NULL);
+	} else if (!strcmp(verb, "enable")) {
+		rc = user_change(d, username, "disabled = 0", NULL, "user.enable", NULL);
+	} else if (!strcmp(verb, "second-factor-reset")) {
+		rc = user_change(d, username, NULL, NULL, "user.second_factor_reset", second_factor_remove);
 	} else {
 		struct db_stmt *s;
 		rc = 1;
@@ -692,7 +709,8 @@ static const char demo_password[] = "banyan-demo-2020";
 
 static void demo_ready(uint16_t port)
 {
-	printf("\n  banyan demo: http://127.0.0.1:%u/\n  登录 login: admin / %s  (also city-leader, city-agent, jinan-officer, city-zjj, city-rsj)\n\n",
+	printf("\n  banyan demo: http://127.0.0.1:%u/\n  登录 login: admin / %s  (also city-leader, city-agent, "
+	       "jinan-officer, city-zjj, city-rsj,\n  city-security, city-auditor)\n\n",
 	       port, demo_password);
 	fflush(stdout);
 }
@@ -704,6 +722,8 @@ static int demo_seed(struct db *d, struct arena *a)
 		const char *username, *name, *role, *org;
 	} people[] = {
 	    {"admin", "系统管理员", "admin", "350100"},
+	    {"city-security", "安全管理员", "security", "350100"},
+	    {"city-auditor", "审计管理员", "auditor", "350100"},
 	    {"city-leader", "市领导", "leader", "350100"},
 	    {"jinan-officer", "晋安区投促局专员", "officer", "350111-tcj"},
 	    {"city-agent", "市行政服务中心代办员", "agent", "350100-xzfw"},

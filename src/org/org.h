@@ -127,6 +127,50 @@ struct user_new {
 */
 int user_create(struct db *d, const struct audit_context *ctx, const struct user_new *u, int64_t *ret_id);
 
+/*
+** The user a route's {id} names, for a change by the caller: it must be in
+** the caller's scope (else 404 or 403), and not a security or audit
+** administrator, whose accounts are the operator's, changed from the shell
+** only (三员分立; 403 shell_only).  Returns false after answering.
+*/
+bool user_target_or_reply(struct request *r, int64_t *ret_id, const char **ret_path);
+
+/* ---- sessions and the second factor (session.c, totp.c) ---------------- */
+
+/* Audit a login event (failed, blocked) in a transaction of its own. */
+int login_audit(struct request *r, const char *action, const char *username, int64_t user_id, const char *org_path,
+                const char *reason);
+
+/*
+** Inside the caller's transaction: open a session for a user whose
+** credentials hold and audit the login (detail borrowed, may be NULL).
+** Then, once committed, session_reply() sets the cookie and answers
+** {"user","csrf_token"} with extra's fields (stolen, may be NULL).
+*/
+int session_open(struct request *r, int64_t user_id, const char *username, const char *org_path, json_t *detail,
+                 char ret_token[65], char ret_csrf[65]);
+void session_reply(struct request *r, int64_t user_id, const char *org_path, const char *token, const char *csrf,
+                   json_t *extra);
+
+/*
+** After a correct password: when the user must use a second factor (by role)
+** or has enrolled one, answer the challenge and return true; false lets the
+** login go on to a session.
+*/
+bool totp_challenge_or_pass(struct request *r, int64_t user_id, const char *username, const char *org_path);
+
+/* Inside a transaction: remove a user's second factor, recovery codes and pending logins (a reset). */
+int second_factor_remove(struct db *d, int64_t user_id);
+
+/* The roles that must use a second factor: "admin,leader" or "none".  -1 for an unknown role. */
+int totp_require_roles(const char *list);
+
+/* RFC 6238/4226: the code of key (HMAC-SHA1) for a time step, with digits digits. */
+uint32_t totp_code(const uint8_t *key, size_t key_len, uint64_t step, int digits);
+
+/* RFC 4648 base32 without padding; out has room for len * 8 / 5 + 2 bytes. */
+void totp_base32(const uint8_t *data, size_t len, char *out);
+
 /* ---- audit log -------------------------------------------------------- */
 
 struct audit_context {

@@ -117,9 +117,8 @@ static const char *root_path(struct db *d, struct arena *a)
 	return root;
 }
 
-/* Audit a login event in a transaction of its own. */
-static int login_audit(struct request *r, const char *action, const char *username, int64_t user_id,
-                       const char *org_path, const char *reason)
+int login_audit(struct request *r, const char *action, const char *username, int64_t user_id, const char *org_path,
+                const char *reason)
 {
 	if (!org_path)
 		org_path = root_path(r->db, r->arena);
@@ -221,49 +220,75 @@ struct login {
 };
 
 /*
-** The password held (and any second step passed): open a session.  A hash
-** made with other limits than today's is replaced by the one just made, in
-** the same transaction, audited.
+** A hash made with other limits than today's is replaced by the one just
+** made, audited.  Done as soon as the password holds, before any second
+** step, so that users with a second factor are rehashed too.
 */
-static void login_open_session(struct request *r, struct login *l)
+static int login_rehash(struct request *r, const struct login *l)
 {
-	struct login_keys k;
-	login_keys_of(r, l->username, &k);
-	int64_t now = clock_now();
-	ratelimit_clear(k.pair);
-	ratelimit_count(k.success, LOGIN_SUCCESS_WINDOW, now);
-	char token[65], csrf[65];
-	int64_t session_id;
 	struct audit_context ctx = audit_context_of(r);
 	ctx.actor = l->username;
 	ctx.actor_id = l->user.id;
-	const char *object_id = arena_printf(r->arena, "%lld", (long long)l->user.id);
 	int rc = db_begin(r->db);
-	/* Expired sessions are swept here, where sessions are made, rather than by a timer. */
 	if (rc == 0)
-		rc = db_run(r->db, "DELETE FROM sessions WHERE expires_at <= ?", "i", now);
-	if (rc == 0 && l->check.hashed) {
 		rc = db_run(r->db, "UPDATE users SET password_hash = ? WHERE id = ?", "ti", l->check.new_hash,
 		            l->user.id);
-		if (rc == 0)
-			rc = audit_append(r->db, &ctx, "user.password_rehash", "user", object_id, l->user.org_path,
-			                  NULL);
+	if (rc == 0)
+		rc = audit_append(r->db, &ctx, "user.password_rehash", "user",
+		                  arena_printf(r->arena, "%lld", (long long)l->user.id), l->user.org_path, NULL);
+	if (rc < 0) {
+		db_rollback(r->db);
+		return rc;
 	}
+	return db_commit(r->db);
+}
+
+/* The password held (and any second step passed): open a session. */
+static void login_open_session(struct request *r, struct login *l)
+{
+	char token[65], csrf[65];
+	int rc = db_begin(r->db);
 	if (rc == 0)
-		rc = auth_session_create(r->db, l->user.id, token, csrf, &session_id);
+		rc = session_open(r, l->user.id, l->username, l->user.org_path, NULL, token, csrf);
+	if (db_finish_or_reply(r, rc))
+		session_reply(r, l->user.id, l->user.org_path, token, csrf, NULL);
+}
+
+int session_open(struct request *r, int64_t user_id, const char *username, const char *org_path, json_t *detail,
+                 char ret_token[65], char ret_csrf[65])
+{
+	int64_t session_id;
+	/* Expired sessions are swept here, where sessions are made, rather than by a timer. */
+	int rc = db_run(r->db, "DELETE FROM sessions WHERE expires_at <= ?", "i", clock_now());
 	if (rc == 0)
-		rc = audit_append(r->db, &ctx, "session.login", "user", object_id, l->user.org_path, NULL);
-	if (!db_finish_or_reply(r, rc))
-		return;
-	r->who.user_id = l->user.id;
-	r->who.org_path = l->user.org_path;
+		rc = auth_session_create(r->db, user_id, ret_token, ret_csrf, &session_id);
+	if (rc == 0) {
+		struct audit_context ctx = audit_context_of(r);
+		ctx.actor = username;
+		ctx.actor_id = user_id;
+		rc = audit_append(r->db, &ctx, "session.login", "user",
+		                  arena_printf(r->arena, "%lld", (long long)user_id), org_path, detail);
+	}
+	return rc;
+}
+
+void session_reply(struct request *r, int64_t user_id, const char *org_path, const char *token, const char *csrf,
+                   json_t *extra)
+{
+	r->who.user_id = user_id;
+	r->who.org_path = org_path;
 	json_t *user = me_json(r);
 	if (!user) {
+		json_decref(extra);
 		reply_db_error(r, DB_ERROR);
 		return;
 	}
 	auth_set_session_cookie(r, token, SESSION_LIFETIME);
-	reply_json(r, 200, json_pack("{s:o, s:s}", "user", user, "csrf_token", csrf));
+	json_t *body = json_pack("{s:o, s:s}", "user", user, "csrf_token", csrf);
+	if (extra)
+		json_object_update(body, extra);
+	json_decref(extra);
+	reply_json(r, 200, body);
 }
 
 /* The password was checked on the hashing threads: answer the login. */
@@ -289,6 +314,19 @@ static void login_checked(struct request *r, void *arg)
 			reply_error(r, 403, "account_disabled", NULL, "账号已停用,请联系管理员 (account disabled)");
 		return;
 	}
+	/* The password held: counted here, where the hash was paid for, whatever step follows. */
+	struct login_keys k;
+	login_keys_of(r, l->username, &k);
+	ratelimit_clear(k.pair);
+	ratelimit_count(k.success, LOGIN_SUCCESS_WINDOW, clock_now());
+	if (l->check.hashed && (rc = login_rehash(r, l)) < 0) {
+		reply_db_error(r, rc);
+		return;
+	}
+	/* Second step (src/org/totp.c): a user who must or chose to use a second
+	** factor is answered a challenge instead of a session. */
+	if (totp_challenge_or_pass(r, l->user.id, l->username, l->user.org_path))
+		return;
 	login_open_session(r, l);
 }
 

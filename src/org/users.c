@@ -117,6 +117,35 @@ static json_t *user_load_or_reply(struct request *r, int64_t id, const char **re
 	return user;
 }
 
+/* The roles only the operator grants, from the shell (三员分立): no one can
+** grant them through the API, so an administrator cannot make an auditor to
+** read the log, nor a security administrator take over the auditor's account. */
+static bool role_from_shell(const char *role)
+{
+	return !strcmp(role, "security") || !strcmp(role, "auditor");
+}
+
+/* Answer 403 shell_only (and return false) for such an account, as JSON from user_load_or_reply(). */
+static bool user_manageable_or_reply(struct request *r, json_t *user)
+{
+	if (!role_from_shell(json_string_value(json_object_get(user, "role"))))
+		return true;
+	reply_error(r, 403, "shell_only", NULL,
+	            "安全管理员和审计管理员的账号只能由运维人员在服务器上用 banyan user 管理"
+	            " (security and audit administrators' accounts are managed from the shell)");
+	return false;
+}
+
+bool user_target_or_reply(struct request *r, int64_t *ret_id, const char **ret_path)
+{
+	if (!route_param_id(r, "id", ret_id))
+		return false;
+	json_t *user = user_load_or_reply(r, *ret_id, ret_path);
+	bool ok = user && user_manageable_or_reply(r, user);
+	json_decref(user);
+	return ok;
+}
+
 static bool body_role(struct request *r, int flags, const char **ret)
 {
 	if (!body_string(r, "role", flags, 16, ret))
@@ -127,12 +156,18 @@ static bool body_role(struct request *r, int flags, const char **ret)
 		            " (unknown role; payment channels use API keys, not accounts)");
 		return false;
 	}
+	if (*ret && role_from_shell(*ret)) {
+		reply_error(r, 403, "shell_only", "role",
+		            "安全管理员和审计管理员只能由运维人员在服务器上用 banyan user add 创建"
+		            " (security and audit administrators are made from the shell: banyan user add)");
+		return false;
+	}
 	return true;
 }
 
 /*
 ** ROUTE: GET /api/v1/users
-** AUTH: admin,leader
+** AUTH: admin,leader,security
 ** SUMMARY: 用户列表 Users in the caller's scope
 ** Filters: ?role=, ?org=CODE (with its subtree), ?q= (username or name
 ** contains); ?limit= and ?cursor= paginate, newest first.
@@ -233,7 +268,7 @@ void user_post(struct request *r)
 
 /*
 ** ROUTE: GET /api/v1/users/{id}
-** AUTH: admin,leader
+** AUTH: admin,leader,security
 ** SUMMARY: 用户详情 One user
 */
 void user_get(struct request *r)
@@ -248,10 +283,13 @@ void user_get(struct request *r)
 
 /*
 ** ROUTE: PATCH /api/v1/users/{id}
-** AUTH: admin
+** AUTH: admin,security
 ** SUMMARY: 修改用户(姓名、角色、机构、停用) Change a user's name, role, organisation or disable them
-** Body: any of {"display_name","role","org","disabled"}.  Disabling ends the
-** user's sessions.  Administrators cannot disable or demote themselves.
+** Body: any of {"display_name","role","org"} from a system administrator, or
+** {"disabled"} from a security administrator (三员分立: the one manages
+** identities, the other their security).  Disabling ends the user's sessions.
+** Nobody disables or demotes themselves; the security and audit
+** administrators' accounts are changed from the shell only (403 shell_only).
 */
 void user_patch(struct request *r)
 {
@@ -265,11 +303,21 @@ void user_patch(struct request *r)
 	json_t *before = user_load_or_reply(r, id, &before_path);
 	if (!before)
 		return;
-	if (!body_only(r, fields) || !body_string(r, "display_name", FIELD_OPTIONAL, 100, &name) ||
-	    !body_role(r, FIELD_OPTIONAL, &role) ||
+	if (!user_manageable_or_reply(r, before) || !body_only(r, fields) ||
+	    !body_string(r, "display_name", FIELD_OPTIONAL, 100, &name) || !body_role(r, FIELD_OPTIONAL, &role) ||
 	    !body_bool(r, "disabled", FIELD_OPTIONAL, &disabled, &has_disabled) ||
 	    !org_from_body(r, "org", FIELD_OPTIONAL, &o, &has_org)) {
 		json_decref(before);
+		return;
+	}
+	bool security = r->who.role == ROLE_SECURITY;
+	if (security ? name || role || has_org : has_disabled) {
+		json_decref(before);
+		reply_error(
+		    r, 403, "forbidden", security ? "display_name" : "disabled",
+		    "姓名、角色和机构由系统管理员修改,停用和启用账号由安全管理员操作"
+		    " (the system administrator changes names, roles and organisations; the security administrator"
+		    " disables and enables accounts)");
 		return;
 	}
 	if (id == r->who.user_id && ((has_disabled && disabled) || (role && strcmp(role, "admin") != 0))) {
@@ -377,7 +425,7 @@ static struct password_state *password_state_new(struct request *r)
 
 /*
 ** ROUTE: POST /api/v1/users/{id}/password
-** AUTH: admin
+** AUTH: security
 ** SUMMARY: 重置用户密码 Reset a user's password
 ** Body: {"password"}.  Ends the user's sessions.
 */
@@ -386,12 +434,8 @@ void user_password_reset(struct request *r)
 	static const char *const fields[] = {"password", NULL};
 	const char *password;
 	struct password_state *st = password_state_new(r);
-	if (!st || !route_param_id(r, "id", &st->id))
+	if (!st || !user_target_or_reply(r, &st->id, &st->org_path))
 		return;
-	json_t *user = user_load_or_reply(r, st->id, &st->org_path);
-	if (!user)
-		return;
-	json_decref(user);
 	if (!body_only(r, fields) || !body_string(r, "password", FIELD_REQUIRED, 256, &password) ||
 	    !password_acceptable(r, "password", password))
 		return;
@@ -402,7 +446,7 @@ void user_password_reset(struct request *r)
 
 /*
 ** ROUTE: PUT /api/v1/me/password
-** AUTH: admin,leader,officer,agent,department,enterprise,merchant
+** AUTH: admin,security,auditor,leader,officer,agent,department,enterprise,merchant
 ** SUMMARY: 修改本人密码 Change one's own password
 ** Body: {"old_password","new_password"}.  Other sessions of the user end.  A
 ** wrong old password counts as a failed login (and is throttled like one).

@@ -23,6 +23,7 @@
 #include <sqlite3.h>
 
 #include "http/auth.h"
+#include "org/org.h"
 
 static const char *banyan_bin(void)
 {
@@ -120,8 +121,10 @@ void server_prepare(struct test_server *s)
 
 void server_start_process(struct test_server *s, const char *const *extra_args)
 {
-	const char *argv[24] = {banyan_bin(), "serve", "--db", s->db, "--listen", "127.0.0.1:0"};
-	int n = 6;
+	/* Tests log in with passwords alone unless they ask for a second factor (a later --second-factor wins). */
+	const char *argv[24] = {banyan_bin(),  "serve",           "--db", s->db, "--listen",
+	                        "127.0.0.1:0", "--second-factor", "none"};
+	int n = 8;
 	for (const char *const *a = extra_args; a && *a && n < 23; a++)
 		argv[n++] = *a;
 	argv[n] = NULL;
@@ -177,8 +180,9 @@ int server_stop_process(struct test_server *s)
 void server_down(struct test_server *s)
 {
 	/* A clean exit: under the sanitizers a leak or an error in the server
-	** makes its exit status non-zero, and the log says why. */
-	int status = server_stop_process(s);
+	** makes its exit status non-zero, and the log says why.  A server the
+	** test has stopped itself (and checked) only leaves its directory. */
+	int status = s->pid > 0 ? server_stop_process(s) : 0;
 	if (status != 0) {
 		char cmd[200];
 		snprintf(cmd, sizeof cmd, "tail -40 %s >&2", s->log);
@@ -430,4 +434,26 @@ long client_statusf(struct client *c, const char *method, const char *path, char
 		snprintf(code, 48, "%s", status >= 400 ? error_code(&r) : "");
 	response_free(&r);
 	return status;
+}
+
+void totp_code_now(struct test_server *s, const char *username, char out[7])
+{
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	uint8_t key[64];
+	size_t n = 0;
+	assert_int_equal(sqlite3_open_v2(s->db, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	sqlite3_busy_timeout(db, 5000);
+	assert_int_equal(sqlite3_prepare_v2(db,
+	                                    "SELECT f.secret FROM second_factors f JOIN users u ON u.id = f.user_id"
+	                                    " WHERE u.username = ?",
+	                                    -1, &st, NULL),
+	                 SQLITE_OK);
+	sqlite3_bind_text(st, 1, username, -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(st) == SQLITE_ROW && (n = (size_t)sqlite3_column_bytes(st, 0)) <= sizeof key)
+		memcpy(key, sqlite3_column_blob(st, 0), n);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	assert_true(n > 0);
+	snprintf(out, 7, "%06u", totp_code(key, n, (uint64_t)time(NULL) / 30, 6));
 }

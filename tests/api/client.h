@@ -28,7 +28,7 @@ void server_start_process(struct test_server *s, const char *const *extra_args);
 void server_up(struct test_server *s);
 /* SIGTERM and wait; returns the exit status (or -1). */
 int server_stop_process(struct test_server *s);
-/* Stop and remove the directory. */
+/* Stop (unless stopped already) and remove the directory. */
 void server_down(struct test_server *s);
 
 /* Run `banyan ARGS...` (NULL-terminated) with stdin_text; output captured into out (may be NULL). */
@@ -89,5 +89,8 @@ long long db_count(struct test_server *s, const char *sql);
 void db_run_sql(struct test_server *s, const char *sql);
 /* Several counts on one connection: ret[i] for sql[i]. */
 void db_counts(struct test_server *s, const char *const *sql, size_t n, long long *ret);
+
+/* The code a user's authenticator shows now (the second factor's key read from the database). */
+void totp_code_now(struct test_server *s, const char *username, char out[7]);
 
 #endif

@@ -18,20 +18,27 @@
 #include "core/index.h"
 
 static struct test_server server;
-static struct client admin;
+static struct client admin, auditor; /* the audit log is the audit administrator's */
 
 static int setup(void **state)
 {
 	(void)state;
-	server_up(&server);
+	server_prepare(&server);
+	add_user(&server, "auditor", "auditor", "350100");
+	server_start_process(&server, NULL);
 	client_init(&admin, &server);
-	return client_login(&admin, "admin", "admin-password") == 200 ? 0 : -1;
+	client_init(&auditor, &server);
+	return client_login(&admin, "admin", "admin-password") == 200 &&
+	               client_login(&auditor, "auditor", "auditor-password") == 200
+	           ? 0
+	           : -1;
 }
 
 static int teardown(void **state)
 {
 	(void)state;
 	client_free(&admin);
+	client_free(&auditor);
 	server_down(&server);
 	return 0;
 }
@@ -83,13 +90,15 @@ static long long writes(void)
 	return db_count(&server, "SELECT (SELECT count(*) FROM audit_log) + (SELECT count(*) FROM users) * 1000000");
 }
 
-/* Send a bad request; check its status, error code and that nothing was written. */
+static struct client *sender = &admin;
+
+/* Send a bad request as sender; check its status, error code and that nothing was written. */
 static void expect_refused(const char *method, const char *path, const char *body, const char *content_type,
                            long status, const char *code, const char *field)
 {
 	struct response r;
 	long long before = writes();
-	client_request(&admin, &r, method, path, body, content_type, NULL);
+	client_request(sender, &r, method, path, body, content_type, NULL);
 	if (r.status != status)
 		fprintf(stderr, "%s %s: got %ld %s\n", method, path, r.status, r.body);
 	assert_int_equal(r.status, status);
@@ -136,7 +145,9 @@ static void test_bad_input_each_kind(void **state)
 	expect_refused("DELETE", "/api/v1/users", NULL, NULL, 405, "method_not_allowed", NULL);
 	expect_refused("GET", "/api/v1/users?limit=0", NULL, NULL, 422, "invalid_query", "limit");
 	expect_refused("GET", "/api/v1/users/abc", NULL, NULL, 404, "not_found", NULL);
+	sender = &auditor;
 	expect_refused("GET", "/api/v1/audit?from=2020-13-01", NULL, NULL, 422, "invalid_query", "from");
+	sender = &admin;
 }
 
 static void test_method_not_allowed_names_allowed(void **state)

@@ -202,6 +202,60 @@ static void test_logout_ends_the_session_on_the_server(void **state)
 	client_free(&thief);
 }
 
+/* Does the file at path hold the bytes of text anywhere? */
+static bool file_holds(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "rb");
+	assert_non_null(f);
+	size_t n = strlen(text), len = 0, cap = 1 << 20;
+	char *data = malloc(cap);
+	assert_non_null(data);
+	for (size_t got; (got = fread(data + len, 1, cap - len, f)) > 0;) {
+		len += got;
+		if (len == cap) {
+			cap *= 2;
+			data = realloc(data, cap);
+			assert_non_null(data);
+		}
+	}
+	fclose(f);
+	bool found = memmem(data, len, text, n) != NULL;
+	free(data);
+	return found;
+}
+
+/*
+** Residual information (等保 level 3): a session's credentials leave no trace
+** in the file once it has ended.  SQLite keeps a deleted row's bytes in the
+** page's free space unless secure_delete is on.
+*/
+static void test_ended_session_leaves_no_trace_in_the_file(void **state)
+{
+	(void)state;
+	struct test_server own;
+	server_up(&own);
+	struct client c;
+	struct response r;
+	client_init(&c, &own);
+	login_request(&c, &r, "admin", "admin-password");
+	assert_int_equal(r.status, 200);
+	char csrf[128];
+	snprintf(csrf, sizeof csrf, "%s", json_string_value(json_object_get(r.json, "csrf_token")));
+	snprintf(c.csrf, sizeof c.csrf, "%s", csrf);
+	response_free(&r);
+	client_request(&c, &r, "DELETE", "/api/v1/session", NULL, NULL, NULL);
+	assert_int_equal(r.status, 200);
+	response_free(&r);
+	client_free(&c);
+	/* Stopping the server checkpoints the log into the file and removes it. */
+	assert_int_equal(server_stop_process(&own), 0);
+	char wal[160];
+	snprintf(wal, sizeof wal, "%s-wal", own.db);
+	assert_false(file_holds(own.db, csrf));
+	assert_true(access(wal, F_OK) != 0 || !file_holds(wal, csrf));
+	server_down(&own);
+}
+
 static void test_expired_session_is_no_session(void **state)
 {
 	(void)state;
@@ -712,6 +766,7 @@ int main(void)
 	    cmocka_unit_test(test_wrong_password_and_unknown_user_look_alike),
 	    cmocka_unit_test(test_state_change_needs_csrf_token),
 	    cmocka_unit_test(test_logout_ends_the_session_on_the_server),
+	    cmocka_unit_test(test_ended_session_leaves_no_trace_in_the_file),
 	    cmocka_unit_test(test_expired_session_is_no_session),
 	    cmocka_unit_test(test_repeated_failures_are_throttled),
 	    cmocka_unit_test(test_retry_after_says_the_real_wait),

@@ -18,7 +18,7 @@
 #include "client.h"
 
 static struct test_server server;
-static struct client admin;
+static struct client admin, security, auditor; /* 三员: the system, security and audit administrators of the city */
 
 static int setup(void **state)
 {
@@ -26,15 +26,26 @@ static int setup(void **state)
 	server_prepare(&server);
 	add_user(&server, "jinan.admin", "admin", "350111");
 	add_user(&server, "changle.officer", "officer", "350112-tcj");
+	add_user(&server, "city.security", "security", "350100"); /* `banyan user add --role security` */
+	add_user(&server, "city.auditor", "auditor", "350100");
+	add_user(&server, "jinan.auditor", "auditor", "350111");
 	server_start_process(&server, NULL);
 	client_init(&admin, &server);
-	return client_login(&admin, "admin", "admin-password") == 200 ? 0 : -1;
+	client_init(&security, &server);
+	client_init(&auditor, &server);
+	return client_login(&admin, "admin", "admin-password") == 200 &&
+	               client_login(&security, "city.security", "city.security-password") == 200 &&
+	               client_login(&auditor, "city.auditor", "city.auditor-password") == 200
+	           ? 0
+	           : -1;
 }
 
 static int teardown(void **state)
 {
 	(void)state;
 	client_free(&admin);
+	client_free(&security);
+	client_free(&auditor);
 	server_down(&server);
 	return 0;
 }
@@ -153,10 +164,17 @@ static void test_disable_ends_sessions_and_logins(void **state)
 	struct response r;
 	client_init(&c, &server);
 	assert_int_equal(client_login(&c, "leaving.soon", "long-enough-pw"), 200);
-	request_json(&admin, &r, "PATCH", "/api/v1/users/%lld", id, "{\"disabled\":true,\"display_name\":\"已调离\"}");
+	/* 三员分立: the security administrator disables accounts, the system administrator does not. */
+	request_json(&admin, &r, "PATCH", "/api/v1/users/%lld", id, "{\"disabled\":true}");
+	assert_int_equal(r.status, 403);
+	response_free(&r);
+	request_json(&security, &r, "PATCH", "/api/v1/users/%lld", id,
+	             "{\"disabled\":true,\"display_name\":\"已调离\"}");
+	assert_int_equal(r.status, 403); /* names are the system administrator's */
+	response_free(&r);
+	request_json(&security, &r, "PATCH", "/api/v1/users/%lld", id, "{\"disabled\":true}");
 	assert_int_equal(r.status, 200);
 	assert_true(json_is_true(json_object_get(r.json, "disabled")));
-	assert_string_equal(json_string_value(json_object_get(r.json, "display_name")), "已调离");
 	response_free(&r);
 	client_request(&c, &r, "GET", "/api/v1/me", NULL, NULL, NULL);
 	assert_int_equal(r.status, 401);
@@ -167,7 +185,7 @@ static void test_disable_ends_sessions_and_logins(void **state)
 	                                   " AND json_extract(detail, '$.before.disabled') = 0"
 	                                   " AND json_extract(detail, '$.after.disabled') = 1"),
 	                 1);
-	request_json(&admin, &r, "PATCH", "/api/v1/users/%lld", id, "{\"disabled\":false}");
+	request_json(&security, &r, "PATCH", "/api/v1/users/%lld", id, "{\"disabled\":false}");
 	assert_int_equal(r.status, 200);
 	response_free(&r);
 	assert_int_equal(client_login(&c, "leaving.soon", "long-enough-pw"), 200);
@@ -179,17 +197,78 @@ static void test_admin_cannot_lock_themselves_out(void **state)
 	(void)state;
 	struct response r;
 	long long self = db_count(&server, "SELECT id FROM users WHERE username = 'admin'");
-	request_json(&admin, &r, "PATCH", "/api/v1/users/%lld", self, "{\"disabled\":true}");
-	assert_int_equal(r.status, 422);
-	assert_string_equal(error_code(&r), "self_lockout");
+	long long sec = db_count(&server, "SELECT id FROM users WHERE username = 'city.security'");
+	request_json(&security, &r, "PATCH", "/api/v1/users/%lld", sec, "{\"disabled\":true}");
+	assert_int_equal(r.status, 403); /* its own account, like the auditor's, is changed from the shell */
 	response_free(&r);
 	request_json(&admin, &r, "PATCH", "/api/v1/users/%lld", self, "{\"role\":\"leader\"}");
 	assert_int_equal(r.status, 422);
+	assert_string_equal(error_code(&r), "self_lockout");
 	response_free(&r);
 	assert_int_equal(
-	    db_count(&server,
-	             "SELECT count(*) FROM users WHERE username = 'admin' AND role = 'admin' AND disabled = 0"),
-	    1);
+	    db_count(&server, "SELECT count(*) FROM users WHERE username IN ('admin', 'city.security') AND disabled = 0"
+	                      " AND role IN ('admin', 'security')"),
+	    2);
+}
+
+/* 三员分立: each administrator does its own part and none of the others'. */
+static void test_three_administrators_are_separate(void **state)
+{
+	(void)state;
+	static const char *const audit[] = {"/api/v1/audit", "/api/v1/audit/export?format=csv", "/api/v1/audit/daily"};
+	struct response r;
+	for (size_t i = 0; i < sizeof audit / sizeof audit[0]; i++) {
+		client_request(&admin, &r, "GET", audit[i], NULL, NULL, NULL);
+		assert_int_equal(r.status, 403); /* the system administrator reads no audit rows */
+		response_free(&r);
+		client_request(&security, &r, "GET", audit[i], NULL, NULL, NULL);
+		assert_int_equal(r.status, 403);
+		response_free(&r);
+		client_request(&auditor, &r, "GET", audit[i], NULL, NULL, NULL);
+		assert_int_equal(r.status, 200);
+		response_free(&r);
+	}
+	/* The auditor reads nothing else: not the users, not the business. */
+	static const char *const other[] = {"/api/v1/users", "/api/v1/problems", "/api/v1/projects",
+	                                    "/api/v1/vouchers/campaigns"};
+	for (size_t i = 0; i < sizeof other / sizeof other[0]; i++) {
+		client_request(&auditor, &r, "GET", other[i], NULL, NULL, NULL);
+		assert_int_equal(r.status, 403);
+		response_free(&r);
+	}
+	/* The security administrator reads who has which role, and no business. */
+	client_request(&security, &r, "GET", "/api/v1/users?role=admin", NULL, NULL, NULL);
+	assert_int_equal(r.status, 200);
+	assert_true(json_array_size(json_object_get(r.json, "items")) >= 1);
+	response_free(&r);
+	client_request(&security, &r, "GET", "/api/v1/problems", NULL, NULL, NULL);
+	assert_int_equal(r.status, 403);
+	response_free(&r);
+	client_request(&security, &r, "POST", "/api/v1/users",
+	               "{\"username\":\"sec.made\",\"display_name\":\"某\",\"role\":\"officer\",\"org\":\"350100\","
+	               "\"password\":\"long-enough-pw\"}",
+	               NULL, NULL);
+	assert_int_equal(r.status, 403);
+	response_free(&r);
+	/* The system administrator cannot make an auditor (who could then read the log) nor touch one. */
+	create_user(&admin, "puppet.auditor", "auditor", "350100", 403);
+	create_user(&admin, "puppet.security", "security", "350100", 403);
+	long long aud = db_count(&server, "SELECT id FROM users WHERE username = 'city.auditor'");
+	request_json(&admin, &r, "PATCH", "/api/v1/users/%lld", aud, "{\"display_name\":\"改名\"}");
+	assert_int_equal(r.status, 403);
+	assert_string_equal(error_code(&r), "shell_only");
+	response_free(&r);
+	long long officer = create_user(&admin, "made.auditor", "officer", "350100", 201);
+	request_json(&admin, &r, "PATCH", "/api/v1/users/%lld", officer, "{\"role\":\"auditor\"}");
+	assert_int_equal(r.status, 403);
+	response_free(&r);
+	/* Nor can the security administrator take over the auditor's account. */
+	request_json(&security, &r, "POST", "/api/v1/users/%lld/password", aud, "{\"password\":\"taken-over-now\"}");
+	assert_int_equal(r.status, 403);
+	response_free(&r);
+	assert_int_equal(db_count(&server, "SELECT count(*) FROM users WHERE username LIKE 'puppet.%'"), 0);
+	assert_int_equal(
+	    db_count(&server, "SELECT count(*) FROM users WHERE username = 'made.auditor' AND role = 'officer'"), 1);
 }
 
 static void test_password_reset_and_change(void **state)
@@ -202,6 +281,9 @@ static void test_password_reset_and_change(void **state)
 	client_init(&other, &server);
 	assert_int_equal(client_login(&other, "forgetful", "long-enough-pw"), 200);
 	request_json(&admin, &r, "POST", "/api/v1/users/%lld/password", id, "{\"password\":\"brand-new-pass\"}");
+	assert_int_equal(r.status, 403); /* resetting passwords is the security administrator's */
+	response_free(&r);
+	request_json(&security, &r, "POST", "/api/v1/users/%lld/password", id, "{\"password\":\"brand-new-pass\"}");
 	assert_int_equal(r.status, 200);
 	response_free(&r);
 	client_request(&other, &r, "GET", "/api/v1/me", NULL, NULL, NULL);
@@ -261,14 +343,15 @@ static void test_new_passwords_follow_the_rule(void **state)
 		json_decref(body);
 	}
 	assert_int_equal(db_count(&server, "SELECT count(*) FROM users"), users);
-	/* Twelve characters of any kind will do: twelve Chinese characters are 36 bytes, eleven are too few. */
+	/* Twelve characters of any kind will do: twelve Chinese characters are 36 bytes, eleven are too few.
+	** (Resetting passwords is the security administrator's.) */
 	long long id = create_user(&admin, "rule.ok", "officer", "350111", 201);
-	request_json(&admin, &r, "POST", "/api/v1/users/%lld/password", id,
+	request_json(&security, &r, "POST", "/api/v1/users/%lld/password", id,
 	             "{\"password\":\"福州榕城经济服务平台好\"}");
 	assert_int_equal(r.status, 422);
 	assert_string_equal(error_code(&r), "weak_password");
 	response_free(&r);
-	request_json(&admin, &r, "POST", "/api/v1/users/%lld/password", id,
+	request_json(&security, &r, "POST", "/api/v1/users/%lld/password", id,
 	             "{\"password\":\"福州市榕城经济服务平台好\"}");
 	assert_int_equal(r.status, 200);
 	response_free(&r);
@@ -321,7 +404,7 @@ static void test_audit_filters(void **state)
 {
 	(void)state;
 	struct response r;
-	client_request(&admin, &r, "GET", "/api/v1/audit?action=user.&actor=admin&limit=1000", NULL, NULL, NULL);
+	client_request(&auditor, &r, "GET", "/api/v1/audit?action=user.&actor=admin&limit=1000", NULL, NULL, NULL);
 	assert_int_equal(r.status, 200);
 	size_t i, n = 0;
 	json_t *e;
@@ -335,13 +418,13 @@ static void test_audit_filters(void **state)
 	    (long long)n,
 	    db_count(&server, "SELECT count(*) FROM audit_log WHERE action LIKE 'user.%' AND actor = 'admin'"));
 	response_free(&r);
-	client_request(&admin, &r, "GET", "/api/v1/audit?from=2000-01-01&to=2000-12-31", NULL, NULL, NULL);
+	client_request(&auditor, &r, "GET", "/api/v1/audit?from=2000-01-01&to=2000-12-31", NULL, NULL, NULL);
 	assert_int_equal(json_array_size(json_object_get(r.json, "items")), 0);
 	response_free(&r);
-	/* A district administrator sees only the district's events. */
+	/* A district's audit administrator sees only the district's events. */
 	struct client d;
 	client_init(&d, &server);
-	assert_int_equal(client_login(&d, "jinan.admin", "jinan.admin-password"), 200);
+	assert_int_equal(client_login(&d, "jinan.auditor", "jinan.auditor-password"), 200);
 	client_request(&d, &r, "GET", "/api/v1/audit?limit=1000", NULL, NULL, NULL);
 	assert_int_equal(r.status, 200);
 	assert_true(json_array_size(json_object_get(r.json, "items")) > 0);
@@ -355,7 +438,7 @@ static void test_audit_exports_and_daily_counts(void **state)
 {
 	(void)state;
 	struct response r;
-	client_request(&admin, &r, "GET", "/api/v1/audit/export?format=csv&action=user.create", NULL, NULL, NULL);
+	client_request(&auditor, &r, "GET", "/api/v1/audit/export?format=csv&action=user.create", NULL, NULL, NULL);
 	assert_int_equal(r.status, 200);
 	assert_true(has_header(&r, "Content-Type: text/csv"));
 	assert_non_null(strstr(r.headers, "filename*=UTF-8''%E5%AE%A1%E8%AE%A1%E6%97%A5%E5%BF%97.csv"));
@@ -366,17 +449,17 @@ static void test_audit_exports_and_daily_counts(void **state)
 	assert_int_equal(lines - 1, db_count(&server, "SELECT count(*) FROM audit_log WHERE action = 'user.create'"));
 	response_free(&r);
 
-	client_request(&admin, &r, "GET", "/api/v1/audit/export", NULL, NULL, NULL);
+	client_request(&auditor, &r, "GET", "/api/v1/audit/export", NULL, NULL, NULL);
 	assert_int_equal(r.status, 200);
 	assert_true(has_header(&r, "Content-Type: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"));
 	assert_memory_equal(r.body, "PK", 2); /* an .xlsx is a zip file */
 	response_free(&r);
 
-	client_request(&admin, &r, "GET", "/api/v1/audit/export?format=pdf", NULL, NULL, NULL);
+	client_request(&auditor, &r, "GET", "/api/v1/audit/export?format=pdf", NULL, NULL, NULL);
 	assert_int_equal(r.status, 422);
 	response_free(&r);
 
-	client_request(&admin, &r, "GET", "/api/v1/audit/daily?days=7", NULL, NULL, NULL);
+	client_request(&auditor, &r, "GET", "/api/v1/audit/daily?days=7", NULL, NULL, NULL);
 	assert_int_equal(r.status, 200);
 	json_t *items = json_object_get(r.json, "items");
 	assert_int_equal(json_array_size(items), 7);
@@ -385,7 +468,7 @@ static void test_audit_exports_and_daily_counts(void **state)
 	                 db_count(&server, "SELECT count(*) FROM audit_log WHERE at >= CAST(strftime('%s', date('now', "
 	                                   "'+8 hours')) AS INTEGER) - 28800"));
 	response_free(&r);
-	client_request(&admin, &r, "GET", "/api/v1/audit/daily?days=0", NULL, NULL, NULL);
+	client_request(&auditor, &r, "GET", "/api/v1/audit/daily?days=0", NULL, NULL, NULL);
 	assert_int_equal(r.status, 422);
 	response_free(&r);
 }
@@ -423,6 +506,7 @@ int main(void)
 	    cmocka_unit_test(test_district_admin_stays_in_district),
 	    cmocka_unit_test(test_disable_ends_sessions_and_logins),
 	    cmocka_unit_test(test_admin_cannot_lock_themselves_out),
+	    cmocka_unit_test(test_three_administrators_are_separate),
 	    cmocka_unit_test(test_password_reset_and_change),
 	    cmocka_unit_test(test_new_passwords_follow_the_rule),
 	    cmocka_unit_test(test_pages_cover_every_user_once),

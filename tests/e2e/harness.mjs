@@ -22,7 +22,8 @@ export function banyan(args, input) {
   return r.stdout
 }
 
-export async function startServer() {
+// Passwords alone unless a test asks for a second factor: startServer(['--second-factor', 'leader']).
+export async function startServer(serveArgs = ['--second-factor', 'none']) {
   const dir = mkdtempSync(join(tmpdir(), 'banyan-e2e-'))
   const db = join(dir, 'banyan.db')
   const log = join(dir, 'serve.log')
@@ -30,7 +31,7 @@ export async function startServer() {
   banyan(['user', 'add', '--db', db, '--username', 'admin', '--name', '系统管理员', '--role', 'admin', '--org', '350100', '--password-stdin'], 'admin-password\n')
   const { openSync } = await import('node:fs')
   const out = openSync(log, 'w')
-  const proc = spawn(bin, ['serve', '--db', db, '--listen', '127.0.0.1:0'], {
+  const proc = spawn(bin, ['serve', '--db', db, '--listen', '127.0.0.1:0', ...serveArgs], {
     stdio: ['ignore', out, out],
     env: { ...process.env, BANYAN_PWHASH: 'interactive' },
   })

@@ -57,10 +57,25 @@ export async function loadSession() {
   }
 }
 
+/**
+ * Log in with a password.  Answers null once logged in, or, for a user who
+ * must give a second factor, the challenge: {challenge, enrolled, enrolment?}
+ * for secondFactor() (with a new key to enrol when enrolled is false).
+ */
 export async function login(username, password) {
   const data = await api('POST', '/session', { username, password })
+  if (data.second_factor_required) return data
   session.user = data.user
   session.csrf = data.csrf_token
+  return null
+}
+
+/** The login's second step: {code} or {recovery_code}.  Answers the recovery codes when it confirmed an enrolment. */
+export async function secondFactor(challenge, answer) {
+  const data = await api('POST', '/session/second-factor', { challenge, ...answer })
+  session.user = data.user
+  session.csrf = data.csrf_token
+  return data.recovery_codes || null
 }
 
 export async function logout() {

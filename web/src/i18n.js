@@ -14,6 +14,12 @@ const messages = {
     login: {
       title: '登录', username: '用户名', password: '密码', submit: '登录',
       required: '请输入用户名和密码',
+      secondStep: '请输入手机验证器 App 显示的 6 位动态验证码', code: '动态验证码', verify: '验证并登录',
+      useRecovery: '手机不在身边?使用恢复码', useCode: '使用动态验证码', recovery: '恢复码', back: '返回重新登录',
+      enrolFirst: '您的账号须使用动态验证码登录。请用手机验证器 App(如微信小程序「腾讯身份验证器」、Google Authenticator)扫描二维码,或手动输入密钥,然后输入 App 显示的验证码。',
+      key: '密钥', codeRequired: '请输入验证码',
+      recoveryTitle: '请保存恢复码', recoveryHint: '每个恢复码只能使用一次,在手机丢失时代替动态验证码登录。此处仅显示这一次。',
+      continue: '我已保存,继续',
     },
     common: {
       logout: '退出', search: '查询', reset: '重置', save: '保存', cancel: '取消', create: '新建', edit: '编辑',
@@ -32,9 +38,11 @@ const messages = {
       resetPassword: '重置密码', newPassword: '新密码', createTitle: '新建用户', editTitle: '修改用户',
       confirmDisable: '停用后该用户将被立即退出登录,确定停用 {name}?', keyword: '用户名或姓名',
       passwordReset: '密码已重置,该用户需重新登录',
+      resetFactor: '重置动态验证码', confirmResetFactor: '重置后 {name} 下次登录时需重新绑定动态验证码,确定重置?',
+      factorReset: '已重置,该用户下次登录时重新绑定',
     },
     roles: {
-      admin: '系统管理员', leader: '领导', officer: '招商专员', agent: '代办员', department: '审批部门',
+      admin: '系统管理员', security: '安全管理员', auditor: '审计管理员', leader: '领导', officer: '招商专员', agent: '代办员', department: '审批部门',
       enterprise: '企业', merchant: '商户', channel: '支付渠道',
     },
     audit: {
@@ -203,6 +211,10 @@ const messages = {
     account: {
       title: '我的账号', oldPassword: '原密码', newPassword: '新密码', confirmPassword: '确认新密码',
       change: '修改密码', mismatch: '两次输入的新密码不一致', changed: '密码已修改', language: '界面语言',
+      security: '账号安全', factor: '动态验证码(双因素认证)', enrolled: '已绑定', notEnrolled: '未绑定',
+      required: '您的角色必须使用动态验证码登录', recoveryLeft: '剩余恢复码 {n} 个', enrol: '绑定动态验证码',
+      enrolHint: '用手机验证器 App 扫描二维码,或手动输入密钥,然后输入 App 显示的 6 位验证码确认。', confirm: '确认绑定',
+      enrolledNow: '已绑定动态验证码,以后登录时需输入验证码', lostPhone: '手机丢失时请用恢复码登录,并联系安全管理员重置。',
     },
   },
   en: {
@@ -217,6 +229,13 @@ const messages = {
     login: {
       title: 'Log in', username: 'Username', password: 'Password', submit: 'Log in',
       required: 'Enter your username and password',
+      secondStep: 'Enter the 6-digit code your authenticator app shows', code: 'Code', verify: 'Verify and log in',
+      useRecovery: 'No phone at hand? Use a recovery code', useCode: 'Use the authenticator code', recovery: 'Recovery code',
+      back: 'Back to the password',
+      enrolFirst: 'Your account must log in with a one-time code. Scan the QR code with an authenticator app (or type the key), then enter the code it shows.',
+      key: 'Key', codeRequired: 'Enter the code',
+      recoveryTitle: 'Keep your recovery codes', recoveryHint: 'Each code logs you in once when your phone is lost. They are shown only this once.',
+      continue: 'I have kept them, continue',
     },
     common: {
       logout: 'Log out', search: 'Search', reset: 'Reset', save: 'Save', cancel: 'Cancel', create: 'New', edit: 'Edit',
@@ -235,9 +254,11 @@ const messages = {
       resetPassword: 'Reset password', newPassword: 'New password', createTitle: 'New user', editTitle: 'Edit user',
       confirmDisable: 'The user will be logged out at once. Disable {name}?', keyword: 'Username or name',
       passwordReset: 'Password reset; the user must log in again',
+      resetFactor: 'Reset second factor', confirmResetFactor: '{name} will enrol again at the next login. Reset?',
+      factorReset: 'Reset: the user enrols again at the next login',
     },
     roles: {
-      admin: 'Administrator', leader: 'Leader', officer: 'Investment officer', agent: 'Agent', department: 'Department',
+      admin: 'System administrator', security: 'Security administrator', auditor: 'Audit administrator', leader: 'Leader', officer: 'Investment officer', agent: 'Agent', department: 'Department',
       enterprise: 'Enterprise', merchant: 'Merchant', channel: 'Payment channel',
     },
     audit: {
@@ -408,6 +429,10 @@ const messages = {
       title: 'My account', oldPassword: 'Current password', newPassword: 'New password',
       confirmPassword: 'Confirm new password', change: 'Change password', mismatch: 'The new passwords differ',
       changed: 'Password changed', language: 'Language',
+      security: 'Account security', factor: 'One-time codes (two-factor login)', enrolled: 'Enrolled', notEnrolled: 'Not enrolled',
+      required: 'Your role must log in with a one-time code', recoveryLeft: '{n} recovery codes left', enrol: 'Enrol an authenticator',
+      enrolHint: 'Scan the QR code with an authenticator app (or type the key), then confirm with the 6-digit code it shows.', confirm: 'Confirm',
+      enrolledNow: 'Enrolled: you will be asked for a code when you log in', lostPhone: 'Lost your phone? Log in with a recovery code and ask a security administrator to reset it.',
     },
   },
 }

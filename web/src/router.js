@@ -7,8 +7,8 @@ import { loadSession, session, setUnauthenticatedHandler } from './api.js'
 export const pages = [
   { path: '/', name: 'home', component: () => import('./pages/HomePage.vue'), meta: { menu: 'home', icon: 'House' } },
   { path: '/orgs', name: 'orgs', component: () => import('./pages/OrgsPage.vue'), meta: { menu: 'orgs', icon: 'OfficeBuilding' } },
-  { path: '/users', name: 'users', component: () => import('./pages/UsersPage.vue'), meta: { menu: 'users', icon: 'User', roles: ['admin', 'leader'] } },
-  { path: '/audit', name: 'audit', component: () => import('./pages/AuditPage.vue'), meta: { menu: 'audit', icon: 'Document', roles: ['admin', 'leader'] } },
+  { path: '/users', name: 'users', component: () => import('./pages/UsersPage.vue'), meta: { menu: 'users', icon: 'User', roles: ['admin', 'security', 'leader'] } },
+  { path: '/audit', name: 'audit', component: () => import('./pages/AuditPage.vue'), meta: { menu: 'audit', icon: 'Document', roles: ['auditor', 'leader'] } },
   { path: '/vouchers/campaigns', name: 'voucherCampaigns', component: () => import('./pages/VoucherCampaignsPage.vue'), meta: { menu: 'voucherCampaigns', icon: 'Ticket', roles: ['admin', 'department', 'leader'] } },
   { path: '/vouchers/stats', name: 'voucherStats', component: () => import('./pages/VoucherStatsPage.vue'), meta: { menu: 'voucherStats', icon: 'DataAnalysis', roles: ['admin', 'department', 'leader'] } },
   { path: '/vouchers/merchants', name: 'voucherMerchants', component: () => import('./pages/VoucherMerchantsPage.vue'), meta: { menu: 'voucherMerchants', icon: 'Shop', roles: ['admin', 'department', 'leader'] } },
