@@ -12,7 +12,9 @@
 **   void health_get(struct request *r)
 **
 ** A route may add "** BODY: raw": the dispatcher then leaves a JSON body
-** unparsed for the handler to read itself (see request_json() in http.h).
+** unparsed for the handler to read itself (see request_json() in http.h),
+** and "** DUTY: refunds": only callers whose organisation holds that duty
+** (org_duties) may use it, leaders reading aside.
 **
 **   ** COMMAND: init
 **   ** USAGE: banyan init --db PATH
@@ -53,6 +55,7 @@ struct entry {
 	char help[MAX_TEXT];
 	char func[128];
 	int raw_body; /* BODY: raw */
+	char duty[33]; /* DUTY: name, or empty */
 	const char *file;
 	int line;
 };
@@ -170,6 +173,10 @@ static void scan_file(const char *file)
 			if (strcmp(value, "raw") != 0)
 				die(file, lineno, "BODY must be raw");
 			cur->raw_body = 1;
+		} else if (cur->is_route == ROUTE && strncmp(text, " DUTY:", 6) == 0) {
+			copy_value(cur->duty, sizeof cur->duty, text + 6);
+			if (!cur->duty[0] || strspn(cur->duty, "abcdefghijklmnopqrstuvwxyz_") != strlen(cur->duty))
+				die(file, lineno, "DUTY must be one name of a-z and _");
 		} else if (strncmp(text, " USAGE:", 7) == 0) {
 			copy_value(cur->usage, sizeof cur->usage, text + 7);
 		} else if (strncmp(text, " SUMMARY:", 9) == 0) {
@@ -250,8 +257,13 @@ int main(int argc, char **argv)
 		put_literal(out, entries[i].auth);
 		fputs(", ", out);
 		put_literal(out, entries[i].summary);
-		fprintf(out, ", \"%s\", %s, %s, %zu},\n", entries[i].func, entries[i].func,
+		fprintf(out, ", \"%s\", %s, %s, %zu, ", entries[i].func, entries[i].func,
 		        entries[i].raw_body ? "true" : "false", strcspn(entries[i].path, "{"));
+		if (entries[i].duty[0])
+			put_literal(out, entries[i].duty);
+		else
+			fputs("NULL", out);
+		fputs("},\n", out);
 	}
 	fprintf(out, "};\nconst size_t route_count = %d;\n\n", n_routes);
 	fputs("const struct command_def command_table[] = {\n", out);

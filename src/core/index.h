@@ -21,6 +21,7 @@ struct route_def {
 	void (*handler)(struct request *r);
 	bool raw_body;   /* BODY: raw: the handler reads the body itself (request_json()) */
 	size_t head_len; /* the pattern's bytes before its first parameter: the router compares these first */
+	const char *duty; /* DUTY: the caller's organisation must hold it (org_duties); NULL: no duty */
 };
 
 struct command_def {

@@ -54,6 +54,8 @@ static json_t *openapi_build(void)
 		                       path_parameters(rt->pattern), "responses", "200", "description", "OK", "default",
 		                       "description", "错误 Error", "content", "application/json", "schema", "$ref",
 		                       "#/components/schemas/Error");
+		if (rt->duty)
+			json_object_set_new(op, "x-banyan-duty", json_string(rt->duty));
 		if (strcmp(rt->auth, "public") != 0)
 			json_object_set_new(op, "security", json_pack("[{s:[]},{s:[]}]", "session", "apiKey"));
 		json_object_set_new(item, method, op);

@@ -1060,6 +1060,31 @@ static bool role_allowed(const char *auth, enum role role)
 	return false;
 }
 
+/*
+** A route declared with DUTY: is the work of the organisations that hold that
+** duty (org_duties: the human resources bureaus hold "refunds"), not of a
+** broad role: the caller's own organisation (for department staff, their
+** department) must hold it.  Leaders read across duties; nobody else is
+** exempt, a system administrator included: running a bureau's work is not
+** administering the system.  Answers 403 wrong_duty itself.
+*/
+static bool duty_allowed(struct request *r, const char *duty)
+{
+	if (r->who.role == ROLE_LEADER && (strcmp(r->method, "GET") == 0 || strcmp(r->method, "HEAD") == 0))
+		return true;
+	int64_t held = 0;
+	int rc = db_query_int64(r->db, &held, "SELECT count(*) FROM org_duties WHERE org_id = ? AND duty = ?", "it",
+	                        r->who.org_id, duty);
+	if (rc < 0) {
+		reply_db_error(r, rc);
+		return false;
+	}
+	if (!held)
+		reply_error(r, 403, "wrong_duty", NULL, "您所在的单位不负责此项工作 (your organisation does not hold the duty %s)",
+		            duty);
+	return held > 0;
+}
+
 static bool is_json_content_type(const char *ct)
 {
 	if (!ct)
@@ -1118,6 +1143,8 @@ static void dispatch(struct request *r)
 			reply_error(r, 403, "forbidden", NULL, "无权访问 (your role may not use this)");
 			return;
 		}
+		if (m.route->duty && !duty_allowed(r, m.route->duty))
+			return;
 		/* A cookie travels with every request the browser makes, so a state change
 		** also needs the token only our own pages can read. */
 		if (r->who.session_id && strcmp(r->method, "GET") != 0 && strcmp(r->method, "HEAD") != 0) {

@@ -710,7 +710,7 @@ static const char demo_password[] = "banyan-demo-2020";
 static void demo_ready(uint16_t port)
 {
 	printf("\n  banyan demo: http://127.0.0.1:%u/\n  登录 login: admin / %s  (also city-leader, city-agent, "
-	       "jinan-officer, city-zjj,\n  city-security, city-auditor)\n\n",
+	       "jinan-officer, city-zjj, city-rsj,\n  city-security, city-auditor)\n\n",
 	       port, demo_password);
 	fflush(stdout);
 }
@@ -730,6 +730,7 @@ static int demo_seed(struct db *d, struct arena *a)
 	    {"city-zjj", "市城乡建设局审批科", "department", "350100-zjj"},
 	    {"city-zrzy", "市自然资源和规划局审批科", "department", "350100-zrzy"},
 	    {"jinan-fgj", "晋安区发改局审批科", "department", "350111-fgj"},
+	    {"city-rsj", "市人社局就业科", "department", "350100-rsj"},
 	};
 	struct audit_context ctx = audit_context_shell();
 	ctx.actor = "demo";

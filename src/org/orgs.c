@@ -116,6 +116,66 @@ static const char *org_kind_valid(const char *kind)
 	return NULL;
 }
 
+/*
+** Make the organisation's duties exactly those of the space-separated list
+** (a duties column of the import), auditing a change.  Returns an error text
+** or NULL; *r_db set on a database error.
+*/
+static const char *org_set_duties(struct db *d, struct arena *a, const char *code, const char *list,
+                                  const struct audit_context *ctx, int *r_db)
+{
+	struct org o;
+	int r = org_find_by_code(d, a, code, &o);
+	if (r < 0)
+		return *r_db = r, "数据库错误 (database error)";
+	json_t *after = json_array();
+	for (const char *p = list; *p;) {
+		size_t n = strcspn(p, " ");
+		if (n > 0) {
+			char *duty = arena_printf(a, "%.*s", (int)n, p);
+			if (n > 32 || strspn(duty, "abcdefghijklmnopqrstuvwxyz_") != n) {
+				json_decref(after);
+				return "职责应为小写字母名称,以空格分隔 (duties are lower-case names separated by spaces)";
+			}
+			json_array_append_new(after, json_string(duty));
+		}
+		p += n + (p[n] == ' ');
+	}
+	json_t *before = json_array();
+	struct db_stmt *s;
+	r = db_prepare(d, &s, "SELECT duty FROM org_duties WHERE org_id = ? ORDER BY duty", "i", o.id);
+	while (r == 0 && (r = db_step(s)) == DB_ROW)
+		json_array_append_new(before, json_string(db_column_text(s, 0)));
+	db_finalize(s);
+	bool same = json_array_size(before) == json_array_size(after);
+	size_t i;
+	json_t *v;
+	json_array_foreach(after, i, v)
+	{
+		int64_t held = 0;
+		if (r >= 0)
+			r = db_query_int64(d, &held, "SELECT count(*) FROM org_duties WHERE org_id = ? AND duty = ?", "it",
+			                   o.id, json_string_value(v));
+		same &= held > 0;
+	}
+	if (r >= 0 && !same) {
+		r = db_run(d, "DELETE FROM org_duties WHERE org_id = ?", "i", o.id);
+		json_array_foreach(after, i, v)
+		{
+			if (r >= 0)
+				r = db_run(d, "INSERT INTO org_duties(org_id, duty) VALUES (?, ?) ON CONFLICT DO NOTHING",
+				           "it", o.id, json_string_value(v));
+		}
+		json_t *detail = json_pack("{s:O, s:O}", "before", before, "after", after);
+		if (r >= 0)
+			r = audit_append(d, ctx, "org.duties", "org", code, o.path, detail);
+		json_decref(detail);
+	}
+	json_decref(before);
+	json_decref(after);
+	return r < 0 ? (*r_db = r, "数据库错误 (database error)") : NULL;
+}
+
 /* Import one CSV record inside the caller's transaction; returns an error text or NULL. */
 static const char *org_import_row(struct db *d, struct arena *a, char **f, const struct audit_context *ctx, int *added,
                                   int *r_db)
@@ -184,12 +244,14 @@ int org_import_csv(struct db *d, struct arena *a, const char *csv, size_t len, c
 	ctx.actor = actor;
 	csv_init(&c, csv, len);
 	int r = csv_read(&c, a, f, 8, &n);
-	if (r <= 0 || n != 4 || strcmp(f[0], "code") || strcmp(f[1], "name") || strcmp(f[2], "parent_code") ||
-	    strcmp(f[3], "kind")) {
-		*ret_error =
-		    "第 1 行应为表头 code,name,parent_code,kind (line 1 must be the header code,name,parent_code,kind)";
+	/* A fifth column, duties, is optional: a file without it leaves duties as they are. */
+	if (r <= 0 || (n != 4 && n != 5) || strcmp(f[0], "code") || strcmp(f[1], "name") ||
+	    strcmp(f[2], "parent_code") || strcmp(f[3], "kind") || (n == 5 && strcmp(f[4], "duties"))) {
+		*ret_error = "第 1 行应为表头 code,name,parent_code,kind[,duties] (line 1 must be the header "
+		             "code,name,parent_code,kind[,duties])";
 		return -EINVAL;
 	}
+	int columns = n;
 	r = db_begin(d);
 	if (r < 0)
 		return r;
@@ -198,10 +260,13 @@ int org_import_csv(struct db *d, struct arena *a, const char *csv, size_t len, c
 		int line = c.record_line;
 		if (r == 0)
 			break;
-		if (r < 0 || n != 4) {
-			problem = r < 0 ? "CSV 格式错误 (malformed CSV)" : "每行应有 4 列 (each line needs 4 fields)";
+		if (r < 0 || n != columns) {
+			problem = r < 0 ? "CSV 格式错误 (malformed CSV)"
+			                : arena_printf(a, "每行应有 %d 列 (each line needs %d fields)", columns, columns);
 		} else {
 			problem = org_import_row(d, a, f, &ctx, &added, &r_db);
+			if (!problem && columns == 5)
+				problem = org_set_duties(d, a, f[0], f[4], &ctx, &r_db);
 		}
 		if (problem) {
 			*ret_error = arena_printf(a, "第 %d 行: %s (line %d)", line, problem, line);
@@ -333,8 +398,10 @@ int cmd_init(int argc, char **argv)
 ** SUMMARY: 组织机构:列出或导入 List or import organisations
 ** list            print the tree, one organisation a line
 ** import FILE.csv add or rename organisations from a CSV with the header
-**                 code,name,parent_code,kind (UTF-8, Excel's BOM is fine);
-**                 all or nothing.
+**                 code,name,parent_code,kind[,duties] (UTF-8, Excel's BOM is
+**                 fine); duties, space-separated (refunds, vouchers, invest,
+**                 statistics, assessment), become the organisation's; a file
+**                 without the column leaves duties alone.  All or nothing.
 */
 int cmd_org(int argc, char **argv)
 {

@@ -198,6 +198,17 @@ static json_t *me_json(struct request *r)
 		                 "name", db_column_text(s, 4), "kind", db_column_text(s, 5), "path", r->who.org_path);
 	}
 	db_finalize(s);
+	/* What the user's organisation runs (org_duties): the console shows the menus it can use. */
+	json_t *duties = json_array();
+	if (user && db_prepare(r->db, &s,
+	                       "SELECT d.duty FROM org_duties d JOIN users u ON u.org_id = d.org_id WHERE u.id = ?"
+	                       " ORDER BY d.duty",
+	                       "i", r->who.user_id) == 0) {
+		while (db_step(s) == DB_ROW)
+			json_array_append_new(duties, json_string(db_column_text(s, 0)));
+		db_finalize(s);
+	}
+	json_object_set_new(json_object_get(user, "org"), "duties", duties);
 	return user;
 }
 

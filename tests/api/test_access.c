@@ -26,7 +26,7 @@
 **      in setup().
 ** A row expecting 401/403/404 on a non-public route also asserts that nothing
 ** was written (see footprint(): audit records, users, sessions, organisations,
-** voucher campaigns, rounds, kinds, merchants, vouchers and redemptions, the desk, projects).
+** voucher campaigns, rounds, kinds, merchants, vouchers and redemptions, the desk, projects, refunds).
 */
 #include <stdarg.h>
 #include <stddef.h>
@@ -54,6 +54,7 @@ enum caller {
 	OFFICER,    /* officer at 晋安区投资促进局 350111-tcj */
 	AGENT,      /* agent at 市行政服务中心 350100-xzfw */
 	DEPT,       /* department at 市发改委 350100-fgw */
+	HR,         /* department at 市人社局 350100-rsj: holds the refunds duty */
 	ENTERPRISE, /* enterprise at 晋安区 350111 */
 	MERCHANT,   /* merchant at 晋安区 350111 */
 	CHANNEL,    /* channel API key at 市商务局 350100-swj, signed requests */
@@ -69,10 +70,11 @@ enum caller {
 #define CITY_WIDE         (B(ADMIN) | B(LEADER))
 #define USER_ADMIN        (B(ADMIN) | B(ADMIN_JA) | B(LEADER) | B(LEADER_CL) | B(SECURITY)) /* may read users */
 #define AUDIT_READ        (B(AUDITOR) | B(LEADER) | B(LEADER_CL)) /* may read the audit log: not the admins */
-#define STAFF             (B(OFFICER) | B(AGENT) | B(DEPT))
+#define DEPTS             (B(DEPT) | B(HR)) /* staff of a city department; DEPT alone where 发改委's own records differ */
+#define STAFF             (B(OFFICER) | B(AGENT) | DEPTS)
 #define OVERSIGHT         (B(AUDITOR) | B(SECURITY)) /* 三员分立: administrators who see none of the business */
 #define OUTSIDE           (B(ENTERPRISE) | B(MERCHANT) | B(CHANNEL) | OVERSIGHT) /* refused the business routes */
-#define VOUCHER_ADMIN     (B(ADMIN) | B(ADMIN_JA) | B(DEPT)) /* run voucher campaigns, within their subtree */
+#define VOUCHER_ADMIN     (B(ADMIN) | B(ADMIN_JA) | DEPTS) /* run voucher campaigns, within their subtree */
 #define NOT_VOUCHER_ADMIN (SIGNED_IN & ~VOUCHER_ADMIN)
 #define VOUCHER_READ      (VOUCHER_ADMIN | CITY_WIDE | B(LEADER_CL)) /* list campaigns */
 
@@ -87,6 +89,7 @@ static const struct caller_def {
     [OFFICER] = {"officer@350111-tcj", "ja-officer", "officer", "350111-tcj"},
     [AGENT] = {"agent@350100-xzfw", "city-agent", "agent", "350100-xzfw"},
     [DEPT] = {"department@350100-fgw", "fgw-dept", "department", "350100-fgw"},
+    [HR] = {"department@350100-rsj", "city-hr", "department", "350100-rsj"},
     [ENTERPRISE] = {"enterprise@350111", "ja-enterprise", "enterprise", "350111"},
     [MERCHANT] = {"merchant@350111", "ja-merchant", "merchant", "350111"},
     [CHANNEL] = {"channel-key@350100-swj", "channel", "channel", "350100-swj"},
@@ -165,7 +168,7 @@ struct row {
 #define ATTACH              "{\"name\":\"{me}.txt\",\"content_type\":\"text/plain\",\"data\":\"54mp5Lia\"}"
 #define DESK_READ           (B(ADMIN) | B(ADMIN_JA) | B(LEADER) | B(LEADER_CL) | STAFF | B(ENTERPRISE)) /* problems' roles */
 #define NOT_DESK            (B(MERCHANT) | B(CHANNEL) | OVERSIGHT) /* no part in the problem desk */
-#define DESK_STATS          (B(ADMIN) | B(ADMIN_JA) | B(LEADER) | B(LEADER_CL) | B(DEPT))
+#define DESK_STATS          (B(ADMIN) | B(ADMIN_JA) | B(LEADER) | B(LEADER_CL) | DEPTS)
 
 /* Major projects: bodies for setup()'s fixtures and for the rows. */
 #define PROJECT(code, enterprise, district)                                                                            \
@@ -213,6 +216,22 @@ struct row {
 #define NOT_INVEST_READ      (SIGNED_IN & ~INVEST_READ)
 #define NOT_INVEST_WRITE     (SIGNED_IN & ~INVEST_WRITE)
 
+/* Refunds: the human resources bureaus' duty.  Bodies for setup()'s fixtures and for the rows. */
+#define REFUND_CSV_HEAD "统一社会信用代码,企业名称,县(市)区,行业,规模,月份,参保人数,缴费(分),欠费(分)\\n"
+#define ROLLS                                                                                                          \
+	"{\"year\":2020,\"csv\":\"" REFUND_CSV_HEAD ENT_CODE ",{me}企业,350111,制造,小型,2020-01,20,1000,0\\n" ENT_CODE  \
+	",{me}企业,350111,制造,小型,2020-06,20,1000,0\\n\"}"
+#define DEFAULT_LIST "{\"list\":\"default\",\"csv\":\"统一社会信用代码,企业名称\\n91350112MA2DK00028,失信企业\\n\"}"
+#define REFUND_RULES                                                                                                   \
+	"{\"year\":2020,\"start_month\":\"2020-01\",\"end_month\":\"2020-06\",\"arrears_month\":\"2020-06\","          \
+	"\"rate_bp\":550,\"small_rate_bp\":2000,\"small_headcount\":30,\"exclude_default\":true,"                      \
+	"\"require_difficulty\":false,\"amount\":\"benefit\",\"benefit_months\":6,\"benefit_fen\":129000,"            \
+	"\"cap_fen\":0,\"rounding\":\"half_up\"}"
+#define REFUND_POLICY "{\"code\":\"{me}-2020\",\"name\":\"{me}的政策\",\"rules\":" REFUND_RULES "}"
+#define REFUND_EDIT   "{\"rules\":" REFUND_RULES ",\"note\":\"{me}修改\"}"
+#define REFUND_READ   (B(LEADER) | B(LEADER_CL) | B(HR)) /* leaders read across duties */
+#define NOT_REFUND_ROLE (SIGNED_IN & ~(DEPTS | B(LEADER) | B(LEADER_CL)))
+
 static const struct row matrix[] = {
     /* ---- public: anyone, signed in or not ---- */
     R("GET", "/api/v1/health", NULL, EVERYONE, 200),
@@ -243,11 +262,11 @@ static const struct row matrix[] = {
     R("GET", "/api/v1/orgs/350111", NULL, B(LEADER_CL) | STAFF | B(CHANNEL), 403),
     R("GET", "/api/v1/orgs/350111-tcj", NULL, CITY_WIDE | B(ADMIN_JA) | B(OFFICER) | B(ENTERPRISE) | B(MERCHANT) | OVERSIGHT,
       200),
-    R("GET", "/api/v1/orgs/350111-tcj", NULL, B(LEADER_CL) | B(AGENT) | B(DEPT) | B(CHANNEL), 403),
+    R("GET", "/api/v1/orgs/350111-tcj", NULL, B(LEADER_CL) | B(AGENT) | DEPTS | B(CHANNEL), 403),
     R("GET", "/api/v1/orgs/350112", NULL, CITY_WIDE | B(LEADER_CL), 200),
     R("GET", "/api/v1/orgs/350112", NULL, SIGNED_IN & ~(CITY_WIDE | B(LEADER_CL)), 403),
     R("GET", "/api/v1/orgs/350100-swj", NULL, CITY_WIDE | B(CHANNEL), 200),
-    R("GET", "/api/v1/orgs/350100-swj", NULL, B(ADMIN_JA) | B(AGENT) | B(DEPT) | OVERSIGHT, 403), /* a sibling department */
+    R("GET", "/api/v1/orgs/350100-swj", NULL, B(ADMIN_JA) | B(AGENT) | DEPTS | OVERSIGHT, 403), /* a sibling department */
     R("GET", "/api/v1/orgs/999999", NULL, B(ADMIN) | B(OFFICER), 404),
 
     /* ---- the home page's figures: any signed-in caller, counted in its subtree ---- */
@@ -330,11 +349,11 @@ static const struct row matrix[] = {
     R("POST", "/api/v1/vouchers/campaigns", CAMPAIGN("c-anon", "350100-swj"), B(ANON), 401),
     R("POST", "/api/v1/vouchers/campaigns", CAMPAIGN("c-{me}", "350100-swj"), NOT_VOUCHER_ADMIN, 403,
       .code = "forbidden"),
-    R("POST", "/api/v1/vouchers/campaigns", CAMPAIGN("c-{me}", "350100-swj"), B(ADMIN_JA) | B(DEPT), 403,
+    R("POST", "/api/v1/vouchers/campaigns", CAMPAIGN("c-{me}", "350100-swj"), B(ADMIN_JA) | DEPTS, 403,
       .code = "out_of_scope"), /* the city's commerce bureau: a district's parent, a department's sibling */
-    R("POST", "/api/v1/vouchers/campaigns", CAMPAIGN("c-{me}", "350100"), B(ADMIN_JA) | B(DEPT), 403,
+    R("POST", "/api/v1/vouchers/campaigns", CAMPAIGN("c-{me}", "350100"), B(ADMIN_JA) | DEPTS, 403,
       .code = "out_of_scope"),
-    R("POST", "/api/v1/vouchers/campaigns", CAMPAIGN("c-{me}", "350112"), B(ADMIN_JA) | B(DEPT), 403,
+    R("POST", "/api/v1/vouchers/campaigns", CAMPAIGN("c-{me}", "350112"), B(ADMIN_JA) | DEPTS, 403,
       .code = "out_of_scope"),
     R("POST", "/api/v1/vouchers/campaigns", CAMPAIGN("c-{me}", "350100-swj"), B(ADMIN), 403, .flags = NO_CSRF,
       .code = "csrf"),
@@ -344,7 +363,7 @@ static const struct row matrix[] = {
     R("POST", "/api/v1/vouchers/rounds", LATER_ROUND("{campaign}", "r-anon"), B(ANON), 401),
     R("POST", "/api/v1/vouchers/rounds", LATER_ROUND("{campaign}", "r-{me}"), NOT_VOUCHER_ADMIN, 403,
       .code = "forbidden"),
-    R("POST", "/api/v1/vouchers/rounds", LATER_ROUND("{campaign}", "r-{me}"), B(ADMIN_JA) | B(DEPT), 403,
+    R("POST", "/api/v1/vouchers/rounds", LATER_ROUND("{campaign}", "r-{me}"), B(ADMIN_JA) | DEPTS, 403,
       .code = "out_of_scope"),
     R("POST", "/api/v1/vouchers/rounds", LATER_ROUND("{campaign_fgw}", "r-{me}"), B(ADMIN_JA), 403,
       .code = "out_of_scope"),
@@ -356,7 +375,7 @@ static const struct row matrix[] = {
     R("POST", "/api/v1/vouchers/rounds", LATER_ROUND("{campaign_fgw}", "r-{me}"), B(DEPT), 201),
     R("POST", "/api/v1/vouchers/kinds", KIND("{round_later}", "k-anon"), B(ANON), 401),
     R("POST", "/api/v1/vouchers/kinds", KIND("{round_later}", "k-{me}"), NOT_VOUCHER_ADMIN, 403, .code = "forbidden"),
-    R("POST", "/api/v1/vouchers/kinds", KIND("{round_later}", "k-{me}"), B(ADMIN_JA) | B(DEPT), 403,
+    R("POST", "/api/v1/vouchers/kinds", KIND("{round_later}", "k-{me}"), B(ADMIN_JA) | DEPTS, 403,
       .code = "out_of_scope"),
     R("POST", "/api/v1/vouchers/kinds", KIND("{round_fgw}", "k-{me}"), B(ADMIN_JA), 403, .code = "out_of_scope"),
     R("POST", "/api/v1/vouchers/kinds", KIND("{round_ja}", "k-{me}"), B(DEPT), 403, .code = "out_of_scope"),
@@ -369,10 +388,10 @@ static const struct row matrix[] = {
     R("POST", "/api/v1/vouchers/merchants", SHOP("m-{me}", "91350104MA2CD0456W", "350102", "\"{key}\""),
       NOT_VOUCHER_ADMIN, 403, .code = "forbidden"),
     R("POST", "/api/v1/vouchers/merchants", SHOP("m-{me}", "91350104MA2CD0456W", "350112", "\"{key}\""),
-      B(ADMIN_JA) | B(DEPT), 403,
+      B(ADMIN_JA) | DEPTS, 403,
       .code = "out_of_scope"), /* a sibling district; a district is not below a city department */
     R("POST", "/api/v1/vouchers/merchants", SHOP("m-{me}", "91350104MA2CD0456W", "350100-swj", "\"{key}\""),
-      B(ADMIN_JA) | B(DEPT), 403, .code = "out_of_scope"),
+      B(ADMIN_JA) | DEPTS, 403, .code = "out_of_scope"),
     R("POST", "/api/v1/vouchers/merchants", SHOP("m-{me}", "91350112MA2MX0003D", "350112", "\"{key}\""), B(ADMIN), 403,
       .flags = NO_CSRF, .code = "csrf"),
     R("POST", "/api/v1/vouchers/merchants", SHOP("m-{me}", "91350112MA2MX0003D", "350112", "\"{key}\""), B(ADMIN), 201),
@@ -382,7 +401,7 @@ static const struct row matrix[] = {
     R("POST", "/api/v1/vouchers/kinds/{kind_past}/carry", CARRY("{round_later}"), B(ANON), 401),
     R("POST", "/api/v1/vouchers/kinds/{kind_past}/carry", CARRY("{round_later}"), NOT_VOUCHER_ADMIN, 403,
       .code = "forbidden"),
-    R("POST", "/api/v1/vouchers/kinds/{kind_past}/carry", CARRY("{round_later}"), B(ADMIN_JA) | B(DEPT), 403,
+    R("POST", "/api/v1/vouchers/kinds/{kind_past}/carry", CARRY("{round_later}"), B(ADMIN_JA) | DEPTS, 403,
       .code = "out_of_scope"),
     R("POST", "/api/v1/vouchers/kinds/{kind_past}/carry", CARRY("{round_later}"), B(ADMIN), 403, .flags = NO_CSRF,
       .code = "csrf"),
@@ -416,7 +435,7 @@ static const struct row matrix[] = {
     */
     /* Registering enterprises: admin, officer, agent; the district on the caller's branch of the tree. */
     R("POST", "/api/v1/enterprises", FIRM("91350112MA2DK00103", "350112"), B(ANON), 401),
-    R("POST", "/api/v1/enterprises", FIRM("91350112MA2DK00103", "350112"), B(LEADER) | B(LEADER_CL) | B(DEPT) | OUTSIDE,
+    R("POST", "/api/v1/enterprises", FIRM("91350112MA2DK00103", "350112"), B(LEADER) | B(LEADER_CL) | DEPTS | OUTSIDE,
       403, .code = "forbidden"),
     R("POST", "/api/v1/enterprises", FIRM("91350112MA2DK00103", "350112"), B(ADMIN_JA) | B(OFFICER), 403,
       .code = "out_of_scope"),
@@ -445,7 +464,7 @@ static const struct row matrix[] = {
     /* Raising problems: staff for enterprises on their branch, an enterprise account for its own. */
     R("POST", "/api/v1/problems", PROBLEM("{ent}", "other"), B(ANON), 401),
     R("POST", "/api/v1/problems", PROBLEM("{ent}", "other"),
-      B(LEADER) | B(LEADER_CL) | B(DEPT) | NOT_DESK, 403, .code = "forbidden"),
+      B(LEADER) | B(LEADER_CL) | DEPTS | NOT_DESK, 403, .code = "forbidden"),
     R("POST", "/api/v1/problems", PROBLEM("{ent}", "other"), B(AGENT), 201),
     R("POST", "/api/v1/problems", PROBLEM("{ent_cl}", "other"), B(ADMIN_JA) | B(OFFICER) | B(ENTERPRISE), 403,
       .code = "out_of_scope"),
@@ -463,7 +482,7 @@ static const struct row matrix[] = {
     R("GET", "/api/v1/problems/{problem}", NULL, NOT_DESK, 403, .code = "forbidden"),
     R("GET", "/api/v1/problems/{problem}", NULL,
       B(ADMIN) | B(ADMIN_JA) | B(LEADER) | B(OFFICER) | B(AGENT) | B(ENTERPRISE), 200),
-    R("GET", "/api/v1/problems/{problem}", NULL, B(LEADER_CL) | B(DEPT), 404,
+    R("GET", "/api/v1/problems/{problem}", NULL, B(LEADER_CL) | DEPTS, 404,
       .code = "not_found"), /* a department sees only what it owns */
     R("GET", "/api/v1/problems/{problem_cl}", NULL, B(ADMIN) | B(LEADER) | B(LEADER_CL), 200),
     R("GET", "/api/v1/problems/{problem_cl}", NULL, B(ADMIN_JA) | B(OFFICER) | B(ENTERPRISE), 404, .code = "not_found"),
@@ -473,7 +492,7 @@ static const struct row matrix[] = {
     /* Comments: whoever sees the problem. */
     R("POST", "/api/v1/problems/{problem}/comments", NOTE, B(ANON), 401),
     R("POST", "/api/v1/problems/{problem}/comments", NOTE, NOT_DESK, 403, .code = "forbidden"),
-    R("POST", "/api/v1/problems/{problem}/comments", NOTE, B(LEADER_CL) | B(DEPT), 404, .code = "not_found"),
+    R("POST", "/api/v1/problems/{problem}/comments", NOTE, B(LEADER_CL) | DEPTS, 404, .code = "not_found"),
     R("POST", "/api/v1/problems/{problem_cl}/comments", NOTE, B(ENTERPRISE), 404, .code = "not_found"),
     R("POST", "/api/v1/problems/{problem}/comments", NOTE, B(ENTERPRISE), 403, .flags = NO_CSRF, .code = "csrf"),
     R("POST", "/api/v1/problems/{problem}/comments", NOTE,
@@ -490,7 +509,7 @@ static const struct row matrix[] = {
       .code = "forbidden"), /* they see it, but accepting is the department's */
     R("POST", "/api/v1/problems/{p_xzfw}/transitions", ACTION("accept"), B(AGENT), 403,
       .code = "forbidden"), /* 350100-xzfw's agent sees it; accepting is for its department users */
-    R("POST", "/api/v1/problems/{problem}/transitions", ACTION("accept"), B(DEPT), 404,
+    R("POST", "/api/v1/problems/{problem}/transitions", ACTION("accept"), DEPTS, 404,
       .code = "not_found"), /* 350100-fgw does not own it: to that department it does not exist */
     R("POST", "/api/v1/problems/{problem_cl}/transitions", ACTION("accept"), B(ADMIN_JA), 404,
       .code = "not_found"), /* 350112's problem is outside 晋安 */
@@ -533,14 +552,14 @@ static const struct row matrix[] = {
     /* Attachments: whoever sees the problem. */
     R("POST", "/api/v1/problems/{problem}/attachments", ATTACH, B(ANON), 401),
     R("POST", "/api/v1/problems/{problem}/attachments", ATTACH, NOT_DESK, 403, .code = "forbidden"),
-    R("POST", "/api/v1/problems/{problem}/attachments", ATTACH, B(LEADER_CL) | B(DEPT), 404, .code = "not_found"),
+    R("POST", "/api/v1/problems/{problem}/attachments", ATTACH, B(LEADER_CL) | DEPTS, 404, .code = "not_found"),
     R("POST", "/api/v1/problems/{problem}/attachments", ATTACH, B(ENTERPRISE), 403, .flags = NO_CSRF, .code = "csrf"),
     R("POST", "/api/v1/problems/{problem}/attachments", ATTACH,
       B(ADMIN) | B(ADMIN_JA) | B(LEADER) | B(OFFICER) | B(AGENT) | B(ENTERPRISE), 201),
     R("GET", "/api/v1/problems/{problem}/attachments/{attachment}", NULL, B(ANON), 401),
     R("GET", "/api/v1/problems/{problem}/attachments/{attachment}", NULL, NOT_DESK, 403,
       .code = "forbidden"),
-    R("GET", "/api/v1/problems/{problem}/attachments/{attachment}", NULL, B(LEADER_CL) | B(DEPT), 404,
+    R("GET", "/api/v1/problems/{problem}/attachments/{attachment}", NULL, B(LEADER_CL) | DEPTS, 404,
       .code = "not_found"),
     R("GET", "/api/v1/problems/{problem}/attachments/{attachment}", NULL,
       B(ADMIN) | B(ADMIN_JA) | B(LEADER) | B(OFFICER) | B(AGENT) | B(ENTERPRISE), 200),
@@ -564,7 +583,7 @@ static const struct row matrix[] = {
     ** caller has none: 晋安's filing goes to 晋安区发改局), nobody else; outside, a project is not found. */
     R("POST", "/api/v1/projects", PROJECT("2021-350112-39-03-000101", "{ent_cl}", "350112"), B(ANON), 401),
     R("POST", "/api/v1/projects", PROJECT("2021-350112-39-03-000101", "{ent_cl}", "350112"),
-      B(LEADER) | B(LEADER_CL) | B(DEPT) | OUTSIDE, 403, .code = "forbidden"),
+      B(LEADER) | B(LEADER_CL) | DEPTS | OUTSIDE, 403, .code = "forbidden"),
     R("POST", "/api/v1/projects", PROJECT("2021-350112-39-03-000101", "{ent_cl}", "350112"), B(ADMIN_JA) | B(OFFICER),
       403, .code = "out_of_scope"),
     R("POST", "/api/v1/projects", PROJECT("2021-350112-39-03-000101", "{ent_cl}", "350112"), B(AGENT), 403,
@@ -579,7 +598,7 @@ static const struct row matrix[] = {
     R("POST", "/api/v1/projects/import", PROJECT_CSV("2021-350112-39-03-000104", "91350112MA2DK00028", "350112"),
       B(ANON), 401),
     R("POST", "/api/v1/projects/import", PROJECT_CSV("2021-350112-39-03-000104", "91350112MA2DK00028", "350112"),
-      B(LEADER) | B(LEADER_CL) | B(DEPT) | OUTSIDE, 403, .code = "forbidden"),
+      B(LEADER) | B(LEADER_CL) | DEPTS | OUTSIDE, 403, .code = "forbidden"),
     R("POST", "/api/v1/projects/import", PROJECT_CSV("2021-350112-39-03-000104", "91350112MA2DK00028", "350112"),
       B(ADMIN_JA) | B(OFFICER), 403, .code = "out_of_scope"),
     R("POST", "/api/v1/projects/import", PROJECT_CSV("2021-350112-39-03-000104", "91350112MA2DK00028", "350112"),
@@ -587,22 +606,22 @@ static const struct row matrix[] = {
     R("POST", "/api/v1/projects/import", PROJECT_CSV("2021-350112-39-03-000105", "91350112MA2DK00028", "350112"),
       B(AGENT), 200),
     R("GET", "/api/v1/projects", NULL, B(ANON), 401),
-    R("GET", "/api/v1/projects", NULL, PROJECT_ROLES | B(DEPT), 200),
-    R("GET", "/api/v1/projects?light=red&stage=approvals", NULL, PROJECT_ROLES | B(DEPT), 200),
+    R("GET", "/api/v1/projects", NULL, PROJECT_ROLES | DEPTS, 200),
+    R("GET", "/api/v1/projects?light=red&stage=approvals", NULL, PROJECT_ROLES | DEPTS, 200),
     R("GET", "/api/v1/projects", NULL, OUTSIDE, 403, .code = "forbidden"),
     R("GET", "/api/v1/projects/export?format=csv", NULL, B(ANON), 401),
-    R("GET", "/api/v1/projects/export?format=csv", NULL, PROJECT_ROLES | B(DEPT), 200),
+    R("GET", "/api/v1/projects/export?format=csv", NULL, PROJECT_ROLES | DEPTS, 200),
     R("GET", "/api/v1/projects/export", NULL, OUTSIDE, 403, .code = "forbidden"),
     R("GET", "/api/v1/projects/{proj}", NULL, B(ANON), 401),
     R("GET", "/api/v1/projects/{proj}", NULL, OUTSIDE, 403, .code = "forbidden"),
     R("GET", "/api/v1/projects/{proj}", NULL, PROJECT_READ, 200),
-    R("GET", "/api/v1/projects/{proj}", NULL, B(LEADER_CL) | B(DEPT), 404, .code = "unknown_project"),
+    R("GET", "/api/v1/projects/{proj}", NULL, B(LEADER_CL) | DEPTS, 404, .code = "unknown_project"),
     R("GET", "/api/v1/projects/{proj_cl}", NULL, B(ADMIN_JA) | B(OFFICER), 404, .code = "unknown_project"),
     R("GET", "/api/v1/projects/{proj_cl}", NULL, B(LEADER_CL), 200),
     R("GET", "/api/v1/projects/999999", NULL, B(ADMIN), 404, .code = "unknown_project"),
     /* A project from a signed lead carries its agreements' documents. */
     R("GET", "/api/v1/projects/{proj_lead}/agreements/{agreement_p}/document", NULL, B(ANON), 401),
-    R("GET", "/api/v1/projects/{proj_lead}/agreements/{agreement_p}/document", NULL, B(DEPT) | OUTSIDE, 403,
+    R("GET", "/api/v1/projects/{proj_lead}/agreements/{agreement_p}/document", NULL, DEPTS | OUTSIDE, 403,
       .code = "forbidden"),
     R("GET", "/api/v1/projects/{proj_lead}/agreements/{agreement_p}/document", NULL, B(LEADER_CL), 404,
       .code = "unknown_project"),
@@ -611,23 +630,23 @@ static const struct row matrix[] = {
       .code = "unknown_agreement"),
     /* Plans: administrators and agents. */
     R("POST", "/api/v1/projects/{proj}/plan", PLAN, B(ANON), 401),
-    R("POST", "/api/v1/projects/{proj}/plan", PLAN, B(LEADER) | B(LEADER_CL) | B(OFFICER) | B(DEPT) | OUTSIDE, 403,
+    R("POST", "/api/v1/projects/{proj}/plan", PLAN, B(LEADER) | B(LEADER_CL) | B(OFFICER) | DEPTS | OUTSIDE, 403,
       .code = "forbidden"),
     R("POST", "/api/v1/projects/{proj_cl}/plan", PLAN, B(ADMIN_JA), 404, .code = "unknown_project"),
     R("POST", "/api/v1/projects/{proj}/plan", PLAN, B(AGENT), 403, .flags = NO_CSRF, .code = "csrf"),
     R("POST", "/api/v1/projects/{proj}/plan", PLAN, B(ADMIN) | B(ADMIN_JA) | B(AGENT), 201),
     R("GET", "/api/v1/projects/{proj}/plans", NULL, B(ANON), 401),
-    R("GET", "/api/v1/projects/{proj}/plans", NULL, B(DEPT) | OUTSIDE, 403, .code = "forbidden"),
+    R("GET", "/api/v1/projects/{proj}/plans", NULL, DEPTS | OUTSIDE, 403, .code = "forbidden"),
     R("GET", "/api/v1/projects/{proj}/plans", NULL, B(LEADER_CL), 404, .code = "unknown_project"),
     R("GET", "/api/v1/projects/{proj}/plans", NULL, PROJECT_READ, 200),
     /* Approval items: administrators and departments (their own items only). */
     R("GET", "/api/v1/projects/items", NULL, B(ANON), 401),
-    R("GET", "/api/v1/projects/items", NULL, B(ADMIN) | B(ADMIN_JA) | B(DEPT), 200),
-    R("GET", "/api/v1/projects/items", NULL, SIGNED_IN & ~(B(ADMIN) | B(ADMIN_JA) | B(DEPT)), 403, .code = "forbidden"),
+    R("GET", "/api/v1/projects/items", NULL, B(ADMIN) | B(ADMIN_JA) | DEPTS, 200),
+    R("GET", "/api/v1/projects/items", NULL, SIGNED_IN & ~(B(ADMIN) | B(ADMIN_JA) | DEPTS), 403, .code = "forbidden"),
     R("POST", "/api/v1/projects/{proj}/items/{item}/transitions", ACTION("accept"), B(ANON), 401),
     R("POST", "/api/v1/projects/{proj}/items/{item}/transitions", ACTION("accept"),
       B(LEADER) | B(LEADER_CL) | B(OFFICER) | B(AGENT) | OUTSIDE, 403, .code = "forbidden"),
-    R("POST", "/api/v1/projects/{proj}/items/{item}/transitions", ACTION("accept"), B(DEPT), 404,
+    R("POST", "/api/v1/projects/{proj}/items/{item}/transitions", ACTION("accept"), DEPTS, 404,
       .code = "unknown_project"),
     R("POST", "/api/v1/projects/{proj}/items/{item}/transitions", ACTION("done"), B(ADMIN), 409,
       .code = "invalid_transition"),
@@ -637,7 +656,7 @@ static const struct row matrix[] = {
     R("POST", "/api/v1/projects/{proj}/items/{item}/transitions", ACTION("done"), B(ADMIN), 200),
     /* Milestones, follow-ups and inspections: administrators, officers and agents on their branch. */
     R("POST", "/api/v1/projects/{proj}/milestones/start", MILESTONE, B(ANON), 401),
-    R("POST", "/api/v1/projects/{proj}/milestones/start", MILESTONE, B(LEADER) | B(LEADER_CL) | B(DEPT) | OUTSIDE, 403,
+    R("POST", "/api/v1/projects/{proj}/milestones/start", MILESTONE, B(LEADER) | B(LEADER_CL) | DEPTS | OUTSIDE, 403,
       .code = "forbidden"),
     R("POST", "/api/v1/projects/{proj_cl}/milestones/start", MILESTONE, B(ADMIN_JA) | B(OFFICER), 404,
       .code = "unknown_project"),
@@ -645,7 +664,7 @@ static const struct row matrix[] = {
     R("POST", "/api/v1/projects/{proj}/milestones/start", MILESTONE, B(ADMIN) | B(AGENT), 409,
       .code = "milestone_recorded"),
     R("POST", "/api/v1/projects/{proj}/followups", FOLLOW_UP, B(ANON), 401),
-    R("POST", "/api/v1/projects/{proj}/followups", FOLLOW_UP, B(LEADER) | B(LEADER_CL) | B(DEPT) | OUTSIDE, 403,
+    R("POST", "/api/v1/projects/{proj}/followups", FOLLOW_UP, B(LEADER) | B(LEADER_CL) | DEPTS | OUTSIDE, 403,
       .code = "forbidden"),
     R("POST", "/api/v1/projects/{proj_cl}/followups", FOLLOW_UP, B(ADMIN_JA) | B(OFFICER), 404,
       .code = "unknown_project"),
@@ -655,14 +674,14 @@ static const struct row matrix[] = {
     R("GET", "/api/v1/projects/followups?all=1", NULL, PROJECT_WRITE, 200),
     R("GET", "/api/v1/projects/followups", NULL, SIGNED_IN & ~PROJECT_WRITE, 403, .code = "forbidden"),
     R("POST", "/api/v1/projects/{proj}/inspections", INSPECT, B(ANON), 401),
-    R("POST", "/api/v1/projects/{proj}/inspections", INSPECT, B(LEADER) | B(LEADER_CL) | B(DEPT) | OUTSIDE, 403,
+    R("POST", "/api/v1/projects/{proj}/inspections", INSPECT, B(LEADER) | B(LEADER_CL) | DEPTS | OUTSIDE, 403,
       .code = "forbidden"),
     R("POST", "/api/v1/projects/{proj_cl}/inspections", INSPECT, B(ADMIN_JA) | B(OFFICER), 404,
       .code = "unknown_project"),
     R("POST", "/api/v1/projects/{proj}/inspections", INSPECT, PROJECT_WRITE, 201),
     R("POST", "/api/v1/projects/{proj}/inspections/{inspection}/log", INSPECTED, B(ANON), 401),
     R("POST", "/api/v1/projects/{proj}/inspections/{inspection}/log", INSPECTED,
-      B(LEADER) | B(LEADER_CL) | B(DEPT) | OUTSIDE, 403, .code = "forbidden"),
+      B(LEADER) | B(LEADER_CL) | DEPTS | OUTSIDE, 403, .code = "forbidden"),
     R("POST", "/api/v1/projects/{proj_cl}/inspections/{inspection}/log", INSPECTED, B(OFFICER), 404,
       .code = "unknown_project"),
     R("POST", "/api/v1/projects/{proj}/inspections/{inspection}/log", INSPECTED, B(AGENT), 200),
@@ -672,14 +691,14 @@ static const struct row matrix[] = {
     R("GET", "/api/v1/projects/stats", NULL, B(ANON), 401),
     R("GET", "/api/v1/projects/stats?by=department", NULL, PROJECT_ROLES, 200),
     R("GET", "/api/v1/projects/stats?by=industry&format=csv", NULL, PROJECT_ROLES, 200),
-    R("GET", "/api/v1/projects/stats", NULL, B(DEPT) | OUTSIDE, 403, .code = "forbidden"),
+    R("GET", "/api/v1/projects/stats", NULL, DEPTS | OUTSIDE, 403, .code = "forbidden"),
     R("GET", "/api/v1/projects/analysis", NULL, B(ANON), 401),
     R("GET", "/api/v1/projects/analysis", NULL, PROJECT_ROLES, 200),
     R("GET", "/api/v1/projects/analysis?table=items&format=csv", NULL, PROJECT_ROLES, 200),
-    R("GET", "/api/v1/projects/analysis", NULL, B(DEPT) | OUTSIDE, 403, .code = "forbidden"),
+    R("GET", "/api/v1/projects/analysis", NULL, DEPTS | OUTSIDE, 403, .code = "forbidden"),
     /* The catalogue and the light rule: read by staff, changed by the city's administrators only. */
     R("GET", "/api/v1/projects/catalogue", NULL, B(ANON), 401),
-    R("GET", "/api/v1/projects/catalogue", NULL, PROJECT_ROLES | B(DEPT), 200),
+    R("GET", "/api/v1/projects/catalogue", NULL, PROJECT_ROLES | DEPTS, 200),
     R("GET", "/api/v1/projects/catalogue", NULL, OUTSIDE, 403, .code = "forbidden"),
     R("PUT", "/api/v1/projects/catalogue/test_item", APPROVAL_ITEM, B(ANON), 401),
     R("PUT", "/api/v1/projects/catalogue/test_item", APPROVAL_ITEM, SIGNED_IN & ~(B(ADMIN) | B(ADMIN_JA)), 403,
@@ -687,7 +706,7 @@ static const struct row matrix[] = {
     R("PUT", "/api/v1/projects/catalogue/test_item", APPROVAL_ITEM, B(ADMIN_JA), 403, .code = "out_of_scope"),
     R("PUT", "/api/v1/projects/catalogue/test_item", APPROVAL_ITEM, B(ADMIN), 200),
     R("GET", "/api/v1/projects/settings", NULL, B(ANON), 401),
-    R("GET", "/api/v1/projects/settings", NULL, PROJECT_ROLES | B(DEPT), 200),
+    R("GET", "/api/v1/projects/settings", NULL, PROJECT_ROLES | DEPTS, 200),
     R("GET", "/api/v1/projects/settings", NULL, OUTSIDE, 403, .code = "forbidden"),
     R("PUT", "/api/v1/projects/settings", "{\"yellow_days\":3}", B(ANON), 401),
     R("PUT", "/api/v1/projects/settings", "{\"yellow_days\":3}", SIGNED_IN & ~(B(ADMIN) | B(ADMIN_JA)), 403,
@@ -866,6 +885,54 @@ static const struct row matrix[] = {
     R("POST", "/api/v1/vouchers/redemptions/{redemption_other}/reversal", NULL, B(CHANNEL), 404, .code = "not_found"),
     R("POST", "/api/v1/vouchers/redemptions/{redemption}/reversal", NULL, B(CHANNEL), 200),
 
+    /*
+    ** ---- refunds: the human resources bureaus (duty "refunds"), leaders read ----
+    ** {rpolicy} is the city bureau's policy, {rbatch} its first batch (setup(), as HR).  Department staff of a
+    ** bureau without the duty (发改委) get 403 wrong_duty; other roles 403 forbidden; administrators hold no duty.
+    */
+    R("POST", "/api/v1/refunds/rolls/import", ROLLS, B(ANON), 401),
+    R("POST", "/api/v1/refunds/rolls/import", ROLLS, SIGNED_IN & ~DEPTS, 403, .code = "forbidden"),
+    R("POST", "/api/v1/refunds/rolls/import", ROLLS, B(DEPT), 403, .code = "wrong_duty"),
+    R("POST", "/api/v1/refunds/rolls/import", ROLLS, B(HR), 403, .flags = NO_CSRF, .code = "csrf"),
+    R("POST", "/api/v1/refunds/rolls/import", ROLLS, B(HR), 200),
+    R("POST", "/api/v1/refunds/lists/import", DEFAULT_LIST, B(ANON), 401),
+    R("POST", "/api/v1/refunds/lists/import", DEFAULT_LIST, SIGNED_IN & ~DEPTS, 403, .code = "forbidden"),
+    R("POST", "/api/v1/refunds/lists/import", DEFAULT_LIST, B(DEPT), 403, .code = "wrong_duty"),
+    R("POST", "/api/v1/refunds/lists/import", DEFAULT_LIST, B(HR), 200),
+    R("GET", "/api/v1/refunds/imports", NULL, B(ANON), 401),
+    R("GET", "/api/v1/refunds/imports", NULL, NOT_REFUND_ROLE, 403, .code = "forbidden"),
+    R("GET", "/api/v1/refunds/imports", NULL, B(DEPT), 403, .code = "wrong_duty"),
+    R("GET", "/api/v1/refunds/imports", NULL, REFUND_READ, 200),
+    R("GET", "/api/v1/refunds/policies", NULL, B(ANON), 401),
+    R("GET", "/api/v1/refunds/policies", NULL, NOT_REFUND_ROLE, 403, .code = "forbidden"),
+    R("GET", "/api/v1/refunds/policies", NULL, B(DEPT), 403, .code = "wrong_duty"),
+    R("GET", "/api/v1/refunds/policies", NULL, REFUND_READ, 200),
+    R("POST", "/api/v1/refunds/policies", REFUND_POLICY, B(ANON), 401),
+    R("POST", "/api/v1/refunds/policies", REFUND_POLICY, SIGNED_IN & ~DEPTS, 403, .code = "forbidden"),
+    R("POST", "/api/v1/refunds/policies", REFUND_POLICY, B(DEPT), 403, .code = "wrong_duty"),
+    R("POST", "/api/v1/refunds/policies", REFUND_POLICY, B(HR), 201),
+    R("POST", "/api/v1/refunds/policies/{rpolicy}/versions", REFUND_EDIT, B(ANON), 401),
+    R("POST", "/api/v1/refunds/policies/{rpolicy}/versions", REFUND_EDIT, SIGNED_IN & ~DEPTS, 403, .code = "forbidden"),
+    R("POST", "/api/v1/refunds/policies/{rpolicy}/versions", REFUND_EDIT, B(DEPT), 403, .code = "wrong_duty"),
+    R("POST", "/api/v1/refunds/policies/{rpolicy}/versions", REFUND_EDIT, B(HR), 201),
+    R("POST", "/api/v1/refunds/policies/999999/versions", REFUND_EDIT, B(HR), 404, .code = "unknown_policy"),
+    R("GET", "/api/v1/refunds/policies/{rpolicy}/dry-run", NULL, B(ANON), 401),
+    R("GET", "/api/v1/refunds/policies/{rpolicy}/dry-run", NULL, NOT_REFUND_ROLE, 403, .code = "forbidden"),
+    R("GET", "/api/v1/refunds/policies/{rpolicy}/dry-run", NULL, B(DEPT), 403, .code = "wrong_duty"),
+    R("GET", "/api/v1/refunds/policies/{rpolicy}/dry-run?version=1", NULL, REFUND_READ, 200),
+    R("POST", "/api/v1/refunds/policies/{rpolicy}/batches", "{}", B(ANON), 401),
+    R("POST", "/api/v1/refunds/policies/{rpolicy}/batches", "{}", SIGNED_IN & ~DEPTS, 403, .code = "forbidden"),
+    R("POST", "/api/v1/refunds/policies/{rpolicy}/batches", "{}", B(DEPT), 403, .code = "wrong_duty"),
+    R("POST", "/api/v1/refunds/policies/{rpolicy}/batches", "{}", B(HR), 201),
+    R("GET", "/api/v1/refunds/batches/{rbatch}/decisions", NULL, B(ANON), 401),
+    R("GET", "/api/v1/refunds/batches/{rbatch}/decisions", NULL, NOT_REFUND_ROLE, 403, .code = "forbidden"),
+    R("GET", "/api/v1/refunds/batches/{rbatch}/decisions", NULL, B(DEPT), 403, .code = "wrong_duty"),
+    R("GET", "/api/v1/refunds/batches/{rbatch}/decisions", NULL, REFUND_READ, 200),
+    R("GET", "/api/v1/refunds/batches/999999/decisions", NULL, B(HR), 404, .code = "unknown_batch"),
+    R("GET", "/api/v1/refunds/mine", NULL, B(ANON), 401),
+    R("GET", "/api/v1/refunds/mine", NULL, SIGNED_IN & ~B(ENTERPRISE), 403, .code = "forbidden"),
+    R("GET", "/api/v1/refunds/mine", NULL, B(ENTERPRISE), 200),
+
     /* ---- one's own password: every user, not a machine key; away and back ---- */
     R("PUT", "/api/v1/me/password", MY_PW_AWAY, B(ANON), 401),
     R("PUT", "/api/v1/me/password", MY_PW_AWAY, B(CHANNEL), 403),
@@ -980,6 +1047,8 @@ static struct fixture {
     {.name = "lead_p"},
     {.name = "agreement_p"},
     {.name = "proj_lead"},
+    {.name = "rpolicy"},
+    {.name = "rbatch"},
     {.name = "challenge"},
     {.name = "recovery"},
 };
@@ -1239,6 +1308,15 @@ static int make_invest(void)
 	return 0;
 }
 
+/* The refunds' fixtures, as the city's human resources bureau: a policy and its first batch over the rolls. */
+static int make_refunds(void)
+{
+	struct client *hr = &clients[HR];
+	return step(hr, "/api/v1/refunds/rolls/import", ROLLS) ||
+	       make(hr, "/api/v1/refunds/policies", REFUND_POLICY, "rpolicy", NULL) ||
+	       make(hr, "/api/v1/refunds/policies/{rpolicy}/batches", "{}", "rbatch", NULL);
+}
+
 /* t-2fa enrols a second factor as a user would; a password login then leaves {challenge}, and {recovery} redeems it. */
 static int make_second_factor(void)
 {
@@ -1288,7 +1366,8 @@ static int setup(void **state)
 	for (int c = 0; c < N_CALLERS; c++)
 		if (has_session(c) && login(c) < 0)
 			return -1;
-	return make_vouchers() || make_desk() || make_projects() || make_invest() || make_second_factor();
+	return make_vouchers() || make_desk() || make_projects() || make_invest() || make_refunds() ||
+	       make_second_factor();
 }
 
 static int teardown(void **state)
@@ -1406,6 +1485,12 @@ static const char *const footprint_sql[] = {
     "SELECT count(*) FROM ceremonies",
     "SELECT count(*) FROM agreements",
     "SELECT count(*) FROM signing_ledger",
+    "SELECT count(*) FROM refund_imports",
+    "SELECT count(*) FROM refund_rolls",
+    "SELECT count(*) FROM refund_lists",
+    "SELECT count(*) FROM refund_policy_versions",
+    "SELECT count(*) FROM refund_batches",
+    "SELECT count(*) FROM refund_decisions",
     "SELECT count(*) FROM second_factors WHERE confirmed_at IS NOT NULL",
     "SELECT count(*) FROM recovery_codes WHERE used_at IS NULL",
 };

@@ -403,6 +403,57 @@ static void test_org_import_names_line_after_blank_line(void **state)
 		fail_msg("the bad record is on line 4 (line 3 is blank), but the message says: %s", out);
 }
 
+/* The built-in tree says which organisation runs what; a file with a duties column sets them, one without leaves them. */
+static void test_org_import_duties(void **state)
+{
+	(void)state;
+	char csv[160];
+	assert_int_equal(count("SELECT count(*) FROM org_duties d JOIN orgs o ON o.id = d.org_id"
+	                       " WHERE d.duty = 'refunds' AND o.code IN ('350100-rsj', '350111-rsj')"),
+	                 2);
+	assert_int_equal(count("SELECT count(*) FROM org_duties d JOIN orgs o ON o.id = d.org_id"
+	                       " WHERE o.code = '350100-swj' AND d.duty = 'vouchers'"),
+	                 1);
+	assert_int_equal(count("SELECT count(*) FROM org_duties d JOIN orgs o ON o.id = d.org_id"
+	                       " WHERE o.code = '350100-fgw'"),
+	                 0);
+	long long audit = count("SELECT count(*) FROM audit_log WHERE action = 'org.duties'");
+	path_in_dir(csv, sizeof csv, "duties.csv");
+	write_file(csv, "code,name,parent_code,kind,duties\n"
+	                "350100-fgw,福州市发展和改革委员会,350100,department,vouchers statistics\n"
+	                "350100-rsj,福州市人力资源和社会保障局,350100,department,refunds\n");
+	assert_int_equal(run_banyan(NULL, out, sizeof out, "org", "import", "--db", s.db, csv, NULL), 0);
+	assert_int_equal(count("SELECT count(*) FROM org_duties d JOIN orgs o ON o.id = d.org_id"
+	                       " WHERE o.code = '350100-fgw' AND d.duty IN ('vouchers', 'statistics')"),
+	                 2);
+	/* Only the changed organisation is audited: the bureau's duties were already so. */
+	assert_int_equal(count("SELECT count(*) FROM audit_log WHERE action = 'org.duties'"), audit + 1);
+	/* Without the column, duties stay. */
+	path_in_dir(csv, sizeof csv, "plain.csv");
+	write_file(csv, "code,name,parent_code,kind\n350100-fgw,福州市发展和改革委员会,350100,department\n");
+	assert_int_equal(run_banyan(NULL, out, sizeof out, "org", "import", "--db", s.db, csv, NULL), 0);
+	assert_int_equal(count("SELECT count(*) FROM org_duties d JOIN orgs o ON o.id = d.org_id"
+	                       " WHERE o.code = '350100-fgw'"),
+	                 2);
+	/* An empty cell takes them away; a bad name changes nothing and names its line. */
+	path_in_dir(csv, sizeof csv, "bad-duty.csv");
+	write_file(csv, "code,name,parent_code,kind,duties\n"
+	                "350100-fgw,福州市发展和改革委员会,350100,department,\n"
+	                "350100-rsj,福州市人力资源和社会保障局,350100,department,Refunds!\n");
+	assert_int_not_equal(run_banyan(NULL, out, sizeof out, "org", "import", "--db", s.db, csv, NULL), 0);
+	if (!strstr(out, "line 3"))
+		fail_msg("the message does not name line 3: %s", out);
+	assert_int_equal(count("SELECT count(*) FROM org_duties d JOIN orgs o ON o.id = d.org_id"
+	                       " WHERE o.code = '350100-fgw'"),
+	                 2);
+	path_in_dir(csv, sizeof csv, "no-duty.csv");
+	write_file(csv, "code,name,parent_code,kind,duties\n350100-fgw,福州市发展和改革委员会,350100,department,\n");
+	assert_int_equal(run_banyan(NULL, out, sizeof out, "org", "import", "--db", s.db, csv, NULL), 0);
+	assert_int_equal(count("SELECT count(*) FROM org_duties d JOIN orgs o ON o.id = d.org_id"
+	                       " WHERE o.code = '350100-fgw'"),
+	                 0);
+}
+
 /* ---- check ---- */
 
 static void tamper(const char *db, const char *sql)
@@ -678,6 +729,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_org_import_adds_departments, prepared, down),
 	    cmocka_unit_test_setup_teardown(test_org_import_bad_line_adds_nothing, prepared, down),
 	    cmocka_unit_test_setup_teardown(test_org_import_names_line_after_blank_line, prepared, down),
+	    cmocka_unit_test_setup_teardown(test_org_import_duties, prepared, down),
 	    cmocka_unit_test_setup_teardown(test_check_finds_tampering, prepared, down),
 	    cmocka_unit_test_setup_teardown(test_backup_while_serving, serving_logins_unlimited, down),
 	    cmocka_unit_test_setup_teardown(test_backup_refuses_existing_target, prepared, down),

@@ -24,10 +24,10 @@ static void handler_b(struct request *r)
 }
 
 static const struct route_def routes[] = {
-    {"GET", "/api/v1/users", "admin", "list", "a", handler_a, false, 13},
-    {"POST", "/api/v1/users", "admin", "create", "b", handler_b, false, 13},
-    {"GET", "/api/v1/users/{id}", "admin", "get", "a", handler_a, false, 14},
-    {"POST", "/api/v1/users/{id}/password", "admin", "reset", "b", handler_b, false, 14},
+    {"GET", "/api/v1/users", "admin", "list", "a", handler_a, false, 13, NULL},
+    {"POST", "/api/v1/users", "admin", "create", "b", handler_b, false, 13, NULL},
+    {"GET", "/api/v1/users/{id}", "admin", "get", "a", handler_a, false, 14, NULL},
+    {"POST", "/api/v1/users/{id}/password", "admin", "reset", "b", handler_b, false, 14, NULL},
 };
 
 static void test_literal_and_parameter_paths(void **state)

@@ -1,0 +1,454 @@
+/*
+** test_refunds.c - job-stabilisation refunds against the real server: the
+** human resources bureaus' duty, the rolls imported (refusals by line, the
+** same file twice), policies and their versions, a dry run and a run worked
+** out by hand, a re-run that decides nobody twice, district scope, and an
+** enterprise reading its own decision.
+*/
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <curl/curl.h>
+#include <sqlite3.h>
+
+#include "client.h"
+
+static struct test_server server;
+static struct client hr, ja_hr, swj, fgw, leader, cl_leader, admin, firm;
+
+#define HEADER "统一社会信用代码,企业名称,县(市)区,行业,规模,月份,参保人数,缴费(分),欠费(分)\n"
+/* Enterprises worked by hand (see test_dry_run_and_run_worked_by_hand). */
+#define E1 "91350111MA2RF0001N" /* 晋安, large: 200 → 189 = 5.50%, eligible; 50% of 12,345 fen = 6,172.5 → 6,173 */
+#define E2 "91350111MA2RF0002R" /* 晋安, medium: 2000 → 1889 = 5.55%, refused under 5.5% (eligible under 6%) */
+#define E3 "91350111MA2RF00053" /* 晋安, small: 30 → 24 = 20%, eligible: 100% of 50,000 fen */
+#define E4 "91350111MA2RF00066" /* 晋安, small: 31 → 25 = 19.35%, refused (31 takes 5.5%) */
+#define E5 "91350112MA2RF0003B" /* 长乐, micro: arrears in June, the cut-off month: refused */
+#define E6 "91350112MA2RF0008T" /* 长乐, micro: arrears only in July, after the cut-off: eligible, 7,000 fen */
+#define E7 "91350102MA2RF0004Y" /* 鼓楼, small: on the serious-default list: refused */
+#define E8 "91350111MA2RF00079" /* 晋安, small: on the rolls later (a second import), decided by a later batch */
+
+static const char rolls_2019[] = HEADER E1 ",一号公司,350111,制造,大型,2019-12,200,12345,0\n" E2
+                                        ",二号公司,350111,制造,中型,2019-12,2000,100000,0\n" E3
+                                        ",三号公司,350111,零售,小型,2019-12,30,50000,0\n" E4
+                                        ",四号公司,350111,零售,小型,2019-12,31,50000,0\n" E5
+                                        ",五号公司,350112,餐饮,微型,2019-12,10,7000,0\n" E6
+                                        ",六号公司,350112,餐饮,微型,2019-12,10,7000,0\n" E7
+                                        ",七号公司,350102,零售,小型,2019-12,10,9000,0\n";
+
+static const char rolls_2020[] =
+    HEADER E1 ",一号公司,350111,制造,大型,2020-01,200,1000,0\n" E1 ",一号公司,350111,制造,大型,2020-06,189,1000,0\n" E2
+    ",二号公司,350111,制造,中型,2020-01,2000,1000,0\n" E2 ",二号公司,350111,制造,中型,2020-06,1889,1000,0\n" E3
+    ",三号公司,350111,零售,小型,2020-01,30,1000,0\n" E3 ",三号公司,350111,零售,小型,2020-06,24,1000,0\n" E4
+    ",四号公司,350111,零售,小型,2020-01,31,1000,0\n" E4 ",四号公司,350111,零售,小型,2020-06,25,1000,0\n" E5
+    ",五号公司,350112,餐饮,微型,2020-01,10,1000,0\n" E5 ",五号公司,350112,餐饮,微型,2020-06,10,1000,500\n" E6
+    ",六号公司,350112,餐饮,微型,2020-01,10,1000,0\n" E6 ",六号公司,350112,餐饮,微型,2020-06,10,1000,0\n" E6
+    ",六号公司,350112,餐饮,微型,2020-07,10,1000,800\n" E7 ",七号公司,350102,零售,小型,2020-01,10,1000,0\n" E7
+    ",七号公司,350102,零售,小型,2020-06,10,1000,0\n";
+
+#define RULES(rate)                                                                                                    \
+	"{\"year\":2020,\"start_month\":\"2020-01\",\"end_month\":\"2020-06\",\"arrears_month\":\"2020-06\","          \
+	"\"rate_bp\":" rate ",\"small_rate_bp\":2000,\"small_headcount\":30,\"exclude_default\":true,"                 \
+	"\"require_difficulty\":false,\"amount\":\"premium_share\",\"share_bp\":{\"large\":5000,\"medium\":5000,"      \
+	"\"small\":10000,\"micro\":10000},\"cap_fen\":0,\"rounding\":\"half_up\"}"
+
+/* POST {key: value...} built by jansson (CSV text needs escaping); returns the status. */
+static long post_json(struct client *c, struct response *r, const char *path, json_t *body)
+{
+	char *text = json_dumps(body, JSON_COMPACT);
+	json_decref(body);
+	client_request(c, r, "POST", path, text, NULL, NULL);
+	free(text);
+	return r->status;
+}
+
+static long import_rolls(struct client *c, struct response *r, int year, const char *csv)
+{
+	return post_json(c, r, "/api/v1/refunds/rolls/import", json_pack("{s:i, s:s}", "year", year, "csv", csv));
+}
+
+static long long count(const char *sql)
+{
+	return db_count(&server, sql);
+}
+
+static long long json_int(json_t *o, const char *key)
+{
+	return (long long)json_integer_value(json_object_get(o, key));
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	server_prepare(&server);
+	add_user(&server, "city-hr", "department", "350100-rsj");
+	add_user(&server, "ja-hr", "department", "350111-rsj");
+	add_user(&server, "swj-staff", "department", "350100-swj");
+	add_user(&server, "fgw-staff", "department", "350100-fgw");
+	add_user(&server, "leader", "leader", "350100");
+	add_user(&server, "cl-leader", "leader", "350112");
+	add_user(&server, "firm", "enterprise", "350111");
+	server_start_process(&server, NULL);
+	client_login_as(&hr, &server, "city-hr");
+	client_login_as(&ja_hr, &server, "ja-hr");
+	client_login_as(&swj, &server, "swj-staff");
+	client_login_as(&fgw, &server, "fgw-staff");
+	client_login_as(&leader, &server, "leader");
+	client_login_as(&cl_leader, &server, "cl-leader");
+	client_login_as(&firm, &server, "firm");
+	client_init(&admin, &server);
+	if (client_login(&admin, "admin", "admin-password") != 200)
+		return -1;
+	/* The enterprise account acts for E1, registered on the desk. */
+	struct response r;
+	client_callf(&admin, &r, "POST", "/api/v1/enterprises",
+	             "{\"name\":\"一号公司\",\"credit_code\":\"%s\",\"district\":\"350111\",\"industry\":\"制造\","
+	             "\"contact_name\":\"林\",\"contact_phone\":\"0591-1\"}",
+	             E1);
+	long long id = json_int(r.json, "id");
+	response_free(&r);
+	char path[96];
+	snprintf(path, sizeof path, "/api/v1/enterprises/%lld/accounts", id);
+	return client_statusf(&admin, "POST", path, NULL, "{\"username\":\"firm\"}") == 200 ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	struct client *all[] = {&hr, &ja_hr, &swj, &fgw, &leader, &cl_leader, &admin, &firm};
+	for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+		client_free(all[i]);
+	server_down(&server);
+	return 0;
+}
+
+/* Only the human resources bureaus run refunds: the commerce bureau and the development commission are refused. */
+static void test_other_bureaus_lack_the_duty(void **state)
+{
+	(void)state;
+	char code[48];
+	long long audit = count("SELECT count(*) FROM audit_log");
+	struct client *others[] = {&swj, &fgw};
+	for (size_t i = 0; i < 2; i++) {
+		struct response r;
+		assert_int_equal(import_rolls(others[i], &r, 2020, rolls_2020), 403);
+		assert_string_equal(error_code(&r), "wrong_duty");
+		assert_non_null(strstr(r.body, "您所在的单位不负责此项工作"));
+		response_free(&r);
+		assert_int_equal(client_statusf(others[i], "GET", "/api/v1/refunds/policies", code, NULL), 403);
+		assert_string_equal(code, "wrong_duty");
+	}
+	/* A system administrator does not run a bureau's work; leaders read. */
+	assert_int_equal(client_statusf(&admin, "GET", "/api/v1/refunds/policies", code, NULL), 403);
+	assert_int_equal(client_statusf(&leader, "GET", "/api/v1/refunds/policies", code, NULL), 200);
+	assert_int_equal(client_statusf(&hr, "GET", "/api/v1/refunds/policies", code, NULL), 200);
+	assert_int_equal(count("SELECT count(*) FROM refund_imports"), 0);
+	assert_int_equal(count("SELECT count(*) FROM audit_log"), audit);
+	/* Who am I says what my organisation runs (the console's menus follow it); so does the OpenAPI document. */
+	struct response r;
+	assert_int_equal(client_callf(&hr, &r, "GET", "/api/v1/me", NULL), 200);
+	json_t *duties = json_object_get(json_object_get(json_object_get(r.json, "user"), "org"), "duties");
+	assert_int_equal(json_array_size(duties), 1);
+	assert_string_equal(json_string_value(json_array_get(duties, 0)), "refunds");
+	response_free(&r);
+	assert_int_equal(client_callf(&fgw, &r, "GET", "/api/v1/me", NULL), 200);
+	duties = json_object_get(json_object_get(json_object_get(r.json, "user"), "org"), "duties");
+	assert_true(json_is_array(duties) && json_array_size(duties) == 0);
+	response_free(&r);
+	assert_int_equal(client_callf(&hr, &r, "GET", "/api/v1/openapi.json", NULL), 200);
+	json_t *op = json_object_get(json_object_get(json_object_get(r.json, "paths"), "/api/v1/refunds/rolls/import"),
+	                             "post");
+	assert_string_equal(json_string_value(json_object_get(op, "x-banyan-duty")), "refunds");
+	response_free(&r);
+}
+
+static void test_rolls_import_all_or_nothing_and_once(void **state)
+{
+	(void)state;
+	struct response r;
+	/* A bad line 3 (a month of another year) and nothing is imported. */
+	char bad[1024];
+	snprintf(bad, sizeof bad, HEADER E1 ",一号公司,350111,制造,大型,2020-01,200,1000,0\n" E2
+	         ",二号公司,350111,制造,中型,2021-01,2000,1000,0\n");
+	assert_int_equal(import_rolls(&hr, &r, 2020, bad), 422);
+	assert_string_equal(error_code(&r), "bad_line");
+	assert_non_null(strstr(r.body, "第 3 行"));
+	response_free(&r);
+	/* A district's bureau imports its own district only: 长乐's line is refused. */
+	assert_int_equal(import_rolls(&ja_hr, &r, 2020, rolls_2020), 422);
+	assert_non_null(strstr(r.body, "第 10 行"));
+	response_free(&r);
+	assert_int_equal(count("SELECT count(*) FROM refund_rolls") + count("SELECT count(*) FROM refund_imports"), 0);
+
+	assert_int_equal(import_rolls(&hr, &r, 2019, rolls_2019), 200);
+	assert_int_equal(json_int(r.json, "rows"), 7);
+	response_free(&r);
+	assert_int_equal(import_rolls(&hr, &r, 2020, rolls_2020), 200);
+	assert_int_equal(json_int(r.json, "rows"), 15);
+	assert_int_equal(json_int(r.json, "enterprises"), 7);
+	assert_false(json_is_true(json_object_get(r.json, "already_imported")));
+	response_free(&r);
+	long long audit = count("SELECT count(*) FROM audit_log");
+	/* The same file again: nothing changes, the answer says so. */
+	assert_int_equal(import_rolls(&hr, &r, 2020, rolls_2020), 200);
+	assert_true(json_is_true(json_object_get(r.json, "already_imported")));
+	response_free(&r);
+	assert_int_equal(count("SELECT count(*) FROM refund_imports"), 2);
+	assert_int_equal(count("SELECT count(*) FROM refund_rolls"), 22);
+	assert_int_equal(count("SELECT count(*) FROM audit_log"), audit);
+	assert_int_equal(count("SELECT count(*) FROM audit_log WHERE action = 'refunds.rolls.import'"), 2);
+	/* Kept with the file's SHA-256 and who imported it. */
+	assert_int_equal(client_callf(&leader, &r, "GET", "/api/v1/refunds/imports", NULL), 200);
+	json_t *first = json_array_get(json_object_get(r.json, "items"), 0);
+	assert_int_equal(strlen(json_string_value(json_object_get(first, "sha256"))), 64);
+	assert_string_equal(json_string_value(json_object_get(first, "actor")), "city-hr");
+	response_free(&r);
+	/* The serious-default list, once. */
+	const char *list = "统一社会信用代码,企业名称\n" E7 ",七号公司\n";
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(post_json(&hr, &r, "/api/v1/refunds/lists/import",
+		                           json_pack("{s:s, s:s}", "list", "default", "csv", list)),
+		                 200);
+		assert_int_equal(json_is_true(json_object_get(r.json, "already_imported")), i == 1);
+		response_free(&r);
+	}
+	assert_int_equal(post_json(&hr, &r, "/api/v1/refunds/lists/import",
+	                           json_pack("{s:s, s:s}", "list", "default",
+	                                     "csv", "统一社会信用代码,企业名称\n" E7 ",七号公司\n91350111MA2RF0001P,坏\n")),
+	                 422);
+	assert_non_null(strstr(r.body, "第 3 行"));
+	response_free(&r);
+	assert_int_equal(count("SELECT count(*) FROM refund_lists"), 1);
+}
+
+static long long policy_id;
+
+static void test_policies_are_versioned(void **state)
+{
+	(void)state;
+	struct response r;
+	char code[48];
+	assert_int_equal(client_callf(&hr, &r, "POST", "/api/v1/refunds/policies",
+	                              "{\"code\":\"2020-small\",\"name\":\"2020年中小微企业稳岗返还\",\"rules\":" RULES("550") "}"),
+	                 201);
+	policy_id = json_int(r.json, "id");
+	assert_int_equal(json_int(r.json, "version"), 1);
+	response_free(&r);
+	assert_int_equal(client_statusf(&hr, "POST", "/api/v1/refunds/policies", code,
+	                                "{\"code\":\"2020-small\",\"name\":\"重名\",\"rules\":" RULES("550") "}"),
+	                 409);
+	assert_int_equal(client_statusf(&hr, "POST", "/api/v1/refunds/policies", code,
+	                                "{\"code\":\"x\",\"name\":\"浮点\",\"rules\":" RULES("5.5") "}"),
+	                 422);
+	assert_string_equal(code, "invalid_rules");
+	char path[96];
+	snprintf(path, sizeof path, "/api/v1/refunds/policies/%lld/versions", policy_id);
+	assert_int_equal(client_callf(&hr, &r, "POST", path, "{\"rules\":" RULES("600") ",\"note\":\"放宽到 6%%\"}"), 201);
+	assert_int_equal(json_int(r.json, "version"), 2);
+	response_free(&r);
+	/* A district's bureau reads the city's policy but may not change it. */
+	assert_int_equal(client_statusf(&ja_hr, "POST", path, code, "{\"rules\":" RULES("700") "}"), 403);
+	assert_string_equal(code, "out_of_scope");
+	assert_int_equal(client_callf(&ja_hr, &r, "GET", "/api/v1/refunds/policies", NULL), 200);
+	json_t *p = json_array_get(json_object_get(r.json, "items"), 0);
+	assert_int_equal(json_int(p, "version"), 2);
+	assert_int_equal(json_int(json_object_get(p, "rules"), "rate_bp"), 600);
+	response_free(&r);
+	assert_int_equal(count("SELECT count(*) FROM refund_policy_versions"), 2);
+	assert_int_equal(count("SELECT count(*) FROM audit_log WHERE action LIKE 'refunds.policy.%'"), 2);
+}
+
+static json_t *district_of(json_t *dry, const char *code)
+{
+	size_t i;
+	json_t *d;
+	json_array_foreach(json_object_get(dry, "districts"), i, d)
+	{
+		if (strcmp(json_string_value(json_object_get(d, "district")), code) == 0)
+			return d;
+	}
+	return NULL;
+}
+
+static void test_dry_run_and_run_worked_by_hand(void **state)
+{
+	(void)state;
+	struct response r;
+	char path[128], code[48];
+	long long audit = count("SELECT count(*) FROM audit_log");
+	/* Version 1 (5.5%): E1 6,173 + E3 50,000 + E6 7,000 = 63,173 fen; 189 + 24 + 10 = 223 people. */
+	snprintf(path, sizeof path, "/api/v1/refunds/policies/%lld/dry-run?version=1", policy_id);
+	assert_int_equal(client_callf(&hr, &r, "GET", path, NULL), 200);
+	assert_int_equal(json_int(r.json, "enterprises"), 3);
+	assert_int_equal(json_int(r.json, "people"), 223);
+	assert_int_equal(json_int(r.json, "amount_fen"), 63173);
+	assert_int_equal(json_int(r.json, "refused"), 4);
+	json_t *ja = district_of(r.json, "350111"), *cl = district_of(r.json, "350112"), *gl = district_of(r.json, "350102");
+	assert_int_equal(json_int(ja, "enterprises"), 2);
+	assert_int_equal(json_int(ja, "people"), 213);
+	assert_int_equal(json_int(ja, "amount_fen"), 56173);
+	assert_int_equal(json_int(cl, "amount_fen"), 7000);
+	assert_int_equal(json_int(gl, "enterprises"), 0);
+	assert_int_equal(json_int(gl, "refused"), 1);
+	response_free(&r);
+	/* The latest version (6%) would also give E2 50% of 100,000 fen. */
+	snprintf(path, sizeof path, "/api/v1/refunds/policies/%lld/dry-run", policy_id);
+	assert_int_equal(client_callf(&hr, &r, "GET", path, NULL), 200);
+	assert_int_equal(json_int(r.json, "version"), 2);
+	assert_int_equal(json_int(r.json, "amount_fen"), 63173 + 50000);
+	response_free(&r);
+	/* A district's bureau tries it on its own district only. */
+	assert_int_equal(client_callf(&ja_hr, &r, "GET", path, NULL), 200);
+	assert_int_equal(json_int(r.json, "enterprises") + json_int(r.json, "refused"), 4);
+	response_free(&r);
+	assert_int_equal(count("SELECT count(*) FROM refund_decisions") + count("SELECT count(*) FROM refund_batches"), 0);
+	assert_int_equal(count("SELECT count(*) FROM audit_log"), audit);
+
+	/* Running version 1: 第1批, every enterprise decided once. */
+	snprintf(path, sizeof path, "/api/v1/refunds/policies/%lld/batches", policy_id);
+	assert_int_equal(client_statusf(&ja_hr, "POST", path, code, "{}"), 403); /* the city's policy */
+	assert_int_equal(client_callf(&hr, &r, "POST", path, "{\"version\":1}"), 201);
+	long long batch = json_int(r.json, "id");
+	assert_int_equal(json_int(r.json, "number"), 1);
+	assert_int_equal(json_int(r.json, "decided"), 7);
+	assert_int_equal(json_int(r.json, "eligible"), 3);
+	assert_int_equal(json_int(r.json, "amount_fen"), 63173);
+	assert_int_equal(json_int(r.json, "skipped"), 0);
+	response_free(&r);
+	assert_int_equal(count("SELECT count(*) FROM refund_decisions WHERE eligible = 1"), 3);
+	assert_int_equal(count("SELECT count(*) FROM refund_decisions d JOIN refund_policy_versions v"
+	                       " ON v.id = d.policy_version_id WHERE v.version = 1"),
+	                 7);
+	assert_int_equal(count("SELECT count(*) FROM audit_log WHERE action = 'refunds.batch.run'"), 1);
+	/* Each refusal says why. */
+	assert_int_equal(count("SELECT count(*) FROM refund_decisions WHERE credit_code = '" E5
+	                       "' AND reason LIKE '%欠缴%'"),
+	                 1);
+	assert_int_equal(count("SELECT count(*) FROM refund_decisions WHERE credit_code = '" E7
+	                       "' AND reason LIKE '%严重失信%'"),
+	                 1);
+	assert_int_equal(count("SELECT count(*) FROM refund_decisions WHERE credit_code = '" E4
+	                       "' AND reason LIKE '%19.35%'"),
+	                 1);
+
+	/* Run again: nobody decided twice.  A new enterprise on the rolls is decided by 第3批 alone. */
+	assert_int_equal(client_callf(&hr, &r, "POST", path, "{}"), 201);
+	assert_int_equal(json_int(r.json, "number"), 2);
+	assert_int_equal(json_int(r.json, "decided"), 0);
+	assert_int_equal(json_int(r.json, "skipped"), 7);
+	response_free(&r);
+	assert_int_equal(import_rolls(&hr, &r, 2020,
+	                              HEADER E8 ",八号公司,350111,零售,小型,2020-01,5,100,0\n" E8
+	                                        ",八号公司,350111,零售,小型,2020-06,5,100,0\n"),
+	                 200);
+	response_free(&r);
+	assert_int_equal(client_callf(&hr, &r, "POST", path, "{}"), 201);
+	assert_int_equal(json_int(r.json, "decided"), 1);
+	assert_int_equal(json_int(r.json, "skipped"), 7);
+	response_free(&r);
+	assert_int_equal(count("SELECT count(*) FROM refund_decisions"), 8);
+	/* The key, not the code, keeps one decision per enterprise and policy. */
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open(server.db, &db), SQLITE_OK);
+	char sql[512];
+	snprintf(sql, sizeof sql,
+	         "INSERT INTO refund_decisions(batch_id, policy_id, policy_version_id, credit_code, district_org_id,"
+	         " eligible, people, amount_fen, reason, figures) SELECT batch_id, policy_id, policy_version_id,"
+	         " credit_code, district_org_id, eligible, people, amount_fen, reason, figures FROM refund_decisions"
+	         " WHERE credit_code = '%s'",
+	         E1);
+	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_CONSTRAINT);
+	sqlite3_close(db);
+
+	/* The decisions of 第1批: the city sees 7, 晋安's bureau its 4, 长乐's leader its 2. */
+	snprintf(path, sizeof path, "/api/v1/refunds/batches/%lld/decisions", batch);
+	struct {
+		struct client *c;
+		size_t n;
+	} views[] = {{&hr, 7}, {&leader, 7}, {&ja_hr, 4}, {&cl_leader, 2}};
+	for (size_t i = 0; i < sizeof views / sizeof views[0]; i++) {
+		assert_int_equal(client_callf(views[i].c, &r, "GET", path, NULL), 200);
+		assert_int_equal(json_array_size(json_object_get(r.json, "items")), views[i].n);
+		response_free(&r);
+	}
+	snprintf(path, sizeof path, "/api/v1/refunds/batches/%lld/decisions?eligible=1", batch);
+	assert_int_equal(client_callf(&hr, &r, "GET", path, NULL), 200);
+	assert_int_equal(json_array_size(json_object_get(r.json, "items")), 3);
+	response_free(&r);
+}
+
+/* The enterprise sees its own decision, with the figures to redo the sum, and nobody else's. */
+static void test_enterprise_reads_its_own_decision(void **state)
+{
+	(void)state;
+	struct response r;
+	assert_int_equal(client_callf(&firm, &r, "GET", "/api/v1/refunds/mine", NULL), 200);
+	json_t *items = json_object_get(r.json, "items");
+	assert_int_equal(json_array_size(items), 1);
+	json_t *d = json_array_get(items, 0);
+	assert_string_equal(json_string_value(json_object_get(d, "credit_code")), E1);
+	assert_true(json_is_true(json_object_get(d, "eligible")));
+	assert_int_equal(json_int(d, "amount_fen"), 6173);
+	assert_int_equal(json_int(d, "version"), 1);
+	json_t *f = json_object_get(d, "figures");
+	assert_int_equal(json_int(f, "insured_start"), 200);
+	assert_int_equal(json_int(f, "insured_end"), 189);
+	assert_int_equal(json_int(f, "premiums_last_year_fen"), 12345);
+	assert_int_equal(json_int(f, "share_bp"), 5000);
+	assert_int_equal(json_int(f, "layoff_rate_bp"), 550);
+	response_free(&r);
+	char code[48];
+	assert_int_equal(client_statusf(&hr, "GET", "/api/v1/refunds/mine", code, NULL), 403);
+}
+
+/* `banyan refunds import`: the bureau's bulk load, with the same refusals and the same once-only rule. */
+static void test_command_imports_rolls(void **state)
+{
+	(void)state;
+	char out[4096], csv[160];
+	snprintf(csv, sizeof csv, "%s/rolls.csv", server.dir);
+	FILE *f = fopen(csv, "w");
+	assert_non_null(f);
+	fputs(HEADER "91350111MA2RF0009F,九号公司,350111,零售,小型,2020-01,8,100,0\n"
+	             "91350111MA2RF0009F,九号公司,350111,零售,小型,2020-01,8,100,0\n",
+	      f);
+	fclose(f);
+	assert_int_not_equal(run_banyan(NULL, out, sizeof out, "refunds", "import", "--db", server.db, "--year", "2020",
+	                                csv, NULL),
+	                     0);
+	if (!strstr(out, "line 3"))
+		fail_msg("the duplicate is on line 3: %s", out);
+	f = fopen(csv, "w");
+	fputs(HEADER "91350111MA2RF0009F,九号公司,350111,零售,小型,2020-01,8,100,0\n", f);
+	fclose(f);
+	for (int i = 0; i < 2; i++)
+		assert_int_equal(run_banyan(NULL, out, sizeof out, "refunds", "import", "--db", server.db, "--year", "2020",
+		                            csv, NULL),
+		                 0);
+	assert_non_null(strstr(out, "already imported"));
+	assert_int_equal(count("SELECT count(*) FROM refund_rolls WHERE credit_code = '91350111MA2RF0009F'"), 1);
+	assert_int_equal(count("SELECT count(*) FROM audit_log WHERE action = 'refunds.rolls.import' AND actor = 'shell'"),
+	                 1);
+}
+
+int main(void)
+{
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_other_bureaus_lack_the_duty),
+	    cmocka_unit_test(test_rolls_import_all_or_nothing_and_once),
+	    cmocka_unit_test(test_policies_are_versioned),
+	    cmocka_unit_test(test_dry_run_and_run_worked_by_hand),
+	    cmocka_unit_test(test_enterprise_reads_its_own_decision),
+	    cmocka_unit_test(test_command_imports_rolls),
+	};
+	int failed = cmocka_run_group_tests(tests, setup, teardown);
+	curl_global_cleanup();
+	return failed;
+}
