@@ -162,7 +162,6 @@ int serve_until_signal(const struct server_config *cfg, void (*on_ready)(uint16_
 	if (keyed < 0)
 		return 1;
 	auth_apikey_watch(&lock_map->keys_generation);
-	auth_apikey_watch(&lock_map->keys_generation);
 	sigset_t signals;
 	sigemptyset(&signals);
 	sigaddset(&signals, SIGINT);
