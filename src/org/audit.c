@@ -694,7 +694,7 @@ static json_t *audit_row_json(struct request *r, struct db_stmt *s)
 
 /*
 ** ROUTE: GET /api/v1/audit
-** AUTH: auditor,leader
+** AUTH: auditor
 ** SUMMARY: 审计日志 The audit log of the caller's scope
 ** Filters: ?actor=USERNAME, ?action= (exact, or a prefix ending in '.' such
 ** as "user."), ?from=YYYY-MM-DD, ?to=YYYY-MM-DD (inclusive, Beijing time);
@@ -714,7 +714,7 @@ enum { AUDIT_EXPORT_MAX = 100000 };
 
 /*
 ** ROUTE: GET /api/v1/audit/export
-** AUTH: auditor,leader
+** AUTH: auditor
 ** SUMMARY: 导出审计日志(Excel/CSV) Export the audit log as Excel or CSV
 ** The filters of GET /api/v1/audit, and ?format=xlsx (default) or csv.
 ** At most the newest 100,000 rows.
@@ -749,7 +749,7 @@ void audit_export(struct request *r)
 
 /*
 ** ROUTE: GET /api/v1/audit/daily
-** AUTH: auditor,leader
+** AUTH: auditor
 ** SUMMARY: 每日审计事件数 Audit events per day
 ** ?days=N (1..366, default 30): the last N days up to today (Beijing time),
 ** every day listed, with zero where nothing happened.
