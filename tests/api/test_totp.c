@@ -461,6 +461,48 @@ static void test_second_step_sets_the_secure_cookie(void **state)
 	server_down(&secure);
 }
 
+/*
+** A security administrator who could set both the password and the second
+** factor of an account under the rule would log in as its holder: the API
+** refuses both resets for those roles (the operator's, from the shell) and
+** still does them for the others.
+*/
+static void test_security_cannot_take_over_an_account_under_the_rule(void **state)
+{
+	(void)state;
+	struct client security, c;
+	struct response r;
+	char challenge[80], path[80];
+	client_login_as(&security, &server, "ja.security");
+	long long leader = db_count(&server, "SELECT id FROM users WHERE username = 'wu.leader'");
+	snprintf(path, sizeof path, "/api/v1/users/%lld/password", leader);
+	client_request(&security, &r, "POST", path, "{\"password\":\"taken-over-now\"}", NULL, NULL);
+	assert_int_equal(r.status, 403);
+	assert_string_equal(error_code(&r), "shell_only");
+	response_free(&r);
+	snprintf(path, sizeof path, "/api/v1/users/%lld/second-factor", leader);
+	client_request(&security, &r, "DELETE", path, NULL, NULL, NULL);
+	assert_int_equal(r.status, 403);
+	assert_string_equal(error_code(&r), "shell_only");
+	response_free(&r);
+	/* The leader's own password still opens the challenge; nothing was reset. */
+	client_init(&c, &server);
+	challenge_of(&c, "wu.leader", challenge, &r);
+	response_free(&r);
+	client_free(&c);
+	assert_int_equal(db_count(&server, "SELECT count(*) FROM audit_log WHERE object_type = 'user' AND object_id = "
+	                                   "(SELECT CAST(id AS TEXT) FROM users WHERE username = 'wu.leader')"
+	                                   " AND action IN ('user.password_reset', 'user.second_factor_reset')"),
+	                 0);
+	/* An officer is outside the rule: the security administrator resets its password through the API. */
+	long long officer = db_count(&server, "SELECT id FROM users WHERE username = 'ja.officer'");
+	snprintf(path, sizeof path, "/api/v1/users/%lld/password", officer);
+	client_request(&security, &r, "POST", path, "{\"password\":\"a-new-long-password\"}", NULL, NULL);
+	assert_int_equal(r.status, 200);
+	response_free(&r);
+	client_free(&security);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -472,6 +514,7 @@ int main(void)
 	    cmocka_unit_test(test_the_shell_manages_the_administrators_accounts),
 	    cmocka_unit_test(test_password_step_rehashes_an_old_hash),
 	    cmocka_unit_test(test_second_step_sets_the_secure_cookie),
+	    cmocka_unit_test(test_security_cannot_take_over_an_account_under_the_rule),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
