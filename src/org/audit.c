@@ -456,8 +456,15 @@ int audit_verify(struct db *d, struct audit_verdict *ret)
 	if (r < 0)
 		return r;
 	ret->keyed_from = w.keyed_from;
-	/* With a key, a log that ends unkeyed was re-hashed (or the server never had the key). */
-	if (!ret->bad_id && audit_keys.n && last_id && !w.last_key) {
+	/*
+	** With a key, a log that ends unkeyed was re-hashed (or the server never
+	** had the key), and an empty one was emptied: a keyed log holds at least
+	** its audit.key_begin row.
+	*/
+	if (!ret->bad_id && audit_keys.n && !last_id) {
+		ret->bad_id = 1;
+		ret->why = "the log is empty although a key was given: a keyed log always holds its audit.key_begin row";
+	} else if (!ret->bad_id && audit_keys.n && !w.last_key) {
 		ret->bad_id = last_id;
 		ret->why = "the log is not keyed although a key was given: rewritten with plain SHA-256, or not yet"
 		           " served with the key";

@@ -225,8 +225,8 @@ struct audit_verdict {
 ** Recompute the chain.  Returns 0 with the verdict, or a database error.  With
 ** a key loaded, every row from the first keyed one on must be keyed with
 ** non-decreasing key ids, and the last row must be keyed (a log rewritten
-** with plain SHA-256 fails).  Without a key, keyed rows cannot be checked
-** and fail.
+** with plain SHA-256 fails), and the log must not be empty (an emptied one
+** fails).  Without a key, keyed rows cannot be checked and fail.
 */
 int audit_verify(struct db *d, struct audit_verdict *ret);
 

@@ -355,6 +355,20 @@ static void test_anchor_catches_truncation(void **state)
 	expect_in(out, line);
 }
 
+/* A keyed log always holds at least its audit.key_begin row: emptied, it fails the keyed check. */
+static void test_emptied_keyed_log_fails_check(void **state)
+{
+	(void)state;
+	keygen();
+	keyed_changes(1);
+	assert_int_equal(run_banyan(NULL, out, sizeof out, "check", "--db", s.db, "--audit-key", key_file, NULL), 0);
+	sql(s.db, "DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log;");
+	assert_int_equal(count("SELECT count(*) FROM audit_log"), 0);
+	assert_int_equal(run_banyan(NULL, out, sizeof out, "check", "--db", s.db, "--audit-key", key_file, NULL), 1);
+	expect_in(out, "audit chain: BROKEN");
+	expect_in(out, "the log is empty although a key was given");
+}
+
 /* ---- 等保: signed archives ---- */
 
 static void replace_in_file(const char *path, const char *from, const char *to)
@@ -620,6 +634,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_key_file_others_can_read_is_refused, prepared, down),
 	    cmocka_unit_test_setup_teardown(test_serve_keys_the_log_and_refuses_without_key, prepared, down),
 	    cmocka_unit_test_setup_teardown(test_anchor_catches_truncation, prepared, down),
+	    cmocka_unit_test_setup_teardown(test_emptied_keyed_log_fails_check, prepared, down),
 	    cmocka_unit_test_setup_teardown(test_export_archive_verifies_and_tampering_fails, prepared, down),
 	    cmocka_unit_test_setup_teardown(test_export_archive_cut_short_fails, prepared, down),
 	    cmocka_unit_test_setup_teardown(test_damaged_file_is_refused_at_start, prepared, down),
