@@ -29,72 +29,95 @@
 #include "org/org.h"
 
 /*
-** DB.lock: one server per database.  The voucher engine holds stock and
-** limits in memory, so a second server on the same file would sell the same
-** stock again.  The server holds an flock() on this file for its whole life;
-** the kernel drops it however the process ends (kill -9 too), so a file left
-** behind never blocks a restart.  The file holds the server's PID on its
-** first line, for the operator (and the second server's message); after it,
-** at a fixed place, the API keys' generation, which `banyan apikey
-** disable|rotate` bumps in the shared mapping so the server's key cache drops
-** the key before the command returns (no signal to wait for, nothing to race).
+** One server per database.  The voucher engine holds stock and limits in
+** memory, so a second server on the same file would sell the same stock
+** again.  The server holds an flock() on the database file itself for its
+** whole life, so no other name of the file (a symlink, a hard link, a bind
+** mount) gets past it; the kernel drops it however the process ends (kill -9
+** too).  On Linux flock() locks are apart from SQLite's POSIX (fcntl) locks,
+** but closing any descriptor of the file drops all of the process's fcntl
+** locks: so this descriptor is never closed, and goes only with the process.
+**
+** DB.lock, named from the database's real path so that every spelling of
+** the path finds it, holds the server's PID on its first line, for the
+** operator (and the second server's message); after it, at a fixed place,
+** the API keys' generation, which `banyan apikey disable|rotate` bumps in the
+** shared mapping so the server's key cache drops the key before the command
+** returns (no signal to wait for, nothing to race).
 */
 struct lock_file {
 	char pid[32]; /* "12345\n", NUL-padded */
 	_Atomic uint64_t keys_generation;
 };
 
-static void lock_path(const char *db_path, char *buf, size_t size)
+/* DB.lock beside the file db_path names, symlinks resolved; false if the file is not there. */
+static bool lock_path(const char *db_path, char *buf, size_t size)
 {
-	snprintf(buf, size, "%s.lock", db_path);
+	char *real = realpath(db_path, NULL);
+	if (!real)
+		return false;
+	snprintf(buf, size, "%s.lock", real);
+	free(real);
+	return true;
 }
 
-/* Take the lock or say who holds it: 0, or -1 after saying why.  The
-** descriptor stays open till exit; *ret_map: the file mapped, for auth_apikey_watch(). */
-static int lock_take(const char *db_path, struct lock_file **ret_map)
+/* Say who serves db_path, from its DB.lock. */
+static void say_held(const char *db_path)
 {
-	char path[4096];
-	lock_path(db_path, path, sizeof path);
-	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		fprintf(stderr, "banyan: cannot open the lock file %s: %s\n", path, strerror(errno));
-		return -1;
-	}
-	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
-		int held = errno == EWOULDBLOCK;
-		char holder[32] = "";
+	char path[4096], holder[32] = "";
+	int fd = lock_path(db_path, path, sizeof path) ? open(path, O_RDONLY | O_CLOEXEC) : -1;
+	if (fd >= 0) {
 		ssize_t n = pread(fd, holder, sizeof holder - 1, 0);
 		holder[n > 0 ? strcspn(holder, "\n") : 0] = 0;
-		if (held)
-			fprintf(stderr,
-			        "banyan: %s is already being served by process %s (it holds %s); two servers on one"
-			        " database would each sell the same voucher stock: stop the other one first\n",
-			        db_path, holder[0] ? holder : "?", path);
-		else
-			fprintf(stderr, "banyan: cannot lock %s\n", path);
 		close(fd);
+	}
+	fprintf(stderr,
+	        "banyan: %s is already being served by process %s; two servers on one database would each sell"
+	        " the same voucher stock: stop the other one first\n",
+	        db_path, holder[0] ? holder : "?");
+}
+
+/* Take the lock or say who holds it: 0, or -1 after saying why.  *ret_map:
+** DB.lock mapped, for auth_apikey_watch(). */
+static int lock_take(const char *db_path, struct lock_file **ret_map)
+{
+	/* A new database starts as an empty file, which SQLite takes for an empty database. */
+	int db_fd = open(db_path, O_RDONLY | O_CREAT | O_CLOEXEC, 0600);
+	if (db_fd < 0) {
+		fprintf(stderr, "banyan: cannot open %s: %s\n", db_path, strerror(errno));
 		return -1;
 	}
-	struct lock_file *map = NULL;
-	if (ftruncate(fd, sizeof *map) == 0)
+	if (flock(db_fd, LOCK_EX | LOCK_NB) < 0) {
+		if (errno == EWOULDBLOCK)
+			say_held(db_path);
+		else
+			fprintf(stderr, "banyan: cannot lock %s: %s\n", db_path, strerror(errno));
+		close(db_fd); /* no SQLite connection of this process has the file open yet */
+		return -1;
+	}
+	char path[4096];
+	int fd = lock_path(db_path, path, sizeof path) ? open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600) : -1;
+	struct lock_file *map = MAP_FAILED;
+	if (fd >= 0 && ftruncate(fd, sizeof *map) == 0)
 		map = mmap(NULL, sizeof *map, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-	if (map == MAP_FAILED || !map) {
-		fprintf(stderr, "banyan: cannot write the lock file %s: %s\n", path, strerror(errno));
-		close(fd);
+	if (fd >= 0)
+		close(fd); /* the mapping stays */
+	if (map == MAP_FAILED) {
+		fprintf(stderr, "banyan: cannot write the lock file %s.lock: %s\n", db_path, strerror(errno));
+		close(db_fd);
 		return -1;
 	}
 	memset(map->pid, 0, sizeof map->pid);
 	snprintf(map->pid, sizeof map->pid, "%ld\n", (long)getpid());
 	*ret_map = map;
-	return 0;
+	return 0; /* db_fd stays open, and locked, till the process exits */
 }
 
 void serve_keys_changed(const char *db_path)
 {
 	char path[4096];
 	struct stat st;
-	lock_path(db_path, path, sizeof path);
-	int fd = open(path, O_RDWR | O_CLOEXEC);
+	int fd = lock_path(db_path, path, sizeof path) ? open(path, O_RDWR | O_CLOEXEC) : -1;
 	if (fd < 0)
 		return; /* never served: no cache to tell */
 	struct lock_file *map = MAP_FAILED;
@@ -161,7 +184,6 @@ int serve_until_signal(const struct server_config *cfg, void (*on_ready)(uint16_
 	db_close(d);
 	if (keyed < 0)
 		return 1;
-	auth_apikey_watch(&lock_map->keys_generation);
 	auth_apikey_watch(&lock_map->keys_generation);
 	sigset_t signals;
 	sigemptyset(&signals);

@@ -456,8 +456,15 @@ int audit_verify(struct db *d, struct audit_verdict *ret)
 	if (r < 0)
 		return r;
 	ret->keyed_from = w.keyed_from;
-	/* With a key, a log that ends unkeyed was re-hashed (or the server never had the key). */
-	if (!ret->bad_id && audit_keys.n && last_id && !w.last_key) {
+	/*
+	** With a key, a log that ends unkeyed was re-hashed (or the server never
+	** had the key), and an empty one was emptied: a keyed log holds at least
+	** its audit.key_begin row.
+	*/
+	if (!ret->bad_id && audit_keys.n && !last_id) {
+		ret->bad_id = 1;
+		ret->why = "the log is empty although a key was given: a keyed log always holds its audit.key_begin row";
+	} else if (!ret->bad_id && audit_keys.n && !w.last_key) {
 		ret->bad_id = last_id;
 		ret->why = "the log is not keyed although a key was given: rewritten with plain SHA-256, or not yet"
 		           " served with the key";
@@ -694,7 +701,7 @@ static json_t *audit_row_json(struct request *r, struct db_stmt *s)
 
 /*
 ** ROUTE: GET /api/v1/audit
-** AUTH: auditor,leader
+** AUTH: auditor
 ** SUMMARY: 审计日志 The audit log of the caller's scope
 ** Filters: ?actor=USERNAME, ?action= (exact, or a prefix ending in '.' such
 ** as "user."), ?from=YYYY-MM-DD, ?to=YYYY-MM-DD (inclusive, Beijing time);
@@ -714,7 +721,7 @@ enum { AUDIT_EXPORT_MAX = 100000 };
 
 /*
 ** ROUTE: GET /api/v1/audit/export
-** AUTH: auditor,leader
+** AUTH: auditor
 ** SUMMARY: 导出审计日志(Excel/CSV) Export the audit log as Excel or CSV
 ** The filters of GET /api/v1/audit, and ?format=xlsx (default) or csv.
 ** At most the newest 100,000 rows.
@@ -749,7 +756,7 @@ void audit_export(struct request *r)
 
 /*
 ** ROUTE: GET /api/v1/audit/daily
-** AUTH: auditor,leader
+** AUTH: auditor
 ** SUMMARY: 每日审计事件数 Audit events per day
 ** ?days=N (1..366, default 30): the last N days up to today (Beijing time),
 ** every day listed, with zero where nothing happened.

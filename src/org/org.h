@@ -128,10 +128,12 @@ struct user_new {
 int user_create(struct db *d, const struct audit_context *ctx, const struct user_new *u, int64_t *ret_id);
 
 /*
-** The user a route's {id} names, for a change by the caller: it must be in
-** the caller's scope (else 404 or 403), and not a security or audit
-** administrator, whose accounts are the operator's, changed from the shell
-** only (三员分立; 403 shell_only).  Returns false after answering.
+** The user a route's {id} names, for a password or second-factor reset by the
+** caller: it must be in the caller's scope (else 404 or 403), and neither a
+** security or audit administrator, whose accounts are the operator's, changed
+** from the shell only (三员分立), nor of a role that must use a second factor
+** (serve --second-factor), which whoever resets both could take over (403
+** shell_only).  Returns false after answering.
 */
 bool user_target_or_reply(struct request *r, int64_t *ret_id, const char **ret_path);
 
@@ -164,6 +166,9 @@ int second_factor_remove(struct db *d, int64_t user_id);
 
 /* The roles that must use a second factor: "admin,leader" or "none".  -1 for an unknown role. */
 int totp_require_roles(const char *list);
+
+/* Whether role is under that rule. */
+bool totp_role_required(enum role role);
 
 /* RFC 6238/4226: the code of key (HMAC-SHA1) for a time step, with digits digits. */
 uint32_t totp_code(const uint8_t *key, size_t key_len, uint64_t step, int digits);
@@ -220,8 +225,8 @@ struct audit_verdict {
 ** Recompute the chain.  Returns 0 with the verdict, or a database error.  With
 ** a key loaded, every row from the first keyed one on must be keyed with
 ** non-decreasing key ids, and the last row must be keyed (a log rewritten
-** with plain SHA-256 fails).  Without a key, keyed rows cannot be checked
-** and fail.
+** with plain SHA-256 fails), and the log must not be empty (an emptied one
+** fails).  Without a key, keyed rows cannot be checked and fail.
 */
 int audit_verify(struct db *d, struct audit_verdict *ret);
 

@@ -99,6 +99,11 @@ int totp_require_roles(const char *list)
 	return 0;
 }
 
+bool totp_role_required(enum role role)
+{
+	return required[role];
+}
+
 /* ---- the factor's rows ------------------------------------------------ */
 
 struct factor {
@@ -567,7 +572,8 @@ int second_factor_remove(struct db *d, int64_t user_id)
 ** For a lost phone: removes the user's factor, recovery codes and pending
 ** logins; the user enrols again at the next login.  Within the security
 ** administrator's scope; not for the security and audit administrators'
-** accounts (the operator's, from the shell).
+** accounts nor the roles that must use a second factor (the operator's, from
+** the shell).
 */
 void totp_reset(struct request *r)
 {

@@ -142,6 +142,13 @@ bool user_target_or_reply(struct request *r, int64_t *ret_id, const char **ret_p
 		return false;
 	json_t *user = user_load_or_reply(r, *ret_id, ret_path);
 	bool ok = user && user_manageable_or_reply(r, user);
+	if (ok && totp_role_required(role_from_name(json_string_value(json_object_get(user, "role"))))) {
+		reply_error(r, 403, "shell_only", NULL,
+		            "须用动态验证码的账号只能由运维人员在服务器上用 banyan user passwd 或 second-factor-reset 重置"
+		            " (accounts that must use a second factor are reset from the shell: banyan user passwd,"
+		            " banyan user second-factor-reset)");
+		ok = false;
+	}
 	json_decref(user);
 	return ok;
 }
@@ -427,7 +434,8 @@ static struct password_state *password_state_new(struct request *r)
 ** ROUTE: POST /api/v1/users/{id}/password
 ** AUTH: security
 ** SUMMARY: 重置用户密码 Reset a user's password
-** Body: {"password"}.  Ends the user's sessions.
+** Body: {"password"}.  Ends the user's sessions.  Not for the roles that must
+** use a second factor (user_target_or_reply).
 */
 void user_password_reset(struct request *r)
 {

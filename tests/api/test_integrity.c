@@ -124,6 +124,48 @@ static void test_second_server_refused_and_restart_after_kill9(void **state)
 	assert_int_equal(health(), 200);
 }
 
+static long signed_status(struct client *c);
+
+/* `banyan serve --db db`, output into out: its exit status, or 124 if it was still serving after 5 s (then killed). */
+static int serve_status(const char *db)
+{
+	char cmd[1024], log[160];
+	const char *bin = getenv("BANYAN_BIN");
+	snprintf(log, sizeof log, "%s/second.log", s.dir);
+	snprintf(cmd, sizeof cmd, "timeout -s KILL -k 1 5 %s serve --db %s --listen 127.0.0.1:0 >%s 2>&1",
+	         bin ? bin : "build/banyan", db, log);
+	int rc = system(cmd);
+	FILE *f = fopen(log, "r");
+	assert_non_null(f);
+	out[fread(out, 1, sizeof out - 1, f)] = 0;
+	fclose(f);
+	return WIFEXITED(rc) ? WEXITSTATUS(rc) : 124;
+}
+
+/* Another name of the served file (a symlink) neither starts a second server nor hides the server from the CLI. */
+static void test_second_server_through_a_symlink_refused(void **state)
+{
+	(void)state;
+	char alias[160], pid[32];
+	snprintf(alias, sizeof alias, "%s/alias.db", s.dir);
+	assert_int_equal(symlink(s.db, alias), 0);
+	snprintf(pid, sizeof pid, "process %d", (int)s.pid);
+	assert_int_equal(serve_status(alias), 1);
+	expect_in(out, "already being served");
+	expect_in(out, pid);
+	assert_int_equal(health(), 200);
+	/* `apikey disable` through the symlink reaches the running server's key cache at once. */
+	struct client c;
+	client_init(&c, &s);
+	assert_int_equal(issue_channel_key(&s, "350100-swj", "云闪付", c.key_id, c.secret), 0);
+	char id[24];
+	snprintf(id, sizeof id, "%lld", count("SELECT id FROM api_keys WHERE key_id = '%s'", c.key_id));
+	assert_int_equal(signed_status(&c), 422); /* cached */
+	assert_int_equal(run_banyan(NULL, out, sizeof out, "apikey", "disable", "--db", alias, "--id", id, NULL), 0);
+	assert_int_equal(signed_status(&c), 401);
+	client_free(&c);
+}
+
 /* ---- item 1: check recounts the vouchers and the ledger ---- */
 
 /* A campaign with one kind of stock 3, limit 1, and a channel; returns the kind's id. */
@@ -353,6 +395,20 @@ static void test_anchor_catches_truncation(void **state)
 	                 1);
 	snprintf(line, sizeof line, "anchored row %lld is gone", head);
 	expect_in(out, line);
+}
+
+/* A keyed log always holds at least its audit.key_begin row: emptied, it fails the keyed check. */
+static void test_emptied_keyed_log_fails_check(void **state)
+{
+	(void)state;
+	keygen();
+	keyed_changes(1);
+	assert_int_equal(run_banyan(NULL, out, sizeof out, "check", "--db", s.db, "--audit-key", key_file, NULL), 0);
+	sql(s.db, "DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log;");
+	assert_int_equal(count("SELECT count(*) FROM audit_log"), 0);
+	assert_int_equal(run_banyan(NULL, out, sizeof out, "check", "--db", s.db, "--audit-key", key_file, NULL), 1);
+	expect_in(out, "audit chain: BROKEN");
+	expect_in(out, "the log is empty although a key was given");
 }
 
 /* ---- 等保: signed archives ---- */
@@ -615,12 +671,14 @@ int main(void)
 		return 1;
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(test_second_server_refused_and_restart_after_kill9, serving, down),
+	    cmocka_unit_test_setup_teardown(test_second_server_through_a_symlink_refused, serving, down),
 	    cmocka_unit_test_setup_teardown(test_check_finds_oversold_kind_and_limit, prepared, down),
 	    cmocka_unit_test_setup_teardown(test_keyed_chain_rewritten_fails_check, prepared, down),
 	    cmocka_unit_test_setup_teardown(test_keyed_row_edited_and_rehashed_without_key_fails, prepared, down),
 	    cmocka_unit_test_setup_teardown(test_key_file_others_can_read_is_refused, prepared, down),
 	    cmocka_unit_test_setup_teardown(test_serve_keys_the_log_and_refuses_without_key, prepared, down),
 	    cmocka_unit_test_setup_teardown(test_anchor_catches_truncation, prepared, down),
+	    cmocka_unit_test_setup_teardown(test_emptied_keyed_log_fails_check, prepared, down),
 	    cmocka_unit_test_setup_teardown(test_export_archive_verifies_and_tampering_fails, prepared, down),
 	    cmocka_unit_test_setup_teardown(test_export_archive_cut_short_fails, prepared, down),
 	    cmocka_unit_test_setup_teardown(test_damaged_file_is_refused_at_start, prepared, down),

@@ -461,6 +461,50 @@ static void test_second_step_sets_the_secure_cookie(void **state)
 	server_down(&secure);
 }
 
+/* As c, method /api/v1/users/{username's id}/what with body (or none): the status, and the error's code in code. */
+static long reset_status(struct client *c, const char *method, const char *username, const char *what,
+                         const char *body, char code[48])
+{
+	char sql[160], path[96];
+	snprintf(sql, sizeof sql, "SELECT id FROM users WHERE username = '%s'", username);
+	snprintf(path, sizeof path, "/api/v1/users/%lld/%s", db_count(&server, sql), what);
+	return body ? client_statusf(c, method, path, code, "%s", body) : client_statusf(c, method, path, code, NULL);
+}
+
+/*
+** A security administrator who could set both the password and the second
+** factor of an account under the rule would log in as its holder: the API
+** refuses both resets for those roles (the operator's, from the shell) and
+** still does them for the others.
+*/
+static void test_security_cannot_take_over_an_account_under_the_rule(void **state)
+{
+	(void)state;
+	struct client security, c;
+	struct response r;
+	char challenge[80], code[48];
+	client_login_as(&security, &server, "ja.security");
+	assert_int_equal(
+	    reset_status(&security, "POST", "wu.leader", "password", "{\"password\":\"taken-over-now\"}", code), 403);
+	assert_string_equal(code, "shell_only");
+	assert_int_equal(reset_status(&security, "DELETE", "wu.leader", "second-factor", NULL, code), 403);
+	assert_string_equal(code, "shell_only");
+	/* The leader's own password still opens the challenge; nothing was reset. */
+	client_init(&c, &server);
+	challenge_of(&c, "wu.leader", challenge, &r);
+	response_free(&r);
+	client_free(&c);
+	assert_int_equal(db_count(&server, "SELECT count(*) FROM audit_log WHERE object_type = 'user' AND object_id = "
+	                                   "(SELECT CAST(id AS TEXT) FROM users WHERE username = 'wu.leader')"
+	                                   " AND action IN ('user.password_reset', 'user.second_factor_reset')"),
+	                 0);
+	/* An officer is outside the rule: the security administrator resets its password through the API. */
+	assert_int_equal(reset_status(&security, "POST", "ja.officer", "password",
+	                              "{\"password\":\"a-new-long-password\"}", code),
+	                 200);
+	client_free(&security);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -472,6 +516,7 @@ int main(void)
 	    cmocka_unit_test(test_the_shell_manages_the_administrators_accounts),
 	    cmocka_unit_test(test_password_step_rehashes_an_old_hash),
 	    cmocka_unit_test(test_second_step_sets_the_secure_cookie),
+	    cmocka_unit_test(test_security_cannot_take_over_an_account_under_the_rule),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

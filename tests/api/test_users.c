@@ -267,6 +267,25 @@ static void test_three_administrators_are_separate(void **state)
 	assert_int_equal(r.status, 403);
 	response_free(&r);
 	assert_int_equal(db_count(&server, "SELECT count(*) FROM users WHERE username LIKE 'puppet.%'"), 0);
+	/* A leader is no way round: the system administrator makes one and logs in as it, and reads no audit rows. */
+	create_user(&admin, "made.leader", "leader", "350100", 201);
+	struct client leader;
+	client_init(&leader, &server);
+	assert_int_equal(client_login(&leader, "made.leader", "long-enough-pw"), 200);
+	for (size_t i = 0; i < sizeof audit / sizeof audit[0]; i++) {
+		client_request(&leader, &r, "GET", audit[i], NULL, NULL, NULL);
+		assert_int_equal(r.status, 403);
+		response_free(&r);
+	}
+	/* Nor does the home page count them for anyone but the audit administrator. */
+	struct client *const callers[] = {&admin, &leader, &auditor};
+	for (size_t i = 0; i < 3; i++) {
+		client_request(callers[i], &r, "GET", "/api/v1/overview", NULL, NULL, NULL);
+		assert_int_equal(r.status, 200);
+		assert_int_equal(json_object_get(r.json, "audit_today") != NULL, callers[i] == &auditor);
+		response_free(&r);
+	}
+	client_free(&leader);
 	assert_int_equal(
 	    db_count(&server, "SELECT count(*) FROM users WHERE username = 'made.auditor' AND role = 'officer'"), 1);
 }

@@ -59,8 +59,8 @@ test('the administrator logs in and sees the home page with real figures', async
 
 test('a chart shows its tooltip under the Content-Security-Policy', async () => {
   // ECharts writes the tooltip as HTML with style attributes: the policy must let them through.
-  // The administrator's chart is the organisations' ring (the audit chart is the auditor's and
-  // leaders'): small steps across its middle cross the ring, and stop on its tooltip.
+  // The administrator's chart is the organisations' ring (the audit chart is the audit
+  // administrator's alone): small steps across its middle cross the ring, and stop on its tooltip.
   const box = await page.locator('[data-test=home-chart] canvas').first().boundingBox()
   const tooltip = page.locator('[data-test=home-chart] div[style*="z-index: 9999999"]')
   for (let x = 0.05; x < 0.95 && !(await tooltip.isVisible()); x += 0.01)

@@ -1,8 +1,10 @@
 // Two-factor login in a real browser: a leader, whose role must use a second
 // factor (serve --second-factor leader), enrols an authenticator at the first
 // login (QR code and key), keeps the recovery codes, and logs in again with a
-// code; a code already used is refused.  A security administrator resets the
-// factor of the leader who lost a phone, and the leader enrols again.  The codes are computed here as an
+// code; a code already used is refused.  The leader loses the phone: the security
+// administrator's reset is refused (a role under the rule: whoever resets both
+// password and factor could log in as the leader), the operator resets it from the
+// shell, and the leader enrols again.  The codes are computed here as an
 // authenticator app would (RFC 6238 with node's crypto), from the key shown.
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
@@ -95,7 +97,7 @@ test('the leader logs in again with a code; a code already used is refused', asy
   await shot('sf-04-account-security')
 })
 
-test('a security administrator resets the lost factor and the leader enrols again', async () => {
+test('the operator, not the security administrator, resets the lost factor and the leader enrols again', async () => {
   await page.click('[data-test=logout]')
   await page.waitForURL(/\/login/)
   await logIn(page, server.url, 'city.security', 'security-password') // security is not required here
@@ -104,8 +106,9 @@ test('a security administrator resets the lost factor and the leader enrols agai
   await page.click('[data-test=menu-users]')
   await page.click('[data-test="reset-factor-lin.leader"]')
   await page.click('.el-message-box__btns .el-button--primary')
-  await page.locator('.el-message--success').waitFor()
-  await shot('sf-05-security-reset')
+  await page.locator('.el-message--error >> text=banyan user second-factor-reset').waitFor()
+  await shot('sf-05-security-reset-refused')
+  banyan(['user', 'second-factor-reset', '--db', server.db, '--username', 'lin.leader'])
   await page.click('[data-test=logout]')
   await page.waitForURL(/\/login/)
   await logIn(page, server.url, 'lin.leader', 'lin-password')
