@@ -14,6 +14,7 @@
 **     one per new address, per 15 minutes, while the user still logs in from
 **     their own computer (OWASP's authentication cheat sheet: lockout must
 **     not become a denial of service);
+**   - an IPv6 client counts by its /64, all of which one subscriber holds;
 **   - an account logs in successfully at most 10 times a minute (setting
 **     BANYAN_LOGINS_PER_MINUTE): each login costs a password hash (see
 **     passwords.c), and a script looping on one valid account must not have
@@ -26,6 +27,7 @@
 ** the server stops): refusals cannot grow the audit log.  Wrong old passwords
 ** on a password change count as failed logins.
 */
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -55,11 +57,17 @@ struct login_keys {
 
 static void login_keys_of(struct request *r, const char *username, struct login_keys *k)
 {
-	char name[72];
+	char name[72], ip[INET6_ADDRSTRLEN + 3];
 	snprintf(name, sizeof name, "%s", username);
 	for (char *p = name; *p; p++)
 		*p = (char)tolower((unsigned char)*p);
-	const char *ip = request_ip(r);
+	unsigned char a[16];
+	snprintf(ip, sizeof ip, "%s", request_ip(r));
+	if (inet_pton(AF_INET6, ip, a) == 1) {
+		memset(a + 8, 0, 8);
+		inet_ntop(AF_INET6, a, ip, sizeof ip);
+		strcat(ip, "/64");
+	}
 	snprintf(k->account, sizeof k->account, "u:%s", name);
 	snprintf(k->address, sizeof k->address, "ip:%s", ip);
 	snprintf(k->pair, sizeof k->pair, "p:%s|%s", name, ip);
