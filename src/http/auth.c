@@ -464,6 +464,48 @@ void ratelimit_count(const char *key, int64_t window, int64_t now)
 	pthread_mutex_unlock(&throttle_lock);
 }
 
+/*
+** The (account, address) pairs that logged in lately: a keyed hash of each,
+** in buckets as above, the oldest giving way.  Only a login adds one, so no
+** stranger can push them out.
+*/
+enum { KNOWN_WAYS = 8, KNOWN_BUCKETS = 1024 };
+
+static struct known_pair {
+	uint64_t hash;
+	int64_t at; /* 0: an empty slot */
+} known[KNOWN_WAYS * KNOWN_BUCKETS];
+
+void ratelimit_remember(const char *key, int64_t now)
+{
+	pthread_mutex_lock(&throttle_lock);
+	uint64_t h = throttle_hash(key);
+	struct known_pair *bucket = &known[h % KNOWN_BUCKETS * KNOWN_WAYS], *k = &bucket[0];
+	for (int i = 0; i < KNOWN_WAYS; i++) {
+		if (bucket[i].at && bucket[i].hash == h) {
+			k = &bucket[i];
+			break;
+		}
+		if (bucket[i].at < k->at)
+			k = &bucket[i];
+	}
+	k->hash = h;
+	k->at = now;
+	pthread_mutex_unlock(&throttle_lock);
+}
+
+bool ratelimit_remembered(const char *key, int64_t since)
+{
+	bool found = false;
+	pthread_mutex_lock(&throttle_lock);
+	uint64_t h = throttle_hash(key);
+	struct known_pair *bucket = &known[h % KNOWN_BUCKETS * KNOWN_WAYS];
+	for (int i = 0; i < KNOWN_WAYS && !found; i++)
+		found = bucket[i].at > since && bucket[i].hash == h;
+	pthread_mutex_unlock(&throttle_lock);
+	return found;
+}
+
 void ratelimit_clear(const char *key)
 {
 	pthread_mutex_lock(&throttle_lock);

@@ -136,6 +136,19 @@ static void test_a_flood_of_keys_does_not_unblock_a_guessed_key(void **state)
 	assert_true(ratelimit_blocked("u:made-up-99999", 2, t0 + 4) > 0);
 }
 
+/* An (account, address) pair that logged in is remembered from then on, others are not. */
+static void test_logins_are_remembered(void **state)
+{
+	(void)state;
+	const int64_t t0 = 4000000;
+	ratelimit_remember("p:zhang|10.0.0.1", t0);
+	assert_true(ratelimit_remembered("p:zhang|10.0.0.1", t0 - 1));
+	assert_false(ratelimit_remembered("p:zhang|10.0.0.1", t0));
+	assert_false(ratelimit_remembered("p:zhang|10.0.0.2", t0 - 1));
+	ratelimit_remember("p:zhang|10.0.0.1", t0 + 10);
+	assert_true(ratelimit_remembered("p:zhang|10.0.0.1", t0 + 9));
+}
+
 static void test_random_hex(void **state)
 {
 	(void)state;
@@ -159,6 +172,7 @@ int main(void)
 	    cmocka_unit_test(test_throttle_window_is_the_keys_own),
 	    cmocka_unit_test(test_refusals_are_summed_once_the_block_ends),
 	    cmocka_unit_test(test_a_flood_of_keys_does_not_unblock_a_guessed_key),
+	    cmocka_unit_test(test_logins_are_remembered),
 	    cmocka_unit_test(test_random_hex),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
