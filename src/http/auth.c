@@ -361,11 +361,12 @@ int auth_resolve(struct request *r)
 ** A set-associative table: a key may sit in any of the THROTTLE_WAYS slots of
 ** its bucket, chosen by a keyed hash of it (the hash key is drawn at start,
 ** so nobody can choose keys that fall into a victim's bucket).  A newcomer to
-** a full bucket takes the slot worth least: refusals not yet reported are
-** kept first, then the most failures in a window still open, then the newer
+** a full bucket takes the slot worth least: the most failures in a window
+** still open are kept first, then refusals not yet reported, then the newer
 ** window.  A flood of keys with one failure each thus pushes out only keys
-** with as few, never a key being guessed at; to push one with n failures,
-** all of its bucket's slots must hold n or more.
+** with as few, never a key being guessed at: to push out one with n
+** failures, every slot of its bucket must hold n or more, and a key's
+** failures each cost a password hash.
 */
 enum { THROTTLE_WAYS = 8, THROTTLE_BUCKETS = 2048, THROTTLE_SLOTS = THROTTLE_WAYS * THROTTLE_BUCKETS };
 
@@ -424,10 +425,10 @@ static int slot_count(const struct throttle_slot *s, int64_t now)
 /* Whether slot a is worth less than b (see above). */
 static bool slot_worth_less(const struct throttle_slot *a, const struct throttle_slot *b, int64_t now)
 {
-	if ((a->refused > 0) != (b->refused > 0))
-		return a->refused == 0;
 	if (slot_count(a, now) != slot_count(b, now))
 		return slot_count(a, now) < slot_count(b, now);
+	if ((a->refused > 0) != (b->refused > 0))
+		return a->refused == 0;
 	return a->first_at < b->first_at;
 }
 

@@ -126,9 +126,11 @@ static void test_a_flood_of_keys_does_not_unblock_a_guessed_key(void **state)
 	for (int i = 0; i < LOGIN_MAX_FAILURES; i++)
 		ratelimit_count("u:flood.victim", LOGIN_FAILURE_WINDOW, t0 + 1);
 	assert_true(ratelimit_blocked("u:flood.victim", LOGIN_MAX_FAILURES, t0 + 2) > 0);
+	/* Nor do keys with one failure each and refusals still to be reported. */
 	for (int i = 0; i < 100000; i++) {
 		snprintf(key, sizeof key, "u:made-up-%d", i);
 		ratelimit_count(key, LOGIN_FAILURE_WINDOW, t0 + 3);
+		ratelimit_refused(key, t0 + LOGIN_FAILURE_WINDOW, t0 + 3);
 	}
 	assert_true(ratelimit_blocked("u:flood.victim", LOGIN_MAX_FAILURES, t0 + 4) > 0);
 	/* The flood's last keys were counted too: the table did not stop counting. */
