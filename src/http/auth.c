@@ -357,7 +357,18 @@ int auth_resolve(struct request *r)
 
 /* ---- login throttle --------------------------------------------------- */
 
-enum { THROTTLE_SLOTS = 16384 };
+/*
+** A set-associative table: a key may sit in any of the THROTTLE_WAYS slots of
+** its bucket, chosen by a keyed hash of it (the hash key is drawn at start,
+** so nobody can choose keys that fall into a victim's bucket).  A newcomer to
+** a full bucket takes the slot worth least: the most failures in a window
+** still open are kept first, then refusals not yet reported, then the newer
+** window.  A flood of keys with one failure each thus pushes out only keys
+** with as few, never a key being guessed at: to push out one with n
+** failures, every slot of its bucket must hold n or more, and a key's
+** failures each cost a password hash.
+*/
+enum { THROTTLE_WAYS = 8, THROTTLE_BUCKETS = 2048, THROTTLE_SLOTS = THROTTLE_WAYS * THROTTLE_BUCKETS };
 
 struct throttle_slot {
 	char key[128];
@@ -374,15 +385,8 @@ static pthread_mutex_t throttle_lock = PTHREAD_MUTEX_INITIALIZER;
 static unsigned char throttle_key[crypto_shorthash_KEYBYTES];
 static bool throttle_key_set;
 
-/*
-** A direct-mapped table: a key's slot is a keyed hash of it, with a key drawn
-** at start, so nobody can choose usernames that collide with a victim's.  A
-** slot still counting another key's events (or holding refusals not yet
-** reported) is not taken over; the newcomer is then not counted, which needs
-** thousands of live entries to matter, more than the per-address limit lets
-** one client make.  Caller holds throttle_lock.
-*/
-static struct throttle_slot *throttle_slot(const char *key)
+/* A keyed hash of key.  Caller holds throttle_lock. */
+static uint64_t throttle_hash(const char *key)
 {
 	unsigned char h[crypto_shorthash_BYTES];
 	if (!throttle_key_set) {
@@ -390,21 +394,50 @@ static struct throttle_slot *throttle_slot(const char *key)
 		throttle_key_set = true;
 	}
 	crypto_shorthash(h, (const unsigned char *)key, strlen(key), throttle_key);
-	uint32_t i = ((uint32_t)h[0] | (uint32_t)h[1] << 8 | (uint32_t)h[2] << 16) % THROTTLE_SLOTS;
-	return &throttle[i];
+	uint64_t v = 0;
+	for (size_t i = 0; i < sizeof h; i++)
+		v = v << 8 | h[i];
+	return v;
 }
 
-static bool slot_live(const struct throttle_slot *s, int64_t now)
+/* The first of key's bucket's slots.  Caller holds throttle_lock. */
+static struct throttle_slot *throttle_bucket(const char *key)
 {
-	return (s->count > 0 && now - s->first_at < s->window) || s->refused > 0;
+	return &throttle[throttle_hash(key) % THROTTLE_BUCKETS * THROTTLE_WAYS];
+}
+
+/* Key's slot, or NULL.  Caller holds throttle_lock. */
+static struct throttle_slot *throttle_find(const char *key)
+{
+	struct throttle_slot *bucket = throttle_bucket(key);
+	for (int i = 0; i < THROTTLE_WAYS; i++)
+		if (strcmp(bucket[i].key, key) == 0)
+			return &bucket[i];
+	return NULL;
+}
+
+/* The failures a slot counts in a window still open. */
+static int slot_count(const struct throttle_slot *s, int64_t now)
+{
+	return now - s->first_at < s->window ? s->count : 0;
+}
+
+/* Whether slot a is worth less than b (see above). */
+static bool slot_worth_less(const struct throttle_slot *a, const struct throttle_slot *b, int64_t now)
+{
+	if (slot_count(a, now) != slot_count(b, now))
+		return slot_count(a, now) < slot_count(b, now);
+	if ((a->refused > 0) != (b->refused > 0))
+		return a->refused == 0;
+	return a->first_at < b->first_at;
 }
 
 int64_t ratelimit_blocked(const char *key, int max, int64_t now)
 {
 	int64_t wait = 0;
 	pthread_mutex_lock(&throttle_lock);
-	struct throttle_slot *s = throttle_slot(key);
-	if (strcmp(s->key, key) == 0 && s->count >= max && now - s->first_at < s->window)
+	struct throttle_slot *s = throttle_find(key);
+	if (s && s->count >= max && now - s->first_at < s->window)
 		wait = s->window - (now - s->first_at);
 	pthread_mutex_unlock(&throttle_lock);
 	return wait;
@@ -413,13 +446,13 @@ int64_t ratelimit_blocked(const char *key, int max, int64_t now)
 void ratelimit_count(const char *key, int64_t window, int64_t now)
 {
 	pthread_mutex_lock(&throttle_lock);
-	struct throttle_slot *s = throttle_slot(key);
-	bool mine = strcmp(s->key, key) == 0;
-	if (!mine && slot_live(s, now)) {
-		pthread_mutex_unlock(&throttle_lock);
-		return;
-	}
-	if (!mine) {
+	struct throttle_slot *s = throttle_find(key);
+	if (!s) {
+		struct throttle_slot *bucket = throttle_bucket(key);
+		s = &bucket[0];
+		for (int i = 1; i < THROTTLE_WAYS; i++)
+			if (slot_worth_less(&bucket[i], s, now))
+				s = &bucket[i];
 		memset(s, 0, sizeof *s);
 		snprintf(s->key, sizeof s->key, "%s", key);
 	}
@@ -432,11 +465,53 @@ void ratelimit_count(const char *key, int64_t window, int64_t now)
 	pthread_mutex_unlock(&throttle_lock);
 }
 
+/*
+** The (account, address) pairs that logged in lately: a keyed hash of each,
+** in buckets as above, the oldest giving way.  Only a login adds one, so no
+** stranger can push them out.
+*/
+enum { KNOWN_WAYS = 8, KNOWN_BUCKETS = 1024 };
+
+static struct known_pair {
+	uint64_t hash;
+	int64_t at; /* 0: an empty slot */
+} known[KNOWN_WAYS * KNOWN_BUCKETS];
+
+void ratelimit_remember(const char *key, int64_t now)
+{
+	pthread_mutex_lock(&throttle_lock);
+	uint64_t h = throttle_hash(key);
+	struct known_pair *bucket = &known[h % KNOWN_BUCKETS * KNOWN_WAYS], *k = &bucket[0];
+	for (int i = 0; i < KNOWN_WAYS; i++) {
+		if (bucket[i].at && bucket[i].hash == h) {
+			k = &bucket[i];
+			break;
+		}
+		if (bucket[i].at < k->at)
+			k = &bucket[i];
+	}
+	k->hash = h;
+	k->at = now;
+	pthread_mutex_unlock(&throttle_lock);
+}
+
+bool ratelimit_remembered(const char *key, int64_t since)
+{
+	bool found = false;
+	pthread_mutex_lock(&throttle_lock);
+	uint64_t h = throttle_hash(key);
+	struct known_pair *bucket = &known[h % KNOWN_BUCKETS * KNOWN_WAYS];
+	for (int i = 0; i < KNOWN_WAYS && !found; i++)
+		found = bucket[i].at > since && bucket[i].hash == h;
+	pthread_mutex_unlock(&throttle_lock);
+	return found;
+}
+
 void ratelimit_clear(const char *key)
 {
 	pthread_mutex_lock(&throttle_lock);
-	struct throttle_slot *s = throttle_slot(key);
-	if (strcmp(s->key, key) == 0)
+	struct throttle_slot *s = throttle_find(key);
+	if (s)
 		s->count = 0;
 	pthread_mutex_unlock(&throttle_lock);
 }
@@ -445,8 +520,8 @@ int ratelimit_refused(const char *key, int64_t until, int64_t now)
 {
 	int n = 1;
 	pthread_mutex_lock(&throttle_lock);
-	struct throttle_slot *s = throttle_slot(key);
-	if (strcmp(s->key, key) == 0) {
+	struct throttle_slot *s = throttle_find(key);
+	if (s) {
 		if (s->refused++ == 0)
 			s->refused_first = now;
 		s->refused_last = now;

@@ -25,6 +25,8 @@ enum {
 	SIGNATURE_WINDOW = 300,
 	LOGIN_MAX_FAILURES = 5,              /* per account, from all addresses */
 	LOGIN_MAX_FAILURES_PER_ADDRESS = 50, /* per client address: an office shares one behind NAT */
+	LOGIN_MAX_FAILURES_PER_ACCOUNT = 20, /* per account from anywhere: then only known addresses */
+	LOGIN_KNOWN_ADDRESS_DAYS = 30,       /* an address that logged in to an account stays known so long */
 	LOGIN_FAILURE_WINDOW = 15 * 60,
 	LOGIN_MAX_PER_MINUTE = 10, /* successful logins per account: each costs a password hash */
 };
@@ -90,6 +92,15 @@ void ratelimit_count(const char *key, int64_t window, int64_t now);
 int64_t ratelimit_blocked(const char *key, int max, int64_t now);
 /* Forget key's events (attempts refused before stay to be reported). */
 void ratelimit_clear(const char *key);
+
+/*
+** Remember that key (an account and an address) logged in; remembered()
+** says whether it did after `since`.  The table keeps the latest 8,192 or so
+** such logins (a fixed size, the oldest forgotten first), and forgets them
+** all when the server restarts.
+*/
+void ratelimit_remember(const char *key, int64_t now);
+bool ratelimit_remembered(const char *key, int64_t since);
 
 /*
 ** Attempts refused because key is blocked are counted, not each written down:

@@ -97,7 +97,7 @@ static int user_add(struct db *d, struct arena *a, const char *username, const c
 /*
 ** Change one user inside a transaction with its audit record: sql_set (may
 ** be NULL) on the row, then also (may be NULL) on the user's id; the user's
-** sessions end.
+** sessions and pending second steps end.
 */
 static int user_change(struct db *d, const char *username, const char *sql_set, const char *hash, const char *action,
                        int (*also)(struct db *d, int64_t user_id))
@@ -127,6 +127,8 @@ static int user_change(struct db *d, const char *username, const char *sql_set, 
 		r = hash ? db_run(d, sql, "tii", hash, clock_now(), id) : db_run(d, sql, "ii", clock_now(), id);
 	if (r == 0)
 		r = db_run(d, "DELETE FROM sessions WHERE user_id = ?", "i", id);
+	if (r == 0)
+		r = login_challenges_end(d, id);
 	if (r == 0 && also)
 		r = also(d, id);
 	if (r == 0)

@@ -164,6 +164,12 @@ bool totp_challenge_or_pass(struct request *r, int64_t user_id, const char *user
 /* Inside a transaction: remove a user's second factor, recovery codes and pending logins (a reset). */
 int second_factor_remove(struct db *d, int64_t user_id);
 
+/*
+** Inside a transaction: end a user's pending second steps, each won with the
+** password of its time, when the password changes or the account is disabled.
+*/
+int login_challenges_end(struct db *d, int64_t user_id);
+
 /* The roles that must use a second factor: "admin,leader" or "none".  -1 for an unknown role. */
 int totp_require_roles(const char *list);
 

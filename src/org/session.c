@@ -14,10 +14,20 @@
 **     one per new address, per 15 minutes, while the user still logs in from
 **     their own computer (OWASP's authentication cheat sheet: lockout must
 **     not become a denial of service);
+**   - an account with 20 failed logins in 15 minutes, from all addresses
+**     together, is refused to every address but those that have logged in
+**     to it in the last 30 days (remembered in memory, see
+**     ratelimit_remember()): a guesser with a botnet or an IPv6 network gets
+**     20 tries per 15 minutes, the user at their usual computer still gets in;
+**   - an IPv6 client counts by its /64, all of which one subscriber holds;
 **   - an account logs in successfully at most 10 times a minute (setting
 **     BANYAN_LOGINS_PER_MINUTE): each login costs a password hash (see
 **     passwords.c), and a script looping on one valid account must not have
 **     the server's cores.
+**
+** Failed logins for unknown usernames are counted as for real ones, so that
+** the answers do not tell which usernames exist; the table keeps the keys
+** being guessed at however many such keys a flood makes (see auth.c).
 **
 ** A refused attempt answers 429 with the real wait in Retry-After, without
 ** checking the password.  The first refusal of a block is audited
@@ -26,6 +36,7 @@
 ** the server stops): refusals cannot grow the audit log.  Wrong old passwords
 ** on a password change count as failed logins.
 */
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -55,11 +66,17 @@ struct login_keys {
 
 static void login_keys_of(struct request *r, const char *username, struct login_keys *k)
 {
-	char name[72];
+	char name[72], ip[INET6_ADDRSTRLEN + 3];
 	snprintf(name, sizeof name, "%s", username);
 	for (char *p = name; *p; p++)
 		*p = (char)tolower((unsigned char)*p);
-	const char *ip = request_ip(r);
+	unsigned char a[16];
+	snprintf(ip, sizeof ip, "%s", request_ip(r));
+	if (inet_pton(AF_INET6, ip, a) == 1) {
+		memset(a + 8, 0, 8);
+		inet_ntop(AF_INET6, a, ip, sizeof ip);
+		strcat(ip, "/64");
+	}
 	snprintf(k->account, sizeof k->account, "u:%s", name);
 	snprintf(k->address, sizeof k->address, "ip:%s", ip);
 	snprintf(k->pair, sizeof k->pair, "p:%s|%s", name, ip);
@@ -153,6 +170,12 @@ bool login_refuse_if_throttled(struct request *r, const char *username, int64_t 
 		wait = pair < account ? pair : account;
 		key = k.pair;
 		reason = "too many failures for this account, some from this address";
+	}
+	if (!wait && (wait = ratelimit_blocked(k.account, LOGIN_MAX_FAILURES_PER_ACCOUNT, now)) != 0) {
+		if (ratelimit_remembered(k.pair, now - LOGIN_KNOWN_ADDRESS_DAYS * 86400))
+			wait = 0;
+		key = k.account;
+		reason = "too many failures for this account from all addresses";
 	}
 	if (!wait && logging_in) {
 		wait = ratelimit_blocked(k.success, logins_per_minute(), now);
@@ -268,6 +291,12 @@ int session_open(struct request *r, int64_t user_id, const char *username, const
 		ctx.actor_id = user_id;
 		rc = audit_append(r->db, &ctx, "session.login", "user",
 		                  arena_printf(r->arena, "%lld", (long long)user_id), org_path, detail);
+	}
+	if (rc == 0) {
+		/* An address the user logs in from stays open to them when the account is under attack. */
+		struct login_keys k;
+		login_keys_of(r, username, &k);
+		ratelimit_remember(k.pair, clock_now());
 	}
 	return rc;
 }

@@ -561,8 +561,13 @@ int second_factor_remove(struct db *d, int64_t user_id)
 	if (rc == 0)
 		rc = db_run(d, "DELETE FROM recovery_codes WHERE user_id = ?", "i", user_id);
 	if (rc == 0)
-		rc = db_run(d, "DELETE FROM login_challenges WHERE user_id = ?", "i", user_id);
+		rc = login_challenges_end(d, user_id);
 	return rc;
+}
+
+int login_challenges_end(struct db *d, int64_t user_id)
+{
+	return db_run(d, "DELETE FROM login_challenges WHERE user_id = ?", "i", user_id);
 }
 
 /*

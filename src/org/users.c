@@ -343,6 +343,8 @@ void user_patch(struct request *r)
 		            id);
 	if (rc == 0 && ((has_disabled && disabled) || role || has_org))
 		rc = db_run(r->db, "DELETE FROM sessions WHERE user_id = ?", "i", id);
+	if (rc == 0 && has_disabled && disabled)
+		rc = login_challenges_end(r->db, id);
 	json_t *after = NULL;
 	if (rc == 0) {
 		after = user_load_or_reply(r, id, NULL);
@@ -370,7 +372,7 @@ void user_patch(struct request *r)
 	reply_json(r, 200, after);
 }
 
-/* Set a user's password hash and end their (other) sessions, audited, in one transaction. */
+/* Set a user's password hash and end their (other) sessions and pending logins, audited, in one transaction. */
 static int user_set_password(struct request *r, int64_t id, const char *org_path, const char *hash, const char *action)
 {
 	int rc = db_begin(r->db);
@@ -380,6 +382,8 @@ static int user_set_password(struct request *r, int64_t id, const char *org_path
 	            id);
 	if (rc == 0)
 		rc = db_run(r->db, "DELETE FROM sessions WHERE user_id = ? AND id != ?", "ii", id, r->who.session_id);
+	if (rc == 0)
+		rc = login_challenges_end(r->db, id);
 	if (rc == 0) {
 		struct audit_context ctx = audit_context_of(r);
 		rc = audit_append(r->db, &ctx, action, "user", arena_printf(r->arena, "%lld", (long long)id), org_path,

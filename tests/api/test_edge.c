@@ -27,6 +27,7 @@
 #include <curl/curl.h>
 
 #include "client.h"
+#include "http/auth.h"
 
 static long long now_ms(void)
 {
@@ -178,6 +179,26 @@ static void test_failures_from_one_client_do_not_block_another(void **state)
 	assert_int_equal(login_from(&c, "zhang.san", true, "198.51.100.7"), 200);
 	assert_int_equal(audit_rows_from(&s, "made-up-0", "203.0.113.5"), 1);
 	assert_int_equal(audit_rows_from(&s, "made-up-0", "127.0.0.1"), 0);
+	client_free(&c);
+	server_down(&s);
+}
+
+/* An IPv6 client holds a whole /64: its failures count together, whichever of its addresses they come from. */
+static void test_an_ipv6_client_counts_by_its_64(void **state)
+{
+	(void)state;
+	struct test_server s;
+	start_with(&s, (const char *[]){"--trusted-proxy", "127.0.0.1/32", NULL});
+	struct client c;
+	client_init(&c, &s);
+	char name[32], address[64];
+	for (int i = 0; i < LOGIN_MAX_FAILURES_PER_ADDRESS; i++) {
+		snprintf(name, sizeof name, "made-up-%d", i);
+		snprintf(address, sizeof address, "2001:db8:1:2:%x::1", i);
+		assert_int_equal(login_from(&c, name, false, address), 401);
+	}
+	assert_int_equal(login_from(&c, "zhang.san", true, "2001:db8:1:2:ffff::9"), 429);
+	assert_int_equal(login_from(&c, "zhang.san", true, "2001:db8:1:3::1"), 200);
 	client_free(&c);
 	server_down(&s);
 }
@@ -598,6 +619,7 @@ int main(void)
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_failures_from_one_client_do_not_block_another),
+	    cmocka_unit_test(test_an_ipv6_client_counts_by_its_64),
 	    cmocka_unit_test(test_forwarded_for_is_ignored_from_untrusted_peers),
 	    cmocka_unit_test(test_forwarded_chain_takes_the_rightmost_untrusted_address),
 	    cmocka_unit_test(test_malformed_trusted_proxy_is_a_usage_error),

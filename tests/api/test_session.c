@@ -62,6 +62,7 @@ static int setup(void **state)
 	add_user(&server, "busy.user", "officer", "350112");
 	add_user(&server, "careless.user", "officer", "350112");
 	add_user(&server, "old.hash", "officer", "350112");
+	add_user(&server, "ceiling.target", "officer", "350112");
 	if (issue_channel_key(&server, "350100-swj", "支付宝", key_id, secret) < 0)
 		return -1;
 	server_start_process(&server, NULL);
@@ -339,6 +340,37 @@ static void test_guesses_from_elsewhere_do_not_lock_the_user_out(void **state)
 	client_free(&stranger);
 	client_free(&user);
 	client_free(&other);
+}
+
+/*
+** Guesses from ever new addresses (a botnet, an IPv6 network) stop at the
+** account's ceiling, from every address but one the user has logged in from.
+*/
+static void test_guesses_from_everywhere_stop_at_the_accounts_ceiling(void **state)
+{
+	(void)state;
+	struct client user, guesser;
+	char address[32], sql[200];
+	client_from(&user, &server, "127.0.3.1");
+	assert_int_equal(client_login(&user, "ceiling.target", "ceiling.target-password"), 200);
+	for (int i = 1; i <= LOGIN_MAX_FAILURES_PER_ACCOUNT + 5; i++) {
+		snprintf(address, sizeof address, "127.0.4.%d", i);
+		client_from(&guesser, &server, address);
+		assert_int_equal(client_login(&guesser, "ceiling.target", "a-wrong-guess"),
+		                 i <= LOGIN_MAX_FAILURES_PER_ACCOUNT ? 401 : 429);
+		client_free(&guesser);
+	}
+	/* A new address is refused even with the right password... */
+	client_from(&guesser, &server, "127.0.4.100");
+	assert_int_equal(client_login(&guesser, "ceiling.target", "ceiling.target-password"), 429);
+	client_free(&guesser);
+	/* ...the user's own is not. */
+	assert_int_equal(client_login(&user, "ceiling.target", "ceiling.target-password"), 200);
+	client_free(&user);
+	/* Only the guesses that were checked are audited one by one. */
+	snprintf(sql, sizeof sql,
+	         "SELECT count(*) FROM audit_log WHERE actor = 'ceiling.target' AND action = 'session.login_failed'");
+	assert_int_equal(db_count(&server, sql), LOGIN_MAX_FAILURES_PER_ACCOUNT);
 }
 
 /* One account may log in only so often: a loop with a valid password gets 429 for the rest of the minute. */
@@ -771,6 +803,7 @@ int main(void)
 	    cmocka_unit_test(test_repeated_failures_are_throttled),
 	    cmocka_unit_test(test_retry_after_says_the_real_wait),
 	    cmocka_unit_test(test_guesses_from_elsewhere_do_not_lock_the_user_out),
+	    cmocka_unit_test(test_guesses_from_everywhere_stop_at_the_accounts_ceiling),
 	    cmocka_unit_test(test_successful_logins_are_limited_per_account),
 	    cmocka_unit_test(test_wrong_old_passwords_are_throttled),
 	    cmocka_unit_test(test_login_rehashes_an_old_hash),

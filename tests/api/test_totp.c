@@ -5,7 +5,8 @@
 ** codes are throttled like wrong passwords; the role decides who must, an
 ** enrolled user of any role is asked too, and a security administrator's
 ** reset makes the user enrol again; an old password hash is replaced at the
-** password step; the second step sets the cookie --secure-cookies asks for.
+** password step; the second step sets the cookie --secure-cookies asks for;
+** a password reset or a disabled account ends the second steps pending.
 ** Codes are computed as an authenticator would, from the base32 key the
 ** enrolment shows.
 */
@@ -38,6 +39,7 @@ static int setup(void **state)
 	add_user(&server, "ja.officer", "officer", "350111-tcj");
 	add_user(&server, "ja.security", "security", "350111");
 	add_user(&server, "ja.auditor", "auditor", "350111");
+	add_user(&server, "ja.leader", "leader", "350111");
 	static const char *const args[] = {"--second-factor", "leader", NULL};
 	server_start_process(&server, args);
 	return 0;
@@ -505,6 +507,50 @@ static void test_security_cannot_take_over_an_account_under_the_rule(void **stat
 	client_free(&security);
 }
 
+/*
+** Whoever won a challenge with the old password (and an enrolment key with
+** it) loses it when the password is reset from the shell (a leader's is the
+** operator's: the console refuses it, see above), or the account is disabled,
+** even if enabled again within the 5 minutes.
+*/
+static void test_a_reset_password_ends_pending_second_steps(void **state)
+{
+	(void)state;
+	struct client thief, security;
+	struct response r;
+	char challenge[80], code[7], path[80], out[512];
+	struct authenticator a;
+	client_login_as(&security, &server, "ja.security");
+	long long id = db_count(&server, "SELECT id FROM users WHERE username = 'ja.leader'");
+	client_init(&thief, &server);
+	for (int how = 0; how < 2; how++) {
+		challenge_of(&thief, "ja.leader", challenge, &r);
+		a.len = base32_decode(
+		    json_string_value(json_object_get(json_object_get(r.json, "enrolment"), "secret")), a.key);
+		response_free(&r);
+		if (how == 0) {
+			assert_int_equal(run_banyan("ja.leader-password\n", out, sizeof out, "user", "passwd", "--db",
+			                            server.db, "--username", "ja.leader", "--password-stdin", NULL),
+			                 0);
+		} else {
+			snprintf(path, sizeof path, "/api/v1/users/%lld", id);
+			assert_int_equal(client_callf(&security, &r, "PATCH", path, "{\"disabled\":true}"), 200);
+			response_free(&r);
+			assert_int_equal(client_callf(&security, &r, "PATCH", path, "{\"disabled\":false}"), 200);
+			response_free(&r);
+		}
+		assert_int_equal(second_step(&thief, challenge, "code", code_at(&a, step_now(), code), &r), 401);
+		assert_string_equal(error_code(&r), "challenge_expired");
+		response_free(&r);
+		assert_int_equal(me_status(&thief), 401);
+	}
+	assert_int_equal(db_count(&server, "SELECT count(*) FROM login_challenges c JOIN users u ON u.id = c.user_id"
+	                                   " WHERE u.username = 'ja.leader'"),
+	                 0);
+	client_free(&thief);
+	client_free(&security);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -517,6 +563,7 @@ int main(void)
 	    cmocka_unit_test(test_password_step_rehashes_an_old_hash),
 	    cmocka_unit_test(test_second_step_sets_the_secure_cookie),
 	    cmocka_unit_test(test_security_cannot_take_over_an_account_under_the_rule),
+	    cmocka_unit_test(test_a_reset_password_ends_pending_second_steps),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

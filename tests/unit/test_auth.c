@@ -112,6 +112,45 @@ static void test_refusals_are_summed_once_the_block_ends(void **state)
 	assert_int_equal(out[0].count, 1);
 }
 
+/* Many more keys than the table has slots (failed logins with made-up names from
+** rotating addresses) neither keep a guessed account from being counted nor push it out. */
+static void test_a_flood_of_keys_does_not_unblock_a_guessed_key(void **state)
+{
+	(void)state;
+	const int64_t t0 = 3000000;
+	char key[64];
+	for (int i = 0; i < 100000; i++) {
+		snprintf(key, sizeof key, "ip:10.%d.%d.%d", i >> 16, (i >> 8) & 255, i & 255);
+		ratelimit_count(key, LOGIN_FAILURE_WINDOW, t0);
+	}
+	for (int i = 0; i < LOGIN_MAX_FAILURES; i++)
+		ratelimit_count("u:flood.victim", LOGIN_FAILURE_WINDOW, t0 + 1);
+	assert_true(ratelimit_blocked("u:flood.victim", LOGIN_MAX_FAILURES, t0 + 2) > 0);
+	/* Nor do keys with one failure each and refusals still to be reported. */
+	for (int i = 0; i < 100000; i++) {
+		snprintf(key, sizeof key, "u:made-up-%d", i);
+		ratelimit_count(key, LOGIN_FAILURE_WINDOW, t0 + 3);
+		ratelimit_refused(key, t0 + LOGIN_FAILURE_WINDOW, t0 + 3);
+	}
+	assert_true(ratelimit_blocked("u:flood.victim", LOGIN_MAX_FAILURES, t0 + 4) > 0);
+	/* The flood's last keys were counted too: the table did not stop counting. */
+	ratelimit_count("u:made-up-99999", LOGIN_FAILURE_WINDOW, t0 + 4);
+	assert_true(ratelimit_blocked("u:made-up-99999", 2, t0 + 4) > 0);
+}
+
+/* An (account, address) pair that logged in is remembered from then on, others are not. */
+static void test_logins_are_remembered(void **state)
+{
+	(void)state;
+	const int64_t t0 = 4000000;
+	ratelimit_remember("p:zhang|10.0.0.1", t0);
+	assert_true(ratelimit_remembered("p:zhang|10.0.0.1", t0 - 1));
+	assert_false(ratelimit_remembered("p:zhang|10.0.0.1", t0));
+	assert_false(ratelimit_remembered("p:zhang|10.0.0.2", t0 - 1));
+	ratelimit_remember("p:zhang|10.0.0.1", t0 + 10);
+	assert_true(ratelimit_remembered("p:zhang|10.0.0.1", t0 + 9));
+}
+
 static void test_random_hex(void **state)
 {
 	(void)state;
@@ -134,6 +173,8 @@ int main(void)
 	    cmocka_unit_test(test_throttle_blocks_after_limit_then_expires),
 	    cmocka_unit_test(test_throttle_window_is_the_keys_own),
 	    cmocka_unit_test(test_refusals_are_summed_once_the_block_ends),
+	    cmocka_unit_test(test_a_flood_of_keys_does_not_unblock_a_guessed_key),
+	    cmocka_unit_test(test_logins_are_remembered),
 	    cmocka_unit_test(test_random_hex),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
