@@ -5,9 +5,8 @@
 // page after a session ends.  Each step saves a screenshot.
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { join } from 'node:path'
 import { spawnSync } from 'node:child_process'
-import { banyan, launchBrowser, logIn, shots, startServer } from './harness.mjs'
+import { banyan, launchBrowser, logIn, screenshot, shutDown, startServer } from './harness.mjs'
 
 let server, browser, page
 
@@ -16,16 +15,11 @@ before(async () => {
   banyan(['user', 'add', '--db', server.db, '--username', 'auditor', '--name', '审计管理员', '--role', 'auditor', '--org', '350100', '--password-stdin'], 'auditor-password\n')
   browser = await launchBrowser()
   page = await browser.newPage({ viewport: { width: 1366, height: 768 } })
-  page.setDefaultTimeout(10000)
 })
 
-after(async () => {
-  await browser?.close()
-  const code = await server?.stop()
-  assert.equal(code, 0, 'the server stops cleanly')
-})
+after(() => shutDown(browser, server))
 
-const shot = (name) => page.screenshot({ path: join(shots, `${name}.png`), fullPage: true })
+const shot = (name) => screenshot(page, name)
 
 test('a wrong password is refused with the reason shown', async () => {
   await logIn(page, server.url, 'admin', 'not-the-password')

@@ -11,9 +11,8 @@
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
-import { join } from 'node:path'
 import { spawnSync } from 'node:child_process'
-import { banyan, launchBrowser, logIn, shots, startServer } from './harness.mjs'
+import { banyan, launchBrowser, logIn, screenshot, shutDown, startServer } from './harness.mjs'
 
 let server, browser
 const pages = {} // officer, bureau, firm, leader, admin
@@ -33,14 +32,10 @@ before(async () => {
   browser = await launchBrowser()
 })
 
-after(async () => {
-  await browser?.close()
-  const code = await server?.stop()
-  assert.equal(code, 0, 'the server stops cleanly')
-})
+after(() => shutDown(browser, server))
 
 const sql = (q) => spawnSync('sqlite3', [server.db, q], { encoding: 'utf8' }).stdout.trim()
-const shot = (who, name) => pages[who].screenshot({ path: join(shots, `${name}.png`), fullPage: true })
+const shot = (who, name) => screenshot(pages[who], name)
 const waitText = (page, selector, want) =>
   page.waitForFunction(([s, w]) => document.querySelector(s)?.textContent.trim() === w, [selector, want])
 
@@ -49,7 +44,6 @@ async function as(who, username, password = `${username}-password`) {
   if (pages[who]) return pages[who]
   const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, acceptDownloads: true })
   const page = await context.newPage()
-  page.setDefaultTimeout(10000)
   await logIn(page, server.url, username, password)
   await page.waitForURL(`${server.url}/`)
   pages[who] = page

@@ -73,20 +73,34 @@ export async function launchBrowser() {
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
       '--disable-sync', '--no-first-run', '--disable-quic'],
   })
+  // Every page waits at most 10 s for what a test expects of it.
   const newContext = browser.newContext.bind(browser)
   browser.newContext = async (...args) => {
     const context = await newContext(...args)
+    context.setDefaultTimeout(10000)
     context.on('page', watchCsp)
     return context
   }
   const newPage = browser.newPage.bind(browser)
   browser.newPage = async (...args) => {
     const page = await newPage(...args)
+    page.setDefaultTimeout(10000)
     watchCsp(page)
     return page
   }
   return browser
 }
+
+// After a file's tests: close the browser, stop the server, which must stop
+// cleanly (under the sanitizers a leak makes its exit status non-zero).
+export async function shutDown(browser, server) {
+  await browser?.close()
+  const code = await server?.stop()
+  assert.equal(code, 0, 'the server stops cleanly')
+}
+
+// A full-page screenshot, name.png in the screenshots' folder.
+export const screenshot = (page, name) => page.screenshot({ path: join(shots, `${name}.png`), fullPage: true })
 
 export async function logIn(page, url, username, password) {
   await page.goto(`${url}/login`)

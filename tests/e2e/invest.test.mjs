@@ -13,10 +13,9 @@
 // one as 文件已被改动.  Each step saves a screenshot (i01…).
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { join } from 'node:path'
 import { spawnSync } from 'node:child_process'
 import { createHash, createPrivateKey, sign as edSign } from 'node:crypto'
-import { banyan, launchBrowser, logIn, shots, startServer } from './harness.mjs'
+import { banyan, launchBrowser, logIn, screenshot, shutDown, startServer } from './harness.mjs'
 
 let server, browser
 const pages = {}
@@ -38,14 +37,10 @@ before(async () => {
   browser = await launchBrowser()
 })
 
-after(async () => {
-  await browser?.close()
-  const code = await server?.stop()
-  assert.equal(code, 0, 'the server stops cleanly')
-})
+after(() => shutDown(browser, server))
 
 const sql = (q) => spawnSync('sqlite3', [server.db, q], { encoding: 'utf8' }).stdout.trim()
-const shot = (who, file) => pages[who].screenshot({ path: join(shots, `${file}.png`), fullPage: true })
+const shot = (who, file) => screenshot(pages[who], file)
 const text = (page, selector) => page.locator(selector).innerText()
 const waitText = (page, selector, want) =>
   page.waitForFunction(([s, w]) => document.querySelector(s)?.textContent.trim() === w, [selector, want])
@@ -54,7 +49,6 @@ async function as(who, username, password = `${username}-password`) {
   if (pages[who]) return pages[who]
   const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, acceptDownloads: true })
   const page = await context.newPage()
-  page.setDefaultTimeout(10000)
   if (username) {
     await logIn(page, server.url, username, password)
     await page.waitForURL(`${server.url}/`)

@@ -13,7 +13,7 @@ import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { join } from 'node:path'
 import { spawnSync } from 'node:child_process'
-import { banyan, launchBrowser, logIn, shots, startServer } from './harness.mjs'
+import { banyan, launchBrowser, logIn, screenshot, shutDown, startServer } from './harness.mjs'
 
 const { zipSync, strToU8 } = await import(new URL('../../web/node_modules/fflate/esm/index.mjs', import.meta.url))
 
@@ -37,14 +37,10 @@ before(async () => {
   browser = await launchBrowser()
 })
 
-after(async () => {
-  await browser?.close()
-  const code = await server?.stop()
-  assert.equal(code, 0, 'the server stops cleanly')
-})
+after(() => shutDown(browser, server))
 
 const sql = (q) => spawnSync('sqlite3', [server.db, q], { encoding: 'utf8' }).stdout.trim()
-const shot = (who, file) => pages[who].screenshot({ path: join(shots, `${file}.png`), fullPage: true })
+const shot = (who, file) => screenshot(pages[who], file)
 const waitText = (page, selector, want) =>
   page.waitForFunction(([s, w]) => document.querySelector(s)?.textContent.trim() === w, [selector, want])
 const menus = async (page) => page.locator('[data-test=menu] [data-test^=menu-]').evaluateAll((els) => els.map((e) => e.dataset.test.slice(5)))
@@ -58,7 +54,6 @@ async function as(who, username, password = `${username}-password`) {
   if (pages[who]) return pages[who]
   const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, acceptDownloads: true })
   const page = await context.newPage()
-  page.setDefaultTimeout(10000)
   if (username) {
     await logIn(page, server.url, username, password)
     await page.waitForURL(`${server.url}/`)

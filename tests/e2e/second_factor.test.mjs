@@ -9,9 +9,8 @@
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { createHmac } from 'node:crypto'
-import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { banyan, launchBrowser, logIn, shots, startServer } from './harness.mjs'
+import { banyan, launchBrowser, logIn, screenshot, shutDown, startServer } from './harness.mjs'
 
 let server, browser, page, secret, enrolStep
 
@@ -21,16 +20,11 @@ before(async () => {
   banyan(['user', 'add', '--db', server.db, '--username', 'city.security', '--name', '安全管理员', '--role', 'security', '--org', '350100', '--password-stdin'], 'security-password\n')
   browser = await launchBrowser()
   page = await browser.newPage({ viewport: { width: 1366, height: 768 } })
-  page.setDefaultTimeout(10000)
 })
 
-after(async () => {
-  await browser?.close()
-  const code = await server?.stop()
-  assert.equal(code, 0, 'the server stops cleanly')
-})
+after(() => shutDown(browser, server))
 
-const shot = (name) => page.screenshot({ path: join(shots, `${name}.png`), fullPage: true })
+const shot = (name) => screenshot(page, name)
 
 function base32(text) {
   const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'

@@ -10,7 +10,7 @@ import { createHash, createHmac, randomBytes } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { spawnSync } from 'node:child_process'
-import { banyan, launchBrowser, logIn, shots, startServer } from './harness.mjs'
+import { banyan, launchBrowser, logIn, screenshot, shutDown, startServer } from './harness.mjs'
 
 let server, browser, page, alipay
 const ids = {} // campaign, round, kind, merchant
@@ -22,16 +22,11 @@ before(async () => {
   alipay = { key_id: out.match(/key_id: (\S+)/)[1], secret: out.match(/secret: (\S+)/)[1] }
   browser = await launchBrowser()
   page = await browser.newPage({ viewport: { width: 1366, height: 768 }, acceptDownloads: true })
-  page.setDefaultTimeout(10000)
 })
 
-after(async () => {
-  await browser?.close()
-  const code = await server?.stop()
-  assert.equal(code, 0, 'the server stops cleanly')
-})
+after(() => shutDown(browser, server))
 
-const shot = (name) => page.screenshot({ path: join(shots, `${name}.png`), fullPage: true })
+const shot = (name) => screenshot(page, name)
 const sql = (q) => spawnSync('sqlite3', [server.db, q], { encoding: 'utf8' }).stdout.trim()
 
 /** A request signed as docs/api.md says: HMAC-SHA256 over method, path, timestamp, nonce and the body's SHA-256. */
