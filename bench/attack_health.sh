@@ -16,6 +16,8 @@
 # Every server listens on 127.0.0.1 only; every load run is bounded in time.
 set -eu
 export LC_ALL=C
+# shellcheck source=bench/lib.sh
+. "$(dirname "$0")/lib.sh"
 
 [ $# -ge 1 ] || { echo "usage: $0 BUILD_DIR [OTHER_BANYAN]" >&2; exit 2; }
 build=$(cd "$1" && pwd)
@@ -31,24 +33,7 @@ slow=${SLOW_CONNS:-4000}
 ulimit -n $((slow + 1024)) 2>/dev/null || true # the slow client's sockets
 password=attack-bench-password-1
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/banyan-attack.XXXXXX")
-pids=""
-cleanup() {
-	for p in $pids; do kill "$p" 2>/dev/null || true; done
-	for p in $pids; do wait "$p" 2>/dev/null || true; done
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-free_port() {
-	local p
-	while :; do
-		p=$((20000 + RANDOM % 12000))
-		if ! { exec 4<>"/dev/tcp/127.0.0.1/$p"; } 2>/dev/null; then echo "$p"; return; fi
-		exec 4<&- 4>&-
-	done
-}
+bench_workdir attack
 
 cat >"$tmp/login.lua" <<EOF
 wrk.method = "POST"
@@ -106,9 +91,6 @@ serve() {
 
 stop() { kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; pids=${pids/ $pid/}; }
 
-to_ms() { awk -v v="$1" 'BEGIN { n = v + 0; u = v; sub(/^[0-9.]+/, "", u)
-	printf "%.2f", u == "us" ? n / 1000 : u == "s" ? n * 1000 : n }'; }
-
 declare -A p99s
 # health NAME ATTACK ROUND: health latency for $secs s while the attack runs.
 health() {
@@ -162,7 +144,7 @@ echo
 echo "health p99 (ms), median of $rounds rounds; the target is under 100 ms under each attack"
 for name in "${names[@]}"; do
 	for attack in quiet logins hashing slowloris; do
-		m=$(printf '%s\n' ${p99s[$name.$attack]} | sort -n | awk '{ v[NR] = $1 } END { m = int((NR + 1) / 2); printf "%.2f", NR % 2 ? v[m] : (v[m] + v[m + 1]) / 2 }')
+		m=$(printf '%s\n' ${p99s[$name.$attack]} | median %.2f)
 		printf '  %-6s %-9s %9s\n' "$name" "$attack" "$m"
 	done
 done

@@ -21,6 +21,8 @@
 # Every server listens on 127.0.0.1 only; every run is bounded in time.
 set -eu
 export LC_ALL=C
+# shellcheck source=bench/lib.sh
+. "$(dirname "$0")/lib.sh"
 
 [ $# -eq 1 ] || { echo "usage: $0 BUILD_DIR" >&2; exit 2; }
 build=$(cd "$1" && pwd)
@@ -44,16 +46,7 @@ replay=${STORM_REPLAY:-1}
 limit=1
 drain=5
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/banyan-storm.XXXXXX")
-pids=""
-# shellcheck disable=SC2317 # run by the trap
-cleanup() {
-	for p in $pids; do kill "$p" 2>/dev/null || true; done
-	for p in $pids; do wait "$p" 2>/dev/null || true; done
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+bench_workdir storm
 
 die() { echo "$0: $*" >&2; exit 1; }
 
@@ -71,18 +64,6 @@ if [ -z "$key_id" ] || [ -z "$secret" ]; then
 	cat "$tmp/key.txt" >&2
 	die "no key_id/secret from banyan apikey add"
 fi
-
-free_port() {
-	local p
-	while :; do
-		p=$((20000 + RANDOM % 12000)) # below the ephemeral range: the storm's own client ports linger there
-		if ! { exec 4<>"/dev/tcp/127.0.0.1/$p"; } 2>/dev/null; then
-			echo "$p"
-			return
-		fi
-		exec 4<&- 4>&-
-	done
-}
 
 # start NAME CMD... : in the background on a fresh port ($port, $pid), up to
 # 10 s for the first 200 from /api/v1/health.
@@ -196,13 +177,14 @@ stop "$banyan_pid" # cleanly: the database closed
 stop "$bare_pid"
 
 # 4. the figures and the checks
-median() { tr ' ' '\n' | grep . | sort -g | awk '{ v[NR] = $1 } END { print NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+# The median of space-separated numbers (lib.sh's median reads one a line).
+words_median() { tr ' ' '\n' | grep . | median %g; }
 # column LABEL KEY: the value of every round, in order
 column() { local i out=""; for i in $(seq "$rounds"); do out="$out ${res[$1$i.$2]}"; done; echo "$out"; }
 for i in $(seq "$rounds"); do
 	res[ratio$i]=$(awk -v a="${res[banyan$i.rps]}" -v b="${res[bare$i.rps]}" 'BEGIN { printf "%.1f", b ? 100 * a / b : 0 }')
 done
-ratio=$(for i in $(seq "$rounds"); do echo "${res[ratio$i]}"; done | median)
+ratio=$(for i in $(seq "$rounds"); do echo "${res[ratio$i]}"; done | words_median)
 verdict() { awk -v v="$1" -v t="$3" "BEGIN { print (v $2 t) ? \"ok\" : \"MISSED\" }"; }
 
 echo "== rounds ($(nproc) cores shared by claim_storm and the servers; $conns connections, ${duration} s each)"
@@ -213,17 +195,17 @@ for i in $(seq "$rounds"); do
 		"${res[banyan$i.us]}" "${res[bare$i.us]}"
 done
 echo
-p99=$(column banyan p99 | median)
+p99=$(column banyan p99 | words_median)
 echo "== results: medians of $rounds rounds"
 printf '%-26s %12s %12s   %s\n' "" banyan bare "target"
 printf '%-26s %12s %12s   ratio %s%% (median of the rounds; target >= 60%%: %s)\n' "claim requests/s" \
-	"$(column banyan rps | median)" "$(column bare rps | median)" "$ratio" "$(verdict "$ratio" '>=' 60)"
-printf '%-26s %12s %12s\n' "p50 ms" "$(column banyan p50 | median)" "$(column bare p50 | median)"
-printf '%-26s %12s %12s   banyan < 50 ms: %s\n' "p99 ms" "$p99" "$(column bare p99 | median)" \
+	"$(column banyan rps | words_median)" "$(column bare rps | words_median)" "$ratio" "$(verdict "$ratio" '>=' 60)"
+printf '%-26s %12s %12s\n' "p50 ms" "$(column banyan p50 | words_median)" "$(column bare p50 | words_median)"
+printf '%-26s %12s %12s   banyan < 50 ms: %s\n' "p99 ms" "$p99" "$(column bare p99 | words_median)" \
 	"$(verdict "$p99" '<' 50)"
 printf '%-26s %12s %12s\n' "max ms (slowest round)" "$(column banyan max | tr ' ' '\n' | sort -g | tail -1)" \
 	"$(column bare max | tr ' ' '\n' | sort -g | tail -1)"
-printf '%-26s %12s %12s\n' "server CPU us/request" "$(column banyan us | median)" "$(column bare us | median)"
+printf '%-26s %12s %12s\n' "server CPU us/request" "$(column banyan us | words_median)" "$(column bare us | words_median)"
 sum() { column "$1" "$2" | tr ' ' '\n' | awk '{ s += $1 } END { print s + 0 }'; }
 printf '%-26s %12s %12s\n' "answers (all rounds)" "$(sum banyan answers)" "$(sum bare answers)"
 for k in c201:201 c200:200 c409_claimed:"409 already_claimed" c409_sold:"409 sold_out" c409_other:"409 other" \

@@ -10,6 +10,8 @@
 # Every server listens on 127.0.0.1 only; every load run is bounded in time.
 set -eu
 export LC_ALL=C # EPOCHREALTIME with a dot, numbers without grouping
+# shellcheck source=bench/lib.sh
+. "$(dirname "$0")/lib.sh"
 
 [ $# -eq 1 ] || { echo "usage: $0 BUILD_DIR" >&2; exit 2; }
 build=$(cd "$1" && pwd)
@@ -26,31 +28,10 @@ duration=${BENCH_DURATION:-10s}
 conns=${BENCH_CONNECTIONS:-100}
 wthreads=${BENCH_THREADS:-2}
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/banyan-bench.XXXXXX")
-pids=""
-cleanup() {
-	for p in $pids; do kill "$p" 2>/dev/null || true; done
-	for p in $pids; do wait "$p" 2>/dev/null || true; done
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+bench_workdir bench
 
 db=$tmp/bench.db
 "$banyan" init --db "$db" >"$tmp/init.log" 2>&1 || { cat "$tmp/init.log" >&2; exit 1; }
-
-# A port nobody listens on (other benchmarks may run on this machine).
-free_port() {
-	local p
-	while :; do
-		p=$((20000 + RANDOM % 12000)) # below the ephemeral range, where client ports linger
-		if ! { exec 4<>"/dev/tcp/127.0.0.1/$p"; } 2>/dev/null; then
-			echo "$p"
-			return
-		fi
-		exec 4<&- 4>&-
-	done
-}
 
 # One GET /api/v1/health over bash's /dev/tcp (no fork); true on a 200.
 health_ok() {
@@ -96,14 +77,9 @@ run_bare() { exec "$bare" "$1"; }
 
 rss_mb() { awk '/^VmRSS:/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"; }
 
-# median [PRINTF-FORMAT] of the numbers on stdin, one a line
-median() { sort -n | awk -v f="${1:-%.1f}" '{ v[NR] = $1 } END { m = int((NR + 1) / 2); printf f, NR % 2 ? v[m] : (v[m] + v[m + 1]) / 2 }'; }
 
 declare -A res # res[banyan.rps], res[bare.p99], ...
 
-# wrk latency ("850.12us", "1.75ms", "1.02s") in ms
-to_ms() { awk -v v="$1" 'BEGIN { n = v + 0; u = v; sub(/^[0-9.]+/, "", u)
-	printf "%.2f", u == "us" ? n / 1000 : u == "s" ? n * 1000 : u == "m" ? n * 60000 : n }'; }
 
 # CPU time a process has used so far (user + system), in clock ticks
 cpu_ticks() { awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"; }
