@@ -76,6 +76,12 @@ const void *db_column_blob(struct db_stmt *s, int col, size_t *ret_len);
 bool db_column_is_null(struct db_stmt *s, int col);
 int db_column_count(struct db_stmt *s);
 const char *db_column_name(struct db_stmt *s, int col);
+/* The column named so (its SQL alias), or -1: for code that reads a row by name, not position. */
+int db_column_index(struct db_stmt *s, const char *name);
+
+/* What a column of the current row holds (PostgreSQL: by the column's type). */
+enum db_type { DB_TYPE_NULL, DB_TYPE_INTEGER, DB_TYPE_FLOAT, DB_TYPE_TEXT, DB_TYPE_BLOB };
+enum db_type db_column_type(struct db_stmt *s, int col);
 
 /* Prepare, bind, step once, finalize: for INSERT/UPDATE/DELETE. */
 int db_run(struct db *d, const char *sql, const char *fmt, ...);

@@ -321,6 +321,31 @@ const char *db_column_name(struct db_stmt *s, int col)
 	return sqlite3_column_name(s->stmt, col);
 }
 
+int db_column_index(struct db_stmt *s, const char *name)
+{
+	int n = sqlite3_column_count(s->stmt);
+	for (int i = 0; i < n; i++)
+		if (strcmp(sqlite3_column_name(s->stmt, i), name) == 0)
+			return i;
+	return -1;
+}
+
+enum db_type db_column_type(struct db_stmt *s, int col)
+{
+	switch (sqlite3_column_type(s->stmt, col)) {
+	case SQLITE_INTEGER:
+		return DB_TYPE_INTEGER;
+	case SQLITE_FLOAT:
+		return DB_TYPE_FLOAT;
+	case SQLITE_TEXT:
+		return DB_TYPE_TEXT;
+	case SQLITE_BLOB:
+		return DB_TYPE_BLOB;
+	default:
+		return DB_TYPE_NULL;
+	}
+}
+
 int db_run(struct db *d, const char *sql, const char *fmt, ...)
 {
 	struct db_stmt *s;

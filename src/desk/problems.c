@@ -44,33 +44,38 @@ const char *desk_light(const char *status, int64_t accept_due, int64_t answer_du
 	return now > due ? "red" : now > due - 86400 ? "yellow" : "green";
 }
 
-static const char problem_select[] =
-    "SELECT p.id, p.title, p.category, c.name, p.status, p.escalation, p.reopened, p.accept_due, p.answer_due,"
-    " p.solve_due, p.created_at, e.id, e.name, d.code, d.name, d.path, g.code, g.name, g.path, p.description,"
-    " p.project_ref, p.lead_ref, p.rating, p.rating_comment, p.raised_by, p.enterprise_id"
+/* A problem as the answers show it: the aliases are the JSON's keys (see
+** row_as_json); the "_" columns are for the code's checks alone. */
+static const char problem_columns[] =
+    "p.id AS id, p.title AS title, p.category AS category, c.name AS category_name, p.status AS status,"
+    " p.escalation AS escalation, p.reopened AS reopened, p.accept_due AS \"due.accept:time\","
+    " p.answer_due AS \"due.answer:time\", p.solve_due AS \"due.solve:time\", p.created_at AS \"created_at:time\","
+    " e.id AS \"enterprise.id\", e.name AS \"enterprise.name\", d.code AS \"district.code\","
+    " d.name AS \"district.name\", g.code AS \"department.code\", g.name AS \"department.name\","
+    " d.path AS _district_path, g.path AS _department_path, p.raised_by AS _raised_by, p.enterprise_id AS _enterprise_id";
+
+/* What only a problem's own page shows besides. */
+static const char problem_detail_columns[] =
+    "p.description AS description, p.project_ref AS project, p.lead_ref AS lead, p.rating AS rating,"
+    " p.rating_comment AS rating_comment";
+
+static const char problem_from[] =
     " FROM problems p JOIN problem_categories c ON c.code = p.category JOIN enterprises e ON e.id = p.enterprise_id"
     " JOIN orgs d ON d.id = p.district_org_id JOIN orgs g ON g.id = p.department_org_id";
+
+static int64_t column_int64(struct db_stmt *s, const char *name)
+{
+	return db_column_int64(s, db_column_index(s, name));
+}
 
 static json_t *problem_row_json(struct request *r, struct db_stmt *s)
 {
 	(void)r;
-	char created[32], accept[32], answer[32], solve[32];
-	clock_format_iso(db_column_int64(s, 10), created);
-	clock_format_iso(db_column_int64(s, 7), accept);
-	clock_format_iso(db_column_int64(s, 8), answer);
-	clock_format_iso(db_column_int64(s, 9), solve);
-	const char *status = db_column_text(s, 4);
-	json_t *p =
-	    json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:{s:s, s:s, s:s}, s:s, s:{s:I, s:s}, s:{s:s, s:s}, "
-	              "s:{s:s, s:s}}",
-	              "id", (json_int_t)db_column_int64(s, 0), "title", db_column_text(s, 1), "category",
-	              db_column_text(s, 2), "category_name", db_column_text(s, 3), "status", status, "light",
-	              desk_light(status, db_column_int64(s, 7), db_column_int64(s, 8), clock_now()), "escalation",
-	              (json_int_t)db_column_int64(s, 5), "reopened", (json_int_t)db_column_int64(s, 6), "due", "accept",
-	              accept, "answer", answer, "solve", solve, "created_at", created, "enterprise", "id",
-	              (json_int_t)db_column_int64(s, 11), "name", db_column_text(s, 12), "district", "code",
-	              db_column_text(s, 13), "name", db_column_text(s, 14), "department", "code", db_column_text(s, 16),
-	              "name", db_column_text(s, 17));
+	json_t *p = row_as_json(s);
+	const char *status = json_string_value(json_object_get(p, "status"));
+	json_object_set_new(p, "light",
+	                    json_string(desk_light(status, column_int64(s, "due.accept:time"),
+	                                           column_int64(s, "due.answer:time"), clock_now())));
 	return p;
 }
 
@@ -86,7 +91,8 @@ struct problem_ref {
 static json_t *problem_load(struct request *r, int64_t id, struct problem_ref *ret)
 {
 	struct db_stmt *s;
-	char *sql = arena_printf(r->arena, "%s WHERE p.id = ?", problem_select);
+	char *sql = arena_printf(r->arena, "SELECT %s, %s%s WHERE p.id = ?", problem_columns, problem_detail_columns,
+	                         problem_from);
 	int rc = db_prepare(r->db, &s, sql, "i", id);
 	if (rc < 0) {
 		reply_db_error(r, rc);
@@ -95,15 +101,16 @@ static json_t *problem_load(struct request *r, int64_t id, struct problem_ref *r
 	rc = db_step(s);
 	json_t *p = NULL;
 	if (rc == DB_ROW) {
-		struct problem_ref ref = {.id = id,
-		                          .enterprise_id = db_column_int64(s, 25),
-		                          .raised_by = db_column_int64(s, 24),
-		                          .status = arena_strdup(r->arena, db_column_text(s, 4)),
-		                          .district_path = arena_strdup(r->arena, db_column_text(s, 15)),
-		                          .department_path = arena_strdup(r->arena, db_column_text(s, 18)),
-		                          .accept_due = db_column_int64(s, 7),
-		                          .answer_due = db_column_int64(s, 8),
-		                          .escalation = (int)db_column_int64(s, 5)};
+		struct problem_ref ref = {
+		    .id = id,
+		    .enterprise_id = column_int64(s, "_enterprise_id"),
+		    .raised_by = column_int64(s, "_raised_by"),
+		    .status = arena_strdup(r->arena, db_column_text(s, db_column_index(s, "status"))),
+		    .district_path = arena_strdup(r->arena, db_column_text(s, db_column_index(s, "_district_path"))),
+		    .department_path = arena_strdup(r->arena, db_column_text(s, db_column_index(s, "_department_path"))),
+		    .accept_due = column_int64(s, "due.accept:time"),
+		    .answer_due = column_int64(s, "due.answer:time"),
+		    .escalation = (int)column_int64(s, "escalation")};
 		bool visible;
 		if (r->who.role == ROLE_ENTERPRISE) {
 			int64_t linked = 0;
@@ -116,15 +123,6 @@ static json_t *problem_load(struct request *r, int64_t id, struct problem_ref *r
 		}
 		if (visible) {
 			p = problem_row_json(r, s);
-			json_object_set_new(p, "description", json_string(db_column_text(s, 19)));
-			if (!db_column_is_null(s, 20))
-				json_object_set_new(p, "project", json_string(db_column_text(s, 20)));
-			if (!db_column_is_null(s, 21))
-				json_object_set_new(p, "lead", json_string(db_column_text(s, 21)));
-			if (!db_column_is_null(s, 22))
-				json_object_set_new(p, "rating", json_integer(db_column_int64(s, 22)));
-			if (!db_column_is_null(s, 23))
-				json_object_set_new(p, "rating_comment", json_string(db_column_text(s, 23)));
 			if (ret)
 				*ret = ref;
 		}
@@ -311,8 +309,8 @@ void problem_list(struct request *r)
 		}
 	}
 	char *sql = arena_printf(
-	    r->arena, "%s WHERE %s%s AND (?3 IS NULL OR p.status = ?3) AND (?4 IS NULL OR p.category = ?4)%s",
-	    problem_select, who, waits, order);
+	    r->arena, "SELECT %s%s WHERE %s%s AND (?3 IS NULL OR p.status = ?3) AND (?4 IS NULL OR p.category = ?4)%s",
+	    problem_columns, problem_from, who, waits, order);
 	struct db_stmt *s;
 	const char *scope = r->who.role == ROLE_DEPARTMENT ? r->who.org_path : request_area(r);
 	/* ?7, the caller's own organisation, is in the statement only for a department. */
@@ -321,17 +319,6 @@ void problem_list(struct request *r)
 	                          r->who.org_id)
 	             : db_prepare(r->db, &s, sql, "tittii", scope, r->who.user_id, status, category, cursor, limit);
 	reply_rows(r, rc, s, problem_row_json, inbox ? 0 : limit);
-}
-
-static json_t *event_row_json(struct request *r, struct db_stmt *s)
-{
-	(void)r;
-	char at[32];
-	clock_format_iso(db_column_int64(s, 1), at);
-	return json_pack("{s:I, s:s, s:s, s:s, s:s?, s:s?, s:s?, s:s?, s:s?}", "id", (json_int_t)db_column_int64(s, 0),
-	                 "at", at, "actor", db_column_text(s, 2), "kind", db_column_text(s, 3), "from_status",
-	                 db_column_text(s, 4), "to_status", db_column_text(s, 5), "from_org", db_column_text(s, 6),
-	                 "to_org", db_column_text(s, 7), "text", db_column_text(s, 8));
 }
 
 /*
@@ -348,34 +335,19 @@ void problem_get(struct request *r)
 	if (!p)
 		return;
 	struct db_stmt *s;
-	int rc = db_prepare(
-	    r->db, &s,
-	    "SELECT e.id, e.at, e.actor, e.kind, e.from_status, e.to_status, f.name, t.name, e.text"
-	    " FROM problem_events e LEFT JOIN orgs f ON f.id = e.from_org_id LEFT JOIN orgs t ON t.id = e.to_org_id"
-	    " WHERE e.problem_id = ? ORDER BY e.id",
-	    "i", id);
-	json_t *events = json_array();
-	while (rc == 0 && db_step(s) == DB_ROW)
-		json_array_append_new(events, event_row_json(r, s));
-	db_finalize(s);
-	if (rc < 0) {
-		json_decref(p);
-		json_decref(events);
-		reply_db_error(r, rc);
-		return;
+	int rc = db_prepare(r->db, &s,
+	                    "SELECT e.id AS id, e.at AS \"at:time\", e.actor AS actor, e.kind AS kind,"
+	                    " e.from_status AS from_status, e.to_status AS to_status, f.name AS from_org, t.name AS to_org,"
+	                    " e.text AS text FROM problem_events e LEFT JOIN orgs f ON f.id = e.from_org_id"
+	                    " LEFT JOIN orgs t ON t.id = e.to_org_id WHERE e.problem_id = ? ORDER BY e.id",
+	                    "i", id);
+	rc = rows_into(r, p, "events", rc, s, row_as_json_of);
+	if (rc == 0) {
+		rc = db_prepare(r->db, &s,
+		                "SELECT id, name, content_type, size FROM problem_attachments WHERE problem_id = ? ORDER BY id",
+		                "i", id);
+		rc = rows_into(r, p, "attachments", rc, s, row_as_json_of);
 	}
-	json_object_set_new(p, "events", events);
-	json_t *files = json_array();
-	rc = db_prepare(r->db, &s,
-	                "SELECT id, name, content_type, size FROM problem_attachments WHERE problem_id = ? ORDER BY id",
-	                "i", id);
-	while (rc == 0 && db_step(s) == DB_ROW)
-		json_array_append_new(files,
-		                      json_pack("{s:I, s:s, s:s, s:I}", "id", (json_int_t)db_column_int64(s, 0), "name",
-		                                db_column_text(s, 1), "content_type", db_column_text(s, 2), "size",
-		                                (json_int_t)db_column_int64(s, 3)));
-	db_finalize(s);
-	json_object_set_new(p, "attachments", files);
 	if (rc < 0) {
 		json_decref(p);
 		reply_db_error(r, rc);

@@ -140,6 +140,19 @@ void request_defer(struct request *r, void (*answer)(struct request *r, void *ar
 void request_resume(struct request *r);
 
 /*
+** The current row of s as a JSON object keyed by the columns' names (their
+** SQL aliases), so that a SELECT reads like the answer it makes and nothing
+** depends on a column's position.  An alias "a.b" nests ({"a":{"b":…}});
+** a suffix says how to read the value: ":bool" (0/1 as false/true), ":time"
+** (Unix seconds as ISO 8601 in +08:00), ":json" (text holding JSON); without
+** one a value keeps its SQL type, NULL as null.  A column whose alias starts
+** with "_" is left out: the code reads it with db_column_index().
+*/
+json_t *row_as_json(struct db_stmt *s);
+/* row_as_json as a row callback of reply_rows() and rows_into(). */
+json_t *row_as_json_of(struct request *r, struct db_stmt *s);
+
+/*
 ** Answer a list: rc is db_prepare()'s result for s.  Steps s to the end,
 ** turning each row into JSON with row(r, s), and answers 200
 ** {"items":[...]}; with page_limit > 0 also "next_cursor", the first
