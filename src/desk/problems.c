@@ -52,7 +52,8 @@ static const char problem_columns[] =
     " p.answer_due AS \"due.answer:time\", p.solve_due AS \"due.solve:time\", p.created_at AS \"created_at:time\","
     " e.id AS \"enterprise.id\", e.name AS \"enterprise.name\", d.code AS \"district.code\","
     " d.name AS \"district.name\", g.code AS \"department.code\", g.name AS \"department.name\","
-    " d.path AS _district_path, g.path AS _department_path, p.raised_by AS _raised_by, p.enterprise_id AS _enterprise_id";
+    " d.path AS _district_path, g.path AS _department_path, p.raised_by AS _raised_by,"
+    " p.enterprise_id AS _enterprise_id";
 
 /* What only a problem's own page shows besides. */
 static const char problem_detail_columns[] =
@@ -107,7 +108,8 @@ static json_t *problem_load(struct request *r, int64_t id, struct problem_ref *r
 		    .raised_by = column_int64(s, "_raised_by"),
 		    .status = arena_strdup(r->arena, db_column_text(s, db_column_index(s, "status"))),
 		    .district_path = arena_strdup(r->arena, db_column_text(s, db_column_index(s, "_district_path"))),
-		    .department_path = arena_strdup(r->arena, db_column_text(s, db_column_index(s, "_department_path"))),
+		    .department_path =
+		        arena_strdup(r->arena, db_column_text(s, db_column_index(s, "_department_path"))),
 		    .accept_due = column_int64(s, "due.accept:time"),
 		    .answer_due = column_int64(s, "due.answer:time"),
 		    .escalation = (int)column_int64(s, "escalation")};
@@ -335,17 +337,19 @@ void problem_get(struct request *r)
 	if (!p)
 		return;
 	struct db_stmt *s;
-	int rc = db_prepare(r->db, &s,
-	                    "SELECT e.id AS id, e.at AS \"at:time\", e.actor AS actor, e.kind AS kind,"
-	                    " e.from_status AS from_status, e.to_status AS to_status, f.name AS from_org, t.name AS to_org,"
-	                    " e.text AS text FROM problem_events e LEFT JOIN orgs f ON f.id = e.from_org_id"
-	                    " LEFT JOIN orgs t ON t.id = e.to_org_id WHERE e.problem_id = ? ORDER BY e.id",
-	                    "i", id);
+	int rc =
+	    db_prepare(r->db, &s,
+	               "SELECT e.id AS id, e.at AS \"at:time\", e.actor AS actor, e.kind AS kind,"
+	               " e.from_status AS from_status, e.to_status AS to_status, f.name AS from_org, t.name AS to_org,"
+	               " e.text AS text FROM problem_events e LEFT JOIN orgs f ON f.id = e.from_org_id"
+	               " LEFT JOIN orgs t ON t.id = e.to_org_id WHERE e.problem_id = ? ORDER BY e.id",
+	               "i", id);
 	rc = rows_into(r, p, "events", rc, s, row_as_json_of);
 	if (rc == 0) {
-		rc = db_prepare(r->db, &s,
-		                "SELECT id, name, content_type, size FROM problem_attachments WHERE problem_id = ? ORDER BY id",
-		                "i", id);
+		rc = db_prepare(
+		    r->db, &s,
+		    "SELECT id, name, content_type, size FROM problem_attachments WHERE problem_id = ? ORDER BY id",
+		    "i", id);
 		rc = rows_into(r, p, "attachments", rc, s, row_as_json_of);
 	}
 	if (rc < 0) {

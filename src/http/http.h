@@ -144,7 +144,8 @@ void request_resume(struct request *r);
 ** SQL aliases), so that a SELECT reads like the answer it makes and nothing
 ** depends on a column's position.  An alias "a.b" nests ({"a":{"b":…}});
 ** a suffix says how to read the value: ":bool" (0/1 as false/true), ":time"
-** (Unix seconds as ISO 8601 in +08:00), ":json" (text holding JSON); without
+** (Unix seconds as ISO 8601 in +08:00), ":date" (a day number as YYYY-MM-DD),
+** ":json" (text holding JSON); without
 ** one a value keeps its SQL type, NULL as null.  A column whose alias starts
 ** with "_" is left out: the code reads it with db_column_index().
 */

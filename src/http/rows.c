@@ -32,6 +32,10 @@ static json_t *column_value(struct db_stmt *s, int col, const char *kind)
 		clock_format_iso(db_column_int64(s, col), iso);
 		return json_string(iso);
 	}
+	if (strcmp(kind, "date") == 0) {
+		char day[11];
+		return clock_format_date((int32_t)db_column_int64(s, col), day) < 0 ? json_null() : json_string(day);
+	}
 	if (strcmp(kind, "json") == 0) {
 		json_t *v = json_loads(db_column_text(s, col), JSON_DECODE_ANY, NULL);
 		return v ? v : json_null();

@@ -316,30 +316,16 @@ void lead_post(struct request *r)
 		                             (json_int_t)enterprise));
 }
 
+/* A lead as the answers show it: the aliases are the JSON's keys (see row_as_json). */
 static const char lead_select[] =
-    "SELECT l.id, l.title, l.source, e.id, e.name, l.industry, l.investment_wan, o.code, o.name, u.username,"
-    " u.display_name, l.stage, l.drop_reason, l.project_id, l.created_at, l.updated_at, e.credit_code"
+    "SELECT l.id AS id, l.title AS title, l.source AS source, e.id AS \"enterprise.id\","
+    " e.name AS \"enterprise.name\", e.credit_code AS \"enterprise.credit_code\", l.industry AS industry,"
+    " l.investment_wan AS investment_wan, o.code AS \"owner.code\", o.name AS \"owner.name\","
+    " u.username AS \"officer.username\", u.display_name AS \"officer.name\", l.stage AS stage,"
+    " l.drop_reason AS drop_reason, l.project_id AS project, l.created_at AS \"created_at:time\","
+    " l.updated_at AS \"updated_at:time\""
     " FROM leads l JOIN orgs o ON o.id = l.owner_org_id JOIN enterprises e ON e.id = l.enterprise_id"
     " JOIN users u ON u.id = l.officer_id";
-
-static json_t *lead_row_json(struct request *r, struct db_stmt *s)
-{
-	char created[32], updated[32];
-	clock_format_iso(db_column_int64(s, 14), created);
-	clock_format_iso(db_column_int64(s, 15), updated);
-	(void)r;
-	json_t *l = json_pack("{s:I, s:s, s:s, s:{s:I, s:s, s:s}, s:s, s:I, s:{s:s, s:s}, s:{s:s, s:s}, s:s, s:s?, s:s, s:s}",
-	                      "id", (json_int_t)db_column_int64(s, 0), "title", db_column_text(s, 1), "source",
-	                      db_column_text(s, 2), "enterprise", "id", (json_int_t)db_column_int64(s, 3), "name",
-	                      db_column_text(s, 4), "credit_code", db_column_text(s, 16), "industry", db_column_text(s, 5),
-	                      "investment_wan", (json_int_t)db_column_int64(s, 6), "owner", "code", db_column_text(s, 7),
-	                      "name", db_column_text(s, 8), "officer", "username", db_column_text(s, 9), "name",
-	                      db_column_text(s, 10), "stage", db_column_text(s, 11), "drop_reason", db_column_text(s, 12),
-	                      "created_at", created, "updated_at", updated);
-	if (!db_column_is_null(s, 13))
-		json_object_set_new(l, "project", json_integer(db_column_int64(s, 13)));
-	return l;
-}
 
 /*
 ** ROUTE: GET /api/v1/invest/leads
@@ -368,47 +354,7 @@ void lead_list(struct request *r)
 	int rc = db_prepare(r->db, &s, sql, "tittttii", request_area(r), cursor, stage, query_arg(r, "owner"),
 	                    query_arg(r, "industry"), query_arg(r, "q"),
 	                    mine && strcmp(mine, "1") == 0 ? r->who.user_id : (int64_t)0, limit);
-	reply_rows(r, rc, s, lead_row_json, limit);
-}
-
-static json_t *lead_event_json(struct request *r, struct db_stmt *s)
-{
-	(void)r;
-	char at[32];
-	clock_format_iso(db_column_int64(s, 0), at);
-	return json_pack("{s:s, s:s, s:s, s:s?, s:s?, s:s?, s:s?, s:s?}", "at", at, "actor", db_column_text(s, 1), "kind",
-	                 db_column_text(s, 2), "from_stage", db_column_text(s, 3), "to_stage", db_column_text(s, 4), "from",
-	                 db_column_text(s, 5), "to", db_column_text(s, 6), "text", db_column_text(s, 7));
-}
-
-static json_t *code_name_json(struct request *r, struct db_stmt *s)
-{
-	(void)r;
-	return json_pack("{s:s, s:s}", "code", db_column_text(s, 0), "name", db_column_text(s, 1));
-}
-
-static json_t *visit_brief_json(struct request *r, struct db_stmt *s)
-{
-	(void)r;
-	char day[11];
-	clock_format_date((int32_t)db_column_int64(s, 1), day);
-	return json_pack("{s:I, s:s, s:s, s:s, s:s}", "id", (json_int_t)db_column_int64(s, 0), "happened_on", day, "mode",
-	                 db_column_text(s, 2), "discussed", db_column_text(s, 3), "officer", db_column_text(s, 4));
-}
-
-static json_t *agreement_brief_json(struct request *r, struct db_stmt *s)
-{
-	(void)r;
-	return json_pack("{s:I, s:s, s:I, s:b, s:I}", "id", (json_int_t)db_column_int64(s, 0), "title",
-	                 db_column_text(s, 1), "amount_wan", (json_int_t)db_column_int64(s, 2), "signed",
-	                 !db_column_is_null(s, 3), "ceremony", (json_int_t)db_column_int64(s, 4));
-}
-
-static json_t *problem_brief_json(struct request *r, struct db_stmt *s)
-{
-	(void)r;
-	return json_pack("{s:I, s:s, s:s}", "id", (json_int_t)db_column_int64(s, 0), "title", db_column_text(s, 1), "status",
-	                 db_column_text(s, 2));
+	reply_rows(r, rc, s, row_as_json_of, limit);
 }
 
 /*
@@ -430,49 +376,58 @@ void lead_get(struct request *r)
 		reply_db_error(r, rc);
 		return;
 	}
-	json_t *out = lead_row_json(r, s);
+	json_t *out = row_as_json(s);
 	db_finalize(s);
 	json_object_set_new(out, "owned", json_boolean(l.owned));
-	rc = db_prepare(r->db, &s,
-	                "SELECT e.at, e.actor, e.kind, e.from_stage, e.to_stage, f.name, t.name, e.text FROM lead_events e"
-	                " LEFT JOIN orgs f ON f.id = e.from_org_id LEFT JOIN orgs t ON t.id = e.to_org_id"
-	                " WHERE e.lead_id = ? ORDER BY e.id",
-	                "i", l.id);
-	rc = rows_into(r, out, "events", rc, s, lead_event_json);
+	rc = db_prepare(
+	    r->db, &s,
+	    "SELECT e.at AS \"at:time\", e.actor AS actor, e.kind AS kind, e.from_stage AS from_stage,"
+	    " e.to_stage AS to_stage, f.name AS \"from\", t.name AS \"to\", e.text AS text FROM lead_events e"
+	    " LEFT JOIN orgs f ON f.id = e.from_org_id LEFT JOIN orgs t ON t.id = e.to_org_id"
+	    " WHERE e.lead_id = ? ORDER BY e.id",
+	    "i", l.id);
+	rc = rows_into(r, out, "events", rc, s, row_as_json_of);
 	if (rc == 0) {
 		rc = db_prepare(r->db, &s,
-		                "SELECT o.code, o.name FROM lead_shares s JOIN orgs o ON o.id = s.org_id WHERE s.lead_id = ?",
+		                "SELECT o.code AS code, o.name AS name FROM lead_shares s JOIN orgs o ON o.id = "
+		                "s.org_id WHERE s.lead_id = ?",
 		                "i", l.id);
-		rc = rows_into(r, out, "shared_with", rc, s, code_name_json);
+		rc = rows_into(r, out, "shared_with", rc, s, row_as_json_of);
 	}
 	if (rc == 0) {
 		rc = db_prepare(r->db, &s,
-		                "SELECT o.code, o.name FROM lead_transfers t JOIN lead_transfer_targets x ON x.transfer_id = t.id"
+		                "SELECT o.code AS code, o.name AS name FROM lead_transfers t JOIN "
+		                "lead_transfer_targets x ON x.transfer_id = t.id"
 		                " JOIN orgs o ON o.id = x.org_id WHERE t.lead_id = ? AND t.status = 'offered'",
 		                "i", l.id);
-		rc = rows_into(r, out, "offered_to", rc, s, code_name_json);
+		rc = rows_into(r, out, "offered_to", rc, s, row_as_json_of);
 	}
 	int64_t transfer = 0;
 	if (rc == 0 && db_query_int64(r->db, &transfer, "SELECT id FROM lead_transfers WHERE lead_id = ? AND status = 'offered'",
 	                              "i", l.id) == 0)
 		json_object_set_new(out, "open_transfer", json_integer(transfer));
 	if (rc == 0) {
-		rc = db_prepare(r->db, &s,
-		                "SELECT v.id, v.happened_on, v.mode, v.discussed, u.username FROM visits v"
-		                " JOIN users u ON u.id = v.officer_id WHERE v.lead_id = ? ORDER BY v.happened_on DESC, v.id DESC",
-		                "i", l.id);
-		rc = rows_into(r, out, "visits", rc, s, visit_brief_json);
+		rc = db_prepare(
+		    r->db, &s,
+		    "SELECT v.id AS id, v.happened_on AS \"happened_on:date\", v.mode AS mode, v.discussed AS "
+		    "discussed,"
+		    " u.username AS officer FROM visits v"
+		    " JOIN users u ON u.id = v.officer_id WHERE v.lead_id = ? ORDER BY v.happened_on DESC, v.id DESC",
+		    "i", l.id);
+		rc = rows_into(r, out, "visits", rc, s, row_as_json_of);
 	}
 	if (rc == 0) {
-		rc = db_prepare(r->db, &s,
-		                "SELECT id, title, amount_wan, signed_at, ceremony_id FROM agreements WHERE lead_id = ? ORDER BY id",
-		                "i", l.id);
-		rc = rows_into(r, out, "agreements", rc, s, agreement_brief_json);
+		rc = db_prepare(
+		    r->db, &s,
+		    "SELECT id, title, amount_wan, signed_at IS NOT NULL AS \"signed:bool\", ceremony_id AS ceremony"
+		    " FROM agreements WHERE lead_id = ? ORDER BY id",
+		    "i", l.id);
+		rc = rows_into(r, out, "agreements", rc, s, row_as_json_of);
 	}
 	if (rc == 0) {
 		rc = db_prepare(r->db, &s, "SELECT id, title, status FROM problems WHERE lead_ref = ? ORDER BY id DESC", "t",
 		                arena_printf(r->arena, "%lld", (long long)l.id));
-		rc = rows_into(r, out, "problems", rc, s, problem_brief_json);
+		rc = rows_into(r, out, "problems", rc, s, row_as_json_of);
 	}
 	reply_json_or_db_error(r, rc, out);
 }

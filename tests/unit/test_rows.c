@@ -69,6 +69,8 @@ static void test_kinds(void **state)
 	                   " '{\"people\":30}' AS \"figures:json\", NULL AS \"due:time\""),
 	            "{\"ok\":true, \"no\":false, \"at\":\"2020-11-04T08:00:00+08:00\", \"figures\":{\"people\":30},"
 	            " \"due\":null}");
+	/* Day 18570 after 1970-01-01 is 2020-11-04, the article's day. */
+	assert_json(row_of("SELECT 18570 AS \"day:date\""), "{\"day\":\"2020-11-04\"}");
 }
 
 static void test_underscore_columns_are_the_codes_alone(void **state)
