@@ -15,23 +15,39 @@
 #include "db/db.h"
 #include "http/http.h"
 
-/* The one row of sql, as row_as_json makes it. */
-static json_t *row_of(const char *sql)
+static char dir[] = "/tmp/banyan-test-rows-XXXXXX";
+
+/* A fresh database file, removed by teardown. */
+static struct db *open_db(void)
 {
-	char dir[] = "/tmp/banyan-test-rows-XXXXXX", path[64];
+	char path[64];
+	strcpy(dir, "/tmp/banyan-test-rows-XXXXXX");
 	assert_non_null(mkdtemp(dir));
 	snprintf(path, sizeof path, "%s/t.db", dir);
 	struct db *d;
 	assert_int_equal(db_open(path, &d), 0);
+	return d;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	char cmd[128];
+	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+	return system(cmd);
+}
+
+/* The one row of sql, as row_as_json makes it. */
+static json_t *row_of(const char *sql)
+{
+	struct db *d = open_db();
 	struct db_stmt *s;
 	assert_int_equal(db_prepare(d, &s, sql, NULL), 0);
 	assert_int_equal(db_step(s), DB_ROW);
 	json_t *row = row_as_json(s);
 	db_finalize(s);
 	db_close(d);
-	char cmd[128];
-	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-	assert_int_equal(system(cmd), 0);
+	assert_int_equal(teardown(NULL), 0);
 	return row;
 }
 
@@ -82,11 +98,7 @@ static void test_underscore_columns_are_the_codes_alone(void **state)
 static void test_column_index_by_name(void **state)
 {
 	(void)state;
-	char dir[] = "/tmp/banyan-test-rows-XXXXXX", path[64];
-	assert_non_null(mkdtemp(dir));
-	snprintf(path, sizeof path, "%s/t.db", dir);
-	struct db *d;
-	assert_int_equal(db_open(path, &d), 0);
+	struct db *d = open_db();
 	struct db_stmt *s;
 	assert_int_equal(db_prepare(d, &s, "SELECT 1 AS id, 'p' AS _path, 2 AS \"a.b\"", NULL), 0);
 	assert_int_equal(db_step(s), DB_ROW);
@@ -95,9 +107,6 @@ static void test_column_index_by_name(void **state)
 	assert_int_equal(db_column_index(s, "missing"), -1);
 	db_finalize(s);
 	db_close(d);
-	char cmd[128];
-	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-	assert_int_equal(system(cmd), 0);
 }
 
 int main(void)
@@ -107,7 +116,7 @@ int main(void)
 	    cmocka_unit_test(test_dotted_aliases_nest),
 	    cmocka_unit_test(test_kinds),
 	    cmocka_unit_test(test_underscore_columns_are_the_codes_alone),
-	    cmocka_unit_test(test_column_index_by_name),
+	    cmocka_unit_test_teardown(test_column_index_by_name, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
