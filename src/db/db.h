@@ -78,6 +78,10 @@ int db_column_count(struct db_stmt *s);
 const char *db_column_name(struct db_stmt *s, int col);
 /* The column named so (its SQL alias), or -1: for code that reads a row by name, not position. */
 int db_column_index(struct db_stmt *s, const char *name);
+/* The column named so, read as db_column_int64/_text/_is_null read column db_column_index(s, name). */
+int64_t db_named_int64(struct db_stmt *s, const char *name);
+const char *db_named_text(struct db_stmt *s, const char *name);
+bool db_named_is_null(struct db_stmt *s, const char *name);
 
 /* What a column of the current row holds (PostgreSQL: by the column's type). */
 enum db_type { DB_TYPE_NULL, DB_TYPE_INTEGER, DB_TYPE_FLOAT, DB_TYPE_TEXT, DB_TYPE_BLOB };

@@ -330,6 +330,33 @@ int db_column_index(struct db_stmt *s, const char *name)
 	return -1;
 }
 
+/* A name that is not a column is the programmer's mistake: logged, read as NULL. */
+static int named_column(struct db_stmt *s, const char *name)
+{
+	int col = db_column_index(s, name);
+	if (col < 0)
+		log_error("db: no column named %s in: %s", name, sqlite3_sql(s->stmt));
+	return col;
+}
+
+int64_t db_named_int64(struct db_stmt *s, const char *name)
+{
+	int col = named_column(s, name);
+	return col < 0 ? 0 : sqlite3_column_int64(s->stmt, col);
+}
+
+const char *db_named_text(struct db_stmt *s, const char *name)
+{
+	int col = named_column(s, name);
+	return col < 0 ? NULL : (const char *)sqlite3_column_text(s->stmt, col);
+}
+
+bool db_named_is_null(struct db_stmt *s, const char *name)
+{
+	int col = named_column(s, name);
+	return col < 0 || sqlite3_column_type(s->stmt, col) == SQLITE_NULL;
+}
+
 enum db_type db_column_type(struct db_stmt *s, int col)
 {
 	switch (sqlite3_column_type(s->stmt, col)) {

@@ -64,19 +64,14 @@ static const char problem_from[] =
     " FROM problems p JOIN problem_categories c ON c.code = p.category JOIN enterprises e ON e.id = p.enterprise_id"
     " JOIN orgs d ON d.id = p.district_org_id JOIN orgs g ON g.id = p.department_org_id";
 
-static int64_t column_int64(struct db_stmt *s, const char *name)
-{
-	return db_column_int64(s, db_column_index(s, name));
-}
-
 static json_t *problem_row_json(struct request *r, struct db_stmt *s)
 {
 	(void)r;
 	json_t *p = row_as_json(s);
 	const char *status = json_string_value(json_object_get(p, "status"));
 	json_object_set_new(p, "light",
-	                    json_string(desk_light(status, column_int64(s, "due.accept:time"),
-	                                           column_int64(s, "due.answer:time"), clock_now())));
+	                    json_string(desk_light(status, db_named_int64(s, "due.accept:time"),
+	                                           db_named_int64(s, "due.answer:time"), clock_now())));
 	return p;
 }
 
@@ -102,17 +97,16 @@ static json_t *problem_load(struct request *r, int64_t id, struct problem_ref *r
 	rc = db_step(s);
 	json_t *p = NULL;
 	if (rc == DB_ROW) {
-		struct problem_ref ref = {
-		    .id = id,
-		    .enterprise_id = column_int64(s, "_enterprise_id"),
-		    .raised_by = column_int64(s, "_raised_by"),
-		    .status = arena_strdup(r->arena, db_column_text(s, db_column_index(s, "status"))),
-		    .district_path = arena_strdup(r->arena, db_column_text(s, db_column_index(s, "_district_path"))),
-		    .department_path =
-		        arena_strdup(r->arena, db_column_text(s, db_column_index(s, "_department_path"))),
-		    .accept_due = column_int64(s, "due.accept:time"),
-		    .answer_due = column_int64(s, "due.answer:time"),
-		    .escalation = (int)column_int64(s, "escalation")};
+		struct problem_ref ref = {.id = id,
+		                          .enterprise_id = db_named_int64(s, "_enterprise_id"),
+		                          .raised_by = db_named_int64(s, "_raised_by"),
+		                          .status = arena_strdup(r->arena, db_named_text(s, "status")),
+		                          .district_path = arena_strdup(r->arena, db_named_text(s, "_district_path")),
+		                          .department_path =
+		                              arena_strdup(r->arena, db_named_text(s, "_department_path")),
+		                          .accept_due = db_named_int64(s, "due.accept:time"),
+		                          .answer_due = db_named_int64(s, "due.answer:time"),
+		                          .escalation = (int)db_named_int64(s, "escalation")};
 		bool visible;
 		if (r->who.role == ROLE_ENTERPRISE) {
 			int64_t linked = 0;

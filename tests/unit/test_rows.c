@@ -105,6 +105,12 @@ static void test_column_index_by_name(void **state)
 	assert_int_equal(db_column_index(s, "_path"), 1);
 	assert_int_equal(db_column_index(s, "a.b"), 2);
 	assert_int_equal(db_column_index(s, "missing"), -1);
+	assert_int_equal(db_named_int64(s, "a.b"), 2);
+	assert_string_equal(db_named_text(s, "_path"), "p");
+	assert_false(db_named_is_null(s, "id"));
+	/* A name that is no column reads as NULL (and is logged: the programmer's mistake). */
+	assert_true(db_named_is_null(s, "missing"));
+	assert_null(db_named_text(s, "missing"));
 	db_finalize(s);
 	db_close(d);
 }
