@@ -467,28 +467,22 @@ void project_import(struct request *r)
 
 /* ---- lists ------------------------------------------------------------ */
 
+/* A project as the answers show it: the aliases are the JSON's keys (see row_as_json). */
 static const char project_select[] =
-    "SELECT p.id, p.code, p.name, e.name, o.code, o.name, p.industry, p.investment_wan, p.level, p.stage,"
-    " p.red_at, p.yellow_at, p.feasible, p.shortfall_days, u.username, u.display_name, p.plan_version,"
-    " p.created_on, e.id, e.credit_code, p.query_code, p.official_id, p.lead_ref"
+    "SELECT p.id AS id, p.code AS code, p.name AS name, e.name AS enterprise_name, o.code AS district,"
+    " o.name AS district_name, p.industry AS industry, p.investment_wan AS investment_wan, p.level AS level,"
+    " p.stage AS stage, p.red_at AS _red_at, p.yellow_at AS _yellow_at, p.feasible AS \"feasible:bool\","
+    " p.shortfall_days AS shortfall_days, u.username AS \"agent.username\", u.display_name AS \"agent.name\","
+    " p.plan_version AS plan_version, p.created_on AS \"created_on:date\", e.id AS _enterprise_id,"
+    " e.credit_code AS _credit_code, p.query_code AS _query_code, p.official_id AS _official_id, p.lead_ref AS _lead"
     " FROM projects p JOIN orgs o ON o.id = p.district_org_id JOIN enterprises e ON e.id = p.enterprise_id"
     " JOIN users u ON u.id = p.agent_id";
 
 static json_t *project_row_json(struct request *r, struct db_stmt *s)
 {
-	json_t *p = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:s, s:s, s:s, s:{s:s, s:s}, s:i, s:s?}", "id",
-	                      (json_int_t)db_column_int64(s, 0), "code", db_column_text(s, 1), "name",
-	                      db_column_text(s, 2), "enterprise_name", db_column_text(s, 3), "district",
-	                      db_column_text(s, 4), "district_name", db_column_text(s, 5), "industry",
-	                      db_column_text(s, 6), "investment_wan", (json_int_t)db_column_int64(s, 7), "level",
-	                      db_column_text(s, 8), "stage", db_column_text(s, 9), "light",
-	                      project_row_light(s, 10, clock_now()), "agent", "username", db_column_text(s, 14), "name",
-	                      db_column_text(s, 15), "plan_version", (int)db_column_int64(s, 16), "created_on",
-	                      project_day_text(r, s, 17));
-	if (!db_column_is_null(s, 12)) {
-		json_object_set_new(p, "feasible", json_boolean(db_column_int64(s, 12)));
-		json_object_set_new(p, "shortfall_days", json_integer(db_column_int64(s, 13)));
-	}
+	(void)r;
+	json_t *p = row_as_json(s);
+	json_object_set_new(p, "light", json_string(project_row_light(s, db_column_index(s, "_red_at"), clock_now())));
 	return p;
 }
 
@@ -587,14 +581,20 @@ void project_export(struct request *r)
 		return;
 	}
 	json_t *rows = json_array();
-	int64_t now = clock_now();
-while ((rc = db_step(s)) == DB_ROW)
-		json_array_append_new(
-		    rows, json_pack("[s, s, s, s, s, I, s, s, s, s, s?]", db_column_text(s, 1), db_column_text(s, 2),
-		                    db_column_text(s, 3), db_column_text(s, 5), db_column_text(s, 6),
-		                    (json_int_t)db_column_int64(s, 7), label_zh(level_zh, 3, db_column_text(s, 8)),
-		                    label_zh(stage_zh, 4, db_column_text(s, 9)), label_zh(light_zh, 3, project_row_light(s, 10, now)),
-		                    db_column_text(s, 15), project_day_text(r, s, 17)));
+	while ((rc = db_step(s)) == DB_ROW) {
+		json_t *p = project_row_json(r, s);
+		json_array_append_new(rows,
+		                      json_pack("[O, O, O, O, O, O, s, s, s, O, O]", json_object_get(p, "code"),
+		                                json_object_get(p, "name"), json_object_get(p, "enterprise_name"),
+		                                json_object_get(p, "district_name"), json_object_get(p, "industry"),
+		                                json_object_get(p, "investment_wan"),
+		                                label_zh(level_zh, 3, json_string_value(json_object_get(p, "level"))),
+		                                label_zh(stage_zh, 4, json_string_value(json_object_get(p, "stage"))),
+		                                label_zh(light_zh, 3, json_string_value(json_object_get(p, "light"))),
+		                                json_object_get(json_object_get(p, "agent"), "name"),
+		                                json_object_get(p, "created_on")));
+		json_decref(p);
+	}
 	db_finalize(s);
 	if (rc != DB_DONE) {
 		json_decref(rows);
@@ -653,28 +653,6 @@ static json_t *milestone_json(struct request *r, struct db_stmt *s)
 	                 project_day_text(r, s, 2), "light", db_column_is_null(s, 2) ? light_at(l, clock_now()) : "done");
 }
 
-static json_t *linked_problem_json(struct request *r, struct db_stmt *s)
-{
-	return json_pack("{s:I, s:s, s:s, s:s, s:s, s:s?}", "id", (json_int_t)db_column_int64(s, 0), "title",
-	                 db_column_text(s, 1), "category", db_column_text(s, 2), "status", db_column_text(s, 3),
-	                 "department", db_column_text(s, 4), "created_at", project_time_text(r, s, 5));
-}
-
-static json_t *project_agreement_json(struct request *r, struct db_stmt *s)
-{
-	return json_pack("{s:I, s:s, s:I, s:s, s:s, s:s?}", "id", (json_int_t)db_column_int64(s, 0), "title",
-	                 db_column_text(s, 1), "amount_wan", (json_int_t)db_column_int64(s, 2), "document_name",
-	                 db_column_text(s, 3), "document_sha256", db_column_text(s, 4), "signed_at",
-	                 project_time_text(r, s, 5));
-}
-
-static json_t *event_json(struct request *r, struct db_stmt *s)
-{
-	return json_pack("{s:s?, s:s, s:s, s:s?, s:s?, s:s?, s:s?}", "at", project_time_text(r, s, 0), "actor",
-	                 db_column_text(s, 1), "kind", db_column_text(s, 2), "item", db_column_text(s, 3), "from",
-	                 db_column_text(s, 4), "to", db_column_text(s, 5), "text", db_column_text(s, 6));
-}
-
 /*
 ** ROUTE: GET /api/v1/projects/{id}
 ** AUTH: admin,leader,officer,agent,department
@@ -698,18 +676,19 @@ void project_get(struct request *r)
 	json_t *out = project_row_json(r, s);
 	bool department = r->who.role == ROLE_DEPARTMENT;
 	json_object_set_new(out, "enterprise",
-	                    json_pack("{s:I, s:s, s:s}", "id", (json_int_t)db_column_int64(s, 18), "name",
-	                              db_column_text(s, 3), "credit_code", db_column_text(s, 19)));
+	                    json_pack("{s:I, s:s, s:s}", "id", (json_int_t)db_named_int64(s, "_enterprise_id"), "name",
+	                              db_named_text(s, "enterprise_name"), "credit_code",
+	                              db_named_text(s, "_credit_code")));
 	if (!department)
-		json_object_set_new(out, "query_code", json_string(db_column_text(s, 20)));
-	if (!db_column_is_null(s, 22))
-		json_object_set_new(out, "lead", json_string(db_column_text(s, 22)));
-	int64_t official = db_column_int64(s, 21);
+		json_object_set_new(out, "query_code", json_string(db_named_text(s, "_query_code")));
+	if (!db_named_is_null(s, "_lead"))
+		json_object_set_new(out, "lead", json_string(db_named_text(s, "_lead")));
+	int64_t official = db_named_int64(s, "_official_id");
 	db_finalize(s);
-	if (official && db_prepare(r->db, &s, "SELECT username, display_name FROM users WHERE id = ?", "i", official) == 0) {
+	if (official && db_prepare(r->db, &s, "SELECT username, display_name AS name FROM users WHERE id = ?", "i",
+	                           official) == 0) {
 		if (db_step(s) == DB_ROW)
-			json_object_set_new(out, "official",
-			                    json_pack("{s:s, s:s}", "username", db_column_text(s, 0), "name", db_column_text(s, 1)));
+			json_object_set_new(out, "official", row_as_json(s));
 		db_finalize(s);
 	}
 	rc = db_prepare(r->db, &s,
@@ -729,12 +708,14 @@ void project_get(struct request *r)
 		rc = rows_into(r, out, "milestones", rc, s, milestone_json);
 	}
 	if (rc == 0) {
-		rc = db_prepare(r->db, &s,
-		                "SELECT p.id, p.title, c.name, p.status, g.name, p.created_at FROM problems p"
-		                " JOIN problem_categories c ON c.code = p.category JOIN orgs g ON g.id = p.department_org_id"
-		                " WHERE p.project_ref = ? ORDER BY p.id DESC",
-		                "t", p.code);
-		rc = rows_into(r, out, "problems", rc, s, linked_problem_json);
+		rc = db_prepare(
+		    r->db, &s,
+		    "SELECT p.id AS id, p.title AS title, c.name AS category, p.status AS status,"
+		    " g.name AS department, p.created_at AS \"created_at:time\" FROM problems p"
+		    " JOIN problem_categories c ON c.code = p.category JOIN orgs g ON g.id = p.department_org_id"
+		    " WHERE p.project_ref = ? ORDER BY p.id DESC",
+		    "t", p.code);
+		rc = rows_into(r, out, "problems", rc, s, row_as_json_of);
 	}
 	if (rc == 0 && !department) {
 		rc = db_prepare(r->db, &s,
@@ -751,19 +732,23 @@ void project_get(struct request *r)
 		rc = rows_into(r, out, "inspections", rc, s, project_inspection_json);
 	}
 	if (rc == 0 && !department) { /* a project that came from a signed lead carries its agreements */
-		rc = db_prepare(r->db, &s,
-		                "SELECT a.id, a.title, a.amount_wan, a.document_name, a.document_sha256, a.signed_at FROM agreements a"
-		                " WHERE a.lead_id = (SELECT CAST(lead_ref AS INTEGER) FROM projects WHERE id = ?) ORDER BY a.id",
-		                "i", p.id);
-		rc = rows_into(r, out, "agreements", rc, s, project_agreement_json);
+		rc = db_prepare(
+		    r->db, &s,
+		    "SELECT a.id AS id, a.title AS title, a.amount_wan AS amount_wan, a.document_name AS document_name,"
+		    " a.document_sha256 AS document_sha256, a.signed_at AS \"signed_at:time\" FROM agreements a"
+		    " WHERE a.lead_id = (SELECT CAST(lead_ref AS INTEGER) FROM projects WHERE id = ?) ORDER BY a.id",
+		    "i", p.id);
+		rc = rows_into(r, out, "agreements", rc, s, row_as_json_of);
 	}
 	if (rc == 0 && !department) {
-		rc = db_prepare(r->db, &s,
-		                "SELECT e.at, e.actor, e.kind, a.name, e.from_status, e.to_status, e.text FROM project_events e"
-		                " LEFT JOIN project_items i ON i.id = e.item_id LEFT JOIN approval_items a ON a.code = i.item_code"
-		                " WHERE e.project_id = ? ORDER BY e.id DESC LIMIT 100",
-		                "i", p.id);
-		rc = rows_into(r, out, "events", rc, s, event_json);
+		rc = db_prepare(
+		    r->db, &s,
+		    "SELECT e.at AS \"at:time\", e.actor AS actor, e.kind AS kind, a.name AS item,"
+		    " e.from_status AS \"from\", e.to_status AS \"to\", e.text AS text FROM project_events e"
+		    " LEFT JOIN project_items i ON i.id = e.item_id LEFT JOIN approval_items a ON a.code = i.item_code"
+		    " WHERE e.project_id = ? ORDER BY e.id DESC LIMIT 100",
+		    "i", p.id);
+		rc = rows_into(r, out, "events", rc, s, row_as_json_of);
 	}
 	reply_json_or_db_error(r, rc, out);
 }
