@@ -457,3 +457,35 @@ void totp_code_now(struct test_server *s, const char *username, char out[7])
 	assert_true(n > 0);
 	snprintf(out, 7, "%06u", totp_code(key, n, (uint64_t)time(NULL) / 30, 6));
 }
+
+/* ---- a test's cast --------------------------------------------------- */
+
+void cast_up(struct test_server *s, const struct cast_member *cast, size_t n, const char *const *extra_args)
+{
+	server_prepare(s);
+	for (size_t i = 0; i < n; i++)
+		if (cast[i].role)
+			add_user(s, cast[i].username, cast[i].role, cast[i].org);
+	cast_start(s, cast, n, extra_args);
+}
+
+void cast_start(struct test_server *s, const struct cast_member *cast, size_t n, const char *const *extra_args)
+{
+	server_start_process(s, extra_args);
+	for (size_t i = 0; i < n; i++)
+		if (cast[i].client)
+			client_login_as(cast[i].client, s, cast[i].username);
+}
+
+void cast_sign_out(const struct cast_member *cast, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (cast[i].client)
+			client_free(cast[i].client);
+}
+
+void cast_down(struct test_server *s, const struct cast_member *cast, size_t n)
+{
+	cast_sign_out(cast, n);
+	server_down(s);
+}

@@ -78,6 +78,27 @@ void client_signed(struct client *c, struct response *ret, const char *method, c
                    long long ts, const char *nonce);
 void response_free(struct response *r);
 
+/*
+** A test's cast: the people who sign in, each with the client it uses.  A
+** member with a role is made by add_user() (password username + "-password");
+** one without, such as "admin", is server_prepare()'s.  A member without a
+** client is a user that rows act on and that never signs in.
+*/
+struct cast_member {
+	struct client *client;
+	const char *username, *role, *org;
+};
+#define CAST_SIZE(cast) (sizeof(cast) / sizeof((cast)[0]))
+
+/* server_prepare() and add the cast's users; then cast_start(). */
+void cast_up(struct test_server *s, const struct cast_member *cast, size_t n, const char *const *extra_args);
+/* Start the server (prepared, users added) and sign every member in. */
+void cast_start(struct test_server *s, const struct cast_member *cast, size_t n, const char *const *extra_args);
+/* Free every member's client (their sessions die with the server). */
+void cast_sign_out(const struct cast_member *cast, size_t n);
+/* cast_sign_out() and server_down(). */
+void cast_down(struct test_server *s, const struct cast_member *cast, size_t n);
+
 /* The error code of a JSON error response, or "". */
 const char *error_code(const struct response *r);
 /* Does the response carry a header line that starts with prefix (case-insensitive)? */

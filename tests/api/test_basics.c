@@ -20,26 +20,22 @@
 static struct test_server server;
 static struct client admin, auditor; /* the audit log is the audit administrator's */
 
+static const struct cast_member cast[] = {
+    {&admin, "admin", NULL, NULL},
+    {&auditor, "auditor", "auditor", "350100"},
+};
+
 static int setup(void **state)
 {
 	(void)state;
-	server_prepare(&server);
-	add_user(&server, "auditor", "auditor", "350100");
-	server_start_process(&server, NULL);
-	client_init(&admin, &server);
-	client_init(&auditor, &server);
-	return client_login(&admin, "admin", "admin-password") == 200 &&
-	               client_login(&auditor, "auditor", "auditor-password") == 200
-	           ? 0
-	           : -1;
+	cast_up(&server, cast, CAST_SIZE(cast), NULL);
+	return 0;
 }
 
 static int teardown(void **state)
 {
 	(void)state;
-	client_free(&admin);
-	client_free(&auditor);
-	server_down(&server);
+	cast_down(&server, cast, CAST_SIZE(cast));
 	return 0;
 }
 

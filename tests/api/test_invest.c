@@ -36,23 +36,21 @@ static const char *str(json_t *o, const char *key)
 	return v ? v : "(null)";
 }
 
+static const struct cast_member cast[] = {
+    {&admin, "admin", NULL, NULL},
+    {&officer, "ja-officer", "officer", "350111-tcj"},
+    {&cl_officer, "cl-officer", "officer", "350112-tcj"},
+    {&mw_officer, "mw-officer", "officer", "350105-tcj"},
+    {&leader, "city-leader", "leader", "350100"},
+    {NULL, "city-agent", "agent", "350100-xzfw"}, /* named as a project's agent */
+};
+
 static int setup(void **state)
 {
 	(void)state;
 	if (sodium_init() < 0)
 		return -1;
-	server_prepare(&server);
-	add_user(&server, "ja-officer", "officer", "350111-tcj");
-	add_user(&server, "cl-officer", "officer", "350112-tcj");
-	add_user(&server, "mw-officer", "officer", "350105-tcj");
-	add_user(&server, "city-leader", "leader", "350100");
-	add_user(&server, "city-agent", "agent", "350100-xzfw");
-	server_start_process(&server, NULL);
-	client_login_as(&admin, &server, "admin");
-	client_login_as(&officer, &server, "ja-officer");
-	client_login_as(&cl_officer, &server, "cl-officer");
-	client_login_as(&mw_officer, &server, "mw-officer");
-	client_login_as(&leader, &server, "city-leader");
+	cast_up(&server, cast, CAST_SIZE(cast), NULL);
 	struct response r;
 	assert_int_equal(client_callf(&admin, &r, "POST", "/api/v1/enterprises",
 	                      "{\"name\":\"福建海风重工有限公司\",\"credit_code\":\"91350111MA2AB0123Y\",\"district\":\"350111\","
@@ -66,10 +64,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	(void)state;
-	struct client *all[] = {&admin, &officer, &cl_officer, &mw_officer, &leader};
-	for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
-		client_free(all[i]);
-	server_down(&server);
+	cast_down(&server, cast, CAST_SIZE(cast));
 	return 0;
 }
 

@@ -50,39 +50,33 @@ static json_t *item_named(json_t *items, const char *code)
 	return NULL;
 }
 
+static const struct cast_member cast[] = {
+    {&admin, "admin", NULL, NULL},
+    {&agent, "agent", "agent", "350100-xzfw"},
+    {&fgj, "ja-fgj", "department", "350111-fgj"},
+    {&zrzy, "zrzy", "department", "350100-zrzy"},
+    {&zjj, "zjj", "department", "350100-zjj"},
+    {&outsider, "cl-officer", "officer", "350112-tcj"},
+};
+
+/* Start the server with its clock at instant and sign everyone in. */
 static void start_at(const char *instant)
 {
 	setenv("BANYAN_CLOCK", instant, 1);
-	server_start_process(&server, NULL);
-	struct client *all[] = {&admin, &agent, &fgj, &zrzy, &zjj, &outsider};
-	static const char *const names[] = {"admin", "agent", "ja-fgj", "zrzy", "zjj", "cl-officer"};
-	for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
-		client_login_as(all[i], &server, names[i]);
-}
-
-static void forget_sessions(void)
-{
-	struct client *all[] = {&admin, &agent, &fgj, &zrzy, &zjj, &outsider};
-	for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
-		client_free(all[i]);
+	cast_start(&server, cast, CAST_SIZE(cast), NULL);
 }
 
 static void stop(void)
 {
-	forget_sessions();
+	cast_sign_out(cast, CAST_SIZE(cast));
 	assert_int_equal(server_stop_process(&server), 0);
 }
 
 static int setup(void **state)
 {
 	(void)state;
-	server_prepare(&server);
-	add_user(&server, "agent", "agent", "350100-xzfw");
-	add_user(&server, "ja-fgj", "department", "350111-fgj");
-	add_user(&server, "zrzy", "department", "350100-zrzy");
-	add_user(&server, "zjj", "department", "350100-zjj");
-	add_user(&server, "cl-officer", "officer", "350112-tcj");
-	start_at("2020-09-18T10:00:00+08:00");
+	setenv("BANYAN_CLOCK", "2020-09-18T10:00:00+08:00", 1);
+	cast_up(&server, cast, CAST_SIZE(cast), NULL);
 	struct response r;
 	assert_int_equal(client_callf(&admin, &r, "POST", "/api/v1/enterprises",
 	                      "{\"name\":\"福州新材料有限公司\",\"credit_code\":\"91350111MA2AB0123Y\",\"district\":\"350111\","
@@ -96,8 +90,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	(void)state;
-	forget_sessions();
-	server_down(&server);
+	cast_down(&server, cast, CAST_SIZE(cast));
 	return 0;
 }
 
