@@ -138,13 +138,6 @@ void signer_post(struct request *r)
 	sodium_memzero(sk_hex, sizeof sk_hex);
 }
 
-static json_t *signer_json(struct request *r, struct db_stmt *s)
-{
-	(void)r;
-	return json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)db_column_int64(s, 0), "name", db_column_text(s, 1),
-	                 "organisation", db_column_text(s, 2), "public_key", db_column_text(s, 3));
-}
-
 /*
 ** ROUTE: GET /api/v1/invest/signers
 ** AUTH: admin,leader,officer
@@ -154,7 +147,7 @@ void signer_list(struct request *r)
 {
 	struct db_stmt *s;
 	int rc = db_prepare(r->db, &s, "SELECT id, name, organisation, public_key FROM signers ORDER BY id", NULL);
-	reply_rows(r, rc, s, signer_json, 0);
+	reply_rows(r, rc, s, row_as_json_of, 0);
 }
 
 /*
@@ -243,22 +236,13 @@ void ceremony_post(struct request *r)
 		reply_json(r, 201, json_pack("{s:I, s:s}", "id", (json_int_t)id, "title", title));
 }
 
+/* A ceremony with its running totals: the aliases are the JSON's keys (see row_as_json). */
 static const char ceremony_select[] =
-    "SELECT c.id, c.title, o.code, o.name, c.held_on, count(a.id), count(a.signed_at), coalesce(sum(a.amount_wan), 0),"
-    " coalesce(sum(CASE WHEN a.signed_at IS NOT NULL THEN a.amount_wan END), 0)"
+    "SELECT c.id AS id, c.title AS title, o.code AS \"host.code\", o.name AS \"host.name\","
+    " c.held_on AS \"held_on:date\", count(a.id) AS agreements, count(a.signed_at) AS signed,"
+    " coalesce(sum(a.amount_wan), 0) AS amount_wan,"
+    " coalesce(sum(CASE WHEN a.signed_at IS NOT NULL THEN a.amount_wan END), 0) AS signed_amount_wan"
     " FROM ceremonies c JOIN orgs o ON o.id = c.host_org_id LEFT JOIN agreements a ON a.ceremony_id = c.id";
-
-static json_t *ceremony_json(struct request *r, struct db_stmt *s)
-{
-	(void)r;
-	char day[11];
-	clock_format_date((int32_t)db_column_int64(s, 4), day);
-	return json_pack("{s:I, s:s, s:{s:s, s:s}, s:s, s:I, s:I, s:I, s:I}", "id", (json_int_t)db_column_int64(s, 0),
-	                 "title", db_column_text(s, 1), "host", "code", db_column_text(s, 2), "name", db_column_text(s, 3),
-	                 "held_on", day, "agreements", (json_int_t)db_column_int64(s, 5), "signed",
-	                 (json_int_t)db_column_int64(s, 6), "amount_wan", (json_int_t)db_column_int64(s, 7),
-	                 "signed_amount_wan", (json_int_t)db_column_int64(s, 8));
-}
 
 /*
 ** ROUTE: GET /api/v1/invest/ceremonies
@@ -274,56 +258,35 @@ void ceremony_list(struct request *r)
 	                                 " GROUP BY c.id ORDER BY c.held_on DESC, c.id DESC LIMIT 500",
 	                                 ceremony_select),
 	                    "t", request_area(r));
-	reply_rows(r, rc, s, ceremony_json, 0);
-}
-
-static json_t *party_json(struct db_stmt *s, int col)
-{
-	json_t *p = json_pack("{s:I, s:s, s:s, s:s, s:s, s:b}", "signer", (json_int_t)db_column_int64(s, col), "name",
-	                      db_column_text(s, col + 1), "organisation", db_column_text(s, col + 2), "role",
-	                      db_column_text(s, col + 3), "public_key", db_column_text(s, col + 4), "signed",
-	                      !db_column_is_null(s, col + 5));
-	if (!db_column_is_null(s, col + 5)) {
-		char at[32];
-		clock_format_iso(db_column_int64(s, col + 6), at);
-		json_object_set_new(p, "signature", json_string(db_column_text(s, col + 5)));
-		json_object_set_new(p, "signed_at", json_string(at));
-	}
-	return p;
+	reply_rows(r, rc, s, row_as_json_of, 0);
 }
 
 /* An agreement with its parties, as the console, the export and the public page show it. */
 static json_t *agreement_json(struct request *r, int64_t id, int *ret_rc)
 {
 	struct db_stmt *s;
-	json_t *a = NULL, *parties = json_array();
-	int rc = db_prepare(r->db, &s,
-	                    "SELECT a.id, a.title, a.amount_wan, a.document_name, a.document_sha256, a.signed_at, a.ceremony_id,"
-	                    " c.title, a.lead_id, g.id, g.name, g.organisation, p.role, g.public_key, p.signature, p.signed_at"
-	                    " FROM agreements a JOIN ceremonies c ON c.id = a.ceremony_id"
-	                    " JOIN agreement_parties p ON p.agreement_id = a.id JOIN signers g ON g.id = p.signer_id"
-	                    " WHERE a.id = ? ORDER BY p.rowid",
-	                    "i", id);
-	while (rc >= 0 && (rc = db_step(s)) == DB_ROW) {
-		if (!a) {
-			a = json_pack("{s:I, s:s, s:I, s:s, s:s, s:b, s:{s:I, s:s}}", "id", (json_int_t)db_column_int64(s, 0),
-			              "title", db_column_text(s, 1), "amount_wan", (json_int_t)db_column_int64(s, 2),
-			              "document_name", db_column_text(s, 3), "document_sha256", db_column_text(s, 4), "signed",
-			              !db_column_is_null(s, 5), "ceremony", "id", (json_int_t)db_column_int64(s, 6), "title",
-			              db_column_text(s, 7));
-			if (!db_column_is_null(s, 8))
-				json_object_set_new(a, "lead", json_integer(db_column_int64(s, 8)));
-		}
-		json_array_append_new(parties, party_json(s, 9));
-	}
+	json_t *a = NULL;
+	int rc = db_prepare(
+	    r->db, &s,
+	    "SELECT a.id AS id, a.title AS title, a.amount_wan AS amount_wan, a.document_name AS document_name,"
+	    " a.document_sha256 AS document_sha256, a.signed_at IS NOT NULL AS \"signed:bool\","
+	    " a.ceremony_id AS \"ceremony.id\", c.title AS \"ceremony.title\", a.lead_id AS lead"
+	    " FROM agreements a JOIN ceremonies c ON c.id = a.ceremony_id WHERE a.id = ?",
+	    "i", id);
+	if (rc == 0 && (rc = db_step(s)) == DB_ROW)
+		a = row_as_json(s);
 	db_finalize(s);
-	*ret_rc = rc == DB_DONE ? 0 : rc;
-	if (!a) {
-		json_decref(parties);
-		return NULL;
+	if (a) {
+		rc = db_prepare(r->db, &s,
+		                "SELECT g.id AS signer, g.name AS name, g.organisation AS organisation, p.role AS role,"
+		                " g.public_key AS public_key, p.signature IS NOT NULL AS \"signed:bool\","
+		                " p.signature AS signature, p.signed_at AS \"signed_at:time\""
+		                " FROM agreement_parties p JOIN signers g ON g.id = p.signer_id"
+		                " WHERE p.agreement_id = ? ORDER BY p.rowid",
+		                "i", id);
+		rc = rows_into(r, a, "parties", rc, s, row_as_json_of);
 	}
-	json_object_set_new(a, "parties", parties);
-	(void)r;
+	*ret_rc = rc == DB_DONE ? 0 : rc;
 	return a;
 }
 
@@ -343,7 +306,7 @@ void ceremony_get(struct request *r)
 	int rc = db_prepare(r->db, &s, arena_printf(r->arena, "%s WHERE c.id = ? GROUP BY c.id", ceremony_select), "i", id);
 	json_t *out = NULL;
 	if (rc == 0 && (rc = db_step(s)) == DB_ROW)
-		out = ceremony_json(r, s);
+		out = row_as_json(s);
 	db_finalize(s);
 	json_t *agreements = json_array();
 	int64_t *ids = NULL;
