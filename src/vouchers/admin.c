@@ -426,11 +426,15 @@ void voucher_campaign_list(struct request *r)
 	struct db_stmt *s;
 	int rc = db_prepare(
 	    r->db, &s,
-	    "SELECT c.id, c.name, o.code, r.id, r.name, r.starts_at, r.ends_at, k.id, k.name, k.face_fen,"
-	    " k.threshold_fen, k.stock, k.per_person_limit,"
-	    " (SELECT count(*) FROM vouchers v WHERE v.kind_id = k.id),"
+	    "SELECT c.id AS id, c.name AS name, o.code AS org, r.id AS \"round.id\", r.name AS \"round.name\","
+	    " r.starts_at AS \"round.starts_at:time\", r.ends_at AS \"round.ends_at:time\","
 	    " (SELECT group_concat(a.key_id, ',') FROM voucher_round_channels rc"
-	    "   JOIN api_keys a ON a.id = rc.api_key_id WHERE rc.round_id = r.id), k.carried_from, k.no_threshold"
+	    "   JOIN api_keys a ON a.id = rc.api_key_id WHERE rc.round_id = r.id) AS _channels,"
+	    " k.id AS \"kind.id\", k.name AS \"kind.name\", k.face_fen AS \"kind.face_fen\","
+	    " k.threshold_fen AS \"kind.threshold_fen\", k.no_threshold AS \"kind.no_threshold:bool\","
+	    " k.stock AS \"kind.stock\", k.per_person_limit AS \"kind.per_person_limit\","
+	    " (SELECT count(*) FROM vouchers v WHERE v.kind_id = k.id) AS \"kind.claimed\","
+	    " k.carried_from AS \"kind.carried_from\""
 	    " FROM voucher_campaigns c JOIN orgs o ON o.id = c.org_id"
 	    " LEFT JOIN voucher_rounds r ON r.campaign_id = c.id LEFT JOIN voucher_kinds k ON k.round_id = r.id"
 	    " WHERE substr(o.path, 1, length(?1)) = ?1 ORDER BY c.id DESC, r.starts_at, k.id",
@@ -439,50 +443,43 @@ void voucher_campaign_list(struct request *r)
 		reply_db_error(r, rc);
 		return;
 	}
+	/* One row per kind (or per empty round, or empty campaign), in order: nest them. */
 	json_t *items = json_array(), *campaign = NULL, *round = NULL;
-	int64_t last_campaign = 0, last_round = 0;
 	while ((rc = db_step(s)) == DB_ROW) {
-		if (db_column_int64(s, 0) != last_campaign) {
-			last_campaign = db_column_int64(s, 0);
-			last_round = 0;
-			campaign = json_pack("{s:I, s:s, s:s, s:[]}", "id", (json_int_t)last_campaign, "name",
-			                     db_column_text(s, 1), "org", db_column_text(s, 2), "rounds");
+		json_t *row = row_as_json(s);
+		json_t *round_row = json_incref(json_object_get(row, "round")),
+		       *kind = json_incref(json_object_get(row, "kind"));
+		json_object_del(row, "round");
+		json_object_del(row, "kind");
+		if (!campaign || !json_equal(json_object_get(campaign, "id"), json_object_get(row, "id"))) {
+			campaign = row;
+			json_object_set_new(campaign, "rounds", json_array());
 			json_array_append_new(items, campaign);
+			round = NULL;
+		} else {
+			json_decref(row);
 		}
-		if (db_column_is_null(s, 3))
-			continue;
-		if (db_column_int64(s, 3) != last_round) {
-			char starts[32], ends[32];
-			last_round = db_column_int64(s, 3);
-			clock_format_iso(db_column_int64(s, 5), starts);
-			clock_format_iso(db_column_int64(s, 6), ends);
+		json_t *round_id = json_object_get(round_row, "id");
+		if (!json_is_null(round_id) && (!round || !json_equal(json_object_get(round, "id"), round_id))) {
+			round = json_incref(round_row);
 			json_t *channels = json_array();
-			const char *list = db_column_text(s, 14);
-			for (const char *p = list; p && *p;) {
+			for (const char *p = db_named_text(s, "_channels"); p && *p;) {
 				size_t n = strcspn(p, ",");
 				json_array_append_new(channels, json_stringn(p, n));
 				p += n + (p[n] == ',');
 			}
-			round = json_pack("{s:I, s:s, s:s, s:s, s:o, s:[]}", "id", (json_int_t)last_round, "name",
-			                  db_column_text(s, 4), "starts_at", starts, "ends_at", ends, "channels",
-			                  channels, "kinds");
+			json_object_set_new(round, "channels", channels);
+			json_object_set_new(round, "kinds", json_array());
 			json_array_append_new(json_object_get(campaign, "rounds"), round);
 		}
-		if (db_column_is_null(s, 7))
-			continue;
-		int64_t stock = db_column_int64(s, 11), claimed = db_column_int64(s, 13);
-		json_array_append_new(json_object_get(round, "kinds"),
-		                      json_pack("{s:I, s:s, s:I, s:I, s:b, s:I, s:I, s:I, s:I}", "id",
-		                                (json_int_t)db_column_int64(s, 7), "name", db_column_text(s, 8),
-		                                "face_fen", (json_int_t)db_column_int64(s, 9), "threshold_fen",
-		                                (json_int_t)db_column_int64(s, 10), "no_threshold",
-		                                (int)db_column_int64(s, 16), "stock", (json_int_t)stock,
-		                                "per_person_limit", (json_int_t)db_column_int64(s, 12), "claimed",
-		                                (json_int_t)claimed, "remaining", (json_int_t)(stock - claimed)));
-		if (!db_column_is_null(s, 15))
-			json_object_set_new(json_array_get(json_object_get(round, "kinds"),
-			                                   json_array_size(json_object_get(round, "kinds")) - 1),
-			                    "carried_from", json_integer(db_column_int64(s, 15)));
+		if (!json_is_null(json_object_get(kind, "id"))) {
+			json_int_t stock = json_integer_value(json_object_get(kind, "stock"));
+			json_object_set_new(kind, "remaining",
+			                    json_integer(stock - json_integer_value(json_object_get(kind, "claimed"))));
+			json_array_append(json_object_get(round, "kinds"), kind);
+		}
+		json_decref(round_row);
+		json_decref(kind);
 	}
 	db_finalize(s);
 	if (rc < 0) {
@@ -499,15 +496,14 @@ static json_t *merchant_row_json(struct request *r, struct db_stmt *s)
 	json_t *channels = json_array();
 	struct db_stmt *k;
 	if (db_prepare(r->db, &k, "SELECT key_id FROM api_keys WHERE instr(?, ',' || id || ',') > 0 ORDER BY id", "t",
-	               db_column_text(s, 6)) == 0) {
+	               db_named_text(s, "_channels")) == 0) {
 		while (db_step(k) == DB_ROW)
 			json_array_append_new(channels, json_string(db_column_text(k, 0)));
 		db_finalize(k);
 	}
-	return json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:o, s:b}", "id", (json_int_t)db_column_int64(s, 0), "name",
-	                 db_column_text(s, 1), "credit_code", db_column_text(s, 2), "district", db_column_text(s, 3),
-	                 "district_name", db_column_text(s, 4), "category", db_column_text(s, 5), "channels", channels,
-	                 "active", (int)db_column_int64(s, 7));
+	json_t *m = row_as_json(s);
+	json_object_set_new(m, "channels", channels);
+	return m;
 }
 
 /*
@@ -519,17 +515,13 @@ void voucher_merchant_list(struct request *r)
 {
 	struct db_stmt *s;
 	int rc = db_prepare(r->db, &s,
-	                    "SELECT m.id, m.name, m.credit_code, o.code, o.name, m.category, m.channels, m.active"
-	                    " FROM merchants m JOIN orgs o ON o.id = m.org_id WHERE substr(o.path, 1, length(?1)) = ?1"
+	                    "SELECT m.id AS id, m.name AS name, m.credit_code AS credit_code, o.code AS district,"
+	                    " o.name AS district_name, m.category AS category, m.channels AS _channels,"
+	                    " m.active AS \"active:bool\" FROM merchants m JOIN orgs o ON o.id = m.org_id WHERE "
+	                    "substr(o.path, 1, length(?1)) = ?1"
 	                    " ORDER BY o.code, m.name",
 	                    "t", r->who.org_path);
 	reply_rows(r, rc, s, merchant_row_json, 0);
-}
-
-static json_t *channel_row_json(struct request *r, struct db_stmt *s)
-{
-	(void)r;
-	return json_pack("{s:s, s:s}", "key_id", db_column_text(s, 1), "name", db_column_text(s, 2));
 }
 
 /*
@@ -540,11 +532,12 @@ static json_t *channel_row_json(struct request *r, struct db_stmt *s)
 void voucher_channel_list(struct request *r)
 {
 	struct db_stmt *s;
-	int rc = db_prepare(r->db, &s,
-	                    "SELECT k.id, k.key_id, k.name FROM api_keys k WHERE k.role = 'channel' AND k.disabled = 0"
-	                    " ORDER BY k.id",
-	                    NULL);
-	reply_rows(r, rc, s, channel_row_json, 0);
+	int rc = db_prepare(
+	    r->db, &s,
+	    "SELECT k.key_id AS key_id, k.name AS name FROM api_keys k WHERE k.role = 'channel' AND k.disabled = 0"
+	    " ORDER BY k.id",
+	    NULL);
+	reply_rows(r, rc, s, row_as_json_of, 0);
 }
 
 /*
