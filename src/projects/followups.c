@@ -12,21 +12,24 @@
 #include "org/org.h"
 #include "projects/projects.h"
 
+/* A follow-up as the answers show it: the aliases are the JSON's keys (see row_as_json). */
 const char project_followup_select[] =
-    "SELECT f.id, f.kind, f.happened_on, f.summary, f.next_action, f.next_due, f.closed_at, u.username,"
-    " u.display_name, p.id, p.code, p.name"
+    "SELECT f.id AS id, f.kind AS kind, f.happened_on AS \"happened_on:date\", f.summary AS summary,"
+    " f.next_action AS next_action, f.next_due AS \"next_due:date\", f.closed_at AS _closed_at,"
+    " u.username AS \"agent.username\", u.display_name AS \"agent.name\", p.id AS \"project.id\","
+    " p.code AS \"project.code\", p.name AS \"project.name\""
     " FROM project_followups f JOIN users u ON u.id = f.agent_id JOIN projects p ON p.id = f.project_id";
 
 json_t *project_followup_json(struct request *r, struct db_stmt *s)
 {
-	bool open = db_column_is_null(s, 6) && !db_column_is_null(s, 5);
-	bool overdue = open && db_column_int64(s, 5) < clock_local_day(clock_now());
-	return json_pack("{s:I, s:s, s:s?, s:s, s:s?, s:s?, s:b, s:b, s:{s:s, s:s}, s:{s:I, s:s, s:s}}", "id",
-	                 (json_int_t)db_column_int64(s, 0), "kind", db_column_text(s, 1), "happened_on",
-	                 project_day_text(r, s, 2), "summary", db_column_text(s, 3), "next_action", db_column_text(s, 4),
-	                 "next_due", project_day_text(r, s, 5), "open", open, "overdue", overdue, "agent", "username",
-	                 db_column_text(s, 7), "name", db_column_text(s, 8), "project", "id",
-	                 (json_int_t)db_column_int64(s, 9), "code", db_column_text(s, 10), "name", db_column_text(s, 11));
+	(void)r;
+	json_t *f = row_as_json(s);
+	/* Open while its next action is still to happen. */
+	bool open = db_named_is_null(s, "_closed_at") && !db_named_is_null(s, "next_due:date");
+	bool overdue = open && db_named_int64(s, "next_due:date") < clock_local_day(clock_now());
+	json_object_set_new(f, "open", json_boolean(open));
+	json_object_set_new(f, "overdue", json_boolean(overdue));
+	return f;
 }
 
 /*
@@ -105,17 +108,20 @@ void project_followups_due(struct request *r)
 	reply_rows(r, rc, s, project_followup_json, 0);
 }
 
+/* An inspection as the answers show it (see row_as_json). */
 const char project_inspection_select[] =
-    "SELECT n.id, n.title, n.due, n.every_days, n.done_on, n.findings, u.username, n.project_id"
+    "SELECT n.id AS id, n.title AS title, n.due AS \"due:date\", n.every_days AS every_days,"
+    " n.done_on AS \"done_on:date\", n.findings AS findings, u.username AS done_by, n.project_id AS _project_id"
     " FROM project_inspections n LEFT JOIN users u ON u.id = n.done_by";
 
 json_t *project_inspection_json(struct request *r, struct db_stmt *s)
 {
-	bool done = !db_column_is_null(s, 4);
-	return json_pack("{s:I, s:s, s:s?, s:i, s:s?, s:s?, s:s?, s:b}", "id", (json_int_t)db_column_int64(s, 0), "title",
-	                 db_column_text(s, 1), "due", project_day_text(r, s, 2), "every_days", (int)db_column_int64(s, 3),
-	                 "done_on", project_day_text(r, s, 4), "findings", db_column_text(s, 5), "done_by",
-	                 db_column_text(s, 6), "overdue", !done && db_column_int64(s, 2) < clock_local_day(clock_now()));
+	(void)r;
+	json_t *n = row_as_json(s);
+	bool done = !db_named_is_null(s, "done_on:date");
+	json_object_set_new(n, "overdue",
+	                    json_boolean(!done && db_named_int64(s, "due:date") < clock_local_day(clock_now())));
+	return n;
 }
 
 /*
