@@ -11,22 +11,25 @@
 #include "core/clock.h"
 #include "projects/projects.h"
 
+/* An approval item as its owner sees it: what, who, where it stands, no staff names. */
 static json_t *public_item_json(struct request *r, struct db_stmt *s)
 {
-	const char *status = db_column_text(s, 2);
-	return json_pack("{s:s, s:s, s:s, s:s, s:s?, s:s?, s:s?, s:s?, s:i, s:i}", "name", db_column_text(s, 0),
-	                 "department", db_column_text(s, 1), "status", status, "light",
-	                 strcmp(status, "done") == 0 ? "done" : project_row_light(s, 3, clock_now()), "latest_finish",
-	                 project_day_text(r, s, 5), "accepted_at", project_time_text(r, s, 6), "due_at",
-	                 project_time_text(r, s, 7), "done_at", project_time_text(r, s, 8), "limit_days",
-	                 (int)db_column_int64(s, 9), "limit_hours", (int)db_column_int64(s, 10));
+	(void)r;
+	json_t *it = row_as_json(s);
+	bool done = strcmp(db_named_text(s, "status"), "done") == 0;
+	json_object_set_new(
+	    it, "light", json_string(done ? "done" : project_row_light(s, db_column_index(s, "_red_at"), clock_now())));
+	return it;
 }
 
+/* A milestone with its name in words. */
 static json_t *public_milestone_json(struct request *r, struct db_stmt *s)
 {
-	int g = milestone_from_name(db_column_text(s, 0));
-	return json_pack("{s:s, s:s, s:s?, s:s?}", "kind", db_column_text(s, 0), "name", g >= 0 ? milestone_labels[g] : "",
-	                 "target", project_day_text(r, s, 1), "actual", project_day_text(r, s, 2));
+	(void)r;
+	json_t *m = row_as_json(s);
+	int g = milestone_from_name(db_named_text(s, "kind"));
+	json_object_set_new(m, "name", json_string(g >= 0 ? milestone_labels[g] : ""));
+	return m;
 }
 
 /*
@@ -39,14 +42,18 @@ void project_public_get(struct request *r)
 {
 	const char *code = route_param(r, "code"), *query_code = query_arg(r, "query_code");
 	struct db_stmt *s;
-	int rc = db_prepare(r->db, &s,
-	                    "SELECT p.id, p.query_code, p.name, o.name, p.stage, p.red_at, p.yellow_at, p.feasible,"
-	                    " p.shortfall_days, p.code FROM projects p JOIN orgs o ON o.id = p.district_org_id WHERE p.code = ?",
-	                    "t", code);
+	int rc =
+	    db_prepare(r->db, &s,
+	               "SELECT p.id AS _id, p.query_code AS _query_code, p.code AS code, p.name AS name,"
+	               " o.name AS district_name, p.stage AS stage, p.red_at AS _red_at, p.yellow_at AS _yellow_at,"
+	               " p.feasible AS \"feasible:bool\", p.shortfall_days AS shortfall_days"
+	               " FROM projects p JOIN orgs o ON o.id = p.district_org_id WHERE p.code = ?",
+	               "t", code);
 	if (rc == 0)
 		rc = db_step(s);
-	bool match = rc == DB_ROW && query_code && strlen(query_code) == strlen(db_column_text(s, 1)) &&
-	             sodium_memcmp(query_code, db_column_text(s, 1), strlen(query_code)) == 0;
+	const char *expected = rc == DB_ROW ? db_named_text(s, "_query_code") : NULL;
+	bool match = expected && query_code && strlen(query_code) == strlen(expected) &&
+	             sodium_memcmp(query_code, expected, strlen(query_code)) == 0;
 	if (rc < 0) {
 		db_finalize(s);
 		reply_db_error(r, rc);
@@ -58,30 +65,31 @@ void project_public_get(struct request *r)
 		            "项目代码或查询码不正确 (no project with this code and query code)");
 		return;
 	}
-	int64_t id = db_column_int64(s, 0);
-	json_t *out = json_pack("{s:s, s:s, s:s, s:s, s:s}", "code", db_column_text(s, 9), "name", db_column_text(s, 2),
-	                        "district_name", db_column_text(s, 3), "stage", db_column_text(s, 4), "light",
-	                        project_row_light(s, 5, clock_now()));
-	if (!db_column_is_null(s, 7)) {
-		json_object_set_new(out, "feasible", json_boolean(db_column_int64(s, 7)));
-		json_object_set_new(out, "shortfall_days", json_integer(db_column_int64(s, 8)));
-	}
+	int64_t id = db_named_int64(s, "_id");
+	json_t *out = row_as_json(s);
+	json_object_set_new(out, "light",
+	                    json_string(project_row_light(s, db_column_index(s, "_red_at"), clock_now())));
 	db_finalize(s);
 	json_t *items = json_array(), *milestones = json_array();
-	rc = db_prepare(r->db, &s,
-	                "SELECT a.name, g.name, i.status, i.red_at, i.yellow_at, i.latest_finish, i.accepted_at, i.due_at,"
-	                " i.done_at, i.limit_days, i.limit_hours FROM project_items i"
-	                " JOIN approval_items a ON a.code = i.item_code JOIN orgs g ON g.id = i.department_org_id"
-	                " WHERE i.project_id = ? ORDER BY coalesce(i.latest_start, 1e9), a.sort",
-	                "i", id);
+	rc = db_prepare(
+	    r->db, &s,
+	    "SELECT a.name AS name, g.name AS department, i.status AS status, i.red_at AS _red_at,"
+	    " i.yellow_at AS _yellow_at, i.latest_finish AS \"latest_finish:date\","
+	    " i.accepted_at AS \"accepted_at:time\", i.due_at AS \"due_at:time\", i.done_at AS \"done_at:time\","
+	    " i.limit_days AS limit_days, i.limit_hours AS limit_hours FROM project_items i"
+	    " JOIN approval_items a ON a.code = i.item_code JOIN orgs g ON g.id = i.department_org_id"
+	    " WHERE i.project_id = ? ORDER BY coalesce(i.latest_start, 1e9), a.sort",
+	    "i", id);
 	while (rc >= 0 && (rc = db_step(s)) == DB_ROW)
 		json_array_append_new(items, public_item_json(r, s));
 	db_finalize(s);
 	if (rc == DB_DONE)
-		rc = db_prepare(r->db, &s,
-		                "SELECT kind, target, actual FROM project_milestones WHERE project_id = ?"
-		                " ORDER BY CASE kind WHEN 'start' THEN 0 WHEN 'structure' THEN 1 WHEN 'complete' THEN 2 ELSE 3 END",
-		                "i", id);
+		rc = db_prepare(
+		    r->db, &s,
+		    "SELECT kind, target AS \"target:date\", actual AS \"actual:date\" FROM project_milestones"
+		    " WHERE project_id = ?"
+		    " ORDER BY CASE kind WHEN 'start' THEN 0 WHEN 'structure' THEN 1 WHEN 'complete' THEN 2 ELSE 3 END",
+		    "i", id);
 	while (rc >= 0 && (rc = db_step(s)) == DB_ROW)
 		json_array_append_new(milestones, public_milestone_json(r, s));
 	db_finalize(s);
