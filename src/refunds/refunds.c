@@ -142,43 +142,98 @@ static int import_finish(const struct import_place *at, int rc, int64_t import_i
 	return rc;
 }
 
-/* An enterprise's particulars as of the latest month among its lines just read. */
-struct firm {
+/*
+** The lines of one enterprise read one after another (a file lists an
+** enterprise's months together): its particulars as of the latest of them,
+** and their figures, written at once when the next enterprise begins.  At
+** most twelve: a thirteenth would repeat a month.
+*/
+struct firm_run {
 	char credit_code[CREDIT_CODE_LEN + 1], name[256], industry[128];
 	int64_t district_id;
 	enum refund_size size;
-	int32_t month;
-	bool written; /* to refund_enterprises */
+	int32_t latest;
+	uint16_t months; /* bit m: month m of the year is among the lines */
+	int n;
+	struct {
+		int32_t month, insured;
+		int64_t premiums_fen, arrears_fen;
+		int line;
+	} lines[12];
 };
 
-static void firm_take(struct firm *f, const struct roll_line *l)
+/* The import's statements, and its counts. */
+struct rolls_import {
+	struct db *db;
+	struct db_stmt *roll, *firm, *seen;
+	int64_t import_id, rows, enterprises;
+	int line; /* of a repeated (enterprise, month) */
+};
+
+/*
+** Write a run: the enterprise first (its rolls refer to it; its name,
+** district, industry and size are those of its latest month on file), then
+** its months.  A month whose row already carries this import's id repeats
+** one of the file's lines further up: -EINVAL with im->line.
+*/
+static int run_write(struct rolls_import *im, const struct firm_run *r)
 {
-	memcpy(f->credit_code, l->credit_code, sizeof f->credit_code);
-	snprintf(f->name, sizeof f->name, "%s", l->name); /* the reader allows 200 bytes */
-	snprintf(f->industry, sizeof f->industry, "%s", l->industry);
-	f->district_id = l->district_id;
-	f->size = l->size;
-	f->month = l->month;
-	f->written = false;
+	if (r->n == 0)
+		return 0;
+	int rc = db_rebind(im->firm, "ttitti", r->credit_code, r->name, r->district_id, r->industry,
+	                   refund_size_names[r->size], (int64_t)r->latest);
+	if (rc == 0 && (rc = db_step(im->firm)) == DB_DONE)
+		rc = 0;
+	/* An enterprise met again further down the file was counted the first time. */
+	if (rc == 0)
+		rc = db_rebind(im->seen, "ti", r->credit_code, im->import_id);
+	if (rc == 0 && (rc = db_step(im->seen)) == DB_ROW) {
+		im->enterprises += db_column_int64(im->seen, 0) == 0;
+		rc = 0;
+	}
+	for (int i = 0; rc == 0 && i < r->n; i++) {
+		rc = db_rebind(im->roll, "tiiiii", r->credit_code, (int64_t)r->lines[i].month, (int64_t)r->lines[i].insured,
+		               r->lines[i].premiums_fen, r->lines[i].arrears_fen, im->import_id);
+		if (rc == 0 && (rc = db_step(im->roll)) == DB_DONE)
+			rc = 0;
+		if (rc == 0 && db_changes(im->db) == 0) {
+			im->line = r->lines[i].line;
+			rc = -EINVAL;
+		}
+		im->rows++;
+	}
+	return rc;
 }
 
-/* Write the firm if it has news; an enterprise's name, district, industry and size are its latest month's. */
-static int firm_write(struct db_stmt *upsert, struct firm *f)
+/* Add a line to the run (of its enterprise): -EINVAL when it repeats a month of the run. */
+static int run_add(struct firm_run *r, const struct roll_line *l)
 {
-	if (f->written || !f->credit_code[0])
-		return 0;
-	int rc = db_rebind(upsert, "ttitti", f->credit_code, f->name, f->district_id, f->industry,
-	                   refund_size_names[f->size], (int64_t)f->month);
-	if (rc == 0 && (rc = db_step(upsert)) == DB_DONE)
-		rc = 0;
-	f->written = rc == 0;
-	return rc;
+	uint16_t bit = (uint16_t)(1u << (l->month % 100 - 1));
+	if (r->months & bit)
+		return -EINVAL;
+	r->months |= bit;
+	if (r->n == 0 || l->month > r->latest) {
+		memcpy(r->credit_code, l->credit_code, sizeof r->credit_code);
+		snprintf(r->name, sizeof r->name, "%s", l->name); /* the reader allows 200 bytes */
+		snprintf(r->industry, sizeof r->industry, "%s", l->industry);
+		r->district_id = l->district_id;
+		r->size = l->size;
+		r->latest = l->month;
+	}
+	r->lines[r->n].month = l->month;
+	r->lines[r->n].insured = l->insured;
+	r->lines[r->n].premiums_fen = l->premiums_fen;
+	r->lines[r->n].arrears_fen = l->arrears_fen;
+	r->lines[r->n++].line = l->line;
+	return 0;
 }
 
 static void sha256_seen(void *state, const char *bytes, size_t len)
 {
 	crypto_hash_sha256_update(state, (const unsigned char *)bytes, len);
 }
+
+static const char repeated[] = "同一企业同一月份重复 (the enterprise's month is listed twice)";
 
 /*
 ** Import the rolls of policy year `year` from reader (its CSV initialised; sha
@@ -192,18 +247,20 @@ static int rolls_import_from(const struct import_place *at, int year, struct rol
 {
 	struct district_ctx districts = {.db = at->db, .area = at->area};
 	struct arena *line_arena = arena_new();
+	struct firm_run *run = malloc(sizeof *run);
+	struct rolls_import im = {.db = at->db};
 	*ret = (struct import_result){0};
-	int rc = line_arena ? db_begin(at->db) : DB_ERROR;
+	int rc = line_arena && run ? db_begin(at->db) : DB_ERROR;
 	if (rc < 0) {
 		arena_free(line_arena);
+		free(run);
 		return rc;
 	}
-	int64_t import_id = 0, rows = 0;
-	struct db_stmt *roll = NULL, *upsert = NULL, *seen = NULL;
-	rc = import_record(at, "rolls", year, &import_id);
-	/* A line whose row already carries this import's id repeats an (enterprise, month) of the file. */
+	/* The rolls' pages stay in cache for the import: the city's rolls make about 100 MB of them. */
+	db_cache_size(at->db, 64);
+	rc = import_record(at, "rolls", year, &im.import_id);
 	if (rc == 0)
-		rc = db_prepare(at->db, &roll,
+		rc = db_prepare(at->db, &im.roll,
 		                "INSERT INTO refund_rolls(credit_code, month, insured, premiums_fen, arrears_fen, import_id)"
 		                " VALUES (?,?,?,?,?,?) ON CONFLICT (credit_code, month) DO UPDATE SET"
 		                " insured = excluded.insured, premiums_fen = excluded.premiums_fen,"
@@ -211,7 +268,7 @@ static int rolls_import_from(const struct import_place *at, int year, struct rol
 		                " WHERE refund_rolls.import_id <> excluded.import_id",
 		                NULL);
 	if (rc == 0)
-		rc = db_prepare(at->db, &upsert,
+		rc = db_prepare(at->db, &im.firm,
 		                "INSERT INTO refund_enterprises(credit_code, name, district_org_id, industry, size, latest_month)"
 		                " VALUES (?,?,?,?,?,?) ON CONFLICT (credit_code) DO UPDATE SET name = excluded.name,"
 		                " district_org_id = excluded.district_org_id, industry = excluded.industry,"
@@ -219,52 +276,42 @@ static int rolls_import_from(const struct import_place *at, int year, struct rol
 		                " WHERE excluded.latest_month >= refund_enterprises.latest_month",
 		                NULL);
 	if (rc == 0)
-		rc = db_prepare(at->db, &seen,
+		rc = db_prepare(at->db, &im.seen,
 		                "SELECT count(*) FROM refund_rolls WHERE credit_code = ? AND import_id = ?", NULL);
 	if (rc == 0 && refund_rolls_start(reader, line_arena, year, district_lookup, &districts) < 0)
 		rc = -EINVAL;
-	struct firm firm = {.written = true};
+	run->n = 0;
 	struct roll_line l;
 	int got;
-	while (rc == 0 && (got = refund_rolls_next(reader, line_arena, &l)) != 0) {
-		if (got < 0) {
-			rc = -EINVAL;
-			break;
-		}
-		if (strcmp(l.credit_code, firm.credit_code) != 0) {
-			/* A new enterprise (or one met again): it must be on file before its rolls. */
-			rc = firm_write(upsert, &firm);
-			firm_take(&firm, &l);
-			if (rc == 0)
-				rc = firm_write(upsert, &firm);
-			if (rc == 0)
-				rc = db_rebind(seen, "ti", l.credit_code, import_id);
-			if (rc == 0 && (rc = db_step(seen)) == DB_ROW) {
-				ret->enterprises += db_column_int64(seen, 0) == 0;
-				rc = 0;
+	while (rc == 0) {
+		got = refund_rolls_next(reader, line_arena, &l);
+		/* The run before a bad line or the end may repeat a line further up: that one is named first. */
+		if (got <= 0 || strcmp(l.credit_code, run->credit_code) != 0) {
+			rc = run_write(&im, run);
+			run->n = 0;
+			run->months = 0;
+			if (rc == -EINVAL) {
+				reader->line = im.line;
+				reader->why = repeated;
 			}
-		} else if (l.month > firm.month) {
-			firm_take(&firm, &l);
 		}
-		if (rc == 0)
-			rc = db_rebind(roll, "tiiiii", l.credit_code, (int64_t)l.month, (int64_t)l.insured, l.premiums_fen,
-			               l.arrears_fen, import_id);
-		if (rc == 0 && (rc = db_step(roll)) == DB_DONE)
-			rc = 0;
-		if (rc == 0 && db_changes(at->db) == 0) {
+		if (rc == 0 && got < 0)
+			rc = -EINVAL;
+		if (rc != 0 || got <= 0)
+			break;
+		if (run_add(run, &l) < 0) {
 			reader->line = l.line;
-			reader->why = "同一企业同一月份重复 (the enterprise's month is listed twice)";
+			reader->why = repeated;
 			rc = -EINVAL;
 		}
-		rows++;
 		arena_reset(line_arena);
 	}
-	if (rc == 0)
-		rc = firm_write(upsert, &firm);
-	db_finalize(roll);
-	db_finalize(upsert);
-	db_finalize(seen);
+	db_finalize(im.roll);
+	db_finalize(im.firm);
+	db_finalize(im.seen);
+	db_cache_size(at->db, 0);
 	arena_free(line_arena);
+	free(run);
 	if (rc == -EINVAL) {
 		ret->line = reader->line;
 		ret->why = reader->why;
@@ -276,12 +323,12 @@ static int rolls_import_from(const struct import_place *at, int year, struct rol
 	/* The same file again: what it wrote is what is there, so nothing is kept of this pass. */
 	if (rc == 0 && ((rc = import_find(at->db, "rolls", hex, ret)) < 0 || ret->already)) {
 		db_rollback(at->db);
-		ret->enterprises = 0;
 		return rc;
 	}
+	ret->enterprises = im.enterprises;
 	if (rc == 0)
-		rc = import_seal(at, "rolls", import_id, hex, rows, json_pack("{s:i}", "year", year));
-	return import_finish(at, rc, import_id, rows, ret);
+		rc = import_seal(at, "rolls", im.import_id, hex, im.rows, json_pack("{s:i}", "year", year));
+	return import_finish(at, rc, im.import_id, im.rows, ret);
 }
 
 /* Import the rolls from CSV text in memory (a request's body, the demo's): as rolls_import_from(). */
