@@ -740,20 +740,24 @@ static int policy_evaluate(struct db *d, const struct policy *p, const char *sco
 	const struct refund_policy *rules = &p->rules;
 	int64_t last_year = rules->year - 1;
 	struct db_stmt *s;
+	/* An enterprise's months are found by its key in the rolls: no grouping, no sort of the rolls. */
 	int rc = db_prepare(
 	    d, &s,
 	    "SELECT e.credit_code, e.name, e.size, e.district_org_id, o.code,"
-	    " sum(CASE WHEN r.month = ?1 THEN 1 ELSE 0 END), sum(CASE WHEN r.month = ?1 THEN r.insured ELSE 0 END),"
-	    " sum(CASE WHEN r.month = ?2 THEN 1 ELSE 0 END), sum(CASE WHEN r.month = ?2 THEN r.insured ELSE 0 END),"
-	    " sum(CASE WHEN r.month BETWEEN ?3 AND ?4 THEN r.premiums_fen ELSE 0 END),"
-	    " sum(CASE WHEN r.month BETWEEN ?5 AND ?6 THEN r.arrears_fen ELSE 0 END),"
+	    " (SELECT count(*) FROM refund_rolls r WHERE r.credit_code = e.credit_code AND r.month = ?1),"
+	    " (SELECT coalesce(sum(r.insured), 0) FROM refund_rolls r WHERE r.credit_code = e.credit_code AND r.month = ?1),"
+	    " (SELECT count(*) FROM refund_rolls r WHERE r.credit_code = e.credit_code AND r.month = ?2),"
+	    " (SELECT coalesce(sum(r.insured), 0) FROM refund_rolls r WHERE r.credit_code = e.credit_code AND r.month = ?2),"
+	    " (SELECT coalesce(sum(r.premiums_fen), 0) FROM refund_rolls r WHERE r.credit_code = e.credit_code"
+	    " AND r.month BETWEEN ?3 AND ?4),"
+	    " (SELECT coalesce(sum(r.arrears_fen), 0) FROM refund_rolls r WHERE r.credit_code = e.credit_code"
+	    " AND r.month BETWEEN ?5 AND ?6),"
 	    " EXISTS (SELECT 1 FROM refund_lists l WHERE l.list = 'default' AND l.credit_code = e.credit_code),"
 	    " EXISTS (SELECT 1 FROM refund_lists l WHERE l.list = 'difficulty' AND l.credit_code = e.credit_code),"
 	    " EXISTS (SELECT 1 FROM refund_decisions x WHERE x.policy_id = ?7 AND x.credit_code = e.credit_code)"
 	    " FROM refund_enterprises e JOIN orgs o ON o.id = e.district_org_id"
-	    " LEFT JOIN refund_rolls r ON r.credit_code = e.credit_code"
 	    " WHERE substr(o.path, 1, length(?8)) = ?8 AND substr(o.path, 1, length(?9)) = ?9"
-	    " GROUP BY e.credit_code, e.name, e.size, e.district_org_id, o.code ORDER BY o.code, e.credit_code",
+	    " ORDER BY o.code, e.credit_code",
 	    "iiiiiiitt", (int64_t)rules->start_month, (int64_t)rules->end_month, last_year * 100 + 1, last_year * 100 + 12,
 	    (int64_t)rules->year * 100 + 1, (int64_t)rules->arrears_month, p->id, p->org_path, scope);
 	while (rc == 0 && (rc = db_step(s)) == DB_ROW) {
