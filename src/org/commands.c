@@ -712,7 +712,7 @@ static const char demo_password[] = "banyan-demo-2020";
 static void demo_ready(uint16_t port)
 {
 	printf("\n  banyan demo: http://127.0.0.1:%u/\n  登录 login: admin / %s  (also city-leader, city-agent, "
-	       "jinan-officer, city-zjj, city-rsj,\n  city-security, city-auditor)\n\n",
+	       "jinan-officer, city-zjj, city-rsj,\n  city-rsj-admin, city-security, city-auditor)\n\n",
 	       port, demo_password);
 	fflush(stdout);
 }
@@ -733,7 +733,10 @@ static int demo_seed(struct db *d, struct arena *a)
 	    {"city-zrzy", "市自然资源和规划局审批科", "department", "350100-zrzy"},
 	    {"jinan-fgj", "晋安区发改局审批科", "department", "350111-fgj"},
 	    {"city-rsj", "市人社局就业科", "department", "350100-rsj"},
+	    {"city-rsj-admin", "市人社局业务管理员", "department", "350100-rsj"},
 	};
+	/* The city bureau's duty administrator (业务管理员) edits its refund policies; city-rsj runs batches. */
+	static const char duty_admin[] = "city-rsj-admin";
 	struct audit_context ctx = audit_context_shell();
 	ctx.actor = "demo";
 	for (size_t i = 0; i < sizeof people / sizeof people[0]; i++) {
@@ -746,7 +749,8 @@ static int demo_seed(struct db *d, struct arena *a)
 		                     .role = people[i].role,
 		                     .password = demo_password,
 		                     .org_id = o.id,
-		                     .org_path = o.path};
+		                     .org_path = o.path,
+		                     .duty_admin = strcmp(people[i].username, duty_admin) == 0};
 		if (user_create(d, &ctx, &u, &id) < 0)
 			return -1;
 	}

@@ -637,13 +637,14 @@ static int policy_insert(struct db *d, const struct audit_context *ctx, const ch
 ** DUTY: refunds
 ** SUMMARY: 新建返还政策 Create a refund policy (its version 1)
 ** Body: {"code","name","rules","note"}; rules as in docs/api.md.  The policy
-** belongs to the caller's bureau's area.
+** belongs to the caller's bureau's area.  The bureau's duty administrator
+** (业务管理员) only: 403 not_duty_admin for its other staff.
 */
 void refunds_policy_create(struct request *r)
 {
 	static const char *const fields[] = {"code", "name", "rules", "note", NULL};
 	const char *code, *name, *note, *rules;
-	if (!body_only(r, fields) || !body_string(r, "code", FIELD_REQUIRED, 64, &code) ||
+	if (!user_duty_admin_or_reply(r) || !body_only(r, fields) || !body_string(r, "code", FIELD_REQUIRED, 64, &code) ||
 	    !body_string(r, "name", FIELD_REQUIRED, 200, &name) || !body_string(r, "note", FIELD_OPTIONAL, 500, &note) ||
 	    !(rules = rules_from_body(r)))
 		return;
@@ -667,13 +668,14 @@ void refunds_policy_create(struct request *r)
 ** DUTY: refunds
 ** SUMMARY: 修改返还政策(新版本) Edit a policy: a new version
 ** Body: {"rules","note"}.  Earlier versions stay as they were: a decision names the one it used.
+** The bureau's duty administrator only, as for creating one.
 */
 void refunds_policy_version(struct request *r)
 {
 	static const char *const fields[] = {"rules", "note", NULL};
 	const char *note, *rules;
 	struct policy p;
-	if (!policy_from_route(r, 0, true, &p) || !body_only(r, fields) ||
+	if (!user_duty_admin_or_reply(r) || !policy_from_route(r, 0, true, &p) || !body_only(r, fields) ||
 	    !body_string(r, "note", FIELD_OPTIONAL, 500, &note) || !(rules = rules_from_body(r)))
 		return;
 	int rc = db_begin(r->db);

@@ -17,3 +17,8 @@ CREATE TABLE refund_rolls_by_month (
 INSERT INTO refund_rolls_by_month SELECT credit_code, month, insured, premiums_fen, arrears_fen, import_id FROM refund_rolls;
 DROP TABLE refund_rolls;
 ALTER TABLE refund_rolls_by_month RENAME TO refund_rolls;
+
+-- A duty administrator (业务管理员) of their organisation's duties: at a
+-- human resources bureau, the one who edits refund policies, while any of
+-- its staff runs batches.  Set by the system administrator (PATCH /api/v1/users/{id}).
+ALTER TABLE users ADD COLUMN duty_admin INTEGER NOT NULL DEFAULT 0 CHECK (duty_admin IN (0, 1));
