@@ -393,21 +393,33 @@ static const char *const voucher_invariants[] = {
     " HAVING count(*) > 1 LIMIT 1",
 };
 
-/* Print "vouchers: ok" or the first breach; 0 or 1. */
-static int check_vouchers(struct db *d)
+/*
+** The rolls' references, which the import keeps rather than foreign keys
+** (a checked reference costs the import a statement journal a line).
+*/
+static const char *const refund_invariants[] = {
+    "SELECT 'rolls of ' || credit_code || ' ' || month || ': no such enterprise' FROM refund_rolls r"
+    " WHERE NOT EXISTS (SELECT 1 FROM refund_enterprises e WHERE e.credit_code = r.credit_code) LIMIT 1",
+    "SELECT 'rolls of ' || credit_code || ' ' || month || ': no import ' || import_id FROM refund_rolls r"
+    " WHERE NOT EXISTS (SELECT 1 FROM refund_imports i WHERE i.id = r.import_id) LIMIT 1",
+};
+
+/* Print "NAME: ok (WHAT)" or the first breach of the invariants (queries as above); 0 or 1. */
+static int check_invariants(struct db *d, const char *name, const char *const *invariants, size_t n,
+                            const char *what)
 {
-	for (size_t i = 0; i < sizeof voucher_invariants / sizeof voucher_invariants[0]; i++) {
+	for (size_t i = 0; i < n; i++) {
 		struct db_stmt *s;
-		int r = db_prepare(d, &s, voucher_invariants[i], NULL);
+		int r = db_prepare(d, &s, invariants[i], NULL);
 		if (r == 0 && (r = db_step(s)) == DB_ROW)
-			printf("vouchers: FAILED: %s\n", db_column_text(s, 0));
+			printf("%s: FAILED: %s\n", name, db_column_text(s, 0));
 		else if (r < 0)
-			printf("vouchers: FAILED: %s\n", db_errmsg(d));
+			printf("%s: FAILED: %s\n", name, db_errmsg(d));
 		db_finalize(s);
 		if (r != DB_DONE)
 			return 1;
 	}
-	printf("vouchers: ok (issued within stock and limits, codes distinct)\n");
+	printf("%s: ok (%s)\n", name, what);
 	return 0;
 }
 
@@ -482,7 +494,8 @@ static int check_anchors(struct db *d, const char *file)
 ** Runs SQLite's integrity and foreign-key checks, recomputes the audit log's
 ** chain (keyed with the audit key: see banyan audit) and the signing ledger's,
 ** and recounts the vouchers: issued within stock per kind and channel, nobody
-** above the per-person limit, codes distinct.  --anchor FILE: the log must
+** above the per-person limit, codes distinct; and that the refunds' rolls
+** name enterprises and imports on file.  --anchor FILE: the log must
 ** still extend every anchor kept in FILE (lines of banyan audit anchor).
 ** Exit 0 when all is well; 1 naming the first problem of each check.
 */
@@ -519,7 +532,10 @@ int cmd_check(int argc, char **argv)
 	} else {
 		printf("signing ledger: ok (%lld signatures)\n", (long long)rows);
 	}
-	rc |= check_vouchers(d);
+	rc |= check_invariants(d, "vouchers", voucher_invariants, sizeof voucher_invariants / sizeof voucher_invariants[0],
+	                       "issued within stock and limits, codes distinct");
+	rc |= check_invariants(d, "refunds", refund_invariants, sizeof refund_invariants / sizeof refund_invariants[0],
+	                       "the rolls' enterprises and imports on file");
 	db_close(d);
 	return rc;
 }
