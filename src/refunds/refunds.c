@@ -247,16 +247,15 @@ static int rolls_import_from(const struct import_place *at, int year, struct rol
 {
 	struct district_ctx districts = {.db = at->db, .area = at->area};
 	struct arena *line_arena = arena_new();
-	struct firm_run *run = malloc(sizeof *run);
+	struct firm_run run = {.n = 0};
 	struct rolls_import im = {.db = at->db};
 	*ret = (struct import_result){0};
-	int rc = line_arena && run ? db_begin(at->db) : DB_ERROR;
+	int rc = line_arena ? db_begin(at->db) : DB_ERROR;
 	if (rc < 0) {
 		arena_free(line_arena);
-		free(run);
 		return rc;
 	}
-	/* The rolls' pages stay in cache for the import: the city's rolls make about 100 MB of them. */
+	/* Most of the rolls' pages stay in cache for the import (the city's rolls make about 100 MB). */
 	db_cache_size(at->db, 64);
 	rc = import_record(at, "rolls", year, &im.import_id);
 	if (rc == 0)
@@ -280,16 +279,15 @@ static int rolls_import_from(const struct import_place *at, int year, struct rol
 		                "SELECT count(*) FROM refund_rolls WHERE credit_code = ? AND import_id = ?", NULL);
 	if (rc == 0 && refund_rolls_start(reader, line_arena, year, district_lookup, &districts) < 0)
 		rc = -EINVAL;
-	run->n = 0;
 	struct roll_line l;
 	int got;
 	while (rc == 0) {
 		got = refund_rolls_next(reader, line_arena, &l);
 		/* The run before a bad line or the end may repeat a line further up: that one is named first. */
-		if (got <= 0 || strcmp(l.credit_code, run->credit_code) != 0) {
-			rc = run_write(&im, run);
-			run->n = 0;
-			run->months = 0;
+		if (got <= 0 || strcmp(l.credit_code, run.credit_code) != 0) {
+			rc = run_write(&im, &run);
+			run.n = 0;
+			run.months = 0;
 			if (rc == -EINVAL) {
 				reader->line = im.line;
 				reader->why = repeated;
@@ -299,7 +297,7 @@ static int rolls_import_from(const struct import_place *at, int year, struct rol
 			rc = -EINVAL;
 		if (rc != 0 || got <= 0)
 			break;
-		if (run_add(run, &l) < 0) {
+		if (run_add(&run, &l) < 0) {
 			reader->line = l.line;
 			reader->why = repeated;
 			rc = -EINVAL;
@@ -311,7 +309,6 @@ static int rolls_import_from(const struct import_place *at, int year, struct rol
 	db_finalize(im.seen);
 	db_cache_size(at->db, 0);
 	arena_free(line_arena);
-	free(run);
 	if (rc == -EINVAL) {
 		ret->line = reader->line;
 		ret->why = reader->why;
