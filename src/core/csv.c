@@ -83,11 +83,16 @@ static int csv_read_buffered(struct csv_reader *c, struct arena *a, char **field
 		p = parse_field(c, start, NULL, &len, &lines);
 		if (!p)
 			return -EINVAL;
-		char *copy = arena_alloc(a, len + 1);
+		char *copy = arena_alloc_raw(a, len + 1);
 		if (!copy)
 			return -ENOMEM;
+		/* A field without quotes is its bytes as they are; a quoted one is read again to undo "". */
 		int ignored = 0;
-		parse_field(c, start, copy, &len, &ignored);
+		if (*start == '"')
+			parse_field(c, start, copy, &len, &ignored);
+		else
+			memcpy(copy, start, len);
+		copy[len] = 0;
 		fields[n++] = copy;
 		if (p < c->end && *p == ',') {
 			p++;
