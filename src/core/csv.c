@@ -12,6 +12,7 @@
 
 void csv_init(struct csv_reader *c, const char *data, size_t len)
 {
+	*c = (struct csv_reader){0};
 	c->p = data;
 	c->end = data + len;
 	c->line = 1;
@@ -61,7 +62,7 @@ static const char *parse_field(struct csv_reader *c, const char *p, char *out, s
 	return p;
 }
 
-int csv_read(struct csv_reader *c, struct arena *a, char **fields, int max_fields, int *ret_n)
+static int csv_read_buffered(struct csv_reader *c, struct arena *a, char **fields, int max_fields, int *ret_n)
 {
 	/* Skip blank lines. */
 	while (c->p < c->end && (*c->p == '\n' || *c->p == '\r')) {
@@ -82,11 +83,16 @@ int csv_read(struct csv_reader *c, struct arena *a, char **fields, int max_field
 		p = parse_field(c, start, NULL, &len, &lines);
 		if (!p)
 			return -EINVAL;
-		char *copy = arena_alloc(a, len + 1);
+		char *copy = arena_alloc_raw(a, len + 1);
 		if (!copy)
 			return -ENOMEM;
+		/* A field without quotes is its bytes as they are; a quoted one is read again to undo "". */
 		int ignored = 0;
-		parse_field(c, start, copy, &len, &ignored);
+		if (*start == '"')
+			parse_field(c, start, copy, &len, &ignored);
+		else
+			memcpy(copy, start, len);
+		copy[len] = 0;
 		fields[n++] = copy;
 		if (p < c->end && *p == ',') {
 			p++;
@@ -104,4 +110,52 @@ int csv_read(struct csv_reader *c, struct arena *a, char **fields, int max_field
 	c->line += lines;
 	*ret_n = n;
 	return 1;
+}
+
+/*
+** Move what is left to the buffer's start and read more after it: the bytes
+** read, 0 at the end of the file (or when the buffer is full), -EIO.
+*/
+static int refill(struct csv_reader *c)
+{
+	size_t left = (size_t)(c->end - c->p);
+	memmove(c->buf, c->p, left);
+	size_t got = fread(c->buf + left, 1, c->cap - left, c->file);
+	if (got < c->cap - left && ferror(c->file))
+		return -EIO;
+	if (got < c->cap - left)
+		c->eof = true;
+	if (got && c->seen)
+		c->seen(c->seen_ctx, c->buf + left, got);
+	c->p = c->buf;
+	c->end = c->buf + left + got;
+	return (int)got;
+}
+
+void csv_init_file(struct csv_reader *c, FILE *file, char *buf, size_t cap,
+                   void (*seen)(void *ctx, const char *bytes, size_t len), void *seen_ctx)
+{
+	*c = (struct csv_reader){.p = buf, .end = buf, .line = 1, .file = file, .buf = buf, .cap = cap, .seen = seen,
+	                         .seen_ctx = seen_ctx};
+	if (refill(c) >= 3 && memcmp(c->p, "\xEF\xBB\xBF", 3) == 0)
+		c->p += 3;
+}
+
+int csv_read(struct csv_reader *c, struct arena *a, char **fields, int max_fields, int *ret_n)
+{
+	for (;;) {
+		const char *start = c->p;
+		int line = c->line;
+		int rc = csv_read_buffered(c, a, fields, max_fields, ret_n);
+		/* A record that ended before the buffer's end is whole; at the buffer's end it may go on in the file. */
+		if (!c->file || c->eof || (rc == 1 && c->p < c->end))
+			return rc;
+		c->p = start;
+		c->line = line;
+		int got = refill(c);
+		if (got < 0)
+			return got;
+		if (got == 0 && !c->eof)
+			return rc < 0 ? rc : -ENOBUFS; /* the buffer is full of this one record */
+	}
 }

@@ -123,6 +123,13 @@ const char *db_path(struct db *d);
 int db_checkpoints_by_hand(struct db *d);
 int db_checkpoint(struct db *d, int *ret_log_pages);
 
+/*
+** The pages a connection keeps in memory: mebibytes for a bulk write that
+** touches many (an import), 0 for the default again.  Backends that manage
+** their own cache do nothing.
+*/
+int db_cache_size(struct db *d, int mebibytes);
+
 /* Copy the live database to path with SQLite's online backup (safe while serving). */
 int db_backup(struct db *d, const char *path);
 /* PRAGMA integrity_check and foreign_key_check, or with quick only PRAGMA

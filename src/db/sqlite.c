@@ -462,6 +462,13 @@ int db_checkpoints_by_hand(struct db *d)
 	return map_error(d, sqlite3_wal_autocheckpoint(d->conn, 0));
 }
 
+int db_cache_size(struct db *d, int mebibytes)
+{
+	char pragma[48];
+	snprintf(pragma, sizeof pragma, "PRAGMA cache_size=%d", mebibytes > 0 ? -1024 * mebibytes : -2000);
+	return db_exec(d, pragma);
+}
+
 int db_checkpoint(struct db *d, int *ret_log_pages)
 {
 	int log = 0, done = 0;

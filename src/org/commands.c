@@ -393,21 +393,33 @@ static const char *const voucher_invariants[] = {
     " HAVING count(*) > 1 LIMIT 1",
 };
 
-/* Print "vouchers: ok" or the first breach; 0 or 1. */
-static int check_vouchers(struct db *d)
+/*
+** The rolls' references, which the import keeps rather than foreign keys
+** (a checked reference costs the import a statement journal a line).
+*/
+static const char *const refund_invariants[] = {
+    "SELECT 'rolls of ' || credit_code || ' ' || month || ': no such enterprise' FROM refund_rolls r"
+    " WHERE NOT EXISTS (SELECT 1 FROM refund_enterprises e WHERE e.credit_code = r.credit_code) LIMIT 1",
+    "SELECT 'rolls of ' || credit_code || ' ' || month || ': no import ' || import_id FROM refund_rolls r"
+    " WHERE NOT EXISTS (SELECT 1 FROM refund_imports i WHERE i.id = r.import_id) LIMIT 1",
+};
+
+/* Print "NAME: ok (WHAT)" or the first breach of the invariants (queries as above); 0 or 1. */
+static int check_invariants(struct db *d, const char *name, const char *const *invariants, size_t n,
+                            const char *what)
 {
-	for (size_t i = 0; i < sizeof voucher_invariants / sizeof voucher_invariants[0]; i++) {
+	for (size_t i = 0; i < n; i++) {
 		struct db_stmt *s;
-		int r = db_prepare(d, &s, voucher_invariants[i], NULL);
+		int r = db_prepare(d, &s, invariants[i], NULL);
 		if (r == 0 && (r = db_step(s)) == DB_ROW)
-			printf("vouchers: FAILED: %s\n", db_column_text(s, 0));
+			printf("%s: FAILED: %s\n", name, db_column_text(s, 0));
 		else if (r < 0)
-			printf("vouchers: FAILED: %s\n", db_errmsg(d));
+			printf("%s: FAILED: %s\n", name, db_errmsg(d));
 		db_finalize(s);
 		if (r != DB_DONE)
 			return 1;
 	}
-	printf("vouchers: ok (issued within stock and limits, codes distinct)\n");
+	printf("%s: ok (%s)\n", name, what);
 	return 0;
 }
 
@@ -482,7 +494,8 @@ static int check_anchors(struct db *d, const char *file)
 ** Runs SQLite's integrity and foreign-key checks, recomputes the audit log's
 ** chain (keyed with the audit key: see banyan audit) and the signing ledger's,
 ** and recounts the vouchers: issued within stock per kind and channel, nobody
-** above the per-person limit, codes distinct.  --anchor FILE: the log must
+** above the per-person limit, codes distinct; and that the refunds' rolls
+** name enterprises and imports on file.  --anchor FILE: the log must
 ** still extend every anchor kept in FILE (lines of banyan audit anchor).
 ** Exit 0 when all is well; 1 naming the first problem of each check.
 */
@@ -519,7 +532,10 @@ int cmd_check(int argc, char **argv)
 	} else {
 		printf("signing ledger: ok (%lld signatures)\n", (long long)rows);
 	}
-	rc |= check_vouchers(d);
+	rc |= check_invariants(d, "vouchers", voucher_invariants, sizeof voucher_invariants / sizeof voucher_invariants[0],
+	                       "issued within stock and limits, codes distinct");
+	rc |= check_invariants(d, "refunds", refund_invariants, sizeof refund_invariants / sizeof refund_invariants[0],
+	                       "the rolls' enterprises and imports on file");
 	db_close(d);
 	return rc;
 }
@@ -712,7 +728,7 @@ static const char demo_password[] = "banyan-demo-2020";
 static void demo_ready(uint16_t port)
 {
 	printf("\n  banyan demo: http://127.0.0.1:%u/\n  登录 login: admin / %s  (also city-leader, city-agent, "
-	       "jinan-officer, city-zjj, city-rsj,\n  city-security, city-auditor)\n\n",
+	       "jinan-officer, city-zjj, city-rsj,\n  city-rsj-admin, city-security, city-auditor)\n\n",
 	       port, demo_password);
 	fflush(stdout);
 }
@@ -733,7 +749,10 @@ static int demo_seed(struct db *d, struct arena *a)
 	    {"city-zrzy", "市自然资源和规划局审批科", "department", "350100-zrzy"},
 	    {"jinan-fgj", "晋安区发改局审批科", "department", "350111-fgj"},
 	    {"city-rsj", "市人社局就业科", "department", "350100-rsj"},
+	    {"city-rsj-admin", "市人社局业务管理员", "department", "350100-rsj"},
 	};
+	/* The city bureau's duty administrator (业务管理员) edits its refund policies; city-rsj runs batches. */
+	static const char duty_admin[] = "city-rsj-admin";
 	struct audit_context ctx = audit_context_shell();
 	ctx.actor = "demo";
 	for (size_t i = 0; i < sizeof people / sizeof people[0]; i++) {
@@ -746,7 +765,8 @@ static int demo_seed(struct db *d, struct arena *a)
 		                     .role = people[i].role,
 		                     .password = demo_password,
 		                     .org_id = o.id,
-		                     .org_path = o.path};
+		                     .org_path = o.path,
+		                     .duty_admin = strcmp(people[i].username, duty_admin) == 0};
 		if (user_create(d, &ctx, &u, &id) < 0)
 			return -1;
 	}

@@ -116,6 +116,7 @@ struct user_new {
 	const char *password_hash; /* made already (on the hashing threads), or NULL */
 	int64_t org_id;
 	const char *org_path; /* for the audit record */
+	bool duty_admin;      /* 业务管理员 of the organisation's duties */
 };
 
 /*
@@ -136,6 +137,13 @@ int user_create(struct db *d, const struct audit_context *ctx, const struct user
 ** shell_only).  Returns false after answering.
 */
 bool user_target_or_reply(struct request *r, int64_t *ret_id, const char **ret_path);
+
+/*
+** Is the caller the duty administrator (业务管理员) of their organisation's
+** duties?  Answers 403 not_duty_admin (and returns false) when not: for the
+** work a duty's staff may not all do, like editing refund policies.
+*/
+bool user_duty_admin_or_reply(struct request *r);
 
 /* ---- sessions and the second factor (session.c, totp.c) ---------------- */
 

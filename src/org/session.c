@@ -207,7 +207,7 @@ static json_t *me_json(struct request *r)
 {
 	struct db_stmt *s;
 	int rc = db_prepare(r->db, &s,
-	                    "SELECT u.username, u.display_name, u.role, o.code, o.name, o.kind FROM users u"
+	                    "SELECT u.username, u.display_name, u.role, o.code, o.name, o.kind, u.duty_admin FROM users u"
 	                    " JOIN orgs o ON o.id = u.org_id WHERE u.id = ?",
 	                    "i", r->who.user_id);
 	if (rc < 0)
@@ -219,6 +219,7 @@ static json_t *me_json(struct request *r)
 		                 "username", db_column_text(s, 0), "display_name", db_column_text(s, 1), "role", role,
 		                 "role_label", role_label_zh(role_from_name(role)), "org", "code", db_column_text(s, 3),
 		                 "name", db_column_text(s, 4), "kind", db_column_text(s, 5), "path", r->who.org_path);
+		json_object_set_new(user, "duty_admin", json_boolean(db_column_int64(s, 6)));
 	}
 	db_finalize(s);
 	/* What the user's organisation runs (org_duties): the console shows the menus it can use. */

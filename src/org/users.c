@@ -43,15 +43,16 @@ int user_create(struct db *d, const struct audit_context *ctx, const struct user
 	if (r < 0)
 		return r;
 	r = db_run(d,
-	           "INSERT INTO users(username, display_name, role, org_id, password_hash, created_at, updated_at)"
-	           " VALUES (?,?,?,?,?,?,?)",
-	           "tttitii", u->username, u->display_name, u->role, u->org_id, hash, now, now);
+	           "INSERT INTO users(username, display_name, role, org_id, password_hash, duty_admin, created_at,"
+	           " updated_at) VALUES (?,?,?,?,?,?,?,?)",
+	           "tttitIii", u->username, u->display_name, u->role, u->org_id, hash, (int)u->duty_admin, now, now);
 	int64_t id = db_last_insert_id(d);
 	if (r == 0) {
 		char object_id[24];
 		snprintf(object_id, sizeof object_id, "%lld", (long long)id);
-		json_t *detail = json_pack("{s:{s:s, s:s, s:s, s:s}}", "after", "username", u->username, "display_name",
-		                           u->display_name, "role", u->role, "org_path", u->org_path);
+		json_t *detail = json_pack("{s:{s:s, s:s, s:s, s:s, s:b}}", "after", "username", u->username,
+		                           "display_name", u->display_name, "role", u->role, "org_path", u->org_path,
+		                           "duty_admin", u->duty_admin);
 		r = audit_append(d, ctx, "user.create", "user", object_id, u->org_path, detail);
 		json_decref(detail);
 	}
@@ -68,8 +69,8 @@ int user_create(struct db *d, const struct audit_context *ctx, const struct user
 /* ---- routes ----------------------------------------------------------- */
 
 static const char user_select[] =
-    "SELECT u.id, u.username, u.display_name, u.role, u.disabled, u.created_at, o.code, o.name, o.path"
-    " FROM users u JOIN orgs o ON o.id = u.org_id";
+    "SELECT u.id, u.username, u.display_name, u.role, u.disabled, u.created_at, o.code, o.name, o.path,"
+    " u.duty_admin FROM users u JOIN orgs o ON o.id = u.org_id";
 
 static json_t *user_row_json(struct request *r, struct db_stmt *s)
 {
@@ -77,10 +78,11 @@ static json_t *user_row_json(struct request *r, struct db_stmt *s)
 	char when[32];
 	clock_format_iso(db_column_int64(s, 5), when);
 	const char *role = db_column_text(s, 3);
-	return json_pack("{s:I, s:s, s:s, s:s, s:s, s:b, s:s, s:{s:s, s:s}}", "id", (json_int_t)db_column_int64(s, 0),
-	                 "username", db_column_text(s, 1), "display_name", db_column_text(s, 2), "role", role,
-	                 "role_label", role_label_zh(role_from_name(role)), "disabled", (int)db_column_int64(s, 4),
-	                 "created_at", when, "org", "code", db_column_text(s, 6), "name", db_column_text(s, 7));
+	return json_pack("{s:I, s:s, s:s, s:s, s:s, s:b, s:b, s:s, s:{s:s, s:s}}", "id",
+	                 (json_int_t)db_column_int64(s, 0), "username", db_column_text(s, 1), "display_name",
+	                 db_column_text(s, 2), "role", role, "role_label", role_label_zh(role_from_name(role)), "disabled",
+	                 (int)db_column_int64(s, 4), "duty_admin", (int)db_column_int64(s, 9), "created_at", when, "org",
+	                 "code", db_column_text(s, 6), "name", db_column_text(s, 7));
 }
 
 /*
@@ -291,8 +293,10 @@ void user_get(struct request *r)
 /*
 ** ROUTE: PATCH /api/v1/users/{id}
 ** AUTH: admin,security
-** SUMMARY: 修改用户(姓名、角色、机构、停用) Change a user's name, role, organisation or disable them
-** Body: any of {"display_name","role","org"} from a system administrator, or
+** SUMMARY: 修改用户(姓名、角色、机构、业务管理员、停用) Change a user's name, role, organisation, duty administration or disable them
+** Body: any of {"display_name","role","org","duty_admin"} from a system
+** administrator (duty_admin: the user is the 业务管理员 of their
+** organisation's duties, e.g. edits refund policies), or
 ** {"disabled"} from a security administrator (三员分立: the one manages
 ** identities, the other their security).  Disabling ends the user's sessions.
 ** Nobody disables or demotes themselves; the security and audit
@@ -300,10 +304,10 @@ void user_get(struct request *r)
 */
 void user_patch(struct request *r)
 {
-	static const char *const fields[] = {"display_name", "role", "org", "disabled", NULL};
+	static const char *const fields[] = {"display_name", "role", "org", "duty_admin", "disabled", NULL};
 	int64_t id;
 	const char *name, *role, *before_path;
-	bool disabled = false, has_disabled, has_org;
+	bool disabled = false, has_disabled, has_org, duty_admin = false, has_duty_admin;
 	struct org o;
 	if (!route_param_id(r, "id", &id))
 		return;
@@ -313,12 +317,13 @@ void user_patch(struct request *r)
 	if (!user_manageable_or_reply(r, before) || !body_only(r, fields) ||
 	    !body_string(r, "display_name", FIELD_OPTIONAL, 100, &name) || !body_role(r, FIELD_OPTIONAL, &role) ||
 	    !body_bool(r, "disabled", FIELD_OPTIONAL, &disabled, &has_disabled) ||
+	    !body_bool(r, "duty_admin", FIELD_OPTIONAL, &duty_admin, &has_duty_admin) ||
 	    !org_from_body(r, "org", FIELD_OPTIONAL, &o, &has_org)) {
 		json_decref(before);
 		return;
 	}
 	bool security = r->who.role == ROLE_SECURITY;
-	if (security ? name || role || has_org : has_disabled) {
+	if (security ? name || role || has_org || has_duty_admin : has_disabled) {
 		json_decref(before);
 		reply_error(
 		    r, 403, "forbidden", security ? "display_name" : "disabled",
@@ -338,9 +343,9 @@ void user_patch(struct request *r)
 		rc = db_run(r->db,
 		            "UPDATE users SET display_name = coalesce(?, display_name), role = coalesce(?, role),"
 		            " org_id = coalesce(?, org_id), disabled = CASE WHEN ? THEN ? ELSE disabled END,"
-		            " updated_at = ? WHERE id = ?",
-		            "ttrIIii", name, role, has_org ? o.id : 0, (int)has_disabled, (int)disabled, clock_now(),
-		            id);
+		            " duty_admin = CASE WHEN ? THEN ? ELSE duty_admin END, updated_at = ? WHERE id = ?",
+		            "ttrIIIIii", name, role, has_org ? o.id : 0, (int)has_disabled, (int)disabled,
+		            (int)has_duty_admin, (int)duty_admin, clock_now(), id);
 	if (rc == 0 && ((has_disabled && disabled) || role || has_org))
 		rc = db_run(r->db, "DELETE FROM sessions WHERE user_id = ?", "i", id);
 	if (rc == 0 && has_disabled && disabled)
@@ -495,4 +500,19 @@ void user_password_change(struct request *r)
 	st->hash.password = old_pw;
 	st->hash.new_password = new_pw;
 	pwhash_run(r, &st->hash, password_hashed, st);
+}
+
+bool user_duty_admin_or_reply(struct request *r)
+{
+	int64_t duty_admin = 0;
+	int rc = db_query_int64(r->db, &duty_admin, "SELECT duty_admin FROM users WHERE id = ?", "i", r->who.user_id);
+	if (rc < 0 && rc != DB_DONE) {
+		reply_db_error(r, rc);
+		return false;
+	}
+	if (!duty_admin)
+		reply_error(r, 403, "not_duty_admin", NULL,
+		            "只有本单位的业务管理员可以进行此操作,请联系系统管理员 (only your organisation's duty administrator"
+		            " may do this)");
+	return duty_admin != 0;
 }

@@ -95,23 +95,32 @@ static void sha256_hex(const char *data, size_t len, char out[65])
 	sodium_bin2hex(out, 65, h, sizeof h);
 }
 
-/* Record an import inside the caller's transaction and audit it; detail is stolen. */
-static int import_record(const struct import_place *at, const char *kind, int year, const char *sha, int64_t rows,
-                         json_t *detail, int64_t *ret_id)
+/*
+** Record an import inside the caller's transaction.  Its file's SHA-256 and
+** rows are those of import_seal(): a streamed file's hash is known at its end.
+*/
+static int import_record(const struct import_place *at, const char *kind, int year, int64_t *ret_id)
 {
 	int rc = db_run(at->db,
 	                "INSERT INTO refund_imports(kind, year, sha256, rows, org_id, actor_id, actor, at)"
-	                " VALUES (?,?,?,?,?,?,?,?)",
-	                "trtiirti", kind, (int64_t)year, sha, rows, at->area_org_id, at->ctx.actor_id, at->ctx.actor,
-	                clock_now());
+	                " VALUES (?,?,'',0,?,?,?,?)",
+	                "trirti", kind, (int64_t)year, at->area_org_id, at->ctx.actor_id, at->ctx.actor, clock_now());
+	*ret_id = db_last_insert_id(at->db);
+	return rc;
+}
+
+/* Set an import's SHA-256 and rows and audit it, inside its transaction; detail is stolen. */
+static int import_seal(const struct import_place *at, const char *kind, int64_t id, const char *sha, int64_t rows,
+                       json_t *detail)
+{
+	int rc = db_run(at->db, "UPDATE refund_imports SET sha256 = ?, rows = ? WHERE id = ?", "tii", sha, rows, id);
 	if (rc == 0) {
-		*ret_id = db_last_insert_id(at->db);
 		json_object_set_new(detail, "sha256", json_string(sha));
 		json_object_set_new(detail, "rows", json_integer(rows));
-		char id[24];
-		snprintf(id, sizeof id, "%lld", (long long)*ret_id);
+		char text[24];
+		snprintf(text, sizeof text, "%lld", (long long)id);
 		rc = audit_append(at->db, &at->ctx, strcmp(kind, "rolls") == 0 ? "refunds.rolls.import" : "refunds.list.import",
-		                  "refund_import", id, at->area, detail);
+		                  "refund_import", text, at->area, detail);
 	}
 	json_decref(detail);
 	return rc;
@@ -134,70 +143,201 @@ static int import_finish(const struct import_place *at, int rc, int64_t import_i
 }
 
 /*
-** Import the rolls of policy year `year`: all or nothing.  0 with *ret (also
-** when the file was imported before: ret->already, nothing written); -EINVAL
-** with ret->line and ret->why; or a database error.
+** The lines of one enterprise read one after another (a file lists an
+** enterprise's months together): its particulars as of the latest of them,
+** and their figures, written at once when the next enterprise begins.  At
+** most twelve: a thirteenth would repeat a month.
 */
-static int rolls_import(const struct import_place *at, int year, const char *csv, size_t len,
-                        struct import_result *ret)
+struct firm_run {
+	char credit_code[CREDIT_CODE_LEN + 1], name[256], industry[128];
+	int64_t district_id;
+	enum refund_size size;
+	int32_t latest;
+	uint16_t months; /* bit m: month m of the year is among the lines */
+	int n;
+	struct {
+		int32_t month, insured;
+		int64_t premiums_fen, arrears_fen;
+		int line;
+	} lines[12];
+};
+
+/* The import's statements, and its counts. */
+struct rolls_import {
+	struct db *db;
+	struct db_stmt *roll, *firm, *seen;
+	int64_t import_id, rows, enterprises;
+	int line; /* of a repeated (enterprise, month) */
+};
+
+/*
+** Write a run: the enterprise first (its rolls refer to it; its name,
+** district, industry and size are those of its latest month on file), then
+** its months.  A month whose row already carries this import's id repeats
+** one of the file's lines further up: -EINVAL with im->line.
+*/
+static int run_write(struct rolls_import *im, const struct firm_run *r)
 {
-	char sha[65];
-	struct roll_line *lines;
-	size_t n;
-	struct district_ctx districts = {.db = at->db, .area = at->area};
-	*ret = (struct import_result){0};
-	sha256_hex(csv, len, sha);
-	if (refund_rolls_parse(at->arena, csv, len, year, district_lookup, &districts, &lines, &n, &ret->line,
-	                       &ret->why) < 0)
+	if (r->n == 0)
+		return 0;
+	int rc = db_rebind(im->firm, "ttitti", r->credit_code, r->name, r->district_id, r->industry,
+	                   refund_size_names[r->size], (int64_t)r->latest);
+	if (rc == 0 && (rc = db_step(im->firm)) == DB_DONE)
+		rc = 0;
+	/* An enterprise met again further down the file was counted the first time. */
+	if (rc == 0)
+		rc = db_rebind(im->seen, "ti", r->credit_code, im->import_id);
+	if (rc == 0 && (rc = db_step(im->seen)) == DB_ROW) {
+		im->enterprises += db_column_int64(im->seen, 0) == 0;
+		rc = 0;
+	}
+	for (int i = 0; rc == 0 && i < r->n; i++) {
+		rc = db_rebind(im->roll, "tiiiii", r->credit_code, (int64_t)r->lines[i].month, (int64_t)r->lines[i].insured,
+		               r->lines[i].premiums_fen, r->lines[i].arrears_fen, im->import_id);
+		if (rc == 0 && (rc = db_step(im->roll)) == DB_DONE)
+			rc = 0;
+		if (rc == 0 && db_changes(im->db) == 0) {
+			im->line = r->lines[i].line;
+			rc = -EINVAL;
+		}
+		im->rows++;
+	}
+	return rc;
+}
+
+/* Add a line to the run (of its enterprise): -EINVAL when it repeats a month of the run. */
+static int run_add(struct firm_run *r, const struct roll_line *l)
+{
+	uint16_t bit = (uint16_t)(1u << (l->month % 100 - 1));
+	if (r->months & bit)
 		return -EINVAL;
-	int rc = db_begin(at->db);
-	if (rc < 0)
-		return rc;
-	if ((rc = import_find(at->db, "rolls", sha, ret)) < 0 || ret->already) {
-		db_rollback(at->db);
+	r->months |= bit;
+	if (r->n == 0 || l->month > r->latest) {
+		memcpy(r->credit_code, l->credit_code, sizeof r->credit_code);
+		snprintf(r->name, sizeof r->name, "%s", l->name); /* the reader allows 200 bytes */
+		snprintf(r->industry, sizeof r->industry, "%s", l->industry);
+		r->district_id = l->district_id;
+		r->size = l->size;
+		r->latest = l->month;
+	}
+	r->lines[r->n].month = l->month;
+	r->lines[r->n].insured = l->insured;
+	r->lines[r->n].premiums_fen = l->premiums_fen;
+	r->lines[r->n].arrears_fen = l->arrears_fen;
+	r->lines[r->n++].line = l->line;
+	return 0;
+}
+
+static void sha256_seen(void *state, const char *bytes, size_t len)
+{
+	crypto_hash_sha256_update(state, (const unsigned char *)bytes, len);
+}
+
+static const char repeated[] = "同一企业同一月份重复 (the enterprise's month is listed twice)";
+
+/*
+** Import the rolls of policy year `year` from reader (its CSV initialised; sha
+** sees its every byte): all or nothing, in one transaction, a line at a time,
+** so memory stays the same whatever the file's size.  0 with *ret (also when
+** the file was imported before: ret->already, nothing written); -EINVAL with
+** ret->line and ret->why; or a database error.
+*/
+static int rolls_import_from(const struct import_place *at, int year, struct rolls_reader *reader,
+                             crypto_hash_sha256_state *sha, struct import_result *ret)
+{
+	struct district_ctx districts = {.db = at->db, .area = at->area};
+	struct arena *line_arena = arena_new();
+	struct firm_run run = {.n = 0};
+	struct rolls_import im = {.db = at->db};
+	*ret = (struct import_result){0};
+	int rc = line_arena ? db_begin(at->db) : DB_ERROR;
+	if (rc < 0) {
+		arena_free(line_arena);
 		return rc;
 	}
-	int64_t import_id = 0;
-	rc = import_record(at, "rolls", year, sha, (int64_t)n, json_pack("{s:i}", "year", year), &import_id);
-	struct db_stmt *roll = NULL, *firm = NULL;
+	/* Most of the rolls' pages stay in cache for the import (the city's rolls make about 100 MB). */
+	db_cache_size(at->db, 64);
+	rc = import_record(at, "rolls", year, &im.import_id);
 	if (rc == 0)
-		rc = db_prepare(at->db, &roll,
+		rc = db_prepare(at->db, &im.roll,
 		                "INSERT INTO refund_rolls(credit_code, month, insured, premiums_fen, arrears_fen, import_id)"
 		                " VALUES (?,?,?,?,?,?) ON CONFLICT (credit_code, month) DO UPDATE SET"
 		                " insured = excluded.insured, premiums_fen = excluded.premiums_fen,"
-		                " arrears_fen = excluded.arrears_fen, import_id = excluded.import_id",
+		                " arrears_fen = excluded.arrears_fen, import_id = excluded.import_id"
+		                " WHERE refund_rolls.import_id <> excluded.import_id",
 		                NULL);
-	/* An enterprise's name, district, industry and size are those of its latest month on the rolls. */
 	if (rc == 0)
-		rc = db_prepare(at->db, &firm,
+		rc = db_prepare(at->db, &im.firm,
 		                "INSERT INTO refund_enterprises(credit_code, name, district_org_id, industry, size, latest_month)"
 		                " VALUES (?,?,?,?,?,?) ON CONFLICT (credit_code) DO UPDATE SET name = excluded.name,"
 		                " district_org_id = excluded.district_org_id, industry = excluded.industry,"
 		                " size = excluded.size, latest_month = excluded.latest_month"
 		                " WHERE excluded.latest_month >= refund_enterprises.latest_month",
 		                NULL);
-	for (size_t i = 0; rc == 0 && i < n; i++) {
-		const struct roll_line *l = &lines[i];
-		if (i == 0 || strcmp(lines[i - 1].credit_code, l->credit_code) != 0) {
-			/* An enterprise's first line (sorted by code, then month) brings its latest, before its rolls. */
-			const struct roll_line *latest = l;
-			while (latest + 1 < lines + n && strcmp(latest[1].credit_code, l->credit_code) == 0)
-				latest++;
-			rc = db_rebind(firm, "ttitti", latest->credit_code, latest->name, latest->district_id,
-			               latest->industry, refund_size_names[latest->size], (int64_t)latest->month);
-			if (rc == 0 && (rc = db_step(firm)) == DB_DONE)
-				rc = 0;
-			ret->enterprises++;
+	if (rc == 0)
+		rc = db_prepare(at->db, &im.seen,
+		                "SELECT count(*) FROM refund_rolls WHERE credit_code = ? AND import_id = ?", NULL);
+	if (rc == 0 && refund_rolls_start(reader, line_arena, year, district_lookup, &districts) < 0)
+		rc = -EINVAL;
+	struct roll_line l;
+	int got;
+	while (rc == 0) {
+		got = refund_rolls_next(reader, line_arena, &l);
+		/* The run before a bad line or the end may repeat a line further up: that one is named first. */
+		if (got <= 0 || strcmp(l.credit_code, run.credit_code) != 0) {
+			rc = run_write(&im, &run);
+			run.n = 0;
+			run.months = 0;
+			if (rc == -EINVAL) {
+				reader->line = im.line;
+				reader->why = repeated;
+			}
 		}
-		if (rc == 0)
-			rc = db_rebind(roll, "tiiiii", l->credit_code, (int64_t)l->month, (int64_t)l->insured,
-			               l->premiums_fen, l->arrears_fen, import_id);
-		if (rc == 0 && (rc = db_step(roll)) == DB_DONE)
-			rc = 0;
+		if (rc == 0 && got < 0)
+			rc = -EINVAL;
+		if (rc != 0 || got <= 0)
+			break;
+		if (run_add(&run, &l) < 0) {
+			reader->line = l.line;
+			reader->why = repeated;
+			rc = -EINVAL;
+		}
+		arena_reset(line_arena);
 	}
-	db_finalize(roll);
-	db_finalize(firm);
-	return import_finish(at, rc, import_id, (int64_t)n, ret);
+	db_finalize(im.roll);
+	db_finalize(im.firm);
+	db_finalize(im.seen);
+	db_cache_size(at->db, 0);
+	arena_free(line_arena);
+	if (rc == -EINVAL) {
+		ret->line = reader->line;
+		ret->why = reader->why;
+	}
+	unsigned char h[crypto_hash_sha256_BYTES];
+	char hex[65];
+	crypto_hash_sha256_final(sha, h);
+	sodium_bin2hex(hex, sizeof hex, h, sizeof h);
+	/* The same file again: what it wrote is what is there, so nothing is kept of this pass. */
+	if (rc == 0 && ((rc = import_find(at->db, "rolls", hex, ret)) < 0 || ret->already)) {
+		db_rollback(at->db);
+		return rc;
+	}
+	ret->enterprises = im.enterprises;
+	if (rc == 0)
+		rc = import_seal(at, "rolls", im.import_id, hex, im.rows, json_pack("{s:i}", "year", year));
+	return import_finish(at, rc, im.import_id, im.rows, ret);
+}
+
+/* Import the rolls from CSV text in memory (a request's body, the demo's): as rolls_import_from(). */
+static int rolls_import(const struct import_place *at, int year, const char *csv, size_t len,
+                        struct import_result *ret)
+{
+	crypto_hash_sha256_state sha;
+	crypto_hash_sha256_init(&sha);
+	crypto_hash_sha256_update(&sha, (const unsigned char *)csv, len);
+	struct rolls_reader reader = {0};
+	csv_init(&reader.csv, csv, len);
+	return rolls_import_from(at, year, &reader, &sha, ret);
 }
 
 static const char *const list_header[] = {"统一社会信用代码", "企业名称"};
@@ -227,7 +367,7 @@ static int list_import(const struct import_place *at, const char *list, const ch
 		return rc;
 	}
 	int64_t import_id = 0, rows = 0;
-	rc = import_record(at, list, 0, sha, 0, json_pack("{s:s}", "list", list), &import_id);
+	rc = import_record(at, list, 0, &import_id);
 	while (rc == 0 && (got = csv_read(&c, at->arena, f, 3, &n)) != 0) {
 		int err = got == 1 && n == 2 ? credit_code_validate(f[0]) : 0;
 		if (got != 1 || n != 2 || err || !*f[1]) {
@@ -243,7 +383,7 @@ static int list_import(const struct import_place *at, const char *list, const ch
 		rows++;
 	}
 	if (rc == 0)
-		rc = db_run(at->db, "UPDATE refund_imports SET rows = ? WHERE id = ?", "ii", rows, import_id);
+		rc = import_seal(at, list, import_id, sha, rows, json_pack("{s:s}", "list", list));
 	return import_finish(at, rc, import_id, rows, ret);
 }
 
@@ -367,6 +507,37 @@ struct policy {
 };
 
 /*
+** The policy `id` (or, with id 0, the one whose code is `code`) at version
+** `version` (0: the latest), its strings in a: 0, DB_DONE when there is no
+** such policy or version, or a database error.
+*/
+static int policy_load(struct db *d, struct arena *a, int64_t id, const char *code, int version, struct policy *ret)
+{
+	struct db_stmt *s;
+	int rc = db_prepare(d, &s,
+	                    "SELECT p.id, p.code, p.name, o.path, v.id, v.version, v.rules FROM refund_policies p"
+	                    " JOIN orgs o ON o.id = p.org_id JOIN refund_policy_versions v ON v.policy_id = p.id"
+	                    " WHERE (p.id = ?1 OR p.code = ?3) AND (v.version = ?2 OR (?2 = 0 AND v.version ="
+	                    " (SELECT max(version) FROM refund_policy_versions WHERE policy_id = p.id)))",
+	                    "iit", id, (int64_t)version, id ? NULL : code);
+	if (rc == 0 && (rc = db_step(s)) == DB_ROW) {
+		*ret = (struct policy){.id = db_column_int64(s, 0),
+		                       .code = arena_strdup(a, db_column_text(s, 1)),
+		                       .name = arena_strdup(a, db_column_text(s, 2)),
+		                       .org_path = arena_strdup(a, db_column_text(s, 3)),
+		                       .version_id = db_column_int64(s, 4),
+		                       .version = (int)db_column_int64(s, 5)};
+		json_t *rules = json_loads(db_column_text(s, 6), 0, NULL);
+		const char *field, *why;
+		/* A stored version was checked when it was written. */
+		rc = refund_policy_read(rules, &ret->rules, &field, &why) == 0 ? 0 : DB_ERROR;
+		json_decref(rules);
+	}
+	db_finalize(s);
+	return rc;
+}
+
+/*
 ** The policy of the route's {id} at version `version` (0: the latest), if the
 ** caller's area is on its branch (a district's bureau reads the city's), and,
 ** with `write`, inside its area.  Answers 404/403 itself.
@@ -376,28 +547,13 @@ static bool policy_from_route(struct request *r, int version, bool write, struct
 	int64_t id;
 	if (!route_param_id(r, "id", &id))
 		return false;
-	struct db_stmt *s;
-	int rc = db_prepare(r->db, &s,
-	                    "SELECT p.id, p.code, p.name, o.path, v.id, v.version, v.rules FROM refund_policies p"
-	                    " JOIN orgs o ON o.id = p.org_id JOIN refund_policy_versions v ON v.policy_id = p.id"
-	                    " WHERE p.id = ?1 AND (v.version = ?2 OR (?2 = 0 AND v.version ="
-	                    " (SELECT max(version) FROM refund_policy_versions WHERE policy_id = p.id)))",
-	                    "ii", id, (int64_t)version);
-	if (!db_row_or_reply(r, rc, s, "unknown_policy", "政策或版本不存在 (no such policy or version)"))
+	int rc = policy_load(r->db, r->arena, id, NULL, version, ret);
+	if (rc == DB_DONE) {
+		reply_error(r, 404, "unknown_policy", NULL, "政策或版本不存在 (no such policy or version)");
 		return false;
-	*ret = (struct policy){.id = db_column_int64(s, 0),
-	                       .code = arena_strdup(r->arena, db_column_text(s, 1)),
-	                       .name = arena_strdup(r->arena, db_column_text(s, 2)),
-	                       .org_path = arena_strdup(r->arena, db_column_text(s, 3)),
-	                       .version_id = db_column_int64(s, 4),
-	                       .version = (int)db_column_int64(s, 5)};
-	json_t *rules = json_loads(db_column_text(s, 6), 0, NULL);
-	db_finalize(s);
-	const char *field, *why;
-	bool ok = refund_policy_read(rules, &ret->rules, &field, &why) == 0;
-	json_decref(rules);
-	if (!ok) {
-		reply_db_error(r, DB_ERROR); /* a stored version was checked when it was written */
+	}
+	if (rc < 0) {
+		reply_db_error(r, rc);
 		return false;
 	}
 	const char *area = request_area(r);
@@ -412,18 +568,30 @@ static bool policy_from_route(struct request *r, int version, bool write, struct
 	return true;
 }
 
+/* Rules checked by refund_policy_read(): the JSON text to store (malloc'd), or NULL with *field and *why. */
+static char *rules_checked(json_t *rules, const char **field, const char **why)
+{
+	struct refund_policy p;
+	if (refund_policy_read(rules, &p, field, why) < 0)
+		return NULL;
+	char *text = json_dumps(rules, JSON_SORT_KEYS | JSON_COMPACT);
+	if (!text) {
+		*field = NULL;
+		*why = "内存不足 (out of memory)";
+	}
+	return text;
+}
+
 /* The body's rules, checked: the JSON text to store, or NULL having answered 422. */
 static const char *rules_from_body(struct request *r)
 {
-	json_t *rules = json_object_get(r->json, "rules");
-	struct refund_policy p;
 	const char *field, *why;
-	if (refund_policy_read(rules, &p, &field, &why) < 0) {
-		reply_error(r, 422, "invalid_rules", field, "%s", why);
+	char *text = rules_checked(json_object_get(r->json, "rules"), &field, &why);
+	if (!text) {
+		reply_error(r, field ? 422 : 503, field ? "invalid_rules" : "busy", field, "%s", why);
 		return NULL;
 	}
-	char *text = json_dumps(rules, JSON_SORT_KEYS | JSON_COMPACT);
-	const char *kept = text ? arena_strdup(r->arena, text) : NULL;
+	const char *kept = arena_strdup(r->arena, text);
 	free(text);
 	if (!kept)
 		reply_error(r, 503, "busy", NULL, "内存不足 (out of memory)");
@@ -466,13 +634,14 @@ static int policy_insert(struct db *d, const struct audit_context *ctx, const ch
 ** DUTY: refunds
 ** SUMMARY: 新建返还政策 Create a refund policy (its version 1)
 ** Body: {"code","name","rules","note"}; rules as in docs/api.md.  The policy
-** belongs to the caller's bureau's area.
+** belongs to the caller's bureau's area.  The bureau's duty administrator
+** (业务管理员) only: 403 not_duty_admin for its other staff.
 */
 void refunds_policy_create(struct request *r)
 {
 	static const char *const fields[] = {"code", "name", "rules", "note", NULL};
 	const char *code, *name, *note, *rules;
-	if (!body_only(r, fields) || !body_string(r, "code", FIELD_REQUIRED, 64, &code) ||
+	if (!user_duty_admin_or_reply(r) || !body_only(r, fields) || !body_string(r, "code", FIELD_REQUIRED, 64, &code) ||
 	    !body_string(r, "name", FIELD_REQUIRED, 200, &name) || !body_string(r, "note", FIELD_OPTIONAL, 500, &note) ||
 	    !(rules = rules_from_body(r)))
 		return;
@@ -496,13 +665,14 @@ void refunds_policy_create(struct request *r)
 ** DUTY: refunds
 ** SUMMARY: 修改返还政策(新版本) Edit a policy: a new version
 ** Body: {"rules","note"}.  Earlier versions stay as they were: a decision names the one it used.
+** The bureau's duty administrator only, as for creating one.
 */
 void refunds_policy_version(struct request *r)
 {
 	static const char *const fields[] = {"rules", "note", NULL};
 	const char *note, *rules;
 	struct policy p;
-	if (!policy_from_route(r, 0, true, &p) || !body_only(r, fields) ||
+	if (!user_duty_admin_or_reply(r) || !policy_from_route(r, 0, true, &p) || !body_only(r, fields) ||
 	    !body_string(r, "note", FIELD_OPTIONAL, 500, &note) || !(rules = rules_from_body(r)))
 		return;
 	int rc = db_begin(r->db);
@@ -569,20 +739,24 @@ static int policy_evaluate(struct db *d, const struct policy *p, const char *sco
 	const struct refund_policy *rules = &p->rules;
 	int64_t last_year = rules->year - 1;
 	struct db_stmt *s;
+	/* An enterprise's months are found by its key in the rolls: no grouping, no sort of the rolls. */
 	int rc = db_prepare(
 	    d, &s,
 	    "SELECT e.credit_code, e.name, e.size, e.district_org_id, o.code,"
-	    " sum(CASE WHEN r.month = ?1 THEN 1 ELSE 0 END), sum(CASE WHEN r.month = ?1 THEN r.insured ELSE 0 END),"
-	    " sum(CASE WHEN r.month = ?2 THEN 1 ELSE 0 END), sum(CASE WHEN r.month = ?2 THEN r.insured ELSE 0 END),"
-	    " sum(CASE WHEN r.month BETWEEN ?3 AND ?4 THEN r.premiums_fen ELSE 0 END),"
-	    " sum(CASE WHEN r.month BETWEEN ?5 AND ?6 THEN r.arrears_fen ELSE 0 END),"
+	    " (SELECT count(*) FROM refund_rolls r WHERE r.credit_code = e.credit_code AND r.month = ?1),"
+	    " (SELECT coalesce(sum(r.insured), 0) FROM refund_rolls r WHERE r.credit_code = e.credit_code AND r.month = ?1),"
+	    " (SELECT count(*) FROM refund_rolls r WHERE r.credit_code = e.credit_code AND r.month = ?2),"
+	    " (SELECT coalesce(sum(r.insured), 0) FROM refund_rolls r WHERE r.credit_code = e.credit_code AND r.month = ?2),"
+	    " (SELECT coalesce(sum(r.premiums_fen), 0) FROM refund_rolls r WHERE r.credit_code = e.credit_code"
+	    " AND r.month BETWEEN ?3 AND ?4),"
+	    " (SELECT coalesce(sum(r.arrears_fen), 0) FROM refund_rolls r WHERE r.credit_code = e.credit_code"
+	    " AND r.month BETWEEN ?5 AND ?6),"
 	    " EXISTS (SELECT 1 FROM refund_lists l WHERE l.list = 'default' AND l.credit_code = e.credit_code),"
 	    " EXISTS (SELECT 1 FROM refund_lists l WHERE l.list = 'difficulty' AND l.credit_code = e.credit_code),"
 	    " EXISTS (SELECT 1 FROM refund_decisions x WHERE x.policy_id = ?7 AND x.credit_code = e.credit_code)"
 	    " FROM refund_enterprises e JOIN orgs o ON o.id = e.district_org_id"
-	    " LEFT JOIN refund_rolls r ON r.credit_code = e.credit_code"
 	    " WHERE substr(o.path, 1, length(?8)) = ?8 AND substr(o.path, 1, length(?9)) = ?9"
-	    " GROUP BY e.credit_code, e.name, e.size, e.district_org_id, o.code ORDER BY o.code, e.credit_code",
+	    " ORDER BY o.code, e.credit_code",
 	    "iiiiiiitt", (int64_t)rules->start_month, (int64_t)rules->end_month, last_year * 100 + 1, last_year * 100 + 12,
 	    (int64_t)rules->year * 100 + 1, (int64_t)rules->arrears_month, p->id, p->org_path, scope);
 	while (rc == 0 && (rc = db_step(s)) == DB_ROW) {
@@ -725,6 +899,58 @@ static int run_decide(void *p, const struct candidate *c)
 }
 
 /*
+** Run policy p: a batch (第N批) deciding every enterprise on the rolls in the
+** policy's area not yet decided under it, streamed from one query into the
+** decisions, in one transaction that the caller ends (db_finish...): all the
+** batch or none of it.  *ret_answer: the batch's totals, also audited.
+*/
+static int batch_run(struct db *d, const struct audit_context *ctx, struct policy *p, json_t **ret_answer)
+{
+	struct run run = {.db = d, .policy = p};
+	int64_t number = 0;
+	int rc = db_begin(d);
+	if (rc < 0)
+		return rc;
+	rc = db_query_int64(d, &number, "SELECT count(*) + 1 FROM refund_batches WHERE policy_id = ?", "i", p->id);
+	if (rc == 0)
+		rc = db_run(d,
+		            "INSERT INTO refund_batches(policy_id, policy_version_id, number, decided, eligible, people,"
+		            " amount_fen, skipped, actor_id, actor, at) VALUES (?,?,?,0,0,0,0,0,?,?,?)",
+		            "iiirti", p->id, p->version_id, number, ctx->actor_id, ctx->actor, clock_now());
+	run.batch_id = db_last_insert_id(d);
+	if (rc == 0)
+		rc = db_prepare(d, &run.insert,
+		                "INSERT INTO refund_decisions(batch_id, policy_id, policy_version_id, credit_code,"
+		                " district_org_id, eligible, people, amount_fen, reason, figures) VALUES (?,?,?,?,?,?,?,?,?,?)",
+		                NULL);
+	if (rc == 0)
+		rc = policy_evaluate(d, p, p->org_path, run_decide, &run);
+	db_finalize(run.insert);
+	struct tally *t = &run.t;
+	int64_t decided = t->enterprises + t->refused;
+	if (rc == 0)
+		rc = db_run(d,
+		            "UPDATE refund_batches SET decided = ?, eligible = ?, people = ?, amount_fen = ?, skipped = ?"
+		            " WHERE id = ?",
+		            "iiiiii", decided, t->enterprises, t->people, t->amount_fen, t->skipped, run.batch_id);
+	json_t *answer = json_pack("{s:I, s:I, s:I, s:i, s:I, s:I, s:I, s:I, s:I}", "id", (json_int_t)run.batch_id,
+	                           "number", (json_int_t)number, "policy", (json_int_t)p->id, "version", p->version,
+	                           "decided", (json_int_t)decided, "eligible", (json_int_t)t->enterprises, "people",
+	                           (json_int_t)t->people, "amount_fen", (json_int_t)t->amount_fen, "skipped",
+	                           (json_int_t)t->skipped);
+	if (rc == 0) {
+		char id[24];
+		snprintf(id, sizeof id, "%lld", (long long)run.batch_id);
+		rc = audit_append(d, ctx, "refunds.batch.run", "refund_batch", id, p->org_path, answer);
+	}
+	if (rc == 0)
+		*ret_answer = answer;
+	else
+		json_decref(answer);
+	return rc;
+}
+
+/*
 ** ROUTE: POST /api/v1/refunds/policies/{id}/batches
 ** AUTH: department
 ** DUTY: refunds
@@ -742,48 +968,12 @@ void refunds_batch_run(struct request *r)
 	if (!body_only(r, fields) || !body_int64(r, "version", FIELD_OPTIONAL, 1, 1000000, &version, NULL) ||
 	    !policy_from_route(r, (int)version, true, &p))
 		return;
-	struct run run = {.db = r->db, .policy = &p};
-	int64_t number = 0;
-	int rc = db_begin(r->db);
-	if (rc == 0)
-		rc = db_query_int64(r->db, &number, "SELECT count(*) + 1 FROM refund_batches WHERE policy_id = ?", "i", p.id);
-	if (rc == 0)
-		rc = db_run(r->db,
-		            "INSERT INTO refund_batches(policy_id, policy_version_id, number, decided, eligible, people,"
-		            " amount_fen, skipped, actor_id, actor, at) VALUES (?,?,?,0,0,0,0,0,?,?,?)",
-		            "iiirti", p.id, p.version_id, number, r->who.user_id, r->who.name, clock_now());
-	run.batch_id = db_last_insert_id(r->db);
-	if (rc == 0)
-		rc = db_prepare(r->db, &run.insert,
-		                "INSERT INTO refund_decisions(batch_id, policy_id, policy_version_id, credit_code,"
-		                " district_org_id, eligible, people, amount_fen, reason, figures) VALUES (?,?,?,?,?,?,?,?,?,?)",
-		                NULL);
-	if (rc == 0)
-		rc = policy_evaluate(r->db, &p, p.org_path, run_decide, &run);
-	db_finalize(run.insert);
-	struct tally *t = &run.t;
-	int64_t decided = t->enterprises + t->refused;
-	if (rc == 0)
-		rc = db_run(r->db,
-		            "UPDATE refund_batches SET decided = ?, eligible = ?, people = ?, amount_fen = ?, skipped = ?"
-		            " WHERE id = ?",
-		            "iiiiii", decided, t->enterprises, t->people, t->amount_fen, t->skipped, run.batch_id);
-	json_t *answer = json_pack("{s:I, s:I, s:I, s:i, s:I, s:I, s:I, s:I, s:I}", "id", (json_int_t)run.batch_id,
-	                           "number", (json_int_t)number, "policy", (json_int_t)p.id, "version", p.version,
-	                           "decided", (json_int_t)decided, "eligible", (json_int_t)t->enterprises, "people",
-	                           (json_int_t)t->people, "amount_fen", (json_int_t)t->amount_fen, "skipped",
-	                           (json_int_t)t->skipped);
-	if (rc == 0) {
-		struct audit_context ctx = audit_context_of(r);
-		char id[24];
-		snprintf(id, sizeof id, "%lld", (long long)run.batch_id);
-		rc = audit_append(r->db, &ctx, "refunds.batch.run", "refund_batch", id, p.org_path, answer);
-	}
-	if (!db_finish_or_reply(r, rc)) {
+	struct audit_context ctx = audit_context_of(r);
+	json_t *answer = NULL;
+	if (db_finish_or_reply(r, batch_run(r->db, &ctx, &p, &answer)))
+		reply_json(r, 201, answer);
+	else
 		json_decref(answer);
-		return;
-	}
-	reply_json(r, 201, answer);
 }
 
 static json_t *decision_row_json(struct request *r, struct db_stmt *s)
@@ -1002,60 +1192,170 @@ static char *file_read(const char *path, size_t *ret_len)
 	return text;
 }
 
-/*
-** COMMAND: refunds
-** USAGE: banyan refunds import (--year YEAR | --list default|difficulty) [--db PATH] [--audit-key FILE] FILE.csv
-** SUMMARY: 稳岗返还:导入参保台账或名单 Refunds: import the insurance rolls or a list
-** import --year YEAR FILE.csv   the rolls of policy year YEAR (the header of
-**                               POST /api/v1/refunds/rolls/import), for the whole city
-** import --list default FILE    the serious-default (严重失信) list, or --list difficulty
-**                               the certified-difficulty (困难企业) list
-** All or nothing: the first bad line is named.  The same file twice changes nothing.
-*/
-int cmd_refunds(int argc, char **argv)
+/* The longest line of the rolls a file may have: the buffer a file streams through. */
+enum { ROLLS_BUFFER = 1 << 20 };
+
+/* Import the rolls of `year` from the file at path, streamed: as rolls_import_from(); -ENOENT when unreadable. */
+static int rolls_import_file(const struct import_place *at, int year, const char *path, struct import_result *ret)
 {
-	const char *db_opt = NULL, *key_opt = NULL, *year_opt = NULL, *list = NULL, *words[2];
-	int n;
-	struct cli_opt opts[] = {{"db", &db_opt, NULL},     {"audit-key", &key_opt, NULL}, {"year", &year_opt, NULL},
-	                         {"list", &list, NULL},     {NULL, NULL, NULL}};
-	if (cli_parse(argc, argv, opts, words, 2, &n))
-		return EXIT_USAGE;
-	int year = year_opt ? atoi(year_opt) : 0;
-	if (n != 2 || strcmp(words[0], "import") != 0 || !year_opt == !list || (year_opt && (year < 2000 || year > 2100)) ||
-	    (list && strcmp(list, "default") != 0 && strcmp(list, "difficulty") != 0)) {
-		fprintf(stderr, "usage: banyan refunds import (--year YEAR | --list default|difficulty) [--db PATH] FILE.csv\n");
-		return EXIT_USAGE;
+	FILE *f = fopen(path, "rb");
+	char *buf = malloc(ROLLS_BUFFER);
+	int rc = -ENOENT;
+	if (f && buf) {
+		crypto_hash_sha256_state sha;
+		crypto_hash_sha256_init(&sha);
+		struct rolls_reader reader = {0};
+		csv_init_file(&reader.csv, f, buf, ROLLS_BUFFER, sha256_seen, &sha);
+		rc = rolls_import_from(at, year, &reader, &sha, ret);
 	}
-	size_t len = 0;
-	char *csv = file_read(words[1], &len);
-	if (!csv) {
-		fprintf(stderr, "banyan refunds import: cannot read %s\n", words[1]);
-		return 1;
-	}
-	struct db *d = NULL;
-	struct arena *a = arena_new();
-	const char *db_path = cli_db_path(db_opt);
-	if (!a || audit_key_load(key_opt, db_path) < 0 || org_init_database(db_path, &d) < 0) {
-		fprintf(stderr, "banyan refunds import: cannot open the database\n");
-		free(csv);
-		arena_free(a);
-		return 1;
-	}
-	struct import_place at = {.db = d, .arena = a, .ctx = audit_context_shell(), .area = "/"};
-	db_query_int64(d, &at.area_org_id, "SELECT id FROM orgs WHERE parent_id IS NULL", NULL);
+	free(buf);
+	if (f)
+		fclose(f);
+	return rc;
+}
+
+static int command_import(const struct import_place *at, const char *year_opt, const char *list, const char *path)
+{
 	struct import_result res;
-	int rc = year_opt ? rolls_import(&at, year, csv, len, &res) : list_import(&at, list, csv, len, &res);
-	if (rc == -EINVAL)
+	int rc;
+	if (year_opt) {
+		rc = rolls_import_file(at, atoi(year_opt), path, &res);
+	} else {
+		size_t len = 0;
+		char *csv = file_read(path, &len);
+		rc = csv ? list_import(at, list, csv, len, &res) : -ENOENT;
+		free(csv);
+	}
+	if (rc == -ENOENT)
+		fprintf(stderr, "banyan refunds import: cannot read %s\n", path);
+	else if (rc == -EINVAL)
 		fprintf(stderr, "banyan refunds import: 第 %d 行: %s (line %d)\n", res.line, res.why, res.line);
 	else if (rc < 0)
-		fprintf(stderr, "banyan refunds import: %s\n", db_errmsg(d));
+		fprintf(stderr, "banyan refunds import: %s\n", db_errmsg(at->db));
 	else if (res.already)
 		printf("already imported (import %lld, %lld rows): nothing changed\n", (long long)res.id, (long long)res.rows);
 	else
 		printf("imported: %lld rows, %lld enterprises (import %lld)\n", (long long)res.rows,
 		       (long long)res.enterprises, (long long)res.id);
-	free(csv);
+	return rc < 0 ? 1 : 0;
+}
+
+/* A policy of the whole city (the tree's root) from a rules file: version 1. */
+static int command_policy_add(const struct import_place *at, const char *code, const char *name, const char *path,
+                              const char *note)
+{
+	json_error_t error;
+	json_t *rules = json_load_file(path, 0, &error);
+	const char *field = NULL, *why = error.text;
+	char *text = rules ? rules_checked(rules, &field, &why) : NULL;
+	json_decref(rules);
+	if (!text) {
+		fprintf(stderr, "banyan refunds policy add: %s%s%s\n", field ? field : "", field ? ": " : "", why);
+		return 1;
+	}
+	int64_t id = 0;
+	const char *root = NULL;
+	struct db_stmt *s;
+	int rc = db_begin(at->db);
+	if (rc == 0 && (rc = db_prepare(at->db, &s, "SELECT path FROM orgs WHERE parent_id IS NULL", NULL)) == 0 &&
+	    (rc = db_step(s)) == DB_ROW)
+		root = arena_strdup(at->arena, db_column_text(s, 0));
+	db_finalize(s);
+	rc = root ? policy_insert(at->db, &at->ctx, code, name, root, text, note, &id) : rc < 0 ? rc : DB_ERROR;
+	free(text);
+	if (rc == 0)
+		rc = db_commit(at->db);
+	else
+		db_rollback(at->db);
+	if (rc < 0) {
+		fprintf(stderr, "banyan refunds policy add: %s\n",
+		        rc == DB_CONSTRAINT ? "政策代码已存在 (policy code taken)" : db_errmsg(at->db));
+		return 1;
+	}
+	printf("policy %lld (%s), version 1\n", (long long)id, code);
+	return 0;
+}
+
+static int command_run(const struct import_place *at, const char *code, int version)
+{
+	struct policy p;
+	json_t *answer = NULL;
+	int rc = policy_load(at->db, at->arena, 0, code, version, &p);
+	if (rc == DB_DONE) {
+		fprintf(stderr, "banyan refunds run: 政策或版本不存在 (no such policy or version): %s\n", code);
+		return 1;
+	}
+	if (rc == 0)
+		rc = batch_run(at->db, &at->ctx, &p, &answer);
+	if (rc == 0)
+		rc = db_commit(at->db);
+	else if (db_in_transaction(at->db))
+		db_rollback(at->db);
+	if (rc < 0) {
+		fprintf(stderr, "banyan refunds run: %s\n", db_errmsg(at->db));
+		json_decref(answer);
+		return 1;
+	}
+	char *text = json_dumps(answer, JSON_COMPACT);
+	printf("%s\n", text ? text : "");
+	free(text);
+	json_decref(answer);
+	return 0;
+}
+
+/*
+** COMMAND: refunds
+** USAGE: banyan refunds import|policy add|run [--db PATH] [--audit-key FILE] [OPTIONS]
+** SUMMARY: 稳岗返还:导入台账或名单、新建政策、运行政策 Refunds: import the rolls or a list, add a policy, run it
+** import --year YEAR FILE.csv   the rolls of policy year YEAR (the header of
+**                               POST /api/v1/refunds/rolls/import), for the
+**                               whole city, streamed from the file
+** import --list default FILE    the serious-default (严重失信) list, or --list difficulty
+**                               the certified-difficulty (困难企业) list
+**        All or nothing: the first bad line is named.  The same file twice changes nothing.
+** policy add --code CODE --name NAME --rules FILE.json [--note TEXT]
+**                               a policy of the whole city, its rules as in docs/api.md
+** run --policy CODE [--version N]
+**                               decide a batch (as POST /api/v1/refunds/policies/{id}/batches),
+**                               in one transaction; prints its totals as JSON
+*/
+int cmd_refunds(int argc, char **argv)
+{
+	const char *db_opt = NULL, *key_opt = NULL, *year_opt = NULL, *list = NULL, *code = NULL, *name = NULL,
+	           *rules = NULL, *note = NULL, *policy = NULL, *version = NULL, *words[3];
+	int n;
+	struct cli_opt opts[] = {{"db", &db_opt, NULL},       {"audit-key", &key_opt, NULL}, {"year", &year_opt, NULL},
+	                         {"list", &list, NULL},       {"code", &code, NULL},         {"name", &name, NULL},
+	                         {"rules", &rules, NULL},     {"note", &note, NULL},         {"policy", &policy, NULL},
+	                         {"version", &version, NULL}, {NULL, NULL, NULL}};
+	if (cli_parse(argc, argv, opts, words, 3, &n))
+		return EXIT_USAGE;
+	int year = year_opt ? atoi(year_opt) : 0;
+	bool import = n == 2 && strcmp(words[0], "import") == 0 && !year_opt != !list &&
+	              (!year_opt || (year >= 2000 && year <= 2100)) &&
+	              (!list || strcmp(list, "default") == 0 || strcmp(list, "difficulty") == 0);
+	bool add = n == 2 && strcmp(words[0], "policy") == 0 && strcmp(words[1], "add") == 0 && code && name && rules;
+	bool run = n == 1 && strcmp(words[0], "run") == 0 && policy && (!version || atoi(version) > 0);
+	if (!import && !add && !run) {
+		fprintf(stderr, "usage: banyan refunds import (--year YEAR | --list default|difficulty) [--db PATH] FILE.csv\n"
+		                "       banyan refunds policy add --code CODE --name NAME --rules FILE.json [--note TEXT]\n"
+		                "       banyan refunds run --policy CODE [--version N]\n");
+		return EXIT_USAGE;
+	}
+	struct db *d = NULL;
+	struct arena *a = arena_new();
+	const char *db_path = cli_db_path(db_opt);
+	if (!a || audit_key_load(key_opt, db_path) < 0 || org_init_database(db_path, &d) < 0) {
+		fprintf(stderr, "banyan refunds: cannot open the database\n");
+		arena_free(a);
+		return 1;
+	}
+	struct import_place at = {.db = d, .arena = a, .ctx = audit_context_shell(), .area = "/"};
+	db_query_int64(d, &at.area_org_id, "SELECT id FROM orgs WHERE parent_id IS NULL", NULL);
+	int rc = import ? command_import(&at, year_opt, list, words[1])
+	         : add  ? command_policy_add(&at, code, name, rules, note)
+	                : command_run(&at, policy, version ? atoi(version) : 0);
 	db_close(d);
 	arena_free(a);
-	return rc < 0 ? 1 : 0;
+	return rc;
 }

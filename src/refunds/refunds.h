@@ -20,6 +20,7 @@
 #include <jansson.h>
 
 #include "core/credit_code.h"
+#include "core/csv.h"
 
 struct arena;
 
@@ -48,17 +49,32 @@ struct roll_line {
 typedef int64_t (*district_lookup_fn)(void *ctx, const char *code);
 
 /*
-** Read the rolls of policy year `year` from CSV (the header 统一社会信用代码,
-** 企业名称,县(市)区,行业,规模,月份,参保人数,缴费(分),欠费(分)).  All or
-** nothing: 0 with the lines in *ret_lines (arena memory, sorted by credit code
-** then month) and their number, or -1 with *ret_line the first bad line and
-** *ret_why its problem (Chinese, then English): a credit code failing its
-** check character, a month outside the year, a negative amount, an unknown
-** size or district, or an (enterprise, month) given twice.
+** A reader of the rolls of one policy year, one line at a time: from memory
+** (csv_init()) or streamed from a file (csv_init_file()), so that an import's
+** memory does not grow with the file.  The CSV's header is 统一社会信用代码,
+** 企业名称,县(市)区,行业,规模,月份,参保人数,缴费(分),欠费(分).
 */
-int refund_rolls_parse(struct arena *a, const char *csv, size_t len, int year, district_lookup_fn district,
-                       void *district_ctx, struct roll_line **ret_lines, size_t *ret_n, int *ret_line,
-                       const char **ret_why);
+struct rolls_reader {
+	struct csv_reader csv; /* initialised by the caller */
+	int year;
+	district_lookup_fn district;
+	void *district_ctx;
+	int line;        /* once refused: the bad line */
+	const char *why; /* ... and its problem (Chinese, then English) */
+};
+
+/* Check the header: 0, or -1 with r->line and r->why. */
+int refund_rolls_start(struct rolls_reader *r, struct arena *a, int year, district_lookup_fn district,
+                       void *district_ctx);
+
+/*
+** The next line, checked, into *ret (its strings in a): 1; 0 at the end; -1
+** with r->line and r->why: a credit code failing its check character, a
+** month outside the year, a negative amount, an unknown size or district.
+** An (enterprise, month) given twice is for the caller to find: it is where
+** the lines go.
+*/
+int refund_rolls_next(struct rolls_reader *r, struct arena *a, struct roll_line *ret);
 
 enum refund_amount_rule { AMOUNT_PREMIUM_SHARE, AMOUNT_BENEFIT };
 

@@ -57,17 +57,6 @@ static int size_parse(const char *s)
 	return -1;
 }
 
-static int roll_compare(const void *pa, const void *pb)
-{
-	const struct roll_line *a = pa, *b = pb;
-	int c = strcmp(a->credit_code, b->credit_code);
-	if (c)
-		return c;
-	if (a->month != b->month)
-		return a->month < b->month ? -1 : 1;
-	return a->line - b->line;
-}
-
 static const char *const roll_header[] = {"统一社会信用代码", "企业名称", "县(市)区", "行业", "规模",
                                           "月份", "参保人数", "缴费(分)", "欠费(分)"};
 enum { ROLL_COLS = sizeof roll_header / sizeof roll_header[0] };
@@ -110,86 +99,46 @@ static const char *roll_line_read(char **f, int year, district_lookup_fn distric
 	return NULL;
 }
 
-int refund_rolls_parse(struct arena *a, const char *csv, size_t len, int year, district_lookup_fn district,
-                       void *district_ctx, struct roll_line **ret_lines, size_t *ret_n, int *ret_line,
-                       const char **ret_why)
+int refund_rolls_start(struct rolls_reader *r, struct arena *a, int year, district_lookup_fn district,
+                       void *district_ctx)
 {
-	struct csv_reader c;
 	char *f[ROLL_COLS + 1];
 	int n;
-	csv_init(&c, csv, len);
-	bool header_ok = csv_read(&c, a, f, ROLL_COLS + 1, &n) == 1 && n == ROLL_COLS;
+	r->year = year;
+	r->district = district;
+	r->district_ctx = district_ctx;
+	bool header_ok = csv_read(&r->csv, a, f, ROLL_COLS + 1, &n) == 1 && n == ROLL_COLS;
 	for (int i = 0; header_ok && i < ROLL_COLS; i++)
 		header_ok = strcmp(f[i], roll_header[i]) == 0;
-	if (!header_ok) {
-		*ret_line = 1;
-		*ret_why = "第 1 行应为表头 统一社会信用代码,企业名称,县(市)区,行业,规模,月份,参保人数,缴费(分),欠费(分) "
-		           "(line 1 must be the header)";
+	if (header_ok)
+		return 0;
+	r->line = 1;
+	r->why = "第 1 行应为表头 统一社会信用代码,企业名称,县(市)区,行业,规模,月份,参保人数,缴费(分),欠费(分) "
+	         "(line 1 must be the header)";
+	return -1;
+}
+
+int refund_rolls_next(struct rolls_reader *r, struct arena *a, struct roll_line *ret)
+{
+	char *f[ROLL_COLS + 1];
+	int n = 0, got = csv_read(&r->csv, a, f, ROLL_COLS + 1, &n);
+	if (got == 0)
+		return 0;
+	if (got < 0 || n != ROLL_COLS)
+		r->why = got == -ENOMEM ? "内存不足 (out of memory)"
+		         : got == -EIO  ? "读取文件出错 (cannot read the file)"
+		         : got == -ENOBUFS ? "行过长 (line too long)"
+		                           : "每行应有 9 列 (each line needs 9 fields)";
+	else
+		r->why = roll_line_read(f, r->year, r->district, r->district_ctx, ret);
+	if (r->why) {
+		r->line = r->csv.record_line;
 		return -1;
 	}
-	size_t cap = 1024, count = 0;
-	struct roll_line *lines = malloc(cap * sizeof *lines);
-	int bad_line = 0, got;
-	const char *why = NULL;
-	while (lines && (got = csv_read(&c, a, f, ROLL_COLS + 1, &n)) != 0) {
-		if (got < 0 || n != ROLL_COLS) {
-			why = got == -ENOMEM ? "内存不足 (out of memory)" : "每行应有 9 列 (each line needs 9 fields)";
-		} else {
-			if (count == cap) {
-				struct roll_line *grown = realloc(lines, 2 * cap * sizeof *lines);
-				if (!grown) {
-					why = "内存不足 (out of memory)";
-					bad_line = c.record_line;
-					break;
-				}
-				lines = grown;
-				cap *= 2;
-			}
-			struct roll_line *l = &lines[count];
-			why = roll_line_read(f, year, district, district_ctx, l);
-			l->name = f[1];
-			l->industry = f[3];
-			l->line = c.record_line;
-		}
-		if (why) {
-			bad_line = c.record_line;
-			break;
-		}
-		count++;
-	}
-	if (!lines) {
-		*ret_line = 0;
-		*ret_why = "内存不足 (out of memory)";
-		return -1;
-	}
-	/* A repeated (enterprise, month) is named at its second line, if that comes before any other fault. */
-	qsort(lines, count, sizeof *lines, roll_compare);
-	for (size_t i = 1; i < count; i++)
-		if (lines[i].month == lines[i - 1].month && strcmp(lines[i].credit_code, lines[i - 1].credit_code) == 0 &&
-		    (!why || lines[i].line < bad_line)) {
-			why = "同一企业同一月份重复 (the enterprise's month is listed twice)";
-			bad_line = lines[i].line;
-		}
-	if (why) {
-		free(lines);
-		*ret_line = bad_line;
-		*ret_why = why;
-		return -1;
-	}
-	/* The caller's arena owns the lines from here. */
-	struct roll_line *kept = count ? arena_alloc_raw(a, count * sizeof *kept) : NULL;
-	if (count && !kept) {
-		free(lines);
-		*ret_line = 0;
-		*ret_why = "内存不足 (out of memory)";
-		return -1;
-	}
-	if (count)
-		memcpy(kept, lines, count * sizeof *kept);
-	free(lines);
-	*ret_lines = kept;
-	*ret_n = count;
-	return 0;
+	ret->name = f[1];
+	ret->industry = f[3];
+	ret->line = r->csv.record_line;
+	return 1;
 }
 
 /* ---- policies ---------------------------------------------------------- */

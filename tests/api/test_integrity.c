@@ -216,6 +216,27 @@ static void test_check_finds_oversold_kind_and_limit(void **state)
 	expect_in(out, "person u1 holds 2 vouchers, the limit is 1");
 }
 
+/* The rolls keep their references without foreign keys (for the import's speed): check recounts them. */
+static void test_check_finds_rolls_of_no_enterprise(void **state)
+{
+	(void)state;
+	char csv[200];
+	snprintf(csv, sizeof csv, "%s/rolls.csv", s.dir);
+	FILE *f = fopen(csv, "w");
+	assert_non_null(f);
+	fputs("统一社会信用代码,企业名称,县(市)区,行业,规模,月份,参保人数,缴费(分),欠费(分)\n"
+	      "91350111MA2RF0009F,九号公司,350111,零售,小型,2020-01,8,100,0\n",
+	      f);
+	fclose(f);
+	assert_int_equal(run_banyan(NULL, out, sizeof out, "refunds", "import", "--db", s.db, "--year", "2020", csv, NULL),
+	                 0);
+	assert_int_equal(run_banyan(NULL, out, sizeof out, "check", "--db", s.db, NULL), 0);
+	expect_in(out, "refunds: ok");
+	sql(s.db, "DELETE FROM refund_enterprises");
+	assert_int_equal(run_banyan(NULL, out, sizeof out, "check", "--db", s.db, NULL), 1);
+	expect_in(out, "refunds: FAILED: rolls of 91350111MA2RF0009F 202001: no such enterprise");
+}
+
 /* ---- item 7: the keyed chain ---- */
 
 static void keygen(void)
@@ -673,6 +694,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_second_server_refused_and_restart_after_kill9, serving, down),
 	    cmocka_unit_test_setup_teardown(test_second_server_through_a_symlink_refused, serving, down),
 	    cmocka_unit_test_setup_teardown(test_check_finds_oversold_kind_and_limit, prepared, down),
+	    cmocka_unit_test_setup_teardown(test_check_finds_rolls_of_no_enterprise, prepared, down),
 	    cmocka_unit_test_setup_teardown(test_keyed_chain_rewritten_fails_check, prepared, down),
 	    cmocka_unit_test_setup_teardown(test_keyed_row_edited_and_rehashed_without_key_fails, prepared, down),
 	    cmocka_unit_test_setup_teardown(test_key_file_others_can_read_is_refused, prepared, down),

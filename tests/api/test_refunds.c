@@ -21,7 +21,7 @@
 #include "client.h"
 
 static struct test_server server;
-static struct client hr, ja_hr, swj, fgw, leader, cl_leader, admin, firm;
+static struct client hr, hr_admin, ja_hr, swj, fgw, leader, cl_leader, admin, firm;
 
 #define HEADER "统一社会信用代码,企业名称,县(市)区,行业,规模,月份,参保人数,缴费(分),欠费(分)\n"
 /* Enterprises worked by hand (see test_dry_run_and_run_worked_by_hand). */
@@ -88,6 +88,7 @@ static int setup(void **state)
 	(void)state;
 	server_prepare(&server);
 	add_user(&server, "city-hr", "department", "350100-rsj");
+	add_user(&server, "city-hr-admin", "department", "350100-rsj"); /* made the duty administrator below */
 	add_user(&server, "ja-hr", "department", "350111-rsj");
 	add_user(&server, "swj-staff", "department", "350100-swj");
 	add_user(&server, "fgw-staff", "department", "350100-fgw");
@@ -96,6 +97,7 @@ static int setup(void **state)
 	add_user(&server, "firm", "enterprise", "350111");
 	server_start_process(&server, NULL);
 	client_login_as(&hr, &server, "city-hr");
+	client_login_as(&hr_admin, &server, "city-hr-admin");
 	client_login_as(&ja_hr, &server, "ja-hr");
 	client_login_as(&swj, &server, "swj-staff");
 	client_login_as(&fgw, &server, "fgw-staff");
@@ -121,7 +123,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	(void)state;
-	struct client *all[] = {&hr, &ja_hr, &swj, &fgw, &leader, &cl_leader, &admin, &firm};
+	struct client *all[] = {&hr, &hr_admin, &ja_hr, &swj, &fgw, &leader, &cl_leader, &admin, &firm};
 	for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
 		client_free(all[i]);
 	server_down(&server);
@@ -184,7 +186,18 @@ static void test_rolls_import_all_or_nothing_and_once(void **state)
 	assert_int_equal(import_rolls(&ja_hr, &r, 2020, rolls_2020), 422);
 	assert_non_null(strstr(r.body, "第 10 行"));
 	response_free(&r);
-	assert_int_equal(count("SELECT count(*) FROM refund_rolls") + count("SELECT count(*) FROM refund_imports"), 0);
+	/* The same (enterprise, month) twice is named at its second line, lines apart, before a fault further down. */
+	snprintf(bad, sizeof bad,
+	         HEADER E1 ",一号公司,350111,制造,大型,2020-01,200,1000,0\n" E2 ",二号公司,350111,制造,中型,2020-01,20,1000,0\n" E1
+	                ",一号公司,350111,制造,大型,2020-02,200,1000,0\n" E1 ",一号公司,350111,制造,大型,2020-01,201,1000,0\n" E2
+	                ",二号公司,350111,制造,中型,2021-01,20,1000,0\n");
+	assert_int_equal(import_rolls(&hr, &r, 2020, bad), 422);
+	assert_non_null(strstr(r.body, "第 5 行"));
+	assert_non_null(strstr(r.body, "重复"));
+	response_free(&r);
+	assert_int_equal(count("SELECT count(*) FROM refund_rolls") + count("SELECT count(*) FROM refund_imports") +
+	                     count("SELECT count(*) FROM refund_enterprises"),
+	                 0);
 
 	assert_int_equal(import_rolls(&hr, &r, 2019, rolls_2019), 200);
 	assert_int_equal(json_int(r.json, "rows"), 7);
@@ -229,27 +242,75 @@ static void test_rolls_import_all_or_nothing_and_once(void **state)
 
 static long long policy_id;
 
+/* The system administrator makes username the duty administrator (业务管理员) of their organisation's duties. */
+static void make_duty_admin(const char *username)
+{
+	struct response r;
+	char path[64];
+	snprintf(path, sizeof path, "/api/v1/users?q=%s", username);
+	assert_int_equal(client_callf(&admin, &r, "GET", path, NULL), 200);
+	json_t *user = json_array_get(json_object_get(r.json, "items"), 0);
+	assert_false(json_is_true(json_object_get(user, "duty_admin")));
+	snprintf(path, sizeof path, "/api/v1/users/%lld", json_int(user, "id"));
+	response_free(&r);
+	assert_int_equal(client_callf(&admin, &r, "PATCH", path, "{\"duty_admin\":true}"), 200);
+	assert_true(json_is_true(json_object_get(r.json, "duty_admin")));
+	response_free(&r);
+}
+
+/* The bureau's duty administrator edits policies; its other staff may not (they run batches). */
+static void test_only_the_duty_administrator_edits_policies(void **state)
+{
+	(void)state;
+	struct response r;
+	char code[48];
+	const char *policy = "{\"code\":\"2020-staff\",\"name\":\"职员新建\",\"rules\":" RULES("550") "}";
+	assert_int_equal(client_statusf(&hr, "POST", "/api/v1/refunds/policies", code, policy), 403);
+	assert_string_equal(code, "not_duty_admin");
+	assert_int_equal(client_callf(&hr_admin, &r, "POST", "/api/v1/refunds/policies", policy), 403);
+	assert_non_null(strstr(r.body, "业务管理员"));
+	response_free(&r);
+	make_duty_admin("city-hr-admin");
+	make_duty_admin("ja-hr");
+	assert_int_equal(client_callf(&hr_admin, &r, "GET", "/api/v1/me", NULL), 200);
+	assert_true(json_is_true(json_object_get(json_object_get(r.json, "user"), "duty_admin")));
+	response_free(&r);
+	assert_int_equal(client_callf(&hr, &r, "GET", "/api/v1/me", NULL), 200);
+	assert_false(json_is_true(json_object_get(json_object_get(r.json, "user"), "duty_admin")));
+	response_free(&r);
+	assert_int_equal(count("SELECT count(*) FROM audit_log WHERE action = 'user.update' AND detail LIKE"
+	                       " '%\"duty_admin\":true%'"),
+	                 2);
+	assert_int_equal(count("SELECT count(*) FROM refund_policies"), 0);
+	assert_int_equal(client_statusf(&hr_admin, "POST", "/api/v1/refunds/policies/999999/versions", code,
+	                                "{\"rules\":" RULES("550") "}"),
+	                 404);
+}
+
 static void test_policies_are_versioned(void **state)
 {
 	(void)state;
 	struct response r;
 	char code[48];
-	assert_int_equal(client_callf(&hr, &r, "POST", "/api/v1/refunds/policies",
+	assert_int_equal(client_callf(&hr_admin, &r, "POST", "/api/v1/refunds/policies",
 	                              "{\"code\":\"2020-small\",\"name\":\"2020年中小微企业稳岗返还\",\"rules\":" RULES("550") "}"),
 	                 201);
 	policy_id = json_int(r.json, "id");
 	assert_int_equal(json_int(r.json, "version"), 1);
 	response_free(&r);
-	assert_int_equal(client_statusf(&hr, "POST", "/api/v1/refunds/policies", code,
+	assert_int_equal(client_statusf(&hr_admin, "POST", "/api/v1/refunds/policies", code,
 	                                "{\"code\":\"2020-small\",\"name\":\"重名\",\"rules\":" RULES("550") "}"),
 	                 409);
-	assert_int_equal(client_statusf(&hr, "POST", "/api/v1/refunds/policies", code,
+	assert_int_equal(client_statusf(&hr_admin, "POST", "/api/v1/refunds/policies", code,
 	                                "{\"code\":\"x\",\"name\":\"浮点\",\"rules\":" RULES("5.5") "}"),
 	                 422);
 	assert_string_equal(code, "invalid_rules");
 	char path[96];
 	snprintf(path, sizeof path, "/api/v1/refunds/policies/%lld/versions", policy_id);
-	assert_int_equal(client_callf(&hr, &r, "POST", path, "{\"rules\":" RULES("600") ",\"note\":\"放宽到 6%%\"}"), 201);
+	assert_int_equal(client_statusf(&hr, "POST", path, code, "{\"rules\":" RULES("600") "}"), 403);
+	assert_string_equal(code, "not_duty_admin");
+	assert_int_equal(client_callf(&hr_admin, &r, "POST", path, "{\"rules\":" RULES("600") ",\"note\":\"放宽到 6%%\"}"),
+	                 201);
 	assert_int_equal(json_int(r.json, "version"), 2);
 	response_free(&r);
 	/* A district's bureau reads the city's policy but may not change it. */
@@ -433,8 +494,16 @@ static void test_command_imports_rolls(void **state)
 		                 0);
 	assert_non_null(strstr(out, "already imported"));
 	assert_int_equal(count("SELECT count(*) FROM refund_rolls WHERE credit_code = '91350111MA2RF0009F'"), 1);
+	/* Corrected rolls of the same month, in another file: the month takes the new figures, no duplicate. */
+	f = fopen(csv, "w");
+	fputs(HEADER "91350111MA2RF0009F,九号公司,350111,零售,小型,2020-01,9,100,0\n", f);
+	fclose(f);
+	assert_int_equal(
+	    run_banyan(NULL, out, sizeof out, "refunds", "import", "--db", server.db, "--year", "2020", csv, NULL), 0);
+	assert_non_null(strstr(out, "1 rows, 1 enterprises"));
+	assert_int_equal(count("SELECT insured FROM refund_rolls WHERE credit_code = '91350111MA2RF0009F'"), 9);
 	assert_int_equal(count("SELECT count(*) FROM audit_log WHERE action = 'refunds.rolls.import' AND actor = 'shell'"),
-	                 1);
+	                 2);
 }
 
 int main(void)
@@ -443,6 +512,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_other_bureaus_lack_the_duty),
 	    cmocka_unit_test(test_rolls_import_all_or_nothing_and_once),
+	    cmocka_unit_test(test_only_the_duty_administrator_edits_policies),
 	    cmocka_unit_test(test_policies_are_versioned),
 	    cmocka_unit_test(test_dry_run_and_run_worked_by_hand),
 	    cmocka_unit_test(test_enterprise_reads_its_own_decision),

@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "core/arena.h"
@@ -77,12 +78,99 @@ static void test_errors_name_the_line(void **state)
 	arena_free(a);
 }
 
+/* Every record of text, fields joined by '|' and records by '\n', read from memory or streamed through cap bytes. */
+static void records(const char *text, size_t cap, char *out, size_t out_len, int *ret_last)
+{
+	struct arena *a = arena_new();
+	struct csv_reader c;
+	char buf[256], *f[8];
+	FILE *file = NULL;
+	int n, got;
+	if (cap) {
+		file = fmemopen((void *)text, strlen(text), "r");
+		csv_init_file(&c, file, buf, cap, NULL, NULL);
+	} else {
+		csv_init(&c, text, strlen(text));
+	}
+	*out = 0;
+	while ((got = csv_read(&c, a, f, 8, &n)) == 1) {
+		size_t len = strlen(out);
+		snprintf(out + len, out_len - len, "%d:", c.record_line);
+		for (int i = 0; i < n; i++) {
+			len = strlen(out);
+			snprintf(out + len, out_len - len, "%s%s", i ? "|" : "", f[i]);
+		}
+		len = strlen(out);
+		snprintf(out + len, out_len - len, "\n");
+	}
+	*ret_last = got == 0 ? 0 : c.record_line * 1000 - got;
+	if (file)
+		fclose(file);
+	arena_free(a);
+}
+
+static void test_a_file_streamed_through_a_small_buffer_reads_as_from_memory(void **state)
+{
+	(void)state;
+	static const char *const texts[] = {
+	    "\xEF\xBB\xBF" "code,name\r\n350111,\"晋安区, \"\"东区\"\"\"\r\n\r\n350112,\"长乐\r\n区\"\r\nlast,line",
+	    "a,b,c\n\n\n\"x\ny\",,\"\"\n1,2,3\r\n",
+	    "ok,1\n\"unterminated,2\n3,4\n",
+	    "ok,1\n\"x\"junk,2\n",
+	};
+	for (size_t t = 0; t < sizeof texts / sizeof texts[0]; t++) {
+		char want[2048], got[2048];
+		int want_last, got_last;
+		records(texts[t], 0, want, sizeof want, &want_last);
+		/* Every buffer size from one that holds the longest record: the records cross its edges everywhere. */
+		for (size_t cap = 40; cap <= 256; cap++) {
+			records(texts[t], cap, got, sizeof got, &got_last);
+			assert_string_equal(got, want);
+			assert_int_equal(got_last, want_last);
+		}
+	}
+}
+
+static void seen(void *ctx, const char *bytes, size_t len)
+{
+	strncat(ctx, bytes, len);
+}
+
+static void test_a_stream_shows_every_byte_once_and_refuses_a_record_longer_than_its_buffer(void **state)
+{
+	(void)state;
+	const char text[] = "\xEF\xBB\xBF" "a,b\n0123456789012345678901234567890123456789,x\nc,d\n";
+	char bytes[256] = "", buf[16], *f[4];
+	FILE *file = fmemopen((void *)text, sizeof text - 1, "r");
+	struct arena *a = arena_new();
+	struct csv_reader c;
+	int n;
+	csv_init_file(&c, file, buf, sizeof buf, seen, bytes);
+	assert_int_equal(csv_read(&c, a, f, 4, &n), 1);
+	assert_string_equal(f[0], "a");
+	assert_int_equal(csv_read(&c, a, f, 4, &n), -ENOBUFS);
+	assert_int_equal(c.record_line, 2);
+	fclose(file);
+	/* A buffer that holds it: the whole file is seen, the byte-order mark too. */
+	char big[64];
+	bytes[0] = 0;
+	file = fmemopen((void *)text, sizeof text - 1, "r");
+	csv_init_file(&c, file, big, sizeof big, seen, bytes);
+	while (csv_read(&c, a, f, 4, &n) == 1)
+		;
+	assert_string_equal(bytes, text);
+	fclose(file);
+	arena_free(a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_excel_style_file),
 	    cmocka_unit_test(test_empty_fields_and_no_final_newline),
 	    cmocka_unit_test(test_errors_name_the_line),
+	    cmocka_unit_test(test_a_file_streamed_through_a_small_buffer_reads_as_from_memory),
+	    cmocka_unit_test(test_a_stream_shows_every_byte_once_and_refuses_a_record_longer_than_its_buffer),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
