@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "http/http.h"
+#include "refunds/refunds.h"
 
 /* Where an import happens: its database, its arena, who and in which area. */
 struct import_place {
@@ -32,6 +33,24 @@ struct import_result {
 int rolls_import(const struct import_place *at, int year, const char *csv, size_t len, struct import_result *ret);
 int list_import(const struct import_place *at, const char *list, const char *csv, size_t len,
                 struct import_result *ret);
+
+/* A policy at one of its versions, its rules read. */
+struct policy {
+	int64_t id, version_id;
+	int version;
+	const char *code, *name, *org_path;
+	struct refund_policy rules;
+};
+
+/* Read policy `id` at version `version` (0: the latest): 0, DB_DONE when there is no such policy or version, or an error. */
+int policy_load(struct db *d, struct arena *a, int64_t id, int version, struct policy *ret);
+
+/*
+** Run policy p (第N批): decide every enterprise on the rolls in its area not
+** yet decided under it, by ctx's actor, in one transaction, audited.  0 with
+** *ret_answer the batch's figures (as POST .../batches answers), or an error.
+*/
+int batch_run(struct db *d, const struct audit_context *ctx, struct policy *p, json_t **ret_answer);
 
 /* Create a policy of the area at org_path with its version 1, inside the caller's transaction. */
 int policy_insert(struct db *d, const struct audit_context *ctx, const char *code, const char *name,
