@@ -146,19 +146,16 @@ void refunds_stats(struct request *r)
 		return;
 	}
 	if (!total)
-		total = json_pack("{s:s, s:s, s:i, s:i, s:i, s:i, s:i}", "key", "total", "label", "合计", "enterprises", 0,
-		                  "people", 0, "amount_fen", 0, "paid_fen", 0, "pending_fen", 0);
+		total = json_pack("{s:s, s:s, s:i, s:i, s:i, s:i, s:i}", "key", "total", "label", "合计", "enterprises",
+		                  0, "people", 0, "amount_fen", 0, "paid_fen", 0, "pending_fen", 0);
 	if (format) {
-		static const char *const headers[] = {NULL, "企业数", "受惠人数", "返还资金(元)", "已到账(元)", "待支付(元)"};
-		const char *titled[6];
-		memcpy(titled, headers, sizeof titled);
-		titled[0] = dim->title;
+		const char *headers[] = {dim->title, "企业数", "受惠人数", "返还资金(元)", "已到账(元)", "待支付(元)"};
 		json_t *table = json_array();
 		size_t i;
 		json_t *row;
 		json_array_foreach(rows, i, row) json_array_append_new(table, sheet_line(row));
 		json_array_append_new(table, sheet_line(total));
-		reply_table(r, format, arena_printf(r->arena, "稳岗返还统计-%s", dim->title), titled, 6, table);
+		reply_table(r, format, arena_printf(r->arena, "稳岗返还统计-%s", dim->title), headers, 6, table);
 		json_decref(table);
 		json_decref(rows);
 		json_decref(total);
@@ -168,6 +165,7 @@ void refunds_stats(struct request *r)
 	refund_headline(json_integer_value(json_object_get(total, "enterprises")),
 	                json_integer_value(json_object_get(total, "people")),
 	                json_integer_value(json_object_get(total, "amount_fen")), headline, sizeof headline);
-	reply_json(r, 200, json_pack("{s:s, s:o, s:o, s:s}", "by", dim->name, "rows", rows, "total", total, "headline",
-	                             headline));
+	reply_json(
+	    r, 200,
+	    json_pack("{s:s, s:o, s:o, s:s}", "by", dim->name, "rows", rows, "total", total, "headline", headline));
 }

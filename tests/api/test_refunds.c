@@ -579,6 +579,59 @@ static void test_statistics_worked_by_hand(void **state)
 	assert_int_equal(client_statusf(&hr, "GET", "/api/v1/refunds/stats?format=pdf", code, NULL), 422);
 }
 
+/*
+** The demo holds the Fuzhou Daily's figures (4 November 2020): the 2020
+** difficulty refund 惠及17772家中小微困难企业,受惠人数15.06万人,涉及返还资金
+** 11.66亿元, read through the statistics as the bureau would, and refusals
+** of every kind beside them.
+*/
+static void test_demo_holds_the_article_figures(void **state)
+{
+	(void)state;
+	struct test_server demo;
+	struct client rsj;
+	struct response r;
+	server_demo_up(&demo);
+	client_init(&rsj, &demo);
+	assert_int_equal(client_login(&rsj, "city-rsj", "banyan-demo-2020"), 200);
+	assert_int_equal(client_callf(&rsj, &r, "GET", "/api/v1/refunds/policies", NULL), 200);
+	long long difficulty = 0;
+	size_t i;
+	json_t *p;
+	json_array_foreach(json_object_get(r.json, "items"), i, p)
+	{
+		if (strcmp(json_string_value(json_object_get(p, "code")), "2020-difficulty") == 0)
+			difficulty = json_int(p, "id");
+	}
+	response_free(&r);
+	assert_true(difficulty > 0);
+	char path[96];
+	snprintf(path, sizeof path, "/api/v1/refunds/stats?policy=%lld", difficulty);
+	assert_int_equal(client_callf(&rsj, &r, "GET", path, NULL), 200);
+	json_t *total = json_object_get(r.json, "total");
+	assert_int_equal(json_int(total, "enterprises"), 17772);
+	assert_int_equal(json_int(total, "people"), 150600);
+	assert_int_equal(json_int(total, "amount_fen"), 116600000000LL); /* 11.66亿元 to the 万元: 116,600万元 */
+	assert_int_equal(json_int(total, "paid_fen") + json_int(total, "pending_fen"), 116600000000LL);
+	assert_string_equal(json_string_value(json_object_get(r.json, "headline")),
+	                    "惠及17772家企业,受惠人数15.06万人,返还资金11.66亿元");
+	assert_int_equal(json_array_size(json_object_get(r.json, "rows")), 13); /* every district */
+	response_free(&r);
+	/* Refused for each reason the rules give; and the cap at work. */
+	static const char *const reasons[] = {"%无参保人员%", "%无参保记录%", "%严重失信%", "%未认定为困难企业%",
+	                                      "%欠缴%", "%高于 5.50%", "%高于 20.00%"};
+	for (i = 0; i < sizeof reasons / sizeof reasons[0]; i++) {
+		char sql[256];
+		snprintf(sql, sizeof sql, "SELECT count(*) FROM refund_decisions WHERE eligible = 0 AND reason LIKE '%s'",
+		         reasons[i]);
+		if (db_count(&demo, sql) == 0)
+			fail_msg("no enterprise refused for %s", reasons[i]);
+	}
+	assert_int_equal(db_count(&demo, "SELECT count(*) FROM refund_decisions WHERE amount_fen = 10000000"), 38);
+	client_free(&rsj);
+	server_down(&demo);
+}
+
 int main(void)
 {
 	curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -590,6 +643,7 @@ int main(void)
 	    cmocka_unit_test(test_enterprise_reads_its_own_decision),
 	    cmocka_unit_test(test_command_imports_rolls),
 	    cmocka_unit_test(test_statistics_worked_by_hand),
+	    cmocka_unit_test(test_demo_holds_the_article_figures),
 	};
 	int failed = cmocka_run_group_tests(tests, setup, teardown);
 	curl_global_cleanup();
