@@ -15,25 +15,12 @@
 #include "refunds/refunds.h"
 
 /* A dimension: the key and label of a decision d, its enterprise e, its district o and its policy p. */
-static const struct dimension {
-	const char *name, *title, *key, *label;
-} dimensions[] = {
+static const struct stats_dimension dimensions[] = {
     {"district", "县(市)区", "o.code", "o.name"},
     {"industry", "行业", "e.industry", "e.industry"},
     {"size", "规模", "e.size", "e.size"}, /* labelled from refund_size_labels */
     {"policy", "政策", "p.code", "p.name"},
 };
-
-static const struct dimension *dimension_arg(struct request *r)
-{
-	const char *by = query_arg(r, "by");
-	for (size_t i = 0; i < sizeof dimensions / sizeof dimensions[0]; i++)
-		if (strcmp(by ? by : "district", dimensions[i].name) == 0)
-			return &dimensions[i];
-	reply_error(r, 422, "invalid_filter", "by",
-	            "by 应为 district、industry、size 或 policy (by: district, industry, size or policy)");
-	return NULL;
-}
 
 /* ?policy=ID: 0 for every policy; -1 having answered 422 or 404 (a policy not on the caller's branch). */
 static int64_t policy_arg(struct request *r)
@@ -77,7 +64,7 @@ static const char *size_label(const char *name)
 ** two policies is one enterprise in a row, its people and money counted
 ** under each.
 */
-static json_t *stats_rows(struct request *r, const struct dimension *dim, int64_t policy, int *ret_rc)
+static json_t *stats_rows(struct request *r, const struct stats_dimension *dim, int64_t policy, int *ret_rc)
 {
 	json_t *rows = json_array();
 	struct db_stmt *s;
@@ -130,7 +117,9 @@ static json_t *sheet_line(json_t *row)
 */
 void refunds_stats(struct request *r)
 {
-	const struct dimension *dim = dimension_arg(r);
+	const struct stats_dimension *dim =
+	    stats_dimension_arg(r, dimensions, sizeof dimensions / sizeof dimensions[0],
+	                        "by 应为 district、industry、size 或 policy (by: district, industry, size or policy)");
 	int64_t policy = dim ? policy_arg(r) : -1;
 	const char *format = NULL;
 	if (policy < 0 || (query_arg(r, "format") && !(format = export_format_arg(r))))

@@ -105,13 +105,19 @@ void add_user(struct test_server *s, const char *username, const char *role, con
 	assert_int_equal(rc, 0);
 }
 
-void server_prepare(struct test_server *s)
+/* A new temporary directory for the database and the log. */
+static void server_dir(struct test_server *s)
 {
 	memset(s, 0, sizeof *s);
 	snprintf(s->dir, sizeof s->dir, "/tmp/banyan-api-XXXXXX");
 	assert_non_null(mkdtemp(s->dir));
 	snprintf(s->db, sizeof s->db, "%s/banyan.db", s->dir);
 	snprintf(s->log, sizeof s->log, "%s/serve.log", s->dir);
+}
+
+void server_prepare(struct test_server *s)
+{
+	server_dir(s);
 	assert_int_equal(run_banyan(NULL, NULL, 0, "init", "--db", s->db, NULL), 0);
 	char out[512];
 	int rc = run_banyan("admin-password\n", out, sizeof out, "user", "add", "--db", s->db, "--username", "admin",
@@ -167,11 +173,7 @@ void server_start_process(struct test_server *s, const char *const *extra_args)
 
 void server_demo_up(struct test_server *s)
 {
-	memset(s, 0, sizeof *s);
-	snprintf(s->dir, sizeof s->dir, "/tmp/banyan-api-XXXXXX");
-	assert_non_null(mkdtemp(s->dir));
-	snprintf(s->db, sizeof s->db, "%s/banyan.db", s->dir);
-	snprintf(s->log, sizeof s->log, "%s/serve.log", s->dir);
+	server_dir(s);
 	const char *argv[] = {banyan_bin(), "demo", "--db", s->db, "--listen", "127.0.0.1:0", NULL};
 	server_spawn(s, argv, 120); /* the demo data first: seconds, more under the sanitizers */
 }

@@ -264,16 +264,22 @@ static void test_policies_are_versioned(void **state)
 	assert_int_equal(count("SELECT count(*) FROM audit_log WHERE action LIKE 'refunds.policy.%'"), 2);
 }
 
-static json_t *district_of(json_t *dry, const char *code)
+/* The item of an array whose field is value, or NULL. */
+static json_t *item_with(json_t *array, const char *field, const char *value)
 {
 	size_t i;
-	json_t *d;
-	json_array_foreach(json_object_get(dry, "districts"), i, d)
+	json_t *item;
+	json_array_foreach(array, i, item)
 	{
-		if (strcmp(json_string_value(json_object_get(d, "district")), code) == 0)
-			return d;
+		if (strcmp(json_string_value(json_object_get(item, field)), value) == 0)
+			return item;
 	}
 	return NULL;
+}
+
+static json_t *district_of(json_t *dry, const char *code)
+{
+	return item_with(json_object_get(dry, "districts"), "district", code);
 }
 
 static void test_dry_run_and_run_worked_by_hand(void **state)
@@ -440,14 +446,7 @@ static void test_command_imports_rolls(void **state)
 /* One row of a statistics answer by its key, or NULL. */
 static json_t *stats_row(json_t *answer, const char *key)
 {
-	size_t i;
-	json_t *row;
-	json_array_foreach(json_object_get(answer, "rows"), i, row)
-	{
-		if (strcmp(json_string_value(json_object_get(row, "key")), key) == 0)
-			return row;
-	}
-	return NULL;
+	return item_with(json_object_get(answer, "rows"), "key", key);
 }
 
 /* Where the lifecycle would have taken a decision (its routes are not these tests'). */
@@ -595,14 +594,7 @@ static void test_demo_holds_the_article_figures(void **state)
 	client_init(&rsj, &demo);
 	assert_int_equal(client_login(&rsj, "city-rsj", "banyan-demo-2020"), 200);
 	assert_int_equal(client_callf(&rsj, &r, "GET", "/api/v1/refunds/policies", NULL), 200);
-	long long difficulty = 0;
-	size_t i;
-	json_t *p;
-	json_array_foreach(json_object_get(r.json, "items"), i, p)
-	{
-		if (strcmp(json_string_value(json_object_get(p, "code")), "2020-difficulty") == 0)
-			difficulty = json_int(p, "id");
-	}
+	long long difficulty = json_int(item_with(json_object_get(r.json, "items"), "code", "2020-difficulty"), "id");
 	response_free(&r);
 	assert_true(difficulty > 0);
 	char path[96];
@@ -620,7 +612,7 @@ static void test_demo_holds_the_article_figures(void **state)
 	/* Refused for each reason the rules give; and the cap at work. */
 	static const char *const reasons[] = {"%无参保人员%", "%无参保记录%", "%严重失信%", "%未认定为困难企业%",
 	                                      "%欠缴%", "%高于 5.50%", "%高于 20.00%"};
-	for (i = 0; i < sizeof reasons / sizeof reasons[0]; i++) {
+	for (size_t i = 0; i < sizeof reasons / sizeof reasons[0]; i++) {
 		char sql[256];
 		snprintf(sql, sizeof sql, "SELECT count(*) FROM refund_decisions WHERE eligible = 0 AND reason LIKE '%s'",
 		         reasons[i]);
