@@ -71,13 +71,13 @@ static json_t *stats_rows(struct request *r, const struct stats_dimension *dim, 
 	int rc = db_prepare(
 	    r->db, &s,
 	    arena_printf(r->arena,
-	                 "SELECT %s AS k, %s, count(DISTINCT d.credit_code), sum(d.people), sum(d.amount_fen),"
+	                 "SELECT %s, %s, count(DISTINCT d.credit_code), sum(d.people), sum(d.amount_fen),"
 	                 " sum(CASE WHEN d.state = 'paid' THEN d.amount_fen ELSE 0 END)"
 	                 " FROM refund_decisions d JOIN refund_enterprises e ON e.credit_code = d.credit_code"
 	                 " JOIN orgs o ON o.id = d.district_org_id JOIN refund_policies p ON p.id = d.policy_id"
 	                 " WHERE d.eligible = 1 AND d.state NOT IN ('withdrawn', 'recovered')"
 	                 " AND substr(o.path, 1, length(?1)) = ?1 AND (?2 = 0 OR d.policy_id = ?2)"
-	                 " GROUP BY k ORDER BY 5 DESC, k",
+	                 " GROUP BY 1, 2 ORDER BY 5 DESC, 1",
 	                 dim ? dim->key : "'total'", dim ? dim->label : "'合计'"),
 	    "ti", request_area(r), policy);
 	while (rc >= 0 && (rc = db_step(s)) == DB_ROW) {
