@@ -248,8 +248,13 @@ static int refunds_demo(const char *db_path)
 		db_rollback(d);
 	struct policy p;
 	json_t *batch = NULL;
-	if (rc == 0 && (rc = policy_load(d, a, difficulty, 0, &p)) == 0)
+	if (rc == 0 && (rc = policy_load(d, a, difficulty, NULL, 0, &p)) == 0) {
 		rc = batch_run(d, &at.ctx, &p, &batch);
+		if (rc == 0)
+			rc = db_commit(d);
+		else if (db_in_transaction(d))
+			db_rollback(d);
+	}
 	json_decref(batch);
 	for (int i = 0; i < 4; i++)
 		free(text[i]);

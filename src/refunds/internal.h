@@ -42,13 +42,18 @@ struct policy {
 	struct refund_policy rules;
 };
 
-/* Read policy `id` at version `version` (0: the latest): 0, DB_DONE when there is no such policy or version, or an error. */
-int policy_load(struct db *d, struct arena *a, int64_t id, int version, struct policy *ret);
+/*
+** The policy `id` (or, with id 0, the one whose code is `code`) at version
+** `version` (0: the latest), its strings in a: 0, DB_DONE when there is no
+** such policy or version, or a database error.
+*/
+int policy_load(struct db *d, struct arena *a, int64_t id, const char *code, int version, struct policy *ret);
 
 /*
-** Run policy p (第N批): decide every enterprise on the rolls in its area not
-** yet decided under it, by ctx's actor, in one transaction, audited.  0 with
-** *ret_answer the batch's figures (as POST .../batches answers), or an error.
+** Run policy p: a batch (第N批) deciding every enterprise on the rolls in the
+** policy's area not yet decided under it, by ctx's actor, in one transaction
+** that the caller ends (db_commit or db_rollback): all the batch or none of
+** it.  *ret_answer: the batch's totals (as POST .../batches answers), also audited.
 */
 int batch_run(struct db *d, const struct audit_context *ctx, struct policy *p, json_t **ret_answer);
 

@@ -344,30 +344,29 @@ void refunds_imports_list(struct request *r)
 
 /* ---- policies -------------------------------------------------------------- */
 
-int policy_load(struct db *d, struct arena *a, int64_t id, int version, struct policy *ret)
+int policy_load(struct db *d, struct arena *a, int64_t id, const char *code, int version, struct policy *ret)
 {
 	struct db_stmt *s;
 	int rc = db_prepare(d, &s,
 	                    "SELECT p.id, p.code, p.name, o.path, v.id, v.version, v.rules FROM refund_policies p"
 	                    " JOIN orgs o ON o.id = p.org_id JOIN refund_policy_versions v ON v.policy_id = p.id"
-	                    " WHERE p.id = ?1 AND (v.version = ?2 OR (?2 = 0 AND v.version ="
+	                    " WHERE (p.id = ?1 OR p.code = ?3) AND (v.version = ?2 OR (?2 = 0 AND v.version ="
 	                    " (SELECT max(version) FROM refund_policy_versions WHERE policy_id = p.id)))",
-	                    "ii", id, (int64_t)version);
-	if (rc < 0 || (rc = db_step(s)) != DB_ROW) {
-		db_finalize(s);
-		return rc;
+	                    "iit", id, (int64_t)version, id ? NULL : code);
+	if (rc == 0 && (rc = db_step(s)) == DB_ROW) {
+		*ret = (struct policy){.id = db_column_int64(s, 0),
+		                       .code = arena_strdup(a, db_column_text(s, 1)),
+		                       .name = arena_strdup(a, db_column_text(s, 2)),
+		                       .org_path = arena_strdup(a, db_column_text(s, 3)),
+		                       .version_id = db_column_int64(s, 4),
+		                       .version = (int)db_column_int64(s, 5)};
+		json_t *rules = json_loads(db_column_text(s, 6), 0, NULL);
+		const char *field, *why;
+		/* A stored version was checked when it was written. */
+		rc = refund_policy_read(rules, &ret->rules, &field, &why) == 0 ? 0 : DB_ERROR;
+		json_decref(rules);
 	}
-	*ret = (struct policy){.id = db_column_int64(s, 0),
-	                       .code = arena_strdup(a, db_column_text(s, 1)),
-	                       .name = arena_strdup(a, db_column_text(s, 2)),
-	                       .org_path = arena_strdup(a, db_column_text(s, 3)),
-	                       .version_id = db_column_int64(s, 4),
-	                       .version = (int)db_column_int64(s, 5)};
-	json_t *rules = json_loads(db_column_text(s, 6), 0, NULL);
 	db_finalize(s);
-	const char *field, *why;
-	rc = refund_policy_read(rules, &ret->rules, &field, &why) == 0 ? 0 : DB_ERROR; /* checked when written */
-	json_decref(rules);
 	return rc;
 }
 
@@ -381,13 +380,13 @@ static bool policy_from_route(struct request *r, int version, bool write, struct
 	int64_t id;
 	if (!route_param_id(r, "id", &id))
 		return false;
-	int rc = policy_load(r->db, r->arena, id, version, ret);
-	if (rc < 0) {
-		reply_db_error(r, rc);
-		return false;
-	}
+	int rc = policy_load(r->db, r->arena, id, NULL, version, ret);
 	if (rc == DB_DONE) {
 		reply_error(r, 404, "unknown_policy", NULL, "政策或版本不存在 (no such policy or version)");
+		return false;
+	}
+	if (rc < 0) {
+		reply_db_error(r, rc);
 		return false;
 	}
 	const char *area = request_area(r);
@@ -719,8 +718,9 @@ int batch_run(struct db *d, const struct audit_context *ctx, struct policy *p, j
 	struct run run = {.db = d, .policy = p};
 	int64_t number = 0;
 	int rc = db_begin(d);
-	if (rc == 0)
-		rc = db_query_int64(d, &number, "SELECT count(*) + 1 FROM refund_batches WHERE policy_id = ?", "i", p->id);
+	if (rc < 0)
+		return rc;
+	rc = db_query_int64(d, &number, "SELECT count(*) + 1 FROM refund_batches WHERE policy_id = ?", "i", p->id);
 	if (rc == 0)
 		rc = db_run(d,
 		            "INSERT INTO refund_batches(policy_id, policy_version_id, number, decided, eligible, people,"
@@ -753,15 +753,10 @@ int batch_run(struct db *d, const struct audit_context *ctx, struct policy *p, j
 		rc = audit_append(d, ctx, "refunds.batch.run", "refund_batch", id, p->org_path, answer);
 	}
 	if (rc == 0)
-		rc = db_commit(d);
-	else if (db_in_transaction(d))
-		db_rollback(d);
-	if (rc < 0) {
+		*ret_answer = answer;
+	else
 		json_decref(answer);
-		return rc;
-	}
-	*ret_answer = answer;
-	return 0;
+	return rc;
 }
 
 /*
@@ -783,12 +778,11 @@ void refunds_batch_run(struct request *r)
 	    !policy_from_route(r, (int)version, true, &p))
 		return;
 	struct audit_context ctx = audit_context_of(r);
-	json_t *answer;
-	int rc = batch_run(r->db, &ctx, &p, &answer);
-	if (rc < 0)
-		reply_db_error(r, rc);
-	else
+	json_t *answer = NULL;
+	if (db_finish_or_reply(r, batch_run(r->db, &ctx, &p, &answer)))
 		reply_json(r, 201, answer);
+	else
+		json_decref(answer);
 }
 
 static json_t *decision_row_json(struct request *r, struct db_stmt *s)
