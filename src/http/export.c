@@ -31,6 +31,17 @@ const char *export_format_arg(struct request *r)
 	return NULL;
 }
 
+const struct stats_dimension *stats_dimension_arg(struct request *r, const struct stats_dimension *dims, size_t n,
+                                                  const char *message)
+{
+	const char *by = query_arg(r, "by");
+	for (size_t i = 0; i < n; i++)
+		if (!by || strcmp(by, dims[i].name) == 0)
+			return &dims[i];
+	reply_error(r, 422, "invalid_filter", "by", "%s", message);
+	return NULL;
+}
+
 struct text {
 	char *data;
 	size_t len, cap;

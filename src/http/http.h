@@ -250,6 +250,14 @@ void reply_file_row(struct request *r, int rc, struct db_stmt *s, const char *mi
 /* The ?format= of an export: "xlsx" (the default) or "csv"; answers 422 and returns NULL otherwise. */
 const char *export_format_arg(struct request *r);
 
+/* A dimension of a statistics table (?by=): its name, its column title in a sheet, the SQL of its key and label. */
+struct stats_dimension {
+	const char *name, *title, *key, *label;
+};
+/* The ?by= dimension of the n in dims (dims[0] when absent); answers 422 invalid_filter with message and returns NULL otherwise. */
+const struct stats_dimension *stats_dimension_arg(struct request *r, const struct stats_dimension *dims, size_t n,
+                                                  const char *message);
+
 /*
 ** Send a live event (Server-Sent Events, GET /api/v1/events) to every open
 ** console whose scope contains org_path.  data is borrowed.  Any thread.

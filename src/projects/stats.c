@@ -12,9 +12,7 @@
 #include "projects/projects.h"
 
 /* A dimension: the key and label of a project row (p, joined to district o), or of an item's department (g). */
-static const struct dimension {
-	const char *name, *title, *key, *label;
-} dimensions[] = {
+static const struct stats_dimension dimensions[] = {
     {"district", "县(市)区", "o.code", "o.name"},
     {"level", "级别", "p.level", "p.level"},
     {"industry", "行业", "p.industry", "p.industry"},
@@ -22,16 +20,6 @@ static const struct dimension {
     {"department", "部门", "g.code", "g.name"},
 };
 
-static const struct dimension *dimension_arg(struct request *r)
-{
-	const char *by = query_arg(r, "by");
-	for (size_t i = 0; i < sizeof dimensions / sizeof dimensions[0]; i++)
-		if (strcmp(by ? by : "district", dimensions[i].name) == 0)
-			return &dimensions[i];
-	reply_error(r, 422, "invalid_filter", "by",
-	            "by 应为 district、level、industry、stage 或 department (by: district, level, industry, stage or department)");
-	return NULL;
-}
 
 /* The projects (x) and items (i) of a row p of project_totals, t of project_item_totals. */
 static const char same_group[] = "x.district_org_id = p.district_org_id AND x.level = p.level"
@@ -44,7 +32,7 @@ static const char same_items[] = "i.district_org_id = t.district_org_id AND i.de
 ** projects, approval items done, done within their limit, and average
 ** working days.  The department table counts items, not projects.
 */
-static json_t *stats_table(struct request *r, const struct dimension *dim, int *ret_rc)
+static json_t *stats_table(struct request *r, const struct stats_dimension *dim, int *ret_rc)
 {
 	const char *bind, *scope = projects_scope_sql(r, 1, &bind);
 	bool by_department = strcmp(dim->name, "department") == 0;
@@ -116,7 +104,9 @@ static json_t *stats_table(struct request *r, const struct dimension *dim, int *
 */
 void project_stats(struct request *r)
 {
-	const struct dimension *dim = dimension_arg(r);
+	const struct stats_dimension *dim = stats_dimension_arg(
+	    r, dimensions, sizeof dimensions / sizeof dimensions[0],
+	    "by 应为 district、level、industry、stage 或 department (by: district, level, industry, stage or department)");
 	if (!dim)
 		return;
 	int rc;

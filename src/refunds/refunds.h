@@ -131,4 +131,12 @@ json_t *refund_figures(const struct refund_policy *p, const struct refund_facts 
 /* "2020-06" -> 202006; -1 when malformed. */
 int32_t refund_month_parse(const char *s);
 
+/*
+** The article's sentence from totals: "惠及17772家企业,受惠人数15.06万人,
+** 返还资金11.66亿元".  People in 万人 to two decimals (rounded half up) from
+** 10,000, else whole; money in 亿元/万元/元 as money_format(MONEY_AUTO).
+** Returns the length, or -ENOSPC when it does not fit (buf then "").
+*/
+int refund_headline(int64_t enterprises, int64_t people, int64_t amount_fen, char *buf, size_t size);
+
 #endif

@@ -310,3 +310,25 @@ json_t *refund_figures(const struct refund_policy *p, const struct refund_facts 
 	json_object_set_new(o, "rounding", json_string("half_up"));
 	return o;
 }
+
+/* ---- statistics ------------------------------------------------------------ */
+
+int refund_headline(int64_t enterprises, int64_t people, int64_t amount_fen, char *buf, size_t size)
+{
+	char money[64], persons[40];
+	if (money_format(amount_fen, MONEY_AUTO, money, sizeof money) < 0)
+		money[0] = 0;
+	if (people >= 10000) {
+		int64_t hundreds = (people + 50) / 100; /* 0.01万人 */
+		snprintf(persons, sizeof persons, "%lld.%02lld万人", (long long)(hundreds / 100), (long long)(hundreds % 100));
+	} else {
+		snprintf(persons, sizeof persons, "%lld人", (long long)people);
+	}
+	int n = snprintf(buf, size, "惠及%lld家企业,受惠人数%s,返还资金%s", (long long)enterprises, persons, money);
+	if (n < 0 || (size_t)n >= size) {
+		if (size)
+			buf[0] = 0;
+		return -ENOSPC;
+	}
+	return n;
+}

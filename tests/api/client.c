@@ -105,13 +105,19 @@ void add_user(struct test_server *s, const char *username, const char *role, con
 	assert_int_equal(rc, 0);
 }
 
-void server_prepare(struct test_server *s)
+/* A new temporary directory for the database and the log. */
+static void server_dir(struct test_server *s)
 {
 	memset(s, 0, sizeof *s);
 	snprintf(s->dir, sizeof s->dir, "/tmp/banyan-api-XXXXXX");
 	assert_non_null(mkdtemp(s->dir));
 	snprintf(s->db, sizeof s->db, "%s/banyan.db", s->dir);
 	snprintf(s->log, sizeof s->log, "%s/serve.log", s->dir);
+}
+
+void server_prepare(struct test_server *s)
+{
+	server_dir(s);
 	assert_int_equal(run_banyan(NULL, NULL, 0, "init", "--db", s->db, NULL), 0);
 	char out[512];
 	int rc = run_banyan("admin-password\n", out, sizeof out, "user", "add", "--db", s->db, "--username", "admin",
@@ -119,15 +125,9 @@ void server_prepare(struct test_server *s)
 	assert_int_equal(rc, 0);
 }
 
-void server_start_process(struct test_server *s, const char *const *extra_args)
+/* Run argv (a server) with its output in s->log, and wait up to `seconds` for the port it serves on. */
+static void server_spawn(struct test_server *s, const char *const *argv, int seconds)
 {
-	/* Tests log in with passwords alone unless they ask for a second factor (a later --second-factor wins). */
-	const char *argv[24] = {banyan_bin(),  "serve",           "--db", s->db, "--listen",
-	                        "127.0.0.1:0", "--second-factor", "none"};
-	int n = 8;
-	for (const char *const *a = extra_args; a && *a && n < 23; a++)
-		argv[n++] = *a;
-	argv[n] = NULL;
 	/* Truncated here, not in the child: a restart must not read the last run's port. */
 	int fd = open(s->log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 	assert_true(fd >= 0);
@@ -142,7 +142,7 @@ void server_start_process(struct test_server *s, const char *const *extra_args)
 	close(fd);
 	s->pid = pid;
 	/* Wait for the "serving ... on http://127.0.0.1:PORT/" line. */
-	for (int tries = 0; tries < 1000 && !s->port; tries++) {
+	for (int tries = 0; tries < seconds * 100 && !s->port; tries++) {
 		char buf[4096] = "";
 		FILE *f = fopen(s->log, "r");
 		if (f) {
@@ -157,6 +157,25 @@ void server_start_process(struct test_server *s, const char *const *extra_args)
 			usleep(10000);
 	}
 	assert_true(s->port > 0);
+}
+
+void server_start_process(struct test_server *s, const char *const *extra_args)
+{
+	/* Tests log in with passwords alone unless they ask for a second factor (a later --second-factor wins). */
+	const char *argv[24] = {banyan_bin(),  "serve",           "--db", s->db, "--listen",
+	                        "127.0.0.1:0", "--second-factor", "none"};
+	int n = 8;
+	for (const char *const *a = extra_args; a && *a && n < 23; a++)
+		argv[n++] = *a;
+	argv[n] = NULL;
+	server_spawn(s, argv, 10);
+}
+
+void server_demo_up(struct test_server *s)
+{
+	server_dir(s);
+	const char *argv[] = {banyan_bin(), "demo", "--db", s->db, "--listen", "127.0.0.1:0", NULL};
+	server_spawn(s, argv, 120); /* the demo data first: seconds, more under the sanitizers */
 }
 
 void server_up(struct test_server *s)

@@ -24,6 +24,8 @@ struct test_server {
 void server_prepare(struct test_server *s);
 /* Start banyan serve on the prepared database; extra_args may be NULL. */
 void server_start_process(struct test_server *s, const char *const *extra_args);
+/* A new demo database (banyan demo: the demo's people, password banyan-demo-2020), served. */
+void server_demo_up(struct test_server *s);
 /* server_prepare + server_start_process. */
 void server_up(struct test_server *s);
 /* SIGTERM and wait; returns the exit status (or -1). */

@@ -943,6 +943,11 @@ static const struct row matrix[] = {
     R("GET", "/api/v1/refunds/mine", NULL, B(ANON), 401),
     R("GET", "/api/v1/refunds/mine", NULL, SIGNED_IN & ~B(ENTERPRISE), 403, .code = "forbidden"),
     R("GET", "/api/v1/refunds/mine", NULL, B(ENTERPRISE), 200),
+    R("GET", "/api/v1/refunds/stats", NULL, B(ANON), 401),
+    R("GET", "/api/v1/refunds/stats", NULL, NOT_REFUND_ROLE, 403, .code = "forbidden"),
+    R("GET", "/api/v1/refunds/stats", NULL, B(DEPT), 403, .code = "wrong_duty"),
+    R("GET", "/api/v1/refunds/stats?by=policy", NULL, REFUND_READ, 200),
+    R("GET", "/api/v1/refunds/stats?policy={rpolicy}&format=xlsx", NULL, REFUND_READ, 200),
 
     /* ---- one's own password: every user, not a machine key; away and back ---- */
     R("PUT", "/api/v1/me/password", MY_PW_AWAY, B(ANON), 401),

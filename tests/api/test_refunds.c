@@ -325,16 +325,22 @@ static void test_policies_are_versioned(void **state)
 	assert_int_equal(count("SELECT count(*) FROM audit_log WHERE action LIKE 'refunds.policy.%'"), 2);
 }
 
-static json_t *district_of(json_t *dry, const char *code)
+/* The item of an array whose field is value, or NULL. */
+static json_t *item_with(json_t *array, const char *field, const char *value)
 {
 	size_t i;
-	json_t *d;
-	json_array_foreach(json_object_get(dry, "districts"), i, d)
+	json_t *item;
+	json_array_foreach(array, i, item)
 	{
-		if (strcmp(json_string_value(json_object_get(d, "district")), code) == 0)
-			return d;
+		if (strcmp(json_string_value(json_object_get(item, field)), value) == 0)
+			return item;
 	}
 	return NULL;
+}
+
+static json_t *district_of(json_t *dry, const char *code)
+{
+	return item_with(json_object_get(dry, "districts"), "district", code);
 }
 
 static void test_dry_run_and_run_worked_by_hand(void **state)
@@ -506,6 +512,187 @@ static void test_command_imports_rolls(void **state)
 	                 2);
 }
 
+/* One row of a statistics answer by its key, or NULL. */
+static json_t *stats_row(json_t *answer, const char *key)
+{
+	return item_with(json_object_get(answer, "rows"), "key", key);
+}
+
+/* Where the lifecycle would have taken a decision (its routes are not these tests'). */
+static void set_state(long long policy, const char *credit_code, const char *state)
+{
+	char sql[256];
+	snprintf(sql, sizeof sql, "UPDATE refund_decisions SET state = '%s' WHERE policy_id = %lld AND credit_code = '%s'",
+	         state, policy, credit_code);
+	db_run_sql(&server, sql);
+}
+
+static void assert_figures(json_t *row, long long enterprises, long long people, long long amount, long long paid)
+{
+	assert_non_null(row);
+	assert_int_equal(json_int(row, "enterprises"), enterprises);
+	assert_int_equal(json_int(row, "people"), people);
+	assert_int_equal(json_int(row, "amount_fen"), amount);
+	assert_int_equal(json_int(row, "paid_fen"), paid);
+	assert_int_equal(json_int(row, "pending_fen"), amount - paid);
+}
+
+/*
+** Statistics worked by hand.  A second policy, six months of a 100-fen
+** benefit capped at 100,000 fen, refunds E1 189 × 600 = 113,400 → 100,000,
+** E3 24 × 600 = 14,400, E6 6,000 and E8 5 × 600 = 3,000 (the first policy:
+** E1 6,173, E3 50,000, E6 7,000).  Then, as the bank and the objections
+** would leave them: the first policy's E3 and the second's E1 paid, the
+** second's E6 withdrawn (not counted), the first's E1 failed (pending).
+*/
+static void test_statistics_worked_by_hand(void **state)
+{
+	(void)state;
+	struct response r;
+	char code[48];
+	assert_int_equal(
+	    client_callf(&hr_admin, &r, "POST", "/api/v1/refunds/policies",
+	                 "{\"code\":\"2020-hard\",\"name\":\"2020年困难企业稳岗返还\",\"rules\":{\"year\":2020,"
+	                 "\"start_month\":\"2020-01\",\"end_month\":\"2020-06\",\"arrears_month\":\"2020-06\","
+	                 "\"rate_bp\":550,\"small_rate_bp\":2000,\"small_headcount\":30,\"exclude_default\":true,"
+	                 "\"require_difficulty\":false,\"amount\":\"benefit\",\"benefit_months\":6,\"benefit_fen\":100,"
+	                 "\"cap_fen\":100000,\"rounding\":\"half_up\"}}"),
+	    201);
+	long long hard = json_int(r.json, "id");
+	response_free(&r);
+	char path[128];
+	snprintf(path, sizeof path, "/api/v1/refunds/policies/%lld/batches", hard);
+	assert_int_equal(client_callf(&hr, &r, "POST", path, "{}"), 201);
+	assert_int_equal(json_int(r.json, "eligible"), 4);
+	assert_int_equal(json_int(r.json, "amount_fen"), 100000 + 14400 + 6000 + 3000);
+	response_free(&r);
+	set_state(policy_id, E3, "paid");
+	set_state(hard, E1, "paid");
+	set_state(hard, E6, "withdrawn");
+	set_state(policy_id, E1, "failed");
+
+	/* The city: E1, E3, E6 and E8 once each; people and money under each policy. */
+	assert_int_equal(client_callf(&hr, &r, "GET", "/api/v1/refunds/stats", NULL), 200);
+	assert_string_equal(json_string_value(json_object_get(r.json, "by")), "district");
+	assert_figures(json_object_get(r.json, "total"), 4, 189 + 24 + 10 + 189 + 24 + 5,
+	               6173 + 50000 + 7000 + 100000 + 14400 + 3000, 50000 + 100000);
+	assert_string_equal(json_string_value(json_object_get(r.json, "headline")),
+	                    "惠及4家企业,受惠人数441人,返还资金1,805.73元");
+	assert_int_equal(json_array_size(json_object_get(r.json, "rows")), 2);
+	json_t *first = json_array_get(json_object_get(r.json, "rows"), 0);
+	assert_string_equal(json_string_value(json_object_get(first, "label")), "晋安区");
+	assert_figures(first, 3, 189 + 24 + 189 + 24 + 5, 6173 + 50000 + 100000 + 14400 + 3000, 150000);
+	assert_figures(stats_row(r.json, "350112"), 1, 10, 7000, 0);
+	response_free(&r);
+
+	assert_int_equal(client_callf(&leader, &r, "GET", "/api/v1/refunds/stats?by=policy", NULL), 200);
+	first = json_array_get(json_object_get(r.json, "rows"), 0);
+	assert_string_equal(json_string_value(json_object_get(first, "label")), "2020年困难企业稳岗返还");
+	assert_figures(first, 3, 189 + 24 + 5, 100000 + 14400 + 3000, 100000);
+	assert_figures(stats_row(r.json, "2020-small"), 3, 189 + 24 + 10, 63173, 50000);
+	response_free(&r);
+
+	assert_int_equal(client_callf(&hr, &r, "GET", "/api/v1/refunds/stats?by=size", NULL), 200);
+	first = json_array_get(json_object_get(r.json, "rows"), 0);
+	assert_string_equal(json_string_value(json_object_get(first, "label")), "大型");
+	assert_figures(first, 1, 378, 106173, 100000);
+	assert_figures(stats_row(r.json, "small"), 2, 24 + 24 + 5, 50000 + 14400 + 3000, 50000);
+	assert_figures(stats_row(r.json, "micro"), 1, 10, 7000, 0);
+	assert_null(stats_row(r.json, "medium"));
+	response_free(&r);
+
+	assert_int_equal(client_callf(&hr, &r, "GET", "/api/v1/refunds/stats?by=industry", NULL), 200);
+	assert_figures(stats_row(r.json, "零售"), 2, 53, 67400, 50000);
+	assert_figures(stats_row(r.json, "餐饮"), 1, 10, 7000, 0);
+	response_free(&r);
+
+	/* One policy; and each district's own: 晋安's bureau, 长乐's leader. */
+	snprintf(path, sizeof path, "/api/v1/refunds/stats?policy=%lld", policy_id);
+	assert_int_equal(client_callf(&hr, &r, "GET", path, NULL), 200);
+	assert_figures(json_object_get(r.json, "total"), 3, 223, 63173, 50000);
+	assert_string_equal(json_string_value(json_object_get(r.json, "headline")),
+	                    "惠及3家企业,受惠人数223人,返还资金631.73元");
+	response_free(&r);
+	assert_int_equal(client_callf(&ja_hr, &r, "GET", "/api/v1/refunds/stats", NULL), 200);
+	assert_int_equal(json_array_size(json_object_get(r.json, "rows")), 1);
+	assert_figures(json_object_get(r.json, "total"), 3, 431, 173573, 150000);
+	response_free(&r);
+	assert_int_equal(client_callf(&cl_leader, &r, "GET", "/api/v1/refunds/stats?by=policy", NULL), 200);
+	assert_figures(json_object_get(r.json, "total"), 1, 10, 7000, 0);
+	assert_figures(stats_row(r.json, "2020-small"), 1, 10, 7000, 0);
+	assert_null(stats_row(r.json, "2020-hard")); /* E6's decision there was withdrawn */
+	response_free(&r);
+
+	/* The sheet: a line per row and the total, money in 元. */
+	assert_int_equal(client_callf(&hr, &r, "GET", "/api/v1/refunds/stats?by=district&format=csv", NULL), 200);
+	assert_non_null(strstr(r.body, "县(市)区,企业数,受惠人数,返还资金(元),已到账(元),待支付(元)\r\n"));
+	assert_non_null(strstr(r.body, "晋安区,3,431,1735.73,1500.00,235.73\r\n"));
+	assert_non_null(strstr(r.body, "合计,4,441,1805.73,1500.00,305.73\r\n"));
+	response_free(&r);
+	assert_int_equal(client_callf(&leader, &r, "GET", "/api/v1/refunds/stats?by=size&format=xlsx", NULL), 200);
+	assert_true(has_header(&r, "Content-Type: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"));
+	assert_memory_equal(r.body, "PK", 2);
+	response_free(&r);
+
+	/* Refused, clearly: another bureau, an enterprise, a bad dimension, policy or format, another area's policy. */
+	assert_int_equal(client_statusf(&swj, "GET", "/api/v1/refunds/stats", code, NULL), 403);
+	assert_string_equal(code, "wrong_duty");
+	assert_int_equal(client_statusf(&firm, "GET", "/api/v1/refunds/stats", code, NULL), 403);
+	assert_int_equal(client_statusf(&hr, "GET", "/api/v1/refunds/stats?by=month", code, NULL), 422);
+	assert_string_equal(code, "invalid_filter");
+	assert_int_equal(client_statusf(&hr, "GET", "/api/v1/refunds/stats?policy=x1", code, NULL), 422);
+	assert_string_equal(code, "invalid_query");
+	assert_int_equal(client_statusf(&hr, "GET", "/api/v1/refunds/stats?policy=999999", code, NULL), 404);
+	assert_string_equal(code, "unknown_policy");
+	assert_int_equal(client_statusf(&hr, "GET", "/api/v1/refunds/stats?format=pdf", code, NULL), 422);
+}
+
+/*
+** The demo holds the Fuzhou Daily's figures (4 November 2020): the 2020
+** difficulty refund 惠及17772家中小微困难企业,受惠人数15.06万人,涉及返还资金
+** 11.66亿元, read through the statistics as the bureau would, and refusals
+** of every kind beside them.
+*/
+static void test_demo_holds_the_article_figures(void **state)
+{
+	(void)state;
+	struct test_server demo;
+	struct client rsj;
+	struct response r;
+	server_demo_up(&demo);
+	client_init(&rsj, &demo);
+	assert_int_equal(client_login(&rsj, "city-rsj", "banyan-demo-2020"), 200);
+	assert_int_equal(client_callf(&rsj, &r, "GET", "/api/v1/refunds/policies", NULL), 200);
+	long long difficulty = json_int(item_with(json_object_get(r.json, "items"), "code", "2020-difficulty"), "id");
+	response_free(&r);
+	assert_true(difficulty > 0);
+	char path[96];
+	snprintf(path, sizeof path, "/api/v1/refunds/stats?policy=%lld", difficulty);
+	assert_int_equal(client_callf(&rsj, &r, "GET", path, NULL), 200);
+	json_t *total = json_object_get(r.json, "total");
+	assert_int_equal(json_int(total, "enterprises"), 17772);
+	assert_int_equal(json_int(total, "people"), 150600);
+	assert_int_equal(json_int(total, "amount_fen"), 116600000000LL); /* 11.66亿元 to the 万元: 116,600万元 */
+	assert_int_equal(json_int(total, "paid_fen") + json_int(total, "pending_fen"), 116600000000LL);
+	assert_string_equal(json_string_value(json_object_get(r.json, "headline")),
+	                    "惠及17772家企业,受惠人数15.06万人,返还资金11.66亿元");
+	assert_int_equal(json_array_size(json_object_get(r.json, "rows")), 13); /* every district */
+	response_free(&r);
+	/* Refused for each reason the rules give; and the cap at work. */
+	static const char *const reasons[] = {"%无参保人员%", "%无参保记录%", "%严重失信%", "%未认定为困难企业%",
+	                                      "%欠缴%", "%高于 5.50%", "%高于 20.00%"};
+	for (size_t i = 0; i < sizeof reasons / sizeof reasons[0]; i++) {
+		char sql[256];
+		snprintf(sql, sizeof sql, "SELECT count(*) FROM refund_decisions WHERE eligible = 0 AND reason LIKE '%s'",
+		         reasons[i]);
+		if (db_count(&demo, sql) == 0)
+			fail_msg("no enterprise refused for %s", reasons[i]);
+	}
+	assert_int_equal(db_count(&demo, "SELECT count(*) FROM refund_decisions WHERE amount_fen = 10000000"), 38);
+	client_free(&rsj);
+	server_down(&demo);
+}
+
 int main(void)
 {
 	curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -517,6 +704,8 @@ int main(void)
 	    cmocka_unit_test(test_dry_run_and_run_worked_by_hand),
 	    cmocka_unit_test(test_enterprise_reads_its_own_decision),
 	    cmocka_unit_test(test_command_imports_rolls),
+	    cmocka_unit_test(test_statistics_worked_by_hand),
+	    cmocka_unit_test(test_demo_holds_the_article_figures),
 	};
 	int failed = cmocka_run_group_tests(tests, setup, teardown);
 	curl_global_cleanup();

@@ -10,6 +10,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <errno.h>
 #include <string.h>
 
 #include "core/arena.h"
@@ -335,6 +336,27 @@ static void test_rolls_refused_naming_the_first_bad_line(void **state)
 	assert_int_equal(bad_line(HEADER, &why), 0); /* no lines: nothing to refuse */
 }
 
+/* The article's sentence: 万人 to two decimals half up from 10,000 people, money in 亿元, 万元 or 元. */
+static void test_headline_reads_like_the_article(void **state)
+{
+	(void)state;
+	char buf[160];
+	/* 17,772 enterprises, 150,600 people, 1,165,996,404.00 元: the Fuzhou Daily's line of 4 November 2020. */
+	assert_true(refund_headline(17772, 150600, INT64_C(116599640400), buf, sizeof buf) > 0);
+	assert_string_equal(buf, "惠及17772家企业,受惠人数15.06万人,返还资金11.66亿元");
+	refund_headline(3, 150649, INT64_C(1000000000), buf, sizeof buf);
+	assert_string_equal(buf, "惠及3家企业,受惠人数15.06万人,返还资金1,000.00万元");
+	refund_headline(3, 150650, INT64_C(999999), buf, sizeof buf);
+	assert_string_equal(buf, "惠及3家企业,受惠人数15.07万人,返还资金9,999.99元");
+	refund_headline(1, 10000, 0, buf, sizeof buf);
+	assert_string_equal(buf, "惠及1家企业,受惠人数1.00万人,返还资金0.00元");
+	refund_headline(2, 9999, 7000, buf, sizeof buf);
+	assert_string_equal(buf, "惠及2家企业,受惠人数9999人,返还资金70.00元");
+	char small[20];
+	assert_int_equal(refund_headline(17772, 150600, INT64_C(116599640400), small, sizeof small), -ENOSPC);
+	assert_string_equal(small, "");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -346,6 +368,7 @@ int main(void)
 	    cmocka_unit_test(test_policy_rules_are_read_and_refused_by_field),
 	    cmocka_unit_test(test_rolls_are_read_a_line_at_a_time_in_file_order),
 	    cmocka_unit_test(test_rolls_refused_naming_the_first_bad_line),
+	    cmocka_unit_test(test_headline_reads_like_the_article),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
