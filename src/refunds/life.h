@@ -39,12 +39,6 @@ void life_today(char out[11]);
 /* The batch's state as shown: "closed" for a publicised batch whose window is over. */
 const char *life_batch_state(const struct life_batch *b, const char *today);
 
-/* Is the batch's publicity window open today? */
-bool life_in_window(const char *start, const char *end, const char *today);
-
-/* A decision's state in Chinese (公示中 for a decided one whose batch is in its window). */
-const char *life_decision_label(const char *state, bool in_window);
-
 /* The query's ?name=ID: 0 when absent; false having answered 422 for anything but a positive integer. */
 bool life_id_arg(struct request *r, const char *name, int64_t *ret);
 
@@ -79,5 +73,41 @@ int refunds_mine_accounts(struct request *r, json_t *obj);
 ** approval, a payment file, a return file with failures and a fallback payment.
 */
 int refunds_demo_lifecycle(struct db *d);
+
+/* ---- pure (lifecycle.c) ---- */
+
+struct calendar;
+struct arena;
+
+/*
+** The window of a publicity of `working_days` starting today: from the next
+** working day, that many working days, both ends inclusive ("YYYY-MM-DD").
+*/
+void refund_publicity_window(const struct calendar *cal, int32_t today, int working_days, char start[11], char end[11]);
+
+/* Is a window (NULL: none) open on day today ("YYYY-MM-DD")? */
+bool refund_in_window(const char *start, const char *end, const char *today);
+
+/* A batch's state in Chinese (closed included); a decision's (公示中 for a decided one in its window). */
+const char *refund_batch_label(const char *state);
+const char *refund_decision_label(const char *state, bool in_window);
+
+/* fen as 元 with two decimals, no separators: "61.73" (the bank's files). fen >= 0. */
+void refund_yuan(int64_t fen, char out[32]);
+
+/* A line of the bank's return file. */
+struct refund_return_line {
+	const char *reference, *reason;
+	bool paid; /* 成功; else 失败 */
+	int line;
+};
+
+/*
+** Read a return file (the header 参考号,结果,银行说明; 结果 成功 or 失败, a
+** failure with the bank's words): 0 with the lines (arena memory), -EINVAL
+** with *ret_line and *ret_why (Chinese, then English), or -ENOMEM.
+*/
+int refund_returns_parse(struct arena *a, const char *csv, size_t len, struct refund_return_line **ret, size_t *ret_n,
+                         int *ret_line, const char **ret_why);
 
 #endif

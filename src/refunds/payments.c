@@ -15,7 +15,6 @@
 #include <sodium.h>
 
 #include "core/clock.h"
-#include "core/csv.h"
 #include "org/notices.h"
 #include "org/org.h"
 #include "refunds/life.h"
@@ -282,9 +281,8 @@ void refunds_payment_file_get(struct request *r)
 		                "i", id);
 		json_t *rows = json_array();
 		while (rc >= 0 && (rc = db_step(s)) == DB_ROW) {
-			int64_t fen = db_column_int64(s, 11);
 			char yuan[32];
-			snprintf(yuan, sizeof yuan, "%lld.%02lld", (long long)(fen / 100), (long long)(fen % 100));
+			refund_yuan(db_column_int64(s, 11), yuan);
 			json_array_append_new(rows, json_pack("[s, s, s, s, s, s]", db_column_text(s, 0),
 			                                      db_column_text(s, 3), db_column_text(s, 4),
 			                                      db_column_text(s, 5), yuan, db_column_text(s, 10)));
@@ -311,70 +309,12 @@ void refunds_payment_file_get(struct request *r)
 
 /* ---- the bank's return file --------------------------------------------------------- */
 
-struct return_line {
-	const char *reference, *reason;
-	bool paid;
-	int line;
-};
-
-static const char *const return_header[] = {"参考号", "结果", "银行说明"};
-
-/* Read the return file: 0, or -EINVAL with *ret_line and *ret_why.  Lines in the arena. */
-static int returns_parse(struct arena *a, const char *csv, size_t len, struct return_line **ret, size_t *ret_n,
-                         int *ret_line, const char **ret_why)
-{
-	struct csv_reader c;
-	char *f[4];
-	int n, got;
-	size_t cap = 64, used = 0;
-	struct return_line *lines = arena_alloc(a, cap * sizeof *lines);
-	csv_init(&c, csv, len);
-	if (csv_read(&c, a, f, 4, &n) != 1 || n != 3 || strcmp(f[0], return_header[0]) ||
-	    strcmp(f[1], return_header[1]) || strcmp(f[2], return_header[2])) {
-		*ret_line = 1;
-		*ret_why = "第 1 行应为表头 参考号,结果,银行说明 (line 1 must be the header)";
-		return -EINVAL;
-	}
-	while ((got = csv_read(&c, a, f, 4, &n)) != 0) {
-		*ret_line = c.record_line;
-		if (got != 1 || n != 3 || !*f[0]) {
-			*ret_why =
-			    "每行应有参考号、结果和银行说明 (reference, result and the bank's words on each line)";
-			return -EINVAL;
-		}
-		bool paid = strcmp(f[1], "成功") == 0;
-		if (!paid && strcmp(f[1], "失败") != 0) {
-			*ret_why = "结果应为 成功 或 失败 (result: 成功 or 失败)";
-			return -EINVAL;
-		}
-		if (!paid && !*f[2]) {
-			*ret_why = "失败的行须有银行说明 (a failed line needs the bank's reason)";
-			return -EINVAL;
-		}
-		if (used == cap) {
-			struct return_line *grown = arena_alloc(a, 2 * cap * sizeof *lines);
-			if (!grown)
-				return -ENOMEM;
-			memcpy(grown, lines, cap * sizeof *lines);
-			lines = grown;
-			cap *= 2;
-		}
-		if (!lines)
-			return -ENOMEM;
-		lines[used++] =
-		    (struct return_line){.reference = f[0], .reason = f[2], .paid = paid, .line = c.record_line};
-	}
-	*ret = lines;
-	*ret_n = used;
-	return 0;
-}
-
 struct return_tally {
 	int64_t paid, failed, unchanged;
 };
 
 /* Apply one line inside the import's transaction: 0, -EINVAL with *ret_why, or a database error. */
-static int return_apply(struct request *r, int64_t file, const struct return_line *l, struct return_tally *t,
+static int return_apply(struct request *r, int64_t file, const struct refund_return_line *l, struct return_tally *t,
                         const char **ret_why)
 {
 	struct db_stmt *s;
@@ -452,10 +392,10 @@ void refunds_returns_import(struct request *r)
 	    !body_string(r, "csv", FIELD_REQUIRED, 32 << 20, &csv))
 		return;
 	size_t len = strlen(csv), n = 0;
-	struct return_line *lines = NULL;
+	struct refund_return_line *lines = NULL;
 	int line = 0;
 	const char *why = NULL;
-	int rc = returns_parse(r->arena, csv, len, &lines, &n, &line, &why);
+	int rc = refund_returns_parse(r->arena, csv, len, &lines, &n, &line, &why);
 	if (rc == -ENOMEM) {
 		reply_error(r, 503, "busy", NULL, "内存不足 (out of memory)");
 		return;

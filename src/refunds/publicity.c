@@ -73,41 +73,11 @@ void life_today(char out[11])
 	clock_format_date(clock_local_day(clock_now()), out);
 }
 
-bool life_in_window(const char *start, const char *end, const char *today)
-{
-	return start && end && strcmp(start, today) <= 0 && strcmp(today, end) <= 0;
-}
-
 const char *life_batch_state(const struct life_batch *b, const char *today)
 {
 	if (strcmp(b->state, "publicised") == 0 && strcmp(today, b->publicity_end) > 0)
 		return "closed";
 	return b->state;
-}
-
-static const char *batch_label(const char *state)
-{
-	static const char *const labels[][2] = {{"decided", "已决定"},  {"publicised", "公示中"},
-	                                        {"closed", "公示结束"}, {"approved", "已审批"},
-	                                        {"paying", "支付中"},   {"settled", "已结清"}};
-	for (size_t i = 0; i < sizeof labels / sizeof labels[0]; i++)
-		if (strcmp(labels[i][0], state) == 0)
-			return labels[i][1];
-	return state;
-}
-
-const char *life_decision_label(const char *state, bool in_window)
-{
-	static const char *const labels[][2] = {
-	    {"decided", "已决定"},    {"withdrawn", "已撤销"}, {"approved", "已审批"},
-	    {"sent", "已发送银行"},   {"paid", "已到账"},      {"failed", "支付失败"},
-	    {"recovering", "追回中"}, {"recovered", "已追回"}, {"written_off", "已核销"}};
-	if (in_window && strcmp(state, "decided") == 0)
-		return "公示中";
-	for (size_t i = 0; i < sizeof labels / sizeof labels[0]; i++)
-		if (strcmp(labels[i][0], state) == 0)
-			return labels[i][1];
-	return state;
 }
 
 int life_audit(struct db *d, const struct audit_context *ctx, const char *action, const char *object_type, int64_t id,
@@ -214,7 +184,7 @@ static json_t *batch_json(struct request *r, struct db_stmt *s)
 	json_t *o = json_pack(
 	    "{s:I, s:I, s:s, s:I, s:I, s:s, s:s, s:o, s:s, s:s?, s:s}", "id", (json_int_t)b.id, "policy",
 	    (json_int_t)b.policy_id, "policy_name", b.policy_name, "number", (json_int_t)b.number, "version",
-	    (json_int_t)db_column_int64(s, 11), "state", state, "state_label", batch_label(state), "publicity",
+	    (json_int_t)db_column_int64(s, 11), "state", state, "state_label", refund_batch_label(state), "publicity",
 	    b.publicity_start ? json_pack("{s:s, s:s}", "start", b.publicity_start, "end", b.publicity_end)
 	                      : json_null(),
 	    "run_by", b.run_by, "approved_by", db_column_text(s, 12), "at", at);
@@ -310,13 +280,8 @@ void refunds_batch_publicise(struct request *r)
 		            "只能公示尚未公示的批次 (only a decided batch can be publicised)");
 		return;
 	}
-	const struct calendar *cal = calendar_china();
-	int32_t today = clock_local_day(clock_now());
-	int32_t first = calendar_add_working_days(cal, today, 1);
-	int32_t last = calendar_add_working_days(cal, first, (int)days - 1);
 	char start[11], end[11];
-	clock_format_date(first, start);
-	clock_format_date(last, end);
+	refund_publicity_window(calendar_china(), clock_local_day(clock_now()), (int)days, start, end);
 	int64_t mark = notices_mark(r->db);
 	int rc = db_begin(r->db);
 	if (rc == 0)
@@ -465,7 +430,7 @@ void refunds_public_object(struct request *r)
 	               "i", decision);
 	if (!db_row_or_reply(r, rc, s, "unknown_decision", "公示名单中没有该决定 (no such publicised decision)"))
 		return;
-	bool open = life_in_window(db_column_text(s, 0), db_column_text(s, 1), today);
+	bool open = refund_in_window(db_column_text(s, 0), db_column_text(s, 1), today);
 	const char *path = arena_strdup(r->arena, db_column_text(s, 2));
 	db_finalize(s);
 	if (!open) {

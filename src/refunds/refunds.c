@@ -798,7 +798,7 @@ static json_t *decision_row_json(struct request *r, struct db_stmt *s)
 	char today[11];
 	life_today(today);
 	const char *state = db_column_text(s, 12);
-	bool in_window = life_in_window(db_column_text(s, 13), db_column_text(s, 14), today);
+	bool in_window = refund_in_window(db_column_text(s, 13), db_column_text(s, 14), today);
 	return json_pack("{s:I, s:I, s:I, s:i, s:s, s:s, s:s, s:b, s:I, s:I, s:s, s:o, s:s, s:s, s:s?, s:o}", "id",
 	                 (json_int_t)db_column_int64(s, 0), "batch", (json_int_t)db_column_int64(s, 1), "policy",
 	                 (json_int_t)db_column_int64(s, 2), "version", (int)db_column_int64(s, 3), "credit_code",
@@ -806,7 +806,7 @@ static json_t *decision_row_json(struct request *r, struct db_stmt *s)
 	                 "eligible", db_column_int64(s, 7) != 0, "people", (json_int_t)db_column_int64(s, 8), "amount_fen",
 	                 (json_int_t)db_column_int64(s, 9), "reason", db_column_text(s, 10), "figures",
 	                 json_loads(db_column_text(s, 11), 0, NULL), "state", state, "state_label",
-	                 life_decision_label(state, in_window), "withdrawn_reason", db_column_text(s, 15), "payment",
+	                 refund_decision_label(state, in_window), "withdrawn_reason", db_column_text(s, 15), "payment",
 	                 life_payment_json(r->db, db_column_int64(s, 0)));
 }
 
