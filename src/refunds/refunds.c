@@ -560,10 +560,42 @@ void refunds_policies_list(struct request *r)
 struct candidate {
 	const char *credit_code, *name, *district_code;
 	int64_t district_id;
-	bool decided; /* already decided under this policy: a run skips it */
+	bool decided;  /* decided under this policy, and a run leaves it so: skipped */
+	bool redecide; /* decided, not yet approved, and its rolls or lists changed its figures: decided again */
+	bool recover;  /* paid, and its rolls changed so that it would now get less: to report for recovery */
+	int64_t decision_id;
+	const char *basis; /* what the decision rests on: the latest imports of its rolls and lists */
 	struct refund_facts facts;
 	struct refund_verdict verdict;
 };
+
+/* A decision's figures as stored (compact JSON), or NULL. */
+static char *figures_text(const struct policy *p, const struct candidate *c)
+{
+	json_t *figures = refund_figures(&p->rules, &c->facts, &c->verdict);
+	char *text = json_dumps(figures, JSON_COMPACT);
+	json_decref(figures);
+	return text;
+}
+
+/*
+** An enterprise decided before: is it to be left, decided again, or reported
+** for recovery?  Only when the imports it rests on changed since (basis) and
+** its figures with them: a new file of the same numbers changes nothing.
+*/
+static void candidate_recheck(const struct policy *p, struct candidate *c, const char *state, const char *old_basis,
+                              const char *old_figures, int64_t paid_fen)
+{
+	c->decided = true;
+	if (!old_basis || strcmp(old_basis, c->basis) == 0)
+		return;
+	char *now = figures_text(p, c);
+	bool changed = now && strcmp(now, old_figures) != 0;
+	free(now);
+	c->redecide = changed && strcmp(state, "decided") == 0;
+	c->decided = !c->redecide;
+	c->recover = changed && strcmp(state, "paid") == 0 && c->verdict.amount_fen < paid_fen;
+}
 
 /*
 ** Decide every enterprise on the rolls in the policy's area and within
@@ -585,19 +617,25 @@ static int policy_evaluate(struct db *d, const struct policy *p, const char *sco
 	    " sum(CASE WHEN r.month BETWEEN ?5 AND ?6 THEN r.arrears_fen ELSE 0 END),"
 	    " EXISTS (SELECT 1 FROM refund_lists l WHERE l.list = 'default' AND l.credit_code = e.credit_code),"
 	    " EXISTS (SELECT 1 FROM refund_lists l WHERE l.list = 'difficulty' AND l.credit_code = e.credit_code),"
-	    " EXISTS (SELECT 1 FROM refund_decisions x WHERE x.policy_id = ?7 AND x.credit_code = e.credit_code)"
+	    " x.id, x.state, x.basis, x.figures, x.amount_fen, 'rolls:' || CAST(coalesce(max(r.import_id), 0) AS TEXT)"
+	    " || ';lists:' || CAST(coalesce((SELECT max(l.import_id) FROM refund_lists l"
+	    " WHERE l.credit_code = e.credit_code), 0) AS TEXT)"
 	    " FROM refund_enterprises e JOIN orgs o ON o.id = e.district_org_id"
 	    " LEFT JOIN refund_rolls r ON r.credit_code = e.credit_code"
+	    " LEFT JOIN refund_decisions x ON x.policy_id = ?7 AND x.credit_code = e.credit_code"
 	    " WHERE substr(o.path, 1, length(?8)) = ?8 AND substr(o.path, 1, length(?9)) = ?9"
-	    " GROUP BY e.credit_code, e.name, e.size, e.district_org_id, o.code ORDER BY o.code, e.credit_code",
-	    "iiiiiiitt", (int64_t)rules->start_month, (int64_t)rules->end_month, last_year * 100 + 1, last_year * 100 + 12,
-	    (int64_t)rules->year * 100 + 1, (int64_t)rules->arrears_month, p->id, p->org_path, scope);
+	    " GROUP BY e.credit_code, e.name, e.size, e.district_org_id, o.code, x.id, x.state, x.basis, x.figures,"
+	    " x.amount_fen ORDER BY o.code, e.credit_code",
+	    "iiiiiiitt", (int64_t)rules->start_month, (int64_t)rules->end_month, last_year * 100 + 1,
+	    last_year * 100 + 12, (int64_t)rules->year * 100 + 1, (int64_t)rules->arrears_month, p->id, p->org_path,
+	    scope);
 	while (rc == 0 && (rc = db_step(s)) == DB_ROW) {
 		struct candidate c = {.credit_code = db_column_text(s, 0),
 		                      .name = db_column_text(s, 1),
 		                      .district_id = db_column_int64(s, 3),
 		                      .district_code = db_column_text(s, 4),
-		                      .decided = db_column_int64(s, 13) != 0};
+		                      .decision_id = db_column_int64(s, 13),
+		                      .basis = db_column_text(s, 18)};
 		const char *size = db_column_text(s, 2);
 		for (int i = 0; i < SIZE_COUNT; i++)
 			if (strcmp(size, refund_size_names[i]) == 0)
@@ -611,6 +649,9 @@ static int policy_evaluate(struct db *d, const struct policy *p, const char *sco
 		c.facts.on_default_list = db_column_int64(s, 11) != 0;
 		c.facts.difficulty_certified = db_column_int64(s, 12) != 0;
 		refund_decide(rules, &c.facts, &c.verdict);
+		if (c.decision_id)
+			candidate_recheck(p, &c, db_column_text(s, 14), db_column_text(s, 15), db_column_text(s, 16),
+			                  db_column_int64(s, 17));
 		rc = each(ctx, &c);
 	}
 	db_finalize(s);
@@ -700,30 +741,46 @@ void refunds_policy_dry_run(struct request *r)
 
 struct run {
 	struct db *db;
-	struct db_stmt *insert;
+	struct db_stmt *insert, *keep, *redo;
 	struct policy *policy;
-	int64_t batch_id;
+	int64_t batch_id, fresh, redecided;
+	json_t *recover; /* ids of paid decisions whose rolls now give less */
 	struct tally t;
 };
 
 static int run_decide(void *p, const struct candidate *c)
 {
 	struct run *run = p;
+	if (c->recover)
+		json_array_append_new(run->recover, json_integer(c->decision_id));
 	if (c->decided) {
 		run->t.skipped++;
 		return 0;
 	}
-	json_t *figures = refund_figures(&run->policy->rules, &c->facts, &c->verdict);
-	char *text = json_dumps(figures, JSON_COMPACT);
-	json_decref(figures);
+	char *text = figures_text(run->policy, c);
 	if (!text)
 		return DB_ERROR;
-	int rc = db_rebind(run->insert, "iiitiiiitt", run->batch_id, run->policy->id, run->policy->version_id,
-	                   c->credit_code, c->district_id, (int64_t)c->verdict.eligible,
-	                   c->verdict.eligible ? c->facts.insured_end : 0, c->verdict.amount_fen, c->verdict.reason, text);
+	int64_t people = c->verdict.eligible ? c->facts.insured_end : 0;
+	int rc;
+	if (c->redecide) {
+		/* Still one decision per enterprise and policy: decided again in place, the earlier one kept in history. */
+		rc = db_rebind(run->keep, "iii", run->batch_id, clock_now(), c->decision_id);
+		if (rc == 0 && (rc = db_step(run->keep)) == DB_DONE)
+			rc = db_rebind(run->redo, "iiiiiittti", run->batch_id, run->policy->version_id, c->district_id,
+			               (int64_t)c->verdict.eligible, people, c->verdict.amount_fen, c->verdict.reason, text,
+			               c->basis, c->decision_id);
+		if (rc == 0 && (rc = db_step(run->redo)) == DB_DONE)
+			rc = 0;
+		run->redecided++;
+	} else {
+		rc = db_rebind(run->insert, "iiitiiiittt", run->batch_id, run->policy->id, run->policy->version_id,
+		               c->credit_code, c->district_id, (int64_t)c->verdict.eligible, people, c->verdict.amount_fen,
+		               c->verdict.reason, text, c->basis);
+		if (rc == 0 && (rc = db_step(run->insert)) == DB_DONE)
+			rc = 0;
+		run->fresh++;
+	}
 	free(text);
-	if (rc == 0 && (rc = db_step(run->insert)) == DB_DONE)
-		rc = 0;
 	run->t.enterprises += c->verdict.eligible;
 	run->t.people += c->verdict.eligible ? c->facts.insured_end : 0;
 	run->t.amount_fen += c->verdict.amount_fen;
@@ -737,8 +794,12 @@ static int run_decide(void *p, const struct candidate *c)
 ** DUTY: refunds
 ** SUMMARY: 运行返还政策(生成一批决定) Run a policy: decide a batch (第N批)
 ** Body: {"version"} (optional; default the latest).  Decides every enterprise
-** on the rolls in the policy's area not yet decided under this policy, one
-** decision each with its reason and figures; says how many were skipped.
+** on the rolls in the policy's area not yet decided under this policy (new),
+** and again those whose rolls or lists changed their figures while their
+** decision is still decided, not approved (redecided: in place, the earlier
+** one kept in refund_decision_history); one decision each with its reason
+** and figures; says how many were skipped, and lists in "recovery" the paid
+** decisions whose rolls now give less (never paid twice: for recovery).
 ** The policy must be the caller's area's.  Runs in one transaction.
 */
 void refunds_batch_run(struct request *r)
@@ -749,7 +810,7 @@ void refunds_batch_run(struct request *r)
 	if (!body_only(r, fields) || !body_int64(r, "version", FIELD_OPTIONAL, 1, 1000000, &version, NULL) ||
 	    !policy_from_route(r, (int)version, true, &p))
 		return;
-	struct run run = {.db = r->db, .policy = &p};
+	struct run run = {.db = r->db, .policy = &p, .recover = json_array()};
 	int64_t number = 0;
 	int rc = db_begin(r->db);
 	if (rc == 0)
@@ -763,11 +824,27 @@ void refunds_batch_run(struct request *r)
 	if (rc == 0)
 		rc = db_prepare(r->db, &run.insert,
 		                "INSERT INTO refund_decisions(batch_id, policy_id, policy_version_id, credit_code,"
-		                " district_org_id, eligible, people, amount_fen, reason, figures) VALUES (?,?,?,?,?,?,?,?,?,?)",
+		                " district_org_id, eligible, people, amount_fen, reason, figures, basis)"
+		                " VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+		                NULL);
+	if (rc == 0)
+		rc = db_prepare(r->db, &run.keep,
+		                "INSERT INTO refund_decision_history(decision_id, batch_id, policy_version_id, eligible, people,"
+		                " amount_fen, reason, figures, basis, replaced_by_batch, replaced_at) SELECT id, batch_id,"
+		                " policy_version_id, eligible, people, amount_fen, reason, figures, basis, ?, ?"
+		                " FROM refund_decisions WHERE id = ?",
+		                NULL);
+	if (rc == 0)
+		rc = db_prepare(r->db, &run.redo,
+		                "UPDATE refund_decisions SET batch_id = ?, policy_version_id = ?, district_org_id = ?,"
+		                " eligible = ?, people = ?, amount_fen = ?, reason = ?, figures = ?, basis = ?"
+		                " WHERE id = ? AND state = 'decided'",
 		                NULL);
 	if (rc == 0)
 		rc = policy_evaluate(r->db, &p, p.org_path, run_decide, &run);
 	db_finalize(run.insert);
+	db_finalize(run.keep);
+	db_finalize(run.redo);
 	struct tally *t = &run.t;
 	int64_t decided = t->enterprises + t->refused;
 	if (rc == 0)
@@ -780,6 +857,9 @@ void refunds_batch_run(struct request *r)
 	                           "decided", (json_int_t)decided, "eligible", (json_int_t)t->enterprises, "people",
 	                           (json_int_t)t->people, "amount_fen", (json_int_t)t->amount_fen, "skipped",
 	                           (json_int_t)t->skipped);
+	json_object_set_new(answer, "new", json_integer(run.fresh));
+	json_object_set_new(answer, "redecided", json_integer(run.redecided));
+	json_object_set_new(answer, "recovery", run.recover);
 	if (rc == 0) {
 		struct audit_context ctx = audit_context_of(r);
 		char id[24];
