@@ -46,6 +46,45 @@ bool life_id_arg(struct request *r, const char *name, int64_t *ret);
 int life_audit(struct db *d, const struct audit_context *ctx, const char *action, const char *object_type, int64_t id,
                const char *org_path, json_t *detail);
 
+/*
+** The changes of state, each inside the caller's transaction with its audit
+** record, shared by the routes (which check the request first) and the demo.
+*/
+/* Publicise batch b for working_days from the day after today; notices to the eligible enterprises' accounts. */
+int life_publicise(struct db *d, struct arena *a, const struct audit_context *ctx, const struct life_batch *b,
+                   int32_t today, int working_days);
+/* Lodge an objection to a decision (of the district at path), from ctx->ip. */
+int life_object(struct db *d, const struct audit_context *ctx, int64_t decision, const char *reason,
+                const char *contact, const char *path, int64_t *ret_id);
+/* Resolve an open objection: upheld withdraws its decision with the resolution as the reason. */
+int life_resolve(struct db *d, const struct audit_context *ctx, int64_t id, int64_t decision, bool upheld,
+                 const char *resolution, const char *path);
+/* Approve b's eligible decisions without an open objection; *ret_held counts those still waiting.  Nothing is
+** written when none is approved. */
+int life_approve(struct db *d, const struct audit_context *ctx, const struct life_batch *b, const char *note,
+                 int64_t *ret_approved, int64_t *ret_held);
+
+/* Make b's payment file (see the route): 0 with *ret_answer (rows 0: nothing to pay; the caller rolls back). */
+int life_payment_file(struct db *d, const struct audit_context *ctx, const struct life_batch *b, const char *payer,
+                      json_t **ret_answer);
+
+/* What a return file did. */
+struct life_returned {
+	int64_t id, rows, paid, failed, unchanged;
+	bool already; /* the same file was imported before: id is that import, nothing changed */
+	int line;     /* -EINVAL: the first bad line (1: the header) and why */
+	const char *why;
+};
+
+/* Import a return file of payment file `file` of batch b: 0, -EINVAL (ret->line, ret->why), -ENOMEM, or a db error. */
+int life_returns(struct db *d, struct arena *a, const struct audit_context *ctx, int64_t file,
+                 const struct life_batch *b, const char *csv, struct life_returned *ret);
+
+/* Re-address failed payment `failed` of decision as a pending payment: DB_CONSTRAINT when it has a live one. */
+int life_resend(struct db *d, const struct audit_context *ctx, int64_t failed, int64_t decision, bool fallback,
+                const char *name, const char *account, const char *bank, int64_t fen, const char *path,
+                int64_t *ret_id);
+
 /* The latest payment of a decision as JSON, or JSON null. */
 json_t *life_payment_json(struct db *d, int64_t decision_id);
 

@@ -257,6 +257,39 @@ void refunds_batch_get(struct request *r)
 
 /* ---- publicity ----------------------------------------------------------------- */
 
+int life_publicise(struct db *d, struct arena *a, const struct audit_context *ctx, const struct life_batch *b,
+                   int32_t today, int working_days)
+{
+	char start[11], end[11];
+	refund_publicity_window(calendar_china(), today, working_days, start, end);
+	int rc = db_run(d,
+	                "UPDATE refund_batches SET state = 'publicised', publicity_start = ?, publicity_end = ?"
+	                " WHERE id = ? AND state = 'decided'",
+	                "tti", start, end, b->id);
+	struct db_stmt *s = NULL;
+	if (rc == 0)
+		rc = db_prepare(d, &s,
+		                "SELECT d.credit_code, d.amount_fen FROM refund_decisions d WHERE d.batch_id = ?"
+		                " AND d.eligible = 1 AND d.state = 'decided'",
+		                "i", b->id);
+	while (rc == 0 && (rc = db_step(s)) == DB_ROW) {
+		char yuan[40];
+		money_format(db_column_int64(s, 1), MONEY_YUAN, yuan, sizeof yuan);
+		const char *body = arena_printf(a, "%s 第%lld批:贵企业拟获返还 %s,公示期 %s 至 %s。", b->policy_name,
+		                                (long long)b->number, yuan, start, end);
+		rc = life_notify_enterprise(d, db_column_text(s, 0), "稳岗返还公示", body);
+	}
+	db_finalize(s);
+	if (rc == DB_DONE)
+		rc = 0;
+	if (rc == 0) {
+		json_t *detail = json_pack("{s:i, s:s, s:s}", "working_days", working_days, "start", start, "end", end);
+		rc = life_audit(d, ctx, "refunds.batch.publicise", "refund_batch", b->id, b->policy_path, detail);
+		json_decref(detail);
+	}
+	return rc;
+}
+
 /*
 ** ROUTE: POST /api/v1/refunds/batches/{id}/publicity
 ** AUTH: department
@@ -280,39 +313,11 @@ void refunds_batch_publicise(struct request *r)
 		            "只能公示尚未公示的批次 (only a decided batch can be publicised)");
 		return;
 	}
-	char start[11], end[11];
-	refund_publicity_window(calendar_china(), clock_local_day(clock_now()), (int)days, start, end);
+	struct audit_context ctx = audit_context_of(r);
 	int64_t mark = notices_mark(r->db);
 	int rc = db_begin(r->db);
 	if (rc == 0)
-		rc = db_run(r->db,
-		            "UPDATE refund_batches SET state = 'publicised', publicity_start = ?, publicity_end = ?"
-		            " WHERE id = ? AND state = 'decided'",
-		            "tti", start, end, b.id);
-	struct db_stmt *s = NULL;
-	if (rc == 0)
-		rc = db_prepare(
-		    r->db, &s,
-		    "SELECT d.credit_code, d.amount_fen FROM refund_decisions d WHERE d.batch_id = ? AND d.eligible = 1"
-		    " AND d.state = 'decided'",
-		    "i", b.id);
-	while (rc == 0 && (rc = db_step(s)) == DB_ROW) {
-		char yuan[40];
-		money_format(db_column_int64(s, 1), MONEY_YUAN, yuan, sizeof yuan);
-		const char *body = arena_printf(r->arena, "%s 第%lld批:贵企业拟获返还 %s,公示期 %s 至 %s。",
-		                                b.policy_name, (long long)b.number, yuan, start, end);
-		rc = life_notify_enterprise(r->db, db_column_text(s, 0), "稳岗返还公示", body);
-	}
-	db_finalize(s);
-	if (rc == DB_DONE)
-		rc = 0;
-	if (rc == 0) {
-		struct audit_context ctx = audit_context_of(r);
-		json_t *detail =
-		    json_pack("{s:I, s:s, s:s}", "working_days", (json_int_t)days, "start", start, "end", end);
-		rc = life_audit(r->db, &ctx, "refunds.batch.publicise", "refund_batch", b.id, b.policy_path, detail);
-		json_decref(detail);
-	}
+		rc = life_publicise(r->db, r->arena, &ctx, &b, clock_local_day(clock_now()), (int)days);
 	if (!db_finish_or_reply(r, rc))
 		return;
 	notices_push(r->db, mark);
@@ -370,6 +375,21 @@ void refunds_public_publicity(struct request *r)
 	if (rc == DB_DONE)
 		rc = 0;
 	reply_json_or_db_error(r, rc, json_pack("{s:o}", "batches", list));
+}
+
+int life_object(struct db *d, const struct audit_context *ctx, int64_t decision, const char *reason,
+                const char *contact, const char *path, int64_t *ret_id)
+{
+	int rc =
+	    db_run(d, "INSERT INTO refund_objections(decision_id, reason, contact, ip, lodged_at) VALUES (?,?,?,?,?)",
+	           "ittti", decision, reason, contact, ctx->ip, clock_now());
+	*ret_id = db_last_insert_id(d);
+	if (rc == 0) {
+		json_t *detail = json_pack("{s:I}", "decision", (json_int_t)decision);
+		rc = life_audit(d, ctx, "refunds.objection.lodge", "refund_objection", *ret_id, path, detail);
+		json_decref(detail);
+	}
+	return rc;
 }
 
 /* Objections an address may lodge in an hour. */
@@ -443,16 +463,7 @@ void refunds_public_object(struct request *r)
 	int64_t id = 0;
 	rc = db_begin(r->db);
 	if (rc == 0)
-		rc = db_run(
-		    r->db,
-		    "INSERT INTO refund_objections(decision_id, reason, contact, ip, lodged_at) VALUES (?,?,?,?,?)",
-		    "ittti", decision, reason, contact, request_ip(r), now);
-	id = db_last_insert_id(r->db);
-	if (rc == 0) {
-		json_t *detail = json_pack("{s:I}", "decision", (json_int_t)decision);
-		rc = life_audit(r->db, &ctx, "refunds.objection.lodge", "refund_objection", id, path, detail);
-		json_decref(detail);
-	}
+		rc = life_object(r->db, &ctx, decision, reason, contact, path, &id);
 	if (db_finish_or_reply(r, rc))
 		reply_json(r, 201, json_pack("{s:I}", "id", (json_int_t)id));
 }
@@ -511,6 +522,29 @@ void refunds_objections_list(struct request *r)
 	reply_rows(r, rc, s, objection_json, limit);
 }
 
+int life_resolve(struct db *d, const struct audit_context *ctx, int64_t id, int64_t decision, bool upheld,
+                 const char *resolution, const char *path)
+{
+	int rc =
+	    db_run(d,
+	           "UPDATE refund_objections SET state = ?, resolution = ?, resolved_by = ?, resolved_by_id = ?,"
+	           " resolved_at = ? WHERE id = ? AND state = 'open'",
+	           "tttrii", upheld ? "upheld" : "dismissed", resolution, ctx->actor, ctx->actor_id, clock_now(), id);
+	/* Only a decision not yet approved can be withdrawn: one with an open objection was held back. */
+	if (rc == 0 && upheld)
+		rc = db_run(d,
+		            "UPDATE refund_decisions SET state = 'withdrawn', withdrawn_reason = ? WHERE id = ?"
+		            " AND state = 'decided'",
+		            "ti", resolution, decision);
+	if (rc == 0) {
+		json_t *detail = json_pack("{s:I, s:s, s:s}", "decision", (json_int_t)decision, "outcome",
+		                           upheld ? "upheld" : "dismissed", "resolution", resolution);
+		rc = life_audit(d, ctx, "refunds.objection.resolve", "refund_objection", id, path, detail);
+		json_decref(detail);
+	}
+	return rc;
+}
+
 /*
 ** ROUTE: POST /api/v1/refunds/objections/{id}/resolve
 ** AUTH: department
@@ -552,29 +586,41 @@ void refunds_objection_resolve(struct request *r)
 	struct audit_context ctx = audit_context_of(r);
 	rc = db_begin(r->db);
 	if (rc == 0)
-		rc = db_run(
-		    r->db,
-		    "UPDATE refund_objections SET state = ?, resolution = ?, resolved_by = ?, resolved_by_id = ?,"
-		    " resolved_at = ? WHERE id = ? AND state = 'open'",
-		    "tttiii", upheld ? "upheld" : "dismissed", resolution, r->who.name, r->who.user_id, clock_now(),
-		    id);
-	/* Only a decision not yet approved can be withdrawn: one with an open objection was held back. */
-	if (rc == 0 && upheld)
-		rc = db_run(r->db,
-		            "UPDATE refund_decisions SET state = 'withdrawn', withdrawn_reason = ? WHERE id = ?"
-		            " AND state = 'decided'",
-		            "ti", resolution, decision);
-	if (rc == 0) {
-		json_t *detail = json_pack("{s:I, s:s, s:s}", "decision", (json_int_t)decision, "outcome", outcome,
-		                           "resolution", resolution);
-		rc = life_audit(r->db, &ctx, "refunds.objection.resolve", "refund_objection", id, path, detail);
-		json_decref(detail);
-	}
+		rc = life_resolve(r->db, &ctx, id, decision, upheld, resolution, path);
 	if (db_finish_or_reply(r, rc))
 		reply_json(r, 200,
 		           json_pack("{s:I, s:I, s:s, s:s}", "id", (json_int_t)id, "decision", (json_int_t)decision,
 		                     "state", upheld ? "upheld" : "dismissed", "decision_state",
 		                     upheld ? "withdrawn" : "decided"));
+}
+
+int life_approve(struct db *d, const struct audit_context *ctx, const struct life_batch *b, const char *note,
+                 int64_t *ret_approved, int64_t *ret_held)
+{
+	int rc = db_run(d,
+	                "UPDATE refund_decisions SET state = 'approved' WHERE batch_id = ? AND eligible = 1"
+	                " AND state = 'decided' AND NOT EXISTS (SELECT 1 FROM refund_objections j"
+	                " WHERE j.decision_id = refund_decisions.id AND j.state = 'open')",
+	                "i", b->id);
+	*ret_approved = db_changes(d);
+	if (rc == 0)
+		rc = db_query_int64(d, ret_held,
+		                    "SELECT count(*) FROM refund_decisions WHERE batch_id = ? AND eligible = 1"
+		                    " AND state = 'decided'",
+		                    "i", b->id);
+	if (rc == 0 && *ret_approved > 0)
+		rc = db_run(
+		    d,
+		    "UPDATE refund_batches SET state = CASE WHEN state = 'publicised' THEN 'approved' ELSE state END,"
+		    " approved_by = ?, approved_by_id = ?, approved_at = ? WHERE id = ?",
+		    "trii", ctx->actor, ctx->actor_id, clock_now(), b->id);
+	if (rc == 0 && *ret_approved > 0) {
+		json_t *detail = json_pack("{s:I, s:I, s:s?}", "approved", (json_int_t)*ret_approved, "held",
+		                           (json_int_t)*ret_held, "note", note);
+		rc = life_audit(d, ctx, "refunds.batch.approve", "refund_batch", b->id, b->policy_path, detail);
+		json_decref(detail);
+	}
+	return rc;
 }
 
 /* ---- approval -------------------------------------------------------------------- */
@@ -618,38 +664,16 @@ void refunds_batch_approve(struct request *r)
 		            b.publicity_end, b.publicity_end);
 		return;
 	}
-	int rc = db_begin(r->db);
+	struct audit_context ctx = audit_context_of(r);
 	int64_t approved = 0, held = 0;
+	int rc = db_begin(r->db);
 	if (rc == 0)
-		rc = db_run(r->db,
-		            "UPDATE refund_decisions SET state = 'approved' WHERE batch_id = ? AND eligible = 1"
-		            " AND state = 'decided' AND NOT EXISTS (SELECT 1 FROM refund_objections j"
-		            " WHERE j.decision_id = refund_decisions.id AND j.state = 'open')",
-		            "i", b.id);
-	approved = db_changes(r->db);
-	if (rc == 0)
-		rc = db_query_int64(r->db, &held,
-		                    "SELECT count(*) FROM refund_decisions WHERE batch_id = ? AND eligible = 1"
-		                    " AND state = 'decided'",
-		                    "i", b.id);
+		rc = life_approve(r->db, &ctx, &b, note, &approved, &held);
 	if (rc == 0 && approved == 0) {
 		db_rollback(r->db);
 		reply_error(r, 409, "nothing_to_approve", NULL, "没有可审批的决定 (nothing to approve; %lld held)",
 		            (long long)held);
 		return;
-	}
-	if (rc == 0)
-		rc = db_run(
-		    r->db,
-		    "UPDATE refund_batches SET state = CASE WHEN state = 'publicised' THEN 'approved' ELSE state END,"
-		    " approved_by = ?, approved_by_id = ?, approved_at = ? WHERE id = ?",
-		    "tiii", r->who.name, r->who.user_id, clock_now(), b.id);
-	if (rc == 0) {
-		struct audit_context ctx = audit_context_of(r);
-		json_t *detail = json_pack("{s:I, s:I, s:s?}", "approved", (json_int_t)approved, "held",
-		                           (json_int_t)held, "note", note);
-		rc = life_audit(r->db, &ctx, "refunds.batch.approve", "refund_batch", b.id, b.policy_path, detail);
-		json_decref(detail);
 	}
 	if (db_finish_or_reply(r, rc))
 		reply_json(r, 200,

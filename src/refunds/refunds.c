@@ -378,37 +378,45 @@ struct policy {
 ** caller's area is on its branch (a district's bureau reads the city's), and,
 ** with `write`, inside its area.  Answers 404/403 itself.
 */
-static bool policy_from_route(struct request *r, int version, bool write, struct policy *ret)
+/* Policy id at version `version` (0: the latest): 0, DB_DONE when there is none, or a database error. */
+static int policy_load(struct db *d, struct arena *a, int64_t id, int version, struct policy *ret)
 {
-	int64_t id;
-	if (!route_param_id(r, "id", &id))
-		return false;
 	struct db_stmt *s;
-	int rc = db_prepare(r->db, &s,
+	int rc = db_prepare(d, &s,
 	                    "SELECT p.id, p.code, p.name, o.path, v.id, v.version, v.rules FROM refund_policies p"
 	                    " JOIN orgs o ON o.id = p.org_id JOIN refund_policy_versions v ON v.policy_id = p.id"
 	                    " WHERE p.id = ?1 AND (v.version = ?2 OR (?2 = 0 AND v.version ="
 	                    " (SELECT max(version) FROM refund_policy_versions WHERE policy_id = p.id)))",
 	                    "ii", id, (int64_t)version);
-	if (!db_row_or_reply(r, rc, s, "unknown_policy", "政策或版本不存在 (no such policy or version)"))
-		return false;
-	*ret = (struct policy){.id = db_column_int64(s, 0),
-	                       .code = arena_strdup(r->arena, db_column_text(s, 1)),
-	                       .name = arena_strdup(r->arena, db_column_text(s, 2)),
-	                       .org_path = arena_strdup(r->arena, db_column_text(s, 3)),
-	                       .version_id = db_column_int64(s, 4),
-	                       .version = (int)db_column_int64(s, 5)};
-	json_t *rules = json_loads(db_column_text(s, 6), 0, NULL);
+	if (rc == 0 && (rc = db_step(s)) == DB_ROW) {
+		*ret = (struct policy){.id = db_column_int64(s, 0),
+		                       .code = arena_strdup(a, db_column_text(s, 1)),
+		                       .name = arena_strdup(a, db_column_text(s, 2)),
+		                       .org_path = arena_strdup(a, db_column_text(s, 3)),
+		                       .version_id = db_column_int64(s, 4),
+		                       .version = (int)db_column_int64(s, 5)};
+		json_t *rules = json_loads(db_column_text(s, 6), 0, NULL);
+		const char *field, *why;
+		/* A stored version was checked when it was written. */
+		rc = refund_policy_read(rules, &ret->rules, &field, &why) == 0 ? 0 : DB_ERROR;
+		json_decref(rules);
+	}
 	db_finalize(s);
-	const char *field, *why;
-	bool ok = refund_policy_read(rules, &ret->rules, &field, &why) == 0;
-	json_decref(rules);
-	if (!ok) {
-		reply_db_error(r, DB_ERROR); /* a stored version was checked when it was written */
+	return rc;
+}
+
+static bool policy_from_route(struct request *r, int version, bool write, struct policy *ret)
+{
+	int64_t id;
+	if (!route_param_id(r, "id", &id))
+		return false;
+	int rc = policy_load(r->db, r->arena, id, version, ret);
+	if (rc < 0) {
+		reply_db_error(r, rc);
 		return false;
 	}
 	const char *area = request_area(r);
-	if (!path_on_branch(ret->org_path, area)) {
+	if (rc == DB_DONE || !path_on_branch(ret->org_path, area)) {
 		reply_error(r, 404, "unknown_policy", NULL, "政策或版本不存在 (no such policy or version)");
 		return false;
 	}
@@ -789,6 +797,91 @@ static int run_decide(void *p, const struct candidate *c)
 }
 
 /*
+** Decide a batch of policy p as ctx, in one transaction begun here and left
+** open: 0 with the batch's answer in *ret_answer (the caller commits), or an
+** error (the caller rolls back; *ret_answer may still need freeing).
+*/
+static int batch_decide(struct db *d, const struct audit_context *ctx, struct policy *p, json_t **ret_answer)
+{
+	struct run run = {.db = d, .policy = p, .recover = json_array()};
+	int64_t number = 0;
+	int rc = db_begin(d);
+	if (rc == 0)
+		rc = db_query_int64(d, &number, "SELECT count(*) + 1 FROM refund_batches WHERE policy_id = ?", "i", p->id);
+	if (rc == 0)
+		rc = db_run(d,
+		            "INSERT INTO refund_batches(policy_id, policy_version_id, number, decided, eligible, people,"
+		            " amount_fen, skipped, actor_id, actor, at) VALUES (?,?,?,0,0,0,0,0,?,?,?)",
+		            "iiirti", p->id, p->version_id, number, ctx->actor_id, ctx->actor, clock_now());
+	run.batch_id = db_last_insert_id(d);
+	if (rc == 0)
+		rc = db_prepare(d, &run.insert,
+		                "INSERT INTO refund_decisions(batch_id, policy_id, policy_version_id, credit_code,"
+		                " district_org_id, eligible, people, amount_fen, reason, figures, basis)"
+		                " VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+		                NULL);
+	if (rc == 0)
+		rc = db_prepare(d, &run.keep,
+		                "INSERT INTO refund_decision_history(decision_id, batch_id, policy_version_id, eligible, people,"
+		                " amount_fen, reason, figures, basis, replaced_by_batch, replaced_at) SELECT id, batch_id,"
+		                " policy_version_id, eligible, people, amount_fen, reason, figures, basis, ?, ?"
+		                " FROM refund_decisions WHERE id = ?",
+		                NULL);
+	if (rc == 0)
+		rc = db_prepare(d, &run.redo,
+		                "UPDATE refund_decisions SET batch_id = ?, policy_version_id = ?, district_org_id = ?,"
+		                " eligible = ?, people = ?, amount_fen = ?, reason = ?, figures = ?, basis = ?"
+		                " WHERE id = ? AND state = 'decided'",
+		                NULL);
+	if (rc == 0)
+		rc = policy_evaluate(d, p, p->org_path, run_decide, &run);
+	db_finalize(run.insert);
+	db_finalize(run.keep);
+	db_finalize(run.redo);
+	struct tally *t = &run.t;
+	int64_t decided = t->enterprises + t->refused;
+	if (rc == 0)
+		rc = db_run(d,
+		            "UPDATE refund_batches SET decided = ?, eligible = ?, people = ?, amount_fen = ?, skipped = ?"
+		            " WHERE id = ?",
+		            "iiiiii", decided, t->enterprises, t->people, t->amount_fen, t->skipped, run.batch_id);
+	json_t *answer = json_pack("{s:I, s:I, s:I, s:i, s:I, s:I, s:I, s:I, s:I}", "id", (json_int_t)run.batch_id,
+	                           "number", (json_int_t)number, "policy", (json_int_t)p->id, "version", p->version,
+	                           "decided", (json_int_t)decided, "eligible", (json_int_t)t->enterprises, "people",
+	                           (json_int_t)t->people, "amount_fen", (json_int_t)t->amount_fen, "skipped",
+	                           (json_int_t)t->skipped);
+	json_object_set_new(answer, "new", json_integer(run.fresh));
+	json_object_set_new(answer, "redecided", json_integer(run.redecided));
+	json_object_set_new(answer, "recovery", run.recover);
+	if (rc == 0) {
+		char id[24];
+		snprintf(id, sizeof id, "%lld", (long long)run.batch_id);
+		rc = audit_append(d, ctx, "refunds.batch.run", "refund_batch", id, p->org_path, answer);
+	}
+	*ret_answer = answer;
+	return rc;
+}
+
+
+/* The same for the demo and the shell: policy_id's latest version. */
+int refunds_run_policy(struct db *d, struct arena *a, const struct audit_context *ctx, int64_t policy_id,
+                       int64_t *ret_batch)
+{
+	struct policy p;
+	json_t *answer = NULL;
+	int rc = policy_load(d, a, policy_id, 0, &p);
+	if (rc == 0) {
+		rc = batch_decide(d, ctx, &p, &answer);
+		if (rc == 0 && (rc = db_commit(d)) == 0)
+			*ret_batch = json_integer_value(json_object_get(answer, "id"));
+		else
+			db_rollback(d);
+	}
+	json_decref(answer);
+	return rc == DB_DONE ? DB_ERROR : rc;
+}
+
+/*
 ** ROUTE: POST /api/v1/refunds/policies/{id}/batches
 ** AUTH: department
 ** DUTY: refunds
@@ -810,62 +903,9 @@ void refunds_batch_run(struct request *r)
 	if (!body_only(r, fields) || !body_int64(r, "version", FIELD_OPTIONAL, 1, 1000000, &version, NULL) ||
 	    !policy_from_route(r, (int)version, true, &p))
 		return;
-	struct run run = {.db = r->db, .policy = &p, .recover = json_array()};
-	int64_t number = 0;
-	int rc = db_begin(r->db);
-	if (rc == 0)
-		rc = db_query_int64(r->db, &number, "SELECT count(*) + 1 FROM refund_batches WHERE policy_id = ?", "i", p.id);
-	if (rc == 0)
-		rc = db_run(r->db,
-		            "INSERT INTO refund_batches(policy_id, policy_version_id, number, decided, eligible, people,"
-		            " amount_fen, skipped, actor_id, actor, at) VALUES (?,?,?,0,0,0,0,0,?,?,?)",
-		            "iiirti", p.id, p.version_id, number, r->who.user_id, r->who.name, clock_now());
-	run.batch_id = db_last_insert_id(r->db);
-	if (rc == 0)
-		rc = db_prepare(r->db, &run.insert,
-		                "INSERT INTO refund_decisions(batch_id, policy_id, policy_version_id, credit_code,"
-		                " district_org_id, eligible, people, amount_fen, reason, figures, basis)"
-		                " VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-		                NULL);
-	if (rc == 0)
-		rc = db_prepare(r->db, &run.keep,
-		                "INSERT INTO refund_decision_history(decision_id, batch_id, policy_version_id, eligible, people,"
-		                " amount_fen, reason, figures, basis, replaced_by_batch, replaced_at) SELECT id, batch_id,"
-		                " policy_version_id, eligible, people, amount_fen, reason, figures, basis, ?, ?"
-		                " FROM refund_decisions WHERE id = ?",
-		                NULL);
-	if (rc == 0)
-		rc = db_prepare(r->db, &run.redo,
-		                "UPDATE refund_decisions SET batch_id = ?, policy_version_id = ?, district_org_id = ?,"
-		                " eligible = ?, people = ?, amount_fen = ?, reason = ?, figures = ?, basis = ?"
-		                " WHERE id = ? AND state = 'decided'",
-		                NULL);
-	if (rc == 0)
-		rc = policy_evaluate(r->db, &p, p.org_path, run_decide, &run);
-	db_finalize(run.insert);
-	db_finalize(run.keep);
-	db_finalize(run.redo);
-	struct tally *t = &run.t;
-	int64_t decided = t->enterprises + t->refused;
-	if (rc == 0)
-		rc = db_run(r->db,
-		            "UPDATE refund_batches SET decided = ?, eligible = ?, people = ?, amount_fen = ?, skipped = ?"
-		            " WHERE id = ?",
-		            "iiiiii", decided, t->enterprises, t->people, t->amount_fen, t->skipped, run.batch_id);
-	json_t *answer = json_pack("{s:I, s:I, s:I, s:i, s:I, s:I, s:I, s:I, s:I}", "id", (json_int_t)run.batch_id,
-	                           "number", (json_int_t)number, "policy", (json_int_t)p.id, "version", p.version,
-	                           "decided", (json_int_t)decided, "eligible", (json_int_t)t->enterprises, "people",
-	                           (json_int_t)t->people, "amount_fen", (json_int_t)t->amount_fen, "skipped",
-	                           (json_int_t)t->skipped);
-	json_object_set_new(answer, "new", json_integer(run.fresh));
-	json_object_set_new(answer, "redecided", json_integer(run.redecided));
-	json_object_set_new(answer, "recovery", run.recover);
-	if (rc == 0) {
-		struct audit_context ctx = audit_context_of(r);
-		char id[24];
-		snprintf(id, sizeof id, "%lld", (long long)run.batch_id);
-		rc = audit_append(r->db, &ctx, "refunds.batch.run", "refund_batch", id, p.org_path, answer);
-	}
+	struct audit_context ctx = audit_context_of(r);
+	json_t *answer = NULL;
+	int rc = batch_decide(r->db, &ctx, &p, &answer);
 	if (!db_finish_or_reply(r, rc)) {
 		json_decref(answer);
 		return;
