@@ -30,6 +30,8 @@ struct life_batch {
 ** 403 out_of_scope).  Strings in r->arena.  Answers itself and returns false.
 */
 bool life_batch_from_route(struct request *r, const char *param, bool write, struct life_batch *ret);
+/* Batch id: 0, DB_DONE when there is none, or a database error. */
+int life_batch_get(struct db *d, struct arena *a, int64_t id, struct life_batch *ret);
 /* The same for batch id. */
 bool life_batch_load(struct request *r, int64_t id, bool write, struct life_batch *ret);
 
@@ -106,6 +108,10 @@ void refunds_accounts_import(struct request *r, const char *csv);
 
 /* The accounts on record and pending changes of the enterprises the caller acts for, into obj. */
 int refunds_mine_accounts(struct request *r, json_t *obj);
+
+/* Run policy_id's latest version over the rolls as ctx: a new batch (refunds.c; the route's run, for the demo). */
+int refunds_run_policy(struct db *d, struct arena *a, const struct audit_context *ctx, int64_t policy_id,
+                       int64_t *ret_batch);
 
 /*
 ** The demo: take the 2020 difficulty batch through publicity, objections,

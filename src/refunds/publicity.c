@@ -25,20 +25,20 @@
 	" JOIN refund_policies p ON p.id = b.policy_id JOIN orgs o ON o.id = p.org_id"                                 \
 	" JOIN refund_policy_versions v ON v.id = b.policy_version_id"
 
-static void batch_read(struct request *r, struct db_stmt *s, struct life_batch *ret)
+static void batch_read(struct arena *a, struct db_stmt *s, struct life_batch *ret)
 {
 	*ret = (struct life_batch){.id = db_column_int64(s, 0),
 	                           .policy_id = db_column_int64(s, 1),
 	                           .policy_version_id = db_column_int64(s, 2),
 	                           .number = db_column_int64(s, 3),
 	                           .run_by_id = db_column_int64(s, 4),
-	                           .state = arena_strdup(r->arena, db_column_text(s, 5)),
-	                           .policy_name = arena_strdup(r->arena, db_column_text(s, 6)),
-	                           .policy_path = arena_strdup(r->arena, db_column_text(s, 7)),
-	                           .run_by = arena_strdup(r->arena, db_column_text(s, 8))};
+	                           .state = arena_strdup(a, db_column_text(s, 5)),
+	                           .policy_name = arena_strdup(a, db_column_text(s, 6)),
+	                           .policy_path = arena_strdup(a, db_column_text(s, 7)),
+	                           .run_by = arena_strdup(a, db_column_text(s, 8))};
 	if (!db_column_is_null(s, 9)) {
-		ret->publicity_start = arena_strdup(r->arena, db_column_text(s, 9));
-		ret->publicity_end = arena_strdup(r->arena, db_column_text(s, 10));
+		ret->publicity_start = arena_strdup(a, db_column_text(s, 9));
+		ret->publicity_end = arena_strdup(a, db_column_text(s, 10));
 	}
 }
 
@@ -48,16 +48,27 @@ bool life_batch_from_route(struct request *r, const char *param, bool write, str
 	return route_param_id(r, param, &id) && life_batch_load(r, id, write, ret);
 }
 
-bool life_batch_load(struct request *r, int64_t id, bool write, struct life_batch *ret)
+int life_batch_get(struct db *d, struct arena *a, int64_t id, struct life_batch *ret)
 {
 	struct db_stmt *s;
-	int rc = db_prepare(r->db, &s, BATCH_SELECT " WHERE b.id = ?", "i", id);
-	if (!db_row_or_reply(r, rc, s, "unknown_batch", "批次不存在 (no such batch)"))
-		return false;
-	batch_read(r, s, ret);
+	int rc = db_prepare(d, &s, BATCH_SELECT " WHERE b.id = ?", "i", id);
+	if (rc == 0 && (rc = db_step(s)) == DB_ROW) {
+		batch_read(a, s, ret);
+		rc = 0;
+	}
 	db_finalize(s);
+	return rc;
+}
+
+bool life_batch_load(struct request *r, int64_t id, bool write, struct life_batch *ret)
+{
+	int rc = life_batch_get(r->db, r->arena, id, ret);
+	if (rc < 0) {
+		reply_db_error(r, rc);
+		return false;
+	}
 	const char *area = request_area(r);
-	if (!path_on_branch(ret->policy_path, area)) {
+	if (rc == DB_DONE || !path_on_branch(ret->policy_path, area)) {
 		reply_error(r, 404, "unknown_batch", NULL, "批次不存在 (no such batch)");
 		return false;
 	}
@@ -177,7 +188,7 @@ static json_t *batch_json(struct request *r, struct db_stmt *s)
 {
 	struct life_batch b;
 	char today[11], at[32];
-	batch_read(r, s, &b);
+	batch_read(r->arena, s, &b);
 	life_today(today);
 	clock_format_iso(db_column_int64(s, 13), at);
 	const char *state = life_batch_state(&b, today);

@@ -1105,6 +1105,7 @@ static int refunds_demo(const char *db_path)
 		rc = db_commit(d);
 	else if (begun)
 		db_rollback(d);
+	rc = rc == 0 ? refunds_demo_lifecycle(d) : rc;
 	for (int l = 0; l < 2; l++) {
 		free(rolls[l]);
 		free(lists[l]);

@@ -747,6 +747,23 @@ static void test_later_batch_redecides_changed_rolls(void **state)
 	assert_int_equal(count("SELECT count(*) FROM refund_decision_history"), 1);
 }
 
+/* banyan check finds a decision whose state disagrees with its payments. */
+static void test_check_payments_against_decisions(void **state)
+{
+	(void)state;
+	char out[4096];
+	assert_int_equal(run_banyan(NULL, out, sizeof out, "check", "--db", server.db, NULL), 0);
+	assert_non_null(strstr(out, "refund payments: ok"));
+	char sql[160];
+	snprintf(sql, sizeof sql, "UPDATE refund_decisions SET state = 'approved' WHERE id = %lld", decision[0]);
+	db_run_sql(&server, sql);
+	assert_int_equal(run_banyan(NULL, out, sizeof out, "check", "--db", server.db, NULL), 1);
+	snprintf(sql, sizeof sql, "refund payments: FAILED: decision %lld", decision[0]);
+	assert_non_null(strstr(out, sql));
+	snprintf(sql, sizeof sql, "UPDATE refund_decisions SET state = 'paid' WHERE id = %lld", decision[0]);
+	db_run_sql(&server, sql);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -758,6 +775,7 @@ int main(void)
 	    cmocka_unit_test(test_fallback_and_kill_during_return),
 	    cmocka_unit_test(test_recovery),
 	    cmocka_unit_test(test_later_batch_redecides_changed_rolls),
+	    cmocka_unit_test(test_check_payments_against_decisions),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
