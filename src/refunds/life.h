@@ -44,6 +44,21 @@ const char *life_batch_state(const struct life_batch *b, const char *today);
 /* The query's ?name=ID: 0 when absent; false having answered 422 for anything but a positive integer. */
 bool life_id_arg(struct request *r, const char *name, int64_t *ret);
 
+/*
+** The index of value among choices (NULL-terminated); -1 when value is NULL
+** (absent); otherwise answers 422 with code (invalid_query, invalid_value)
+** naming field and the choices, and returns -2.
+*/
+int life_choice(struct request *r, const char *code, const char *field, const char *value, const char *const *choices);
+
+/*
+** Answer a page of a list of records with a state, newest first, in the
+** caller's area: select is "SELECT ... FROM" the records as `table` joined
+** with their district as o; ?state among states, ?limit, ?cursor.
+*/
+void life_reply_by_state(struct request *r, const char *select, const char *table, const char *const *states,
+                         json_t *(*row)(struct request *r, struct db_stmt *s));
+
 /* Audit an action on a refund record (numeric id), inside the caller's transaction. */
 int life_audit(struct db *d, const struct audit_context *ctx, const char *action, const char *object_type, int64_t id,
                const char *org_path, json_t *detail);

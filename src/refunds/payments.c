@@ -513,12 +513,11 @@ void refunds_payment_resend(struct request *r)
 	if (!route_param_id(r, "id", &id) || !body_only(r, fields) ||
 	    !body_string(r, "payee", FIELD_REQUIRED, 32, &payee))
 		return;
-	bool fallback = strcmp(payee, "social_insurance") == 0;
-	if (!fallback && strcmp(payee, "corrected") != 0) {
-		reply_error(r, 422, "invalid_value", "payee",
-		            "payee 应为 corrected 或 social_insurance (payee: corrected|social_insurance)");
+	static const char *const payees[] = {"corrected", "social_insurance", NULL};
+	int choice = life_choice(r, "invalid_value", "payee", payee, payees);
+	if (choice < 0)
 		return;
-	}
+	bool fallback = choice == 1;
 	int flags = fallback ? FIELD_OPTIONAL : FIELD_REQUIRED;
 	if (!body_string(r, "payee_name", flags, 200, &name) || !body_string(r, "account", flags, 64, &account) ||
 	    !body_string(r, "bank", flags, 200, &bank))
@@ -665,22 +664,8 @@ static json_t *recovery_json(struct request *r, struct db_stmt *s)
 */
 void refunds_recoveries_list(struct request *r)
 {
-	int64_t limit, cursor;
-	const char *state = query_arg(r, "state");
-	if (!page_args(r, 50, 200, &limit, &cursor))
-		return;
-	if (state && strcmp(state, "recovering") && strcmp(state, "recovered") && strcmp(state, "written_off")) {
-		reply_error(
-		    r, 422, "invalid_query", "state",
-		    "state 应为 recovering、recovered 或 written_off (state: recovering|recovered|written_off)");
-		return;
-	}
-	struct db_stmt *s;
-	int rc = db_prepare(r->db, &s,
-	                    RECOVERY_SELECT " WHERE v.id < ?1 AND substr(o.path, 1, length(?2)) = ?2"
-	                                    " AND (?3 IS NULL OR v.state = ?3) ORDER BY v.id DESC LIMIT ?4",
-	                    "itti", cursor, request_area(r), state, limit);
-	reply_rows(r, rc, s, recovery_json, limit);
+	static const char *const states[] = {"recovering", "recovered", "written_off", NULL};
+	life_reply_by_state(r, RECOVERY_SELECT, "v", states, recovery_json);
 }
 
 /*
@@ -700,11 +685,9 @@ void refunds_recovery_close(struct request *r)
 	    !body_string(r, "outcome", FIELD_REQUIRED, 16, &outcome) ||
 	    !body_string(r, "note", FIELD_OPTIONAL, 1000, &note))
 		return;
-	if (strcmp(outcome, "recovered") != 0 && strcmp(outcome, "written_off") != 0) {
-		reply_error(r, 422, "invalid_value", "outcome",
-		            "outcome 应为 recovered 或 written_off (outcome: recovered|written_off)");
+	static const char *const outcomes[] = {"recovered", "written_off", NULL};
+	if (life_choice(r, "invalid_value", "outcome", outcome, outcomes) < 0)
 		return;
-	}
 	struct db_stmt *s;
 	int rc = db_prepare(r->db, &s, RECOVERY_SELECT " WHERE v.id = ?1 AND substr(o.path, 1, length(?2)) = ?2", "it",
 	                    id, request_area(r));
@@ -749,7 +732,8 @@ int refunds_check(struct db *d)
 	    d, &bad,
 	    "SELECT d.id FROM refund_decisions d WHERE (d.state = 'sent') <> EXISTS (SELECT 1 FROM refund_payments p"
 	    " WHERE p.decision_id = d.id AND p.state = 'sent') OR (d.state IN ('paid', 'recovering', 'recovered',"
-	    " 'written_off')) <> EXISTS (SELECT 1 FROM refund_payments p WHERE p.decision_id = d.id AND p.state = 'paid')"
+	    " 'written_off')) <> EXISTS (SELECT 1 FROM refund_payments p WHERE p.decision_id = d.id AND p.state = "
+	    "'paid')"
 	    " OR (d.state = 'failed') <> EXISTS (SELECT 1 FROM refund_payments p WHERE p.decision_id = d.id"
 	    " AND p.state = 'failed' AND NOT EXISTS (SELECT 1 FROM refund_payments q WHERE q.decision_id = d.id"
 	    " AND q.id > p.id AND q.state IN ('sent', 'paid'))) ORDER BY d.id LIMIT 1",

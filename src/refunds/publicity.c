@@ -132,6 +132,37 @@ bool life_id_arg(struct request *r, const char *name, int64_t *ret)
 	return true;
 }
 
+int life_choice(struct request *r, const char *code, const char *field, const char *value, const char *const *choices)
+{
+	char all[160] = "";
+	size_t len = 0;
+	for (int i = 0; choices[i]; i++) {
+		if (value && strcmp(value, choices[i]) == 0)
+			return i;
+		len += (size_t)snprintf(all + len, sizeof all - len, "%s%s", i ? "|" : "", choices[i]);
+	}
+	if (!value)
+		return -1;
+	reply_error(r, 422, code, field, "%s 应为 %s 之一 (%s: one of %s)", field, all, field, all);
+	return -2;
+}
+
+void life_reply_by_state(struct request *r, const char *select, const char *table, const char *const *states,
+                         json_t *(*row)(struct request *r, struct db_stmt *s))
+{
+	int64_t limit, cursor;
+	const char *state = query_arg(r, "state");
+	if (!page_args(r, 50, 200, &limit, &cursor) || life_choice(r, "invalid_query", "state", state, states) == -2)
+		return;
+	const char *sql = arena_printf(r->arena,
+	                               "%s WHERE %s.id < ?1 AND substr(o.path, 1, length(?2)) = ?2 AND (?3 IS NULL OR"
+	                               " %s.state = ?3) ORDER BY %s.id DESC LIMIT ?4",
+	                               select, table, table, table);
+	struct db_stmt *s;
+	int rc = db_prepare(r->db, &s, sql, "itti", cursor, request_area(r), state, limit);
+	reply_rows(r, rc, s, row, limit);
+}
+
 /* ---- batches ----------------------------------------------------------------- */
 
 /*
@@ -519,11 +550,9 @@ void refunds_objections_list(struct request *r)
 	int64_t batch;
 	if (!page_args(r, 50, 200, &limit, &cursor) || !life_id_arg(r, "batch", &batch))
 		return;
-	if (state && strcmp(state, "open") && strcmp(state, "upheld") && strcmp(state, "dismissed")) {
-		reply_error(r, 422, "invalid_query", "state",
-		            "state 应为 open、upheld 或 dismissed (state: open|upheld|dismissed)");
+	static const char *const states[] = {"open", "upheld", "dismissed", NULL};
+	if (life_choice(r, "invalid_query", "state", state, states) == -2)
 		return;
-	}
 	struct db_stmt *s;
 	int rc = db_prepare(r->db, &s,
 	                    OBJECTION_SELECT " WHERE j.id < ?1 AND substr(o.path, 1, length(?2)) = ?2"
@@ -575,12 +604,11 @@ void refunds_objection_resolve(struct request *r)
 	    !body_string(r, "outcome", FIELD_REQUIRED, 16, &outcome) ||
 	    !body_string(r, "resolution", FIELD_REQUIRED, 3000, &resolution))
 		return;
-	bool upheld = strcmp(outcome, "upheld") == 0;
-	if (!upheld && strcmp(outcome, "dismissed") != 0) {
-		reply_error(r, 422, "invalid_value", "outcome",
-		            "outcome 应为 upheld 或 dismissed (outcome: upheld|dismissed)");
+	static const char *const outcomes[] = {"upheld", "dismissed", NULL};
+	int choice = life_choice(r, "invalid_value", "outcome", outcome, outcomes);
+	if (choice < 0)
 		return;
-	}
+	bool upheld = choice == 0;
 	struct db_stmt *s;
 	int rc = db_prepare(r->db, &s, OBJECTION_SELECT " WHERE j.id = ?1 AND substr(o.path, 1, length(?2)) = ?2", "it",
 	                    id, request_area(r));
