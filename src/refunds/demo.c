@@ -11,6 +11,7 @@
 
 #include "org/org.h"
 #include "refunds/internal.h"
+#include "refunds/life.h"
 #include "refunds/refunds.h"
 
 /*
@@ -255,6 +256,8 @@ static int refunds_demo(const char *db_path)
 		else if (db_in_transaction(d))
 			db_rollback(d);
 	}
+	if (rc == 0)
+		rc = refunds_demo_lifecycle(d);
 	json_decref(batch);
 	for (int i = 0; i < 4; i++)
 		free(text[i]);

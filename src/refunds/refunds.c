@@ -18,6 +18,7 @@
 #include "core/csv.h"
 #include "org/org.h"
 #include "refunds/internal.h"
+#include "refunds/life.h"
 #include "refunds/refunds.h"
 
 /* ---- imports ------------------------------------------------------------- */
@@ -429,6 +430,7 @@ void refunds_rolls_import(struct request *r)
 ** SUMMARY: 导入严重失信或困难企业名单 Import the serious-default or certified-difficulty list
 ** Body: {"list": "default" | "difficulty", "csv"}: the header 统一社会信用代码,企业名称.
 ** Codes are added to the list; all or nothing; the same file again changes nothing.
+** {"list": "accounts"}: the bank accounts on record (see accounts.c).
 */
 void refunds_list_import(struct request *r)
 {
@@ -437,8 +439,13 @@ void refunds_list_import(struct request *r)
 	if (!body_only(r, fields) || !body_string(r, "list", FIELD_REQUIRED, 16, &list) ||
 	    !body_string(r, "csv", FIELD_REQUIRED, 16 << 20, &csv))
 		return;
+	if (strcmp(list, "accounts") == 0) {
+		refunds_accounts_import(r, csv);
+		return;
+	}
 	if (strcmp(list, "default") != 0 && strcmp(list, "difficulty") != 0) {
-		reply_error(r, 422, "invalid_value", "list", "名单应为 default 或 difficulty (list: default or difficulty)");
+		reply_error(r, 422, "invalid_value", "list",
+		            "名单应为 default、difficulty 或 accounts (list: default, difficulty or accounts)");
 		return;
 	}
 	struct import_place at = import_place_of(r);
@@ -699,10 +706,42 @@ void refunds_policies_list(struct request *r)
 struct candidate {
 	const char *credit_code, *name, *district_code;
 	int64_t district_id;
-	bool decided; /* already decided under this policy: a run skips it */
+	bool decided;  /* decided under this policy, and a run leaves it so: skipped */
+	bool redecide; /* decided, not yet approved, and its rolls or lists changed its figures: decided again */
+	bool recover;  /* paid, and its rolls changed so that it would now get less: to report for recovery */
+	int64_t decision_id;
+	const char *basis; /* what the decision rests on: the latest imports of its rolls and lists */
 	struct refund_facts facts;
 	struct refund_verdict verdict;
 };
+
+/* A decision's figures as stored (compact JSON), or NULL. */
+static char *figures_text(const struct policy *p, const struct candidate *c)
+{
+	json_t *figures = refund_figures(&p->rules, &c->facts, &c->verdict);
+	char *text = json_dumps(figures, JSON_COMPACT);
+	json_decref(figures);
+	return text;
+}
+
+/*
+** An enterprise decided before: is it to be left, decided again, or reported
+** for recovery?  Only when the imports it rests on changed since (basis) and
+** its figures with them: a new file of the same numbers changes nothing.
+*/
+static void candidate_recheck(const struct policy *p, struct candidate *c, const char *state, const char *old_basis,
+                              const char *old_figures, int64_t paid_fen)
+{
+	c->decided = true;
+	if (!old_basis || strcmp(old_basis, c->basis) == 0)
+		return;
+	char *now = figures_text(p, c);
+	bool changed = now && strcmp(now, old_figures) != 0;
+	free(now);
+	c->redecide = changed && strcmp(state, "decided") == 0;
+	c->decided = !c->redecide;
+	c->recover = changed && strcmp(state, "paid") == 0 && c->verdict.amount_fen < paid_fen;
+}
 
 /*
 ** Decide every enterprise on the rolls in the policy's area and within
@@ -729,8 +768,12 @@ static int policy_evaluate(struct db *d, const struct policy *p, const char *sco
 	    " AND r.month BETWEEN ?5 AND ?6),"
 	    " EXISTS (SELECT 1 FROM refund_lists l WHERE l.list = 'default' AND l.credit_code = e.credit_code),"
 	    " EXISTS (SELECT 1 FROM refund_lists l WHERE l.list = 'difficulty' AND l.credit_code = e.credit_code),"
-	    " EXISTS (SELECT 1 FROM refund_decisions x WHERE x.policy_id = ?7 AND x.credit_code = e.credit_code)"
+	    " x.id, x.state, x.basis, x.figures, x.amount_fen,"
+	    " 'rolls:' || CAST(coalesce((SELECT max(r.import_id) FROM refund_rolls r WHERE r.credit_code = e.credit_code),"
+	    " 0) AS TEXT) || ';lists:' || CAST(coalesce((SELECT max(l.import_id) FROM refund_lists l"
+	    " WHERE l.credit_code = e.credit_code), 0) AS TEXT)"
 	    " FROM refund_enterprises e JOIN orgs o ON o.id = e.district_org_id"
+	    " LEFT JOIN refund_decisions x ON x.policy_id = ?7 AND x.credit_code = e.credit_code"
 	    " WHERE substr(o.path, 1, length(?8)) = ?8 AND substr(o.path, 1, length(?9)) = ?9"
 	    " ORDER BY o.code, e.credit_code",
 	    "iiiiiiitt", (int64_t)rules->start_month, (int64_t)rules->end_month, last_year * 100 + 1, last_year * 100 + 12,
@@ -740,7 +783,8 @@ static int policy_evaluate(struct db *d, const struct policy *p, const char *sco
 		                      .name = db_column_text(s, 1),
 		                      .district_id = db_column_int64(s, 3),
 		                      .district_code = db_column_text(s, 4),
-		                      .decided = db_column_int64(s, 13) != 0};
+		                      .decision_id = db_column_int64(s, 13),
+		                      .basis = db_column_text(s, 18)};
 		const char *size = db_column_text(s, 2);
 		for (int i = 0; i < SIZE_COUNT; i++)
 			if (strcmp(size, refund_size_names[i]) == 0)
@@ -754,6 +798,9 @@ static int policy_evaluate(struct db *d, const struct policy *p, const char *sco
 		c.facts.on_default_list = db_column_int64(s, 11) != 0;
 		c.facts.difficulty_certified = db_column_int64(s, 12) != 0;
 		refund_decide(rules, &c.facts, &c.verdict);
+		if (c.decision_id)
+			candidate_recheck(p, &c, db_column_text(s, 14), db_column_text(s, 15), db_column_text(s, 16),
+			                  db_column_int64(s, 17));
 		rc = each(ctx, &c);
 	}
 	db_finalize(s);
@@ -843,30 +890,46 @@ void refunds_policy_dry_run(struct request *r)
 
 struct run {
 	struct db *db;
-	struct db_stmt *insert;
+	struct db_stmt *insert, *keep, *redo;
 	struct policy *policy;
-	int64_t batch_id;
+	int64_t batch_id, fresh, redecided;
+	json_t *recover; /* ids of paid decisions whose rolls now give less */
 	struct tally t;
 };
 
 static int run_decide(void *p, const struct candidate *c)
 {
 	struct run *run = p;
+	if (c->recover)
+		json_array_append_new(run->recover, json_integer(c->decision_id));
 	if (c->decided) {
 		run->t.skipped++;
 		return 0;
 	}
-	json_t *figures = refund_figures(&run->policy->rules, &c->facts, &c->verdict);
-	char *text = json_dumps(figures, JSON_COMPACT);
-	json_decref(figures);
+	char *text = figures_text(run->policy, c);
 	if (!text)
 		return DB_ERROR;
-	int rc = db_rebind(run->insert, "iiitiiiitt", run->batch_id, run->policy->id, run->policy->version_id,
-	                   c->credit_code, c->district_id, (int64_t)c->verdict.eligible,
-	                   c->verdict.eligible ? c->facts.insured_end : 0, c->verdict.amount_fen, c->verdict.reason, text);
+	int64_t people = c->verdict.eligible ? c->facts.insured_end : 0;
+	int rc;
+	if (c->redecide) {
+		/* Still one decision per enterprise and policy: decided again in place, the earlier one kept in history. */
+		rc = db_rebind(run->keep, "iii", run->batch_id, clock_now(), c->decision_id);
+		if (rc == 0 && (rc = db_step(run->keep)) == DB_DONE)
+			rc = db_rebind(run->redo, "iiiiiittti", run->batch_id, run->policy->version_id, c->district_id,
+			               (int64_t)c->verdict.eligible, people, c->verdict.amount_fen, c->verdict.reason, text,
+			               c->basis, c->decision_id);
+		if (rc == 0 && (rc = db_step(run->redo)) == DB_DONE)
+			rc = 0;
+		run->redecided++;
+	} else {
+		rc = db_rebind(run->insert, "iiitiiiittt", run->batch_id, run->policy->id, run->policy->version_id,
+		               c->credit_code, c->district_id, (int64_t)c->verdict.eligible, people, c->verdict.amount_fen,
+		               c->verdict.reason, text, c->basis);
+		if (rc == 0 && (rc = db_step(run->insert)) == DB_DONE)
+			rc = 0;
+		run->fresh++;
+	}
 	free(text);
-	if (rc == 0 && (rc = db_step(run->insert)) == DB_DONE)
-		rc = 0;
 	run->t.enterprises += c->verdict.eligible;
 	run->t.people += c->verdict.eligible ? c->facts.insured_end : 0;
 	run->t.amount_fen += c->verdict.amount_fen;
@@ -876,18 +939,20 @@ static int run_decide(void *p, const struct candidate *c)
 
 /*
 ** Run policy p: a batch (第N批) deciding every enterprise on the rolls in the
-** policy's area not yet decided under it, streamed from one query into the
-** decisions, in one transaction that the caller ends (db_finish...): all the
-** batch or none of it.  *ret_answer: the batch's totals, also audited.
+** policy's area not yet decided under it (new), and again those whose rolls
+** or lists changed their figures while their decision is still decided
+** (redecided), streamed from one query into the decisions, in one
+** transaction begun here that the caller ends (db_finish...): all the batch
+** or none of it.  *ret_answer: the batch's totals, also audited (NULL on error).
 */
 int batch_run(struct db *d, const struct audit_context *ctx, struct policy *p, json_t **ret_answer)
 {
-	struct run run = {.db = d, .policy = p};
+	struct run run = {.db = d, .policy = p, .recover = json_array()};
 	int64_t number = 0;
+	*ret_answer = NULL;
 	int rc = db_begin(d);
-	if (rc < 0)
-		return rc;
-	rc = db_query_int64(d, &number, "SELECT count(*) + 1 FROM refund_batches WHERE policy_id = ?", "i", p->id);
+	if (rc == 0)
+		rc = db_query_int64(d, &number, "SELECT count(*) + 1 FROM refund_batches WHERE policy_id = ?", "i", p->id);
 	if (rc == 0)
 		rc = db_run(d,
 		            "INSERT INTO refund_batches(policy_id, policy_version_id, number, decided, eligible, people,"
@@ -897,11 +962,27 @@ int batch_run(struct db *d, const struct audit_context *ctx, struct policy *p, j
 	if (rc == 0)
 		rc = db_prepare(d, &run.insert,
 		                "INSERT INTO refund_decisions(batch_id, policy_id, policy_version_id, credit_code,"
-		                " district_org_id, eligible, people, amount_fen, reason, figures) VALUES (?,?,?,?,?,?,?,?,?,?)",
+		                " district_org_id, eligible, people, amount_fen, reason, figures, basis)"
+		                " VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+		                NULL);
+	if (rc == 0)
+		rc = db_prepare(d, &run.keep,
+		                "INSERT INTO refund_decision_history(decision_id, batch_id, policy_version_id, eligible, people,"
+		                " amount_fen, reason, figures, basis, replaced_by_batch, replaced_at) SELECT id, batch_id,"
+		                " policy_version_id, eligible, people, amount_fen, reason, figures, basis, ?, ?"
+		                " FROM refund_decisions WHERE id = ?",
+		                NULL);
+	if (rc == 0)
+		rc = db_prepare(d, &run.redo,
+		                "UPDATE refund_decisions SET batch_id = ?, policy_version_id = ?, district_org_id = ?,"
+		                " eligible = ?, people = ?, amount_fen = ?, reason = ?, figures = ?, basis = ?"
+		                " WHERE id = ? AND state = 'decided'",
 		                NULL);
 	if (rc == 0)
 		rc = policy_evaluate(d, p, p->org_path, run_decide, &run);
 	db_finalize(run.insert);
+	db_finalize(run.keep);
+	db_finalize(run.redo);
 	struct tally *t = &run.t;
 	int64_t decided = t->enterprises + t->refused;
 	if (rc == 0)
@@ -914,6 +995,9 @@ int batch_run(struct db *d, const struct audit_context *ctx, struct policy *p, j
 	                           "decided", (json_int_t)decided, "eligible", (json_int_t)t->enterprises, "people",
 	                           (json_int_t)t->people, "amount_fen", (json_int_t)t->amount_fen, "skipped",
 	                           (json_int_t)t->skipped);
+	json_object_set_new(answer, "new", json_integer(run.fresh));
+	json_object_set_new(answer, "redecided", json_integer(run.redecided));
+	json_object_set_new(answer, "recovery", run.recover);
 	if (rc == 0) {
 		char id[24];
 		snprintf(id, sizeof id, "%lld", (long long)run.batch_id);
@@ -926,14 +1010,36 @@ int batch_run(struct db *d, const struct audit_context *ctx, struct policy *p, j
 	return rc;
 }
 
+/* The same for the demo and the shell, committed: policy_id's latest version. */
+int refunds_run_policy(struct db *d, struct arena *a, const struct audit_context *ctx, int64_t policy_id,
+                       int64_t *ret_batch)
+{
+	struct policy p;
+	json_t *answer = NULL;
+	int rc = policy_load(d, a, policy_id, NULL, 0, &p);
+	if (rc == 0) {
+		rc = batch_run(d, ctx, &p, &answer);
+		if (rc == 0 && (rc = db_commit(d)) == 0)
+			*ret_batch = json_integer_value(json_object_get(answer, "id"));
+		else
+			db_rollback(d);
+	}
+	json_decref(answer);
+	return rc == DB_DONE ? DB_ERROR : rc;
+}
+
 /*
 ** ROUTE: POST /api/v1/refunds/policies/{id}/batches
 ** AUTH: department
 ** DUTY: refunds
 ** SUMMARY: 运行返还政策(生成一批决定) Run a policy: decide a batch (第N批)
 ** Body: {"version"} (optional; default the latest).  Decides every enterprise
-** on the rolls in the policy's area not yet decided under this policy, one
-** decision each with its reason and figures; says how many were skipped.
+** on the rolls in the policy's area not yet decided under this policy (new),
+** and again those whose rolls or lists changed their figures while their
+** decision is still decided, not approved (redecided: in place, the earlier
+** one kept in refund_decision_history); one decision each with its reason
+** and figures; says how many were skipped, and lists in "recovery" the paid
+** decisions whose rolls now give less (never paid twice: for recovery).
 ** The policy must be the caller's area's.  Runs in one transaction.
 */
 void refunds_batch_run(struct request *r)
@@ -954,19 +1060,25 @@ void refunds_batch_run(struct request *r)
 
 static json_t *decision_row_json(struct request *r, struct db_stmt *s)
 {
-	(void)r;
-	return json_pack("{s:I, s:I, s:I, s:i, s:s, s:s, s:s, s:b, s:I, s:I, s:s, s:o}", "id",
+	char today[11];
+	life_today(today);
+	const char *state = db_column_text(s, 12);
+	bool in_window = refund_in_window(db_column_text(s, 13), db_column_text(s, 14), today);
+	return json_pack("{s:I, s:I, s:I, s:i, s:s, s:s, s:s, s:b, s:I, s:I, s:s, s:o, s:s, s:s, s:s?, s:o}", "id",
 	                 (json_int_t)db_column_int64(s, 0), "batch", (json_int_t)db_column_int64(s, 1), "policy",
 	                 (json_int_t)db_column_int64(s, 2), "version", (int)db_column_int64(s, 3), "credit_code",
 	                 db_column_text(s, 4), "name", db_column_text(s, 5), "district", db_column_text(s, 6),
 	                 "eligible", db_column_int64(s, 7) != 0, "people", (json_int_t)db_column_int64(s, 8), "amount_fen",
 	                 (json_int_t)db_column_int64(s, 9), "reason", db_column_text(s, 10), "figures",
-	                 json_loads(db_column_text(s, 11), 0, NULL));
+	                 json_loads(db_column_text(s, 11), 0, NULL), "state", state, "state_label",
+	                 refund_decision_label(state, in_window), "withdrawn_reason", db_column_text(s, 15), "payment",
+	                 life_payment_json(r->db, db_column_int64(s, 0)));
 }
 
 #define DECISION_SELECT                                                                                                \
 	"SELECT d.id, d.batch_id, d.policy_id, v.version, d.credit_code, e.name, o.code, d.eligible, d.people,"        \
-	" d.amount_fen, d.reason, d.figures FROM refund_decisions d"                                                   \
+	" d.amount_fen, d.reason, d.figures, d.state, b.publicity_start, b.publicity_end, d.withdrawn_reason"        \
+	" FROM refund_decisions d JOIN refund_batches b ON b.id = d.batch_id"                                          \
 	" JOIN refund_policy_versions v ON v.id = d.policy_version_id"                                                 \
 	" JOIN refund_enterprises e ON e.credit_code = d.credit_code JOIN orgs o ON o.id = d.district_org_id"
 
@@ -1016,17 +1128,22 @@ void refunds_batch_decisions(struct request *r)
 ** AUTH: enterprise
 ** SUMMARY: 本企业的返还决定 The refund decisions about my enterprise
 ** Every decision about the enterprises the account acts for: eligible or
-** not, why, the figures and the amount.
+** not, why, the figures, the amount, its state and payment; and "accounts":
+** each enterprise's bank account on record and any pending correction.
 */
 void refunds_mine(struct request *r)
 {
 	struct db_stmt *s;
+	json_t *o = json_object();
 	int rc = db_prepare(r->db, &s,
 	                    DECISION_SELECT " WHERE d.credit_code IN (SELECT x.credit_code FROM enterprises x"
 	                                    " JOIN enterprise_users u ON u.enterprise_id = x.id WHERE u.user_id = ?)"
 	                                    " ORDER BY d.id DESC",
 	                    "i", r->who.user_id);
-	reply_rows(r, rc, s, decision_row_json, 0);
+	rc = rows_into(r, o, "items", rc, s, decision_row_json);
+	if (rc == 0)
+		rc = refunds_mine_accounts(r, o);
+	reply_json_or_db_error(r, rc, o);
 }
 
 /* ---- the command ------------------------------------------------------------ */
