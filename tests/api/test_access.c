@@ -288,13 +288,14 @@ static const struct row matrix[] = {
     R("GET", "/api/v1/orgs/350100", NULL, SIGNED_IN & ~CITY_WIDE, 403), /* one's parent is outside one's subtree */
     R("GET", "/api/v1/orgs/350111", NULL, CITY_WIDE | B(ADMIN_JA) | B(ENTERPRISE) | B(MERCHANT) | OVERSIGHT, 200),
     R("GET", "/api/v1/orgs/350111", NULL, B(LEADER_CL) | STAFF | B(CHANNEL), 403),
-    R("GET", "/api/v1/orgs/350111-tcj", NULL, CITY_WIDE | B(ADMIN_JA) | B(OFFICER) | B(ENTERPRISE) | B(MERCHANT) | OVERSIGHT,
-      200),
+    R("GET", "/api/v1/orgs/350111-tcj", NULL,
+      CITY_WIDE | B(ADMIN_JA) | B(OFFICER) | B(ENTERPRISE) | B(MERCHANT) | OVERSIGHT, 200),
     R("GET", "/api/v1/orgs/350111-tcj", NULL, B(LEADER_CL) | B(AGENT) | DEPTS | B(CHANNEL), 403),
     R("GET", "/api/v1/orgs/350112", NULL, CITY_WIDE | B(LEADER_CL), 200),
     R("GET", "/api/v1/orgs/350112", NULL, SIGNED_IN & ~(CITY_WIDE | B(LEADER_CL)), 403),
     R("GET", "/api/v1/orgs/350100-swj", NULL, CITY_WIDE | B(CHANNEL), 200),
-    R("GET", "/api/v1/orgs/350100-swj", NULL, B(ADMIN_JA) | B(AGENT) | DEPTS | OVERSIGHT, 403), /* a sibling department */
+    R("GET", "/api/v1/orgs/350100-swj", NULL, B(ADMIN_JA) | B(AGENT) | DEPTS | OVERSIGHT,
+      403), /* a sibling department */
     R("GET", "/api/v1/orgs/999999", NULL, B(ADMIN) | B(OFFICER), 404),
 
     /* ---- the home page's figures: any signed-in caller, counted in its subtree ---- */
@@ -343,7 +344,8 @@ static const struct row matrix[] = {
     R("PATCH", "/api/v1/users/{user:t-ja}", "{\"org\":\"350112-tcj\"}", B(ADMIN_JA), 403),  /* moving it out */
     R("PATCH", "/api/v1/users/{user:t-ja}", "{\"org\":\"350111-xzfw\"}", B(ADMIN_JA), 200), /* moving it within */
     /* 三员分立: disabling and enabling accounts is the security administrator's, not the system administrator's */
-    R("PATCH", "/api/v1/users/{user:t-disable}", "{\"disabled\":true}", B(ADMIN) | B(ADMIN_JA), 403, .code = "forbidden"),
+    R("PATCH", "/api/v1/users/{user:t-disable}", "{\"disabled\":true}", B(ADMIN) | B(ADMIN_JA), 403,
+      .code = "forbidden"),
     R("PATCH", "/api/v1/users/{user:t-ja}", RENAME, B(SECURITY), 403, .code = "forbidden"), /* names are the system's */
     R("PATCH", "/api/v1/users/{user:t-ja}", "{\"duty_admin\":false}", B(SECURITY), 403, .code = "forbidden"),
     R("PATCH", "/api/v1/users/{user:t-ja}", "{\"duty_admin\":false}", B(LEADER) | B(LEADER_CL) | STAFF | OUTSIDE, 403),
@@ -497,8 +499,8 @@ static const struct row matrix[] = {
     R("POST", "/api/v1/enterprises/{ent}/accounts", LINK("t-firm"), B(ADMIN_JA), 200),
     /* Raising problems: staff for enterprises on their branch, an enterprise account for its own. */
     R("POST", "/api/v1/problems", PROBLEM("{ent}", "other"), B(ANON), 401),
-    R("POST", "/api/v1/problems", PROBLEM("{ent}", "other"),
-      B(LEADER) | B(LEADER_CL) | DEPTS | NOT_DESK, 403, .code = "forbidden"),
+    R("POST", "/api/v1/problems", PROBLEM("{ent}", "other"), B(LEADER) | B(LEADER_CL) | DEPTS | NOT_DESK, 403,
+      .code = "forbidden"),
     R("POST", "/api/v1/problems", PROBLEM("{ent}", "other"), B(AGENT), 201),
     R("POST", "/api/v1/problems", PROBLEM("{ent_cl}", "other"), B(ADMIN_JA) | B(OFFICER) | B(ENTERPRISE), 403,
       .code = "out_of_scope"),
@@ -537,8 +539,8 @@ static const struct row matrix[] = {
     /* Transitions: accept/start/answer by the owning department (or an admin above it); confirm/reopen by the
     ** raiser or the enterprise's account; otherwise 403; out of order 409. */
     R("POST", "/api/v1/problems/{problem}/transitions", ACTION("accept"), B(ANON), 401),
-    R("POST", "/api/v1/problems/{problem}/transitions", ACTION("accept"),
-      B(LEADER) | B(LEADER_CL) | NOT_DESK, 403, .code = "forbidden"),
+    R("POST", "/api/v1/problems/{problem}/transitions", ACTION("accept"), B(LEADER) | B(LEADER_CL) | NOT_DESK, 403,
+      .code = "forbidden"),
     R("POST", "/api/v1/problems/{problem}/transitions", ACTION("accept"), B(OFFICER) | B(ENTERPRISE), 403,
       .code = "forbidden"), /* they see it, but accepting is the department's */
     R("POST", "/api/v1/problems/{p_xzfw}/transitions", ACTION("accept"), B(AGENT), 403,
@@ -591,8 +593,7 @@ static const struct row matrix[] = {
     R("POST", "/api/v1/problems/{problem}/attachments", ATTACH,
       B(ADMIN) | B(ADMIN_JA) | B(LEADER) | B(OFFICER) | B(AGENT) | B(ENTERPRISE), 201),
     R("GET", "/api/v1/problems/{problem}/attachments/{attachment}", NULL, B(ANON), 401),
-    R("GET", "/api/v1/problems/{problem}/attachments/{attachment}", NULL, NOT_DESK, 403,
-      .code = "forbidden"),
+    R("GET", "/api/v1/problems/{problem}/attachments/{attachment}", NULL, NOT_DESK, 403, .code = "forbidden"),
     R("GET", "/api/v1/problems/{problem}/attachments/{attachment}", NULL, B(LEADER_CL) | DEPTS, 404,
       .code = "not_found"),
     R("GET", "/api/v1/problems/{problem}/attachments/{attachment}", NULL,
@@ -684,8 +685,8 @@ static const struct row matrix[] = {
       .code = "unknown_project"),
     R("POST", "/api/v1/projects/{proj}/items/{item}/transitions", ACTION("done"), B(ADMIN), 409,
       .code = "invalid_transition"),
-    R("POST", "/api/v1/projects/{proj}/items/{item}/transitions", ACTION("accept"), B(ADMIN_JA), 403,
-      .flags = NO_CSRF, .code = "csrf"),
+    R("POST", "/api/v1/projects/{proj}/items/{item}/transitions", ACTION("accept"), B(ADMIN_JA), 403, .flags = NO_CSRF,
+      .code = "csrf"),
     R("POST", "/api/v1/projects/{proj}/items/{item}/transitions", ACTION("accept"), B(ADMIN_JA), 200),
     R("POST", "/api/v1/projects/{proj}/items/{item}/transitions", ACTION("done"), B(ADMIN), 200),
     /* Milestones, follow-ups and inspections: administrators, officers and agents on their branch. */
@@ -719,8 +720,8 @@ static const struct row matrix[] = {
     R("POST", "/api/v1/projects/{proj_cl}/inspections/{inspection}/log", INSPECTED, B(OFFICER), 404,
       .code = "unknown_project"),
     R("POST", "/api/v1/projects/{proj}/inspections/{inspection}/log", INSPECTED, B(AGENT), 200),
-    R("POST", "/api/v1/projects/{proj}/inspections/{inspection}/log", INSPECTED, B(ADMIN) | B(ADMIN_JA) | B(OFFICER), 409,
-      .code = "already_logged"),
+    R("POST", "/api/v1/projects/{proj}/inspections/{inspection}/log", INSPECTED, B(ADMIN) | B(ADMIN_JA) | B(OFFICER),
+      409, .code = "already_logged"),
     /* Statistics and analysis: administrators, leaders, officers, agents, each over their branch. */
     R("GET", "/api/v1/projects/stats", NULL, B(ANON), 401),
     R("GET", "/api/v1/projects/stats?by=department", NULL, PROJECT_ROLES, 200),
@@ -830,8 +831,8 @@ static const struct row matrix[] = {
     R("POST", "/api/v1/invest/leads/{lead_cl}/project", LEAD_PROJECT("2021-350111-39-03-000301"), B(OFFICER), 403,
       .code = "lead_not_yours"),
     R("POST", "/api/v1/invest/leads/{lead}/project", LEAD_PROJECT("2021-350111-39-03-000301"), B(OFFICER), 201),
-    R("POST", "/api/v1/invest/leads/{lead}/project", LEAD_PROJECT("2021-350111-39-03-000302"), B(ADMIN) | B(ADMIN_JA), 409,
-      .code = "already_project"),
+    R("POST", "/api/v1/invest/leads/{lead}/project", LEAD_PROJECT("2021-350111-39-03-000302"), B(ADMIN) | B(ADMIN_JA),
+      409, .code = "already_project"),
     /* One-to-one service and visits: enterprises on the caller's branch. */
     R("POST", "/api/v1/invest/key-enterprises", KEY_FIRM("{ent}"), B(ANON), 401),
     R("POST", "/api/v1/invest/key-enterprises", KEY_FIRM("{ent}"), NOT_INVEST_WRITE, 403, .code = "forbidden"),
@@ -874,18 +875,23 @@ static const struct row matrix[] = {
     R("GET", "/api/v1/invest/agreements/{agreement}/document", NULL, B(ANON), 401),
     R("GET", "/api/v1/invest/agreements/{agreement}/document", NULL, NOT_INVEST_READ, 403, .code = "forbidden"),
     R("GET", "/api/v1/invest/agreements/{agreement}/document", NULL, B(LEADER_CL), 404, .code = "unknown_agreement"),
-    R("GET", "/api/v1/invest/agreements/{agreement}/document", NULL, B(ADMIN) | B(ADMIN_JA) | B(LEADER) | B(OFFICER), 200),
+    R("GET", "/api/v1/invest/agreements/{agreement}/document", NULL, B(ADMIN) | B(ADMIN_JA) | B(LEADER) | B(OFFICER),
+      200),
     R("GET", "/api/v1/invest/agreements/{agreement}/export", NULL, B(ANON), 401),
     R("GET", "/api/v1/invest/agreements/{agreement}/export", NULL, NOT_INVEST_READ, 403, .code = "forbidden"),
     R("GET", "/api/v1/invest/agreements/{agreement}/export", NULL, B(LEADER_CL), 404, .code = "unknown_agreement"),
-    R("GET", "/api/v1/invest/agreements/{agreement}/export", NULL, B(ADMIN) | B(ADMIN_JA) | B(LEADER) | B(OFFICER), 200),
+    R("GET", "/api/v1/invest/agreements/{agreement}/export", NULL, B(ADMIN) | B(ADMIN_JA) | B(LEADER) | B(OFFICER),
+      200),
     /* Remote signing and verification are public: the signature, or the document's hash, is the credential. */
     R("POST", "/api/v1/public/agreements/{agreement}/signatures", FORGED, EVERYONE, 422, .code = "bad_signature"),
     R("POST", "/api/v1/public/agreements/{agreement}/signatures", SIGNED_BY_A, B(ANON), 201),
-    R("POST", "/api/v1/public/agreements/{agreement}/signatures", SIGNED_BY_A, SIGNED_IN, 409, .code = "already_signed"),
+    R("POST", "/api/v1/public/agreements/{agreement}/signatures", SIGNED_BY_A, SIGNED_IN, 409,
+      .code = "already_signed"),
     R("GET", "/api/v1/public/agreements/{agreement}/verification?sha256={agreement_sha}", NULL, EVERYONE, 200),
-    R("GET", "/api/v1/public/agreements/{agreement}/verification?sha256=0000000000000000000000000000000000000000000000"
-      "000000000000000000", NULL, EVERYONE, 404, .code = "not_found"),
+    R("GET",
+      "/api/v1/public/agreements/{agreement}/verification?sha256=0000000000000000000000000000000000000000000000"
+      "000000000000000000",
+      NULL, EVERYONE, 404, .code = "not_found"),
     R("GET", "/api/v1/invest/districts", NULL, B(ANON), 401),
     R("GET", "/api/v1/invest/districts", NULL, INVEST_READ, 200),
     R("GET", "/api/v1/invest/districts", NULL, NOT_INVEST_READ, 403, .code = "forbidden"),
@@ -944,7 +950,8 @@ static const struct row matrix[] = {
     R("POST", "/api/v1/refunds/policies", REFUND_POLICY, B(ANON), 401),
     R("POST", "/api/v1/refunds/policies", REFUND_POLICY, SIGNED_IN & ~DEPTS, 403, .code = "forbidden"),
     R("POST", "/api/v1/refunds/policies", REFUND_POLICY, B(DEPT), 403, .code = "wrong_duty"),
-    R("POST", "/api/v1/refunds/policies", REFUND_POLICY, B(HR), 403, .code = "not_duty_admin"), /* staff run, not edit */
+    R("POST", "/api/v1/refunds/policies", REFUND_POLICY, B(HR), 403,
+      .code = "not_duty_admin"), /* staff run, not edit */
     R("POST", "/api/v1/refunds/policies", REFUND_POLICY, B(HR_ADMIN), 201),
     R("POST", "/api/v1/refunds/policies/{rpolicy}/versions", REFUND_EDIT, B(ANON), 401),
     R("POST", "/api/v1/refunds/policies/{rpolicy}/versions", REFUND_EDIT, SIGNED_IN & ~DEPTS, 403, .code = "forbidden"),
@@ -998,10 +1005,11 @@ static const struct row matrix[] = {
     R("POST", "/api/v1/refunds/batches/{rbatch}/publicity", PUBLICITY, B(ANON), 401),
     R("POST", "/api/v1/refunds/batches/{rbatch}/publicity", PUBLICITY, SIGNED_IN & ~DEPTS, 403, .code = "forbidden"),
     R("POST", "/api/v1/refunds/batches/{rbatch}/publicity", PUBLICITY, B(DEPT), 403, .code = "wrong_duty"),
-    R("POST", "/api/v1/refunds/batches/{rbatch}/publicity", PUBLICITY, B(HR), 403, .flags = NO_CSRF, .code = "csrf"),
-    R("POST", "/api/v1/refunds/batches/{rbatch}/publicity", PUBLICITY, B(HR), 409, .code = "wrong_state"),
+    R("POST", "/api/v1/refunds/batches/{rbatch}/publicity", PUBLICITY, B(HR) | B(HR_ADMIN), 403, .flags = NO_CSRF,
+      .code = "csrf"),
+    R("POST", "/api/v1/refunds/batches/{rbatch}/publicity", PUBLICITY, B(HR) | B(HR_ADMIN), 409, .code = "wrong_state"),
     R("POST", "/api/v1/refunds/batches/{rbatch_p}/publicity", PUBLICITY, B(HR), 200),
-    R("POST", "/api/v1/refunds/batches/{rbatch}/approve", "{}", B(LEADER), 409, .code = "publicity_open"),
+    R("POST", "/api/v1/refunds/batches/{rbatch}/approve", "{}", B(LEADER) | B(HR_ADMIN), 409, .code = "publicity_open"),
     R("POST", "/api/v1/refunds/batches/{rbatch_b}/approve", "{}", B(LEADER), 200),
     R("POST", "/api/v1/refunds/batches/{rbatch_b}/approve", "{}", B(LEADER), 409, .code = "nothing_to_approve"),
     R("GET", "/api/v1/public/refunds/publicity", NULL, EVERYONE, 200),
@@ -1017,13 +1025,13 @@ static const struct row matrix[] = {
     R("POST", "/api/v1/refunds/objections/999999/resolve", RESOLVE, B(ANON), 401),
     R("POST", "/api/v1/refunds/objections/999999/resolve", RESOLVE, SIGNED_IN & ~DEPTS, 403, .code = "forbidden"),
     R("POST", "/api/v1/refunds/objections/999999/resolve", RESOLVE, B(DEPT), 403, .code = "wrong_duty"),
-    R("POST", "/api/v1/refunds/objections/999999/resolve", RESOLVE, B(HR), 404, .code = "unknown_objection"),
+    R("POST", "/api/v1/refunds/objections/999999/resolve", RESOLVE, B(HR) | B(HR_ADMIN), 404,
+      .code = "unknown_objection"),
     R("POST", "/api/v1/refunds/objections/{robjection}/resolve", RESOLVE, B(HR), 200),
     R("POST", "/api/v1/refunds/batches/{rbatch}/payment-files", "{}", B(ANON), 401),
     R("POST", "/api/v1/refunds/batches/{rbatch}/payment-files", "{}", SIGNED_IN & ~DEPTS, 403, .code = "forbidden"),
     R("POST", "/api/v1/refunds/batches/{rbatch}/payment-files", "{}", B(DEPT), 403, .code = "wrong_duty"),
-    R("POST", "/api/v1/refunds/batches/{rbatch}/payment-files", PAYER, B(HR), 409,
-      .code = "wrong_state"),
+    R("POST", "/api/v1/refunds/batches/{rbatch}/payment-files", PAYER, B(HR) | B(HR_ADMIN), 409, .code = "wrong_state"),
     R("POST", "/api/v1/refunds/batches/{rbatch_b}/payment-files", PAYER, B(HR), 201),
     R("GET", "/api/v1/refunds/payment-files", NULL, B(ANON), 401),
     R("GET", "/api/v1/refunds/payment-files", NULL, NOT_REFUND_ROLE, 403, .code = "forbidden"),
@@ -1038,17 +1046,19 @@ static const struct row matrix[] = {
     R("POST", "/api/v1/refunds/payment-files/999999/returns", RETURNS, B(ANON), 401),
     R("POST", "/api/v1/refunds/payment-files/999999/returns", RETURNS, SIGNED_IN & ~DEPTS, 403, .code = "forbidden"),
     R("POST", "/api/v1/refunds/payment-files/999999/returns", RETURNS, B(DEPT), 403, .code = "wrong_duty"),
-    R("POST", "/api/v1/refunds/payment-files/999999/returns", RETURNS, B(HR), 404, .code = "unknown_payment_file"),
+    R("POST", "/api/v1/refunds/payment-files/999999/returns", RETURNS, B(HR) | B(HR_ADMIN), 404,
+      .code = "unknown_payment_file"),
     R("POST", "/api/v1/refunds/payment-files/{rfile}/returns", RETURN_FAILED, B(HR), 200), /* again: nothing changes */
     R("POST", "/api/v1/refunds/payments/999999/resend", RESEND, B(ANON), 401),
     R("POST", "/api/v1/refunds/payments/999999/resend", RESEND, SIGNED_IN & ~DEPTS, 403, .code = "forbidden"),
     R("POST", "/api/v1/refunds/payments/999999/resend", RESEND, B(DEPT), 403, .code = "wrong_duty"),
-    R("POST", "/api/v1/refunds/payments/999999/resend", RESEND, B(HR), 404, .code = "unknown_payment"),
+    R("POST", "/api/v1/refunds/payments/999999/resend", RESEND, B(HR) | B(HR_ADMIN), 404, .code = "unknown_payment"),
     R("POST", "/api/v1/refunds/payments/{rpayment}/resend", RESEND, B(HR), 201),
     R("POST", "/api/v1/refunds/decisions/999999/recovery", RECOVERY, B(ANON), 401),
     R("POST", "/api/v1/refunds/decisions/999999/recovery", RECOVERY, SIGNED_IN & ~DEPTS, 403, .code = "forbidden"),
     R("POST", "/api/v1/refunds/decisions/999999/recovery", RECOVERY, B(DEPT), 403, .code = "wrong_duty"),
-    R("POST", "/api/v1/refunds/decisions/999999/recovery", RECOVERY, B(HR), 404, .code = "unknown_decision"),
+    R("POST", "/api/v1/refunds/decisions/999999/recovery", RECOVERY, B(HR) | B(HR_ADMIN), 404,
+      .code = "unknown_decision"),
     R("POST", "/api/v1/refunds/decisions/{rpaid}/recovery", RECOVERY, B(HR), 201),
     R("GET", "/api/v1/refunds/recoveries", NULL, B(ANON), 401),
     R("GET", "/api/v1/refunds/recoveries", NULL, NOT_REFUND_ROLE, 403, .code = "forbidden"),
@@ -1057,7 +1067,7 @@ static const struct row matrix[] = {
     R("POST", "/api/v1/refunds/recoveries/999999", RECOVERED, B(ANON), 401),
     R("POST", "/api/v1/refunds/recoveries/999999", RECOVERED, SIGNED_IN & ~DEPTS, 403, .code = "forbidden"),
     R("POST", "/api/v1/refunds/recoveries/999999", RECOVERED, B(DEPT), 403, .code = "wrong_duty"),
-    R("POST", "/api/v1/refunds/recoveries/999999", RECOVERED, B(HR), 404, .code = "unknown_recovery"),
+    R("POST", "/api/v1/refunds/recoveries/999999", RECOVERED, B(HR) | B(HR_ADMIN), 404, .code = "unknown_recovery"),
     R("POST", "/api/v1/refunds/recoveries/{rrecovery}", RECOVERED, B(HR), 200),
     R("PUT", "/api/v1/refunds/mine/bank-account", BANK_ACCOUNT, B(ANON), 401),
     R("PUT", "/api/v1/refunds/mine/bank-account", BANK_ACCOUNT, SIGNED_IN & ~B(ENTERPRISE), 403, .code = "forbidden"),
@@ -1070,7 +1080,8 @@ static const struct row matrix[] = {
     R("POST", "/api/v1/refunds/bank-account-changes/999999", ACCEPT, B(ANON), 401),
     R("POST", "/api/v1/refunds/bank-account-changes/999999", ACCEPT, SIGNED_IN & ~DEPTS, 403, .code = "forbidden"),
     R("POST", "/api/v1/refunds/bank-account-changes/999999", ACCEPT, B(DEPT), 403, .code = "wrong_duty"),
-    R("POST", "/api/v1/refunds/bank-account-changes/999999", ACCEPT, B(HR), 404, .code = "unknown_change"),
+    R("POST", "/api/v1/refunds/bank-account-changes/999999", ACCEPT, B(HR) | B(HR_ADMIN), 404,
+      .code = "unknown_change"),
     R("POST", "/api/v1/refunds/bank-account-changes/{rchange}", ACCEPT, B(HR), 200),
     R("GET", "/api/v1/notices", NULL, B(ANON), 401),
     R("GET", "/api/v1/notices", NULL, SIGNED_IN, 200),
@@ -1530,7 +1541,7 @@ static int make_refund_life(void)
 		snprintf(body, sizeof body, LIFE_POLICY("life-%s"), names[i], names[i]);
 		snprintf(name, sizeof name, "rpol_%s", names[i]);
 		snprintf(path, sizeof path, "/api/v1/refunds/policies/{rpol_%s}/batches", names[i]);
-		if (make(hr, "/api/v1/refunds/policies", body, name, NULL))
+		if (make(&clients[HR_ADMIN], "/api/v1/refunds/policies", body, name, NULL))
 			return -1;
 		snprintf(name, sizeof name, "rbatch_%s", names[i]);
 		if (make(hr, path, "{}", name, NULL))
