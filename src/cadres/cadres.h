@@ -1,0 +1,87 @@
+/*
+** Frontline assessment of officials (一线考核): the organisation department's
+** tool.  "三分之二人员沉到一线,三分之二工作时间用在一线": two thirds of the
+** staff at the front line, two thirds of working time spent there, measured
+** from the platform's own records and confirmed entries.
+**
+** What is pure lives in frontline.c, so unit tests reach it without a
+** database: a person's frontline time on the working-day calendar and the
+** two-thirds rule over a group.  officials.c holds the officials and central
+** tasks, entries.c the frontline entries and the figures, demo.c the demo.
+*/
+#ifndef BANYAN_CADRES_CADRES_H
+#define BANYAN_CADRES_CADRES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct calendar;
+
+/* Which part of a day a record covers. */
+enum { FRONT_MORNING = 1, FRONT_AFTERNOON = 2, FRONT_WHOLE_DAY = 3 };
+
+/* One record of frontline work of one person: a day and the halves it covers. */
+struct front_mark {
+	int32_t day;
+	unsigned halves; /* FRONT_MORNING, FRONT_AFTERNOON or FRONT_WHOLE_DAY */
+};
+
+/*
+** A person's frontline time in the period from..to (inclusive): the number of
+** half days at the front line on working days of the calendar.  Each day
+** counts once however many records it has: the halves of its records are
+** united (a morning and an afternoon make a whole day, two mornings one
+** morning).  Days off (weekends, holidays) add nothing: the rule measures
+** working time.  Sorts marks by day.  Pure.
+*/
+int64_t front_half_days(const struct calendar *c, int32_t from, int32_t to, struct front_mark *marks, size_t n);
+
+/* Working days in from..to (inclusive), make-up working days included, holidays not. */
+int front_working_days(const struct calendar *c, int32_t from, int32_t to);
+
+/*
+** The reading of the two-thirds rule (docs/api.md, 一线考核):
+**  - an official is at the front line (沉到一线) in a period when they have
+**    any counted frontline time on its working days;
+**  - the staff clause holds when at least two thirds of an organisation's
+**    officials are at the front line: 3 × at_front ≥ 2 × staff;
+**  - the time clause holds when each official at the front line spent at
+**    least two thirds of the period's working days there:
+**    3 × half_days ≥ 4 × working_days (half_days / (2 × working_days) ≥ 2/3);
+**  - the rule is met when both hold.  Officials who fall short are those not
+**    at the front line and those there for less than two thirds of the time.
+** Exact integer comparisons: no rounding decides a verdict.
+*/
+bool front_time_met(int64_t half_days, int working_days);
+
+struct front_tally {
+	int64_t staff;      /* officials counted */
+	int64_t at_front;   /* with any frontline time */
+	int64_t time_short; /* at the front line for less than two thirds of the time */
+	int64_t half_days;  /* everyone's, for the organisation's average */
+};
+
+/* Count one official with their half days into t. */
+void front_tally_add(struct front_tally *t, int64_t half_days, int working_days);
+/* The staff clause, the time clause, and the rule (both); none holds for an organisation without staff. */
+bool front_staff_met(const struct front_tally *t);
+bool front_time_clause_met(const struct front_tally *t);
+bool front_rule_met(const struct front_tally *t);
+
+/* ---- the server side (officials.c, entries.c, demo.c) ---- */
+
+struct request;
+struct db;
+
+/*
+** May the caller run assessments: a department's staff whose organisation
+** holds the duty "assessment" (the city's organisation department)?  false
+** having answered the database error when the lookup fails: check *ret_error.
+*/
+bool cadres_assessor(struct request *r, bool *ret_error);
+
+/* The demo's officials, tasks and entries (after the other domains' demo data). */
+int cadres_demo(const char *db_path);
+
+#endif
