@@ -71,15 +71,32 @@ bool front_rule_met(const struct front_tally *t);
 
 /* ---- the server side (officials.c, entries.c, demo.c) ---- */
 
+#include <jansson.h>
+
 struct request;
-struct db;
+struct org;
+
+/* Does the caller run assessments: a department's staff whose organisation holds the duty "assessment"?  1, 0 or a database error. */
+int cadres_assessor(struct request *r);
+
+/* The organisation of ?org= (default: scope itself), inside scope (a path).  Answers 422/403 itself. */
+bool cadres_org_arg(struct request *r, const char *scope, struct org *ret);
+
+struct cadres_official {
+	int64_t id, user_id; /* user_id 0: not linked */
+	const char *org_path;
+};
 
 /*
-** May the caller run assessments: a department's staff whose organisation
-** holds the duty "assessment" (the city's organisation department)?  false
-** having answered the database error when the lookup fails: check *ret_error.
+** The official of the route's {id}, if the caller may read their file: 1 the
+** official themselves (their linked user), 0 the organisation department's
+** staff of the official's area; -1 having answered 403 (anyone else, without
+** saying whether the official exists), 404 or the database error.
 */
-bool cadres_assessor(struct request *r, bool *ret_error);
+int cadres_official_for_caller(struct request *r, struct cadres_official *ret);
+
+/* Audit a read of an official's file (action, detail stolen) in a transaction of its own: 0 or a database error. */
+int cadres_audit_read(struct request *r, const char *action, const struct cadres_official *o, json_t *detail);
 
 /* The demo's officials, tasks and entries (after the other domains' demo data). */
 int cadres_demo(const char *db_path);

@@ -13,9 +13,9 @@ CREATE TABLE officials (
   org_id         INTEGER NOT NULL REFERENCES orgs(id),
   leading_group  INTEGER NOT NULL DEFAULT 0 CHECK (leading_group IN (0, 1)),  -- 领导班子成员
   user_id        INTEGER UNIQUE REFERENCES users(id),
-  created_at     INTEGER NOT NULL
+  created_at     INTEGER NOT NULL,
+  UNIQUE (org_id, name, post)                          -- so that a roll imported twice adds nobody twice
 );
-CREATE INDEX officials_org ON officials(org_id);
 
 -- A central task: a special action (专项行动), a key project (重中之重) or an
 -- epidemic post (防疫一线), over a period, with its owner (who confirms the
