@@ -73,9 +73,11 @@ CREATE TABLE frontline_entries (
   CHECK ((confirmed_by IS NULL) = (confirmed_at IS NULL)),
   CHECK (confirmed_by IS NULL OR confirmed_by <> entered_by)
 );
-CREATE INDEX frontline_entries_official ON frontline_entries(official_id, day);
+-- What counts, read from the index alone when the figures walk every official.
+CREATE INDEX frontline_entries_counted ON frontline_entries(official_id, day, halves, confirmed_at);
 CREATE INDEX frontline_entries_task ON frontline_entries(task_id, id);
 
--- The platform's own records of frontline work, read by user and day.
-CREATE INDEX project_followups_agent_day ON project_followups(agent_id, happened_on);
+-- The platform's own records of frontline work, read by user, kind and day from these alone.
+CREATE INDEX project_followups_agent_kind ON project_followups(agent_id, kind, happened_on);
 CREATE INDEX project_inspections_done_by ON project_inspections(done_by, done_on) WHERE done_on IS NOT NULL;
+CREATE INDEX visits_officer_mode ON visits(officer_id, mode, happened_on);
