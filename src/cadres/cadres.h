@@ -27,18 +27,26 @@ struct front_mark {
 	unsigned halves; /* FRONT_MORNING, FRONT_AFTERNOON or FRONT_WHOLE_DAY */
 };
 
-/*
-** A person's frontline time in the period from..to (inclusive): the number of
-** half days at the front line on working days of the calendar.  Each day
-** counts once however many records it has: the halves of its records are
-** united (a morning and an afternoon make a whole day, two mornings one
-** morning).  Days off (weekends, holidays) add nothing: the rule measures
-** working time.  Sorts marks by day.  Pure.
-*/
-int64_t front_half_days(const struct calendar *c, int32_t from, int32_t to, struct front_mark *marks, size_t n);
+/* A period of at most a year and which of its days are working days. */
+enum { FRONT_MAX_DAYS = 366 };
+struct front_period {
+	int32_t from, to; /* inclusive */
+	int working_days; /* make-up working days included, holidays not */
+	bool working[FRONT_MAX_DAYS];
+};
 
-/* Working days in from..to (inclusive), make-up working days included, holidays not. */
-int front_working_days(const struct calendar *c, int32_t from, int32_t to);
+/* The period from..to on the calendar: 0, or -EINVAL when to < from or it spans more than FRONT_MAX_DAYS days. */
+int front_period_init(struct front_period *p, const struct calendar *c, int32_t from, int32_t to);
+
+/*
+** A person's frontline time in the period: the number of half days at the
+** front line on its working days.  Each day counts once however many records
+** it has: the halves of its records are united (a morning and an afternoon
+** make a whole day, two mornings one morning).  Days off (weekends,
+** holidays) and days outside the period add nothing: the rule measures
+** working time.  The marks may come in any order.  Pure.
+*/
+int64_t front_half_days(const struct front_period *p, const struct front_mark *marks, size_t n);
 
 /*
 ** The reading of the two-thirds rule (docs/api.md, 一线考核):

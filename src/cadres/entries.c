@@ -72,12 +72,13 @@ static bool marks_push(struct marks *m, int32_t day, unsigned halves)
 	return true;
 }
 
-/* ?from= and ?to= (YYYY-MM-DD, inclusive, at most 366 days): answers 422 itself. */
-static bool period_args(struct request *r, int32_t *ret_from, int32_t *ret_to)
+/* ?from= and ?to= (YYYY-MM-DD, inclusive, at most FRONT_MAX_DAYS days) on the calendar: answers 422 itself. */
+static bool period_args(struct request *r, struct front_period *ret)
 {
 	const char *from = query_arg(r, "from"), *to = query_arg(r, "to");
-	if (!from || !to || clock_parse_date(from, ret_from) < 0 || clock_parse_date(to, ret_to) < 0 ||
-	    *ret_to < *ret_from || *ret_to - *ret_from > 365) {
+	int32_t from_day, to_day;
+	if (!from || !to || clock_parse_date(from, &from_day) < 0 || clock_parse_date(to, &to_day) < 0 ||
+	    front_period_init(ret, calendar_china(), from_day, to_day) < 0) {
 		reply_error(r, 422, "invalid_period", "from",
 		            "应给出 from 与 to (YYYY-MM-DD),不超过一年 (from and to, YYYY-MM-DD, at most a year)");
 		return false;
@@ -118,14 +119,13 @@ struct child {
 */
 void frontline_figures(struct request *r)
 {
-	int32_t from, to;
+	struct front_period period;
 	struct org org;
 	bool leader = r->who.role == ROLE_LEADER;
 	const char *scope = leader ? r->who.org_path : request_area(r);
-	if (!period_args(r, &from, &to) || !cadres_org_arg(r, scope, &org))
+	if (!period_args(r, &period) || !cadres_org_arg(r, scope, &org))
 		return;
-	const struct calendar *cal = calendar_china();
-	int wd = front_working_days(cal, from, to);
+	int wd = period.working_days;
 	struct db_stmt *s;
 	size_t n_children = 0;
 	struct child *children = NULL;
@@ -156,14 +156,15 @@ void frontline_figures(struct request *r)
 	json_t *short_list = json_array();
 	while (rc >= 0 && (rc = db_step(s)) == DB_ROW) {
 		m.n = 0;
-		rc = db_rebind(marks_s, "iiii", db_column_int64(s, 0), db_column_int64(s, 1), (int64_t)from, (int64_t)to);
+		rc = db_rebind(marks_s, "iiii", db_column_int64(s, 0), db_column_int64(s, 1), (int64_t)period.from,
+		               (int64_t)period.to);
 		while (rc >= 0 && (rc = db_step(marks_s)) == DB_ROW)
 			if (!marks_push(&m, (int32_t)db_column_int64(marks_s, 0), (unsigned)db_column_int64(marks_s, 1)))
 				rc = DB_ERROR;
 		if (rc < 0)
 			break;
 		rc = DB_ROW;
-		int64_t halves = front_half_days(cal, from, to, m.v, m.n);
+		int64_t halves = front_half_days(&period, m.v, m.n);
 		front_tally_add(&all, halves, wd);
 		if (db_column_int64(s, 6))
 			front_tally_add(&leading, halves, wd);
@@ -190,8 +191,8 @@ void frontline_figures(struct request *r)
 		return;
 	}
 	char from_s[11], to_s[11];
-	clock_format_date(from, from_s);
-	clock_format_date(to, to_s);
+	clock_format_date(period.from, from_s);
+	clock_format_date(period.to, to_s);
 	json_t *orgs = json_array();
 	for (size_t i = 0; i < n_children; i++)
 		if (children[i].tally.staff) {
@@ -221,18 +222,17 @@ void frontline_figures(struct request *r)
 */
 void official_frontline(struct request *r)
 {
-	int32_t from, to;
+	struct front_period period;
 	struct cadres_official o;
-	if (!period_args(r, &from, &to))
+	if (!period_args(r, &period))
 		return;
 	int own = cadres_official_for_caller(r, &o);
 	if (own < 0)
 		return;
-	const struct calendar *cal = calendar_china();
-	int wd = front_working_days(cal, from, to);
+	int wd = period.working_days;
 	struct db_stmt *s;
 	char *sql = arena_printf(r->arena, front_records_placed_sql, front_records_sql);
-	int rc = db_prepare(r->db, &s, sql, "riii", o.id, o.user_id, (int64_t)from, (int64_t)to);
+	int rc = db_prepare(r->db, &s, sql, "riii", o.id, o.user_id, (int64_t)period.from, (int64_t)period.to);
 	json_t *days = json_array(), *day_json = NULL, *records = NULL;
 	int64_t halves = 0;
 	struct front_mark united = {0}; /* the day's records, their halves united */
@@ -240,7 +240,7 @@ void official_frontline(struct request *r)
 		int step = rc >= 0 ? db_step(s) : rc;
 		int32_t next = step == DB_ROW ? (int32_t)db_column_int64(s, 0) : 0;
 		if (day_json && (step != DB_ROW || next != united.day)) { /* close the day */
-			int64_t credit = front_half_days(cal, united.day, united.day, &united, 1);
+			int64_t credit = front_half_days(&period, &united, 1);
 			halves += credit;
 			json_object_set_new(day_json, "half_days", json_integer(credit));
 			day_json = NULL;
@@ -254,7 +254,7 @@ void official_frontline(struct request *r)
 			united = (struct front_mark){next, 0};
 			clock_format_date(next, text);
 			records = json_array();
-			day_json = json_pack("{s:s, s:b, s:o}", "day", text, "working_day", calendar_is_working_day(cal, next),
+			day_json = json_pack("{s:s, s:b, s:o}", "day", text, "working_day", period.working[next - period.from],
 			                     "records", records);
 			json_array_append_new(days, day_json);
 		}
@@ -273,7 +273,7 @@ void official_frontline(struct request *r)
 		                "SELECT e.id AS id, e.day AS \"day:date\", e.halves AS halves, e.place AS place, e.work AS work,"
 		                " e.task_id AS task FROM frontline_entries e"
 		                " WHERE e.official_id = ? AND e.confirmed_at IS NULL AND e.day BETWEEN ? AND ? ORDER BY e.day, e.id",
-		                "iii", o.id, (int64_t)from, (int64_t)to);
+		                "iii", o.id, (int64_t)period.from, (int64_t)period.to);
 		rc = rows_into(r, out, "unconfirmed", rc, s, row_as_json_of);
 	}
 	if (rc == 0)

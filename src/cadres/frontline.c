@@ -2,35 +2,34 @@
 ** The two-thirds rule, pure: a person's frontline time on the working-day
 ** calendar, and the rule over a group of officials.  See cadres.h.
 */
-#include <stdlib.h>
+#include <errno.h>
 
 #include "cadres/cadres.h"
 #include "core/calendar.h"
 
-static int mark_cmp(const void *a, const void *b)
+int front_period_init(struct front_period *p, const struct calendar *c, int32_t from, int32_t to)
 {
-	const struct front_mark *x = a, *y = b;
-	return (x->day > y->day) - (x->day < y->day);
+	if (to < from || (int64_t)to - from >= FRONT_MAX_DAYS)
+		return -EINVAL;
+	*p = (struct front_period){.from = from, .to = to};
+	for (int32_t d = from; d <= to; d++)
+		if ((p->working[d - from] = calendar_is_working_day(c, d)))
+			p->working_days++;
+	return 0;
 }
 
-int64_t front_half_days(const struct calendar *c, int32_t from, int32_t to, struct front_mark *marks, size_t n)
+int64_t front_half_days(const struct front_period *p, const struct front_mark *marks, size_t n)
 {
-	qsort(marks, n, sizeof *marks, mark_cmp);
-	int64_t halves = 0;
-	for (size_t i = 0; i < n;) {
-		int32_t day = marks[i].day;
-		unsigned united = 0;
-		for (; i < n && marks[i].day == day; i++)
-			united |= marks[i].halves & FRONT_WHOLE_DAY;
-		if (day >= from && day <= to && calendar_is_working_day(c, day))
-			halves += (united & FRONT_MORNING ? 1 : 0) + (united & FRONT_AFTERNOON ? 1 : 0);
-	}
-	return halves;
-}
-
-int front_working_days(const struct calendar *c, int32_t from, int32_t to)
-{
-	return to < from ? 0 : calendar_working_days_between(c, from - 1, to);
+	/* A day's halves, united in a table of the period's days: no sorting, each day once. */
+	unsigned char halves[FRONT_MAX_DAYS] = {0};
+	for (size_t i = 0; i < n; i++)
+		if (marks[i].day >= p->from && marks[i].day <= p->to)
+			halves[marks[i].day - p->from] |= (unsigned char)(marks[i].halves & FRONT_WHOLE_DAY);
+	int64_t total = 0;
+	for (int32_t d = 0; d <= p->to - p->from; d++)
+		if (p->working[d])
+			total += (halves[d] & FRONT_MORNING ? 1 : 0) + (halves[d] & FRONT_AFTERNOON ? 1 : 0);
+	return total;
 }
 
 bool front_time_met(int64_t half_days, int working_days)

@@ -15,6 +15,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <errno.h>
+
 #include "cadres/cadres.h"
 #include "core/calendar.h"
 #include "core/clock.h"
@@ -24,29 +26,38 @@
 #define FROM   SEP(26)
 #define TO     OCT(11)
 
+static struct front_period period(int32_t from, int32_t to)
+{
+	struct front_period p;
+	assert_int_equal(front_period_init(&p, calendar_china(), from, to), 0);
+	return p;
+}
+
 static void test_working_days_across_the_holiday(void **state)
 {
 	(void)state;
-	const struct calendar *c = calendar_china();
-	assert_int_equal(front_working_days(c, FROM, TO), 6);
-	assert_int_equal(front_working_days(c, OCT(1), OCT(8)), 0);     /* the holiday, weekdays included */
-	assert_int_equal(front_working_days(c, SEP(27), SEP(27)), 1);   /* a make-up Sunday */
-	assert_int_equal(front_working_days(c, OCT(10), OCT(11)), 1);   /* a make-up Saturday, then an ordinary Sunday */
-	assert_int_equal(front_working_days(c, OCT(11), OCT(10)), 0);   /* an empty period */
+	assert_int_equal(period(FROM, TO).working_days, 6);
+	assert_int_equal(period(OCT(1), OCT(8)).working_days, 0);   /* the holiday, weekdays included */
+	assert_int_equal(period(SEP(27), SEP(27)).working_days, 1); /* a make-up Sunday */
+	assert_int_equal(period(OCT(10), OCT(11)).working_days, 1); /* a make-up Saturday, then an ordinary Sunday */
+	struct front_period p;
+	assert_int_equal(front_period_init(&p, calendar_china(), OCT(11), OCT(10)), -EINVAL); /* backwards */
+	assert_int_equal(front_period_init(&p, calendar_china(), SEP(1), SEP(1) + FRONT_MAX_DAYS - 1), 0);
+	assert_int_equal(front_period_init(&p, calendar_china(), SEP(1), SEP(1) + FRONT_MAX_DAYS), -EINVAL);
 }
 
 /* Whole days on both make-up days and two ordinary ones: exactly two thirds. */
 static void test_make_up_days_count_and_holidays_do_not(void **state)
 {
 	(void)state;
-	const struct calendar *c = calendar_china();
+	struct front_period p = period(FROM, TO);
 	struct front_mark m[] = {
 	    {OCT(10), FRONT_WHOLE_DAY}, {SEP(27), FRONT_WHOLE_DAY}, {SEP(28), FRONT_WHOLE_DAY},
 	    {SEP(29), FRONT_WHOLE_DAY}, {OCT(3), FRONT_WHOLE_DAY}, /* a holiday: nothing */
 	    {SEP(26), FRONT_WHOLE_DAY},                             /* an ordinary Saturday: nothing */
 	    {OCT(12), FRONT_WHOLE_DAY},                             /* after the period: nothing */
 	};
-	int64_t halves = front_half_days(c, FROM, TO, m, sizeof m / sizeof m[0]);
+	int64_t halves = front_half_days(&p, m, sizeof m / sizeof m[0]);
 	assert_int_equal(halves, 8);
 	assert_true(front_time_met(halves, 6));
 }
@@ -55,7 +66,7 @@ static void test_make_up_days_count_and_holidays_do_not(void **state)
 static void test_half_days_and_duplicates(void **state)
 {
 	(void)state;
-	const struct calendar *c = calendar_china();
+	struct front_period p = period(FROM, TO);
 	struct front_mark m[] = {
 	    {SEP(28), FRONT_WHOLE_DAY}, {SEP(28), FRONT_MORNING},   /* 2: the whole day, once */
 	    {SEP(29), FRONT_MORNING},   {SEP(29), FRONT_AFTERNOON}, /* 2: both halves */
@@ -63,10 +74,10 @@ static void test_half_days_and_duplicates(void **state)
 	    {OCT(9), FRONT_WHOLE_DAY},                              /* 2 */
 	    {OCT(1), FRONT_WHOLE_DAY},                              /* 0: National Day */
 	};
-	int64_t halves = front_half_days(c, FROM, TO, m, sizeof m / sizeof m[0]);
+	int64_t halves = front_half_days(&p, m, sizeof m / sizeof m[0]);
 	assert_int_equal(halves, 7); /* three and a half days of six: 58%, under two thirds */
 	assert_false(front_time_met(halves, 6));
-	assert_int_equal(front_half_days(c, FROM, TO, NULL, 0), 0);
+	assert_int_equal(front_half_days(&p, NULL, 0), 0);
 }
 
 static void test_time_rule_boundaries(void **state)
