@@ -44,11 +44,12 @@ static const char *const places[] = {"晋安新材料产业园项目现场", "�
 static int entry(struct db *d, int64_t official, int64_t task, int32_t day, int halves, bool confirmed,
                  int64_t entered_by, int64_t confirmer, int64_t now)
 {
-	return db_run(d,
-	              "INSERT INTO frontline_entries(official_id, task_id, day, halves, place, work, entered_by, created_at,"
-	              " confirmed_by, confirmed_at) VALUES (?,?,?,?,?,'现场协调项目建设中的用地、用电问题',?,?,?,?)",
-	              "iiiitiirr", official, task, (int64_t)day, (int64_t)halves, places[day % 4], entered_by, now,
-	              confirmed ? confirmer : 0, confirmed ? now : 0);
+	return db_run(
+	    d,
+	    "INSERT INTO frontline_entries(official_id, task_id, day, halves, place, work, entered_by, created_at,"
+	    " confirmed_by, confirmed_at) VALUES (?,?,?,?,?,'现场协调项目建设中的用地、用电问题',?,?,?,?)",
+	    "iiiitiirr", official, task, (int64_t)day, (int64_t)halves, places[day % 4], entered_by, now,
+	    confirmed ? confirmer : 0, confirmed ? now : 0);
 }
 
 int cadres_demo(const char *db_path)
@@ -76,8 +77,8 @@ int cadres_demo(const char *db_path)
 		rc = db_run(d,
 		            "INSERT INTO central_tasks(name, kind, starts_on, ends_on, owner_id, org_id, created_at)"
 		            " VALUES ('疫情防控一线', 'epidemic_post', ?, ?, ?, ?, ?)",
-		            "iiiii", (int64_t)clock_days_from_civil(2020, 1, 24), (int64_t)clock_days_from_civil(2020, 3, 31),
-		            leader, org, now);
+		            "iiiii", (int64_t)clock_days_from_civil(2020, 1, 24),
+		            (int64_t)clock_days_from_civil(2020, 3, 31), leader, org, now);
 	epidemic = db_last_insert_id(d);
 	if (rc == 0)
 		rc = db_run(d,
@@ -85,10 +86,11 @@ int cadres_demo(const char *db_path)
 		            " WHERE code IN ('350111-tcj', '350100-xzfw')",
 		            "i", task);
 	if (rc == 0) /* the key projects of 晋安 are the action's records */
-		rc = db_run(d,
-		            "INSERT INTO central_task_records(task_id, kind, ref) SELECT ?, 'project', code FROM projects"
-		            " WHERE district_org_id = (SELECT id FROM orgs WHERE code = '350111')",
-		            "i", task);
+		rc = db_run(
+		    d,
+		    "INSERT INTO central_task_records(task_id, kind, ref) SELECT ?, 'project', code FROM projects"
+		    " WHERE district_org_id = (SELECT id FROM orgs WHERE code = '350111')",
+		    "i", task);
 	/* The working days of the last 30 days, for the entries' patterns. */
 	int32_t days[32];
 	int n = 0;
@@ -98,13 +100,14 @@ int cadres_demo(const char *db_path)
 	for (size_t p = 0; rc == 0 && p < sizeof people / sizeof people[0]; p++) {
 		int64_t user = 0;
 		if (people[p].username)
-			rc = db_query_int64(d, &user, "SELECT id FROM users WHERE username = ?", "t", people[p].username);
+			rc = db_query_int64(d, &user, "SELECT id FROM users WHERE username = ?", "t",
+			                    people[p].username);
 		if (rc == 0)
 			rc = db_run(d,
 			            "INSERT INTO officials(name, post, org_id, leading_group, user_id, created_at)"
 			            " SELECT ?, ?, id, ?, ?, ? FROM orgs WHERE code = ?",
-			            "ttirit", people[p].name, people[p].post, (int64_t)people[p].leading_group, user, now,
-			            people[p].org);
+			            "ttirit", people[p].name, people[p].post, (int64_t)people[p].leading_group, user,
+			            now, people[p].org);
 		int64_t official = db_last_insert_id(d), by = user ? user : zzb;
 		for (int i = 0; rc == 0 && i < n; i++) {
 			switch (people[p].pattern) {
@@ -122,17 +125,18 @@ int cadres_demo(const char *db_path)
 				break;
 			case ONE_THIRD:
 				if (i % 3 != 2)
-					rc = entry(d, official, task, days[i], FRONT_WHOLE_DAY, i % 3 == 0, by, leader, now);
+					rc = entry(d, official, task, days[i], FRONT_WHOLE_DAY, i % 3 == 0, by, leader,
+					           now);
 				break;
 			}
 		}
 		/* The investment bureau's staff also stood on the epidemic front line in February 2020. */
 		if (rc == 0 && strcmp(people[p].org, "350111-tcj") == 0) {
-			rc = db_run(d, "INSERT INTO central_task_officials(task_id, official_id) VALUES (?, ?)", "ii", epidemic,
-			            official);
+			rc = db_run(d, "INSERT INTO central_task_officials(task_id, official_id) VALUES (?, ?)", "ii",
+			            epidemic, official);
 			for (int day = 3; rc == 0 && day <= 7; day++)
-				rc = entry(d, official, epidemic, clock_days_from_civil(2020, 2, day), FRONT_WHOLE_DAY, true, by, leader,
-				           now);
+				rc = entry(d, official, epidemic, clock_days_from_civil(2020, 2, day), FRONT_WHOLE_DAY,
+				           true, by, leader, now);
 		}
 	}
 	if (rc == 0)

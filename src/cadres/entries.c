@@ -49,8 +49,10 @@ static const char front_records_placed_sql[] =
     "  WHERE f.id = r.record)"
     " WHEN 'inspection' THEN (SELECT p.name FROM project_inspections i JOIN projects p ON p.id = i.project_id"
     "  WHERE i.id = r.record)"
-    " WHEN 'visit' THEN (SELECT n.name FROM visits v JOIN enterprises n ON n.id = v.enterprise_id WHERE v.id = r.record)"
-    " ELSE (SELECT place FROM frontline_entries WHERE id = r.record) END FROM (%s) r ORDER BY r.day, r.source, r.record";
+    " WHEN 'visit' THEN (SELECT n.name FROM visits v JOIN enterprises n ON n.id = v.enterprise_id"
+    "  WHERE v.id = r.record)"
+    " ELSE (SELECT place FROM frontline_entries WHERE id = r.record) END"
+    " FROM (%s) r ORDER BY r.day, r.source, r.record";
 
 /* A growing array of marks, reused from one official to the next. */
 struct marks {
@@ -96,8 +98,8 @@ static json_t *tally_json(const struct front_tally *t, int working_days)
 	return json_pack("{s:I, s:I, s:o, s:I, s:o, s:b, s:b, s:b}", "staff", (json_int_t)t->staff, "at_front",
 	                 (json_int_t)t->at_front, "staff_share", share_json(t->at_front, t->staff), "time_short",
 	                 (json_int_t)t->time_short, "average_time_share",
-	                 share_json(t->half_days, 2 * (int64_t)working_days * t->staff), "staff_met", front_staff_met(t),
-	                 "time_met", front_time_clause_met(t), "met", front_rule_met(t));
+	                 share_json(t->half_days, 2 * (int64_t)working_days * t->staff), "staff_met",
+	                 front_staff_met(t), "time_met", front_time_clause_met(t), "met", front_rule_met(t));
 }
 
 struct child {
@@ -134,7 +136,8 @@ void frontline_figures(struct request *r)
 	if (rc >= 0 && n > 0 && !(children = arena_alloc(r->arena, (size_t)n * sizeof *children)))
 		rc = DB_ERROR;
 	if (rc >= 0)
-		rc = db_prepare(r->db, &s, "SELECT code, name, path FROM orgs WHERE parent_id = ? ORDER BY path", "i", org.id);
+		rc = db_prepare(r->db, &s, "SELECT code, name, path FROM orgs WHERE parent_id = ? ORDER BY path", "i",
+		                org.id);
 	while (rc >= 0 && (rc = db_step(s)) == DB_ROW && n_children < (size_t)n) {
 		struct child *c = &children[n_children++];
 		*c = (struct child){.code = arena_strdup(r->arena, db_column_text(s, 0)),
@@ -147,10 +150,11 @@ void frontline_figures(struct request *r)
 	if (rc >= 0)
 		rc = db_prepare(r->db, &marks_s, front_records_sql, NULL);
 	if (rc >= 0)
-		rc = db_prepare(r->db, &s,
-		                "SELECT o.id, o.user_id, o.name, o.post, g.code, g.path, o.leading_group FROM officials o"
-		                " JOIN orgs g ON g.id = o.org_id WHERE substr(g.path, 1, length(?1)) = ?1 ORDER BY o.id",
-		                "t", org.path);
+		rc = db_prepare(
+		    r->db, &s,
+		    "SELECT o.id, o.user_id, o.name, o.post, g.code, g.path, o.leading_group FROM officials o"
+		    " JOIN orgs g ON g.id = o.org_id WHERE substr(g.path, 1, length(?1)) = ?1 ORDER BY o.id",
+		    "t", org.path);
 	struct front_tally all = {0}, leading = {0};
 	struct marks m = {0};
 	json_t *short_list = json_array();
@@ -159,11 +163,11 @@ void frontline_figures(struct request *r)
 		rc = db_rebind(marks_s, "iiii", db_column_int64(s, 0), db_column_int64(s, 1), (int64_t)period.from,
 		               (int64_t)period.to);
 		while (rc >= 0 && (rc = db_step(marks_s)) == DB_ROW)
-			if (!marks_push(&m, (int32_t)db_column_int64(marks_s, 0), (unsigned)db_column_int64(marks_s, 1)))
+			if (!marks_push(&m, (int32_t)db_column_int64(marks_s, 0),
+			                (unsigned)db_column_int64(marks_s, 1)))
 				rc = DB_ERROR;
 		if (rc < 0)
 			break;
-		rc = DB_ROW;
 		int64_t halves = front_half_days(&period, m.v, m.n);
 		front_tally_add(&all, halves, wd);
 		if (db_column_int64(s, 6))
@@ -177,10 +181,11 @@ void frontline_figures(struct request *r)
 		if (!leader && !front_time_met(halves, wd))
 			json_array_append_new(short_list,
 			                      json_pack("{s:I, s:s, s:s, s:s, s:I, s:o, s:s}", "id",
-			                                (json_int_t)db_column_int64(s, 0), "name", db_column_text(s, 2), "post",
-			                                db_column_text(s, 3), "org", db_column_text(s, 4), "half_days",
-			                                (json_int_t)halves, "time_share", share_json(halves, 2 * (int64_t)wd),
-			                                "why", halves ? "under_two_thirds" : "not_at_front"));
+			                                (json_int_t)db_column_int64(s, 0), "name", db_column_text(s, 2),
+			                                "post", db_column_text(s, 3), "org", db_column_text(s, 4),
+			                                "half_days", (json_int_t)halves, "time_share",
+			                                share_json(halves, 2 * (int64_t)wd), "why",
+			                                halves ? "under_two_thirds" : "not_at_front"));
 	}
 	db_finalize(s);
 	db_finalize(marks_s);
@@ -197,11 +202,12 @@ void frontline_figures(struct request *r)
 	for (size_t i = 0; i < n_children; i++)
 		if (children[i].tally.staff) {
 			json_t *row = tally_json(&children[i].tally, wd);
-			json_object_set_new(row, "org", json_pack("{s:s, s:s}", "code", children[i].code, "name", children[i].name));
+			json_object_set_new(
+			    row, "org", json_pack("{s:s, s:s}", "code", children[i].code, "name", children[i].name));
 			json_array_append_new(orgs, row);
 		}
-	json_t *out = json_pack("{s:{s:s, s:s}, s:s, s:s, s:i, s:o, s:o, s:o}", "org", "code", org.code, "name", org.name,
-	                        "from", from_s, "to", to_s, "working_days", wd, "rule", tally_json(&all, wd),
+	json_t *out = json_pack("{s:{s:s, s:s}, s:s, s:s, s:i, s:o, s:o, s:o}", "org", "code", org.code, "name",
+	                        org.name, "from", from_s, "to", to_s, "working_days", wd, "rule", tally_json(&all, wd),
 	                        "leading_group", tally_json(&leading, wd), "orgs", orgs);
 	if (leader)
 		json_decref(short_list);
@@ -254,35 +260,37 @@ void official_frontline(struct request *r)
 			united = (struct front_mark){next, 0};
 			clock_format_date(next, text);
 			records = json_array();
-			day_json = json_pack("{s:s, s:b, s:o}", "day", text, "working_day", period.working[next - period.from],
-			                     "records", records);
+			day_json = json_pack("{s:s, s:b, s:o}", "day", text, "working_day",
+			                     period.working[next - period.from], "records", records);
 			json_array_append_new(days, day_json);
 		}
 		unsigned h = (unsigned)db_column_int64(s, 1);
 		united.halves |= h;
-		json_array_append_new(records, json_pack("{s:s, s:I, s:i, s:s?}", "source", db_column_text(s, 2), "record",
-		                                         (json_int_t)db_column_int64(s, 3), "halves", (int)h, "place",
-		                                         db_column_text(s, 4)));
+		json_array_append_new(records, json_pack("{s:s, s:I, s:i, s:s?}", "source", db_column_text(s, 2),
+		                                         "record", (json_int_t)db_column_int64(s, 3), "halves", (int)h,
+		                                         "place", db_column_text(s, 4)));
 	}
 	db_finalize(s);
 	json_t *out = json_pack("{s:I, s:i, s:I, s:o, s:b, s:o}", "official", (json_int_t)o.id, "working_days", wd,
 	                        "half_days", (json_int_t)halves, "time_share", share_json(halves, 2 * (int64_t)wd),
 	                        "time_met", front_time_met(halves, wd), "days", days);
 	if (rc == DB_DONE) {
-		rc = db_prepare(r->db, &s,
-		                "SELECT e.id AS id, e.day AS \"day:date\", e.halves AS halves, e.place AS place, e.work AS work,"
-		                " e.task_id AS task FROM frontline_entries e"
-		                " WHERE e.official_id = ? AND e.confirmed_at IS NULL AND e.day BETWEEN ? AND ? ORDER BY e.day, e.id",
-		                "iii", o.id, (int64_t)period.from, (int64_t)period.to);
+		rc = db_prepare(
+		    r->db, &s,
+		    "SELECT e.id AS id, e.day AS \"day:date\", e.halves AS halves, e.place AS place, e.work AS work,"
+		    " e.task_id AS task FROM frontline_entries e"
+		    " WHERE e.official_id = ? AND e.confirmed_at IS NULL AND e.day BETWEEN ? AND ? ORDER BY e.day, "
+		    "e.id",
+		    "iii", o.id, (int64_t)period.from, (int64_t)period.to);
 		rc = rows_into(r, out, "unconfirmed", rc, s, row_as_json_of);
 	}
 	if (rc == 0)
-		rc = cadres_audit_read(r, "cadres.frontline.read", &o,
-		                       json_pack("{s:b, s:s, s:s}", "own", own, "from", query_arg(r, "from"), "to",
-		                                 query_arg(r, "to")));
-	if (rc < 0 || rc == DB_ROW) {
+		rc = cadres_audit_read(
+		    r, "cadres.frontline.read", &o,
+		    json_pack("{s:b, s:s, s:s}", "own", own, "from", query_arg(r, "from"), "to", query_arg(r, "to")));
+	if (rc < 0) {
 		json_decref(out);
-		reply_db_error(r, rc < 0 ? rc : DB_ERROR);
+		reply_db_error(r, rc);
 		return;
 	}
 	reply_json(r, 200, out);
@@ -290,8 +298,8 @@ void official_frontline(struct request *r)
 
 /* ---- entries ------------------------------------------------------------------ */
 
-static const char *const portions[] = {[FRONT_MORNING] = "morning", [FRONT_AFTERNOON] = "afternoon",
-                                       [FRONT_WHOLE_DAY] = "day"};
+static const char *const portions[] = {
+    [FRONT_MORNING] = "morning", [FRONT_AFTERNOON] = "afternoon", [FRONT_WHOLE_DAY] = "day"};
 
 /*
 ** ROUTE: POST /api/v1/cadres/officials/{id}/entries
@@ -321,7 +329,8 @@ void entry_post(struct request *r)
 		if (strcmp(portion, portions[i]) == 0)
 			halves = i;
 	if (!halves) {
-		reply_error(r, 422, "invalid_portion", "portion", "时段应为 day、morning 或 afternoon (portion: day, morning or afternoon)");
+		reply_error(r, 422, "invalid_portion", "portion",
+		            "时段应为 day、morning 或 afternoon (portion: day, morning or afternoon)");
 		return;
 	}
 	if (clock_parse_date(day_text, &day) < 0 || day > clock_local_day(clock_now())) {
@@ -345,14 +354,16 @@ void entry_post(struct request *r)
 		rc = db_begin(r->db);
 	if (rc >= 0)
 		rc = db_run(r->db,
-		            "INSERT INTO frontline_entries(official_id, task_id, day, halves, place, work, entered_by, created_at)"
+		            "INSERT INTO frontline_entries(official_id, task_id, day, halves, place, work, entered_by, "
+		            "created_at)"
 		            " VALUES (?,?,?,?,?,?,?,?)",
-		            "iiiittii", o.id, task, (int64_t)day, (int64_t)halves, place, work, r->who.user_id, clock_now());
+		            "iiiittii", o.id, task, (int64_t)day, (int64_t)halves, place, work, r->who.user_id,
+		            clock_now());
 	int64_t id = db_last_insert_id(r->db);
 	if (rc >= 0) {
 		struct audit_context ctx = audit_context_of(r);
-		json_t *detail = json_pack("{s:I, s:I, s:s, s:s, s:s}", "official", (json_int_t)o.id, "task", (json_int_t)task,
-		                           "day", day_text, "portion", portion, "place", place);
+		json_t *detail = json_pack("{s:I, s:I, s:s, s:s, s:s}", "official", (json_int_t)o.id, "task",
+		                           (json_int_t)task, "day", day_text, "portion", portion, "place", place);
 		rc = audit_append(r->db, &ctx, "cadres.entry.create", "frontline_entry",
 		                  arena_printf(r->arena, "%lld", (long long)id), o.org_path, detail);
 		json_decref(detail);
@@ -376,13 +387,14 @@ void entry_confirm(struct request *r)
 		return;
 	int assessor = cadres_assessor(r);
 	struct db_stmt *s;
-	int rc = assessor < 0 ? assessor
-	                      : db_prepare(r->db, &s,
-	                                   "SELECT o.user_id, g.path, e.entered_by, e.confirmed_at IS NOT NULL, t.owner_id,"
-	                                   " o.id FROM frontline_entries e JOIN officials o ON o.id = e.official_id"
-	                                   " JOIN orgs g ON g.id = o.org_id JOIN central_tasks t ON t.id = e.task_id"
-	                                   " WHERE e.id = ?",
-	                                   "i", id);
+	int rc = assessor < 0
+	             ? assessor
+	             : db_prepare(r->db, &s,
+	                          "SELECT o.user_id, g.path, e.entered_by, e.confirmed_at IS NOT NULL, t.owner_id,"
+	                          " o.id FROM frontline_entries e JOIN officials o ON o.id = e.official_id"
+	                          " JOIN orgs g ON g.id = o.org_id JOIN central_tasks t ON t.id = e.task_id"
+	                          " WHERE e.id = ?",
+	                          "i", id);
 	if (rc >= 0 && (rc = db_step(s)) != DB_ROW) {
 		db_finalize(s);
 		if (rc == DB_DONE)
@@ -395,15 +407,16 @@ void entry_confirm(struct request *r)
 		reply_db_error(r, rc);
 		return;
 	}
-	int64_t official_user = db_column_int64(s, 0), entered_by = db_column_int64(s, 2), owner = db_column_int64(s, 4),
-	        official = db_column_int64(s, 5);
+	int64_t official_user = db_column_int64(s, 0), entered_by = db_column_int64(s, 2),
+	        owner = db_column_int64(s, 4), official = db_column_int64(s, 5);
 	bool confirmed = db_column_int64(s, 3) != 0;
 	const char *path = arena_strdup(r->arena, db_column_text(s, 1));
 	db_finalize(s);
 	bool may = owner == r->who.user_id || (assessor && path_within(path, request_area(r)));
 	if (!may) {
-		reply_error(r, 403, "not_confirmer", NULL,
-		            "只有中心工作负责人或组织部门可以确认 (only the task's owner or the organisation department)");
+		reply_error(
+		    r, 403, "not_confirmer", NULL,
+		    "只有中心工作负责人或组织部门可以确认 (only the task's owner or the organisation department)");
 		return;
 	}
 	if (r->who.user_id == official_user || r->who.user_id == entered_by) {
@@ -417,7 +430,8 @@ void entry_confirm(struct request *r)
 	rc = db_begin(r->db);
 	if (rc == 0)
 		rc = db_run(r->db,
-		            "UPDATE frontline_entries SET confirmed_by = ?, confirmed_at = ? WHERE id = ? AND confirmed_at IS NULL",
+		            "UPDATE frontline_entries SET confirmed_by = ?, confirmed_at = ? WHERE id = ? AND "
+		            "confirmed_at IS NULL",
 		            "iii", r->who.user_id, clock_now(), id);
 	if (rc == 0 && db_changes(r->db) == 0) { /* confirmed by someone else meanwhile */
 		db_rollback(r->db);

@@ -19,8 +19,9 @@ int cadres_assessor(struct request *r)
 	if (r->who.role != ROLE_DEPARTMENT)
 		return 0;
 	int64_t held = 0;
-	int rc = db_query_int64(r->db, &held, "SELECT count(*) FROM org_duties WHERE org_id = ? AND duty = 'assessment'",
-	                        "i", r->who.org_id);
+	int rc =
+	    db_query_int64(r->db, &held, "SELECT count(*) FROM org_duties WHERE org_id = ? AND duty = 'assessment'",
+	                   "i", r->who.org_id);
 	return rc < 0 ? rc : held > 0;
 }
 
@@ -58,7 +59,8 @@ static int official_insert(struct db *d, struct arena *a, const struct audit_con
 	if (rc < 0)
 		return rc;
 	if (!path_within(org.path, area))
-		return refuse(ret_why, 403, "out_of_scope", "org", "单位不在您的管辖范围内 (organisation outside your area)");
+		return refuse(ret_why, 403, "out_of_scope", "org",
+		              "单位不在您的管辖范围内 (organisation outside your area)");
 	int64_t user_id = 0;
 	if (o->username) {
 		rc = db_query_int64(d, &user_id, "SELECT id FROM users WHERE username = ?", "t", o->username);
@@ -71,7 +73,8 @@ static int official_insert(struct db *d, struct arena *a, const struct audit_con
 		if (rc < 0)
 			return rc;
 		if (linked)
-			return refuse(ret_why, 409, "user_linked", "user", "该用户已关联另一名干部 (the user is another official's)");
+			return refuse(ret_why, 409, "user_linked", "user",
+			              "该用户已关联另一名干部 (the user is another official's)");
 	}
 	rc = db_run(d,
 	            "INSERT INTO officials(name, post, org_id, leading_group, user_id, created_at) VALUES (?,?,?,?,?,?)"
@@ -105,7 +108,8 @@ void official_post(struct request *r)
 	static const char *const fields[] = {"name", "post", "org", "leading_group", "user", NULL};
 	struct official_new o = {0};
 	if (!body_only(r, fields) || !body_string(r, "name", FIELD_REQUIRED, 64, &o.name) ||
-	    !body_string(r, "post", FIELD_REQUIRED, 128, &o.post) || !body_string(r, "org", FIELD_REQUIRED, 32, &o.org) ||
+	    !body_string(r, "post", FIELD_REQUIRED, 128, &o.post) ||
+	    !body_string(r, "org", FIELD_REQUIRED, 32, &o.org) ||
 	    !body_bool(r, "leading_group", FIELD_OPTIONAL, &o.leading_group, NULL) ||
 	    !body_string(r, "user", FIELD_OPTIONAL, 32, &o.username))
 		return;
@@ -151,8 +155,10 @@ static int officials_import(struct db *d, struct arena *a, const struct audit_co
 	int64_t rows = 0;
 	while (rc == 0 && (got = csv_read(&c, a, f, ROLL_COLUMNS + 1, &n)) != 0) {
 		*ret_line = c.record_line;
-		if (got != 1 || n != ROLL_COLUMNS || !*f[0] || !*f[1] || !*f[2] || strlen(f[0]) > 64 || strlen(f[1]) > 128) {
-			*ret_why = "每行应有姓名、职务、单位代码,领导班子成员和用户名可空 (name, post and organisation on each line)";
+		if (got != 1 || n != ROLL_COLUMNS || !*f[0] || !*f[1] || !*f[2] || strlen(f[0]) > 64 ||
+		    strlen(f[1]) > 128) {
+			*ret_why = "每行应有姓名、职务、单位代码,领导班子成员和用户名可空 (name, post and organisation "
+			           "on each line)";
 			rc = -EINVAL;
 			break;
 		}
@@ -161,7 +167,10 @@ static int officials_import(struct db *d, struct arena *a, const struct audit_co
 			rc = -EINVAL;
 			break;
 		}
-		struct official_new o = {.name = f[0], .post = f[1], .org = f[2], .leading_group = strcmp(f[3], "是") == 0,
+		struct official_new o = {.name = f[0],
+		                         .post = f[1],
+		                         .org = f[2],
+		                         .leading_group = strcmp(f[3], "是") == 0,
 		                         .username = *f[4] ? f[4] : NULL};
 		struct refusal why;
 		int64_t id;
@@ -273,9 +282,9 @@ int cadres_official_for_caller(struct request *r, struct cadres_official *ret)
 		return -1;
 	}
 	struct db_stmt *s;
-	int rc = db_prepare(r->db, &s,
-	                    "SELECT o.id, o.user_id, g.path FROM officials o JOIN orgs g ON g.id = o.org_id WHERE o.id = ?",
-	                    "i", id);
+	int rc = db_prepare(
+	    r->db, &s, "SELECT o.id, o.user_id, g.path FROM officials o JOIN orgs g ON g.id = o.org_id WHERE o.id = ?",
+	    "i", id);
 	if (rc >= 0 && (rc = db_step(s)) == DB_ROW)
 		*ret = (struct cadres_official){.id = db_column_int64(s, 0),
 		                                .user_id = db_column_int64(s, 1),
@@ -290,7 +299,8 @@ int cadres_official_for_caller(struct request *r, struct cadres_official *ret)
 		return 1;
 	/* Whoever is neither the official nor the department learns nothing, not even whether the id exists. */
 	if (!assessor) {
-		reply_error(r, 403, "not_your_file", NULL, "只有本人和组织部门可以查看干部档案 (only the official and the organisation department)");
+		reply_error(r, 403, "not_your_file", NULL,
+		            "只有本人和组织部门可以查看干部档案 (only the official and the organisation department)");
 		return -1;
 	}
 	if (rc != DB_ROW) {
@@ -298,7 +308,8 @@ int cadres_official_for_caller(struct request *r, struct cadres_official *ret)
 		return -1;
 	}
 	if (!path_within(ret->org_path, request_area(r))) {
-		reply_error(r, 403, "out_of_scope", NULL, "该干部不在您的管辖范围内 (the official is outside your area)");
+		reply_error(r, 403, "out_of_scope", NULL,
+		            "该干部不在您的管辖范围内 (the official is outside your area)");
 		return -1;
 	}
 	return 0;
@@ -350,12 +361,13 @@ void official_get(struct request *r)
 	                "it", o.id, o.org_path);
 	rc = rows_into(r, out, "tasks", rc, s, row_as_json_of);
 	if (rc == 0) {
-		rc = db_prepare(r->db, &s,
-		                "SELECT e.id AS id, e.day AS \"day:date\", e.halves AS halves, e.place AS place, e.work AS work,"
-		                " e.task_id AS task, c.username AS confirmed_by, e.confirmed_at AS \"confirmed_at:time\""
-		                " FROM frontline_entries e LEFT JOIN users c ON c.id = e.confirmed_by"
-		                " WHERE e.official_id = ? ORDER BY e.day DESC, e.id DESC LIMIT 500",
-		                "i", o.id);
+		rc = db_prepare(
+		    r->db, &s,
+		    "SELECT e.id AS id, e.day AS \"day:date\", e.halves AS halves, e.place AS place, e.work AS work,"
+		    " e.task_id AS task, c.username AS confirmed_by, e.confirmed_at AS \"confirmed_at:time\""
+		    " FROM frontline_entries e LEFT JOIN users c ON c.id = e.confirmed_by"
+		    " WHERE e.official_id = ? ORDER BY e.day DESC, e.id DESC LIMIT 500",
+		    "i", o.id);
 		rc = rows_into(r, out, "entries", rc, s, row_as_json_of);
 	}
 	if (rc == 0)
@@ -386,8 +398,8 @@ static bool body_array(struct request *r, const char *field, size_t max, json_t 
 {
 	*ret = json_object_get(r->json, field);
 	if (*ret && (!json_is_array(*ret) || json_array_size(*ret) > max)) {
-		reply_error(r, 422, "invalid_field", field, "%s 应为至多 %zu 项的数组 (an array of at most %zu)", field, max,
-		            max);
+		reply_error(r, 422, "invalid_field", field, "%s 应为至多 %zu 项的数组 (an array of at most %zu)", field,
+		            max, max);
 		return false;
 	}
 	return true;
@@ -417,18 +429,20 @@ static int task_links(struct request *r, int64_t task, json_t *orgs, json_t *off
 		if (found < 0)
 			return found;
 		if (found == DB_DONE || !path_within(o.path, area)) {
-			reply_error(r, 422, "unknown_org", "orgs", "单位 %zu 不存在或不在您的管辖范围内 (no such organisation in your area)", i + 1);
+			reply_error(r, 422, "unknown_org", "orgs",
+			            "单位 %zu 不存在或不在您的管辖范围内 (no such organisation in your area)", i + 1);
 			return -EINVAL;
 		}
-		if ((rc = db_run(r->db, "INSERT OR IGNORE INTO central_task_orgs(task_id, org_id) VALUES (?,?)", "ii", task,
-		                 o.id)) < 0)
+		if ((rc = db_run(r->db, "INSERT OR IGNORE INTO central_task_orgs(task_id, org_id) VALUES (?,?)", "ii",
+		                 task, o.id)) < 0)
 			return rc;
 	}
 	json_array_foreach(officials, i, v)
 	{
 		const char *path = NULL;
 		struct db_stmt *s;
-		rc = db_prepare(r->db, &s, "SELECT g.path FROM officials o JOIN orgs g ON g.id = o.org_id WHERE o.id = ?", "i",
+		rc = db_prepare(r->db, &s,
+		                "SELECT g.path FROM officials o JOIN orgs g ON g.id = o.org_id WHERE o.id = ?", "i",
 		                (int64_t)json_integer_value(v));
 		if (rc >= 0 && (rc = db_step(s)) == DB_ROW)
 			path = arena_strdup(r->arena, db_column_text(s, 0));
@@ -436,10 +450,12 @@ static int task_links(struct request *r, int64_t task, json_t *orgs, json_t *off
 		if (rc < 0)
 			return rc;
 		if (!json_is_integer(v) || !path || !path_within(path, area)) {
-			reply_error(r, 422, "unknown_official", "officials", "第 %zu 名干部不存在 (no such official)", i + 1);
+			reply_error(r, 422, "unknown_official", "officials", "第 %zu 名干部不存在 (no such official)",
+			            i + 1);
 			return -EINVAL;
 		}
-		if ((rc = db_run(r->db, "INSERT OR IGNORE INTO central_task_officials(task_id, official_id) VALUES (?,?)",
+		if ((rc = db_run(r->db,
+		                 "INSERT OR IGNORE INTO central_task_officials(task_id, official_id) VALUES (?,?)",
 		                 "ii", task, (int64_t)json_integer_value(v))) < 0)
 			return rc;
 	}
@@ -447,15 +463,17 @@ static int task_links(struct request *r, int64_t task, json_t *orgs, json_t *off
 	{
 		const char *kind = json_string_value(json_object_get(v, "kind"));
 		json_t *ref_v = json_object_get(v, "ref");
-		const char *ref = json_is_integer(ref_v) ? arena_printf(r->arena, "%lld", (long long)json_integer_value(ref_v))
-		                                         : json_string_value(ref_v);
+		const char *ref = json_is_integer(ref_v)
+		                      ? arena_printf(r->arena, "%lld", (long long)json_integer_value(ref_v))
+		                      : json_string_value(ref_v);
 		int64_t found = 0;
 		if (kind && ref && one_of(kind, record_kinds) &&
 		    (rc = db_query_int64(r->db, &found, record_lookup_sql(kind), "t", ref)) < 0)
 			return rc;
 		if (!found) {
 			reply_error(r, 422, "unknown_record", "records",
-			            "第 %zu 项记录不存在:应为 {kind: project|lead|problem, ref: 项目代码或编号} (no such record)",
+			            "第 %zu 项记录不存在:应为 {kind: project|lead|problem, ref: 项目代码或编号} (no "
+			            "such record)",
 			            i + 1);
 			return -EINVAL;
 		}
@@ -478,28 +496,32 @@ static int task_links(struct request *r, int64_t task, json_t *orgs, json_t *off
 */
 void task_post(struct request *r)
 {
-	static const char *const fields[] = {"name", "kind", "starts_on", "ends_on", "owner", "orgs", "officials",
-	                                     "records", NULL};
+	static const char *const fields[] = {"name", "kind",      "starts_on", "ends_on", "owner",
+	                                     "orgs", "officials", "records",   NULL};
 	const char *name, *kind, *starts, *ends, *owner;
 	json_t *orgs, *officials, *records;
 	int32_t from, to;
 	if (!body_only(r, fields) || !body_string(r, "name", FIELD_REQUIRED, 128, &name) ||
-	    !body_string(r, "kind", FIELD_REQUIRED, 32, &kind) || !body_string(r, "starts_on", FIELD_REQUIRED, 10, &starts) ||
-	    !body_string(r, "ends_on", FIELD_REQUIRED, 10, &ends) || !body_string(r, "owner", FIELD_REQUIRED, 32, &owner) ||
-	    !body_array(r, "orgs", 100, &orgs) || !body_array(r, "officials", 1000, &officials) ||
-	    !body_array(r, "records", 1000, &records))
+	    !body_string(r, "kind", FIELD_REQUIRED, 32, &kind) ||
+	    !body_string(r, "starts_on", FIELD_REQUIRED, 10, &starts) ||
+	    !body_string(r, "ends_on", FIELD_REQUIRED, 10, &ends) ||
+	    !body_string(r, "owner", FIELD_REQUIRED, 32, &owner) || !body_array(r, "orgs", 100, &orgs) ||
+	    !body_array(r, "officials", 1000, &officials) || !body_array(r, "records", 1000, &records))
 		return;
 	if (!one_of(kind, task_kinds)) {
 		reply_error(r, 422, "invalid_kind", "kind",
-		            "类型应为 special_action、key_project 或 epidemic_post (kind: special_action, key_project or epidemic_post)");
+		            "类型应为 special_action、key_project 或 epidemic_post (kind: special_action, key_project "
+		            "or epidemic_post)");
 		return;
 	}
 	if (clock_parse_date(starts, &from) < 0 || clock_parse_date(ends, &to) < 0 || to < from) {
-		reply_error(r, 422, "invalid_period", "ends_on", "起止日期应为 YYYY-MM-DD 且不早于开始 (a YYYY-MM-DD period)");
+		reply_error(r, 422, "invalid_period", "ends_on",
+		            "起止日期应为 YYYY-MM-DD 且不早于开始 (a YYYY-MM-DD period)");
 		return;
 	}
 	int64_t owner_id = 0;
-	int rc = db_query_int64(r->db, &owner_id, "SELECT id FROM users WHERE username = ? AND disabled = 0", "t", owner);
+	int rc =
+	    db_query_int64(r->db, &owner_id, "SELECT id FROM users WHERE username = ? AND disabled = 0", "t", owner);
 	if (rc == DB_DONE) {
 		reply_error(r, 422, "unknown_user", "owner", "负责人用户不存在 (no such user)");
 		return;
@@ -519,11 +541,11 @@ void task_post(struct request *r)
 		rc = task_links(r, id, orgs, officials, records);
 	if (rc >= 0) {
 		struct audit_context ctx = audit_context_of(r);
-		json_t *detail = json_pack("{s:s, s:s, s:s, s:s, s:s, s:O?, s:O?, s:O?}", "name", name, "kind", kind, "starts_on",
-		                           starts, "ends_on", ends, "owner", owner, "orgs", orgs, "officials", officials,
-		                           "records", records);
-		rc = audit_append(r->db, &ctx, "cadres.task.create", "central_task", arena_printf(r->arena, "%lld", (long long)id),
-		                  request_area(r), detail);
+		json_t *detail = json_pack("{s:s, s:s, s:s, s:s, s:s, s:O?, s:O?, s:O?}", "name", name, "kind", kind,
+		                           "starts_on", starts, "ends_on", ends, "owner", owner, "orgs", orgs,
+		                           "officials", officials, "records", records);
+		rc = audit_append(r->db, &ctx, "cadres.task.create", "central_task",
+		                  arena_printf(r->arena, "%lld", (long long)id), request_area(r), detail);
 		json_decref(detail);
 	}
 	if (rc == -EINVAL) {
@@ -535,7 +557,8 @@ void task_post(struct request *r)
 }
 
 #define TASK_COLUMNS                                                                                                   \
-	"t.id AS id, t.name AS name, t.kind AS kind, t.starts_on AS \"starts_on:date\", t.ends_on AS \"ends_on:date\","  \
+	"t.id AS id, t.name AS name, t.kind AS kind, t.starts_on AS \"starts_on:date\", t.ends_on AS "                 \
+	"\"ends_on:date\","                                                                                            \
 	" u.username AS owner FROM central_tasks t JOIN users u ON u.id = t.owner_id JOIN orgs a ON a.id = t.org_id"
 
 /*
@@ -552,8 +575,8 @@ void tasks_list(struct request *r)
 		return;
 	struct db_stmt *s;
 	int rc = db_prepare(r->db, &s,
-	                    "SELECT " TASK_COLUMNS " WHERE t.id < ?1 AND " SQL_ON_BRANCH("a.path", "?2")
-	                    " ORDER BY t.id DESC LIMIT ?3",
+	                    "SELECT " TASK_COLUMNS
+	                    " WHERE t.id < ?1 AND " SQL_ON_BRANCH("a.path", "?2") " ORDER BY t.id DESC LIMIT ?3",
 	                    "iti", cursor, request_area(r), limit);
 	reply_rows(r, rc, s, row_as_json_of, limit);
 }
@@ -570,8 +593,8 @@ void task_get(struct request *r)
 	if (!route_param_id(r, "id", &id))
 		return;
 	struct db_stmt *s;
-	int rc = db_prepare(r->db, &s, "SELECT " TASK_COLUMNS " WHERE t.id = ?1 AND " SQL_ON_BRANCH("a.path", "?2"), "it",
-	                    id, request_area(r));
+	int rc = db_prepare(r->db, &s, "SELECT " TASK_COLUMNS " WHERE t.id = ?1 AND " SQL_ON_BRANCH("a.path", "?2"),
+	                    "it", id, request_area(r));
 	if (!db_row_or_reply(r, rc, s, "unknown_task", "中心工作不存在 (no such task)"))
 		return;
 	json_t *out = row_as_json(s);
@@ -582,16 +605,18 @@ void task_get(struct request *r)
 	                "i", id);
 	rc = rows_into(r, out, "orgs", rc, s, row_as_json_of);
 	if (rc == 0) {
-		rc = db_prepare(r->db, &s,
-		                "SELECT " OFFICIAL_COLUMNS OFFICIAL_FROM
-		                " JOIN central_task_officials a ON a.official_id = o.id WHERE a.task_id = ? ORDER BY o.id",
-		                "i", id);
+		rc = db_prepare(
+		    r->db, &s,
+		    "SELECT " OFFICIAL_COLUMNS OFFICIAL_FROM
+		    " JOIN central_task_officials a ON a.official_id = o.id WHERE a.task_id = ? ORDER BY o.id",
+		    "i", id);
 		rc = rows_into(r, out, "officials", rc, s, row_as_json_of);
 	}
 	if (rc == 0) {
-		rc = db_prepare(r->db, &s,
-		                "SELECT kind AS kind, ref AS ref FROM central_task_records WHERE task_id = ? ORDER BY kind, ref",
-		                "i", id);
+		rc = db_prepare(
+		    r->db, &s,
+		    "SELECT kind AS kind, ref AS ref FROM central_task_records WHERE task_id = ? ORDER BY kind, ref",
+		    "i", id);
 		rc = rows_into(r, out, "records", rc, s, row_as_json_of);
 	}
 	if (rc < 0) {

@@ -80,8 +80,9 @@ static long long entry(struct client *c, long long id, const char *day, const ch
 {
 	char path[64], body[256];
 	snprintf(path, sizeof path, "/api/v1/cadres/officials/%lld/entries", id);
-	snprintf(body, sizeof body, "{\"day\":\"%s\",\"portion\":\"%s\",\"place\":\"项目现场\",\"task\":%lld,\"work\":\"协调\"}",
-	         day, portion, task);
+	snprintf(body, sizeof body,
+	         "{\"day\":\"%s\",\"portion\":\"%s\",\"place\":\"项目现场\",\"task\":%lld,\"work\":\"协调\"}", day,
+	         portion, task);
 	return created(c, path, body);
 }
 
@@ -132,20 +133,24 @@ static void test_officials_added_once_by_the_department_alone(void **state)
 	const char *body = "{\"name\":\"陈一\",\"post\":\"科员\",\"org\":\"350111-tcj\"}";
 	assert_int_equal(client_statusf(&zzb, "POST", "/api/v1/cadres/officials", code, "%s", body), 409);
 	assert_string_equal(code, "official_exists");
-	assert_int_equal(client_statusf(&fgw, "POST", "/api/v1/cadres/officials", code, "{\"name\":\"赵五\",\"post\":\"科员\","
-	                                                                             "\"org\":\"350111-tcj\"}"),
+	assert_int_equal(client_statusf(&fgw, "POST", "/api/v1/cadres/officials", code,
+	                                "{\"name\":\"赵五\",\"post\":\"科员\","
+	                                "\"org\":\"350111-tcj\"}"),
 	                 403);
 	assert_string_equal(code, "wrong_duty");
-	assert_int_equal(client_statusf(&leader, "POST", "/api/v1/cadres/officials", code, "{\"name\":\"赵五\",\"post\":\"科员\","
-	                                                                                "\"org\":\"350111-tcj\"}"),
+	assert_int_equal(client_statusf(&leader, "POST", "/api/v1/cadres/officials", code,
+	                                "{\"name\":\"赵五\",\"post\":\"科员\","
+	                                "\"org\":\"350111-tcj\"}"),
 	                 403);
-	assert_int_equal(client_statusf(&zzb, "POST", "/api/v1/cadres/officials", code,
-	                                "{\"name\":\"赵五\",\"post\":\"科员\",\"org\":\"350111-tcj\",\"user\":\"ja-officer\"}"),
-	                 409);
+	assert_int_equal(
+	    client_statusf(&zzb, "POST", "/api/v1/cadres/officials", code,
+	                   "{\"name\":\"赵五\",\"post\":\"科员\",\"org\":\"350111-tcj\",\"user\":\"ja-officer\"}"),
+	    409);
 	assert_string_equal(code, "user_linked");
-	assert_int_equal(client_statusf(&zzb, "POST", "/api/v1/cadres/officials", code,
-	                                "{\"name\":\"赵五\",\"post\":\"科员\",\"org\":\"350111-tcj\",\"user\":\"nobody\"}"),
-	                 422);
+	assert_int_equal(
+	    client_statusf(&zzb, "POST", "/api/v1/cadres/officials", code,
+	                   "{\"name\":\"赵五\",\"post\":\"科员\",\"org\":\"350111-tcj\",\"user\":\"nobody\"}"),
+	    422);
 	assert_string_equal(code, "unknown_user");
 	assert_int_equal(client_statusf(&zzb, "POST", "/api/v1/cadres/officials", code,
 	                                "{\"name\":\"赵五\",\"post\":\"科员\",\"org\":\"999999\"}"),
@@ -164,24 +169,28 @@ static void test_import_all_or_nothing(void **state)
 	const char *bad = "姓名,职务,单位代码,领导班子成员,用户名\n周六,局长,350112-tcj,是,\n吴七,科员,350199-xx,否,\n";
 	assert_int_equal(post_json(&zzb, &r, "/api/v1/cadres/officials/import", json_pack("{s:s}", "csv", bad)), 422);
 	assert_string_equal(error_code(&r), "bad_line");
-	assert_non_null(strstr(json_string_value(json_object_get(json_object_get(r.json, "error"), "message")), "第 3 行"));
+	assert_non_null(
+	    strstr(json_string_value(json_object_get(json_object_get(r.json, "error"), "message")), "第 3 行"));
 	response_free(&r);
 	const char *yes_no = "姓名,职务,单位代码,领导班子成员,用户名\n周六,局长,350112-tcj,也许,\n";
-	assert_int_equal(post_json(&zzb, &r, "/api/v1/cadres/officials/import", json_pack("{s:s}", "csv", yes_no)), 422);
+	assert_int_equal(post_json(&zzb, &r, "/api/v1/cadres/officials/import", json_pack("{s:s}", "csv", yes_no)),
+	                 422);
 	assert_string_equal(error_code(&r), "bad_line");
 	response_free(&r);
-	assert_int_equal(post_json(&zzb, &r, "/api/v1/cadres/officials/import", json_pack("{s:s}", "csv", "姓名,职务\n")),
-	                 422);
+	assert_int_equal(
+	    post_json(&zzb, &r, "/api/v1/cadres/officials/import", json_pack("{s:s}", "csv", "姓名,职务\n")), 422);
 	assert_string_equal(error_code(&r), "bad_header");
 	response_free(&r);
 	assert_int_equal(count("SELECT count(*) FROM officials"), before);
-	const char *good = "姓名,职务,单位代码,领导班子成员,用户名\n周六,局长,350112-tcj,是,\n吴七,科员,350112-tcj,,cl-leader\n";
+	const char *good =
+	    "姓名,职务,单位代码,领导班子成员,用户名\n周六,局长,350112-tcj,是,\n吴七,科员,350112-tcj,,cl-leader\n";
 	assert_int_equal(post_json(&zzb, &r, "/api/v1/cadres/officials/import", json_pack("{s:s}", "csv", good)), 200);
 	assert_int_equal(json_integer_value(json_object_get(r.json, "rows")), 2);
 	response_free(&r);
 	/* The same file again would add the same people twice: refused at its first line. */
 	assert_int_equal(post_json(&zzb, &r, "/api/v1/cadres/officials/import", json_pack("{s:s}", "csv", good)), 422);
-	assert_non_null(strstr(json_string_value(json_object_get(json_object_get(r.json, "error"), "message")), "第 2 行"));
+	assert_non_null(
+	    strstr(json_string_value(json_object_get(json_object_get(r.json, "error"), "message")), "第 2 行"));
 	response_free(&r);
 	assert_int_equal(client_callf(&zzb, &r, "GET", "/api/v1/cadres/officials?org=350112", NULL), 200);
 	json_t *items = json_object_get(r.json, "items");
@@ -204,18 +213,19 @@ static void test_tasks_cover_records(void **state)
 	         "\"investment_wan\":10000}",
 	         enterprise);
 	long long lead = created(&officer, "/api/v1/invest/leads", body);
-	snprintf(body, sizeof body,
-	         "{\"name\":\"防疫一线\",\"kind\":\"epidemic_post\",\"starts_on\":\"2020-01-24\",\"ends_on\":\"2020-03-31\","
-	         "\"owner\":\"ja-owner\",\"orgs\":[\"350111\"],\"records\":[{\"kind\":\"lead\",\"ref\":%lld}]}",
-	         lead);
+	snprintf(
+	    body, sizeof body,
+	    "{\"name\":\"防疫一线\",\"kind\":\"epidemic_post\",\"starts_on\":\"2020-01-24\",\"ends_on\":\"2020-03-31\","
+	    "\"owner\":\"ja-owner\",\"orgs\":[\"350111\"],\"records\":[{\"kind\":\"lead\",\"ref\":%lld}]}",
+	    lead);
 	long long id = created(&zzb, "/api/v1/cadres/tasks", body);
 	char path[64];
 	snprintf(path, sizeof path, "/api/v1/cadres/tasks/%lld", id);
 	assert_int_equal(client_callf(&zzb, &r, "GET", path, NULL), 200);
 	assert_string_equal(json_string_value(json_object_get(r.json, "kind")), "epidemic_post");
 	assert_string_equal(json_string_value(json_object_get(r.json, "ends_on")), "2020-03-31");
-	assert_string_equal(json_string_value(json_object_get(json_array_get(json_object_get(r.json, "orgs"), 0), "code")),
-	                    "350111");
+	assert_string_equal(
+	    json_string_value(json_object_get(json_array_get(json_object_get(r.json, "orgs"), 0), "code")), "350111");
 	json_t *rec = json_array_get(json_object_get(r.json, "records"), 0);
 	assert_string_equal(json_string_value(json_object_get(rec, "kind")), "lead");
 	response_free(&r);
@@ -256,26 +266,31 @@ static void test_entries_need_a_second_person(void **state)
 	assert_string_equal(code, "own_entry");
 	assert_int_equal(confirm(&owner, by_zzb, code), 200);
 	snprintf(path, sizeof path, "/api/v1/cadres/officials/%lld/entries", official_b);
-	assert_int_equal(client_statusf(&officer, "POST", path, code,
-	                                "{\"day\":\"2020-09-30\",\"portion\":\"day\",\"place\":\"现场\",\"task\":%lld,\"work\":\"x\"}",
-	                                task),
-	                 403); /* A may not enter B's days */
+	assert_int_equal(
+	    client_statusf(
+	        &officer, "POST", path, code,
+	        "{\"day\":\"2020-09-30\",\"portion\":\"day\",\"place\":\"现场\",\"task\":%lld,\"work\":\"x\"}", task),
+	    403); /* A may not enter B's days */
 	assert_string_equal(code, "not_your_file");
 	snprintf(path, sizeof path, "/api/v1/cadres/officials/%lld/entries", official_a);
-	assert_int_equal(client_statusf(&officer, "POST", path, code,
-	                                "{\"day\":\"2020-08-30\",\"portion\":\"day\",\"place\":\"现场\",\"task\":%lld,\"work\":\"x\"}",
-	                                task),
-	                 422); /* before the task began */
+	assert_int_equal(
+	    client_statusf(
+	        &officer, "POST", path, code,
+	        "{\"day\":\"2020-08-30\",\"portion\":\"day\",\"place\":\"现场\",\"task\":%lld,\"work\":\"x\"}", task),
+	    422); /* before the task began */
 	assert_string_equal(code, "not_on_task");
-	assert_int_equal(client_statusf(&officer, "POST", path, code,
-	                                "{\"day\":\"2099-09-30\",\"portion\":\"day\",\"place\":\"现场\",\"task\":%lld,\"work\":\"x\"}",
-	                                task),
-	                 422);
+	assert_int_equal(
+	    client_statusf(
+	        &officer, "POST", path, code,
+	        "{\"day\":\"2099-09-30\",\"portion\":\"day\",\"place\":\"现场\",\"task\":%lld,\"work\":\"x\"}", task),
+	    422);
 	assert_string_equal(code, "invalid_date");
-	assert_int_equal(client_statusf(&officer, "POST", path, code,
-	                                "{\"day\":\"2020-09-30\",\"portion\":\"evening\",\"place\":\"现场\",\"task\":%lld,\"work\":\"x\"}",
-	                                task),
-	                 422);
+	assert_int_equal(
+	    client_statusf(
+	        &officer, "POST", path, code,
+	        "{\"day\":\"2020-09-30\",\"portion\":\"evening\",\"place\":\"现场\",\"task\":%lld,\"work\":\"x\"}",
+	        task),
+	    422);
 	assert_string_equal(code, "invalid_portion");
 	/* The owner's list of entries to confirm: what is left, none of them the owner's own. */
 	long long waiting = entry(&officer, official_a, "2020-10-10", "day");
@@ -286,7 +301,8 @@ static void test_entries_need_a_second_person(void **state)
 	assert_int_equal(json_integer_value(json_object_get(json_array_get(items, 0), "id")), waiting);
 	response_free(&r);
 	assert_int_equal(client_callf(&officer, &r, "GET", "/api/v1/cadres/entries/pending", NULL), 200);
-	assert_int_equal(json_array_size(json_object_get(r.json, "items")), 0); /* A's own entry is not A's to confirm */
+	assert_int_equal(json_array_size(json_object_get(r.json, "items")),
+	                 0); /* A's own entry is not A's to confirm */
 	response_free(&r);
 	assert_int_equal(confirm(&owner, waiting, code), 200);
 	assert_int_equal(count("SELECT count(*) FROM audit_log WHERE action = 'cadres.entry.confirm'"), 3);
@@ -296,8 +312,11 @@ static json_t *find_short(json_t *figures, long long id)
 {
 	size_t i;
 	json_t *v;
-	json_array_foreach(json_object_get(figures, "short"), i, v) if (json_integer_value(json_object_get(v, "id")) == id)
-	    return v;
+	json_array_foreach(json_object_get(figures, "short"), i, v)
+	{
+		if (json_integer_value(json_object_get(v, "id")) == id)
+			return v;
+	}
 	return NULL;
 }
 
@@ -318,14 +337,18 @@ static void test_two_thirds_by_hand(void **state)
 	(void)state;
 	char code[48];
 	struct response r;
-	assert_int_equal(client_statusf(&officer, "POST", "/api/v1/invest/visits", code,
-	                                "{\"enterprise\":%lld,\"mode\":\"onsite\",\"happened_on\":\"2020-09-27\",\"discussed\":\"用地\"}",
-	                                enterprise),
-	                 201);
-	assert_int_equal(client_statusf(&officer, "POST", "/api/v1/invest/visits", code,
-	                                "{\"enterprise\":%lld,\"mode\":\"online\",\"happened_on\":\"2020-10-09\",\"discussed\":\"视频\"}",
-	                                enterprise),
-	                 201);
+	assert_int_equal(
+	    client_statusf(
+	        &officer, "POST", "/api/v1/invest/visits", code,
+	        "{\"enterprise\":%lld,\"mode\":\"onsite\",\"happened_on\":\"2020-09-27\",\"discussed\":\"用地\"}",
+	        enterprise),
+	    201);
+	assert_int_equal(
+	    client_statusf(
+	        &officer, "POST", "/api/v1/invest/visits", code,
+	        "{\"enterprise\":%lld,\"mode\":\"online\",\"happened_on\":\"2020-10-09\",\"discussed\":\"视频\"}",
+	        enterprise),
+	    201);
 	assert_int_equal(confirm(&owner, entry(&officer, official_a, "2020-10-03", "day"), code), 200);
 	assert_int_equal(confirm(&owner, entry(&officer, official_a, "2020-09-28", "day"), code), 200);
 	assert_int_equal(confirm(&owner, entry(&zzb, official_b, "2020-09-28", "afternoon"), code), 200);
@@ -360,15 +383,17 @@ static void test_two_thirds_by_hand(void **state)
 	response_free(&r);
 
 	/* A leader reads the figures of organisations in scope, without names; another district's leader does not. */
-	assert_int_equal(client_callf(&leader, &r, "GET", "/api/v1/cadres/frontline?org=350111-tcj&" PERIOD, NULL), 200);
+	assert_int_equal(client_callf(&leader, &r, "GET", "/api/v1/cadres/frontline?org=350111-tcj&" PERIOD, NULL),
+	                 200);
 	assert_int_equal(json_integer_value(json_object_get(json_object_get(r.json, "rule"), "at_front")), 2);
 	assert_null(json_object_get(r.json, "short"));
 	response_free(&r);
-	assert_int_equal(client_statusf(&cl_leader, "GET", "/api/v1/cadres/frontline?org=350111-tcj&" PERIOD, code, NULL),
-	                 403);
+	assert_int_equal(
+	    client_statusf(&cl_leader, "GET", "/api/v1/cadres/frontline?org=350111-tcj&" PERIOD, code, NULL), 403);
 	assert_string_equal(code, "out_of_scope");
-	assert_int_equal(client_statusf(&zzb, "GET", "/api/v1/cadres/frontline?org=350111-tcj&from=2020-01-01&to=2021-06-30",
-	                                code, NULL),
+	assert_int_equal(client_statusf(&zzb, "GET",
+	                                "/api/v1/cadres/frontline?org=350111-tcj&from=2020-01-01&to=2021-06-30", code,
+	                                NULL),
 	                 422);
 	assert_string_equal(code, "invalid_period");
 
@@ -383,8 +408,9 @@ static void test_two_thirds_by_hand(void **state)
 	json_t *sunday = json_array_get(days, 0);
 	assert_string_equal(json_string_value(json_object_get(sunday, "day")), "2020-09-27");
 	assert_true(json_is_true(json_object_get(sunday, "working_day")));
-	assert_string_equal(json_string_value(json_object_get(json_array_get(json_object_get(sunday, "records"), 0), "source")),
-	                    "visit");
+	assert_string_equal(
+	    json_string_value(json_object_get(json_array_get(json_object_get(sunday, "records"), 0), "source")),
+	    "visit");
 	json_t *holiday = json_array_get(days, 3);
 	assert_string_equal(json_string_value(json_object_get(holiday, "day")), "2020-10-03");
 	assert_int_equal(json_integer_value(json_object_get(holiday, "half_days")), 0);
@@ -397,10 +423,11 @@ static void test_project_records_count(void **state)
 	(void)state;
 	struct response r;
 	char body[512], path[96];
-	snprintf(body, sizeof body,
-	         "{\"code\":\"2020-350111-39-03-000001\",\"name\":\"晋安新材料产业园\",\"enterprise\":%lld,"
-	         "\"industry\":\"新材料\",\"investment_wan\":120000,\"level\":\"municipal\",\"created_on\":\"2020-09-01\"}",
-	         enterprise);
+	snprintf(
+	    body, sizeof body,
+	    "{\"code\":\"2020-350111-39-03-000001\",\"name\":\"晋安新材料产业园\",\"enterprise\":%lld,"
+	    "\"industry\":\"新材料\",\"investment_wan\":120000,\"level\":\"municipal\",\"created_on\":\"2020-09-01\"}",
+	    enterprise);
 	long long project = created(&agent, "/api/v1/projects", body);
 	snprintf(path, sizeof path, "/api/v1/projects/%lld/followups", project);
 	created(&agent, path, "{\"kind\":\"visit\",\"happened_on\":\"2020-09-28\",\"summary\":\"现场协调用地\"}");
@@ -408,14 +435,15 @@ static void test_project_records_count(void **state)
 	snprintf(path, sizeof path, "/api/v1/projects/%lld/inspections", project);
 	long long inspection = created(&agent, path, "{\"title\":\"河道巡查\",\"due\":\"2020-09-30\"}");
 	snprintf(path, sizeof path, "/api/v1/projects/%lld/inspections/%lld/log", project, inspection);
-	assert_int_equal(client_statusf(&agent, "POST", path, NULL, "{\"done_on\":\"2020-09-30\",\"findings\":\"畅通\"}"), 200);
+	assert_int_equal(
+	    client_statusf(&agent, "POST", path, NULL, "{\"done_on\":\"2020-09-30\",\"findings\":\"畅通\"}"), 200);
 	snprintf(path, sizeof path, "/api/v1/cadres/officials/%lld/frontline?" PERIOD, official_d);
 	assert_int_equal(client_callf(&agent, &r, "GET", path, NULL), 200);
 	assert_int_equal(json_integer_value(json_object_get(r.json, "half_days")), 4);
 	json_t *days = json_object_get(r.json, "days");
 	assert_int_equal(json_array_size(days), 2);
-	assert_string_equal(json_string_value(json_object_get(json_array_get(json_object_get(json_array_get(days, 1), "records"), 0),
-	                                                      "source")),
+	assert_string_equal(json_string_value(json_object_get(
+	                        json_array_get(json_object_get(json_array_get(days, 1), "records"), 0), "source")),
 	                    "inspection");
 	response_free(&r);
 }

@@ -54,8 +54,8 @@ static void test_make_up_days_count_and_holidays_do_not(void **state)
 	struct front_mark m[] = {
 	    {OCT(10), FRONT_WHOLE_DAY}, {SEP(27), FRONT_WHOLE_DAY}, {SEP(28), FRONT_WHOLE_DAY},
 	    {SEP(29), FRONT_WHOLE_DAY}, {OCT(3), FRONT_WHOLE_DAY}, /* a holiday: nothing */
-	    {SEP(26), FRONT_WHOLE_DAY},                             /* an ordinary Saturday: nothing */
-	    {OCT(12), FRONT_WHOLE_DAY},                             /* after the period: nothing */
+	    {SEP(26), FRONT_WHOLE_DAY},                            /* an ordinary Saturday: nothing */
+	    {OCT(12), FRONT_WHOLE_DAY},                            /* after the period: nothing */
 	};
 	int64_t halves = front_half_days(&p, m, sizeof m / sizeof m[0]);
 	assert_int_equal(halves, 8);
@@ -83,11 +83,11 @@ static void test_half_days_and_duplicates(void **state)
 static void test_time_rule_boundaries(void **state)
 {
 	(void)state;
-	assert_true(front_time_met(8, 6));   /* 8/12 = 2/3 */
-	assert_false(front_time_met(7, 6));  /* 7/12 */
-	assert_true(front_time_met(14, 10)); /* 14/20 = 70% */
+	assert_true(front_time_met(8, 6));    /* 8/12 = 2/3 */
+	assert_false(front_time_met(7, 6));   /* 7/12 */
+	assert_true(front_time_met(14, 10));  /* 14/20 = 70% */
 	assert_false(front_time_met(13, 10)); /* 13/20 = 65% */
-	assert_false(front_time_met(0, 0));  /* no working days: nothing to meet */
+	assert_false(front_time_met(0, 0));   /* no working days: nothing to meet */
 }
 
 /*
