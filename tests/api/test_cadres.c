@@ -21,7 +21,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cadres/cadres.h"
 #include "client.h"
+#include "core/clock.h"
 
 static struct test_server server;
 static struct client admin, zzb, fgw, leader, cl_leader, officer, agent, owner;
@@ -479,6 +481,56 @@ static void test_file_reads_audited(void **state)
 	assert_int_equal(count("SELECT count(*) FROM audit_log WHERE action = 'cadres.frontline.read'"), 3);
 }
 
+/* The demo's figures over its last 30 days: the service centre meets the rule, the investment bureau does not. */
+static void test_demo_shows_met_and_not_met(void **state)
+{
+	(void)state;
+	struct test_server demo;
+	struct client zzb_demo, leader_demo;
+	const struct cast_member demo_cast[] = {
+	    {&zzb_demo, "city-zzb", "department", "350100-zzb"},
+	    {&leader_demo, "city-leader", "leader", "350100"},
+	    {NULL, "jinan-officer", "officer", "350111-tcj"},
+	    {NULL, "city-agent", "agent", "350100-xzfw"},
+	};
+	cast_up(&demo, demo_cast, CAST_SIZE(demo_cast), NULL);
+	cast_sign_out(demo_cast, CAST_SIZE(demo_cast));
+	assert_int_equal(server_stop_process(&demo), 0);
+	assert_int_equal(cadres_demo(demo.db), 0);
+	cast_start(&demo, demo_cast, CAST_SIZE(demo_cast), NULL);
+	int32_t today = clock_local_day(clock_now());
+	char from[11], to[11], path[128];
+	clock_format_date(today - 30, from);
+	clock_format_date(today - 1, to);
+	snprintf(path, sizeof path, "/api/v1/cadres/frontline?org=350100&from=%s&to=%s", from, to);
+	struct response r;
+	assert_int_equal(client_callf(&zzb_demo, &r, "GET", path, NULL), 200);
+	size_t i;
+	json_t *v;
+	int seen = 0;
+	json_array_foreach(json_object_get(r.json, "orgs"), i, v)
+	{
+		const char *code = json_string_value(json_object_get(json_object_get(v, "org"), "code"));
+		if (strcmp(code, "350100-xzfw") == 0) {
+			assert_true(json_is_true(json_object_get(v, "met"))); /* 3 of 4, each at two thirds */
+			seen++;
+		}
+		if (strcmp(code, "350111") == 0) {
+			assert_true(json_is_false(json_object_get(v, "met"))); /* 林晓燕 at a third, 王建国 never */
+			assert_int_equal(json_integer_value(json_object_get(v, "time_short")), 1);
+			seen++;
+		}
+	}
+	assert_int_equal(seen, 2);
+	assert_int_equal(json_array_size(json_object_get(r.json, "short")), 3);
+	response_free(&r);
+	/* The owner of the special action has 林晓燕's unconfirmed days to confirm. */
+	assert_int_equal(client_callf(&leader_demo, &r, "GET", "/api/v1/cadres/entries/pending", NULL), 200);
+	assert_true(json_array_size(json_object_get(r.json, "items")) >= 6);
+	response_free(&r);
+	cast_down(&demo, demo_cast, CAST_SIZE(demo_cast));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -489,6 +541,7 @@ int main(void)
 	    cmocka_unit_test(test_two_thirds_by_hand),
 	    cmocka_unit_test(test_project_records_count),
 	    cmocka_unit_test(test_file_reads_audited),
+	    cmocka_unit_test(test_demo_shows_met_and_not_met),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
