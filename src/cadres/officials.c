@@ -7,6 +7,7 @@
 */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cadres/cadres.h"
@@ -405,14 +406,33 @@ static bool body_array(struct request *r, const char *field, size_t max, json_t 
 	return true;
 }
 
-/* The SQL that finds a covered record by its reference, by kind. */
-static const char *record_lookup_sql(const char *kind)
+/*
+** The reference of a covered record, if it exists: a project by its code, a
+** lead or a problem by its id (a number, or its digits as text).  1 with
+** *ret (the reference as stored), 0 when there is no such record, or a
+** database error.
+*/
+static int record_ref(struct request *r, const char *kind, json_t *ref, const char **ret)
 {
-	if (strcmp(kind, "project") == 0)
-		return "SELECT count(*) FROM projects WHERE code = ?";
-	if (strcmp(kind, "lead") == 0)
-		return "SELECT count(*) FROM leads WHERE CAST(id AS TEXT) = ?";
-	return "SELECT count(*) FROM problems WHERE CAST(id AS TEXT) = ?";
+	int64_t found = 0, id = json_integer_value(ref);
+	if (strcmp(kind, "project") == 0) {
+		*ret = json_string_value(ref);
+		int rc =
+		    *ret ? db_query_int64(r->db, &found, "SELECT count(*) FROM projects WHERE code = ?", "t", *ret) : 0;
+		return rc < 0 ? rc : found > 0;
+	}
+	if (json_is_string(ref)) {
+		char *end;
+		id = strtoll(json_string_value(ref), &end, 10);
+		if (*end || end == json_string_value(ref))
+			return 0;
+	}
+	*ret = arena_printf(r->arena, "%lld", (long long)id);
+	int rc = db_query_int64(r->db, &found,
+	                        strcmp(kind, "lead") == 0 ? "SELECT count(*) FROM leads WHERE id = ?"
+	                                                  : "SELECT count(*) FROM problems WHERE id = ?",
+	                        "i", id);
+	return rc < 0 ? rc : found > 0;
 }
 
 /* Add the task's organisations, officials and records (inside its transaction); answers a refusal itself (-EINVAL). */
@@ -433,8 +453,9 @@ static int task_links(struct request *r, int64_t task, json_t *orgs, json_t *off
 			            "单位 %zu 不存在或不在您的管辖范围内 (no such organisation in your area)", i + 1);
 			return -EINVAL;
 		}
-		if ((rc = db_run(r->db, "INSERT OR IGNORE INTO central_task_orgs(task_id, org_id) VALUES (?,?)", "ii",
-		                 task, o.id)) < 0)
+		if ((rc = db_run(r->db,
+		                 "INSERT INTO central_task_orgs(task_id, org_id) VALUES (?,?) ON CONFLICT DO NOTHING",
+		                 "ii", task, o.id)) < 0)
 			return rc;
 	}
 	json_array_foreach(officials, i, v)
@@ -454,22 +475,19 @@ static int task_links(struct request *r, int64_t task, json_t *orgs, json_t *off
 			            i + 1);
 			return -EINVAL;
 		}
-		if ((rc = db_run(r->db,
-		                 "INSERT OR IGNORE INTO central_task_officials(task_id, official_id) VALUES (?,?)",
-		                 "ii", task, (int64_t)json_integer_value(v))) < 0)
+		if ((rc = db_run(
+		         r->db,
+		         "INSERT INTO central_task_officials(task_id, official_id) VALUES (?,?) ON CONFLICT DO NOTHING",
+		         "ii", task, (int64_t)json_integer_value(v))) < 0)
 			return rc;
 	}
 	json_array_foreach(records, i, v)
 	{
-		const char *kind = json_string_value(json_object_get(v, "kind"));
-		json_t *ref_v = json_object_get(v, "ref");
-		const char *ref = json_is_integer(ref_v)
-		                      ? arena_printf(r->arena, "%lld", (long long)json_integer_value(ref_v))
-		                      : json_string_value(ref_v);
-		int64_t found = 0;
-		if (kind && ref && one_of(kind, record_kinds) &&
-		    (rc = db_query_int64(r->db, &found, record_lookup_sql(kind), "t", ref)) < 0)
-			return rc;
+		const char *kind = json_string_value(json_object_get(v, "kind")), *ref = NULL;
+		int found =
+		    kind && one_of(kind, record_kinds) ? record_ref(r, kind, json_object_get(v, "ref"), &ref) : 0;
+		if (found < 0)
+			return found;
 		if (!found) {
 			reply_error(r, 422, "unknown_record", "records",
 			            "第 %zu 项记录不存在:应为 {kind: project|lead|problem, ref: 项目代码或编号} (no "
@@ -477,8 +495,10 @@ static int task_links(struct request *r, int64_t task, json_t *orgs, json_t *off
 			            i + 1);
 			return -EINVAL;
 		}
-		if ((rc = db_run(r->db, "INSERT OR IGNORE INTO central_task_records(task_id, kind, ref) VALUES (?,?,?)",
-		                 "itt", task, kind, ref)) < 0)
+		if ((rc = db_run(
+		         r->db,
+		         "INSERT INTO central_task_records(task_id, kind, ref) VALUES (?,?,?) ON CONFLICT DO NOTHING",
+		         "itt", task, kind, ref)) < 0)
 			return rc;
 	}
 	return 0;

@@ -218,8 +218,9 @@ static void test_tasks_cover_records(void **state)
 	snprintf(
 	    body, sizeof body,
 	    "{\"name\":\"防疫一线\",\"kind\":\"epidemic_post\",\"starts_on\":\"2020-01-24\",\"ends_on\":\"2020-03-31\","
-	    "\"owner\":\"ja-owner\",\"orgs\":[\"350111\"],\"records\":[{\"kind\":\"lead\",\"ref\":%lld}]}",
-	    lead);
+	    "\"owner\":\"ja-owner\",\"orgs\":[\"350111\"],\"records\":[{\"kind\":\"lead\",\"ref\":%lld},"
+	    "{\"kind\":\"lead\",\"ref\":\"%lld\"}]}", /* the same lead by its id as text: once */
+	    lead, lead);
 	long long id = created(&zzb, "/api/v1/cadres/tasks", body);
 	char path[64];
 	snprintf(path, sizeof path, "/api/v1/cadres/tasks/%lld", id);
@@ -228,6 +229,7 @@ static void test_tasks_cover_records(void **state)
 	assert_string_equal(json_string_value(json_object_get(r.json, "ends_on")), "2020-03-31");
 	assert_string_equal(
 	    json_string_value(json_object_get(json_array_get(json_object_get(r.json, "orgs"), 0), "code")), "350111");
+	assert_int_equal(json_array_size(json_object_get(r.json, "records")), 1);
 	json_t *rec = json_array_get(json_object_get(r.json, "records"), 0);
 	assert_string_equal(json_string_value(json_object_get(rec, "kind")), "lead");
 	response_free(&r);
@@ -236,6 +238,12 @@ static void test_tasks_cover_records(void **state)
 	                                "{\"name\":\"重点项目\",\"kind\":\"key_project\",\"starts_on\":\"2020-01-01\","
 	                                "\"ends_on\":\"2020-12-31\",\"owner\":\"ja-owner\",\"records\":[{\"kind\":"
 	                                "\"project\",\"ref\":\"2020-350111-39-03-999999\"}]}"),
+	                 422);
+	assert_string_equal(code, "unknown_record");
+	assert_int_equal(client_statusf(&zzb, "POST", "/api/v1/cadres/tasks", code,
+	                                "{\"name\":\"重点项目\",\"kind\":\"key_project\",\"starts_on\":\"2020-01-01\","
+	                                "\"ends_on\":\"2020-12-31\",\"owner\":\"ja-owner\",\"records\":[{\"kind\":"
+	                                "\"problem\",\"ref\":\"1x\"}]}"),
 	                 422);
 	assert_string_equal(code, "unknown_record");
 	assert_int_equal(client_statusf(&zzb, "POST", "/api/v1/cadres/tasks", code,
@@ -294,6 +302,20 @@ static void test_entries_need_a_second_person(void **state)
 	        task),
 	    422);
 	assert_string_equal(code, "invalid_portion");
+	/* A task A owns: A still may not confirm A's own days, whoever entered them. */
+	char body[256];
+	snprintf(body, sizeof body,
+	         "{\"name\":\"招商专班\",\"kind\":\"special_action\",\"starts_on\":\"2020-09-01\","
+	         "\"ends_on\":\"2020-09-30\",\"owner\":\"ja-officer\",\"officials\":[%lld]}",
+	         official_a);
+	long long own_task = created(&zzb, "/api/v1/cadres/tasks", body);
+	snprintf(body, sizeof body,
+	         "{\"day\":\"2020-09-30\",\"portion\":\"afternoon\",\"place\":\"现场\",\"task\":%lld,\"work\":\"x\"}",
+	         own_task);
+	snprintf(path, sizeof path, "/api/v1/cadres/officials/%lld/entries", official_a);
+	long long for_a = created(&zzb, path, body);
+	assert_int_equal(confirm(&officer, for_a, code), 403);
+	assert_string_equal(code, "own_entry");
 	/* The owner's list of entries to confirm: what is left, none of them the owner's own. */
 	long long waiting = entry(&officer, official_a, "2020-10-10", "day");
 	struct response r;
