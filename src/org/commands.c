@@ -14,6 +14,7 @@
 
 #include <sodium.h>
 
+#include "cadres/cadres.h"
 #include "core/cli.h"
 #include "core/clock.h"
 #include "core/index.h"
@@ -731,7 +732,7 @@ static const char demo_password[] = "banyan-demo-2020";
 static void demo_ready(uint16_t port)
 {
 	printf("\n  banyan demo: http://127.0.0.1:%u/\n  登录 login: admin / %s  (also city-leader, city-agent, "
-	       "jinan-officer, city-zjj, city-rsj,\n  city-rsj-admin, city-security, city-auditor)\n\n",
+	       "jinan-officer, city-zjj, city-rsj,\n  city-rsj-admin, city-zzb, city-security, city-auditor)\n\n",
 	       port, demo_password);
 	fflush(stdout);
 }
@@ -753,6 +754,7 @@ static int demo_seed(struct db *d, struct arena *a)
 	    {"jinan-fgj", "晋安区发改局审批科", "department", "350111-fgj"},
 	    {"city-rsj", "市人社局就业科", "department", "350100-rsj"},
 	    {"city-rsj-admin", "市人社局业务管理员", "department", "350100-rsj"},
+	    {"city-zzb", "市委组织部干部考核处", "department", "350100-zzb"},
 	};
 	/* The city bureau's duty administrator (业务管理员) edits its refund policies; city-rsj runs batches. */
 	static const char duty_admin[] = "city-rsj-admin";
@@ -816,6 +818,8 @@ int cmd_demo(int argc, char **argv)
 		d = NULL;
 		for (size_t i = 0; r >= 0 && i < service_count; i++)
 			r = service_table[i].run(SERVICE_DEMO, db_opt);
+		if (r >= 0) /* the officials' frontline days come from the other domains' demo data */
+			r = cadres_demo(db_opt);
 		if (r >= 0 && db_open(db_opt, &d) < 0)
 			r = -1;
 		if (r < 0) {

@@ -26,7 +26,7 @@
 **      in setup().
 ** A row expecting 401/403/404 on a non-public route also asserts that nothing
 ** was written (see footprint(): audit records, users, sessions, organisations,
-** voucher campaigns, rounds, kinds, merchants, vouchers and redemptions, the desk, projects, refunds).
+** voucher campaigns, rounds, kinds, merchants, vouchers and redemptions, the desk, projects, refunds, cadres).
 */
 #include <stdarg.h>
 #include <stddef.h>
@@ -60,7 +60,8 @@ enum caller {
 	CHANNEL,    /* channel API key at 市商务局 350100-swj, signed requests */
 	AUDITOR,    /* audit administrator at 晋安区 350111 */
 	SECURITY,   /* security administrator at 晋安区 350111 */
-	HR_ADMIN,   /* department at 市人社局 350100-rsj, its duty administrator (业务管理员): edits refund policies */
+	HR_ADMIN, /* department at 市人社局 350100-rsj, its duty administrator (业务管理员): edits refund policies */
+	ZZB, /* department at 市委组织部 350100-zzb: holds the assessment duty */
 	N_CALLERS
 };
 
@@ -71,7 +72,9 @@ enum caller {
 #define CITY_WIDE         (B(ADMIN) | B(LEADER))
 #define USER_ADMIN        (B(ADMIN) | B(ADMIN_JA) | B(LEADER) | B(LEADER_CL) | B(SECURITY)) /* may read users */
 #define AUDIT_READ        B(AUDITOR) /* may read the audit log: the audit administrator alone (三员分立) */
-#define DEPTS             (B(DEPT) | B(HR) | B(HR_ADMIN)) /* staff of a city department; DEPT alone where 发改委's own records differ */
+#define DEPTS                                                                                                          \
+	(B(DEPT) | B(HR) | B(HR_ADMIN) |                                                                               \
+	 B(ZZB)) /* staff of a city department; DEPT alone where 发改委's own records differ */
 #define STAFF             (B(OFFICER) | B(AGENT) | DEPTS)
 #define OVERSIGHT         (B(AUDITOR) | B(SECURITY)) /* 三员分立: administrators who see none of the business */
 #define OUTSIDE           (B(ENTERPRISE) | B(MERCHANT) | B(CHANNEL) | OVERSIGHT) /* refused the business routes */
@@ -97,6 +100,7 @@ static const struct caller_def {
     [AUDITOR] = {"auditor@350111", "ja-auditor", "auditor", "350111"},
     [SECURITY] = {"security@350111", "ja-security", "security", "350111"},
     [HR_ADMIN] = {"duty-admin@350100-rsj", "city-hr-admin", "department", "350100-rsj"},
+    [ZZB] = {"department@350100-zzb", "city-zzb", "department", "350100-zzb"},
 };
 
 /* Users that rows act on, never callers: {username, role, org}. */
@@ -259,6 +263,18 @@ struct row {
 #define BANK_ACCOUNT                                                                                                   \
 	"{\"credit_code\":\"" ENT_CODE "\",\"payee_name\":\"{me}\",\"bank\":\"建设银行\",\"account\":\"6217\"}"
 #define OTHERS_ACCOUNT "{\"credit_code\":\"91350112MA2DK00028\",\"payee_name\":\"x\",\"bank\":\"b\",\"account\":\"1\"}"
+
+/* Cadres: the organisation department's duty "assessment" (ZZB).  {official_own} is ja-officer's file,
+** {official} someone else's; the task's owner is city-agent, who confirms {fentry} (entered for ja-officer by ZZB). */
+#define OFFICIAL      "{\"name\":\"{me}\",\"post\":\"科员\",\"org\":\"350111-tcj\"}"
+#define OFFICIALS_CSV "{\"csv\":\"姓名,职务,单位代码,领导班子成员,用户名\\n{me},副局长,350111-tcj,是,\\n\"}"
+#define CTASK                                                                                                            \
+	"{\"name\":\"{me}专项行动\",\"kind\":\"special_action\",\"starts_on\":\"2020-01-01\",\"ends_on\":\"2030-12-" \
+	"31\","                                                                                                          \
+	"\"owner\":\"city-agent\",\"orgs\":[\"350111-tcj\"]}"
+#define FENTRY         "{\"day\":\"2020-10-10\",\"portion\":\"day\",\"place\":\"现场\",\"task\":{ctask},\"work\":\"{me}协调\"}"
+#define FRONTLINE(org) "/api/v1/cadres/frontline?org=" org "&from=2020-09-26&to=2020-10-11"
+#define NOT_ASSESSING  (SIGNED_IN & ~DEPTS) /* refused the organisation department's routes by role */
 
 static const struct row matrix[] = {
     /* ---- public: anyone, signed in or not ---- */
@@ -978,33 +994,33 @@ static const struct row matrix[] = {
     R("GET", "/api/v1/refunds/mine", NULL, B(ENTERPRISE), 200),
     R("GET", "/api/v1/refunds/stats", NULL, B(ANON), 401),
     R("GET", "/api/v1/refunds/stats", NULL, NOT_REFUND_ROLE, 403, .code = "forbidden"),
-    R("GET", "/api/v1/refunds/stats", NULL, B(DEPT), 403, .code = "wrong_duty"),
+    R("GET", "/api/v1/refunds/stats", NULL, B(DEPT) | B(ZZB), 403, .code = "wrong_duty"),
     R("GET", "/api/v1/refunds/stats?by=policy", NULL, REFUND_READ, 200),
     R("GET", "/api/v1/refunds/stats?policy={rpolicy}&format=xlsx", NULL, REFUND_READ, 200),
     /* ---- a refund batch's life (src/refunds/publicity.c, payments.c, accounts.c): the city's rbatch, run
     ** by HR (so never approved by HR: same_person); ids 999999 reach the handler and name nothing ---- */
     R("POST", "/api/v1/refunds/lists/import", ACCOUNTS_LIST, SIGNED_IN & ~DEPTS, 403, .code = "forbidden"),
-    R("POST", "/api/v1/refunds/lists/import", ACCOUNTS_LIST, B(DEPT), 403, .code = "wrong_duty"),
+    R("POST", "/api/v1/refunds/lists/import", ACCOUNTS_LIST, B(DEPT) | B(ZZB), 403, .code = "wrong_duty"),
     R("POST", "/api/v1/refunds/lists/import", ACCOUNTS_LIST, B(HR), 200),
     R("GET", "/api/v1/refunds/batches", NULL, B(ANON), 401),
     R("GET", "/api/v1/refunds/batches", NULL, NOT_REFUND_ROLE, 403, .code = "forbidden"),
-    R("GET", "/api/v1/refunds/batches", NULL, B(DEPT), 403, .code = "wrong_duty"),
+    R("GET", "/api/v1/refunds/batches", NULL, B(DEPT) | B(ZZB), 403, .code = "wrong_duty"),
     R("GET", "/api/v1/refunds/batches", NULL, REFUND_READ, 200),
     R("GET", "/api/v1/refunds/batches/{rbatch}", NULL, B(ANON), 401),
     R("GET", "/api/v1/refunds/batches/{rbatch}", NULL, NOT_REFUND_ROLE, 403, .code = "forbidden"),
-    R("GET", "/api/v1/refunds/batches/{rbatch}", NULL, B(DEPT), 403, .code = "wrong_duty"),
+    R("GET", "/api/v1/refunds/batches/{rbatch}", NULL, B(DEPT) | B(ZZB), 403, .code = "wrong_duty"),
     R("GET", "/api/v1/refunds/batches/{rbatch}", NULL, REFUND_READ, 200),
     R("GET", "/api/v1/refunds/batches/999999", NULL, B(HR), 404, .code = "unknown_batch"),
     R("POST", "/api/v1/refunds/batches/{rbatch}/approve", "{}", B(ANON), 401),
     R("POST", "/api/v1/refunds/batches/{rbatch}/approve", "{}", SIGNED_IN & ~(DEPTS | B(LEADER) | B(LEADER_CL)), 403,
       .code = "forbidden"),
-    R("POST", "/api/v1/refunds/batches/{rbatch}/approve", "{}", B(DEPT), 403, .code = "wrong_duty"),
+    R("POST", "/api/v1/refunds/batches/{rbatch}/approve", "{}", B(DEPT) | B(ZZB), 403, .code = "wrong_duty"),
     R("POST", "/api/v1/refunds/batches/{rbatch}/approve", "{}", B(LEADER_CL), 403, .code = "out_of_scope"),
     R("POST", "/api/v1/refunds/batches/{rbatch}/approve", "{}", B(HR), 403, .code = "same_person"),
     R("POST", "/api/v1/refunds/batches/{rbatch_p}/approve", "{}", B(LEADER), 409, .code = "wrong_state"),
     R("POST", "/api/v1/refunds/batches/{rbatch}/publicity", PUBLICITY, B(ANON), 401),
     R("POST", "/api/v1/refunds/batches/{rbatch}/publicity", PUBLICITY, SIGNED_IN & ~DEPTS, 403, .code = "forbidden"),
-    R("POST", "/api/v1/refunds/batches/{rbatch}/publicity", PUBLICITY, B(DEPT), 403, .code = "wrong_duty"),
+    R("POST", "/api/v1/refunds/batches/{rbatch}/publicity", PUBLICITY, B(DEPT) | B(ZZB), 403, .code = "wrong_duty"),
     R("POST", "/api/v1/refunds/batches/{rbatch}/publicity", PUBLICITY, B(HR) | B(HR_ADMIN), 403, .flags = NO_CSRF,
       .code = "csrf"),
     R("POST", "/api/v1/refunds/batches/{rbatch}/publicity", PUBLICITY, B(HR) | B(HR_ADMIN), 409, .code = "wrong_state"),
@@ -1020,53 +1036,53 @@ static const struct row matrix[] = {
       .code = "too_many_objections"),
     R("GET", "/api/v1/refunds/objections", NULL, B(ANON), 401),
     R("GET", "/api/v1/refunds/objections", NULL, NOT_REFUND_ROLE, 403, .code = "forbidden"),
-    R("GET", "/api/v1/refunds/objections", NULL, B(DEPT), 403, .code = "wrong_duty"),
+    R("GET", "/api/v1/refunds/objections", NULL, B(DEPT) | B(ZZB), 403, .code = "wrong_duty"),
     R("GET", "/api/v1/refunds/objections?state=open", NULL, REFUND_READ, 200),
     R("POST", "/api/v1/refunds/objections/999999/resolve", RESOLVE, B(ANON), 401),
     R("POST", "/api/v1/refunds/objections/999999/resolve", RESOLVE, SIGNED_IN & ~DEPTS, 403, .code = "forbidden"),
-    R("POST", "/api/v1/refunds/objections/999999/resolve", RESOLVE, B(DEPT), 403, .code = "wrong_duty"),
+    R("POST", "/api/v1/refunds/objections/999999/resolve", RESOLVE, B(DEPT) | B(ZZB), 403, .code = "wrong_duty"),
     R("POST", "/api/v1/refunds/objections/999999/resolve", RESOLVE, B(HR) | B(HR_ADMIN), 404,
       .code = "unknown_objection"),
     R("POST", "/api/v1/refunds/objections/{robjection}/resolve", RESOLVE, B(HR), 200),
     R("POST", "/api/v1/refunds/batches/{rbatch}/payment-files", "{}", B(ANON), 401),
     R("POST", "/api/v1/refunds/batches/{rbatch}/payment-files", "{}", SIGNED_IN & ~DEPTS, 403, .code = "forbidden"),
-    R("POST", "/api/v1/refunds/batches/{rbatch}/payment-files", "{}", B(DEPT), 403, .code = "wrong_duty"),
+    R("POST", "/api/v1/refunds/batches/{rbatch}/payment-files", "{}", B(DEPT) | B(ZZB), 403, .code = "wrong_duty"),
     R("POST", "/api/v1/refunds/batches/{rbatch}/payment-files", PAYER, B(HR) | B(HR_ADMIN), 409, .code = "wrong_state"),
     R("POST", "/api/v1/refunds/batches/{rbatch_b}/payment-files", PAYER, B(HR), 201),
     R("GET", "/api/v1/refunds/payment-files", NULL, B(ANON), 401),
     R("GET", "/api/v1/refunds/payment-files", NULL, NOT_REFUND_ROLE, 403, .code = "forbidden"),
-    R("GET", "/api/v1/refunds/payment-files", NULL, B(DEPT), 403, .code = "wrong_duty"),
+    R("GET", "/api/v1/refunds/payment-files", NULL, B(DEPT) | B(ZZB), 403, .code = "wrong_duty"),
     R("GET", "/api/v1/refunds/payment-files", NULL, REFUND_READ, 200),
     R("GET", "/api/v1/refunds/payment-files/999999", NULL, B(ANON), 401),
     R("GET", "/api/v1/refunds/payment-files/999999", NULL, NOT_REFUND_ROLE, 403, .code = "forbidden"),
-    R("GET", "/api/v1/refunds/payment-files/999999", NULL, B(DEPT), 403, .code = "wrong_duty"),
+    R("GET", "/api/v1/refunds/payment-files/999999", NULL, B(DEPT) | B(ZZB), 403, .code = "wrong_duty"),
     R("GET", "/api/v1/refunds/payment-files/999999?format=csv", NULL, REFUND_READ, 404, .code = "unknown_payment_file"),
     R("GET", "/api/v1/refunds/payment-files/{rfile}", NULL, REFUND_READ, 200),
     R("GET", "/api/v1/refunds/payment-files/{rfile}?format=csv", NULL, REFUND_READ, 200),
     R("POST", "/api/v1/refunds/payment-files/999999/returns", RETURNS, B(ANON), 401),
     R("POST", "/api/v1/refunds/payment-files/999999/returns", RETURNS, SIGNED_IN & ~DEPTS, 403, .code = "forbidden"),
-    R("POST", "/api/v1/refunds/payment-files/999999/returns", RETURNS, B(DEPT), 403, .code = "wrong_duty"),
+    R("POST", "/api/v1/refunds/payment-files/999999/returns", RETURNS, B(DEPT) | B(ZZB), 403, .code = "wrong_duty"),
     R("POST", "/api/v1/refunds/payment-files/999999/returns", RETURNS, B(HR) | B(HR_ADMIN), 404,
       .code = "unknown_payment_file"),
     R("POST", "/api/v1/refunds/payment-files/{rfile}/returns", RETURN_FAILED, B(HR), 200), /* again: nothing changes */
     R("POST", "/api/v1/refunds/payments/999999/resend", RESEND, B(ANON), 401),
     R("POST", "/api/v1/refunds/payments/999999/resend", RESEND, SIGNED_IN & ~DEPTS, 403, .code = "forbidden"),
-    R("POST", "/api/v1/refunds/payments/999999/resend", RESEND, B(DEPT), 403, .code = "wrong_duty"),
+    R("POST", "/api/v1/refunds/payments/999999/resend", RESEND, B(DEPT) | B(ZZB), 403, .code = "wrong_duty"),
     R("POST", "/api/v1/refunds/payments/999999/resend", RESEND, B(HR) | B(HR_ADMIN), 404, .code = "unknown_payment"),
     R("POST", "/api/v1/refunds/payments/{rpayment}/resend", RESEND, B(HR), 201),
     R("POST", "/api/v1/refunds/decisions/999999/recovery", RECOVERY, B(ANON), 401),
     R("POST", "/api/v1/refunds/decisions/999999/recovery", RECOVERY, SIGNED_IN & ~DEPTS, 403, .code = "forbidden"),
-    R("POST", "/api/v1/refunds/decisions/999999/recovery", RECOVERY, B(DEPT), 403, .code = "wrong_duty"),
+    R("POST", "/api/v1/refunds/decisions/999999/recovery", RECOVERY, B(DEPT) | B(ZZB), 403, .code = "wrong_duty"),
     R("POST", "/api/v1/refunds/decisions/999999/recovery", RECOVERY, B(HR) | B(HR_ADMIN), 404,
       .code = "unknown_decision"),
     R("POST", "/api/v1/refunds/decisions/{rpaid}/recovery", RECOVERY, B(HR), 201),
     R("GET", "/api/v1/refunds/recoveries", NULL, B(ANON), 401),
     R("GET", "/api/v1/refunds/recoveries", NULL, NOT_REFUND_ROLE, 403, .code = "forbidden"),
-    R("GET", "/api/v1/refunds/recoveries", NULL, B(DEPT), 403, .code = "wrong_duty"),
+    R("GET", "/api/v1/refunds/recoveries", NULL, B(DEPT) | B(ZZB), 403, .code = "wrong_duty"),
     R("GET", "/api/v1/refunds/recoveries", NULL, REFUND_READ, 200),
     R("POST", "/api/v1/refunds/recoveries/999999", RECOVERED, B(ANON), 401),
     R("POST", "/api/v1/refunds/recoveries/999999", RECOVERED, SIGNED_IN & ~DEPTS, 403, .code = "forbidden"),
-    R("POST", "/api/v1/refunds/recoveries/999999", RECOVERED, B(DEPT), 403, .code = "wrong_duty"),
+    R("POST", "/api/v1/refunds/recoveries/999999", RECOVERED, B(DEPT) | B(ZZB), 403, .code = "wrong_duty"),
     R("POST", "/api/v1/refunds/recoveries/999999", RECOVERED, B(HR) | B(HR_ADMIN), 404, .code = "unknown_recovery"),
     R("POST", "/api/v1/refunds/recoveries/{rrecovery}", RECOVERED, B(HR), 200),
     R("PUT", "/api/v1/refunds/mine/bank-account", BANK_ACCOUNT, B(ANON), 401),
@@ -1075,11 +1091,11 @@ static const struct row matrix[] = {
     R("PUT", "/api/v1/refunds/mine/bank-account", BANK_ACCOUNT, B(ENTERPRISE), 202),
     R("GET", "/api/v1/refunds/bank-account-changes", NULL, B(ANON), 401),
     R("GET", "/api/v1/refunds/bank-account-changes", NULL, NOT_REFUND_ROLE, 403, .code = "forbidden"),
-    R("GET", "/api/v1/refunds/bank-account-changes", NULL, B(DEPT), 403, .code = "wrong_duty"),
+    R("GET", "/api/v1/refunds/bank-account-changes", NULL, B(DEPT) | B(ZZB), 403, .code = "wrong_duty"),
     R("GET", "/api/v1/refunds/bank-account-changes?state=pending", NULL, REFUND_READ, 200),
     R("POST", "/api/v1/refunds/bank-account-changes/999999", ACCEPT, B(ANON), 401),
     R("POST", "/api/v1/refunds/bank-account-changes/999999", ACCEPT, SIGNED_IN & ~DEPTS, 403, .code = "forbidden"),
-    R("POST", "/api/v1/refunds/bank-account-changes/999999", ACCEPT, B(DEPT), 403, .code = "wrong_duty"),
+    R("POST", "/api/v1/refunds/bank-account-changes/999999", ACCEPT, B(DEPT) | B(ZZB), 403, .code = "wrong_duty"),
     R("POST", "/api/v1/refunds/bank-account-changes/999999", ACCEPT, B(HR) | B(HR_ADMIN), 404,
       .code = "unknown_change"),
     R("POST", "/api/v1/refunds/bank-account-changes/{rchange}", ACCEPT, B(HR), 200),
@@ -1089,6 +1105,82 @@ static const struct row matrix[] = {
     R("POST", "/api/v1/notices/999999/read", NULL, SIGNED_IN, 404, .code = "unknown_notice"),
     R("POST", "/api/v1/notices/{rnotice}/read", NULL, SIGNED_IN & ~B(ENTERPRISE), 404, .code = "unknown_notice"),
     R("POST", "/api/v1/notices/{rnotice}/read", NULL, B(ENTERPRISE), 200),
+
+    /* The organisation department holds no refunds duty. */
+    R("POST", "/api/v1/refunds/rolls/import", ROLLS, B(ZZB), 403, .code = "wrong_duty"),
+    R("POST", "/api/v1/refunds/lists/import", DEFAULT_LIST, B(ZZB), 403, .code = "wrong_duty"),
+    R("GET", "/api/v1/refunds/imports", NULL, B(ZZB), 403, .code = "wrong_duty"),
+    R("GET", "/api/v1/refunds/policies", NULL, B(ZZB), 403, .code = "wrong_duty"),
+    R("POST", "/api/v1/refunds/policies", REFUND_POLICY, B(ZZB), 403, .code = "wrong_duty"),
+    R("POST", "/api/v1/refunds/policies/{rpolicy}/versions", REFUND_EDIT, B(ZZB), 403, .code = "wrong_duty"),
+    R("GET", "/api/v1/refunds/policies/{rpolicy}/dry-run", NULL, B(ZZB), 403, .code = "wrong_duty"),
+    R("POST", "/api/v1/refunds/policies/{rpolicy}/batches", "{}", B(ZZB), 403, .code = "wrong_duty"),
+    R("GET", "/api/v1/refunds/batches/{rbatch}/decisions", NULL, B(ZZB), 403, .code = "wrong_duty"),
+
+    /* ---- cadres: the organisation department's (duty assessment); an official's file is theirs and its ---- */
+    R("POST", "/api/v1/cadres/officials", OFFICIAL, B(ANON), 401),
+    R("POST", "/api/v1/cadres/officials", OFFICIAL, NOT_ASSESSING, 403, .code = "forbidden"),
+    R("POST", "/api/v1/cadres/officials", OFFICIAL, B(DEPT) | B(HR) | B(HR_ADMIN), 403, .code = "wrong_duty"),
+    R("POST", "/api/v1/cadres/officials", OFFICIAL, B(ZZB), 403, .flags = NO_CSRF, .code = "csrf"),
+    R("POST", "/api/v1/cadres/officials", OFFICIAL, B(ZZB), 201),
+    R("POST", "/api/v1/cadres/officials/import", OFFICIALS_CSV, B(ANON), 401),
+    R("POST", "/api/v1/cadres/officials/import", OFFICIALS_CSV, NOT_ASSESSING, 403, .code = "forbidden"),
+    R("POST", "/api/v1/cadres/officials/import", OFFICIALS_CSV, B(DEPT) | B(HR) | B(HR_ADMIN), 403,
+      .code = "wrong_duty"),
+    R("POST", "/api/v1/cadres/officials/import", OFFICIALS_CSV, B(ZZB), 200),
+    R("POST", "/api/v1/cadres/officials/import", OFFICIALS_CSV, B(ZZB), 422, .code = "bad_line"), /* the same again */
+    R("GET", "/api/v1/cadres/officials", NULL, B(ANON), 401),
+    R("GET", "/api/v1/cadres/officials", NULL, NOT_ASSESSING, 403, .code = "forbidden"), /* leaders too */
+    R("GET", "/api/v1/cadres/officials", NULL, B(DEPT) | B(HR) | B(HR_ADMIN), 403, .code = "wrong_duty"),
+    R("GET", "/api/v1/cadres/officials", NULL, B(ZZB), 200),
+    R("POST", "/api/v1/cadres/tasks", CTASK, B(ANON), 401),
+    R("POST", "/api/v1/cadres/tasks", CTASK, NOT_ASSESSING, 403, .code = "forbidden"),
+    R("POST", "/api/v1/cadres/tasks", CTASK, B(DEPT) | B(HR) | B(HR_ADMIN), 403, .code = "wrong_duty"),
+    R("POST", "/api/v1/cadres/tasks", CTASK, B(ZZB), 201),
+    R("GET", "/api/v1/cadres/tasks", NULL, B(ANON), 401),
+    R("GET", "/api/v1/cadres/tasks", NULL, NOT_ASSESSING, 403, .code = "forbidden"),
+    R("GET", "/api/v1/cadres/tasks", NULL, B(DEPT) | B(HR) | B(HR_ADMIN), 403, .code = "wrong_duty"),
+    R("GET", "/api/v1/cadres/tasks", NULL, B(ZZB), 200),
+    R("GET", "/api/v1/cadres/tasks/{ctask}", NULL, B(ANON), 401),
+    R("GET", "/api/v1/cadres/tasks/{ctask}", NULL, NOT_ASSESSING, 403, .code = "forbidden"),
+    R("GET", "/api/v1/cadres/tasks/{ctask}", NULL, B(DEPT) | B(HR) | B(HR_ADMIN), 403, .code = "wrong_duty"),
+    R("GET", "/api/v1/cadres/tasks/{ctask}", NULL, B(ZZB), 200),
+    R("GET", "/api/v1/cadres/tasks/999999", NULL, B(ZZB), 404, .code = "unknown_task"),
+    /* The two-thirds figures: the department, and leaders by organisation (no names) within their scope. */
+    R("GET", FRONTLINE("350111"), NULL, B(ANON), 401),
+    R("GET", FRONTLINE("350111"), NULL, NOT_ASSESSING & ~B(LEADER) & ~B(LEADER_CL), 403, .code = "forbidden"),
+    R("GET", FRONTLINE("350111"), NULL, B(DEPT) | B(HR) | B(HR_ADMIN), 403, .code = "wrong_duty"),
+    R("GET", FRONTLINE("350111"), NULL, B(LEADER) | B(ZZB), 200),
+    R("GET", FRONTLINE("350111"), NULL, B(LEADER_CL), 403, .code = "out_of_scope"),
+    R("GET", FRONTLINE("350112"), NULL, B(LEADER) | B(LEADER_CL) | B(ZZB), 200),
+    /* An official's file and frontline record: the official (ja-officer) and the department; every read audited. */
+    R("GET", "/api/v1/cadres/officials/{official_own}", NULL, B(ANON), 401),
+    R("GET", "/api/v1/cadres/officials/{official_own}", NULL, SIGNED_IN & ~B(OFFICER) & ~B(ZZB), 403,
+      .code = "not_your_file"),
+    R("GET", "/api/v1/cadres/officials/{official_own}", NULL, B(OFFICER) | B(ZZB), 200),
+    R("GET", "/api/v1/cadres/officials/{official}", NULL, SIGNED_IN & ~B(ZZB), 403, .code = "not_your_file"),
+    R("GET", "/api/v1/cadres/officials/999999", NULL, B(ZZB), 404, .code = "unknown_official"),
+    R("GET", "/api/v1/cadres/officials/{official_own}/frontline?from=2020-09-26&to=2020-10-11", NULL, B(ANON), 401),
+    R("GET", "/api/v1/cadres/officials/{official_own}/frontline?from=2020-09-26&to=2020-10-11", NULL,
+      SIGNED_IN & ~B(OFFICER) & ~B(ZZB), 403, .code = "not_your_file"),
+    R("GET", "/api/v1/cadres/officials/{official_own}/frontline?from=2020-09-26&to=2020-10-11", NULL,
+      B(OFFICER) | B(ZZB), 200),
+    R("POST", "/api/v1/cadres/officials/{official_own}/entries", FENTRY, B(ANON), 401),
+    R("POST", "/api/v1/cadres/officials/{official_own}/entries", FENTRY, SIGNED_IN & ~B(OFFICER) & ~B(ZZB), 403,
+      .code = "not_your_file"),
+    R("POST", "/api/v1/cadres/officials/{official_own}/entries", FENTRY, B(OFFICER), 403, .flags = NO_CSRF,
+      .code = "csrf"),
+    R("POST", "/api/v1/cadres/officials/{official_own}/entries", FENTRY, B(OFFICER) | B(ZZB), 201),
+    R("POST", "/api/v1/cadres/officials/{official}/entries", FENTRY, B(OFFICER), 403, .code = "not_your_file"),
+    /* Confirming: the task's owner (city-agent) or the department, never whoever entered it; once. */
+    R("GET", "/api/v1/cadres/entries/pending", NULL, B(ANON), 401),
+    R("GET", "/api/v1/cadres/entries/pending", NULL, SIGNED_IN, 200),
+    R("POST", "/api/v1/cadres/entries/{fentry}/confirm", NULL, B(ANON), 401),
+    R("POST", "/api/v1/cadres/entries/{fentry}/confirm", NULL, SIGNED_IN & ~B(AGENT) & ~B(ZZB), 403,
+      .code = "not_confirmer"),
+    R("POST", "/api/v1/cadres/entries/{fentry}/confirm", NULL, B(ZZB), 403, .code = "own_entry"), /* it entered it */
+    R("POST", "/api/v1/cadres/entries/{fentry}/confirm", NULL, B(AGENT), 200),
+    R("POST", "/api/v1/cadres/entries/{fentry}/confirm", NULL, B(AGENT), 409, .code = "already_confirmed"),
 
     /* ---- one's own password: every user, not a machine key; away and back ---- */
     R("PUT", "/api/v1/me/password", MY_PW_AWAY, B(ANON), 401),
@@ -1228,6 +1320,10 @@ static struct fixture {
     {.name = "rnotice"},
     {.name = "challenge"},
     {.name = "recovery"},
+    {.name = "official_own"},
+    {.name = "official"},
+    {.name = "ctask"},
+    {.name = "fentry"},
 };
 
 static struct fixture *fixture_named(const char *name, size_t len)
@@ -1597,6 +1693,19 @@ static int make_refund_life(void)
 	return status == 202 ? 0 : -1;
 }
 
+/* The cadres' fixtures, as the organisation department. */
+static int make_cadres(void)
+{
+	struct client *zzb = &clients[ZZB];
+	return make(zzb, "/api/v1/cadres/officials",
+	            "{\"name\":\"陈一\",\"post\":\"科员\",\"org\":\"350111-tcj\",\"user\":\"ja-officer\"}",
+	            "official_own", NULL) ||
+	       make(zzb, "/api/v1/cadres/officials", "{\"name\":\"林二\",\"post\":\"科员\",\"org\":\"350111-tcj\"}",
+	            "official", NULL) ||
+	       make(zzb, "/api/v1/cadres/tasks", CTASK, "ctask", NULL) ||
+	       make(zzb, "/api/v1/cadres/officials/{official_own}/entries", FENTRY, "fentry", NULL);
+}
+
 /* t-2fa enrols a second factor as a user would; a password login then leaves {challenge}, and {recovery} redeems it. */
 static int make_second_factor(void)
 {
@@ -1646,8 +1755,8 @@ static int setup(void **state)
 	for (int c = 0; c < N_CALLERS; c++)
 		if (has_session(c) && login(c) < 0)
 			return -1;
-	return make_vouchers() || make_desk() || make_projects() || make_invest() || make_refunds() || make_refund_life() ||
-	       make_second_factor();
+	return make_vouchers() || make_desk() || make_projects() || make_invest() || make_refunds() ||
+	       make_refund_life() || make_cadres() || make_second_factor();
 }
 
 static int teardown(void **state)
@@ -1781,6 +1890,10 @@ static const char *const footprint_sql[] = {
     "SELECT count(*) FROM notices WHERE read_at IS NOT NULL",
     "SELECT count(*) FROM second_factors WHERE confirmed_at IS NOT NULL",
     "SELECT count(*) FROM recovery_codes WHERE used_at IS NULL",
+    "SELECT count(*) FROM officials",
+    "SELECT count(*) FROM central_tasks",
+    "SELECT count(*) FROM frontline_entries",
+    "SELECT count(*) FROM frontline_entries WHERE confirmed_at IS NOT NULL",
 };
 
 struct footprint {

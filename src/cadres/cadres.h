@@ -1,0 +1,112 @@
+/*
+** Frontline assessment of officials (一线考核): the organisation department's
+** tool.  "三分之二人员沉到一线,三分之二工作时间用在一线": two thirds of the
+** staff at the front line, two thirds of working time spent there, measured
+** from the platform's own records and confirmed entries.
+**
+** What is pure lives in frontline.c, so unit tests reach it without a
+** database: a person's frontline time on the working-day calendar and the
+** two-thirds rule over a group.  officials.c holds the officials and central
+** tasks, entries.c the frontline entries and the figures, demo.c the demo.
+*/
+#ifndef BANYAN_CADRES_CADRES_H
+#define BANYAN_CADRES_CADRES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct calendar;
+
+/* Which part of a day a record covers. */
+enum { FRONT_MORNING = 1, FRONT_AFTERNOON = 2, FRONT_WHOLE_DAY = 3 };
+
+/* One record of frontline work of one person: a day and the halves it covers. */
+struct front_mark {
+	int32_t day;
+	unsigned halves; /* FRONT_MORNING, FRONT_AFTERNOON or FRONT_WHOLE_DAY */
+};
+
+/* A period of at most a year and which of its days are working days. */
+enum { FRONT_MAX_DAYS = 366 };
+struct front_period {
+	int32_t from, to; /* inclusive */
+	int working_days; /* make-up working days included, holidays not */
+	bool working[FRONT_MAX_DAYS];
+};
+
+/* The period from..to on the calendar: 0, or -EINVAL when to < from or it spans more than FRONT_MAX_DAYS days. */
+int front_period_init(struct front_period *p, const struct calendar *c, int32_t from, int32_t to);
+
+/*
+** A person's frontline time in the period: the number of half days at the
+** front line on its working days.  Each day counts once however many records
+** it has: the halves of its records are united (a morning and an afternoon
+** make a whole day, two mornings one morning).  Days off (weekends,
+** holidays) and days outside the period add nothing: the rule measures
+** working time.  The marks may come in any order.  Pure.
+*/
+int64_t front_half_days(const struct front_period *p, const struct front_mark *marks, size_t n);
+
+/*
+** The reading of the two-thirds rule (docs/api.md, 一线考核):
+**  - an official is at the front line (沉到一线) in a period when they have
+**    any counted frontline time on its working days;
+**  - the staff clause holds when at least two thirds of an organisation's
+**    officials are at the front line: 3 × at_front ≥ 2 × staff;
+**  - the time clause holds when each official at the front line spent at
+**    least two thirds of the period's working days there:
+**    3 × half_days ≥ 4 × working_days (half_days / (2 × working_days) ≥ 2/3);
+**  - the rule is met when both hold.  Officials who fall short are those not
+**    at the front line and those there for less than two thirds of the time.
+** Exact integer comparisons: no rounding decides a verdict.
+*/
+bool front_time_met(int64_t half_days, int working_days);
+
+struct front_tally {
+	int64_t staff;      /* officials counted */
+	int64_t at_front;   /* with any frontline time */
+	int64_t time_short; /* at the front line for less than two thirds of the time */
+	int64_t half_days;  /* everyone's, for the organisation's average */
+};
+
+/* Count one official with their half days into t. */
+void front_tally_add(struct front_tally *t, int64_t half_days, int working_days);
+/* The staff clause, the time clause, and the rule (both); none holds for an organisation without staff. */
+bool front_staff_met(const struct front_tally *t);
+bool front_time_clause_met(const struct front_tally *t);
+bool front_rule_met(const struct front_tally *t);
+
+/* ---- the server side (officials.c, entries.c, demo.c) ---- */
+
+#include <jansson.h>
+
+struct request;
+struct org;
+
+/* Does the caller run assessments: a department's staff whose organisation holds the duty "assessment"?  1, 0 or a database error. */
+int cadres_assessor(struct request *r);
+
+/* The organisation of ?org= (default: scope itself), inside scope (a path).  Answers 422/403 itself. */
+bool cadres_org_arg(struct request *r, const char *scope, struct org *ret);
+
+struct cadres_official {
+	int64_t id, user_id; /* user_id 0: not linked */
+	const char *org_path;
+};
+
+/*
+** The official of the route's {id}, if the caller may read their file: 1 the
+** official themselves (their linked user), 0 the organisation department's
+** staff of the official's area; -1 having answered 403 (anyone else, without
+** saying whether the official exists), 404 or the database error.
+*/
+int cadres_official_for_caller(struct request *r, struct cadres_official *ret);
+
+/* Audit a read of an official's file (action, detail stolen) in a transaction of its own: 0 or a database error. */
+int cadres_audit_read(struct request *r, const char *action, const struct cadres_official *o, json_t *detail);
+
+/* The demo's officials, tasks and entries (after the other domains' demo data). */
+int cadres_demo(const char *db_path);
+
+#endif
