@@ -2,7 +2,7 @@
 // finance bureau writes them.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { formatMoney, formatTime } from '../../web/src/format.js'
+import { formatMoney, moneyFigure, formatTime } from '../../web/src/format.js'
 
 const yuan = (y) => BigInt(y) * 100n
 
@@ -27,4 +27,11 @@ test('small amounts in 元, rounding and signs', () => {
 test('API times shown to the minute', () => {
   assert.equal(formatTime('2020-03-05T10:00:00+08:00'), '2020-03-05 10:00')
   assert.equal(formatTime(''), '')
+})
+
+test('the figure alone, for a column whose header names the unit', () => {
+  assert.equal(moneyFigure(123456789, 'wan'), '123.46')
+  assert.equal(moneyFigure(116600000000n, 'yi'), '11.66')
+  assert.equal(moneyFigure(12345, 'yuan'), '123.45')
+  assert.equal(moneyFigure(-5, 'yuan'), '-0.05')
 })
