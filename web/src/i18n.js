@@ -286,6 +286,9 @@ const messages = {
       submitObjection: '提交异议', objectionLodged: '异议已受理,编号 {id}', objectionNext: '人社局将在公示期满前核实处理。', close: '关闭',
       allPolicies: '全部政策', paidVsPending: '已支付与待支付(万元)', paidWan: '已支付(万元)', pendingWan: '待支付(万元)',
       enterprisesAndPeople: '企业数与受惠人数', enterprisesUnit: '企业(家)', peopleUnit: '受惠人数(人)', total: '合计',
+      payerAccount: '付款账号', payerHint: '留空则使用政策规则中的付款账号', madeBy: '生成人',
+      fileMadeMissing: '支付文件已生成:{rows} 笔,{amount};另有 {n} 家企业没有登记银行账户,未列入',
+      recoveryStates: { recovering: '追回中', recovered: '已追回', written_off: '已核销' },
     },
     notices: { title: '消息通知', none: '暂无消息' },
     account: {
@@ -583,6 +586,9 @@ const messages = {
       submitObjection: 'Send objection', objectionLodged: 'Objection received, no. {id}', objectionNext: 'The bureau checks it before the window ends.', close: 'Close',
       allPolicies: 'All policies', paidVsPending: 'Paid and to pay (10k yuan)', paidWan: 'Paid (10k yuan)', pendingWan: 'To pay (10k yuan)',
       enterprisesAndPeople: 'Enterprises and people', enterprisesUnit: 'Enterprises', peopleUnit: 'People', total: 'Total',
+      payerAccount: 'Payer account', payerHint: "Empty: the policy rules' payer account", madeBy: 'Made by',
+      fileMadeMissing: 'Payment file made: {rows} payments, {amount}; {n} enterprises have no bank account on record and are left out',
+      recoveryStates: { recovering: 'Recovering', recovered: 'Recovered', written_off: 'Written off' },
     },
     notices: { title: 'Notices', none: 'No notices' },
     account: {

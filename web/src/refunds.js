@@ -46,6 +46,7 @@ export function rulesToForm(r) {
     benefit_months: r.benefit_months ?? 6,
     benefit: fenText(r.benefit_fen ?? 0),
     cap: fenText(r.cap_fen),
+    payer_account: r.payer_account || '',
   }
 }
 
@@ -77,6 +78,8 @@ export function formToRules(f) {
     cap_fen: toFen(f.cap),
     rounding: 'half_up',
   }
+  // The account the bank pays from: the payment file's first column (payer_account, optional).
+  if (f.payer_account?.trim()) rules.payer_account = f.payer_account.trim()
   if (f.amount === 'benefit') Object.assign(rules, { benefit_months: Number(f.benefit_months), benefit_fen: toFen(f.benefit) })
   else rules.share_bp = Object.fromEntries(sizes.map((s) => [s, toBp(f.share[s])]))
   return rules
