@@ -62,7 +62,8 @@ static void append(struct subscriber *s, const char *text, size_t n)
 	wake(s);
 }
 
-void events_publish(const char *type, const char *org_path, json_t *data)
+/* Send an event to the streams in org_path's scope, or with user_id > 0 to that user's streams. */
+static void publish(const char *type, const char *org_path, int64_t user_id, json_t *data)
 {
 	char *json = json_dumps(data, JSON_COMPACT);
 	if (!json)
@@ -73,12 +74,22 @@ void events_publish(const char *type, const char *org_path, json_t *data)
 		int n = snprintf(text, size, "event: %s\ndata: %s\n\n", type, json);
 		pthread_mutex_lock(&lock);
 		for (struct subscriber *s = subscribers; s; s = s->next)
-			if (path_within(org_path, s->scope))
+			if (user_id > 0 ? s->user_id == user_id : path_within(org_path, s->scope))
 				append(s, text, (size_t)n);
 		pthread_mutex_unlock(&lock);
 	}
 	free(text);
 	free(json);
+}
+
+void events_publish(const char *type, const char *org_path, json_t *data)
+{
+	publish(type, org_path, 0, data);
+}
+
+void events_publish_user(const char *type, int64_t user_id, json_t *data)
+{
+	publish(type, NULL, user_id, data);
 }
 
 void events_close_all(void)

@@ -241,6 +241,8 @@ const char *export_format_arg(struct request *r);
 ** console whose scope contains org_path.  data is borrowed.  Any thread.
 */
 void events_publish(const char *type, const char *org_path, json_t *data);
+/* The same to every open console of one user (a notice addressed to them). */
+void events_publish_user(const char *type, int64_t user_id, json_t *data);
 
 /*
 ** The part of the tree a member of staff serves: staff sitting in a
@@ -259,6 +261,13 @@ bool path_within(const char *path, const char *scope);
 /* The same as an SQL condition on a path expression and a parameter: SQL_ON_BRANCH("o.path", "?1"). */
 #define SQL_ON_BRANCH(path, param)                                                                                     \
 	"(substr(" path ", 1, length(" param ")) = " param " OR substr(" param ", 1, length(" path ")) = " path ")"
+
+/*
+** Does the caller's organisation hold the duty (org_duties)?  Leaders pass on
+** GET and HEAD.  Answers 403 wrong_duty itself; for routes whose DUTY depends
+** on the caller's role, checked in the handler.
+*/
+bool duty_allowed(struct request *r, const char *duty);
 
 /* Is the organisation with this path inside the caller's scope? */
 bool principal_scope_contains(const struct principal *p, const char *org_path);

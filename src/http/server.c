@@ -1068,7 +1068,7 @@ static bool role_allowed(const char *auth, enum role role)
 ** exempt, a system administrator included: running a bureau's work is not
 ** administering the system.  Answers 403 wrong_duty itself.
 */
-static bool duty_allowed(struct request *r, const char *duty)
+bool duty_allowed(struct request *r, const char *duty)
 {
 	if (r->who.role == ROLE_LEADER && (strcmp(r->method, "GET") == 0 || strcmp(r->method, "HEAD") == 0))
 		return true;

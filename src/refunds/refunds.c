@@ -17,6 +17,7 @@
 #include "core/clock.h"
 #include "core/csv.h"
 #include "org/org.h"
+#include "refunds/life.h"
 #include "refunds/refunds.h"
 
 /* ---- imports ------------------------------------------------------------- */
@@ -306,6 +307,7 @@ void refunds_rolls_import(struct request *r)
 ** SUMMARY: 导入严重失信或困难企业名单 Import the serious-default or certified-difficulty list
 ** Body: {"list": "default" | "difficulty", "csv"}: the header 统一社会信用代码,企业名称.
 ** Codes are added to the list; all or nothing; the same file again changes nothing.
+** {"list": "accounts"}: the bank accounts on record (see accounts.c).
 */
 void refunds_list_import(struct request *r)
 {
@@ -314,8 +316,13 @@ void refunds_list_import(struct request *r)
 	if (!body_only(r, fields) || !body_string(r, "list", FIELD_REQUIRED, 16, &list) ||
 	    !body_string(r, "csv", FIELD_REQUIRED, 16 << 20, &csv))
 		return;
+	if (strcmp(list, "accounts") == 0) {
+		refunds_accounts_import(r, csv);
+		return;
+	}
 	if (strcmp(list, "default") != 0 && strcmp(list, "difficulty") != 0) {
-		reply_error(r, 422, "invalid_value", "list", "名单应为 default 或 difficulty (list: default or difficulty)");
+		reply_error(r, 422, "invalid_value", "list",
+		            "名单应为 default、difficulty 或 accounts (list: default, difficulty or accounts)");
 		return;
 	}
 	struct import_place at = import_place_of(r);
@@ -788,19 +795,25 @@ void refunds_batch_run(struct request *r)
 
 static json_t *decision_row_json(struct request *r, struct db_stmt *s)
 {
-	(void)r;
-	return json_pack("{s:I, s:I, s:I, s:i, s:s, s:s, s:s, s:b, s:I, s:I, s:s, s:o}", "id",
+	char today[11];
+	life_today(today);
+	const char *state = db_column_text(s, 12);
+	bool in_window = life_in_window(db_column_text(s, 13), db_column_text(s, 14), today);
+	return json_pack("{s:I, s:I, s:I, s:i, s:s, s:s, s:s, s:b, s:I, s:I, s:s, s:o, s:s, s:s, s:s?, s:o}", "id",
 	                 (json_int_t)db_column_int64(s, 0), "batch", (json_int_t)db_column_int64(s, 1), "policy",
 	                 (json_int_t)db_column_int64(s, 2), "version", (int)db_column_int64(s, 3), "credit_code",
 	                 db_column_text(s, 4), "name", db_column_text(s, 5), "district", db_column_text(s, 6),
 	                 "eligible", db_column_int64(s, 7) != 0, "people", (json_int_t)db_column_int64(s, 8), "amount_fen",
 	                 (json_int_t)db_column_int64(s, 9), "reason", db_column_text(s, 10), "figures",
-	                 json_loads(db_column_text(s, 11), 0, NULL));
+	                 json_loads(db_column_text(s, 11), 0, NULL), "state", state, "state_label",
+	                 life_decision_label(state, in_window), "withdrawn_reason", db_column_text(s, 15), "payment",
+	                 life_payment_json(r->db, db_column_int64(s, 0)));
 }
 
 #define DECISION_SELECT                                                                                                \
 	"SELECT d.id, d.batch_id, d.policy_id, v.version, d.credit_code, e.name, o.code, d.eligible, d.people,"        \
-	" d.amount_fen, d.reason, d.figures FROM refund_decisions d"                                                   \
+	" d.amount_fen, d.reason, d.figures, d.state, b.publicity_start, b.publicity_end, d.withdrawn_reason"        \
+	" FROM refund_decisions d JOIN refund_batches b ON b.id = d.batch_id"                                          \
 	" JOIN refund_policy_versions v ON v.id = d.policy_version_id"                                                 \
 	" JOIN refund_enterprises e ON e.credit_code = d.credit_code JOIN orgs o ON o.id = d.district_org_id"
 
@@ -850,17 +863,22 @@ void refunds_batch_decisions(struct request *r)
 ** AUTH: enterprise
 ** SUMMARY: 本企业的返还决定 The refund decisions about my enterprise
 ** Every decision about the enterprises the account acts for: eligible or
-** not, why, the figures and the amount.
+** not, why, the figures, the amount, its state and payment; and "accounts":
+** each enterprise's bank account on record and any pending correction.
 */
 void refunds_mine(struct request *r)
 {
 	struct db_stmt *s;
+	json_t *o = json_object();
 	int rc = db_prepare(r->db, &s,
 	                    DECISION_SELECT " WHERE d.credit_code IN (SELECT x.credit_code FROM enterprises x"
 	                                    " JOIN enterprise_users u ON u.enterprise_id = x.id WHERE u.user_id = ?)"
 	                                    " ORDER BY d.id DESC",
 	                    "i", r->who.user_id);
-	reply_rows(r, rc, s, decision_row_json, 0);
+	rc = rows_into(r, o, "items", rc, s, decision_row_json);
+	if (rc == 0)
+		rc = refunds_mine_accounts(r, o);
+	reply_json_or_db_error(r, rc, o);
 }
 
 /* ---- demo data ---------------------------------------------------------------- */
