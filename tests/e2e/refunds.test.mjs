@@ -238,3 +238,211 @@ test('the enterprise sees its own decision: eligible, why, the working and the a
   assert.ok(!(await page.content()).includes(gl.name), 'only its own decisions')
   await shot('firm', 'r07-mine')
 })
+
+const decisionOf = (firm) => Number(sql(`SELECT id FROM refund_decisions WHERE credit_code = '${firm.code}'`))
+const batchState = () => sql(`SELECT state FROM refund_batches WHERE id = ${ids.batch}`)
+
+/** Restart the server with its clock at instant; the sessions of days before have lapsed: everyone logs in again. */
+async function moveClock(instant) {
+  for (const who of Object.keys(pages)) {
+    await pages[who].context().close()
+    delete pages[who]
+  }
+  await server.restart({ BANYAN_CLOCK: instant })
+}
+
+async function openBatch(page) {
+  await page.goto(`${server.url}/refunds/batches/${ids.batch}`)
+  await page.locator('[data-test=batch-state]').waitFor()
+}
+
+test('the bureau publicises the batch for 5 working days; the public list shows name, district and amount, and takes an objection', async () => {
+  const page = pages.rsj
+  await openBatch(page)
+  assert.match(await page.locator('[data-test=next-step]').innerText(), /下一步:公示/)
+  await page.click('[data-test=publicise]')
+  await page.fill('[data-test=publicity-days] input', '5')
+  await page.click('[data-test=publicity-save]')
+  // Monday 6 July 2020: the window opens on the next working day and lasts five.
+  await waitText(page, '[data-test=batch-publicity]', '2020-07-07 ~ 2020-07-13')
+  await waitText(page, '[data-test=batch-state]', '公示中')
+  assert.match(await page.locator('[data-test=next-step]').innerText(), /公示中,至 2020-07-13 结束/)
+  await shot('rsj', 'r08-publicised')
+
+  // The list is public from the window's first day.
+  await moveClock('2020-07-08T09:00:00+08:00')
+  const context = await browser.newContext({ viewport: { width: 1366, height: 900 } })
+  const pub = await context.newPage()
+  pages.public = pub
+  await pub.goto(`${server.url}/refunds/publicity`)
+  const table = pub.locator('[data-test=publicity-table]')
+  await table.locator('.el-table__row').first().waitFor()
+  assert.equal(await table.locator('.el-table__row').count(), 3, 'the eligible enterprises only')
+  assert.match(await table.locator('.el-table__row', { hasText: hl.name }).innerText(), /马尾区\s+448,920\.00/)
+  const text = await pub.locator('body').innerText()
+  for (const hidden of [hl.code, ra.code, gl.name, '58'])
+    assert.ok(!text.includes(hidden), `the public list does not show ${hidden}`)
+  await pub.click(`[data-test=object-${decisionOf(yf)}]`)
+  await pub.fill('[data-test=objection-reason]', '该企业上半年已整体迁往外省,福州参保人员为挂靠。')
+  await pub.fill('[data-test=objection-contact]', '0591-83000000')
+  await pub.click('[data-test=objection-submit]')
+  await pub.locator('[data-test=objection-done]').waitFor()
+  assert.match(await pub.locator('[data-test=objection-done]').innerText(), /异议已受理,编号 \d+/)
+  assert.equal(sql("SELECT count(*) FROM refund_objections WHERE state = 'open'"), '1')
+  await screenshot(pub, 'r09-public-objection')
+})
+
+test('the open objection is the batch\'s first to-do; upheld, the decision is withdrawn; a leader\'s approval waits for the window', async () => {
+  const page = await as('rsj', 'city-rsj')
+  await openBatch(page)
+  const todo = page.locator('[data-test=todo-objections]')
+  await todo.waitFor()
+  assert.match(await todo.innerText(), /1 件异议待处理/)
+  await shot('rsj', 'r10-batch-todo-objection')
+  await page.click('[data-test=todo-objections-link]')
+  const row = page.locator('[data-test=objections-table] .el-table__row', { hasText: yf.name })
+  await row.waitFor()
+  assert.match(await row.innerText(), /该企业上半年已整体迁往外省[\s\S]*0591-83000000/)
+  await row.locator('[data-test^=resolve-]').click()
+  await page.click('[data-test=resolve-upheld]')
+  await page.fill('[data-test=resolve-text]', '经核实,该企业已迁出本市,不符合返还条件。')
+  await page.click('[data-test=resolve-save]')
+  await page.locator('[data-test=objections-table] .el-table__empty-text').waitFor()
+  assert.equal(sql(`SELECT state FROM refund_decisions WHERE id = ${decisionOf(yf)}`), 'withdrawn')
+
+  await openBatch(page)
+  await waitText(page, `[data-test=decision-state-${yf.code}]`, '已撤销')
+  const leader = await as('leader', 'rsj-leader')
+  await openBatch(leader)
+  await leader.click('[data-test=approve]')
+  await leader.click('[data-test=approve-save]')
+  await leader.locator('[data-test=approve-error]').waitFor()
+  assert.match(await leader.locator('[data-test=approve-error]').innerText(), /公示期至 2020-07-13 结束[\s\S]*公示期尚未结束,期满后才能审批/)
+  assert.equal(batchState(), 'publicised')
+})
+
+test('after the window the runner\'s own approval is refused as the same person; a leader approves', async () => {
+  // The window ended on the 13th: the server comes back on the 15th.
+  await moveClock('2020-07-15T09:00:00+08:00')
+  const page = await as('rsj', 'city-rsj')
+  await openBatch(page)
+  await waitText(page, '[data-test=batch-state]', '公示结束')
+  await page.click('[data-test=approve]')
+  await page.click('[data-test=approve-save]')
+  const error = page.locator('[data-test=approve-error]')
+  await error.waitFor()
+  assert.match(await error.innerText(), /运行批次与审批须由不同的人完成/)
+  assert.equal(batchState(), 'publicised', 'nothing approved')
+  await shot('rsj', 'r11-same-person')
+  await page.keyboard.press('Escape')
+
+  const leader = await as('leader', 'rsj-leader')
+  await openBatch(leader)
+  await leader.click('[data-test=approve]')
+  await leader.fill('[data-test=approve-note]', '同意,按规定拨付。')
+  await leader.click('[data-test=approve-save]')
+  await waitText(leader, '[data-test=batch-state]', '已审批')
+  assert.equal(await leader.locator('[data-test=batch-approved-by]').innerText(), 'rsj-leader')
+  assert.equal(await leader.locator('[data-test=make-file]').count(), 0, 'a leader approves; the bureau pays')
+  await screenshot(leader, 'r12-approved')
+})
+
+/** The CSV of the payment file the page links to, as rows of fields. */
+async function downloadFile(page, fileId) {
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click(`[data-test=file-download-${fileId}]`)])
+  return readFileSync(await download.path(), 'utf8').replace(/^\uFEFF/, '').trim().split(/\r?\n/).map((l) => l.split(','))
+}
+
+async function importReturns(page, fileId, lines) {
+  await page.click(`[data-test=file-returns-${fileId}]`)
+  await page.setInputFiles('[data-test=returns-file]', { name: '回单.csv', mimeType: 'text/csv', buffer: Buffer.from(csv([['参考号', '结果', '银行说明'], ...lines])) })
+  await page.locator('[data-test=returns-rows]').waitFor()
+  await page.click('[data-test=returns-submit]')
+  await page.locator('[data-test=returns-submit]').waitFor({ state: 'hidden' })
+}
+
+test('the bureau pays: the payment file, the bank\'s return with a failure, the failed one re-sent to the social-insurance account', async () => {
+  const page = pages.rsj
+  // The accounts on record come first, as a third list.
+  await page.goto(`${server.url}/refunds/imports`)
+  await page.click('[data-test=import-kind-accounts]')
+  const accounts = [['统一社会信用代码', '户名', '开户银行', '银行账号', '社保缴费账号'],
+    [ra.code, ra.name, '兴业银行福州分行', '117010100100000001', '35011100000001'],
+    [hl.code, '福州海联船舶公司', '中国银行马尾支行', '409000000000000002', '35010500000002']]
+  await page.setInputFiles('[data-test=import-file]', { name: '账户.csv', mimeType: 'text/csv', buffer: Buffer.from(csv(accounts)) })
+  await page.click('[data-test=import-submit]')
+  await page.locator('[data-test=import-done]').waitFor()
+
+  await openBatch(page)
+  assert.match(await page.locator('[data-test=next-step]').innerText(), /下一步:生成支付文件/)
+  await page.click('[data-test=make-file]')
+  await page.click('[data-test=make-file-save]')
+  await page.locator('[data-test=files-table] .el-table__row').first().waitFor()
+  const first = Number(sql(`SELECT max(id) FROM refund_payment_files WHERE batch_id = ${ids.batch}`))
+  const rows = await downloadFile(page, first)
+  assert.deepEqual(rows[0], ['付款账号', '收款户名', '收款账号', '开户银行', '金额(元)', '用途/参考号'])
+  assert.deepEqual(rows.slice(1).map((r) => [r[0], r[1], r[2], r[4]]).sort(), [
+    ['35050188000000001', ra.name, '117010100100000001', '147060.00'],
+    ['35050188000000001', '福州海联船舶公司', '409000000000000002', '448920.00'],
+  ])
+  const ref = (name) => rows.find((r) => r[1] === name)[5]
+  await waitText(page, '[data-test=batch-state]', '支付中')
+  await importReturns(page, first, [[ref(ra.name), '成功', ''], [ref('福州海联船舶公司'), '失败', '户名与账号不符']])
+
+  const failed = page.locator('[data-test=todo-failed]')
+  await failed.waitFor()
+  assert.match(await failed.innerText(), /1 笔支付失败[\s\S]*福州马尾海联船舶有限公司[\s\S]*448,920\.00[\s\S]*户名与账号不符/)
+  assert.match(await page.locator('[data-test=total-failed]').innerText(), /1\s*家\s*44\.89万元/)
+  await shot('rsj', 'r13-return-failure')
+  await page.click(`[data-test=resend-${decisionOf(hl)}]`)
+  await page.click('[data-test=resend-fallback]')
+  await page.click('[data-test=resend-save]')
+  await page.locator('[data-test=todo-failed]').waitFor({ state: 'hidden' })
+  assert.match(await page.locator('[data-test=todo-readdressed]').innerText(), /1 笔失败款项已更正收款账户/)
+
+  await page.click('[data-test=make-file]')
+  await page.click('[data-test=make-file-save]')
+  await page.waitForFunction((n) => document.querySelectorAll('[data-test=files-table] .el-table__row').length === n, 2)
+  const second = Number(sql(`SELECT max(id) FROM refund_payment_files WHERE batch_id = ${ids.batch}`))
+  const again = await downloadFile(page, second)
+  assert.equal(again.length, 2, 'only the re-sent payment')
+  assert.equal(again[1][2], '35010500000002', 'to the social-insurance account on record')
+  await importReturns(page, second, [[again[1][5], '成功', '']])
+  await waitText(page, '[data-test=batch-state]', '已结清')
+  assert.match(await page.locator('[data-test=total-paid]').innerText(), /2\s*家\s*59\.60万元/)
+  assert.match(await page.locator('[data-test=next-step]').innerText(), /本批已办结/)
+  await shot('rsj', 'r14-settled')
+  await page.setViewportSize({ width: 1920, height: 1080 })
+  await shot('rsj', 'r15-settled-1920')
+  await page.setViewportSize({ width: 1366, height: 900 })
+})
+
+test('the enterprise sees its money paid and a notice, and corrects its bank account; the bureau accepts the change', async () => {
+  const page = await as('firm', 'firm-ra')
+  await page.click('[data-test=menu-refundMine]')
+  const card = page.locator(`[data-test=mine-${decisionOf(ra)}]`)
+  await card.waitFor()
+  assert.equal(await card.locator('[data-test=mine-state]').innerText(), '已到账')
+  assert.match(await card.locator('[data-test=mine-payment]').innerText(), /兴业银行福州分行 117010100100000001/)
+  assert.match(await page.locator('[data-test=notice-bell]').innerText(), /[1-9]/, 'notices of the publicity and the payment')
+  await page.click(`[data-test=mine-correct-${ra.code}]`)
+  await page.fill('[data-test=mine-bank]', '招商银行福州分行')
+  await page.fill('[data-test=mine-account]', '591900000000000003')
+  await page.click('[data-test=mine-save]')
+  await page.locator(`[data-test=mine-pending-${ra.code}]`).waitFor()
+  await page.locator('[data-test=mine-pending]').waitFor()
+  await shot('firm', 'r16-mine-paid-change')
+  await page.setViewportSize({ width: 1920, height: 1080 })
+  await shot('firm', 'r17-mine-1920')
+
+  const rsj = pages.rsj
+  await rsj.goto(`${server.url}/refunds/accounts`)
+  const row = rsj.locator('[data-test=changes-table] .el-table__row', { hasText: ra.name })
+  await row.waitFor()
+  assert.match(await row.innerText(), /兴业银行福州分行 117010100100000001[\s\S]*招商银行福州分行 591900000000000003/)
+  await row.locator('[data-test^=change-accept-]').click()
+  await rsj.click('[data-test=change-save]')
+  await rsj.locator('[data-test=changes-table] .el-table__empty-text').waitFor()
+  await page.reload()
+  await waitText(page, `[data-test=mine-on-record-${ra.code}]`, `${ra.name} · 招商银行福州分行 591900000000000003`)
+})
