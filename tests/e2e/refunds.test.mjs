@@ -282,6 +282,7 @@ test('the bureau publicises the batch for 5 working days; the public list shows 
   const text = await pub.locator('body').innerText()
   for (const hidden of [hl.code, ra.code, gl.name, '58'])
     assert.ok(!text.includes(hidden), `the public list does not show ${hidden}`)
+  await screenshot(pub, 'r09-public-list')
   await pub.click(`[data-test=object-${decisionOf(yf)}]`)
   await pub.fill('[data-test=objection-reason]', '该企业上半年已整体迁往外省,福州参保人员为挂靠。')
   await pub.fill('[data-test=objection-contact]', '0591-83000000')
@@ -289,7 +290,7 @@ test('the bureau publicises the batch for 5 working days; the public list shows 
   await pub.locator('[data-test=objection-done]').waitFor()
   assert.match(await pub.locator('[data-test=objection-done]').innerText(), /异议已受理,编号 \d+/)
   assert.equal(sql("SELECT count(*) FROM refund_objections WHERE state = 'open'"), '1')
-  await screenshot(pub, 'r09-public-objection')
+  await screenshot(pub, 'r09-public-objection-lodged')
 })
 
 test('the open objection is the batch\'s first to-do; upheld, the decision is withdrawn; a leader\'s approval waits for the window', async () => {
@@ -431,6 +432,7 @@ test('the enterprise sees its money paid and a notice, and corrects its bank acc
   await page.click('[data-test=mine-save]')
   await page.locator(`[data-test=mine-pending-${ra.code}]`).waitFor()
   await page.locator('[data-test=mine-pending]').waitFor()
+  await page.locator('.el-overlay-dialog').waitFor({ state: 'hidden' })
   await shot('firm', 'r16-mine-paid-change')
   await page.setViewportSize({ width: 1920, height: 1080 })
   await shot('firm', 'r17-mine-1920')
