@@ -313,6 +313,8 @@ test('the open objection is the batch\'s first to-do; upheld, the decision is wi
 
   await openBatch(page)
   await waitText(page, `[data-test=decision-state-${yf.code}]`, '已撤销')
+  assert.equal(await page.locator(`[data-test=decision-withdrawn-${yf.code}]`).innerText(), '已撤销:经核实,该企业已迁出本市,不符合返还条件。')
+  assert.equal(await page.locator(`[data-test=decision-state-${gl.code}]`).innerText(), '不符合条件')
   const leader = await as('leader', 'rsj-leader')
   await openBatch(leader)
   await leader.click('[data-test=approve]')

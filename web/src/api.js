@@ -1,7 +1,7 @@
 // The one way the console talks to banyan: the session cookie travels by
 // itself; every state-changing request carries the CSRF token; a 401 sends
 // the user to the login page and back to where they were afterwards.
-import { reactive } from 'vue'
+import { onMounted, reactive, ref } from 'vue'
 
 export const session = reactive({ user: null, csrf: '', checked: false })
 
@@ -93,4 +93,28 @@ export function query(params) {
   for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== '') q.set(k, v)
   const s = q.toString()
   return s ? `?${s}` : ''
+}
+
+/**
+ * A list a page shows: the items of GET path() (a function, so that the
+ * page's filters go into it), whether it is loading, and the error's
+ * message; loaded when the page mounts and again by load().
+ */
+export function useList(path) {
+  const items = ref([])
+  const loading = ref(false)
+  const error = ref('')
+  async function load() {
+    loading.value = true
+    error.value = ''
+    try {
+      items.value = (await api('GET', path())).items
+    } catch (e) {
+      error.value = e.message
+    } finally {
+      loading.value = false
+    }
+  }
+  onMounted(load)
+  return { items, loading, error, load }
 }
