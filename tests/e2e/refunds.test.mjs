@@ -274,7 +274,8 @@ test('the bureau publicises the batch for 5 working days; the public list shows 
   const context = await browser.newContext({ viewport: { width: 1366, height: 900 } })
   const pub = await context.newPage()
   pages.public = pub
-  await pub.goto(`${server.url}/refunds/publicity`)
+  await pub.goto(`${server.url}/login`)
+  await pub.click('[data-test=to-refund-publicity]') // the public finds it beside the login
   const table = pub.locator('[data-test=publicity-table]')
   await table.locator('.el-table__row').first().waitFor()
   assert.equal(await table.locator('.el-table__row').count(), 3, 'the eligible enterprises only')

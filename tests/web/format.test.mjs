@@ -2,7 +2,7 @@
 // finance bureau writes them.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { formatMoney, moneyFigure, formatTime } from '../../web/src/format.js'
+import { formatCount, formatMoney, formatTime, moneyFigure } from '../../web/src/format.js'
 
 const yuan = (y) => BigInt(y) * 100n
 
@@ -34,4 +34,11 @@ test('the figure alone, for a column whose header names the unit', () => {
   assert.equal(moneyFigure(116600000000n, 'yi'), '11.66')
   assert.equal(moneyFigure(12345, 'yuan'), '123.45')
   assert.equal(moneyFigure(-5, 'yuan'), '-0.05')
+})
+
+test('counts with thousands separators', () => {
+  assert.equal(formatCount(17772), '17,772')
+  assert.equal(formatCount(150600), '150,600')
+  assert.equal(formatCount(0), '0')
+  assert.equal(formatCount(undefined), '0')
 })

@@ -30,6 +30,11 @@ export function moneyFigure(fen, unit) {
   return fixed2(BigInt(fen), { yi: YI, wan: WAN, yuan: 100n }[unit])
 }
 
+/** A count with thousands separators: 17772 -> "17,772". */
+export function formatCount(n) {
+  return Number(n ?? 0).toLocaleString('en-US')
+}
+
 /** "2020-03-05T10:00:00+08:00" -> "2020-03-05 10:00" (times from the API are already Beijing time). */
 export function formatTime(iso) {
   return iso ? iso.slice(0, 16).replace('T', ' ') : ''
