@@ -451,3 +451,27 @@ test('the enterprise sees its money paid and a notice, and corrects its bank acc
   await page.reload()
   await waitText(page, `[data-test=mine-on-record-${ra.code}]`, `${ra.name} · 招商银行福州分行 591900000000000003`)
 })
+
+// GET /api/v1/refunds/stats is refunds-stats' (merged beside refunds-life).
+test('the statistics: the article\'s sentence from live data, paid against pending by district and size, and the Excel sheet', async () => {
+  const page = pages.rsj
+  await openMenu(page, 'refundStats')
+  // The settled batch: 19 + 58 people, 147,060 + 448,920 元, all paid; the withdrawn one is not counted.
+  await waitText(page, '[data-test=stats-headline]', '惠及2家企业,受惠人数77人,返还资金59.60万元')
+  const rows = page.locator('[data-test=stats-table] .el-table__row')
+  await rows.first().waitFor()
+  assert.deepEqual((await rows.allInnerTexts()).map((r) => r.split(/\s+/).join(' ')), [
+    '马尾区 1 58 44.89 44.89 0.00',
+    '晋安区 1 19 14.71 14.71 0.00',
+  ])
+  await page.locator('[data-test=stats-money-chart] canvas').waitFor()
+  await page.click('[data-test=stats-by]')
+  await page.click('[data-test=stats-by-size]:visible')
+  await page.locator('[data-test=stats-table] .el-table__row', { hasText: '中型' }).waitFor()
+  assert.match(await page.locator('[data-test=stats-table] .el-table__row', { hasText: '小型' }).innerText(), /小型\s+1\s+19\s+14\.71/)
+  await page.waitForTimeout(600) // the charts grow in
+  await shot('rsj', 'r18-stats')
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-test=stats-export]')])
+  assert.ok(download.suggestedFilename().endsWith('.xlsx'), download.suggestedFilename())
+  assert.equal(readFileSync(await download.path()).subarray(0, 2).toString(), 'PK')
+})
