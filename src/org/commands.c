@@ -21,6 +21,7 @@
 #include "http/serve.h"
 #include "invest/invest.h"
 #include "org/org.h"
+#include "refunds/refunds.h"
 
 /* Read a new password from standard input: one line, newline stripped; -1 (said why) when it may not be set. */
 static int read_password_stdin(const char *cmd, char *buf, size_t size)
@@ -482,7 +483,8 @@ static int check_anchors(struct db *d, const char *file)
 ** Runs SQLite's integrity and foreign-key checks, recomputes the audit log's
 ** chain (keyed with the audit key: see banyan audit) and the signing ledger's,
 ** and recounts the vouchers: issued within stock per kind and channel, nobody
-** above the per-person limit, codes distinct.  --anchor FILE: the log must
+** above the per-person limit, codes distinct; and that every refund
+** decision's state agrees with its payments.  --anchor FILE: the log must
 ** still extend every anchor kept in FILE (lines of banyan audit anchor).
 ** Exit 0 when all is well; 1 naming the first problem of each check.
 */
@@ -520,6 +522,7 @@ int cmd_check(int argc, char **argv)
 		printf("signing ledger: ok (%lld signatures)\n", (long long)rows);
 	}
 	rc |= check_vouchers(d);
+	rc |= refunds_check(d);
 	db_close(d);
 	return rc;
 }

@@ -246,21 +246,8 @@ static json_t *change_row_json(struct request *r, struct db_stmt *s)
 */
 void refunds_account_changes_list(struct request *r)
 {
-	int64_t limit, cursor;
-	const char *state = query_arg(r, "state");
-	if (!page_args(r, 50, 200, &limit, &cursor))
-		return;
-	if (state && strcmp(state, "pending") && strcmp(state, "accepted") && strcmp(state, "rejected")) {
-		reply_error(r, 422, "invalid_query", "state",
-		            "state 应为 pending、accepted 或 rejected (state: pending|accepted|rejected)");
-		return;
-	}
-	struct db_stmt *s;
-	int rc = db_prepare(r->db, &s,
-	                    CHANGE_SELECT " WHERE c.id < ?1 AND substr(o.path, 1, length(?2)) = ?2"
-	                                  " AND (?3 IS NULL OR c.state = ?3) ORDER BY c.id DESC LIMIT ?4",
-	                    "itti", cursor, request_area(r), state, limit);
-	reply_rows(r, rc, s, change_row_json, limit);
+	static const char *const states[] = {"pending", "accepted", "rejected", NULL};
+	life_reply_by_state(r, CHANGE_SELECT, "c", states, change_row_json);
 }
 
 /*
@@ -281,12 +268,11 @@ void refunds_account_change_resolve(struct request *r)
 	    !body_string(r, "outcome", FIELD_REQUIRED, 16, &outcome) ||
 	    !body_string(r, "note", FIELD_OPTIONAL, 1000, &note))
 		return;
-	bool accepted = strcmp(outcome, "accepted") == 0;
-	if (!accepted && strcmp(outcome, "rejected") != 0) {
-		reply_error(r, 422, "invalid_value", "outcome",
-		            "outcome 应为 accepted 或 rejected (outcome: accepted|rejected)");
+	static const char *const outcomes[] = {"accepted", "rejected", NULL};
+	int choice = life_choice(r, "invalid_value", "outcome", outcome, outcomes);
+	if (choice < 0)
 		return;
-	}
+	bool accepted = choice == 0;
 	struct db_stmt *s;
 	int rc = db_prepare(r->db, &s, CHANGE_SELECT " WHERE c.id = ?1 AND substr(o.path, 1, length(?2)) = ?2", "it",
 	                    id, request_area(r));

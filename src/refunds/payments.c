@@ -15,7 +15,6 @@
 #include <sodium.h>
 
 #include "core/clock.h"
-#include "core/csv.h"
 #include "org/notices.h"
 #include "org/org.h"
 #include "refunds/life.h"
@@ -96,6 +95,70 @@ static const char *payer_account_of(struct request *r, const struct life_batch *
 }
 
 /*
+** Make batch b's payment file, inside the caller's transaction: 0 with its
+** answer in *ret_answer ({"id","batch","rows","amount_fen","no_account"}; no
+** rows: nothing to pay, and the caller rolls back), or an error.
+*/
+int life_payment_file(struct db *d, const struct audit_context *ctx, const struct life_batch *b, const char *payer,
+                      json_t **ret_answer)
+{
+	int64_t now = clock_now(), file = 0, rows = 0, amount = 0, no_account = 0;
+	int rc =
+	    db_run(d,
+	           "INSERT INTO refund_payment_files(batch_id, payer_account, rows, amount_fen, actor_id, actor, at)"
+	           " VALUES (?,?,0,0,?,?,?)",
+	           "itrti", b->id, payer, ctx->actor_id, ctx->actor, now);
+	file = db_last_insert_id(d);
+	if (rc == 0)
+		rc = db_run(
+		    d,
+		    "INSERT INTO refund_payments(decision_id, file_id, state, payee_name, payee_account, bank,"
+		    " amount_fen, sent_at) SELECT d.id, ?1, 'sent', a.payee_name, a.account, a.bank, d.amount_fen, ?2"
+		    " FROM refund_decisions d JOIN refund_accounts a ON a.credit_code = d.credit_code"
+		    " WHERE d.batch_id = ?3 AND d.state = 'approved' AND d.amount_fen > 0 ORDER BY d.id",
+		    "iii", file, now, b->id);
+	if (rc == 0)
+		rc = db_run(
+		    d,
+		    "UPDATE refund_payments SET file_id = ?1, state = 'sent', sent_at = ?2 WHERE state = 'pending'"
+		    " AND decision_id IN (SELECT id FROM refund_decisions WHERE batch_id = ?3)",
+		    "iii", file, now, b->id);
+	/* The reference the bank quotes back: unique, as the payment's id is. */
+	if (rc == 0)
+		rc = db_run(d,
+		            "UPDATE refund_payments SET reference = 'WG' || CAST(?1 AS TEXT) || '-' || CAST(id AS TEXT)"
+		            " WHERE file_id = ?2",
+		            "ii", b->id, file);
+	if (rc == 0)
+		rc = db_run(d,
+		            "UPDATE refund_decisions SET state = 'sent' WHERE id IN"
+		            " (SELECT decision_id FROM refund_payments WHERE file_id = ?)",
+		            "i", file);
+	if (rc == 0)
+		rc = db_query_int64(d, &rows, "SELECT count(*) FROM refund_payments WHERE file_id = ?", "i", file);
+	if (rc == 0)
+		rc = db_query_int64(d, &amount,
+		                    "SELECT coalesce(sum(amount_fen), 0) FROM refund_payments WHERE file_id = ?", "i",
+		                    file);
+	if (rc == 0)
+		rc = db_query_int64(d, &no_account,
+		                    "SELECT count(*) FROM refund_decisions WHERE batch_id = ? AND state = 'approved'",
+		                    "i", b->id);
+	if (rc == 0)
+		rc = db_run(d, "UPDATE refund_payment_files SET rows = ?, amount_fen = ? WHERE id = ?", "iii", rows,
+		            amount, file);
+	if (rc == 0)
+		rc = db_run(d, "UPDATE refund_batches SET state = 'paying' WHERE id = ?", "i", b->id);
+	*ret_answer =
+	    json_pack("{s:I, s:I, s:I, s:I, s:I}", "id", (json_int_t)file, "batch", (json_int_t)b->id, "rows",
+	              (json_int_t)rows, "amount_fen", (json_int_t)amount, "no_account", (json_int_t)no_account);
+	if (rc == 0 && rows > 0)
+		rc = life_audit(d, ctx, "refunds.payment_file.create", "refund_payment_file", file, b->policy_path,
+		                *ret_answer);
+	return rc;
+}
+
+/*
 ** ROUTE: POST /api/v1/refunds/batches/{id}/payment-files
 ** AUTH: department
 ** DUTY: refunds
@@ -118,68 +181,18 @@ void refunds_payment_file_create(struct request *r)
 		            "批次尚未审批或已结清 (the batch is not approved, or settled)");
 		return;
 	}
-	int64_t now = clock_now(), file = 0, rows = 0, amount = 0, no_account = 0;
+	struct audit_context ctx = audit_context_of(r);
+	json_t *answer = NULL;
 	int rc = db_begin(r->db);
 	if (rc == 0)
-		rc = db_run(
-		    r->db,
-		    "INSERT INTO refund_payment_files(batch_id, payer_account, rows, amount_fen, actor_id, actor, at)"
-		    " VALUES (?,?,0,0,?,?,?)",
-		    "itrti", b.id, payer, r->who.user_id, r->who.name, now);
-	file = db_last_insert_id(r->db);
-	if (rc == 0)
-		rc = db_run(
-		    r->db,
-		    "INSERT INTO refund_payments(decision_id, file_id, state, payee_name, payee_account, bank,"
-		    " amount_fen, sent_at) SELECT d.id, ?1, 'sent', a.payee_name, a.account, a.bank, d.amount_fen, ?2"
-		    " FROM refund_decisions d JOIN refund_accounts a ON a.credit_code = d.credit_code"
-		    " WHERE d.batch_id = ?3 AND d.state = 'approved' AND d.amount_fen > 0 ORDER BY d.id",
-		    "iii", file, now, b.id);
-	if (rc == 0)
-		rc = db_run(
-		    r->db,
-		    "UPDATE refund_payments SET file_id = ?1, state = 'sent', sent_at = ?2 WHERE state = 'pending'"
-		    " AND decision_id IN (SELECT id FROM refund_decisions WHERE batch_id = ?3)",
-		    "iii", file, now, b.id);
-	/* The reference the bank quotes back: unique, as the payment's id is. */
-	if (rc == 0)
-		rc = db_run(r->db,
-		            "UPDATE refund_payments SET reference = 'WG' || CAST(?1 AS TEXT) || '-' || CAST(id AS TEXT)"
-		            " WHERE file_id = ?2",
-		            "ii", b.id, file);
-	if (rc == 0)
-		rc = db_run(r->db,
-		            "UPDATE refund_decisions SET state = 'sent' WHERE id IN"
-		            " (SELECT decision_id FROM refund_payments WHERE file_id = ?)",
-		            "i", file);
-	if (rc == 0)
-		rc = db_query_int64(r->db, &rows, "SELECT count(*) FROM refund_payments WHERE file_id = ?", "i", file);
-	if (rc == 0)
-		rc = db_query_int64(r->db, &amount,
-		                    "SELECT coalesce(sum(amount_fen), 0) FROM refund_payments WHERE file_id = ?", "i",
-		                    file);
-	if (rc == 0)
-		rc = db_query_int64(r->db, &no_account,
-		                    "SELECT count(*) FROM refund_decisions WHERE batch_id = ? AND state = 'approved'",
-		                    "i", b.id);
-	if (rc == 0 && rows == 0) {
+		rc = life_payment_file(r->db, &ctx, &b, payer, &answer);
+	if (rc == 0 && json_integer_value(json_object_get(answer, "rows")) == 0) {
 		db_rollback(r->db);
 		reply_error(r, 409, "nothing_to_pay", NULL,
-		            "没有待支付的决定 (nothing to pay; %lld without a bank account)", (long long)no_account);
+		            "没有待支付的决定 (nothing to pay; %lld without a bank account)",
+		            (long long)json_integer_value(json_object_get(answer, "no_account")));
+		json_decref(answer);
 		return;
-	}
-	if (rc == 0)
-		rc = db_run(r->db, "UPDATE refund_payment_files SET rows = ?, amount_fen = ? WHERE id = ?", "iii", rows,
-		            amount, file);
-	if (rc == 0)
-		rc = db_run(r->db, "UPDATE refund_batches SET state = 'paying' WHERE id = ?", "i", b.id);
-	json_t *answer =
-	    json_pack("{s:I, s:I, s:I, s:I, s:I}", "id", (json_int_t)file, "batch", (json_int_t)b.id, "rows",
-	              (json_int_t)rows, "amount_fen", (json_int_t)amount, "no_account", (json_int_t)no_account);
-	if (rc == 0) {
-		struct audit_context ctx = audit_context_of(r);
-		rc = life_audit(r->db, &ctx, "refunds.payment_file.create", "refund_payment_file", file, b.policy_path,
-		                answer);
 	}
 	if (!db_finish_or_reply(r, rc)) {
 		json_decref(answer);
@@ -282,9 +295,8 @@ void refunds_payment_file_get(struct request *r)
 		                "i", id);
 		json_t *rows = json_array();
 		while (rc >= 0 && (rc = db_step(s)) == DB_ROW) {
-			int64_t fen = db_column_int64(s, 11);
 			char yuan[32];
-			snprintf(yuan, sizeof yuan, "%lld.%02lld", (long long)(fen / 100), (long long)(fen % 100));
+			refund_yuan(db_column_int64(s, 11), yuan);
 			json_array_append_new(rows, json_pack("[s, s, s, s, s, s]", db_column_text(s, 0),
 			                                      db_column_text(s, 3), db_column_text(s, 4),
 			                                      db_column_text(s, 5), yuan, db_column_text(s, 10)));
@@ -311,75 +323,13 @@ void refunds_payment_file_get(struct request *r)
 
 /* ---- the bank's return file --------------------------------------------------------- */
 
-struct return_line {
-	const char *reference, *reason;
-	bool paid;
-	int line;
-};
-
-static const char *const return_header[] = {"参考号", "结果", "银行说明"};
-
-/* Read the return file: 0, or -EINVAL with *ret_line and *ret_why.  Lines in the arena. */
-static int returns_parse(struct arena *a, const char *csv, size_t len, struct return_line **ret, size_t *ret_n,
-                         int *ret_line, const char **ret_why)
-{
-	struct csv_reader c;
-	char *f[4];
-	int n, got;
-	size_t cap = 64, used = 0;
-	struct return_line *lines = arena_alloc(a, cap * sizeof *lines);
-	csv_init(&c, csv, len);
-	if (csv_read(&c, a, f, 4, &n) != 1 || n != 3 || strcmp(f[0], return_header[0]) ||
-	    strcmp(f[1], return_header[1]) || strcmp(f[2], return_header[2])) {
-		*ret_line = 1;
-		*ret_why = "第 1 行应为表头 参考号,结果,银行说明 (line 1 must be the header)";
-		return -EINVAL;
-	}
-	while ((got = csv_read(&c, a, f, 4, &n)) != 0) {
-		*ret_line = c.record_line;
-		if (got != 1 || n != 3 || !*f[0]) {
-			*ret_why =
-			    "每行应有参考号、结果和银行说明 (reference, result and the bank's words on each line)";
-			return -EINVAL;
-		}
-		bool paid = strcmp(f[1], "成功") == 0;
-		if (!paid && strcmp(f[1], "失败") != 0) {
-			*ret_why = "结果应为 成功 或 失败 (result: 成功 or 失败)";
-			return -EINVAL;
-		}
-		if (!paid && !*f[2]) {
-			*ret_why = "失败的行须有银行说明 (a failed line needs the bank's reason)";
-			return -EINVAL;
-		}
-		if (used == cap) {
-			struct return_line *grown = arena_alloc(a, 2 * cap * sizeof *lines);
-			if (!grown)
-				return -ENOMEM;
-			memcpy(grown, lines, cap * sizeof *lines);
-			lines = grown;
-			cap *= 2;
-		}
-		if (!lines)
-			return -ENOMEM;
-		lines[used++] =
-		    (struct return_line){.reference = f[0], .reason = f[2], .paid = paid, .line = c.record_line};
-	}
-	*ret = lines;
-	*ret_n = used;
-	return 0;
-}
-
-struct return_tally {
-	int64_t paid, failed, unchanged;
-};
-
 /* Apply one line inside the import's transaction: 0, -EINVAL with *ret_why, or a database error. */
-static int return_apply(struct request *r, int64_t file, const struct return_line *l, struct return_tally *t,
-                        const char **ret_why)
+static int return_apply(struct db *d, struct arena *a, int64_t file, const struct refund_return_line *l,
+                        struct life_returned *t, const char **ret_why)
 {
 	struct db_stmt *s;
 	int rc =
-	    db_prepare(r->db, &s,
+	    db_prepare(d, &s,
 	               "SELECT p.id, p.file_id, p.state, p.decision_id, d.credit_code, p.amount_fen"
 	               " FROM refund_payments p JOIN refund_decisions d ON d.id = p.decision_id WHERE p.reference = ?",
 	               "t", l->reference);
@@ -394,8 +344,8 @@ static int return_apply(struct request *r, int64_t file, const struct return_lin
 	}
 	int64_t id = db_column_int64(s, 0), decision = db_column_int64(s, 3), fen = db_column_int64(s, 5);
 	bool other_file = db_column_int64(s, 1) != file;
-	const char *state = arena_strdup(r->arena, db_column_text(s, 2));
-	const char *code = arena_strdup(r->arena, db_column_text(s, 4));
+	const char *state = arena_strdup(a, db_column_text(s, 2));
+	const char *code = arena_strdup(a, db_column_text(s, 4));
 	db_finalize(s);
 	const char *now_state = l->paid ? "paid" : "failed";
 	if (other_file) {
@@ -410,22 +360,66 @@ static int return_apply(struct request *r, int64_t file, const struct return_lin
 		*ret_why = "该笔支付已回盘为另一结果 (the payment was returned already with the other result)";
 		return -EINVAL;
 	}
-	rc = db_run(r->db, "UPDATE refund_payments SET state = ?, bank_reason = ?, settled_at = ? WHERE id = ?", "ttii",
+	rc = db_run(d, "UPDATE refund_payments SET state = ?, bank_reason = ?, settled_at = ? WHERE id = ?", "ttii",
 	            now_state, *l->reason ? l->reason : NULL, clock_now(), id);
 	if (rc == 0)
-		rc = db_run(r->db, "UPDATE refund_decisions SET state = ? WHERE id = ? AND state = 'sent'", "ti",
-		            now_state, decision);
+		rc = db_run(d, "UPDATE refund_decisions SET state = ? WHERE id = ? AND state = 'sent'", "ti", now_state,
+		            decision);
 	if (rc == 0 && l->paid) {
-		char yuan[40];
-		snprintf(yuan, sizeof yuan, "%lld.%02lld 元", (long long)(fen / 100), (long long)(fen % 100));
+		char yuan[32];
+		refund_yuan(fen, yuan);
 		rc = life_notify_enterprise(
-		    r->db, code, "稳岗返还已到账",
-		    arena_printf(r->arena, "稳岗返还资金 %s 已支付到贵企业账户(参考号 %s)。", yuan, l->reference));
+		    d, code, "稳岗返还已到账",
+		    arena_printf(a, "稳岗返还资金 %s 元已支付到贵企业账户(参考号 %s)。", yuan, l->reference));
 	}
 	if (l->paid)
 		t->paid++;
 	else
 		t->failed++;
+	return rc;
+}
+
+int life_returns(struct db *d, struct arena *a, const struct audit_context *ctx, int64_t file,
+                 const struct life_batch *b, const char *csv, struct life_returned *ret)
+{
+	size_t len = strlen(csv), n = 0;
+	struct refund_return_line *lines = NULL;
+	*ret = (struct life_returned){0};
+	int rc = refund_returns_parse(a, csv, len, &lines, &n, &ret->line, &ret->why);
+	if (rc < 0)
+		return rc;
+	ret->rows = (int64_t)n;
+	unsigned char h[crypto_hash_sha256_BYTES];
+	char sha[65];
+	crypto_hash_sha256(h, (const unsigned char *)csv, len);
+	sodium_bin2hex(sha, sizeof sha, h, sizeof h);
+	rc = db_query_int64(d, &ret->id, "SELECT id FROM refund_returns WHERE file_id = ? AND sha256 = ?", "it", file,
+	                    sha);
+	if (rc == 0) {
+		ret->already = true;
+		return 0;
+	}
+	if (rc == DB_DONE)
+		rc = 0;
+	for (size_t i = 0; rc == 0 && i < n; i++)
+		if ((rc = return_apply(d, a, file, &lines[i], ret, &ret->why)) == -EINVAL)
+			ret->line = lines[i].line;
+	if (rc == 0)
+		rc = db_run(d,
+		            "INSERT INTO refund_returns(file_id, sha256, rows, paid, failed, actor_id, actor, at)"
+		            " VALUES (?,?,?,?,?,?,?,?)",
+		            "itiiirti", file, sha, ret->rows, ret->paid, ret->failed, ctx->actor_id, ctx->actor,
+		            clock_now());
+	ret->id = db_last_insert_id(d);
+	if (rc == 0)
+		rc = life_batch_settle(d, b->id);
+	if (rc == 0) {
+		json_t *detail = json_pack("{s:s, s:I, s:I, s:I, s:I}", "sha256", sha, "rows", (json_int_t)ret->rows,
+		                           "paid", (json_int_t)ret->paid, "failed", (json_int_t)ret->failed,
+		                           "unchanged", (json_int_t)ret->unchanged);
+		rc = life_audit(d, ctx, "refunds.returns.import", "refund_payment_file", file, b->policy_path, detail);
+		json_decref(detail);
+	}
 	return rc;
 }
 
@@ -451,75 +445,53 @@ void refunds_returns_import(struct request *r)
 	if (!file_from_route(r, true, &file, &b) || !body_only(r, fields) ||
 	    !body_string(r, "csv", FIELD_REQUIRED, 32 << 20, &csv))
 		return;
-	size_t len = strlen(csv), n = 0;
-	struct return_line *lines = NULL;
-	int line = 0;
-	const char *why = NULL;
-	int rc = returns_parse(r->arena, csv, len, &lines, &n, &line, &why);
-	if (rc == -ENOMEM) {
-		reply_error(r, 503, "busy", NULL, "内存不足 (out of memory)");
-		return;
-	}
-	if (rc < 0) {
-		reply_error(r, 422, line > 1 ? "bad_line" : "bad_header", "csv", "第 %d 行: %s (line %d)", line, why,
-		            line);
-		return;
-	}
-	unsigned char h[crypto_hash_sha256_BYTES];
-	char sha[65];
-	crypto_hash_sha256(h, (const unsigned char *)csv, len);
-	sodium_bin2hex(sha, sizeof sha, h, sizeof h);
-	int64_t mark = notices_mark(r->db), already = 0;
-	struct return_tally t = {0};
-	rc = db_begin(r->db);
+	struct audit_context ctx = audit_context_of(r);
+	struct life_returned res;
+	int64_t mark = notices_mark(r->db);
+	int rc = db_begin(r->db);
 	if (rc == 0)
-		rc = db_query_int64(r->db, &already, "SELECT id FROM refund_returns WHERE file_id = ? AND sha256 = ?",
-		                    "it", file, sha);
-	if (rc == DB_DONE)
-		rc = 0;
-	if (rc == 0 && already) {
+		rc = life_returns(r->db, r->arena, &ctx, file, &b, csv, &res);
+	if (rc == -EINVAL || rc == -ENOMEM || (rc == 0 && res.already)) {
 		db_rollback(r->db);
-		reply_json(r, 200,
-		           json_pack("{s:I, s:I, s:b}", "id", (json_int_t)already, "rows", (json_int_t)n,
-		                     "already_imported", 1));
+		if (rc == -ENOMEM)
+			reply_error(r, 503, "busy", NULL, "内存不足 (out of memory)");
+		else if (rc == -EINVAL)
+			reply_error(r, 422, res.line > 1 ? "bad_line" : "bad_header", "csv", "第 %d 行: %s (line %d)",
+			            res.line, res.why, res.line);
+		else
+			reply_json(r, 200,
+			           json_pack("{s:I, s:I, s:b}", "id", (json_int_t)res.id, "rows", (json_int_t)res.rows,
+			                     "already_imported", 1));
 		return;
 	}
-	for (size_t i = 0; rc == 0 && i < n; i++)
-		if ((rc = return_apply(r, file, &lines[i], &t, &why)) == -EINVAL)
-			line = lines[i].line;
-	if (rc == -EINVAL) {
-		db_rollback(r->db);
-		reply_error(r, 422, "bad_line", "csv", "第 %d 行: %s (line %d)", line, why, line);
+	if (!db_finish_or_reply(r, rc))
 		return;
-	}
-	int64_t id = 0;
-	if (rc == 0)
-		rc = db_run(r->db,
-		            "INSERT INTO refund_returns(file_id, sha256, rows, paid, failed, actor_id, actor, at)"
-		            " VALUES (?,?,?,?,?,?,?,?)",
-		            "itiiirti", file, sha, (int64_t)n, t.paid, t.failed, r->who.user_id, r->who.name,
-		            clock_now());
-	id = db_last_insert_id(r->db);
-	if (rc == 0)
-		rc = life_batch_settle(r->db, b.id);
-	json_t *answer = json_pack("{s:I, s:I, s:I, s:I, s:I, s:b, s:s}", "id", (json_int_t)id, "rows", (json_int_t)n,
-	                           "paid", (json_int_t)t.paid, "failed", (json_int_t)t.failed, "unchanged",
-	                           (json_int_t)t.unchanged, "already_imported", 0, "sha256", sha);
-	if (rc == 0) {
-		struct audit_context ctx = audit_context_of(r);
-		rc = life_audit(r->db, &ctx, "refunds.returns.import", "refund_payment_file", file, b.policy_path,
-		                answer);
-	}
-	if (!db_finish_or_reply(r, rc)) {
-		json_decref(answer);
-		return;
-	}
 	notices_push(r->db, mark);
-	json_object_del(answer, "sha256");
-	reply_json(r, 200, answer);
+	reply_json(r, 200,
+	           json_pack("{s:I, s:I, s:I, s:I, s:I, s:b}", "id", (json_int_t)res.id, "rows", (json_int_t)res.rows,
+	                     "paid", (json_int_t)res.paid, "failed", (json_int_t)res.failed, "unchanged",
+	                     (json_int_t)res.unchanged, "already_imported", 0));
 }
 
 /* ---- re-sending a failed payment --------------------------------------------------- */
+
+int life_resend(struct db *d, const struct audit_context *ctx, int64_t failed, int64_t decision, bool fallback,
+                const char *name, const char *account, const char *bank, int64_t fen, const char *path, int64_t *ret_id)
+{
+	int rc = db_run(d,
+	                "INSERT INTO refund_payments(decision_id, state, payee_name, payee_account, bank, fallback,"
+	                " amount_fen) VALUES (?, 'pending', ?, ?, ?, ?, ?)",
+	                "itttii", decision, name, account, bank, (int64_t)fallback, fen);
+	*ret_id = db_last_insert_id(d);
+	if (rc == 0) {
+		json_t *detail = json_pack("{s:I, s:I, s:b, s:s, s:s, s:s}", "failed_payment", (json_int_t)failed,
+		                           "decision", (json_int_t)decision, "fallback", fallback, "payee_name", name,
+		                           "account", account, "bank", bank);
+		rc = life_audit(d, ctx, "refunds.payment.resend", "refund_payment", *ret_id, path, detail);
+		json_decref(detail);
+	}
+	return rc;
+}
 
 /*
 ** ROUTE: POST /api/v1/refunds/payments/{id}/resend
@@ -541,12 +513,11 @@ void refunds_payment_resend(struct request *r)
 	if (!route_param_id(r, "id", &id) || !body_only(r, fields) ||
 	    !body_string(r, "payee", FIELD_REQUIRED, 32, &payee))
 		return;
-	bool fallback = strcmp(payee, "social_insurance") == 0;
-	if (!fallback && strcmp(payee, "corrected") != 0) {
-		reply_error(r, 422, "invalid_value", "payee",
-		            "payee 应为 corrected 或 social_insurance (payee: corrected|social_insurance)");
+	static const char *const payees[] = {"corrected", "social_insurance", NULL};
+	int choice = life_choice(r, "invalid_value", "payee", payee, payees);
+	if (choice < 0)
 		return;
-	}
+	bool fallback = choice == 1;
 	int flags = fallback ? FIELD_OPTIONAL : FIELD_REQUIRED;
 	if (!body_string(r, "payee_name", flags, 200, &name) || !body_string(r, "account", flags, 64, &account) ||
 	    !body_string(r, "bank", flags, 200, &bank))
@@ -588,27 +559,16 @@ void refunds_payment_resend(struct request *r)
 		            "该企业没有登记社保缴费账号 (no social-insurance account on record for the enterprise)");
 		return;
 	}
+	struct audit_context ctx = audit_context_of(r);
+	int64_t new_id;
 	rc = db_begin(r->db);
 	if (rc == 0)
-		rc = db_run(r->db,
-		            "INSERT INTO refund_payments(decision_id, state, payee_name, payee_account, bank, "
-		            "fallback, amount_fen)"
-		            " VALUES (?, 'pending', ?, ?, ?, ?, ?)",
-		            "itttii", decision, name, account, bank, (int64_t)fallback, fen);
+		rc = life_resend(r->db, &ctx, id, decision, fallback, name, account, bank, fen, path, &new_id);
 	if (rc == DB_CONSTRAINT) {
 		db_rollback(r->db);
 		reply_error(r, 409, "already_resent", NULL,
 		            "该决定已有待支付或已支付的款项 (the decision has a live payment)");
 		return;
-	}
-	int64_t new_id = db_last_insert_id(r->db);
-	if (rc == 0) {
-		struct audit_context ctx = audit_context_of(r);
-		json_t *detail = json_pack("{s:I, s:I, s:s, s:s, s:s, s:s}", "failed_payment", (json_int_t)id,
-		                           "decision", (json_int_t)decision, "payee", payee, "payee_name", name,
-		                           "account", account, "bank", bank);
-		rc = life_audit(r->db, &ctx, "refunds.payment.resend", "refund_payment", new_id, path, detail);
-		json_decref(detail);
 	}
 	if (db_finish_or_reply(r, rc))
 		reply_json(r, 201, life_payment_json(r->db, decision));
@@ -704,22 +664,8 @@ static json_t *recovery_json(struct request *r, struct db_stmt *s)
 */
 void refunds_recoveries_list(struct request *r)
 {
-	int64_t limit, cursor;
-	const char *state = query_arg(r, "state");
-	if (!page_args(r, 50, 200, &limit, &cursor))
-		return;
-	if (state && strcmp(state, "recovering") && strcmp(state, "recovered") && strcmp(state, "written_off")) {
-		reply_error(
-		    r, 422, "invalid_query", "state",
-		    "state 应为 recovering、recovered 或 written_off (state: recovering|recovered|written_off)");
-		return;
-	}
-	struct db_stmt *s;
-	int rc = db_prepare(r->db, &s,
-	                    RECOVERY_SELECT " WHERE v.id < ?1 AND substr(o.path, 1, length(?2)) = ?2"
-	                                    " AND (?3 IS NULL OR v.state = ?3) ORDER BY v.id DESC LIMIT ?4",
-	                    "itti", cursor, request_area(r), state, limit);
-	reply_rows(r, rc, s, recovery_json, limit);
+	static const char *const states[] = {"recovering", "recovered", "written_off", NULL};
+	life_reply_by_state(r, RECOVERY_SELECT, "v", states, recovery_json);
 }
 
 /*
@@ -739,11 +685,9 @@ void refunds_recovery_close(struct request *r)
 	    !body_string(r, "outcome", FIELD_REQUIRED, 16, &outcome) ||
 	    !body_string(r, "note", FIELD_OPTIONAL, 1000, &note))
 		return;
-	if (strcmp(outcome, "recovered") != 0 && strcmp(outcome, "written_off") != 0) {
-		reply_error(r, 422, "invalid_value", "outcome",
-		            "outcome 应为 recovered 或 written_off (outcome: recovered|written_off)");
+	static const char *const outcomes[] = {"recovered", "written_off", NULL};
+	if (life_choice(r, "invalid_value", "outcome", outcome, outcomes) < 0)
 		return;
-	}
 	struct db_stmt *s;
 	int rc = db_prepare(r->db, &s, RECOVERY_SELECT " WHERE v.id = ?1 AND substr(o.path, 1, length(?2)) = ?2", "it",
 	                    id, request_area(r));
@@ -779,4 +723,31 @@ void refunds_recovery_close(struct request *r)
 		reply_json(r, 200,
 		           json_pack("{s:I, s:I, s:s}", "id", (json_int_t)id, "decision", (json_int_t)decision, "state",
 		                     outcome));
+}
+
+int refunds_check(struct db *d)
+{
+	int64_t bad = 0, payments = 0;
+	int rc = db_query_int64(
+	    d, &bad,
+	    "SELECT d.id FROM refund_decisions d WHERE (d.state = 'sent') <> EXISTS (SELECT 1 FROM refund_payments p"
+	    " WHERE p.decision_id = d.id AND p.state = 'sent') OR (d.state IN ('paid', 'recovering', 'recovered',"
+	    " 'written_off')) <> EXISTS (SELECT 1 FROM refund_payments p WHERE p.decision_id = d.id AND p.state = "
+	    "'paid')"
+	    " OR (d.state = 'failed') <> EXISTS (SELECT 1 FROM refund_payments p WHERE p.decision_id = d.id"
+	    " AND p.state = 'failed' AND NOT EXISTS (SELECT 1 FROM refund_payments q WHERE q.decision_id = d.id"
+	    " AND q.id > p.id AND q.state IN ('sent', 'paid'))) ORDER BY d.id LIMIT 1",
+	    NULL);
+	if (rc == DB_DONE)
+		rc = db_query_int64(d, &payments, "SELECT count(*) FROM refund_payments", NULL);
+	if (rc < 0) {
+		printf("refund payments: FAILED: %s\n", db_errmsg(d));
+		return 1;
+	}
+	if (rc == 0 && bad) {
+		printf("refund payments: FAILED: decision %lld's state disagrees with its payments\n", (long long)bad);
+		return 1;
+	}
+	printf("refund payments: ok (%lld payments)\n", (long long)payments);
+	return 0;
 }

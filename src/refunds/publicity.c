@@ -25,20 +25,20 @@
 	" JOIN refund_policies p ON p.id = b.policy_id JOIN orgs o ON o.id = p.org_id"                                 \
 	" JOIN refund_policy_versions v ON v.id = b.policy_version_id"
 
-static void batch_read(struct request *r, struct db_stmt *s, struct life_batch *ret)
+static void batch_read(struct arena *a, struct db_stmt *s, struct life_batch *ret)
 {
 	*ret = (struct life_batch){.id = db_column_int64(s, 0),
 	                           .policy_id = db_column_int64(s, 1),
 	                           .policy_version_id = db_column_int64(s, 2),
 	                           .number = db_column_int64(s, 3),
 	                           .run_by_id = db_column_int64(s, 4),
-	                           .state = arena_strdup(r->arena, db_column_text(s, 5)),
-	                           .policy_name = arena_strdup(r->arena, db_column_text(s, 6)),
-	                           .policy_path = arena_strdup(r->arena, db_column_text(s, 7)),
-	                           .run_by = arena_strdup(r->arena, db_column_text(s, 8))};
+	                           .state = arena_strdup(a, db_column_text(s, 5)),
+	                           .policy_name = arena_strdup(a, db_column_text(s, 6)),
+	                           .policy_path = arena_strdup(a, db_column_text(s, 7)),
+	                           .run_by = arena_strdup(a, db_column_text(s, 8))};
 	if (!db_column_is_null(s, 9)) {
-		ret->publicity_start = arena_strdup(r->arena, db_column_text(s, 9));
-		ret->publicity_end = arena_strdup(r->arena, db_column_text(s, 10));
+		ret->publicity_start = arena_strdup(a, db_column_text(s, 9));
+		ret->publicity_end = arena_strdup(a, db_column_text(s, 10));
 	}
 }
 
@@ -48,16 +48,27 @@ bool life_batch_from_route(struct request *r, const char *param, bool write, str
 	return route_param_id(r, param, &id) && life_batch_load(r, id, write, ret);
 }
 
-bool life_batch_load(struct request *r, int64_t id, bool write, struct life_batch *ret)
+int life_batch_get(struct db *d, struct arena *a, int64_t id, struct life_batch *ret)
 {
 	struct db_stmt *s;
-	int rc = db_prepare(r->db, &s, BATCH_SELECT " WHERE b.id = ?", "i", id);
-	if (!db_row_or_reply(r, rc, s, "unknown_batch", "批次不存在 (no such batch)"))
-		return false;
-	batch_read(r, s, ret);
+	int rc = db_prepare(d, &s, BATCH_SELECT " WHERE b.id = ?", "i", id);
+	if (rc == 0 && (rc = db_step(s)) == DB_ROW) {
+		batch_read(a, s, ret);
+		rc = 0;
+	}
 	db_finalize(s);
+	return rc;
+}
+
+bool life_batch_load(struct request *r, int64_t id, bool write, struct life_batch *ret)
+{
+	int rc = life_batch_get(r->db, r->arena, id, ret);
+	if (rc < 0) {
+		reply_db_error(r, rc);
+		return false;
+	}
 	const char *area = request_area(r);
-	if (!path_on_branch(ret->policy_path, area)) {
+	if (rc == DB_DONE || !path_on_branch(ret->policy_path, area)) {
 		reply_error(r, 404, "unknown_batch", NULL, "批次不存在 (no such batch)");
 		return false;
 	}
@@ -73,41 +84,11 @@ void life_today(char out[11])
 	clock_format_date(clock_local_day(clock_now()), out);
 }
 
-bool life_in_window(const char *start, const char *end, const char *today)
-{
-	return start && end && strcmp(start, today) <= 0 && strcmp(today, end) <= 0;
-}
-
 const char *life_batch_state(const struct life_batch *b, const char *today)
 {
 	if (strcmp(b->state, "publicised") == 0 && strcmp(today, b->publicity_end) > 0)
 		return "closed";
 	return b->state;
-}
-
-static const char *batch_label(const char *state)
-{
-	static const char *const labels[][2] = {{"decided", "已决定"},  {"publicised", "公示中"},
-	                                        {"closed", "公示结束"}, {"approved", "已审批"},
-	                                        {"paying", "支付中"},   {"settled", "已结清"}};
-	for (size_t i = 0; i < sizeof labels / sizeof labels[0]; i++)
-		if (strcmp(labels[i][0], state) == 0)
-			return labels[i][1];
-	return state;
-}
-
-const char *life_decision_label(const char *state, bool in_window)
-{
-	static const char *const labels[][2] = {
-	    {"decided", "已决定"},    {"withdrawn", "已撤销"}, {"approved", "已审批"},
-	    {"sent", "已发送银行"},   {"paid", "已到账"},      {"failed", "支付失败"},
-	    {"recovering", "追回中"}, {"recovered", "已追回"}, {"written_off", "已核销"}};
-	if (in_window && strcmp(state, "decided") == 0)
-		return "公示中";
-	for (size_t i = 0; i < sizeof labels / sizeof labels[0]; i++)
-		if (strcmp(labels[i][0], state) == 0)
-			return labels[i][1];
-	return state;
 }
 
 int life_audit(struct db *d, const struct audit_context *ctx, const char *action, const char *object_type, int64_t id,
@@ -149,6 +130,37 @@ bool life_id_arg(struct request *r, const char *name, int64_t *ret)
 	}
 	*ret = v;
 	return true;
+}
+
+int life_choice(struct request *r, const char *code, const char *field, const char *value, const char *const *choices)
+{
+	char all[160] = "";
+	size_t len = 0;
+	for (int i = 0; choices[i]; i++) {
+		if (value && strcmp(value, choices[i]) == 0)
+			return i;
+		len += (size_t)snprintf(all + len, sizeof all - len, "%s%s", i ? "|" : "", choices[i]);
+	}
+	if (!value)
+		return -1;
+	reply_error(r, 422, code, field, "%s 应为 %s 之一 (%s: one of %s)", field, all, field, all);
+	return -2;
+}
+
+void life_reply_by_state(struct request *r, const char *select, const char *table, const char *const *states,
+                         json_t *(*row)(struct request *r, struct db_stmt *s))
+{
+	int64_t limit, cursor;
+	const char *state = query_arg(r, "state");
+	if (!page_args(r, 50, 200, &limit, &cursor) || life_choice(r, "invalid_query", "state", state, states) == -2)
+		return;
+	const char *sql = arena_printf(r->arena,
+	                               "%s WHERE %s.id < ?1 AND substr(o.path, 1, length(?2)) = ?2 AND (?3 IS NULL OR"
+	                               " %s.state = ?3) ORDER BY %s.id DESC LIMIT ?4",
+	                               select, table, table, table);
+	struct db_stmt *s;
+	int rc = db_prepare(r->db, &s, sql, "itti", cursor, request_area(r), state, limit);
+	reply_rows(r, rc, s, row, limit);
 }
 
 /* ---- batches ----------------------------------------------------------------- */
@@ -207,14 +219,14 @@ static json_t *batch_json(struct request *r, struct db_stmt *s)
 {
 	struct life_batch b;
 	char today[11], at[32];
-	batch_read(r, s, &b);
+	batch_read(r->arena, s, &b);
 	life_today(today);
 	clock_format_iso(db_column_int64(s, 13), at);
 	const char *state = life_batch_state(&b, today);
 	json_t *o = json_pack(
 	    "{s:I, s:I, s:s, s:I, s:I, s:s, s:s, s:o, s:s, s:s?, s:s}", "id", (json_int_t)b.id, "policy",
 	    (json_int_t)b.policy_id, "policy_name", b.policy_name, "number", (json_int_t)b.number, "version",
-	    (json_int_t)db_column_int64(s, 11), "state", state, "state_label", batch_label(state), "publicity",
+	    (json_int_t)db_column_int64(s, 11), "state", state, "state_label", refund_batch_label(state), "publicity",
 	    b.publicity_start ? json_pack("{s:s, s:s}", "start", b.publicity_start, "end", b.publicity_end)
 	                      : json_null(),
 	    "run_by", b.run_by, "approved_by", db_column_text(s, 12), "at", at);
@@ -287,6 +299,39 @@ void refunds_batch_get(struct request *r)
 
 /* ---- publicity ----------------------------------------------------------------- */
 
+int life_publicise(struct db *d, struct arena *a, const struct audit_context *ctx, const struct life_batch *b,
+                   int32_t today, int working_days)
+{
+	char start[11], end[11];
+	refund_publicity_window(calendar_china(), today, working_days, start, end);
+	int rc = db_run(d,
+	                "UPDATE refund_batches SET state = 'publicised', publicity_start = ?, publicity_end = ?"
+	                " WHERE id = ? AND state = 'decided'",
+	                "tti", start, end, b->id);
+	struct db_stmt *s = NULL;
+	if (rc == 0)
+		rc = db_prepare(d, &s,
+		                "SELECT d.credit_code, d.amount_fen FROM refund_decisions d WHERE d.batch_id = ?"
+		                " AND d.eligible = 1 AND d.state = 'decided'",
+		                "i", b->id);
+	while (rc == 0 && (rc = db_step(s)) == DB_ROW) {
+		char yuan[40];
+		money_format(db_column_int64(s, 1), MONEY_YUAN, yuan, sizeof yuan);
+		const char *body = arena_printf(a, "%s 第%lld批:贵企业拟获返还 %s,公示期 %s 至 %s。", b->policy_name,
+		                                (long long)b->number, yuan, start, end);
+		rc = life_notify_enterprise(d, db_column_text(s, 0), "稳岗返还公示", body);
+	}
+	db_finalize(s);
+	if (rc == DB_DONE)
+		rc = 0;
+	if (rc == 0) {
+		json_t *detail = json_pack("{s:i, s:s, s:s}", "working_days", working_days, "start", start, "end", end);
+		rc = life_audit(d, ctx, "refunds.batch.publicise", "refund_batch", b->id, b->policy_path, detail);
+		json_decref(detail);
+	}
+	return rc;
+}
+
 /*
 ** ROUTE: POST /api/v1/refunds/batches/{id}/publicity
 ** AUTH: department
@@ -310,44 +355,11 @@ void refunds_batch_publicise(struct request *r)
 		            "只能公示尚未公示的批次 (only a decided batch can be publicised)");
 		return;
 	}
-	const struct calendar *cal = calendar_china();
-	int32_t today = clock_local_day(clock_now());
-	int32_t first = calendar_add_working_days(cal, today, 1);
-	int32_t last = calendar_add_working_days(cal, first, (int)days - 1);
-	char start[11], end[11];
-	clock_format_date(first, start);
-	clock_format_date(last, end);
+	struct audit_context ctx = audit_context_of(r);
 	int64_t mark = notices_mark(r->db);
 	int rc = db_begin(r->db);
 	if (rc == 0)
-		rc = db_run(r->db,
-		            "UPDATE refund_batches SET state = 'publicised', publicity_start = ?, publicity_end = ?"
-		            " WHERE id = ? AND state = 'decided'",
-		            "tti", start, end, b.id);
-	struct db_stmt *s = NULL;
-	if (rc == 0)
-		rc = db_prepare(
-		    r->db, &s,
-		    "SELECT d.credit_code, d.amount_fen FROM refund_decisions d WHERE d.batch_id = ? AND d.eligible = 1"
-		    " AND d.state = 'decided'",
-		    "i", b.id);
-	while (rc == 0 && (rc = db_step(s)) == DB_ROW) {
-		char yuan[40];
-		money_format(db_column_int64(s, 1), MONEY_YUAN, yuan, sizeof yuan);
-		const char *body = arena_printf(r->arena, "%s 第%lld批:贵企业拟获返还 %s,公示期 %s 至 %s。",
-		                                b.policy_name, (long long)b.number, yuan, start, end);
-		rc = life_notify_enterprise(r->db, db_column_text(s, 0), "稳岗返还公示", body);
-	}
-	db_finalize(s);
-	if (rc == DB_DONE)
-		rc = 0;
-	if (rc == 0) {
-		struct audit_context ctx = audit_context_of(r);
-		json_t *detail =
-		    json_pack("{s:I, s:s, s:s}", "working_days", (json_int_t)days, "start", start, "end", end);
-		rc = life_audit(r->db, &ctx, "refunds.batch.publicise", "refund_batch", b.id, b.policy_path, detail);
-		json_decref(detail);
-	}
+		rc = life_publicise(r->db, r->arena, &ctx, &b, clock_local_day(clock_now()), (int)days);
 	if (!db_finish_or_reply(r, rc))
 		return;
 	notices_push(r->db, mark);
@@ -405,6 +417,21 @@ void refunds_public_publicity(struct request *r)
 	if (rc == DB_DONE)
 		rc = 0;
 	reply_json_or_db_error(r, rc, json_pack("{s:o}", "batches", list));
+}
+
+int life_object(struct db *d, const struct audit_context *ctx, int64_t decision, const char *reason,
+                const char *contact, const char *path, int64_t *ret_id)
+{
+	int rc =
+	    db_run(d, "INSERT INTO refund_objections(decision_id, reason, contact, ip, lodged_at) VALUES (?,?,?,?,?)",
+	           "ittti", decision, reason, contact, ctx->ip, clock_now());
+	*ret_id = db_last_insert_id(d);
+	if (rc == 0) {
+		json_t *detail = json_pack("{s:I}", "decision", (json_int_t)decision);
+		rc = life_audit(d, ctx, "refunds.objection.lodge", "refund_objection", *ret_id, path, detail);
+		json_decref(detail);
+	}
+	return rc;
 }
 
 /* Objections an address may lodge in an hour. */
@@ -465,7 +492,7 @@ void refunds_public_object(struct request *r)
 	               "i", decision);
 	if (!db_row_or_reply(r, rc, s, "unknown_decision", "公示名单中没有该决定 (no such publicised decision)"))
 		return;
-	bool open = life_in_window(db_column_text(s, 0), db_column_text(s, 1), today);
+	bool open = refund_in_window(db_column_text(s, 0), db_column_text(s, 1), today);
 	const char *path = arena_strdup(r->arena, db_column_text(s, 2));
 	db_finalize(s);
 	if (!open) {
@@ -478,16 +505,7 @@ void refunds_public_object(struct request *r)
 	int64_t id = 0;
 	rc = db_begin(r->db);
 	if (rc == 0)
-		rc = db_run(
-		    r->db,
-		    "INSERT INTO refund_objections(decision_id, reason, contact, ip, lodged_at) VALUES (?,?,?,?,?)",
-		    "ittti", decision, reason, contact, request_ip(r), now);
-	id = db_last_insert_id(r->db);
-	if (rc == 0) {
-		json_t *detail = json_pack("{s:I}", "decision", (json_int_t)decision);
-		rc = life_audit(r->db, &ctx, "refunds.objection.lodge", "refund_objection", id, path, detail);
-		json_decref(detail);
-	}
+		rc = life_object(r->db, &ctx, decision, reason, contact, path, &id);
 	if (db_finish_or_reply(r, rc))
 		reply_json(r, 201, json_pack("{s:I}", "id", (json_int_t)id));
 }
@@ -532,11 +550,9 @@ void refunds_objections_list(struct request *r)
 	int64_t batch;
 	if (!page_args(r, 50, 200, &limit, &cursor) || !life_id_arg(r, "batch", &batch))
 		return;
-	if (state && strcmp(state, "open") && strcmp(state, "upheld") && strcmp(state, "dismissed")) {
-		reply_error(r, 422, "invalid_query", "state",
-		            "state 应为 open、upheld 或 dismissed (state: open|upheld|dismissed)");
+	static const char *const states[] = {"open", "upheld", "dismissed", NULL};
+	if (life_choice(r, "invalid_query", "state", state, states) == -2)
 		return;
-	}
 	struct db_stmt *s;
 	int rc = db_prepare(r->db, &s,
 	                    OBJECTION_SELECT " WHERE j.id < ?1 AND substr(o.path, 1, length(?2)) = ?2"
@@ -544,6 +560,29 @@ void refunds_objections_list(struct request *r)
 	                                     " ORDER BY j.id DESC LIMIT ?5",
 	                    "ittii", cursor, request_area(r), state, batch, limit);
 	reply_rows(r, rc, s, objection_json, limit);
+}
+
+int life_resolve(struct db *d, const struct audit_context *ctx, int64_t id, int64_t decision, bool upheld,
+                 const char *resolution, const char *path)
+{
+	int rc =
+	    db_run(d,
+	           "UPDATE refund_objections SET state = ?, resolution = ?, resolved_by = ?, resolved_by_id = ?,"
+	           " resolved_at = ? WHERE id = ? AND state = 'open'",
+	           "tttrii", upheld ? "upheld" : "dismissed", resolution, ctx->actor, ctx->actor_id, clock_now(), id);
+	/* Only a decision not yet approved can be withdrawn: one with an open objection was held back. */
+	if (rc == 0 && upheld)
+		rc = db_run(d,
+		            "UPDATE refund_decisions SET state = 'withdrawn', withdrawn_reason = ? WHERE id = ?"
+		            " AND state = 'decided'",
+		            "ti", resolution, decision);
+	if (rc == 0) {
+		json_t *detail = json_pack("{s:I, s:s, s:s}", "decision", (json_int_t)decision, "outcome",
+		                           upheld ? "upheld" : "dismissed", "resolution", resolution);
+		rc = life_audit(d, ctx, "refunds.objection.resolve", "refund_objection", id, path, detail);
+		json_decref(detail);
+	}
+	return rc;
 }
 
 /*
@@ -565,12 +604,11 @@ void refunds_objection_resolve(struct request *r)
 	    !body_string(r, "outcome", FIELD_REQUIRED, 16, &outcome) ||
 	    !body_string(r, "resolution", FIELD_REQUIRED, 3000, &resolution))
 		return;
-	bool upheld = strcmp(outcome, "upheld") == 0;
-	if (!upheld && strcmp(outcome, "dismissed") != 0) {
-		reply_error(r, 422, "invalid_value", "outcome",
-		            "outcome 应为 upheld 或 dismissed (outcome: upheld|dismissed)");
+	static const char *const outcomes[] = {"upheld", "dismissed", NULL};
+	int choice = life_choice(r, "invalid_value", "outcome", outcome, outcomes);
+	if (choice < 0)
 		return;
-	}
+	bool upheld = choice == 0;
 	struct db_stmt *s;
 	int rc = db_prepare(r->db, &s, OBJECTION_SELECT " WHERE j.id = ?1 AND substr(o.path, 1, length(?2)) = ?2", "it",
 	                    id, request_area(r));
@@ -587,29 +625,41 @@ void refunds_objection_resolve(struct request *r)
 	struct audit_context ctx = audit_context_of(r);
 	rc = db_begin(r->db);
 	if (rc == 0)
-		rc = db_run(
-		    r->db,
-		    "UPDATE refund_objections SET state = ?, resolution = ?, resolved_by = ?, resolved_by_id = ?,"
-		    " resolved_at = ? WHERE id = ? AND state = 'open'",
-		    "tttiii", upheld ? "upheld" : "dismissed", resolution, r->who.name, r->who.user_id, clock_now(),
-		    id);
-	/* Only a decision not yet approved can be withdrawn: one with an open objection was held back. */
-	if (rc == 0 && upheld)
-		rc = db_run(r->db,
-		            "UPDATE refund_decisions SET state = 'withdrawn', withdrawn_reason = ? WHERE id = ?"
-		            " AND state = 'decided'",
-		            "ti", resolution, decision);
-	if (rc == 0) {
-		json_t *detail = json_pack("{s:I, s:s, s:s}", "decision", (json_int_t)decision, "outcome", outcome,
-		                           "resolution", resolution);
-		rc = life_audit(r->db, &ctx, "refunds.objection.resolve", "refund_objection", id, path, detail);
-		json_decref(detail);
-	}
+		rc = life_resolve(r->db, &ctx, id, decision, upheld, resolution, path);
 	if (db_finish_or_reply(r, rc))
 		reply_json(r, 200,
 		           json_pack("{s:I, s:I, s:s, s:s}", "id", (json_int_t)id, "decision", (json_int_t)decision,
 		                     "state", upheld ? "upheld" : "dismissed", "decision_state",
 		                     upheld ? "withdrawn" : "decided"));
+}
+
+int life_approve(struct db *d, const struct audit_context *ctx, const struct life_batch *b, const char *note,
+                 int64_t *ret_approved, int64_t *ret_held)
+{
+	int rc = db_run(d,
+	                "UPDATE refund_decisions SET state = 'approved' WHERE batch_id = ? AND eligible = 1"
+	                " AND state = 'decided' AND NOT EXISTS (SELECT 1 FROM refund_objections j"
+	                " WHERE j.decision_id = refund_decisions.id AND j.state = 'open')",
+	                "i", b->id);
+	*ret_approved = db_changes(d);
+	if (rc == 0)
+		rc = db_query_int64(d, ret_held,
+		                    "SELECT count(*) FROM refund_decisions WHERE batch_id = ? AND eligible = 1"
+		                    " AND state = 'decided'",
+		                    "i", b->id);
+	if (rc == 0 && *ret_approved > 0)
+		rc = db_run(
+		    d,
+		    "UPDATE refund_batches SET state = CASE WHEN state = 'publicised' THEN 'approved' ELSE state END,"
+		    " approved_by = ?, approved_by_id = ?, approved_at = ? WHERE id = ?",
+		    "trii", ctx->actor, ctx->actor_id, clock_now(), b->id);
+	if (rc == 0 && *ret_approved > 0) {
+		json_t *detail = json_pack("{s:I, s:I, s:s?}", "approved", (json_int_t)*ret_approved, "held",
+		                           (json_int_t)*ret_held, "note", note);
+		rc = life_audit(d, ctx, "refunds.batch.approve", "refund_batch", b->id, b->policy_path, detail);
+		json_decref(detail);
+	}
+	return rc;
 }
 
 /* ---- approval -------------------------------------------------------------------- */
@@ -653,38 +703,16 @@ void refunds_batch_approve(struct request *r)
 		            b.publicity_end, b.publicity_end);
 		return;
 	}
-	int rc = db_begin(r->db);
+	struct audit_context ctx = audit_context_of(r);
 	int64_t approved = 0, held = 0;
+	int rc = db_begin(r->db);
 	if (rc == 0)
-		rc = db_run(r->db,
-		            "UPDATE refund_decisions SET state = 'approved' WHERE batch_id = ? AND eligible = 1"
-		            " AND state = 'decided' AND NOT EXISTS (SELECT 1 FROM refund_objections j"
-		            " WHERE j.decision_id = refund_decisions.id AND j.state = 'open')",
-		            "i", b.id);
-	approved = db_changes(r->db);
-	if (rc == 0)
-		rc = db_query_int64(r->db, &held,
-		                    "SELECT count(*) FROM refund_decisions WHERE batch_id = ? AND eligible = 1"
-		                    " AND state = 'decided'",
-		                    "i", b.id);
+		rc = life_approve(r->db, &ctx, &b, note, &approved, &held);
 	if (rc == 0 && approved == 0) {
 		db_rollback(r->db);
 		reply_error(r, 409, "nothing_to_approve", NULL, "没有可审批的决定 (nothing to approve; %lld held)",
 		            (long long)held);
 		return;
-	}
-	if (rc == 0)
-		rc = db_run(
-		    r->db,
-		    "UPDATE refund_batches SET state = CASE WHEN state = 'publicised' THEN 'approved' ELSE state END,"
-		    " approved_by = ?, approved_by_id = ?, approved_at = ? WHERE id = ?",
-		    "tiii", r->who.name, r->who.user_id, clock_now(), b.id);
-	if (rc == 0) {
-		struct audit_context ctx = audit_context_of(r);
-		json_t *detail = json_pack("{s:I, s:I, s:s?}", "approved", (json_int_t)approved, "held",
-		                           (json_int_t)held, "note", note);
-		rc = life_audit(r->db, &ctx, "refunds.batch.approve", "refund_batch", b.id, b.policy_path, detail);
-		json_decref(detail);
 	}
 	if (db_finish_or_reply(r, rc))
 		reply_json(r, 200,

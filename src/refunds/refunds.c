@@ -378,37 +378,45 @@ struct policy {
 ** caller's area is on its branch (a district's bureau reads the city's), and,
 ** with `write`, inside its area.  Answers 404/403 itself.
 */
-static bool policy_from_route(struct request *r, int version, bool write, struct policy *ret)
+/* Policy id at version `version` (0: the latest): 0, DB_DONE when there is none, or a database error. */
+static int policy_load(struct db *d, struct arena *a, int64_t id, int version, struct policy *ret)
 {
-	int64_t id;
-	if (!route_param_id(r, "id", &id))
-		return false;
 	struct db_stmt *s;
-	int rc = db_prepare(r->db, &s,
+	int rc = db_prepare(d, &s,
 	                    "SELECT p.id, p.code, p.name, o.path, v.id, v.version, v.rules FROM refund_policies p"
 	                    " JOIN orgs o ON o.id = p.org_id JOIN refund_policy_versions v ON v.policy_id = p.id"
 	                    " WHERE p.id = ?1 AND (v.version = ?2 OR (?2 = 0 AND v.version ="
 	                    " (SELECT max(version) FROM refund_policy_versions WHERE policy_id = p.id)))",
 	                    "ii", id, (int64_t)version);
-	if (!db_row_or_reply(r, rc, s, "unknown_policy", "政策或版本不存在 (no such policy or version)"))
-		return false;
-	*ret = (struct policy){.id = db_column_int64(s, 0),
-	                       .code = arena_strdup(r->arena, db_column_text(s, 1)),
-	                       .name = arena_strdup(r->arena, db_column_text(s, 2)),
-	                       .org_path = arena_strdup(r->arena, db_column_text(s, 3)),
-	                       .version_id = db_column_int64(s, 4),
-	                       .version = (int)db_column_int64(s, 5)};
-	json_t *rules = json_loads(db_column_text(s, 6), 0, NULL);
+	if (rc == 0 && (rc = db_step(s)) == DB_ROW) {
+		*ret = (struct policy){.id = db_column_int64(s, 0),
+		                       .code = arena_strdup(a, db_column_text(s, 1)),
+		                       .name = arena_strdup(a, db_column_text(s, 2)),
+		                       .org_path = arena_strdup(a, db_column_text(s, 3)),
+		                       .version_id = db_column_int64(s, 4),
+		                       .version = (int)db_column_int64(s, 5)};
+		json_t *rules = json_loads(db_column_text(s, 6), 0, NULL);
+		const char *field, *why;
+		/* A stored version was checked when it was written. */
+		rc = refund_policy_read(rules, &ret->rules, &field, &why) == 0 ? 0 : DB_ERROR;
+		json_decref(rules);
+	}
 	db_finalize(s);
-	const char *field, *why;
-	bool ok = refund_policy_read(rules, &ret->rules, &field, &why) == 0;
-	json_decref(rules);
-	if (!ok) {
-		reply_db_error(r, DB_ERROR); /* a stored version was checked when it was written */
+	return rc;
+}
+
+static bool policy_from_route(struct request *r, int version, bool write, struct policy *ret)
+{
+	int64_t id;
+	if (!route_param_id(r, "id", &id))
+		return false;
+	int rc = policy_load(r->db, r->arena, id, version, ret);
+	if (rc < 0) {
+		reply_db_error(r, rc);
 		return false;
 	}
 	const char *area = request_area(r);
-	if (!path_on_branch(ret->org_path, area)) {
+	if (rc == DB_DONE || !path_on_branch(ret->org_path, area)) {
 		reply_error(r, 404, "unknown_policy", NULL, "政策或版本不存在 (no such policy or version)");
 		return false;
 	}
@@ -560,10 +568,42 @@ void refunds_policies_list(struct request *r)
 struct candidate {
 	const char *credit_code, *name, *district_code;
 	int64_t district_id;
-	bool decided; /* already decided under this policy: a run skips it */
+	bool decided;  /* decided under this policy, and a run leaves it so: skipped */
+	bool redecide; /* decided, not yet approved, and its rolls or lists changed its figures: decided again */
+	bool recover;  /* paid, and its rolls changed so that it would now get less: to report for recovery */
+	int64_t decision_id;
+	const char *basis; /* what the decision rests on: the latest imports of its rolls and lists */
 	struct refund_facts facts;
 	struct refund_verdict verdict;
 };
+
+/* A decision's figures as stored (compact JSON), or NULL. */
+static char *figures_text(const struct policy *p, const struct candidate *c)
+{
+	json_t *figures = refund_figures(&p->rules, &c->facts, &c->verdict);
+	char *text = json_dumps(figures, JSON_COMPACT);
+	json_decref(figures);
+	return text;
+}
+
+/*
+** An enterprise decided before: is it to be left, decided again, or reported
+** for recovery?  Only when the imports it rests on changed since (basis) and
+** its figures with them: a new file of the same numbers changes nothing.
+*/
+static void candidate_recheck(const struct policy *p, struct candidate *c, const char *state, const char *old_basis,
+                              const char *old_figures, int64_t paid_fen)
+{
+	c->decided = true;
+	if (!old_basis || strcmp(old_basis, c->basis) == 0)
+		return;
+	char *now = figures_text(p, c);
+	bool changed = now && strcmp(now, old_figures) != 0;
+	free(now);
+	c->redecide = changed && strcmp(state, "decided") == 0;
+	c->decided = !c->redecide;
+	c->recover = changed && strcmp(state, "paid") == 0 && c->verdict.amount_fen < paid_fen;
+}
 
 /*
 ** Decide every enterprise on the rolls in the policy's area and within
@@ -585,19 +625,25 @@ static int policy_evaluate(struct db *d, const struct policy *p, const char *sco
 	    " sum(CASE WHEN r.month BETWEEN ?5 AND ?6 THEN r.arrears_fen ELSE 0 END),"
 	    " EXISTS (SELECT 1 FROM refund_lists l WHERE l.list = 'default' AND l.credit_code = e.credit_code),"
 	    " EXISTS (SELECT 1 FROM refund_lists l WHERE l.list = 'difficulty' AND l.credit_code = e.credit_code),"
-	    " EXISTS (SELECT 1 FROM refund_decisions x WHERE x.policy_id = ?7 AND x.credit_code = e.credit_code)"
+	    " x.id, x.state, x.basis, x.figures, x.amount_fen, 'rolls:' || CAST(coalesce(max(r.import_id), 0) AS TEXT)"
+	    " || ';lists:' || CAST(coalesce((SELECT max(l.import_id) FROM refund_lists l"
+	    " WHERE l.credit_code = e.credit_code), 0) AS TEXT)"
 	    " FROM refund_enterprises e JOIN orgs o ON o.id = e.district_org_id"
 	    " LEFT JOIN refund_rolls r ON r.credit_code = e.credit_code"
+	    " LEFT JOIN refund_decisions x ON x.policy_id = ?7 AND x.credit_code = e.credit_code"
 	    " WHERE substr(o.path, 1, length(?8)) = ?8 AND substr(o.path, 1, length(?9)) = ?9"
-	    " GROUP BY e.credit_code, e.name, e.size, e.district_org_id, o.code ORDER BY o.code, e.credit_code",
-	    "iiiiiiitt", (int64_t)rules->start_month, (int64_t)rules->end_month, last_year * 100 + 1, last_year * 100 + 12,
-	    (int64_t)rules->year * 100 + 1, (int64_t)rules->arrears_month, p->id, p->org_path, scope);
+	    " GROUP BY e.credit_code, e.name, e.size, e.district_org_id, o.code, x.id, x.state, x.basis, x.figures,"
+	    " x.amount_fen ORDER BY o.code, e.credit_code",
+	    "iiiiiiitt", (int64_t)rules->start_month, (int64_t)rules->end_month, last_year * 100 + 1,
+	    last_year * 100 + 12, (int64_t)rules->year * 100 + 1, (int64_t)rules->arrears_month, p->id, p->org_path,
+	    scope);
 	while (rc == 0 && (rc = db_step(s)) == DB_ROW) {
 		struct candidate c = {.credit_code = db_column_text(s, 0),
 		                      .name = db_column_text(s, 1),
 		                      .district_id = db_column_int64(s, 3),
 		                      .district_code = db_column_text(s, 4),
-		                      .decided = db_column_int64(s, 13) != 0};
+		                      .decision_id = db_column_int64(s, 13),
+		                      .basis = db_column_text(s, 18)};
 		const char *size = db_column_text(s, 2);
 		for (int i = 0; i < SIZE_COUNT; i++)
 			if (strcmp(size, refund_size_names[i]) == 0)
@@ -611,6 +657,9 @@ static int policy_evaluate(struct db *d, const struct policy *p, const char *sco
 		c.facts.on_default_list = db_column_int64(s, 11) != 0;
 		c.facts.difficulty_certified = db_column_int64(s, 12) != 0;
 		refund_decide(rules, &c.facts, &c.verdict);
+		if (c.decision_id)
+			candidate_recheck(p, &c, db_column_text(s, 14), db_column_text(s, 15), db_column_text(s, 16),
+			                  db_column_int64(s, 17));
 		rc = each(ctx, &c);
 	}
 	db_finalize(s);
@@ -700,30 +749,46 @@ void refunds_policy_dry_run(struct request *r)
 
 struct run {
 	struct db *db;
-	struct db_stmt *insert;
+	struct db_stmt *insert, *keep, *redo;
 	struct policy *policy;
-	int64_t batch_id;
+	int64_t batch_id, fresh, redecided;
+	json_t *recover; /* ids of paid decisions whose rolls now give less */
 	struct tally t;
 };
 
 static int run_decide(void *p, const struct candidate *c)
 {
 	struct run *run = p;
+	if (c->recover)
+		json_array_append_new(run->recover, json_integer(c->decision_id));
 	if (c->decided) {
 		run->t.skipped++;
 		return 0;
 	}
-	json_t *figures = refund_figures(&run->policy->rules, &c->facts, &c->verdict);
-	char *text = json_dumps(figures, JSON_COMPACT);
-	json_decref(figures);
+	char *text = figures_text(run->policy, c);
 	if (!text)
 		return DB_ERROR;
-	int rc = db_rebind(run->insert, "iiitiiiitt", run->batch_id, run->policy->id, run->policy->version_id,
-	                   c->credit_code, c->district_id, (int64_t)c->verdict.eligible,
-	                   c->verdict.eligible ? c->facts.insured_end : 0, c->verdict.amount_fen, c->verdict.reason, text);
+	int64_t people = c->verdict.eligible ? c->facts.insured_end : 0;
+	int rc;
+	if (c->redecide) {
+		/* Still one decision per enterprise and policy: decided again in place, the earlier one kept in history. */
+		rc = db_rebind(run->keep, "iii", run->batch_id, clock_now(), c->decision_id);
+		if (rc == 0 && (rc = db_step(run->keep)) == DB_DONE)
+			rc = db_rebind(run->redo, "iiiiiittti", run->batch_id, run->policy->version_id, c->district_id,
+			               (int64_t)c->verdict.eligible, people, c->verdict.amount_fen, c->verdict.reason, text,
+			               c->basis, c->decision_id);
+		if (rc == 0 && (rc = db_step(run->redo)) == DB_DONE)
+			rc = 0;
+		run->redecided++;
+	} else {
+		rc = db_rebind(run->insert, "iiitiiiittt", run->batch_id, run->policy->id, run->policy->version_id,
+		               c->credit_code, c->district_id, (int64_t)c->verdict.eligible, people, c->verdict.amount_fen,
+		               c->verdict.reason, text, c->basis);
+		if (rc == 0 && (rc = db_step(run->insert)) == DB_DONE)
+			rc = 0;
+		run->fresh++;
+	}
 	free(text);
-	if (rc == 0 && (rc = db_step(run->insert)) == DB_DONE)
-		rc = 0;
 	run->t.enterprises += c->verdict.eligible;
 	run->t.people += c->verdict.eligible ? c->facts.insured_end : 0;
 	run->t.amount_fen += c->verdict.amount_fen;
@@ -732,13 +797,102 @@ static int run_decide(void *p, const struct candidate *c)
 }
 
 /*
+** Decide a batch of policy p as ctx, in one transaction begun here and left
+** open: 0 with the batch's answer in *ret_answer (the caller commits), or an
+** error (the caller rolls back; *ret_answer may still need freeing).
+*/
+static int batch_decide(struct db *d, const struct audit_context *ctx, struct policy *p, json_t **ret_answer)
+{
+	struct run run = {.db = d, .policy = p, .recover = json_array()};
+	int64_t number = 0;
+	int rc = db_begin(d);
+	if (rc == 0)
+		rc = db_query_int64(d, &number, "SELECT count(*) + 1 FROM refund_batches WHERE policy_id = ?", "i", p->id);
+	if (rc == 0)
+		rc = db_run(d,
+		            "INSERT INTO refund_batches(policy_id, policy_version_id, number, decided, eligible, people,"
+		            " amount_fen, skipped, actor_id, actor, at) VALUES (?,?,?,0,0,0,0,0,?,?,?)",
+		            "iiirti", p->id, p->version_id, number, ctx->actor_id, ctx->actor, clock_now());
+	run.batch_id = db_last_insert_id(d);
+	if (rc == 0)
+		rc = db_prepare(d, &run.insert,
+		                "INSERT INTO refund_decisions(batch_id, policy_id, policy_version_id, credit_code,"
+		                " district_org_id, eligible, people, amount_fen, reason, figures, basis)"
+		                " VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+		                NULL);
+	if (rc == 0)
+		rc = db_prepare(d, &run.keep,
+		                "INSERT INTO refund_decision_history(decision_id, batch_id, policy_version_id, eligible, people,"
+		                " amount_fen, reason, figures, basis, replaced_by_batch, replaced_at) SELECT id, batch_id,"
+		                " policy_version_id, eligible, people, amount_fen, reason, figures, basis, ?, ?"
+		                " FROM refund_decisions WHERE id = ?",
+		                NULL);
+	if (rc == 0)
+		rc = db_prepare(d, &run.redo,
+		                "UPDATE refund_decisions SET batch_id = ?, policy_version_id = ?, district_org_id = ?,"
+		                " eligible = ?, people = ?, amount_fen = ?, reason = ?, figures = ?, basis = ?"
+		                " WHERE id = ? AND state = 'decided'",
+		                NULL);
+	if (rc == 0)
+		rc = policy_evaluate(d, p, p->org_path, run_decide, &run);
+	db_finalize(run.insert);
+	db_finalize(run.keep);
+	db_finalize(run.redo);
+	struct tally *t = &run.t;
+	int64_t decided = t->enterprises + t->refused;
+	if (rc == 0)
+		rc = db_run(d,
+		            "UPDATE refund_batches SET decided = ?, eligible = ?, people = ?, amount_fen = ?, skipped = ?"
+		            " WHERE id = ?",
+		            "iiiiii", decided, t->enterprises, t->people, t->amount_fen, t->skipped, run.batch_id);
+	json_t *answer = json_pack("{s:I, s:I, s:I, s:i, s:I, s:I, s:I, s:I, s:I}", "id", (json_int_t)run.batch_id,
+	                           "number", (json_int_t)number, "policy", (json_int_t)p->id, "version", p->version,
+	                           "decided", (json_int_t)decided, "eligible", (json_int_t)t->enterprises, "people",
+	                           (json_int_t)t->people, "amount_fen", (json_int_t)t->amount_fen, "skipped",
+	                           (json_int_t)t->skipped);
+	json_object_set_new(answer, "new", json_integer(run.fresh));
+	json_object_set_new(answer, "redecided", json_integer(run.redecided));
+	json_object_set_new(answer, "recovery", run.recover);
+	if (rc == 0) {
+		char id[24];
+		snprintf(id, sizeof id, "%lld", (long long)run.batch_id);
+		rc = audit_append(d, ctx, "refunds.batch.run", "refund_batch", id, p->org_path, answer);
+	}
+	*ret_answer = answer;
+	return rc;
+}
+
+
+/* The same for the demo and the shell: policy_id's latest version. */
+int refunds_run_policy(struct db *d, struct arena *a, const struct audit_context *ctx, int64_t policy_id,
+                       int64_t *ret_batch)
+{
+	struct policy p;
+	json_t *answer = NULL;
+	int rc = policy_load(d, a, policy_id, 0, &p);
+	if (rc == 0) {
+		rc = batch_decide(d, ctx, &p, &answer);
+		if (rc == 0 && (rc = db_commit(d)) == 0)
+			*ret_batch = json_integer_value(json_object_get(answer, "id"));
+		else
+			db_rollback(d);
+	}
+	json_decref(answer);
+	return rc == DB_DONE ? DB_ERROR : rc;
+}
+
+/*
 ** ROUTE: POST /api/v1/refunds/policies/{id}/batches
 ** AUTH: department
 ** DUTY: refunds
 ** SUMMARY: 运行返还政策(生成一批决定) Run a policy: decide a batch (第N批)
 ** Body: {"version"} (optional; default the latest).  Decides every enterprise
-** on the rolls in the policy's area not yet decided under this policy, one
-** decision each with its reason and figures; says how many were skipped.
+** on the rolls in the policy's area not yet decided under this policy (new),
+** and again those whose rolls or lists changed their figures while their
+** decision is still decided, not approved (redecided: in place, the earlier
+** one kept in refund_decision_history); one decision each with its reason
+** and figures; says how many were skipped, and lists in "recovery" the paid
+** decisions whose rolls now give less (never paid twice: for recovery).
 ** The policy must be the caller's area's.  Runs in one transaction.
 */
 void refunds_batch_run(struct request *r)
@@ -749,43 +903,9 @@ void refunds_batch_run(struct request *r)
 	if (!body_only(r, fields) || !body_int64(r, "version", FIELD_OPTIONAL, 1, 1000000, &version, NULL) ||
 	    !policy_from_route(r, (int)version, true, &p))
 		return;
-	struct run run = {.db = r->db, .policy = &p};
-	int64_t number = 0;
-	int rc = db_begin(r->db);
-	if (rc == 0)
-		rc = db_query_int64(r->db, &number, "SELECT count(*) + 1 FROM refund_batches WHERE policy_id = ?", "i", p.id);
-	if (rc == 0)
-		rc = db_run(r->db,
-		            "INSERT INTO refund_batches(policy_id, policy_version_id, number, decided, eligible, people,"
-		            " amount_fen, skipped, actor_id, actor, at) VALUES (?,?,?,0,0,0,0,0,?,?,?)",
-		            "iiirti", p.id, p.version_id, number, r->who.user_id, r->who.name, clock_now());
-	run.batch_id = db_last_insert_id(r->db);
-	if (rc == 0)
-		rc = db_prepare(r->db, &run.insert,
-		                "INSERT INTO refund_decisions(batch_id, policy_id, policy_version_id, credit_code,"
-		                " district_org_id, eligible, people, amount_fen, reason, figures) VALUES (?,?,?,?,?,?,?,?,?,?)",
-		                NULL);
-	if (rc == 0)
-		rc = policy_evaluate(r->db, &p, p.org_path, run_decide, &run);
-	db_finalize(run.insert);
-	struct tally *t = &run.t;
-	int64_t decided = t->enterprises + t->refused;
-	if (rc == 0)
-		rc = db_run(r->db,
-		            "UPDATE refund_batches SET decided = ?, eligible = ?, people = ?, amount_fen = ?, skipped = ?"
-		            " WHERE id = ?",
-		            "iiiiii", decided, t->enterprises, t->people, t->amount_fen, t->skipped, run.batch_id);
-	json_t *answer = json_pack("{s:I, s:I, s:I, s:i, s:I, s:I, s:I, s:I, s:I}", "id", (json_int_t)run.batch_id,
-	                           "number", (json_int_t)number, "policy", (json_int_t)p.id, "version", p.version,
-	                           "decided", (json_int_t)decided, "eligible", (json_int_t)t->enterprises, "people",
-	                           (json_int_t)t->people, "amount_fen", (json_int_t)t->amount_fen, "skipped",
-	                           (json_int_t)t->skipped);
-	if (rc == 0) {
-		struct audit_context ctx = audit_context_of(r);
-		char id[24];
-		snprintf(id, sizeof id, "%lld", (long long)run.batch_id);
-		rc = audit_append(r->db, &ctx, "refunds.batch.run", "refund_batch", id, p.org_path, answer);
-	}
+	struct audit_context ctx = audit_context_of(r);
+	json_t *answer = NULL;
+	int rc = batch_decide(r->db, &ctx, &p, &answer);
 	if (!db_finish_or_reply(r, rc)) {
 		json_decref(answer);
 		return;
@@ -798,7 +918,7 @@ static json_t *decision_row_json(struct request *r, struct db_stmt *s)
 	char today[11];
 	life_today(today);
 	const char *state = db_column_text(s, 12);
-	bool in_window = life_in_window(db_column_text(s, 13), db_column_text(s, 14), today);
+	bool in_window = refund_in_window(db_column_text(s, 13), db_column_text(s, 14), today);
 	return json_pack("{s:I, s:I, s:I, s:i, s:s, s:s, s:s, s:b, s:I, s:I, s:s, s:o, s:s, s:s, s:s?, s:o}", "id",
 	                 (json_int_t)db_column_int64(s, 0), "batch", (json_int_t)db_column_int64(s, 1), "policy",
 	                 (json_int_t)db_column_int64(s, 2), "version", (int)db_column_int64(s, 3), "credit_code",
@@ -806,7 +926,7 @@ static json_t *decision_row_json(struct request *r, struct db_stmt *s)
 	                 "eligible", db_column_int64(s, 7) != 0, "people", (json_int_t)db_column_int64(s, 8), "amount_fen",
 	                 (json_int_t)db_column_int64(s, 9), "reason", db_column_text(s, 10), "figures",
 	                 json_loads(db_column_text(s, 11), 0, NULL), "state", state, "state_label",
-	                 life_decision_label(state, in_window), "withdrawn_reason", db_column_text(s, 15), "payment",
+	                 refund_decision_label(state, in_window), "withdrawn_reason", db_column_text(s, 15), "payment",
 	                 life_payment_json(r->db, db_column_int64(s, 0)));
 }
 
@@ -985,6 +1105,7 @@ static int refunds_demo(const char *db_path)
 		rc = db_commit(d);
 	else if (begun)
 		db_rollback(d);
+	rc = rc == 0 ? refunds_demo_lifecycle(d) : rc;
 	for (int l = 0; l < 2; l++) {
 		free(rolls[l]);
 		free(lists[l]);

@@ -679,6 +679,91 @@ static void test_recovery(void **state)
 	response_free(&r);
 }
 
+#define EE "91350111MA2RF00079" /* 晋安, small: on the rolls only from the second import */
+
+static long run_batch(struct response *r)
+{
+	char path[96];
+	snprintf(path, sizeof path, "/api/v1/refunds/policies/%lld/batches",
+	         count("SELECT policy_id FROM refund_batches WHERE id = 1"));
+	return client_callf(&hr2, r, "POST", path, "{}");
+}
+
+/*
+** 第2批 after the rolls changed: a new enterprise is decided, a refused one whose June headcount was
+** corrected is decided again in place (its earlier decision kept), a paid one that now gets nothing is
+** reported for recovery and not paid again; a file repeating the same numbers changes nothing.
+*/
+static void test_later_batch_redecides_changed_rolls(void **state)
+{
+	(void)state;
+	static const char changed[] = HEADER ED
+	    ",四号公司,350111,零售,小型,2020-06,30,1000,0\n" EA ",一号公司,350111,制造,大型,2020-06,100,1000,0\n" EE
+	    ",七号公司,350111,零售,小型,2020-01,10,1000,0\n" EE ",七号公司,350111,零售,小型,2020-06,10,1000,0\n";
+	struct response r;
+	assert_int_equal(
+	    post_json(&hr, &r, "/api/v1/refunds/rolls/import", json_pack("{s:i, s:s}", "year", 2020, "csv", changed)),
+	    200);
+	response_free(&r);
+	long long paid_before = count("SELECT count(*) FROM refund_payments");
+	assert_int_equal(run_batch(&r), 201);
+	assert_int_equal(json_int(r.json, "new"), 1);
+	assert_int_equal(json_int(r.json, "redecided"), 1);
+	assert_int_equal(json_int(r.json, "skipped"), 3);
+	json_t *recover = json_object_get(r.json, "recovery");
+	assert_int_equal(json_array_size(recover), 1);
+	assert_int_equal(json_integer_value(json_array_get(recover, 0)), decision[0]);
+	long long second = json_int(r.json, "id");
+	response_free(&r);
+	/* One decision per enterprise and policy, ED's now eligible in the second batch, its first kept. */
+	assert_int_equal(count("SELECT count(*) FROM refund_decisions WHERE credit_code = '" ED "'"), 1);
+	char sql[200];
+	snprintf(sql, sizeof sql,
+	         "SELECT count(*) FROM refund_decisions WHERE credit_code = '" ED
+	         "' AND batch_id = %lld AND eligible = 1"
+	         " AND amount_fen = 50000 AND state = 'decided'",
+	         second);
+	assert_int_equal(count(sql), 1);
+	assert_int_equal(count("SELECT count(*) FROM refund_decision_history WHERE eligible = 0 AND amount_fen = 0"
+	                       " AND decision_id = (SELECT id FROM refund_decisions WHERE credit_code = '" ED "')"),
+	                 1);
+	assert_int_equal(count("SELECT count(*) FROM refund_decisions WHERE credit_code = '" EA "' AND state = 'paid'"
+	                       " AND amount_fen = 6173"),
+	                 1);
+	assert_int_equal(count("SELECT count(*) FROM refund_payments"), paid_before);
+	/* The same numbers in another file (another order): nothing to decide again. */
+	static const char same[] = HEADER ED ",四号公司,350111,零售,小型,2020-01,31,1000,0\n" ED
+	                                     ",四号公司,350111,零售,小型,2020-06,30,1000,0\n";
+	assert_int_equal(
+	    post_json(&hr, &r, "/api/v1/refunds/rolls/import", json_pack("{s:i, s:s}", "year", 2020, "csv", same)),
+	    200);
+	assert_false(json_is_true(json_object_get(r.json, "already_imported")));
+	response_free(&r);
+	assert_int_equal(run_batch(&r), 201);
+	assert_int_equal(json_int(r.json, "new"), 0);
+	assert_int_equal(json_int(r.json, "redecided"), 0);
+	assert_int_equal(json_int(r.json, "skipped"), 5);
+	response_free(&r);
+	assert_int_equal(count("SELECT count(*) FROM refund_decision_history"), 1);
+}
+
+/* banyan check finds a decision whose state disagrees with its payments. */
+static void test_check_payments_against_decisions(void **state)
+{
+	(void)state;
+	char out[4096];
+	assert_int_equal(run_banyan(NULL, out, sizeof out, "check", "--db", server.db, NULL), 0);
+	assert_non_null(strstr(out, "refund payments: ok"));
+	char sql[160];
+	snprintf(sql, sizeof sql, "UPDATE refund_decisions SET state = 'approved' WHERE id = %lld", decision[0]);
+	db_run_sql(&server, sql);
+	assert_int_equal(run_banyan(NULL, out, sizeof out, "check", "--db", server.db, NULL), 1);
+	snprintf(sql, sizeof sql, "refund payments: FAILED: decision %lld", decision[0]);
+	assert_non_null(strstr(out, sql));
+	snprintf(sql, sizeof sql, "UPDATE refund_decisions SET state = 'paid' WHERE id = %lld", decision[0]);
+	db_run_sql(&server, sql);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -689,6 +774,8 @@ int main(void)
 	    cmocka_unit_test(test_payment_file_and_returns),
 	    cmocka_unit_test(test_fallback_and_kill_during_return),
 	    cmocka_unit_test(test_recovery),
+	    cmocka_unit_test(test_later_batch_redecides_changed_rolls),
+	    cmocka_unit_test(test_check_payments_against_decisions),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
