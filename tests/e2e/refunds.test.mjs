@@ -428,7 +428,16 @@ test('the enterprise sees its money paid and a notice, and corrects its bank acc
   await card.waitFor()
   assert.equal(await card.locator('[data-test=mine-state]').innerText(), '已到账')
   assert.match(await card.locator('[data-test=mine-payment]').innerText(), /兴业银行福州分行 117010100100000001/)
-  assert.match(await page.locator('[data-test=notice-bell]').innerText(), /[1-9]/, 'notices of the publicity and the payment')
+  assert.equal(await page.locator('[data-test=notice-bell] sup').innerText(), '2', 'notices of the publicity and the payment')
+  await page.click('[data-test=notice-bell] button')
+  const notices = page.locator('[data-test^=notice-]:visible:not([data-test=notice-bell])')
+  await notices.first().waitFor()
+  assert.equal(await notices.count(), 2)
+  await page.waitForTimeout(400) // the list fades in
+  await shot('firm', 'r16-notices')
+  await notices.first().click() // read, and it leads to the decisions
+  await page.waitForFunction(() => !document.querySelector('[data-test=notice-bell] sup')?.textContent.includes('2'))
+  await page.keyboard.press('Escape')
   await page.click(`[data-test=mine-correct-${ra.code}]`)
   await page.fill('[data-test=mine-bank]', '招商银行福州分行')
   await page.fill('[data-test=mine-account]', '591900000000000003')
@@ -436,9 +445,9 @@ test('the enterprise sees its money paid and a notice, and corrects its bank acc
   await page.locator(`[data-test=mine-pending-${ra.code}]`).waitFor()
   await page.locator('[data-test=mine-pending]').waitFor()
   await page.locator('.el-overlay-dialog').waitFor({ state: 'hidden' })
-  await shot('firm', 'r16-mine-paid-change')
+  await shot('firm', 'r17-mine-paid-change')
   await page.setViewportSize({ width: 1920, height: 1080 })
-  await shot('firm', 'r17-mine-1920')
+  await shot('firm', 'r18-mine-1920')
 
   const rsj = pages.rsj
   await rsj.goto(`${server.url}/refunds/accounts`)
@@ -470,7 +479,7 @@ test('the statistics: the article\'s sentence from live data, paid against pendi
   await page.locator('[data-test=stats-table] .el-table__row', { hasText: '中型' }).waitFor()
   assert.match(await page.locator('[data-test=stats-table] .el-table__row', { hasText: '小型' }).innerText(), /小型\s+1\s+19\s+14\.71/)
   await page.waitForTimeout(600) // the charts grow in
-  await shot('rsj', 'r18-stats')
+  await shot('rsj', 'r19-stats')
   const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-test=stats-export]')])
   assert.ok(download.suggestedFilename().endsWith('.xlsx'), download.suggestedFilename())
   assert.equal(readFileSync(await download.path()).subarray(0, 2).toString(), 'PK')
