@@ -16,10 +16,14 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -555,6 +559,47 @@ static void test_payment_file_and_returns(void **state)
 	response_free(&r);
 }
 
+/*
+** A live event stream (GET /api/v1/events) of a logged-in client, on a raw
+** socket held open: curl would wait for the end.  Returns the socket.
+*/
+static int open_events(struct client *c)
+{
+	struct curl_slist *cookies = NULL;
+	curl_easy_getinfo(c->curl, CURLINFO_COOKIELIST, &cookies);
+	assert_non_null(cookies);
+	/* Netscape format: domain, flag, path, secure, expiry, name, value, separated by tabs. */
+	const char *f = cookies->data;
+	for (int i = 0; i < 5; i++)
+		f = strchr(f, '\t') + 1;
+	const char *tab = strchr(f, '\t');
+	char req[512];
+	snprintf(req, sizeof req, "GET /api/v1/events HTTP/1.1\r\nHost: t\r\nCookie: %.*s=%s\r\n\r\n", (int)(tab - f),
+	         f, tab + 1);
+	curl_slist_free_all(cookies);
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)server.port)};
+	inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
+	assert_int_equal(connect(fd, (struct sockaddr *)&a, sizeof a), 0);
+	assert_int_equal(send(fd, req, strlen(req), MSG_NOSIGNAL), (ssize_t)strlen(req));
+	return fd;
+}
+
+/* What a stream received within ms. */
+static void read_events(int fd, char *buf, size_t size, int ms)
+{
+	size_t got = 0;
+	buf[0] = 0;
+	struct pollfd p = {.fd = fd, .events = POLLIN};
+	while (got + 1 < size && poll(&p, 1, ms) > 0) {
+		ssize_t n = recv(fd, buf + got, size - 1 - got, 0);
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+		buf[got] = 0;
+	}
+}
+
 /* A failed payment re-sent to the social-insurance account, its return file imported through a kill -9. */
 static void test_fallback_and_kill_during_return(void **state)
 {
@@ -623,10 +668,21 @@ static void test_fallback_and_kill_during_return(void **state)
 	assert_true((imported == 1 && now_paid == 1) || (imported == 2 && now_paid == 2));
 	forget_sessions();
 	start_at("2020-09-10T09:00:00+08:00");
+	/* The firm's open console is told the money is paid; the bureau's is not (a notice is the firm's). */
+	int firm_stream = open_events(&firm), hr_stream = open_events(&hr);
+	char seen[8192];
+	read_events(firm_stream, seen, sizeof seen, 300);
 	assert_int_equal(returns(&hr, &r, second, csv), 200);
 	assert_int_equal(json_is_true(json_object_get(r.json, "already_imported")), imported == 2);
 	response_free(&r);
 	free(csv);
+	read_events(firm_stream, seen, sizeof seen, 1000);
+	assert_non_null(strstr(seen, "event: notice"));
+	assert_non_null(strstr(seen, "稳岗返还已到账"));
+	read_events(hr_stream, seen, sizeof seen, 300);
+	assert_null(strstr(seen, "event: notice"));
+	close(firm_stream);
+	close(hr_stream);
 	assert_int_equal(count("SELECT count(*) FROM refund_returns"), 2);
 	assert_int_equal(count("SELECT count(*) FROM refund_payments WHERE state = 'paid' AND fallback = 1"), 1);
 	json_t *t = totals();
