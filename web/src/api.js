@@ -118,3 +118,27 @@ export function useList(path) {
   onMounted(load)
   return { items, loading, error, load }
 }
+
+/**
+ * Send what a dialog asks for: dialog.saving while the request runs; done,
+ * the dialog closes and the answer comes back.  Refused, the dialog stays
+ * open with the refusal (dialog.refusal, the ApiError): beside its field when
+ * dialog.fields maps the server's field name to one of the form's
+ * (dialog.errors), else as dialog.message; the answer is then undefined.
+ */
+export async function submit(dialog, send) {
+  Object.assign(dialog, { saving: true, message: '', refusal: null, errors: {} })
+  try {
+    const answer = await send()
+    dialog.open = false
+    return answer
+  } catch (e) {
+    dialog.refusal = e
+    const field = dialog.fields?.[e.field]
+    if (field) dialog.errors[field] = e.message
+    else dialog.message = e.message
+    return undefined
+  } finally {
+    dialog.saving = false
+  }
+}
