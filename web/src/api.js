@@ -1,7 +1,7 @@
 // The one way the console talks to banyan: the session cookie travels by
 // itself; every state-changing request carries the CSRF token; a 401 sends
 // the user to the login page and back to where they were afterwards.
-import { onMounted, reactive, ref } from 'vue'
+import { computed, onMounted, reactive, ref } from 'vue'
 
 export const session = reactive({ user: null, csrf: '', checked: false })
 
@@ -96,19 +96,20 @@ export function query(params) {
 }
 
 /**
- * A list a page shows: the items of GET path() (a function, so that the
- * page's filters go into it), whether it is loading, and the error's
- * message; loaded when the page mounts and again by load().
+ * What a page shows: the answer of GET path() (a function, so that the
+ * page's filters go into it; `initial` until it comes), whether it is
+ * loading, and the error's message; loaded when the page mounts and again
+ * by load().
  */
-export function useList(path) {
-  const items = ref([])
+export function useFetch(path, initial) {
+  const data = ref(initial)
   const loading = ref(false)
   const error = ref('')
   async function load() {
     loading.value = true
     error.value = ''
     try {
-      items.value = (await api('GET', path())).items
+      data.value = await api('GET', path())
     } catch (e) {
       error.value = e.message
     } finally {
@@ -116,7 +117,13 @@ export function useList(path) {
     }
   }
   onMounted(load)
-  return { items, loading, error, load }
+  return { data, loading, error, load }
+}
+
+/** A list a page shows: useFetch's answer's items. */
+export function useList(path) {
+  const { data, loading, error, load } = useFetch(path, { items: [] })
+  return { items: computed(() => data.value.items), loading, error, load }
 }
 
 /**
