@@ -11,6 +11,7 @@ import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 
 const { chromium } = await import(new URL('../../web/node_modules/playwright-core/index.mjs', import.meta.url))
+const { zipSync, strToU8 } = await import(new URL('../../web/node_modules/fflate/esm/index.mjs', import.meta.url))
 
 export const bin = process.env.BANYAN_BIN || 'build/banyan'
 export const shots = process.env.BANYAN_E2E_SHOTS || join(tmpdir(), 'banyan-e2e-shots')
@@ -23,30 +24,44 @@ export function banyan(args, input) {
 }
 
 // Passwords alone unless a test asks for a second factor: startServer(['--second-factor', 'leader']).
-export async function startServer(serveArgs = ['--second-factor', 'none']) {
+// env adds to the server's environment (BANYAN_CLOCK stops its clock at an
+// instant); restart(env) stops the server and starts it again on the same
+// database and port, e.g. with the clock moved on.
+export async function startServer(serveArgs = ['--second-factor', 'none'], env = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'banyan-e2e-'))
   const db = join(dir, 'banyan.db')
   const log = join(dir, 'serve.log')
   banyan(['init', '--db', db])
   banyan(['user', 'add', '--db', db, '--username', 'admin', '--name', '系统管理员', '--role', 'admin', '--org', '350100', '--password-stdin'], 'admin-password\n')
   const { openSync } = await import('node:fs')
-  const out = openSync(log, 'w')
-  const proc = spawn(bin, ['serve', '--db', db, '--listen', '127.0.0.1:0', ...serveArgs], {
-    stdio: ['ignore', out, out],
-    env: { ...process.env, BANYAN_PWHASH: 'interactive' },
-  })
-  let port = 0
-  for (let i = 0; i < 500 && !port; i++) {
-    const m = readFileSync(log, 'utf8').match(/on http:\/\/127\.0\.0\.1:(\d+)\//)
-    if (m) port = Number(m[1])
-    else await sleep(10)
+  async function serve(listen, serveEnv) {
+    const out = openSync(log, 'w')
+    const proc = spawn(bin, ['serve', '--db', db, '--listen', listen, ...serveArgs], {
+      stdio: ['ignore', out, out],
+      env: { ...process.env, BANYAN_PWHASH: 'interactive', ...serveEnv },
+    })
+    let port = 0
+    for (let i = 0; i < 500 && !port; i++) {
+      const m = readFileSync(log, 'utf8').match(/on http:\/\/127\.0\.0\.1:(\d+)\//)
+      if (m) port = Number(m[1])
+      else await sleep(10)
+    }
+    if (!port) throw new Error(`server did not start: ${readFileSync(log, 'utf8')}`)
+    return { proc, port }
   }
-  if (!port) throw new Error(`server did not start: ${readFileSync(log, 'utf8')}`)
+  const halt = (proc) => {
+    proc.kill('SIGTERM')
+    return new Promise((resolve) => proc.on('exit', resolve))
+  }
+  let { proc, port } = await serve('127.0.0.1:0', env)
   return {
     dir, db, port, url: `http://127.0.0.1:${port}`,
+    async restart(newEnv = {}) {
+      assert.equal(await halt(proc), 0, 'the server stops cleanly')
+      ;({ proc } = await serve(`127.0.0.1:${port}`, newEnv))
+    },
     async stop() {
-      proc.kill('SIGTERM')
-      const code = await new Promise((resolve) => proc.on('exit', resolve))
+      const code = await halt(proc)
       rmSync(dir, { recursive: true, force: true })
       return code
     },
@@ -107,4 +122,21 @@ export async function logIn(page, url, username, password) {
   await page.fill('[data-test=username]', username)
   await page.fill('[data-test=password]', password)
   await page.click('[data-test=submit]')
+}
+
+/** A one-sheet .xlsx of rows of strings and numbers, as Excel would save it (inline strings). */
+export function xlsx(rows) {
+  const esc = (v) => String(v).replace(/&/g, '&amp;').replace(/</g, '&lt;')
+  const col = (i) => String.fromCharCode(65 + i)
+  const cells = rows.map((row, r) => `<row r="${r + 1}">${row.map((v, i) => (typeof v === 'number'
+    ? `<c r="${col(i)}${r + 1}"><v>${v}</v></c>`
+    : v === '' ? '' : `<c r="${col(i)}${r + 1}" t="inlineStr"><is><t>${esc(v)}</t></is></c>`)).join('')}</row>`).join('')
+  const ns = 'http://schemas.openxmlformats.org'
+  return Buffer.from(zipSync({
+    '[Content_Types].xml': strToU8(`<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Types xmlns="${ns}/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>`),
+    '_rels/.rels': strToU8(`<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="${ns}/package/2006/relationships"><Relationship Id="rId1" Type="${ns}/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>`),
+    'xl/workbook.xml': strToU8(`<?xml version="1.0" encoding="UTF-8" standalone="yes"?><workbook xmlns="${ns}/spreadsheetml/2006/main" xmlns:r="${ns}/officeDocument/2006/relationships"><sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>`),
+    'xl/_rels/workbook.xml.rels': strToU8(`<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="${ns}/package/2006/relationships"><Relationship Id="rId1" Type="${ns}/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>`),
+    'xl/worksheets/sheet1.xml': strToU8(`<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="${ns}/spreadsheetml/2006/main"><sheetData>${cells}</sheetData></worksheet>`),
+  }))
 }

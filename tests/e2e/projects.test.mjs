@@ -13,9 +13,7 @@ import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { join } from 'node:path'
 import { spawnSync } from 'node:child_process'
-import { banyan, launchBrowser, logIn, screenshot, shutDown, startServer } from './harness.mjs'
-
-const { zipSync, strToU8 } = await import(new URL('../../web/node_modules/fflate/esm/index.mjs', import.meta.url))
+import { banyan, launchBrowser, logIn, screenshot, shutDown, startServer, xlsx } from './harness.mjs'
 
 let server, browser
 const pages = {} // agent, bureau, owner
@@ -251,23 +249,6 @@ test('the owner looks the project up with its query code; a wrong code is refuse
     assert.ok(!text.includes(who), `the public page names no one: found ${who}`)
   await shot('owner', 'p11-query-result')
 })
-
-/** A one-sheet .xlsx of rows of strings and numbers, as Excel would save it (inline strings). */
-function xlsx(rows) {
-  const esc = (v) => String(v).replace(/&/g, '&amp;').replace(/</g, '&lt;')
-  const col = (i) => String.fromCharCode(65 + i)
-  const cells = rows.map((row, r) => `<row r="${r + 1}">${row.map((v, i) => (typeof v === 'number'
-    ? `<c r="${col(i)}${r + 1}"><v>${v}</v></c>`
-    : v === '' ? '' : `<c r="${col(i)}${r + 1}" t="inlineStr"><is><t>${esc(v)}</t></is></c>`)).join('')}</row>`).join('')
-  const ns = 'http://schemas.openxmlformats.org'
-  return Buffer.from(zipSync({
-    '[Content_Types].xml': strToU8(`<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Types xmlns="${ns}/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>`),
-    '_rels/.rels': strToU8(`<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="${ns}/package/2006/relationships"><Relationship Id="rId1" Type="${ns}/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>`),
-    'xl/workbook.xml': strToU8(`<?xml version="1.0" encoding="UTF-8" standalone="yes"?><workbook xmlns="${ns}/spreadsheetml/2006/main" xmlns:r="${ns}/officeDocument/2006/relationships"><sheets><sheet name="项目" sheetId="1" r:id="rId1"/></sheets></workbook>`),
-    'xl/_rels/workbook.xml.rels': strToU8(`<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="${ns}/package/2006/relationships"><Relationship Id="rId1" Type="${ns}/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>`),
-    'xl/worksheets/sheet1.xml': strToU8(`<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="${ns}/spreadsheetml/2006/main"><sheetData>${cells}</sheetData></worksheet>`),
-  }))
-}
 
 test('the agent imports projects: a bad CSV line is named and nothing is imported; an .xlsx imports', async () => {
   const page = pages.agent

@@ -2,7 +2,7 @@
 // finance bureau writes them.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { formatMoney, formatTime } from '../../web/src/format.js'
+import { formatCount, formatMoney, formatTime, moneyFigure } from '../../web/src/format.js'
 
 const yuan = (y) => BigInt(y) * 100n
 
@@ -27,4 +27,18 @@ test('small amounts in 元, rounding and signs', () => {
 test('API times shown to the minute', () => {
   assert.equal(formatTime('2020-03-05T10:00:00+08:00'), '2020-03-05 10:00')
   assert.equal(formatTime(''), '')
+})
+
+test('the figure alone, for a column whose header names the unit', () => {
+  assert.equal(moneyFigure(123456789, 'wan'), '123.46')
+  assert.equal(moneyFigure(116600000000n, 'yi'), '11.66')
+  assert.equal(moneyFigure(12345, 'yuan'), '123.45')
+  assert.equal(moneyFigure(-5, 'yuan'), '-0.05')
+})
+
+test('counts with thousands separators', () => {
+  assert.equal(formatCount(17772), '17,772')
+  assert.equal(formatCount(150600), '150,600')
+  assert.equal(formatCount(0), '0')
+  assert.equal(formatCount(undefined), '0')
 })

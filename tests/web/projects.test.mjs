@@ -1,9 +1,8 @@
 // The major-project helpers: investment in 万元 read as finance bureaus read
-// it, a spreadsheet's rows as the CSV the import takes, and the Gantt data
-// of a plan against what happened.
+// it, and the Gantt data of a plan against what happened.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { dayEnd, dayStart, formatWan, ganttData, planTargets, rowsToCsv } from '../../web/src/projects.js'
+import { dayEnd, dayStart, formatWan, ganttData, planTargets } from '../../web/src/projects.js'
 
 test('investment in 万元 and 亿元', () => {
   assert.equal(formatWan(350000), '35.00亿元')
@@ -13,19 +12,6 @@ test('investment in 万元 and 亿元', () => {
   assert.equal(formatWan(500, 'yi'), '0.05亿元')
   assert.equal(formatWan(0), '0.00万元')
   assert.equal(formatWan(null), '')
-})
-
-test('spreadsheet rows become the import CSV: quoting, dates, numbers, trailing empty rows', () => {
-  const rows = [
-    ['项目代码', '项目名称', '登记日期'],
-    ['2024-350111-47-01-012345', '园区,一期 "A"', new Date(Date.UTC(2024, 2, 5))],
-    ['2024-350111-47-01-012346', '多行\n名称', null],
-    [null, null, null],
-  ]
-  assert.equal(rowsToCsv(rows),
-    '项目代码,项目名称,登记日期\r\n2024-350111-47-01-012345,"园区,一期 ""A""",2024-03-05\r\n2024-350111-47-01-012346,"多行\n名称",\r\n')
-  assert.equal(rowsToCsv([[350000, 12.5, ' 晋安区 ']]), '350000,12.5,晋安区\r\n')
-  assert.equal(rowsToCsv([]), '')
 })
 
 test('days are Beijing days: start and end instants', () => {

@@ -1,7 +1,7 @@
 // The one way the console talks to banyan: the session cookie travels by
 // itself; every state-changing request carries the CSRF token; a 401 sends
 // the user to the login page and back to where they were afterwards.
-import { reactive } from 'vue'
+import { computed, onMounted, reactive, ref } from 'vue'
 
 export const session = reactive({ user: null, csrf: '', checked: false })
 
@@ -93,4 +93,59 @@ export function query(params) {
   for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== '') q.set(k, v)
   const s = q.toString()
   return s ? `?${s}` : ''
+}
+
+/**
+ * What a page shows: the answer of GET path() (a function, so that the
+ * page's filters go into it; `initial` until it comes), whether it is
+ * loading, and the error's message; loaded when the page mounts and again
+ * by load().
+ */
+export function useFetch(path, initial) {
+  const data = ref(initial)
+  const loading = ref(false)
+  const error = ref('')
+  async function load() {
+    loading.value = true
+    error.value = ''
+    try {
+      data.value = await api('GET', path())
+    } catch (e) {
+      error.value = e.message
+    } finally {
+      loading.value = false
+    }
+  }
+  onMounted(load)
+  return { data, loading, error, load }
+}
+
+/** A list a page shows: useFetch's answer's items. */
+export function useList(path) {
+  const { data, loading, error, load } = useFetch(path, { items: [] })
+  return { items: computed(() => data.value.items), loading, error, load }
+}
+
+/**
+ * Send what a dialog asks for: dialog.saving while the request runs; done,
+ * the dialog closes and the answer comes back.  Refused, the dialog stays
+ * open with the refusal (dialog.refusal, the ApiError): beside its field when
+ * dialog.fields maps the server's field name to one of the form's
+ * (dialog.errors), else as dialog.message; the answer is then undefined.
+ */
+export async function submit(dialog, send) {
+  Object.assign(dialog, { saving: true, message: '', refusal: null, errors: {} })
+  try {
+    const answer = await send()
+    dialog.open = false
+    return answer
+  } catch (e) {
+    dialog.refusal = e
+    const field = dialog.fields?.[e.field]
+    if (field) dialog.errors[field] = e.message
+    else dialog.message = e.message
+    return undefined
+  } finally {
+    dialog.saving = false
+  }
 }

@@ -22,9 +22,17 @@ export function formatMoney(fen, unit = 'auto') {
   const v = BigInt(fen)
   const abs = v < 0n ? -v : v
   if (unit === 'auto') unit = abs >= YI ? 'yi' : abs >= WAN ? 'wan' : 'yuan'
-  if (unit === 'yi') return `${fixed2(v, YI)}亿元`
-  if (unit === 'wan') return `${fixed2(v, WAN)}万元`
-  return `${fixed2(v, 100n)}元`
+  return `${moneyFigure(v, unit)}${{ yi: '亿元', wan: '万元', yuan: '元' }[unit]}`
+}
+
+/** The figure alone, for a column whose header carries the unit: moneyFigure(123456789, 'wan') is "123.46". */
+export function moneyFigure(fen, unit) {
+  return fixed2(BigInt(fen), { yi: YI, wan: WAN, yuan: 100n }[unit])
+}
+
+/** A count with thousands separators: 17772 -> "17,772". */
+export function formatCount(n) {
+  return Number(n ?? 0).toLocaleString('en-US')
 }
 
 /** "2020-03-05T10:00:00+08:00" -> "2020-03-05 10:00" (times from the API are already Beijing time). */

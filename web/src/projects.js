@@ -1,7 +1,7 @@
 // What the major-project pages (重大项目"云代办") share and what can be
 // checked without a browser: investment in 万元 shown as finance bureaus
-// read it, a spreadsheet's rows turned into the CSV the import takes, and
-// the Gantt chart of an approval plan against what actually happened.
+// read it, and the Gantt chart of an approval plan against what actually
+// happened.  (A spreadsheet's rows as import CSV: spreadsheet.js.)
 import { escapeHtml, formatMoney } from './format.js'
 
 export const levels = ['provincial', 'municipal', 'ordinary']
@@ -15,34 +15,6 @@ export function formatWan(wan, unit = 'auto') {
   const n = Math.round(Number(wan))
   if (unit === 'auto') unit = Math.abs(n) >= 10000 ? 'yi' : 'wan'
   return formatMoney(BigInt(n) * 1000000n, unit)
-}
-
-/** A cell of a spreadsheet as CSV text: dates as YYYY-MM-DD, whole numbers without ".0". */
-function cellText(v) {
-  if (v === null || v === undefined) return ''
-  if (v instanceof Date) {
-    // Excel's dates have no time zone; the reader gives them as UTC midnight.
-    const p = (n) => String(n).padStart(2, '0')
-    return `${v.getUTCFullYear()}-${p(v.getUTCMonth() + 1)}-${p(v.getUTCDate())}`
-  }
-  if (typeof v === 'number') return String(v)
-  return String(v).trim()
-}
-
-/**
- * Rows of cells (as read from an .xlsx) as CSV text (RFC 4180: a field with
- * a comma, quote or line break is quoted, quotes doubled); empty rows at the
- * end are left out, as Excel's own "CSV UTF-8" does.
- */
-export function rowsToCsv(rows) {
-  const lines = rows.map((row) =>
-    row
-      .map(cellText)
-      .map((s) => (/[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s))
-      .join(','),
-  )
-  while (lines.length && /^,*$/.test(lines[lines.length - 1])) lines.pop()
-  return lines.map((l) => `${l}\r\n`).join('')
 }
 
 const DAY = 86400000

@@ -1,6 +1,9 @@
 // Pages, the roles that may open them (the side menu is built from the same
 // list), and the guard that sends a logged-out visitor to the login page and
-// back to where they were going.
+// back to where they were going.  A page with a duty (meta.duty) is also the
+// work of the organisations holding it: the refunds are the human resources
+// and social security bureaus' (leaders read every duty's pages).  Pages of a
+// meta.group share one entry of the menu.
 import { createRouter, createWebHistory } from 'vue-router'
 import { loadSession, session, setUnauthenticatedHandler } from './api.js'
 
@@ -24,6 +27,13 @@ export const pages = [
   { path: '/invest/service', name: 'investService', component: () => import('./pages/InvestServicePage.vue'), meta: { menu: 'investService', icon: 'Avatar', roles: ['admin', 'leader', 'officer'] } },
   { path: '/invest/ceremonies', name: 'investCeremonies', component: () => import('./pages/InvestCeremoniesPage.vue'), meta: { menu: 'investCeremonies', icon: 'EditPen', roles: ['admin', 'leader', 'officer'] } },
   { path: '/invest/stats', name: 'investStats', component: () => import('./pages/InvestStatsPage.vue'), meta: { menu: 'investStats', icon: 'TrendCharts', roles: ['admin', 'leader', 'officer'] } },
+  { path: '/refunds/imports', name: 'refundImports', component: () => import('./pages/RefundImportsPage.vue'), meta: { menu: 'refundImports', icon: 'Upload', group: 'refunds', roles: ['department', 'leader'], duty: 'refunds' } },
+  { path: '/refunds/policies', name: 'refundPolicies', component: () => import('./pages/RefundPoliciesPage.vue'), meta: { menu: 'refundPolicies', icon: 'Memo', group: 'refunds', roles: ['department', 'leader'], duty: 'refunds' } },
+  { path: '/refunds/batches', name: 'refundBatches', component: () => import('./pages/RefundBatchesPage.vue'), meta: { menu: 'refundBatches', icon: 'Tickets', group: 'refunds', roles: ['department', 'leader'], duty: 'refunds' } },
+  { path: '/refunds/objections', name: 'refundObjections', component: () => import('./pages/RefundObjectionsPage.vue'), meta: { menu: 'refundObjections', icon: 'ChatLineSquare', group: 'refunds', roles: ['department', 'leader'], duty: 'refunds' } },
+  { path: '/refunds/accounts', name: 'refundAccounts', component: () => import('./pages/RefundAccountsPage.vue'), meta: { menu: 'refundAccounts', icon: 'CreditCard', group: 'refunds', roles: ['department', 'leader'], duty: 'refunds' } },
+  { path: '/refunds/stats', name: 'refundStats', component: () => import('./pages/RefundStatsPage.vue'), meta: { menu: 'refundStats', icon: 'DataLine', group: 'refunds', roles: ['department', 'leader'], duty: 'refunds' } },
+  { path: '/refunds/mine', name: 'refundMine', component: () => import('./pages/RefundMinePage.vue'), meta: { menu: 'refundMine', icon: 'Wallet', roles: ['enterprise'] } },
   { path: '/account', name: 'account', component: () => import('./pages/AccountPage.vue'), meta: { menu: 'account', icon: 'Setting' } },
 ]
 
@@ -33,10 +43,13 @@ export const hidden = [
   { path: '/projects/:id(\\d+)', name: 'project', component: () => import('./pages/ProjectPage.vue'), meta: { roles: ['admin', 'leader', 'officer', 'agent', 'department'] } },
   { path: '/invest/leads/:id(\\d+)', name: 'investLead', component: () => import('./pages/InvestLeadPage.vue'), meta: { roles: ['admin', 'leader', 'officer'] } },
   { path: '/invest/ceremonies/:id(\\d+)', name: 'investCeremony', component: () => import('./pages/InvestCeremonyPage.vue'), meta: { roles: ['admin', 'leader', 'officer'] } },
+  { path: '/refunds/batches/:id(\\d+)', name: 'refundBatch', component: () => import('./pages/RefundBatchPage.vue'), meta: { roles: ['department', 'leader'], duty: 'refunds' } },
 ]
 
-export function allowed(route, role) {
-  return !route.meta?.roles || route.meta.roles.includes(role)
+export function allowed(route, user) {
+  const meta = route.meta || {}
+  if (meta.roles && !meta.roles.includes(user?.role)) return false
+  return !meta.duty || user?.role === 'leader' || !!user?.org?.duties?.includes(meta.duty)
 }
 
 export const router = createRouter({
@@ -48,6 +61,8 @@ export const router = createRouter({
     // A signing party signs remotely, and anyone holding a document verifies it: no login.
     { path: '/sign/:agreement(\\d+)?', name: 'investSign', component: () => import('./pages/InvestSignPage.vue'), meta: { public: true } },
     { path: '/verify', name: 'investVerify', component: () => import('./pages/InvestVerifyPage.vue'), meta: { public: true } },
+    // The refunds' publicity (稳岗返还公示): anyone reads the list and lodges an objection.
+    { path: '/refunds/publicity', name: 'refundPublicity', component: () => import('./pages/RefundPublicityPage.vue'), meta: { public: true } },
     { path: '/', component: () => import('./components/MainLayout.vue'), children: [...pages, ...hidden] },
     { path: '/:rest(.*)*', redirect: '/' },
   ],
@@ -57,7 +72,7 @@ router.beforeEach(async (to) => {
   if (!session.checked) await loadSession()
   if (to.meta.public) return true
   if (!session.user) return { name: 'login', query: { redirect: to.fullPath } }
-  if (!allowed(to, session.user.role)) return { name: 'home' }
+  if (!allowed(to, session.user)) return { name: 'home' }
   return true
 })
 
