@@ -25,6 +25,7 @@ const ids = {}
 
 const users = [
   ['city-rsj', '市人社局就业科', 'department', '350100-rsj'],
+  ['city-rsj-admin', '市人社局业务管理员', 'department', '350100-rsj'],
   ['city-fgw', '市发改委综合科', 'department', '350100-fgw'],
   ['rsj-leader', '林分管领导', 'leader', '350100'],
   ['firm-ra', '榕安精密企业账号', 'enterprise', '350111'],
@@ -57,6 +58,7 @@ before(async () => {
   server = await startServer(['--second-factor', 'none'], { BANYAN_CLOCK: '2020-07-06T09:00:00+08:00' })
   for (const [username, display, role, org] of users)
     banyan(['user', 'add', '--db', server.db, '--username', username, '--name', display, '--role', role, '--org', org, '--password-stdin'], `${username}-password\n`)
+  sql("UPDATE users SET duty_admin = 1 WHERE username = 'city-rsj-admin'") // as the system administrator makes one (PATCH /users)
   browser = await launchBrowser()
 })
 
@@ -147,8 +149,11 @@ test('the bureau imports the rolls: a bad credit code is refused at its line, no
   await shot('rsj', 'r03-imported')
 })
 
-test('the bureau makes a policy in the form, tries it by district and runs it: the batch shows reasons and the working', async () => {
-  const page = pages.rsj
+test('the bureau\'s duty administrator makes a policy in the form; its staff try it by district and run it: the batch shows reasons and the working', async () => {
+  await openMenu(pages.rsj, 'refundPolicies')
+  await pages.rsj.locator('[data-test=policies-table]').waitFor()
+  assert.equal(await pages.rsj.locator('[data-test=policy-create]').count(), 0, 'staff run policies, they do not make them')
+  let page = await as('rsjAdmin', 'city-rsj-admin')
   await openMenu(page, 'refundPolicies')
   await page.locator('[data-test=policies-table]').waitFor()
   await page.click('[data-test=policy-create]')
@@ -166,8 +171,12 @@ test('the bureau makes a policy in the form, tries it by district and runs it: t
   assert.equal(sql('SELECT count(*) FROM refund_policies'), '0')
   await page.fill('[data-test=rule-rate]', '5.5')
   await page.fill('[data-test=rule-payer]', '35050188000000001')
-  await shot('rsj', 'r04-policy-form')
+  await shot('rsjAdmin', 'r04-policy-form')
   await page.click('[data-test=policy-save]')
+  await page.locator('[data-test=policy-2020-difficulty]').waitFor()
+  await page.context().close()
+  page = pages.rsj
+  await page.reload()
   await page.locator('[data-test=policy-2020-difficulty]').waitFor()
   const rules = JSON.parse(sql('SELECT rules FROM refund_policy_versions'))
   assert.deepEqual([rules.rate_bp, rules.small_rate_bp, rules.small_headcount, rules.benefit_months, rules.benefit_fen, rules.require_difficulty, rules.end_month],
