@@ -21,9 +21,10 @@
 
 #define BATCH_SELECT                                                                                                   \
 	"SELECT b.id, b.policy_id, b.policy_version_id, b.number, b.actor_id, b.state, p.name, o.path, b.actor,"       \
-	" b.publicity_start, b.publicity_end, v.version, b.approved_by, b.at FROM refund_batches b"                    \
-	" JOIN refund_policies p ON p.id = b.policy_id JOIN orgs o ON o.id = p.org_id"                                 \
-	" JOIN refund_policy_versions v ON v.id = b.policy_version_id"
+	" b.publicity_start, b.publicity_end, v.version, b.approved_by, b.at, ru.display_name, au.display_name"        \
+	" FROM refund_batches b JOIN refund_policies p ON p.id = b.policy_id JOIN orgs o ON o.id = p.org_id"           \
+	" JOIN refund_policy_versions v ON v.id = b.policy_version_id LEFT JOIN users ru ON ru.id = b.actor_id"        \
+	" LEFT JOIN users au ON au.id = b.approved_by_id"
 
 static void batch_read(struct arena *a, struct db_stmt *s, struct life_batch *ret)
 {
@@ -230,6 +231,11 @@ static json_t *batch_json(struct request *r, struct db_stmt *s)
 	    b.publicity_start ? json_pack("{s:s, s:s}", "start", b.publicity_start, "end", b.publicity_end)
 	                      : json_null(),
 	    "run_by", b.run_by, "approved_by", db_column_text(s, 12), "at", at);
+	/* People by their names, as the console shows them (the login stays for the record). */
+	json_object_set_new(o, "run_by_name", json_string(db_column_is_null(s, 14) ? b.run_by : db_column_text(s, 14)));
+	json_object_set_new(o, "approved_by_name",
+	                    db_column_is_null(s, 15) ? json_incref(json_object_get(o, "approved_by"))
+	                                             : json_string(db_column_text(s, 15)));
 	if (o && batch_totals(r, b.id, o) < 0) {
 		json_decref(o);
 		return NULL;

@@ -355,7 +355,7 @@ test('after the window the runner\'s own approval is refused as the same person;
   await leader.fill('[data-test=approve-note]', '同意,按规定拨付。')
   await leader.click('[data-test=approve-save]')
   await waitText(leader, '[data-test=batch-state]', '已审批')
-  assert.equal(await leader.locator('[data-test=batch-approved-by]').innerText(), 'rsj-leader')
+  assert.equal(await leader.locator('[data-test=batch-approved-by]').innerText(), '林分管领导', 'the approver by name, not login')
   assert.equal(await leader.locator('[data-test=make-file]').count(), 0, 'a leader approves; the bureau pays')
   await screenshot(leader, 'r12-approved')
 })
