@@ -704,7 +704,7 @@ void refunds_policies_list(struct request *r)
 
 /* One enterprise as a run sees it. */
 struct candidate {
-	const char *credit_code, *name, *district_code;
+	const char *credit_code, *name, *district_code, *district_name;
 	int64_t district_id;
 	bool decided;  /* decided under this policy, and a run leaves it so: skipped */
 	bool redecide; /* decided, not yet approved, and its rolls or lists changed its figures: decided again */
@@ -771,7 +771,7 @@ static int policy_evaluate(struct db *d, const struct policy *p, const char *sco
 	    " x.id, x.state, x.basis, x.figures, x.amount_fen,"
 	    " 'rolls:' || CAST(coalesce((SELECT max(r.import_id) FROM refund_rolls r WHERE r.credit_code = e.credit_code),"
 	    " 0) AS TEXT) || ';lists:' || CAST(coalesce((SELECT max(l.import_id) FROM refund_lists l"
-	    " WHERE l.credit_code = e.credit_code), 0) AS TEXT)"
+	    " WHERE l.credit_code = e.credit_code), 0) AS TEXT), o.name"
 	    " FROM refund_enterprises e JOIN orgs o ON o.id = e.district_org_id"
 	    " LEFT JOIN refund_decisions x ON x.policy_id = ?7 AND x.credit_code = e.credit_code"
 	    " WHERE substr(o.path, 1, length(?8)) = ?8 AND substr(o.path, 1, length(?9)) = ?9"
@@ -784,7 +784,8 @@ static int policy_evaluate(struct db *d, const struct policy *p, const char *sco
 		                      .district_id = db_column_int64(s, 3),
 		                      .district_code = db_column_text(s, 4),
 		                      .decision_id = db_column_int64(s, 13),
-		                      .basis = db_column_text(s, 18)};
+		                      .basis = db_column_text(s, 18),
+		                      .district_name = db_column_text(s, 19)};
 		const char *size = db_column_text(s, 2);
 		for (int i = 0; i < SIZE_COUNT; i++)
 			if (strcmp(size, refund_size_names[i]) == 0)
@@ -822,7 +823,8 @@ static int tally_add(void *p, const struct candidate *c)
 	}
 	json_t *d = json_object_get(t->districts, c->district_code);
 	if (!d) {
-		d = json_pack("{s:s, s:I, s:I, s:I, s:I}", "district", c->district_code, "enterprises", (json_int_t)0,
+		d = json_pack("{s:s, s:s, s:I, s:I, s:I, s:I}", "district", c->district_code, "district_name",
+		              c->district_name, "enterprises", (json_int_t)0,
 		              "people", (json_int_t)0, "amount_fen", (json_int_t)0, "refused", (json_int_t)0);
 		json_object_set_new(t->districts, c->district_code, d);
 	}
@@ -1062,24 +1064,24 @@ static json_t *decision_row_json(struct request *r, struct db_stmt *s)
 {
 	char today[11];
 	life_today(today);
-	const char *state = db_column_text(s, 12);
-	bool in_window = refund_in_window(db_column_text(s, 13), db_column_text(s, 14), today);
-	return json_pack("{s:I, s:I, s:I, s:i, s:s, s:s, s:s, s:b, s:I, s:I, s:s, s:o, s:s, s:s, s:s?, s:o}", "id",
-	                 (json_int_t)db_column_int64(s, 0), "batch", (json_int_t)db_column_int64(s, 1), "policy",
-	                 (json_int_t)db_column_int64(s, 2), "version", (int)db_column_int64(s, 3), "credit_code",
-	                 db_column_text(s, 4), "name", db_column_text(s, 5), "district", db_column_text(s, 6),
-	                 "eligible", db_column_int64(s, 7) != 0, "people", (json_int_t)db_column_int64(s, 8), "amount_fen",
-	                 (json_int_t)db_column_int64(s, 9), "reason", db_column_text(s, 10), "figures",
-	                 json_loads(db_column_text(s, 11), 0, NULL), "state", state, "state_label",
-	                 refund_decision_label(state, in_window), "withdrawn_reason", db_column_text(s, 15), "payment",
-	                 life_payment_json(r->db, db_column_int64(s, 0)));
+	json_t *d = row_as_json(s);
+	const char *state = db_named_text(s, "state");
+	bool in_window =
+	    refund_in_window(db_named_text(s, "_publicity_start"), db_named_text(s, "_publicity_end"), today);
+	json_object_set_new(d, "state_label", json_string(refund_decision_label(state, in_window)));
+	json_object_set_new(d, "payment", life_payment_json(r->db, db_named_int64(s, "id")));
+	return d;
 }
 
+/* A decision as the answers show it: the aliases are the JSON's keys (see row_as_json). */
 #define DECISION_SELECT                                                                                                \
-	"SELECT d.id, d.batch_id, d.policy_id, v.version, d.credit_code, e.name, o.code, d.eligible, d.people,"        \
-	" d.amount_fen, d.reason, d.figures, d.state, b.publicity_start, b.publicity_end, d.withdrawn_reason"        \
+	"SELECT d.id AS id, d.batch_id AS batch, d.policy_id AS policy, p.name AS policy_name, v.version AS version,"  \
+	" d.credit_code AS credit_code, e.name AS name, o.code AS district, o.name AS district_name,"                  \
+	" d.eligible AS \"eligible:bool\", d.people AS people, d.amount_fen AS amount_fen, d.reason AS reason,"        \
+	" d.figures AS \"figures:json\", d.state AS state, d.withdrawn_reason AS withdrawn_reason,"                    \
+	" b.publicity_start AS _publicity_start, b.publicity_end AS _publicity_end"                                    \
 	" FROM refund_decisions d JOIN refund_batches b ON b.id = d.batch_id"                                          \
-	" JOIN refund_policy_versions v ON v.id = d.policy_version_id"                                                 \
+	" JOIN refund_policies p ON p.id = d.policy_id JOIN refund_policy_versions v ON v.id = d.policy_version_id"    \
 	" JOIN refund_enterprises e ON e.credit_code = d.credit_code JOIN orgs o ON o.id = d.district_org_id"
 
 /*

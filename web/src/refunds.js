@@ -120,8 +120,3 @@ export const decisionStateTag = {
   decided: 'info', publicised: 'warning', withdrawn: 'info', approved: 'primary', sent: 'warning', paid: 'success',
   failed: 'danger', recovering: 'danger', recovered: 'info', written_off: 'info',
 }
-
-/** Organisations (GET /orgs) as a Map from code to name, for the districts decisions name by code. */
-export function namesByCode(orgs) {
-  return new Map(orgs.map((o) => [o.code, o.name]))
-}
