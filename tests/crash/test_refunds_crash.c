@@ -13,6 +13,7 @@
 ** POST /api/v1/refunds/policies/{id}/batches.
 */
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
@@ -89,12 +90,17 @@ static void kill_after(pid_t pid, const char *counter, long long by, const char 
 	int status = 0;
 	long long from = io_counter(pid, counter);
 	struct timespec pause = {0, 200000};
-	while (waitpid(pid, &status, WNOHANG) == 0 && io_counter(pid, counter) < from + by)
+	time_t give_up = time(NULL) + 300; /* a step that never gets under way is a failure, not a hang */
+	bool under_way = false;
+	while (waitpid(pid, &status, WNOHANG) == 0 && !(under_way = io_counter(pid, counter) >= from + by) &&
+	       time(NULL) < give_up)
 		nanosleep(&pause, NULL);
 	kill(pid, SIGKILL);
 	waitpid(pid, &status, 0);
 	if (!WIFSIGNALED(status) || WTERMSIG(status) != SIGKILL)
 		fail_msg("%s ended before the kill (status %d): make the rolls bigger", what, status);
+	if (!under_way)
+		fail_msg("%s did not get under way in 300 s", what);
 }
 
 /* Run `banyan refunds ARGS... --db DB` and SIGKILL it once its counter has grown by `by`. */
