@@ -88,7 +88,7 @@ static int csv_read_buffered(struct csv_reader *c, struct arena *a, char **field
 			return -ENOMEM;
 		/* A field without quotes is its bytes as they are; a quoted one is read again to undo "". */
 		int ignored = 0;
-		if (*start == '"')
+		if (start < c->end && *start == '"')
 			parse_field(c, start, copy, &len, &ignored);
 		else
 			memcpy(copy, start, len);

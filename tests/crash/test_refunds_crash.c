@@ -9,15 +9,17 @@
 ** it (rchar in /proc/PID/io; it commits only after the last line); the run
 ** writes decisions beyond its page cache into the write-ahead log as it goes,
 ** so it is killed once it has written WRITTEN bytes (wchar), a small part of
-** the batch.  Both kills hit `banyan refunds` processes, as the bureau's bulk
-** load runs them; the server runs the same functions in its requests.
+** the batch: as a `banyan refunds run` process, and as the server answering
+** POST /api/v1/refunds/policies/{id}/batches.
 */
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +28,8 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <curl/curl.h>
 
 #include "../api/client.h"
 #include "core/credit_code.h"
@@ -79,11 +83,28 @@ static long long io_counter(pid_t pid, const char *name)
 	return found;
 }
 
-/*
-** Run `banyan refunds ARGS... --db DB` and SIGKILL it once its counter
-** passes `threshold`; the process must die of the signal, not finish first.
-*/
-static void kill_when(const char *counter, long long threshold, const char *const *args)
+/* SIGKILL pid (a child of ours) once its counter has grown by `by`: it must die of the signal, not end first. */
+static void kill_after(pid_t pid, const char *counter, long long by, const char *what)
+{
+	/* Zombie or not, /proc/PID/io reads while the process is ours; its end shows as a status below. */
+	int status = 0;
+	long long from = io_counter(pid, counter);
+	struct timespec pause = {0, 200000};
+	time_t give_up = time(NULL) + 300; /* a step that never gets under way is a failure, not a hang */
+	bool under_way = false;
+	while (waitpid(pid, &status, WNOHANG) == 0 && !(under_way = io_counter(pid, counter) >= from + by) &&
+	       time(NULL) < give_up)
+		nanosleep(&pause, NULL);
+	kill(pid, SIGKILL);
+	waitpid(pid, &status, 0);
+	if (!WIFSIGNALED(status) || WTERMSIG(status) != SIGKILL)
+		fail_msg("%s ended before the kill (status %d): make the rolls bigger", what, status);
+	if (!under_way)
+		fail_msg("%s did not get under way in 300 s", what);
+}
+
+/* Run `banyan refunds ARGS... --db DB` and SIGKILL it once its counter has grown by `by`. */
+static void kill_when(const char *counter, long long by, const char *const *args)
 {
 	const char *argv[16] = {getenv("BANYAN_BIN"), "refunds"};
 	int n = 2;
@@ -99,15 +120,7 @@ static void kill_when(const char *counter, long long threshold, const char *cons
 		execv(argv[0], (char *const *)argv);
 		_exit(127);
 	}
-	/* Zombie or not, /proc/PID/io reads while the process is ours; its end shows as a status below. */
-	int status = 0;
-	struct timespec pause = {0, 200000};
-	while (waitpid(pid, &status, WNOHANG) == 0 && io_counter(pid, counter) < threshold)
-		nanosleep(&pause, NULL);
-	kill(pid, SIGKILL);
-	waitpid(pid, &status, 0);
-	if (!WIFSIGNALED(status) || WTERMSIG(status) != SIGKILL)
-		fail_msg("banyan refunds %s ended before the kill (status %d): make the rolls bigger", argv[2], status);
+	kill_after(pid, counter, by, argv[2]);
 }
 
 static void assert_check_clean(void)
@@ -184,11 +197,80 @@ static void test_run_killed_midway_leaves_no_batch_and_the_next_decides_everyone
 	assert_check_clean();
 }
 
+static struct client hr;
+static char batch_url[160];
+
+static size_t discard(char *data, size_t size, size_t n, void *ctx)
+{
+	(void)data, (void)ctx;
+	return size * n;
+}
+
+/* The run over HTTP as hr, in a thread, on a handle of its own: the server dies under it, so no answer. */
+static void *post_batch(void *unused)
+{
+	(void)unused;
+	CURL *h = curl_easy_init();
+	struct curl_slist *cookies = NULL, *headers = NULL;
+	char csrf[160];
+	curl_easy_getinfo(hr.curl, CURLINFO_COOKIELIST, &cookies);
+	for (struct curl_slist *c = cookies; c; c = c->next)
+		curl_easy_setopt(h, CURLOPT_COOKIELIST, c->data);
+	snprintf(csrf, sizeof csrf, "X-CSRF-Token: %s", hr.csrf);
+	headers = curl_slist_append(curl_slist_append(NULL, csrf), "Content-Type: application/json");
+	curl_easy_setopt(h, CURLOPT_URL, batch_url);
+	curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
+	curl_easy_setopt(h, CURLOPT_POSTFIELDS, "{}");
+	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, discard);
+	curl_easy_perform(h);
+	curl_slist_free_all(headers);
+	curl_slist_free_all(cookies);
+	curl_easy_cleanup(h);
+	return NULL;
+}
+
+/* The same in the server: a run's request killed with the server, and the server restarted runs it whole. */
+static void test_server_killed_during_a_run_keeps_no_batch(void **state)
+{
+	(void)state;
+	char out[4096], path[96];
+	if (run_banyan(NULL, out, sizeof out, "refunds", "policy", "add", "--db", server.db, "--code", "crash-http",
+	               "--name", "服务崩溃测试", "--rules", rules, NULL) != 0)
+		fail_msg("policy add: %s", out);
+	long long policy = db_count(&server, "SELECT id FROM refund_policies WHERE code = 'crash-http'");
+	snprintf(path, sizeof path, "/api/v1/refunds/policies/%lld/batches", policy);
+	add_user(&server, "city-hr", "department", "350100-rsj");
+	server_start_process(&server, NULL);
+	client_login_as(&hr, &server, "city-hr");
+	snprintf(batch_url, sizeof batch_url, "http://127.0.0.1:%u%s", server.port, path);
+	pthread_t thread;
+	assert_int_equal(pthread_create(&thread, NULL, post_batch, NULL), 0);
+	kill_after(server.pid, "wchar", WRITTEN, "banyan serve");
+	server.pid = 0;
+	server.port = 0; /* the restart waits for its own port */
+	pthread_join(thread, NULL);
+	client_free(&hr);
+	assert_check_clean();
+	char sql[128];
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM refund_decisions WHERE policy_id = %lld", policy);
+	assert_int_equal(db_count(&server, sql), 0);
+	assert_int_equal(db_count(&server, "SELECT count(*) FROM refund_batches WHERE policy_id <> 1"), 0);
+	server_start_process(&server, NULL);
+	struct response r;
+	client_login_as(&hr, &server, "city-hr");
+	assert_int_equal(client_callf(&hr, &r, "POST", path, "{}"), 201);
+	assert_int_equal(json_integer_value(json_object_get(r.json, "decided")), ENTERPRISES);
+	response_free(&r);
+	client_free(&hr);
+	assert_int_equal(db_count(&server, sql), ENTERPRISES);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_import_killed_midway_leaves_nothing_and_runs_again_whole),
 	    cmocka_unit_test(test_run_killed_midway_leaves_no_batch_and_the_next_decides_everyone_once),
+	    cmocka_unit_test(test_server_killed_during_a_run_keeps_no_batch),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

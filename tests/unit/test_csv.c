@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/arena.h"
@@ -86,11 +87,14 @@ static void records(const char *text, size_t cap, char *out, size_t out_len, int
 	char buf[256], *f[8];
 	FILE *file = NULL;
 	int n, got;
+	/* The text exactly, without its NUL: the sanitizers see a byte read past its end. */
+	char *exact = malloc(strlen(text));
+	memcpy(exact, text, strlen(text));
 	if (cap) {
-		file = fmemopen((void *)text, strlen(text), "r");
+		file = fmemopen(exact, strlen(text), "r");
 		csv_init_file(&c, file, buf, cap, NULL, NULL);
 	} else {
-		csv_init(&c, text, strlen(text));
+		csv_init(&c, exact, strlen(text));
 	}
 	*out = 0;
 	while ((got = csv_read(&c, a, f, 8, &n)) == 1) {
@@ -106,6 +110,7 @@ static void records(const char *text, size_t cap, char *out, size_t out_len, int
 	*ret_last = got == 0 ? 0 : c.record_line * 1000 - got;
 	if (file)
 		fclose(file);
+	free(exact);
 	arena_free(a);
 }
 
@@ -117,6 +122,7 @@ static void test_a_file_streamed_through_a_small_buffer_reads_as_from_memory(voi
 	    "a,b,c\n\n\n\"x\ny\",,\"\"\n1,2,3\r\n",
 	    "ok,1\n\"unterminated,2\n3,4\n",
 	    "ok,1\n\"x\"junk,2\n",
+	    "a,b,\n1,2,",
 	};
 	for (size_t t = 0; t < sizeof texts / sizeof texts[0]; t++) {
 		char want[2048], got[2048];
