@@ -404,6 +404,15 @@ static const char *const refund_invariants[] = {
     " WHERE NOT EXISTS (SELECT 1 FROM refund_enterprises e WHERE e.credit_code = r.credit_code) LIMIT 1",
     "SELECT 'rolls of ' || credit_code || ' ' || month || ': no import ' || import_id FROM refund_rolls r"
     " WHERE NOT EXISTS (SELECT 1 FROM refund_imports i WHERE i.id = r.import_id) LIMIT 1",
+    /* A decision's state agrees with its payments: sent with one in the bank's hands, paid or
+    ** later with one paid, failed with its failure not yet re-sent. */
+    "SELECT 'decision ' || d.id || ': its state disagrees with its payments' FROM refund_decisions d"
+    " WHERE (d.state = 'sent') <> EXISTS (SELECT 1 FROM refund_payments p WHERE p.decision_id = d.id"
+    " AND p.state = 'sent') OR (d.state IN ('paid', 'recovering', 'recovered', 'written_off')) <> EXISTS"
+    " (SELECT 1 FROM refund_payments p WHERE p.decision_id = d.id AND p.state = 'paid')"
+    " OR (d.state = 'failed') <> EXISTS (SELECT 1 FROM refund_payments p WHERE p.decision_id = d.id"
+    " AND p.state = 'failed' AND NOT EXISTS (SELECT 1 FROM refund_payments q WHERE q.decision_id = d.id"
+    " AND q.id > p.id AND q.state IN ('sent', 'paid'))) ORDER BY d.id LIMIT 1",
 };
 
 /* Print "NAME: ok (WHAT)" or the first breach of the invariants (queries as above); 0 or 1. */
@@ -538,8 +547,7 @@ int cmd_check(int argc, char **argv)
 	rc |= check_invariants(d, "vouchers", voucher_invariants, sizeof voucher_invariants / sizeof voucher_invariants[0],
 	                       "issued within stock and limits, codes distinct");
 	rc |= check_invariants(d, "refunds", refund_invariants, sizeof refund_invariants / sizeof refund_invariants[0],
-	                       "the rolls' enterprises and imports on file");
-	rc |= refunds_check(d);
+	                       "the rolls' enterprises and imports on file, decisions agreeing with payments");
 	db_close(d);
 	return rc;
 }

@@ -724,30 +724,3 @@ void refunds_recovery_close(struct request *r)
 		           json_pack("{s:I, s:I, s:s}", "id", (json_int_t)id, "decision", (json_int_t)decision, "state",
 		                     outcome));
 }
-
-int refunds_check(struct db *d)
-{
-	int64_t bad = 0, payments = 0;
-	int rc = db_query_int64(
-	    d, &bad,
-	    "SELECT d.id FROM refund_decisions d WHERE (d.state = 'sent') <> EXISTS (SELECT 1 FROM refund_payments p"
-	    " WHERE p.decision_id = d.id AND p.state = 'sent') OR (d.state IN ('paid', 'recovering', 'recovered',"
-	    " 'written_off')) <> EXISTS (SELECT 1 FROM refund_payments p WHERE p.decision_id = d.id AND p.state = "
-	    "'paid')"
-	    " OR (d.state = 'failed') <> EXISTS (SELECT 1 FROM refund_payments p WHERE p.decision_id = d.id"
-	    " AND p.state = 'failed' AND NOT EXISTS (SELECT 1 FROM refund_payments q WHERE q.decision_id = d.id"
-	    " AND q.id > p.id AND q.state IN ('sent', 'paid'))) ORDER BY d.id LIMIT 1",
-	    NULL);
-	if (rc == DB_DONE)
-		rc = db_query_int64(d, &payments, "SELECT count(*) FROM refund_payments", NULL);
-	if (rc < 0) {
-		printf("refund payments: FAILED: %s\n", db_errmsg(d));
-		return 1;
-	}
-	if (rc == 0 && bad) {
-		printf("refund payments: FAILED: decision %lld's state disagrees with its payments\n", (long long)bad);
-		return 1;
-	}
-	printf("refund payments: ok (%lld payments)\n", (long long)payments);
-	return 0;
-}

@@ -128,14 +128,6 @@ void refund_decide(const struct refund_policy *p, const struct refund_facts *f, 
 /* The figures a decision used, as JSON, so anyone can redo the sum. */
 json_t *refund_figures(const struct refund_policy *p, const struct refund_facts *f, const struct refund_verdict *v);
 
-/*
-** `banyan check`: every refund decision's state agrees with its payments (sent
-** with a payment sent, paid or later with one paid, failed with one failed,
-** none paid or sent otherwise).  Prints a line; 0 when all is well, else 1.
-*/
-struct db;
-int refunds_check(struct db *d);
-
 /* "2020-06" -> 202006; -1 when malformed. */
 int32_t refund_month_parse(const char *s);
 

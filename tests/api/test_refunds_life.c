@@ -811,12 +811,12 @@ static void test_check_payments_against_decisions(void **state)
 	(void)state;
 	char out[4096];
 	assert_int_equal(run_banyan(NULL, out, sizeof out, "check", "--db", server.db, NULL), 0);
-	assert_non_null(strstr(out, "refund payments: ok"));
+	assert_non_null(strstr(out, "refunds: ok"));
 	char sql[160];
 	snprintf(sql, sizeof sql, "UPDATE refund_decisions SET state = 'approved' WHERE id = %lld", decision[0]);
 	db_run_sql(&server, sql);
 	assert_int_equal(run_banyan(NULL, out, sizeof out, "check", "--db", server.db, NULL), 1);
-	snprintf(sql, sizeof sql, "refund payments: FAILED: decision %lld", decision[0]);
+	snprintf(sql, sizeof sql, "refunds: FAILED: decision %lld: its state disagrees", decision[0]);
 	assert_non_null(strstr(out, sql));
 	snprintf(sql, sizeof sql, "UPDATE refund_decisions SET state = 'paid' WHERE id = %lld", decision[0]);
 	db_run_sql(&server, sql);
