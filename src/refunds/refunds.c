@@ -754,7 +754,8 @@ static int policy_evaluate(struct db *d, const struct policy *p, const char *sco
 	const struct refund_policy *rules = &p->rules;
 	int64_t last_year = rules->year - 1;
 	struct db_stmt *s;
-	/* An enterprise's months are found by its key in the rolls: no grouping, no sort of the rolls. */
+	/* An enterprise's months are found by its key in the rolls, its lists by theirs (list, code): no
+	** grouping, no sort, no scan of the rolls or the lists per enterprise. */
 	int rc = db_prepare(
 	    d, &s,
 	    "SELECT e.credit_code, e.name, e.size, e.district_org_id, o.code,"
@@ -771,7 +772,7 @@ static int policy_evaluate(struct db *d, const struct policy *p, const char *sco
 	    " x.id, x.state, x.basis, x.figures, x.amount_fen,"
 	    " 'rolls:' || CAST(coalesce((SELECT max(r.import_id) FROM refund_rolls r WHERE r.credit_code = e.credit_code),"
 	    " 0) AS TEXT) || ';lists:' || CAST(coalesce((SELECT max(l.import_id) FROM refund_lists l"
-	    " WHERE l.credit_code = e.credit_code), 0) AS TEXT), o.name"
+	    " WHERE l.list IN ('default', 'difficulty') AND l.credit_code = e.credit_code), 0) AS TEXT), o.name"
 	    " FROM refund_enterprises e JOIN orgs o ON o.id = e.district_org_id"
 	    " LEFT JOIN refund_decisions x ON x.policy_id = ?7 AND x.credit_code = e.credit_code"
 	    " WHERE substr(o.path, 1, length(?8)) = ?8 AND substr(o.path, 1, length(?9)) = ?9"

@@ -124,6 +124,8 @@ CREATE TABLE refund_payments (
 -- payment that is waiting, in the bank's hands or paid.
 CREATE UNIQUE INDEX refund_payments_live ON refund_payments(decision_id) WHERE state IN ('pending', 'sent', 'paid');
 CREATE INDEX refund_payments_file ON refund_payments(file_id);
+-- A decision's payments, whatever their state (the key above covers only the live ones).
+CREATE INDEX refund_payments_decision ON refund_payments(decision_id, id);
 
 -- A bank return file imported against a payment file: the same file twice is one import.
 CREATE TABLE refund_returns (
