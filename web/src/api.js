@@ -127,6 +127,32 @@ export function useList(path) {
 }
 
 /**
+ * A list read a page at a time (the API's ?cursor= and next_cursor):
+ * load() reads the first page again, load(true) appends the next.
+ * path(cursor) is the page's address, cursor '' for the first.
+ */
+export function usePages(path) {
+  const items = ref([])
+  const cursor = ref(null)
+  const loading = ref(false)
+  const error = ref('')
+  async function load(more = false) {
+    loading.value = !more
+    error.value = ''
+    try {
+      const page = await api('GET', path(more ? cursor.value : ''))
+      items.value = more ? items.value.concat(page.items) : page.items
+      cursor.value = page.next_cursor
+    } catch (e) {
+      error.value = e.message
+    } finally {
+      loading.value = false
+    }
+  }
+  return { items, cursor, loading, error, load }
+}
+
+/**
  * Send what a dialog asks for: dialog.saving while the request runs; done,
  * the dialog closes and the answer comes back.  Refused, the dialog stays
  * open with the refusal (dialog.refusal, the ApiError): beside its field when
