@@ -207,6 +207,7 @@ test('the bureau\'s duty administrator makes a policy in the form; its staff try
   assert.match(await page.locator(`[data-test=decision-reason-${gl.code}]`).innerText(), /裁员率 10\.00% 高于 5\.50%/)
   assert.match(await page.locator(`[data-test=decision-reason-${sd.code}]`).innerText(), /欠缴失业保险费 1,200\.00元/)
   assert.match(await page.locator(`[data-test=decision-reason-${xh.code}]`).innerText(), /严重失信/)
+  assert.match(await page.locator('[data-test=total-paid]').innerText(), /0\s*家\s*0\.00万元/, 'the totals read in one unit, nothing paid included')
   assert.equal(await page.locator(`[data-test=decision-amount-${ra.code}]`).innerText(), '147,060.00')
   assert.equal(await page.locator(`[data-test=decision-amount-${gl.code}]`).innerText(), '0.00')
   // The working, so that a person can redo the sum.

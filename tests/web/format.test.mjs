@@ -2,7 +2,7 @@
 // finance bureau writes them.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { formatCount, formatMoney, formatTime, moneyFigure } from '../../web/src/format.js'
+import { formatCount, formatMoney, formatTime, moneyFigure, moneyUnit } from '../../web/src/format.js'
 
 const yuan = (y) => BigInt(y) * 100n
 
@@ -41,4 +41,15 @@ test('counts with thousands separators', () => {
   assert.equal(formatCount(150600), '150,600')
   assert.equal(formatCount(0), '0')
   assert.equal(formatCount(undefined), '0')
+})
+
+test('amounts shown together take one unit, chosen by the largest', () => {
+  // A batch's totals: 78.95万元 eligible beside nothing paid yet reads 0.00万元, not 0.00元.
+  assert.equal(moneyUnit([78950000, 0, 0]), 'wan')
+  assert.equal(formatMoney(0, moneyUnit([78948000, 0])), '0.00万元')
+  assert.equal(moneyUnit([116600000000, 3233880000]), 'yi')
+  assert.equal(moneyUnit([-99999, 500]), 'yuan')
+  assert.equal(moneyUnit([-1000000]), 'wan')
+  assert.equal(moneyUnit([]), 'yuan')
+  assert.equal(moneyUnit([null, undefined]), 'yuan')
 })

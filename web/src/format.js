@@ -20,9 +20,21 @@ function fixed2(fen, unitFen) {
  */
 export function formatMoney(fen, unit = 'auto') {
   const v = BigInt(fen)
-  const abs = v < 0n ? -v : v
-  if (unit === 'auto') unit = abs >= YI ? 'yi' : abs >= WAN ? 'wan' : 'yuan'
+  if (unit === 'auto') unit = moneyUnit([v])
   return `${moneyFigure(v, unit)}${{ yi: '亿元', wan: '万元', yuan: '元' }[unit]}`
+}
+
+/**
+ * The one unit for amounts shown together (a column, a row of totals): 亿元
+ * when the largest reaches 1亿, 万元 when it reaches 1万, else 元.
+ */
+export function moneyUnit(fens) {
+  const largest = fens.reduce((m, f) => {
+    const v = BigInt(f ?? 0)
+    const abs = v < 0n ? -v : v
+    return abs > m ? abs : m
+  }, 0n)
+  return largest >= YI ? 'yi' : largest >= WAN ? 'wan' : 'yuan'
 }
 
 /** The figure alone, for a column whose header carries the unit: moneyFigure(123456789, 'wan') is "123.46". */
