@@ -201,24 +201,16 @@ void refunds_payment_file_create(struct request *r)
 	reply_json(r, 201, answer);
 }
 
+/* A payment file as the answers show it (see row_as_json): who made it by login and by name. */
 #define FILE_SELECT                                                                                                    \
-	"SELECT f.id, f.batch_id, f.payer_account, f.rows, f.amount_fen, f.actor, f.at,"                               \
-	" (SELECT count(*) FROM refund_payments p WHERE p.file_id = f.id AND p.state = 'paid'),"                       \
-	" (SELECT count(*) FROM refund_payments p WHERE p.file_id = f.id AND p.state = 'failed')"                      \
+	"SELECT f.id AS id, f.batch_id AS batch, f.payer_account AS payer_account, f.rows AS rows,"                    \
+	" f.amount_fen AS amount_fen, f.actor AS actor, coalesce(u.display_name, f.actor) AS actor_name,"              \
+	" f.at AS \"at:time\","                                                                                        \
+	" (SELECT count(*) FROM refund_payments p WHERE p.file_id = f.id AND p.state = 'paid') AS paid,"               \
+	" (SELECT count(*) FROM refund_payments p WHERE p.file_id = f.id AND p.state = 'failed') AS failed"            \
 	" FROM refund_payment_files f JOIN refund_batches b ON b.id = f.batch_id"                                      \
-	" JOIN refund_policies y ON y.id = b.policy_id JOIN orgs o ON o.id = y.org_id"
-
-static json_t *file_json(struct request *r, struct db_stmt *s)
-{
-	(void)r;
-	char at[32];
-	clock_format_iso(db_column_int64(s, 6), at);
-	return json_pack("{s:I, s:I, s:s, s:I, s:I, s:s, s:s, s:I, s:I}", "id", (json_int_t)db_column_int64(s, 0),
-	                 "batch", (json_int_t)db_column_int64(s, 1), "payer_account", db_column_text(s, 2), "rows",
-	                 (json_int_t)db_column_int64(s, 3), "amount_fen", (json_int_t)db_column_int64(s, 4), "actor",
-	                 db_column_text(s, 5), "at", at, "paid", (json_int_t)db_column_int64(s, 7), "failed",
-	                 (json_int_t)db_column_int64(s, 8));
-}
+	" JOIN refund_policies y ON y.id = b.policy_id JOIN orgs o ON o.id = y.org_id"                                 \
+	" LEFT JOIN users u ON u.id = f.actor_id"
 
 /*
 ** ROUTE: GET /api/v1/refunds/payment-files
@@ -237,7 +229,7 @@ void refunds_payment_files_list(struct request *r)
 	                    FILE_SELECT " WHERE f.id < ?1 AND " SQL_ON_BRANCH(
 	                        "o.path", "?2") " AND (?3 = 0 OR f.batch_id = ?3) ORDER BY f.id DESC LIMIT ?4",
 	                    "itii", cursor, request_area(r), batch, limit);
-	reply_rows(r, rc, s, file_json, limit);
+	reply_rows(r, rc, s, row_as_json_of, limit);
 }
 
 /* The payment file of the route's {id} and its batch, in the caller's reach (write: its area). */
@@ -313,7 +305,7 @@ void refunds_payment_file_get(struct request *r)
 	rc = db_prepare(r->db, &s, FILE_SELECT " WHERE f.id = ?", "i", id);
 	if (!db_row_or_reply(r, rc, s, "unknown_payment_file", "支付文件不存在 (no such payment file)"))
 		return;
-	json_t *o = file_json(r, s);
+	json_t *o = row_as_json(s);
 	db_finalize(s);
 	rc = db_prepare(r->db, &s,
 	                "SELECT " PAYMENT_COLUMNS " FROM refund_payments p WHERE p.file_id = ? ORDER BY p.id", "i", id);

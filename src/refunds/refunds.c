@@ -454,18 +454,6 @@ void refunds_list_import(struct request *r)
 	reply_import(r, rc, &res);
 }
 
-static json_t *import_row_json(struct request *r, struct db_stmt *s)
-{
-	(void)r;
-	char at[32];
-	clock_format_iso(db_column_int64(s, 6), at);
-	return json_pack("{s:I, s:s, s:o, s:s, s:I, s:s, s:s, s:s}", "id", (json_int_t)db_column_int64(s, 0), "kind",
-	                 db_column_text(s, 1),
-	                 "year", db_column_is_null(s, 2) ? json_null() : json_integer(db_column_int64(s, 2)), "sha256",
-	                 db_column_text(s, 3), "rows", (json_int_t)db_column_int64(s, 4), "org", db_column_text(s, 5),
-	                 "at", at, "actor", db_column_text(s, 7));
-}
-
 /*
 ** ROUTE: GET /api/v1/refunds/imports
 ** AUTH: department,leader
@@ -480,11 +468,13 @@ void refunds_imports_list(struct request *r)
 		return;
 	struct db_stmt *s;
 	int rc = db_prepare(r->db, &s,
-	                    "SELECT i.id, i.kind, i.year, i.sha256, i.rows, o.code, i.at, i.actor FROM refund_imports i"
-	                    " JOIN orgs o ON o.id = i.org_id WHERE i.id < ?1 AND " SQL_ON_BRANCH("o.path", "?2")
-	                    " ORDER BY i.id DESC LIMIT ?3",
+	                    "SELECT i.id AS id, i.kind AS kind, i.year AS year, i.sha256 AS sha256, i.rows AS rows,"
+	                    " o.code AS org, i.at AS \"at:time\", i.actor AS actor,"
+	                    " coalesce(u.display_name, i.actor) AS actor_name FROM refund_imports i"
+	                    " JOIN orgs o ON o.id = i.org_id LEFT JOIN users u ON u.id = i.actor_id"
+	                    " WHERE i.id < ?1 AND " SQL_ON_BRANCH("o.path", "?2") " ORDER BY i.id DESC LIMIT ?3",
 	                    "iti", cursor, request_area(r), limit);
-	reply_rows(r, rc, s, import_row_json, limit);
+	reply_rows(r, rc, s, row_as_json_of, limit);
 }
 
 /* ---- policies -------------------------------------------------------------- */

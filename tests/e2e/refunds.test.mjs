@@ -145,7 +145,7 @@ test('the bureau imports the rolls: a bad credit code is refused at its line, no
   // The history: newest first, SHA-256 shortened, who.
   const first = page.locator('[data-test=imports-table] .el-table__row').first()
   await page.locator('[data-test=imports-table] .el-table__row', { hasText: '参保台账' }).waitFor()
-  assert.match(await first.innerText(), /困难企业名单[\s\S]*[0-9a-f]{12}…[\s\S]*5[\s\S]*city-rsj|市人社局就业科/)
+  assert.match(await first.innerText(), /困难企业名单[\s\S]*[0-9a-f]{12}…[\s\S]*5[\s\S]*市人社局就业科/, 'who imported, by name')
   await shot('rsj', 'r03-imported')
 })
 
@@ -392,6 +392,7 @@ test('the bureau pays: the payment file, the bank\'s return with a failure, the 
   await page.click('[data-test=make-file]')
   await page.click('[data-test=make-file-save]')
   await page.locator('[data-test=files-table] .el-table__row').first().waitFor()
+  assert.match(await page.locator('[data-test=files-table] .el-table__row').first().innerText(), /市人社局就业科/, 'who made the file, by name')
   const first = Number(sql(`SELECT max(id) FROM refund_payment_files WHERE batch_id = ${ids.batch}`))
   const rows = await downloadFile(page, first)
   assert.deepEqual(rows[0], ['付款账号', '收款户名', '收款账号', '开户银行', '金额(元)', '用途/参考号'])
