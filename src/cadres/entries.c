@@ -288,12 +288,7 @@ void official_frontline(struct request *r)
 		rc = cadres_audit_read(
 		    r, "cadres.frontline.read", &o,
 		    json_pack("{s:b, s:s, s:s}", "own", own, "from", query_arg(r, "from"), "to", query_arg(r, "to")));
-	if (rc < 0) {
-		json_decref(out);
-		reply_db_error(r, rc);
-		return;
-	}
-	reply_json(r, 200, out);
+	reply_json_or_db_error(r, rc, out);
 }
 
 /* ---- entries ------------------------------------------------------------------ */

@@ -373,12 +373,7 @@ void official_get(struct request *r)
 	}
 	if (rc == 0)
 		rc = cadres_audit_read(r, "cadres.official.read", &o, json_pack("{s:b}", "own", own));
-	if (rc < 0) {
-		json_decref(out);
-		reply_db_error(r, rc);
-		return;
-	}
-	reply_json(r, 200, out);
+	reply_json_or_db_error(r, rc, out);
 }
 
 /* ---- central tasks ---------------------------------------------------------- */
@@ -639,10 +634,5 @@ void task_get(struct request *r)
 		    "i", id);
 		rc = rows_into(r, out, "records", rc, s, row_as_json_of);
 	}
-	if (rc < 0) {
-		json_decref(out);
-		reply_db_error(r, rc);
-		return;
-	}
-	reply_json(r, 200, out);
+	reply_json_or_db_error(r, rc, out);
 }

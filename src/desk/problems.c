@@ -346,12 +346,7 @@ void problem_get(struct request *r)
 		    "i", id);
 		rc = rows_into(r, p, "attachments", rc, s, row_as_json_of);
 	}
-	if (rc < 0) {
-		json_decref(p);
-		reply_db_error(r, rc);
-		return;
-	}
-	reply_json(r, 200, p);
+	reply_json_or_db_error(r, rc, p);
 }
 
 /* Who may move a problem on: the owning department (its staff, or an admin

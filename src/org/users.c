@@ -369,12 +369,7 @@ void user_patch(struct request *r)
 		return;
 	}
 	rc = db_commit(r->db);
-	if (rc < 0) {
-		json_decref(after);
-		reply_db_error(r, rc);
-		return;
-	}
-	reply_json(r, 200, after);
+	reply_json_or_db_error(r, rc, after);
 }
 
 /* Set a user's password hash and end their (other) sessions and pending logins, audited, in one transaction. */
