@@ -423,6 +423,34 @@ void client_login_as(struct client *c, struct test_server *s, const char *userna
 	assert_int_equal(client_login(c, username, password), 200);
 }
 
+int enterprise_with_account(struct client *admin, const char *name, const char *credit_code, const char *district,
+                            const char *username)
+{
+	struct response r;
+	long status = client_post_json(admin, &r, "/api/v1/enterprises",
+	                               json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "name", name, "credit_code",
+	                                         credit_code, "district", district, "industry", "制造", "contact_name",
+	                                         "林", "contact_phone", "0591-1"));
+	long long id = json_integer_value(json_object_get(r.json, "id"));
+	response_free(&r);
+	if (status != 201)
+		return -1;
+	char path[96];
+	snprintf(path, sizeof path, "/api/v1/enterprises/%lld/accounts", id);
+	status = client_post_json(admin, &r, path, json_pack("{s:s}", "username", username));
+	response_free(&r);
+	return status == 200 ? 0 : -1;
+}
+
+long client_post_json(struct client *c, struct response *ret, const char *path, json_t *body)
+{
+	char *text = json_dumps(body, JSON_COMPACT);
+	json_decref(body);
+	client_request(c, ret, "POST", path, text, NULL, NULL);
+	free(text);
+	return ret->status;
+}
+
 static long client_vcall(struct client *c, struct response *ret, const char *method, const char *path,
                          const char *fmt, va_list ap)
 {
@@ -479,12 +507,17 @@ void totp_code_now(struct test_server *s, const char *username, char out[7])
 
 /* ---- a test's cast --------------------------------------------------- */
 
-void cast_up(struct test_server *s, const struct cast_member *cast, size_t n, const char *const *extra_args)
+void cast_prepare(struct test_server *s, const struct cast_member *cast, size_t n)
 {
 	server_prepare(s);
 	for (size_t i = 0; i < n; i++)
 		if (cast[i].role)
 			add_user(s, cast[i].username, cast[i].role, cast[i].org);
+}
+
+void cast_up(struct test_server *s, const struct cast_member *cast, size_t n, const char *const *extra_args)
+{
+	cast_prepare(s, cast, n);
 	cast_start(s, cast, n, extra_args);
 }
 

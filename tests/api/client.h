@@ -72,6 +72,14 @@ void client_login_as(struct client *c, struct test_server *s, const char *userna
 /* client_request with a printf-formatted JSON body (NULL fmt: no body); returns the status. */
 long client_callf(struct client *c, struct response *ret, const char *method, const char *path, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
+/*
+** Register an enterprise on the desk as admin (name, credit code, district)
+** and let the enterprise account username act for it: 0, or -1 if refused.
+*/
+int enterprise_with_account(struct client *admin, const char *name, const char *credit_code, const char *district,
+                            const char *username);
+/* POST body (stolen: a JSON value made with json_pack, for texts a format would mangle); returns the status. */
+long client_post_json(struct client *c, struct response *ret, const char *path, json_t *body);
 /* The same keeping only the status, and the error code (or "" on success) in code[48] if not NULL. */
 long client_statusf(struct client *c, const char *method, const char *path, char code[48], const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
@@ -92,7 +100,9 @@ struct cast_member {
 };
 #define CAST_SIZE(cast) (sizeof(cast) / sizeof((cast)[0]))
 
-/* server_prepare() and add the cast's users; then cast_start(). */
+/* server_prepare() and add the cast's users. */
+void cast_prepare(struct test_server *s, const struct cast_member *cast, size_t n);
+/* cast_prepare(), then cast_start(). */
 void cast_up(struct test_server *s, const struct cast_member *cast, size_t n, const char *const *extra_args);
 /* Start the server (prepared, users added) and sign every member in. */
 void cast_start(struct test_server *s, const struct cast_member *cast, size_t n, const char *const *extra_args);

@@ -49,15 +49,6 @@ static long long count(const char *sql)
 }
 
 /* POST a jansson-built body (CSV text needs escaping); returns the status. */
-static long post_json(struct client *c, struct response *r, const char *path, json_t *body)
-{
-	char *text = json_dumps(body, JSON_COMPACT);
-	json_decref(body);
-	client_request(c, r, "POST", path, text, NULL, NULL);
-	free(text);
-	return r->status;
-}
-
 static long long created(struct client *c, const char *path, const char *body)
 {
 	struct response r;
@@ -169,28 +160,32 @@ static void test_import_all_or_nothing(void **state)
 	long long before = count("SELECT count(*) FROM officials");
 	/* Line 3 names an organisation that does not exist: nothing of line 2 is kept. */
 	const char *bad = "姓名,职务,单位代码,领导班子成员,用户名\n周六,局长,350112-tcj,是,\n吴七,科员,350199-xx,否,\n";
-	assert_int_equal(post_json(&zzb, &r, "/api/v1/cadres/officials/import", json_pack("{s:s}", "csv", bad)), 422);
+	assert_int_equal(client_post_json(&zzb, &r, "/api/v1/cadres/officials/import", json_pack("{s:s}", "csv", bad)),
+	                 422);
 	assert_string_equal(error_code(&r), "bad_line");
 	assert_non_null(
 	    strstr(json_string_value(json_object_get(json_object_get(r.json, "error"), "message")), "第 3 行"));
 	response_free(&r);
 	const char *yes_no = "姓名,职务,单位代码,领导班子成员,用户名\n周六,局长,350112-tcj,也许,\n";
-	assert_int_equal(post_json(&zzb, &r, "/api/v1/cadres/officials/import", json_pack("{s:s}", "csv", yes_no)),
-	                 422);
+	assert_int_equal(
+	    client_post_json(&zzb, &r, "/api/v1/cadres/officials/import", json_pack("{s:s}", "csv", yes_no)), 422);
 	assert_string_equal(error_code(&r), "bad_line");
 	response_free(&r);
 	assert_int_equal(
-	    post_json(&zzb, &r, "/api/v1/cadres/officials/import", json_pack("{s:s}", "csv", "姓名,职务\n")), 422);
+	    client_post_json(&zzb, &r, "/api/v1/cadres/officials/import", json_pack("{s:s}", "csv", "姓名,职务\n")),
+	    422);
 	assert_string_equal(error_code(&r), "bad_header");
 	response_free(&r);
 	assert_int_equal(count("SELECT count(*) FROM officials"), before);
 	const char *good =
 	    "姓名,职务,单位代码,领导班子成员,用户名\n周六,局长,350112-tcj,是,\n吴七,科员,350112-tcj,,cl-leader\n";
-	assert_int_equal(post_json(&zzb, &r, "/api/v1/cadres/officials/import", json_pack("{s:s}", "csv", good)), 200);
+	assert_int_equal(client_post_json(&zzb, &r, "/api/v1/cadres/officials/import", json_pack("{s:s}", "csv", good)),
+	                 200);
 	assert_int_equal(json_integer_value(json_object_get(r.json, "rows")), 2);
 	response_free(&r);
 	/* The same file again would add the same people twice: refused at its first line. */
-	assert_int_equal(post_json(&zzb, &r, "/api/v1/cadres/officials/import", json_pack("{s:s}", "csv", good)), 422);
+	assert_int_equal(client_post_json(&zzb, &r, "/api/v1/cadres/officials/import", json_pack("{s:s}", "csv", good)),
+	                 422);
 	assert_non_null(
 	    strstr(json_string_value(json_object_get(json_object_get(r.json, "error"), "message")), "第 2 行"));
 	response_free(&r);

@@ -59,18 +59,10 @@ static const char rolls_2020[] =
 	"\"small\":10000,\"micro\":10000},\"cap_fen\":0,\"rounding\":\"half_up\"}"
 
 /* POST {key: value...} built by jansson (CSV text needs escaping); returns the status. */
-static long post_json(struct client *c, struct response *r, const char *path, json_t *body)
-{
-	char *text = json_dumps(body, JSON_COMPACT);
-	json_decref(body);
-	client_request(c, r, "POST", path, text, NULL, NULL);
-	free(text);
-	return r->status;
-}
-
 static long import_rolls(struct client *c, struct response *r, int year, const char *csv)
 {
-	return post_json(c, r, "/api/v1/refunds/rolls/import", json_pack("{s:i, s:s}", "year", year, "csv", csv));
+	return client_post_json(c, r, "/api/v1/refunds/rolls/import",
+	                        json_pack("{s:i, s:s}", "year", year, "csv", csv));
 }
 
 static long long count(const char *sql)
@@ -83,50 +75,30 @@ static long long json_int(json_t *o, const char *key)
 	return (long long)json_integer_value(json_object_get(o, key));
 }
 
+static const struct cast_member cast[] = {
+    {&admin, "admin", NULL, NULL},
+    {&hr, "city-hr", "department", "350100-rsj"},
+    {&hr_admin, "city-hr-admin", "department", "350100-rsj"}, /* made the duty administrator below */
+    {&ja_hr, "ja-hr", "department", "350111-rsj"},
+    {&swj, "swj-staff", "department", "350100-swj"},
+    {&fgw, "fgw-staff", "department", "350100-fgw"},
+    {&leader, "leader", "leader", "350100"},
+    {&cl_leader, "cl-leader", "leader", "350112"},
+    {&firm, "firm", "enterprise", "350111"},
+};
+
 static int setup(void **state)
 {
 	(void)state;
-	server_prepare(&server);
-	add_user(&server, "city-hr", "department", "350100-rsj");
-	add_user(&server, "city-hr-admin", "department", "350100-rsj"); /* made the duty administrator below */
-	add_user(&server, "ja-hr", "department", "350111-rsj");
-	add_user(&server, "swj-staff", "department", "350100-swj");
-	add_user(&server, "fgw-staff", "department", "350100-fgw");
-	add_user(&server, "leader", "leader", "350100");
-	add_user(&server, "cl-leader", "leader", "350112");
-	add_user(&server, "firm", "enterprise", "350111");
-	server_start_process(&server, NULL);
-	client_login_as(&hr, &server, "city-hr");
-	client_login_as(&hr_admin, &server, "city-hr-admin");
-	client_login_as(&ja_hr, &server, "ja-hr");
-	client_login_as(&swj, &server, "swj-staff");
-	client_login_as(&fgw, &server, "fgw-staff");
-	client_login_as(&leader, &server, "leader");
-	client_login_as(&cl_leader, &server, "cl-leader");
-	client_login_as(&firm, &server, "firm");
-	client_init(&admin, &server);
-	if (client_login(&admin, "admin", "admin-password") != 200)
-		return -1;
+	cast_up(&server, cast, CAST_SIZE(cast), NULL);
 	/* The enterprise account acts for E1, registered on the desk. */
-	struct response r;
-	client_callf(&admin, &r, "POST", "/api/v1/enterprises",
-	             "{\"name\":\"一号公司\",\"credit_code\":\"%s\",\"district\":\"350111\",\"industry\":\"制造\","
-	             "\"contact_name\":\"林\",\"contact_phone\":\"0591-1\"}",
-	             E1);
-	long long id = json_int(r.json, "id");
-	response_free(&r);
-	char path[96];
-	snprintf(path, sizeof path, "/api/v1/enterprises/%lld/accounts", id);
-	return client_statusf(&admin, "POST", path, NULL, "{\"username\":\"firm\"}") == 200 ? 0 : -1;
+	return enterprise_with_account(&admin, "一号公司", E1, "350111", "firm");
 }
 
 static int teardown(void **state)
 {
 	(void)state;
-	struct client *all[] = {&hr, &hr_admin, &ja_hr, &swj, &fgw, &leader, &cl_leader, &admin, &firm};
-	for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
-		client_free(all[i]);
-	server_down(&server);
+	cast_down(&server, cast, CAST_SIZE(cast));
 	return 0;
 }
 
@@ -225,16 +197,17 @@ static void test_rolls_import_all_or_nothing_and_once(void **state)
 	/* The serious-default list, once. */
 	const char *list = "统一社会信用代码,企业名称\n" E7 ",七号公司\n";
 	for (int i = 0; i < 2; i++) {
-		assert_int_equal(post_json(&hr, &r, "/api/v1/refunds/lists/import",
-		                           json_pack("{s:s, s:s}", "list", "default", "csv", list)),
+		assert_int_equal(client_post_json(&hr, &r, "/api/v1/refunds/lists/import",
+		                                  json_pack("{s:s, s:s}", "list", "default", "csv", list)),
 		                 200);
 		assert_int_equal(json_is_true(json_object_get(r.json, "already_imported")), i == 1);
 		response_free(&r);
 	}
-	assert_int_equal(post_json(&hr, &r, "/api/v1/refunds/lists/import",
-	                           json_pack("{s:s, s:s}", "list", "default",
-	                                     "csv", "统一社会信用代码,企业名称\n" E7 ",七号公司\n91350111MA2RF0001P,坏\n")),
-	                 422);
+	assert_int_equal(
+	    client_post_json(&hr, &r, "/api/v1/refunds/lists/import",
+	                     json_pack("{s:s, s:s}", "list", "default", "csv",
+	                               "统一社会信用代码,企业名称\n" E7 ",七号公司\n91350111MA2RF0001P,坏\n")),
+	    422);
 	assert_non_null(strstr(r.body, "第 3 行"));
 	response_free(&r);
 	assert_int_equal(count("SELECT count(*) FROM refund_lists"), 1);

@@ -58,15 +58,6 @@ static const char rolls_2020[] =
 
 static long long batch_id, decision[4]; /* EA, EB, EC, ED */
 
-static long post_json(struct client *c, struct response *r, const char *path, json_t *body)
-{
-	char *text = json_dumps(body, JSON_COMPACT);
-	json_decref(body);
-	client_request(c, r, "POST", path, text, NULL, NULL);
-	free(text);
-	return r->status;
-}
-
 static long long count(const char *sql)
 {
 	return db_count(&server, sql);
@@ -83,23 +74,23 @@ static const char *json_str(json_t *o, const char *key)
 	return v ? v : "(null)";
 }
 
-static struct client *const clients[] = {&hr, &hr2, &ja_hr, &swj, &leader, &firm};
-static const char *const usernames[] = {"city-hr", "city-hr2", "ja-hr", "swj-staff", "leader", "firm"};
+static const struct cast_member cast[] = {
+    {&hr, "city-hr", "department", "350100-rsj"},  {&hr2, "city-hr2", "department", "350100-rsj"},
+    {&ja_hr, "ja-hr", "department", "350111-rsj"}, {&swj, "swj-staff", "department", "350100-swj"},
+    {&leader, "leader", "leader", "350100"},       {&firm, "firm", "enterprise", "350111"},
+};
 
 /* Start the server with its clock stopped at instant, and log everyone in. */
 static void start_at(const char *instant)
 {
 	setenv("BANYAN_CLOCK", instant, 1);
-	server_start_process(&server, NULL);
-	for (size_t i = 0; i < sizeof clients / sizeof clients[0]; i++)
-		client_login_as(clients[i], &server, usernames[i]);
+	cast_start(&server, cast, CAST_SIZE(cast), NULL);
 	client_init(&anon, &server);
 }
 
 static void forget_sessions(void)
 {
-	for (size_t i = 0; i < sizeof clients / sizeof clients[0]; i++)
-		client_free(clients[i]);
+	cast_sign_out(cast, CAST_SIZE(cast));
 	client_free(&anon);
 }
 
@@ -160,39 +151,26 @@ static long long total(json_t *t, const char *key, const char *field)
 static int setup(void **state)
 {
 	(void)state;
-	server_prepare(&server);
-	add_user(&server, "city-hr", "department", "350100-rsj");
-	add_user(&server, "city-hr2", "department", "350100-rsj");
-	add_user(&server, "ja-hr", "department", "350111-rsj");
-	add_user(&server, "swj-staff", "department", "350100-swj");
-	add_user(&server, "leader", "leader", "350100");
-	add_user(&server, "firm", "enterprise", "350111");
+	cast_prepare(&server, cast, CAST_SIZE(cast));
 	/* Tuesday 1 September 2020, ten in the morning. */
 	start_at("2020-09-01T10:00:00+08:00");
 	struct client admin;
 	client_init(&admin, &server);
 	if (client_login(&admin, "admin", "admin-password") != 200)
 		return -1;
-	struct response r;
-	client_callf(&admin, &r, "POST", "/api/v1/enterprises",
-	             "{\"name\":\"一号公司\",\"credit_code\":\"%s\",\"district\":\"350111\",\"industry\":\"制造\","
-	             "\"contact_name\":\"林\",\"contact_phone\":\"0591-1\"}",
-	             EA);
-	long long id = json_int(r.json, "id");
-	response_free(&r);
-	char path[96];
-	snprintf(path, sizeof path, "/api/v1/enterprises/%lld/accounts", id);
-	long status = client_statusf(&admin, "POST", path, NULL, "{\"username\":\"firm\"}");
+	int linked = enterprise_with_account(&admin, "一号公司", EA, "350111", "firm");
 	client_free(&admin);
-	if (status != 200)
+	if (linked < 0)
 		return -1;
+	struct response r;
+	char path[96];
 	/* The rolls, a policy and its first batch, run by city-hr. */
-	if (post_json(&hr, &r, "/api/v1/refunds/rolls/import",
-	              json_pack("{s:i, s:s}", "year", 2019, "csv", rolls_2019)) != 200)
+	if (client_post_json(&hr, &r, "/api/v1/refunds/rolls/import",
+	                     json_pack("{s:i, s:s}", "year", 2019, "csv", rolls_2019)) != 200)
 		return -1;
 	response_free(&r);
-	if (post_json(&hr, &r, "/api/v1/refunds/rolls/import",
-	              json_pack("{s:i, s:s}", "year", 2020, "csv", rolls_2020)) != 200)
+	if (client_post_json(&hr, &r, "/api/v1/refunds/rolls/import",
+	                     json_pack("{s:i, s:s}", "year", 2020, "csv", rolls_2020)) != 200)
 		return -1;
 	response_free(&r);
 	/* The policy is the bureau's duty administrator's to make (city-hr2, so made as the system administrator would). */
@@ -403,17 +381,17 @@ static void test_bank_accounts(void **state)
 	assert_int_equal(client_statusf(&hr, "POST", batch_path("/payment-files"), code, "{}"), 409);
 	assert_string_equal(code, "nothing_to_pay");
 	const char *bad = ACCOUNTS_HEADER EA ",一号公司,建设银行,6217000001,5900001\n91350111MA2RF0001X,坏,银行,1,\n";
-	assert_int_equal(
-	    post_json(&hr, &r, "/api/v1/refunds/lists/import", json_pack("{s:s, s:s}", "list", "accounts", "csv", bad)),
-	    422);
+	assert_int_equal(client_post_json(&hr, &r, "/api/v1/refunds/lists/import",
+	                                  json_pack("{s:s, s:s}", "list", "accounts", "csv", bad)),
+	                 422);
 	assert_non_null(strstr(r.body, "第 3 行"));
 	response_free(&r);
 	assert_int_equal(count("SELECT count(*) FROM refund_accounts"), 0);
 	const char *good =
 	    ACCOUNTS_HEADER EA ",一号公司,建设银行,6217000001,5900001\n" EB ",三号公司,工商银行,6222000003,\n";
 	for (int i = 0; i < 2; i++) {
-		assert_int_equal(post_json(&hr, &r, "/api/v1/refunds/lists/import",
-		                           json_pack("{s:s, s:s}", "list", "accounts", "csv", good)),
+		assert_int_equal(client_post_json(&hr, &r, "/api/v1/refunds/lists/import",
+		                                  json_pack("{s:s, s:s}", "list", "accounts", "csv", good)),
 		                 200);
 		assert_int_equal(json_is_true(json_object_get(r.json, "already_imported")), i == 1);
 		response_free(&r);
@@ -481,7 +459,7 @@ static long returns(struct client *c, struct response *r, long long file, const 
 {
 	char path[96];
 	snprintf(path, sizeof path, "/api/v1/refunds/payment-files/%lld/returns", file);
-	return post_json(c, r, path, json_pack("{s:s}", "csv", csv));
+	return client_post_json(c, r, path, json_pack("{s:s}", "csv", csv));
 }
 
 /* The payment file, the bank's CSV, a decision never in two live payments, and a return file all or nothing. */
@@ -759,9 +737,9 @@ static void test_later_batch_redecides_changed_rolls(void **state)
 	    ",四号公司,350111,零售,小型,2020-06,30,1000,0\n" EA ",一号公司,350111,制造,大型,2020-06,100,1000,0\n" EE
 	    ",七号公司,350111,零售,小型,2020-01,10,1000,0\n" EE ",七号公司,350111,零售,小型,2020-06,10,1000,0\n";
 	struct response r;
-	assert_int_equal(
-	    post_json(&hr, &r, "/api/v1/refunds/rolls/import", json_pack("{s:i, s:s}", "year", 2020, "csv", changed)),
-	    200);
+	assert_int_equal(client_post_json(&hr, &r, "/api/v1/refunds/rolls/import",
+	                                  json_pack("{s:i, s:s}", "year", 2020, "csv", changed)),
+	                 200);
 	response_free(&r);
 	long long paid_before = count("SELECT count(*) FROM refund_payments");
 	assert_int_equal(run_batch(&r), 201);
@@ -792,9 +770,9 @@ static void test_later_batch_redecides_changed_rolls(void **state)
 	/* The same numbers in another file (another order): nothing to decide again. */
 	static const char same[] = HEADER ED ",四号公司,350111,零售,小型,2020-01,31,1000,0\n" ED
 	                                     ",四号公司,350111,零售,小型,2020-06,30,1000,0\n";
-	assert_int_equal(
-	    post_json(&hr, &r, "/api/v1/refunds/rolls/import", json_pack("{s:i, s:s}", "year", 2020, "csv", same)),
-	    200);
+	assert_int_equal(client_post_json(&hr, &r, "/api/v1/refunds/rolls/import",
+	                                  json_pack("{s:i, s:s}", "year", 2020, "csv", same)),
+	                 200);
 	assert_false(json_is_true(json_object_get(r.json, "already_imported")));
 	response_free(&r);
 	assert_int_equal(run_batch(&r), 201);
