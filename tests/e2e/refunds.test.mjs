@@ -478,6 +478,7 @@ test('the statistics: the article\'s sentence from live data, paid against pendi
   await openMenu(page, 'refundStats')
   // The settled batch: 19 + 58 people, 147,060 + 448,920 元, all paid; the withdrawn one is not counted.
   await waitText(page, '[data-test=stats-headline]', '惠及2家企业,受惠人数77人,返还资金59.60万元')
+  assert.match(await page.locator('[data-test=stats-total]').innerText(), /返还 59\.60万元\(已支付 59\.60万元,待支付 0\.00万元\)/, 'the total line in one unit')
   const rows = page.locator('[data-test=stats-table] .el-table__row')
   await rows.first().waitFor()
   assert.deepEqual((await rows.allInnerTexts()).map((r) => r.split(/\s+/).join(' ')), [
