@@ -145,9 +145,9 @@ void request_resume(struct request *r);
 ** depends on a column's position.  An alias "a.b" nests ({"a":{"b":…}});
 ** a suffix says how to read the value: ":bool" (0/1 as false/true), ":time"
 ** (Unix seconds as ISO 8601 in +08:00), ":date" (a day number as YYYY-MM-DD),
-** ":json" (text holding JSON); without
-** one a value keeps its SQL type, NULL as null.  A column whose alias starts
-** with "_" is left out: the code reads it with db_column_index().
+** ":json" (text holding JSON); without one a value keeps its SQL type, NULL
+** as null.  A column whose alias starts with "_" is left out: the code reads
+** it with db_named_text() and its kin (db.h).
 */
 json_t *row_as_json(struct db_stmt *s);
 /* row_as_json as a row callback of reply_rows() and rows_into(). */
