@@ -523,12 +523,8 @@ void task_post(struct request *r)
 	    !body_string(r, "owner", FIELD_REQUIRED, 32, &owner) || !body_array(r, "orgs", 100, &orgs) ||
 	    !body_array(r, "officials", 1000, &officials) || !body_array(r, "records", 1000, &records))
 		return;
-	if (!one_of(kind, task_kinds)) {
-		reply_error(r, 422, "invalid_kind", "kind",
-		            "类型应为 special_action、key_project 或 epidemic_post (kind: special_action, key_project "
-		            "or epidemic_post)");
+	if (choice_or_reply(r, "invalid_kind", "kind", kind, task_kinds) < 0)
 		return;
-	}
 	if (clock_parse_date(starts, &from) < 0 || clock_parse_date(ends, &to) < 0 || to < from) {
 		reply_error(r, 422, "invalid_period", "ends_on",
 		            "起止日期应为 YYYY-MM-DD 且不早于开始 (a YYYY-MM-DD period)");

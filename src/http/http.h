@@ -109,6 +109,12 @@ bool request_json(struct request *r);
 
 /* Answer with a JSON document (stolen: the reply owns it). */
 void reply_json(struct request *r, int status, json_t *body);
+/*
+** value's index among choices (NULL-terminated); -1 when value is NULL (absent,
+** nothing answered); -2 having answered 422 code on field, naming the choices.
+*/
+int choice_or_reply(struct request *r, const char *code, const char *field, const char *value,
+                    const char *const *choices);
 /* Answer 200 with body (stolen), or, when rc < 0, the database error rc (body dropped). */
 void reply_json_or_db_error(struct request *r, int rc, json_t *body);
 /* Answer with JSON text already formatted (hot paths that skip building a document). */

@@ -610,6 +610,22 @@ void reply_json(struct request *r, int status, json_t *body)
 	free(text);
 }
 
+int choice_or_reply(struct request *r, const char *code, const char *field, const char *value,
+                    const char *const *choices)
+{
+	char all[160] = "";
+	size_t len = 0;
+	for (int i = 0; choices[i]; i++) {
+		if (value && strcmp(value, choices[i]) == 0)
+			return i;
+		len += (size_t)snprintf(all + len, sizeof all - len, "%s%s", i ? "|" : "", choices[i]);
+	}
+	if (!value)
+		return -1;
+	reply_error(r, 422, code, field, "%s 应为 %s 之一 (%s: one of %s)", field, all, field, all);
+	return -2;
+}
+
 void reply_json_or_db_error(struct request *r, int rc, json_t *body)
 {
 	if (rc < 0) {

@@ -486,17 +486,6 @@ static json_t *project_row_json(struct request *r, struct db_stmt *s)
 	return p;
 }
 
-static bool one_of(struct request *r, const char *arg, const char *value, const char *const *allowed)
-{
-	if (!value)
-		return true;
-	for (size_t i = 0; allowed[i]; i++)
-		if (strcmp(value, allowed[i]) == 0)
-			return true;
-	reply_error(r, 422, "invalid_filter", arg, "筛选条件 %s 的值无效 (bad value for %s)", arg, arg);
-	return false;
-}
-
 /* Prepare the project list for the caller's filters (?district ?level ?stage ?industry ?light ?q ?mine). */
 static int project_query(struct request *r, struct db_stmt **s, int64_t cursor, int64_t limit, bool *ret_bad)
 {
@@ -504,8 +493,9 @@ static int project_query(struct request *r, struct db_stmt **s, int64_t cursor, 
 	static const char *const stages[] = {"approvals", "construction", "completed", "operating", NULL};
 	static const char *const lights[] = {"red", "yellow", "green", NULL};
 	const char *level = query_arg(r, "level"), *stage = query_arg(r, "stage"), *light = query_arg(r, "light");
-	*ret_bad = !one_of(r, "level", level, levels) || !one_of(r, "stage", stage, stages) ||
-	           !one_of(r, "light", light, lights);
+	*ret_bad = choice_or_reply(r, "invalid_filter", "level", level, levels) == -2 ||
+	           choice_or_reply(r, "invalid_filter", "stage", stage, stages) == -2 ||
+	           choice_or_reply(r, "invalid_filter", "light", light, lights) == -2;
 	if (*ret_bad)
 		return 0;
 	const char *bind, *scope = projects_scope_sql(r, 1, &bind);

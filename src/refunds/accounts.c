@@ -269,7 +269,7 @@ void refunds_account_change_resolve(struct request *r)
 	    !body_string(r, "note", FIELD_OPTIONAL, 1000, &note))
 		return;
 	static const char *const outcomes[] = {"accepted", "rejected", NULL};
-	int choice = life_choice(r, "invalid_value", "outcome", outcome, outcomes);
+	int choice = choice_or_reply(r, "invalid_value", "outcome", outcome, outcomes);
 	if (choice < 0)
 		return;
 	bool accepted = choice == 0;

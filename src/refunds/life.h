@@ -45,13 +45,6 @@ const char *life_batch_state(const struct life_batch *b, const char *today);
 bool life_id_arg(struct request *r, const char *name, int64_t *ret);
 
 /*
-** The index of value among choices (NULL-terminated); -1 when value is NULL
-** (absent); otherwise answers 422 with code (invalid_query, invalid_value)
-** naming field and the choices, and returns -2.
-*/
-int life_choice(struct request *r, const char *code, const char *field, const char *value, const char *const *choices);
-
-/*
 ** Answer a page of a list of records with a state, newest first, in the
 ** caller's area: select is "SELECT ... FROM" the records as `table` joined
 ** with their district as o; ?state among states, ?limit, ?cursor.

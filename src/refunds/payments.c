@@ -506,7 +506,7 @@ void refunds_payment_resend(struct request *r)
 	    !body_string(r, "payee", FIELD_REQUIRED, 32, &payee))
 		return;
 	static const char *const payees[] = {"corrected", "social_insurance", NULL};
-	int choice = life_choice(r, "invalid_value", "payee", payee, payees);
+	int choice = choice_or_reply(r, "invalid_value", "payee", payee, payees);
 	if (choice < 0)
 		return;
 	bool fallback = choice == 1;
@@ -678,7 +678,7 @@ void refunds_recovery_close(struct request *r)
 	    !body_string(r, "note", FIELD_OPTIONAL, 1000, &note))
 		return;
 	static const char *const outcomes[] = {"recovered", "written_off", NULL};
-	if (life_choice(r, "invalid_value", "outcome", outcome, outcomes) < 0)
+	if (choice_or_reply(r, "invalid_value", "outcome", outcome, outcomes) < 0)
 		return;
 	struct db_stmt *s;
 	int rc = db_prepare(r->db, &s, RECOVERY_SELECT " WHERE v.id = ?1 AND substr(o.path, 1, length(?2)) = ?2", "it",

@@ -133,27 +133,13 @@ bool life_id_arg(struct request *r, const char *name, int64_t *ret)
 	return true;
 }
 
-int life_choice(struct request *r, const char *code, const char *field, const char *value, const char *const *choices)
-{
-	char all[160] = "";
-	size_t len = 0;
-	for (int i = 0; choices[i]; i++) {
-		if (value && strcmp(value, choices[i]) == 0)
-			return i;
-		len += (size_t)snprintf(all + len, sizeof all - len, "%s%s", i ? "|" : "", choices[i]);
-	}
-	if (!value)
-		return -1;
-	reply_error(r, 422, code, field, "%s 应为 %s 之一 (%s: one of %s)", field, all, field, all);
-	return -2;
-}
-
 void life_reply_by_state(struct request *r, const char *select, const char *table, const char *const *states,
                          json_t *(*row)(struct request *r, struct db_stmt *s))
 {
 	int64_t limit, cursor;
 	const char *state = query_arg(r, "state");
-	if (!page_args(r, 50, 200, &limit, &cursor) || life_choice(r, "invalid_query", "state", state, states) == -2)
+	if (!page_args(r, 50, 200, &limit, &cursor) ||
+	    choice_or_reply(r, "invalid_query", "state", state, states) == -2)
 		return;
 	const char *sql = arena_printf(r->arena,
 	                               "%s WHERE %s.id < ?1 AND substr(o.path, 1, length(?2)) = ?2 AND (?3 IS NULL OR"
@@ -557,7 +543,7 @@ void refunds_objections_list(struct request *r)
 	if (!page_args(r, 50, 200, &limit, &cursor) || !life_id_arg(r, "batch", &batch))
 		return;
 	static const char *const states[] = {"open", "upheld", "dismissed", NULL};
-	if (life_choice(r, "invalid_query", "state", state, states) == -2)
+	if (choice_or_reply(r, "invalid_query", "state", state, states) == -2)
 		return;
 	struct db_stmt *s;
 	int rc = db_prepare(r->db, &s,
@@ -611,7 +597,7 @@ void refunds_objection_resolve(struct request *r)
 	    !body_string(r, "resolution", FIELD_REQUIRED, 3000, &resolution))
 		return;
 	static const char *const outcomes[] = {"upheld", "dismissed", NULL};
-	int choice = life_choice(r, "invalid_value", "outcome", outcome, outcomes);
+	int choice = choice_or_reply(r, "invalid_value", "outcome", outcome, outcomes);
 	if (choice < 0)
 		return;
 	bool upheld = choice == 0;
