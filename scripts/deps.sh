@@ -25,6 +25,7 @@ need_pkg xlsxwriter libxlsxwriter-dev
 need_pkg jemalloc libjemalloc-dev
 need_pkg cmocka libcmocka-dev
 need_pkg libcurl libcurl4-openssl-dev
+need_pkg zlib zlib1g-dev
 need_cmd sqlite3 sqlite3
 need_cmd gzip gzip
 # The console is built with Node.js (20 or newer: Vite 7) and npm.

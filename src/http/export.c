@@ -8,6 +8,11 @@
 ** with a leading apostrophe in CSV (OWASP's advice on CSV injection): a
 ** spreadsheet would otherwise run them as formulas, and the text may come
 ** from outside (an enterprise's name, a username).
+**
+** Every .xlsx carries who exported it and when (a watermark, 导出水印): in
+** the printed page's header and footer, in a line under the table and in
+** the workbook's author, so a sheet found where it should not be names the
+** person it was given to.  CSV stays bare data for other programs.
 */
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +22,7 @@
 #include <xlsxwriter.h>
 
 #include "core/arena.h"
+#include "core/clock.h"
 #include "core/log.h"
 #include "http/internal.h"
 
@@ -126,8 +132,48 @@ static bool build_csv(const char *const *headers, size_t n_cols, json_t *rows, s
 	return !t->failed;
 }
 
+/*
+** Who exported, and when: "导出:张三(city-zzb) 2026-12-03 15:40".  The
+** display name is looked up; an API key or a user gone by now is named by
+** its principal name alone.
+*/
+static const char *export_mark(struct request *r)
+{
+	struct db_stmt *s = NULL;
+	const char *name = NULL;
+	if (r->who.user_id &&
+	    db_prepare(r->db, &s, "SELECT display_name FROM users WHERE id = ?", "i", r->who.user_id) >= 0 &&
+	    db_step(s) == DB_ROW)
+		name = arena_strdup(r->arena, db_column_text(s, 0));
+	db_finalize(s);
+	int64_t now = clock_now();
+	int32_t today = clock_local_day(now);
+	int minutes = (int)((now - clock_local_midnight(today)) / 60);
+	char day[11];
+	clock_format_date(today, day);
+	const char *who = name ? arena_printf(r->arena, "%s(%s)", name, r->who.name) : r->who.name;
+	return arena_printf(r->arena, "导出:%s %s %02d:%02d", who, day, minutes / 60, minutes % 60);
+}
+
+/* A header or footer's text: & is its control character, so a name's own & is doubled. */
+static const char *header_text(struct arena *a, const char *codes, const char *mark)
+{
+	size_t n = strlen(mark), amps = 0;
+	for (const char *p = mark; *p; p++)
+		amps += *p == '&';
+	char *out = arena_alloc(a, n + amps + 1), *o = out;
+	if (!out)
+		return NULL;
+	for (const char *p = mark; *p; p++)
+		if ((*o++ = *p) == '&')
+			*o++ = '&';
+	*o = 0;
+	return arena_printf(a, "%s%s", codes, out);
+}
+
 /* libxlsxwriter writes to a file: write one in the temporary directory, read it back. */
-static bool build_xlsx(const char *sheet, const char *const *headers, size_t n_cols, json_t *rows, struct text *t)
+static bool build_xlsx(struct arena *a, const char *sheet, const char *const *headers, size_t n_cols, json_t *rows,
+                       const char *mark, struct text *t)
 {
 	char path[] = "/tmp/banyan-export-XXXXXX";
 	int fd = mkstemp(path);
@@ -163,6 +209,16 @@ static bool build_xlsx(const char *sheet, const char *const *headers, size_t n_c
 		}
 	}
 	worksheet_freeze_panes(ws, 1, 0);
+	lxw_format *grey = workbook_add_format(wb);
+	format_set_font_color(grey, LXW_COLOR_GRAY);
+	worksheet_write_string(ws, (lxw_row_t)(json_array_size(rows) + 2), 0, mark, grey);
+	const char *header = header_text(a, "&R", mark), *footer = header_text(a, "&C第 &P 页 共 &N 页&R", mark);
+	if (header && footer) {
+		worksheet_set_header(ws, header);
+		worksheet_set_footer(ws, footer);
+	}
+	lxw_doc_properties properties = {.author = (char *)mark, .comments = (char *)mark};
+	workbook_set_properties(wb, &properties);
 	bool ok = workbook_close(wb) == LXW_NO_ERROR;
 	FILE *f = ok ? fopen(path, "rb") : NULL;
 	if (f) {
@@ -224,7 +280,8 @@ void reply_table(struct request *r, const char *format, const char *filename, co
 {
 	struct text t = {0};
 	bool xlsx = strcmp(format, "xlsx") == 0;
-	bool ok = xlsx ? build_xlsx("Sheet1", headers, n_cols, rows, &t) : build_csv(headers, n_cols, rows, &t);
+	bool ok = xlsx ? build_xlsx(r->arena, "Sheet1", headers, n_cols, rows, export_mark(r), &t)
+	               : build_csv(headers, n_cols, rows, &t);
 	if (!ok) {
 		free(t.data);
 		log_error("export %s of %s failed", format, r->path);

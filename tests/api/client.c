@@ -21,6 +21,7 @@
 #include <curl/curl.h>
 #include <sodium.h>
 #include <sqlite3.h>
+#include <zlib.h>
 
 #include "http/auth.h"
 #include "org/org.h"
@@ -312,6 +313,7 @@ static void send_request(struct client *c, struct response *ret, const char *met
 	assert_int_equal(rc, CURLE_OK);
 	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &ret->status);
 	ret->body = col.body.data ? col.body.data : strdup("");
+	ret->body_len = col.body.len;
 	ret->json = json_loads(ret->body, 0, NULL);
 }
 
@@ -366,6 +368,57 @@ void response_free(struct response *r)
 	json_decref(r->json);
 	r->body = NULL;
 	r->json = NULL;
+}
+
+static unsigned le16(const unsigned char *p)
+{
+	return p[0] | (unsigned)p[1] << 8;
+}
+
+static uint32_t le32(const unsigned char *p)
+{
+	return le16(p) | (uint32_t)le16(p + 2) << 16;
+}
+
+/*
+** A zip's central directory names each file with its sizes and where its
+** local header is (the local header's own sizes may be left to a trailing
+** descriptor): find the end record, walk the directory, inflate the one asked for.
+*/
+char *xlsx_part(const struct response *r, const char *name)
+{
+	const unsigned char *z = (const unsigned char *)r->body;
+	size_t n = r->body_len, end = n >= 22 ? n - 22 : 0;
+	while (end > 0 && le32(z + end) != 0x06054b50)
+		end--;
+	if (n < 22 || le32(z + end) != 0x06054b50)
+		return NULL;
+	size_t at = le32(z + end + 16), entries = le16(z + end + 10);
+	for (size_t i = 0; i < entries && at + 46 <= n && le32(z + at) == 0x02014b50; i++) {
+		unsigned method = le16(z + at + 10), name_len = le16(z + at + 28);
+		uint32_t packed = le32(z + at + 20), size = le32(z + at + 24), local = le32(z + at + 42);
+		bool match = name_len == strlen(name) && memcmp(z + at + 46, name, name_len) == 0;
+		at += 46 + name_len + le16(z + at + 30) + le16(z + at + 32);
+		if (!match)
+			continue;
+		size_t data = local + 30 + le16(z + local + 26) + le16(z + local + 28);
+		if (data + packed > n || (method != 0 && method != 8))
+			return NULL;
+		char *out = calloc(1, (size_t)size + 1);
+		if (method == 0) {
+			memcpy(out, z + data, size);
+			return out;
+		}
+		z_stream zs = {
+		    .next_in = (Bytef *)(z + data), .avail_in = packed, .next_out = (Bytef *)out, .avail_out = size};
+		bool ok = inflateInit2(&zs, -MAX_WBITS) == Z_OK && inflate(&zs, Z_FINISH) == Z_STREAM_END;
+		inflateEnd(&zs);
+		if (ok)
+			return out;
+		free(out);
+		return NULL;
+	}
+	return NULL;
 }
 
 const char *error_code(const struct response *r)

@@ -45,7 +45,8 @@ void add_user(struct test_server *s, const char *username, const char *role, con
 struct response {
 	long status;
 	char *body;
-	json_t *json; /* parsed body or NULL */
+	size_t body_len; /* body may hold NULs (a download) */
+	json_t *json;    /* parsed body or NULL */
 	char headers[4096];
 	bool stream; /* text/event-stream: read up to the first bytes, then hung up */
 };
@@ -87,6 +88,8 @@ long client_statusf(struct client *c, const char *method, const char *path, char
 void client_signed(struct client *c, struct response *ret, const char *method, const char *path, const char *body,
                    long long ts, const char *nonce);
 void response_free(struct response *r);
+/* The text of one file of an .xlsx download (e.g. "xl/sharedStrings.xml"), malloc'd; NULL if absent. */
+char *xlsx_part(const struct response *r, const char *name);
 
 /*
 ** A test's cast: the people who sign in, each with the client it uses.  A

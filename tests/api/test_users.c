@@ -472,6 +472,20 @@ static void test_audit_exports_and_daily_counts(void **state)
 	assert_int_equal(r.status, 200);
 	assert_true(has_header(&r, "Content-Type: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"));
 	assert_memory_equal(r.body, "PK", 2); /* an .xlsx is a zip file */
+	/* It names who exported it: under the table, in the printed header and footer, as the author. */
+	char *strings = xlsx_part(&r, "xl/sharedStrings.xml"), *sheet = xlsx_part(&r, "xl/worksheets/sheet1.xml");
+	char *core = xlsx_part(&r, "docProps/core.xml");
+	assert_non_null(strings);
+	assert_non_null(sheet);
+	assert_non_null(core);
+	assert_non_null(strstr(strings, "导出:"));
+	assert_non_null(strstr(strings, "(city.auditor) "));
+	assert_non_null(strstr(sheet, "<oddHeader>&amp;R导出:"));
+	assert_non_null(strstr(sheet, "<oddFooter>&amp;C第 &amp;P 页 共 &amp;N 页&amp;R导出:"));
+	assert_non_null(strstr(core, "(city.auditor) "));
+	free(strings);
+	free(sheet);
+	free(core);
 	response_free(&r);
 
 	client_request(&auditor, &r, "GET", "/api/v1/audit/export?format=pdf", NULL, NULL, NULL);
