@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The voucher-claim storm, side by side with bench/bare_server, in rounds:
-#   1. a fresh database (banyan init), an admin, a channel API key;
+#   1. a fresh database (banyan init), a commerce bureau user (vouchers are
+#      its duty), a channel API key;
 #   2. banyan serve --quiet and bare_server, both up for the whole run; over
-#      HTTP (curl, admin session): a campaign and a round open now (started a
+#      HTTP (curl, the bureau's session): a campaign and a round open now (started a
 #      minute ago, ends in an hour) offered through the key;
 #   3. STORM_ROUNDS rounds, each: a new kind with STORM_STOCK vouchers, 1 per
 #      person; bench/claim_storm against banyan (signed POST
@@ -50,11 +51,11 @@ bench_workdir storm
 
 die() { echo "$0: $*" >&2; exit 1; }
 
-# 1. the database, an admin, a channel key
+# 1. the database, a commerce bureau user, a channel key
 db=$tmp/storm.db
 "$banyan" init --db "$db" >"$tmp/init.log" 2>&1 || { cat "$tmp/init.log" >&2; die "banyan init failed"; }
-admin_password=storm-$RANDOM$RANDOM$RANDOM
-printf '%s\n' "$admin_password" | "$banyan" user add --db "$db" --username stormadmin --role admin --org 350100 \
+bureau_password=storm-$RANDOM$RANDOM$RANDOM
+printf '%s\n' "$bureau_password" | "$banyan" user add --db "$db" --username stormbureau --role department --org 350100-swj \
 	--password-stdin >"$tmp/user.log" 2>&1 || { cat "$tmp/user.log" >&2; die "banyan user add failed"; }
 "$banyan" apikey add --db "$db" --org 350100-swj --role channel --name 支付宝 >"$tmp/key.txt" 2>&1 ||
 	{ cat "$tmp/key.txt" >&2; die "banyan apikey add failed"; }
@@ -124,7 +125,7 @@ api() {
 json_num() { grep -o "\"$1\": *[0-9][0-9]*" | head -1 | sed 's/.*: *//'; }
 json_str() { grep -o "\"$1\": *\"[^\"]*\"" | head -1 | sed 's/.*: *"//; s/"$//'; }
 
-login=$(api POST /api/v1/session "{\"username\":\"stormadmin\",\"password\":\"$admin_password\"}")
+login=$(api POST /api/v1/session "{\"username\":\"stormbureau\",\"password\":\"$bureau_password\"}")
 csrf=$(printf '%s' "$login" | json_str csrf_token)
 [ -n "$csrf" ] || die "no csrf_token in the login answer: $login"
 

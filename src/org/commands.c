@@ -740,7 +740,8 @@ static const char demo_password[] = "banyan-demo-2020";
 static void demo_ready(uint16_t port)
 {
 	printf("\n  banyan demo: http://127.0.0.1:%u/\n  登录 login: admin / %s  (also city-leader, city-agent, "
-	       "jinan-officer, city-zjj, city-rsj,\n  city-rsj-admin, city-zzb, city-security, city-auditor)\n\n",
+	       "jinan-officer, city-zjj, city-swj,\n  city-rsj, city-rsj-admin, city-zzb, city-security, "
+	       "city-auditor)\n\n",
 	       port, demo_password);
 	fflush(stdout);
 }
@@ -760,6 +761,7 @@ static int demo_seed(struct db *d, struct arena *a)
 	    {"city-zjj", "市城乡建设局审批科", "department", "350100-zjj"},
 	    {"city-zrzy", "市自然资源和规划局审批科", "department", "350100-zrzy"},
 	    {"jinan-fgj", "晋安区发改局审批科", "department", "350111-fgj"},
+	    {"city-swj", "市商务局消费券专班", "department", "350100-swj"},
 	    {"city-rsj", "市人社局就业科", "department", "350100-rsj"},
 	    {"city-rsj-admin", "市人社局业务管理员", "department", "350100-rsj"},
 	    {"city-zzb", "市委组织部干部考核处", "department", "350100-zzb"},

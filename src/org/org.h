@@ -48,7 +48,8 @@ json_t *org_to_json(const struct org *o);
 
 /*
 ** Read an organisation code from the body's field and load it; it must lie
-** in the caller's scope.  Answers 422 unknown_org, 403 out_of_scope or the
+** in the caller's area (request_area(): a department works in its
+** government's area, the commerce bureau's vouchers in the whole city).  Answers 422 unknown_org, 403 out_of_scope or the
 ** database error and returns false.  An optional field that is absent
 ** returns true with *ret_present false.
 */

@@ -86,7 +86,7 @@ bool org_from_body(struct request *r, const char *field, int flags, struct org *
 		reply_db_error(r, rc);
 		return false;
 	}
-	if (!principal_scope_contains(&r->who, ret->path)) {
+	if (!path_within(ret->path, request_area(r))) {
 		reply_error(r, 403, "out_of_scope", field,
 		            "机构 %s 不在您的管辖范围内 (organisation outside your scope)", code);
 		return false;
@@ -324,7 +324,10 @@ static json_t *org_row_json(struct request *r, struct db_stmt *s)
 ** ROUTE: GET /api/v1/orgs
 ** AUTH: any
 ** SUMMARY: 组织机构列表(本级及下级) Organisations in the caller's scope
-** Optional ?kind=district|department|... filters the list.
+** Optional ?kind=district|department|... filters the list.  Department staff
+** see their government's area (request_area()): the commerce bureau signs up
+** merchants in every district, the organisation department assesses every
+** organisation of the city.
 */
 void org_list(struct request *r)
 {
@@ -339,7 +342,7 @@ void org_list(struct request *r)
 	               "SELECT o.id, o.code, o.name, o.kind, coalesce(o.parent_id, 0), o.path, coalesce(p.code, '')"
 	               " FROM orgs o LEFT JOIN orgs p ON p.id = o.parent_id"
 	               " WHERE substr(o.path, 1, length(?1)) = ?1 AND (?2 IS NULL OR o.kind = ?2) ORDER BY o.path",
-	               "tt", r->who.org_path, kind);
+	               "tt", r->who.role == ROLE_DEPARTMENT ? request_area(r) : r->who.org_path, kind);
 	reply_rows(r, rc, s, org_row_json, 0);
 }
 

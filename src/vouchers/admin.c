@@ -1,7 +1,7 @@
 /*
 ** Running voucher campaigns (the commerce bureau): campaigns, rounds and
 ** their channels, kinds of voucher with their stock, and merchants.
-** Everything is created inside the caller's organisation scope and audited.
+** Everything is created inside the caller's area (request_area()) and audited.
 */
 #include <stdio.h>
 #include <string.h>
@@ -70,7 +70,7 @@ static const char *campaign_scope(struct request *r, int64_t campaign_id, const 
 		reply_error(r, 422, "unknown_campaign", field, "活动不存在 (no such campaign)");
 		return NULL;
 	}
-	if (!principal_scope_contains(&r->who, path)) {
+	if (!path_within(path, request_area(r))) {
 		reply_error(r, 403, "out_of_scope", field, "该活动不在您的管辖范围内 (campaign outside your scope)");
 		return NULL;
 	}
@@ -79,9 +79,11 @@ static const char *campaign_scope(struct request *r, int64_t campaign_id, const 
 
 /*
 ** ROUTE: POST /api/v1/vouchers/campaigns
-** AUTH: admin,department
+** AUTH: department
+** DUTY: vouchers
 ** SUMMARY: 新建消费券活动 Create a voucher campaign
-** Body: {"name","org"}: org is the bureau that runs it (in the caller's scope).
+** Body: {"name","org"}: org is the bureau that runs it, one holding the vouchers duty
+** (the commerce bureau), in the caller's area.
 */
 void voucher_campaign_post(struct request *r)
 {
@@ -92,9 +94,21 @@ void voucher_campaign_post(struct request *r)
 	if (!body_only(r, fields) || !body_string(r, "name", FIELD_REQUIRED, 100, &name) ||
 	    !org_from_body(r, "org", FIELD_REQUIRED, &o, &present))
 		return;
+	int64_t runs = 0;
+	int rc = db_query_int64(r->db, &runs, "SELECT count(*) FROM org_duties WHERE org_id = ? AND duty = 'vouchers'",
+	                        "i", o.id);
+	if (rc < 0) {
+		reply_db_error(r, rc);
+		return;
+	}
+	if (!runs) {
+		reply_error(r, 422, "org_without_duty", "org",
+		            "%s 不负责消费券工作 (the organisation does not run vouchers)", o.name);
+		return;
+	}
 	const char *org_code = o.code;
 	json_t *after = json_pack("{s:s, s:s}", "name", name, "org", org_code);
-	int rc = db_begin(r->db);
+	rc = db_begin(r->db);
 	if (rc == 0)
 		rc = db_run(r->db, "INSERT INTO voucher_campaigns(name, org_id, created_at) VALUES (?,?,?)", "tii",
 		            name, o.id, clock_now());
@@ -154,7 +168,8 @@ static bool body_time(struct request *r, const char *field, int64_t *ret)
 
 /*
 ** ROUTE: POST /api/v1/vouchers/rounds
-** AUTH: admin,department
+** AUTH: department
+** DUTY: vouchers
 ** SUMMARY: 新建一期消费券 Create a round of a campaign
 ** Body: {"campaign","name","starts_at","ends_at","channels":["bk_..."]}.
 */
@@ -234,7 +249,8 @@ static bool kind_go_live(struct request *r, int64_t id)
 
 /*
 ** ROUTE: POST /api/v1/vouchers/kinds
-** AUTH: admin,department
+** AUTH: department
+** DUTY: vouchers
 ** SUMMARY: 新建券种(面额、门槛、库存) Add a kind of voucher to a round
 ** Body: {"round","name","face_fen","threshold_fen","no_threshold","stock",
 ** "validity_days","per_person_limit","categories":["catering",...],
@@ -358,7 +374,8 @@ void voucher_kind_post(struct request *r)
 
 /*
 ** ROUTE: POST /api/v1/vouchers/merchants
-** AUTH: admin,department
+** AUTH: department
+** DUTY: vouchers
 ** SUMMARY: 登记商户 Register a merchant
 ** Body: {"name","credit_code","district","category","channels":["bk_..."]}.
 ** The unified social credit code is checked and must be new.
@@ -417,7 +434,8 @@ void voucher_merchant_post(struct request *r)
 
 /*
 ** ROUTE: GET /api/v1/vouchers/campaigns
-** AUTH: admin,department,leader
+** AUTH: department,leader
+** DUTY: vouchers
 ** SUMMARY: 消费券活动列表(含各期与券种) Campaigns with their rounds and kinds
 ** Each kind shows its stock, vouchers claimed and remaining.
 */
@@ -438,7 +456,7 @@ void voucher_campaign_list(struct request *r)
 	    " FROM voucher_campaigns c JOIN orgs o ON o.id = c.org_id"
 	    " LEFT JOIN voucher_rounds r ON r.campaign_id = c.id LEFT JOIN voucher_kinds k ON k.round_id = r.id"
 	    " WHERE substr(o.path, 1, length(?1)) = ?1 ORDER BY c.id DESC, r.starts_at, k.id",
-	    "t", r->who.org_path);
+	    "t", request_area(r));
 	if (rc < 0) {
 		reply_db_error(r, rc);
 		return;
@@ -508,7 +526,8 @@ static json_t *merchant_row_json(struct request *r, struct db_stmt *s)
 
 /*
 ** ROUTE: GET /api/v1/vouchers/merchants
-** AUTH: admin,department,leader
+** AUTH: department,leader
+** DUTY: vouchers
 ** SUMMARY: 商户列表 Merchants in the caller's scope
 */
 void voucher_merchant_list(struct request *r)
@@ -520,13 +539,14 @@ void voucher_merchant_list(struct request *r)
 	                    " m.active AS \"active:bool\" FROM merchants m JOIN orgs o ON o.id = m.org_id WHERE "
 	                    "substr(o.path, 1, length(?1)) = ?1"
 	                    " ORDER BY o.code, m.name",
-	                    "t", r->who.org_path);
+	                    "t", request_area(r));
 	reply_rows(r, rc, s, merchant_row_json, 0);
 }
 
 /*
 ** ROUTE: GET /api/v1/vouchers/channels
-** AUTH: admin,department,leader
+** AUTH: department,leader
+** DUTY: vouchers
 ** SUMMARY: 支付渠道列表 The payment channels a round can be offered through
 */
 void voucher_channel_list(struct request *r)
@@ -542,7 +562,8 @@ void voucher_channel_list(struct request *r)
 
 /*
 ** ROUTE: POST /api/v1/vouchers/kinds/{id}/carry
-** AUTH: admin,department
+** AUTH: department
+** DUTY: vouchers
 ** SUMMARY: 结转未领完及过期未用的券到后续一期 Carry a closed round's leftovers into a later round
 ** Body: {"round": the later round}.  Makes a kind with the same terms whose
 ** stock is what the closed kind left: its unclaimed stock plus the vouchers

@@ -90,7 +90,7 @@ static const char with_filters[] =
 static int stats_query(struct request *r, const struct filters *f, const char *select, struct db_stmt **ret)
 {
 	return db_prepare(r->db, ret, arena_printf(r->arena, "%s%s", with_filters, select), "tiiitttii",
-	                  r->who.org_path, f->campaign, f->round, f->kind, f->channel, f->district_path, f->category,
+	                  request_area(r), f->campaign, f->round, f->kind, f->channel, f->district_path, f->category,
 	                  f->day_from, f->day_to);
 }
 
@@ -104,7 +104,8 @@ static const char *const groups[] = {
 
 /*
 ** ROUTE: GET /api/v1/vouchers/stats
-** AUTH: admin,department,leader
+** AUTH: department,leader
+** DUTY: vouchers
 ** SUMMARY: 消费券统计(领取、核销、带动消费、杠杆率) Voucher statistics
 ** Totals (issued, claimed, redeemed, subsidy, consumption driven, leverage,
 ** reversed, expired), and tables by merchant (top 100) and by district.
@@ -169,7 +170,8 @@ void voucher_stats(struct request *r)
 
 /*
 ** ROUTE: GET /api/v1/vouchers/stats/export
-** AUTH: admin,department,leader
+** AUTH: department,leader
+** DUTY: vouchers
 ** SUMMARY: 导出消费券统计表(Excel/CSV) Export the merchant or district table
 ** ?table=merchants|districts, ?format=xlsx|csv, and the filters of /stats.
 ** Amounts in 元.

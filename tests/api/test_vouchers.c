@@ -22,7 +22,7 @@
 #include "core/clock.h"
 
 static struct test_server server;
-static struct client admin, alipay, unionpay, outsider;
+static struct client bureau, alipay, unionpay, outsider; /* bureau: the commerce bureau's staff, who run vouchers */
 static long long round_open, round_later, kind_shared, kind_split, kind_retail, kind_car, kind_live, merchant_food,
     merchant_shop;
 
@@ -32,7 +32,7 @@ static void make_key(struct client *c, const char *org, const char *name)
 	assert_int_equal(issue_channel_key(&server, org, name, c->key_id, c->secret), 0);
 }
 
-/* POST as the admin; returns the new id (asserting 201). */
+/* POST as the commerce bureau; returns the new id (asserting 201). */
 static long long create(const char *path, const char *fmt, ...)
 {
 	char body[2048];
@@ -41,7 +41,7 @@ static long long create(const char *path, const char *fmt, ...)
 	vsnprintf(body, sizeof body, fmt, ap);
 	va_end(ap);
 	struct response r;
-	client_request(&admin, &r, "POST", path, body, NULL, NULL);
+	client_request(&bureau, &r, "POST", path, body, NULL, NULL);
 	if (r.status != 201)
 		fprintf(stderr, "POST %s %s: %ld %s\n", path, body, r.status, r.body);
 	assert_int_equal(r.status, 201);
@@ -62,9 +62,11 @@ static int setup(void **state)
 	make_key(&alipay, "350100-swj", "支付宝");
 	make_key(&unionpay, "350100-swj", "云闪付");
 	make_key(&outsider, "350100-swj", "其他渠道");
+	add_user(&server, "city-swj", "department", "350100-swj");
+	add_user(&server, "city-zjj", "department", "350100-zjj");
 	server_start_process(&server, NULL);
-	client_init(&admin, &server);
-	assert_int_equal(client_login(&admin, "admin", "admin-password"), 200);
+	client_init(&bureau, &server);
+	assert_int_equal(client_login(&bureau, "city-swj", "city-swj-password"), 200);
 	long long campaign =
 	    create("/api/v1/vouchers/campaigns", "{\"name\":\"惠聚榕城消费季\",\"org\":\"350100-swj\"}");
 	char start[32], end[32], later[32], later_end[32];
@@ -117,7 +119,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	(void)state;
-	client_free(&admin);
+	client_free(&bureau);
 	client_free(&alipay);
 	client_free(&unionpay);
 	client_free(&outsider);
@@ -225,8 +227,24 @@ static void test_claim_refusals(void **state)
 	client_signed(&alipay, &r, "POST", "/api/v1/vouchers/claims", "{\"round\":1,", 0, NULL);
 	assert_int_equal(r.status, 400);
 	response_free(&r);
+	/* Running vouchers is the commerce bureau's duty: not the system administrator's, nor another bureau's. */
+	struct client other;
+	static const char *const others[][2] = {{"admin", "admin-password"}, {"city-zjj", "city-zjj-password"}};
+	for (size_t i = 0; i < 2; i++) {
+		client_init(&other, &server);
+		assert_int_equal(client_login(&other, others[i][0], others[i][1]), 200);
+		client_request(&other, &r, "POST", "/api/v1/vouchers/campaigns",
+		               "{\"name\":\"x\",\"org\":\"350100-swj\"}", NULL, NULL);
+		assert_int_equal(r.status, 403);
+		assert_string_equal(error_code(&r), i == 0 ? "forbidden" : "wrong_duty");
+		response_free(&r);
+		client_request(&other, &r, "GET", "/api/v1/vouchers/campaigns", NULL, NULL, NULL);
+		assert_int_equal(r.status, 403);
+		response_free(&r);
+		client_free(&other);
+	}
 	/* A person, not a channel, may not claim through the channel API. */
-	client_request(&admin, &r, "POST", "/api/v1/vouchers/claims",
+	client_request(&bureau, &r, "POST", "/api/v1/vouchers/claims",
 	               "{\"round\":1,\"kind\":1,\"user\":\"b\",\"request_id\":\"r\"}", NULL, NULL);
 	assert_int_equal(r.status, 403);
 	response_free(&r);
@@ -465,7 +483,7 @@ static void test_a_restart_keeps_every_claim(void **state)
 	assert_int_equal(claim(&alipay, round_open, kind_shared, "gap", "gap-3", NULL, err), 201);
 	assert_int_equal(claim(&alipay, round_open, kind_shared, "gap", "gap-4", NULL, err), 409);
 	assert_string_equal(err, "already_claimed");
-	assert_int_equal(client_login(&admin, "admin", "admin-password"), 200);
+	assert_int_equal(client_login(&bureau, "city-swj", "city-swj-password"), 200);
 	/* The same request after the restart: the same voucher. */
 	assert_int_equal(claim(&alipay, round_open, kind_shared, "dave", "dave-1", after, err), 201);
 	assert_string_equal(before, after);
@@ -481,7 +499,7 @@ static void test_campaign_list_and_admin_refusals(void **state)
 {
 	(void)state;
 	struct response r;
-	client_request(&admin, &r, "GET", "/api/v1/vouchers/campaigns", NULL, NULL, NULL);
+	client_request(&bureau, &r, "GET", "/api/v1/vouchers/campaigns", NULL, NULL, NULL);
 	assert_int_equal(r.status, 200);
 	json_t *round =
 	    json_array_get(json_object_get(json_array_get(json_object_get(r.json, "items"), 0), "rounds"), 0);
@@ -492,18 +510,18 @@ static void test_campaign_list_and_admin_refusals(void **state)
 	assert_int_equal(json_integer_value(json_object_get(kind, "remaining")), 0);
 	response_free(&r);
 	long long merchants = count("SELECT count(*) FROM merchants");
-	client_request(&admin, &r, "POST", "/api/v1/vouchers/merchants",
+	client_request(&bureau, &r, "POST", "/api/v1/vouchers/merchants",
 	               "{\"name\":\"x\",\"credit_code\":\"91350102MA2XY00015\",\"district\":\"350102\",\"category\":"
 	               "\"retail\",\"channels\":[]}",
 	               NULL, NULL);
 	assert_int_equal(r.status, 422);
 	assert_string_equal(error_code(&r), "invalid_credit_code");
 	response_free(&r);
-	client_request(
-	    &admin, &r, "POST", "/api/v1/vouchers/kinds",
-	    "{\"round\":1,\"name\":\"x\",\"face_fen\":100,\"threshold_fen\":0,\"no_threshold\":true,\"stock\":10,\"validity_days\":1,"
-	    "\"per_person_limit\":1,\"categories\":[\"retail\"],\"allocations\":{\"bk_nope\":10}}",
-	    NULL, NULL);
+	client_request(&bureau, &r, "POST", "/api/v1/vouchers/kinds",
+	               "{\"round\":1,\"name\":\"x\",\"face_fen\":100,\"threshold_fen\":0,\"no_threshold\":true,"
+	               "\"stock\":10,\"validity_days\":1,"
+	               "\"per_person_limit\":1,\"categories\":[\"retail\"],\"allocations\":{\"bk_nope\":10}}",
+	               NULL, NULL);
 	assert_int_equal(r.status, 422);
 	response_free(&r);
 	assert_int_equal(count("SELECT count(*) FROM merchants"), merchants);
@@ -514,7 +532,7 @@ static void test_stats(void **state)
 {
 	(void)state;
 	struct response r;
-	client_request(&admin, &r, "GET", "/api/v1/vouchers/stats", NULL, NULL, NULL);
+	client_request(&bureau, &r, "GET", "/api/v1/vouchers/stats", NULL, NULL, NULL);
 	assert_int_equal(r.status, 200);
 	json_t *t = json_object_get(r.json, "totals");
 	assert_int_equal(json_integer_value(json_object_get(t, "claimed")), count("SELECT count(*) FROM vouchers"));
@@ -534,15 +552,15 @@ static void test_stats(void **state)
 	assert_int_equal(json_array_size(json_object_get(r.json, "by_merchant")), 1);
 	response_free(&r);
 	/* Filters: another district, another channel, a kind. */
-	client_request(&admin, &r, "GET", "/api/v1/vouchers/stats?district=350111", NULL, NULL, NULL);
+	client_request(&bureau, &r, "GET", "/api/v1/vouchers/stats?district=350111", NULL, NULL, NULL);
 	assert_int_equal(json_integer_value(json_object_get(json_object_get(r.json, "totals"), "redeemed")), 0);
 	response_free(&r);
 	char path[200];
 	snprintf(path, sizeof path, "/api/v1/vouchers/stats?channel=%s&kind=%lld", unionpay.key_id, kind_split);
-	client_request(&admin, &r, "GET", path, NULL, NULL, NULL);
+	client_request(&bureau, &r, "GET", path, NULL, NULL, NULL);
 	assert_int_equal(json_integer_value(json_object_get(json_object_get(r.json, "totals"), "claimed")), 2);
 	response_free(&r);
-	client_request(&admin, &r, "GET", "/api/v1/vouchers/stats?day=2020-13-01", NULL, NULL, NULL);
+	client_request(&bureau, &r, "GET", "/api/v1/vouchers/stats?day=2020-13-01", NULL, NULL, NULL);
 	assert_int_equal(r.status, 422);
 	response_free(&r);
 }
@@ -551,7 +569,7 @@ static void test_merchants_channels_and_export(void **state)
 {
 	(void)state;
 	struct response r;
-	client_request(&admin, &r, "GET", "/api/v1/vouchers/merchants", NULL, NULL, NULL);
+	client_request(&bureau, &r, "GET", "/api/v1/vouchers/merchants", NULL, NULL, NULL);
 	assert_int_equal(r.status, 200);
 	assert_int_equal(json_array_size(json_object_get(r.json, "items")), count("SELECT count(*) FROM merchants"));
 	json_t *shop = NULL, *m;
@@ -563,19 +581,20 @@ static void test_merchants_channels_and_export(void **state)
 	assert_string_equal(json_string_value(json_array_get(json_object_get(shop, "channels"), 0)), alipay.key_id);
 	response_free(&r);
 
-	client_request(&admin, &r, "GET", "/api/v1/vouchers/channels", NULL, NULL, NULL);
+	client_request(&bureau, &r, "GET", "/api/v1/vouchers/channels", NULL, NULL, NULL);
 	assert_int_equal(json_array_size(json_object_get(r.json, "items")), 3);
 	response_free(&r);
 
-	client_request(&admin, &r, "GET", "/api/v1/vouchers/stats/export?table=districts&format=csv", NULL, NULL, NULL);
+	client_request(&bureau, &r, "GET", "/api/v1/vouchers/stats/export?table=districts&format=csv", NULL, NULL,
+	               NULL);
 	assert_int_equal(r.status, 200);
 	assert_non_null(strstr(r.body, "350102,鼓楼区,1,20.00,150.00"));
 	response_free(&r);
-	client_request(&admin, &r, "GET", "/api/v1/vouchers/stats/export?table=merchants", NULL, NULL, NULL);
+	client_request(&bureau, &r, "GET", "/api/v1/vouchers/stats/export?table=merchants", NULL, NULL, NULL);
 	assert_int_equal(r.status, 200);
 	assert_memory_equal(r.body, "PK", 2);
 	response_free(&r);
-	client_request(&admin, &r, "GET", "/api/v1/vouchers/stats/export?table=nope", NULL, NULL, NULL);
+	client_request(&bureau, &r, "GET", "/api/v1/vouchers/stats/export?table=nope", NULL, NULL, NULL);
 	assert_int_equal(r.status, 422);
 	response_free(&r);
 }
@@ -620,10 +639,10 @@ static void test_live_counters_over_sse(void **state)
 	                   "\"validity_days\":1,\"per_person_limit\":1,\"categories\":[\"retail\"]}",
 	                   round_open);
 	struct stream st = {.len = 0};
-	CURL *h = curl_easy_duphandle(admin.curl);
-	/* A duplicate handle has no cookies: give it the admin's session. */
+	CURL *h = curl_easy_duphandle(bureau.curl);
+	/* A duplicate handle has no cookies: give it the bureau's session. */
 	struct curl_slist *cookies = NULL;
-	curl_easy_getinfo(admin.curl, CURLINFO_COOKIELIST, &cookies);
+	curl_easy_getinfo(bureau.curl, CURLINFO_COOKIELIST, &cookies);
 	for (struct curl_slist *c = cookies; c; c = c->next)
 		curl_easy_setopt(h, CURLOPT_COOKIELIST, c->data);
 	curl_slist_free_all(cookies);
@@ -697,7 +716,7 @@ static void test_carry_over(void **state)
 	char path[128], body[64];
 	snprintf(path, sizeof path, "/api/v1/vouchers/kinds/%lld/carry", old);
 	snprintf(body, sizeof body, "{\"round\":%lld}", next);
-	client_request(&admin, &r, "POST", path, body, NULL, NULL);
+	client_request(&bureau, &r, "POST", path, body, NULL, NULL);
 	assert_int_equal(r.status, 201);
 	/* 26 never claimed and 2 expired unused: 28 go on. */
 	assert_int_equal(json_integer_value(json_object_get(r.json, "unclaimed")), 26);
@@ -707,13 +726,13 @@ static void test_carry_over(void **state)
 	response_free(&r);
 	char err[64];
 	assert_int_equal(claim(&alipay, next, carried, "erin", "erin-1", NULL, err), 201);
-	client_request(&admin, &r, "POST", path, body, NULL, NULL);
+	client_request(&bureau, &r, "POST", path, body, NULL, NULL);
 	assert_int_equal(r.status, 409);
 	assert_string_equal(error_code(&r), "already_carried");
 	response_free(&r);
 	/* An open round's kind cannot be carried yet. */
 	snprintf(path, sizeof path, "/api/v1/vouchers/kinds/%lld/carry", carried);
-	client_request(&admin, &r, "POST", path, body, NULL, NULL);
+	client_request(&bureau, &r, "POST", path, body, NULL, NULL);
 	assert_int_equal(r.status, 409);
 	assert_string_equal(error_code(&r), "round_not_over");
 	response_free(&r);
@@ -742,7 +761,7 @@ static void test_kind_face_below_threshold(void **state)
 	};
 	for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
 		struct response r;
-		assert_int_equal(client_callf(&admin, &r, "POST", "/api/v1/vouchers/kinds", kind, round_open, "错券",
+		assert_int_equal(client_callf(&bureau, &r, "POST", "/api/v1/vouchers/kinds", kind, round_open, "错券",
 		                              refused[i].face, refused[i].rest),
 		                 422);
 		assert_string_equal(json_string_value(json_object_get(json_object_get(r.json, "error"), "field")),
@@ -755,7 +774,7 @@ static void test_kind_face_below_threshold(void **state)
 	    create("/api/v1/vouchers/kinds", kind, round_open, "无门槛1元券", 100, ",\"threshold_fen\":0,\"no_threshold\":true");
 	create("/api/v1/vouchers/kinds", kind, round_open, "满30减5", 500, ",\"threshold_fen\":3000,\"no_threshold\":false");
 	struct response r;
-	assert_int_equal(client_callf(&admin, &r, "GET", "/api/v1/vouchers/campaigns", NULL), 200);
+	assert_int_equal(client_callf(&bureau, &r, "GET", "/api/v1/vouchers/campaigns", NULL), 200);
 	int seen = 0;
 	size_t i, j, k;
 	json_t *c, *round, *kd;

@@ -58,7 +58,7 @@ enum {
 static const int allocation[2] = {1800, 1200};
 
 static struct test_server server;
-static struct client admin, channel[2];
+static struct client bureau, channel[2]; /* bureau: the commerce bureau's staff, who run vouchers */
 static long long key_db_id[2], round_id, kind_id;
 static unsigned seed;
 
@@ -521,7 +521,7 @@ static long long create(const char *path, const char *fmt, ...)
 	vsnprintf(body, sizeof body, fmt, ap);
 	va_end(ap);
 	struct response r;
-	client_request(&admin, &r, "POST", path, body, NULL, NULL);
+	client_request(&bureau, &r, "POST", path, body, NULL, NULL);
 	if (r.status != 201)
 		fprintf(stderr, "POST %s %s: %ld %s\n", path, body, r.status, r.body);
 	assert_int_equal(r.status, 201);
@@ -541,9 +541,10 @@ static int setup(void **state)
 	make_key(&channel[1], "云闪付");
 	for (int c = 0; c < 2; c++)
 		key_db_id[c] = count("SELECT id FROM api_keys WHERE key_id = '%s'", channel[c].key_id);
+	add_user(&server, "city-swj", "department", "350100-swj");
 	server_start_process(&server, NULL);
-	client_init(&admin, &server);
-	assert_int_equal(client_login(&admin, "admin", "admin-password"), 200);
+	client_init(&bureau, &server);
+	assert_int_equal(client_login(&bureau, "city-swj", "city-swj-password"), 200);
 	long long campaign =
 	    create("/api/v1/vouchers/campaigns", "{\"name\":\"惠聚榕城消费季\",\"org\":\"350100-swj\"}");
 	char start[32], end[32];
@@ -566,7 +567,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	(void)state;
-	client_free(&admin);
+	client_free(&bureau);
 	client_free(&channel[0]);
 	client_free(&channel[1]);
 	server_down(&server);

@@ -3,7 +3,9 @@
 // the dialogs; a payment channel's signed claims move the counter on the open
 // page by themselves (server-sent events); a bad credit code is refused beside
 // its field; redemptions show up in the statistics, which export; a leader
-// sees the pages without the buttons that create.  Each step saves a screenshot.
+// sees the pages without the buttons that create; a bureau without the
+// voucher duty, and the system administrator, see no voucher menu and the API
+// refuses them.  Each step saves a screenshot.
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { createHash, createHmac, randomBytes } from 'node:crypto'
@@ -20,6 +22,8 @@ before(async () => {
   server = await startServer()
   const out = banyan(['apikey', 'add', '--db', server.db, '--org', '350100-swj', '--role', 'channel', '--name', '支付宝'])
   alipay = { key_id: out.match(/key_id: (\S+)/)[1], secret: out.match(/secret: (\S+)/)[1] }
+  for (const [username, name, org] of [['city-swj', '市商务局消费券专班', '350100-swj'], ['city-zjj', '市城乡建设局审批科', '350100-zjj']])
+    banyan(['user', 'add', '--db', server.db, '--username', username, '--name', name, '--role', 'department', '--org', org, '--password-stdin'], `${username}-password\n`)
   browser = await launchBrowser()
   page = await browser.newPage({ viewport: { width: 1366, height: 768 }, acceptDownloads: true })
 })
@@ -58,8 +62,8 @@ async function chooseChannel(select) {
   await page.locator(`${select} .el-tag >> text=支付宝`).waitFor()
 }
 
-test('the administrator creates a campaign, a round open now and a kind through the dialogs', async () => {
-  await logIn(page, server.url, 'admin', 'admin-password')
+test('the commerce bureau creates a campaign, a round open now and a kind through the dialogs', async () => {
+  await logIn(page, server.url, 'city-swj', 'city-swj-password')
   await page.waitForURL(`${server.url}/`)
   for (const menu of ['voucherCampaigns', 'voucherStats', 'voucherMerchants'])
     assert.ok(await page.locator(`[data-test=menu-${menu}]`).isVisible(), `menu ${menu}`)
@@ -255,4 +259,21 @@ test('a leader sees the figures but no buttons that create', async () => {
   await page.locator('[data-test=merchant-table]').waitFor()
   assert.equal(await page.locator('[data-test=merchant-create]').count(), 0)
   await shot('v11-leader-campaigns')
+})
+
+test('a bureau without the voucher duty, and the system administrator, see no voucher menu; the API refuses them', async () => {
+  for (const [username, code] of [['city-zjj', 'wrong_duty'], ['admin', 'forbidden']]) {
+    await page.click('[data-test=logout]')
+    await logIn(page, server.url, username, `${username}-password`)
+    await page.waitForURL(`${server.url}/`)
+    await page.locator('[data-test=menu]').waitFor()
+    for (const menu of ['voucherCampaigns', 'voucherStats', 'voucherMerchants'])
+      assert.equal(await page.locator(`[data-test=menu-${menu}]`).count(), 0, `${username} sees ${menu}`)
+    const answer = await page.evaluate(async () => {
+      const res = await fetch('/api/v1/vouchers/campaigns')
+      return { status: res.status, code: (await res.json()).error?.code }
+    })
+    assert.deepEqual(answer, { status: 403, code })
+    await shot(`v12-no-vouchers-${username}`)
+  }
 })
