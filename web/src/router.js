@@ -1,329 +1,72 @@
 // Pages, the roles that may open them (the side menu is built from the same
 // list), and the guard that sends a logged-out visitor to the login page and
 // back to where they were going.  A page with a duty (meta.duty) is also the
-// work of the organisations holding it: the refunds are the human resources
-// and social security bureaus' (leaders read every duty's pages).  Pages of a
+// work of the organisations holding it: the vouchers are the commerce
+// bureau's, the refunds the human resources and social security bureaus'
+// (leaders read every duty's pages).  Pages of a
 // meta.group share one entry of the menu.
 import { createRouter, createWebHistory } from 'vue-router'
 import { loadSession, session, setUnauthenticatedHandler } from './api.js'
 
-export const pages =
-    [
-	    {
-		    path : '/',
-		    name : 'home',
-		    component : () => import('./pages/HomePage.vue'),
-		    meta : {menu : 'home', icon : 'House'}
-	    },
-	    {
-		    path : '/orgs',
-		    name : 'orgs',
-		    component : () => import('./pages/OrgsPage.vue'),
-		    meta : {menu : 'orgs', icon : 'OfficeBuilding'}
-	    },
-	    {
-		    path : '/users',
-		    name : 'users',
-		    component : () => import('./pages/UsersPage.vue'),
-		    meta : {menu : 'users', icon : 'User', roles : [ 'admin', 'security', 'leader' ]}
-	    },
-	    {
-		    path : '/audit',
-		    name : 'audit',
-		    component : () => import('./pages/AuditPage.vue'),
-		    meta : {menu : 'audit', icon : 'Document', roles : [ 'auditor' ]}
-	    },
-	    {
-		    path : '/vouchers/campaigns',
-		    name : 'voucherCampaigns',
-		    component : () => import('./pages/VoucherCampaignsPage.vue'),
-		    meta : {
-			    menu : 'voucherCampaigns',
-			    icon : 'Ticket',
-			    roles : [ 'department', 'leader' ],
-			    duty : 'vouchers'
-		    }
-	    },
-	    {
-		    path : '/vouchers/stats',
-		    name : 'voucherStats',
-		    component : () => import('./pages/VoucherStatsPage.vue'),
-		    meta : {
-			    menu : 'voucherStats',
-			    icon : 'DataAnalysis',
-			    roles : [ 'department', 'leader' ],
-			    duty : 'vouchers'
-		    }
-	    },
-	    {
-		    path : '/vouchers/merchants',
-		    name : 'voucherMerchants',
-		    component : () => import('./pages/VoucherMerchantsPage.vue'),
-		    meta : {
-			    menu : 'voucherMerchants',
-			    icon : 'Shop',
-			    roles : [ 'department', 'leader' ],
-			    duty : 'vouchers'
-		    }
-	    },
-	    {
-		    path : '/desk/problems',
-		    name : 'deskProblems',
-		    component : () => import('./pages/DeskProblemsPage.vue'),
-		    meta : {
-			    menu : 'deskProblems',
-			    icon : 'Bell',
-			    roles : [ 'admin', 'leader', 'officer', 'agent', 'department', 'enterprise' ]
-		    }
-	    },
-	    {
-		    path : '/desk/enterprises',
-		    name : 'deskEnterprises',
-		    component : () => import('./pages/DeskEnterprisesPage.vue'),
-		    meta : {
-			    menu : 'deskEnterprises',
-			    icon : 'Briefcase',
-			    roles : [ 'admin', 'leader', 'officer', 'agent', 'department' ]
-		    }
-	    },
-	    {
-		    path : '/desk/stats',
-		    name : 'deskStats',
-		    component : () => import('./pages/DeskStatsPage.vue'),
-		    meta : {menu : 'deskStats', icon : 'PieChart', roles : [ 'admin', 'leader', 'department' ]}
-	    },
-	    {
-		    path : '/projects',
-		    name : 'projects',
-		    component : () => import('./pages/ProjectsPage.vue'),
-		    meta : {
-			    menu : 'projects',
-			    icon : 'Flag',
-			    roles : [ 'admin', 'leader', 'officer', 'agent', 'department' ]
-		    }
-	    },
-	    {
-		    path : '/projects/items',
-		    name : 'projectItems',
-		    component : () => import('./pages/ProjectItemsPage.vue'),
-		    meta : {menu : 'projectItems', icon : 'Stamp', roles : [ 'admin', 'department' ]}
-	    },
-	    {
-		    path : '/projects/followups',
-		    name : 'projectFollowups',
-		    component : () => import('./pages/ProjectFollowupsPage.vue'),
-		    meta : {menu : 'projectFollowups', icon : 'Phone', roles : [ 'admin', 'officer', 'agent' ]}
-	    },
-	    {
-		    path : '/projects/stats',
-		    name : 'projectStats',
-		    component : () => import('./pages/ProjectStatsPage.vue'),
-		    meta :
-		        {menu : 'projectStats', icon : 'Histogram', roles : [ 'admin', 'leader', 'officer', 'agent' ]}
-	    },
-	    {
-		    path : '/invest/leads',
-		    name : 'investLeads',
-		    component : () => import('./pages/InvestLeadsPage.vue'),
-		    meta : {menu : 'investLeads', icon : 'Promotion', roles : [ 'admin', 'leader', 'officer' ]}
-	    },
-	    {
-		    path : '/invest/transfers',
-		    name : 'investTransfers',
-		    component : () => import('./pages/InvestTransfersPage.vue'),
-		    meta : {menu : 'investTransfers', icon : 'Switch', roles : [ 'admin', 'officer' ]}
-	    },
-	    {
-		    path : '/invest/service',
-		    name : 'investService',
-		    component : () => import('./pages/InvestServicePage.vue'),
-		    meta : {menu : 'investService', icon : 'Avatar', roles : [ 'admin', 'leader', 'officer' ]}
-	    },
-	    {
-		    path : '/invest/ceremonies',
-		    name : 'investCeremonies',
-		    component : () => import('./pages/InvestCeremoniesPage.vue'),
-		    meta : {menu : 'investCeremonies', icon : 'EditPen', roles : [ 'admin', 'leader', 'officer' ]}
-	    },
-	    {
-		    path : '/invest/stats',
-		    name : 'investStats',
-		    component : () => import('./pages/InvestStatsPage.vue'),
-		    meta : {menu : 'investStats', icon : 'TrendCharts', roles : [ 'admin', 'leader', 'officer' ]}
-	    },
-	    {
-		    path : '/refunds/imports',
-		    name : 'refundImports',
-		    component : () => import('./pages/RefundImportsPage.vue'),
-		    meta : {
-			    menu : 'refundImports',
-			    icon : 'Upload',
-			    group : 'refunds',
-			    roles : [ 'department', 'leader' ],
-			    duty : 'refunds'
-		    }
-	    },
-	    {
-		    path : '/refunds/policies',
-		    name : 'refundPolicies',
-		    component : () => import('./pages/RefundPoliciesPage.vue'),
-		    meta : {
-			    menu : 'refundPolicies',
-			    icon : 'Memo',
-			    group : 'refunds',
-			    roles : [ 'department', 'leader' ],
-			    duty : 'refunds'
-		    }
-	    },
-	    {
-		    path : '/refunds/batches',
-		    name : 'refundBatches',
-		    component : () => import('./pages/RefundBatchesPage.vue'),
-		    meta : {
-			    menu : 'refundBatches',
-			    icon : 'Tickets',
-			    group : 'refunds',
-			    roles : [ 'department', 'leader' ],
-			    duty : 'refunds'
-		    }
-	    },
-	    {
-		    path : '/refunds/objections',
-		    name : 'refundObjections',
-		    component : () => import('./pages/RefundObjectionsPage.vue'),
-		    meta : {
-			    menu : 'refundObjections',
-			    icon : 'ChatLineSquare',
-			    group : 'refunds',
-			    roles : [ 'department', 'leader' ],
-			    duty : 'refunds'
-		    }
-	    },
-	    {
-		    path : '/refunds/accounts',
-		    name : 'refundAccounts',
-		    component : () => import('./pages/RefundAccountsPage.vue'),
-		    meta : {
-			    menu : 'refundAccounts',
-			    icon : 'CreditCard',
-			    group : 'refunds',
-			    roles : [ 'department', 'leader' ],
-			    duty : 'refunds'
-		    }
-	    },
-	    {
-		    path : '/refunds/stats',
-		    name : 'refundStats',
-		    component : () => import('./pages/RefundStatsPage.vue'),
-		    meta : {
-			    menu : 'refundStats',
-			    icon : 'DataLine',
-			    group : 'refunds',
-			    roles : [ 'department', 'leader' ],
-			    duty : 'refunds'
-		    }
-	    },
-	    {
-		    path : '/refunds/mine',
-		    name : 'refundMine',
-		    component : () => import('./pages/RefundMinePage.vue'),
-		    meta : {menu : 'refundMine', icon : 'Wallet', roles : [ 'enterprise' ]}
-	    },
-	    {
-		    path : '/account',
-		    name : 'account',
-		    component : () => import('./pages/AccountPage.vue'),
-		    meta : {menu : 'account', icon : 'Setting'}
-	    },
-    ]
+export const pages = [
+  { path: '/', name: 'home', component: () => import('./pages/HomePage.vue'), meta: { menu: 'home', icon: 'House' } },
+  { path: '/orgs', name: 'orgs', component: () => import('./pages/OrgsPage.vue'), meta: { menu: 'orgs', icon: 'OfficeBuilding' } },
+  { path: '/users', name: 'users', component: () => import('./pages/UsersPage.vue'), meta: { menu: 'users', icon: 'User', roles: ['admin', 'security', 'leader'] } },
+  { path: '/audit', name: 'audit', component: () => import('./pages/AuditPage.vue'), meta: { menu: 'audit', icon: 'Document', roles: ['auditor'] } },
+  { path: '/vouchers/campaigns', name: 'voucherCampaigns', component: () => import('./pages/VoucherCampaignsPage.vue'), meta: { menu: 'voucherCampaigns', icon: 'Ticket', roles: ['department', 'leader'], duty: 'vouchers' } },
+  { path: '/vouchers/stats', name: 'voucherStats', component: () => import('./pages/VoucherStatsPage.vue'), meta: { menu: 'voucherStats', icon: 'DataAnalysis', roles: ['department', 'leader'], duty: 'vouchers' } },
+  { path: '/vouchers/merchants', name: 'voucherMerchants', component: () => import('./pages/VoucherMerchantsPage.vue'), meta: { menu: 'voucherMerchants', icon: 'Shop', roles: ['department', 'leader'], duty: 'vouchers' } },
+  { path: '/desk/problems', name: 'deskProblems', component: () => import('./pages/DeskProblemsPage.vue'), meta: { menu: 'deskProblems', icon: 'Bell', roles: ['admin', 'leader', 'officer', 'agent', 'department', 'enterprise'] } },
+  { path: '/desk/enterprises', name: 'deskEnterprises', component: () => import('./pages/DeskEnterprisesPage.vue'), meta: { menu: 'deskEnterprises', icon: 'Briefcase', roles: ['admin', 'leader', 'officer', 'agent', 'department'] } },
+  { path: '/desk/stats', name: 'deskStats', component: () => import('./pages/DeskStatsPage.vue'), meta: { menu: 'deskStats', icon: 'PieChart', roles: ['admin', 'leader', 'department'] } },
+  { path: '/projects', name: 'projects', component: () => import('./pages/ProjectsPage.vue'), meta: { menu: 'projects', icon: 'Flag', roles: ['admin', 'leader', 'officer', 'agent', 'department'] } },
+  { path: '/projects/items', name: 'projectItems', component: () => import('./pages/ProjectItemsPage.vue'), meta: { menu: 'projectItems', icon: 'Stamp', roles: ['admin', 'department'] } },
+  { path: '/projects/followups', name: 'projectFollowups', component: () => import('./pages/ProjectFollowupsPage.vue'), meta: { menu: 'projectFollowups', icon: 'Phone', roles: ['admin', 'officer', 'agent'] } },
+  { path: '/projects/stats', name: 'projectStats', component: () => import('./pages/ProjectStatsPage.vue'), meta: { menu: 'projectStats', icon: 'Histogram', roles: ['admin', 'leader', 'officer', 'agent'] } },
+  { path: '/invest/leads', name: 'investLeads', component: () => import('./pages/InvestLeadsPage.vue'), meta: { menu: 'investLeads', icon: 'Promotion', roles: ['admin', 'leader', 'officer'] } },
+  { path: '/invest/transfers', name: 'investTransfers', component: () => import('./pages/InvestTransfersPage.vue'), meta: { menu: 'investTransfers', icon: 'Switch', roles: ['admin', 'officer'] } },
+  { path: '/invest/service', name: 'investService', component: () => import('./pages/InvestServicePage.vue'), meta: { menu: 'investService', icon: 'Avatar', roles: ['admin', 'leader', 'officer'] } },
+  { path: '/invest/ceremonies', name: 'investCeremonies', component: () => import('./pages/InvestCeremoniesPage.vue'), meta: { menu: 'investCeremonies', icon: 'EditPen', roles: ['admin', 'leader', 'officer'] } },
+  { path: '/invest/stats', name: 'investStats', component: () => import('./pages/InvestStatsPage.vue'), meta: { menu: 'investStats', icon: 'TrendCharts', roles: ['admin', 'leader', 'officer'] } },
+  { path: '/refunds/imports', name: 'refundImports', component: () => import('./pages/RefundImportsPage.vue'), meta: { menu: 'refundImports', icon: 'Upload', group: 'refunds', roles: ['department', 'leader'], duty: 'refunds' } },
+  { path: '/refunds/policies', name: 'refundPolicies', component: () => import('./pages/RefundPoliciesPage.vue'), meta: { menu: 'refundPolicies', icon: 'Memo', group: 'refunds', roles: ['department', 'leader'], duty: 'refunds' } },
+  { path: '/refunds/batches', name: 'refundBatches', component: () => import('./pages/RefundBatchesPage.vue'), meta: { menu: 'refundBatches', icon: 'Tickets', group: 'refunds', roles: ['department', 'leader'], duty: 'refunds' } },
+  { path: '/refunds/objections', name: 'refundObjections', component: () => import('./pages/RefundObjectionsPage.vue'), meta: { menu: 'refundObjections', icon: 'ChatLineSquare', group: 'refunds', roles: ['department', 'leader'], duty: 'refunds' } },
+  { path: '/refunds/accounts', name: 'refundAccounts', component: () => import('./pages/RefundAccountsPage.vue'), meta: { menu: 'refundAccounts', icon: 'CreditCard', group: 'refunds', roles: ['department', 'leader'], duty: 'refunds' } },
+  { path: '/refunds/stats', name: 'refundStats', component: () => import('./pages/RefundStatsPage.vue'), meta: { menu: 'refundStats', icon: 'DataLine', group: 'refunds', roles: ['department', 'leader'], duty: 'refunds' } },
+  { path: '/refunds/mine', name: 'refundMine', component: () => import('./pages/RefundMinePage.vue'), meta: { menu: 'refundMine', icon: 'Wallet', roles: ['enterprise'] } },
+  { path: '/account', name: 'account', component: () => import('./pages/AccountPage.vue'), meta: { menu: 'account', icon: 'Setting' } },
+]
 
-    // Pages reached from another page, not from the menu.
-    export const hidden =
-        [
-	        {
-		        path : '/desk/problems/:id(\\d+)',
-		        name : 'deskProblem',
-		        component : () => import('./pages/DeskProblemPage.vue'),
-		        meta : {roles : [ 'admin', 'leader', 'officer', 'agent', 'department', 'enterprise' ]}
-	        },
-	        {
-		        path : '/projects/:id(\\d+)',
-		        name : 'project',
-		        component : () => import('./pages/ProjectPage.vue'),
-		        meta : {roles : [ 'admin', 'leader', 'officer', 'agent', 'department' ]}
-	        },
-	        {
-		        path : '/invest/leads/:id(\\d+)',
-		        name : 'investLead',
-		        component : () => import('./pages/InvestLeadPage.vue'),
-		        meta : {roles : [ 'admin', 'leader', 'officer' ]}
-	        },
-	        {
-		        path : '/invest/ceremonies/:id(\\d+)',
-		        name : 'investCeremony',
-		        component : () => import('./pages/InvestCeremonyPage.vue'),
-		        meta : {roles : [ 'admin', 'leader', 'officer' ]}
-	        },
-	        {
-		        path : '/refunds/batches/:id(\\d+)',
-		        name : 'refundBatch',
-		        component : () => import('./pages/RefundBatchPage.vue'),
-		        meta : {roles : [ 'department', 'leader' ], duty : 'refunds'}
-	        },
-        ]
+// Pages reached from another page, not from the menu.
+export const hidden = [
+  { path: '/desk/problems/:id(\\d+)', name: 'deskProblem', component: () => import('./pages/DeskProblemPage.vue'), meta: { roles: ['admin', 'leader', 'officer', 'agent', 'department', 'enterprise'] } },
+  { path: '/projects/:id(\\d+)', name: 'project', component: () => import('./pages/ProjectPage.vue'), meta: { roles: ['admin', 'leader', 'officer', 'agent', 'department'] } },
+  { path: '/invest/leads/:id(\\d+)', name: 'investLead', component: () => import('./pages/InvestLeadPage.vue'), meta: { roles: ['admin', 'leader', 'officer'] } },
+  { path: '/invest/ceremonies/:id(\\d+)', name: 'investCeremony', component: () => import('./pages/InvestCeremonyPage.vue'), meta: { roles: ['admin', 'leader', 'officer'] } },
+  { path: '/refunds/batches/:id(\\d+)', name: 'refundBatch', component: () => import('./pages/RefundBatchPage.vue'), meta: { roles: ['department', 'leader'], duty: 'refunds' } },
+]
 
-    export function allowed(route, user) {
-	    const meta = route.meta ||
-	    {
-	    }
-	    if (meta.roles && !meta.roles.includes(user?.role))
-		    return false
-		    return !meta.duty || user?.role === 'leader' || !!user?.org?.duties?.includes(meta.duty)
-    }
+export function allowed(route, user) {
+  const meta = route.meta || {}
+  if (meta.roles && !meta.roles.includes(user?.role)) return false
+  return !meta.duty || user?.role === 'leader' || !!user?.org?.duties?.includes(meta.duty)
+}
 
 export const router = createRouter({
-	history : createWebHistory(),
-	routes : [
-		{
-			path : '/login',
-			name : 'login',
-			component : () => import('./pages/LoginPage.vue'),
-			meta : {public : true}
-		},
-		// The owner's progress query (项目进度查询): no login, outside the frame.
-		{
-			path : '/query',
-			name : 'projectQuery',
-			component : () => import('./pages/ProjectQueryPage.vue'),
-			meta : {public : true}
-		},
-		// A signing party signs remotely, and anyone holding a document verifies it: no login.
-		{
-			path : '/sign/:agreement(\\d+)?',
-			name : 'investSign',
-			component : () => import('./pages/InvestSignPage.vue'),
-			meta : {public : true}
-		},
-		{
-			path : '/verify',
-			name : 'investVerify',
-			component : () => import('./pages/InvestVerifyPage.vue'),
-			meta : {public : true}
-		},
-		// The refunds' publicity (稳岗返还公示): anyone reads the list and lodges an objection.
-		{
-			path : '/refunds/publicity',
-			name : 'refundPublicity',
-			component : () => import('./pages/RefundPublicityPage.vue'),
-			meta : {public : true}
-		},
-		{
-			path : '/',
-			component : () => import('./components/MainLayout.vue'),
-			children : [...pages, ...hidden ]
-		},
-		{path : '/:rest(.*)*', redirect : '/'},
-	],
+  history: createWebHistory(),
+  routes: [
+    { path: '/login', name: 'login', component: () => import('./pages/LoginPage.vue'), meta: { public: true } },
+    // The owner's progress query (项目进度查询): no login, outside the frame.
+    { path: '/query', name: 'projectQuery', component: () => import('./pages/ProjectQueryPage.vue'), meta: { public: true } },
+    // A signing party signs remotely, and anyone holding a document verifies it: no login.
+    { path: '/sign/:agreement(\\d+)?', name: 'investSign', component: () => import('./pages/InvestSignPage.vue'), meta: { public: true } },
+    { path: '/verify', name: 'investVerify', component: () => import('./pages/InvestVerifyPage.vue'), meta: { public: true } },
+    // The refunds' publicity (稳岗返还公示): anyone reads the list and lodges an objection.
+    { path: '/refunds/publicity', name: 'refundPublicity', component: () => import('./pages/RefundPublicityPage.vue'), meta: { public: true } },
+    { path: '/', component: () => import('./components/MainLayout.vue'), children: [...pages, ...hidden] },
+    { path: '/:rest(.*)*', redirect: '/' },
+  ],
 })
 
 router.beforeEach(async (to) => {
