@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -679,14 +680,47 @@ static bool raw_into(char *buf, size_t size, size_t *len, const char *s)
 
 /* Errors are written by hand, not through a JSON document: a claim storm
 ** answers very many "sold out" and "already claimed". */
+/*
+** Messages are written "中文 (English)".  A caller that names its language
+** first in Accept-Language (the console sends the one it shows) gets that
+** half alone, so a Chinese page never shows English beside Chinese; anyone
+** else (curl, another program) gets both.  The English half is the last
+** parenthesised group, preceded by a space, ending the message.
+*/
+static const char *message_language(struct request *r, char *message)
+{
+	const char *want = request_header(r, "Accept-Language");
+	bool zh = want && strncasecmp(want, "zh", 2) == 0, en = want && strncasecmp(want, "en", 2) == 0;
+	size_t n = strlen(message);
+	if ((!zh && !en) || n < 4 || message[n - 1] != ')')
+		return message;
+	int depth = 0;
+	for (size_t i = n; i-- > 0;) {
+		depth += message[i] == ')';
+		depth -= message[i] == '(';
+		if (depth > 0)
+			continue;
+		if (i == 0 || message[i - 1] != ' ')
+			return message;
+		if (zh) {
+			message[i - 1] = 0;
+			return message;
+		}
+		message[n - 1] = 0;
+		return message + i + 1;
+	}
+	return message;
+}
+
 static void reply_error_v(struct request *r, int status, const char *code, const char *field, const char *allow,
                           const char *fmt, va_list ap)
 {
 	if (r->status)
 		return;
-	char message[512], text[1400];
+	char full[512], text[1400];
 	size_t len = 0;
-	vsnprintf(message, sizeof message, fmt, ap);
+	vsnprintf(full, sizeof full, fmt, ap);
+	const char *message = message_language(r, full);
 	bool ok = raw_into(text, sizeof text, &len, "{\"error\":{\"code\":\"") &&
 	          json_escape_into(text, sizeof text, &len, code) &&
 	          raw_into(text, sizeof text, &len, "\",\"message\":\"") &&

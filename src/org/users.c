@@ -146,7 +146,8 @@ bool user_target_or_reply(struct request *r, int64_t *ret_id, const char **ret_p
 	bool ok = user && user_manageable_or_reply(r, user);
 	if (ok && totp_role_required(role_from_name(json_string_value(json_object_get(user, "role"))))) {
 		reply_error(r, 403, "shell_only", NULL,
-		            "须用动态验证码的账号只能由运维人员在服务器上用 banyan user passwd 或 second-factor-reset 重置"
+		            "须用动态验证码的账号只能由运维人员在服务器上用 banyan user passwd 或 banyan user "
+		            "second-factor-reset 重置"
 		            " (accounts that must use a second factor are reset from the shell: banyan user passwd,"
 		            " banyan user second-factor-reset)");
 		ok = false;

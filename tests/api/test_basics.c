@@ -146,6 +146,39 @@ static void test_bad_input_each_kind(void **state)
 	sender = &admin;
 }
 
+/* An error's message in the language the caller names first, or both when it names neither. */
+static void test_error_in_the_callers_language(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *header, *message;
+	} cases[] = {
+	    {NULL, "没有这个接口 /api/v1/nowhere (no such route)"},
+	    {"Accept-Language: zh-CN", "没有这个接口 /api/v1/nowhere"},
+	    {"Accept-Language: zh-CN,zh;q=0.9,en;q=0.8", "没有这个接口 /api/v1/nowhere"},
+	    {"Accept-Language: en", "no such route"},
+	    {"Accept-Language: en-GB,en;q=0.9", "no such route"},
+	    {"Accept-Language: fr-FR", "没有这个接口 /api/v1/nowhere (no such route)"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		const char *headers[] = {cases[i].header, NULL};
+		struct response r;
+		client_request(sender, &r, "GET", "/api/v1/nowhere", NULL, NULL, cases[i].header ? headers : NULL);
+		assert_int_equal(r.status, 404);
+		assert_string_equal(json_string_value(json_object_get(json_object_get(r.json, "error"), "message")),
+		                    cases[i].message);
+		response_free(&r);
+	}
+	/* A message with a value in it: the value stays in each half. */
+	const char *headers[] = {"Accept-Language: en", NULL};
+	struct response r;
+	client_request(sender, &r, "POST", "/api/v1/users", "{\"usrname\":\"x\"}", NULL, headers);
+	assert_int_equal(r.status, 422);
+	const char *message = json_string_value(json_object_get(json_object_get(r.json, "error"), "message"));
+	assert_string_equal(message, "unknown field usrname");
+	response_free(&r);
+}
+
 static void test_method_not_allowed_names_allowed(void **state)
 {
 	(void)state;
@@ -275,6 +308,7 @@ int main(void)
 	    cmocka_unit_test(test_health),
 	    cmocka_unit_test(test_openapi_lists_every_route),
 	    cmocka_unit_test(test_bad_input_each_kind),
+	    cmocka_unit_test(test_error_in_the_callers_language),
 	    cmocka_unit_test(test_method_not_allowed_names_allowed),
 	    cmocka_unit_test(test_oversized_body),
 	    cmocka_unit_test(test_good_request_after_bad_ones),

@@ -167,7 +167,7 @@ test('the bureau\'s duty administrator makes a policy in the form; its staff try
   await page.fill('[data-test=rule-benefit]', '1290')
   await page.fill('[data-test=rule-rate]', '五')
   await page.click('[data-test=policy-save]')
-  await page.locator('.el-form-item__error', { hasText: 'rate_bp' }).waitFor()
+  await page.locator('.el-form-item__error', { hasText: '裁员率上限应为' }).waitFor()
   assert.equal(sql('SELECT count(*) FROM refund_policies'), '0')
   await page.fill('[data-test=rule-rate]', '5.5')
   await page.fill('[data-test=rule-payer]', '35050188000000001')

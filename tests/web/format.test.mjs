@@ -2,7 +2,7 @@
 // finance bureau writes them.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { formatCount, formatMoney, formatTime, moneyFigure, moneyUnit } from '../../web/src/format.js'
+import { formatCount, formatMoney, formatTime, moneyFigure, moneyUnit, oneLanguage } from '../../web/src/format.js'
 
 const yuan = (y) => BigInt(y) * 100n
 
@@ -52,4 +52,17 @@ test('amounts shown together take one unit, chosen by the largest', () => {
   assert.equal(moneyUnit([-1000000]), 'wan')
   assert.equal(moneyUnit([]), 'yuan')
   assert.equal(moneyUnit([null, undefined]), 'yuan')
+})
+
+test('a text written 中文 (English) shows one language', () => {
+  const reason = '裁员率 10.00% 高于 5.50% (layoff rate above the threshold)'
+  assert.equal(oneLanguage(reason, 'zh-CN'), '裁员率 10.00% 高于 5.50%')
+  assert.equal(oneLanguage(reason, 'en'), 'layoff rate above the threshold')
+  // Parentheses inside the English half, and a Chinese half with its own.
+  assert.equal(oneLanguage('县(市)区代码不存在 (no such district (code))', 'en'), 'no such district (code)')
+  assert.equal(oneLanguage('县(市)区代码不存在 (no such district (code))', 'zh-CN'), '县(市)区代码不存在')
+  // Not of that form: whole.
+  assert.equal(oneLanguage('该企业已迁往外省', 'en'), '该企业已迁往外省')
+  assert.equal(oneLanguage('缴费(分)', 'en'), '缴费(分)')
+  assert.equal(oneLanguage(null, 'en'), '')
 })

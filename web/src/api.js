@@ -1,7 +1,10 @@
 // The one way the console talks to banyan: the session cookie travels by
 // itself; every state-changing request carries the CSRF token; a 401 sends
-// the user to the login page and back to where they were afterwards.
+// the user to the login page and back to where they were afterwards.  It
+// names the language shown (Accept-Language), so that errors come back in
+// that language alone rather than "中文 (English)".
 import { computed, onMounted, reactive, ref } from 'vue'
+import { i18n } from './i18n.js'
 
 export const session = reactive({ user: null, csrf: '', checked: false })
 
@@ -20,7 +23,7 @@ export class ApiError extends Error {
 }
 
 export async function api(method, path, body) {
-  const headers = {}
+  const headers = { 'Accept-Language': i18n.global.locale.value }
   const init = { method, credentials: 'same-origin', headers }
   if (body !== undefined) {
     headers['Content-Type'] = 'application/json'

@@ -62,3 +62,23 @@ const HTML_ESCAPES = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'
 export function escapeHtml(text) {
   return String(text ?? '').replace(/[&<>"']/g, (c) => HTML_ESCAPES[c])
 }
+
+/**
+ * One language of a text the server wrote "中文 (English)" (a refund
+ * decision's reason): the Chinese half for 'zh-CN', the English half for
+ * 'en'; a text not of that form is returned whole.  The server's error
+ * messages follow the same rule (src/http/server.c, message_language).
+ */
+export function oneLanguage(text, locale) {
+  const s = String(text ?? '')
+  if (!s.endsWith(')')) return s
+  let depth = 0
+  for (let i = s.length - 1; i >= 0; i--) {
+    if (s[i] === ')') depth++
+    else if (s[i] === '(') depth--
+    if (depth > 0) continue
+    if (i === 0 || s[i - 1] !== ' ') return s
+    return locale === 'en' ? s.slice(i + 1, -1) : s.slice(0, i - 1)
+  }
+  return s
+}
