@@ -144,6 +144,9 @@ struct cadres_sheet {
 void cadres_reply_list(struct request *r, int rc, struct db_stmt *s,
                        json_t *(*row)(struct request *r, struct db_stmt *s), int64_t limit,
                        const struct cadres_sheet *sheet);
+/* Audit a change (detail stolen) of the object type/id, at the organisation path, inside the caller's transaction. */
+int cadres_audit(struct request *r, const char *action, const char *type, int64_t id, const char *path,
+                 json_t *detail);
 /* Put an official's reserve-pool stays, newest first, into obj under key: 0 or a database error. */
 int cadres_reserve_stays_into(struct request *r, json_t *obj, const char *key, int64_t official);
 /*

@@ -63,15 +63,11 @@ void care_post(struct request *r)
 		    " VALUES (?,?,?,?,?,?,?)",
 		    "itirtii", o.id, kind, (int64_t)day, has_amount ? amount : 0, note, r->who.user_id, clock_now());
 	int64_t id = db_last_insert_id(r->db);
-	if (rc == 0) {
-		struct audit_context ctx = audit_context_of(r);
-		json_t *detail =
-		    json_pack("{s:I, s:s, s:s, s:o, s:s}", "official", (json_int_t)o.id, "kind", kind, "day", day_text,
-		              "amount_fen", has_amount ? json_integer(amount) : json_null(), "note", note);
-		rc = audit_append(r->db, &ctx, "cadres.care.create", "care",
-		                  arena_printf(r->arena, "%lld", (long long)id), o.org_path, detail);
-		json_decref(detail);
-	}
+	if (rc == 0)
+		rc = cadres_audit(r, "cadres.care.create", "care", id, o.org_path,
+		                  json_pack("{s:I, s:s, s:s, s:o, s:s}", "official", (json_int_t)o.id, "kind", kind,
+		                            "day", day_text, "amount_fen",
+		                            has_amount ? json_integer(amount) : json_null(), "note", note));
 	if (db_finish_or_reply(r, rc))
 		reply_json(r, 201, json_pack("{s:I}", "id", (json_int_t)id));
 }

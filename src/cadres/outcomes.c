@@ -50,6 +50,7 @@ static const struct {
     {"five_priorities", "五个优先", five_priorities},
 };
 enum { N_LISTS = sizeof lists / sizeof lists[0] };
+static const char *const list_codes[] = {"ten_batches", "five_priorities", NULL}; /* the order of lists[] */
 
 /* The list of this code, or -1. */
 static int list_index(const char *code)
@@ -88,6 +89,14 @@ bool cadres_list_args(struct request *r, int64_t *ret_limit, int64_t *ret_cursor
 		*ret_cursor = INT64_MAX;
 	}
 	return true;
+}
+
+int cadres_audit(struct request *r, const char *action, const char *type, int64_t id, const char *path, json_t *detail)
+{
+	struct audit_context ctx = audit_context_of(r);
+	int rc = audit_append(r->db, &ctx, action, type, arena_printf(r->arena, "%lld", (long long)id), path, detail);
+	json_decref(detail);
+	return rc;
 }
 
 /* The value at a path of keys ("official.org.name") in an object, or NULL. */
@@ -204,12 +213,9 @@ void outcome_post(struct request *r)
 	    !body_string(r, "day", FIELD_REQUIRED, 10, &day_text) ||
 	    !body_string(r, "note", FIELD_OPTIONAL, 2000, &note))
 		return;
-	int l = list_index(list);
-	if (l < 0) {
-		reply_error(r, 422, "invalid_list", "list",
-		            "清单应为 ten_batches 或 five_priorities (list: ten_batches or five_priorities)");
+	int l = choice_or_reply(r, "invalid_list", "list", list, list_codes);
+	if (l < 0)
 		return;
-	}
 	if (!item_label(l, item)) {
 		reply_error(r, 422, "invalid_item", "item", "%s 中没有此项 (no such item in the list)", lists[l].label);
 		return;
@@ -227,15 +233,11 @@ void outcome_post(struct request *r)
 		            " recorded_at) VALUES (?,?,?,?,?,?,?,?)",
 		            "ittiitii", o.id, list, item, assessment, (int64_t)day, note, r->who.user_id, clock_now());
 	int64_t id = db_last_insert_id(r->db);
-	if (rc == 0) {
-		struct audit_context ctx = audit_context_of(r);
-		json_t *detail =
-		    json_pack("{s:I, s:s, s:s, s:I, s:s, s:s?}", "official", (json_int_t)o.id, "list", list, "item",
-		              item, "assessment", (json_int_t)assessment, "day", day_text, "note", note);
-		rc = audit_append(r->db, &ctx, "cadres.outcome.create", "outcome",
-		                  arena_printf(r->arena, "%lld", (long long)id), o.org_path, detail);
-		json_decref(detail);
-	}
+	if (rc == 0)
+		rc = cadres_audit(r, "cadres.outcome.create", "outcome", id, o.org_path,
+		                  json_pack("{s:I, s:s, s:s, s:I, s:s, s:s?}", "official", (json_int_t)o.id, "list",
+		                            list, "item", item, "assessment", (json_int_t)assessment, "day", day_text,
+		                            "note", note));
 	if (db_finish_or_reply(r, rc))
 		reply_json(r, 201, json_pack("{s:I}", "id", (json_int_t)id));
 }
@@ -279,12 +281,9 @@ void outcomes_list(struct request *r)
 	const char *list = query_arg(r, "list"), *item = query_arg(r, "item");
 	if (!cadres_list_args(r, &limit, &cursor, &export))
 		return;
-	int l = list_index(list);
-	if (list && l < 0) {
-		reply_error(r, 422, "invalid_list", "list",
-		            "清单应为 ten_batches 或 five_priorities (list: ten_batches or five_priorities)");
+	int l = choice_or_reply(r, "invalid_list", "list", list, list_codes);
+	if (l == -2)
 		return;
-	}
 	if (item && (l < 0 || !item_label(l, item))) {
 		reply_error(r, 422, "invalid_item", "item",
 		            "item 应与 list 一同给出且属于该清单 (item needs its list)");

@@ -185,14 +185,10 @@ void reserve_post(struct request *r)
 		return;
 	}
 	int64_t id = db_last_insert_id(r->db);
-	if (rc >= 0) {
-		struct audit_context ctx = audit_context_of(r);
-		json_t *detail =
-		    json_pack("{s:I, s:O, s:s}", "official", (json_int_t)official, "basis", basis, "reason", reason);
-		rc = audit_append(r->db, &ctx, "cadres.reserve.enter", "reserve",
-		                  arena_printf(r->arena, "%lld", (long long)id), path, detail);
-		json_decref(detail);
-	}
+	if (rc >= 0)
+		rc = cadres_audit(
+		    r, "cadres.reserve.enter", "reserve", id, path,
+		    json_pack("{s:I, s:O, s:s}", "official", (json_int_t)official, "basis", basis, "reason", reason));
 	if (db_finish_or_reply(r, rc < 0 ? rc : 0))
 		reply_json(r, 201, json_pack("{s:I}", "id", (json_int_t)id));
 }
@@ -248,13 +244,9 @@ void reserve_leave(struct request *r)
 		reply_error(r, 409, "already_left", NULL, "该干部已移出后备库 (the stay has ended already)");
 		return;
 	}
-	if (rc == 0) {
-		struct audit_context ctx = audit_context_of(r);
-		json_t *detail = json_pack("{s:I, s:s}", "official", (json_int_t)official, "reason", reason);
-		rc = audit_append(r->db, &ctx, "cadres.reserve.leave", "reserve",
-		                  arena_printf(r->arena, "%lld", (long long)id), path, detail);
-		json_decref(detail);
-	}
+	if (rc == 0)
+		rc = cadres_audit(r, "cadres.reserve.leave", "reserve", id, path,
+		                  json_pack("{s:I, s:s}", "official", (json_int_t)official, "reason", reason));
 	char when[32];
 	clock_format_iso(now, when);
 	if (db_finish_or_reply(r, rc))
