@@ -119,9 +119,9 @@ struct db_stmt;
 	"o.id AS \"official.id\", o.name AS \"official.name\", o.post AS \"official.post\","                           \
 	" g.code AS \"official.org.code\", g.name AS \"official.org.name\","                                            \
 	" o.leading_group AS \"official.leading_group:bool\""
-/* A user as the JSON names them, under key (u: users). */
-#define CADRES_USER_JSON(key)                                                                                          \
-	"u.id AS \"" key ".id\", u.username AS \"" key ".username\", u.display_name AS \"" key ".name\""
+/* Who recorded a row, as the JSON names users (u: users). */
+#define CADRES_RECORDED_BY_JSON                                                                                        \
+	"u.id AS \"recorded_by.id\", u.username AS \"recorded_by.username\", u.display_name AS \"recorded_by.name\""
 
 /*
 ** The arguments of a list that may be downloaded: ?limit= and ?cursor= (see

@@ -73,11 +73,10 @@ void care_post(struct request *r)
 }
 
 #define CARE_SELECT                                                                                                    \
-	"SELECT c.id AS id, " CADRES_OFFICIAL_JSON                                                                     \
-	", c.kind AS kind, c.day AS \"day:date\", c.amount_fen AS amount_fen,"                                         \
-	" c.note AS note, " CADRES_USER_JSON("recorded_by") " FROM care_measures c"                                    \
-	                                                    " JOIN officials o ON o.id = c.official_id JOIN orgs g "   \
-	                                                    "ON g.id = o.org_id JOIN users u ON u.id = c.recorded_by"
+	"SELECT c.id AS id, " CADRES_OFFICIAL_JSON ", c.kind AS kind, c.day AS \"day:date\","                          \
+	" c.amount_fen AS amount_fen, c.note AS note, " CADRES_RECORDED_BY_JSON                                        \
+	" FROM care_measures c JOIN officials o ON o.id = c.official_id JOIN orgs g ON g.id = o.org_id"                \
+	" JOIN users u ON u.id = c.recorded_by"
 
 /* A row with a "kind": its label beside it. */
 static json_t *kind_row_json(struct request *r, struct db_stmt *s)

@@ -163,7 +163,7 @@ void outcome_items(struct request *r)
 
 /*
 ** The assessment of a body field for the official: 0 when it is final and
-** they are one of its subjects; -1 having answered (404 unknown, 409 not
+** they are one of its subjects; -1 having answered (422 unknown, 409 not
 ** final, 422 not a subject) or the database error.
 */
 static int final_subject_or_reply(struct request *r, int64_t assessment, int64_t official)
@@ -245,10 +245,9 @@ void outcome_post(struct request *r)
 /* An outcome as lists show it: the columns give the JSON, the labels come from the lists above. */
 #define OUTCOME_SELECT                                                                                                 \
 	"SELECT c.id AS id, " CADRES_OFFICIAL_JSON ", c.list AS list, c.item AS item, a.id AS \"assessment.id\","      \
-	" a.name AS \"assessment.name\", c.day AS \"day:date\", c.note AS note, " CADRES_USER_JSON(                    \
-	    "recorded_by") " FROM cadre_outcomes c JOIN officials o ON o.id = c.official_id JOIN orgs g ON g.id = "    \
-	                   "o.org_id"                                                                                  \
-	                   " JOIN assessments a ON a.id = c.assessment_id JOIN users u ON u.id = c.recorded_by"
+	" a.name AS \"assessment.name\", c.day AS \"day:date\", c.note AS note, " CADRES_RECORDED_BY_JSON              \
+	" FROM cadre_outcomes c JOIN officials o ON o.id = c.official_id JOIN orgs g ON g.id = o.org_id"               \
+	" JOIN assessments a ON a.id = c.assessment_id JOIN users u ON u.id = c.recorded_by"
 
 static json_t *outcome_json(struct request *r, struct db_stmt *s)
 {

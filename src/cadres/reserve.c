@@ -254,15 +254,12 @@ void reserve_leave(struct request *r)
 }
 
 #define STAY_SELECT                                                                                                    \
-	"SELECT p.id AS id, " CADRES_OFFICIAL_JSON                                                                     \
-	", p.basis AS _basis, p.entry_reason AS entry_reason, " CADRES_USER_JSON(                                      \
-	    "entered_by") ", p.entered_at AS \"entered_at:time\", p.exit_reason AS exit_reason,"                       \
-	                  " l.id AS \"left_by.id\", l.username AS \"left_by.username\", l.display_name AS "            \
-	                  "\"left_by.name\","                                                                          \
-	                  " p.left_at AS \"left_at:time\" FROM reserve_pool p JOIN officials o ON o.id = "             \
-	                  "p.official_id"                                                                              \
-	                  " JOIN orgs g ON g.id = o.org_id JOIN users u ON u.id = p.entered_by LEFT JOIN users l ON "  \
-	                  "l.id = p.left_by"
+	"SELECT p.id AS id, " CADRES_OFFICIAL_JSON ", p.basis AS _basis, p.entry_reason AS entry_reason,"              \
+	" u.id AS \"entered_by.id\", u.username AS \"entered_by.username\", u.display_name AS \"entered_by.name\","    \
+	" p.entered_at AS \"entered_at:time\", p.exit_reason AS exit_reason, l.id AS \"left_by.id\","                  \
+	" l.username AS \"left_by.username\", l.display_name AS \"left_by.name\", p.left_at AS \"left_at:time\""       \
+	" FROM reserve_pool p JOIN officials o ON o.id = p.official_id JOIN orgs g ON g.id = o.org_id"                 \
+	" JOIN users u ON u.id = p.entered_by LEFT JOIN users l ON l.id = p.left_by"
 
 /* A stay: its basis, each assessment with its name and the official's grade in it. */
 static json_t *stay_json(struct request *r, struct db_stmt *s)
