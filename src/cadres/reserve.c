@@ -127,11 +127,6 @@ static int basis_or_reply(struct request *r, json_t *basis, int64_t official)
 	return 0;
 }
 
-static void already_in_pool(struct request *r)
-{
-	reply_error(r, 409, "already_in_pool", "official", "该干部已在后备库中 (the official is in the pool already)");
-}
-
 /*
 ** ROUTE: POST /api/v1/cadres/reserve
 ** AUTH: department
@@ -161,15 +156,6 @@ void reserve_post(struct request *r)
 	}
 	if (rc >= 0 && (rc = basis_or_reply(r, basis, official)) == -1)
 		return;
-	int64_t open = 0;
-	if (rc >= 0)
-		rc = db_query_int64(r->db, &open,
-		                    "SELECT count(*) FROM reserve_pool WHERE official_id = ? AND left_at IS NULL", "i",
-		                    official);
-	if (rc >= 0 && open) {
-		already_in_pool(r);
-		return;
-	}
 	char *basis_text = rc >= 0 ? json_dumps(basis, JSON_COMPACT) : NULL;
 	if (rc >= 0)
 		rc = db_begin(r->db);
@@ -179,9 +165,10 @@ void reserve_post(struct request *r)
 		            " VALUES (?,?,?,?,?)",
 		            "ittii", official, basis_text, reason, r->who.user_id, clock_now());
 	free(basis_text);
-	if (rc == DB_CONSTRAINT) { /* entered by someone else meanwhile: the open-stay index */
+	if (rc == DB_CONSTRAINT) { /* the open-stay index: even two entries at once make one stay */
 		db_rollback(r->db);
-		already_in_pool(r);
+		reply_error(r, 409, "already_in_pool", "official",
+		            "该干部已在后备库中 (the official is in the pool already)");
 		return;
 	}
 	int64_t id = db_last_insert_id(r->db);
@@ -210,15 +197,13 @@ void reserve_leave(struct request *r)
 		return;
 	struct db_stmt *s;
 	int64_t official = 0;
-	bool left = false;
 	int rc = db_prepare(r->db, &s,
-	                    "SELECT g.path, p.official_id, p.left_at IS NOT NULL FROM reserve_pool p"
+	                    "SELECT g.path, p.official_id FROM reserve_pool p"
 	                    " JOIN officials o ON o.id = p.official_id JOIN orgs g ON g.id = o.org_id WHERE p.id = ?",
 	                    "i", id);
 	if (rc >= 0 && (rc = db_step(s)) == DB_ROW) {
 		path = arena_strdup(r->arena, db_column_text(s, 0));
 		official = db_column_int64(s, 1);
-		left = db_column_int64(s, 2) != 0;
 	}
 	db_finalize(s);
 	if (rc < 0) {
@@ -230,17 +215,14 @@ void reserve_leave(struct request *r)
 		return;
 	}
 	int64_t now = clock_now();
-	rc = left ? 0 : db_begin(r->db);
-	if (rc == 0 && !left)
+	rc = db_begin(r->db);
+	if (rc == 0)
 		rc = db_run(r->db,
 		            "UPDATE reserve_pool SET exit_reason = ?, left_by = ?, left_at = ? WHERE id = ? AND "
 		            "left_at IS NULL",
 		            "tiii", reason, r->who.user_id, now, id);
-	if (rc == 0 && !left && db_changes(r->db) == 0) { /* left meanwhile */
+	if (rc == 0 && db_changes(r->db) == 0) { /* ended already, perhaps a moment ago */
 		db_rollback(r->db);
-		left = true;
-	}
-	if (left) {
 		reply_error(r, 409, "already_left", NULL, "该干部已移出后备库 (the stay has ended already)");
 		return;
 	}
