@@ -109,4 +109,51 @@ int cadres_audit_read(struct request *r, const char *action, const struct cadres
 /* The demo's officials, tasks and entries (after the other domains' demo data). */
 int cadres_demo(const char *db_path);
 
+/* ---- what follows an assessment (outcomes.c, reserve.c, care.c, demo_outcomes.c) ---- */
+
+struct db;
+struct db_stmt;
+
+/* An official as lists nest them, under "official" (o: officials, g: their organisation). */
+#define CADRES_OFFICIAL_JSON                                                                                           \
+	"o.id AS \"official.id\", o.name AS \"official.name\", o.post AS \"official.post\","                           \
+	" g.code AS \"official.org.code\", g.name AS \"official.org.name\","                                            \
+	" o.leading_group AS \"official.leading_group:bool\""
+/* Who recorded a row, as the JSON names users (u: users). */
+#define CADRES_RECORDED_BY_JSON                                                                                        \
+	"u.id AS \"recorded_by.id\", u.username AS \"recorded_by.username\", u.display_name AS \"recorded_by.name\""
+
+/*
+** The arguments of a list that may be downloaded: ?limit= and ?cursor= (see
+** page_args()), and ?format=: absent, a page of the JSON list (*ret_export
+** false); "xlsx", the whole list as a sheet.  Assessment data leaves only as
+** xlsx, which reply_table stamps with who exported it: anything else answers
+** 422 xlsx_only.  Returns false having answered.
+*/
+bool cadres_list_args(struct request *r, int64_t *ret_limit, int64_t *ret_cursor, bool *ret_export);
+/* A list's download: its file name, and each column's title and the path of its value in an item ("official.org.name"). */
+struct cadres_sheet {
+	const char *filename;
+	const char *const *headers, *const *paths;
+	size_t n_cols;
+};
+/*
+** Answer a list (rc, s, row and limit as for reply_rows()), or with sheet,
+** the same rows as an xlsx download.
+*/
+void cadres_reply_list(struct request *r, int rc, struct db_stmt *s,
+                       json_t *(*row)(struct request *r, struct db_stmt *s), int64_t limit,
+                       const struct cadres_sheet *sheet);
+/* Audit a change (detail stolen) of the object type/id, at the organisation path, inside the caller's transaction. */
+int cadres_audit(struct request *r, const char *action, const char *type, int64_t id, const char *path,
+                 json_t *detail);
+/* Put an official's reserve-pool stays, newest first, into obj under key: 0 or a database error. */
+int cadres_reserve_stays_into(struct request *r, json_t *obj, const char *key, int64_t official);
+/*
+** The demo's care for its frontline officials, and, when the final
+** assessment "2020年疫情防控一线考核" exists, outcomes and reserve-pool
+** entries for its 优秀 officials (inside cadres_demo()'s transaction).
+*/
+int cadres_demo_outcomes(struct db *d);
+
 #endif

@@ -140,6 +140,8 @@ int cadres_demo(const char *db_path)
 		}
 	}
 	if (rc == 0)
+		rc = cadres_demo_outcomes(d);
+	if (rc == 0)
 		rc = db_commit(d);
 	else
 		db_rollback(d);

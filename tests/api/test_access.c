@@ -278,6 +278,14 @@ struct row {
 #define FENTRY         "{\"day\":\"2020-10-10\",\"portion\":\"day\",\"place\":\"现场\",\"task\":{ctask},\"work\":\"{me}协调\"}"
 #define FRONTLINE(org) "/api/v1/cadres/frontline?org=" org "&from=2020-09-26&to=2020-10-11"
 #define NOT_ASSESSING  (SIGNED_IN & ~DEPTS) /* refused the organisation department's routes by role */
+#define OTHER_BUREAUS  (DEPTS & ~B(ZZB))    /* departments without the assessment duty: 403 wrong_duty */
+/* What follows an assessment: {fassessment} is final ({official_own} 优秀, {official} 称职), {dassessment} a
+** draft; {cstay} is {official}'s stay in the reserve pool, which the rows end. */
+#define OUTCOME(a) "{\"list\":\"ten_batches\",\"item\":\"commended\",\"assessment\":" a ",\"day\":\"2020-04-08\"}"
+#define RESERVE    "{\"official\":{official_own},\"basis\":[{fassessment}],\"reason\":\"{me}\"}"
+#define CARE       "{\"kind\":\"allowance\",\"day\":\"2020-03-05\",\"amount_fen\":30000,\"note\":\"{me}\"}"
+#define OUTCOMES   "/api/v1/cadres/officials/{official_own}/outcomes"
+#define OWN_CARE   "/api/v1/cadres/officials/{official_own}/care"
 
 static const struct row matrix[] = {
     /* ---- public: anyone, signed in or not ---- */
@@ -1113,36 +1121,35 @@ static const struct row matrix[] = {
     /* ---- cadres: the organisation department's (duty assessment); an official's file is theirs and its ---- */
     R("POST", "/api/v1/cadres/officials", OFFICIAL, B(ANON), 401),
     R("POST", "/api/v1/cadres/officials", OFFICIAL, NOT_ASSESSING, 403, .code = "forbidden"),
-    R("POST", "/api/v1/cadres/officials", OFFICIAL, B(DEPT) | B(HR) | B(HR_ADMIN) | B(SWJ), 403, .code = "wrong_duty"),
+    R("POST", "/api/v1/cadres/officials", OFFICIAL, OTHER_BUREAUS, 403, .code = "wrong_duty"),
     R("POST", "/api/v1/cadres/officials", OFFICIAL, B(ZZB), 403, .flags = NO_CSRF, .code = "csrf"),
     R("POST", "/api/v1/cadres/officials", OFFICIAL, B(ZZB), 201),
     R("POST", "/api/v1/cadres/officials/import", OFFICIALS_CSV, B(ANON), 401),
     R("POST", "/api/v1/cadres/officials/import", OFFICIALS_CSV, NOT_ASSESSING, 403, .code = "forbidden"),
-    R("POST", "/api/v1/cadres/officials/import", OFFICIALS_CSV, B(DEPT) | B(HR) | B(HR_ADMIN) | B(SWJ), 403,
-      .code = "wrong_duty"),
+    R("POST", "/api/v1/cadres/officials/import", OFFICIALS_CSV, OTHER_BUREAUS, 403, .code = "wrong_duty"),
     R("POST", "/api/v1/cadres/officials/import", OFFICIALS_CSV, B(ZZB), 200),
     R("POST", "/api/v1/cadres/officials/import", OFFICIALS_CSV, B(ZZB), 422, .code = "bad_line"), /* the same again */
     R("GET", "/api/v1/cadres/officials", NULL, B(ANON), 401),
     R("GET", "/api/v1/cadres/officials", NULL, NOT_ASSESSING, 403, .code = "forbidden"), /* leaders too */
-    R("GET", "/api/v1/cadres/officials", NULL, B(DEPT) | B(HR) | B(HR_ADMIN) | B(SWJ), 403, .code = "wrong_duty"),
+    R("GET", "/api/v1/cadres/officials", NULL, OTHER_BUREAUS, 403, .code = "wrong_duty"),
     R("GET", "/api/v1/cadres/officials", NULL, B(ZZB), 200),
     R("POST", "/api/v1/cadres/tasks", CTASK, B(ANON), 401),
     R("POST", "/api/v1/cadres/tasks", CTASK, NOT_ASSESSING, 403, .code = "forbidden"),
-    R("POST", "/api/v1/cadres/tasks", CTASK, B(DEPT) | B(HR) | B(HR_ADMIN) | B(SWJ), 403, .code = "wrong_duty"),
+    R("POST", "/api/v1/cadres/tasks", CTASK, OTHER_BUREAUS, 403, .code = "wrong_duty"),
     R("POST", "/api/v1/cadres/tasks", CTASK, B(ZZB), 201),
     R("GET", "/api/v1/cadres/tasks", NULL, B(ANON), 401),
     R("GET", "/api/v1/cadres/tasks", NULL, NOT_ASSESSING, 403, .code = "forbidden"),
-    R("GET", "/api/v1/cadres/tasks", NULL, B(DEPT) | B(HR) | B(HR_ADMIN) | B(SWJ), 403, .code = "wrong_duty"),
+    R("GET", "/api/v1/cadres/tasks", NULL, OTHER_BUREAUS, 403, .code = "wrong_duty"),
     R("GET", "/api/v1/cadres/tasks", NULL, B(ZZB), 200),
     R("GET", "/api/v1/cadres/tasks/{ctask}", NULL, B(ANON), 401),
     R("GET", "/api/v1/cadres/tasks/{ctask}", NULL, NOT_ASSESSING, 403, .code = "forbidden"),
-    R("GET", "/api/v1/cadres/tasks/{ctask}", NULL, B(DEPT) | B(HR) | B(HR_ADMIN) | B(SWJ), 403, .code = "wrong_duty"),
+    R("GET", "/api/v1/cadres/tasks/{ctask}", NULL, OTHER_BUREAUS, 403, .code = "wrong_duty"),
     R("GET", "/api/v1/cadres/tasks/{ctask}", NULL, B(ZZB), 200),
     R("GET", "/api/v1/cadres/tasks/999999", NULL, B(ZZB), 404, .code = "unknown_task"),
     /* The two-thirds figures: the department, and leaders by organisation (no names) within their scope. */
     R("GET", FRONTLINE("350111"), NULL, B(ANON), 401),
     R("GET", FRONTLINE("350111"), NULL, NOT_ASSESSING & ~B(LEADER) & ~B(LEADER_CL), 403, .code = "forbidden"),
-    R("GET", FRONTLINE("350111"), NULL, B(DEPT) | B(HR) | B(HR_ADMIN) | B(SWJ), 403, .code = "wrong_duty"),
+    R("GET", FRONTLINE("350111"), NULL, OTHER_BUREAUS, 403, .code = "wrong_duty"),
     R("GET", FRONTLINE("350111"), NULL, B(LEADER) | B(ZZB), 200),
     R("GET", FRONTLINE("350111"), NULL, B(LEADER_CL), 403, .code = "out_of_scope"),
     R("GET", FRONTLINE("350112"), NULL, B(LEADER) | B(LEADER_CL) | B(ZZB), 200),
@@ -1174,6 +1181,65 @@ static const struct row matrix[] = {
     R("POST", "/api/v1/cadres/entries/{fentry}/confirm", NULL, B(ZZB), 403, .code = "own_entry"), /* it entered it */
     R("POST", "/api/v1/cadres/entries/{fentry}/confirm", NULL, B(AGENT), 200),
     R("POST", "/api/v1/cadres/entries/{fentry}/confirm", NULL, B(AGENT), 409, .code = "already_confirmed"),
+    /* What follows an assessment: the department's, except an official's own outcomes and care. */
+    R("GET", "/api/v1/cadres/outcome-items", NULL, B(ANON), 401),
+    R("GET", "/api/v1/cadres/outcome-items", NULL, NOT_ASSESSING, 403, .code = "forbidden"),
+    R("GET", "/api/v1/cadres/outcome-items", NULL, OTHER_BUREAUS, 403, .code = "wrong_duty"),
+    R("GET", "/api/v1/cadres/outcome-items", NULL, B(ZZB), 200),
+    R("POST", OUTCOMES, OUTCOME("{fassessment}"), B(ANON), 401),
+    R("POST", OUTCOMES, OUTCOME("{fassessment}"), NOT_ASSESSING, 403, .code = "forbidden"),
+    R("POST", OUTCOMES, OUTCOME("{fassessment}"), OTHER_BUREAUS, 403, .code = "wrong_duty"),
+    R("POST", OUTCOMES, OUTCOME("{fassessment}"), B(ZZB), 403, .flags = NO_CSRF, .code = "csrf"),
+    R("POST", OUTCOMES, OUTCOME("{fassessment}"), B(ZZB), 201),
+    R("POST", OUTCOMES, OUTCOME("{dassessment}"), B(ZZB), 409, .code = "assessment_not_final"),
+    R("GET", "/api/v1/cadres/outcomes", NULL, B(ANON), 401),
+    R("GET", "/api/v1/cadres/outcomes", NULL, NOT_ASSESSING, 403, .code = "forbidden"),
+    R("GET", "/api/v1/cadres/outcomes", NULL, OTHER_BUREAUS, 403, .code = "wrong_duty"),
+    R("GET", "/api/v1/cadres/outcomes", NULL, B(ZZB), 200),
+    R("GET", "/api/v1/cadres/outcomes?format=xlsx", NULL, B(ZZB), 200),
+    R("GET", "/api/v1/cadres/outcomes?format=csv", NULL, B(ZZB), 422, .code = "xlsx_only"),
+    R("GET", "/api/v1/cadres/reserve/candidates?min=1", NULL, B(ANON), 401),
+    R("GET", "/api/v1/cadres/reserve/candidates?min=1", NULL, NOT_ASSESSING, 403, .code = "forbidden"),
+    R("GET", "/api/v1/cadres/reserve/candidates?min=1", NULL, OTHER_BUREAUS, 403, .code = "wrong_duty"),
+    R("GET", "/api/v1/cadres/reserve/candidates?min=1", NULL, B(ZZB), 200),
+    R("POST", "/api/v1/cadres/reserve", RESERVE, B(ANON), 401),
+    R("POST", "/api/v1/cadres/reserve", RESERVE, NOT_ASSESSING, 403, .code = "forbidden"),
+    R("POST", "/api/v1/cadres/reserve", RESERVE, OTHER_BUREAUS, 403, .code = "wrong_duty"),
+    R("POST", "/api/v1/cadres/reserve", RESERVE, B(ZZB), 403, .flags = NO_CSRF, .code = "csrf"),
+    R("POST", "/api/v1/cadres/reserve", RESERVE, B(ZZB), 201),
+    R("POST", "/api/v1/cadres/reserve", RESERVE, B(ZZB), 409, .code = "already_in_pool"),
+    R("POST", "/api/v1/cadres/reserve/{cstay}/leave", "{\"reason\":\"调任\"}", B(ANON), 401),
+    R("POST", "/api/v1/cadres/reserve/{cstay}/leave", "{\"reason\":\"调任\"}", NOT_ASSESSING, 403, .code = "forbidden"),
+    R("POST", "/api/v1/cadres/reserve/{cstay}/leave", "{\"reason\":\"调任\"}", OTHER_BUREAUS, 403,
+      .code = "wrong_duty"),
+    R("POST", "/api/v1/cadres/reserve/{cstay}/leave", "{\"reason\":\"调任\"}", B(ZZB), 200),
+    R("POST", "/api/v1/cadres/reserve/{cstay}/leave", "{\"reason\":\"调任\"}", B(ZZB), 409, .code = "already_left"),
+    R("POST", "/api/v1/cadres/reserve/999999/leave", "{\"reason\":\"调任\"}", B(ZZB), 404, .code = "unknown_stay"),
+    R("GET", "/api/v1/cadres/reserve?state=all", NULL, B(ANON), 401),
+    R("GET", "/api/v1/cadres/reserve?state=all", NULL, NOT_ASSESSING, 403, .code = "forbidden"),
+    R("GET", "/api/v1/cadres/reserve?state=all", NULL, OTHER_BUREAUS, 403, .code = "wrong_duty"),
+    R("GET", "/api/v1/cadres/reserve?state=all", NULL, B(ZZB), 200),
+    R("GET", "/api/v1/cadres/reserve?format=xlsx", NULL, B(ZZB), 200),
+    R("GET", "/api/v1/cadres/reserve?format=csv", NULL, B(ZZB), 422, .code = "xlsx_only"),
+    R("POST", OWN_CARE, CARE, B(ANON), 401),
+    R("POST", OWN_CARE, CARE, NOT_ASSESSING, 403, .code = "forbidden"), /* the official too */
+    R("POST", OWN_CARE, CARE, OTHER_BUREAUS, 403, .code = "wrong_duty"),
+    R("POST", OWN_CARE, CARE, B(ZZB), 403, .flags = NO_CSRF, .code = "csrf"),
+    R("POST", OWN_CARE, CARE, B(ZZB), 201),
+    R("GET", "/api/v1/cadres/care", NULL, B(ANON), 401),
+    R("GET", "/api/v1/cadres/care", NULL, NOT_ASSESSING, 403, .code = "forbidden"),
+    R("GET", "/api/v1/cadres/care", NULL, OTHER_BUREAUS, 403, .code = "wrong_duty"),
+    R("GET", "/api/v1/cadres/care", NULL, B(ZZB), 200),
+    R("GET", OWN_CARE, NULL, B(ANON), 401),
+    R("GET", OWN_CARE, NULL, SIGNED_IN & ~B(OFFICER) & ~B(ZZB), 403, .code = "not_your_file"),
+    R("GET", OWN_CARE, NULL, B(OFFICER) | B(ZZB), 200),
+    R("GET", "/api/v1/cadres/officials/{official}/care", NULL, SIGNED_IN & ~B(ZZB), 403, .code = "not_your_file"),
+    R("GET", "/api/v1/cadres/officials/999999/care", NULL, B(ZZB), 404, .code = "unknown_official"),
+    R("GET", OUTCOMES, NULL, B(ANON), 401),
+    R("GET", OUTCOMES, NULL, SIGNED_IN & ~B(OFFICER) & ~B(ZZB), 403, .code = "not_your_file"),
+    R("GET", OUTCOMES, NULL, B(OFFICER) | B(ZZB), 200),
+    R("GET", "/api/v1/cadres/officials/{official}/outcomes", NULL, SIGNED_IN & ~B(ZZB), 403, .code = "not_your_file"),
+    R("GET", "/api/v1/cadres/officials/999999/outcomes", NULL, B(ZZB), 404, .code = "unknown_official"),
 
     /* ---- one's own password: every user, not a machine key; away and back ---- */
     R("PUT", "/api/v1/me/password", MY_PW_AWAY, B(ANON), 401),
@@ -1313,6 +1379,9 @@ static struct fixture {
     {.name = "official"},
     {.name = "ctask"},
     {.name = "fentry"},
+    {.name = "fassessment"},
+    {.name = "dassessment"},
+    {.name = "cstay"},
 };
 
 static struct fixture *fixture_named(const char *name, size_t len)
@@ -1691,6 +1760,37 @@ static int make_cadres(void)
 	       make(zzb, "/api/v1/cadres/officials/{official_own}/entries", FENTRY, "fentry", NULL);
 }
 
+/*
+** What follows an assessment.  FIXTURE until the scores routes (POST
+** /cadres/assessments, …/rank, …/finalise) are merged: the final assessment
+** {fassessment} ({official_own} 优秀, {official} 称职) and the draft
+** {dassessment}, written straight into the database; then {cstay}, {official}'s
+** stay in the reserve pool.
+*/
+static int make_outcomes(void)
+{
+	char sql[2048];
+	expand("INSERT INTO assessment_schemes(name, org_id, created_by, created_at) SELECT '一线考核方案', o.id, u.id, 0"
+	       " FROM orgs o, users u WHERE o.code = '350100-zzb' AND u.username = 'city-zzb';"
+	       "INSERT INTO assessments(name, scheme_id, starts_on, ends_on, state, created_by, created_at)"
+	       " SELECT name, (SELECT max(id) FROM assessment_schemes), 18285, 18352, state,"
+	       " (SELECT id FROM users WHERE username = 'city-zzb'), 0 FROM (SELECT '2020年疫情防控一线考核' AS name,"
+	       " 'final' AS state UNION ALL SELECT '2021年一季度考核', 'draft');"
+	       "INSERT INTO assessment_subjects(assessment_id, official_id, cohort) SELECT a.id, o.id, '科级'"
+	       " FROM assessments a, officials o WHERE a.name IN ('2020年疫情防控一线考核', '2021年一季度考核')"
+	       " AND o.id IN ({official_own}, {official});"
+	       "INSERT INTO assessment_results(assessment_id, official_id, cohort, total, rank, grade)"
+	       " SELECT a.id, o.id, '科级', 90000, o.id, CASE o.id WHEN {official_own} THEN 'excellent' ELSE"
+	       " 'competent' END FROM assessments a, officials o WHERE a.name = '2020年疫情防控一线考核'"
+	       " AND o.id IN ({official_own}, {official});",
+	       ADMIN, sql, sizeof sql);
+	db_run_sql(&server, sql);
+	fixture_from_sql("fassessment", "SELECT id FROM assessments WHERE name = '2020年疫情防控一线考核'");
+	fixture_from_sql("dassessment", "SELECT id FROM assessments WHERE name = '2021年一季度考核'");
+	return make(&clients[ZZB], "/api/v1/cadres/reserve",
+	            "{\"official\":{official},\"basis\":[{fassessment}],\"reason\":\"一线表现突出\"}", "cstay", NULL);
+}
+
 /* t-2fa enrols a second factor as a user would; a password login then leaves {challenge}, and {recovery} redeems it. */
 static int make_second_factor(void)
 {
@@ -1741,7 +1841,7 @@ static int setup(void **state)
 		if (has_session(c) && login(c) < 0)
 			return -1;
 	return make_vouchers() || make_desk() || make_projects() || make_invest() || make_refunds() ||
-	       make_refund_life() || make_cadres() || make_second_factor();
+	       make_refund_life() || make_cadres() || make_outcomes() || make_second_factor();
 }
 
 static int teardown(void **state)
@@ -1879,6 +1979,10 @@ static const char *const footprint_sql[] = {
     "SELECT count(*) FROM central_tasks",
     "SELECT count(*) FROM frontline_entries",
     "SELECT count(*) FROM frontline_entries WHERE confirmed_at IS NOT NULL",
+    "SELECT count(*) FROM cadre_outcomes",
+    "SELECT count(*) FROM reserve_pool",
+    "SELECT count(*) FROM reserve_pool WHERE left_at IS NOT NULL",
+    "SELECT count(*) FROM care_measures",
 };
 
 struct footprint {
