@@ -132,8 +132,53 @@ int desk_escalate(struct db *d, int64_t now)
 }
 
 /*
+** A demo problem's life so far, as the routes would have written it: the
+** times it was accepted, answered and closed (0: not yet) with an event for
+** each step, so that the statistics' medians and on-time figures have
+** something true to count.
+*/
+struct demo_life {
+	int64_t accepted, answered, closed;
+	int rating; /* 0: none */
+};
+
+/* h hours after at, or 0 (not yet) for 0 hours. */
+static int64_t hours_after(int64_t at, int h)
+{
+	return h ? at + (int64_t)h * 3600 : 0;
+}
+
+static int demo_problem_life(struct db *d, int64_t problem, int64_t officer, const struct demo_life *l)
+{
+	static const struct {
+		const char *kind, *from, *to, *text;
+	} steps[] = {
+	    {"accept", "submitted", "accepted", NULL},
+	    {"start", "accepted", "in_progress", NULL},
+	    {"answer", "in_progress", "answered", "已协调相关部门,办理意见已答复企业"},
+	    {"confirm", "answered", "closed", "企业确认问题已解决"},
+	};
+	/* Work starts an hour after acceptance. */
+	int64_t at[] = {l->accepted, l->accepted ? l->accepted + 3600 : 0, l->answered, l->closed};
+	int rc = db_run(d,
+	                "UPDATE problems SET accepted_at = NULLIF(?1, 0), answered_at = NULLIF(?2, 0),"
+	                " closed_at = NULLIF(?3, 0), rating = NULLIF(?4, 0) WHERE id = ?5",
+	                "iiiIi", l->accepted, l->answered, l->closed, l->rating, problem);
+	for (size_t i = 0; rc == 0 && i < sizeof steps / sizeof steps[0] && at[i]; i++)
+		rc = db_run(
+		    d,
+		    "INSERT INTO problem_events(problem_id, at, actor_id, actor, kind, from_status, to_status, text)"
+		    " VALUES (?, ?, ?, 'jinan-officer', ?, ?, ?, ?)",
+		    "iiitttt", problem, at[i], officer, steps[i].kind, steps[i].from, steps[i].to, steps[i].text);
+	return rc;
+}
+
+/*
 ** Demo data: enterprises in several districts and problems in every state,
 ** some of them late, so the inboxes and lights have something true to show.
+** Each problem's life is given in hours after it was raised: accepted (due
+** within a day), answered (due within 5 days) and closed; 0 is not yet.
+** Three are answered, two of them on time; two are rated.
 */
 static int desk_demo(const char *db_path)
 {
@@ -150,17 +195,17 @@ static int desk_demo(const char *db_path)
 	static const struct {
 		int firm;
 		const char *category, *title, *status;
-		int days_ago;
+		int days_ago, accepted_h, answered_h, closed_h, rating;
 	} problems[] = {
-	    {0, "approvals", "口罩生产线设立登记与营业执照", "closed", 200},
-	    {0, "labour", "复工复产缺熟练工 80 人", "answered", 6},
-	    {1, "land", "二期项目用地报批", "in_progress", 12},
-	    {1, "utilities", "工业用电增容", "submitted", 4},
-	    {2, "financing", "技改贷款贴息申请", "accepted", 3},
-	    {3, "policy", "数字经济扶持政策兑现", "submitted", 0},
-	    {4, "other", "商场客流恢复与消费券核销对接", "in_progress", 2},
-	    {5, "approvals", "东部水系 29 条河道移交运维手续", "submitted", 9},
-	    {5, "utilities", "泵站供电线路改造", "closed", 60},
+	    {0, "approvals", "口罩生产线设立登记与营业执照", "closed", 200, 3, 96, 144, 5},
+	    {0, "labour", "复工复产缺熟练工 80 人", "answered", 6, 20, 72, 0, 0},
+	    {1, "land", "二期项目用地报批", "in_progress", 12, 30, 0, 0, 0},
+	    {1, "utilities", "工业用电增容", "submitted", 4, 0, 0, 0, 0},
+	    {2, "financing", "技改贷款贴息申请", "accepted", 3, 5, 0, 0, 0},
+	    {3, "policy", "数字经济扶持政策兑现", "submitted", 0, 0, 0, 0, 0},
+	    {4, "other", "商场客流恢复与消费券核销对接", "in_progress", 2, 2, 0, 0, 0},
+	    {5, "approvals", "东部水系 29 条河道移交运维手续", "submitted", 9, 0, 0, 0, 0},
+	    {5, "utilities", "泵站供电线路改造", "closed", 60, 10, 168, 216, 3},
 	};
 	struct db *d;
 	if (db_open(db_path, &d) < 0)
@@ -189,21 +234,27 @@ static int desk_demo(const char *db_path)
 		rc = db_run(
 		    d,
 		    "INSERT INTO problems(enterprise_id, category, title, description, raised_by, district_org_id,"
-		    " department_org_id, status, escalation, accept_due, answer_due, solve_due, rating, created_at, "
+		    " department_org_id, status, escalation, accept_due, answer_due, solve_due, created_at, "
 		    "updated_at)"
 		    " SELECT e.id, ?2, ?3, '企业走访中收集', ?4, e.org_id, r.department_org_id, ?5,"
 		    " CASE WHEN ?6 > 5 AND ?5 IN ('submitted', 'accepted', 'in_progress') THEN 1 ELSE 0 END,"
-		    " ?7 + 86400, ?7 + 5 * 86400, ?7 + 15 * 86400, CASE ?5 WHEN 'closed' THEN 5 END, ?7, ?7"
+		    " ?7 + 86400, ?7 + 5 * 86400, ?7 + 15 * 86400, ?7, ?7"
 		    " FROM enterprises e JOIN problem_routes r ON r.category = ?2"
 		    " AND (r.district_org_id = e.org_id OR r.district_org_id IS NULL)"
 		    " WHERE e.id = ?1 ORDER BY r.district_org_id IS NULL LIMIT 1",
 		    "ittitii", ids[problems[i].firm], problems[i].category, problems[i].title, user, problems[i].status,
 		    (int64_t)problems[i].days_ago, at);
+		int64_t problem = db_last_insert_id(d);
 		if (rc == 0)
 			rc = db_run(d,
 			            "INSERT INTO problem_events(problem_id, at, actor_id, actor, kind, to_status)"
 			            " VALUES (?, ?, ?, 'jinan-officer', 'submit', 'submitted')",
-			            "iii", db_last_insert_id(d), at, user);
+			            "iii", problem, at, user);
+		struct demo_life life = {hours_after(at, problems[i].accepted_h),
+		                         hours_after(at, problems[i].answered_h), hours_after(at, problems[i].closed_h),
+		                         problems[i].rating};
+		if (rc == 0)
+			rc = demo_problem_life(d, problem, user, &life);
 	}
 	if (rc == 0)
 		rc = db_commit(d);
