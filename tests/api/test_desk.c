@@ -446,8 +446,10 @@ static void test_demo_figures_are_honest(void **state)
 	json_int_t on_time = 0;
 	size_t i;
 	json_t *row;
-	json_array_foreach(json_object_get(r.json, "by_department"), i, row) on_time +=
-	    json_integer_value(json_object_get(row, "answered_on_time"));
+	json_array_foreach(json_object_get(r.json, "by_department"), i, row)
+	{
+		on_time += json_integer_value(json_object_get(row, "answered_on_time"));
+	}
 	assert_int_equal(on_time, 2);
 	response_free(&r);
 	/* Each answered problem's timeline says when it was accepted, started, answered (and confirmed). */
