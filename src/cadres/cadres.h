@@ -103,6 +103,15 @@ struct cadres_official {
 */
 int cadres_official_for_caller(struct request *r, struct cadres_official *ret);
 
+/*
+** A department staffer who is also an official records nothing about
+** themselves (judgements, scores, outcomes, the pool, care): true, or false
+** having answered 403 own_record when official_user_id is the caller.
+*/
+bool cadres_not_own_or_reply(struct request *r, int64_t official_user_id);
+/* cadres_official_for_caller() for a write: the department's staff only, never about themselves. */
+bool cadres_official_to_record(struct request *r, struct cadres_official *ret);
+
 /* Audit a read of an official's file (action, detail stolen) in a transaction of its own: 0 or a database error. */
 int cadres_audit_read(struct request *r, const char *action, const struct cadres_official *o, json_t *detail);
 

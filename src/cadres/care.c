@@ -53,7 +53,7 @@ void care_post(struct request *r)
 		reply_error(r, 422, "invalid_date", "day", "日期应为 YYYY-MM-DD (day: YYYY-MM-DD)");
 		return;
 	}
-	if (cadres_official_for_caller(r, &o) < 0)
+	if (!cadres_official_to_record(r, &o))
 		return;
 	int rc = db_begin(r->db);
 	if (rc == 0)

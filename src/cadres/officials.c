@@ -316,6 +316,21 @@ int cadres_official_for_caller(struct request *r, struct cadres_official *ret)
 	return 0;
 }
 
+bool cadres_not_own_or_reply(struct request *r, int64_t official_user_id)
+{
+	if (official_user_id == 0 || official_user_id != r->who.user_id)
+		return true;
+	reply_error(r, 403, "own_record", NULL,
+	            "不能为自己记录考核、激励或关爱事项 (nobody records their own assessment, outcomes or care)");
+	return false;
+}
+
+bool cadres_official_to_record(struct request *r, struct cadres_official *ret)
+{
+	int own = cadres_official_for_caller(r, ret);
+	return own == 0 || (own > 0 && cadres_not_own_or_reply(r, ret->user_id));
+}
+
 int cadres_audit_read(struct request *r, const char *action, const struct cadres_official *o, json_t *detail)
 {
 	struct audit_context ctx = audit_context_of(r);

@@ -224,7 +224,7 @@ void outcome_post(struct request *r)
 		reply_error(r, 422, "invalid_date", "day", "日期应为 YYYY-MM-DD (day: YYYY-MM-DD)");
 		return;
 	}
-	if (cadres_official_for_caller(r, &o) < 0 || final_subject_or_reply(r, assessment, o.id) < 0)
+	if (!cadres_official_to_record(r, &o) || final_subject_or_reply(r, assessment, o.id) < 0)
 		return;
 	int rc = db_begin(r->db);
 	if (rc == 0)

@@ -145,15 +145,22 @@ void reserve_post(struct request *r)
 		return;
 	json_t *basis = json_object_get(r->json, "basis");
 	struct db_stmt *s;
-	int rc = db_prepare(r->db, &s, "SELECT g.path FROM officials o JOIN orgs g ON g.id = o.org_id WHERE o.id = ?",
+	int64_t user = 0;
+	int rc = db_prepare(r->db, &s,
+	                    "SELECT g.path, coalesce(o.user_id, 0) FROM officials o JOIN orgs g ON g.id = o.org_id"
+	                    " WHERE o.id = ?",
 	                    "i", official);
-	if (rc >= 0 && (rc = db_step(s)) == DB_ROW)
+	if (rc >= 0 && (rc = db_step(s)) == DB_ROW) {
 		path = arena_strdup(r->arena, db_column_text(s, 0));
+		user = db_column_int64(s, 1);
+	}
 	db_finalize(s);
 	if (rc >= 0 && (!path || !path_within(path, request_area(r)))) {
 		reply_error(r, 422, "unknown_official", "official", "干部不存在 (no such official)");
 		return;
 	}
+	if (rc >= 0 && !cadres_not_own_or_reply(r, user))
+		return;
 	if (rc >= 0 && (rc = basis_or_reply(r, basis, official)) == -1)
 		return;
 	char *basis_text = rc >= 0 ? json_dumps(basis, JSON_COMPACT) : NULL;
@@ -196,14 +203,15 @@ void reserve_leave(struct request *r)
 	    !body_string(r, "reason", FIELD_REQUIRED, 2000, &reason))
 		return;
 	struct db_stmt *s;
-	int64_t official = 0;
+	int64_t official = 0, user = 0;
 	int rc = db_prepare(r->db, &s,
-	                    "SELECT g.path, p.official_id FROM reserve_pool p"
+	                    "SELECT g.path, p.official_id, coalesce(o.user_id, 0) FROM reserve_pool p"
 	                    " JOIN officials o ON o.id = p.official_id JOIN orgs g ON g.id = o.org_id WHERE p.id = ?",
 	                    "i", id);
 	if (rc >= 0 && (rc = db_step(s)) == DB_ROW) {
 		path = arena_strdup(r->arena, db_column_text(s, 0));
 		official = db_column_int64(s, 1);
+		user = db_column_int64(s, 2);
 	}
 	db_finalize(s);
 	if (rc < 0) {
@@ -214,6 +222,8 @@ void reserve_leave(struct request *r)
 		reply_error(r, 404, "unknown_stay", NULL, "后备库中没有这条记录 (no such stay in the pool)");
 		return;
 	}
+	if (!cadres_not_own_or_reply(r, user))
+		return;
 	int64_t now = clock_now();
 	rc = db_begin(r->db);
 	if (rc == 0)

@@ -483,6 +483,47 @@ static void test_official_reads_own_outcomes(void **state)
 	assert_int_equal(count(reads), 2);
 }
 
+/* A department staffer who is an official records no outcome, pool entry or care for themselves. */
+static void test_nobody_records_their_own(void **state)
+{
+	(void)state;
+	char code[48], path[96];
+	long long self =
+	    created(&zzb, "/api/v1/cadres/officials",
+	            "{\"name\":\"赵四\",\"post\":\"干部考核处处长\",\"org\":\"350100-zzb\",\"user\":\"city-zzb\"}");
+	long long judged = assessment_fixture(&server, "2020年组织部自身考核", "final",
+	                                      (struct graded[]){{self, "excellent"}, {official_c, "excellent"}}, 2);
+	const char *const tables[] = {"SELECT count(*) FROM cadre_outcomes", "SELECT count(*) FROM reserve_pool",
+	                              "SELECT count(*) FROM care_measures"};
+	long long before[3], after[3];
+	db_counts(&server, tables, 3, before);
+	assert_int_equal(outcome(self, code,
+	                         "{\"list\":\"ten_batches\",\"item\":\"commended\",\"assessment\":%lld,"
+	                         "\"day\":\"2020-04-08\"}",
+	                         judged),
+	                 403);
+	assert_string_equal(code, "own_record");
+	assert_int_equal(client_statusf(&zzb, "POST", "/api/v1/cadres/reserve", code,
+	                                "{\"official\":%lld,\"basis\":[%lld],\"reason\":\"连续优秀\"}", self, judged),
+	                 403);
+	assert_string_equal(code, "own_record");
+	snprintf(path, sizeof path, "/api/v1/cadres/officials/%lld/care", self);
+	assert_int_equal(client_statusf(&zzb, "POST", path, code,
+	                                "{\"kind\":\"allowance\",\"day\":\"2020-03-01\",\"amount_fen\":150000,"
+	                                "\"note\":\"一线补助\"}"),
+	                 403);
+	assert_string_equal(code, "own_record");
+	db_counts(&server, tables, 3, after);
+	for (int k = 0; k < 3; k++)
+		assert_int_equal(after[k], before[k]);
+	/* Someone else's, the same staffer records. */
+	assert_int_equal(outcome(official_c, code,
+	                         "{\"list\":\"ten_batches\",\"item\":\"commended\",\"assessment\":%lld,"
+	                         "\"day\":\"2020-04-08\"}",
+	                         judged),
+	                 201);
+}
+
 /*
 ** The demo: care for the staff of the 2020 epidemic post (晋安区投资促进局's
 ** three); and once the final "2020年疫情防控一线考核" exists, its 优秀
@@ -548,6 +589,7 @@ int main(void)
 	    cmocka_unit_test(test_reserve_pool_entry_exit_and_one_open_stay),
 	    cmocka_unit_test(test_care_measures_and_totals),
 	    cmocka_unit_test(test_official_reads_own_outcomes),
+	    cmocka_unit_test(test_nobody_records_their_own),
 	    cmocka_unit_test(test_demo_care_and_outcomes),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
