@@ -125,104 +125,167 @@ static int demo_progress(struct db *d, int64_t project, int64_t since, int done,
 	return rc;
 }
 
+/* What every demo project is made with. */
+struct demo_context {
+	struct db *d;
+	struct arena *a;
+	int64_t now, agent, official;
+	int32_t today;
+	int64_t items_total, gated[MILESTONE_COUNT + 1]; /* gated[k]: items done before the k-th milestone is passed */
+};
+
+/*
+** The i-th demo project, in this stage: its items, targets, progress, plan,
+** follow-ups, inspections and (when late) a problem.  enterprise 0 makes
+** one for it; lead (0: none) is the investment lead it came from.
+*/
+static int demo_project_add(struct demo_context *c, const struct demo_project *p, size_t i, const char *stage,
+                            int64_t enterprise, int64_t lead)
+{
+	struct db *d = c->d;
+	int64_t now = c->now, agent = c->agent;
+	int32_t today = c->today;
+	bool approvals = strcmp(stage, "approvals") == 0, late = i % 4 == 0;
+	int age = approvals ? 40 + (int)(i * 7 % 90) : 400 + (int)(i * 37 % 500);
+	int32_t created = today - age;
+	char credit[19], code[25];
+	snprintf(code, sizeof code, "%d-%s-%02zu-03-%06zu", 2020 + (int)(i % 3), p->district, 10 + i % 80, 1000 + i);
+	int rc = 0;
+	if (!enterprise) {
+		snprintf(credit, sizeof credit, "91%sMA2P%05zu", p->district, 100 + i);
+		credit[17] = credit_code_check_char(credit);
+		credit[18] = 0;
+		rc = db_run(d,
+		            "INSERT INTO enterprises(name, credit_code, org_id, industry, contact_name, contact_phone, "
+		            "created_at)"
+		            " SELECT ?, ?, id, ?, '项目联系人', '0591-87000000', ? FROM orgs WHERE code = ?",
+		            "tttit", arena_printf(c->a, "%s项目公司", p->name), credit, p->industry, now, p->district);
+		enterprise = db_last_insert_id(d);
+	}
+	int64_t district = 0, project;
+	if (rc == 0)
+		rc = db_query_int64(d, &district, "SELECT id FROM orgs WHERE code = ?", "t", p->district);
+	if (rc == 0)
+		rc = db_run(
+		    d,
+		    "INSERT INTO projects(code, name, enterprise_id, district_org_id, industry, investment_wan, level,"
+		    " agent_id, official_id, stage, query_code, created_on, plan_version, created_at, updated_at, "
+		    "lead_ref)"
+		    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,1,?,?, CAST(NULLIF(?, 0) AS TEXT))",
+		    "ttiititiittiiii", code, p->name, enterprise, district, p->industry, (int64_t)p->investment_wan,
+		    p->level, agent, c->official, stage, arena_printf(c->a, "DEMO%04zu", i), (int64_t)created,
+		    clock_local_midnight(created), clock_local_midnight(created), lead);
+	project = db_last_insert_id(d);
+	if (rc == 0 && lead)
+		rc = db_run(d, "UPDATE leads SET project_id = ? WHERE id = ?", "ii", project, lead);
+	if (rc == 0 && lead)
+		rc = db_run(d,
+		            "INSERT INTO lead_events(lead_id, at, actor_id, actor, kind, text) VALUES (?, ?, ?, 'demo',"
+		            " 'project', ?)",
+		            "iiit", lead, clock_local_midnight(created), agent, code);
+	if (rc == 0)
+		rc = project_items_set(d, project, district, NULL, true);
+	/* Targets: a late project was promised a date it can no longer make, or has missed. */
+	int32_t targets[MILESTONE_COUNT];
+	demo_targets(stage, created, today, late, (int)i, targets);
+	if (rc == 0)
+		rc = project_targets_set(d, project, targets);
+	/* Approvals under way, or every item gated on the milestones the project has passed. */
+	int done = approvals ? (int)(c->items_total * (int64_t)(i % 5 + 1) / 7) : (int)c->gated[demo_reached(stage)];
+	if (rc == 0)
+		rc = demo_progress(d, project, clock_local_midnight(created), done, now, late);
+	for (int g = 0; rc == 0 && g < demo_reached(stage); g++)
+		rc = db_run(d, "UPDATE project_milestones SET actual = ? WHERE project_id = ? AND kind = ?", "iit",
+		            (int64_t)(targets[g] + (late ? 3 : -2)), project, milestone_names[g]);
+	if (rc == 0)
+		rc = db_run(
+		    d,
+		    "INSERT INTO project_plans(project_id, version, target_start, target_structure, target_complete,"
+		    " target_produce, feasible, shortfall_days, items, reason, made_by, made_at)"
+		    " VALUES (?, 1, ?, ?, ?, ?, 1, 0, '[]', '初始计划', ?, ?)",
+		    "iiiiiii", project, (int64_t)targets[0], (int64_t)targets[1], (int64_t)targets[2],
+		    (int64_t)targets[3], agent, clock_local_midnight(created));
+	if (rc == 0)
+		rc = project_recompute(d, project, now, NULL);
+	if (rc == 0 && i % 3 == 0)
+		rc = db_run(
+		    d,
+		    "INSERT INTO project_followups(project_id, agent_id, kind, happened_on, summary, next_action,"
+		    " next_due, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+		    "iitittii", project, agent, i % 2 ? "online" : "visit", (int64_t)(today - 10),
+		    "现场了解审批进展与用地、用电需求", "协调施工图审查与消防设计审查并联办理",
+		    (int64_t)(today + (late ? -2 : 5)), now);
+	if (rc == 0 && strcmp(stage, "operating") == 0)
+		rc = db_run(d,
+		            "INSERT INTO project_inspections(project_id, title, due, every_days, created_at)"
+		            " VALUES (?, '长效运维巡查', ?, 30, ?)",
+		            "iii", project, (int64_t)(today + (late ? -3 : 12)), now);
+	if (rc == 0 && late)
+		rc =
+		    db_run(d,
+		           "INSERT INTO problems(enterprise_id, category, title, description, project_ref, raised_by,"
+		           " district_org_id, department_org_id, status, accept_due, answer_due, solve_due, created_at,"
+		           " updated_at) SELECT ?1, 'land', '项目用地报批进度滞后', '代办员跟踪服务中收集', ?2, ?3, ?4,"
+		           " (SELECT id FROM orgs WHERE code = '350100-zrzy'), 'submitted', ?5 + 86400, ?5 + 5 * 86400,"
+		           " ?5 + 20 * 86400, ?5, ?5",
+		           "itiii", enterprise, code, agent, district, now - 3 * 86400);
+	return rc;
+}
+
 static int projects_demo(const char *db_path)
 {
 	struct db *d;
 	if (db_open(db_path, &d) < 0)
 		return -1;
-	struct arena *a = arena_new();
-	int64_t now = clock_now(), agent = 0, official = 0;
-	int32_t today = clock_local_day(now);
-	int rc = a ? projects_seed_catalogue(d) : DB_ERROR;
+	struct demo_context c = {.d = d, .a = arena_new(), .now = clock_now()};
+	c.today = clock_local_day(c.now);
+	int rc = c.a ? projects_seed_catalogue(d) : DB_ERROR;
 	if (rc == 0)
 		rc = db_begin(d);
 	if (rc == 0)
-		rc = db_query_int64(d, &agent, "SELECT id FROM users WHERE username = 'city-agent'", NULL);
+		rc = db_query_int64(d, &c.agent, "SELECT id FROM users WHERE username = 'city-agent'", NULL);
 	if (rc == 0)
-		rc = db_query_int64(d, &official, "SELECT id FROM users WHERE username = 'city-leader'", NULL);
-	/* gated[k]: how many catalogue items must be done before the k-th milestone is passed. */
-	int64_t items_total = 0, gated[MILESTONE_COUNT + 1] = {0};
+		rc = db_query_int64(d, &c.official, "SELECT id FROM users WHERE username = 'city-leader'", NULL);
 	for (int g = 0; rc == 0 && g < MILESTONE_COUNT; g++)
-		rc = db_query_int64(d, &gated[g + 1], "SELECT count(*) FROM approval_items WHERE active = 1 AND gate IN (?, ?, ?, ?)",
-		                    "tttt", milestone_names[0], milestone_names[g > 0 ? 1 : 0], milestone_names[g > 1 ? 2 : 0],
-		                    milestone_names[g > 2 ? 3 : 0]);
-	items_total = gated[MILESTONE_COUNT];
-	for (size_t i = 0; rc == 0 && i < sizeof demo_projects / sizeof demo_projects[0]; i++) {
-		const struct demo_project *p = &demo_projects[i];
-		const char *stage = demo_stage(i);
-		bool approvals = strcmp(stage, "approvals") == 0, late = i % 4 == 0;
-		int age = approvals ? 40 + (int)(i * 7 % 90) : 400 + (int)(i * 37 % 500);
-		int32_t created = today - age;
-		char credit[19], code[25];
-		snprintf(credit, sizeof credit, "91%sMA2P%05zu", p->district, 100 + i);
-		credit[17] = credit_code_check_char(credit);
-		credit[18] = 0;
-		snprintf(code, sizeof code, "%d-%s-%02zu-03-%06zu", 2020 + (int)(i % 3), p->district, 10 + i % 80, 1000 + i);
-		rc = db_run(d,
-		            "INSERT INTO enterprises(name, credit_code, org_id, industry, contact_name, contact_phone, created_at)"
-		            " SELECT ?, ?, id, ?, '项目联系人', '0591-87000000', ? FROM orgs WHERE code = ?",
-		            "tttit", arena_printf(a, "%s项目公司", p->name), credit, p->industry, now, p->district);
-		int64_t enterprise = db_last_insert_id(d), district = 0, project;
-		if (rc == 0)
-			rc = db_query_int64(d, &district, "SELECT id FROM orgs WHERE code = ?", "t", p->district);
-		if (rc == 0)
-			rc = db_run(d,
-			            "INSERT INTO projects(code, name, enterprise_id, district_org_id, industry, investment_wan, level,"
-			            " agent_id, official_id, stage, query_code, created_on, plan_version, created_at, updated_at)"
-			            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,1,?,?)",
-			            "ttiititiittiii", code, p->name, enterprise, district, p->industry, (int64_t)p->investment_wan,
-			            p->level, agent, official, stage, arena_printf(a, "DEMO%04zu", i), (int64_t)created,
-			            clock_local_midnight(created), clock_local_midnight(created));
-		project = db_last_insert_id(d);
-		if (rc == 0)
-			rc = project_items_set(d, project, district, NULL, true);
-		/* Targets: a late project was promised a date it can no longer make, or has missed. */
-		int32_t targets[MILESTONE_COUNT];
-		demo_targets(stage, created, today, late, (int)i, targets);
-		if (rc == 0)
-			rc = project_targets_set(d, project, targets);
-		/* Approvals under way, or every item gated on the milestones the project has passed. */
-		int done = approvals ? (int)(items_total * (int64_t)(i % 5 + 1) / 7) : (int)gated[demo_reached(stage)];
-		if (rc == 0)
-			rc = demo_progress(d, project, clock_local_midnight(created), done, now, late);
-		for (int g = 0; rc == 0 && g < demo_reached(stage); g++)
-			rc = db_run(d, "UPDATE project_milestones SET actual = ? WHERE project_id = ? AND kind = ?", "iit",
-			            (int64_t)(targets[g] + (late ? 3 : -2)), project, milestone_names[g]);
-		if (rc == 0)
-			rc = db_run(d,
-			            "INSERT INTO project_plans(project_id, version, target_start, target_structure, target_complete,"
-			            " target_produce, feasible, shortfall_days, items, reason, made_by, made_at)"
-			            " VALUES (?, 1, ?, ?, ?, ?, 1, 0, '[]', '初始计划', ?, ?)",
-			            "iiiiiii", project, (int64_t)targets[0], (int64_t)targets[1], (int64_t)targets[2],
-			            (int64_t)targets[3], agent, clock_local_midnight(created));
-		if (rc == 0)
-			rc = project_recompute(d, project, now, NULL);
-		if (rc == 0 && i % 3 == 0)
-			rc = db_run(d,
-			            "INSERT INTO project_followups(project_id, agent_id, kind, happened_on, summary, next_action,"
-			            " next_due, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-			            "iitittii", project, agent, i % 2 ? "online" : "visit", (int64_t)(today - 10),
-			            "现场了解审批进展与用地、用电需求", "协调施工图审查与消防设计审查并联办理",
-			            (int64_t)(today + (late ? -2 : 5)), now);
-		if (rc == 0 && strcmp(stage, "operating") == 0)
-			rc = db_run(d,
-			            "INSERT INTO project_inspections(project_id, title, due, every_days, created_at)"
-			            " VALUES (?, '长效运维巡查', ?, 30, ?)",
-			            "iii", project, (int64_t)(today + (late ? -3 : 12)), now);
-		if (rc == 0 && late)
-			rc = db_run(d,
-			            "INSERT INTO problems(enterprise_id, category, title, description, project_ref, raised_by,"
-			            " district_org_id, department_org_id, status, accept_due, answer_due, solve_due, created_at,"
-			            " updated_at) SELECT ?1, 'land', '项目用地报批进度滞后', '代办员跟踪服务中收集', ?2, ?3, ?4,"
-			            " (SELECT id FROM orgs WHERE code = '350100-zrzy'), 'submitted', ?5 + 86400, ?5 + 5 * 86400,"
-			            " ?5 + 20 * 86400, ?5, ?5",
-			            "itiii", enterprise, code, agent, district, now - 3 * 86400);
+		rc = db_query_int64(d, &c.gated[g + 1],
+		                    "SELECT count(*) FROM approval_items WHERE active = 1 AND gate IN (?, ?, ?, ?)",
+		                    "tttt", milestone_names[0], milestone_names[g > 0 ? 1 : 0],
+		                    milestone_names[g > 1 ? 2 : 0], milestone_names[g > 2 ? 3 : 0]);
+	c.items_total = c.gated[MILESTONE_COUNT];
+	size_t n = sizeof demo_projects / sizeof demo_projects[0];
+	for (size_t i = 0; rc == 0 && i < n; i++)
+		rc = demo_project_add(&c, &demo_projects[i], i, demo_stage(i), 0, 0);
+	/*
+	** The investment demo's leads whose work has started or whose plant
+	** produces became major projects, as POST /invest/leads/{id}/project
+	** makes them: building, or in operation.
+	*/
+	struct db_stmt *s = NULL;
+	if (rc == 0)
+		rc = db_prepare(d, &s,
+		                "SELECT l.id, l.title, o.code, l.industry, l.investment_wan, l.enterprise_id, l.stage"
+		                " FROM leads l JOIN orgs o ON o.id = l.owner_org_id"
+		                " WHERE l.stage IN ('started', 'producing') AND l.project_id IS NULL AND "
+		                "l.enterprise_id IS NOT NULL"
+		                " ORDER BY l.id",
+		                NULL);
+	while (rc >= 0 && (rc = db_step(s)) == DB_ROW) {
+		struct demo_project p = {.name = arena_strdup(c.a, db_column_text(s, 1)),
+		                         .district = arena_strdup(c.a, db_column_text(s, 2)),
+		                         .industry = arena_strdup(c.a, db_column_text(s, 3)),
+		                         .level = db_column_int64(s, 4) >= 100000 ? "municipal" : "ordinary",
+		                         .investment_wan = (int)db_column_int64(s, 4)};
+		const char *stage = strcmp(db_column_text(s, 6), "producing") == 0 ? "operating" : "construction";
+		rc = demo_project_add(&c, &p, n++, stage, db_column_int64(s, 5), db_column_int64(s, 0));
 	}
+	db_finalize(s);
+	if (rc == DB_DONE)
+		rc = 0;
 	if (rc == 0)
 		rc = db_commit(d);
 	else if (db_in_transaction(d))
 		db_rollback(d);
-	arena_free(a);
+	arena_free(c.a);
 	db_close(d);
 	return rc < 0 ? -1 : 0;
 }

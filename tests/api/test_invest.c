@@ -610,6 +610,43 @@ static void test_linkage_stays_with_its_owners(void **state)
 	                 1);
 }
 
+/*
+** The demo's funnel and its major projects agree: Jin'an's five signed
+** projects whose work started and three that produce (src/invest/service.c)
+** are major projects, each carrying its lead, so 已转为重大项目 counts them.
+*/
+static void test_demo_leads_became_projects(void **state)
+{
+	(void)state;
+	struct test_server demo;
+	struct client city_leader;
+	struct response r;
+	server_demo_up(&demo);
+	client_init(&city_leader, &demo);
+	assert_int_equal(client_login(&city_leader, "city-leader", "banyan-demo-2020"), 200);
+	assert_int_equal(client_callf(&city_leader, &r, "GET", "/api/v1/invest/stats", NULL), 200);
+	json_int_t started = 0, producing = 0;
+	size_t i;
+	json_t *stage;
+	json_array_foreach(json_object_get(r.json, "funnel"), i, stage)
+	{
+		const char *key = json_string_value(json_object_get(stage, "key"));
+		if (strcmp(key, "started") == 0)
+			started = json_integer_value(json_object_get(stage, "leads"));
+		if (strcmp(key, "producing") == 0)
+			producing = json_integer_value(json_object_get(stage, "leads"));
+	}
+	assert_int_equal(started, 8); /* reached 开工: five building and three producing */
+	assert_int_equal(producing, 3);
+	assert_int_equal(json_integer_value(json_object_get(r.json, "landed")), 8);
+	response_free(&r);
+	assert_int_equal(db_count(&demo, "SELECT count(*) FROM projects p JOIN leads l ON l.project_id = p.id"
+	                                 " WHERE p.lead_ref = CAST(l.id AS TEXT) AND p.name = l.title"),
+	                 8);
+	client_free(&city_leader);
+	server_down(&demo);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -621,6 +658,7 @@ int main(void)
 	    cmocka_unit_test(test_visits_and_problems),
 	    cmocka_unit_test(test_statistics),
 	    cmocka_unit_test(test_linkage_stays_with_its_owners), /* last: it adds leads */
+	    cmocka_unit_test(test_demo_leads_became_projects),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
