@@ -109,4 +109,40 @@ int cadres_audit_read(struct request *r, const char *action, const struct cadres
 /* The demo's officials, tasks and entries (after the other domains' demo data). */
 int cadres_demo(const char *db_path);
 
+/* ---- assessment groups and their methods' evidence (groups.c, methods.c, demo_groups.c) ---- */
+
+/* A body field that must be an array of at most max elements: true with *ret (NULL when absent); answers 422 itself. */
+bool body_array(struct request *r, const char *field, size_t max, json_t **ret);
+
+/* An official as JSON columns of "officials o JOIN orgs g ON g.id = o.org_id", each alias after prefix ("" or "official."). */
+#define CADRES_OFFICIAL_JSON(prefix)                                                                                   \
+	"o.id AS \"" prefix "id\", o.name AS \"" prefix "name\", o.post AS \"" prefix "post\", g.code AS \"" prefix     \
+	"org.code\", g.name AS \"" prefix "org.name\", o.leading_group AS \"" prefix "leading_group:bool\""
+
+/* The ids of the officials assessment group ?1 assesses: of its organisations' subtrees and of its task. */
+extern const char cadres_assessed_sql[];
+
+struct cadres_group {
+	int64_t id, task_id; /* task_id 0: none */
+	const char *name, *org_path; /* org_path: the department's area that formed it */
+	int32_t starts_on, ends_on;
+	bool member; /* the caller is one of its members */
+};
+
+/* Group id on the department's branch: true, or false having answered 404 unknown_group or the error. */
+bool cadres_group_load(struct request *r, int64_t id, struct cadres_group *ret);
+/* The same for the route's {id}. */
+bool cadres_group_of_route(struct request *r, struct cadres_group *ret);
+/* Is the caller one of the group's members?  Otherwise answers 403 not_group_member. */
+bool cadres_group_member_or_reply(struct request *r, const struct cadres_group *g);
+
+struct db;
+/*
+** The demo's assessment groups of 2020 (inside cadres_demo()'s transaction):
+** one on the epidemic front line (task epidemic), one on the key projects
+** (task key_projects), with their evidence and judgements; zzb the
+** department's user who records it.
+*/
+int cadres_demo_groups(struct db *d, int64_t epidemic, int64_t key_projects, int64_t zzb);
+
 #endif
