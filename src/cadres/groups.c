@@ -2,7 +2,8 @@
 ** Assessment groups (考核组): the organisation department forms one for a
 ** central task (or on its own) and a period, with its members, drawn from
 ** organisations holding the assessment duty, and the organisations it
-** assesses.  The department of the area reads every group; only a group's
+** assesses.  The department reads the groups formed in its area (the city's
+** every group, a district's its own) and its members theirs; only a group's
 ** members record its evidence (methods.c).
 **
 ** Whom a group assesses: the officials of its organisations' subtrees, and
@@ -32,7 +33,8 @@ bool cadres_group_load(struct request *r, int64_t id, struct cadres_group *ret)
 	                    "SELECT ag.id, ag.name, ag.task_id, ag.starts_on, ag.ends_on, a.path,"
 	                    " EXISTS (SELECT 1 FROM assessment_group_members m WHERE m.group_id = ag.id AND m.user_id = ?3)"
 	                    " FROM assessment_groups ag JOIN orgs a ON a.id = ag.org_id"
-	                    " WHERE ag.id = ?1 AND " SQL_ON_BRANCH("a.path", "?2"),
+	                    " WHERE ag.id = ?1 AND (substr(a.path, 1, length(?2)) = ?2 OR EXISTS (SELECT 1"
+	                    "  FROM assessment_group_members m WHERE m.group_id = ag.id AND m.user_id = ?3))",
 	                    "iti", id, request_area(r), r->who.user_id);
 	if (!db_row_or_reply(r, rc, s, "unknown_group", "考核组不存在 (no such assessment group)"))
 		return false;
@@ -182,7 +184,7 @@ void group_post(struct request *r)
 		rc = db_run(r->db,
 		            "INSERT INTO assessment_groups(name, task_id, org_id, starts_on, ends_on, created_by, created_at)"
 		            " VALUES (?,?,?,?,?,?,?)",
-		            "tniiiii", name, task, area_id, (int64_t)from, (int64_t)to, r->who.user_id, clock_now());
+		            "triiiii", name, task, area_id, (int64_t)from, (int64_t)to, r->who.user_id, clock_now());
 	int64_t id = db_last_insert_id(r->db);
 	struct group_refusal why = {0};
 	if (rc == 0)
@@ -254,8 +256,9 @@ void groups_list(struct request *r)
 	const char *mine = query_arg(r, "mine");
 	struct db_stmt *s;
 	int rc = db_prepare(r->db, &s,
-	                    "SELECT " GROUP_COLUMNS("?3") GROUP_FROM " WHERE ag.id < ?1 AND " SQL_ON_BRANCH("a.path", "?2")
-	                    " AND (?4 = 0 OR EXISTS (SELECT 1 FROM assessment_group_members m"
+	                    "SELECT " GROUP_COLUMNS("?3") GROUP_FROM " WHERE ag.id < ?1 AND (?4 = 0 OR EXISTS (SELECT 1"
+	                    "  FROM assessment_group_members m WHERE m.group_id = ag.id AND m.user_id = ?3))"
+	                    " AND (substr(a.path, 1, length(?2)) = ?2 OR EXISTS (SELECT 1 FROM assessment_group_members m"
 	                    "  WHERE m.group_id = ag.id AND m.user_id = ?3)) ORDER BY ag.id DESC LIMIT ?5",
 	                    "itiii", cursor, request_area(r), r->who.user_id,
 	                    (int64_t)(mine && strcmp(mine, "1") == 0), limit);
