@@ -26,7 +26,7 @@
 **      in setup().
 ** A row expecting 401/403/404 on a non-public route also asserts that nothing
 ** was written (see footprint(): audit records, users, sessions, organisations,
-** voucher campaigns, rounds, kinds, merchants, vouchers and redemptions, the desk, projects, refunds, cadres).
+** voucher campaigns, rounds, kinds, merchants, vouchers and redemptions, the desk, projects, refunds, cadres, assessment groups' evidence).
 */
 #include <stdarg.h>
 #include <stddef.h>
@@ -275,6 +275,20 @@ struct row {
 #define FENTRY         "{\"day\":\"2020-10-10\",\"portion\":\"day\",\"place\":\"现场\",\"task\":{ctask},\"work\":\"{me}协调\"}"
 #define FRONTLINE(org) "/api/v1/cadres/frontline?org=" org "&from=2020-09-26&to=2020-10-11"
 #define NOT_ASSESSING  (SIGNED_IN & ~DEPTS) /* refused the organisation department's routes by role */
+/* Assessment groups: {agroup} (ZZB its member, assessing 晋安 for {ctask}) and its open visit {avisit}. */
+#define AGROUP                                                                                                         \
+	"{\"name\":\"{me}考核组\",\"task\":{ctask},\"starts_on\":\"2020-01-01\",\"ends_on\":\"2030-12-31\","          \
+	"\"members\":[{\"user\":\"city-zzb\",\"leads\":true}],\"orgs\":[\"350111\"]}"
+#define SITTING "{\"org\":\"350111-tcj\",\"day\":\"2020-06-01\",\"meeting\":\"{me}调度会\",\"observations\":\"议题充分\"}"
+#define AVISIT                                                                                                         \
+	"{\"org\":\"350111-tcj\",\"kind\":\"unannounced\",\"day\":\"2020-06-02\",\"place\":\"{me}现场\","           \
+	"\"findings\":\"在岗\"}"
+#define JUDGEMENT "{\"score\":88.5,\"reasons\":\"{me}研判\"}"
+/* A group route's rows: anonymous 401, other roles 403, departments without the duty 403, ZZB status. */
+#define ASSESSMENT_ROWS(method, path, body, status)                                                                    \
+	R(method, path, body, B(ANON), 401), R(method, path, body, NOT_ASSESSING, 403, .code = "forbidden"),           \
+	    R(method, path, body, B(DEPT) | B(HR) | B(HR_ADMIN), 403, .code = "wrong_duty"),                           \
+	    R(method, path, body, B(ZZB), status)
 
 static const struct row matrix[] = {
     /* ---- public: anyone, signed in or not ---- */
@@ -1181,6 +1195,28 @@ static const struct row matrix[] = {
     R("POST", "/api/v1/cadres/entries/{fentry}/confirm", NULL, B(ZZB), 403, .code = "own_entry"), /* it entered it */
     R("POST", "/api/v1/cadres/entries/{fentry}/confirm", NULL, B(AGENT), 200),
     R("POST", "/api/v1/cadres/entries/{fentry}/confirm", NULL, B(AGENT), 409, .code = "already_confirmed"),
+    /* Assessment groups and their evidence: the department alone (leaders, administrators, enterprises and other
+    ** departments refused); evidence recorded by the group's members (ZZB); an official's evidence theirs and its. */
+    ASSESSMENT_ROWS("POST", "/api/v1/cadres/groups", AGROUP, 201),
+    R("POST", "/api/v1/cadres/groups", AGROUP, B(ZZB), 403, .flags = NO_CSRF, .code = "csrf"),
+    ASSESSMENT_ROWS("GET", "/api/v1/cadres/groups", NULL, 200),
+    ASSESSMENT_ROWS("GET", "/api/v1/cadres/groups/{agroup}", NULL, 200),
+    R("GET", "/api/v1/cadres/groups/999999", NULL, B(ZZB), 404, .code = "unknown_group"),
+    ASSESSMENT_ROWS("POST", "/api/v1/cadres/groups/{agroup}/sittings", SITTING, 201),
+    ASSESSMENT_ROWS("GET", "/api/v1/cadres/groups/{agroup}/sittings", NULL, 200),
+    ASSESSMENT_ROWS("POST", "/api/v1/cadres/groups/{agroup}/visits", AVISIT, 201),
+    ASSESSMENT_ROWS("GET", "/api/v1/cadres/groups/{agroup}/visits", NULL, 200),
+    ASSESSMENT_ROWS("POST", "/api/v1/cadres/visits/{avisit}/close", NULL, 200),
+    R("POST", "/api/v1/cadres/visits/{avisit}/close", NULL, B(ZZB), 409, .code = "already_closed"),
+    ASSESSMENT_ROWS("PUT", "/api/v1/cadres/groups/{agroup}/judgements/{official_own}", JUDGEMENT, 200),
+    ASSESSMENT_ROWS("GET", "/api/v1/cadres/groups/{agroup}/judgements", NULL, 200),
+    ASSESSMENT_ROWS("GET", "/api/v1/cadres/groups/{agroup}/tracking", NULL, 200),
+    ASSESSMENT_ROWS("GET", "/api/v1/cadres/groups/{agroup}/milestones", NULL, 200),
+    R("GET", "/api/v1/cadres/officials/{official_own}/evidence", NULL, B(ANON), 401),
+    R("GET", "/api/v1/cadres/officials/{official_own}/evidence", NULL, SIGNED_IN & ~B(OFFICER) & ~B(ZZB), 403,
+      .code = "not_your_file"),
+    R("GET", "/api/v1/cadres/officials/{official_own}/evidence", NULL, B(OFFICER) | B(ZZB), 200),
+    R("GET", "/api/v1/cadres/officials/{official}/evidence", NULL, SIGNED_IN & ~B(ZZB), 403, .code = "not_your_file"),
 
     /* ---- one's own password: every user, not a machine key; away and back ---- */
     R("PUT", "/api/v1/me/password", MY_PW_AWAY, B(ANON), 401),
@@ -1324,6 +1360,8 @@ static struct fixture {
     {.name = "official"},
     {.name = "ctask"},
     {.name = "fentry"},
+    {.name = "agroup"},
+    {.name = "avisit"},
 };
 
 static struct fixture *fixture_named(const char *name, size_t len)
@@ -1703,7 +1741,9 @@ static int make_cadres(void)
 	       make(zzb, "/api/v1/cadres/officials", "{\"name\":\"林二\",\"post\":\"科员\",\"org\":\"350111-tcj\"}",
 	            "official", NULL) ||
 	       make(zzb, "/api/v1/cadres/tasks", CTASK, "ctask", NULL) ||
-	       make(zzb, "/api/v1/cadres/officials/{official_own}/entries", FENTRY, "fentry", NULL);
+	       make(zzb, "/api/v1/cadres/officials/{official_own}/entries", FENTRY, "fentry", NULL) ||
+	       make(zzb, "/api/v1/cadres/groups", AGROUP, "agroup", NULL) ||
+	       make(zzb, "/api/v1/cadres/groups/{agroup}/visits", AVISIT, "avisit", NULL);
 }
 
 /* t-2fa enrols a second factor as a user would; a password login then leaves {challenge}, and {recovery} redeems it. */
@@ -1894,6 +1934,10 @@ static const char *const footprint_sql[] = {
     "SELECT count(*) FROM central_tasks",
     "SELECT count(*) FROM frontline_entries",
     "SELECT count(*) FROM frontline_entries WHERE confirmed_at IS NOT NULL",
+    "SELECT count(*) FROM assessment_groups",
+    "SELECT count(*) FROM assessment_sittings",
+    "SELECT count(*) FROM assessment_visits WHERE closed_at IS NULL",
+    "SELECT coalesce(sum(score), 0) FROM assessment_judgements",
 };
 
 struct footprint {
