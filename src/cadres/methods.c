@@ -350,6 +350,18 @@ void group_judgement_put(struct request *r)
 	" FROM assessment_judgements j JOIN officials o ON o.id = j.official_id JOIN orgs g ON g.id = o.org_id"       \
 	" JOIN users u ON u.id = j.recorded_by"
 
+/* A page of a group's evidence, newest first: sql selects it for ?1 the group, ?2 the cursor, ?3 the limit. */
+static void evidence_page(struct request *r, const char *sql)
+{
+	struct cadres_group g;
+	int64_t limit, cursor;
+	if (!page_args(r, 100, 500, &limit, &cursor) || !cadres_group_of_route(r, &g))
+		return;
+	struct db_stmt *s;
+	int rc = db_prepare(r->db, &s, sql, "iii", g.id, cursor, limit);
+	reply_rows(r, rc, s, row_as_json_of, limit);
+}
+
 /*
 ** ROUTE: GET /api/v1/cadres/groups/{id}/sittings
 ** AUTH: department
@@ -359,14 +371,7 @@ void group_judgement_put(struct request *r)
 */
 void group_sittings_list(struct request *r)
 {
-	struct cadres_group g;
-	int64_t limit, cursor;
-	if (!page_args(r, 100, 500, &limit, &cursor) || !cadres_group_of_route(r, &g))
-		return;
-	struct db_stmt *s;
-	int rc = db_prepare(r->db, &s, "SELECT " SITTING_COLUMNS " WHERE e.group_id = ? AND e.id < ? ORDER BY e.id DESC LIMIT ?",
-	                    "iii", g.id, cursor, limit);
-	reply_rows(r, rc, s, row_as_json_of, limit);
+	evidence_page(r, "SELECT " SITTING_COLUMNS " WHERE e.group_id = ?1 AND e.id < ?2 ORDER BY e.id DESC LIMIT ?3");
 }
 
 /*
@@ -379,14 +384,7 @@ void group_sittings_list(struct request *r)
 */
 void group_visits_list(struct request *r)
 {
-	struct cadres_group g;
-	int64_t limit, cursor;
-	if (!page_args(r, 100, 500, &limit, &cursor) || !cadres_group_of_route(r, &g))
-		return;
-	struct db_stmt *s;
-	int rc = db_prepare(r->db, &s, "SELECT " VISIT_COLUMNS " WHERE e.group_id = ? AND e.id < ? ORDER BY e.id DESC LIMIT ?",
-	                    "iii", g.id, cursor, limit);
-	reply_rows(r, rc, s, row_as_json_of, limit);
+	evidence_page(r, "SELECT " VISIT_COLUMNS " WHERE e.group_id = ?1 AND e.id < ?2 ORDER BY e.id DESC LIMIT ?3");
 }
 
 /*

@@ -49,26 +49,9 @@ static long long count(const char *sql)
 	return db_count(&server, sql);
 }
 
-/* POST a body; asserts 201 and answers the new id. */
-static long long created(struct client *c, const char *path, const char *fmt, ...)
-{
-	char body[2048];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(body, sizeof body, fmt, ap);
-	va_end(ap);
-	struct response r;
-	long status = client_callf(c, &r, "POST", path, "%s", body);
-	if (status != 201)
-		fail_msg("POST %s: %ld %s", path, status, r.body);
-	long long id = json_integer_value(json_object_get(r.json, "id"));
-	response_free(&r);
-	return id;
-}
-
 static long long official(const char *name, const char *org, const char *user)
 {
-	return created(&zzb, "/api/v1/cadres/officials", "{\"name\":\"%s\",\"post\":\"科员\",\"org\":\"%s\"%s%s%s}", name,
+	return client_createdf(&zzb, "/api/v1/cadres/officials", "{\"name\":\"%s\",\"post\":\"科员\",\"org\":\"%s\"%s%s%s}", name,
 	               org, user ? ",\"user\":\"" : "", user ? user : "", user ? "\"" : "");
 }
 
@@ -102,7 +85,7 @@ static int setup(void **state)
 	official_c = official("王三", "350112-tcj", NULL); /* 长乐: not assessed */
 	official_d = official("张四", "350100-xzfw", "city-agent");
 	official_e = official("李五", "350111-rsj", "ja-rsj");
-	task = created(&zzb, "/api/v1/cadres/tasks",
+	task = client_createdf(&zzb, "/api/v1/cadres/tasks",
 	               "{\"name\":\"项目攻坚专项行动\",\"kind\":\"special_action\",\"starts_on\":\"2020-01-01\","
 	               "\"ends_on\":\"2030-12-31\",\"owner\":\"city-leader\",\"officials\":[%lld]}",
 	               official_d);
@@ -160,7 +143,7 @@ static void test_groups_formed_by_the_department(void **state)
 	assert_int_equal(count(groups), 0);
 	assert_int_equal(count("SELECT count(*) FROM assessment_group_members"), 0);
 
-	group = created(&zzb, "/api/v1/cadres/groups",
+	group = client_createdf(&zzb, "/api/v1/cadres/groups",
 	                GROUP_BODY("[{\"user\":\"city-zzb\",\"leads\":true},{\"user\":\"cl-zzb\"}]", "[\"350111\"]"), task);
 	snprintf(group_path, sizeof group_path, "/api/v1/cadres/groups/%lld", group);
 	assert_int_equal(count("SELECT count(*) FROM audit_log WHERE action = 'cadres.group.create'"
@@ -319,8 +302,8 @@ static void test_unannounced_visit_hidden_until_closed(void **state)
 	(void)state;
 	char path[96], code[48];
 	snprintf(path, sizeof path, "%s/visits", group_path);
-	long long open = created(&zzb, path, VISIT("350111-tcj", "open", "2020-06-02"));
-	long long hidden = created(&zzb, path, VISIT("350111-tcj", "unannounced", "2020-06-03"));
+	long long open = client_createdf(&zzb, path, VISIT("350111-tcj", "open", "2020-06-02"));
+	long long hidden = client_createdf(&zzb, path, VISIT("350111-tcj", "unannounced", "2020-06-03"));
 	const char *reads = "SELECT count(*) FROM audit_log WHERE action = 'cadres.evidence.read'";
 	long long before = count(reads);
 
@@ -388,7 +371,7 @@ static long long project(const char *serial, const char *planned)
 	         "{\"code\":\"2020-350111-39-03-%s\",\"name\":\"项目%s\",\"enterprise\":%lld,\"industry\":\"新材料\","
 	         "\"investment_wan\":10000,\"level\":\"municipal\",\"created_on\":\"2020-01-01\"}",
 	         serial, serial, enterprise);
-	long long id = created(&agent, "/api/v1/projects", "%s", body);
+	long long id = client_createdf(&agent, "/api/v1/projects", "%s", body);
 	snprintf(path, sizeof path, "/api/v1/projects/%lld/plan", id);
 	assert_int_equal(
 	    client_statusf(&agent, "POST", path, NULL, "{\"targets\":{\"start\":\"%s\"},\"reason\":\"倒排\"}", planned),
@@ -486,7 +469,7 @@ static void test_milestones_reconciled_across_the_spring_festival(void **state)
 
 static long long problem_answered(void)
 {
-	long long id = created(&firm, "/api/v1/problems",
+	long long id = client_createdf(&firm, "/api/v1/problems",
 	                       "{\"enterprise\":%lld,\"category\":\"labour\",\"title\":\"招工难\",\"description\":\"缺工\"}",
 	                       enterprise);
 	char path[96];
@@ -537,7 +520,7 @@ static void test_tracking_from_the_platform(void **state)
 	answer(late, 5);
 	/* Two leads moved, one as far as signed; A's on-site visit; D's follow-ups and an inspection. */
 	for (int i = 0; i < 2; i++) {
-		long long lead = created(&officer, "/api/v1/invest/leads",
+		long long lead = client_createdf(&officer, "/api/v1/invest/leads",
 		                         "{\"title\":\"线索%d\",\"source\":\"展会\",\"enterprise\":%lld,\"industry\":\"制造\","
 		                         "\"investment_wan\":10000}",
 		                         i, enterprise);
@@ -553,10 +536,10 @@ static void test_tracking_from_the_platform(void **state)
 	    201);
 	long long p = count("SELECT id FROM projects WHERE code = '2020-350111-39-03-000001'");
 	snprintf(path, sizeof path, "/api/v1/projects/%lld/followups", p);
-	created(&agent, path, "{\"kind\":\"visit\",\"happened_on\":\"2020-06-08\",\"summary\":\"现场协调\"}");
-	created(&agent, path, "{\"kind\":\"call\",\"happened_on\":\"2020-06-09\",\"summary\":\"电话\"}");
+	client_createdf(&agent, path, "{\"kind\":\"visit\",\"happened_on\":\"2020-06-08\",\"summary\":\"现场协调\"}");
+	client_createdf(&agent, path, "{\"kind\":\"call\",\"happened_on\":\"2020-06-09\",\"summary\":\"电话\"}");
 	snprintf(path, sizeof path, "/api/v1/projects/%lld/inspections", p);
-	long long inspection = created(&agent, path, "{\"title\":\"工地巡查\",\"due\":\"2020-06-10\"}");
+	long long inspection = client_createdf(&agent, path, "{\"title\":\"工地巡查\",\"due\":\"2020-06-10\"}");
 	snprintf(path, sizeof path, "/api/v1/projects/%lld/inspections/%lld/log", p, inspection);
 	assert_int_equal(client_statusf(&agent, "POST", path, NULL, "{\"done_on\":\"2020-06-10\",\"findings\":\"安全\"}"),
 	                 200);
