@@ -69,17 +69,8 @@ static int setup(void **state)
 	assert_int_equal(run_banyan(NULL, NULL, 0, "org", "import", "--db", server.db, csv, NULL), 0);
 	add_user(&server, "cl-zzb", "department", "350112-zzb");
 	cast_start(&server, cast, n, NULL);
-	struct response r;
-	assert_int_equal(client_callf(&admin, &r, "POST", "/api/v1/enterprises",
-	                              "{\"name\":\"福州海峡新材料有限公司\",\"credit_code\":\"91350111MA2AB0123Y\","
-	                              "\"district\":\"350111\",\"industry\":\"新材料\",\"contact_name\":\"林经理\","
-	                              "\"contact_phone\":\"0591-12345678\"}"),
-	                 201);
-	enterprise = json_integer_value(json_object_get(r.json, "id"));
-	response_free(&r);
-	char path[64];
-	snprintf(path, sizeof path, "/api/v1/enterprises/%lld/accounts", enterprise);
-	assert_int_equal(client_statusf(&admin, "POST", path, NULL, "{\"username\":\"firm\"}"), 200);
+	assert_int_equal(enterprise_with_account(&admin, "福州海峡新材料有限公司", "91350111MA2AB0123Y", "350111", "firm"), 0);
+	enterprise = count("SELECT id FROM enterprises WHERE credit_code = '91350111MA2AB0123Y'");
 	official_a = official("陈一", "350111-tcj", "ja-officer");
 	official_b = official("林二", "350111-tcj", NULL);
 	official_c = official("王三", "350112-tcj", NULL); /* 长乐: not assessed */
