@@ -23,6 +23,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cadres/cadres.h"
 #include "client.h"
 
 static struct test_server server;
@@ -591,6 +592,51 @@ static void test_tracking_from_the_platform(void **state)
 	assert_int_equal(client_statusf(&leader, "GET", path, NULL, NULL), 403);
 }
 
+/* The demo's groups of 2020: the service centre's official does not see the unannounced visit still open. */
+static void test_demo_groups(void **state)
+{
+	(void)state;
+	struct test_server demo;
+	struct client zzb_demo, agent_demo, officer_demo;
+	const struct cast_member demo_cast[] = {
+	    {&zzb_demo, "city-zzb", "department", "350100-zzb"},
+	    {NULL, "city-leader", "leader", "350100"},
+	    {&officer_demo, "jinan-officer", "officer", "350111-tcj"},
+	    {&agent_demo, "city-agent", "agent", "350100-xzfw"},
+	};
+	cast_prepare(&demo, demo_cast, CAST_SIZE(demo_cast));
+	assert_int_equal(cadres_demo(demo.db), 0);
+	cast_start(&demo, demo_cast, CAST_SIZE(demo_cast), NULL);
+	struct response r;
+	assert_int_equal(client_callf(&zzb_demo, &r, "GET", "/api/v1/cadres/groups", NULL), 200);
+	json_t *items = json_object_get(r.json, "items");
+	assert_int_equal(json_array_size(items), 2);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(items, 1), "name")), "防疫一线考核组");
+	response_free(&r);
+	long long zhang = db_count(&demo, "SELECT o.id FROM officials o JOIN users u ON u.id = o.user_id"
+	                                  " WHERE u.username = 'city-agent'"),
+	          zheng = db_count(&demo, "SELECT o.id FROM officials o JOIN users u ON u.id = o.user_id"
+	                                  " WHERE u.username = 'jinan-officer'");
+	char path[96];
+	snprintf(path, sizeof path, "/api/v1/cadres/officials/%lld/evidence", zhang);
+	assert_int_equal(client_callf(&agent_demo, &r, "GET", path, NULL), 200);
+	json_t *visits = json_object_get(r.json, "visits");
+	assert_int_equal(json_array_size(visits), 1);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(visits, 0), "kind")), "open");
+	response_free(&r);
+	assert_int_equal(client_callf(&zzb_demo, &r, "GET", path, NULL), 200);
+	assert_int_equal(json_array_size(json_object_get(r.json, "visits")), 2);
+	response_free(&r);
+	/* 郑海峰: the epidemic group's visits, both closed, and a judgement of each group. */
+	snprintf(path, sizeof path, "/api/v1/cadres/officials/%lld/evidence", zheng);
+	assert_int_equal(client_callf(&officer_demo, &r, "GET", path, NULL), 200);
+	assert_int_equal(json_array_size(json_object_get(r.json, "visits")), 2);
+	assert_int_equal(json_array_size(json_object_get(r.json, "sittings")), 1);
+	assert_int_equal(json_array_size(json_object_get(r.json, "judgements")), 2);
+	response_free(&r);
+	cast_down(&demo, demo_cast, CAST_SIZE(demo_cast));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -599,6 +645,7 @@ int main(void)
 	    cmocka_unit_test(test_unannounced_visit_hidden_until_closed),
 	    cmocka_unit_test(test_milestones_reconciled_across_the_spring_festival),
 	    cmocka_unit_test(test_tracking_from_the_platform),
+	    cmocka_unit_test(test_demo_groups),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
