@@ -25,10 +25,11 @@ static int demo_group(struct db *d, const char *name, int64_t task, int32_t from
                       const char *codes, int64_t *ret_id)
 {
 	int64_t now = clock_now();
-	int rc = db_run(d,
-	                "INSERT INTO assessment_groups(name, task_id, org_id, starts_on, ends_on, created_by, created_at)"
-	                " SELECT ?, ?, u.org_id, ?, ?, u.id, ? FROM users u WHERE u.id = ?",
-	                "tiiiii", name, task, (int64_t)from, (int64_t)to, now, zzb);
+	int rc =
+	    db_run(d,
+	           "INSERT INTO assessment_groups(name, task_id, org_id, starts_on, ends_on, created_by, created_at)"
+	           " SELECT ?, ?, u.org_id, ?, ?, u.id, ? FROM users u WHERE u.id = ?",
+	           "tiiiii", name, task, (int64_t)from, (int64_t)to, now, zzb);
 	*ret_id = db_last_insert_id(d);
 	if (rc == 0)
 		rc = db_run(d, "INSERT INTO assessment_group_members(group_id, user_id, leads) VALUES (?, ?, 1)", "ii",
@@ -44,10 +45,11 @@ static int demo_group(struct db *d, const char *name, int64_t task, int32_t from
 static int demo_sitting(struct db *d, int64_t group, const char *org, int32_t day, const char *meeting,
                         const char *observations, int64_t zzb)
 {
-	return db_run(d,
-	              "INSERT INTO assessment_sittings(group_id, org_id, day, meeting, observations, recorded_by, recorded_at)"
-	              " SELECT ?, id, ?, ?, ?, ?, ? FROM orgs WHERE code = ?",
-	              "iittiit", group, (int64_t)day, meeting, observations, zzb, clock_now(), org);
+	return db_run(
+	    d,
+	    "INSERT INTO assessment_sittings(group_id, org_id, day, meeting, observations, recorded_by, recorded_at)"
+	    " SELECT ?, id, ?, ?, ?, ?, ? FROM orgs WHERE code = ?",
+	    "iittiit", group, (int64_t)day, meeting, observations, zzb, clock_now(), org);
 }
 
 /* A visit; closed (closed_by and closed_at set) when closed is true. */
@@ -55,22 +57,24 @@ static int demo_visit(struct db *d, int64_t group, const char *org, const char *
                       const char *findings, bool closed, int64_t zzb)
 {
 	int64_t now = clock_now();
-	return db_run(d,
-	              "INSERT INTO assessment_visits(group_id, org_id, kind, day, place, findings, recorded_by, recorded_at,"
-	              " closed_by, closed_at) SELECT ?, id, ?, ?, ?, ?, ?, ?, ?, ? FROM orgs WHERE code = ?",
-	              "itittiirrt", group, kind, (int64_t)day, place, findings, zzb, now, closed ? zzb : 0,
-	              closed ? now : 0, org);
+	return db_run(
+	    d,
+	    "INSERT INTO assessment_visits(group_id, org_id, kind, day, place, findings, recorded_by, recorded_at,"
+	    " closed_by, closed_at) SELECT ?, id, ?, ?, ?, ?, ?, ?, ?, ? FROM orgs WHERE code = ?",
+	    "itittiirrt", group, kind, (int64_t)day, place, findings, zzb, now, closed ? zzb : 0, closed ? now : 0,
+	    org);
 }
 
 static int demo_judgements(struct db *d, int64_t group, const struct demo_judgement *j, size_t n, int64_t zzb)
 {
 	int rc = 0;
 	for (size_t i = 0; rc == 0 && i < n; i++)
-		rc = db_run(d,
-		            "INSERT INTO assessment_judgements(group_id, official_id, score, reasons, recorded_by, recorded_at)"
-		            " SELECT ?, o.id, ?, ?, ?, ? FROM officials o JOIN orgs g ON g.id = o.org_id"
-		            " WHERE o.name = ? AND g.code = ?",
-		            "iitiitt", group, (int64_t)j[i].score, j[i].reasons, zzb, clock_now(), j[i].name, j[i].org);
+		rc = db_run(
+		    d,
+		    "INSERT INTO assessment_judgements(group_id, official_id, score, reasons, recorded_by, recorded_at)"
+		    " SELECT ?, o.id, ?, ?, ?, ? FROM officials o JOIN orgs g ON g.id = o.org_id"
+		    " WHERE o.name = ? AND g.code = ?",
+		    "iitiitt", group, (int64_t)j[i].score, j[i].reasons, zzb, clock_now(), j[i].name, j[i].org);
 	return rc;
 }
 
@@ -93,15 +97,16 @@ int cadres_demo_groups(struct db *d, int64_t epidemic, int64_t key_projects, int
 	int rc = demo_group(d, "防疫一线考核组", epidemic, clock_days_from_civil(2020, 1, 24),
 	                    clock_days_from_civil(2020, 3, 31), zzb, "[\"350111-tcj\"]", &group);
 	if (rc == 0)
-		rc = demo_sitting(d, group, "350111-tcj", clock_days_from_civil(2020, 2, 5), "晋安区投促局疫情防控工作调度会",
+		rc = demo_sitting(d, group, "350111-tcj", clock_days_from_civil(2020, 2, 5),
+		                  "晋安区投促局疫情防控工作调度会",
 		                  "班子成员逐一汇报卡口值守和企业复工情况,会议议定包片到企、日报制度", zzb);
 	if (rc == 0)
-		rc = demo_visit(d, group, "350111-tcj", "open", clock_days_from_civil(2020, 2, 6), "晋安区新店镇防疫卡口",
-		                "值守人员在岗在位,体温登记台账完整", true, zzb);
+		rc = demo_visit(d, group, "350111-tcj", "open", clock_days_from_civil(2020, 2, 6),
+		                "晋安区新店镇防疫卡口", "值守人员在岗在位,体温登记台账完整", true, zzb);
 	if (rc == 0)
 		rc = demo_visit(d, group, "350111-tcj", "unannounced", clock_days_from_civil(2020, 2, 12),
-		                "福州海峡新材料有限公司复工现场", "驻企联络员到岗,防疫物资充足;复工人员健康码核验有一处遗漏,已当场整改",
-		                true, zzb);
+		                "福州海峡新材料有限公司复工现场",
+		                "驻企联络员到岗,防疫物资充足;复工人员健康码核验有一处遗漏,已当场整改", true, zzb);
 	if (rc == 0)
 		rc = demo_judgements(d, group, epidemic_judgements,
 		                     sizeof epidemic_judgements / sizeof epidemic_judgements[0], zzb);

@@ -29,13 +29,14 @@ const char cadres_assessed_sql[] =
 bool cadres_group_load(struct request *r, int64_t id, struct cadres_group *ret)
 {
 	struct db_stmt *s;
-	int rc = db_prepare(r->db, &s,
-	                    "SELECT ag.id, ag.name, ag.task_id, ag.starts_on, ag.ends_on, a.path,"
-	                    " EXISTS (SELECT 1 FROM assessment_group_members m WHERE m.group_id = ag.id AND m.user_id = ?3)"
-	                    " FROM assessment_groups ag JOIN orgs a ON a.id = ag.org_id"
-	                    " WHERE ag.id = ?1 AND (substr(a.path, 1, length(?2)) = ?2 OR EXISTS (SELECT 1"
-	                    "  FROM assessment_group_members m WHERE m.group_id = ag.id AND m.user_id = ?3))",
-	                    "iti", id, request_area(r), r->who.user_id);
+	int rc =
+	    db_prepare(r->db, &s,
+	               "SELECT ag.id, ag.name, ag.task_id, ag.starts_on, ag.ends_on, a.path,"
+	               " EXISTS (SELECT 1 FROM assessment_group_members m WHERE m.group_id = ag.id AND m.user_id = ?3)"
+	               " FROM assessment_groups ag JOIN orgs a ON a.id = ag.org_id"
+	               " WHERE ag.id = ?1 AND (substr(a.path, 1, length(?2)) = ?2 OR EXISTS (SELECT 1"
+	               "  FROM assessment_group_members m WHERE m.group_id = ag.id AND m.user_id = ?3))",
+	               "iti", id, request_area(r), r->who.user_id);
 	if (!db_row_or_reply(r, rc, s, "unknown_group", "考核组不存在 (no such assessment group)"))
 		return false;
 	*ret = (struct cadres_group){.id = db_column_int64(s, 0),
@@ -62,6 +63,9 @@ bool cadres_group_member_or_reply(struct request *r, const struct cadres_group *
 		            "只有考核组成员可以记录考核材料 (only the group's members record its evidence)");
 	return g->member;
 }
+
+/* An official as a row of a list. */
+#define OFFICIAL_ROW CADRES_OFFICIAL_JSON("")
 
 /* A refusal of a group's members or organisations: answered by the caller. */
 struct group_refusal {
@@ -103,8 +107,9 @@ static int group_links(struct request *r, int64_t group, json_t *members, json_t
 		if (rc < 0)
 			return rc;
 		if (!assessor)
-			return refuse(why, 422, "not_assessor", "members", i,
-			              "成员应为组织部门干部考核工作人员 (members are the organisation department's staff)");
+			return refuse(
+			    why, 422, "not_assessor", "members", i,
+			    "成员应为组织部门干部考核工作人员 (members are the organisation department's staff)");
 		rc = db_run(r->db,
 		            "INSERT INTO assessment_group_members(group_id, user_id, leads) VALUES (?,?,?)"
 		            " ON CONFLICT (group_id, user_id) DO UPDATE SET leads = max(leads, excluded.leads)",
@@ -123,7 +128,8 @@ static int group_links(struct request *r, int64_t group, json_t *members, json_t
 		if (!path_within(o.path, request_area(r)))
 			return refuse(why, 403, "out_of_scope", "orgs", i,
 			              "单位不在您的管辖范围内 (organisation outside your area)");
-		rc = db_run(r->db, "INSERT INTO assessment_group_orgs(group_id, org_id) VALUES (?,?) ON CONFLICT DO NOTHING",
+		rc = db_run(r->db,
+		            "INSERT INTO assessment_group_orgs(group_id, org_id) VALUES (?,?) ON CONFLICT DO NOTHING",
 		            "ii", group, o.id);
 		if (rc < 0)
 			return rc;
@@ -155,7 +161,8 @@ void group_post(struct request *r)
 	    !body_array(r, "orgs", 100, &orgs))
 		return;
 	if (clock_parse_date(starts, &from) < 0 || clock_parse_date(ends, &to) < 0 || to < from) {
-		reply_error(r, 422, "invalid_period", "ends_on", "起止日期应为 YYYY-MM-DD 且不早于开始 (a YYYY-MM-DD period)");
+		reply_error(r, 422, "invalid_period", "ends_on",
+		            "起止日期应为 YYYY-MM-DD 且不早于开始 (a YYYY-MM-DD period)");
 		return;
 	}
 	if (json_array_size(members) == 0) {
@@ -181,10 +188,11 @@ void group_post(struct request *r)
 	if (rc == 0)
 		rc = db_begin(r->db);
 	if (rc == 0)
-		rc = db_run(r->db,
-		            "INSERT INTO assessment_groups(name, task_id, org_id, starts_on, ends_on, created_by, created_at)"
-		            " VALUES (?,?,?,?,?,?,?)",
-		            "triiiii", name, task, area_id, (int64_t)from, (int64_t)to, r->who.user_id, clock_now());
+		rc = db_run(
+		    r->db,
+		    "INSERT INTO assessment_groups(name, task_id, org_id, starts_on, ends_on, created_by, created_at)"
+		    " VALUES (?,?,?,?,?,?,?)",
+		    "triiiii", name, task, area_id, (int64_t)from, (int64_t)to, r->who.user_id, clock_now());
 	int64_t id = db_last_insert_id(r->db);
 	struct group_refusal why = {0};
 	if (rc == 0)
@@ -192,8 +200,8 @@ void group_post(struct request *r)
 	if (rc == 0) {
 		struct audit_context ctx = audit_context_of(r);
 		json_t *detail = json_pack("{s:s, s:o, s:s, s:s, s:O, s:O}", "name", name, "task",
-		                           task ? json_integer(task) : json_null(), "starts_on", starts, "ends_on", ends,
-		                           "members", members, "orgs", orgs);
+		                           task ? json_integer(task) : json_null(), "starts_on", starts, "ends_on",
+		                           ends, "members", members, "orgs", orgs);
 		rc = audit_append(r->db, &ctx, "cadres.group.create", "assessment_group",
 		                  arena_printf(r->arena, "%lld", (long long)id), request_area(r), detail);
 		json_decref(detail);
@@ -215,27 +223,29 @@ static int group_lists(struct request *r, struct db_stmt *s, json_t *out)
 	if (db_named_is_null(s, "task.id"))
 		json_object_set_new(out, "task", json_null());
 	struct db_stmt *q;
-	int rc = db_prepare(r->db, &q,
-	                    "SELECT g.code AS code, g.name AS name FROM assessment_group_orgs a JOIN orgs g ON g.id = a.org_id"
-	                    " WHERE a.group_id = ? ORDER BY g.path",
-	                    "i", id);
+	int rc = db_prepare(
+	    r->db, &q,
+	    "SELECT g.code AS code, g.name AS name FROM assessment_group_orgs a JOIN orgs g ON g.id = a.org_id"
+	    " WHERE a.group_id = ? ORDER BY g.path",
+	    "i", id);
 	rc = rows_into(r, out, "orgs", rc, q, row_as_json_of);
 	if (rc == 0) {
-		rc = db_prepare(r->db, &q,
-		                "SELECT u.id AS id, u.username AS username, u.display_name AS name, m.leads AS \"leads:bool\""
-		                " FROM assessment_group_members m JOIN users u ON u.id = m.user_id WHERE m.group_id = ?"
-		                " ORDER BY m.leads DESC, u.username",
-		                "i", id);
+		rc = db_prepare(
+		    r->db, &q,
+		    "SELECT u.id AS id, u.username AS username, u.display_name AS name, m.leads AS \"leads:bool\""
+		    " FROM assessment_group_members m JOIN users u ON u.id = m.user_id WHERE m.group_id = ?"
+		    " ORDER BY m.leads DESC, u.username",
+		    "i", id);
 		rc = rows_into(r, out, "members", rc, q, row_as_json_of);
 	}
 	return rc;
 }
 
-/* A group's columns, user the parameter of the caller's id (for "mine"). */
-#define GROUP_COLUMNS(user)                                                                                            \
+/* A group's columns and tables, ?2 the caller's id (for "mine"). */
+#define GROUP_COLUMNS                                                                                                  \
 	"ag.id AS id, ag.name AS name, t.id AS \"task.id\", t.name AS \"task.name\","                                  \
 	" ag.starts_on AS \"starts_on:date\", ag.ends_on AS \"ends_on:date\","                                         \
-	" EXISTS (SELECT 1 FROM assessment_group_members m WHERE m.group_id = ag.id AND m.user_id = " user ")"         \
+	" EXISTS (SELECT 1 FROM assessment_group_members m WHERE m.group_id = ag.id AND m.user_id = ?2)"               \
 	" AS \"mine:bool\""
 #define GROUP_FROM                                                                                                     \
 	" FROM assessment_groups ag JOIN orgs a ON a.id = ag.org_id LEFT JOIN central_tasks t ON t.id = ag.task_id"
@@ -255,13 +265,13 @@ void groups_list(struct request *r)
 		return;
 	const char *mine = query_arg(r, "mine");
 	struct db_stmt *s;
-	int rc = db_prepare(r->db, &s,
-	                    "SELECT " GROUP_COLUMNS("?3") GROUP_FROM " WHERE ag.id < ?1 AND (?4 = 0 OR EXISTS (SELECT 1"
-	                    "  FROM assessment_group_members m WHERE m.group_id = ag.id AND m.user_id = ?3))"
-	                    " AND (substr(a.path, 1, length(?2)) = ?2 OR EXISTS (SELECT 1 FROM assessment_group_members m"
-	                    "  WHERE m.group_id = ag.id AND m.user_id = ?3)) ORDER BY ag.id DESC LIMIT ?5",
-	                    "itiii", cursor, request_area(r), r->who.user_id,
-	                    (int64_t)(mine && strcmp(mine, "1") == 0), limit);
+	int rc = db_prepare(
+	    r->db, &s,
+	    "SELECT " GROUP_COLUMNS GROUP_FROM " WHERE ag.id < ?1 AND (?4 = 0 OR EXISTS (SELECT 1"
+	    "  FROM assessment_group_members m WHERE m.group_id = ag.id AND m.user_id = ?2))"
+	    " AND (substr(a.path, 1, length(?3)) = ?3 OR EXISTS (SELECT 1 FROM assessment_group_members m"
+	    "  WHERE m.group_id = ag.id AND m.user_id = ?2)) ORDER BY ag.id DESC LIMIT ?5",
+	    "iitii", cursor, r->who.user_id, request_area(r), (int64_t)(mine && strcmp(mine, "1") == 0), limit);
 	json_t *items = json_array();
 	int64_t last = 0;
 	while (rc >= 0 && (rc = db_step(s)) == DB_ROW) {
@@ -272,7 +282,7 @@ void groups_list(struct request *r)
 	}
 	db_finalize(s);
 	json_t *next = (int64_t)json_array_size(items) == limit ? json_sprintf("%lld", (long long)last) : json_null();
-	reply_json_or_db_error(r, rc == DB_DONE ? 0 : rc < 0 ? rc : DB_ERROR,
+	reply_json_or_db_error(r, rc < 0 ? rc : 0, /* the loop ends on DB_DONE or an error */
 	                       json_pack("{s:o, s:o}", "items", items, "next_cursor", next));
 }
 
@@ -291,15 +301,14 @@ void group_get(struct request *r)
 	if (!cadres_group_of_route(r, &g))
 		return;
 	struct db_stmt *s;
-	int rc = db_prepare(r->db, &s,
-	                    "SELECT " GROUP_COLUMNS("?2") ","
-	                    " (SELECT count(*) FROM assessment_sittings WHERE group_id = ag.id) AS sittings,"
-	                    " (SELECT count(*) FROM assessment_visits WHERE group_id = ag.id) AS visits,"
-	                    " (SELECT count(*) FROM assessment_visits WHERE group_id = ag.id AND closed_at IS NULL)"
-	                    " AS open_visits,"
-	                    " (SELECT count(*) FROM assessment_judgements WHERE group_id = ag.id) AS judgements" GROUP_FROM
-	                    " WHERE ag.id = ?1",
-	                    "ii", g.id, r->who.user_id);
+	int rc = db_prepare(
+	    r->db, &s,
+	    "SELECT " GROUP_COLUMNS ", (SELECT count(*) FROM assessment_sittings WHERE group_id = ag.id) AS sittings,"
+	    " (SELECT count(*) FROM assessment_visits WHERE group_id = ag.id) AS visits,"
+	    " (SELECT count(*) FROM assessment_visits WHERE group_id = ag.id AND closed_at IS NULL) AS open_visits,"
+	    " (SELECT count(*) FROM assessment_judgements WHERE group_id = ag.id) AS judgements" GROUP_FROM
+	    " WHERE ag.id = ?1",
+	    "ii", g.id, r->who.user_id);
 	if (!db_row_or_reply(r, rc, s, "unknown_group", "考核组不存在 (no such assessment group)"))
 		return;
 	json_t *out = row_as_json(s);
@@ -307,10 +316,10 @@ void group_get(struct request *r)
 	db_finalize(s);
 	if (rc == 0)
 		rc = db_prepare(r->db, &s,
-	                arena_printf(r->arena,
-	                             "SELECT " CADRES_OFFICIAL_JSON("") " FROM officials o JOIN orgs g ON g.id = o.org_id"
-	                             " WHERE o.id IN (%s) ORDER BY g.path, o.leading_group DESC, o.id",
-	                             cadres_assessed_sql),
-	                "i", g.id);
+		                arena_printf(r->arena,
+		                             "SELECT " OFFICIAL_ROW " FROM officials o JOIN orgs g ON g.id = o.org_id"
+		                             " WHERE o.id IN (%s) ORDER BY g.path, o.leading_group DESC, o.id",
+		                             cadres_assessed_sql),
+		                "i", g.id);
 	reply_json_or_db_error(r, rc < 0 ? rc : rows_into(r, out, "officials", rc, s, row_as_json_of), out);
 }

@@ -27,32 +27,47 @@
 #include "org/org.h"
 #include "projects/projects.h"
 
-/* A user as JSON: {"id","username","name"} under alias, from users table u. */
-#define USER_JSON(u, alias)                                                                                            \
-	u ".id AS \"" alias ".id\", " u ".username AS \"" alias ".username\", " u ".display_name AS \"" alias ".name\""
+/* Who recorded it, as JSON {"id","username","name"}, from users u; an official as officials list them. */
+#define RECORDED_BY                                                                                                    \
+	"u.id AS \"recorded_by.id\", u.username AS \"recorded_by.username\", u.display_name AS \"recorded_by.name\""
+#define OFFICIAL_JSON CADRES_OFFICIAL_JSON("official.")
 
+/* clang-format off (it would break these macros' pasted strings in the middle of names) */
 /* Is path expression x's organisation (or one above it) in the subtree at path expression scope? */
 #define IN_SUBTREE(x, scope) "substr(" x ", 1, length(" scope ")) = " scope
 
 /* A project p of the organisation at path expression org. */
 #define PROJECT_OF(org)                                                                                                \
-	"(EXISTS (SELECT 1 FROM orgs d WHERE d.id = p.district_org_id AND " IN_SUBTREE("d.path", org) ")"              \
-	" OR EXISTS (SELECT 1 FROM users u JOIN orgs w ON w.id = u.org_id WHERE u.id IN (p.agent_id, p.official_id)"   \
-	" AND " IN_SUBTREE("w.path", org) "))"
+	"(EXISTS (SELECT 1 FROM orgs d WHERE d.id = p.district_org_id AND " IN_SUBTREE(                                \
+	    "d.path", org) ")"                                                                                         \
+	                   " OR EXISTS (SELECT 1 FROM users u JOIN orgs w ON w.id = u.org_id WHERE u.id IN "           \
+	                   "(p.agent_id, p.official_id)"                                                               \
+	                   " AND " IN_SUBTREE("w.path", org) "))"
 
-/* A record (ref: its reference as central_task_records keeps it) of a kind the task (parameter) covers, if it names any. */
-#define TASK_NARROWS(task, kind, ref)                                                                                  \
-	"(NOT EXISTS (SELECT 1 FROM central_task_records k WHERE k.task_id = " task " AND k.kind = '" kind "')"        \
-	" OR EXISTS (SELECT 1 FROM central_task_records k WHERE k.task_id = " task " AND k.kind = '" kind "'"          \
+/* A record (ref: its reference as central_task_records keeps it) of a kind the task ?4 covers, if it names any. */
+#define TASK_NARROWS(kind, ref)                                                                                        \
+	"(NOT EXISTS (SELECT 1 FROM central_task_records k WHERE k.task_id = ?4 AND k.kind = '" kind "')"              \
+	" OR EXISTS (SELECT 1 FROM central_task_records k WHERE k.task_id = ?4 AND k.kind = '" kind "'"                \
 	" AND k.ref = " ref "))"
 
 /* The group's projects: ?1 the group, ?4 its task (0: none). */
 #define GROUP_PROJECTS                                                                                                 \
-	"EXISTS (SELECT 1 FROM assessment_group_orgs a JOIN orgs x ON x.id = a.org_id WHERE a.group_id = ?1 AND "      \
-	PROJECT_OF("x.path") ") AND " TASK_NARROWS("?4", "project", "p.code")
+	"EXISTS (SELECT 1 FROM assessment_group_orgs a JOIN orgs x ON x.id = a.org_id WHERE a.group_id = ?1 "          \
+	"AND " PROJECT_OF("x.path") ") AND " TASK_NARROWS("project", "p.code")
 
-/* An organisation's projects among the group's: ?1 its path, ?4 the group's task. */
-#define ORG_PROJECTS PROJECT_OF("?1") " AND " TASK_NARROWS("?4", "project", "p.code")
+/* An organisation's projects, problems and leads among the group's: ?1 its path, ?4 the group's task. */
+#define ORG_PROJECTS PROJECT_OF("?1") " AND " TASK_NARROWS("project", "p.code")
+#define ORG_PROBLEMS IN_SUBTREE("g.path", "?1") " AND " TASK_NARROWS("problem", "CAST(q.id AS TEXT)")
+#define ORG_LEADS                                                                                                      \
+	"(EXISTS (SELECT 1 FROM orgs w WHERE w.id = l.owner_org_id AND " IN_SUBTREE(                                   \
+	    "w.path", "?1") ")"                                                                                        \
+	                    " OR EXISTS (SELECT 1 FROM users u JOIN orgs w ON w.id = u.org_id WHERE u.id = "           \
+	                    "l.officer_id AND " IN_SUBTREE("w.path",                                                   \
+	                                                   "?1") ")) AND " TASK_NARROWS("lead", "CAST(l.id AS TEXT)")
+
+/* Evidence about organisation g, the official's (path ?1) or one above it. */
+#define ABOUT_OFFICIAL IN_SUBTREE("?1", "g.path")
+/* clang-format on */
 
 /* The planned milestones of the projects (%s) planned from ?2 to ?3 (days), in order. */
 static const char milestones_sql[] =
@@ -71,8 +86,7 @@ static const char *const milestone_states[] = {"on_time", "late", "overdue", "pe
 ** overdue when not reached and planned before today, else pending.
 ** *ret_late: working days late (a milestone overdue: so far); 0 when on time.
 */
-static enum milestone_state milestone_state(int32_t planned, bool reached, int32_t actual, int32_t today,
-                                            int *ret_late)
+static enum milestone_state milestone_state(int32_t planned, bool reached, int32_t actual, int32_t today, int *ret_late)
 {
 	const struct calendar *c = calendar_china();
 	if (reached) {
@@ -112,14 +126,15 @@ static bool assessed_org(struct request *r, const struct cadres_group *g, const 
 	if (rc == 0)
 		rc = db_query_int64(r->db, &assessed,
 		                    "SELECT count(*) FROM assessment_group_orgs a JOIN orgs x ON x.id = a.org_id"
-		                    " WHERE a.group_id = ? AND " IN_SUBTREE("?", "x.path"),
+		                    " WHERE a.group_id = ? AND substr(?, 1, length(x.path)) = x.path",
 		                    "it", g->id, ret->path);
 	if (rc < 0 && rc != DB_DONE) {
 		reply_db_error(r, rc);
 		return false;
 	}
 	if (!assessed)
-		reply_error(r, 422, "org_not_assessed", "org", "考核组不考核该单位 (the group does not assess %s)", code);
+		reply_error(r, 422, "org_not_assessed", "org", "考核组不考核该单位 (the group does not assess %s)",
+		            code);
 	return assessed > 0;
 }
 
@@ -131,7 +146,8 @@ static bool evidence_day(struct request *r, const struct cadres_group *g, const 
 	if (clock_parse_date(*ret_text, ret) < 0 || *ret < g->starts_on || *ret > g->ends_on ||
 	    *ret > clock_local_day(clock_now())) {
 		reply_error(r, 422, "invalid_date", "day",
-		            "日期应为考核期内、不晚于今天的 YYYY-MM-DD (a YYYY-MM-DD in the group's period, not in the future)");
+		            "日期应为考核期内、不晚于今天的 YYYY-MM-DD (a YYYY-MM-DD in the group's period, not in the "
+		            "future)");
 		return false;
 	}
 	return true;
@@ -144,8 +160,8 @@ static void evidence_written(struct request *r, int rc, const struct cadres_grou
 	if (rc == 0) {
 		struct audit_context ctx = audit_context_of(r);
 		json_object_set_new(detail, "id", json_integer(id));
-		rc = audit_append(r->db, &ctx, action, "assessment_group", arena_printf(r->arena, "%lld", (long long)g->id),
-		                  g->org_path, detail);
+		rc = audit_append(r->db, &ctx, action, "assessment_group",
+		                  arena_printf(r->arena, "%lld", (long long)g->id), g->org_path, detail);
 	}
 	json_decref(detail);
 	if (db_finish_or_reply(r, rc))
@@ -212,8 +228,9 @@ void group_visit_post(struct request *r)
 		            "INSERT INTO assessment_visits(group_id, org_id, kind, day, place, findings, recorded_by,"
 		            " recorded_at) VALUES (?,?,?,?,?,?,?,?)",
 		            "iitittii", g.id, org.id, kind, (int64_t)day, place, findings, r->who.user_id, clock_now());
-	evidence_written(r, rc, &g, "cadres.visit.create", db_last_insert_id(r->db),
-	                 json_pack("{s:s, s:s, s:s, s:s}", "org", org.code, "kind", kind, "day", day_text, "place", place));
+	evidence_written(
+	    r, rc, &g, "cadres.visit.create", db_last_insert_id(r->db),
+	    json_pack("{s:s, s:s, s:s, s:s}", "org", org.code, "kind", kind, "day", day_text, "place", place));
 }
 
 /*
@@ -242,9 +259,10 @@ void group_visit_close(struct request *r)
 		return;
 	rc = db_begin(r->db);
 	if (rc == 0)
-		rc = db_run(r->db,
-		            "UPDATE assessment_visits SET closed_by = ?, closed_at = ? WHERE id = ? AND closed_at IS NULL",
-		            "iii", r->who.user_id, clock_now(), id);
+		rc = db_run(
+		    r->db,
+		    "UPDATE assessment_visits SET closed_by = ?, closed_at = ? WHERE id = ? AND closed_at IS NULL",
+		    "iii", r->who.user_id, clock_now(), id);
 	if (rc == 0)
 		closed = db_changes(r->db);
 	if (rc == 0 && !closed) {
@@ -271,7 +289,8 @@ static bool body_points(struct request *r, const char *field, int64_t *ret)
 	int64_t whole = (int64_t)(thousandths + 0.5);
 	double off = thousandths - (double)whole;
 	if (thousandths < 0 || thousandths > 100000 || off > 1e-6 || off < -1e-6) {
-		reply_error(r, 422, "invalid_score", field, "%s 应为 0 至 100 分,至多三位小数 (0 to 100 points)", field);
+		reply_error(r, 422, "invalid_score", field, "%s 应为 0 至 100 分,至多三位小数 (0 to 100 points)",
+		            field);
 		return false;
 	}
 	*ret = whole;
@@ -297,11 +316,13 @@ void group_judgement_put(struct request *r)
 	    !cadres_group_member_or_reply(r, &g) || !body_only(r, fields) || !body_points(r, "score", &score) ||
 	    !body_string(r, "reasons", FIELD_REQUIRED, 8000, &reasons))
 		return;
-	int rc = db_query_int64(r->db, &assessed,
-	                        arena_printf(r->arena, "SELECT count(*) FROM (%s) s WHERE s.id = ?2", cadres_assessed_sql),
-	                        "ii", g.id, official);
+	int rc =
+	    db_query_int64(r->db, &assessed,
+	                   arena_printf(r->arena, "SELECT count(*) FROM (%s) s WHERE s.id = ?2", cadres_assessed_sql),
+	                   "ii", g.id, official);
 	if (rc == 0 && !assessed) {
-		reply_error(r, 422, "official_not_assessed", NULL, "该干部不在考核组的考核对象中 (the group does not assess this official)");
+		reply_error(r, 422, "official_not_assessed", NULL,
+		            "该干部不在考核组的考核对象中 (the group does not assess this official)");
 		return;
 	}
 	struct db_stmt *s = NULL;
@@ -309,46 +330,51 @@ void group_judgement_put(struct request *r)
 	if (rc == 0)
 		rc = db_begin(r->db);
 	if (rc == 0)
-		rc = db_prepare(r->db, &s, "SELECT score FROM assessment_judgements WHERE group_id = ? AND official_id = ?",
-		                "ii", g.id, official);
+		rc = db_prepare(r->db, &s,
+		                "SELECT score FROM assessment_judgements WHERE group_id = ? AND official_id = ?", "ii",
+		                g.id, official);
 	if (rc == 0 && (rc = db_step(s)) == DB_ROW)
 		old = json_real((double)db_column_int64(s, 0) / 1000);
 	db_finalize(s);
 	if (rc >= 0)
-		rc = db_run(r->db,
-		            "INSERT INTO assessment_judgements(group_id, official_id, score, reasons, recorded_by, recorded_at)"
-		            " VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (group_id, official_id) DO UPDATE SET score = ?3,"
-		            " reasons = ?4, recorded_by = ?5, recorded_at = ?6",
-		            "iiitii", g.id, official, score, reasons, r->who.user_id, clock_now());
+		rc = db_run(
+		    r->db,
+		    "INSERT INTO assessment_judgements(group_id, official_id, score, reasons, recorded_by, recorded_at)"
+		    " VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (group_id, official_id) DO UPDATE SET score = ?3,"
+		    " reasons = ?4, recorded_by = ?5, recorded_at = ?6",
+		    "iiitii", g.id, official, score, reasons, r->who.user_id, clock_now());
 	if (rc >= 0) {
 		struct audit_context ctx = audit_context_of(r);
 		json_t *detail = json_pack("{s:I, s:f, s:O, s:s}", "official", (json_int_t)official, "score",
 		                           (double)score / 1000, "old_score", old, "reasons", reasons);
-		rc = audit_append(r->db, &ctx, json_is_null(old) ? "cadres.judgement.create" : "cadres.judgement.revise",
-		                  "assessment_group", arena_printf(r->arena, "%lld", (long long)g.id), g.org_path, detail);
+		rc = audit_append(
+		    r->db, &ctx, json_is_null(old) ? "cadres.judgement.create" : "cadres.judgement.revise",
+		    "assessment_group", arena_printf(r->arena, "%lld", (long long)g.id), g.org_path, detail);
 		json_decref(detail);
 	}
 	json_decref(old);
 	if (db_finish_or_reply(r, rc < 0 ? rc : 0))
-		reply_json(r, 200, json_pack("{s:I, s:f}", "official", (json_int_t)official, "score", (double)score / 1000));
+		reply_json(r, 200,
+		           json_pack("{s:I, s:f}", "official", (json_int_t)official, "score", (double)score / 1000));
 }
 
 /* ---- reading the evidence -------------------------------------------------------- */
 
 #define SITTING_COLUMNS                                                                                                \
 	"e.id AS id, g.code AS \"org.code\", g.name AS \"org.name\", e.day AS \"day:date\", e.meeting AS meeting,"     \
-	" e.observations AS observations, " USER_JSON("u", "recorded_by")                                             \
+	" e.observations AS observations, " RECORDED_BY                                                                \
 	" FROM assessment_sittings e JOIN orgs g ON g.id = e.org_id JOIN users u ON u.id = e.recorded_by"
-#define VISIT_COLUMNS                                                                                                  \
-	"e.id AS id, g.code AS \"org.code\", g.name AS \"org.name\", e.kind AS kind,"                                  \
-	" CASE e.kind WHEN 'open' THEN '明察' ELSE '暗访' END AS kind_label, e.day AS \"day:date\", e.place AS place,"  \
-	" e.findings AS findings, " USER_JSON("u", "recorded_by") ", e.closed_at AS \"closed_at:time\""              \
+#define VISIT_COLUMNS                                                                                                      \
+	"e.id AS id, g.code AS \"org.code\", g.name AS \"org.name\", e.kind AS kind,"                                      \
+	" CASE e.kind WHEN 'open' THEN '明察' ELSE '暗访' END AS kind_label, e.day AS \"day:date\", e.place AS place," \
+	" e.findings AS findings, " RECORDED_BY ", e.closed_at AS \"closed_at:time\""                                      \
 	" FROM assessment_visits e JOIN orgs g ON g.id = e.org_id JOIN users u ON u.id = e.recorded_by"
 #define JUDGEMENT_COLUMNS                                                                                              \
-	CADRES_OFFICIAL_JSON("official.") ", j.score / 1000.0 AS score, j.reasons AS reasons, "                         \
-	USER_JSON("u", "recorded_by") ", j.recorded_at AS \"recorded_at:time\""                                        \
-	" FROM assessment_judgements j JOIN officials o ON o.id = j.official_id JOIN orgs g ON g.id = o.org_id"       \
-	" JOIN users u ON u.id = j.recorded_by"
+	OFFICIAL_JSON                                                                                                  \
+	    ", j.score / 1000.0 AS score, j.reasons AS reasons, " RECORDED_BY                                          \
+	    ", j.recorded_at AS \"recorded_at:time\""                                                                  \
+	    " FROM assessment_judgements j JOIN officials o ON o.id = j.official_id JOIN orgs g ON g.id = o.org_id"    \
+	    " JOIN users u ON u.id = j.recorded_by"
 
 /* A page of a group's evidence, newest first: sql selects it for ?1 the group, ?2 the cursor, ?3 the limit. */
 static void evidence_page(struct request *r, const char *sql)
@@ -399,8 +425,8 @@ void group_judgements_list(struct request *r)
 	if (!cadres_group_of_route(r, &g))
 		return;
 	struct db_stmt *s;
-	int rc = db_prepare(r->db, &s, "SELECT " JUDGEMENT_COLUMNS " WHERE j.group_id = ? ORDER BY g.path, o.id", "i",
-	                    g.id);
+	int rc =
+	    db_prepare(r->db, &s, "SELECT " JUDGEMENT_COLUMNS " WHERE j.group_id = ? ORDER BY g.path, o.id", "i", g.id);
 	reply_rows(r, rc, s, row_as_json_of, 0);
 }
 
@@ -424,14 +450,14 @@ void official_evidence(struct request *r)
 	struct db_stmt *s;
 	int rc = db_prepare(r->db, &s,
 	                    "SELECT ag.id AS \"group.id\", ag.name AS \"group.name\", " SITTING_COLUMNS
-	                    " JOIN assessment_groups ag ON ag.id = e.group_id WHERE " IN_SUBTREE("?1", "g.path")
+	                    " JOIN assessment_groups ag ON ag.id = e.group_id WHERE " ABOUT_OFFICIAL
 	                    " ORDER BY e.day DESC, e.id DESC LIMIT 500",
 	                    "t", o.org_path);
 	rc = rows_into(r, out, "sittings", rc, s, row_as_json_of);
 	if (rc == 0) {
 		rc = db_prepare(r->db, &s,
 		                "SELECT ag.id AS \"group.id\", ag.name AS \"group.name\", " VISIT_COLUMNS
-		                " JOIN assessment_groups ag ON ag.id = e.group_id WHERE " IN_SUBTREE("?1", "g.path")
+		                " JOIN assessment_groups ag ON ag.id = e.group_id WHERE " ABOUT_OFFICIAL
 		                " AND (?2 = 0 OR e.kind = 'open' OR e.closed_at IS NOT NULL)"
 		                " ORDER BY e.day DESC, e.id DESC LIMIT 500",
 		                "ti", o.org_path, (int64_t)own);
@@ -504,11 +530,12 @@ static int org_tracking(struct request *r, const struct cadres_group *g, const c
 	int64_t moment = now < to_at ? now : to_at; /* the lights at the end of the period, or now */
 	int32_t today = clock_local_day(now);
 	struct db_stmt *s;
-	int rc = db_prepare(r->db, &s,
-	                    "SELECT count(*), coalesce(sum(CASE WHEN p.red_at <= ?5 THEN 1 ELSE 0 END), 0),"
-	                    " coalesce(sum(CASE WHEN p.yellow_at <= ?5 AND NOT coalesce(p.red_at <= ?5, 0) THEN 1 ELSE 0 END), 0)"
-	                    " FROM projects p WHERE p.created_on <= ?3 AND " ORG_PROJECTS, /* ?2 unused */
-	                    "tiiii", path, (int64_t)from, (int64_t)to, g->task_id, moment);
+	int rc = db_prepare(
+	    r->db, &s,
+	    "SELECT count(*), coalesce(sum(CASE WHEN p.red_at <= ?5 THEN 1 ELSE 0 END), 0),"
+	    " coalesce(sum(CASE WHEN p.yellow_at <= ?5 AND NOT coalesce(p.red_at <= ?5, 0) THEN 1 ELSE 0 END), 0)"
+	    " FROM projects p WHERE p.created_on <= ?3 AND " ORG_PROJECTS, /* ?2 unused */
+	    "tiiii", path, (int64_t)from, (int64_t)to, g->task_id, moment);
 	int64_t total = 0, red = 0, yellow = 0, met = 0, missed = 0;
 	if (rc == 0 && (rc = db_step(s)) == DB_ROW) {
 		total = db_column_int64(s, 0);
@@ -517,8 +544,8 @@ static int org_tracking(struct request *r, const struct cadres_group *g, const c
 	}
 	db_finalize(s);
 	if (rc >= 0)
-		rc = db_prepare(r->db, &s, arena_printf(r->arena, milestones_sql, ORG_PROJECTS), "tiii", path, (int64_t)from,
-		                (int64_t)to, g->task_id);
+		rc = db_prepare(r->db, &s, arena_printf(r->arena, milestones_sql, ORG_PROJECTS), "tiii", path,
+		                (int64_t)from, (int64_t)to, g->task_id);
 	while (rc >= 0 && (rc = db_step(s)) == DB_ROW) {
 		int late;
 		enum milestone_state state =
@@ -534,12 +561,12 @@ static int org_tracking(struct request *r, const struct cadres_group *g, const c
 	                              (json_int_t)red, "milestones_met", (json_int_t)met, "milestones_missed",
 	                              (json_int_t)missed));
 	if (rc >= 0)
-		rc = db_prepare(r->db, &s,
-		                "SELECT count(*), coalesce(sum(CASE WHEN q.answered_at <= q.answer_due THEN 1 ELSE 0 END), 0),"
-		                " round(avg(q.rating), 2) FROM problems q JOIN orgs g ON g.id = q.department_org_id"
-		                " WHERE " IN_SUBTREE("g.path", "?1") " AND q.answered_at BETWEEN ?2 AND ?3 AND "
-		                TASK_NARROWS("?4", "problem", "CAST(q.id AS TEXT)"),
-		                "tiii", path, from_at, to_at, g->task_id);
+		rc = db_prepare(
+		    r->db, &s,
+		    "SELECT count(*), coalesce(sum(CASE WHEN q.answered_at <= q.answer_due THEN 1 ELSE 0 END), 0),"
+		    " round(avg(q.rating), 2) FROM problems q JOIN orgs g ON g.id = q.department_org_id"
+		    " WHERE q.answered_at BETWEEN ?2 AND ?3 AND " ORG_PROBLEMS,
+		    "tiii", path, from_at, to_at, g->task_id);
 	if (rc >= 0 && (rc = db_step(s)) == DB_ROW) {
 		int64_t answered = db_column_int64(s, 0), on_time = db_column_int64(s, 1);
 		json_object_set_new(
@@ -550,14 +577,12 @@ static int org_tracking(struct request *r, const struct cadres_group *g, const c
 	}
 	db_finalize(s);
 	if (rc >= 0)
-		rc = db_prepare(r->db, &s,
-		                "SELECT count(DISTINCT l.id), count(DISTINCT CASE WHEN e.to_stage = 'signed' THEN l.id END)"
-		                " FROM leads l JOIN lead_events e ON e.lead_id = l.id AND e.kind = 'stage'"
-		                " AND e.at BETWEEN ?2 AND ?3 WHERE (EXISTS (SELECT 1 FROM orgs w WHERE w.id = l.owner_org_id AND "
-		                IN_SUBTREE("w.path", "?1") ") OR EXISTS (SELECT 1 FROM users u JOIN orgs w ON w.id = u.org_id"
-		                " WHERE u.id = l.officer_id AND " IN_SUBTREE("w.path", "?1") ")) AND "
-		                TASK_NARROWS("?4", "lead", "CAST(l.id AS TEXT)"),
-		                "tiii", path, from_at, to_at, g->task_id);
+		rc = db_prepare(
+		    r->db, &s,
+		    "SELECT count(DISTINCT l.id), count(DISTINCT CASE WHEN e.to_stage = 'signed' THEN l.id END)"
+		    " FROM leads l JOIN lead_events e ON e.lead_id = l.id AND e.kind = 'stage'"
+		    " AND e.at BETWEEN ?2 AND ?3 WHERE " ORG_LEADS,
+		    "tiii", path, from_at, to_at, g->task_id);
 	if (rc >= 0 && (rc = db_step(s)) == DB_ROW)
 		json_object_set_new(row, "leads",
 		                    json_pack("{s:I, s:I}", "moved", (json_int_t)db_column_int64(s, 0), "signed",
@@ -595,7 +620,8 @@ void group_tracking(struct request *r)
 	                    " WHERE a.group_id = ? ORDER BY g.path",
 	                    "i", g.id);
 	while (rc >= 0 && (rc = db_step(s)) == DB_ROW) {
-		json_t *row = json_pack("{s:{s:s, s:s}}", "org", "code", db_column_text(s, 0), "name", db_column_text(s, 1));
+		json_t *row =
+		    json_pack("{s:{s:s, s:s}}", "org", "code", db_column_text(s, 0), "name", db_column_text(s, 1));
 		json_array_append_new(orgs, row);
 		rc = org_tracking(r, &g, db_column_text(s, 2), from, to, row);
 	}
@@ -605,17 +631,21 @@ void group_tracking(struct request *r)
 		    r->db, &s,
 		    arena_printf(
 		        r->arena,
-		        "SELECT " CADRES_OFFICIAL_JSON("official.") ","
-		        " (SELECT count(*) FROM project_followups f WHERE f.agent_id = o.user_id AND f.happened_on BETWEEN ?2 AND ?3)"
+		        "SELECT " OFFICIAL_JSON ","
+		        " (SELECT count(*) FROM project_followups f WHERE f.agent_id = o.user_id AND f.happened_on "
+		        "BETWEEN ?2 AND ?3)"
 		        " AS followups,"
-		        " (SELECT count(*) FROM project_inspections i WHERE i.done_by = o.user_id AND i.done_on BETWEEN ?2 AND ?3)"
+		        " (SELECT count(*) FROM project_inspections i WHERE i.done_by = o.user_id AND i.done_on "
+		        "BETWEEN ?2 AND ?3)"
 		        " AS inspections,"
-		        " (SELECT count(*) FROM visits v WHERE v.officer_id = o.user_id AND v.happened_on BETWEEN ?2 AND ?3)"
+		        " (SELECT count(*) FROM visits v WHERE v.officer_id = o.user_id AND v.happened_on BETWEEN ?2 "
+		        "AND ?3)"
 		        " AS visits,"
 		        " (SELECT count(DISTINCT e.problem_id) FROM problem_events e WHERE e.actor_id = o.user_id"
 		        "  AND e.kind IN ('accept', 'start', 'answer') AND e.at BETWEEN ?4 AND ?5) AS problems_handled"
 		        " FROM officials o JOIN orgs g ON g.id = o.org_id WHERE o.id IN (%s) ORDER BY g.path, o.id",
 		        cadres_assessed_sql),
-		    "iiiii", g.id, (int64_t)from, (int64_t)to, clock_local_midnight(from), clock_local_midnight(to + 1) - 1);
+		    "iiiii", g.id, (int64_t)from, (int64_t)to, clock_local_midnight(from),
+		    clock_local_midnight(to + 1) - 1);
 	reply_json_or_db_error(r, rc < 0 ? rc : rows_into(r, out, "officials", rc, s, row_as_json_of), out);
 }

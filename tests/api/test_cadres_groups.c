@@ -31,9 +31,9 @@ static struct client admin, zzb, zzb2, cl_zzb, fgw, leader, officer, agent, bure
 
 static const struct cast_member cast[] = {
     {&admin, "admin", NULL, NULL},
-    {&zzb, "city-zzb", "department", "350100-zzb"},  /* leads the group */
-    {&zzb2, "zzb-two", "department", "350100-zzb"},  /* the department, not in the group */
-    {&fgw, "fgw-dept", "department", "350100-fgw"},  /* a department without the duty */
+    {&zzb, "city-zzb", "department", "350100-zzb"}, /* leads the group */
+    {&zzb2, "zzb-two", "department", "350100-zzb"}, /* the department, not in the group */
+    {&fgw, "fgw-dept", "department", "350100-fgw"}, /* a department without the duty */
     {&leader, "city-leader", "leader", "350100"},
     {&officer, "ja-officer", "officer", "350111-tcj"}, /* official A */
     {&agent, "city-agent", "agent", "350100-xzfw"},    /* official D, on the task; the projects' agent */
@@ -52,8 +52,9 @@ static long long count(const char *sql)
 
 static long long official(const char *name, const char *org, const char *user)
 {
-	return client_createdf(&zzb, "/api/v1/cadres/officials", "{\"name\":\"%s\",\"post\":\"科员\",\"org\":\"%s\"%s%s%s}", name,
-	               org, user ? ",\"user\":\"" : "", user ? user : "", user ? "\"" : "");
+	return client_createdf(&zzb, "/api/v1/cadres/officials",
+	                       "{\"name\":\"%s\",\"post\":\"科员\",\"org\":\"%s\"%s%s%s}", name, org,
+	                       user ? ",\"user\":\"" : "", user ? user : "", user ? "\"" : "");
 }
 
 static int setup(void **state)
@@ -70,17 +71,19 @@ static int setup(void **state)
 	assert_int_equal(run_banyan(NULL, NULL, 0, "org", "import", "--db", server.db, csv, NULL), 0);
 	add_user(&server, "cl-zzb", "department", "350112-zzb");
 	cast_start(&server, cast, n, NULL);
-	assert_int_equal(enterprise_with_account(&admin, "福州海峡新材料有限公司", "91350111MA2AB0123Y", "350111", "firm"), 0);
+	assert_int_equal(
+	    enterprise_with_account(&admin, "福州海峡新材料有限公司", "91350111MA2AB0123Y", "350111", "firm"), 0);
 	enterprise = count("SELECT id FROM enterprises WHERE credit_code = '91350111MA2AB0123Y'");
 	official_a = official("陈一", "350111-tcj", "ja-officer");
 	official_b = official("林二", "350111-tcj", NULL);
 	official_c = official("王三", "350112-tcj", NULL); /* 长乐: not assessed */
 	official_d = official("张四", "350100-xzfw", "city-agent");
 	official_e = official("李五", "350111-rsj", "ja-rsj");
-	task = client_createdf(&zzb, "/api/v1/cadres/tasks",
-	               "{\"name\":\"项目攻坚专项行动\",\"kind\":\"special_action\",\"starts_on\":\"2020-01-01\","
-	               "\"ends_on\":\"2030-12-31\",\"owner\":\"city-leader\",\"officials\":[%lld]}",
-	               official_d);
+	task =
+	    client_createdf(&zzb, "/api/v1/cadres/tasks",
+	                    "{\"name\":\"项目攻坚专项行动\",\"kind\":\"special_action\",\"starts_on\":\"2020-01-01\","
+	                    "\"ends_on\":\"2030-12-31\",\"owner\":\"city-leader\",\"officials\":[%lld]}",
+	                    official_d);
 	return 0;
 }
 
@@ -92,7 +95,7 @@ static int teardown(void **state)
 }
 
 #define GROUP_BODY(members, orgs)                                                                                      \
-	"{\"name\":\"晋安考核组\",\"task\":%lld,\"starts_on\":\"2020-01-01\",\"ends_on\":\"2030-12-31\","             \
+	"{\"name\":\"晋安考核组\",\"task\":%lld,\"starts_on\":\"2020-01-01\",\"ends_on\":\"2030-12-31\","         \
 	"\"members\":" members ",\"orgs\":" orgs "}"
 
 static void test_groups_formed_by_the_department(void **state)
@@ -119,8 +122,9 @@ static void test_groups_formed_by_the_department(void **state)
 	    {&leader, GROUP_BODY("[{\"user\":\"city-zzb\"}]", "[\"350111\"]"), 403, "forbidden"},
 	};
 	for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
-		assert_int_equal(client_statusf(refused[i].c, "POST", "/api/v1/cadres/groups", code, refused[i].body, task),
-		                 refused[i].status);
+		assert_int_equal(
+		    client_statusf(refused[i].c, "POST", "/api/v1/cadres/groups", code, refused[i].body, task),
+		    refused[i].status);
 		assert_string_equal(code, refused[i].code);
 	}
 	assert_int_equal(client_statusf(&zzb, "POST", "/api/v1/cadres/groups", code,
@@ -135,8 +139,9 @@ static void test_groups_formed_by_the_department(void **state)
 	assert_int_equal(count(groups), 0);
 	assert_int_equal(count("SELECT count(*) FROM assessment_group_members"), 0);
 
-	group = client_createdf(&zzb, "/api/v1/cadres/groups",
-	                GROUP_BODY("[{\"user\":\"city-zzb\",\"leads\":true},{\"user\":\"cl-zzb\"}]", "[\"350111\"]"), task);
+	group = client_createdf(
+	    &zzb, "/api/v1/cadres/groups",
+	    GROUP_BODY("[{\"user\":\"city-zzb\",\"leads\":true},{\"user\":\"cl-zzb\"}]", "[\"350111\"]"), task);
 	snprintf(group_path, sizeof group_path, "/api/v1/cadres/groups/%lld", group);
 	assert_int_equal(count("SELECT count(*) FROM audit_log WHERE action = 'cadres.group.create'"
 	                       " AND object_type = 'assessment_group'"),
@@ -192,7 +197,8 @@ static long evidence_status(struct client *c, const char *what, char code[48], c
 	                      body);
 }
 
-#define SITTING(org, day) "{\"org\":\"" org "\",\"day\":\"" day "\",\"meeting\":\"党组会\",\"observations\":\"议题充分\"}"
+#define SITTING(org, day)                                                                                              \
+	"{\"org\":\"" org "\",\"day\":\"" day "\",\"meeting\":\"党组会\",\"observations\":\"议题充分\"}"
 #define VISIT(org, kind, day)                                                                                          \
 	"{\"org\":\"" org "\",\"kind\":\"" kind "\",\"day\":\"" day "\",\"place\":\"项目现场\",\"findings\":\"在岗\"}"
 
@@ -200,8 +206,9 @@ static void test_evidence_by_members_only(void **state)
 {
 	(void)state;
 	char code[48], what[64];
-	const char *evidence = "SELECT (SELECT count(*) FROM assessment_sittings) + (SELECT count(*) FROM assessment_visits)"
-	                       " + (SELECT count(*) FROM assessment_judgements)";
+	const char *evidence =
+	    "SELECT (SELECT count(*) FROM assessment_sittings) + (SELECT count(*) FROM assessment_visits)"
+	    " + (SELECT count(*) FROM assessment_judgements)";
 	/* The rest of the department, another department, a leader: refused, nothing written. */
 	assert_int_equal(evidence_status(&zzb2, "sittings", code, SITTING("350111-tcj", "2020-06-01")), 403);
 	assert_string_equal(code, "not_group_member");
@@ -226,7 +233,8 @@ static void test_evidence_by_members_only(void **state)
 	assert_string_equal(code, "invalid_kind");
 	const char *bad_scores[] = {"100.5", "-1", "87.1234", "\"90\""};
 	for (size_t i = 0; i < sizeof bad_scores / sizeof bad_scores[0]; i++) {
-		assert_int_equal(evidence_status(&zzb, what, code, "{\"score\":%s,\"reasons\":\"好\"}", bad_scores[i]), 422);
+		assert_int_equal(evidence_status(&zzb, what, code, "{\"score\":%s,\"reasons\":\"好\"}", bad_scores[i]),
+		                 422);
 		assert_string_equal(code, "invalid_score");
 	}
 	snprintf(what, sizeof what, "judgements/%lld", official_c);
@@ -240,9 +248,10 @@ static void test_evidence_by_members_only(void **state)
 	snprintf(what, sizeof what, "judgements/%lld", official_d); /* assessed through the task */
 	assert_int_equal(evidence_status(&cl_zzb, what, code, "{\"score\":80,\"reasons\":\"一线值守\"}"), 200);
 	assert_int_equal(evidence_status(&zzb, what, code, "{\"score\":87.125,\"reasons\":\"复核后上调\"}"), 200);
-	assert_int_equal(count("SELECT count(*) FROM audit_log WHERE action = 'cadres.judgement.revise'"
-	                       " AND json_extract(detail, '$.old_score') = 80 AND json_extract(detail, '$.score') = 87.125"),
-	                 1);
+	assert_int_equal(
+	    count("SELECT count(*) FROM audit_log WHERE action = 'cadres.judgement.revise'"
+	          " AND json_extract(detail, '$.old_score') = 80 AND json_extract(detail, '$.score') = 87.125"),
+	    1);
 	struct response r;
 	char path[96];
 	snprintf(path, sizeof path, "%s/judgements", group_path);
@@ -422,8 +431,10 @@ static void test_milestones_reconciled_across_the_spring_festival(void **state)
 		const char *serial, *planned, *actual, *state;
 		int late; /* -1: null */
 	} want[] = {
-	    {"000001", "2020-01-23", "2020-02-03", "late", 1},   {"000002", "2020-01-17", "2020-01-20", "late", 2},
-	    {"000003", "2020-01-22", "2020-01-21", "on_time", 0}, {"000004", "2020-02-20", NULL, "overdue", -2},
+	    {"000001", "2020-01-23", "2020-02-03", "late", 1},
+	    {"000002", "2020-01-17", "2020-01-20", "late", 2},
+	    {"000003", "2020-01-22", "2020-01-21", "on_time", 0},
+	    {"000004", "2020-02-20", NULL, "overdue", -2},
 	};
 	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
 		json_t *m = find_milestone(items, want[i].serial);
@@ -461,9 +472,9 @@ static void test_milestones_reconciled_across_the_spring_festival(void **state)
 
 static long long problem_answered(void)
 {
-	long long id = client_createdf(&firm, "/api/v1/problems",
-	                       "{\"enterprise\":%lld,\"category\":\"labour\",\"title\":\"招工难\",\"description\":\"缺工\"}",
-	                       enterprise);
+	long long id = client_createdf(
+	    &firm, "/api/v1/problems",
+	    "{\"enterprise\":%lld,\"category\":\"labour\",\"title\":\"招工难\",\"description\":\"缺工\"}", enterprise);
 	char path[96];
 	snprintf(path, sizeof path, "/api/v1/problems/%lld/transitions", id);
 	assert_int_equal(client_statusf(&bureau, "POST", path, NULL, "{\"action\":\"accept\"}"), 200);
@@ -512,19 +523,21 @@ static void test_tracking_from_the_platform(void **state)
 	answer(late, 5);
 	/* Two leads moved, one as far as signed; A's on-site visit; D's follow-ups and an inspection. */
 	for (int i = 0; i < 2; i++) {
-		long long lead = client_createdf(&officer, "/api/v1/invest/leads",
-		                         "{\"title\":\"线索%d\",\"source\":\"展会\",\"enterprise\":%lld,\"industry\":\"制造\","
-		                         "\"investment_wan\":10000}",
-		                         i, enterprise);
+		long long lead = client_createdf(
+		    &officer, "/api/v1/invest/leads",
+		    "{\"title\":\"线索%d\",\"source\":\"展会\",\"enterprise\":%lld,\"industry\":\"制造\","
+		    "\"investment_wan\":10000}",
+		    i, enterprise);
 		snprintf(path, sizeof path, "/api/v1/invest/leads/%lld/stage", lead);
 		assert_int_equal(client_statusf(&officer, "POST", path, NULL, "{\"stage\":\"negotiating\"}"), 200);
 		if (i == 0)
 			assert_int_equal(client_statusf(&officer, "POST", path, NULL, "{\"stage\":\"signed\"}"), 200);
 	}
 	assert_int_equal(
-	    client_statusf(&officer, "POST", "/api/v1/invest/visits", NULL,
-	                   "{\"enterprise\":%lld,\"mode\":\"onsite\",\"happened_on\":\"2020-06-05\",\"discussed\":\"用地\"}",
-	                   enterprise),
+	    client_statusf(
+	        &officer, "POST", "/api/v1/invest/visits", NULL,
+	        "{\"enterprise\":%lld,\"mode\":\"onsite\",\"happened_on\":\"2020-06-05\",\"discussed\":\"用地\"}",
+	        enterprise),
 	    201);
 	long long p = count("SELECT id FROM projects WHERE code = '2020-350111-39-03-000001'");
 	snprintf(path, sizeof path, "/api/v1/projects/%lld/followups", p);
@@ -533,8 +546,8 @@ static void test_tracking_from_the_platform(void **state)
 	snprintf(path, sizeof path, "/api/v1/projects/%lld/inspections", p);
 	long long inspection = client_createdf(&agent, path, "{\"title\":\"工地巡查\",\"due\":\"2020-06-10\"}");
 	snprintf(path, sizeof path, "/api/v1/projects/%lld/inspections/%lld/log", p, inspection);
-	assert_int_equal(client_statusf(&agent, "POST", path, NULL, "{\"done_on\":\"2020-06-10\",\"findings\":\"安全\"}"),
-	                 200);
+	assert_int_equal(
+	    client_statusf(&agent, "POST", path, NULL, "{\"done_on\":\"2020-06-10\",\"findings\":\"安全\"}"), 200);
 
 	struct response r;
 	snprintf(path, sizeof path, "%s/tracking", group_path);
@@ -585,8 +598,8 @@ static void test_tracking_from_the_platform(void **state)
 	assert_int_equal(field(ja, "problems", "answered"), 0);
 	assert_true(json_is_null(json_object_get(json_object_get(ja, "problems"), "average_rating")));
 	assert_int_equal(field(ja, "leads", "moved"), 0);
-	assert_int_equal(json_integer_value(json_object_get(find_official(json_object_get(r.json, "officials"), official_d),
-	                                                    "followups")),
+	assert_int_equal(json_integer_value(json_object_get(
+	                     find_official(json_object_get(r.json, "officials"), official_d), "followups")),
 	                 0);
 	response_free(&r);
 	assert_int_equal(client_statusf(&leader, "GET", path, NULL, NULL), 403);
