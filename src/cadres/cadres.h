@@ -114,10 +114,14 @@ int cadres_demo(const char *db_path);
 /* A body field that must be an array of at most max elements: true with *ret (NULL when absent); answers 422 itself. */
 bool body_array(struct request *r, const char *field, size_t max, json_t **ret);
 
-/* An official as JSON columns of "officials o JOIN orgs g ON g.id = o.org_id", each alias after prefix ("" or "official."). */
-#define CADRES_OFFICIAL_JSON(prefix)                                                                                   \
-	"o.id AS \"" prefix "id\", o.name AS \"" prefix "name\", o.post AS \"" prefix "post\", g.code AS \"" prefix     \
-	"org.code\", g.name AS \"" prefix "org.name\", o.leading_group AS \"" prefix "leading_group:bool\""
+/* An official as lists nest them, under "official" (o: officials, g: their organisation). */
+#define CADRES_OFFICIAL_JSON                                                                                           \
+	"o.id AS \"official.id\", o.name AS \"official.name\", o.post AS \"official.post\","                           \
+	" g.code AS \"official.org.code\", g.name AS \"official.org.name\","                                            \
+	" o.leading_group AS \"official.leading_group:bool\""
+/* Who recorded a row, as the JSON names users (u: users). */
+#define CADRES_RECORDED_BY_JSON                                                                                        \
+	"u.id AS \"recorded_by.id\", u.username AS \"recorded_by.username\", u.display_name AS \"recorded_by.name\""
 
 /* The ids of the officials assessment group ?1 assesses: of its organisations' subtrees and of its task. */
 extern const char cadres_assessed_sql[];

@@ -64,8 +64,10 @@ bool cadres_group_member_or_reply(struct request *r, const struct cadres_group *
 	return g->member;
 }
 
-/* An official as a row of a list. */
-#define OFFICIAL_ROW CADRES_OFFICIAL_JSON("")
+/* An official as a row of a list (o: officials, g: their organisation). */
+#define OFFICIAL_ROW                                                                                                   \
+	"o.id AS id, o.name AS name, o.post AS post, g.code AS \"org.code\", g.name AS \"org.name\","                  \
+	" o.leading_group AS \"leading_group:bool\""
 
 /* A refusal of a group's members or organisations: answered by the caller. */
 struct group_refusal {

@@ -27,11 +27,6 @@
 #include "org/org.h"
 #include "projects/projects.h"
 
-/* Who recorded it, as JSON {"id","username","name"}, from users u; an official as officials list them. */
-#define RECORDED_BY                                                                                                    \
-	"u.id AS \"recorded_by.id\", u.username AS \"recorded_by.username\", u.display_name AS \"recorded_by.name\""
-#define OFFICIAL_JSON CADRES_OFFICIAL_JSON("official.")
-
 /* clang-format off (it would break these macros' pasted strings in the middle of names) */
 /* Is path expression x's organisation (or one above it) in the subtree at path expression scope? */
 #define IN_SUBTREE(x, scope) "substr(" x ", 1, length(" scope ")) = " scope
@@ -362,19 +357,19 @@ void group_judgement_put(struct request *r)
 
 #define SITTING_COLUMNS                                                                                                \
 	"e.id AS id, g.code AS \"org.code\", g.name AS \"org.name\", e.day AS \"day:date\", e.meeting AS meeting,"     \
-	" e.observations AS observations, " RECORDED_BY                                                                \
+	" e.observations AS observations, " CADRES_RECORDED_BY_JSON                                                    \
 	" FROM assessment_sittings e JOIN orgs g ON g.id = e.org_id JOIN users u ON u.id = e.recorded_by"
 #define VISIT_COLUMNS                                                                                                      \
 	"e.id AS id, g.code AS \"org.code\", g.name AS \"org.name\", e.kind AS kind,"                                      \
 	" CASE e.kind WHEN 'open' THEN '明察' ELSE '暗访' END AS kind_label, e.day AS \"day:date\", e.place AS place," \
-	" e.findings AS findings, " RECORDED_BY ", e.closed_at AS \"closed_at:time\""                                      \
+	" e.findings AS findings, " CADRES_RECORDED_BY_JSON ", e.closed_at AS \"closed_at:time\""                          \
 	" FROM assessment_visits e JOIN orgs g ON g.id = e.org_id JOIN users u ON u.id = e.recorded_by"
 #define JUDGEMENT_COLUMNS                                                                                              \
-	OFFICIAL_JSON                                                                                                  \
-	    ", j.score / 1000.0 AS score, j.reasons AS reasons, " RECORDED_BY                                          \
-	    ", j.recorded_at AS \"recorded_at:time\""                                                                  \
-	    " FROM assessment_judgements j JOIN officials o ON o.id = j.official_id JOIN orgs g ON g.id = o.org_id"    \
-	    " JOIN users u ON u.id = j.recorded_by"
+	CADRES_OFFICIAL_JSON                                                                                           \
+	", j.score / 1000.0 AS score, j.reasons AS reasons, " CADRES_RECORDED_BY_JSON                                  \
+	", j.recorded_at AS \"recorded_at:time\""                                                                      \
+	" FROM assessment_judgements j JOIN officials o ON o.id = j.official_id JOIN orgs g ON g.id = o.org_id"        \
+	" JOIN users u ON u.id = j.recorded_by"
 
 /* A page of a group's evidence, newest first: sql selects it for ?1 the group, ?2 the cursor, ?3 the limit. */
 static void evidence_page(struct request *r, const char *sql)
@@ -631,7 +626,7 @@ void group_tracking(struct request *r)
 		    r->db, &s,
 		    arena_printf(
 		        r->arena,
-		        "SELECT " OFFICIAL_JSON ","
+		        "SELECT " CADRES_OFFICIAL_JSON ","
 		        " (SELECT count(*) FROM project_followups f WHERE f.agent_id = o.user_id AND f.happened_on "
 		        "BETWEEN ?2 AND ?3)"
 		        " AS followups,"
