@@ -275,6 +275,7 @@ struct row {
 #define FENTRY         "{\"day\":\"2020-10-10\",\"portion\":\"day\",\"place\":\"现场\",\"task\":{ctask},\"work\":\"{me}协调\"}"
 #define FRONTLINE(org) "/api/v1/cadres/frontline?org=" org "&from=2020-09-26&to=2020-10-11"
 #define NOT_ASSESSING  (SIGNED_IN & ~DEPTS) /* refused the organisation department's routes by role */
+#define OTHER_BUREAUS  (DEPTS & ~B(ZZB))    /* departments without the assessment duty: 403 wrong_duty */
 /* Assessment groups: {agroup} (ZZB its member, assessing 晋安 for {ctask}) and its open visit {avisit}. */
 #define AGROUP                                                                                                         \
 	"{\"name\":\"{me}考核组\",\"task\":{ctask},\"starts_on\":\"2020-01-01\",\"ends_on\":\"2030-12-31\","          \
@@ -287,7 +288,7 @@ struct row {
 /* A group route's rows: anonymous 401, other roles 403, departments without the duty 403, ZZB status. */
 #define ASSESSMENT_ROWS(method, path, body, status)                                                                    \
 	R(method, path, body, B(ANON), 401), R(method, path, body, NOT_ASSESSING, 403, .code = "forbidden"),           \
-	    R(method, path, body, B(DEPT) | B(HR) | B(HR_ADMIN), 403, .code = "wrong_duty"),                           \
+	    R(method, path, body, OTHER_BUREAUS, 403, .code = "wrong_duty"),                                          \
 	    R(method, path, body, B(ZZB), status)
 
 static const struct row matrix[] = {
