@@ -122,6 +122,10 @@ int cadres_demo(const char *db_path);
 
 struct db;
 struct db_stmt;
+/* ---- assessment groups and their methods' evidence (groups.c, methods.c, demo_groups.c) ---- */
+
+/* A body field that must be an array of at most max elements: true with *ret (NULL when absent); answers 422 itself. */
+bool body_array(struct request *r, const char *field, size_t max, json_t **ret);
 
 /* An official as lists nest them, under "official" (o: officials, g: their organisation). */
 #define CADRES_OFFICIAL_JSON                                                                                           \
@@ -154,8 +158,7 @@ void cadres_reply_list(struct request *r, int rc, struct db_stmt *s,
                        json_t *(*row)(struct request *r, struct db_stmt *s), int64_t limit,
                        const struct cadres_sheet *sheet);
 /* Audit a change (detail stolen) of the object type/id, at the organisation path, inside the caller's transaction. */
-int cadres_audit(struct request *r, const char *action, const char *type, int64_t id, const char *path,
-                 json_t *detail);
+int cadres_audit(struct request *r, const char *action, const char *type, int64_t id, const char *path, json_t *detail);
 /* Put an official's reserve-pool stays, newest first, into obj under key: 0 or a database error. */
 int cadres_reserve_stays_into(struct request *r, json_t *obj, const char *key, int64_t official);
 /*
@@ -164,5 +167,29 @@ int cadres_reserve_stays_into(struct request *r, json_t *obj, const char *key, i
 ** entries for its 优秀 officials (inside cadres_demo()'s transaction).
 */
 int cadres_demo_outcomes(struct db *d);
+/* The ids of the officials assessment group ?1 assesses: of its organisations' subtrees and of its task. */
+extern const char cadres_assessed_sql[];
+
+struct cadres_group {
+	int64_t id, task_id;         /* task_id 0: none */
+	const char *name, *org_path; /* org_path: the department's area that formed it */
+	int32_t starts_on, ends_on;
+	bool member; /* the caller is one of its members */
+};
+
+/* Group id on the department's branch: true, or false having answered 404 unknown_group or the error. */
+bool cadres_group_load(struct request *r, int64_t id, struct cadres_group *ret);
+/* The same for the route's {id}. */
+bool cadres_group_of_route(struct request *r, struct cadres_group *ret);
+/* Is the caller one of the group's members?  Otherwise answers 403 not_group_member. */
+bool cadres_group_member_or_reply(struct request *r, const struct cadres_group *g);
+
+/*
+** The demo's assessment groups of 2020 (inside cadres_demo()'s transaction):
+** one on the epidemic front line (task epidemic), one on the key projects
+** (task key_projects), with their evidence and judgements; zzb the
+** department's user who records it.
+*/
+int cadres_demo_groups(struct db *d, int64_t epidemic, int64_t key_projects, int64_t zzb);
 
 #endif

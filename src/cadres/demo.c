@@ -139,6 +139,7 @@ int cadres_demo(const char *db_path)
 				           true, by, leader, now);
 		}
 	}
+	rc = rc ? rc : cadres_demo_groups(d, epidemic, task, zzb); /* the assessment groups of 2020 */
 	if (rc == 0)
 		rc = cadres_demo_outcomes(d);
 	if (rc == 0)

@@ -405,7 +405,7 @@ static bool one_of(const char *s, const char *const *list)
 }
 
 /* A body field that must be an array of at most max elements: true with *ret (NULL when absent). */
-static bool body_array(struct request *r, const char *field, size_t max, json_t **ret)
+bool body_array(struct request *r, const char *field, size_t max, json_t **ret)
 {
 	*ret = json_object_get(r->json, field);
 	if (*ret && (!json_is_array(*ret) || json_array_size(*ret) > max)) {

@@ -536,6 +536,20 @@ long client_statusf(struct client *c, const char *method, const char *path, char
 	return status;
 }
 
+long long client_createdf(struct client *c, const char *path, const char *fmt, ...)
+{
+	struct response r;
+	va_list ap;
+	va_start(ap, fmt);
+	long status = client_vcall(c, &r, "POST", path, fmt, ap);
+	va_end(ap);
+	if (status != 201)
+		fail_msg("POST %s: %ld %s", path, status, r.body);
+	long long id = json_integer_value(json_object_get(r.json, "id"));
+	response_free(&r);
+	return id;
+}
+
 void totp_code_now(struct test_server *s, const char *username, char out[7])
 {
 	sqlite3 *db;

@@ -84,6 +84,8 @@ long client_post_json(struct client *c, struct response *ret, const char *path, 
 /* The same keeping only the status, and the error code (or "" on success) in code[48] if not NULL. */
 long client_statusf(struct client *c, const char *method, const char *path, char code[48], const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
+/* POST a printf-formatted body that must create something: asserts 201 and answers its "id". */
+long long client_createdf(struct client *c, const char *path, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* Sign with an API key: send as a channel would (timestamp now unless ts != 0, nonce random unless given). */
 void client_signed(struct client *c, struct response *ret, const char *method, const char *path, const char *body,
                    long long ts, const char *nonce);

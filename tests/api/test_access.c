@@ -26,7 +26,7 @@
 **      in setup().
 ** A row expecting 401/403/404 on a non-public route also asserts that nothing
 ** was written (see footprint(): audit records, users, sessions, organisations,
-** voucher campaigns, rounds, kinds, merchants, vouchers and redemptions, the desk, projects, refunds, cadres).
+** voucher campaigns, rounds, kinds, merchants, vouchers and redemptions, the desk, projects, refunds, cadres, assessment groups' evidence).
 */
 #include <stdarg.h>
 #include <stddef.h>
@@ -286,6 +286,20 @@ struct row {
 #define CARE       "{\"kind\":\"allowance\",\"day\":\"2020-03-05\",\"amount_fen\":30000,\"note\":\"{me}\"}"
 #define OUTCOMES   "/api/v1/cadres/officials/{official_own}/outcomes"
 #define OWN_CARE   "/api/v1/cadres/officials/{official_own}/care"
+/* Assessment groups: {agroup} (ZZB its member, assessing 晋安 for {ctask}) and its open visit {avisit}. */
+#define AGROUP                                                                                                         \
+	"{\"name\":\"{me}考核组\",\"task\":{ctask},\"starts_on\":\"2020-01-01\",\"ends_on\":\"2030-12-31\","        \
+	"\"members\":[{\"user\":\"city-zzb\",\"leads\":true}],\"orgs\":[\"350111\"]}"
+#define SITTING                                                                                                        \
+	"{\"org\":\"350111-tcj\",\"day\":\"2020-06-01\",\"meeting\":\"{me}调度会\",\"observations\":\"议题充分\"}"
+#define AVISIT                                                                                                         \
+	"{\"org\":\"350111-tcj\",\"kind\":\"unannounced\",\"day\":\"2020-06-02\",\"place\":\"{me}现场\","            \
+	"\"findings\":\"在岗\"}"
+#define JUDGEMENT "{\"score\":88.5,\"reasons\":\"{me}研判\"}"
+/* A group route's rows: anonymous 401, other roles 403, departments without the duty 403, ZZB status. */
+#define ASSESSMENT_ROWS(method, path, body, status)                                                                    \
+	R(method, path, body, B(ANON), 401), R(method, path, body, NOT_ASSESSING, 403, .code = "forbidden"),           \
+	    R(method, path, body, OTHER_BUREAUS, 403, .code = "wrong_duty"), R(method, path, body, B(ZZB), status)
 
 static const struct row matrix[] = {
     /* ---- public: anyone, signed in or not ---- */
@@ -1240,6 +1254,28 @@ static const struct row matrix[] = {
     R("GET", OUTCOMES, NULL, B(OFFICER) | B(ZZB), 200),
     R("GET", "/api/v1/cadres/officials/{official}/outcomes", NULL, SIGNED_IN & ~B(ZZB), 403, .code = "not_your_file"),
     R("GET", "/api/v1/cadres/officials/999999/outcomes", NULL, B(ZZB), 404, .code = "unknown_official"),
+    /* Assessment groups and their evidence: the department alone (leaders, administrators, enterprises and other
+    ** departments refused); evidence recorded by the group's members (ZZB); an official's evidence theirs and its. */
+    ASSESSMENT_ROWS("POST", "/api/v1/cadres/groups", AGROUP, 201),
+    R("POST", "/api/v1/cadres/groups", AGROUP, B(ZZB), 403, .flags = NO_CSRF, .code = "csrf"),
+    ASSESSMENT_ROWS("GET", "/api/v1/cadres/groups", NULL, 200),
+    ASSESSMENT_ROWS("GET", "/api/v1/cadres/groups/{agroup}", NULL, 200),
+    R("GET", "/api/v1/cadres/groups/999999", NULL, B(ZZB), 404, .code = "unknown_group"),
+    ASSESSMENT_ROWS("POST", "/api/v1/cadres/groups/{agroup}/sittings", SITTING, 201),
+    ASSESSMENT_ROWS("GET", "/api/v1/cadres/groups/{agroup}/sittings", NULL, 200),
+    ASSESSMENT_ROWS("POST", "/api/v1/cadres/groups/{agroup}/visits", AVISIT, 201),
+    ASSESSMENT_ROWS("GET", "/api/v1/cadres/groups/{agroup}/visits", NULL, 200),
+    ASSESSMENT_ROWS("POST", "/api/v1/cadres/visits/{avisit}/close", NULL, 200),
+    R("POST", "/api/v1/cadres/visits/{avisit}/close", NULL, B(ZZB), 409, .code = "already_closed"),
+    ASSESSMENT_ROWS("PUT", "/api/v1/cadres/groups/{agroup}/judgements/{official_own}", JUDGEMENT, 200),
+    ASSESSMENT_ROWS("GET", "/api/v1/cadres/groups/{agroup}/judgements", NULL, 200),
+    ASSESSMENT_ROWS("GET", "/api/v1/cadres/groups/{agroup}/tracking", NULL, 200),
+    ASSESSMENT_ROWS("GET", "/api/v1/cadres/groups/{agroup}/milestones", NULL, 200),
+    R("GET", "/api/v1/cadres/officials/{official_own}/evidence", NULL, B(ANON), 401),
+    R("GET", "/api/v1/cadres/officials/{official_own}/evidence", NULL, SIGNED_IN & ~B(OFFICER) & ~B(ZZB), 403,
+      .code = "not_your_file"),
+    R("GET", "/api/v1/cadres/officials/{official_own}/evidence", NULL, B(OFFICER) | B(ZZB), 200),
+    R("GET", "/api/v1/cadres/officials/{official}/evidence", NULL, SIGNED_IN & ~B(ZZB), 403, .code = "not_your_file"),
 
     /* ---- one's own password: every user, not a machine key; away and back ---- */
     R("PUT", "/api/v1/me/password", MY_PW_AWAY, B(ANON), 401),
@@ -1382,6 +1418,8 @@ static struct fixture {
     {.name = "fassessment"},
     {.name = "dassessment"},
     {.name = "cstay"},
+    {.name = "agroup"},
+    {.name = "avisit"},
 };
 
 static struct fixture *fixture_named(const char *name, size_t len)
@@ -1757,7 +1795,9 @@ static int make_cadres(void)
 	       make(zzb, "/api/v1/cadres/officials", "{\"name\":\"林二\",\"post\":\"科员\",\"org\":\"350111-tcj\"}",
 	            "official", NULL) ||
 	       make(zzb, "/api/v1/cadres/tasks", CTASK, "ctask", NULL) ||
-	       make(zzb, "/api/v1/cadres/officials/{official_own}/entries", FENTRY, "fentry", NULL);
+	       make(zzb, "/api/v1/cadres/officials/{official_own}/entries", FENTRY, "fentry", NULL) ||
+	       make(zzb, "/api/v1/cadres/groups", AGROUP, "agroup", NULL) ||
+	       make(zzb, "/api/v1/cadres/groups/{agroup}/visits", AVISIT, "avisit", NULL);
 }
 
 /*
@@ -1983,6 +2023,10 @@ static const char *const footprint_sql[] = {
     "SELECT count(*) FROM reserve_pool",
     "SELECT count(*) FROM reserve_pool WHERE left_at IS NOT NULL",
     "SELECT count(*) FROM care_measures",
+    "SELECT count(*) FROM assessment_groups",
+    "SELECT count(*) FROM assessment_sittings",
+    "SELECT count(*) FROM assessment_visits WHERE closed_at IS NULL",
+    "SELECT coalesce(sum(score), 0) FROM assessment_judgements",
 };
 
 struct footprint {

@@ -48,16 +48,9 @@ static long long count(const char *sql)
 	return db_count(&server, sql);
 }
 
-/* POST a jansson-built body (CSV text needs escaping); returns the status. */
 static long long created(struct client *c, const char *path, const char *body)
 {
-	struct response r;
-	long status = client_callf(c, &r, "POST", path, "%s", body);
-	if (status != 201)
-		fail_msg("POST %s: %ld %s", path, status, r.body);
-	long long id = json_integer_value(json_object_get(r.json, "id"));
-	response_free(&r);
-	return id;
+	return client_createdf(c, path, "%s", body);
 }
 
 static long long official(const char *name, const char *org, const char *user)
