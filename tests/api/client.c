@@ -179,6 +179,13 @@ void server_demo_up(struct test_server *s)
 	server_spawn(s, argv, 120); /* the demo data first: seconds, more under the sanitizers */
 }
 
+void demo_up_as(struct test_server *s, struct client *c, const char *username)
+{
+	server_demo_up(s);
+	client_init(c, s);
+	assert_int_equal(client_login(c, username, "banyan-demo-2020"), 200);
+}
+
 void server_up(struct test_server *s)
 {
 	server_prepare(s);

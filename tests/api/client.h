@@ -89,6 +89,8 @@ long long client_createdf(struct client *c, const char *path, const char *fmt, .
 /* Sign with an API key: send as a channel would (timestamp now unless ts != 0, nonce random unless given). */
 void client_signed(struct client *c, struct response *ret, const char *method, const char *path, const char *body,
                    long long ts, const char *nonce);
+/* server_demo_up(), then c signed in as one of the demo's people (the demo's password). */
+void demo_up_as(struct test_server *s, struct client *c, const char *username);
 void response_free(struct response *r);
 /* The text of one file of an .xlsx download (e.g. "xl/sharedStrings.xml"), malloc'd; NULL if absent. */
 char *xlsx_part(const struct response *r, const char *name);

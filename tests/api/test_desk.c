@@ -432,9 +432,7 @@ static void test_demo_figures_are_honest(void **state)
 	struct test_server demo;
 	struct client city_leader;
 	struct response r;
-	server_demo_up(&demo);
-	client_init(&city_leader, &demo);
-	assert_int_equal(client_login(&city_leader, "city-leader", "banyan-demo-2020"), 200);
+	demo_up_as(&demo, &city_leader, "city-leader");
 	assert_int_equal(client_callf(&city_leader, &r, "GET", "/api/v1/problems/stats", NULL), 200);
 	json_t *totals = json_object_get(r.json, "totals");
 	assert_float_equal(json_real_value(json_object_get(totals, "on_time_rate")), 2.0 / 3.0, 1e-9);

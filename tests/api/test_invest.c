@@ -621,9 +621,7 @@ static void test_demo_leads_became_projects(void **state)
 	struct test_server demo;
 	struct client city_leader;
 	struct response r;
-	server_demo_up(&demo);
-	client_init(&city_leader, &demo);
-	assert_int_equal(client_login(&city_leader, "city-leader", "banyan-demo-2020"), 200);
+	demo_up_as(&demo, &city_leader, "city-leader");
 	assert_int_equal(client_callf(&city_leader, &r, "GET", "/api/v1/invest/stats", NULL), 200);
 	json_int_t started = 0, producing = 0;
 	size_t i;

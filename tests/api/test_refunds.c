@@ -632,9 +632,7 @@ static void test_demo_holds_the_article_figures(void **state)
 	struct test_server demo;
 	struct client rsj;
 	struct response r;
-	server_demo_up(&demo);
-	client_init(&rsj, &demo);
-	assert_int_equal(client_login(&rsj, "city-rsj", "banyan-demo-2020"), 200);
+	demo_up_as(&demo, &rsj, "city-rsj");
 	assert_int_equal(client_callf(&rsj, &r, "GET", "/api/v1/refunds/policies", NULL), 200);
 	long long difficulty = json_int(item_with(json_object_get(r.json, "items"), "code", "2020-difficulty"), "id");
 	response_free(&r);
