@@ -40,6 +40,22 @@ export function personName(p) {
   return p.name || p.display_name || p.username || p.code || (p.id !== undefined ? `#${p.id}` : '')
 }
 
+/**
+ * Read one part of a page: GET path into target[key] (pick(answer), the
+ * items by default).  Refused (or not there), target[key] becomes empty
+ * and the refusal's message is the answer, '' otherwise: the page says it
+ * where it fits and shows the rest.
+ */
+export async function loadPart(target, key, path, { pick = (d) => d.items, empty = [] } = {}) {
+  try {
+    target[key] = pick(await api('GET', path))
+    return ''
+  } catch (e) {
+    target[key] = empty
+    return e.message
+  }
+}
+
 /** The id of an official given as an object or an id. */
 export const officialId = (o) => (o && typeof o === 'object' ? o.id : o)
 
