@@ -1,11 +1,11 @@
 // Frontline assessment (一线考核) in a real browser against the real server,
-// its clock (and the browser's) stopped on Thursday 19 November 2020: the
-// 30 days up to it, the pages' default period, hold 22 working days.  The
+// its clock (and the browser's) stopped on Friday 20 November 2020: the 30
+// whole days before it, the pages' default period, hold 22 working days.  The
 // organisation department (city-zzb, duty assessment) finds the assessment
 // menus that another bureau and the official do not; a leader finds only
-// the overview.  An official enters a frontline day on their own page; the
-// central task's owner sees it waiting for them and confirms it; the
-// official sees it counted (2 half days of 44: 4.54%).  The department's
+// the overview.  An official enters yesterday as a frontline day on their
+// own page; the central task's owner sees it waiting for them and confirms
+// it; the official sees it counted (2 half days of 44: 4.54%).  The department's
 // overview shows 晋安区 under the rule in red, first, with who falls short
 // (郑海峰 at 4.54% of the time, 王建国 never at the front line) and 鼓楼区
 // meeting it (林晓燕: 15 whole days of 22, 68.18%); the leader sees the same
@@ -18,7 +18,7 @@ import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { apiCall, banyan, launchBrowser, logIn, menus, screenshot, shutDown, startServer, waitText } from './harness.mjs'
 
-const NOW = '2020-11-19T09:00:00+08:00'
+const NOW = '2020-11-20T09:00:00+08:00'
 let server, browser
 const pages = {}
 const ids = {}
@@ -113,7 +113,9 @@ test('an official enters a frontline day on their own page; the task\'s owner co
   await waitText(page, '[data-test=file-share]', '期间工作日 22 天,在一线 0 个半天,占 0.00% 不足三分之二')
 
   await page.click('[data-test=entry-add]')
-  assert.equal(await page.locator('[data-test=entry-day] input').inputValue(), '2020-11-19', 'today, by default')
+  assert.equal(await page.locator('[data-test=entry-day] input').inputValue(), '2020-11-20', 'today, by default')
+  await page.fill('[data-test=entry-day] input', '2020-11-19')
+  await page.keyboard.press('Enter')
   await page.click('[data-test=entry-portion-day]')
   await page.fill('[data-test=entry-place]', '晋安新材料产业园项目现场')
   await page.fill('[data-test=entry-work]', '现场协调项目建设中的用地、用电问题')

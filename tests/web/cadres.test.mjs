@@ -4,7 +4,7 @@
 // from whatever the API gives.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { lastDays, personName, sharePercent, formatScore, weightTotal } from '../../web/src/cadres.js'
+import { formatScore, lastDays, personName, sharePercent, today, weightTotal } from '../../web/src/cadres.js'
 
 test('shares with two decimals of a percent, as the API gives them (four decimals, truncated)', () => {
   assert.equal(sharePercent(0.7142), '71.42%')
@@ -32,10 +32,11 @@ test('a scheme\'s weights are summed as typed, and only 100 of whole points will
   assert.equal(weightTotal([{ weight: '四十' }, { weight: 60 }]).ok, false)
 })
 
-test('the pages open on the 30 days up to today, across months and years', () => {
-  assert.deepEqual(lastDays(30, new Date(2020, 10, 19)), ['2020-10-21', '2020-11-19'])
-  assert.deepEqual(lastDays(3, new Date(2021, 0, 1)), ['2020-12-30', '2021-01-01'])
-  assert.deepEqual(lastDays(1, new Date(2020, 1, 29)), ['2020-02-29', '2020-02-29'])
+test('the pages open on the 30 whole days before today, across months and years; forms propose today', () => {
+  assert.deepEqual(lastDays(30, new Date(2020, 10, 20, 9)), ['2020-10-21', '2020-11-19'])
+  assert.deepEqual(lastDays(3, new Date(2021, 0, 2)), ['2020-12-30', '2021-01-01'])
+  assert.deepEqual(lastDays(1, new Date(2020, 2, 1)), ['2020-02-29', '2020-02-29'])
+  assert.equal(today(new Date(2020, 10, 20, 23, 59)), '2020-11-20')
 })
 
 test('names, whatever the API gives: an object with a name, a user, a username', () => {

@@ -70,10 +70,17 @@ export function isoDay(d) {
   return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`
 }
 
-/** The period a page opens on: the 30 days up to today (today included), as [from, to]. */
-export function lastDays(n = 30, today = new Date()) {
-  const from = new Date(today.getFullYear(), today.getMonth(), today.getDate() - (n - 1))
-  return [isoDay(from), isoDay(today)]
+/** Today, "YYYY-MM-DD": the day a form proposes. */
+export const today = (now = new Date()) => isoDay(now)
+
+/**
+ * The period a page opens on: the n whole days before today, as [from, to].
+ * Today is left out: its work is still being done and entered, and a day
+ * counted before it is over would pull every share down.
+ */
+export function lastDays(n = 30, now = new Date()) {
+  const day = (back) => isoDay(new Date(now.getFullYear(), now.getMonth(), now.getDate() - back))
+  return [day(n), day(1)]
 }
 
 /**
