@@ -4,7 +4,7 @@
 // from whatever the API gives.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { formatScore, lastDays, personName, sharePercent, today, weightTotal } from '../../web/src/cadres.js'
+import { daysBetween, formatScore, lastDays, personName, sharePercent, today, weightTotal } from '../../web/src/cadres.js'
 
 test('shares with two decimals of a percent, as the API gives them (four decimals, truncated)', () => {
   assert.equal(sharePercent(0.7142), '71.42%')
@@ -37,6 +37,9 @@ test('the pages open on the 30 whole days before today, across months and years;
   assert.deepEqual(lastDays(3, new Date(2021, 0, 2)), ['2020-12-30', '2021-01-01'])
   assert.deepEqual(lastDays(1, new Date(2020, 2, 1)), ['2020-02-29', '2020-02-29'])
   assert.equal(today(new Date(2020, 10, 20, 23, 59)), '2020-11-20')
+  assert.deepEqual(daysBetween('2020-02-27', '2020-03-01'), ['2020-02-27', '2020-02-28', '2020-02-29', '2020-03-01'])
+  assert.equal(daysBetween('2020-10-21', '2020-11-19').length, 30)
+  assert.deepEqual(daysBetween('2020-11-19', '2020-11-19'), ['2020-11-19'])
 })
 
 test('names, whatever the API gives: an object with a name, a user, a username', () => {

@@ -70,6 +70,13 @@ export function isoDay(d) {
   return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`
 }
 
+/** Every day from from to to (both "YYYY-MM-DD", inclusive), for a chart over a period. */
+export function daysBetween(from, to) {
+  const out = []
+  for (let d = new Date(`${from}T00:00:00`); isoDay(d) <= to; d.setDate(d.getDate() + 1)) out.push(isoDay(d))
+  return out
+}
+
 /** Today, "YYYY-MM-DD": the day a form proposes. */
 export const today = (now = new Date()) => isoDay(now)
 
