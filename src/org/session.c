@@ -233,6 +233,13 @@ static json_t *me_json(struct request *r)
 		db_finalize(s);
 	}
 	json_object_set_new(json_object_get(user, "org"), "duties", duties);
+	/* The official the user is (一线考核), or null: the console opens their own page (我的一线) with it. */
+	int64_t official = 0;
+	if (user && db_query_int64(r->db, &official, "SELECT coalesce(max(id), 0) FROM officials WHERE user_id = ?",
+	                           "i", r->who.user_id) < 0)
+		official = 0;
+	if (user)
+		json_object_set_new(user, "official", official ? json_integer(official) : json_null());
 	return user;
 }
 

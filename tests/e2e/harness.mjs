@@ -140,3 +140,19 @@ export function xlsx(rows) {
     'xl/worksheets/sheet1.xml': strToU8(`<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="${ns}/spreadsheetml/2006/main"><sheetData>${cells}</sheetData></worksheet>`),
   }))
 }
+
+/** The side menu's entries on a page, by name (data-test menu-NAME). */
+export const menus = (page) => page.locator('[data-test=menu] [data-test^=menu-]').evaluateAll((els) => els.map((e) => e.dataset.test.slice(5)))
+
+/** Wait until the element's text, trimmed, is want. */
+export const waitText = (page, selector, want) =>
+  page.waitForFunction(([s, w]) => document.querySelector(s)?.textContent.trim() === w, [selector, want])
+
+/** A call to the API from a logged-in page, with its CSRF token: {status, body}. */
+export function apiCall(page, method, path, body) {
+  return page.evaluate(async ([m, p, b]) => {
+    const me = await (await fetch('/api/v1/me')).json()
+    const r = await fetch(`/api/v1${p}`, { method: m, headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': me.csrf_token }, body: b ? JSON.stringify(b) : undefined })
+    return { status: r.status, body: await r.json() }
+  }, [method, path, body])
+}

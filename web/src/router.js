@@ -7,6 +7,7 @@
 // meta.group share one entry of the menu.
 import { createRouter, createWebHistory } from 'vue-router'
 import { loadSession, session, setUnauthenticatedHandler } from './api.js'
+import { waiting } from './cadres.js'
 
 export const pages = [
   { path: '/', name: 'home', component: () => import('./pages/HomePage.vue'), meta: { menu: 'home', icon: 'House' } },
@@ -35,6 +36,16 @@ export const pages = [
   { path: '/refunds/accounts', name: 'refundAccounts', component: () => import('./pages/RefundAccountsPage.vue'), meta: { menu: 'refundAccounts', icon: 'CreditCard', group: 'refunds', roles: ['department', 'leader'], duty: 'refunds' } },
   { path: '/refunds/stats', name: 'refundStats', component: () => import('./pages/RefundStatsPage.vue'), meta: { menu: 'refundStats', icon: 'DataLine', group: 'refunds', roles: ['department', 'leader'], duty: 'refunds' } },
   { path: '/refunds/mine', name: 'refundMine', component: () => import('./pages/RefundMinePage.vue'), meta: { menu: 'refundMine', icon: 'Wallet', roles: ['enterprise'] } },
+  // 一线考核: the organisation department's (duty assessment); leaders read only the overview's figures.
+  { path: '/cadres', name: 'cadresOverview', component: () => import('./pages/CadresOverviewPage.vue'), meta: { menu: 'cadresOverview', icon: 'DataBoard', group: 'cadres', roles: ['department', 'leader'], duty: 'assessment' } },
+  { path: '/cadres/officials', name: 'cadresOfficials', component: () => import('./pages/CadresOfficialsPage.vue'), meta: { menu: 'cadresOfficials', icon: 'UserFilled', group: 'cadres', roles: ['department'], duty: 'assessment' } },
+  { path: '/cadres/groups', name: 'cadresGroups', component: () => import('./pages/CadresGroupsPage.vue'), meta: { menu: 'cadresGroups', icon: 'Suitcase', group: 'cadres', roles: ['department'], duty: 'assessment' } },
+  { path: '/cadres/assessments', name: 'cadresAssessments', component: () => import('./pages/CadresAssessmentsPage.vue'), meta: { menu: 'cadresAssessments', icon: 'Trophy', group: 'cadres', roles: ['department'], duty: 'assessment' } },
+  { path: '/cadres/reserve', name: 'cadresReserve', component: () => import('./pages/CadresReservePage.vue'), meta: { menu: 'cadresReserve', icon: 'Medal', group: 'cadres', roles: ['department'], duty: 'assessment' } },
+  // Whatever the role: the official's own page, and what waits for the user (shown in the menu only then).
+  { path: '/cadres/mine', name: 'cadresMine', component: () => import('./pages/CadresMinePage.vue'), meta: { menu: 'cadresMine', icon: 'Location', shown: (user) => !!user?.official } },
+  { path: '/cadres/pending', name: 'cadresPending', component: () => import('./pages/CadresPendingPage.vue'), meta: { menu: 'cadresPending', icon: 'Finished', shown: () => waiting.entries > 0 } },
+  { path: '/cadres/surveys', name: 'cadresSurveys', component: () => import('./pages/CadresSurveysPage.vue'), meta: { menu: 'cadresSurveys', icon: 'Checked', shown: () => waiting.surveys > 0 } },
   { path: '/account', name: 'account', component: () => import('./pages/AccountPage.vue'), meta: { menu: 'account', icon: 'Setting' } },
 ]
 
@@ -44,6 +55,9 @@ export const hidden = [
   { path: '/projects/:id(\\d+)', name: 'project', component: () => import('./pages/ProjectPage.vue'), meta: { roles: ['admin', 'leader', 'officer', 'agent', 'department'] } },
   { path: '/invest/leads/:id(\\d+)', name: 'investLead', component: () => import('./pages/InvestLeadPage.vue'), meta: { roles: ['admin', 'leader', 'officer'] } },
   { path: '/invest/ceremonies/:id(\\d+)', name: 'investCeremony', component: () => import('./pages/InvestCeremonyPage.vue'), meta: { roles: ['admin', 'leader', 'officer'] } },
+  { path: '/cadres/officials/:id(\\d+)', name: 'cadresOfficial', component: () => import('./pages/CadresOfficialPage.vue'), meta: { roles: ['department'], duty: 'assessment' } },
+  { path: '/cadres/groups/:id(\\d+)', name: 'cadresGroup', component: () => import('./pages/CadresGroupPage.vue'), meta: { roles: ['department'], duty: 'assessment' } },
+  { path: '/cadres/assessments/:id(\\d+)', name: 'cadresAssessment', component: () => import('./pages/CadresAssessmentPage.vue'), meta: { roles: ['department'], duty: 'assessment' } },
   { path: '/refunds/batches/:id(\\d+)', name: 'refundBatch', component: () => import('./pages/RefundBatchPage.vue'), meta: { roles: ['department', 'leader'], duty: 'refunds' } },
 ]
 
