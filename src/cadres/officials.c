@@ -380,7 +380,8 @@ void official_get(struct request *r)
 		rc = db_prepare(
 		    r->db, &s,
 		    "SELECT e.id AS id, e.day AS \"day:date\", e.halves AS halves, e.place AS place, e.work AS work,"
-		    " e.task_id AS task, c.username AS confirmed_by, e.confirmed_at AS \"confirmed_at:time\""
+		    " e.task_id AS task, c.id AS \"confirmed_by.id\", c.username AS \"confirmed_by.username\","
+		    " c.display_name AS \"confirmed_by.name\", e.confirmed_at AS \"confirmed_at:time\""
 		    " FROM frontline_entries e LEFT JOIN users c ON c.id = e.confirmed_by"
 		    " WHERE e.official_id = ? ORDER BY e.day DESC, e.id DESC LIMIT 500",
 		    "i", o.id);
@@ -585,7 +586,8 @@ void task_post(struct request *r)
 #define TASK_COLUMNS                                                                                                   \
 	"t.id AS id, t.name AS name, t.kind AS kind, t.starts_on AS \"starts_on:date\", t.ends_on AS "                 \
 	"\"ends_on:date\","                                                                                            \
-	" u.username AS owner FROM central_tasks t JOIN users u ON u.id = t.owner_id JOIN orgs a ON a.id = t.org_id"
+	" u.id AS \"owner.id\", u.username AS \"owner.username\", u.display_name AS \"owner.name\""                    \
+	" FROM central_tasks t JOIN users u ON u.id = t.owner_id JOIN orgs a ON a.id = t.org_id"
 
 /*
 ** ROUTE: GET /api/v1/cadres/tasks

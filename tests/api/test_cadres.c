@@ -473,11 +473,39 @@ static void test_file_reads_audited(void **state)
 	assert_string_equal(json_string_value(json_object_get(r.json, "name")), "陈一");
 	assert_true(json_array_size(json_object_get(r.json, "tasks")) >= 1); /* through 350111-tcj */
 	assert_true(json_array_size(json_object_get(r.json, "entries")) >= 1);
+	/* People by name: who confirmed an entry, who owns a task. */
+	json_t *entry;
+	size_t i;
+	bool named = false;
+	json_array_foreach(json_object_get(r.json, "entries"), i, entry)
+	{
+		json_t *by = json_object_get(entry, "confirmed_by");
+		if (json_is_null(json_object_get(entry, "confirmed_at")))
+			continue;
+		assert_string_equal(json_string_value(json_object_get(by, "username")), "ja-owner");
+		assert_non_null(json_string_value(json_object_get(by, "name")));
+		named = true;
+	}
+	assert_true(named);
+	response_free(&r);
+	char task_path[64];
+	snprintf(task_path, sizeof task_path, "/api/v1/cadres/tasks/%lld", task);
+	assert_int_equal(client_callf(&zzb, &r, "GET", task_path, NULL), 200);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(r.json, "owner"), "username")),
+	                    "ja-owner");
+	assert_non_null(json_string_value(json_object_get(json_object_get(r.json, "owner"), "name")));
+	response_free(&r);
+	/* The console learns which official its user is from /me. */
+	assert_int_equal(client_callf(&officer, &r, "GET", "/api/v1/me", NULL), 200);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(r.json, "user"), "official")), official_a);
+	response_free(&r);
+	assert_int_equal(client_callf(&owner, &r, "GET", "/api/v1/me", NULL), 200);
+	assert_true(json_is_null(json_object_get(json_object_get(r.json, "user"), "official")));
 	response_free(&r);
 	assert_int_equal(client_statusf(&zzb, "GET", path, NULL, NULL), 200);
 	assert_int_equal(count(reads), before + 2);
 	struct client *others[] = {&leader, &fgw, &agent, &owner, &admin};
-	for (size_t i = 0; i < sizeof others / sizeof others[0]; i++) {
+	for (i = 0; i < sizeof others / sizeof others[0]; i++) {
 		assert_int_equal(client_statusf(others[i], "GET", path, code, NULL), 403);
 		assert_string_equal(code, "not_your_file");
 	}
