@@ -109,4 +109,51 @@ int cadres_audit_read(struct request *r, const char *action, const struct cadres
 /* The demo's officials, tasks and entries (after the other domains' demo data). */
 int cadres_demo(const char *db_path);
 
+/* ---- assessments: schemes, scores, 360 surveys, rankings (schemes.c, scores.c, surveys.c, rank.c) ---- */
+
+/*
+** Ranking, pure (rank.c): totals, ranks within each cohort, ties, the quota
+** of 优秀 and the grades.  Scores are thousandths of a point.
+*/
+enum { RANK_NO_SCORE = -1 }; /* an item with nothing to measure: left out, the others reweighted */
+enum rank_grade { GRADE_EXCELLENT, GRADE_COMPETENT, GRADE_BASIC, GRADE_INCOMPETENT };
+
+struct rank_item {
+	const char *name;
+	int weight;
+	int tie_order; /* 0: breaks no tie; else 1, 2, ... in the order the items are tried */
+};
+
+struct rank_rules {
+	const struct rank_item *items;
+	size_t n_items;
+	int excellent_pct;             /* 优秀 for at most floor(pct × cohort size / 100) */
+	int64_t competent_min, basic_min; /* 称职 from competent_min, 基本称职 from basic_min */
+};
+
+struct rank_subject {
+	const char *cohort;
+	const int64_t *scores; /* n_items of them, RANK_NO_SCORE where not scored */
+	/* Set by rank_cohorts(): */
+	int64_t total;         /* Σ weight × score / Σ weight over the scored items, rounded half up */
+	int rank;              /* within the cohort from 1; those still tied after the tie items share it */
+	enum rank_grade grade;
+	char tie_note[320];    /* how a tie was settled, in words; "" without a tie */
+};
+
+/*
+** Rank the n subjects (see docs/api.md, 排名): each cohort apart; totals
+** compared exactly (no rounding decides a rank); equal totals broken by the
+** items with a tie_order, in that order, the higher score first (an item
+** without a score below any score); those still equal share a rank.  优秀
+** goes down the ranking to those with at least competent_min while the quota
+** holds; a tied group that would exceed it gets none, nor does anyone below
+** it.  0, -EINVAL when a subject has no scored item, or -ENOMEM.
+*/
+int rank_cohorts(const struct rank_rules *rules, struct rank_subject *subjects, size_t n);
+
+/* "excellent", …, and 优秀, 称职, 基本称职, 不称职. */
+const char *rank_grade_name(enum rank_grade g);
+const char *rank_grade_label(enum rank_grade g);
+
 #endif
