@@ -106,6 +106,24 @@ int cadres_official_for_caller(struct request *r, struct cadres_official *ret);
 /* Audit a read of an official's file (action, detail stolen) in a transaction of its own: 0 or a database error. */
 int cadres_audit_read(struct request *r, const char *action, const struct cadres_official *o, json_t *detail);
 
+/*
+** An official's frontline half days in a period (entries.c): the platform's
+** records through their user (0: not linked) and their confirmed entries,
+** read with one statement reused from one official to the next.
+*/
+struct db;
+struct db_stmt;
+struct front_reader {
+	struct db_stmt *stmt;
+	struct front_mark *marks;
+	size_t n, cap;
+};
+int front_reader_open(struct db *d, struct front_reader *f);
+/* 0 with *ret, or a database error. */
+int front_reader_half_days(struct front_reader *f, int64_t official, int64_t user, const struct front_period *p,
+                           int64_t *ret);
+void front_reader_close(struct front_reader *f); /* also after a failed open */
+
 /* The demo's officials, tasks and entries (after the other domains' demo data). */
 int cadres_demo(const char *db_path);
 
