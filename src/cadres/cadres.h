@@ -174,4 +174,40 @@ int rank_cohorts(const struct rank_rules *rules, struct rank_subject *subjects, 
 const char *rank_grade_name(enum rank_grade g);
 const char *rank_grade_label(enum rank_grade g);
 
+/* The assessment routes' shared parts (schemes.c). */
+struct cadres_assessment {
+	int64_t id, scheme_id, group_id; /* group_id 0: none */
+	int32_t starts_on, ends_on;
+	const char *name, *state, *org_path, *publicity_start, *publicity_end; /* the window NULL until publicised */
+	int64_t min_raters;
+};
+/* The assessment of the route's {param} in the department's area: false having answered 404 or the error. */
+bool cadres_assessment_of(struct request *r, const char *param, struct cadres_assessment *ret);
+/* Is the assessment in state?  false having answered 409 wrong_state. */
+bool cadres_assessment_in(struct request *r, const struct cadres_assessment *a, const char *state);
+/* An assessment's state in Chinese, as SQL over the column. */
+#define CADRES_STATE_LABEL_SQL(col)                                                                                    \
+	"CASE " col " WHEN 'draft' THEN '草稿' WHEN 'ranked' THEN '已排名' WHEN 'publicised' THEN '公示中'"           \
+	" ELSE '已定' END"
+/* An official (f, of organisation g) as the assessment lists show them, under "official". */
+#define CADRES_SUBJECT_OFFICIAL                                                                                        \
+	"f.id AS \"official.id\", f.name AS \"official.name\", f.post AS \"official.post\","                           \
+	" g.code AS \"official.org.code\", g.name AS \"official.org.name\","                                           \
+	" f.leading_group AS \"official.leading_group:bool\""
+/* Points (a JSON number 0..100, at most 3 decimals) as thousandths: false when v is not one. */
+bool cadres_points(json_t *v, int64_t *ret);
+/* The same for a body field: answers 422 itself. */
+bool body_points(struct request *r, const char *field, int flags, int64_t *ret);
+json_t *cadres_points_json(int64_t thousandths);
+/* Audit a change (inside its transaction) by the caller: detail stolen. */
+int cadres_audit(struct request *r, const char *action, const char *object_type, int64_t id, const char *org_path,
+                 json_t *detail);
+/*
+** A subject's 360 survey (surveys.c): how many were invited and answered, and
+** the mean of the answers in thousandths when at least min_raters answered
+** (else *ret_mean is RANK_NO_SCORE).  0 or a database error.
+*/
+int cadres_survey_tally(struct db *d, int64_t assessment, int64_t official, int64_t min_raters,
+                        int64_t *ret_invited, int64_t *ret_answered, int64_t *ret_mean);
+
 #endif
