@@ -626,7 +626,7 @@ void assessment_publicise(struct request *r)
 ** ROUTE: POST /api/v1/cadres/assessments/{id}/objections
 ** AUTH: any
 ** SUMMARY: 对考核结果提出异议 Object to a publicised result
-** Body: {"official","reason"}.  Anyone signed in, while the assessment is in
+** Body: {"official","reason"}.  Any signed-in user (not an API key: 403), while the assessment is in
 ** its publicity window (409 not_in_publicity; 404 unknown_assessment), about
 ** one of its subjects (422 not_subject).  Who lodged it is kept for the
 ** organisation department alone.
@@ -639,6 +639,10 @@ void objection_post(struct request *r)
 	if (!body_only(r, fields) || !body_int64(r, "official", FIELD_REQUIRED, 1, INT64_MAX, &official, NULL) ||
 	    !body_string(r, "reason", FIELD_REQUIRED, 2000, &reason) || !route_param_id(r, "id", &id))
 		return;
+	if (!r->who.user_id) { /* the department must be able to ask who objected */
+		reply_error(r, 403, "forbidden", NULL, "仅限用户本人 (for users, not API keys)");
+		return;
+	}
 	struct db_stmt *s;
 	int rc =
 	    db_prepare(r->db, &s,
