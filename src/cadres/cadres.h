@@ -145,7 +145,7 @@ struct rank_item {
 struct rank_rules {
 	const struct rank_item *items;
 	size_t n_items;
-	int excellent_pct;             /* 优秀 for at most floor(pct × cohort size / 100) */
+	int excellent_pct;                /* 优秀 for at most floor(pct × cohort size / 100) */
 	int64_t competent_min, basic_min; /* 称职 from competent_min, 基本称职 from basic_min */
 };
 
@@ -153,10 +153,10 @@ struct rank_subject {
 	const char *cohort;
 	const int64_t *scores; /* n_items of them, RANK_NO_SCORE where not scored */
 	/* Set by rank_cohorts(): */
-	int64_t total;         /* Σ weight × score / Σ weight over the scored items, rounded half up */
-	int rank;              /* within the cohort from 1; those still tied after the tie items share it */
+	int64_t total; /* Σ weight × score / Σ weight over the scored items, rounded half up */
+	int rank;      /* within the cohort from 1; those still tied after the tie items share it */
 	enum rank_grade grade;
-	char tie_note[320];    /* how a tie was settled, in words; "" without a tie */
+	char tie_note[320]; /* how a tie was settled, in words; "" without a tie */
 };
 
 /*
@@ -187,7 +187,7 @@ bool cadres_assessment_of(struct request *r, const char *param, struct cadres_as
 bool cadres_assessment_in(struct request *r, const struct cadres_assessment *a, const char *state);
 /* An assessment's state in Chinese, as SQL over the column. */
 #define CADRES_STATE_LABEL_SQL(col)                                                                                    \
-	"CASE " col " WHEN 'draft' THEN '草稿' WHEN 'ranked' THEN '已排名' WHEN 'publicised' THEN '公示中'"           \
+	"CASE " col " WHEN 'draft' THEN '草稿' WHEN 'ranked' THEN '已排名' WHEN 'publicised' THEN '公示中'"    \
 	" ELSE '已定' END"
 /* An official (f, of organisation g) as the assessment lists show them, under "official". */
 #define CADRES_SUBJECT_OFFICIAL                                                                                        \
@@ -207,7 +207,7 @@ int cadres_audit(struct request *r, const char *action, const char *object_type,
 ** the mean of the answers in thousandths when at least min_raters answered
 ** (else *ret_mean is RANK_NO_SCORE).  0 or a database error.
 */
-int cadres_survey_tally(struct db *d, int64_t assessment, int64_t official, int64_t min_raters,
-                        int64_t *ret_invited, int64_t *ret_answered, int64_t *ret_mean);
+int cadres_survey_tally(struct db *d, int64_t assessment, int64_t official, int64_t min_raters, int64_t *ret_invited,
+                        int64_t *ret_answered, int64_t *ret_mean);
 
 #endif

@@ -515,11 +515,11 @@ void assessment_rank(struct request *r)
 
 #define RESULT_COLUMNS                                                                                                 \
 	CADRES_SUBJECT_OFFICIAL                                                                                        \
-	    ", t.cohort AS cohort, t.total / 1000.0 AS total, t.rank AS rank, t.grade AS grade,"                       \
-	    " t.tie_note AS tie_note, (SELECT count(*) FROM assessment_objections j WHERE j.assessment_id = "          \
-	    "t.assessment_id"                                                                                          \
-	    " AND j.official_id = t.official_id AND j.state = 'open') AS objections_open"                              \
-	    " FROM assessment_results t JOIN officials f ON f.id = t.official_id JOIN orgs g ON g.id = f.org_id"
+	", t.cohort AS cohort, t.total / 1000.0 AS total, t.rank AS rank, t.grade AS grade,"                           \
+	" t.tie_note AS tie_note, (SELECT count(*) FROM assessment_objections j WHERE j.assessment_id = "              \
+	"t.assessment_id"                                                                                              \
+	" AND j.official_id = t.official_id AND j.state = 'open') AS objections_open"                                  \
+	" FROM assessment_results t JOIN officials f ON f.id = t.official_id JOIN orgs g ON g.id = f.org_id"
 
 static json_t *result_json(struct request *r, struct db_stmt *s)
 {
