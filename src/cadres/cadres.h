@@ -111,6 +111,7 @@ int cadres_audit_read(struct request *r, const char *action, const struct cadres
 ** records through their user (0: not linked) and their confirmed entries,
 ** read with one statement reused from one official to the next.
 */
+struct arena;
 struct db;
 struct db_stmt;
 struct front_reader {
@@ -202,6 +203,26 @@ json_t *cadres_points_json(int64_t thousandths);
 /* Audit a change (inside its transaction) by the caller: detail stolen. */
 int cadres_audit(struct request *r, const char *action, const char *object_type, int64_t id, const char *org_path,
                  json_t *detail);
+/*
+** Compute every computed indicator of the assessment's subjects (scores.c),
+** inside the caller's transaction: 0 with *ret_scored, or a database error.
+*/
+int cadres_compute(struct db *d, struct arena *ar, const struct cadres_assessment *a, int64_t *ret_scored);
+/*
+** Rank the assessment (state ranked) inside the caller's transaction: 0 with
+** *ret_ranked; -EINVAL with *ret_missing ([{"official","code"}], yours) when
+** scores are missing, or NULL when a subject has no scored item; or a
+** database error.
+*/
+int cadres_rank(struct db *d, struct arena *ar, const struct cadres_assessment *a, json_t **ret_missing,
+                int64_t *ret_ranked);
+/*
+** Record a rater's answer (surveys.c), inside the caller's transaction: the
+** invitation marked answered, the answer stored without the rater under a
+** random id.  0, -EEXIST when answered already or not invited, or a database error.
+*/
+int cadres_survey_answer(struct db *d, int64_t assessment, int64_t official, int64_t user, const char *relation,
+                         int64_t score, const char *comment);
 /*
 ** A subject's 360 survey (surveys.c): how many were invited and answered, and
 ** the mean of the answers in thousandths when at least min_raters answered

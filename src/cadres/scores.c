@@ -33,7 +33,7 @@ struct subject {
 	const char *org_path;
 };
 
-static int frontline_score(struct request *r, struct front_reader *f, const struct front_period *p,
+static int frontline_score(struct arena *ar, struct front_reader *f, const struct front_period *p,
                            const struct subject *x, struct computed *ret)
 {
 	int64_t halves;
@@ -45,7 +45,7 @@ static int frontline_score(struct request *r, struct front_reader *f, const stru
 		return 0;
 	}
 	ret->score = share_points(halves, 2 * (int64_t)p->working_days);
-	ret->basis = arena_printf(r->arena,
+	ret->basis = arena_printf(ar,
 	                          "一线时间 %lld 个半天,占考核期 %d 个工作日的 %.1f%% (%lld half days at the front line"
 	                          " of %d working days)",
 	                          (long long)halves, p->working_days, (double)ret->score / 1000, (long long)halves,
@@ -62,11 +62,11 @@ static int frontline_score(struct request *r, struct front_reader *f, const stru
 ** The milestones of their tasks' projects planned in the period and due (done,
 ** or planned before today): met when done by the planned day.
 */
-static int milestones_score(struct request *r, const struct cadres_assessment *a, const struct subject *x,
+static int milestones_score(struct db *d, struct arena *ar, const struct cadres_assessment *a, const struct subject *x,
                             struct computed *ret)
 {
 	struct db_stmt *s;
-	int rc = db_prepare(r->db, &s,
+	int rc = db_prepare(d, &s,
 	                    "SELECT count(*), coalesce(sum(CASE WHEN m.actual <= m.target THEN 1 ELSE 0 END), 0)"
 	                    " FROM project_milestones m JOIN projects p ON p.id = m.project_id"
 	                    " WHERE p.code IN (SELECT t.ref FROM central_task_records t WHERE t.kind = 'project'"
@@ -82,7 +82,7 @@ static int milestones_score(struct request *r, const struct cadres_assessment *a
 		else
 			*ret = (struct computed){
 			    share_points(met, due),
-			    arena_printf(r->arena,
+			    arena_printf(ar,
 			                 "项目节点到期 %lld 个,按期完成 %lld 个 (%lld of %lld milestones"
 			                 " met on time)",
 			                 (long long)due, (long long)met, (long long)met, (long long)due)};
@@ -97,12 +97,12 @@ static int milestones_score(struct request *r, const struct cadres_assessment *a
 ** points for the share answered on time, 40 for the enterprises' mean rating
 ** over 5; without any rating, the share on time alone.
 */
-static int problems_score(struct request *r, const struct cadres_assessment *a, const struct subject *x,
+static int problems_score(struct db *d, struct arena *ar, const struct cadres_assessment *a, const struct subject *x,
                           struct computed *ret)
 {
 	struct db_stmt *s;
 	int rc =
-	    db_prepare(r->db, &s,
+	    db_prepare(d, &s,
 	               "SELECT count(*), coalesce(sum(CASE WHEN p.answered_at <= p.answer_due THEN 1 ELSE 0 END), 0),"
 	               " count(p.rating), coalesce(sum(p.rating), 0) FROM problems p"
 	               " WHERE p.answered_at BETWEEN ?2 AND ?3 AND EXISTS (SELECT 1 FROM problem_events e"
@@ -116,7 +116,7 @@ static int problems_score(struct request *r, const struct cadres_assessment *a, 
 		else if (!rated)
 			*ret = (struct computed){
 			    share_points(on_time, answered),
-			    arena_printf(r->arena,
+			    arena_printf(ar,
 			                 "答复问题 %lld 个,按期 %lld 个,无企业评价 (%lld answered, %lld on time,"
 			                 " none rated)",
 			                 (long long)answered, (long long)on_time, (long long)answered,
@@ -126,7 +126,7 @@ static int problems_score(struct request *r, const struct cadres_assessment *a, 
 			    (2 * (60000 * on_time * 5 * rated + 40000 * stars * answered) + 5 * rated * answered) /
 			        (2 * 5 * rated * answered),
 			    arena_printf(
-			        r->arena,
+			        ar,
 			        "答复问题 %lld 个,按期 %lld 个;企业评价 %lld 个,平均 %.2f 星 (%lld answered, %lld on "
 			        "time; %lld rated, mean %.2f of 5)",
 			        (long long)answered, (long long)on_time, (long long)rated, (double)stars / rated,
@@ -137,44 +137,99 @@ static int problems_score(struct request *r, const struct cadres_assessment *a, 
 	return rc;
 }
 
-static int judgement_score(struct request *r, const struct cadres_assessment *a, const struct subject *x,
+static int judgement_score(struct db *d, struct arena *ar, const struct cadres_assessment *a, const struct subject *x,
                            struct computed *ret)
 {
 	*ret = (struct computed){RANK_NO_SCORE, "本考核未指定考核组 (no assessment group)"};
 	if (!a->group_id)
 		return 0;
 	struct db_stmt *s;
-	int rc = db_prepare(r->db, &s,
+	int rc = db_prepare(d, &s,
 	                    "SELECT j.score, j.reasons, g.name FROM assessment_judgements j"
 	                    " JOIN assessment_groups g ON g.id = j.group_id WHERE j.group_id = ? AND j.official_id = ?",
 	                    "ii", a->group_id, x->official);
 	if (rc >= 0 && (rc = db_step(s)) == DB_ROW)
-		*ret =
-		    (struct computed){db_column_int64(s, 0), arena_printf(r->arena, "%s综合研判:%s",
-		                                                          db_column_text(s, 2), db_column_text(s, 1))};
+		*ret = (struct computed){db_column_int64(s, 0),
+		                         arena_printf(ar, "%s综合研判:%s", db_column_text(s, 2), db_column_text(s, 1))};
 	else if (rc == DB_DONE)
 		ret->basis = "考核组尚未研判 (no judgement yet)";
 	db_finalize(s);
 	return rc < 0 ? rc : 0;
 }
 
-static int survey_score(struct request *r, const struct cadres_assessment *a, const struct subject *x,
+static int survey_score(struct db *d, struct arena *ar, const struct cadres_assessment *a, const struct subject *x,
                         struct computed *ret)
 {
 	int64_t invited, answered, mean;
-	int rc = cadres_survey_tally(r->db, a->id, x->official, a->min_raters, &invited, &answered, &mean);
+	int rc = cadres_survey_tally(d, a->id, x->official, a->min_raters, &invited, &answered, &mean);
 	if (rc < 0)
 		return rc;
 	ret->score = mean;
 	ret->basis = mean == RANK_NO_SCORE
-	                 ? arena_printf(r->arena,
+	                 ? arena_printf(ar,
 	                                "360测评邀请 %lld 人,作答 %lld 人,不足 %lld 人不计 (%lld of %lld answered,"
 	                                " under the minimum of %lld: not counted)",
 	                                (long long)invited, (long long)answered, (long long)a->min_raters,
 	                                (long long)answered, (long long)invited, (long long)a->min_raters)
-	                 : arena_printf(r->arena, "360测评 %lld 人作答的平均分 (the mean of %lld answers)",
+	                 : arena_printf(ar, "360测评 %lld 人作答的平均分 (the mean of %lld answers)",
 	                                (long long)answered, (long long)answered);
 	return 0;
+}
+
+int cadres_compute(struct db *d, struct arena *ar, const struct cadres_assessment *a, int64_t *ret_scored)
+{
+	struct front_period period;
+	front_period_init(&period, calendar_china(), a->starts_on,
+	                  a->ends_on); /* at most a year: checked at creation */
+	char *codes[20], *item_sources[20];
+	size_t n_items = 0;
+	struct db_stmt *s, *subjects = NULL;
+	int rc = db_prepare(
+	    d, &s, "SELECT code, source FROM assessment_scheme_items WHERE scheme_id = ? AND source <> 'entered'", "i",
+	    a->scheme_id);
+	while (rc >= 0 && n_items < 20 && (rc = db_step(s)) == DB_ROW) {
+		codes[n_items] = arena_strdup(ar, db_column_text(s, 0));
+		item_sources[n_items++] = arena_strdup(ar, db_column_text(s, 1));
+	}
+	db_finalize(s);
+	struct front_reader reader = {0};
+	if (rc >= 0)
+		rc = front_reader_open(d, &reader);
+	if (rc >= 0)
+		rc = db_prepare(d, &subjects,
+		                "SELECT f.id, coalesce(f.user_id, 0), g.path FROM assessment_subjects x"
+		                " JOIN officials f ON f.id = x.official_id JOIN orgs g ON g.id = f.org_id"
+		                " WHERE x.assessment_id = ? ORDER BY f.id",
+		                "i", a->id);
+	int64_t scored = 0, now = clock_now();
+	while (rc >= 0 && (rc = db_step(subjects)) == DB_ROW) {
+		struct subject x = {db_column_int64(subjects, 0), db_column_int64(subjects, 1),
+		                    arena_strdup(ar, db_column_text(subjects, 2))};
+		for (size_t i = 0; rc >= 0 && i < n_items; i++) {
+			struct computed c = {RANK_NO_SCORE, ""};
+			const char *src = item_sources[i];
+			rc = strcmp(src, "frontline") == 0    ? frontline_score(ar, &reader, &period, &x, &c)
+			     : strcmp(src, "milestones") == 0 ? milestones_score(d, ar, a, &x, &c)
+			     : strcmp(src, "problems") == 0   ? problems_score(d, ar, a, &x, &c)
+			     : strcmp(src, "judgement") == 0  ? judgement_score(d, ar, a, &x, &c)
+			                                      : survey_score(d, ar, a, &x, &c);
+			if (rc >= 0)
+				rc = db_run(
+				    d,
+				    "INSERT INTO assessment_scores(assessment_id, official_id, code, score, basis,"
+				    " entered_by, scored_at) VALUES (?1,?2,?3,CASE WHEN ?4 < 0 THEN NULL ELSE ?4 "
+				    "END,?5,"
+				    "NULL,?6) ON CONFLICT (assessment_id, official_id, code) DO UPDATE SET"
+				    " score = excluded.score, basis = excluded.basis, entered_by = NULL,"
+				    " scored_at = excluded.scored_at",
+				    "iititi", a->id, x.official, codes[i], c.score, c.basis, now);
+			scored++;
+		}
+	}
+	db_finalize(subjects);
+	front_reader_close(&reader);
+	*ret_scored = scored;
+	return rc == DB_DONE ? 0 : rc < 0 ? rc : DB_ERROR;
 }
 
 /*
@@ -191,58 +246,11 @@ void assessment_compute(struct request *r)
 	struct cadres_assessment a;
 	if (!cadres_assessment_of(r, "id", &a) || !cadres_assessment_in(r, &a, "draft"))
 		return;
-	struct front_period period;
-	front_period_init(&period, calendar_china(), a.starts_on, a.ends_on); /* at most a year: checked at creation */
-	char *codes[20], *item_sources[20];
-	size_t n_items = 0;
-	struct db_stmt *s, *subjects = NULL;
-	int rc = db_prepare(
-	    r->db, &s, "SELECT code, source FROM assessment_scheme_items WHERE scheme_id = ? AND source <> 'entered'",
-	    "i", a.scheme_id);
-	while (rc >= 0 && n_items < 20 && (rc = db_step(s)) == DB_ROW) {
-		codes[n_items] = arena_strdup(r->arena, db_column_text(s, 0));
-		item_sources[n_items++] = arena_strdup(r->arena, db_column_text(s, 1));
-	}
-	db_finalize(s);
-	struct front_reader reader = {0};
+	int64_t scored = 0;
+	int rc = db_begin(r->db);
 	if (rc >= 0)
-		rc = front_reader_open(r->db, &reader);
+		rc = cadres_compute(r->db, r->arena, &a, &scored);
 	if (rc >= 0)
-		rc = db_begin(r->db);
-	if (rc >= 0)
-		rc = db_prepare(r->db, &subjects,
-		                "SELECT f.id, coalesce(f.user_id, 0), g.path FROM assessment_subjects x"
-		                " JOIN officials f ON f.id = x.official_id JOIN orgs g ON g.id = f.org_id"
-		                " WHERE x.assessment_id = ? ORDER BY f.id",
-		                "i", a.id);
-	int64_t scored = 0, now = clock_now();
-	while (rc >= 0 && (rc = db_step(subjects)) == DB_ROW) {
-		struct subject x = {db_column_int64(subjects, 0), db_column_int64(subjects, 1),
-		                    arena_strdup(r->arena, db_column_text(subjects, 2))};
-		for (size_t i = 0; rc >= 0 && i < n_items; i++) {
-			struct computed c = {RANK_NO_SCORE, ""};
-			const char *src = item_sources[i];
-			rc = strcmp(src, "frontline") == 0    ? frontline_score(r, &reader, &period, &x, &c)
-			     : strcmp(src, "milestones") == 0 ? milestones_score(r, &a, &x, &c)
-			     : strcmp(src, "problems") == 0   ? problems_score(r, &a, &x, &c)
-			     : strcmp(src, "judgement") == 0  ? judgement_score(r, &a, &x, &c)
-			                                      : survey_score(r, &a, &x, &c);
-			if (rc >= 0)
-				rc = db_run(
-				    r->db,
-				    "INSERT INTO assessment_scores(assessment_id, official_id, code, score, basis,"
-				    " entered_by, scored_at) VALUES (?1,?2,?3,CASE WHEN ?4 < 0 THEN NULL ELSE ?4 "
-				    "END,?5,"
-				    "NULL,?6) ON CONFLICT (assessment_id, official_id, code) DO UPDATE SET"
-				    " score = excluded.score, basis = excluded.basis, entered_by = NULL,"
-				    " scored_at = excluded.scored_at",
-				    "iititi", a.id, x.official, codes[i], c.score, c.basis, now);
-			scored++;
-		}
-	}
-	db_finalize(subjects);
-	front_reader_close(&reader);
-	if (rc == DB_DONE)
 		rc = cadres_audit(r, "cadres.assessment.compute", "assessment", a.id, a.org_path,
 		                  json_pack("{s:I}", "scored", (json_int_t)scored));
 	if (db_finish_or_reply(r, rc < 0 ? rc : 0))
@@ -388,13 +396,12 @@ struct scheme_rules {
 	const char *codes[20], *sources[20];
 };
 
-static int scheme_rules(struct request *r, int64_t scheme, struct scheme_rules *ret)
+static int scheme_rules(struct db *d, struct arena *ar, int64_t scheme, struct scheme_rules *ret)
 {
 	struct db_stmt *s;
 	*ret = (struct scheme_rules){.rules.items = ret->items};
-	int rc =
-	    db_prepare(r->db, &s, "SELECT excellent_pct, competent_min, basic_min FROM assessment_schemes WHERE id = ?",
-	               "i", scheme);
+	int rc = db_prepare(
+	    d, &s, "SELECT excellent_pct, competent_min, basic_min FROM assessment_schemes WHERE id = ?", "i", scheme);
 	if (rc >= 0 && (rc = db_step(s)) == DB_ROW) {
 		ret->rules.excellent_pct = (int)db_column_int64(s, 0);
 		ret->rules.competent_min = db_column_int64(s, 1);
@@ -402,16 +409,16 @@ static int scheme_rules(struct request *r, int64_t scheme, struct scheme_rules *
 	}
 	db_finalize(s);
 	if (rc >= 0)
-		rc = db_prepare(r->db, &s,
+		rc = db_prepare(d, &s,
 		                "SELECT code, name, weight, coalesce(tie_order, 0), source FROM assessment_scheme_items"
 		                " WHERE scheme_id = ? ORDER BY rowid",
 		                "i", scheme);
 	size_t n = 0;
 	while (rc >= 0 && n < 20 && (rc = db_step(s)) == DB_ROW) {
-		ret->codes[n] = arena_strdup(r->arena, db_column_text(s, 0));
-		ret->items[n] = (struct rank_item){arena_strdup(r->arena, db_column_text(s, 1)),
-		                                   (int)db_column_int64(s, 2), (int)db_column_int64(s, 3)};
-		ret->sources[n++] = arena_strdup(r->arena, db_column_text(s, 4));
+		ret->codes[n] = arena_strdup(ar, db_column_text(s, 0));
+		ret->items[n] = (struct rank_item){arena_strdup(ar, db_column_text(s, 1)), (int)db_column_int64(s, 2),
+		                                   (int)db_column_int64(s, 3)};
+		ret->sources[n++] = arena_strdup(ar, db_column_text(s, 4));
 	}
 	db_finalize(s);
 	ret->rules.n_items = n;
@@ -422,6 +429,73 @@ static int scheme_rules(struct request *r, int64_t scheme, struct scheme_rules *
 static bool missing_when_null(const char *source)
 {
 	return strcmp(source, "entered") == 0 || strcmp(source, "judgement") == 0;
+}
+
+int cadres_rank(struct db *d, struct arena *ar, const struct cadres_assessment *a, json_t **ret_missing,
+                int64_t *ret_ranked)
+{
+	struct scheme_rules sr;
+	int64_t n = 0;
+	*ret_missing = NULL;
+	int rc = scheme_rules(d, ar, a->scheme_id, &sr);
+	if (rc >= 0)
+		rc = db_query_int64(d, &n, "SELECT count(*) FROM assessment_subjects WHERE assessment_id = ?", "i",
+		                    a->id);
+	size_t m = sr.rules.n_items;
+	struct rank_subject *subjects = arena_alloc(ar, (size_t)n * sizeof *subjects + 1);
+	int64_t *officials = arena_alloc(ar, (size_t)n * sizeof *officials + 1),
+	        *scores = arena_alloc(ar, (size_t)n * m * sizeof *scores + 1);
+	if (!subjects || !officials || !scores)
+		rc = DB_ERROR;
+	struct db_stmt *s = NULL;
+	if (rc >= 0)
+		rc = db_prepare(d, &s,
+		                "SELECT x.official_id, x.cohort, c.score, c.official_id IS NULL"
+		                " FROM assessment_subjects x JOIN assessment_scheme_items i ON i.scheme_id = ?2"
+		                " LEFT JOIN assessment_scores c ON c.assessment_id = x.assessment_id"
+		                "  AND c.official_id = x.official_id AND c.code = i.code"
+		                " WHERE x.assessment_id = ?1 ORDER BY x.official_id, i.rowid",
+		                "ii", a->id, a->scheme_id);
+	json_t *missing = json_array();
+	size_t k = 0, cells = 0;
+	while (rc >= 0 && cells < (size_t)n * m && (rc = db_step(s)) == DB_ROW) {
+		size_t subject = cells / m, item = cells % m;
+		if (item == 0) {
+			officials[subject] = db_column_int64(s, 0);
+			subjects[subject] = (struct rank_subject){.cohort = arena_strdup(ar, db_column_text(s, 1)),
+			                                          .scores = scores + subject * m};
+			k = subject + 1;
+		}
+		bool absent = db_column_int64(s, 3) != 0, null = db_column_is_null(s, 2);
+		scores[cells] = null ? RANK_NO_SCORE : db_column_int64(s, 2);
+		if (absent || (null && missing_when_null(sr.sources[item])))
+			json_array_append_new(missing,
+			                      json_pack("{s:I, s:s}", "official", (json_int_t)officials[subject],
+			                                "code", sr.codes[item]));
+		cells++;
+	}
+	db_finalize(s);
+	if (rc >= 0 && json_array_size(missing)) {
+		*ret_missing = missing;
+		return -EINVAL;
+	}
+	json_decref(missing);
+	if (rc >= 0 && (rc = rank_cohorts(&sr.rules, subjects, k)) == -EINVAL)
+		return -EINVAL; /* someone without any scored item */
+	if (rc >= 0)
+		rc = db_run(d, "DELETE FROM assessment_results WHERE assessment_id = ?", "i", a->id);
+	for (size_t i = 0; rc >= 0 && i < k; i++)
+		rc = db_run(
+		    d,
+		    "INSERT INTO assessment_results(assessment_id, official_id, cohort, total, rank, grade, tie_note)"
+		    " VALUES (?,?,?,?,?,?,?)",
+		    "iitiitt", a->id, officials[i], subjects[i].cohort, subjects[i].total, (int64_t)subjects[i].rank,
+		    rank_grade_name(subjects[i].grade), subjects[i].tie_note[0] ? subjects[i].tie_note : NULL);
+	if (rc >= 0)
+		rc = db_run(d, "UPDATE assessments SET state = 'ranked', ranked_at = ? WHERE id = ?", "ii", clock_now(),
+		            a->id);
+	*ret_ranked = (int64_t)k;
+	return rc < 0 ? rc : 0;
 }
 
 /*
@@ -437,80 +511,28 @@ static bool missing_when_null(const char *source)
 void assessment_rank(struct request *r)
 {
 	struct cadres_assessment a;
-	struct scheme_rules sr;
 	if (!cadres_assessment_of(r, "id", &a) || !cadres_assessment_in(r, &a, "draft"))
 		return;
-	int64_t n = 0;
-	int rc = scheme_rules(r, a.scheme_id, &sr);
+	json_t *missing = NULL;
+	int64_t ranked = 0;
+	int rc = db_begin(r->db);
 	if (rc >= 0)
-		rc = db_query_int64(r->db, &n, "SELECT count(*) FROM assessment_subjects WHERE assessment_id = ?", "i",
-		                    a.id);
-	size_t m = sr.rules.n_items;
-	struct rank_subject *subjects = arena_alloc(r->arena, (size_t)n * sizeof *subjects + 1);
-	int64_t *officials = arena_alloc(r->arena, (size_t)n * sizeof *officials + 1),
-	        *scores = arena_alloc(r->arena, (size_t)n * m * sizeof *scores + 1);
-	if (!subjects || !officials || !scores)
-		rc = DB_ERROR;
-	struct db_stmt *s = NULL;
-	if (rc >= 0)
-		rc = db_prepare(r->db, &s,
-		                "SELECT x.official_id, x.cohort, c.score, c.official_id IS NULL"
-		                " FROM assessment_subjects x JOIN assessment_scheme_items i ON i.scheme_id = ?2"
-		                " LEFT JOIN assessment_scores c ON c.assessment_id = x.assessment_id"
-		                "  AND c.official_id = x.official_id AND c.code = i.code"
-		                " WHERE x.assessment_id = ?1 ORDER BY x.official_id, i.rowid",
-		                "ii", a.id, a.scheme_id);
-	json_t *missing = json_array();
-	size_t k = 0, cells = 0;
-	while (rc >= 0 && cells < (size_t)n * m && (rc = db_step(s)) == DB_ROW) {
-		size_t subject = cells / m, item = cells % m;
-		if (item == 0) {
-			officials[subject] = db_column_int64(s, 0);
-			subjects[subject] = (struct rank_subject){
-			    .cohort = arena_strdup(r->arena, db_column_text(s, 1)), .scores = scores + subject * m};
-			k = subject + 1;
-		}
-		bool absent = db_column_int64(s, 3) != 0, null = db_column_is_null(s, 2);
-		scores[cells] = null ? RANK_NO_SCORE : db_column_int64(s, 2);
-		if (absent || (null && missing_when_null(sr.sources[item])))
-			json_array_append_new(missing,
-			                      json_pack("{s:I, s:s}", "official", (json_int_t)officials[subject],
-			                                "code", sr.codes[item]));
-		cells++;
-	}
-	db_finalize(s);
-	if (rc >= 0 && json_array_size(missing)) {
-		reply_json(r, 409,
-		           json_pack("{s:{s:s, s:s, s:n}, s:o}", "error", "code", "missing_scores", "message",
-		                     "尚有得分未计算或未录入 (some scores are not computed or entered yet)", "field",
-		                     "missing", missing));
+		rc = cadres_rank(r->db, r->arena, &a, &missing, &ranked);
+	if (rc == -EINVAL) {
+		db_rollback(r->db);
+		reply_json(
+		    r, 409,
+		    json_pack("{s:{s:s, s:s, s:n}, s:o}", "error", "code", "missing_scores", "message",
+		              "尚有得分未计算或未录入,或有干部没有任何可计分的指标 (some scores are not computed or"
+		              " entered yet, or an official has no scored item)",
+		              "field", "missing", missing ? missing : json_array()));
 		return;
 	}
-	json_decref(missing);
-	if (rc >= 0 && (rc = rank_cohorts(&sr.rules, subjects, k)) == -EINVAL) {
-		reply_error(r, 409, "missing_scores", NULL,
-		            "有干部没有任何可计分的指标 (an official has no scored item)");
-		return;
-	}
-	if (rc >= 0)
-		rc = db_begin(r->db);
-	if (rc >= 0)
-		rc = db_run(r->db, "DELETE FROM assessment_results WHERE assessment_id = ?", "i", a.id);
-	for (size_t i = 0; rc >= 0 && i < k; i++)
-		rc = db_run(
-		    r->db,
-		    "INSERT INTO assessment_results(assessment_id, official_id, cohort, total, rank, grade, tie_note)"
-		    " VALUES (?,?,?,?,?,?,?)",
-		    "iitiitt", a.id, officials[i], subjects[i].cohort, subjects[i].total, (int64_t)subjects[i].rank,
-		    rank_grade_name(subjects[i].grade), subjects[i].tie_note[0] ? subjects[i].tie_note : NULL);
-	if (rc >= 0)
-		rc = db_run(r->db, "UPDATE assessments SET state = 'ranked', ranked_at = ? WHERE id = ?", "ii",
-		            clock_now(), a.id);
 	if (rc >= 0)
 		rc = cadres_audit(r, "cadres.assessment.rank", "assessment", a.id, a.org_path,
-		                  json_pack("{s:I}", "ranked", (json_int_t)k));
+		                  json_pack("{s:I}", "ranked", (json_int_t)ranked));
 	if (db_finish_or_reply(r, rc < 0 ? rc : 0))
-		reply_json(r, 200, json_pack("{s:s, s:I}", "state", "ranked", "ranked", (json_int_t)k));
+		reply_json(r, 200, json_pack("{s:s, s:I}", "state", "ranked", "ranked", (json_int_t)ranked));
 }
 
 #define RESULT_COLUMNS                                                                                                 \

@@ -156,6 +156,24 @@ static int64_t random_id(void)
 	return (int64_t)(v & INT64_MAX);
 }
 
+int cadres_survey_answer(struct db *d, int64_t assessment, int64_t official, int64_t user, const char *relation,
+                         int64_t score, const char *comment)
+{
+	int rc = db_run(d,
+	                "UPDATE assessment_raters SET answered = 1 WHERE assessment_id = ? AND official_id = ?"
+	                " AND user_id = ? AND answered = 0",
+	                "iii", assessment, official, user);
+	if (rc >= 0 && db_changes(d) == 0)
+		return -EEXIST;
+	if (rc >= 0)
+		rc = db_run(
+		    d,
+		    "INSERT INTO assessment_survey_answers(id, assessment_id, official_id, relation, score, comment)"
+		    " VALUES (?,?,?,?,?,?)",
+		    "iiitit", random_id(), assessment, official, relation, score, comment);
+	return rc < 0 ? rc : 0;
+}
+
 /*
 ** ROUTE: POST /api/v1/cadres/assessments/{id}/survey/{official}
 ** AUTH: any
@@ -207,21 +225,12 @@ void survey_answer(struct request *r)
 	}
 	rc = db_begin(r->db);
 	if (rc >= 0)
-		rc = db_run(r->db,
-		            "UPDATE assessment_raters SET answered = 1 WHERE assessment_id = ? AND official_id = ?"
-		            " AND user_id = ? AND answered = 0",
-		            "iii", id, official, r->who.user_id);
-	if (rc >= 0 && db_changes(r->db) == 0) {
+		rc = cadres_survey_answer(r->db, id, official, r->who.user_id, relation, score, comment);
+	if (rc == -EEXIST) { /* answered meanwhile */
 		db_rollback(r->db);
 		reply_error(r, 409, "already_answered", NULL, "您已测评过该干部 (you have answered already)");
 		return;
 	}
-	if (rc >= 0)
-		rc = db_run(
-		    r->db,
-		    "INSERT INTO assessment_survey_answers(id, assessment_id, official_id, relation, score, comment)"
-		    " VALUES (?,?,?,?,?,?)",
-		    "iiitit", random_id(), id, official, relation, score, comment);
 	if (rc >= 0) {
 		/* Not the caller's context: the record says an answer came, not whose, nor what. */
 		struct audit_context anonymous = {.actor = "anonymous-rater"};
