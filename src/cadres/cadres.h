@@ -231,4 +231,7 @@ int cadres_survey_answer(struct db *d, int64_t assessment, int64_t official, int
 int cadres_survey_tally(struct db *d, int64_t assessment, int64_t official, int64_t min_raters, int64_t *ret_invited,
                         int64_t *ret_answered, int64_t *ret_mean);
 
+/* The demo's assessment "2020年疫情防控一线考核", inside cadres_demo's transaction (demo_scores.c): 0 or an error. */
+int cadres_demo_scores(struct db *d);
+
 #endif

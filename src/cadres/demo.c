@@ -139,6 +139,7 @@ int cadres_demo(const char *db_path)
 				           true, by, leader, now);
 		}
 	}
+	rc = rc == 0 ? cadres_demo_scores(d) : rc; /* the assessment of those officials (demo_scores.c) */
 	if (rc == 0)
 		rc = db_commit(d);
 	else

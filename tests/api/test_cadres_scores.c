@@ -27,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cadres/cadres.h"
 #include "client.h"
 
 static struct test_server server;
@@ -419,6 +420,86 @@ static void test_publicity_objections_and_finalise(void **state)
 	                 5);
 }
 
+/* The item of a list whose official is named so. */
+static json_t *named(json_t *items, const char *name)
+{
+	size_t i;
+	json_t *v;
+	json_array_foreach(items, i,
+	                   v) if (strcmp(json_string_value(json_object_get(json_object_get(v, "official"), "name")),
+	                                 name) == 0) return v;
+	fail_msg("%s not in the list", name);
+	return NULL;
+}
+
+/*
+** The demo's assessment, made by cadres_demo over the demo's people: final,
+** 张敏 the one 优秀 of the five 科级及以下干部 (floor(20% × 5) = 1), none among
+** the two 领导班子成员 (floor(0.4) = 0), 吴磊's survey (four answers) not
+** counted, one objection dismissed, and 郑海峰 reading his own result.
+*/
+static void test_demo_assessment(void **state)
+{
+	(void)state;
+	struct test_server demo;
+	struct client zzb_demo, own;
+	const struct cast_member demo_cast[] = {
+	    {&zzb_demo, "city-zzb", "department", "350100-zzb"},
+	    {NULL, "city-leader", "leader", "350100"},
+	    {&own, "jinan-officer", "officer", "350111-tcj"},
+	    {NULL, "city-agent", "agent", "350100-xzfw"},
+	};
+	cast_up(&demo, demo_cast, CAST_SIZE(demo_cast), NULL);
+	cast_sign_out(demo_cast, CAST_SIZE(demo_cast));
+	assert_int_equal(server_stop_process(&demo), 0);
+	assert_int_equal(cadres_demo(demo.db), 0);
+	cast_start(&demo, demo_cast, CAST_SIZE(demo_cast), NULL);
+	struct response r;
+	assert_int_equal(client_callf(&zzb_demo, &r, "GET", "/api/v1/cadres/assessments", NULL), 200);
+	json_t *a = json_array_get(json_object_get(r.json, "items"), 0);
+	assert_string_equal(json_string_value(json_object_get(a, "name")), "2020年疫情防控一线考核");
+	assert_string_equal(json_string_value(json_object_get(a, "state_label")), "已定");
+	char path[128];
+	snprintf(path, sizeof path, "/api/v1/cadres/assessments/%lld",
+	         (long long)json_integer_value(json_object_get(a, "id")));
+	response_free(&r);
+	char results[160], survey[160], objections[160];
+	snprintf(results, sizeof results, "%s/results", path);
+	snprintf(survey, sizeof survey, "%s/survey", path);
+	snprintf(objections, sizeof objections, "%s/objections", path);
+	assert_int_equal(client_callf(&zzb_demo, &r, "GET", results, NULL), 200);
+	json_t *items = json_object_get(r.json, "items");
+	int excellent = 0;
+	size_t i;
+	json_t *v;
+	json_array_foreach(items, i, v) excellent +=
+	    strcmp(json_string_value(json_object_get(v, "grade")), "excellent") == 0;
+	assert_int_equal(excellent, 1);
+	assert_string_equal(json_string_value(json_object_get(named(items, "张敏"), "grade_label")), "优秀");
+	json_t *zheng = named(items, "郑海峰");
+	assert_int_equal(json_integer_value(json_object_get(zheng, "rank")), 1);
+	assert_string_equal(json_string_value(json_object_get(zheng, "grade_label")), "称职");
+	long long zheng_id = json_integer_value(json_object_get(json_object_get(zheng, "official"), "id"));
+	response_free(&r);
+	assert_int_equal(client_callf(&zzb_demo, &r, "GET", survey, NULL), 200);
+	json_t *wu = named(json_object_get(r.json, "items"), "吴磊");
+	assert_int_equal(json_integer_value(json_object_get(wu, "answered")), 4);
+	assert_false(json_is_true(json_object_get(wu, "shown")));
+	response_free(&r);
+	assert_int_equal(client_callf(&zzb_demo, &r, "GET", objections, NULL), 200);
+	assert_int_equal(json_array_size(json_object_get(r.json, "items")), 1);
+	assert_string_equal(
+	    json_string_value(json_object_get(json_array_get(json_object_get(r.json, "items"), 0), "state")),
+	    "dismissed");
+	response_free(&r);
+	snprintf(path, sizeof path, "/api/v1/cadres/officials/%lld/assessments", zheng_id);
+	assert_int_equal(client_callf(&own, &r, "GET", path, NULL), 200);
+	json_t *mine = json_array_get(json_object_get(r.json, "items"), 0);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(mine, "result"), "grade")), "competent");
+	response_free(&r);
+	cast_down(&demo, demo_cast, CAST_SIZE(demo_cast));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -427,6 +508,7 @@ int main(void)
 	    cmocka_unit_test(test_survey_minimum_and_anonymity),
 	    cmocka_unit_test(test_rank_quota_edge_and_the_officials_view),
 	    cmocka_unit_test(test_publicity_objections_and_finalise),
+	    cmocka_unit_test(test_demo_assessment),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
