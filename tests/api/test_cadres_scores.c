@@ -29,9 +29,10 @@
 
 #include "cadres/cadres.h"
 #include "client.h"
+#include "core/clock.h"
 
 static struct test_server server;
-static struct client admin, zzb, fgw, leader, officer, other, raters[6];
+static struct client admin, zzb, fgw, leader, officer, other, firm, raters[6];
 
 static const struct cast_member cast[] = {
     {&admin, "admin", NULL, NULL},
@@ -40,6 +41,7 @@ static const struct cast_member cast[] = {
     {&leader, "city-leader", "leader", "350100"},
     {&officer, "ja-officer", "officer", "350111-tcj"}, /* official A */
     {&other, "ja-other", "officer", "350111-tcj"},     /* official B's user */
+    {&firm, "ja-firm", "enterprise", "350111"},
     {&raters[0], "rater-1", "officer", "350111-tcj"},
     {&raters[1], "rater-2", "officer", "350111-tcj"},
     {&raters[2], "rater-3", "agent", "350100-xzfw"},
@@ -420,6 +422,99 @@ static void test_publicity_objections_and_finalise(void **state)
 	                 5);
 }
 
+/* Day today + offset as "YYYY-MM-DD" in out. */
+static const char *day(int offset, char out[11])
+{
+	clock_format_date(clock_local_day(clock_now()) + offset, out);
+	return out;
+}
+
+/*
+** Milestones and problems from the platform's records, for 孙六 (fgw-dept's
+** official) over the last 35 days.  His task covers a project whose plan
+** wants start 30 days ago (done the day before: met), structure 20 days ago
+** (done 15 days ago: late), completion 10 days ago (not done: overdue) and
+** production in a month (not due): 1 of 3 met, 33.333.  He answered a
+** problem on time, rated 4 stars: 60 × 1 + 40 × 4 / 5 = 92.
+*/
+static void test_milestones_and_problems_from_the_records(void **state)
+{
+	(void)state;
+	struct response r;
+	char d1[11], d2[11], d3[11], d4[11], path[160];
+	long long sun = created(&zzb, "/api/v1/cadres/officials",
+	                        "{\"name\":\"孙六\",\"post\":\"处长\",\"org\":\"350100-fgw\",\"user\":\"fgw-dept\"}");
+	assert_int_equal(
+	    enterprise_with_account(&admin, "福州海峡新材料有限公司", "91350111MA2AB0123Y", "350111", "ja-firm"), 0);
+	long long firm_id = count("SELECT id FROM enterprises WHERE credit_code = '91350111MA2AB0123Y'");
+	long long project =
+	    created(&raters[2], "/api/v1/projects",
+	            "{\"code\":\"2020-350111-39-03-000001\",\"name\":\"晋安新材料产业园\",\"enterprise\":%lld,"
+	            "\"industry\":\"新材料\",\"investment_wan\":120000,\"level\":\"municipal\","
+	            "\"created_on\":\"%s\"}",
+	            firm_id, day(-40, d1));
+	snprintf(path, sizeof path, "/api/v1/projects/%lld/plan", project);
+	assert_int_equal(client_callf(&raters[2], &r, "POST", path,
+	                              "{\"targets\":{\"start\":\"%s\",\"structure\":\"%s\",\"complete\":\"%s\","
+	                              "\"produce\":\"%s\"},\"reason\":\"倒排\"}",
+	                              day(-30, d1), day(-20, d2), day(-10, d3), day(30, d4)),
+	                 201);
+	response_free(&r);
+	snprintf(path, sizeof path, "/api/v1/projects/%lld/milestones/start", project);
+	assert_int_equal(client_statusf(&raters[2], "POST", path, NULL, "{\"actual\":\"%s\"}", day(-31, d1)), 200);
+	snprintf(path, sizeof path, "/api/v1/projects/%lld/milestones/structure", project);
+	assert_int_equal(client_statusf(&raters[2], "POST", path, NULL, "{\"actual\":\"%s\"}", day(-15, d1)), 200);
+	created(&zzb, "/api/v1/cadres/tasks",
+	        "{\"name\":\"新材料产业园攻坚\",\"kind\":\"key_project\",\"starts_on\":\"%s\",\"ends_on\":\"%s\","
+	        "\"owner\":\"city-leader\",\"officials\":[%lld],\"records\":[{\"kind\":\"project\","
+	        "\"ref\":\"2020-350111-39-03-000001\"}]}",
+	        day(-60, d1), day(60, d2), sun);
+	/* A problem routed to 市发改委, answered by 孙六, confirmed by the enterprise with four stars. */
+	long long problem = created(&admin, "/api/v1/problems",
+	                            "{\"enterprise\":%lld,\"category\":\"other\",\"title\":\"用地指标\","
+	                            "\"description\":\"请协调\"}",
+	                            firm_id);
+	snprintf(path, sizeof path, "/api/v1/problems/%lld/route", problem);
+	assert_int_equal(
+	    client_statusf(&admin, "POST", path, NULL, "{\"department\":\"350100-fgw\",\"reason\":\"职责\"}"), 200);
+	snprintf(path, sizeof path, "/api/v1/problems/%lld/transitions", problem);
+	assert_int_equal(client_statusf(&fgw, "POST", path, NULL, "{\"action\":\"accept\"}"), 200);
+	assert_int_equal(client_statusf(&fgw, "POST", path, NULL, "{\"action\":\"answer\",\"text\":\"已协调\"}"), 200);
+	assert_int_equal(client_statusf(&firm, "POST", path, NULL, "{\"action\":\"confirm\",\"rating\":4}"), 200);
+	long long scheme =
+	    created(&zzb, "/api/v1/cadres/schemes",
+	            "{\"name\":\"实绩方案\",\"items\":[{\"code\":\"m\",\"name\":\"节点完成\",\"weight\":50,"
+	            "\"source\":\"milestones\"},{\"code\":\"p\",\"name\":\"问题办结\",\"weight\":50,"
+	            "\"source\":\"problems\"}]}");
+	long long id = created(&zzb, "/api/v1/cadres/assessments",
+	                       "{\"name\":\"近期实绩\",\"scheme\":%lld,\"starts_on\":\"%s\",\"ends_on\":\"%s\","
+	                       "\"subjects\":[{\"official\":%lld,\"cohort\":\"处级\"}]}",
+	                       scheme, day(-35, d1), day(0, d2), sun);
+	snprintf(path, sizeof path, "/api/v1/cadres/assessments/%lld/compute", id);
+	assert_int_equal(client_statusf(&zzb, "POST", path, NULL, NULL), 200);
+	snprintf(path, sizeof path, "/api/v1/cadres/assessments/%lld/scores", id);
+	assert_int_equal(client_callf(&zzb, &r, "GET", path, NULL), 200);
+	json_t *scores = json_object_get(json_array_get(json_object_get(r.json, "items"), 0), "scores");
+	json_t *m = json_object_get(scores, "m"), *p = json_object_get(scores, "p");
+	assert_true(json_number_value(json_object_get(m, "score")) == 33.333);
+	assert_non_null(strstr(json_string_value(json_object_get(m, "basis")), "项目节点到期 3 个,按期完成 1 个"));
+	assert_true(json_number_value(json_object_get(p, "score")) == 92.0);
+	assert_non_null(strstr(json_string_value(json_object_get(p, "basis")), "平均 4.00 星"));
+	response_free(&r);
+	/* Someone with no such records: nothing to measure, unscored. */
+	snprintf(path, sizeof path, "/api/v1/cadres/officials/%lld/assessments", off[4]);
+	long long other_id = created(&zzb, "/api/v1/cadres/assessments",
+	                             "{\"name\":\"近期实绩二\",\"scheme\":%lld,\"starts_on\":\"%s\",\"ends_on\":\"%s\","
+	                             "\"subjects\":[{\"official\":%lld,\"cohort\":\"科员\"}]}",
+	                             scheme, day(-35, d1), day(0, d2), off[4]);
+	snprintf(path, sizeof path, "/api/v1/cadres/assessments/%lld/compute", other_id);
+	assert_int_equal(client_statusf(&zzb, "POST", path, NULL, NULL), 200);
+	snprintf(path, sizeof path, "/api/v1/cadres/assessments/%lld/rank", other_id);
+	assert_int_equal(client_callf(&zzb, &r, "POST", path, NULL), 409); /* no scored item at all */
+	assert_string_equal(error_code(&r), "missing_scores");
+	response_free(&r);
+}
+
 /* The item of a list whose official is named so. */
 static json_t *named(json_t *items, const char *name)
 {
@@ -508,6 +603,7 @@ int main(void)
 	    cmocka_unit_test(test_survey_minimum_and_anonymity),
 	    cmocka_unit_test(test_rank_quota_edge_and_the_officials_view),
 	    cmocka_unit_test(test_publicity_objections_and_finalise),
+	    cmocka_unit_test(test_milestones_and_problems_from_the_records),
 	    cmocka_unit_test(test_demo_assessment),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
