@@ -190,6 +190,13 @@ bool cadres_assessment_in(struct request *r, const struct cadres_assessment *a, 
 #define CADRES_STATE_LABEL_SQL(col)                                                                                    \
 	"CASE " col " WHEN 'draft' THEN '草稿' WHEN 'ranked' THEN '已排名' WHEN 'publicised' THEN '公示中'"    \
 	" ELSE '已定' END"
+/*
+** Answer the assessment's subjects, {"items":[...]} by cohort: each the
+** official and their cohort, completed by more() (0 or a database error).
+*/
+void cadres_reply_subjects(struct request *r, const struct cadres_assessment *a,
+                           int (*more)(struct request *r, const struct cadres_assessment *a, json_t *row,
+                                       int64_t official));
 /* An official (f, of organisation g) as the assessment lists show them, under "official". */
 #define CADRES_SUBJECT_OFFICIAL                                                                                        \
 	"f.id AS \"official.id\", f.name AS \"official.name\", f.post AS \"official.post\","                           \

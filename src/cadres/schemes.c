@@ -474,3 +474,23 @@ void assessment_get(struct request *r)
 	}
 	reply_json_or_db_error(r, rc, out);
 }
+
+void cadres_reply_subjects(struct request *r, const struct cadres_assessment *a,
+                           int (*more)(struct request *r, const struct cadres_assessment *a, json_t *row,
+                                       int64_t official))
+{
+	struct db_stmt *s;
+	int rc = db_prepare(r->db, &s,
+	                    "SELECT " CADRES_SUBJECT_OFFICIAL ", x.cohort AS cohort FROM assessment_subjects x"
+	                    " JOIN officials f ON f.id = x.official_id JOIN orgs g ON g.id = f.org_id"
+	                    " WHERE x.assessment_id = ? ORDER BY x.cohort, f.id",
+	                    "i", a->id);
+	json_t *items = json_array();
+	while (rc >= 0 && (rc = db_step(s)) == DB_ROW) {
+		json_t *row = row_as_json(s);
+		json_array_append_new(items, row);
+		rc = more(r, a, row, db_named_int64(s, "official.id"));
+	}
+	db_finalize(s);
+	reply_json_or_db_error(r, rc == DB_DONE ? 0 : rc < 0 ? rc : DB_ERROR, json_pack("{s:o}", "items", items));
+}

@@ -358,6 +358,11 @@ static int scores_into(struct request *r, json_t *obj, int64_t assessment, int64
 	return rc == DB_DONE ? 0 : rc < 0 ? rc : DB_ERROR;
 }
 
+static int subject_scores(struct request *r, const struct cadres_assessment *a, json_t *row, int64_t official)
+{
+	return scores_into(r, row, a->id, official, false);
+}
+
 /*
 ** ROUTE: GET /api/v1/cadres/assessments/{id}/scores
 ** AUTH: department
@@ -369,24 +374,8 @@ static int scores_into(struct request *r, json_t *obj, int64_t assessment, int64
 void assessment_scores(struct request *r)
 {
 	struct cadres_assessment a;
-	if (!cadres_assessment_of(r, "id", &a))
-		return;
-	struct db_stmt *s;
-	int rc = db_prepare(r->db, &s,
-	                    "SELECT " CADRES_SUBJECT_OFFICIAL ", x.cohort AS cohort FROM assessment_subjects x"
-	                    " JOIN officials f ON f.id = x.official_id JOIN orgs g ON g.id = f.org_id"
-	                    " WHERE x.assessment_id = ? ORDER BY x.cohort, f.id",
-	                    "i", a.id);
-	json_t *items = json_array();
-	while (rc >= 0 && (rc = db_step(s)) == DB_ROW) {
-		json_t *row = row_as_json(s);
-		json_array_append_new(items, row);
-		rc = scores_into(r, row, a.id, db_named_int64(s, "official.id"), false);
-	}
-	db_finalize(s);
-	if (rc == DB_DONE)
-		rc = 0;
-	reply_json_or_db_error(r, rc, json_pack("{s:o}", "items", items));
+	if (cadres_assessment_of(r, "id", &a))
+		cadres_reply_subjects(r, &a, subject_scores);
 }
 
 /* The scheme's rules for rank_cohorts, from the database: 0 or an error. */

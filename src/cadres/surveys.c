@@ -243,6 +243,17 @@ void survey_answer(struct request *r)
 		reply_json(r, 201, json_pack("{s:b}", "answered", 1));
 }
 
+static int subject_survey(struct request *r, const struct cadres_assessment *a, json_t *row, int64_t official)
+{
+	int64_t invited = 0, answered = 0, mean = RANK_NO_SCORE;
+	int rc = cadres_survey_tally(r->db, a->id, official, a->min_raters, &invited, &answered, &mean);
+	json_object_set_new(row, "invited", json_integer(invited));
+	json_object_set_new(row, "answered", json_integer(answered));
+	json_object_set_new(row, "mean", mean == RANK_NO_SCORE ? json_null() : cadres_points_json(mean));
+	json_object_set_new(row, "shown", json_boolean(mean != RANK_NO_SCORE));
+	return rc;
+}
+
 /*
 ** ROUTE: GET /api/v1/cadres/assessments/{id}/survey
 ** AUTH: department
@@ -254,26 +265,6 @@ void survey_answer(struct request *r)
 void survey_list(struct request *r)
 {
 	struct cadres_assessment a;
-	if (!cadres_assessment_of(r, "id", &a))
-		return;
-	struct db_stmt *s;
-	int rc = db_prepare(r->db, &s,
-	                    "SELECT " CADRES_SUBJECT_OFFICIAL " FROM assessment_subjects x"
-	                    " JOIN officials f ON f.id = x.official_id JOIN orgs g ON g.id = f.org_id"
-	                    " WHERE x.assessment_id = ? ORDER BY x.cohort, f.id",
-	                    "i", a.id);
-	json_t *items = json_array();
-	while (rc >= 0 && (rc = db_step(s)) == DB_ROW) {
-		json_t *row = row_as_json(s);
-		json_array_append_new(items, row);
-		int64_t invited = 0, answered = 0, mean = RANK_NO_SCORE;
-		rc = cadres_survey_tally(r->db, a.id, db_named_int64(s, "official.id"), a.min_raters, &invited,
-		                         &answered, &mean);
-		json_object_set_new(row, "invited", json_integer(invited));
-		json_object_set_new(row, "answered", json_integer(answered));
-		json_object_set_new(row, "mean", mean == RANK_NO_SCORE ? json_null() : cadres_points_json(mean));
-		json_object_set_new(row, "shown", json_boolean(mean != RANK_NO_SCORE));
-	}
-	db_finalize(s);
-	reply_json_or_db_error(r, rc == DB_DONE ? 0 : rc < 0 ? rc : DB_ERROR, json_pack("{s:o}", "items", items));
+	if (cadres_assessment_of(r, "id", &a))
+		cadres_reply_subjects(r, &a, subject_survey);
 }
