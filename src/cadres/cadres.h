@@ -4,10 +4,13 @@
 ** staff at the front line, two thirds of working time spent there, measured
 ** from the platform's own records and confirmed entries.
 **
-** What is pure lives in frontline.c, so unit tests reach it without a
-** database: a person's frontline time on the working-day calendar and the
-** two-thirds rule over a group.  officials.c holds the officials and central
-** tasks, entries.c the frontline entries and the figures, demo.c the demo.
+** What is pure lives in frontline.c and rank.c, so unit tests reach it
+** without a database: a person's frontline time on the working-day calendar,
+** the two-thirds rule over a group, and an assessment's ranking.  officials.c
+** holds the officials and central tasks, entries.c the frontline entries and
+** the figures, schemes.c the assessment schemes and assessments, scores.c
+** their scores, ranking, publicity and objections, surveys.c the 360 survey,
+** demo.c and demo_scores.c the demo.
 */
 #ifndef BANYAN_CADRES_CADRES_H
 #define BANYAN_CADRES_CADRES_H
