@@ -292,7 +292,7 @@ struct row {
 /* A route of the organisation department's: refused to everyone else, by role or by duty, then ZZB's answer. */
 #define ASSESSOR_ROWS(method, path, body, status, ...)                                                                 \
 	R(method, path, body, B(ANON), 401), R(method, path, body, NOT_ASSESSING, 403, .code = "forbidden"),          \
-	    R(method, path, body, B(DEPT) | B(HR) | B(HR_ADMIN), 403, .code = "wrong_duty"),                           \
+	    R(method, path, body, DEPTS & ~B(ZZB), 403, .code = "wrong_duty"),                                         \
 	    R(method, path, body, B(ZZB), status, __VA_ARGS__)
 
 static const struct row matrix[] = {
