@@ -129,8 +129,10 @@ int rank_cohorts(const struct rank_rules *rules, struct rank_subject *subjects, 
 			o.tie_items[k] = o.tie_items[k - 1];
 		o.tie_items[k] = i;
 	}
-	struct ranked *v = n ? calloc(n, sizeof *v) : NULL;
-	if (n && !v)
+	if (!n)
+		return 0;
+	struct ranked *v = calloc(n, sizeof *v);
+	if (!v)
 		return -ENOMEM;
 	for (size_t k = 0; k < n; k++) {
 		v[k] = (struct ranked){.s = &subjects[k], .index = k};
