@@ -251,7 +251,20 @@ static int subject_survey(struct request *r, const struct cadres_assessment *a, 
 	json_object_set_new(row, "answered", json_integer(answered));
 	json_object_set_new(row, "mean", mean == RANK_NO_SCORE ? json_null() : cadres_points_json(mean));
 	json_object_set_new(row, "shown", json_boolean(mean != RANK_NO_SCORE));
-	return rc;
+	if (rc < 0 || mean == RANK_NO_SCORE)
+		return rc;
+	/* The comments with the mean, in the answers' random order: whose each is stays unknown. */
+	struct db_stmt *s;
+	rc = db_prepare(r->db, &s,
+	                "SELECT comment AS comment FROM assessment_survey_answers WHERE assessment_id = ?"
+	                " AND official_id = ? AND comment IS NOT NULL ORDER BY id",
+	                "ii", a->id, official);
+	json_t *comments = json_array();
+	while (rc >= 0 && (rc = db_step(s)) == DB_ROW)
+		json_array_append_new(comments, json_string(db_column_text(s, 0)));
+	db_finalize(s);
+	json_object_set_new(row, "comments", comments);
+	return rc == DB_DONE ? 0 : rc < 0 ? rc : DB_ERROR;
 }
 
 /*
@@ -259,8 +272,9 @@ static int subject_survey(struct request *r, const struct cadres_assessment *a, 
 ** AUTH: department
 ** DUTY: assessment
 ** SUMMARY: 360测评情况 Each subject's survey: invited, answered, and the mean once shown
-** items {"official","invited","answered","mean"|null,"shown"}: the mean only
-** when at least the scheme's min_raters answered.
+** items {"official","cohort","invited","answered","mean"|null,"shown"}: the
+** mean only when at least the scheme's min_raters answered, and then also the
+** answers' "comments".
 */
 void survey_list(struct request *r)
 {

@@ -254,6 +254,7 @@ static void test_survey_minimum_and_anonymity(void **state)
 	assert_int_equal(json_integer_value(json_object_get(a, "answered")), 4);
 	assert_true(json_is_null(json_object_get(a, "mean")));
 	assert_false(json_is_true(json_object_get(a, "shown")));
+	assert_null(json_object_get(a, "comments")); /* nor the comments */
 	response_free(&r);
 	assert_int_equal(answer(4, scores[4], err), 201);
 	assert_int_equal(answer(4, "60", err), 409);
@@ -265,6 +266,8 @@ static void test_survey_minimum_and_anonymity(void **state)
 	assert_int_equal(json_integer_value(json_object_get(a, "answered")), 5);
 	assert_true(json_number_value(json_object_get(a, "mean")) == 88.0);
 	assert_true(json_is_true(json_object_get(a, "shown")));
+	assert_int_equal(json_array_size(json_object_get(a, "comments")), 5);
+	assert_string_equal(json_string_value(json_array_get(json_object_get(a, "comments"), 0)), "踏实");
 	response_free(&r);
 	/* Nothing names the rater: not the answers' rows, not the audit, and the ids are not in order of arrival. */
 	assert_int_equal(count("SELECT count(*) FROM pragma_table_info('assessment_survey_answers')"
