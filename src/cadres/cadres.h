@@ -189,9 +189,9 @@ struct cadres_assessment {
 bool cadres_assessment_of(struct request *r, const char *param, struct cadres_assessment *ret);
 /* Is the assessment in state?  false having answered 409 wrong_state. */
 bool cadres_assessment_in(struct request *r, const struct cadres_assessment *a, const char *state);
-/* An assessment's state in Chinese, as SQL over the column. */
-#define CADRES_STATE_LABEL_SQL(col)                                                                                    \
-	"CASE " col " WHEN 'draft' THEN '草稿' WHEN 'ranked' THEN '已排名' WHEN 'publicised' THEN '公示中'"    \
+/* The state of an assessment a in Chinese, as SQL. */
+#define CADRES_STATE_LABEL                                                                                             \
+	"CASE a.state WHEN 'draft' THEN '草稿' WHEN 'ranked' THEN '已排名' WHEN 'publicised' THEN '公示中'"    \
 	" ELSE '已定' END"
 /*
 ** Answer the assessment's subjects, {"items":[...]} by cohort: each the

@@ -407,12 +407,10 @@ void assessment_post(struct request *r)
 
 #define ASSESSMENT_COLUMNS                                                                                             \
 	"a.id AS id, a.name AS name, s.id AS \"scheme.id\", s.name AS \"scheme.name\", g.id AS \"group.id\","          \
-	" g.name AS \"group.name\", a.starts_on AS \"starts_on:date\", a.ends_on AS \"ends_on:date\", a.state AS "     \
-	"state,"                                                                                                       \
-	" " CADRES_STATE_LABEL_SQL(                                                                                    \
-	    "a.state") " AS state_label,"                                                                              \
-	               " (SELECT count(*) FROM assessment_subjects x WHERE x.assessment_id = a.id) AS subjects,"       \
-	               " a.publicity_start AS publicity_start, a.publicity_end AS publicity_end" ASSESSMENT_FROM
+	" g.name AS \"group.name\", a.starts_on AS \"starts_on:date\", a.ends_on AS \"ends_on:date\","                 \
+	" a.state AS state, " CADRES_STATE_LABEL " AS state_label,"                                                    \
+	" (SELECT count(*) FROM assessment_subjects x WHERE x.assessment_id = a.id) AS subjects,"                      \
+	" a.publicity_start AS publicity_start, a.publicity_end AS publicity_end" ASSESSMENT_FROM
 
 /* An assessment as lists show it: a group that is not there is null, not {"id":null,"name":null}. */
 static json_t *assessment_json(struct request *r, struct db_stmt *s)

@@ -532,14 +532,20 @@ void assessment_rank(struct request *r)
 	" AND j.official_id = t.official_id AND j.state = 'open') AS objections_open"                                  \
 	" FROM assessment_results t JOIN officials f ON f.id = t.official_id JOIN orgs g ON g.id = f.org_id"
 
-static json_t *result_json(struct request *r, struct db_stmt *s)
+/* o["grade_label"]: the Chinese of o["grade"]. */
+static void label_grade(json_t *o)
 {
-	(void)r;
-	json_t *o = row_as_json(s);
 	const char *grade = json_string_value(json_object_get(o, "grade"));
 	for (enum rank_grade g = GRADE_EXCELLENT; grade && g <= GRADE_INCOMPETENT; g++)
 		if (strcmp(grade, rank_grade_name(g)) == 0)
 			json_object_set_new(o, "grade_label", json_string(rank_grade_label(g)));
+}
+
+static json_t *result_json(struct request *r, struct db_stmt *s)
+{
+	(void)r;
+	json_t *o = row_as_json(s);
+	label_grade(o);
 	return o;
 }
 
@@ -843,35 +849,27 @@ void official_assessments(struct request *r)
 	if (own < 0)
 		return;
 	struct db_stmt *s;
-	int rc = db_prepare(
-	    r->db, &s,
-	    "SELECT a.id AS \"assessment.id\", a.name AS \"assessment.name\", a.starts_on AS "
-	    "\"assessment.starts_on:date\","
-	    " a.ends_on AS \"assessment.ends_on:date\", a.state AS state, " CADRES_STATE_LABEL_SQL(
-	        "a.state") " AS state_label, x.cohort AS cohort, t.total / 1000.0 AS \"_total\", t.rank AS \"_rank\", "
-	                   "t.grade AS \"_grade\","
-	                   " t.tie_note AS \"_tie_note\" FROM assessment_subjects x JOIN assessments a ON a.id = "
-	                   "x.assessment_id"
-	                   " LEFT JOIN assessment_results t ON t.assessment_id = a.id AND t.official_id = x.official_id"
-	                   " WHERE x.official_id = ? ORDER BY a.starts_on DESC, a.id DESC",
-	    "i", o.id);
+	int rc =
+	    db_prepare(r->db, &s,
+	               "SELECT a.id AS \"assessment.id\", a.name AS \"assessment.name\","
+	               " a.starts_on AS \"assessment.starts_on:date\", a.ends_on AS \"assessment.ends_on:date\","
+	               " a.state AS state, " CADRES_STATE_LABEL " AS state_label,"
+	               " x.cohort AS cohort, t.total / 1000.0 AS \"result.total\", t.rank AS \"result.rank\","
+	               " t.grade AS \"result.grade\", t.tie_note AS \"result.tie_note\""
+	               " FROM assessment_subjects x JOIN assessments a ON a.id = x.assessment_id"
+	               " LEFT JOIN assessment_results t ON t.assessment_id = a.id AND t.official_id = x.official_id"
+	               " WHERE x.official_id = ? ORDER BY a.starts_on DESC, a.id DESC",
+	               "i", o.id);
 	json_t *items = json_array();
 	while (rc >= 0 && (rc = db_step(s)) == DB_ROW) {
-		json_t *row = row_as_json(s);
+		json_t *row = row_as_json(s), *result = json_object_get(row, "result");
 		json_array_append_new(items, row);
 		const char *state = db_named_text(s, "state");
 		bool shown = !own || strcmp(state, "publicised") == 0 || strcmp(state, "final") == 0;
-		json_t *result = json_null();
-		if (shown && !db_named_is_null(s, "_rank")) {
-			result = json_pack("{s:f, s:I, s:s, s:s?}", "total",
-			                   db_column_double(s, db_column_index(s, "_total")), "rank",
-			                   (json_int_t)db_named_int64(s, "_rank"), "grade", db_named_text(s, "_grade"),
-			                   "tie_note", db_named_text(s, "_tie_note"));
-			for (enum rank_grade g = GRADE_EXCELLENT; g <= GRADE_INCOMPETENT; g++)
-				if (strcmp(db_named_text(s, "_grade"), rank_grade_name(g)) == 0)
-					json_object_set_new(result, "grade_label", json_string(rank_grade_label(g)));
-		}
-		json_object_set_new(row, "result", result);
+		if (shown && !db_named_is_null(s, "result.rank"))
+			label_grade(result);
+		else
+			json_object_set_new(row, "result", json_null());
 		if (shown)
 			rc = scores_into(r, row,
 			                 json_integer_value(json_object_get(json_object_get(row, "assessment"), "id")),
