@@ -395,6 +395,9 @@ static void test_publicity_objections_and_finalise(void **state)
 	resolve(upheld, "upheld");
 	assert_int_equal(count("SELECT count(*) FROM assessment_results"), 0);
 	assert_int_equal(put_score(off[2], "work", "94", err), 200);
+	assert_int_equal(count("SELECT count(*) FROM audit_log WHERE action = 'cadres.score.enter'"
+	                       " AND detail LIKE '%\"old_score\":95.0,%'"),
+	                 1);
 	assert_int_equal(client_callf(&zzb, &r, "POST", at("/rank"), NULL), 200);
 	response_free(&r);
 	assert_int_equal(client_callf(&zzb, &r, "GET", at("/results"), NULL), 200);
