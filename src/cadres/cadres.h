@@ -4,10 +4,13 @@
 ** staff at the front line, two thirds of working time spent there, measured
 ** from the platform's own records and confirmed entries.
 **
-** What is pure lives in frontline.c, so unit tests reach it without a
-** database: a person's frontline time on the working-day calendar and the
-** two-thirds rule over a group.  officials.c holds the officials and central
-** tasks, entries.c the frontline entries and the figures, demo.c the demo.
+** What is pure lives in frontline.c and rank.c, so unit tests reach it
+** without a database: a person's frontline time on the working-day calendar,
+** the two-thirds rule over a group, and an assessment's ranking.  officials.c
+** holds the officials and central tasks, entries.c the frontline entries and
+** the figures, schemes.c the assessment schemes and assessments, scores.c
+** their scores, ranking, publicity and objections, surveys.c the 360 survey,
+** demo.c and demo_scores.c the demo.
 */
 #ifndef BANYAN_CADRES_CADRES_H
 #define BANYAN_CADRES_CADRES_H
@@ -115,6 +118,25 @@ bool cadres_official_to_record(struct request *r, struct cadres_official *ret);
 /* Audit a read of an official's file (action, detail stolen) in a transaction of its own: 0 or a database error. */
 int cadres_audit_read(struct request *r, const char *action, const struct cadres_official *o, json_t *detail);
 
+/*
+** An official's frontline half days in a period (entries.c): the platform's
+** records through their user (0: not linked) and their confirmed entries,
+** read with one statement reused from one official to the next.
+*/
+struct arena;
+struct db;
+struct db_stmt;
+struct front_reader {
+	struct db_stmt *stmt;
+	struct front_mark *marks;
+	size_t n, cap;
+};
+int front_reader_open(struct db *d, struct front_reader *f);
+/* 0 with *ret, or a database error. */
+int front_reader_half_days(struct front_reader *f, int64_t official, int64_t user, const struct front_period *p,
+                           int64_t *ret);
+void front_reader_close(struct front_reader *f); /* also after a failed open */
+
 /* The demo's officials, tasks and entries (after the other domains' demo data). */
 int cadres_demo(const char *db_path);
 
@@ -130,7 +152,7 @@ bool body_array(struct request *r, const char *field, size_t max, json_t **ret);
 /* An official as lists nest them, under "official" (o: officials, g: their organisation). */
 #define CADRES_OFFICIAL_JSON                                                                                           \
 	"o.id AS \"official.id\", o.name AS \"official.name\", o.post AS \"official.post\","                           \
-	" g.code AS \"official.org.code\", g.name AS \"official.org.name\","                                            \
+	" g.code AS \"official.org.code\", g.name AS \"official.org.name\","                                           \
 	" o.leading_group AS \"official.leading_group:bool\""
 /* Who recorded a row, as the JSON names users (u: users). */
 #define CADRES_RECORDED_BY_JSON                                                                                        \
@@ -191,5 +213,114 @@ bool cadres_group_member_or_reply(struct request *r, const struct cadres_group *
 ** department's user who records it.
 */
 int cadres_demo_groups(struct db *d, int64_t epidemic, int64_t key_projects, int64_t zzb);
+/* ---- assessments: schemes, scores, 360 surveys, rankings (schemes.c, scores.c, surveys.c, rank.c) ---- */
+
+/*
+** Ranking, pure (rank.c): totals, ranks within each cohort, ties, the quota
+** of 优秀 and the grades.  Scores are thousandths of a point.
+*/
+enum { RANK_NO_SCORE = -1 }; /* an item with nothing to measure: left out, the others reweighted */
+enum rank_grade { GRADE_EXCELLENT, GRADE_COMPETENT, GRADE_BASIC, GRADE_INCOMPETENT };
+
+struct rank_item {
+	const char *name;
+	int weight;
+	int tie_order; /* 0: breaks no tie; else 1, 2, ... in the order the items are tried */
+};
+
+struct rank_rules {
+	const struct rank_item *items;
+	size_t n_items;
+	int excellent_pct;                /* 优秀 for at most floor(pct × cohort size / 100) */
+	int64_t competent_min, basic_min; /* 称职 from competent_min, 基本称职 from basic_min */
+};
+
+struct rank_subject {
+	const char *cohort;
+	const int64_t *scores; /* n_items of them, RANK_NO_SCORE where not scored */
+	/* Set by rank_cohorts(): */
+	int64_t total; /* Σ weight × score / Σ weight over the scored items, rounded half up */
+	int rank;      /* within the cohort from 1; those still tied after the tie items share it */
+	enum rank_grade grade;
+	char tie_note[320]; /* how a tie was settled, in words; "" without a tie */
+};
+
+/*
+** Rank the n subjects (see docs/api.md, 排名): each cohort apart; totals
+** compared exactly (no rounding decides a rank); equal totals broken by the
+** items with a tie_order, in that order, the higher score first (an item
+** without a score below any score); those still equal share a rank.  优秀
+** goes down the ranking to those with at least competent_min while the quota
+** holds; a tied group that would exceed it gets none, nor does anyone below
+** it.  0, -EINVAL when a subject has no scored item, or -ENOMEM.
+*/
+int rank_cohorts(const struct rank_rules *rules, struct rank_subject *subjects, size_t n);
+
+/* "excellent", …, and 优秀, 称职, 基本称职, 不称职. */
+const char *rank_grade_name(enum rank_grade g);
+const char *rank_grade_label(enum rank_grade g);
+
+/* The assessment routes' shared parts (schemes.c). */
+struct cadres_assessment {
+	int64_t id, scheme_id, group_id; /* group_id 0: none */
+	int32_t starts_on, ends_on;
+	const char *name, *state, *org_path, *publicity_start, *publicity_end; /* the window NULL until publicised */
+	int64_t min_raters;
+};
+/* The assessment of the route's {param} in the department's area: false having answered 404 or the error. */
+bool cadres_assessment_of(struct request *r, const char *param, struct cadres_assessment *ret);
+/* Is the assessment in state?  false having answered 409 wrong_state. */
+bool cadres_assessment_in(struct request *r, const struct cadres_assessment *a, const char *state);
+/* The state of an assessment a in Chinese, as SQL. */
+#define CADRES_STATE_LABEL                                                                                             \
+	"CASE a.state WHEN 'draft' THEN '草稿' WHEN 'ranked' THEN '已排名' WHEN 'publicised' THEN '公示中'"    \
+	" ELSE '已定' END"
+/*
+** Answer the assessment's subjects, {"items":[...]} by cohort: each the
+** official and their cohort, completed by more() (0 or a database error).
+*/
+void cadres_reply_subjects(struct request *r, const struct cadres_assessment *a,
+                           int (*more)(struct request *r, const struct cadres_assessment *a, json_t *row,
+                                       int64_t official));
+/* An official (f, of organisation g) as the assessment lists show them, under "official". */
+#define CADRES_SUBJECT_OFFICIAL                                                                                        \
+	"f.id AS \"official.id\", f.name AS \"official.name\", f.post AS \"official.post\","                           \
+	" g.code AS \"official.org.code\", g.name AS \"official.org.name\","                                           \
+	" f.leading_group AS \"official.leading_group:bool\""
+/* Points (a JSON number 0..100, at most 3 decimals) as thousandths: false when v is not one. */
+bool cadres_points(json_t *v, int64_t *ret);
+/* The same for a body field: answers 422 itself. */
+bool body_points(struct request *r, const char *field, int flags, int64_t *ret);
+json_t *cadres_points_json(int64_t thousandths);
+/*
+** Compute every computed indicator of the assessment's subjects (scores.c),
+** inside the caller's transaction: 0 with *ret_scored, or a database error.
+*/
+int cadres_compute(struct db *d, struct arena *ar, const struct cadres_assessment *a, int64_t *ret_scored);
+/*
+** Rank the assessment (state ranked) inside the caller's transaction: 0 with
+** *ret_ranked; -EINVAL with *ret_missing ([{"official","code"}], yours) when
+** scores are missing, or NULL when a subject has no scored item; or a
+** database error.
+*/
+int cadres_rank(struct db *d, struct arena *ar, const struct cadres_assessment *a, json_t **ret_missing,
+                int64_t *ret_ranked);
+/*
+** Record a rater's answer (surveys.c), inside the caller's transaction: the
+** invitation marked answered, the answer stored without the rater under a
+** random id.  0, -EEXIST when answered already or not invited, or a database error.
+*/
+int cadres_survey_answer(struct db *d, int64_t assessment, int64_t official, int64_t user, const char *relation,
+                         int64_t score, const char *comment);
+/*
+** A subject's 360 survey (surveys.c): how many were invited and answered, and
+** the mean of the answers in thousandths when at least min_raters answered
+** (else *ret_mean is RANK_NO_SCORE).  0 or a database error.
+*/
+int cadres_survey_tally(struct db *d, int64_t assessment, int64_t official, int64_t min_raters, int64_t *ret_invited,
+                        int64_t *ret_answered, int64_t *ret_mean);
+
+/* The demo's assessment "2020年疫情防控一线考核", inside cadres_demo's transaction (demo_scores.c): 0 or an error. */
+int cadres_demo_scores(struct db *d);
 
 #endif

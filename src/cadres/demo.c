@@ -140,6 +140,7 @@ int cadres_demo(const char *db_path)
 		}
 	}
 	rc = rc ? rc : cadres_demo_groups(d, epidemic, task, zzb); /* the assessment groups of 2020 */
+	rc = rc == 0 ? cadres_demo_scores(d) : rc; /* the assessment of those officials (demo_scores.c) */
 	if (rc == 0)
 		rc = cadres_demo_outcomes(d);
 	if (rc == 0)

@@ -54,24 +54,44 @@ static const char front_records_placed_sql[] =
     " ELSE (SELECT place FROM frontline_entries WHERE id = r.record) END"
     " FROM (%s) r ORDER BY r.day, r.source, r.record";
 
-/* A growing array of marks, reused from one official to the next. */
-struct marks {
-	struct front_mark *v;
-	size_t n, cap;
-};
-
-static bool marks_push(struct marks *m, int32_t day, unsigned halves)
+int front_reader_open(struct db *d, struct front_reader *f)
 {
-	if (m->n == m->cap) {
-		size_t cap = m->cap ? 2 * m->cap : 256;
-		struct front_mark *v = realloc(m->v, cap * sizeof *v);
+	*f = (struct front_reader){0};
+	return db_prepare(d, &f->stmt, front_records_sql, NULL);
+}
+
+static bool marks_push(struct front_reader *f, int32_t day, unsigned halves)
+{
+	if (f->n == f->cap) {
+		size_t cap = f->cap ? 2 * f->cap : 256;
+		struct front_mark *v = realloc(f->marks, cap * sizeof *v);
 		if (!v)
 			return false;
-		m->v = v;
-		m->cap = cap;
+		f->marks = v;
+		f->cap = cap;
 	}
-	m->v[m->n++] = (struct front_mark){day, halves};
+	f->marks[f->n++] = (struct front_mark){day, halves};
 	return true;
+}
+
+int front_reader_half_days(struct front_reader *f, int64_t official, int64_t user, const struct front_period *p,
+                           int64_t *ret)
+{
+	f->n = 0;
+	int rc = db_rebind(f->stmt, "iiii", official, user, (int64_t)p->from, (int64_t)p->to);
+	while (rc >= 0 && (rc = db_step(f->stmt)) == DB_ROW)
+		if (!marks_push(f, (int32_t)db_column_int64(f->stmt, 0), (unsigned)db_column_int64(f->stmt, 1)))
+			rc = DB_ERROR;
+	if (rc < 0)
+		return rc;
+	*ret = front_half_days(p, f->marks, f->n);
+	return 0;
+}
+
+void front_reader_close(struct front_reader *f)
+{
+	db_finalize(f->stmt);
+	free(f->marks);
 }
 
 /* ?from= and ?to= (YYYY-MM-DD, inclusive, at most FRONT_MAX_DAYS days) on the calendar: answers 422 itself. */
@@ -146,9 +166,9 @@ void frontline_figures(struct request *r)
 		c->path_len = strlen(c->path);
 	}
 	db_finalize(s);
-	struct db_stmt *marks_s = NULL;
+	struct front_reader reader = {0};
 	if (rc >= 0)
-		rc = db_prepare(r->db, &marks_s, front_records_sql, NULL);
+		rc = front_reader_open(r->db, &reader);
 	if (rc >= 0)
 		rc = db_prepare(
 		    r->db, &s,
@@ -156,19 +176,12 @@ void frontline_figures(struct request *r)
 		    " JOIN orgs g ON g.id = o.org_id WHERE substr(g.path, 1, length(?1)) = ?1 ORDER BY o.id",
 		    "t", org.path);
 	struct front_tally all = {0}, leading = {0};
-	struct marks m = {0};
 	json_t *short_list = json_array();
 	while (rc >= 0 && (rc = db_step(s)) == DB_ROW) {
-		m.n = 0;
-		rc = db_rebind(marks_s, "iiii", db_column_int64(s, 0), db_column_int64(s, 1), (int64_t)period.from,
-		               (int64_t)period.to);
-		while (rc >= 0 && (rc = db_step(marks_s)) == DB_ROW)
-			if (!marks_push(&m, (int32_t)db_column_int64(marks_s, 0),
-			                (unsigned)db_column_int64(marks_s, 1)))
-				rc = DB_ERROR;
-		if (rc < 0)
+		int64_t halves;
+		if ((rc = front_reader_half_days(&reader, db_column_int64(s, 0), db_column_int64(s, 1), &period,
+		                                 &halves)) < 0)
 			break;
-		int64_t halves = front_half_days(&period, m.v, m.n);
 		front_tally_add(&all, halves, wd);
 		if (db_column_int64(s, 6))
 			front_tally_add(&leading, halves, wd);
@@ -188,8 +201,7 @@ void frontline_figures(struct request *r)
 			                                halves ? "under_two_thirds" : "not_at_front"));
 	}
 	db_finalize(s);
-	db_finalize(marks_s);
-	free(m.v);
+	front_reader_close(&reader);
 	if (rc != DB_DONE) {
 		json_decref(short_list);
 		reply_db_error(r, rc < 0 ? rc : DB_ERROR);

@@ -271,22 +271,6 @@ void group_visit_close(struct request *r)
 		reply_json(r, 200, json_pack("{s:I, s:b}", "id", (json_int_t)id, "closed", 1));
 }
 
-/* Body field "score": points from 0 to 100 with at most three decimals, as thousandths.  Answers 422 itself. */
-static bool body_points(struct request *r, const char *field, int64_t *ret)
-{
-	json_t *v = json_object_get(r->json, field);
-	double thousandths = json_is_number(v) ? json_number_value(v) * 1000 : -1;
-	int64_t whole = (int64_t)(thousandths + 0.5);
-	double off = thousandths - (double)whole;
-	if (thousandths < 0 || thousandths > 100000 || off > 1e-6 || off < -1e-6) {
-		reply_error(r, 422, "invalid_score", field, "%s 应为 0 至 100 分,至多三位小数 (0 to 100 points)",
-		            field);
-		return false;
-	}
-	*ret = whole;
-	return true;
-}
-
 /*
 ** ROUTE: PUT /api/v1/cadres/groups/{id}/judgements/{official}
 ** AUTH: department
@@ -303,7 +287,8 @@ void group_judgement_put(struct request *r)
 	int64_t official, score, assessed = 0;
 	const char *reasons;
 	if (!cadres_group_of_route(r, &g) || !route_param_id(r, "official", &official) ||
-	    !cadres_group_member_or_reply(r, &g) || !body_only(r, fields) || !body_points(r, "score", &score) ||
+	    !cadres_group_member_or_reply(r, &g) || !body_only(r, fields) ||
+	    !body_points(r, "score", FIELD_REQUIRED, &score) ||
 	    !body_string(r, "reasons", FIELD_REQUIRED, 8000, &reasons))
 		return;
 	int rc =

@@ -337,3 +337,15 @@ int32_t calendar_add_working_days(const struct calendar *c, int32_t day, int n)
 	}
 	return (int32_t)lo;
 }
+
+void calendar_publicity_window(const struct calendar *c, int32_t today, int n, char start[11], char end[11])
+{
+	int32_t first = calendar_add_working_days(c, today, 1);
+	clock_format_date(first, start);
+	clock_format_date(calendar_add_working_days(c, first, n - 1), end);
+}
+
+bool calendar_window_open(const char *start, const char *end, const char *today)
+{
+	return start && end && strcmp(start, today) <= 0 && strcmp(today, end) <= 0;
+}

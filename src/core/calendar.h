@@ -78,6 +78,19 @@ int calendar_working_days_between(const struct calendar *c, int32_t from, int32_
 int32_t calendar_add_working_days(const struct calendar *c, int32_t day, int n);
 
 /*
+ * calendar_publicity_window - the window of a publicity (公示) of n working
+ * days announced on `today`: from the next working day, n working days,
+ * both ends inclusive, as "YYYY-MM-DD" in start and end.
+ */
+void calendar_publicity_window(const struct calendar *c, int32_t today, int n, char start[11], char end[11]);
+
+/*
+ * calendar_window_open - is a window (start and end "YYYY-MM-DD", NULL:
+ * none) open on day today ("YYYY-MM-DD")?
+ */
+bool calendar_window_open(const char *start, const char *end, const char *today);
+
+/*
  * calendar_china - the calendar built into banyan (data/calendar/cn-holidays.txt,
  * embedded at build time), parsed once on first use and kept for the life of
  * the process. Thread-safe. NULL only if the embedded data is broken, which

@@ -132,15 +132,6 @@ int refunds_demo_lifecycle(struct db *d);
 struct calendar;
 struct arena;
 
-/*
-** The window of a publicity of `working_days` starting today: from the next
-** working day, that many working days, both ends inclusive ("YYYY-MM-DD").
-*/
-void refund_publicity_window(const struct calendar *cal, int32_t today, int working_days, char start[11], char end[11]);
-
-/* Is a window (NULL: none) open on day today ("YYYY-MM-DD")? */
-bool refund_in_window(const char *start, const char *end, const char *today);
-
 /* A batch's state in Chinese (closed included); a decision's (公示中 for a decided one in its window). */
 const char *refund_batch_label(const char *state);
 const char *refund_decision_label(const char *state, bool in_window);

@@ -14,18 +14,6 @@
 #include "core/csv.h"
 #include "refunds/life.h"
 
-void refund_publicity_window(const struct calendar *cal, int32_t today, int working_days, char start[11], char end[11])
-{
-	int32_t first = calendar_add_working_days(cal, today, 1);
-	clock_format_date(first, start);
-	clock_format_date(calendar_add_working_days(cal, first, working_days - 1), end);
-}
-
-bool refund_in_window(const char *start, const char *end, const char *today)
-{
-	return start && end && strcmp(start, today) <= 0 && strcmp(today, end) <= 0;
-}
-
 const char *refund_batch_label(const char *state)
 {
 	static const char *const labels[][2] = {{"decided", "已决定"},  {"publicised", "公示中"},

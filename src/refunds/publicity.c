@@ -295,7 +295,7 @@ int life_publicise(struct db *d, struct arena *a, const struct audit_context *ct
                    int32_t today, int working_days)
 {
 	char start[11], end[11];
-	refund_publicity_window(calendar_china(), today, working_days, start, end);
+	calendar_publicity_window(calendar_china(), today, working_days, start, end);
 	int rc = db_run(d,
 	                "UPDATE refund_batches SET state = 'publicised', publicity_start = ?, publicity_end = ?"
 	                " WHERE id = ? AND state = 'decided'",
@@ -484,7 +484,7 @@ void refunds_public_object(struct request *r)
 	               "i", decision);
 	if (!db_row_or_reply(r, rc, s, "unknown_decision", "公示名单中没有该决定 (no such publicised decision)"))
 		return;
-	bool open = refund_in_window(db_column_text(s, 0), db_column_text(s, 1), today);
+	bool open = calendar_window_open(db_column_text(s, 0), db_column_text(s, 1), today);
 	const char *path = arena_strdup(r->arena, db_column_text(s, 2));
 	db_finalize(s);
 	if (!open) {

@@ -14,6 +14,7 @@
 #include <sodium.h>
 
 #include "core/cli.h"
+#include "core/calendar.h"
 #include "core/clock.h"
 #include "core/csv.h"
 #include "org/org.h"
@@ -1058,7 +1059,7 @@ static json_t *decision_row_json(struct request *r, struct db_stmt *s)
 	json_t *d = row_as_json(s);
 	const char *state = db_named_text(s, "state");
 	bool in_window =
-	    refund_in_window(db_named_text(s, "_publicity_start"), db_named_text(s, "_publicity_end"), today);
+	    calendar_window_open(db_named_text(s, "_publicity_start"), db_named_text(s, "_publicity_end"), today);
 	json_object_set_new(d, "state_label", json_string(refund_decision_label(state, in_window)));
 	json_object_set_new(d, "payment", life_payment_json(r->db, db_named_int64(s, "id")));
 	return d;

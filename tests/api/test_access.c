@@ -301,6 +301,25 @@ struct row {
 	R(method, path, body, B(ANON), 401), R(method, path, body, NOT_ASSESSING, 403, .code = "forbidden"),           \
 	    R(method, path, body, OTHER_BUREAUS, 403, .code = "wrong_duty"), R(method, path, body, B(ZZB), status)
 
+/* Assessments (duty assessment): {scheme}, {assess} in draft with {official_own} and {official} (city-agent
+** invited to rate {official_own}), {assess_pub} publicised with its window open and an objection {aobjection}. */
+#define SCHEME                                                                                                         \
+	"{\"name\":\"{me}方案\",\"items\":[{\"code\":\"work\",\"name\":\"实绩\",\"weight\":80,\"source\":"               \
+	"\"entered\",\"tie_order\":1},{\"code\":\"survey\",\"name\":\"360测评\",\"weight\":20,\"source\":\"survey\"}]}"
+#define ASSESS                                                                                                         \
+	"{\"name\":\"{me}考核\",\"scheme\":{scheme},\"starts_on\":\"2020-09-26\",\"ends_on\":\"2020-10-11\","         \
+	"\"subjects\":[{\"official\":{official_own},\"cohort\":\"科员\"},{\"official\":{official},\"cohort\":\"科员\"}]}"
+#define RATERS      "{\"raters\":[{\"official\":{official},\"user\":\"t-ja\",\"relation\":\"peer\"}]}"
+#define AGENT_RATES "{\"raters\":[{\"official\":{official_own},\"user\":\"city-agent\",\"relation\":\"peer\"}]}"
+#define SCORE       "{\"score\":88.5}"
+#define OBJECT_TO   "{\"official\":{official},\"reason\":\"{me}:考核打分不实\"}"
+#define ASSESSMENTS "/api/v1/cadres/assessments/"
+/* A route of the organisation department's: refused to everyone else, by role or by duty, then ZZB's answer. */
+#define ASSESSOR_ROWS(method, path, body, status, ...)                                                                 \
+	R(method, path, body, B(ANON), 401), R(method, path, body, NOT_ASSESSING, 403, .code = "forbidden"),          \
+	    R(method, path, body, DEPTS & ~B(ZZB), 403, .code = "wrong_duty"),                                         \
+	    R(method, path, body, B(ZZB), status, __VA_ARGS__)
+
 static const struct row matrix[] = {
     /* ---- public: anyone, signed in or not ---- */
     R("GET", "/api/v1/health", NULL, EVERYONE, 200),
@@ -1277,6 +1296,52 @@ static const struct row matrix[] = {
     R("GET", "/api/v1/cadres/officials/{official_own}/evidence", NULL, B(OFFICER) | B(ZZB), 200),
     R("GET", "/api/v1/cadres/officials/{official}/evidence", NULL, SIGNED_IN & ~B(ZZB), 403, .code = "not_your_file"),
 
+    /* ---- assessments: the department's; the 360 survey its raters'; objections anyone's; one's own results ---- */
+    ASSESSOR_ROWS("POST", "/api/v1/cadres/schemes", SCHEME, 201),
+    R("POST", "/api/v1/cadres/schemes", SCHEME, B(ZZB), 403, .flags = NO_CSRF, .code = "csrf"),
+    ASSESSOR_ROWS("GET", "/api/v1/cadres/schemes", NULL, 200),
+    ASSESSOR_ROWS("GET", "/api/v1/cadres/schemes/{scheme}", NULL, 200),
+    R("GET", "/api/v1/cadres/schemes/999999", NULL, B(ZZB), 404, .code = "unknown_scheme"),
+    ASSESSOR_ROWS("POST", "/api/v1/cadres/assessments", ASSESS, 201),
+    ASSESSOR_ROWS("GET", "/api/v1/cadres/assessments", NULL, 200),
+    ASSESSOR_ROWS("GET", ASSESSMENTS "{assess}", NULL, 200),
+    R("GET", ASSESSMENTS "999999", NULL, B(ZZB), 404, .code = "unknown_assessment"),
+    ASSESSOR_ROWS("POST", ASSESSMENTS "{assess}/raters", RATERS, 201),
+    R("GET", "/api/v1/cadres/surveys/mine", NULL, B(ANON), 401),
+    R("GET", "/api/v1/cadres/surveys/mine", NULL, SIGNED_IN, 200),
+    R("POST", ASSESSMENTS "{assess}/survey/{official_own}", SCORE, B(ANON), 401),
+    R("POST", ASSESSMENTS "{assess}/survey/{official_own}", SCORE, SIGNED_IN & ~B(AGENT), 403, .code = "not_invited"),
+    R("POST", ASSESSMENTS "{assess}/survey/{official_own}", SCORE, B(AGENT), 403, .flags = NO_CSRF, .code = "csrf"),
+    R("POST", ASSESSMENTS "{assess}/survey/{official_own}", SCORE, B(AGENT), 201),
+    R("POST", ASSESSMENTS "{assess}/survey/{official_own}", SCORE, B(AGENT), 409, .code = "already_answered"),
+    ASSESSOR_ROWS("GET", ASSESSMENTS "{assess}/survey", NULL, 200),
+    ASSESSOR_ROWS("POST", ASSESSMENTS "{assess}/compute", NULL, 200),
+    ASSESSOR_ROWS("PUT", ASSESSMENTS "{assess}/scores/{official}/work", SCORE, 200),
+    R("PUT", ASSESSMENTS "{assess}/scores/{official}/survey", SCORE, B(ZZB), 422, .code = "not_entered_item"),
+    ASSESSOR_ROWS("GET", ASSESSMENTS "{assess}/scores", NULL, 200),
+    ASSESSOR_ROWS("POST", ASSESSMENTS "{assess}/rank", NULL, 200),
+    R("POST", ASSESSMENTS "{assess}/rank", NULL, B(ZZB), 409, .code = "wrong_state"), /* ranked already */
+    ASSESSOR_ROWS("GET", ASSESSMENTS "{assess}/results", NULL, 200),
+    ASSESSOR_ROWS("GET", ASSESSMENTS "{assess}/results?format=xlsx", NULL, 200),
+    R("GET", ASSESSMENTS "{assess}/results?format=csv", NULL, B(ZZB), 422, .code = "xlsx_only"),
+    ASSESSOR_ROWS("POST", ASSESSMENTS "{assess}/publicise", "{\"days\":5}", 200),
+    ASSESSOR_ROWS("POST", ASSESSMENTS "{assess_done}/finalise", NULL, 200),
+    R("POST", ASSESSMENTS "{assess_pub}/finalise", NULL, B(ZZB), 409, .code = "publicity_open"),
+    R("POST", ASSESSMENTS "{assess_pub}/objections", OBJECT_TO, B(ANON), 401),
+    R("POST", ASSESSMENTS "{assess_pub}/objections", OBJECT_TO, B(CHANNEL), 403, .code = "forbidden"),
+    R("POST", ASSESSMENTS "{assess_pub}/objections", OBJECT_TO, USERS, 201),
+    R("POST", ASSESSMENTS "{assess}/objections", OBJECT_TO, B(OFFICER), 409, .code = "not_in_publicity"),
+    ASSESSOR_ROWS("GET", ASSESSMENTS "{assess_pub}/objections", NULL, 200),
+    ASSESSOR_ROWS("POST", "/api/v1/cadres/objections/{aobjection}/resolve", RESOLVE, 200),
+    R("POST", "/api/v1/cadres/objections/{aobjection}/resolve", RESOLVE, B(ZZB), 409, .code = "wrong_state"),
+    R("GET", "/api/v1/cadres/officials/{official_own}/assessments", NULL, B(ANON), 401),
+    R("GET", "/api/v1/cadres/officials/{official_own}/assessments", NULL, SIGNED_IN & ~B(OFFICER) & ~B(ZZB), 403,
+      .code = "not_your_file"),
+    R("GET", "/api/v1/cadres/officials/{official_own}/assessments", NULL, B(OFFICER) | B(ZZB), 200),
+    R("GET", "/api/v1/cadres/officials/{official}/assessments", NULL, SIGNED_IN & ~B(ZZB), 403,
+      .code = "not_your_file"),
+    R("GET", "/api/v1/cadres/officials/999999/assessments", NULL, B(ZZB), 404, .code = "unknown_official"),
+
     /* ---- one's own password: every user, not a machine key; away and back ---- */
     R("PUT", "/api/v1/me/password", MY_PW_AWAY, B(ANON), 401),
     R("PUT", "/api/v1/me/password", MY_PW_AWAY, B(CHANNEL), 403),
@@ -1420,6 +1485,11 @@ static struct fixture {
     {.name = "cstay"},
     {.name = "agroup"},
     {.name = "avisit"},
+    {.name = "scheme"},
+    {.name = "assess"},
+    {.name = "assess_pub"},
+    {.name = "aobjection"},
+    {.name = "assess_done"},
 };
 
 static struct fixture *fixture_named(const char *name, size_t len)
@@ -1801,34 +1871,85 @@ static int make_cadres(void)
 }
 
 /*
-** What follows an assessment.  FIXTURE until the scores routes (POST
-** /cadres/assessments, …/rank, …/finalise) are merged: the final assessment
-** {fassessment} ({official_own} 优秀, {official} 称职) and the draft
-** {dassessment}, written straight into the database; then {cstay}, {official}'s
-** stay in the reserve pool.
+** What follows an assessment: the final assessment {fassessment}
+** ({official_own} 优秀, {official} 称职) and the draft {dassessment}, written
+** straight into the database (final through the routes takes a publicity
+** window of working days); then {cstay}, {official}'s stay in the pool.
 */
 static int make_outcomes(void)
 {
 	char sql[2048];
-	expand("INSERT INTO assessment_schemes(name, org_id, created_by, created_at) SELECT '一线考核方案', o.id, u.id, 0"
-	       " FROM orgs o, users u WHERE o.code = '350100-zzb' AND u.username = 'city-zzb';"
-	       "INSERT INTO assessments(name, scheme_id, starts_on, ends_on, state, created_by, created_at)"
-	       " SELECT name, (SELECT max(id) FROM assessment_schemes), 18285, 18352, state,"
-	       " (SELECT id FROM users WHERE username = 'city-zzb'), 0 FROM (SELECT '2020年疫情防控一线考核' AS name,"
-	       " 'final' AS state UNION ALL SELECT '2021年一季度考核', 'draft');"
-	       "INSERT INTO assessment_subjects(assessment_id, official_id, cohort) SELECT a.id, o.id, '科级'"
-	       " FROM assessments a, officials o WHERE a.name IN ('2020年疫情防控一线考核', '2021年一季度考核')"
-	       " AND o.id IN ({official_own}, {official});"
-	       "INSERT INTO assessment_results(assessment_id, official_id, cohort, total, rank, grade)"
-	       " SELECT a.id, o.id, '科级', 90000, o.id, CASE o.id WHEN {official_own} THEN 'excellent' ELSE"
-	       " 'competent' END FROM assessments a, officials o WHERE a.name = '2020年疫情防控一线考核'"
-	       " AND o.id IN ({official_own}, {official});",
-	       ADMIN, sql, sizeof sql);
+	expand(
+	    "INSERT INTO assessment_schemes(name, org_id, created_by, created_at) SELECT '一线考核方案', o.id, u.id, 0"
+	    " FROM orgs o, users u WHERE o.code = '350100-zzb' AND u.username = 'city-zzb';"
+	    "INSERT INTO assessments(name, scheme_id, starts_on, ends_on, state, created_by, created_at)"
+	    " SELECT name, (SELECT max(id) FROM assessment_schemes), 18285, 18352, state,"
+	    " (SELECT id FROM users WHERE username = 'city-zzb'), 0 FROM (SELECT '2020年疫情防控一线考核' AS name,"
+	    " 'final' AS state UNION ALL SELECT '2021年一季度考核', 'draft');"
+	    "INSERT INTO assessment_subjects(assessment_id, official_id, cohort) SELECT a.id, o.id, '科级'"
+	    " FROM assessments a, officials o WHERE a.name IN ('2020年疫情防控一线考核', '2021年一季度考核')"
+	    " AND o.id IN ({official_own}, {official});"
+	    "INSERT INTO assessment_results(assessment_id, official_id, cohort, total, rank, grade)"
+	    " SELECT a.id, o.id, '科级', 90000, o.id, CASE o.id WHEN {official_own} THEN 'excellent' ELSE"
+	    " 'competent' END FROM assessments a, officials o WHERE a.name = '2020年疫情防控一线考核'"
+	    " AND o.id IN ({official_own}, {official});",
+	    ADMIN, sql, sizeof sql);
 	db_run_sql(&server, sql);
 	fixture_from_sql("fassessment", "SELECT id FROM assessments WHERE name = '2020年疫情防控一线考核'");
 	fixture_from_sql("dassessment", "SELECT id FROM assessments WHERE name = '2021年一季度考核'");
 	return make(&clients[ZZB], "/api/v1/cadres/reserve",
 	            "{\"official\":{official},\"basis\":[{fassessment}],\"reason\":\"一线表现突出\"}", "cstay", NULL);
+}
+
+/* PUT body (with placeholders) as c, expecting 200. */
+static int put_ok(struct client *c, const char *path_tmpl, const char *tmpl)
+{
+	char path[256], body[1024];
+	expand(path_tmpl, ADMIN, path, sizeof path);
+	expand(tmpl, ADMIN, body, sizeof body);
+	struct response r;
+	client_request(c, &r, "PUT", path, body, NULL, NULL);
+	int ok = r.status == 200;
+	if (!ok)
+		fprintf(stderr, "setup: PUT %s %s: %ld %s\n", path, body, r.status, r.body);
+	response_free(&r);
+	return ok ? 0 : -1;
+}
+
+/* The assessments' fixtures (see SCHEME above), as the organisation department. */
+static int make_scores(void)
+{
+	struct client *zzb = &clients[ZZB];
+	if (make(zzb, "/api/v1/cadres/schemes", SCHEME, "scheme", NULL) ||
+	    make(zzb, "/api/v1/cadres/assessments", ASSESS, "assess", NULL) ||
+	    step_expect(zzb, ASSESSMENTS "{assess}/raters", AGENT_RATES, 201) ||
+	    put_ok(zzb, ASSESSMENTS "{assess}/scores/{official_own}/work", SCORE))
+		return -1;
+	/* Two ranked and publicised: {assess_pub}'s window open, with an objection; {assess_done}'s over. */
+	static const char *const names[] = {"assess_pub", "assess_done"};
+	static const char *const windows[] = {"'2000-01-03', publicity_end = '2099-12-31'",
+	                                      "'2000-01-03', publicity_end = '2000-01-07'"};
+	for (int i = 0; i < 2; i++) {
+		char a[64], path[128], sql[256];
+		snprintf(a, sizeof a, ASSESSMENTS "{%s}", names[i]);
+		if (make(zzb, "/api/v1/cadres/assessments", ASSESS, names[i], NULL))
+			return -1;
+		snprintf(path, sizeof path, "%s/compute", a);
+		int failed = step(zzb, path, "{}");
+		snprintf(path, sizeof path, "%s/scores/{official_own}/work", a);
+		failed = failed || put_ok(zzb, path, SCORE);
+		snprintf(path, sizeof path, "%s/scores/{official}/work", a);
+		failed = failed || put_ok(zzb, path, SCORE);
+		snprintf(path, sizeof path, "%s/rank", a);
+		failed = failed || step(zzb, path, "{}");
+		snprintf(path, sizeof path, "%s/publicise", a);
+		if (failed || step(zzb, path, "{}"))
+			return -1;
+		snprintf(sql, sizeof sql, "UPDATE assessments SET publicity_start = %s WHERE id = {%s}", windows[i],
+		         names[i]);
+		sql_tmpl(sql);
+	}
+	return make(zzb, ASSESSMENTS "{assess_pub}/objections", OBJECT_TO, "aobjection", NULL);
 }
 
 /* t-2fa enrols a second factor as a user would; a password login then leaves {challenge}, and {recovery} redeems it. */
@@ -1881,7 +2002,7 @@ static int setup(void **state)
 		if (has_session(c) && login(c) < 0)
 			return -1;
 	return make_vouchers() || make_desk() || make_projects() || make_invest() || make_refunds() ||
-	       make_refund_life() || make_cadres() || make_outcomes() || make_second_factor();
+	       make_refund_life() || make_cadres() || make_scores() || make_outcomes() || make_second_factor();
 }
 
 static int teardown(void **state)
@@ -2027,6 +2148,16 @@ static const char *const footprint_sql[] = {
     "SELECT count(*) FROM assessment_sittings",
     "SELECT count(*) FROM assessment_visits WHERE closed_at IS NULL",
     "SELECT coalesce(sum(score), 0) FROM assessment_judgements",
+    "SELECT count(*) FROM assessment_schemes",
+    "SELECT count(*) FROM assessments",
+    "SELECT count(*) FROM assessments WHERE state <> 'draft'",
+    "SELECT count(*) FROM assessment_scores",
+    "SELECT count(*) FROM assessment_raters",
+    "SELECT count(*) FROM assessment_raters WHERE answered = 1",
+    "SELECT count(*) FROM assessment_survey_answers",
+    "SELECT count(*) FROM assessment_results",
+    "SELECT count(*) FROM assessment_objections",
+    "SELECT count(*) FROM assessment_objections WHERE state <> 'open'",
 };
 
 struct footprint {

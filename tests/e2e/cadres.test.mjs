@@ -142,7 +142,7 @@ test('an official enters a frontline day on their own page; the task\'s owner co
 
   await page.reload()
   await waitText(page, '[data-test=file-share]', '期间工作日 22 天,在一线 2 个半天,占 4.54% 不足三分之二')
-  assert.match(await page.locator('[data-test=file-entries] .el-table__row').first().innerText(), /已确认\s+owner-lin/)
+  assert.match(await page.locator('[data-test=file-entries] .el-table__row').first().innerText(), /已确认\s+林攻坚专班负责人/)
   assert.equal(await page.locator('[data-test=file-unconfirmed]').count(), 0)
   assert.match(await page.locator('[data-test=file-days] .el-table__row').first().innerText(), /2020-11-19\s+填报 晋安新材料产业园项目现场\s+全天/)
   await page.locator('[data-test=file-front-chart] canvas').waitFor()

@@ -21,7 +21,7 @@
 static void window_from(int y, int m, int d, int days, const char *start, const char *end)
 {
 	char s[11], e[11];
-	refund_publicity_window(calendar_china(), clock_days_from_civil(y, m, d), days, s, e);
+	calendar_publicity_window(calendar_china(), clock_days_from_civil(y, m, d), days, s, e);
 	assert_string_equal(s, start);
 	assert_string_equal(e, end);
 }
@@ -42,11 +42,11 @@ static void test_publicity_window(void **state)
 static void test_window_ends_are_inside(void **state)
 {
 	(void)state;
-	assert_false(refund_in_window("2020-09-02", "2020-09-08", "2020-09-01"));
-	assert_true(refund_in_window("2020-09-02", "2020-09-08", "2020-09-02"));
-	assert_true(refund_in_window("2020-09-02", "2020-09-08", "2020-09-08"));
-	assert_false(refund_in_window("2020-09-02", "2020-09-08", "2020-09-09"));
-	assert_false(refund_in_window(NULL, NULL, "2020-09-03"));
+	assert_false(calendar_window_open("2020-09-02", "2020-09-08", "2020-09-01"));
+	assert_true(calendar_window_open("2020-09-02", "2020-09-08", "2020-09-02"));
+	assert_true(calendar_window_open("2020-09-02", "2020-09-08", "2020-09-08"));
+	assert_false(calendar_window_open("2020-09-02", "2020-09-08", "2020-09-09"));
+	assert_false(calendar_window_open(NULL, NULL, "2020-09-03"));
 }
 
 static void test_words(void **state)
