@@ -320,6 +320,15 @@ static void test_rank_quota_edge_and_the_officials_view(void **state)
 	assert_string_equal(err, "xlsx_only");
 	assert_int_equal(client_callf(&zzb, &r, "GET", at("/results?format=xlsx"), NULL), 200);
 	assert_true(has_header(&r, "Content-Type: application/vnd.openxmlformats"));
+	/* The sheet names who took it out, on screen and on paper. */
+	char *strings = xlsx_part(&r, "xl/sharedStrings.xml"), *sheet = xlsx_part(&r, "xl/worksheets/sheet1.xml");
+	assert_non_null(strings);
+	assert_non_null(sheet);
+	assert_non_null(strstr(strings, "导出:"));
+	assert_non_null(strstr(strings, "(city-zzb) "));
+	assert_non_null(strstr(sheet, "(city-zzb) "));
+	free(strings);
+	free(sheet);
 	response_free(&r);
 	/* Ranked, not publicised: the official sees that they are assessed, not the result nor the scores. */
 	assert_int_equal(client_callf(&officer, &r, "GET", path, NULL), 200);
