@@ -65,7 +65,7 @@ static void append(struct subscriber *s, const char *text, size_t n)
 /* Send an event to the streams in org_path's scope, or with user_id > 0 to that user's streams. */
 static void publish(const char *type, const char *org_path, int64_t user_id, json_t *data)
 {
-	char *json = json_dumps(data, JSON_COMPACT);
+	char *json = json_dumps(data, JSON_ANSWER_FLAGS);
 	if (!json)
 		return;
 	size_t size = strlen(type) + strlen(json) + 32;

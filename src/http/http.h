@@ -107,6 +107,13 @@ struct request {
 */
 bool request_json(struct request *r);
 
+/*
+** How answers are written: compact, and reals to 15 significant digits, as
+** many as a double holds exactly, so a share of 0.9 reads 0.9 and not
+** 0.90000000000000002 (money is integer fen and never a real).
+*/
+#define JSON_ANSWER_FLAGS (JSON_COMPACT | JSON_REAL_PRECISION(15))
+
 /* Answer with a JSON document (stolen: the reply owns it). */
 void reply_json(struct request *r, int status, json_t *body);
 /*

@@ -600,7 +600,7 @@ void reply_json(struct request *r, int status, json_t *body)
 		json_decref(body);
 		return;
 	}
-	char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
+	char *text = body ? json_dumps(body, JSON_ANSWER_FLAGS) : NULL;
 	json_decref(body);
 	if (!text) {
 		queue_text(r, 500, "application/json",

@@ -378,6 +378,8 @@ static void test_two_thirds_by_hand(void **state)
 	assert_true(json_is_true(json_object_get(rule, "staff_met")));
 	assert_true(json_is_false(json_object_get(rule, "time_met")));
 	assert_true(json_is_false(json_object_get(rule, "met")));
+	/* Shares read as written: two thirds to four places, not 0.66659999999999997. */
+	assert_non_null(strstr(r.body, "\"staff_share\":0.6666,"));
 	assert_null(find_short(r.json, official_a));
 	json_t *b = find_short(r.json, official_b), *c = find_short(r.json, official_c);
 	assert_non_null(b);
