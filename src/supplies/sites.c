@@ -273,7 +273,7 @@ static const char *const site_kinds[] = {"site", "store", NULL};
 void supplies_site_post(struct request *r)
 {
 	static const char *const fields[] = {"name", "kind", "district", "address", "capacity", NULL};
-	const char *name, *kind = "site", *address;
+	const char *name, *kind = "site", *address, *code;
 	int64_t capacity = 0;
 	struct org district;
 	if (!body_only(r, fields) || !body_string(r, "name", FIELD_REQUIRED, 128, &name) ||
@@ -281,10 +281,17 @@ void supplies_site_post(struct request *r)
 	    (kind && choice_or_reply(r, "invalid_kind", "kind", kind, site_kinds) < 0) ||
 	    !body_string(r, "address", FIELD_REQUIRED, 256, &address) ||
 	    !body_int64(r, "capacity", FIELD_OPTIONAL, 0, 100000, &capacity, NULL) ||
-	    !org_from_body(r, "district", FIELD_REQUIRED, &district, NULL))
+	    !body_string(r, "district", FIELD_REQUIRED, 32, &code))
 		return;
+	/* The store serves every district: no scope check. */
+	int rc = org_find_by_code(r->db, r->arena, code, &district);
+	if (rc == DB_DONE) {
+		reply_error(r, 422, "unknown_org", "district", "单位代码不存在 (no such organisation)");
+		return;
+	}
 	kind = kind ? kind : "site";
-	int rc = db_begin(r->db);
+	if (rc == 0)
+		rc = db_begin(r->db);
 	if (rc == 0)
 		rc = db_run(r->db,
 		            "INSERT INTO supply_sites(kind, name, org_id, address, capacity, created_at)"
