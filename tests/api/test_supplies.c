@@ -187,7 +187,7 @@ static void test_request_fulfilled_in_parts(void **state)
 	                              "{\"from\":%lld,\"lines\":[{\"item\":\"n95\",\"quantity\":400}]}", depot),
 	                 201);
 	assert_string_equal(json_string_value(json_object_get(r.json, "status")), "open");
-	long long transfer = json_integer_value(json_object_get(r.json, "transfer"));
+	long long transfer = json_integer_value(json_object_get(r.json, "id"));
 	response_free(&r);
 	assert_int_equal(stock(depot, "n95"), 600);
 	assert_int_equal(stock(taijiang, "n95"), site_n95); /* on the way: not the site's until it confirms */
