@@ -534,19 +534,19 @@ int supplies_cover_rows(struct request *r, const struct supply_caller *c, int64_
 	int32_t today = clock_local_day(clock_now());
 	int red_days = supplies_red_days(r->db);
 	struct db_stmt *s;
-	/* The window's consumption of every site, read from the partial index by day alone. */
+	/* Each stock row in its key's order, the window's consumption read beside it from the covering index. */
 	int rc = db_prepare(
 	    r->db, &s,
 	    "SELECT s.id AS \"site.id\", s.name AS \"site.name\", o.code AS \"site.district\","
 	    " i.code AS \"item.code\", i.name AS \"item.name\", i.unit AS \"item.unit\", st.quantity AS on_hand,"
-	    " coalesce(w.used, 0) AS consumed, coalesce(w.days, 0) AS reported_days"
+	    " -coalesce(sum(l.quantity), 0) AS consumed, count(l.day) AS reported_days"
 	    " FROM supply_stock st JOIN supply_sites s ON s.id = st.site_id JOIN orgs o ON o.id = s.org_id"
 	    " JOIN supply_items i ON i.id = st.item_id"
-	    " LEFT JOIN (SELECT site_id, item_id, -sum(quantity) AS used, count(*) AS days FROM supply_ledger"
-	    "  WHERE kind = 'consume' AND day BETWEEN ?4 AND ?5 AND (?6 = 0 OR site_id = ?6) GROUP BY site_id, "
-	    "item_id) w"
-	    "  ON w.site_id = st.site_id AND w.item_id = st.item_id"
-	    " WHERE (?6 = 0 AND s.kind = 'site' OR s.id = ?6) AND " SUPPLY_VISIBLE " ORDER BY s.id, i.id",
+	    " LEFT JOIN supply_ledger l ON l.kind = 'consume' AND l.site_id = st.site_id AND l.item_id = st.item_id"
+	    "  AND l.day BETWEEN ?4 AND ?5"
+	    " WHERE (?6 = 0 AND s.kind = 'site' OR s.id = ?6) AND " SUPPLY_VISIBLE
+	    " GROUP BY st.site_id, st.item_id, s.id, s.name, o.code, i.code, i.name, i.unit, st.quantity"
+	    " ORDER BY st.site_id, st.item_id",
 	    SUPPLY_VISIBLE_FMT "iii", SUPPLY_VISIBLE_ARGS(*c), (int64_t)(today - SUPPLY_COVER_WINDOW + 1),
 	    (int64_t)today, site);
 	json_t *rows = json_array();
