@@ -58,8 +58,8 @@ INSERT INTO supply_ledger(site_id, item_id, day, kind, quantity, receipt_id, act
   SELECT site_id, item_id, 20089, 'receipt', -sum(quantity) + (site_id * 13 + item_id * 7) % 3000, site_id, 1, 0
   FROM supply_ledger GROUP BY site_id, item_id;
 CREATE INDEX supply_ledger_site ON supply_ledger(site_id, id);
-CREATE UNIQUE INDEX supply_ledger_consumed_once ON supply_ledger(site_id, item_id, day) WHERE kind = 'consume';
-CREATE INDEX supply_ledger_consumed ON supply_ledger(site_id, item_id, day, quantity) WHERE kind = 'consume';
+CREATE UNIQUE INDEX supply_ledger_consumed_once ON supply_ledger(day, site_id, item_id) WHERE kind = 'consume';
+CREATE INDEX supply_ledger_consumed ON supply_ledger(day, site_id, item_id, quantity) WHERE kind = 'consume';
 INSERT INTO supply_stock(site_id, item_id, quantity)
   SELECT site_id, item_id, sum(quantity) FROM supply_ledger GROUP BY site_id, item_id;
 ANALYZE;

@@ -50,11 +50,10 @@ void supplies_reply_short(struct request *r, int64_t item_id, const char *field)
 	reply_error(r, 409, "insufficient_stock", field, "%s库存不足 (not enough in stock)", name);
 }
 
-/* A day field (YYYY-MM-DD, not after today); absent: today.  Answers 422. */
-static bool body_day(struct request *r, const char *field, int32_t *ret)
+bool supplies_body_day(struct request *r, const char *field, int flags, int32_t *ret)
 {
 	const char *text = NULL;
-	if (!body_string(r, field, FIELD_OPTIONAL, 10, &text))
+	if (!body_string(r, field, flags, 10, &text))
 		return false;
 	int32_t today = clock_local_day(clock_now());
 	if (!text) {
@@ -115,7 +114,8 @@ void supplies_receipt_post(struct request *r)
 	if (!body_only(r, fields) || !body_int64(r, "site", FIELD_REQUIRED, 1, INT64_MAX, &site_id, NULL) ||
 	    !body_string(r, "source", FIELD_REQUIRED, 16, &source) ||
 	    choice_or_reply(r, "invalid_source", "source", source, sources) < 0 ||
-	    !body_string(r, "party", FIELD_REQUIRED, 128, &party) || !body_day(r, "received_on", &day) ||
+	    !body_string(r, "party", FIELD_REQUIRED, 128, &party) ||
+	    !supplies_body_day(r, "received_on", FIELD_OPTIONAL, &day) ||
 	    !body_string(r, "note", FIELD_OPTIONAL, 512, &note) || !supplies_lines(r, false, true, lines, &n) ||
 	    !supplies_site_by_id(r, site_id, "site", SUPPLY_STORE, &site))
 		return;
@@ -227,8 +227,11 @@ void supplies_certificate(struct request *r)
 		char expires[11] = "";
 		if (!db_column_is_null(s, 4))
 			clock_format_date((int32_t)db_column_int64(s, 4), expires);
-		html = arena_printf(r->arena, "%s<tr><td>%s</td><td>%lld %s</td><td>", html, db_column_text(s, 0),
-		                    (long long)db_column_int64(s, 1), db_column_text(s, 2));
+		html = arena_printf(r->arena, "%s<tr><td>", html);
+		html_text(r->arena, &html, db_column_text(s, 0)); /* the catalogue's names are the store's text too */
+		html = arena_printf(r->arena, "%s</td><td>%lld ", html, (long long)db_column_int64(s, 1));
+		html_text(r->arena, &html, db_column_text(s, 2));
+		html = arena_printf(r->arena, "%s</td><td>", html);
 		html_text(r->arena, &html, db_column_text(s, 3));
 		html = arena_printf(r->arena, "%s</td><td>%s</td></tr>", html, expires);
 	}
@@ -265,7 +268,7 @@ void supplies_issue_post(struct request *r)
 	if (!supplies_site_or_reply(r, SUPPLY_ACT, &site) || !body_only(r, fields) ||
 	    !body_string(r, "item", FIELD_REQUIRED, 32, &item) ||
 	    !body_int64(r, "quantity", FIELD_REQUIRED, 1, 1000000000, &quantity, NULL) ||
-	    !body_string(r, "to", FIELD_REQUIRED, 128, &to) || !body_day(r, "day", &day) ||
+	    !body_string(r, "to", FIELD_REQUIRED, 128, &to) || !supplies_body_day(r, "day", FIELD_OPTIONAL, &day) ||
 	    !(item_id = supplies_item_or_reply(r, item, "item")))
 		return;
 	int rc = db_begin(r->db);
@@ -311,8 +314,8 @@ void supplies_consumption_post(struct request *r)
 	struct supply_site site;
 	struct supply_line lines[SUPPLY_MAX_LINES];
 	size_t n, i = 0;
-	if (!supplies_site_or_reply(r, SUPPLY_ACT, &site) || !body_only(r, fields) || !body_day(r, "day", &day) ||
-	    !supplies_lines(r, true, false, lines, &n))
+	if (!supplies_site_or_reply(r, SUPPLY_ACT, &site) || !body_only(r, fields) ||
+	    !supplies_body_day(r, "day", FIELD_OPTIONAL, &day) || !supplies_lines(r, true, false, lines, &n))
 		return;
 	int rc = db_begin(r->db);
 	for (; rc == 0 && i < n; i++)

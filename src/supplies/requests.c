@@ -315,8 +315,8 @@ void supplies_fulfil(struct request *r)
 	}
 	if (db_finish_or_reply(r, rc))
 		reply_json(r, 201,
-		           json_pack("{s:I, s:I, s:s}", "id", (json_int_t)transfer, "request", (json_int_t)id,
-		                     "status", open ? "open" : "fulfilled"));
+		           json_pack("{s:I, s:I, s:s}", "id", (json_int_t)transfer, "request", (json_int_t)id, "status",
+		                     open ? "open" : "fulfilled"));
 }
 
 /*

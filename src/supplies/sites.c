@@ -8,7 +8,9 @@
 ** that site alone: its stock, issues, consumption and requests.  Leaders
 ** read the sites of their subtree.
 */
+#include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/clock.h"
@@ -502,18 +504,15 @@ void supplies_member_post(struct request *r)
 void supplies_occupancy_post(struct request *r)
 {
 	static const char *const fields[] = {"day", "occupants", NULL};
-	const char *day_text;
 	int64_t occupants;
 	int32_t day;
 	struct supply_site site;
 	if (!supplies_site_or_reply(r, SUPPLY_ACT, &site) || !body_only(r, fields) ||
-	    !body_string(r, "day", FIELD_REQUIRED, 10, &day_text) ||
+	    !supplies_body_day(r, "day", FIELD_REQUIRED, &day) ||
 	    !body_int64(r, "occupants", FIELD_REQUIRED, 0, 100000, &occupants, NULL))
 		return;
-	if (clock_parse_date(day_text, &day) < 0 || day > clock_local_day(clock_now())) {
-		reply_error(r, 422, "invalid_day", "day", "日期应为不晚于今天的 YYYY-MM-DD (a day, not in the future)");
-		return;
-	}
+	char day_text[11];
+	clock_format_date(day, day_text);
 	int rc = db_begin(r->db);
 	if (rc == 0)
 		rc = db_run(r->db,
@@ -529,40 +528,134 @@ void supplies_occupancy_post(struct request *r)
 
 /* ---- days of cover ---- */
 
+/* Ids in ascending order with a JSON object each (a site's or an item's, shared by every row that names it). */
+struct keyed {
+	size_t n;
+	int64_t *ids;
+	json_t **json;
+};
+
+static void keyed_free(struct keyed *k)
+{
+	for (size_t i = 0; i < k->n; i++)
+		json_decref(k->json[i]);
+	free(k->ids);
+	free(k->json);
+}
+
+/* Step s (rc: db_prepare's result), whose first column is the id, into k; the rest of the row is its JSON. */
+static int keyed_load(struct keyed *k, int rc, struct db_stmt *s)
+{
+	size_t cap = 0;
+	while (rc >= 0 && (rc = db_step(s)) == DB_ROW) {
+		if (k->n == cap) {
+			cap = cap ? 2 * cap : 64;
+			int64_t *ids = realloc(k->ids, cap * sizeof *ids);
+			json_t **json = ids ? realloc(k->json, cap * sizeof *json) : NULL;
+			if (ids)
+				k->ids = ids;
+			if (!json) {
+				rc = DB_ERROR;
+				break;
+			}
+			k->json = json;
+		}
+		k->ids[k->n] = db_column_int64(s, 0);
+		k->json[k->n++] = row_as_json(s);
+	}
+	db_finalize(s);
+	return rc == DB_DONE ? 0 : rc < 0 ? rc : DB_ERROR;
+}
+
+/* The index of id in k, or -1. */
+static ptrdiff_t keyed_find(const struct keyed *k, int64_t id)
+{
+	size_t lo = 0, hi = k->n;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (k->ids[mid] < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < k->n && k->ids[lo] == id ? (ptrdiff_t)lo : -1;
+}
+
+/*
+** The window's consumption is one range of the day-first covering index,
+** read in order and summed here by site and item: at city scale (1,000 sites
+** × 50 items) a sequential read of 350,000 index entries, where a lookup per
+** site and item would seek 50,000 times.  Stock on hand is read as kept.
+*/
 int supplies_cover_rows(struct request *r, const struct supply_caller *c, int64_t site, json_t **ret)
 {
 	int32_t today = clock_local_day(clock_now());
 	int red_days = supplies_red_days(r->db);
+	struct keyed sites = {0}, items = {0};
 	struct db_stmt *s;
-	/* Each stock row in its key's order, the window's consumption read beside it from the covering index. */
 	int rc = db_prepare(
 	    r->db, &s,
-	    "SELECT s.id AS \"site.id\", s.name AS \"site.name\", o.code AS \"site.district\","
-	    " i.code AS \"item.code\", i.name AS \"item.name\", i.unit AS \"item.unit\", st.quantity AS on_hand,"
-	    " -coalesce(sum(l.quantity), 0) AS consumed, count(l.day) AS reported_days"
-	    " FROM supply_stock st JOIN supply_sites s ON s.id = st.site_id JOIN orgs o ON o.id = s.org_id"
-	    " JOIN supply_items i ON i.id = st.item_id"
-	    " LEFT JOIN supply_ledger l ON l.kind = 'consume' AND l.site_id = st.site_id AND l.item_id = st.item_id"
-	    "  AND l.day BETWEEN ?4 AND ?5"
-	    " WHERE (?6 = 0 AND s.kind = 'site' OR s.id = ?6) AND " SUPPLY_VISIBLE
-	    " GROUP BY st.site_id, st.item_id, s.id, s.name, o.code, i.code, i.name, i.unit, st.quantity"
-	    " ORDER BY st.site_id, st.item_id",
-	    SUPPLY_VISIBLE_FMT "iii", SUPPLY_VISIBLE_ARGS(*c), (int64_t)(today - SUPPLY_COVER_WINDOW + 1),
-	    (int64_t)today, site);
-	json_t *rows = json_array();
+	    "SELECT s.id AS _id, s.id AS id, s.name AS name, o.code AS district FROM supply_sites s"
+	    " JOIN orgs o ON o.id = s.org_id WHERE (?4 = 0 AND s.kind = 'site' OR s.id = ?4) AND " SUPPLY_VISIBLE
+	    " ORDER BY s.id",
+	    SUPPLY_VISIBLE_FMT "i", SUPPLY_VISIBLE_ARGS(*c), site);
+	rc = keyed_load(&sites, rc, s);
+	if (rc == 0)
+		rc =
+		    keyed_load(&items,
+		               db_prepare(r->db, &s,
+		                          "SELECT id AS _id, code AS code, name AS name, unit AS unit FROM supply_items"
+		                          " ORDER BY id",
+		                          NULL),
+		               s);
+	struct use {
+		int64_t consumed;
+		int days;
+	} *used = rc == 0 ? calloc(sites.n * items.n + 1, sizeof *used) : NULL;
+	if (rc == 0 && !used)
+		rc = DB_ERROR;
+	if (rc == 0)
+		rc = db_prepare(r->db, &s,
+		                "SELECT site_id, item_id, quantity FROM supply_ledger"
+		                " WHERE kind = 'consume' AND day BETWEEN ?1 AND ?2 AND (?3 = 0 OR site_id = ?3)",
+		                "iii", (int64_t)(today - SUPPLY_COVER_WINDOW + 1), (int64_t)today, site);
 	while (rc >= 0 && (rc = db_step(s)) == DB_ROW) {
-		json_t *row = row_as_json(s);
-		struct supply_cover cover = {.on_hand = db_named_int64(s, "on_hand"),
-		                             .consumed = db_named_int64(s, "consumed"),
-		                             .reported_days = (int)db_named_int64(s, "reported_days")};
-		int64_t tenths;
-		json_object_set_new(row, "cover_days",
-		                    supply_cover_tenths(&cover, &tenths) ? json_real((double)tenths / 10.0)
-		                                                         : json_null());
-		json_object_set_new(row, "red", json_boolean(supply_cover_red(&cover, red_days)));
-		json_array_append_new(rows, row);
+		ptrdiff_t at = keyed_find(&sites, db_column_int64(s, 0)),
+		          item = keyed_find(&items, db_column_int64(s, 1));
+		if (at >= 0 && item >= 0) {
+			used[(size_t)at * items.n + (size_t)item].consumed -= db_column_int64(s, 2);
+			used[(size_t)at * items.n + (size_t)item].days++;
+		}
 	}
 	db_finalize(s);
+	rc = rc == DB_DONE ? 0 : rc;
+	if (rc == 0)
+		rc = db_prepare(r->db, &s,
+		                "SELECT site_id, item_id, quantity FROM supply_stock WHERE ?1 = 0 OR site_id = ?1"
+		                " ORDER BY site_id, item_id",
+		                "i", site);
+	json_t *rows = json_array();
+	while (rc >= 0 && (rc = db_step(s)) == DB_ROW) {
+		ptrdiff_t at = keyed_find(&sites, db_column_int64(s, 0)),
+		          item = keyed_find(&items, db_column_int64(s, 1));
+		if (at < 0 || item < 0)
+			continue;
+		const struct use *u = &used[(size_t)at * items.n + (size_t)item];
+		struct supply_cover cover = {
+		    .on_hand = db_column_int64(s, 2), .consumed = u->consumed, .reported_days = u->days};
+		int64_t tenths;
+		json_array_append_new(
+		    rows,
+		    json_pack("{s:O, s:O, s:I, s:I, s:i, s:o, s:b}", "site", sites.json[at], "item", items.json[item],
+		              "on_hand", (json_int_t)cover.on_hand, "consumed", (json_int_t)cover.consumed,
+		              "reported_days", cover.reported_days, "cover_days",
+		              supply_cover_tenths(&cover, &tenths) ? json_real((double)tenths / 10.0) : json_null(),
+		              "red", supply_cover_red(&cover, red_days)));
+	}
+	db_finalize(s);
+	free(used);
+	keyed_free(&sites);
+	keyed_free(&items);
 	if (rc != DB_DONE) {
 		json_decref(rows);
 		return rc < 0 ? rc : DB_ERROR;

@@ -121,6 +121,9 @@ struct supply_entry {
 */
 int supplies_move(struct db *d, int64_t actor_id, const struct supply_entry *e);
 
+/* A day field (YYYY-MM-DD, not after today; absent and optional: today): true, or false having answered 422. */
+bool supplies_body_day(struct request *r, const char *field, int flags, int32_t *ret);
+
 /* Answer 409 insufficient_stock for the item of id on field. */
 void supplies_reply_short(struct request *r, int64_t item_id, const char *field);
 

@@ -159,6 +159,6 @@ CREATE TABLE supply_ledger (
 );
 CREATE INDEX supply_ledger_site ON supply_ledger(site_id, id);
 -- One consumption a day per site and item.
-CREATE UNIQUE INDEX supply_ledger_consumed_once ON supply_ledger(site_id, item_id, day) WHERE kind = 'consume';
--- Days of cover read each site and item's recent days of consumption from this index alone.
-CREATE INDEX supply_ledger_consumed ON supply_ledger(site_id, item_id, day, quantity) WHERE kind = 'consume';
+CREATE UNIQUE INDEX supply_ledger_consumed_once ON supply_ledger(day, site_id, item_id) WHERE kind = 'consume';
+-- Days of cover read the recent days of every site's consumption as one range of this index alone.
+CREATE INDEX supply_ledger_consumed ON supply_ledger(day, site_id, item_id, quantity) WHERE kind = 'consume';
