@@ -600,14 +600,12 @@ int supplies_cover_rows(struct request *r, const struct supply_caller *c, int64_
 	    " ORDER BY s.id",
 	    SUPPLY_VISIBLE_FMT "i", SUPPLY_VISIBLE_ARGS(*c), site);
 	rc = keyed_load(&sites, rc, s);
-	if (rc == 0)
-		rc =
-		    keyed_load(&items,
-		               db_prepare(r->db, &s,
-		                          "SELECT id AS _id, code AS code, name AS name, unit AS unit FROM supply_items"
-		                          " ORDER BY id",
-		                          NULL),
-		               s);
+	if (rc == 0) {
+		rc = db_prepare(
+		    r->db, &s,
+		    "SELECT id AS _id, code AS code, name AS name, unit AS unit FROM supply_items ORDER BY id", NULL);
+		rc = keyed_load(&items, rc, s);
+	}
 	struct use {
 		int64_t consumed;
 		int days;
