@@ -10,7 +10,7 @@
 
 /* A dimension over the ledger l, its site s, its district o and its item i. */
 static const struct stats_dimension dimensions[] = {
-    {"item", "物资", "''", "''"},
+    {"item", "物资", "i.code", "i.name"}, /* grouped by item alone: a constant would not do in PostgreSQL's GROUP BY */
     {"site", "隔离点或仓库", "s.id", "s.name"},
     {"district", "县(市)区", "o.code", "o.name"},
 };
