@@ -23,6 +23,7 @@
 #include "invest/invest.h"
 #include "org/org.h"
 #include "refunds/refunds.h"
+#include "supplies/supplies.h"
 
 /* Read a new password from standard input: one line, newline stripped; -1 (said why) when it may not be set. */
 static int read_password_stdin(const char *cmd, char *buf, size_t size)
@@ -740,7 +741,7 @@ static const char demo_password[] = "banyan-demo-2020";
 static void demo_ready(uint16_t port)
 {
 	printf("\n  banyan demo: http://127.0.0.1:%u/\n  登录 login: admin / %s  (also city-leader, city-agent, "
-	       "jinan-officer, city-zjj, city-swj,\n  city-rsj, city-rsj-admin, city-zzb, city-security, "
+	       "jinan-officer, city-zjj, city-swj,\n  city-rsj, city-rsj-admin, city-zzb, city-wjw, taijiang-site, city-security, "
 	       "city-auditor)\n\n",
 	       port, demo_password);
 	fflush(stdout);
@@ -765,6 +766,8 @@ static int demo_seed(struct db *d, struct arena *a)
 	    {"city-rsj", "市人社局就业科", "department", "350100-rsj"},
 	    {"city-rsj-admin", "市人社局业务管理员", "department", "350100-rsj"},
 	    {"city-zzb", "市委组织部干部考核处", "department", "350100-zzb"},
+	    {"city-wjw", "市卫健委防疫物资保障组", "department", "350100-wjw"},
+	    {"taijiang-site", "台江区隔离点物资保管员", "department", "350103-wjj"},
 	};
 	/* The city bureau's duty administrator (业务管理员) edits its refund policies; city-rsj runs batches. */
 	static const char duty_admin[] = "city-rsj-admin";
@@ -830,6 +833,8 @@ int cmd_demo(int argc, char **argv)
 			r = service_table[i].run(SERVICE_DEMO, db_opt);
 		if (r >= 0) /* the officials' frontline days come from the other domains' demo data */
 			r = cadres_demo(db_opt);
+		if (r >= 0)
+			r = supplies_demo(db_opt);
 		if (r >= 0 && db_open(db_opt, &d) < 0)
 			r = -1;
 		if (r < 0) {

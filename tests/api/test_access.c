@@ -26,7 +26,8 @@
 **      in setup().
 ** A row expecting 401/403/404 on a non-public route also asserts that nothing
 ** was written (see footprint(): audit records, users, sessions, organisations,
-** voucher campaigns, rounds, kinds, merchants, vouchers and redemptions, the desk, projects, refunds, cadres, assessment groups' evidence).
+** voucher campaigns, rounds, kinds, merchants, vouchers and redemptions, the desk, projects, refunds, cadres,
+** assessment groups' evidence, supplies).
 */
 #include <stdarg.h>
 #include <stddef.h>
@@ -319,6 +320,23 @@ struct row {
 	R(method, path, body, B(ANON), 401), R(method, path, body, NOT_ASSESSING, 403, .code = "forbidden"),          \
 	    R(method, path, body, DEPTS & ~B(ZZB), 403, .code = "wrong_duty"),                                         \
 	    R(method, path, body, B(ZZB), status, __VA_ARGS__)
+
+/* Supplies: make_supplies() gives 发改委 (DEPT) the duty supplies, as an operator would (org import), so that it
+** runs the store (a city's reserve of epidemic supplies); ja-officer is a member of 晋安's site {ssite}, which
+** asked for {srequest} and was sent {stransfer}; {sstore} is the store, {sdonation} a donation to it. */
+#define SUPPLY_ROLES  (B(LEADER) | B(LEADER_CL) | B(OFFICER) | B(AGENT) | DEPTS) /* may call the supplies' routes */
+#define NOT_SUPPLY    (SIGNED_IN & ~SUPPLY_ROLES)
+#define NOT_STORE     (DEPTS & ~B(DEPT)) /* departments without the duty */
+#define SITE_READ     (B(DEPT) | B(LEADER) | B(OFFICER)) /* {ssite}: the store, the city's leader, its member */
+#define SITE_ACT      (B(DEPT) | B(OFFICER))
+#define SUPPLY_SITE   "{\"name\":\"{me}的隔离点\",\"district\":\"350111\",\"address\":\"福新东路\",\"capacity\":50}"
+#define SUPPLY_LINES(item, n) "\"lines\":[{\"item\":\"" item "\",\"quantity\":" #n "}]"
+#define SUPPLY_RECEIPT(site, source)                                                                                   \
+	"{\"site\":" site ",\"source\":\"" source "\",\"party\":\"{me}\"," SUPPLY_LINES("n95", 100) "}"
+#define SUPPLY_ISSUE   "{\"item\":\"gloves\",\"quantity\":1,\"to\":\"{me}\"}"
+#define SUPPLY_USED(day) "{\"day\":\"" day "\"," SUPPLY_LINES("gloves", 1) "}"
+#define SUPPLY_REQUEST "{\"site\":{ssite},\"urgency\":\"urgent\"," SUPPLY_LINES("n95", 10) "}"
+#define SUPPLY_SEND    "{\"from\":{sstore}," SUPPLY_LINES("n95", 1) "}"
 
 static const struct row matrix[] = {
     /* ---- public: anyone, signed in or not ---- */
@@ -1342,6 +1360,108 @@ static const struct row matrix[] = {
       .code = "not_your_file"),
     R("GET", "/api/v1/cadres/officials/999999/assessments", NULL, B(ZZB), 404, .code = "unknown_official"),
 
+    /* ---- supplies: the store (duty supplies) runs it, a site's members their own site, leaders read ---- */
+    R("GET", "/api/v1/supplies/items", NULL, B(ANON), 401),
+    R("GET", "/api/v1/supplies/items", NULL, SUPPLY_ROLES, 200),
+    R("GET", "/api/v1/supplies/items", NULL, NOT_SUPPLY, 403),
+    R("POST", "/api/v1/supplies/items", "{\"code\":\"matrix_item\",\"name\":\"口罩\",\"unit\":\"只\",\"category\":\"protection\"}",
+      B(ANON), 401),
+    R("POST", "/api/v1/supplies/items", "{\"code\":\"matrix_item\",\"name\":\"口罩\",\"unit\":\"只\",\"category\":\"protection\"}",
+      NOT_STORE, 403, .code = "wrong_duty"),
+    R("POST", "/api/v1/supplies/items", "{\"code\":\"matrix_item\",\"name\":\"口罩\",\"unit\":\"只\",\"category\":\"protection\"}",
+      SIGNED_IN & ~DEPTS, 403),
+    R("POST", "/api/v1/supplies/items", "{\"code\":\"matrix_item\",\"name\":\"口罩\",\"unit\":\"只\",\"category\":\"protection\"}",
+      B(DEPT), 201),
+    R("GET", "/api/v1/supplies/settings", NULL, B(ANON), 401),
+    R("GET", "/api/v1/supplies/settings", NULL, SUPPLY_ROLES, 200),
+    R("GET", "/api/v1/supplies/settings", NULL, NOT_SUPPLY, 403),
+    R("PUT", "/api/v1/supplies/settings", "{\"red_days\":3}", B(ANON), 401),
+    R("PUT", "/api/v1/supplies/settings", "{\"red_days\":3}", NOT_STORE, 403, .code = "wrong_duty"),
+    R("PUT", "/api/v1/supplies/settings", "{\"red_days\":3}", SIGNED_IN & ~DEPTS, 403),
+    R("PUT", "/api/v1/supplies/settings", "{\"red_days\":3}", B(DEPT), 403, .flags = NO_CSRF, .code = "csrf"),
+    R("PUT", "/api/v1/supplies/settings", "{\"red_days\":3}", B(DEPT), 200),
+    R("POST", "/api/v1/supplies/sites", SUPPLY_SITE, B(ANON), 401),
+    R("POST", "/api/v1/supplies/sites", SUPPLY_SITE, NOT_STORE, 403, .code = "wrong_duty"),
+    R("POST", "/api/v1/supplies/sites", SUPPLY_SITE, SIGNED_IN & ~DEPTS, 403),
+    R("POST", "/api/v1/supplies/sites", SUPPLY_SITE, B(DEPT), 201),
+    R("GET", "/api/v1/supplies/sites", NULL, B(ANON), 401),
+    R("GET", "/api/v1/supplies/sites", NULL, SUPPLY_ROLES, 200),
+    R("GET", "/api/v1/supplies/sites", NULL, NOT_SUPPLY, 403),
+    R("GET", "/api/v1/supplies/sites/{ssite}", NULL, B(ANON), 401),
+    R("GET", "/api/v1/supplies/sites/{ssite}", NULL, SITE_READ, 200),
+    R("GET", "/api/v1/supplies/sites/{ssite}", NULL, SUPPLY_ROLES & ~SITE_READ, 403, .code = "out_of_scope"),
+    R("GET", "/api/v1/supplies/sites/{ssite}", NULL, NOT_SUPPLY, 403),
+    R("GET", "/api/v1/supplies/sites/999999", NULL, B(DEPT) | B(OFFICER), 404),
+    R("GET", "/api/v1/supplies/sites/{ssite}/ledger", NULL, B(ANON), 401),
+    R("GET", "/api/v1/supplies/sites/{ssite}/ledger", NULL, SITE_READ, 200),
+    R("GET", "/api/v1/supplies/sites/{ssite}/ledger", NULL, SUPPLY_ROLES & ~SITE_READ, 403, .code = "out_of_scope"),
+    R("GET", "/api/v1/supplies/sites/{ssite}/ledger", NULL, NOT_SUPPLY, 403),
+    R("POST", "/api/v1/supplies/sites/{ssite}/members", "{\"team\":\"medical\",\"name\":\"{me}\",\"post\":\"医生\"}",
+      B(ANON), 401),
+    R("POST", "/api/v1/supplies/sites/{ssite}/members", "{\"team\":\"medical\",\"name\":\"{me}\",\"post\":\"医生\"}",
+      NOT_STORE, 403, .code = "wrong_duty"),
+    R("POST", "/api/v1/supplies/sites/{ssite}/members", "{\"team\":\"medical\",\"name\":\"{me}\",\"post\":\"医生\"}",
+      SIGNED_IN & ~DEPTS, 403),
+    R("POST", "/api/v1/supplies/sites/{ssite}/members", "{\"team\":\"medical\",\"name\":\"{me}\",\"post\":\"医生\"}",
+      B(DEPT), 201),
+    R("POST", "/api/v1/supplies/sites/{ssite}/occupancy", "{\"day\":\"{today}\",\"occupants\":50}", B(ANON), 401),
+    R("POST", "/api/v1/supplies/sites/{ssite}/occupancy", "{\"day\":\"{today}\",\"occupants\":50}",
+      B(AGENT) | NOT_STORE, 403, .code = "out_of_scope"),
+    R("POST", "/api/v1/supplies/sites/{ssite}/occupancy", "{\"day\":\"{today}\",\"occupants\":50}",
+      NOT_SUPPLY | B(LEADER) | B(LEADER_CL), 403),
+    R("POST", "/api/v1/supplies/sites/{ssite}/occupancy", "{\"day\":\"{today}\",\"occupants\":50}", SITE_ACT, 200),
+    R("POST", "/api/v1/supplies/receipts", SUPPLY_RECEIPT("{sstore}", "purchase"), B(ANON), 401),
+    R("POST", "/api/v1/supplies/receipts", SUPPLY_RECEIPT("{sstore}", "purchase"), NOT_STORE, 403, .code = "wrong_duty"),
+    R("POST", "/api/v1/supplies/receipts", SUPPLY_RECEIPT("{sstore}", "purchase"), SIGNED_IN & ~DEPTS, 403),
+    R("POST", "/api/v1/supplies/receipts", SUPPLY_RECEIPT("{sstore}", "purchase"), B(DEPT), 201),
+    R("GET", "/api/v1/supplies/receipts/{sdonation}/certificate", NULL, B(ANON), 401),
+    R("GET", "/api/v1/supplies/receipts/{sdonation}/certificate", NULL, B(DEPT) | B(LEADER) | B(LEADER_CL), 200),
+    R("GET", "/api/v1/supplies/receipts/{sdonation}/certificate", NULL, NOT_STORE, 403, .code = "wrong_duty"),
+    R("GET", "/api/v1/supplies/receipts/{sdonation}/certificate", NULL, SIGNED_IN & ~DEPTS & ~B(LEADER) & ~B(LEADER_CL),
+      403),
+    R("POST", "/api/v1/supplies/sites/{ssite}/issues", SUPPLY_ISSUE, B(ANON), 401),
+    R("POST", "/api/v1/supplies/sites/{ssite}/issues", SUPPLY_ISSUE, B(AGENT) | NOT_STORE, 403, .code = "out_of_scope"),
+    R("POST", "/api/v1/supplies/sites/{ssite}/issues", SUPPLY_ISSUE, NOT_SUPPLY | B(LEADER) | B(LEADER_CL), 403),
+    R("POST", "/api/v1/supplies/sites/{ssite}/issues", SUPPLY_ISSUE, SITE_ACT, 201),
+    R("POST", "/api/v1/supplies/sites/{ssite}/consumption", SUPPLY_USED("{today}"), B(ANON), 401),
+    R("POST", "/api/v1/supplies/sites/{ssite}/consumption", SUPPLY_USED("{today}"), B(AGENT) | NOT_STORE, 403,
+      .code = "out_of_scope"),
+    R("POST", "/api/v1/supplies/sites/{ssite}/consumption", SUPPLY_USED("{today}"), NOT_SUPPLY | B(LEADER) | B(LEADER_CL),
+      403),
+    R("POST", "/api/v1/supplies/sites/{ssite}/consumption", SUPPLY_USED("{today}"), B(OFFICER), 201),
+    R("POST", "/api/v1/supplies/sites/{ssite}/consumption", SUPPLY_USED("{today}"), B(DEPT), 409,
+      .code = "already_reported"), /* one report a day: the store reports for the site the day before */
+    R("POST", "/api/v1/supplies/sites/{ssite}/consumption", SUPPLY_USED("2020-02-10"), B(DEPT), 201),
+    R("GET", "/api/v1/supplies/cover", NULL, B(ANON), 401),
+    R("GET", "/api/v1/supplies/cover", NULL, SUPPLY_ROLES, 200),
+    R("GET", "/api/v1/supplies/cover", NULL, NOT_SUPPLY, 403),
+    R("POST", "/api/v1/supplies/requests", SUPPLY_REQUEST, B(ANON), 401),
+    R("POST", "/api/v1/supplies/requests", SUPPLY_REQUEST, B(AGENT) | NOT_STORE, 403, .code = "out_of_scope"),
+    R("POST", "/api/v1/supplies/requests", SUPPLY_REQUEST, NOT_SUPPLY | B(LEADER) | B(LEADER_CL), 403),
+    R("POST", "/api/v1/supplies/requests", SUPPLY_REQUEST, SITE_ACT, 201),
+    R("GET", "/api/v1/supplies/requests", NULL, B(ANON), 401),
+    R("GET", "/api/v1/supplies/requests", NULL, SUPPLY_ROLES, 200),
+    R("GET", "/api/v1/supplies/requests", NULL, NOT_SUPPLY, 403),
+    R("GET", "/api/v1/supplies/requests/{srequest}", NULL, B(ANON), 401),
+    R("GET", "/api/v1/supplies/requests/{srequest}", NULL, SITE_READ, 200),
+    R("GET", "/api/v1/supplies/requests/{srequest}", NULL, SUPPLY_ROLES & ~SITE_READ, 403, .code = "out_of_scope"),
+    R("GET", "/api/v1/supplies/requests/{srequest}", NULL, NOT_SUPPLY, 403),
+    R("GET", "/api/v1/supplies/requests/999999", NULL, B(DEPT), 404),
+    R("POST", "/api/v1/supplies/requests/{srequest}/fulfil", SUPPLY_SEND, B(ANON), 401),
+    R("POST", "/api/v1/supplies/requests/{srequest}/fulfil", SUPPLY_SEND, NOT_STORE, 403, .code = "wrong_duty"),
+    R("POST", "/api/v1/supplies/requests/{srequest}/fulfil", SUPPLY_SEND, SIGNED_IN & ~DEPTS, 403),
+    R("POST", "/api/v1/supplies/requests/{srequest}/fulfil", SUPPLY_SEND, B(DEPT), 201),
+    R("POST", "/api/v1/supplies/transfers/{stransfer}/receive", NULL, B(ANON), 401),
+    R("POST", "/api/v1/supplies/transfers/{stransfer}/receive", NULL, B(DEPT) | B(AGENT) | NOT_STORE, 403,
+      .code = "out_of_scope"), /* only the receiving site confirms, not the store */
+    R("POST", "/api/v1/supplies/transfers/{stransfer}/receive", NULL, NOT_SUPPLY | B(LEADER) | B(LEADER_CL), 403),
+    R("POST", "/api/v1/supplies/transfers/{stransfer}/receive", NULL, B(OFFICER), 200),
+    R("POST", "/api/v1/supplies/transfers/{stransfer}/receive", NULL, B(OFFICER), 409, .code = "already_received"),
+    R("GET", "/api/v1/supplies/stats?by=district", NULL, B(ANON), 401),
+    R("GET", "/api/v1/supplies/stats?by=district", NULL, B(DEPT) | B(LEADER) | B(LEADER_CL), 200),
+    R("GET", "/api/v1/supplies/stats?by=district", NULL, NOT_STORE, 403, .code = "wrong_duty"),
+    R("GET", "/api/v1/supplies/stats?by=district", NULL, SIGNED_IN & ~DEPTS & ~B(LEADER) & ~B(LEADER_CL), 403),
+
     /* ---- one's own password: every user, not a machine key; away and back ---- */
     R("PUT", "/api/v1/me/password", MY_PW_AWAY, B(ANON), 401),
     R("PUT", "/api/v1/me/password", MY_PW_AWAY, B(CHANNEL), 403),
@@ -1490,6 +1610,13 @@ static struct fixture {
     {.name = "assess_pub"},
     {.name = "aobjection"},
     {.name = "assess_done"},
+    {.name = "sstore"},
+    {.name = "ssite"},
+    {.name = "sdonation"},
+    {.name = "srequest"},
+    {.name = "stransfer"},
+    {.name = "ssite_member"},
+    {.name = "ssite_receipt"},
 };
 
 static struct fixture *fixture_named(const char *name, size_t len)
@@ -1952,6 +2079,35 @@ static int make_scores(void)
 	return make(zzb, ASSESSMENTS "{assess_pub}/objections", OBJECT_TO, "aobjection", NULL);
 }
 
+/* The supplies' fixtures: the store's, and 晋安's site with ja-officer its member, stocked, asking, sent some. */
+static int make_supplies(void)
+{
+	struct client *store = &clients[DEPT];
+	char csv[128];
+	snprintf(csv, sizeof csv, "%s/duties.csv", server.dir);
+	FILE *f = fopen(csv, "w");
+	if (!f)
+		return -1;
+	fputs("code,name,parent_code,kind,duties\n350100-fgw,福州市发展和改革委员会,350100,department,supplies\n", f);
+	fclose(f);
+	if (run_banyan(NULL, NULL, 0, "org", "import", "--db", server.db, csv, NULL) != 0)
+		return -1;
+	return make(store, "/api/v1/supplies/sites",
+	            "{\"name\":\"市物资储备库\",\"kind\":\"store\",\"district\":\"350100\",\"address\":\"湖东路\"}",
+	            "sstore", NULL) ||
+	       make(store, "/api/v1/supplies/sites", "{\"name\":\"晋安隔离点\",\"district\":\"350111\",\"address\":\"福新东路\"}",
+	            "ssite", NULL) ||
+	       make(store, "/api/v1/supplies/sites/{ssite}/members",
+	            "{\"team\":\"disinfection\",\"name\":\"郑海峰\",\"post\":\"保管员\",\"username\":\"ja-officer\"}",
+	            "ssite_member", NULL) ||
+	       make(store, "/api/v1/supplies/receipts", SUPPLY_RECEIPT("{sstore}", "donation"), "sdonation", NULL) ||
+	       make(store, "/api/v1/supplies/receipts",
+	            "{\"site\":{ssite},\"source\":\"purchase\",\"party\":\"x\"," SUPPLY_LINES("gloves", 100) "}",
+	            "ssite_receipt", NULL) ||
+	       make(&clients[OFFICER], "/api/v1/supplies/requests", SUPPLY_REQUEST, "srequest", NULL) ||
+	       make(store, "/api/v1/supplies/requests/{srequest}/fulfil", SUPPLY_SEND, "stransfer", NULL);
+}
+
 /* t-2fa enrols a second factor as a user would; a password login then leaves {challenge}, and {recovery} redeems it. */
 static int make_second_factor(void)
 {
@@ -2002,7 +2158,8 @@ static int setup(void **state)
 		if (has_session(c) && login(c) < 0)
 			return -1;
 	return make_vouchers() || make_desk() || make_projects() || make_invest() || make_refunds() ||
-	       make_refund_life() || make_cadres() || make_scores() || make_outcomes() || make_second_factor();
+	       make_refund_life() || make_cadres() || make_scores() || make_outcomes() || make_supplies() ||
+	       make_second_factor();
 }
 
 static int teardown(void **state)
@@ -2158,6 +2315,12 @@ static const char *const footprint_sql[] = {
     "SELECT count(*) FROM assessment_results",
     "SELECT count(*) FROM assessment_objections",
     "SELECT count(*) FROM assessment_objections WHERE state <> 'open'",
+    "SELECT count(*) FROM supply_sites",
+    "SELECT count(*) FROM supply_members",
+    "SELECT count(*) FROM supply_ledger",
+    "SELECT count(*) FROM supply_requests",
+    "SELECT count(*) FROM supply_transfers WHERE received_at IS NOT NULL",
+    "SELECT sum(value) FROM supply_settings",
 };
 
 struct footprint {
