@@ -150,6 +150,7 @@ struct ind_def {
 	int decimals;
 	enum ind_kind kind;
 	bool additive;
+	const char *source; /* entered, imported, platform, derived */
 };
 
 /* The indicator with this code: 0, DB_DONE, or a database error. */
@@ -161,15 +162,6 @@ int ind_year_load(struct db *d, int64_t indicator, const char *unit, int year, s
 /* The figure of an indicator for a unit and month, loading this year and last: 0 or a database error. */
 int ind_figure_load(struct db *d, const struct ind_def *def, const char *unit, int year, int month,
                     struct ind_figure *ret);
-
-/* The city's code (the root of the organisation tree), for the rules that compare it with its districts. */
-int ind_city_code(struct db *d, struct arena *a, const char **ret);
-
-/* May the caller enter a unit's figures?  Answers 422 unknown_unit / 403 out_of_scope itself and returns false. */
-bool ind_unit_writable(struct request *r, const char *unit);
-
-/* Is the caller the city's statistics bureau (its area the whole tree)? */
-bool ind_city_bureau(struct request *r);
 
 /* The demo's 2019–2020 figures and approvals (after the other domains' demo data). */
 int indicators_demo(const char *db_path);

@@ -20,6 +20,7 @@
 #include "core/index.h"
 #include "http/auth.h"
 #include "http/serve.h"
+#include "indicators/indicators.h"
 #include "invest/invest.h"
 #include "org/org.h"
 #include "refunds/refunds.h"
@@ -765,6 +766,8 @@ static int demo_seed(struct db *d, struct arena *a)
 	    {"city-rsj", "市人社局就业科", "department", "350100-rsj"},
 	    {"city-rsj-admin", "市人社局业务管理员", "department", "350100-rsj"},
 	    {"city-zzb", "市委组织部干部考核处", "department", "350100-zzb"},
+	    {"city-tjj", "市统计局综合科", "department", "350100-tjj"},
+	    {"jinan-tjj", "晋安区统计局", "department", "350111-tjj"},
 	};
 	/* The city bureau's duty administrator (业务管理员) edits its refund policies; city-rsj runs batches. */
 	static const char duty_admin[] = "city-rsj-admin";
@@ -830,6 +833,8 @@ int cmd_demo(int argc, char **argv)
 			r = service_table[i].run(SERVICE_DEMO, db_opt);
 		if (r >= 0) /* the officials' frontline days come from the other domains' demo data */
 			r = cadres_demo(db_opt);
+		if (r >= 0)
+			r = indicators_demo(db_opt);
 		if (r >= 0 && db_open(db_opt, &d) < 0)
 			r = -1;
 		if (r < 0) {
