@@ -741,8 +741,8 @@ static const char demo_password[] = "banyan-demo-2020";
 static void demo_ready(uint16_t port)
 {
 	printf("\n  banyan demo: http://127.0.0.1:%u/\n  登录 login: admin / %s  (also city-leader, city-agent, "
-	       "jinan-officer, city-zjj, city-swj,\n  city-rsj, city-rsj-admin, city-zzb, city-security, "
-	       "city-auditor)\n\n",
+	       "jinan-officer, city-zjj, city-swj,\n  city-rsj, city-rsj-admin, city-zzb, city-tjj, jinan-tjj, "
+	       "city-security, city-auditor)\n\n",
 	       port, demo_password);
 	fflush(stdout);
 }
