@@ -78,6 +78,16 @@ struct ind_figure {
 void ind_figure_of(enum ind_kind kind, const struct ind_year *now, const struct ind_year *last, int month,
                    struct ind_figure *ret);
 
+/*
+** A ratio in percent with `decimals` decimals, a ÷ b × 100, from a and b in
+** their units (亿元, 万元, or anything else counted alike) and precisions,
+** rounded half away from zero: 589亿元 over 6,759.34亿元 is 8.71 (871).
+** false when b is not positive or the ratio is beyond int64_t.  Exact: no
+** floating point.
+*/
+bool ind_ratio(int64_t a, const char *a_unit, int a_decimals, int64_t b, const char *b_unit, int b_decimals,
+               int decimals, int64_t *ret);
+
 /* ---- validation rules: each flags a value; a flag without a comment blocks the submission ---- */
 
 /* Growth beyond ±30% needs a comment. */
@@ -143,24 +153,43 @@ struct request;
 struct db;
 struct arena;
 
+/* A derived indicator's formula. */
+enum ind_formula { IND_STORED, IND_RATIO, IND_CHILDREN_SUM };
+
 /* An indicator as the server uses it. */
 struct ind_def {
 	int64_t id;
 	const char *code, *name, *unit;
 	int decimals;
 	enum ind_kind kind;
-	bool additive;
+	bool additive, yoy;
 	const char *source; /* entered, imported, platform, derived */
+	enum ind_formula formula;
+	int64_t a_id, b_id; /* a formula's operands */
 };
 
 /* The indicator with this code: 0, DB_DONE, or a database error. */
 int ind_def_find(struct db *d, struct arena *a, const char *code, struct ind_def *ret);
 
-/* A unit's stored values of an indicator for a year: 0 or a database error. */
-int ind_year_load(struct db *d, int64_t indicator, const char *unit, int year, struct ind_year *ret);
+/* The indicator with this id: 0, DB_DONE, or a database error. */
+int ind_def_by_id(struct db *d, struct arena *a, int64_t id, struct ind_def *ret);
+
+/*
+** A unit's year of an indicator: its stored values, or a derived
+** indicator's computed ones (a sum over the unit's county-level units, each
+** month where all have a value; a ratio of the operands' years to date):
+** 0 or a database error.
+*/
+int ind_year_of(struct db *d, struct arena *a, const struct ind_def *def, const char *unit, int year,
+                struct ind_year *ret);
+
+/* The figure of month from this year's and last year's (ind_year_of), as the indicator reads it:
+** a ratio is over the year to date already; without yoy, no growth. */
+void ind_figure_of_def(const struct ind_def *def, const struct ind_year *now, const struct ind_year *last, int month,
+                       struct ind_figure *ret);
 
 /* The figure of an indicator for a unit and month, loading this year and last: 0 or a database error. */
-int ind_figure_load(struct db *d, const struct ind_def *def, const char *unit, int year, int month,
+int ind_figure_load(struct db *d, struct arena *a, const struct ind_def *def, const char *unit, int year, int month,
                     struct ind_figure *ret);
 
 /* The demo's 2019–2020 figures and approvals (after the other domains' demo data). */

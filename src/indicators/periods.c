@@ -166,3 +166,34 @@ bool ind_sum_differs(int64_t city, int64_t districts_sum)
 	int64_t base = city < 0 ? -city : city;
 	return diff * 10000 > base * IND_SUM_TOLERANCE_BP;
 }
+
+/* How many of the smallest money unit here (万元) a unit is: 亿元 10,000, anything else counted as itself. */
+static int64_t unit_factor(const char *unit)
+{
+	return strcmp(unit, "亿元") == 0 ? 10000 : 1;
+}
+
+static __int128 power_of_ten(int n)
+{
+	__int128 p = 1;
+	while (n-- > 0)
+		p *= 10;
+	return p;
+}
+
+bool ind_ratio(int64_t a, const char *a_unit, int a_decimals, int64_t b, const char *b_unit, int b_decimals,
+               int decimals, int64_t *ret)
+{
+	if (b <= 0)
+		return false;
+	/* a ÷ 10^da × fa over b ÷ 10^db × fb, × 100 × 10^decimals. */
+	__int128 num = (__int128)a * unit_factor(a_unit) * power_of_ten(b_decimals) * 100 * power_of_ten(decimals);
+	__int128 den = (__int128)b * unit_factor(b_unit) * power_of_ten(a_decimals);
+	__int128 q = num / den, rem = num % den;
+	if (rem < 0 ? -rem * 2 >= den : rem * 2 >= den)
+		q += num < 0 ? -1 : 1;
+	if (q > INT64_MAX || q < INT64_MIN)
+		return false;
+	*ret = (int64_t)q;
+	return true;
+}

@@ -87,7 +87,7 @@ static int units_load(struct request *r, const struct ranking *k, int year, stru
 	for (size_t i = 0; rc >= 0 && i < n; i++)
 		for (size_t t = 0; rc >= 0 && t < k->n_terms; t++)
 			for (int y = 0; rc >= 0 && y < YEARS; y++) {
-				rc = ind_year_load(r->db, k->def[t].id, u[i].code, year - y, &u[i].years[t][y]);
+				rc = ind_year_of(r->db, r->arena, &k->def[t], u[i].code, year - y, &u[i].years[t][y]);
 				if (rc >= 0 && strcmp(k->basis, "target_share") == 0) {
 					int got = db_query_int64(r->db, &u[i].target[t][y],
 					                         "SELECT target FROM indicator_targets WHERE indicator_id = ? AND"
@@ -113,7 +113,7 @@ static bool term_value(const struct ranking *k, const struct compared *u, size_t
 	if (m == 0 || y + 1 >= YEARS)
 		return false;
 	struct ind_figure f;
-	ind_figure_of(def->kind, &u->years[t][y], &u->years[t][y + 1], m, &f);
+	ind_figure_of_def(def, &u->years[t][y], &u->years[t][y + 1], m, &f);
 	*ret_figure = f;
 	bool ytd = strcmp(k->span, "ytd") == 0;
 	if (strcmp(k->basis, "growth") == 0) {

@@ -21,39 +21,71 @@
 
 static const char *const kind_names[] = {"month", "quarter", "year"};
 
-int ind_def_find(struct db *d, struct arena *a, const char *code, struct ind_def *ret)
+/* The indicator of the statement's row (its columns as DEF_COLUMNS selects them). */
+static void def_of_row(struct db_stmt *s, struct arena *a, struct ind_def *ret)
+{
+	const char *formula = db_column_text(s, 8);
+	*ret = (struct ind_def){.id = db_column_int64(s, 0),
+	                        .code = arena_strdup(a, db_column_text(s, 1)),
+	                        .name = arena_strdup(a, db_column_text(s, 2)),
+	                        .unit = arena_strdup(a, db_column_text(s, 3)),
+	                        .decimals = (int)db_column_int64(s, 4),
+	                        .kind = (enum ind_kind)ind_kind_from_name(db_column_text(s, 5)),
+	                        .additive = db_column_int64(s, 6) != 0,
+	                        .source = arena_strdup(a, db_column_text(s, 7)),
+	                        .formula = !formula                     ? IND_STORED
+	                                   : strcmp(formula, "ratio") == 0 ? IND_RATIO
+	                                                                   : IND_CHILDREN_SUM,
+	                        .a_id = db_column_int64(s, 9),
+	                        .b_id = db_column_int64(s, 10),
+	                        .yoy = db_column_int64(s, 11) != 0};
+}
+
+#define DEF_COLUMNS                                                                                                    \
+	"SELECT id, code, name, unit, decimals, period_kind, additive, source, formula, coalesce(a_id, 0),"            \
+	" coalesce(b_id, 0), yoy FROM indicators"
+
+/* The indicator where column = the value (bound by fmt): 0, DB_DONE, or a database error. */
+static int def_where(struct db *d, struct arena *a, const char *sql, int64_t id, const char *code,
+                     struct ind_def *ret)
 {
 	struct db_stmt *s;
-	int rc = db_prepare(d, &s,
-	                    "SELECT id, code, name, unit, decimals, period_kind, additive, source FROM indicators"
-	                    " WHERE code = ?",
-	                    "t", code);
+	int rc = code ? db_prepare(d, &s, sql, "t", code) : db_prepare(d, &s, sql, "i", id);
 	if (rc >= 0 && (rc = db_step(s)) == DB_ROW) {
-		*ret = (struct ind_def){.id = db_column_int64(s, 0),
-		                        .code = arena_strdup(a, db_column_text(s, 1)),
-		                        .name = arena_strdup(a, db_column_text(s, 2)),
-		                        .unit = arena_strdup(a, db_column_text(s, 3)),
-		                        .decimals = (int)db_column_int64(s, 4),
-		                        .kind = (enum ind_kind)ind_kind_from_name(db_column_text(s, 5)),
-		                        .additive = db_column_int64(s, 6) != 0,
-		                        .source = arena_strdup(a, db_column_text(s, 7))};
+		def_of_row(s, a, ret);
 		rc = 0;
 	}
 	db_finalize(s);
 	return rc;
 }
 
-int ind_year_load(struct db *d, int64_t indicator, const char *unit, int year, struct ind_year *ret)
+int ind_def_find(struct db *d, struct arena *a, const char *code, struct ind_def *ret)
 {
-	*ret = (struct ind_year){0};
+	return def_where(d, a, DEF_COLUMNS " WHERE code = ?", 0, code, ret);
+}
+
+int ind_def_by_id(struct db *d, struct arena *a, int64_t id, struct ind_def *ret)
+{
+	return def_where(d, a, DEF_COLUMNS " WHERE id = ?", id, NULL, ret);
+}
+
+/* The year's months as 'YYYY-01' and 'YYYY-12', for BETWEEN. */
+static void year_bounds(int year, char from[8], char to[8])
+{
+	snprintf(from, 8, "%04d-01", year);
+	snprintf(to, 8, "%04d-12", year);
+}
+
+/* A unit's stored values of an indicator for a year. */
+static int year_stored(struct db *d, int64_t indicator, const char *unit, int year, struct ind_year *ret)
+{
 	char from[8], to[8];
-	snprintf(from, sizeof from, "%04d-01", year);
-	snprintf(to, sizeof to, "%04d-12", year);
+	year_bounds(year, from, to);
 	struct db_stmt *s;
 	int rc = db_prepare(d, &s,
 	                    "SELECT period, value, growth_bp, ytd_growth_bp FROM indicator_values"
 	                    " WHERE indicator_id = ? AND unit = ? AND period BETWEEN ? AND ?",
-	                    "itt" "t", indicator, unit, from, to);
+	                    "ittt", indicator, unit, from, to);
 	while (rc >= 0 && (rc = db_step(s)) == DB_ROW) {
 		int y, m;
 		if (ind_period_parse(db_column_text(s, 0), &y, &m) < 0)
@@ -70,15 +102,92 @@ int ind_year_load(struct db *d, int64_t indicator, const char *unit, int year, s
 	return rc < 0 ? rc : 0;
 }
 
-int ind_figure_load(struct db *d, const struct ind_def *def, const char *unit, int year, int month,
+/* The sum of an indicator's values over the unit's county-level units, each month where all of them have one. */
+static int year_children_sum(struct db *d, int64_t indicator, const char *unit, int year, struct ind_year *ret)
+{
+	char from[8], to[8];
+	year_bounds(year, from, to);
+	struct db_stmt *s;
+	int rc = db_prepare(d, &s,
+	                    "SELECT v.period, sum(v.value), count(*), (SELECT count(*) FROM orgs c JOIN orgs p ON"
+	                    " p.id = c.parent_id WHERE p.code = ?2 AND c.kind = 'district')"
+	                    " FROM indicator_values v JOIN orgs o ON o.code = v.unit JOIN orgs p ON p.id = o.parent_id"
+	                    " WHERE v.indicator_id = ?1 AND p.code = ?2 AND o.kind = 'district' AND v.value IS NOT NULL"
+	                    " AND v.period BETWEEN ?3 AND ?4 GROUP BY v.period",
+	                    "ittt", indicator, unit, from, to);
+	while (rc >= 0 && (rc = db_step(s)) == DB_ROW) {
+		int y, m;
+		if (ind_period_parse(db_column_text(s, 0), &y, &m) < 0 || db_column_int64(s, 2) != db_column_int64(s, 3))
+			continue;
+		ret->has_value[m - 1] = true;
+		ret->value[m - 1] = db_column_int64(s, 1);
+	}
+	db_finalize(s);
+	return rc < 0 ? rc : 0;
+}
+
+/* a ÷ b (%) over the year to date, each month of the ratio's kind where both operands have one. */
+static int year_ratio(struct db *d, struct arena *a, const struct ind_def *def, const char *unit, int year,
+                      struct ind_year *ret)
+{
+	struct ind_def op[2];
+	struct ind_year now[2], last[2];
+	int rc = ind_def_by_id(d, a, def->a_id, &op[0]);
+	if (rc == 0)
+		rc = ind_def_by_id(d, a, def->b_id, &op[1]);
+	for (int i = 0; rc == 0 && i < 2; i++) {
+		rc = ind_year_of(d, a, &op[i], unit, year, &now[i]);
+		if (rc == 0)
+			rc = ind_year_of(d, a, &op[i], unit, year - 1, &last[i]);
+	}
+	for (int m = 1; rc == 0 && m <= 12; m++) {
+		struct ind_figure f[2];
+		if (!ind_period_fits(def->kind, m))
+			continue;
+		for (int i = 0; i < 2; i++)
+			ind_figure_of_def(&op[i], &now[i], &last[i], m, &f[i]);
+		ret->has_value[m - 1] = f[0].has_ytd && f[1].has_ytd &&
+		                        ind_ratio(f[0].ytd, op[0].unit, op[0].decimals, f[1].ytd, op[1].unit,
+		                                  op[1].decimals, def->decimals, &ret->value[m - 1]);
+	}
+	return rc == DB_DONE ? DB_ERROR : rc;
+}
+
+int ind_year_of(struct db *d, struct arena *a, const struct ind_def *def, const char *unit, int year,
+                struct ind_year *ret)
+{
+	*ret = (struct ind_year){0};
+	switch (def->formula) {
+	case IND_RATIO:
+		return year_ratio(d, a, def, unit, year, ret);
+	case IND_CHILDREN_SUM:
+		return year_children_sum(d, def->a_id, unit, year, ret);
+	default:
+		return year_stored(d, def->id, unit, year, ret);
+	}
+}
+
+void ind_figure_of_def(const struct ind_def *def, const struct ind_year *now, const struct ind_year *last, int month,
+                       struct ind_figure *ret)
+{
+	ind_figure_of(def->kind, now, last, month, ret);
+	if (def->formula == IND_RATIO) {
+		ret->has_ytd = ret->has_value;
+		ret->ytd = ret->value;
+	}
+	if (!def->yoy)
+		ret->has_growth = ret->has_ytd_growth = ret->growth_computed = ret->ytd_growth_computed = false;
+}
+
+int ind_figure_load(struct db *d, struct arena *a, const struct ind_def *def, const char *unit, int year, int month,
                     struct ind_figure *ret)
 {
 	struct ind_year now, last;
-	int rc = ind_year_load(d, def->id, unit, year, &now);
+	int rc = ind_year_of(d, a, def, unit, year, &now);
 	if (rc == 0)
-		rc = ind_year_load(d, def->id, unit, year - 1, &last);
+		rc = ind_year_of(d, a, def, unit, year - 1, &last);
 	if (rc == 0)
-		ind_figure_of(def->kind, &now, &last, month, ret);
+		ind_figure_of_def(def, &now, &last, month, ret);
 	return rc;
 }
 
@@ -325,7 +434,7 @@ int ind_month_items(struct request *r, const struct ind_unit *unit, const char *
 	int rc = db_prepare(r->db, &s,
 	                    "SELECT i.code AS _code, v.comment AS _comment, v.revision AS _revision, v.id AS _id"
 	                    " FROM indicators i LEFT JOIN indicator_values v ON v.indicator_id = i.id AND v.unit = ?"
-	                    " AND v.period = ? WHERE i.source IN ('entered', 'imported') ORDER BY i.position",
+	                    " AND v.period = ? WHERE i.source <> 'platform' ORDER BY i.position",
 	                    "tt", unit->code, period);
 	while (rc >= 0 && (rc = db_step(s)) == DB_ROW) {
 		struct ind_def def;
@@ -342,9 +451,9 @@ int ind_month_items(struct request *r, const struct ind_unit *unit, const char *
 			continue;
 		struct ind_figure f, prev;
 		int prev_month = ind_period_previous(def.kind, month);
-		rc = ind_figure_load(r->db, &def, unit->code, year, month, &f);
+		rc = ind_figure_load(r->db, r->arena, &def, unit->code, year, month, &f);
 		if (rc == 0 && prev_month)
-			rc = ind_figure_load(r->db, &def, unit->code, year, prev_month, &prev);
+			rc = ind_figure_load(r->db, r->arena, &def, unit->code, year, prev_month, &prev);
 		unsigned flags = stored ? ind_figure_flags(&f, prev_month ? &prev : NULL) : 0;
 		bool differs = false;
 		if (rc == 0 && stored && def.additive && f.has_value && unit_is_city(unit))
@@ -399,6 +508,96 @@ void indicators_list(struct request *r)
 	                    " ORDER BY i.position",
 	                    NULL);
 	reply_rows(r, rc, s, row_as_json_of, 0);
+}
+
+/* A formula's operand named in the body (code): its id, or 0 having answered 422. */
+static int64_t operand(struct request *r, const char *field, const char *code)
+{
+	struct ind_def def;
+	int rc = code ? ind_def_find(r->db, r->arena, code, &def) : DB_DONE;
+	if (rc == 0)
+		return def.id;
+	if (rc == DB_DONE)
+		reply_error(r, 422, "unknown_indicator", field, "公式引用的指标不存在 (the formula's indicator does not exist)");
+	else
+		reply_db_error(r, rc);
+	return 0;
+}
+
+/*
+** ROUTE: POST /api/v1/indicators
+** AUTH: department
+** DUTY: statistics
+** SUMMARY: 设立指标 Define an indicator (the city's bureau)
+** Body: {"code","name","unit": "亿元"|"万元"|"%"|"count","decimals" (0–4),
+** "period_kind": "month"|"quarter"|"year","yoy" (growth on last year,
+** default true),"source": "entered"|"imported"|"derived","formula":
+** "ratio"|"children_sum" (derived only),"a","b" (the operands' codes: a
+** for both formulas, b for a ratio),"additive" (the districts sum to the
+** city; default true)} → 201 {"code"}.
+*/
+void indicator_post(struct request *r)
+{
+	static const char *const fields[] = {"code",   "name",    "unit", "decimals", "period_kind", "yoy",
+	                                     "source", "formula", "a",    "b",        "additive",    NULL};
+	static const char *const units[] = {"亿元", "万元", "%", "count", NULL},
+	                         *const kinds[] = {"month", "quarter", "year", NULL},
+	                         *const sources[] = {"entered", "imported", "derived", NULL},
+	                         *const formulas[] = {"ratio", "children_sum", NULL};
+	const char *code, *name, *unit, *kind, *source, *formula, *a, *b;
+	int64_t decimals;
+	bool yoy = true, additive = true;
+	if (!body_only(r, fields) || !body_string(r, "code", FIELD_REQUIRED, 32, &code) ||
+	    !body_string(r, "name", FIELD_REQUIRED, 128, &name) || !body_string(r, "unit", FIELD_REQUIRED, 16, &unit) ||
+	    !body_int64(r, "decimals", FIELD_REQUIRED, 0, 4, &decimals, NULL) ||
+	    !body_string(r, "period_kind", FIELD_REQUIRED, 16, &kind) ||
+	    !body_bool(r, "yoy", FIELD_OPTIONAL, &yoy, NULL) || !body_string(r, "source", FIELD_REQUIRED, 16, &source) ||
+	    !body_string(r, "formula", FIELD_OPTIONAL, 16, &formula) || !body_string(r, "a", FIELD_OPTIONAL, 32, &a) ||
+	    !body_string(r, "b", FIELD_OPTIONAL, 32, &b) || !body_bool(r, "additive", FIELD_OPTIONAL, &additive, NULL))
+		return;
+	if (choice_or_reply(r, "invalid_unit", "unit", unit, units) < 0 ||
+	    choice_or_reply(r, "invalid_period_kind", "period_kind", kind, kinds) < 0 ||
+	    choice_or_reply(r, "invalid_source", "source", source, sources) < 0 ||
+	    choice_or_reply(r, "invalid_formula", "formula", formula, formulas) == -2)
+		return;
+	bool derived = strcmp(source, "derived") == 0, ratio = formula && strcmp(formula, "ratio") == 0;
+	if (derived != (formula != NULL) || (formula && !a) || ratio != (b != NULL)) {
+		reply_error(r, 422, "invalid_formula", "formula",
+		            "派生指标须有公式:ratio 需 a 和 b,children_sum 只需 a;录入指标无公式 (derived: ratio of a and b, "
+		            "or children_sum of a)");
+		return;
+	}
+	if (!ind_city_bureau(r)) {
+		reply_error(r, 403, "not_city_bureau", NULL, "只有市统计局可以设立指标 (only the city's statistics bureau)");
+		return;
+	}
+	int64_t a_id = a ? operand(r, "a", a) : 0, b_id = b ? operand(r, "b", b) : 0;
+	if ((a && !a_id) || (b && !b_id))
+		return;
+	int rc = db_begin(r->db);
+	if (rc == 0)
+		rc = db_run(r->db,
+		            "INSERT INTO indicators(code, name, unit, decimals, period_kind, yoy, source, formula, a_id, b_id,"
+		            " additive, position) SELECT ?,?,?,?,?,?,?,?,?,?,?, coalesce(max(position), 0) + 1 FROM indicators"
+		            " WHERE 1 = 1" /* an upsert's SELECT needs a WHERE: SQLite would read ON as a join's */
+		            " ON CONFLICT (code) DO NOTHING",
+		            "ttti" "tItt" "rrI", code, name, unit, decimals, kind, (int)yoy, source, formula, a_id, b_id,
+		            (int)additive);
+	if (rc == 0 && db_changes(r->db) == 0) {
+		db_rollback(r->db);
+		reply_error(r, 409, "indicator_exists", "code", "指标代码已存在 (an indicator has this code)");
+		return;
+	}
+	if (rc == 0) {
+		struct audit_context ctx = audit_context_of(r);
+		json_t *detail = json_pack("{s:s, s:s, s:s, s:I, s:s, s:b, s:s, s:s?, s:s?, s:s?, s:b}", "code", code, "name",
+		                           name, "unit", unit, "decimals", (json_int_t)decimals, "period_kind", kind, "yoy",
+		                           yoy, "source", source, "formula", formula, "a", a, "b", b, "additive", additive);
+		rc = audit_append(r->db, &ctx, "indicators.indicator.create", "indicator", code, request_area(r), detail);
+		json_decref(detail);
+	}
+	if (db_finish_or_reply(r, rc))
+		reply_json(r, 201, json_pack("{s:s}", "code", code));
 }
 
 /*

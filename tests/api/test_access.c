@@ -290,6 +290,9 @@ struct row {
 #define STATS_READ     (STATS | B(LEADER) | B(LEADER_CL))
 #define NOT_STATS_READ (SIGNED_IN & ~DEPTS & ~B(LEADER) & ~B(LEADER_CL)) /* refused by role */
 #define OTHER_BUREAUS  (DEPTS & ~STATS)                                   /* refused by duty */
+#define IND_DEFINE                                                                                                     \
+	"{\"code\":\"{me}-ind\",\"name\":\"指标\",\"unit\":\"count\",\"decimals\":0,\"period_kind\":\"month\","       \
+	"\"source\":\"entered\"}"
 #define IND_VALUE      "{\"value\":\"12.5\"}"
 #define IND_CSV        "{\"csv\":\"指标代码,单位代码,期间,数值,增速,累计增速,说明\\nfai,350111,2020-08,3,,,\\n\"}"
 #define IND_CSV_CL     "{\"csv\":\"指标代码,单位代码,期间,数值,增速,累计增速,说明\\nfai,350112,2020-08,3,,,\\n\"}"
@@ -1200,6 +1203,12 @@ static const struct row matrix[] = {
     R("GET", "/api/v1/indicators", NULL, NOT_STATS_READ, 403, .code = "forbidden"),
     R("GET", "/api/v1/indicators", NULL, OTHER_BUREAUS, 403, .code = "wrong_duty"),
     R("GET", "/api/v1/indicators", NULL, STATS_READ, 200),
+    R("POST", "/api/v1/indicators", IND_DEFINE, B(ANON), 401),
+    R("POST", "/api/v1/indicators", IND_DEFINE, SIGNED_IN & ~DEPTS, 403, .code = "forbidden"),
+    R("POST", "/api/v1/indicators", IND_DEFINE, OTHER_BUREAUS, 403, .code = "wrong_duty"),
+    R("POST", "/api/v1/indicators", IND_DEFINE, B(TJJ_JA), 403, .code = "not_city_bureau"),
+    R("POST", "/api/v1/indicators", IND_DEFINE, B(TJJ), 403, .flags = NO_CSRF, .code = "csrf"),
+    R("POST", "/api/v1/indicators", IND_DEFINE, B(TJJ), 201),
     R("PUT", "/api/v1/indicators/fai/values/350111/2020-09", IND_VALUE, B(ANON), 401),
     R("PUT", "/api/v1/indicators/fai/values/350111/2020-09", IND_VALUE, SIGNED_IN & ~DEPTS, 403, .code = "forbidden"),
     R("PUT", "/api/v1/indicators/fai/values/350111/2020-09", IND_VALUE, OTHER_BUREAUS, 403, .code = "wrong_duty"),
@@ -2014,6 +2023,7 @@ static const char *const footprint_sql[] = {
     "SELECT count(*) FROM indicator_periods WHERE state <> 'submitted'",
     "SELECT count(*) FROM indicator_changes",
     "SELECT count(*) FROM rankings",
+    "SELECT count(*) FROM indicators",
 };
 
 struct footprint {

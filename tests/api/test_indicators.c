@@ -291,6 +291,40 @@ static void test_flags_block_submission_until_commented(void **state)
 	response_free(&r);
 }
 
+/* An indicator defined as data, derived: the districts' revenue summed (each of the 13 entered 10 for June). */
+static void test_indicator_defined_and_derived(void **state)
+{
+	(void)state;
+	const char *sum = "{\"code\":\"revenue_districts\",\"name\":\"县(市)区一般公共预算收入合计\",\"unit\":\"亿元\","
+	                  "\"decimals\":4,\"period_kind\":\"month\",\"source\":\"derived\",\"formula\":\"children_sum\","
+	                  "\"a\":\"revenue\"}";
+	char code[48];
+	assert_int_equal(client_statusf(&ja_tjj, "POST", "/api/v1/indicators", code, "%s", sum), 403);
+	assert_string_equal(code, "not_city_bureau");
+	assert_int_equal(client_statusf(&tjj, "POST", "/api/v1/indicators", code,
+	                                "{\"code\":\"x\",\"name\":\"x\",\"unit\":\"亿元\",\"decimals\":4,"
+	                                "\"period_kind\":\"month\",\"source\":\"derived\",\"formula\":\"ratio\","
+	                                "\"a\":\"revenue\"}"),
+	                 422); /* a ratio without b */
+	assert_string_equal(code, "invalid_formula");
+	assert_int_equal(client_statusf(&tjj, "POST", "/api/v1/indicators", code,
+	                                "{\"code\":\"x\",\"name\":\"x\",\"unit\":\"元\",\"decimals\":4,"
+	                                "\"period_kind\":\"month\",\"source\":\"entered\"}"),
+	                 422);
+	assert_string_equal(code, "invalid_unit");
+	assert_int_equal(client_statusf(&tjj, "POST", "/api/v1/indicators", code, "%s", sum), 201);
+	assert_int_equal(client_statusf(&tjj, "POST", "/api/v1/indicators", code, "%s", sum), 409);
+	struct response r;
+	json_t *it = month_item(&leader, &r, "350100", "2020-06", "revenue_districts");
+	assert_string_equal(text(it, "value"), "130.00");
+	response_free(&r);
+	it = month_item(&leader, &r, "350100", "2020-05", "revenue_districts"); /* not every district: none */
+	assert_true(json_is_null(json_object_get(it, "value")));
+	response_free(&r);
+	assert_int_equal(put(&tjj, "revenue_districts", "350100", "2020-06", "{\"value\":\"1\"}", code), 422);
+	assert_string_equal(code, "computed_indicator");
+}
+
 /* 长乐's May: submitted, sent back, submitted again, approved, locked, corrected twice. */
 static void test_approval_and_revisions(void **state)
 {
@@ -452,6 +486,11 @@ static void test_demo_gives_the_articles_lines(void **state)
 	                    " JOIN orgs o ON o.code = v.unit WHERE i.code = 'gdp' AND o.kind = 'district'"
 	                    " AND v.period LIKE '2020-%'");
 	assert_int_equal(city, 67593400);
+	/* The derived ratio: revenue January–September 537.57亿元 (543.00 less 1%) over GDP 6,759.34: 7.95%. */
+	it = month_item(&c, &r, "350100", "2020-09", "revenue_gdp");
+	assert_string_equal(text(it, "value"), "7.95");
+	assert_true(json_is_null(json_object_get(it, "growth")));
+	response_free(&r);
 	assert_int_equal(districts, city);
 	/* The districts' composite ranks all thirteen. */
 	client_request(&c, &r, "GET", "/api/v1/indicators/rankings/districts-composite?period=2020-09", NULL, NULL, NULL);
@@ -486,6 +525,7 @@ int main(void)
 	    cmocka_unit_test(test_import_all_or_nothing),
 	    cmocka_unit_test(test_year_to_date_and_growth_computed),
 	    cmocka_unit_test(test_flags_block_submission_until_commented),
+	    cmocka_unit_test(test_indicator_defined_and_derived),
 	    cmocka_unit_test(test_approval_and_revisions),
 	    cmocka_unit_test(test_ranking_defined_and_computed),
 	    cmocka_unit_test(test_demo_gives_the_articles_lines),

@@ -85,6 +85,30 @@ static void test_growth(void **state)
 	assert_false(ind_growth_bp(500, -3, &g));
 }
 
+/* Ratios in percent, exact: 589亿元 of 6,759.34亿元 is 8.7139…% → 8.71; 5亿元 (50,000.00万元) of it 0.0739…% → 0.07. */
+static void test_ratios(void **state)
+{
+	(void)state;
+	int64_t r;
+	assert_true(ind_ratio(5890000, "亿元", 4, 67593400, "亿元", 4, 2, &r));
+	assert_int_equal(r, 871);
+	assert_true(ind_ratio(5000000, "万元", 2, 67593400, "亿元", 4, 2, &r));
+	assert_int_equal(r, 7);
+	assert_true(ind_ratio(5000000, "万元", 2, 67593400, "亿元", 4, 4, &r));
+	assert_int_equal(r, 740); /* 0.07397 → 0.0740 */
+	assert_true(ind_ratio(1, "count", 0, 8, "count", 0, 2, &r));
+	assert_int_equal(r, 1250); /* 12.50% */
+	assert_true(ind_ratio(1, "count", 0, 3, "count", 0, 0, &r));
+	assert_int_equal(r, 33);
+	assert_true(ind_ratio(2, "count", 0, 3, "count", 0, 0, &r));
+	assert_int_equal(r, 67); /* 66.67 rounds up */
+	/* The largest figures: 10^15 亿元 units over 1 万元 is 10^19 hundredths of a percent, beyond int64_t. */
+	assert_false(ind_ratio(999999999999999, "亿元", 4, 1, "万元", 0, 2, &r));
+	assert_true(ind_ratio(999999999999999, "亿元", 4, 1000, "万元", 0, 2, &r));
+	assert_int_equal(r, 9999999999999990);
+	assert_false(ind_ratio(1, "count", 0, 0, "count", 0, 2, &r));
+}
+
 static void put(struct ind_year *y, int month, int64_t value)
 {
 	y->has_value[month - 1] = true;
@@ -247,6 +271,7 @@ int main(void)
 	    cmocka_unit_test(test_periods),
 	    cmocka_unit_test(test_decimals),
 	    cmocka_unit_test(test_growth),
+	    cmocka_unit_test(test_ratios),
 	    cmocka_unit_test(test_year_to_date_and_its_growth),
 	    cmocka_unit_test(test_quarters),
 	    cmocka_unit_test(test_validation_rules),
