@@ -40,8 +40,9 @@ static int audit_step(struct request *r, const struct ind_unit *unit, const char
                       json_t *detail)
 {
 	struct audit_context ctx = audit_context_of(r);
-	int rc = audit_append(r->db, &ctx, action, "indicator_period", arena_printf(r->arena, "%s/%s", unit->code, period),
-	                      unit->path ? unit->path : request_area(r), detail);
+	int rc =
+	    audit_append(r->db, &ctx, action, "indicator_period", arena_printf(r->arena, "%s/%s", unit->code, period),
+	                 unit->path ? unit->path : request_area(r), detail);
 	json_decref(detail);
 	return rc;
 }
@@ -52,8 +53,9 @@ static void reply_state(struct request *r, const struct ind_unit *unit, const ch
 	const char *state;
 	int64_t revision;
 	int rc = ind_period_state(r->db, r->arena, unit->code, period, &state, &revision);
-	reply_json_or_db_error(r, rc, json_pack("{s:s, s:s, s:s?, s:I}", "unit", unit->code, "period", period, "state",
-	                                        state, "revision", (json_int_t)revision));
+	reply_json_or_db_error(r, rc,
+	                       json_pack("{s:s, s:s, s:s?, s:I}", "unit", unit->code, "period", period, "state", state,
+	                                 "revision", (json_int_t)revision));
 }
 
 /*
@@ -79,8 +81,9 @@ void indicator_period_submit(struct request *r)
 	if (rc == 0)
 		rc = ind_period_state(r->db, r->arena, unit.code, period, &state, &revision);
 	if (rc == 0)
-		rc = db_query_int64(r->db, &entered, "SELECT count(*) FROM indicator_values WHERE unit = ? AND period = ?",
-		                    "tt", unit.code, period);
+		rc = db_query_int64(r->db, &entered,
+		                    "SELECT count(*) FROM indicator_values WHERE unit = ? AND period = ?", "tt",
+		                    unit.code, period);
 	if (rc == 0)
 		rc = ind_month_items(r, &unit, period, &items, &blocking);
 	if (rc == 0 && state && strcmp(state, "returned") != 0) {
@@ -112,38 +115,57 @@ void indicator_period_submit(struct request *r)
 	json_decref(items);
 	int64_t now = clock_now();
 	if (rc == 0)
-		rc = db_run(r->db,
-		            "INSERT INTO indicator_periods(unit, period, state, submitted_by, submitted_at) VALUES (?,?,"
-		            "'submitted',?,?) ON CONFLICT (unit, period) DO UPDATE SET state = 'submitted',"
-		            " submitted_by = excluded.submitted_by, submitted_at = excluded.submitted_at, reason = NULL",
-		            "ttii", unit.code, period, r->who.user_id, now);
+		rc =
+		    db_run(r->db,
+		           "INSERT INTO indicator_periods(unit, period, state, submitted_by, submitted_at) VALUES (?,?,"
+		           "'submitted',?,?) ON CONFLICT (unit, period) DO UPDATE SET state = 'submitted',"
+		           " submitted_by = excluded.submitted_by, submitted_at = excluded.submitted_at, reason = NULL",
+		           "ttii", unit.code, period, r->who.user_id, now);
 	if (rc == 0)
-		rc = audit_step(r, &unit, period, "indicators.period.submit", json_pack("{s:I}", "values", (json_int_t)entered));
+		rc = audit_step(r, &unit, period, "indicators.period.submit",
+		                json_pack("{s:I}", "values", (json_int_t)entered));
 	if (db_finish_or_reply(r, rc))
 		reply_state(r, &unit, period);
+}
+
+/*
+** Begin a step's transaction on a month that must be in state want: 0 with
+** *ret_revision; -EINVAL having rolled back and answered 409 code with
+** message; or a database error.
+*/
+static int begin_in_state(struct request *r, const struct ind_unit *unit, const char *period, const char *want,
+                          const char *code, const char *message, int64_t *ret_revision)
+{
+	const char *state;
+	int rc = db_begin(r->db);
+	if (rc == 0)
+		rc = ind_period_state(r->db, r->arena, unit->code, period, &state, ret_revision);
+	if (rc == 0 && (!state || strcmp(state, want) != 0)) {
+		db_rollback(r->db);
+		reply_error(r, 409, code, NULL, "%s", message);
+		return -EINVAL;
+	}
+	return rc;
 }
 
 /* Decide a submitted month: approve (reason NULL) or send it back with reason. */
 static void decide(struct request *r, const char *reason)
 {
 	struct ind_unit unit;
-	const char *period, *state;
+	const char *period;
 	int64_t revision;
 	if (!city_bureau_or_reply(r) || !month_of_route(r, &unit, &period))
 		return;
-	int rc = db_begin(r->db);
-	if (rc == 0)
-		rc = ind_period_state(r->db, r->arena, unit.code, period, &state, &revision);
-	if (rc == 0 && (!state || strcmp(state, "submitted") != 0)) {
-		db_rollback(r->db);
-		reply_error(r, 409, "not_submitted", NULL, "该期数据不在待审核状态 (the month is not waiting for approval)");
+	int rc = begin_in_state(r, &unit, period, "submitted", "not_submitted",
+	                        "该期数据不在待审核状态 (the month is not waiting for approval)", &revision);
+	if (rc == -EINVAL)
 		return;
-	}
 	if (rc == 0)
 		rc = db_run(r->db,
 		            "UPDATE indicator_periods SET state = ?, reason = ?, decided_by = ?, decided_at = ?"
 		            " WHERE unit = ? AND period = ?",
-		            "ttiitt", reason ? "returned" : "approved", reason, r->who.user_id, clock_now(), unit.code, period);
+		            "ttiitt", reason ? "returned" : "approved", reason, r->who.user_id, clock_now(), unit.code,
+		            period);
 	if (rc == 0)
 		rc = audit_step(r, &unit, period, reason ? "indicators.period.return" : "indicators.period.approve",
 		                json_pack("{s:s?}", "reason", reason));
@@ -194,7 +216,7 @@ void indicator_period_correct(struct request *r)
 {
 	static const char *const fields[] = {"reason", "values", NULL};
 	struct ind_unit unit;
-	const char *period, *reason, *state;
+	const char *period, *reason;
 	int64_t revision;
 	if (!body_only(r, fields) || !body_string(r, "reason", FIELD_REQUIRED, 500, &reason))
 		return;
@@ -205,15 +227,11 @@ void indicator_period_correct(struct request *r)
 	}
 	if (!city_bureau_or_reply(r) || !month_of_route(r, &unit, &period))
 		return;
-	int rc = db_begin(r->db);
-	if (rc == 0)
-		rc = ind_period_state(r->db, r->arena, unit.code, period, &state, &revision);
-	if (rc == 0 && (!state || strcmp(state, "approved") != 0)) {
-		db_rollback(r->db);
-		reply_error(r, 409, "not_approved", NULL,
-		            "只有已审定的数据才需修订,未审定的直接录入 (only an approved month is revised)");
+	int rc =
+	    begin_in_state(r, &unit, period, "approved", "not_approved",
+	                   "只有已审定的数据才需修订,未审定的直接录入 (only an approved month is revised)", &revision);
+	if (rc == -EINVAL)
 		return;
-	}
 	revision++;
 	size_t i;
 	json_t *v;
@@ -230,24 +248,25 @@ void indicator_period_correct(struct request *r)
 		                          .ytd_growth = json_string_value(json_object_get(v, "ytd_growth")),
 		                          .comment = json_string_value(json_object_get(v, "comment"))};
 		if (!in.indicator) {
-			rc = ind_refuse(&why, 422, "unknown_indicator", "values", "每项更正应有 indicator (an indicator each)");
+			rc = ind_refuse(&why, 422, "unknown_indicator", "values",
+			                "每项更正应有 indicator (an indicator each)");
 			break;
 		}
 		rc = ind_value_store(r, &in, revision, reason, &why);
 	}
 	if (rc == -EINVAL) {
 		db_rollback(r->db);
-		reply_error(r, why.status == 404 ? 422 : why.status, why.code, "values", "第 %zu 项更正: %s (correction %zu)",
-		            i + 1, why.why, i + 1);
+		reply_error(r, why.status == 404 ? 422 : why.status, why.code, "values",
+		            "第 %zu 项更正: %s (correction %zu)", i + 1, why.why, i + 1);
 		return;
 	}
 	if (rc == 0)
-		rc = db_run(r->db, "UPDATE indicator_periods SET revision = ? WHERE unit = ? AND period = ?", "itt", revision,
-		            unit.code, period);
+		rc = db_run(r->db, "UPDATE indicator_periods SET revision = ? WHERE unit = ? AND period = ?", "itt",
+		            revision, unit.code, period);
 	if (rc == 0)
 		rc = audit_step(r, &unit, period, "indicators.period.revise",
-		                json_pack("{s:I, s:s, s:I}", "revision", (json_int_t)revision, "reason", reason, "values",
-		                          (json_int_t)json_array_size(values)));
+		                json_pack("{s:I, s:s, s:I}", "revision", (json_int_t)revision, "reason", reason,
+		                          "values", (json_int_t)json_array_size(values)));
 	if (db_finish_or_reply(r, rc))
 		reply_state(r, &unit, period);
 }
@@ -277,7 +296,8 @@ void indicator_periods_list(struct request *r)
 	    "SELECT p.unit AS unit, coalesce(o.name, e.name) AS name, p.period AS period, p.state AS state,"
 	    " p.revision AS revision, p.reason AS reason, su.username AS submitted_by,"
 	    " p.submitted_at AS \"submitted_at:time\", du.username AS decided_by, p.decided_at AS \"decided_at:time\""
-	    " FROM indicator_periods p LEFT JOIN orgs o ON o.code = p.unit LEFT JOIN indicator_peers e ON e.code = p.unit"
+	    " FROM indicator_periods p LEFT JOIN orgs o ON o.code = p.unit LEFT JOIN indicator_peers e ON e.code = "
+	    "p.unit"
 	    " LEFT JOIN users su ON su.id = p.submitted_by LEFT JOIN users du ON du.id = p.decided_by"
 	    " WHERE (?1 IS NULL OR p.period = ?1) AND (?2 IS NULL OR p.state = ?2)"
 	    " AND (o.path IS NULL OR substr(o.path, 1, length(?3)) = ?3)"

@@ -46,8 +46,11 @@ static const struct series {
 	bool ytd;
 } series[] = {
     /* GDP by quarter (亿元, 4 decimals): 2019 1,980.00 + 2,210.00 + 2,366.10 = 6,556.10; 2020 6,759.34. */
-    {"gdp", {0, 0, 19800000, 0, 0, 22100000, 0, 0, 23661000, 0, 0, 28362000},
-     {0, 0, 18950400, 0, 0, 24049600, 0, 0, 24593400}, {0}, true},
+    {"gdp",
+     {0, 0, 19800000, 0, 0, 22100000, 0, 0, 23661000, 0, 0, 28362000},
+     {0, 0, 18950400, 0, 0, 24049600, 0, 0, 24593400},
+     {0},
+     true},
     {"industry",
      {2300000, 1900000, 2600000, 2550000, 2600000, 2700000, 2600000, 2550000, 2700000, 2650000, 2750000, 2900000},
      {0},
@@ -128,8 +131,11 @@ static int value(struct db *d, const char *indicator, const char *unit, const ch
 	              "INSERT INTO indicator_values(indicator_id, unit, period, value, growth_bp, ytd_growth_bp,"
 	              " entered_by, entered_at) SELECT id, ?, ?, CASE WHEN ? = 1 THEN ? END,"
 	              " CASE WHEN ? = 1 THEN ? END, CASE WHEN ? = 1 THEN ? END, ?, ? FROM indicators WHERE code = ?",
-	              "tt" "IiIiIi" "iit", unit, period, v != NULL, v ? *v : 0, growth != NULL, growth ? *growth : 0,
-	              ytd_growth != NULL, ytd_growth ? *ytd_growth : 0, user, now, indicator);
+	              "tt"
+	              "IiIiIi"
+	              "iit",
+	              unit, period, v != NULL, v ? *v : 0, growth != NULL, growth ? *growth : 0, ytd_growth != NULL,
+	              ytd_growth ? *ytd_growth : 0, user, now, indicator);
 }
 
 /* Approve every month of a unit from January 2019 to September 2020. */
@@ -138,12 +144,13 @@ static int approve_all(struct db *d, const char *unit, int64_t user, int64_t now
 	int rc = 0;
 	for (int y = 2019; rc == 0 && y <= 2020; y++)
 		for (int m = 1; rc == 0 && m <= (y == 2020 ? 9 : 12); m++) {
-			char period[8];
+			char period[16];
 			snprintf(period, sizeof period, "%04d-%02d", y, m);
-			rc = db_run(d,
-			            "INSERT INTO indicator_periods(unit, period, state, submitted_by, submitted_at, decided_by,"
-			            " decided_at) VALUES (?, ?, 'approved', ?, ?, ?, ?)",
-			            "ttiiii", unit, period, user, now, user, now);
+			rc = db_run(
+			    d,
+			    "INSERT INTO indicator_periods(unit, period, state, submitted_by, submitted_at, decided_by,"
+			    " decided_at) VALUES (?, ?, 'approved', ?, ?, ?, ?)",
+			    "ttiiii", unit, period, user, now, user, now);
 		}
 	return rc;
 }
@@ -166,21 +173,22 @@ int indicators_demo(const char *db_path)
 				int64_t city = y ? y2020[m] : s->y2019[m], rest = city;
 				if (!city)
 					continue;
-				char period[8];
+				char period[16];
 				snprintf(period, sizeof period, "%04d-%02d", 2019 + y, m + 1);
 				rc = value(d, s->indicator, "350100", period, &city, NULL, NULL, user, now);
 				for (int k = 0; rc == 0 && k < DISTRICTS; k++) {
 					int64_t share = k + 1 < DISTRICTS ? city * shares[y][k] / 1000 : rest;
 					rest -= share;
-					rc = value(d, s->indicator, districts[k], period, &share, NULL, NULL, user, now);
+					rc =
+					    value(d, s->indicator, districts[k], period, &share, NULL, NULL, user, now);
 				}
 			}
 	}
 	for (size_t i = 0; rc == 0 && i < sizeof peers / sizeof peers[0]; i++)
 		for (int k = 0; rc == 0 && k < 8; k++)
 			rc = value(d, peers[i].indicator, peer_codes[k], peers[i].period, NULL,
-			           peers[i].ytd ? NULL : &peers[i].growth[k], peers[i].ytd ? &peers[i].growth[k] : NULL, user,
-			           now);
+			           peers[i].ytd ? NULL : &peers[i].growth[k], peers[i].ytd ? &peers[i].growth[k] : NULL,
+			           user, now);
 	if (rc == 0)
 		rc = approve_all(d, "350100", user, now);
 	for (int k = 0; rc == 0 && k < DISTRICTS; k++)

@@ -35,8 +35,9 @@ int ind_period_parse(const char *text, int *ret_year, int *ret_month)
 
 bool ind_period_fits(enum ind_kind kind, int month)
 {
-	return kind == IND_MONTH ? month >= 1 && month <= 12 : kind == IND_QUARTER ? month % 3 == 0 && month > 0 && month <= 12
-	                                                                            : month == 12;
+	return kind == IND_MONTH     ? month >= 1 && month <= 12
+	       : kind == IND_QUARTER ? month % 3 == 0 && month > 0 && month <= 12
+	                             : month == 12;
 }
 
 int ind_period_previous(enum ind_kind kind, int month)

@@ -33,7 +33,8 @@ static int ranking_load(struct request *r, const char *code, struct ranking *ret
 	                    code);
 	if (rc >= 0 && (rc = db_step(s)) == DB_ROW) {
 		ret->id = db_column_int64(s, 0);
-		const char **fields[] = {&ret->code, &ret->name, &ret->unit_set, &ret->basis, &ret->span, &ret->tie_break};
+		const char **fields[] = {&ret->code,  &ret->name, &ret->unit_set,
+		                         &ret->basis, &ret->span, &ret->tie_break};
 		for (int i = 0; i < 6; i++)
 			*fields[i] = arena_strdup(r->arena, db_column_text(s, i + 1));
 	}
@@ -89,10 +90,11 @@ static int units_load(struct request *r, const struct ranking *k, int year, stru
 			for (int y = 0; rc >= 0 && y < YEARS; y++) {
 				rc = ind_year_of(r->db, r->arena, &k->def[t], u[i].code, year - y, &u[i].years[t][y]);
 				if (rc >= 0 && strcmp(k->basis, "target_share") == 0) {
-					int got = db_query_int64(r->db, &u[i].target[t][y],
-					                         "SELECT target FROM indicator_targets WHERE indicator_id = ? AND"
-					                         " unit = ? AND year = ?",
-					                         "itI", k->def[t].id, u[i].code, year - y);
+					int got = db_query_int64(
+					    r->db, &u[i].target[t][y],
+					    "SELECT target FROM indicator_targets WHERE indicator_id = ? AND"
+					    " unit = ? AND year = ?",
+					    "itI", k->def[t].id, u[i].code, year - y);
 					u[i].has_target[t][y] = got == 0;
 					rc = got == DB_DONE ? 0 : got;
 				}
@@ -132,8 +134,8 @@ static bool term_value(const struct ranking *k, const struct compared *u, size_t
 }
 
 /* Rank the units in month m of the year y back; the figures of term 0 into first (n of them). */
-static void rank_month(const struct ranking *k, const struct compared *u, size_t n, int y, int m,
-                       struct rank_unit *ret, struct ind_figure *first)
+static void rank_month(const struct ranking *k, const struct compared *u, size_t n, int y, int m, struct rank_unit *ret,
+                       struct ind_figure *first)
 {
 	for (size_t i = 0; i < n; i++) {
 		ret[i] = (struct rank_unit){0};
@@ -239,20 +241,22 @@ void ranking_result(struct request *r)
 					continue;
 				json_t *values = json_array();
 				for (size_t t = 0; t < k.n_terms; t++)
-					json_array_append_new(values, basis_text(r, &k, t, now[i].has[t], now[i].value[t]));
+					json_array_append_new(values,
+					                      basis_text(r, &k, t, now[i].has[t], now[i].value[t]));
 				int prev = periods > 1 ? ranks[i * periods + 1] : 0;
 				json_array_append_new(
 				    items,
-				    json_pack("{s:{s:s, s:s}, s:o, s:o, s:o, s:o, s:o, s:o, s:i}", "unit", "code", u[i].code,
-				              "name", u[i].name, "values", values, "level",
-				              first[i].has_ytd || first[i].has_value
-				                  ? json_string(ind_decimal_text(r->arena, now[i].level, k.def[0].decimals))
-				                  : json_null(),
-				              "score", now[i].ranked ? json_integer(now[i].score) : json_null(), "rank",
-				              now[i].rank ? json_integer(now[i].rank) : json_null(), "previous_rank",
-				              prev ? json_integer(prev) : json_null(), "change",
-				              prev && now[i].rank ? json_integer(prev - now[i].rank) : json_null(), "streak",
-				              rank_streak(&ranks[i * periods], periods)));
+				    json_pack(
+				        "{s:{s:s, s:s}, s:o, s:o, s:o, s:o, s:o, s:o, s:i}", "unit", "code", u[i].code,
+				        "name", u[i].name, "values", values, "level",
+				        first[i].has_ytd || first[i].has_value
+				            ? json_string(ind_decimal_text(r->arena, now[i].level, k.def[0].decimals))
+				            : json_null(),
+				        "score", now[i].ranked ? json_integer(now[i].score) : json_null(), "rank",
+				        now[i].rank ? json_integer(now[i].rank) : json_null(), "previous_rank",
+				        prev ? json_integer(prev) : json_null(), "change",
+				        prev && now[i].rank ? json_integer(prev - now[i].rank) : json_null(), "streak",
+				        rank_streak(&ranks[i * periods], periods)));
 			}
 	reply_json(r, 200, json_pack("{s:o, s:s, s:o}", "ranking", ranking_json(&k), "period", period, "items", items));
 }
@@ -295,14 +299,16 @@ void rankings_list(struct request *r)
 void ranking_post(struct request *r)
 {
 	static const char *const fields[] = {"code", "name", "unit_set", "basis", "span", "tie_break", "terms", NULL};
-	static const char *const sets[] = {"districts", "province", NULL}, *const bases[] = {"growth", "level",
-	                                                                                       "target_share", NULL},
+	static const char *const sets[] = {"districts", "province", NULL},
+	                         *const bases[] = {"growth", "level", "target_share", NULL},
 	                         *const spans[] = {"period", "ytd", NULL}, *const ties[] = {"shared", "level", NULL};
 	const char *code, *name, *set, *basis, *span, *tie;
 	if (!body_only(r, fields) || !body_string(r, "code", FIELD_REQUIRED, 64, &code) ||
 	    !body_string(r, "name", FIELD_REQUIRED, 128, &name) ||
-	    !body_string(r, "unit_set", FIELD_REQUIRED, 16, &set) || !body_string(r, "basis", FIELD_REQUIRED, 16, &basis) ||
-	    !body_string(r, "span", FIELD_REQUIRED, 16, &span) || !body_string(r, "tie_break", FIELD_REQUIRED, 16, &tie))
+	    !body_string(r, "unit_set", FIELD_REQUIRED, 16, &set) ||
+	    !body_string(r, "basis", FIELD_REQUIRED, 16, &basis) ||
+	    !body_string(r, "span", FIELD_REQUIRED, 16, &span) ||
+	    !body_string(r, "tie_break", FIELD_REQUIRED, 16, &tie))
 		return;
 	if (choice_or_reply(r, "invalid_unit_set", "unit_set", set, sets) < 0 ||
 	    choice_or_reply(r, "invalid_basis", "basis", basis, bases) < 0 ||
@@ -315,13 +321,15 @@ void ranking_post(struct request *r)
 		return;
 	}
 	if (!ind_city_bureau(r)) {
-		reply_error(r, 403, "not_city_bureau", NULL, "只有市统计局可以设立排名 (only the city's statistics bureau)");
+		reply_error(r, 403, "not_city_bureau", NULL,
+		            "只有市统计局可以设立排名 (only the city's statistics bureau)");
 		return;
 	}
 	int rc = db_begin(r->db);
 	if (rc == 0)
 		rc = db_run(r->db,
-		            "INSERT INTO rankings(code, name, unit_set, basis, span, tie_break, created_at) VALUES (?,?,?,?,?,?,?)"
+		            "INSERT INTO rankings(code, name, unit_set, basis, span, tie_break, created_at) VALUES "
+		            "(?,?,?,?,?,?,?)"
 		            " ON CONFLICT (code) DO NOTHING",
 		            "tttttti", code, name, set, basis, span, tie, clock_now());
 	if (rc == 0 && db_changes(r->db) == 0) {
@@ -345,21 +353,24 @@ void ranking_post(struct request *r)
 		    json_integer_value(weight) > 1000 || (higher && !json_is_boolean(higher))) {
 			db_rollback(r->db);
 			reply_error(r, 422, "invalid_term", "terms",
-			            "第 %zu 项应为 {indicator: 指标代码, weight: 1–1000, higher_better} (term %zu)", i + 1, i + 1);
+			            "第 %zu 项应为 {indicator: 指标代码, weight: 1–1000, higher_better} (term %zu)",
+			            i + 1, i + 1);
 			return;
 		}
 		rc = db_run(r->db,
-		            "INSERT INTO ranking_terms(ranking_id, indicator_id, weight, higher_better, position) VALUES (?,?,?,?,?)"
+		            "INSERT INTO ranking_terms(ranking_id, indicator_id, weight, higher_better, position) "
+		            "VALUES (?,?,?,?,?)"
 		            " ON CONFLICT DO NOTHING",
-		            "iiiIi", id, def.id, (int64_t)json_integer_value(weight), higher ? (int)json_is_true(higher) : 1,
-		            (int64_t)i + 1);
+		            "iiiIi", id, def.id, (int64_t)json_integer_value(weight),
+		            higher ? (int)json_is_true(higher) : 1, (int64_t)i + 1);
 		if (rc != 0)
 			break;
 	}
 	if (rc == 0) {
 		struct audit_context ctx = audit_context_of(r);
-		json_t *detail = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:O}", "code", code, "name", name, "unit_set", set,
-		                           "basis", basis, "span", span, "tie_break", tie, "terms", terms);
+		json_t *detail =
+		    json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:O}", "code", code, "name", name, "unit_set", set,
+		              "basis", basis, "span", span, "tie_break", tie, "terms", terms);
 		rc = audit_append(r->db, &ctx, "indicators.ranking.create", "ranking", code, request_area(r), detail);
 		json_decref(detail);
 	}

@@ -33,7 +33,7 @@ static void def_of_row(struct db_stmt *s, struct arena *a, struct ind_def *ret)
 	                        .kind = (enum ind_kind)ind_kind_from_name(db_column_text(s, 5)),
 	                        .additive = db_column_int64(s, 6) != 0,
 	                        .source = arena_strdup(a, db_column_text(s, 7)),
-	                        .formula = !formula                     ? IND_STORED
+	                        .formula = !formula                        ? IND_STORED
 	                                   : strcmp(formula, "ratio") == 0 ? IND_RATIO
 	                                                                   : IND_CHILDREN_SUM,
 	                        .a_id = db_column_int64(s, 9),
@@ -46,8 +46,7 @@ static void def_of_row(struct db_stmt *s, struct arena *a, struct ind_def *ret)
 	" coalesce(b_id, 0), yoy FROM indicators"
 
 /* The indicator where column = the value (bound by fmt): 0, DB_DONE, or a database error. */
-static int def_where(struct db *d, struct arena *a, const char *sql, int64_t id, const char *code,
-                     struct ind_def *ret)
+static int def_where(struct db *d, struct arena *a, const char *sql, int64_t id, const char *code, struct ind_def *ret)
 {
 	struct db_stmt *s;
 	int rc = code ? db_prepare(d, &s, sql, "t", code) : db_prepare(d, &s, sql, "i", id);
@@ -70,16 +69,16 @@ int ind_def_by_id(struct db *d, struct arena *a, int64_t id, struct ind_def *ret
 }
 
 /* The year's months as 'YYYY-01' and 'YYYY-12', for BETWEEN. */
-static void year_bounds(int year, char from[8], char to[8])
+static void year_bounds(int year, char from[16], char to[16])
 {
-	snprintf(from, 8, "%04d-01", year);
-	snprintf(to, 8, "%04d-12", year);
+	snprintf(from, 16, "%04d-01", year);
+	snprintf(to, 16, "%04d-12", year);
 }
 
 /* A unit's stored values of an indicator for a year. */
 static int year_stored(struct db *d, int64_t indicator, const char *unit, int year, struct ind_year *ret)
 {
-	char from[8], to[8];
+	char from[16], to[16];
 	year_bounds(year, from, to);
 	struct db_stmt *s;
 	int rc = db_prepare(d, &s,
@@ -105,7 +104,7 @@ static int year_stored(struct db *d, int64_t indicator, const char *unit, int ye
 /* The sum of an indicator's values over the unit's county-level units, each month where all of them have one. */
 static int year_children_sum(struct db *d, int64_t indicator, const char *unit, int year, struct ind_year *ret)
 {
-	char from[8], to[8];
+	char from[16], to[16];
 	year_bounds(year, from, to);
 	struct db_stmt *s;
 	int rc = db_prepare(d, &s,
@@ -117,7 +116,8 @@ static int year_children_sum(struct db *d, int64_t indicator, const char *unit, 
 	                    "ittt", indicator, unit, from, to);
 	while (rc >= 0 && (rc = db_step(s)) == DB_ROW) {
 		int y, m;
-		if (ind_period_parse(db_column_text(s, 0), &y, &m) < 0 || db_column_int64(s, 2) != db_column_int64(s, 3))
+		if (ind_period_parse(db_column_text(s, 0), &y, &m) < 0 ||
+		    db_column_int64(s, 2) != db_column_int64(s, 3))
 			continue;
 		ret->has_value[m - 1] = true;
 		ret->value[m - 1] = db_column_int64(s, 1);
@@ -199,9 +199,10 @@ int ind_unit_find(struct db *d, struct arena *a, const char *code, struct ind_un
 	                    " UNION ALL SELECT code, name, NULL FROM indicator_peers WHERE code = ?1",
 	                    "t", code);
 	if (rc >= 0 && (rc = db_step(s)) == DB_ROW) {
-		*ret = (struct ind_unit){.code = arena_strdup(a, db_column_text(s, 0)),
-		                         .name = arena_strdup(a, db_column_text(s, 1)),
-		                         .path = db_column_is_null(s, 2) ? NULL : arena_strdup(a, db_column_text(s, 2))};
+		*ret =
+		    (struct ind_unit){.code = arena_strdup(a, db_column_text(s, 0)),
+		                      .name = arena_strdup(a, db_column_text(s, 1)),
+		                      .path = db_column_is_null(s, 2) ? NULL : arena_strdup(a, db_column_text(s, 2))};
 		rc = 0;
 	}
 	db_finalize(s);
@@ -244,7 +245,8 @@ int ind_unit_check(struct request *r, const char *code, bool write, struct ind_u
 	/* The province's other cities: the city's bureau enters them, everyone with the duty reads them. */
 	bool allowed = ret->path ? path_within(ret->path, request_area(r)) : !write || ind_city_bureau(r);
 	if (!allowed)
-		return ind_refuse(why, 403, "out_of_scope", "unit", "该单位不在您的管辖范围内 (unit outside your area)");
+		return ind_refuse(why, 403, "out_of_scope", "unit",
+		                  "该单位不在您的管辖范围内 (unit outside your area)");
 	return 0;
 }
 
@@ -270,10 +272,11 @@ static int decimal_in(const char *text, int decimals, const char *field, bool *r
 {
 	*ret_has = text && *text;
 	if (*ret_has && ind_decimal_parse(text, decimals, ret) < 0)
-		return ind_refuse(why, 422, "invalid_number", field,
-		                  decimals == 2 && strcmp(field, "value") != 0
-		                      ? "增速应为至多两位小数的百分数,如 3.1 (a percentage with at most two decimals)"
-		                      : "数值应为十进制数,小数位数不超过指标的精度 (a decimal within the indicator's precision)");
+		return ind_refuse(
+		    why, 422, "invalid_number", field,
+		    decimals == 2 && strcmp(field, "value") != 0
+		        ? "增速应为至多两位小数的百分数,如 3.1 (a percentage with at most two decimals)"
+		        : "数值应为十进制数,小数位数不超过指标的精度 (a decimal within the indicator's precision)");
 	return 0;
 }
 
@@ -334,8 +337,10 @@ int ind_value_store(struct request *r, const struct ind_value_in *in, int64_t re
 			b_growth = db_column_int64(s, 1);
 		if ((by = !db_column_is_null(s, 2)))
 			b_ytd = db_column_int64(s, 2);
-		before = json_pack("{s:s?, s:s?, s:s?}", "value", bv ? ind_decimal_text(r->arena, b_value, def.decimals) : NULL, "growth",
-		                   bg ? ind_decimal_text(r->arena, b_growth, 2) : NULL, "ytd_growth", by ? ind_decimal_text(r->arena, b_ytd, 2) : NULL);
+		before = json_pack("{s:s?, s:s?, s:s?}", "value",
+		                   bv ? ind_decimal_text(r->arena, b_value, def.decimals) : NULL, "growth",
+		                   bg ? ind_decimal_text(r->arena, b_growth, 2) : NULL, "ytd_growth",
+		                   by ? ind_decimal_text(r->arena, b_ytd, 2) : NULL);
 	}
 	db_finalize(s);
 	if (rc < 0) {
@@ -350,22 +355,29 @@ int ind_value_store(struct request *r, const struct ind_value_in *in, int64_t re
 	int64_t now = clock_now();
 	/* A NULL is bound as a flag and a value: CASE WHEN flag = 1 THEN value END. */
 #define MAYBE "CASE WHEN ? = 1 THEN ? END"
-	rc = db_run(r->db,
-	            "INSERT INTO indicator_values(indicator_id, unit, period, value, growth_bp, ytd_growth_bp, comment,"
-	            " revision, entered_by, entered_at) VALUES (?,?,?," MAYBE "," MAYBE "," MAYBE ",?,?,?,?)"
-	            " ON CONFLICT (indicator_id, unit, period) DO UPDATE SET value = excluded.value,"
-	            " growth_bp = excluded.growth_bp, ytd_growth_bp = excluded.ytd_growth_bp, comment = excluded.comment,"
-	            " revision = excluded.revision, entered_by = excluded.entered_by, entered_at = excluded.entered_at",
-	            "itt" "IiIiIi" "tiii", def.id, unit.code, in->period, (int)has_value, value, (int)has_growth, growth,
-	            (int)has_ytd, ytd, in->comment, revision, r->who.user_id, now);
+	rc = db_run(
+	    r->db,
+	    "INSERT INTO indicator_values(indicator_id, unit, period, value, growth_bp, ytd_growth_bp, comment,"
+	    " revision, entered_by, entered_at) VALUES (?,?,?," MAYBE "," MAYBE "," MAYBE ",?,?,?,?)"
+	    " ON CONFLICT (indicator_id, unit, period) DO UPDATE SET value = excluded.value,"
+	    " growth_bp = excluded.growth_bp, ytd_growth_bp = excluded.ytd_growth_bp, comment = excluded.comment,"
+	    " revision = excluded.revision, entered_by = excluded.entered_by, entered_at = excluded.entered_at",
+	    "itt"
+	    "IiIiIi"
+	    "tiii",
+	    def.id, unit.code, in->period, (int)has_value, value, (int)has_growth, growth, (int)has_ytd, ytd,
+	    in->comment, revision, r->who.user_id, now);
 	if (rc >= 0 && reason)
-		rc = db_run(r->db,
-		            "INSERT INTO indicator_changes(indicator_id, unit, period, revision, value_before, value_after,"
-		            " growth_before, growth_after, ytd_growth_before, ytd_growth_after, reason, changed_by,"
-		            " changed_at) VALUES (?,?,?,?," MAYBE "," MAYBE "," MAYBE "," MAYBE "," MAYBE "," MAYBE ",?,?,?)",
-		            "itti" "IiIiIiIiIiIi" "tii", def.id, unit.code, in->period, revision, (int)bv, b_value,
-		            (int)has_value, value, (int)bg, b_growth, (int)has_growth, growth, (int)by, b_ytd, (int)has_ytd,
-		            ytd, reason, r->who.user_id, now);
+		rc = db_run(
+		    r->db,
+		    "INSERT INTO indicator_changes(indicator_id, unit, period, revision, value_before, value_after,"
+		    " growth_before, growth_after, ytd_growth_before, ytd_growth_after, reason, changed_by,"
+		    " changed_at) VALUES (?,?,?,?," MAYBE "," MAYBE "," MAYBE "," MAYBE "," MAYBE "," MAYBE ",?,?,?)",
+		    "itti"
+		    "IiIiIiIiIiIi"
+		    "tii",
+		    def.id, unit.code, in->period, revision, (int)bv, b_value, (int)has_value, value, (int)bg, b_growth,
+		    (int)has_growth, growth, (int)by, b_ytd, (int)has_ytd, ytd, reason, r->who.user_id, now);
 #undef MAYBE
 	if (rc >= 0) {
 		struct audit_context ctx = audit_context_of(r);
@@ -374,9 +386,10 @@ int ind_value_store(struct request *r, const struct ind_value_in *in, int64_t re
 		                           "value", in->value, "growth", in->growth, "ytd_growth", in->ytd_growth,
 		                           "comment", in->comment, "revision", (json_int_t)revision, "reason", reason);
 		before = NULL;
-		rc = audit_append(r->db, &ctx, reason ? "indicators.value.correct" : "indicators.value.set",
-		                  "indicator_value", arena_printf(r->arena, "%s/%s/%s", def.code, unit.code, in->period),
-		                  unit.path ? unit.path : request_area(r), detail);
+		rc =
+		    audit_append(r->db, &ctx, reason ? "indicators.value.correct" : "indicators.value.set",
+		                 "indicator_value", arena_printf(r->arena, "%s/%s/%s", def.code, unit.code, in->period),
+		                 unit.path ? unit.path : request_area(r), detail);
 		json_decref(detail);
 	}
 	json_decref(before);
@@ -403,15 +416,17 @@ static int districts_differ(struct db *d, int64_t indicator, const char *period,
 	*ret = false;
 	int rc = db_query_int64(d, &districts, "SELECT count(*) FROM orgs WHERE kind = 'district'", NULL);
 	if (rc == 0)
-		rc = db_query_int64(d, &entered,
-		                    "SELECT count(*) FROM indicator_values v JOIN orgs o ON o.code = v.unit"
-		                    " WHERE o.kind = 'district' AND v.indicator_id = ? AND v.period = ? AND v.value IS NOT NULL",
-		                    "it", indicator, period);
+		rc = db_query_int64(
+		    d, &entered,
+		    "SELECT count(*) FROM indicator_values v JOIN orgs o ON o.code = v.unit"
+		    " WHERE o.kind = 'district' AND v.indicator_id = ? AND v.period = ? AND v.value IS NOT NULL",
+		    "it", indicator, period);
 	if (rc == 0 && entered == districts && districts > 0)
-		rc = db_query_int64(d, &sum,
-		                    "SELECT coalesce(sum(v.value), 0) FROM indicator_values v JOIN orgs o ON o.code = v.unit"
-		                    " WHERE o.kind = 'district' AND v.indicator_id = ? AND v.period = ?",
-		                    "it", indicator, period),
+		rc = db_query_int64(
+		    d, &sum,
+		    "SELECT coalesce(sum(v.value), 0) FROM indicator_values v JOIN orgs o ON o.code = v.unit"
+		    " WHERE o.kind = 'district' AND v.indicator_id = ? AND v.period = ?",
+		    "it", indicator, period),
 		*ret = rc == 0 && ind_sum_differs(city, sum);
 	return rc;
 }
@@ -421,8 +436,7 @@ static json_t *decimal_json(struct request *r, bool has, int64_t v, int decimals
 	return has ? json_string(ind_decimal_text(r->arena, v, decimals)) : json_null();
 }
 
-int ind_month_items(struct request *r, const struct ind_unit *unit, const char *period, json_t **ret,
-                    int *ret_blocking)
+int ind_month_items(struct request *r, const struct ind_unit *unit, const char *period, json_t **ret, int *ret_blocking)
 {
 	int year, month;
 	*ret = NULL;
@@ -473,14 +487,14 @@ int ind_month_items(struct request *r, const struct ind_unit *unit, const char *
 		*ret_blocking += blocking;
 		json_array_append_new(
 		    items,
-		    json_pack("{s:{s:s, s:s, s:s, s:s}, s:o, s:o, s:o, s:b, s:o, s:b, s:s?, s:I, s:s, s:o, s:b}", "indicator",
-		              "code", def.code, "name", def.name, "unit", def.unit, "period_kind", kind_names[def.kind], "value",
-		              decimal_json(r, f.has_value, f.value, def.decimals), "ytd",
+		    json_pack("{s:{s:s, s:s, s:s, s:s}, s:o, s:o, s:o, s:b, s:o, s:b, s:s?, s:I, s:s, s:o, s:b}",
+		              "indicator", "code", def.code, "name", def.name, "unit", def.unit, "period_kind",
+		              kind_names[def.kind], "value", decimal_json(r, f.has_value, f.value, def.decimals), "ytd",
 		              decimal_json(r, f.has_ytd, f.ytd, def.decimals), "growth",
-		              decimal_json(r, f.has_growth, f.growth, 2), "growth_computed", f.growth_computed, "ytd_growth",
-		              decimal_json(r, f.has_ytd_growth, f.ytd_growth, 2), "ytd_growth_computed",
-		              f.ytd_growth_computed, "comment", comment, "revision", (json_int_t)revision, "revision_label",
-		              revision ? "修订" : "快报", "flags", names, "blocking", blocking));
+		              decimal_json(r, f.has_growth, f.growth, 2), "growth_computed", f.growth_computed,
+		              "ytd_growth", decimal_json(r, f.has_ytd_growth, f.ytd_growth, 2), "ytd_growth_computed",
+		              f.ytd_growth_computed, "comment", comment, "revision", (json_int_t)revision,
+		              "revision_label", revision ? "修订" : "快报", "flags", names, "blocking", blocking));
 	}
 	db_finalize(s);
 	if (rc < 0) {
@@ -500,13 +514,14 @@ int ind_month_items(struct request *r, const struct ind_unit *unit, const char *
 void indicators_list(struct request *r)
 {
 	struct db_stmt *s;
-	int rc = db_prepare(r->db, &s,
-	                    "SELECT i.code AS code, i.name AS name, i.unit AS unit, i.decimals AS decimals,"
-	                    " i.period_kind AS period_kind, i.yoy AS \"yoy:bool\", i.source AS source, i.formula AS formula,"
-	                    " a.code AS \"of.a\", b.code AS \"of.b\", i.additive AS \"additive:bool\" FROM indicators i"
-	                    " LEFT JOIN indicators a ON a.id = i.a_id LEFT JOIN indicators b ON b.id = i.b_id"
-	                    " ORDER BY i.position",
-	                    NULL);
+	int rc =
+	    db_prepare(r->db, &s,
+	               "SELECT i.code AS code, i.name AS name, i.unit AS unit, i.decimals AS decimals,"
+	               " i.period_kind AS period_kind, i.yoy AS \"yoy:bool\", i.source AS source, i.formula AS formula,"
+	               " a.code AS \"of.a\", b.code AS \"of.b\", i.additive AS \"additive:bool\" FROM indicators i"
+	               " LEFT JOIN indicators a ON a.id = i.a_id LEFT JOIN indicators b ON b.id = i.b_id"
+	               " ORDER BY i.position",
+	               NULL);
 	reply_rows(r, rc, s, row_as_json_of, 0);
 }
 
@@ -518,7 +533,8 @@ static int64_t operand(struct request *r, const char *field, const char *code)
 	if (rc == 0)
 		return def.id;
 	if (rc == DB_DONE)
-		reply_error(r, 422, "unknown_indicator", field, "公式引用的指标不存在 (the formula's indicator does not exist)");
+		reply_error(r, 422, "unknown_indicator", field,
+		            "公式引用的指标不存在 (the formula's indicator does not exist)");
 	else
 		reply_db_error(r, rc);
 	return 0;
@@ -551,7 +567,8 @@ void indicator_post(struct request *r)
 	    !body_string(r, "name", FIELD_REQUIRED, 128, &name) || !body_string(r, "unit", FIELD_REQUIRED, 16, &unit) ||
 	    !body_int64(r, "decimals", FIELD_REQUIRED, 0, 4, &decimals, NULL) ||
 	    !body_string(r, "period_kind", FIELD_REQUIRED, 16, &kind) ||
-	    !body_bool(r, "yoy", FIELD_OPTIONAL, &yoy, NULL) || !body_string(r, "source", FIELD_REQUIRED, 16, &source) ||
+	    !body_bool(r, "yoy", FIELD_OPTIONAL, &yoy, NULL) ||
+	    !body_string(r, "source", FIELD_REQUIRED, 16, &source) ||
 	    !body_string(r, "formula", FIELD_OPTIONAL, 16, &formula) || !body_string(r, "a", FIELD_OPTIONAL, 32, &a) ||
 	    !body_string(r, "b", FIELD_OPTIONAL, 32, &b) || !body_bool(r, "additive", FIELD_OPTIONAL, &additive, NULL))
 		return;
@@ -562,13 +579,15 @@ void indicator_post(struct request *r)
 		return;
 	bool derived = strcmp(source, "derived") == 0, ratio = formula && strcmp(formula, "ratio") == 0;
 	if (derived != (formula != NULL) || (formula && !a) || ratio != (b != NULL)) {
-		reply_error(r, 422, "invalid_formula", "formula",
-		            "派生指标须有公式:ratio 需 a 和 b,children_sum 只需 a;录入指标无公式 (derived: ratio of a and b, "
-		            "or children_sum of a)");
+		reply_error(
+		    r, 422, "invalid_formula", "formula",
+		    "派生指标须有公式:ratio 需 a 和 b,children_sum 只需 a;录入指标无公式 (derived: ratio of a and b, "
+		    "or children_sum of a)");
 		return;
 	}
 	if (!ind_city_bureau(r)) {
-		reply_error(r, 403, "not_city_bureau", NULL, "只有市统计局可以设立指标 (only the city's statistics bureau)");
+		reply_error(r, 403, "not_city_bureau", NULL,
+		            "只有市统计局可以设立指标 (only the city's statistics bureau)");
 		return;
 	}
 	int64_t a_id = a ? operand(r, "a", a) : 0, b_id = b ? operand(r, "b", b) : 0;
@@ -576,13 +595,16 @@ void indicator_post(struct request *r)
 		return;
 	int rc = db_begin(r->db);
 	if (rc == 0)
-		rc = db_run(r->db,
-		            "INSERT INTO indicators(code, name, unit, decimals, period_kind, yoy, source, formula, a_id, b_id,"
-		            " additive, position) SELECT ?,?,?,?,?,?,?,?,?,?,?, coalesce(max(position), 0) + 1 FROM indicators"
-		            " WHERE 1 = 1" /* an upsert's SELECT needs a WHERE: SQLite would read ON as a join's */
-		            " ON CONFLICT (code) DO NOTHING",
-		            "ttti" "tItt" "rrI", code, name, unit, decimals, kind, (int)yoy, source, formula, a_id, b_id,
-		            (int)additive);
+		rc = db_run(
+		    r->db,
+		    "INSERT INTO indicators(code, name, unit, decimals, period_kind, yoy, source, formula, a_id, b_id,"
+		    " additive, position) SELECT ?,?,?,?,?,?,?,?,?,?,?, coalesce(max(position), 0) + 1 FROM indicators"
+		    " WHERE 1 = 1" /* an upsert's SELECT needs a WHERE: SQLite would read ON as a join's */
+		    " ON CONFLICT (code) DO NOTHING",
+		    "ttti"
+		    "tItt"
+		    "rrI",
+		    code, name, unit, decimals, kind, (int)yoy, source, formula, a_id, b_id, (int)additive);
 	if (rc == 0 && db_changes(r->db) == 0) {
 		db_rollback(r->db);
 		reply_error(r, 409, "indicator_exists", "code", "指标代码已存在 (an indicator has this code)");
@@ -590,10 +612,12 @@ void indicator_post(struct request *r)
 	}
 	if (rc == 0) {
 		struct audit_context ctx = audit_context_of(r);
-		json_t *detail = json_pack("{s:s, s:s, s:s, s:I, s:s, s:b, s:s, s:s?, s:s?, s:s?, s:b}", "code", code, "name",
-		                           name, "unit", unit, "decimals", (json_int_t)decimals, "period_kind", kind, "yoy",
-		                           yoy, "source", source, "formula", formula, "a", a, "b", b, "additive", additive);
-		rc = audit_append(r->db, &ctx, "indicators.indicator.create", "indicator", code, request_area(r), detail);
+		json_t *detail =
+		    json_pack("{s:s, s:s, s:s, s:I, s:s, s:b, s:s, s:s?, s:s?, s:s?, s:b}", "code", code, "name", name,
+		              "unit", unit, "decimals", (json_int_t)decimals, "period_kind", kind, "yoy", yoy, "source",
+		              source, "formula", formula, "a", a, "b", b, "additive", additive);
+		rc = audit_append(r->db, &ctx, "indicators.indicator.create", "indicator", code, request_area(r),
+		                  detail);
 		json_decref(detail);
 	}
 	if (db_finish_or_reply(r, rc))
@@ -614,9 +638,8 @@ void indicator_post(struct request *r)
 void indicator_value_put(struct request *r)
 {
 	static const char *const fields[] = {"value", "growth", "ytd_growth", "comment", NULL};
-	struct ind_value_in in = {.indicator = route_param(r, "code"),
-	                          .unit = route_param(r, "unit"),
-	                          .period = route_param(r, "period")};
+	struct ind_value_in in = {
+	    .indicator = route_param(r, "code"), .unit = route_param(r, "unit"), .period = route_param(r, "period")};
 	if (!body_only(r, fields) || !body_string(r, "value", FIELD_OPTIONAL, 24, &in.value) ||
 	    !body_string(r, "growth", FIELD_OPTIONAL, 12, &in.growth) ||
 	    !body_string(r, "ytd_growth", FIELD_OPTIONAL, 12, &in.ytd_growth) ||
@@ -632,8 +655,9 @@ void indicator_value_put(struct request *r)
 		return;
 	}
 	if (db_finish_or_reply(r, rc))
-		reply_json(r, 200, json_pack("{s:s, s:s, s:s}", "indicator", in.indicator, "unit", in.unit, "period",
-		                             in.period));
+		reply_json(
+		    r, 200,
+		    json_pack("{s:s, s:s, s:s}", "indicator", in.indicator, "unit", in.unit, "period", in.period));
 }
 
 static const char *const import_header[] = {"指标代码", "单位代码", "期间", "数值", "增速", "累计增速", "说明"};
@@ -663,8 +687,9 @@ void indicator_values_import(struct request *r)
 		if (strcmp(f[i], import_header[i]) != 0)
 			got = 0;
 	if (got != 1 || n != IMPORT_COLUMNS) {
-		reply_error(r, 422, "bad_header", "csv",
-		            "第 1 行应为表头 指标代码,单位代码,期间,数值,增速,累计增速,说明 (line 1 must be the header)");
+		reply_error(
+		    r, 422, "bad_header", "csv",
+		    "第 1 行应为表头 指标代码,单位代码,期间,数值,增速,累计增速,说明 (line 1 must be the header)");
 		return;
 	}
 	int rc = db_begin(r->db), line = 0;
@@ -702,12 +727,12 @@ static json_t *change_json(struct request *r, struct db_stmt *s)
 	for (int i = 0; i < 2; i++)
 		json_object_set_new(
 		    o, sides[i][0],
-		    json_pack("{s:o, s:o, s:o}", "value",
-		              decimal_json(r, !db_named_is_null(s, sides[i][1]), db_named_int64(s, sides[i][1]), decimals),
-		              "growth",
-		              decimal_json(r, !db_named_is_null(s, sides[i][2]), db_named_int64(s, sides[i][2]), 2),
-		              "ytd_growth",
-		              decimal_json(r, !db_named_is_null(s, sides[i][3]), db_named_int64(s, sides[i][3]), 2)));
+		    json_pack(
+		        "{s:o, s:o, s:o}", "value",
+		        decimal_json(r, !db_named_is_null(s, sides[i][1]), db_named_int64(s, sides[i][1]), decimals),
+		        "growth", decimal_json(r, !db_named_is_null(s, sides[i][2]), db_named_int64(s, sides[i][2]), 2),
+		        "ytd_growth",
+		        decimal_json(r, !db_named_is_null(s, sides[i][3]), db_named_int64(s, sides[i][3]), 2)));
 	return o;
 }
 

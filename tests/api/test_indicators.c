@@ -67,7 +67,8 @@ static json_t *month_item(struct client *c, struct response *r, const char *unit
 	json_t *it;
 	json_array_foreach(json_object_get(r->json, "items"), i, it)
 	{
-		if (strcmp(json_string_value(json_object_get(json_object_get(it, "indicator"), "code")), indicator) == 0)
+		if (strcmp(json_string_value(json_object_get(json_object_get(it, "indicator"), "code")), indicator) ==
+		    0)
 			return it;
 	}
 	fail_msg("no %s in %s %s", indicator, unit, period);
@@ -84,7 +85,8 @@ static bool has_flag(json_t *item, const char *flag)
 {
 	size_t i;
 	json_t *f;
-	json_array_foreach(json_object_get(item, "flags"), i, f) if (strcmp(json_string_value(f), flag) == 0) return true;
+	json_array_foreach(json_object_get(item, "flags"), i,
+	                   f) if (strcmp(json_string_value(f), flag) == 0) return true;
 	return false;
 }
 
@@ -127,7 +129,8 @@ static void test_entry_in_scope_and_exact(void **state)
 	char code[48];
 	long long audit = count("SELECT count(*) FROM audit_log");
 	put_ok(&ja_tjj, "fai", "350111", "2020-01", "{\"value\":\"12.3456\"}");
-	assert_int_equal(count("SELECT value FROM indicator_values WHERE unit = '350111' AND period = '2020-01'"), 123456);
+	assert_int_equal(count("SELECT value FROM indicator_values WHERE unit = '350111' AND period = '2020-01'"),
+	                 123456);
 	assert_int_equal(count("SELECT count(*) FROM audit_log"), audit + 1);
 	assert_int_equal(put(&ja_tjj, "fai", "350112", "2020-01", "{\"value\":\"1\"}", code), 403);
 	assert_string_equal(code, "out_of_scope");
@@ -295,9 +298,10 @@ static void test_flags_block_submission_until_commented(void **state)
 static void test_indicator_defined_and_derived(void **state)
 {
 	(void)state;
-	const char *sum = "{\"code\":\"revenue_districts\",\"name\":\"县(市)区一般公共预算收入合计\",\"unit\":\"亿元\","
-	                  "\"decimals\":4,\"period_kind\":\"month\",\"source\":\"derived\",\"formula\":\"children_sum\","
-	                  "\"a\":\"revenue\"}";
+	const char *sum =
+	    "{\"code\":\"revenue_districts\",\"name\":\"县(市)区一般公共预算收入合计\",\"unit\":\"亿元\","
+	    "\"decimals\":4,\"period_kind\":\"month\",\"source\":\"derived\",\"formula\":\"children_sum\","
+	    "\"a\":\"revenue\"}";
 	char code[48];
 	assert_int_equal(client_statusf(&ja_tjj, "POST", "/api/v1/indicators", code, "%s", sum), 403);
 	assert_string_equal(code, "not_city_bureau");
@@ -338,7 +342,8 @@ static void test_approval_and_revisions(void **state)
 	assert_string_equal(code, "not_submitted");
 	assert_int_equal(step(&cl_tjj, "350112", "2020-05", "submit", NULL, code), 200);
 	assert_int_equal(step(&tjj, "350112", "2020-05", "return", "{}", code), 422);
-	assert_int_equal(step(&tjj, "350112", "2020-05", "return", "{\"reason\":\"社零额与商务局口径不一致\"}", code), 200);
+	assert_int_equal(step(&tjj, "350112", "2020-05", "return", "{\"reason\":\"社零额与商务局口径不一致\"}", code),
+	                 200);
 	struct response r;
 	month_item(&cl_tjj, &r, "350112", "2020-05", "retail");
 	assert_string_equal(text(r.json, "state"), "returned");
@@ -375,7 +380,8 @@ static void test_approval_and_revisions(void **state)
 	assert_int_equal(json_integer_value(json_object_get(it, "revision")), 0);
 	response_free(&r);
 	assert_int_equal(step(&tjj, "350112", "2020-05", "corrections",
-	                      "{\"reason\":\"再次核实\",\"values\":[{\"indicator\":\"revenue\",\"value\":\"9.2\"}]}", code),
+	                      "{\"reason\":\"再次核实\",\"values\":[{\"indicator\":\"revenue\",\"value\":\"9.2\"}]}",
+	                      code),
 	                 200);
 	it = month_item(&leader, &r, "350112", "2020-05", "revenue");
 	assert_int_equal(json_integer_value(json_object_get(it, "revision")), 2);
@@ -396,8 +402,9 @@ static void test_approval_and_revisions(void **state)
 static void test_ranking_defined_and_computed(void **state)
 {
 	(void)state;
-	const char *def = "{\"code\":\"rev-level\",\"name\":\"收入规模\",\"unit_set\":\"districts\",\"basis\":\"level\","
-	                  "\"span\":\"period\",\"tie_break\":\"shared\",\"terms\":[{\"indicator\":\"revenue\",\"weight\":1}]}";
+	const char *def =
+	    "{\"code\":\"rev-level\",\"name\":\"收入规模\",\"unit_set\":\"districts\",\"basis\":\"level\","
+	    "\"span\":\"period\",\"tie_break\":\"shared\",\"terms\":[{\"indicator\":\"revenue\",\"weight\":1}]}";
 	char code[48];
 	assert_int_equal(client_statusf(&ja_tjj, "POST", "/api/v1/indicators/rankings", code, "%s", def), 403);
 	assert_int_equal(client_statusf(&tjj, "POST", "/api/v1/indicators/rankings", code, "%s", def), 201);
@@ -441,8 +448,8 @@ static json_t *fuzhou_in(struct client *c, struct response *r, const char *ranki
 	assert_int_equal(r->status, 200);
 	size_t i;
 	json_t *it;
-	json_array_foreach(json_object_get(r->json, "items"), i, it) if (strcmp(
-	    text(json_object_get(it, "unit"), "code"), "350100") == 0) return it;
+	json_array_foreach(json_object_get(r->json, "items"), i,
+	                   it) if (strcmp(text(json_object_get(it, "unit"), "code"), "350100") == 0) return it;
 	fail_msg("no 福州 in %s", ranking);
 	return NULL;
 }
@@ -479,8 +486,9 @@ static void test_demo_gives_the_articles_lines(void **state)
 	assert_string_equal(text(r.json, "state"), "approved");
 	assert_int_equal(json_integer_value(json_object_get(r.json, "blocking")), 0);
 	response_free(&r);
-	long long city = db_count(&demo, "SELECT sum(v.value) FROM indicator_values v JOIN indicators i ON i.id ="
-	                                 " v.indicator_id WHERE i.code = 'gdp' AND v.unit = '350100' AND v.period LIKE '2020-%'");
+	long long city =
+	    db_count(&demo, "SELECT sum(v.value) FROM indicator_values v JOIN indicators i ON i.id ="
+	                    " v.indicator_id WHERE i.code = 'gdp' AND v.unit = '350100' AND v.period LIKE '2020-%'");
 	long long districts =
 	    db_count(&demo, "SELECT sum(v.value) FROM indicator_values v JOIN indicators i ON i.id = v.indicator_id"
 	                    " JOIN orgs o ON o.code = v.unit WHERE i.code = 'gdp' AND o.kind = 'district'"
@@ -493,7 +501,8 @@ static void test_demo_gives_the_articles_lines(void **state)
 	response_free(&r);
 	assert_int_equal(districts, city);
 	/* The districts' composite ranks all thirteen. */
-	client_request(&c, &r, "GET", "/api/v1/indicators/rankings/districts-composite?period=2020-09", NULL, NULL, NULL);
+	client_request(&c, &r, "GET", "/api/v1/indicators/rankings/districts-composite?period=2020-09", NULL, NULL,
+	               NULL);
 	assert_int_equal(r.status, 200);
 	json_t *items = json_object_get(r.json, "items");
 	assert_int_equal(json_array_size(items), 13);
