@@ -152,6 +152,12 @@ static void rank_month(const struct ranking *k, const struct compared *u, size_t
 	rank_units(ret, n, k->term, k->n_terms, strcmp(k->tie_break, "level") == 0);
 }
 
+/* Does a come before b in a result: ranked before unranked, then by rank? */
+static bool rank_before(const struct rank_unit *a, const struct rank_unit *b)
+{
+	return a->rank && (!b->rank || a->rank < b->rank);
+}
+
 /* The ranking's description as JSON. */
 static json_t *ranking_json(const struct ranking *k)
 {
@@ -233,31 +239,48 @@ void ranking_result(struct request *r)
 		for (size_t i = 0; i < n; i++)
 			ranks[i * periods + p] = (p == 0 ? now : then)[i].rank;
 	}
+	/* Best first, the unranked last, each group in the set's order. */
+	size_t *order = arena_alloc(r->arena, n * sizeof *order);
+	if (!order) {
+		reply_db_error(r, DB_ERROR);
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		size_t j = i;
+		for (; j > 0 && rank_before(&now[i], &now[order[j - 1]]); j--)
+			order[j] = order[j - 1];
+		order[j] = i;
+	}
 	json_t *items = json_array();
-	for (int pass = 0; pass < 2; pass++) /* the ranked in order, then the rest */
-		for (int rank = 1; rank <= (int)n + 1; rank++)
-			for (size_t i = 0; i < n; i++) {
-				if (pass == 0 ? now[i].rank != rank : now[i].rank != 0 || rank != 1)
-					continue;
-				json_t *values = json_array();
-				for (size_t t = 0; t < k.n_terms; t++)
-					json_array_append_new(values,
-					                      basis_text(r, &k, t, now[i].has[t], now[i].value[t]));
-				int prev = periods > 1 ? ranks[i * periods + 1] : 0;
-				json_array_append_new(
-				    items,
-				    json_pack(
-				        "{s:{s:s, s:s}, s:o, s:o, s:o, s:o, s:o, s:o, s:i}", "unit", "code", u[i].code,
-				        "name", u[i].name, "values", values, "level",
-				        first[i].has_ytd || first[i].has_value
-				            ? json_string(ind_decimal_text(r->arena, now[i].level, k.def[0].decimals))
-				            : json_null(),
-				        "score", now[i].ranked ? json_integer(now[i].score) : json_null(), "rank",
-				        now[i].rank ? json_integer(now[i].rank) : json_null(), "previous_rank",
-				        prev ? json_integer(prev) : json_null(), "change",
-				        prev && now[i].rank ? json_integer(prev - now[i].rank) : json_null(), "streak",
-				        rank_streak(&ranks[i * periods], periods)));
-			}
+	for (size_t o = 0; o < n; o++) {
+		size_t i = order[o];
+		const char *state;
+		int64_t revision;
+		if ((rc = ind_period_state(r->db, r->arena, u[i].code, period, &state, &revision)) < 0)
+			break;
+		json_t *values = json_array();
+		for (size_t t = 0; t < k.n_terms; t++)
+			json_array_append_new(values, basis_text(r, &k, t, now[i].has[t], now[i].value[t]));
+		int prev = periods > 1 ? ranks[i * periods + 1] : 0;
+		json_array_append_new(
+		    items,
+		    json_pack("{s:{s:s, s:s}, s:o, s:o, s:o, s:o, s:o, s:o, s:i, s:b}", "unit", "code", u[i].code, "name",
+		              u[i].name, "values", values, "level",
+		              first[i].has_ytd || first[i].has_value
+		                  ? json_string(ind_decimal_text(r->arena, now[i].level, k.def[0].decimals))
+		                  : json_null(),
+		              "score", now[i].ranked ? json_integer(now[i].score) : json_null(), "rank",
+		              now[i].rank ? json_integer(now[i].rank) : json_null(), "previous_rank",
+		              prev ? json_integer(prev) : json_null(), "change",
+		              prev && now[i].rank ? json_integer(prev - now[i].rank) : json_null(), "streak",
+		              rank_streak(&ranks[i * periods], periods), "approved",
+		              state && strcmp(state, "approved") == 0));
+	}
+	if (rc < 0) {
+		json_decref(items);
+		reply_db_error(r, rc);
+		return;
+	}
 	reply_json(r, 200, json_pack("{s:o, s:s, s:o}", "ranking", ranking_json(&k), "period", period, "items", items));
 }
 

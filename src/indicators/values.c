@@ -403,34 +403,6 @@ const char *ind_decimal_text(struct arena *a, int64_t v, int decimals)
 	return arena_strdup(a, buf);
 }
 
-/* The city: the tree's root, whose path has one step. */
-static bool unit_is_city(const struct ind_unit *u)
-{
-	return u->path && strchr(u->path + 1, '/') && strchr(u->path + 1, '/')[1] == 0;
-}
-
-/* Do the districts' values of the month, all of them there, sum to something else than the city's? */
-static int districts_differ(struct db *d, int64_t indicator, const char *period, int64_t city, bool *ret)
-{
-	int64_t districts = 0, entered = 0, sum = 0;
-	*ret = false;
-	int rc = db_query_int64(d, &districts, "SELECT count(*) FROM orgs WHERE kind = 'district'", NULL);
-	if (rc == 0)
-		rc = db_query_int64(
-		    d, &entered,
-		    "SELECT count(*) FROM indicator_values v JOIN orgs o ON o.code = v.unit"
-		    " WHERE o.kind = 'district' AND v.indicator_id = ? AND v.period = ? AND v.value IS NOT NULL",
-		    "it", indicator, period);
-	if (rc == 0 && entered == districts && districts > 0)
-		rc = db_query_int64(
-		    d, &sum,
-		    "SELECT coalesce(sum(v.value), 0) FROM indicator_values v JOIN orgs o ON o.code = v.unit"
-		    " WHERE o.kind = 'district' AND v.indicator_id = ? AND v.period = ?",
-		    "it", indicator, period),
-		*ret = rc == 0 && ind_sum_differs(city, sum);
-	return rc;
-}
-
 static json_t *decimal_json(struct request *r, bool has, int64_t v, int decimals)
 {
 	return has ? json_string(ind_decimal_text(r->arena, v, decimals)) : json_null();
@@ -469,9 +441,14 @@ int ind_month_items(struct request *r, const struct ind_unit *unit, const char *
 		if (rc == 0 && prev_month)
 			rc = ind_figure_load(r->db, r->arena, &def, unit->code, year, prev_month, &prev);
 		unsigned flags = stored ? ind_figure_flags(&f, prev_month ? &prev : NULL) : 0;
+		/* The districts sum to this unit's value: a unit with county-level units under it, all entered. */
 		bool differs = false;
-		if (rc == 0 && stored && def.additive && f.has_value && unit_is_city(unit))
-			rc = districts_differ(r->db, def.id, period, f.value, &differs);
+		if (rc == 0 && stored && def.additive && f.has_value) {
+			struct ind_year children = {0};
+			rc = year_children_sum(r->db, def.id, unit->code, year, &children);
+			differs = rc == 0 && children.has_value[month - 1] &&
+			          ind_sum_differs(f.value, children.value[month - 1]);
+		}
 		if (rc < 0)
 			break;
 		if (differs)

@@ -226,6 +226,7 @@ static void test_year_to_date_and_growth_computed(void **state)
 	assert_string_equal(text(it, "ytd_growth"), "6.67");
 	assert_true(json_is_true(json_object_get(it, "ytd_growth_computed")));
 	assert_string_equal(text(it, "revision_label"), "快报");
+	response_free(&r);
 	/* Published growth where no value is: as stored, not computed. */
 	it = month_item(&tjj, &r, "350103", "2020-03", "industry");
 	assert_true(json_is_null(json_object_get(it, "value")));
@@ -428,6 +429,7 @@ static void test_ranking_defined_and_computed(void **state)
 	assert_string_equal(text(json_object_get(c, "unit"), "code"), "350105");
 	assert_string_equal(json_string_value(json_array_get(json_object_get(c, "values"), 0)), "2.00");
 	assert_true(json_is_null(json_object_get(d, "rank"))); /* no data: unranked, listed last */
+	assert_false(json_is_true(json_object_get(a, "approved"))); /* 鼓楼's March was never submitted */
 	response_free(&r);
 	assert_int_equal(client_statusf(&leader, "GET", "/api/v1/indicators/rankings/none?period=2020-03", code, NULL),
 	                 404);
@@ -467,6 +469,7 @@ static void test_demo_gives_the_articles_lines(void **state)
 	assert_string_equal(text(it, "level"), "6759.34");
 	assert_string_equal(json_string_value(json_array_get(json_object_get(it, "values"), 0)), "3.10");
 	assert_int_equal(json_integer_value(json_object_get(it, "rank")), 3);
+	assert_true(json_is_true(json_object_get(it, "approved")));
 	response_free(&r);
 	/* 全市固定资产投资同比增长8%,连续两个月排名全省第一 */
 	it = fuzhou_in(&c, &r, "province-fai");
