@@ -637,6 +637,74 @@ void indicator_value_put(struct request *r)
 		    json_pack("{s:s, s:s, s:s}", "indicator", in.indicator, "unit", in.unit, "period", in.period));
 }
 
+/*
+** ROUTE: PUT /api/v1/indicators/{code}/targets/{unit}/{year}
+** AUTH: department
+** DUTY: statistics
+** SUMMARY: 设定年度目标 Set a unit's annual target of an indicator (the city's bureau)
+** Body: {"target"} (decimal text in the indicator's unit, positive): what
+** rankings on the share of the target done compare with the year to date.
+*/
+void indicator_target_put(struct request *r)
+{
+	static const char *const fields[] = {"target", NULL};
+	const char *text;
+	if (!body_only(r, fields) || !body_string(r, "target", FIELD_REQUIRED, 24, &text))
+		return;
+	struct ind_def def;
+	struct ind_unit unit;
+	int64_t target;
+	int rc = ind_def_find(r->db, r->arena, route_param(r, "code"), &def);
+	if (rc == DB_DONE) {
+		reply_error(r, 404, "unknown_indicator", NULL, "指标不存在 (no such indicator)");
+		return;
+	}
+	if (rc < 0) {
+		reply_db_error(r, rc);
+		return;
+	}
+	const char *year_text = route_param(r, "year");
+	int year = 0, month;
+	char period[16];
+	snprintf(period, sizeof period, "%.4s-01", year_text);
+	if (strlen(year_text) != 4 || ind_period_parse(period, &year, &month) < 0) {
+		reply_error(r, 422, "invalid_year", "year", "年份应为四位数字 (a year, YYYY)");
+		return;
+	}
+	if (ind_decimal_parse(text, def.decimals, &target) < 0 || target <= 0) {
+		reply_error(r, 422, "invalid_number", "target",
+		            "目标应为正的十进制数,小数位数不超过指标的精度 (a positive decimal within the indicator's "
+		            "precision)");
+		return;
+	}
+	if (!ind_city_bureau(r)) {
+		reply_error(r, 403, "not_city_bureau", NULL,
+		            "只有市统计局可以设定目标 (only the city's statistics bureau)");
+		return;
+	}
+	if (!ind_unit_or_reply(r, route_param(r, "unit"), true, &unit))
+		return;
+	rc = db_begin(r->db);
+	if (rc == 0)
+		rc = db_run(r->db,
+		            "INSERT INTO indicator_targets(indicator_id, unit, year, target) VALUES (?,?,?,?)"
+		            " ON CONFLICT (indicator_id, unit, year) DO UPDATE SET target = excluded.target",
+		            "itIi", def.id, unit.code, year, target);
+	if (rc == 0) {
+		struct audit_context ctx = audit_context_of(r);
+		json_t *detail = json_pack("{s:s, s:s, s:i, s:s}", "indicator", def.code, "unit", unit.code, "year",
+		                           year, "target", text);
+		rc = audit_append(r->db, &ctx, "indicators.target.set", "indicator_target",
+		                  arena_printf(r->arena, "%s/%s/%d", def.code, unit.code, year),
+		                  unit.path ? unit.path : request_area(r), detail);
+		json_decref(detail);
+	}
+	if (db_finish_or_reply(r, rc))
+		reply_json(r, 200,
+		           json_pack("{s:s, s:s, s:i, s:s}", "indicator", def.code, "unit", unit.code, "year", year,
+		                     "target", ind_decimal_text(r->arena, target, def.decimals)));
+}
+
 static const char *const import_header[] = {"指标代码", "单位代码", "期间", "数值", "增速", "累计增速", "说明"};
 enum { IMPORT_COLUMNS = sizeof import_header / sizeof import_header[0] };
 

@@ -294,6 +294,7 @@ struct row {
 	"{\"code\":\"{me}-ind\",\"name\":\"指标\",\"unit\":\"count\",\"decimals\":0,\"period_kind\":\"month\","       \
 	"\"source\":\"entered\"}"
 #define IND_VALUE      "{\"value\":\"12.5\"}"
+#define IND_TARGET     "{\"target\":\"150\"}"
 #define IND_CSV        "{\"csv\":\"指标代码,单位代码,期间,数值,增速,累计增速,说明\\nfai,350111,2020-08,3,,,\\n\"}"
 #define IND_CSV_CL     "{\"csv\":\"指标代码,单位代码,期间,数值,增速,累计增速,说明\\nfai,350112,2020-08,3,,,\\n\"}"
 #define IND_MONTH(unit, step) "/api/v1/indicators/periods/" unit "/2020-09/" step
@@ -1262,6 +1263,12 @@ static const struct row matrix[] = {
     R("GET", "/api/v1/indicators/periods", NULL, NOT_STATS_READ, 403, .code = "forbidden"),
     R("GET", "/api/v1/indicators/periods", NULL, OTHER_BUREAUS, 403, .code = "wrong_duty"),
     R("GET", "/api/v1/indicators/periods?state=approved", NULL, STATS_READ, 200),
+    R("PUT", "/api/v1/indicators/fai/targets/350111/2020", IND_TARGET, B(ANON), 401),
+    R("PUT", "/api/v1/indicators/fai/targets/350111/2020", IND_TARGET, SIGNED_IN & ~DEPTS, 403, .code = "forbidden"),
+    R("PUT", "/api/v1/indicators/fai/targets/350111/2020", IND_TARGET, OTHER_BUREAUS, 403, .code = "wrong_duty"),
+    R("PUT", "/api/v1/indicators/fai/targets/350111/2020", IND_TARGET, B(TJJ_JA), 403, .code = "not_city_bureau"),
+    R("PUT", "/api/v1/indicators/fai/targets/350111/2020", IND_TARGET, B(TJJ), 403, .flags = NO_CSRF, .code = "csrf"),
+    R("PUT", "/api/v1/indicators/fai/targets/350111/2020", IND_TARGET, B(TJJ), 200),
     /* Rankings: read by the bureaus and leaders; defined by the city's bureau. */
     R("GET", "/api/v1/indicators/rankings", NULL, B(ANON), 401),
     R("GET", "/api/v1/indicators/rankings", NULL, NOT_STATS_READ, 403, .code = "forbidden"),
@@ -2024,6 +2031,7 @@ static const char *const footprint_sql[] = {
     "SELECT count(*) FROM indicator_changes",
     "SELECT count(*) FROM rankings",
     "SELECT count(*) FROM indicators",
+    "SELECT coalesce(sum(target), 0) FROM indicator_targets",
 };
 
 struct footprint {

@@ -428,13 +428,51 @@ static void test_ranking_defined_and_computed(void **state)
 	assert_int_equal(json_integer_value(json_object_get(c, "rank")), 3);
 	assert_string_equal(text(json_object_get(c, "unit"), "code"), "350105");
 	assert_string_equal(json_string_value(json_array_get(json_object_get(c, "values"), 0)), "2.00");
-	assert_true(json_is_null(json_object_get(d, "rank"))); /* no data: unranked, listed last */
+	assert_true(json_is_null(json_object_get(d, "rank")));      /* no data: unranked, listed last */
 	assert_false(json_is_true(json_object_get(a, "approved"))); /* 鼓楼's March was never submitted */
 	response_free(&r);
 	assert_int_equal(client_statusf(&leader, "GET", "/api/v1/indicators/rankings/none?period=2020-03", code, NULL),
 	                 404);
 	assert_int_equal(
 	    client_statusf(&leader, "GET", "/api/v1/indicators/rankings/province-gdp?period=2020-08", code, NULL), 422);
+}
+
+/* The share of the annual target: 晋安's retail January–March 70 of 100, 台江's 640 of 2000. */
+static void test_ranking_on_targets(void **state)
+{
+	(void)state;
+	char code[48];
+	const char *def = "{\"code\":\"retail-target\",\"name\":\"社零目标完成\",\"unit_set\":\"districts\","
+	                  "\"basis\":\"target_share\",\"span\":\"ytd\",\"tie_break\":\"shared\","
+	                  "\"terms\":[{\"indicator\":\"retail\",\"weight\":1}]}";
+	assert_int_equal(client_statusf(&tjj, "POST", "/api/v1/indicators/rankings", code, "%s", def), 201);
+	assert_int_equal(client_statusf(&ja_tjj, "PUT", "/api/v1/indicators/retail/targets/350111/2020", code,
+	                                "{\"target\":\"100\"}"),
+	                 403);
+	assert_string_equal(code, "not_city_bureau");
+	assert_int_equal(
+	    client_statusf(&tjj, "PUT", "/api/v1/indicators/retail/targets/350111/2020", code, "{\"target\":\"0\"}"),
+	    422);
+	assert_int_equal(
+	    client_statusf(&tjj, "PUT", "/api/v1/indicators/retail/targets/350111/20x0", code, "{\"target\":\"1\"}"),
+	    422);
+	assert_int_equal(
+	    client_statusf(&tjj, "PUT", "/api/v1/indicators/retail/targets/350111/2020", code, "{\"target\":\"100\"}"),
+	    200);
+	assert_int_equal(
+	    client_statusf(&tjj, "PUT", "/api/v1/indicators/retail/targets/350103/2020", code, "{\"target\":\"2000\"}"),
+	    200);
+	struct response r;
+	client_request(&leader, &r, "GET", "/api/v1/indicators/rankings/retail-target?period=2020-03", NULL, NULL,
+	               NULL);
+	assert_int_equal(r.status, 200);
+	json_t *items = json_object_get(r.json, "items"), *a = json_array_get(items, 0), *b = json_array_get(items, 1);
+	assert_string_equal(text(json_object_get(a, "unit"), "code"), "350111");
+	assert_string_equal(json_string_value(json_array_get(json_object_get(a, "values"), 0)), "70.00");
+	assert_string_equal(text(json_object_get(b, "unit"), "code"), "350103");
+	assert_string_equal(json_string_value(json_array_get(json_object_get(b, "values"), 0)), "32.00");
+	assert_true(json_is_null(json_object_get(json_array_get(items, 2), "rank"))); /* no target */
+	response_free(&r);
 }
 
 /* ---- the demo: the article's lines from its figures ---- */
@@ -540,6 +578,7 @@ int main(void)
 	    cmocka_unit_test(test_indicator_defined_and_derived),
 	    cmocka_unit_test(test_approval_and_revisions),
 	    cmocka_unit_test(test_ranking_defined_and_computed),
+	    cmocka_unit_test(test_ranking_on_targets),
 	    cmocka_unit_test(test_demo_gives_the_articles_lines),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
