@@ -23,7 +23,7 @@
 
 #include "core/clock.h"
 #include "db/db.h"
-#include "indicators/indicators.h"
+#include "indicators/internal.h"
 
 /* The districts by code, and their shares of the city (per mille) in 2019 and 2020. */
 static const char *const districts[] = {"350102", "350103", "350104", "350105", "350111", "350112", "350121",
@@ -129,8 +129,8 @@ static int value(struct db *d, const char *indicator, const char *unit, const ch
 {
 	return db_run(d,
 	              "INSERT INTO indicator_values(indicator_id, unit, period, value, growth_bp, ytd_growth_bp,"
-	              " entered_by, entered_at) SELECT id, ?, ?, CASE WHEN ? = 1 THEN ? END,"
-	              " CASE WHEN ? = 1 THEN ? END, CASE WHEN ? = 1 THEN ? END, ?, ? FROM indicators WHERE code = ?",
+	              " entered_by, entered_at) SELECT id, ?, ?, " IND_SQL_MAYBE ", " IND_SQL_MAYBE ", " IND_SQL_MAYBE
+	              ", ?, ? FROM indicators WHERE code = ?",
 	              "tt"
 	              "IiIiIi"
 	              "iit",

@@ -12,6 +12,13 @@
 #include "http/http.h"
 #include "indicators/indicators.h"
 
+/*
+** SQL for an optional integer, bound as a flag and a value ('I', 'i'): NULL
+** unless the flag is 1.  A value of 0 is a value, so 'r' (0 binds NULL)
+** will not do; the CAST gives PostgreSQL the parameter's type.
+*/
+#define IND_SQL_MAYBE "CASE WHEN ? = 1 THEN CAST(? AS BIGINT) END"
+
 /* Why a value could not be stored: for an answer, or a line of an import. */
 struct refusal {
 	int status;

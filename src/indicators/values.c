@@ -353,12 +353,11 @@ int ind_value_store(struct request *r, const struct ind_value_in *in, int64_t re
 		                  "修订只能更正已审定的数值 (a revision corrects an approved value)");
 	}
 	int64_t now = clock_now();
-	/* A NULL is bound as a flag and a value: CASE WHEN flag = 1 THEN value END. */
-#define MAYBE "CASE WHEN ? = 1 THEN ? END"
 	rc = db_run(
 	    r->db,
 	    "INSERT INTO indicator_values(indicator_id, unit, period, value, growth_bp, ytd_growth_bp, comment,"
-	    " revision, entered_by, entered_at) VALUES (?,?,?," MAYBE "," MAYBE "," MAYBE ",?,?,?,?)"
+	    " revision, entered_by, entered_at) VALUES (?,?,?," IND_SQL_MAYBE "," IND_SQL_MAYBE "," IND_SQL_MAYBE
+	    ",?,?,?,?)"
 	    " ON CONFLICT (indicator_id, unit, period) DO UPDATE SET value = excluded.value,"
 	    " growth_bp = excluded.growth_bp, ytd_growth_bp = excluded.ytd_growth_bp, comment = excluded.comment,"
 	    " revision = excluded.revision, entered_by = excluded.entered_by, entered_at = excluded.entered_at",
@@ -372,13 +371,13 @@ int ind_value_store(struct request *r, const struct ind_value_in *in, int64_t re
 		    r->db,
 		    "INSERT INTO indicator_changes(indicator_id, unit, period, revision, value_before, value_after,"
 		    " growth_before, growth_after, ytd_growth_before, ytd_growth_after, reason, changed_by,"
-		    " changed_at) VALUES (?,?,?,?," MAYBE "," MAYBE "," MAYBE "," MAYBE "," MAYBE "," MAYBE ",?,?,?)",
+		    " changed_at) VALUES (?,?,?,?," IND_SQL_MAYBE "," IND_SQL_MAYBE "," IND_SQL_MAYBE "," IND_SQL_MAYBE
+		    "," IND_SQL_MAYBE "," IND_SQL_MAYBE ",?,?,?)",
 		    "itti"
 		    "IiIiIiIiIiIi"
 		    "tii",
 		    def.id, unit.code, in->period, revision, (int)bv, b_value, (int)has_value, value, (int)bg, b_growth,
 		    (int)has_growth, growth, (int)by, b_ytd, (int)has_ytd, ytd, reason, r->who.user_id, now);
-#undef MAYBE
 	if (rc >= 0) {
 		struct audit_context ctx = audit_context_of(r);
 		json_t *detail = json_pack("{s:s, s:s, s:s, s:o, s:{s:s?, s:s?, s:s?, s:s?}, s:I, s:s?}", "indicator",
