@@ -26,15 +26,6 @@ static bool month_of_route(struct request *r, struct ind_unit *unit, const char 
 	return true;
 }
 
-/* Only the city's statistics bureau decides: true, or 403 answered. */
-static bool city_bureau_or_reply(struct request *r)
-{
-	if (ind_city_bureau(r))
-		return true;
-	reply_error(r, 403, "not_city_bureau", NULL, "只有市统计局可以审核和修订 (only the city's statistics bureau)");
-	return false;
-}
-
 /* Audit a step of the month's life inside the transaction. */
 static int audit_step(struct request *r, const struct ind_unit *unit, const char *period, const char *action,
                       json_t *detail)
@@ -154,7 +145,7 @@ static void decide(struct request *r, const char *reason)
 	struct ind_unit unit;
 	const char *period;
 	int64_t revision;
-	if (!city_bureau_or_reply(r) || !month_of_route(r, &unit, &period))
+	if (!ind_city_bureau_or_reply(r) || !month_of_route(r, &unit, &period))
 		return;
 	int rc = begin_in_state(r, &unit, period, "submitted", "not_submitted",
 	                        "该期数据不在待审核状态 (the month is not waiting for approval)", &revision);
@@ -225,7 +216,7 @@ void indicator_period_correct(struct request *r)
 		reply_error(r, 422, "invalid_field", "values", "values 应为 1 至 50 项更正 (one to fifty corrections)");
 		return;
 	}
-	if (!city_bureau_or_reply(r) || !month_of_route(r, &unit, &period))
+	if (!ind_city_bureau_or_reply(r) || !month_of_route(r, &unit, &period))
 		return;
 	int rc =
 	    begin_in_state(r, &unit, period, "approved", "not_approved",

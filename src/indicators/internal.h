@@ -47,6 +47,8 @@ bool ind_unit_or_reply(struct request *r, const char *code, bool write, struct i
 
 /* Is the caller the city's statistics bureau's staff (a department whose area is the whole tree)? */
 bool ind_city_bureau(struct request *r);
+/* The same answering 403 not_city_bureau itself: the city's bureau alone approves, revises and defines. */
+bool ind_city_bureau_or_reply(struct request *r);
 
 /* A unit's month's approval state (NULL: never submitted) and revision: 0 or a database error. */
 int ind_period_state(struct db *d, struct arena *a, const char *unit, const char *period, const char **ret_state,

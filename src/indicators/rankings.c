@@ -263,18 +263,17 @@ void ranking_result(struct request *r)
 			json_array_append_new(values, basis_text(r, &k, t, now[i].has[t], now[i].value[t]));
 		int prev = periods > 1 ? ranks[i * periods + 1] : 0;
 		json_array_append_new(
-		    items,
-		    json_pack("{s:{s:s, s:s}, s:o, s:o, s:o, s:o, s:o, s:o, s:i, s:b}", "unit", "code", u[i].code, "name",
-		              u[i].name, "values", values, "level",
-		              first[i].has_ytd || first[i].has_value
-		                  ? json_string(ind_decimal_text(r->arena, now[i].level, k.def[0].decimals))
-		                  : json_null(),
-		              "score", now[i].ranked ? json_integer(now[i].score) : json_null(), "rank",
-		              now[i].rank ? json_integer(now[i].rank) : json_null(), "previous_rank",
-		              prev ? json_integer(prev) : json_null(), "change",
-		              prev && now[i].rank ? json_integer(prev - now[i].rank) : json_null(), "streak",
-		              rank_streak(&ranks[i * periods], periods), "approved",
-		              state && strcmp(state, "approved") == 0));
+		    items, json_pack("{s:{s:s, s:s}, s:o, s:o, s:o, s:o, s:o, s:o, s:i, s:b}", "unit", "code",
+		                     u[i].code, "name", u[i].name, "values", values, "level",
+		                     first[i].has_ytd || first[i].has_value
+		                         ? json_string(ind_decimal_text(r->arena, now[i].level, k.def[0].decimals))
+		                         : json_null(),
+		                     "score", now[i].ranked ? json_integer(now[i].score) : json_null(), "rank",
+		                     now[i].rank ? json_integer(now[i].rank) : json_null(), "previous_rank",
+		                     prev ? json_integer(prev) : json_null(), "change",
+		                     prev && now[i].rank ? json_integer(prev - now[i].rank) : json_null(), "streak",
+		                     rank_streak(&ranks[i * periods], periods), "approved",
+		                     state && strcmp(state, "approved") == 0));
 	}
 	if (rc < 0) {
 		json_decref(items);
@@ -343,11 +342,8 @@ void ranking_post(struct request *r)
 		reply_error(r, 422, "invalid_field", "terms", "terms 应为 1 至 8 项 (one to eight terms)");
 		return;
 	}
-	if (!ind_city_bureau(r)) {
-		reply_error(r, 403, "not_city_bureau", NULL,
-		            "只有市统计局可以设立排名 (only the city's statistics bureau)");
+	if (!ind_city_bureau_or_reply(r))
 		return;
-	}
 	int rc = db_begin(r->db);
 	if (rc == 0)
 		rc = db_run(r->db,

@@ -217,6 +217,16 @@ bool ind_city_bureau(struct request *r)
 	return rc == 0 && city > 0 && r->who.role == ROLE_DEPARTMENT;
 }
 
+bool ind_city_bureau_or_reply(struct request *r)
+{
+	if (ind_city_bureau(r))
+		return true;
+	reply_error(
+	    r, 403, "not_city_bureau", NULL,
+	    "只有市统计局可以进行此操作:审核、修订、设立指标和排名、设定目标 (only the city's statistics bureau)");
+	return false;
+}
+
 bool ind_unit_or_reply(struct request *r, const char *code, bool write, struct ind_unit *ret)
 {
 	struct refusal why;
@@ -561,11 +571,8 @@ void indicator_post(struct request *r)
 		    "or children_sum of a)");
 		return;
 	}
-	if (!ind_city_bureau(r)) {
-		reply_error(r, 403, "not_city_bureau", NULL,
-		            "只有市统计局可以设立指标 (only the city's statistics bureau)");
+	if (!ind_city_bureau_or_reply(r))
 		return;
-	}
 	int64_t a_id = a ? operand(r, "a", a) : 0, b_id = b ? operand(r, "b", b) : 0;
 	if ((a && !a_id) || (b && !b_id))
 		return;
@@ -676,11 +683,8 @@ void indicator_target_put(struct request *r)
 		            "precision)");
 		return;
 	}
-	if (!ind_city_bureau(r)) {
-		reply_error(r, 403, "not_city_bureau", NULL,
-		            "只有市统计局可以设定目标 (only the city's statistics bureau)");
+	if (!ind_city_bureau_or_reply(r))
 		return;
-	}
 	if (!ind_unit_or_reply(r, route_param(r, "unit"), true, &unit))
 		return;
 	rc = db_begin(r->db);
