@@ -147,6 +147,19 @@ void rank_units(struct rank_unit *u, size_t n, const struct rank_term *t, size_t
 */
 int rank_streak(const int *ranks, size_t n);
 
+/*
+** A number in Chinese numerals, 1–99: 一, 十, 十一, 二十三; with measure (before
+** a measure word such as 个月) 2 is 两: 两个月, but 第二.  "" outside 1–99.
+*/
+void ind_chinese_number(int n, bool measure, char *buf, size_t size);
+
+/*
+** A rank as a bulletin says it: "排名全省第一", held for streak periods of
+** the step's kind "连续两个月排名全省第一" (季度 for quarters, 年 for years);
+** province: 全省, else 全市.  "" for an unranked unit (rank 0).
+*/
+void ind_rank_phrase(int rank, int streak, enum ind_kind step, bool province, char *buf, size_t size);
+
 /* ---- the server side (values.c, approval.c, rankings.c, demo.c) ---- */
 
 struct request;

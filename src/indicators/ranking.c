@@ -1,6 +1,8 @@
 /*
 ** Ranking units on one or several indicators: pure (see indicators.h).
 */
+#include <stdio.h>
+
 #include "indicators/indicators.h"
 
 enum { SCALE = 1000000 };
@@ -67,4 +69,42 @@ int rank_streak(const int *ranks, size_t n)
 	while ((size_t)streak < n && ranks[streak] == ranks[0])
 		streak++;
 	return streak;
+}
+
+void ind_chinese_number(int n, bool measure, char *buf, size_t size)
+{
+	static const char *const digits[] = {"", "一", "二", "三", "四", "五", "六", "七", "八", "九"};
+	if (size == 0)
+		return;
+	buf[0] = 0;
+	if (n < 1 || n > 99)
+		return;
+	if (n == 2 && measure)
+		snprintf(buf, size, "两");
+	else if (n < 10)
+		snprintf(buf, size, "%s", digits[n]);
+	else
+		snprintf(buf, size, "%s十%s", n >= 20 ? digits[n / 10] : "", digits[n % 10]);
+}
+
+void ind_rank_phrase(int rank, int streak, enum ind_kind step, bool province, char *buf, size_t size)
+{
+	char place[16], periods[16];
+	if (size == 0)
+		return;
+	buf[0] = 0;
+	if (rank <= 0)
+		return;
+	ind_chinese_number(rank, false, place, sizeof place);
+	const char *scope = province ? "全省" : "全市";
+	if (streak < 2) {
+		snprintf(buf, size, "排名%s第%s", scope, place);
+		return;
+	}
+	ind_chinese_number(streak, true, periods, sizeof periods);
+	snprintf(buf, size, "连续%s%s排名%s第%s", periods,
+	         step == IND_MONTH     ? "个月"
+	         : step == IND_QUARTER ? "个季度"
+	                               : "年",
+	         scope, place);
 }

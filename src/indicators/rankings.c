@@ -261,19 +261,22 @@ void ranking_result(struct request *r)
 		json_t *values = json_array();
 		for (size_t t = 0; t < k.n_terms; t++)
 			json_array_append_new(values, basis_text(r, &k, t, now[i].has[t], now[i].value[t]));
-		int prev = periods > 1 ? ranks[i * periods + 1] : 0;
+		int prev = periods > 1 ? ranks[i * periods + 1] : 0, streak = rank_streak(&ranks[i * periods], periods);
+		char phrase[96];
+		ind_rank_phrase(now[i].rank, streak, k.def[0].kind, strcmp(k.unit_set, "province") == 0, phrase,
+		                sizeof phrase);
 		json_array_append_new(
-		    items, json_pack("{s:{s:s, s:s}, s:o, s:o, s:o, s:o, s:o, s:o, s:i, s:b}", "unit", "code",
-		                     u[i].code, "name", u[i].name, "values", values, "level",
-		                     first[i].has_ytd || first[i].has_value
-		                         ? json_string(ind_decimal_text(r->arena, now[i].level, k.def[0].decimals))
-		                         : json_null(),
-		                     "score", now[i].ranked ? json_integer(now[i].score) : json_null(), "rank",
-		                     now[i].rank ? json_integer(now[i].rank) : json_null(), "previous_rank",
-		                     prev ? json_integer(prev) : json_null(), "change",
-		                     prev && now[i].rank ? json_integer(prev - now[i].rank) : json_null(), "streak",
-		                     rank_streak(&ranks[i * periods], periods), "approved",
-		                     state && strcmp(state, "approved") == 0));
+		    items,
+		    json_pack("{s:{s:s, s:s}, s:o, s:o, s:o, s:o, s:o, s:o, s:i, s:s?, s:b}", "unit", "code", u[i].code,
+		              "name", u[i].name, "values", values, "level",
+		              first[i].has_ytd || first[i].has_value
+		                  ? json_string(ind_decimal_text(r->arena, now[i].level, k.def[0].decimals))
+		                  : json_null(),
+		              "score", now[i].ranked ? json_integer(now[i].score) : json_null(), "rank",
+		              now[i].rank ? json_integer(now[i].rank) : json_null(), "previous_rank",
+		              prev ? json_integer(prev) : json_null(), "change",
+		              prev && now[i].rank ? json_integer(prev - now[i].rank) : json_null(), "streak", streak,
+		              "phrase", *phrase ? phrase : NULL, "approved", state && strcmp(state, "approved") == 0));
 	}
 	if (rc < 0) {
 		json_decref(items);

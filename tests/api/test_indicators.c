@@ -508,12 +508,14 @@ static void test_demo_gives_the_articles_lines(void **state)
 	assert_string_equal(json_string_value(json_array_get(json_object_get(it, "values"), 0)), "3.10");
 	assert_int_equal(json_integer_value(json_object_get(it, "rank")), 3);
 	assert_true(json_is_true(json_object_get(it, "approved")));
+	assert_string_equal(text(it, "phrase"), "连续两个季度排名全省第三"); /* third in the second quarter too */
 	response_free(&r);
 	/* 全市固定资产投资同比增长8%,连续两个月排名全省第一 */
 	it = fuzhou_in(&c, &r, "province-fai");
 	assert_string_equal(json_string_value(json_array_get(json_object_get(it, "values"), 0)), "8.00");
 	assert_int_equal(json_integer_value(json_object_get(it, "rank")), 1);
 	assert_int_equal(json_integer_value(json_object_get(it, "streak")), 2);
+	assert_string_equal(text(it, "phrase"), "连续两个月排名全省第一");
 	response_free(&r);
 	/* 社会消费品零售总额……9月份增长6.1%,位列全省第一 */
 	it = fuzhou_in(&c, &r, "province-retail");

@@ -265,6 +265,36 @@ static void test_streaks(void **state)
 	assert_int_equal(rank_streak((int[]){2}, 1), 1);
 }
 
+static void test_phrases(void **state)
+{
+	(void)state;
+	char buf[96];
+	const struct {
+		int n;
+		bool measure;
+		const char *text;
+	} numbers[] = {{1, false, "一"},    {2, false, "二"},   {2, true, "两"},       {10, false, "十"},
+	               {11, false, "十一"}, {20, true, "二十"}, {23, false, "二十三"}, {99, false, "九十九"},
+	               {0, false, ""},      {100, false, ""}};
+	for (size_t i = 0; i < sizeof numbers / sizeof numbers[0]; i++) {
+		ind_chinese_number(numbers[i].n, numbers[i].measure, buf, sizeof buf);
+		assert_string_equal(buf, numbers[i].text);
+	}
+	ind_rank_phrase(1, 2, IND_MONTH, true, buf, sizeof buf);
+	assert_string_equal(buf, "连续两个月排名全省第一"); /* the article's words */
+	ind_rank_phrase(3, 1, IND_QUARTER, true, buf, sizeof buf);
+	assert_string_equal(buf, "排名全省第三");
+	ind_rank_phrase(2, 3, IND_QUARTER, false, buf, sizeof buf);
+	assert_string_equal(buf, "连续三个季度排名全市第二");
+	ind_rank_phrase(12, 2, IND_YEAR, false, buf, sizeof buf);
+	assert_string_equal(buf, "连续两年排名全市第十二");
+	ind_rank_phrase(0, 0, IND_MONTH, true, buf, sizeof buf);
+	assert_string_equal(buf, "");
+	char small[8];
+	ind_rank_phrase(1, 2, IND_MONTH, true, small, sizeof small); /* cut short, still a string */
+	assert_true(strlen(small) < sizeof small);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -278,6 +308,7 @@ int main(void)
 	    cmocka_unit_test(test_ranking_ties_and_no_data),
 	    cmocka_unit_test(test_ranking_composite),
 	    cmocka_unit_test(test_streaks),
+	    cmocka_unit_test(test_phrases),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
