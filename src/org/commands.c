@@ -20,6 +20,7 @@
 #include "core/index.h"
 #include "http/auth.h"
 #include "http/serve.h"
+#include "indicators/indicators.h"
 #include "invest/invest.h"
 #include "org/org.h"
 #include "refunds/refunds.h"
@@ -741,8 +742,9 @@ static const char demo_password[] = "banyan-demo-2020";
 static void demo_ready(uint16_t port)
 {
 	printf("\n  banyan demo: http://127.0.0.1:%u/\n  登录 login: admin / %s  (also city-leader, city-agent, "
-	       "jinan-officer, city-zjj, city-swj,\n  city-rsj, city-rsj-admin, city-zzb, city-wjw, taijiang-site, city-security, "
-	       "city-auditor)\n\n",
+	       "jinan-officer, city-zjj, city-swj,\n  city-rsj, city-rsj-admin, city-zzb, city-wjw, taijiang-site, "
+	       "city-tjj, jinan-tjj,\n"
+	       "  city-security, city-auditor)\n\n",
 	       port, demo_password);
 	fflush(stdout);
 }
@@ -768,6 +770,8 @@ static int demo_seed(struct db *d, struct arena *a)
 	    {"city-zzb", "市委组织部干部考核处", "department", "350100-zzb"},
 	    {"city-wjw", "市卫健委防疫物资保障组", "department", "350100-wjw"},
 	    {"taijiang-site", "台江区隔离点物资保管员", "department", "350103-wjj"},
+	    {"city-tjj", "市统计局综合科", "department", "350100-tjj"},
+	    {"jinan-tjj", "晋安区统计局", "department", "350111-tjj"},
 	};
 	/* The city bureau's duty administrator (业务管理员) edits its refund policies; city-rsj runs batches. */
 	static const char duty_admin[] = "city-rsj-admin";
@@ -835,6 +839,8 @@ int cmd_demo(int argc, char **argv)
 			r = cadres_demo(db_opt);
 		if (r >= 0)
 			r = supplies_demo(db_opt);
+		if (r >= 0)
+			r = indicators_demo(db_opt);
 		if (r >= 0 && db_open(db_opt, &d) < 0)
 			r = -1;
 		if (r < 0) {

@@ -27,7 +27,7 @@
 ** A row expecting 401/403/404 on a non-public route also asserts that nothing
 ** was written (see footprint(): audit records, users, sessions, organisations,
 ** voucher campaigns, rounds, kinds, merchants, vouchers and redemptions, the desk, projects, refunds, cadres,
-** assessment groups' evidence, supplies).
+** assessment groups' evidence, supplies, indicators).
 */
 #include <stdarg.h>
 #include <stddef.h>
@@ -64,6 +64,8 @@ enum caller {
 	HR_ADMIN, /* department at 市人社局 350100-rsj, its duty administrator (业务管理员): edits refund policies */
 	ZZB, /* department at 市委组织部 350100-zzb: holds the assessment duty */
 	SWJ, /* department at 市商务局 350100-swj: holds the vouchers duty */
+	TJJ,    /* department at 市统计局 350100-tjj: holds the statistics duty, the whole city */
+	TJJ_JA, /* department at 晋安区统计局 350111-tjj: holds the statistics duty, 晋安 */
 	N_CALLERS
 };
 
@@ -75,8 +77,9 @@ enum caller {
 #define USER_ADMIN        (B(ADMIN) | B(ADMIN_JA) | B(LEADER) | B(LEADER_CL) | B(SECURITY)) /* may read users */
 #define AUDIT_READ        B(AUDITOR) /* may read the audit log: the audit administrator alone (三员分立) */
 #define DEPTS                                                                                                          \
-	(B(DEPT) | B(HR) | B(HR_ADMIN) | B(ZZB) |                                                                      \
-	 B(SWJ)) /* staff of a city department; DEPT alone where 发改委's own records differ */
+	(B(DEPT) | B(HR) | B(HR_ADMIN) | B(ZZB) | B(SWJ) |                                                             \
+	 STATS) /* staff of a city department; DEPT alone where 发改委's own records differ */
+#define STATS (B(TJJ) | B(TJJ_JA)) /* the statistics bureaus: the city's and 晋安's */
 #define STAFF             (B(OFFICER) | B(AGENT) | DEPTS)
 #define OVERSIGHT         (B(AUDITOR) | B(SECURITY)) /* 三员分立: administrators who see none of the business */
 #define OUTSIDE           (B(ENTERPRISE) | B(MERCHANT) | B(CHANNEL) | OVERSIGHT) /* refused the business routes */
@@ -105,6 +108,8 @@ static const struct caller_def {
     [HR_ADMIN] = {"duty-admin@350100-rsj", "city-hr-admin", "department", "350100-rsj"},
     [ZZB] = {"department@350100-zzb", "city-zzb", "department", "350100-zzb"},
     [SWJ] = {"department@350100-swj", "city-swj", "department", "350100-swj"},
+    [TJJ] = {"department@350100-tjj", "city-tjj", "department", "350100-tjj"},
+    [TJJ_JA] = {"department@350111-tjj", "ja-tjj", "department", "350111-tjj"},
 };
 
 /* Users that rows act on, never callers: {username, role, org}. */
@@ -337,6 +342,24 @@ struct row {
 #define SUPPLY_USED(day) "{\"day\":\"" day "\"," SUPPLY_LINES("gloves", 1) "}"
 #define SUPPLY_REQUEST "{\"site\":{ssite},\"urgency\":\"urgent\"," SUPPLY_LINES("n95", 10) "}"
 #define SUPPLY_SEND    "{\"from\":{sstore}," SUPPLY_LINES("n95", 1) "}"
+
+/* Indicators: the statistics bureaus' duty "statistics" (STATS); leaders read.  晋安's bureau enters 晋安, the
+** city's every unit and the province's cities, and alone approves, returns, revises and defines rankings. */
+#define STATS_READ      (STATS | B(LEADER) | B(LEADER_CL))
+#define NOT_STATS_READ  (SIGNED_IN & ~DEPTS & ~B(LEADER) & ~B(LEADER_CL)) /* refused by role */
+#define NOT_STATS_DEPTS (DEPTS & ~STATS)                                  /* refused by duty */
+#define IND_DEFINE                                                                                                     \
+	"{\"code\":\"{me}-ind\",\"name\":\"指标\",\"unit\":\"count\",\"decimals\":0,\"period_kind\":\"month\","      \
+	"\"source\":\"entered\"}"
+#define IND_VALUE             "{\"value\":\"12.5\"}"
+#define IND_TARGET            "{\"target\":\"150\"}"
+#define IND_CSV               "{\"csv\":\"指标代码,单位代码,期间,数值,增速,累计增速,说明\\nfai,350111,2020-08,3,,,\\n\"}"
+#define IND_CSV_CL            "{\"csv\":\"指标代码,单位代码,期间,数值,增速,累计增速,说明\\nfai,350112,2020-08,3,,,\\n\"}"
+#define IND_MONTH(unit, step) "/api/v1/indicators/periods/" unit "/2020-09/" step
+#define IND_FIX               "{\"reason\":\"年报核实\",\"values\":[{\"indicator\":\"fai\",\"value\":\"12.6\"}]}"
+#define IND_RANKING                                                                                                     \
+	"{\"code\":\"{me}-rank\",\"name\":\"排名\",\"unit_set\":\"districts\",\"basis\":\"growth\",\"span\":\"ytd\"," \
+	"\"tie_break\":\"shared\",\"terms\":[{\"indicator\":\"fai\",\"weight\":1}]}"
 
 static const struct row matrix[] = {
     /* ---- public: anyone, signed in or not ---- */
@@ -1364,14 +1387,16 @@ static const struct row matrix[] = {
     R("GET", "/api/v1/supplies/items", NULL, B(ANON), 401),
     R("GET", "/api/v1/supplies/items", NULL, SUPPLY_ROLES, 200),
     R("GET", "/api/v1/supplies/items", NULL, NOT_SUPPLY, 403),
-    R("POST", "/api/v1/supplies/items", "{\"code\":\"matrix_item\",\"name\":\"口罩\",\"unit\":\"只\",\"category\":\"protection\"}",
-      B(ANON), 401),
-    R("POST", "/api/v1/supplies/items", "{\"code\":\"matrix_item\",\"name\":\"口罩\",\"unit\":\"只\",\"category\":\"protection\"}",
-      NOT_STORE, 403, .code = "wrong_duty"),
-    R("POST", "/api/v1/supplies/items", "{\"code\":\"matrix_item\",\"name\":\"口罩\",\"unit\":\"只\",\"category\":\"protection\"}",
-      SIGNED_IN & ~DEPTS, 403),
-    R("POST", "/api/v1/supplies/items", "{\"code\":\"matrix_item\",\"name\":\"口罩\",\"unit\":\"只\",\"category\":\"protection\"}",
-      B(DEPT), 201),
+    R("POST", "/api/v1/supplies/items",
+      "{\"code\":\"matrix_item\",\"name\":\"口罩\",\"unit\":\"只\",\"category\":\"protection\"}", B(ANON), 401),
+    R("POST", "/api/v1/supplies/items",
+      "{\"code\":\"matrix_item\",\"name\":\"口罩\",\"unit\":\"只\",\"category\":\"protection\"}", NOT_STORE, 403,
+      .code = "wrong_duty"),
+    R("POST", "/api/v1/supplies/items",
+      "{\"code\":\"matrix_item\",\"name\":\"口罩\",\"unit\":\"只\",\"category\":\"protection\"}", SIGNED_IN & ~DEPTS,
+      403),
+    R("POST", "/api/v1/supplies/items",
+      "{\"code\":\"matrix_item\",\"name\":\"口罩\",\"unit\":\"只\",\"category\":\"protection\"}", B(DEPT), 201),
     R("GET", "/api/v1/supplies/settings", NULL, B(ANON), 401),
     R("GET", "/api/v1/supplies/settings", NULL, SUPPLY_ROLES, 200),
     R("GET", "/api/v1/supplies/settings", NULL, NOT_SUPPLY, 403),
@@ -1411,7 +1436,8 @@ static const struct row matrix[] = {
       NOT_SUPPLY | B(LEADER) | B(LEADER_CL), 403),
     R("POST", "/api/v1/supplies/sites/{ssite}/occupancy", "{\"day\":\"{today}\",\"occupants\":50}", SITE_ACT, 200),
     R("POST", "/api/v1/supplies/receipts", SUPPLY_RECEIPT("{sstore}", "purchase"), B(ANON), 401),
-    R("POST", "/api/v1/supplies/receipts", SUPPLY_RECEIPT("{sstore}", "purchase"), NOT_STORE, 403, .code = "wrong_duty"),
+    R("POST", "/api/v1/supplies/receipts", SUPPLY_RECEIPT("{sstore}", "purchase"), NOT_STORE, 403,
+      .code = "wrong_duty"),
     R("POST", "/api/v1/supplies/receipts", SUPPLY_RECEIPT("{sstore}", "purchase"), SIGNED_IN & ~DEPTS, 403),
     R("POST", "/api/v1/supplies/receipts", SUPPLY_RECEIPT("{sstore}", "purchase"), B(DEPT), 201),
     R("GET", "/api/v1/supplies/receipts/{sdonation}/certificate", NULL, B(ANON), 401),
@@ -1426,8 +1452,8 @@ static const struct row matrix[] = {
     R("POST", "/api/v1/supplies/sites/{ssite}/consumption", SUPPLY_USED("{today}"), B(ANON), 401),
     R("POST", "/api/v1/supplies/sites/{ssite}/consumption", SUPPLY_USED("{today}"), B(AGENT) | NOT_STORE, 403,
       .code = "out_of_scope"),
-    R("POST", "/api/v1/supplies/sites/{ssite}/consumption", SUPPLY_USED("{today}"), NOT_SUPPLY | B(LEADER) | B(LEADER_CL),
-      403),
+    R("POST", "/api/v1/supplies/sites/{ssite}/consumption", SUPPLY_USED("{today}"),
+      NOT_SUPPLY | B(LEADER) | B(LEADER_CL), 403),
     R("POST", "/api/v1/supplies/sites/{ssite}/consumption", SUPPLY_USED("{today}"), B(OFFICER), 201),
     R("POST", "/api/v1/supplies/sites/{ssite}/consumption", SUPPLY_USED("{today}"), B(DEPT), 409,
       .code = "already_reported"), /* one report a day: the store reports for the site the day before */
@@ -1461,6 +1487,122 @@ static const struct row matrix[] = {
     R("GET", "/api/v1/supplies/stats?by=district", NULL, B(DEPT) | B(LEADER) | B(LEADER_CL), 200),
     R("GET", "/api/v1/supplies/stats?by=district", NULL, NOT_STORE, 403, .code = "wrong_duty"),
     R("GET", "/api/v1/supplies/stats?by=district", NULL, SIGNED_IN & ~DEPTS & ~B(LEADER) & ~B(LEADER_CL), 403),
+
+    /* ---- indicators: the statistics bureaus' (duty statistics), in their area; leaders read ---- */
+    R("GET", "/api/v1/indicators", NULL, B(ANON), 401),
+    R("GET", "/api/v1/indicators", NULL, NOT_STATS_READ, 403, .code = "forbidden"),
+    R("GET", "/api/v1/indicators", NULL, NOT_STATS_DEPTS, 403, .code = "wrong_duty"),
+    R("GET", "/api/v1/indicators", NULL, STATS_READ, 200),
+    R("POST", "/api/v1/indicators", IND_DEFINE, B(ANON), 401),
+    R("POST", "/api/v1/indicators", IND_DEFINE, SIGNED_IN & ~DEPTS, 403, .code = "forbidden"),
+    R("POST", "/api/v1/indicators", IND_DEFINE, NOT_STATS_DEPTS, 403, .code = "wrong_duty"),
+    R("POST", "/api/v1/indicators", IND_DEFINE, B(TJJ_JA), 403, .code = "not_city_bureau"),
+    R("POST", "/api/v1/indicators", IND_DEFINE, B(TJJ), 403, .flags = NO_CSRF, .code = "csrf"),
+    R("POST", "/api/v1/indicators", IND_DEFINE, B(TJJ), 201),
+    R("PUT", "/api/v1/indicators/fai/values/350111/2020-09", IND_VALUE, B(ANON), 401),
+    R("PUT", "/api/v1/indicators/fai/values/350111/2020-09", IND_VALUE, SIGNED_IN & ~DEPTS, 403, .code = "forbidden"),
+    R("PUT", "/api/v1/indicators/fai/values/350111/2020-09", IND_VALUE, NOT_STATS_DEPTS, 403, .code = "wrong_duty"),
+    R("PUT", "/api/v1/indicators/fai/values/350111/2020-09", IND_VALUE, STATS, 403, .flags = NO_CSRF, .code = "csrf"),
+    R("PUT", "/api/v1/indicators/fai/values/350111/2020-09", IND_VALUE, STATS, 200),
+    R("PUT", "/api/v1/indicators/fai/values/350112/2020-09", IND_VALUE, B(TJJ_JA), 403, .code = "out_of_scope"),
+    R("PUT", "/api/v1/indicators/fai/values/350200/2020-09", IND_VALUE, B(TJJ_JA), 403, .code = "out_of_scope"),
+    R("PUT", "/api/v1/indicators/fai/values/350112/2020-09", IND_VALUE, B(TJJ), 200),
+    R("POST", "/api/v1/indicators/values/import", IND_CSV, B(ANON), 401),
+    R("POST", "/api/v1/indicators/values/import", IND_CSV, SIGNED_IN & ~DEPTS, 403, .code = "forbidden"),
+    R("POST", "/api/v1/indicators/values/import", IND_CSV, NOT_STATS_DEPTS, 403, .code = "wrong_duty"),
+    R("POST", "/api/v1/indicators/values/import", IND_CSV, STATS, 200),
+    R("POST", "/api/v1/indicators/values/import", IND_CSV_CL, B(TJJ_JA), 422, .code = "bad_line"), /* not 晋安's */
+    R("GET", "/api/v1/indicators/values?unit=350111&period=2020-09", NULL, B(ANON), 401),
+    R("GET", "/api/v1/indicators/values?unit=350111&period=2020-09", NULL, NOT_STATS_READ, 403, .code = "forbidden"),
+    R("GET", "/api/v1/indicators/values?unit=350111&period=2020-09", NULL, NOT_STATS_DEPTS, 403, .code = "wrong_duty"),
+    R("GET", "/api/v1/indicators/values?unit=350111&period=2020-09", NULL, STATS | B(LEADER), 200),
+    R("GET", "/api/v1/indicators/values?unit=350111&period=2020-09", NULL, B(LEADER_CL), 403, .code = "out_of_scope"),
+    R("GET", "/api/v1/indicators/values?unit=350112&period=2020-09", NULL, B(TJJ) | B(LEADER) | B(LEADER_CL), 200),
+    R("GET", "/api/v1/indicators/values?unit=350112&period=2020-09", NULL, B(TJJ_JA), 403, .code = "out_of_scope"),
+    /* A month's life: 晋安's bureau submits 晋安's, the city's bureau 长乐's; the city's bureau decides. */
+    R("POST", IND_MONTH("350111", "submit"), NULL, B(ANON), 401),
+    R("POST", IND_MONTH("350111", "submit"), NULL, SIGNED_IN & ~DEPTS, 403, .code = "forbidden"),
+    R("POST", IND_MONTH("350111", "submit"), NULL, NOT_STATS_DEPTS, 403, .code = "wrong_duty"),
+    R("POST", IND_MONTH("350112", "submit"), NULL, B(TJJ_JA), 403, .code = "out_of_scope"),
+    R("POST", IND_MONTH("350111", "submit"), NULL, B(TJJ_JA), 403, .flags = NO_CSRF, .code = "csrf"),
+    R("POST", IND_MONTH("350111", "submit"), NULL, B(TJJ_JA), 200),
+    R("POST", IND_MONTH("350111", "submit"), NULL, B(TJJ), 409, .code = "already_submitted"),
+    R("POST", IND_MONTH("350112", "submit"), NULL, B(TJJ), 200),
+    R("PUT", "/api/v1/indicators/fai/values/350111/2020-09", IND_VALUE, STATS, 409, .code = "period_submitted"),
+    R("POST", IND_MONTH("350111", "approve"), NULL, B(ANON), 401),
+    R("POST", IND_MONTH("350111", "approve"), NULL, SIGNED_IN & ~DEPTS, 403, .code = "forbidden"),
+    R("POST", IND_MONTH("350111", "approve"), NULL, NOT_STATS_DEPTS, 403, .code = "wrong_duty"),
+    R("POST", IND_MONTH("350111", "approve"), NULL, B(TJJ_JA), 403, .code = "not_city_bureau"),
+    R("POST", IND_MONTH("350111", "approve"), NULL, B(TJJ), 403, .flags = NO_CSRF, .code = "csrf"),
+    R("POST", IND_MONTH("350111", "approve"), NULL, B(TJJ), 200),
+    R("POST", IND_MONTH("350111", "approve"), NULL, B(TJJ), 409, .code = "not_submitted"),
+    R("PUT", "/api/v1/indicators/fai/values/350111/2020-09", IND_VALUE, STATS, 409, .code = "period_approved"),
+    R("POST", IND_MONTH("350112", "return"), "{\"reason\":\"口径不一致\"}", B(ANON), 401),
+    R("POST", IND_MONTH("350112", "return"), "{\"reason\":\"口径不一致\"}", SIGNED_IN & ~DEPTS, 403,
+      .code = "forbidden"),
+    R("POST", IND_MONTH("350112", "return"), "{\"reason\":\"口径不一致\"}", NOT_STATS_DEPTS, 403, .code = "wrong_duty"),
+    R("POST", IND_MONTH("350112", "return"), "{\"reason\":\"口径不一致\"}", B(TJJ_JA), 403, .code = "not_city_bureau"),
+    R("POST", IND_MONTH("350112", "return"), "{\"reason\":\"口径不一致\"}", B(TJJ), 200),
+    R("POST", IND_MONTH("350111", "corrections"), IND_FIX, B(ANON), 401),
+    R("POST", IND_MONTH("350111", "corrections"), IND_FIX, SIGNED_IN & ~DEPTS, 403, .code = "forbidden"),
+    R("POST", IND_MONTH("350111", "corrections"), IND_FIX, NOT_STATS_DEPTS, 403, .code = "wrong_duty"),
+    R("POST", IND_MONTH("350111", "corrections"), IND_FIX, B(TJJ_JA), 403, .code = "not_city_bureau"),
+    R("POST", IND_MONTH("350111", "corrections"), IND_FIX, B(TJJ), 200),
+    R("POST", IND_MONTH("350112", "corrections"), IND_FIX, B(TJJ), 409, .code = "not_approved"),
+    R("GET", "/api/v1/indicators/periods", NULL, B(ANON), 401),
+    R("GET", "/api/v1/indicators/periods", NULL, NOT_STATS_READ, 403, .code = "forbidden"),
+    R("GET", "/api/v1/indicators/periods", NULL, NOT_STATS_DEPTS, 403, .code = "wrong_duty"),
+    R("GET", "/api/v1/indicators/periods?state=approved", NULL, STATS_READ, 200),
+    R("PUT", "/api/v1/indicators/fai/targets/350111/2020", IND_TARGET, B(ANON), 401),
+    R("PUT", "/api/v1/indicators/fai/targets/350111/2020", IND_TARGET, SIGNED_IN & ~DEPTS, 403, .code = "forbidden"),
+    R("PUT", "/api/v1/indicators/fai/targets/350111/2020", IND_TARGET, NOT_STATS_DEPTS, 403, .code = "wrong_duty"),
+    R("PUT", "/api/v1/indicators/fai/targets/350111/2020", IND_TARGET, B(TJJ_JA), 403, .code = "not_city_bureau"),
+    R("PUT", "/api/v1/indicators/fai/targets/350111/2020", IND_TARGET, B(TJJ), 403, .flags = NO_CSRF, .code = "csrf"),
+    R("PUT", "/api/v1/indicators/fai/targets/350111/2020", IND_TARGET, B(TJJ), 200),
+    /* Rankings: read by the bureaus and leaders; defined by the city's bureau. */
+    R("GET", "/api/v1/indicators/rankings", NULL, B(ANON), 401),
+    R("GET", "/api/v1/indicators/rankings", NULL, NOT_STATS_READ, 403, .code = "forbidden"),
+    R("GET", "/api/v1/indicators/rankings", NULL, NOT_STATS_DEPTS, 403, .code = "wrong_duty"),
+    R("GET", "/api/v1/indicators/rankings", NULL, STATS_READ, 200),
+    R("GET", "/api/v1/indicators/rankings/province-fai?period=2020-09", NULL, B(ANON), 401),
+    R("GET", "/api/v1/indicators/rankings/province-fai?period=2020-09", NULL, NOT_STATS_READ, 403, .code = "forbidden"),
+    R("GET", "/api/v1/indicators/rankings/province-fai?period=2020-09", NULL, NOT_STATS_DEPTS, 403,
+      .code = "wrong_duty"),
+    R("GET", "/api/v1/indicators/rankings/province-fai?period=2020-09", NULL, STATS_READ, 200),
+    R("GET", "/api/v1/indicators/rankings/none?period=2020-09", NULL, B(TJJ), 404, .code = "unknown_ranking"),
+    R("POST", "/api/v1/indicators/rankings", IND_RANKING, B(ANON), 401),
+    R("POST", "/api/v1/indicators/rankings", IND_RANKING, SIGNED_IN & ~DEPTS, 403, .code = "forbidden"),
+    R("POST", "/api/v1/indicators/rankings", IND_RANKING, NOT_STATS_DEPTS, 403, .code = "wrong_duty"),
+    R("POST", "/api/v1/indicators/rankings", IND_RANKING, B(TJJ_JA), 403, .code = "not_city_bureau"),
+    R("POST", "/api/v1/indicators/rankings", IND_RANKING, B(TJJ), 403, .flags = NO_CSRF, .code = "csrf"),
+    R("POST", "/api/v1/indicators/rankings", IND_RANKING, B(TJJ), 201),
+    /* The statistics bureaus hold no other duty (the assessment's rows refuse them with OTHER_BUREAUS). */
+    R("GET", "/api/v1/refunds/stats", NULL, STATS, 403, .code = "wrong_duty"),
+    R("POST", "/api/v1/refunds/lists/import", ACCOUNTS_LIST, STATS, 403, .code = "wrong_duty"),
+    R("GET", "/api/v1/refunds/batches", NULL, STATS, 403, .code = "wrong_duty"),
+    R("GET", "/api/v1/refunds/batches/{rbatch}", NULL, STATS, 403, .code = "wrong_duty"),
+    R("POST", "/api/v1/refunds/batches/{rbatch}/approve", "{}", STATS, 403, .code = "wrong_duty"),
+    R("POST", "/api/v1/refunds/batches/{rbatch}/publicity", PUBLICITY, STATS, 403, .code = "wrong_duty"),
+    R("GET", "/api/v1/refunds/objections", NULL, STATS, 403, .code = "wrong_duty"),
+    R("POST", "/api/v1/refunds/objections/999999/resolve", RESOLVE, STATS, 403, .code = "wrong_duty"),
+    R("POST", "/api/v1/refunds/batches/{rbatch}/payment-files", "{}", STATS, 403, .code = "wrong_duty"),
+    R("GET", "/api/v1/refunds/payment-files", NULL, STATS, 403, .code = "wrong_duty"),
+    R("GET", "/api/v1/refunds/payment-files/999999", NULL, STATS, 403, .code = "wrong_duty"),
+    R("POST", "/api/v1/refunds/payment-files/999999/returns", RETURNS, STATS, 403, .code = "wrong_duty"),
+    R("POST", "/api/v1/refunds/payments/999999/resend", RESEND, STATS, 403, .code = "wrong_duty"),
+    R("POST", "/api/v1/refunds/decisions/999999/recovery", RECOVERY, STATS, 403, .code = "wrong_duty"),
+    R("GET", "/api/v1/refunds/recoveries", NULL, STATS, 403, .code = "wrong_duty"),
+    R("POST", "/api/v1/refunds/recoveries/999999", RECOVERED, STATS, 403, .code = "wrong_duty"),
+    R("GET", "/api/v1/refunds/bank-account-changes", NULL, STATS, 403, .code = "wrong_duty"),
+    R("POST", "/api/v1/refunds/bank-account-changes/999999", ACCEPT, STATS, 403, .code = "wrong_duty"),
+    R("POST", "/api/v1/refunds/rolls/import", ROLLS, STATS, 403, .code = "wrong_duty"),
+    R("GET", "/api/v1/refunds/imports", NULL, STATS, 403, .code = "wrong_duty"),
+    R("GET", "/api/v1/refunds/policies", NULL, STATS, 403, .code = "wrong_duty"),
+    R("POST", "/api/v1/refunds/policies", REFUND_POLICY, STATS, 403, .code = "wrong_duty"),
+    R("POST", "/api/v1/refunds/policies/{rpolicy}/versions", REFUND_EDIT, STATS, 403, .code = "wrong_duty"),
+    R("GET", "/api/v1/refunds/policies/{rpolicy}/dry-run", NULL, STATS, 403, .code = "wrong_duty"),
+    R("POST", "/api/v1/refunds/policies/{rpolicy}/batches", "{}", STATS, 403, .code = "wrong_duty"),
+    R("GET", "/api/v1/refunds/batches/{rbatch}/decisions", NULL, STATS, 403, .code = "wrong_duty"),
 
     /* ---- one's own password: every user, not a machine key; away and back ---- */
     R("PUT", "/api/v1/me/password", MY_PW_AWAY, B(ANON), 401),
@@ -2321,6 +2463,14 @@ static const char *const footprint_sql[] = {
     "SELECT count(*) FROM supply_requests",
     "SELECT count(*) FROM supply_transfers WHERE received_at IS NOT NULL",
     "SELECT sum(value) FROM supply_settings",
+    "SELECT count(*) FROM indicator_values",
+    "SELECT coalesce(sum(value), 0) FROM indicator_values",
+    "SELECT count(*) FROM indicator_periods",
+    "SELECT count(*) FROM indicator_periods WHERE state <> 'submitted'",
+    "SELECT count(*) FROM indicator_changes",
+    "SELECT count(*) FROM rankings",
+    "SELECT count(*) FROM indicators",
+    "SELECT coalesce(sum(target), 0) FROM indicator_targets",
 };
 
 struct footprint {

@@ -1,0 +1,83 @@
+/*
+** What the indicators' server files share beyond indicators.h.
+*/
+#ifndef BANYAN_INDICATORS_INTERNAL_H
+#define BANYAN_INDICATORS_INTERNAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "http/http.h"
+#include "indicators/indicators.h"
+
+/*
+** SQL for an optional integer, bound as a flag and a value ('I', 'i'): NULL
+** unless the flag is 1.  A value of 0 is a value, so 'r' (0 binds NULL)
+** will not do; the CAST gives PostgreSQL the parameter's type.
+*/
+#define IND_SQL_MAYBE "CASE WHEN ? = 1 THEN CAST(? AS BIGINT) END"
+
+/* Why a value could not be stored: for an answer, or a line of an import. */
+struct refusal {
+	int status;
+	const char *code, *field, *why;
+};
+
+/* Fill *ret and return -EINVAL. */
+int ind_refuse(struct refusal *ret, int status, const char *code, const char *field, const char *why);
+
+/* A unit figures are kept for: the city or a district (path set), or one of the province's other cities (path NULL). */
+struct ind_unit {
+	const char *code, *name, *path;
+};
+
+/* The unit with this code: 0, DB_DONE or a database error. */
+int ind_unit_find(struct db *d, struct arena *a, const char *code, struct ind_unit *ret);
+
+/*
+** The unit of code if the caller may read it (write false) or enter its
+** figures (write true): 0; -EINVAL with *why (unknown_unit 422,
+** out_of_scope 403); or a database error.
+*/
+int ind_unit_check(struct request *r, const char *code, bool write, struct ind_unit *ret, struct refusal *why);
+/* The same answering the refusal or the error itself: true when allowed. */
+bool ind_unit_or_reply(struct request *r, const char *code, bool write, struct ind_unit *ret);
+
+/* Is the caller the city's statistics bureau's staff (a department whose area is the whole tree)? */
+bool ind_city_bureau(struct request *r);
+/* The same answering 403 not_city_bureau itself: the city's bureau alone approves, revises and defines. */
+bool ind_city_bureau_or_reply(struct request *r);
+
+/* A unit's month's approval state (NULL: never submitted) and revision: 0 or a database error. */
+int ind_period_state(struct db *d, struct arena *a, const char *unit, const char *period, const char **ret_state,
+                     int64_t *ret_revision);
+
+/* A value as entered: decimal texts (NULL or "" when absent), the comment optional. */
+struct ind_value_in {
+	const char *indicator, *unit, *period, *value, *growth, *ytd_growth, *comment;
+};
+
+/*
+** Store a value inside the caller's transaction, audited.  Without reason,
+** an entry: refused while the unit's month is submitted or approved.  With
+** reason, a correction of an approved value as revision, its change
+** recorded.  0; -EINVAL with *why; or a database error.
+*/
+int ind_value_store(struct request *r, const struct ind_value_in *in, int64_t revision, const char *reason,
+                    struct refusal *why);
+
+/* v (in 10^-decimals) as decimal text in the arena. */
+const char *ind_decimal_text(struct arena *a, int64_t v, int decimals);
+
+/*
+** The unit's figures of a month as JSON items, one per indicator that has
+** periods in that month: value, year to date, growth (and whether
+** computed), comment, revision, and the validation flags.  *ret_blocking
+** counts flagged values without a comment.  0 or a database error.
+*/
+int ind_month_items(struct request *r, const struct ind_unit *unit, const char *period, json_t **ret,
+                    int *ret_blocking);
+
+#endif
