@@ -768,6 +768,7 @@ static int demo_seed(struct db *d, struct arena *a)
 	    {"city-zzb", "市委组织部干部考核处", "department", "350100-zzb"},
 	    {"city-wjw", "市卫健委防疫物资保障组", "department", "350100-wjw"},
 	    {"taijiang-site", "台江区隔离点物资保管员", "department", "350103-wjj"},
+	    {"luoyuan-scjg", "罗源县市场监管局登记专员", "department", "350123-scjg"},
 	};
 	/* The city bureau's duty administrator (业务管理员) edits its refund policies; city-rsj runs batches. */
 	static const char duty_admin[] = "city-rsj-admin";
