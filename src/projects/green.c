@@ -41,18 +41,13 @@ static const char case_select[] =
 
 /*
 ** The cases the caller may see, as an SQL condition on c (joined to its
-** district o) reading ?N (the caller's area, NULL for a department), ?N+1
-** (the caller's department, or 0) and ?N+2 (the caller): staff and leaders
-** the cases of their branch of the tree, a department the cases it handles,
-** and anyone the cases they follow as the dedicated officer.
+** district o) reading ?1 (the caller's area, NULL for a department), ?2 (the
+** caller's department, or 0) and ?3 (the caller): staff and leaders the
+** cases of their branch of the tree, a department the cases it handles, and
+** anyone the cases they follow as the dedicated officer.
 */
-static const char *green_scope_sql(struct request *r, int param)
-{
-	return arena_printf(r->arena,
-	                    "((?%1$d IS NOT NULL AND " SQL_ON_BRANCH("o.path", "?%1$d") ")"
-	                    " OR c.department_org_id = ?%2$d OR c.officer_id = ?%3$d)",
-	                    param, param + 1, param + 2);
-}
+static const char green_scope[] =
+    "(c.department_org_id = ?2 OR c.officer_id = ?3 OR (?1 IS NOT NULL AND " SQL_ON_BRANCH("o.path", "?1") "))";
 
 static const char *scope_area(struct request *r)
 {
@@ -72,9 +67,10 @@ static int64_t scope_department(struct request *r)
 */
 static bool may_act(struct request *r, const char *district_path, int64_t department, int64_t officer)
 {
-	bool ok = (officer && officer == r->who.user_id) ||
-	          ((r->who.role == ROLE_ADMIN || r->who.role == ROLE_AGENT) && path_within(district_path, request_area(r))) ||
-	          (r->who.role == ROLE_DEPARTMENT && department == r->who.org_id);
+	bool ok =
+	    (officer && officer == r->who.user_id) ||
+	    ((r->who.role == ROLE_ADMIN || r->who.role == ROLE_AGENT) && path_within(district_path, request_area(r))) ||
+	    (r->who.role == ROLE_DEPARTMENT && department == r->who.org_id);
 	if (!ok)
 		reply_error(r, 403, "not_your_case", NULL,
 		            "该绿色通道事项不由您办理或跟踪 (you neither handle nor follow this green-channel case)");
@@ -153,16 +149,18 @@ void green_case_post(struct request *r)
 		return;
 	}
 	struct db_stmt *s;
-	int rc = db_prepare(r->db, &s,
-	                    "SELECT a.limit_hours, coalesce((SELECT id FROM orgs WHERE code = ?2 || '-' || a.local_suffix),"
-	                    " a.department_org_id) FROM approval_items a WHERE a.code = ?1 AND a.active = 1",
-	                    "tt", item, district.code);
+	int rc =
+	    db_prepare(r->db, &s,
+	               "SELECT a.limit_hours, coalesce((SELECT id FROM orgs WHERE code = ?2 || '-' || a.local_suffix),"
+	               " a.department_org_id) FROM approval_items a WHERE a.code = ?1 AND a.active = 1",
+	               "tt", item, district.code);
 	if (rc == 0 && (rc = db_step(s)) == DB_DONE) {
 		db_finalize(s);
 		reply_error(r, 422, "unknown_item", "item", "未知的审批事项 %s (unknown approval item)", item);
 		return;
 	}
-	int64_t limit_hours = rc == DB_ROW ? db_column_int64(s, 0) : 0, department = rc == DB_ROW ? db_column_int64(s, 1) : 0;
+	int64_t limit_hours = rc == DB_ROW ? db_column_int64(s, 0) : 0,
+	        department = rc == DB_ROW ? db_column_int64(s, 1) : 0;
 	db_finalize(s);
 	if (rc != DB_ROW) {
 		reply_db_error(r, rc);
@@ -180,7 +178,8 @@ void green_case_post(struct request *r)
 	                    "t", officer_name);
 	if (rc == DB_DONE) {
 		reply_error(r, 422, "unknown_officer", "officer",
-		            "专人应为在岗的招商专员、代办员或部门人员 (the officer must be an active officer, agent or department member)");
+		            "专人应为在岗的招商专员、代办员或部门人员 (the officer must be an active officer, agent or "
+		            "department member)");
 		return;
 	}
 	if (rc < 0) {
@@ -192,18 +191,20 @@ void green_case_post(struct request *r)
 	int64_t now = clock_now(), id = 0;
 	rc = db_begin(r->db);
 	if (rc == 0)
-		rc = db_run(r->db,
-		            "INSERT INTO green_cases(applicant, item_code, district_org_id, department_org_id, officer_id,"
-		            " reason, limit_hours, flagged_by, created_at) VALUES (?,?,?,?,?,?,?,?,?)",
-		            "ttiiitiii", applicant, item, district.id, department, officer, reason, limit_hours,
-		            r->who.user_id, now);
+		rc = db_run(
+		    r->db,
+		    "INSERT INTO green_cases(applicant, item_code, district_org_id, department_org_id, officer_id,"
+		    " reason, limit_hours, flagged_by, created_at) VALUES (?,?,?,?,?,?,?,?,?)",
+		    "ttiiitiii", applicant, item, district.id, department, officer, reason, limit_hours, r->who.user_id,
+		    now);
 	id = db_last_insert_id(r->db);
 	if (rc == 0) {
 		struct audit_context ctx = audit_context_of(r);
-		json_t *detail = json_pack("{s:{s:s, s:s, s:s, s:s, s:I}}", "after", "applicant", applicant, "item", item,
-		                           "officer", officer_name, "reason", reason, "limit_hours", (json_int_t)limit_hours);
-		rc = audit_append(r->db, &ctx, "project.green_flag", "green_case", arena_printf(r->arena, "%lld", (long long)id),
-		                  district.path, detail);
+		json_t *detail =
+		    json_pack("{s:{s:s, s:s, s:s, s:s, s:I}}", "after", "applicant", applicant, "item", item, "officer",
+		              officer_name, "reason", reason, "limit_hours", (json_int_t)limit_hours);
+		rc = audit_append(r->db, &ctx, "project.green_flag", "green_case",
+		                  arena_printf(r->arena, "%lld", (long long)id), district.path, detail);
 		json_decref(detail);
 	}
 	if (!db_finish_or_reply(r, rc))
@@ -211,8 +212,9 @@ void green_case_post(struct request *r)
 	json_t *data = json_pack("{s:I, s:s}", "id", (json_int_t)id, "change", "flag");
 	events_publish("projects.green", district.path, data);
 	json_decref(data);
-	reply_json(r, 201, json_pack("{s:I, s:s, s:I}", "id", (json_int_t)id, "state", "open", "limit_hours",
-	                             (json_int_t)limit_hours));
+	reply_json(r, 201,
+	           json_pack("{s:I, s:s, s:I}", "id", (json_int_t)id, "state", "open", "limit_hours",
+	                     (json_int_t)limit_hours));
 }
 
 /*
@@ -227,14 +229,15 @@ void green_case_list(struct request *r)
 	static const char *const states[] = {"open", "done", "all", NULL};
 	int64_t limit, cursor;
 	const char *state = query_arg(r, "state");
-	if (!page_args(r, 50, 500, &limit, &cursor) || choice_or_reply(r, "invalid_filter", "state", state, states) == -2)
+	if (!page_args(r, 50, 500, &limit, &cursor) ||
+	    choice_or_reply(r, "invalid_filter", "state", state, states) == -2)
 		return;
 	struct db_stmt *s;
 	int rc = db_prepare(r->db, &s,
 	                    arena_printf(r->arena,
 	                                 "%s WHERE %s AND c.id < ?4 AND (?5 = 'all' OR c.state = ?5)"
 	                                 " AND (?6 IS NULL OR o.code = ?6) ORDER BY c.id DESC LIMIT ?7",
-	                                 case_select, green_scope_sql(r, 1)),
+	                                 case_select, green_scope),
 	                    "tiiitti", scope_area(r), scope_department(r), r->who.user_id, cursor,
 	                    state ? state : "all", query_arg(r, "district"), limit);
 	reply_rows(r, rc, s, case_json, limit);
@@ -245,7 +248,7 @@ static bool case_from_route(struct request *r, struct db_stmt **s, int64_t *ret_
 {
 	if (!route_param_id(r, "id", ret_id))
 		return false;
-	int rc = db_prepare(r->db, s, arena_printf(r->arena, "%s WHERE c.id = ?4 AND %s", case_select, green_scope_sql(r, 1)),
+	int rc = db_prepare(r->db, s, arena_printf(r->arena, "%s WHERE c.id = ?4 AND %s", case_select, green_scope),
 	                    "tiii", scope_area(r), scope_department(r), r->who.user_id, *ret_id);
 	return db_row_or_reply(r, rc, *s, "unknown_case", "没有此绿色通道事项 (no such green-channel case)");
 }
@@ -308,7 +311,8 @@ void green_case_step(struct request *r)
 	}
 	at = now;
 	if (at_text && clock_parse_iso(at_text, &at) < 0) {
-		reply_error(r, 422, "invalid_time", "at", "时间应为 ISO 8601,如 2020-02-10T10:00:00+08:00 (at: ISO 8601)");
+		reply_error(r, 422, "invalid_time", "at",
+		            "时间应为 ISO 8601,如 2020-02-10T10:00:00+08:00 (at: ISO 8601)");
 		return;
 	}
 	if (at > now) {
@@ -324,15 +328,17 @@ void green_case_step(struct request *r)
 	if (!may_act(r, district_path, department, officer))
 		return;
 	if (seq != steps + 1) {
-		reply_error(r, 409, "step_out_of_order", "kind", "下一环节应为%s,不能记录%s (the next step is %s, not %s)",
+		reply_error(r, 409, "step_out_of_order", "kind",
+		            "下一环节应为%s,不能记录%s (the next step is %s, not %s)",
 		            steps < N_STEPS ? step_labels[steps] : "(已办结 done)", step_labels[seq - 1],
 		            steps < N_STEPS ? step_kinds[steps] : "none", kind);
 		return;
 	}
 	int64_t previous = 0;
-	int rc = steps ? db_query_int64(r->db, &previous, "SELECT at FROM green_case_steps WHERE case_id = ? AND seq = ?",
-	                                "ii", id, steps)
-	               : 0;
+	int rc = steps
+	             ? db_query_int64(r->db, &previous, "SELECT at FROM green_case_steps WHERE case_id = ? AND seq = ?",
+	                              "ii", id, steps)
+	             : 0;
 	if (rc < 0) {
 		reply_db_error(r, rc);
 		return;
@@ -366,13 +372,14 @@ void green_case_step(struct request *r)
 		json_t *detail = json_pack("{s:s, s:s, s:s?}", "step", kind, "at", when, "note", note);
 		if (licence)
 			json_object_set_new(detail, "hours", json_real(hours_of(at - documents_at)));
-		rc = audit_append(r->db, &ctx, "project.green_step", "green_case", arena_printf(r->arena, "%lld", (long long)id),
-		                  district_path, detail);
+		rc = audit_append(r->db, &ctx, "project.green_step", "green_case",
+		                  arena_printf(r->arena, "%lld", (long long)id), district_path, detail);
 		json_decref(detail);
 	}
 	if (rc == DB_CONSTRAINT) {
 		db_rollback(r->db);
-		reply_error(r, 409, "step_out_of_order", "kind", "该环节刚被他人记录 (someone has just recorded this step)");
+		reply_error(r, 409, "step_out_of_order", "kind",
+		            "该环节刚被他人记录 (someone has just recorded this step)");
 		return;
 	}
 	if (!db_finish_or_reply(r, rc))
@@ -423,17 +430,19 @@ static int compare_int64(const void *a, const void *b)
 static json_t *group_json(struct green_group *g)
 {
 	qsort(g->seconds, g->done, sizeof *g->seconds, compare_int64);
-	json_t *row = json_pack("{s:I, s:I, s:I, s:I}", "cases", (json_int_t)g->cases, "done", (json_int_t)g->done, "open",
-	                        (json_int_t)g->open, "on_time", (json_int_t)g->on_time);
+	json_t *row = json_pack("{s:I, s:I, s:I, s:I}", "cases", (json_int_t)g->cases, "done", (json_int_t)g->done,
+	                        "open", (json_int_t)g->open, "on_time", (json_int_t)g->on_time);
 	size_t n = g->done;
 	json_object_set_new(row, "median_hours",
 	                    n ? json_real(hours_of(g->seconds[(n - 1) / 2] + g->seconds[n / 2]) / 2) : json_null());
 	json_object_set_new(row, "worst_hours", n ? json_real(hours_of(g->seconds[n - 1])) : json_null());
 	if (g->key) {
-		json_object_set_new(row, "district", json_pack("{s:O, s:O}", "code", json_array_get(g->key, 0), "name",
-		                                               json_array_get(g->key, 1)));
-		json_object_set_new(row, "kind", json_pack("{s:O, s:O}", "code", json_array_get(g->key, 2), "name",
-		                                           json_array_get(g->key, 3)));
+		json_object_set_new(
+		    row, "district",
+		    json_pack("{s:O, s:O}", "code", json_array_get(g->key, 0), "name", json_array_get(g->key, 1)));
+		json_object_set_new(
+		    row, "kind",
+		    json_pack("{s:O, s:O}", "code", json_array_get(g->key, 2), "name", json_array_get(g->key, 3)));
 	}
 	return row;
 }
@@ -455,8 +464,8 @@ static json_t *sheet_hours(json_t *v)
 */
 void green_case_stats(struct request *r)
 {
-	static const char *const headers[] = {"县(市)区", "事项", "件数", "已办结", "办理中", "限时内办结",
-	                                      "用时中位数(小时)", "最长用时(小时)"};
+	static const char *const headers[] = {
+	    "县(市)区", "事项", "件数", "已办结", "办理中", "限时内办结", "用时中位数(小时)", "最长用时(小时)"};
 	const char *format = query_arg(r, "format") ? export_format_arg(r) : NULL;
 	if (query_arg(r, "format") && !format)
 		return;
@@ -467,12 +476,13 @@ void green_case_stats(struct request *r)
 	                                 " FROM green_cases c JOIN orgs o ON o.id = c.district_org_id"
 	                                 " JOIN approval_items a ON a.code = c.item_code WHERE %s"
 	                                 " ORDER BY o.code, c.item_code",
-	                                 green_scope_sql(r, 1)),
+	                                 green_scope),
 	                    "tii", scope_area(r), scope_department(r), r->who.user_id);
 	json_t *rows = json_array();
 	struct green_group total = {0}, group = {0};
 	while (rc >= 0 && (rc = db_step(s)) == DB_ROW) {
-		bool same = group.key && strcmp(json_string_value(json_array_get(group.key, 0)), db_column_text(s, 0)) == 0 &&
+		bool same = group.key &&
+		            strcmp(json_string_value(json_array_get(group.key, 0)), db_column_text(s, 0)) == 0 &&
 		            strcmp(json_string_value(json_array_get(group.key, 2)), db_column_text(s, 2)) == 0;
 		if (!same && group.key) {
 			json_array_append_new(rows, group_json(&group));
@@ -481,8 +491,9 @@ void green_case_stats(struct request *r)
 		}
 		if (!group.key) {
 			free(group.seconds);
-			group = (struct green_group){.key = json_pack("[s, s, s, s]", db_column_text(s, 0), db_column_text(s, 1),
-			                                              db_column_text(s, 2), db_column_text(s, 3))};
+			group = (struct green_group){.key = json_pack("[s, s, s, s]", db_column_text(s, 0),
+			                                              db_column_text(s, 1), db_column_text(s, 2),
+			                                              db_column_text(s, 3))};
 		}
 		bool done = !db_column_is_null(s, 4);
 		int64_t seconds = db_column_int64(s, 4), limit = db_column_int64(s, 5);
@@ -512,12 +523,13 @@ void green_case_stats(struct request *r)
 	{
 		json_t *district = json_object_get(row, "district"), *kind = json_object_get(row, "kind");
 		json_array_append_new(
-		    table, json_pack("[s, s, O, O, O, O, o, o]",
-		                     district ? json_string_value(json_object_get(district, "name")) : "合计",
-		                     kind ? json_string_value(json_object_get(kind, "name")) : "", json_object_get(row, "cases"),
-		                     json_object_get(row, "done"), json_object_get(row, "open"), json_object_get(row, "on_time"),
-		                     sheet_hours(json_object_get(row, "median_hours")),
-		                     sheet_hours(json_object_get(row, "worst_hours"))));
+		    table,
+		    json_pack("[s, s, O, O, O, O, o, o]",
+		              district ? json_string_value(json_object_get(district, "name")) : "合计",
+		              kind ? json_string_value(json_object_get(kind, "name")) : "",
+		              json_object_get(row, "cases"), json_object_get(row, "done"), json_object_get(row, "open"),
+		              json_object_get(row, "on_time"), sheet_hours(json_object_get(row, "median_hours")),
+		              sheet_hours(json_object_get(row, "worst_hours"))));
 	}
 	reply_table(r, format, "绿色通道统计", headers, sizeof headers / sizeof headers[0], table);
 	json_decref(table), json_decref(rows), json_decref(sum);
@@ -549,17 +561,19 @@ int green_demo(struct db *d, int64_t now)
 		while (steps < N_STEPS && cases[i].minutes[steps] >= 0)
 			steps++;
 		int64_t licensed = steps == N_STEPS ? documents + cases[i].minutes[N_STEPS - 1] * 60 : 0;
-		rc = db_run(d,
-		            "INSERT INTO green_cases(applicant, item_code, district_org_id, department_org_id, officer_id,"
-		            " reason, limit_hours, state, steps, documents_at, due_at, licensed_at, seconds, flagged_by,"
-		            " created_at)"
-		            " SELECT ?1, a.code, o.id, coalesce((SELECT id FROM orgs WHERE code = o.code || '-' || a.local_suffix),"
-		            " a.department_org_id), u.id, '疫情防控急需:防疫物资生产企业落户', a.limit_hours, ?2, ?3, ?4,"
-		            " ?4 + a.limit_hours * 3600, nullif(?5, 0), CASE WHEN ?5 > 0 THEN ?5 - ?4 END, u.id, ?4"
-		            " FROM approval_items a, orgs o, users u"
-		            " WHERE a.code = 'business_license' AND o.code = ?6 AND u.username = ?7",
-		            "ttiiitt", cases[i].applicant, licensed ? "done" : "open", (int64_t)steps, documents, licensed,
-		            cases[i].district, cases[i].officer);
+		rc = db_run(
+		    d,
+		    "INSERT INTO green_cases(applicant, item_code, district_org_id, department_org_id, officer_id,"
+		    " reason, limit_hours, state, steps, documents_at, due_at, licensed_at, seconds, flagged_by,"
+		    " created_at)"
+		    " SELECT ?1, a.code, o.id, coalesce((SELECT id FROM orgs WHERE code = o.code || '-' || "
+		    "a.local_suffix),"
+		    " a.department_org_id), u.id, '疫情防控急需:防疫物资生产企业落户', a.limit_hours, ?2, ?3, ?4,"
+		    " ?4 + a.limit_hours * 3600, nullif(?5, 0), CASE WHEN ?5 > 0 THEN ?5 - ?4 END, u.id, ?4"
+		    " FROM approval_items a, orgs o, users u"
+		    " WHERE a.code = 'business_license' AND o.code = ?6 AND u.username = ?7",
+		    "ttiiitt", cases[i].applicant, licensed ? "done" : "open", (int64_t)steps, documents, licensed,
+		    cases[i].district, cases[i].officer);
 		int64_t id = db_last_insert_id(d);
 		for (int k = 0; rc == 0 && k < steps; k++)
 			rc = db_run(d,

@@ -197,7 +197,7 @@ struct row {
 #define PROJECT_ROLES (B(ADMIN) | B(ADMIN_JA) | B(LEADER) | B(LEADER_CL) | B(OFFICER) | B(AGENT))
 #define PROJECT_WRITE (B(ADMIN) | B(ADMIN_JA) | B(OFFICER) | B(AGENT)) /* register, follow up, milestones */
 #define GREEN_FLAG                                                                                                     \
-	"{\"applicant\":\"{me}口罩厂\",\"item\":\"business_license\",\"district\":\"350111\","                  \
+	"{\"applicant\":\"{me}口罩厂\",\"item\":\"business_license\",\"district\":\"350111\","                      \
 	"\"officer\":\"ja-officer\",\"reason\":\"防疫物资\"}"
 #define GREEN_STEP(kind) "{\"kind\":\"" kind "\"}"
 
@@ -2197,7 +2197,8 @@ static int setup(void **state)
 			return -1;
 	return make_vouchers() || make_desk() || make_projects() || make_invest() || make_refunds() ||
 	       make_refund_life() || make_cadres() || make_scores() || make_outcomes() || make_supplies() ||
-	       make(&clients[AGENT], "/api/v1/projects/green-channel", GREEN_FLAG, "green", NULL) || make_second_factor();
+	       make(&clients[AGENT], "/api/v1/projects/green-channel", GREEN_FLAG, "green", NULL) ||
+	       make_second_factor();
 }
 
 static int teardown(void **state)

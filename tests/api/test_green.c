@@ -24,11 +24,11 @@ static struct client admin, agent, scjg, officer, cl_officer, fgw, leader, ja_ad
 
 static const struct cast_member cast[] = {
     {&admin, "admin", NULL, NULL},
-    {&agent, "city-agent", "agent", "350100-xzfw"},     /* the city's 行政服务中心: every district */
-    {&scjg, "ly-scjg", "department", "350123-scjg"},    /* handles 罗源's registrations */
-    {&officer, "ly-officer", "officer", "350123-tcj"},  /* the dedicated officer (精准招商) */
+    {&agent, "city-agent", "agent", "350100-xzfw"},    /* the city's 行政服务中心: every district */
+    {&scjg, "ly-scjg", "department", "350123-scjg"},   /* handles 罗源's registrations */
+    {&officer, "ly-officer", "officer", "350123-tcj"}, /* the dedicated officer (精准招商) */
     {&cl_officer, "cl-officer", "officer", "350112-tcj"},
-    {&fgw, "fgw-dept", "department", "350100-fgw"},     /* handles no registration */
+    {&fgw, "fgw-dept", "department", "350100-fgw"}, /* handles no registration */
     {&leader, "city-leader", "leader", "350100"},
     {&ja_admin, "ja-admin", "admin", "350111"},
     {&firm, "ly-firm", "enterprise", "350123"},
@@ -56,8 +56,8 @@ static long long count(const char *sql)
 	return db_count(&server, sql);
 }
 
-#define FLAG(applicant, district, officer)                                                                              \
-	"{\"applicant\":\"" applicant "\",\"item\":\"business_license\",\"district\":\"" district "\","              \
+#define FLAG(applicant, district, officer)                                                                             \
+	"{\"applicant\":\"" applicant "\",\"item\":\"business_license\",\"district\":\"" district "\","                \
 	"\"officer\":\"" officer "\",\"reason\":\"防疫物资生产企业\"}"
 
 /* Flag a case as c; asserts 201 and answers its id. */
@@ -117,12 +117,15 @@ static void test_flag_refuses_bad_input_and_outsiders(void **state)
 	} bad[] = {
 	    {"{\"item\":\"business_license\",\"district\":\"350123\",\"officer\":\"ly-officer\",\"reason\":\"急需\"}",
 	     "missing_field", "applicant"},
-	    {"{\"applicant\":\"甲\",\"item\":\"no_such\",\"district\":\"350123\",\"officer\":\"ly-officer\",\"reason\":\"急需\"}",
+	    {"{\"applicant\":\"甲\",\"item\":\"no_such\",\"district\":\"350123\",\"officer\":\"ly-officer\",\"reason\":"
+	     "\"急需\"}",
 	     "unknown_item", "item"},
 	    /* 立项备案 is limited in working days: not for the green channel */
-	    {"{\"applicant\":\"甲\",\"item\":\"filing\",\"district\":\"350123\",\"officer\":\"ly-officer\",\"reason\":\"急需\"}",
+	    {"{\"applicant\":\"甲\",\"item\":\"filing\",\"district\":\"350123\",\"officer\":\"ly-officer\",\"reason\":"
+	     "\"急需\"}",
 	     "not_hour_limited", "item"},
-	    {"{\"applicant\":\"甲\",\"item\":\"business_license\",\"district\":\"350123-scjg\",\"officer\":\"ly-officer\","
+	    {"{\"applicant\":\"甲\",\"item\":\"business_license\",\"district\":\"350123-scjg\",\"officer\":\"ly-"
+	     "officer\","
 	     "\"reason\":\"急需\"}",
 	     "not_a_district", "district"},
 	    /* an enterprise's account follows nobody's case */
@@ -158,16 +161,19 @@ static void test_flag_refuses_bad_input_and_outsiders(void **state)
 
 	/* 罗源's 市场监管局 handles the registration (the district's own bureau); the catalogue gives 2 hours. */
 	struct response r;
-	assert_int_equal(client_callf(&scjg, &r, "POST", green, "%s", FLAG("福建省源联盛医疗器械有限公司", "350123", "ly-officer")),
-	                 201);
+	assert_int_equal(
+	    client_callf(&scjg, &r, "POST", green, "%s", FLAG("福建省源联盛医疗器械有限公司", "350123", "ly-officer")),
+	    201);
 	assert_int_equal(json_integer_value(json_object_get(r.json, "limit_hours")), 2);
 	long long id = json_integer_value(json_object_get(r.json, "id"));
 	response_free(&r);
 	char path[96];
 	snprintf(path, sizeof path, "%s/%lld", green, id);
 	json_t *c = get(&leader, path, &r);
-	assert_string_equal(json_string_value(json_object_get(json_object_get(c, "department"), "code")), "350123-scjg");
-	assert_string_equal(json_string_value(json_object_get(json_object_get(c, "officer"), "username")), "ly-officer");
+	assert_string_equal(json_string_value(json_object_get(json_object_get(c, "department"), "code")),
+	                    "350123-scjg");
+	assert_string_equal(json_string_value(json_object_get(json_object_get(c, "officer"), "username")),
+	                    "ly-officer");
 	assert_string_equal(json_string_value(json_object_get(c, "state")), "open");
 	assert_string_equal(json_string_value(json_object_get(c, "next_step")), "documents");
 	assert_true(json_is_null(json_object_get(c, "hours"))); /* no clock before the documents */
@@ -207,7 +213,8 @@ static void test_steps_in_order_clock_across_midnight(void **state)
 	/* On the leaders' screen while open. */
 	json_t *list = get(&leader, "/api/v1/projects/green-channel?state=open", &r);
 	assert_int_equal(json_array_size(json_object_get(list, "items")), 1);
-	assert_int_equal(json_integer_value(json_object_get(json_array_get(json_object_get(list, "items"), 0), "id")), id);
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(json_object_get(list, "items"), 0), "id")),
+	                 id);
 	response_free(&r);
 
 	assert_int_equal(step(&officer, id, "licence", "2020-02-07T00:55:00+08:00", code), 200);
@@ -328,7 +335,8 @@ static void test_statistics_by_hand(void **state)
 	assert_int_equal(json_integer_value(json_object_get(ly, "on_time")), 2);
 	assert_true(near(real(ly, "median_hours"), 1.75));
 	assert_true(near(real(ly, "worst_hours"), 2.5));
-	assert_string_equal(json_string_value(json_object_get(json_object_get(ly, "kind"), "code")), "business_license");
+	assert_string_equal(json_string_value(json_object_get(json_object_get(ly, "kind"), "code")),
+	                    "business_license");
 	assert_int_equal(json_integer_value(json_object_get(cl, "cases")), 3);
 	assert_int_equal(json_integer_value(json_object_get(cl, "open")), 1);
 	assert_true(near(real(cl, "median_hours"), 1.0));
@@ -344,18 +352,21 @@ static void test_statistics_by_hand(void **state)
 	assert_true(near(real(json_object_get(stats, "total"), "median_hours"), 1.0));
 	response_free(&r);
 	/* For Excel: a line a district and kind, and the total. */
-	assert_int_equal(client_callf(&leader, &r, "GET", "/api/v1/projects/green-channel/stats?format=csv", NULL), 200);
+	assert_int_equal(client_callf(&leader, &r, "GET", "/api/v1/projects/green-channel/stats?format=csv", NULL),
+	                 200);
 	assert_non_null(strstr(r.body, "罗源县,设立登记(营业执照),3,3,0,2,1.75,2.50"));
 	assert_non_null(strstr(r.body, "合计,,6,5,1,4,1.50,2.50"));
 	response_free(&r);
-	assert_int_equal(client_callf(&leader, &r, "GET", "/api/v1/projects/green-channel/stats?format=xlsx", NULL), 200);
+	assert_int_equal(client_callf(&leader, &r, "GET", "/api/v1/projects/green-channel/stats?format=xlsx", NULL),
+	                 200);
 	char *strings = xlsx_part(&r, "xl/sharedStrings.xml");
 	assert_non_null(strings);
 	assert_non_null(strstr(strings, "用时中位数(小时)"));
 	free(strings);
 	response_free(&r);
 	char code[48];
-	assert_int_equal(client_statusf(&leader, "GET", "/api/v1/projects/green-channel/stats?format=pdf", code, NULL), 422);
+	assert_int_equal(client_statusf(&leader, "GET", "/api/v1/projects/green-channel/stats?format=pdf", code, NULL),
+	                 422);
 }
 
 /* The demo holds Luoyuan's 2-hour case, its officer following it. */
@@ -372,7 +383,8 @@ static void test_demo_case(void **state)
 	assert_string_equal(json_string_value(json_object_get(it, "applicant")), "福建省源联盛医疗器械有限公司");
 	assert_string_equal(json_string_value(json_object_get(it, "state")), "done");
 	assert_true(near(real(it, "hours"), 2.0));
-	assert_string_equal(json_string_value(json_object_get(json_object_get(it, "officer"), "username")), "luoyuan-scjg");
+	assert_string_equal(json_string_value(json_object_get(json_object_get(it, "officer"), "username")),
+	                    "luoyuan-scjg");
 	response_free(&r);
 	list = get(&c, "/api/v1/projects/green-channel?state=open", &r);
 	assert_true(json_array_size(json_object_get(list, "items")) >= 1);
