@@ -429,7 +429,8 @@ static int compare_int64(const void *a, const void *b)
 /* A group's row: counts, and the median and worst hours of the cases done (null when none is). */
 static json_t *group_json(struct green_group *g)
 {
-	qsort(g->seconds, g->done, sizeof *g->seconds, compare_int64);
+	if (g->done) /* none done: no array at all, and qsort must not be given NULL */
+		qsort(g->seconds, g->done, sizeof *g->seconds, compare_int64);
 	json_t *row = json_pack("{s:I, s:I, s:I, s:I}", "cases", (json_int_t)g->cases, "done", (json_int_t)g->done,
 	                        "open", (json_int_t)g->open, "on_time", (json_int_t)g->on_time);
 	size_t n = g->done;

@@ -351,6 +351,12 @@ static void test_statistics_by_hand(void **state)
 	assert_int_equal(json_array_size(json_object_get(stats, "items")), 1);
 	assert_true(near(real(json_object_get(stats, "total"), "median_hours"), 1.0));
 	response_free(&r);
+	/* 发改委 handles none: nothing to count, no hours. */
+	stats = get(&fgw, "/api/v1/projects/green-channel/stats", &r);
+	assert_int_equal(json_array_size(json_object_get(stats, "items")), 0);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(stats, "total"), "cases")), 0);
+	assert_true(json_is_null(json_object_get(json_object_get(stats, "total"), "median_hours")));
+	response_free(&r);
 	/* For Excel: a line a district and kind, and the total. */
 	assert_int_equal(client_callf(&leader, &r, "GET", "/api/v1/projects/green-channel/stats?format=csv", NULL),
 	                 200);
