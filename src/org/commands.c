@@ -743,8 +743,7 @@ static void demo_ready(uint16_t port)
 {
 	printf("\n  banyan demo: http://127.0.0.1:%u/\n  登录 login: admin / %s  (also city-leader, city-agent, "
 	       "jinan-officer, city-zjj, city-swj,\n  city-rsj, city-rsj-admin, city-zzb, city-wjw, taijiang-site, "
-	       "city-tjj, jinan-tjj,\n"
-	       "  city-security, city-auditor)\n\n",
+	       "city-tjj, jinan-tjj, luoyuan-scjg,\n  city-security, city-auditor)\n\n",
 	       port, demo_password);
 	fflush(stdout);
 }
@@ -772,6 +771,7 @@ static int demo_seed(struct db *d, struct arena *a)
 	    {"taijiang-site", "台江区隔离点物资保管员", "department", "350103-wjj"},
 	    {"city-tjj", "市统计局综合科", "department", "350100-tjj"},
 	    {"jinan-tjj", "晋安区统计局", "department", "350111-tjj"},
+	    {"luoyuan-scjg", "罗源县市场监管局登记专员", "department", "350123-scjg"},
 	};
 	/* The city bureau's duty administrator (业务管理员) edits its refund policies; city-rsj runs batches. */
 	static const char duty_admin[] = "city-rsj-admin";

@@ -116,6 +116,9 @@ json_t *project_item_json(struct request *r, struct db_stmt *s);
 json_t *project_followup_json(struct request *r, struct db_stmt *s);
 json_t *project_inspection_json(struct request *r, struct db_stmt *s);
 
+/* The demo's green-channel cases (green.c), inside the caller's transaction. */
+int green_demo(struct db *d, int64_t now);
+
 /* Put Fuzhou's approval catalogue (data/projects/approval-items.csv) into an empty table. */
 int projects_seed_catalogue(struct db *d);
 

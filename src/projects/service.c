@@ -282,6 +282,8 @@ static int projects_demo(const char *db_path)
 	if (rc == DB_DONE)
 		rc = 0;
 	if (rc == 0)
+		rc = green_demo(d, c.now);
+	if (rc == 0)
 		rc = db_commit(d);
 	else if (db_in_transaction(d))
 		db_rollback(d);

@@ -27,7 +27,7 @@
 ** A row expecting 401/403/404 on a non-public route also asserts that nothing
 ** was written (see footprint(): audit records, users, sessions, organisations,
 ** voucher campaigns, rounds, kinds, merchants, vouchers and redemptions, the desk, projects, refunds, cadres,
-** assessment groups' evidence, supplies, indicators).
+** assessment groups' evidence, supplies, indicators, the green channel).
 */
 #include <stdarg.h>
 #include <stddef.h>
@@ -201,6 +201,10 @@ struct row {
 #define PROJECT_READ  (B(ADMIN) | B(ADMIN_JA) | B(LEADER) | B(OFFICER) | B(AGENT)) /* staff whose branch has 晋安 */
 #define PROJECT_ROLES (B(ADMIN) | B(ADMIN_JA) | B(LEADER) | B(LEADER_CL) | B(OFFICER) | B(AGENT))
 #define PROJECT_WRITE (B(ADMIN) | B(ADMIN_JA) | B(OFFICER) | B(AGENT)) /* register, follow up, milestones */
+#define GREEN_FLAG                                                                                                     \
+	"{\"applicant\":\"{me}口罩厂\",\"item\":\"business_license\",\"district\":\"350111\","                      \
+	"\"officer\":\"ja-officer\",\"reason\":\"防疫物资\"}"
+#define GREEN_STEP(kind) "{\"kind\":\"" kind "\"}"
 
 /* Investment promotion and cloud signing: bodies for setup()'s fixtures and for the rows. */
 #define LEAD(enterprise, owner)                                                                                        \
@@ -817,6 +821,39 @@ static const struct row matrix[] = {
     R("GET", "/api/v1/projects/analysis?table=items&format=csv", NULL, PROJECT_ROLES, 200),
     R("GET", "/api/v1/projects/analysis", NULL, DEPTS | OUTSIDE, 403, .code = "forbidden"),
     /* The catalogue and the light rule: read by staff, changed by the city's administrators only. */
+    /* The green channel (特事特办): {green} is a 晋安 case flagged by the agent, ja-officer (OFFICER) its officer,
+    ** 晋安区市场监管局 (no caller) handling it.  Agents, administrators and the handling department flag; staff read
+    ** their branch; its officer, the handling department and agents or administrators over its district record steps. */
+    R("POST", "/api/v1/projects/green-channel", GREEN_FLAG, B(ANON), 401),
+    R("POST", "/api/v1/projects/green-channel", GREEN_FLAG, B(LEADER) | B(LEADER_CL) | B(OFFICER) | OUTSIDE, 403,
+      .code = "forbidden"),
+    R("POST", "/api/v1/projects/green-channel", GREEN_FLAG, DEPTS, 403, .code = "not_your_case"),
+    R("POST", "/api/v1/projects/green-channel", GREEN_FLAG, B(AGENT), 403, .flags = NO_CSRF, .code = "csrf"),
+    R("POST", "/api/v1/projects/green-channel", GREEN_FLAG, B(ADMIN) | B(ADMIN_JA) | B(AGENT), 201),
+    R("GET", "/api/v1/projects/green-channel?state=open", NULL, B(ANON), 401),
+    R("GET", "/api/v1/projects/green-channel?state=open", NULL, PROJECT_ROLES | DEPTS, 200),
+    R("GET", "/api/v1/projects/green-channel", NULL, OUTSIDE, 403, .code = "forbidden"),
+    R("GET", "/api/v1/projects/green-channel/stats", NULL, B(ANON), 401),
+    R("GET", "/api/v1/projects/green-channel/stats", NULL, PROJECT_ROLES | DEPTS, 200),
+    R("GET", "/api/v1/projects/green-channel/stats?format=csv", NULL, PROJECT_ROLES | DEPTS, 200),
+    R("GET", "/api/v1/projects/green-channel/stats", NULL, OUTSIDE, 403, .code = "forbidden"),
+    R("GET", "/api/v1/projects/green-channel/{green}", NULL, B(ANON), 401),
+    R("GET", "/api/v1/projects/green-channel/{green}", NULL, OUTSIDE, 403, .code = "forbidden"),
+    R("GET", "/api/v1/projects/green-channel/{green}", NULL, PROJECT_READ, 200),
+    R("GET", "/api/v1/projects/green-channel/{green}", NULL, B(LEADER_CL) | DEPTS, 404, .code = "unknown_case"),
+    R("POST", "/api/v1/projects/green-channel/{green}/steps", GREEN_STEP("documents"), B(ANON), 401),
+    R("POST", "/api/v1/projects/green-channel/{green}/steps", GREEN_STEP("documents"),
+      B(LEADER) | B(LEADER_CL) | OUTSIDE, 403, .code = "forbidden"),
+    R("POST", "/api/v1/projects/green-channel/{green}/steps", GREEN_STEP("documents"), DEPTS, 404,
+      .code = "unknown_case"),
+    R("POST", "/api/v1/projects/green-channel/{green}/steps", GREEN_STEP("documents"), B(OFFICER), 403,
+      .flags = NO_CSRF, .code = "csrf"),
+    R("POST", "/api/v1/projects/green-channel/{green}/steps", GREEN_STEP("documents"), B(OFFICER), 200),
+    R("POST", "/api/v1/projects/green-channel/{green}/steps", GREEN_STEP("documents"),
+      B(ADMIN) | B(ADMIN_JA) | B(AGENT) | B(OFFICER), 409, .code = "step_out_of_order"),
+    R("POST", "/api/v1/projects/green-channel/{green}/steps", GREEN_STEP("submission"), B(ADMIN_JA), 200),
+    R("POST", "/api/v1/projects/green-channel/{green}/steps", GREEN_STEP("review"), B(AGENT), 200),
+    R("POST", "/api/v1/projects/green-channel/{green}/steps", GREEN_STEP("licence"), B(ADMIN), 200),
     R("GET", "/api/v1/projects/catalogue", NULL, B(ANON), 401),
     R("GET", "/api/v1/projects/catalogue", NULL, PROJECT_ROLES | DEPTS, 200),
     R("GET", "/api/v1/projects/catalogue", NULL, OUTSIDE, 403, .code = "forbidden"),
@@ -1759,6 +1796,7 @@ static struct fixture {
     {.name = "stransfer"},
     {.name = "ssite_member"},
     {.name = "ssite_receipt"},
+    {.name = "green"},
 };
 
 static struct fixture *fixture_named(const char *name, size_t len)
@@ -2301,6 +2339,7 @@ static int setup(void **state)
 			return -1;
 	return make_vouchers() || make_desk() || make_projects() || make_invest() || make_refunds() ||
 	       make_refund_life() || make_cadres() || make_scores() || make_outcomes() || make_supplies() ||
+	       make(&clients[AGENT], "/api/v1/projects/green-channel", GREEN_FLAG, "green", NULL) ||
 	       make_second_factor();
 }
 
@@ -2471,6 +2510,8 @@ static const char *const footprint_sql[] = {
     "SELECT count(*) FROM rankings",
     "SELECT count(*) FROM indicators",
     "SELECT coalesce(sum(target), 0) FROM indicator_targets",
+    "SELECT count(*) FROM green_cases",
+    "SELECT count(*) FROM green_case_steps",
 };
 
 struct footprint {
