@@ -1,0 +1,67 @@
+// What the supplies pages (防疫物资) share and what can be checked without a
+// browser: a quantity in the catalogue's unit, days of cover and their
+// light, the lowest covers for the dashboard's bar, the lines a store can
+// still send, and the sites the signed-in user works at (a site's member
+// finds their site in the menu whatever their role).
+import { reactive } from 'vue'
+import { api } from './api.js'
+import { formatCount } from './format.js'
+
+/** 21000 and "只" -> "21,000 只". */
+export function quantity(n, unit) {
+  return unit ? `${formatCount(n)} ${unit}` : formatCount(n)
+}
+
+/**
+ * A row's light: red under the threshold (the server's `red`, computed
+ * exactly), yellow under twice it, green above; grey when the cover is not
+ * known (no consumption reported in the window).
+ */
+export function coverLight(row, redDays) {
+  if (row.red) return 'red'
+  if (row.cover_days === null || row.cover_days === undefined) return 'unknown'
+  return Number(row.cover_days) < 2 * redDays ? 'yellow' : 'green'
+}
+
+/** Element Plus tag types of the lights and urgencies. */
+export const lightTag = { red: 'danger', yellow: 'warning', green: 'success', unknown: 'info' }
+export const urgencyTag = { critical: 'danger', urgent: 'warning', normal: 'info' }
+
+/** The n rows of lowest known cover, lowest first (the dashboard's bar). */
+export function lowestCover(rows, n = 10) {
+  return rows
+    .filter((r) => r.cover_days !== null && r.cover_days !== undefined)
+    .sort((a, b) => Number(a.cover_days) - Number(b.cover_days) || a.site.name.localeCompare(b.site.name))
+    .slice(0, n)
+}
+
+/**
+ * The lines of a fulfilment the store proposes for a request: each line's
+ * outstanding quantity, but no more than the store holds of the item
+ * (stock: {code: on hand}).  Lines with nothing to send are left out.
+ */
+export function proposedLines(lines, stock) {
+  return lines
+    .map((l) => ({ item: l.item.code, quantity: Math.min(l.outstanding, stock[l.item.code] ?? 0) }))
+    .filter((l) => l.quantity > 0)
+}
+
+/**
+ * The sites (not stores) the user is a member of: the store's staff and
+ * leaders see every site but belong to none, so their list is not read.
+ * The menu shows 本隔离点 when there is one.
+ */
+export const mine = reactive({ sites: [] })
+
+export async function refreshMine(user) {
+  const store = user?.org?.duties?.includes('supplies')
+  if (!user || store || user.role === 'leader' || !['officer', 'agent', 'department'].includes(user.role)) {
+    mine.sites = []
+    return
+  }
+  try {
+    mine.sites = (await api('GET', '/supplies/sites')).items.filter((s) => s.kind === 'site')
+  } catch {
+    mine.sites = []
+  }
+}
