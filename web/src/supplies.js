@@ -36,14 +36,12 @@ export function lowestCover(rows, n = 10) {
 }
 
 /**
- * The lines of a fulfilment the store proposes for a request: each line's
- * outstanding quantity, but no more than the store holds of the item
- * (stock: {code: on hand}).  Lines with nothing to send are left out.
+ * What the store proposes to send of each line of a request, {code:
+ * quantity}: the line's outstanding quantity, but no more than the store
+ * holds of the item (stock: {code: on hand}); 0 where it holds none.
  */
-export function proposedLines(lines, stock) {
-  return lines
-    .map((l) => ({ item: l.item.code, quantity: Math.min(l.outstanding, stock[l.item.code] ?? 0) }))
-    .filter((l) => l.quantity > 0)
+export function proposedQuantities(lines, stock) {
+  return Object.fromEntries(lines.map((l) => [l.item.code, Math.max(0, Math.min(l.outstanding, stock[l.item.code] ?? 0))]))
 }
 
 /**
@@ -63,5 +61,23 @@ export async function refreshMine(user) {
     mine.sites = (await api('GET', '/supplies/sites')).items.filter((s) => s.kind === 'site')
   } catch {
     mine.sites = []
+  }
+}
+
+/**
+ * Open a donation's receipt (受赠凭证) in a new tab to print.  The server
+ * sends it as a download (every file it serves is an attachment), so the
+ * console reads it and shows it from a blob; the tab opens at the click,
+ * before the read, where no popup blocker stops it.
+ */
+export async function openCertificate(id) {
+  const tab = window.open('', '_blank')
+  try {
+    const res = await fetch(`/api/v1/supplies/receipts/${id}/certificate`, { credentials: 'same-origin' })
+    if (!res.ok) throw new Error((await res.json().catch(() => null))?.error?.message || `HTTP ${res.status}`)
+    tab.location = URL.createObjectURL(new Blob([await res.text()], { type: 'text/html;charset=utf-8' }))
+  } catch (e) {
+    tab.close()
+    throw e
   }
 }
