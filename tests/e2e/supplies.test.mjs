@@ -37,7 +37,11 @@ before(async () => {
 
 after(() => shutDown(browser, server))
 
-const shot = (who, file) => screenshot(pages[who], file)
+// Element Plus fades dialogs and tags in: the picture waits for it to end.
+const shot = async (who, file) => {
+  await pages[who].waitForTimeout(400)
+  await screenshot(pages[who], file)
+}
 
 async function as(who, username) {
   if (pages[who]) return pages[who]
@@ -210,6 +214,7 @@ test('the keeper confirms receipt and sees the stock rise', async () => {
   await keeper.reload()
   await keeper.waitForSelector('[data-test=pending] tbody tr')
   assert.equal(await keeper.locator('[data-test=pending] tbody tr').count(), 3, 'three transfers on their way')
+  assert.match(await keeper.textContent('[data-test=pending]'), /N95口罩 3,000 只,医用防护服 1,000 套/, 'what is on its way, item by item')
   assert.equal((await onHand(keeper, 'n95')).trim(), '800 只', 'nothing counted before the site confirms')
   await shot('keeper', 'supplies-6-to-receive')
   for (let left = 2; left >= 0; left--) {
