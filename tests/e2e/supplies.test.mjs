@@ -45,7 +45,7 @@ const shot = async (who, file) => {
 
 async function as(who, username) {
   if (pages[who]) return pages[who]
-  const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, timezoneId: 'Asia/Shanghai' })
+  const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, timezoneId: 'Asia/Shanghai', acceptDownloads: true })
   await context.clock.install({ time: new Date(NOW) })
   const page = await context.newPage()
   await logIn(page, server.url, username, `${username}-password`)
@@ -238,5 +238,8 @@ test('statistics by district, with the download', async () => {
   assert.match(await row.textContent(), /1,000 只.*3,000 只.*0 只.*200 只.*3,800 只/)
   const href = await leader.getAttribute('[data-test=stats-export]', 'href')
   assert.equal(href, '/api/v1/supplies/stats?by=district&format=xlsx')
+  const download = leader.waitForEvent('download')
+  await leader.click('[data-test=stats-export]')
+  assert.match((await download).suggestedFilename(), /\.xlsx$/)
   await shot('leader', 'supplies-8-stats')
 })
