@@ -14,7 +14,7 @@
 // step saves a screenshot.
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { apiCall, banyan, launchBrowser, logIn, menus, screenshot, shutDown, startServer, waitText } from './harness.mjs'
+import { banyan, launchBrowser, menus, openGroupMenu, post, screenshot, shutDown, startServer, stoppedClockPage, waitText } from './harness.mjs'
 
 const NOW = '2020-02-10T09:00:00+08:00'
 let server, browser
@@ -43,27 +43,8 @@ const shot = async (who, file) => {
   await screenshot(pages[who], file)
 }
 
-async function as(who, username) {
-  if (pages[who]) return pages[who]
-  const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, timezoneId: 'Asia/Shanghai', acceptDownloads: true })
-  await context.clock.install({ time: new Date(NOW) })
-  const page = await context.newPage()
-  await logIn(page, server.url, username, `${username}-password`)
-  await page.waitForURL(`${server.url}/`)
-  pages[who] = page
-  return page
-}
-
-async function post(page, path, body, status = 201) {
-  const r = await apiCall(page, 'POST', path, body)
-  assert.equal(r.status, status, `${path}: ${JSON.stringify(r.body)}`)
-  return r.body
-}
-
-async function openMenu(page, name) {
-  if (!(await page.locator(`[data-test=menu-${name}]`).isVisible())) await page.click('[data-test=menu-group-supplies]')
-  await page.click(`[data-test=menu-${name}]`)
-}
+const as = async (who, username) => (pages[who] ||= await stoppedClockPage(browser, server.url, username, NOW))
+const openMenu = (page, name) => openGroupMenu(page, 'supplies', name)
 
 /** Choose option text in the el-select marked sel. */
 async function choose(page, sel, text) {
