@@ -4,7 +4,8 @@
 // store proposes to send of a request.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { coverLight, lowestCover, proposedQuantities, quantity } from '../../web/src/supplies.js'
+import { coverLight, coverText, isStore, lowestCover, proposedQuantities, quantity } from '../../web/src/supplies.js'
+import { i18n } from '../../web/src/i18n.js'
 
 test('quantities in the catalogue\'s unit, with thousands separators', () => {
   assert.equal(quantity(21000, '只'), '21,000 只')
@@ -36,4 +37,26 @@ test('the store proposes what is outstanding, no more than it holds, 0 where it 
   const line = (code, outstanding) => ({ item: { code }, outstanding })
   const lines = [line('n95', 3000), line('suit', 1000), line('goggles', 200), line('gloves', 0)]
   assert.deepEqual(proposedQuantities(lines, { n95: 2000, suit: 1500, gloves: 900 }), { n95: 2000, suit: 1000, goggles: 0, gloves: 0 })
+})
+
+test('days of cover as shown, in either language; unknown without reports', () => {
+  const t = i18n.global.t
+  assert.equal(coverText({ cover_days: 1.6 }, t), '1.6 天')
+  assert.equal(coverText({ cover_days: 0 }, t), '0 天', 'nothing left is no days, not unknown')
+  assert.equal(coverText({ cover_days: null }, t), '未知')
+  i18n.global.locale.value = 'en'
+  try {
+    assert.equal(coverText({ cover_days: 35.8 }, t), '35.8 d')
+  } finally {
+    i18n.global.locale.value = 'zh-CN'
+  }
+})
+
+test('the store is the department staff of an organisation holding the duty supplies', () => {
+  const user = (role, duties) => ({ role, org: { duties } })
+  assert.equal(isStore(user('department', ['supplies'])), true)
+  assert.equal(isStore(user('department', ['assessment'])), false, 'another bureau')
+  assert.equal(isStore(user('leader', [])), false, 'a leader reads, does not run the store')
+  assert.equal(isStore(user('officer', ['supplies'])), false)
+  assert.equal(isStore(null), false)
 })

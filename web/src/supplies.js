@@ -23,6 +23,14 @@ export function coverLight(row, redDays) {
   return Number(row.cover_days) < 2 * redDays ? 'yellow' : 'green'
 }
 
+/** Days of cover as the pages show them ("1.6 天"), by the page's t(); "未知" when not known. */
+export function coverText(row, t) {
+  return row.cover_days === null || row.cover_days === undefined ? t('supplies.unknownCover') : t('supplies.days', { n: row.cover_days })
+}
+
+/** Whether the user works for the store: department staff of an organisation holding the duty supplies. */
+export const isStore = (user) => user?.role === 'department' && !!user?.org?.duties?.includes('supplies')
+
 /** Element Plus tag types of the lights and urgencies. */
 export const lightTag = { red: 'danger', yellow: 'warning', green: 'success', unknown: 'info' }
 export const urgencyTag = { critical: 'danger', urgent: 'warning', normal: 'info' }
@@ -52,8 +60,7 @@ export function proposedQuantities(lines, stock) {
 export const mine = reactive({ sites: [] })
 
 export async function refreshMine(user) {
-  const store = user?.org?.duties?.includes('supplies')
-  if (!user || store || user.role === 'leader' || !['officer', 'agent', 'department'].includes(user.role)) {
+  if (!user || isStore(user) || !['officer', 'agent', 'department'].includes(user.role)) {
     mine.sites = []
     return
   }
