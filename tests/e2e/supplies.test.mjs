@@ -50,6 +50,8 @@ const openMenu = (page, name) => openGroupMenu(page, 'supplies', name)
 async function choose(page, sel, text) {
   await page.click(`[data-test=${sel}]`)
   await page.locator('.el-select-dropdown__item:visible', { hasText: text }).click()
+  // The list fades out: until it is gone, the next select's options would match it too.
+  await page.waitForFunction(() => [...document.querySelectorAll('.el-select__popper')].every((e) => getComputedStyle(e).display === 'none'))
 }
 
 /** The masks on hand at the site, as its page shows them. */
@@ -160,9 +162,12 @@ test('the store sends what it holds, receives a donation with its receipt, and s
   await wjw.fill('[data-test=take-quantity-0] input', '21000')
   await wjw.fill('[data-test=take-batch-0]', 'ZSH-20200210')
   await wjw.click('[data-test=take-send]')
-  await wjw.locator('[data-test=recorded] >> text=JZ2020-0001').waitFor()
+  const donation = wjw.locator('[data-test=receipts] tbody tr', { hasText: 'JZ2020-0001' })
+  await donation.waitFor()
+  assert.match(await donation.textContent(), /捐赠.*台江区工商业联合会（总商会）.*N95口罩 21,000 只.*批号 ZSH-20200210/)
+  assert.equal(await wjw.locator('[data-test=receipts] [data-test^=certificate-]').count(), 1, 'the purchases have no 受赠凭证')
   const popup = wjw.waitForEvent('popup')
-  await wjw.click('[data-test=recorded] [data-test^=certificate-]')
+  await donation.locator('[data-test^=certificate-]').click()
   const certificate = await popup
   await certificate.waitForURL(/^blob:/)
   await certificate.waitForLoadState()

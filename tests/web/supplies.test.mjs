@@ -4,7 +4,7 @@
 // store proposes to send of a request.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { coverLight, coverText, isStore, lowestCover, proposedQuantities, quantity } from '../../web/src/supplies.js'
+import { coverLight, coverText, isStore, lowestCover, proposedQuantities, quantity, receiptsOf } from '../../web/src/supplies.js'
 import { i18n } from '../../web/src/i18n.js'
 
 test('quantities in the catalogue\'s unit, with thousands separators', () => {
@@ -59,4 +59,18 @@ test('the store is the department staff of an organisation holding the duty supp
   assert.equal(isStore(user('leader', [])), false, 'a leader reads, does not run the store')
   assert.equal(isStore(user('officer', ['supplies'])), false)
   assert.equal(isStore(null), false)
+})
+
+test('the receipts of a ledger, one per receipt with its lines, newest first; other entries left out', () => {
+  const n95 = { code: 'n95', name: 'N95口罩', unit: '只' }
+  const suit = { code: 'suit', name: '医用防护服', unit: '套' }
+  const entry = (kind, item, quantity, receipt) => ({ kind, item, quantity, day: '2020-02-10', batch: receipt ? 'B1' : null, expires_on: null,
+    ...(receipt ? { receipt_id: receipt, receipt: `JZ2020-000${receipt}`, receipt_source: 'donation', party: '总商会' } : { receipt_id: null }) })
+  const receipts = receiptsOf([entry('receipt', suit, 300, 2), entry('receipt', n95, 21000, 2), entry('transfer_out', n95, -2000), entry('receipt', n95, 500, 1)])
+  assert.deepEqual(receipts.map((r) => [r.number, r.lines.map((l) => `${l.item.code} ${l.quantity}`)]), [
+    ['JZ2020-0002', ['suit 300', 'n95 21000']],
+    ['JZ2020-0001', ['n95 500']],
+  ])
+  assert.equal(receipts[0].source, 'donation')
+  assert.equal(receipts[0].party, '总商会')
 })

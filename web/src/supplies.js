@@ -53,6 +53,21 @@ export function proposedQuantities(lines, stock) {
 }
 
 /**
+ * The receipts among a site's or store's ledger entries (newest first, as
+ * the ledger gives them), one per receipt with its lines: {id, number,
+ * source, party, day, lines: [{item, quantity, batch, expires_on}]}.
+ */
+export function receiptsOf(entries) {
+  const byId = new Map()
+  for (const e of entries) {
+    if (e.kind !== 'receipt') continue
+    if (!byId.has(e.receipt_id)) byId.set(e.receipt_id, { id: e.receipt_id, number: e.receipt, source: e.receipt_source, party: e.party, day: e.day, lines: [] })
+    byId.get(e.receipt_id).lines.push({ item: e.item, quantity: e.quantity, batch: e.batch, expires_on: e.expires_on })
+  }
+  return [...byId.values()]
+}
+
+/**
  * The sites (not stores) the user is a member of: the store's staff and
  * leaders see every site but belong to none, so their list is not read.
  * The menu shows 本隔离点 when there is one.
