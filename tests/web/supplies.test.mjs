@@ -68,7 +68,7 @@ test('the receipts of a ledger, one per receipt with its lines, newest first; ot
     ...(receipt ? { receipt_id: receipt, receipt: `JZ2020-000${receipt}`, receipt_source: 'donation', party: '总商会' } : { receipt_id: null }) })
   const receipts = receiptsOf([entry('receipt', suit, 300, 2), entry('receipt', n95, 21000, 2), entry('transfer_out', n95, -2000), entry('receipt', n95, 500, 1)])
   assert.deepEqual(receipts.map((r) => [r.number, r.lines.map((l) => `${l.item.code} ${l.quantity}`)]), [
-    ['JZ2020-0002', ['suit 300', 'n95 21000']],
+    ['JZ2020-0002', ['n95 21000', 'suit 300']], // the ledger's newest first; the receipt's lines in its order
     ['JZ2020-0001', ['n95 500']],
   ])
   assert.equal(receipts[0].source, 'donation')

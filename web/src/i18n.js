@@ -773,7 +773,7 @@ const messages = {
       post: 'Post', phone: 'Phone', addLine: '+ Add an item', note: 'Note', send: 'Send', day: 'Day',
       useHint: "Enter each item's use that day; 0 means none used, blank means not reported.", receivedNow: 'Receipt confirmed; the stock rose',
       requestSent: 'Request sent', queueTitle: 'Requests (short sites first)', newReceipt: 'Receive goods', receipts: 'Receipts', receiptsHint: 'Those among the last 500 ledger entries', number: 'Number', party: 'Supplier / donor',
-      source: { donation: 'Donation', purchase: 'Purchase' }, sourceLabel: 'Source', certificate: 'Donation receipt (open to print)', lines: 'Lines',
+      source: { donation: 'Donation', purchase: 'Purchase' }, sourceLabel: 'Source', certificate: 'Donation receipt', lines: 'Lines',
       sentOutstanding: 'sent {sent}, outstanding {outstanding}', fulfil: 'Fulfil', fulfilledAll: 'Fulfilled in full; awaiting the site\'s receipt',
       fulfilledPart: 'Fulfilled in part; the rest stays open', fulfilTitle: 'Fulfil request #{id} ({site})', outstanding: 'Outstanding', storeOnHand: 'Store on hand',
       sendNow: 'Send now', receivedInto: 'Into', donor: 'Donor', supplier: 'Supplier', receivedOn: 'Received on', batch: 'Batch',

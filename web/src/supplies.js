@@ -54,7 +54,7 @@ export function proposedQuantities(lines, stock) {
 
 /**
  * The receipts among a site's or store's ledger entries (newest first, as
- * the ledger gives them), one per receipt with its lines: {id, number,
+ * the ledger gives them), one per receipt with its lines in the receipt's order: {id, number,
  * source, party, day, lines: [{item, quantity, batch, expires_on}]}.
  */
 export function receiptsOf(entries) {
@@ -62,7 +62,7 @@ export function receiptsOf(entries) {
   for (const e of entries) {
     if (e.kind !== 'receipt') continue
     if (!byId.has(e.receipt_id)) byId.set(e.receipt_id, { id: e.receipt_id, number: e.receipt, source: e.receipt_source, party: e.party, day: e.day, lines: [] })
-    byId.get(e.receipt_id).lines.push({ item: e.item, quantity: e.quantity, batch: e.batch, expires_on: e.expires_on })
+    byId.get(e.receipt_id).lines.unshift({ item: e.item, quantity: e.quantity, batch: e.batch, expires_on: e.expires_on }) // in the receipt's order
   }
   return [...byId.values()]
 }
