@@ -346,7 +346,8 @@ void supplies_consumption_post(struct request *r)
 ** SUMMARY: 物资台账 A site's or the store's ledger, newest first
 ** ?item=CODE, ?limit=, ?cursor=.  Each entry: day, kind (receipt,
 ** transfer_out, transfer_in, issue, consume), item, signed quantity, and its
-** receipt, transfer, batch, expiry or recipient.
+** receipt (number, id for its certificate, source), transfer, batch, expiry
+** or recipient.
 */
 void supplies_ledger_list(struct request *r)
 {
@@ -360,7 +361,8 @@ void supplies_ledger_list(struct request *r)
 	    r->db, &s,
 	    "SELECT l.id AS id, l.day AS \"day:date\", l.kind AS kind, i.code AS \"item.code\","
 	    " i.name AS \"item.name\", i.unit AS \"item.unit\", l.quantity AS quantity,"
-	    " c.number AS receipt, c.party AS party, l.transfer_id AS transfer, l.batch AS batch,"
+	    " c.number AS receipt, c.id AS receipt_id, c.source AS receipt_source, c.party AS party,"
+	    " l.transfer_id AS transfer, l.batch AS batch,"
 	    " l.expires_on AS \"expires_on:date\", l.issued_to AS issued_to, l.at AS \"at:time\""
 	    " FROM supply_ledger l JOIN supply_items i ON i.id = l.item_id"
 	    " LEFT JOIN supply_receipts c ON c.id = l.receipt_id"

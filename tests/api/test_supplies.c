@@ -474,6 +474,17 @@ static void test_donation_receipt_and_figures(void **state)
 	assert_string_equal(json_string_value(json_object_get(r.json, "number")), "JZ2020-0001");
 	char path[128];
 	snprintf(path, sizeof path, "%s", json_string_value(json_object_get(r.json, "certificate")));
+	json_int_t receipt = json_integer_value(json_object_get(r.json, "id"));
+	response_free(&r);
+	/* the store's ledger names the receipt, its id (for its certificate) and its source */
+	char ledger[96];
+	snprintf(ledger, sizeof ledger, "/api/v1/supplies/sites/%lld/ledger?item=suit&limit=1", depot);
+	assert_int_equal(client_callf(&store, &r, "GET", ledger, NULL), 200);
+	json_t *entry = json_array_get(json_object_get(r.json, "items"), 0);
+	assert_string_equal(json_string_value(json_object_get(entry, "receipt")), "JZ2020-0001");
+	assert_int_equal(json_integer_value(json_object_get(entry, "receipt_id")), receipt);
+	assert_string_equal(json_string_value(json_object_get(entry, "receipt_source")), "donation");
+	assert_string_equal(json_string_value(json_object_get(entry, "batch")), "B2020-02");
 	response_free(&r);
 	assert_int_equal(client_callf(&leader, &r, "GET", path, NULL), 200);
 	assert_true(has_header(&r, "Content-Type: text/html"));

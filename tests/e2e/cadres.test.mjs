@@ -16,7 +16,7 @@
 // one 优秀 within the quota.  Each step saves a screenshot.
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { apiCall, banyan, launchBrowser, logIn, menus, screenshot, shutDown, startServer, waitText } from './harness.mjs'
+import { banyan, launchBrowser, menus, openGroupMenu, post, screenshot, shutDown, startServer, stoppedClockPage, waitText } from './harness.mjs'
 
 const NOW = '2020-11-20T09:00:00+08:00'
 let server, browser
@@ -47,27 +47,8 @@ after(() => shutDown(browser, server))
 
 const shot = (who, file) => screenshot(pages[who], file)
 
-async function as(who, username) {
-  if (pages[who]) return pages[who]
-  const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, timezoneId: 'Asia/Shanghai', acceptDownloads: true })
-  await context.clock.install({ time: new Date(NOW) })
-  const page = await context.newPage()
-  await logIn(page, server.url, username, `${username}-password`)
-  await page.waitForURL(`${server.url}/`)
-  pages[who] = page
-  return page
-}
-
-async function post(page, path, body, status = 201) {
-  const r = await apiCall(page, 'POST', path, body)
-  assert.equal(r.status, status, `${path}: ${JSON.stringify(r.body)}`)
-  return r.body
-}
-
-async function openMenu(page, name) {
-  if (!(await page.locator(`[data-test=menu-${name}]`).isVisible())) await page.click('[data-test=menu-group-cadres]')
-  await page.click(`[data-test=menu-${name}]`)
-}
+const as = async (who, username) => (pages[who] ||= await stoppedClockPage(browser, server.url, username, NOW))
+const openMenu = (page, name) => openGroupMenu(page, 'cadres', name)
 
 test('the department finds the assessment menus, a leader only the overview, another bureau none; the officials and their task are set up', async () => {
   const zzb = await as('zzb', 'city-zzb')

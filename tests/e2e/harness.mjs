@@ -124,6 +124,26 @@ export async function logIn(page, url, username, password) {
   await page.click('[data-test=submit]')
 }
 
+/**
+ * A page logged in as username (password username-password) in a context of
+ * its own (1366×900, Beijing time, downloads kept) whose clock is stopped at
+ * now, as the server's is (BANYAN_CLOCK): the pages' "today" is the server's.
+ */
+export async function stoppedClockPage(browser, url, username, now) {
+  const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, timezoneId: 'Asia/Shanghai', acceptDownloads: true })
+  await context.clock.install({ time: new Date(now) })
+  const page = await context.newPage()
+  await logIn(page, url, username, `${username}-password`)
+  await page.waitForURL(`${url}/`)
+  return page
+}
+
+/** Open the menu's page name of the group, opening the group first when it is closed. */
+export async function openGroupMenu(page, group, name) {
+  if (!(await page.locator(`[data-test=menu-${name}]`).isVisible())) await page.click(`[data-test=menu-group-${group}]`)
+  await page.click(`[data-test=menu-${name}]`)
+}
+
 /** A one-sheet .xlsx of rows of strings and numbers, as Excel would save it (inline strings). */
 export function xlsx(rows) {
   const esc = (v) => String(v).replace(/&/g, '&amp;').replace(/</g, '&lt;')
@@ -155,4 +175,11 @@ export function apiCall(page, method, path, body) {
     const r = await fetch(`/api/v1${p}`, { method: m, headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': me.csrf_token }, body: b ? JSON.stringify(b) : undefined })
     return { status: r.status, body: await r.json() }
   }, [method, path, body])
+}
+
+/** POST from a logged-in page, asserting the answer's status (201 unless told): the answer's body. */
+export async function post(page, path, body, status = 201) {
+  const r = await apiCall(page, 'POST', path, body)
+  assert.equal(r.status, status, `${path}: ${JSON.stringify(r.body)}`)
+  return r.body
 }

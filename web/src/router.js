@@ -8,6 +8,7 @@
 import { createRouter, createWebHistory } from 'vue-router'
 import { loadSession, session, setUnauthenticatedHandler } from './api.js'
 import { waiting } from './cadres.js'
+import { mine } from './supplies.js'
 
 export const pages = [
   { path: '/', name: 'home', component: () => import('./pages/HomePage.vue'), meta: { menu: 'home', icon: 'House' } },
@@ -46,6 +47,11 @@ export const pages = [
   { path: '/cadres/mine', name: 'cadresMine', component: () => import('./pages/CadresMinePage.vue'), meta: { menu: 'cadresMine', icon: 'Location', shown: (user) => !!user?.official } },
   { path: '/cadres/pending', name: 'cadresPending', component: () => import('./pages/CadresPendingPage.vue'), meta: { menu: 'cadresPending', icon: 'Finished', shown: () => waiting.entries > 0 } },
   { path: '/cadres/surveys', name: 'cadresSurveys', component: () => import('./pages/CadresSurveysPage.vue'), meta: { menu: 'cadresSurveys', icon: 'Checked', shown: () => waiting.surveys > 0 } },
+  // 防疫物资: the store's (duty supplies) and leaders' pages; a site's members, whatever their role, find their site.
+  { path: '/supplies', name: 'suppliesDashboard', component: () => import('./pages/SuppliesDashboardPage.vue'), meta: { menu: 'suppliesDashboard', icon: 'FirstAidKit', group: 'supplies', roles: ['department', 'leader'], duty: 'supplies' } },
+  { path: '/supplies/requests', name: 'suppliesRequests', component: () => import('./pages/SuppliesRequestsPage.vue'), meta: { menu: 'suppliesRequests', icon: 'Box', group: 'supplies', roles: ['department'], duty: 'supplies' } },
+  { path: '/supplies/stats', name: 'suppliesStats', component: () => import('./pages/SuppliesStatsPage.vue'), meta: { menu: 'suppliesStats', icon: 'DataAnalysis', group: 'supplies', roles: ['department', 'leader'], duty: 'supplies' } },
+  { path: '/supplies/mine', name: 'suppliesMine', component: () => import('./pages/SuppliesSitePage.vue'), meta: { menu: 'suppliesMine', icon: 'FirstAidKit', shown: () => mine.sites.length > 0 } },
   { path: '/account', name: 'account', component: () => import('./pages/AccountPage.vue'), meta: { menu: 'account', icon: 'Setting' } },
 ]
 
@@ -58,6 +64,7 @@ export const hidden = [
   { path: '/cadres/officials/:id(\\d+)', name: 'cadresOfficial', component: () => import('./pages/CadresOfficialPage.vue'), meta: { roles: ['department'], duty: 'assessment' } },
   { path: '/cadres/groups/:id(\\d+)', name: 'cadresGroup', component: () => import('./pages/CadresGroupPage.vue'), meta: { roles: ['department'], duty: 'assessment' } },
   { path: '/cadres/assessments/:id(\\d+)', name: 'cadresAssessment', component: () => import('./pages/CadresAssessmentPage.vue'), meta: { roles: ['department'], duty: 'assessment' } },
+  { path: '/supplies/sites/:id(\\d+)', name: 'suppliesSite', component: () => import('./pages/SuppliesSitePage.vue'), meta: { roles: ['leader', 'officer', 'agent', 'department'] } },
   { path: '/refunds/batches/:id(\\d+)', name: 'refundBatch', component: () => import('./pages/RefundBatchPage.vue'), meta: { roles: ['department', 'leader'], duty: 'refunds' } },
 ]
 
