@@ -222,7 +222,8 @@ static const struct {
 ** The fields the details hold, one label each wherever they appear; kind
 ** says how to show the value: "money_fen" (an amount in fen, shown in 元),
 ** "money_wan" (in 万元), "time" (epoch seconds, shown in Beijing time), "bp"
-** (basis points, shown as a percentage); else as it is.
+** (basis points, shown as a percentage), "role" (a role's code, which the
+** console names); else as it is.
 */
 static const struct {
 	const char *key, *zh, *en, *kind;
@@ -362,7 +363,7 @@ static const struct {
     {"require_difficulty", "须填难度", "Difficulty required", NULL},
     {"resolution", "处理结果", "Resolution", NULL},
     {"revision", "修订", "Revision", NULL},
-    {"role", "角色", "Role", NULL},
+    {"role", "角色", "Role", "role"},
     {"role_label", "角色名称", "Role name", NULL},
     {"round", "期次", "Round", NULL},
     {"rounding", "舍入方式", "Rounding", NULL},

@@ -2850,6 +2850,27 @@ static void test_audit_log_in_words(void **state)
 	sqlite3_close(db);
 	json_decref(actions);
 	response_free(&r);
+	/* The log names the objects it can: every kind below, as the district's audit administrator reads it. */
+	static const char *const named[] = {
+	    "user",       "org",      "project",     "enterprise", "lead",     "voucher_campaign",
+	    "merchant",   "official", "supply_site", "problem",    "ceremony", "assessment_group",
+	    "assessment", "scheme",   "central_task"};
+	json_t *kinds = json_object(), *items = get_items(AUDITOR, "/api/v1/audit?limit=1000", &r), *e;
+	json_array_foreach(items, i, e)
+	{
+		const char *type = json_string_value(json_object_get(e, "object_type"));
+		for (size_t k = 0; k < sizeof named / sizeof named[0]; k++)
+			if (strcmp(type, named[k]) == 0 &&
+			    strcmp(json_string_value(json_object_get(e, "object_id")), "0") != 0) {
+				if (!json_is_string(json_object_get(e, "object_name")))
+					fail_msg("%s %s has no name in the log", type,
+					         json_string_value(json_object_get(e, "object_id")));
+				json_object_set_new(kinds, type, json_true());
+			}
+	}
+	assert_true(json_object_size(kinds) >= 8);
+	json_decref(kinds);
+	response_free(&r);
 }
 
 int main(void)

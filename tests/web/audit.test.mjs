@@ -41,6 +41,11 @@ test('details are labelled fields: money in 元, epoch seconds in Beijing time, 
   )
   assert.equal(detailFields({ face_fen: 5000 }, catalogue.fields, 'en')[0].label, 'Face value')
   assert.deepEqual(detailFields(null, catalogue.fields, 'zh-CN'), [])
+  // Codes of a kind the page knows (a role) in words.
+  const roleField = { role: { label_zh: '角色', label_en: 'Role', kind: 'role' } }
+  const word = (kind, code) => (kind === 'role' && code === 'officer' ? '招商专员' : undefined)
+  assert.equal(detailFields({ role: 'officer' }, roleField, 'zh-CN', word)[0].value, '招商专员')
+  assert.equal(detailFields({ role: 'nobody' }, roleField, 'zh-CN', word)[0].value, 'nobody')
 })
 
 test('actions and objects in the reader language, codes only for what the catalogue does not hold', () => {

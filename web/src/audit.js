@@ -13,12 +13,12 @@ function beijing(seconds) {
   return new Date((seconds + 8 * 3600) * 1000).toISOString().slice(0, 16).replace('T', ' ')
 }
 
-function valueText(value, kind, fields, lang) {
+function valueText(value, kind, fields, lang, word) {
   if (value === null || value === undefined || value === '') return '—'
   if (typeof value === 'boolean') return lang === 'en' ? (value ? 'yes' : 'no') : value ? '是' : '否'
-  if (Array.isArray(value)) return value.map((v) => valueText(v, kind, fields, lang)).join(lang === 'en' ? ', ' : '、')
+  if (Array.isArray(value)) return value.map((v) => valueText(v, kind, fields, lang, word)).join(lang === 'en' ? ', ' : '、')
   if (typeof value === 'object') {
-    return detailFields(value, fields, lang).map((f) => `${f.label}: ${f.value}`).join(lang === 'en' ? '; ' : ';')
+    return detailFields(value, fields, lang, word).map((f) => `${f.label}: ${f.value}`).join(lang === 'en' ? '; ' : ';')
   }
   if (typeof value === 'number') {
     if (kind === 'money_fen') return formatMoney(Math.round(value), 'yuan')
@@ -26,15 +26,19 @@ function valueText(value, kind, fields, lang) {
     if (kind === 'time') return beijing(value)
     if (kind === 'bp') return `${value / 100}%`
   }
-  return String(value)
+  return word?.(kind, value) ?? String(value)
 }
 
-/** An event's detail as [{key, label, value}], in the language lang ('zh-CN' or 'en'). */
-export function detailFields(detail, fields, lang) {
+/**
+ * An event's detail as [{key, label, value}], in the language lang ('zh-CN'
+ * or 'en'); word(kind, code), if given, names a code of a field of that kind
+ * (a role) or answers undefined.
+ */
+export function detailFields(detail, fields, lang, word) {
   if (!detail || typeof detail !== 'object') return []
   return Object.entries(detail).map(([key, value]) => {
     const f = fields?.[key]
-    return { key, label: f ? label(f, lang) : key, value: valueText(value, f?.kind, fields, lang) }
+    return { key, label: f ? label(f, lang) : key, value: valueText(value, f?.kind, fields, lang, word) }
   })
 }
 
