@@ -288,7 +288,7 @@ static const struct {
     {"fallback", "兜底", "Fallback", NULL},
     {"feasible", "可行", "Feasible", NULL},
     {"formula", "公式", "Formula", NULL},
-    {"from", "原值", "From", NULL},
+    {"from", "从", "From", NULL},
     {"from_kind", "原类型", "From kind", NULL},
     {"gate", "控制节点", "Gate", NULL},
     {"group", "考核组", "Group", NULL},
@@ -398,7 +398,7 @@ static const struct {
     {"tie_break", "并列规则", "Tie break", NULL},
     {"tie_order", "并列次序", "Tie order", NULL},
     {"title", "标题", "Title", NULL},
-    {"to", "新值", "To", NULL},
+    {"to", "到", "To", NULL},
     {"transfer", "调拨", "Transfer", NULL},
     {"unchanged", "未变", "Unchanged", NULL},
     {"unclaimed", "未领取", "Unclaimed", NULL},
@@ -494,7 +494,7 @@ static void value_text(FILE *f, const char *kind, json_t *v)
 		json_int_t c = json_integer_value(v);
 		fprintf(f, "%s%lld.%02lld元", c < 0 ? "-" : "", llabs(c) / 100, llabs(c) % 100);
 	} else if (json_is_number(v) && kind && strcmp(kind, "money_wan") == 0) {
-		fprintf(f, "%g万元", json_number_value(v));
+		fprintf(f, "%.15g万元", json_number_value(v));
 	} else if (json_is_integer(v) && kind && strcmp(kind, "bp") == 0) {
 		fprintf(f, "%g%%", (double)json_integer_value(v) / 100);
 	} else if (json_is_integer(v) && kind && strcmp(kind, "time") == 0 &&
