@@ -671,15 +671,46 @@ static struct db_stmt *audit_query(struct request *r, int64_t limit, int64_t cur
 		}
 		to = clock_local_midnight(day + 1) - 1;
 	}
-	bool prefix = action && action[0] && action[strlen(action) - 1] == '.';
+	/* A list of exact actions, or one prefix ending in '.' (every action of a module). */
+	bool prefix = action && action[0] && action[strlen(action) - 1] == '.' && !strchr(action, ',');
+	const char *unknown = action && !prefix ? audit_actions_unknown(r->arena, action) : NULL;
+	if (unknown) {
+		reply_error(r, 422, "invalid_query", "action", "没有这种操作:%s (no such action: %s)", unknown,
+		            unknown);
+		return NULL;
+	}
 	struct db_stmt *s;
-	int rc =
-	    db_prepare(r->db, &s,
-	               "SELECT id, at, actor, action, object_type, object_id, detail, ip, request_id FROM audit_log"
-	               " WHERE substr(org_path, 1, length(?1)) = ?1 AND id < ?2 AND (?3 IS NULL OR actor = ?3)"
-	               " AND (?4 IS NULL OR (?5 AND substr(action, 1, length(?4)) = ?4) OR (NOT ?5 AND action = ?4))"
-	               " AND at BETWEEN ?6 AND ?7 ORDER BY id DESC LIMIT ?8",
-	               "tittIiii", r->who.org_path, cursor, actor, action, (int)prefix, from, to, limit);
+	int rc = db_prepare(
+	    r->db, &s,
+	    "SELECT id, at, actor, action, object_type, object_id, detail, ip, request_id,"
+	    " CASE object_type"
+	    "  WHEN 'user' THEN (SELECT display_name FROM users WHERE id = CAST(object_id AS INTEGER))"
+	    "  WHEN 'org' THEN (SELECT name FROM orgs WHERE code = object_id)"
+	    "  WHEN 'api_key' THEN (SELECT name FROM api_keys WHERE key_id = object_id)"
+	    "  WHEN 'project' THEN (SELECT name FROM projects WHERE id = CAST(object_id AS INTEGER))"
+	    "  WHEN 'enterprise' THEN (SELECT name FROM enterprises WHERE id = CAST(object_id AS INTEGER))"
+	    "  WHEN 'lead' THEN (SELECT title FROM leads WHERE id = CAST(object_id AS INTEGER))"
+	    "  WHEN 'voucher_campaign' THEN (SELECT name FROM voucher_campaigns WHERE id = CAST(object_id AS INTEGER))"
+	    "  WHEN 'merchant' THEN (SELECT name FROM merchants WHERE id = CAST(object_id AS INTEGER))"
+	    "  WHEN 'official' THEN (SELECT name FROM officials WHERE id = CAST(object_id AS INTEGER))"
+	    "  WHEN 'supply_site' THEN (SELECT name FROM supply_sites WHERE id = CAST(object_id AS INTEGER))"
+	    "  WHEN 'supply_item' THEN (SELECT name FROM supply_items WHERE id = CAST(object_id AS INTEGER))"
+	    "  WHEN 'indicator' THEN (SELECT name FROM indicators WHERE code = object_id)"
+	    "  WHEN 'refund_policy' THEN (SELECT name FROM refund_policies WHERE code = object_id)"
+	    "  WHEN 'problem' THEN (SELECT title FROM problems WHERE id = CAST(object_id AS INTEGER))"
+	    "  WHEN 'ceremony' THEN (SELECT title FROM ceremonies WHERE id = CAST(object_id AS INTEGER))"
+	    "  WHEN 'central_task' THEN (SELECT name FROM central_tasks WHERE id = CAST(object_id AS INTEGER))"
+	    "  WHEN 'assessment_group' THEN (SELECT name FROM assessment_groups WHERE id = CAST(object_id AS INTEGER))"
+	    "  WHEN 'assessment' THEN (SELECT name FROM assessments WHERE id = CAST(object_id AS INTEGER))"
+	    "  WHEN 'scheme' THEN (SELECT name FROM assessment_schemes WHERE id = CAST(object_id AS INTEGER))"
+	    " END,"
+	    " (SELECT display_name FROM users WHERE username = actor)"
+	    " FROM audit_log"
+	    " WHERE substr(org_path, 1, length(?1)) = ?1 AND id < ?2 AND (?3 IS NULL OR actor = ?3)"
+	    " AND (?4 IS NULL OR (?5 AND substr(action, 1, length(?4)) = ?4)"
+	    "  OR (NOT ?5 AND instr(',' || ?4 || ',', ',' || action || ',') > 0))"
+	    " AND at BETWEEN ?6 AND ?7 ORDER BY id DESC LIMIT ?8",
+	    "tittIiii", r->who.org_path, cursor, actor, action, (int)prefix, from, to, limit);
 	if (rc < 0) {
 		reply_db_error(r, rc);
 		return NULL;
@@ -687,16 +718,20 @@ static struct db_stmt *audit_query(struct request *r, int64_t limit, int64_t cur
 	return s;
 }
 
+/* A row of audit_query: the codes, and beside them the words a person reads. */
 static json_t *audit_row_json(struct request *r, struct db_stmt *s)
 {
 	(void)r;
 	char when[32];
 	clock_format_iso(db_column_int64(s, 1), when);
 	json_t *detail = json_loads(db_column_text(s, 6), 0, NULL);
-	return json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:o*, s:s, s:s}", "id", (json_int_t)db_column_int64(s, 0),
-	                 "at", when, "actor", db_column_text(s, 2), "action", db_column_text(s, 3), "object_type",
-	                 db_column_text(s, 4), "object_id", db_column_text(s, 5), "detail", detail, "ip",
-	                 db_column_text(s, 7), "request_id", db_column_text(s, 8));
+	const char *action = db_column_text(s, 3);
+	return json_pack("{s:I, s:s, s:s, s:s*, s:s, s:s, s:s, s:s, s:s*, s:o*, s:s, s:s}", "id",
+	                 (json_int_t)db_column_int64(s, 0), "at", when, "actor", db_column_text(s, 2), "actor_name",
+	                 db_column_text(s, 10), "action", action, "action_label", audit_action_label(action),
+	                 "object_type", db_column_text(s, 4), "object_id", db_column_text(s, 5), "object_name",
+	                 db_column_text(s, 9), "detail", detail, "ip", db_column_text(s, 7), "request_id",
+	                 db_column_text(s, 8));
 }
 
 /*
@@ -728,8 +763,8 @@ enum { AUDIT_EXPORT_MAX = 100000 };
 */
 void audit_export(struct request *r)
 {
-	static const char *const headers[] = {"编号", "时间", "操作人", "操作",    "对象类型",
-	                                      "对象", "详情", "IP",     "请求编号"};
+	static const char *const headers[] = {"编号", "时间",     "操作人", "操作", "操作代码", "对象类型",
+	                                      "对象", "对象名称", "详情",   "IP",   "请求编号"};
 	const char *format = export_format_arg(r);
 	if (!format)
 		return;
@@ -741,10 +776,15 @@ void audit_export(struct request *r)
 	while ((rc = db_step(s)) == DB_ROW) {
 		char when[32];
 		clock_format_iso(db_column_int64(s, 1), when);
-		json_array_append_new(rows, json_pack("[I, s, s, s, s, s, s, s, s]", (json_int_t)db_column_int64(s, 0),
-		                                      when, db_column_text(s, 2), db_column_text(s, 3),
-		                                      db_column_text(s, 4), db_column_text(s, 5), db_column_text(s, 6),
-		                                      db_column_text(s, 7), db_column_text(s, 8)));
+		const char *action = db_column_text(s, 3), *actor_name = db_column_text(s, 10);
+		json_array_append_new(
+		    rows, json_pack("[I, s, s, s, s, s, s, s, s, s, s]", (json_int_t)db_column_int64(s, 0), when,
+		                    actor_name ? arena_printf(r->arena, "%s (%s)", actor_name, db_column_text(s, 2))
+		                               : db_column_text(s, 2),
+		                    audit_action_label(action), action, audit_object_label(db_column_text(s, 4)),
+		                    db_column_text(s, 5), db_column_text(s, 9) ? db_column_text(s, 9) : "",
+		                    audit_detail_text(r->arena, db_column_text(s, 6)), db_column_text(s, 7),
+		                    db_column_text(s, 8)));
 	}
 	db_finalize(s);
 	if (rc < 0)

@@ -213,6 +213,15 @@ struct audit_context audit_context_of(struct request *r);
 /* The context of a shell command run by the operator. */
 struct audit_context audit_context_shell(void);
 
+/* The catalogue of actions (audit_actions.c): an action's Chinese label, the action itself if it has none. */
+const char *audit_action_label(const char *action);
+/* The Chinese name of a kind of object (an audit row's object_type), the type itself if it has none. */
+const char *audit_object_label(const char *object_type);
+/* The first of a comma-separated list of actions that is not in the catalogue (copied to a), or NULL. */
+const char *audit_actions_unknown(struct arena *a, const char *list);
+/* A row's detail as "label: value" pairs in Chinese, for the export (in a). */
+const char *audit_detail_text(struct arena *a, const char *detail_json);
+
 /*
 ** The audit key (see audit.c): load it once per process, from file, else
 ** $BANYAN_AUDIT_KEY, else DB.audit-key beside the database if there is one.

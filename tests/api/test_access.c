@@ -41,6 +41,7 @@
 
 #include <curl/curl.h>
 #include <sodium.h>
+#include <sqlite3.h>
 
 #include "client.h"
 #include "core/clock.h"
@@ -485,6 +486,9 @@ static const struct row matrix[] = {
     R("GET", "/api/v1/audit/export?format=csv", NULL, AUDIT_READ, 200),
     R("GET", "/api/v1/audit/export", NULL, B(AUDITOR), 200), /* Excel */
     R("GET", "/api/v1/audit/export?format=csv", NULL, SIGNED_IN & ~AUDIT_READ, 403, .code = "forbidden"),
+    R("GET", "/api/v1/audit/actions", NULL, B(ANON), 401),
+    R("GET", "/api/v1/audit/actions", NULL, AUDIT_READ, 200),
+    R("GET", "/api/v1/audit/actions", NULL, SIGNED_IN & ~AUDIT_READ, 403, .code = "forbidden"),
 
     /* ---- vouchers: running campaigns is the commerce bureau's duty (DUTY: vouchers), in the whole city ---- */
     R("POST", "/api/v1/vouchers/campaigns", CAMPAIGN("c-anon", "350100-swj"), B(ANON), 401),
@@ -2841,6 +2845,75 @@ static void test_lists_stay_in_scope(void **state)
 	expect_overview_matches_lists(OFFICER);
 }
 
+/* The codes of what the query lists that the catalogue object does not hold, as "a, b, c" (empty: none). */
+static void unlabelled(sqlite3 *db, const char *sql, json_t *catalogue, char *out, size_t size)
+{
+	sqlite3_stmt *st;
+	size_t n = 0;
+	out[0] = 0;
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *code = (const char *)sqlite3_column_text(st, 0);
+		if (!json_object_get(catalogue, code) && n < size)
+			n += (size_t)snprintf(out + n, size - n, "%s%s", n ? ", " : "", code);
+	}
+	sqlite3_finalize(st);
+}
+
+/*
+** After the matrix has called every route, every action in the log and every
+** field of its details has words in GET /api/v1/audit/actions: a new action
+** or detail field written without a label fails here.
+*/
+static void test_audit_log_in_words(void **state)
+{
+	(void)state;
+	struct response r;
+	client_request(&clients[AUDITOR], &r, "GET", "/api/v1/audit/actions", NULL, NULL, NULL);
+	assert_int_equal(r.status, 200);
+	json_t *actions = json_object(), *a;
+	size_t i;
+	json_array_foreach(json_object_get(r.json, "actions"), i, a)
+	    json_object_set(actions, json_string_value(json_object_get(a, "action")), a);
+	sqlite3 *db;
+	char missing[4096];
+	assert_int_equal(sqlite3_open_v2(server.db, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	assert_true(db_count(&server, "SELECT count(DISTINCT action) FROM audit_log") >= 60);
+	unlabelled(db, "SELECT DISTINCT action FROM audit_log ORDER BY action", actions, missing, sizeof missing);
+	if (missing[0])
+		fail_msg("actions without a label in src/org/audit_actions.c: %s", missing);
+	unlabelled(db,
+	           "SELECT DISTINCT t.key FROM audit_log, json_tree(audit_log.detail) t"
+	           " WHERE typeof(t.key) = 'text' ORDER BY t.key",
+	           json_object_get(r.json, "fields"), missing, sizeof missing);
+	if (missing[0])
+		fail_msg("detail fields without a label in src/org/audit_actions.c: %s", missing);
+	sqlite3_close(db);
+	json_decref(actions);
+	response_free(&r);
+	/* The log names the objects it can: every kind below, as the district's audit administrator reads it. */
+	static const char *const named[] = {
+	    "user",       "org",      "project",     "enterprise", "lead",     "voucher_campaign",
+	    "merchant",   "official", "supply_site", "problem",    "ceremony", "assessment_group",
+	    "assessment", "scheme",   "central_task"};
+	json_t *kinds = json_object(), *items = get_items(AUDITOR, "/api/v1/audit?limit=1000", &r), *e;
+	json_array_foreach(items, i, e)
+	{
+		const char *type = json_string_value(json_object_get(e, "object_type"));
+		for (size_t k = 0; k < sizeof named / sizeof named[0]; k++)
+			if (strcmp(type, named[k]) == 0 &&
+			    strcmp(json_string_value(json_object_get(e, "object_id")), "0") != 0) {
+				if (!json_is_string(json_object_get(e, "object_name")))
+					fail_msg("%s %s has no name in the log", type,
+					         json_string_value(json_object_get(e, "object_id")));
+				json_object_set_new(kinds, type, json_true());
+			}
+	}
+	assert_true(json_object_size(kinds) >= 8);
+	json_decref(kinds);
+	response_free(&r);
+}
+
 int main(void)
 {
 	curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -2849,6 +2922,7 @@ int main(void)
 	    cmocka_unit_test(test_matrix_covers_every_caller),
 	    cmocka_unit_test(test_matrix),
 	    cmocka_unit_test(test_lists_stay_in_scope),
+	    cmocka_unit_test(test_audit_log_in_words),
 	};
 	int failed = cmocka_run_group_tests(tests, setup, teardown);
 	curl_global_cleanup();

@@ -506,6 +506,85 @@ static void test_audit_exports_and_daily_counts(void **state)
 	response_free(&r);
 }
 
+/* The catalogue entry for action in GET /api/v1/audit/actions. */
+static json_t *catalogue_entry(json_t *catalogue, const char *action)
+{
+	size_t i;
+	json_t *a;
+	json_array_foreach(json_object_get(catalogue, "actions"), i, a)
+	{
+		if (strcmp(json_string_value(json_object_get(a, "action")), action) == 0)
+			return a;
+	}
+	fail_msg("no %s in the catalogue", action);
+	return NULL;
+}
+
+static void test_audit_in_words(void **state)
+{
+	(void)state;
+	struct response r;
+	client_request(&auditor, &r, "GET", "/api/v1/audit/actions", NULL, NULL, NULL);
+	assert_int_equal(r.status, 200);
+	json_t *login = catalogue_entry(r.json, "session.login"),
+	       *round = catalogue_entry(r.json, "voucher.round_create");
+	assert_string_equal(json_string_value(json_object_get(login, "label_zh")), "登录");
+	assert_string_equal(json_string_value(json_object_get(login, "label_en")), "Signed in");
+	assert_string_equal(json_string_value(json_object_get(login, "object_zh")), "账号");
+	assert_string_equal(json_string_value(json_object_get(round, "label_zh")), "新建消费券期次");
+	assert_string_equal(json_string_value(json_object_get(round, "module")), "voucher");
+	assert_string_equal(
+	    json_string_value(json_object_get(json_object_get(json_object_get(r.json, "fields"), "face_fen"), "kind")),
+	    "money_fen");
+	response_free(&r);
+
+	/* A list of actions: those and no others, each in words, the user by name, the time in Beijing time. */
+	client_request(&auditor, &r, "GET", "/api/v1/audit?action=user.create,session.login&limit=1000", NULL, NULL,
+	               NULL);
+	assert_int_equal(r.status, 200);
+	size_t i, created = 0, logins = 0;
+	json_t *e;
+	json_array_foreach(json_object_get(r.json, "items"), i, e)
+	{
+		const char *action = json_string_value(json_object_get(e, "action"));
+		const char *label = json_string_value(json_object_get(e, "action_label"));
+		const char *at = json_string_value(json_object_get(e, "at"));
+		assert_string_equal(at + strlen(at) - 6, "+08:00");
+		if (strcmp(action, "user.create") == 0) {
+			assert_string_equal(label, "新建账号");
+			created++;
+			if (strcmp(json_string_value(json_object_get(
+			               json_object_get(json_object_get(e, "detail"), "after"), "username")),
+			           "chen.jing") == 0)
+				assert_string_equal(json_string_value(json_object_get(e, "object_name")), "测试用户");
+		} else {
+			assert_string_equal(action, "session.login");
+			assert_string_equal(label, "登录");
+			logins++;
+		}
+	}
+	assert_int_equal(created, db_count(&server, "SELECT count(*) FROM audit_log WHERE action = 'user.create'"));
+	assert_int_equal(logins, db_count(&server, "SELECT count(*) FROM audit_log WHERE action = 'session.login'"));
+	assert_true(created > 0 && logins > 0);
+	response_free(&r);
+
+	/* An action that does not exist is named, not silently matched by nothing. */
+	client_request(&auditor, &r, "GET", "/api/v1/audit?action=user.create,user.nonsense", NULL, NULL, NULL);
+	assert_int_equal(r.status, 422);
+	assert_string_equal(error_code(&r), "invalid_query");
+	assert_non_null(strstr(r.body, "user.nonsense"));
+	response_free(&r);
+
+	/* The export reads the same way: the action and its details in words. */
+	client_request(&auditor, &r, "GET", "/api/v1/audit/export?format=csv&action=user.create", NULL, NULL, NULL);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(r.body, "新建账号"));
+	assert_non_null(strstr(r.body, "测试用户"));
+	assert_non_null(strstr(r.body, "用户名: chen.jing"));
+	assert_null(strstr(r.body, "\"username\""));
+	response_free(&r);
+}
+
 static void test_overview_counts_scope(void **state)
 {
 	(void)state;
@@ -545,6 +624,7 @@ int main(void)
 	    cmocka_unit_test(test_pages_cover_every_user_once),
 	    cmocka_unit_test(test_audit_filters),
 	    cmocka_unit_test(test_audit_exports_and_daily_counts),
+	    cmocka_unit_test(test_audit_in_words),
 	    cmocka_unit_test(test_overview_counts_scope),
 	};
 	int failed = cmocka_run_group_tests(tests, setup, teardown);

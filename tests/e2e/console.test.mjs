@@ -120,11 +120,27 @@ test('the creation is in the audit log, which the audit administrator reads', as
   await page.waitForURL(`${server.url}/`)
   assert.equal(await page.locator('[data-test=menu-users]').count(), 0)
   await page.click('[data-test=menu-audit]')
-  await page.fill('[data-test=audit-action]', 'user.create')
+  await page.locator('[data-test=audit-action-label]').first().waitFor() // the unfiltered first page, before filtering
+  // The action filter is a list of the catalogue's actions in words, grouped by module.
+  await page.click('[data-test=audit-action]')
+  await page.locator('.el-select-group__title >> text=账号').first().waitFor()
+  await page.click('.el-select-dropdown__item >> text=新建账号')
+  await page.keyboard.press('Escape')
+  await page.locator('[data-test=audit-action] >> text=新建账号').waitFor()
   await page.click('[data-test=audit-search]')
+  // The filtered answer replaces the unfiltered first page, which holds wang.wei's creation too.
+  await page.waitForFunction(() => [...document.querySelectorAll('[data-test=audit-action-label]')].every((e) => e.textContent === '新建账号'))
   await page.locator('[data-test=audit-table] >> text=wang.wei').waitFor()
   const rows = await page.locator('[data-test=audit-table] .el-table__body tr').count()
   assert.equal(rows, 3) // the shell's admin and auditor, and the console's wang.wei
+  // Words, not codes: the action, the details' labels, the time without seconds or an epoch.
+  const table = await page.locator('[data-test=audit-table]').innerText()
+  assert.deepEqual(await page.locator('[data-test=audit-action-label]').allInnerTexts(), ['新建账号', '新建账号', '新建账号'])
+  assert.ok(!table.includes('user.create'), table)
+  assert.ok(table.includes('用户名'), table)
+  assert.ok(table.includes('角色: 招商专员') && table.includes('命令行(运维)'), table) // a role and the shell in words
+  assert.ok(!/[{}"]/.test(await page.locator('[data-test=audit-detail]').first().innerText()))
+  assert.match(table, /\d{4}-\d{2}-\d{2} \d{2}:\d{2}/)
   await shot('08-audit')
 })
 

@@ -52,7 +52,8 @@ const messages = {
     },
     audit: {
       at: '时间', actor: '操作人', action: '操作', object: '对象', detail: '详情', ip: 'IP', dateRange: '日期范围',
-      actionPrefix: '操作(如 user.)', start: '开始日期', end: '结束日期',
+      start: '开始日期', end: '结束日期', actions: '操作(可多选)', actorLogin: '操作人账号',
+      actors: { shell: '命令行(运维)', system: '系统', anonymous: '未登录', 'anonymous-rater': '匿名测评人' },
     },
     vouchers: {
       categories: { catering: '餐饮', retail: '零售', car: '汽车', culture: '文化', tourism: '旅游', sports: '体育', other: '其他' },
@@ -441,7 +442,8 @@ const messages = {
     },
     audit: {
       at: 'Time', actor: 'Actor', action: 'Action', object: 'Object', detail: 'Detail', ip: 'IP', dateRange: 'Dates',
-      actionPrefix: 'Action (e.g. user.)', start: 'From', end: 'To',
+      start: 'From', end: 'To', actions: 'Actions', actorLogin: 'Actor login',
+      actors: { shell: 'Shell (operator)', system: 'System', anonymous: 'Not signed in', 'anonymous-rater': 'Anonymous rater' },
     },
     vouchers: {
       categories: { catering: 'Catering', retail: 'Retail', car: 'Cars', culture: 'Culture', tourism: 'Tourism', sports: 'Sports', other: 'Other' },
