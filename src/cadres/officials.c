@@ -598,15 +598,7 @@ void task_post(struct request *r)
 */
 void tasks_list(struct request *r)
 {
-	int64_t limit, cursor;
-	if (!page_args(r, 50, 200, &limit, &cursor))
-		return;
-	struct db_stmt *s;
-	int rc = db_prepare(r->db, &s,
-	                    "SELECT " TASK_COLUMNS
-	                    " WHERE t.id < ?1 AND " SQL_ON_BRANCH("a.path", "?2") " ORDER BY t.id DESC LIMIT ?3",
-	                    "iti", cursor, request_area(r), limit);
-	reply_rows(r, rc, s, row_as_json_of, limit);
+	reply_area_page(r, AREA_PAGE_SQL("SELECT " TASK_COLUMNS, "t.id", "a.path"), row_as_json_of);
 }
 
 /*

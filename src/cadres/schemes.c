@@ -188,15 +188,7 @@ void scheme_post(struct request *r)
 */
 void schemes_list(struct request *r)
 {
-	int64_t limit, cursor;
-	if (!page_args(r, 50, 200, &limit, &cursor))
-		return;
-	struct db_stmt *s;
-	int rc = db_prepare(r->db, &s,
-	                    "SELECT " SCHEME_COLUMNS
-	                    " WHERE s.id < ?1 AND " SQL_ON_BRANCH("o.path", "?2") " ORDER BY s.id DESC LIMIT ?3",
-	                    "iti", cursor, request_area(r), limit);
-	reply_rows(r, rc, s, row_as_json_of, limit);
+	reply_area_page(r, AREA_PAGE_SQL("SELECT " SCHEME_COLUMNS, "s.id", "o.path"), row_as_json_of);
 }
 
 /* The scheme's items into out["items"]: 0 or a database error. */

@@ -298,6 +298,16 @@ bool path_within(const char *path, const char *scope);
 	"(substr(" path ", 1, length(" param ")) = " param " OR substr(" param ", 1, length(" path ")) = " path ")"
 
 /*
+** A page of the caller's area, newest first: the rows of select (a SELECT …
+** FROM … without WHERE) whose organisation path is on the branch of
+** request_area(), below ?cursor, at most ?limit (default 50, at most 200),
+** each read by row.  The statement comes from AREA_PAGE_SQL(select, id, path).
+*/
+#define AREA_PAGE_SQL(select, id, path)                                                                                \
+	select " WHERE " id " < ?1 AND " SQL_ON_BRANCH(path, "?2") " ORDER BY " id " DESC LIMIT ?3"
+void reply_area_page(struct request *r, const char *sql, json_t *(*row)(struct request *r, struct db_stmt *s));
+
+/*
 ** Does the caller's organisation hold the duty (org_duties)?  Leaders pass on
 ** GET and HEAD.  Answers 403 wrong_duty itself; for routes whose DUTY depends
 ** on the caller's role, checked in the handler.

@@ -814,6 +814,16 @@ void request_resume(struct request *r)
 	MHD_resume_connection(r->conn);
 }
 
+void reply_area_page(struct request *r, const char *sql, json_t *(*row)(struct request *r, struct db_stmt *s))
+{
+	int64_t limit, cursor;
+	if (!page_args(r, 50, 200, &limit, &cursor))
+		return;
+	struct db_stmt *s;
+	int rc = db_prepare(r->db, &s, sql, "iti", cursor, request_area(r), limit);
+	reply_rows(r, rc, s, row, limit);
+}
+
 void reply_rows(struct request *r, int rc, struct db_stmt *s, json_t *(*row)(struct request *r, struct db_stmt *s),
                 int64_t page_limit)
 {

@@ -239,15 +239,7 @@ static json_t *batch_json(struct request *r, struct db_stmt *s)
 */
 void refunds_batches_list(struct request *r)
 {
-	int64_t limit, cursor;
-	if (!page_args(r, 50, 200, &limit, &cursor))
-		return;
-	struct db_stmt *s;
-	int rc = db_prepare(r->db, &s,
-	                    BATCH_SELECT
-	                    " WHERE b.id < ?1 AND " SQL_ON_BRANCH("o.path", "?2") " ORDER BY b.id DESC LIMIT ?3",
-	                    "iti", cursor, request_area(r), limit);
-	reply_rows(r, rc, s, batch_json, limit);
+	reply_area_page(r, AREA_PAGE_SQL(BATCH_SELECT, "b.id", "o.path"), batch_json);
 }
 
 /* Answer the batch {id} as GET /api/v1/refunds/batches/{id} does, with status. */

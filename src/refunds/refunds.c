@@ -464,18 +464,13 @@ void refunds_list_import(struct request *r)
 */
 void refunds_imports_list(struct request *r)
 {
-	int64_t limit, cursor;
-	if (!page_args(r, 50, 200, &limit, &cursor))
-		return;
-	struct db_stmt *s;
-	int rc = db_prepare(r->db, &s,
-	                    "SELECT i.id AS id, i.kind AS kind, i.year AS year, i.sha256 AS sha256, i.rows AS rows,"
-	                    " o.code AS org, i.at AS \"at:time\", i.actor AS actor,"
-	                    " coalesce(u.display_name, i.actor) AS actor_name FROM refund_imports i"
-	                    " JOIN orgs o ON o.id = i.org_id LEFT JOIN users u ON u.id = i.actor_id"
-	                    " WHERE i.id < ?1 AND " SQL_ON_BRANCH("o.path", "?2") " ORDER BY i.id DESC LIMIT ?3",
-	                    "iti", cursor, request_area(r), limit);
-	reply_rows(r, rc, s, row_as_json_of, limit);
+	reply_area_page(r,
+	                AREA_PAGE_SQL("SELECT i.id AS id, i.kind AS kind, i.year AS year, i.sha256 AS sha256,"
+	                              " i.rows AS rows, o.code AS org, i.at AS \"at:time\", i.actor AS actor,"
+	                              " coalesce(u.display_name, i.actor) AS actor_name FROM refund_imports i"
+	                              " JOIN orgs o ON o.id = i.org_id LEFT JOIN users u ON u.id = i.actor_id",
+	                              "i.id", "o.path"),
+	                row_as_json_of);
 }
 
 /* ---- policies -------------------------------------------------------------- */
