@@ -115,6 +115,14 @@ bool cadres_not_own_or_reply(struct request *r, int64_t official_user_id);
 /* cadres_official_for_caller() for a write: the department's staff only, never about themselves. */
 bool cadres_official_to_record(struct request *r, struct cadres_official *ret);
 
+/*
+** The central tasks an official is on: directly, or through their
+** organisation or one above it (?1 the official, ?2 its organisation's path).
+*/
+#define OFFICIAL_TASKS                                                                                                 \
+	"SELECT task_id FROM central_task_officials WHERE official_id = ?1 UNION SELECT a.task_id FROM"                \
+	" central_task_orgs a JOIN orgs g ON g.id = a.org_id WHERE substr(?2, 1, length(g.path)) = g.path"
+
 /* Audit a read of an official's file (action, detail stolen) in a transaction of its own: 0 or a database error. */
 int cadres_audit_read(struct request *r, const char *action, const struct cadres_official *o, json_t *detail);
 

@@ -347,11 +347,9 @@ void entry_post(struct request *r)
 	int64_t on_task = 0;
 	int rc = db_query_int64(
 	    r->db, &on_task,
-	    "SELECT count(*) FROM central_tasks t WHERE t.id = ?1 AND ?3 BETWEEN t.starts_on AND t.ends_on AND"
-	    " (EXISTS (SELECT 1 FROM central_task_officials a WHERE a.task_id = t.id AND a.official_id = ?2) OR"
-	    "  EXISTS (SELECT 1 FROM central_task_orgs a JOIN orgs g ON g.id = a.org_id"
-	    "   WHERE a.task_id = t.id AND substr(?4, 1, length(g.path)) = g.path))",
-	    "iiit", task, o.id, (int64_t)day, o.org_path);
+	    "SELECT count(*) FROM central_tasks t WHERE t.id = ?3 AND ?4 BETWEEN t.starts_on AND t.ends_on"
+	    " AND t.id IN (" OFFICIAL_TASKS ")",
+	    "itii", o.id, o.org_path, task, (int64_t)day);
 	if (rc >= 0 && !on_task) {
 		reply_error(r, 422, "not_on_task", "task",
 		            "该干部不在此中心工作中,或日期不在其期间内 (the official is not on this task on that day)");

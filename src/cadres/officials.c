@@ -370,10 +370,8 @@ void official_get(struct request *r)
 	db_finalize(s);
 	rc = db_prepare(r->db, &s,
 	                "SELECT t.id AS id, t.name AS name, t.kind AS kind, t.starts_on AS \"starts_on:date\","
-	                " t.ends_on AS \"ends_on:date\" FROM central_tasks t WHERE t.id IN"
-	                " (SELECT task_id FROM central_task_officials WHERE official_id = ?1) OR t.id IN"
-	                " (SELECT a.task_id FROM central_task_orgs a JOIN orgs g ON g.id = a.org_id"
-	                "  WHERE substr(?2, 1, length(g.path)) = g.path) ORDER BY t.starts_on DESC, t.id DESC",
+	                " t.ends_on AS \"ends_on:date\" FROM central_tasks t WHERE t.id IN (" OFFICIAL_TASKS ")"
+	                " ORDER BY t.starts_on DESC, t.id DESC",
 	                "it", o.id, o.org_path);
 	rc = rows_into(r, out, "tasks", rc, s, row_as_json_of);
 	if (rc == 0) {

@@ -53,11 +53,6 @@ static int frontline_score(struct arena *ar, struct front_reader *f, const struc
 	return 0;
 }
 
-/* The central tasks an official is on: directly, or through their organisation or one above it (?1, ?2). */
-#define OFFICIAL_TASKS                                                                                                 \
-	"SELECT task_id FROM central_task_officials WHERE official_id = ?1 UNION SELECT a.task_id FROM"                \
-	" central_task_orgs a JOIN orgs g ON g.id = a.org_id WHERE substr(?2, 1, length(g.path)) = g.path"
-
 /*
 ** The milestones of their tasks' projects planned in the period and due (done,
 ** or planned before today): met when done by the planned day.
