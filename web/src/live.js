@@ -1,6 +1,7 @@
 // Live events from GET /api/v1/events for one page: call onEvent(data) for
-// each event of the given type, reconnect after the connection is lost, and
-// close when the page goes.  `live` tells whether the connection is up.
+// each event of the given type (or types: an array, one connection for
+// all), reconnect after the connection is lost, and close when the page
+// goes.  `live` tells whether the connection is up.
 import { onBeforeUnmount, onMounted, ref } from 'vue'
 
 export function useLive(type, onEvent) {
@@ -9,15 +10,16 @@ export function useLive(type, onEvent) {
   let retry = null
   function connect() {
     source = new EventSource('/api/v1/events')
-    source.addEventListener(type, (ev) => {
-      let data = null
-      try {
-        data = JSON.parse(ev.data)
-      } catch {
-        return
-      }
-      onEvent(data)
-    })
+    for (const one of [].concat(type))
+      source.addEventListener(one, (ev) => {
+        let data = null
+        try {
+          data = JSON.parse(ev.data)
+        } catch {
+          return
+        }
+        onEvent(data, one)
+      })
     source.onopen = () => { live.value = true }
     source.onerror = () => {
       live.value = false

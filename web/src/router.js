@@ -52,6 +52,14 @@ export const pages = [
   { path: '/supplies/requests', name: 'suppliesRequests', component: () => import('./pages/SuppliesRequestsPage.vue'), meta: { menu: 'suppliesRequests', icon: 'Box', group: 'supplies', roles: ['department'], duty: 'supplies' } },
   { path: '/supplies/stats', name: 'suppliesStats', component: () => import('./pages/SuppliesStatsPage.vue'), meta: { menu: 'suppliesStats', icon: 'DataAnalysis', group: 'supplies', roles: ['department', 'leader'], duty: 'supplies' } },
   { path: '/supplies/mine', name: 'suppliesMine', component: () => import('./pages/SuppliesSitePage.vue'), meta: { menu: 'suppliesMine', icon: 'FirstAidKit', shown: () => mine.sites.length > 0 } },
+  // 经济运行监测: the statistics bureaus' (duty statistics) and leaders' pages; the city's bureau alone approves and publishes.
+  { path: '/indicators/screen', name: 'leaderScreen', component: () => import('./pages/LeaderScreenPage.vue'), meta: { menu: 'leaderScreen', icon: 'Monitor', group: 'indicators', roles: ['department', 'leader'], duty: 'statistics' } },
+  { path: '/indicators/values', name: 'indicatorValues', component: () => import('./pages/IndicatorValuesPage.vue'), meta: { menu: 'indicatorValues', icon: 'EditPen', group: 'indicators', roles: ['department', 'leader'], duty: 'statistics' } },
+  { path: '/indicators/periods', name: 'indicatorPeriods', component: () => import('./pages/IndicatorPeriodsPage.vue'), meta: { menu: 'indicatorPeriods', icon: 'Checked', group: 'indicators', roles: ['department'], duty: 'statistics' } },
+  { path: '/indicators/rankings', name: 'indicatorRankings', component: () => import('./pages/IndicatorRankingsPage.vue'), meta: { menu: 'indicatorRankings', icon: 'Trophy', group: 'indicators', roles: ['department', 'leader'], duty: 'statistics' } },
+  { path: '/indicators/redblack', name: 'indicatorRedBlack', component: () => import('./pages/IndicatorRedBlackPage.vue'), meta: { menu: 'indicatorRedBlack', icon: 'Flag', group: 'indicators', roles: ['department', 'leader'], duty: 'statistics' } },
+  { path: '/indicators/tasks', name: 'indicatorTasks', component: () => import('./pages/IndicatorTasksPage.vue'), meta: { menu: 'indicatorTasks', icon: 'AlarmClock', group: 'indicators', roles: ['department', 'leader'], duty: 'statistics' } },
+  { path: '/indicators/bulletins', name: 'bulletins', component: () => import('./pages/BulletinsPage.vue'), meta: { menu: 'bulletins', icon: 'Document', group: 'indicators', roles: ['department', 'leader'], duty: 'statistics' } },
   { path: '/account', name: 'account', component: () => import('./pages/AccountPage.vue'), meta: { menu: 'account', icon: 'Setting' } },
 ]
 
@@ -65,6 +73,8 @@ export const hidden = [
   { path: '/cadres/groups/:id(\\d+)', name: 'cadresGroup', component: () => import('./pages/CadresGroupPage.vue'), meta: { roles: ['department'], duty: 'assessment' } },
   { path: '/cadres/assessments/:id(\\d+)', name: 'cadresAssessment', component: () => import('./pages/CadresAssessmentPage.vue'), meta: { roles: ['department'], duty: 'assessment' } },
   { path: '/supplies/sites/:id(\\d+)', name: 'suppliesSite', component: () => import('./pages/SuppliesSitePage.vue'), meta: { roles: ['leader', 'officer', 'agent', 'department'] } },
+  { path: '/indicators/rankings/:code', name: 'indicatorRanking', component: () => import('./pages/IndicatorRankingsPage.vue'), meta: { roles: ['department', 'leader'], duty: 'statistics' } },
+  { path: '/indicators/tasks/:id(\\d+)', name: 'indicatorTask', component: () => import('./pages/IndicatorTaskPage.vue'), meta: { roles: ['department', 'leader'], duty: 'statistics' } },
   { path: '/refunds/batches/:id(\\d+)', name: 'refundBatch', component: () => import('./pages/RefundBatchPage.vue'), meta: { roles: ['department', 'leader'], duty: 'refunds' } },
 ]
 
@@ -85,6 +95,10 @@ export const router = createRouter({
     { path: '/verify', name: 'investVerify', component: () => import('./pages/InvestVerifyPage.vue'), meta: { public: true } },
     // The refunds' publicity (稳岗返还公示): anyone reads the list and lodges an objection.
     { path: '/refunds/publicity', name: 'refundPublicity', component: () => import('./pages/RefundPublicityPage.vue'), meta: { public: true } },
+    // A bulletin prints as a document and the leaders' screen fills a wall display: both outside the frame, logged in.
+    { path: '/indicators/bulletins/:id(\\d+)', name: 'bulletin', component: () => import('./pages/BulletinPage.vue'), meta: { roles: ['department', 'leader'], duty: 'statistics' } },
+    { path: '/indicators/bulletins/preview', name: 'bulletinPreview', component: () => import('./pages/BulletinPage.vue'), meta: { roles: ['department', 'leader'], duty: 'statistics' } },
+    { path: '/screen', name: 'leaderWall', component: () => import('./pages/LeaderScreenPage.vue'), meta: { roles: ['department', 'leader'], duty: 'statistics' } },
     { path: '/', component: () => import('./components/MainLayout.vue'), children: [...pages, ...hidden] },
     { path: '/:rest(.*)*', redirect: '/' },
   ],
