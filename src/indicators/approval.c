@@ -115,8 +115,10 @@ void indicator_period_submit(struct request *r)
 	if (rc == 0)
 		rc = audit_step(r, &unit, period, "indicators.period.submit",
 		                json_pack("{s:I}", "values", (json_int_t)entered));
-	if (db_finish_or_reply(r, rc))
+	if (db_finish_or_reply(r, rc)) {
+		ind_figures_changed(&unit, period, "approval");
 		reply_state(r, &unit, period);
+	}
 }
 
 /*
@@ -160,8 +162,10 @@ static void decide(struct request *r, const char *reason)
 	if (rc == 0)
 		rc = audit_step(r, &unit, period, reason ? "indicators.period.return" : "indicators.period.approve",
 		                json_pack("{s:s?}", "reason", reason));
-	if (db_finish_or_reply(r, rc))
+	if (db_finish_or_reply(r, rc)) {
+		ind_figures_changed(&unit, period, "approval");
 		reply_state(r, &unit, period);
+	}
 }
 
 /*
@@ -258,8 +262,10 @@ void indicator_period_correct(struct request *r)
 		rc = audit_step(r, &unit, period, "indicators.period.revise",
 		                json_pack("{s:I, s:s, s:I}", "revision", (json_int_t)revision, "reason", reason,
 		                          "values", (json_int_t)json_array_size(values)));
-	if (db_finish_or_reply(r, rc))
+	if (db_finish_or_reply(r, rc)) {
+		ind_figures_changed(&unit, period, "approval");
 		reply_state(r, &unit, period);
+	}
 }
 
 /*

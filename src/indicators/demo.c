@@ -4,7 +4,8 @@
 ** growth, consistent with the article (Fuzhou Daily, 4 November 2020):
 **
 **   - the first three quarters' GDP 6,759.34亿元, +3.1% (6,556.10亿元 in
-**     2019), third in the province;
+**     2019), third in the province (fourth in the first half: the
+**     article says 位列第三, not 连续两个季度);
 **   - fixed-asset investment +8.0% in January–September, first in the
 **     province in August and September (second in July): 连续两个月第一;
 **   - September's retail sales +6.1% on September 2019, first in the
@@ -85,7 +86,7 @@ static const struct peer_growth {
 	bool ytd;
 	int64_t growth[8]; /* 厦门 莆田 三明 泉州 漳州 南平 龙岩 宁德, as indicator_peers by code */
 } peers[] = {
-    {"gdp", "2020-06", true, {310, 120, -20, -80, 150, 40, 110, 290}},
+    {"gdp", "2020-06", true, {310, 280, -20, -80, 150, 40, 110, 290}},
     {"gdp", "2020-09", true, {460, 290, 180, 90, 270, 150, 250, 520}},
     {"fai", "2020-06", true, {600, 430, 380, 320, 450, 290, 410, 500}},
     {"fai", "2020-07", true, {650, 480, 420, 350, 500, 310, 460, 750}},

@@ -154,11 +154,14 @@ int rank_streak(const int *ranks, size_t n);
 void ind_chinese_number(int n, bool measure, char *buf, size_t size);
 
 /*
-** A rank as a bulletin says it: "排名全省第一", held for streak periods of
+** A rank as a bulletin says it: "位列全省第一", held for streak periods of
 ** the step's kind "连续两个月排名全省第一" (季度 for quarters, 年 for years);
 ** province: 全省, else 全市.  "" for an unranked unit (rank 0).
 */
 void ind_rank_phrase(int rank, int streak, enum ind_kind step, bool province, char *buf, size_t size);
+
+/* A growth rate as a bulletin says it, one decimal, no trailing zero, half away from zero: 310 → "3.1", 800 → "8". */
+void ind_growth_words(int64_t bp, char *buf, size_t size);
 
 /* ---- the server side (values.c, approval.c, rankings.c, demo.c) ---- */
 

@@ -80,4 +80,73 @@ const char *ind_decimal_text(struct arena *a, int64_t v, int decimals);
 int ind_month_items(struct request *r, const struct ind_unit *unit, const char *period, json_t **ret,
                     int *ret_blocking);
 
+/* A platform indicator's year for a unit, computed from banyan's data (platform.c): 0 or a database error. */
+int ind_platform_year(struct db *d, const struct ind_def *def, const char *unit, int year, struct ind_year *ret);
+
+/* ---- rankings (rankings.c) ---- */
+
+/* A ranking as data: the units compared, basis, span, tie-break, its terms and its red/black list's sizes. */
+struct ranking {
+	int64_t id; /* 0: made for the occasion, not stored */
+	const char *code, *name, *unit_set, *basis, *span, *tie_break;
+	int red, black;
+	size_t n_terms;
+	struct ind_def def[RANK_MAX_TERMS];
+	struct rank_term term[RANK_MAX_TERMS];
+};
+
+/* The ranking of code with its terms: 0, DB_DONE or a database error. */
+int ranking_load(struct request *r, const char *code, struct ranking *ret);
+
+/* The districts ranked on one indicator's growth (the year to date's where it has one): for tables and the screen. */
+void ranking_of_indicator(const struct ind_def *def, struct ranking *ret);
+
+/* The province's ranking on one indicator alone (its code in *ret_code): 0, DB_DONE, or a database error. */
+int ranking_province_of(struct request *r, const struct ind_def *def, const char **ret_code);
+
+/* A unit in a ranking's result for a month. */
+struct ranked {
+	const char *code, *name;
+	bool has[RANK_MAX_TERMS];
+	int64_t value[RANK_MAX_TERMS];
+	struct ind_figure first; /* the first term's figure */
+	bool ranked;
+	int64_t score;
+	int rank, previous, streak; /* 0: unranked */
+};
+
+/* A ranking's result for a month: its units, best first and the unranked last. */
+struct ranking_result {
+	const char *period;
+	size_t n;
+	struct ranked *items;
+};
+
+/*
+** Rank k's units for period ("YYYY-MM"), with the rank before and the
+** streak: 0; -EINVAL with *why (invalid_period, period_kind); or a database
+** error.
+*/
+int ranking_compute(struct request *r, const struct ranking *k, const char *period, struct ranking_result *ret,
+                    struct refusal *why);
+
+/* ---- the red/black list and supervised tasks (redblack.c, supervision.c) ---- */
+
+/* The red/black list of k for a period as JSON (the route's answer): 0, -EINVAL with *why, or a database error. */
+int redblack_json(struct request *r, const struct ranking *k, const char *period, json_t **ret, struct refusal *why);
+
+/* The open task for a unit's period and ranking or indicator (pass 0 for the other) as JSON, or JSON null. */
+json_t *task_brief(struct request *r, const char *unit, const char *period, int64_t ranking_id, int64_t indicator_id);
+
+/*
+** The city's headline line of an indicator for a month (bulletin.c), in the
+** article's style, and its rank in the province as JSON {ranking, rank,
+** phrase} or null: 0 or a database error.
+*/
+int ind_headline(struct request *r, const struct ind_def *def, const struct ind_unit *city, int year, int month,
+                 const char **ret_text, json_t **ret_rank);
+
+/* Tell open consoles the figures of a unit's month changed (what: values, approval, bulletin, task). */
+void ind_figures_changed(const struct ind_unit *unit, const char *period, const char *what);
+
 #endif

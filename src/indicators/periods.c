@@ -198,3 +198,17 @@ bool ind_ratio(int64_t a, const char *a_unit, int a_decimals, int64_t b, const c
 	*ret = (int64_t)q;
 	return true;
 }
+
+void ind_growth_words(int64_t bp, char *buf, size_t size)
+{
+	int64_t tenths = (bp < 0 ? bp - 5 : bp + 5) / 10, whole = tenths / 10, frac = tenths % 10;
+	const char *sign = tenths < 0 ? "-" : "";
+	if (whole < 0)
+		whole = -whole;
+	if (frac < 0)
+		frac = -frac;
+	if (frac)
+		snprintf(buf, size, "%s%lld.%lld", sign, (long long)whole, (long long)frac);
+	else
+		snprintf(buf, size, "%s%lld", sign, (long long)whole);
+}

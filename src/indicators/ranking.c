@@ -98,7 +98,7 @@ void ind_rank_phrase(int rank, int streak, enum ind_kind step, bool province, ch
 	ind_chinese_number(rank, false, place, sizeof place);
 	const char *scope = province ? "全省" : "全市";
 	if (streak < 2) {
-		snprintf(buf, size, "排名%s第%s", scope, place);
+		snprintf(buf, size, "位列%s第%s", scope, place);
 		return;
 	}
 	ind_chinese_number(streak, true, periods, sizeof periods);

@@ -15,28 +15,23 @@
 /* How far back a result looks for its streaks: two years of months. */
 enum { LOOKBACK_MONTHS = 24, YEARS = 4 /* the month's year, the two before for the lookback, and their last years */ };
 
-struct ranking {
-	int64_t id;
-	const char *code, *name, *unit_set, *basis, *span, *tie_break;
-	size_t n_terms;
-	struct ind_def def[RANK_MAX_TERMS];
-	struct rank_term term[RANK_MAX_TERMS];
-};
 
-/* The ranking of code with its terms: 0, DB_DONE or a database error. */
-static int ranking_load(struct request *r, const char *code, struct ranking *ret)
+int ranking_load(struct request *r, const char *code, struct ranking *ret)
 {
 	struct db_stmt *s;
 	*ret = (struct ranking){0};
 	int rc = db_prepare(r->db, &s,
-	                    "SELECT id, code, name, unit_set, basis, span, tie_break FROM rankings WHERE code = ?", "t",
-	                    code);
+	                    "SELECT id, code, name, unit_set, basis, span, tie_break, red_count, black_count FROM"
+	                    " rankings WHERE code = ?",
+	                    "t", code);
 	if (rc >= 0 && (rc = db_step(s)) == DB_ROW) {
 		ret->id = db_column_int64(s, 0);
 		const char **fields[] = {&ret->code,  &ret->name, &ret->unit_set,
 		                         &ret->basis, &ret->span, &ret->tie_break};
 		for (int i = 0; i < 6; i++)
 			*fields[i] = arena_strdup(r->arena, db_column_text(s, i + 1));
+		ret->red = (int)db_column_int64(s, 7);
+		ret->black = (int)db_column_int64(s, 8);
 	}
 	db_finalize(s);
 	if (rc != DB_ROW)
@@ -158,6 +153,95 @@ static bool rank_before(const struct rank_unit *a, const struct rank_unit *b)
 	return a->rank && (!b->rank || a->rank < b->rank);
 }
 
+void ranking_of_indicator(const struct ind_def *def, struct ranking *ret)
+{
+	*ret = (struct ranking){.code = def->code,
+	                        .name = def->name,
+	                        .unit_set = "districts",
+	                        .basis = "growth",
+	                        .span = def->formula == IND_RATIO ? "period" : "ytd",
+	                        .tie_break = "level",
+	                        .red = 3,
+	                        .black = 3,
+	                        .n_terms = 1};
+	ret->def[0] = *def;
+	ret->term[0] = (struct rank_term){1, true};
+}
+
+int ranking_province_of(struct request *r, const struct ind_def *def, const char **ret_code)
+{
+	struct db_stmt *s;
+	int rc = db_prepare(r->db, &s,
+	                    "SELECT r.code FROM rankings r JOIN ranking_terms t ON t.ranking_id = r.id"
+	                    " WHERE r.unit_set = 'province' AND t.indicator_id = ? AND NOT EXISTS (SELECT 1 FROM"
+	                    " ranking_terms o WHERE o.ranking_id = r.id AND o.indicator_id <> t.indicator_id)"
+	                    " ORDER BY r.id",
+	                    "i", def->id);
+	if (rc >= 0 && (rc = db_step(s)) == DB_ROW)
+		*ret_code = arena_strdup(r->arena, db_column_text(s, 0));
+	db_finalize(s);
+	return rc == DB_ROW ? 0 : rc;
+}
+
+int ranking_compute(struct request *r, const struct ranking *k, const char *period, struct ranking_result *ret,
+                    struct refusal *why)
+{
+	int year, month, rc;
+	*ret = (struct ranking_result){.period = period};
+	if (ind_period_parse(period, &year, &month) < 0)
+		return ind_refuse(why, 422, "invalid_period", "period", "期间应为 YYYY-MM (a month, YYYY-MM)");
+	if (k->n_terms == 0 || !ind_period_fits(k->def[0].kind, month))
+		return ind_refuse(why, 422, "period_kind", "period",
+		                  "该排名按季度或年度计算,期间应为季末月份或12月 (a quarter's last month, or December)");
+	struct compared *u;
+	size_t n;
+	if ((rc = units_load(r, k, year, &u, &n)) < 0)
+		return rc;
+	int step = k->def[0].kind == IND_MONTH ? 1 : k->def[0].kind == IND_QUARTER ? 3 : 12;
+	size_t periods = LOOKBACK_MONTHS / (size_t)step;
+	int *ranks = arena_alloc(r->arena, n * periods * sizeof *ranks);
+	struct rank_unit *now = arena_alloc(r->arena, n * sizeof *now), *then = arena_alloc(r->arena, n * sizeof *then);
+	struct ind_figure *first = arena_alloc(r->arena, n * sizeof *first),
+	                  *scratch = arena_alloc(r->arena, n * sizeof *scratch);
+	size_t *order = arena_alloc(r->arena, n * sizeof *order);
+	ret->items = arena_alloc(r->arena, n * sizeof *ret->items);
+	if (!ranks || !now || !then || !first || !scratch || !order || !ret->items)
+		return DB_ERROR;
+	rank_month(k, u, n, 0, month, now, first);
+	for (size_t p = 0; p < periods; p++) {
+		int back = (int)p * step, m = month - back, y = 0;
+		while (m <= 0)
+			m += 12, y++;
+		if (p > 0)
+			rank_month(k, u, n, y, m, then, scratch);
+		for (size_t i = 0; i < n; i++)
+			ranks[i * periods + p] = (p == 0 ? now : then)[i].rank;
+	}
+	/* Best first, the unranked last, each group in the set's order. */
+	for (size_t i = 0; i < n; i++) {
+		size_t j = i;
+		for (; j > 0 && rank_before(&now[i], &now[order[j - 1]]); j--)
+			order[j] = order[j - 1];
+		order[j] = i;
+	}
+	for (size_t o = 0; o < n; o++) {
+		size_t i = order[o];
+		struct ranked *it = &ret->items[o];
+		*it = (struct ranked){.code = u[i].code,
+		                      .name = u[i].name,
+		                      .first = first[i],
+		                      .ranked = now[i].ranked,
+		                      .score = now[i].score,
+		                      .rank = now[i].rank,
+		                      .previous = periods > 1 ? ranks[i * periods + 1] : 0,
+		                      .streak = rank_streak(&ranks[i * periods], periods)};
+		memcpy(it->has, now[i].has, sizeof it->has);
+		memcpy(it->value, now[i].value, sizeof it->value);
+	}
+	ret->n = n;
+	return 0;
+}
+
 /* The ranking's description as JSON. */
 static json_t *ranking_json(const struct ranking *k)
 {
@@ -188,95 +272,59 @@ static json_t *basis_text(struct request *r, const struct ranking *k, size_t t, 
 ** a term without data), the rank the period before (the ranking's step:
 ** the first term's month, quarter or year) and the change (positive: up),
 ** and its streak: how many periods running it has held this rank (连续两个
-** 月排名第一 is rank 1, streak 2).  Best first, unranked last.
+** 月排名第一 is rank 1, streak 2), and its open supervised task (督办).
+** Best first, unranked last.
 */
 void ranking_result(struct request *r)
 {
 	struct ranking k;
-	int year, month;
+	struct ranking_result res;
+	struct refusal why;
+	const char *period = query_arg(r, "period");
 	int rc = ranking_load(r, route_param(r, "code"), &k);
 	if (rc == DB_DONE) {
 		reply_error(r, 404, "unknown_ranking", NULL, "排名不存在 (no such ranking)");
+		return;
+	}
+	if (rc == 0)
+		rc = ranking_compute(r, &k, period, &res, &why);
+	if (rc == -EINVAL) {
+		reply_error(r, why.status, why.code, why.field, "%s", why.why);
 		return;
 	}
 	if (rc < 0) {
 		reply_db_error(r, rc);
 		return;
 	}
-	const char *period = query_arg(r, "period");
-	if (ind_period_parse(period, &year, &month) < 0) {
-		reply_error(r, 422, "invalid_period", "period", "期间应为 YYYY-MM (a month, YYYY-MM)");
-		return;
-	}
-	if (k.n_terms == 0 || !ind_period_fits(k.def[0].kind, month)) {
-		reply_error(r, 422, "period_kind", "period",
-		            "该排名按季度或年度计算,期间应为季末月份或12月 (a quarter's last month, or December)");
-		return;
-	}
-	struct compared *u;
-	size_t n;
-	if ((rc = units_load(r, &k, year, &u, &n)) < 0) {
-		reply_db_error(r, rc);
-		return;
-	}
-	int step = k.def[0].kind == IND_MONTH ? 1 : k.def[0].kind == IND_QUARTER ? 3 : 12;
-	size_t periods = LOOKBACK_MONTHS / (size_t)step;
-	int *ranks = arena_alloc(r->arena, n * periods * sizeof *ranks);
-	struct rank_unit *now = arena_alloc(r->arena, n * sizeof *now), *then = arena_alloc(r->arena, n * sizeof *then);
-	struct ind_figure *first = arena_alloc(r->arena, n * sizeof *first),
-	                  *scratch = arena_alloc(r->arena, n * sizeof *scratch);
-	if (!ranks || !now || !then || !first || !scratch) {
-		reply_db_error(r, DB_ERROR);
-		return;
-	}
-	rank_month(&k, u, n, 0, month, now, first);
-	for (size_t p = 0; p < periods; p++) {
-		int back = (int)p * step, m = month - back, y = 0;
-		while (m <= 0)
-			m += 12, y++;
-		if (p > 0)
-			rank_month(&k, u, n, y, m, then, scratch);
-		for (size_t i = 0; i < n; i++)
-			ranks[i * periods + p] = (p == 0 ? now : then)[i].rank;
-	}
-	/* Best first, the unranked last, each group in the set's order. */
-	size_t *order = arena_alloc(r->arena, n * sizeof *order);
-	if (!order) {
-		reply_db_error(r, DB_ERROR);
-		return;
-	}
-	for (size_t i = 0; i < n; i++) {
-		size_t j = i;
-		for (; j > 0 && rank_before(&now[i], &now[order[j - 1]]); j--)
-			order[j] = order[j - 1];
-		order[j] = i;
-	}
 	json_t *items = json_array();
-	for (size_t o = 0; o < n; o++) {
-		size_t i = order[o];
+	for (size_t o = 0; rc >= 0 && o < res.n; o++) {
+		const struct ranked *it = &res.items[o];
 		const char *state;
 		int64_t revision;
-		if ((rc = ind_period_state(r->db, r->arena, u[i].code, period, &state, &revision)) < 0)
+		if ((rc = ind_period_state(r->db, r->arena, it->code, period, &state, &revision)) < 0)
 			break;
 		json_t *values = json_array();
 		for (size_t t = 0; t < k.n_terms; t++)
-			json_array_append_new(values, basis_text(r, &k, t, now[i].has[t], now[i].value[t]));
-		int prev = periods > 1 ? ranks[i * periods + 1] : 0, streak = rank_streak(&ranks[i * periods], periods);
+			json_array_append_new(values, basis_text(r, &k, t, it->has[t], it->value[t]));
 		char phrase[96];
-		ind_rank_phrase(now[i].rank, streak, k.def[0].kind, strcmp(k.unit_set, "province") == 0, phrase,
+		ind_rank_phrase(it->rank, it->streak, k.def[0].kind, strcmp(k.unit_set, "province") == 0, phrase,
 		                sizeof phrase);
+		const struct ind_figure *f = &it->first;
 		json_array_append_new(
 		    items,
-		    json_pack("{s:{s:s, s:s}, s:o, s:o, s:o, s:o, s:o, s:o, s:i, s:s?, s:b}", "unit", "code", u[i].code,
-		              "name", u[i].name, "values", values, "level",
-		              first[i].has_ytd || first[i].has_value
-		                  ? json_string(ind_decimal_text(r->arena, now[i].level, k.def[0].decimals))
+		    json_pack("{s:{s:s, s:s}, s:o, s:o, s:o, s:o, s:o, s:o, s:i, s:s?, s:b, s:o}", "unit", "code",
+		              it->code, "name", it->name, "values", values, "level",
+		              f->has_ytd || f->has_value
+		                  ? json_string(ind_decimal_text(r->arena, f->has_ytd ? f->ytd : f->value,
+		                                                 k.def[0].decimals))
 		                  : json_null(),
-		              "score", now[i].ranked ? json_integer(now[i].score) : json_null(), "rank",
-		              now[i].rank ? json_integer(now[i].rank) : json_null(), "previous_rank",
-		              prev ? json_integer(prev) : json_null(), "change",
-		              prev && now[i].rank ? json_integer(prev - now[i].rank) : json_null(), "streak", streak,
-		              "phrase", *phrase ? phrase : NULL, "approved", state && strcmp(state, "approved") == 0));
+		              "score", it->ranked ? json_integer(it->score) : json_null(), "rank",
+		              it->rank ? json_integer(it->rank) : json_null(), "previous_rank",
+		              it->previous ? json_integer(it->previous) : json_null(), "change",
+		              it->previous && it->rank ? json_integer(it->previous - it->rank) : json_null(), "streak",
+		              it->streak, "phrase", *phrase ? phrase : NULL, "approved",
+		              state && strcmp(state, "approved") == 0, "task",
+		              task_brief(r, it->code, period, k.id, 0)));
 	}
 	if (rc < 0) {
 		json_decref(items);

@@ -157,6 +157,8 @@ int ind_year_of(struct db *d, struct arena *a, const struct ind_def *def, const 
                 struct ind_year *ret)
 {
 	*ret = (struct ind_year){0};
+	if (strcmp(def->source, "platform") == 0)
+		return ind_platform_year(d, def, unit, year, ret);
 	switch (def->formula) {
 	case IND_RATIO:
 		return year_ratio(d, a, def, unit, year, ret);
@@ -429,7 +431,7 @@ int ind_month_items(struct request *r, const struct ind_unit *unit, const char *
 	int rc = db_prepare(r->db, &s,
 	                    "SELECT i.code AS _code, v.comment AS _comment, v.revision AS _revision, v.id AS _id"
 	                    " FROM indicators i LEFT JOIN indicator_values v ON v.indicator_id = i.id AND v.unit = ?"
-	                    " AND v.period = ? WHERE i.source <> 'platform' ORDER BY i.position",
+	                    " AND v.period = ? ORDER BY i.position",
 	                    "tt", unit->code, period);
 	while (rc >= 0 && (rc = db_step(s)) == DB_ROW) {
 		struct ind_def def;
@@ -473,14 +475,15 @@ int ind_month_items(struct request *r, const struct ind_unit *unit, const char *
 		*ret_blocking += blocking;
 		json_array_append_new(
 		    items,
-		    json_pack("{s:{s:s, s:s, s:s, s:s}, s:o, s:o, s:o, s:b, s:o, s:b, s:s?, s:I, s:s, s:o, s:b}",
+		    json_pack("{s:{s:s, s:s, s:s, s:s}, s:o, s:o, s:o, s:b, s:o, s:b, s:s?, s:I, s:s, s:o, s:b, s:s, s:o}",
 		              "indicator", "code", def.code, "name", def.name, "unit", def.unit, "period_kind",
 		              kind_names[def.kind], "value", decimal_json(r, f.has_value, f.value, def.decimals), "ytd",
 		              decimal_json(r, f.has_ytd, f.ytd, def.decimals), "growth",
 		              decimal_json(r, f.has_growth, f.growth, 2), "growth_computed", f.growth_computed,
 		              "ytd_growth", decimal_json(r, f.has_ytd_growth, f.ytd_growth, 2), "ytd_growth_computed",
 		              f.ytd_growth_computed, "comment", comment, "revision", (json_int_t)revision,
-		              "revision_label", revision ? "修订" : "快报", "flags", names, "blocking", blocking));
+		              "revision_label", revision ? "修订" : "快报", "flags", names, "blocking", blocking, "source", def.source,
+		              "task", task_brief(r, unit->code, period, 0, def.id)));
 	}
 	db_finalize(s);
 	if (rc < 0) {
@@ -637,10 +640,13 @@ void indicator_value_put(struct request *r)
 		reply_error(r, why.status, why.code, why.field, "%s", why.why);
 		return;
 	}
-	if (db_finish_or_reply(r, rc))
-		reply_json(
-		    r, 200,
-		    json_pack("{s:s, s:s, s:s}", "indicator", in.indicator, "unit", in.unit, "period", in.period));
+	struct ind_unit unit;
+	if (!db_finish_or_reply(r, rc))
+		return;
+	if (ind_unit_find(r->db, r->arena, in.unit, &unit) == 0)
+		ind_figures_changed(&unit, in.period, "values");
+	reply_json(r, 200,
+	           json_pack("{s:s, s:s, s:s}", "indicator", in.indicator, "unit", in.unit, "period", in.period));
 }
 
 /*
@@ -840,4 +846,13 @@ void indicator_values_get(struct request *r)
 	}
 	json_decref(items);
 	reply_json_or_db_error(r, rc < 0 ? rc : 0, out);
+}
+
+void ind_figures_changed(const struct ind_unit *unit, const char *period, const char *what)
+{
+	if (!unit->path)
+		return;
+	json_t *data = json_pack("{s:s, s:s, s:s}", "unit", unit->code, "period", period, "what", what);
+	events_publish("indicators.figures", unit->path, data);
+	json_decref(data);
 }

@@ -508,7 +508,8 @@ static void test_demo_gives_the_articles_lines(void **state)
 	assert_string_equal(json_string_value(json_array_get(json_object_get(it, "values"), 0)), "3.10");
 	assert_int_equal(json_integer_value(json_object_get(it, "rank")), 3);
 	assert_true(json_is_true(json_object_get(it, "approved")));
-	assert_string_equal(text(it, "phrase"), "连续两个季度排名全省第三"); /* third in the second quarter too */
+	assert_string_equal(text(it, "phrase"), "位列全省第三");
+	assert_int_equal(json_integer_value(json_object_get(it, "change")), 1); /* up from fourth in the first half */
 	response_free(&r);
 	/* 全市固定资产投资同比增长8%,连续两个月排名全省第一 */
 	it = fuzhou_in(&c, &r, "province-fai");

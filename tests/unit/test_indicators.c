@@ -283,7 +283,7 @@ static void test_phrases(void **state)
 	ind_rank_phrase(1, 2, IND_MONTH, true, buf, sizeof buf);
 	assert_string_equal(buf, "连续两个月排名全省第一"); /* the article's words */
 	ind_rank_phrase(3, 1, IND_QUARTER, true, buf, sizeof buf);
-	assert_string_equal(buf, "排名全省第三");
+	assert_string_equal(buf, "位列全省第三");
 	ind_rank_phrase(2, 3, IND_QUARTER, false, buf, sizeof buf);
 	assert_string_equal(buf, "连续三个季度排名全市第二");
 	ind_rank_phrase(12, 2, IND_YEAR, false, buf, sizeof buf);
