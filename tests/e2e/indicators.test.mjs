@@ -1,0 +1,243 @@
+// Economic indicators (经济运行监测) in a real browser against the real
+// server with the demo's data (2019 to September 2020, every month
+// approved).  晋安's statistics bureau (jinan-tjj) enters October 2020: an
+// investment figure 46% up is flagged beside it and blocks the month until
+// it is explained; explained, the month is submitted.  The city's bureau
+// (city-tjj) sends it back with a reason, 晋安 corrects and submits again,
+// the city approves it (locked) and then corrects it (修订, what changed
+// listed).  The city's bureau opens a supervised task (督办) for a unit on
+// September's black list and starts it.  A leader reads the province's
+// investment ranking (连续两个月排名全省第一), opens the leaders' screen
+// on a 1920×1080 wall display and a laptop, previews September's bulletin,
+// which the city's bureau publishes; the published bulletin prints to A4
+// PDF without the console's buttons and downloads as .xlsx.  Each step
+// saves a screenshot.
+import { after, before, test } from 'node:test'
+import assert from 'node:assert/strict'
+import { spawn } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { apiCall, banyan, bin, launchBrowser, logIn, menus, openGroupMenu, screenshot, shots, shutDown, waitText } from './harness.mjs'
+
+const PASSWORD = 'banyan-demo-2020'
+let server, browser
+const pages = {}
+
+// `banyan demo` on a free port: the demo's people and every module's demo data.
+async function startDemo() {
+  const dir = mkdtempSync(join(tmpdir(), 'banyan-e2e-'))
+  const db = join(dir, 'demo.db')
+  const log = join(dir, 'demo.log')
+  const { openSync } = await import('node:fs')
+  const out = openSync(log, 'w')
+  const proc = spawn(bin, ['demo', '--db', db, '--listen', '127.0.0.1:0'], { stdio: ['ignore', out, out], env: { ...process.env, BANYAN_PWHASH: 'interactive' } })
+  let port = 0
+  for (let i = 0; i < 1200 && !port; i++) {
+    const m = readFileSync(log, 'utf8').match(/banyan demo: http:\/\/127\.0\.0\.1:(\d+)\//)
+    if (m) port = Number(m[1])
+    else await sleep(50)
+  }
+  if (!port) throw new Error(`demo did not start: ${readFileSync(log, 'utf8')}`)
+  return {
+    db, url: `http://127.0.0.1:${port}`,
+    stop() {
+      proc.kill('SIGTERM')
+      return new Promise((resolve) => proc.on('exit', (code) => { rmSync(dir, { recursive: true, force: true }); resolve(code) }))
+    },
+  }
+}
+
+before(async () => {
+  server = await startDemo()
+  browser = await launchBrowser()
+})
+
+after(() => shutDown(browser, server))
+
+async function as(who, viewport = { width: 1440, height: 900 }) {
+  if (pages[who]) return pages[who]
+  const context = await browser.newContext({ viewport, timezoneId: 'Asia/Shanghai', acceptDownloads: true })
+  const page = await context.newPage()
+  await logIn(page, server.url, who, PASSWORD)
+  await page.waitForURL(`${server.url}/`)
+  pages[who] = page
+  return page
+}
+
+const shot = async (page, file) => {
+  await page.waitForTimeout(400) // Element Plus fades dialogs and messages in
+  await screenshot(page, file)
+}
+
+const month = (page, unit, period) => page.goto(`${server.url}/indicators/values?unit=${unit}&period=${period}`)
+const state = (page) => page.locator('[data-test=month-state]').textContent()
+
+test('晋安\'s bureau enters October: a flagged value blocks the month until explained, then it is submitted', async () => {
+  const jinan = await as('jinan-tjj')
+  await jinan.click('[data-test=menu-group-indicators]')
+  const m = await menus(jinan)
+  for (const name of ['leaderScreen', 'indicatorValues', 'indicatorPeriods', 'indicatorRankings', 'bulletins']) assert.ok(m.includes(name), `${name} in ${m.join()}`)
+  await month(jinan, '350111', '2020-10')
+  await waitText(jinan, '[data-test=month-state]', '未提交')
+  assert.equal((await jinan.locator('[data-test=grid] tbody tr').count()) >= 5, true, 'the monthly indicators are listed')
+  assert.equal(await jinan.locator('[data-test=name-gdp]').count(), 0, 'GDP is quarterly: no October figure')
+
+  // 晋安's October 2019: industry 25.175, investment 68.40 (亿元). 100 is 46% up: flagged.
+  await jinan.fill('[data-test=value-industry] input', '27.5')
+  await jinan.fill('[data-test=value-fai] input', '100')
+  await jinan.fill('[data-test=value-retail] input', '40.1')
+  await jinan.click('[data-test=save]')
+  await jinan.locator('[data-test=flags-fai] >> text=增速超过±30%').waitFor()
+  assert.equal((await jinan.locator('[data-test=growth-fai]').textContent()).trim(), '46.20%')
+  assert.match(await jinan.locator('[data-test=flags-industry]').textContent(), /通过/)
+  assert.match(await jinan.locator('[data-test=blocking]').textContent(), /1 项数据触发校验规则但未说明原因/)
+  assert.ok(await jinan.locator('[data-test=submit]').isDisabled(), 'a blocking value: the month cannot be submitted')
+  await shot(jinan, 'indicators-1-flagged')
+
+  await jinan.fill('[data-test=comment-fai] input', '福州滨海新城项目集中入统')
+  await jinan.click('[data-test=save]')
+  await jinan.locator('[data-test=blocking]').waitFor({ state: 'detached' })
+  await jinan.click('[data-test=submit]')
+  await waitText(jinan, '[data-test=month-state]', '待审核')
+  assert.equal(await jinan.locator('[data-test=value-fai] input').count(), 0, 'submitted: read only')
+  await shot(jinan, 'indicators-2-submitted')
+})
+
+test('the city sends the month back with a reason; 晋安 corrects it and submits again; the city approves it', async () => {
+  const city = await as('city-tjj')
+  await openGroupMenu(city, 'indicators', 'indicatorPeriods')
+  await city.locator('[data-test=return-350111-2020-10]').click()
+  await city.fill('[data-test=return-reason] textarea', '固定资产投资增速偏高,请核实后重报')
+  await shot(city, 'indicators-3-send-back')
+  await city.click('[data-test=return-send]')
+  await city.locator('[data-test=return-350111-2020-10]').waitFor({ state: 'detached' })
+
+  const jinan = pages['jinan-tjj']
+  await jinan.reload()
+  await waitText(jinan, '[data-test=month-state]', '已退回')
+  assert.match(await jinan.locator('[data-test=returned-reason]').textContent(), /固定资产投资增速偏高,请核实后重报/)
+  await jinan.fill('[data-test=value-fai] input', '75')
+  await jinan.click('[data-test=save]')
+  await waitText(jinan, '[data-test=growth-fai]', '9.65%')
+  await jinan.click('[data-test=submit]')
+  await waitText(jinan, '[data-test=month-state]', '待审核')
+
+  await city.reload()
+  await city.locator('[data-test=approve-350111-2020-10]').click()
+  await city.locator('[data-test=approve-350111-2020-10]').waitFor({ state: 'detached' })
+  await month(city, '350111', '2020-10')
+  await waitText(city, '[data-test=month-state]', '已审定')
+  assert.equal((await city.locator('[data-test=revision-fai]').textContent()).trim(), '快报')
+})
+
+test('the city corrects the approved month: a revision (修订) and what it changed', async () => {
+  const city = pages['city-tjj']
+  await city.click('[data-test=correct]')
+  await city.fill('[data-test=correct-fai] input', '76')
+  await city.fill('[data-test=correct-reason] input', '补充入统项目一个')
+  await city.click('[data-test=correct-send]')
+  await city.locator('[data-test=month-revision] >> text=第1次修订').waitFor()
+  assert.equal((await city.locator('[data-test=revision-fai]').textContent()).trim(), '修订')
+  assert.equal((await city.locator('[data-test=revision-industry]').textContent()).trim(), '快报', 'what was not corrected stays 快报')
+  const change = city.locator('[data-test=changes] tbody tr').first()
+  assert.match(await change.textContent(), /固定资产投资.*第1次修订.*本期数值 75 → 76.*补充入统项目一个.*city-tjj/)
+  await shot(city, 'indicators-4-revision')
+})
+
+test('a unit on September\'s black list becomes a supervised task (督办), followed', async () => {
+  const city = pages['city-tjj']
+  const list = (await apiCall(city, 'GET', '/indicators/redblack?period=2020-09')).body
+  const unit = list.black[list.black.length - 1].unit
+  // Its owner: staff of the unit's own statistics bureau.
+  banyan(['user', 'add', '--db', server.db, '--username', 'black-tjj', '--name', `${unit.name}统计局综合股`, '--role', 'department', '--org', `${unit.code}-tjj`, '--password-stdin'], 'black-tjj-password\n')
+  await city.goto(`${server.url}/indicators/redblack?period=2020-09`)
+  await city.locator(`[data-test=black-${unit.code}]`).waitFor()
+  assert.ok(await city.locator('[data-test=red-list] .entry').count() > 0)
+  await city.click(`[data-test=supervise-${unit.code}]`)
+  await city.fill('[data-test=task-owner] input', 'black-tjj')
+  await city.fill('[data-test=task-due] input', '2030-12-31')
+  await city.keyboard.press('Enter')
+  await city.fill('[data-test=task-note] textarea', '分析排名靠后原因,提出整改措施')
+  await shot(city, 'indicators-5-supervise')
+  await city.click('[data-test=task-send]')
+  await city.waitForURL(/\/indicators\/tasks\/\d+$/)
+  await waitText(city, '[data-test=task-title]', `${unit.name}${list.ranking.name}列入黑榜(2020-09)督办`)
+  await city.click('[data-test=task-start]')
+  await city.fill('[data-test=note-text] textarea', '已约谈区统计局')
+  await city.click('[data-test=note-send]')
+  await waitText(city, '[data-test=task-state]', '办理中')
+  await shot(city, 'indicators-6-task')
+  await city.goto(`${server.url}/indicators/redblack?period=2020-09`)
+  await city.locator(`[data-test=black-${unit.code}] [data-test^=task-]`).waitFor()
+})
+
+test('a leader reads the province\'s investment ranking', async () => {
+  const leader = await as('city-leader')
+  await leader.goto(`${server.url}/indicators/rankings/province-fai?period=2020-09`)
+  await waitText(leader, '[data-test=rank-350100]', '1')
+  assert.equal((await leader.locator('[data-test=phrase-350100]').textContent()).trim(), '连续两个月排名全省第一')
+  await leader.waitForSelector('[data-test=ranking-chart] canvas')
+  await shot(leader, 'indicators-7-ranking')
+})
+
+test('the leaders\' screen on a wall display and a laptop', async () => {
+  const wall = await as('city-leader-wall', { width: 1920, height: 1080 })
+  await wall.goto(`${server.url}/screen`)
+  await wall.locator('[data-test=kpi-fai]').waitFor()
+  assert.match(await wall.locator('[data-test=kpi-fai]').textContent(), /固定资产投资.*同比/)
+  assert.equal(await wall.locator('[data-test=menu]').count(), 0, 'no menu on the wall')
+  await wall.waitForSelector('[data-test=screen-ranking] canvas')
+  // The page fits the display: nothing to scroll.
+  const { scroll, inner } = await wall.evaluate(() => ({ scroll: document.documentElement.scrollHeight, inner: window.innerHeight }))
+  assert.ok(scroll <= inner, `${scroll} > ${inner}`)
+  await shot(wall, 'indicators-8-screen-wall')
+  // Each figure opens its detail.
+  await wall.click('[data-test=kpi-fai]')
+  await wall.waitForURL(/\/indicators\/(rankings|values)/)
+
+  const leader = pages['city-leader']
+  await leader.goto(`${server.url}/indicators/screen`)
+  await leader.locator('[data-test=kpi-gdp]').waitFor()
+  await leader.locator('[data-test=screen-redblack] [data-test^=screen-black-]').first().waitFor()
+  await shot(leader, 'indicators-9-screen-laptop')
+})
+
+test('September\'s bulletin: previewed, published by the city, printed to A4 and downloaded', async () => {
+  const leader = pages['city-leader']
+  await openGroupMenu(leader, 'indicators', 'bulletins')
+  await leader.click('[data-test=bulletin-preview]')
+  await leader.locator('[data-test=headline]').first().waitFor()
+  const headlines = await leader.locator('[data-test=headline]').allTextContents()
+  assert.ok(headlines.some((h) => h.includes('6759.34亿元') && h.includes('增速位列全省第三')), headlines.join('\n'))
+  assert.equal(await leader.locator('[data-test=publish]').count(), 0, 'a leader reads; the city\'s bureau publishes')
+
+  const city = pages['city-tjj']
+  await city.goto(`${server.url}/indicators/bulletins/preview?period=2020-09&kind=month`)
+  await city.click('[data-test=publish]')
+  await city.waitForURL(/\/indicators\/bulletins\/\d+$/)
+  const id = city.url().split('/').pop()
+
+  await leader.goto(`${server.url}/indicators/bulletins/${id}`)
+  await leader.locator('[data-test=bulletin-meta] >> text=第1版').waitFor()
+  assert.match(await leader.locator('[data-test=bulletin-meta]').textContent(), /市统计局综合科 于 .* 发布/)
+  assert.ok(await leader.locator('[data-test=table-fai] tbody tr').count() >= 14, 'the city and its thirteen units')
+  await shot(leader, 'indicators-10-bulletin')
+
+  await leader.emulateMedia({ media: 'print' })
+  assert.ok(!(await leader.locator('[data-test=print]').isVisible()), 'no buttons on paper')
+  await leader.emulateMedia({ media: 'screen' })
+  const pdf = await leader.pdf({ format: 'A4', preferCSSPageSize: true })
+  assert.equal(pdf.subarray(0, 5).toString(), '%PDF-')
+  const pagesIn = (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) || []).length
+  assert.ok(pagesIn >= 2, `the bulletin runs to ${pagesIn} A4 pages`)
+  writeFileSync(join(shots, 'indicators-11-bulletin.pdf'), pdf)
+
+  const download = leader.waitForEvent('download')
+  await leader.click('[data-test=download-xlsx]')
+  const file = await download
+  assert.match(file.suggestedFilename(), /\.xlsx$/)
+  const bytes = readFileSync(await file.path())
+  assert.equal(bytes.subarray(0, 2).toString(), 'PK', 'an .xlsx is a zip')
+})
