@@ -56,11 +56,12 @@ before(async () => {
 
 after(() => shutDown(browser, server))
 
-async function as(who, viewport = { width: 1440, height: 900 }) {
+// A page of its own for each of who (the username unless told), logged in.
+async function as(who, username = who, viewport = { width: 1440, height: 900 }) {
   if (pages[who]) return pages[who]
   const context = await browser.newContext({ viewport, timezoneId: 'Asia/Shanghai', acceptDownloads: true })
   const page = await context.newPage()
-  await logIn(page, server.url, who, PASSWORD)
+  await logIn(page, server.url, username, PASSWORD)
   await page.waitForURL(`${server.url}/`)
   pages[who] = page
   return page
@@ -85,9 +86,9 @@ test('晋安\'s bureau enters October: a flagged value blocks the month until ex
   assert.equal(await jinan.locator('[data-test=name-gdp]').count(), 0, 'GDP is quarterly: no October figure')
 
   // 晋安's October 2019: industry 25.175, investment 68.40 (亿元). 100 is 46% up: flagged.
-  await jinan.fill('[data-test=value-industry] input', '27.5')
-  await jinan.fill('[data-test=value-fai] input', '100')
-  await jinan.fill('[data-test=value-retail] input', '40.1')
+  await jinan.fill('[data-test=value-industry]', '27.5')
+  await jinan.fill('[data-test=value-fai]', '100')
+  await jinan.fill('[data-test=value-retail]', '40.1')
   await jinan.click('[data-test=save]')
   await jinan.locator('[data-test=flags-fai] >> text=增速超过±30%').waitFor()
   assert.equal((await jinan.locator('[data-test=growth-fai]').textContent()).trim(), '46.20%')
@@ -96,12 +97,12 @@ test('晋安\'s bureau enters October: a flagged value blocks the month until ex
   assert.ok(await jinan.locator('[data-test=submit]').isDisabled(), 'a blocking value: the month cannot be submitted')
   await shot(jinan, 'indicators-1-flagged')
 
-  await jinan.fill('[data-test=comment-fai] input', '福州滨海新城项目集中入统')
+  await jinan.fill('[data-test=comment-fai]', '福州滨海新城项目集中入统')
   await jinan.click('[data-test=save]')
   await jinan.locator('[data-test=blocking]').waitFor({ state: 'detached' })
   await jinan.click('[data-test=submit]')
   await waitText(jinan, '[data-test=month-state]', '待审核')
-  assert.equal(await jinan.locator('[data-test=value-fai] input').count(), 0, 'submitted: read only')
+  assert.equal(await jinan.locator('input[data-test=value-fai]').count(), 0, 'submitted: read only')
   await shot(jinan, 'indicators-2-submitted')
 })
 
@@ -109,7 +110,7 @@ test('the city sends the month back with a reason; 晋安 corrects it and submit
   const city = await as('city-tjj')
   await openGroupMenu(city, 'indicators', 'indicatorPeriods')
   await city.locator('[data-test=return-350111-2020-10]').click()
-  await city.fill('[data-test=return-reason] textarea', '固定资产投资增速偏高,请核实后重报')
+  await city.fill('[data-test=return-reason]', '固定资产投资增速偏高,请核实后重报')
   await shot(city, 'indicators-3-send-back')
   await city.click('[data-test=return-send]')
   await city.locator('[data-test=return-350111-2020-10]').waitFor({ state: 'detached' })
@@ -118,7 +119,7 @@ test('the city sends the month back with a reason; 晋安 corrects it and submit
   await jinan.reload()
   await waitText(jinan, '[data-test=month-state]', '已退回')
   assert.match(await jinan.locator('[data-test=returned-reason]').textContent(), /固定资产投资增速偏高,请核实后重报/)
-  await jinan.fill('[data-test=value-fai] input', '75')
+  await jinan.fill('[data-test=value-fai]', '75')
   await jinan.click('[data-test=save]')
   await waitText(jinan, '[data-test=growth-fai]', '9.65%')
   await jinan.click('[data-test=submit]')
@@ -135,8 +136,8 @@ test('the city sends the month back with a reason; 晋安 corrects it and submit
 test('the city corrects the approved month: a revision (修订) and what it changed', async () => {
   const city = pages['city-tjj']
   await city.click('[data-test=correct]')
-  await city.fill('[data-test=correct-fai] input', '76')
-  await city.fill('[data-test=correct-reason] input', '补充入统项目一个')
+  await city.fill('[data-test=correct-fai]', '76')
+  await city.fill('[data-test=correct-reason]', '补充入统项目一个')
   await city.click('[data-test=correct-send]')
   await city.locator('[data-test=month-revision] >> text=第1次修订').waitFor()
   assert.equal((await city.locator('[data-test=revision-fai]').textContent()).trim(), '修订')
@@ -156,16 +157,16 @@ test('a unit on September\'s black list becomes a supervised task (督办), foll
   await city.locator(`[data-test=black-${unit.code}]`).waitFor()
   assert.ok(await city.locator('[data-test=red-list] .entry').count() > 0)
   await city.click(`[data-test=supervise-${unit.code}]`)
-  await city.fill('[data-test=task-owner] input', 'black-tjj')
+  await city.fill('[data-test=task-owner]', 'black-tjj')
   await city.fill('[data-test=task-due] input', '2030-12-31')
   await city.keyboard.press('Enter')
-  await city.fill('[data-test=task-note] textarea', '分析排名靠后原因,提出整改措施')
+  await city.fill('[data-test=task-note]', '分析排名靠后原因,提出整改措施')
   await shot(city, 'indicators-5-supervise')
   await city.click('[data-test=task-send]')
   await city.waitForURL(/\/indicators\/tasks\/\d+$/)
   await waitText(city, '[data-test=task-title]', `${unit.name}${list.ranking.name}列入黑榜(2020-09)督办`)
   await city.click('[data-test=task-start]')
-  await city.fill('[data-test=note-text] textarea', '已约谈区统计局')
+  await city.fill('[data-test=note-text]', '已约谈区统计局')
   await city.click('[data-test=note-send]')
   await waitText(city, '[data-test=task-state]', '办理中')
   await shot(city, 'indicators-6-task')
@@ -183,7 +184,7 @@ test('a leader reads the province\'s investment ranking', async () => {
 })
 
 test('the leaders\' screen on a wall display and a laptop', async () => {
-  const wall = await as('city-leader-wall', { width: 1920, height: 1080 })
+  const wall = await as('wall', 'city-leader', { width: 1920, height: 1080 })
   await wall.goto(`${server.url}/screen`)
   await wall.locator('[data-test=kpi-fai]').waitFor()
   assert.match(await wall.locator('[data-test=kpi-fai]').textContent(), /固定资产投资.*同比/)

@@ -395,7 +395,7 @@ const messages = {
     indicators: {
       indicator: '指标', measure: '计量单位', value: '本期数值', ytd: '1-N月累计', growth: '增速', ytd_growth: '累计增速',
       growthPct: '增速(%)', ytdGrowthPct: '累计增速(%)', growthShort: '同比', growthSuffix: '增速(%)', shareSuffix: '完成目标(%)',
-      check: '校验', passed: '通过', comment: '说明', explain: '请说明原因', published: '仅公布增速时填写', revision: '版本',
+      check: '校验', passed: '通过', comment: '说明', explain: '请说明原因', publishedOnly: '公布增速', revision: '版本',
       revisionN: '第{n}次修订', flash: '快报', count: '个', unit: '单位', period: '期间', state: '状态', submit: '提交审核',
       approve: '审定通过', sendBack: '退回', correct: '修订数据', reason: '原因', reasonHint: '请写明退回原因,区县将据此修改后重新提交',
       returnedBecause: '已退回:{reason}', blockingHint: '{n} 项数据触发校验规则但未说明原因,说明后才能提交', submittedAt: '{at} 提交',
@@ -819,7 +819,7 @@ const messages = {
     indicators: {
       indicator: 'Indicator', measure: 'Unit', value: 'Value', ytd: 'Year to date', growth: 'Growth', ytd_growth: 'YTD growth',
       growthPct: 'Growth (%)', ytdGrowthPct: 'YTD growth (%)', growthShort: 'YoY', growthSuffix: ' growth (%)', shareSuffix: ' of target (%)',
-      check: 'Checks', passed: 'Passed', comment: 'Comment', explain: 'Explain why', published: 'Only when growth alone is published', revision: 'Revision',
+      check: 'Checks', passed: 'Passed', comment: 'Comment', explain: 'Explain why', publishedOnly: 'published', revision: 'Revision',
       revisionN: 'Revision {n}', flash: 'Flash', count: 'count', unit: 'Unit', period: 'Period', state: 'State', submit: 'Submit',
       approve: 'Approve', sendBack: 'Send back', correct: 'Correct figures', reason: 'Reason', reasonHint: 'Why it goes back: the bureau corrects it and submits again',
       returnedBecause: 'Sent back: {reason}', blockingHint: '{n} flagged values have no comment: explain them before submitting', submittedAt: 'submitted {at}',
