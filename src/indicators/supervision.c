@@ -272,8 +272,8 @@ void indicator_task_post(struct request *r)
 	}
 	int64_t owner_id = 0;
 	rc = db_query_int64(r->db, &owner_id,
-	                    "SELECT u.id FROM users u JOIN orgs o ON o.id = u.org_id WHERE u.username = ? AND"
-	                    " u.disabled = 0 AND u.role = 'department' AND " SQL_ON_BRANCH("o.path", "?"),
+	                    "SELECT u.id FROM users u JOIN orgs o ON o.id = u.org_id WHERE u.username = ?1 AND"
+	                    " u.disabled = 0 AND u.role = 'department' AND " SQL_ON_BRANCH("o.path", "?2"),
 	                    "tt", owner, unit.path);
 	if (rc == DB_DONE) {
 		reply_error(r, 422, "unknown_user", "owner",

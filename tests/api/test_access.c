@@ -362,6 +362,23 @@ struct row {
 #define IND_CSV_CL            "{\"csv\":\"指标代码,单位代码,期间,数值,增速,累计增速,说明\\nfai,350112,2020-08,3,,,\\n\"}"
 #define IND_MONTH(unit, step) "/api/v1/indicators/periods/" unit "/2020-09/" step
 #define IND_FIX               "{\"reason\":\"年报核实\",\"values\":[{\"indicator\":\"fai\",\"value\":\"12.6\"}]}"
+#define IND_TASK                                                                                                        \
+	"{\"source\":\"black_list\",\"unit\":\"350111\",\"period\":\"2020-09\",\"ranking\":\"districts-composite\","   \
+	"\"owner\":\"ja-tjj\",\"due_on\":\"2099-12-31\"}"
+#define IND_TASK_BEHIND                                                                                                 \
+	"{\"source\":\"below_target\",\"unit\":\"350111\",\"period\":\"2020-09\",\"indicator\":\"fai\","                \
+	"\"owner\":\"ja-tjj\",\"due_on\":\"2099-12-31\"}"
+#define IND_TASK_PATH "/api/v1/indicators/tasks/{itask}"
+#define IND_BULLETIN  "/api/v1/indicators/bulletins/{ibulletin}"
+#define IND_PUBLISH   "{\"period\":\"2020-09\",\"kind\":\"month\"}"
+/* The rows every reading route of the indicators has: anonymous, refused by role, refused by duty. */
+#define IND_READ_REFUSED(path)                                                                                         \
+	R("GET", path, NULL, B(ANON), 401), R("GET", path, NULL, NOT_STATS_READ, 403, .code = "forbidden"),             \
+	    R("GET", path, NULL, NOT_STATS_DEPTS, 403, .code = "wrong_duty")
+/* The same for a change: anonymous, refused by role (not department staff), refused by duty. */
+#define IND_WRITE_REFUSED(path, body)                                                                                  \
+	R("POST", path, body, B(ANON), 401), R("POST", path, body, SIGNED_IN & ~DEPTS, 403, .code = "forbidden"),       \
+	    R("POST", path, body, NOT_STATS_DEPTS, 403, .code = "wrong_duty")
 #define IND_RANKING                                                                                                     \
 	"{\"code\":\"{me}-rank\",\"name\":\"排名\",\"unit_set\":\"districts\",\"basis\":\"growth\",\"span\":\"ytd\"," \
 	"\"tie_break\":\"shared\",\"terms\":[{\"indicator\":\"fai\",\"weight\":1}]}"
@@ -1617,6 +1634,47 @@ static const struct row matrix[] = {
     R("POST", "/api/v1/indicators/rankings", IND_RANKING, B(TJJ_JA), 403, .code = "not_city_bureau"),
     R("POST", "/api/v1/indicators/rankings", IND_RANKING, B(TJJ), 403, .flags = NO_CSRF, .code = "csrf"),
     R("POST", "/api/v1/indicators/rankings", IND_RANKING, B(TJJ), 201),
+    /* The red/black list, supervised tasks (晋安's {itask}, ja-tjj's), bulletins and the leaders' screen. */
+    IND_READ_REFUSED("/api/v1/indicators/redblack?period=2020-09"),
+    R("GET", "/api/v1/indicators/redblack?period=2020-09", NULL, STATS_READ, 200),
+    IND_WRITE_REFUSED("/api/v1/indicators/tasks", IND_TASK),
+    R("POST", "/api/v1/indicators/tasks", IND_TASK, B(TJJ_JA), 403, .code = "not_city_bureau"),
+    R("POST", "/api/v1/indicators/tasks", IND_TASK, B(TJJ), 403, .flags = NO_CSRF, .code = "csrf"),
+    R("POST", "/api/v1/indicators/tasks", IND_TASK, B(TJJ), 409, .code = "not_black_listed"),
+    R("POST", "/api/v1/indicators/tasks", IND_TASK_BEHIND, B(TJJ), 201),
+    IND_READ_REFUSED("/api/v1/indicators/tasks"),
+    R("GET", "/api/v1/indicators/tasks", NULL, STATS_READ, 200),
+    IND_READ_REFUSED(IND_TASK_PATH),
+    R("GET", IND_TASK_PATH, NULL, STATS | B(LEADER), 200),
+    R("GET", IND_TASK_PATH, NULL, B(LEADER_CL), 404, .code = "unknown_task"), /* 长乐's leader: not theirs */
+    IND_WRITE_REFUSED(IND_TASK_PATH "/notes", "{\"text\":\"已约谈\"}"),
+    R("POST", IND_TASK_PATH "/notes", "{\"text\":\"已约谈\"}", STATS, 403, .flags = NO_CSRF, .code = "csrf"),
+    R("POST", IND_TASK_PATH "/notes", "{\"text\":\"已约谈\"}", STATS, 201),
+    IND_WRITE_REFUSED(IND_TASK_PATH "/transitions", "{\"action\":\"start\"}"),
+    R("POST", IND_TASK_PATH "/transitions", "{\"action\":\"reopen\",\"note\":\"x\"}", B(TJJ_JA), 403,
+      .code = "not_owner"),
+    R("POST", IND_TASK_PATH "/transitions", "{\"action\":\"start\"}", B(TJJ_JA), 403, .flags = NO_CSRF,
+      .code = "csrf"),
+    R("POST", IND_TASK_PATH "/transitions", "{\"action\":\"start\"}", B(TJJ_JA), 200),
+    R("POST", IND_TASK_PATH "/transitions", "{\"action\":\"start\"}", B(TJJ), 409, .code = "invalid_transition"),
+    IND_READ_REFUSED("/api/v1/indicators/bulletins/preview?period=2020-09"),
+    R("GET", "/api/v1/indicators/bulletins/preview?period=2020-09", NULL, STATS_READ, 200),
+    IND_WRITE_REFUSED("/api/v1/indicators/bulletins", IND_PUBLISH),
+    R("POST", "/api/v1/indicators/bulletins", IND_PUBLISH, B(TJJ_JA), 403, .code = "not_city_bureau"),
+    R("POST", "/api/v1/indicators/bulletins", IND_PUBLISH, B(TJJ), 403, .flags = NO_CSRF, .code = "csrf"),
+    R("POST", "/api/v1/indicators/bulletins", IND_PUBLISH, B(TJJ), 409, .code = "not_approved"),
+    R("POST", "/api/v1/indicators/bulletins", "{\"period\":\"2020-06\",\"kind\":\"quarter\"}", B(TJJ), 201),
+    IND_READ_REFUSED("/api/v1/indicators/bulletins"),
+    R("GET", "/api/v1/indicators/bulletins", NULL, STATS_READ, 200),
+    IND_READ_REFUSED(IND_BULLETIN),
+    R("GET", IND_BULLETIN, NULL, STATS_READ, 200),
+    IND_READ_REFUSED(IND_BULLETIN "/export"),
+    R("GET", IND_BULLETIN "/export", NULL, STATS_READ, 200),
+    IND_READ_REFUSED("/api/v1/indicators/screen/indicators?unit=350100"),
+    R("GET", "/api/v1/indicators/screen/indicators?unit=350100", NULL, B(TJJ) | B(LEADER), 200),
+    R("GET", "/api/v1/indicators/screen/indicators?unit=350100", NULL, B(TJJ_JA) | B(LEADER_CL), 403,
+      .code = "out_of_scope"),
+    R("GET", "/api/v1/indicators/screen/projects", NULL, STATS_READ, 200), /* each their own area */
     /* The statistics bureaus hold no other duty (the assessment's rows refuse them with OTHER_BUREAUS). */
     R("GET", "/api/v1/refunds/stats", NULL, STATS, 403, .code = "wrong_duty"),
     R("POST", "/api/v1/refunds/lists/import", ACCOUNTS_LIST, STATS, 403, .code = "wrong_duty"),
@@ -1801,6 +1859,8 @@ static struct fixture {
     {.name = "ssite_member"},
     {.name = "ssite_receipt"},
     {.name = "green"},
+    {.name = "itask"},
+    {.name = "ibulletin"},
 };
 
 static struct fixture *fixture_named(const char *name, size_t len)
@@ -2263,6 +2323,32 @@ static int make_scores(void)
 	return make(zzb, ASSESSMENTS "{assess_pub}/objections", OBJECT_TO, "aobjection", NULL);
 }
 
+/*
+** The indicators' fixtures, as SQL (a task needs a black list, a bulletin
+** every unit's month approved, which the rows' few figures do not give):
+** {itask} 晋安's supervised task owned by ja-tjj, {ibulletin} a published bulletin.
+*/
+static int make_indicators(void)
+{
+	sql_tmpl("INSERT INTO indicator_tasks(source, unit, period, ranking_id, title, owner_id, due_on, state,"
+	         " created_by, created_at) SELECT 'black_list', '350111', '2020-09', r.id, '晋安督办', u.id, 40000,"
+	         " 'open', u.id, 0 FROM rankings r, users u WHERE r.code = 'districts-composite' AND u.username = 'ja-tjj'");
+	fixture_from_sql("itask", "SELECT max(id) FROM indicator_tasks");
+	sql_tmpl("INSERT INTO indicator_bulletins(period, kind, revision, title, data_revision, content, published_by,"
+	         " published_at) SELECT '2020-09', 'month', 1, '通报', 0, '{\"title\":\"通报\",\"headlines\":[],"
+	         "\"tables\":[],\"platform\":[],\"redblack\":null}', id, 0 FROM users WHERE username = 'city-tjj'");
+	fixture_from_sql("ibulletin", "SELECT max(id) FROM indicator_bulletins");
+	/* 晋安's fixed-asset investment, 1亿元 a month from January to August: behind its target (IND_TARGET). */
+	sql_tmpl("INSERT INTO indicator_values(indicator_id, unit, period, value, entered_by, entered_at)"
+	         " SELECT i.id, '350111', '2020-0' || m.n, 10000, u.id, 0 FROM indicators i, users u,"
+	         " (SELECT 1 AS n UNION ALL SELECT 2 UNION ALL SELECT 3 UNION ALL SELECT 4 UNION ALL SELECT 5"
+	         "  UNION ALL SELECT 6 UNION ALL SELECT 7 UNION ALL SELECT 8) m WHERE i.code = 'fai' AND u.username = 'ja-tjj'");
+	/* June approved for the city and every district: a bulletin may be published. */
+	sql_tmpl("INSERT INTO indicator_periods(unit, period, state) SELECT code, '2020-06', 'approved' FROM orgs"
+	         " WHERE kind IN ('city', 'district')");
+	return 0;
+}
+
 /* The supplies' fixtures: the store's, and 晋安's site with ja-officer its member, stocked, asking, sent some. */
 static int make_supplies(void)
 {
@@ -2342,7 +2428,7 @@ static int setup(void **state)
 		if (has_session(c) && login(c) < 0)
 			return -1;
 	return make_vouchers() || make_desk() || make_projects() || make_invest() || make_refunds() ||
-	       make_refund_life() || make_cadres() || make_scores() || make_outcomes() || make_supplies() ||
+	       make_refund_life() || make_cadres() || make_scores() || make_outcomes() || make_supplies() || make_indicators() ||
 	       make(&clients[AGENT], "/api/v1/projects/green-channel", GREEN_FLAG, "green", NULL) ||
 	       make_second_factor();
 }

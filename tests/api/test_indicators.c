@@ -553,6 +553,267 @@ static void test_demo_gives_the_articles_lines(void **state)
 	assert_int_equal(json_integer_value(json_object_get(json_array_get(items, 12), "rank")) > 0, 1);
 	response_free(&r);
 	client_free(&c);
+}
+
+/* The headline of indicator in a bulletin (borrowed). */
+static const char *headline(json_t *bulletin, const char *indicator)
+{
+	size_t i;
+	json_t *h;
+	json_array_foreach(json_object_get(bulletin, "headlines"), i, h) if (strcmp(text(h, "indicator"), indicator) ==
+	                                                                        0) return text(h, "text");
+	fail_msg("no headline of %s", indicator);
+	return NULL;
+}
+
+static void test_bulletin_regenerates_the_article(void **state)
+{
+	(void)state;
+	struct client c, city, ja;
+	client_init(&c, &demo);
+	client_init(&city, &demo);
+	client_init(&ja, &demo);
+	assert_int_equal(client_login(&c, "city-leader", "banyan-demo-2020"), 200);
+	assert_int_equal(client_login(&city, "city-tjj", "banyan-demo-2020"), 200);
+	assert_int_equal(client_login(&ja, "jinan-tjj", "banyan-demo-2020"), 200);
+	struct response r;
+	client_request(&c, &r, "GET", "/api/v1/indicators/bulletins/preview?period=2020-09", NULL, NULL, NULL);
+	assert_int_equal(r.status, 200);
+	assert_string_equal(text(r.json, "title"), "2020年9月福州市经济运行情况通报");
+	assert_string_equal(headline(r.json, "gdp"),
+	                    "前三季度,全市实现地区生产总值(GDP)6759.34亿元,同比增长3.1%,增速位列全省第三");
+	assert_string_equal(headline(r.json, "fai"), "1-9月,全市固定资产投资同比增长8%,连续两个月排名全省第一");
+	assert_non_null(strstr(headline(r.json, "retail"), ";9月份增长6.1%,位列全省第一"));
+	assert_true(json_is_true(json_object_get(r.json, "approved")));
+	/* The GDP table: the city first (no rank), then the thirteen districts ranked on growth, best first. */
+	json_t *gdp = json_array_get(json_object_get(r.json, "tables"), 0), *rows = json_object_get(gdp, "rows");
+	assert_string_equal(text(json_object_get(gdp, "indicator"), "code"), "gdp");
+	assert_int_equal(json_array_size(rows), 14);
+	assert_string_equal(text(json_array_get(rows, 0), "ytd"), "6759.34");
+	assert_true(json_is_null(json_object_get(json_array_get(rows, 0), "rank")));
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(rows, 1), "rank")), 1);
+	/* The red and black lists: three each; the platform's five figures. */
+	json_t *rb = json_object_get(r.json, "redblack");
+	assert_int_equal(json_array_size(json_object_get(rb, "red")), 3);
+	assert_int_equal(json_array_size(json_object_get(rb, "black")), 3);
+	assert_int_equal(json_array_size(json_object_get(r.json, "platform")), 5);
+	response_free(&r);
+	client_request(&c, &r, "GET", "/api/v1/indicators/bulletins/preview?period=2020-09&kind=quarter", NULL, NULL,
+	               NULL);
+	assert_string_equal(text(r.json, "title"), "2020年前三季度福州市经济运行情况通报");
+	response_free(&r);
+	char code[48];
+	assert_int_equal(client_statusf(&c, "GET", "/api/v1/indicators/bulletins/preview?period=2020-08&kind=quarter",
+	                                code, "%s", ""),
+	                 422);
+	assert_string_equal(code, "period_kind");
+	/* Publishing: the city's bureau alone, approved months only, each time the next revision. */
+	const char *body = "{\"period\":\"2020-09\",\"kind\":\"month\"}";
+	assert_int_equal(client_statusf(&ja, "POST", "/api/v1/indicators/bulletins", code, "%s", body), 403);
+	assert_string_equal(code, "not_city_bureau");
+	assert_int_equal(client_statusf(&city, "POST", "/api/v1/indicators/bulletins", code, "%s",
+	                                "{\"period\":\"2020-10\",\"kind\":\"month\"}"),
+	                 409);
+	assert_string_equal(code, "not_approved");
+	assert_int_equal(db_count(&demo, "SELECT count(*) FROM indicator_bulletins"), 0);
+	long long first = client_createdf(&city, "/api/v1/indicators/bulletins", "%s", body);
+	assert_int_equal(client_callf(&city, &r, "POST", "/api/v1/indicators/bulletins", "%s", body), 201);
+	assert_int_equal(json_integer_value(json_object_get(r.json, "revision")), 2);
+	response_free(&r);
+	client_request(&c, &r, "GET", "/api/v1/indicators/bulletins?period=2020-09", NULL, NULL, NULL);
+	assert_int_equal(json_array_size(json_object_get(r.json, "items")), 2);
+	json_t *newest = json_array_get(json_object_get(r.json, "items"), 0);
+	assert_int_equal(json_integer_value(json_object_get(newest, "revision")), 2);
+	assert_string_equal(text(json_object_get(newest, "published_by"), "username"), "city-tjj");
+	response_free(&r);
+	char path[96];
+	snprintf(path, sizeof path, "/api/v1/indicators/bulletins/%lld", first);
+	client_request(&c, &r, "GET", path, NULL, NULL, NULL);
+	assert_int_equal(r.status, 200);
+	assert_int_equal(json_integer_value(json_object_get(r.json, "revision")), 1);
+	assert_string_equal(headline(r.json, "gdp"),
+	                    "前三季度,全市实现地区生产总值(GDP)6759.34亿元,同比增长3.1%,增速位列全省第三");
+	response_free(&r);
+	snprintf(path, sizeof path, "/api/v1/indicators/bulletins/%lld/export", first);
+	client_request(&c, &r, "GET", path, NULL, NULL, NULL);
+	assert_int_equal(r.status, 200);
+	char *strings = xlsx_part(&r, "xl/sharedStrings.xml");
+	assert_non_null(strings);
+	assert_non_null(strstr(strings, "增速位列全省第三"));
+	assert_non_null(strstr(strings, "黑榜"));
+	free(strings);
+	response_free(&r);
+	assert_int_equal(db_count(&demo, "SELECT count(*) FROM audit_log WHERE action = 'indicators.bulletin.publish'"),
+	                 2);
+	client_free(&c);
+	client_free(&city);
+	client_free(&ja);
+}
+
+/* The item of unit in a list (borrowed), or NULL. */
+static json_t *unit_in(json_t *list, const char *unit)
+{
+	size_t i;
+	json_t *it;
+	json_array_foreach(list, i, it) if (strcmp(text(json_object_get(it, "unit"), "code"), unit) == 0) return it;
+	return NULL;
+}
+
+static void test_black_list_becomes_a_supervised_task(void **state)
+{
+	(void)state;
+	add_user(&demo, "tj-tjj", "department", "350103-tjj"); /* 台江区统计局: last in the composite */
+	struct client city, tj, ja;
+	client_init(&city, &demo);
+	client_init(&tj, &demo);
+	client_init(&ja, &demo);
+	assert_int_equal(client_login(&city, "city-tjj", "banyan-demo-2020"), 200);
+	assert_int_equal(client_login(&tj, "tj-tjj", "tj-tjj-password"), 200);
+	assert_int_equal(client_login(&ja, "jinan-tjj", "banyan-demo-2020"), 200);
+	struct response r;
+	/* 红黑榜: first three red, last three black (闽清 and 永泰 tie for eleventh). */
+	client_request(&city, &r, "GET", "/api/v1/indicators/redblack?period=2020-09", NULL, NULL, NULL);
+	assert_int_equal(r.status, 200);
+	assert_non_null(unit_in(json_object_get(r.json, "red"), "350111"));
+	json_t *last = unit_in(json_object_get(r.json, "black"), "350103");
+	assert_non_null(last);
+	assert_int_equal(json_integer_value(json_object_get(last, "rank")), 13);
+	assert_true(json_is_null(json_object_get(last, "task")));
+	assert_int_equal(json_integer_value(json_object_get(unit_in(json_object_get(r.json, "black"), "350124"), "rank")),
+	                 11);
+	response_free(&r);
+	char code[48];
+	const char *task = "{\"source\":\"black_list\",\"unit\":\"%s\",\"period\":\"2020-09\",\"ranking\":"
+	                   "\"districts-composite\",\"owner\":\"tj-tjj\",\"due_on\":\"2099-12-31\"}";
+	assert_int_equal(client_statusf(&city, "POST", "/api/v1/indicators/tasks", code, task, "350111"), 409);
+	assert_string_equal(code, "not_black_listed");
+	assert_int_equal(client_statusf(&ja, "POST", "/api/v1/indicators/tasks", code, task, "350103"), 403);
+	assert_string_equal(code, "not_city_bureau");
+	assert_int_equal(client_callf(&city, &r, "POST", "/api/v1/indicators/tasks", task, "350103"), 201);
+	long long id = json_integer_value(json_object_get(r.json, "id"));
+	assert_string_equal(text(r.json, "state"), "open");
+	assert_string_equal(text(r.json, "light"), "green");
+	assert_string_equal(text(r.json, "title"), "台江区县(市)区经济运行综合排名列入黑榜(2020-09)督办");
+	response_free(&r);
+	assert_int_equal(client_statusf(&city, "POST", "/api/v1/indicators/tasks", code, task, "350103"), 409);
+	assert_string_equal(code, "task_exists");
+	/* Its state beside the figure: the black list and the ranking's result name the task. */
+	client_request(&city, &r, "GET", "/api/v1/indicators/rankings/districts-composite?period=2020-09", NULL, NULL,
+	               NULL);
+	json_t *brief = json_object_get(unit_in(json_object_get(r.json, "items"), "350103"), "task");
+	assert_int_equal(json_integer_value(json_object_get(brief, "id")), id);
+	assert_string_equal(text(brief, "state"), "open");
+	response_free(&r);
+	/* Followed like a desk problem: the owner starts, reports, finishes; the bureau reopens. */
+	char path[96], moves[112];
+	snprintf(path, sizeof path, "/api/v1/indicators/tasks/%lld", id);
+	snprintf(moves, sizeof moves, "%s/transitions", path);
+	assert_int_equal(client_statusf(&tj, "POST", moves, code, "%s", "{\"action\":\"finish\",\"note\":\"x\"}"),
+	                 409);
+	assert_string_equal(code, "invalid_transition");
+	assert_int_equal(client_statusf(&ja, "POST", moves, code, "%s", "{\"action\":\"start\"}"), 404);
+	assert_int_equal(client_statusf(&tj, "POST", moves, code, "%s", "{\"action\":\"start\"}"), 200);
+	char notes[112];
+	snprintf(notes, sizeof notes, "%s/notes", path);
+	assert_int_equal(client_statusf(&tj, "POST", notes, code, "%s", "{\"text\":\"已约谈重点企业\"}"), 201);
+	assert_int_equal(client_statusf(&tj, "POST", moves, code, "%s", "{\"action\":\"finish\"}"), 422);
+	assert_int_equal(
+	    client_statusf(&tj, "POST", moves, code, "%s", "{\"action\":\"finish\",\"note\":\"四季度追上\"}"), 200);
+	assert_int_equal(
+	    client_statusf(&tj, "POST", moves, code, "%s", "{\"action\":\"reopen\",\"note\":\"再看\"}"), 403);
+	assert_string_equal(code, "not_owner");
+	assert_int_equal(
+	    client_statusf(&city, "POST", moves, code, "%s", "{\"action\":\"reopen\",\"note\":\"再看\"}"), 200);
+	client_request(&tj, &r, "GET", path, NULL, NULL, NULL);
+	assert_int_equal(r.status, 200);
+	assert_string_equal(text(r.json, "state"), "in_progress");
+	json_t *trail = json_object_get(r.json, "notes");
+	assert_int_equal(json_array_size(trail), 5);
+	assert_string_equal(text(json_array_get(trail, 2), "text"), "已约谈重点企业");
+	response_free(&r);
+	assert_int_equal(client_statusf(&ja, "GET", path, code, "%s", ""), 404); /* 晋安 does not see 台江's task */
+	assert_int_equal(db_count(&demo, "SELECT count(*) FROM audit_log WHERE action LIKE 'indicators.task.%'"), 5);
+	/* An indicator behind its target's share of the months so far: 晋安's fixed-asset investment against 99,999亿元. */
+	const char *behind = "{\"source\":\"below_target\",\"unit\":\"350111\",\"period\":\"2020-09\","
+	                     "\"indicator\":\"fai\",\"owner\":\"jinan-tjj\",\"due_on\":\"2099-12-31\"}";
+	assert_int_equal(client_statusf(&city, "POST", "/api/v1/indicators/tasks", code, "%s", behind), 409);
+	assert_string_equal(code, "not_below_target");
+	assert_int_equal(client_statusf(&city, "PUT", "/api/v1/indicators/fai/targets/350111/2020", code, "%s",
+	                                "{\"target\":\"99999\"}"),
+	                 200);
+	id = client_createdf(&city, "/api/v1/indicators/tasks", "%s", behind);
+	json_t *fai = month_item(&ja, &r, "350111", "2020-09", "fai");
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(fai, "task"), "id")), id);
+	response_free(&r);
+	client_free(&city);
+	client_free(&tj);
+	client_free(&ja);
+}
+
+static void test_leaders_screen(void **state)
+{
+	(void)state;
+	struct client c, ja;
+	client_init(&c, &demo);
+	client_init(&ja, &demo);
+	assert_int_equal(client_login(&c, "city-leader", "banyan-demo-2020"), 200);
+	assert_int_equal(client_login(&ja, "jinan-tjj", "banyan-demo-2020"), 200);
+	struct response r;
+	/* Key indicators: the city's, the latest approved month, ranked in the province, each with its detail. */
+	client_request(&c, &r, "GET", "/api/v1/indicators/screen/indicators", NULL, NULL, NULL);
+	assert_int_equal(r.status, 200);
+	assert_string_equal(text(r.json, "period"), "2020-09");
+	json_t *gdp = json_array_get(json_object_get(r.json, "items"), 0);
+	assert_string_equal(text(gdp, "ytd_growth"), "3.10");
+	assert_string_equal(text(json_object_get(gdp, "rank"), "phrase"), "位列全省第三");
+	assert_string_equal(text(gdp, "route"), "/indicators/rankings/province-gdp?period=2020-09");
+	response_free(&r);
+	/* A district's statistics staff: their district by default, ranked among the districts; not the city. */
+	client_request(&ja, &r, "GET", "/api/v1/indicators/screen/indicators", NULL, NULL, NULL);
+	assert_string_equal(text(json_object_get(r.json, "unit"), "code"), "350111");
+	assert_non_null(strstr(text(json_object_get(json_array_get(json_object_get(r.json, "items"), 0), "rank"), "phrase"),
+	                       "全市"));
+	response_free(&r);
+	char code[48];
+	assert_int_equal(client_statusf(&ja, "GET", "/api/v1/indicators/screen/projects?unit=350100", code, "%s", ""),
+	                 403);
+	assert_string_equal(code, "out_of_scope");
+	assert_int_equal(client_statusf(&c, "GET", "/api/v1/indicators/screen/weather", code, "%s", ""), 404);
+	assert_string_equal(code, "unknown_group");
+	/* Projects by light: every project, its investment in 亿元. */
+	client_request(&c, &r, "GET", "/api/v1/indicators/screen/projects", NULL, NULL, NULL);
+	assert_int_equal(json_integer_value(json_object_get(r.json, "count")),
+	                 db_count(&demo, "SELECT count(*) FROM projects"));
+	json_t *lights = json_object_get(r.json, "lights");
+	assert_int_equal(json_integer_value(json_object_get(lights, "red")) +
+	                     json_integer_value(json_object_get(lights, "yellow")) +
+	                     json_integer_value(json_object_get(lights, "green")),
+	                 db_count(&demo, "SELECT count(*) FROM projects"));
+	response_free(&r);
+	/* Investment signed in 2020, as the platform's indicator counts it: the agreements signed that year. */
+	client_request(&c, &r, "GET", "/api/v1/indicators/screen/invest", NULL, NULL, NULL);
+	long long wan = db_count(&demo, "SELECT coalesce(sum(amount_wan), 0) FROM agreements WHERE signed_at >="
+	                                " 1577808000 AND signed_at < 1601481600"); /* 2020-01-01 to 2020-10-01 +08:00 */
+	char expect[32];
+	assert_true(wan > 0);
+	snprintf(expect, sizeof expect, "%lld.%04lld", wan / 10000, wan % 10000); /* 万元 as 亿元: two decimals at least */
+	for (size_t n = strlen(expect); expect[n - 1] == '0' && expect[n - 3] != '.'; n--)
+		expect[n - 1] = 0;
+	assert_string_equal(text(json_object_get(r.json, "signed_year"), "ytd"), expect);
+	response_free(&r);
+	static const char *const groups[] = {"redblack", "problems", "money", "green"};
+	for (size_t i = 0; i < 4; i++) {
+		char path[64];
+		snprintf(path, sizeof path, "/api/v1/indicators/screen/%s", groups[i]);
+		assert_int_equal(client_statusf(&c, "GET", path, code, "%s", ""), 200);
+	}
+	/* The platform's figures read like entered ones, and cannot be entered. */
+	json_t *signed_item = month_item(&c, &r, "350100", "2020-09", "investment_signed");
+	assert_string_equal(text(signed_item, "source"), "platform");
+	assert_string_equal(text(signed_item, "ytd"), expect);
+	response_free(&r);
+	client_free(&c);
+	client_free(&ja);
 	server_down(&demo);
 }
 
@@ -583,6 +844,9 @@ int main(void)
 	    cmocka_unit_test(test_ranking_defined_and_computed),
 	    cmocka_unit_test(test_ranking_on_targets),
 	    cmocka_unit_test(test_demo_gives_the_articles_lines),
+	    cmocka_unit_test(test_bulletin_regenerates_the_article),
+	    cmocka_unit_test(test_black_list_becomes_a_supervised_task),
+	    cmocka_unit_test(test_leaders_screen),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
