@@ -169,6 +169,8 @@ test('a unit on September\'s black list becomes a supervised task (督办), foll
   await city.fill('[data-test=note-text]', '已约谈区统计局')
   await city.click('[data-test=note-send]')
   await waitText(city, '[data-test=task-state]', '办理中')
+  const notes = await city.locator('[data-test=task-notes]').textContent()
+  assert.match(notes, /建立督办\s*分析排名靠后原因,提出整改措施[\s\S]*开始办理\s*已约谈区统计局/)
   await shot(city, 'indicators-6-task')
   await city.goto(`${server.url}/indicators/redblack?period=2020-09`)
   await city.locator(`[data-test=black-${unit.code}] [data-test^=task-]`).waitFor()
@@ -194,6 +196,15 @@ test('the leaders\' screen on a wall display and a laptop', async () => {
   const { scroll, inner } = await wall.evaluate(() => ({ scroll: document.documentElement.scrollHeight, inner: window.innerHeight }))
   assert.ok(scroll <= inner, `${scroll} > ${inner}`)
   await shot(wall, 'indicators-8-screen-wall')
+  // A correction of the city's September investment reaches the wall by itself (server-sent events).
+  const before = await wall.locator('[data-test=kpi-fai]').textContent()
+  const city = pages['city-tjj']
+  const fai = (await apiCall(city, 'GET', '/indicators/values?unit=350100&period=2020-09')).body.items.find((it) => it.indicator.code === 'fai')
+  const corrected = (Number(fai.value) + 100).toFixed(2)
+  const answer = await apiCall(city, 'POST', '/indicators/periods/350100/2020-09/corrections', { reason: '统计局年报口径调整', values: [{ indicator: 'fai', value: corrected }] })
+  assert.equal(answer.status, 200, JSON.stringify(answer.body))
+  await wall.waitForFunction((was) => document.querySelector('[data-test=kpi-fai]').textContent !== was, before)
+  assert.match(await wall.locator('[data-test=kpi-fai]').textContent(), /6,536\.80/, 'the year to date 100亿元 more')
   // Each figure opens its detail.
   await wall.click('[data-test=kpi-fai]')
   await wall.waitForURL(/\/indicators\/(rankings|values)/)
