@@ -80,6 +80,16 @@ const char *ind_decimal_text(struct arena *a, int64_t v, int decimals);
 int ind_month_items(struct request *r, const struct ind_unit *unit, const char *period, json_t **ret,
                     int *ret_blocking);
 
+/*
+** The stored values of an indicator from from_year to to_year, of one unit
+** or (unit NULL) of every unit: each(ctx, unit, year, month, s) for each,
+** s on the row for ind_year_put().  0 or a database error.
+*/
+int ind_stored_each(struct db *d, int64_t indicator, const char *unit, int from_year, int to_year,
+                    void (*each)(void *ctx, const char *unit, int year, int month, struct db_stmt *s), void *ctx);
+/* Put the row of ind_stored_each() into its month of y. */
+void ind_year_put(struct ind_year *y, int month, struct db_stmt *s);
+
 /* A platform indicator's year for a unit, computed from banyan's data (platform.c): 0 or a database error. */
 int ind_platform_year(struct db *d, const struct ind_def *def, const char *unit, int year, struct ind_year *ret);
 

@@ -119,22 +119,19 @@ static int group_redblack(struct request *r, const struct screen *sc, json_t *ou
 	return rc == DB_DONE || rc == -EINVAL ? 0 : rc;
 }
 
-/* projects: the major projects by light, with their investment (亿元), from the running totals and the light indexes. */
+/* projects: the major projects by light, with their investment (亿元): the running totals, and the lit ones from their indexes. */
 static int group_projects(struct request *r, const struct screen *sc, json_t *out)
 {
-	/* The same group of project_totals as p, lit at ?2 (the indexes projects_red and projects_yellow). */
-#define SAME_GROUP                                                                                                     \
-	"x.district_org_id = p.district_org_id AND x.level = p.level AND x.industry = p.industry AND x.stage = p.stage"
+#define IN_AREA "district_org_id IN (SELECT id FROM orgs WHERE substr(path, 1, length(?1)) = ?1)"
 	static const char sql[] =
-	    "SELECT coalesce(sum(p.projects), 0), coalesce(sum(p.investment_wan), 0),"
-	    " coalesce(sum((SELECT count(*) FROM projects x WHERE " SAME_GROUP " AND x.red_at <= ?2)), 0),"
-	    " coalesce(sum((SELECT sum(x.investment_wan) FROM projects x WHERE " SAME_GROUP " AND x.red_at <= ?2)), 0),"
-	    " coalesce(sum((SELECT count(*) FROM projects x WHERE " SAME_GROUP " AND x.yellow_at <= ?2"
-	    "  AND NOT coalesce(x.red_at <= ?2, 0))), 0),"
-	    " coalesce(sum((SELECT sum(x.investment_wan) FROM projects x WHERE " SAME_GROUP " AND x.yellow_at <= ?2"
-	    "  AND NOT coalesce(x.red_at <= ?2, 0))), 0)"
-	    " FROM project_totals p JOIN orgs o ON o.id = p.district_org_id WHERE substr(o.path, 1, length(?1)) = ?1";
-#undef SAME_GROUP
+	    "SELECT (SELECT coalesce(sum(projects), 0) FROM project_totals WHERE " IN_AREA "),"
+	    " (SELECT coalesce(sum(investment_wan), 0) FROM project_totals WHERE " IN_AREA "),"
+	    " (SELECT count(*) FROM projects WHERE " IN_AREA " AND red_at <= ?2),"
+	    " (SELECT coalesce(sum(investment_wan), 0) FROM projects WHERE " IN_AREA " AND red_at <= ?2),"
+	    " (SELECT count(*) FROM projects WHERE " IN_AREA " AND yellow_at <= ?2 AND NOT coalesce(red_at <= ?2, 0)),"
+	    " (SELECT coalesce(sum(investment_wan), 0) FROM projects WHERE " IN_AREA " AND yellow_at <= ?2"
+	    "  AND NOT coalesce(red_at <= ?2, 0))";
+#undef IN_AREA
 	struct db_stmt *s;
 	int rc = db_prepare(r->db, &s, sql, "ti", sc->unit.path, sc->now);
 	if (rc >= 0 && (rc = db_step(s)) == DB_ROW) {

@@ -65,3 +65,9 @@ CREATE TABLE indicator_bulletins (
   published_at   INTEGER NOT NULL,
   UNIQUE (period, kind, revision)
 );
+
+-- The leaders' screen counts the projects lit red and yellow with their
+-- investment from these alone, and sums the refunds paid in a month.
+CREATE INDEX projects_red_investment ON projects(district_org_id, red_at, investment_wan);
+CREATE INDEX projects_yellow_investment ON projects(district_org_id, yellow_at, red_at, investment_wan);
+CREATE INDEX refund_payments_settled ON refund_payments(settled_at) WHERE state = 'paid';
