@@ -316,14 +316,8 @@ void ranking_result(struct request *r)
 	}
 	if (rc == 0)
 		rc = ranking_compute(r, &k, period, &res, &why);
-	if (rc == -EINVAL) {
-		reply_error(r, why.status, why.code, why.field, "%s", why.why);
+	if (!ind_ok_or_reply(r, rc, &why))
 		return;
-	}
-	if (rc < 0) {
-		reply_db_error(r, rc);
-		return;
-	}
 	json_t *items = json_array();
 	for (size_t o = 0; rc >= 0 && o < res.n; o++) {
 		const struct ranked *it = &res.items[o];

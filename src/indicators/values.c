@@ -252,15 +252,19 @@ bool ind_city_bureau_or_reply(struct request *r)
 	return false;
 }
 
+bool ind_ok_or_reply(struct request *r, int rc, const struct refusal *why)
+{
+	if (rc == -EINVAL)
+		reply_error(r, why->status, why->code, why->field, "%s", why->why);
+	else if (rc != 0)
+		reply_db_error(r, rc);
+	return rc == 0;
+}
+
 bool ind_unit_or_reply(struct request *r, const char *code, bool write, struct ind_unit *ret)
 {
 	struct refusal why;
-	int rc = ind_unit_check(r, code, write, ret, &why);
-	if (rc == -EINVAL)
-		reply_error(r, why.status, why.code, why.field, "%s", why.why);
-	else if (rc < 0)
-		reply_db_error(r, rc);
-	return rc == 0;
+	return ind_ok_or_reply(r, ind_unit_check(r, code, write, ret, &why), &why);
 }
 
 int ind_refuse(struct refusal *ret, int status, const char *code, const char *field, const char *why)
