@@ -15,13 +15,9 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-
-#include <curl/curl.h>
 
 #include "client.h"
 
@@ -754,31 +750,9 @@ static void test_black_list_becomes_a_supervised_task(void **state)
 	client_free(&ja);
 }
 
-/* What a console's event stream received, until the figures' event arrived. */
-struct stream {
-	char data[65536];
-	size_t len;
-};
-
-static size_t stream_collect(char *ptr, size_t size, size_t n, void *userdata)
+static void enter_in_jinan(void *arg)
 {
-	struct stream *st = userdata;
-	size_t add = size * n;
-	if (st->len + add >= sizeof st->data)
-		return 0;
-	memcpy(st->data + st->len, ptr, add);
-	st->len += add;
-	st->data[st->len] = 0;
-	return strstr(st->data, "event: indicators.figures") && strstr(st->data + st->len - add, "}") ? 0 : add;
-}
-
-static void *enter_later(void *arg)
-{
-	struct client *ja = arg;
-	struct timespec pause = {0, 300 * 1000 * 1000};
-	nanosleep(&pause, NULL);
-	put_ok(ja, "fai", "350111", "2020-10", "{\"value\":\"60\"}");
-	return NULL;
+	put_ok(arg, "fai", "350111", "2020-10", "{\"value\":\"60\"}");
 }
 
 /* The leader's screen refreshes itself: a figure entered in 晋安 reaches the city's open consoles as an event. */
@@ -790,30 +764,10 @@ static void test_figures_changed_live(void **state)
 	client_init(&ja, &demo);
 	assert_int_equal(client_login(&c, "city-leader", "banyan-demo-2020"), 200);
 	assert_int_equal(client_login(&ja, "jinan-tjj", "banyan-demo-2020"), 200);
-	struct stream st = {.len = 0};
-	CURL *h = curl_easy_duphandle(c.curl);
-	struct curl_slist *cookies = NULL; /* a duplicate handle has no cookies: give it the leader's session */
-	curl_easy_getinfo(c.curl, CURLINFO_COOKIELIST, &cookies);
-	for (struct curl_slist *k = cookies; k; k = k->next)
-		curl_easy_setopt(h, CURLOPT_COOKIELIST, k->data);
-	curl_slist_free_all(cookies);
-	char url[128];
-	snprintf(url, sizeof url, "http://127.0.0.1:%u/api/v1/events", demo.port);
-	curl_easy_setopt(h, CURLOPT_URL, url);
-	curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
-	curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, NULL);
-	curl_easy_setopt(h, CURLOPT_HTTPHEADER, NULL);
-	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, stream_collect);
-	curl_easy_setopt(h, CURLOPT_WRITEDATA, &st);
-	curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, NULL);
-	curl_easy_setopt(h, CURLOPT_TIMEOUT, 10L);
-	pthread_t t;
-	pthread_create(&t, NULL, enter_later, &ja);
-	CURLcode rc = curl_easy_perform(h);
-	pthread_join(t, NULL);
-	curl_easy_cleanup(h);
-	assert_int_equal(rc, CURLE_WRITE_ERROR); /* ended on seeing the event, not by the timeout */
-	assert_non_null(strstr(st.data, "{\"unit\":\"350111\",\"period\":\"2020-10\",\"what\":\"values\"}"));
+	static char seen[65536];
+	assert_true(client_await_event(&c, "event: indicators.figures\ndata: {\"unit\":\"350111\",\"period\":\"2020-10\","
+	                                   "\"what\":\"values\"}",
+	                               enter_in_jinan, &ja, seen, sizeof seen));
 	client_free(&c);
 	client_free(&ja);
 }
