@@ -320,11 +320,7 @@ static json_t *bulletin_or_reply(struct request *r, const char *period, const ch
 	json_t *out = NULL;
 	struct refusal why;
 	int rc = bulletin_build(r, period, kind ? kind : "month", &out, &why);
-	if (rc == -EINVAL)
-		reply_error(r, why.status, why.code, why.field, "%s", why.why);
-	else if (rc < 0)
-		reply_db_error(r, rc);
-	return out;
+	return ind_ok_or_reply(r, rc, &why) ? out : NULL;
 }
 
 /*

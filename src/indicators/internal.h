@@ -27,6 +27,8 @@ struct refusal {
 
 /* Fill *ret and return -EINVAL. */
 int ind_refuse(struct refusal *ret, int status, const char *code, const char *field, const char *why);
+/* true when rc is 0; otherwise answers the refusal (rc -EINVAL) or the database error and returns false. */
+bool ind_ok_or_reply(struct request *r, int rc, const struct refusal *why);
 
 /* A unit figures are kept for: the city or a district (path set), or one of the province's other cities (path NULL). */
 struct ind_unit {
@@ -80,6 +82,16 @@ const char *ind_decimal_text(struct arena *a, int64_t v, int decimals);
 int ind_month_items(struct request *r, const struct ind_unit *unit, const char *period, json_t **ret,
                     int *ret_blocking);
 
+/*
+** The stored values of an indicator from from_year to to_year, of one unit
+** or (unit NULL) of every unit: each(ctx, unit, year, month, s) for each,
+** s on the row for ind_year_put().  0 or a database error.
+*/
+int ind_stored_each(struct db *d, int64_t indicator, const char *unit, int from_year, int to_year,
+                    void (*each)(void *ctx, const char *unit, int year, int month, struct db_stmt *s), void *ctx);
+/* Put the row of ind_stored_each() into its month of y. */
+void ind_year_put(struct ind_year *y, int month, struct db_stmt *s);
+
 /* A platform indicator's year for a unit, computed from banyan's data (platform.c): 0 or a database error. */
 int ind_platform_year(struct db *d, const struct ind_def *def, const char *unit, int year, struct ind_year *ret);
 
@@ -131,6 +143,16 @@ int ranking_compute(struct request *r, const struct ranking *k, const char *peri
                     struct refusal *why);
 
 /* ---- the red/black list and supervised tasks (redblack.c, supervision.c) ---- */
+
+/* A ranking's red and black lists for a period: items [0, red) of the result and [black, ranked). */
+struct redblack {
+	struct ranking_result res;
+	size_t red, black, ranked;
+};
+
+/* k's lists for period by its rule: 0, -EINVAL with *why, or a database error. */
+int redblack_lists(struct request *r, const struct ranking *k, const char *period, struct redblack *ret,
+                   struct refusal *why);
 
 /* The red/black list of k for a period as JSON (the route's answer): 0, -EINVAL with *why, or a database error. */
 int redblack_json(struct request *r, const struct ranking *k, const char *period, json_t **ret, struct refusal *why);

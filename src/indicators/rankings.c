@@ -60,6 +60,27 @@ struct compared {
 	int64_t target[RANK_MAX_TERMS][YEARS];
 };
 
+/* Is def's year its stored values (not computed)? */
+static bool stored(const struct ind_def *def)
+{
+	return def->formula == IND_STORED && strcmp(def->source, "platform") != 0;
+}
+
+/* Where a row of ind_stored_each() goes: term t of the unit of its code, its year back from year. */
+struct put_ctx {
+	struct compared *u;
+	size_t n, t;
+	int year;
+};
+
+static void put_compared(void *ctx, const char *unit, int year, int month, struct db_stmt *s)
+{
+	struct put_ctx *c = ctx;
+	for (size_t i = 0; i < c->n; i++)
+		if (strcmp(c->u[i].code, unit) == 0)
+			ind_year_put(&c->u[i].years[c->t][c->year - year], month, s);
+}
+
 /* The units of the ranking's set, their figures loaded from year - 3 to year: 0 or a database error. */
 static int units_load(struct request *r, const struct ranking *k, int year, struct compared **ret, size_t *ret_n)
 {
@@ -80,10 +101,17 @@ static int units_load(struct request *r, const struct ranking *k, int year, stru
 		n++;
 	}
 	db_finalize(s);
+	/* A stored indicator's years for every unit in one query; a computed one unit by unit. */
+	for (size_t t = 0; rc >= 0 && t < k->n_terms; t++)
+		if (stored(&k->def[t])) {
+			struct put_ctx ctx = {u, n, t, year};
+			rc = ind_stored_each(r->db, k->def[t].id, NULL, year - YEARS + 1, year, put_compared, &ctx);
+		}
 	for (size_t i = 0; rc >= 0 && i < n; i++)
 		for (size_t t = 0; rc >= 0 && t < k->n_terms; t++)
 			for (int y = 0; rc >= 0 && y < YEARS; y++) {
-				rc = ind_year_of(r->db, r->arena, &k->def[t], u[i].code, year - y, &u[i].years[t][y]);
+				if (!stored(&k->def[t]))
+					rc = ind_year_of(r->db, r->arena, &k->def[t], u[i].code, year - y, &u[i].years[t][y]);
 				if (rc >= 0 && strcmp(k->basis, "target_share") == 0) {
 					int got = db_query_int64(
 					    r->db, &u[i].target[t][y],
@@ -288,14 +316,8 @@ void ranking_result(struct request *r)
 	}
 	if (rc == 0)
 		rc = ranking_compute(r, &k, period, &res, &why);
-	if (rc == -EINVAL) {
-		reply_error(r, why.status, why.code, why.field, "%s", why.why);
+	if (!ind_ok_or_reply(r, rc, &why))
 		return;
-	}
-	if (rc < 0) {
-		reply_db_error(r, rc);
-		return;
-	}
 	json_t *items = json_array();
 	for (size_t o = 0; rc >= 0 && o < res.n; o++) {
 		const struct ranked *it = &res.items[o];

@@ -26,23 +26,35 @@ static json_t *item_json(struct request *r, const struct ranking *k, const char 
 	                 arena_printf(r->arena, "/indicators/rankings/%s?period=%s", k->code, period));
 }
 
-int redblack_json(struct request *r, const struct ranking *k, const char *period, json_t **ret, struct refusal *why)
+int redblack_lists(struct request *r, const struct ranking *k, const char *period, struct redblack *ret,
+                   struct refusal *why)
 {
-	struct ranking_result res;
-	int rc = ranking_compute(r, k, period, &res, why);
+	int rc = ranking_compute(r, k, period, &ret->res, why);
 	if (rc < 0)
 		return rc;
 	size_t ranked = 0;
-	while (ranked < res.n && res.items[ranked].rank)
+	while (ranked < ret->res.n && ret->res.items[ranked].rank)
 		ranked++;
 	/* With fewer units than both lists, the red list takes its share first and the black the rest. */
 	size_t red = ranked < (size_t)k->red ? ranked : (size_t)k->red;
 	size_t black = ranked - red < (size_t)k->black ? ranked - red : (size_t)k->black;
+	ret->red = red;
+	ret->black = ranked - black;
+	ret->ranked = ranked;
+	return 0;
+}
+
+int redblack_json(struct request *r, const struct ranking *k, const char *period, json_t **ret, struct refusal *why)
+{
+	struct redblack lists;
+	int rc = redblack_lists(r, k, period, &lists, why);
+	if (rc < 0)
+		return rc;
 	json_t *reds = json_array(), *blacks = json_array();
-	for (size_t i = 0; i < red; i++)
-		json_array_append_new(reds, item_json(r, k, period, &res.items[i], false));
-	for (size_t i = ranked - black; i < ranked; i++)
-		json_array_append_new(blacks, item_json(r, k, period, &res.items[i], true));
+	for (size_t i = 0; i < lists.red; i++)
+		json_array_append_new(reds, item_json(r, k, period, &lists.res.items[i], false));
+	for (size_t i = lists.black; i < lists.ranked; i++)
+		json_array_append_new(blacks, item_json(r, k, period, &lists.res.items[i], true));
 	*ret = json_pack("{s:{s:s, s:s}, s:s, s:{s:i, s:i, s:s}, s:o, s:o}", "ranking", "code", k->code, "name", k->name,
 	                 "period", period, "rule", "red", k->red, "black", k->black, "text",
 	                 arena_printf(r->arena, "%s前%d名列入红榜,后%d名列入黑榜", k->name, k->red, k->black), "red",
@@ -72,8 +84,6 @@ void indicator_redblack(struct request *r)
 	}
 	if (rc == 0)
 		rc = redblack_json(r, &k, query_arg(r, "period"), &out, &why);
-	if (rc == -EINVAL)
-		reply_error(r, why.status, why.code, why.field, "%s", why.why);
-	else
-		reply_json_or_db_error(r, rc, out);
+	if (ind_ok_or_reply(r, rc, &why))
+		reply_json(r, 200, out);
 }

@@ -119,46 +119,51 @@ static int group_redblack(struct request *r, const struct screen *sc, json_t *ou
 	return rc == DB_DONE || rc == -EINVAL ? 0 : rc;
 }
 
-/* projects: the major projects by light, with their investment (亿元), from the running totals and the light indexes. */
+/*
+** projects: the major projects by light, with their investment (亿元): all
+** of them from the running totals, the lit ones counted and summed in one
+** pass each over their covering indexes.
+*/
 static int group_projects(struct request *r, const struct screen *sc, json_t *out)
 {
-	/* The same group of project_totals as p, lit at ?2 (the indexes projects_red and projects_yellow). */
-#define SAME_GROUP                                                                                                     \
-	"x.district_org_id = p.district_org_id AND x.level = p.level AND x.industry = p.industry AND x.stage = p.stage"
+#define IN_AREA "district_org_id IN (SELECT id FROM orgs WHERE substr(path, 1, length(?1)) = ?1)"
 	static const char sql[] =
-	    "SELECT coalesce(sum(p.projects), 0), coalesce(sum(p.investment_wan), 0),"
-	    " coalesce(sum((SELECT count(*) FROM projects x WHERE " SAME_GROUP " AND x.red_at <= ?2)), 0),"
-	    " coalesce(sum((SELECT sum(x.investment_wan) FROM projects x WHERE " SAME_GROUP " AND x.red_at <= ?2)), 0),"
-	    " coalesce(sum((SELECT count(*) FROM projects x WHERE " SAME_GROUP " AND x.yellow_at <= ?2"
-	    "  AND NOT coalesce(x.red_at <= ?2, 0))), 0),"
-	    " coalesce(sum((SELECT sum(x.investment_wan) FROM projects x WHERE " SAME_GROUP " AND x.yellow_at <= ?2"
-	    "  AND NOT coalesce(x.red_at <= ?2, 0))), 0)"
-	    " FROM project_totals p JOIN orgs o ON o.id = p.district_org_id WHERE substr(o.path, 1, length(?1)) = ?1";
-#undef SAME_GROUP
+	    "SELECT 0, coalesce(sum(projects), 0), coalesce(sum(investment_wan), 0) FROM project_totals WHERE " IN_AREA
+	    " UNION ALL SELECT 1, count(*), coalesce(sum(investment_wan), 0) FROM projects WHERE " IN_AREA
+	    " AND red_at <= ?2"
+	    " UNION ALL SELECT 2, count(*), coalesce(sum(investment_wan), 0) FROM projects WHERE " IN_AREA
+	    " AND yellow_at <= ?2 AND NOT coalesce(red_at <= ?2, 0)";
+#undef IN_AREA
+	/* all, red, yellow; green is what remains */
+	int64_t count[3] = {0}, money[3] = {0};
 	struct db_stmt *s;
 	int rc = db_prepare(r->db, &s, sql, "ti", sc->unit.path, sc->now);
-	if (rc >= 0 && (rc = db_step(s)) == DB_ROW) {
-		int64_t n = db_column_int64(s, 0), inv = db_column_int64(s, 1), red = db_column_int64(s, 2),
-		        red_inv = db_column_int64(s, 3), yellow = db_column_int64(s, 4), yellow_inv = db_column_int64(s, 5);
-		const char *const lights[] = {"red", "yellow", "green"};
-		int64_t count[] = {red, yellow, n - red - yellow}, money[] = {red_inv, yellow_inv, inv - red_inv - yellow_inv};
-		json_t *by = json_array();
-		for (int i = 0; i < 3; i++)
-			json_array_append_new(
-			    by, json_pack("{s:s, s:I, s:s, s:s}", "light", lights[i], "count", (json_int_t)count[i],
-			                  "investment", ind_decimal_text(r->arena, money[i], 4), "route",
-			                  arena_printf(r->arena, "/projects?light=%s", lights[i])));
-		json_object_set_new(out, "count", json_integer(n));
-		/* 万元 are 亿元 with 4 decimals */
-		json_object_set_new(out, "total_investment", json_string(ind_decimal_text(r->arena, inv, 4)));
-		json_object_set_new(out, "lights", json_pack("{s:I, s:I, s:I}", "red", (json_int_t)red, "yellow",
-		                                             (json_int_t)yellow, "green", (json_int_t)count[2]));
-		json_object_set_new(out, "by_light", by);
-		json_object_set_new(out, "route", json_string("/projects"));
-		rc = 0;
+	while (rc >= 0 && (rc = db_step(s)) == DB_ROW) {
+		int64_t k = db_column_int64(s, 0);
+		if (k >= 0 && k < 3) {
+			count[k] = db_column_int64(s, 1);
+			money[k] = db_column_int64(s, 2);
+		}
 	}
 	db_finalize(s);
-	return rc;
+	if (rc < 0)
+		return rc;
+	const char *const lights[] = {"red", "yellow", "green"};
+	int64_t lit[] = {count[1], count[2], count[0] - count[1] - count[2]},
+	        lit_money[] = {money[1], money[2], money[0] - money[1] - money[2]};
+	json_t *by = json_array();
+	for (int i = 0; i < 3; i++)
+		json_array_append_new(by, json_pack("{s:s, s:I, s:s, s:s}", "light", lights[i], "count", (json_int_t)lit[i],
+		                                    "investment", ind_decimal_text(r->arena, lit_money[i], 4), "route",
+		                                    arena_printf(r->arena, "/projects?light=%s", lights[i])));
+	json_object_set_new(out, "count", json_integer(count[0]));
+	/* 万元 are 亿元 with 4 decimals */
+	json_object_set_new(out, "total_investment", json_string(ind_decimal_text(r->arena, money[0], 4)));
+	json_object_set_new(out, "lights", json_pack("{s:I, s:I, s:I}", "red", (json_int_t)lit[0], "yellow",
+	                                             (json_int_t)lit[1], "green", (json_int_t)lit[2]));
+	json_object_set_new(out, "by_light", by);
+	json_object_set_new(out, "route", json_string("/projects"));
+	return 0;
 }
 
 /* problems: the overdue problems of the unit's area by the department holding them, the most first. */

@@ -154,18 +154,13 @@ static int task_note(struct request *r, int64_t id, const char *action, const ch
 static int on_black_list(struct request *r, const struct ranking *k, const char *unit, const char *period, bool *ret,
                          struct refusal *why)
 {
-	struct ranking_result res;
-	int rc = ranking_compute(r, k, period, &res, why);
+	struct redblack lists;
+	int rc = redblack_lists(r, k, period, &lists, why);
 	*ret = false;
-	if (rc < 0)
-		return rc;
-	size_t ranked = 0;
-	while (ranked < res.n && res.items[ranked].rank)
-		ranked++;
-	for (size_t i = ranked > (size_t)k->black ? ranked - (size_t)k->black : 0; i < ranked; i++)
-		if (strcmp(res.items[i].code, unit) == 0)
+	for (size_t i = lists.black; rc == 0 && i < lists.ranked; i++)
+		if (strcmp(lists.res.items[i].code, unit) == 0)
 			*ret = true;
-	return 0;
+	return rc;
 }
 
 /* Is the indicator's year to date behind its annual target's share of the months so far (month ÷ 12)? */
@@ -256,14 +251,8 @@ void indicator_task_post(struct request *r)
 	if (rc == 0)
 		rc = which == 0 ? on_black_list(r, &k, unit.code, period, &listed, &why)
 		                : below_target(r, &def, unit.code, period, &listed);
-	if (rc == -EINVAL) {
-		reply_error(r, why.status, why.code, why.field, "%s", why.why);
+	if (!ind_ok_or_reply(r, rc, &why))
 		return;
-	}
-	if (rc < 0) {
-		reply_db_error(r, rc);
-		return;
-	}
 	if (!listed) {
 		reply_error(r, 409, which == 0 ? "not_black_listed" : "not_below_target", which == 0 ? "unit" : "indicator",
 		            which == 0 ? "该单位不在本期黑榜 (the unit is not on this period's black list)"

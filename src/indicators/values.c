@@ -75,30 +75,53 @@ static void year_bounds(int year, char from[16], char to[16])
 	snprintf(to, 16, "%04d-12", year);
 }
 
-/* A unit's stored values of an indicator for a year. */
-static int year_stored(struct db *d, int64_t indicator, const char *unit, int year, struct ind_year *ret)
+int ind_stored_each(struct db *d, int64_t indicator, const char *unit, int from_year, int to_year,
+                    void (*each)(void *ctx, const char *unit, int year, int month, struct db_stmt *s), void *ctx)
 {
-	char from[16], to[16];
-	year_bounds(year, from, to);
+	char from[16], to[16], ignored[16];
+	year_bounds(from_year, from, ignored);
+	year_bounds(to_year, ignored, to);
 	struct db_stmt *s;
-	int rc = db_prepare(d, &s,
-	                    "SELECT period, value, growth_bp, ytd_growth_bp FROM indicator_values"
-	                    " WHERE indicator_id = ? AND unit = ? AND period BETWEEN ? AND ?",
-	                    "ittt", indicator, unit, from, to);
+	/* Two statements, so that each uses the key (indicator_id, unit, period) as far as it can. */
+	int rc = unit ? db_prepare(d, &s,
+	                           "SELECT unit, period, value, growth_bp, ytd_growth_bp FROM indicator_values"
+	                           " WHERE indicator_id = ? AND unit = ? AND period BETWEEN ? AND ?",
+	                           "ittt", indicator, unit, from, to)
+	              : db_prepare(d, &s,
+	                           "SELECT unit, period, value, growth_bp, ytd_growth_bp FROM indicator_values"
+	                           " WHERE indicator_id = ? AND period BETWEEN ? AND ?",
+	                           "itt", indicator, from, to);
 	while (rc >= 0 && (rc = db_step(s)) == DB_ROW) {
 		int y, m;
-		if (ind_period_parse(db_column_text(s, 0), &y, &m) < 0)
-			continue;
-		int i = m - 1;
-		if ((ret->has_value[i] = !db_column_is_null(s, 1)))
-			ret->value[i] = db_column_int64(s, 1);
-		if ((ret->has_growth[i] = !db_column_is_null(s, 2)))
-			ret->growth[i] = db_column_int64(s, 2);
-		if ((ret->has_ytd_growth[i] = !db_column_is_null(s, 3)))
-			ret->ytd_growth[i] = db_column_int64(s, 3);
+		if (ind_period_parse(db_column_text(s, 1), &y, &m) == 0)
+			each(ctx, db_column_text(s, 0), y, m, s);
 	}
 	db_finalize(s);
 	return rc < 0 ? rc : 0;
+}
+
+void ind_year_put(struct ind_year *y, int month, struct db_stmt *s)
+{
+	int i = month - 1;
+	if ((y->has_value[i] = !db_column_is_null(s, 2)))
+		y->value[i] = db_column_int64(s, 2);
+	if ((y->has_growth[i] = !db_column_is_null(s, 3)))
+		y->growth[i] = db_column_int64(s, 3);
+	if ((y->has_ytd_growth[i] = !db_column_is_null(s, 4)))
+		y->ytd_growth[i] = db_column_int64(s, 4);
+}
+
+static void put_year(void *ctx, const char *unit, int year, int month, struct db_stmt *s)
+{
+	(void)unit;
+	(void)year;
+	ind_year_put(ctx, month, s);
+}
+
+/* A unit's stored values of an indicator for a year. */
+static int year_stored(struct db *d, int64_t indicator, const char *unit, int year, struct ind_year *ret)
+{
+	return ind_stored_each(d, indicator, unit, year, year, put_year, ret);
 }
 
 /* The sum of an indicator's values over the unit's county-level units, each month where all of them have one. */
@@ -229,15 +252,19 @@ bool ind_city_bureau_or_reply(struct request *r)
 	return false;
 }
 
+bool ind_ok_or_reply(struct request *r, int rc, const struct refusal *why)
+{
+	if (rc == -EINVAL)
+		reply_error(r, why->status, why->code, why->field, "%s", why->why);
+	else if (rc != 0)
+		reply_db_error(r, rc);
+	return rc == 0;
+}
+
 bool ind_unit_or_reply(struct request *r, const char *code, bool write, struct ind_unit *ret)
 {
 	struct refusal why;
-	int rc = ind_unit_check(r, code, write, ret, &why);
-	if (rc == -EINVAL)
-		reply_error(r, why.status, why.code, why.field, "%s", why.why);
-	else if (rc < 0)
-		reply_db_error(r, rc);
-	return rc == 0;
+	return ind_ok_or_reply(r, ind_unit_check(r, code, write, ret, &why), &why);
 }
 
 int ind_refuse(struct refusal *ret, int status, const char *code, const char *field, const char *why)

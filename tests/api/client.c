@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -614,4 +615,66 @@ void cast_down(struct test_server *s, const struct cast_member *cast, size_t n)
 {
 	cast_sign_out(cast, n);
 	server_down(s);
+}
+
+struct event_watch {
+	char *data;
+	size_t len, size;
+	const char *want;
+	void (*trigger)(void *arg);
+	void *arg;
+};
+
+static size_t event_collect(char *ptr, size_t size, size_t n, void *userdata)
+{
+	struct event_watch *w = userdata;
+	size_t add = size * n;
+	if (w->len + add >= w->size)
+		return 0;
+	memcpy(w->data + w->len, ptr, add);
+	w->len += add;
+	w->data[w->len] = 0;
+	return strstr(w->data, w->want) ? 0 : add; /* stop (a write error) once it came */
+}
+
+static void *event_trigger(void *arg)
+{
+	struct event_watch *w = arg;
+	struct timespec pause = {0, 300 * 1000 * 1000};
+	nanosleep(&pause, NULL);
+	w->trigger(w->arg);
+	return NULL;
+}
+
+bool client_await_event(struct client *c, const char *want, void (*trigger)(void *arg), void *arg, char *out,
+                        size_t size)
+{
+	struct event_watch w = {out, 0, size, want, trigger, arg};
+	out[0] = 0;
+	CURL *h = curl_easy_duphandle(c->curl);
+	struct curl_slist *cookies = NULL; /* a duplicate handle has no cookies: give it c's session */
+	curl_easy_getinfo(c->curl, CURLINFO_COOKIELIST, &cookies);
+	for (struct curl_slist *k = cookies; k; k = k->next)
+		curl_easy_setopt(h, CURLOPT_COOKIELIST, k->data);
+	curl_slist_free_all(cookies);
+	char url[128];
+	snprintf(url, sizeof url, "http://127.0.0.1:%u/api/v1/events", c->server->port);
+	curl_easy_setopt(h, CURLOPT_URL, url);
+	curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
+	curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, NULL);
+	curl_easy_setopt(h, CURLOPT_HTTPHEADER, NULL);
+	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, event_collect);
+	curl_easy_setopt(h, CURLOPT_WRITEDATA, &w);
+	curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, NULL);
+	curl_easy_setopt(h, CURLOPT_HEADERDATA, NULL); /* else the headers go to the write function, with that pointer */
+	curl_easy_setopt(h, CURLOPT_TIMEOUT, 10L);
+	pthread_t t;
+	pthread_create(&t, NULL, event_trigger, &w);
+	CURLcode rc = curl_easy_perform(h);
+	pthread_join(t, NULL);
+	char *ctype = NULL;
+	curl_easy_getinfo(h, CURLINFO_CONTENT_TYPE, &ctype);
+	bool stream = ctype && strstr(ctype, "text/event-stream");
+	curl_easy_cleanup(h);
+	return rc == CURLE_WRITE_ERROR && stream && strstr(out, want);
 }

@@ -92,6 +92,15 @@ void client_signed(struct client *c, struct response *ret, const char *method, c
 /* server_demo_up(), then c signed in as one of the demo's people (the demo's password). */
 void demo_up_as(struct test_server *s, struct client *c, const char *username);
 void response_free(struct response *r);
+
+/*
+** Watch c's live events (GET /api/v1/events) as a console does: after 300 ms
+** call trigger(arg) on another thread, and read the stream until it holds
+** want or 10 s pass.  true when want came (and the answer was an event
+** stream); what was read into out (size bytes, NUL-terminated).
+*/
+bool client_await_event(struct client *c, const char *want, void (*trigger)(void *arg), void *arg, char *out,
+                        size_t size);
 /* The text of one file of an .xlsx download (e.g. "xl/sharedStrings.xml"), malloc'd; NULL if absent. */
 char *xlsx_part(const struct response *r, const char *name);
 

@@ -750,6 +750,28 @@ static void test_black_list_becomes_a_supervised_task(void **state)
 	client_free(&ja);
 }
 
+static void enter_in_jinan(void *arg)
+{
+	put_ok(arg, "fai", "350111", "2020-10", "{\"value\":\"60\"}");
+}
+
+/* The leader's screen refreshes itself: a figure entered in 晋安 reaches the city's open consoles as an event. */
+static void test_figures_changed_live(void **state)
+{
+	(void)state;
+	struct client c, ja;
+	client_init(&c, &demo);
+	client_init(&ja, &demo);
+	assert_int_equal(client_login(&c, "city-leader", "banyan-demo-2020"), 200);
+	assert_int_equal(client_login(&ja, "jinan-tjj", "banyan-demo-2020"), 200);
+	static char seen[65536];
+	assert_true(client_await_event(&c, "event: indicators.figures\ndata: {\"unit\":\"350111\",\"period\":\"2020-10\","
+	                                   "\"what\":\"values\"}",
+	                               enter_in_jinan, &ja, seen, sizeof seen));
+	client_free(&c);
+	client_free(&ja);
+}
+
 static void test_leaders_screen(void **state)
 {
 	(void)state;
@@ -846,6 +868,7 @@ int main(void)
 	    cmocka_unit_test(test_demo_gives_the_articles_lines),
 	    cmocka_unit_test(test_bulletin_regenerates_the_article),
 	    cmocka_unit_test(test_black_list_becomes_a_supervised_task),
+	    cmocka_unit_test(test_figures_changed_live),
 	    cmocka_unit_test(test_leaders_screen),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -599,35 +599,14 @@ static void test_merchants_channels_and_export(void **state)
 	response_free(&r);
 }
 
-struct stream {
-	char data[65536];
-	size_t len;
-};
-
-static size_t stream_collect(char *ptr, size_t size, size_t n, void *userdata)
-{
-	struct stream *st = userdata;
-	size_t add = size * n;
-	if (st->len + add >= sizeof st->data)
-		return 0;
-	memcpy(st->data + st->len, ptr, add);
-	st->len += add;
-	st->data[st->len] = 0;
-	/* Stop once the counter shows the claims made below. */
-	return strstr(st->data, "\"claimed\":3,") ? 0 : add;
-}
-
-static void *claim_later(void *arg)
+static void claim_three(void *arg)
 {
 	(void)arg;
-	struct timespec pause = {0, 300 * 1000 * 1000};
-	nanosleep(&pause, NULL);
 	char req[32], err[64];
 	for (int i = 0; i < 3; i++) {
 		snprintf(req, sizeof req, "live-%d", i);
 		claim(&alipay, round_open, kind_live, req, req, NULL, err);
 	}
-	return NULL;
 }
 
 /* A console watching a round sees the counters move as claims arrive, without asking. */
@@ -638,40 +617,13 @@ static void test_live_counters_over_sse(void **state)
 	                   "{\"round\":%lld,\"name\":\"直播券\",\"face_fen\":100,\"threshold_fen\":0,\"no_threshold\":true,\"stock\":9,"
 	                   "\"validity_days\":1,\"per_person_limit\":1,\"categories\":[\"retail\"]}",
 	                   round_open);
-	struct stream st = {.len = 0};
-	CURL *h = curl_easy_duphandle(bureau.curl);
-	/* A duplicate handle has no cookies: give it the bureau's session. */
-	struct curl_slist *cookies = NULL;
-	curl_easy_getinfo(bureau.curl, CURLINFO_COOKIELIST, &cookies);
-	for (struct curl_slist *c = cookies; c; c = c->next)
-		curl_easy_setopt(h, CURLOPT_COOKIELIST, c->data);
-	curl_slist_free_all(cookies);
-	char url[128];
-	snprintf(url, sizeof url, "http://127.0.0.1:%u/api/v1/events", server.port);
-	curl_easy_setopt(h, CURLOPT_URL, url);
-	curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
-	curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, NULL);
-	curl_easy_setopt(h, CURLOPT_HTTPHEADER, NULL);
-	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, stream_collect);
-	curl_easy_setopt(h, CURLOPT_WRITEDATA, &st);
-	curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, NULL);
-	curl_easy_setopt(h, CURLOPT_TIMEOUT, 10L);
-	pthread_t t;
-	pthread_create(&t, NULL, claim_later, NULL);
-	CURLcode rc = curl_easy_perform(h);
-	pthread_join(t, NULL);
-	char *ctype = NULL;
-	curl_easy_getinfo(h, CURLINFO_CONTENT_TYPE, &ctype);
-	assert_non_null(ctype);
-	assert_non_null(strstr(ctype, "text/event-stream"));
-	curl_easy_cleanup(h);
-	/* Ended by us on seeing the event (a write error), not by the timeout. */
-	assert_int_equal(rc, CURLE_WRITE_ERROR);
-	assert_non_null(strstr(st.data, "event: voucher.counter"));
+	static char seen[65536];
+	assert_true(client_await_event(&bureau, "\"claimed\":3,", claim_three, NULL, seen, sizeof seen));
+	assert_non_null(strstr(seen, "event: voucher.counter"));
 	char expect[128];
 	snprintf(expect, sizeof expect, "{\"kind\":%lld,\"round\":%lld,", kind_live, round_open);
-	assert_non_null(strstr(st.data, expect));
-	assert_non_null(strstr(st.data, "\"claimed\":3,\"remaining\":6}"));
+	assert_non_null(strstr(seen, expect));
+	assert_non_null(strstr(seen, "\"claimed\":3,\"remaining\":6}"));
 }
 
 /* A closed round's leftovers go into a later round, once. */

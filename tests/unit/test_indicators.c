@@ -295,6 +295,22 @@ static void test_phrases(void **state)
 	assert_true(strlen(small) < sizeof small);
 }
 
+/* Growth as the bulletin says it: one decimal, half away from zero, no trailing zero. */
+static void test_growth_words(void **state)
+{
+	(void)state;
+	static const struct {
+		int64_t bp;
+		const char *text;
+	} cases[] = {{310, "3.1"}, {800, "8"}, {610, "6.1"}, {-570, "-5.7"}, {-100, "-1"}, {5, "0.1"},
+	             {-5, "-0.1"}, {4, "0"},  {-4, "0"},    {1995, "20"},   {0, "0"}};
+	char buf[32];
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		ind_growth_words(cases[i].bp, buf, sizeof buf);
+		assert_string_equal(buf, cases[i].text);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -309,6 +325,7 @@ int main(void)
 	    cmocka_unit_test(test_ranking_composite),
 	    cmocka_unit_test(test_streaks),
 	    cmocka_unit_test(test_phrases),
+	    cmocka_unit_test(test_growth_words),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -65,3 +65,14 @@ CREATE TABLE indicator_bulletins (
   published_at   INTEGER NOT NULL,
   UNIQUE (period, kind, revision)
 );
+
+-- The leaders' screen counts the projects lit red and yellow with their
+-- investment from these alone, and sums the refunds paid in a month.
+CREATE INDEX projects_red_investment ON projects(district_org_id, red_at, investment_wan);
+CREATE INDEX projects_yellow_investment ON projects(district_org_id, yellow_at, red_at, investment_wan);
+CREATE INDEX refund_payments_settled ON refund_payments(settled_at) WHERE state = 'paid';
+-- Rankings and bulletins read every unit's years of an indicator: from the index alone.
+CREATE INDEX indicator_values_reading ON indicator_values(indicator_id, unit, period, value, growth_bp, ytd_growth_bp);
+-- The platform's indicators count a month's projects started and problems closed.
+CREATE INDEX project_milestones_actual ON project_milestones(kind, actual, project_id);
+CREATE INDEX problems_closed ON problems(closed_at) WHERE status = 'closed';
