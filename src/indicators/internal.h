@@ -110,7 +110,7 @@ struct ranking {
 /* The ranking of code with its terms: 0, DB_DONE or a database error. */
 int ranking_load(struct request *r, const char *code, struct ranking *ret);
 
-/* The districts ranked on one indicator's growth (the year to date's where it has one): for tables and the screen. */
+/* The districts ranked on one indicator's year-to-date growth (a ratio: its level): for tables and the screen. */
 void ranking_of_indicator(const struct ind_def *def, struct ranking *ret);
 
 /* The province's ranking on one indicator alone (its code in *ret_code): 0, DB_DONE, or a database error. */

@@ -186,7 +186,7 @@ void ranking_of_indicator(const struct ind_def *def, struct ranking *ret)
 	*ret = (struct ranking){.code = def->code,
 	                        .name = def->name,
 	                        .unit_set = "districts",
-	                        .basis = "growth",
+	                        .basis = def->yoy ? "growth" : "level", /* a ratio has no growth: its level */
 	                        .span = def->formula == IND_RATIO ? "period" : "ytd",
 	                        .tie_break = "level",
 	                        .red = 3,

@@ -592,6 +592,14 @@ static void test_bulletin_regenerates_the_article(void **state)
 	assert_string_equal(text(json_array_get(rows, 0), "ytd"), "6759.34");
 	assert_true(json_is_null(json_object_get(json_array_get(rows, 0), "rank")));
 	assert_int_equal(json_integer_value(json_object_get(json_array_get(rows, 1), "rank")), 1);
+	/* The revenue-to-GDP ratio has no growth: its table ranks the districts on the ratio itself. */
+	size_t i;
+	json_t *t, *ratio = NULL;
+	json_array_foreach(json_object_get(r.json, "tables"), i, t) if (strcmp(text(json_object_get(t, "indicator"), "code"),
+	                                                                        "revenue_gdp") == 0) ratio = t;
+	assert_non_null(ratio);
+	assert_string_equal(text(ratio, "ranked_on"), "level");
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(json_object_get(ratio, "rows"), 1), "rank")), 1);
 	/* The red and black lists: three each; the platform's five figures. */
 	json_t *rb = json_object_get(r.json, "redblack");
 	assert_int_equal(json_array_size(json_object_get(rb, "red")), 3);
