@@ -362,6 +362,7 @@ static const struct {
     {"portion", "时段", "Portion", NULL},
     {"post", "职务", "Post", NULL},
     {"previous_key_id", "原密钥编号", "Previous key ID", NULL},
+    {"problem", "问题", "Problem", NULL},
     {"project", "项目", "Project", NULL},
     {"public_key", "公钥", "Public key", NULL},
     {"quantity", "数量", "Quantity", NULL},
