@@ -78,6 +78,12 @@ static int64_t crew(int64_t on_site, int64_t needed)
 	return on_site < needed ? on_site : needed;
 }
 
+/* A day-number column by name; PLAN_NO_DAY for NULL. */
+static int32_t named_day(struct db_stmt *s, const char *name)
+{
+	return db_named_is_null(s, name) ? PLAN_NO_DAY : (int32_t)db_named_int64(s, name);
+}
+
 /* Room for cap items of size each, keeping the used bytes of old (arena memory is never freed one by one). */
 static void *grow(struct arena *a, void *old, size_t used, size_t cap, size_t size)
 {
@@ -276,8 +282,7 @@ void resumption_get(struct request *r)
 		return;
 	json_t *out = record_json(r, s);
 	int64_t project = db_named_int64(s, "_project"), needed = db_named_int64(s, "workforce_needed");
-	int32_t stopped = db_named_is_null(s, "_stopped") ? PLAN_NO_DAY : (int32_t)db_named_int64(s, "_stopped");
-	int32_t resumed = db_named_is_null(s, "_resumed") ? PLAN_NO_DAY : (int32_t)db_named_int64(s, "_resumed");
+	int32_t stopped = named_day(s, "_stopped"), resumed = named_day(s, "_resumed");
 	db_finalize(s);
 	int rc = days_and_schedule_into(r, out, id, project, needed, stopped, resumed);
 	if (rc == 0)
@@ -358,6 +363,33 @@ struct record_input {
 	const char *note;
 	json_t *measures; /* the body's array, or NULL to keep */
 };
+
+/* A record to change: what it holds, where it is, and its project (project.id 0: an enterprise's own). */
+struct record_ref {
+	int64_t id, enterprise;
+	const char *path;
+	struct project project;
+	struct record_input was;
+};
+
+/* Load the route's record, and its project, for a change; answers and returns false otherwise. */
+static bool record_for_change(struct request *r, struct record_ref *ret)
+{
+	struct db_stmt *s;
+	if (!record_from_route(r, &s, &ret->id))
+		return false;
+	int64_t project = db_named_int64(s, "_project");
+	ret->enterprise = db_named_int64(s, "_enterprise");
+	ret->path = arena_strdup(r->arena, db_named_text(s, "_path"));
+	ret->was = (struct record_input){
+	    .stopped = named_day(s, "_stopped"),
+	    .resumed = named_day(s, "_resumed"),
+	    .needed = db_named_int64(s, "workforce_needed"),
+	    .note = db_named_is_null(s, "note") ? NULL : arena_strdup(r->arena, db_named_text(s, "note"))};
+	db_finalize(s);
+	ret->project.id = 0;
+	return !project || project_by_id(r, project, &ret->project);
+}
 
 /* A day field of the body, optional, not in the future; null clears it (PLAN_NO_DAY). */
 static bool body_day(struct request *r, const char *field, const struct project *p, int32_t *day)
@@ -542,35 +574,23 @@ void resumption_post(struct request *r)
 void resumption_patch(struct request *r)
 {
 	static const char *const fields[] = {"stopped_on", "resumed_on", "measures", "workforce_needed", "note", NULL};
-	struct db_stmt *s;
-	int64_t id;
-	if (!body_only(r, fields) || !record_from_route(r, &s, &id))
+	struct record_ref ref;
+	if (!body_only(r, fields) || !record_for_change(r, &ref))
 		return;
-	struct record_input was = {
-	    .stopped = db_named_is_null(s, "_stopped") ? PLAN_NO_DAY : (int32_t)db_named_int64(s, "_stopped"),
-	    .resumed = db_named_is_null(s, "_resumed") ? PLAN_NO_DAY : (int32_t)db_named_int64(s, "_resumed"),
-	    .needed = db_named_int64(s, "workforce_needed"),
-	    .note = db_named_is_null(s, "note") ? NULL : arena_strdup(r->arena, db_named_text(s, "note"))};
-	int64_t project_id = db_named_int64(s, "_project");
-	const char *path = arena_strdup(r->arena, db_named_text(s, "_path"));
-	db_finalize(s);
-	struct project p;
-	if (project_id && !project_by_id(r, project_id, &p))
-		return;
-	struct record_input in = was;
-	if (!record_input_read(r, project_id ? &p : NULL, &in, false))
+	struct record_input in = ref.was;
+	if (!record_input_read(r, ref.project.id ? &ref.project : NULL, &in, false))
 		return;
 	int rc = db_begin(r->db);
 	if (rc == 0)
-		rc = record_write(r, id, &in);
+		rc = record_write(r, ref.id, &in);
 	if (rc == 0)
 		rc = record_audit_append(
-		    r, "resumption.update", id, path,
-		    json_pack("{s:o, s:o}", "before", record_audit(&was), "after", record_audit(&in)));
+		    r, "resumption.update", ref.id, ref.path,
+		    json_pack("{s:o, s:o}", "before", record_audit(&ref.was), "after", record_audit(&in)));
 	if (!db_finish_or_reply(r, rc))
 		return;
-	record_publish(path, id, "update");
-	reply_json(r, 200, json_pack("{s:I}", "id", (json_int_t)id));
+	record_publish(ref.path, ref.id, "update");
+	reply_json(r, 200, json_pack("{s:I}", "id", (json_int_t)ref.id));
 }
 
 /*
@@ -584,29 +604,24 @@ void resumption_patch(struct request *r)
 void resumption_day_post(struct request *r)
 {
 	static const char *const fields[] = {"day", "on_site", "back_point_to_point", "back_charter", "back_own", NULL};
-	struct db_stmt *s;
-	int64_t id, on_site, p2p = 0, charter = 0, own = 0;
+	struct record_ref ref;
+	int64_t on_site, p2p = 0, charter = 0, own = 0;
 	int32_t day = clock_local_day(clock_now());
-	if (!body_only(r, fields) || !record_from_route(r, &s, &id))
+	if (!body_only(r, fields) || !record_for_change(r, &ref))
 		return;
-	int64_t project_id = db_named_int64(s, "_project");
-	const char *path = arena_strdup(r->arena, db_named_text(s, "_path"));
-	db_finalize(s);
-	struct project p;
-	if (project_id && !project_by_id(r, project_id, &p))
-		return;
-	if (!project_body_day(r, "day", FIELD_OPTIONAL, project_id ? &p : NULL, true, &day, NULL) ||
+	if (!project_body_day(r, "day", FIELD_OPTIONAL, ref.project.id ? &ref.project : NULL, true, &day, NULL) ||
 	    !body_int64(r, "on_site", FIELD_REQUIRED, 0, 1000000, &on_site, NULL) ||
 	    !body_int64(r, "back_point_to_point", FIELD_OPTIONAL, 0, 1000000, &p2p, NULL) ||
 	    !body_int64(r, "back_charter", FIELD_OPTIONAL, 0, 1000000, &charter, NULL) ||
 	    !body_int64(r, "back_own", FIELD_OPTIONAL, 0, 1000000, &own, NULL))
 		return;
 	json_t *before = NULL;
+	struct db_stmt *s;
 	int rc = db_prepare(r->db, &s,
 	                    "SELECT on_site AS on_site, back_point_to_point AS back_point_to_point,"
 	                    " back_charter AS back_charter, back_own AS back_own FROM resumption_days"
 	                    " WHERE resumption_id = ? AND day = ?",
-	                    "ii", id, (int64_t)day);
+	                    "ii", ref.id, (int64_t)day);
 	if (rc == 0 && (rc = db_step(s)) == DB_ROW)
 		before = row_as_json(s);
 	db_finalize(s);
@@ -630,15 +645,15 @@ void resumption_day_post(struct request *r)
 		           " back_point_to_point = excluded.back_point_to_point, back_charter = excluded.back_charter,"
 		           " back_own = excluded.back_own, recorded_by = excluded.recorded_by,"
 		           " recorded_at = excluded.recorded_at",
-		           "iiiiiiii", id, (int64_t)day, on_site, p2p, charter, own, r->who.user_id, clock_now());
+		           "iiiiiiii", ref.id, (int64_t)day, on_site, p2p, charter, own, r->who.user_id, clock_now());
 	if (rc == 0)
-		rc = record_audit_append(r, "resumption.day", id, path, detail);
+		rc = record_audit_append(r, "resumption.day", ref.id, ref.path, detail);
 	else
 		json_decref(detail);
 	if (!db_finish_or_reply(r, rc))
 		return;
-	record_publish(path, id, "day");
-	reply_json(r, before ? 200 : 201, json_pack("{s:I, s:o}", "id", (json_int_t)id, "day", day_json(day)));
+	record_publish(ref.path, ref.id, "day");
+	reply_json(r, before ? 200 : 201, json_pack("{s:I, s:o}", "id", (json_int_t)ref.id, "day", day_json(day)));
 }
 
 /*
@@ -652,21 +667,19 @@ void resumption_day_post(struct request *r)
 void resumption_problem_post(struct request *r)
 {
 	static const char *const fields[] = {"problem", NULL};
-	struct db_stmt *s;
-	int64_t id, problem;
+	struct record_ref ref;
+	int64_t problem;
 	if (!body_only(r, fields) || !body_int64(r, "problem", FIELD_REQUIRED, 1, INT64_MAX, &problem, NULL) ||
-	    !record_from_route(r, &s, &id))
+	    !record_for_change(r, &ref))
 		return;
-	int64_t enterprise = db_named_int64(s, "_enterprise");
-	const char *path = arena_strdup(r->arena, db_named_text(s, "_path"));
-	db_finalize(s);
+	struct db_stmt *s;
 	int rc = db_prepare(r->db, &s,
 	                    "SELECT q.enterprise_id, o.path, g.path, q.title FROM problems q JOIN orgs o"
 	                    " ON o.id = q.district_org_id JOIN orgs g ON g.id = q.department_org_id WHERE q.id = ?",
 	                    "i", problem);
 	bool found = rc == 0 && (rc = db_step(s)) == DB_ROW &&
 	             desk_problem_visible(r, db_column_text(s, 1), db_column_text(s, 2));
-	bool same = found && db_column_int64(s, 0) == enterprise;
+	bool same = found && db_column_int64(s, 0) == ref.enterprise;
 	const char *title = found ? arena_strdup(r->arena, db_column_text(s, 3)) : NULL;
 	db_finalize(s);
 	if (rc < 0) {
@@ -685,7 +698,7 @@ void resumption_problem_post(struct request *r)
 	int64_t linked = 0;
 	rc = db_query_int64(r->db, &linked,
 	                    "SELECT count(*) FROM resumption_problems WHERE resumption_id = ? AND problem_id = ?", "ii",
-	                    id, problem);
+	                    ref.id, problem);
 	if (rc == 0 && linked) {
 		reply_error(r, 409, "already_linked", "problem", "该问题已关联 (already linked)");
 		return;
@@ -693,16 +706,16 @@ void resumption_problem_post(struct request *r)
 	if (rc == 0)
 		rc = db_begin(r->db);
 	if (rc == 0)
-		rc = db_run(r->db, "INSERT INTO resumption_problems VALUES (?,?,?,?)", "iiii", id, problem,
+		rc = db_run(r->db, "INSERT INTO resumption_problems VALUES (?,?,?,?)", "iiii", ref.id, problem,
 		            r->who.user_id, clock_now());
 	if (rc == 0)
 		rc = record_audit_append(
-		    r, "resumption.problem", id, path,
+		    r, "resumption.problem", ref.id, ref.path,
 		    json_pack("{s:{s:I, s:s}}", "after", "problem", (json_int_t)problem, "title", title));
 	if (!db_finish_or_reply(r, rc))
 		return;
-	record_publish(path, id, "problem");
-	reply_json(r, 201, json_pack("{s:I, s:I}", "id", (json_int_t)id, "problem", (json_int_t)problem));
+	record_publish(ref.path, ref.id, "problem");
+	reply_json(r, 201, json_pack("{s:I, s:I}", "id", (json_int_t)ref.id, "problem", (json_int_t)problem));
 }
 
 /* ---- statistics ---------------------------------------------------------- */
