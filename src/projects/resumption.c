@@ -407,11 +407,14 @@ static bool body_day(struct request *r, const char *field, const struct project 
 static bool record_input_read(struct request *r, const struct project *p, struct record_input *in, bool creating)
 {
 	bool present;
+	const char *note;
 	if (!body_day(r, "stopped_on", p, &in->stopped) || !body_day(r, "resumed_on", p, &in->resumed) ||
 	    !body_int64(r, "workforce_needed", creating ? FIELD_REQUIRED : FIELD_OPTIONAL, 1, 1000000, &in->needed,
 	                &present) ||
-	    !body_string(r, "note", FIELD_OPTIONAL, 2000, &in->note))
+	    !body_string(r, "note", FIELD_OPTIONAL, 2000, &note))
 		return false;
+	if (json_object_get(r->json, "note")) /* a change that does not name the note keeps it; null clears it */
+		in->note = note;
 	if (in->stopped != PLAN_NO_DAY && in->resumed != PLAN_NO_DAY && in->stopped > in->resumed) {
 		reply_error(r, 422, "invalid_date", "resumed_on",
 		            "复工日期不能早于停工日期 (resumed_on before stopped_on)");

@@ -242,11 +242,14 @@ static void test_day_again_replaces(void **state)
 	assert_int_equal(day(&agent, "2020-03-01", 100), 200);
 	char path[64];
 	snprintf(path, sizeof path, "%s/%lld", resumptions, record);
+	assert_int_equal(client_statusf(&agent, "PATCH", path, NULL, "{\"note\":\"四川籍工人未返岗\"}"), 200);
+	/* A change that does not name the note keeps it. */
 	assert_int_equal(
 	    client_statusf(&agent, "PATCH", path, NULL, "{\"measures\":[\"temperature\",\"masks\",\"meals\"]}"), 200);
 	assert_int_equal(count("SELECT count(*) FROM resumption_measures"), 3);
+	assert_int_equal(count("SELECT count(*) FROM resumptions WHERE note = '四川籍工人未返岗'"), 1);
 	assert_int_equal(client_statusf(&agent, "PATCH", path, NULL, "{\"resumed_on\":\"2020-01-20\"}"), 422);
-	assert_int_equal(count("SELECT count(*) FROM audit_log WHERE action = 'resumption.update'"), 1);
+	assert_int_equal(count("SELECT count(*) FROM audit_log WHERE action = 'resumption.update'"), 2);
 }
 
 /* A blocking problem is the desk's: raised there, linked here, shown with its status. */
