@@ -807,7 +807,8 @@ static int by_fullest(const void *a, const void *b)
 
 static json_t *ranking_json(struct ranked *list, size_t n, int (*order)(const void *, const void *))
 {
-	qsort(list, n, sizeof *list, order);
+	if (n) /* an area with nothing resumed has no list: qsort may not be handed NULL */
+		qsort(list, n, sizeof *list, order);
 	json_t *a = json_array();
 	for (size_t i = 0; i < n && i < 10; i++) {
 		json_t *j = json_deep_copy(list[i].record);
