@@ -703,6 +703,8 @@ static struct db_stmt *audit_query(struct request *r, int64_t limit, int64_t cur
 	    "  WHEN 'assessment_group' THEN (SELECT name FROM assessment_groups WHERE id = CAST(object_id AS INTEGER))"
 	    "  WHEN 'assessment' THEN (SELECT name FROM assessments WHERE id = CAST(object_id AS INTEGER))"
 	    "  WHEN 'scheme' THEN (SELECT name FROM assessment_schemes WHERE id = CAST(object_id AS INTEGER))"
+	    "  WHEN 'resumption' THEN (SELECT coalesce(p.name, e.name) FROM resumptions r JOIN enterprises e"
+	    "   ON e.id = r.enterprise_id LEFT JOIN projects p ON p.id = r.project_id WHERE r.id = CAST(object_id AS INTEGER))"
 	    " END,"
 	    " (SELECT display_name FROM users WHERE username = actor)"
 	    " FROM audit_log"

@@ -32,6 +32,7 @@ static const struct label modules[] = {
     {"refunds", "返还", "Refunds"},
     {"cadres", "干部考核", "Cadre assessment"},
     {"supplies", "物资保障", "Supplies"},
+    {"resumption", "复工复产", "Work resumption"},
 };
 
 static const struct label object_types[] = {
@@ -89,6 +90,7 @@ static const struct label object_types[] = {
     {"supply_request", "物资申请", "supply request"},
     {"supply_transfer", "调拨", "transfer"},
     {"supply_settings", "物资设置", "supplies settings"},
+    {"resumption", "复工记录", "resumption record"},
 };
 
 /* action, Chinese, English, object type; the module is the action's first word. */
@@ -225,6 +227,10 @@ static const struct {
     {"supplies.request", "提交物资申请", "Supplies requested", "supply_request"},
     {"supplies.fulfil", "调拨物资", "Request fulfilled", "supply_request"},
     {"supplies.receive", "确认收到调拨", "Transfer received", "supply_transfer"},
+    {"resumption.record", "登记复工复产", "Resumption recorded", "resumption"},
+    {"resumption.update", "修改复工记录", "Resumption record changed", "resumption"},
+    {"resumption.day", "填报每日到岗", "Day's arrivals recorded", "resumption"},
+    {"resumption.problem", "关联复工难题", "Blocking problem linked", "resumption"},
 };
 
 /*
@@ -253,6 +259,9 @@ static const struct {
     {"assessment", "考核", "Assessment", NULL},
     {"at", "时间", "At", NULL},
     {"b", "运算项B", "Operand B", NULL},
+    {"back_charter", "包车返岗", "Back by charter", NULL},
+    {"back_own", "自行返岗", "Back on their own", NULL},
+    {"back_point_to_point", "点对点专车返岗", "Back point to point", NULL},
     {"bank", "开户行", "Bank", NULL},
     {"basic_min", "基本称职分数线", "Basic competence mark", NULL},
     {"basis", "依据", "Basis", NULL},
@@ -324,6 +333,7 @@ static const struct {
     {"limit_hours", "办理时限(小时)", "Time limit (hours)", NULL},
     {"lines", "明细", "Lines", NULL},
     {"list", "名单", "List", NULL},
+    {"measures", "防疫措施", "Epidemic-control measures", NULL},
     {"meeting", "会议", "Meeting", NULL},
     {"members", "成员", "Members", NULL},
     {"milestone", "节点", "Milestone", NULL},
@@ -339,6 +349,7 @@ static const struct {
     {"official", "干部", "Official", NULL},
     {"officials", "干部", "Officials", NULL},
     {"old_score", "原分数", "Former score", NULL},
+    {"on_site", "在岗人数", "On site", NULL},
     {"org", "单位", "Organisation", NULL},
     {"org_path", "单位路径", "Organisation path", NULL},
     {"organisation", "单位", "Organisation", NULL},
@@ -359,6 +370,7 @@ static const struct {
     {"portion", "时段", "Portion", NULL},
     {"post", "职务", "Post", NULL},
     {"previous_key_id", "原密钥编号", "Previous key ID", NULL},
+    {"problem", "问题", "Problem", NULL},
     {"project", "项目", "Project", NULL},
     {"public_key", "公钥", "Public key", NULL},
     {"quantity", "数量", "Quantity", NULL},
@@ -376,6 +388,7 @@ static const struct {
     {"relation", "关系", "Relation", NULL},
     {"require_difficulty", "须填难度", "Difficulty required", NULL},
     {"resolution", "处理结果", "Resolution", NULL},
+    {"resumed_on", "复工日期", "Resumed on", NULL},
     {"revision", "修订", "Revision", NULL},
     {"role", "角色", "Role", "role"},
     {"role_label", "角色名称", "Role name", NULL},
@@ -403,6 +416,7 @@ static const struct {
     {"status", "状态", "Status", NULL},
     {"step", "环节", "Step", NULL},
     {"stock", "库存", "Stock", NULL},
+    {"stopped_on", "停工日期", "Stopped on", NULL},
     {"subjects", "对象", "Subjects", NULL},
     {"target", "目标", "Target", NULL},
     {"task", "中心工作", "Task", NULL},
@@ -428,6 +442,7 @@ static const struct {
     {"version", "版本", "Version", NULL},
     {"weight", "权重", "Weight", NULL},
     {"with", "随附", "With", NULL},
+    {"workforce_needed", "所需人数", "Workforce needed", NULL},
     {"working_days", "工作日", "Working days", NULL},
     {"year", "年度", "Year", NULL},
     {"yellow_days", "黄灯天数", "Yellow after (days)", NULL},

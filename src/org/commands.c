@@ -23,6 +23,7 @@
 #include "indicators/indicators.h"
 #include "invest/invest.h"
 #include "org/org.h"
+#include "projects/projects.h"
 #include "refunds/refunds.h"
 #include "supplies/supplies.h"
 
@@ -841,6 +842,8 @@ int cmd_demo(int argc, char **argv)
 			r = supplies_demo(db_opt);
 		if (r >= 0)
 			r = indicators_demo(db_opt);
+		if (r >= 0)
+			r = resumption_demo(db_opt);
 		if (r >= 0 && db_open(db_opt, &d) < 0)
 			r = -1;
 		if (r < 0) {

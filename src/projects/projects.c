@@ -45,8 +45,11 @@ const char *projects_scope_sql(struct request *r, int param, const char **ret_bi
 bool project_from_route(struct request *r, struct project *ret)
 {
 	int64_t id;
-	if (!route_param_id(r, "id", &id))
-		return false;
+	return route_param_id(r, "id", &id) && project_by_id(r, id, ret);
+}
+
+bool project_by_id(struct request *r, int64_t id, struct project *ret)
+{
 	const char *bind;
 	const char *scope = projects_scope_sql(r, 2, &bind);
 	struct db_stmt *s;

@@ -31,6 +31,8 @@ struct project {
 ** did not exist.  Answers and returns false.
 */
 bool project_from_route(struct request *r, struct project *ret);
+/* The same for a project named by its id (a body's field). */
+bool project_by_id(struct request *r, int64_t id, struct project *ret);
 
 /*
 ** The SQL condition that a project row `p` (joined to its district as `o`)
@@ -118,6 +120,9 @@ json_t *project_inspection_json(struct request *r, struct db_stmt *s);
 
 /* The demo's green-channel cases (green.c), inside the caller's transaction. */
 int green_demo(struct db *d, int64_t now);
+
+/* The resumption demo (resumption_demo.c): the road project's story of 2020, after the other domains' demo. */
+int resumption_demo(const char *db_path);
 
 /* Put Fuzhou's approval catalogue (data/projects/approval-items.csv) into an empty table. */
 int projects_seed_catalogue(struct db *d);

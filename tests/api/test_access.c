@@ -27,7 +27,7 @@
 ** A row expecting 401/403/404 on a non-public route also asserts that nothing
 ** was written (see footprint(): audit records, users, sessions, organisations,
 ** voucher campaigns, rounds, kinds, merchants, vouchers and redemptions, the desk, projects, refunds, cadres,
-** assessment groups' evidence, supplies, indicators, the green channel).
+** assessment groups' evidence, supplies, indicators, the green channel, resumption).
 */
 #include <stdarg.h>
 #include <stddef.h>
@@ -206,6 +206,9 @@ struct row {
 	"{\"applicant\":\"{me}口罩厂\",\"item\":\"business_license\",\"district\":\"350111\","                      \
 	"\"officer\":\"ja-officer\",\"reason\":\"防疫物资\"}"
 #define GREEN_STEP(kind) "{\"kind\":\"" kind "\"}"
+#define RESUME(kind, id) "{\"" kind "\":" id ",\"workforce_needed\":100,\"measures\":[\"masks\"]}"
+#define RESUME_NOTE      "{\"note\":\"{me}核实\"}"
+#define RESUME_DAY       "{\"on_site\":90,\"back_point_to_point\":30}"
 
 /* Investment promotion and cloud signing: bodies for setup()'s fixtures and for the rows. */
 #define LEAD(enterprise, owner)                                                                                        \
@@ -875,6 +878,55 @@ static const struct row matrix[] = {
     R("POST", "/api/v1/projects/green-channel/{green}/steps", GREEN_STEP("submission"), B(ADMIN_JA), 200),
     R("POST", "/api/v1/projects/green-channel/{green}/steps", GREEN_STEP("review"), B(AGENT), 200),
     R("POST", "/api/v1/projects/green-channel/{green}/steps", GREEN_STEP("licence"), B(ADMIN), 200),
+    /* Work resumption (复工复产): {resume} is {proj}'s record, made by the agent.  Administrators, officers and
+    ** agents record for the projects and enterprises of their branch, leaders read theirs; outside, not found. */
+    R("POST", "/api/v1/resumptions", RESUME("project", "{proj_cl}"), B(ANON), 401),
+    R("POST", "/api/v1/resumptions", RESUME("project", "{proj_cl}"), B(LEADER) | B(LEADER_CL) | DEPTS | OUTSIDE, 403,
+      .code = "forbidden"),
+    R("POST", "/api/v1/resumptions", RESUME("project", "{proj_cl}"), B(ADMIN_JA) | B(OFFICER), 404,
+      .code = "unknown_project"),
+    R("POST", "/api/v1/resumptions", RESUME("project", "{proj_cl}"), B(AGENT), 403, .flags = NO_CSRF, .code = "csrf"),
+    R("POST", "/api/v1/resumptions", RESUME("project", "{proj_cl}"), B(AGENT), 201),
+    R("POST", "/api/v1/resumptions", RESUME("project", "{proj_cl}"), B(ADMIN), 409, .code = "already_recorded"),
+    R("POST", "/api/v1/resumptions", RESUME("enterprise", "{ent_cl}"), B(ADMIN_JA) | B(OFFICER), 403,
+      .code = "out_of_scope"),
+    R("POST", "/api/v1/resumptions", RESUME("enterprise", "{ent}"), B(OFFICER), 201),
+    R("POST", "/api/v1/resumptions", RESUME("enterprise", "{ent}"), B(ADMIN) | B(ADMIN_JA) | B(AGENT), 409,
+      .code = "already_recorded"),
+    R("GET", "/api/v1/resumptions", NULL, B(ANON), 401),
+    R("GET", "/api/v1/resumptions?state=waiting", NULL, PROJECT_ROLES, 200),
+    R("GET", "/api/v1/resumptions", NULL, DEPTS | OUTSIDE, 403, .code = "forbidden"),
+    R("GET", "/api/v1/resumptions/measures", NULL, B(ANON), 401),
+    R("GET", "/api/v1/resumptions/measures", NULL, PROJECT_ROLES, 200),
+    R("GET", "/api/v1/resumptions/measures", NULL, DEPTS | OUTSIDE, 403, .code = "forbidden"),
+    R("GET", "/api/v1/resumptions/stats", NULL, B(ANON), 401),
+    R("GET", "/api/v1/resumptions/stats?on=2020-02-29", NULL, PROJECT_ROLES, 200),
+    R("GET", "/api/v1/resumptions/stats", NULL, DEPTS | OUTSIDE, 403, .code = "forbidden"),
+    R("GET", "/api/v1/resumptions/{resume}", NULL, B(ANON), 401),
+    R("GET", "/api/v1/resumptions/{resume}", NULL, PROJECT_READ, 200),
+    R("GET", "/api/v1/resumptions/{resume}", NULL, B(LEADER_CL), 404, .code = "unknown_resumption"),
+    R("GET", "/api/v1/resumptions/{resume}", NULL, DEPTS | OUTSIDE, 403, .code = "forbidden"),
+    R("PATCH", "/api/v1/resumptions/{resume}", RESUME_NOTE, B(ANON), 401),
+    R("PATCH", "/api/v1/resumptions/{resume}", RESUME_NOTE, B(LEADER) | B(LEADER_CL) | DEPTS | OUTSIDE, 403,
+      .code = "forbidden"),
+    R("PATCH", "/api/v1/resumptions/{resume}", RESUME_NOTE, B(AGENT), 403, .flags = NO_CSRF, .code = "csrf"),
+    R("PATCH", "/api/v1/resumptions/{resume}", RESUME_NOTE, PROJECT_WRITE, 200),
+    R("POST", "/api/v1/resumptions/{resume}/days", RESUME_DAY, B(ANON), 401),
+    R("POST", "/api/v1/resumptions/{resume}/days", RESUME_DAY, B(LEADER) | B(LEADER_CL) | DEPTS | OUTSIDE, 403,
+      .code = "forbidden"),
+    R("POST", "/api/v1/resumptions/{resume}/days", RESUME_DAY, B(AGENT), 403, .flags = NO_CSRF, .code = "csrf"),
+    R("POST", "/api/v1/resumptions/{resume}/days", RESUME_DAY, B(ADMIN), 201),
+    R("POST", "/api/v1/resumptions/{resume}/days", RESUME_DAY, B(ADMIN_JA) | B(OFFICER) | B(AGENT), 200),
+    R("POST", "/api/v1/resumptions/{resume}/problems", "{\"problem\":{problem}}", B(ANON), 401),
+    R("POST", "/api/v1/resumptions/{resume}/problems", "{\"problem\":{problem}}",
+      B(LEADER) | B(LEADER_CL) | DEPTS | OUTSIDE, 403, .code = "forbidden"),
+    R("POST", "/api/v1/resumptions/{resume}/problems", "{\"problem\":{problem}}", B(AGENT), 403, .flags = NO_CSRF,
+      .code = "csrf"),
+    R("POST", "/api/v1/resumptions/{resume}/problems", "{\"problem\":{problem_cl}}", B(AGENT), 422,
+      .code = "other_enterprise"),
+    R("POST", "/api/v1/resumptions/{resume}/problems", "{\"problem\":{problem}}", B(OFFICER), 201),
+    R("POST", "/api/v1/resumptions/{resume}/problems", "{\"problem\":{problem}}", B(ADMIN) | B(ADMIN_JA) | B(AGENT),
+      409, .code = "already_linked"),
     R("GET", "/api/v1/projects/catalogue", NULL, B(ANON), 401),
     R("GET", "/api/v1/projects/catalogue", NULL, PROJECT_ROLES | DEPTS, 200),
     R("GET", "/api/v1/projects/catalogue", NULL, OUTSIDE, 403, .code = "forbidden"),
@@ -1861,6 +1913,7 @@ static struct fixture {
     {.name = "green"},
     {.name = "itask"},
     {.name = "ibulletin"},
+    {.name = "resume"},
 };
 
 static struct fixture *fixture_named(const char *name, size_t len)
@@ -2430,6 +2483,7 @@ static int setup(void **state)
 	return make_vouchers() || make_desk() || make_projects() || make_invest() || make_refunds() ||
 	       make_refund_life() || make_cadres() || make_scores() || make_outcomes() || make_supplies() || make_indicators() ||
 	       make(&clients[AGENT], "/api/v1/projects/green-channel", GREEN_FLAG, "green", NULL) ||
+	       make(&clients[AGENT], "/api/v1/resumptions", RESUME("project", "{proj}"), "resume", NULL) ||
 	       make_second_factor();
 }
 
@@ -2602,6 +2656,10 @@ static const char *const footprint_sql[] = {
     "SELECT coalesce(sum(target), 0) FROM indicator_targets",
     "SELECT count(*) FROM green_cases",
     "SELECT count(*) FROM green_case_steps",
+    "SELECT count(*) FROM resumptions",
+    "SELECT coalesce(sum(on_site), 0) FROM resumption_days",
+    "SELECT count(*) FROM resumption_problems",
+    "SELECT count(*) FROM resumption_measures",
 };
 
 struct footprint {
@@ -2981,7 +3039,7 @@ static void test_audit_log_in_words(void **state)
 	static const char *const named[] = {
 	    "user",       "org",      "project",     "enterprise", "lead",     "voucher_campaign",
 	    "merchant",   "official", "supply_site", "problem",    "ceremony", "assessment_group",
-	    "assessment", "scheme",   "central_task"};
+	    "assessment", "scheme",   "central_task", "resumption"};
 	json_t *kinds = json_object(), *items = get_items(AUDITOR, "/api/v1/audit?limit=1000", &r), *e;
 	json_array_foreach(items, i, e)
 	{

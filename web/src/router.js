@@ -25,6 +25,8 @@ export const pages = [
   { path: '/projects/items', name: 'projectItems', component: () => import('./pages/ProjectItemsPage.vue'), meta: { menu: 'projectItems', icon: 'Stamp', roles: ['admin', 'department'] } },
   { path: '/projects/followups', name: 'projectFollowups', component: () => import('./pages/ProjectFollowupsPage.vue'), meta: { menu: 'projectFollowups', icon: 'Phone', roles: ['admin', 'officer', 'agent'] } },
   { path: '/projects/stats', name: 'projectStats', component: () => import('./pages/ProjectStatsPage.vue'), meta: { menu: 'projectStats', icon: 'Histogram', roles: ['admin', 'leader', 'officer', 'agent'] } },
+  // 复工复产: the agency's and the investment officers' ledger of resumption; leaders read it.
+  { path: '/resumption', name: 'resumption', component: () => import('./pages/ResumptionPage.vue'), meta: { menu: 'resumption', icon: 'Van', roles: ['admin', 'leader', 'officer', 'agent'] } },
   { path: '/invest/leads', name: 'investLeads', component: () => import('./pages/InvestLeadsPage.vue'), meta: { menu: 'investLeads', icon: 'Promotion', roles: ['admin', 'leader', 'officer'] } },
   { path: '/invest/transfers', name: 'investTransfers', component: () => import('./pages/InvestTransfersPage.vue'), meta: { menu: 'investTransfers', icon: 'Switch', roles: ['admin', 'officer'] } },
   { path: '/invest/service', name: 'investService', component: () => import('./pages/InvestServicePage.vue'), meta: { menu: 'investService', icon: 'Avatar', roles: ['admin', 'leader', 'officer'] } },
