@@ -24,6 +24,7 @@
 #include "invest/invest.h"
 #include "org/org.h"
 #include "refunds/refunds.h"
+#include "projects/packages.h"
 #include "supplies/supplies.h"
 
 /* Read a new password from standard input: one line, newline stripped; -1 (said why) when it may not be set. */
@@ -839,6 +840,8 @@ int cmd_demo(int argc, char **argv)
 			r = cadres_demo(db_opt);
 		if (r >= 0)
 			r = supplies_demo(db_opt);
+		if (r >= 0)
+			r = packages_demo(db_opt);
 		if (r >= 0)
 			r = indicators_demo(db_opt);
 		if (r >= 0 && db_open(db_opt, &d) < 0)
