@@ -273,7 +273,7 @@ static int parts_from_body(struct request *r, struct part_input **ret)
 ** enterprise's credit code, agent the username of an active agent; parts 1 to
 ** 200 of {"name","investment_wan" (万元, its weight in the roll-up),
 ** "progress" (0-100, default 0),"project" (a registered project's code)}.  The
-** district must be a county-level one in the caller's area.
+** district must be a county-level one in the caller's scope (403 out_of_scope).
 */
 void package_post(struct request *r)
 {
@@ -282,9 +282,10 @@ void package_post(struct request *r)
 	struct org district;
 	struct part_input *parts;
 	int64_t owner, agent = 0;
+	bool present;
 	if (!body_only(r, fields) || !body_string(r, "code", FIELD_REQUIRED, 40, &code) ||
 	    !body_string(r, "name", FIELD_REQUIRED, 200, &name) || !body_string(r, "kind", FIELD_REQUIRED, 40, &kind) ||
-	    !org_from_body(r, "district", FIELD_REQUIRED, &district, NULL) || !(owner = enterprise_from_body(r, "owner")) ||
+	    !org_from_body(r, "district", FIELD_REQUIRED, &district, &present) || !(owner = enterprise_from_body(r, "owner")) ||
 	    !body_string(r, "agent", FIELD_REQUIRED, 64, &agent_name))
 		return;
 	if (strcmp(district.kind, "district") != 0) {
@@ -304,10 +305,6 @@ void package_post(struct request *r)
 	int n = parts_from_body(r, &parts);
 	if (n < 0)
 		return;
-	if (!path_within(district.path, request_area(r))) {
-		reply_error(r, 403, "not_your_area", "district", "该县(市)区不在您的服务范围内 (the district is outside your area)");
-		return;
-	}
 	int64_t now = clock_now(), id = 0;
 	rc = db_begin(r->db);
 	if (rc == 0)
