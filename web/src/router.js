@@ -52,6 +52,9 @@ export const pages = [
   { path: '/supplies/requests', name: 'suppliesRequests', component: () => import('./pages/SuppliesRequestsPage.vue'), meta: { menu: 'suppliesRequests', icon: 'Box', group: 'supplies', roles: ['department'], duty: 'supplies' } },
   { path: '/supplies/stats', name: 'suppliesStats', component: () => import('./pages/SuppliesStatsPage.vue'), meta: { menu: 'suppliesStats', icon: 'DataAnalysis', group: 'supplies', roles: ['department', 'leader'], duty: 'supplies' } },
   { path: '/supplies/mine', name: 'suppliesMine', component: () => import('./pages/SuppliesSitePage.vue'), meta: { menu: 'suppliesMine', icon: 'FirstAidKit', shown: () => mine.sites.length > 0 } },
+  // 项目包与运营管护 and the green channel (特事特办): staff and leaders; a package's owner sees its own.
+  { path: '/packages', name: 'packages', component: () => import('./pages/PackagesPage.vue'), meta: { menu: 'packages', icon: 'Odometer', roles: ['admin', 'leader', 'officer', 'agent', 'enterprise'] } },
+  { path: '/projects/green-channel', name: 'greenChannel', component: () => import('./pages/GreenChannelPage.vue'), meta: { menu: 'greenChannel', icon: 'Timer', roles: ['admin', 'leader', 'officer', 'agent', 'department'] } },
   { path: '/account', name: 'account', component: () => import('./pages/AccountPage.vue'), meta: { menu: 'account', icon: 'Setting' } },
 ]
 
@@ -65,6 +68,7 @@ export const hidden = [
   { path: '/cadres/groups/:id(\\d+)', name: 'cadresGroup', component: () => import('./pages/CadresGroupPage.vue'), meta: { roles: ['department'], duty: 'assessment' } },
   { path: '/cadres/assessments/:id(\\d+)', name: 'cadresAssessment', component: () => import('./pages/CadresAssessmentPage.vue'), meta: { roles: ['department'], duty: 'assessment' } },
   { path: '/supplies/sites/:id(\\d+)', name: 'suppliesSite', component: () => import('./pages/SuppliesSitePage.vue'), meta: { roles: ['leader', 'officer', 'agent', 'department'] } },
+  { path: '/packages/:id(\\d+)', name: 'package', component: () => import('./pages/PackagePage.vue'), meta: { roles: ['admin', 'leader', 'officer', 'agent', 'enterprise'] } },
   { path: '/refunds/batches/:id(\\d+)', name: 'refundBatch', component: () => import('./pages/RefundBatchPage.vue'), meta: { roles: ['department', 'leader'], duty: 'refunds' } },
 ]
 
