@@ -28,7 +28,7 @@ static bool content_matches(const char *type, const unsigned char *data, size_t 
 }
 
 const unsigned char *attachment_decode(struct request *r, const char *type, const char *data, const char *field,
-                                      size_t *ret_len)
+                                      const char *type_field, size_t *ret_len)
 {
 	/* Base64 is 4 characters for 3 bytes: too long a text is too big a file. */
 	if (strlen(data) / 4 * 3 > ATTACHMENT_MAX + 3) {
@@ -48,7 +48,7 @@ const unsigned char *attachment_decode(struct request *r, const char *type, cons
 	}
 	if (!content_matches(type, bytes, len)) {
 		reply_error(
-		    r, 415, "unsupported_attachment", field,
+		    r, 415, "unsupported_attachment", type_field,
 		    "附件应为 PNG、JPEG、PDF 或文本,且内容与类型一致 (PNG, JPEG, PDF or text, matching its content)");
 		return NULL;
 	}
@@ -103,7 +103,7 @@ void problem_attachment_post(struct request *r)
 	    !body_string(r, "data", FIELD_REQUIRED, 1 << 20, &data))
 		return;
 	size_t len = 0;
-	const unsigned char *bytes = attachment_decode(r, type, data, "data", &len);
+	const unsigned char *bytes = attachment_decode(r, type, data, "data", "content_type", &len);
 	if (!bytes)
 		return;
 	int rc =

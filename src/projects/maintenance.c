@@ -178,7 +178,7 @@ static int photos_from_body(struct request *r, struct photo *photos)
 			return -1;
 		}
 		photos[i] = (struct photo){.name = name, .type = type};
-		if (!(photos[i].bytes = attachment_decode(r, type, data, "photos", &photos[i].len)))
+		if (!(photos[i].bytes = attachment_decode(r, type, data, "photos", "photos", &photos[i].len)))
 			return -1;
 	}
 	return (int)json_array_size(list);
