@@ -171,6 +171,32 @@ static void test_licence_moves_into_operation(void **state)
 	assert_int_equal(count("SELECT count(*) FROM packages WHERE code = 'LC-1' AND licence_number = 'YY-' || id"), 1);
 }
 
+/* A part that is a registered project gets the licence on its timeline; an unknown project is refused. */
+static void test_licence_on_a_projects_timeline(void **state)
+{
+	(void)state;
+	char path[96], code[48];
+	client_createdf(&agent, "/api/v1/projects",
+	                "{\"code\":\"2020-350111-76-03-000101\",\"name\":\"东部水系一期\",\"enterprise\":1,"
+	                "\"district\":\"350111\",\"industry\":\"水利\",\"investment_wan\":50000,\"level\":\"municipal\","
+	                "\"agent\":\"city-agent\"}");
+	static const char body[] =
+	    "{\"code\":\"PJ-%d\",\"name\":\"一期\",\"kind\":\"水系治理\",\"district\":\"350111\",\"owner\":\"" OWNER_CODE
+	    "\",\"agent\":\"city-agent\",\"parts\":[{\"name\":\"一期\",\"investment_wan\":50000,\"progress\":100,"
+	    "\"project\":\"%s\"}]}";
+	assert_int_equal(client_statusf(&agent, "POST", "/api/v1/packages", code, body, 1, "2020-350111-76-03-000999"), 422);
+	assert_string_equal(code, "unknown_project");
+	long long id = client_createdf(&agent, "/api/v1/packages", body, 2, "2020-350111-76-03-000101");
+	snprintf(path, sizeof path, "/api/v1/packages/%lld/licence", id);
+	assert_int_equal(client_statusf(&agent, "POST", path, code,
+	                                "{\"number\":\"YY-PJ\",\"issuer\":\"福州市城乡建设局\",\"on\":\"2020-07-01\"}"),
+	                 200);
+	assert_int_equal(count("SELECT count(*) FROM project_events e JOIN projects p ON p.id = e.project_id"
+	                       " WHERE p.code = '2020-350111-76-03-000101' AND e.kind = 'licence'"
+	                       " AND e.text = '运营许可证 YY-PJ 2020-07-01'"),
+	                 1);
+}
+
 /* The i-th package of the list with code, or NULL. */
 static json_t *listed(json_t *list, const char *code, size_t *ret_index)
 {
@@ -440,6 +466,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_progress_rolls_up_by_investment),
 	    cmocka_unit_test(test_licence_moves_into_operation),
+	    cmocka_unit_test(test_licence_on_a_projects_timeline),
 	    cmocka_unit_test(test_overdue_check_turns_red),
 	    cmocka_unit_test(test_inspection_defect_fixed_by_owner),
 	    cmocka_unit_test(test_bad_input_changes_nothing),
