@@ -19,7 +19,6 @@ enum { PHOTOS_PER_INSPECTION = 5 };
 
 static json_t *check_json(struct request *r, struct db_stmt *s)
 {
-	(void)r;
 	json_t *c = row_as_json(s);
 	int64_t due = db_named_int64(s, "_next_due"), today = clock_local_day(clock_now());
 	json_object_set_new(c, "overdue", json_boolean(due < today));
