@@ -22,17 +22,19 @@ static json_t *check_json(struct request *r, struct db_stmt *s)
 	json_t *c = row_as_json(s);
 	int64_t due = db_named_int64(s, "_next_due"), today = clock_local_day(clock_now());
 	json_object_set_new(c, "overdue", json_boolean(due < today));
-	json_object_set_new(c, "light", json_string(due < today                                     ? "red"
-	                                            : due <= today + projects_yellow_days(r->db) ? "yellow"
-	                                                                                          : "green"));
+	json_object_set_new(c, "light",
+	                    json_string(due < today                                  ? "red"
+	                                : due <= today + projects_yellow_days(r->db) ? "yellow"
+	                                                                             : "green"));
 	return c;
 }
 
 static json_t *defect_json(struct request *r, struct db_stmt *s)
 {
 	json_t *d = row_as_json_of(r, s);
-	json_object_set_new(d, "overdue", json_boolean(strcmp(db_named_text(s, "state"), "open") == 0 &&
-	                                               db_named_int64(s, "_due_on") < clock_local_day(clock_now())));
+	json_object_set_new(d, "overdue",
+	                    json_boolean(strcmp(db_named_text(s, "state"), "open") == 0 &&
+	                                 db_named_int64(s, "_due_on") < clock_local_day(clock_now())));
 	return d;
 }
 
@@ -45,34 +47,37 @@ static const char defect_select[] =
 int package_upkeep_into(struct request *r, json_t *out, int64_t id)
 {
 	struct db_stmt *s;
-	int rc = db_prepare(r->db, &s,
-	                    "SELECT c.id AS id, c.what AS what, c.every_days AS every_days, c.next_due AS \"next_due:date\","
-	                    " c.next_due AS _next_due, (SELECT max(done_on) FROM package_inspections i"
-	                    " WHERE i.check_id = c.id) AS \"last_done:date\""
-	                    " FROM package_checks c WHERE c.package_id = ? ORDER BY c.next_due, c.id",
-	                    "i", id);
+	int rc =
+	    db_prepare(r->db, &s,
+	               "SELECT c.id AS id, c.what AS what, c.every_days AS every_days, c.next_due AS \"next_due:date\","
+	               " c.next_due AS _next_due, (SELECT max(done_on) FROM package_inspections i"
+	               " WHERE i.check_id = c.id) AS \"last_done:date\""
+	               " FROM package_checks c WHERE c.package_id = ? ORDER BY c.next_due, c.id",
+	               "i", id);
 	rc = rows_into(r, out, "checks", rc, s, check_json);
 	if (rc == 0) {
-		rc = db_prepare(r->db, &s,
-		                "SELECT i.id AS id, c.what AS \"check\", pp.name AS part, i.done_on AS \"done_on:date\","
-		                " i.finding AS finding, i.normal AS \"normal:bool\", u.display_name AS \"by.name\","
-		                " (SELECT json_group_array(f.id) FROM package_photos f WHERE f.inspection_id = i.id)"
-		                " AS \"photos:json\""
-		                " FROM package_inspections i JOIN package_checks c ON c.id = i.check_id"
-		                " LEFT JOIN package_parts pp ON pp.id = i.part_id JOIN users u ON u.id = i.done_by"
-		                " WHERE i.package_id = ? ORDER BY i.done_on DESC, i.id DESC LIMIT 50",
-		                "i", id);
+		rc =
+		    db_prepare(r->db, &s,
+		               "SELECT i.id AS id, c.what AS \"check\", pp.name AS part, i.done_on AS \"done_on:date\","
+		               " i.finding AS finding, i.normal AS \"normal:bool\", u.display_name AS \"by.name\","
+		               " (SELECT json_group_array(f.id) FROM package_photos f WHERE f.inspection_id = i.id)"
+		               " AS \"photos:json\""
+		               " FROM package_inspections i JOIN package_checks c ON c.id = i.check_id"
+		               " LEFT JOIN package_parts pp ON pp.id = i.part_id JOIN users u ON u.id = i.done_by"
+		               " WHERE i.package_id = ? ORDER BY i.done_on DESC, i.id DESC LIMIT 50",
+		               "i", id);
 		rc = rows_into(r, out, "inspections", rc, s, row_as_json_of);
 	}
 	if (rc == 0) {
-		rc = db_prepare(r->db, &s,
-		                arena_printf(r->arena,
-		                             "%s WHERE d.package_id = ? AND (d.state = 'open' OR d.id IN (SELECT id FROM"
-		                             " package_defects WHERE package_id = ?1 AND state = 'fixed'"
-		                             " ORDER BY fixed_on DESC, id DESC LIMIT 20))"
-		                             " ORDER BY d.state = 'open' DESC, d.due_on, d.id",
-		                             defect_select),
-		                "i", id);
+		rc =
+		    db_prepare(r->db, &s,
+		               arena_printf(r->arena,
+		                            "%s WHERE d.package_id = ? AND (d.state = 'open' OR d.id IN (SELECT id FROM"
+		                            " package_defects WHERE package_id = ?1 AND state = 'fixed'"
+		                            " ORDER BY fixed_on DESC, id DESC LIMIT 20))"
+		                            " ORDER BY d.state = 'open' DESC, d.due_on, d.id",
+		                            defect_select),
+		               "i", id);
 		rc = rows_into(r, out, "defects", rc, s, defect_json);
 	}
 	return rc;
@@ -103,7 +108,8 @@ void package_check_post(struct request *r)
 	int64_t every;
 	int32_t due;
 	bool due_given;
-	if (!body_only(r, fields) || !package_from_route(r, &k) || !body_string(r, "what", FIELD_REQUIRED, 200, &what) ||
+	if (!body_only(r, fields) || !package_from_route(r, &k) ||
+	    !body_string(r, "what", FIELD_REQUIRED, 200, &what) ||
 	    !body_int64(r, "every_days", FIELD_REQUIRED, 1, 366, &every, NULL) ||
 	    !project_body_day(r, "first_due", FIELD_OPTIONAL, NULL, false, &due, &due_given))
 		return;
@@ -113,8 +119,9 @@ void package_check_post(struct request *r)
 	clock_format_date(due, day);
 	int rc = db_begin(r->db);
 	if (rc == 0)
-		rc = db_run(r->db, "INSERT INTO package_checks(package_id, what, every_days, next_due) VALUES (?,?,?,?)",
-		            "itii", k.id, what, every, (int64_t)due);
+		rc =
+		    db_run(r->db, "INSERT INTO package_checks(package_id, what, every_days, next_due) VALUES (?,?,?,?)",
+		           "itii", k.id, what, every, (int64_t)due);
 	int64_t id = db_last_insert_id(r->db);
 	if (rc == DB_CONSTRAINT) {
 		db_rollback(r->db);
@@ -123,12 +130,13 @@ void package_check_post(struct request *r)
 	}
 	if (rc == 0)
 		rc = package_audit(r, &k, "package.check", NULL, 0,
-		                   json_pack("{s:{s:s, s:I, s:s}}", "after", "title", what, "every_days", (json_int_t)every,
-		                             "next_due", day));
+		                   json_pack("{s:{s:s, s:I, s:s}}", "after", "title", what, "every_days",
+		                             (json_int_t)every, "next_due", day));
 	if (!db_finish_or_reply(r, rc))
 		return;
-	reply_json(r, 201, json_pack("{s:I, s:s, s:I, s:s}", "id", (json_int_t)id, "what", what, "every_days",
-	                             (json_int_t)every, "next_due", day));
+	reply_json(r, 201,
+	           json_pack("{s:I, s:s, s:I, s:s}", "id", (json_int_t)id, "what", what, "every_days",
+	                     (json_int_t)every, "next_due", day));
 }
 
 /* A part of the package named by id in field (0: none); answers 422 and returns false when it is not its part. */
@@ -163,7 +171,8 @@ static int photos_from_body(struct request *r, struct photo *photos)
 	if (!list || json_is_null(list))
 		return 0;
 	if (!json_is_array(list) || json_array_size(list) > PHOTOS_PER_INSPECTION) {
-		reply_error(r, 422, "invalid_photos", "photos", "照片应为至多 5 张的列表 (photos: a list of at most 5)");
+		reply_error(r, 422, "invalid_photos", "photos",
+		            "照片应为至多 5 张的列表 (photos: a list of at most 5)");
 		return -1;
 	}
 	json_array_foreach(list, i, p)
@@ -172,8 +181,9 @@ static int photos_from_body(struct request *r, struct photo *photos)
 		           *type = json_string_value(json_object_get(p, "content_type")),
 		           *data = json_string_value(json_object_get(p, "data"));
 		if (!name || !*name || strlen(name) > 200 || !type || !data) {
-			reply_error(r, 422, "invalid_photos", "photos",
-			            "每张照片应有 name、content_type 和 base64 的 data (each photo: name, content_type, data)");
+			reply_error(
+			    r, 422, "invalid_photos", "photos",
+			    "每张照片应有 name、content_type 和 base64 的 data (each photo: name, content_type, data)");
 			return -1;
 		}
 		photos[i] = (struct photo){.name = name, .type = type};
@@ -203,7 +213,8 @@ static bool defect_from_body(struct request *r, struct defect_input *ret, bool *
 	    (strcmp(severity, "minor") != 0 && strcmp(severity, "major") != 0) || !due ||
 	    clock_parse_date(due, &day) < 0 || day < clock_local_day(clock_now())) {
 		reply_error(r, 422, "invalid_defect", "defect",
-		            "问题缺陷应有说明 description、严重程度 severity(minor 一般 / major 影响运行)和不早于今天的整改期限 "
+		            "问题缺陷应有说明 description、严重程度 severity(minor 一般 / major "
+		            "影响运行)和不早于今天的整改期限 "
 		            "due_on (defect: description, severity minor|major, due_on YYYY-MM-DD not before today)");
 		return false;
 	}
@@ -243,10 +254,11 @@ void package_inspection_post(struct request *r)
 	int n = photos_from_body(r, photos);
 	if (n < 0)
 		return;
-	int rc = db_query_int64(r->db, &every, "SELECT every_days FROM package_checks WHERE id = ? AND package_id = ?", "ii",
-	                        check, k.id);
+	int rc = db_query_int64(r->db, &every, "SELECT every_days FROM package_checks WHERE id = ? AND package_id = ?",
+	                        "ii", check, k.id);
 	if (rc == DB_DONE) {
-		reply_error(r, 422, "unknown_check", "check", "不是该项目包管护制度中的巡查 (not a check of this package)");
+		reply_error(r, 422, "unknown_check", "check",
+		            "不是该项目包管护制度中的巡查 (not a check of this package)");
 		return;
 	}
 	if (rc < 0) {
@@ -260,37 +272,40 @@ void package_inspection_post(struct request *r)
 	clock_format_date(done_on, day);
 	rc = db_begin(r->db);
 	if (rc == 0)
-		rc = db_run(r->db,
-		            "INSERT INTO package_inspections(package_id, check_id, part_id, done_on, finding, normal, done_by,"
-		            " created_at) VALUES (?,?,nullif(?, 0),?,?,?,?,?)",
-		            "iiiitiii", k.id, check, part, (int64_t)done_on, finding, (int64_t)normal, r->who.user_id, now);
+		rc = db_run(
+		    r->db,
+		    "INSERT INTO package_inspections(package_id, check_id, part_id, done_on, finding, normal, done_by,"
+		    " created_at) VALUES (?,?,nullif(?, 0),?,?,?,?,?)",
+		    "iiiitiii", k.id, check, part, (int64_t)done_on, finding, (int64_t)normal, r->who.user_id, now);
 	id = db_last_insert_id(r->db);
 	/* A late inspection recorded after a later one does not pull the next day back. */
 	if (rc == 0)
-		rc = db_run(r->db, "UPDATE package_checks SET next_due = max(next_due, ? + every_days) WHERE id = ?", "ii",
-		            (int64_t)done_on, check);
+		rc = db_run(r->db, "UPDATE package_checks SET next_due = max(next_due, ? + every_days) WHERE id = ?",
+		            "ii", (int64_t)done_on, check);
 	for (int i = 0; rc == 0 && i < n; i++)
 		rc = db_run(r->db,
 		            "INSERT INTO package_photos(inspection_id, name, content_type, size, data, created_at)"
 		            " VALUES (?,?,?,?,?,?)",
-		            "ittibi", id, photos[i].name, photos[i].type, (int64_t)photos[i].len, photos[i].bytes, photos[i].len,
-		            now);
+		            "ittibi", id, photos[i].name, photos[i].type, (int64_t)photos[i].len, photos[i].bytes,
+		            photos[i].len, now);
 	if (rc == 0 && has_defect) {
-		rc = db_run(r->db,
-		            "INSERT INTO package_defects(package_id, part_id, inspection_id, description, severity, raised_on,"
-		            " due_on, raised_by) VALUES (?,nullif(?, 0),?,?,?,?,?,?)",
-		            "iiittiii", k.id, part, id, defect.description, defect.severity, (int64_t)done_on,
-		            (int64_t)defect.due_on, r->who.user_id);
+		rc = db_run(
+		    r->db,
+		    "INSERT INTO package_defects(package_id, part_id, inspection_id, description, severity, raised_on,"
+		    " due_on, raised_by) VALUES (?,nullif(?, 0),?,?,?,?,?,?)",
+		    "iiittiii", k.id, part, id, defect.description, defect.severity, (int64_t)done_on,
+		    (int64_t)defect.due_on, r->who.user_id);
 		defect_id = db_last_insert_id(r->db);
 	}
 	if (rc == 0) {
-		json_t *detail = json_pack("{s:I, s:s, s:s, s:b, s:i}", "id", (json_int_t)id, "day", day, "finding", finding,
-		                           "normal", normal, "photos", n);
+		json_t *detail = json_pack("{s:I, s:s, s:s, s:b, s:i}", "id", (json_int_t)id, "day", day, "finding",
+		                           finding, "normal", normal, "photos", n);
 		if (part)
 			json_object_set_new(detail, "part", json_integer(part));
 		if (has_defect)
-			json_object_set_new(detail, "defect", json_pack("{s:s, s:s}", "description", defect.description,
-			                                                "severity", defect.severity));
+			json_object_set_new(
+			    detail, "defect",
+			    json_pack("{s:s, s:s}", "description", defect.description, "severity", defect.severity));
 		rc = package_audit(r, &k, "package.inspection", NULL, 0, detail);
 	}
 	if (!db_finish_or_reply(r, rc))
@@ -318,8 +333,8 @@ void package_defect_fix(struct request *r)
 	    !body_string(r, "note", FIELD_REQUIRED, 2000, &note))
 		return;
 	struct db_stmt *s;
-	int rc = db_prepare(r->db, &s, "SELECT state, raised_on FROM package_defects WHERE id = ? AND package_id = ?", "ii",
-	                    id, k.id);
+	int rc = db_prepare(r->db, &s, "SELECT state, raised_on FROM package_defects WHERE id = ? AND package_id = ?",
+	                    "ii", id, k.id);
 	if (!db_row_or_reply(r, rc, s, "unknown_defect", "没有此问题缺陷 (no such defect)"))
 		return;
 	bool open = strcmp(db_column_text(s, 0), "open") == 0;
@@ -330,7 +345,8 @@ void package_defect_fix(struct request *r)
 		return;
 	}
 	if (fixed_on < raised) {
-		reply_error(r, 422, "date_before_defect", "fixed_on", "整改日期早于发现日期 (fixed before it was raised)");
+		reply_error(r, 422, "date_before_defect", "fixed_on",
+		            "整改日期早于发现日期 (fixed before it was raised)");
 		return;
 	}
 	char day[11];

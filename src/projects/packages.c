@@ -22,9 +22,10 @@ enum { PACKAGE_MAX_PARTS = 200 };
 ** and ?2 (the caller): staff and leaders their branch of the tree, an
 ** enterprise user the packages its enterprise owns.
 */
-static const char package_scope[] =
-    "((?1 IS NOT NULL AND " SQL_ON_BRANCH("o.path", "?1") ")"
-    " OR EXISTS (SELECT 1 FROM enterprise_users w WHERE w.user_id = ?2 AND w.enterprise_id = k.enterprise_id))";
+static const char package_scope[] = "((?1 IS NOT NULL AND " SQL_ON_BRANCH(
+    "o.path",
+    "?1") ")"
+          " OR EXISTS (SELECT 1 FROM enterprise_users w WHERE w.user_id = ?2 AND w.enterprise_id = k.enterprise_id))";
 
 static const char *scope_area(struct request *r)
 {
@@ -72,16 +73,17 @@ static json_t *package_json(struct request *r, struct db_stmt *s)
 	(void)r;
 	json_t *k = row_as_json(s);
 	int64_t invest = db_named_int64(s, "investment_wan"), parts = db_named_int64(s, "parts");
-	json_object_set_new(
-	    k, "progress",
-	    invest ? json_real((double)((db_named_int64(s, "_weighted") * 10 + invest / 2) / invest) / 10) : json_null());
+	json_object_set_new(k, "progress",
+	                    invest
+	                        ? json_real((double)((db_named_int64(s, "_weighted") * 10 + invest / 2) / invest) / 10)
+	                        : json_null());
 	bool operating = strcmp(db_named_text(s, "stage"), "operating") == 0;
 	json_object_set_new(k, "normal_share",
 	                    operating && parts ? json_real((double)db_named_int64(s, "parts_normal") / (double)parts)
 	                                       : json_null());
 	const char *light = db_named_int64(s, "checks_overdue") || db_named_int64(s, "defects_overdue") ? "red"
-	                    : db_named_int64(s, "checks_due_soon")                                       ? "yellow"
-	                                                                                                 : "green";
+	                    : db_named_int64(s, "checks_due_soon")                                      ? "yellow"
+	                                                                                                : "green";
 	json_object_set_new(k, "light", json_string(light));
 	if (json_is_null(json_object_get(json_object_get(k, "licence"), "number")))
 		json_object_set_new(k, "licence", json_null());
@@ -91,13 +93,13 @@ static json_t *package_json(struct request *r, struct db_stmt *s)
 /* Prepare the packages the caller may see, of a district (code, or NULL for all) or one (id, or 0 for all). */
 static int package_query(struct request *r, struct db_stmt **s, const char *district, int64_t id)
 {
-	const char *where = arena_printf(r->arena, "%s AND (?5 IS NULL OR o.code = ?5) AND (?6 = 0 OR k.id = ?6)",
-	                                 package_scope);
-	return db_prepare(r->db, s,
-	                  arena_printf(r->arena, "SELECT * FROM %s%s", arena_printf(r->arena, package_rows, where),
-	                               package_order),
-	                  "tiiiti", scope_area(r), r->who.user_id, (int64_t)clock_local_day(clock_now()),
-	                  (int64_t)projects_yellow_days(r->db), district, id);
+	const char *where =
+	    arena_printf(r->arena, "%s AND (?5 IS NULL OR o.code = ?5) AND (?6 = 0 OR k.id = ?6)", package_scope);
+	return db_prepare(
+	    r->db, s,
+	    arena_printf(r->arena, "SELECT * FROM %s%s", arena_printf(r->arena, package_rows, where), package_order),
+	    "tiiiti", scope_area(r), r->who.user_id, (int64_t)clock_local_day(clock_now()),
+	    (int64_t)projects_yellow_days(r->db), district, id);
 }
 
 bool package_from_route(struct request *r, struct package *ret)
@@ -178,16 +180,17 @@ void package_get(struct request *r)
 		return;
 	json_t *out = package_json(r, s);
 	db_finalize(s);
-	rc = db_prepare(r->db, &s,
-	                "SELECT pp.id AS id, pp.name AS name, pp.investment_wan AS investment_wan, pp.progress AS progress,"
-	                " p.code AS \"project.code\", p.id AS \"project.id\","
-	                " (SELECT count(*) FROM package_defects d WHERE d.part_id = pp.id AND d.state = 'open')"
-	                " AS defects_open,"
-	                " (SELECT count(*) FROM package_defects d WHERE d.part_id = pp.id AND d.state = 'open'"
-	                " AND d.severity = 'major') AS _stopped"
-	                " FROM package_parts pp LEFT JOIN projects p ON p.id = pp.project_id"
-	                " WHERE pp.package_id = ? ORDER BY pp.id",
-	                "i", k.id);
+	rc = db_prepare(
+	    r->db, &s,
+	    "SELECT pp.id AS id, pp.name AS name, pp.investment_wan AS investment_wan, pp.progress AS progress,"
+	    " p.code AS \"project.code\", p.id AS \"project.id\","
+	    " (SELECT count(*) FROM package_defects d WHERE d.part_id = pp.id AND d.state = 'open')"
+	    " AS defects_open,"
+	    " (SELECT count(*) FROM package_defects d WHERE d.part_id = pp.id AND d.state = 'open'"
+	    " AND d.severity = 'major') AS _stopped"
+	    " FROM package_parts pp LEFT JOIN projects p ON p.id = pp.project_id"
+	    " WHERE pp.package_id = ? ORDER BY pp.id",
+	    "i", k.id);
 	rc = rows_into(r, out, "parts_list", rc, s, part_json);
 	if (rc == 0)
 		rc = package_upkeep_into(r, out, k.id);
@@ -238,11 +241,12 @@ static int parts_from_body(struct request *r, struct part_input **ret)
 		for (size_t j = 0; ok && j < i; j++)
 			ok = strcmp(parts[j].name, json_string_value(name)) != 0;
 		if (!ok) {
-			reply_error(r, 422, "invalid_parts", "parts",
-			            "第 %zu 项应有不重复的名称 name、投资额 investment_wan(万元,正整数)、进度 progress(0-100)"
-			            "和可选的项目代码 project (part %zu: a unique name, investment_wan > 0, progress 0-100, "
-			            "an optional project code)",
-			            i + 1, i + 1);
+			reply_error(
+			    r, 422, "invalid_parts", "parts",
+			    "第 %zu 项应有不重复的名称 name、投资额 investment_wan(万元,正整数)、进度 progress(0-100)"
+			    "和可选的项目代码 project (part %zu: a unique name, investment_wan > 0, progress 0-100, "
+			    "an optional project code)",
+			    i + 1, i + 1);
 			return -1;
 		}
 		parts[i] = (struct part_input){.name = json_string_value(name),
@@ -250,11 +254,12 @@ static int parts_from_body(struct request *r, struct part_input **ret)
 		                               .progress = progress ? json_integer_value(progress) : 0,
 		                               .project = project ? json_string_value(project) : NULL};
 		if (parts[i].project) {
-			int rc = db_query_int64(r->db, &parts[i].project_id, "SELECT id FROM projects WHERE code = ?", "t",
-			                        parts[i].project);
+			int rc = db_query_int64(r->db, &parts[i].project_id, "SELECT id FROM projects WHERE code = ?",
+			                        "t", parts[i].project);
 			if (rc == DB_DONE)
-				reply_error(r, 422, "unknown_project", "parts", "第 %zu 项的项目 %s 未登记 (part %zu: unknown project)",
-				            i + 1, parts[i].project, i + 1);
+				reply_error(r, 422, "unknown_project", "parts",
+				            "第 %zu 项的项目 %s 未登记 (part %zu: unknown project)", i + 1,
+				            parts[i].project, i + 1);
 			else if (rc < 0)
 				reply_db_error(r, rc);
 			if (rc != 0)
@@ -285,17 +290,19 @@ void package_post(struct request *r)
 	bool present;
 	if (!body_only(r, fields) || !body_string(r, "code", FIELD_REQUIRED, 40, &code) ||
 	    !body_string(r, "name", FIELD_REQUIRED, 200, &name) || !body_string(r, "kind", FIELD_REQUIRED, 40, &kind) ||
-	    !org_from_body(r, "district", FIELD_REQUIRED, &district, &present) || !(owner = enterprise_from_body(r, "owner")) ||
-	    !body_string(r, "agent", FIELD_REQUIRED, 64, &agent_name))
+	    !org_from_body(r, "district", FIELD_REQUIRED, &district, &present) ||
+	    !(owner = enterprise_from_body(r, "owner")) || !body_string(r, "agent", FIELD_REQUIRED, 64, &agent_name))
 		return;
 	if (strcmp(district.kind, "district") != 0) {
 		reply_error(r, 422, "not_a_district", "district", "应为县(市)区 (must be a county-level district)");
 		return;
 	}
-	int rc = db_query_int64(r->db, &agent, "SELECT id FROM users WHERE username = ? AND role = 'agent' AND disabled = 0",
-	                        "t", agent_name);
+	int rc =
+	    db_query_int64(r->db, &agent, "SELECT id FROM users WHERE username = ? AND role = 'agent' AND disabled = 0",
+	                   "t", agent_name);
 	if (rc == DB_DONE) {
-		reply_error(r, 422, "unknown_agent", "agent", "代办员应为在岗的代办员账号 (the agent must be an active agent)");
+		reply_error(r, 422, "unknown_agent", "agent",
+		            "代办员应为在岗的代办员账号 (the agent must be an active agent)");
 		return;
 	}
 	if (rc < 0) {
@@ -308,26 +315,30 @@ void package_post(struct request *r)
 	int64_t now = clock_now(), id = 0;
 	rc = db_begin(r->db);
 	if (rc == 0)
-		rc = db_run(r->db,
-		            "INSERT INTO packages(code, name, kind, district_org_id, enterprise_id, agent_id, created_at)"
-		            " VALUES (?,?,?,?,?,?,?)",
-		            "tttiiii", code, name, kind, district.id, owner, agent, now);
+		rc = db_run(
+		    r->db,
+		    "INSERT INTO packages(code, name, kind, district_org_id, enterprise_id, agent_id, created_at)"
+		    " VALUES (?,?,?,?,?,?,?)",
+		    "tttiiii", code, name, kind, district.id, owner, agent, now);
 	id = db_last_insert_id(r->db);
 	if (rc == DB_CONSTRAINT) {
 		db_rollback(r->db);
-		reply_error(r, 409, "package_exists", "code", "项目包编号 %s 已存在 (a package with this code exists)", code);
+		reply_error(r, 409, "package_exists", "code", "项目包编号 %s 已存在 (a package with this code exists)",
+		            code);
 		return;
 	}
 	for (int i = 0; rc == 0 && i < n; i++)
-		rc = db_run(r->db,
-		            "INSERT INTO package_parts(package_id, name, project_id, investment_wan, progress)"
-		            " VALUES (?,?,nullif(?, 0),?,?)",
-		            "itiii", id, parts[i].name, parts[i].project_id, parts[i].investment_wan, parts[i].progress);
+		rc =
+		    db_run(r->db,
+		           "INSERT INTO package_parts(package_id, name, project_id, investment_wan, progress)"
+		           " VALUES (?,?,nullif(?, 0),?,?)",
+		           "itiii", id, parts[i].name, parts[i].project_id, parts[i].investment_wan, parts[i].progress);
 	if (rc == 0) {
 		struct package k = {.id = id, .code = code, .district_path = district.path};
 		rc = package_audit(r, &k, "package.create", NULL, 0,
-		                   json_pack("{s:{s:s, s:s, s:s, s:s, s:O}}", "after", "name", name, "kind", kind, "district",
-		                             district.code, "agent", agent_name, "parts", json_object_get(r->json, "parts")));
+		                   json_pack("{s:{s:s, s:s, s:s, s:s, s:O}}", "after", "name", name, "kind", kind,
+		                             "district", district.code, "agent", agent_name, "parts",
+		                             json_object_get(r->json, "parts")));
 	}
 	if (!db_finish_or_reply(r, rc))
 		return;
@@ -348,8 +359,8 @@ void package_part_put(struct request *r)
 	if (!body_only(r, fields) || !package_from_route(r, &k) || !route_param_id(r, "part", &part) ||
 	    !body_int64(r, "progress", FIELD_REQUIRED, 0, 100, &progress, NULL))
 		return;
-	int rc = db_query_int64(r->db, &before, "SELECT progress FROM package_parts WHERE id = ? AND package_id = ?", "ii",
-	                        part, k.id);
+	int rc = db_query_int64(r->db, &before, "SELECT progress FROM package_parts WHERE id = ? AND package_id = ?",
+	                        "ii", part, k.id);
 	if (rc == DB_DONE) {
 		reply_error(r, 404, "unknown_part", NULL, "没有此组成部分 (no such part)");
 		return;
@@ -390,7 +401,8 @@ void package_licence_post(struct request *r)
 	const char *number, *issuer;
 	int32_t on;
 	int64_t unfinished = 0;
-	if (!body_only(r, fields) || !package_from_route(r, &k) || !body_string(r, "number", FIELD_REQUIRED, 60, &number) ||
+	if (!body_only(r, fields) || !package_from_route(r, &k) ||
+	    !body_string(r, "number", FIELD_REQUIRED, 60, &number) ||
 	    !body_string(r, "issuer", FIELD_REQUIRED, 100, &issuer) ||
 	    !project_body_day(r, "on", FIELD_REQUIRED, NULL, true, &on, NULL))
 		return;
@@ -398,15 +410,17 @@ void package_licence_post(struct request *r)
 		reply_error(r, 409, "licence_recorded", "number", "运营许可证已记录 (the licence is already recorded)");
 		return;
 	}
-	int rc = db_query_int64(r->db, &unfinished, "SELECT count(*) FROM package_parts WHERE package_id = ? AND progress < 100",
-	                        "i", k.id);
+	int rc =
+	    db_query_int64(r->db, &unfinished,
+	                   "SELECT count(*) FROM package_parts WHERE package_id = ? AND progress < 100", "i", k.id);
 	if (rc < 0) {
 		reply_db_error(r, rc);
 		return;
 	}
 	if (unfinished) {
-		reply_error(r, 409, "parts_unfinished", NULL, "尚有 %lld 个组成部分未建成 (%lld parts are not yet built)",
-		            (long long)unfinished, (long long)unfinished);
+		reply_error(r, 409, "parts_unfinished", NULL,
+		            "尚有 %lld 个组成部分未建成 (%lld parts are not yet built)", (long long)unfinished,
+		            (long long)unfinished);
 		return;
 	}
 	char day[11];
@@ -414,14 +428,16 @@ void package_licence_post(struct request *r)
 	struct db_stmt *s = NULL;
 	rc = db_begin(r->db);
 	if (rc == 0)
-		rc = db_run(r->db,
-		            "UPDATE packages SET stage = 'operating', licence_number = ?, licence_issuer = ?, licence_on = ?"
-		            " WHERE id = ? AND stage = 'construction'",
-		            "ttii", number, issuer, (int64_t)on, k.id);
+		rc = db_run(
+		    r->db,
+		    "UPDATE packages SET stage = 'operating', licence_number = ?, licence_issuer = ?, licence_on = ?"
+		    " WHERE id = ? AND stage = 'construction'",
+		    "ttii", number, issuer, (int64_t)on, k.id);
 	if (rc == 0 && db_changes(r->db) != 1)
 		rc = DB_CONSTRAINT; /* another caller recorded it first */
 	if (rc == 0)
-		rc = db_prepare(r->db, &s, "SELECT project_id FROM package_parts WHERE package_id = ? AND project_id IS NOT NULL",
+		rc = db_prepare(r->db, &s,
+		                "SELECT project_id FROM package_parts WHERE package_id = ? AND project_id IS NOT NULL",
 		                "i", k.id);
 	while (rc >= 0 && (rc = db_step(s)) == DB_ROW)
 		rc = project_event(r, db_column_int64(s, 0), 0, "licence", NULL, NULL,

@@ -17,10 +17,9 @@
 #include "projects/packages.h"
 
 static const char *const jinan_rivers[] = {
-    "凤坂河",   "磨洋河",   "化工河",   "光明港(晋安段)", "浦东河", "洋里河",   "远洋河",   "鳝溪",
-    "新店溪",   "登云溪",   "竹榄河",   "牛浦河",         "魁岐河", "东山溪",   "斗顶河",   "秀峰河",
-    "茶园河",   "连潘河",   "红星河",   "陆庄河",         "铜盘河", "凤坂一支河", "凤坂二支河", "鼓山溪",
-    "岳峰河",   "前横河",   "后横河",   "福兴河",         "象园河",
+    "凤坂河", "磨洋河",     "化工河",     "光明港(晋安段)", "浦东河", "洋里河", "远洋河", "鳝溪",   "新店溪", "登云溪",
+    "竹榄河", "牛浦河",     "魁岐河",     "东山溪",         "斗顶河", "秀峰河", "茶园河", "连潘河", "红星河", "陆庄河",
+    "铜盘河", "凤坂一支河", "凤坂二支河", "鼓山溪",         "岳峰河", "前横河", "后横河", "福兴河", "象园河",
 };
 
 static const struct demo_package {
@@ -47,8 +46,8 @@ static const struct {
     {"护岸及沿河绿化养护检查", 30, 5},
 };
 
-static int add_package(struct db *d, const struct demo_package *p, size_t n, int64_t agent, int64_t now,
-                       int32_t today, int64_t *ret_id)
+static int add_package(struct db *d, const struct demo_package *p, size_t n, int64_t agent, int64_t now, int32_t today,
+                       int64_t *ret_id)
 {
 	int64_t owner = 0;
 	int rc;
@@ -57,27 +56,30 @@ static int add_package(struct db *d, const struct demo_package *p, size_t n, int
 		snprintf(credit, sizeof credit, "91%sMA2W%05zu", p->district, 100 + n);
 		credit[17] = credit_code_check_char(credit);
 		credit[18] = 0;
-		rc = db_run(d,
-		            "INSERT INTO enterprises(name, credit_code, org_id, industry, contact_name, contact_phone,"
-		            " created_at) SELECT ?, ?, id, '水务', '运维联系人', '0591-87100000', ? FROM orgs WHERE code = ?",
-		            "ttit", p->owner, credit, now, p->district);
+		rc = db_run(
+		    d,
+		    "INSERT INTO enterprises(name, credit_code, org_id, industry, contact_name, contact_phone,"
+		    " created_at) SELECT ?, ?, id, '水务', '运维联系人', '0591-87100000', ? FROM orgs WHERE code = ?",
+		    "ttit", p->owner, credit, now, p->district);
 		owner = db_last_insert_id(d);
 	} else {
-		rc = db_query_int64(d, &owner,
-		                    "SELECT coalesce((SELECT id FROM enterprises WHERE name = '晋安东部水系运维有限公司'),"
-		                    " (SELECT enterprise_id FROM projects WHERE name LIKE '晋安东部水系%'))",
-		                    NULL);
+		rc = db_query_int64(
+		    d, &owner,
+		    "SELECT coalesce((SELECT id FROM enterprises WHERE name = '晋安东部水系运维有限公司'),"
+		    " (SELECT enterprise_id FROM projects WHERE name LIKE '晋安东部水系%'))",
+		    NULL);
 	}
 	int32_t licensed = today - p->licensed_days_ago;
 	if (rc == 0)
-		rc = db_run(d,
-		            "INSERT INTO packages(code, name, kind, district_org_id, enterprise_id, agent_id, stage,"
-		            " licence_number, licence_issuer, licence_on, created_at)"
-		            " SELECT ?1, ?2, '水系治理', id, ?3, ?4, CASE WHEN ?5 > 0 THEN 'operating' ELSE 'construction' END,"
-		            " CASE WHEN ?5 > 0 THEN 'FZSX-YY-' || ?1 END, CASE WHEN ?5 > 0 THEN '福州市城乡建设局' END,"
-		            " CASE WHEN ?5 > 0 THEN ?6 END, ?7 FROM orgs WHERE code = ?8",
-		            "ttiiiiit", p->code, p->name, owner, agent, (int64_t)p->licensed_days_ago, (int64_t)licensed, now,
-		            p->district);
+		rc = db_run(
+		    d,
+		    "INSERT INTO packages(code, name, kind, district_org_id, enterprise_id, agent_id, stage,"
+		    " licence_number, licence_issuer, licence_on, created_at)"
+		    " SELECT ?1, ?2, '水系治理', id, ?3, ?4, CASE WHEN ?5 > 0 THEN 'operating' ELSE 'construction' END,"
+		    " CASE WHEN ?5 > 0 THEN 'FZSX-YY-' || ?1 END, CASE WHEN ?5 > 0 THEN '福州市城乡建设局' END,"
+		    " CASE WHEN ?5 > 0 THEN ?6 END, ?7 FROM orgs WHERE code = ?8",
+		    "ttiiiiit", p->code, p->name, owner, agent, (int64_t)p->licensed_days_ago, (int64_t)licensed, now,
+		    p->district);
 	int64_t id = db_last_insert_id(d);
 	for (int i = 0; rc == 0 && i < p->parts; i++) {
 		char name[64];
@@ -100,19 +102,21 @@ static int jinan_upkeep(struct db *d, int64_t id, int64_t agent, int64_t now, in
 {
 	int rc = 0;
 	for (size_t c = 0; rc == 0 && c < sizeof regime / sizeof regime[0]; c++) {
-		rc = db_run(d, "INSERT INTO package_checks(package_id, what, every_days, next_due) VALUES (?,?,?,?)", "itii",
-		            id, regime[c].what, (int64_t)regime[c].every,
+		rc = db_run(d, "INSERT INTO package_checks(package_id, what, every_days, next_due) VALUES (?,?,?,?)",
+		            "itii", id, regime[c].what, (int64_t)regime[c].every,
 		            (int64_t)(today - regime[c].last_done_ago + regime[c].every));
 		int64_t check = db_last_insert_id(d);
 		int k = 0;
-		for (int32_t day = today - regime[c].last_done_ago; rc == 0 && day > licensed; day -= regime[c].every, k++)
-			rc = db_run(d,
-			            "INSERT INTO package_inspections(package_id, check_id, part_id, done_on, finding, normal,"
-			            " done_by, created_at)"
-			            " SELECT ?1, ?2, (SELECT id FROM package_parts WHERE package_id = ?1 ORDER BY id"
-			            " LIMIT 1 OFFSET ?3), ?4, ?5, 1, ?6, ?7",
-			            "iiiitii", id, check, (int64_t)((k * 5 + (int)c * 7) % 29), (int64_t)day,
-			            "运行正常,水面清洁,无异常", agent, now);
+		for (int32_t day = today - regime[c].last_done_ago; rc == 0 && day > licensed;
+		     day -= regime[c].every, k++)
+			rc = db_run(
+			    d,
+			    "INSERT INTO package_inspections(package_id, check_id, part_id, done_on, finding, normal,"
+			    " done_by, created_at)"
+			    " SELECT ?1, ?2, (SELECT id FROM package_parts WHERE package_id = ?1 ORDER BY id"
+			    " LIMIT 1 OFFSET ?3), ?4, ?5, 1, ?6, ?7",
+			    "iiiitii", id, check, (int64_t)((k * 5 + (int)c * 7) % 29), (int64_t)day,
+			    "运行正常,水面清洁,无异常", agent, now);
 	}
 	/* The defects: part (index of the river), what, severity, raised and due days ago, fixed days ago (-1: open). */
 	static const struct {
@@ -127,15 +131,16 @@ static int jinan_upkeep(struct db *d, int64_t id, int64_t agent, int64_t now, in
 	    {7, "鳝溪沿岸绿化补植", "minor", 70, 50, 55, "补植完成"},
 	};
 	for (size_t i = 0; rc == 0 && i < sizeof defects / sizeof defects[0]; i++)
-		rc = db_run(d,
-		            "INSERT INTO package_defects(package_id, part_id, description, severity, raised_on, due_on,"
-		            " state, fixed_on, fix_note, raised_by, fixed_by)"
-		            " SELECT ?1, (SELECT id FROM package_parts WHERE package_id = ?1 ORDER BY id LIMIT 1 OFFSET ?2),"
-		            " ?3, ?4, ?5, ?6, CASE WHEN ?7 >= 0 THEN 'fixed' ELSE 'open' END,"
-		            " CASE WHEN ?7 >= 0 THEN ?8 - ?7 END, ?9, ?10, CASE WHEN ?7 >= 0 THEN ?10 END",
-		            "iittiiiiti", id, (int64_t)defects[i].part, defects[i].description, defects[i].severity,
-		            (int64_t)(today - defects[i].raised_ago), (int64_t)(today - defects[i].due_ago),
-		            (int64_t)defects[i].fixed_ago, (int64_t)today, defects[i].note, agent);
+		rc = db_run(
+		    d,
+		    "INSERT INTO package_defects(package_id, part_id, description, severity, raised_on, due_on,"
+		    " state, fixed_on, fix_note, raised_by, fixed_by)"
+		    " SELECT ?1, (SELECT id FROM package_parts WHERE package_id = ?1 ORDER BY id LIMIT 1 OFFSET ?2),"
+		    " ?3, ?4, ?5, ?6, CASE WHEN ?7 >= 0 THEN 'fixed' ELSE 'open' END,"
+		    " CASE WHEN ?7 >= 0 THEN ?8 - ?7 END, ?9, ?10, CASE WHEN ?7 >= 0 THEN ?10 END",
+		    "iittiiiiti", id, (int64_t)defects[i].part, defects[i].description, defects[i].severity,
+		    (int64_t)(today - defects[i].raised_ago), (int64_t)(today - defects[i].due_ago),
+		    (int64_t)defects[i].fixed_ago, (int64_t)today, defects[i].note, agent);
 	return rc;
 }
 
@@ -157,9 +162,10 @@ int packages_demo(const char *db_path)
 			rc = jinan_upkeep(d, id, agent, now, today, today - p->licensed_days_ago);
 		if (rc == 0 && p->licensed_days_ago && i > 0) /* in operation, one check falling due in two days */
 			rc = db_run(d,
-			            "INSERT INTO package_checks(package_id, what, every_days, next_due) VALUES (?,?,?,?), (?,?,?,?)",
-			            "itiiitii", id, regime[0].what, (int64_t)7, (int64_t)(today + 2), id, regime[1].what,
-			            (int64_t)30, (int64_t)(today + 20));
+			            "INSERT INTO package_checks(package_id, what, every_days, next_due) VALUES "
+			            "(?,?,?,?), (?,?,?,?)",
+			            "itiiitii", id, regime[0].what, (int64_t)7, (int64_t)(today + 2), id,
+			            regime[1].what, (int64_t)30, (int64_t)(today + 20));
 	}
 	if (rc == 0)
 		rc = db_commit(d);

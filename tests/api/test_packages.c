@@ -41,7 +41,8 @@ static int up(void **state)
 	(void)state;
 	setenv("BANYAN_CLOCK", "2020-07-10T10:00:00+08:00", 1);
 	cast_up(&server, cast, CAST_SIZE(cast), NULL);
-	assert_int_equal(enterprise_with_account(&admin, "晋安东部水系运维有限公司", OWNER_CODE, "350111", "ja-owner"), 0);
+	assert_int_equal(enterprise_with_account(&admin, "晋安东部水系运维有限公司", OWNER_CODE, "350111", "ja-owner"),
+	                 0);
 	assert_int_equal(enterprise_with_account(&admin, "另一家企业", "91350111MA2DK0012T", "350111", "ja-other"), 0);
 	return 0;
 }
@@ -60,10 +61,10 @@ static long long count(const char *sql)
 
 /* A 晋安 package of three rivers: 100 万元 built, 200 万元 at 40%, 300 万元 not started. */
 #define PACKAGE(code)                                                                                                  \
-	"{\"code\":\"" code "\",\"name\":\"" code "水系\",\"kind\":\"水系治理\",\"district\":\"350111\","               \
+	"{\"code\":\"" code "\",\"name\":\"" code "水系\",\"kind\":\"水系治理\",\"district\":\"350111\","        \
 	"\"owner\":\"" OWNER_CODE "\",\"agent\":\"city-agent\",\"parts\":["                                            \
-	"{\"name\":\"凤坂河\",\"investment_wan\":100,\"progress\":100},"                                                 \
-	"{\"name\":\"磨洋河\",\"investment_wan\":200,\"progress\":40},"                                                  \
+	"{\"name\":\"凤坂河\",\"investment_wan\":100,\"progress\":100},"                                            \
+	"{\"name\":\"磨洋河\",\"investment_wan\":200,\"progress\":40},"                                             \
 	"{\"name\":\"化工河\",\"investment_wan\":300}]}"
 
 static json_t *get(struct client *c, const char *path, struct response *r)
@@ -86,7 +87,8 @@ static const char *text(json_t *o, const char *key)
 static long long part_id(long long id, int i)
 {
 	char sql[128];
-	snprintf(sql, sizeof sql, "SELECT id FROM package_parts WHERE package_id = %lld ORDER BY id LIMIT 1 OFFSET %d", id, i);
+	snprintf(sql, sizeof sql, "SELECT id FROM package_parts WHERE package_id = %lld ORDER BY id LIMIT 1 OFFSET %d",
+	         id, i);
 	return count(sql);
 }
 
@@ -99,9 +101,10 @@ static void licence(long long id)
 		assert_int_equal(client_statusf(&agent, "PUT", path, NULL, "{\"progress\":100}"), 200);
 	}
 	snprintf(path, sizeof path, "/api/v1/packages/%lld/licence", id);
-	assert_int_equal(client_statusf(&agent, "POST", path, NULL,
-	                                "{\"number\":\"YY-%lld\",\"issuer\":\"福州市城乡建设局\",\"on\":\"2020-07-01\"}", id),
-	                 200);
+	assert_int_equal(
+	    client_statusf(&agent, "POST", path, NULL,
+	                   "{\"number\":\"YY-%lld\",\"issuer\":\"福州市城乡建设局\",\"on\":\"2020-07-01\"}", id),
+	    200);
 }
 
 /* (100×100 + 200×40 + 300×0) / 600 = 30%; the third river at 55%: (10000 + 8000 + 16500) / 600 = 57.5%. */
@@ -168,7 +171,8 @@ static void test_licence_moves_into_operation(void **state)
 	assert_int_equal(client_statusf(&agent, "PUT", path, code, "{\"progress\":90}"), 409);
 	assert_string_equal(code, "package_operating");
 	assert_int_equal(count("SELECT count(*) FROM audit_log WHERE action = 'package.licence'"), 1);
-	assert_int_equal(count("SELECT count(*) FROM packages WHERE code = 'LC-1' AND licence_number = 'YY-' || id"), 1);
+	assert_int_equal(count("SELECT count(*) FROM packages WHERE code = 'LC-1' AND licence_number = 'YY-' || id"),
+	                 1);
 }
 
 /* A part that is a registered project gets the licence on its timeline; an unknown project is refused. */
@@ -176,15 +180,18 @@ static void test_licence_on_a_projects_timeline(void **state)
 {
 	(void)state;
 	char path[96], code[48];
-	client_createdf(&agent, "/api/v1/projects",
-	                "{\"code\":\"2020-350111-76-03-000101\",\"name\":\"东部水系一期\",\"enterprise\":1,"
-	                "\"district\":\"350111\",\"industry\":\"水利\",\"investment_wan\":50000,\"level\":\"municipal\","
-	                "\"agent\":\"city-agent\"}");
+	client_createdf(
+	    &agent, "/api/v1/projects",
+	    "{\"code\":\"2020-350111-76-03-000101\",\"name\":\"东部水系一期\",\"enterprise\":1,"
+	    "\"district\":\"350111\",\"industry\":\"水利\",\"investment_wan\":50000,\"level\":\"municipal\","
+	    "\"agent\":\"city-agent\"}");
 	static const char body[] =
-	    "{\"code\":\"PJ-%d\",\"name\":\"一期\",\"kind\":\"水系治理\",\"district\":\"350111\",\"owner\":\"" OWNER_CODE
+	    "{\"code\":\"PJ-%d\",\"name\":\"一期\",\"kind\":\"水系治理\",\"district\":\"350111\",\"owner\":"
+	    "\"" OWNER_CODE
 	    "\",\"agent\":\"city-agent\",\"parts\":[{\"name\":\"一期\",\"investment_wan\":50000,\"progress\":100,"
 	    "\"project\":\"%s\"}]}";
-	assert_int_equal(client_statusf(&agent, "POST", "/api/v1/packages", code, body, 1, "2020-350111-76-03-000999"), 422);
+	assert_int_equal(client_statusf(&agent, "POST", "/api/v1/packages", code, body, 1, "2020-350111-76-03-000999"),
+	                 422);
 	assert_string_equal(code, "unknown_project");
 	long long id = client_createdf(&agent, "/api/v1/packages", body, 2, "2020-350111-76-03-000101");
 	snprintf(path, sizeof path, "/api/v1/packages/%lld/licence", id);
@@ -226,7 +233,8 @@ static void test_overdue_check_turns_red(void **state)
 	                                "{\"what\":\"泵站检查\",\"every_days\":7,\"first_due\":\"2020-07-09\"}"),
 	                 409);
 	assert_string_equal(code, "check_exists");
-	long long late = client_createdf(&agent, path, "{\"what\":\"河道保洁\",\"every_days\":7,\"first_due\":\"2020-07-09\"}");
+	long long late =
+	    client_createdf(&agent, path, "{\"what\":\"河道保洁\",\"every_days\":7,\"first_due\":\"2020-07-09\"}");
 	client_createdf(&agent, path, "{\"what\":\"水质监测\",\"every_days\":30,\"first_due\":\"2020-07-10\"}");
 	/* Overdue before the licence too: the regime is set while the package is built. */
 	json_t *list = get(&leader, "/api/v1/packages", &r);
@@ -279,7 +287,8 @@ static void test_overdue_check_turns_red(void **state)
 	response_free(&r);
 }
 
-static const char png[] = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==";
+static const char png[] =
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==";
 
 /* An inspection with a photo and a major defect: the part stops, the owner fixes it, the share is whole again. */
 static void test_inspection_defect_fixed_by_owner(void **state)
@@ -295,25 +304,28 @@ static void test_inspection_defect_fixed_by_owner(void **state)
 	snprintf(path, sizeof path, "/api/v1/packages/%lld/inspections", id);
 	long long before = count("SELECT count(*) FROM package_inspections");
 	/* A photo whose content is not its type: refused, nothing written. */
-	assert_int_equal(client_statusf(&agent, "POST", path, code,
-	                                "{\"check\":%lld,\"finding\":\"泵站故障\",\"normal\":false,\"photos\":[{\"name\":"
-	                                "\"a.jpg\",\"content_type\":\"image/jpeg\",\"data\":\"%s\"}]}",
-	                                check, png),
-	                 415);
-	assert_int_equal(client_statusf(&agent, "POST", path, code,
-	                                "{\"check\":%lld,\"finding\":\"泵站故障\",\"normal\":false,\"defect\":{\"description\":"
-	                                "\"水泵故障\",\"severity\":\"serious\",\"due_on\":\"2020-07-20\"}}",
-	                                check),
-	                 422);
+	assert_int_equal(
+	    client_statusf(&agent, "POST", path, code,
+	                   "{\"check\":%lld,\"finding\":\"泵站故障\",\"normal\":false,\"photos\":[{\"name\":"
+	                   "\"a.jpg\",\"content_type\":\"image/jpeg\",\"data\":\"%s\"}]}",
+	                   check, png),
+	    415);
+	assert_int_equal(
+	    client_statusf(&agent, "POST", path, code,
+	                   "{\"check\":%lld,\"finding\":\"泵站故障\",\"normal\":false,\"defect\":{\"description\":"
+	                   "\"水泵故障\",\"severity\":\"serious\",\"due_on\":\"2020-07-20\"}}",
+	                   check),
+	    422);
 	assert_string_equal(code, "invalid_defect");
 	assert_int_equal(count("SELECT count(*) FROM package_inspections"), before);
-	assert_int_equal(client_callf(&agent, &r, "POST", path,
-	                              "{\"check\":%lld,\"part\":%lld,\"finding\":\"2号泵站水泵故障\",\"normal\":false,"
-	                              "\"photos\":[{\"name\":\"pump.png\",\"content_type\":\"image/png\",\"data\":\"%s\"}],"
-	                              "\"defect\":{\"description\":\"水泵故障,无法抽排\",\"severity\":\"major\","
-	                              "\"due_on\":\"2020-07-20\"}}",
-	                              check, part, png),
-	                 201);
+	assert_int_equal(
+	    client_callf(&agent, &r, "POST", path,
+	                 "{\"check\":%lld,\"part\":%lld,\"finding\":\"2号泵站水泵故障\",\"normal\":false,"
+	                 "\"photos\":[{\"name\":\"pump.png\",\"content_type\":\"image/png\",\"data\":\"%s\"}],"
+	                 "\"defect\":{\"description\":\"水泵故障,无法抽排\",\"severity\":\"major\","
+	                 "\"due_on\":\"2020-07-20\"}}",
+	                 check, part, png),
+	    201);
 	long long defect = json_integer_value(json_object_get(r.json, "defect"));
 	assert_true(defect > 0);
 	response_free(&r);
@@ -341,8 +353,8 @@ static void test_inspection_defect_fixed_by_owner(void **state)
 	/* Another enterprise cannot see it; the owner fixes it, once. */
 	snprintf(path, sizeof path, "/api/v1/packages/%lld/defects/%lld/fix", id, defect);
 	assert_int_equal(client_statusf(&other_firm, "POST", path, code, "{\"note\":\"已修复\"}"), 404);
-	assert_int_equal(client_statusf(&owner, "POST", path, code, "{\"note\":\"更换水泵\",\"fixed_on\":\"2020-07-09\"}"),
-	                 422);
+	assert_int_equal(
+	    client_statusf(&owner, "POST", path, code, "{\"note\":\"更换水泵\",\"fixed_on\":\"2020-07-09\"}"), 422);
 	assert_string_equal(code, "date_before_defect");
 	assert_int_equal(client_callf(&owner, &r, "POST", path, "{\"note\":\"更换水泵\"}"), 200);
 	assert_string_equal(text(r.json, "state"), "fixed");
@@ -371,7 +383,8 @@ static void test_bad_input_changes_nothing(void **state)
 	    {"{\"code\":\"B-1\",\"name\":\"甲\",\"kind\":\"水系\",\"district\":\"350111\",\"owner\":\"" OWNER_CODE
 	     "\",\"agent\":\"ja-officer\",\"parts\":[{\"name\":\"河\",\"investment_wan\":1}]}",
 	     "unknown_agent", "agent", 422},
-	    {"{\"code\":\"B-1\",\"name\":\"甲\",\"kind\":\"水系\",\"district\":\"350111\",\"owner\":\"91350111MA2DK0099X\","
+	    {"{\"code\":\"B-1\",\"name\":\"甲\",\"kind\":\"水系\",\"district\":\"350111\",\"owner\":"
+	     "\"91350111MA2DK0099X\","
 	     "\"agent\":\"city-agent\",\"parts\":[{\"name\":\"河\",\"investment_wan\":1}]}",
 	     "unknown_enterprise", "owner", 422},
 	    {"{\"code\":\"B-1\",\"name\":\"甲\",\"kind\":\"水系\",\"district\":\"350111-tcj\",\"owner\":\"" OWNER_CODE
@@ -391,7 +404,8 @@ static void test_bad_input_changes_nothing(void **state)
 	long long packages = count("SELECT count(*) FROM packages"), audit = count("SELECT count(*) FROM audit_log");
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		struct response r;
-		assert_int_equal(client_callf(&ja_officer, &r, "POST", "/api/v1/packages", "%s", bad[i].body), bad[i].status);
+		assert_int_equal(client_callf(&ja_officer, &r, "POST", "/api/v1/packages", "%s", bad[i].body),
+		                 bad[i].status);
 		assert_string_equal(error_code(&r), bad[i].code);
 		json_t *e = json_object_get(r.json, "error");
 		assert_string_equal(text(e, "field"), bad[i].field);
