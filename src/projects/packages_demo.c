@@ -80,7 +80,9 @@ static int add_package(struct db *d, const struct demo_package *p, size_t n, int
 		    " CASE WHEN ?5 > 0 THEN ?6 END, ?7 FROM orgs WHERE code = ?8",
 		    "ttiiiiit", p->code, p->name, owner, agent, (int64_t)p->licensed_days_ago, (int64_t)licensed, now,
 		    p->district);
-	int64_t id = db_last_insert_id(d);
+	int64_t id = db_last_insert_id(d), weights = 0, spread = 0;
+	for (int i = 0; i < p->parts; i++)
+		weights += 1 + i % 3;
 	for (int i = 0; rc == 0 && i < p->parts; i++) {
 		char name[64];
 		if (p->owner)
@@ -88,10 +90,12 @@ static int add_package(struct db *d, const struct demo_package *p, size_t n, int
 		else
 			snprintf(name, sizeof name, "%s", jinan_rivers[i]);
 		int progress = p->progress_from + 7 * i;
-		/* Parts of a package differ in size: the investment is spread 1 : 2 : 3 over them in turn. */
-		int64_t share = (int64_t)p->investment_wan * (1 + i % 3) / (2 * p->parts);
+		/* Parts differ in size: the investment is spread 1 : 2 : 3 over them in turn, the last taking what is left. */
+		int64_t share =
+		    i == p->parts - 1 ? p->investment_wan - spread : p->investment_wan * (1 + i % 3) / weights;
+		spread += share;
 		rc = db_run(d, "INSERT INTO package_parts(package_id, name, investment_wan, progress) VALUES (?,?,?,?)",
-		            "itii", id, name, share > 0 ? share : 1, (int64_t)(progress > 100 ? 100 : progress));
+		            "itii", id, name, share, (int64_t)(progress > 100 ? 100 : progress));
 	}
 	*ret_id = id;
 	return rc;

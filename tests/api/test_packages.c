@@ -465,6 +465,7 @@ static void test_demo_water_systems(void **state)
 	assert_string_equal(text(first, "light"), "red");
 	assert_int_equal(json_integer_value(json_object_get(first, "parts")), 29);
 	assert_int_equal(json_integer_value(json_object_get(first, "parts_normal")), 28);
+	assert_int_equal(json_integer_value(json_object_get(first, "investment_wan")), 460000); /* 46亿元 over its rivers */
 	size_t i;
 	json_t *k;
 	json_array_foreach(items, i, k) assert_true(json_integer_value(json_object_get(k, "investment_wan")) <=
