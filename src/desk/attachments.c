@@ -27,6 +27,35 @@ static bool content_matches(const char *type, const unsigned char *data, size_t 
 	return false;
 }
 
+const unsigned char *attachment_decode(struct request *r, const char *type, const char *data, const char *field,
+                                      const char *type_field, size_t *ret_len)
+{
+	/* Base64 is 4 characters for 3 bytes: too long a text is too big a file. */
+	if (strlen(data) / 4 * 3 > ATTACHMENT_MAX + 3) {
+		reply_error(r, 413, "attachment_too_large", field, "附件不能超过 512 KB (at most 512 KiB)");
+		return NULL;
+	}
+	size_t len = 0, max = ATTACHMENT_MAX + 3;
+	unsigned char *bytes = arena_alloc_raw(r->arena, max);
+	if (!bytes || sodium_base642bin(bytes, max, data, strlen(data), "\n\r ", &len, NULL,
+	                                sodium_base64_VARIANT_ORIGINAL) != 0) {
+		reply_error(r, 422, "invalid_value", field, "附件应为 base64 编码 (data must be base64)");
+		return NULL;
+	}
+	if (len == 0 || len > ATTACHMENT_MAX) {
+		reply_error(r, 413, "attachment_too_large", field, "附件不能超过 512 KB (at most 512 KiB)");
+		return NULL;
+	}
+	if (!content_matches(type, bytes, len)) {
+		reply_error(
+		    r, 415, "unsupported_attachment", type_field,
+		    "附件应为 PNG、JPEG、PDF 或文本,且内容与类型一致 (PNG, JPEG, PDF or text, matching its content)");
+		return NULL;
+	}
+	*ret_len = len;
+	return bytes;
+}
+
 /* The problem id of the path, loaded for the caller (404 when not visible). */
 static bool visible_problem(struct request *r, int64_t *ret_id, const char **ret_district)
 {
@@ -73,28 +102,10 @@ void problem_attachment_post(struct request *r)
 	    !body_string(r, "content_type", FIELD_REQUIRED, 64, &type) ||
 	    !body_string(r, "data", FIELD_REQUIRED, 1 << 20, &data))
 		return;
-	/* Base64 is 4 characters for 3 bytes: too long a text is too big a file. */
-	if (strlen(data) / 4 * 3 > ATTACHMENT_MAX + 3) {
-		reply_error(r, 413, "attachment_too_large", "data", "附件不能超过 512 KB (at most 512 KiB)");
+	size_t len = 0;
+	const unsigned char *bytes = attachment_decode(r, type, data, "data", "content_type", &len);
+	if (!bytes)
 		return;
-	}
-	size_t len = 0, max = ATTACHMENT_MAX + 3;
-	unsigned char *bytes = arena_alloc_raw(r->arena, max);
-	if (!bytes || sodium_base642bin(bytes, max, data, strlen(data), "\n\r ", &len, NULL,
-	                                sodium_base64_VARIANT_ORIGINAL) != 0) {
-		reply_error(r, 422, "invalid_value", "data", "附件应为 base64 编码 (data must be base64)");
-		return;
-	}
-	if (len == 0 || len > ATTACHMENT_MAX) {
-		reply_error(r, 413, "attachment_too_large", "data", "附件不能超过 512 KB (at most 512 KiB)");
-		return;
-	}
-	if (!content_matches(type, bytes, len)) {
-		reply_error(
-		    r, 415, "unsupported_attachment", "content_type",
-		    "附件应为 PNG、JPEG、PDF 或文本,且内容与类型一致 (PNG, JPEG, PDF or text, matching its content)");
-		return;
-	}
 	int rc =
 	    db_query_int64(r->db, &count, "SELECT count(*) FROM problem_attachments WHERE problem_id = ?", "i", id);
 	if (rc == 0 && count >= ATTACHMENTS_PER_PROBLEM) {

@@ -34,4 +34,13 @@ const char *desk_light(const char *status, int64_t accept_due, int64_t answer_du
 /* Run one escalation pass now (the desk service does every minute): returns how many problems moved up. */
 int desk_escalate(struct db *d, int64_t now);
 
+/*
+** Decode an attachment's base64 data (at most 512 KiB) and check that its
+** content is what its type says (PNG, JPEG, PDF, plain text): the bytes, in
+** the request's arena, or NULL after answering 413 or 422 on field, 415 on
+** type_field.
+*/
+const unsigned char *attachment_decode(struct request *r, const char *type, const char *data, const char *field,
+                                      const char *type_field, size_t *ret_len);
+
 #endif

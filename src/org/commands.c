@@ -25,6 +25,7 @@
 #include "org/org.h"
 #include "projects/projects.h"
 #include "refunds/refunds.h"
+#include "projects/packages.h"
 #include "supplies/supplies.h"
 
 /* Read a new password from standard input: one line, newline stripped; -1 (said why) when it may not be set. */
@@ -840,6 +841,8 @@ int cmd_demo(int argc, char **argv)
 			r = cadres_demo(db_opt);
 		if (r >= 0)
 			r = supplies_demo(db_opt);
+		if (r >= 0)
+			r = packages_demo(db_opt);
 		if (r >= 0)
 			r = indicators_demo(db_opt);
 		if (r >= 0)

@@ -27,7 +27,7 @@
 ** A row expecting 401/403/404 on a non-public route also asserts that nothing
 ** was written (see footprint(): audit records, users, sessions, organisations,
 ** voucher campaigns, rounds, kinds, merchants, vouchers and redemptions, the desk, projects, refunds, cadres,
-** assessment groups' evidence, supplies, indicators, the green channel, resumption).
+** assessment groups' evidence, supplies, indicators, the green channel, resumption, packages).
 */
 #include <stdarg.h>
 #include <stddef.h>
@@ -209,6 +209,18 @@ struct row {
 #define RESUME(kind, id) "{\"" kind "\":" id ",\"workforce_needed\":100,\"measures\":[\"masks\"]}"
 #define RESUME_NOTE      "{\"note\":\"{me}核实\"}"
 #define RESUME_DAY       "{\"on_site\":90,\"back_point_to_point\":30}"
+/* Packages (项目包): a 晋安 package owned by {ent}, one river of it at progress. */
+#define PACKAGE_BODY(code, progress)                                                                                   \
+	"{\"code\":\"" code "\",\"name\":\"{me}水系\",\"kind\":\"水系治理\",\"district\":\"350111\",\"owner\":\"" ENT_CODE   \
+	"\",\"agent\":\"city-agent\",\"parts\":[{\"name\":\"河\",\"investment_wan\":100,\"progress\":" progress "}]}"
+#define LICENCE       "{\"number\":\"YY-1\",\"issuer\":\"福州市城乡建设局\",\"on\":\"2020-07-01\"}"
+#define PACKAGE_READ  (PROJECT_READ | B(ENTERPRISE)) /* staff whose branch has 晋安, the owner */
+#define NOT_PACKAGE   (DEPTS | B(MERCHANT) | B(CHANNEL) | OVERSIGHT)
+#define PHOTO_PNG     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
+#define INSPECTION(check)                                                                                              \
+	"{\"check\":" check ",\"finding\":\"{me}巡查\",\"normal\":false,\"photos\":[{\"name\":\"a.png\","              \
+	"\"content_type\":\"image/png\",\"data\":\"" PHOTO_PNG "\"}],\"defect\":{\"description\":\"{me}发现\","     \
+	"\"severity\":\"major\",\"due_on\":\"2099-12-31\"}}"
 
 /* Investment promotion and cloud signing: bodies for setup()'s fixtures and for the rows. */
 #define LEAD(enterprise, owner)                                                                                        \
@@ -927,6 +939,59 @@ static const struct row matrix[] = {
     R("POST", "/api/v1/resumptions/{resume}/problems", "{\"problem\":{problem}}", B(OFFICER), 201),
     R("POST", "/api/v1/resumptions/{resume}/problems", "{\"problem\":{problem}}", B(ADMIN) | B(ADMIN_JA) | B(AGENT),
       409, .code = "already_linked"),
+    /* Packages (项目包) and their upkeep: {package} (晋安, owned by {ent}, its river {ppart} at 90%, check {pcheck})
+    ** is built by the rows and licensed; {package_op} is in operation with check {pcheck_op} and an inspection
+    ** whose major defect {pdefect} and photo {pphoto} the rows use.  Staff whose branch has 晋安 and the owner
+    ** read; admins, officers and agents act; the owner fixes defects; leaders only read. */
+    R("POST", "/api/v1/packages", PACKAGE_BODY("PK-{me}", "0"), B(ANON), 401),
+    R("POST", "/api/v1/packages", PACKAGE_BODY("PK-{me}", "0"), B(LEADER) | B(LEADER_CL) | DEPTS | OUTSIDE, 403,
+      .code = "forbidden"),
+    R("POST", "/api/v1/packages", PACKAGE_BODY("PK-{me}", "0"), B(AGENT), 403, .flags = NO_CSRF, .code = "csrf"),
+    R("POST", "/api/v1/packages", PACKAGE_BODY("PK-{me}", "0"), PROJECT_WRITE, 201),
+    R("GET", "/api/v1/packages", NULL, B(ANON), 401),
+    R("GET", "/api/v1/packages", NULL, NOT_PACKAGE, 403, .code = "forbidden"),
+    R("GET", "/api/v1/packages", NULL, PROJECT_ROLES | B(ENTERPRISE), 200),
+    R("GET", "/api/v1/packages/{package}", NULL, B(ANON), 401),
+    R("GET", "/api/v1/packages/{package}", NULL, NOT_PACKAGE, 403, .code = "forbidden"),
+    R("GET", "/api/v1/packages/{package}", NULL, B(LEADER_CL), 404, .code = "unknown_package"),
+    R("GET", "/api/v1/packages/{package}", NULL, PACKAGE_READ, 200),
+    R("PUT", "/api/v1/packages/{package}/parts/{ppart}", "{\"progress\":100}", B(ANON), 401),
+    R("PUT", "/api/v1/packages/{package}/parts/{ppart}", "{\"progress\":100}",
+      B(LEADER) | B(LEADER_CL) | DEPTS | OUTSIDE, 403, .code = "forbidden"),
+    R("PUT", "/api/v1/packages/{package}/parts/{ppart}", "{\"progress\":100}", B(OFFICER), 403, .flags = NO_CSRF,
+      .code = "csrf"),
+    R("PUT", "/api/v1/packages/{package}/parts/{ppart}", "{\"progress\":100}", PROJECT_WRITE, 200),
+    R("POST", "/api/v1/packages/{package}/inspections", INSPECTION("{pcheck}"), B(OFFICER), 409,
+      .code = "not_in_operation"),
+    R("POST", "/api/v1/packages/{package}/licence", LICENCE, B(ANON), 401),
+    R("POST", "/api/v1/packages/{package}/licence", LICENCE, B(LEADER) | B(LEADER_CL) | DEPTS | OUTSIDE, 403,
+      .code = "forbidden"),
+    R("POST", "/api/v1/packages/{package}/licence", LICENCE, B(AGENT), 200),
+    R("POST", "/api/v1/packages/{package}/licence", LICENCE, PROJECT_WRITE, 409, .code = "licence_recorded"),
+    R("PUT", "/api/v1/packages/{package}/parts/{ppart}", "{\"progress\":90}", B(AGENT), 409,
+      .code = "package_operating"),
+    R("POST", "/api/v1/packages/{package}/checks", "{\"what\":\"{me}巡查\",\"every_days\":7}", B(ANON), 401),
+    R("POST", "/api/v1/packages/{package}/checks", "{\"what\":\"{me}巡查\",\"every_days\":7}",
+      B(LEADER) | B(LEADER_CL) | DEPTS | OUTSIDE, 403, .code = "forbidden"),
+    R("POST", "/api/v1/packages/{package}/checks", "{\"what\":\"{me}巡查\",\"every_days\":7}", PROJECT_WRITE, 201),
+    R("POST", "/api/v1/packages/{package_op}/inspections", INSPECTION("{pcheck_op}"), B(ANON), 401),
+    R("POST", "/api/v1/packages/{package_op}/inspections", INSPECTION("{pcheck_op}"),
+      B(LEADER) | B(LEADER_CL) | DEPTS | OUTSIDE, 403, .code = "forbidden"),
+    R("POST", "/api/v1/packages/{package_op}/inspections", INSPECTION("{pcheck_op}"), B(AGENT), 403,
+      .flags = NO_CSRF, .code = "csrf"),
+    R("POST", "/api/v1/packages/{package_op}/inspections", INSPECTION("{pcheck_op}"), PROJECT_WRITE, 201),
+    R("GET", "/api/v1/packages/{package_op}/photos/{pphoto}", NULL, B(ANON), 401),
+    R("GET", "/api/v1/packages/{package_op}/photos/{pphoto}", NULL, NOT_PACKAGE, 403, .code = "forbidden"),
+    R("GET", "/api/v1/packages/{package_op}/photos/{pphoto}", NULL, B(LEADER_CL), 404, .code = "unknown_package"),
+    R("GET", "/api/v1/packages/{package_op}/photos/{pphoto}", NULL, PACKAGE_READ, 200),
+    R("POST", "/api/v1/packages/{package_op}/defects/{pdefect}/fix", "{\"note\":\"{me}修复\"}", B(ANON), 401),
+    R("POST", "/api/v1/packages/{package_op}/defects/{pdefect}/fix", "{\"note\":\"{me}修复\"}",
+      B(LEADER) | B(LEADER_CL) | NOT_PACKAGE, 403, .code = "forbidden"),
+    R("POST", "/api/v1/packages/{package_op}/defects/{pdefect}/fix", "{\"note\":\"{me}修复\"}", B(ENTERPRISE), 403,
+      .flags = NO_CSRF, .code = "csrf"),
+    R("POST", "/api/v1/packages/{package_op}/defects/{pdefect}/fix", "{\"note\":\"{me}修复\"}", B(ENTERPRISE), 200),
+    R("POST", "/api/v1/packages/{package_op}/defects/{pdefect}/fix", "{\"note\":\"{me}修复\"}", PROJECT_WRITE, 409,
+      .code = "defect_fixed"),
     R("GET", "/api/v1/projects/catalogue", NULL, B(ANON), 401),
     R("GET", "/api/v1/projects/catalogue", NULL, PROJECT_ROLES | DEPTS, 200),
     R("GET", "/api/v1/projects/catalogue", NULL, OUTSIDE, 403, .code = "forbidden"),
@@ -1914,6 +1979,14 @@ static struct fixture {
     {.name = "itask"},
     {.name = "ibulletin"},
     {.name = "resume"},
+    {.name = "package"},
+    {.name = "ppart"},
+    {.name = "pcheck"},
+    {.name = "package_op"},
+    {.name = "pcheck_op"},
+    {.name = "pdefect"},
+    {.name = "pphoto"},
+    {.name = "pinsp"},
 };
 
 static struct fixture *fixture_named(const char *name, size_t len)
@@ -2403,6 +2476,34 @@ static int make_indicators(void)
 }
 
 /* The supplies' fixtures: the store's, and 晋安's site with ja-officer its member, stocked, asking, sent some. */
+/* Packages: {package} being built, {package_op} in operation with an inspection's defect and photo. */
+static int make_packages(void)
+{
+	struct client *agent = &clients[AGENT];
+	char value[32], path[200];
+	struct response r;
+	if (make(agent, "/api/v1/packages", PACKAGE_BODY("PK-BUILT", "90"), "package", NULL) ||
+	    make(agent, "/api/v1/packages/{package}/checks", "{\"what\":\"泵站检查\",\"every_days\":14}", "pcheck",
+	         NULL) ||
+	    make(agent, "/api/v1/packages", PACKAGE_BODY("PK-OP", "100"), "package_op", NULL) ||
+	    make(agent, "/api/v1/packages/{package_op}/checks", "{\"what\":\"河道保洁\",\"every_days\":7}",
+	         "pcheck_op", NULL))
+		return -1;
+	snprintf(value, sizeof value, "%lld", db_count(&server, "SELECT max(id) FROM package_parts WHERE progress = 90"));
+	fixture_set("ppart", value);
+	snprintf(path, sizeof path, "/api/v1/packages/%s/licence", fixture_named("package_op", 10)->value);
+	long status = client_callf(agent, &r, "POST", path, "%s", LICENCE);
+	response_free(&r);
+	if (status != 200 || make(agent, "/api/v1/packages/{package_op}/inspections", INSPECTION("{pcheck_op}"), "pinsp",
+	                          NULL))
+		return -1;
+	snprintf(value, sizeof value, "%lld", db_count(&server, "SELECT max(id) FROM package_defects"));
+	fixture_set("pdefect", value);
+	snprintf(value, sizeof value, "%lld", db_count(&server, "SELECT max(id) FROM package_photos"));
+	fixture_set("pphoto", value);
+	return 0;
+}
+
 static int make_supplies(void)
 {
 	struct client *store = &clients[DEPT];
@@ -2483,7 +2584,7 @@ static int setup(void **state)
 	return make_vouchers() || make_desk() || make_projects() || make_invest() || make_refunds() ||
 	       make_refund_life() || make_cadres() || make_scores() || make_outcomes() || make_supplies() || make_indicators() ||
 	       make(&clients[AGENT], "/api/v1/projects/green-channel", GREEN_FLAG, "green", NULL) ||
-	       make(&clients[AGENT], "/api/v1/resumptions", RESUME("project", "{proj}"), "resume", NULL) ||
+	       make(&clients[AGENT], "/api/v1/resumptions", RESUME("project", "{proj}"), "resume", NULL) || make_packages() ||
 	       make_second_factor();
 }
 
@@ -2660,6 +2761,12 @@ static const char *const footprint_sql[] = {
     "SELECT coalesce(sum(on_site), 0) FROM resumption_days",
     "SELECT count(*) FROM resumption_problems",
     "SELECT count(*) FROM resumption_measures",
+    "SELECT count(*) FROM packages",
+    "SELECT count(*) FROM packages WHERE stage = 'operating'",
+    "SELECT sum(progress) FROM package_parts",
+    "SELECT count(*) FROM package_checks",
+    "SELECT count(*) FROM package_inspections",
+    "SELECT count(*) FROM package_defects WHERE state = 'fixed'",
 };
 
 struct footprint {

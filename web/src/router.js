@@ -62,6 +62,9 @@ export const pages = [
   { path: '/indicators/redblack', name: 'indicatorRedBlack', component: () => import('./pages/IndicatorRedBlackPage.vue'), meta: { menu: 'indicatorRedBlack', icon: 'Flag', group: 'indicators', roles: ['department', 'leader'], duty: 'statistics' } },
   { path: '/indicators/tasks', name: 'indicatorTasks', component: () => import('./pages/IndicatorTasksPage.vue'), meta: { menu: 'indicatorTasks', icon: 'AlarmClock', group: 'indicators', roles: ['department', 'leader'], duty: 'statistics' } },
   { path: '/indicators/bulletins', name: 'bulletins', component: () => import('./pages/BulletinsPage.vue'), meta: { menu: 'bulletins', icon: 'Document', group: 'indicators', roles: ['department', 'leader'], duty: 'statistics' } },
+  // 项目包与运营管护 and the green channel (特事特办): staff and leaders; a package's owner sees its own.
+  { path: '/packages', name: 'packages', component: () => import('./pages/PackagesPage.vue'), meta: { menu: 'packages', icon: 'Odometer', roles: ['admin', 'leader', 'officer', 'agent', 'enterprise'] } },
+  { path: '/projects/green-channel', name: 'greenChannel', component: () => import('./pages/GreenChannelPage.vue'), meta: { menu: 'greenChannel', icon: 'Timer', roles: ['admin', 'leader', 'officer', 'agent', 'department'] } },
   { path: '/account', name: 'account', component: () => import('./pages/AccountPage.vue'), meta: { menu: 'account', icon: 'Setting' } },
 ]
 
@@ -77,6 +80,7 @@ export const hidden = [
   { path: '/supplies/sites/:id(\\d+)', name: 'suppliesSite', component: () => import('./pages/SuppliesSitePage.vue'), meta: { roles: ['leader', 'officer', 'agent', 'department'] } },
   { path: '/indicators/rankings/:code', name: 'indicatorRanking', component: () => import('./pages/IndicatorRankingsPage.vue'), meta: { roles: ['department', 'leader'], duty: 'statistics' } },
   { path: '/indicators/tasks/:id(\\d+)', name: 'indicatorTask', component: () => import('./pages/IndicatorTaskPage.vue'), meta: { roles: ['department', 'leader'], duty: 'statistics' } },
+  { path: '/packages/:id(\\d+)', name: 'package', component: () => import('./pages/PackagePage.vue'), meta: { roles: ['admin', 'leader', 'officer', 'agent', 'enterprise'] } },
   { path: '/refunds/batches/:id(\\d+)', name: 'refundBatch', component: () => import('./pages/RefundBatchPage.vue'), meta: { roles: ['department', 'leader'], duty: 'refunds' } },
 ]
 
