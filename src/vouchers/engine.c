@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include <sodium.h>
@@ -29,7 +30,9 @@ enum {
 	BATCH_MAX = 8192,
 	BATCH_GATHER = 1024,   /* a batch this large is committed at once; */
 	COMMIT_GAP_US = 5000,  /* a smaller one no sooner than this after the last commit began */
-	LOG_RESTART_PAGES = 8192 /* 32 MiB */
+	LOG_RESTART_PAGES = 8192, /* 32 MiB */
+	SLOW_COMMIT_US = 50000,   /* a commit this long is logged with what it did */
+	COMMIT_BUCKETS = 12       /* commit times: under 0.25 ms, 0.5, 1, ... 256 ms, longer */
 };
 
 struct bucket {
@@ -65,6 +68,7 @@ struct claim {
 	struct claim *next; /* in the writer's queue */
 	struct kind_state *kind;
 	int64_t api_key_id, claimed_at, expires_at;
+	int64_t queued_us; /* when it joined the writer's queue (monotonic) */
 	int person_seq;
 	enum claim_state state;
 	struct waiter *waiters; /* requests to answer when durable (the last is the claimant) */
@@ -96,6 +100,13 @@ static struct {
 	pthread_t ticker;
 	struct db *checkpoint_db; /* the ticker's, for checkpoints */
 	atomic_bool log_long;     /* the ticker asks the writer to let the log start afresh */
+	/* The ticker's last checkpoint (monotonic µs; end 0 while it runs), for the writer's slow-commit lines. */
+	_Atomic int64_t checkpoint_start_us, checkpoint_end_us;
+	/* The writer's commits, logged at stop (the writer thread's alone). */
+	struct {
+		uint64_t commits, claims, slow, longest_us;
+		uint64_t buckets[COMMIT_BUCKETS];
+	} stats;
 	struct claim **all;       /* every claim, to free at stop */
 	size_t n_all, cap_all;
 	pthread_mutex_t all_lock;
@@ -355,9 +366,51 @@ static void claim_undo(struct claim *c)
 }
 
 /* Commit a batch in one transaction; if that fails, each claim on its own. */
-static void commit_batch(struct claim *batch)
+/* The log's size on disk in MiB (slow commits only: a stat). */
+static double log_mib(void)
+{
+	char path[4096];
+	struct stat st;
+	snprintf(path, sizeof path, "%s-wal", db_path(engine.db));
+	return stat(path, &st) == 0 ? (double)st.st_size / (1 << 20) : -1;
+}
+
+/*
+** Count a commit of n claims (from BEGIN to the end of the writer's own
+** checkpoint, if any: what the next batch waited for) and log it if slow,
+** with where its time went and what else ran meanwhile.
+*/
+static void commit_timed(size_t n, int64_t oldest_queued_us, int64_t began, int64_t inserted, int64_t committed,
+                         int64_t ended)
+{
+	int64_t us = ended - began;
+	engine.stats.commits++;
+	engine.stats.claims += n;
+	if ((uint64_t)us > engine.stats.longest_us)
+		engine.stats.longest_us = (uint64_t)us;
+	int b = 0;
+	while (b < COMMIT_BUCKETS - 1 && us >= (int64_t)250 << b)
+		b++;
+	engine.stats.buckets[b]++;
+	if (us < SLOW_COMMIT_US)
+		return;
+	engine.stats.slow++;
+	int64_t cp_start = atomic_load(&engine.checkpoint_start_us), cp_end = atomic_load(&engine.checkpoint_end_us);
+	char ticker[96] = "none";
+	if (cp_start && cp_start < ended && (cp_end == 0 || cp_end > began)) /* overlapped this commit */
+		snprintf(ticker, sizeof ticker, "%s %.1f ms", cp_end ? "ran" : "running for",
+		         ((cp_end ? cp_end : ended) - cp_start) / 1e3);
+	log_notice("vouchers: slow commit %.1f ms: %zu claims, the oldest queued %.1f ms before;"
+	           " inserts %.1f ms, commit and fsync %.1f ms, writer checkpoint %.1f ms; log %.1f MiB;"
+	           " ticker checkpoint: %s",
+	           us / 1e3, n, (began - oldest_queued_us) / 1e3, (inserted - began) / 1e3, (committed - inserted) / 1e3,
+	           (ended - committed) / 1e3, log_mib(), ticker);
+}
+
+static void commit_batch(struct claim *batch, size_t n)
 {
 	static unsigned batches; /* the writer thread's alone */
+	int64_t began = clock_monotonic_us(), inserted, committed, batch_queued_us = batch->queued_us;
 	batches++;
 	for (struct claim *c = batch; c; c = c->next)
 		voucher_code(c->code, batches);
@@ -370,8 +423,10 @@ static void commit_batch(struct claim *batch)
 	db_finalize(insert);
 	insert = NULL;
 	char why[256] = "";
+	inserted = clock_monotonic_us();
 	if (r >= 0)
 		r = db_commit(engine.db);
+	committed = clock_monotonic_us();
 	if (r < 0) {
 		snprintf(why, sizeof why, "%s", db_errmsg(engine.db));
 		db_rollback(engine.db);
@@ -383,6 +438,7 @@ static void commit_batch(struct claim *batch)
 		}
 		if (atomic_exchange(&engine.log_long, false))
 			db_checkpoint(engine.db, NULL);
+		commit_timed(n, batch_queued_us, began, inserted, committed, clock_monotonic_us());
 		return;
 	}
 	/* A full disk is named: the operator must free space; the claims are answered 503, never acknowledged. */
@@ -448,7 +504,7 @@ static void *writer_main(void *unused)
 		if (done)
 			return NULL;
 		if (batch)
-			commit_batch(batch);
+			commit_batch(batch, n);
 	}
 }
 
@@ -456,6 +512,7 @@ static void enqueue(struct claim *c)
 {
 	pthread_mutex_lock(&engine.queue_lock);
 	c->next = NULL;
+	c->queued_us = clock_monotonic_us();
 	*engine.queue_tail = c;
 	engine.queue_tail = &c->next;
 	engine.queued++;
@@ -651,7 +708,11 @@ void voucher_engine_claim(struct request *r, int64_t round_id, int64_t kind_id, 
 static void checkpoint(void)
 {
 	int log_pages = 0;
-	if (db_checkpoint(engine.checkpoint_db, &log_pages) == 0 && log_pages > LOG_RESTART_PAGES)
+	atomic_store(&engine.checkpoint_end_us, 0);
+	atomic_store(&engine.checkpoint_start_us, clock_monotonic_us());
+	int r = db_checkpoint(engine.checkpoint_db, &log_pages);
+	atomic_store(&engine.checkpoint_end_us, clock_monotonic_us());
+	if (r == 0 && log_pages > LOG_RESTART_PAGES)
 		atomic_store(&engine.log_long, true);
 }
 
@@ -835,6 +896,20 @@ static int engine_load(struct db *d)
 	return 0;
 }
 
+/* What the writer did, for the operator and bench/claim_storm.sh (which reads this line). */
+static void writer_summary(void)
+{
+	char hist[512];
+	size_t len = 0;
+	for (int b = 0; b < COMMIT_BUCKETS; b++)
+		len += (size_t)snprintf(hist + len, sizeof hist - len, "%s%s%g:%llu", b ? " " : "",
+		                        b < COMMIT_BUCKETS - 1 ? "<" : ">=", (b < COMMIT_BUCKETS - 1 ? 250 << b : 250 << (b - 1)) / 1e3,
+		                        (unsigned long long)engine.stats.buckets[b]);
+	log_notice("vouchers: writer: %llu commits of %llu claims; longest %.1f ms; %llu over %d ms; commits by ms: %s",
+	           (unsigned long long)engine.stats.commits, (unsigned long long)engine.stats.claims,
+	           engine.stats.longest_us / 1e3, (unsigned long long)engine.stats.slow, SLOW_COMMIT_US / 1000, hist);
+}
+
 static void engine_free(void)
 {
 	for (size_t i = 0; i < engine.n_kinds; i++) {
@@ -872,6 +947,7 @@ int voucher_service(enum service_phase phase, const char *db_path)
 		pthread_mutex_unlock(&engine.queue_lock);
 		pthread_join(engine.writer, NULL);
 		pthread_join(engine.ticker, NULL);
+		writer_summary();
 		engine_free();
 		return 0;
 	}
