@@ -45,16 +45,21 @@ struct kind_state {
 	pthread_mutex_t lock;
 	int n_buckets;
 	struct bucket buckets[VOUCHER_MAX_CHANNELS];
-	/* api_key_id (8 bytes) + person -> PERSON(count, last seq): the vouchers
-	** the person holds, and the highest number given to one of them.  Numbers
-	** only grow, so a claim lost in a crash or refused by the disk leaves a
-	** gap, never a second voucher with the same number. */
+	/* api_key_id (8 bytes) + person -> the numbers (person_seq) of the
+	** person's vouchers of the kind, held or being saved, as bits (number n
+	** is bit n - 1; see PERSON_MAX).  The count is how many bits are set.
+	** A claim takes the lowest free number, and a claim undone (refused by
+	** the disk, or losing a race for its request id) gives its number back,
+	** so numbers stay within 1..per_person_limit.  A claim lost in a crash
+	** was never on disk, so its number is free again after the restart. */
 	struct strmap *people;
 };
 
-#define PERSON(count, seq) ((uintptr_t)(seq) << 32 | (uintptr_t)(count))
-#define PERSON_COUNT(v)    ((v)&0xffffffffu)
-#define PERSON_SEQ(v)      ((v) >> 32)
+_Static_assert(sizeof(uintptr_t) == 8, "a person's numbers are the 64 bits of a map value");
+#define PERSON_MAX        64 /* numbers a person can hold of a kind: a kind's limit above it counts as 64 */
+#define PERSON_BIT(seq)   ((uintptr_t)1 << ((seq)-1))
+#define PERSON_COUNT(v)   __builtin_popcountll(v)
+#define PERSON_FREE_SEQ(v) (__builtin_ctzll(~(v)) + 1) /* v must have a bit clear */
 
 enum claim_state { CLAIM_PENDING, CLAIM_DURABLE, CLAIM_FAILED };
 
@@ -345,24 +350,23 @@ static int write_claim(struct db_stmt *insert, const struct claim *c)
 static const char insert_sql[] = "INSERT INTO vouchers(code, kind_id, api_key_id, person, request_id, person_seq,"
                                  " claimed_at, expires_at) VALUES (?,?,?,?,?,?,?,?)";
 
-/* Give a reservation back: the stock and the person's count (not the number:
-** numbers are never reused).  The count is
-** looked up again: the map may have grown since it was read. */
-static void reservation_undo(struct kind_state *k, int64_t api_key_id, const char *person)
+/* Give a reservation back: the stock and the person's number (it was never
+** saved).  The person is looked up again: the map may have grown since. */
+static void reservation_undo(struct kind_state *k, int64_t api_key_id, const char *person, int seq)
 {
 	unsigned char key[8 + 65];
 	size_t n = channel_key(key, api_key_id, person);
 	pthread_mutex_lock(&k->lock);
 	bucket_of(k, api_key_id)->remaining++;
 	uintptr_t *held = strmap_get(k->people, key, n);
-	if (held && PERSON_COUNT(*held) > 0)
-		*held = PERSON(PERSON_COUNT(*held) - 1, PERSON_SEQ(*held));
+	if (held)
+		*held &= ~PERSON_BIT(seq);
 	pthread_mutex_unlock(&k->lock);
 }
 
 static void claim_undo(struct claim *c)
 {
-	reservation_undo(c->kind, c->api_key_id, c->person);
+	reservation_undo(c->kind, c->api_key_id, c->person, c->person_seq);
 }
 
 /* Commit a batch in one transaction; if that fails, each claim on its own. */
@@ -632,16 +636,17 @@ void voucher_engine_claim(struct request *r, int64_t round_id, int64_t kind_id, 
 	bool created;
 	uintptr_t *held = strmap_get(k->people, person_key, person_len);
 	struct bucket *b = bucket_of(k, channel);
-	const char *refusal = held && PERSON_COUNT(*held) >= (uintptr_t)k->def.per_person_limit ? "already_claimed"
-	                      : !b || b->remaining <= 0                                         ? "sold_out"
-	                                                                                        : NULL;
+	int limit = k->def.per_person_limit < PERSON_MAX ? k->def.per_person_limit : PERSON_MAX;
+	const char *refusal = held && PERSON_COUNT(*held) >= limit ? "already_claimed"
+	                      : !b || b->remaining <= 0            ? "sold_out"
+	                                                           : NULL;
 	if (!refusal && !held && !(held = strmap_put(k->people, person_key, person_len, &created)))
 		refusal = "busy";
 	int seq = 0;
 	if (!refusal) {
 		b->remaining--;
-		seq = (int)PERSON_SEQ(*held) + 1;
-		*held = PERSON(PERSON_COUNT(*held) + 1, seq);
+		seq = PERSON_FREE_SEQ(*held);
+		*held |= PERSON_BIT(seq);
 	}
 	pthread_mutex_unlock(&k->lock);
 	if (refusal) {
@@ -668,7 +673,7 @@ void voucher_engine_claim(struct request *r, int64_t round_id, int64_t kind_id, 
 		c->state = CLAIM_FAILED;
 		answer_repeat(r, first);
 		pthread_mutex_unlock(&sh->lock);
-		reservation_undo(k, channel, person);
+		reservation_undo(k, channel, person, seq);
 		return;
 	}
 	if (seen) {
@@ -681,7 +686,7 @@ void voucher_engine_claim(struct request *r, int64_t round_id, int64_t kind_id, 
 	if (!seen) {
 		if (c)
 			c->state = CLAIM_FAILED;
-		reservation_undo(k, channel, person);
+		reservation_undo(k, channel, person, seq);
 		reply_error(r, 503, "busy", NULL, "系统繁忙,请重试 (out of memory)");
 		return;
 	}
@@ -881,9 +886,13 @@ static int engine_load(struct db *d)
 			r = -ENOMEM;
 			break;
 		}
-		uintptr_t seq = PERSON_SEQ(*person_slot) > (uintptr_t)c->person_seq ? PERSON_SEQ(*person_slot)
-		                                                                    : (uintptr_t)c->person_seq;
-		*person_slot = PERSON(PERSON_COUNT(*person_slot) + 1, seq);
+		/* A number beyond PERSON_MAX or taken twice (written by builds
+		** that did not give numbers back) still counts: it takes the lowest free one. */
+		int seq = c->person_seq;
+		if (seq < 1 || seq > PERSON_MAX || (*person_slot & PERSON_BIT(seq)))
+			seq = ~*person_slot ? PERSON_FREE_SEQ(*person_slot) : 0;
+		if (seq)
+			*person_slot |= PERSON_BIT(seq);
 		if (b)
 			b->remaining--;
 		*slot = (uintptr_t)c;
