@@ -28,9 +28,9 @@
 enum {
 	SHARDS = 64,
 	BATCH_MAX = 8192,
-	BATCH_GATHER = 1024,   /* a batch this large is committed at once; */
-	COMMIT_GAP_US = 5000,  /* a smaller one no sooner than this after the last commit began */
-	LOG_RESTART_PAGES = 8192, /* 32 MiB */
+	LOG_RESTART_PAGES = 8192, /* 32 MiB: past it the log is made to start afresh */
+	CATCH_UP_PASSES = 20,     /* the ticker's checkpoint passes a second, at most */
+	CATCH_UP_PAGES = 256,     /* a pass that found no more new pages than this was short */
 	SLOW_COMMIT_US = 50000,   /* a commit this long is logged with what it did */
 	COMMIT_BUCKETS = 12       /* commit times: under 0.25 ms, 0.5, 1, ... 256 ms, longer */
 };
@@ -73,7 +73,7 @@ struct claim {
 	struct claim *next; /* in the writer's queue */
 	struct kind_state *kind;
 	int64_t api_key_id, claimed_at, expires_at;
-	int64_t queued_us; /* when it joined the writer's queue (monotonic) */
+	int64_t queued_us, settled_us; /* joined the writer's queue, became durable (monotonic) */
 	int person_seq;
 	enum claim_state state;
 	struct waiter *waiters; /* requests to answer when durable (the last is the claimant) */
@@ -82,6 +82,34 @@ struct claim {
 	char code[20];          /* made by the writer (voucher_code()); read once durable */
 	const char *person, *request_id;
 };
+
+/* A histogram of durations: under 0.25 ms, 0.5, 1, ... 256 ms, longer. */
+struct timing {
+	_Atomic uint64_t buckets[COMMIT_BUCKETS];
+	_Atomic int64_t longest_us;
+};
+
+static void timing_add(struct timing *t, int64_t us)
+{
+	int b = 0;
+	while (b < COMMIT_BUCKETS - 1 && us >= (int64_t)250 << b)
+		b++;
+	atomic_fetch_add_explicit(&t->buckets[b], 1, memory_order_relaxed);
+	int64_t longest = atomic_load_explicit(&t->longest_us, memory_order_relaxed);
+	while (us > longest && !atomic_compare_exchange_weak(&t->longest_us, &longest, us))
+		;
+}
+
+static void timing_log(const char *what, struct timing *t)
+{
+	char text[512];
+	size_t len = 0;
+	for (int b = 0; b < COMMIT_BUCKETS && len < sizeof text; b++)
+		len += (size_t)snprintf(text + len, sizeof text - len, " %s%g:%llu", b < COMMIT_BUCKETS - 1 ? "<" : ">=",
+		                        (b < COMMIT_BUCKETS - 1 ? 250 << b : 250 << (b - 1)) / 1e3,
+		                        (unsigned long long)atomic_load(&t->buckets[b]));
+	log_notice("vouchers: %s: longest %.1f ms; by ms:%s", what, atomic_load(&t->longest_us) / 1e3, text);
+}
 
 struct shard {
 	pthread_mutex_t lock;
@@ -107,11 +135,11 @@ static struct {
 	atomic_bool log_long;     /* the ticker asks the writer to let the log start afresh */
 	/* The ticker's last checkpoint (monotonic µs; end 0 while it runs), for the writer's slow-commit lines. */
 	_Atomic int64_t checkpoint_start_us, checkpoint_end_us;
-	/* The writer's commits, logged at stop (the writer thread's alone). */
-	struct {
-		uint64_t commits, claims, slow, longest_us;
-		uint64_t buckets[COMMIT_BUCKETS];
-	} stats;
+	/* Where claims' time went, logged at stop: the writer's commits (how
+	** many, how many slow), and each claim's wait for the writer, its commit
+	** and its answer once durable (resumed, to answered on a worker). */
+	uint64_t commits, commits_slow, claims_committed; /* the writer thread's alone */
+	struct timing commit_time, claim_queued, claim_committing, claim_resumed;
 	struct claim **all;       /* every claim, to free at stop */
 	size_t n_all, cap_all;
 	pthread_mutex_t all_lock;
@@ -282,6 +310,8 @@ static void claim_reply(struct request *r, const struct claim *c)
 static void claim_answer_deferred(struct request *r, void *arg)
 {
 	const struct claim *c = arg;
+	if (r == c->claimant.r && c->state == CLAIM_DURABLE)
+		timing_add(&engine.claim_resumed, clock_monotonic_us() - c->settled_us);
 	if (c->state == CLAIM_DURABLE)
 		claim_reply(r, c);
 	else
@@ -380,41 +410,43 @@ static double log_mib(void)
 }
 
 /*
-** Count a commit of n claims (from BEGIN to the end of the writer's own
-** checkpoint, if any: what the next batch waited for) and log it if slow,
+** Count a commit (from BEGIN to the end of the writer's own checkpoint, if
+** any: what the next batch waited for) and its claims, and log it if slow,
 ** with where its time went and what else ran meanwhile.
 */
-static void commit_timed(size_t n, int64_t oldest_queued_us, int64_t began, int64_t inserted, int64_t committed,
-                         int64_t ended)
+static void commit_timed(struct claim *batch, size_t n, int64_t began, int64_t inserted, int64_t committed,
+                         int64_t checkpointed, int64_t ended)
 {
 	int64_t us = ended - began;
-	engine.stats.commits++;
-	engine.stats.claims += n;
-	if ((uint64_t)us > engine.stats.longest_us)
-		engine.stats.longest_us = (uint64_t)us;
-	int b = 0;
-	while (b < COMMIT_BUCKETS - 1 && us >= (int64_t)250 << b)
-		b++;
-	engine.stats.buckets[b]++;
+	engine.commits++;
+	engine.claims_committed += n;
+	timing_add(&engine.commit_time, us);
+	for (struct claim *c = batch; c; c = c->next) {
+		timing_add(&engine.claim_queued, began - c->queued_us);
+		timing_add(&engine.claim_committing, committed - began);
+	}
 	if (us < SLOW_COMMIT_US)
 		return;
-	engine.stats.slow++;
+	engine.commits_slow++;
 	int64_t cp_start = atomic_load(&engine.checkpoint_start_us), cp_end = atomic_load(&engine.checkpoint_end_us);
 	char ticker[96] = "none";
 	if (cp_start && cp_start < ended && (cp_end == 0 || cp_end > began)) /* overlapped this commit */
 		snprintf(ticker, sizeof ticker, "%s %.1f ms", cp_end ? "ran" : "running for",
 		         ((cp_end ? cp_end : ended) - cp_start) / 1e3);
+	char own[32] = "none";
+	if (checkpointed)
+		snprintf(own, sizeof own, "%.1f ms", (ended - checkpointed) / 1e3);
 	log_notice("vouchers: slow commit %.1f ms: %zu claims, the oldest queued %.1f ms before;"
-	           " inserts %.1f ms, commit and fsync %.1f ms, writer checkpoint %.1f ms; log %.1f MiB;"
-	           " ticker checkpoint: %s",
-	           us / 1e3, n, (began - oldest_queued_us) / 1e3, (inserted - began) / 1e3, (committed - inserted) / 1e3,
-	           (ended - committed) / 1e3, log_mib(), ticker);
+	           " inserts %.1f ms, commit and fsync %.1f ms, answers resumed %.1f ms, writer checkpoint %s;"
+	           " log %.1f MiB; ticker checkpoint: %s",
+	           us / 1e3, n, (began - batch->queued_us) / 1e3, (inserted - began) / 1e3, (committed - inserted) / 1e3,
+	           ((checkpointed ? checkpointed : ended) - committed) / 1e3, own, log_mib(), ticker);
 }
 
 static void commit_batch(struct claim *batch, size_t n)
 {
 	static unsigned batches; /* the writer thread's alone */
-	int64_t began = clock_monotonic_us(), inserted, committed, batch_queued_us = batch->queued_us;
+	int64_t began = clock_monotonic_us(), inserted, committed, checkpointed = 0;
 	batches++;
 	for (struct claim *c = batch; c; c = c->next)
 		voucher_code(c->code, batches);
@@ -438,11 +470,15 @@ static void commit_batch(struct claim *batch, size_t n)
 	if (r >= 0) {
 		for (struct claim *c = batch, *next; c; c = next) {
 			next = c->next;
+			c->settled_us = committed;
 			claim_settle(c, CLAIM_DURABLE);
 		}
-		if (atomic_exchange(&engine.log_long, false))
+		if (atomic_exchange(&engine.log_long, false)) {
+			checkpointed = clock_monotonic_us();
 			db_checkpoint(engine.db, NULL);
-		commit_timed(n, batch_queued_us, began, inserted, committed, clock_monotonic_us());
+		}
+		/* The claims are kept (engine.all) and their links unchanged: counted after their answers went. */
+		commit_timed(batch, n, began, inserted, committed, checkpointed, clock_monotonic_us());
 		return;
 	}
 	/* A full disk is named: the operator must free space; the claims are answered 503, never acknowledged. */
@@ -469,27 +505,17 @@ static void commit_batch(struct claim *batch, size_t n)
 static void *writer_main(void *unused)
 {
 	(void)unused;
-	int64_t last_commit_us = 0;
 	pthread_setname_np(pthread_self(), "voucher-writer");
 	for (;;) {
 		pthread_mutex_lock(&engine.queue_lock);
 		while (!engine.queue_head && !engine.stopping)
 			pthread_cond_wait(&engine.queue_ready, &engine.queue_lock);
-		/* Much of a commit's cost is the same for one claim or hundreds (the
-		** fsync's write-back, the index pages rewritten), and the connections
-		** it resumes go back to the workers in one burst.  So commits begin
-		** at most every COMMIT_GAP_US unless the batch is large: in a storm
-		** each batch gathers what comes in meanwhile (the connections wait
-		** for the disk either way), and a lone claim, long after the last
-		** commit, is committed at once. */
-		int64_t since = clock_monotonic_us() - last_commit_us;
-		if (since < COMMIT_GAP_US && engine.queued < BATCH_GATHER && !engine.stopping) {
-			pthread_mutex_unlock(&engine.queue_lock);
-			struct timespec gap = {0, (COMMIT_GAP_US - since) * 1000L};
-			nanosleep(&gap, NULL);
-			pthread_mutex_lock(&engine.queue_lock);
-		}
-		last_commit_us = clock_monotonic_us();
+		/* Group commit without waiting: the writer takes everything queued
+		** as soon as it is free, so each batch is what came in during the
+		** last commit.  In a storm the batches grow by themselves to what
+		** one fsync's time gathers; a lone claim is committed at once.  (A
+		** fixed gap between commits, 5 ms once, made every claim at moderate
+		** load wait for it, and set the pace at 200 connections.) */
 		struct claim *batch = engine.queue_head;
 		/* Take at most BATCH_MAX so one transaction stays short. */
 		struct claim *cut = batch;
@@ -701,21 +727,31 @@ void voucher_engine_claim(struct request *r, int64_t round_id, int64_t kind_id, 
 ** writer that held up every claim queued behind it.  The ticker does it once
 ** a second on its own connection, beside the writer's commits.
 **
-** That alone never empties a log written to all the time: the log starts
-** afresh only at a commit that finds all of it copied, and the writer
-** commits again before the ticker is done.  So once the log is past
-** LOG_RESTART_PAGES the ticker asks the writer to checkpoint once itself,
-** right after a commit, when nothing new can be in the log: it copies only
-** what came since the ticker's last checkpoint, and its next commit starts
-** the log afresh.  All checkpoints are passive: a reader holding old pages
-** delays the restart, never a claim.
+** The log starts afresh (its file written again from the start, not grown)
+** only at a commit that finds all of it copied, and the ticker never gets
+** there in a storm: the writer commits again before a pass is done.  So
+** once the log is past LOG_RESTART_PAGES the writer checkpoints once itself,
+** right after a commit, when nothing new can be in the log; its next commit
+** starts the log afresh.  That holds up the claims queued meanwhile, so the
+** ticker first runs pass after pass, each copying only what the writer
+** committed during the last, until a pass is short: the writer then copies
+** only what came during that one (a few pages and an fsync).  Asked after a
+** single pass of a second's log, as before session 7, the writer's share was
+** that pass's length of commits: one took 131 ms.  All checkpoints are
+** passive: a reader holding old pages delays the restart, never a claim.
 */
 static void checkpoint(void)
 {
-	int log_pages = 0;
+	int log_pages = 0, r = 0;
 	atomic_store(&engine.checkpoint_end_us, 0);
 	atomic_store(&engine.checkpoint_start_us, clock_monotonic_us());
-	int r = db_checkpoint(engine.checkpoint_db, &log_pages);
+	/* A pass copies the log as it was when the pass began; the next pass's
+	** log length says how much came meanwhile. */
+	for (int pass = 0, before = -1; pass < CATCH_UP_PASSES; pass++, before = log_pages) {
+		r = db_checkpoint(engine.checkpoint_db, &log_pages);
+		if (r < 0 || log_pages <= LOG_RESTART_PAGES || (before >= 0 && log_pages - before <= CATCH_UP_PAGES))
+			break;
+	}
 	atomic_store(&engine.checkpoint_end_us, clock_monotonic_us());
 	if (r == 0 && log_pages > LOG_RESTART_PAGES)
 		atomic_store(&engine.log_long, true);
@@ -905,18 +941,17 @@ static int engine_load(struct db *d)
 	return 0;
 }
 
-/* What the writer did, for the operator and bench/claim_storm.sh (which reads this line). */
+/* Where claims' time went, for the operator and bench/claim_storm.sh (which reads these lines). */
 static void writer_summary(void)
 {
-	char hist[512];
-	size_t len = 0;
-	for (int b = 0; b < COMMIT_BUCKETS; b++)
-		len += (size_t)snprintf(hist + len, sizeof hist - len, "%s%s%g:%llu", b ? " " : "",
-		                        b < COMMIT_BUCKETS - 1 ? "<" : ">=", (b < COMMIT_BUCKETS - 1 ? 250 << b : 250 << (b - 1)) / 1e3,
-		                        (unsigned long long)engine.stats.buckets[b]);
-	log_notice("vouchers: writer: %llu commits of %llu claims; longest %.1f ms; %llu over %d ms; commits by ms: %s",
-	           (unsigned long long)engine.stats.commits, (unsigned long long)engine.stats.claims,
-	           engine.stats.longest_us / 1e3, (unsigned long long)engine.stats.slow, SLOW_COMMIT_US / 1000, hist);
+	log_notice("vouchers: writer: %llu commits of %llu claims; longest %.1f ms; %llu over %d ms",
+	           (unsigned long long)engine.commits, (unsigned long long)engine.claims_committed,
+	           atomic_load(&engine.commit_time.longest_us) / 1e3, (unsigned long long)engine.commits_slow,
+	           SLOW_COMMIT_US / 1000);
+	timing_log("commits", &engine.commit_time);
+	timing_log("claims waiting for the writer", &engine.claim_queued);
+	timing_log("claims being committed", &engine.claim_committing);
+	timing_log("claims durable to answered", &engine.claim_resumed);
 }
 
 static void engine_free(void)
