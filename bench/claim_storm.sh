@@ -166,12 +166,12 @@ storm() {
 	lines=$(wc -l <"$tmp/banyan.log")
 	c0=$(cpu_ticks "$spid")
 	if [ "$tool" = claim_storm ]; then
-		timeout $((duration + drain + 60)) "$storm" --port "$port" --connections "$c" --duration "$duration" \
+		timeout $((duration + drain + 60)) /usr/bin/time -f '%U %S' -o "$out.cpu" "$storm" --port "$port" --connections "$c" --duration "$duration" \
 			--drain "$drain" --key "$key_id" --secret "$secret" --round "$round" --kind "$kind" --users "$users" \
 			--repeat-percent "$repeat" --replay-percent "$replay" >"$out" 2>&1 ||
 			{ cat "$out" >&2; die "claim_storm against $label failed"; }
 	else
-		timeout $((duration + 30)) wrk -t2 -c"$c" -d"${duration}s" --timeout 5s --latency -s "$replay_lua" \
+		timeout $((duration + 30)) /usr/bin/time -f '%U %S' -o "$out.cpu" wrk -t2 -c"$c" -d"${duration}s" --timeout 5s --latency -s "$replay_lua" \
 			"http://127.0.0.1:$port" -- "$tmp/signed" >"$out" 2>&1 ||
 			{ cat "$out" >&2; die "wrk against $label failed"; }
 	fi
@@ -186,8 +186,9 @@ storm() {
 	[ -n "${res[$at.rps]:-}" ] || die "no RESULT line from $tool against $label"
 	res[$at.us]=$(awk -v t=$((c1 - c0)) -v hz="$hz" -v n="${res[$at.answers]}" \
 		'BEGIN { printf "%.1f", n ? t * 1e6 / hz / n : 0 }')
+	res[$at.tool_us]=$(awk -v n="${res[$at.answers]}" '{ printf "%.1f", n ? ($1 + $2) * 1e6 / n : 0 }' "$out.cpu")
 	read -r res[$at.slow] res[$at.longest] <<<"$(slow_since "$lines")"
-	echo "  server CPU ${res[$at.us]} us/request; writer commits over 50 ms: ${res[$at.slow]} (longest ${res[$at.longest]} ms)"
+	echo "  CPU us/request: server ${res[$at.us]}, $tool ${res[$at.tool_us]}; writer commits over 50 ms: ${res[$at.slow]} (longest ${res[$at.longest]} ms)"
 	echo
 }
 new_kind() {
@@ -259,11 +260,16 @@ for run in $runs; do
 	done
 	printf '%-26s %12s %12s\n' "server CPU us/request" "$(column "$run" banyan us | words_median)" \
 		"$(column "$run" bare us | words_median)"
+	printf '%-26s %12s %12s\n' "${run%%.*} CPU us/request" "$(column "$run" banyan tool_us | words_median)" \
+		"$(column "$run" bare tool_us | words_median)"
 	printf '%-26s %12s\n' "writer commits > 50 ms" "$(sum "$run" banyan slow)"
 done
 echo
-summary=$(sed -n 's/.*vouchers: writer: //p' "$tmp/banyan.log" | tail -1)
-echo "== the writer over the whole run: ${summary:-no summary in the log}"
+echo "== the writer over the whole run (banyan's log at stop)"
+grep -E 'NOTICE vouchers: (writer|commits|claims)' "$tmp/banyan.log" | sed 's/^.*NOTICE vouchers: /  /' ||
+	echo "  no summary in the log"
+echo "== the first slow commits"
+grep 'vouchers: slow commit' "$tmp/banyan.log" | head -5 | sed 's/^.*NOTICE vouchers: /  /'
 echo
 
 failed=0
