@@ -493,6 +493,7 @@ static void commit_batch(struct claim *batch, size_t n)
 		db_finalize(insert);
 		insert = NULL;
 		if (one >= 0) {
+			c->settled_us = clock_monotonic_us();
 			claim_settle(c, CLAIM_DURABLE);
 		} else {
 			log_error("vouchers: claim %s not saved: %s", c->code, db_errmsg(engine.db));
