@@ -24,7 +24,7 @@
 # STORM_CONNECTIONS ("200 1000"), STORM_TOOLS ("claim_storm wrk"),
 # STORM_USERS (1000000), STORM_STOCK (1000000: more than a round can claim, so
 # every round measures durable claims), STORM_REPEAT (10 %), STORM_REPLAY (1 %),
-# STORM_PRESIGN (60000 a second of a round: claims signed for each wrk round),
+# STORM_PRESIGN (100000 a second of a round: claims signed for each wrk round),
 # STORM_BANYAN (another banyan binary to measure, e.g. an older build).
 # Every server listens on 127.0.0.1 only; every run is bounded in time.
 set -eu
@@ -54,11 +54,11 @@ repeat=${STORM_REPEAT:-10}
 replay=${STORM_REPLAY:-1}
 limit=1
 drain=5
-presign=${STORM_PRESIGN:-$((60000 * duration))}
+presign=${STORM_PRESIGN:-$((100000 * duration))}
 replay_lua=$(cd "$(dirname "$0")" && pwd)/claim_replay.lua
 case " $tools " in *" wrk "*) command -v wrk >/dev/null || { echo "$0: wrk missing (scripts/deps.sh --bench)" >&2; exit 1; } ;; esac
 # the highest number of connections, for the per-address limit
-conns_max=$(printf '%s\n' $conns_list | sort -n | tail -1)
+conns_max=$(tr ' ' '\n' <<<"$conns_list" | sort -n | tail -1)
 
 bench_workdir storm
 
@@ -161,7 +161,7 @@ slow_since() {
 }
 # storm TOOL CONNS LABEL PORT PID KIND: one bounded run; res[TOOL.CONNS.LABEL.key] from its RESULT line.
 storm() {
-	local tool=$1 c=$2 label=$3 port=$4 spid=$5 kind=$6 out=$tmp/storm-$1-$2-$3.txt c0 c1 kv lines at
+	local tool=$1 c=$2 label=$3 port=$4 spid=$5 kind=$6 out=$tmp/storm-$1-$2-$3.txt c0 c1 kv lines at slow longest
 	at=$tool.$c.$label
 	lines=$(wc -l <"$tmp/banyan.log")
 	c0=$(cpu_ticks "$spid")
@@ -187,7 +187,8 @@ storm() {
 	res[$at.us]=$(awk -v t=$((c1 - c0)) -v hz="$hz" -v n="${res[$at.answers]}" \
 		'BEGIN { printf "%.1f", n ? t * 1e6 / hz / n : 0 }')
 	res[$at.tool_us]=$(awk -v n="${res[$at.answers]}" '{ printf "%.1f", n ? ($1 + $2) * 1e6 / n : 0 }' "$out.cpu")
-	read -r res[$at.slow] res[$at.longest] <<<"$(slow_since "$lines")"
+	read -r slow longest <<<"$(slow_since "$lines")"
+	res[$at.slow]=$slow res[$at.longest]=$longest
 	echo "  CPU us/request: server ${res[$at.us]}, $tool ${res[$at.tool_us]}; writer commits over 50 ms: ${res[$at.slow]} (longest ${res[$at.longest]} ms)"
 	echo
 }
@@ -252,11 +253,11 @@ for run in $runs; do
 		"$(column "$run" banyan rps | words_median)" "$(column "$run" bare rps | words_median)" \
 		"${res[$run.ratio]}" "$(verdict "${res[$run.ratio]}" '>=' 60)"
 	for p in p50 p90 p99 p999; do
-		extra=""
-		[ "$p" != p99 ] || extra=$(printf '   banyan/bare %s (median of the rounds; target <= 2: %s)' \
+		p99_note=""
+		[ "$p" != p99 ] || p99_note=$(printf '   banyan/bare %s (median of the rounds; target <= 2: %s)' \
 			"${res[$run.p99ratio]}" "$(verdict "${res[$run.p99ratio]}" '<=' 2)")
 		printf '%-26s %12s %12s%s\n' "$p ms" "$(column "$run" banyan "$p" | words_median)" \
-			"$(column "$run" bare "$p" | words_median)" "$extra"
+			"$(column "$run" bare "$p" | words_median)" "$p99_note"
 	done
 	printf '%-26s %12s %12s\n' "server CPU us/request" "$(column "$run" banyan us | words_median)" \
 		"$(column "$run" bare us | words_median)"
