@@ -23,6 +23,11 @@
 ** Requests/s counts the answers received within --duration.  Latency is from
 ** the write of a request to the last byte of its answer.
 **
+** With --presign N --out PREFIX it sends nothing: it writes N signed fresh
+** claims (users 0 to N-1, timestamp now, so valid for 300 s) into PREFIX.0
+** ... PREFIX.(--files - 1), each request followed by a NUL byte, for
+** bench/claim_replay.lua to replay with wrk (one file per wrk thread).
+**
 ** The last line of the output is machine-readable (RESULT key=value ...).
 ** It also works against bench/bare_server (every answer a 200), which gives
 ** the reference figure for the same client.
@@ -88,9 +93,11 @@ static struct {
 	const char *host, *path, *key, *secret, *round, *kind;
 	int port, connections;
 	double duration, timeout, drain, repeat_pct, replay_pct;
-	uint32_t users;
+	uint32_t users, presign, files;
+	const char *out;
 	uint64_t seed;
 } opt = {
+    .files = 2,
     .host = "127.0.0.1",
     .path = "/api/v1/vouchers/claims",
     .key = "bk_bench",
@@ -677,12 +684,40 @@ static double pct(double p)
 	return lat_us[i] / 1000.0;
 }
 
+/* --presign: request i, a fresh claim of user i, goes to file i % --files. */
+static int presign(void)
+{
+	FILE *f[64];
+	struct conn c = {0};
+	char path[4096];
+	for (uint32_t i = 0; i < opt.files; i++) {
+		snprintf(path, sizeof path, "%s.%u", opt.out, i);
+		if (!(f[i] = fopen(path, "w"))) {
+			fprintf(stderr, "claim_storm: cannot write %s\n", path);
+			return 1;
+		}
+	}
+	for (uint32_t i = 0; i < opt.presign; i++) {
+		c.user = c.seq = i;
+		build(&c);
+		fwrite(c.out, 1, c.out_len, f[i % opt.files]);
+		fputc(0, f[i % opt.files]);
+	}
+	int failed = 0;
+	for (uint32_t i = 0; i < opt.files; i++)
+		failed |= fclose(f[i]) != 0;
+	printf("claim_storm: %u signed claims in %s.0 to .%u (timestamp %s)\n", opt.presign, opt.out, opt.files - 1,
+	       ts_text);
+	return failed;
+}
+
 static void usage(void)
 {
 	fprintf(stderr, "usage: claim_storm --port P [--host 127.0.0.1] [--connections 1000] [--duration 10]\n"
 	                "       [--key KEY_ID] [--secret SECRET] [--round ID] [--kind ID] [--users 1000000]\n"
 	                "       [--repeat-percent 10] [--replay-percent 1] [--path /api/v1/vouchers/claims]\n"
-	                "       [--timeout 5] [--drain 5] [--seed N]\n");
+	                "       [--timeout 5] [--drain 5] [--seed N]\n"
+	                "       claim_storm --presign N --out PREFIX [--files 2] [--port P --key --secret --round --kind]\n");
 	exit(2);
 }
 
@@ -714,6 +749,9 @@ int main(int argc, char **argv)
 	    {"timeout", required_argument, 0, 't'},
 	    {"drain", required_argument, 0, 'D'},
 	    {"seed", required_argument, 0, 'S'},
+	    {"presign", required_argument, 0, 'n'},
+	    {"out", required_argument, 0, 'o'},
+	    {"files", required_argument, 0, 'f'},
 	    {"help", no_argument, 0, '?'},
 	    {0, 0, 0, 0},
 	};
@@ -765,6 +803,15 @@ int main(int argc, char **argv)
 		case 'S':
 			opt.seed = strtoull(optarg, NULL, 10);
 			break;
+		case 'n':
+			opt.presign = (uint32_t)strtoul(optarg, NULL, 10);
+			break;
+		case 'o':
+			opt.out = optarg;
+			break;
+		case 'f':
+			opt.files = (uint32_t)strtoul(optarg, NULL, 10);
+			break;
 		default:
 			usage();
 		}
@@ -773,7 +820,7 @@ int main(int argc, char **argv)
 	    opt.timeout <= 0 || opt.drain < 0 || opt.users == 0 || opt.users > 1000000000u || opt.repeat_pct < 0 ||
 	    opt.replay_pct < 0 || opt.repeat_pct + opt.replay_pct > 100 || !digits(opt.round) || !digits(opt.kind) ||
 	    strlen(opt.key) > 100 || strlen(opt.path) > 200 || strlen(opt.round) > 18 || strlen(opt.kind) > 18 ||
-	    opt.path[0] != '/')
+	    opt.path[0] != '/' || !opt.presign != !opt.out || opt.files == 0 || opt.files > 64)
 		usage();
 	addr = (struct sockaddr_in){.sin_family = AF_INET, .sin_port = htons((uint16_t)opt.port)};
 	if (inet_pton(AF_INET, opt.host, &addr.sin_addr) != 1) {
@@ -804,6 +851,8 @@ int main(int argc, char **argv)
 	body_head_len = (size_t)snprintf(body_head, sizeof body_head, "{\"round\":%s,\"kind\":%s,\"user\":\"2088",
 	                                 opt.round, opt.kind);
 	update_ts();
+	if (opt.presign)
+		return presign();
 	has_voucher = calloc(opt.users, 1);
 	conns = calloc((size_t)opt.connections, sizeof *conns);
 	ep = epoll_create1(EPOLL_CLOEXEC);
@@ -886,7 +935,7 @@ int main(int argc, char **argv)
 			total[k] += counts[t][k], all += counts[t][k];
 	printf("answers      %llu (%llu within %.1f s) = %.0f req/s\n", (unsigned long long)all,
 	       (unsigned long long)in_window, window, rps);
-	printf("latency ms   p50 %.2f  p90 %.2f  p99 %.2f  max %.2f\n", pct(50), pct(90), pct(99),
+	printf("latency ms   p50 %.2f  p90 %.2f  p99 %.2f  p99.9 %.2f  max %.2f\n", pct(50), pct(90), pct(99), pct(99.9),
 	       n_lat ? lat_us[n_lat - 1] / 1000.0 : 0);
 	printf("%-20s %9s %9s %9s %9s\n", "status", "fresh", "repeat", "replay", "total");
 	for (int k = 0; k < NCLASSES; k++) {
@@ -907,8 +956,8 @@ int main(int argc, char **argv)
 	for (int k = 0; k < NCLASSES; k++)
 		if (sample[k][0])
 			printf("  first %s: %s\n", class_names[k], sample[k]);
-	printf("RESULT rps=%.0f p50=%.2f p90=%.2f p99=%.2f max=%.2f answers=%llu acked=%llu", rps, pct(50), pct(90),
-	       pct(99), n_lat ? lat_us[n_lat - 1] / 1000.0 : 0, (unsigned long long)all, (unsigned long long)acked);
+	printf("RESULT rps=%.0f p50=%.2f p90=%.2f p99=%.2f p999=%.2f max=%.2f answers=%llu acked=%llu", rps, pct(50),
+	       pct(90), pct(99), pct(99.9), n_lat ? lat_us[n_lat - 1] / 1000.0 : 0, (unsigned long long)all, (unsigned long long)acked);
 	for (int k = 0; k < NCLASSES; k++)
 		printf(" %s=%llu", class_keys[k], (unsigned long long)total[k]);
 	printf(" connect_errors=%llu broken=%llu timeouts=%llu protocol=%llu retries=%llu unanswered=%llu"

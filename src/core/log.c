@@ -52,3 +52,11 @@ void log_error(const char *fmt, ...)
 	log_write("ERROR", fmt, ap);
 	va_end(ap);
 }
+
+void log_notice(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	log_write("NOTICE", fmt, ap);
+	va_end(ap);
+}

@@ -8,6 +8,8 @@
 
 void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Not an error, but for the operator even under --quiet: a stall, a summary at stop. */
+void log_notice(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Suppress info lines (benchmarks, quiet tests); errors are always written. */
 void log_set_quiet(int quiet);

@@ -275,7 +275,7 @@ void voucher_kind_post(struct request *r)
 	    !body_bool(r, "no_threshold", FIELD_OPTIONAL, &no_threshold, NULL) ||
 	    !body_int64(r, "stock", FIELD_REQUIRED, 0, 100000000, &stock, NULL) ||
 	    !body_int64(r, "validity_days", FIELD_REQUIRED, 1, 366, &days, NULL) ||
-	    !body_int64(r, "per_person_limit", FIELD_REQUIRED, 1, 100, &limit, NULL) || !(cats = body_categories(r)))
+	    !body_int64(r, "per_person_limit", FIELD_REQUIRED, 1, 64, &limit, NULL) || !(cats = body_categories(r)))
 		return;
 	if (no_threshold && threshold > 0) {
 		reply_error(r, 422, "invalid_value", "threshold_fen",

@@ -464,6 +464,33 @@ static void test_redeem_refuse_and_reverse(void **state)
 	assert_int_equal(redeem(&alipay, code, merchant_food, "JCY-3", 15000, err, NULL, NULL), 201);
 }
 
+/* sqlite3 on the test's database, beside the running server. */
+static void sql_beside(const char *sql)
+{
+	char cmd[1024];
+	snprintf(cmd, sizeof cmd, "sqlite3 %s \"%s\"", server.db, sql);
+	assert_int_equal(system(cmd), 0);
+}
+
+static void test_a_claim_the_disk_refused_gives_its_number_back(void **state)
+{
+	(void)state;
+	char err[64];
+	/* The disk refuses one claim (a trigger stands in for a failing write): 503, nothing saved. */
+	sql_beside("CREATE TRIGGER refuse_one BEFORE INSERT ON vouchers WHEN NEW.request_id = 'undone-1'"
+	           " BEGIN SELECT RAISE(ABORT, 'refused'); END");
+	assert_int_equal(claim(&alipay, round_open, kind_shared, "undone", "undone-1", NULL, err), 503);
+	sql_beside("DROP TRIGGER refuse_one");
+	assert_int_equal(count("SELECT count(*) FROM vouchers WHERE person = 'undone'"), 0);
+	/* The person still gets the limit (2), numbered 1 and 2, and no more. */
+	assert_int_equal(claim(&alipay, round_open, kind_shared, "undone", "undone-2", NULL, err), 201);
+	assert_int_equal(claim(&alipay, round_open, kind_shared, "undone", "undone-3", NULL, err), 201);
+	assert_int_equal(claim(&alipay, round_open, kind_shared, "undone", "undone-4", NULL, err), 409);
+	assert_string_equal(err, "already_claimed");
+	assert_int_equal(count("SELECT count(*) FROM vouchers WHERE person = 'undone' AND person_seq BETWEEN 1 AND 2"),
+	                 2);
+}
+
 static void test_a_restart_keeps_every_claim(void **state)
 {
 	(void)state;
@@ -754,6 +781,7 @@ int main(void)
 	    cmocka_unit_test(test_claim_body_shapes),
 	    cmocka_unit_test(test_concurrent_claims_never_oversell),
 	    cmocka_unit_test(test_redeem_refuse_and_reverse),
+	    cmocka_unit_test(test_a_claim_the_disk_refused_gives_its_number_back),
 	    cmocka_unit_test(test_a_restart_keeps_every_claim),
 	    cmocka_unit_test(test_campaign_list_and_admin_refusals),
 	    cmocka_unit_test(test_stats),
