@@ -385,6 +385,7 @@ const messages = {
       lostDays: '损失工期', wonBackDays: '抢回工期', workingDays: '{n} 个工作日', withoutCatchUp: '不赶工预计竣工',
       projected: '现预计竣工', scheduleRule: '损失 = 停工至复工前的工作日及复工后工作日缺员折算;抢回 = 复工后周末和节假日满员施工折算(按法定工作日历)。',
       days: '每日到岗', workingDay: '工作日', restDay: '休息日', recorded: '已登记', dayRecorded: '已填报',
+    },
     packages: {
       title: '项目包与运营管护', rule: '进度按各组成部分的投资额加权汇总;巡查超过应巡日期即为红灯,排在最前。',
       name: '项目包', district: '县(市)区', owner: '业主单位', agent: '代办员', parts: '组成部分', investment: '投资(万元)',
@@ -855,6 +856,7 @@ const messages = {
       lostDays: 'Lost', wonBackDays: 'Won back', workingDays: '{n} working days', withoutCatchUp: 'Completion without catching up',
       projected: 'Completion now projected', scheduleRule: 'Lost: working days from the halt to resumption, and crews short since; won back: weekends and holidays worked since, by crew (on the statutory calendar).',
       days: 'Daily arrivals', workingDay: 'Working day', restDay: 'Rest day', recorded: 'Recorded', dayRecorded: 'Recorded',
+    },
     packages: {
       title: 'Packages and upkeep', rule: 'Progress is the parts\' progress weighted by their investment; a check past its day is red, and first.',
       name: 'Package', district: 'District', owner: 'Owner', agent: 'Agent', parts: 'Parts', investment: 'Investment (10k yuan)',
