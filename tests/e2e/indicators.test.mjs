@@ -19,7 +19,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { apiCall, banyan, bin, launchBrowser, logIn, menus, openGroupMenu, screenshot, shots, shutDown, waitText } from './harness.mjs'
+import { apiCall, banyan, bin, launchBrowser, logIn, menus, openGroupMenu, screenshot, shots, shutDown, waitText, xlsx } from './harness.mjs'
 
 const PASSWORD = 'banyan-demo-2020'
 let server, browser
@@ -145,6 +145,42 @@ test('the city corrects the approved month: a revision (修订) and what it chan
   const change = city.locator('[data-test=changes] tbody tr').first()
   assert.match(await change.textContent(), /固定资产投资.*第1次修订.*本期数值 75 → 76.*补充入统项目一个.*city-tjj/)
   await shot(city, 'indicators-4-revision')
+})
+
+test('晋安\'s bureau imports November from a spreadsheet: a bad line is named and nothing stored; the .xlsx fills the grid', async () => {
+  const jinan = await as('jinan-tjj')
+  await month(jinan, '350111', '2020-11')
+  await waitText(jinan, '[data-test=month-state]', '未提交')
+  await jinan.click('[data-test=values-import]')
+  assert.equal((await jinan.locator('[data-test=import-header]').textContent()).trim(), '指标代码,单位代码,期间,数值,增速,累计增速,说明')
+  const download = jinan.waitForEvent('download')
+  await jinan.click('[data-test=import-template]')
+  const template = readFileSync(await (await download).path(), 'utf8').replace(/^\uFEFF/, '').split('\r\n')
+  assert.equal(template[0], '指标代码,单位代码,期间,数值,增速,累计增速,说明')
+  assert.match(template[1], /^\w+,350111,2020-11,12\.5,,,$/, 'an example line for the month on the page')
+
+  const header = ['指标代码', '单位代码', '期间', '数值', '增速', '累计增速', '说明']
+  const good = [['industry', '350111', '2020-11', 26.8, '', '', ''], ['fai', '350111', '2020-11', 70.25, '', '', '两个项目入统'], ['retail', '350111', '2020-11', 41.2, '', '', '']]
+  const bad = [good[0], ['fai', '350111', '2020-11', '七十', '', '', ''], good[2]]
+  await jinan.setInputFiles('[data-test=import-file]', { name: '十一月.csv', mimeType: 'text/csv', buffer: Buffer.from(`\uFEFF${[header, ...bad].map((r) => r.join(',')).join('\r\n')}\r\n`) })
+  await waitText(jinan, '[data-test=import-rows]', '共 4 行(含表头)')
+  await jinan.click('[data-test=import-submit]')
+  await jinan.locator('[data-test=import-error]').waitFor()
+  assert.match(await jinan.locator('[data-test=import-error]').innerText(), /第 3 行/)
+  assert.equal(await jinan.locator('[data-test=import-bad-line]').innerText(), '第 3 行:  fai,350111,2020-11,七十,,,')
+  await shot(jinan, 'indicators-import-bad-line')
+  const stored = (await apiCall(jinan, 'GET', '/indicators/values?unit=350111&period=2020-11')).body.items
+  assert.deepEqual(stored.filter((it) => it.value !== null && it.source !== 'platform' && it.source !== 'derived').map((it) => it.indicator.code), [], 'nothing stored, not even the good first line')
+
+  await jinan.setInputFiles('[data-test=import-file]', { name: '十一月.xlsx', mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', buffer: xlsx([header, ...good]) })
+  await waitText(jinan, '[data-test=import-rows]', '共 4 行(含表头)')
+  await jinan.click('[data-test=import-submit]')
+  await waitText(jinan, '[data-test=import-done] .el-alert__title', '已导入 3 项数据')
+  await jinan.waitForFunction(() => document.querySelector('input[data-test=value-fai]')?.value === '70.25')
+  assert.equal(await jinan.inputValue('input[data-test=value-industry]'), '26.80')
+  assert.equal(await jinan.inputValue('input[data-test=value-retail]'), '41.20')
+  assert.equal(await jinan.inputValue('input[data-test=comment-fai]'), '两个项目入统')
+  await shot(jinan, 'indicators-import-done')
 })
 
 test('a unit on September\'s black list becomes a supervised task (督办), followed', async () => {

@@ -468,6 +468,10 @@ const messages = {
       compositeRanking: '县(市)区经济运行综合排名', projectsByLight: '重大项目红黄绿灯', projectsUnit: '个项目', yi: '亿元',
       problemsOverdue: '超期问题(按部门)', investSigned: '本年签约投资', vouchersRedeemed: '消费券核销金额',
       refundsPaid: '稳岗返还已发放', greenOpen: '绿色通道办理中', hours: '{n} 小时',
+      importAction: '导入 Excel/CSV', importHint: '第一行为表头,其后每行一项数据(本期数值、增速、累计增速至少填一项,空格不填);整个文件全部正确才导入,有错误的行会被指出,不导入任何数据。',
+      importTemplate: '下载模板(表头与示例行)', pickFile: '选择 Excel 或 CSV 文件', fileRows: '共 {n} 行(含表头)', import: '导入',
+      importEmpty: '文件中没有数据行', importRead: '读取文件失败:{msg}', importRefused: '导入被拒绝,没有导入任何数据',
+      lineN: '第 {n} 行:', nothingImported: '请改正该行后重新导入整个文件。', imported: '已导入 {n} 项数据',
     },
   },
   en: {
@@ -939,6 +943,10 @@ const messages = {
       compositeRanking: 'Districts\' composite ranking', projectsByLight: 'Major projects by light', projectsUnit: 'projects', yi: '亿元',
       problemsOverdue: 'Overdue problems by department', investSigned: 'Investment signed this year', vouchersRedeemed: 'Vouchers redeemed',
       refundsPaid: 'Job-stabilisation refunds paid', greenOpen: 'Green channel open', hours: '{n} h',
+      importAction: 'Import Excel/CSV', importHint: 'The first row is the header, then one figure a row (at least one of value, growth, YTD growth; empty cells left empty). All or nothing: a bad row is named and nothing is imported.',
+      importTemplate: 'Download the template (header and an example row)', pickFile: 'Choose an Excel or CSV file', fileRows: '{n} rows including the header', import: 'Import',
+      importEmpty: 'The file has no data rows', importRead: 'Could not read the file: {msg}', importRefused: 'Import refused: nothing was imported',
+      lineN: 'Line {n}:', nothingImported: 'Correct the line and import the whole file again.', imported: '{n} figures imported',
     },
   },
 }

@@ -1,6 +1,6 @@
 // A file the user picks for an import (Excel .xlsx or CSV) as the CSV text
 // the server's imports take: the projects', the refunds' rolls and lists,
-// bank return files.  The server checks every line and names the first bad
+// bank return files, the indicators' figures.  The server checks every line and names the first bad
 // one; here the file is only turned into text.
 
 /** A cell of a spreadsheet as CSV text: dates as YYYY-MM-DD, whole numbers without ".0". */
@@ -54,4 +54,17 @@ export function badLine(csv, message) {
   const n = Number(m[1])
   const text = csv.split(/\r?\n/)[n - 1]
   return text === undefined ? null : { n, text }
+}
+
+/**
+ * An import's template offered as a download: the header and an example
+ * line, as CSV with Excel's BOM (without it Excel reads the Chinese header
+ * in the local code page).
+ */
+export function downloadTemplate(name, lines) {
+  const a = document.createElement('a')
+  a.href = URL.createObjectURL(new Blob([`\uFEFF${lines.map((l) => `${l}\r\n`).join('')}`], { type: 'text/csv;charset=utf-8' }))
+  a.download = name
+  a.click()
+  setTimeout(() => URL.revokeObjectURL(a.href), 1000)
 }
