@@ -271,3 +271,26 @@ test('English shows the desk in English', async () => {
   await page.click('.el-select-dropdown__item >> text=中文')
   await waitText(page, '[data-test=problem-status]', '已办结')
 })
+
+test('the leaders\' screen\'s link to a department\'s overdue problems lands on the list filtered', async () => {
+  // The problem handed to 发改局 waits to be accepted: its deadline passes.
+  sql(`UPDATE problems SET accept_due = 1 WHERE id = ${ids.second}`)
+  const department = (code) => sql(`SELECT id FROM orgs WHERE code = '${code}'`)
+  const page = pages.leader
+  const screen = await page.evaluate(async () => (await fetch('/api/v1/indicators/screen/problems')).json())
+  const link = screen.items?.find((it) => it.department.name === '晋安区发展和改革局')?.route
+  assert.equal(link, `/desk/problems?state=overdue&department=${department('350111-fgj')}`, JSON.stringify(screen))
+  await page.goto(`${server.url}${link}`)
+  const rows = page.locator('[data-test=problems-all] .el-table__body-wrapper tr.el-table__row')
+  await page.locator(`[data-test=problems-all] [data-test=problem-${ids.second}]`).waitFor()
+  assert.equal(await rows.count(), 1, 'only the overdue problem of 发改局')
+  await page.locator('[data-test=filter-department] >> text=晋安区发展和改革局').waitFor()
+  await shot('leader', 'd15-overdue-from-screen')
+
+  // 人社局 has nothing overdue (its problem is closed); without the state, its problem is listed.
+  await page.goto(`${server.url}/desk/problems?state=overdue&department=${department('350111-rsj')}`)
+  await page.locator('[data-test=problems-all] >> text=暂无问题').waitFor()
+  await page.goto(`${server.url}/desk/problems?department=${department('350111-rsj')}`)
+  await page.locator(`[data-test=problems-all] [data-test=problem-${ids.labour}]`).waitFor()
+  assert.equal(await rows.count(), 1, 'only 人社局\'s problem')
+})
