@@ -160,6 +160,21 @@ test('the officer records the next step of the open case', async () => {
   await officer.fill('[data-test=step-note]', '材料现场提交')
   await officer.click('[data-test=step-save]')
   await officer.locator('.el-message >> text=已记录现场提交').waitFor()
-  assert.match(await officer.locator(`[data-test=step-${ids.open}]`).textContent(), /现场审核/)
+  // The list is read again after the message: wait for the next step rather than read the old one.
+  await officer.locator(`[data-test=step-${ids.open}] >> text=现场审核`).waitFor()
   await shot('officer', 'green-2-step')
+})
+
+test('the leaders\' screen\'s link to an open case lands on the green channel with that case opened and marked', async () => {
+  const leader = await as('leader', 'city-leader')
+  const screen = await leader.evaluate(async () => (await fetch('/api/v1/indicators/screen/green')).json())
+  const link = screen.items?.find((g) => g.id === ids.open)?.route
+  assert.equal(link, `/projects/green-channel?id=${ids.open}`, JSON.stringify(screen))
+  await leader.goto(`${server.url}${link}`)
+  const picked = leader.locator('[data-test=cases] tr.picked-row')
+  await picked.waitFor()
+  assert.equal(await picked.count(), 1)
+  assert.match(await picked.textContent(), /福州晋安安护防护服有限公司/)
+  await leader.locator(`[data-test=steps-${ids.open}] >> text=2020-07-09 23:30`).waitFor()
+  await shot('leader', 'green-3-from-screen')
 })
