@@ -285,6 +285,7 @@ test('the leaders\' screen\'s link to a department\'s overdue problems lands on 
   await page.locator(`[data-test=problems-all] [data-test=problem-${ids.second}]`).waitFor()
   assert.equal(await rows.count(), 1, 'only the overdue problem of 发改局')
   await page.locator('[data-test=filter-department] >> text=晋安区发展和改革局').waitFor()
+  await page.waitForTimeout(400) // Element Plus fades the tags in
   await shot('leader', 'd15-overdue-from-screen')
 
   // 人社局 has nothing overdue (its problem is closed); without the state, its problem is listed.
