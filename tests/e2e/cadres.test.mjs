@@ -16,7 +16,7 @@
 // one 优秀 within the quota.  Each step saves a screenshot.
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { banyan, launchBrowser, menus, openGroupMenu, post, screenshot, shutDown, startServer, stoppedClockPage, waitText } from './harness.mjs'
+import { addUsers, launchBrowser, menus, openGroupMenu, post, screenshot, shutDown, startServer, stoppedClockPage, waitText } from './harness.mjs'
 
 const NOW = '2020-11-20T09:00:00+08:00'
 let server, browser
@@ -38,8 +38,7 @@ const workingDays = ['2020-10-21', '2020-10-22', '2020-10-23', '2020-10-26', '20
 
 before(async () => {
   server = await startServer(['--second-factor', 'none'], { BANYAN_CLOCK: NOW })
-  for (const [username, display, role, org] of users)
-    banyan(['user', 'add', '--db', server.db, '--username', username, '--name', display, '--role', role, '--org', org, '--password-stdin'], `${username}-password\n`)
+  addUsers(server, users)
   browser = await launchBrowser()
 })
 

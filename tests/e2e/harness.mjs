@@ -23,6 +23,12 @@ export function banyan(args, input) {
   return r.stdout
 }
 
+/** Add each [username, display name, role, organisation] as a user whose password is username-password. */
+export function addUsers(server, users) {
+  for (const [username, display, role, org] of users)
+    banyan(['user', 'add', '--db', server.db, '--username', username, '--name', display, '--role', role, '--org', org, '--password-stdin'], `${username}-password\n`)
+}
+
 // Passwords alone unless a test asks for a second factor: startServer(['--second-factor', 'leader']).
 // env adds to the server's environment (BANYAN_CLOCK stops its clock at an
 // instant); restart(env) stops the server and starts it again on the same
@@ -116,6 +122,12 @@ export async function shutDown(browser, server) {
 
 // A full-page screenshot, name.png in the screenshots' folder.
 export const screenshot = (page, name) => page.screenshot({ path: join(shots, `${name}.png`), fullPage: true })
+
+/** A screenshot once Element Plus has faded its dialogs, messages and tags in. */
+export async function settledScreenshot(page, name) {
+  await page.waitForTimeout(400)
+  await screenshot(page, name)
+}
 
 export async function logIn(page, url, username, password) {
   await page.goto(`${url}/login`)

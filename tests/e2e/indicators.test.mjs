@@ -19,7 +19,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { apiCall, banyan, bin, launchBrowser, logIn, menus, openGroupMenu, screenshot, shots, shutDown, waitText, xlsx } from './harness.mjs'
+import { apiCall, banyan, bin, launchBrowser, logIn, menus, openGroupMenu, settledScreenshot, shots, shutDown, waitText, xlsx } from './harness.mjs'
 
 const PASSWORD = 'banyan-demo-2020'
 let server, browser
@@ -67,10 +67,7 @@ async function as(who, username = who, viewport = { width: 1440, height: 900 }) 
   return page
 }
 
-const shot = async (page, file) => {
-  await page.waitForTimeout(400) // Element Plus fades dialogs and messages in
-  await screenshot(page, file)
-}
+const shot = settledScreenshot
 
 const month = (page, unit, period) => page.goto(`${server.url}/indicators/values?unit=${unit}&period=${period}`)
 const state = (page) => page.locator('[data-test=month-state]').textContent()

@@ -15,7 +15,7 @@ import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { spawnSync } from 'node:child_process'
 import { createHash, createPrivateKey, sign as edSign } from 'node:crypto'
-import { banyan, launchBrowser, logIn, screenshot, shutDown, startServer } from './harness.mjs'
+import { addUsers, launchBrowser, logIn, screenshot, shutDown, startServer } from './harness.mjs'
 
 let server, browser
 const pages = {}
@@ -32,8 +32,7 @@ const documentText = '晋安智慧园区二期 投资合作协议\n甲方:福州
 
 before(async () => {
   server = await startServer()
-  for (const [username, display, role, org] of users)
-    banyan(['user', 'add', '--db', server.db, '--username', username, '--name', display, '--role', role, '--org', org, '--password-stdin'], `${username}-password\n`)
+  addUsers(server, users)
   browser = await launchBrowser()
 })
 

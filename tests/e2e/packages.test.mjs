@@ -15,7 +15,7 @@
 // Each step saves a screenshot.
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { banyan, launchBrowser, menus, post, screenshot, shutDown, startServer, stoppedClockPage, waitText } from './harness.mjs'
+import { addUsers, launchBrowser, menus, post, settledScreenshot, shutDown, startServer, stoppedClockPage, waitText } from './harness.mjs'
 
 const NOW = '2020-07-10T09:00:00+08:00'
 let server, browser
@@ -33,17 +33,13 @@ const OWNER = '91350111MA2DK0011P'
 
 before(async () => {
   server = await startServer(['--second-factor', 'none'], { BANYAN_CLOCK: NOW })
-  for (const [username, display, role, org] of users)
-    banyan(['user', 'add', '--db', server.db, '--username', username, '--name', display, '--role', role, '--org', org, '--password-stdin'], `${username}-password\n`)
+  addUsers(server, users)
   browser = await launchBrowser()
 })
 
 after(() => shutDown(browser, server))
 
-const shot = async (who, file) => {
-  await pages[who].waitForTimeout(400)
-  await screenshot(pages[who], file)
-}
+const shot = (who, file) => settledScreenshot(pages[who], file)
 const as = async (who, username) => (pages[who] ||= await stoppedClockPage(browser, server.url, username, NOW))
 const rivers = (progress) => [
   { name: '凤坂河', investment_wan: 100, progress: progress[0] },

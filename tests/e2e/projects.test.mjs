@@ -13,7 +13,7 @@ import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { join } from 'node:path'
 import { spawnSync } from 'node:child_process'
-import { banyan, launchBrowser, logIn, screenshot, shutDown, startServer, xlsx } from './harness.mjs'
+import { addUsers, launchBrowser, logIn, screenshot, shutDown, startServer, xlsx } from './harness.mjs'
 
 let server, browser
 const pages = {} // agent, bureau, owner
@@ -30,8 +30,7 @@ const name = '晋安新能源电池材料产业园'
 
 before(async () => {
   server = await startServer()
-  for (const [username, display, role, org] of users)
-    banyan(['user', 'add', '--db', server.db, '--username', username, '--name', display, '--role', role, '--org', org, '--password-stdin'], `${username}-password\n`)
+  addUsers(server, users)
   browser = await launchBrowser()
 })
 

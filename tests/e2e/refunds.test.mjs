@@ -17,7 +17,7 @@ import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
 import { spawnSync } from 'node:child_process'
-import { banyan, launchBrowser, logIn, screenshot, shutDown, startServer, xlsx } from './harness.mjs'
+import { addUsers, launchBrowser, logIn, screenshot, shutDown, startServer, xlsx } from './harness.mjs'
 
 let server, browser
 const pages = {}
@@ -56,8 +56,7 @@ const csv = (rows) => `${rows.map((r) => r.join(',')).join('\r\n')}\r\n`
 
 before(async () => {
   server = await startServer(['--second-factor', 'none'], { BANYAN_CLOCK: '2020-07-06T09:00:00+08:00' })
-  for (const [username, display, role, org] of users)
-    banyan(['user', 'add', '--db', server.db, '--username', username, '--name', display, '--role', role, '--org', org, '--password-stdin'], `${username}-password\n`)
+  addUsers(server, users)
   sql("UPDATE users SET duty_admin = 1 WHERE username = 'city-rsj-admin'") // as the system administrator makes one (PATCH /users)
   browser = await launchBrowser()
 })

@@ -14,7 +14,7 @@
 // step saves a screenshot.
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { banyan, launchBrowser, menus, openGroupMenu, post, screenshot, shutDown, startServer, stoppedClockPage, waitText } from './harness.mjs'
+import { addUsers, launchBrowser, menus, openGroupMenu, post, screenshot, settledScreenshot, shutDown, startServer, stoppedClockPage, waitText } from './harness.mjs'
 
 const NOW = '2020-02-10T09:00:00+08:00'
 let server, browser
@@ -30,18 +30,14 @@ const users = [
 
 before(async () => {
   server = await startServer(['--second-factor', 'none'], { BANYAN_CLOCK: NOW })
-  for (const [username, display, role, org] of users)
-    banyan(['user', 'add', '--db', server.db, '--username', username, '--name', display, '--role', role, '--org', org, '--password-stdin'], `${username}-password\n`)
+  addUsers(server, users)
   browser = await launchBrowser()
 })
 
 after(() => shutDown(browser, server))
 
 // Element Plus fades dialogs and tags in: the picture waits for it to end.
-const shot = async (who, file) => {
-  await pages[who].waitForTimeout(400)
-  await screenshot(pages[who], file)
-}
+const shot = (who, file) => settledScreenshot(pages[who], file)
 
 const as = async (who, username) => (pages[who] ||= await stoppedClockPage(browser, server.url, username, NOW))
 const openMenu = (page, name) => openGroupMenu(page, 'supplies', name)
