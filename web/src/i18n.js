@@ -414,7 +414,7 @@ const messages = {
       record: '记录{step}', recorded: '已记录{step}', at: '时间', note: '备注', onTime: '限时内', late: '超时',
       stats: '按县(市)区和事项统计', cases: '件数', done: '已办结', open: '办理中', onTimeCount: '限时内办结',
       median: '用时中位数(小时)', worst: '最长用时(小时)', total: '合计', chart: '各县(市)区办理用时(小时)', none: '暂无绿色通道事项',
-      by: '记录人', reason: '特事特办理由',
+      by: '记录人', reason: '特事特办理由', doneAt: '{at} 办结',
     },
     supplies: {
       dashboardTitle: '防疫物资总览', ruleText: '可用天数 = 库存 ÷ 近 7 天日均消耗;低于 {n} 天为红色,排在最前。',
@@ -889,7 +889,7 @@ const messages = {
       record: 'Record: {step}', recorded: 'Recorded: {step}', at: 'At', note: 'Note', onTime: 'Within the limit', late: 'Late',
       stats: 'By district and item', cases: 'Cases', done: 'Done', open: 'Open', onTimeCount: 'Done in time',
       median: 'Median hours', worst: 'Worst hours', total: 'Total', chart: 'Hours by district', none: 'No green-channel cases',
-      by: 'By', reason: 'Why',
+      by: 'By', reason: 'Why', doneAt: 'Done {at}',
     },
     supplies: {
       dashboardTitle: 'Supplies overview', ruleText: 'Days of cover = on hand ÷ the average daily use of the last 7 days; under {n} days is red, and first.',
