@@ -2,7 +2,7 @@
 # file only names what people type.
 BUILD := build
 
-.PHONY: all build demo test bench fuzz clean deps
+.PHONY: all build demo test bench fuzz clean deps install
 
 all: build
 
@@ -20,6 +20,13 @@ demo: build
 # Build (plain and sanitized) and run every test; ends with "N passed, N failed".
 test:
 	@scripts/test.sh
+
+# Install the binary, banyan(1), the systemd unit and its user, and the
+# proxies' examples under PREFIX (staged under DESTDIR when set).
+PREFIX := /usr/local
+install: build
+	@meson configure $(BUILD) --prefix=$(PREFIX)
+	@DESTDIR="$(DESTDIR)" meson install -C $(BUILD)
 
 # Print the benchmark figures (see bench/README.md).
 bench: build

@@ -39,6 +39,9 @@ case "${1:-}" in
 	# The browser tests drive Debian's Chromium; CJK fonts make the screenshots readable.
 	need_cmd chromium chromium
 	[ -d /usr/share/fonts/opentype/noto ] || missing="$missing fonts-noto-cjk"
+	# The install test: systemd checks the unit, man renders the manual.
+	need_cmd systemd-analyze systemd
+	need_cmd man man-db
 	;;
 esac
 
