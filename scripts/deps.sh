@@ -21,6 +21,7 @@ need_pkg jansson libjansson-dev
 need_pkg libsodium libsodium-dev
 need_pkg nettle nettle-dev
 need_pkg sqlite3 libsqlite3-dev
+need_pkg libpq libpq-dev
 need_pkg xlsxwriter libxlsxwriter-dev
 need_pkg jemalloc libjemalloc-dev
 need_pkg cmocka libcmocka-dev

@@ -39,9 +39,12 @@ enum {
 /*
 ** Open (creating if needed) the database at path: WAL journal, foreign keys
 ** on, synchronous=FULL so a commit is on disk when it returns, and a busy
-** timeout.  Does not migrate: see db_migrate().
+** timeout.  A path that is a PostgreSQL URL (postgresql://… or postgres://…)
+** connects to that database instead (see postgres.c).  Does not migrate: see
+** db_migrate().
 */
 int db_open(const char *path, struct db **ret);
+bool db_is_postgres(const char *path); /* a PostgreSQL URL rather than a file? */
 void db_close(struct db *d); /* NULL is fine; finalizes any statement left open */
 
 /* Apply the embedded migrations (src/db/migrations/NNNN_*.sql) not yet applied,

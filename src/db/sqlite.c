@@ -1,5 +1,5 @@
 /*
-** The SQLite backend of the db interface (db/db.h).
+** The SQLite backend of the db interface (db/db.h, db/backend.h).
 **
 ** Open statements are kept on a list per handle so db_close() can finalize
 ** what a caller forgot (and say where it was prepared, for the log).
@@ -13,14 +13,13 @@
 
 #include <sqlite3.h>
 
-#include "core/builtin.h"
 #include "core/log.h"
-#include "db/db.h"
+#include "db/backend.h"
 
-struct db_stmt {
+struct sqlite_stmt {
+	struct db_stmt base;
 	sqlite3_stmt *stmt;
-	struct db *db;
-	struct db_stmt *prev, *next;
+	struct sqlite_stmt *prev, *next;
 	uint64_t hash; /* of the SQL text: its place in the statement cache */
 };
 
@@ -36,17 +35,24 @@ struct cached_stmt {
 	sqlite3_stmt *stmt;
 };
 
-struct db {
+struct sqlite_db {
+	struct db base;
 	sqlite3 *conn;
-	char *path;
-	struct db_stmt *open_stmts;
-	int tx_depth;
-	bool tx_failed; /* a nested level rolled back: the outermost commit must too */
-	const char *tx_file;
-	int tx_line;
-	char problem[512];
+	struct sqlite_stmt *open_stmts;
 	struct cached_stmt cache[STMT_CACHE];
 };
+
+static const struct db_backend sqlite_backend;
+
+static struct sqlite_db *lite(struct db *d)
+{
+	return (struct sqlite_db *)d;
+}
+
+static struct sqlite_stmt *lite_stmt(struct db_stmt *s)
+{
+	return (struct sqlite_stmt *)s;
+}
 
 static uint64_t sql_hash(const char *sql)
 {
@@ -56,7 +62,7 @@ static uint64_t sql_hash(const char *sql)
 	return h;
 }
 
-static int map_error(struct db *d, int rc)
+static int map_error(struct sqlite_db *d, int rc)
 {
 	switch (rc & 0xff) {
 	case SQLITE_OK:
@@ -89,15 +95,21 @@ static void sqlite_configure(void)
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 }
 
-int db_open(const char *path, struct db **ret)
+static int sqlite_exec(struct db *d, const char *sql)
+{
+	return map_error(lite(d), sqlite3_exec(lite(d)->conn, sql, NULL, NULL, NULL));
+}
+
+int sqlite_open(const char *path, struct db **ret)
 {
 	static pthread_once_t configured = PTHREAD_ONCE_INIT;
 	pthread_once(&configured, sqlite_configure);
-	struct db *d = calloc(1, sizeof *d);
+	struct sqlite_db *d = calloc(1, sizeof *d);
 	if (!d)
 		return DB_ERROR;
-	d->path = strdup(path);
-	if (!d->path)
+	d->base.backend = &sqlite_backend;
+	d->base.path = strdup(path);
+	if (!d->base.path)
 		goto fail;
 	int rc =
 	    sqlite3_open_v2(path, &d->conn, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
@@ -107,54 +119,53 @@ int db_open(const char *path, struct db **ret)
 	sqlite3_extended_result_codes(d->conn, 1);
 	/* synchronous=FULL: in WAL mode NORMAL may lose the last commits on power
 	** loss, and an acknowledged write (a voucher, an audit row) must survive. */
-	if (db_exec(d, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;") < 0)
+	if (sqlite_exec(&d->base, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;") < 0)
 		goto fail;
 	/* Residual information (等保): a deleted row's bytes (an ended session's
 	** tokens) are overwritten, not left in the page's free space.  Debian's
 	** SQLite is built this way; other builds are not.  banyan seldom deletes. */
-	if (db_exec(d, "PRAGMA secure_delete=ON;") < 0)
+	if (sqlite_exec(&d->base, "PRAGMA secure_delete=ON;") < 0)
 		goto fail;
 	/* For tests of a full disk only: SQLite then answers SQLITE_FULL past this many pages. */
 	const char *max_pages = getenv("BANYAN_DB_MAX_PAGES");
 	if (max_pages) {
 		char pragma[64];
 		snprintf(pragma, sizeof pragma, "PRAGMA max_page_count=%lld", atoll(max_pages));
-		if (db_exec(d, pragma) < 0)
+		if (sqlite_exec(&d->base, pragma) < 0)
 			goto fail;
 	}
-	*ret = d;
+	*ret = &d->base;
 	return DB_OK;
 fail:
-	db_close(d);
+	db_close(&d->base);
 	return DB_ERROR;
 }
 
-void db_close(struct db *d)
+static void sqlite_finalize(struct db_stmt *stmt);
+
+static void sqlite_close(struct db *db)
 {
-	if (!d)
-		return;
+	struct sqlite_db *d = lite(db);
 	while (d->open_stmts) {
 		log_error("db: statement left open at close: %s", sqlite3_sql(d->open_stmts->stmt));
-		db_finalize(d->open_stmts);
+		sqlite_finalize(&d->open_stmts->base);
 	}
-	if (d->tx_depth > 0) {
-		log_error("db: transaction begun at %s:%d left open at close", d->tx_file, d->tx_line);
+	if (db->tx_depth > 0) {
+		log_error("db: transaction begun at %s:%d left open at close", db->tx_file, db->tx_line);
 		sqlite3_exec(d->conn, "ROLLBACK", NULL, NULL, NULL);
 	}
 	for (int i = 0; i < STMT_CACHE; i++)
 		sqlite3_finalize(d->cache[i].stmt);
 	sqlite3_close(d->conn);
-	free(d->path);
+	free(db->path);
 	free(d);
 }
 
-int db_exec(struct db *d, const char *sql)
+static int sqlite_bind(struct db_stmt *stmt, const char *fmt, va_list ap)
 {
-	return map_error(d, sqlite3_exec(d->conn, sql, NULL, NULL, NULL));
-}
-
-static int bind_args(struct db_stmt *s, const char *fmt, va_list ap)
-{
+	struct sqlite_stmt *s = lite_stmt(stmt);
+	sqlite3_reset(s->stmt);
+	sqlite3_clear_bindings(s->stmt);
 	int idx = 1, rc = SQLITE_OK;
 	for (const char *f = fmt ? fmt : ""; *f && rc == SQLITE_OK; f++, idx++) {
 		switch (*f) {
@@ -192,13 +203,13 @@ static int bind_args(struct db_stmt *s, const char *fmt, va_list ap)
 		          sqlite3_bind_parameter_count(s->stmt), sqlite3_sql(s->stmt));
 		return DB_ERROR;
 	}
-	return map_error(s->db, rc);
+	return map_error(lite(stmt->db), rc);
 }
 
-static int prepare_v(struct db *d, struct db_stmt **ret, const char *sql, const char *fmt, va_list ap)
+static int sqlite_prepare(struct db *db, struct db_stmt **ret, const char *sql)
 {
-	*ret = NULL;
-	struct db_stmt *s = calloc(1, sizeof *s);
+	struct sqlite_db *d = lite(db);
+	struct sqlite_stmt *s = calloc(1, sizeof *s);
 	if (!s)
 		return DB_ERROR;
 	s->hash = sql_hash(sql);
@@ -215,67 +226,42 @@ static int prepare_v(struct db *d, struct db_stmt **ret, const char *sql, const 
 		free(s);
 		return map_error(d, rc);
 	}
-	s->db = d;
+	s->base.db = db;
 	s->next = d->open_stmts;
 	if (d->open_stmts)
 		d->open_stmts->prev = s;
 	d->open_stmts = s;
-	int r = bind_args(s, fmt, ap);
-	if (r < 0) {
-		db_finalize(s);
-		return r;
-	}
-	*ret = s;
+	*ret = &s->base;
 	return DB_OK;
 }
 
-int db_prepare(struct db *d, struct db_stmt **ret, const char *sql, const char *fmt, ...)
+static int sqlite_step(struct db_stmt *s)
 {
-	va_list ap;
-	va_start(ap, fmt);
-	int r = prepare_v(d, ret, sql, fmt, ap);
-	va_end(ap);
-	return r;
-}
-
-int db_step(struct db_stmt *s)
-{
-	int rc = sqlite3_step(s->stmt);
+	int rc = sqlite3_step(lite_stmt(s)->stmt);
 	if (rc == SQLITE_ROW)
 		return DB_ROW;
 	if (rc == SQLITE_DONE)
 		return DB_DONE;
-	return map_error(s->db, rc);
+	return map_error(lite(s->db), rc);
 }
 
-int db_rebind(struct db_stmt *s, const char *fmt, ...)
+static int sqlite_reset(struct db_stmt *s)
 {
-	sqlite3_reset(s->stmt);
-	sqlite3_clear_bindings(s->stmt);
-	va_list ap;
-	va_start(ap, fmt);
-	int r = bind_args(s, fmt, ap);
-	va_end(ap);
-	return r;
+	return map_error(lite(s->db), sqlite3_reset(lite_stmt(s)->stmt));
 }
 
-int db_reset(struct db_stmt *s)
+static void sqlite_finalize(struct db_stmt *stmt)
 {
-	return map_error(s->db, sqlite3_reset(s->stmt));
-}
-
-void db_finalize(struct db_stmt *s)
-{
-	if (!s)
-		return;
+	struct sqlite_stmt *s = lite_stmt(stmt);
+	struct sqlite_db *d = lite(stmt->db);
 	if (s->prev)
 		s->prev->next = s->next;
 	else
-		s->db->open_stmts = s->next;
+		d->open_stmts = s->next;
 	if (s->next)
 		s->next->prev = s->prev;
 	/* Back to the cache, reset, displacing whatever held its place. */
-	struct cached_stmt *c = &s->db->cache[s->hash % STMT_CACHE];
+	struct cached_stmt *c = &d->cache[s->hash % STMT_CACHE];
 	sqlite3_reset(s->stmt);
 	sqlite3_clear_bindings(s->stmt);
 	sqlite3_finalize(c->stmt);
@@ -284,82 +270,46 @@ void db_finalize(struct db_stmt *s)
 	free(s);
 }
 
-int64_t db_column_int64(struct db_stmt *s, int col)
+static const char *sqlite_sql(struct db_stmt *s)
 {
-	return sqlite3_column_int64(s->stmt, col);
+	return sqlite3_sql(lite_stmt(s)->stmt);
 }
 
-double db_column_double(struct db_stmt *s, int col)
+static int64_t sqlite_column_int64(struct db_stmt *s, int col)
 {
-	return sqlite3_column_double(s->stmt, col);
+	return sqlite3_column_int64(lite_stmt(s)->stmt, col);
 }
 
-const char *db_column_text(struct db_stmt *s, int col)
+static double sqlite_column_double(struct db_stmt *s, int col)
 {
-	return (const char *)sqlite3_column_text(s->stmt, col);
+	return sqlite3_column_double(lite_stmt(s)->stmt, col);
 }
 
-const void *db_column_blob(struct db_stmt *s, int col, size_t *ret_len)
+static const char *sqlite_column_text(struct db_stmt *s, int col)
 {
-	const void *p = sqlite3_column_blob(s->stmt, col);
-	*ret_len = (size_t)sqlite3_column_bytes(s->stmt, col);
+	return (const char *)sqlite3_column_text(lite_stmt(s)->stmt, col);
+}
+
+static const void *sqlite_column_blob(struct db_stmt *s, int col, size_t *ret_len)
+{
+	const void *p = sqlite3_column_blob(lite_stmt(s)->stmt, col);
+	*ret_len = (size_t)sqlite3_column_bytes(lite_stmt(s)->stmt, col);
 	return p;
 }
 
-bool db_column_is_null(struct db_stmt *s, int col)
+static int sqlite_column_count(struct db_stmt *s)
 {
-	return sqlite3_column_type(s->stmt, col) == SQLITE_NULL;
+	return sqlite3_column_count(lite_stmt(s)->stmt);
 }
 
-int db_column_count(struct db_stmt *s)
+static const char *sqlite_column_name(struct db_stmt *s, int col)
 {
-	return sqlite3_column_count(s->stmt);
+	return sqlite3_column_name(lite_stmt(s)->stmt, col);
 }
 
-const char *db_column_name(struct db_stmt *s, int col)
+static enum db_type sqlite_column_type(struct db_stmt *s, int col)
 {
-	return sqlite3_column_name(s->stmt, col);
-}
-
-int db_column_index(struct db_stmt *s, const char *name)
-{
-	int n = sqlite3_column_count(s->stmt);
-	for (int i = 0; i < n; i++)
-		if (strcmp(sqlite3_column_name(s->stmt, i), name) == 0)
-			return i;
-	return -1;
-}
-
-/* A name that is not a column is the programmer's mistake: logged, read as NULL. */
-static int named_column(struct db_stmt *s, const char *name)
-{
-	int col = db_column_index(s, name);
-	if (col < 0)
-		log_error("db: no column named %s in: %s", name, sqlite3_sql(s->stmt));
-	return col;
-}
-
-int64_t db_named_int64(struct db_stmt *s, const char *name)
-{
-	int col = named_column(s, name);
-	return col < 0 ? 0 : sqlite3_column_int64(s->stmt, col);
-}
-
-const char *db_named_text(struct db_stmt *s, const char *name)
-{
-	int col = named_column(s, name);
-	return col < 0 ? NULL : (const char *)sqlite3_column_text(s->stmt, col);
-}
-
-bool db_named_is_null(struct db_stmt *s, const char *name)
-{
-	int col = named_column(s, name);
-	return col < 0 || sqlite3_column_type(s->stmt, col) == SQLITE_NULL;
-}
-
-enum db_type db_column_type(struct db_stmt *s, int col)
-{
-	switch (sqlite3_column_type(s->stmt, col)) {
+	switch (sqlite3_column_type(lite_stmt(s)->stmt, col)) {
 	case SQLITE_INTEGER:
 		return DB_TYPE_INTEGER;
 	case SQLITE_FLOAT:
@@ -373,184 +323,64 @@ enum db_type db_column_type(struct db_stmt *s, int col)
 	}
 }
 
-int db_run(struct db *d, const char *sql, const char *fmt, ...)
+/* BEGIN IMMEDIATE: the write lock at once, so two writers never deadlock upgrading a read lock. */
+static int sqlite_begin(struct db *d)
 {
-	struct db_stmt *s;
-	va_list ap;
-	va_start(ap, fmt);
-	int r = prepare_v(d, &s, sql, fmt, ap);
-	va_end(ap);
-	if (r < 0)
-		return r;
-	r = db_step(s);
-	db_finalize(s);
-	return r < 0 ? r : DB_OK;
+	return sqlite_exec(d, "BEGIN IMMEDIATE");
 }
 
-int db_query_int64(struct db *d, int64_t *ret, const char *sql, const char *fmt, ...)
+static int sqlite_commit(struct db *d)
 {
-	struct db_stmt *s;
-	va_list ap;
-	va_start(ap, fmt);
-	int r = prepare_v(d, &s, sql, fmt, ap);
-	va_end(ap);
-	if (r < 0)
-		return r;
-	r = db_step(s);
-	if (r == DB_ROW) {
-		*ret = db_column_int64(s, 0);
-		r = DB_OK;
-	}
-	db_finalize(s);
-	return r;
+	return sqlite_exec(d, "COMMIT");
 }
 
-int db_begin_at(struct db *d, const char *file, int line)
+static void sqlite_rollback(struct db *d)
 {
-	if (d->tx_depth++ > 0)
-		return DB_OK;
-	int r = db_exec(d, "BEGIN IMMEDIATE");
-	if (r < 0) {
-		d->tx_depth = 0;
-		return r;
-	}
-	d->tx_failed = false;
-	d->tx_file = file;
-	d->tx_line = line;
-	return DB_OK;
+	sqlite_exec(d, "ROLLBACK");
 }
 
-int db_commit(struct db *d)
+static int64_t sqlite_last_insert_id(struct db *d)
 {
-	if (d->tx_depth <= 0)
-		return DB_ERROR;
-	if (--d->tx_depth > 0)
-		return DB_OK;
-	if (d->tx_failed) {
-		db_exec(d, "ROLLBACK");
-		return DB_ERROR;
-	}
-	int r = db_exec(d, "COMMIT");
-	if (r < 0)
-		db_exec(d, "ROLLBACK");
-	return r;
+	return sqlite3_last_insert_rowid(lite(d)->conn);
 }
 
-void db_rollback(struct db *d)
+static int sqlite_checkpoints_by_hand(struct db *d)
 {
-	if (d->tx_depth <= 0)
-		return;
-	if (--d->tx_depth > 0) {
-		d->tx_failed = true;
-		return;
-	}
-	db_exec(d, "ROLLBACK");
+	return map_error(lite(d), sqlite3_wal_autocheckpoint(lite(d)->conn, 0));
 }
 
-bool db_in_transaction(struct db *d)
-{
-	return d->tx_depth > 0;
-}
-
-int64_t db_last_insert_id(struct db *d)
-{
-	return sqlite3_last_insert_rowid(d->conn);
-}
-
-int db_checkpoints_by_hand(struct db *d)
-{
-	return map_error(d, sqlite3_wal_autocheckpoint(d->conn, 0));
-}
-
-int db_cache_size(struct db *d, int mebibytes)
+static int sqlite_cache_size(struct db *d, int mebibytes)
 {
 	char pragma[48];
 	snprintf(pragma, sizeof pragma, "PRAGMA cache_size=%d", mebibytes > 0 ? -1024 * mebibytes : -2000);
-	return db_exec(d, pragma);
+	return sqlite_exec(d, pragma);
 }
 
-int db_checkpoint(struct db *d, int *ret_log_pages)
+static int sqlite_checkpoint(struct db *d, int *ret_log_pages)
 {
 	int log = 0, done = 0;
-	int rc = sqlite3_wal_checkpoint_v2(d->conn, NULL, SQLITE_CHECKPOINT_PASSIVE, &log, &done);
+	int rc = sqlite3_wal_checkpoint_v2(lite(d)->conn, NULL, SQLITE_CHECKPOINT_PASSIVE, &log, &done);
 	if (ret_log_pages)
 		*ret_log_pages = log;
-	return map_error(d, rc);
+	return map_error(lite(d), rc);
 }
 
-int db_changes(struct db *d)
+static int sqlite_changes(struct db *d)
 {
-	return sqlite3_changes(d->conn);
+	return sqlite3_changes(lite(d)->conn);
 }
 
-const char *db_errmsg(struct db *d)
+static const char *sqlite_errmsg(struct db *d)
 {
-	return sqlite3_errmsg(d->conn);
+	return sqlite3_errmsg(lite(d)->conn);
 }
 
-const char *db_path(struct db *d)
-{
-	return d->path;
-}
-
-int db_schema_version(struct db *d)
-{
-	int64_t v = 0;
-	int r = db_exec(d, "CREATE TABLE IF NOT EXISTS schema_migrations("
-	                   "version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)");
-	if (r < 0)
-		return r;
-	r = db_query_int64(d, &v, "SELECT coalesce(max(version), 0) FROM schema_migrations", NULL);
-	return r < 0 ? r : (int)v;
-}
-
-int db_migrate(struct db *d, int *ret_applied)
-{
-	const char *prefix = "src/db/migrations/";
-	int current = db_schema_version(d), applied = 0;
-	if (current < 0)
-		return current;
-	size_t end, i = builtin_prefix_range(prefix, &end);
-	for (; i < end; i++) {
-		const struct builtin_file *f = &builtin_files[i];
-		const char *base = f->name + strlen(prefix);
-		int version = atoi(base);
-		if (version <= 0) {
-			log_error("db: migration %s has no number", f->name);
-			return DB_ERROR;
-		}
-		if (version <= current)
-			continue;
-		int r = db_begin(d);
-		if (r < 0)
-			return r;
-		r = db_exec(d, f->data);
-		if (r == DB_OK)
-			r = db_run(d,
-			           "INSERT INTO schema_migrations(version, name, applied_at) VALUES (?, ?, "
-			           "strftime('%s','now'))",
-			           "It", version, base);
-		if (r < 0) {
-			log_error("db: migration %s failed: %s", f->name, db_errmsg(d));
-			db_rollback(d);
-			return r;
-		}
-		r = db_commit(d);
-		if (r < 0)
-			return r;
-		applied++;
-	}
-	if (ret_applied)
-		*ret_applied = applied;
-	return DB_OK;
-}
-
-int db_backup(struct db *d, const char *path)
+static int sqlite_backup(struct db *d, const char *path)
 {
 	sqlite3 *dest;
 	int rc = sqlite3_open(path, &dest);
 	if (rc == SQLITE_OK) {
-		sqlite3_backup *b = sqlite3_backup_init(dest, "main", d->conn, "main");
+		sqlite3_backup *b = sqlite3_backup_init(dest, "main", lite(d)->conn, "main");
 		if (b) {
 			/* Copy in steps so writers are not held off for the whole copy. */
 			do {
@@ -568,10 +398,9 @@ int db_backup(struct db *d, const char *path)
 	return rc == SQLITE_OK ? DB_OK : DB_ERROR;
 }
 
-int db_integrity_check(struct db *d, bool quick, const char **ret_problem)
+static int sqlite_integrity_check(struct db *d, bool quick, const char **ret_problem)
 {
 	struct db_stmt *s;
-	*ret_problem = NULL;
 	int r = db_prepare(d, &s, quick ? "PRAGMA quick_check" : "PRAGMA integrity_check", NULL);
 	if (r < 0)
 		return r;
@@ -595,3 +424,34 @@ int db_integrity_check(struct db *d, bool quick, const char **ret_problem)
 	db_finalize(s);
 	return r < 0 ? r : DB_OK;
 }
+
+static const struct db_backend sqlite_backend = {
+    .name = "sqlite",
+    .close = sqlite_close,
+    .exec = sqlite_exec,
+    .exec_migration = sqlite_exec,
+    .prepare = sqlite_prepare,
+    .bind = sqlite_bind,
+    .step = sqlite_step,
+    .reset = sqlite_reset,
+    .finalize = sqlite_finalize,
+    .sql = sqlite_sql,
+    .column_int64 = sqlite_column_int64,
+    .column_double = sqlite_column_double,
+    .column_text = sqlite_column_text,
+    .column_blob = sqlite_column_blob,
+    .column_type = sqlite_column_type,
+    .column_count = sqlite_column_count,
+    .column_name = sqlite_column_name,
+    .begin = sqlite_begin,
+    .commit = sqlite_commit,
+    .rollback = sqlite_rollback,
+    .last_insert_id = sqlite_last_insert_id,
+    .changes = sqlite_changes,
+    .errmsg = sqlite_errmsg,
+    .checkpoints_by_hand = sqlite_checkpoints_by_hand,
+    .checkpoint = sqlite_checkpoint,
+    .cache_size = sqlite_cache_size,
+    .backup = sqlite_backup,
+    .integrity_check = sqlite_integrity_check,
+};
