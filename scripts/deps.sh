@@ -40,6 +40,8 @@ case "${1:-}" in
 	# The browser tests drive Debian's Chromium; CJK fonts make the screenshots readable.
 	need_cmd chromium chromium
 	[ -d /usr/share/fonts/opentype/noto ] || missing="$missing fonts-noto-cjk"
+	# The PostgreSQL suites start throw-away clusters of their own (tests/with_postgres.sh).
+	ls -d /usr/lib/postgresql/*/bin >/dev/null 2>&1 || missing="$missing postgresql"
 	# The install test: systemd checks the unit, man renders the manual.
 	need_cmd systemd-analyze systemd
 	need_cmd man man-db

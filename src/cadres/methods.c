@@ -510,7 +510,7 @@ static int org_tracking(struct request *r, const struct cadres_group *g, const c
 	int rc = db_prepare(
 	    r->db, &s,
 	    "SELECT count(*), coalesce(sum(CASE WHEN p.red_at <= ?5 THEN 1 ELSE 0 END), 0),"
-	    " coalesce(sum(CASE WHEN p.yellow_at <= ?5 AND NOT coalesce(p.red_at <= ?5, 0) THEN 1 ELSE 0 END), 0)"
+	    " coalesce(sum(CASE WHEN p.yellow_at <= ?5 AND NOT coalesce(p.red_at <= ?5, FALSE) THEN 1 ELSE 0 END), 0)"
 	    " FROM projects p WHERE p.created_on <= ?3 AND " ORG_PROJECTS, /* ?2 unused */
 	    "tiiii", path, (int64_t)from, (int64_t)to, g->task_id, moment);
 	int64_t total = 0, red = 0, yellow = 0, met = 0, missed = 0;

@@ -17,7 +17,8 @@ struct db_backend {
 	const char *name; /* "sqlite" or "postgres": picks a migration's variant */
 	void (*close)(struct db *d);
 	int (*exec)(struct db *d, const char *sql);
-	int (*exec_migration)(struct db *d, const char *sql); /* a migration's SQL, in SQLite's dialect of DDL */
+	/* A migration: its SQL, written in SQLite's dialect of DDL, and this backend's part of it or NULL. */
+	int (*exec_migration)(struct db *d, const char *sql, const char *variant);
 	int (*prepare)(struct db *d, struct db_stmt **ret, const char *sql);
 	int (*bind)(struct db_stmt *s, const char *fmt, va_list ap); /* all parameters, from the start */
 	int (*step)(struct db_stmt *s);
@@ -41,6 +42,7 @@ struct db_backend {
 	int (*checkpoints_by_hand)(struct db *d);
 	int (*checkpoint)(struct db *d, int *ret_log_pages);
 	int (*cache_size)(struct db *d, int mebibytes);
+	int (*skip_foreign_keys)(struct db *d);
 	int (*backup)(struct db *d, const char *path);
 	int (*integrity_check)(struct db *d, bool quick, const char **ret_problem);
 };

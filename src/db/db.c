@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "core/builtin.h"
 #include "core/log.h"
@@ -17,6 +18,11 @@
 bool db_is_postgres(const char *path)
 {
 	return strncmp(path, "postgresql://", 13) == 0 || strncmp(path, "postgres://", 11) == 0;
+}
+
+bool db_exists(const char *path)
+{
+	return db_is_postgres(path) || access(path, F_OK) == 0;
 }
 
 int db_open(const char *path, struct db **ret)
@@ -281,6 +287,11 @@ int db_cache_size(struct db *d, int mebibytes)
 	return d->backend->cache_size(d, mebibytes);
 }
 
+int db_skip_foreign_keys(struct db *d)
+{
+	return d->backend->skip_foreign_keys(d);
+}
+
 int db_backup(struct db *d, const char *path)
 {
 	return d->backend->backup(d, path);
@@ -304,11 +315,11 @@ int db_schema_version(struct db *d)
 }
 
 /*
-** The migration's text for this backend: NNNN_name.sql, or where SQL cannot
-** be the same on both (triggers, generated columns), NNNN_name.BACKEND.sql
-** beside it in its place; the same version number either way.
+** The backend's part of a migration NNNN_name.sql, if it has one: the file
+** NNNN_name.BACKEND.sql beside it (same version number), for what the two
+** engines cannot say alike (triggers); else NULL.
 */
-static const char *migration_text(const struct db *d, const struct builtin_file *f, size_t begin, size_t end)
+static const char *migration_variant_of(const struct db *d, const struct builtin_file *f, size_t begin, size_t end)
 {
 	char variant[256];
 	snprintf(variant, sizeof variant, "%.*s.%s.sql", (int)(strlen(f->name) - strlen(".sql")), f->name,
@@ -316,7 +327,7 @@ static const char *migration_text(const struct db *d, const struct builtin_file 
 	for (size_t j = begin; j < end; j++)
 		if (strcmp(builtin_files[j].name, variant) == 0)
 			return builtin_files[j].data;
-	return f->data;
+	return NULL;
 }
 
 /* Is this file a backend's variant of the migration before it (NNNN_name.BACKEND.sql)? */
@@ -346,7 +357,7 @@ int db_migrate(struct db *d, int *ret_applied)
 		int r = db_begin(d);
 		if (r < 0)
 			return r;
-		r = d->backend->exec_migration(d, migration_text(d, f, begin, end));
+		r = d->backend->exec_migration(d, f->data, migration_variant_of(d, f, begin, end));
 		if (r == DB_OK)
 			r = db_run(d, "INSERT INTO schema_migrations(version, name, applied_at) VALUES (?, ?, ?)", "Iti",
 			           version, base, (int64_t)time(NULL));

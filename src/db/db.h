@@ -45,6 +45,8 @@ enum {
 */
 int db_open(const char *path, struct db **ret);
 bool db_is_postgres(const char *path); /* a PostgreSQL URL rather than a file? */
+/* Is there a database at path (a file; a URL is taken to name one, and connecting will tell)? */
+bool db_exists(const char *path);
 void db_close(struct db *d); /* NULL is fine; finalizes any statement left open */
 
 /* Apply the embedded migrations (src/db/migrations/NNNN_*.sql) not yet applied,
@@ -132,6 +134,10 @@ int db_checkpoint(struct db *d, int *ret_log_pages);
 ** their own cache do nothing.
 */
 int db_cache_size(struct db *d, int mebibytes);
+
+/* The connection's writes skip foreign-key checks from now on (SQLite, for a
+** writer whose references are right by construction); PostgreSQL always checks. */
+int db_skip_foreign_keys(struct db *d);
 
 /* Copy the live database to path with SQLite's online backup (safe while serving). */
 int db_backup(struct db *d, const char *path);

@@ -6,8 +6,8 @@
 ** differs is bridged here:
 **   - parameters: the domains write `?`, PostgreSQL wants `$1, $2, …`:
 **     renumbered when a statement is prepared (outside quotes and comments);
-**   - values: integers are sent as int8, text with its type left for the
-**     server to infer, blobs as binary bytea; results come back as text and
+**   - values: integers are sent as int8, text as text, blobs as binary
+**     bytea (typed, so `? IS NULL` and `SELECT ?` need no cast); results come back as text and
 **     are read as the db_column_* functions ask (booleans read as 1 and 0);
 **   - writes: db_begin() opens a transaction that first takes one advisory
 **     lock, the same for every writer of the database on every node, so
@@ -42,8 +42,18 @@
 #include "db/backend.h"
 
 /* Type OIDs (pg_type.h is a server header; these numbers are fixed). */
-enum { OID_BOOL = 16, OID_BYTEA = 17, OID_INT8 = 20, OID_INT2 = 21, OID_INT4 = 23, OID_OID = 26,
-       OID_FLOAT4 = 700, OID_FLOAT8 = 701, OID_NUMERIC = 1700 };
+enum {
+	OID_BOOL = 16,
+	OID_BYTEA = 17,
+	OID_INT8 = 20,
+	OID_INT2 = 21,
+	OID_INT4 = 23,
+	OID_TEXT = 25,
+	OID_OID = 26,
+	OID_FLOAT4 = 700,
+	OID_FLOAT8 = 701,
+	OID_NUMERIC = 1700
+};
 
 /* The advisory lock every write transaction takes first: "banyan" in ASCII. */
 #define WRITE_LOCK "98971101219711"
@@ -120,7 +130,8 @@ static int pg_exec(struct db *db, const char *sql)
 ** SQLite's DDL in PostgreSQL's words: INTEGER PRIMARY KEY (SQLite's rowid,
 ** numbered by the database) an identity column; INTEGER 64 bits as
 ** SQLite's are; BLOB bytea; REAL double precision; WITHOUT ROWID dropped;
-** and the lines between "-- sqlite only" and "-- end sqlite only" left out.
+** a VIRTUAL generated column STORED; and the lines between "-- sqlite only"
+** and "-- end sqlite only" left out.
 ** Words are matched whole and upper-case only, outside quotes and comments,
 ** which is how the migrations write them.
 */
@@ -134,6 +145,8 @@ static char *pg_translate_ddl(const char *sql)
 	    {"BLOB", "BYTEA"},
 	    {"REAL", "DOUBLE PRECISION"},
 	    {"WITHOUT ROWID", ""},
+	    {"COLLATE NOCASE", ""}, /* 0001_foundation.postgres.sql gives the column its collation */
+	    {"VIRTUAL", "STORED"},  /* PostgreSQL 15 stores generated columns */
 	};
 	size_t cap = strlen(sql) * 3 + 1, n = 0;
 	char *out = malloc(cap);
@@ -185,14 +198,15 @@ static char *pg_translate_ddl(const char *sql)
 	return out;
 }
 
-static int pg_exec_migration(struct db *db, const char *sql)
+/* The migration translated, then its PostgreSQL part (NNNN_name.postgres.sql) if it has one. */
+static int pg_exec_migration(struct db *db, const char *sql, const char *variant)
 {
 	char *translated = pg_translate_ddl(sql);
 	if (!translated)
 		return DB_ERROR;
 	int r = pg_exec(db, translated);
 	free(translated);
-	return r;
+	return r == DB_OK && variant ? pg_exec(db, variant) : r;
 }
 
 int postgres_open(const char *url, struct db **ret)
@@ -232,14 +246,18 @@ static void pg_close(struct db *db)
 	free(d);
 }
 
-/* The caller's `?` as $1, $2, … outside quotes and comments; *ret_n counts them. */
+/*
+** The caller's parameters as PostgreSQL's $1, $2, … outside quotes and
+** comments: `?NNN` keeps its number, a bare `?` takes the next after the
+** largest so far (SQLite's rule).  *ret_n: the largest number.
+*/
 static char *number_params(const char *sql, int *ret_n)
 {
 	char *out = malloc(strlen(sql) * 4 + 1);
 	if (!out)
 		return NULL;
 	size_t n = 0;
-	int params = 0;
+	int largest = 0;
 	for (const char *p = sql; *p;) {
 		if (*p == '\'' || *p == '"' || (p[0] == '-' && p[1] == '-')) {
 			const char *end = p[0] == '-' ? strchr(p, '\n') : strchr(p + 1, *p);
@@ -248,14 +266,20 @@ static char *number_params(const char *sql, int *ret_n)
 			n += len;
 			p += len;
 		} else if (*p == '?') {
-			n += (size_t)sprintf(out + n, "$%d", ++params);
-			p++;
+			char *end;
+			long number = strtol(p + 1, &end, 10);
+			if (end == p + 1)
+				number = largest + 1;
+			if (number > largest)
+				largest = (int)number;
+			n += (size_t)sprintf(out + n, "$%ld", number);
+			p = end;
 		} else {
 			out[n++] = *p++;
 		}
 	}
 	out[n] = 0;
-	*ret_n = params;
+	*ret_n = largest;
 	return out;
 }
 
@@ -344,9 +368,9 @@ static int pg_bind(struct db_stmt *stmt, const char *fmt, va_list ap)
 		}
 		case 't': {
 			const char *t = va_arg(ap, const char *);
-			s->types[i] = 0;
+			s->types[i] = OID_TEXT;
 			if (t)
-				r = set_text(s, i, 0, "%s", t);
+				r = set_text(s, i, OID_TEXT, "%s", t);
 			break;
 		}
 		case 'b': {
@@ -584,7 +608,7 @@ static const char *pg_errmsg(struct db *db)
 	return pg(db)->error[0] ? pg(db)->error : PQerrorMessage(pg(db)->conn);
 }
 
-/* PostgreSQL keeps its own write-ahead log and cache: nothing to do. */
+/* PostgreSQL keeps its own write-ahead log and cache, and checks every foreign key: nothing to do. */
 static int pg_nothing(struct db *db)
 {
 	(void)db;
@@ -674,6 +698,7 @@ static const struct db_backend postgres_backend = {
     .checkpoints_by_hand = pg_nothing,
     .checkpoint = pg_checkpoint,
     .cache_size = pg_cache_size,
+    .skip_foreign_keys = pg_nothing,
     .backup = pg_backup,
     .integrity_check = pg_integrity_check,
 };

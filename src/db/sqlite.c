@@ -356,6 +356,11 @@ static int sqlite_cache_size(struct db *d, int mebibytes)
 	return sqlite_exec(d, pragma);
 }
 
+static int sqlite_skip_foreign_keys(struct db *d)
+{
+	return sqlite_exec(d, "PRAGMA foreign_keys=OFF");
+}
+
 static int sqlite_checkpoint(struct db *d, int *ret_log_pages)
 {
 	int log = 0, done = 0;
@@ -425,11 +430,18 @@ static int sqlite_integrity_check(struct db *d, bool quick, const char **ret_pro
 	return r < 0 ? r : DB_OK;
 }
 
+/* A migration's SQL is SQLite's already: the backends' parts are the others'. */
+static int sqlite_exec_migration(struct db *d, const char *sql, const char *variant)
+{
+	(void)variant;
+	return sqlite_exec(d, sql);
+}
+
 static const struct db_backend sqlite_backend = {
     .name = "sqlite",
     .close = sqlite_close,
     .exec = sqlite_exec,
-    .exec_migration = sqlite_exec,
+    .exec_migration = sqlite_exec_migration,
     .prepare = sqlite_prepare,
     .bind = sqlite_bind,
     .step = sqlite_step,
@@ -452,6 +464,7 @@ static const struct db_backend sqlite_backend = {
     .checkpoints_by_hand = sqlite_checkpoints_by_hand,
     .checkpoint = sqlite_checkpoint,
     .cache_size = sqlite_cache_size,
+    .skip_foreign_keys = sqlite_skip_foreign_keys,
     .backup = sqlite_backup,
     .integrity_check = sqlite_integrity_check,
 };

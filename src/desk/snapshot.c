@@ -118,15 +118,18 @@ int desk_snapshot_build(struct db *d)
 	}
 	db_finalize(st);
 	if (rc == 0)
-		rc = db_prepare(
-		    d, &st,
-		    "SELECT district_org_id, department_org_id, category, count(*), sum(status = 'submitted'),"
-		    " sum(status = 'accepted'), sum(status = 'in_progress'), sum(status = 'answered'),"
-		    " sum(status = 'closed'), sum(current_due IS NOT NULL AND current_due < ?), sum(escalation > 0),"
-		    " sum(answered_at IS NOT NULL), sum(answered_at IS NOT NULL AND answered_at <= answer_due),"
-		    " coalesce(sum(rating), 0), count(rating)"
-		    " FROM problems GROUP BY 1, 2, 3 ORDER BY 1, 2, 3",
-		    "i", s->taken_at);
+		rc = db_prepare(d, &st,
+		                "SELECT district_org_id, department_org_id, category, count(*), count(*) FILTER (WHERE "
+		                "status = 'submitted'),"
+		                " count(*) FILTER (WHERE status = 'accepted'), count(*) FILTER (WHERE status = "
+		                "'in_progress'), count(*) FILTER (WHERE status = 'answered'),"
+		                " count(*) FILTER (WHERE status = 'closed'), count(*) FILTER (WHERE current_due IS NOT "
+		                "NULL AND current_due < ?), count(*) FILTER (WHERE escalation > 0),"
+		                " count(*) FILTER (WHERE answered_at IS NOT NULL), count(*) FILTER (WHERE answered_at "
+		                "IS NOT NULL AND answered_at <= answer_due),"
+		                " coalesce(sum(rating), 0), count(rating)"
+		                " FROM problems GROUP BY 1, 2, 3 ORDER BY 1, 2, 3",
+		                "i", s->taken_at);
 	while (rc == 0 && (rc = db_step(st)) == DB_ROW) {
 		struct snapshot_group *g =
 		    group_for(s, db_column_int64(st, 0), db_column_int64(st, 1), db_column_text(st, 2), &cap);

@@ -92,8 +92,8 @@ static const char *const groups[][2] = {
     {"district", "SELECT district_code, district_name,"},
 };
 static const char group_tail[] =
-    " count(*), sum(overdue), sum(status = 'closed'),"
-    " sum(answered_at IS NOT NULL AND answered_at <= answer_due), avg(rating) FROM sp GROUP BY 1"
+    " count(*), sum(overdue), count(*) FILTER (WHERE status = 'closed'),"
+    " count(*) FILTER (WHERE answered_at IS NOT NULL AND answered_at <= answer_due), avg(rating) FROM sp GROUP BY 1"
     " ORDER BY sum(overdue) DESC, count(*) DESC";
 
 static json_t *group_table(struct request *r, const struct range *g, int which, int *rc)
@@ -294,13 +294,15 @@ void problem_stats(struct request *r)
 		return;
 	}
 	struct db_stmt *s;
-	int rc =
-	    query(r, &g,
-	          "SELECT count(*), sum(status = 'submitted'), sum(status = 'accepted'), sum(status = 'in_progress'),"
-	          " sum(status = 'answered'), sum(status = 'closed'), sum(overdue), sum(escalation > 0),"
-	          " sum(answered_at IS NOT NULL), sum(answered_at IS NOT NULL AND answered_at <= answer_due),"
-	          " avg(rating), count(rating) FROM sp",
-	          &s);
+	int rc = query(r, &g,
+	               "SELECT count(*), count(*) FILTER (WHERE status = 'submitted'), count(*) FILTER (WHERE status = "
+	               "'accepted'), count(*) FILTER (WHERE status = 'in_progress'),"
+	               " count(*) FILTER (WHERE status = 'answered'), count(*) FILTER (WHERE status = 'closed'), "
+	               "sum(overdue), count(*) FILTER (WHERE escalation > 0),"
+	               " count(*) FILTER (WHERE answered_at IS NOT NULL), count(*) FILTER (WHERE answered_at IS NOT "
+	               "NULL AND answered_at <= answer_due),"
+	               " avg(rating), count(rating) FROM sp",
+	               &s);
 	json_t *totals = NULL;
 	if (rc == 0 && (rc = db_step(s)) == DB_ROW) {
 		int64_t answered = db_column_int64(s, 8), on_time = db_column_int64(s, 9);

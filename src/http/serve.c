@@ -113,10 +113,41 @@ static int lock_take(const char *db_path, struct lock_file **ret_map)
 	return 0; /* db_fd stays open, and locked, till the process exits */
 }
 
+/*
+** On PostgreSQL, one server per database too, for the same reason: a
+** session-level advisory lock held on a connection of its own for the
+** server's life (the server dies, the connection closes, the lock goes).
+** Several nodes come with voucher stock leased from the database (#19);
+** until then a second node refuses to start.  API keys changed from the
+** shell take effect when their cache entry expires (no shared mapping).
+*/
+static int lock_take_postgres(const char *url, struct lock_file **ret_map)
+{
+	static struct lock_file local;
+	struct db *d;
+	int64_t got = 0;
+	if (db_open(url, &d) < 0) {
+		fprintf(stderr, "banyan: cannot connect to %s\n", url);
+		return -1;
+	}
+	if (db_query_int64(d, &got, "SELECT pg_try_advisory_lock(98971101219712)", NULL) < 0 || !got) {
+		fprintf(stderr,
+		        "banyan: %s is already being served by another banyan serve; two servers on one database would"
+		        " each sell the same voucher stock: stop the other one first\n",
+		        url);
+		db_close(d);
+		return -1;
+	}
+	*ret_map = &local;
+	return 0; /* d stays open, holding the lock, till the process exits */
+}
+
 void serve_keys_changed(const char *db_path)
 {
 	char path[4096];
 	struct stat st;
+	if (db_is_postgres(db_path))
+		return;
 	int fd = lock_path(db_path, path, sizeof path) ? open(path, O_RDWR | O_CLOEXEC) : -1;
 	if (fd < 0)
 		return; /* never served: no cache to tell */
@@ -173,7 +204,8 @@ int serve_until_signal(const struct server_config *cfg, void (*on_ready)(uint16_
 	}
 	/* The lock is held until the process exits, however it exits. */
 	struct lock_file *lock_map;
-	if (lock_take(cfg->db_path, &lock_map) < 0 || quick_check(cfg->db_path) < 0)
+	if (db_is_postgres(cfg->db_path) ? lock_take_postgres(cfg->db_path, &lock_map) < 0
+	                                 : lock_take(cfg->db_path, &lock_map) < 0 || quick_check(cfg->db_path) < 0)
 		return 1;
 	struct db *d;
 	if (org_init_database(cfg->db_path, &d) < 0) {

@@ -704,13 +704,14 @@ static struct db_stmt *audit_query(struct request *r, int64_t limit, int64_t cur
 	    "  WHEN 'assessment' THEN (SELECT name FROM assessments WHERE id = CAST(object_id AS INTEGER))"
 	    "  WHEN 'scheme' THEN (SELECT name FROM assessment_schemes WHERE id = CAST(object_id AS INTEGER))"
 	    "  WHEN 'resumption' THEN (SELECT coalesce(p.name, e.name) FROM resumptions r JOIN enterprises e"
-	    "   ON e.id = r.enterprise_id LEFT JOIN projects p ON p.id = r.project_id WHERE r.id = CAST(object_id AS INTEGER))"
+	    "   ON e.id = r.enterprise_id LEFT JOIN projects p ON p.id = r.project_id WHERE r.id = CAST(object_id AS "
+	    "INTEGER))"
 	    " END,"
 	    " (SELECT display_name FROM users WHERE username = actor)"
 	    " FROM audit_log"
 	    " WHERE substr(org_path, 1, length(?1)) = ?1 AND id < ?2 AND (?3 IS NULL OR actor = ?3)"
-	    " AND (?4 IS NULL OR (?5 AND substr(action, 1, length(?4)) = ?4)"
-	    "  OR (NOT ?5 AND instr(',' || ?4 || ',', ',' || action || ',') > 0))"
+	    " AND (?4 IS NULL OR (?5 = 1 AND substr(action, 1, length(?4)) = ?4)"
+	    "  OR (?5 = 0 AND instr(',' || ?4 || ',', ',' || action || ',') > 0))"
 	    " AND at BETWEEN ?6 AND ?7 ORDER BY id DESC LIMIT ?8",
 	    "tittIiii", r->who.org_path, cursor, actor, action, (int)prefix, from, to, limit);
 	if (rc < 0) {

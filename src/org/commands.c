@@ -527,7 +527,7 @@ int cmd_check(int argc, char **argv)
 	struct db *d;
 	if (audit_key_load(key_opt, path) < 0)
 		return 1;
-	if (access(path, F_OK) != 0 || db_open(path, &d) < 0) {
+	if (!db_exists(path) || db_open(path, &d) < 0) {
 		fprintf(stderr, "banyan check: cannot open %s\n", path);
 		return 1;
 	}
@@ -678,7 +678,7 @@ int cmd_audit(int argc, char **argv)
 		return 0;
 	}
 	struct db *d;
-	if (access(path, F_OK) != 0 || db_open(path, &d) < 0) {
+	if (!db_exists(path) || db_open(path, &d) < 0) {
 		fprintf(stderr, "banyan audit: cannot open %s\n", path);
 		return 1;
 	}
@@ -711,7 +711,7 @@ int cmd_backup(int argc, char **argv)
 	}
 	const char *path = cli_db_path(db_opt);
 	struct db *d;
-	if (access(path, F_OK) != 0 || db_open(path, &d) < 0) {
+	if (!db_exists(path) || db_open(path, &d) < 0) {
 		fprintf(stderr, "banyan backup: cannot open %s\n", path);
 		return 1;
 	}

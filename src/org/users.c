@@ -343,8 +343,8 @@ void user_patch(struct request *r)
 	if (rc == 0)
 		rc = db_run(r->db,
 		            "UPDATE users SET display_name = coalesce(?, display_name), role = coalesce(?, role),"
-		            " org_id = coalesce(?, org_id), disabled = CASE WHEN ? THEN ? ELSE disabled END,"
-		            " duty_admin = CASE WHEN ? THEN ? ELSE duty_admin END, updated_at = ? WHERE id = ?",
+		            " org_id = coalesce(?, org_id), disabled = CASE WHEN ? = 1 THEN ? ELSE disabled END,"
+		            " duty_admin = CASE WHEN ? = 1 THEN ? ELSE duty_admin END, updated_at = ? WHERE id = ?",
 		            "ttrIIIIii", name, role, has_org ? o.id : 0, (int)has_disabled, (int)disabled,
 		            (int)has_duty_admin, (int)duty_admin, clock_now(), id);
 	if (rc == 0 && ((has_disabled && disabled) || role || has_org))

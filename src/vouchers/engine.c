@@ -1012,8 +1012,7 @@ int voucher_service(enum service_phase phase, const char *db_path)
 	** claim): it writes only kinds it loaded and keys that signed the
 	** request, and neither is ever deleted. */
 	if (db_open(db_path, &engine.db) < 0 || db_checkpoints_by_hand(engine.db) < 0 ||
-	    db_exec(engine.db, "PRAGMA foreign_keys=OFF") < 0 ||
-	    db_open(db_path, &engine.checkpoint_db) < 0)
+	    db_skip_foreign_keys(engine.db) < 0 || db_open(db_path, &engine.checkpoint_db) < 0)
 		goto fail;
 	engine.running = true;
 	if (engine_load(engine.db) < 0) {

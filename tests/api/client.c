@@ -4,6 +4,7 @@
 */
 #include "client.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -21,9 +22,9 @@
 #include <cmocka.h>
 #include <curl/curl.h>
 #include <sodium.h>
-#include <sqlite3.h>
 #include <zlib.h>
 
+#include "db/db.h"
 #include "http/auth.h"
 #include "org/org.h"
 
@@ -107,14 +108,33 @@ void add_user(struct test_server *s, const char *username, const char *role, con
 	assert_int_equal(rc, 0);
 }
 
-/* A new temporary directory for the database and the log. */
+/*
+** A new temporary directory for the database and the log.  Beside a test
+** cluster (tests/with_postgres.sh sets BANYAN_TEST_PG_HOST), the database is
+** a new PostgreSQL database named after the directory instead of a file.
+*/
 static void server_dir(struct test_server *s)
 {
 	memset(s, 0, sizeof *s);
 	snprintf(s->dir, sizeof s->dir, "/tmp/banyan-api-XXXXXX");
 	assert_non_null(mkdtemp(s->dir));
-	snprintf(s->db, sizeof s->db, "%s/banyan.db", s->dir);
 	snprintf(s->log, sizeof s->log, "%s/serve.log", s->dir);
+	const char *pg_host = getenv("BANYAN_TEST_PG_HOST");
+	if (!pg_host) {
+		snprintf(s->db, sizeof s->db, "%s/banyan.db", s->dir);
+		return;
+	}
+	char name[64], sql[128], maintenance[256];
+	snprintf(name, sizeof name, "t_%s", s->dir + strlen("/tmp/banyan-api-"));
+	for (char *p = name; *p; p++)
+		*p = (char)tolower((unsigned char)*p);
+	snprintf(maintenance, sizeof maintenance, "postgresql:///banyan?host=%s&user=banyan", pg_host);
+	snprintf(s->db, sizeof s->db, "postgresql:///%s?host=%s&user=banyan", name, pg_host);
+	struct db *d;
+	assert_int_equal(db_open(maintenance, &d), DB_OK);
+	snprintf(sql, sizeof sql, "CREATE DATABASE %s", name);
+	assert_int_equal(db_exec(d, sql), DB_OK);
+	db_close(d);
 }
 
 void server_prepare(struct test_server *s)
@@ -444,29 +464,49 @@ bool has_header(const struct response *r, const char *prefix)
 	return false;
 }
 
+/* The server's database, through the db interface: a SQLite file or a PostgreSQL database alike. */
+static struct db *server_db(struct test_server *s)
+{
+	struct db *d;
+	assert_int_equal(db_open(s->db, &d), DB_OK);
+	return d;
+}
+
 void db_counts(struct test_server *s, const char *const *sql, size_t n, long long *ret)
 {
-	sqlite3 *db;
-	assert_int_equal(sqlite3_open_v2(s->db, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-	sqlite3_busy_timeout(db, 5000);
+	struct db *d = server_db(s);
 	for (size_t i = 0; i < n; i++) {
-		sqlite3_stmt *st;
-		ret[i] = -1;
-		assert_int_equal(sqlite3_prepare_v2(db, sql[i], -1, &st, NULL), SQLITE_OK);
-		if (sqlite3_step(st) == SQLITE_ROW)
-			ret[i] = sqlite3_column_int64(st, 0);
-		sqlite3_finalize(st);
+		int64_t v = -1;
+		int r = db_query_int64(d, &v, sql[i], NULL);
+		assert_true(r == DB_OK || r == DB_DONE);
+		ret[i] = r == DB_OK ? (long long)v : -1;
 	}
-	sqlite3_close(db);
+	db_close(d);
+}
+
+json_t *db_json(struct test_server *s, const char *sql)
+{
+	struct db *d = server_db(s);
+	struct db_stmt *st;
+	json_t *v = NULL;
+	assert_int_equal(db_prepare(d, &st, sql, NULL), DB_OK);
+	if (db_step(st) == DB_ROW && db_column_text(st, 0))
+		v = json_loads(db_column_text(st, 0), 0, NULL);
+	db_finalize(st);
+	db_close(d);
+	return v;
+}
+
+bool on_postgres(void)
+{
+	return getenv("BANYAN_TEST_PG_HOST") != NULL;
 }
 
 void db_run_sql(struct test_server *s, const char *sql)
 {
-	sqlite3 *db;
-	assert_int_equal(sqlite3_open(s->db, &db), SQLITE_OK);
-	sqlite3_busy_timeout(db, 5000);
-	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
-	sqlite3_close(db);
+	struct db *d = server_db(s);
+	assert_int_equal(db_exec(d, sql), DB_OK);
+	db_close(d);
 }
 
 long long db_count(struct test_server *s, const char *sql)
@@ -560,22 +600,22 @@ long long client_createdf(struct client *c, const char *path, const char *fmt, .
 
 void totp_code_now(struct test_server *s, const char *username, char out[7])
 {
-	sqlite3 *db;
-	sqlite3_stmt *st;
+	struct db *d = server_db(s);
+	struct db_stmt *st;
 	uint8_t key[64];
 	size_t n = 0;
-	assert_int_equal(sqlite3_open_v2(s->db, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-	sqlite3_busy_timeout(db, 5000);
-	assert_int_equal(sqlite3_prepare_v2(db,
-	                                    "SELECT f.secret FROM second_factors f JOIN users u ON u.id = f.user_id"
-	                                    " WHERE u.username = ?",
-	                                    -1, &st, NULL),
-	                 SQLITE_OK);
-	sqlite3_bind_text(st, 1, username, -1, SQLITE_TRANSIENT);
-	if (sqlite3_step(st) == SQLITE_ROW && (n = (size_t)sqlite3_column_bytes(st, 0)) <= sizeof key)
-		memcpy(key, sqlite3_column_blob(st, 0), n);
-	sqlite3_finalize(st);
-	sqlite3_close(db);
+	assert_int_equal(db_prepare(d, &st,
+	                            "SELECT f.secret FROM second_factors f JOIN users u ON u.id = f.user_id"
+	                            " WHERE u.username = ?",
+	                            "t", username),
+	                 DB_OK);
+	if (db_step(st) == DB_ROW) {
+		const void *secret = db_column_blob(st, 0, &n);
+		if (n <= sizeof key)
+			memcpy(key, secret, n);
+	}
+	db_finalize(st);
+	db_close(d);
 	assert_true(n > 0);
 	snprintf(out, 7, "%06u", totp_code(key, n, (uint64_t)time(NULL) / 30, 6));
 }

@@ -136,6 +136,10 @@ bool has_header(const struct response *r, const char *prefix);
 long long db_count(struct test_server *s, const char *sql);
 /* Run one SQL statement on the test database (setting up what no route may, e.g. an old password hash). */
 void db_run_sql(struct test_server *s, const char *sql);
+/* The JSON text in the first column of the first row, parsed (NULL if none): to read an audit row's detail. */
+json_t *db_json(struct test_server *s, const char *sql);
+/* Do the servers of this run keep their data in PostgreSQL (tests/with_postgres.sh)? */
+bool on_postgres(void);
 /* Several counts on one connection: ret[i] for sql[i]. */
 void db_counts(struct test_server *s, const char *const *sql, size_t n, long long *ret);
 

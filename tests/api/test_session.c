@@ -264,10 +264,7 @@ static void test_expired_session_is_no_session(void **state)
 	struct response r;
 	client_init(&c, &server);
 	assert_int_equal(client_login(&c, "zhang.san", "zhang.san-password"), 200);
-	char cmd[400];
-	snprintf(cmd, sizeof cmd, "sqlite3 %s \"UPDATE sessions SET expires_at = strftime('%%s','now') - 1\"",
-	         server.db);
-	assert_int_equal(system(cmd), 0);
+	db_run_sql(&server, "UPDATE sessions SET expires_at = 1"); /* long past */
 	client_request(&c, &r, "GET", "/api/v1/me", NULL, NULL, NULL);
 	assert_int_equal(r.status, 401);
 	response_free(&r);
@@ -717,8 +714,11 @@ static void test_refused_attempts_are_summed_in_the_audit_log(void **state)
 	/* The block is still on: its count is written when the server stops. */
 	assert_int_equal(server_stop_process(&s), 0);
 	assert_int_equal(db_count(&s, "SELECT count(*) FROM audit_log WHERE action = 'session.login_refused'"
-	                              " AND object_id = 'ip:127.0.0.1' AND json_extract(detail, '$.refused') = 1000"),
+	                              " AND object_id = 'ip:127.0.0.1'"),
 	                 1);
+	json_t *detail = db_json(&s, "SELECT detail FROM audit_log WHERE action = 'session.login_refused'");
+	assert_int_equal(json_integer_value(json_object_get(detail, "refused")), 1000);
+	json_decref(detail);
 	assert_int_equal(db_count(&s, "SELECT count(*) FROM audit_log"), rows + 2);
 	char out[256], cmd[128];
 	assert_int_equal(run_banyan(NULL, out, sizeof out, "check", "--db", s.db, NULL), 0);
@@ -798,7 +798,6 @@ int main(void)
 	    cmocka_unit_test(test_wrong_password_and_unknown_user_look_alike),
 	    cmocka_unit_test(test_state_change_needs_csrf_token),
 	    cmocka_unit_test(test_logout_ends_the_session_on_the_server),
-	    cmocka_unit_test(test_ended_session_leaves_no_trace_in_the_file),
 	    cmocka_unit_test(test_expired_session_is_no_session),
 	    cmocka_unit_test(test_repeated_failures_are_throttled),
 	    cmocka_unit_test(test_retry_after_says_the_real_wait),
@@ -813,8 +812,11 @@ int main(void)
 	    cmocka_unit_test(test_refused_attempts_are_summed_in_the_audit_log),
 	    cmocka_unit_test(test_signed_request_is_accepted),
 	    cmocka_unit_test(test_bad_signatures_are_refused),
+	    /* Last: it reads SQLite's file itself (secure_delete); PostgreSQL's pages are its own. */
+	    cmocka_unit_test(test_ended_session_leaves_no_trace_in_the_file),
 	};
-	int failed = cmocka_run_group_tests(tests, setup, teardown);
+	size_t n = sizeof tests / sizeof tests[0] - (on_postgres() ? 1 : 0);
+	int failed = _cmocka_run_group_tests("tests", tests, n, setup, teardown);
 	curl_global_cleanup();
 	return failed;
 }

@@ -181,10 +181,10 @@ static void test_disable_ends_sessions_and_logins(void **state)
 	response_free(&r);
 	assert_int_equal(client_login(&c, "leaving.soon", "long-enough-pw"), 403);
 	/* The audit record keeps before and after. */
-	assert_int_equal(db_count(&server, "SELECT count(*) FROM audit_log WHERE action = 'user.update'"
-	                                   " AND json_extract(detail, '$.before.disabled') = 0"
-	                                   " AND json_extract(detail, '$.after.disabled') = 1"),
-	                 1);
+	json_t *detail = db_json(&server, "SELECT detail FROM audit_log WHERE action = 'user.update' ORDER BY id DESC");
+	assert_true(json_is_false(json_object_get(json_object_get(detail, "before"), "disabled")));
+	assert_true(json_is_true(json_object_get(json_object_get(detail, "after"), "disabled")));
+	json_decref(detail);
 	request_json(&security, &r, "PATCH", "/api/v1/users/%lld", id, "{\"disabled\":false}");
 	assert_int_equal(r.status, 200);
 	response_free(&r);
@@ -266,7 +266,7 @@ static void test_three_administrators_are_separate(void **state)
 	request_json(&security, &r, "POST", "/api/v1/users/%lld/password", aud, "{\"password\":\"taken-over-now\"}");
 	assert_int_equal(r.status, 403);
 	response_free(&r);
-	assert_int_equal(db_count(&server, "SELECT count(*) FROM users WHERE username LIKE 'puppet.%'"), 0);
+	assert_int_equal(db_count(&server, "SELECT count(*) FROM users WHERE substr(username, 1, 7) = 'puppet.'"), 0);
 	/* A leader is no way round: the system administrator makes one and logs in as it, and reads no audit rows. */
 	create_user(&admin, "made.leader", "leader", "350100", 201);
 	struct client leader;
@@ -497,9 +497,12 @@ static void test_audit_exports_and_daily_counts(void **state)
 	json_t *items = json_object_get(r.json, "items");
 	assert_int_equal(json_array_size(items), 7);
 	json_t *today = json_array_get(items, 6);
-	assert_int_equal(json_integer_value(json_object_get(today, "count")),
-	                 db_count(&server, "SELECT count(*) FROM audit_log WHERE at >= CAST(strftime('%s', date('now', "
-	                                   "'+8 hours')) AS INTEGER) - 28800"));
+	/* Today in Beijing began at the last midnight UTC+8. */
+	char since[96];
+	time_t now = time(NULL);
+	snprintf(since, sizeof since, "SELECT count(*) FROM audit_log WHERE at >= %lld",
+	         (long long)(now - (now + 28800) % 86400));
+	assert_int_equal(json_integer_value(json_object_get(today, "count")), db_count(&server, since));
 	response_free(&r);
 	client_request(&auditor, &r, "GET", "/api/v1/audit/daily?days=0", NULL, NULL, NULL);
 	assert_int_equal(r.status, 422);

@@ -81,7 +81,9 @@ CREATE INDEX audit_action ON audit_log(action, id);
 CREATE INDEX audit_at ON audit_log(at);
 CREATE INDEX audit_org ON audit_log(org_path, id);
 
+-- sqlite only (PostgreSQL: 0001_foundation.postgres.sql)
 CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
 BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
 CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
 BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+-- end sqlite only

@@ -168,6 +168,7 @@ CREATE TABLE project_department_totals (
   PRIMARY KEY (district_org_id, department_org_id)
 ) WITHOUT ROWID;
 
+-- sqlite only (PostgreSQL: 0006_projects.postgres.sql)
 CREATE TRIGGER projects_totals_insert AFTER INSERT ON projects BEGIN
   INSERT INTO project_totals(district_org_id, level, industry, stage, projects, investment_wan)
     VALUES (NEW.district_org_id, NEW.level, NEW.industry, NEW.stage, 1, NEW.investment_wan)
@@ -267,6 +268,7 @@ WHEN OLD.district_org_id IS NOT NEW.district_org_id OR OLD.department_org_id IS 
     WHERE (SELECT items FROM project_departments WHERE project_id = NEW.project_id AND department_org_id = NEW.department_org_id) = 1
     ON CONFLICT DO UPDATE SET projects = projects + 1;
 END;
+-- end sqlite only
 
 CREATE TABLE project_item_prereqs (
   item_id      INTEGER NOT NULL REFERENCES project_items(id),
@@ -346,6 +348,7 @@ CREATE TABLE project_problem_totals (
   PRIMARY KEY (district_org_id, department_org_id, category)
 ) WITHOUT ROWID;
 
+-- sqlite only (PostgreSQL: 0006_projects.postgres.sql)
 CREATE TRIGGER problems_project_totals_insert AFTER INSERT ON problems WHEN NEW.project_ref IS NOT NULL BEGIN
   INSERT INTO project_problem_totals SELECT p.district_org_id, NEW.department_org_id, NEW.category, 1, NEW.status <> 'closed'
     FROM projects p WHERE p.code = NEW.project_ref
@@ -396,3 +399,4 @@ CREATE TRIGGER projects_problem_totals_delete AFTER DELETE ON projects BEGIN
       AND q.department_org_id = project_problem_totals.department_org_id AND q.category = project_problem_totals.category)
     WHERE district_org_id = OLD.district_org_id;
 END;
+-- end sqlite only

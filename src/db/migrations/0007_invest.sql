@@ -149,7 +149,9 @@ CREATE TABLE signing_ledger (
   prev_hash        TEXT NOT NULL,
   hash             TEXT NOT NULL
 );
+-- sqlite only (PostgreSQL: 0007_invest.postgres.sql)
 CREATE TRIGGER signing_ledger_no_update BEFORE UPDATE ON signing_ledger
 BEGIN SELECT RAISE(ABORT, 'the signing ledger is append-only'); END;
 CREATE TRIGGER signing_ledger_no_delete BEFORE DELETE ON signing_ledger
 BEGIN SELECT RAISE(ABORT, 'the signing ledger is append-only'); END;
+-- end sqlite only

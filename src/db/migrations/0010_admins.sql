@@ -5,11 +5,13 @@
 -- place, the way SQLite's ALTER TABLE documentation describes for removing or
 -- changing constraints (rebuilding users would mean dropping the seventeen foreign
 -- keys that point at it).  PostgreSQL: ALTER TABLE users DROP/ADD CONSTRAINT.
+-- sqlite only (PostgreSQL: 0010_admins.postgres.sql)
 PRAGMA writable_schema = ON;
 UPDATE sqlite_schema
    SET sql = replace(sql, '''admin'', ''leader'',', '''admin'', ''security'', ''auditor'', ''leader'',')
  WHERE type = 'table' AND name = 'users';
 PRAGMA writable_schema = RESET;
+-- end sqlite only
 
 -- A user's TOTP key (RFC 6238).  The key itself is kept, as it must be to compute
 -- codes; confirmed_at stays NULL until a first code proves the authenticator has it.
