@@ -233,7 +233,8 @@ static bool lead_enterprise(struct request *r, const struct org *owner, int64_t 
 
 /*
 ** ROUTE: POST /api/v1/invest/leads
-** AUTH: admin,officer
+** AUTH: officer
+** DUTY: invest
 ** SUMMARY: 登记招商线索 Register an investment lead
 ** Body: {"title","source","enterprise" or "new_enterprise":{"name","credit_code",
 ** "contact_name","contact_phone","confirm_new_name"},"industry","investment_wan",
@@ -329,7 +330,8 @@ static const char lead_select[] =
 
 /*
 ** ROUTE: GET /api/v1/invest/leads
-** AUTH: admin,leader,officer
+** AUTH: leader,officer
+** DUTY: invest
 ** SUMMARY: 招商线索列表 Leads the caller's side owns, shares or is offered
 ** ?stage= ?owner=CODE ?industry= ?q= (title or enterprise) ?mine=1 (the caller's
 ** own as officer); ?limit= and ?cursor= paginate.
@@ -359,7 +361,8 @@ void lead_list(struct request *r)
 
 /*
 ** ROUTE: GET /api/v1/invest/leads/{id}
-** AUTH: admin,leader,officer
+** AUTH: leader,officer
+** DUTY: invest
 ** SUMMARY: 线索详情 A lead with its whole history, shares, transfer, visits, agreements and problems
 */
 void lead_get(struct request *r)
@@ -434,7 +437,8 @@ void lead_get(struct request *r)
 
 /*
 ** ROUTE: POST /api/v1/invest/leads/{id}/stage
-** AUTH: admin,officer
+** AUTH: officer
+** DUTY: invest
 ** SUMMARY: 推进或终止线索 Move a lead one stage on, or drop it with a reason
 ** Body: {"stage","reason"}: the next stage only (线索 → 洽谈 → 签约 → 注册 → 开工 →
 ** 投产; no jumps, no going back: 409 invalid_stage), or "dropped" with a reason
