@@ -119,22 +119,23 @@ void lead_publish(struct request *r, const struct lead *l, const char *what)
 	json_decref(data);
 }
 
-bool invest_officer(struct request *r, const char *username, const char *roles, int64_t *ret_id, const char **ret_area)
+bool invest_officer(struct request *r, const char *username, int64_t *ret_id, const char **ret_area)
 {
 	struct db_stmt *s;
-	int rc = db_prepare(
-	    r->db, &s,
-	    "SELECT u.id, coalesce(p.path, o.path) FROM users u JOIN orgs o ON o.id = u.org_id"
-	    " LEFT JOIN orgs p ON o.kind = 'department' AND p.id = o.parent_id"
-	    " WHERE u.username = ?1 AND u.disabled = 0 AND instr(',' || ?2 || ',', ',' || u.role || ',') > 0",
-	    "tt", username, roles);
+	int rc = db_prepare(r->db, &s,
+	                    "SELECT u.id, coalesce(p.path, o.path) FROM users u JOIN orgs o ON o.id = u.org_id"
+	                    " LEFT JOIN orgs p ON o.kind = 'department' AND p.id = o.parent_id"
+	                    " WHERE u.username = ? AND u.disabled = 0 AND u.role = 'officer' AND EXISTS"
+	                    " (SELECT 1 FROM org_duties d WHERE d.org_id = u.org_id AND d.duty = 'invest')",
+	                    "t", username);
 	if (rc == 0 && (rc = db_step(s)) == DB_ROW) {
 		*ret_id = db_column_int64(s, 0);
 		*ret_area = arena_strdup(r->arena, db_column_text(s, 1));
 	}
 	db_finalize(s);
 	if (rc == DB_DONE)
-		reply_error(r, 422, "unknown_officer", "officer", "招商专员账号不存在 (no such officer)");
+		reply_error(r, 422, "unknown_officer", "officer",
+		            "投资促进部门没有此在岗招商专员 (no such officer of an investment promotion bureau)");
 	else if (rc < 0)
 		reply_db_error(r, rc);
 	return rc == DB_ROW;
@@ -277,7 +278,7 @@ void lead_post(struct request *r)
 	}
 	const char *officer_area;
 	if (officer_name) {
-		if (!invest_officer(r, officer_name, "officer,admin", &officer, &officer_area))
+		if (!invest_officer(r, officer_name, &officer, &officer_area))
 			return;
 		/* Whoever follows the lead is on its owner's side, as a change to it needs. */
 		if (!path_within(owner.path, officer_area)) {

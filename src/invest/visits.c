@@ -31,7 +31,7 @@ void key_enterprise_post(struct request *r)
 	    !body_int64(r, "every_days", FIELD_OPTIONAL, 1, 365, &every, NULL) || !enterprise_for_caller(r, enterprise_id, &e))
 		return;
 	const char *officer_area;
-	if (!invest_officer(r, officer_name, "officer", &officer, &officer_area))
+	if (!invest_officer(r, officer_name, &officer, &officer_area))
 		return;
 	/* The one-to-one officer must see the enterprise to visit it. */
 	if (!path_on_branch(e.org_path, officer_area)) {

@@ -685,6 +685,17 @@ static void test_invest_is_a_duty(void **state)
 			assert_int_not_equal(client_statusf(&leader, "GET", path, code, NULL), 403);
 	}
 	assert_true(routes >= 20); /* leads, transfers, key enterprises and visits, signing, statistics */
+	/* Nor is such an officer given an enterprise or a lead to follow, which they could not open. */
+	assert_int_equal(client_statusf(&officer, "POST", "/api/v1/invest/key-enterprises", code,
+	                                "{\"enterprise\":%lld,\"officer\":\"xz-officer\"}", enterprise),
+	                 422);
+	assert_string_equal(code, "unknown_officer");
+	assert_int_equal(client_statusf(&officer, "POST", "/api/v1/invest/leads", code,
+	                                "{\"title\":\"无职责专员\",\"source\":\"展会\",\"industry\":\"商务\","
+	                                "\"investment_wan\":1,\"enterprise\":%lld,\"officer\":\"xz-officer\"}",
+	                                enterprise),
+	                 422);
+	assert_string_equal(code, "unknown_officer");
 	assert_int_equal(db_count(&server, "SELECT count(*) FROM leads"), leads);
 	assert_int_equal(db_count(&server, "SELECT count(*) FROM audit_log"), audit);
 	/* The duty, not the role: the same officer's centre given it (an org import) works the leads. */
