@@ -124,7 +124,7 @@ static const char *const targets[][3] = {
     {"t-firm", "enterprise", "350111"},      /* linked to enterprises by admins */
     {"t-2fa", "leader", "350111"},           /* enrolled in setup(): {challenge} and {recovery} are its */
     {"t-firm-cl", "enterprise", "350112"},   /* 长乐's: not 晋安's to link */
-    {"city-invest", "officer", "350100-tcj"}, /* the city's 投促局: makes the city's investment fixtures */
+    {"t-city", "officer", "350100-tcj"},     /* the city's 投促局: makes the city's investment fixtures */
 };
 
 enum { NO_CSRF = 1, RELOGIN = 2 };
@@ -203,9 +203,11 @@ struct row {
 #define PROJECT_CSV(code, credit_code, district)                                                                       \
 	"{\"csv\":\"项目代码,项目名称,业主统一社会信用代码,县(市)区,行业,总投资(万元),级别,代办员,责任领导,登记日期\\n" code \
 	",导入项目," credit_code "," district ",制造,1000,ordinary,city-agent,,\\n\"}"
-#define PROJECT_READ  (B(ADMIN) | B(ADMIN_JA) | B(LEADER) | B(OFFICER) | B(OFFICER_X) | B(AGENT)) /* staff whose branch has 晋安 */
+#define PROJECT_READ                                                                                                   \
+	(B(ADMIN) | B(ADMIN_JA) | B(LEADER) | B(OFFICER) | B(OFFICER_X) | B(AGENT)) /* staff whose branch has 晋安 */
 #define PROJECT_ROLES (B(ADMIN) | B(ADMIN_JA) | B(LEADER) | B(LEADER_CL) | B(OFFICER) | B(OFFICER_X) | B(AGENT))
-#define PROJECT_WRITE (B(ADMIN) | B(ADMIN_JA) | B(OFFICER) | B(OFFICER_X) | B(AGENT)) /* register, follow up, milestones */
+#define PROJECT_WRITE                                                                                                  \
+	(B(ADMIN) | B(ADMIN_JA) | B(OFFICER) | B(OFFICER_X) | B(AGENT)) /* register, follow up, milestones */
 #define GREEN_FLAG                                                                                                     \
 	"{\"applicant\":\"{me}口罩厂\",\"item\":\"business_license\",\"district\":\"350111\","                      \
 	"\"officer\":\"ja-officer\",\"reason\":\"防疫物资\"}"
@@ -354,7 +356,8 @@ struct row {
 /* Supplies: make_supplies() gives 发改委 (DEPT) the duty supplies, as an operator would (org import), so that it
 ** runs the store (a city's reserve of epidemic supplies); ja-officer is a member of 晋安's site {ssite}, which
 ** asked for {srequest} and was sent {stransfer}; {sstore} is the store, {sdonation} a donation to it. */
-#define SUPPLY_ROLES  (B(LEADER) | B(LEADER_CL) | B(OFFICER) | B(OFFICER_X) | B(AGENT) | DEPTS) /* may call the supplies' routes */
+#define SUPPLY_ROLES                                                                                                   \
+	(B(LEADER) | B(LEADER_CL) | B(OFFICER) | B(OFFICER_X) | B(AGENT) | DEPTS) /* may call the supplies' routes */
 #define NOT_SUPPLY    (SIGNED_IN & ~SUPPLY_ROLES)
 #define NOT_STORE     (DEPTS & ~B(DEPT)) /* departments without the duty */
 #define SITE_READ     (B(DEPT) | B(LEADER) | B(OFFICER)) /* {ssite}: the store, the city's leader, its member */
@@ -632,8 +635,8 @@ static const struct row matrix[] = {
     R("POST", "/api/v1/problems", PROBLEM("{ent}", "other"), B(LEADER) | B(LEADER_CL) | DEPTS | NOT_DESK, 403,
       .code = "forbidden"),
     R("POST", "/api/v1/problems", PROBLEM("{ent}", "other"), B(AGENT), 201),
-    R("POST", "/api/v1/problems", PROBLEM("{ent_cl}", "other"), B(ADMIN_JA) | B(OFFICER) | B(OFFICER_X) | B(ENTERPRISE), 403,
-      .code = "out_of_scope"),
+    R("POST", "/api/v1/problems", PROBLEM("{ent_cl}", "other"), B(ADMIN_JA) | B(OFFICER) | B(OFFICER_X) | B(ENTERPRISE),
+      403, .code = "out_of_scope"),
     R("POST", "/api/v1/problems", PROBLEM("999999", "other"), B(ADMIN) | B(OFFICER) | B(ENTERPRISE), 404,
       .code = "unknown_enterprise"),
     R("POST", "/api/v1/problems", PROBLEM("{ent}", "other"), B(ENTERPRISE), 403, .flags = NO_CSRF, .code = "csrf"),
@@ -672,8 +675,8 @@ static const struct row matrix[] = {
     R("POST", "/api/v1/problems/{problem}/transitions", ACTION("accept"), B(ANON), 401),
     R("POST", "/api/v1/problems/{problem}/transitions", ACTION("accept"), B(LEADER) | B(LEADER_CL) | NOT_DESK, 403,
       .code = "forbidden"),
-    R("POST", "/api/v1/problems/{problem}/transitions", ACTION("accept"), B(OFFICER) | B(OFFICER_X) | B(ENTERPRISE), 403,
-      .code = "forbidden"), /* they see it, but accepting is the department's */
+    R("POST", "/api/v1/problems/{problem}/transitions", ACTION("accept"), B(OFFICER) | B(OFFICER_X) | B(ENTERPRISE),
+      403, .code = "forbidden"), /* they see it, but accepting is the department's */
     R("POST", "/api/v1/problems/{p_xzfw}/transitions", ACTION("accept"), B(AGENT), 403,
       .code = "forbidden"), /* 350100-xzfw's agent sees it; accepting is for its department users */
     R("POST", "/api/v1/problems/{problem}/transitions", ACTION("accept"), DEPTS, 404,
@@ -750,8 +753,8 @@ static const struct row matrix[] = {
     R("POST", "/api/v1/projects", PROJECT("2021-350112-39-03-000101", "{ent_cl}", "350112"), B(ANON), 401),
     R("POST", "/api/v1/projects", PROJECT("2021-350112-39-03-000101", "{ent_cl}", "350112"),
       B(LEADER) | B(LEADER_CL) | DEPTS | OUTSIDE, 403, .code = "forbidden"),
-    R("POST", "/api/v1/projects", PROJECT("2021-350112-39-03-000101", "{ent_cl}", "350112"), B(ADMIN_JA) | B(OFFICER) | B(OFFICER_X),
-      403, .code = "out_of_scope"),
+    R("POST", "/api/v1/projects", PROJECT("2021-350112-39-03-000101", "{ent_cl}", "350112"),
+      B(ADMIN_JA) | B(OFFICER) | B(OFFICER_X), 403, .code = "out_of_scope"),
     R("POST", "/api/v1/projects", PROJECT("2021-350112-39-03-000101", "{ent_cl}", "350112"), B(AGENT), 403,
       .flags = NO_CSRF, .code = "csrf"),
     R("POST", "/api/v1/projects", PROJECT("2021-350112-39-03-000101", "{ent_cl}", "350112"), B(AGENT), 201),
@@ -796,8 +799,8 @@ static const struct row matrix[] = {
       .code = "unknown_agreement"),
     /* Plans: administrators and agents. */
     R("POST", "/api/v1/projects/{proj}/plan", PLAN, B(ANON), 401),
-    R("POST", "/api/v1/projects/{proj}/plan", PLAN, B(LEADER) | B(LEADER_CL) | B(OFFICER) | B(OFFICER_X) | DEPTS | OUTSIDE, 403,
-      .code = "forbidden"),
+    R("POST", "/api/v1/projects/{proj}/plan", PLAN,
+      B(LEADER) | B(LEADER_CL) | B(OFFICER) | B(OFFICER_X) | DEPTS | OUTSIDE, 403, .code = "forbidden"),
     R("POST", "/api/v1/projects/{proj_cl}/plan", PLAN, B(ADMIN_JA), 404, .code = "unknown_project"),
     R("POST", "/api/v1/projects/{proj}/plan", PLAN, B(AGENT), 403, .flags = NO_CSRF, .code = "csrf"),
     R("POST", "/api/v1/projects/{proj}/plan", PLAN, B(ADMIN) | B(ADMIN_JA) | B(AGENT), 201),
@@ -868,8 +871,8 @@ static const struct row matrix[] = {
     ** 晋安区市场监管局 (no caller) handling it.  Agents, administrators and the handling department flag; staff read
     ** their branch; its officer, the handling department and agents or administrators over its district record steps. */
     R("POST", "/api/v1/projects/green-channel", GREEN_FLAG, B(ANON), 401),
-    R("POST", "/api/v1/projects/green-channel", GREEN_FLAG, B(LEADER) | B(LEADER_CL) | B(OFFICER) | B(OFFICER_X) | OUTSIDE, 403,
-      .code = "forbidden"),
+    R("POST", "/api/v1/projects/green-channel", GREEN_FLAG,
+      B(LEADER) | B(LEADER_CL) | B(OFFICER) | B(OFFICER_X) | OUTSIDE, 403, .code = "forbidden"),
     R("POST", "/api/v1/projects/green-channel", GREEN_FLAG, DEPTS, 403, .code = "not_your_case"),
     R("POST", "/api/v1/projects/green-channel", GREEN_FLAG, B(AGENT), 403, .flags = NO_CSRF, .code = "csrf"),
     R("POST", "/api/v1/projects/green-channel", GREEN_FLAG, B(ADMIN) | B(ADMIN_JA) | B(AGENT), 201),
@@ -1071,8 +1074,7 @@ static const struct row matrix[] = {
     R("POST", "/api/v1/invest/leads/{lead}/transfers", OFFER("350105"), NOT_INVEST_WRITE, 403, .code = "forbidden"),
     R("POST", "/api/v1/invest/leads/{lead}/transfers", OFFER("350105"), INVEST_NO_DUTY, 403, .code = "wrong_duty"),
     R("POST", "/api/v1/invest/leads/{lead_cl}/transfers", OFFER("350105"), B(OFFICER), 403, .code = "lead_not_yours"),
-    R("POST", "/api/v1/invest/leads/{lead_city}/transfers", OFFER("350112"), B(OFFICER), 403,
-      .code = "lead_not_yours"),
+    R("POST", "/api/v1/invest/leads/{lead_city}/transfers", OFFER("350112"), B(OFFICER), 403, .code = "lead_not_yours"),
     R("POST", "/api/v1/invest/leads/{lead}/transfers", OFFER("350105"), B(OFFICER), 201),
     R("POST", "/api/v1/invest/leads/{lead}/transfers", OFFER("350105"), B(OFFICER), 409, .code = "transfer_pending"),
     R("GET", "/api/v1/invest/transfers", NULL, B(ANON), 401),
@@ -1646,12 +1648,13 @@ static const struct row matrix[] = {
     R("GET", "/api/v1/supplies/receipts/{sdonation}/certificate", NULL, SIGNED_IN & ~DEPTS & ~B(LEADER) & ~B(LEADER_CL),
       403),
     R("POST", "/api/v1/supplies/sites/{ssite}/issues", SUPPLY_ISSUE, B(ANON), 401),
-    R("POST", "/api/v1/supplies/sites/{ssite}/issues", SUPPLY_ISSUE, B(AGENT) | B(OFFICER_X) | NOT_STORE, 403, .code = "out_of_scope"),
+    R("POST", "/api/v1/supplies/sites/{ssite}/issues", SUPPLY_ISSUE, B(AGENT) | B(OFFICER_X) | NOT_STORE, 403,
+      .code = "out_of_scope"),
     R("POST", "/api/v1/supplies/sites/{ssite}/issues", SUPPLY_ISSUE, NOT_SUPPLY | B(LEADER) | B(LEADER_CL), 403),
     R("POST", "/api/v1/supplies/sites/{ssite}/issues", SUPPLY_ISSUE, SITE_ACT, 201),
     R("POST", "/api/v1/supplies/sites/{ssite}/consumption", SUPPLY_USED("{today}"), B(ANON), 401),
-    R("POST", "/api/v1/supplies/sites/{ssite}/consumption", SUPPLY_USED("{today}"), B(AGENT) | B(OFFICER_X) | NOT_STORE, 403,
-      .code = "out_of_scope"),
+    R("POST", "/api/v1/supplies/sites/{ssite}/consumption", SUPPLY_USED("{today}"), B(AGENT) | B(OFFICER_X) | NOT_STORE,
+      403, .code = "out_of_scope"),
     R("POST", "/api/v1/supplies/sites/{ssite}/consumption", SUPPLY_USED("{today}"),
       NOT_SUPPLY | B(LEADER) | B(LEADER_CL), 403),
     R("POST", "/api/v1/supplies/sites/{ssite}/consumption", SUPPLY_USED("{today}"), B(OFFICER), 201),
@@ -1662,7 +1665,8 @@ static const struct row matrix[] = {
     R("GET", "/api/v1/supplies/cover", NULL, SUPPLY_ROLES, 200),
     R("GET", "/api/v1/supplies/cover", NULL, NOT_SUPPLY, 403),
     R("POST", "/api/v1/supplies/requests", SUPPLY_REQUEST, B(ANON), 401),
-    R("POST", "/api/v1/supplies/requests", SUPPLY_REQUEST, B(AGENT) | B(OFFICER_X) | NOT_STORE, 403, .code = "out_of_scope"),
+    R("POST", "/api/v1/supplies/requests", SUPPLY_REQUEST, B(AGENT) | B(OFFICER_X) | NOT_STORE, 403,
+      .code = "out_of_scope"),
     R("POST", "/api/v1/supplies/requests", SUPPLY_REQUEST, NOT_SUPPLY | B(LEADER) | B(LEADER_CL), 403),
     R("POST", "/api/v1/supplies/requests", SUPPLY_REQUEST, SITE_ACT, 201),
     R("GET", "/api/v1/supplies/requests", NULL, B(ANON), 401),
@@ -1678,8 +1682,8 @@ static const struct row matrix[] = {
     R("POST", "/api/v1/supplies/requests/{srequest}/fulfil", SUPPLY_SEND, SIGNED_IN & ~DEPTS, 403),
     R("POST", "/api/v1/supplies/requests/{srequest}/fulfil", SUPPLY_SEND, B(DEPT), 201),
     R("POST", "/api/v1/supplies/transfers/{stransfer}/receive", NULL, B(ANON), 401),
-    R("POST", "/api/v1/supplies/transfers/{stransfer}/receive", NULL, B(DEPT) | B(AGENT) | B(OFFICER_X) | NOT_STORE, 403,
-      .code = "out_of_scope"), /* only the receiving site confirms, not the store */
+    R("POST", "/api/v1/supplies/transfers/{stransfer}/receive", NULL, B(DEPT) | B(AGENT) | B(OFFICER_X) | NOT_STORE,
+      403, .code = "out_of_scope"), /* only the receiving site confirms, not the store */
     R("POST", "/api/v1/supplies/transfers/{stransfer}/receive", NULL, NOT_SUPPLY | B(LEADER) | B(LEADER_CL), 403),
     R("POST", "/api/v1/supplies/transfers/{stransfer}/receive", NULL, B(OFFICER), 200),
     R("POST", "/api/v1/supplies/transfers/{stransfer}/receive", NULL, B(OFFICER), 409, .code = "already_received"),
@@ -1795,8 +1799,7 @@ static const struct row matrix[] = {
     IND_WRITE_REFUSED(IND_TASK_PATH "/transitions", "{\"action\":\"start\"}"),
     R("POST", IND_TASK_PATH "/transitions", "{\"action\":\"reopen\",\"note\":\"x\"}", B(TJJ_JA), 403,
       .code = "not_owner"),
-    R("POST", IND_TASK_PATH "/transitions", "{\"action\":\"start\"}", B(TJJ_JA), 403, .flags = NO_CSRF,
-      .code = "csrf"),
+    R("POST", IND_TASK_PATH "/transitions", "{\"action\":\"start\"}", B(TJJ_JA), 403, .flags = NO_CSRF, .code = "csrf"),
     R("POST", IND_TASK_PATH "/transitions", "{\"action\":\"start\"}", B(TJJ_JA), 200),
     R("POST", IND_TASK_PATH "/transitions", "{\"action\":\"start\"}", B(TJJ), 409, .code = "invalid_transition"),
     IND_READ_REFUSED("/api/v1/indicators/bulletins/preview?period=2020-09"),
@@ -2215,7 +2218,7 @@ static int make_invest(void)
 	client_init(&cl, &server);
 	client_init(&city, &server);
 	int failed = client_login(&cl, "t-cl", "t-cl-password") != 200 ||
-	             client_login(&city, "city-invest", "city-invest-password") != 200 || make_invest_as(ja, &cl, &city);
+	             client_login(&city, "t-city", "t-city-password") != 200 || make_invest_as(ja, &cl, &city);
 	client_free(&cl);
 	client_free(&city);
 	return failed ? -1 : 0;
@@ -2261,7 +2264,8 @@ static int make_invest_as(struct client *ja, struct client *cl, struct client *c
 		return -1;
 	/* A signed lead with an agreement, become a project: the project carries the agreement's document. */
 	if (make(ja, leads, LEAD("{ent}", "350111"), "lead_p", NULL) ||
-	    make(ja, "/api/v1/invest/ceremonies/{ceremony}/agreements", AGREEMENT_FOR("{lead_p}"), "agreement_p", NULL) ||
+	    make(ja, "/api/v1/invest/ceremonies/{ceremony}/agreements", AGREEMENT_FOR("{lead_p}"), "agreement_p",
+	         NULL) ||
 	    step(ja, "/api/v1/invest/leads/{lead_p}/stage", STAGE("negotiating")) ||
 	    step(ja, "/api/v1/invest/leads/{lead_p}/stage", STAGE("signed")) ||
 	    step_expect(ja, "/api/v1/invest/leads/{lead_p}/project", LEAD_PROJECT("2021-350111-39-03-000401"), 201))
@@ -2550,7 +2554,9 @@ static int make_supplies(void)
 	FILE *f = fopen(csv, "w");
 	if (!f)
 		return -1;
-	fputs("code,name,parent_code,kind,duties\n350100-fgw,福州市发展和改革委员会,350100,department,approval supplies\n", f);
+	fputs("code,name,parent_code,kind,duties\n350100-fgw,福州市发展和改革委员会,350100,department,approval "
+	      "supplies\n",
+	      f);
 	fclose(f);
 	if (run_banyan(NULL, NULL, 0, "org", "import", "--db", server.db, csv, NULL) != 0)
 		return -1;

@@ -598,7 +598,8 @@ static void test_linkage_stays_with_its_owners(void **state)
 	snprintf(sql, sizeof sql, "SELECT count(*) FROM lead_transfers WHERE id = %lld AND status = 'offered'", transfer);
 	assert_int_equal(db_count(&server, sql), 1);
 	snprintf(path, sizeof path, "/api/v1/invest/transfers/%lld/accept", transfer);
-	assert_int_equal(client_statusf(&city_officer, "POST", path, code, "{}"), 200); /* the city takes what is offered to it */
+	/* the city takes what is offered to it */
+	assert_int_equal(client_statusf(&city_officer, "POST", path, code, "{}"), 200);
 	snprintf(sql, sizeof sql,
 	         "SELECT count(*) FROM leads WHERE id = %lld AND owner_org_id = (SELECT id FROM orgs WHERE code = '350100')",
 	         ja_lead);
@@ -661,7 +662,8 @@ static void test_invest_is_a_duty(void **state)
 	(void)state;
 	char path[128], code[48];
 	int routes = 0;
-	long long leads = db_count(&server, "SELECT count(*) FROM leads"), audit = db_count(&server, "SELECT count(*) FROM audit_log");
+	long long leads = db_count(&server, "SELECT count(*) FROM leads"),
+	          audit = db_count(&server, "SELECT count(*) FROM audit_log");
 	for (size_t i = 0; i < route_count; i++) {
 		const struct route_def *rt = &route_table[i];
 		if (!rt->duty || strcmp(rt->duty, "invest") != 0)
@@ -709,7 +711,8 @@ static void test_invest_is_a_duty(void **state)
 	assert_int_equal(client_statusf(&xz_officer, "GET", "/api/v1/invest/leads", code, NULL), 200);
 	struct response r;
 	assert_int_equal(client_callf(&xz_officer, &r, "GET", "/api/v1/me", NULL), 200);
-	assert_string_equal(json_string_value(json_array_get(json_object_get(json_object_get(json_object_get(r.json, "user"), "org"), "duties"), 0)), "invest");
+	json_t *duties = json_object_get(json_object_get(json_object_get(r.json, "user"), "org"), "duties");
+	assert_string_equal(json_string_value(json_array_get(duties, 0)), "invest");
 	response_free(&r);
 }
 
