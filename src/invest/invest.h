@@ -44,13 +44,14 @@ extern const char *const lead_stages[];
 int lead_stage_index(const char *stage); /* -1 for dropped or unknown */
 
 /*
-** The active user called username with one of roles (comma-separated), and
-** the part of the tree they serve (as request_area() would say for them), so
-** the caller can check that a record is not given to someone of another
-** branch.  Answers 422 unknown_officer (field "officer") and returns false
-** when there is none.
+** The active officer called username of an organisation holding the invest
+** duty (one who can open the lead or enterprise given them), and the part of
+** the tree they serve (as request_area() would say for them), so the caller
+** can check that a record is not given to someone of another branch.
+** Answers 422 unknown_officer (field "officer") and returns false when there
+** is none.
 */
-bool invest_officer(struct request *r, const char *username, const char *roles, int64_t *ret_id, const char **ret_area);
+bool invest_officer(struct request *r, const char *username, int64_t *ret_id, const char **ret_area);
 
 /*
 ** Does signature_hex (128 hex digits) verify as public_key_hex's (64 hex

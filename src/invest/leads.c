@@ -119,22 +119,23 @@ void lead_publish(struct request *r, const struct lead *l, const char *what)
 	json_decref(data);
 }
 
-bool invest_officer(struct request *r, const char *username, const char *roles, int64_t *ret_id, const char **ret_area)
+bool invest_officer(struct request *r, const char *username, int64_t *ret_id, const char **ret_area)
 {
 	struct db_stmt *s;
-	int rc = db_prepare(
-	    r->db, &s,
-	    "SELECT u.id, coalesce(p.path, o.path) FROM users u JOIN orgs o ON o.id = u.org_id"
-	    " LEFT JOIN orgs p ON o.kind = 'department' AND p.id = o.parent_id"
-	    " WHERE u.username = ?1 AND u.disabled = 0 AND instr(',' || ?2 || ',', ',' || u.role || ',') > 0",
-	    "tt", username, roles);
+	int rc = db_prepare(r->db, &s,
+	                    "SELECT u.id, coalesce(p.path, o.path) FROM users u JOIN orgs o ON o.id = u.org_id"
+	                    " LEFT JOIN orgs p ON o.kind = 'department' AND p.id = o.parent_id"
+	                    " WHERE u.username = ? AND u.disabled = 0 AND u.role = 'officer' AND EXISTS"
+	                    " (SELECT 1 FROM org_duties d WHERE d.org_id = u.org_id AND d.duty = 'invest')",
+	                    "t", username);
 	if (rc == 0 && (rc = db_step(s)) == DB_ROW) {
 		*ret_id = db_column_int64(s, 0);
 		*ret_area = arena_strdup(r->arena, db_column_text(s, 1));
 	}
 	db_finalize(s);
 	if (rc == DB_DONE)
-		reply_error(r, 422, "unknown_officer", "officer", "招商专员账号不存在 (no such officer)");
+		reply_error(r, 422, "unknown_officer", "officer",
+		            "投资促进部门没有此在岗招商专员 (no such officer of an investment promotion bureau)");
 	else if (rc < 0)
 		reply_db_error(r, rc);
 	return rc == DB_ROW;
@@ -233,7 +234,8 @@ static bool lead_enterprise(struct request *r, const struct org *owner, int64_t 
 
 /*
 ** ROUTE: POST /api/v1/invest/leads
-** AUTH: admin,officer
+** AUTH: officer
+** DUTY: invest
 ** SUMMARY: 登记招商线索 Register an investment lead
 ** Body: {"title","source","enterprise" or "new_enterprise":{"name","credit_code",
 ** "contact_name","contact_phone","confirm_new_name"},"industry","investment_wan",
@@ -276,7 +278,7 @@ void lead_post(struct request *r)
 	}
 	const char *officer_area;
 	if (officer_name) {
-		if (!invest_officer(r, officer_name, "officer,admin", &officer, &officer_area))
+		if (!invest_officer(r, officer_name, &officer, &officer_area))
 			return;
 		/* Whoever follows the lead is on its owner's side, as a change to it needs. */
 		if (!path_within(owner.path, officer_area)) {
@@ -329,7 +331,8 @@ static const char lead_select[] =
 
 /*
 ** ROUTE: GET /api/v1/invest/leads
-** AUTH: admin,leader,officer
+** AUTH: leader,officer
+** DUTY: invest
 ** SUMMARY: 招商线索列表 Leads the caller's side owns, shares or is offered
 ** ?stage= ?owner=CODE ?industry= ?q= (title or enterprise) ?mine=1 (the caller's
 ** own as officer); ?limit= and ?cursor= paginate.
@@ -359,7 +362,8 @@ void lead_list(struct request *r)
 
 /*
 ** ROUTE: GET /api/v1/invest/leads/{id}
-** AUTH: admin,leader,officer
+** AUTH: leader,officer
+** DUTY: invest
 ** SUMMARY: 线索详情 A lead with its whole history, shares, transfer, visits, agreements and problems
 */
 void lead_get(struct request *r)
@@ -434,7 +438,8 @@ void lead_get(struct request *r)
 
 /*
 ** ROUTE: POST /api/v1/invest/leads/{id}/stage
-** AUTH: admin,officer
+** AUTH: officer
+** DUTY: invest
 ** SUMMARY: 推进或终止线索 Move a lead one stage on, or drop it with a reason
 ** Body: {"stage","reason"}: the next stage only (线索 → 洽谈 → 签约 → 注册 → 开工 →
 ** 投产; no jumps, no going back: 409 invalid_stage), or "dropped" with a reason

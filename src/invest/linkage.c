@@ -36,7 +36,8 @@ static bool linkage_org(struct request *r, const char *field, const char *code, 
 
 /*
 ** ROUTE: POST /api/v1/invest/leads/{id}/shares
-** AUTH: admin,officer
+** AUTH: officer
+** DUTY: invest
 ** SUMMARY: 共享线索 Share a lead with another district or the city
 ** Body: {"org"}.  The owner's side only; the other side sees the lead and its
 ** history but does not change it.  Sharing twice is 409 already_shared.
@@ -76,7 +77,8 @@ void lead_share_post(struct request *r)
 
 /*
 ** ROUTE: POST /api/v1/invest/leads/{id}/transfers
-** AUTH: admin,officer
+** AUTH: officer
+** DUTY: invest
 ** SUMMARY: 移交线索 Offer a lead to one or more districts (or the city): the first to accept owns it
 ** Body: {"to": [codes], "reason"}.  The owner's side only; one open offer at a
 ** time (409 transfer_pending).
@@ -251,7 +253,8 @@ static void transfer_decide(struct request *r, const char *decision, const char 
 
 /*
 ** ROUTE: POST /api/v1/invest/transfers/{id}/accept
-** AUTH: admin,officer
+** AUTH: officer
+** DUTY: invest
 ** SUMMARY: 接收移交 Accept a lead offered to the caller's district: the first to accept owns it
 */
 void lead_transfer_accept(struct request *r)
@@ -261,7 +264,8 @@ void lead_transfer_accept(struct request *r)
 
 /*
 ** ROUTE: POST /api/v1/invest/transfers/{id}/decline
-** AUTH: admin,officer
+** AUTH: officer
+** DUTY: invest
 ** SUMMARY: 拒绝移交 Decline a lead offered to the caller's district; the owner keeps it
 */
 void lead_transfer_decline(struct request *r)
@@ -271,7 +275,8 @@ void lead_transfer_decline(struct request *r)
 
 /*
 ** ROUTE: POST /api/v1/invest/transfers/{id}/withdraw
-** AUTH: admin,officer
+** AUTH: officer
+** DUTY: invest
 ** SUMMARY: 撤回移交 Withdraw an offer not yet answered (the owner's side)
 */
 void lead_transfer_withdraw(struct request *r)
@@ -292,7 +297,8 @@ static json_t *offer_json(struct request *r, struct db_stmt *s)
 
 /*
 ** ROUTE: GET /api/v1/invest/transfers
-** AUTH: admin,officer
+** AUTH: officer
+** DUTY: invest
 ** SUMMARY: 待接收的移交 Leads offered to the caller's district and not yet answered
 */
 void lead_transfers_incoming(struct request *r)
@@ -310,7 +316,8 @@ void lead_transfers_incoming(struct request *r)
 
 /*
 ** ROUTE: POST /api/v1/invest/leads/{id}/project
-** AUTH: admin,officer
+** AUTH: officer
+** DUTY: invest
 ** SUMMARY: 转为重大项目 Make a signed lead a major project of the cloud agency
 ** Body: {"code","level","agent","official","district"}: the investment project
 ** code, level and the agency's people; enterprise, district (a lead owned by
@@ -384,7 +391,8 @@ static json_t *district_json(struct request *r, struct db_stmt *s)
 
 /*
 ** ROUTE: GET /api/v1/invest/districts
-** AUTH: admin,leader,officer
+** AUTH: leader,officer
+** DUTY: invest
 ** SUMMARY: 联动对象 The city and its districts, whom a lead may be shared with or offered to
 ** Every district, whatever the caller's branch: linkage crosses branches.
 */

@@ -101,7 +101,8 @@ int signing_ledger_append(struct db *d, int64_t agreement, int64_t signer, const
 
 /*
 ** ROUTE: POST /api/v1/invest/signers
-** AUTH: admin,officer
+** AUTH: officer
+** DUTY: invest
 ** SUMMARY: 签发签约密钥 Issue a signer an Ed25519 key pair (the secret key is shown once)
 ** Body: {"name","organisation"}.  Answers 201 {"id","public_key","secret_key"}:
 ** hex; banyan keeps only the public key, the signer keeps the secret one and
@@ -140,7 +141,8 @@ void signer_post(struct request *r)
 
 /*
 ** ROUTE: GET /api/v1/invest/signers
-** AUTH: admin,leader,officer
+** AUTH: leader,officer
+** DUTY: invest
 ** SUMMARY: 签约人 Signers and their public keys
 */
 void signer_list(struct request *r)
@@ -187,7 +189,8 @@ static bool ceremony_for_caller(struct request *r, int64_t *ret_id, const char *
 
 /*
 ** ROUTE: POST /api/v1/invest/ceremonies
-** AUTH: admin,officer
+** AUTH: officer
+** DUTY: invest
 ** SUMMARY: 创建云签约仪式 Create a signing ceremony
 ** Body: {"title","host","held_on"}: the host district (or the city) on the
 ** caller's branch, and the day.
@@ -246,7 +249,8 @@ static const char ceremony_select[] =
 
 /*
 ** ROUTE: GET /api/v1/invest/ceremonies
-** AUTH: admin,leader,officer
+** AUTH: leader,officer
+** DUTY: invest
 ** SUMMARY: 云签约仪式 Ceremonies hosted on the caller's branch, with signed counts and amounts
 */
 void ceremony_list(struct request *r)
@@ -292,7 +296,8 @@ static json_t *agreement_json(struct request *r, int64_t id, int *ret_rc)
 
 /*
 ** ROUTE: GET /api/v1/invest/ceremonies/{id}
-** AUTH: admin,leader,officer
+** AUTH: leader,officer
+** DUTY: invest
 ** SUMMARY: 签约仪式现场 A ceremony: its agreements, who has signed, the running total
 ** The console's live screen follows "invest.signature" events.
 */
@@ -339,7 +344,8 @@ void ceremony_get(struct request *r)
 
 /*
 ** ROUTE: POST /api/v1/invest/ceremonies/{id}/agreements
-** AUTH: admin,officer
+** AUTH: officer
+** DUTY: invest
 ** SUMMARY: 加入签约协议 Put an agreement and its document into a ceremony
 ** Body: {"title","amount_wan","lead","document_name","document" (base64, at most
 ** 512 KiB),"parties": [{"signer","role"}]} (2 to 10 parties, each a signer).
@@ -435,7 +441,8 @@ static bool agreement_for_caller(struct request *r, int64_t *ret_id, const char 
 
 /*
 ** ROUTE: GET /api/v1/invest/agreements/{id}/document
-** AUTH: admin,leader,officer
+** AUTH: leader,officer
+** DUTY: invest
 ** SUMMARY: 下载协议文件 Download an agreement's document
 */
 void agreement_document_get(struct request *r)
@@ -451,7 +458,8 @@ void agreement_document_get(struct request *r)
 
 /*
 ** ROUTE: GET /api/v1/invest/agreements/{id}/export
-** AUTH: admin,leader,officer
+** AUTH: leader,officer
+** DUTY: invest
 ** SUMMARY: 导出协议签名文件 The agreement as AGREEMENT.json, for `banyan verify` offline
 */
 void agreement_export(struct request *r)

@@ -41,7 +41,8 @@ static json_t *rows_of(struct request *r, const char *sql, int *rc, const char *
 
 /*
 ** ROUTE: GET /api/v1/invest/stats
-** AUTH: admin,leader,officer
+** AUTH: leader,officer
+** DUTY: invest
 ** SUMMARY: 招商统计 Leads by stage, district, industry, month; funnel; signing ranking; landed; officers
 ** ?table=stage|district|industry|month|funnel|signing|officers&format=xlsx|csv
 ** downloads one table.  Amounts in 万元.

@@ -14,7 +14,8 @@
 
 /*
 ** ROUTE: POST /api/v1/invest/key-enterprises
-** AUTH: admin,officer
+** AUTH: officer
+** DUTY: invest
 ** SUMMARY: 确定重点企业与一对一专员 Make an enterprise a key enterprise with its own officer
 ** Body: {"enterprise","officer","every_days"} (officer a username; visits every
 ** 1-365 days, default 30).  Again for the same enterprise changes the officer.
@@ -30,7 +31,7 @@ void key_enterprise_post(struct request *r)
 	    !body_int64(r, "every_days", FIELD_OPTIONAL, 1, 365, &every, NULL) || !enterprise_for_caller(r, enterprise_id, &e))
 		return;
 	const char *officer_area;
-	if (!invest_officer(r, officer_name, "officer", &officer, &officer_area))
+	if (!invest_officer(r, officer_name, &officer, &officer_area))
 		return;
 	/* The one-to-one officer must see the enterprise to visit it. */
 	if (!path_on_branch(e.org_path, officer_area)) {
@@ -79,7 +80,8 @@ static json_t *key_enterprise_json(struct request *r, struct db_stmt *s)
 
 /*
 ** ROUTE: GET /api/v1/invest/key-enterprises
-** AUTH: admin,leader,officer
+** AUTH: leader,officer
+** DUTY: invest
 ** SUMMARY: 重点企业与走访到期 Key enterprises on the caller's branch, the visit most overdue first
 ** ?mine=1: only those the caller answers for.  A key enterprise never visited is
 ** due from the day it was assigned.
@@ -104,7 +106,8 @@ void key_enterprise_list(struct request *r)
 
 /*
 ** ROUTE: POST /api/v1/invest/visits
-** AUTH: admin,officer
+** AUTH: officer
+** DUTY: invest
 ** SUMMARY: 记录走访 Log a visit to an enterprise, online or on site
 ** Body: {"enterprise","lead","mode": "online"|"onsite","happened_on" (default
 ** today, not in the future),"discussed"}.  The lead, if given, must be the
@@ -170,7 +173,8 @@ static json_t *visit_json(struct request *r, struct db_stmt *s)
 
 /*
 ** ROUTE: GET /api/v1/invest/visits
-** AUTH: admin,leader,officer
+** AUTH: leader,officer
+** DUTY: invest
 ** SUMMARY: 走访记录 Visits to enterprises on the caller's branch, newest first
 ** ?enterprise=ID ?mine=1; ?limit= and ?cursor= paginate.
 */

@@ -58,6 +58,13 @@ bool org_from_body(struct request *r, const char *field, int flags, struct org *
 /* Answer 403 (and return false) unless the organisation is in the caller's scope. */
 bool org_require_scope(struct request *r, const struct org *o);
 
+/*
+** Does the organisation a body's field named hold the duty (org_duties)?
+** Answers 422 org_without_duty on that field (or the database error) and
+** returns false when not: work is given only to an organisation that does it.
+*/
+bool org_duty_or_reply(struct request *r, const struct org *o, const char *duty, const char *field);
+
 /* ---- users ------------------------------------------------------------ */
 
 /* argon2id hash (OWASP's limits: 19 MiB, 2 passes; BANYAN_PWHASH=interactive: the minimum, for tests). */

@@ -69,6 +69,19 @@ bool org_require_scope(struct request *r, const struct org *o)
 	return false;
 }
 
+bool org_duty_or_reply(struct request *r, const struct org *o, const char *duty, const char *field)
+{
+	int64_t held = 0;
+	int rc = db_query_int64(r->db, &held, "SELECT count(*) FROM org_duties WHERE org_id = ? AND duty = ?", "it",
+	                        o->id, duty);
+	if (rc < 0)
+		reply_db_error(r, rc);
+	else if (!held)
+		reply_error(r, 422, "org_without_duty", field,
+		            "%s 不负责此项工作 (the organisation does not hold the duty %s)", o->name, duty);
+	return rc >= 0 && held > 0;
+}
+
 bool org_from_body(struct request *r, const char *field, int flags, struct org *ret, bool *ret_present)
 {
 	const char *code;

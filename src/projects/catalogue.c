@@ -70,7 +70,7 @@ static int catalogue_has_cycle(struct db *d)
 ** AUTH: admin
 ** SUMMARY: 新增或修改审批事项 Add or change an approval item of the catalogue
 ** Body: {"name","department","local_department","limit_days","limit_hours","gate",
-** "requires","sort","active"}: department is a city department's code;
+** "requires","sort","active"}: department is a city department's code, one holding the approval duty;
 ** local_department the suffix of a district's bureau that handles it there
 ** ("fgj"); exactly one of limit_days (1-365) and limit_hours (1-72); gate the
 ** milestone it must precede (start, structure, complete, produce); requires the
@@ -103,6 +103,8 @@ void project_catalogue_put(struct request *r)
 		reply_error(r, 422, "not_a_department", "department", "应为部门 (must be a department)");
 		return;
 	}
+	if (!org_duty_or_reply(r, &dept, "approval", "department")) /* else its staff could not list its items */
+		return;
 	if ((days > 0) == (hours > 0)) {
 		reply_error(r, 422, "invalid_limit", "limit_days",
 		            "时限须为工作日或小时之一 (give exactly one of limit_days and limit_hours)");

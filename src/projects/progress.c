@@ -712,11 +712,13 @@ void project_milestone_post(struct request *r)
 ** ?status=open (default: accepted, returned or pending whose prerequisites are
 ** done) or all; ?light=red|yellow|green; ?limit= and ?cursor= (by id) paginate.
 ** An administrator sees every department's, or one's with ?department=CODE.
+** Department staff need the approval duty (the approving bureaus): a bureau
+** that approves nothing gets 403 wrong_duty, not an empty list forever.
 */
 void project_items_list(struct request *r)
 {
 	int64_t limit, cursor;
-	if (!page_args(r, 50, 500, &limit, &cursor))
+	if ((r->who.role == ROLE_DEPARTMENT && !duty_allowed(r, "approval")) || !page_args(r, 50, 500, &limit, &cursor))
 		return;
 	const char *status = query_arg(r, "status"), *light = query_arg(r, "light");
 	if (status && strcmp(status, "open") != 0 && strcmp(status, "all") != 0) {

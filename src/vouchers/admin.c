@@ -92,23 +92,11 @@ void voucher_campaign_post(struct request *r)
 	struct org o;
 	bool present;
 	if (!body_only(r, fields) || !body_string(r, "name", FIELD_REQUIRED, 100, &name) ||
-	    !org_from_body(r, "org", FIELD_REQUIRED, &o, &present))
+	    !org_from_body(r, "org", FIELD_REQUIRED, &o, &present) || !org_duty_or_reply(r, &o, "vouchers", "org"))
 		return;
-	int64_t runs = 0;
-	int rc = db_query_int64(r->db, &runs, "SELECT count(*) FROM org_duties WHERE org_id = ? AND duty = 'vouchers'",
-	                        "i", o.id);
-	if (rc < 0) {
-		reply_db_error(r, rc);
-		return;
-	}
-	if (!runs) {
-		reply_error(r, 422, "org_without_duty", "org",
-		            "%s 不负责消费券工作 (the organisation does not run vouchers)", o.name);
-		return;
-	}
 	const char *org_code = o.code;
 	json_t *after = json_pack("{s:s, s:s}", "name", name, "org", org_code);
-	rc = db_begin(r->db);
+	int rc = db_begin(r->db);
 	if (rc == 0)
 		rc = db_run(r->db, "INSERT INTO voucher_campaigns(name, org_id, created_at) VALUES (?,?,?)", "tii",
 		            name, o.id, clock_now());

@@ -67,6 +67,7 @@ enum caller {
 	SWJ, /* department at 市商务局 350100-swj: holds the vouchers duty */
 	TJJ,    /* department at 市统计局 350100-tjj: holds the statistics duty, the whole city */
 	TJJ_JA, /* department at 晋安区统计局 350111-tjj: holds the statistics duty, 晋安 */
+	OFFICER_X, /* officer at 晋安区行政服务中心 350111-xzfw: the role, not the invest duty */
 	N_CALLERS
 };
 
@@ -81,13 +82,14 @@ enum caller {
 	(B(DEPT) | B(HR) | B(HR_ADMIN) | B(ZZB) | B(SWJ) |                                                             \
 	 STATS) /* staff of a city department; DEPT alone where 发改委's own records differ */
 #define STATS (B(TJJ) | B(TJJ_JA)) /* the statistics bureaus: the city's and 晋安's */
-#define STAFF             (B(OFFICER) | B(AGENT) | DEPTS)
+#define STAFF             (B(OFFICER) | B(OFFICER_X) | B(AGENT) | DEPTS)
 #define OVERSIGHT         (B(AUDITOR) | B(SECURITY)) /* 三员分立: administrators who see none of the business */
 #define OUTSIDE           (B(ENTERPRISE) | B(MERCHANT) | B(CHANNEL) | OVERSIGHT) /* refused the business routes */
 #define VOUCHER_RUN       B(SWJ) /* run voucher campaigns: the commerce bureau's duty */
 #define VOUCHER_READ      (VOUCHER_RUN | B(LEADER) | B(LEADER_CL)) /* list campaigns: leaders read every duty */
 #define NOT_VOUCHER_DEPT  (SIGNED_IN & ~DEPTS & ~VOUCHER_READ)     /* refused by role */
 #define OTHER_DEPTS       (DEPTS & ~VOUCHER_RUN)                   /* refused by duty */
+#define APPROVERS         B(DEPT) /* hold the approval duty: 发改委 approves a project's items */
 
 static const struct caller_def {
 	const char *label, *username, *role, *org;
@@ -111,6 +113,7 @@ static const struct caller_def {
     [SWJ] = {"department@350100-swj", "city-swj", "department", "350100-swj"},
     [TJJ] = {"department@350100-tjj", "city-tjj", "department", "350100-tjj"},
     [TJJ_JA] = {"department@350111-tjj", "ja-tjj", "department", "350111-tjj"},
+    [OFFICER_X] = {"officer@350111-xzfw", "ja-xzfw-officer", "officer", "350111-xzfw"},
 };
 
 /* Users that rows act on, never callers: {username, role, org}. */
@@ -121,6 +124,7 @@ static const char *const targets[][3] = {
     {"t-firm", "enterprise", "350111"},      /* linked to enterprises by admins */
     {"t-2fa", "leader", "350111"},           /* enrolled in setup(): {challenge} and {recovery} are its */
     {"t-firm-cl", "enterprise", "350112"},   /* 长乐's: not 晋安's to link */
+    {"t-city", "officer", "350100-tcj"},     /* the city's 投促局: makes the city's investment fixtures */
 };
 
 enum { NO_CSRF = 1, RELOGIN = 2 };
@@ -199,9 +203,11 @@ struct row {
 #define PROJECT_CSV(code, credit_code, district)                                                                       \
 	"{\"csv\":\"项目代码,项目名称,业主统一社会信用代码,县(市)区,行业,总投资(万元),级别,代办员,责任领导,登记日期\\n" code \
 	",导入项目," credit_code "," district ",制造,1000,ordinary,city-agent,,\\n\"}"
-#define PROJECT_READ  (B(ADMIN) | B(ADMIN_JA) | B(LEADER) | B(OFFICER) | B(AGENT)) /* staff whose branch has 晋安 */
-#define PROJECT_ROLES (B(ADMIN) | B(ADMIN_JA) | B(LEADER) | B(LEADER_CL) | B(OFFICER) | B(AGENT))
-#define PROJECT_WRITE (B(ADMIN) | B(ADMIN_JA) | B(OFFICER) | B(AGENT)) /* register, follow up, milestones */
+#define PROJECT_READ                                                                                                   \
+	(B(ADMIN) | B(ADMIN_JA) | B(LEADER) | B(OFFICER) | B(OFFICER_X) | B(AGENT)) /* staff whose branch has 晋安 */
+#define PROJECT_ROLES (B(ADMIN) | B(ADMIN_JA) | B(LEADER) | B(LEADER_CL) | B(OFFICER) | B(OFFICER_X) | B(AGENT))
+#define PROJECT_WRITE                                                                                                  \
+	(B(ADMIN) | B(ADMIN_JA) | B(OFFICER) | B(OFFICER_X) | B(AGENT)) /* register, follow up, milestones */
 #define GREEN_FLAG                                                                                                     \
 	"{\"applicant\":\"{me}口罩厂\",\"item\":\"business_license\",\"district\":\"350111\","                      \
 	"\"officer\":\"ja-officer\",\"reason\":\"防疫物资\"}"
@@ -246,10 +252,11 @@ struct row {
 #define KEY_FIRM(enterprise) "{\"enterprise\":" enterprise ",\"officer\":\"ja-officer\",\"every_days\":30}"
 #define VISIT(enterprise)    "{\"enterprise\":" enterprise ",\"mode\":\"online\",\"discussed\":\"{me}走访\"}"
 #define LEAD_PROJECT(code)   "{\"code\":\"" code "\",\"level\":\"municipal\",\"agent\":\"city-agent\"}"
-#define INVEST_READ          (B(ADMIN) | B(ADMIN_JA) | B(LEADER) | B(LEADER_CL) | B(OFFICER))
-#define INVEST_WRITE         (B(ADMIN) | B(ADMIN_JA) | B(OFFICER))
-#define NOT_INVEST_READ      (SIGNED_IN & ~INVEST_READ)
-#define NOT_INVEST_WRITE     (SIGNED_IN & ~INVEST_WRITE)
+#define INVEST_READ          (B(LEADER) | B(LEADER_CL) | B(OFFICER))
+#define INVEST_WRITE         B(OFFICER)
+#define INVEST_NO_DUTY       B(OFFICER_X) /* an officer of an organisation without the invest duty: 403 wrong_duty */
+#define NOT_INVEST_READ      (SIGNED_IN & ~INVEST_READ & ~INVEST_NO_DUTY)
+#define NOT_INVEST_WRITE     (SIGNED_IN & ~INVEST_WRITE & ~INVEST_NO_DUTY)
 
 /* Refunds: the human resources bureaus' duty.  Bodies for setup()'s fixtures and for the rows. */
 #define REFUND_CSV_HEAD "统一社会信用代码,企业名称,县(市)区,行业,规模,月份,参保人数,缴费(分),欠费(分)\\n"
@@ -349,7 +356,8 @@ struct row {
 /* Supplies: make_supplies() gives 发改委 (DEPT) the duty supplies, as an operator would (org import), so that it
 ** runs the store (a city's reserve of epidemic supplies); ja-officer is a member of 晋安's site {ssite}, which
 ** asked for {srequest} and was sent {stransfer}; {sstore} is the store, {sdonation} a donation to it. */
-#define SUPPLY_ROLES  (B(LEADER) | B(LEADER_CL) | B(OFFICER) | B(AGENT) | DEPTS) /* may call the supplies' routes */
+#define SUPPLY_ROLES                                                                                                   \
+	(B(LEADER) | B(LEADER_CL) | B(OFFICER) | B(OFFICER_X) | B(AGENT) | DEPTS) /* may call the supplies' routes */
 #define NOT_SUPPLY    (SIGNED_IN & ~SUPPLY_ROLES)
 #define NOT_STORE     (DEPTS & ~B(DEPT)) /* departments without the duty */
 #define SITE_READ     (B(DEPT) | B(LEADER) | B(OFFICER)) /* {ssite}: the store, the city's leader, its member */
@@ -598,7 +606,7 @@ static const struct row matrix[] = {
     R("POST", "/api/v1/enterprises", FIRM("91350112MA2DK00103", "350112"), B(ANON), 401),
     R("POST", "/api/v1/enterprises", FIRM("91350112MA2DK00103", "350112"), B(LEADER) | B(LEADER_CL) | DEPTS | OUTSIDE,
       403, .code = "forbidden"),
-    R("POST", "/api/v1/enterprises", FIRM("91350112MA2DK00103", "350112"), B(ADMIN_JA) | B(OFFICER), 403,
+    R("POST", "/api/v1/enterprises", FIRM("91350112MA2DK00103", "350112"), B(ADMIN_JA) | B(OFFICER) | B(OFFICER_X), 403,
       .code = "out_of_scope"),
     R("POST", "/api/v1/enterprises", FIRM("91350111MA2DK0013X", "350111"), B(AGENT),
       201), /* a city department's staff serve the whole city (its parent's subtree) */
@@ -627,8 +635,8 @@ static const struct row matrix[] = {
     R("POST", "/api/v1/problems", PROBLEM("{ent}", "other"), B(LEADER) | B(LEADER_CL) | DEPTS | NOT_DESK, 403,
       .code = "forbidden"),
     R("POST", "/api/v1/problems", PROBLEM("{ent}", "other"), B(AGENT), 201),
-    R("POST", "/api/v1/problems", PROBLEM("{ent_cl}", "other"), B(ADMIN_JA) | B(OFFICER) | B(ENTERPRISE), 403,
-      .code = "out_of_scope"),
+    R("POST", "/api/v1/problems", PROBLEM("{ent_cl}", "other"), B(ADMIN_JA) | B(OFFICER) | B(OFFICER_X) | B(ENTERPRISE),
+      403, .code = "out_of_scope"),
     R("POST", "/api/v1/problems", PROBLEM("999999", "other"), B(ADMIN) | B(OFFICER) | B(ENTERPRISE), 404,
       .code = "unknown_enterprise"),
     R("POST", "/api/v1/problems", PROBLEM("{ent}", "other"), B(ENTERPRISE), 403, .flags = NO_CSRF, .code = "csrf"),
@@ -646,7 +654,8 @@ static const struct row matrix[] = {
     R("GET", "/api/v1/problems/{problem}", NULL, B(LEADER_CL) | DEPTS, 404,
       .code = "not_found"), /* a department sees only what it owns */
     R("GET", "/api/v1/problems/{problem_cl}", NULL, B(ADMIN) | B(LEADER) | B(LEADER_CL), 200),
-    R("GET", "/api/v1/problems/{problem_cl}", NULL, B(ADMIN_JA) | B(OFFICER) | B(ENTERPRISE), 404, .code = "not_found"),
+    R("GET", "/api/v1/problems/{problem_cl}", NULL, B(ADMIN_JA) | B(OFFICER) | B(OFFICER_X) | B(ENTERPRISE), 404,
+      .code = "not_found"),
     R("GET", "/api/v1/problems/{p_fgw}", NULL, B(DEPT) | B(OFFICER), 200), /* its department; inside its district */
     R("GET", "/api/v1/problems/{p_xzfw}", NULL, B(AGENT), 200),
     R("GET", "/api/v1/problems/999999", NULL, B(ADMIN), 404, .code = "not_found"),
@@ -657,7 +666,7 @@ static const struct row matrix[] = {
     R("POST", "/api/v1/problems/{problem_cl}/comments", NOTE, B(ENTERPRISE), 404, .code = "not_found"),
     R("POST", "/api/v1/problems/{problem}/comments", NOTE, B(ENTERPRISE), 403, .flags = NO_CSRF, .code = "csrf"),
     R("POST", "/api/v1/problems/{problem}/comments", NOTE,
-      B(ADMIN) | B(ADMIN_JA) | B(LEADER) | B(OFFICER) | B(AGENT) | B(ENTERPRISE), 201),
+      B(ADMIN) | B(ADMIN_JA) | B(LEADER) | B(OFFICER) | B(OFFICER_X) | B(AGENT) | B(ENTERPRISE), 201),
     R("POST", "/api/v1/problems/{problem_cl}/comments", NOTE, B(LEADER_CL), 201),
     R("POST", "/api/v1/problems/{p_fgw}/comments", NOTE, B(DEPT), 201),
     R("POST", "/api/v1/problems/{p_xzfw}/comments", NOTE, B(AGENT), 201),
@@ -666,8 +675,8 @@ static const struct row matrix[] = {
     R("POST", "/api/v1/problems/{problem}/transitions", ACTION("accept"), B(ANON), 401),
     R("POST", "/api/v1/problems/{problem}/transitions", ACTION("accept"), B(LEADER) | B(LEADER_CL) | NOT_DESK, 403,
       .code = "forbidden"),
-    R("POST", "/api/v1/problems/{problem}/transitions", ACTION("accept"), B(OFFICER) | B(ENTERPRISE), 403,
-      .code = "forbidden"), /* they see it, but accepting is the department's */
+    R("POST", "/api/v1/problems/{problem}/transitions", ACTION("accept"), B(OFFICER) | B(OFFICER_X) | B(ENTERPRISE),
+      403, .code = "forbidden"), /* they see it, but accepting is the department's */
     R("POST", "/api/v1/problems/{p_xzfw}/transitions", ACTION("accept"), B(AGENT), 403,
       .code = "forbidden"), /* 350100-xzfw's agent sees it; accepting is for its department users */
     R("POST", "/api/v1/problems/{problem}/transitions", ACTION("accept"), DEPTS, 404,
@@ -716,13 +725,13 @@ static const struct row matrix[] = {
     R("POST", "/api/v1/problems/{problem}/attachments", ATTACH, B(LEADER_CL) | DEPTS, 404, .code = "not_found"),
     R("POST", "/api/v1/problems/{problem}/attachments", ATTACH, B(ENTERPRISE), 403, .flags = NO_CSRF, .code = "csrf"),
     R("POST", "/api/v1/problems/{problem}/attachments", ATTACH,
-      B(ADMIN) | B(ADMIN_JA) | B(LEADER) | B(OFFICER) | B(AGENT) | B(ENTERPRISE), 201),
+      B(ADMIN) | B(ADMIN_JA) | B(LEADER) | B(OFFICER) | B(OFFICER_X) | B(AGENT) | B(ENTERPRISE), 201),
     R("GET", "/api/v1/problems/{problem}/attachments/{attachment}", NULL, B(ANON), 401),
     R("GET", "/api/v1/problems/{problem}/attachments/{attachment}", NULL, NOT_DESK, 403, .code = "forbidden"),
     R("GET", "/api/v1/problems/{problem}/attachments/{attachment}", NULL, B(LEADER_CL) | DEPTS, 404,
       .code = "not_found"),
     R("GET", "/api/v1/problems/{problem}/attachments/{attachment}", NULL,
-      B(ADMIN) | B(ADMIN_JA) | B(LEADER) | B(OFFICER) | B(AGENT) | B(ENTERPRISE), 200),
+      B(ADMIN) | B(ADMIN_JA) | B(LEADER) | B(OFFICER) | B(OFFICER_X) | B(AGENT) | B(ENTERPRISE), 200),
     R("GET", "/api/v1/problems/categories", NULL, B(ANON), 401),
     R("GET", "/api/v1/problems/categories", NULL, SIGNED_IN, 200),
     R("GET", "/api/v1/problems/stats", NULL, B(ANON), 401),
@@ -744,8 +753,8 @@ static const struct row matrix[] = {
     R("POST", "/api/v1/projects", PROJECT("2021-350112-39-03-000101", "{ent_cl}", "350112"), B(ANON), 401),
     R("POST", "/api/v1/projects", PROJECT("2021-350112-39-03-000101", "{ent_cl}", "350112"),
       B(LEADER) | B(LEADER_CL) | DEPTS | OUTSIDE, 403, .code = "forbidden"),
-    R("POST", "/api/v1/projects", PROJECT("2021-350112-39-03-000101", "{ent_cl}", "350112"), B(ADMIN_JA) | B(OFFICER),
-      403, .code = "out_of_scope"),
+    R("POST", "/api/v1/projects", PROJECT("2021-350112-39-03-000101", "{ent_cl}", "350112"),
+      B(ADMIN_JA) | B(OFFICER) | B(OFFICER_X), 403, .code = "out_of_scope"),
     R("POST", "/api/v1/projects", PROJECT("2021-350112-39-03-000101", "{ent_cl}", "350112"), B(AGENT), 403,
       .flags = NO_CSRF, .code = "csrf"),
     R("POST", "/api/v1/projects", PROJECT("2021-350112-39-03-000101", "{ent_cl}", "350112"), B(AGENT), 201),
@@ -760,7 +769,7 @@ static const struct row matrix[] = {
     R("POST", "/api/v1/projects/import", PROJECT_CSV("2021-350112-39-03-000104", "91350112MA2DK00028", "350112"),
       B(LEADER) | B(LEADER_CL) | DEPTS | OUTSIDE, 403, .code = "forbidden"),
     R("POST", "/api/v1/projects/import", PROJECT_CSV("2021-350112-39-03-000104", "91350112MA2DK00028", "350112"),
-      B(ADMIN_JA) | B(OFFICER), 403, .code = "out_of_scope"),
+      B(ADMIN_JA) | B(OFFICER) | B(OFFICER_X), 403, .code = "out_of_scope"),
     R("POST", "/api/v1/projects/import", PROJECT_CSV("2021-350112-39-03-000104", "91350112MA2DK00028", "350112"),
       B(ADMIN), 200),
     R("POST", "/api/v1/projects/import", PROJECT_CSV("2021-350112-39-03-000105", "91350112MA2DK00028", "350112"),
@@ -790,8 +799,8 @@ static const struct row matrix[] = {
       .code = "unknown_agreement"),
     /* Plans: administrators and agents. */
     R("POST", "/api/v1/projects/{proj}/plan", PLAN, B(ANON), 401),
-    R("POST", "/api/v1/projects/{proj}/plan", PLAN, B(LEADER) | B(LEADER_CL) | B(OFFICER) | DEPTS | OUTSIDE, 403,
-      .code = "forbidden"),
+    R("POST", "/api/v1/projects/{proj}/plan", PLAN,
+      B(LEADER) | B(LEADER_CL) | B(OFFICER) | B(OFFICER_X) | DEPTS | OUTSIDE, 403, .code = "forbidden"),
     R("POST", "/api/v1/projects/{proj_cl}/plan", PLAN, B(ADMIN_JA), 404, .code = "unknown_project"),
     R("POST", "/api/v1/projects/{proj}/plan", PLAN, B(AGENT), 403, .flags = NO_CSRF, .code = "csrf"),
     R("POST", "/api/v1/projects/{proj}/plan", PLAN, B(ADMIN) | B(ADMIN_JA) | B(AGENT), 201),
@@ -801,11 +810,12 @@ static const struct row matrix[] = {
     R("GET", "/api/v1/projects/{proj}/plans", NULL, PROJECT_READ, 200),
     /* Approval items: administrators and departments (their own items only). */
     R("GET", "/api/v1/projects/items", NULL, B(ANON), 401),
-    R("GET", "/api/v1/projects/items", NULL, B(ADMIN) | B(ADMIN_JA) | DEPTS, 200),
+    R("GET", "/api/v1/projects/items", NULL, B(ADMIN) | B(ADMIN_JA) | APPROVERS, 200),
+    R("GET", "/api/v1/projects/items", NULL, DEPTS & ~APPROVERS, 403, .code = "wrong_duty"), /* nothing to approve */
     R("GET", "/api/v1/projects/items", NULL, SIGNED_IN & ~(B(ADMIN) | B(ADMIN_JA) | DEPTS), 403, .code = "forbidden"),
     R("POST", "/api/v1/projects/{proj}/items/{item}/transitions", ACTION("accept"), B(ANON), 401),
     R("POST", "/api/v1/projects/{proj}/items/{item}/transitions", ACTION("accept"),
-      B(LEADER) | B(LEADER_CL) | B(OFFICER) | B(AGENT) | OUTSIDE, 403, .code = "forbidden"),
+      B(LEADER) | B(LEADER_CL) | B(OFFICER) | B(OFFICER_X) | B(AGENT) | OUTSIDE, 403, .code = "forbidden"),
     R("POST", "/api/v1/projects/{proj}/items/{item}/transitions", ACTION("accept"), DEPTS, 404,
       .code = "unknown_project"),
     R("POST", "/api/v1/projects/{proj}/items/{item}/transitions", ACTION("done"), B(ADMIN), 409,
@@ -818,7 +828,7 @@ static const struct row matrix[] = {
     R("POST", "/api/v1/projects/{proj}/milestones/start", MILESTONE, B(ANON), 401),
     R("POST", "/api/v1/projects/{proj}/milestones/start", MILESTONE, B(LEADER) | B(LEADER_CL) | DEPTS | OUTSIDE, 403,
       .code = "forbidden"),
-    R("POST", "/api/v1/projects/{proj_cl}/milestones/start", MILESTONE, B(ADMIN_JA) | B(OFFICER), 404,
+    R("POST", "/api/v1/projects/{proj_cl}/milestones/start", MILESTONE, B(ADMIN_JA) | B(OFFICER) | B(OFFICER_X), 404,
       .code = "unknown_project"),
     R("POST", "/api/v1/projects/{proj}/milestones/start", MILESTONE, B(OFFICER), 200),
     R("POST", "/api/v1/projects/{proj}/milestones/start", MILESTONE, B(ADMIN) | B(AGENT), 409,
@@ -842,7 +852,7 @@ static const struct row matrix[] = {
     R("POST", "/api/v1/projects/{proj}/inspections/{inspection}/log", INSPECTED, B(ANON), 401),
     R("POST", "/api/v1/projects/{proj}/inspections/{inspection}/log", INSPECTED,
       B(LEADER) | B(LEADER_CL) | DEPTS | OUTSIDE, 403, .code = "forbidden"),
-    R("POST", "/api/v1/projects/{proj_cl}/inspections/{inspection}/log", INSPECTED, B(OFFICER), 404,
+    R("POST", "/api/v1/projects/{proj_cl}/inspections/{inspection}/log", INSPECTED, B(OFFICER) | B(OFFICER_X), 404,
       .code = "unknown_project"),
     R("POST", "/api/v1/projects/{proj}/inspections/{inspection}/log", INSPECTED, B(AGENT), 200),
     R("POST", "/api/v1/projects/{proj}/inspections/{inspection}/log", INSPECTED, B(ADMIN) | B(ADMIN_JA) | B(OFFICER),
@@ -861,8 +871,8 @@ static const struct row matrix[] = {
     ** 晋安区市场监管局 (no caller) handling it.  Agents, administrators and the handling department flag; staff read
     ** their branch; its officer, the handling department and agents or administrators over its district record steps. */
     R("POST", "/api/v1/projects/green-channel", GREEN_FLAG, B(ANON), 401),
-    R("POST", "/api/v1/projects/green-channel", GREEN_FLAG, B(LEADER) | B(LEADER_CL) | B(OFFICER) | OUTSIDE, 403,
-      .code = "forbidden"),
+    R("POST", "/api/v1/projects/green-channel", GREEN_FLAG,
+      B(LEADER) | B(LEADER_CL) | B(OFFICER) | B(OFFICER_X) | OUTSIDE, 403, .code = "forbidden"),
     R("POST", "/api/v1/projects/green-channel", GREEN_FLAG, DEPTS, 403, .code = "not_your_case"),
     R("POST", "/api/v1/projects/green-channel", GREEN_FLAG, B(AGENT), 403, .flags = NO_CSRF, .code = "csrf"),
     R("POST", "/api/v1/projects/green-channel", GREEN_FLAG, B(ADMIN) | B(ADMIN_JA) | B(AGENT), 201),
@@ -884,6 +894,8 @@ static const struct row matrix[] = {
       .code = "unknown_case"),
     R("POST", "/api/v1/projects/green-channel/{green}/steps", GREEN_STEP("documents"), B(OFFICER), 403,
       .flags = NO_CSRF, .code = "csrf"),
+    R("POST", "/api/v1/projects/green-channel/{green}/steps", GREEN_STEP("documents"), B(OFFICER_X), 403,
+      .code = "not_your_case"), /* an officer, not the case's */
     R("POST", "/api/v1/projects/green-channel/{green}/steps", GREEN_STEP("documents"), B(OFFICER), 200),
     R("POST", "/api/v1/projects/green-channel/{green}/steps", GREEN_STEP("documents"),
       B(ADMIN) | B(ADMIN_JA) | B(AGENT) | B(OFFICER), 409, .code = "step_out_of_order"),
@@ -895,7 +907,7 @@ static const struct row matrix[] = {
     R("POST", "/api/v1/resumptions", RESUME("project", "{proj_cl}"), B(ANON), 401),
     R("POST", "/api/v1/resumptions", RESUME("project", "{proj_cl}"), B(LEADER) | B(LEADER_CL) | DEPTS | OUTSIDE, 403,
       .code = "forbidden"),
-    R("POST", "/api/v1/resumptions", RESUME("project", "{proj_cl}"), B(ADMIN_JA) | B(OFFICER), 404,
+    R("POST", "/api/v1/resumptions", RESUME("project", "{proj_cl}"), B(ADMIN_JA) | B(OFFICER) | B(OFFICER_X), 404,
       .code = "unknown_project"),
     R("POST", "/api/v1/resumptions", RESUME("project", "{proj_cl}"), B(AGENT), 403, .flags = NO_CSRF, .code = "csrf"),
     R("POST", "/api/v1/resumptions", RESUME("project", "{proj_cl}"), B(AGENT), 201),
@@ -928,7 +940,7 @@ static const struct row matrix[] = {
       .code = "forbidden"),
     R("POST", "/api/v1/resumptions/{resume}/days", RESUME_DAY, B(AGENT), 403, .flags = NO_CSRF, .code = "csrf"),
     R("POST", "/api/v1/resumptions/{resume}/days", RESUME_DAY, B(ADMIN), 201),
-    R("POST", "/api/v1/resumptions/{resume}/days", RESUME_DAY, B(ADMIN_JA) | B(OFFICER) | B(AGENT), 200),
+    R("POST", "/api/v1/resumptions/{resume}/days", RESUME_DAY, B(ADMIN_JA) | B(OFFICER) | B(OFFICER_X) | B(AGENT), 200),
     R("POST", "/api/v1/resumptions/{resume}/problems", "{\"problem\":{problem}}", B(ANON), 401),
     R("POST", "/api/v1/resumptions/{resume}/problems", "{\"problem\":{problem}}",
       B(LEADER) | B(LEADER_CL) | DEPTS | OUTSIDE, 403, .code = "forbidden"),
@@ -937,8 +949,8 @@ static const struct row matrix[] = {
     R("POST", "/api/v1/resumptions/{resume}/problems", "{\"problem\":{problem_cl}}", B(AGENT), 422,
       .code = "other_enterprise"),
     R("POST", "/api/v1/resumptions/{resume}/problems", "{\"problem\":{problem}}", B(OFFICER), 201),
-    R("POST", "/api/v1/resumptions/{resume}/problems", "{\"problem\":{problem}}", B(ADMIN) | B(ADMIN_JA) | B(AGENT),
-      409, .code = "already_linked"),
+    R("POST", "/api/v1/resumptions/{resume}/problems", "{\"problem\":{problem}}",
+      B(ADMIN) | B(ADMIN_JA) | B(OFFICER_X) | B(AGENT), 409, .code = "already_linked"),
     /* Packages (项目包) and their upkeep: {package} (晋安, owned by {ent}, its river {ppart} at 90%, check {pcheck})
     ** is built by the rows and licensed; {package_op} is in operation with check {pcheck_op} and an inspection
     ** whose major defect {pdefect} and photo {pphoto} the rows use.  Staff whose branch has 晋安 and the owner
@@ -1014,134 +1026,147 @@ static const struct row matrix[] = {
     R("GET", "/api/v1/public/projects/2099-350111-39-03-000000?query_code={query_code}", NULL, B(ANON), 404,
       .code = "not_found"),
 
-    /* ---- investment promotion and cloud signing ----
+    /* ---- investment promotion and cloud signing: the investment promotion bureaus (duty "invest") ----
     ** Fixtures: {lead} owned by 晋安 for {ent}; {lead_cl} owned by 长乐, shared with 晋安; {transfer}: 长乐's
     ** {lead_offer} offered to 晋安, {transfer_d} another to decline, {transfer_w} 晋安's {lead_w} offered to 长乐;
     ** {lead_city} owned by the city; {transfer_up}: 晋安's {lead_up} offered to the city;
     ** signers {signer_a}, {signer_b}; {ceremony} hosted by 晋安 with {agreement} (document "协议", {agreement_sha}).
-    ** Reads: admins, leaders, officers on the owner's branch or one it is shared with / offered to; writes:
-    ** admins and officers on the owner's side. */
+    ** Reads: leaders, officers on the owner's branch or one it is shared with / offered to; writes: officers on
+    ** the owner's side.  An officer of an organisation without the duty (OFFICER_X) gets 403 wrong_duty on every
+    ** route; administrators, who hold no duty, 403 forbidden. */
     R("POST", "/api/v1/invest/leads", LEAD("{ent_cl}", "350112"), B(ANON), 401),
     R("POST", "/api/v1/invest/leads", LEAD("{ent_cl}", "350112"), NOT_INVEST_WRITE, 403, .code = "forbidden"),
-    R("POST", "/api/v1/invest/leads", LEAD("{ent_cl}", "350112"), B(ADMIN_JA) | B(OFFICER), 403,
-      .code = "out_of_scope"),
-    R("POST", "/api/v1/invest/leads", LEAD("{ent_cl}", "350112"), B(ADMIN), 403, .flags = NO_CSRF, .code = "csrf"),
-    R("POST", "/api/v1/invest/leads", LEAD("{ent_cl}", "350112"), B(ADMIN), 201),
+    R("POST", "/api/v1/invest/leads", LEAD_HERE, INVEST_NO_DUTY, 403, .code = "wrong_duty"),
+    R("POST", "/api/v1/invest/leads", LEAD("{ent_cl}", "350112"), B(OFFICER), 403, .code = "out_of_scope"),
+    R("POST", "/api/v1/invest/leads", LEAD_HERE, B(OFFICER), 403, .flags = NO_CSRF, .code = "csrf"),
     R("POST", "/api/v1/invest/leads",
       "{\"title\":\"{me}的线索\",\"source\":\"展会\",\"enterprise\":{ent},\"industry\":\"制造\","
       "\"investment_wan\":1,\"owner\":\"350111\",\"officer\":\"t-cl\"}",
       INVEST_WRITE, 403, .code = "out_of_scope"), /* 长乐's officer following 晋安's lead */
-    R("POST", "/api/v1/invest/leads", LEAD_HERE, B(ADMIN_JA) | B(OFFICER), 201),
+    R("POST", "/api/v1/invest/leads", LEAD_HERE, B(OFFICER), 201),
     R("GET", "/api/v1/invest/leads", NULL, B(ANON), 401),
     R("GET", "/api/v1/invest/leads?stage=lead", NULL, INVEST_READ, 200),
     R("GET", "/api/v1/invest/leads", NULL, NOT_INVEST_READ, 403, .code = "forbidden"),
+    R("GET", "/api/v1/invest/leads", NULL, INVEST_NO_DUTY, 403, .code = "wrong_duty"),
     R("GET", "/api/v1/invest/leads/{lead}", NULL, B(ANON), 401),
     R("GET", "/api/v1/invest/leads/{lead}", NULL, NOT_INVEST_READ, 403, .code = "forbidden"),
+    R("GET", "/api/v1/invest/leads/{lead}", NULL, INVEST_NO_DUTY, 403, .code = "wrong_duty"),
     R("GET", "/api/v1/invest/leads/{lead}", NULL, B(LEADER_CL), 404, .code = "unknown_lead"),
-    R("GET", "/api/v1/invest/leads/{lead}", NULL, B(ADMIN) | B(ADMIN_JA) | B(LEADER) | B(OFFICER), 200),
+    R("GET", "/api/v1/invest/leads/{lead}", NULL, B(LEADER) | B(OFFICER), 200),
     R("GET", "/api/v1/invest/leads/{lead_cl}", NULL, INVEST_READ, 200), /* 长乐's, shared with 晋安 */
     R("POST", "/api/v1/invest/leads/{lead}/stage", STAGE("negotiating"), B(ANON), 401),
     R("POST", "/api/v1/invest/leads/{lead}/stage", STAGE("negotiating"), NOT_INVEST_WRITE, 403, .code = "forbidden"),
-    R("POST", "/api/v1/invest/leads/{lead_cl}/stage", STAGE("negotiating"), B(ADMIN_JA) | B(OFFICER), 403,
+    R("POST", "/api/v1/invest/leads/{lead}/stage", STAGE("negotiating"), INVEST_NO_DUTY, 403, .code = "wrong_duty"),
+    R("POST", "/api/v1/invest/leads/{lead_cl}/stage", STAGE("negotiating"), B(OFFICER), 403,
       .code = "lead_not_yours"), /* shared with 晋安: read, not changed */
-    R("POST", "/api/v1/invest/leads/{lead}/stage", STAGE("negotiating"), B(ADMIN), 200),
-    R("POST", "/api/v1/invest/leads/{lead}/stage", STAGE("signed"), B(ADMIN_JA), 200),
+    R("POST", "/api/v1/invest/leads/{lead}/stage", STAGE("negotiating"), B(OFFICER), 200),
+    R("POST", "/api/v1/invest/leads/{lead}/stage", STAGE("signed"), B(OFFICER), 200),
     R("POST", "/api/v1/invest/leads/{lead}/stage", STAGE("signed"), B(OFFICER), 409, .code = "invalid_stage"),
     R("POST", "/api/v1/invest/leads/{lead}/shares", SHARE("350112"), B(ANON), 401),
     R("POST", "/api/v1/invest/leads/{lead}/shares", SHARE("350112"), NOT_INVEST_WRITE, 403, .code = "forbidden"),
-    R("POST", "/api/v1/invest/leads/{lead_cl}/shares", SHARE("350105"), B(ADMIN_JA) | B(OFFICER), 403,
-      .code = "lead_not_yours"),
-    R("POST", "/api/v1/invest/leads/{lead_city}/shares", SHARE("350112"), B(ADMIN_JA) | B(OFFICER), 403,
+    R("POST", "/api/v1/invest/leads/{lead}/shares", SHARE("350112"), INVEST_NO_DUTY, 403, .code = "wrong_duty"),
+    R("POST", "/api/v1/invest/leads/{lead_cl}/shares", SHARE("350105"), B(OFFICER), 403, .code = "lead_not_yours"),
+    R("POST", "/api/v1/invest/leads/{lead_city}/shares", SHARE("350112"), B(OFFICER), 403,
       .code = "lead_not_yours"), /* the city's lead: 晋安 reads it, the city's side shares it */
     R("POST", "/api/v1/invest/leads/{lead}/shares", SHARE("350112"), B(OFFICER), 201),
-    R("POST", "/api/v1/invest/leads/{lead}/shares", SHARE("350112"), B(ADMIN), 409, .code = "already_shared"),
+    R("POST", "/api/v1/invest/leads/{lead}/shares", SHARE("350112"), B(OFFICER), 409, .code = "already_shared"),
     R("POST", "/api/v1/invest/leads/{lead}/transfers", OFFER("350105"), B(ANON), 401),
     R("POST", "/api/v1/invest/leads/{lead}/transfers", OFFER("350105"), NOT_INVEST_WRITE, 403, .code = "forbidden"),
+    R("POST", "/api/v1/invest/leads/{lead}/transfers", OFFER("350105"), INVEST_NO_DUTY, 403, .code = "wrong_duty"),
     R("POST", "/api/v1/invest/leads/{lead_cl}/transfers", OFFER("350105"), B(OFFICER), 403, .code = "lead_not_yours"),
-    R("POST", "/api/v1/invest/leads/{lead_city}/transfers", OFFER("350112"), B(ADMIN_JA) | B(OFFICER), 403,
-      .code = "lead_not_yours"),
+    R("POST", "/api/v1/invest/leads/{lead_city}/transfers", OFFER("350112"), B(OFFICER), 403, .code = "lead_not_yours"),
     R("POST", "/api/v1/invest/leads/{lead}/transfers", OFFER("350105"), B(OFFICER), 201),
-    R("POST", "/api/v1/invest/leads/{lead}/transfers", OFFER("350105"), B(ADMIN) | B(ADMIN_JA), 409,
-      .code = "transfer_pending"),
+    R("POST", "/api/v1/invest/leads/{lead}/transfers", OFFER("350105"), B(OFFICER), 409, .code = "transfer_pending"),
     R("GET", "/api/v1/invest/transfers", NULL, B(ANON), 401),
     R("GET", "/api/v1/invest/transfers", NULL, INVEST_WRITE, 200),
     R("GET", "/api/v1/invest/transfers", NULL, NOT_INVEST_WRITE, 403, .code = "forbidden"),
+    R("GET", "/api/v1/invest/transfers", NULL, INVEST_NO_DUTY, 403, .code = "wrong_duty"),
     R("POST", "/api/v1/invest/transfers/{transfer}/accept", NULL, B(ANON), 401),
     R("POST", "/api/v1/invest/transfers/{transfer}/accept", NULL, NOT_INVEST_WRITE, 403, .code = "forbidden"),
-    R("POST", "/api/v1/invest/transfers/{transfer}/accept", NULL, B(ADMIN), 403, .code = "not_offered_to_you"),
-    R("POST", "/api/v1/invest/transfers/{transfer_up}/accept", NULL, B(ADMIN_JA) | B(OFFICER), 403,
+    R("POST", "/api/v1/invest/transfers/{transfer}/accept", NULL, INVEST_NO_DUTY, 403, .code = "wrong_duty"),
+    R("POST", "/api/v1/invest/transfers/{transfer_up}/accept", NULL, B(OFFICER), 403,
       .code = "not_offered_to_you"), /* offered to the city: a district below it does not answer for it */
-    R("POST", "/api/v1/invest/transfers/{transfer_up}/decline", NULL, B(ADMIN_JA) | B(OFFICER), 403,
-      .code = "not_offered_to_you"),
+    R("POST", "/api/v1/invest/transfers/{transfer_up}/decline", NULL, B(OFFICER), 403, .code = "not_offered_to_you"),
     R("POST", "/api/v1/invest/transfers/{transfer}/accept", NULL, B(OFFICER), 200),
-    R("POST", "/api/v1/invest/transfers/{transfer}/accept", NULL, B(ADMIN_JA), 409, .code = "transfer_closed"),
+    R("POST", "/api/v1/invest/transfers/{transfer}/accept", NULL, B(OFFICER), 409, .code = "transfer_closed"),
     R("POST", "/api/v1/invest/transfers/{transfer_d}/decline", NULL, B(ANON), 401),
     R("POST", "/api/v1/invest/transfers/{transfer_d}/decline", NULL, NOT_INVEST_WRITE, 403, .code = "forbidden"),
-    R("POST", "/api/v1/invest/transfers/{transfer_d}/decline", NULL, B(ADMIN), 403, .code = "not_offered_to_you"),
-    R("POST", "/api/v1/invest/transfers/{transfer_d}/decline", NULL, B(ADMIN_JA), 200),
+    R("POST", "/api/v1/invest/transfers/{transfer_d}/decline", NULL, INVEST_NO_DUTY, 403, .code = "wrong_duty"),
+    R("POST", "/api/v1/invest/transfers/{transfer_d}/decline", NULL, B(OFFICER), 200),
     R("POST", "/api/v1/invest/transfers/{transfer_d}/decline", NULL, B(OFFICER), 409, .code = "transfer_closed"),
     R("POST", "/api/v1/invest/transfers/{transfer_w}/withdraw", NULL, B(ANON), 401),
     R("POST", "/api/v1/invest/transfers/{transfer_w}/withdraw", NULL, NOT_INVEST_WRITE, 403, .code = "forbidden"),
+    R("POST", "/api/v1/invest/transfers/{transfer_w}/withdraw", NULL, INVEST_NO_DUTY, 403, .code = "wrong_duty"),
     R("POST", "/api/v1/invest/transfers/{transfer_w}/withdraw", NULL, B(OFFICER), 200),
-    R("POST", "/api/v1/invest/transfers/{transfer_w}/withdraw", NULL, B(ADMIN) | B(ADMIN_JA), 409,
-      .code = "transfer_closed"),
+    R("POST", "/api/v1/invest/transfers/{transfer_w}/withdraw", NULL, B(OFFICER), 409, .code = "transfer_closed"),
     R("POST", "/api/v1/invest/leads/{lead}/project", LEAD_PROJECT("2021-350111-39-03-000301"), B(ANON), 401),
     R("POST", "/api/v1/invest/leads/{lead}/project", LEAD_PROJECT("2021-350111-39-03-000301"), NOT_INVEST_WRITE, 403,
       .code = "forbidden"),
+    R("POST", "/api/v1/invest/leads/{lead}/project", LEAD_PROJECT("2021-350111-39-03-000301"), INVEST_NO_DUTY, 403,
+      .code = "wrong_duty"),
     R("POST", "/api/v1/invest/leads/{lead_cl}/project", LEAD_PROJECT("2021-350111-39-03-000301"), B(OFFICER), 403,
       .code = "lead_not_yours"),
     R("POST", "/api/v1/invest/leads/{lead}/project", LEAD_PROJECT("2021-350111-39-03-000301"), B(OFFICER), 201),
-    R("POST", "/api/v1/invest/leads/{lead}/project", LEAD_PROJECT("2021-350111-39-03-000302"), B(ADMIN) | B(ADMIN_JA),
-      409, .code = "already_project"),
+    R("POST", "/api/v1/invest/leads/{lead}/project", LEAD_PROJECT("2021-350111-39-03-000302"), B(OFFICER), 409,
+      .code = "already_project"),
     /* One-to-one service and visits: enterprises on the caller's branch. */
     R("POST", "/api/v1/invest/key-enterprises", KEY_FIRM("{ent}"), B(ANON), 401),
     R("POST", "/api/v1/invest/key-enterprises", KEY_FIRM("{ent}"), NOT_INVEST_WRITE, 403, .code = "forbidden"),
-    R("POST", "/api/v1/invest/key-enterprises", KEY_FIRM("{ent_cl}"), B(ADMIN_JA) | B(OFFICER), 403,
-      .code = "out_of_scope"),
+    R("POST", "/api/v1/invest/key-enterprises", KEY_FIRM("{ent}"), INVEST_NO_DUTY, 403, .code = "wrong_duty"),
+    R("POST", "/api/v1/invest/key-enterprises", KEY_FIRM("{ent_cl}"), B(OFFICER), 403, .code = "out_of_scope"),
     R("POST", "/api/v1/invest/key-enterprises", "{\"enterprise\":{ent},\"officer\":\"t-cl\"}", INVEST_WRITE, 403,
       .code = "out_of_scope"), /* 长乐's officer for 晋安's enterprise */
     R("POST", "/api/v1/invest/key-enterprises", KEY_FIRM("{ent}"), INVEST_WRITE, 200),
     R("GET", "/api/v1/invest/key-enterprises", NULL, B(ANON), 401),
     R("GET", "/api/v1/invest/key-enterprises?mine=1", NULL, INVEST_READ, 200),
     R("GET", "/api/v1/invest/key-enterprises", NULL, NOT_INVEST_READ, 403, .code = "forbidden"),
+    R("GET", "/api/v1/invest/key-enterprises", NULL, INVEST_NO_DUTY, 403, .code = "wrong_duty"),
     R("POST", "/api/v1/invest/visits", VISIT("{ent}"), B(ANON), 401),
     R("POST", "/api/v1/invest/visits", VISIT("{ent}"), NOT_INVEST_WRITE, 403, .code = "forbidden"),
-    R("POST", "/api/v1/invest/visits", VISIT("{ent_cl}"), B(ADMIN_JA) | B(OFFICER), 403, .code = "out_of_scope"),
+    R("POST", "/api/v1/invest/visits", VISIT("{ent}"), INVEST_NO_DUTY, 403, .code = "wrong_duty"),
+    R("POST", "/api/v1/invest/visits", VISIT("{ent_cl}"), B(OFFICER), 403, .code = "out_of_scope"),
     R("POST", "/api/v1/invest/visits", VISIT("{ent}"), INVEST_WRITE, 201),
     R("GET", "/api/v1/invest/visits", NULL, B(ANON), 401),
     R("GET", "/api/v1/invest/visits", NULL, INVEST_READ, 200),
     R("GET", "/api/v1/invest/visits", NULL, NOT_INVEST_READ, 403, .code = "forbidden"),
-    /* Signing: signers and ceremonies by admins and officers; the ceremony's host on the caller's branch. */
+    R("GET", "/api/v1/invest/visits", NULL, INVEST_NO_DUTY, 403, .code = "wrong_duty"),
+    /* Signing: signers and ceremonies by officers; the ceremony's host on the caller's branch. */
     R("POST", "/api/v1/invest/signers", SIGNER, B(ANON), 401),
     R("POST", "/api/v1/invest/signers", SIGNER, NOT_INVEST_WRITE, 403, .code = "forbidden"),
+    R("POST", "/api/v1/invest/signers", SIGNER, INVEST_NO_DUTY, 403, .code = "wrong_duty"),
     R("POST", "/api/v1/invest/signers", SIGNER, INVEST_WRITE, 201),
     R("GET", "/api/v1/invest/signers", NULL, B(ANON), 401),
     R("GET", "/api/v1/invest/signers", NULL, INVEST_READ, 200),
     R("GET", "/api/v1/invest/signers", NULL, NOT_INVEST_READ, 403, .code = "forbidden"),
+    R("GET", "/api/v1/invest/signers", NULL, INVEST_NO_DUTY, 403, .code = "wrong_duty"),
     R("POST", "/api/v1/invest/ceremonies", CEREMONY("350112"), B(ANON), 401),
     R("POST", "/api/v1/invest/ceremonies", CEREMONY("350112"), NOT_INVEST_WRITE, 403, .code = "forbidden"),
-    R("POST", "/api/v1/invest/ceremonies", CEREMONY("350112"), B(ADMIN_JA) | B(OFFICER), 403, .code = "out_of_scope"),
+    R("POST", "/api/v1/invest/ceremonies", CEREMONY("350112"), INVEST_NO_DUTY, 403, .code = "wrong_duty"),
+    R("POST", "/api/v1/invest/ceremonies", CEREMONY("350112"), B(OFFICER), 403, .code = "out_of_scope"),
     R("POST", "/api/v1/invest/ceremonies", CEREMONY("350111"), INVEST_WRITE, 201),
     R("GET", "/api/v1/invest/ceremonies", NULL, B(ANON), 401),
     R("GET", "/api/v1/invest/ceremonies", NULL, INVEST_READ, 200),
     R("GET", "/api/v1/invest/ceremonies", NULL, NOT_INVEST_READ, 403, .code = "forbidden"),
+    R("GET", "/api/v1/invest/ceremonies", NULL, INVEST_NO_DUTY, 403, .code = "wrong_duty"),
     R("GET", "/api/v1/invest/ceremonies/{ceremony}", NULL, B(ANON), 401),
     R("GET", "/api/v1/invest/ceremonies/{ceremony}", NULL, NOT_INVEST_READ, 403, .code = "forbidden"),
+    R("GET", "/api/v1/invest/ceremonies/{ceremony}", NULL, INVEST_NO_DUTY, 403, .code = "wrong_duty"),
     R("GET", "/api/v1/invest/ceremonies/{ceremony}", NULL, B(LEADER_CL), 404, .code = "unknown_ceremony"),
-    R("GET", "/api/v1/invest/ceremonies/{ceremony}", NULL, B(ADMIN) | B(ADMIN_JA) | B(LEADER) | B(OFFICER), 200),
+    R("GET", "/api/v1/invest/ceremonies/{ceremony}", NULL, B(LEADER) | B(OFFICER), 200),
     R("POST", "/api/v1/invest/ceremonies/{ceremony}/agreements", AGREEMENT, B(ANON), 401),
     R("POST", "/api/v1/invest/ceremonies/{ceremony}/agreements", AGREEMENT, NOT_INVEST_WRITE, 403, .code = "forbidden"),
+    R("POST", "/api/v1/invest/ceremonies/{ceremony}/agreements", AGREEMENT, INVEST_NO_DUTY, 403, .code = "wrong_duty"),
     R("POST", "/api/v1/invest/ceremonies/{ceremony}/agreements", AGREEMENT, INVEST_WRITE, 201),
     R("GET", "/api/v1/invest/agreements/{agreement}/document", NULL, B(ANON), 401),
     R("GET", "/api/v1/invest/agreements/{agreement}/document", NULL, NOT_INVEST_READ, 403, .code = "forbidden"),
+    R("GET", "/api/v1/invest/agreements/{agreement}/document", NULL, INVEST_NO_DUTY, 403, .code = "wrong_duty"),
     R("GET", "/api/v1/invest/agreements/{agreement}/document", NULL, B(LEADER_CL), 404, .code = "unknown_agreement"),
-    R("GET", "/api/v1/invest/agreements/{agreement}/document", NULL, B(ADMIN) | B(ADMIN_JA) | B(LEADER) | B(OFFICER),
-      200),
+    R("GET", "/api/v1/invest/agreements/{agreement}/document", NULL, B(LEADER) | B(OFFICER), 200),
     R("GET", "/api/v1/invest/agreements/{agreement}/export", NULL, B(ANON), 401),
     R("GET", "/api/v1/invest/agreements/{agreement}/export", NULL, NOT_INVEST_READ, 403, .code = "forbidden"),
+    R("GET", "/api/v1/invest/agreements/{agreement}/export", NULL, INVEST_NO_DUTY, 403, .code = "wrong_duty"),
     R("GET", "/api/v1/invest/agreements/{agreement}/export", NULL, B(LEADER_CL), 404, .code = "unknown_agreement"),
-    R("GET", "/api/v1/invest/agreements/{agreement}/export", NULL, B(ADMIN) | B(ADMIN_JA) | B(LEADER) | B(OFFICER),
-      200),
+    R("GET", "/api/v1/invest/agreements/{agreement}/export", NULL, B(LEADER) | B(OFFICER), 200),
     /* Remote signing and verification are public: the signature, or the document's hash, is the credential. */
     R("POST", "/api/v1/public/agreements/{agreement}/signatures", FORGED, EVERYONE, 422, .code = "bad_signature"),
     R("POST", "/api/v1/public/agreements/{agreement}/signatures", SIGNED_BY_A, B(ANON), 201),
@@ -1155,10 +1180,12 @@ static const struct row matrix[] = {
     R("GET", "/api/v1/invest/districts", NULL, B(ANON), 401),
     R("GET", "/api/v1/invest/districts", NULL, INVEST_READ, 200),
     R("GET", "/api/v1/invest/districts", NULL, NOT_INVEST_READ, 403, .code = "forbidden"),
+    R("GET", "/api/v1/invest/districts", NULL, INVEST_NO_DUTY, 403, .code = "wrong_duty"),
     R("GET", "/api/v1/invest/stats", NULL, B(ANON), 401),
     R("GET", "/api/v1/invest/stats", NULL, INVEST_READ, 200),
     R("GET", "/api/v1/invest/stats?table=funnel&format=csv", NULL, INVEST_READ, 200),
     R("GET", "/api/v1/invest/stats", NULL, NOT_INVEST_READ, 403, .code = "forbidden"),
+    R("GET", "/api/v1/invest/stats", NULL, INVEST_NO_DUTY, 403, .code = "wrong_duty"),
 
     /* ---- live events: any caller of the business, each seeing its own scope ---- */
     R("GET", "/api/v1/events", NULL, B(ANON), 401),
@@ -1606,7 +1633,7 @@ static const struct row matrix[] = {
       B(DEPT), 201),
     R("POST", "/api/v1/supplies/sites/{ssite}/occupancy", "{\"day\":\"{today}\",\"occupants\":50}", B(ANON), 401),
     R("POST", "/api/v1/supplies/sites/{ssite}/occupancy", "{\"day\":\"{today}\",\"occupants\":50}",
-      B(AGENT) | NOT_STORE, 403, .code = "out_of_scope"),
+      B(AGENT) | B(OFFICER_X) | NOT_STORE, 403, .code = "out_of_scope"),
     R("POST", "/api/v1/supplies/sites/{ssite}/occupancy", "{\"day\":\"{today}\",\"occupants\":50}",
       NOT_SUPPLY | B(LEADER) | B(LEADER_CL), 403),
     R("POST", "/api/v1/supplies/sites/{ssite}/occupancy", "{\"day\":\"{today}\",\"occupants\":50}", SITE_ACT, 200),
@@ -1621,12 +1648,13 @@ static const struct row matrix[] = {
     R("GET", "/api/v1/supplies/receipts/{sdonation}/certificate", NULL, SIGNED_IN & ~DEPTS & ~B(LEADER) & ~B(LEADER_CL),
       403),
     R("POST", "/api/v1/supplies/sites/{ssite}/issues", SUPPLY_ISSUE, B(ANON), 401),
-    R("POST", "/api/v1/supplies/sites/{ssite}/issues", SUPPLY_ISSUE, B(AGENT) | NOT_STORE, 403, .code = "out_of_scope"),
+    R("POST", "/api/v1/supplies/sites/{ssite}/issues", SUPPLY_ISSUE, B(AGENT) | B(OFFICER_X) | NOT_STORE, 403,
+      .code = "out_of_scope"),
     R("POST", "/api/v1/supplies/sites/{ssite}/issues", SUPPLY_ISSUE, NOT_SUPPLY | B(LEADER) | B(LEADER_CL), 403),
     R("POST", "/api/v1/supplies/sites/{ssite}/issues", SUPPLY_ISSUE, SITE_ACT, 201),
     R("POST", "/api/v1/supplies/sites/{ssite}/consumption", SUPPLY_USED("{today}"), B(ANON), 401),
-    R("POST", "/api/v1/supplies/sites/{ssite}/consumption", SUPPLY_USED("{today}"), B(AGENT) | NOT_STORE, 403,
-      .code = "out_of_scope"),
+    R("POST", "/api/v1/supplies/sites/{ssite}/consumption", SUPPLY_USED("{today}"), B(AGENT) | B(OFFICER_X) | NOT_STORE,
+      403, .code = "out_of_scope"),
     R("POST", "/api/v1/supplies/sites/{ssite}/consumption", SUPPLY_USED("{today}"),
       NOT_SUPPLY | B(LEADER) | B(LEADER_CL), 403),
     R("POST", "/api/v1/supplies/sites/{ssite}/consumption", SUPPLY_USED("{today}"), B(OFFICER), 201),
@@ -1637,7 +1665,8 @@ static const struct row matrix[] = {
     R("GET", "/api/v1/supplies/cover", NULL, SUPPLY_ROLES, 200),
     R("GET", "/api/v1/supplies/cover", NULL, NOT_SUPPLY, 403),
     R("POST", "/api/v1/supplies/requests", SUPPLY_REQUEST, B(ANON), 401),
-    R("POST", "/api/v1/supplies/requests", SUPPLY_REQUEST, B(AGENT) | NOT_STORE, 403, .code = "out_of_scope"),
+    R("POST", "/api/v1/supplies/requests", SUPPLY_REQUEST, B(AGENT) | B(OFFICER_X) | NOT_STORE, 403,
+      .code = "out_of_scope"),
     R("POST", "/api/v1/supplies/requests", SUPPLY_REQUEST, NOT_SUPPLY | B(LEADER) | B(LEADER_CL), 403),
     R("POST", "/api/v1/supplies/requests", SUPPLY_REQUEST, SITE_ACT, 201),
     R("GET", "/api/v1/supplies/requests", NULL, B(ANON), 401),
@@ -1653,8 +1682,8 @@ static const struct row matrix[] = {
     R("POST", "/api/v1/supplies/requests/{srequest}/fulfil", SUPPLY_SEND, SIGNED_IN & ~DEPTS, 403),
     R("POST", "/api/v1/supplies/requests/{srequest}/fulfil", SUPPLY_SEND, B(DEPT), 201),
     R("POST", "/api/v1/supplies/transfers/{stransfer}/receive", NULL, B(ANON), 401),
-    R("POST", "/api/v1/supplies/transfers/{stransfer}/receive", NULL, B(DEPT) | B(AGENT) | NOT_STORE, 403,
-      .code = "out_of_scope"), /* only the receiving site confirms, not the store */
+    R("POST", "/api/v1/supplies/transfers/{stransfer}/receive", NULL, B(DEPT) | B(AGENT) | B(OFFICER_X) | NOT_STORE,
+      403, .code = "out_of_scope"), /* only the receiving site confirms, not the store */
     R("POST", "/api/v1/supplies/transfers/{stransfer}/receive", NULL, NOT_SUPPLY | B(LEADER) | B(LEADER_CL), 403),
     R("POST", "/api/v1/supplies/transfers/{stransfer}/receive", NULL, B(OFFICER), 200),
     R("POST", "/api/v1/supplies/transfers/{stransfer}/receive", NULL, B(OFFICER), 409, .code = "already_received"),
@@ -1770,8 +1799,7 @@ static const struct row matrix[] = {
     IND_WRITE_REFUSED(IND_TASK_PATH "/transitions", "{\"action\":\"start\"}"),
     R("POST", IND_TASK_PATH "/transitions", "{\"action\":\"reopen\",\"note\":\"x\"}", B(TJJ_JA), 403,
       .code = "not_owner"),
-    R("POST", IND_TASK_PATH "/transitions", "{\"action\":\"start\"}", B(TJJ_JA), 403, .flags = NO_CSRF,
-      .code = "csrf"),
+    R("POST", IND_TASK_PATH "/transitions", "{\"action\":\"start\"}", B(TJJ_JA), 403, .flags = NO_CSRF, .code = "csrf"),
     R("POST", IND_TASK_PATH "/transitions", "{\"action\":\"start\"}", B(TJJ_JA), 200),
     R("POST", IND_TASK_PATH "/transitions", "{\"action\":\"start\"}", B(TJJ), 409, .code = "invalid_transition"),
     IND_READ_REFUSED("/api/v1/indicators/bulletins/preview?period=2020-09"),
@@ -2181,13 +2209,26 @@ static int make_projects(void)
 	return code ? 0 : -1;
 }
 
-/* The investment fixtures (see the rows), as the city admin. */
+static int make_invest_as(struct client *ja, struct client *cl, struct client *city);
+
+/* The investment fixtures (see the rows), each by an officer of its owner's side: 晋安's, 长乐's (t-cl) or the city's. */
 static int make_invest(void)
 {
-	struct client *admin = &clients[ADMIN];
+	struct client *ja = &clients[OFFICER], cl, city;
+	client_init(&cl, &server);
+	client_init(&city, &server);
+	int failed = client_login(&cl, "t-cl", "t-cl-password") != 200 ||
+	             client_login(&city, "t-city", "t-city-password") != 200 || make_invest_as(ja, &cl, &city);
+	client_free(&cl);
+	client_free(&city);
+	return failed ? -1 : 0;
+}
+
+static int make_invest_as(struct client *ja, struct client *cl, struct client *city)
+{
 	/* Signer a's secret key, kept to sign the agreement's document ("协议") the way a party would. */
 	struct response r;
-	client_request(admin, &r, "POST", "/api/v1/invest/signers", "{\"name\":\"甲方代表\",\"organisation\":\"晋安区\"}",
+	client_request(ja, &r, "POST", "/api/v1/invest/signers", "{\"name\":\"甲方代表\",\"organisation\":\"晋安区\"}",
 	               NULL, NULL);
 	const char *secret = json_string_value(json_object_get(r.json, "secret_key"));
 	unsigned char sk[crypto_sign_SECRETKEYBYTES], digest[crypto_hash_sha256_BYTES], sig[crypto_sign_BYTES];
@@ -2205,28 +2246,29 @@ static int make_invest(void)
 	sodium_bin2hex(sig_hex, sizeof sig_hex, sig, sizeof sig);
 	fixture_set("signature_a", sig_hex);
 	const char *leads = "/api/v1/invest/leads";
-	if (make(admin, leads, LEAD("{ent}", "350111"), "lead", NULL) ||
-	    make(admin, leads, LEAD("{ent_cl}", "350112"), "lead_cl", NULL) ||
-	    step_expect(admin, "/api/v1/invest/leads/{lead_cl}/shares", SHARE("350111"), 201) ||
-	    make(admin, leads, LEAD("{ent_cl}", "350112"), "lead_offer", NULL) ||
-	    make(admin, "/api/v1/invest/leads/{lead_offer}/transfers", OFFER("350111"), "transfer", NULL) ||
-	    make(admin, leads, LEAD("{ent_cl}", "350112"), "lead_decline", NULL) ||
-	    make(admin, "/api/v1/invest/leads/{lead_decline}/transfers", OFFER("350111"), "transfer_d", NULL) ||
-	    make(admin, leads, LEAD("{ent}", "350111"), "lead_w", NULL) ||
-	    make(admin, "/api/v1/invest/leads/{lead_w}/transfers", OFFER("350112"), "transfer_w", NULL) ||
-	    make(admin, leads, LEAD("{ent}", "350100"), "lead_city", NULL) ||
-	    make(admin, leads, LEAD("{ent}", "350111"), "lead_up", NULL) ||
-	    make(admin, "/api/v1/invest/leads/{lead_up}/transfers", OFFER("350100"), "transfer_up", NULL) ||
-	    make(admin, "/api/v1/invest/signers", SIGNER, "signer_b", NULL) ||
-	    make(admin, "/api/v1/invest/ceremonies", CEREMONY("350111"), "ceremony", NULL) ||
-	    make(admin, "/api/v1/invest/ceremonies/{ceremony}/agreements", AGREEMENT, "agreement", NULL))
+	if (make(ja, leads, LEAD("{ent}", "350111"), "lead", NULL) ||
+	    make(cl, leads, LEAD("{ent_cl}", "350112"), "lead_cl", NULL) ||
+	    step_expect(cl, "/api/v1/invest/leads/{lead_cl}/shares", SHARE("350111"), 201) ||
+	    make(cl, leads, LEAD("{ent_cl}", "350112"), "lead_offer", NULL) ||
+	    make(cl, "/api/v1/invest/leads/{lead_offer}/transfers", OFFER("350111"), "transfer", NULL) ||
+	    make(cl, leads, LEAD("{ent_cl}", "350112"), "lead_decline", NULL) ||
+	    make(cl, "/api/v1/invest/leads/{lead_decline}/transfers", OFFER("350111"), "transfer_d", NULL) ||
+	    make(ja, leads, LEAD("{ent}", "350111"), "lead_w", NULL) ||
+	    make(ja, "/api/v1/invest/leads/{lead_w}/transfers", OFFER("350112"), "transfer_w", NULL) ||
+	    make(city, leads, LEAD("{ent}", "350100"), "lead_city", NULL) ||
+	    make(ja, leads, LEAD("{ent}", "350111"), "lead_up", NULL) ||
+	    make(ja, "/api/v1/invest/leads/{lead_up}/transfers", OFFER("350100"), "transfer_up", NULL) ||
+	    make(ja, "/api/v1/invest/signers", SIGNER, "signer_b", NULL) ||
+	    make(ja, "/api/v1/invest/ceremonies", CEREMONY("350111"), "ceremony", NULL) ||
+	    make(ja, "/api/v1/invest/ceremonies/{ceremony}/agreements", AGREEMENT, "agreement", NULL))
 		return -1;
 	/* A signed lead with an agreement, become a project: the project carries the agreement's document. */
-	if (make(admin, leads, LEAD("{ent}", "350111"), "lead_p", NULL) ||
-	    make(admin, "/api/v1/invest/ceremonies/{ceremony}/agreements", AGREEMENT_FOR("{lead_p}"), "agreement_p", NULL) ||
-	    step(admin, "/api/v1/invest/leads/{lead_p}/stage", STAGE("negotiating")) ||
-	    step(admin, "/api/v1/invest/leads/{lead_p}/stage", STAGE("signed")) ||
-	    step_expect(admin, "/api/v1/invest/leads/{lead_p}/project", LEAD_PROJECT("2021-350111-39-03-000401"), 201))
+	if (make(ja, leads, LEAD("{ent}", "350111"), "lead_p", NULL) ||
+	    make(ja, "/api/v1/invest/ceremonies/{ceremony}/agreements", AGREEMENT_FOR("{lead_p}"), "agreement_p",
+	         NULL) ||
+	    step(ja, "/api/v1/invest/leads/{lead_p}/stage", STAGE("negotiating")) ||
+	    step(ja, "/api/v1/invest/leads/{lead_p}/stage", STAGE("signed")) ||
+	    step_expect(ja, "/api/v1/invest/leads/{lead_p}/project", LEAD_PROJECT("2021-350111-39-03-000401"), 201))
 		return -1;
 	char sql[256], value[32];
 	snprintf(sql, sizeof sql, "SELECT project_id FROM leads WHERE id = %s", fixture_named("lead_p", 6)->value);
@@ -2512,7 +2554,9 @@ static int make_supplies(void)
 	FILE *f = fopen(csv, "w");
 	if (!f)
 		return -1;
-	fputs("code,name,parent_code,kind,duties\n350100-fgw,福州市发展和改革委员会,350100,department,supplies\n", f);
+	fputs("code,name,parent_code,kind,duties\n350100-fgw,福州市发展和改革委员会,350100,department,approval "
+	      "supplies\n",
+	      f);
 	fclose(f);
 	if (run_banyan(NULL, NULL, 0, "org", "import", "--db", server.db, csv, NULL) != 0)
 		return -1;

@@ -415,7 +415,10 @@ static void test_org_import_duties(void **state)
 	                       " WHERE o.code = '350100-swj' AND d.duty = 'vouchers'"),
 	                 1);
 	assert_int_equal(count("SELECT count(*) FROM org_duties d JOIN orgs o ON o.id = d.org_id"
-	                       " WHERE o.code = '350100-fgw'"),
+	                       " WHERE o.code = '350100-fgw' AND d.duty = 'approval'"),
+	                 1);
+	assert_int_equal(count("SELECT count(*) FROM org_duties d JOIN orgs o ON o.id = d.org_id"
+	                       " WHERE o.code = '350100-xzfw'"),
 	                 0);
 	long long audit = count("SELECT count(*) FROM audit_log WHERE action = 'org.duties'");
 	path_in_dir(csv, sizeof csv, "duties.csv");

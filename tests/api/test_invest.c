@@ -22,9 +22,10 @@
 #include <sodium.h>
 
 #include "client.h"
+#include "core/index.h"
 
 static struct test_server server;
-static struct client admin, officer, cl_officer, mw_officer, leader;
+static struct client admin, officer, cl_officer, mw_officer, city_officer, xz_officer, leader;
 static long long enterprise, lead;
 
 
@@ -41,6 +42,8 @@ static const struct cast_member cast[] = {
     {&officer, "ja-officer", "officer", "350111-tcj"},
     {&cl_officer, "cl-officer", "officer", "350112-tcj"},
     {&mw_officer, "mw-officer", "officer", "350105-tcj"},
+    {&city_officer, "city-officer", "officer", "350100-tcj"}, /* the city's 投促局 acts for the city */
+    {&xz_officer, "xz-officer", "officer", "350111-xzfw"},    /* the role, in a centre without the invest duty */
     {&leader, "city-leader", "leader", "350100"},
     {NULL, "city-agent", "agent", "350100-xzfw"}, /* named as a project's agent */
 };
@@ -534,7 +537,7 @@ static void test_linkage_stays_with_its_owners(void **state)
 	(void)state;
 	char code[48], path[96];
 	struct response r;
-	assert_int_equal(client_callf(&admin, &r, "POST", "/api/v1/invest/leads",
+	assert_int_equal(client_callf(&city_officer, &r, "POST", "/api/v1/invest/leads",
 	                              "{\"title\":\"市级储备项目\",\"source\":\"市招商会\",\"industry\":\"新能源\","
 	                              "\"investment_wan\":100000,\"enterprise\":%lld,\"owner\":\"350100\"}",
 	                              enterprise),
@@ -595,7 +598,8 @@ static void test_linkage_stays_with_its_owners(void **state)
 	snprintf(sql, sizeof sql, "SELECT count(*) FROM lead_transfers WHERE id = %lld AND status = 'offered'", transfer);
 	assert_int_equal(db_count(&server, sql), 1);
 	snprintf(path, sizeof path, "/api/v1/invest/transfers/%lld/accept", transfer);
-	assert_int_equal(client_statusf(&admin, "POST", path, code, "{}"), 200); /* the city takes what is offered to it */
+	/* the city takes what is offered to it */
+	assert_int_equal(client_statusf(&city_officer, "POST", path, code, "{}"), 200);
 	snprintf(sql, sizeof sql,
 	         "SELECT count(*) FROM leads WHERE id = %lld AND owner_org_id = (SELECT id FROM orgs WHERE code = '350100')",
 	         ja_lead);
@@ -645,6 +649,110 @@ static void test_demo_leads_became_projects(void **state)
 	server_down(&demo);
 }
 
+/*
+** Investment promotion is the investment promotion bureaus' duty, not the
+** officer role's: an officer of an organisation without it (晋安's
+** administrative service centre) is refused every invest route, list and
+** write alike, with 403 wrong_duty and nothing written; the system
+** administrator holds no duty and is refused by role; the bureaus' officers
+** work and leaders read.
+*/
+static void test_invest_is_a_duty(void **state)
+{
+	(void)state;
+	char path[128], code[48];
+	int routes = 0;
+	long long leads = db_count(&server, "SELECT count(*) FROM leads"),
+	          audit = db_count(&server, "SELECT count(*) FROM audit_log");
+	for (size_t i = 0; i < route_count; i++) {
+		const struct route_def *rt = &route_table[i];
+		if (!rt->duty || strcmp(rt->duty, "invest") != 0)
+			continue;
+		routes++;
+		/* {id} is the lead made above; the duty is checked before the record is looked at. */
+		const char *brace = strchr(rt->pattern, '{');
+		if (brace)
+			snprintf(path, sizeof path, "%.*s%lld%s", (int)(brace - rt->pattern), rt->pattern, lead,
+			         strchr(brace, '}') + 1);
+		else
+			snprintf(path, sizeof path, "%s", rt->pattern);
+		bool write = strcmp(rt->method, "GET") != 0;
+		assert_int_equal(client_statusf(&xz_officer, rt->method, path, code, write ? "{}" : NULL), 403);
+		assert_string_equal(code, "wrong_duty");
+		assert_int_equal(client_statusf(&admin, rt->method, path, code, write ? "{}" : NULL), 403);
+		assert_string_equal(code, "forbidden");
+		if (!write)
+			assert_int_not_equal(client_statusf(&officer, "GET", path, code, NULL), 403);
+		if (!write && strstr(rt->auth, "leader")) /* leaders read every duty's work */
+			assert_int_not_equal(client_statusf(&leader, "GET", path, code, NULL), 403);
+	}
+	assert_true(routes >= 20); /* leads, transfers, key enterprises and visits, signing, statistics */
+	/* Nor is such an officer given an enterprise or a lead to follow, which they could not open. */
+	assert_int_equal(client_statusf(&officer, "POST", "/api/v1/invest/key-enterprises", code,
+	                                "{\"enterprise\":%lld,\"officer\":\"xz-officer\"}", enterprise),
+	                 422);
+	assert_string_equal(code, "unknown_officer");
+	assert_int_equal(client_statusf(&officer, "POST", "/api/v1/invest/leads", code,
+	                                "{\"title\":\"无职责专员\",\"source\":\"展会\",\"industry\":\"商务\","
+	                                "\"investment_wan\":1,\"enterprise\":%lld,\"officer\":\"xz-officer\"}",
+	                                enterprise),
+	                 422);
+	assert_string_equal(code, "unknown_officer");
+	assert_int_equal(db_count(&server, "SELECT count(*) FROM leads"), leads);
+	assert_int_equal(db_count(&server, "SELECT count(*) FROM audit_log"), audit);
+	/* The duty, not the role: the same officer's centre given it (an org import) works the leads. */
+	char csv[256];
+	snprintf(csv, sizeof csv, "%s/duties.csv", server.dir);
+	FILE *f = fopen(csv, "w");
+	assert_non_null(f);
+	fputs("code,name,parent_code,kind,duties\n350111-xzfw,晋安区行政服务中心,350111,department,invest\n", f);
+	fclose(f);
+	assert_int_equal(run_banyan(NULL, NULL, 0, "org", "import", "--db", server.db, csv, NULL), 0);
+	assert_int_equal(client_statusf(&xz_officer, "GET", "/api/v1/invest/leads", code, NULL), 200);
+	struct response r;
+	assert_int_equal(client_callf(&xz_officer, &r, "GET", "/api/v1/me", NULL), 200);
+	json_t *duties = json_object_get(json_object_get(json_object_get(r.json, "user"), "org"), "duties");
+	assert_string_equal(json_string_value(json_array_get(duties, 0)), "invest");
+	response_free(&r);
+}
+
+/*
+** A database made before investment and approval were duties (migration
+** 0027) gives them to the organisations that did that work, so nothing that
+** worked stops: invest where users hold the role officer, approval where the
+** catalogue routes items (a district's bureau by its local suffix); not to a
+** bureau that does neither.
+*/
+static void test_duties_given_to_existing_databases(void **state)
+{
+	(void)state;
+	struct test_server old;
+	server_prepare(&old);
+	server_start_process(&old, NULL); /* serving seeds the approval catalogue */
+	assert_int_equal(server_stop_process(&old), 0);
+	add_user(&old, "old-officer", "officer", "350111-xzfw");
+	db_run_sql(&old, "DELETE FROM org_duties WHERE duty IN ('invest', 'approval');"
+	                 "DELETE FROM schema_migrations WHERE version = 27");
+	assert_int_equal(run_banyan(NULL, NULL, 0, "init", "--db", old.db, NULL), 0);
+	static const char held[] = "SELECT count(*) FROM org_duties d JOIN orgs o ON o.id = d.org_id"
+	                           " WHERE o.code = '%s' AND d.duty = '%s'";
+	static const struct {
+		const char *org, *duty;
+		long long count;
+	} expected[] = {
+	    {"350111-xzfw", "invest", 1},   {"350111-tcj", "invest", 0}, /* no officer sits there yet */
+	    {"350100-fgw", "approval", 1},  {"350100-zjj", "approval", 1}, {"350111-fgj", "approval", 1},
+	    {"350123-scjg", "approval", 1}, {"350100-swj", "approval", 0}, {"350100-rsj", "approval", 0},
+	};
+	char sql[256];
+	for (size_t i = 0; i < sizeof expected / sizeof expected[0]; i++) {
+		snprintf(sql, sizeof sql, held, expected[i].org, expected[i].duty);
+		if (db_count(&old, sql) != expected[i].count)
+			fail_msg("%s %s: expected %lld", expected[i].org, expected[i].duty, expected[i].count);
+	}
+	server_down(&old);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -657,6 +765,8 @@ int main(void)
 	    cmocka_unit_test(test_statistics),
 	    cmocka_unit_test(test_linkage_stays_with_its_owners), /* last: it adds leads */
 	    cmocka_unit_test(test_demo_leads_became_projects),
+	    cmocka_unit_test(test_invest_is_a_duty),
+	    cmocka_unit_test(test_duties_given_to_existing_databases),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

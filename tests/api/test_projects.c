@@ -256,6 +256,12 @@ static void test_catalogue_refuses_cycles(void **state)
 	                           "\"gate\":\"start\",\"requires\":[\"nothing_like_it\"]}"),
 	                 422);
 	assert_string_equal(code, "unknown_item");
+	/* Items go only to a department that approves (duty approval): the commerce bureau could not list them. */
+	assert_int_equal(client_statusf(&admin, "PUT", "/api/v1/projects/catalogue/green_licence", code,
+	                           "{\"name\":\"绿色通道许可\",\"department\":\"350100-swj\",\"limit_hours\":2,"
+	                           "\"gate\":\"start\"}"),
+	                 422);
+	assert_string_equal(code, "org_without_duty");
 	assert_int_equal(db_count(&server, "SELECT count(*) FROM approval_items WHERE code = 'green_licence'"), 0);
 	assert_int_equal(client_statusf(&admin, "PUT", "/api/v1/projects/catalogue/green_licence", code,
 	                           "{\"name\":\"绿色通道许可\",\"department\":\"350100-scjg\",\"limit_hours\":2,"

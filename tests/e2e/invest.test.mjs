@@ -10,12 +10,15 @@
 // already_signed), the other through the public API with a Node Ed25519
 // key; the screen's count and 亿元 total follow without a reload.  Last,
 // the public verification page accepts the document and reports a changed
-// one as 文件已被改动.  Each step saves a screenshot (i01…).
+// one as 文件已被改动.  The menus follow the duties: an officer of an
+// organisation without the invest duty, and the administrator, see no 招商
+// entry and the API refuses them; only an approving bureau sees the
+// approval to-do list.  Each step saves a screenshot (i01…).
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { spawnSync } from 'node:child_process'
 import { createHash, createPrivateKey, sign as edSign } from 'node:crypto'
-import { addUsers, launchBrowser, logIn, screenshot, shutDown, startServer } from './harness.mjs'
+import { addUsers, apiCall, launchBrowser, logIn, menus, screenshot, shutDown, startServer } from './harness.mjs'
 
 let server, browser
 const pages = {}
@@ -25,6 +28,10 @@ const keys = {}
 const users = [
   ['ja-officer', '王招商', 'officer', '350111-tcj'],
   ['cl-officer', '林招商', 'officer', '350112-tcj'],
+  ['ja-room', '晋安区投促局签约专班', 'officer', '350111-tcj'], // runs the ceremony and its room's screen
+  ['ja-centre', '晋安区行政服务中心专员', 'officer', '350111-xzfw'], // the officer role without the invest duty
+  ['city-swj', '市商务局消费券专班', 'department', '350100-swj'], // a bureau that approves nothing
+  ['city-zjj', '市城乡建设局审批科', 'department', '350100-zjj'], // an approving bureau
 ]
 const enterpriseName = '福建榕晋新能源科技有限公司'
 const creditCode = '91350111MA2XY0015B'
@@ -178,39 +185,39 @@ test('the officer shares the lead with 长乐 and offers it; 长乐 accepts and 
 })
 
 test('the live ceremony: the room screen follows each signature without a reload', async () => {
-  const admin = await as('admin', 'admin', 'admin-password')
+  const room = await as('room', 'ja-room')
   // The organisers' setup through the API: two signers' keys, a ceremony, one agreement with its document.
-  const gov = await call(admin, 'POST', '/invest/signers', { name: '晋安区人民政府代表', organisation: '福州市晋安区人民政府' })
-  const firm = await call(admin, 'POST', '/invest/signers', { name: '法定代表人', organisation: enterpriseName })
+  const gov = await call(room, 'POST', '/invest/signers', { name: '晋安区人民政府代表', organisation: '福州市晋安区人民政府' })
+  const firm = await call(room, 'POST', '/invest/signers', { name: '法定代表人', organisation: enterpriseName })
   assert.equal(gov.status, 201)
   assert.match(gov.body.secret_key, /^[0-9a-f]{128}$/)
   keys.gov = gov.body
   keys.firm = firm.body
-  const c = await call(admin, 'POST', '/invest/ceremonies', { title: '晋安区重点项目云签约(第三批)', host: '350111', held_on: '2026-01-15' })
+  const c = await call(room, 'POST', '/invest/ceremonies', { title: '晋安区重点项目云签约(第三批)', host: '350111', held_on: '2026-01-15' })
   assert.equal(c.status, 201, JSON.stringify(c.body))
   ids.ceremony = c.body.id
-  const a = await call(admin, 'POST', `/invest/ceremonies/${ids.ceremony}/agreements`, {
+  const a = await call(room, 'POST', `/invest/ceremonies/${ids.ceremony}/agreements`, {
     title: '晋安智慧园区二期', amount_wan: 120000, document_name: '投资合作协议.txt', document: Buffer.from(documentText).toString('base64'),
     parties: [{ signer: keys.gov.id, role: '甲方' }, { signer: keys.firm.id, role: '乙方' }],
   })
   assert.equal(a.status, 201, JSON.stringify(a.body))
   ids.agreement = a.body.id
   assert.equal(a.body.document_sha256, createHash('sha256').update(documentText).digest('hex'))
-  const b = await call(admin, 'POST', `/invest/ceremonies/${ids.ceremony}/agreements`, {
+  const b = await call(room, 'POST', `/invest/ceremonies/${ids.ceremony}/agreements`, {
     title: '福州东部物流港', amount_wan: 85000, document_name: 'b.txt', document: Buffer.from('物流港协议').toString('base64'),
     parties: [{ signer: keys.gov.id, role: '甲方' }, { signer: keys.firm.id, role: '乙方' }],
   })
   assert.equal(b.status, 201)
 
   // The room's screen.
-  await admin.goto(`${server.url}/invest/ceremonies/${ids.ceremony}`)
-  await waitText(admin, '[data-test=screen-title]', '晋安区重点项目云签约(第三批)')
-  assert.equal(await text(admin, '[data-test=screen-signed]'), '0')
-  assert.equal(await text(admin, '[data-test=screen-agreements]'), '2')
-  assert.equal(await text(admin, '[data-test=screen-total]'), '0.00')
-  await admin.locator('[data-test=live] .dot.on').waitFor()
-  await admin.evaluate(() => { window.__noReload = true })
-  await shot('admin', 'i06-ceremony-screen-before')
+  await room.goto(`${server.url}/invest/ceremonies/${ids.ceremony}`)
+  await waitText(room, '[data-test=screen-title]', '晋安区重点项目云签约(第三批)')
+  assert.equal(await text(room, '[data-test=screen-signed]'), '0')
+  assert.equal(await text(room, '[data-test=screen-agreements]'), '2')
+  assert.equal(await text(room, '[data-test=screen-total]'), '0.00')
+  await room.locator('[data-test=live] .dot.on').waitFor()
+  await room.evaluate(() => { window.__noReload = true })
+  await shot('room', 'i06-ceremony-screen-before')
 
   // 乙方 signs on the public page, with no account.
   const signer = await as('signer')
@@ -233,8 +240,8 @@ test('the live ceremony: the room screen follows each signature without a reload
   await signer.waitForFunction(() => /签署成功/.test(document.querySelector('[data-test=sign-result]')?.textContent || ''))
   await shot('signer', 'i08-signed')
   // One party of two: the agreement is not signed yet, the screen ticks the party only.
-  await admin.waitForFunction((id) => /1\/2/.test(document.querySelector(`[data-test=tile-${id}]`)?.textContent || ''), ids.agreement)
-  assert.equal(await text(admin, '[data-test=screen-signed]'), '0')
+  await room.waitForFunction((id) => /1\/2/.test(document.querySelector(`[data-test=tile-${id}]`)?.textContent || ''), ids.agreement)
+  assert.equal(await text(room, '[data-test=screen-signed]'), '0')
 
   await signer.click('[data-test=sign-submit]')
   await signer.waitForFunction(() => /已签署过/.test(document.querySelector('[data-test=sign-result]')?.textContent || ''))
@@ -250,13 +257,13 @@ test('the live ceremony: the room screen follows each signature without a reload
   assert.equal(r.status, 201)
   assert.equal((await r.json()).agreement_signed, true)
 
-  await waitText(admin, '[data-test=screen-signed]', '1')
-  await waitText(admin, '[data-test=screen-total]', '12.00')
-  assert.equal(await admin.locator(`[data-test=tile-${ids.agreement}]`).getAttribute('data-signed'), '1')
-  assert.ok(await admin.evaluate(() => window.__noReload), 'the screen was not reloaded')
+  await waitText(room, '[data-test=screen-signed]', '1')
+  await waitText(room, '[data-test=screen-total]', '12.00')
+  assert.equal(await room.locator(`[data-test=tile-${ids.agreement}]`).getAttribute('data-signed'), '1')
+  assert.ok(await room.evaluate(() => window.__noReload), 'the screen was not reloaded')
   // Each party's tick follows too.
-  await admin.waitForFunction((sel) => /已签/.test(document.querySelector(sel)?.textContent || ''), `[data-test=party-${ids.agreement}-${keys.gov.id}]`)
-  await shot('admin', 'i09-ceremony-screen-signed')
+  await room.waitForFunction((sel) => /已签/.test(document.querySelector(sel)?.textContent || ''), `[data-test=party-${ids.agreement}-${keys.gov.id}]`)
+  await shot('room', 'i09-ceremony-screen-signed')
 })
 
 test('the public verification page accepts the document and reports a changed one', async () => {
@@ -278,4 +285,32 @@ test('the public verification page accepts the document and reports a changed on
   assert.match(await text(page, '[data-test=verify-changed]'), /文件已被改动/)
   assert.equal(await page.locator('[data-test=verify-result]').count(), 0)
   await shot('public', 'i11-verify-changed')
+})
+
+test('menus by duty: no 招商 without the invest duty, the approval list only for an approving bureau', async () => {
+  const invest = ['investLeads', 'investTransfers', 'investService', 'investCeremonies', 'investStats']
+  const officer = await as('ja', 'ja-officer')
+  await officer.goto(`${server.url}/`)
+  const own = await menus(officer)
+  for (const m of invest) assert.ok(own.includes(m), `the bureau's officer has ${m}: ${own.join()}`)
+  for (const [who, username, password] of [['centre', 'ja-centre'], ['admin', 'admin', 'admin-password']]) {
+    const page = await as(who, username, password)
+    const m = await menus(page)
+    assert.ok(m.length > 0, m.join())
+    for (const name of invest) assert.ok(!m.includes(name), `${username} sees ${name}`)
+    const r = await apiCall(page, 'GET', '/invest/leads')
+    assert.equal(r.status, 403)
+    assert.equal(r.body.error.code, who === 'centre' ? 'wrong_duty' : 'forbidden')
+    await page.goto(`${server.url}/invest/leads`) // typed in: the guard sends them home
+    await page.waitForURL(`${server.url}/`)
+    await shot(who, `i12-no-invest-menu-${who}`)
+  }
+  const zjj = await as('zjj', 'city-zjj')
+  assert.ok((await menus(zjj)).includes('projectItems'))
+  const swj = await as('swj', 'city-swj')
+  assert.ok(!(await menus(swj)).includes('projectItems'))
+  const r = await apiCall(swj, 'GET', '/projects/items')
+  assert.equal(r.status, 403)
+  assert.equal(r.body.error.code, 'wrong_duty')
+  await shot('swj', 'i13-commerce-bureau-no-approval-list')
 })
