@@ -438,17 +438,61 @@ static int check_invariants(struct db *d, const char *name, const char *const *i
 	return 0;
 }
 
-static int check_audit_chain(struct db *d)
+/*
+** Note a check or a backup run from the shell, audited, so that the
+** administrators' workbench shows when the chain was last verified (and how
+** far) and how old the last backup is.
+*/
+static int operator_run_record(struct db *d, const char *kind, bool ok, int64_t audit_upto, const char *detail)
+{
+	struct audit_context ctx = audit_context_shell();
+	int rc = db_begin(d);
+	if (rc == 0)
+		rc = db_run(d, "INSERT INTO operator_runs(kind, at, ok, audit_upto, detail) VALUES (?,?,?,?,?)", "tiirt",
+		            kind, clock_now(), (int64_t)ok, audit_upto, detail);
+	char id[24], root[256] = "/";
+	snprintf(id, sizeof id, "%lld", (long long)db_last_insert_id(d));
+	struct db_stmt *s;
+	if (rc == 0 && (rc = db_prepare(d, &s, "SELECT path FROM orgs WHERE parent_id IS NULL ORDER BY id LIMIT 1",
+	                                NULL)) == 0) {
+		if ((rc = db_step(s)) == DB_ROW)
+			snprintf(root, sizeof root, "%s", db_column_text(s, 0));
+		db_finalize(s);
+		rc = rc < 0 ? rc : 0;
+	}
+	if (rc == 0) {
+		json_t *what = json_pack("{s:b, s:I}", "ok", ok, "audit_upto", (json_int_t)audit_upto);
+		if (detail)
+			json_object_set_new(what, "file", json_string(detail));
+		rc = audit_append(d, &ctx, strcmp(kind, "check") == 0 ? "audit.check" : "audit.backup", "operator_run", id,
+		                  root, what);
+		json_decref(what);
+	}
+	if (rc < 0) {
+		db_rollback(d);
+		return rc;
+	}
+	return db_commit(d);
+}
+
+/* *ret_upto: the last row that holds (0 when none was read). */
+static int check_audit_chain(struct db *d, int64_t *ret_upto)
 {
 	struct audit_verdict v;
+	char hash[65];
+	int64_t at;
+	*ret_upto = 0;
 	if (audit_verify(d, &v) < 0) {
 		printf("audit chain: FAILED: %s\n", db_errmsg(d));
 		return 1;
 	}
 	if (v.bad_id) {
+		*ret_upto = v.bad_id - 1;
 		printf("audit chain: BROKEN at row %lld: %s\n", (long long)v.bad_id, v.why);
 		return 1;
 	}
+	if (audit_head(d, ret_upto, hash, &at) < 0)
+		*ret_upto = 0;
 	if (v.keyed_from)
 		printf("audit chain: ok (%lld rows, keyed from row %lld)\n", (long long)v.rows,
 		       (long long)v.keyed_from);
@@ -538,7 +582,8 @@ int cmd_check(int argc, char **argv)
 	} else {
 		printf("database: ok\n");
 	}
-	rc |= check_audit_chain(d);
+	int64_t upto;
+	rc |= check_audit_chain(d, &upto);
 	if (anchors)
 		rc |= check_anchors(d, anchors);
 	int64_t bad = 0, rows = 0;
@@ -552,6 +597,8 @@ int cmd_check(int argc, char **argv)
 	                       "issued within stock and limits, codes distinct");
 	rc |= check_invariants(d, "refunds", refund_invariants, sizeof refund_invariants / sizeof refund_invariants[0],
 	                       "the rolls' enterprises and imports on file, decisions agreeing with payments");
+	if (operator_run_record(d, "check", rc == 0, upto, NULL) < 0)
+		fprintf(stderr, "banyan check: could not record the check: %s\n", db_errmsg(d));
 	db_close(d);
 	return rc;
 }
@@ -716,6 +763,8 @@ int cmd_backup(int argc, char **argv)
 		return 1;
 	}
 	int r = db_backup(d, to);
+	if (r == 0 && operator_run_record(d, "backup", true, 0, to) < 0)
+		fprintf(stderr, "banyan backup: copied, but could not record it: %s\n", db_errmsg(d));
 	db_close(d);
 	if (r < 0) {
 		fprintf(stderr, "banyan backup: copy to %s failed\n", to);
