@@ -736,20 +736,21 @@ int cmd_audit(int argc, char **argv)
 
 /*
 ** COMMAND: backup
-** USAGE: banyan backup --to PATH [--db PATH]
+** USAGE: banyan backup --to PATH [--db PATH] [--audit-key FILE]
 ** SUMMARY: 在线备份数据库 Copy the database, safe while serving
 ** Uses SQLite's online backup: the copy is a consistent snapshot even while
-** the server writes.  Refuses to overwrite an existing file.
+** the server writes.  Refuses to overwrite an existing file.  The backup is
+** noted (and audited) in the database, for the administrators' workbench.
 */
 int cmd_backup(int argc, char **argv)
 {
-	const char *db_opt = NULL, *to = NULL, *words[1];
+	const char *db_opt = NULL, *to = NULL, *key_opt = NULL, *words[1];
 	int n;
-	struct cli_opt opts[] = {{"db", &db_opt, NULL}, {"to", &to, NULL}, {NULL, NULL, NULL}};
+	struct cli_opt opts[] = {{"db", &db_opt, NULL}, {"to", &to, NULL}, {"audit-key", &key_opt, NULL}, {NULL, NULL, NULL}};
 	if (cli_parse(argc, argv, opts, words, 0, &n))
 		return EXIT_USAGE;
 	if (!to) {
-		fprintf(stderr, "usage: banyan backup --to PATH [--db PATH]\n");
+		fprintf(stderr, "usage: banyan backup --to PATH [--db PATH] [--audit-key FILE]\n");
 		return EXIT_USAGE;
 	}
 	if (access(to, F_OK) == 0) {
@@ -758,6 +759,8 @@ int cmd_backup(int argc, char **argv)
 	}
 	const char *path = cli_db_path(db_opt);
 	struct db *d;
+	if (audit_key_load(key_opt, path) < 0)
+		return 1;
 	if (access(path, F_OK) != 0 || db_open(path, &d) < 0) {
 		fprintf(stderr, "banyan backup: cannot open %s\n", path);
 		return 1;
