@@ -32,6 +32,12 @@ struct figure {
 	const char *key, *page, *path, *query, *red_query, *badge;
 };
 
+/* When the figures are counted: now, and today's day number in Beijing. */
+struct moment {
+	int64_t now;
+	int32_t today;
+};
+
 static json_t *route_json(const char *path, const char *query)
 {
 	json_t *q = query ? json_loads(query, 0, NULL) : NULL;
@@ -67,8 +73,9 @@ static int figure_add(json_t *figures, const struct figure *f, int rc, struct db
 ** branch (a department: its own) with a deadline running; red when past it.
 ** A leader's inbox is the escalated ones: a leader's figure is those overdue,
 ** as the list's ?state=overdue shows them. */
-static int problems_waiting(struct request *r, json_t *out, int64_t now)
+static int problems_waiting(struct request *r, json_t *out, const struct moment *m)
 {
+	int64_t now = m->now;
 	static const struct figure waiting = {"problems", "deskProblems", "/desk/problems", NULL,
 	                                      "{\"state\":\"overdue\"}", "count"};
 	static const struct figure overdue = {"problemsOverdue", "deskProblems", "/desk/problems",
@@ -92,8 +99,9 @@ static int problems_waiting(struct request *r, json_t *out, int64_t now)
 
 /* The key enterprises the caller answers for (GET /invest/key-enterprises?mine=1)
 ** whose visit is due today or overdue (red). */
-static int visits_due(struct request *r, json_t *out, int32_t today)
+static int visits_due(struct request *r, json_t *out, const struct moment *m)
 {
+	int32_t today = m->today;
 	static const struct figure f = {"visits", "investService", "/invest/service", "{\"mine\":\"1\"}", NULL, "count"};
 	struct db_stmt *s;
 	int rc = db_prepare(r->db, &s,
@@ -109,8 +117,9 @@ static int visits_due(struct request *r, json_t *out, int32_t today)
 }
 
 /* The caller's open follow-ups (GET /projects/followups) due today or overdue (red). */
-static int followups_due(struct request *r, json_t *out, int32_t today)
+static int followups_due(struct request *r, json_t *out, const struct moment *m)
 {
+	int32_t today = m->today;
 	static const struct figure f = {"followups", "projectFollowups", "/projects/followups", NULL, NULL, "count"};
 	const char *bind, *scope = projects_scope_sql(r, 1, &bind);
 	struct db_stmt *s;
@@ -126,8 +135,9 @@ static int followups_due(struct request *r, json_t *out, int32_t today)
 }
 
 /* Leads offered to the caller's district (GET /invest/transfers). */
-static int transfers_offered(struct request *r, json_t *out)
+static int transfers_offered(struct request *r, json_t *out, const struct moment *m)
 {
+	(void)m;
 	static const struct figure f = {"transfers", "investTransfers", "/invest/transfers", NULL, NULL, "count"};
 	struct db_stmt *s;
 	int rc = db_prepare(r->db, &s,
@@ -140,8 +150,9 @@ static int transfers_offered(struct request *r, json_t *out)
 
 /* Ceremonies on the caller's branch (GET /invest/ceremonies) with agreements
 ** not yet signed; red once their day has passed. */
-static int ceremonies_unsigned(struct request *r, json_t *out, int32_t today)
+static int ceremonies_unsigned(struct request *r, json_t *out, const struct moment *m)
 {
+	int32_t today = m->today;
 	static const struct figure f = {"ceremonies", "investCeremonies", "/invest/ceremonies", "{\"waiting\":\"1\"}",
 	                                NULL, "count"};
 	struct db_stmt *s;
@@ -156,8 +167,9 @@ static int ceremonies_unsigned(struct request *r, json_t *out, int32_t today)
 
 /* The department's open approval items (GET /projects/items), of which those
 ** to accept (pending, prerequisites done) and to finish (accepted). */
-static int items_open(struct request *r, json_t *out, int64_t now)
+static int items_open(struct request *r, json_t *out, const struct moment *m)
 {
+	int64_t now = m->now;
 	static const struct figure f = {"items", "projectItems", "/projects/items", NULL, "{\"light\":\"red\"}", "count"};
 	struct db_stmt *s;
 	int rc = db_prepare(
@@ -194,9 +206,24 @@ static int projects_by_light(struct request *r, json_t *out, int64_t now, bool m
 	return figure_add(out, &figs[mine][red], rc, s);
 }
 
-/* Approval items of the agent's projects returned for 补正 (each on its project's page), the oldest first. */
-static int items_returned(struct request *r, json_t *out)
+/* The caller's own projects as agent, red and yellow. */
+static int my_projects(struct request *r, json_t *out, const struct moment *m)
 {
+	int rc = projects_by_light(r, out, m->now, true, true);
+	return rc < 0 ? rc : projects_by_light(r, out, m->now, true, false);
+}
+
+/* Every project on the caller's branch, red and yellow. */
+static int area_projects(struct request *r, json_t *out, const struct moment *m)
+{
+	int rc = projects_by_light(r, out, m->now, false, true);
+	return rc < 0 ? rc : projects_by_light(r, out, m->now, false, false);
+}
+
+/* Approval items of the agent's projects returned for 补正 (each on its project's page), the oldest first. */
+static int items_returned(struct request *r, json_t *out, const struct moment *m)
+{
+	(void)m;
 	static const struct figure f = {"itemsReturned", "projects", "/projects", "{\"mine\":\"1\"}", NULL, "count"};
 	const char *bind, *scope = projects_scope_sql(r, 1, &bind);
 	struct db_stmt *s;
@@ -222,8 +249,9 @@ static int items_returned(struct request *r, json_t *out)
 
 /* Accounts of the caller's scope: active, disabled, and locked now by the login throttle
 ** (an account refused for repeated failures within the throttle's window). */
-static int accounts(struct request *r, json_t *out, int64_t now)
+static int accounts(struct request *r, json_t *out, const struct moment *m)
 {
+	int64_t now = m->now;
 	static const struct figure f = {"accounts", "users", "/users", NULL, NULL, "locked"};
 	struct db_stmt *s;
 	int rc = db_prepare(r->db, &s,
@@ -237,8 +265,9 @@ static int accounts(struct request *r, json_t *out, int64_t now)
 }
 
 /* The payment channels' and merchants' API keys: in use and disabled.  (Keys do not expire.) */
-static int api_keys(struct request *r, json_t *out)
+static int api_keys(struct request *r, json_t *out, const struct moment *m)
 {
+	(void)m;
 	static const struct figure f = {"keys", "home", NULL, NULL, NULL, NULL};
 	struct db_stmt *s;
 	int rc = db_prepare(r->db, &s,
@@ -249,14 +278,17 @@ static int api_keys(struct request *r, json_t *out)
 	return figure_add(out, &f, rc, s);
 }
 
-/* The audit chain: its rows and head, and how far `banyan check` last verified it (red when it failed). */
-static int audit_chain(struct request *r, json_t *out)
+/* The audit chain: its rows and head, and how far `banyan check` last verified it (red when it failed).
+** Nothing deletes audit rows (triggers refuse it) and ids count from 1, so the head's id is the
+** number of rows without counting them. */
+static int audit_chain(struct request *r, json_t *out, const struct moment *m)
 {
+	(void)m;
 	static const struct figure f = {"audit", "audit", "/audit", NULL, NULL, NULL};
 	struct db_stmt *s;
 	int rc = db_prepare(
 	    r->db, &s,
-	    "SELECT (SELECT count(*) FROM audit_log) AS count, (SELECT max(id) FROM audit_log) AS head,"
+	    "SELECT coalesce((SELECT max(id) FROM audit_log), 0) AS count, (SELECT max(id) FROM audit_log) AS head,"
 	    " (SELECT max(at) FROM audit_log) AS \"head_at:time\","
 	    " c.audit_upto AS \"checked.upto\", c.at AS \"checked.at:time\", c.ok AS \"checked.ok:bool\","
 	    " coalesce(1 - c.ok, 0) AS red"
@@ -267,8 +299,9 @@ static int audit_chain(struct request *r, json_t *out)
 }
 
 /* The last backup (`banyan backup`): when, and red when there is none or it is over a day old. */
-static int backups(struct request *r, json_t *out, int64_t now)
+static int backups(struct request *r, json_t *out, const struct moment *m)
 {
+	int64_t now = m->now;
 	static const struct figure f = {"backup", "home", NULL, NULL, NULL, NULL};
 	struct db_stmt *s;
 	int rc = db_prepare(r->db, &s,
@@ -281,78 +314,20 @@ static int backups(struct request *r, json_t *out, int64_t now)
 
 /* ---- the groups ------------------------------------------------------- */
 
+/* A role's card group: its figures, in the order of the card when none is red. */
 struct group {
 	const char *name;
 	enum role roles[3];
-	int (*fill)(struct request *r, json_t *figures, int64_t now, int32_t today);
+	int (*figures[6])(struct request *r, json_t *out, const struct moment *m);
 };
 
-static int officer_fill(struct request *r, json_t *out, int64_t now, int32_t today)
-{
-	int rc = problems_waiting(r, out, now);
-	if (rc >= 0)
-		rc = visits_due(r, out, today);
-	if (rc >= 0)
-		rc = followups_due(r, out, today);
-	if (rc >= 0)
-		rc = transfers_offered(r, out);
-	if (rc >= 0)
-		rc = ceremonies_unsigned(r, out, today);
-	return rc;
-}
-
-static int bureau_fill(struct request *r, json_t *out, int64_t now, int32_t today)
-{
-	(void)today;
-	int rc = items_open(r, out, now);
-	if (rc >= 0)
-		rc = problems_waiting(r, out, now);
-	return rc;
-}
-
-static int agent_fill(struct request *r, json_t *out, int64_t now, int32_t today)
-{
-	int rc = projects_by_light(r, out, now, true, true);
-	if (rc >= 0)
-		rc = projects_by_light(r, out, now, true, false);
-	if (rc >= 0)
-		rc = followups_due(r, out, today);
-	if (rc >= 0)
-		rc = items_returned(r, out);
-	return rc;
-}
-
-/* A leader without the screen: the projects by light and the problems past their deadlines in the area. */
-static int leader_fill(struct request *r, json_t *out, int64_t now, int32_t today)
-{
-	(void)today;
-	int rc = projects_by_light(r, out, now, false, true);
-	if (rc >= 0)
-		rc = projects_by_light(r, out, now, false, false);
-	if (rc >= 0)
-		rc = problems_waiting(r, out, now);
-	return rc;
-}
-
-static int admin_fill(struct request *r, json_t *out, int64_t now, int32_t today)
-{
-	(void)today;
-	int rc = accounts(r, out, now);
-	if (rc >= 0)
-		rc = api_keys(r, out);
-	if (rc >= 0)
-		rc = audit_chain(r, out);
-	if (rc >= 0)
-		rc = backups(r, out, now);
-	return rc;
-}
-
 static const struct group groups[] = {
-    {"officer", {ROLE_OFFICER}, officer_fill},
-    {"bureau", {ROLE_DEPARTMENT}, bureau_fill},
-    {"agent", {ROLE_AGENT}, agent_fill},
-    {"leader", {ROLE_LEADER}, leader_fill},
-    {"admin", {ROLE_ADMIN, ROLE_SECURITY, ROLE_AUDITOR}, admin_fill},
+    {"officer", {ROLE_OFFICER}, {problems_waiting, visits_due, followups_due, transfers_offered, ceremonies_unsigned}},
+    {"bureau", {ROLE_DEPARTMENT}, {items_open, problems_waiting}},
+    {"agent", {ROLE_AGENT}, {my_projects, followups_due, items_returned}},
+    /* A leader without the screen: the projects by light and the problems past their deadlines in the area. */
+    {"leader", {ROLE_LEADER}, {area_projects, problems_waiting}},
+    {"admin", {ROLE_ADMIN, ROLE_SECURITY, ROLE_AUDITOR}, {accounts, api_keys, audit_chain, backups}},
 };
 
 static const struct group *group_of_role(enum role role)
@@ -367,9 +342,12 @@ static const struct group *group_of_role(enum role role)
 /* The group's figures, those with red ones first (in the group's order otherwise). */
 static int group_figures(struct request *r, const struct group *g, json_t **ret)
 {
-	int64_t now = clock_now();
+	struct moment m = {.now = clock_now()};
+	m.today = clock_local_day(m.now);
 	json_t *all = json_array();
-	int rc = g->fill(r, all, now, clock_local_day(now));
+	int rc = 0;
+	for (size_t i = 0; rc >= 0 && i < sizeof g->figures / sizeof g->figures[0] && g->figures[i]; i++)
+		rc = g->figures[i](r, all, &m);
 	if (rc < 0) {
 		json_decref(all);
 		return rc;
