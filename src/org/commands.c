@@ -439,17 +439,15 @@ static int check_invariants(struct db *d, const char *name, const char *const *i
 }
 
 /*
-** Note a check or a backup run from the shell, audited, so that the
-** administrators' workbench shows when the chain was last verified (and how
-** far) and how old the last backup is.
+** Note a backup in the database, audited, for the administrators' workbench
+** (how old the last backup is).
 */
-static int operator_run_record(struct db *d, const char *kind, bool ok, int64_t audit_upto, const char *detail)
+static int backup_record(struct db *d, const char *file)
 {
 	struct audit_context ctx = audit_context_shell();
 	int rc = db_begin(d);
 	if (rc == 0)
-		rc = db_run(d, "INSERT INTO operator_runs(kind, at, ok, audit_upto, detail) VALUES (?,?,?,?,?)", "tiirt",
-		            kind, clock_now(), (int64_t)ok, audit_upto, detail);
+		rc = db_run(d, "INSERT INTO backups(at, file) VALUES (?,?)", "it", clock_now(), file);
 	char id[24], root[256] = "/";
 	snprintf(id, sizeof id, "%lld", (long long)db_last_insert_id(d));
 	struct db_stmt *s;
@@ -461,11 +459,8 @@ static int operator_run_record(struct db *d, const char *kind, bool ok, int64_t 
 		rc = rc < 0 ? rc : 0;
 	}
 	if (rc == 0) {
-		json_t *what = json_pack("{s:b, s:I}", "ok", ok, "audit_upto", (json_int_t)audit_upto);
-		if (detail)
-			json_object_set_new(what, "file", json_string(detail));
-		rc = audit_append(d, &ctx, strcmp(kind, "check") == 0 ? "audit.check" : "audit.backup", "operator_run", id,
-		                  root, what);
+		json_t *what = json_pack("{s:s}", "file", file);
+		rc = audit_append(d, &ctx, "audit.backup", "backup", id, root, what);
 		json_decref(what);
 	}
 	if (rc < 0) {
@@ -473,6 +468,24 @@ static int operator_run_record(struct db *d, const char *kind, bool ok, int64_t 
 		return rc;
 	}
 	return db_commit(d);
+}
+
+/*
+** Note what a check found in DB.check (CHECK_NOTE_SUFFIX), beside the
+** database: written whole to a new file, then renamed over the old one.
+*/
+static int check_note(const char *path, bool ok, int64_t audit_upto)
+{
+	char note[4096], tmp[4200];
+	snprintf(note, sizeof note, "%s%s", path, CHECK_NOTE_SUFFIX);
+	snprintf(tmp, sizeof tmp, "%s.new", note);
+	json_t *what = json_pack("{s:I, s:b, s:I}", "at", (json_int_t)clock_now(), "ok", ok, "audit_upto",
+	                         (json_int_t)audit_upto);
+	int rc = json_dump_file(what, tmp, JSON_COMPACT) < 0 || rename(tmp, note) < 0 ? -1 : 0;
+	json_decref(what);
+	if (rc < 0)
+		unlink(tmp);
+	return rc;
 }
 
 /* *ret_upto: the last row that holds (0 when none was read). */
@@ -597,9 +610,9 @@ int cmd_check(int argc, char **argv)
 	                       "issued within stock and limits, codes distinct");
 	rc |= check_invariants(d, "refunds", refund_invariants, sizeof refund_invariants / sizeof refund_invariants[0],
 	                       "the rolls' enterprises and imports on file, decisions agreeing with payments");
-	if (operator_run_record(d, "check", rc == 0, upto, NULL) < 0)
-		fprintf(stderr, "banyan check: could not record the check: %s\n", db_errmsg(d));
 	db_close(d);
+	if (check_note(path, rc == 0, upto) < 0)
+		fprintf(stderr, "banyan check: could not note the check in %s%s\n", path, CHECK_NOTE_SUFFIX);
 	return rc;
 }
 
@@ -766,7 +779,7 @@ int cmd_backup(int argc, char **argv)
 		return 1;
 	}
 	int r = db_backup(d, to);
-	if (r == 0 && operator_run_record(d, "backup", true, 0, to) < 0)
+	if (r == 0 && backup_record(d, to) < 0)
 		fprintf(stderr, "banyan backup: copied, but could not record it: %s\n", db_errmsg(d));
 	db_close(d);
 	if (r < 0) {

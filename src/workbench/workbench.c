@@ -278,37 +278,44 @@ static int api_keys(struct request *r, json_t *out, const struct moment *m)
 	return figure_add(out, &f, rc, s);
 }
 
-/* The audit chain: its rows and head, and how far `banyan check` last verified it (red when it failed).
-** Nothing deletes audit rows (triggers refuse it) and ids count from 1, so the head's id is the
-** number of rows without counting them. */
+/* The audit chain: its rows and head, and how far the last `banyan check` found it
+** holding (its note beside the database, CHECK_NOTE_SUFFIX); red when that check failed.
+** Nothing deletes audit rows (triggers refuse it) and ids count from 1, so the head's id
+** is the number of rows without counting them. */
 static int audit_chain(struct request *r, json_t *out, const struct moment *m)
 {
 	(void)m;
 	static const struct figure f = {"audit", "audit", "/audit", NULL, NULL, NULL};
+	json_t *note = json_load_file(arena_printf(r->arena, "%s%s", db_path(r->db), CHECK_NOTE_SUFFIX), 0, NULL);
+	json_t *at = json_object_get(note, "at"), *ok = json_object_get(note, "ok");
 	struct db_stmt *s;
-	int rc = db_prepare(
-	    r->db, &s,
-	    "SELECT coalesce((SELECT max(id) FROM audit_log), 0) AS count, (SELECT max(id) FROM audit_log) AS head,"
-	    " (SELECT max(at) FROM audit_log) AS \"head_at:time\","
-	    " c.audit_upto AS \"checked.upto\", c.at AS \"checked.at:time\", c.ok AS \"checked.ok:bool\","
-	    " coalesce(1 - c.ok, 0) AS red"
-	    " FROM (SELECT 1) one LEFT JOIN (SELECT audit_upto, at, ok FROM operator_runs WHERE kind = 'check'"
-	    "  ORDER BY id DESC LIMIT 1) c ON 1 = 1",
-	    NULL);
-	return figure_add(out, &f, rc, s);
+	int rc = db_prepare(r->db, &s,
+	                    "SELECT coalesce(max(id), 0) AS count, max(id) AS head, max(at) AS \"head_at:time\", ?1 AS red"
+	                    " FROM audit_log",
+	                    "i", (int64_t)json_is_false(ok));
+	rc = figure_add(out, &f, rc, s);
+	if (rc == 0) {
+		char when[32];
+		if (json_is_integer(at))
+			clock_format_iso(json_integer_value(at), when);
+		json_object_set_new(json_array_get(out, json_array_size(out) - 1), "checked",
+		                    json_is_integer(at) ? json_pack("{s:s, s:b, s:O}", "at", when, "ok", json_is_true(ok),
+		                                                    "upto", json_object_get(note, "audit_upto"))
+		                                        : json_null());
+	}
+	json_decref(note);
+	return rc;
 }
 
 /* The last backup (`banyan backup`): when, and red when there is none or it is over a day old. */
 static int backups(struct request *r, json_t *out, const struct moment *m)
 {
-	int64_t now = m->now;
 	static const struct figure f = {"backup", "home", NULL, NULL, NULL, NULL};
 	struct db_stmt *s;
 	int rc = db_prepare(r->db, &s,
 	                    "SELECT count(*) AS count, max(at) AS \"last_at:time\", ?1 - max(at) AS age_seconds,"
-	                    " CASE WHEN max(at) IS NULL OR max(at) < ?1 - 86400 THEN 1 ELSE 0 END AS red"
-	                    " FROM operator_runs WHERE kind = 'backup' AND ok = 1",
-	                    "i", now);
+	                    " CASE WHEN max(at) IS NULL OR max(at) < ?1 - 86400 THEN 1 ELSE 0 END AS red FROM backups",
+	                    "i", m->now);
 	return figure_add(out, &f, rc, s);
 }
 
