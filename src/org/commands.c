@@ -451,8 +451,8 @@ static int backup_record(struct db *d, const char *file)
 	char id[24], root[256] = "/";
 	snprintf(id, sizeof id, "%lld", (long long)db_last_insert_id(d));
 	struct db_stmt *s;
-	if (rc == 0 && (rc = db_prepare(d, &s, "SELECT path FROM orgs WHERE parent_id IS NULL ORDER BY id LIMIT 1",
-	                                NULL)) == 0) {
+	if (rc == 0 &&
+	    (rc = db_prepare(d, &s, "SELECT path FROM orgs WHERE parent_id IS NULL ORDER BY id LIMIT 1", NULL)) == 0) {
 		if ((rc = db_step(s)) == DB_ROW)
 			snprintf(root, sizeof root, "%s", db_column_text(s, 0));
 		db_finalize(s);
@@ -479,8 +479,8 @@ static int check_note(const char *path, bool ok, int64_t audit_upto)
 	char note[4096], tmp[4200];
 	snprintf(note, sizeof note, "%s%s", path, CHECK_NOTE_SUFFIX);
 	snprintf(tmp, sizeof tmp, "%s.new", note);
-	json_t *what = json_pack("{s:I, s:b, s:I}", "at", (json_int_t)clock_now(), "ok", ok, "audit_upto",
-	                         (json_int_t)audit_upto);
+	json_t *what =
+	    json_pack("{s:I, s:b, s:I}", "at", (json_int_t)clock_now(), "ok", ok, "audit_upto", (json_int_t)audit_upto);
 	int rc = json_dump_file(what, tmp, JSON_COMPACT) < 0 || rename(tmp, note) < 0 ? -1 : 0;
 	json_decref(what);
 	if (rc < 0)
@@ -759,7 +759,8 @@ int cmd_backup(int argc, char **argv)
 {
 	const char *db_opt = NULL, *to = NULL, *key_opt = NULL, *words[1];
 	int n;
-	struct cli_opt opts[] = {{"db", &db_opt, NULL}, {"to", &to, NULL}, {"audit-key", &key_opt, NULL}, {NULL, NULL, NULL}};
+	struct cli_opt opts[] = {
+	    {"db", &db_opt, NULL}, {"to", &to, NULL}, {"audit-key", &key_opt, NULL}, {NULL, NULL, NULL}};
 	if (cli_parse(argc, argv, opts, words, 0, &n))
 		return EXIT_USAGE;
 	if (!to) {

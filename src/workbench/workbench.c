@@ -23,8 +23,8 @@
 ** with "count" and "red" and whatever else the card shows; key names the
 ** figure, page the console page (router.js name) whose badge it adds to,
 ** path and query (JSON text, or NULL) the list behind it (no path: a figure
-** with no list, e.g. the last backup), red_query that
-** list narrowed to the red ones (NULL when the list has no such filter).
+** with no list, e.g. the last backup), red_query that list narrowed to the
+** red ones (NULL when the list has no such filter).
 ** badge names the column that waits for the caller ("count" for a to-do,
 ** NULL for a figure that only informs).
 */
@@ -76,24 +76,26 @@ static int figure_add(json_t *figures, const struct figure *f, int rc, struct db
 static int problems_waiting(struct request *r, json_t *out, const struct moment *m)
 {
 	int64_t now = m->now;
-	static const struct figure waiting = {"problems", "deskProblems", "/desk/problems", NULL,
-	                                      "{\"state\":\"overdue\"}", "count"};
-	static const struct figure overdue = {"problemsOverdue", "deskProblems", "/desk/problems",
-	                                      "{\"state\":\"overdue\"}", NULL, NULL};
-	static const char select[] = "SELECT count(%s) AS count, count(CASE WHEN p.current_due < ?2 THEN 1 END) AS red"
-	                             " FROM problems p JOIN orgs d ON d.id = p.district_org_id"
-	                             " JOIN orgs g ON g.id = p.department_org_id WHERE p.current_due IS NOT NULL AND %s";
+	static const struct figure waiting = {
+	    "problems", "deskProblems", "/desk/problems", NULL, "{\"state\":\"overdue\"}", "count"};
+	static const struct figure overdue = {"problemsOverdue",         "deskProblems", "/desk/problems",
+	                                      "{\"state\":\"overdue\"}", NULL,           NULL};
+	static const char select[] =
+	    "SELECT count(%s) AS count, count(CASE WHEN p.current_due < ?2 THEN 1 END) AS red"
+	    " FROM problems p JOIN orgs d ON d.id = p.district_org_id"
+	    " JOIN orgs g ON g.id = p.department_org_id WHERE p.current_due IS NOT NULL AND %s";
 	bool leader = r->who.role == ROLE_LEADER;
 	const char *n = leader ? "CASE WHEN p.current_due < ?2 THEN 1 END" : "*";
 	struct db_stmt *s;
-	int rc = r->who.role == ROLE_DEPARTMENT
-	             ? db_prepare(r->db, &s, arena_printf(r->arena, select, n, "p.department_org_id = ?1"), "ii",
-	                          r->who.org_id, now)
-	             : db_prepare(r->db, &s,
-	                          arena_printf(r->arena, select, n,
-	                                       "(substr(g.path, 1, length(?1)) = ?1 OR substr(d.path, 1, length(?1)) = ?1"
-	                                       " OR substr(?1, 1, length(d.path)) = d.path)"),
-	                          "ti", request_area(r), now);
+	int rc =
+	    r->who.role == ROLE_DEPARTMENT
+	        ? db_prepare(r->db, &s, arena_printf(r->arena, select, n, "p.department_org_id = ?1"), "ii",
+	                     r->who.org_id, now)
+	        : db_prepare(r->db, &s,
+	                     arena_printf(r->arena, select, n,
+	                                  "(substr(g.path, 1, length(?1)) = ?1 OR substr(d.path, 1, length(?1)) = ?1"
+	                                  " OR substr(?1, 1, length(d.path)) = d.path)"),
+	                     "ti", request_area(r), now);
 	return figure_add(out, leader ? &overdue : &waiting, rc, s);
 }
 
@@ -102,17 +104,19 @@ static int problems_waiting(struct request *r, json_t *out, const struct moment 
 static int visits_due(struct request *r, json_t *out, const struct moment *m)
 {
 	int32_t today = m->today;
-	static const struct figure f = {"visits", "investService", "/invest/service", "{\"mine\":\"1\"}", NULL, "count"};
+	static const struct figure f = {"visits", "investService", "/invest/service", "{\"mine\":\"1\"}",
+	                                NULL,     "count"};
 	struct db_stmt *s;
-	int rc = db_prepare(r->db, &s,
-	                    "SELECT count(*) AS count, count(CASE WHEN due < ?3 THEN 1 END) AS red FROM"
-	                    " (SELECT coalesce(v.last + k.every_days, (k.assigned_at + 28800) / 86400) AS due"
-	                    "  FROM key_enterprises k JOIN enterprises e ON e.id = k.enterprise_id"
-	                    "  JOIN orgs o ON o.id = e.org_id JOIN users u ON u.id = k.officer_id"
-	                    "  LEFT JOIN (SELECT enterprise_id, max(happened_on) AS last FROM visits GROUP BY enterprise_id) v"
-	                    "   ON v.enterprise_id = e.id"
-	                    "  WHERE " SQL_ON_BRANCH("o.path", "?1") " AND k.officer_id = ?2) x WHERE due <= ?3",
-	                    "tii", request_area(r), r->who.user_id, (int64_t)today);
+	int rc = db_prepare(
+	    r->db, &s,
+	    "SELECT count(*) AS count, count(CASE WHEN due < ?3 THEN 1 END) AS red FROM"
+	    " (SELECT coalesce(v.last + k.every_days, (k.assigned_at + 28800) / 86400) AS due"
+	    "  FROM key_enterprises k JOIN enterprises e ON e.id = k.enterprise_id"
+	    "  JOIN orgs o ON o.id = e.org_id JOIN users u ON u.id = k.officer_id"
+	    "  LEFT JOIN (SELECT enterprise_id, max(happened_on) AS last FROM visits GROUP BY enterprise_id) v"
+	    "   ON v.enterprise_id = e.id"
+	    "  WHERE " SQL_ON_BRANCH("o.path", "?1") " AND k.officer_id = ?2) x WHERE due <= ?3",
+	    "tii", request_area(r), r->who.user_id, (int64_t)today);
 	return figure_add(out, &f, rc, s);
 }
 
@@ -153,14 +157,14 @@ static int transfers_offered(struct request *r, json_t *out, const struct moment
 static int ceremonies_unsigned(struct request *r, json_t *out, const struct moment *m)
 {
 	int32_t today = m->today;
-	static const struct figure f = {"ceremonies", "investCeremonies", "/invest/ceremonies", "{\"waiting\":\"1\"}",
-	                                NULL, "count"};
+	static const struct figure f = {
+	    "ceremonies", "investCeremonies", "/invest/ceremonies", "{\"waiting\":\"1\"}", NULL, "count"};
 	struct db_stmt *s;
 	int rc = db_prepare(r->db, &s,
 	                    "SELECT count(*) AS count, count(CASE WHEN held_on < ?2 THEN 1 END) AS red FROM"
 	                    " (SELECT c.held_on AS held_on FROM ceremonies c JOIN orgs o ON o.id = c.host_org_id"
-	                    "  JOIN agreements a ON a.ceremony_id = c.id WHERE " SQL_ON_BRANCH("o.path", "?1")
-	                    "  GROUP BY c.id HAVING count(a.signed_at) < count(a.id)) x",
+	                    "  JOIN agreements a ON a.ceremony_id = c.id WHERE " SQL_ON_BRANCH(
+	                        "o.path", "?1") "  GROUP BY c.id HAVING count(a.signed_at) < count(a.id)) x",
 	                    "ti", request_area(r), (int64_t)today);
 	return figure_add(out, &f, rc, s);
 }
@@ -170,18 +174,19 @@ static int ceremonies_unsigned(struct request *r, json_t *out, const struct mome
 static int items_open(struct request *r, json_t *out, const struct moment *m)
 {
 	int64_t now = m->now;
-	static const struct figure f = {"items", "projectItems", "/projects/items", NULL, "{\"light\":\"red\"}", "count"};
+	static const struct figure f = {"items", "projectItems",        "/projects/items",
+	                                NULL,    "{\"light\":\"red\"}", "count"};
 	struct db_stmt *s;
-	int rc = db_prepare(
-	    r->db, &s,
-	    "SELECT count(*) AS count, count(CASE WHEN i.red_at <= ?2 THEN 1 END) AS red,"
-	    " count(CASE WHEN i.status = 'pending' THEN 1 END) AS to_accept,"
-	    " count(CASE WHEN i.status = 'accepted' THEN 1 END) AS to_finish"
-	    " FROM project_items i JOIN orgs g ON g.id = i.department_org_id"
-	    " WHERE g.code = ?1 AND (i.status IN ('accepted', 'returned', 'refused') OR (i.status = 'pending' AND NOT EXISTS"
-	    "  (SELECT 1 FROM project_item_prereqs x JOIN project_items q ON q.id = x.requires_id"
-	    "   WHERE x.item_id = i.id AND q.status <> 'done')))",
-	    "ti", r->who.org_code, now);
+	int rc = db_prepare(r->db, &s,
+	                    "SELECT count(*) AS count, count(CASE WHEN i.red_at <= ?2 THEN 1 END) AS red,"
+	                    " count(CASE WHEN i.status = 'pending' THEN 1 END) AS to_accept,"
+	                    " count(CASE WHEN i.status = 'accepted' THEN 1 END) AS to_finish"
+	                    " FROM project_items i JOIN orgs g ON g.id = i.department_org_id"
+	                    " WHERE g.code = ?1 AND (i.status IN ('accepted', 'returned', 'refused') OR (i.status = "
+	                    "'pending' AND NOT EXISTS"
+	                    "  (SELECT 1 FROM project_item_prereqs x JOIN project_items q ON q.id = x.requires_id"
+	                    "   WHERE x.item_id = i.id AND q.status <> 'done')))",
+	                    "ti", r->who.org_code, now);
 	return figure_add(out, &f, rc, s);
 }
 
@@ -196,13 +201,14 @@ static int projects_by_light(struct request *r, json_t *out, int64_t now, bool m
 	const char *bind, *scope = projects_scope_sql(r, 1, &bind);
 	const char *light = red ? "p.red_at <= ?2" : "p.yellow_at <= ?2 AND NOT coalesce(p.red_at <= ?2, 0)";
 	struct db_stmt *s;
-	int rc = db_prepare(r->db, &s,
-	                    arena_printf(r->arena,
-	                                 "SELECT count(*) AS count, %s AS red, coalesce(sum(p.investment_wan), 0) AS investment_wan"
-	                                 " FROM projects p JOIN orgs o ON o.id = p.district_org_id"
-	                                 " WHERE %s AND (?3 = 0 OR p.agent_id = ?3) AND %s",
-	                                 red ? "count(*)" : "0", scope, light),
-	                    "tii", bind, now, mine ? r->who.user_id : (int64_t)0);
+	int rc = db_prepare(
+	    r->db, &s,
+	    arena_printf(r->arena,
+	                 "SELECT count(*) AS count, %s AS red, coalesce(sum(p.investment_wan), 0) AS investment_wan"
+	                 " FROM projects p JOIN orgs o ON o.id = p.district_org_id"
+	                 " WHERE %s AND (?3 = 0 OR p.agent_id = ?3) AND %s",
+	                 red ? "count(*)" : "0", scope, light),
+	    "tii", bind, now, mine ? r->who.user_id : (int64_t)0);
 	return figure_add(out, &figs[mine][red], rc, s);
 }
 
@@ -289,19 +295,21 @@ static int audit_chain(struct request *r, json_t *out, const struct moment *m)
 	json_t *note = json_load_file(arena_printf(r->arena, "%s%s", db_path(r->db), CHECK_NOTE_SUFFIX), 0, NULL);
 	json_t *at = json_object_get(note, "at"), *ok = json_object_get(note, "ok");
 	struct db_stmt *s;
-	int rc = db_prepare(r->db, &s,
-	                    "SELECT coalesce(max(id), 0) AS count, max(id) AS head, max(at) AS \"head_at:time\", ?1 AS red"
-	                    " FROM audit_log",
-	                    "i", (int64_t)json_is_false(ok));
+	int rc =
+	    db_prepare(r->db, &s,
+	               "SELECT coalesce(max(id), 0) AS count, max(id) AS head, max(at) AS \"head_at:time\", ?1 AS red"
+	               " FROM audit_log",
+	               "i", (int64_t)json_is_false(ok));
 	rc = figure_add(out, &f, rc, s);
 	if (rc == 0) {
 		char when[32];
 		if (json_is_integer(at))
 			clock_format_iso(json_integer_value(at), when);
 		json_object_set_new(json_array_get(out, json_array_size(out) - 1), "checked",
-		                    json_is_integer(at) ? json_pack("{s:s, s:b, s:O}", "at", when, "ok", json_is_true(ok),
-		                                                    "upto", json_object_get(note, "audit_upto"))
-		                                        : json_null());
+		                    json_is_integer(at)
+		                        ? json_pack("{s:s, s:b, s:O}", "at", when, "ok", json_is_true(ok), "upto",
+		                                    json_object_get(note, "audit_upto"))
+		                        : json_null());
 	}
 	json_decref(note);
 	return rc;
@@ -435,7 +443,8 @@ void workbench_counts(struct request *r)
 		const char *page = json_string_value(json_object_get(f, "page"));
 		json_int_t n = json_integer_value(json_object_get(f, "waiting"));
 		if (n > 0)
-			json_object_set_new(counts, page, json_integer(n + json_integer_value(json_object_get(counts, page))));
+			json_object_set_new(counts, page,
+			                    json_integer(n + json_integer_value(json_object_get(counts, page))));
 	}
 	json_decref(figures);
 	reply_json(r, 200, counts);

@@ -28,7 +28,8 @@ static int setup(void **state)
 	struct {
 		struct client *c;
 		const char *username;
-	} people[] = {{&officer, "jinan-officer"}, {&bureau, "city-zjj"}, {&agent, "city-agent"}, {&leader, "city-leader"}};
+	} people[] = {
+	    {&officer, "jinan-officer"}, {&bureau, "city-zjj"}, {&agent, "city-agent"}, {&leader, "city-leader"}};
 	for (size_t i = 0; i < sizeof people / sizeof people[0]; i++) {
 		client_init(people[i].c, &server);
 		assert_int_equal(client_login(people[i].c, people[i].username, "banyan-demo-2020"), 200);
@@ -94,7 +95,8 @@ static long long rows_matching(struct client *c, const char *path, const char *k
 	{
 		const char *v = key ? json_string_value(json_object_get(row, key)) : NULL;
 		int cmp = v ? strcmp(v, value) : 0;
-		n += m == ALL || (v && ((m == EQUALS && cmp == 0) || (m == BEFORE && cmp < 0) || (m == NOT_AFTER && cmp <= 0)));
+		n += m == ALL ||
+		     (v && ((m == EQUALS && cmp == 0) || (m == BEFORE && cmp < 0) || (m == NOT_AFTER && cmp <= 0)));
 	}
 	response_free(&r);
 	return n;
@@ -145,19 +147,23 @@ static void test_officer(void **state)
 	group_of(&officer, "officer", &r);
 	red_first(&r);
 	json_t *f = figure(&r, "problems");
-	assert_int_equal(num(f, "count"), rows_matching(&officer, "/api/v1/problems?waiting=1&limit=500", NULL, ALL, NULL));
+	assert_int_equal(num(f, "count"),
+	                 rows_matching(&officer, "/api/v1/problems?waiting=1&limit=500", NULL, ALL, NULL));
 	assert_int_equal(num(f, "red"),
 	                 rows_matching(&officer, "/api/v1/problems?waiting=1&limit=500", "light", EQUALS, "red"));
-	assert_string_equal(json_string_value(json_object_get(json_object_get(f, "red_route"), "path")), "/desk/problems");
+	assert_string_equal(json_string_value(json_object_get(json_object_get(f, "red_route"), "path")),
+	                    "/desk/problems");
 	f = figure(&r, "visits");
 	assert_true(num(f, "count") > 0); /* the demo's officer has key enterprises to visit */
-	assert_int_equal(num(f, "count"),
-	                 rows_matching(&officer, "/api/v1/invest/key-enterprises?mine=1", "next_due", NOT_AFTER, today));
+	assert_int_equal(num(f, "count"), rows_matching(&officer, "/api/v1/invest/key-enterprises?mine=1", "next_due",
+	                                                NOT_AFTER, today));
 	assert_int_equal(num(f, "red"),
 	                 rows_matching(&officer, "/api/v1/invest/key-enterprises?mine=1", "next_due", BEFORE, today));
 	f = figure(&r, "followups");
-	assert_int_equal(num(f, "count"), rows_matching(&officer, "/api/v1/projects/followups", "next_due", NOT_AFTER, today));
-	assert_int_equal(num(f, "red"), rows_matching(&officer, "/api/v1/projects/followups", "next_due", BEFORE, today));
+	assert_int_equal(num(f, "count"),
+	                 rows_matching(&officer, "/api/v1/projects/followups", "next_due", NOT_AFTER, today));
+	assert_int_equal(num(f, "red"),
+	                 rows_matching(&officer, "/api/v1/projects/followups", "next_due", BEFORE, today));
 	assert_int_equal(num(figure(&r, "transfers"), "count"),
 	                 rows_matching(&officer, "/api/v1/invest/transfers", NULL, ALL, NULL));
 	/* Ceremonies with an agreement not yet signed, counted from the list's totals. */
@@ -166,7 +172,8 @@ static void test_officer(void **state)
 	long long unsigned_ = 0;
 	size_t i;
 	json_t *row;
-	json_array_foreach(json_object_get(c.json, "items"), i, row) unsigned_ += num(row, "signed") < num(row, "agreements");
+	json_array_foreach(json_object_get(c.json, "items"), i, row) unsigned_ +=
+	    num(row, "signed") < num(row, "agreements");
 	response_free(&c);
 	assert_int_equal(num(figure(&r, "ceremonies"), "count"), unsigned_);
 	long long problems = num(figure(&r, "problems"), "count");
@@ -202,11 +209,13 @@ static void test_bureau_and_agent(void **state)
 	json_t *f = figure(&r, "items");
 	assert_true(num(f, "count") > 0);
 	assert_int_equal(num(f, "count"), rows_matching(&bureau, "/api/v1/projects/items?limit=500", NULL, ALL, NULL));
-	assert_int_equal(num(f, "red"), rows_matching(&bureau, "/api/v1/projects/items?light=red&limit=500", NULL, ALL, NULL));
+	assert_int_equal(num(f, "red"),
+	                 rows_matching(&bureau, "/api/v1/projects/items?light=red&limit=500", NULL, ALL, NULL));
 	assert_int_equal(num(f, "to_accept"),
 	                 rows_matching(&bureau, "/api/v1/projects/items?limit=500", "status", EQUALS, "pending"));
 	long long to_finish = num(f, "to_finish");
-	assert_int_equal(to_finish, rows_matching(&bureau, "/api/v1/projects/items?limit=500", "status", EQUALS, "accepted"));
+	assert_int_equal(to_finish,
+	                 rows_matching(&bureau, "/api/v1/projects/items?limit=500", "status", EQUALS, "accepted"));
 	assert_int_equal(num(figure(&r, "problems"), "count"),
 	                 rows_matching(&bureau, "/api/v1/problems?waiting=1&limit=500", NULL, ALL, NULL));
 	counts_are_figures(&bureau, "bureau");
@@ -249,7 +258,8 @@ static void test_bureau_and_agent(void **state)
 	assert_true(item > 0); /* the demo's bureau has accepted items of the demo agent's projects */
 	char path[96];
 	snprintf(path, sizeof path, "/api/v1/projects/%lld/items/%lld/transitions", project, item);
-	assert_int_equal(client_statusf(&bureau, "POST", path, NULL, "{\"action\":\"return\",\"note\":\"补充材料\"}"), 200);
+	assert_int_equal(client_statusf(&bureau, "POST", path, NULL, "{\"action\":\"return\",\"note\":\"补充材料\"}"),
+	                 200);
 	response_free(&r);
 	group_of(&bureau, "bureau", &r);
 	assert_int_equal(num(figure(&r, "items"), "to_finish"), to_finish - 1);
@@ -295,8 +305,8 @@ static void test_admin(void **state)
 	f = figure(&r, "backup");
 	assert_int_equal(num(f, "count"), 0);
 	assert_int_equal(num(f, "red"), 1); /* never backed up: red, and first */
-	assert_string_equal(json_string_value(json_object_get(json_array_get(json_object_get(r.json, "figures"), 0), "key")),
-	                    "backup");
+	assert_string_equal(
+	    json_string_value(json_object_get(json_array_get(json_object_get(r.json, "figures"), 0), "key")), "backup");
 	assert_true(json_is_null(json_object_get(figure(&r, "audit"), "checked"))); /* never checked */
 	assert_int_equal(num(figure(&r, "keys"), "count"),
 	                 db_count(&server, "SELECT count(*) FROM api_keys WHERE disabled = 0"));
@@ -316,8 +326,8 @@ static void test_admin(void **state)
 	assert_int_equal(num(f, "red"), 0);
 	json_t *checked = json_object_get(figure(&r, "audit"), "checked");
 	assert_int_equal(num(checked, "upto"), head);
-	assert_true(json_is_true(json_object_get(checked, "ok")) == (strstr(out, "FAILED") == NULL &&
-	                                                             strstr(out, "BROKEN") == NULL));
+	assert_true(json_is_true(json_object_get(checked, "ok")) ==
+	            (strstr(out, "FAILED") == NULL && strstr(out, "BROKEN") == NULL));
 	response_free(&r);
 	/* The backup is in the audit log. */
 	assert_int_equal(db_count(&server, "SELECT count(*) FROM audit_log WHERE action = 'audit.backup'"), 1);
