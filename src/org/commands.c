@@ -438,17 +438,76 @@ static int check_invariants(struct db *d, const char *name, const char *const *i
 	return 0;
 }
 
-static int check_audit_chain(struct db *d)
+/*
+** Note a backup in the database, audited, for the administrators' workbench
+** (how old the last backup is).
+*/
+static int backup_record(struct db *d, const char *file)
+{
+	struct audit_context ctx = audit_context_shell();
+	int rc = db_begin(d);
+	if (rc == 0)
+		rc = db_run(d, "INSERT INTO backups(at, file) VALUES (?,?)", "it", clock_now(), file);
+	char id[24], root[256] = "/";
+	snprintf(id, sizeof id, "%lld", (long long)db_last_insert_id(d));
+	struct db_stmt *s;
+	if (rc == 0 &&
+	    (rc = db_prepare(d, &s, "SELECT path FROM orgs WHERE parent_id IS NULL ORDER BY id LIMIT 1", NULL)) == 0) {
+		if ((rc = db_step(s)) == DB_ROW)
+			snprintf(root, sizeof root, "%s", db_column_text(s, 0));
+		db_finalize(s);
+		rc = rc < 0 ? rc : 0;
+	}
+	if (rc == 0) {
+		json_t *what = json_pack("{s:s}", "file", file);
+		rc = audit_append(d, &ctx, "audit.backup", "backup", id, root, what);
+		json_decref(what);
+	}
+	if (rc < 0) {
+		db_rollback(d);
+		return rc;
+	}
+	return db_commit(d);
+}
+
+/*
+** Note what a check found in DB.check (CHECK_NOTE_SUFFIX), beside the
+** database: written whole to a new file, then renamed over the old one.
+*/
+static int check_note(const char *path, bool ok, int64_t audit_upto)
+{
+	char note[4096], tmp[4200];
+	if (db_is_postgres(path))
+		return 0; /* no file beside a PostgreSQL database: the workbench shows no check there yet */
+	snprintf(note, sizeof note, "%s%s", path, CHECK_NOTE_SUFFIX);
+	snprintf(tmp, sizeof tmp, "%s.new", note);
+	json_t *what =
+	    json_pack("{s:I, s:b, s:I}", "at", (json_int_t)clock_now(), "ok", ok, "audit_upto", (json_int_t)audit_upto);
+	int rc = json_dump_file(what, tmp, JSON_COMPACT) < 0 || rename(tmp, note) < 0 ? -1 : 0;
+	json_decref(what);
+	if (rc < 0)
+		unlink(tmp);
+	return rc;
+}
+
+/* *ret_upto: the last row that holds (0 when none was read). */
+static int check_audit_chain(struct db *d, int64_t *ret_upto)
 {
 	struct audit_verdict v;
+	char hash[65];
+	int64_t at;
+	*ret_upto = 0;
 	if (audit_verify(d, &v) < 0) {
 		printf("audit chain: FAILED: %s\n", db_errmsg(d));
 		return 1;
 	}
 	if (v.bad_id) {
+		*ret_upto = v.bad_id - 1;
 		printf("audit chain: BROKEN at row %lld: %s\n", (long long)v.bad_id, v.why);
 		return 1;
 	}
+	if (audit_head(d, ret_upto, hash, &at) < 0)
+		*ret_upto = 0;
 	if (v.keyed_from)
 		printf("audit chain: ok (%lld rows, keyed from row %lld)\n", (long long)v.rows,
 		       (long long)v.keyed_from);
@@ -538,7 +597,8 @@ int cmd_check(int argc, char **argv)
 	} else {
 		printf("database: ok\n");
 	}
-	rc |= check_audit_chain(d);
+	int64_t upto;
+	rc |= check_audit_chain(d, &upto);
 	if (anchors)
 		rc |= check_anchors(d, anchors);
 	int64_t bad = 0, rows = 0;
@@ -553,6 +613,8 @@ int cmd_check(int argc, char **argv)
 	rc |= check_invariants(d, "refunds", refund_invariants, sizeof refund_invariants / sizeof refund_invariants[0],
 	                       "the rolls' enterprises and imports on file, decisions agreeing with payments");
 	db_close(d);
+	if (check_note(path, rc == 0, upto) < 0)
+		fprintf(stderr, "banyan check: could not note the check in %s%s\n", path, CHECK_NOTE_SUFFIX);
 	return rc;
 }
 
@@ -689,20 +751,22 @@ int cmd_audit(int argc, char **argv)
 
 /*
 ** COMMAND: backup
-** USAGE: banyan backup --to PATH [--db PATH]
+** USAGE: banyan backup --to PATH [--db PATH] [--audit-key FILE]
 ** SUMMARY: 在线备份数据库 Copy the database, safe while serving
 ** Uses SQLite's online backup: the copy is a consistent snapshot even while
-** the server writes.  Refuses to overwrite an existing file.
+** the server writes.  Refuses to overwrite an existing file.  The backup is
+** noted (and audited) in the database, for the administrators' workbench.
 */
 int cmd_backup(int argc, char **argv)
 {
-	const char *db_opt = NULL, *to = NULL, *words[1];
+	const char *db_opt = NULL, *to = NULL, *key_opt = NULL, *words[1];
 	int n;
-	struct cli_opt opts[] = {{"db", &db_opt, NULL}, {"to", &to, NULL}, {NULL, NULL, NULL}};
+	struct cli_opt opts[] = {
+	    {"db", &db_opt, NULL}, {"to", &to, NULL}, {"audit-key", &key_opt, NULL}, {NULL, NULL, NULL}};
 	if (cli_parse(argc, argv, opts, words, 0, &n))
 		return EXIT_USAGE;
 	if (!to) {
-		fprintf(stderr, "usage: banyan backup --to PATH [--db PATH]\n");
+		fprintf(stderr, "usage: banyan backup --to PATH [--db PATH] [--audit-key FILE]\n");
 		return EXIT_USAGE;
 	}
 	if (access(to, F_OK) == 0) {
@@ -711,11 +775,15 @@ int cmd_backup(int argc, char **argv)
 	}
 	const char *path = cli_db_path(db_opt);
 	struct db *d;
+	if (audit_key_load(key_opt, path) < 0)
+		return 1;
 	if (!db_exists(path) || db_open(path, &d) < 0) {
 		fprintf(stderr, "banyan backup: cannot open %s\n", path);
 		return 1;
 	}
 	int r = db_backup(d, to);
+	if (r == 0 && backup_record(d, to) < 0)
+		fprintf(stderr, "banyan backup: copied, but could not record it: %s\n", db_errmsg(d));
 	db_close(d);
 	if (r < 0) {
 		fprintf(stderr, "banyan backup: copy to %s failed\n", to);

@@ -261,6 +261,14 @@ struct audit_verdict {
 */
 int audit_verify(struct db *d, struct audit_verdict *ret);
 
+/*
+** What the last `banyan check` found is kept beside the database, in
+** DB CHECK_NOTE_SUFFIX, as JSON {"at" (Unix seconds), "ok", "audit_upto" (the
+** last audit row that held)}: not in it, since a check must not change what
+** it checks (a row it wrote would take the id of a row cut from the log).
+*/
+#define CHECK_NOTE_SUFFIX ".check"
+
 /* The newest row: its id, hash and time (0 rows: *ret_id 0). */
 int audit_head(struct db *d, int64_t *ret_id, char ret_hash[65], int64_t *ret_at);
 

@@ -406,6 +406,14 @@ struct row {
 	"{\"code\":\"{me}-rank\",\"name\":\"排名\",\"unit_set\":\"districts\",\"basis\":\"growth\",\"span\":\"ytd\"," \
 	"\"tie_break\":\"shared\",\"terms\":[{\"indicator\":\"fai\",\"weight\":1}]}"
 
+/* The workbench's roles, and the rows of one group: its roles read it, the others refused. */
+#define NO_WORKBENCH (B(ENTERPRISE) | B(MERCHANT) | B(CHANNEL))
+#define WORKBENCH    (SIGNED_IN & ~NO_WORKBENCH)
+#define WORKBENCH_GROUP(group, callers)                                                                                \
+	R("GET", "/api/v1/workbench/" group, NULL, B(ANON), 401), R("GET", "/api/v1/workbench/" group, NULL, callers, 200), \
+	    R("GET", "/api/v1/workbench/" group, NULL, WORKBENCH & ~(callers), 403, .code = "wrong_group"),              \
+	    R("GET", "/api/v1/workbench/" group, NULL, NO_WORKBENCH, 403, .code = "forbidden")
+
 static const struct row matrix[] = {
     /* ---- public: anyone, signed in or not ---- */
     R("GET", "/api/v1/health", NULL, EVERYONE, 200),
@@ -447,6 +455,16 @@ static const struct row matrix[] = {
     /* ---- the home page's figures: any signed-in caller, counted in its subtree ---- */
     R("GET", "/api/v1/overview", NULL, B(ANON), 401),
     R("GET", "/api/v1/overview", NULL, SIGNED_IN, 200),
+    /* The workbench: each role its own card group (the three administrators one), the menu's counts. */
+    R("GET", "/api/v1/workbench/counts", NULL, B(ANON), 401),
+    R("GET", "/api/v1/workbench/counts", NULL, WORKBENCH, 200),
+    R("GET", "/api/v1/workbench/counts", NULL, NO_WORKBENCH, 403, .code = "forbidden"),
+    WORKBENCH_GROUP("officer", B(OFFICER)),
+    WORKBENCH_GROUP("bureau", DEPTS),
+    WORKBENCH_GROUP("agent", B(AGENT)),
+    WORKBENCH_GROUP("leader", B(LEADER) | B(LEADER_CL)),
+    WORKBENCH_GROUP("admin", B(ADMIN) | B(ADMIN_JA) | OVERSIGHT),
+    R("GET", "/api/v1/workbench/nothing", NULL, WORKBENCH, 404, .code = "unknown_group"),
 
     /* ---- the working-day calendar: any signed-in caller ---- */
     R("GET", "/api/v1/calendar/working-days?from=2026-09-30&to=2026-10-09", NULL, B(ANON), 401),

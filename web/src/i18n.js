@@ -39,6 +39,21 @@ const messages = {
       welcome: '欢迎,{name}', orgs: '组织机构', districts: '县(市)区', departments: '部门', usersActive: '在用账号',
       usersDisabled: '停用账号', auditToday: '今日操作', auditChart: '近 30 天每日操作数', orgChart: '组织机构构成',
       firstRender: '首屏渲染',
+      wb: {
+        groups: { officer: '我的待办', bureau: '本部门待办', agent: '我代办的项目', leader: '全局概览', admin: '系统运行' },
+        figures: {
+          problems: '待处理的问题', visits: '到期的重点企业走访', followups: '到期的跟踪服务', transfers: '移交给本地的线索',
+          ceremonies: '待签署的签约仪式', items: '待办审批事项', projectsRed: '红灯项目', projectsYellow: '黄灯项目',
+          itemsReturned: '退回补正的事项', problemsOverdue: '逾期未办的问题', accounts: '在用账号', keys: '接口密钥(在用)',
+          audit: '审计日志', backup: '最近备份',
+        },
+        overdue: '其中 {n} 项已逾期', pastDay: '其中 {n} 场已过签约日',
+        itemsSplit: '待受理 {accept} 项 · 待办结 {finish} 项', investment: '总投资 {amount}',
+        accountsSplit: '停用 {disabled} 个 · 登录锁定 {locked} 个', keysSplit: '停用 {disabled} 个;密钥不设有效期',
+        auditUnchecked: '尚未校验(在服务器上运行 banyan check)', auditChecked: '已校验至第 {upto} 条({at}),完好',
+        auditBroken: '校验未通过:完好至第 {upto} 条({at})', backupNone: '尚无备份(在服务器上运行 banyan backup)',
+        backupAge: '{hours} 小时前',
+      },
     },
     kinds: { city: '市', district: '县(市)区', department: '部门', unit: '单位' },
     users: {
@@ -512,6 +527,21 @@ const messages = {
       welcome: 'Welcome, {name}', orgs: 'Organisations', districts: 'Districts', departments: 'Departments',
       usersActive: 'Active accounts', usersDisabled: 'Disabled accounts', auditToday: 'Actions today',
       auditChart: 'Actions per day, last 30 days', orgChart: 'Organisations by kind', firstRender: 'First render',
+      wb: {
+        groups: { officer: 'My to-dos', bureau: "My department's to-dos", agent: 'Projects I run', leader: 'At a glance', admin: 'System' },
+        figures: {
+          problems: 'Problems waiting', visits: 'Key-enterprise visits due', followups: 'Follow-ups due', transfers: 'Leads offered to us',
+          ceremonies: 'Ceremonies awaiting signatures', items: 'Approval items to do', projectsRed: 'Red projects', projectsYellow: 'Yellow projects',
+          itemsReturned: 'Items returned for more material', problemsOverdue: 'Problems overdue', accounts: 'Active accounts', keys: 'API keys in use',
+          audit: 'Audit log', backup: 'Last backup',
+        },
+        overdue: '{n} overdue', pastDay: '{n} past their day',
+        itemsSplit: '{accept} to accept · {finish} to finish', investment: 'Investment {amount}',
+        accountsSplit: '{disabled} disabled · {locked} locked out', keysSplit: '{disabled} disabled; keys do not expire',
+        auditUnchecked: 'Not yet verified (run banyan check on the server)', auditChecked: 'Verified up to row {upto} ({at}), intact',
+        auditBroken: 'Verification failed: intact up to row {upto} ({at})', backupNone: 'No backup yet (run banyan backup on the server)',
+        backupAge: '{hours} hours ago',
+      },
     },
     kinds: { city: 'City', district: 'District', department: 'Department', unit: 'Unit' },
     users: {
