@@ -1,5 +1,6 @@
 // Chinese first; English can be switched to, and the choice is remembered.
 import { createI18n } from 'vue-i18n'
+import { moneyLanguage } from './format.js'
 
 const messages = {
   'zh-CN': {
@@ -34,6 +35,7 @@ const messages = {
       logout: '退出', search: '查询', reset: '重置', save: '保存', cancel: '取消', create: '新建', edit: '编辑',
       more: '加载更多', actions: '操作', language: '语言', exportExcel: '导出 Excel', exportCsv: '导出 CSV',
       saved: '已保存', noMore: '没有更多了', all: '全部', yes: '是', no: '否',
+      liveState: { connecting: '连接中…', live: '实时', lost: '连接中断,正在重连' },
     },
     home: {
       welcome: '欢迎,{name}', orgs: '组织机构', districts: '县(市)区', departments: '部门', usersActive: '在用账号',
@@ -57,7 +59,7 @@ const messages = {
     audit: {
       at: '时间', actor: '操作人', action: '操作', object: '对象', detail: '详情', ip: 'IP', dateRange: '日期范围',
       start: '开始日期', end: '结束日期', actions: '操作(可多选)', actorLogin: '操作人账号',
-      actors: { shell: '命令行(运维)', system: '系统', anonymous: '未登录', 'anonymous-rater': '匿名测评人' },
+      actors: { shell: '命令行(运维)', system: '系统', demo: '演示数据', anonymous: '未登录', 'anonymous-rater': '匿名测评人' },
     },
     vouchers: {
       categories: { catering: '餐饮', retail: '零售', car: '汽车', culture: '文化', tourism: '旅游', sports: '体育', other: '其他' },
@@ -96,7 +98,7 @@ const messages = {
       answerText: '答复内容', reopenText: '仍未解决的情况', rating: '满意度评分', ratingComment: '评价', routeTo: '转至部门',
       reason: '转办理由', comment: '留言', addComment: '发表留言', timeline: '办理过程', reopened: '重新办理 {n} 次',
       rated: '评分', done: '已完成操作:{action}', commented: '留言已发表', handOver: '{from} → {to}',
-      escalatedTo: '升级至{to}', actor: '操作人', live: '实时', offline: '连接中断,正在重连',
+      escalatedTo: '升级至{to}', actor: '操作人',
       register: '登记企业', name: '企业名称', creditCode: '统一社会信用代码', industry: '行业', contactName: '联系人',
       contactPhone: '联系电话', keyword: '企业名称或信用代码', registered: '企业已登记', noEnterprises: '暂无企业',
       account: '关联账号', accountUser: '企业账号用户名', linked: '已关联账号 {name}',
@@ -115,7 +117,6 @@ const messages = {
       itemStatuses: { pending: '待受理', accepted: '办理中', returned: '补正中', done: '已办结', refused: '不予许可' },
       milestones: { start: '开工', structure: '主体完工', complete: '竣工', produce: '投产' },
       kinds: { visit: '上门走访', call: '电话', online: '线上会商' },
-      live: '实时', offline: '连接中断,正在重连',
       code: '项目代码', name: '项目名称', owner: '业主单位', district: '县(市)区', industry: '行业', investment: '总投资',
       investmentWan: '总投资(万元)', level: '级别', stage: '阶段', light: '亮灯', agent: '代办员', official: '责任领导',
       createdOn: '登记日期', lead: '关联线索', keyword: '项目名称或代码', mine: '只看我代办的', queryCode: '查询码',
@@ -162,7 +163,6 @@ const messages = {
     },
     invest: {
       stages: { lead: '线索', negotiating: '洽谈', signed: '签约', registered: '注册', started: '开工', producing: '投产', dropped: '已终止' },
-      live: '实时', offline: '连接中断,正在重连',
       title: '项目名称', source: '线索来源', enterprise: '投资企业', industry: '行业', investment: '意向投资',
       investmentWan: '意向投资(万元)', owner: '负责县(市)区', officer: '招商专员', stage: '阶段', updated: '更新时间',
       keyword: '项目或企业名称', mine: '只看我负责的', noLeads: '暂无招商线索', register: '登记线索',
@@ -507,6 +507,7 @@ const messages = {
       logout: 'Log out', search: 'Search', reset: 'Reset', save: 'Save', cancel: 'Cancel', create: 'New', edit: 'Edit',
       more: 'Load more', actions: 'Actions', language: 'Language', exportExcel: 'Export Excel', exportCsv: 'Export CSV',
       saved: 'Saved', noMore: 'No more', all: 'All', yes: 'Yes', no: 'No',
+      liveState: { connecting: 'Connecting…', live: 'Live', lost: 'Connection lost, reconnecting' },
     },
     home: {
       welcome: 'Welcome, {name}', orgs: 'Organisations', districts: 'Districts', departments: 'Departments',
@@ -530,7 +531,7 @@ const messages = {
     audit: {
       at: 'Time', actor: 'Actor', action: 'Action', object: 'Object', detail: 'Detail', ip: 'IP', dateRange: 'Dates',
       start: 'From', end: 'To', actions: 'Actions', actorLogin: 'Actor login',
-      actors: { shell: 'Shell (operator)', system: 'System', anonymous: 'Not signed in', 'anonymous-rater': 'Anonymous rater' },
+      actors: { shell: 'Shell (operator)', system: 'System', demo: 'Demo data', anonymous: 'Not signed in', 'anonymous-rater': 'Anonymous rater' },
     },
     vouchers: {
       categories: { catering: 'Catering', retail: 'Retail', car: 'Cars', culture: 'Culture', tourism: 'Tourism', sports: 'Sports', other: 'Other' },
@@ -569,7 +570,7 @@ const messages = {
       answerText: 'Answer', reopenText: 'What is still unsolved', rating: 'Rating', ratingComment: 'Comment', routeTo: 'To department',
       reason: 'Reason', comment: 'Comment', addComment: 'Post comment', timeline: 'History', reopened: 'Reopened {n} times',
       rated: 'Rating', done: 'Done: {action}', commented: 'Comment posted', handOver: '{from} → {to}',
-      escalatedTo: 'Escalated to {to}', actor: 'By', live: 'Live', offline: 'Connection lost, reconnecting',
+      escalatedTo: 'Escalated to {to}', actor: 'By',
       register: 'Register enterprise', name: 'Enterprise', creditCode: 'Unified social credit code', industry: 'Industry', contactName: 'Contact',
       contactPhone: 'Phone', keyword: 'Name or credit code', registered: 'Enterprise registered', noEnterprises: 'No enterprises',
       account: 'Link account', accountUser: 'Enterprise account username', linked: 'Account {name} linked',
@@ -589,7 +590,6 @@ const messages = {
       itemStatuses: { pending: 'Not yet accepted', accepted: 'In progress', returned: 'Awaiting material', done: 'Granted', refused: 'Refused' },
       milestones: { start: 'Start of works', structure: 'Structure done', complete: 'Completion', produce: 'Production' },
       kinds: { visit: 'Visit', call: 'Call', online: 'Online meeting' },
-      live: 'Live', offline: 'Connection lost, reconnecting',
       code: 'Project code', name: 'Project', owner: 'Owner', district: 'District', industry: 'Industry', investment: 'Investment',
       investmentWan: 'Investment (10k yuan)', level: 'Level', stage: 'Stage', light: 'Light', agent: 'Agent', official: 'Responsible official',
       createdOn: 'Registered on', lead: 'Lead', keyword: 'Name or code', mine: 'Only mine', queryCode: 'Query code',
@@ -636,7 +636,6 @@ const messages = {
     },
     invest: {
       stages: { lead: 'Lead', negotiating: 'Negotiating', signed: 'Signed', registered: 'Registered', started: 'Started', producing: 'Producing', dropped: 'Dropped' },
-      live: 'Live', offline: 'Connection lost, reconnecting',
       title: 'Project', source: 'Source', enterprise: 'Investor', industry: 'Industry', investment: 'Intended investment',
       investmentWan: 'Intended investment (10k yuan)', owner: 'Owning district', officer: 'Officer', stage: 'Stage', updated: 'Updated',
       keyword: 'Project or investor', mine: 'Only mine', noLeads: 'No leads yet', register: 'Register a lead',
@@ -960,8 +959,11 @@ export const i18n = createI18n({
   messages,
 })
 
+moneyLanguage.value = i18n.global.locale.value
+
 export function setLocale(locale) {
   i18n.global.locale.value = locale
+  moneyLanguage.value = locale
   localStorage.setItem('banyan.locale', locale)
   document.documentElement.lang = locale
 }
