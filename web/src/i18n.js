@@ -388,7 +388,7 @@ const messages = {
     },
     packages: {
       title: '项目包与运营管护', rule: '进度按各组成部分的投资额加权汇总;巡查超过应巡日期即为红灯,排在最前。',
-      name: '项目包', district: '县(市)区', owner: '业主单位', agent: '代办员', parts: '组成部分', investment: '投资(万元)',
+      name: '项目包', district: '县(市)区', owner: '业主单位', agent: '代办员', parts: '组成部分', investment: '投资(万元)', investmentAmount: '投资',
       progress: '进度', stage: '阶段', stages: { construction: '建设中', operating: '运营管护中' }, licence: '运营许可证',
       noLicence: '未取得', overdueChecks: '逾期巡查', openDefects: '未整改问题', normalShare: '正常运行占比', none: '暂无项目包',
       lights: { red: '有逾期', yellow: '临近巡查', green: '正常' }, progressChart: '各项目包建设进度(%)',
@@ -862,7 +862,7 @@ const messages = {
     },
     packages: {
       title: 'Packages and upkeep', rule: 'Progress is the parts\' progress weighted by their investment; a check past its day is red, and first.',
-      name: 'Package', district: 'District', owner: 'Owner', agent: 'Agent', parts: 'Parts', investment: 'Investment (10k yuan)',
+      name: 'Package', district: 'District', owner: 'Owner', agent: 'Agent', parts: 'Parts', investment: 'Investment (10k yuan)', investmentAmount: 'Investment',
       progress: 'Progress', stage: 'Stage', stages: { construction: 'Being built', operating: 'In operation' }, licence: 'Operation licence',
       noLicence: 'None yet', overdueChecks: 'Checks overdue', openDefects: 'Open defects', normalShare: 'Running normally', none: 'No packages',
       lights: { red: 'Overdue', yellow: 'Due soon', green: 'On time' }, progressChart: 'Progress by package (%)',
