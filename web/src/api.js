@@ -46,6 +46,16 @@ export async function api(method, path, body) {
   return data
 }
 
+/**
+ * What a record's page says when it cannot read the record: one outside the
+ * reader's scope and one that does not exist read alike (the API answers 404
+ * for both, 403 for a role or duty that may not), 无权查看或不存在, rather
+ * than the API's message; any other failure as the API words it.
+ */
+export function recordError(e) {
+  return e?.status === 404 || e?.status === 403 ? i18n.global.t('common.noAccessOrNotFound') : e?.message
+}
+
 /** Load who is logged in (after a reload the cookie is there but not the token). */
 export async function loadSession() {
   try {
@@ -101,10 +111,10 @@ export function query(params) {
 /**
  * What a page shows: the answer of GET path() (a function, so that the
  * page's filters go into it; `initial` until it comes), whether it is
- * loading, and the error's message; loaded when the page mounts and again
- * by load().
+ * loading, and the error's message (a record's page, { record: true }, says
+ * recordError's words); loaded when the page mounts and again by load().
  */
-export function useFetch(path, initial) {
+export function useFetch(path, initial, { record = false } = {}) {
   const data = ref(initial)
   const loading = ref(false)
   const error = ref('')
@@ -114,7 +124,7 @@ export function useFetch(path, initial) {
     try {
       data.value = await api('GET', path())
     } catch (e) {
-      error.value = e.message
+      error.value = record ? recordError(e) : e.message
     } finally {
       loading.value = false
     }

@@ -36,6 +36,7 @@ const messages = {
       more: '加载更多', actions: '操作', language: '语言', exportExcel: '导出 Excel', exportCsv: '导出 CSV',
       saved: '已保存', noMore: '没有更多了', all: '全部', yes: '是', no: '否',
       liveState: { connecting: '连接中…', live: '实时', lost: '连接中断,正在重连' },
+      noAccessOrNotFound: '无权查看或不存在',
     },
     home: {
       welcome: '欢迎,{name}', orgs: '组织机构', districts: '县(市)区', departments: '部门', usersActive: '在用账号',
@@ -508,6 +509,7 @@ const messages = {
       more: 'Load more', actions: 'Actions', language: 'Language', exportExcel: 'Export Excel', exportCsv: 'Export CSV',
       saved: 'Saved', noMore: 'No more', all: 'All', yes: 'Yes', no: 'No',
       liveState: { connecting: 'Connecting…', live: 'Live', lost: 'Connection lost, reconnecting' },
+      noAccessOrNotFound: 'No access or not found',
     },
     home: {
       welcome: 'Welcome, {name}', orgs: 'Organisations', districts: 'Districts', departments: 'Departments',
