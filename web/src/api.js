@@ -116,7 +116,8 @@ export function query(params) {
  */
 export function useFetch(path, initial, { record = false } = {}) {
   const data = ref(initial)
-  const loading = ref(false)
+  const loading = ref(true) // it loads on mount: no 暂无数据 or 0 before the first answer
+  const loaded = ref(false) // the first answer came: `initial` no longer stands for it
   const error = ref('')
   async function load() {
     loading.value = true
@@ -127,16 +128,17 @@ export function useFetch(path, initial, { record = false } = {}) {
       error.value = record ? recordError(e) : e.message
     } finally {
       loading.value = false
+      loaded.value = true
     }
   }
   onMounted(load)
-  return { data, loading, error, load }
+  return { data, loading, loaded, error, load }
 }
 
 /** A list a page shows: useFetch's answer's items. */
 export function useList(path) {
-  const { data, loading, error, load } = useFetch(path, { items: [] })
-  return { items: computed(() => data.value.items), loading, error, load }
+  const { data, loading, loaded, error, load } = useFetch(path, { items: [] })
+  return { items: computed(() => data.value.items), loading, loaded, error, load }
 }
 
 /**
@@ -147,7 +149,7 @@ export function useList(path) {
 export function usePages(path) {
   const items = ref([])
   const cursor = ref(null)
-  const loading = ref(false)
+  const loading = ref(true) // every page loads it on mount: no 暂无数据 before the first answer
   const error = ref('')
   async function load(more = false) {
     loading.value = !more
