@@ -331,13 +331,14 @@ void problem_get(struct request *r)
 	if (!p)
 		return;
 	struct db_stmt *s;
-	int rc =
-	    db_prepare(r->db, &s,
-	               "SELECT e.id AS id, e.at AS \"at:time\", e.actor AS actor, e.kind AS kind,"
-	               " e.from_status AS from_status, e.to_status AS to_status, f.name AS from_org, t.name AS to_org,"
-	               " e.text AS text FROM problem_events e LEFT JOIN orgs f ON f.id = e.from_org_id"
-	               " LEFT JOIN orgs t ON t.id = e.to_org_id WHERE e.problem_id = ? ORDER BY e.id",
-	               "i", id);
+	int rc = db_prepare(
+	    r->db, &s,
+	    "SELECT e.id AS id, e.at AS \"at:time\", e.actor AS actor, coalesce(u.display_name, e.actor) AS actor_name,"
+	    " e.kind AS kind, e.from_status AS from_status, e.to_status AS to_status, f.name AS from_org,"
+	    " t.name AS to_org, e.text AS text FROM problem_events e LEFT JOIN users u ON u.id = e.actor_id"
+	    " LEFT JOIN orgs f ON f.id = e.from_org_id"
+	    " LEFT JOIN orgs t ON t.id = e.to_org_id WHERE e.problem_id = ? ORDER BY e.id",
+	    "i", id);
 	rc = rows_into(r, p, "events", rc, s, row_as_json_of);
 	if (rc == 0) {
 		rc = db_prepare(

@@ -292,7 +292,8 @@ void indicator_periods_list(struct request *r)
 	    r->db, &s,
 	    "SELECT p.unit AS unit, coalesce(o.name, e.name) AS name, p.period AS period, p.state AS state,"
 	    " p.revision AS revision, p.reason AS reason, su.username AS submitted_by,"
-	    " p.submitted_at AS \"submitted_at:time\", du.username AS decided_by, p.decided_at AS \"decided_at:time\""
+	    " su.display_name AS submitted_by_name, p.submitted_at AS \"submitted_at:time\", du.username AS decided_by,"
+	    " du.display_name AS decided_by_name, p.decided_at AS \"decided_at:time\""
 	    " FROM indicator_periods p LEFT JOIN orgs o ON o.code = p.unit LEFT JOIN indicator_peers e ON e.code = "
 	    "p.unit"
 	    " LEFT JOIN users su ON su.id = p.submitted_by LEFT JOIN users du ON du.id = p.decided_by"

@@ -865,7 +865,8 @@ void indicator_values_get(struct request *r)
 		                "SELECT i.code AS indicator, c.revision AS revision, c.value_before AS _vb,"
 		                " c.value_after AS _va, c.growth_before AS _gb, c.growth_after AS _ga,"
 		                " c.ytd_growth_before AS _yb, c.ytd_growth_after AS _ya, i.decimals AS _decimals,"
-		                " c.reason AS reason, u.username AS changed_by, c.changed_at AS \"changed_at:time\""
+		                " c.reason AS reason, u.username AS changed_by, u.display_name AS changed_by_name,"
+		                " c.changed_at AS \"changed_at:time\""
 		                " FROM indicator_changes c JOIN indicators i ON i.id = c.indicator_id"
 		                " JOIN users u ON u.id = c.changed_by WHERE c.unit = ? AND c.period = ? ORDER BY c.id",
 		                "tt", unit.code, period);

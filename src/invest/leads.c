@@ -385,8 +385,9 @@ void lead_get(struct request *r)
 	json_object_set_new(out, "owned", json_boolean(l.owned));
 	rc = db_prepare(
 	    r->db, &s,
-	    "SELECT e.at AS \"at:time\", e.actor AS actor, e.kind AS kind, e.from_stage AS from_stage,"
-	    " e.to_stage AS to_stage, f.name AS \"from\", t.name AS \"to\", e.text AS text FROM lead_events e"
+	    "SELECT e.at AS \"at:time\", e.actor AS actor, coalesce(u.display_name, e.actor) AS actor_name,"
+	    " e.kind AS kind, e.from_stage AS from_stage, e.to_stage AS to_stage, f.name AS \"from\", t.name AS \"to\","
+	    " e.text AS text FROM lead_events e LEFT JOIN users u ON u.id = e.actor_id"
 	    " LEFT JOIN orgs f ON f.id = e.from_org_id LEFT JOIN orgs t ON t.id = e.to_org_id"
 	    " WHERE e.lead_id = ? ORDER BY e.id",
 	    "i", l.id);
@@ -415,7 +416,7 @@ void lead_get(struct request *r)
 		    r->db, &s,
 		    "SELECT v.id AS id, v.happened_on AS \"happened_on:date\", v.mode AS mode, v.discussed AS "
 		    "discussed,"
-		    " u.username AS officer FROM visits v"
+		    " u.username AS officer, u.display_name AS officer_name FROM visits v"
 		    " JOIN users u ON u.id = v.officer_id WHERE v.lead_id = ? ORDER BY v.happened_on DESC, v.id DESC",
 		    "i", l.id);
 		rc = rows_into(r, out, "visits", rc, s, row_as_json_of);

@@ -475,11 +475,11 @@ static json_t *plan_version_json(struct request *r, struct db_stmt *s)
 			json_object_set_new(targets, milestone_names[g], json_string(project_day_text(r, s, 2 + g)));
 	json_error_t err;
 	json_t *items = json_loads(db_column_text(s, 8), 0, &err);
-	return json_pack("{s:I, s:i, s:o, s:b, s:i, s:s, s:s, s:s?, s:o}", "id", (json_int_t)db_column_int64(s, 0),
-	                 "version", (int)db_column_int64(s, 1), "targets", targets, "feasible", (int)db_column_int64(s, 6),
-	                 "shortfall_days", (int)db_column_int64(s, 7), "reason", db_column_text(s, 9), "made_by",
-	                 db_column_text(s, 10), "made_at", project_time_text(r, s, 11), "items",
-	                 items ? items : json_array());
+	return json_pack("{s:I, s:i, s:o, s:b, s:i, s:s, s:s, s:s, s:s?, s:o}", "id", (json_int_t)db_column_int64(s, 0),
+	                 "version", (int)db_column_int64(s, 1), "targets", targets, "feasible",
+	                 (int)db_column_int64(s, 6), "shortfall_days", (int)db_column_int64(s, 7), "reason",
+	                 db_column_text(s, 9), "made_by", db_column_text(s, 10), "made_by_name", db_column_text(s, 12),
+	                 "made_at", project_time_text(r, s, 11), "items", items ? items : json_array());
 }
 
 /*
@@ -495,7 +495,8 @@ void project_plans_get(struct request *r)
 	struct db_stmt *s;
 	int rc = db_prepare(r->db, &s,
 	                    "SELECT v.id, v.version, v.target_start, v.target_structure, v.target_complete,"
-	                    " v.target_produce, v.feasible, v.shortfall_days, v.items, v.reason, u.username, v.made_at"
+	                    " v.target_produce, v.feasible, v.shortfall_days, v.items, v.reason, u.username, v.made_at,"
+	                    " u.display_name"
 	                    " FROM project_plans v JOIN users u ON u.id = v.made_by WHERE v.project_id = ?"
 	                    " ORDER BY v.version DESC",
 	                    "i", p.id);

@@ -736,8 +736,9 @@ void project_get(struct request *r)
 	if (rc == 0 && !department) {
 		rc = db_prepare(
 		    r->db, &s,
-		    "SELECT e.at AS \"at:time\", e.actor AS actor, e.kind AS kind, a.name AS item,"
-		    " e.from_status AS \"from\", e.to_status AS \"to\", e.text AS text FROM project_events e"
+		    "SELECT e.at AS \"at:time\", e.actor AS actor, coalesce(u.display_name, e.actor) AS actor_name,"
+		    " e.kind AS kind, a.name AS item, e.from_status AS \"from\", e.to_status AS \"to\", e.text AS text"
+		    " FROM project_events e LEFT JOIN users u ON u.id = e.actor_id"
 		    " LEFT JOIN project_items i ON i.id = e.item_id LEFT JOIN approval_items a ON a.code = i.item_code"
 		    " WHERE e.project_id = ? ORDER BY e.id DESC LIMIT 100",
 		    "i", p.id);

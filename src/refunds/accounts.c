@@ -223,6 +223,7 @@ static json_t *change_row_json(struct request *r, struct db_stmt *s)
 	(void)r;
 	json_t *o = change_json(s, 0);
 	json_object_set_new(o, "name", json_string(db_column_text(s, 9)));
+	json_object_set_new(o, "requested_by_name", json_string(db_column_text(s, 14)));
 	json_object_set_new(o, "on_record",
 	                    db_column_is_null(s, 10)
 	                        ? json_null()
@@ -232,7 +233,9 @@ static json_t *change_row_json(struct request *r, struct db_stmt *s)
 }
 
 #define CHANGE_SELECT                                                                                                  \
-	"SELECT " CHANGE_COLUMNS ", e.name, a.payee_name, a.bank, a.account, o.path FROM refund_account_changes c"     \
+	"SELECT " CHANGE_COLUMNS ", e.name, a.payee_name, a.bank, a.account, o.path,"                                  \
+	" coalesce((SELECT display_name FROM users WHERE id = c.requested_by_id), c.requested_by)"                     \
+	" FROM refund_account_changes c"                                                                               \
 	" JOIN refund_enterprises e ON e.credit_code = c.credit_code JOIN orgs o ON o.id = e.district_org_id"          \
 	" LEFT JOIN refund_accounts a ON a.credit_code = c.credit_code"
 

@@ -536,15 +536,16 @@ void voucher_merchant_list(struct request *r)
 ** AUTH: department,leader
 ** DUTY: vouchers
 ** SUMMARY: 支付渠道列表 The payment channels a round can be offered through
+** A disabled (or rotated) key is listed too, marked disabled, so a round or
+** a merchant that named it still shows the channel's name.
 */
 void voucher_channel_list(struct request *r)
 {
 	struct db_stmt *s;
-	int rc = db_prepare(
-	    r->db, &s,
-	    "SELECT k.key_id AS key_id, k.name AS name FROM api_keys k WHERE k.role = 'channel' AND k.disabled = 0"
-	    " ORDER BY k.id",
-	    NULL);
+	int rc = db_prepare(r->db, &s,
+	                    "SELECT k.key_id AS key_id, k.name AS name, k.disabled AS \"disabled:bool\" FROM api_keys k"
+	                    " WHERE k.role = 'channel' ORDER BY k.id",
+	                    NULL);
 	reply_rows(r, rc, s, row_as_json_of, 0);
 }
 

@@ -173,6 +173,14 @@ static void test_closed_loop(void **state)
 	for (size_t i = 0; i < 6; i++)
 		assert_string_equal(json_string_value(json_object_get(json_array_get(events, i), "kind")), kinds[i]);
 	response_free(&r);
+	/* The timeline names who acted by display name, beside the login. */
+	db_run_sql(&server, "UPDATE users SET display_name = '晋安区人社局陈科长' WHERE username = 'ja-rsj'");
+	get_problem(&officer, id, &r);
+	json_t *accepted = json_array_get(json_object_get(r.json, "events"), 1);
+	assert_string_equal(json_string_value(json_object_get(accepted, "actor")), "ja-rsj");
+	assert_string_equal(json_string_value(json_object_get(accepted, "actor_name")), "晋安区人社局陈科长");
+	response_free(&r);
+	db_run_sql(&server, "UPDATE users SET display_name = username WHERE username = 'ja-rsj'");
 	assert_int_equal(db_count(&server, "SELECT count(*) FROM audit_log WHERE action LIKE 'problem.%'"), 6);
 }
 

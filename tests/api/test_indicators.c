@@ -389,11 +389,17 @@ static void test_approval_and_revisions(void **state)
 	assert_int_equal(json_array_size(json_object_get(r.json, "changes")), 2);
 	response_free(&r);
 	assert_int_equal(count("SELECT count(*) FROM audit_log WHERE action = 'indicators.period.revise'"), 2);
-	/* The approval list: the city's bureau sees 长乐's month, 晋安's bureau does not. */
+	/* The approval list: the city's bureau sees 长乐's month, 晋安's bureau does not; who
+	 * decided it is named by display name beside the login. */
+	db_run_sql(&server, "UPDATE users SET display_name = '市统计局综合科' WHERE username = 'city-tjj'");
 	client_request(&tjj, &r, "GET", "/api/v1/indicators/periods?state=approved", NULL, NULL, NULL);
 	assert_int_equal(r.status, 200);
 	assert_int_equal(json_array_size(json_object_get(r.json, "items")), 1);
+	json_t *month = json_array_get(json_object_get(r.json, "items"), 0);
+	assert_string_equal(text(month, "decided_by"), "city-tjj");
+	assert_string_equal(text(month, "decided_by_name"), "市统计局综合科");
 	response_free(&r);
+	db_run_sql(&server, "UPDATE users SET display_name = username WHERE username = 'city-tjj'");
 	client_request(&ja_tjj, &r, "GET", "/api/v1/indicators/periods?state=approved", NULL, NULL, NULL);
 	assert_int_equal(json_array_size(json_object_get(r.json, "items")), 0);
 	response_free(&r);

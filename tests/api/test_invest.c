@@ -139,6 +139,14 @@ static void test_stages_one_at_a_time(void **state)
 	assert_int_equal(json_array_size(events), 2);
 	assert_string_equal(str(json_array_get(events, 1), "to_stage"), "negotiating");
 	response_free(&r);
+	/* The history names who acted by display name, beside the login. */
+	db_run_sql(&server, "UPDATE users SET display_name = '晋安区投促局张科长' WHERE username = 'ja-officer'");
+	assert_int_equal(client_callf(&officer, &r, "GET", path, NULL), 200);
+	events = json_object_get(r.json, "events");
+	assert_string_equal(str(json_array_get(events, 1), "actor"), "ja-officer");
+	assert_string_equal(str(json_array_get(events, 1), "actor_name"), "晋安区投促局张科长");
+	response_free(&r);
+	db_run_sql(&server, "UPDATE users SET display_name = username WHERE username = 'ja-officer'");
 }
 
 /* Racers: officers of two districts accept the same offer at the same moment. */
@@ -498,10 +506,15 @@ static void test_visits_and_problems(void **state)
 	                 201);
 	char path[64];
 	snprintf(path, sizeof path, "/api/v1/invest/leads/%lld", signed_lead);
+	db_run_sql(&server, "UPDATE users SET display_name = '晋安区投促局张科长' WHERE username = 'ja-officer'");
 	assert_int_equal(client_callf(&officer, &r, "GET", path, NULL), 200);
 	assert_int_equal(json_array_size(json_object_get(r.json, "problems")), 1);
-	assert_int_equal(json_array_size(json_object_get(r.json, "visits")), 1);
+	json_t *visits = json_object_get(r.json, "visits");
+	assert_int_equal(json_array_size(visits), 1);
+	assert_string_equal(str(json_array_get(visits, 0), "officer"), "ja-officer");
+	assert_string_equal(str(json_array_get(visits, 0), "officer_name"), "晋安区投促局张科长");
 	response_free(&r);
+	db_run_sql(&server, "UPDATE users SET display_name = username WHERE username = 'ja-officer'");
 }
 
 static void test_statistics(void **state)

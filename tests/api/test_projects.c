@@ -328,13 +328,19 @@ static void test_departments_move_their_items(void **state)
 	assert_int_equal(move(&zrzy, "land_use_permit", "{\"action\":\"accept\"}", out), 200);
 	assert_int_equal(db_count(&server, "SELECT count(*) FROM audit_log WHERE action = 'project.item'"), 5);
 
-	/* The timeline keeps every step, with the department's note. */
+	/* The timeline keeps every step, with the department's note, and names
+	 * who acted by the display name they have now beside their login. */
+	db_run_sql(&server, "UPDATE users SET display_name = '市自然资源局林科长' WHERE username = 'zrzy'");
 	assert_int_equal(client_callf(&agent, &r, "GET", path, NULL), 200);
 	json_t *events = json_object_get(r.json, "events");
 	const char *kinds[] = {"accept", "done", "resubmit", "return", "accept"}; /* newest first */
 	for (size_t i = 0; i < 5; i++)
 		assert_string_equal(str(json_array_get(events, i), "kind"), kinds[i]);
 	assert_string_equal(str(json_array_get(events, 3), "text"), "补正材料:缺少用地红线图");
+	assert_string_equal(str(json_array_get(events, 0), "actor"), "zrzy");
+	assert_string_equal(str(json_array_get(events, 0), "actor_name"), "市自然资源局林科长");
+	assert_string_equal(str(json_array_get(events, 1), "actor_name"), "ja-fgj"); /* no display name set: the login */
+	db_run_sql(&server, "UPDATE users SET display_name = username WHERE username = 'zrzy'");
 	response_free(&r);
 }
 
@@ -502,6 +508,13 @@ static void test_replan_keeps_history(void **state)
 	json_t *plans = json_object_get(r.json, "items");
 	assert_int_equal(json_array_size(plans), 2);
 	assert_string_equal(str(json_array_get(plans, 0), "reason"), "用地红线调整,开工推迟");
+	db_run_sql(&server, "UPDATE users SET display_name = '王代办' WHERE username = 'agent'");
+	response_free(&r);
+	assert_int_equal(client_callf(&admin, &r, "GET", path, NULL), 200);
+	plans = json_object_get(r.json, "items");
+	assert_string_equal(str(json_array_get(plans, 0), "made_by"), "agent");
+	assert_string_equal(str(json_array_get(plans, 0), "made_by_name"), "王代办");
+	db_run_sql(&server, "UPDATE users SET display_name = username WHERE username = 'agent'");
 	assert_string_equal(str(json_object_get(json_array_get(plans, 1), "targets"), "start"), "2020-10-14");
 	response_free(&r);
 }

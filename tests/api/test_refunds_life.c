@@ -414,10 +414,14 @@ static void test_bank_accounts(void **state)
 	assert_string_equal(json_str(json_object_get(acct, "on_record"), "account"), "6217000001");
 	assert_string_equal(json_str(json_object_get(acct, "pending"), "account"), "6217000009");
 	response_free(&r);
+	db_run_sql(&server, "UPDATE users SET display_name = '一号公司财务' WHERE username = 'firm'");
 	assert_int_equal(client_callf(&ja_hr, &r, "GET", "/api/v1/refunds/bank-account-changes?state=pending", NULL),
 	                 200);
 	json_t *change = json_array_get(json_object_get(r.json, "items"), 0);
 	assert_non_null(change);
+	assert_string_equal(json_str(change, "requested_by"), "firm");
+	assert_string_equal(json_str(change, "requested_by_name"), "一号公司财务"); /* who asked, by display name */
+	db_run_sql(&server, "UPDATE users SET display_name = username WHERE username = 'firm'");
 	char path[96];
 	snprintf(path, sizeof path, "/api/v1/refunds/bank-account-changes/%lld", json_int(change, "id"));
 	response_free(&r);

@@ -611,6 +611,17 @@ static void test_merchants_channels_and_export(void **state)
 	client_request(&bureau, &r, "GET", "/api/v1/vouchers/channels", NULL, NULL, NULL);
 	assert_int_equal(json_array_size(json_object_get(r.json, "items")), 3);
 	response_free(&r);
+	/* A disabled channel is still named (a round or merchant may have named it), marked disabled. */
+	db_run_sql(&server,
+	           "UPDATE api_keys SET disabled = 1 WHERE id = (SELECT min(id) FROM api_keys WHERE role = 'channel')");
+	client_request(&bureau, &r, "GET", "/api/v1/vouchers/channels", NULL, NULL, NULL);
+	json_t *first = json_array_get(json_object_get(r.json, "items"), 0);
+	assert_int_equal(json_array_size(json_object_get(r.json, "items")), 3);
+	assert_true(json_is_true(json_object_get(first, "disabled")));
+	assert_non_null(json_string_value(json_object_get(first, "name")));
+	assert_true(json_is_false(json_object_get(json_array_get(json_object_get(r.json, "items"), 1), "disabled")));
+	response_free(&r);
+	db_run_sql(&server, "UPDATE api_keys SET disabled = 0 WHERE role = 'channel'");
 
 	client_request(&bureau, &r, "GET", "/api/v1/vouchers/stats/export?table=districts&format=csv", NULL, NULL,
 	               NULL);

@@ -187,6 +187,10 @@ test('the enterprise reopens it, sees the second answer arrive by itself, and co
   assert.equal(sql(`SELECT status, rating, reopened FROM problems WHERE id = ${ids.labour}`), 'closed|4|1')
   const kinds = await page.locator('[data-test=timeline] [data-test^=event-]').evaluateAll((els) => els.map((e) => e.dataset.test.slice(6)))
   assert.deepEqual(kinds, ['submit', 'accept', 'answer', 'reopen', 'answer', 'confirm'])
+  // Who acted, by display name, never by login.
+  const timeline = await page.locator('[data-test=timeline]').innerText()
+  assert.match(timeline, /操作人:晋安人社局/)
+  for (const login of ['ja-rsj', 'ja-officer', 'firm']) assert.ok(!timeline.includes(`操作人:${login}`), `no login in the timeline: ${login}`)
   await page.locator('[data-test=problem-rating]').waitFor()
   await shot('firm', 'd08-closed-timeline')
 })

@@ -113,7 +113,9 @@ test('the city corrects the approved month: a revision (修订) and what it chan
   assert.equal((await city.locator('[data-test=revision-fai]').textContent()).trim(), '修订')
   assert.equal((await city.locator('[data-test=revision-industry]').textContent()).trim(), '快报', 'what was not corrected stays 快报')
   const change = city.locator('[data-test=changes] tbody tr').first()
-  assert.match(await change.textContent(), /固定资产投资.*第1次修订.*本期数值 75 → 76.*补充入统项目一个.*city-tjj/)
+  // Who corrected it, by display name (not the login city-tjj).
+  assert.match(await change.textContent(), /固定资产投资.*第1次修订.*本期数值 75 → 76.*补充入统项目一个.*市统计局综合科/)
+  assert.ok(!(await change.textContent()).includes('city-tjj'))
   await shot(city, 'indicators-4-revision')
 })
 

@@ -138,6 +138,8 @@ test('the officer moves the lead on one stage; dropping it needs a reason', asyn
   const history = await text(page, '[data-test=lead-history]')
   assert.match(history, /登记线索/)
   assert.match(history, /推进阶段[\s\S]*线索 → 洽谈[\s\S]*实地考察/)
+  assert.match(history, /王招商/, 'the history names the officer by display name')
+  assert.ok(!history.includes('ja-officer'), 'and never by login')
   assert.equal(sql(`SELECT stage FROM leads WHERE id = ${ids.lead}`), 'negotiating')
   await shot('ja', 'i02-lead-negotiating')
 })

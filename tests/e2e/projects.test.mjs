@@ -24,6 +24,7 @@ const users = [
   ['gz-agent', '林代办', 'agent', '350100'],
   ['ja-fgj', '晋安区发改局审批科', 'department', '350111-fgj'],
   ['ja-leader', '陈责任领导', 'leader', '350111'],
+  ['cl-leader', '长乐区王区长', 'leader', '350112'],
 ]
 const code = '2024-350111-47-01-012345'
 const name = '晋安新能源电池材料产业园'
@@ -214,6 +215,10 @@ test('晋安区发改局 is refused an item whose prerequisite is pending, accep
   assert.equal(await agent.evaluate(() => window.__sameDocument), true, 'the agent page was not reloaded')
   await agent.click('[data-test=project-tabs] >> text=办理过程')
   await agent.locator('[data-test=event-done]').waitFor()
+  // The timeline names who acted by display name, never by login.
+  assert.match(await agent.locator('[data-test=event-done]').innerText(), /操作人:晋安区发改局审批科/)
+  const timeline = (await agent.locator('[data-test^=event-]').allInnerTexts()).join('\n')
+  for (const login of ['ja-fgj', 'gz-agent']) assert.ok(!timeline.includes(login), `the timeline shows no login: found ${login}`)
   await shot('agent', 'p09-agent-sees-granted')
 })
 
@@ -278,8 +283,14 @@ test('the agent imports projects: a bad CSV line is named and nothing is importe
   assert.equal(sql("SELECT name || '|' || investment_wan || '|' || level FROM projects WHERE code = '2024-350111-30-01-000103'"), '晋安冷链物流中心|6500|ordinary')
   const row = page.locator('[data-test=projects-table] .el-table__row', { hasText: '晋安智能装备产业园' })
   await row.waitFor()
-  assert.match(await row.innerText(), /8\.00亿元/)
-  assert.match(await page.locator('[data-test=projects-table] .el-table__row', { hasText: '晋安冷链物流中心' }).innerText(), /6,500\.00万元/)
+  // One unit for the column, chosen by its largest value (35亿元) and stated in its header:
+  // 8.00 and 0.65 亿元, not 6,500.00万元 beside 8.00亿元.
+  const idOf = (projectCode) => sql(`SELECT id FROM projects WHERE code = '${projectCode}'`)
+  await waitText(page, `[data-test=investment-${idOf('2024-350111-30-01-000103')}]`, '0.65')
+  assert.equal(await page.locator(`[data-test=investment-${idOf('2024-350111-30-01-000101')}]`).innerText(), '8.00')
+  assert.equal(await page.locator(`[data-test=investment-${ids.project}]`).innerText(), '35.00')
+  assert.ok((await page.locator('[data-test=projects-table] thead').innerText()).includes('总投资(亿元)'))
+  assert.ok(!(await page.locator('[data-test=projects-table] tbody').innerText()).includes('元'), 'no unit in the cells')
   await shot('agent', 'p13-imported')
 })
 
@@ -289,7 +300,8 @@ test('the statistics page adds up the district, lists the departments and export
   const district = page.locator('[data-test=stats-table] .el-table__row', { hasText: '晋安区' })
   await district.waitFor()
   // Three projects: 350,000 + 80,000 + 6,500 万元.
-  assert.match(await district.innerText(), /^晋安区\s+3\s+43\.65亿元\s+0\s+0\s+1\s+1\s/)
+  assert.match(await district.innerText(), /^晋安区\s+3\s+43\.65\s+0\s+0\s+1\s+1\s/)
+  assert.ok((await page.locator('[data-test=stats-table] thead').innerText()).includes('总投资(亿元)'))
   await page.locator('[data-test=investment-chart] canvas').waitFor()
   await page.click('[data-test=stats-by]')
   await page.click('[data-test=stats-by-department]:visible')
@@ -304,4 +316,59 @@ test('the statistics page adds up the district, lists the departments and export
   assert.ok(download.suggestedFilename().endsWith('.xlsx'), download.suggestedFilename())
   const { readFileSync } = await import('node:fs')
   assert.equal(readFileSync(await download.path()).subarray(0, 2).toString(), 'PK')
+})
+
+/** The tags in the page's tables that their cell cuts off (wider than the cell, or their own text wider than them). */
+const cutTags = (page) =>
+  page.locator('.el-table .el-tag').evaluateAll((tags) =>
+    tags.filter((t) => t.scrollWidth > t.clientWidth + 1 || t.getBoundingClientRect().right > t.closest('.cell').getBoundingClientRect().right + 1).map((t) => t.textContent))
+
+test('the English console shows money in English units, one unit a column, and does not cut its tags', async () => {
+  const context = await browser.newContext({ viewport: { width: 1366, height: 900 } })
+  await context.addInitScript(() => localStorage.setItem('banyan.locale', 'en'))
+  const page = await context.newPage()
+  await logIn(page, server.url, 'gz-agent', 'gz-agent-password')
+  await page.waitForURL(`${server.url}/`)
+  await page.goto(`${server.url}/projects`)
+  await waitText(page, `[data-test=investment-${ids.project}]`, '35.00')
+  assert.ok((await page.locator('[data-test=projects-table] thead').innerText()).includes('Investment (100M yuan)'))
+  assert.deepEqual(await cutTags(page), [])
+  await page.goto(`${server.url}/projects/${ids.project}`)
+  await waitText(page, '[data-test=project-investment]', '35.00 100M yuan')
+  await page.locator('[data-test=item-status-filing]').waitFor()
+  assert.deepEqual(await cutTags(page), [])
+  assert.ok(!(await page.locator('body').innerText()).match(/万元|亿元/), 'no Chinese money unit in the English console')
+  await screenshot(page, 'p15-english-units')
+  await context.close()
+})
+
+test("another district's project says 无权查看或不存在, and the page shows no placeholder or 连接中断 before its answers", async () => {
+  const page = await as('outsider', 'cl-leader')
+  await page.goto(`${server.url}/projects/${ids.project}`)
+  await waitText(page, '[data-test=project-error] .el-alert__title', '无权查看或不存在')
+  await shot('outsider', 'p16-out-of-scope')
+
+  // Hold the statistics' answer and the live events' connection: while they are held the page says
+  // neither 暂无数据 nor 0.00万元, and the live indicator says it is connecting, not that it was lost.
+  const agent = pages.agent
+  let release
+  const held = new Promise((resolve) => { release = resolve })
+  await agent.route('**/api/v1/projects/stats?*', async (route) => { await held; await route.continue() })
+  await agent.route('**/api/v1/events', async (route) => { await held; await route.continue() })
+  await agent.goto(`${server.url}/projects`)
+  await agent.locator('[data-test=live]').waitFor()
+  assert.equal(await agent.locator('[data-test=live]').getAttribute('data-state'), 'connecting')
+  assert.equal((await agent.locator('[data-test=live]').innerText()).trim(), '连接中…')
+  await agent.click('[data-test=menu-projectStats]')
+  await agent.locator('[data-test=stats-table] .el-loading-mask').waitFor()
+  assert.equal(await agent.locator('[data-test=stats-table] .el-table__empty-text').isVisible(), false, 'no 暂无数据 while loading')
+  assert.equal(await agent.locator('[data-test=stats-totals]').count(), 0, 'no totals line of zeros while loading')
+  assert.ok(!(await agent.locator('main, body').first().innerText()).includes('0.00万元'))
+  await shot('agent', 'p17-loading')
+  release()
+  await agent.locator('[data-test=stats-totals]').waitFor()
+  await agent.click('[data-test=menu-projects]')
+  await agent.waitForFunction(() => document.querySelector('[data-test=live]')?.dataset.state === 'live')
+  await agent.unroute('**/api/v1/projects/stats?*')
+  await agent.unroute('**/api/v1/events')
 })

@@ -207,6 +207,11 @@ test('the statistics page shows what was claimed, redeemed and driven, and expor
   await page.locator('[data-test=district-chart] canvas').waitFor()
   await page.locator('[data-test=district-table] >> text=鼓楼区').waitFor()
   await page.locator('[data-test=merchant-stats-table] >> text=聚春园大酒店').waitFor()
+  // One unit a money column, named in its header, the cells the figures alone.
+  const merchant = page.locator('[data-test=merchant-stats-table] .el-table__row', { hasText: '聚春园大酒店' })
+  assert.match(await merchant.innerText(), /\s2\s+200\.00\s+1,360\.00\s+1:6\.8/)
+  const head = await page.locator('[data-test=merchant-stats-table] thead').innerText()
+  assert.ok(head.includes('财政补贴(元)') && head.includes('带动消费(元)'), head)
   await page.waitForTimeout(1500) // the chart's bars grow in
   await shot('v08-stats-1366x768')
   await page.setViewportSize({ width: 1920, height: 1080 })

@@ -2,7 +2,8 @@
 // times in Beijing time, the action filter grouped by module.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { actionGroups, actionLabel, detailFields, objectLabel, objectRoute } from '../../web/src/audit.js'
+import { actionGroups, actionLabel, actorName, detailFields, objectLabel, objectRoute } from '../../web/src/audit.js'
+import { i18n } from '../../web/src/i18n.js'
 
 const catalogue = {
   modules: [
@@ -66,4 +67,12 @@ test('objects link to their page where the console has one', () => {
   assert.deepEqual(objectRoute('project', '12'), { name: 'project', params: { id: '12' } })
   assert.equal(objectRoute('voucher_round', '3'), null)
   assert.equal(objectRoute('project', 'abc'), null)
+})
+
+test('who acted: a person by display name, the system and the demo in words, never a login when a name is known', () => {
+  const { t, te } = i18n.global
+  assert.equal(actorName('晋安区投促局张科长', 'ja-officer', t, te), '晋安区投促局张科长')
+  assert.equal(actorName('system', 'system', t, te), '系统')
+  assert.equal(actorName(null, 'demo', t, te), '演示数据')
+  assert.equal(actorName(undefined, 'ja-officer', t, te), 'ja-officer') // an old answer without the name
 })

@@ -2,7 +2,7 @@
 // finance bureau writes them.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { formatCount, formatMoney, formatTime, moneyFigure, moneyUnit, oneLanguage } from '../../web/src/format.js'
+import { formatCount, formatMoney, formatTime, moneyColumn, moneyFigure, moneyLanguage, moneyUnit, oneLanguage, unitName } from '../../web/src/format.js'
 
 const yuan = (y) => BigInt(y) * 100n
 
@@ -65,4 +65,45 @@ test('a text written 中文 (English) shows one language', () => {
   assert.equal(oneLanguage('该企业已迁往外省', 'en'), '该企业已迁往外省')
   assert.equal(oneLanguage('缴费(分)', 'en'), '缴费(分)')
   assert.equal(oneLanguage(null, 'en'), '')
+})
+
+test('a money column takes one unit, by its largest value, named in its header', () => {
+  // 晋安's projects: 350,000, 80,000 and 6,500 万元 read 35.00, 8.00 and 0.65 亿元, not 6,500.00万元 beside 8.00亿元.
+  const projects = moneyColumn([350000, 80000, 6500], { scale: 'wan' })
+  assert.equal(projects.unit, 'yi')
+  assert.equal(projects.header('总投资'), '总投资(亿元)')
+  assert.deepEqual([350000, 80000, 6500].map(projects.figure), ['35.00', '8.00', '0.65'])
+  // Under 1亿 the whole column in 万元, with thousands separators.
+  const leads = moneyColumn([6500, 120, 9999], { scale: 'wan' })
+  assert.equal(leads.unit, 'wan')
+  assert.equal(leads.figure(6500), '6,500.00')
+  // 1亿 exactly is 亿元; in 万元 the floor is 万元 even for small or no values.
+  assert.equal(moneyColumn([10000], { scale: 'wan' }).unit, 'yi')
+  assert.equal(moneyColumn([3, 0], { scale: 'wan' }).unit, 'wan')
+  assert.equal(moneyColumn([], { scale: 'wan' }).name, '万元')
+  // Columns of fen (refunds, vouchers): 59.60万元 paid beside nothing pending yet.
+  const paid = moneyColumn([59600000, 0, null])
+  assert.equal(paid.header('已支付'), '已支付(万元)')
+  assert.deepEqual([59600000, 0, null].map(paid.figure), ['59.60', '0.00', ''])
+  assert.equal(moneyColumn([1234567800n, 12n]).figure(1234567800n), '1,234.57')
+  assert.equal(moneyColumn([99999]).header('金额'), '金额(元)')
+  assert.equal(moneyColumn([-1500000000000]).figure(-1500000000000), '-150.00')
+})
+
+test('the English console shows money in English units', () => {
+  assert.equal(unitName('wan', 'en'), '10k yuan')
+  assert.equal(unitName('yi', 'en'), '100M yuan')
+  assert.equal(formatMoney(137000000000n, 'auto', 'en'), '13.70 100M yuan')
+  assert.equal(formatMoney(3000000000n, 'auto', 'en'), '3,000.00 10k yuan')
+  assert.equal(formatMoney(2000, 'auto', 'en'), '20.00 yuan')
+  assert.equal(moneyColumn([350000, 6500], { scale: 'wan', lang: 'en' }).header('Investment'), 'Investment (100M yuan)')
+  // The console's language, set with its locale, is what formatMoney and moneyColumn follow by default.
+  moneyLanguage.value = 'en'
+  try {
+    assert.equal(formatMoney(30000000n * 100n), '3,000.00 10k yuan')
+    assert.equal(moneyColumn([59600000]).header('Paid'), 'Paid (10k yuan)')
+  } finally {
+    moneyLanguage.value = 'zh-CN'
+  }
+  assert.equal(formatMoney(30000000n * 100n), '3,000.00万元')
 })

@@ -4,7 +4,7 @@
 // and the supervised tasks in the order a list shows them (overdue first).
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { bureauUnit, changeLines, changeText, entryUnits, falling, formatFigure, formatGrowth, homeUnit, isCityBureau, periodName, previousMonth, tasksInOrder } from '../../web/src/indicators.js'
+import { bureauUnit, changeLines, changeText, entryUnits, falling, formatFigure, formatGrowth, homeUnit, isCityBureau, oneMoneyUnit, periodName, previousMonth, tasksInOrder, unitLabel } from '../../web/src/indicators.js'
 import { i18n } from '../../web/src/i18n.js'
 
 test('figures rounded half away from zero, with thousands separators, by text arithmetic', () => {
@@ -84,4 +84,14 @@ test('tasks: overdue first, then by light, then the earliest due', () => {
     { id: 5, overdue: true, light: 'red', due_on: '2020-10-10' },
   ]
   assert.deepEqual(tasksInOrder(tasks).map((x) => x.id), [5, 2, 3, 4, 1])
+})
+
+test('key figures side by side in one money unit: 实际利用外资 in 亿元 beside 亿元 neighbours', () => {
+  const shown = oneMoneyUnit([{ value: '6759.34', unit: '亿元' }, { value: '45678.90', unit: '万元' }, { value: '3.1', unit: '%' }])
+  assert.deepEqual(shown, [{ value: '6759.34', unit: '亿元' }, { value: '4.567890', unit: '亿元' }, { value: '3.1', unit: '%' }])
+  assert.equal(formatFigure(shown[1].value, 2), '4.57')
+  assert.deepEqual(oneMoneyUnit([{ value: '-12.5', unit: '万元' }, { value: '1', unit: '亿元' }])[0], { value: '-0.00125', unit: '亿元' })
+  // With no 亿元 beside it, 万元 stays.
+  assert.deepEqual(oneMoneyUnit([{ value: '45678.90', unit: '万元' }]), [{ value: '45678.90', unit: '万元' }])
+  assert.equal(unitLabel('count'), 'count')
 })

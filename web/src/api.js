@@ -46,6 +46,16 @@ export async function api(method, path, body) {
   return data
 }
 
+/**
+ * What a record's page says when it cannot read the record: one outside the
+ * reader's scope and one that does not exist read alike (the API answers 404
+ * for both, 403 for a role or duty that may not), 无权查看或不存在, rather
+ * than the API's message; any other failure as the API words it.
+ */
+export function recordError(e) {
+  return e?.status === 404 || e?.status === 403 ? i18n.global.t('common.noAccessOrNotFound') : e?.message
+}
+
 /** Load who is logged in (after a reload the cookie is there but not the token). */
 export async function loadSession() {
   try {
@@ -101,12 +111,13 @@ export function query(params) {
 /**
  * What a page shows: the answer of GET path() (a function, so that the
  * page's filters go into it; `initial` until it comes), whether it is
- * loading, and the error's message; loaded when the page mounts and again
- * by load().
+ * loading, and the error's message (a record's page, { record: true }, says
+ * recordError's words); loaded when the page mounts and again by load().
  */
-export function useFetch(path, initial) {
+export function useFetch(path, initial, { record = false } = {}) {
   const data = ref(initial)
-  const loading = ref(false)
+  const loading = ref(true) // it loads on mount: no 暂无数据 or 0 before the first answer
+  const loaded = ref(false) // the first answer came: `initial` no longer stands for it
   const error = ref('')
   async function load() {
     loading.value = true
@@ -114,19 +125,20 @@ export function useFetch(path, initial) {
     try {
       data.value = await api('GET', path())
     } catch (e) {
-      error.value = e.message
+      error.value = record ? recordError(e) : e.message
     } finally {
       loading.value = false
+      loaded.value = true
     }
   }
   onMounted(load)
-  return { data, loading, error, load }
+  return { data, loading, loaded, error, load }
 }
 
 /** A list a page shows: useFetch's answer's items. */
 export function useList(path) {
-  const { data, loading, error, load } = useFetch(path, { items: [] })
-  return { items: computed(() => data.value.items), loading, error, load }
+  const { data, loading, loaded, error, load } = useFetch(path, { items: [] })
+  return { items: computed(() => data.value.items), loading, loaded, error, load }
 }
 
 /**
@@ -137,7 +149,7 @@ export function useList(path) {
 export function usePages(path) {
   const items = ref([])
   const cursor = ref(null)
-  const loading = ref(false)
+  const loading = ref(true) // every page loads it on mount: no 暂无数据 before the first answer
   const error = ref('')
   async function load(more = false) {
     loading.value = !more

@@ -80,3 +80,14 @@ const PAGES = {
 export function objectRoute(type, id) {
   return PAGES[type] && /^\d+$/.test(id) ? { name: PAGES[type], params: { id } } : null
 }
+
+/**
+ * Who acted, for the audit log and every timeline: a person by the display
+ * name the API gives beside the login; the shell, the system, the demo or an
+ * anonymous rater in words (t, te: vue-i18n's); a login only when nothing
+ * better is known.
+ */
+export function actorName(name, login, t, te) {
+  if ((!name || name === login) && te(`audit.actors.${login}`)) return t(`audit.actors.${login}`)
+  return name || login
+}

@@ -1,5 +1,7 @@
 // Shared formatters: money arrives from the API as integer fen (分) and is
-// shown the way finance bureaus read it, in 元, 万元 or 亿元.
+// shown the way finance bureaus read it, in 元, 万元 or 亿元 (in the English
+// console: yuan, 10k yuan, 100M yuan).
+import { ref } from 'vue'
 
 const YI = 10000000000n // 1亿元 in fen
 const WAN = 1000000n // 1万元 in fen
@@ -15,13 +17,53 @@ function fixed2(fen, unitFen) {
 }
 
 /**
- * Format an amount of fen.  unit: 'yuan' | 'wan' | 'yi' | 'auto' (亿元 from
- * 1亿, 万元 from 1万, else 元).  Accepts a number or a BigInt.
+ * The console's language for money's units, 'zh-CN' or 'en': i18n.js sets it
+ * with the locale, and a page that shows money re-renders when it changes.
  */
-export function formatMoney(fen, unit = 'auto') {
+export const moneyLanguage = ref('zh-CN')
+
+const UNIT_NAMES = {
+  'zh-CN': { yi: '亿元', wan: '万元', yuan: '元' },
+  en: { yi: '100M yuan', wan: '10k yuan', yuan: 'yuan' },
+}
+
+/** A unit's name in the console's language: unitName('wan') is "万元", in English "10k yuan". */
+export function unitName(unit, lang = moneyLanguage.value) {
+  return (UNIT_NAMES[lang] || UNIT_NAMES['zh-CN'])[unit]
+}
+
+/**
+ * Format an amount of fen.  unit: 'yuan' | 'wan' | 'yi' | 'auto' (亿元 from
+ * 1亿, 万元 from 1万, else 元).  Accepts a number or a BigInt.  In English
+ * the unit follows after a space: "1.37 100M yuan".
+ */
+export function formatMoney(fen, unit = 'auto', lang = moneyLanguage.value) {
   const v = BigInt(fen)
   if (unit === 'auto') unit = moneyUnit([v])
-  return `${moneyFigure(v, unit)}${{ yi: '亿元', wan: '万元', yuan: '元' }[unit]}`
+  return `${moneyFigure(v, unit)}${lang === 'en' ? ' ' : ''}${unitName(unit, lang)}`
+}
+
+/**
+ * One unit for a table column of money, chosen by its largest value (亿元
+ * from 1亿, else 万元; 元 for a column of fen under 1万), stated once in the
+ * header: values in fen, or in whole 万元 with scale 'wan' (investment),
+ * where the unit is never below 万元.  Returns { unit, name, header(label),
+ * figure(value) }: header('总投资') is "总投资(亿元)", in English
+ * "Investment (100M yuan)"; figure(value) the figure alone with thousands
+ * separators, '' for a missing value.
+ */
+export function moneyColumn(values, { scale = 'fen', lang = moneyLanguage.value } = {}) {
+  const toFen = (v) => (scale === 'wan' ? BigInt(Math.round(Number(v))) * WAN : BigInt(v))
+  const present = values.filter((v) => v !== null && v !== undefined && v !== '')
+  let unit = moneyUnit(present.map(toFen))
+  if (scale === 'wan' && unit === 'yuan') unit = 'wan'
+  const name = unitName(unit, lang)
+  return {
+    unit,
+    name,
+    header: (label) => (lang === 'en' ? `${label} (${name})` : `${label}(${name})`),
+    figure: (v) => (v === null || v === undefined || v === '' ? '' : moneyFigure(toFen(v), unit)),
+  }
 }
 
 /**

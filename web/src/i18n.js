@@ -1,5 +1,6 @@
 // Chinese first; English can be switched to, and the choice is remembered.
 import { createI18n } from 'vue-i18n'
+import { moneyLanguage } from './format.js'
 
 const messages = {
   'zh-CN': {
@@ -34,6 +35,8 @@ const messages = {
       logout: '退出', search: '查询', reset: '重置', save: '保存', cancel: '取消', create: '新建', edit: '编辑',
       more: '加载更多', actions: '操作', language: '语言', exportExcel: '导出 Excel', exportCsv: '导出 CSV',
       saved: '已保存', noMore: '没有更多了', all: '全部', yes: '是', no: '否',
+      liveState: { connecting: '连接中…', live: '实时', lost: '连接中断,正在重连' },
+      noAccessOrNotFound: '无权查看或不存在',
     },
     home: {
       welcome: '欢迎,{name}', orgs: '组织机构', districts: '县(市)区', departments: '部门', usersActive: '在用账号',
@@ -72,7 +75,7 @@ const messages = {
     audit: {
       at: '时间', actor: '操作人', action: '操作', object: '对象', detail: '详情', ip: 'IP', dateRange: '日期范围',
       start: '开始日期', end: '结束日期', actions: '操作(可多选)', actorLogin: '操作人账号',
-      actors: { shell: '命令行(运维)', system: '系统', anonymous: '未登录', 'anonymous-rater': '匿名测评人' },
+      actors: { shell: '命令行(运维)', system: '系统', demo: '演示数据', anonymous: '未登录', 'anonymous-rater': '匿名测评人' },
     },
     vouchers: {
       categories: { catering: '餐饮', retail: '零售', car: '汽车', culture: '文化', tourism: '旅游', sports: '体育', other: '其他' },
@@ -111,7 +114,7 @@ const messages = {
       answerText: '答复内容', reopenText: '仍未解决的情况', rating: '满意度评分', ratingComment: '评价', routeTo: '转至部门',
       reason: '转办理由', comment: '留言', addComment: '发表留言', timeline: '办理过程', reopened: '重新办理 {n} 次',
       rated: '评分', done: '已完成操作:{action}', commented: '留言已发表', handOver: '{from} → {to}',
-      escalatedTo: '升级至{to}', actor: '操作人', live: '实时', offline: '连接中断,正在重连',
+      escalatedTo: '升级至{to}', actor: '操作人',
       register: '登记企业', name: '企业名称', creditCode: '统一社会信用代码', industry: '行业', contactName: '联系人',
       contactPhone: '联系电话', keyword: '企业名称或信用代码', registered: '企业已登记', noEnterprises: '暂无企业',
       account: '关联账号', accountUser: '企业账号用户名', linked: '已关联账号 {name}',
@@ -130,7 +133,6 @@ const messages = {
       itemStatuses: { pending: '待受理', accepted: '办理中', returned: '补正中', done: '已办结', refused: '不予许可' },
       milestones: { start: '开工', structure: '主体完工', complete: '竣工', produce: '投产' },
       kinds: { visit: '上门走访', call: '电话', online: '线上会商' },
-      live: '实时', offline: '连接中断,正在重连',
       code: '项目代码', name: '项目名称', owner: '业主单位', district: '县(市)区', industry: '行业', investment: '总投资',
       investmentWan: '总投资(万元)', level: '级别', stage: '阶段', light: '亮灯', agent: '代办员', official: '责任领导',
       createdOn: '登记日期', lead: '关联线索', keyword: '项目名称或代码', mine: '只看我代办的', queryCode: '查询码',
@@ -177,7 +179,6 @@ const messages = {
     },
     invest: {
       stages: { lead: '线索', negotiating: '洽谈', signed: '签约', registered: '注册', started: '开工', producing: '投产', dropped: '已终止' },
-      live: '实时', offline: '连接中断,正在重连',
       title: '项目名称', source: '线索来源', enterprise: '投资企业', industry: '行业', investment: '意向投资',
       investmentWan: '意向投资(万元)', owner: '负责县(市)区', officer: '招商专员', stage: '阶段', updated: '更新时间',
       keyword: '项目或企业名称', mine: '只看我负责的', noLeads: '暂无招商线索', register: '登记线索',
@@ -309,7 +310,7 @@ const messages = {
       searchName: '按企业名称查找', noPublicity: '目前没有正在公示的名单', noMatch: '没有符合的企业', publicWindow: '公示期 {start} 至 {end},共 {n} 家企业',
       object: '提出异议', objectTitle: '对「{name}」提出异议', objectionReasonHint: '请说明理由(10 至 1000 字)', contactOptional: '联系方式(选填,便于核实)',
       submitObjection: '提交异议', objectionLodged: '异议已受理,编号 {id}', objectionNext: '人社局将在公示期满前核实处理。', close: '关闭',
-      allPolicies: '全部政策', paidVsPending: '已支付与待支付(万元)', paidWan: '已支付(万元)', pendingWan: '待支付(万元)',
+      allPolicies: '全部政策', paidVsPending: '已支付与待支付(万元)', paidWan: '已支付(万元)', pendingWan: '待支付(万元)', paid: '已支付', pending: '待支付',
       enterprisesAndPeople: '企业数与受惠人数', enterprisesUnit: '企业(家)', peopleUnit: '受惠人数(人)', totalLine: '合计:{n} 家企业,{people} 人,返还 {amount}(已支付 {paid},待支付 {pending})',
       todoReaddressed: '{n} 笔失败款项已更正收款账户,请生成支付文件重新发送',
       withdrawnBecause: '已撤销:{reason}',
@@ -403,7 +404,7 @@ const messages = {
     },
     packages: {
       title: '项目包与运营管护', rule: '进度按各组成部分的投资额加权汇总;巡查超过应巡日期即为红灯,排在最前。',
-      name: '项目包', district: '县(市)区', owner: '业主单位', agent: '代办员', parts: '组成部分', investment: '投资(万元)',
+      name: '项目包', district: '县(市)区', owner: '业主单位', agent: '代办员', parts: '组成部分', investment: '投资(万元)', investmentAmount: '投资',
       progress: '进度', stage: '阶段', stages: { construction: '建设中', operating: '运营管护中' }, licence: '运营许可证',
       noLicence: '未取得', overdueChecks: '逾期巡查', openDefects: '未整改问题', normalShare: '正常运行占比', none: '暂无项目包',
       lights: { red: '有逾期', yellow: '临近巡查', green: '正常' }, progressChart: '各项目包建设进度(%)',
@@ -522,6 +523,8 @@ const messages = {
       logout: 'Log out', search: 'Search', reset: 'Reset', save: 'Save', cancel: 'Cancel', create: 'New', edit: 'Edit',
       more: 'Load more', actions: 'Actions', language: 'Language', exportExcel: 'Export Excel', exportCsv: 'Export CSV',
       saved: 'Saved', noMore: 'No more', all: 'All', yes: 'Yes', no: 'No',
+      liveState: { connecting: 'Connecting…', live: 'Live', lost: 'Connection lost, reconnecting' },
+      noAccessOrNotFound: 'No access or not found',
     },
     home: {
       welcome: 'Welcome, {name}', orgs: 'Organisations', districts: 'Districts', departments: 'Departments',
@@ -560,7 +563,7 @@ const messages = {
     audit: {
       at: 'Time', actor: 'Actor', action: 'Action', object: 'Object', detail: 'Detail', ip: 'IP', dateRange: 'Dates',
       start: 'From', end: 'To', actions: 'Actions', actorLogin: 'Actor login',
-      actors: { shell: 'Shell (operator)', system: 'System', anonymous: 'Not signed in', 'anonymous-rater': 'Anonymous rater' },
+      actors: { shell: 'Shell (operator)', system: 'System', demo: 'Demo data', anonymous: 'Not signed in', 'anonymous-rater': 'Anonymous rater' },
     },
     vouchers: {
       categories: { catering: 'Catering', retail: 'Retail', car: 'Cars', culture: 'Culture', tourism: 'Tourism', sports: 'Sports', other: 'Other' },
@@ -599,7 +602,7 @@ const messages = {
       answerText: 'Answer', reopenText: 'What is still unsolved', rating: 'Rating', ratingComment: 'Comment', routeTo: 'To department',
       reason: 'Reason', comment: 'Comment', addComment: 'Post comment', timeline: 'History', reopened: 'Reopened {n} times',
       rated: 'Rating', done: 'Done: {action}', commented: 'Comment posted', handOver: '{from} → {to}',
-      escalatedTo: 'Escalated to {to}', actor: 'By', live: 'Live', offline: 'Connection lost, reconnecting',
+      escalatedTo: 'Escalated to {to}', actor: 'By',
       register: 'Register enterprise', name: 'Enterprise', creditCode: 'Unified social credit code', industry: 'Industry', contactName: 'Contact',
       contactPhone: 'Phone', keyword: 'Name or credit code', registered: 'Enterprise registered', noEnterprises: 'No enterprises',
       account: 'Link account', accountUser: 'Enterprise account username', linked: 'Account {name} linked',
@@ -619,7 +622,6 @@ const messages = {
       itemStatuses: { pending: 'Not yet accepted', accepted: 'In progress', returned: 'Awaiting material', done: 'Granted', refused: 'Refused' },
       milestones: { start: 'Start of works', structure: 'Structure done', complete: 'Completion', produce: 'Production' },
       kinds: { visit: 'Visit', call: 'Call', online: 'Online meeting' },
-      live: 'Live', offline: 'Connection lost, reconnecting',
       code: 'Project code', name: 'Project', owner: 'Owner', district: 'District', industry: 'Industry', investment: 'Investment',
       investmentWan: 'Investment (10k yuan)', level: 'Level', stage: 'Stage', light: 'Light', agent: 'Agent', official: 'Responsible official',
       createdOn: 'Registered on', lead: 'Lead', keyword: 'Name or code', mine: 'Only mine', queryCode: 'Query code',
@@ -666,7 +668,6 @@ const messages = {
     },
     invest: {
       stages: { lead: 'Lead', negotiating: 'Negotiating', signed: 'Signed', registered: 'Registered', started: 'Started', producing: 'Producing', dropped: 'Dropped' },
-      live: 'Live', offline: 'Connection lost, reconnecting',
       title: 'Project', source: 'Source', enterprise: 'Investor', industry: 'Industry', investment: 'Intended investment',
       investmentWan: 'Intended investment (10k yuan)', owner: 'Owning district', officer: 'Officer', stage: 'Stage', updated: 'Updated',
       keyword: 'Project or investor', mine: 'Only mine', noLeads: 'No leads yet', register: 'Register a lead',
@@ -798,7 +799,7 @@ const messages = {
       searchName: 'Find by name', noPublicity: 'No list is being publicised now', noMatch: 'No enterprise matches', publicWindow: 'Publicised {start} to {end}, {n} enterprises',
       object: 'Object', objectTitle: 'Objection to {name}', objectionReasonHint: 'Why (10 to 1000 characters)', contactOptional: 'Contact (optional, to check with you)',
       submitObjection: 'Send objection', objectionLodged: 'Objection received, no. {id}', objectionNext: 'The bureau checks it before the window ends.', close: 'Close',
-      allPolicies: 'All policies', paidVsPending: 'Paid and to pay (10k yuan)', paidWan: 'Paid (10k yuan)', pendingWan: 'To pay (10k yuan)',
+      allPolicies: 'All policies', paidVsPending: 'Paid and to pay (10k yuan)', paidWan: 'Paid (10k yuan)', pendingWan: 'To pay (10k yuan)', paid: 'Paid', pending: 'To pay',
       enterprisesAndPeople: 'Enterprises and people', enterprisesUnit: 'Enterprises', peopleUnit: 'People', totalLine: 'Total: {n} enterprises, {people} people, {amount} ({paid} paid, {pending} to pay)',
       todoReaddressed: '{n} failed payments re-addressed: make a payment file to send them',
       withdrawnBecause: 'Withdrawn: {reason}',
@@ -893,7 +894,7 @@ const messages = {
     },
     packages: {
       title: 'Packages and upkeep', rule: 'Progress is the parts\' progress weighted by their investment; a check past its day is red, and first.',
-      name: 'Package', district: 'District', owner: 'Owner', agent: 'Agent', parts: 'Parts', investment: 'Investment (10k yuan)',
+      name: 'Package', district: 'District', owner: 'Owner', agent: 'Agent', parts: 'Parts', investment: 'Investment (10k yuan)', investmentAmount: 'Investment',
       progress: 'Progress', stage: 'Stage', stages: { construction: 'Being built', operating: 'In operation' }, licence: 'Operation licence',
       noLicence: 'None yet', overdueChecks: 'Checks overdue', openDefects: 'Open defects', normalShare: 'Running normally', none: 'No packages',
       lights: { red: 'Overdue', yellow: 'Due soon', green: 'On time' }, progressChart: 'Progress by package (%)',
@@ -990,8 +991,11 @@ export const i18n = createI18n({
   messages,
 })
 
+moneyLanguage.value = i18n.global.locale.value
+
 export function setLocale(locale) {
   i18n.global.locale.value = locale
+  moneyLanguage.value = locale
   localStorage.setItem('banyan.locale', locale)
   document.documentElement.lang = locale
 }

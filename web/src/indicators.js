@@ -4,6 +4,7 @@
 // shown rounded and with thousands separators by text arithmetic, never
 // through floating point.  Also: whose unit a statistics bureau enters, the
 // periods' names, and the tags of states and lights.
+import { unitName } from './format.js'
 
 /**
  * Decimal text rounded half away from zero to `places` decimals, with
@@ -29,6 +30,38 @@ export function formatGrowth(text) {
 
 /** How many decimals a figure in this unit is shown with: counts whole, the rest two. */
 export const placesOf = (unit) => (unit === 'count' ? 0 : 2)
+
+const MONEY_UNITS = { 元: 'yuan', 万元: 'wan', 亿元: 'yi' }
+
+/** An indicator's unit as the console names it: money in its language ("万元", "10k yuan"), others as stated. */
+export const unitLabel = (unit) => (MONEY_UNITS[unit] ? unitName(MONEY_UNITS[unit]) : unit)
+
+/**
+ * Figures shown side by side (the leaders' screen's key figures) in one money
+ * unit: when any is in 亿元, one in 万元 is shown in 亿元 too, its decimal
+ * text shifted four places ("45678.90" 万元 -> "4.5678900" 亿元); each unit is
+ * named in the console's language (unitName).  items: [{ value, unit }]
+ * (unit as the indicator states it); answers [{ value, unit }] to show.
+ */
+export function oneMoneyUnit(items) {
+  const inYi = items.some((it) => it.unit === '亿元')
+  return items.map(({ value, unit }) => {
+    if (inYi && unit === '万元') {
+      value = shiftPoint(value, 4)
+      unit = '亿元'
+    }
+    return { value, unit: unitLabel(unit) }
+  })
+}
+
+/** Decimal text divided by 10^places, exactly: ("45678.9", 4) -> "4.56789". */
+function shiftPoint(text, places) {
+  const m = /^(-?)(\d+)(?:\.(\d*))?$/.exec(String(text ?? ''))
+  if (!m) return text
+  const [, sign, whole, frac = ''] = m
+  const digits = whole.padStart(places + 1, '0')
+  return `${sign}${digits.slice(0, -places)}.${digits.slice(-places)}${frac}`
+}
 
 /** Is the growth negative (shown in the falling colour)? */
 export const falling = (text) => typeof text === 'string' && text.startsWith('-') && /[1-9]/.test(text)

@@ -8,6 +8,7 @@
 import * as ed from '@noble/ed25519'
 import { sha256 as sha256js, sha512 } from '@noble/hashes/sha2.js'
 import { formatWan } from './projects.js'
+import { moneyFigure } from './format.js'
 
 // Signing must work on a page served over plain HTTP inside a government
 // network, where the browser has no crypto.subtle: SHA-512 for Ed25519
@@ -39,7 +40,7 @@ export { formatWan }
 
 /** The big figure of the room's screen: 万元 as 亿元 with two decimals and no unit, "194.78". */
 export function yiFigure(wan) {
-  return formatWan(wan || 0, 'yi').replace(/亿元$/, '')
+  return moneyFigure(BigInt(Math.round(Number(wan || 0))) * 1000000n, 'yi')
 }
 
 /**

@@ -1,11 +1,12 @@
 // Live events from GET /api/v1/events for one page: call onEvent(data) for
 // each event of the given type (or types: an array, one connection for
 // all), reconnect after the connection is lost, and close when the page
-// goes.  `live` tells whether the connection is up.
+// goes.  `live` tells whether the connection is up: null until the first
+// attempt opens or fails, so a page does not say 连接中断 while it loads.
 import { onBeforeUnmount, onMounted, ref } from 'vue'
 
 export function useLive(type, onEvent) {
-  const live = ref(false)
+  const live = ref(null)
   let source = null
   let retry = null
   function connect() {

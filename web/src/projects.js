@@ -9,7 +9,7 @@ export const stages = ['approvals', 'construction', 'completed', 'operating']
 export const lights = ['red', 'yellow', 'green']
 export const milestoneKinds = ['start', 'structure', 'complete', 'produce']
 
-/** Investment, given by the API in whole 万元: "3,000.00万元", from 1亿 "1.37亿元". */
+/** Investment, given by the API in whole 万元: "3,000.00万元", from 1亿 "1.37亿元" (in English "1.37 100M yuan"). */
 export function formatWan(wan, unit = 'auto') {
   if (wan === null || wan === undefined || wan === '') return ''
   const n = Math.round(Number(wan))
