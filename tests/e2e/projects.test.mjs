@@ -319,9 +319,17 @@ test('relaxed targets: the list shows the first and the current target; a leader
   const late = created.json.id
   assert.equal((await call('POST', `/projects/${late}/plan`, { targets: { start: daysFromNow(-10) }, items: ['filing'] })).status, 201)
   assert.equal(sql(`SELECT red_at <= strftime('%s', 'now') FROM projects WHERE id = ${late}`), '1')
-  // Its start pushed 210 days later turns it green; the first project's start 30 days later, while not red.
-  const relaxedPlan = await call('POST', `/projects/${late}/plan`, { targets: { start: daysFromNow(200) }, reason: '用地报批滞后' })
-  assert.equal(relaxedPlan.json.relaxed_milestones, 1)
+  // Its start pushed 210 days later: the preview says the plan relaxes a target; saved, it turns green.
+  await page.goto(`${server.url}/projects/${late}`)
+  await page.click('[data-test=plan-open]')
+  await pickDate(page, 'plan-target-start', daysFromNow(200))
+  await page.fill('[data-test=plan-reason]', '用地报批滞后')
+  await page.click('[data-test=plan-preview-button]')
+  await waitText(page, '[data-test=plan-relaxes] .el-alert__title', '此计划把 1 个节点目标推迟(放宽目标):保存后计入放宽次数,领导可在「目标放宽」中看到')
+  await page.click('[data-test=plan-save]')
+  await page.locator('[data-test=plan-save]').waitFor({ state: 'hidden' })
+  await waitText(page, '[data-test=project-plan-version]', '第 2 版')
+  // The first project's start 30 days later, while not red.
   const first = await call('POST', `/projects/${ids.project}/plan`, { targets: { start: daysFromNow(230), complete: daysFromNow(500) }, reason: '设计方案调整' })
   assert.equal(first.json.relaxed_milestones, 1)
 

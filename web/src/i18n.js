@@ -163,6 +163,7 @@ const messages = {
       relaxed: '目标放宽', relaxedCount: '目标放宽项目', relaxedMonth: '月份', relaxedProjects: '放宽目标的项目', relaxedMoves: '推迟的节点',
       outOfRed: '因放宽目标脱离红灯', milestone: '节点', originalTarget: '最初目标', fromTo: '调整前 → 调整后', daysLater: '推迟 {n} 天', daysMoved: '推迟天数',
       lightChange: '亮灯变化', madeByPlan: '计划制定人', noRelaxed: '该月没有放宽目标的项目', timesMoved: '已推迟 {n} 次',
+      planRelaxes: '此计划把 {n} 个节点目标推迟(放宽目标):保存后计入放宽次数,领导可在「目标放宽」中看到',
     },
     invest: {
       stages: { lead: '线索', negotiating: '洽谈', signed: '签约', registered: '注册', started: '开工', producing: '投产', dropped: '已终止' },
@@ -641,6 +642,7 @@ const messages = {
       relaxed: 'Relaxed targets', relaxedCount: 'Targets relaxed', relaxedMonth: 'Month', relaxedProjects: 'Projects relaxed', relaxedMoves: 'Milestones moved',
       outOfRed: 'Out of red by relaxing', milestone: 'Milestone', originalTarget: 'First target', fromTo: 'Before → after', daysLater: '{n} days later', daysMoved: 'Days later',
       lightChange: 'Light', madeByPlan: 'Plan made by', noRelaxed: 'No targets relaxed that month', timesMoved: 'Moved {n}×',
+      planRelaxes: 'This plan moves {n} milestone target(s) later (relaxed targets): once saved it counts as a relaxation, and leaders see it under Relaxed targets',
     },
     invest: {
       stages: { lead: 'Lead', negotiating: 'Negotiating', signed: 'Signed', registered: 'Registered', started: 'Started', producing: 'Producing', dropped: 'Dropped' },
