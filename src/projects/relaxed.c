@@ -38,19 +38,23 @@ int project_relaxation_record(struct db *d, const struct target_relaxation *x, i
 	for (int g = 0; rc == 0 && g < MILESTONE_COUNT; g++) {
 		if (x->before[g] == PLAN_NO_DAY || x->after[g] == PLAN_NO_DAY || x->after[g] <= x->before[g])
 			continue;
-		rc = db_run(d,
-		            "INSERT INTO project_target_moves(project_id, kind, version, from_target, to_target, made_by,"
-		            " moved_at, light_before, light_after) VALUES (?,?,?,?,?,?,?,?,?)",
-		            "itiiiiitt", x->project_id, milestone_names[g], (int64_t)x->version, (int64_t)x->before[g],
-		            (int64_t)x->after[g], x->made_by, x->at, x->light_before, x->light_after);
+		rc = db_run(
+		    d,
+		    "INSERT INTO project_target_moves(project_id, kind, version, from_target, to_target, made_by,"
+		    " moved_at, light_before, light_after) VALUES (?,?,?,?,?,?,?,?,?)",
+		    "itiiiiitt", x->project_id, milestone_names[g], (int64_t)x->version, (int64_t)x->before[g],
+		    (int64_t)x->after[g], x->made_by, x->at, x->light_before, x->light_after);
 		if (rc == 0)
-			rc = db_run(d, "UPDATE project_milestones SET moves = moves + 1, moved_at = ? WHERE project_id = ? AND kind = ?",
+			rc = db_run(d,
+			            "UPDATE project_milestones SET moves = moves + 1, moved_at = ? WHERE project_id = "
+			            "? AND kind = ?",
 			            "iit", x->at, x->project_id, milestone_names[g]);
 		char from[11], to[11];
 		clock_format_date(x->before[g], from);
 		clock_format_date(x->after[g], to);
-		len += (size_t)snprintf(text + len, len < sizeof text ? sizeof text - len : 0, "%s%s %s → %s(推迟 %d 天)",
-		                        moved ? ";" : "", milestone_labels[g], from, to, (int)(x->after[g] - x->before[g]));
+		len += (size_t)snprintf(text + len, len < sizeof text ? sizeof text - len : 0,
+		                        "%s%s %s → %s(推迟 %d 天)", moved ? ";" : "", milestone_labels[g], from, to,
+		                        (int)(x->after[g] - x->before[g]));
 		moved++;
 	}
 	const char *turned = turned_by_relaxation(x->light_before, x->light_after);
@@ -62,10 +66,11 @@ int project_relaxation_record(struct db *d, const struct target_relaxation *x, i
 		            " relaxed_from_red = CASE WHEN ?2 = 1 THEN 1 ELSE relaxed_from_red END WHERE id = ?3",
 		            "iii", x->at, (int64_t)(turned != NULL), x->project_id);
 	if (rc == 0 && moved)
-		rc = db_run(d,
-		            "INSERT INTO project_events(project_id, at, actor_id, actor, kind, from_status, to_status, text)"
-		            " VALUES (?,?,?,?,'relaxed',?,?,?)",
-		            "iiitttt", x->project_id, x->at, x->made_by, x->actor, x->light_before, x->light_after, text);
+		rc = db_run(
+		    d,
+		    "INSERT INTO project_events(project_id, at, actor_id, actor, kind, from_status, to_status, text)"
+		    " VALUES (?,?,?,?,'relaxed',?,?,?)",
+		    "iiitttt", x->project_id, x->at, x->made_by, x->actor, x->light_before, x->light_after, text);
 	if (ret_moved)
 		*ret_moved = moved;
 	return rc;
@@ -123,19 +128,20 @@ void project_relaxed_list(struct request *r)
 	struct db_stmt *s;
 	int rc = db_prepare(
 	    r->db, &s,
-	    arena_printf(r->arena,
-	                 "SELECT x.id AS id, p.id AS \"project.id\", p.code AS \"project.code\", p.name AS \"project.name\","
-	                 " o.name AS \"project.district_name\", x.kind AS milestone, m.original_target AS \"original:date\","
-	                 " x.from_target AS \"from:date\", x.to_target AS \"to:date\", x.to_target - x.from_target AS days,"
-	                 " x.version AS version, v.reason AS reason, u.username AS \"made_by.username\","
-	                 " u.display_name AS \"made_by.name\", x.moved_at AS \"moved_at:time\", x.light_before AS light_before,"
-	                 " x.light_after AS light_after"
-	                 " FROM project_target_moves x JOIN projects p ON p.id = x.project_id"
-	                 " JOIN orgs o ON o.id = p.district_org_id JOIN users u ON u.id = x.made_by"
-	                 " LEFT JOIN project_milestones m ON m.project_id = x.project_id AND m.kind = x.kind"
-	                 " LEFT JOIN project_plans v ON v.project_id = x.project_id AND v.version = x.version"
-	                 " WHERE %s AND x.moved_at >= ?2 AND x.moved_at < ?3 ORDER BY x.moved_at DESC, x.id DESC",
-	                 scope),
+	    arena_printf(
+	        r->arena,
+	        "SELECT x.id AS id, p.id AS \"project.id\", p.code AS \"project.code\", p.name AS \"project.name\","
+	        " o.name AS \"project.district_name\", x.kind AS milestone, m.original_target AS \"original:date\","
+	        " x.from_target AS \"from:date\", x.to_target AS \"to:date\", x.to_target - x.from_target AS days,"
+	        " x.version AS version, v.reason AS reason, u.username AS \"made_by.username\","
+	        " u.display_name AS \"made_by.name\", x.moved_at AS \"moved_at:time\", x.light_before AS light_before,"
+	        " x.light_after AS light_after"
+	        " FROM project_target_moves x JOIN projects p ON p.id = x.project_id"
+	        " JOIN orgs o ON o.id = p.district_org_id JOIN users u ON u.id = x.made_by"
+	        " LEFT JOIN project_milestones m ON m.project_id = x.project_id AND m.kind = x.kind"
+	        " LEFT JOIN project_plans v ON v.project_id = x.project_id AND v.version = x.version"
+	        " WHERE %s AND x.moved_at >= ?2 AND x.moved_at < ?3 ORDER BY x.moved_at DESC, x.id DESC",
+	        scope),
 	    "tii", bind, from, to);
 	json_t *out = json_pack("{s:s}", "month", month);
 	rc = rows_into(r, out, "items", rc, s, move_json);

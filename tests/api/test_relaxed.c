@@ -66,7 +66,8 @@ static long long plan(long long project, const char *targets)
 	char path[64];
 	struct response r;
 	snprintf(path, sizeof path, "/api/v1/projects/%lld/plan", project);
-	assert_int_equal(client_callf(&agent, &r, "POST", path, "{\"targets\":%s,\"items\":[\"filing\"]}", targets), 201);
+	assert_int_equal(client_callf(&agent, &r, "POST", path, "{\"targets\":%s,\"items\":[\"filing\"]}", targets),
+	                 201);
 	long long moved = num(r.json, "relaxed_milestones");
 	response_free(&r);
 	return moved;
