@@ -33,7 +33,7 @@ static const char *turned_by_relaxation(const char *before, const char *after)
 int project_relaxation_record(struct db *d, const struct target_relaxation *x, int *ret_moved)
 {
 	int rc = 0, moved = 0;
-	char text[512] = "放宽目标:";
+	char text[512] = "放宽目标:"; /* four milestones' moves take under 300 bytes */
 	size_t len = strlen(text);
 	for (int g = 0; rc == 0 && g < MILESTONE_COUNT; g++) {
 		if (x->before[g] == PLAN_NO_DAY || x->after[g] == PLAN_NO_DAY || x->after[g] <= x->before[g])
@@ -46,20 +46,19 @@ int project_relaxation_record(struct db *d, const struct target_relaxation *x, i
 		    (int64_t)x->after[g], x->made_by, x->at, x->light_before, x->light_after);
 		if (rc == 0)
 			rc = db_run(d,
-			            "UPDATE project_milestones SET moves = moves + 1, moved_at = ? WHERE project_id = "
-			            "? AND kind = ?",
+			            "UPDATE project_milestones SET moves = moves + 1, moved_at = ?"
+			            " WHERE project_id = ? AND kind = ?",
 			            "iit", x->at, x->project_id, milestone_names[g]);
 		char from[11], to[11];
 		clock_format_date(x->before[g], from);
 		clock_format_date(x->after[g], to);
-		len += (size_t)snprintf(text + len, len < sizeof text ? sizeof text - len : 0,
-		                        "%s%s %s → %s(推迟 %d 天)", moved ? ";" : "", milestone_labels[g], from, to,
-		                        (int)(x->after[g] - x->before[g]));
+		len += (size_t)snprintf(text + len, sizeof text - len, "%s%s %s → %s(推迟 %d 天)", moved ? ";" : "",
+		                        milestone_labels[g], from, to, (int)(x->after[g] - x->before[g]));
 		moved++;
 	}
 	const char *turned = turned_by_relaxation(x->light_before, x->light_after);
 	if (turned)
-		snprintf(text + len, len < sizeof text ? sizeof text - len : 0, ";%s", turned);
+		snprintf(text + len, sizeof text - len, ";%s", turned);
 	if (rc == 0 && moved)
 		rc = db_run(d,
 		            "UPDATE projects SET relaxed_times = relaxed_times + 1, relaxed_at = ?1,"
