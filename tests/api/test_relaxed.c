@@ -295,6 +295,14 @@ static void test_stats(void **state)
 	assert_int_equal(client_callf(&ja_leader, &r, "GET", "/api/v1/projects/stats?by=district", NULL), 200);
 	assert_int_equal(num(json_object_get(r.json, "totals"), "relaxed"), 1);
 	response_free(&r);
+	/* The download has the column; by department (rows of items, not projects) it stays empty. */
+	assert_int_equal(client_callf(&ja_leader, &r, "GET", "/api/v1/projects/stats?by=district&format=csv", NULL), 200);
+	assert_non_null(strstr(r.body, ",目标放宽项目"));
+	assert_non_null(strstr(r.body, "\n晋安区,2,"));
+	response_free(&r);
+	assert_int_equal(client_callf(&leader, &r, "GET", "/api/v1/projects/stats?by=department&format=csv", NULL), 200);
+	assert_non_null(strstr(r.body, ",目标放宽项目"));
+	response_free(&r);
 }
 
 /* In July: C moves again; June's list keeps its three, July's has the one. */
