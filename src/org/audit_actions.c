@@ -410,6 +410,7 @@ static const struct {
     {"red_days", "红灯天数", "Red after (days)", NULL},
     {"redecided", "重新决定", "Decided again", NULL},
     {"relation", "关系", "Relation", NULL},
+    {"relaxed_milestones", "放宽目标节点数", "Milestones relaxed", NULL},
     {"require_difficulty", "须填难度", "Difficulty required", NULL},
     {"resolution", "处理结果", "Resolution", NULL},
     {"resumed_on", "复工日期", "Resumed on", NULL},

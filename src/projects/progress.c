@@ -43,6 +43,24 @@ static int32_t day_or_none(int64_t t)
 	return t ? clock_local_day(t) : PLAN_NO_DAY;
 }
 
+int project_targets_current(struct db *d, int64_t project_id, int32_t targets[MILESTONE_COUNT])
+{
+	for (int g = 0; g < MILESTONE_COUNT; g++)
+		targets[g] = PLAN_NO_DAY;
+	struct db_stmt *s;
+	int rc = db_prepare(d, &s,
+	                    "SELECT kind, target FROM project_milestones WHERE project_id = ? AND target IS NOT NULL"
+	                    " AND actual IS NULL",
+	                    "i", project_id);
+	while (rc >= 0 && (rc = db_step(s)) == DB_ROW) {
+		int g = milestone_from_name(db_column_text(s, 0));
+		if (g >= 0)
+			targets[g] = (int32_t)db_column_int64(s, 1);
+	}
+	db_finalize(s);
+	return rc == DB_DONE ? 0 : rc;
+}
+
 /* Load the items, their prerequisites and the targets of a project. */
 static int load_plan(struct db *d, int64_t project_id, struct stored_item **ret_stored, struct plan_item **ret_items,
                      int **ret_pre, int *ret_n, int32_t targets[MILESTONE_COUNT], char stage[16])
@@ -132,19 +150,8 @@ static int load_plan(struct db *d, int64_t project_id, struct stored_item **ret_
 		}
 	}
 	free(pairs);
-	for (int g = 0; g < MILESTONE_COUNT; g++)
-		targets[g] = PLAN_NO_DAY;
-	rc = db_prepare(d, &s,
-	                "SELECT kind, target FROM project_milestones WHERE project_id = ? AND target IS NOT NULL"
-	                " AND actual IS NULL",
-	                "i", project_id);
-	while (rc >= 0 && (rc = db_step(s)) == DB_ROW) {
-		int g = milestone_from_name(db_column_text(s, 0));
-		if (g >= 0)
-			targets[g] = (int32_t)db_column_int64(s, 1);
-	}
-	db_finalize(s);
-	if (rc == DB_DONE) {
+	rc = project_targets_current(d, project_id, targets);
+	if (rc == 0) {
 		rc = db_prepare(d, &s, "SELECT stage FROM projects WHERE id = ?", "i", project_id);
 		if (rc == 0 && (rc = db_step(s)) == DB_ROW)
 			snprintf(stage, 16, "%s", db_column_text(s, 0));
@@ -264,8 +271,9 @@ int project_targets_set(struct db *d, int64_t project_id, const int32_t targets[
 	int rc = 0;
 	for (int g = 0; rc == 0 && g < MILESTONE_COUNT; g++)
 		rc = db_run(d,
-		            "INSERT INTO project_milestones(project_id, kind, target) VALUES (?1, ?2, ?3)"
-		            " ON CONFLICT(project_id, kind) DO UPDATE SET target = ?3",
+		            "INSERT INTO project_milestones(project_id, kind, target, original_target) VALUES (?1, ?2, ?3, ?3)"
+		            " ON CONFLICT(project_id, kind) DO UPDATE SET target = ?3,"
+		            " original_target = coalesce(project_milestones.original_target, ?3)",
 		            "itr", project_id, milestone_names[g], targets[g] == PLAN_NO_DAY ? (int64_t)0 : (int64_t)targets[g]);
 	return rc;
 }
@@ -395,9 +403,14 @@ void project_plan_post(struct request *r)
 	if (list && !json_is_null(list) && !(codes = plan_item_codes(r, list)))
 		return;
 	int64_t version = 0, now = clock_now();
+	/* What the targets and the light were, to tell a relaxation (放宽目标) from progress. */
+	struct target_relaxation relaxation = {.project_id = p.id, .made_by = r->who.user_id, .at = now, .actor = r->who.name};
 	int rc = db_begin(r->db);
 	if (rc == 0)
 		rc = db_query_int64(r->db, &version, "SELECT plan_version + 1 FROM projects WHERE id = ?", "i", p.id);
+	if (rc == 0)
+		rc = project_targets_current(r->db, p.id, relaxation.before);
+	relaxation.light_before = project_light_now(r->db, p.id, now);
 	if (rc == 0)
 		rc = project_items_set(r->db, p.id, p.district_org_id, codes, version == 1);
 	if (rc == 0)
@@ -407,6 +420,14 @@ void project_plan_post(struct request *r)
 	struct plan_result res;
 	if (rc == 0)
 		rc = project_recompute(r->db, p.id, now, &res);
+	int relaxed = 0;
+	if (rc == 0 && version > 1) {
+		relaxation.version = (int)version;
+		relaxation.light_after = project_light_now(r->db, p.id, now);
+		rc = project_targets_current(r->db, p.id, relaxation.after);
+		if (rc == 0)
+			rc = project_relaxation_record(r->db, &relaxation, &relaxed);
+	}
 	if (rc == -ELOOP) {
 		db_rollback(r->db);
 		reply_error(r, 422, "prerequisite_cycle", "items", "审批事项的前置条件成环 (the prerequisites form a cycle)");
@@ -415,6 +436,8 @@ void project_plan_post(struct request *r)
 	json_t *out = NULL;
 	if (rc == 0)
 		out = plan_answer(r, &p, &res, dry_run ? 0 : (int)version, &rc);
+	if (out) /* the milestones this plan moves later: shown before saving, counted after */
+		json_object_set_new(out, "relaxed_milestones", json_integer(relaxed));
 	if (rc == 0 && dry_run) {
 		db_rollback(r->db);
 		json_object_set_new(out, "dry_run", json_true());
@@ -453,8 +476,8 @@ void project_plan_post(struct request *r)
 		                                                                 res.shortfall)));
 	if (rc == 0) {
 		struct audit_context ctx = audit_context_of(r);
-		json_t *detail = json_pack("{s:I, s:b, s:i}", "version", (json_int_t)version, "feasible", res.feasible,
-		                           "shortfall_days", res.shortfall);
+		json_t *detail = json_pack("{s:I, s:b, s:i, s:i}", "version", (json_int_t)version, "feasible", res.feasible,
+		                           "shortfall_days", res.shortfall, "relaxed_milestones", relaxed);
 		rc = audit_append(r->db, &ctx, "project.plan", "project", arena_printf(r->arena, "%lld", (long long)p.id),
 		                  p.district_path, detail);
 		json_decref(detail);

@@ -477,15 +477,34 @@ static const char project_select[] =
     " p.stage AS stage, p.red_at AS _red_at, p.yellow_at AS _yellow_at, p.feasible AS \"feasible:bool\","
     " p.shortfall_days AS shortfall_days, u.username AS \"agent.username\", u.display_name AS \"agent.name\","
     " p.plan_version AS plan_version, p.created_on AS \"created_on:date\", e.id AS _enterprise_id,"
-    " e.credit_code AS _credit_code, p.query_code AS _query_code, p.official_id AS _official_id, p.lead_ref AS _lead"
+    " e.credit_code AS _credit_code, p.query_code AS _query_code, p.official_id AS _official_id, p.lead_ref AS _lead,"
+    " p.relaxed_times AS relaxed_times, p.relaxed_at AS \"relaxed_at:time\", p.relaxed_from_red AS _relaxed_from_red,"
+    " t.kind AS _target_kind, t.original_target AS \"target.original:date\", t.target AS \"target.current:date\","
+    " t.moves AS \"target.moves\""
     " FROM projects p JOIN orgs o ON o.id = p.district_org_id JOIN enterprises e ON e.id = p.enterprise_id"
-    " JOIN users u ON u.id = p.agent_id";
+    " JOIN users u ON u.id = p.agent_id"
+    /* The target a list shows: the milestone moved last, else the last one with a target. */
+    " LEFT JOIN project_milestones t ON t.project_id = p.id AND t.kind = (SELECT x.kind FROM project_milestones x"
+    "  WHERE x.project_id = p.id AND x.target IS NOT NULL ORDER BY coalesce(x.moved_at, 0) DESC,"
+    "  CASE x.kind WHEN 'produce' THEN 0 WHEN 'complete' THEN 1 WHEN 'structure' THEN 2 ELSE 3 END LIMIT 1)";
 
 static json_t *project_row_json(struct request *r, struct db_stmt *s)
 {
 	(void)r;
 	json_t *p = row_as_json(s);
-	json_object_set_new(p, "light", json_string(project_row_light(s, db_column_index(s, "_red_at"), clock_now())));
+	const char *light = project_row_light(s, db_column_index(s, "_red_at"), clock_now());
+	json_object_set_new(p, "light", json_string(light));
+	/* Out of red because the targets were pushed back, not by progress: say so. */
+	json_object_set_new(p, "light_by_relaxation",
+	                    json_boolean(db_named_int64(s, "_relaxed_from_red") && strcmp(light, "red") != 0));
+	int g = milestone_from_name(db_named_text(s, "_target_kind"));
+	if (g >= 0) {
+		json_t *target = json_object_get(p, "target");
+		json_object_set_new(target, "milestone", json_string(milestone_names[g]));
+		json_object_set_new(target, "name", json_string(milestone_labels[g]));
+	} else {
+		json_object_set_new(p, "target", json_null());
+	}
 	return p;
 }
 
@@ -632,7 +651,8 @@ json_t *project_item_json(struct request *r, struct db_stmt *s)
 	return it;
 }
 
-/* A milestone row: kind, target, actual, and the yellow rule's working days (read once by the query). */
+/* A milestone row: kind, target, actual, the yellow rule's working days (read once by the query), the first
+** target, how many times it moved later and when last. */
 static json_t *milestone_json(struct request *r, struct db_stmt *s)
 {
 	int g = milestone_from_name(db_column_text(s, 0));
@@ -641,9 +661,11 @@ static json_t *milestone_json(struct request *r, struct db_stmt *s)
 	                                                                                 : (int32_t)db_column_int64(s, 1),
 	                                                         (int)db_column_int64(s, 3))
 	                                         : LIGHT_NEVER;
-	return json_pack("{s:s, s:s, s:s?, s:s?, s:s}", "kind", db_column_text(s, 0), "name",
+	return json_pack("{s:s, s:s, s:s?, s:s?, s:s, s:s?, s:I, s:s?}", "kind", db_column_text(s, 0), "name",
 	                 g >= 0 ? milestone_labels[g] : "", "target", project_day_text(r, s, 1), "actual",
-	                 project_day_text(r, s, 2), "light", db_column_is_null(s, 2) ? light_at(l, clock_now()) : "done");
+	                 project_day_text(r, s, 2), "light", db_column_is_null(s, 2) ? light_at(l, clock_now()) : "done",
+	                 "original_target", project_day_text(r, s, 4), "moves", (json_int_t)db_column_int64(s, 5),
+	                 "moved_at", project_time_text(r, s, 6));
 }
 
 /*
@@ -693,7 +715,8 @@ void project_get(struct request *r)
 	rc = rows_into(r, out, "items", rc, s, project_item_json);
 	if (rc == 0) {
 		rc = db_prepare(r->db, &s,
-		                "SELECT m.kind, t.target, t.actual, (SELECT value FROM project_settings WHERE key = 'yellow_days')"
+		                "SELECT m.kind, t.target, t.actual, (SELECT value FROM project_settings WHERE key = 'yellow_days'),"
+		                " t.original_target, coalesce(t.moves, 0), t.moved_at"
 		                " FROM (SELECT 'start' AS kind, 0 AS n UNION ALL"
 		                " SELECT 'structure', 1 UNION ALL SELECT 'complete', 2 UNION ALL SELECT 'produce', 3) m"
 		                " LEFT JOIN project_milestones t ON t.project_id = ? AND t.kind = m.kind ORDER BY m.n",

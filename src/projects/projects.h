@@ -83,6 +83,29 @@ int project_items_set(struct db *d, int64_t project_id, int64_t district_org_id,
 /* Set a project's milestone targets (PLAN_NO_DAY: none), keeping the actual dates. */
 int project_targets_set(struct db *d, int64_t project_id, const int32_t targets[MILESTONE_COUNT]);
 
+/* The targets of the milestones not yet reached (PLAN_NO_DAY: none), as the plan works to them. */
+int project_targets_current(struct db *d, int64_t project_id, int32_t targets[MILESTONE_COUNT]);
+
+/* The project's light ("red", "yellow", "green") at now, as last worked out. */
+const char *project_light_now(struct db *d, int64_t project_id, int64_t now);
+
+/* A plan version's targets against the previous ones, with the light under each (relaxed.c). */
+struct target_relaxation {
+	int64_t project_id, made_by, at;
+	const char *actor;
+	int version;
+	int32_t before[MILESTONE_COUNT], after[MILESTONE_COUNT];
+	const char *light_before, *light_after;
+};
+
+/*
+** Record every milestone whose target the new plan moves later, count the
+** version as a relaxation of the project, and note on its timeline whether
+** the move alone took it out of red (因放宽目标转绿).  Inside the caller's
+** transaction; *ret_moved gets the number of milestones moved.
+*/
+int project_relaxation_record(struct db *d, const struct target_relaxation *x, int *ret_moved);
+
 /* Tell open consoles in the project's district, and its departments, that it changed. */
 void project_publish(struct request *r, const struct project *p, const char *what);
 

@@ -130,9 +130,42 @@ struct demo_context {
 	struct db *d;
 	struct arena *a;
 	int64_t now, agent, official;
+	const char *agent_name;
 	int32_t today;
 	int64_t items_total, gated[MILESTONE_COUNT + 1]; /* gated[k]: items done before the k-th milestone is passed */
 };
+
+/*
+** A second plan that pushes the project's unreached targets back by `days`,
+** as an agent relaxes them (放宽目标) when land approval runs late.
+*/
+static int demo_relax(struct demo_context *c, int64_t project, const int32_t targets[MILESTONE_COUNT], int days)
+{
+	struct target_relaxation x = {.project_id = project, .made_by = c->agent, .at = c->now, .actor = c->agent_name,
+	                              .version = 2};
+	int rc = project_targets_current(c->d, project, x.before);
+	x.light_before = project_light_now(c->d, project, c->now);
+	int32_t moved[MILESTONE_COUNT];
+	for (int g = 0; g < MILESTONE_COUNT; g++)
+		moved[g] = targets[g] + (x.before[g] == PLAN_NO_DAY ? 0 : days);
+	if (rc == 0)
+		rc = project_targets_set(c->d, project, moved);
+	if (rc == 0)
+		rc = db_run(c->d,
+		            "INSERT INTO project_plans(project_id, version, target_start, target_structure, target_complete,"
+		            " target_produce, feasible, shortfall_days, items, reason, made_by, made_at)"
+		            " VALUES (?, 2, ?, ?, ?, ?, 1, 0, '[]', '用地报批滞后,节点目标顺延', ?, ?)",
+		            "iiiiiii", project, (int64_t)moved[0], (int64_t)moved[1], (int64_t)moved[2], (int64_t)moved[3],
+		            c->agent, c->now);
+	if (rc == 0)
+		rc = db_run(c->d, "UPDATE projects SET plan_version = 2 WHERE id = ?", "i", project);
+	if (rc == 0)
+		rc = project_recompute(c->d, project, c->now, NULL);
+	if (rc == 0)
+		rc = project_targets_current(c->d, project, x.after);
+	x.light_after = project_light_now(c->d, project, c->now);
+	return rc == 0 ? project_relaxation_record(c->d, &x, NULL) : rc;
+}
 
 /*
 ** The i-th demo project, in this stage: its items, targets, progress, plan,
@@ -207,6 +240,10 @@ static int demo_project_add(struct demo_context *c, const struct demo_project *p
 		    (int64_t)targets[3], agent, clock_local_midnight(created));
 	if (rc == 0)
 		rc = project_recompute(d, project, now, NULL);
+	/* This month three plans were relaxed: two late projects turned green by it, one on time stayed green. */
+	int relax_days = i == 0 ? 92 : i == 8 ? 61 : i == 6 ? 31 : 0;
+	if (rc == 0 && relax_days)
+		rc = demo_relax(c, project, targets, relax_days);
 	if (rc == 0 && i % 3 == 0)
 		rc = db_run(
 		    d,
@@ -246,6 +283,11 @@ static int projects_demo(const char *db_path)
 		rc = db_query_int64(d, &c.agent, "SELECT id FROM users WHERE username = 'city-agent'", NULL);
 	if (rc == 0)
 		rc = db_query_int64(d, &c.official, "SELECT id FROM users WHERE username = 'city-leader'", NULL);
+	struct db_stmt *who;
+	if (rc == 0 && (rc = db_prepare(d, &who, "SELECT display_name FROM users WHERE id = ?", "i", c.agent)) == 0) {
+		c.agent_name = db_step(who) == DB_ROW ? arena_strdup(c.a, db_column_text(who, 0)) : "代办员";
+		db_finalize(who);
+	}
 	for (int g = 0; rc == 0 && g < MILESTONE_COUNT; g++)
 		rc = db_query_int64(d, &c.gated[g + 1],
 		                    "SELECT count(*) FROM approval_items WHERE active = 1 AND gate IN (?, ?, ?, ?)",

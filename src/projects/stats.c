@@ -50,16 +50,18 @@ static json_t *stats_table(struct request *r, const struct stats_dimension *dim,
 		rc = db_prepare(r->db, &s,
 		                arena_printf(r->arena,
 		                             "SELECT k, l, sum(n), sum(inv), sum(red), sum(yellow), sum(done), sum(on_time),"
-		                             " sum(days), sum(open) FROM ("
+		                             " sum(days), sum(open), sum(relaxed) FROM ("
 		                             " SELECT %s AS k, %s AS l, p.projects AS n, p.investment_wan AS inv,"
 		                             "  (SELECT count(*) FROM projects x WHERE %s AND x.red_at <= ?2) AS red,"
 		                             "  (SELECT count(*) FROM projects x WHERE %s AND x.yellow_at <= ?2"
 		                             "   AND NOT coalesce(x.red_at <= ?2, 0)) AS yellow,"
 		                             "  p.items_done AS done, p.items_on_time AS on_time, p.items_days AS days,"
-		                             "  p.items_open AS open FROM project_totals p JOIN orgs o ON o.id = p.district_org_id"
+		                             "  p.items_open AS open,"
+		                             "  (SELECT count(*) FROM projects x WHERE %s AND x.relaxed_at IS NOT NULL) AS relaxed"
+		                             "  FROM project_totals p JOIN orgs o ON o.id = p.district_org_id"
 		                             "  WHERE p.projects > 0 AND %s"
 		                             ") GROUP BY k ORDER BY 4 DESC",
-		                             dim->key, dim->label, same_group, same_group, scope),
+		                             dim->key, dim->label, same_group, same_group, same_group, scope),
 		                "ti", bind, now);
 	else
 		rc = db_prepare(r->db, &s,
@@ -87,6 +89,8 @@ static json_t *stats_table(struct request *r, const struct stats_dimension *dim,
 		                        (json_int_t)db_column_int64(s, 7), "items_open", (json_int_t)db_column_int64(s, 9));
 		json_object_set_new(row, "avg_working_days",
 		                    done ? json_real((double)db_column_int64(s, 8) / (double)done) : json_null());
+		if (!by_department) /* projects whose targets a plan version moved later (放宽目标) */
+			json_object_set_new(row, "relaxed", json_integer(db_column_int64(s, 10)));
 		json_array_append_new(rows, row);
 	}
 	db_finalize(s);
@@ -99,7 +103,8 @@ static json_t *stats_table(struct request *r, const struct stats_dimension *dim,
 ** AUTH: admin,leader,officer,agent
 ** SUMMARY: 项目统计 Projects by district, level, industry, stage or department (?by=)
 ** Each row: projects, investment_wan, red, yellow, items_done, items_on_time,
-** items_open, avg_working_days; with totals over all rows.  ?format=xlsx|csv
+** items_open, avg_working_days and, except by department, relaxed (projects whose
+** targets a plan version moved later); with totals over all rows.  ?format=xlsx|csv
 ** downloads the table.
 */
 void project_stats(struct request *r)
@@ -118,17 +123,18 @@ void project_stats(struct request *r)
 	}
 	if (query_arg(r, "format")) {
 		const char *format = export_format_arg(r);
-		const char *headers[] = {dim->title, "项目数", "总投资(万元)", "红灯", "黄灯", "已办结事项", "按时办结", "在办事项", "平均办理工作日"};
+		const char *headers[] = {dim->title, "项目数", "总投资(万元)", "红灯", "黄灯", "已办结事项", "按时办结", "在办事项", "平均办理工作日", "目标放宽项目"};
 		json_t *table = json_array();
 		size_t i;
 		json_t *row;
 		json_array_foreach(rows, i, row)
-		    json_array_append_new(table, json_pack("[O, O, O, O, O, O, O, O, O]", json_object_get(row, "label"),
+		    json_array_append_new(table, json_pack("[O, O, O, O, O, O, O, O, O, O?]", json_object_get(row, "label"),
 		                                           json_object_get(row, "projects"), json_object_get(row, "investment_wan"),
 		                                           json_object_get(row, "red"), json_object_get(row, "yellow"),
 		                                           json_object_get(row, "items_done"), json_object_get(row, "items_on_time"),
 		                                           json_object_get(row, "items_open"),
-		                                           json_object_get(row, "avg_working_days")));
+		                                           json_object_get(row, "avg_working_days"),
+		                                           json_object_get(row, "relaxed")));
 		if (format)
 			reply_table(r, format, arena_printf(r->arena, "重大项目统计-%s", dim->title), headers,
 			            sizeof headers / sizeof headers[0], table);
@@ -136,15 +142,17 @@ void project_stats(struct request *r)
 		json_decref(rows);
 		return;
 	}
-	json_int_t totals[6] = {0};
-	static const char *const summed[] = {"projects", "investment_wan", "red", "yellow", "items_done", "items_on_time"};
+	json_int_t totals[7] = {0};
+	static const char *const summed[] = {"projects", "investment_wan", "red", "yellow", "items_done", "items_on_time", "relaxed"};
 	size_t i;
 	json_t *row;
-	json_array_foreach(rows, i, row) for (size_t k = 0; k < 6; k++) totals[k] +=
+	json_array_foreach(rows, i, row) for (size_t k = 0; k < 7; k++) totals[k] +=
 	    json_integer_value(json_object_get(row, summed[k]));
 	json_t *total = json_object();
-	for (size_t k = 0; k < 6; k++)
+	for (size_t k = 0; k < 7; k++)
 		json_object_set_new(total, summed[k], json_integer(totals[k]));
+	if (strcmp(dim->name, "department") == 0) /* a department's rows count items, not projects */
+		json_object_del(total, "relaxed");
 	reply_json(r, 200, json_pack("{s:s, s:o, s:o}", "by", dim->name, "rows", rows, "totals", total));
 }
 

@@ -884,6 +884,10 @@ static const struct row matrix[] = {
     R("GET", "/api/v1/projects/analysis", NULL, PROJECT_ROLES, 200),
     R("GET", "/api/v1/projects/analysis?table=items&format=csv", NULL, PROJECT_ROLES, 200),
     R("GET", "/api/v1/projects/analysis", NULL, DEPTS | OUTSIDE, 403, .code = "forbidden"),
+    R("GET", "/api/v1/projects/relaxed", NULL, B(ANON), 401),
+    R("GET", "/api/v1/projects/relaxed?month=2020-06", NULL, PROJECT_ROLES, 200),
+    R("GET", "/api/v1/projects/relaxed?month=June", NULL, PROJECT_ROLES, 422, .code = "invalid_month"),
+    R("GET", "/api/v1/projects/relaxed", NULL, DEPTS | OUTSIDE, 403, .code = "forbidden"),
     /* The catalogue and the light rule: read by staff, changed by the city's administrators only. */
     /* The green channel (特事特办): {green} is a 晋安 case flagged by the agent, ja-officer (OFFICER) its officer,
     ** 晋安区市场监管局 (no caller) handling it.  Agents, administrators and the handling department flag; staff read

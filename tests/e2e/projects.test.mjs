@@ -372,3 +372,54 @@ test("another district's project says 无权查看或不存在, and the page sho
   await agent.unroute('**/api/v1/projects/stats?*')
   await agent.unroute('**/api/v1/events')
 })
+
+test('relaxed targets: the list shows the first and the current target; a leader sees the month\'s, red turned green marked', async () => {
+  const page = pages.agent
+  const call = (method, path, body) => page.evaluate(async ([m, p, b]) => {
+    const me = await (await fetch('/api/v1/me')).json()
+    const r = await fetch(`/api/v1${p}`, { method: m, headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': me.csrf_token }, body: JSON.stringify(b) })
+    return { status: r.status, json: await r.json() }
+  }, [method, path, body])
+  // A project registered 60 days ago whose start target, 10 days ago, has passed: red.
+  const created = await call('POST', '/projects', { code: '2024-350111-47-01-012399', name: '晋安智能装备产业园', enterprise: ids.enterprise, industry: '智能装备', investment_wan: 120000, level: 'municipal', created_on: daysFromNow(-60) })
+  assert.equal(created.status, 201)
+  const late = created.json.id
+  assert.equal((await call('POST', `/projects/${late}/plan`, { targets: { start: daysFromNow(-10) }, items: ['filing'] })).status, 201)
+  assert.equal(sql(`SELECT red_at <= strftime('%s', 'now') FROM projects WHERE id = ${late}`), '1')
+  // Its start pushed 210 days later: the preview says the plan relaxes a target; saved, it turns green.
+  await page.goto(`${server.url}/projects/${late}`)
+  await page.click('[data-test=plan-open]')
+  await pickDate(page, 'plan-target-start', daysFromNow(200))
+  await page.fill('[data-test=plan-reason]', '用地报批滞后')
+  await page.click('[data-test=plan-preview-button]')
+  await waitText(page, '[data-test=plan-relaxes] .el-alert__title', '此计划把 1 个节点目标推迟(放宽目标):保存后计入放宽次数,领导可在「目标放宽」中看到')
+  await page.click('[data-test=plan-save]')
+  await page.locator('[data-test=plan-save]').waitFor({ state: 'hidden' })
+  await waitText(page, '[data-test=project-plan-version]', '第 2 版')
+  // The first project's start 30 days later, while not red.
+  const first = await call('POST', `/projects/${ids.project}/plan`, { targets: { start: daysFromNow(230), complete: daysFromNow(500) }, reason: '设计方案调整' })
+  assert.equal(first.json.relaxed_milestones, 1)
+
+  await page.click('[data-test=menu-projects]')
+  const text = async (p, selector) => (await p.locator(selector).innerText()).replace(/\s+/g, ' ').trim()
+  await page.locator(`[data-test=target-${late}]`).waitFor()
+  assert.equal(await text(page, `[data-test=target-${late}]`), `开工 ${daysFromNow(-10)} → ${daysFromNow(200)}`)
+  assert.equal(await text(page, `[data-test=relaxed-${late}]`), '放宽 1 次')
+  assert.equal(await text(page, `[data-test=light-relaxed-${late}]`), '因放宽目标转绿')
+  assert.equal(await page.locator(`[data-test=light-relaxed-${ids.project}]`).count(), 0, 'relaxed while not red: no mark')
+  assert.equal(await text(page, `[data-test=relaxed-${ids.project}]`), '放宽 1 次')
+  await shot('agent', 'p15-relaxed-list')
+
+  const leader = await as('leader', 'ja-leader')
+  await leader.click('[data-test=menu-projectStats]')
+  const rows = leader.locator('[data-test=relaxed-table] .el-table__row')
+  await rows.nth(1).waitFor()
+  assert.equal(await rows.count(), 2)
+  assert.equal(await text(leader, '[data-test=relaxed-summary]'), '放宽目标的项目 2 · 推迟的节点 2 · 因放宽目标脱离红灯 1')
+  const row = await text(leader, '[data-test=relaxed-table] .el-table__row:has-text("晋安智能装备产业园")')
+  assert.match(row, new RegExp(`开工 ${daysFromNow(-10)} ${daysFromNow(-10)} → ${daysFromNow(200)} 推迟 210 天 因放宽目标转绿 林代办 · 第 2 版 用地报批滞后`))
+  await leader.locator('[data-test=stats-relaxed-350111]').waitFor()
+  assert.equal(await text(leader, '[data-test=stats-relaxed-350111]'), '2')
+  await leader.locator('[data-test=relaxed-card]').scrollIntoViewIfNeeded()
+  await shot('leader', 'p16-relaxed-month')
+})
