@@ -137,6 +137,7 @@ export function useList(path) {
 export function usePages(path) {
   const items = ref([])
   const cursor = ref(null)
+  const total = ref(null) // every page's rows, when the list counts them
   const loading = ref(false)
   const error = ref('')
   async function load(more = false) {
@@ -146,13 +147,14 @@ export function usePages(path) {
       const page = await api('GET', path(more ? cursor.value : ''))
       items.value = more ? items.value.concat(page.items) : page.items
       cursor.value = page.next_cursor
+      total.value = page.total ?? null
     } catch (e) {
       error.value = e.message
     } finally {
       loading.value = false
     }
   }
-  return { items, cursor, loading, error, load }
+  return { items, cursor, total, loading, error, load }
 }
 
 /**
