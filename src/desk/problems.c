@@ -331,7 +331,7 @@ void problem_routing_preview(struct request *r)
 ** their current deadline (so the overdue first), then the answered and
 ** closed, newest first; ?status=, ?category=, ?overdue=1 (past the current
 ** deadline: the red light) and ?department=ID (the organisation handling it)
-** filter; ?limit= and ?cursor= paginate; "total" counts every page.
+** filter; ?limit= and ?cursor= paginate; the first page's "total" counts every page.
 */
 void problem_list(struct request *r)
 {
@@ -351,47 +351,95 @@ void problem_list(struct request *r)
 	                      ? "p.department_org_id = ?5"
 	                      : "(substr(g.path, 1, length(?1)) = ?1 OR substr(d.path, 1, length(?1)) = ?1"
 	                        " OR substr(?1, 1, length(d.path)) = d.path)";
-	/* The filters are ?1..?8; the count binds those alone, the page ?9 (cursor) and ?10 (limit) besides. */
+	/* The filters are ?1..?8; the count binds those alone, a page ?9 (cursor), ?10 (limit) and ?11 besides. */
 	const char *filters = " AND (?3 IS NULL OR p.status = ?3) AND (?4 IS NULL OR p.category = ?4)"
 	                      " AND (?6 = 0 OR p.current_due < ?7) AND (?8 = 0 OR p.department_org_id = ?8)";
-	/* The inbox: what waits on the caller, the nearest deadline first.  current_due
-	** is a generated, indexed column (migration 0005): ordering needs no sort. */
-	const char *waits = "",
-	           *order =
-	               " AND " SQL_AFTER_DEADLINE("p", "current_due", "problems",
-	                                          "?9") " ORDER BY " SQL_DEADLINE_KEY("p", "current_due") " LIMIT ?10";
+	const char *scope = r->who.role == ROLE_DEPARTMENT ? r->who.org_path : request_area(r);
+	int64_t now = clock_now(), late = overdue ? 1 : 0;
 	if (inbox) {
-		/* Deadlines are ends of days, so many tie: the oldest first, in index order (no sort). */
-		order = " AND p.id < ?9 ORDER BY p.current_due, p.id LIMIT ?10";
-		switch (r->who.role) {
-		case ROLE_ENTERPRISE:
+		/* The inbox: what waits on the caller, the nearest deadline first.  current_due
+		** is a generated, indexed column (migration 0005): ordering needs no sort.
+		** Deadlines are ends of days, so many tie: the oldest first, in index order. */
+		const char *waits = " AND p.current_due IS NOT NULL",
+		           *order = " AND p.id < ?9 ORDER BY p.current_due, p.id LIMIT ?10";
+		if (r->who.role == ROLE_ENTERPRISE) {
 			waits = " AND p.status = 'answered'";
 			order = " AND p.id < ?9 ORDER BY p.updated_at, p.id DESC LIMIT ?10";
-			break;
-		case ROLE_LEADER:
+		} else if (r->who.role == ROLE_LEADER) {
 			waits = " AND p.current_due IS NOT NULL AND p.escalation > 0";
-			break;
-		default:
-			waits = " AND p.current_due IS NOT NULL";
 		}
+		struct db_stmt *s;
+		int rc = db_prepare(r->db, &s,
+		                    arena_printf(r->arena, "SELECT %s%s WHERE %s%s%s%s", problem_columns, problem_from,
+		                                 who, waits, filters, order),
+		                    "tittiiiiii", scope, r->who.user_id, status, category, r->who.org_id, late, now,
+		                    department, cursor, limit);
+		reply_rows(r, rc, s, problem_row_json, 0);
+		return;
 	}
-	const char *scope = r->who.role == ROLE_DEPARTMENT ? r->who.org_path : request_area(r);
-	int64_t now = clock_now(), total = 0, late = overdue ? 1 : 0;
-	int rc = db_query_int64(
-	    r->db, &total, arena_printf(r->arena, "SELECT count(*)%s WHERE %s%s%s", problem_from, who, waits, filters),
-	    "tittiiii", scope, r->who.user_id, status, category, r->who.org_id, late, now, department);
+	/*
+	** The list: the open problems by their current deadline (so the overdue
+	** first), then the answered and closed, newest first.  Each part is a walk
+	** of an index (problems_due, then the primary key), not a sort of every
+	** visible problem.  The cursor's row says in which part the page goes on.
+	*/
+	int64_t after_due = 0, total = 0;
+	int rc = 0;
+	if (cursor != INT64_MAX) {
+		rc = db_query_int64(r->db, &after_due, "SELECT coalesce(current_due, 0) FROM problems WHERE id = ?",
+		                    "i", cursor);
+		if (rc == DB_DONE) {
+			reply_error(r, 422, "invalid_query", "cursor", "cursor 无效 (invalid cursor)");
+			return;
+		}
+	} else { /* the first page counts them all */
+		rc = db_query_int64(
+		    r->db, &total,
+		    arena_printf(r->arena,
+		                 "SELECT count(*) FROM problems p JOIN orgs d ON d.id = p.district_org_id"
+		                 " JOIN orgs g ON g.id = p.department_org_id WHERE %s%s",
+		                 who, filters),
+		    "tittiiii", scope, r->who.user_id, status, category, r->who.org_id, late, now, department);
+	}
 	if (rc < 0) {
 		reply_db_error(r, rc);
 		return;
 	}
-	char *sql = arena_printf(r->arena, "SELECT %s%s WHERE %s%s%s%s", problem_columns, problem_from, who, waits,
-	                         filters, order);
-	struct db_stmt *s;
-	/* The page's cursor: an id below which (the inbox) or whose row after which (the list) it goes on. */
-	int64_t at = inbox ? cursor : cursor == INT64_MAX ? 0 : cursor;
-	rc = db_prepare(r->db, &s, sql, inbox ? "tittiiiiii" : "tittiiiiri", scope, r->who.user_id, status, category,
-	                r->who.org_id, late, now, department, at, limit);
-	reply_counted_rows(r, rc, s, problem_row_json, inbox ? 0 : limit, total);
+	static const char *const parts[] = {
+	    " AND p.current_due IS NOT NULL AND (p.current_due > ?11 OR (p.current_due = ?11 AND p.id > ?9))"
+	    " ORDER BY p.current_due, p.id LIMIT ?10",
+	    " AND p.current_due IS NULL AND p.id < ?9 ORDER BY p.id DESC LIMIT ?10"};
+	json_t *items = json_array();
+	int64_t last = 0;
+	bool open = cursor == INT64_MAX || after_due != 0;
+	for (int part = open ? 0 : 1; rc >= 0 && part < 2 && (int64_t)json_array_size(items) < limit; part++) {
+		/* The first part starts after the cursor's (deadline, id), from the start when none; the second below the
+		** cursor's id, from the newest when the page comes from the first. */
+		int64_t from = part == 0 ? (cursor == INT64_MAX ? 0 : cursor) : open ? INT64_MAX : cursor;
+		struct db_stmt *s;
+		rc = db_prepare(r->db, &s,
+		                arena_printf(r->arena, "SELECT %s%s WHERE %s%s%s", problem_columns, problem_from, who,
+		                             filters, parts[part]),
+		                part == 0 ? "tittiiiiiii" : "tittiiiiii" /* ?11 is the first part's alone */, scope,
+		                r->who.user_id, status, category, r->who.org_id, late, now, department, from,
+		                limit - (int64_t)json_array_size(items), after_due);
+		while (rc >= 0 && (rc = db_step(s)) == DB_ROW) {
+			last = db_named_int64(s, "id");
+			json_array_append_new(items, problem_row_json(r, s));
+		}
+		db_finalize(s);
+	}
+	if (rc < 0) {
+		json_decref(items);
+		reply_db_error(r, rc);
+		return;
+	}
+	json_t *body =
+	    json_pack("{s:o, s:o}", "items", items, "next_cursor",
+	              (int64_t)json_array_size(items) == limit ? json_sprintf("%lld", (long long)last) : json_null());
+	if (cursor == INT64_MAX)
+		json_object_set_new(body, "total", json_integer(total));
+	reply_json(r, 200, body);
 }
 
 /*

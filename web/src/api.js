@@ -147,7 +147,7 @@ export function usePages(path) {
       const page = await api('GET', path(more ? cursor.value : ''))
       items.value = more ? items.value.concat(page.items) : page.items
       cursor.value = page.next_cursor
-      total.value = page.total ?? null
+      if (!more) total.value = page.total ?? null // the first page counts them all
     } catch (e) {
       error.value = e.message
     } finally {

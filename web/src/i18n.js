@@ -631,7 +631,7 @@ const messages = {
       actions: { accept: 'Accept', return: 'Return for material', resubmit: 'Accept resubmission', done: 'Grant', refuse: 'Refuse' },
       note: 'Note', noteRequired: 'Say why ({action})', actionDone: '{action}: {name}', project: 'Project',
       moreActions: 'More', confirmAccept: 'Accept “{item}” of “{project}”? The statutory clock starts on acceptance.', deadline: 'Deadline',
-      deadlineBefore: 'by {when}', deadlineEndOf: 'by the end of {day}', deadlineAccept: 'accept', deadlineFinish: 'finish', listTotal: '{n} in all',
+      deadlineBefore: 'by {when}', deadlineEndOf: 'by the end of {day}', deadlineAccept: '(to accept)', deadlineFinish: '(to finish)', listTotal: '{n} in all',
       inboxOpen: 'To do', inboxAll: 'All items', noItems: 'Nothing to do', dueAt: 'Statutory deadline',
       myFollowups: 'Mine', allFollowups: 'Everyone on my branch', noDue: 'No follow-ups due',
       dueCount: '{n} in all, {late} overdue',
