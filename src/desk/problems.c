@@ -321,6 +321,9 @@ void problem_routing_preview(struct request *r)
 	reply_json(r, 200, body);
 }
 
+/* The most problems a list's first page counts; beyond, it says "more than" this. */
+enum { PROBLEM_LIST_COUNTED = 1000 };
+
 /*
 ** ROUTE: GET /api/v1/problems
 ** AUTH: admin,leader,officer,agent,department,enterprise
@@ -331,7 +334,8 @@ void problem_routing_preview(struct request *r)
 ** their current deadline (so the overdue first), then the answered and
 ** closed, newest first; ?status=, ?category=, ?overdue=1 (past the current
 ** deadline: the red light) and ?department=ID (the organisation handling it)
-** filter; ?limit= and ?cursor= paginate; the first page's "total" counts every page.
+** filter; ?limit= and ?cursor= paginate; the first page's "total" counts every
+** page, or "total_over": 1000 says there are more than that.
 */
 void problem_list(struct request *r)
 {
@@ -392,13 +396,14 @@ void problem_list(struct request *r)
 			reply_error(r, 422, "invalid_query", "cursor", "cursor 无效 (invalid cursor)");
 			return;
 		}
-	} else { /* the first page counts them all */
+	} else { /* the first page counts them, up to a bound: a city's million is not counted on every visit */
 		rc = db_query_int64(
 		    r->db, &total,
-		    arena_printf(r->arena,
-		                 "SELECT count(*) FROM problems p JOIN orgs d ON d.id = p.district_org_id"
-		                 " JOIN orgs g ON g.id = p.department_org_id WHERE %s%s",
-		                 who, filters),
+		    arena_printf(
+		        r->arena,
+		        "SELECT count(*) FROM (SELECT 1 FROM problems p JOIN orgs d ON d.id = p.district_org_id"
+		        " JOIN orgs g ON g.id = p.department_org_id WHERE %s%s LIMIT %d) AS x",
+		        who, filters, PROBLEM_LIST_COUNTED + 1),
 		    "tittiiii", scope, r->who.user_id, status, category, r->who.org_id, late, now, department);
 	}
 	if (rc < 0) {
@@ -437,8 +442,10 @@ void problem_list(struct request *r)
 	json_t *body =
 	    json_pack("{s:o, s:o}", "items", items, "next_cursor",
 	              (int64_t)json_array_size(items) == limit ? json_sprintf("%lld", (long long)last) : json_null());
-	if (cursor == INT64_MAX)
+	if (cursor == INT64_MAX && total <= PROBLEM_LIST_COUNTED)
 		json_object_set_new(body, "total", json_integer(total));
+	else if (cursor == INT64_MAX)
+		json_object_set_new(body, "total_over", json_integer(PROBLEM_LIST_COUNTED));
 	reply_json(r, 200, body);
 }
 
