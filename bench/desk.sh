@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The problem desk at city scale, in one run: 1,000,000 problems (20,000
 # enterprises across the 13 districts, every category and state), then the
-# inbox and the statistics under load, with wrk's latency percentiles.
+# inbox, the list (overdue first, and overdue only) and the statistics under
+# load, with wrk's latency percentiles.
 # Target: p99 < 100 ms for both.
 # Usage: bench/desk.sh BUILD_DIR     Knobs: DESK_PROBLEMS (1000000), DESK_SECONDS (10)
 # The server listens on 127.0.0.1 only; every run is bounded in time.
@@ -82,6 +83,9 @@ measure() { # label cookie path
 echo "== $problems problems, wrk -t2 -c10 -d${seconds}s, 2 cores shared with wrk; target p99 < 100 ms"
 measure "inbox (city admin)" "$admin" "/api/v1/problems?waiting=1"
 measure "inbox (district department)" "$rsj" "/api/v1/problems?waiting=1"
+measure "list, overdue first (city admin)" "$admin" "/api/v1/problems"
+measure "list, overdue only (city admin)" "$admin" "/api/v1/problems?overdue=1"
+measure "list, overdue first (district dept)" "$rsj" "/api/v1/problems"
 measure "statistics (city admin)" "$admin" "/api/v1/problems/stats"
 measure "statistics (district department)" "$rsj" "/api/v1/problems/stats"
 measure "statistics, live (date range)" "$admin" "/api/v1/problems/stats?from=2000-01-01"

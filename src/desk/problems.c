@@ -177,6 +177,56 @@ static void finish(struct request *r, int rc, int64_t id, int status)
 	reply_json(r, status, body);
 }
 
+/* Where a problem raised now goes: its department and deadlines. */
+struct problem_routing {
+	int64_t department, at, accept_due, answer_due, solve_due;
+};
+
+/*
+** Route a problem of category raised at instant `at` by an enterprise of the
+** district: the routing rules pick the department (the district's own rule
+** before the city's), the category's working days give the deadlines.
+** Answers 422 (unknown category, no route) or the database error and returns
+** false otherwise.  Raising and the preview both come here.
+*/
+static bool problem_destination(struct request *r, const char *category, int64_t district, int64_t at,
+                                struct problem_routing *ret)
+{
+	int64_t days[3] = {0, 0, 0};
+	struct db_stmt *s;
+	int rc =
+	    db_prepare(r->db, &s, "SELECT accept_days, answer_days, solve_days FROM problem_categories WHERE code = ?",
+	               "t", category);
+	if (rc == 0 && (rc = db_step(s)) == DB_ROW)
+		for (int i = 0; i < 3; i++)
+			days[i] = db_column_int64(s, i);
+	db_finalize(s);
+	if (rc == DB_DONE) {
+		reply_error(r, 422, "unknown_category", "category", "未知的问题类别 %s (unknown category)", category);
+		return false;
+	}
+	if (rc >= 0)
+		rc = db_query_int64(
+		    r->db, &ret->department,
+		    "SELECT department_org_id FROM problem_routes WHERE category = ?"
+		    " AND (district_org_id = ? OR district_org_id IS NULL) ORDER BY district_org_id IS NULL LIMIT 1",
+		    "ti", category, district);
+	if (rc == DB_DONE) {
+		reply_error(r, 422, "no_route", "category",
+		            "该类别尚未配置承办部门 (no department handles this category)");
+		return false;
+	}
+	if (rc < 0) {
+		reply_db_error(r, rc);
+		return false;
+	}
+	ret->at = at;
+	ret->accept_due = due_after(at, (int)days[0]);
+	ret->answer_due = due_after(at, (int)days[1]);
+	ret->solve_due = due_after(at, (int)days[2]);
+	return true;
+}
+
 /*
 ** ROUTE: POST /api/v1/problems
 ** AUTH: admin,officer,agent,enterprise
@@ -190,7 +240,7 @@ static void finish(struct request *r, int rc, int64_t id, int status)
 void problem_post(struct request *r)
 {
 	static const char *const fields[] = {"enterprise", "category", "title", "description", "project", "lead", NULL};
-	int64_t enterprise_id, accept_days = 0, answer_days = 0, solve_days = 0, department = 0;
+	int64_t enterprise_id;
 	const char *category, *title, *description, *project, *lead;
 	struct enterprise e;
 	if (!body_only(r, fields) || !body_int64(r, "enterprise", FIELD_REQUIRED, 1, INT64_MAX, &enterprise_id, NULL) ||
@@ -213,55 +263,66 @@ void problem_post(struct request *r)
 		            lead);
 		return;
 	}
-	struct db_stmt *s;
-	int rc =
-	    db_prepare(r->db, &s, "SELECT accept_days, answer_days, solve_days FROM problem_categories WHERE code = ?",
-	               "t", category);
-	if (rc == 0 && (rc = db_step(s)) == DB_ROW) {
-		accept_days = db_column_int64(s, 0);
-		answer_days = db_column_int64(s, 1);
-		solve_days = db_column_int64(s, 2);
-	}
-	db_finalize(s);
-	if (rc == DB_DONE) {
-		reply_error(r, 422, "unknown_category", "category", "未知的问题类别 %s (unknown category)", category);
+	struct problem_routing to;
+	if (!problem_destination(r, category, e.org_id, clock_now(), &to))
 		return;
-	}
-	if (rc < 0) {
-		reply_db_error(r, rc);
-		return;
-	}
-	rc = db_query_int64(
-	    r->db, &department,
-	    "SELECT department_org_id FROM problem_routes WHERE category = ?"
-	    " AND (district_org_id = ? OR district_org_id IS NULL) ORDER BY district_org_id IS NULL LIMIT 1",
-	    "ti", category, e.org_id);
-	if (rc == DB_DONE) {
-		reply_error(r, 422, "no_route", "category",
-		            "该类别尚未配置承办部门 (no department handles this category)");
-		return;
-	}
-	if (rc < 0) {
-		reply_db_error(r, rc);
-		return;
-	}
-	int64_t now = clock_now();
-	rc = db_begin(r->db);
+	int rc = db_begin(r->db);
 	if (rc == 0)
-		rc = db_run(r->db,
-		            "INSERT INTO problems(enterprise_id, category, title, description, project_ref, lead_ref, "
-		            "raised_by,"
-		            " district_org_id, department_org_id, status, accept_due, answer_due, solve_due, "
-		            "created_at, updated_at)"
-		            " VALUES (?,?,?,?,?,?,?,?,?,'submitted',?,?,?,?,?)",
-		            "itttttiiiiiiii", enterprise_id, category, title, description, project, lead,
-		            r->who.user_id, e.org_id, department, due_after(now, (int)accept_days),
-		            due_after(now, (int)answer_days), due_after(now, (int)solve_days), now, now);
+		rc =
+		    db_run(r->db,
+		           "INSERT INTO problems(enterprise_id, category, title, description, project_ref, lead_ref, "
+		           "raised_by,"
+		           " district_org_id, department_org_id, status, accept_due, answer_due, solve_due, "
+		           "created_at, updated_at)"
+		           " VALUES (?,?,?,?,?,?,?,?,?,'submitted',?,?,?,?,?)",
+		           "itttttiiiiiiii", enterprise_id, category, title, description, project, lead, r->who.user_id,
+		           e.org_id, to.department, to.accept_due, to.answer_due, to.solve_due, to.at, to.at);
 	int64_t id = db_last_insert_id(r->db);
 	if (rc == 0)
-		rc = problem_event(r, id, "submit", NULL, "submitted", 0, department, NULL, e.org_path);
+		rc = problem_event(r, id, "submit", NULL, "submitted", 0, to.department, NULL, e.org_path);
 	finish(r, rc, id, 201);
 }
+
+/*
+** ROUTE: GET /api/v1/problems/routing
+** AUTH: admin,officer,agent,enterprise
+** SUMMARY: 问题将转办何部门及时限(提交前预览) Where a problem would go and its deadlines, before raising it
+** ?enterprise=ID&category=CODE: the department and the deadlines (accept,
+** answer, solve) that raising it now would give, by the same rules.
+*/
+void problem_routing_preview(struct request *r)
+{
+	int64_t enterprise_id;
+	const char *category = query_arg(r, "category");
+	if (!query_id(r, "enterprise", &enterprise_id))
+		return;
+	if (!enterprise_id || !category) {
+		reply_error(r, 422, "invalid_query", enterprise_id ? "category" : "enterprise",
+		            "请选择企业和问题类别 (enterprise and category are required)");
+		return;
+	}
+	struct enterprise e;
+	struct problem_routing to;
+	if (!enterprise_for_caller(r, enterprise_id, &e) ||
+	    !problem_destination(r, category, e.org_id, clock_now(), &to))
+		return;
+	struct db_stmt *s;
+	int rc = db_prepare(r->db, &s, "SELECT code, name FROM orgs WHERE id = ?", "i", to.department);
+	if (!db_row_or_reply(r, rc, s, "not_found", "承办部门不存在 (no such department)"))
+		return;
+	char accept[32], answer[32], solve[32];
+	clock_format_iso(to.accept_due, accept);
+	clock_format_iso(to.answer_due, answer);
+	clock_format_iso(to.solve_due, solve);
+	json_t *body = json_pack("{s:{s:I, s:s, s:s}, s:{s:s, s:s, s:s}}", "department", "id",
+	                         (json_int_t)to.department, "code", db_column_text(s, 0), "name", db_column_text(s, 1),
+	                         "due", "accept", accept, "answer", answer, "solve", solve);
+	db_finalize(s);
+	reply_json(r, 200, body);
+}
+
+/* The most problems a list's first page counts; beyond, it says "more than" this. */
+enum { PROBLEM_LIST_COUNTED = 1000 };
 
 /*
 ** ROUTE: GET /api/v1/problems
@@ -269,52 +330,123 @@ void problem_post(struct request *r)
 ** SUMMARY: 问题列表与待办(按紧急程度) Problems, and the caller's inbox by urgency
 ** ?waiting=1: only what waits on the caller (a department: its open problems;
 ** an enterprise: answers to confirm; a leader: escalated ones), most urgent
-** first (at most ?limit=).  Otherwise every visible problem, newest first,
-** with ?status= and ?category=; ?limit= and ?cursor= paginate.
+** first (at most ?limit=).  Otherwise every visible problem, the open ones by
+** their current deadline (so the overdue first), then the answered and
+** closed, newest first; ?status=, ?category=, ?overdue=1 (past the current
+** deadline: the red light) and ?department=ID (the organisation handling it)
+** filter; ?limit= and ?cursor= paginate; the first page's "total" counts every
+** page, or "total_over": 1000 says there are more than that.
 */
 void problem_list(struct request *r)
 {
-	int64_t limit, cursor;
-	if (!page_args(r, 50, 500, &limit, &cursor))
+	int64_t limit, cursor, department = 0;
+	if (!page_args(r, 50, 500, &limit, &cursor) || !query_id(r, "department", &department))
 		return;
 	const char *status = query_arg(r, "status"), *category = query_arg(r, "category"),
-	           *waiting = query_arg(r, "waiting");
+	           *waiting = query_arg(r, "waiting"), *overdue = query_arg(r, "overdue");
+	if (overdue && strcmp(overdue, "1") != 0) {
+		reply_error(r, 422, "invalid_filter", "overdue", "overdue 只能为 1 (overdue: 1 or absent)");
+		return;
+	}
 	bool inbox = waiting && strcmp(waiting, "1") == 0;
 	const char *who = r->who.role == ROLE_ENTERPRISE
 	                      ? "p.enterprise_id IN (SELECT enterprise_id FROM enterprise_users WHERE user_id = ?2)"
 	                  : r->who.role == ROLE_DEPARTMENT /* its own: the (department, current_due) index orders it */
-	                      ? "p.department_org_id = ?7"
+	                      ? "p.department_org_id = ?5"
 	                      : "(substr(g.path, 1, length(?1)) = ?1 OR substr(d.path, 1, length(?1)) = ?1"
 	                        " OR substr(?1, 1, length(d.path)) = d.path)";
-	/* The inbox: what waits on the caller, the nearest deadline first.  current_due
-	** is a generated, indexed column (migration 0005): ordering needs no sort. */
-	const char *waits = "", *order = " AND p.id < ?5 ORDER BY p.id DESC LIMIT ?6";
-	if (inbox) {
-		/* Deadlines are ends of days, so many tie: the oldest first, in index order (no sort). */
-		order = " AND p.id < ?5 ORDER BY p.current_due, p.id LIMIT ?6";
-		switch (r->who.role) {
-		case ROLE_ENTERPRISE:
-			waits = " AND p.status = 'answered'";
-			order = " AND p.id < ?5 ORDER BY p.updated_at, p.id DESC LIMIT ?6";
-			break;
-		case ROLE_LEADER:
-			waits = " AND p.current_due IS NOT NULL AND p.escalation > 0";
-			break;
-		default:
-			waits = " AND p.current_due IS NOT NULL";
-		}
-	}
-	char *sql = arena_printf(
-	    r->arena, "SELECT %s%s WHERE %s%s AND (?3 IS NULL OR p.status = ?3) AND (?4 IS NULL OR p.category = ?4)%s",
-	    problem_columns, problem_from, who, waits, order);
-	struct db_stmt *s;
+	/* The filters are ?1..?8; the count binds those alone, a page ?9 (cursor), ?10 (limit) and ?11 besides. */
+	const char *filters = " AND (?3 IS NULL OR p.status = ?3) AND (?4 IS NULL OR p.category = ?4)"
+	                      " AND (?6 = 0 OR p.current_due < ?7) AND (?8 = 0 OR p.department_org_id = ?8)";
 	const char *scope = r->who.role == ROLE_DEPARTMENT ? r->who.org_path : request_area(r);
-	/* ?7, the caller's own organisation, is in the statement only for a department. */
-	int rc = r->who.role == ROLE_DEPARTMENT
-	             ? db_prepare(r->db, &s, sql, "tittiii", scope, r->who.user_id, status, category, cursor, limit,
-	                          r->who.org_id)
-	             : db_prepare(r->db, &s, sql, "tittii", scope, r->who.user_id, status, category, cursor, limit);
-	reply_rows(r, rc, s, problem_row_json, inbox ? 0 : limit);
+	int64_t now = clock_now(), late = overdue ? 1 : 0;
+	if (inbox) {
+		/* The inbox: what waits on the caller, the nearest deadline first.  current_due
+		** is a generated, indexed column (migration 0005): ordering needs no sort.
+		** Deadlines are ends of days, so many tie: the oldest first, in index order. */
+		const char *waits = " AND p.current_due IS NOT NULL",
+		           *order = " AND p.id < ?9 ORDER BY p.current_due, p.id LIMIT ?10";
+		if (r->who.role == ROLE_ENTERPRISE) {
+			waits = " AND p.status = 'answered'";
+			order = " AND p.id < ?9 ORDER BY p.updated_at, p.id DESC LIMIT ?10";
+		} else if (r->who.role == ROLE_LEADER) {
+			waits = " AND p.current_due IS NOT NULL AND p.escalation > 0";
+		}
+		struct db_stmt *s;
+		int rc = db_prepare(r->db, &s,
+		                    arena_printf(r->arena, "SELECT %s%s WHERE %s%s%s%s", problem_columns, problem_from,
+		                                 who, waits, filters, order),
+		                    "tittiiiiii", scope, r->who.user_id, status, category, r->who.org_id, late, now,
+		                    department, cursor, limit);
+		reply_rows(r, rc, s, problem_row_json, 0);
+		return;
+	}
+	/*
+	** The list: the open problems by their current deadline (so the overdue
+	** first), then the answered and closed, newest first.  Each part is a walk
+	** of an index (problems_due, then the primary key), not a sort of every
+	** visible problem.  The cursor's row says in which part the page goes on.
+	*/
+	int64_t after_due = 0, total = 0;
+	int rc = 0;
+	if (cursor != INT64_MAX) {
+		rc = db_query_int64(r->db, &after_due, "SELECT coalesce(current_due, 0) FROM problems WHERE id = ?",
+		                    "i", cursor);
+		if (rc == DB_DONE) {
+			reply_error(r, 422, "invalid_query", "cursor", "cursor 无效 (invalid cursor)");
+			return;
+		}
+	} else { /* the first page counts them, up to a bound: a city's million is not counted on every visit */
+		rc = db_query_int64(
+		    r->db, &total,
+		    arena_printf(
+		        r->arena,
+		        "SELECT count(*) FROM (SELECT 1 FROM problems p JOIN orgs d ON d.id = p.district_org_id"
+		        " JOIN orgs g ON g.id = p.department_org_id WHERE %s%s LIMIT %d) AS x",
+		        who, filters, PROBLEM_LIST_COUNTED + 1),
+		    "tittiiii", scope, r->who.user_id, status, category, r->who.org_id, late, now, department);
+	}
+	if (rc < 0) {
+		reply_db_error(r, rc);
+		return;
+	}
+	static const char *const parts[] = {
+	    " AND p.current_due IS NOT NULL AND (p.current_due > ?11 OR (p.current_due = ?11 AND p.id > ?9))"
+	    " ORDER BY p.current_due, p.id LIMIT ?10",
+	    " AND p.current_due IS NULL AND p.id < ?9 ORDER BY p.id DESC LIMIT ?10"};
+	json_t *items = json_array();
+	int64_t last = 0;
+	bool open = cursor == INT64_MAX || after_due != 0;
+	for (int part = open ? 0 : 1; rc >= 0 && part < 2 && (int64_t)json_array_size(items) < limit; part++) {
+		/* The first part starts after the cursor's (deadline, id), from the start when none; the second below the
+		** cursor's id, from the newest when the page comes from the first. */
+		int64_t from = part == 0 ? (cursor == INT64_MAX ? 0 : cursor) : open ? INT64_MAX : cursor;
+		struct db_stmt *s;
+		rc = db_prepare(r->db, &s,
+		                arena_printf(r->arena, "SELECT %s%s WHERE %s%s%s", problem_columns, problem_from, who,
+		                             filters, parts[part]),
+		                part == 0 ? "tittiiiiiii" : "tittiiiiii" /* ?11 is the first part's alone */, scope,
+		                r->who.user_id, status, category, r->who.org_id, late, now, department, from,
+		                limit - (int64_t)json_array_size(items), after_due);
+		while (rc >= 0 && (rc = db_step(s)) == DB_ROW) {
+			last = db_named_int64(s, "id");
+			json_array_append_new(items, problem_row_json(r, s));
+		}
+		db_finalize(s);
+	}
+	if (rc < 0) {
+		json_decref(items);
+		reply_db_error(r, rc);
+		return;
+	}
+	json_t *body =
+	    json_pack("{s:o, s:o}", "items", items, "next_cursor",
+	              (int64_t)json_array_size(items) == limit ? json_sprintf("%lld", (long long)last) : json_null());
+	if (cursor == INT64_MAX && total <= PROBLEM_LIST_COUNTED)
+		json_object_set_new(body, "total", json_integer(total));
+	else if (cursor == INT64_MAX)
+		json_object_set_new(body, "total_over", json_integer(PROBLEM_LIST_COUNTED));
+	reply_json(r, 200, body);
 }
 
 /*

@@ -175,6 +175,9 @@ json_t *row_as_json_of(struct request *r, struct db_stmt *s);
 */
 void reply_rows(struct request *r, int rc, struct db_stmt *s, json_t *(*row)(struct request *r, struct db_stmt *s),
                 int64_t page_limit);
+/* The same with "total" besides: how many rows the list holds across all its pages. */
+void reply_counted_rows(struct request *r, int rc, struct db_stmt *s,
+                        json_t *(*row)(struct request *r, struct db_stmt *s), int64_t page_limit, int64_t total);
 
 /*
 ** Put a list into obj under key: rc is db_prepare()'s result for s, each row
@@ -208,6 +211,8 @@ bool route_param_id(struct request *r, const char *name, int64_t *ret);
 
 /* A query-string argument, or NULL. */
 const char *query_arg(struct request *r, const char *name);
+/* A query-string argument that is an id (0 when absent); answers 422 and returns false otherwise. */
+bool query_id(struct request *r, const char *name, int64_t *ret);
 /* A header, or NULL. */
 const char *request_header(struct request *r, const char *name);
 /*
@@ -296,6 +301,20 @@ bool path_within(const char *path, const char *scope);
 /* The same as an SQL condition on a path expression and a parameter: SQL_ON_BRANCH("o.path", "?1"). */
 #define SQL_ON_BRANCH(path, param)                                                                                     \
 	"(substr(" path ", 1, length(" param ")) = " param " OR substr(" param ", 1, length(" path ")) = " path ")"
+
+/*
+** A list of work in order of urgency, paged by a keyset: the earliest
+** deadline first (so the overdue lead), then the rows without one, newest
+** first.  SQL_DEADLINE_KEY(t, due) is the ORDER BY key of the rows of alias
+** t (id column "id"); SQL_AFTER_DEADLINE(t, due, table, param) keeps the
+** rows after the one whose id is param (?cursor, bound NULL when absent).
+*/
+#define SQL_DEADLINE_KEY(t, due)                                                                                       \
+	"CASE WHEN " t "." due " IS NULL THEN 1 ELSE 0 END, coalesce(" t "." due ", 0), CASE WHEN " t "." due          \
+	" IS NULL THEN -" t ".id ELSE " t ".id END"
+#define SQL_AFTER_DEADLINE(t, due, table, param)                                                                       \
+	"(" param " IS NULL OR (" SQL_DEADLINE_KEY(t, due) ") > (SELECT " SQL_DEADLINE_KEY(                            \
+	    "k", due) " FROM " table " k WHERE k.id = " param "))"
 
 /*
 ** A page of the caller's area, newest first: the rows of select (a SELECT …

@@ -827,6 +827,12 @@ void reply_area_page(struct request *r, const char *sql, json_t *(*row)(struct r
 void reply_rows(struct request *r, int rc, struct db_stmt *s, json_t *(*row)(struct request *r, struct db_stmt *s),
                 int64_t page_limit)
 {
+	reply_counted_rows(r, rc, s, row, page_limit, -1);
+}
+
+void reply_counted_rows(struct request *r, int rc, struct db_stmt *s,
+                        json_t *(*row)(struct request *r, struct db_stmt *s), int64_t page_limit, int64_t total)
+{
 	if (rc < 0) {
 		reply_db_error(r, rc);
 		return;
@@ -848,6 +854,8 @@ void reply_rows(struct request *r, int rc, struct db_stmt *s, json_t *(*row)(str
 	if (page_limit > 0)
 		json_object_set_new(body, "next_cursor",
 		                    count == page_limit ? json_sprintf("%lld", (long long)last) : json_null());
+	if (total >= 0)
+		json_object_set_new(body, "total", json_integer(total));
 	reply_json(r, 200, body);
 }
 
@@ -1019,6 +1027,23 @@ bool body_only(struct request *r, const char *const *allowed)
 			return false;
 		}
 	}
+	return true;
+}
+
+bool query_id(struct request *r, const char *name, int64_t *ret)
+{
+	const char *v = query_arg(r, name);
+	char *end;
+	*ret = 0;
+	if (!v)
+		return true;
+	errno = 0;
+	long long n = strtoll(v, &end, 10);
+	if (errno || *end || !*v || n < 1) {
+		reply_error(r, 422, "invalid_query", name, "%s 应为编号 (%s must be an id)", name, name);
+		return false;
+	}
+	*ret = n;
 	return true;
 }
 

@@ -732,10 +732,12 @@ void project_milestone_post(struct request *r)
 /*
 ** ROUTE: GET /api/v1/projects/items
 ** AUTH: admin,department
-** SUMMARY: 部门待办审批事项 A department's approval items, newest first, with their lights
+** SUMMARY: 部门待办审批事项 A department's approval items, the overdue (red) first, with their lights
 ** ?status=open (default: accepted, returned or pending whose prerequisites are
-** done) or all; ?light=red|yellow|green; ?limit= and ?cursor= (by id) paginate.
-** An administrator sees every department's, or one's with ?department=CODE.
+** done) or all; ?light=red|yellow|green.  In order of the instant each turns
+** red (its "deadline"; so the red ones first, then by deadline), done ones
+** last; ?limit= and ?cursor= (an id from next_cursor) paginate; "total"
+** counts every page.  An administrator sees every department's, or one's with ?department=CODE.
 ** Department staff need the approval duty (the approving bureaus): a bureau
 ** that approves nothing gets 403 wrong_duty, not an empty list forever.
 */
@@ -754,19 +756,32 @@ void project_items_list(struct request *r)
 		return;
 	}
 	const char *department = r->who.role == ROLE_DEPARTMENT ? r->who.org_code : query_arg(r, "department");
-	char *sql = arena_printf(
-	    r->arena,
-	    "%s WHERE (?1 IS NULL OR g.code = ?1) AND i.id < ?2"
-	    " AND (?3 = 'all' OR i.status IN ('accepted', 'returned', 'refused') OR (i.status = 'pending' AND NOT EXISTS"
+	/* The filters, ?1..?4; the count binds those alone, the page ?5 and ?6 besides. */
+	const char *where =
+	    " WHERE (?1 IS NULL OR g.code = ?1)"
+	    " AND (?2 = 'all' OR i.status IN ('accepted', 'returned', 'refused') OR (i.status = 'pending' AND NOT "
+	    "EXISTS"
 	    "  (SELECT 1 FROM project_item_prereqs x JOIN project_items q ON q.id = x.requires_id"
 	    "   WHERE x.item_id = i.id AND q.status <> 'done')))"
-	    " AND (?4 IS NULL OR (?4 = 'red' AND i.red_at <= ?5)"
-	    "  OR (?4 = 'yellow' AND i.yellow_at <= ?5 AND NOT coalesce(i.red_at <= ?5, 0))"
-	    "  OR (?4 = 'green' AND NOT coalesce(i.yellow_at <= ?5, 0) AND NOT coalesce(i.red_at <= ?5, 0)))"
-	    " ORDER BY i.id DESC LIMIT ?6",
-	    project_item_select);
+	    " AND (?3 IS NULL OR (?3 = 'red' AND i.red_at <= ?4)"
+	    "  OR (?3 = 'yellow' AND i.yellow_at <= ?4 AND NOT coalesce(i.red_at <= ?4, 0))"
+	    "  OR (?3 = 'green' AND NOT coalesce(i.yellow_at <= ?4, 0) AND NOT coalesce(i.red_at <= ?4, 0)))";
+	const char *open = status ? status : "open";
+	int64_t now = clock_now(), total = 0;
+	int rc = db_query_int64(r->db, &total,
+	                        arena_printf(r->arena, "SELECT count(*) FROM (%s%s) AS x", project_item_select, where),
+	                        "ttti", department, open, light, now);
+	if (rc < 0) {
+		reply_db_error(r, rc);
+		return;
+	}
+	char *sql =
+	    arena_printf(r->arena,
+	                 "%s%s AND " SQL_AFTER_DEADLINE("i", "red_at", "project_items",
+	                                                "?5") " ORDER BY " SQL_DEADLINE_KEY("i", "red_at") " LIMIT ?6",
+	                 project_item_select, where);
 	struct db_stmt *s;
-	int rc = db_prepare(r->db, &s, sql, "tittii", department, cursor, status ? status : "open", light, clock_now(),
-	                    limit);
-	reply_rows(r, rc, s, project_item_json, limit);
+	rc =
+	    db_prepare(r->db, &s, sql, "tttiri", department, open, light, now, cursor == INT64_MAX ? 0 : cursor, limit);
+	reply_counted_rows(r, rc, s, project_item_json, limit, total);
 }

@@ -648,6 +648,11 @@ json_t *project_item_json(struct request *r, struct db_stmt *s)
 	if (!db_column_is_null(s, 16))
 		json_object_set_new(it, "on_time", json_boolean(db_column_int64(s, 16)));
 	json_object_set_new(it, "requires", json_list_of(db_column_text(s, 20)));
+	/* The one deadline a list shows: the instant the item turns red (the statutory one or the plan's, whichever
+	** is first); a refused item is red from the refusal and has none until applied for again. */
+	const char *deadline = open && strcmp(status, "refused") != 0 ? project_time_text(r, s, 17) : NULL;
+	if (deadline)
+		json_object_set_new(it, "deadline", json_string(deadline));
 	return it;
 }
 

@@ -19,28 +19,13 @@ struct filters {
 	const char *channel, *district_path, *category;
 };
 
-static bool id_arg(struct request *r, const char *name, int64_t *ret)
-{
-	const char *v = query_arg(r, name);
-	char *end;
-	*ret = 0;
-	if (!v)
-		return true;
-	long long n = strtoll(v, &end, 10);
-	if (*end || !*v || n < 1) {
-		reply_error(r, 422, "invalid_query", name, "%s 应为编号 (%s must be an id)", name, name);
-		return false;
-	}
-	*ret = n;
-	return true;
-}
-
 static bool filters_read(struct request *r, struct filters *f)
 {
 	memset(f, 0, sizeof *f);
 	f->day_from = INT64_MIN;
 	f->day_to = INT64_MAX;
-	if (!id_arg(r, "campaign", &f->campaign) || !id_arg(r, "round", &f->round) || !id_arg(r, "kind", &f->kind))
+	if (!query_id(r, "campaign", &f->campaign) || !query_id(r, "round", &f->round) ||
+	    !query_id(r, "kind", &f->kind))
 		return false;
 	f->channel = query_arg(r, "channel");
 	f->category = query_arg(r, "category");

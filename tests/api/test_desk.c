@@ -467,6 +467,116 @@ static void test_demo_figures_are_honest(void **state)
 	server_down(&demo);
 }
 
+/*
+** Before saving, the form asks where a problem would go: the preview answers
+** the department and deadlines that raising it then gives.
+*/
+static void test_routing_preview_is_what_raising_routes(void **state)
+{
+	(void)state;
+	struct response preview, made;
+	char path[128];
+	snprintf(path, sizeof path, "/api/v1/problems/routing?enterprise=%lld&category=labour", enterprise);
+	assert_int_equal(client_callf(&officer, &preview, "GET", path, NULL), 200);
+	json_t *to = json_object_get(preview.json, "department");
+	assert_string_equal(json_string_value(json_object_get(to, "code")), "350111-rsj"); /* by the district's rule */
+	assert_string_equal(json_string_value(json_object_get(to, "name")), "晋安区人力资源和社会保障局");
+	get_problem(&officer, raise(&officer, "labour", "新厂区招工 80 人"), &made);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(made.json, "department"), "code")),
+	                    "350111-rsj");
+	for (const char *const *k = (const char *const[]){"accept", "answer", "solve", NULL}; *k; k++)
+		assert_string_equal(json_string_value(json_object_get(json_object_get(preview.json, "due"), *k)),
+		                    json_string_value(json_object_get(json_object_get(made.json, "due"), *k)));
+	response_free(&preview);
+	response_free(&made);
+	/* A category nobody handles, or none given: refused, nothing raised. */
+	long long before = db_count(&server, "SELECT count(*) FROM problems");
+	snprintf(path, sizeof path, "/api/v1/problems/routing?enterprise=%lld&category=nope", enterprise);
+	assert_int_equal(client_callf(&officer, &preview, "GET", path, NULL), 422);
+	assert_string_equal(error_code(&preview), "unknown_category");
+	response_free(&preview);
+	assert_int_equal(db_count(&server, "SELECT count(*) FROM problems"), before);
+}
+
+/* Every problem of the list in id order of its pages: path without ?cursor; *total from the first page. */
+static size_t read_pages(struct client *c, const char *path, long long *ids, size_t max, long long *total)
+{
+	char at[256];
+	snprintf(at, sizeof at, "%s", path);
+	size_t n = 0;
+	for (int pages = 0; pages < 50 && at[0]; pages++) {
+		struct response r;
+		client_request(c, &r, "GET", at, NULL, NULL, NULL);
+		assert_int_equal(r.status, 200);
+		if (pages == 0)
+			*total = json_integer_value(json_object_get(r.json, "total"));
+		size_t i;
+		json_t *p;
+		json_array_foreach(json_object_get(r.json, "items"), i, p)
+		{
+			assert_true(n < max);
+			ids[n++] = json_integer_value(json_object_get(p, "id"));
+		}
+		const char *next = json_string_value(json_object_get(r.json, "next_cursor"));
+		if (next)
+			snprintf(at, sizeof at, "%s&cursor=%s", path, next);
+		else
+			at[0] = 0;
+		response_free(&r);
+	}
+	return n;
+}
+
+/*
+** The list of problems comes overdue first (the earliest deadline first),
+** and the overdue and department filters are the server's, so a filtered
+** list pages to its end.  Three new labour problems at 晋安区人社局 are made
+** late by 3, 2 and 1 days; a fourth is not late.
+*/
+static void test_problems_overdue_first_and_filtered_to_the_end(void **state)
+{
+	(void)state;
+	long long late[3], on_time = raise(&firm, "labour", "用工备案咨询");
+	char sql[256], path[160];
+	for (int i = 0; i < 3; i++) {
+		late[i] = raise(&firm, "labour", "技工缺口");
+		snprintf(sql, sizeof sql,
+		         "UPDATE problems SET accept_due = strftime('%%s','now') - %d * 86400 WHERE id = %lld", 3 - i,
+		         late[i]);
+		db_run_sql(&server, sql);
+	}
+	long long rsj = db_count(&server, "SELECT id FROM orgs WHERE code = '350111-rsj'");
+	long long ids[200], total = 0;
+	/* The city's administrator, two to a page: exactly the three, the latest first. */
+	snprintf(path, sizeof path, "/api/v1/problems?overdue=1&department=%lld&limit=2", rsj);
+	assert_int_equal(read_pages(&admin, path, ids, 200, &total), 3);
+	assert_int_equal(total, 3);
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(ids[i], late[i]);
+	/* The bureau's whole list: the three late ones lead, then the open one, then the closed and answered. */
+	size_t n = read_pages(&bureau, "/api/v1/problems?limit=2", ids, 200, &total);
+	assert_int_equal((long long)n, total);
+	assert_int_equal(total, db_count(&server, "SELECT count(*) FROM problems p JOIN orgs g ON g.id = "
+	                                          "p.department_org_id WHERE g.code = '350111-rsj'"));
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(ids[i], late[i]);
+	bool open = true;
+	for (size_t i = 0; i < n; i++) {
+		snprintf(sql, sizeof sql, "SELECT current_due IS NOT NULL FROM problems WHERE id = %lld", ids[i]);
+		bool now_open = db_count(&server, sql) == 1;
+		assert_true(open || !now_open); /* no open problem after a finished one */
+		open = now_open;
+		for (size_t j = 0; j < i; j++)
+			assert_true(ids[j] != ids[i]); /* no problem twice across the pages */
+		if (ids[i] == on_time)
+			assert_true(i >= 3);
+	}
+	/* Bad filters are refused beside their names. */
+	char code[48];
+	assert_int_equal(client_statusf(&bureau, "GET", "/api/v1/problems?overdue=yes", code, NULL), 422);
+	assert_string_equal(code, "invalid_filter");
+}
+
 int main(void)
 {
 	curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -480,6 +590,8 @@ int main(void)
 	    cmocka_unit_test(test_statistics),
 	    cmocka_unit_test(test_snapshot_matches_live),
 	    cmocka_unit_test(test_hand_over_stays_in_scope), /* last: it adds to the statistics */
+	    cmocka_unit_test(test_routing_preview_is_what_raising_routes),
+	    cmocka_unit_test(test_problems_overdue_first_and_filtered_to_the_end),
 	    cmocka_unit_test(test_demo_figures_are_honest),
 	};
 	int failed = cmocka_run_group_tests(tests, setup, teardown);

@@ -586,6 +586,73 @@ static void test_lights_follow_the_clock(void **state)
 	assert_string_equal(light_of(second, light), "red");
 }
 
+/* A planned project for 晋安 whose only item is the filing, started by target: its filing item's id. */
+static long long filing_of_new_project(const char *code, const char *start)
+{
+	char body[512], path[64];
+	struct response r;
+	snprintf(body, sizeof body, project_body, code, enterprise, "30000", "2020-09-01");
+	assert_int_equal(client_callf(&agent, &r, "POST", "/api/v1/projects", "%s", body), 201);
+	long long id = json_integer_value(json_object_get(r.json, "id"));
+	response_free(&r);
+	snprintf(path, sizeof path, "/api/v1/projects/%lld/plan", id);
+	assert_int_equal(
+	    client_callf(&agent, &r, "POST", path, "{\"targets\":{\"start\":\"%s\"},\"items\":[\"filing\"]}", start),
+	    201);
+	long long item =
+	    json_integer_value(json_object_get(item_named(json_object_get(r.json, "items"), "filing"), "id"));
+	response_free(&r);
+	return item;
+}
+
+/*
+** The department's to-do list comes red first, then by deadline, not newest
+** first, and pages through every item in that order.  On 13 October (the
+** clock of the test above) 晋安区发改局 has three open items: the second
+** project's filing, red since that morning, and two filings planned for
+** later, the one starting in December due before the one in March.
+*/
+static void test_items_red_first(void **state)
+{
+	(void)state;
+	long long red = db_count(&server, "SELECT i.id FROM project_items i JOIN projects p ON p.id = i.project_id"
+	                                  " WHERE p.code = '2020-350111-39-03-000002'");
+	long long march = filing_of_new_project("2020-350111-39-03-000013", "2021-03-01");
+	long long december = filing_of_new_project("2020-350111-39-03-000014", "2020-12-01");
+	const long long want[] = {red, december, march};
+	struct response r;
+	char path[96] = "/api/v1/projects/items?limit=2";
+	size_t n = 0;
+	for (int pages = 0; pages < 3 && path[0]; pages++) {
+		assert_int_equal(client_callf(&fgj, &r, "GET", path, NULL), 200);
+		assert_int_equal(json_integer_value(json_object_get(r.json, "total")), 3);
+		size_t i;
+		json_t *it;
+		json_array_foreach(json_object_get(r.json, "items"), i, it)
+		{
+			assert_true(n < 3);
+			assert_int_equal(json_integer_value(json_object_get(it, "id")), want[n]);
+			assert_string_equal(str(it, "light"), n == 0 ? "red" : "green");
+			n++;
+		}
+		const char *next = json_string_value(json_object_get(r.json, "next_cursor"));
+		if (next)
+			snprintf(path, sizeof path, "/api/v1/projects/items?limit=2&cursor=%s", next);
+		else
+			path[0] = 0;
+		response_free(&r);
+	}
+	assert_int_equal(n, 3);
+	/* One deadline, the instant each turns red: the end of the December one's latest start, Thursday 26
+	** November (the filing's three working days are the 26th, 27th and 30th). */
+	assert_int_equal(client_callf(&fgj, &r, "GET", "/api/v1/projects/items?light=green", NULL), 200);
+	assert_int_equal(json_integer_value(json_object_get(r.json, "total")), 2);
+	assert_string_equal(str(json_array_get(json_object_get(r.json, "items"), 0), "deadline"),
+	                    "2020-11-27T00:00:00+08:00");
+	assert_string_equal(str(json_array_get(json_object_get(r.json, "items"), 0), "latest_start"), "2020-11-26");
+	response_free(&r);
+}
+
 /* The statistics come from totals kept by triggers: after everything above they must equal counting afresh. */
 static void test_totals_agree_with_counting(void **state)
 {
@@ -674,6 +741,7 @@ int main(void)
 	    cmocka_unit_test(test_statistics),
 	    cmocka_unit_test(test_replan_keeps_history),
 	    cmocka_unit_test(test_lights_follow_the_clock),
+	    cmocka_unit_test(test_items_red_first),
 	    cmocka_unit_test(test_totals_agree_with_counting),
 	    cmocka_unit_test(test_csv_export_neutralises_formulas),
 	};

@@ -65,11 +65,16 @@ async function raise(page, category, title, description) {
   return page
 }
 
+/** Save the dialog: the new problem is highlighted in the list; open it.  Returns its id. */
 async function save(page) {
   await page.click('[data-test=save-problem]')
+  const fresh = page.locator('[data-test=problems-all] [data-test^=fresh-]')
+  await fresh.waitFor()
+  const id = Number((await fresh.getAttribute('data-test')).slice('fresh-'.length))
+  await page.click(`[data-test=problems-all] [data-test=problem-${id}]`)
   await page.waitForURL(/\/desk\/problems\/\d+$/)
   await page.locator('[data-test=problem-title]').waitFor()
-  return Number(page.url().match(/(\d+)$/)[1])
+  return id
 }
 
 test('the officer registers an enterprise; a bad credit code is refused beside its field', async () => {
@@ -115,8 +120,22 @@ test('the administrator links the enterprise account on the enterprises page', a
 
 test('the officer raises a labour problem for the enterprise; it goes to the district 人社局', async () => {
   const page = await raise(pages.officer, 'labour', '招工难,缺熟练工 200 人', '新生产线投产,急需熟练工。')
+  // Before saving, the form says where it will go and by when (the server's routing preview).
+  await waitText(page, '[data-test=raise-department]', '晋安区人力资源和社会保障局')
+  assert.match(await page.locator('[data-test=raise-deadlines]').innerText(), /^答复不晚于 \d{4}-\d{2}-\d{2},办结不晚于 \d{4}-\d{2}-\d{2}$/)
+  assert.equal(sql('SELECT count(*) FROM problems'), '0', 'nothing saved by the preview')
   await shot('officer', 'd03-raise-dialog')
-  ids.labour = await save(page)
+  // Saved, it is highlighted in the list, scrolled into view.
+  await page.click('[data-test=save-problem]')
+  const fresh = page.locator('[data-test=problems-all] tr.fresh-row')
+  await fresh.waitFor()
+  ids.labour = Number(sql("SELECT id FROM problems WHERE title = '招工难,缺熟练工 200 人'"))
+  assert.equal(await fresh.locator(`[data-test=problem-${ids.labour}]`).count(), 1)
+  await page.waitForTimeout(500) // the smooth scroll
+  assert.ok(await fresh.evaluate((tr) => { const b = tr.getBoundingClientRect(); return b.top >= 0 && b.bottom <= window.innerHeight }), 'the new row is in view')
+  await shot('officer', 'd03b-problem-highlighted')
+  await page.click(`[data-test=problems-all] [data-test=problem-${ids.labour}]`)
+  await page.waitForURL(/\/desk\/problems\/\d+$/)
   assert.equal(await page.locator('[data-test=problem-department]').innerText(), '晋安区人力资源和社会保障局')
   assert.equal(await page.locator('[data-test=problem-status]').innerText(), '待受理')
   assert.equal(await page.locator('[data-test=problem-light-text]').innerText(), '正常')
@@ -288,6 +307,7 @@ test('the leaders\' screen\'s link to a department\'s overdue problems lands on 
   const rows = page.locator('[data-test=problems-all] .el-table__body-wrapper tr.el-table__row')
   await page.locator(`[data-test=problems-all] [data-test=problem-${ids.second}]`).waitFor()
   assert.equal(await rows.count(), 1, 'only the overdue problem of 发改局')
+  assert.equal(await page.locator('[data-test=problems-total]').innerText(), '共 1 件', 'counted by the server')
   await page.locator('[data-test=filter-department] >> text=晋安区发展和改革局').waitFor()
   await page.waitForTimeout(400) // Element Plus fades the tags in
   await shot('leader', 'd15-overdue-from-screen')

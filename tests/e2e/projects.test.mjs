@@ -13,7 +13,7 @@ import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { join } from 'node:path'
 import { spawnSync } from 'node:child_process'
-import { addUsers, launchBrowser, logIn, screenshot, shutDown, startServer, xlsx } from './harness.mjs'
+import { addUsers, launchBrowser, logIn, screenshot, shutDown, startDemo, startServer, xlsx } from './harness.mjs'
 
 let server, browser
 const pages = {} // agent, bureau, owner
@@ -46,6 +46,22 @@ const menus = async (page) => page.locator('[data-test=menu] [data-test^=menu-]'
 /** YYYY-MM-DD, n days from today in Beijing. */
 function daysFromNow(n) {
   return new Date(Date.now() + 8 * 3600000 + n * 86400000).toISOString().slice(0, 10)
+}
+
+/** 受理 asks first, naming the item and its project; confirm it. */
+async function confirmAccept(page, item, project) {
+  const box = page.locator('.el-message-box')
+  await box.waitFor()
+  const text = await box.innerText()
+  assert.ok(text.includes(item) && text.includes(project), text)
+  await box.locator('.el-message-box__btns .el-button--primary').click()
+  await box.waitFor({ state: 'hidden' })
+}
+
+/** A step in the 更多 menu of an item's row. */
+async function moreAction(page, action, id) {
+  await page.click(`[data-test=item-more-${id}]`)
+  await page.click(`[data-test=item-action-${action}-${id}]:visible`)
 }
 
 async function as(who, username, password = `${username}-password`) {
@@ -181,6 +197,7 @@ test('晋安区发改局 is refused an item whose prerequisite is pending, accep
 
   await page.click('[data-test=items-tabs] >> text=全部事项')
   await page.click(`[data-test=item-action-accept-${ids.energy}]`)
+  await confirmAccept(page, '节能审查', name)
   const refused = page.locator('[data-test=item-error]')
   await refused.waitFor()
   assert.match(await refused.innerText(), /还有 1 个前置事项未办结/)
@@ -189,11 +206,18 @@ test('晋安区发改局 is refused an item whose prerequisite is pending, accep
 
   await page.click('[data-test=items-tabs] >> text=待办')
   await page.click(`[data-test=item-action-accept-${ids.filing}]`)
+  // Cancelled, nothing changes; confirmed, it is accepted.
+  await page.locator('.el-message-box').waitFor()
+  await page.click('.el-message-box__btns .el-button:not(.el-button--primary)')
+  await page.locator('.el-message-box').waitFor({ state: 'hidden' })
+  assert.equal(sql(`SELECT status FROM project_items WHERE id = ${ids.filing}`), 'pending')
+  await page.click(`[data-test=item-action-accept-${ids.filing}]`)
+  await confirmAccept(page, '项目立项备案(核准)', name)
   await waitText(page, `[data-test=inbox-status-${ids.filing}]`, '办理中')
   await waitText(agent, '[data-test=item-status-filing]', '办理中')
 
   // 不予许可 needs a reason: an empty one is refused beside the field and nothing changes.
-  await page.click(`[data-test=item-action-refuse-${ids.filing}]`)
+  await moreAction(page, 'refuse', ids.filing)
   await page.click('[data-test=item-note-submit]')
   const noteError = page.locator('[data-test=item-note-item] .el-form-item__error')
   await noteError.waitFor()
@@ -202,7 +226,7 @@ test('晋安区发改局 is refused an item whose prerequisite is pending, accep
   await page.locator('[data-test=item-note-submit]').waitFor({ state: 'hidden' })
   assert.equal(sql(`SELECT status FROM project_items WHERE id = ${ids.filing}`), 'accepted')
 
-  await page.click(`[data-test=item-action-done-${ids.filing}]`)
+  await moreAction(page, 'done', ids.filing)
   await page.locator(`[data-test=inbox-item-${ids.filing}]`).waitFor({ state: 'detached' })
   // Now the energy review may be accepted: it is on the to-do list.
   await page.locator(`[data-test=inbox-item-${ids.energy}]`).waitFor()
@@ -422,4 +446,62 @@ test('relaxed targets: the list shows the first and the current target; a leader
   assert.equal(await text(leader, '[data-test=stats-relaxed-350111]'), '2')
   await leader.locator('[data-test=relaxed-card]').scrollIntoViewIfNeeded()
   await shot('leader', 'p16-relaxed-month')
+})
+
+test('the demo\'s construction bureau: red items first, the 操作 column whole at 1366 and 1440 px, one deadline in plain words, 受理 asks first', async () => {
+  const demo = await startDemo()
+  try {
+    for (const width of [1366, 1440]) {
+      const context = await browser.newContext({ viewport: { width, height: 900 } })
+      const page = await context.newPage()
+      await logIn(page, demo.url, 'city-zjj', 'banyan-demo-2020')
+      await page.waitForURL(`${demo.url}/`)
+      await page.goto(`${demo.url}/projects/items`)
+      const rows = page.locator('[data-test=inbox-table] .el-table__body-wrapper tr.el-table__row')
+      await rows.first().waitFor()
+      // The order and the count are the API's: every red item before any other.
+      const api = await page.evaluate(async () => (await fetch('/api/v1/projects/items')).json())
+      const red = api.items.filter((it) => it.light === 'red').length
+      assert.ok(red > 0, 'the demo has a red item for the bureau')
+      assert.deepEqual(api.items.slice(0, red).map((it) => it.light), Array(red).fill('red'))
+      const lights = await page.locator('[data-test=inbox-table] [data-test^=inbox-light-]').evaluateAll((els) => els.map((e) => e.dataset.light))
+      assert.deepEqual(lights.slice(0, red), Array(red).fill('red'), `red first at ${width} px: ${lights.join()}`)
+      assert.equal(await page.locator('[data-test=items-total]').innerText(), `共 ${api.total} 项`)
+      // Every action button lies inside the table, none cut off on the right.
+      const clipped = await page.evaluate(() => {
+        const table = document.querySelector('[data-test=inbox-table]').getBoundingClientRect()
+        return [...document.querySelectorAll('[data-test=inbox-table] .el-table__body-wrapper .item-actions .el-button')]
+          .map((b) => b.getBoundingClientRect())
+          .filter((b) => b.right > table.right + 0.5 || b.left < table.left || b.width === 0)
+          .map((b) => `${b.left}-${b.right} outside ${table.left}-${table.right}`)
+      })
+      assert.deepEqual(clipped, [], `at ${width} px`)
+      // One deadline, its time of day stated plainly: never a bare 00:00.
+      const deadlines = await page.locator('[data-test^=inbox-deadline-]').allInnerTexts()
+      assert.ok(deadlines.length > 0)
+      for (const d of deadlines) assert.match(d, /^(\d{4}-\d{2}-\d{2} \d{2}:\d{2} 前|—)$/, d)
+      assert.ok(!deadlines.some((d) => / 00:00/.test(d)), deadlines.join())
+      await page.waitForTimeout(300)
+      await screenshot(page, `p10-bureau-items-${width}`)
+      if (width === 1440) {
+        // 受理 asks, naming the item and its project; cancelled, nothing changes.
+        const pending = api.items.find((it) => it.status === 'pending' || it.status === 'refused')
+        assert.ok(pending, 'the demo has an item to accept')
+        await page.click(`[data-test=item-action-accept-${pending.id}]`)
+        const box = page.locator('.el-message-box')
+        await box.waitFor()
+        const text = await box.innerText()
+        assert.ok(text.includes(pending.name) && text.includes(pending.project.name), text)
+        await page.waitForTimeout(300)
+        await screenshot(page, 'p11-bureau-accept-asks')
+        await box.locator('.el-message-box__btns .el-button:not(.el-button--primary)').click()
+        await box.waitFor({ state: 'hidden' })
+        const after = await page.evaluate(async (id) => (await fetch('/api/v1/projects/items?status=all&limit=500')).json().then((d) => d.items.find((it) => it.id === id).status), pending.id)
+        assert.equal(after, pending.status, 'cancelled: not accepted')
+      }
+      await context.close()
+    }
+  } finally {
+    await demo.stop()
+  }
 })

@@ -149,6 +149,7 @@ export function useList(path) {
 export function usePages(path) {
   const items = ref([])
   const cursor = ref(null)
+  const total = ref(null) // every page's rows, when the list counts them
   const loading = ref(true) // every page loads it on mount: no 暂无数据 before the first answer
   const error = ref('')
   async function load(more = false) {
@@ -158,13 +159,14 @@ export function usePages(path) {
       const page = await api('GET', path(more ? cursor.value : ''))
       items.value = more ? items.value.concat(page.items) : page.items
       cursor.value = page.next_cursor
+      if (!more) total.value = page.total ?? null // the first page counts them all
     } catch (e) {
       error.value = e.message
     } finally {
       loading.value = false
     }
   }
-  return { items, cursor, loading, error, load }
+  return { items, cursor, total, loading, error, load }
 }
 
 /**
