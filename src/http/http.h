@@ -332,6 +332,8 @@ void reply_area_page(struct request *r, const char *sql, json_t *(*row)(struct r
 ** on the caller's role, checked in the handler.
 */
 bool duty_allowed(struct request *r, const char *duty);
+/* Does the caller's organisation hold the duty: 1, 0, or a db error (nothing answered). */
+int duty_held(struct request *r, const char *duty);
 
 /* Is the organisation with this path inside the caller's scope? */
 bool principal_scope_contains(const struct principal *p, const char *org_path);

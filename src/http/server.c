@@ -1153,15 +1153,21 @@ static bool role_allowed(const char *auth, enum role role)
 ** exempt, a system administrator included: running a bureau's work is not
 ** administering the system.  Answers 403 wrong_duty itself.
 */
+int duty_held(struct request *r, const char *duty)
+{
+	int64_t held = 0;
+	int rc = db_query_int64(r->db, &held, "SELECT count(*) FROM org_duties WHERE org_id = ? AND duty = ?", "it",
+	                        r->who.org_id, duty);
+	return rc < 0 ? rc : held > 0;
+}
+
 bool duty_allowed(struct request *r, const char *duty)
 {
 	if (r->who.role == ROLE_LEADER && (strcmp(r->method, "GET") == 0 || strcmp(r->method, "HEAD") == 0))
 		return true;
-	int64_t held = 0;
-	int rc = db_query_int64(r->db, &held, "SELECT count(*) FROM org_duties WHERE org_id = ? AND duty = ?", "it",
-	                        r->who.org_id, duty);
-	if (rc < 0) {
-		reply_db_error(r, rc);
+	int held = duty_held(r, duty);
+	if (held < 0) {
+		reply_db_error(r, held);
 		return false;
 	}
 	if (!held)

@@ -329,20 +329,36 @@ static int backups(struct request *r, json_t *out, const struct moment *m)
 
 /* ---- the groups ------------------------------------------------------- */
 
-/* A role's card group: its figures, in the order of the card when none is red. */
+/*
+** A role's card group: its figures, in the order of the card when none is
+** red.  A figure of a duty's work (visits, transfers, signing: investment
+** promotion) shows only to staff whose organisation holds the duty: an
+** officer of a service centre has problems and follow-ups, not leads.
+*/
 struct group {
 	const char *name;
 	enum role roles[3];
-	int (*figures[6])(struct request *r, json_t *out, const struct moment *m);
+	struct {
+		int (*count)(struct request *r, json_t *out, const struct moment *m);
+		const char *duty;
+	} figures[6];
 };
 
 static const struct group groups[] = {
-    {"officer", {ROLE_OFFICER}, {problems_waiting, visits_due, followups_due, transfers_offered, ceremonies_unsigned}},
-    {"bureau", {ROLE_DEPARTMENT}, {items_open, problems_waiting}},
-    {"agent", {ROLE_AGENT}, {my_projects, followups_due, items_returned}},
+    {"officer",
+     {ROLE_OFFICER},
+     {{problems_waiting, NULL},
+      {visits_due, "invest"},
+      {followups_due, NULL},
+      {transfers_offered, "invest"},
+      {ceremonies_unsigned, "invest"}}},
+    {"bureau", {ROLE_DEPARTMENT}, {{items_open, NULL}, {problems_waiting, NULL}}},
+    {"agent", {ROLE_AGENT}, {{my_projects, NULL}, {followups_due, NULL}, {items_returned, NULL}}},
     /* A leader without the screen: the projects by light and the problems past their deadlines in the area. */
-    {"leader", {ROLE_LEADER}, {area_projects, problems_waiting}},
-    {"admin", {ROLE_ADMIN, ROLE_SECURITY, ROLE_AUDITOR}, {accounts, api_keys, audit_chain, backups}},
+    {"leader", {ROLE_LEADER}, {{area_projects, NULL}, {problems_waiting, NULL}}},
+    {"admin",
+     {ROLE_ADMIN, ROLE_SECURITY, ROLE_AUDITOR},
+     {{accounts, NULL}, {api_keys, NULL}, {audit_chain, NULL}, {backups, NULL}}},
 };
 
 static const struct group *group_of_role(enum role role)
@@ -361,8 +377,11 @@ static int group_figures(struct request *r, const struct group *g, json_t **ret)
 	m.today = clock_local_day(m.now);
 	json_t *all = json_array();
 	int rc = 0;
-	for (size_t i = 0; rc >= 0 && i < sizeof g->figures / sizeof g->figures[0] && g->figures[i]; i++)
-		rc = g->figures[i](r, all, &m);
+	for (size_t i = 0; rc >= 0 && i < sizeof g->figures / sizeof g->figures[0] && g->figures[i].count; i++) {
+		rc = g->figures[i].duty ? duty_held(r, g->figures[i].duty) : 1;
+		if (rc > 0)
+			rc = g->figures[i].count(r, all, &m);
+	}
 	if (rc < 0) {
 		json_decref(all);
 		return rc;

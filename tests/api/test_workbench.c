@@ -334,6 +334,28 @@ static void test_admin(void **state)
 }
 
 /* A role reads its own group only: another's is refused, an unknown one is not there. */
+/* An officer of a service centre, which holds no invest duty: problems and follow-ups, no leads' figures. */
+static void test_officer_without_invest_duty(void **state)
+{
+	(void)state;
+	struct client centre;
+	struct response r;
+	add_user(&server, "ja-centre-officer", "officer", "350111-xzfw");
+	client_login_as(&centre, &server, "ja-centre-officer");
+	group_of(&centre, "officer", &r);
+	json_t *figures = json_object_get(r.json, "figures"), *f;
+	size_t i;
+	char keys[128] = "";
+	json_array_foreach(figures, i, f)
+	{
+		strcat(keys, json_string_value(json_object_get(f, "key")));
+		strcat(keys, " ");
+	}
+	assert_string_equal(keys, "problems followups ");
+	response_free(&r);
+	client_free(&centre);
+}
+
 static void test_refused(void **state)
 {
 	(void)state;
@@ -351,7 +373,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_officer), cmocka_unit_test(test_bureau_and_agent), cmocka_unit_test(test_leader),
-	    cmocka_unit_test(test_admin),   cmocka_unit_test(test_refused),
+	    cmocka_unit_test(test_admin),   cmocka_unit_test(test_officer_without_invest_duty),
+	    cmocka_unit_test(test_refused),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
