@@ -12,6 +12,6 @@ scripts/deps.sh --test || exit 1
 status=0
 meson test -C build --print-errorlogs || status=1
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
-	meson test -C build-asan --print-errorlogs --no-suite postgres || status=1
+	meson test -C build-asan --print-errorlogs || status=1
 python3 scripts/test_summary.py build build-asan || status=1
 exit $status

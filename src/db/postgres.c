@@ -28,7 +28,7 @@
 ** failures, deadlocks and lock timeouts DB_BUSY; disk full DB_FULL; a lost
 ** connection DB_ERROR after one attempt to reconnect, for the next call.
 */
-#include <errno.h>
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -126,6 +126,12 @@ static int pg_exec(struct db *db, const char *sql)
 	return r;
 }
 
+/* A character that continues a word of SQL (so INTEGER in INTEGERS is no match). */
+static bool word_char(char c)
+{
+	return c == '_' || isalnum((unsigned char)c);
+}
+
 /*
 ** SQLite's DDL in PostgreSQL's words: INTEGER PRIMARY KEY (SQLite's rowid,
 ** numbered by the database) an identity column; INTEGER 64 bits as
@@ -174,15 +180,12 @@ static char *pg_translate_ddl(const char *sql)
 			p += len;
 			continue;
 		}
-		bool word_start = p == sql || !(p[-1] == '_' || (p[-1] >= 'A' && p[-1] <= 'Z') ||
-		                                 (p[-1] >= 'a' && p[-1] <= 'z') || (p[-1] >= '0' && p[-1] <= '9'));
+		bool word_start = p == sql || !word_char(p[-1]);
 		size_t i = 0, len = 0;
 		for (; word_start && i < sizeof words / sizeof words[0]; i++) {
 			len = strlen(words[i].from);
-			char next = p[len];
-			if (strncmp(p, words[i].from, len) == 0 &&
-			    !(next == '_' || (next >= 'A' && next <= 'Z') || (next >= 'a' && next <= 'z') ||
-			      (next >= '0' && next <= '9')))
+			/* p[len] is read only once the word matched: till then it may lie past the text's end. */
+			if (strncmp(p, words[i].from, len) == 0 && !word_char(p[len]))
 				break;
 		}
 		if (word_start && i < sizeof words / sizeof words[0]) {

@@ -121,6 +121,14 @@ static int lock_take(const char *db_path, struct lock_file **ret_map)
 ** until then a second node refuses to start.  API keys changed from the
 ** shell take effect when their cache entry expires (no shared mapping).
 */
+static struct db *postgres_lock;
+
+/* At exit the lock's connection ends cleanly (the server's end, not the kernel's, closes it). */
+static void postgres_lock_release(void)
+{
+	db_close(postgres_lock);
+}
+
 static int lock_take_postgres(const char *url, struct lock_file **ret_map)
 {
 	static struct lock_file local;
@@ -139,7 +147,9 @@ static int lock_take_postgres(const char *url, struct lock_file **ret_map)
 		return -1;
 	}
 	*ret_map = &local;
-	return 0; /* d stays open, holding the lock, till the process exits */
+	postgres_lock = d; /* open, holding the lock, till the process exits */
+	atexit(postgres_lock_release);
+	return 0;
 }
 
 void serve_keys_changed(const char *db_path)
