@@ -507,12 +507,13 @@ static int org_tracking(struct request *r, const struct cadres_group *g, const c
 	int64_t moment = now < to_at ? now : to_at; /* the lights at the end of the period, or now */
 	int32_t today = clock_local_day(now);
 	struct db_stmt *s;
-	int rc = db_prepare(
-	    r->db, &s,
-	    "SELECT count(*), coalesce(sum(CASE WHEN p.red_at <= ?5 THEN 1 ELSE 0 END), 0),"
-	    " coalesce(sum(CASE WHEN p.yellow_at <= ?5 AND NOT coalesce(p.red_at <= ?5, FALSE) THEN 1 ELSE 0 END), 0)"
-	    " FROM projects p WHERE p.created_on <= ?3 AND " ORG_PROJECTS, /* ?2 unused */
-	    "tiiii", path, (int64_t)from, (int64_t)to, g->task_id, moment);
+	int rc =
+	    db_prepare(r->db, &s,
+	               "SELECT count(*), coalesce(sum(CASE WHEN p.red_at <= ?5 THEN 1 ELSE 0 END), 0),"
+	               " coalesce(sum(CASE WHEN " SQL_YELLOW(
+	                   "p.", "?5") " THEN 1 ELSE 0 END), 0)"
+	                               " FROM projects p WHERE p.created_on <= ?3 AND " ORG_PROJECTS, /* ?2 unused */
+	               "tiiii", path, (int64_t)from, (int64_t)to, g->task_id, moment);
 	int64_t total = 0, red = 0, yellow = 0, met = 0, missed = 0;
 	if (rc == 0 && (rc = db_step(s)) == DB_ROW) {
 		total = db_column_int64(s, 0);

@@ -43,4 +43,14 @@ int desk_escalate(struct db *d, int64_t now);
 const unsigned char *attachment_decode(struct request *r, const char *type, const char *data, const char *field,
                                       const char *type_field, size_t *ret_len);
 
+/*
+** A problem on the caller's branch (its path bound at ?1), for a problem row
+** joined to its district as d and its department as g: handled by a
+** department on the branch, raised in a district on it, or in the district
+** the branch lies in.  The list and the workbench count with it alike.
+*/
+#define SQL_PROBLEM_IN_AREA                                                                                            \
+	"(substr(g.path, 1, length(?1)) = ?1 OR substr(d.path, 1, length(?1)) = ?1"                                    \
+	" OR substr(?1, 1, length(d.path)) = d.path)"
+
 #endif

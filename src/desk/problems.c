@@ -353,8 +353,7 @@ void problem_list(struct request *r)
 	                      ? "p.enterprise_id IN (SELECT enterprise_id FROM enterprise_users WHERE user_id = ?2)"
 	                  : r->who.role == ROLE_DEPARTMENT /* its own: the (department, current_due) index orders it */
 	                      ? "p.department_org_id = ?5"
-	                      : "(substr(g.path, 1, length(?1)) = ?1 OR substr(d.path, 1, length(?1)) = ?1"
-	                        " OR substr(?1, 1, length(d.path)) = d.path)";
+	                      : SQL_PROBLEM_IN_AREA;
 	/* The filters are ?1..?8; the count binds those alone, a page ?9 (cursor), ?10 (limit) and ?11 besides. */
 	const char *filters = " AND (?3 IS NULL OR p.status = ?3) AND (?4 IS NULL OR p.category = ?4)"
 	                      " AND (?6 = 0 OR p.current_due < ?7) AND (?8 = 0 OR p.department_org_id = ?8)";

@@ -10,6 +10,7 @@
 
 #include "core/clock.h"
 #include "indicators/internal.h"
+#include "projects/projects.h"
 
 /* What a card group is given: the unit, its path and the month. */
 struct screen {
@@ -132,7 +133,7 @@ static int group_projects(struct request *r, const struct screen *sc, json_t *ou
 	    " UNION ALL SELECT 1, count(*), coalesce(sum(investment_wan), 0) FROM projects WHERE " IN_AREA
 	    " AND red_at <= ?2"
 	    " UNION ALL SELECT 2, count(*), coalesce(sum(investment_wan), 0) FROM projects WHERE " IN_AREA
-	    " AND yellow_at <= ?2 AND NOT coalesce(red_at <= ?2, 0)";
+	    " AND " SQL_YELLOW("", "?2");
 #undef IN_AREA
 	/* all, red, yellow; green is what remains */
 	int64_t count[3] = {0}, money[3] = {0};

@@ -763,9 +763,7 @@ void project_items_list(struct request *r)
 	    "EXISTS"
 	    "  (SELECT 1 FROM project_item_prereqs x JOIN project_items q ON q.id = x.requires_id"
 	    "   WHERE x.item_id = i.id AND q.status <> 'done')))"
-	    " AND (?3 IS NULL OR (?3 = 'red' AND i.red_at <= ?4)"
-	    "  OR (?3 = 'yellow' AND i.yellow_at <= ?4 AND NOT coalesce(i.red_at <= ?4, 0))"
-	    "  OR (?3 = 'green' AND NOT coalesce(i.yellow_at <= ?4, 0) AND NOT coalesce(i.red_at <= ?4, 0)))";
+	    " AND " SQL_LIGHT_IS("i.", "?3", "?4");
 	const char *open = status ? status : "open";
 	int64_t now = clock_now(), total = 0;
 	int rc = db_query_int64(r->db, &total,

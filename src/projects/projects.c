@@ -527,10 +527,7 @@ static int project_query(struct request *r, struct db_stmt **s, int64_t cursor, 
 	    "%s WHERE %s AND p.id < ?2 AND (?3 IS NULL OR o.code = ?3) AND (?4 IS NULL OR p.level = ?4)"
 	    " AND (?5 IS NULL OR p.stage = ?5) AND (?6 IS NULL OR p.industry = ?6)"
 	    " AND (?7 IS NULL OR instr(p.name, ?7) > 0 OR instr(p.code, ?7) > 0) AND (?8 = 0 OR p.agent_id = ?8)"
-	    " AND (?9 IS NULL OR (?9 = 'red' AND p.red_at <= ?10)"
-	    "  OR (?9 = 'yellow' AND p.yellow_at <= ?10 AND NOT coalesce(p.red_at <= ?10, 0))"
-	    "  OR (?9 = 'green' AND NOT coalesce(p.yellow_at <= ?10, 0) AND NOT coalesce(p.red_at <= ?10, 0)))"
-	    " ORDER BY p.id DESC LIMIT ?11",
+	    " AND " SQL_LIGHT_IS("p.", "?9", "?10") " ORDER BY p.id DESC LIMIT ?11",
 	    project_select, scope);
 	return db_prepare(r->db, s, sql, "titttttitii", bind, cursor, query_arg(r, "district"), level, stage,
 	                  query_arg(r, "industry"), query_arg(r, "q"),

@@ -41,6 +41,20 @@ bool project_by_id(struct request *r, int64_t id, struct project *ret);
 */
 const char *projects_scope_sql(struct request *r, int param, const char **ret_bind);
 
+/*
+** A project's or an approval item's light at a moment, in SQL, from red_at
+** and yellow_at (the instants it turns red and yellow; NULL for never):
+** prefix is the table's alias with its dot ("p.") or "", now the moment's
+** parameter ("?2").  FALSE, not 0: a comparison is a boolean in PostgreSQL.
+** SQL_LIGHT_IS is the lists' ?light= filter, light its parameter (NULL: any).
+*/
+#define SQL_YELLOW(prefix, now) prefix "yellow_at <= " now " AND NOT coalesce(" prefix "red_at <= " now ", FALSE)"
+#define SQL_GREEN(prefix, now)                                                                                         \
+	"NOT coalesce(" prefix "yellow_at <= " now ", FALSE) AND NOT coalesce(" prefix "red_at <= " now ", FALSE)"
+#define SQL_LIGHT_IS(prefix, light, now)                                                                               \
+	"(" light " IS NULL OR (" light " = 'red' AND " prefix "red_at <= " now ") OR (" light                         \
+	" = 'yellow' AND " SQL_YELLOW(prefix, now) ") OR (" light " = 'green' AND " SQL_GREEN(prefix, now) "))"
+
 /* A project to register: from the console, a spreadsheet line or a signed investment lead. */
 struct project_input {
 	const char *code, *name, *credit_code, *district, *industry, *level, *agent, *official, *created_on, *lead;

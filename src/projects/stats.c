@@ -47,39 +47,46 @@ static json_t *stats_table(struct request *r, const struct stats_dimension *dim,
 	 * _yellow, so a district's statistics cost what its own late projects do.
 	 */
 	if (!by_department)
-		rc = db_prepare(r->db, &s,
-		                arena_printf(r->arena,
-		                             "SELECT k, l, sum(n), sum(inv), sum(red), sum(yellow), sum(done), sum(on_time),"
-		                             " sum(days), sum(open), sum(relaxed) FROM ("
-		                             " SELECT %s AS k, %s AS l, p.projects AS n, p.investment_wan AS inv,"
-		                             "  (SELECT count(*) FROM projects x WHERE %s AND x.red_at <= ?2) AS red,"
-		                             "  (SELECT count(*) FROM projects x WHERE %s AND x.yellow_at <= ?2"
-		                             "   AND NOT coalesce(x.red_at <= ?2, 0)) AS yellow,"
-		                             "  p.items_done AS done, p.items_on_time AS on_time, p.items_days AS days,"
-		                             "  p.items_open AS open,"
-		                             "  (SELECT count(*) FROM projects x WHERE %s AND x.relaxed_at IS NOT NULL) AS relaxed"
-		                             "  FROM project_totals p JOIN orgs o ON o.id = p.district_org_id"
-		                             "  WHERE p.projects > 0 AND %s"
-		                             ") GROUP BY k ORDER BY 4 DESC",
-		                             dim->key, dim->label, same_group, same_group, same_group, scope),
-		                "ti", bind, now);
+		rc = db_prepare(
+		    r->db, &s,
+		    arena_printf(
+		        r->arena,
+		        "SELECT k, l, sum(n), sum(inv), sum(red), sum(yellow), sum(done), sum(on_time),"
+		        " sum(days), sum(open), sum(relaxed) FROM ("
+		        " SELECT %s AS k, %s AS l, p.projects AS n, p.investment_wan AS inv,"
+		        "  (SELECT count(*) FROM projects x WHERE %s AND x.red_at <= ?2) AS red,"
+		        "  (SELECT count(*) FROM projects x WHERE %s AND " SQL_YELLOW(
+		            "x.",
+		            "?2") ") AS yellow,"
+		                  "  p.items_done AS done, p.items_on_time AS on_time, p.items_days AS days,"
+		                  "  p.items_open AS open,"
+		                  "  (SELECT count(*) FROM projects x WHERE %s AND x.relaxed_at IS NOT NULL) AS relaxed"
+		                  "  FROM project_totals p JOIN orgs o ON o.id = p.district_org_id"
+		                  "  WHERE p.projects > 0 AND %s"
+		                  ") GROUP BY k ORDER BY 4 DESC",
+		        dim->key, dim->label, same_group, same_group, same_group, scope),
+		    "ti", bind, now);
 	else
-		rc = db_prepare(r->db, &s,
-		                arena_printf(r->arena,
-		                             "SELECT g.code, g.name, sum(x.n), 0, sum(x.red), sum(x.yellow), sum(x.done),"
-		                             " sum(x.on_time), sum(x.days), sum(x.open) FROM ("
-		                             " SELECT t.department_org_id AS dept, 0 AS n,"
-		                             "  (SELECT count(*) FROM project_items i WHERE %s AND i.red_at <= ?2) AS red,"
-		                             "  (SELECT count(*) FROM project_items i WHERE %s AND i.yellow_at <= ?2"
-		                             "   AND NOT coalesce(i.red_at <= ?2, 0)) AS yellow,"
-		                             "  t.items_done AS done, t.items_on_time AS on_time, t.items_days AS days,"
-		                             "  t.items_open AS open"
-		                             "  FROM project_item_totals t JOIN orgs o ON o.id = t.district_org_id WHERE %s"
-		                             " UNION ALL SELECT d.department_org_id, d.projects, 0, 0, 0, 0, 0, 0"
-		                             "  FROM project_department_totals d JOIN orgs o ON o.id = d.district_org_id WHERE %s"
-		                             ") x JOIN orgs g ON g.id = x.dept GROUP BY g.id HAVING sum(x.n) > 0 ORDER BY 5 DESC, 10 DESC",
-		                             same_items, same_items, scope, scope),
-		                "ti", bind, now);
+		rc = db_prepare(
+		    r->db, &s,
+		    arena_printf(
+		        r->arena,
+		        "SELECT g.code, g.name, sum(x.n), 0, sum(x.red), sum(x.yellow), sum(x.done),"
+		        " sum(x.on_time), sum(x.days), sum(x.open) FROM ("
+		        " SELECT t.department_org_id AS dept, 0 AS n,"
+		        "  (SELECT count(*) FROM project_items i WHERE %s AND i.red_at <= ?2) AS red,"
+		        "  (SELECT count(*) FROM project_items i WHERE %s AND " SQL_YELLOW(
+		            "i.",
+		            "?2") ") AS yellow,"
+		                  "  t.items_done AS done, t.items_on_time AS on_time, t.items_days AS days,"
+		                  "  t.items_open AS open"
+		                  "  FROM project_item_totals t JOIN orgs o ON o.id = t.district_org_id WHERE %s"
+		                  " UNION ALL SELECT d.department_org_id, d.projects, 0, 0, 0, 0, 0, 0"
+		                  "  FROM project_department_totals d JOIN orgs o ON o.id = d.district_org_id WHERE %s"
+		                  ") x JOIN orgs g ON g.id = x.dept GROUP BY g.id HAVING sum(x.n) > 0 ORDER BY 5 DESC, "
+		                  "10 DESC",
+		        same_items, same_items, scope, scope),
+		    "ti", bind, now);
 	while (rc >= 0 && (rc = db_step(s)) == DB_ROW) {
 		int64_t done = db_column_int64(s, 6);
 		json_t *row = json_pack("{s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "key", db_column_text(s, 0), "label",

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "core/clock.h"
+#include "desk/desk.h"
 #include "http/auth.h"
 #include "org/org.h"
 #include "projects/projects.h"
@@ -87,15 +88,11 @@ static int problems_waiting(struct request *r, json_t *out, const struct moment 
 	bool leader = r->who.role == ROLE_LEADER;
 	const char *n = leader ? "CASE WHEN p.current_due < ?2 THEN 1 END" : "*";
 	struct db_stmt *s;
-	int rc =
-	    r->who.role == ROLE_DEPARTMENT
-	        ? db_prepare(r->db, &s, arena_printf(r->arena, select, n, "p.department_org_id = ?1"), "ii",
-	                     r->who.org_id, now)
-	        : db_prepare(r->db, &s,
-	                     arena_printf(r->arena, select, n,
-	                                  "(substr(g.path, 1, length(?1)) = ?1 OR substr(d.path, 1, length(?1)) = ?1"
-	                                  " OR substr(?1, 1, length(d.path)) = d.path)"),
-	                     "ti", request_area(r), now);
+	int rc = r->who.role == ROLE_DEPARTMENT
+	             ? db_prepare(r->db, &s, arena_printf(r->arena, select, n, "p.department_org_id = ?1"), "ii",
+	                          r->who.org_id, now)
+	             : db_prepare(r->db, &s, arena_printf(r->arena, select, n, SQL_PROBLEM_IN_AREA), "ti",
+	                          request_area(r), now);
 	return figure_add(out, leader ? &overdue : &waiting, rc, s);
 }
 
@@ -199,7 +196,7 @@ static int projects_by_light(struct request *r, json_t *out, int64_t now, bool m
 	    {{"projectsYellow", "projects", "/projects", "{\"light\":\"yellow\",\"mine\":\"1\"}", NULL, "count"},
 	     {"projectsRed", "projects", "/projects", "{\"light\":\"red\",\"mine\":\"1\"}", NULL, "count"}}};
 	const char *bind, *scope = projects_scope_sql(r, 1, &bind);
-	const char *light = red ? "p.red_at <= ?2" : "p.yellow_at <= ?2 AND NOT coalesce(p.red_at <= ?2, 0)";
+	const char *light = red ? "p.red_at <= ?2" : SQL_YELLOW("p.", "?2");
 	struct db_stmt *s;
 	int rc = db_prepare(
 	    r->db, &s,
