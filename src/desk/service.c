@@ -16,6 +16,7 @@
 #include "core/log.h"
 #include "desk/desk.h"
 #include "desk/snapshot.h"
+#include "http/cluster.h"
 #include "org/org.h"
 
 /* City-wide departments by category, and what a district's own bureaus take. */
@@ -30,11 +31,15 @@ static const struct {
 /* In an empty routing table, put the defaults for whatever organisations exist. */
 static int seed_routes(struct db *d)
 {
+	/* Counted inside the write transaction: nodes starting side by side seed once. */
 	int64_t n = 0;
-	int rc = db_query_int64(d, &n, "SELECT count(*) FROM problem_routes", NULL);
-	if (rc < 0 || n > 0)
-		return rc < 0 ? rc : 0;
-	rc = db_begin(d);
+	int rc = db_begin(d);
+	if (rc == 0)
+		rc = db_query_int64(d, &n, "SELECT count(*) FROM problem_routes", NULL);
+	if (rc == 0 && n > 0) {
+		db_rollback(d);
+		return 0;
+	}
 	for (size_t i = 0; rc == 0 && i < sizeof default_routes / sizeof default_routes[0]; i++) {
 		rc = db_run(d,
 		            "INSERT INTO problem_routes(category, district_org_id, department_org_id)"
@@ -285,7 +290,10 @@ static void *escalation_main(void *unused)
 	pthread_mutex_lock(&service.lock);
 	while (!service.stopping) {
 		pthread_mutex_unlock(&service.lock);
-		int n = desk_escalate(service.db, clock_now());
+		/* Of several nodes on one database one escalates (cluster.c); every node keeps its own snapshot,
+		** which its own readers are served from. */
+		bool escalating = cluster_leads(DUTY_DESK);
+		int n = escalating ? desk_escalate(service.db, clock_now()) : 0;
 		if (n > 0)
 			log_info("desk: %d problems escalated", n);
 		else if (n < 0)
@@ -303,7 +311,8 @@ static void *escalation_main(void *unused)
 			break;
 		struct timespec until;
 		clock_gettime(CLOCK_REALTIME, &until);
-		until.tv_sec += service.interval;
+		/* A node that does not escalate looks again soon, to take over within seconds when the duty comes to it. */
+		until.tv_sec += escalating || service.interval < CLUSTER_RETRY_SECONDS ? service.interval : CLUSTER_RETRY_SECONDS;
 		pthread_cond_timedwait(&service.wake, &service.lock, &until);
 	}
 	pthread_mutex_unlock(&service.lock);

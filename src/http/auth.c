@@ -332,9 +332,14 @@ static int resolve_api_key(struct request *r, const char *key_id)
 
 	/* The nonce is remembered only after the signature holds, so nobody can
 	** burn a channel's nonces with unsigned requests. */
-	int seen = nonce_remember(p->api_key_id, nonce, now);
+	bool shared = db_is_postgres(db_path(r->db));
+	int seen = shared ? nonce_remember_db(r->db, p->api_key_id, nonce, now) : nonce_remember(p->api_key_id, nonce, now);
 	if (seen != 0) {
 		memset(p, 0, sizeof *p);
+		if (seen < 0 && shared) {
+			reply_db_error(r, seen);
+			return -1;
+		}
 		if (seen < 0) {
 			reply_error(r, 503, "busy", NULL, "系统繁忙,请稍后重试 (out of memory, retry)");
 			return -1;

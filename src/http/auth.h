@@ -71,6 +71,10 @@ void auth_signature(const char *secret, const char *method, const char *path, co
 ** within the window (a replay), -1 when out of memory.
 */
 int nonce_remember(int64_t api_key_id, const char *nonce, int64_t now);
+/* The same in the database, shared by every node on it (PostgreSQL): 0, 1, or a db error. */
+int nonce_remember_db(struct db *d, int64_t api_key_id, const char *nonce, int64_t now);
+/* Forget the database's nonces too old to be replayed (one node does it: DUTY_NONCES). */
+int nonces_forget(struct db *d, int64_t now);
 
 /* The API keys' generation to watch (in the server's lock file): when it
 ** changes, every cached key is read again from the database. */

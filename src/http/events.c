@@ -10,6 +10,8 @@
 ** falls too far behind is closed; the browser's EventSource reconnects.
 ** A user (or an API key) holds at most STREAMS_PER_CALLER streams at once:
 ** each holds a connection and a 256 KiB buffer.
+** On PostgreSQL an event goes out through NOTIFY and comes back to every
+** node's streams (cluster.c), whichever node made it.
 */
 #include <errno.h>
 #include <pthread.h>
@@ -22,6 +24,7 @@
 #include <microhttpd.h>
 
 #include "core/log.h"
+#include "http/cluster.h"
 #include "http/internal.h"
 
 enum { SUBSCRIBER_BUFFER = 256 * 1024, KEEPALIVE_SECONDS = 15, STREAMS_PER_CALLER = 8 };
@@ -62,12 +65,9 @@ static void append(struct subscriber *s, const char *text, size_t n)
 	wake(s);
 }
 
-/* Send an event to the streams in org_path's scope, or with user_id > 0 to that user's streams. */
-static void publish(const char *type, const char *org_path, int64_t user_id, json_t *data)
+/* Send an event to this node's streams in org_path's scope, or with user_id > 0 to that user's streams. */
+void events_deliver(const char *type, const char *org_path, int64_t user_id, const char *json)
 {
-	char *json = json_dumps(data, JSON_ANSWER_FLAGS);
-	if (!json)
-		return;
 	size_t size = strlen(type) + strlen(json) + 32;
 	char *text = malloc(size);
 	if (text) {
@@ -79,6 +79,14 @@ static void publish(const char *type, const char *org_path, int64_t user_id, jso
 		pthread_mutex_unlock(&lock);
 	}
 	free(text);
+}
+
+/* Every node's streams get the event: through PostgreSQL when several nodes may share it, else directly. */
+static void publish(const char *type, const char *org_path, int64_t user_id, json_t *data)
+{
+	char *json = json_dumps(data, JSON_ANSWER_FLAGS);
+	if (json && !cluster_relay(type, org_path, user_id, json))
+		events_deliver(type, org_path, user_id, json);
 	free(json);
 }
 

@@ -13,6 +13,10 @@
 ** Keeping them in memory means a restart forgets them; auth.c refuses any
 ** request signed before the server started, so nothing signed before can be
 ** replayed after.
+**
+** Several nodes on one PostgreSQL database (serve --cluster) share their
+** nonces in the database instead (nonce_remember_db()): a request replayed
+** to another node is refused there too.
 */
 #include <pthread.h>
 #include <stdbool.h>
@@ -22,6 +26,7 @@
 
 #include <sodium.h>
 
+#include "db/db.h"
 #include "http/auth.h"
 
 enum { SHARDS = 256, GENERATION_SECONDS = 2 * SIGNATURE_WINDOW };
@@ -120,4 +125,19 @@ int nonce_remember(int64_t api_key_id, const char *nonce, int64_t now)
 		result = -1;
 	pthread_mutex_unlock(&sh->lock);
 	return result;
+}
+
+int nonce_remember_db(struct db *d, int64_t api_key_id, const char *nonce, int64_t now)
+{
+	/* The primary key refuses a second insert, whichever node made the first. */
+	int rc = db_run(d, "INSERT INTO nonces(api_key_id, nonce, seen_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+	                "iti", api_key_id, nonce, now);
+	return rc < 0 ? rc : db_changes(d) == 0;
+}
+
+int nonces_forget(struct db *d, int64_t now)
+{
+	/* A nonce can come back at most 2 * SIGNATURE_WINDOW after it was first seen (its timestamp is good that
+	** long either side of the clock); one more window allows for the nodes' clocks disagreeing. */
+	return db_run(d, "DELETE FROM nonces WHERE seen_at < ?", "i", now - GENERATION_SECONDS - SIGNATURE_WINDOW);
 }

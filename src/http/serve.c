@@ -117,11 +117,14 @@ static int lock_take(const char *db_path, struct lock_file **ret_map)
 ** On PostgreSQL, one server per database too, for the same reason: a
 ** session-level advisory lock held on a connection of its own for the
 ** server's life (the server dies, the connection closes, the lock goes).
-** Several nodes come with voucher stock leased from the database (#19);
-** until then a second node refuses to start.  API keys changed from the
-** shell take effect when their cache entry expires (no shared mapping).
+** `serve --cluster` leaves the lock alone: several nodes then serve one
+** database, sharing sessions, nonces and events through it and each
+** background duty done by one node at a time (cluster.c).  API keys changed
+** from the shell take effect when their cache entry expires (no shared
+** mapping).
 */
 static struct db *postgres_lock;
+static bool several_nodes; /* serve --cluster */
 
 /* At exit the lock's connection ends cleanly (the server's end, not the kernel's, closes it). */
 static void postgres_lock_release(void)
@@ -213,8 +216,13 @@ int serve_until_signal(const struct server_config *cfg, void (*on_ready)(uint16_
 		return 1;
 	}
 	/* The lock is held until the process exits, however it exits. */
-	struct lock_file *lock_map;
-	if (db_is_postgres(cfg->db_path) ? lock_take_postgres(cfg->db_path, &lock_map) < 0
+	static struct lock_file unlocked;
+	struct lock_file *lock_map = &unlocked;
+	if (several_nodes && !db_is_postgres(cfg->db_path)) {
+		fprintf(stderr, "banyan serve: --cluster needs a PostgreSQL database (--db postgresql://...)\n");
+		return 1;
+	}
+	if (db_is_postgres(cfg->db_path) ? !several_nodes && lock_take_postgres(cfg->db_path, &lock_map) < 0
 	                                 : lock_take(cfg->db_path, &lock_map) < 0 || quick_check(cfg->db_path) < 0)
 		return 1;
 	struct db *d;
@@ -313,7 +321,7 @@ static int parse_trusted(int argc, char **argv, struct cidr *ret, size_t *ret_n)
 
 /*
 ** COMMAND: serve
-** USAGE: banyan serve [--db PATH] [--listen ADDR:PORT] [--body-limit BYTES] [--threads N] [--quiet] [--secure-cookies] [--audit-key FILE] [--trusted-proxy CIDR[,CIDR...]] [--max-connections N] [--max-connections-per-address N] [--timeout SECONDS] [--request-deadline SECONDS] [--second-factor ROLES]
+** USAGE: banyan serve [--db PATH] [--listen ADDR:PORT] [--body-limit BYTES] [--threads N] [--quiet] [--secure-cookies] [--audit-key FILE] [--trusted-proxy CIDR[,CIDR...]] [--max-connections N] [--max-connections-per-address N] [--timeout SECONDS] [--request-deadline SECONDS] [--second-factor ROLES] [--cluster]
 ** SUMMARY: 启动服务 Serve the API (and console) over HTTP
 ** --listen       address and port, default 127.0.0.1:8080 (port 0: any free port)
 ** --body-limit   largest request body in bytes, default 1048576 (1 MiB)
@@ -330,6 +338,8 @@ static int parse_trusted(int argc, char **argv, struct cidr *ret, size_t *ret_n)
 ** --timeout           seconds a connection may stay idle, default 30
 ** --request-deadline  seconds a connection has to send a whole request, default 60
 ** --second-factor     roles that must log in with a one-time code (TOTP), comma-separated, or none; default admin,security,auditor,leader
+** --cluster     one of several nodes serving one PostgreSQL database (scripts/cluster.sh):
+**                no single-server lock; each background duty on one node at a time
 ** Stops cleanly on SIGINT or SIGTERM: requests in flight finish (up to
 ** 10 s), event streams end, the database is closed.
 */
@@ -339,7 +349,7 @@ int cmd_serve(int argc, char **argv)
 	           *words[1];
 	const char *second_factor = "admin,security,auditor,leader";
 	const char *trusted = NULL, *max_conns = NULL, *per_address = NULL, *timeout = NULL, *deadline = NULL;
-	bool quiet = false, secure_cookies = false;
+	bool quiet = false, secure_cookies = false, cluster = false;
 	int n;
 	struct cli_opt opts[] = {{"db", &db_opt, NULL},
 	                         {"listen", &listen, NULL},
@@ -354,6 +364,7 @@ int cmd_serve(int argc, char **argv)
 	                         {"timeout", &timeout, NULL},
 	                         {"request-deadline", &deadline, NULL},
 	                         {"second-factor", &second_factor, NULL},
+	                         {"cluster", NULL, &cluster},
 	                         {NULL, NULL, NULL}};
 	if (cli_parse(argc, argv, opts, words, 0, &n))
 		return EXIT_USAGE;
@@ -385,6 +396,7 @@ int cmd_serve(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	cfg.quiet = quiet;
+	several_nodes = cluster;
 	/* TLS ends at the proxy (docs/operations.md): behind one, the browser talks HTTPS. */
 	auth_set_secure_cookies(secure_cookies || cfg.n_trusted > 0);
 	log_set_quiet(quiet);
