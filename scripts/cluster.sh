@@ -142,6 +142,9 @@ frontend banyan
 
 backend nodes
 	balance roundrobin
+	# A request whose node is gone (killed, not yet seen by the checks) goes to another.
+	option redispatch
+	retries 2
 	option httpchk GET /api/v1/health
 	default-server inter 1s fall 2 rise 1
 EOF
