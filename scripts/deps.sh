@@ -42,6 +42,9 @@ case "${1:-}" in
 	[ -d /usr/share/fonts/opentype/noto ] || missing="$missing fonts-noto-cjk"
 	# The PostgreSQL suites start throw-away clusters of their own (tests/with_postgres.sh).
 	ls -d /usr/lib/postgresql/*/bin >/dev/null 2>&1 || missing="$missing postgresql"
+	# The cluster's test (scripts/cluster.sh): HAProxy in front of three nodes, curl to see them up.
+	need_cmd haproxy haproxy
+	need_cmd curl curl
 	# The install test: systemd checks the unit, man renders the manual.
 	need_cmd systemd-analyze systemd
 	need_cmd man man-db
