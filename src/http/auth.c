@@ -15,6 +15,7 @@
 #include <sodium.h>
 
 #include "core/clock.h"
+#include "core/log.h"
 #include "core/strmap.h"
 
 static const struct {
@@ -437,9 +438,47 @@ static bool slot_worth_less(const struct throttle_slot *a, const struct throttle
 	return a->first_at < b->first_at;
 }
 
+/*
+** Several nodes on one PostgreSQL database count failures together
+** (ratelimit_share()): the counts and the known pairs are rows of
+** `throttles` (one connection, under its own lock: a login costs a password
+** hash anyway), so three nodes do not give a guesser three times the
+** attempts.  The slots above still count too, for the refusals each node
+** reports.  A query that fails counts as nothing: the login itself then
+** meets the same database.
+*/
+static struct db *shared_db;
+static pthread_mutex_t shared_lock = PTHREAD_MUTEX_INITIALIZER;
+
+void ratelimit_share(struct db *d)
+{
+	pthread_mutex_lock(&shared_lock);
+	shared_db = d;
+	pthread_mutex_unlock(&shared_lock);
+}
+
+/* Run sql on the shared connection with key and up to two numbers (as fmt says); *ret (if given) the first
+** column of its row.  False when nothing is shared. */
+static bool shared_run(const char *sql, const char *fmt, const char *key, int64_t a, int64_t b, int64_t *ret)
+{
+	pthread_mutex_lock(&shared_lock);
+	bool shared = shared_db != NULL;
+	if (shared) {
+		int rc = ret ? db_query_int64(shared_db, ret, sql, fmt, key, a, b) : db_run(shared_db, sql, fmt, key, a, b);
+		if (rc < 0 && rc != DB_DONE)
+			log_error("login throttle: %s", db_errmsg(shared_db));
+	}
+	pthread_mutex_unlock(&shared_lock);
+	return shared;
+}
+
 int64_t ratelimit_blocked(const char *key, int max, int64_t now)
 {
 	int64_t wait = 0;
+	if (shared_run("SELECT coalesce(max(first_at + window_s - ?3), 0) FROM throttles"
+	               " WHERE name = ?1 AND count >= ?2 AND first_at + window_s > ?3",
+	               "tii", key, max, now, &wait))
+		return wait;
 	pthread_mutex_lock(&throttle_lock);
 	struct throttle_slot *s = throttle_find(key);
 	if (s && s->count >= max && now - s->first_at < s->window)
@@ -450,6 +489,12 @@ int64_t ratelimit_blocked(const char *key, int max, int64_t now)
 
 void ratelimit_count(const char *key, int64_t window, int64_t now)
 {
+	shared_run("INSERT INTO throttles(name, count, first_at, window_s) VALUES (?1, 1, ?2, ?3)"
+	           " ON CONFLICT (name) DO UPDATE SET"
+	           " count = CASE WHEN throttles.first_at + throttles.window_s <= ?2 THEN 1 ELSE throttles.count + 1 END,"
+	           " first_at = CASE WHEN throttles.first_at + throttles.window_s <= ?2 THEN ?2 ELSE throttles.first_at END,"
+	           " window_s = CASE WHEN throttles.first_at + throttles.window_s <= ?2 THEN ?3 ELSE throttles.window_s END",
+	           "tii", key, now, window, NULL);
 	pthread_mutex_lock(&throttle_lock);
 	struct throttle_slot *s = throttle_find(key);
 	if (!s) {
@@ -484,6 +529,10 @@ static struct known_pair {
 
 void ratelimit_remember(const char *key, int64_t now)
 {
+	/* A known pair is a row named "known " + key, kept as long as it stays known. */
+	shared_run("INSERT INTO throttles(name, count, first_at, window_s) VALUES ('known ' || ?1, 0, ?2, ?3)"
+	           " ON CONFLICT (name) DO UPDATE SET first_at = ?2",
+	           "tii", key, now, (int64_t)LOGIN_KNOWN_ADDRESS_DAYS * 86400, NULL);
 	pthread_mutex_lock(&throttle_lock);
 	uint64_t h = throttle_hash(key);
 	struct known_pair *bucket = &known[h % KNOWN_BUCKETS * KNOWN_WAYS], *k = &bucket[0];
@@ -502,6 +551,10 @@ void ratelimit_remember(const char *key, int64_t now)
 
 bool ratelimit_remembered(const char *key, int64_t since)
 {
+	int64_t n = 0;
+	if (shared_run("SELECT count(*) FROM throttles WHERE name = 'known ' || ?1 AND first_at > ?2", "ti", key, since, 0,
+	               &n))
+		return n > 0;
 	bool found = false;
 	pthread_mutex_lock(&throttle_lock);
 	uint64_t h = throttle_hash(key);
@@ -514,6 +567,7 @@ bool ratelimit_remembered(const char *key, int64_t since)
 
 void ratelimit_clear(const char *key)
 {
+	shared_run("DELETE FROM throttles WHERE name = ?1", "t", key, 0, 0, NULL);
 	pthread_mutex_lock(&throttle_lock);
 	struct throttle_slot *s = throttle_find(key);
 	if (s)

@@ -93,6 +93,8 @@ void auth_random_hex(char *out, size_t n_bytes);
 ** are counted, or 0.
 */
 void ratelimit_count(const char *key, int64_t window, int64_t now);
+/* Count in the database through d from now on (several nodes on PostgreSQL; NULL: in memory alone). */
+void ratelimit_share(struct db *d);
 int64_t ratelimit_blocked(const char *key, int max, int64_t now);
 /* Forget key's events (attempts refused before stay to be reported). */
 void ratelimit_clear(const char *key);

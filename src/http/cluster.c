@@ -9,8 +9,10 @@
 **   channel, so every node, this one too, gets each event and gives it to its
 **   own streams (events_deliver()).  A browser sees an event whichever node
 **   made it and whichever node it is connected to.
+** - The login throttle counts in the database (ratelimit_share()), on a
+**   connection of its own.
 ** - Duties: work that must run on one node at a time (the desk's escalation
-**   pass, forgetting old nonces) has an advisory lock each, taken with
+**   pass, forgetting old nonces and throttle counts) has an advisory lock each, taken with
 **   pg_try_advisory_lock() on this connection and held while it lives.  A node
 **   without a lock asks again every CLUSTER_RETRY_SECONDS; when the node
 **   holding it dies (SIGKILL too) PostgreSQL sees its connection close and
@@ -68,7 +70,8 @@ static struct {
 	size_t n_queued;
 	char *url;
 	PGconn *conn;
-	struct db *db; /* for forgetting nonces, through db.h */
+	struct db *db;       /* for forgetting nonces, through db.h */
+	struct db *throttle; /* the login throttle's, shared by the nodes (auth.c) */
 } relay = {.lock = PTHREAD_MUTEX_INITIALIZER, .wake = {-1, -1}};
 
 static atomic_bool on_postgres;
@@ -213,8 +216,9 @@ static void *relay_main(void *unused)
 			next_try = now + CLUSTER_RETRY_SECONDS;
 		}
 		if (c && atomic_load(&leads[DUTY_NONCES]) && now >= next_purge) {
-			if (nonces_forget(relay.db, now) < 0)
-				log_error("cluster: old nonces not forgotten: %s", db_errmsg(relay.db));
+			if (nonces_forget(relay.db, now) < 0 ||
+			    db_run(relay.db, "DELETE FROM throttles WHERE first_at + window_s < ?", "i", now) < 0)
+				log_error("cluster: old nonces and throttles not forgotten: %s", db_errmsg(relay.db));
 			next_purge = now + NONCE_PURGE_SECONDS;
 		}
 		if (c) {
@@ -243,8 +247,10 @@ static void relay_free(void)
 	PQfinish(relay.conn); /* the duties' locks go with it */
 	relay.conn = NULL;
 	lose_duties();
+	ratelimit_share(NULL);
+	db_close(relay.throttle);
 	db_close(relay.db);
-	relay.db = NULL;
+	relay.db = relay.throttle = NULL;
 	for (int i = 0; i < 2; i++)
 		if (relay.wake[i] >= 0)
 			close(relay.wake[i]);
@@ -289,10 +295,11 @@ int cluster_service(enum service_phase phase, const char *db_path)
 	}
 	relay.url = strdup(db_path);
 	if (!relay.url || pipe2(relay.wake, O_CLOEXEC | O_NONBLOCK) < 0 || db_open(db_path, &relay.db) < 0 ||
-	    !(relay.conn = connect_and_listen())) {
+	    db_open(db_path, &relay.throttle) < 0 || !(relay.conn = connect_and_listen())) {
 		relay_free();
 		return -1;
 	}
+	ratelimit_share(relay.throttle);
 	/* The duties are decided before the services after this one start. */
 	atomic_store(&on_postgres, true);
 	try_duties(relay.conn);

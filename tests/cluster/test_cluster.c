@@ -2,7 +2,7 @@
 ** Several nodes (scripts/cluster.sh, run by tests/cluster/run.sh, which
 ** passes the cluster's directory in CLUSTER_DIR): a session made on one node
 ** or through HAProxy holds on every node, a signed request replayed to
-** another node is refused, an event made on one node reaches a console on
+** another node is refused, failed logins count on every node together, an event made on one node reaches a console on
 ** another, and the background duties move to another node within seconds of
 ** SIGKILL to the node doing them.
 */
@@ -68,6 +68,8 @@ static int setup(void **state)
 		server_of(&node[i], name, db);
 	}
 	add_user(&proxy, "cl-officer", "officer", "350111-tcj");
+	add_user(&proxy, "cl-second", "officer", "350111-tcj");
+	add_user(&proxy, "cl-guessed", "officer", "350111-tcj");
 	return 0;
 }
 
@@ -129,6 +131,26 @@ static void test_nonce_replayed_to_another_node(void **state)
 	assert_int_equal(r.status, 401);
 	response_free(&r);
 	client_free(&k);
+}
+
+/* Failed logins count on every node together: five wrong passwords spread over the nodes block the account. */
+static void test_throttle_counts_across_nodes(void **state)
+{
+	(void)state;
+	struct client c;
+	client_init(&c, &node[0]);
+	for (int i = 0; i < 5; i++) {
+		c.server = &node[i % NODES];
+		assert_int_equal(client_login(&c, "cl-guessed", "not-the-password"), 401);
+	}
+	c.server = &node[2]; /* it saw only one of the five */
+	struct response r;
+	assert_int_equal(client_callf(&c, &r, "POST", "/api/v1/session",
+	                              "{\"username\":\"cl-guessed\",\"password\":\"cl-guessed-password\"}"),
+	                 429);
+	assert_string_equal(error_code(&r), "too_many_attempts");
+	response_free(&r);
+	client_free(&c);
 }
 
 static void lead_moved_on_node3(void *arg)
@@ -209,7 +231,7 @@ static void test_duties_move_when_their_node_dies(void **state)
 	struct client c;
 	client_init(&c, &proxy);
 	for (int i = 0; i < NODES; i++)
-		assert_int_equal(client_login(&c, "cl-officer", "cl-officer-password"), 200);
+		assert_int_equal(client_login(&c, "cl-second", "cl-second-password"), 200);
 	client_free(&c);
 }
 
@@ -218,6 +240,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_login_holds_on_every_node),
 	    cmocka_unit_test(test_nonce_replayed_to_another_node),
+	    cmocka_unit_test(test_throttle_counts_across_nodes),
 	    cmocka_unit_test(test_event_reaches_another_node),
 	    cmocka_unit_test(test_duties_move_when_their_node_dies),
 	};

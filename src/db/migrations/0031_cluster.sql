@@ -10,3 +10,13 @@ CREATE TABLE nonces (
   PRIMARY KEY (api_key_id, nonce)
 ) WITHOUT ROWID;
 CREATE INDEX nonces_seen ON nonces(seen_at);
+
+-- The login throttle's counts (name: the account, the address or both) and
+-- the known account-and-address pairs ("known " + name), shared by the nodes
+-- (src/http/auth.c); rows whose window has ended are deleted with the nonces.
+CREATE TABLE throttles (
+  name      TEXT PRIMARY KEY,
+  count     INTEGER NOT NULL,
+  first_at  INTEGER NOT NULL,
+  window_s  INTEGER NOT NULL
+) WITHOUT ROWID;
