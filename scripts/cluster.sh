@@ -12,6 +12,7 @@
 #   scripts/cluster.sh start DIR [BASE_PORT]   HAProxy on BASE_PORT (default 8400),
 #                                              the nodes on BASE_PORT+1..+3
 #   scripts/cluster.sh status DIR
+#   scripts/cluster.sh promote DIR             the primary killed (as a crash), the standby promoted
 #   scripts/cluster.sh stop DIR
 #
 # BANYAN names the binary (default build/banyan beside this script);
@@ -21,7 +22,7 @@
 set -eu
 
 usage() {
-	echo "usage: scripts/cluster.sh start DIR [BASE_PORT] | status DIR | stop DIR" >&2
+	echo "usage: scripts/cluster.sh start DIR [BASE_PORT] | status DIR | promote DIR | stop DIR" >&2
 	exit 2
 }
 [ $# -ge 2 ] || usage
@@ -45,6 +46,9 @@ wait_for() {
 	done
 }
 
+# A value from DIR/cluster.env (read, not sourced: the URLs hold '&').
+envget() { sed -n "s/^$1=//p" "$dir/cluster.env"; }
+
 alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
 
 healthy() { curl -sf -o /dev/null --max-time 2 "http://127.0.0.1:$1/api/v1/health"; }
@@ -63,6 +67,8 @@ start() {
 	[ -n "$as" ] && chown postgres "$dir" "$dir/run"
 	primary_port=$((base + 5))
 	standby_port=$((base + 6))
+	# Both servers, the writable one chosen: after `promote` a new connection finds the standby.
+	url="postgresql:///banyan?host=$dir/run,$dir/run&port=$primary_port,$standby_port&user=banyan&target_session_attrs=read-write"
 	cat >"$dir/cluster.env" <<EOF
 PROXY_PORT=$base
 NODE1_PORT=$((base + 1))
@@ -72,6 +78,7 @@ PRIMARY_PORT=$primary_port
 STANDBY_PORT=$standby_port
 SOCKETS=$dir/run
 BANYAN_DB=postgresql:///banyan?host=$dir/run&port=$primary_port&user=banyan
+NODES_DB=$url
 EOF
 
 	# The primary: Unix sockets only, in DIR/run.  A commit waits for the standby
@@ -106,13 +113,13 @@ EOF
 	psql_primary -d postgres -c "CREATE DATABASE banyan" >/dev/null
 
 	# The schema once, before the nodes start side by side.
-	"$banyan" init --db "postgresql:///banyan?host=$dir/run&port=$primary_port&user=banyan" >"$dir/init.log" 2>&1
+	"$banyan" init --db "$url" >"$dir/init.log" 2>&1
 
 	for n in $NODES; do
 		port=$((base + n))
 		# shellcheck disable=SC2086
 		setsid "$banyan" serve --cluster --quiet --listen "127.0.0.1:$port" \
-			--db "postgresql:///banyan?host=$dir/run&port=$primary_port&user=banyan&application_name=banyan-node$n" \
+			--db "$url&application_name=banyan-node$n" \
 			${BANYAN_SERVE_ARGS:-} </dev/null >"$dir/node$n.log" 2>&1 &
 		echo $! >"$dir/node$n.pid"
 	done
@@ -158,8 +165,9 @@ EOF
 
 status() {
 	[ -f "$dir/cluster.env" ] || { echo "cluster.sh: no cluster in $dir" >&2; exit 1; }
-	# shellcheck disable=SC1091
-	. "$dir/cluster.env"
+	SOCKETS=$(envget SOCKETS)
+	PRIMARY_PORT=$(envget PRIMARY_PORT)
+	PROXY_PORT=$(envget PROXY_PORT)
 	rc=0
 	for part in primary standby; do
 		if $as "$pgbin/pg_ctl" status -D "$dir/$part" >/dev/null 2>&1; then
@@ -172,7 +180,7 @@ status() {
 	psql -X -qAt -h "$SOCKETS" -p "$PRIMARY_PORT" -U banyan -d postgres -F ' ' \
 		-c "SELECT 'replication:', application_name, state, sync_state FROM pg_stat_replication" 2>/dev/null || true
 	for n in $NODES; do
-		port=$(eval echo "\$NODE${n}_PORT")
+		port=$(envget "NODE${n}_PORT")
 		if alive "$dir/node$n.pid" && healthy "$port"; then
 			echo "node$n: serving on 127.0.0.1:$port (pid $(cat "$dir/node$n.pid"))"
 		else
@@ -181,7 +189,7 @@ status() {
 		fi
 	done
 	# Which node does each background duty (cluster.c): the holders of the duties' advisory locks.
-	psql -X -qAt -h "$SOCKETS" -p "$PRIMARY_PORT" -U banyan -d banyan -F ' ' -c \
+	psql -X -qAt -d "$(envget NODES_DB)" -F ' ' -c \
 		"SELECT 'duty', CASE l.objid::bigint - 2169817985 WHEN 0 THEN 'desk' WHEN 1 THEN 'vouchers' WHEN 2 THEN 'nonces' END,
 		        'on', a.application_name
 		   FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
@@ -193,6 +201,16 @@ status() {
 		rc=1
 	fi
 	return $rc
+}
+
+# The primary lost as in a crash (no shutdown checkpoint), the standby made the primary.  With
+# synchronous replication every acknowledged commit is already on the standby's disk.  The nodes'
+# URL names both servers (target_session_attrs=read-write): connections made from now on reach it.
+promote() {
+	[ -f "$dir/cluster.env" ] || { echo "cluster.sh: no cluster in $dir" >&2; exit 1; }
+	$as "$pgbin/pg_ctl" stop -D "$dir/primary" -m immediate >/dev/null
+	$as "$pgbin/pg_ctl" promote -w -D "$dir/standby" >/dev/null
+	echo "the standby is the primary now"
 }
 
 stop() {
@@ -216,6 +234,7 @@ stop() {
 case "$cmd" in
 start) start "${3:-}" ;;
 status) status ;;
+promote) promote ;;
 stop) stop ;;
 *) usage ;;
 esac
