@@ -312,7 +312,8 @@ static void *escalation_main(void *unused)
 		struct timespec until;
 		clock_gettime(CLOCK_REALTIME, &until);
 		/* A node that does not escalate looks again soon, to take over within seconds when the duty comes to it. */
-		until.tv_sec += escalating || service.interval < CLUSTER_RETRY_SECONDS ? service.interval : CLUSTER_RETRY_SECONDS;
+		until.tv_sec +=
+		    escalating || service.interval < CLUSTER_RETRY_SECONDS ? service.interval : CLUSTER_RETRY_SECONDS;
 		pthread_cond_timedwait(&service.wake, &service.lock, &until);
 	}
 	pthread_mutex_unlock(&service.lock);

@@ -334,7 +334,8 @@ static int resolve_api_key(struct request *r, const char *key_id)
 	/* The nonce is remembered only after the signature holds, so nobody can
 	** burn a channel's nonces with unsigned requests. */
 	bool shared = db_is_postgres(db_path(r->db));
-	int seen = shared ? nonce_remember_db(r->db, p->api_key_id, nonce, now) : nonce_remember(p->api_key_id, nonce, now);
+	int seen =
+	    shared ? nonce_remember_db(r->db, p->api_key_id, nonce, now) : nonce_remember(p->api_key_id, nonce, now);
 	if (seen != 0) {
 		memset(p, 0, sizeof *p);
 		if (seen < 0 && shared) {
@@ -464,7 +465,8 @@ static bool shared_run(const char *sql, const char *fmt, const char *key, int64_
 	pthread_mutex_lock(&shared_lock);
 	bool shared = shared_db != NULL;
 	if (shared) {
-		int rc = ret ? db_query_int64(shared_db, ret, sql, fmt, key, a, b) : db_run(shared_db, sql, fmt, key, a, b);
+		int rc =
+		    ret ? db_query_int64(shared_db, ret, sql, fmt, key, a, b) : db_run(shared_db, sql, fmt, key, a, b);
 		if (rc < 0 && rc != DB_DONE)
 			log_error("login throttle: %s", db_errmsg(shared_db));
 	}
@@ -489,12 +491,13 @@ int64_t ratelimit_blocked(const char *key, int max, int64_t now)
 
 void ratelimit_count(const char *key, int64_t window, int64_t now)
 {
-	shared_run("INSERT INTO throttles(name, count, first_at, window_s) VALUES (?1, 1, ?2, ?3)"
-	           " ON CONFLICT (name) DO UPDATE SET"
-	           " count = CASE WHEN throttles.first_at + throttles.window_s <= ?2 THEN 1 ELSE throttles.count + 1 END,"
-	           " first_at = CASE WHEN throttles.first_at + throttles.window_s <= ?2 THEN ?2 ELSE throttles.first_at END,"
-	           " window_s = CASE WHEN throttles.first_at + throttles.window_s <= ?2 THEN ?3 ELSE throttles.window_s END",
-	           "tii", key, now, window, NULL);
+	shared_run(
+	    "INSERT INTO throttles(name, count, first_at, window_s) VALUES (?1, 1, ?2, ?3)"
+	    " ON CONFLICT (name) DO UPDATE SET"
+	    " count = CASE WHEN throttles.first_at + throttles.window_s <= ?2 THEN 1 ELSE throttles.count + 1 END,"
+	    " first_at = CASE WHEN throttles.first_at + throttles.window_s <= ?2 THEN ?2 ELSE throttles.first_at END,"
+	    " window_s = CASE WHEN throttles.first_at + throttles.window_s <= ?2 THEN ?3 ELSE throttles.window_s END",
+	    "tii", key, now, window, NULL);
 	pthread_mutex_lock(&throttle_lock);
 	struct throttle_slot *s = throttle_find(key);
 	if (!s) {
@@ -552,8 +555,8 @@ void ratelimit_remember(const char *key, int64_t now)
 bool ratelimit_remembered(const char *key, int64_t since)
 {
 	int64_t n = 0;
-	if (shared_run("SELECT count(*) FROM throttles WHERE name = 'known ' || ?1 AND first_at > ?2", "ti", key, since, 0,
-	               &n))
+	if (shared_run("SELECT count(*) FROM throttles WHERE name = 'known ' || ?1 AND first_at > ?2", "ti", key, since,
+	               0, &n))
 		return n > 0;
 	bool found = false;
 	pthread_mutex_lock(&throttle_lock);

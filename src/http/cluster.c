@@ -136,7 +136,7 @@ static int ask(PGconn *c, const char *sql, const char *param)
 	ExecStatusType st = PQresultStatus(res);
 	int answer = st == PGRES_TUPLES_OK && PQntuples(res) == 1 && strcmp(PQgetvalue(res, 0, 0), "t") == 0 ? 1
 	             : st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK                                       ? 0
-	                                                                                                       : -1;
+	                                                                                                     : -1;
 	if (answer < 0)
 		log_error("cluster: %s", PQerrorMessage(c));
 	PQclear(res);
@@ -223,8 +223,13 @@ static void *relay_main(void *unused)
 		}
 		if (c) {
 			send_queued(c);
-			if (!PQconsumeInput(c))
-				continue; /* the connection is checked at the top */
+			if (!PQconsumeInput(c)) {
+				log_error("cluster: connection to PostgreSQL lost: %s", PQerrorMessage(c));
+				PQfinish(c);
+				c = NULL;
+				lose_duties();
+				continue;
+			}
 			PGnotify *n;
 			while ((n = PQnotifies(c))) {
 				deliver(n->extra);

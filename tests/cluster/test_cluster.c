@@ -90,12 +90,13 @@ static void test_login_holds_on_every_node(void **state)
 	}
 	/* A change (its CSRF token checked) on a node, with the session HAProxy's node made. */
 	c.server = &node[2];
-	assert_int_equal(client_callf(&c, &r, "POST", "/api/v1/invest/leads",
-	                              "{\"title\":\"海上风电装备制造基地\",\"source\":\"以商招商\",\"industry\":\"新能源\","
-	                              "\"investment_wan\":600000,\"new_enterprise\":{\"name\":\"福建海风重工\","
-	                              "\"credit_code\":\"91350111MA2AB0123Y\",\"contact_name\":\"陈总\","
-	                              "\"contact_phone\":\"0591-1\"}}"),
-	                 201);
+	assert_int_equal(
+	    client_callf(&c, &r, "POST", "/api/v1/invest/leads",
+	                 "{\"title\":\"海上风电装备制造基地\",\"source\":\"以商招商\",\"industry\":\"新能源\","
+	                 "\"investment_wan\":600000,\"new_enterprise\":{\"name\":\"福建海风重工\","
+	                 "\"credit_code\":\"91350111MA2AB0123Y\",\"contact_name\":\"陈总\","
+	                 "\"contact_phone\":\"0591-1\"}}"),
+	    201);
 	response_free(&r);
 	client_free(&c);
 	/* And a login made on each node directly holds on the next. */
