@@ -57,6 +57,7 @@ void db_close(struct db *d); /* NULL is fine; finalizes any statement left open 
 ** each in its own transaction.  *ret_applied (may be NULL) counts them. */
 int db_migrate(struct db *d, int *ret_applied);
 int db_schema_version(struct db *d); /* highest applied migration, or negative error */
+int db_schema_latest(void);          /* the version db_migrate() brings a database to: this binary's */
 
 /* Run SQL with no parameters and no rows (may hold several statements). */
 int db_exec(struct db *d, const char *sql);

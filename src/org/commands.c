@@ -565,9 +565,11 @@ static int check_anchors(struct db *d, const char *file)
 ** COMMAND: check
 ** USAGE: banyan check [--db PATH] [--audit-key FILE] [--anchor FILE]
 ** SUMMARY: 校验数据库、审计链与业务不变量 Check the database, the audit chain and the invariants
-** Runs SQLite's integrity and foreign-key checks, recomputes the audit log's
-** chain (keyed with the audit key: see banyan audit) and the signing ledger's,
-** and recounts the vouchers: issued within stock per kind and channel, nobody
+** Compares the schema's version with this banyan's, runs SQLite's integrity
+** and foreign-key checks (PostgreSQL: every constraint validated), recomputes
+** the audit log's chain (keyed with the audit key: see banyan audit) and the
+** signing ledger's, and recounts the vouchers: issued within stock per kind
+** and channel, nobody
 ** above the per-person limit, codes distinct; that the refunds' rolls name
 ** enterprises and imports on file; and that every refund decision's state
 ** agrees with its payments.  --anchor FILE: the log must
@@ -590,7 +592,14 @@ int cmd_check(int argc, char **argv)
 		fprintf(stderr, "banyan check: cannot open %s\n", path);
 		return 1;
 	}
-	int rc = 0;
+	int rc = 0, version = db_schema_version(d);
+	if (version != db_schema_latest()) {
+		printf("schema: FAILED: version %d, this banyan's is %d (banyan init --db applies the migrations)\n",
+		       version, db_schema_latest());
+		rc = 1;
+	} else {
+		printf("schema: ok (version %d)\n", version);
+	}
 	if (db_integrity_check(d, false, &problem) < 0 || problem) {
 		printf("database: FAILED: %s\n", problem ? problem : db_errmsg(d));
 		rc = 1;

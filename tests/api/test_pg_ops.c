@@ -155,6 +155,17 @@ static void test_check_finds_a_rewritten_audit_row(void **state)
 	assert_non_null(strstr(out, "audit chain: BROKEN at row 1"));
 }
 
+static void test_check_names_another_schema_version(void **state)
+{
+	(void)state;
+	assert_int_equal(run_banyan(NULL, out, sizeof out, "check", "--db", target.db, NULL), 0);
+	assert_non_null(strstr(out, "schema: ok (version "));
+	db_run_sql(&target,
+	           "DELETE FROM schema_migrations WHERE version = (SELECT max(version) FROM schema_migrations)");
+	assert_int_equal(run_banyan(NULL, out, sizeof out, "check", "--db", target.db, NULL), 1);
+	assert_non_null(strstr(out, "schema: FAILED: version "));
+}
+
 static void test_backup_restores_with_pg_restore(void **state)
 {
 	(void)state;
@@ -230,6 +241,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_migrate_refuses_another_schema_version, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_migrate_usage, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_check_finds_a_rewritten_audit_row, prepared, target_down),
+	    cmocka_unit_test_setup_teardown(test_check_names_another_schema_version, prepared, target_down),
 	    cmocka_unit_test_setup_teardown(test_backup_restores_with_pg_restore, prepared, target_down),
 	    cmocka_unit_test_setup_teardown(test_lost_connection_answers_503_then_reconnects, prepared, target_down),
 	};
