@@ -880,7 +880,9 @@ static int demo_seed(struct db *d, struct arena *a)
 ** SUMMARY: 演示:创建演示数据并启动服务 Create a demo database and serve it
 ** Creates banyan-demo.db (or --db) with the Fuzhou organisation tree and demo
 ** users if it does not exist yet, then serves it on 127.0.0.1:8080.  A new
-** demo database gets its audit key in DB.audit-key, beside it.
+** demo database gets its audit key in DB.audit-key, beside it.  --db
+** postgresql://… fills an existing database that has nobody in it yet
+** (createdb first), keyed with $BANYAN_AUDIT_KEY if set.
 */
 int cmd_demo(int argc, char **argv)
 {
@@ -889,9 +891,10 @@ int cmd_demo(int argc, char **argv)
 	struct cli_opt opts[] = {{"db", &db_opt, NULL}, {"listen", &listen, NULL}, {NULL, NULL, NULL}};
 	if (cli_parse(argc, argv, opts, words, 0, &n))
 		return EXIT_USAGE;
-	bool fresh = access(db_opt, F_OK) != 0;
-	/* A new demo database is keyed from its first row, with DB.audit-key beside it
-	** (where every command finds it); a real deployment keeps its key elsewhere. */
+	/* A PostgreSQL database is new to the demo when nobody is in it yet (below). */
+	bool on_postgres = db_is_postgres(db_opt), fresh = !on_postgres && access(db_opt, F_OK) != 0;
+	/* A new demo file is keyed from its first row, with DB.audit-key beside it (where every
+	** command finds it; on PostgreSQL $BANYAN_AUDIT_KEY); a real deployment keeps its key elsewhere. */
 	char key_file[4096];
 	int64_t key_id;
 	snprintf(key_file, sizeof key_file, "%s.audit-key", db_opt);
@@ -904,6 +907,9 @@ int cmd_demo(int argc, char **argv)
 		fprintf(stderr, "banyan demo: cannot create %s\n", db_opt);
 		return 1;
 	}
+	int64_t users = 0;
+	if (on_postgres && db_query_int64(d, &users, "SELECT count(*) FROM users", NULL) == 0)
+		fresh = users == 0;
 	if (fresh) {
 		struct arena *a = arena_new();
 		printf("creating demo data in %s ...\n", db_opt);
