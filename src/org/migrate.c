@@ -70,8 +70,11 @@ static int plan_tables(struct db *to, struct plan *ret)
 		n_refs++;
 	}
 	db_finalize(s);
-	if (r < 0)
+	if (r != DB_DONE) {
+		fprintf(stderr, "banyan migrate: cannot read the target's foreign keys: %s\n",
+		        r == DB_ROW ? "too many" : db_errmsg(to));
 		return -1;
+	}
 	bool placed[MAX_TABLES] = {false};
 	ret->n = 0;
 	while (ret->n < all.n) {
@@ -96,7 +99,8 @@ static int plan_tables(struct db *to, struct plan *ret)
 /*
 ** The statements that copy one table, from its columns in the target (not
 ** the generated ones, which the target computes): the source's rows as JSON
-** objects (bytea columns as PostgreSQL's hex text), in primary-key order,
+** objects (bytea columns as PostgreSQL's hex text; the schema has no
+** floating point, whose JSON text would need 17 digits), in primary-key order,
 ** and the target's insert of a JSON array of them.  SQLite's json_object
 ** takes at most 127 arguments, so a wide row is patched together from parts
 ** of PART columns.
