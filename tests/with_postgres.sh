@@ -26,11 +26,14 @@ trap 'exit 1' INT TERM
 $as "$bin/initdb" -D "$dir/data" -U banyan --auth=trust -E UTF8 --locale=C.UTF-8 --no-sync >"$dir/initdb.log" 2>&1 ||
 	{ echo "Bail out! initdb failed:"; sed 's/^/# /' "$dir/initdb.log"; exit 1; }
 # fsync off: a test cluster is thrown away, and the tests kill banyan, not PostgreSQL.
-$as "$bin/pg_ctl" start -w -D "$dir/data" -l "$dir/server.log" \
-	-o "-k $dir -c listen_addresses='' -c fsync=off -c max_connections=200" >/dev/null ||
+opts="-k $dir -c listen_addresses='' -c fsync=off -c max_connections=200"
+$as "$bin/pg_ctl" start -w -D "$dir/data" -l "$dir/server.log" -o "$opts" >/dev/null ||
 	{ echo "Bail out! PostgreSQL did not start:"; sed 's/^/# /' "$dir/server.log"; exit 1; }
 "$bin/createdb" -h "$dir" -U banyan banyan
 BANYAN_TEST_PG="postgresql:///banyan?host=$dir&user=banyan"
 BANYAN_TEST_PG_HOST=$dir
-export BANYAN_TEST_PG BANYAN_TEST_PG_HOST
+# Shell commands that stop the cluster and start it again under a running test (a server restart).
+BANYAN_TEST_PG_STOP="$as $bin/pg_ctl stop -w -D $dir/data -m fast >/dev/null"
+BANYAN_TEST_PG_START="$as $bin/pg_ctl start -w -D $dir/data -l $dir/server.log -o \"$opts\" >/dev/null"
+export BANYAN_TEST_PG BANYAN_TEST_PG_HOST BANYAN_TEST_PG_STOP BANYAN_TEST_PG_START
 "$@"

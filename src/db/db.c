@@ -337,6 +337,19 @@ static bool migration_variant(const char *base)
 	return dot && strcmp(dot, ".sql") != 0;
 }
 
+int db_schema_latest(void)
+{
+	const char *prefix = "src/db/migrations/";
+	size_t end, begin = builtin_prefix_range(prefix, &end);
+	int latest = 0;
+	for (size_t i = begin; i < end; i++) {
+		int version = atoi(builtin_files[i].name + strlen(prefix));
+		if (version > latest)
+			latest = version;
+	}
+	return latest;
+}
+
 int db_migrate(struct db *d, int *ret_applied)
 {
 	const char *prefix = "src/db/migrations/";

@@ -12,7 +12,10 @@
 ** CHECK or FOREIGN KEY constraint refused a write (the caller usually
 ** answers 409 or 422), DB_BUSY when the database stayed locked past the
 ** busy timeout, DB_FULL when the disk (or the database's size limit) has no
-** room for the write (the caller answers 503: nothing was saved).
+** room for the write (the caller answers 503: nothing was saved), DB_LOST
+** when the connection to the database server broke (PostgreSQL restarted:
+** the transaction is gone, the caller answers 503; the handle reconnects at
+** its next statement outside a transaction).
 ** db_errmsg() describes the last error on that handle.
 ** A handle is used by one thread at a time.
 */
@@ -34,6 +37,7 @@ enum {
 	DB_CONSTRAINT = -2,
 	DB_BUSY = -3,
 	DB_FULL = -4,
+	DB_LOST = -5,
 };
 
 /*
@@ -53,6 +57,7 @@ void db_close(struct db *d); /* NULL is fine; finalizes any statement left open 
 ** each in its own transaction.  *ret_applied (may be NULL) counts them. */
 int db_migrate(struct db *d, int *ret_applied);
 int db_schema_version(struct db *d); /* highest applied migration, or negative error */
+int db_schema_latest(void);          /* the version db_migrate() brings a database to: this binary's */
 
 /* Run SQL with no parameters and no rows (may hold several statements). */
 int db_exec(struct db *d, const char *sql);

@@ -26,7 +26,10 @@
 **     NNNN_name.postgres.sql holds PostgreSQL's equivalent.
 ** Errors map by SQLSTATE: class 23 (integrity) DB_CONSTRAINT; serialization
 ** failures, deadlocks and lock timeouts DB_BUSY; disk full DB_FULL; a lost
-** connection DB_ERROR after one attempt to reconnect, for the next call.
+** connection DB_LOST.  A lost connection is made again at the handle's next
+** statement outside a transaction (never inside one: its first statements
+** died with the old connection, and the rest must not commit alone), so a
+** server restart costs the requests in flight a 503 and nothing more.
 */
 #include <ctype.h>
 #include <stdarg.h>
@@ -62,6 +65,8 @@ struct pg_db {
 	struct db base;
 	PGconn *conn;
 	int changes; /* rows the last statement wrote */
+	bool in_transaction; /* BEGIN sent, COMMIT or ROLLBACK not yet */
+	bool lost;           /* the connection broke: made again outside a transaction */
 	char error[512];
 };
 
@@ -98,14 +103,15 @@ static int map_result(struct pg_db *d, const PGresult *res)
 	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
 	snprintf(d->error, sizeof d->error, "%s", res ? PQresultErrorMessage(res) : PQerrorMessage(d->conn));
 	d->error[strcspn(d->error, "\n")] = 0;
-	if (!state) {
-		/* No answer at all: the connection is gone.  Reconnect for the next call. */
-		if (PQstatus(d->conn) == CONNECTION_BAD) {
-			log_error("db: connection to PostgreSQL lost (%s); reconnecting", d->error);
-			PQreset(d->conn);
-		}
-		return DB_ERROR;
+	if (!state && PQstatus(d->conn) == CONNECTION_BAD) {
+		/* No answer at all: the connection is gone (see the top of the file). */
+		if (!d->lost)
+			log_error("db: connection to PostgreSQL lost (%s)", d->error);
+		d->lost = true;
+		return DB_LOST;
 	}
+	if (!state)
+		return DB_ERROR;
 	if (strncmp(state, "23", 2) == 0)
 		return DB_CONSTRAINT;
 	if (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0 || strcmp(state, "55P03") == 0)
@@ -115,10 +121,42 @@ static int map_result(struct pg_db *d, const PGresult *res)
 	return DB_ERROR;
 }
 
+/* The session's settings, on every new connection. */
+static int pg_session_settings(struct pg_db *d);
+
+/*
+** A connection to run a statement on: the one there is, or, when it was
+** lost outside a transaction, a new one; DB_LOST while a transaction that
+** died with the old one is still open (until its rollback).
+*/
+static int pg_connected(struct pg_db *d)
+{
+	if (!d->lost)
+		return DB_OK;
+	if (d->in_transaction) {
+		snprintf(d->error, sizeof d->error, "the connection to PostgreSQL was lost in this transaction");
+		return DB_LOST;
+	}
+	PQreset(d->conn);
+	if (PQstatus(d->conn) != CONNECTION_OK) {
+		snprintf(d->error, sizeof d->error, "cannot reconnect to PostgreSQL: %s", PQerrorMessage(d->conn));
+		d->error[strcspn(d->error, "\n")] = 0;
+		return DB_LOST;
+	}
+	d->lost = false;
+	if (pg_session_settings(d) < 0)
+		return DB_LOST;
+	log_info("db: reconnected to PostgreSQL");
+	return DB_OK;
+}
+
 /* Run SQL without parameters; the status of its last statement. */
 static int pg_exec(struct db *db, const char *sql)
 {
 	struct pg_db *d = pg(db);
+	int ok = pg_connected(d);
+	if (ok < 0)
+		return ok;
 	PGresult *res = PQexec(d->conn, sql);
 	ExecStatusType st = PQresultStatus(res);
 	int r = st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK ? DB_OK : map_result(d, res);
@@ -212,6 +250,13 @@ static int pg_exec_migration(struct db *db, const char *sql, const char *variant
 	return r == DB_OK && variant ? pg_exec(db, variant) : r;
 }
 
+static int pg_session_settings(struct pg_db *d)
+{
+	/* Times are Unix seconds in the tables, but now() and casts must not depend on the server's zone;
+	** a commit returns once it is on disk (and on the synchronous standbys the server names). */
+	return pg_exec(&d->base, "SET TIME ZONE 'UTC'; SET synchronous_commit = on; SET client_min_messages = warning");
+}
+
 int postgres_open(const char *url, struct db **ret)
 {
 	struct pg_db *d = calloc(1, sizeof *d);
@@ -224,9 +269,7 @@ int postgres_open(const char *url, struct db **ret)
 		log_error("db: cannot connect to PostgreSQL: %s", d->conn ? PQerrorMessage(d->conn) : "out of memory");
 		goto fail;
 	}
-	/* Times are Unix seconds in the tables, but now() and casts must not depend on the server's zone;
-	** a commit returns once it is on disk (and on the synchronous standbys the server names). */
-	if (pg_exec(&d->base, "SET TIME ZONE 'UTC'; SET synchronous_commit = on; SET client_min_messages = warning") < 0)
+	if (pg_session_settings(d) < 0)
 		goto fail;
 	*ret = &d->base;
 	return DB_OK;
@@ -398,6 +441,8 @@ static int pg_bind(struct db_stmt *stmt, const char *fmt, va_list ap)
 /* Inside a transaction each statement runs under a savepoint (see the top of the file). */
 static PGresult *run(struct pg_db *d, struct pg_stmt *s)
 {
+	if (pg_connected(d) < 0)
+		return NULL; /* map_result() then finds the connection bad */
 	bool guarded = d->base.tx_depth > 0;
 	if (guarded)
 		PQclear(PQexec(d->conn, "SAVEPOINT banyan_statement"));
@@ -566,13 +611,16 @@ static const char *pg_column_name(struct db_stmt *s, int col)
 
 static int pg_begin(struct db *db)
 {
-	return pg_exec(db, "BEGIN; SELECT pg_advisory_xact_lock(" WRITE_LOCK ")");
+	int r = pg_exec(db, "BEGIN; SELECT pg_advisory_xact_lock(" WRITE_LOCK ")");
+	pg(db)->in_transaction = r == DB_OK;
+	return r;
 }
 
 static int pg_commit(struct db *db)
 {
 	struct pg_db *d = pg(db);
 	PGresult *res = PQexec(d->conn, "COMMIT");
+	d->in_transaction = false;
 	int r = PQresultStatus(res) != PGRES_COMMAND_OK ? map_result(d, res)
 	        : strcmp(PQcmdStatus(res), "COMMIT") != 0 ? DB_ERROR /* an aborted transaction commits as ROLLBACK */
 	                                                  : DB_OK;
@@ -582,7 +630,9 @@ static int pg_commit(struct db *db)
 
 static void pg_rollback(struct db *db)
 {
-	pg_exec(db, "ROLLBACK");
+	if (!pg(db)->lost) /* else the transaction died with the connection */
+		pg_exec(db, "ROLLBACK");
+	pg(db)->in_transaction = false;
 }
 
 /* The identity value the last INSERT took (0 if none yet on this connection). */

@@ -797,6 +797,12 @@ void reply_db_error(struct request *r, int db_result)
 		            "存储空间已满,未保存,请稍后重试 (disk full: nothing saved, retry later)");
 		return;
 	}
+	if (db_result == DB_LOST) {
+		log_error("request %s %s %s: %s", r->id, r->method, r->path, db_errmsg(r->db));
+		reply_error(r, 503, "database_unavailable", NULL,
+		            "数据库连接中断,请稍后重试 (the database connection was lost: retry)");
+		return;
+	}
 	log_error("request %s %s %s: database error %d: %s", r->id, r->method, r->path, db_result,
 	          r->db ? db_errmsg(r->db) : "no connection");
 	reply_error(r, 500, "internal", NULL, "内部错误,请求编号 %s (internal error, request %s)", r->id, r->id);

@@ -565,9 +565,11 @@ static int check_anchors(struct db *d, const char *file)
 ** COMMAND: check
 ** USAGE: banyan check [--db PATH] [--audit-key FILE] [--anchor FILE]
 ** SUMMARY: 校验数据库、审计链与业务不变量 Check the database, the audit chain and the invariants
-** Runs SQLite's integrity and foreign-key checks, recomputes the audit log's
-** chain (keyed with the audit key: see banyan audit) and the signing ledger's,
-** and recounts the vouchers: issued within stock per kind and channel, nobody
+** Compares the schema's version with this banyan's, runs SQLite's integrity
+** and foreign-key checks (PostgreSQL: every constraint validated), recomputes
+** the audit log's chain (keyed with the audit key: see banyan audit) and the
+** signing ledger's, and recounts the vouchers: issued within stock per kind
+** and channel, nobody
 ** above the per-person limit, codes distinct; that the refunds' rolls name
 ** enterprises and imports on file; and that every refund decision's state
 ** agrees with its payments.  --anchor FILE: the log must
@@ -590,7 +592,14 @@ int cmd_check(int argc, char **argv)
 		fprintf(stderr, "banyan check: cannot open %s\n", path);
 		return 1;
 	}
-	int rc = 0;
+	int rc = 0, version = db_schema_version(d);
+	if (version != db_schema_latest()) {
+		printf("schema: FAILED: version %d, this banyan's is %d (banyan init --db applies the migrations)\n",
+		       version, db_schema_latest());
+		rc = 1;
+	} else {
+		printf("schema: ok (version %d)\n", version);
+	}
 	if (db_integrity_check(d, false, &problem) < 0 || problem) {
 		printf("database: FAILED: %s\n", problem ? problem : db_errmsg(d));
 		rc = 1;
@@ -871,7 +880,9 @@ static int demo_seed(struct db *d, struct arena *a)
 ** SUMMARY: 演示:创建演示数据并启动服务 Create a demo database and serve it
 ** Creates banyan-demo.db (or --db) with the Fuzhou organisation tree and demo
 ** users if it does not exist yet, then serves it on 127.0.0.1:8080.  A new
-** demo database gets its audit key in DB.audit-key, beside it.
+** demo database gets its audit key in DB.audit-key, beside it.  --db
+** postgresql://… fills an existing database that has nobody in it yet
+** (createdb first), keyed with $BANYAN_AUDIT_KEY if set.
 */
 int cmd_demo(int argc, char **argv)
 {
@@ -880,9 +891,10 @@ int cmd_demo(int argc, char **argv)
 	struct cli_opt opts[] = {{"db", &db_opt, NULL}, {"listen", &listen, NULL}, {NULL, NULL, NULL}};
 	if (cli_parse(argc, argv, opts, words, 0, &n))
 		return EXIT_USAGE;
-	bool fresh = access(db_opt, F_OK) != 0;
-	/* A new demo database is keyed from its first row, with DB.audit-key beside it
-	** (where every command finds it); a real deployment keeps its key elsewhere. */
+	/* A PostgreSQL database is new to the demo when nobody is in it yet (below). */
+	bool on_postgres = db_is_postgres(db_opt), fresh = !on_postgres && access(db_opt, F_OK) != 0;
+	/* A new demo file is keyed from its first row, with DB.audit-key beside it (where every
+	** command finds it; on PostgreSQL $BANYAN_AUDIT_KEY); a real deployment keeps its key elsewhere. */
 	char key_file[4096];
 	int64_t key_id;
 	snprintf(key_file, sizeof key_file, "%s.audit-key", db_opt);
@@ -895,6 +907,9 @@ int cmd_demo(int argc, char **argv)
 		fprintf(stderr, "banyan demo: cannot create %s\n", db_opt);
 		return 1;
 	}
+	int64_t users = 0;
+	if (on_postgres && db_query_int64(d, &users, "SELECT count(*) FROM users", NULL) == 0)
+		fresh = users == 0;
 	if (fresh) {
 		struct arena *a = arena_new();
 		printf("creating demo data in %s ...\n", db_opt);

@@ -113,7 +113,7 @@ void add_user(struct test_server *s, const char *username, const char *role, con
 ** cluster (tests/with_postgres.sh sets BANYAN_TEST_PG_HOST), the database is
 ** a new PostgreSQL database named after the directory instead of a file.
 */
-static void server_dir(struct test_server *s)
+void server_dir(struct test_server *s)
 {
 	memset(s, 0, sizeof *s);
 	snprintf(s->dir, sizeof s->dir, "/tmp/banyan-api-XXXXXX");

@@ -20,6 +20,8 @@ struct test_server {
 	pid_t pid;
 };
 
+/* A new temporary directory and an empty database: a file's path, or beside a test cluster a new PostgreSQL database. */
+void server_dir(struct test_server *s);
 /* Create dir + database (banyan init) and an admin user "admin" / "admin-password". */
 void server_prepare(struct test_server *s);
 /* Start banyan serve on the prepared database; extra_args may be NULL. */

@@ -584,6 +584,17 @@ static void wait_for_logins(struct load *l, int n)
 		usleep(10000);
 }
 
+/* A file the migrations have not all reached (or one ahead of the binary) fails the check, named. */
+static void test_check_names_schema_version(void **state)
+{
+	(void)state;
+	assert_int_equal(run_banyan(NULL, out, sizeof out, "check", "--db", s.db, NULL), 0);
+	assert_non_null(strstr(out, "schema: ok (version "));
+	tamper(s.db, "DELETE FROM schema_migrations WHERE version = (SELECT max(version) FROM schema_migrations)");
+	assert_int_equal(run_banyan(NULL, out, sizeof out, "check", "--db", s.db, NULL), 1);
+	assert_non_null(strstr(out, "schema: FAILED: version "));
+}
+
 static void test_backup_while_serving(void **state)
 {
 	(void)state;
@@ -734,6 +745,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_org_import_names_line_after_blank_line, prepared, down),
 	    cmocka_unit_test_setup_teardown(test_org_import_duties, prepared, down),
 	    cmocka_unit_test_setup_teardown(test_check_finds_tampering, prepared, down),
+	    cmocka_unit_test_setup_teardown(test_check_names_schema_version, prepared, down),
 	    cmocka_unit_test_setup_teardown(test_backup_while_serving, serving_logins_unlimited, down),
 	    cmocka_unit_test_setup_teardown(test_backup_refuses_existing_target, prepared, down),
 	    cmocka_unit_test_setup_teardown(test_sigterm_when_idle_exits_0, serving, down),
