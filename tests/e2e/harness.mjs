@@ -74,6 +74,31 @@ export async function startServer(serveArgs = ['--second-factor', 'none'], env =
   }
 }
 
+/** `banyan demo` on a free port: the demo's people (password DEMO_PASSWORD) and every module's demo data. */
+export const DEMO_PASSWORD = 'banyan-demo-2020'
+export async function startDemo() {
+  const dir = mkdtempSync(join(tmpdir(), 'banyan-e2e-'))
+  const db = join(dir, 'demo.db')
+  const log = join(dir, 'demo.log')
+  const { openSync } = await import('node:fs')
+  const out = openSync(log, 'w')
+  const proc = spawn(bin, ['demo', '--db', db, '--listen', '127.0.0.1:0'], { stdio: ['ignore', out, out], env: { ...process.env, BANYAN_PWHASH: 'interactive' } })
+  let port = 0
+  for (let i = 0; i < 1200 && !port; i++) {
+    const m = readFileSync(log, 'utf8').match(/banyan demo: http:\/\/127\.0\.0\.1:(\d+)\//)
+    if (m) port = Number(m[1])
+    else await sleep(50)
+  }
+  if (!port) throw new Error(`demo did not start: ${readFileSync(log, 'utf8')}`)
+  return {
+    db, url: `http://127.0.0.1:${port}`,
+    stop() {
+      proc.kill('SIGTERM')
+      return new Promise((resolve) => proc.on('exit', (code) => { rmSync(dir, { recursive: true, force: true }); resolve(code) }))
+    },
+  }
+}
+
 // Chromium reports what the policy refused on the page's console ("Refused to
 // ... because it violates the following Content Security Policy directive").
 const cspViolations = []

@@ -14,40 +14,13 @@
 // saves a screenshot.
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { setTimeout as sleep } from 'node:timers/promises'
-import { apiCall, banyan, bin, launchBrowser, logIn, menus, openGroupMenu, settledScreenshot, shots, shutDown, waitText, xlsx } from './harness.mjs'
+import { DEMO_PASSWORD, apiCall, banyan, launchBrowser, logIn, menus, openGroupMenu, settledScreenshot, shots, shutDown, startDemo, waitText, xlsx } from './harness.mjs'
 
-const PASSWORD = 'banyan-demo-2020'
+const PASSWORD = DEMO_PASSWORD
 let server, browser
 const pages = {}
-
-// `banyan demo` on a free port: the demo's people and every module's demo data.
-async function startDemo() {
-  const dir = mkdtempSync(join(tmpdir(), 'banyan-e2e-'))
-  const db = join(dir, 'demo.db')
-  const log = join(dir, 'demo.log')
-  const { openSync } = await import('node:fs')
-  const out = openSync(log, 'w')
-  const proc = spawn(bin, ['demo', '--db', db, '--listen', '127.0.0.1:0'], { stdio: ['ignore', out, out], env: { ...process.env, BANYAN_PWHASH: 'interactive' } })
-  let port = 0
-  for (let i = 0; i < 1200 && !port; i++) {
-    const m = readFileSync(log, 'utf8').match(/banyan demo: http:\/\/127\.0\.0\.1:(\d+)\//)
-    if (m) port = Number(m[1])
-    else await sleep(50)
-  }
-  if (!port) throw new Error(`demo did not start: ${readFileSync(log, 'utf8')}`)
-  return {
-    db, url: `http://127.0.0.1:${port}`,
-    stop() {
-      proc.kill('SIGTERM')
-      return new Promise((resolve) => proc.on('exit', (code) => { rmSync(dir, { recursive: true, force: true }); resolve(code) }))
-    },
-  }
-}
 
 before(async () => {
   server = await startDemo()
