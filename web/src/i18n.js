@@ -19,6 +19,7 @@ const messages = {
       indicatorRedBlack: '红黑榜', indicatorTasks: '指标督办', bulletins: '通报',
       resumption: '复工复产',
       packages: '项目包与运营管护', greenChannel: '绿色通道',
+      project: '项目', invest: '招商引资', desk: '企业服务', vouchers: '消费券', mine: '我的', system: '系统管理',
     },
     login: {
       title: '登录', username: '用户名', password: '密码', submit: '登录',
@@ -34,6 +35,7 @@ const messages = {
       logout: '退出', search: '查询', reset: '重置', save: '保存', cancel: '取消', create: '新建', edit: '编辑',
       more: '加载更多', actions: '操作', language: '语言', exportExcel: '导出 Excel', exportCsv: '导出 CSV',
       saved: '已保存', noMore: '没有更多了', all: '全部', yes: '是', no: '否',
+      menu: '菜单',
     },
     home: {
       welcome: '欢迎,{name}', orgs: '组织机构', districts: '县(市)区', departments: '部门', usersActive: '在用账号',
@@ -491,6 +493,7 @@ const messages = {
       indicatorRedBlack: 'Red/black list', indicatorTasks: 'Supervised tasks', bulletins: 'Bulletins',
       resumption: 'Work resumption',
       packages: 'Packages and upkeep', greenChannel: 'Green channel',
+      project: 'Projects', invest: 'Investment', desk: 'Enterprise service', vouchers: 'Vouchers', mine: 'Mine', system: 'Administration',
     },
     login: {
       title: 'Log in', username: 'Username', password: 'Password', submit: 'Log in',
@@ -507,6 +510,7 @@ const messages = {
       logout: 'Log out', search: 'Search', reset: 'Reset', save: 'Save', cancel: 'Cancel', create: 'New', edit: 'Edit',
       more: 'Load more', actions: 'Actions', language: 'Language', exportExcel: 'Export Excel', exportCsv: 'Export CSV',
       saved: 'Saved', noMore: 'No more', all: 'All', yes: 'Yes', no: 'No',
+      menu: 'Menu',
     },
     home: {
       welcome: 'Welcome, {name}', orgs: 'Organisations', districts: 'Districts', departments: 'Departments',
