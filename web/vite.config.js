@@ -11,6 +11,8 @@ export default defineConfig({
     // Element Plus per component, each with its own CSS: a page loads what it shows (a district's slow link).
     Components({ resolvers: [ElementPlusResolver({ importStyle: 'css' })], dts: false }),
   ],
+  // Vue's options API, vue-i18n's legacy API and the devtools' hooks are unused: left out of the bundle.
+  define: { __VUE_OPTIONS_API__: 'false', __VUE_PROD_DEVTOOLS__: 'false', __VUE_I18N_LEGACY_API__: 'false', __INTLIFY_PROD_DEVTOOLS__: 'false' },
   build: {
     outDir: process.env.BANYAN_WEB_OUT || 'dist',
     emptyOutDir: true,
