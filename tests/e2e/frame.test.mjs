@@ -175,8 +175,7 @@ test('on a phone: the menu is a drawer that opens and navigates, and no menu pag
       await page.click(`[data-test=menu-${name}]`)
       await page.locator('[data-test=menu-mask]').waitFor({ state: 'detached' })
       await page.waitForFunction((n) => document.querySelector(`[data-test=menu-${n}]`)?.classList.contains('is-active'), name)
-      await page.waitForLoadState('networkidle').catch(() => {})
-      await page.waitForTimeout(300)
+      await page.waitForTimeout(700) // its data in (live pages keep a stream open: no "networkidle")
       const wide = await sideways(page)
       if (wide) {
         offenders.push(`${username} ${name} (${new URL(page.url()).pathname}): ${wide}`)
@@ -202,7 +201,7 @@ test('on a phone: an investment officer records a key enterprise\'s visit with a
   const dialog = page.locator('.el-dialog')
   await dialog.waitFor()
   assert.ok((await dialog.boundingBox()).width <= PHONE.width, 'the dialog fits the screen')
-  await page.locator('[data-test=visit-discussed] textarea').fill('手机上记录:现场走访,企业反映用电增容')
+  await page.locator('[data-test=visit-discussed]').fill('手机上记录:现场走访,企业反映用电增容')
   await settledScreenshot(page, 'frame-12-visit-dialog-390')
   await page.locator('[data-test=visit-save]').tap()
   await page.locator('[data-test=visits-table]', { hasText: '手机上记录:现场走访,企业反映用电增容' }).waitFor()
