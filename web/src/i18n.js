@@ -20,6 +20,7 @@ const messages = {
       indicatorRedBlack: '红黑榜', indicatorTasks: '指标督办', bulletins: '通报',
       resumption: '复工复产',
       packages: '项目包与运营管护', greenChannel: '绿色通道',
+      project: '项目', invest: '招商引资', desk: '企业服务', vouchers: '消费券', mine: '我的', system: '系统管理',
     },
     login: {
       title: '登录', username: '用户名', password: '密码', submit: '登录',
@@ -37,6 +38,7 @@ const messages = {
       saved: '已保存', noMore: '没有更多了', all: '全部', yes: '是', no: '否',
       liveState: { connecting: '连接中…', live: '实时', lost: '连接中断,正在重连' },
       noAccessOrNotFound: '无权查看或不存在',
+      menu: '菜单',
     },
     home: {
       welcome: '欢迎,{name}', orgs: '组织机构', districts: '县(市)区', departments: '部门', usersActive: '在用账号',
@@ -518,6 +520,7 @@ const messages = {
       indicatorRedBlack: 'Red/black list', indicatorTasks: 'Supervised tasks', bulletins: 'Bulletins',
       resumption: 'Work resumption',
       packages: 'Packages and upkeep', greenChannel: 'Green channel',
+      project: 'Projects', invest: 'Investment', desk: 'Enterprise service', vouchers: 'Vouchers', mine: 'Mine', system: 'Administration',
     },
     login: {
       title: 'Log in', username: 'Username', password: 'Password', submit: 'Log in',
@@ -536,6 +539,7 @@ const messages = {
       saved: 'Saved', noMore: 'No more', all: 'All', yes: 'Yes', no: 'No',
       liveState: { connecting: 'Connecting…', live: 'Live', lost: 'Connection lost, reconnecting' },
       noAccessOrNotFound: 'No access or not found',
+      menu: 'Menu',
     },
     home: {
       welcome: 'Welcome, {name}', orgs: 'Organisations', districts: 'Districts', departments: 'Departments',
