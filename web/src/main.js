@@ -6,9 +6,9 @@ import 'element-plus/es/components/message/style/css'
 import 'element-plus/es/components/message-box/style/css'
 import App from './App.vue'
 import * as icons from './icons.js'
-import { i18n } from './i18n.js'
+import { i18n, localeReady } from './i18n.js'
 import { router } from './router.js'
 
 const app = createApp(App)
 for (const [name, icon] of Object.entries(icons)) app.component(name, icon)
-app.use(i18n).use(router).mount('#app')
+localeReady.then(() => app.use(i18n).use(router).mount('#app'))
