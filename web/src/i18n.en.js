@@ -352,7 +352,7 @@ export default {
     total: 'Total', grade: 'Grade',
     fileOf: 'File of {name}', name: 'Name', post: 'Post', leadingGroupMember: 'Leading group member', tasks: 'Central tasks', noTasks: 'No central task',
     task: 'Central task', kind: 'Kind', period: 'Period', taskKind: { special_action: 'Special action', key_project: 'Key project', epidemic_post: 'Epidemic post' },
-    frontlineDays: 'Frontline days', frontSummary: '{days} working days, {halves} half days at the front line ({share})', reachesTwoThirds: 'Two thirds reached',
+    frontlineDays: 'Frontline days', frontPeriods: { last30: 'Last 30 days', thisMonth: 'This month', lastMonth: 'Last month', thisQuarter: 'This quarter', thisYear: 'This year' }, frontSummary: '{days} working days, {halves} half days at the front line ({share})', reachesTwoThirds: 'Two thirds reached',
     underRule: 'Under two thirds', noFrontDays: 'No frontline record in the period', day: 'Day', records: 'Records', counts: 'Counts', dayOff: 'Day off, not counted',
     halfDays: 'Half days', unconfirmed: 'Entries waiting for confirmation (not counted until confirmed)',
     portion: { day: 'Whole day', morning: 'Morning', afternoon: 'Afternoon', half: 'Half day' }, portionLabel: 'Part',

@@ -352,7 +352,7 @@ const messages = {
       total: '总分', grade: '等次',
       fileOf: '{name} 的干部档案', name: '姓名', post: '职务', leadingGroupMember: '领导班子成员', tasks: '承担的中心工作', noTasks: '暂无中心工作',
       task: '中心工作', kind: '类别', period: '期间', taskKind: { special_action: '专项行动', key_project: '重中之重项目', epidemic_post: '疫情防控一线' },
-      frontlineDays: '一线工作日', frontSummary: '期间工作日 {days} 天,在一线 {halves} 个半天,占 {share}', reachesTwoThirds: '达到三分之二',
+      frontlineDays: '一线工作日', frontPeriods: { last30: '近 30 天', thisMonth: '本月', lastMonth: '上月', thisQuarter: '本季度', thisYear: '今年以来' }, frontSummary: '期间工作日 {days} 天,在一线 {halves} 个半天,占 {share}', reachesTwoThirds: '达到三分之二',
       underRule: '不足三分之二', noFrontDays: '期间没有一线记录', day: '日期', records: '记录', counts: '计入', dayOff: '非工作日,不计',
       halfDays: '半天数', unconfirmed: '待确认的填报(确认前不计入)',
       portion: { day: '全天', morning: '上午', afternoon: '下午', half: '半天' }, portionLabel: '时段',
