@@ -107,7 +107,7 @@ async function measure() {
     }
     await page.context().close()
   }
-  console.log('# page                     path                        JS KB  CSS KB JS+CSS KB  all KB (gzip as transferred, cold cache)')
+  console.log('# page                     path                        JS KB  CSS KB JS+CSS KB  all KB (brotli or gzip as transferred, cold cache)')
   for (const [name, path, s] of rows) console.log(`# ${name.padEnd(24)} ${path.padEnd(24)} ${kb(s.js)} ${kb(s.css)} ${kb(s.js + s.css)} ${kb(s.all)}`)
   measured = rows
   return rows
