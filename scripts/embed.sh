@@ -4,8 +4,8 @@
 #   embed.sh OUTPUT.c MKEMBED SOURCE_ROOT WORK_DIR DATA_FILE...
 #
 # The console is built by Vite into WORK_DIR/web (names "web/..." in the
-# binary); text assets also get a gzip copy, served to browsers that accept
-# it.  `npm ci` runs only when web/package-lock.json is newer than the
+# binary); text assets also get a brotli and a gzip copy, served to browsers
+# that accept them.  `npm ci` runs only when web/package-lock.json is newer than the
 # installed packages.
 set -eu
 out=$1 mkembed=$2 src=$3 work=$4
@@ -18,8 +18,13 @@ fi
 rm -rf "$work/web"
 mkdir -p "$work"
 (cd "$web" && BANYAN_WEB_OUT="$work/web" node node_modules/vite/bin/vite.js build --logLevel warn)
+# Brotli beside gzip: a sixth smaller again, and every browser takes it (node's zlib makes it,
+# so the build needs nothing more).
 find "$work/web" -type f \( -name '*.js' -o -name '*.css' -o -name '*.html' -o -name '*.svg' \) -size +1k \
-	-exec gzip -9 -n -k {} \;
+	-exec gzip -9 -n -k {} \; \
+	-exec node -e 'const z = require("zlib"), fs = require("fs")
+for (const f of process.argv.slice(1))
+	fs.writeFileSync(f + ".br", z.brotliCompressSync(fs.readFileSync(f), { params: { [z.constants.BROTLI_PARAM_QUALITY]: 11 } }))' {} +
 
 # shellcheck disable=SC2046
 exec "$mkembed" "$out" "$src" "$@" --root "$work" $(find "$work/web" -type f | LC_ALL=C sort)

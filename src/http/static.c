@@ -4,10 +4,13 @@
 ** "/assets/..." may be cached for a year; index.html must never be cached,
 ** or a browser would keep loading old assets after an upgrade.  Paths the
 ** console routes itself ("/users", "/audit") get index.html.  Text assets
-** have a gzip copy beside them (scripts/embed.sh), served when accepted.
+** have a brotli and a gzip copy beside them (scripts/embed.sh), the smaller
+** brotli served where the browser accepts it.
 */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/builtin.h"
 #include "http/internal.h"
@@ -39,6 +42,22 @@ static const char *content_type_of(const char *name)
 	return "application/octet-stream";
 }
 
+/* Whether an Accept-Encoding header names coding, and not with q=0 (a refusal). */
+static bool accepts_coding(const char *accept, const char *coding)
+{
+	size_t n = strlen(coding);
+	for (const char *p = accept; *p; p += strcspn(p, ",")) {
+		p += strspn(p, " \t,");
+		size_t len = strcspn(p, " \t,;");
+		if (len == n && strncasecmp(p, coding, n) == 0) {
+			const char *end = p + strcspn(p, ",");
+			const char *q = strstr(p, "q=");
+			return !(q && q < end && strtod(q + 2, NULL) == 0);
+		}
+	}
+	return false;
+}
+
 void static_serve(struct request *r)
 {
 	static const char *const immutable[] = {"Cache-Control", "public, max-age=31536000, immutable", "Vary",
@@ -61,17 +80,22 @@ void static_serve(struct request *r)
 		reply_error(r, 404, "not_found", NULL, "没有这个文件 %s (no such file)", r->path);
 		return;
 	}
-	/* A gzip copy made at build time, for browsers that take it. */
+	/* A compressed copy made at build time, the smallest the browser takes. */
+	static const struct {
+		const char *coding, *suffix;
+	} copies[] = {{"br", "br"}, {"gzip", "gz"}};
 	const char *accept = request_header(r, "Accept-Encoding");
-	if (accept && strstr(accept, "gzip")) {
-		char gz[300];
-		snprintf(gz, sizeof gz, "%s.gz", f->name);
-		const struct builtin_file *z = builtin_find(gz);
+	for (size_t i = 0; accept && i < sizeof copies / sizeof copies[0]; i++) {
+		if (!accepts_coding(accept, copies[i].coding))
+			continue;
+		char name[300];
+		snprintf(name, sizeof name, "%s.%s", f->name, copies[i].suffix);
+		const struct builtin_file *z = builtin_find(name);
 		if (z) {
 			const char *const headers[] = {"Cache-Control",
 			                               (asset ? immutable : revalidate)[1],
 			                               "Content-Encoding",
-			                               "gzip",
+			                               copies[i].coding,
 			                               "Vary",
 			                               "Accept-Encoding",
 			                               NULL};

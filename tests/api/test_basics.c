@@ -287,6 +287,20 @@ static void test_console_files(void **state)
 	assert_true(has_header(&r, "Content-Encoding: gzip"));
 	assert_memory_equal(r.body, "\x1f\x8b", 2);
 	assert_true(plain > 1000);
+	size_t gzipped = r.body_len;
+	response_free(&r);
+
+	/* Brotli where the browser takes it (every browser does): smaller again. */
+	const char *br[] = {"Accept-Encoding: gzip, deflate, br, zstd", NULL};
+	client_request(&admin, &r, "GET", path, NULL, NULL, br);
+	assert_true(has_header(&r, "Content-Encoding: br"));
+	assert_true(has_header(&r, "Cache-Control: public, max-age=31536000, immutable"));
+	assert_true(r.body_len > 0 && r.body_len < gzipped);
+	response_free(&r);
+	/* q=0 refuses a coding. */
+	const char *no_br[] = {"Accept-Encoding: br;q=0, gzip", NULL};
+	client_request(&admin, &r, "GET", path, NULL, NULL, no_br);
+	assert_true(has_header(&r, "Content-Encoding: gzip"));
 	response_free(&r);
 
 	client_request(&admin, &r, "GET", "/assets/not-there.js", NULL, NULL, NULL);

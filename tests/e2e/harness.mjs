@@ -74,7 +74,8 @@ export async function startServer(serveArgs = ['--second-factor', 'none'], env =
   }
 }
 
-// `banyan demo` on a free port: the demo's people and every module's demo data.
+/** `banyan demo` on a free port: the demo's people (password DEMO_PASSWORD) and every module's demo data. */
+export const DEMO_PASSWORD = 'banyan-demo-2020'
 export async function startDemo() {
   const dir = mkdtempSync(join(tmpdir(), 'banyan-e2e-'))
   const db = join(dir, 'demo.db')

@@ -16,9 +16,9 @@ import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { apiCall, banyan, launchBrowser, logIn, menus, openGroupMenu, settledScreenshot, shots, shutDown, startDemo, waitText, xlsx } from './harness.mjs'
+import { DEMO_PASSWORD, apiCall, banyan, launchBrowser, logIn, menus, openGroupMenu, settledScreenshot, shots, shutDown, startDemo, waitText, xlsx } from './harness.mjs'
 
-const PASSWORD = 'banyan-demo-2020'
+const PASSWORD = DEMO_PASSWORD
 let server, browser
 const pages = {}
 

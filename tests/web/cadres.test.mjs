@@ -4,7 +4,7 @@
 // from whatever the API gives.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { daysBetween, formatScore, lastDays, personName, sharePercent, today, weightTotal } from '../../web/src/cadres.js'
+import { daysBetween, formatScore, frontPeriods, lastDays, personName, sharePercent, today, weightTotal } from '../../web/src/cadres.js'
 
 test('shares with two decimals of a percent, as the API gives them (four decimals, truncated)', () => {
   assert.equal(sharePercent(0.7142), '71.42%')
@@ -48,4 +48,18 @@ test('names, whatever the API gives: an object with a name, a user, a username',
   assert.equal(personName({ username: 'owner-lin' }), 'owner-lin')
   assert.equal(personName('owner-lin'), 'owner-lin')
   assert.equal(personName(null), '')
+})
+
+test('frontline periods: whole days up to yesterday, last month whole, none empty', () => {
+  const at = (d) => Object.fromEntries(frontPeriods(d).map((p) => [p.key, p.range]))
+  assert.deepEqual(at(new Date(2020, 10, 20, 9)), {
+    last30: ['2020-10-21', '2020-11-19'],
+    thisMonth: ['2020-11-01', '2020-11-19'],
+    lastMonth: ['2020-10-01', '2020-10-31'],
+    thisQuarter: ['2020-10-01', '2020-11-19'],
+    thisYear: ['2020-01-01', '2020-11-19'],
+  })
+  // On the 1st of January nothing of this month, quarter or year is over yet: only whole periods are offered.
+  assert.deepEqual(at(new Date(2021, 0, 1, 8)), { last30: ['2020-12-02', '2020-12-31'], lastMonth: ['2020-12-01', '2020-12-31'] })
+  assert.deepEqual(at(new Date(2020, 2, 15)).lastMonth, ['2020-02-01', '2020-02-29'], 'a leap February')
 })

@@ -5,7 +5,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { coverLight, coverText, isStore, lowestCover, proposedQuantities, quantity, receiptsOf } from '../../web/src/supplies.js'
-import { i18n } from '../../web/src/i18n.js'
+import { i18n, loadLocale } from '../../web/src/i18n.js'
 
 test('quantities in the catalogue\'s unit, with thousands separators', () => {
   assert.equal(quantity(21000, '只'), '21,000 只')
@@ -39,11 +39,12 @@ test('the store proposes what is outstanding, no more than it holds, 0 where it 
   assert.deepEqual(proposedQuantities(lines, { n95: 2000, suit: 1500, gloves: 900 }), { n95: 2000, suit: 1000, goggles: 0, gloves: 0 })
 })
 
-test('days of cover as shown, in either language; unknown without reports', () => {
+test('days of cover as shown, in either language; unknown without reports', async () => {
   const t = i18n.global.t
   assert.equal(coverText({ cover_days: 1.6 }, t), '1.6 天')
   assert.equal(coverText({ cover_days: 0 }, t), '0 天', 'nothing left is no days, not unknown')
   assert.equal(coverText({ cover_days: null }, t), '未知')
+  await loadLocale('en')
   i18n.global.locale.value = 'en'
   try {
     assert.equal(coverText({ cover_days: 35.8 }, t), '35.8 d')

@@ -91,6 +91,26 @@ export function lastDays(n = 30, now = new Date()) {
 }
 
 /**
+ * The periods an official's frontline days are read over, each as [from, to] of whole days (today
+ * left out, as in lastDays): the last 30 days, this month, last month, this quarter, this year.
+ * A period with no whole day yet (this month on the 1st) is not offered.
+ */
+export function frontPeriods(now = new Date()) {
+  const y = now.getFullYear()
+  const m = now.getMonth()
+  const day = (year, month, d) => isoDay(new Date(year, month, d))
+  const yesterday = day(y, m, now.getDate() - 1)
+  const periods = [
+    { key: 'last30', range: lastDays(30, now) },
+    { key: 'thisMonth', range: [day(y, m, 1), yesterday] },
+    { key: 'lastMonth', range: [day(y, m - 1, 1), day(y, m, 0)] },
+    { key: 'thisQuarter', range: [day(y, m - (m % 3), 1), yesterday] },
+    { key: 'thisYear', range: [day(y, 0, 1), yesterday] },
+  ]
+  return periods.filter((p) => p.range[0] <= p.range[1])
+}
+
+/**
  * What waits for the signed-in user outside their role's menus: entries to
  * confirm and surveys to answer.  The side menu shows 待我确认 and 我的测评
  * only when there are some; the pages call refreshWaiting() after acting.

@@ -3,8 +3,8 @@
 // back to where they were going.  A page with a duty (meta.duty) is also the
 // work of the organisations holding it: the vouchers are the commerce
 // bureau's, the refunds the human resources and social security bureaus'
-// (leaders read every duty's pages).  Pages of a
-// meta.group share one entry of the menu.
+// (leaders read every duty's pages).  Every menu page names its module
+// (meta.group): the menu shows a module's pages together.
 import { createRouter, createWebHistory } from 'vue-router'
 import { loadSession, session, setUnauthenticatedHandler } from './api.js'
 import { waiting } from './cadres.js'
@@ -12,33 +12,33 @@ import { mine } from './supplies.js'
 
 export const pages = [
   { path: '/', name: 'home', component: () => import('./pages/HomePage.vue'), meta: { menu: 'home', icon: 'House' } },
-  { path: '/orgs', name: 'orgs', component: () => import('./pages/OrgsPage.vue'), meta: { menu: 'orgs', icon: 'OfficeBuilding' } },
-  { path: '/users', name: 'users', component: () => import('./pages/UsersPage.vue'), meta: { menu: 'users', icon: 'User', roles: ['admin', 'security', 'leader'] } },
-  { path: '/audit', name: 'audit', component: () => import('./pages/AuditPage.vue'), meta: { menu: 'audit', icon: 'Document', roles: ['auditor'] } },
-  { path: '/vouchers/campaigns', name: 'voucherCampaigns', component: () => import('./pages/VoucherCampaignsPage.vue'), meta: { menu: 'voucherCampaigns', icon: 'Ticket', roles: ['department', 'leader'], duty: 'vouchers' } },
-  { path: '/vouchers/stats', name: 'voucherStats', component: () => import('./pages/VoucherStatsPage.vue'), meta: { menu: 'voucherStats', icon: 'DataAnalysis', roles: ['department', 'leader'], duty: 'vouchers' } },
-  { path: '/vouchers/merchants', name: 'voucherMerchants', component: () => import('./pages/VoucherMerchantsPage.vue'), meta: { menu: 'voucherMerchants', icon: 'Shop', roles: ['department', 'leader'], duty: 'vouchers' } },
-  { path: '/desk/problems', name: 'deskProblems', component: () => import('./pages/DeskProblemsPage.vue'), meta: { menu: 'deskProblems', icon: 'Bell', roles: ['admin', 'leader', 'officer', 'agent', 'department', 'enterprise'] } },
-  { path: '/desk/enterprises', name: 'deskEnterprises', component: () => import('./pages/DeskEnterprisesPage.vue'), meta: { menu: 'deskEnterprises', icon: 'Briefcase', roles: ['admin', 'leader', 'officer', 'agent', 'department'] } },
-  { path: '/desk/stats', name: 'deskStats', component: () => import('./pages/DeskStatsPage.vue'), meta: { menu: 'deskStats', icon: 'PieChart', roles: ['admin', 'leader', 'department'] } },
-  { path: '/projects', name: 'projects', component: () => import('./pages/ProjectsPage.vue'), meta: { menu: 'projects', icon: 'Flag', roles: ['admin', 'leader', 'officer', 'agent', 'department'] } },
-  { path: '/projects/items', name: 'projectItems', component: () => import('./pages/ProjectItemsPage.vue'), meta: { menu: 'projectItems', icon: 'Stamp', roles: ['admin', 'department'], duty: 'approval' } },
-  { path: '/projects/followups', name: 'projectFollowups', component: () => import('./pages/ProjectFollowupsPage.vue'), meta: { menu: 'projectFollowups', icon: 'Phone', roles: ['admin', 'officer', 'agent'] } },
-  { path: '/projects/stats', name: 'projectStats', component: () => import('./pages/ProjectStatsPage.vue'), meta: { menu: 'projectStats', icon: 'Histogram', roles: ['admin', 'leader', 'officer', 'agent'] } },
+  { path: '/orgs', name: 'orgs', component: () => import('./pages/OrgsPage.vue'), meta: { menu: 'orgs', icon: 'OfficeBuilding', group: 'system' } },
+  { path: '/users', name: 'users', component: () => import('./pages/UsersPage.vue'), meta: { menu: 'users', icon: 'User', group: 'system', roles: ['admin', 'security', 'leader'] } },
+  { path: '/audit', name: 'audit', component: () => import('./pages/AuditPage.vue'), meta: { menu: 'audit', icon: 'Document', group: 'system', roles: ['auditor'] } },
+  { path: '/vouchers/campaigns', name: 'voucherCampaigns', component: () => import('./pages/VoucherCampaignsPage.vue'), meta: { menu: 'voucherCampaigns', icon: 'Ticket', group: 'vouchers', roles: ['department', 'leader'], duty: 'vouchers' } },
+  { path: '/vouchers/stats', name: 'voucherStats', component: () => import('./pages/VoucherStatsPage.vue'), meta: { menu: 'voucherStats', icon: 'DataAnalysis', group: 'vouchers', roles: ['department', 'leader'], duty: 'vouchers' } },
+  { path: '/vouchers/merchants', name: 'voucherMerchants', component: () => import('./pages/VoucherMerchantsPage.vue'), meta: { menu: 'voucherMerchants', icon: 'Shop', group: 'vouchers', roles: ['department', 'leader'], duty: 'vouchers' } },
+  { path: '/desk/problems', name: 'deskProblems', component: () => import('./pages/DeskProblemsPage.vue'), meta: { menu: 'deskProblems', icon: 'Bell', group: 'desk', roles: ['admin', 'leader', 'officer', 'agent', 'department', 'enterprise'] } },
+  { path: '/desk/enterprises', name: 'deskEnterprises', component: () => import('./pages/DeskEnterprisesPage.vue'), meta: { menu: 'deskEnterprises', icon: 'Briefcase', group: 'desk', roles: ['admin', 'leader', 'officer', 'agent', 'department'] } },
+  { path: '/desk/stats', name: 'deskStats', component: () => import('./pages/DeskStatsPage.vue'), meta: { menu: 'deskStats', icon: 'PieChart', group: 'desk', roles: ['admin', 'leader', 'department'] } },
+  { path: '/projects', name: 'projects', component: () => import('./pages/ProjectsPage.vue'), meta: { menu: 'projects', icon: 'Flag', group: 'project', roles: ['admin', 'leader', 'officer', 'agent', 'department'] } },
+  { path: '/projects/items', name: 'projectItems', component: () => import('./pages/ProjectItemsPage.vue'), meta: { menu: 'projectItems', icon: 'Stamp', group: 'project', roles: ['admin', 'department'], duty: 'approval' } },
+  { path: '/projects/followups', name: 'projectFollowups', component: () => import('./pages/ProjectFollowupsPage.vue'), meta: { menu: 'projectFollowups', icon: 'Phone', group: 'project', roles: ['admin', 'officer', 'agent'] } },
+  { path: '/projects/stats', name: 'projectStats', component: () => import('./pages/ProjectStatsPage.vue'), meta: { menu: 'projectStats', icon: 'Histogram', group: 'project', roles: ['admin', 'leader', 'officer', 'agent'] } },
   // 复工复产: the agency's and the investment officers' ledger of resumption; leaders read it.
-  { path: '/resumption', name: 'resumption', component: () => import('./pages/ResumptionPage.vue'), meta: { menu: 'resumption', icon: 'Van', roles: ['admin', 'leader', 'officer', 'agent'] } },
-  { path: '/invest/leads', name: 'investLeads', component: () => import('./pages/InvestLeadsPage.vue'), meta: { menu: 'investLeads', icon: 'Promotion', roles: ['admin', 'leader', 'officer'], duty: 'invest' } },
-  { path: '/invest/transfers', name: 'investTransfers', component: () => import('./pages/InvestTransfersPage.vue'), meta: { menu: 'investTransfers', icon: 'Switch', roles: ['admin', 'officer'], duty: 'invest' } },
-  { path: '/invest/service', name: 'investService', component: () => import('./pages/InvestServicePage.vue'), meta: { menu: 'investService', icon: 'Avatar', roles: ['admin', 'leader', 'officer'], duty: 'invest' } },
-  { path: '/invest/ceremonies', name: 'investCeremonies', component: () => import('./pages/InvestCeremoniesPage.vue'), meta: { menu: 'investCeremonies', icon: 'EditPen', roles: ['admin', 'leader', 'officer'], duty: 'invest' } },
-  { path: '/invest/stats', name: 'investStats', component: () => import('./pages/InvestStatsPage.vue'), meta: { menu: 'investStats', icon: 'TrendCharts', roles: ['admin', 'leader', 'officer'], duty: 'invest' } },
+  { path: '/resumption', name: 'resumption', component: () => import('./pages/ResumptionPage.vue'), meta: { menu: 'resumption', icon: 'Van', group: 'desk', roles: ['admin', 'leader', 'officer', 'agent'] } },
+  { path: '/invest/leads', name: 'investLeads', component: () => import('./pages/InvestLeadsPage.vue'), meta: { menu: 'investLeads', icon: 'Promotion', group: 'invest', roles: ['admin', 'leader', 'officer'], duty: 'invest' } },
+  { path: '/invest/transfers', name: 'investTransfers', component: () => import('./pages/InvestTransfersPage.vue'), meta: { menu: 'investTransfers', icon: 'Switch', group: 'invest', roles: ['admin', 'officer'], duty: 'invest' } },
+  { path: '/invest/service', name: 'investService', component: () => import('./pages/InvestServicePage.vue'), meta: { menu: 'investService', icon: 'Avatar', group: 'invest', roles: ['admin', 'leader', 'officer'], duty: 'invest' } },
+  { path: '/invest/ceremonies', name: 'investCeremonies', component: () => import('./pages/InvestCeremoniesPage.vue'), meta: { menu: 'investCeremonies', icon: 'EditPen', group: 'invest', roles: ['admin', 'leader', 'officer'], duty: 'invest' } },
+  { path: '/invest/stats', name: 'investStats', component: () => import('./pages/InvestStatsPage.vue'), meta: { menu: 'investStats', icon: 'TrendCharts', group: 'invest', roles: ['admin', 'leader', 'officer'], duty: 'invest' } },
   { path: '/refunds/imports', name: 'refundImports', component: () => import('./pages/RefundImportsPage.vue'), meta: { menu: 'refundImports', icon: 'Upload', group: 'refunds', roles: ['department', 'leader'], duty: 'refunds' } },
   { path: '/refunds/policies', name: 'refundPolicies', component: () => import('./pages/RefundPoliciesPage.vue'), meta: { menu: 'refundPolicies', icon: 'Memo', group: 'refunds', roles: ['department', 'leader'], duty: 'refunds' } },
   { path: '/refunds/batches', name: 'refundBatches', component: () => import('./pages/RefundBatchesPage.vue'), meta: { menu: 'refundBatches', icon: 'Tickets', group: 'refunds', roles: ['department', 'leader'], duty: 'refunds' } },
   { path: '/refunds/objections', name: 'refundObjections', component: () => import('./pages/RefundObjectionsPage.vue'), meta: { menu: 'refundObjections', icon: 'ChatLineSquare', group: 'refunds', roles: ['department', 'leader'], duty: 'refunds' } },
   { path: '/refunds/accounts', name: 'refundAccounts', component: () => import('./pages/RefundAccountsPage.vue'), meta: { menu: 'refundAccounts', icon: 'CreditCard', group: 'refunds', roles: ['department', 'leader'], duty: 'refunds' } },
   { path: '/refunds/stats', name: 'refundStats', component: () => import('./pages/RefundStatsPage.vue'), meta: { menu: 'refundStats', icon: 'DataLine', group: 'refunds', roles: ['department', 'leader'], duty: 'refunds' } },
-  { path: '/refunds/mine', name: 'refundMine', component: () => import('./pages/RefundMinePage.vue'), meta: { menu: 'refundMine', icon: 'Wallet', roles: ['enterprise'] } },
+  { path: '/refunds/mine', name: 'refundMine', component: () => import('./pages/RefundMinePage.vue'), meta: { menu: 'refundMine', icon: 'Wallet', group: 'mine', roles: ['enterprise'] } },
   // 一线考核: the organisation department's (duty assessment); leaders read only the overview's figures.
   { path: '/cadres', name: 'cadresOverview', component: () => import('./pages/CadresOverviewPage.vue'), meta: { menu: 'cadresOverview', icon: 'DataBoard', group: 'cadres', roles: ['department', 'leader'], duty: 'assessment' } },
   { path: '/cadres/officials', name: 'cadresOfficials', component: () => import('./pages/CadresOfficialsPage.vue'), meta: { menu: 'cadresOfficials', icon: 'UserFilled', group: 'cadres', roles: ['department'], duty: 'assessment' } },
@@ -46,14 +46,14 @@ export const pages = [
   { path: '/cadres/assessments', name: 'cadresAssessments', component: () => import('./pages/CadresAssessmentsPage.vue'), meta: { menu: 'cadresAssessments', icon: 'Trophy', group: 'cadres', roles: ['department'], duty: 'assessment' } },
   { path: '/cadres/reserve', name: 'cadresReserve', component: () => import('./pages/CadresReservePage.vue'), meta: { menu: 'cadresReserve', icon: 'Medal', group: 'cadres', roles: ['department'], duty: 'assessment' } },
   // Whatever the role: the official's own page, and what waits for the user (shown in the menu only then).
-  { path: '/cadres/mine', name: 'cadresMine', component: () => import('./pages/CadresMinePage.vue'), meta: { menu: 'cadresMine', icon: 'Location', shown: (user) => !!user?.official } },
-  { path: '/cadres/pending', name: 'cadresPending', component: () => import('./pages/CadresPendingPage.vue'), meta: { menu: 'cadresPending', icon: 'Finished', shown: () => waiting.entries > 0 } },
-  { path: '/cadres/surveys', name: 'cadresSurveys', component: () => import('./pages/CadresSurveysPage.vue'), meta: { menu: 'cadresSurveys', icon: 'Checked', shown: () => waiting.surveys > 0 } },
+  { path: '/cadres/mine', name: 'cadresMine', component: () => import('./pages/CadresMinePage.vue'), meta: { menu: 'cadresMine', icon: 'Location', group: 'mine', shown: (user) => !!user?.official } },
+  { path: '/cadres/pending', name: 'cadresPending', component: () => import('./pages/CadresPendingPage.vue'), meta: { menu: 'cadresPending', icon: 'Finished', group: 'mine', shown: () => waiting.entries > 0 } },
+  { path: '/cadres/surveys', name: 'cadresSurveys', component: () => import('./pages/CadresSurveysPage.vue'), meta: { menu: 'cadresSurveys', icon: 'Checked', group: 'mine', shown: () => waiting.surveys > 0 } },
   // 防疫物资: the store's (duty supplies) and leaders' pages; a site's members, whatever their role, find their site.
   { path: '/supplies', name: 'suppliesDashboard', component: () => import('./pages/SuppliesDashboardPage.vue'), meta: { menu: 'suppliesDashboard', icon: 'FirstAidKit', group: 'supplies', roles: ['department', 'leader'], duty: 'supplies' } },
   { path: '/supplies/requests', name: 'suppliesRequests', component: () => import('./pages/SuppliesRequestsPage.vue'), meta: { menu: 'suppliesRequests', icon: 'Box', group: 'supplies', roles: ['department'], duty: 'supplies' } },
   { path: '/supplies/stats', name: 'suppliesStats', component: () => import('./pages/SuppliesStatsPage.vue'), meta: { menu: 'suppliesStats', icon: 'DataAnalysis', group: 'supplies', roles: ['department', 'leader'], duty: 'supplies' } },
-  { path: '/supplies/mine', name: 'suppliesMine', component: () => import('./pages/SuppliesSitePage.vue'), meta: { menu: 'suppliesMine', icon: 'FirstAidKit', shown: () => mine.sites.length > 0 } },
+  { path: '/supplies/mine', name: 'suppliesMine', component: () => import('./pages/SuppliesSitePage.vue'), meta: { menu: 'suppliesMine', icon: 'FirstAidKit', group: 'mine', shown: () => mine.sites.length > 0 } },
   // 经济运行监测: the statistics bureaus' (duty statistics) and leaders' pages; the city's bureau alone approves and publishes.
   { path: '/indicators/screen', name: 'leaderScreen', component: () => import('./pages/LeaderScreenPage.vue'), meta: { menu: 'leaderScreen', icon: 'Monitor', group: 'indicators', roles: ['department', 'leader'], duty: 'statistics' } },
   { path: '/indicators/values', name: 'indicatorValues', component: () => import('./pages/IndicatorValuesPage.vue'), meta: { menu: 'indicatorValues', icon: 'EditPen', group: 'indicators', roles: ['department', 'leader'], duty: 'statistics' } },
@@ -63,9 +63,9 @@ export const pages = [
   { path: '/indicators/tasks', name: 'indicatorTasks', component: () => import('./pages/IndicatorTasksPage.vue'), meta: { menu: 'indicatorTasks', icon: 'AlarmClock', group: 'indicators', roles: ['department', 'leader'], duty: 'statistics' } },
   { path: '/indicators/bulletins', name: 'bulletins', component: () => import('./pages/BulletinsPage.vue'), meta: { menu: 'bulletins', icon: 'Document', group: 'indicators', roles: ['department', 'leader'], duty: 'statistics' } },
   // 项目包与运营管护 and the green channel (特事特办): staff and leaders; a package's owner sees its own.
-  { path: '/packages', name: 'packages', component: () => import('./pages/PackagesPage.vue'), meta: { menu: 'packages', icon: 'Odometer', roles: ['admin', 'leader', 'officer', 'agent', 'enterprise'] } },
-  { path: '/projects/green-channel', name: 'greenChannel', component: () => import('./pages/GreenChannelPage.vue'), meta: { menu: 'greenChannel', icon: 'Timer', roles: ['admin', 'leader', 'officer', 'agent', 'department'] } },
-  { path: '/account', name: 'account', component: () => import('./pages/AccountPage.vue'), meta: { menu: 'account', icon: 'Setting' } },
+  { path: '/packages', name: 'packages', component: () => import('./pages/PackagesPage.vue'), meta: { menu: 'packages', icon: 'Odometer', group: 'project', roles: ['admin', 'leader', 'officer', 'agent', 'enterprise'] } },
+  { path: '/projects/green-channel', name: 'greenChannel', component: () => import('./pages/GreenChannelPage.vue'), meta: { menu: 'greenChannel', icon: 'Timer', group: 'project', roles: ['admin', 'leader', 'officer', 'agent', 'department'] } },
+  { path: '/account', name: 'account', component: () => import('./pages/AccountPage.vue'), meta: { menu: 'account', icon: 'Setting', group: 'mine' } },
 ]
 
 // Pages reached from another page, not from the menu.
