@@ -150,7 +150,7 @@ static struct {
 	** and its answer once durable (resumed, to answered on a worker). */
 	uint64_t commits, commits_slow, claims_committed, flushes; /* the flusher thread's alone */
 	struct timing commit_time, claim_queued, claim_committing, claim_resumed;
-	struct claim **all;       /* every claim, to free at stop */
+	struct claim **all; /* every claim, to free at stop */
 	size_t n_all, cap_all;
 	pthread_mutex_t all_lock;
 } engine;
@@ -477,8 +477,8 @@ static void commit_timed(const struct batch *b, int64_t flush_began, int64_t dur
 	           " inserts %.1f ms, commit (written) %.1f ms, waiting for the flush before %.1f ms, flush %.1f ms;"
 	           " log %.1f MiB; writer checkpoint: %s; ticker checkpoint: %s",
 	           us / 1e3, b->n, (b->began - b->claims->queued_us) / 1e3, (b->inserted - b->began) / 1e3,
-	           (b->written - b->inserted) / 1e3, (flushing_from - b->written) / 1e3, (durable - flushing_from) / 1e3,
-	           log_mib(), own, ticker);
+	           (b->written - b->inserted) / 1e3, (flushing_from - b->written) / 1e3,
+	           (durable - flushing_from) / 1e3, log_mib(), own, ticker);
 }
 
 /* Hand a written batch to the flusher. */
@@ -639,15 +639,17 @@ static void *flusher_main(void *unused)
 			** Stop, as PostgreSQL does; a restart rebuilds memory from
 			** what the disk holds, and the clients' retries with the same
 			** request ids learn the outcome. */
-			log_error("vouchers: the log could not be flushed to disk (%s): stopping the server", strerror(errno));
+			log_error("vouchers: the log could not be flushed to disk (%s): stopping the server",
+			          strerror(errno));
 			abort();
 		}
 		int64_t durable = clock_monotonic_us();
 		engine.flushes++;
 		for (struct batch *b = batches, *next; b; b = next) {
 			next = b->next;
+			/* The claims are kept (engine.all) and their links unchanged: counted after their answers went. */
 			for (struct claim *c = b->claims, *cn; c; c = cn) {
-				cn = c->next; /* kept (engine.all) and links unchanged: counted after their answers went */
+				cn = c->next;
 				c->settled_us = durable;
 				claim_settle(c, CLAIM_DURABLE);
 			}
@@ -1064,9 +1066,8 @@ static void writer_summary(void)
 {
 	log_notice("vouchers: writer: %llu commits of %llu claims, %llu flushes; longest %.1f ms; %llu over %d ms",
 	           (unsigned long long)engine.commits, (unsigned long long)engine.claims_committed,
-	           (unsigned long long)engine.flushes,
-	           atomic_load(&engine.commit_time.longest_us) / 1e3, (unsigned long long)engine.commits_slow,
-	           SLOW_COMMIT_US / 1000);
+	           (unsigned long long)engine.flushes, atomic_load(&engine.commit_time.longest_us) / 1e3,
+	           (unsigned long long)engine.commits_slow, SLOW_COMMIT_US / 1000);
 	timing_log("commits", &engine.commit_time);
 	timing_log("claims waiting for the writer", &engine.claim_queued);
 	timing_log("claims being committed", &engine.claim_committing);

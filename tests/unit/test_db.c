@@ -255,10 +255,10 @@ int main(void)
 	if (sodium_init() < 0)
 		return 1;
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_migrations_apply_once),        cmocka_unit_test(test_nested_rollback_undoes_outer),
-	    cmocka_unit_test(test_constraint_is_reported),       cmocka_unit_test(test_audit_chain_detects_tampering),
-	    cmocka_unit_test(test_audit_chain_detects_deletion), cmocka_unit_test(test_audit_needs_a_transaction),
-	    cmocka_unit_test(test_backup_is_a_usable_copy),      cmocka_unit_test(test_checkpoints_by_hand),
+	    cmocka_unit_test(test_migrations_apply_once),         cmocka_unit_test(test_nested_rollback_undoes_outer),
+	    cmocka_unit_test(test_constraint_is_reported),        cmocka_unit_test(test_audit_chain_detects_tampering),
+	    cmocka_unit_test(test_audit_chain_detects_deletion),  cmocka_unit_test(test_audit_needs_a_transaction),
+	    cmocka_unit_test(test_backup_is_a_usable_copy),       cmocka_unit_test(test_checkpoints_by_hand),
 	    cmocka_unit_test(test_commits_unsynced_then_flushed),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
