@@ -563,12 +563,17 @@ static void *writer_main(void *unused)
 	pthread_setname_np(pthread_self(), "voucher-writer");
 	for (;;) {
 		pthread_mutex_lock(&engine.queue_lock);
-		while (!engine.queue_head && !engine.stopping)
+		/* One batch written ahead of the flush in progress, no more: the
+		** next waits until the flusher has taken it, so each batch is what
+		** came during a flush.  Running further ahead would make batches of
+		** a few claims, each commit writing the same index pages to the log
+		** again, many times the log's bytes to flush. */
+		while ((!engine.queue_head || engine.written_head) && !engine.stopping)
 			pthread_cond_wait(&engine.queue_ready, &engine.queue_lock);
 		/* Group commit without waiting: the writer takes everything queued
 		** as soon as it is free, so each batch is what came in during the
-		** last commit.  In a storm the batches grow by themselves to what
-		** one commit's time gathers; a lone claim is committed at once.  (A
+		** last flush.  In a storm the batches grow by themselves to what
+		** one flush's time gathers; a lone claim is committed at once.  (A
 		** fixed gap between commits, 5 ms once, made every claim at moderate
 		** load wait for it, and set the pace at 200 connections.) */
 		struct claim *batch = engine.queue_head;
@@ -610,12 +615,11 @@ static void *writer_main(void *unused)
 }
 
 /*
-** The flusher: flushes the log for every batch written since its last flush,
-** then answers their claims.  While it waits for the disk the writer writes
-** the next batches, and one flush covers them all: a claim waits for at most
-** the flush in progress and its own, never for another batch's inserts, and a
-** slow flush (a disk shared with other writers: 50 to 600 ms at times) is
-** paid once by everything that came meanwhile, not once a batch.
+** The flusher: flushes the log for the batch written since its last flush,
+** then answers its claims.  While it waits for the disk the writer writes
+** the next batch: a claim waits for at most the flush in progress and its
+** own, never for another batch's inserts, and the inserts of one batch
+** overlap the flush of the last.
 */
 static void *flusher_main(void *unused)
 {
@@ -628,6 +632,7 @@ static void *flusher_main(void *unused)
 		struct batch *batches = engine.written_head;
 		engine.written_head = NULL;
 		engine.written_tail = &engine.written_head;
+		pthread_cond_signal(&engine.queue_ready); /* the writer may write the next batch */
 		pthread_mutex_unlock(&engine.queue_lock);
 		if (!batches)
 			return NULL; /* the writer is done and everything is flushed */
