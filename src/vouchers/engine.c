@@ -2,13 +2,14 @@
 ** The voucher claim engine (see vouchers.h): in-memory stock and limits, and
 ** the group-commit writer and its flusher: the writer commits a batch to the
 ** log and takes the next while the flusher flushes the log to disk and then
-** answers the batches it covered, so a claim is acknowledged once on disk.
+** answers the batch, so a claim is acknowledged once on disk.
 **
 ** Locks: the kind table is read-mostly (rwlock); each kind has a mutex for
 ** its stock and its people; request ids live in 64 shards (by a hash of the
 ** channel and the id, so one busy channel spreads over all) with a mutex each;
-** the writer's queue and the written batches share one.  No lock is held while another is taken,
-** except a kind's mutex inside nothing else, so there is no order to get wrong.
+** the writer's queue and the written batches share one.  No lock is held
+** while another is taken, except a kind's mutex inside nothing else, so there
+** is no order to get wrong.
 */
 #include <errno.h>
 #include <pthread.h>
