@@ -171,7 +171,8 @@ storm() {
 			--repeat-percent "$repeat" --replay-percent "$replay" >"$out" 2>&1 ||
 			{ cat "$out" >&2; die "claim_storm against $label failed"; }
 	else
-		timeout $((duration + 30)) /usr/bin/time -f '%U %S' -o "$out.cpu" wrk -t2 -c"$c" -d"${duration}s" --timeout 5s --latency -s "$replay_lua" \
+		# wrk's threads first load their signed claims (hundreds of MB): over 30 s on a loaded machine
+		timeout $((duration + 120)) /usr/bin/time -f '%U %S' -o "$out.cpu" wrk -t2 -c"$c" -d"${duration}s" --timeout 5s --latency -s "$replay_lua" \
 			"http://127.0.0.1:$port" -- "$tmp/signed" >"$out" 2>&1 ||
 			{ cat "$out" >&2; die "wrk against $label failed"; }
 	fi

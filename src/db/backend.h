@@ -43,6 +43,9 @@ struct db_backend {
 	int (*checkpoint)(struct db *d, int *ret_log_pages);
 	int (*cache_size)(struct db *d, int mebibytes);
 	int (*skip_foreign_keys)(struct db *d);
+	/* NULL where every commit is durable when it returns (db_commits_unsynced, db_log_sync) */
+	int (*commits_unsynced)(struct db *d);
+	int (*log_sync)(struct db *d);
 	int (*backup)(struct db *d, const char *path);
 	int (*integrity_check)(struct db *d, bool quick, const char **ret_problem);
 };

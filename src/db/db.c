@@ -292,6 +292,16 @@ int db_skip_foreign_keys(struct db *d)
 	return d->backend->skip_foreign_keys(d);
 }
 
+int db_commits_unsynced(struct db *d)
+{
+	return d->backend->commits_unsynced ? d->backend->commits_unsynced(d) : 0;
+}
+
+int db_log_sync(struct db *d)
+{
+	return d->backend->log_sync ? d->backend->log_sync(d) : 0;
+}
+
 int db_backup(struct db *d, const char *path)
 {
 	return d->backend->backup(d, path);

@@ -144,6 +144,19 @@ int db_cache_size(struct db *d, int mebibytes);
 ** writer whose references are right by construction); PostgreSQL always checks. */
 int db_skip_foreign_keys(struct db *d);
 
+/*
+** Commits that return before they are on disk, for a writer that overlaps
+** its next transaction with the flush of the last (SQLite: synchronous=NORMAL
+** on d: a commit returns once its pages are written to the log, not yet
+** flushed).  db_log_sync() then makes every commit d has returned durable; one
+** other thread may call it while d's own thread goes on (SQLite: fdatasync()
+** of the log through a descriptor of its own).  Nothing a commit returned
+** may be acknowledged before a db_log_sync() begun after it has returned 0.
+** Backends whose commits are durable when they return do nothing for either.
+*/
+int db_commits_unsynced(struct db *d);
+int db_log_sync(struct db *d);
+
 /* Copy the live database to path with SQLite's online backup (safe while serving). */
 int db_backup(struct db *d, const char *path);
 /* PRAGMA integrity_check and foreign_key_check, or with quick only PRAGMA

@@ -5,11 +5,13 @@
 ** what a caller forgot (and say where it was prepared, for the log).
 */
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <sqlite3.h>
 
@@ -40,6 +42,7 @@ struct sqlite_db {
 	sqlite3 *conn;
 	struct sqlite_stmt *open_stmts;
 	struct cached_stmt cache[STMT_CACHE];
+	int log_fd; /* the log, for db_log_sync() once db_commits_unsynced() opened it; -1 before */
 };
 
 static const struct db_backend sqlite_backend;
@@ -108,6 +111,7 @@ int sqlite_open(const char *path, struct db **ret)
 	if (!d)
 		return DB_ERROR;
 	d->base.backend = &sqlite_backend;
+	d->log_fd = -1;
 	d->base.path = strdup(path);
 	if (!d->base.path)
 		goto fail;
@@ -157,6 +161,8 @@ static void sqlite_close(struct db *db)
 	for (int i = 0; i < STMT_CACHE; i++)
 		sqlite3_finalize(d->cache[i].stmt);
 	sqlite3_close(d->conn);
+	if (d->log_fd >= 0)
+		close(d->log_fd);
 	free(db->path);
 	free(d);
 }
@@ -361,6 +367,48 @@ static int sqlite_skip_foreign_keys(struct db *d)
 	return sqlite_exec(d, "PRAGMA foreign_keys=OFF");
 }
 
+/* Flush a file or directory by name (db_commits_unsynced: the log's directory entry). */
+static int sync_path(const char *path, int flags)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | flags);
+	if (fd < 0)
+		return -1;
+	int r = fsync(fd);
+	close(fd);
+	return r;
+}
+
+/*
+** In WAL mode with synchronous=NORMAL a commit writes its pages to the log
+** and returns; the log is flushed only before a checkpoint copies it (which
+** then flushes the database file), so nothing committed is lost to a crash
+** of the process, only to one of the machine, until db_log_sync().  The log
+** is the same file while d is open (SQLite removes it only when the last
+** connection closes, and restarts it by writing over it from the start), so
+** one descriptor serves; the first read made sure it exists, and its name is
+** flushed in its directory once, as SQLite does for a new file it syncs.
+*/
+static int sqlite_commits_unsynced(struct db *db)
+{
+	struct sqlite_db *d = lite(db);
+	if (sqlite_exec(db, "PRAGMA synchronous=NORMAL; SELECT count(*) FROM sqlite_master") < 0)
+		return DB_ERROR;
+	const char *log = sqlite3_filename_wal(sqlite3_db_filename(d->conn, "main"));
+	char dir[4096];
+	const char *slash = log ? strrchr(log, '/') : NULL;
+	snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - log) + 1 : 1, slash ? log : ".");
+	if (!log || (d->log_fd = open(log, O_RDONLY | O_CLOEXEC)) < 0 || sync_path(dir, O_DIRECTORY) < 0) {
+		log_error("db: cannot open the log %s to flush it: %s", log ? log : "(none)", strerror(errno));
+		return DB_ERROR;
+	}
+	return 0;
+}
+
+static int sqlite_log_sync(struct db *db)
+{
+	return fdatasync(lite(db)->log_fd) == 0 ? 0 : DB_ERROR;
+}
+
 static int sqlite_checkpoint(struct db *d, int *ret_log_pages)
 {
 	int log = 0, done = 0;
@@ -465,6 +513,8 @@ static const struct db_backend sqlite_backend = {
     .checkpoint = sqlite_checkpoint,
     .cache_size = sqlite_cache_size,
     .skip_foreign_keys = sqlite_skip_foreign_keys,
+    .commits_unsynced = sqlite_commits_unsynced,
+    .log_sync = sqlite_log_sync,
     .backup = sqlite_backup,
     .integrity_check = sqlite_integrity_check,
 };

@@ -1,12 +1,15 @@
 /*
 ** The voucher claim engine (see vouchers.h): in-memory stock and limits, and
-** the group-commit writer.
+** the group-commit writer and its flusher: the writer commits a batch to the
+** log and takes the next while the flusher flushes the log to disk and then
+** answers the batch, so a claim is acknowledged once on disk.
 **
 ** Locks: the kind table is read-mostly (rwlock); each kind has a mutex for
 ** its stock and its people; request ids live in 64 shards (by a hash of the
 ** channel and the id, so one busy channel spreads over all) with a mutex each;
-** the writer's queue has its own.  No lock is held while another is taken,
-** except a kind's mutex inside nothing else, so there is no order to get wrong.
+** the writer's queue and the written batches share one.  No lock is held
+** while another is taken, except a kind's mutex inside nothing else, so there
+** is no order to get wrong.
 */
 #include <errno.h>
 #include <pthread.h>
@@ -111,6 +114,10 @@ static void timing_log(const char *what, struct timing *t)
 	log_notice("vouchers: %s: longest %.1f ms; by ms:%s", what, atomic_load(&t->longest_us) / 1e3, text);
 }
 
+struct checkpoint_run {
+	_Atomic int64_t start_us, end_us;
+};
+
 struct shard {
 	pthread_mutex_t lock;
 	struct strmap *ids; /* api_key_id (8 bytes) + request_id -> struct claim * */
@@ -133,14 +140,18 @@ static struct {
 	pthread_t ticker;
 	struct db *checkpoint_db; /* the ticker's, for checkpoints */
 	atomic_bool log_long;     /* the ticker asks the writer to let the log start afresh */
-	/* The ticker's last checkpoint (monotonic µs; end 0 while it runs), for the writer's slow-commit lines. */
-	_Atomic int64_t checkpoint_start_us, checkpoint_end_us;
+	struct checkpoint_run ticker_checkpoint, writer_checkpoint;
+	/* Batches written, not yet flushed (under queue_lock): the writer's to the flusher. */
+	pthread_cond_t written_ready;
+	struct batch *written_head, **written_tail;
+	bool writer_done;
+	pthread_t flusher;
 	/* Where claims' time went, logged at stop: the writer's commits (how
 	** many, how many slow), and each claim's wait for the writer, its commit
 	** and its answer once durable (resumed, to answered on a worker). */
-	uint64_t commits, commits_slow, claims_committed; /* the writer thread's alone */
+	uint64_t commits, commits_slow, claims_committed, flushes; /* the flusher thread's alone */
 	struct timing commit_time, claim_queued, claim_committing, claim_resumed;
-	struct claim **all;       /* every claim, to free at stop */
+	struct claim **all; /* every claim, to free at stop */
 	size_t n_all, cap_all;
 	pthread_mutex_t all_lock;
 } engine;
@@ -399,7 +410,6 @@ static void claim_undo(struct claim *c)
 	reservation_undo(c->kind, c->api_key_id, c->person, c->person_seq);
 }
 
-/* Commit a batch in one transaction; if that fails, each claim on its own. */
 /* The log's size on disk in MiB (slow commits only: a stat). */
 static double log_mib(void)
 {
@@ -410,96 +420,141 @@ static double log_mib(void)
 }
 
 /*
-** Count a commit (from BEGIN to the end of the writer's own checkpoint, if
-** any: what the next batch waited for) and its claims, and log it if slow,
-** with where its time went and what else ran meanwhile.
+** A batch: the claims one transaction wrote, waiting for the flush that makes
+** them durable, with where its time went (monotonic µs).
 */
-static void commit_timed(struct claim *batch, size_t n, int64_t began, int64_t inserted, int64_t committed,
-                         int64_t checkpointed, int64_t ended)
+struct batch {
+	struct batch *next;
+	struct claim *claims;
+	size_t n;
+	int64_t began, inserted, written; /* BEGIN, inserts done, COMMIT returned */
+};
+
+/* A checkpoint's last run, for the slow-commit lines (monotonic µs; end 0 while it runs). */
+static void checkpoint_began(struct checkpoint_run *run)
 {
-	int64_t us = ended - began;
+	atomic_store(&run->end_us, 0);
+	atomic_store(&run->start_us, clock_monotonic_us());
+}
+
+static void checkpoint_ended(struct checkpoint_run *run)
+{
+	atomic_store(&run->end_us, clock_monotonic_us());
+}
+
+/* "none", or how long the last run took if it overlapped from..to. */
+static void checkpoint_overlap(char *text, size_t size, struct checkpoint_run *run, int64_t from, int64_t to)
+{
+	int64_t start = atomic_load(&run->start_us), end = atomic_load(&run->end_us);
+	if (start && start < to && (end == 0 || end > from))
+		snprintf(text, size, "%s %.1f ms", end ? "ran" : "running for", ((end ? end : to) - start) / 1e3);
+	else
+		snprintf(text, size, "none");
+}
+
+/*
+** Count a batch's commit (from BEGIN to durable: what its claims waited for
+** once the writer took them) and its claims, and log it if slow, with where
+** its time went and what else ran meanwhile.  On the flusher's thread.
+*/
+static void commit_timed(const struct batch *b, int64_t flush_began, int64_t durable)
+{
+	int64_t us = durable - b->began;
 	engine.commits++;
-	engine.claims_committed += n;
+	engine.claims_committed += b->n;
 	timing_add(&engine.commit_time, us);
-	for (struct claim *c = batch; c; c = c->next) {
-		timing_add(&engine.claim_queued, began - c->queued_us);
-		timing_add(&engine.claim_committing, committed - began);
+	for (struct claim *c = b->claims; c; c = c->next) {
+		timing_add(&engine.claim_queued, b->began - c->queued_us);
+		timing_add(&engine.claim_committing, us);
 	}
 	if (us < SLOW_COMMIT_US)
 		return;
 	engine.commits_slow++;
-	int64_t cp_start = atomic_load(&engine.checkpoint_start_us), cp_end = atomic_load(&engine.checkpoint_end_us);
-	char ticker[96] = "none";
-	if (cp_start && cp_start < ended && (cp_end == 0 || cp_end > began)) /* overlapped this commit */
-		snprintf(ticker, sizeof ticker, "%s %.1f ms", cp_end ? "ran" : "running for",
-		         ((cp_end ? cp_end : ended) - cp_start) / 1e3);
-	char own[32] = "none";
-	if (checkpointed)
-		snprintf(own, sizeof own, "%.1f ms", (ended - checkpointed) / 1e3);
+	char ticker[64], own[64];
+	checkpoint_overlap(ticker, sizeof ticker, &engine.ticker_checkpoint, b->began, durable);
+	checkpoint_overlap(own, sizeof own, &engine.writer_checkpoint, b->began, durable);
+	int64_t flushing_from = flush_began > b->written ? flush_began : b->written;
 	log_notice("vouchers: slow commit %.1f ms: %zu claims, the oldest queued %.1f ms before;"
-	           " inserts %.1f ms, commit and fsync %.1f ms, answers resumed %.1f ms, writer checkpoint %s;"
-	           " log %.1f MiB; ticker checkpoint: %s",
-	           us / 1e3, n, (began - batch->queued_us) / 1e3, (inserted - began) / 1e3, (committed - inserted) / 1e3,
-	           ((checkpointed ? checkpointed : ended) - committed) / 1e3, own, log_mib(), ticker);
+	           " inserts %.1f ms, commit (written) %.1f ms, waiting for the flush before %.1f ms, flush %.1f ms;"
+	           " log %.1f MiB; writer checkpoint: %s; ticker checkpoint: %s",
+	           us / 1e3, b->n, (b->began - b->claims->queued_us) / 1e3, (b->inserted - b->began) / 1e3,
+	           (b->written - b->inserted) / 1e3, (flushing_from - b->written) / 1e3,
+	           (durable - flushing_from) / 1e3, log_mib(), own, ticker);
 }
 
-static void commit_batch(struct claim *batch, size_t n)
+/* Hand a written batch to the flusher. */
+static void batch_written(struct batch *b)
+{
+	pthread_mutex_lock(&engine.queue_lock);
+	*engine.written_tail = b;
+	engine.written_tail = &b->next;
+	pthread_cond_signal(&engine.written_ready);
+	pthread_mutex_unlock(&engine.queue_lock);
+}
+
+/*
+** Write a batch in one transaction (if that fails, each claim on its own),
+** and hand what was written to the flusher: the commit returns before the
+** log is flushed (db_commits_unsynced), so the writer takes the next batch
+** while the disk flushes this one.  A claim refused is answered at once.
+*/
+static void commit_batch(struct batch *b)
 {
 	static unsigned batches; /* the writer thread's alone */
-	int64_t began = clock_monotonic_us(), inserted, committed, checkpointed = 0;
+	b->began = clock_monotonic_us();
 	batches++;
-	for (struct claim *c = batch; c; c = c->next)
+	for (struct claim *c = b->claims; c; c = c->next)
 		voucher_code(c->code, batches);
 	struct db_stmt *insert = NULL;
 	int r = db_begin(engine.db);
 	if (r == 0)
 		r = db_prepare(engine.db, &insert, insert_sql, NULL);
-	for (struct claim *c = batch; r >= 0 && c; c = c->next)
+	for (struct claim *c = b->claims; r >= 0 && c; c = c->next)
 		r = write_claim(insert, c);
 	db_finalize(insert);
 	insert = NULL;
 	char why[256] = "";
-	inserted = clock_monotonic_us();
+	b->inserted = clock_monotonic_us();
 	if (r >= 0)
 		r = db_commit(engine.db);
-	committed = clock_monotonic_us();
+	b->written = clock_monotonic_us();
 	if (r < 0) {
 		snprintf(why, sizeof why, "%s", db_errmsg(engine.db));
 		db_rollback(engine.db);
-	}
-	if (r >= 0) {
-		for (struct claim *c = batch, *next; c; c = next) {
+		/* A full disk is named: the operator must free space; the claims are answered 503, never acknowledged. */
+		log_error("vouchers: batch commit failed (%s%s); saving claims one by one",
+		          r == DB_FULL ? "disk full: " : "", why);
+		struct claim **kept = &b->claims;
+		b->n = 0;
+		for (struct claim *c = b->claims, *next; c; c = next) {
 			next = c->next;
-			c->settled_us = committed;
-			claim_settle(c, CLAIM_DURABLE);
+			int one = db_prepare(engine.db, &insert, insert_sql, NULL);
+			if (one == 0)
+				one = write_claim(insert, c);
+			db_finalize(insert);
+			insert = NULL;
+			if (one >= 0) {
+				*kept = c;
+				kept = &c->next;
+				b->n++;
+			} else {
+				log_error("vouchers: claim %s not saved: %s", c->code, db_errmsg(engine.db));
+				c->next = NULL;
+				claim_undo(c);
+				claim_settle(c, CLAIM_FAILED);
+			}
 		}
-		if (atomic_exchange(&engine.log_long, false)) {
-			checkpointed = clock_monotonic_us();
-			db_checkpoint(engine.db, NULL);
-		}
-		/* The claims are kept (engine.all) and their links unchanged: counted after their answers went. */
-		commit_timed(batch, n, began, inserted, committed, checkpointed, clock_monotonic_us());
-		return;
+		*kept = NULL;
+		b->written = clock_monotonic_us();
 	}
-	/* A full disk is named: the operator must free space; the claims are answered 503, never acknowledged. */
-	log_error("vouchers: batch commit failed (%s%s); saving claims one by one", r == DB_FULL ? "disk full: " : "",
-	          why);
-	for (struct claim *c = batch, *next; c; c = next) {
-		next = c->next;
-		c->next = NULL;
-		int one = db_prepare(engine.db, &insert, insert_sql, NULL);
-		if (one == 0)
-			one = write_claim(insert, c);
-		db_finalize(insert);
-		insert = NULL;
-		if (one >= 0) {
-			c->settled_us = clock_monotonic_us();
-			claim_settle(c, CLAIM_DURABLE);
-		} else {
-			log_error("vouchers: claim %s not saved: %s", c->code, db_errmsg(engine.db));
-			claim_undo(c);
-			claim_settle(c, CLAIM_FAILED);
-		}
+	if (b->n)
+		batch_written(b); /* the flusher's from here on */
+	else
+		free(b);
+	if (atomic_exchange(&engine.log_long, false)) {
+		checkpoint_began(&engine.writer_checkpoint);
+		db_checkpoint(engine.db, NULL);
+		checkpoint_ended(&engine.writer_checkpoint);
 	}
 }
 
@@ -509,12 +564,17 @@ static void *writer_main(void *unused)
 	pthread_setname_np(pthread_self(), "voucher-writer");
 	for (;;) {
 		pthread_mutex_lock(&engine.queue_lock);
-		while (!engine.queue_head && !engine.stopping)
+		/* One batch written ahead of the flush in progress, no more: the
+		** next waits until the flusher has taken it, so each batch is what
+		** came during a flush.  Running further ahead would make batches of
+		** a few claims, each commit writing the same index pages to the log
+		** again, many times the log's bytes to flush. */
+		while ((!engine.queue_head || engine.written_head) && !engine.stopping)
 			pthread_cond_wait(&engine.queue_ready, &engine.queue_lock);
 		/* Group commit without waiting: the writer takes everything queued
 		** as soon as it is free, so each batch is what came in during the
-		** last commit.  In a storm the batches grow by themselves to what
-		** one fsync's time gathers; a lone claim is committed at once.  (A
+		** last flush.  In a storm the batches grow by themselves to what
+		** one flush's time gathers; a lone claim is committed at once.  (A
 		** fixed gap between commits, 5 ms once, made every claim at moderate
 		** load wait for it, and set the pace at 200 connections.) */
 		struct claim *batch = engine.queue_head;
@@ -531,11 +591,77 @@ static void *writer_main(void *unused)
 				engine.queue_tail = &engine.queue_head;
 		}
 		bool done = !batch && engine.stopping;
+		if (done) { /* the flusher ends once it has flushed what the writer handed it */
+			engine.writer_done = true;
+			pthread_cond_signal(&engine.written_ready);
+		}
 		pthread_mutex_unlock(&engine.queue_lock);
 		if (done)
 			return NULL;
-		if (batch)
-			commit_batch(batch, n);
+		struct batch *b = calloc(1, sizeof *b);
+		if (!b) {
+			log_error("vouchers: out of memory for a batch of %zu claims", n);
+			for (struct claim *c = batch, *next; c; c = next) {
+				next = c->next;
+				c->next = NULL;
+				claim_undo(c);
+				claim_settle(c, CLAIM_FAILED);
+			}
+			continue;
+		}
+		b->claims = batch;
+		b->n = n;
+		commit_batch(b);
+	}
+}
+
+/*
+** The flusher: flushes the log for the batch written since its last flush,
+** then answers its claims.  While it waits for the disk the writer writes
+** the next batch: a claim waits for at most the flush in progress and its
+** own, never for another batch's inserts, and the inserts of one batch
+** overlap the flush of the last.
+*/
+static void *flusher_main(void *unused)
+{
+	(void)unused;
+	pthread_setname_np(pthread_self(), "voucher-flush");
+	for (;;) {
+		pthread_mutex_lock(&engine.queue_lock);
+		while (!engine.written_head && !engine.writer_done)
+			pthread_cond_wait(&engine.written_ready, &engine.queue_lock);
+		struct batch *batches = engine.written_head;
+		engine.written_head = NULL;
+		engine.written_tail = &engine.written_head;
+		pthread_cond_signal(&engine.queue_ready); /* the writer may write the next batch */
+		pthread_mutex_unlock(&engine.queue_lock);
+		if (!batches)
+			return NULL; /* the writer is done and everything is flushed */
+		int64_t flush_began = clock_monotonic_us();
+		if (db_log_sync(engine.db) < 0) {
+			/* The batches are committed but perhaps not on disk, and a
+			** failed flush may have dropped the pages it could not write
+			** (Linux): neither answering them nor undoing them is true.
+			** Stop, as PostgreSQL does; a restart rebuilds memory from
+			** what the disk holds, and the clients' retries with the same
+			** request ids learn the outcome. */
+			log_error("vouchers: the log could not be flushed to disk (%s): stopping the server",
+			          strerror(errno));
+			abort();
+		}
+		int64_t durable = clock_monotonic_us();
+		engine.flushes++;
+		for (struct batch *b = batches, *next; b; b = next) {
+			next = b->next;
+			/* The claims are kept (engine.all) and their links unchanged: counted after their answers went. */
+			for (struct claim *c = b->claims, *cn; c; c = cn) {
+				cn = c->next;
+				c->settled_us = durable;
+				claim_settle(c, CLAIM_DURABLE);
+			}
+			commit_timed(b, flush_began, durable);
+			free(b);
+		}
 	}
 }
 
@@ -744,8 +870,7 @@ void voucher_engine_claim(struct request *r, int64_t round_id, int64_t kind_id, 
 static void checkpoint(void)
 {
 	int log_pages = 0, r = 0;
-	atomic_store(&engine.checkpoint_end_us, 0);
-	atomic_store(&engine.checkpoint_start_us, clock_monotonic_us());
+	checkpoint_began(&engine.ticker_checkpoint);
 	/* A pass copies the log as it was when the pass began; the next pass's
 	** log length says how much came meanwhile. */
 	for (int pass = 0, before = -1; pass < CATCH_UP_PASSES; pass++, before = log_pages) {
@@ -753,7 +878,7 @@ static void checkpoint(void)
 		if (r < 0 || log_pages <= LOG_RESTART_PAGES || (before >= 0 && log_pages - before <= CATCH_UP_PAGES))
 			break;
 	}
-	atomic_store(&engine.checkpoint_end_us, clock_monotonic_us());
+	checkpoint_ended(&engine.ticker_checkpoint);
 	if (r == 0 && log_pages > LOG_RESTART_PAGES)
 		atomic_store(&engine.log_long, true);
 }
@@ -945,10 +1070,10 @@ static int engine_load(struct db *d)
 /* Where claims' time went, for the operator and bench/claim_storm.sh (which reads these lines). */
 static void writer_summary(void)
 {
-	log_notice("vouchers: writer: %llu commits of %llu claims; longest %.1f ms; %llu over %d ms",
+	log_notice("vouchers: writer: %llu commits of %llu claims, %llu flushes; longest %.1f ms; %llu over %d ms",
 	           (unsigned long long)engine.commits, (unsigned long long)engine.claims_committed,
-	           atomic_load(&engine.commit_time.longest_us) / 1e3, (unsigned long long)engine.commits_slow,
-	           SLOW_COMMIT_US / 1000);
+	           (unsigned long long)engine.flushes, atomic_load(&engine.commit_time.longest_us) / 1e3,
+	           (unsigned long long)engine.commits_slow, SLOW_COMMIT_US / 1000);
 	timing_log("commits", &engine.commit_time);
 	timing_log("claims waiting for the writer", &engine.claim_queued);
 	timing_log("claims being committed", &engine.claim_committing);
@@ -973,6 +1098,20 @@ static void engine_free(void)
 	memset(&engine, 0, sizeof engine);
 }
 
+/* Stop the writer, which finishes the queue first, then the flusher, which
+** flushes and answers what the writer handed it; and wake the ticker to stop. */
+static void writer_stop(bool flusher_running)
+{
+	pthread_mutex_lock(&engine.queue_lock);
+	engine.stopping = true;
+	pthread_cond_signal(&engine.queue_ready);
+	pthread_cond_signal(&engine.ticker_wake);
+	pthread_mutex_unlock(&engine.queue_lock);
+	pthread_join(engine.writer, NULL);
+	if (flusher_running)
+		pthread_join(engine.flusher, NULL);
+}
+
 /*
 ** SERVICE: vouchers
 ** SUMMARY: 消费券领取引擎 The voucher claim engine: memory rebuilt from the database, and its writer
@@ -985,12 +1124,7 @@ int voucher_service(enum service_phase phase, const char *db_path)
 		if (!engine.running)
 			return 0;
 		/* The server has stopped: nothing new arrives; the writer finishes the queue. */
-		pthread_mutex_lock(&engine.queue_lock);
-		engine.stopping = true;
-		pthread_cond_signal(&engine.queue_ready);
-		pthread_cond_signal(&engine.ticker_wake);
-		pthread_mutex_unlock(&engine.queue_lock);
-		pthread_join(engine.writer, NULL);
+		writer_stop(true);
 		pthread_join(engine.ticker, NULL);
 		writer_summary();
 		engine_free();
@@ -1002,7 +1136,9 @@ int voucher_service(enum service_phase phase, const char *db_path)
 	pthread_mutex_init(&engine.all_lock, NULL);
 	pthread_cond_init(&engine.queue_ready, NULL);
 	pthread_cond_init(&engine.ticker_wake, NULL);
+	pthread_cond_init(&engine.written_ready, NULL);
 	engine.queue_tail = &engine.queue_head;
+	engine.written_tail = &engine.written_head;
 	for (int i = 0; i < SHARDS; i++) {
 		pthread_mutex_init(&engine.shards[i].lock, NULL);
 		if (!(engine.shards[i].ids = strmap_new()))
@@ -1012,7 +1148,8 @@ int voucher_service(enum service_phase phase, const char *db_path)
 	** claim): it writes only kinds it loaded and keys that signed the
 	** request, and neither is ever deleted. */
 	if (db_open(db_path, &engine.db) < 0 || db_checkpoints_by_hand(engine.db) < 0 ||
-	    db_skip_foreign_keys(engine.db) < 0 || db_open(db_path, &engine.checkpoint_db) < 0)
+	    db_skip_foreign_keys(engine.db) < 0 || db_commits_unsynced(engine.db) < 0 ||
+	    db_open(db_path, &engine.checkpoint_db) < 0)
 		goto fail;
 	engine.running = true;
 	if (engine_load(engine.db) < 0) {
@@ -1021,12 +1158,12 @@ int voucher_service(enum service_phase phase, const char *db_path)
 	}
 	if (pthread_create(&engine.writer, NULL, writer_main, NULL) != 0)
 		goto fail;
+	if (pthread_create(&engine.flusher, NULL, flusher_main, NULL) != 0) {
+		writer_stop(false);
+		goto fail;
+	}
 	if (pthread_create(&engine.ticker, NULL, ticker_main, NULL) != 0) {
-		pthread_mutex_lock(&engine.queue_lock);
-		engine.stopping = true;
-		pthread_cond_signal(&engine.queue_ready);
-		pthread_mutex_unlock(&engine.queue_lock);
-		pthread_join(engine.writer, NULL);
+		writer_stop(true);
 		goto fail;
 	}
 	return 0;

@@ -218,15 +218,48 @@ static void test_checkpoints_by_hand(void **state)
 	db_close(d);
 }
 
+/* The voucher writer's commits return unsynced and a flush makes them
+** durable; the setting is its connection's alone, and the flush still
+** works once the log has started afresh (written over from the start). */
+static void test_commits_unsynced_then_flushed(void **state)
+{
+	(void)state;
+	struct db *d = fresh_db(), *other;
+	assert_int_equal(db_checkpoints_by_hand(d), 0);
+	assert_int_equal(db_commits_unsynced(d), 0);
+	assert_int_equal(db_open(path, &other), 0);
+	int64_t sync_d = 0, sync_other = 0;
+	assert_int_equal(db_query_int64(d, &sync_d, "PRAGMA synchronous", NULL), 0);
+	assert_int_equal(db_query_int64(other, &sync_other, "PRAGMA synchronous", NULL), 0);
+	assert_int_equal(sync_d, 1);     /* NORMAL */
+	assert_int_equal(sync_other, 2); /* FULL, as every other connection */
+	assert_int_equal(db_exec(d, "CREATE TABLE t(x); INSERT INTO t VALUES (1), (2)"), 0);
+	assert_int_equal(db_log_sync(d), 0);
+	int log_pages = -1;
+	assert_int_equal(db_checkpoint(other, &log_pages), 0);
+	assert_int_equal(db_exec(d, "INSERT INTO t VALUES (3)"), 0); /* the log starts afresh */
+	assert_int_equal(db_checkpoint(other, &log_pages), 0);
+	assert_true(log_pages >= 1 && log_pages < 5);
+	assert_int_equal(db_log_sync(d), 0);
+	db_close(d);
+	db_close(other);
+	assert_int_equal(db_open(path, &d), 0);
+	int64_t rows = 0;
+	assert_int_equal(db_query_int64(d, &rows, "SELECT count(*) FROM t", NULL), 0);
+	assert_int_equal(rows, 3);
+	db_close(d);
+}
+
 int main(void)
 {
 	if (sodium_init() < 0)
 		return 1;
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_migrations_apply_once),        cmocka_unit_test(test_nested_rollback_undoes_outer),
-	    cmocka_unit_test(test_constraint_is_reported),       cmocka_unit_test(test_audit_chain_detects_tampering),
-	    cmocka_unit_test(test_audit_chain_detects_deletion), cmocka_unit_test(test_audit_needs_a_transaction),
-	    cmocka_unit_test(test_backup_is_a_usable_copy),      cmocka_unit_test(test_checkpoints_by_hand),
+	    cmocka_unit_test(test_migrations_apply_once),         cmocka_unit_test(test_nested_rollback_undoes_outer),
+	    cmocka_unit_test(test_constraint_is_reported),        cmocka_unit_test(test_audit_chain_detects_tampering),
+	    cmocka_unit_test(test_audit_chain_detects_deletion),  cmocka_unit_test(test_audit_needs_a_transaction),
+	    cmocka_unit_test(test_backup_is_a_usable_copy),       cmocka_unit_test(test_checkpoints_by_hand),
+	    cmocka_unit_test(test_commits_unsynced_then_flushed),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
