@@ -434,8 +434,9 @@ void voucher_campaign_list(struct request *r)
 	    r->db, &s,
 	    "SELECT c.id AS id, c.name AS name, o.code AS org, r.id AS \"round.id\", r.name AS \"round.name\","
 	    " r.starts_at AS \"round.starts_at:time\", r.ends_at AS \"round.ends_at:time\","
-	    " (SELECT group_concat(a.key_id, ',') FROM voucher_round_channels rc"
-	    "   JOIN api_keys a ON a.id = rc.api_key_id WHERE rc.round_id = r.id) AS _channels,"
+	    " (SELECT json_group_array(key_id) FROM (SELECT a.key_id FROM voucher_round_channels rc"
+	    "   JOIN api_keys a ON a.id = rc.api_key_id WHERE rc.round_id = r.id ORDER BY a.id) AS round_keys)"
+	    "   AS \"round.channels:json\","
 	    " k.id AS \"kind.id\", k.name AS \"kind.name\", k.face_fen AS \"kind.face_fen\","
 	    " k.threshold_fen AS \"kind.threshold_fen\", k.no_threshold AS \"kind.no_threshold:bool\","
 	    " k.stock AS \"kind.stock\", k.per_person_limit AS \"kind.per_person_limit\","
@@ -468,13 +469,6 @@ void voucher_campaign_list(struct request *r)
 		json_t *round_id = json_object_get(round_row, "id");
 		if (!json_is_null(round_id) && (!round || !json_equal(json_object_get(round, "id"), round_id))) {
 			round = json_incref(round_row);
-			json_t *channels = json_array();
-			for (const char *p = db_named_text(s, "_channels"); p && *p;) {
-				size_t n = strcspn(p, ",");
-				json_array_append_new(channels, json_stringn(p, n));
-				p += n + (p[n] == ',');
-			}
-			json_object_set_new(round, "channels", channels);
 			json_object_set_new(round, "kinds", json_array());
 			json_array_append_new(json_object_get(campaign, "rounds"), round);
 		}

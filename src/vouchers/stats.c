@@ -82,9 +82,10 @@ static int stats_query(struct request *r, const struct filters *f, const char *s
 /* The two tables, by merchant and by district: the same columns, so one row reader serves both. */
 static const char *const groups[] = {
     "SELECT merchant_id, merchant_name, category, district, district_name, count(*), sum(discount_fen),"
-    " sum(amount_fen) FROM fd WHERE reversed_at IS NULL GROUP BY merchant_id ORDER BY sum(amount_fen) DESC LIMIT 100",
+    " sum(amount_fen) FROM fd WHERE reversed_at IS NULL"
+    " GROUP BY merchant_id, merchant_name, category, district, district_name ORDER BY sum(amount_fen) DESC LIMIT 100",
     "SELECT 0, '', '', district, district_name, count(*), sum(discount_fen), sum(amount_fen) FROM fd"
-    " WHERE reversed_at IS NULL GROUP BY district ORDER BY sum(amount_fen) DESC",
+    " WHERE reversed_at IS NULL GROUP BY district, district_name ORDER BY sum(amount_fen) DESC",
 };
 
 /*

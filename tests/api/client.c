@@ -509,6 +509,14 @@ void db_run_sql(struct test_server *s, const char *sql)
 	db_close(d);
 }
 
+int db_run_sql_refused(struct test_server *s, const char *sql)
+{
+	struct db *d = server_db(s);
+	int r = db_exec(d, sql);
+	db_close(d);
+	return r;
+}
+
 long long db_count(struct test_server *s, const char *sql)
 {
 	long long n;

@@ -138,6 +138,8 @@ bool has_header(const struct response *r, const char *prefix);
 long long db_count(struct test_server *s, const char *sql);
 /* Run one SQL statement on the test database (setting up what no route may, e.g. an old password hash). */
 void db_run_sql(struct test_server *s, const char *sql);
+/* Run one SQL statement that the schema must refuse: its db code (DB_CONSTRAINT for a refused row). */
+int db_run_sql_refused(struct test_server *s, const char *sql);
 /* The JSON text in the first column of the first row, parsed (NULL if none): to read an audit row's detail. */
 json_t *db_json(struct test_server *s, const char *sql);
 /* Do the servers of this run keep their data in PostgreSQL (tests/with_postgres.sh)? */

@@ -20,7 +20,6 @@
 
 #include <curl/curl.h>
 #include <sodium.h>
-#include <sqlite3.h>
 
 #include "client.h"
 #include "core/index.h"
@@ -459,19 +458,6 @@ static void test_org_import_duties(void **state)
 
 /* ---- check ---- */
 
-static void tamper(const char *db, const char *sql)
-{
-	sqlite3 *conn;
-	char *err = NULL;
-	assert_int_equal(sqlite3_open(db, &conn), SQLITE_OK);
-	int rc = sqlite3_exec(conn, sql, NULL, NULL, &err);
-	if (rc != SQLITE_OK)
-		fprintf(stderr, "tamper: %s\n", err);
-	sqlite3_free(err);
-	sqlite3_close(conn);
-	assert_int_equal(rc, SQLITE_OK);
-}
-
 /* The row number `check` names on its "audit chain:" line, or -1. */
 static long long broken_row(const char *text)
 {
@@ -490,7 +476,10 @@ static void test_check_finds_tampering(void **state)
 	/* Someone with the file edits an old record past the triggers. */
 	assert_int_equal(count("SELECT count(*) FROM audit_log WHERE id = 5 AND detail != '{}'"), 1);
 	assert_true(count("SELECT count(*) FROM audit_log") > 5);
-	tamper(s.db, "DROP TRIGGER audit_log_no_update; UPDATE audit_log SET detail = '{}' WHERE id = 5;");
+	db_run_sql(&s, on_postgres()
+	                   ? "ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_update;"
+	                     " UPDATE audit_log SET detail = '{}' WHERE id = 5"
+	                   : "DROP TRIGGER audit_log_no_update; UPDATE audit_log SET detail = '{}' WHERE id = 5");
 	assert_int_equal(run_banyan(NULL, out, sizeof out, "check", "--db", s.db, NULL), 1);
 	assert_null(strstr(out, "audit chain: ok"));
 	if (broken_row(out) != 5)
@@ -615,6 +604,9 @@ static void test_backup_while_serving(void **state)
 	assert_int_equal(atomic_load(&l.errors), 0);
 	assert_true(atomic_load(&l.ok) >= ok_at_backup + 2);
 	assert_true(sessions_before >= 3);
+	/* On PostgreSQL the copy is pg_dump's archive, not a database to open: pg_ops restores one and checks it. */
+	if (on_postgres())
+		return;
 
 	assert_int_equal(run_banyan(NULL, out, sizeof out, "check", "--db", copy, NULL), 0);
 	assert_non_null(strstr(out, "audit chain: ok"));

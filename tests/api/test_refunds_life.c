@@ -28,9 +28,9 @@
 #include <unistd.h>
 
 #include <curl/curl.h>
-#include <sqlite3.h>
 
 #include "client.h"
+#include "db/db.h"
 
 static struct test_server server;
 static struct client hr, hr2, ja_hr, swj, leader, firm, anon;
@@ -442,19 +442,16 @@ static char reference_a[32], reference_b[32];
 
 static void reference_of(const char *credit_code, char out[32])
 {
-	sqlite3 *db;
-	sqlite3_stmt *s;
-	assert_int_equal(sqlite3_open(server.db, &db), SQLITE_OK);
-	char sql[200];
+	char sql[300];
 	snprintf(sql, sizeof sql,
-	         "SELECT p.reference FROM refund_payments p JOIN refund_decisions d ON d.id = p.decision_id"
-	         " WHERE d.credit_code = '%s' ORDER BY p.id DESC LIMIT 1",
+	         "SELECT json_group_array(p.reference) FROM (SELECT reference FROM refund_payments p"
+	         " JOIN refund_decisions d ON d.id = p.decision_id WHERE d.credit_code = '%s' ORDER BY p.id DESC LIMIT "
+	         "1) AS p",
 	         credit_code);
-	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &s, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
-	snprintf(out, 32, "%s", (const char *)sqlite3_column_text(s, 0));
-	sqlite3_finalize(s);
-	sqlite3_close(db);
+	json_t *references = db_json(&server, sql);
+	assert_int_equal(json_array_size(references), 1);
+	snprintf(out, 32, "%s", json_string_value(json_array_get(references, 0)));
+	json_decref(references);
 }
 
 static long long file_id;
@@ -495,15 +492,12 @@ static void test_payment_file_and_returns(void **state)
 	assert_non_null(strstr(r.body, line));
 	response_free(&r);
 	/* The schema itself refuses a second live payment of a decision. */
-	sqlite3 *db;
-	assert_int_equal(sqlite3_open(server.db, &db), SQLITE_OK);
 	char sql[300];
 	snprintf(sql, sizeof sql,
 	         "INSERT INTO refund_payments(decision_id, state, payee_name, payee_account, bank, amount_fen)"
 	         " VALUES (%lld, 'pending', 'x', '1', 'b', 50000)",
 	         decision[1]);
-	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_CONSTRAINT);
-	sqlite3_close(db);
+	assert_int_equal(db_run_sql_refused(&server, sql), DB_CONSTRAINT);
 	/* A return file with a bad line changes nothing and names the line. */
 	char csv[512];
 	snprintf(csv, sizeof csv, "参考号,结果,银行说明\n%s,失败,账户已销户\n%s,成功,\nWG999-1,成功,\n", reference_a,

@@ -373,7 +373,7 @@ static void test_concurrent_claims_never_oversell(void **state)
 	assert_int_equal(ok, 40);
 	assert_int_equal(count("SELECT count(*) FROM vouchers WHERE kind_id = %lld", kind), 40);
 	assert_int_equal(count("SELECT count(*) FROM (SELECT person FROM vouchers WHERE kind_id = %lld GROUP BY person"
-	                       " HAVING count(*) > 2)",
+	                       " HAVING count(*) > 2) AS over",
 	                       kind),
 	                 0);
 }
@@ -464,23 +464,22 @@ static void test_redeem_refuse_and_reverse(void **state)
 	assert_int_equal(redeem(&alipay, code, merchant_food, "JCY-3", 15000, err, NULL, NULL), 201);
 }
 
-/* sqlite3 on the test's database, beside the running server. */
-static void sql_beside(const char *sql)
-{
-	char cmd[1024];
-	snprintf(cmd, sizeof cmd, "sqlite3 %s \"%s\"", server.db, sql);
-	assert_int_equal(system(cmd), 0);
-}
-
 static void test_a_claim_the_disk_refused_gives_its_number_back(void **state)
 {
 	(void)state;
 	char err[64];
 	/* The disk refuses one claim (a trigger stands in for a failing write): 503, nothing saved. */
-	sql_beside("CREATE TRIGGER refuse_one BEFORE INSERT ON vouchers WHEN NEW.request_id = 'undone-1'"
-	           " BEGIN SELECT RAISE(ABORT, 'refused'); END");
+	if (on_postgres())
+		db_run_sql(&server, "CREATE FUNCTION refuse_one() RETURNS trigger LANGUAGE plpgsql AS"
+		                    " 'BEGIN RAISE EXCEPTION ''refused''; END';"
+		                    " CREATE TRIGGER refuse_one BEFORE INSERT ON vouchers FOR EACH ROW"
+		                    " WHEN (NEW.request_id = 'undone-1') EXECUTE FUNCTION refuse_one()");
+	else
+		db_run_sql(&server,
+		           "CREATE TRIGGER refuse_one BEFORE INSERT ON vouchers WHEN NEW.request_id = 'undone-1'"
+		           " BEGIN SELECT RAISE(ABORT, 'refused'); END");
 	assert_int_equal(claim(&alipay, round_open, kind_shared, "undone", "undone-1", NULL, err), 503);
-	sql_beside("DROP TRIGGER refuse_one");
+	db_run_sql(&server, on_postgres() ? "DROP TRIGGER refuse_one ON vouchers" : "DROP TRIGGER refuse_one");
 	assert_int_equal(count("SELECT count(*) FROM vouchers WHERE person = 'undone'"), 0);
 	/* The person still gets the limit (2), numbered 1 and 2, and no more. */
 	assert_int_equal(claim(&alipay, round_open, kind_shared, "undone", "undone-2", NULL, err), 201);
@@ -502,10 +501,7 @@ static void test_a_restart_keeps_every_claim(void **state)
 	assert_int_equal(claim(&alipay, round_open, kind_shared, "gap", "gap-1", NULL, err), 201);
 	assert_int_equal(claim(&alipay, round_open, kind_shared, "gap", "gap-2", NULL, err), 201);
 	assert_int_equal(server_stop_process(&server), 0);
-	char cmd[300];
-	snprintf(cmd, sizeof cmd, "sqlite3 %s \"DELETE FROM vouchers WHERE person = 'gap' AND person_seq = 1\"",
-	         server.db);
-	assert_int_equal(system(cmd), 0);
+	db_run_sql(&server, "DELETE FROM vouchers WHERE person = 'gap' AND person_seq = 1");
 	server_start_process(&server, NULL);
 	assert_int_equal(claim(&alipay, round_open, kind_shared, "gap", "gap-3", NULL, err), 201);
 	assert_int_equal(claim(&alipay, round_open, kind_shared, "gap", "gap-4", NULL, err), 409);
@@ -686,21 +682,20 @@ static void test_carry_over(void **state)
 	           "\"validity_days\":7,\"per_person_limit\":1,\"categories\":[\"retail\"]}",
 	           past);
 	/* 4 claimed, 2 of them expired unused (a past round): put there by hand, as history. */
-	char cmd[1200];
+	char sql[1200];
 	snprintf(
-	    cmd, sizeof cmd,
-	    "sqlite3 %s \"WITH RECURSIVE n(value) AS (SELECT 1 UNION ALL SELECT value + 1 FROM n WHERE value < 4)"
+	    sql, sizeof sql,
+	    "WITH RECURSIVE n(value) AS (SELECT 1 UNION ALL SELECT value + 1 FROM n WHERE value < 4)"
 	    " INSERT INTO vouchers(code, kind_id, api_key_id, person, person_seq, request_id, claimed_at, expires_at)"
-	    " SELECT 'FZOLD' || value, %lld, 1, 'old' || value, 1, 'old' || value, 1587000000, 1587600000 FROM n\"",
-	    server.db, old);
-	assert_int_equal(system(cmd), 0);
-	snprintf(
-	    cmd, sizeof cmd,
-	    "sqlite3 %s \"INSERT INTO voucher_redemptions(voucher_id, merchant_id, order_no, amount_fen, discount_fen,"
-	    " redeemed_at) SELECT id, %lld, 'old-' || id, 12000, 2000, 1587100000 FROM vouchers WHERE code IN"
-	    " ('FZOLD1', 'FZOLD2')\"",
-	    server.db, merchant_food);
-	assert_int_equal(system(cmd), 0);
+	    " SELECT 'FZOLD' || value, %lld, 1, 'old' || value, 1, 'old' || value, 1587000000, 1587600000 FROM n",
+	    old);
+	db_run_sql(&server, sql);
+	snprintf(sql, sizeof sql,
+	         "INSERT INTO voucher_redemptions(voucher_id, merchant_id, order_no, amount_fen, discount_fen,"
+	         " redeemed_at) SELECT id, %lld, 'old-' || id, 12000, 2000, 1587100000 FROM vouchers WHERE code IN"
+	         " ('FZOLD1', 'FZOLD2')",
+	         merchant_food);
+	db_run_sql(&server, sql);
 
 	struct response r;
 	char path[128], body[64];

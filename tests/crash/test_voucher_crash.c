@@ -39,10 +39,10 @@
 
 #include <curl/curl.h>
 #include <sodium.h>
-#include <sqlite3.h>
 
 #include "../api/client.h"
 #include "core/clock.h"
+#include "db/db.h"
 #include "http/auth.h"
 
 enum {
@@ -312,33 +312,39 @@ static int row_by_code(const void *a, const void *b)
 	return strcmp(((const struct row *)a)->code, ((const struct row *)b)->code);
 }
 
+/* The server's database through the db interface: a SQLite file or a PostgreSQL database alike. */
+static struct db *open_db(void)
+{
+	struct db *d;
+	assert_int_equal(db_open(server.db, &d), DB_OK);
+	return d;
+}
+
 static void load_rows(void)
 {
-	sqlite3 *db;
-	sqlite3_stmt *s;
+	struct db *d = open_db();
+	struct db_stmt *s;
 	free(rows);
 	rows = NULL;
 	n_rows = 0;
 	size_t cap = 0;
-	assert_int_equal(sqlite3_open_v2(server.db, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-	sqlite3_busy_timeout(db, 5000);
-	char sql[200];
-	snprintf(sql, sizeof sql, "SELECT code, person, request_id, api_key_id FROM vouchers WHERE kind_id = %lld",
-	         kind_id);
-	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &s, NULL), SQLITE_OK);
-	while (sqlite3_step(s) == SQLITE_ROW) {
+	assert_int_equal(db_prepare(d, &s,
+	                            "SELECT code, person, request_id, api_key_id FROM vouchers WHERE kind_id = ?", "i",
+	                            (int64_t)kind_id),
+	                 DB_OK);
+	while (db_step(s) == DB_ROW) {
 		if (n_rows == cap) {
 			cap = cap ? cap * 2 : 1024;
 			rows = realloc(rows, cap * sizeof *rows);
 		}
 		struct row *r = &rows[n_rows++];
-		snprintf(r->code, sizeof r->code, "%s", (const char *)sqlite3_column_text(s, 0));
-		snprintf(r->person, sizeof r->person, "%s", (const char *)sqlite3_column_text(s, 1));
-		snprintf(r->req, sizeof r->req, "%s", (const char *)sqlite3_column_text(s, 2));
-		r->key = sqlite3_column_int64(s, 3);
+		snprintf(r->code, sizeof r->code, "%s", db_column_text(s, 0));
+		snprintf(r->person, sizeof r->person, "%s", db_column_text(s, 1));
+		snprintf(r->req, sizeof r->req, "%s", db_column_text(s, 2));
+		r->key = db_column_int64(s, 3);
 	}
-	sqlite3_finalize(s);
-	sqlite3_close(db);
+	db_finalize(s);
+	db_close(d);
 	if (n_rows)
 		qsort(rows, n_rows, sizeof *rows, row_by_code);
 }
@@ -363,26 +369,24 @@ static const struct row *find_request(int chan, const char *req)
 ** (never acknowledged).  Up to max of them, as channel index and person. */
 static int seq_gaps(int chans[], char people[][48], int max)
 {
-	sqlite3 *db;
-	sqlite3_stmt *s;
-	char sql[300];
+	struct db *d = open_db();
+	struct db_stmt *s;
 	int n = 0;
-	assert_int_equal(sqlite3_open_v2(server.db, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-	sqlite3_busy_timeout(db, 5000);
-	snprintf(sql, sizeof sql,
-	         "SELECT api_key_id, person FROM vouchers WHERE kind_id = %lld GROUP BY api_key_id, person"
-	         " HAVING max(person_seq) > count(*)",
-	         kind_id);
-	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &s, NULL), SQLITE_OK);
-	while (sqlite3_step(s) == SQLITE_ROW) {
+	assert_int_equal(
+	    db_prepare(d, &s,
+	               "SELECT api_key_id, person FROM vouchers WHERE kind_id = ? GROUP BY api_key_id, person"
+	               " HAVING max(person_seq) > count(*)",
+	               "i", (int64_t)kind_id),
+	    DB_OK);
+	while (db_step(s) == DB_ROW) {
 		if (n < max) {
-			chans[n] = sqlite3_column_int64(s, 0) == key_db_id[0] ? 0 : 1;
-			snprintf(people[n], 48, "%s", (const char *)sqlite3_column_text(s, 1));
+			chans[n] = db_column_int64(s, 0) == key_db_id[0] ? 0 : 1;
+			snprintf(people[n], 48, "%s", db_column_text(s, 1));
 		}
 		n++;
 	}
-	sqlite3_finalize(s);
-	sqlite3_close(db);
+	db_finalize(s);
+	db_close(d);
 	return n;
 }
 
@@ -444,17 +448,18 @@ static void check_database(void)
 	                 0);
 	/* 3: nobody over the limit; person_seq numbers each person's vouchers 1..limit. */
 	assert_int_equal(count("SELECT count(*) FROM (SELECT 1 FROM vouchers WHERE kind_id = %lld"
-	                       " GROUP BY api_key_id, person HAVING count(*) > %d)",
+	                       " GROUP BY api_key_id, person HAVING count(*) > %d) AS over",
 	                       kind_id, LIMIT),
 	                 0);
 	assert_int_equal(count("SELECT count(*) FROM vouchers WHERE kind_id = %lld AND person_seq NOT BETWEEN 1 AND %d",
 	                       kind_id, LIMIT),
 	                 0);
 	/* 4: the unique indexes hold. */
-	assert_int_equal(count("SELECT count(*) FROM (SELECT 1 FROM vouchers GROUP BY code HAVING count(*) > 1)"), 0);
 	assert_int_equal(
-	    count("SELECT count(*) FROM (SELECT 1 FROM vouchers GROUP BY api_key_id, request_id HAVING count(*) > 1)"),
-	    0);
+	    count("SELECT count(*) FROM (SELECT 1 FROM vouchers GROUP BY code HAVING count(*) > 1) AS twice"), 0);
+	assert_int_equal(count("SELECT count(*) FROM (SELECT 1 FROM vouchers GROUP BY api_key_id, request_id HAVING "
+	                       "count(*) > 1) AS twice"),
+	                 0);
 	assert_int_equal(count("SELECT count(*) FROM vouchers WHERE length(code) != 18 OR code NOT LIKE 'FZ%%'"), 0);
 }
 
