@@ -112,9 +112,10 @@ static int group_links(struct request *r, int64_t group, json_t *members, json_t
 			return refuse(
 			    why, 422, "not_assessor", "members", i,
 			    "成员应为组织部门干部考核工作人员 (members are the organisation department's staff)");
+		/* A member listed twice leads if either entry says so. */
 		rc = db_run(r->db,
 		            "INSERT INTO assessment_group_members(group_id, user_id, leads) VALUES (?,?,?)"
-		            " ON CONFLICT (group_id, user_id) DO UPDATE SET leads = max(leads, excluded.leads)",
+		            " ON CONFLICT (group_id, user_id) DO UPDATE SET leads = 1 WHERE excluded.leads = 1",
 		            "iii", group, user, (int64_t)json_is_true(leads));
 		if (rc < 0)
 			return rc;

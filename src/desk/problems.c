@@ -257,8 +257,9 @@ void problem_post(struct request *r)
 		            project);
 		return;
 	}
-	if (lead && db_query_int64(r->db, &known, "SELECT 1 FROM leads WHERE id = ? AND enterprise_id = ?", "ti", lead,
-	                           enterprise_id) != 0) {
+	if (lead &&
+	    db_query_int64(r->db, &known, "SELECT 1 FROM leads WHERE CAST(id AS TEXT) = ? AND enterprise_id = ?", "ti",
+	                   lead, enterprise_id) != 0) {
 		reply_error(r, 422, "unknown_lead", "lead", "该企业没有编号为 %s 的招商线索 (no such lead of this enterprise)",
 		            lead);
 		return;

@@ -119,8 +119,10 @@ void lead_transfer_post(struct request *r)
 	}
 	int64_t id = db_last_insert_id(r->db);
 	for (i = 0; rc == 0 && i < n; i++)
-		rc = db_run(r->db, "INSERT OR IGNORE INTO lead_transfer_targets(transfer_id, org_id) VALUES (?, ?)", "ii", id,
-		            targets[i]);
+		rc = db_run(
+		    r->db,
+		    "INSERT INTO lead_transfer_targets(transfer_id, org_id) VALUES (?, ?) ON CONFLICT DO NOTHING", "ii",
+		    id, targets[i]);
 	if (rc == 0)
 		rc = lead_event(r, l.id, "offer", NULL, NULL, l.owner_org_id, n == 1 ? targets[0] : 0, reason);
 	if (!db_finish_or_reply(r, rc))
@@ -226,7 +228,9 @@ static void transfer_decide(struct request *r, const char *decision, const char 
 			rc = DB_CONSTRAINT; /* the owner changed under the offer: refuse rather than own twice */
 		/* The side that gave it keeps seeing it; the new owner needs no share of its own. */
 		if (rc == 0)
-			rc = db_run(r->db, "INSERT OR IGNORE INTO lead_shares(lead_id, org_id, shared_by, shared_at) VALUES (?,?,?,?)",
+			rc = db_run(r->db,
+			            "INSERT INTO lead_shares(lead_id, org_id, shared_by, shared_at) VALUES (?,?,?,?)"
+			            " ON CONFLICT DO NOTHING",
 			            "iiii", l.id, t.from_org_id, r->who.user_id, now);
 		if (rc == 0)
 			rc = db_run(r->db, "DELETE FROM lead_shares WHERE lead_id = ? AND org_id = ?", "ii", l.id, t.target_org_id);

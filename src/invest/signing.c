@@ -256,12 +256,13 @@ static const char ceremony_select[] =
 void ceremony_list(struct request *r)
 {
 	struct db_stmt *s;
-	int rc = db_prepare(r->db, &s,
-	                    arena_printf(r->arena,
-	                                 "%s WHERE " SQL_ON_BRANCH("o.path", "?1")
-	                                 " GROUP BY c.id ORDER BY c.held_on DESC, c.id DESC LIMIT 500",
-	                                 ceremony_select),
-	                    "t", request_area(r));
+	int rc = db_prepare(
+	    r->db, &s,
+	    arena_printf(r->arena,
+	                 "%s WHERE " SQL_ON_BRANCH(
+	                     "o.path", "?1") " GROUP BY c.id, o.id ORDER BY c.held_on DESC, c.id DESC LIMIT 500",
+	                 ceremony_select),
+	    "t", request_area(r));
 	reply_rows(r, rc, s, row_as_json_of, 0);
 }
 
@@ -308,7 +309,8 @@ void ceremony_get(struct request *r)
 	if (!ceremony_for_caller(r, &id, &host_path))
 		return;
 	struct db_stmt *s;
-	int rc = db_prepare(r->db, &s, arena_printf(r->arena, "%s WHERE c.id = ? GROUP BY c.id", ceremony_select), "i", id);
+	int rc = db_prepare(r->db, &s, arena_printf(r->arena, "%s WHERE c.id = ? GROUP BY c.id, o.id", ceremony_select),
+	                    "i", id);
 	json_t *out = NULL;
 	if (rc == 0 && (rc = db_step(s)) == DB_ROW)
 		out = row_as_json(s);
@@ -708,7 +710,7 @@ int cmd_verify(int argc, char **argv)
 	if (ledger) {
 		struct db *d;
 		const char *path = cli_db_path(db_opt);
-		if (access(path, F_OK) != 0 || db_open(path, &d) < 0) {
+		if (!db_exists(path) || db_open(path, &d) < 0) {
 			fprintf(stderr, "banyan verify: cannot open %s\n", path);
 			return 1;
 		}

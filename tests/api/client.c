@@ -497,6 +497,19 @@ json_t *db_json(struct test_server *s, const char *sql)
 	return v;
 }
 
+json_t *db_json_rows(struct test_server *s, const char *sql)
+{
+	struct db *d = server_db(s);
+	struct db_stmt *st;
+	json_t *rows = json_array();
+	assert_int_equal(db_prepare(d, &st, sql, NULL), DB_OK);
+	while (db_step(st) == DB_ROW)
+		json_array_append_new(rows, db_column_text(st, 0) ? json_loads(db_column_text(st, 0), 0, NULL) : json_null());
+	db_finalize(st);
+	db_close(d);
+	return rows;
+}
+
 bool on_postgres(void)
 {
 	return getenv("BANYAN_TEST_PG_HOST") != NULL;

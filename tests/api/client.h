@@ -142,6 +142,8 @@ void db_run_sql(struct test_server *s, const char *sql);
 int db_run_sql_refused(struct test_server *s, const char *sql);
 /* The JSON text in the first column of the first row, parsed (NULL if none): to read an audit row's detail. */
 json_t *db_json(struct test_server *s, const char *sql);
+/* The same for every row, as an array (each row's JSON, or null): to read several audit rows' details. */
+json_t *db_json_rows(struct test_server *s, const char *sql);
 /* Do the servers of this run keep their data in PostgreSQL (tests/with_postgres.sh)? */
 bool on_postgres(void);
 /* Several counts on one connection: ret[i] for sql[i]. */

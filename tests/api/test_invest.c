@@ -23,6 +23,7 @@
 
 #include "client.h"
 #include "core/builtin.h"
+#include "core/clock.h"
 #include "core/index.h"
 
 static struct test_server server;
@@ -522,7 +523,28 @@ static void test_statistics(void **state)
 {
 	(void)state;
 	struct response r;
+	/* By month: the first lead entered 40 days ago, the second on the 1st of this month (noon), the third today. */
+	int32_t today = clock_local_day(clock_now());
+	char day[11], before[11], sql[256];
+	clock_format_date(today, day);
+	clock_format_date(today - 40, before);
+	long long first_of_month = today - (atoi(day + 8) - 1);
+	snprintf(sql, sizeof sql, "UPDATE leads SET created_at = %lld WHERE id = (SELECT min(id) FROM leads)",
+	         (long long)(today - 40) * 86400);
+	db_run_sql(&server, sql);
+	snprintf(sql, sizeof sql,
+	         "UPDATE leads SET created_at = %lld WHERE id = (SELECT min(id) FROM leads WHERE id > (SELECT min(id) "
+	         "FROM leads))",
+	         first_of_month * 86400 + 4 * 3600);
+	db_run_sql(&server, sql);
 	assert_int_equal(client_callf(&leader, &r, "GET", "/api/v1/invest/stats", NULL), 200);
+	json_t *months = json_object_get(r.json, "month");
+	assert_int_equal(json_array_size(months), 2);
+	assert_int_equal(strncmp(str(json_array_get(months, 0), "key"), before, 7), 0);
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(months, 0), "leads")), 1);
+	assert_int_equal(strncmp(str(json_array_get(months, 1), "key"), day, 7), 0);
+	assert_int_equal(strlen(str(json_array_get(months, 1), "key")), 7);
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(months, 1), "leads")), 2);
 	json_t *funnel = json_object_get(r.json, "funnel");
 	assert_int_equal(json_array_size(funnel), 6);
 	/* Three leads in all; two reached negotiation; one was signed (and became a project). */
