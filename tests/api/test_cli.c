@@ -579,7 +579,7 @@ static void test_check_names_schema_version(void **state)
 	(void)state;
 	assert_int_equal(run_banyan(NULL, out, sizeof out, "check", "--db", s.db, NULL), 0);
 	assert_non_null(strstr(out, "schema: ok (version "));
-	tamper(s.db, "DELETE FROM schema_migrations WHERE version = (SELECT max(version) FROM schema_migrations)");
+	db_run_sql(&s, "DELETE FROM schema_migrations WHERE version = (SELECT max(version) FROM schema_migrations)");
 	assert_int_equal(run_banyan(NULL, out, sizeof out, "check", "--db", s.db, NULL), 1);
 	assert_non_null(strstr(out, "schema: FAILED: version "));
 }
