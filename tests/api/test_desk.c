@@ -252,12 +252,11 @@ static void test_late_problems_escalate_by_themselves(void **state)
 {
 	(void)state;
 	long long id = raise(&firm, "approvals", "施工许可迟迟未批");
-	char cmd[300];
+	char update[200];
 	/* Its acceptance deadline passed a week ago. */
-	snprintf(cmd, sizeof cmd,
-	         "sqlite3 %s \"UPDATE problems SET accept_due = strftime('%%s','now') - 7 * 86400 WHERE id = %lld\"",
-	         server.db, id);
-	assert_int_equal(system(cmd), 0);
+	snprintf(update, sizeof update, "UPDATE problems SET accept_due = %lld WHERE id = %lld",
+	         (long long)time(NULL) - 7 * 86400, id);
+	db_run_sql(&server, update);
 	char sql[200];
 	snprintf(sql, sizeof sql, "SELECT escalation FROM problems WHERE id = %lld", id);
 	for (int tries = 0; tries < 50 && db_count(&server, sql) < 2; tries++)
@@ -541,7 +540,7 @@ static void test_problems_overdue_first_and_filtered_to_the_end(void **state)
 	for (int i = 0; i < 3; i++) {
 		late[i] = raise(&firm, "labour", "技工缺口");
 		snprintf(sql, sizeof sql,
-		         "UPDATE problems SET accept_due = strftime('%%s','now') - %d * 86400 WHERE id = %lld", 3 - i,
+		         "UPDATE problems SET accept_due = %lld WHERE id = %lld", (long long)time(NULL) - (3 - i) * 86400,
 		         late[i]);
 		db_run_sql(&server, sql);
 	}
