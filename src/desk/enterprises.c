@@ -207,9 +207,10 @@ void enterprise_account_post(struct request *r)
 	}
 	rc = rc < 0 ? rc : db_begin(r->db);
 	if (rc == 0)
-		rc = db_run(r->db, "INSERT INTO enterprise_users(user_id, enterprise_id) VALUES (?,?)"
-		            " ON CONFLICT (user_id) DO UPDATE SET enterprise_id = excluded.enterprise_id", "ii",
-		            user, id);
+		rc = db_run(r->db,
+		            "INSERT INTO enterprise_users(user_id, enterprise_id) VALUES (?,?)"
+		            " ON CONFLICT (user_id) DO UPDATE SET enterprise_id = excluded.enterprise_id",
+		            "ii", user, id);
 	if (rc == 0) {
 		struct audit_context ctx = audit_context_of(r);
 		json_t *detail =

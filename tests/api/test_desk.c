@@ -539,9 +539,8 @@ static void test_problems_overdue_first_and_filtered_to_the_end(void **state)
 	char sql[256], path[160];
 	for (int i = 0; i < 3; i++) {
 		late[i] = raise(&firm, "labour", "技工缺口");
-		snprintf(sql, sizeof sql,
-		         "UPDATE problems SET accept_due = %lld WHERE id = %lld", (long long)time(NULL) - (3 - i) * 86400,
-		         late[i]);
+		snprintf(sql, sizeof sql, "UPDATE problems SET accept_due = %lld WHERE id = %lld",
+		         (long long)time(NULL) - (3 - i) * 86400, late[i]);
 		db_run_sql(&server, sql);
 	}
 	long long rsj = db_count(&server, "SELECT id FROM orgs WHERE code = '350111-rsj'");
