@@ -195,10 +195,6 @@ void server_start_process(struct test_server *s, const char *const *extra_args)
 
 void server_demo_up(struct test_server *s)
 {
-	/* `banyan demo` does not run on PostgreSQL yet (it writes its audit key beside the database's path, and its
-	** data takes minutes there): the demo's tests are skipped on PostgreSQL until it does. */
-	if (on_postgres())
-		skip();
 	server_dir(s);
 	const char *argv[] = {banyan_bin(), "demo", "--db", s->db, "--listen", "127.0.0.1:0", NULL};
 	server_spawn(s, argv, 120); /* the demo data first: seconds, more under the sanitizers */

