@@ -571,7 +571,7 @@ void problem_transition(struct request *r)
 		            " closed_at = CASE WHEN ?1 = 'confirm' THEN ?3 ELSE closed_at END,"
 		            " rating = CASE WHEN ?1 = 'confirm' THEN ?4 ELSE rating END,"
 		            " rating_comment = CASE WHEN ?1 = 'confirm' THEN ?5 ELSE rating_comment END,"
-		            " reopened = reopened + (?1 = 'reopen'),"
+		            " reopened = reopened + CASE WHEN ?1 = 'reopen' THEN 1 ELSE 0 END,"
 		            " answer_due = CASE WHEN ?1 = 'reopen' THEN ?6 ELSE answer_due END WHERE id = ?7",
 		            "ttiitii", action, moves[m].to, now, rating, comment, due_after(now, 5), id);
 	if (rc == 0)

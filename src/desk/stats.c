@@ -48,7 +48,7 @@ static const char scoped[] =
     "        WHEN p.status IN ('accepted', 'in_progress') AND p.answer_due < ?4 THEN 1 ELSE 0 END AS overdue"
     " FROM problems p JOIN orgs d ON d.id = p.district_org_id JOIN orgs g ON g.id = p.department_org_id"
     " JOIN problem_categories c ON c.code = p.category"
-    " WHERE (substr(g.path, 1, length(?1)) = ?1 OR (NOT ?5 AND (substr(d.path, 1, length(?1)) = ?1"
+    " WHERE (substr(g.path, 1, length(?1)) = ?1 OR (?5 = 0 AND (substr(d.path, 1, length(?1)) = ?1"
     "        OR substr(?1, 1, length(d.path)) = d.path))) AND p.created_at BETWEEN ?2 AND ?3) ";
 
 static int query(struct request *r, const struct range *g, const char *select, struct db_stmt **ret)
@@ -85,7 +85,7 @@ static double median_hours(struct request *r, const struct range *g, const char 
 	return m;
 }
 
-/* One grouped table: key, name, count, overdue, closed, on time, rating. */
+/* One grouped table: key, name, count, overdue, closed, on time, rating; ties by key, as the snapshot orders them. */
 static const char *const groups[][2] = {
     {"category", "SELECT category, category_name,"},
     {"department", "SELECT department_code, department_name,"},
@@ -93,8 +93,8 @@ static const char *const groups[][2] = {
 };
 static const char group_tail[] =
     " count(*), sum(overdue), count(*) FILTER (WHERE status = 'closed'),"
-    " count(*) FILTER (WHERE answered_at IS NOT NULL AND answered_at <= answer_due), avg(rating) FROM sp GROUP BY 1"
-    " ORDER BY sum(overdue) DESC, count(*) DESC";
+    " count(*) FILTER (WHERE answered_at IS NOT NULL AND answered_at <= answer_due), avg(rating) FROM sp GROUP BY 1, 2"
+    " ORDER BY sum(overdue) DESC, count(*) DESC, 1";
 
 static json_t *group_table(struct request *r, const struct range *g, int which, int *rc)
 {

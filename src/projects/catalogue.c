@@ -44,11 +44,12 @@ static bool require_city_admin(struct request *r)
 void project_catalogue_get(struct request *r)
 {
 	struct db_stmt *s;
-	int rc = db_prepare(r->db, &s,
-	                    "SELECT a.code, a.name, o.code, o.name, a.local_suffix, a.limit_days, a.limit_hours, a.gate,"
-	                    " a.sort, (SELECT group_concat(requires) FROM approval_prereqs WHERE item = a.code), a.active"
-	                    " FROM approval_items a JOIN orgs o ON o.id = a.department_org_id ORDER BY a.sort, a.code",
-	                    NULL);
+	int rc = db_prepare(
+	    r->db, &s,
+	    "SELECT a.code, a.name, o.code, o.name, a.local_suffix, a.limit_days, a.limit_hours, a.gate,"
+	    " a.sort, (SELECT json_group_array(requires) FROM approval_prereqs WHERE item = a.code), a.active"
+	    " FROM approval_items a JOIN orgs o ON o.id = a.department_org_id ORDER BY a.sort, a.code",
+	    NULL);
 	reply_rows(r, rc, s, catalogue_row_json, 0);
 }
 
@@ -142,8 +143,9 @@ void project_catalogue_put(struct request *r)
 			return;
 		}
 		if (rc == 0)
-			rc = db_run(r->db, "INSERT OR IGNORE INTO approval_prereqs(item, requires) VALUES (?, ?)", "tt", code,
-			            json_string_value(v));
+			rc = db_run(r->db,
+			            "INSERT INTO approval_prereqs(item, requires) VALUES (?, ?) ON CONFLICT DO NOTHING",
+			            "tt", code, json_string_value(v));
 	}
 	int cyclic = rc == 0 ? catalogue_has_cycle(r->db) : 0;
 	if (cyclic > 0) {

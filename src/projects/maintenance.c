@@ -280,7 +280,10 @@ void package_inspection_post(struct request *r)
 	id = db_last_insert_id(r->db);
 	/* A late inspection recorded after a later one does not pull the next day back. */
 	if (rc == 0)
-		rc = db_run(r->db, "UPDATE package_checks SET next_due = max(next_due, ? + every_days) WHERE id = ?",
+		rc = db_run(r->db,
+		            "UPDATE package_checks SET next_due = CASE WHEN next_due > ?1 + every_days THEN next_due "
+		            "ELSE ?1 + every_days END"
+		            " WHERE id = ?2",
 		            "ii", (int64_t)done_on, check);
 	for (int i = 0; rc == 0 && i < n; i++)
 		rc = db_run(r->db,

@@ -140,13 +140,11 @@ const char *project_row_light(struct db_stmt *s, int col, int64_t now)
 
 json_t *json_list_of(const char *list)
 {
-	json_t *a = json_array();
-	for (const char *p = list; p && *p;) {
-		size_t n = strcspn(p, ",");
-		json_array_append_new(a, json_stringn(p, n));
-		p += n + (p[n] == ',');
-	}
-	return a;
+	json_t *a = list ? json_loads(list, 0, NULL) : NULL;
+	if (json_is_array(a))
+		return a;
+	json_decref(a);
+	return json_array();
 }
 
 int64_t light_column(int64_t at)
@@ -620,7 +618,7 @@ const char project_item_select[] =
     "SELECT i.id, i.item_code, a.name, g.code, g.name, i.limit_days, i.limit_hours, i.status, i.latest_start,"
     " i.latest_finish, i.earliest_finish, i.critical, i.accepted_at, i.due_at, i.done_at, i.working_days,"
     " i.on_time, i.red_at, i.yellow_at, a.gate,"
-    " (SELECT group_concat(q.item_code) FROM project_item_prereqs x JOIN project_items q ON q.id = x.requires_id"
+    " (SELECT json_group_array(q.item_code) FROM project_item_prereqs x JOIN project_items q ON q.id = x.requires_id"
     "  WHERE x.item_id = i.id), i.project_id, pr.code, pr.name"
     " FROM project_items i JOIN approval_items a ON a.code = i.item_code JOIN orgs g ON g.id = i.department_org_id"
     " JOIN projects pr ON pr.id = i.project_id";

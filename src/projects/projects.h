@@ -136,7 +136,7 @@ const char *project_time_text(struct request *r, struct db_stmt *s, int col);
 /* The light at now of a row whose columns col and col + 1 are red_at and yellow_at. */
 const char *project_row_light(struct db_stmt *s, int col, int64_t now);
 
-/* A comma-separated list (SQL group_concat, NULL for none) as a JSON array of strings. */
+/* A JSON array column (SQL json_group_array, which both backends have) as a JSON array; empty for NULL. */
 json_t *json_list_of(const char *list);
 
 /* Store a light in a row's red_at and yellow_at (NULL for never). */

@@ -63,7 +63,7 @@ static json_t *stats_table(struct request *r, const struct stats_dimension *dim,
 		                  "  (SELECT count(*) FROM projects x WHERE %s AND x.relaxed_at IS NOT NULL) AS relaxed"
 		                  "  FROM project_totals p JOIN orgs o ON o.id = p.district_org_id"
 		                  "  WHERE p.projects > 0 AND %s"
-		                  ") GROUP BY k ORDER BY 4 DESC",
+		                  ") AS t GROUP BY k, l ORDER BY 4 DESC",
 		        dim->key, dim->label, same_group, same_group, same_group, scope),
 		    "ti", bind, now);
 	else
@@ -179,20 +179,23 @@ void project_analysis(struct request *r)
 	struct db_stmt *s;
 	json_t *items = json_array(), *departments = json_array(), *categories = json_array();
 	/* Totals and indexes as in stats_table(); the longest time is one index step per district and item. */
-	int rc = db_prepare(r->db, &s,
-	                    arena_printf(r->arena,
-	                                 "SELECT a.code, a.name, a.limit_days, a.limit_hours, sum(t.items_done),"
-	                                 " CAST(sum(t.items_days) AS REAL) / nullif(sum(t.items_days_n), 0) AS average,"
-	                                 " max((SELECT max(m.working_days) FROM project_items m WHERE m.item_code = t.item_code"
-	                                 "  AND m.district_org_id = t.district_org_id)),"
-	                                 " sum(t.items_on_time), sum((SELECT count(*) FROM project_items i WHERE %s AND i.red_at <= ?2)),"
-	                                 " sum(t.items_open)"
-	                                 " FROM project_item_totals t JOIN orgs o ON o.id = t.district_org_id"
-	                                 " JOIN approval_items a ON a.code = t.item_code WHERE %s GROUP BY a.code"
-	                                 " HAVING sum(t.items_done) + sum(t.items_open) > 0"
-	                                 " ORDER BY coalesce(average / max(a.limit_days, 1), 0) DESC, 9 DESC",
-	                                 same_items, scope),
-	                    "ti", bind, now);
+	int rc = db_prepare(
+	    r->db, &s,
+	    arena_printf(
+	        r->arena,
+	        "SELECT a.code, a.name, a.limit_days, a.limit_hours, sum(t.items_done),"
+	        " CAST(sum(t.items_days) AS DOUBLE PRECISION) / nullif(sum(t.items_days_n), 0),"
+	        " max((SELECT max(m.working_days) FROM project_items m WHERE m.item_code = t.item_code"
+	        "  AND m.district_org_id = t.district_org_id)),"
+	        " sum(t.items_on_time), sum((SELECT count(*) FROM project_items i WHERE %s AND i.red_at <= ?2)),"
+	        " sum(t.items_open)"
+	        " FROM project_item_totals t JOIN orgs o ON o.id = t.district_org_id"
+	        " JOIN approval_items a ON a.code = t.item_code WHERE %s GROUP BY a.code"
+	        " HAVING sum(t.items_done) + sum(t.items_open) > 0"
+	        " ORDER BY coalesce(CAST(sum(t.items_days) AS DOUBLE PRECISION) / nullif(sum(t.items_days_n), 0)"
+	        "  / CASE WHEN a.limit_days > 1 THEN a.limit_days ELSE 1 END, 0) DESC, 9 DESC",
+	        same_items, scope),
+	    "ti", bind, now);
 	while (rc >= 0 && (rc = db_step(s)) == DB_ROW) {
 		int64_t done = db_column_int64(s, 4);
 		json_t *row = json_pack("{s:s, s:s, s:i, s:i, s:I, s:I, s:I, s:I}", "code", db_column_text(s, 0), "name",
