@@ -438,21 +438,50 @@ static int pg_bind(struct db_stmt *stmt, const char *fmt, va_list ap)
 	return r;
 }
 
-/* Inside a transaction each statement runs under a savepoint (see the top of the file). */
+/* The one result of a query sent in a pipeline (the NULL that ends it read too). */
+static PGresult *pipeline_result(PGconn *conn)
+{
+	PGresult *res = PQgetResult(conn);
+	if (res && PQresultStatus(res) != PGRES_PIPELINE_SYNC)
+		PQclear(PQgetResult(conn));
+	return res;
+}
+
+/*
+** Inside a transaction each statement runs under a savepoint (see the top of
+** the file): the savepoint, the statement and its release go to the server
+** in one pipeline, one round trip instead of three; a failed statement makes
+** the server skip the release, and the rollback to the savepoint follows.
+*/
 static PGresult *run(struct pg_db *d, struct pg_stmt *s)
 {
 	if (pg_connected(d) < 0)
 		return NULL; /* map_result() then finds the connection bad */
-	bool guarded = d->base.tx_depth > 0;
-	if (guarded)
-		PQclear(PQexec(d->conn, "SAVEPOINT banyan_statement"));
-	PGresult *res = PQexecParams(d->conn, s->pg_sql, s->n_params, s->types, (const char *const *)s->values,
-	                             s->lengths, s->formats, 0);
+	PGconn *conn = d->conn;
+	if (d->base.tx_depth == 0)
+		return PQexecParams(conn, s->pg_sql, s->n_params, s->types, (const char *const *)s->values, s->lengths,
+		                    s->formats, 0);
+	if (!PQenterPipelineMode(conn) || !PQsendQueryParams(conn, "SAVEPOINT banyan_statement", 0, NULL, NULL, NULL, NULL, 0) ||
+	    !PQsendQueryParams(conn, s->pg_sql, s->n_params, s->types, (const char *const *)s->values, s->lengths,
+	                       s->formats, 0) ||
+	    !PQsendQueryParams(conn, "RELEASE SAVEPOINT banyan_statement", 0, NULL, NULL, NULL, NULL, 0) ||
+	    !PQpipelineSync(conn)) {
+		PQexitPipelineMode(conn);
+		return NULL;
+	}
+	PQclear(pipeline_result(conn));             /* SAVEPOINT */
+	PGresult *res = pipeline_result(conn);      /* the statement */
+	PQclear(pipeline_result(conn));             /* RELEASE, or skipped after a failure */
+	PGresult *sync = PQgetResult(conn);         /* the pipeline's end */
+	bool complete = sync && PQresultStatus(sync) == PGRES_PIPELINE_SYNC;
+	PQclear(sync);
+	if (!complete || !PQexitPipelineMode(conn)) {
+		PQclear(res);
+		return NULL; /* the connection is broken: map_result() says so */
+	}
 	ExecStatusType st = PQresultStatus(res);
-	if (guarded)
-		PQclear(PQexec(d->conn, st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK
-		                            ? "RELEASE SAVEPOINT banyan_statement"
-		                            : "ROLLBACK TO SAVEPOINT banyan_statement"));
+	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
+		PQclear(PQexec(conn, "ROLLBACK TO SAVEPOINT banyan_statement"));
 	return res;
 }
 
