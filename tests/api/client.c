@@ -197,7 +197,8 @@ void server_demo_up(struct test_server *s)
 {
 	server_dir(s);
 	const char *argv[] = {banyan_bin(), "demo", "--db", s->db, "--listen", "127.0.0.1:0", NULL};
-	server_spawn(s, argv, 120); /* the demo data first: seconds, more under the sanitizers */
+	/* The demo data first: seconds on SQLite, more under the sanitizers, minutes on PostgreSQL. */
+	server_spawn(s, argv, on_postgres() ? 900 : 120);
 }
 
 void demo_up_as(struct test_server *s, struct client *c, const char *username)
