@@ -2,7 +2,8 @@
 ** test_pg_demo.c - `banyan demo` fills PostgreSQL with the same city as
 ** SQLite: a demo on each backend, side by side, and every person's workbench
 ** (each figure, how many of them are red, and the menu's counts) the same on
-** both, but for the moments each demo made its own (a key's creation).  Run beside a throw-away PostgreSQL cluster (tests/with_postgres.sh);
+** both, but for the moments each demo made its own (a key's creation); the
+** article's bulletin and the projects' statistics too.  Run beside a throw-away PostgreSQL cluster (tests/with_postgres.sh);
 ** the demo suites that read the demo's figures one by one run on SQLite,
 ** where the demo takes seconds instead of minutes.
 */
@@ -76,6 +77,23 @@ static void drop_moments(json_t *j)
 	}
 }
 
+/* What username reads at path (its member, or the whole answer) the same on both demos. */
+static void same_on_both(const char *username, const char *path, const char *member)
+{
+	json_t *pg = read_as(&on_pg, username, path), *lite = read_as(&on_sqlite, username, path);
+	json_t *a_part = member ? json_object_get(pg, member) : pg, *b_part = member ? json_object_get(lite, member) : lite;
+	drop_moments(a_part);
+	drop_moments(b_part);
+	char *a = json_dumps(a_part, JSON_SORT_KEYS | JSON_ENCODE_ANY), *b = json_dumps(b_part, JSON_SORT_KEYS | JSON_ENCODE_ANY);
+	if (!a || !b || strcmp(a, b) != 0)
+		fail_msg("%s %s differs:\nPostgreSQL %s\nSQLite     %s", username, path, a, b);
+	assert_true(!member || strlen(a) > 20); /* figures, not an empty answer on both */
+	free(a);
+	free(b);
+	json_decref(pg);
+	json_decref(lite);
+}
+
 static void test_every_workbench_the_same(void **state)
 {
 	(void)state;
@@ -86,25 +104,19 @@ static void test_every_workbench_the_same(void **state)
 	for (size_t i = 0; i < sizeof people / sizeof people[0]; i++) {
 		char path[64];
 		snprintf(path, sizeof path, "/api/v1/workbench/%s", people[i].group);
-		const char *const paths[] = {path, "/api/v1/workbench/counts"};
-		for (size_t k = 0; k < 2; k++) {
-			json_t *pg = read_as(&on_pg, people[i].username, paths[k]);
-			json_t *lite = read_as(&on_sqlite, people[i].username, paths[k]);
-			/* The group's figures; the menu's counts are the whole answer. */
-			json_t *pg_figures = k == 0 ? json_object_get(pg, "figures") : pg;
-			json_t *lite_figures = k == 0 ? json_object_get(lite, "figures") : lite;
-			drop_moments(pg_figures);
-			drop_moments(lite_figures);
-			char *a = json_dumps(pg_figures, JSON_SORT_KEYS), *b = json_dumps(lite_figures, JSON_SORT_KEYS);
-			if (!a || !b || strcmp(a, b) != 0)
-				fail_msg("%s %s differs:\nPostgreSQL %s\nSQLite     %s", people[i].username, paths[k], a, b);
-			assert_true(k == 1 || strlen(a) > 20); /* figures, not an empty answer on both */
-			free(a);
-			free(b);
-			json_decref(pg);
-			json_decref(lite);
-		}
+		/* The group's figures; the menu's counts are the whole answer. */
+		same_on_both(people[i].username, path, "figures");
+		same_on_both(people[i].username, "/api/v1/workbench/counts", NULL);
 	}
+}
+
+/* The article's September bulletin, month and quarter, and the projects' statistics by district. */
+static void test_bulletin_and_statistics_the_same(void **state)
+{
+	(void)state;
+	same_on_both("city-leader", "/api/v1/indicators/bulletins/preview?period=2020-09", NULL);
+	same_on_both("city-leader", "/api/v1/indicators/bulletins/preview?period=2020-09&kind=quarter", NULL);
+	same_on_both("city-leader", "/api/v1/projects/stats?by=district", NULL);
 }
 
 int main(void)
@@ -112,6 +124,7 @@ int main(void)
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_every_workbench_the_same),
+	    cmocka_unit_test(test_bulletin_and_statistics_the_same),
 	};
 	int failed = cmocka_run_group_tests(tests, setup, teardown);
 	curl_global_cleanup();
