@@ -461,7 +461,8 @@ static PGresult *run(struct pg_db *d, struct pg_stmt *s)
 	if (d->base.tx_depth == 0)
 		return PQexecParams(conn, s->pg_sql, s->n_params, s->types, (const char *const *)s->values, s->lengths,
 		                    s->formats, 0);
-	if (!PQenterPipelineMode(conn) || !PQsendQueryParams(conn, "SAVEPOINT banyan_statement", 0, NULL, NULL, NULL, NULL, 0) ||
+	if (!PQenterPipelineMode(conn) ||
+	    !PQsendQueryParams(conn, "SAVEPOINT banyan_statement", 0, NULL, NULL, NULL, NULL, 0) ||
 	    !PQsendQueryParams(conn, s->pg_sql, s->n_params, s->types, (const char *const *)s->values, s->lengths,
 	                       s->formats, 0) ||
 	    !PQsendQueryParams(conn, "RELEASE SAVEPOINT banyan_statement", 0, NULL, NULL, NULL, NULL, 0) ||
@@ -469,10 +470,10 @@ static PGresult *run(struct pg_db *d, struct pg_stmt *s)
 		PQexitPipelineMode(conn);
 		return NULL;
 	}
-	PQclear(pipeline_result(conn));             /* SAVEPOINT */
-	PGresult *res = pipeline_result(conn);      /* the statement */
-	PQclear(pipeline_result(conn));             /* RELEASE, or skipped after a failure */
-	PGresult *sync = PQgetResult(conn);         /* the pipeline's end */
+	PQclear(pipeline_result(conn));        /* SAVEPOINT */
+	PGresult *res = pipeline_result(conn); /* the statement */
+	PQclear(pipeline_result(conn));        /* RELEASE, or skipped after a failure */
+	PGresult *sync = PQgetResult(conn);    /* the pipeline's end */
 	bool complete = sync && PQresultStatus(sync) == PGRES_PIPELINE_SYNC;
 	PQclear(sync);
 	if (!complete || !PQexitPipelineMode(conn)) {

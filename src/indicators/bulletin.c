@@ -187,8 +187,9 @@ static int bulletin_defs(struct request *r, bool platform, struct ind_def **ret,
 	struct ind_def *defs = arena_alloc(r->arena, cap * sizeof *defs);
 	if (!defs)
 		return DB_ERROR;
-	int rc = db_prepare(r->db, &s, "SELECT code FROM indicators WHERE (source = 'platform') = (? = 1) ORDER BY position",
-	                    "I", (int)platform);
+	int rc =
+	    db_prepare(r->db, &s, "SELECT code FROM indicators WHERE (source = 'platform') = (? = 1) ORDER BY position",
+	               "I", (int)platform);
 	while (rc >= 0 && n < cap && (rc = db_step(s)) == DB_ROW) {
 		const char *code = arena_strdup(r->arena, db_column_text(s, 0));
 		int got = ind_def_find(r->db, r->arena, code, &defs[n]);

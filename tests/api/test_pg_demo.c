@@ -81,10 +81,12 @@ static void drop_moments(json_t *j)
 static void same_on_both(const char *username, const char *path, const char *member)
 {
 	json_t *pg = read_as(&on_pg, username, path), *lite = read_as(&on_sqlite, username, path);
-	json_t *a_part = member ? json_object_get(pg, member) : pg, *b_part = member ? json_object_get(lite, member) : lite;
+	json_t *a_part = member ? json_object_get(pg, member) : pg,
+	       *b_part = member ? json_object_get(lite, member) : lite;
 	drop_moments(a_part);
 	drop_moments(b_part);
-	char *a = json_dumps(a_part, JSON_SORT_KEYS | JSON_ENCODE_ANY), *b = json_dumps(b_part, JSON_SORT_KEYS | JSON_ENCODE_ANY);
+	char *a = json_dumps(a_part, JSON_SORT_KEYS | JSON_ENCODE_ANY),
+	     *b = json_dumps(b_part, JSON_SORT_KEYS | JSON_ENCODE_ANY);
 	if (!a || !b || strcmp(a, b) != 0)
 		fail_msg("%s %s differs:\nPostgreSQL %s\nSQLite     %s", username, path, a, b);
 	assert_true(!member || strlen(a) > 20); /* figures, not an empty answer on both */
@@ -99,8 +101,11 @@ static void test_every_workbench_the_same(void **state)
 	(void)state;
 	static const struct {
 		const char *username, *group;
-	} people[] = {{"jinan-officer", "officer"}, {"city-zjj", "bureau"}, {"city-agent", "agent"},
-	              {"city-leader", "leader"},    {"admin", "admin"}};
+	} people[] = {{"jinan-officer", "officer"},
+	              {"city-zjj", "bureau"},
+	              {"city-agent", "agent"},
+	              {"city-leader", "leader"},
+	              {"admin", "admin"}};
 	for (size_t i = 0; i < sizeof people / sizeof people[0]; i++) {
 		char path[64];
 		snprintf(path, sizeof path, "/api/v1/workbench/%s", people[i].group);
