@@ -49,6 +49,20 @@ enum {
 */
 int db_open(const char *path, struct db **ret);
 bool db_is_postgres(const char *path); /* a PostgreSQL URL rather than a file? */
+/*
+** PostgreSQL: every identity column's sequence set past the largest id in its
+** table (or to its start for an empty one), after rows were written with
+** their ids (a migration's seed rows, a copied city), so the next insert does
+** not take a taken id.
+*/
+#define DB_PG_SEQUENCES_PAST_IDS                                                                                       \
+	"DO $$ DECLARE c record; BEGIN"                                                                                \
+	" FOR c IN SELECT table_name, column_name FROM information_schema.columns"                                     \
+	" WHERE table_schema = current_schema() AND is_identity = 'YES' LOOP"                                          \
+	" EXECUTE format('SELECT setval(pg_get_serial_sequence(%L, %L), coalesce(max(%I), 1),"                         \
+	" max(%I) IS NOT NULL) FROM %I', c.table_name, c.column_name, c.column_name,"                                  \
+	" c.column_name, c.table_name);"                                                                               \
+	" END LOOP; END $$"
 /* Is there a database at path (a file; a URL is taken to name one, and connecting will tell)? */
 bool db_exists(const char *path);
 void db_close(struct db *d); /* NULL is fine; finalizes any statement left open */

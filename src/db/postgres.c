@@ -247,7 +247,11 @@ static int pg_exec_migration(struct db *db, const char *sql, const char *variant
 		return DB_ERROR;
 	int r = pg_exec(db, translated);
 	free(translated);
-	return r == DB_OK && variant ? pg_exec(db, variant) : r;
+	if (r == DB_OK && variant)
+		r = pg_exec(db, variant);
+	/* Seed rows go in with their ids (0021's supply items): the sequences must start past them. */
+	bool seeds = strstr(sql, "INSERT INTO") || (variant && strstr(variant, "INSERT INTO"));
+	return r == DB_OK && seeds ? pg_exec(db, DB_PG_SEQUENCES_PAST_IDS) : r;
 }
 
 static int pg_session_settings(struct pg_db *d)

@@ -235,18 +235,6 @@ static int64_t count_rows(struct db *d, const char *table)
 	return r < 0 ? r : n;
 }
 
-/* Every identity column's sequence set past the largest id copied (or to start, for an empty table). */
-static int set_sequences(struct db *to)
-{
-	return db_exec(to, "DO $$ DECLARE c record; BEGIN"
-	                   " FOR c IN SELECT table_name, column_name FROM information_schema.columns"
-	                   " WHERE table_schema = current_schema() AND is_identity = 'YES' LOOP"
-	                   " EXECUTE format('SELECT setval(pg_get_serial_sequence(%L, %L), coalesce(max(%I), 1),"
-	                   " max(%I) IS NOT NULL) FROM %I', c.table_name, c.column_name, c.column_name,"
-	                   " c.column_name, c.table_name);"
-	                   " END LOOP; END $$");
-}
-
 /* Each table's triggers off (ALTER TABLE … DISABLE TRIGGER USER) or on again; foreign keys stay checked. */
 static int set_triggers(struct db *to, const struct plan *p, const char *how)
 {
@@ -410,7 +398,7 @@ int cmd_migrate(int argc, char **argv)
 		if (rc)
 			fprintf(stderr, "banyan migrate: preparing the target failed: %s\n", db_errmsg(to));
 		rc = rc || copy_all(from, to, &p) < 0;
-		if (!rc && (set_sequences(to) < 0 || set_triggers(to, &p, "ENABLE") < 0)) {
+		if (!rc && (db_exec(to, DB_PG_SEQUENCES_PAST_IDS) < 0 || set_triggers(to, &p, "ENABLE") < 0)) {
 			fprintf(stderr, "banyan migrate: finishing the target failed: %s\n", db_errmsg(to));
 			rc = 1;
 		}

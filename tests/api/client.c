@@ -466,7 +466,7 @@ bool has_header(const struct response *r, const char *prefix)
 }
 
 /* The server's database, through the db interface: a SQLite file or a PostgreSQL database alike. */
-static struct db *server_db(struct test_server *s)
+struct db *server_db(struct test_server *s)
 {
 	struct db *d;
 	assert_int_equal(db_open(s->db, &d), DB_OK);
@@ -519,7 +519,10 @@ bool on_postgres(void)
 void db_run_sql(struct test_server *s, const char *sql)
 {
 	struct db *d = server_db(s);
-	assert_int_equal(db_exec(d, sql), DB_OK);
+	int rc = db_exec(d, sql);
+	if (rc != DB_OK)
+		fprintf(stderr, "db_run_sql: %s\n  in: %s\n", db_errmsg(d), sql);
+	assert_int_equal(rc, DB_OK);
 	db_close(d);
 }
 

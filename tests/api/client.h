@@ -136,6 +136,9 @@ bool has_header(const struct response *r, const char *prefix);
 
 /* Count rows of the test database: a number, via the sqlite3 API directly. */
 long long db_count(struct test_server *s, const char *sql);
+/* The server's database through the db interface (a file or a PostgreSQL database); db_close() it after. */
+struct db;
+struct db *server_db(struct test_server *s);
 /* Run one SQL statement on the test database (setting up what no route may, e.g. an old password hash). */
 void db_run_sql(struct test_server *s, const char *sql);
 /* Run one SQL statement that the schema must refuse: its db code (DB_CONSTRAINT for a refused row). */

@@ -41,9 +41,9 @@
 
 #include <curl/curl.h>
 #include <sodium.h>
-#include <sqlite3.h>
 
 #include "client.h"
+#include "db/db.h"
 #include "core/clock.h"
 #include "core/index.h"
 
@@ -2460,7 +2460,7 @@ static int make_outcomes(void)
 	    "INSERT INTO assessments(name, scheme_id, starts_on, ends_on, state, created_by, created_at)"
 	    " SELECT name, (SELECT max(id) FROM assessment_schemes), 18285, 18352, state,"
 	    " (SELECT id FROM users WHERE username = 'city-zzb'), 0 FROM (SELECT '2020年疫情防控一线考核' AS name,"
-	    " 'final' AS state UNION ALL SELECT '2021年一季度考核', 'draft');"
+	    " 'final' AS state UNION ALL SELECT '2021年一季度考核', 'draft') AS two;"
 	    "INSERT INTO assessment_subjects(assessment_id, official_id, cohort) SELECT a.id, o.id, '科级'"
 	    " FROM assessments a, officials o WHERE a.name IN ('2020年疫情防控一线考核', '2021年一季度考核')"
 	    " AND o.id IN ({official_own}, {official});"
@@ -3177,18 +3177,20 @@ static void test_lists_stay_in_scope(void **state)
 }
 
 /* The codes of what the query lists that the catalogue object does not hold, as "a, b, c" (empty: none). */
-static void unlabelled(sqlite3 *db, const char *sql, json_t *catalogue, char *out, size_t size)
+static void unlabelled(const char *sql, json_t *catalogue, char *out, size_t size)
 {
-	sqlite3_stmt *st;
+	struct db *d = server_db(&server);
+	struct db_stmt *st;
 	size_t n = 0;
 	out[0] = 0;
-	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		const char *code = (const char *)sqlite3_column_text(st, 0);
+	assert_int_equal(db_prepare(d, &st, sql, ""), DB_OK);
+	while (db_step(st) == DB_ROW) {
+		const char *code = db_column_text(st, 0);
 		if (!json_object_get(catalogue, code) && n < size)
 			n += (size_t)snprintf(out + n, size - n, "%s%s", n ? ", " : "", code);
 	}
-	sqlite3_finalize(st);
+	db_finalize(st);
+	db_close(d);
 }
 
 /*
@@ -3206,20 +3208,20 @@ static void test_audit_log_in_words(void **state)
 	size_t i;
 	json_array_foreach(json_object_get(r.json, "actions"), i, a)
 	    json_object_set(actions, json_string_value(json_object_get(a, "action")), a);
-	sqlite3 *db;
 	char missing[4096];
-	assert_int_equal(sqlite3_open_v2(server.db, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
 	assert_true(db_count(&server, "SELECT count(DISTINCT action) FROM audit_log") >= 60);
-	unlabelled(db, "SELECT DISTINCT action FROM audit_log ORDER BY action", actions, missing, sizeof missing);
+	unlabelled("SELECT DISTINCT action FROM audit_log ORDER BY action", actions, missing, sizeof missing);
 	if (missing[0])
 		fail_msg("actions without a label in src/org/audit_actions.c: %s", missing);
-	unlabelled(db,
-	           "SELECT DISTINCT t.key FROM audit_log, json_tree(audit_log.detail) t"
-	           " WHERE typeof(t.key) = 'text' ORDER BY t.key",
+	/* Every key at every depth of the details: SQLite's json_tree, PostgreSQL's jsonpath. */
+	unlabelled(on_postgres()
+	               ? "SELECT DISTINCT k FROM audit_log, jsonb_path_query(audit_log.detail::jsonb, 'lax $.**') v,"
+	                 " jsonb_object_keys(CASE jsonb_typeof(v) WHEN 'object' THEN v ELSE '{}' END) k ORDER BY k"
+	               : "SELECT DISTINCT t.key FROM audit_log, json_tree(audit_log.detail) t"
+	                 " WHERE typeof(t.key) = 'text' ORDER BY t.key",
 	           json_object_get(r.json, "fields"), missing, sizeof missing);
 	if (missing[0])
 		fail_msg("detail fields without a label in src/org/audit_actions.c: %s", missing);
-	sqlite3_close(db);
 	json_decref(actions);
 	response_free(&r);
 	/* The log names the objects it can: every kind below, as the district's audit administrator reads it. */
