@@ -397,6 +397,17 @@ static const char *const voucher_invariants[] = {
     " ORDER BY k.id LIMIT 1",
     "SELECT 'code ' || code || ' is on ' || count(*) || ' vouchers' FROM vouchers GROUP BY code"
     " HAVING count(*) > 1 LIMIT 1",
+    /* On PostgreSQL, stock leased to nodes (src/vouchers/leases.c): what a bucket leased is what its
+    ** leases hold, and its vouchers are what its leases counted. */
+    "SELECT 'kind ' || b.kind_id || ': ' || b.leased || ' leased, its leases hold ' || coalesce(sum(l.size), 0)"
+    " FROM voucher_buckets b LEFT JOIN voucher_leases l ON l.kind_id = b.kind_id AND l.api_key_id = b.api_key_id"
+    " GROUP BY b.kind_id, b.api_key_id, b.leased HAVING b.leased <> coalesce(sum(l.size), 0) LIMIT 1",
+    "SELECT 'kind ' || b.kind_id || ': ' || n.vouchers || ' vouchers, its leases counted ' || n.counted FROM"
+    " voucher_buckets b JOIN (SELECT x.kind_id, x.api_key_id, (SELECT count(*) FROM vouchers v"
+    " WHERE v.kind_id = x.kind_id AND (x.api_key_id = 0 OR v.api_key_id = x.api_key_id)) AS vouchers,"
+    " (SELECT coalesce(sum(l.used), 0) FROM voucher_leases l WHERE l.kind_id = x.kind_id"
+    " AND l.api_key_id = x.api_key_id) AS counted FROM voucher_buckets x) n"
+    " ON n.kind_id = b.kind_id AND n.api_key_id = b.api_key_id WHERE n.vouchers <> n.counted LIMIT 1",
 };
 
 /*

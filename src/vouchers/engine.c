@@ -10,6 +10,13 @@
 ** the writer's queue and the written batches share one.  No lock is held
 ** while another is taken, except a kind's mutex inside nothing else, so there
 ** is no order to get wrong.
+**
+** On PostgreSQL the stock in memory is what this node has leased (leases.c):
+** several nodes may claim from one kind.  A claim finding its bucket empty
+** leases the next block (a kind's lease lock keeps that to one worker at a
+** time), and the database's unique keys catch what another node's memory
+** knew and this one's did not: a request id it answered first, a person's
+** number it gave (claim_conflict).
 */
 #include <errno.h>
 #include <pthread.h>
@@ -26,6 +33,8 @@
 #include "core/log.h"
 #include "core/strmap.h"
 #include "db/db.h"
+#include "http/cluster.h"
+#include "vouchers/leases.h"
 #include "vouchers/vouchers.h"
 
 enum {
@@ -35,17 +44,23 @@ enum {
 	CATCH_UP_PASSES = 20,     /* the ticker's checkpoint passes a second, at most */
 	CATCH_UP_PAGES = 256,     /* a pass that found no more new pages than this was short */
 	SLOW_COMMIT_US = 50000,   /* a commit this long is logged with what it did */
-	COMMIT_BUCKETS = 12       /* commit times: under 0.25 ms, 0.5, 1, ... 256 ms, longer */
+	COMMIT_BUCKETS = 12,      /* commit times: under 0.25 ms, 0.5, 1, ... 256 ms, longer */
+	LEASE_BLOCK = 1024,       /* vouchers leased at a time (fewer once little is left: leases.c) */
+	DRY_US = 1000000          /* a bucket the database had no more stock for asks again after this */
 };
 
 struct bucket {
 	int64_t api_key_id; /* 0: shared by all the round's channels */
-	int64_t remaining;
+	int64_t stock;
+	int64_t remaining; /* on PostgreSQL: of the lease */
+	int64_t lease;     /* on PostgreSQL: the lease claims take from (0: none yet) */
+	int64_t dry_until; /* on PostgreSQL: nothing was left to lease, so sold out till then (monotonic µs) */
 };
 
 struct kind_state {
 	struct voucher_kind_def def;
 	pthread_mutex_t lock;
+	pthread_mutex_t lease_lock; /* held by the one worker leasing more of the kind's stock */
 	int n_buckets;
 	struct bucket buckets[VOUCHER_MAX_CHANNELS];
 	/* api_key_id (8 bytes) + person -> the numbers (person_seq) of the
@@ -64,7 +79,8 @@ _Static_assert(sizeof(uintptr_t) == 8, "a person's numbers are the 64 bits of a 
 #define PERSON_COUNT(v)   __builtin_popcountll(v)
 #define PERSON_FREE_SEQ(v) (__builtin_ctzll(~(v)) + 1) /* v must have a bit clear */
 
-enum claim_state { CLAIM_PENDING, CLAIM_DURABLE, CLAIM_FAILED };
+/* REFUSED: the database showed the person at the limit (claimed on another node): 409, and a repeat is tried afresh. */
+enum claim_state { CLAIM_PENDING, CLAIM_DURABLE, CLAIM_FAILED, CLAIM_REFUSED };
 
 struct waiter {
 	struct request *r;
@@ -76,6 +92,7 @@ struct claim {
 	struct claim *next; /* in the writer's queue */
 	struct kind_state *kind;
 	int64_t api_key_id, claimed_at, expires_at;
+	int64_t lease;                 /* on PostgreSQL: the lease its voucher counts into */
 	int64_t queued_us, settled_us; /* joined the writer's queue, became durable (monotonic) */
 	int person_seq;
 	enum claim_state state;
@@ -125,6 +142,8 @@ struct shard {
 
 static struct {
 	bool running;
+	bool leasing;         /* on PostgreSQL: stock in leases, several nodes */
+	_Atomic int64_t node; /* on PostgreSQL: this node's number (leases.c) */
 	pthread_rwlock_t kinds_lock;
 	struct kind_state **kinds; /* sorted by id */
 	size_t n_kinds, cap_kinds;
@@ -151,6 +170,12 @@ static struct {
 	** and its answer once durable (resumed, to answered on a worker). */
 	uint64_t commits, commits_slow, claims_committed, flushes; /* the flusher thread's alone */
 	struct timing commit_time, claim_queued, claim_committing, claim_resumed;
+	/* Units of leases no claim will use, for the ticker to give back (under give_back_lock). */
+	pthread_mutex_t give_back_lock;
+	struct give_back {
+		int64_t lease, n;
+	} * give_backs;
+	size_t n_give_backs, cap_give_backs;
 	struct claim **all; /* every claim, to free at stop */
 	size_t n_all, cap_all;
 	pthread_mutex_t all_lock;
@@ -187,13 +212,14 @@ int voucher_engine_add_kind(const struct voucher_kind_def *k)
 	}
 	ks->def = *k;
 	pthread_mutex_init(&ks->lock, NULL);
-	if (k->n_allocations == 0) {
-		ks->n_buckets = 1;
-		ks->buckets[0] = (struct bucket){0, k->stock};
-	} else {
-		ks->n_buckets = k->n_allocations;
-		for (int i = 0; i < k->n_allocations; i++)
-			ks->buckets[i] = (struct bucket){k->allocation_channel[i], k->allocation_stock[i]};
+	pthread_mutex_init(&ks->lease_lock, NULL);
+	ks->n_buckets = k->n_allocations ? k->n_allocations : 1;
+	for (int i = 0; i < ks->n_buckets; i++) {
+		struct bucket *b = &ks->buckets[i];
+		b->api_key_id = k->n_allocations ? k->allocation_channel[i] : 0;
+		b->stock = k->n_allocations ? k->allocation_stock[i] : k->stock;
+		/* A lone server holds the whole stock (less what engine_load finds claimed); nodes lease it. */
+		b->remaining = engine.leasing ? 0 : b->stock;
 	}
 	pthread_rwlock_wrlock(&engine.kinds_lock);
 	if (engine.n_kinds == engine.cap_kinds) {
@@ -325,6 +351,9 @@ static void claim_answer_deferred(struct request *r, void *arg)
 		timing_add(&engine.claim_resumed, clock_monotonic_us() - c->settled_us);
 	if (c->state == CLAIM_DURABLE)
 		claim_reply(r, c);
+	else if (c->state == CLAIM_REFUSED)
+		reply_error(r, 409, "already_claimed", NULL, "每人限领 %d 张,您已领取 (limit %d per person reached)",
+		            c->kind->def.per_person_limit, c->kind->def.per_person_limit);
 	else
 		reply_error(r, 503, "busy", NULL, "系统繁忙,请重试 (could not be saved; retry)");
 }
@@ -391,23 +420,52 @@ static int write_claim(struct db_stmt *insert, const struct claim *c)
 static const char insert_sql[] = "INSERT INTO vouchers(code, kind_id, api_key_id, person, request_id, person_seq,"
                                  " claimed_at, expires_at) VALUES (?,?,?,?,?,?,?,?)";
 
+/* Units of a lease the bucket no longer takes from (PostgreSQL): the ticker gives them back to the kind. */
+static void give_back_later(int64_t lease, int64_t n)
+{
+	pthread_mutex_lock(&engine.give_back_lock);
+	size_t i = 0;
+	while (i < engine.n_give_backs && engine.give_backs[i].lease != lease)
+		i++;
+	if (i == engine.n_give_backs && i == engine.cap_give_backs) {
+		size_t cap = engine.cap_give_backs ? 2 * engine.cap_give_backs : 16;
+		struct give_back *grown = realloc(engine.give_backs, cap * sizeof *grown);
+		if (grown) {
+			engine.give_backs = grown;
+			engine.cap_give_backs = cap;
+		}
+	}
+	if (i < engine.n_give_backs)
+		engine.give_backs[i].n += n;
+	else if (i < engine.cap_give_backs)
+		engine.give_backs[engine.n_give_backs++] = (struct give_back){lease, n};
+	/* else out of memory: the units come back when the lease is closed */
+	pthread_mutex_unlock(&engine.give_back_lock);
+}
+
 /* Give a reservation back: the stock and the person's number (it was never
-** saved).  The person is looked up again: the map may have grown since. */
-static void reservation_undo(struct kind_state *k, int64_t api_key_id, const char *person, int seq)
+** saved).  The person is looked up again: the map may have grown since.  A
+** unit of a lease the bucket no longer takes from goes back to the kind. */
+static void reservation_undo(struct kind_state *k, int64_t api_key_id, const char *person, int seq, int64_t lease)
 {
 	unsigned char key[8 + 65];
 	size_t n = channel_key(key, api_key_id, person);
 	pthread_mutex_lock(&k->lock);
-	bucket_of(k, api_key_id)->remaining++;
+	struct bucket *b = bucket_of(k, api_key_id);
+	bool moved_on = b->lease != lease;
+	if (!moved_on)
+		b->remaining++;
 	uintptr_t *held = strmap_get(k->people, key, n);
 	if (held)
 		*held &= ~PERSON_BIT(seq);
 	pthread_mutex_unlock(&k->lock);
+	if (moved_on)
+		give_back_later(lease, 1);
 }
 
 static void claim_undo(struct claim *c)
 {
-	reservation_undo(c->kind, c->api_key_id, c->person, c->person_seq);
+	reservation_undo(c->kind, c->api_key_id, c->person, c->person_seq, c->lease);
 }
 
 /* The log's size on disk in MiB (slow commits only: a stat). */
@@ -493,6 +551,161 @@ static void batch_written(struct batch *b)
 }
 
 /*
+** The database refused a claim's row as a duplicate: another node (on
+** PostgreSQL) wrote a voucher this node's memory did not know of.  Either
+** the request id has a voucher already, which is its first answer, or the
+** person's number is taken: the person's numbers are read, and the claim
+** takes a free one, or is refused if none is left.  Inside the writer's
+** transaction (the failed statement alone was undone).  Returns
+** CONFLICT_RETRY to write the claim again, CONFLICT_SETTLED when the claim
+** was answered and holds no row of this batch, or a db error.
+*/
+enum { CONFLICT_SETTLED = 10, CONFLICT_RETRY = 11, LEASE_REFUSED = -100 }; /* apart from db.h's codes */
+
+static int claim_conflict(struct claim *c)
+{
+	struct db_stmt *s;
+	int r = db_prepare(
+	    engine.db, &s,
+	    "SELECT code, kind_id, claimed_at, expires_at FROM vouchers WHERE api_key_id = ? AND request_id = ?", "it",
+	    c->api_key_id, c->request_id);
+	if (r == 0 && (r = db_step(s)) == DB_ROW) {
+		struct kind_state *first = kind_find(db_column_int64(s, 1));
+		claim_undo(c);
+		if (first) { /* answered as that voucher, on disk already */
+			snprintf(c->code, sizeof c->code, "%s", db_column_text(s, 0));
+			c->kind = first;
+			c->claimed_at = db_column_int64(s, 2);
+			c->expires_at = db_column_int64(s, 3);
+		}
+		db_finalize(s);
+		c->settled_us = clock_monotonic_us();
+		claim_settle(c, first ? CLAIM_DURABLE : CLAIM_FAILED);
+		return CONFLICT_SETTLED;
+	}
+	db_finalize(s);
+	uintptr_t taken = 0;
+	r = db_prepare(engine.db, &s,
+	               "SELECT person_seq FROM vouchers WHERE kind_id = ? AND api_key_id = ? AND person = ?", "iit",
+	               c->kind->def.id, c->api_key_id, c->person);
+	while (r == 0 && (r = db_step(s)) == DB_ROW) {
+		int64_t seq = db_column_int64(s, 0);
+		if (seq >= 1 && seq <= PERSON_MAX)
+			taken |= PERSON_BIT(seq);
+		r = 0;
+	}
+	db_finalize(s);
+	if (r != DB_DONE)
+		return r < 0 ? r : DB_ERROR;
+	if (!(taken & PERSON_BIT(c->person_seq)))
+		return DB_ERROR; /* neither: not a conflict another node explains */
+	struct kind_state *k = c->kind;
+	unsigned char key[8 + 65];
+	size_t n = channel_key(key, c->api_key_id, c->person);
+	int limit = k->def.per_person_limit < PERSON_MAX ? k->def.per_person_limit : PERSON_MAX;
+	pthread_mutex_lock(&k->lock);
+	uintptr_t *held = strmap_get(k->people, key, n); /* there since the claim's reservation */
+	*held = (*held & ~PERSON_BIT(c->person_seq)) | taken;
+	bool full = PERSON_COUNT(*held) >= limit, moved_on = false;
+	if (!full) {
+		c->person_seq = PERSON_FREE_SEQ(*held);
+		*held |= PERSON_BIT(c->person_seq);
+	} else { /* the stock back; its number is another voucher's */
+		struct bucket *b = bucket_of(k, c->api_key_id);
+		moved_on = b->lease != c->lease;
+		if (!moved_on)
+			b->remaining++;
+	}
+	pthread_mutex_unlock(&k->lock);
+	if (!full)
+		return CONFLICT_RETRY;
+	if (moved_on)
+		give_back_later(c->lease, 1);
+	claim_settle(c, CLAIM_REFUSED);
+	return CONFLICT_SETTLED;
+}
+
+/* Count a batch's vouchers into their leases (PostgreSQL): LEASE_REFUSED if a lease refused them. */
+static int leases_use(const struct batch *b)
+{
+	int r = 0;
+	int64_t *counted = calloc(b->n, sizeof *counted); /* the leases done */
+	if (!counted)
+		return DB_ERROR;
+	size_t n_counted = 0;
+	for (const struct claim *c = b->claims; r == 0 && c; c = c->next) {
+		size_t i = 0;
+		while (i < n_counted && counted[i] != c->lease)
+			i++;
+		if (i < n_counted)
+			continue;
+		int64_t n = 0;
+		for (const struct claim *d = c; d; d = d->next)
+			n += d->lease == c->lease;
+		counted[n_counted++] = c->lease;
+		r = voucher_lease_use(engine.db, c->lease, n);
+		if (r == DB_DONE)
+			r = LEASE_REFUSED;
+	}
+	free(counted);
+	return r;
+}
+
+/*
+** Write the claims of a batch in the caller's transaction, and count them
+** into their leases.  A claim another node's voucher explains is answered
+** and leaves the batch.
+*/
+static int write_batch(struct batch *b)
+{
+	struct db_stmt *insert = NULL;
+	int r = db_prepare(engine.db, &insert, insert_sql, NULL);
+	for (struct claim **at = &b->claims, *c; r >= 0 && (c = *at);) {
+		r = write_claim(insert, c);
+		for (int tries = 0; r == DB_CONSTRAINT && tries < PERSON_MAX; tries++)
+			if ((r = claim_conflict(c)) == CONFLICT_RETRY)
+				r = write_claim(insert, c);
+		if (r == CONFLICT_SETTLED) {
+			*at = c->next;
+			c->next = NULL;
+			b->n--;
+			r = 0;
+		} else {
+			at = &c->next;
+		}
+	}
+	db_finalize(insert);
+	if (r >= 0 && engine.leasing && b->n)
+		r = leases_use(b);
+	return r < 0 ? r : 0;
+}
+
+/*
+** A lease refused a batch: the node was taken for dead (its connection to
+** the database was lost, and with it its lock) and its leases were closed.
+** Claims now take new leases, under a new number locked on the writer's
+** connection as it is now.
+*/
+static void leases_lost(void)
+{
+	int64_t node = 0;
+	pthread_rwlock_rdlock(&engine.kinds_lock);
+	for (size_t i = 0; i < engine.n_kinds; i++) {
+		struct kind_state *k = engine.kinds[i];
+		pthread_mutex_lock(&k->lock);
+		for (int j = 0; j < k->n_buckets; j++)
+			k->buckets[j].remaining = k->buckets[j].lease = 0;
+		pthread_mutex_unlock(&k->lock);
+	}
+	pthread_rwlock_unlock(&engine.kinds_lock);
+	if (voucher_node_start(engine.db, &node) < 0)
+		log_error("vouchers: cannot start again as a node: %s", db_errmsg(engine.db));
+	else
+		atomic_store(&engine.node, node);
+	log_error("vouchers: this node's leases were closed; now node %lld", (long long)node);
+}
+
+/*
 ** Write a batch in one transaction (if that fails, each claim on its own),
 ** and hand what was written to the flusher: the commit returns before the
 ** log is flushed (db_commits_unsynced), so the writer takes the next batch
@@ -505,41 +718,44 @@ static void commit_batch(struct batch *b)
 	batches++;
 	for (struct claim *c = b->claims; c; c = c->next)
 		voucher_code(c->code, batches);
-	struct db_stmt *insert = NULL;
 	int r = db_begin(engine.db);
 	if (r == 0)
-		r = db_prepare(engine.db, &insert, insert_sql, NULL);
-	for (struct claim *c = b->claims; r >= 0 && c; c = c->next)
-		r = write_claim(insert, c);
-	db_finalize(insert);
-	insert = NULL;
-	char why[256] = "";
+		r = write_batch(b);
 	b->inserted = clock_monotonic_us();
-	if (r >= 0)
+	if (r == 0)
 		r = db_commit(engine.db);
 	b->written = clock_monotonic_us();
 	if (r < 0) {
+		char why[256];
 		snprintf(why, sizeof why, "%s", db_errmsg(engine.db));
 		db_rollback(engine.db);
+		if (r == LEASE_REFUSED)
+			leases_lost();
 		/* A full disk is named: the operator must free space; the claims are answered 503, never acknowledged. */
 		log_error("vouchers: batch commit failed (%s%s); saving claims one by one",
-		          r == DB_FULL ? "disk full: " : "", why);
+		          r == DB_FULL         ? "disk full: "
+		          : r == LEASE_REFUSED ? "lease closed: "
+		                               : "",
+		          why);
 		struct claim **kept = &b->claims;
 		b->n = 0;
 		for (struct claim *c = b->claims, *next; c; c = next) {
 			next = c->next;
-			int one = db_prepare(engine.db, &insert, insert_sql, NULL);
-			if (one == 0)
-				one = write_claim(insert, c);
-			db_finalize(insert);
-			insert = NULL;
-			if (one >= 0) {
+			c->next = NULL;
+			struct batch one = {.claims = c, .n = 1};
+			int done = db_begin(engine.db);
+			if (done == 0)
+				done = write_batch(&one);
+			if (done == 0)
+				done = db_commit(engine.db);
+			else
+				db_rollback(engine.db);
+			if (done == 0 && one.n) {
 				*kept = c;
 				kept = &c->next;
 				b->n++;
-			} else {
+			} else if (done < 0) {
 				log_error("vouchers: claim %s not saved: %s", c->code, db_errmsg(engine.db));
-				c->next = NULL;
 				claim_undo(c);
 				claim_settle(c, CLAIM_FAILED);
 			}
@@ -727,7 +943,7 @@ static struct claim *claim_new(struct kind_state *k, int64_t api_key_id, const c
 */
 static bool answer_repeat(struct request *r, struct claim *c)
 {
-	if (c->state == CLAIM_FAILED)
+	if (c->state == CLAIM_FAILED || c->state == CLAIM_REFUSED)
 		return false;
 	if (c->state == CLAIM_DURABLE) {
 		claim_reply(r, c);
@@ -743,6 +959,75 @@ static bool answer_repeat(struct request *r, struct claim *c)
 	c->waiters = w;
 	request_defer(r, claim_answer_deferred, c);
 	return true;
+}
+
+/* A kind made on another node (PostgreSQL): loaded on its first claim here. */
+static struct kind_state *kind_learn(struct db *d, int64_t kind_id)
+{
+	struct voucher_kind_def def;
+	if (voucher_kind_load(d, kind_id, &def) < 0 || voucher_engine_add_kind(&def) < 0)
+		return NULL;
+	return kind_find(kind_id);
+}
+
+/*
+** Lease more of a bucket's stock (PostgreSQL), on the claiming worker's
+** connection; one worker of a kind at a time, the others wait and find the
+** bucket filled.  A new lease replaces the old one, whose units given back
+** since stay unused in it (see reservation_undo).  When nothing is left to
+** lease the bucket is sold out for DRY_US: a storm after the last voucher
+** costs one query a second, and another node's closed lease is found then.
+*/
+static void lease_refill(struct kind_state *k, struct bucket *b, struct db *d)
+{
+	pthread_mutex_lock(&k->lease_lock);
+	pthread_mutex_lock(&k->lock);
+	bool needed = b->remaining <= 0 && b->dry_until <= clock_monotonic_us();
+	pthread_mutex_unlock(&k->lock);
+	if (needed) {
+		int64_t lease = 0, size = 0;
+		if (voucher_lease_take(d, atomic_load(&engine.node), k->def.id, b->api_key_id, b->stock, LEASE_BLOCK,
+		                       &lease, &size) < 0)
+			log_error("vouchers: cannot lease stock of kind %lld: %s", (long long)k->def.id, db_errmsg(d));
+		int64_t old_lease = 0, old_left = 0; /* claims of the old lease undone meanwhile */
+		pthread_mutex_lock(&k->lock);
+		if (size > 0) {
+			old_lease = b->lease;
+			old_left = b->remaining;
+			b->lease = lease;
+			b->remaining = size;
+		} else {
+			b->dry_until = clock_monotonic_us() + DRY_US;
+		}
+		pthread_mutex_unlock(&k->lock);
+		if (old_left > 0)
+			give_back_later(old_lease, old_left);
+	}
+	pthread_mutex_unlock(&k->lease_lock);
+}
+
+/*
+** A request id this node has not seen may have been answered by another
+** (PostgreSQL): before refusing it, look for its voucher, and answer with
+** it.  True if answered.
+*/
+static bool repeat_from_database(struct request *r, int64_t channel, const char *request_id)
+{
+	struct db_stmt *s;
+	struct claim first = {.api_key_id = channel};
+	if (db_prepare(
+	        r->db, &s,
+	        "SELECT code, kind_id, claimed_at, expires_at FROM vouchers WHERE api_key_id = ? AND request_id = ?",
+	        "it", channel, request_id) == 0 &&
+	    db_step(s) == DB_ROW && (first.kind = kind_find(db_column_int64(s, 1)))) {
+		snprintf(first.code, sizeof first.code, "%s", db_column_text(s, 0));
+		first.claimed_at = db_column_int64(s, 2);
+		first.expires_at = db_column_int64(s, 3);
+	}
+	db_finalize(s);
+	if (first.kind)
+		claim_reply(r, &first);
+	return first.kind != NULL;
 }
 
 void voucher_engine_claim(struct request *r, int64_t round_id, int64_t kind_id, const char *person,
@@ -767,6 +1052,8 @@ void voucher_engine_claim(struct request *r, int64_t round_id, int64_t kind_id, 
 	pthread_mutex_unlock(&sh->lock);
 
 	struct kind_state *k = kind_find(kind_id);
+	if (!k && engine.leasing)
+		k = kind_learn(r->db, kind_id);
 	if (!k || k->def.round_id != round_id) {
 		reply_error(r, 404, "unknown_kind", "kind", "该期没有这种消费券 (no such voucher kind in this round)");
 		return;
@@ -784,24 +1071,39 @@ void voucher_engine_claim(struct request *r, int64_t round_id, int64_t kind_id, 
 	}
 
 	/* Reserve in memory: the answers "already claimed" and "sold out" need no
-	** disk, and a person is remembered only once given a voucher. */
-	pthread_mutex_lock(&k->lock);
-	bool created;
-	uintptr_t *held = strmap_get(k->people, person_key, person_len);
-	struct bucket *b = bucket_of(k, channel);
-	int limit = k->def.per_person_limit < PERSON_MAX ? k->def.per_person_limit : PERSON_MAX;
-	const char *refusal = held && PERSON_COUNT(*held) >= limit ? "already_claimed"
-	                      : !b || b->remaining <= 0            ? "sold_out"
-	                                                           : NULL;
-	if (!refusal && !held && !(held = strmap_put(k->people, person_key, person_len, &created)))
-		refusal = "busy";
+	** disk, and a person is remembered only once given a voucher.  On
+	** PostgreSQL an empty bucket first leases more, once. */
+	bool created, leased = false;
+	const char *refusal;
 	int seq = 0;
-	if (!refusal) {
-		b->remaining--;
-		seq = PERSON_FREE_SEQ(*held);
-		*held |= PERSON_BIT(seq);
+	int64_t lease = 0;
+	struct bucket *b = bucket_of(k, channel);
+	for (;;) {
+		pthread_mutex_lock(&k->lock);
+		uintptr_t *held = strmap_get(k->people, person_key, person_len);
+		int limit = k->def.per_person_limit < PERSON_MAX ? k->def.per_person_limit : PERSON_MAX;
+		refusal = held && PERSON_COUNT(*held) >= limit ? "already_claimed"
+		          : !b || b->remaining <= 0            ? "sold_out"
+		                                               : NULL;
+		if (!refusal && !held && !(held = strmap_put(k->people, person_key, person_len, &created)))
+			refusal = "busy";
+		if (!refusal) {
+			b->remaining--;
+			lease = b->lease;
+			seq = PERSON_FREE_SEQ(*held);
+			*held |= PERSON_BIT(seq);
+		}
+		bool lease_more = engine.leasing && b && refusal && strcmp(refusal, "sold_out") == 0 && !leased &&
+		                  b->dry_until <= clock_monotonic_us();
+		pthread_mutex_unlock(&k->lock);
+		if (!lease_more)
+			break;
+		lease_refill(k, b, r->db);
+		leased = true;
 	}
-	pthread_mutex_unlock(&k->lock);
+	/* Another node may have answered this request id first. */
+	if (refusal && engine.leasing && repeat_from_database(r, channel, request_id))
+		return;
 	if (refusal) {
 		if (strcmp(refusal, "already_claimed") == 0)
 			reply_error(r, 409, refusal, NULL, "每人限领 %d 张,您已领取 (limit %d per person reached)",
@@ -816,17 +1118,19 @@ void voucher_engine_claim(struct request *r, int64_t round_id, int64_t kind_id, 
 	struct claim *c = claim_new(k, channel, person, request_id, now);
 	if (c) {
 		c->person_seq = seq;
+		c->lease = lease;
 		c->shard = sh;
 	}
 	pthread_mutex_lock(&sh->lock);
 	seen = c ? strmap_put(sh->ids, id_key, id_len, &created) : NULL;
-	if (seen && !created && ((struct claim *)*seen)->state != CLAIM_FAILED) {
+	if (seen && !created && ((struct claim *)*seen)->state != CLAIM_FAILED &&
+	    ((struct claim *)*seen)->state != CLAIM_REFUSED) {
 		/* The same request id raced in from another connection: it won. */
 		struct claim *first = (struct claim *)*seen;
 		c->state = CLAIM_FAILED;
 		answer_repeat(r, first);
 		pthread_mutex_unlock(&sh->lock);
-		reservation_undo(k, channel, person, seq);
+		reservation_undo(k, channel, person, seq, lease);
 		return;
 	}
 	if (seen) {
@@ -839,7 +1143,7 @@ void voucher_engine_claim(struct request *r, int64_t round_id, int64_t kind_id, 
 	if (!seen) {
 		if (c)
 			c->state = CLAIM_FAILED;
-		reservation_undo(k, channel, person, seq);
+		reservation_undo(k, channel, person, seq, lease);
 		reply_error(r, 503, "busy", NULL, "系统繁忙,请重试 (out of memory)");
 		return;
 	}
@@ -883,6 +1187,56 @@ static void checkpoint(void)
 		atomic_store(&engine.log_long, true);
 }
 
+/* What is left of a kind: in memory on a lone server, in the leases' counts on PostgreSQL (-1: unknown). */
+static int64_t kind_remaining(struct kind_state *k)
+{
+	int64_t claimed = 0, remaining = 0;
+	if (engine.leasing)
+		return db_query_int64(engine.checkpoint_db, &claimed,
+		                      "SELECT COALESCE(sum(used), 0) FROM voucher_leases WHERE kind_id = ?", "i",
+		                      k->def.id) < 0
+		           ? -1
+		           : k->def.stock - claimed;
+	pthread_mutex_lock(&k->lock);
+	for (int b = 0; b < k->n_buckets; b++)
+		remaining += k->buckets[b].remaining;
+	pthread_mutex_unlock(&k->lock);
+	return remaining;
+}
+
+static int kinds_load(struct db *d);
+
+/*
+** Once a second on PostgreSQL: give back the units of old leases no claim
+** will use, learn the kinds other nodes made (so their counters are
+** published here too), and close the leases of nodes that died.  Every node
+** looks for the dead (closing twice is harmless: the second finds nothing
+** open), so their stock is back within a second of their connections
+** ending, not after the voucher duty has moved.
+*/
+static void nodes_tick(void)
+{
+	pthread_mutex_lock(&engine.give_back_lock);
+	struct give_back *give_backs = engine.give_backs;
+	size_t n_give_backs = engine.n_give_backs;
+	engine.give_backs = NULL;
+	engine.n_give_backs = engine.cap_give_backs = 0;
+	pthread_mutex_unlock(&engine.give_back_lock);
+	for (size_t i = 0; i < n_give_backs; i++)
+		if (voucher_lease_give_back(engine.checkpoint_db, give_backs[i].lease, give_backs[i].n) < 0)
+			log_error("vouchers: cannot give back %lld unused of lease %lld: %s",
+			          (long long)give_backs[i].n, (long long)give_backs[i].lease,
+			          db_errmsg(engine.checkpoint_db));
+	free(give_backs);
+	if (kinds_load(engine.checkpoint_db) < 0)
+		log_error("vouchers: cannot load the open kinds: %s", db_errmsg(engine.checkpoint_db));
+	int closed = voucher_leases_reclaim(engine.checkpoint_db, atomic_load(&engine.node));
+	if (closed < 0)
+		log_error("vouchers: cannot close dead nodes' leases: %s", db_errmsg(engine.checkpoint_db));
+	else if (closed > 0)
+		log_notice("vouchers: closed the leases of %d node(s) no longer running", closed);
+}
+
 /*
 ** Once a second, publish the counters of every kind whose stock moved, for
 ** the consoles watching a round (counting from memory costs nothing; a storm
@@ -913,14 +1267,12 @@ static void *ticker_main(void *unused)
 				n_last = engine.n_kinds;
 			}
 		}
-		for (size_t i = 0; i < engine.n_kinds && i < n_last; i++) {
+		/* Of several nodes, the one doing the voucher duty counts, from the leases. */
+		bool counting = !engine.leasing || cluster_leads(DUTY_VOUCHERS);
+		for (size_t i = 0; counting && i < engine.n_kinds && i < n_last; i++) {
 			struct kind_state *k = engine.kinds[i];
-			int64_t remaining = 0;
-			pthread_mutex_lock(&k->lock);
-			for (int b = 0; b < k->n_buckets; b++)
-				remaining += k->buckets[b].remaining;
-			pthread_mutex_unlock(&k->lock);
-			if (remaining == last[i])
+			int64_t remaining = kind_remaining(k);
+			if (remaining < 0 || remaining == last[i])
 				continue;
 			last[i] = remaining;
 			json_t *data =
@@ -932,6 +1284,8 @@ static void *ticker_main(void *unused)
 			json_decref(data);
 		}
 		pthread_rwlock_unlock(&engine.kinds_lock);
+		if (engine.leasing)
+			nodes_tick();
 		checkpoint();
 		pthread_mutex_lock(&engine.queue_lock);
 	}
@@ -991,33 +1345,44 @@ int voucher_kind_load(struct db *d, int64_t kind_id, struct voucher_kind_def *re
 	return r;
 }
 
+/* Every kind of a round not yet over that memory does not hold yet: how many kinds are open, or a db error. */
+static int kinds_load(struct db *d)
+{
+	struct db_stmt *s;
+	int r =
+	    db_prepare(d, &s,
+	               "SELECT k.id FROM voucher_kinds k JOIN voucher_rounds r ON r.id = k.round_id WHERE r.ends_at > ?"
+	               " ORDER BY k.id",
+	               "i", clock_now());
+	if (r < 0)
+		return r;
+	int64_t ids[4096];
+	int n = 0;
+	while (db_step(s) == DB_ROW && n < (int)(sizeof ids / sizeof ids[0]))
+		ids[n++] = db_column_int64(s, 0);
+	db_finalize(s);
+	for (int i = 0; i < n; i++) {
+		struct voucher_kind_def k;
+		if (!kind_find(ids[i]) &&
+		    ((r = voucher_kind_load(d, ids[i], &k)) < 0 || (r = voucher_engine_add_kind(&k)) < 0))
+			return r;
+	}
+	return n;
+}
+
 /* Rebuild memory from the database: every kind of a round not yet over, and its vouchers. */
 static int engine_load(struct db *d)
 {
 	struct db_stmt *s;
 	int64_t now = clock_now();
-	int r =
-	    db_prepare(d, &s,
-	               "SELECT k.id FROM voucher_kinds k JOIN voucher_rounds r ON r.id = k.round_id WHERE r.ends_at > ?"
-	               " ORDER BY k.id",
-	               "i", now);
-	if (r < 0)
-		return r;
-	int64_t ids[4096];
-	size_t n = 0;
-	while (db_step(s) == DB_ROW && n < sizeof ids / sizeof ids[0])
-		ids[n++] = db_column_int64(s, 0);
-	db_finalize(s);
-	for (size_t i = 0; i < n; i++) {
-		struct voucher_kind_def k;
-		if ((r = voucher_kind_load(d, ids[i], &k)) < 0 || (r = voucher_engine_add_kind(&k)) < 0)
-			return r;
-	}
-	r = db_prepare(d, &s,
-	               "SELECT v.code, v.kind_id, v.api_key_id, v.person, v.person_seq, v.request_id, v.claimed_at,"
-	               " v.expires_at FROM vouchers v JOIN voucher_kinds k ON k.id = v.kind_id"
-	               " JOIN voucher_rounds r ON r.id = k.round_id WHERE r.ends_at > ?",
-	               "i", now);
+	int n = kinds_load(d);
+	if (n < 0)
+		return n;
+	int r = db_prepare(d, &s,
+	                   "SELECT v.code, v.kind_id, v.api_key_id, v.person, v.person_seq, v.request_id, v.claimed_at,"
+	                   " v.expires_at FROM vouchers v JOIN voucher_kinds k ON k.id = v.kind_id"
+	                   " JOIN voucher_rounds r ON r.id = k.round_id WHERE r.ends_at > ?",
+	                   "i", now);
 	if (r < 0)
 		return r;
 	size_t loaded = 0;
@@ -1055,7 +1420,7 @@ static int engine_load(struct db *d)
 			seq = ~*person_slot ? PERSON_FREE_SEQ(*person_slot) : 0;
 		if (seq)
 			*person_slot |= PERSON_BIT(seq);
-		if (b)
+		if (b && !engine.leasing)
 			b->remaining--;
 		*slot = (uintptr_t)c;
 		loaded++;
@@ -1063,7 +1428,7 @@ static int engine_load(struct db *d)
 	db_finalize(s);
 	if (r < 0 && r != DB_DONE)
 		return r;
-	log_info("vouchers: %zu open kinds, %zu vouchers loaded", n, loaded);
+	log_info("vouchers: %d open kinds, %zu vouchers loaded", n, loaded);
 	return 0;
 }
 
@@ -1085,12 +1450,14 @@ static void engine_free(void)
 	for (size_t i = 0; i < engine.n_kinds; i++) {
 		strmap_free(engine.kinds[i]->people);
 		pthread_mutex_destroy(&engine.kinds[i]->lock);
+		pthread_mutex_destroy(&engine.kinds[i]->lease_lock);
 		free(engine.kinds[i]);
 	}
 	free(engine.kinds);
 	for (size_t i = 0; i < engine.n_all; i++)
 		free(engine.all[i]);
 	free(engine.all);
+	free(engine.give_backs);
 	for (int i = 0; i < SHARDS; i++)
 		strmap_free(engine.shards[i].ids);
 	db_close(engine.db);
@@ -1126,6 +1493,8 @@ int voucher_service(enum service_phase phase, const char *db_path)
 		/* The server has stopped: nothing new arrives; the writer finishes the queue. */
 		writer_stop(true);
 		pthread_join(engine.ticker, NULL);
+		if (engine.leasing && voucher_leases_close(engine.db, atomic_load(&engine.node)) < 0)
+			log_error("vouchers: cannot give this node's leases back: %s", db_errmsg(engine.db));
 		writer_summary();
 		engine_free();
 		return 0;
@@ -1134,6 +1503,7 @@ int voucher_service(enum service_phase phase, const char *db_path)
 	pthread_rwlock_init(&engine.kinds_lock, NULL);
 	pthread_mutex_init(&engine.queue_lock, NULL);
 	pthread_mutex_init(&engine.all_lock, NULL);
+	pthread_mutex_init(&engine.give_back_lock, NULL);
 	pthread_cond_init(&engine.queue_ready, NULL);
 	pthread_cond_init(&engine.ticker_wake, NULL);
 	pthread_cond_init(&engine.written_ready, NULL);
@@ -1151,6 +1521,18 @@ int voucher_service(enum service_phase phase, const char *db_path)
 	    db_skip_foreign_keys(engine.db) < 0 || db_commits_unsynced(engine.db) < 0 ||
 	    db_open(db_path, &engine.checkpoint_db) < 0)
 		goto fail;
+	engine.leasing = db_is_postgres(db_path);
+	if (engine.leasing) {
+		int64_t node = 0;
+		if (voucher_node_start(engine.db, &node) < 0) {
+			log_error("vouchers: cannot start as a node: %s", db_errmsg(engine.db));
+			goto fail;
+		}
+		atomic_store(&engine.node, node);
+		/* A node that died here a moment ago (this one, before a restart) gives its stock back now. */
+		if (voucher_leases_reclaim(engine.checkpoint_db, node) < 0)
+			log_error("vouchers: cannot close dead nodes' leases: %s", db_errmsg(engine.checkpoint_db));
+	}
 	engine.running = true;
 	if (engine_load(engine.db) < 0) {
 		log_error("vouchers: cannot load the open rounds: %s", db_errmsg(engine.db));

@@ -59,6 +59,8 @@ struct client {
 	char csrf[128];
 	/* API-key signing, when key_id is set */
 	char key_id[64], secret[128];
+	/* A transfer that fails (the server killed under it) is status 0 rather than a failed test. */
+	bool may_go_unanswered;
 };
 
 void client_init(struct client *c, struct test_server *s);
