@@ -206,11 +206,16 @@ status() {
 # The primary lost as in a crash (no shutdown checkpoint), the standby made the primary.  With
 # synchronous replication every acknowledged commit is already on the standby's disk.  The nodes'
 # URL names both servers (target_session_attrs=read-write): connections made from now on reach it.
+# The new primary inherited synchronous_standby_names from the old one's copy, and has no standby:
+# every commit would wait for one forever.  It is cleared, so the service goes on with commits on
+# one machine's disk until a new standby is attached (then name it again: docs/operations.md).
 promote() {
 	[ -f "$dir/cluster.env" ] || { echo "cluster.sh: no cluster in $dir" >&2; exit 1; }
 	$as "$pgbin/pg_ctl" stop -D "$dir/primary" -m immediate >/dev/null
 	$as "$pgbin/pg_ctl" promote -w -D "$dir/standby" >/dev/null
-	echo "the standby is the primary now"
+	psql -X -qAt -h "$(envget SOCKETS)" -p "$(envget STANDBY_PORT)" -U banyan -d postgres \
+		-c "ALTER SYSTEM SET synchronous_standby_names = ''" -c "SELECT pg_reload_conf()" >/dev/null
+	echo "the standby is the primary now (commits on its disk alone until a new standby is attached)"
 }
 
 stop() {

@@ -103,15 +103,14 @@ static int map_result(struct pg_db *d, const PGresult *res)
 	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
 	snprintf(d->error, sizeof d->error, "%s", res ? PQresultErrorMessage(res) : PQerrorMessage(d->conn));
 	d->error[strcspn(d->error, "\n")] = 0;
-	if (!state && PQstatus(d->conn) == CONNECTION_BAD) {
-		/* No answer at all: the connection is gone (see the top of the file). */
+	if (!state) {
+		/* No answer from the server (whose errors all carry a SQLSTATE): the connection is gone,
+		** though libpq may not say so yet when the server closed it mid-pipeline (see the top of the file). */
 		if (!d->lost)
 			log_error("db: connection to PostgreSQL lost (%s)", d->error);
 		d->lost = true;
 		return DB_LOST;
 	}
-	if (!state)
-		return DB_ERROR;
 	if (strncmp(state, "23", 2) == 0)
 		return DB_CONSTRAINT;
 	if (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0 || strcmp(state, "55P03") == 0)

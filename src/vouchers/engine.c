@@ -977,9 +977,12 @@ static struct kind_state *kind_learn(struct db *d, int64_t kind_id)
 ** since stay unused in it (see reservation_undo).  When nothing is left to
 ** lease the bucket is sold out for DRY_US: a storm after the last voucher
 ** costs one query a second, and another node's closed lease is found then.
+** False when the database could not be asked: that is no answer (503), not
+** "sold out".
 */
-static void lease_refill(struct kind_state *k, struct bucket *b, struct db *d)
+static bool lease_refill(struct kind_state *k, struct bucket *b, struct db *d)
 {
+	bool asked = true;
 	pthread_mutex_lock(&k->lease_lock);
 	pthread_mutex_lock(&k->lock);
 	bool needed = b->remaining <= 0 && b->dry_until <= clock_monotonic_us();
@@ -987,8 +990,10 @@ static void lease_refill(struct kind_state *k, struct bucket *b, struct db *d)
 	if (needed) {
 		int64_t lease = 0, size = 0;
 		if (voucher_lease_take(d, atomic_load(&engine.node), k->def.id, b->api_key_id, b->stock, LEASE_BLOCK,
-		                       &lease, &size) < 0)
+		                       &lease, &size) < 0) {
 			log_error("vouchers: cannot lease stock of kind %lld: %s", (long long)k->def.id, db_errmsg(d));
+			asked = false;
+		}
 		int64_t old_lease = 0, old_left = 0; /* claims of the old lease undone meanwhile */
 		pthread_mutex_lock(&k->lock);
 		if (size > 0) {
@@ -996,7 +1001,7 @@ static void lease_refill(struct kind_state *k, struct bucket *b, struct db *d)
 			old_left = b->remaining;
 			b->lease = lease;
 			b->remaining = size;
-		} else {
+		} else if (asked) {
 			b->dry_until = clock_monotonic_us() + DRY_US;
 		}
 		pthread_mutex_unlock(&k->lock);
@@ -1004,6 +1009,7 @@ static void lease_refill(struct kind_state *k, struct bucket *b, struct db *d)
 			give_back_later(old_lease, old_left);
 	}
 	pthread_mutex_unlock(&k->lease_lock);
+	return asked;
 }
 
 /*
@@ -1098,7 +1104,10 @@ void voucher_engine_claim(struct request *r, int64_t round_id, int64_t kind_id, 
 		pthread_mutex_unlock(&k->lock);
 		if (!lease_more)
 			break;
-		lease_refill(k, b, r->db);
+		if (!lease_refill(k, b, r->db)) {
+			refusal = "busy";
+			break;
+		}
 		leased = true;
 	}
 	/* Another node may have answered this request id first. */
@@ -1111,7 +1120,7 @@ void voucher_engine_claim(struct request *r, int64_t round_id, int64_t kind_id, 
 		else if (strcmp(refusal, "sold_out") == 0)
 			reply_error(r, 409, refusal, NULL, "消费券已领完 (sold out)");
 		else
-			reply_error(r, 503, refusal, NULL, "系统繁忙,请重试 (out of memory)");
+			reply_error(r, 503, refusal, NULL, "系统繁忙,请重试 (busy; retry)");
 		return;
 	}
 

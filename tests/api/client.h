@@ -14,7 +14,7 @@
 
 struct test_server {
 	char dir[64]; /* temporary directory holding the database and logs */
-	char db[128];
+	char db[256]; /* a file, or a PostgreSQL URL (several hosts, for a cluster) */
 	char log[128];
 	unsigned port;
 	pid_t pid;

@@ -112,7 +112,7 @@ static void test_second_server_refused_and_restart_after_kill9(void **state)
 	waitpid(s.pid, NULL, 0);
 	s.pid = 0;
 	s.port = 0;
-	char lock[160];
+	char lock[sizeof s.db + 8];
 	snprintf(lock, sizeof lock, "%s.lock", s.db);
 	assert_int_equal(access(lock, F_OK), on_postgres() ? -1 : 0);
 	server_start_process(&s, NULL);
@@ -525,7 +525,7 @@ static void test_export_archive_cut_short_fails(void **state)
 static void test_damaged_file_is_refused_at_start(void **state)
 {
 	(void)state;
-	char copy[160], cmd[400];
+	char copy[160], cmd[sizeof s.db + 200];
 	snprintf(copy, sizeof copy, "%s/copy.db", s.dir);
 	snprintf(cmd, sizeof cmd, "cp %s %s", s.db, copy);
 	assert_int_equal(system(cmd), 0);

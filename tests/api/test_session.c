@@ -250,7 +250,7 @@ static void test_ended_session_leaves_no_trace_in_the_file(void **state)
 	client_free(&c);
 	/* Stopping the server checkpoints the log into the file and removes it. */
 	assert_int_equal(server_stop_process(&own), 0);
-	char wal[160];
+	char wal[sizeof own.db + 8];
 	snprintf(wal, sizeof wal, "%s-wal", own.db);
 	assert_false(file_holds(own.db, csrf));
 	assert_true(access(wal, F_OK) != 0 || !file_holds(wal, csrf));

@@ -17,4 +17,10 @@ trap 'exit 1' INT TERM
 base=$((20000 + ($$ % 1000) * 10))
 BANYAN=$BANYAN_BIN "$here/scripts/cluster.sh" start "$dir" "$base" >"$dir/start.log" 2>&1 ||
 	{ echo "Bail out! the cluster did not start:"; sed 's/^/# /' "$dir/start.log"; for f in "$dir"/*.log; do echo "# == $f"; tail -n 5 "$f" | sed 's/^/# /'; done; exit 1; }
-CLUSTER_DIR=$dir "$1"
+rc=0
+CLUSTER_DIR=$dir CLUSTER_SH=$here/scripts/cluster.sh "$1" || rc=$?
+if [ "$rc" -ne 0 ]; then
+	# What the servers said, for the failure above.
+	for f in "$dir"/*.log; do echo "# == $f"; tail -n 15 "$f" | sed 's/^/# /'; done
+fi
+exit "$rc"
