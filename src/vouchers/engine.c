@@ -965,7 +965,8 @@ static bool answer_repeat(struct request *r, struct claim *c)
 static struct kind_state *kind_learn(struct db *d, int64_t kind_id)
 {
 	struct voucher_kind_def def;
-	if (voucher_kind_load(d, kind_id, &def) < 0 || voucher_engine_add_kind(&def) < 0)
+	/* DB_DONE: no such kind, def untouched */
+	if (voucher_kind_load(d, kind_id, &def) != 0 || voucher_engine_add_kind(&def) < 0)
 		return NULL;
 	return kind_find(kind_id);
 }

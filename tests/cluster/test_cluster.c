@@ -78,6 +78,7 @@ static int setup(void **state)
 	add_user(&proxy, "cl-officer", "officer", "350111-tcj");
 	add_user(&proxy, "cl-second", "officer", "350111-tcj");
 	add_user(&proxy, "cl-guessed", "officer", "350111-tcj");
+	add_user(&proxy, "cl-swj", "department", "350100-swj");
 	return 0;
 }
 
@@ -334,6 +335,32 @@ static void assert_vouchers_exact(int *ret_vouchers)
 	*ret_vouchers = (int)vouchers;
 }
 
+/* A campaign of the city's commerce bureau made through server via, a round open now offered through
+** the test's channel, and a kind of it (round_id, kind_id). */
+static void open_kind(struct test_server *via, const char *campaign_name, int stock, int limit)
+{
+	struct client bureau;
+	client_init(&bureau, via);
+	assert_int_equal(client_login(&bureau, "cl-swj", "cl-swj-password"), 200);
+	char start[32], end[32];
+	long long now = time(NULL);
+	clock_format_iso(now - 60, start);
+	clock_format_iso(now + 3600, end);
+	long long campaign = client_createdf(&bureau, "/api/v1/vouchers/campaigns",
+	                                     "{\"name\":\"%s\",\"org\":\"350100-swj\"}", campaign_name);
+	round_id = client_createdf(&bureau, "/api/v1/vouchers/rounds",
+	                           "{\"campaign\":%lld,\"name\":\"第一期\",\"starts_at\":\"%s\",\"ends_at\":\"%s\","
+	                           "\"channels\":[\"%s\"]}",
+	                           campaign, start, end, channel.key_id);
+	kind_id =
+	    client_createdf(&bureau, "/api/v1/vouchers/kinds",
+	                    "{\"round\":%lld,\"name\":\"满100减20\",\"face_fen\":2000,\"threshold_fen\":10000,"
+	                    "\"stock\":%d,\"validity_days\":7,\"per_person_limit\":%d,\"categories\":[\"retail\"]}",
+	                    round_id, stock, limit);
+	client_free(&bureau);
+	assert_true(campaign > 0 && round_id > 0 && kind_id > 0);
+}
+
 /*
 ** Six claimers, two on each node, 400 people wanting two vouchers each of a
 ** kind of 1,200; node 3 killed after a second.  Then: never over the stock or
@@ -346,28 +373,8 @@ static void test_vouchers_exact_across_nodes(void **state)
 	(void)state;
 	client_init(&channel, &node[0]);
 	assert_int_equal(issue_channel_key(&node[0], "350100-swj", "云闪付", channel.key_id, channel.secret), 0);
-	add_user(&proxy, "cl-swj", "department", "350100-swj");
-	struct client bureau;
-	client_init(&bureau, &node[1]);
-	assert_int_equal(client_login(&bureau, "cl-swj", "cl-swj-password"), 200);
-	char start[32], end[32];
-	long long now = time(NULL);
-	clock_format_iso(now - 60, start);
-	clock_format_iso(now + 3600, end);
-	long long campaign = client_createdf(&bureau, "/api/v1/vouchers/campaigns",
-	                                     "{\"name\":\"多节点消费券\",\"org\":\"350100-swj\"}");
-	round_id = client_createdf(&bureau, "/api/v1/vouchers/rounds",
-	                           "{\"campaign\":%lld,\"name\":\"第一期\",\"starts_at\":\"%s\",\"ends_at\":\"%s\","
-	                           "\"channels\":[\"%s\"]}",
-	                           campaign, start, end, channel.key_id);
 	/* Made on node 2: nodes 1 and 3 learn the kind from the database. */
-	kind_id =
-	    client_createdf(&bureau, "/api/v1/vouchers/kinds",
-	                    "{\"round\":%lld,\"name\":\"满100减20\",\"face_fen\":2000,\"threshold_fen\":10000,"
-	                    "\"stock\":%d,\"validity_days\":7,\"per_person_limit\":%d,\"categories\":[\"retail\"]}",
-	                    round_id, STOCK, LIMIT);
-	client_free(&bureau);
-	assert_true(campaign > 0 && round_id > 0 && kind_id > 0);
+	open_kind(&node[1], "多节点消费券", STOCK, LIMIT);
 
 	pthread_t threads[CLAIMERS];
 	for (int i = 0; i < CLAIMERS; i++) {
@@ -447,25 +454,7 @@ static void test_no_claim_lost_when_the_primary_dies(void **state)
 	(void)state;
 	client_init(&channel, &proxy);
 	assert_int_equal(issue_channel_key(&proxy, "350100-swj", "支付宝", channel.key_id, channel.secret), 0);
-	struct client bureau;
-	client_init(&bureau, &proxy);
-	assert_int_equal(client_login(&bureau, "cl-swj", "cl-swj-password"), 200);
-	char start[32], end[32];
-	long long now = time(NULL);
-	clock_format_iso(now - 60, start);
-	clock_format_iso(now + 3600, end);
-	long long campaign =
-	    client_createdf(&bureau, "/api/v1/vouchers/campaigns", "{\"name\":\"主库切换\",\"org\":\"350100-swj\"}");
-	round_id = client_createdf(&bureau, "/api/v1/vouchers/rounds",
-	                           "{\"campaign\":%lld,\"name\":\"第二期\",\"starts_at\":\"%s\",\"ends_at\":\"%s\","
-	                           "\"channels\":[\"%s\"]}",
-	                           campaign, start, end, channel.key_id);
-	kind_id =
-	    client_createdf(&bureau, "/api/v1/vouchers/kinds",
-	                    "{\"round\":%lld,\"name\":\"满50减10\",\"face_fen\":1000,\"threshold_fen\":5000,"
-	                    "\"stock\":100000,\"validity_days\":7,\"per_person_limit\":1,\"categories\":[\"retail\"]}",
-	                    round_id);
-	client_free(&bureau);
+	open_kind(&proxy, "主库切换", 100000, 1);
 
 	enum { FAILOVER_CLAIMERS = 3 };
 	pthread_t threads[FAILOVER_CLAIMERS];
