@@ -483,13 +483,15 @@ static int backup_record(struct db *d, const char *file)
 
 /*
 ** Note what a check found in DB.check (CHECK_NOTE_SUFFIX), beside the
-** database: written whole to a new file, then renamed over the old one.
+** database: written whole to a new file, then renamed over the old one.  A
+** PostgreSQL database has no file beside it: there, a row of check_notes.
 */
-static int check_note(const char *path, bool ok, int64_t audit_upto)
+static int check_note(struct db *d, const char *path, bool ok, int64_t audit_upto)
 {
 	char note[4096], tmp[4200];
 	if (db_is_postgres(path))
-		return 0; /* no file beside a PostgreSQL database: the workbench shows no check there yet */
+		return db_run(d, "INSERT INTO check_notes(at, ok, audit_upto) VALUES (?, ?, ?)", "iIi", clock_now(),
+		              ok ? 1 : 0, audit_upto);
 	snprintf(note, sizeof note, "%s%s", path, CHECK_NOTE_SUFFIX);
 	snprintf(tmp, sizeof tmp, "%s.new", note);
 	json_t *what =
@@ -632,9 +634,10 @@ int cmd_check(int argc, char **argv)
 	                       "issued within stock and limits, codes distinct");
 	rc |= check_invariants(d, "refunds", refund_invariants, sizeof refund_invariants / sizeof refund_invariants[0],
 	                       "the rolls' enterprises and imports on file, decisions agreeing with payments");
+	if (check_note(d, path, rc == 0, upto) < 0)
+		fprintf(stderr, "banyan check: could not note what the check found (%s%s or check_notes)\n", path,
+		        CHECK_NOTE_SUFFIX);
 	db_close(d);
-	if (check_note(path, rc == 0, upto) < 0)
-		fprintf(stderr, "banyan check: could not note the check in %s%s\n", path, CHECK_NOTE_SUFFIX);
 	return rc;
 }
 

@@ -265,7 +265,9 @@ int audit_verify(struct db *d, struct audit_verdict *ret);
 ** What the last `banyan check` found is kept beside the database, in
 ** DB CHECK_NOTE_SUFFIX, as JSON {"at" (Unix seconds), "ok", "audit_upto" (the
 ** last audit row that held)}: not in it, since a check must not change what
-** it checks (a row it wrote would take the id of a row cut from the log).
+** it checks (a row it wrote would take the id of a row cut from the log).  A
+** PostgreSQL database has no file beside it: there the check adds a row to
+** check_notes (migration 0033), a table no check reads.
 */
 #define CHECK_NOTE_SUFFIX ".check"
 

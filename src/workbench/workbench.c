@@ -281,15 +281,31 @@ static int api_keys(struct request *r, json_t *out, const struct moment *m)
 	return figure_add(out, &f, rc, s);
 }
 
+/* What the last `banyan check` found, {"at","ok","audit_upto"}: its note beside the database
+** (CHECK_NOTE_SUFFIX), or on PostgreSQL the last row of check_notes; NULL when never checked. */
+static json_t *last_check(struct request *r)
+{
+	if (!db_is_postgres(db_path(r->db)))
+		return json_load_file(arena_printf(r->arena, "%s%s", db_path(r->db), CHECK_NOTE_SUFFIX), 0, NULL);
+	struct db_stmt *s;
+	json_t *note = NULL;
+	if (db_prepare(r->db, &s, "SELECT at, ok, audit_upto FROM check_notes ORDER BY id DESC LIMIT 1", NULL) == 0 &&
+	    db_step(s) == DB_ROW)
+		note = json_pack("{s:I, s:b, s:I}", "at", (json_int_t)db_column_int64(s, 0), "ok",
+		                 db_column_int64(s, 1) == 1, "audit_upto", (json_int_t)db_column_int64(s, 2));
+	db_finalize(s);
+	return note;
+}
+
 /* The audit chain: its rows and head, and how far the last `banyan check` found it
-** holding (its note beside the database, CHECK_NOTE_SUFFIX); red when that check failed.
+** holding (last_check()); red when that check failed.
 ** Nothing deletes audit rows (triggers refuse it) and ids count from 1, so the head's id
 ** is the number of rows without counting them. */
 static int audit_chain(struct request *r, json_t *out, const struct moment *m)
 {
 	(void)m;
 	static const struct figure f = {"audit", "audit", "/audit", NULL, NULL, NULL};
-	json_t *note = json_load_file(arena_printf(r->arena, "%s%s", db_path(r->db), CHECK_NOTE_SUFFIX), 0, NULL);
+	json_t *note = last_check(r);
 	json_t *at = json_object_get(note, "at"), *ok = json_object_get(note, "ok");
 	struct db_stmt *s;
 	int rc =

@@ -162,6 +162,54 @@ static void test_check_finds_a_rewritten_audit_row(void **state)
 	assert_non_null(strstr(out, "audit chain: BROKEN at row 1"));
 }
 
+/* The audit figure of the administrators' workbench (GET /api/v1/workbench/admin). */
+static json_t *audit_figure(struct client *c, struct response *r)
+{
+	assert_int_equal(client_callf(c, r, "GET", "/api/v1/workbench/admin", NULL), 200);
+	json_t *figure, *figures = json_object_get(r->json, "figures");
+	size_t i;
+	json_array_foreach(figures, i, figure)
+	{
+		if (strcmp(json_string_value(json_object_get(figure, "key")), "audit") == 0)
+			return figure;
+	}
+	fail_msg("no audit figure");
+	return NULL;
+}
+
+/* What a check found reaches the administrators' workbench on PostgreSQL too (no file beside the
+** database to keep it in): never checked, checked and holding, then a rewritten row found, red. */
+static void test_check_reaches_the_workbench(void **state)
+{
+	(void)state;
+	struct client admin;
+	struct response r;
+	server_start_process(&target, NULL);
+	client_login_as(&admin, &target, "admin");
+	assert_true(json_is_null(json_object_get(audit_figure(&admin, &r), "checked")));
+	response_free(&r);
+
+	long long head = db_count(&target, "SELECT max(id) FROM audit_log");
+	assert_int_equal(run_banyan(NULL, out, sizeof out, "check", "--db", target.db, NULL), 0);
+	assert_int_equal(db_count(&target, "SELECT max(id) FROM audit_log"), head); /* the check wrote no audit row */
+	json_t *audit = audit_figure(&admin, &r), *checked = json_object_get(audit, "checked");
+	assert_true(json_is_true(json_object_get(checked, "ok")));
+	assert_int_equal(json_integer_value(json_object_get(checked, "upto")), head);
+	assert_int_equal(json_integer_value(json_object_get(audit, "red")), 0);
+	response_free(&r);
+
+	db_run_sql(&target, "ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_update;"
+	                    " UPDATE audit_log SET action = action || '.rewritten' WHERE id = 2");
+	assert_int_equal(run_banyan(NULL, out, sizeof out, "check", "--db", target.db, NULL), 1);
+	audit = audit_figure(&admin, &r);
+	checked = json_object_get(audit, "checked");
+	assert_true(json_is_false(json_object_get(checked, "ok")));
+	assert_int_equal(json_integer_value(json_object_get(checked, "upto")), 1); /* row 1 still holds */
+	assert_int_equal(json_integer_value(json_object_get(audit, "red")), 1);
+	response_free(&r);
+	client_free(&admin);
+}
+
 static void test_check_names_another_schema_version(void **state)
 {
 	(void)state;
@@ -249,6 +297,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_migrate_usage, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_check_finds_a_rewritten_audit_row, prepared, target_down),
 	    cmocka_unit_test_setup_teardown(test_check_names_another_schema_version, prepared, target_down),
+	    cmocka_unit_test_setup_teardown(test_check_reaches_the_workbench, prepared, target_down),
 	    cmocka_unit_test_setup_teardown(test_backup_restores_with_pg_restore, prepared, target_down),
 	    cmocka_unit_test_setup_teardown(test_lost_connection_answers_503_then_reconnects, prepared, target_down),
 	};
