@@ -216,9 +216,9 @@ static int resolve_session(struct request *r, const char *token)
 ** API keys, cached in memory: a claim storm signs every request, and the
 ** key behind it should not cost a query each time.  An entry is read again
 ** from the database when the keys' generation changed (`banyan apikey
-** disable|rotate` bumps it in the server's lock file: the very next request
-** sees the change) and, for changes made some other way, after
-** KEY_CACHE_SECONDS.  Unknown keys are not cached: a flood of made-up key ids
+** disable|rotate` bumps it in the server's lock file, or on PostgreSQL
+** notifies every node, banyan_keys: the very next request sees the change)
+** and, for changes made some other way, after KEY_CACHE_SECONDS.  Unknown keys are not cached: a flood of made-up key ids
 ** cannot grow the cache.
 */
 enum { KEY_CACHE_SECONDS = 5 };
@@ -235,16 +235,22 @@ struct api_key {
 static pthread_mutex_t keys_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct strmap *keys; /* key_id -> struct api_key * */
 static const _Atomic uint64_t *keys_generation;
+static _Atomic uint64_t keys_heard; /* changes notified through PostgreSQL */
 
 void auth_apikey_watch(const _Atomic uint64_t *generation)
 {
 	keys_generation = generation;
 }
 
+void auth_apikeys_changed(void)
+{
+	atomic_fetch_add(&keys_heard, 1);
+}
+
 static int api_key_lookup(struct db *d, const char *key_id, int64_t now, struct api_key *ret)
 {
 	size_t n = strlen(key_id);
-	uint64_t generation = keys_generation ? atomic_load(keys_generation) : 0;
+	uint64_t generation = (keys_generation ? atomic_load(keys_generation) : 0) + atomic_load(&keys_heard);
 	pthread_mutex_lock(&keys_lock);
 	uintptr_t *slot = keys ? strmap_get(keys, key_id, n) : NULL;
 	struct api_key *cached = slot ? (struct api_key *)*slot : NULL;

@@ -79,6 +79,8 @@ int nonces_forget(struct db *d, int64_t now);
 /* The API keys' generation to watch (in the server's lock file): when it
 ** changes, every cached key is read again from the database. */
 void auth_apikey_watch(const _Atomic uint64_t *generation);
+/* The keys changed (heard through PostgreSQL: NOTIFY banyan_keys): every cached key is read again. */
+void auth_apikeys_changed(void);
 
 /* The moment the server started: requests signed earlier are refused. */
 void auth_set_started(int64_t now);

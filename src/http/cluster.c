@@ -146,11 +146,13 @@ static int ask(PGconn *c, const char *sql, const char *param)
 static PGconn *connect_and_listen(void)
 {
 	PGconn *c = PQconnectdb(relay.url);
-	if (PQstatus(c) != CONNECTION_OK || ask(c, "LISTEN banyan_events", NULL) < 0) {
+	if (PQstatus(c) != CONNECTION_OK || ask(c, "LISTEN banyan_events", NULL) < 0 ||
+	    ask(c, "LISTEN banyan_keys", NULL) < 0) {
 		log_error("cluster: cannot connect to PostgreSQL: %s", PQerrorMessage(c));
 		PQfinish(c);
 		return NULL;
 	}
+	auth_apikeys_changed(); /* a key may have changed while nobody listened */
 	return c;
 }
 
@@ -232,7 +234,10 @@ static void *relay_main(void *unused)
 			}
 			PGnotify *n;
 			while ((n = PQnotifies(c))) {
-				deliver(n->extra);
+				if (strcmp(n->relname, "banyan_keys") == 0)
+					auth_apikeys_changed(); /* `banyan apikey disable|rotate` (serve_keys_changed) */
+				else
+					deliver(n->extra);
 				PQfreemem(n);
 			}
 		}

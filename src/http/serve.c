@@ -120,8 +120,7 @@ static int lock_take(const char *db_path, struct lock_file **ret_map)
 ** `serve --cluster` leaves the lock alone: several nodes then serve one
 ** database, sharing sessions, nonces and events through it and each
 ** background duty done by one node at a time (cluster.c).  API keys changed
-** from the shell take effect when their cache entry expires (no shared
-** mapping).
+** from the shell reach every node through NOTIFY banyan_keys.
 */
 static struct db *postgres_lock;
 static bool several_nodes; /* serve --cluster */
@@ -159,8 +158,14 @@ void serve_keys_changed(const char *db_path)
 {
 	char path[4096];
 	struct stat st;
-	if (db_is_postgres(db_path))
+	if (db_is_postgres(db_path)) { /* every node listens (cluster.c) */
+		struct db *d = NULL;
+		if (db_open(db_path, &d) == 0 && db_exec(d, "NOTIFY banyan_keys") < 0)
+			fprintf(stderr, "banyan: the servers were not told (%s): the change reaches them within 5 s\n",
+			        db_errmsg(d));
+		db_close(d);
 		return;
+	}
 	int fd = lock_path(db_path, path, sizeof path) ? open(path, O_RDWR | O_CLOEXEC) : -1;
 	if (fd < 0)
 		return; /* never served: no cache to tell */
