@@ -46,6 +46,7 @@ struct db_backend {
 	/* NULL where every commit is durable when it returns (db_commits_unsynced, db_log_sync) */
 	int (*commits_unsynced)(struct db *d);
 	int (*log_sync)(struct db *d);
+	int (*commits_may_be_lost)(struct db *d);
 	int (*backup)(struct db *d, const char *path);
 	int (*integrity_check)(struct db *d, bool quick, const char **ret_problem);
 };

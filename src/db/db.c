@@ -297,6 +297,11 @@ int db_commits_unsynced(struct db *d)
 	return d->backend->commits_unsynced ? d->backend->commits_unsynced(d) : 0;
 }
 
+int db_commits_may_be_lost(struct db *d)
+{
+	return d->backend->commits_may_be_lost(d);
+}
+
 int db_log_sync(struct db *d)
 {
 	return d->backend->log_sync ? d->backend->log_sync(d) : 0;

@@ -171,6 +171,15 @@ int db_skip_foreign_keys(struct db *d);
 int db_commits_unsynced(struct db *d);
 int db_log_sync(struct db *d);
 
+/*
+** Commits on d that a crash of the database server may lose, returning
+** without waiting for any disk (PostgreSQL: synchronous_commit off, kept
+** across reconnections; SQLite: synchronous=OFF).  Only for rows whose loss
+** nobody can notice: the nonces of signed requests that are idempotent
+** anyway (src/http/nonces.c).
+*/
+int db_commits_may_be_lost(struct db *d);
+
 /* Copy the live database to path with SQLite's online backup (safe while serving). */
 int db_backup(struct db *d, const char *path);
 /* PRAGMA integrity_check and foreign_key_check, or with quick only PRAGMA

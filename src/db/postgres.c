@@ -67,6 +67,7 @@ struct pg_db {
 	int changes; /* rows the last statement wrote */
 	bool in_transaction; /* BEGIN sent, COMMIT or ROLLBACK not yet */
 	bool lost;           /* the connection broke: made again outside a transaction */
+	bool lossy;          /* db_commits_may_be_lost(): synchronous_commit off */
 	char error[512];
 };
 
@@ -256,8 +257,18 @@ static int pg_exec_migration(struct db *db, const char *sql, const char *variant
 static int pg_session_settings(struct pg_db *d)
 {
 	/* Times are Unix seconds in the tables, but now() and casts must not depend on the server's zone;
-	** a commit returns once it is on disk (and on the synchronous standbys the server names). */
-	return pg_exec(&d->base, "SET TIME ZONE 'UTC'; SET synchronous_commit = on; SET client_min_messages = warning");
+	** a commit returns once it is on disk (and on the synchronous standbys the server names), unless
+	** the connection's commits may be lost (db_commits_may_be_lost). */
+	return pg_exec(
+	    &d->base, d->lossy ? "SET TIME ZONE 'UTC'; SET synchronous_commit = off; SET client_min_messages = warning"
+	                       : "SET TIME ZONE 'UTC'; SET synchronous_commit = on; SET client_min_messages = warning");
+}
+
+static int pg_commits_may_be_lost(struct db *db)
+{
+	struct pg_db *d = pg(db);
+	d->lossy = true;
+	return pg_session_settings(d);
 }
 
 int postgres_open(const char *url, struct db **ret)
@@ -782,6 +793,7 @@ static const struct db_backend postgres_backend = {
     .changes = pg_changes,
     .errmsg = pg_errmsg,
     .checkpoints_by_hand = pg_nothing,
+    .commits_may_be_lost = pg_commits_may_be_lost,
     .checkpoint = pg_checkpoint,
     .cache_size = pg_cache_size,
     .skip_foreign_keys = pg_nothing,

@@ -388,6 +388,11 @@ static int sync_path(const char *path, int flags)
 ** one descriptor serves; the first read made sure it exists, and its name is
 ** flushed in its directory once, as SQLite does for a new file it syncs.
 */
+static int sqlite_commits_may_be_lost(struct db *db)
+{
+	return sqlite_exec(db, "PRAGMA synchronous=OFF");
+}
+
 static int sqlite_commits_unsynced(struct db *db)
 {
 	struct sqlite_db *d = lite(db);
@@ -515,6 +520,7 @@ static const struct db_backend sqlite_backend = {
     .skip_foreign_keys = sqlite_skip_foreign_keys,
     .commits_unsynced = sqlite_commits_unsynced,
     .log_sync = sqlite_log_sync,
+    .commits_may_be_lost = sqlite_commits_may_be_lost,
     .backup = sqlite_backup,
     .integrity_check = sqlite_integrity_check,
 };

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "client.h"
+#include "db/db.h"
 
 static struct test_server city, target;
 static char out[65536];
@@ -210,6 +211,43 @@ static void test_check_reaches_the_workbench(void **state)
 	client_free(&admin);
 }
 
+/* The setting a connection's commits are made under. */
+static void expect_synchronous_commit(struct db *d, const char *want)
+{
+	struct db_stmt *s;
+	assert_int_equal(db_prepare(d, &s, "SHOW synchronous_commit", NULL), DB_OK);
+	assert_int_equal(db_step(s), DB_ROW);
+	assert_string_equal(db_column_text(s, 0), want);
+	db_finalize(s);
+}
+
+/* The nonces' connections (db_commits_may_be_lost): commits not waiting for the disk, still so once the
+** connection was lost and made again; every other connection's commits wait. */
+static void test_lossy_commits_survive_a_reconnection(void **state)
+{
+	(void)state;
+	struct db *lossy, *durable;
+	assert_int_equal(db_open(target.db, &lossy), DB_OK);
+	assert_int_equal(db_open(target.db, &durable), DB_OK);
+	assert_int_equal(db_commits_may_be_lost(lossy), DB_OK);
+	expect_synchronous_commit(lossy, "off");
+	expect_synchronous_commit(durable, "on");
+	int64_t pid = 0, killed = 0;
+	assert_int_equal(db_query_int64(lossy, &pid, "SELECT pg_backend_pid()", NULL), DB_OK);
+	assert_int_equal(db_query_int64(durable, &killed, "SELECT pg_terminate_backend(CAST(? AS INTEGER))", "i", pid),
+	                 DB_OK);
+	assert_true(killed);
+	struct db_stmt *s;
+	int rc = db_prepare(lossy, &s, "SELECT 1", NULL);
+	if (rc == DB_OK)
+		rc = db_step(s);
+	db_finalize(s);
+	assert_int_equal(rc, DB_LOST);
+	expect_synchronous_commit(lossy, "off"); /* made again, as it was */
+	db_close(lossy);
+	db_close(durable);
+}
+
 static void test_check_names_another_schema_version(void **state)
 {
 	(void)state;
@@ -298,6 +336,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_check_finds_a_rewritten_audit_row, prepared, target_down),
 	    cmocka_unit_test_setup_teardown(test_check_names_another_schema_version, prepared, target_down),
 	    cmocka_unit_test_setup_teardown(test_check_reaches_the_workbench, prepared, target_down),
+	    cmocka_unit_test_setup_teardown(test_lossy_commits_survive_a_reconnection, prepared, target_down),
 	    cmocka_unit_test_setup_teardown(test_backup_restores_with_pg_restore, prepared, target_down),
 	    cmocka_unit_test_setup_teardown(test_lost_connection_answers_503_then_reconnects, prepared, target_down),
 	};
