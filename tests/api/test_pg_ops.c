@@ -187,13 +187,15 @@ static void test_check_reaches_the_workbench(void **state)
 	struct response r;
 	server_start_process(&target, NULL);
 	client_login_as(&admin, &target, "admin");
-	assert_true(json_is_null(json_object_get(audit_figure(&admin, &r), "checked")));
+	json_t *audit = audit_figure(&admin, &r), *checked = json_object_get(audit, "checked");
+	assert_true(json_is_null(checked)); /* never checked */
 	response_free(&r);
 
 	long long head = db_count(&target, "SELECT max(id) FROM audit_log");
 	assert_int_equal(run_banyan(NULL, out, sizeof out, "check", "--db", target.db, NULL), 0);
 	assert_int_equal(db_count(&target, "SELECT max(id) FROM audit_log"), head); /* the check wrote no audit row */
-	json_t *audit = audit_figure(&admin, &r), *checked = json_object_get(audit, "checked");
+	audit = audit_figure(&admin, &r);
+	checked = json_object_get(audit, "checked");
 	assert_true(json_is_true(json_object_get(checked, "ok")));
 	assert_int_equal(json_integer_value(json_object_get(checked, "upto")), head);
 	assert_int_equal(json_integer_value(json_object_get(audit, "red")), 0);
