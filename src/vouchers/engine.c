@@ -253,19 +253,6 @@ static struct bucket *bucket_of(struct kind_state *k, int64_t api_key_id)
 	return NULL;
 }
 
-int64_t voucher_engine_remaining(int64_t kind_id)
-{
-	struct kind_state *k = kind_find(kind_id);
-	if (!k)
-		return -1;
-	int64_t sum = 0;
-	pthread_mutex_lock(&k->lock);
-	for (int i = 0; i < k->n_buckets; i++)
-		sum += k->buckets[i].remaining;
-	pthread_mutex_unlock(&k->lock);
-	return sum;
-}
-
 /* Key bytes: the channel's id then the string, so channels never share a person or a request id. */
 static size_t channel_key(unsigned char *buf, int64_t api_key_id, const char *s)
 {

@@ -58,9 +58,6 @@ struct voucher_claim_body {
 */
 bool voucher_claim_body_parse(const char *text, size_t len, struct voucher_claim_body *ret);
 
-/* Remaining stock of a kind in memory (all channels), or -1 if not loaded. */
-int64_t voucher_engine_remaining(int64_t kind_id);
-
 /* Load a kind's definition from the database (with its round and channels). 0, DB_DONE or a db error. */
 int voucher_kind_load(struct db *d, int64_t kind_id, struct voucher_kind_def *ret);
 
