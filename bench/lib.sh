@@ -1,8 +1,11 @@
 # What the benchmark scripts share: sourced, not run.
 #   bench_workdir NAME  sets $tmp (a fresh directory) and $pids (add the
 #                       background processes you start); on exit every one
-#                       of them is stopped and $tmp removed.
-#   free_port           a loopback port nobody listens on
+#                       of them is stopped and $tmp removed; a function
+#                       bench_stop, if the script defines one, runs first
+#                       (for servers that are not its children).
+#   free_port [N]       a loopback port nobody listens on (N such ports in a
+#                       row: the first printed)
 #   to_ms VALUE         wrk's latency ("850.12us", "1.75ms", "1.02s") in ms
 #   median [FORMAT]     the median of the numbers on stdin, one a line
 
@@ -15,20 +18,24 @@ bench_workdir() {
 
 # shellcheck disable=SC2317 # run by the trap
 bench_cleanup() {
+	! command -v bench_stop >/dev/null 2>&1 || bench_stop || true
 	for p in $pids; do kill "$p" 2>/dev/null || true; done
 	for p in $pids; do wait "$p" 2>/dev/null || true; done
 	rm -rf "$tmp"
 }
 
 free_port() {
-	local p
+	local p i
 	while :; do
 		p=$((20000 + RANDOM % 12000)) # below the ephemeral range, where client ports linger
-		if ! { exec 4<>"/dev/tcp/127.0.0.1/$p"; } 2>/dev/null; then
-			echo "$p"
-			return
-		fi
-		exec 4<&- 4>&-
+		for ((i = 0; i < ${1:-1}; i++)); do
+			if { exec 4<>"/dev/tcp/127.0.0.1/$((p + i))"; } 2>/dev/null; then
+				exec 4<&- 4>&-
+				continue 2
+			fi
+		done
+		echo "$p"
+		return
 	done
 }
 
