@@ -71,14 +71,6 @@ done
 for t in $needs; do
 	command -v "$t" >/dev/null || { echo "$0: $t missing (scripts/deps.sh --test --bench)" >&2; exit 1; }
 done
-# shellcheck disable=SC2012 # Debian's directories, one a major version
-pgbin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
-case " $setups " in *" pg "* | *" cluster "*)
-	[ -n "$pgbin" ] || { echo "$0: PostgreSQL's server is not installed (scripts/deps.sh --test)" >&2; exit 1; } ;;
-esac
-# PostgreSQL refuses to run as root: as root its servers run as the postgres user (as tests/with_postgres.sh)
-as=""
-[ "$(id -u)" -ne 0 ] || as="runuser -u postgres --"
 
 rounds=${STORM_ROUNDS:-5}
 duration=${STORM_DURATION:-10}
@@ -97,14 +89,11 @@ case " $tools " in *" wrk "*) command -v wrk >/dev/null || { echo "$0: wrk missi
 conns_max=$(tr ' ' '\n' <<<"$conns_list" | sort -n | tail -1)
 
 bench_workdir storm
-# The PostgreSQL servers (owned by postgres when run as root) live under $tmp.
-chmod 711 "$tmp"
-pgdir="" cldir=""
+cldir=""
 # shellcheck disable=SC2317 # run by lib.sh's cleanup, a failure's too
 bench_stop() {
 	[ -z "$cldir" ] || BANYAN=$banyan "$here/../scripts/cluster.sh" stop "$cldir" >/dev/null 2>&1
-	[ -z "$pgdir" ] || $as "$pgbin/pg_ctl" stop -D "$pgdir/data" -m immediate >/dev/null 2>&1
-	cldir="" pgdir=""
+	cldir=""
 }
 
 die() { echo "$0: $*" >&2; exit 1; }
@@ -139,19 +128,6 @@ run_banyan() { exec "$banyan" serve --db "$db" "${serve_args[@]}" --listen "127.
 # shellcheck disable=SC2317
 run_bare() { exec "$bare" "$1"; }
 
-# CPU time (user + system, in clock ticks) the processes named have used so far,
-# with their children's: those still running and those they waited for (a
-# PostgreSQL backend that ended during a round is in its postmaster's cutime).
-cpu_ticks() {
-	local p c t=0
-	for p in "$@"; do
-		t=$((t + $(awk '{ sub(/^.*\) /, ""); print $12 + $13 + $14 + $15 }' "/proc/$p/stat" 2>/dev/null || echo 0)))
-		for c in $(pgrep -P "$p"); do
-			t=$((t + $(awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$c/stat" 2>/dev/null || echo 0)))
-		done
-	done
-	echo "$t"
-}
 hz=$(getconf CLK_TCK)
 
 jar=$tmp/cookies
@@ -186,28 +162,20 @@ setup_sqlite() {
 	start banyan-sqlite run_banyan
 	banyan_port=$port cpu[node]=$pid logs=$tmp/banyan-sqlite.log
 }
-# PostgreSQL's settings as shipped but for where it listens and how many may connect
 # shellcheck disable=SC2317
 setup_pg() {
-	pgdir=$tmp/pg
-	mkdir "$pgdir"
-	[ -z "$as" ] || chown postgres "$pgdir"
-	$as "$pgbin/initdb" -D "$pgdir/data" -U banyan --auth=trust -E UTF8 --locale=C.UTF-8 >"$tmp/initdb.log" 2>&1 ||
-		{ cat "$tmp/initdb.log" >&2; die "initdb failed"; }
-	$as "$pgbin/pg_ctl" start -w -D "$pgdir/data" -l "$pgdir/server.log" \
-		-o "-k $pgdir -c listen_addresses='' -c max_connections=300" >/dev/null ||
-		{ cat "$pgdir/server.log" >&2; die "PostgreSQL did not start"; }
-	"$pgbin/createdb" -h "$pgdir" -U banyan banyan
-	db="postgresql:///banyan?host=$pgdir&user=banyan"
+	bench_postgres
+	db=$pg_url
 	"$banyan" init --db "$db" >"$tmp/init-pg.log" 2>&1 || { cat "$tmp/init-pg.log" >&2; die "banyan init failed"; }
 	start banyan-pg run_banyan
-	banyan_port=$port cpu[node]=$pid cpu[pg]=$(head -1 "$pgdir/data/postmaster.pid") logs=$tmp/banyan-pg.log
+	banyan_port=$port cpu[node]=$pid cpu[pg]=$pg_pid logs=$tmp/banyan-pg.log
 }
 # shellcheck disable=SC2317
 setup_cluster() {
 	cldir=$tmp/cluster
 	local base n
 	base=$(free_port 4) # HAProxy, then the three nodes
+	chmod 711 "$tmp"    # its PostgreSQL runs as postgres when we are root
 	BANYAN=$banyan BANYAN_SERVE_ARGS="${serve_args[*]}" "$here/../scripts/cluster.sh" start "$cldir" "$base" \
 		>"$tmp/cluster.log" 2>&1 || { cat "$tmp/cluster.log" >&2; die "scripts/cluster.sh start failed"; }
 	db=$(sed -n 's/^BANYAN_DB=//p' "$cldir/cluster.env")
@@ -454,6 +422,7 @@ for setup in $setups; do
 	echo
 	checks >"$tmp/checks-$setup.txt"
 	bench_stop
+	bench_postgres_stop
 done
 stop "$bare_pid"
 

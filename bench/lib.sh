@@ -4,6 +4,17 @@
 #                       of them is stopped and $tmp removed; a function
 #                       bench_stop, if the script defines one, runs first
 #                       (for servers that are not its children).
+#   bench_postgres      a throw-away PostgreSQL in $tmp/pg (initdb; a Unix
+#                       socket there, no TCP; the settings as shipped, fsync
+#                       and synchronous_commit on, but max_connections 300),
+#                       with a database banyan: its URL in $pg_url, its
+#                       postmaster's pid in $pg_pid.  As root it runs as the
+#                       postgres user (as tests/with_postgres.sh).  Stopped by
+#                       bench_postgres_stop, or on exit.
+#   cpu_ticks PID...    the CPU time (user + system, clock ticks) those
+#                       processes have used so far, with their children's:
+#                       those still running and those they waited for (a
+#                       PostgreSQL backend that ended is in its postmaster's)
 #   free_port [N]       a loopback port nobody listens on (N such ports in a
 #                       row: the first printed)
 #   to_ms VALUE         wrk's latency ("850.12us", "1.75ms", "1.02s") in ms
@@ -19,9 +30,49 @@ bench_workdir() {
 # shellcheck disable=SC2317 # run by the trap
 bench_cleanup() {
 	! command -v bench_stop >/dev/null 2>&1 || bench_stop || true
+	bench_postgres_stop immediate
 	for p in $pids; do kill "$p" 2>/dev/null || true; done
 	for p in $pids; do wait "$p" 2>/dev/null || true; done
 	rm -rf "$tmp"
+}
+
+bench_postgres() {
+	# shellcheck disable=SC2012 # Debian's directories, one a major version
+	pgbin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+	[ -n "$pgbin" ] || { echo "$0: PostgreSQL's server is not installed (scripts/deps.sh --test)" >&2; exit 1; }
+	pgdir=$tmp/pg pg_as=""
+	mkdir "$pgdir"
+	if [ "$(id -u)" -eq 0 ]; then
+		chmod 711 "$tmp"
+		chown postgres "$pgdir"
+		pg_as="runuser -u postgres --"
+	fi
+	$pg_as "$pgbin/initdb" -D "$pgdir/data" -U banyan --auth=trust -E UTF8 --locale=C.UTF-8 >"$pgdir/initdb.log" 2>&1 ||
+		{ cat "$pgdir/initdb.log" >&2; echo "$0: initdb failed" >&2; exit 1; }
+	$pg_as "$pgbin/pg_ctl" start -w -D "$pgdir/data" -l "$pgdir/server.log" \
+		-o "-k $pgdir -c listen_addresses='' -c max_connections=300" >/dev/null ||
+		{ cat "$pgdir/server.log" >&2; echo "$0: PostgreSQL did not start" >&2; exit 1; }
+	"$pgbin/createdb" -h "$pgdir" -U banyan banyan
+	pg_url="postgresql:///banyan?host=$pgdir&user=banyan"
+	pg_pid=$(head -1 "$pgdir/data/postmaster.pid")
+}
+
+# bench_postgres_stop [MODE]: pg_ctl's stop mode, fast by default
+bench_postgres_stop() {
+	[ -n "${pgdir:-}" ] || return 0
+	$pg_as "$pgbin/pg_ctl" stop -w -D "$pgdir/data" -m "${1:-fast}" >/dev/null 2>&1 || true
+	pgdir=""
+}
+
+cpu_ticks() {
+	local p c t=0
+	for p in "$@"; do
+		t=$((t + $(awk '{ sub(/^.*\) /, ""); print $12 + $13 + $14 + $15 }' "/proc/$p/stat" 2>/dev/null || echo 0)))
+		for c in $(pgrep -P "$p"); do
+			t=$((t + $(awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$c/stat" 2>/dev/null || echo 0)))
+		done
+	done
+	echo "$t"
 }
 
 free_port() {
