@@ -73,19 +73,7 @@ measure() { # label cookie path
 }
 
 for backend in $backends; do
-	url=$db
-	if [ "$backend" = pg ]; then
-		bench_postgres
-		echo "copying the city into PostgreSQL (banyan migrate) ..."
-		start=$(date +%s.%N)
-		"$banyan" migrate --from "$db" --to "$pg_url" >"$tmp/migrate.log" 2>&1 || { cat "$tmp/migrate.log" >&2; exit 1; }
-		echo "  done in $(echo "$(date +%s.%N) - $start" | bc) s"
-		url=$pg_url
-	fi
-	port=$(free_port)
-	"$banyan" serve --db "$url" --listen "127.0.0.1:$port" --quiet --second-factor none 2>"$tmp/serve.log" & pid=$!
-	pids=$pid
-	for _ in $(seq 600); do curl -fs -o /dev/null "http://127.0.0.1:$port/api/v1/health" && break; sleep 0.05; done
+	bench_serve "$backend" "$db"
 	admin=$(cookie admin)
 	rsj=$(cookie rsj)
 	# Statistics come from the background snapshot once it is built (about 10 s for a million).

@@ -11,6 +11,12 @@
 #                       postmaster's pid in $pg_pid.  As root it runs as the
 #                       postgres user (as tests/with_postgres.sh).  Stopped by
 #                       bench_postgres_stop, or on exit.
+#   bench_serve BACKEND DB   banyan serve ($banyan, on a free port: $port; $pid,
+#                       also in $pids) on the city in the SQLite file DB
+#                       (BACKEND sqlite), or (pg) on a copy of it made by
+#                       banyan migrate in a throw-away PostgreSQL (bench_postgres;
+#                       then ANALYZE; $pg_pid, else empty); up to 30 s for its
+#                       first health answer
 #   cpu_ticks PID...    the CPU time (user + system, clock ticks) those
 #                       processes have used so far, with their children's:
 #                       those still running and those they waited for (a
@@ -62,6 +68,28 @@ bench_postgres_stop() {
 	[ -n "${pgdir:-}" ] || return 0
 	$pg_as "$pgbin/pg_ctl" stop -w -D "$pgdir/data" -m "${1:-fast}" >/dev/null 2>&1 || true
 	pgdir=""
+}
+
+bench_serve() {
+	local url=$2 start
+	pg_pid=""
+	if [ "$1" = pg ]; then
+		bench_postgres
+		echo "copying the city into PostgreSQL (banyan migrate) ..."
+		start=$(date +%s.%N)
+		"$banyan" migrate --from "$2" --to "$pg_url" >"$tmp/migrate.log" 2>&1 || { cat "$tmp/migrate.log" >&2; exit 1; }
+		# The planner's statistics at once, as an operator would after a bulk load (migrate leaves them to autovacuum)
+		psql -X -q -d "$pg_url" -c ANALYZE
+		echo "  done in $(echo "$(date +%s.%N) - $start" | bc) s (with ANALYZE)"
+		url=$pg_url
+	fi
+	port=$(free_port)
+	"$banyan" serve --db "$url" --listen "127.0.0.1:$port" --quiet --second-factor none 2>"$tmp/serve.log" &
+	pid=$!
+	pids=$pid
+	for _ in $(seq 600); do curl -fs -o /dev/null "http://127.0.0.1:$port/api/v1/health" && return; sleep 0.05; done
+	echo "$0: banyan did not answer within 30 s" >&2
+	exit 1
 }
 
 cpu_ticks() {

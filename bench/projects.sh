@@ -184,19 +184,7 @@ measure() { # label cookie path
 ms_per() { awk -v a="$1" -v b="$2" -v n="$3" -v hz="$(getconf CLK_TCK)" 'BEGIN { if (n > 0) printf "%.2f", (b - a) * 1000 / hz / n; else printf "-" }'; }
 : >"$results"
 for backend in $backends; do
-	url=$db pg_pid=""
-	if [ "$backend" = pg ]; then
-		bench_postgres
-		echo "copying the city into PostgreSQL (banyan migrate) ..."
-		start=$(date +%s.%N)
-		"$banyan" migrate --from "$db" --to "$pg_url" >"$tmp/migrate.log" 2>&1 || { cat "$tmp/migrate.log" >&2; exit 1; }
-		echo "  done in $(echo "$(date +%s.%N) - $start" | bc) s"
-		url=$pg_url
-	fi
-	port=$(free_port)
-	"$banyan" serve --db "$url" --listen "127.0.0.1:$port" --quiet --second-factor none 2>"$tmp/serve.log" & pid=$!
-	pids=$pid
-	for _ in $(seq 600); do curl -fs -o /dev/null "http://127.0.0.1:$port/api/v1/health" && break; sleep 0.05; done
+	bench_serve "$backend" "$db"
 	admin=$(cookie admin)
 	officer=$(cookie jinan)
 	dept=$(cookie jinan-fgj)
