@@ -4,20 +4,22 @@
 # inbox, the list (overdue first, and overdue only) and the statistics under
 # load, with wrk's latency percentiles.
 # Target: p99 < 100 ms for both.
-# Usage: bench/desk.sh BUILD_DIR     Knobs: DESK_PROBLEMS (1000000), DESK_SECONDS (10)
+# Usage: bench/desk.sh BUILD_DIR     Knobs: DESK_PROBLEMS (1000000), DESK_SECONDS (10),
+#   DESK_BACKENDS ("sqlite"; "sqlite pg": the same city measured on SQLite, then
+#   copied by banyan migrate into a throw-away PostgreSQL and measured there)
 # The server listens on 127.0.0.1 only; every run is bounded in time.
 set -eu
 export LC_ALL=C
+# shellcheck source=bench/lib.sh
+. "$(dirname "$0")/lib.sh"
 [ $# -eq 1 ] || { echo "usage: $0 BUILD_DIR" >&2; exit 2; }
 banyan=$(cd "$1" && pwd)/banyan
 problems=${DESK_PROBLEMS:-1000000}
 seconds=${DESK_SECONDS:-10}
+backends=${DESK_BACKENDS:-sqlite}
 for t in wrk curl sqlite3; do command -v "$t" >/dev/null || { echo "$0: $t missing (make bench installs it)" >&2; exit 1; }; done
 
-tmp=$(mktemp -d)
-pid=
-cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$tmp"; }
-trap cleanup EXIT
+bench_workdir desk
 db=$tmp/desk.db
 port=$((20000 + RANDOM % 12000)) # below the ephemeral range
 
@@ -26,8 +28,9 @@ echo bench-password | BANYAN_PWHASH=interactive "$banyan" user add --db "$db" --
 echo bench-password | BANYAN_PWHASH=interactive "$banyan" user add --db "$db" --username rsj --role department --org 350111-rsj --password-stdin >/dev/null
 # A first start seeds the routing rules.
 "$banyan" serve --db "$db" --listen "127.0.0.1:$port" --quiet --second-factor none 2>/dev/null & pid=$!
+pids=$pid
 for _ in $(seq 100); do curl -fs -o /dev/null "http://127.0.0.1:$port/api/v1/health" && break; sleep 0.05; done
-kill "$pid"; wait "$pid" 2>/dev/null || true; pid=
+kill "$pid"; wait "$pid" 2>/dev/null || true; pids=
 
 echo "generating $problems problems ..."
 start=$(date +%s.%N)
@@ -54,23 +57,11 @@ INSERT INTO problems(enterprise_id, category, title, description, raised_by, dis
 SQL
 echo "  done in $(echo "$(date +%s.%N) - $start" | bc) s: $(sqlite3 "$db" 'SELECT count(*) FROM problems') problems"
 
-"$banyan" serve --db "$db" --listen "127.0.0.1:$port" --quiet --second-factor none 2>"$tmp/serve.log" & pid=$!
-for _ in $(seq 600); do curl -fs -o /dev/null "http://127.0.0.1:$port/api/v1/health" && break; sleep 0.05; done
-
 cookie() { # username -> the session cookie
 	curl -fs -D - -o /dev/null -H 'Content-Type: application/json' \
 		-d "{\"username\":\"$1\",\"password\":\"bench-password\"}" "http://127.0.0.1:$port/api/v1/session" |
 		sed -n 's/^Set-Cookie: \(banyan_session=[0-9a-f]*\).*/\1/p'
 }
-admin=$(cookie admin)
-rsj=$(cookie rsj)
-# Statistics come from the background snapshot once it is built (about 10 s for a million).
-echo "waiting for the statistics snapshot ..."
-for _ in $(seq 600); do
-	curl -fs -H "Cookie: $admin" "http://127.0.0.1:$port/api/v1/problems/stats" | grep -q '"as_of"' && break
-	sleep 0.5
-done
-
 measure() { # label cookie path
 	local out
 	out=$(timeout $((seconds + 20)) wrk -t2 -c10 -d"${seconds}s" --latency -H "Cookie: $2" "http://127.0.0.1:$port$3")
@@ -80,12 +71,26 @@ measure() { # label cookie path
 	p99=$(echo "$out" | awk '$1 == "99%" {print $2}')
 	printf '%-34s %10s req/s   p50 %8s   p99 %8s\n' "$1" "$rps" "$p50" "$p99"
 }
-echo "== $problems problems, wrk -t2 -c10 -d${seconds}s, 2 cores shared with wrk; target p99 < 100 ms"
-measure "inbox (city admin)" "$admin" "/api/v1/problems?waiting=1"
-measure "inbox (district department)" "$rsj" "/api/v1/problems?waiting=1"
-measure "list, overdue first (city admin)" "$admin" "/api/v1/problems"
-measure "list, overdue only (city admin)" "$admin" "/api/v1/problems?overdue=1"
-measure "list, overdue first (district dept)" "$rsj" "/api/v1/problems"
-measure "statistics (city admin)" "$admin" "/api/v1/problems/stats"
-measure "statistics (district department)" "$rsj" "/api/v1/problems/stats"
-measure "statistics, live (date range)" "$admin" "/api/v1/problems/stats?from=2000-01-01"
+
+for backend in $backends; do
+	bench_serve "$backend" "$db"
+	admin=$(cookie admin)
+	rsj=$(cookie rsj)
+	# Statistics come from the background snapshot once it is built (about 10 s for a million).
+	echo "waiting for the statistics snapshot ..."
+	for _ in $(seq 600); do
+		curl -fs -H "Cookie: $admin" "http://127.0.0.1:$port/api/v1/problems/stats" | grep -q '"as_of"' && break
+		sleep 0.5
+	done
+	echo "== $backend: $problems problems, wrk -t2 -c10 -d${seconds}s, 2 cores shared with wrk; target p99 < 100 ms"
+	measure "inbox (city admin)" "$admin" "/api/v1/problems?waiting=1"
+	measure "inbox (district department)" "$rsj" "/api/v1/problems?waiting=1"
+	measure "list, overdue first (city admin)" "$admin" "/api/v1/problems"
+	measure "list, overdue only (city admin)" "$admin" "/api/v1/problems?overdue=1"
+	measure "list, overdue first (district dept)" "$rsj" "/api/v1/problems"
+	measure "statistics (city admin)" "$admin" "/api/v1/problems/stats"
+	measure "statistics (district department)" "$rsj" "/api/v1/problems/stats"
+	measure "statistics, live (date range)" "$admin" "/api/v1/problems/stats?from=2000-01-01"
+	kill "$pid"; wait "$pid" 2>/dev/null || true; pids=
+	bench_postgres_stop
+done

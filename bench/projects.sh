@@ -9,22 +9,24 @@
 # Knobs: PROJECTS_N (100000), PROJECTS_SECONDS (8), PROJECTS_CONNECTIONS (4),
 #        PROJECTS_ONLY (a regular expression: run only the endpoints whose label matches),
 #        PROJECTS_KEEP (a path: keep a copy of the loaded database there),
-#        PROJECTS_FROM (a database kept so: measure it again instead of loading; lights move with the clock)
+#        PROJECTS_FROM (a database kept so: measure it again instead of loading; lights move with the clock),
+#        PROJECTS_BACKENDS ("sqlite"; "sqlite pg": the same city measured on SQLite, then copied by
+#        banyan migrate into a throw-away PostgreSQL and measured there, PostgreSQL's CPU beside banyan's)
 # The server listens on 127.0.0.1 only; every run is bounded in time.
 set -eu
 export LC_ALL=C
+# shellcheck source=bench/lib.sh
+. "$(dirname "$0")/lib.sh"
 [ $# -eq 1 ] || { echo "usage: $0 BUILD_DIR" >&2; exit 2; }
 banyan=$(cd "$1" && pwd)/banyan
 projects=${PROJECTS_N:-100000}
 seconds=${PROJECTS_SECONDS:-8}
 connections=${PROJECTS_CONNECTIONS:-4}
 only=${PROJECTS_ONLY:-.}
+backends=${PROJECTS_BACKENDS:-sqlite}
 for t in wrk curl sqlite3; do command -v "$t" >/dev/null || { echo "$0: $t missing (make bench installs it)" >&2; exit 1; }; done
 
-tmp=$(mktemp -d)
-pid=
-cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$tmp"; }
-trap cleanup EXIT
+bench_workdir projects
 db=$tmp/projects.db
 port=$((20000 + RANDOM % 12000)) # below the ephemeral range
 
@@ -44,8 +46,9 @@ adduser agent1 agent 350100-tcj
 adduser agent2 agent 350111-tcj
 # A first start seeds the approval catalogue.
 "$banyan" serve --db "$db" --listen "127.0.0.1:$port" --quiet --second-factor none 2>/dev/null & pid=$!
+pids=$pid
 for _ in $(seq 100); do curl -fs -o /dev/null "http://127.0.0.1:$port/api/v1/health" && break; sleep 0.05; done
-kill "$pid"; wait "$pid" 2>/dev/null || true; pid=
+kill "$pid"; wait "$pid" 2>/dev/null || true; pids=
 
 echo "generating $projects projects with 20 approval items each ..."
 start=$(date +%s.%N)
@@ -148,59 +151,65 @@ echo "  $loaded: $n_projects projects ($n_red red, $n_yellow yellow now), $n_ite
 sqlite3 "$db" 'PRAGMA wal_checkpoint(TRUNCATE)' >/dev/null
 [ -n "${PROJECTS_KEEP:-}" ] && cp "$db" "$PROJECTS_KEEP"
 
-"$banyan" serve --db "$db" --listen "127.0.0.1:$port" --quiet --second-factor none 2>"$tmp/serve.log" & pid=$!
-for _ in $(seq 600); do curl -fs -o /dev/null "http://127.0.0.1:$port/api/v1/health" && break; sleep 0.05; done
-
 cookie() { # username -> the session cookie
 	curl -fs -D - -o /dev/null -H 'Content-Type: application/json' \
 		-d "{\"username\":\"$1\",\"password\":\"bench-password\"}" "http://127.0.0.1:$port/api/v1/session" |
 		sed -n 's/^Set-Cookie: \(banyan_session=[0-9a-f]*\).*/\1/p'
 }
-admin=$(cookie admin)
-officer=$(cookie jinan)
-dept=$(cookie jinan-fgj)
-
 results=$tmp/results
-server_cpu() { awk '{print $14 + $15}' "/proc/$pid/stat"; } # clock ticks
 measure() { # label cookie path
 	echo "$1" | grep -Eq -- "$only" || return 0
-	local out rps p50 p99 status bytes cpu0 cpu1 n cpu
+	local out rps p50 p99 status bytes cpu0 cpu1 pg0 pg1 n cpu pgcpu=""
 	# One request first: its status and size, and the page cache warmed as a user would.
 	read -r status bytes < <(curl -s -o /dev/null -w '%{http_code} %{size_download}\n' -H "Cookie: $2" "http://127.0.0.1:$port$3")
-	cpu0=$(server_cpu)
+	cpu0=$(cpu_ticks "$pid")
+	[ -z "$pg_pid" ] || pg0=$(cpu_ticks "$pg_pid")
 	out=$(timeout $((seconds + 30)) wrk -t2 -c"$connections" -d"${seconds}s" --timeout 10s --latency -H "Cookie: $2" "http://127.0.0.1:$port$3")
-	cpu1=$(server_cpu)
+	cpu1=$(cpu_ticks "$pid")
+	[ -z "$pg_pid" ] || pg1=$(cpu_ticks "$pg_pid")
 	# The server's CPU time (user + system) per request: steadier than latency on a shared machine.
 	n=$(echo "$out" | awk '/requests in/ {print $1}')
-	cpu=$(awk -v a="$cpu0" -v b="$cpu1" -v n="$n" -v hz="$(getconf CLK_TCK)" 'BEGIN { if (n > 0) printf "%.2f", (b - a) * 1000 / hz / n; else printf "-" }')
+	cpu=$(ms_per "$cpu0" "$cpu1" "$n")
+	[ -z "$pg_pid" ] || pgcpu=" + PostgreSQL $(ms_per "$pg0" "$pg1" "$n")"
 	rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
 	p50=$(echo "$out" | awk '$1 == "50%" {print $2}')
 	p99=$(echo "$out" | awk '$1 == "99%" {print $2}')
 	echo "$out" | grep -q 'Non-2xx' && status="$status+non-2xx"
 	# wrk counts only the requests that finished within the run.
 	[ "$n" = 0 ] && p50="none" p99="> ${seconds}s"
-	printf '%-44s %9s req/s   p50 %9s   p99 %9s   cpu %6s ms/req   (%s, %s bytes)\n' "$1" "$rps" "$p50" "$p99" "$cpu" "$status" "$bytes" | tee -a "$results"
+	printf '%-44s %9s req/s   p50 %9s   p99 %9s   cpu %6s%s ms/req   (%s, %s bytes)\n' "$backend: $1" "$rps" "$p50" "$p99" \
+		"$cpu" "$pgcpu" "$status" "$bytes" | tee -a "$results"
 }
-echo "== measuring: wrk -t2 -c$connections -d${seconds}s per endpoint"
+# ms_per TICKS0 TICKS1 N: CPU ms per request
+ms_per() { awk -v a="$1" -v b="$2" -v n="$3" -v hz="$(getconf CLK_TCK)" 'BEGIN { if (n > 0) printf "%.2f", (b - a) * 1000 / hz / n; else printf "-" }'; }
 : >"$results"
-measure "list, admin" "$admin" "/api/v1/projects"
-measure "list, admin ?light=red" "$admin" "/api/v1/projects?light=red"
-measure "list, admin ?light=yellow" "$admin" "/api/v1/projects?light=yellow"
-measure "list, admin ?light=green" "$admin" "/api/v1/projects?light=green"
-measure "list, admin ?district=350111" "$admin" "/api/v1/projects?district=350111"
-measure "list, admin ?district=350111&light=red" "$admin" "/api/v1/projects?district=350111&light=red"
-measure "list, admin ?level=provincial&stage=approvals" "$admin" "/api/v1/projects?level=provincial&stage=approvals"
-measure "list, district officer" "$officer" "/api/v1/projects"
-measure "list, district officer ?light=red" "$officer" "/api/v1/projects?light=red"
-measure "list, district officer ?light=yellow" "$officer" "/api/v1/projects?light=yellow"
-measure "list, district department" "$dept" "/api/v1/projects"
-measure "list, district department ?light=red" "$dept" "/api/v1/projects?light=red"
-for by in district department level; do
-	measure "stats by $by, admin" "$admin" "/api/v1/projects/stats?by=$by"
-	measure "stats by $by, district officer" "$officer" "/api/v1/projects/stats?by=$by"
+for backend in $backends; do
+	bench_serve "$backend" "$db"
+	admin=$(cookie admin)
+	officer=$(cookie jinan)
+	dept=$(cookie jinan-fgj)
+	echo "== measuring on $backend: wrk -t2 -c$connections -d${seconds}s per endpoint"
+	measure "list, admin" "$admin" "/api/v1/projects"
+	measure "list, admin ?light=red" "$admin" "/api/v1/projects?light=red"
+	measure "list, admin ?light=yellow" "$admin" "/api/v1/projects?light=yellow"
+	measure "list, admin ?light=green" "$admin" "/api/v1/projects?light=green"
+	measure "list, admin ?district=350111" "$admin" "/api/v1/projects?district=350111"
+	measure "list, admin ?district=350111&light=red" "$admin" "/api/v1/projects?district=350111&light=red"
+	measure "list, admin ?level=provincial&stage=approvals" "$admin" "/api/v1/projects?level=provincial&stage=approvals"
+	measure "list, district officer" "$officer" "/api/v1/projects"
+	measure "list, district officer ?light=red" "$officer" "/api/v1/projects?light=red"
+	measure "list, district officer ?light=yellow" "$officer" "/api/v1/projects?light=yellow"
+	measure "list, district department" "$dept" "/api/v1/projects"
+	measure "list, district department ?light=red" "$dept" "/api/v1/projects?light=red"
+	for by in district department level; do
+		measure "stats by $by, admin" "$admin" "/api/v1/projects/stats?by=$by"
+		measure "stats by $by, district officer" "$officer" "/api/v1/projects/stats?by=$by"
+	done
+	measure "analysis, admin" "$admin" "/api/v1/projects/analysis"
+	measure "analysis, district officer" "$officer" "/api/v1/projects/analysis"
+	kill "$pid"; wait "$pid" 2>/dev/null || true; pids=
+	bench_postgres_stop
 done
-measure "analysis, admin" "$admin" "/api/v1/projects/analysis"
-measure "analysis, district officer" "$officer" "/api/v1/projects/analysis"
 
 echo
 echo "== results: $n_projects projects, $n_items approval items ($n_red red, $n_yellow yellow), $loaded;"
