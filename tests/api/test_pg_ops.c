@@ -77,6 +77,9 @@ static void test_migrate_copies_a_served_city(void **state)
 	assert_non_null(strstr(out, "row counts: ok"));
 	assert_non_null(strstr(out, "audit chain: ok on the target"));
 	assert_int_equal(server_stop_process(&city), 0);
+	/* The planner knows the copied rows at once (ANALYZE), not once autovacuum comes by. */
+	assert_true(db_count(&target, "SELECT count(*) FROM pg_stat_user_tables WHERE last_analyze IS NOT NULL"
+	                              " AND relname IN ('users', 'audit_log', 'orgs')") == 3);
 
 	long long there[N_COUNTED], here[N_COUNTED];
 	db_counts(&city, counted, N_COUNTED, there);
