@@ -430,18 +430,25 @@ static void give_back_later(int64_t lease, int64_t n)
 	pthread_mutex_unlock(&engine.give_back_lock);
 }
 
+/* A reserved unit of stock back to its bucket, k->lock held; true when the bucket no longer takes
+** from the unit's lease: the caller then gives it back to the kind (give_back_later) once unlocked. */
+static bool stock_back_locked(struct kind_state *k, int64_t api_key_id, int64_t lease)
+{
+	struct bucket *b = bucket_of(k, api_key_id);
+	if (b->lease != lease)
+		return true;
+	b->remaining++;
+	return false;
+}
+
 /* Give a reservation back: the stock and the person's number (it was never
-** saved).  The person is looked up again: the map may have grown since.  A
-** unit of a lease the bucket no longer takes from goes back to the kind. */
+** saved).  The person is looked up again: the map may have grown since. */
 static void reservation_undo(struct kind_state *k, int64_t api_key_id, const char *person, int seq, int64_t lease)
 {
 	unsigned char key[8 + 65];
 	size_t n = channel_key(key, api_key_id, person);
 	pthread_mutex_lock(&k->lock);
-	struct bucket *b = bucket_of(k, api_key_id);
-	bool moved_on = b->lease != lease;
-	if (!moved_on)
-		b->remaining++;
+	bool moved_on = stock_back_locked(k, api_key_id, lease);
 	uintptr_t *held = strmap_get(k->people, key, n);
 	if (held)
 		*held &= ~PERSON_BIT(seq);
@@ -549,32 +556,47 @@ static void batch_written(struct batch *b)
 */
 enum { CONFLICT_SETTLED = 10, CONFLICT_RETRY = 11, LEASE_REFUSED = -100 }; /* apart from db.h's codes */
 
-static int claim_conflict(struct claim *c)
+/*
+** The voucher a channel's request id was first answered with, by whichever
+** node: its code, times and kind (NULL if this node does not hold the kind)
+** into *ret.  DB_ROW if there is one, DB_DONE or a db error.
+*/
+static int first_voucher(struct db *d, int64_t channel, const char *request_id, struct claim *ret)
 {
 	struct db_stmt *s;
 	int r = db_prepare(
-	    engine.db, &s,
-	    "SELECT code, kind_id, claimed_at, expires_at FROM vouchers WHERE api_key_id = ? AND request_id = ?", "it",
-	    c->api_key_id, c->request_id);
+	    d, &s, "SELECT code, kind_id, claimed_at, expires_at FROM vouchers WHERE api_key_id = ? AND request_id = ?",
+	    "it", channel, request_id);
 	if (r == 0 && (r = db_step(s)) == DB_ROW) {
-		struct kind_state *first = kind_find(db_column_int64(s, 1));
-		claim_undo(c);
-		if (first) { /* answered as that voucher, on disk already */
-			snprintf(c->code, sizeof c->code, "%s", db_column_text(s, 0));
-			c->kind = first;
-			c->claimed_at = db_column_int64(s, 2);
-			c->expires_at = db_column_int64(s, 3);
-		}
-		db_finalize(s);
-		c->settled_us = clock_monotonic_us();
-		claim_settle(c, first ? CLAIM_DURABLE : CLAIM_FAILED);
-		return CONFLICT_SETTLED;
+		ret->kind = kind_find(db_column_int64(s, 1));
+		snprintf(ret->code, sizeof ret->code, "%s", db_column_text(s, 0));
+		ret->claimed_at = db_column_int64(s, 2);
+		ret->expires_at = db_column_int64(s, 3);
 	}
 	db_finalize(s);
+	return r;
+}
+
+static int claim_conflict(struct claim *c)
+{
+	struct db_stmt *s;
+	struct claim first = {0};
+	if (first_voucher(engine.db, c->api_key_id, c->request_id, &first) == DB_ROW) {
+		claim_undo(c);
+		if (first.kind) { /* answered as that voucher, on disk already */
+			memcpy(c->code, first.code, sizeof c->code);
+			c->kind = first.kind;
+			c->claimed_at = first.claimed_at;
+			c->expires_at = first.expires_at;
+		}
+		c->settled_us = clock_monotonic_us();
+		claim_settle(c, first.kind ? CLAIM_DURABLE : CLAIM_FAILED);
+		return CONFLICT_SETTLED;
+	}
 	uintptr_t taken = 0;
-	r = db_prepare(engine.db, &s,
-	               "SELECT person_seq FROM vouchers WHERE kind_id = ? AND api_key_id = ? AND person = ?", "iit",
-	               c->kind->def.id, c->api_key_id, c->person);
+	int r = db_prepare(engine.db, &s,
+	                   "SELECT person_seq FROM vouchers WHERE kind_id = ? AND api_key_id = ? AND person = ?", "iit",
+	                   c->kind->def.id, c->api_key_id, c->person);
 	while (r == 0 && (r = db_step(s)) == DB_ROW) {
 		int64_t seq = db_column_int64(s, 0);
 		if (seq >= 1 && seq <= PERSON_MAX)
@@ -598,10 +620,7 @@ static int claim_conflict(struct claim *c)
 		c->person_seq = PERSON_FREE_SEQ(*held);
 		*held |= PERSON_BIT(c->person_seq);
 	} else { /* the stock back; its number is another voucher's */
-		struct bucket *b = bucket_of(k, c->api_key_id);
-		moved_on = b->lease != c->lease;
-		if (!moved_on)
-			b->remaining++;
+		moved_on = stock_back_locked(k, c->api_key_id, c->lease);
 	}
 	pthread_mutex_unlock(&k->lock);
 	if (!full)
@@ -1007,21 +1026,11 @@ static bool lease_refill(struct kind_state *k, struct bucket *b, struct db *d)
 */
 static bool repeat_from_database(struct request *r, int64_t channel, const char *request_id)
 {
-	struct db_stmt *s;
 	struct claim first = {.api_key_id = channel};
-	if (db_prepare(
-	        r->db, &s,
-	        "SELECT code, kind_id, claimed_at, expires_at FROM vouchers WHERE api_key_id = ? AND request_id = ?",
-	        "it", channel, request_id) == 0 &&
-	    db_step(s) == DB_ROW && (first.kind = kind_find(db_column_int64(s, 1)))) {
-		snprintf(first.code, sizeof first.code, "%s", db_column_text(s, 0));
-		first.claimed_at = db_column_int64(s, 2);
-		first.expires_at = db_column_int64(s, 3);
-	}
-	db_finalize(s);
-	if (first.kind)
-		claim_reply(r, &first);
-	return first.kind != NULL;
+	if (first_voucher(r->db, channel, request_id, &first) != DB_ROW || !first.kind)
+		return false;
+	claim_reply(r, &first);
+	return true;
 }
 
 void voucher_engine_claim(struct request *r, int64_t round_id, int64_t kind_id, const char *person,
