@@ -259,9 +259,10 @@ static int pg_session_settings(struct pg_db *d)
 	/* Times are Unix seconds in the tables, but now() and casts must not depend on the server's zone;
 	** a commit returns once it is on disk (and on the synchronous standbys the server names), unless
 	** the connection's commits may be lost (db_commits_may_be_lost). */
-	return pg_exec(
-	    &d->base, d->lossy ? "SET TIME ZONE 'UTC'; SET synchronous_commit = off; SET client_min_messages = warning"
-	                       : "SET TIME ZONE 'UTC'; SET synchronous_commit = on; SET client_min_messages = warning");
+	char sql[128];
+	snprintf(sql, sizeof sql, "SET TIME ZONE 'UTC'; SET synchronous_commit = %s; SET client_min_messages = warning",
+	         d->lossy ? "off" : "on");
+	return pg_exec(&d->base, sql);
 }
 
 static int pg_commits_may_be_lost(struct db *db)
