@@ -980,8 +980,8 @@ static struct kind_state *kind_learn(struct db *d, int64_t kind_id)
 /*
 ** Lease more of a bucket's stock (PostgreSQL), on the claiming worker's
 ** connection; one worker of a kind at a time, the others wait and find the
-** bucket filled.  A new lease replaces the old one, whose units given back
-** since stay unused in it (see reservation_undo).  When nothing is left to
+** bucket filled.  A new lease replaces the old one; its units given back
+** since go back to the kind through the ticker (give_back_later).  When nothing is left to
 ** lease the bucket is sold out for DRY_US: a storm after the last voucher
 ** costs one query a second, and another node's closed lease is found then.
 ** False when the database could not be asked: that is no answer (503), not
