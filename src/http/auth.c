@@ -218,7 +218,8 @@ static int resolve_session(struct request *r, const char *token)
 ** from the database when the keys' generation changed (`banyan apikey
 ** disable|rotate` bumps it in the server's lock file, or on PostgreSQL
 ** notifies every node, banyan_keys: the very next request sees the change)
-** and, for changes made some other way, after KEY_CACHE_SECONDS.  Unknown keys are not cached: a flood of made-up key ids
+** and, for changes made some other way, after KEY_CACHE_SECONDS.  Unknown
+** keys are not cached: a flood of made-up key ids
 ** cannot grow the cache.
 */
 enum { KEY_CACHE_SECONDS = 5 };

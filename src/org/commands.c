@@ -402,12 +402,11 @@ static const char *const voucher_invariants[] = {
     "SELECT 'kind ' || b.kind_id || ': ' || b.leased || ' leased, its leases hold ' || coalesce(sum(l.size), 0)"
     " FROM voucher_buckets b LEFT JOIN voucher_leases l ON l.kind_id = b.kind_id AND l.api_key_id = b.api_key_id"
     " GROUP BY b.kind_id, b.api_key_id, b.leased HAVING b.leased <> coalesce(sum(l.size), 0) LIMIT 1",
-    "SELECT 'kind ' || b.kind_id || ': ' || n.vouchers || ' vouchers, its leases counted ' || n.counted FROM"
-    " voucher_buckets b JOIN (SELECT x.kind_id, x.api_key_id, (SELECT count(*) FROM vouchers v"
-    " WHERE v.kind_id = x.kind_id AND (x.api_key_id = 0 OR v.api_key_id = x.api_key_id)) AS vouchers,"
-    " (SELECT coalesce(sum(l.used), 0) FROM voucher_leases l WHERE l.kind_id = x.kind_id"
-    " AND l.api_key_id = x.api_key_id) AS counted FROM voucher_buckets x) n"
-    " ON n.kind_id = b.kind_id AND n.api_key_id = b.api_key_id WHERE n.vouchers <> n.counted LIMIT 1",
+    "SELECT 'kind ' || n.kind_id || ': ' || n.vouchers || ' vouchers, its leases counted ' || n.counted FROM"
+    " (SELECT b.kind_id, (SELECT count(*) FROM vouchers v WHERE v.kind_id = b.kind_id"
+    " AND (b.api_key_id = 0 OR v.api_key_id = b.api_key_id)) AS vouchers, (SELECT coalesce(sum(l.used), 0)"
+    " FROM voucher_leases l WHERE l.kind_id = b.kind_id AND l.api_key_id = b.api_key_id) AS counted"
+    " FROM voucher_buckets b) n WHERE n.vouchers <> n.counted LIMIT 1",
 };
 
 /*
