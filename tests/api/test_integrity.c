@@ -213,6 +213,34 @@ static void test_check_finds_oversold_kind_and_limit(void **state)
 	expect_in(out, "person u1 holds 2 vouchers, the limit is 1");
 }
 
+/* Stock leased to nodes (PostgreSQL, src/vouchers/leases.c) is recounted: a bucket's leased against its leases'
+** sizes, its vouchers against what its leases counted. */
+static void test_check_finds_leases_that_disagree(void **state)
+{
+	(void)state;
+	long long channel, kind = voucher_kind(&channel);
+	add_voucher(kind, channel, "FZAAAA01", "u1", 1);
+	add_voucher(kind, channel, "FZAAAA02", "u2", 1);
+	char sql[512];
+	snprintf(sql, sizeof sql,
+	         "INSERT INTO voucher_nodes(id, started_at) VALUES (1, 0);"
+	         " INSERT INTO voucher_buckets(kind_id, api_key_id, stock, leased) VALUES (%lld, 0, 3, 3);"
+	         " INSERT INTO voucher_leases(kind_id, api_key_id, node_id, size, used, taken_at)"
+	         " VALUES (%lld, 0, 1, 3, 2, 0)",
+	         kind, kind);
+	db_run_sql(&s, sql);
+	assert_int_equal(run_banyan(NULL, out, sizeof out, "check", "--db", s.db, NULL), 0);
+	expect_in(out, "vouchers: ok");
+	/* A voucher written outside its lease's count. */
+	db_run_sql(&s, "UPDATE voucher_leases SET used = 1");
+	assert_int_equal(run_banyan(NULL, out, sizeof out, "check", "--db", s.db, NULL), 1);
+	expect_in(out, "2 vouchers, its leases counted 1");
+	/* Stock leased that no lease holds. */
+	db_run_sql(&s, "UPDATE voucher_leases SET used = 2, size = 2");
+	assert_int_equal(run_banyan(NULL, out, sizeof out, "check", "--db", s.db, NULL), 1);
+	expect_in(out, "3 leased, its leases hold 2");
+}
+
 /* The rolls keep their references without foreign keys (for the import's speed): check recounts them. */
 static void test_check_finds_rolls_of_no_enterprise(void **state)
 {
@@ -703,6 +731,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(test_second_server_refused_and_restart_after_kill9, serving, down),
 	    cmocka_unit_test_setup_teardown(test_check_finds_oversold_kind_and_limit, prepared, down),
+	    cmocka_unit_test_setup_teardown(test_check_finds_leases_that_disagree, prepared, down),
 	    cmocka_unit_test_setup_teardown(test_check_finds_rolls_of_no_enterprise, prepared, down),
 	    cmocka_unit_test_setup_teardown(test_keyed_chain_rewritten_fails_check, prepared, down),
 	    cmocka_unit_test_setup_teardown(test_keyed_row_edited_and_rehashed_without_key_fails, prepared, down),
